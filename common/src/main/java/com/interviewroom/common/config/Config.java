@@ -1,0 +1,258 @@
+package com.interviewroom.common.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Everything the system reads from its environment, read once at start and validated. A wrong value
+ * stops start-up with a message naming the variable. Unset optional URLs mean "use the embedded
+ * default" (database, Redis, S3) or "not configured" (AI providers, Stripe).
+ */
+public record Config(
+    Role role,
+    boolean production,
+    Http http,
+    Path dataDir,
+    String databaseUrl,
+    String redisUrl,
+    S3 s3,
+    Sandbox sandbox,
+    Auth auth,
+    Providers providers,
+    Stripe stripe,
+    String internalWebhookSecret) {
+
+  public record Http(int port, String internalHost, int internalPort, String publicBaseUrl) {}
+
+  public record S3(String endpoint, String bucket, String region, String accessKey, String secretKey) {}
+
+  public record Sandbox(String url, int port, int slots, int queue) {}
+
+  /** An external issuer (Supabase, Clerk, ...) trusted through JWKS; all three null when unused. */
+  public record Auth(String jwksUrl, String issuer, String audience) {
+    public boolean externalIssuer() {
+      return jwksUrl != null;
+    }
+  }
+
+  public record Providers(
+      String openAiKey, String openAiRealtimeUrl,
+      String geminiKey, String geminiLiveUrl,
+      String anthropicKey, String anthropicBaseUrl) {}
+
+  public record Stripe(String secretKey, String webhookSecret, String apiBase) {
+    public boolean configured() {
+      return secretKey != null;
+    }
+  }
+
+  public static Config fromEnv() {
+    return from(System.getenv());
+  }
+
+  public static Config from(Map<String, String> env) {
+    Reader r = new Reader(env);
+    Config config = new Config(
+        r.enumValue("ROLE", Role.class, Role.ALL),
+        "production".equals(r.oneOf("APP_ENV", "development", List.of("development", "production"))),
+        new Http(
+            r.port("PORT", 8080),
+            r.string("INTERNAL_HOST", "127.0.0.1"),
+            r.port("INTERNAL_PORT", 8081),
+            r.url("PUBLIC_BASE_URL", "http://localhost:" + r.port("PORT", 8080), "http", "https")),
+        Path.of(r.string("DATA_DIR", "./data")).toAbsolutePath().normalize(),
+        r.url("DATABASE_URL", null, "postgres", "postgresql"),
+        r.url("REDIS_URL", null, "redis", "rediss"),
+        new S3(
+            r.url("S3_ENDPOINT", null, "http", "https"),
+            r.string("S3_BUCKET", "interviewroom"),
+            r.string("S3_REGION", "us-east-1"),
+            r.string("S3_ACCESS_KEY", "interviewroom"),
+            r.string("S3_SECRET_KEY", "interviewroom-local-secret")),
+        new Sandbox(
+            r.url("SANDBOX_URL", null, "http", "https"),
+            r.port("SANDBOX_PORT", 8082),
+            r.intRange("SANDBOX_SLOTS", Math.max(1, Runtime.getRuntime().availableProcessors()), 1, 64),
+            r.intRange("SANDBOX_QUEUE", 32, 0, 10_000)),
+        new Auth(
+            r.url("AUTH_JWKS_URL", null, "http", "https"),
+            r.string("AUTH_ISSUER", null),
+            r.string("AUTH_AUDIENCE", null)),
+        new Providers(
+            r.secret("OPENAI_API_KEY"),
+            r.url("OPENAI_REALTIME_URL", "wss://api.openai.com/v1/realtime?model=gpt-realtime", "ws", "wss"),
+            r.secret("GEMINI_API_KEY"),
+            r.url("GEMINI_LIVE_URL",
+                "wss://generativelanguage.googleapis.com/ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent",
+                "ws", "wss"),
+            r.secret("ANTHROPIC_API_KEY"),
+            r.url("ANTHROPIC_BASE_URL", "https://api.anthropic.com", "http", "https")),
+        new Stripe(
+            r.secret("STRIPE_SECRET_KEY"),
+            r.secret("STRIPE_WEBHOOK_SECRET"),
+            r.url("STRIPE_API_BASE", "https://api.stripe.com", "http", "https")),
+        r.secret("INTERNAL_WEBHOOK_SECRET"));
+    r.check(config);
+    r.throwIfInvalid();
+    return config;
+  }
+
+  /** True when no external database, Redis or S3 was given: the launcher starts embedded ones. */
+  public boolean embeddedDatabase() { return databaseUrl == null; }
+  public boolean embeddedRedis() { return redisUrl == null; }
+  public boolean embeddedS3() { return s3.endpoint() == null; }
+
+  public Config withDatabaseUrl(String url) {
+    return new Config(role, production, http, dataDir, url, redisUrl, s3, sandbox, auth, providers, stripe, internalWebhookSecret);
+  }
+
+  public Config withRedisUrl(String url) {
+    return new Config(role, production, http, dataDir, databaseUrl, url, s3, sandbox, auth, providers, stripe, internalWebhookSecret);
+  }
+
+  public Config withS3Endpoint(String endpoint) {
+    S3 next = new S3(endpoint, s3.bucket(), s3.region(), s3.accessKey(), s3.secretKey());
+    return new Config(role, production, http, dataDir, databaseUrl, redisUrl, next, sandbox, auth, providers, stripe, internalWebhookSecret);
+  }
+
+  public Config withSandboxUrl(String url) {
+    Sandbox next = new Sandbox(url, sandbox.port(), sandbox.slots(), sandbox.queue());
+    return new Config(role, production, http, dataDir, databaseUrl, redisUrl, s3, next, auth, providers, stripe, internalWebhookSecret);
+  }
+
+  public Config withInternalWebhookSecret(String secret) {
+    return new Config(role, production, http, dataDir, databaseUrl, redisUrl, s3, sandbox, auth, providers, stripe, secret);
+  }
+
+  public Config withHttp(Http next) {
+    return new Config(role, production, next, dataDir, databaseUrl, redisUrl, s3, sandbox, auth, providers, stripe, internalWebhookSecret);
+  }
+
+  /** Collects every problem first, so one start-up names all wrong variables at once. */
+  private static final class Reader {
+    private final Map<String, String> env;
+    private final List<String> errors = new ArrayList<>();
+
+    Reader(Map<String, String> env) {
+      this.env = env;
+    }
+
+    String raw(String name) {
+      String value = env.get(name);
+      return value == null || value.isBlank() ? null : value.trim();
+    }
+
+    String string(String name, String fallback) {
+      String value = raw(name);
+      return value == null ? fallback : value;
+    }
+
+    /** Secrets are never echoed in messages. */
+    String secret(String name) {
+      return raw(name);
+    }
+
+    String oneOf(String name, String fallback, List<String> allowed) {
+      String value = string(name, fallback);
+      if (!allowed.contains(value)) {
+        errors.add(name + " must be one of " + allowed + " (got '" + value + "')");
+        return fallback;
+      }
+      return value;
+    }
+
+    <E extends Enum<E>> E enumValue(String name, Class<E> type, E fallback) {
+      String value = raw(name);
+      if (value == null) {
+        return fallback;
+      }
+      try {
+        return Enum.valueOf(type, value.toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        errors.add(name + " must be one of " + List.of(type.getEnumConstants()).toString().toLowerCase(Locale.ROOT)
+            + " (got '" + value + "')");
+        return fallback;
+      }
+    }
+
+    int port(String name, int fallback) {
+      return intRange(name, fallback, 0, 65535);
+    }
+
+    int intRange(String name, int fallback, int min, int max) {
+      String value = raw(name);
+      if (value == null) {
+        return fallback;
+      }
+      try {
+        int parsed = Integer.parseInt(value);
+        if (parsed < min || parsed > max) {
+          errors.add(name + " must be between " + min + " and " + max + " (got " + value + ")");
+          return fallback;
+        }
+        return parsed;
+      } catch (NumberFormatException e) {
+        errors.add(name + " must be a whole number (got '" + value + "')");
+        return fallback;
+      }
+    }
+
+    String url(String name, String fallback, String... schemes) {
+      String value = raw(name);
+      if (value == null) {
+        return fallback;
+      }
+      try {
+        URI uri = new URI(value);
+        if (uri.getScheme() == null || !List.of(schemes).contains(uri.getScheme().toLowerCase(Locale.ROOT)) || uri.getHost() == null) {
+          errors.add(name + " must be a URL with scheme " + String.join(" or ", schemes) + " and a host");
+          return fallback;
+        }
+        return value;
+      } catch (Exception e) {
+        errors.add(name + " is not a valid URL");
+        return fallback;
+      }
+    }
+
+    void check(Config c) {
+      boolean anyAuth = c.auth.jwksUrl() != null || c.auth.issuer() != null || c.auth.audience() != null;
+      if (anyAuth && (c.auth.jwksUrl() == null || c.auth.issuer() == null || c.auth.audience() == null)) {
+        errors.add("AUTH_JWKS_URL, AUTH_ISSUER and AUTH_AUDIENCE must be set together");
+      }
+      if (c.http.port() != 0 && c.http.port() == c.http.internalPort()) {
+        errors.add("INTERNAL_PORT must differ from PORT");
+      }
+      if (c.production && c.internalWebhookSecret == null) {
+        errors.add("INTERNAL_WEBHOOK_SECRET is required when APP_ENV=production");
+      }
+      if (c.internalWebhookSecret != null && c.internalWebhookSecret.length() < 32) {
+        errors.add("INTERNAL_WEBHOOK_SECRET must be at least 32 characters");
+      }
+      if (c.stripe.secretKey() != null) {
+        boolean live = c.stripe.secretKey().startsWith("sk_live_") || c.stripe.secretKey().startsWith("rk_live_");
+        boolean test = c.stripe.secretKey().startsWith("sk_test_") || c.stripe.secretKey().startsWith("rk_test_");
+        if (!live && !test) {
+          errors.add("STRIPE_SECRET_KEY must start with sk_live_, sk_test_, rk_live_ or rk_test_");
+        } else if (c.production && test) {
+          errors.add("STRIPE_SECRET_KEY is a test-mode key but APP_ENV=production");
+        } else if (!c.production && live) {
+          errors.add("STRIPE_SECRET_KEY is a live-mode key but APP_ENV is not production");
+        }
+        if (c.stripe.webhookSecret() == null) {
+          errors.add("STRIPE_WEBHOOK_SECRET is required when STRIPE_SECRET_KEY is set");
+        }
+      }
+    }
+
+    void throwIfInvalid() {
+      if (!errors.isEmpty()) {
+        throw new ConfigException("Invalid configuration: " + String.join("; ", errors));
+      }
+    }
+  }
+}
