@@ -1,0 +1,6 @@
+package com.interviewroom.common.auth;
+
+import java.util.UUID;
+
+/** The caller of a request, after its token was verified. */
+public record AuthUser(UUID id, String email, String issuer) {}

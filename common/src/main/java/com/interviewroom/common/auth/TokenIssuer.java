@@ -1,0 +1,73 @@
+package com.interviewroom.common.auth;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.UUID;
+
+/** The built-in issuer: short-lived access tokens and one-time realtime tokens, signed ES256. */
+public final class TokenIssuer {
+  public static final Duration ACCESS_TTL = Duration.ofMinutes(60);
+  public static final Duration REALTIME_TTL = Duration.ofSeconds(60);
+
+  private final SigningKey key;
+  private final String issuer;
+  private final Clock clock;
+  private final ECDSASigner signer;
+
+  public TokenIssuer(SigningKey key, String issuer, Clock clock) {
+    this.key = key;
+    this.issuer = issuer;
+    this.clock = clock;
+    try {
+      this.signer = new ECDSASigner(key.privateKey());
+    } catch (JOSEException e) {
+      throw new IllegalStateException("the signing key is not a usable EC key", e);
+    }
+  }
+
+  public String issuer() {
+    return issuer;
+  }
+
+  public String accessToken(UUID userId, String email) {
+    return sign(base(userId, Audiences.API, ACCESS_TTL).claim("email", email).build());
+  }
+
+  /** A one-time token for {@code /ws}: its {@code jti} is claimed once in Redis on connect. */
+  public String realtimeToken(UUID userId, UUID sessionId) {
+    return sign(base(userId, Audiences.REALTIME, REALTIME_TTL).claim("sid", sessionId.toString()).build());
+  }
+
+  /** For tests and tools that need a token with chosen claims from this issuer's key. */
+  public String sign(JWTClaimsSet claims) {
+    JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.keyId()).type(JOSEObjectType.JWT).build();
+    SignedJWT jwt = new SignedJWT(header, claims);
+    try {
+      jwt.sign(signer);
+    } catch (JOSEException e) {
+      throw new IllegalStateException("signing failed", e);
+    }
+    return jwt.serialize();
+  }
+
+  public JWTClaimsSet.Builder base(UUID userId, String audience, Duration ttl) {
+    Instant now = clock.instant();
+    return new JWTClaimsSet.Builder()
+        .issuer(issuer)
+        .subject(userId.toString())
+        .audience(audience)
+        .issueTime(Date.from(now))
+        .notBeforeTime(Date.from(now))
+        .expirationTime(Date.from(now.plus(ttl)))
+        .jwtID(UUID.randomUUID().toString());
+  }
+}

@@ -1,0 +1,236 @@
+package com.interviewroom.common.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.interviewroom.common.http.ApiException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jose.util.Base64URL;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.PlainJWT;
+import com.nimbusds.jwt.SignedJWT;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.junit5.VertxExtension;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(VertxExtension.class)
+class TokenVerifierTest {
+  private static final String ISSUER = "http://localhost:8080";
+  private static final String EXTERNAL = "https://auth.example.test";
+  private static final String EXTERNAL_AUDIENCE = "authenticated";
+  private static Vertx vertx;
+  private static HttpServer jwksServer;
+  private static final AtomicReference<JWKSet> published = new AtomicReference<>();
+  private static final AtomicInteger jwksFetches = new AtomicInteger();
+
+  private final SigningKey key = SigningKey.generate();
+  private final Clock clock = Clock.systemUTC();
+  private final TokenIssuer issuer = new TokenIssuer(key, ISSUER, clock);
+  private final UUID user = UUID.randomUUID();
+
+  @BeforeAll
+  static void startJwks() throws Exception {
+    vertx = Vertx.vertx();
+    jwksServer = vertx.createHttpServer().requestHandler(req -> {
+      jwksFetches.incrementAndGet();
+      req.response().putHeader("Content-Type", "application/json").end(published.get().toString());
+    }).listen(0).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+  }
+
+  private TokenVerifier localOnly() {
+    return new TokenVerifier(List.of(new LocalIssuer(ISSUER, key)), clock);
+  }
+
+  private static <T> T await(Future<T> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  private static String refusal(Future<?> future) {
+    try {
+      future.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      return "accepted";
+    } catch (Exception e) {
+      Throwable cause = e.getCause();
+      assertThat(cause).isInstanceOf(ApiException.class);
+      assertThat(((ApiException) cause).status()).isEqualTo(401);
+      return cause.getMessage();
+    }
+  }
+
+  @Test
+  @DisplayName("a fresh access token from the built-in issuer is accepted")
+  void validTokenAccepted() throws Exception {
+    VerifiedToken token = await(localOnly().verify(issuer.accessToken(user, "a@example.com"), Audiences.API));
+    assertThat(token.userId()).isEqualTo(user);
+    assertThat(token.user().email()).isEqualTo("a@example.com");
+  }
+
+  @Test
+  @DisplayName("a missing or malformed token is refused with 401")
+  void missingAndMalformed() {
+    assertThat(refusal(localOnly().verify(null, Audiences.API))).contains("required");
+    assertThat(refusal(localOnly().verify("not.a.jwt", Audiences.API))).contains("malformed");
+    assertThat(refusal(localOnly().verify("x".repeat(10_000), Audiences.API))).contains("required");
+  }
+
+  @Test
+  @DisplayName("an expired token is refused")
+  void expired() {
+    Instant past = Instant.now().minus(Duration.ofHours(2));
+    String token = issuer.sign(issuer.base(user, Audiences.API, Duration.ofMinutes(5))
+        .issueTime(Date.from(past)).notBeforeTime(Date.from(past))
+        .expirationTime(Date.from(past.plus(Duration.ofMinutes(5)))).build());
+    assertThat(refusal(localOnly().verify(token, Audiences.API))).contains("expired");
+  }
+
+  @Test
+  @DisplayName("a token that is not valid yet is refused")
+  void notYetValid() {
+    Instant future = Instant.now().plus(Duration.ofHours(1));
+    String token = issuer.sign(issuer.base(user, Audiences.API, Duration.ofHours(2)).notBeforeTime(Date.from(future)).build());
+    assertThat(refusal(localOnly().verify(token, Audiences.API))).contains("not valid yet");
+  }
+
+  @Test
+  @DisplayName("a token from an untrusted issuer is refused")
+  void wrongIssuer() {
+    String token = new TokenIssuer(key, "https://evil.example", clock).accessToken(user, "a@example.com");
+    assertThat(refusal(localOnly().verify(token, Audiences.API))).contains("issuer");
+  }
+
+  @Test
+  @DisplayName("a realtime token cannot be used as an API token, nor the reverse")
+  void wrongAudience() {
+    assertThat(refusal(localOnly().verify(issuer.realtimeToken(user, UUID.randomUUID()), Audiences.API))).contains("not meant");
+    assertThat(refusal(localOnly().verify(issuer.accessToken(user, "a@example.com"), Audiences.REALTIME))).contains("not meant");
+  }
+
+  @Test
+  @DisplayName("a token signed by another key is refused")
+  void badSignature() {
+    String forged = new TokenIssuer(SigningKey.generate(), ISSUER, clock).accessToken(user, "a@example.com");
+    // Same kid as ours, so the key lookup succeeds and the signature check is what refuses it.
+    SignedJWT parsed;
+    try {
+      parsed = SignedJWT.parse(forged);
+      String header = new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.keyId()).type(JOSEObjectType.JWT).build()
+          .toBase64URL().toString();
+      String tampered = header + "." + parsed.getParsedParts()[1] + "." + parsed.getSignature();
+      assertThat(refusal(localOnly().verify(tampered, Audiences.API))).contains("signature");
+    } catch (java.text.ParseException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @Test
+  @DisplayName("a token whose claims were edited after signing is refused")
+  void tamperedClaims() throws Exception {
+    SignedJWT parsed = SignedJWT.parse(issuer.accessToken(user, "a@example.com"));
+    String claims = Base64URL.encode(parsed.getJWTClaimsSet().toString()
+        .replace(user.toString(), UUID.randomUUID().toString()).getBytes(StandardCharsets.UTF_8)).toString();
+    String tampered = parsed.getParsedParts()[0] + "." + claims + "." + parsed.getSignature();
+    assertThat(refusal(localOnly().verify(tampered, Audiences.API))).contains("signature");
+  }
+
+  @Test
+  @DisplayName("alg none is refused")
+  void algNone() {
+    JWTClaimsSet claims = issuer.base(user, Audiences.API, Duration.ofMinutes(5)).build();
+    assertThat(refusal(localOnly().verify(new PlainJWT(claims).serialize(), Audiences.API))).contains("Unsigned");
+  }
+
+  @Test
+  @DisplayName("HS256 signed with the public key as the secret is refused")
+  void hs256WithPublicKey() throws Exception {
+    JWTClaimsSet claims = issuer.base(user, Audiences.API, Duration.ofMinutes(5)).build();
+    SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(key.keyId()).build(), claims);
+    byte[] publicKeyAsSecret = key.publicKey().toJSONString().getBytes(StandardCharsets.UTF_8);
+    jwt.sign(new MACSigner(publicKeyAsSecret));
+    assertThat(refusal(localOnly().verify(jwt.serialize(), Audiences.API))).contains("algorithm");
+  }
+
+  @Test
+  @DisplayName("an external issuer's token is accepted through its JWKS, and a rotated key is fetched on an unknown kid")
+  void externalIssuerWithRotation() throws Exception {
+    RSAKey first = new RSAKeyGenerator(2048).keyID("k1").generate();
+    published.set(new JWKSet(first.toPublicJWK()));
+    String url = "http://127.0.0.1:" + jwksServer.actualPort() + "/jwks.json";
+    JwksIssuer external = new JwksIssuer(vertx, url, EXTERNAL, EXTERNAL_AUDIENCE, clock);
+    TokenVerifier verifier = new TokenVerifier(List.of(new LocalIssuer(ISSUER, key), external), clock);
+
+    String supabaseStyle = rsaToken(first, "user_2abc", EXTERNAL_AUDIENCE);
+    VerifiedToken accepted = await(verifier.verify(supabaseStyle, Audiences.API));
+    assertThat(accepted.issuer()).isEqualTo(EXTERNAL);
+    assertThat(accepted.userId()).isEqualTo(UUID.nameUUIDFromBytes((EXTERNAL + "|user_2abc").getBytes(StandardCharsets.UTF_8)));
+
+    assertThat(refusal(verifier.verify(rsaToken(first, "user_2abc", "someone-else"), Audiences.API))).contains("not meant");
+    assertThat(refusal(verifier.verify(supabaseStyle, Audiences.REALTIME))).contains("issuer");
+
+    RSAKey rotated = new RSAKeyGenerator(2048).keyID("k2").generate();
+    published.set(new JWKSet(rotated.toPublicJWK()));
+    int before = jwksFetches.get();
+    // The first refresh happened just now; a rotation inside the minimum interval is not refetched...
+    assertThat(refusal(verifier.verify(rsaToken(rotated, "user_2abc", EXTERNAL_AUDIENCE), Audiences.API))).contains("unknown");
+    assertThat(jwksFetches.get()).isEqualTo(before);
+    // ...and once the interval has passed, the unknown kid triggers exactly one refresh.
+    Clock later = Clock.offset(clock, JwksIssuer.MIN_REFRESH_INTERVAL.plusSeconds(1));
+    JwksIssuer laterIssuer = new JwksIssuer(vertx, url, EXTERNAL, EXTERNAL_AUDIENCE, later);
+    TokenVerifier laterVerifier = new TokenVerifier(List.of(laterIssuer), later);
+    published.set(new JWKSet(first.toPublicJWK()));
+    await(laterVerifier.verify(supabaseStyle, Audiences.API));
+    published.set(new JWKSet(rotated.toPublicJWK()));
+    Clock muchLater = Clock.offset(clock, JwksIssuer.MIN_REFRESH_INTERVAL.multipliedBy(3));
+    JwksIssuer rotatingIssuer = new JwksIssuer(vertx, url, EXTERNAL, EXTERNAL_AUDIENCE, muchLater);
+    VerifiedToken afterRotation = await(new TokenVerifier(List.of(rotatingIssuer), muchLater)
+        .verify(rsaToken(rotated, "user_2abc", EXTERNAL_AUDIENCE), Audiences.API));
+    assertThat(afterRotation.issuer()).isEqualTo(EXTERNAL);
+  }
+
+  @Test
+  @DisplayName("an ES256 token whose kid is unknown to the built-in issuer is refused")
+  void unknownLocalKid() throws Exception {
+    SigningKey other = SigningKey.generate();
+    JWTClaimsSet claims = issuer.base(user, Audiences.API, Duration.ofMinutes(5)).build();
+    SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(other.keyId()).build(), claims);
+    jwt.sign(new ECDSASigner(other.privateKey()));
+    assertThat(refusal(localOnly().verify(jwt.serialize(), Audiences.API))).contains("unknown");
+  }
+
+
+  private String rsaToken(RSAKey signing, String subject, String audience) throws Exception {
+    Instant now = Instant.now();
+    JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(EXTERNAL).subject(subject).audience(audience)
+        .issueTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(300))).claim("email", "ext@example.com").build();
+    SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(signing.getKeyID()).build(), claims);
+    jwt.sign(new RSASSASigner(signing));
+    return jwt.serialize();
+  }
+}

@@ -1,0 +1,85 @@
+package com.interviewroom.common.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+class ConfigTest {
+
+  @Test
+  @DisplayName("an empty environment gives the embedded default")
+  void emptyEnvironmentIsTheEmbeddedDefault() {
+    Config config = Config.from(Map.of());
+    assertThat(config.role()).isEqualTo(Role.ALL);
+    assertThat(config.http().port()).isEqualTo(8080);
+    assertThat(config.http().internalHost()).isEqualTo("127.0.0.1");
+    assertThat(config.http().internalPort()).isEqualTo(8081);
+    assertThat(config.embeddedDatabase()).isTrue();
+    assertThat(config.embeddedRedis()).isTrue();
+    assertThat(config.embeddedS3()).isTrue();
+    assertThat(config.providers().openAiKey()).isNull();
+    assertThat(config.providers().openAiRealtimeUrl()).startsWith("wss://api.openai.com/v1/realtime");
+    assertThat(config.dataDir().isAbsolute()).isTrue();
+  }
+
+  @Test
+  @DisplayName("a port that is not a number stops start-up naming PORT")
+  void badPortNamesTheVariable() {
+    assertThatThrownBy(() -> Config.from(Map.of("PORT", "eighty")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("PORT must be a whole number");
+  }
+
+  @Test
+  @DisplayName("every wrong variable is named in one message")
+  void allErrorsAtOnce() {
+    assertThatThrownBy(() -> Config.from(Map.of(
+        "ROLE", "everything", "INTERNAL_PORT", "70000", "DATABASE_URL", "mysql://x/y", "REDIS_URL", "not a url")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("ROLE must be one of")
+        .hasMessageContaining("INTERNAL_PORT must be between 0 and 65535")
+        .hasMessageContaining("DATABASE_URL must be a URL with scheme postgres or postgresql")
+        .hasMessageContaining("REDIS_URL");
+  }
+
+  @Test
+  @DisplayName("an external issuer needs its JWKS URL, issuer and audience together")
+  void externalIssuerIsAllOrNothing() {
+    assertThatThrownBy(() -> Config.from(Map.of("AUTH_JWKS_URL", "https://x.example/jwks.json")))
+        .hasMessageContaining("AUTH_JWKS_URL, AUTH_ISSUER and AUTH_AUDIENCE must be set together");
+    Config ok = Config.from(Map.of("AUTH_JWKS_URL", "https://x.example/jwks.json", "AUTH_ISSUER", "https://x.example",
+        "AUTH_AUDIENCE", "authenticated"));
+    assertThat(ok.auth().externalIssuer()).isTrue();
+  }
+
+  @Test
+  @DisplayName("a Stripe test key in production, or a live key in development, stops start-up")
+  void stripeModeMustMatchEnvironment() {
+    String secret = "x".repeat(40);
+    assertThatThrownBy(() -> Config.from(Map.of("APP_ENV", "production", "INTERNAL_WEBHOOK_SECRET", secret,
+        "STRIPE_SECRET_KEY", "sk_test_abc", "STRIPE_WEBHOOK_SECRET", "whsec_x")))
+        .hasMessageContaining("STRIPE_SECRET_KEY is a test-mode key but APP_ENV=production");
+    assertThatThrownBy(() -> Config.from(Map.of("STRIPE_SECRET_KEY", "sk_live_abc", "STRIPE_WEBHOOK_SECRET", "whsec_x")))
+        .hasMessageContaining("STRIPE_SECRET_KEY is a live-mode key but APP_ENV is not production");
+  }
+
+  @Test
+  @DisplayName("production requires a strong internal webhook secret, and messages never echo secrets")
+  void productionNeedsInternalSecret() {
+    assertThatThrownBy(() -> Config.from(Map.of("APP_ENV", "production")))
+        .hasMessageContaining("INTERNAL_WEBHOOK_SECRET is required");
+    assertThatThrownBy(() -> Config.from(Map.of("INTERNAL_WEBHOOK_SECRET", "short-secret-value")))
+        .hasMessageContaining("INTERNAL_WEBHOOK_SECRET must be at least 32 characters")
+        .message().doesNotContain("short-secret-value");
+  }
+
+  @Test
+  @DisplayName("the public and internal listeners cannot share a port")
+  void portsMustDiffer() {
+    assertThatThrownBy(() -> Config.from(Map.of("PORT", "9000", "INTERNAL_PORT", "9000")))
+        .hasMessageContaining("INTERNAL_PORT must differ from PORT");
+  }
+}
