@@ -1,0 +1,81 @@
+package com.interviewroom.schema;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * The connection pool plus the two ways application code touches data:
+ * <ul>
+ *   <li>{@link #asUser}: user-facing paths; a transaction running as {@code app_user} with
+ *       {@code app.user_id} set, so row-level security limits it to that user's rows;</li>
+ *   <li>{@link #asService}: workers, webhooks, credit spending, seeding; a transaction running as
+ *       {@code app_service}, which RLS lets see every row.</li>
+ * </ul>
+ * Both settings are transaction-local ({@code set_config(..., true)}), so they vanish at COMMIT or
+ * ROLLBACK and a pooled connection never carries one user's identity into the next borrower.
+ * Repositories take a {@link SqlConnection} (or {@code SqlClient}) so a service composes several in
+ * one transaction.
+ */
+public final class Database {
+
+    private static final String AS_USER =
+        "SELECT set_config('role', 'app_user', true), set_config('app.user_id', $1, true)";
+    private static final String AS_SERVICE =
+        "SELECT set_config('role', 'app_service', true)";
+    /** Idle connections are closed after this long; Postgres backends cost memory. */
+    private static final int IDLE_TIMEOUT_SECONDS = 60;
+
+    private final Pool pool;
+
+    private Database(Pool pool) {
+        this.pool = pool;
+    }
+
+    public static Database connect(Vertx vertx, String databaseUrl, int maxPoolSize) {
+        Pool pool = PgBuilder.pool()
+            .with(new PoolOptions()
+                .setMaxSize(maxPoolSize)
+                .setIdleTimeout(IDLE_TIMEOUT_SECONDS)
+                .setIdleTimeoutUnit(TimeUnit.SECONDS)
+                .setName("interviewroom-pg"))
+            // DatabaseUrl sets the pipelining limit: several queries in flight per connection
+            .connectingTo(DatabaseUrl.parse(databaseUrl).connectOptions())
+            .using(vertx)
+            .build();
+        return new Database(pool);
+    }
+
+    /** The raw pool, for owner-level work such as health checks. Prefer {@link #asUser}/{@link #asService}. */
+    public Pool pool() {
+        return pool;
+    }
+
+    /** Runs {@code work} in one transaction as {@code app_user} seeing only {@code userId}'s rows. */
+    public <T> Future<T> asUser(UUID userId, Function<SqlConnection, Future<T>> work) {
+        Objects.requireNonNull(userId, "userId");
+        return pool.withTransaction(conn -> conn.preparedQuery(AS_USER)
+            .execute(Tuple.of(userId.toString()))
+            .compose(ignored -> work.apply(conn)));
+    }
+
+    /** Runs {@code work} in one transaction as {@code app_service}. */
+    public <T> Future<T> asService(Function<SqlConnection, Future<T>> work) {
+        return pool.withTransaction(conn -> conn.query(AS_SERVICE)
+            .execute()
+            .compose(ignored -> work.apply(conn)));
+    }
+
+    public Future<Void> close() {
+        return pool.close();
+    }
+}
