@@ -1,0 +1,83 @@
+package com.interviewroom.edge;
+
+import com.interviewroom.common.http.ProblemHandler;
+import com.interviewroom.common.http.Problems;
+import com.interviewroom.common.http.RequestIds;
+import com.interviewroom.edge.auth.AuthRoutes;
+import com.interviewroom.edge.auth.AuthService;
+import com.interviewroom.edge.auth.BearerAuth;
+import com.interviewroom.edge.health.Dependency;
+import com.interviewroom.edge.health.HealthRoutes;
+import com.interviewroom.edge.web.AccessLog;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The public REST listener: {@code /api/**}, health, metrics, JWKS. */
+public final class EdgeVerticle extends VerticleBase {
+  /** Large enough for a 50 KB code snapshot in JSON; every route shares this cap. */
+  public static final long BODY_LIMIT_BYTES = 128 * 1024;
+
+  private final EdgeContext app;
+  private HttpServer server;
+
+  public EdgeVerticle(EdgeContext app) {
+    this.app = app;
+  }
+
+  @Override
+  public Future<?> start() {
+    Router router = Router.router(vertx);
+    router.route().handler(new RequestIds());
+    router.route().handler(new AccessLog());
+    router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES));
+    // Agent callbacks are served on the internal listener only; here they do not exist.
+    router.route("/api/internal/*").handler(ctx -> ctx.fail(Problems.notFound("No such resource.")));
+
+    new HealthRoutes(vertx, app.config(), readinessProbes()).mount(router);
+    router.get("/metrics").handler(PrometheusScrapingHandler.create(app.registry()));
+    router.get("/.well-known/jwks.json").handler(ctx -> ctx.response()
+        .putHeader("Content-Type", "application/json")
+        .putHeader("Cache-Control", "public, max-age=300")
+        .end(new JsonObject(app.signingKey().publicJwks().toJSONObject()).encode()));
+
+    AuthService accounts = new AuthService(vertx, app.db(), app.issuer());
+    new AuthRoutes(accounts).mount(router);
+    BearerAuth auth = new BearerAuth(app.verifier(), app.issuer().issuer(), accounts);
+    ApiRoutes.mount(router, app, auth, vertx);
+
+    router.route().last().handler(ctx -> ctx.fail(Problems.notFound("No such resource.")));
+    router.route().failureHandler(new ProblemHandler());
+
+    HttpServerOptions options = new HttpServerOptions()
+        .setPort(app.config().http().port())
+        .setIdleTimeout(120)
+        .setMaxHeaderSize(16 * 1024);
+    return vertx.createHttpServer(options).requestHandler(router).listen()
+        .onSuccess(s -> server = s);
+  }
+
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  private List<Dependency> readinessProbes() {
+    List<Dependency> probes = new ArrayList<>();
+    probes.add(new Dependency("postgres", true, () -> app.db().pool().query("SELECT 1").execute()));
+    probes.add(new Dependency("redis", true, () -> app.redis().send(Request.cmd(Command.PING))));
+    if (app.store() != null) {
+      probes.add(new Dependency("s3", false, () -> app.store().check()));
+    }
+    return probes;
+  }
+
+}

@@ -1,0 +1,66 @@
+package com.interviewroom.edge.auth;
+
+import com.interviewroom.common.auth.TokenIssuer;
+import com.interviewroom.common.http.ApiException;
+import com.interviewroom.common.http.Problems;
+import com.interviewroom.schema.Database;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
+import java.util.Locale;
+import java.util.UUID;
+
+/** Built-in email/password accounts for the embedded default. */
+public final class AuthService {
+  private final Vertx vertx;
+  private final Database db;
+  private final TokenIssuer issuer;
+  private final PasswordHasher hasher = new PasswordHasher();
+
+  public AuthService(Vertx vertx, Database db, TokenIssuer issuer) {
+    this.vertx = vertx;
+    this.db = db;
+    this.issuer = issuer;
+  }
+
+  public Future<JsonObject> signup(String email, String password) {
+    String normalized = email.trim().toLowerCase(Locale.ROOT);
+    return vertx.executeBlocking(() -> hasher.hash(password), false)
+        .compose(hash -> db.asService(sql -> UserRepository.insert(sql, normalized, hash)))
+        .recover(AuthService::emailTaken)
+        .map(account -> session(account.id(), account.email()));
+  }
+
+  /** Unknown email and wrong password get the same answer, after the same amount of work. */
+  public Future<JsonObject> login(String email, String password) {
+    return db.asService(sql -> UserRepository.byEmail(sql, email.trim()))
+        .compose(account -> vertx.executeBlocking(
+            () -> hasher.verify(password, account == null ? null : account.passwordHash()), false)
+            .map(ok -> {
+              if (!ok) {
+                throw new ApiException(401, "invalid_credentials", "Unauthorized", "The email or password is wrong.");
+              }
+              return session(account.id(), account.email());
+            }));
+  }
+
+  public Future<Void> ensureExternalUser(UUID id, String email) {
+    return db.asService(sql -> UserRepository.ensureExternal(sql, id, email));
+  }
+
+  private JsonObject session(UUID userId, String email) {
+    return new JsonObject()
+        .put("accessToken", issuer.accessToken(userId, email))
+        .put("expiresIn", TokenIssuer.ACCESS_TTL.toSeconds())
+        .put("tokenType", "Bearer")
+        .put("user", new JsonObject().put("id", userId.toString()).put("email", email));
+  }
+
+  private static <T> Future<T> emailTaken(Throwable failure) {
+    if (failure instanceof PgException pg && UserRepository.UNIQUE_VIOLATION.equals(pg.getSqlState())) {
+      return Future.failedFuture(Problems.conflict("email_taken", "An account with this email already exists."));
+    }
+    return Future.failedFuture(failure);
+  }
+}

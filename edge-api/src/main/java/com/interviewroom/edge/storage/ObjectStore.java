@@ -1,0 +1,95 @@
+package com.interviewroom.edge.storage;
+
+import com.interviewroom.common.config.Config;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.net.URI;
+import java.time.Duration;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.HeadBucketRequest;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+
+/**
+ * The S3-compatible store (S3Proxy in the embedded default). The AWS SDK client blocks, so every
+ * network call runs on a worker thread; presigning is pure computation.
+ */
+public final class ObjectStore implements AutoCloseable {
+  public static final Duration PRESIGN_TTL = Duration.ofMinutes(10);
+  private final Vertx vertx;
+  private final String bucket;
+  private final S3Client client;
+  private final S3Presigner presigner;
+
+  public ObjectStore(Vertx vertx, Config.S3 cfg) {
+    this.vertx = vertx;
+    this.bucket = cfg.bucket();
+    var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create(cfg.accessKey(), cfg.secretKey()));
+    var pathStyle = S3Configuration.builder().pathStyleAccessEnabled(true).build();
+    this.client = S3Client.builder()
+        .endpointOverride(URI.create(cfg.endpoint()))
+        .region(Region.of(cfg.region()))
+        .credentialsProvider(credentials)
+        .serviceConfiguration(pathStyle)
+        .httpClientBuilder(UrlConnectionHttpClient.builder()
+            .connectionTimeout(Duration.ofSeconds(2))
+            .socketTimeout(Duration.ofSeconds(5)))
+        .build();
+    this.presigner = S3Presigner.builder()
+        .endpointOverride(URI.create(cfg.endpoint()))
+        .region(Region.of(cfg.region()))
+        .credentialsProvider(credentials)
+        .serviceConfiguration(pathStyle)
+        .build();
+  }
+
+  /** Creates the bucket when missing (embedded default and first start). */
+  public Future<Void> ensureBucket() {
+    return vertx.executeBlocking(() -> {
+      try {
+        client.headBucket(HeadBucketRequest.builder().bucket(bucket).build());
+      } catch (NoSuchBucketException e) {
+        try {
+          client.createBucket(b -> b.bucket(bucket));
+        } catch (BucketAlreadyOwnedByYouException raced) {
+          // another instance created it first
+        }
+      }
+      return null;
+    }, false);
+  }
+
+  /** Readiness: the bucket answers. */
+  public Future<Void> check() {
+    return vertx.executeBlocking(() -> {
+      client.headBucket(HeadBucketRequest.builder().bucket(bucket).build());
+      return null;
+    }, false);
+  }
+
+  public String presignPut(String key, String contentType) {
+    return presigner.presignPutObject(p -> p.signatureDuration(PRESIGN_TTL)
+        .putObjectRequest(PutObjectRequest.builder().bucket(bucket).key(key).contentType(contentType).build()))
+        .url().toString();
+  }
+
+  public String presignGet(String key) {
+    return presigner.presignGetObject(p -> p.signatureDuration(PRESIGN_TTL)
+        .getObjectRequest(GetObjectRequest.builder().bucket(bucket).key(key).build()))
+        .url().toString();
+  }
+
+  @Override
+  public void close() {
+    presigner.close();
+    client.close();
+  }
+}

@@ -1,0 +1,123 @@
+package com.interviewroom.edge;
+
+import com.interviewroom.common.auth.LocalIssuer;
+import com.interviewroom.common.auth.SigningKey;
+import com.interviewroom.common.auth.TokenIssuer;
+import com.interviewroom.common.auth.TokenVerifier;
+import com.interviewroom.common.config.Config;
+import com.interviewroom.common.observability.Observability;
+import com.interviewroom.schema.Database;
+import com.interviewroom.testkit.TestDatabase;
+import com.interviewroom.testkit.TestRedis;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.redis.client.Redis;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The edge API on port 0 over a fresh migrated database and the test Redis: what every edge
+ * test talks to, through a real socket.
+ */
+public final class EdgeServer implements AutoCloseable {
+  public static final String ISSUER = "http://localhost:test";
+  public final Vertx vertx;
+  public final Database db;
+  public final Redis redis;
+  public final TokenIssuer issuer;
+  public final WebClient client;
+  public final EdgeContext context;
+  public final String databaseUrl;
+  private final int port;
+
+  private EdgeServer(Vertx vertx, Database db, Redis redis, TokenIssuer issuer, EdgeContext context, String databaseUrl, int port) {
+    this.vertx = vertx;
+    this.db = db;
+    this.redis = redis;
+    this.issuer = issuer;
+    this.context = context;
+    this.databaseUrl = databaseUrl;
+    this.port = port;
+    this.client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port));
+  }
+
+  public static EdgeServer start() {
+    return start(Map.of());
+  }
+
+  public static EdgeServer start(Map<String, String> env) {
+    return start(env, TestRedis.url());
+  }
+
+  public static EdgeServer start(Map<String, String> env, String redisUrl) {
+    String databaseUrl = TestDatabase.freshDatabaseUrl();
+    Map<String, String> all = new HashMap<>(env);
+    all.put("PORT", "0");
+    all.put("INTERNAL_PORT", "0");
+    all.put("DATABASE_URL", databaseUrl);
+    all.put("REDIS_URL", redisUrl);
+    all.putIfAbsent("PUBLIC_BASE_URL", "http://localhost:8080");
+    Config config = Config.from(all);
+    PrometheusMeterRegistry registry = Observability.newRegistry();
+    Vertx vertx = Observability.vertx(registry);
+    Database db = Database.connect(vertx, databaseUrl, 8);
+    Redis redis = Redis.createClient(vertx, redisUrl);
+    SigningKey key = SigningKey.generate();
+    Clock clock = Clock.systemUTC();
+    TokenIssuer issuer = new TokenIssuer(key, ISSUER, clock);
+    TokenVerifier verifier = new TokenVerifier(List.of(new LocalIssuer(ISSUER, key)), clock);
+    EdgeContext context = new EdgeContext(config, db, redis, null, key, issuer, verifier, registry, clock);
+    EdgeVerticle verticle = new EdgeVerticle(context);
+    await(vertx.deployVerticle(verticle));
+    return new EdgeServer(vertx, db, redis, issuer, context, databaseUrl, verticle.actualPort());
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public static <T> T await(Future<T> future) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Signs up a fresh user through the API and returns {@code {accessToken, user}}. */
+  public JsonObject signup() {
+    String email = "user-" + UUID.randomUUID() + "@example.com";
+    HttpResponse<Buffer> response = await(client.post("/api/auth/signup")
+        .sendJsonObject(new JsonObject().put("email", email).put("password", "correct horse battery")));
+    if (response.statusCode() != 201) {
+      throw new IllegalStateException("signup failed: " + response.bodyAsString());
+    }
+    return response.bodyAsJsonObject();
+  }
+
+  public static String bearer(JsonObject session) {
+    return "Bearer " + session.getString("accessToken");
+  }
+
+  @Override
+  public void close() {
+    try {
+      client.close();
+      await(db.close());
+      redis.close();
+      await(vertx.close());
+    } finally {
+      TestDatabase.drop(databaseUrl);
+    }
+  }
+}

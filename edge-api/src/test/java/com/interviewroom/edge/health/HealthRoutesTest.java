@@ -1,0 +1,107 @@
+package com.interviewroom.edge.health;
+
+import static com.interviewroom.edge.EdgeServer.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.interviewroom.edge.EdgeServer;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import redis.embedded.RedisServer;
+
+class HealthRoutesTest {
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private static HttpResponse<Buffer> get(EdgeServer server, String path) {
+    return await(server.client.get(path).send());
+  }
+
+  @Test
+  @DisplayName("readiness goes 503 when Redis stops and back to 200 when it returns")
+  void readinessFollowsRedis() throws Exception {
+    int port = freePort();
+    RedisServer redis = RedisServer.newRedisServer().port(port).bind("127.0.0.1").build();
+    redis.start();
+    try (EdgeServer server = EdgeServer.start(Map.of(), "redis://127.0.0.1:" + port)) {
+      HttpResponse<Buffer> up = get(server, "/health/ready");
+      assertThat(up.statusCode()).isEqualTo(200);
+      JsonObject components = up.bodyAsJsonObject().getJsonObject("components");
+      assertThat(components.getJsonObject("postgres").getString("status")).isEqualTo("up");
+      assertThat(components.getJsonObject("postgres").getLong("latencyMs")).isNotNegative();
+      assertThat(components.getJsonObject("redis").getString("status")).isEqualTo("up");
+      assertThat(components.getJsonObject("openai").getString("status")).isEqualTo("not_configured");
+      assertThat(components.getJsonObject("stripe").getString("status")).isEqualTo("not_configured");
+
+      redis.stop();
+      HttpResponse<Buffer> down = get(server, "/health/ready");
+      assertThat(down.statusCode()).isEqualTo(503);
+      assertThat(down.bodyAsJsonObject().getJsonObject("components").getJsonObject("redis").getString("status")).isEqualTo("down");
+      assertThat(down.bodyAsJsonObject().getString("status")).isEqualTo("down");
+
+      redis.start();
+      long deadline = System.currentTimeMillis() + 15_000;
+      int status;
+      do {
+        status = get(server, "/health/ready").statusCode();
+        if (status != 200) {
+          Thread.sleep(200);
+        }
+      } while (status != 200 && System.currentTimeMillis() < deadline);
+      assertThat(status).isEqualTo(200);
+    } finally {
+      redis.stop();
+    }
+  }
+
+  @Test
+  @DisplayName("liveness answers with status, version, uptime and open WebSockets, without touching dependencies")
+  void liveness() {
+    try (EdgeServer server = EdgeServer.start()) {
+      HttpResponse<Buffer> response = get(server, "/health");
+      assertThat(response.statusCode()).isEqualTo(200);
+      JsonObject body = response.bodyAsJsonObject();
+      assertThat(body.getString("status")).isEqualTo("ok");
+      assertThat(body.containsKey("version")).isTrue();
+      assertThat(body.getLong("uptimeSeconds")).isNotNegative();
+      assertThat(body.getInteger("openWebSockets")).isNotNegative();
+    }
+  }
+
+  @Test
+  @DisplayName("unknown routes and internal paths are 404 problems carrying the echoed request id")
+  void unknownRoutes() {
+    try (EdgeServer server = EdgeServer.start()) {
+      for (String path : new String[] {"/nope", "/api/nope", "/api/internal/agents/evaluate"}) {
+        HttpResponse<Buffer> response = await(server.client.get(path).putHeader("X-Request-Id", "req-123").send());
+        assertThat(response.statusCode()).as(path).isEqualTo(404);
+        assertThat(response.getHeader("Content-Type")).startsWith("application/problem+json");
+        JsonObject problem = response.bodyAsJsonObject();
+        assertThat(problem.getString("requestId")).isEqualTo("req-123");
+        assertThat(problem.fieldNames()).contains("type", "title", "status", "detail", "code", "requestId");
+        assertThat(response.getHeader("X-Request-Id")).isEqualTo("req-123");
+      }
+    }
+  }
+
+  @Test
+  @DisplayName("metrics are Prometheus text with per-route HTTP series")
+  void metrics() {
+    try (EdgeServer server = EdgeServer.start()) {
+      get(server, "/health");
+      String text = get(server, "/metrics").bodyAsString();
+      assertThat(text).contains("vertx_http_server_requests_total");
+      assertThat(text).contains("route=\"/health\"");
+    }
+  }
+}

@@ -1,0 +1,99 @@
+package com.interviewroom.launcher;
+
+import com.interviewroom.common.auth.JwksIssuer;
+import com.interviewroom.common.auth.LocalIssuer;
+import com.interviewroom.common.auth.SigningKey;
+import com.interviewroom.common.auth.TokenIssuer;
+import com.interviewroom.common.auth.TokenVerifier;
+import com.interviewroom.common.auth.TrustedIssuer;
+import com.interviewroom.common.config.Config;
+import com.interviewroom.common.config.Role;
+import com.interviewroom.common.observability.Observability;
+import com.interviewroom.edge.EdgeContext;
+import com.interviewroom.edge.EdgeVerticle;
+import com.interviewroom.edge.storage.ObjectStore;
+import com.interviewroom.schema.Database;
+import com.interviewroom.schema.Migrations;
+import com.interviewroom.schema.ProblemBank;
+import com.interviewroom.schema.ProblemBankSeeder;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
+/**
+ * Builds the whole system from one {@link Config}: embedded services when URLs are unset,
+ * migrations, seed data, shared clients, then the verticles {@code ROLE} asks for. Tests call
+ * {@link #start(Config)} directly with port 0.
+ */
+public final class Launcher {
+  private static final Logger log = LoggerFactory.getLogger(Launcher.class);
+
+  private Launcher() {}
+
+  /** Blocking: call from {@code main} or a test thread, never from an event loop. */
+  public static RunningSystem start(Config requested) throws Exception {
+    Files.createDirectories(requested.dataDir());
+    EmbeddedServices embedded = new EmbeddedServices();
+    Config config = embedded.start(requested);
+    Clock clock = Clock.systemUTC();
+    PrometheusMeterRegistry registry = Observability.newRegistry();
+    Vertx vertx = Observability.vertx(registry);
+    RunningSystem running = new RunningSystem(vertx, config, embedded);
+    try {
+      Migrations.migrate(config.databaseUrl());
+      Database db = Database.connect(vertx, config.databaseUrl(), 16);
+      running.onClose(db::close);
+      int seeded = ProblemBankSeeder.seed(db, ProblemBank.load()).await();
+      log.info("problem bank seeded {}", kv("problems", seeded));
+
+      Redis redis = Redis.createClient(vertx, new RedisOptions()
+          .setConnectionString(config.redisUrl())
+          .setMaxPoolSize(32)
+          .setMaxPoolWaiting(2048));
+      running.onClose(() -> {
+        redis.close();
+        return io.vertx.core.Future.succeededFuture();
+      });
+      ObjectStore store = new ObjectStore(vertx, config.s3());
+      running.onClose(() -> {
+        store.close();
+        return io.vertx.core.Future.succeededFuture();
+      });
+      store.ensureBucket().await();
+
+      SigningKey signingKey = SigningKey.loadOrCreate(config.dataDir().resolve("keys/jwt-signing-key.json"));
+      TokenIssuer issuer = new TokenIssuer(signingKey, config.http().publicBaseUrl(), clock);
+      TokenVerifier verifier = new TokenVerifier(trustedIssuers(vertx, config, signingKey, issuer, clock), clock);
+      EdgeContext edge = new EdgeContext(config, db, redis, store, signingKey, issuer, verifier, registry, clock);
+
+      if (config.role().runs(Role.EDGE)) {
+        int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
+        String id = vertx.deployVerticle(() -> new EdgeVerticle(edge), new DeploymentOptions().setInstances(instances)).await();
+        running.deployed("edge", id);
+      }
+      return running;
+    } catch (Exception | Error e) {
+      running.close();
+      throw e;
+    }
+  }
+
+  private static List<TrustedIssuer> trustedIssuers(Vertx vertx, Config config, SigningKey key, TokenIssuer issuer, Clock clock) {
+    List<TrustedIssuer> issuers = new ArrayList<>();
+    issuers.add(new LocalIssuer(issuer.issuer(), key));
+    if (config.auth().externalIssuer()) {
+      issuers.add(new JwksIssuer(vertx, config.auth().jwksUrl(), config.auth().issuer(), config.auth().audience(), clock));
+    }
+    return issuers;
+  }
+}

@@ -1,0 +1,77 @@
+package com.interviewroom.launcher;
+
+import com.interviewroom.common.config.Config;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/** A started system: what runs, where it listens, and how to stop it in order. */
+public final class RunningSystem implements AutoCloseable {
+  private final Vertx vertx;
+  private final Config config;
+  private final EmbeddedServices embedded;
+  private final Deque<Supplier<Future<?>>> closers = new ArrayDeque<>();
+  private final Map<String, String> deployments = new LinkedHashMap<>();
+
+  RunningSystem(Vertx vertx, Config config, EmbeddedServices embedded) {
+    this.vertx = vertx;
+    this.config = config;
+    this.embedded = embedded;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  /** The configuration after embedded services were started (their URLs filled in). */
+  public Config config() {
+    return config;
+  }
+
+  /** Which of postgres, redis, s3 were started embedded. */
+  public java.util.Set<String> embedded() {
+    return embedded.names();
+  }
+
+  void onClose(Supplier<Future<?>> closer) {
+    closers.push(closer);
+  }
+
+  void deployed(String part, String deploymentId) {
+    deployments.put(part, deploymentId);
+  }
+
+  public Map<String, String> deployments() {
+    return Map.copyOf(deployments);
+  }
+
+  /** Undeploys verticles (servers stop accepting, stream loops drain), closes clients, stops embedded servers. */
+  @Override
+  public void close() {
+    try {
+      for (String id : deployments.values()) {
+        vertx.undeploy(id).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      }
+    } catch (Exception ignored) {
+      // shutting down anyway
+    }
+    while (!closers.isEmpty()) {
+      try {
+        closers.pop().get().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+      } catch (Exception ignored) {
+        // keep closing the rest
+      }
+    }
+    try {
+      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } catch (Exception ignored) {
+      // shutting down anyway
+    }
+    embedded.close();
+  }
+}

@@ -1,0 +1,77 @@
+package com.interviewroom.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.interviewroom.common.config.Config;
+import com.interviewroom.launcher.embedded.FreePort;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The README's run command in-process: nothing configured, everything embedded, data kept across restarts. */
+class EmbeddedDefaultTest {
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  @TempDir
+  Path dataDir;
+
+  private Config config(int port) {
+    return Config.from(Map.of(
+        "DATA_DIR", dataDir.toString(),
+        "PORT", String.valueOf(port),
+        "INTERNAL_PORT", String.valueOf(FreePort.find()),
+        "SANDBOX_PORT", String.valueOf(FreePort.find())));
+  }
+
+  private HttpResponse<String> get(int port, String path) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpResponse<String> post(int port, String path, JsonObject body) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body.encode())).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  @DisplayName("with no URLs set, the system starts embedded Postgres, Redis and S3, is ready, and keeps users across a restart")
+  void embeddedDefaultIsReadyAndDurable() throws Exception {
+    int port = FreePort.find();
+    String email = "embedded-" + UUID.randomUUID() + "@example.com";
+    JsonObject credentials = new JsonObject().put("email", email).put("password", "embedded-password");
+    String firstToken;
+    try (RunningSystem running = Launcher.start(config(port))) {
+      assertThat(running.embedded()).containsExactlyInAnyOrder("postgres", "redis", "s3");
+      HttpResponse<String> ready = get(port, "/health/ready");
+      assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
+      JsonObject components = new JsonObject(ready.body()).getJsonObject("components");
+      for (String component : new String[] {"postgres", "redis", "s3"}) {
+        assertThat(components.getJsonObject(component).getString("status")).as(component).isEqualTo("up");
+      }
+      HttpResponse<String> signup = post(port, "/api/auth/signup", credentials);
+      assertThat(signup.statusCode()).as(signup.body()).isEqualTo(201);
+      firstToken = new JsonObject(signup.body()).getString("accessToken");
+      assertThat(get(port, "/api/problems?pageSize=1").statusCode()).isIn(200, 404);
+    }
+    assertThat(Files.exists(dataDir.resolve("keys/jwt-signing-key.json"))).isTrue();
+
+    try (RunningSystem restarted = Launcher.start(config(port))) {
+      HttpResponse<String> login = post(port, "/api/auth/login", credentials);
+      assertThat(login.statusCode()).as(login.body()).isEqualTo(200);
+      HttpResponse<String> me = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/me"))
+          .header("Authorization", "Bearer " + firstToken).GET().build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(me.statusCode()).as("a token issued before the restart is still valid").isEqualTo(200);
+    }
+  }
+}
