@@ -12,7 +12,8 @@ import com.interviewroom.edge.web.AccessLog;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
+import com.interviewroom.common.http.PublicServerOptions;
+import java.util.function.Consumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -28,10 +29,20 @@ public final class EdgeVerticle extends VerticleBase {
   public static final long BODY_LIMIT_BYTES = 128 * 1024;
 
   private final EdgeContext app;
+  private final Consumer<HttpServer> extension;
   private HttpServer server;
 
   public EdgeVerticle(EdgeContext app) {
+    this(app, server -> { });
+  }
+
+  /**
+   * {@code extension} attaches more to the same public server before it listens: with
+   * {@code ROLE=all} the realtime gateway's WebSocket handlers share port {@code PORT}.
+   */
+  public EdgeVerticle(EdgeContext app, Consumer<HttpServer> extension) {
     this.app = app;
+    this.extension = extension;
   }
 
   @Override
@@ -58,12 +69,10 @@ public final class EdgeVerticle extends VerticleBase {
     router.route().last().handler(ctx -> ctx.fail(Problems.notFound("No such resource.")));
     router.route().failureHandler(new ProblemHandler());
 
-    HttpServerOptions options = new HttpServerOptions()
-        .setPort(app.config().http().port())
-        .setIdleTimeout(120)
-        .setMaxHeaderSize(16 * 1024);
-    return vertx.createHttpServer(options).requestHandler(router).listen()
-        .onSuccess(s -> server = s);
+    HttpServer created = vertx.createHttpServer(PublicServerOptions.create(app.config().http().port()));
+    created.requestHandler(router);
+    extension.accept(created);
+    return created.listen().onSuccess(s -> server = s);
   }
 
   public int actualPort() {

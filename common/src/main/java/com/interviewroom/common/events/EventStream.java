@@ -1,0 +1,40 @@
+package com.interviewroom.common.events;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import java.util.UUID;
+
+/**
+ * Publishes domain events to the Redis Stream {@code events} (capped near 10,000 entries), which
+ * the observer and evaluator worker groups consume. Entry fields: {@code type}, {@code sessionId},
+ * {@code userId}, {@code requestId}, {@code data} (JSON text).
+ */
+public final class EventStream {
+  public static final String STREAM = "events";
+  public static final String MAX_LEN = "10000";
+
+  public static final String SESSION_STARTED = "session.started";
+  public static final String SESSION_ENDED = "session.ended";
+  public static final String CODE_EDITED = "code.edited";
+  public static final String CODE_EXECUTED = "code.executed";
+
+  private final Redis redis;
+
+  public EventStream(Redis redis) {
+    this.redis = redis;
+  }
+
+  /** Completes with the entry id. */
+  public Future<String> publish(String type, UUID sessionId, UUID userId, String requestId, JsonObject data) {
+    Request xadd = Request.cmd(Command.XADD).arg(STREAM).arg("MAXLEN").arg("~").arg(MAX_LEN).arg("*")
+        .arg("type").arg(type)
+        .arg("sessionId").arg(sessionId == null ? "" : sessionId.toString())
+        .arg("userId").arg(userId == null ? "" : userId.toString())
+        .arg("requestId").arg(requestId == null ? "" : requestId)
+        .arg("data").arg((data == null ? new JsonObject() : data).encode());
+    return redis.send(xadd).map(response -> response.toString());
+  }
+}
