@@ -104,7 +104,7 @@ public final class ProblemBankSeeder {
             ? Future.succeededFuture()
             : conn.preparedQuery(UPSERT_SOLUTION).executeBatch(batch);
         return upsert
-            .compose(v -> conn.preparedQuery(DELETE_OTHER_SOLUTIONS).execute(Tuple.of(problemId, languages)))
+            .compose(v -> conn.preparedQuery(DELETE_OTHER_SOLUTIONS).execute(Tuple.tuple().addUUID(problemId).addArrayOfString(languages)))
             .mapEmpty();
     }
 }
