@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -62,7 +63,7 @@ class ProblemBankSeederTest {
         Problem original = bank.bySlug("two-sum").orElseThrow();
         Problem edited = new Problem(original.slug(), "Two Sum (edited)", original.difficulty(), original.category(),
             original.durationMinutes(), original.description(), original.constraints(), original.function(),
-            original.compare(), original.starterCode(), java.util.Map.of("python", "pass"),
+            original.compare(), original.starterCode(), Map.of("python", "pass"),
             original.tests().subList(0, 3), original.inputGenerator());
 
         await(ProblemBankSeeder.seed(db, ProblemBank.of(List.of(edited))));

@@ -10,6 +10,7 @@ import org.junit.jupiter.params.provider.FieldSource;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -21,7 +22,7 @@ class RowLevelSecurityTest {
     /** permission denied, and also "new row violates row-level security policy". */
     private static final String INSUFFICIENT_PRIVILEGE = "42501";
 
-    static final java.util.List<Fixtures.Owned> USER_TABLES = Fixtures.USER_TABLES;
+    static final List<Fixtures.Owned> USER_TABLES = Fixtures.USER_TABLES;
 
     private static String url;
     private static Connection c;
