@@ -17,6 +17,7 @@ import java.util.function.Consumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
@@ -66,6 +67,8 @@ public final class EdgeVerticle extends VerticleBase {
     BearerAuth auth = new BearerAuth(app.verifier(), app.issuer().issuer(), accounts);
     ApiRoutes.mount(router, app, auth, vertx);
 
+    // The small web client of the embedded default; API paths never fall through to it.
+    router.route("/*").handler(StaticHandler.create("webroot").setCachingEnabled(true).setIndexPage("index.html"));
     router.route().last().handler(ctx -> ctx.fail(Problems.notFound("No such resource.")));
     router.route().failureHandler(new ProblemHandler());
 
