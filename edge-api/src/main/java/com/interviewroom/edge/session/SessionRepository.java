@@ -26,10 +26,10 @@ final class SessionRepository {
   // on an overspend, so concurrent starts of one user serialize here and only the funded ones commit.
   private static final String CHARGE = """
       INSERT INTO credit_transactions (user_id, delta, reason, session_id, idempotency_key)
-      VALUES ($1, -1, 'session_start', $2, 'session_start:' || $2::text)""";
+      VALUES ($1, -1, 'session_start', $2::uuid, 'session_start:' || $2::uuid::text)""";
   private static final String REFUND = """
       INSERT INTO credit_transactions (user_id, delta, reason, session_id, idempotency_key)
-      VALUES ($1, 1, 'refund', $2, 'refund:' || $2::text)""";
+      VALUES ($1, 1, 'refund', $2::uuid, 'refund:' || $2::uuid::text)""";
   private static final String MARK_REFUNDED = "UPDATE sessions SET credit_refunded = true, updated_at = now() WHERE id = $1";
   private static final String STATE = """
       SELECT id, user_id, status, credit_charged, credit_refunded FROM sessions WHERE id = $1""";
@@ -88,7 +88,7 @@ final class SessionRepository {
         FROM sessions s WHERE s.id = $1""";
   // Serializes the final snapshots of one session (a beacon may be sent twice at once), so the
   // "one final after end" check and the insert cannot interleave.
-  private static final String LOCK_FINAL = "SELECT pg_advisory_xact_lock(hashtextextended('final:' || $1::text, 0))";
+  private static final String LOCK_FINAL = "SELECT pg_advisory_xact_lock(hashtextextended('final:' || $1::uuid::text, 0))";
   private static final String INSERT_SNAPSHOT = """
       INSERT INTO code_snapshots (session_id, code, language, snapshot_type, client_timestamp_ms)
       VALUES ($1, $2, $3, $4, $5) RETURNING id, created_at""";
