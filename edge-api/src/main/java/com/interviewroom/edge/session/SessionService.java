@@ -21,6 +21,7 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.sqlclient.SqlConnection;
 import java.nio.charset.StandardCharsets;
+import java.util.Objects;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -194,6 +195,7 @@ public final class SessionService {
    * transition. For the voice and sandbox code.
    */
   public Future<Failure> failByOurFault(UUID sessionId, String reason) {
+    Objects.requireNonNull(reason, "reason");
     return db.asService(sql -> SessionRepository.state(sql, sessionId, true)
             .compose(state -> {
               if (state == null) {
