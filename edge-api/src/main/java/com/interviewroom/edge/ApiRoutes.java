@@ -1,6 +1,11 @@
 package com.interviewroom.edge;
 
 import com.interviewroom.edge.auth.BearerAuth;
+import com.interviewroom.edge.problem.ProblemRoutes;
+import com.interviewroom.edge.problem.ProblemService;
+import com.interviewroom.edge.session.RealtimeTokenRoutes;
+import com.interviewroom.edge.session.SessionRoutes;
+import com.interviewroom.edge.session.SessionService;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 
@@ -13,5 +18,8 @@ final class ApiRoutes {
         new io.vertx.core.json.JsonObject()
             .put("id", BearerAuth.user(ctx).id().toString())
             .put("email", BearerAuth.user(ctx).email())));
+    new ProblemRoutes(new ProblemService(app.db())).mount(router, auth);
+    new SessionRoutes(SessionService.create(app)).mount(router, auth);
+    new RealtimeTokenRoutes(SessionService.create(app)).mount(router, auth);
   }
 }

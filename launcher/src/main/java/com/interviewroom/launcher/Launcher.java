@@ -11,6 +11,7 @@ import com.interviewroom.common.config.Role;
 import com.interviewroom.common.observability.Observability;
 import com.interviewroom.edge.EdgeContext;
 import com.interviewroom.edge.EdgeVerticle;
+import com.interviewroom.edge.session.SessionSweeper;
 import com.interviewroom.edge.storage.ObjectStore;
 import com.interviewroom.schema.Database;
 import com.interviewroom.schema.Migrations;
@@ -80,6 +81,8 @@ public final class Launcher {
         int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
         String id = vertx.deployVerticle(() -> new EdgeVerticle(edge), new DeploymentOptions().setInstances(instances)).await();
         running.deployed("edge", id);
+        // one sweeper per process is plenty; several processes sweeping at once is safe (SKIP LOCKED)
+        running.deployed("session-sweeper", vertx.deployVerticle(new SessionSweeper(db, redis)).await());
       }
       return running;
     } catch (Exception | Error e) {

@@ -62,7 +62,11 @@ class EmbeddedDefaultTest {
       HttpResponse<String> signup = post(port, "/api/auth/signup", credentials);
       assertThat(signup.statusCode()).as(signup.body()).isEqualTo(201);
       firstToken = new JsonObject(signup.body()).getString("accessToken");
-      assertThat(get(port, "/api/problems?pageSize=1").statusCode()).isIn(200, 404);
+      HttpResponse<String> problems = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/problems?pageSize=1"))
+          .header("Authorization", "Bearer " + firstToken).GET().build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(problems.statusCode()).as(problems.body()).isEqualTo(200);
+      assertThat(new JsonObject(problems.body()).getLong("total")).as("the seeded bank is served").isPositive();
+      assertThat(running.deployments()).containsKeys("edge", "session-sweeper");
     }
     assertThat(Files.exists(dataDir.resolve("keys/jwt-signing-key.json"))).isTrue();
 

@@ -1,0 +1,58 @@
+package com.interviewroom.edge.problem;
+
+import com.interviewroom.common.http.ApiException;
+import com.interviewroom.edge.auth.BearerAuth;
+import com.interviewroom.edge.web.QueryInput;
+import com.interviewroom.schema.Problem;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.regex.Pattern;
+
+/** {@code GET /api/problems}, {@code /api/problems/random}, {@code /api/problems/{slug}}; all need a bearer token. */
+public final class ProblemRoutes {
+  public static final int MAX_PAGE_SIZE = 100;
+  static final int CATEGORY_MAX = 64;
+  private static final Pattern SLUG = Pattern.compile("[a-z0-9][a-z0-9-]{0,99}");
+
+  private final ProblemService service;
+
+  public ProblemRoutes(ProblemService service) {
+    this.service = service;
+  }
+
+  public void mount(Router router, BearerAuth auth) {
+    router.get("/api/problems").handler(auth).respond(this::list);
+    // before /:slug, so "random" is never read as a slug
+    router.get("/api/problems/random").handler(auth).respond(this::random);
+    router.get("/api/problems/:slug").handler(auth).respond(this::bySlug);
+  }
+
+  private Future<JsonObject> list(RoutingContext ctx) {
+    QueryInput in = QueryInput.of(ctx);
+    String difficulty = in.oneOf("difficulty", Problem.DIFFICULTIES);
+    String category = in.token("category", CATEGORY_MAX);
+    int page = in.integer("page", 1, 10_000, 1);
+    int pageSize = in.integer("pageSize", 1, MAX_PAGE_SIZE, 20);
+    in.finish();
+    return service.list(BearerAuth.user(ctx).id(), difficulty, category, page, pageSize);
+  }
+
+  private Future<JsonObject> random(RoutingContext ctx) {
+    QueryInput in = QueryInput.of(ctx);
+    String difficulty = in.oneOf("difficulty", Problem.DIFFICULTIES);
+    String category = in.token("category", CATEGORY_MAX);
+    in.finish();
+    ctx.response().putHeader("Cache-Control", "no-store");
+    return service.random(BearerAuth.user(ctx).id(), difficulty, category);
+  }
+
+  private Future<JsonObject> bySlug(RoutingContext ctx) {
+    String slug = ctx.pathParam("slug");
+    if (!SLUG.matcher(slug).matches()) {
+      return Future.failedFuture(new ApiException(404, "problem_not_found", "Not Found", "No problem has this slug."));
+    }
+    return service.bySlug(BearerAuth.user(ctx).id(), slug);
+  }
+}

@@ -1,0 +1,29 @@
+package com.interviewroom.edge.session;
+
+import com.interviewroom.edge.auth.BearerAuth;
+import com.interviewroom.edge.web.JsonInput;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/** {@code POST /api/realtime/token {sessionId}}: a fresh one-time token for the session's WebSocket. */
+public final class RealtimeTokenRoutes {
+  private final SessionService service;
+
+  public RealtimeTokenRoutes(SessionService service) {
+    this.service = service;
+  }
+
+  public void mount(Router router, BearerAuth auth) {
+    router.post("/api/realtime/token").handler(auth).respond(this::token);
+  }
+
+  private Future<JsonObject> token(RoutingContext ctx) {
+    JsonInput in = JsonInput.of(ctx);
+    String raw = in.string("sessionId", 1, 64);
+    in.finish();
+    ctx.response().putHeader("Cache-Control", "no-store");
+    return service.realtimeToken(BearerAuth.user(ctx).id(), SessionRoutes.sessionId(raw));
+  }
+}

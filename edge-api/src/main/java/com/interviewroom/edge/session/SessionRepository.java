@@ -1,0 +1,282 @@
+package com.interviewroom.edge.session;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import io.vertx.sqlclient.data.Numeric;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/** The SQL of sessions, credits and code snapshots. The service picks the role and owns the transaction. */
+final class SessionRepository {
+  static final String CHECK_VIOLATION = "23514";
+  static final String UNIQUE_VIOLATION = "23505";
+
+  private static final String SUBSCRIBED = """
+      SELECT EXISTS (SELECT 1 FROM subscriptions WHERE user_id = $1 AND status IN ('active', 'trialing')) AS subscribed""";
+  private static final String INSERT = """
+      INSERT INTO sessions (user_id, problem_id, language, status, credit_charged)
+      VALUES ($1, $2, $3, 'scheduled', $4) RETURNING id""";
+  // The ledger trigger takes the profile's row lock and its CHECK (credits >= 0) fails with 23514
+  // on an overspend, so concurrent starts of one user serialize here and only the funded ones commit.
+  private static final String CHARGE = """
+      INSERT INTO credit_transactions (user_id, delta, reason, session_id, idempotency_key)
+      VALUES ($1, -1, 'session_start', $2::uuid, 'session_start:' || $2::uuid::text)""";
+  private static final String REFUND = """
+      INSERT INTO credit_transactions (user_id, delta, reason, session_id, idempotency_key)
+      VALUES ($1, 1, 'refund', $2::uuid, 'refund:' || $2::uuid::text)""";
+  private static final String MARK_REFUNDED = "UPDATE sessions SET credit_refunded = true, updated_at = now() WHERE id = $1";
+  private static final String STATE = """
+      SELECT id, user_id, status, credit_charged, credit_refunded FROM sessions WHERE id = $1""";
+  private static final String CURRENT = """
+      SELECT id, status, ended_at, coalesce(duration_seconds, 0) AS duration_seconds, end_reason
+        FROM sessions WHERE id = $1""";
+  private static final String STATE_FOR_UPDATE = STATE + " FOR UPDATE";
+  // Compare-and-set on the old status: a concurrent change makes this match no row instead of
+  // overwriting it.
+  private static final String FINISH = """
+      UPDATE sessions
+         SET status = $3, ended_at = now(), end_reason = $4, updated_at = now(),
+             duration_seconds = CASE WHEN started_at IS NULL THEN 0
+                                     ELSE greatest(0, extract(epoch FROM now() - started_at))::int END
+       WHERE id = $1 AND status = $2
+      RETURNING id, status, ended_at, duration_seconds, end_reason""";
+  private static final String ACTIVATE = """
+      UPDATE sessions s
+         SET status = 'active', started_at = now(), updated_at = now(),
+             deadline_at = now() + make_interval(mins => p.duration_minutes)
+        FROM problems p
+       WHERE s.id = $1 AND s.status = 'scheduled' AND p.id = s.problem_id
+      RETURNING s.started_at, s.deadline_at""";
+  // One round trip: the total comes from a scalar subquery, so an empty page still reports it.
+  private static final String LIST = """
+      SELECT (SELECT count(*) FROM sessions WHERE user_id = $1) AS total, page.*
+        FROM (SELECT 1) AS one
+        LEFT JOIN LATERAL (
+          SELECT s.id, s.status, s.language, s.created_at, s.started_at, s.ended_at, s.duration_seconds,
+                 s.end_reason, p.slug, p.title, p.difficulty, e.status AS evaluation_status, e.overall_score
+            FROM sessions s
+            JOIN problems p ON p.id = s.problem_id
+            LEFT JOIN evaluations e ON e.session_id = s.id
+           WHERE s.user_id = $1
+           ORDER BY s.created_at DESC, s.id DESC
+           LIMIT $2 OFFSET $3) AS page ON true""";
+  private static final String DETAIL = """
+      SELECT s.id, s.status, s.language, s.created_at, s.started_at, s.ended_at, s.deadline_at, s.duration_seconds,
+             s.end_reason, s.credit_charged, s.credit_refunded,
+             p.slug, p.title, p.difficulty, p.category, p.duration_minutes,
+             e.status AS evaluation_status, e.overall_score,
+             c.id AS snapshot_id, c.code, c.language AS snapshot_language, c.snapshot_type,
+             c.client_timestamp_ms, c.created_at AS snapshot_created_at
+        FROM sessions s
+        JOIN problems p ON p.id = s.problem_id
+        LEFT JOIN evaluations e ON e.session_id = s.id
+        LEFT JOIN LATERAL (
+          SELECT id, code, language, snapshot_type, client_timestamp_ms, created_at
+            FROM code_snapshots WHERE session_id = s.id
+           ORDER BY created_at DESC, id DESC LIMIT 1) AS c ON true
+       WHERE s.id = $1""";
+  private static final String SNAPSHOT_TARGET = """
+      SELECT s.status,
+             EXISTS (SELECT 1 FROM code_snapshots c
+                      WHERE c.session_id = s.id AND c.snapshot_type = 'final' AND c.created_at >= s.ended_at) AS final_after_end
+        FROM sessions s WHERE s.id = $1""";
+  // Serializes the final snapshots of one session (a beacon may be sent twice at once), so the
+  // "one final after end" check and the insert cannot interleave.
+  private static final String LOCK_FINAL = "SELECT pg_advisory_xact_lock(hashtextextended('final:' || $1::uuid::text, 0))";
+  private static final String INSERT_SNAPSHOT = """
+      INSERT INTO code_snapshots (session_id, code, language, snapshot_type, client_timestamp_ms)
+      VALUES ($1, $2, $3, $4, $5) RETURNING id, created_at""";
+
+  record State(UUID id, UUID userId, SessionStatus status, boolean creditCharged, boolean creditRefunded) {}
+
+  record Ended(UUID id, SessionStatus status, OffsetDateTime endedAt, int durationSeconds, String endReason) {
+    JsonObject toJson() {
+      return new JsonObject()
+          .put("sessionId", id.toString())
+          .put("status", status.dbValue())
+          .put("endedAt", time(endedAt))
+          .put("durationSeconds", durationSeconds)
+          .put("endReason", endReason);
+    }
+  }
+
+  record Activated(OffsetDateTime startedAt, OffsetDateTime deadlineAt) {}
+
+  record SnapshotTarget(SessionStatus status, boolean finalAfterEnd) {}
+
+  record Page(List<JsonObject> items, long total) {}
+
+  private SessionRepository() {}
+
+  static Future<Boolean> subscribed(SqlClient sql, UUID userId) {
+    return sql.preparedQuery(SUBSCRIBED).execute(Tuple.of(userId))
+        .map(rows -> rows.iterator().next().getBoolean("subscribed"));
+  }
+
+  static Future<UUID> insert(SqlClient sql, UUID userId, UUID problemId, String language, boolean charged) {
+    return sql.preparedQuery(INSERT).execute(Tuple.of(userId, problemId, language, charged))
+        .map(rows -> rows.iterator().next().getUUID("id"));
+  }
+
+  static Future<Void> charge(SqlClient sql, UUID userId, UUID sessionId) {
+    return sql.preparedQuery(CHARGE).execute(Tuple.of(userId, sessionId)).mapEmpty();
+  }
+
+  static Future<Void> refund(SqlClient sql, UUID userId, UUID sessionId) {
+    return sql.preparedQuery(REFUND).execute(Tuple.of(userId, sessionId))
+        .compose(done -> sql.preparedQuery(MARK_REFUNDED).execute(Tuple.of(sessionId)))
+        .mapEmpty();
+  }
+
+  /** Null when the session does not exist (or, as a user, is not theirs). */
+  static Future<State> state(SqlClient sql, UUID sessionId, boolean forUpdate) {
+    return sql.preparedQuery(forUpdate ? STATE_FOR_UPDATE : STATE).execute(Tuple.of(sessionId))
+        .map(rows -> rows.size() == 0 ? null : toState(rows.iterator().next()));
+  }
+
+  /** The session's status and end columns (null while live); null when not visible. */
+  static Future<Ended> current(SqlClient sql, UUID sessionId) {
+    return sql.preparedQuery(CURRENT).execute(Tuple.of(sessionId))
+        .map(rows -> rows.size() == 0 ? null : toEnded(rows.iterator().next()));
+  }
+
+  /** Null when the session was no longer in status {@code from}. */
+  static Future<Ended> finish(SqlClient sql, UUID sessionId, SessionStatus from, SessionStatus to, String reason) {
+    return sql.preparedQuery(FINISH).execute(Tuple.of(sessionId, from.dbValue(), to.dbValue(), reason))
+        .map(rows -> rows.size() == 0 ? null : toEnded(rows.iterator().next()));
+  }
+
+  /** Null when the session was no longer scheduled. */
+  static Future<Activated> activate(SqlClient sql, UUID sessionId) {
+    return sql.preparedQuery(ACTIVATE).execute(Tuple.of(sessionId))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return null;
+          }
+          Row row = rows.iterator().next();
+          return new Activated(row.getOffsetDateTime("started_at"), row.getOffsetDateTime("deadline_at"));
+        });
+  }
+
+  static Future<Page> list(SqlClient sql, UUID userId, int limit, int offset) {
+    return sql.preparedQuery(LIST).execute(Tuple.of(userId, limit, offset)).map(SessionRepository::toPage);
+  }
+
+  /** Null when the session does not exist or is not visible to the caller. */
+  static Future<JsonObject> detail(SqlClient sql, UUID sessionId) {
+    return sql.preparedQuery(DETAIL).execute(Tuple.of(sessionId))
+        .map(rows -> rows.size() == 0 ? null : toDetail(rows.iterator().next()));
+  }
+
+  static Future<Void> lockFinalSnapshots(SqlClient sql, UUID sessionId) {
+    return sql.preparedQuery(LOCK_FINAL).execute(Tuple.of(sessionId)).mapEmpty();
+  }
+
+  static Future<SnapshotTarget> snapshotTarget(SqlClient sql, UUID sessionId) {
+    return sql.preparedQuery(SNAPSHOT_TARGET).execute(Tuple.of(sessionId))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return null;
+          }
+          Row row = rows.iterator().next();
+          return new SnapshotTarget(SessionStatus.of(row.getString("status")), row.getBoolean("final_after_end"));
+        });
+  }
+
+  static Future<JsonObject> insertSnapshot(SqlClient sql, UUID sessionId, SnapshotRequest snapshot) {
+    return sql.preparedQuery(INSERT_SNAPSHOT)
+        .execute(Tuple.of(sessionId, snapshot.code(), snapshot.language(), snapshot.snapshotType(), snapshot.timestampMs()))
+        .map(rows -> {
+          Row row = rows.iterator().next();
+          return new JsonObject()
+              .put("snapshotId", row.getUUID("id").toString())
+              .put("snapshotType", snapshot.snapshotType())
+              .put("createdAt", time(row.getOffsetDateTime("created_at")));
+        });
+  }
+
+  private static State toState(Row row) {
+    return new State(row.getUUID("id"), row.getUUID("user_id"), SessionStatus.of(row.getString("status")),
+        row.getBoolean("credit_charged"), row.getBoolean("credit_refunded"));
+  }
+
+  private static Ended toEnded(Row row) {
+    return new Ended(row.getUUID("id"), SessionStatus.of(row.getString("status")), row.getOffsetDateTime("ended_at"),
+        row.getInteger("duration_seconds"), row.getString("end_reason"));
+  }
+
+  private static Page toPage(RowSet<Row> rows) {
+    List<JsonObject> items = new ArrayList<>();
+    long total = 0;
+    for (Row row : rows) {
+      total = row.getLong("total");
+      if (row.getUUID("id") != null) {
+        items.add(summary(row));
+      }
+    }
+    return new Page(items, total);
+  }
+
+  private static JsonObject summary(Row row) {
+    String status = row.getString("status");
+    return new JsonObject()
+        .put("sessionId", row.getUUID("id").toString())
+        .put("status", status)
+        .put("language", row.getString("language"))
+        .put("problem", new JsonObject()
+            .put("slug", row.getString("slug"))
+            .put("title", row.getString("title"))
+            .put("difficulty", row.getString("difficulty")))
+        .put("createdAt", time(row.getOffsetDateTime("created_at")))
+        .put("startedAt", time(row.getOffsetDateTime("started_at")))
+        .put("endedAt", time(row.getOffsetDateTime("ended_at")))
+        .put("durationSeconds", row.getInteger("duration_seconds"))
+        .put("endReason", row.getString("end_reason"))
+        .put("evaluationStatus", evaluationStatus(row.getString("evaluation_status"), status))
+        .put("score", score(row.getNumeric("overall_score"), row.getString("evaluation_status")));
+  }
+
+  private static JsonObject toDetail(Row row) {
+    JsonObject json = summary(row)
+        .put("deadlineAt", time(row.getOffsetDateTime("deadline_at")))
+        .put("creditCharged", row.getBoolean("credit_charged"))
+        .put("creditRefunded", row.getBoolean("credit_refunded"));
+    json.getJsonObject("problem")
+        .put("category", row.getString("category"))
+        .put("durationMinutes", row.getInteger("duration_minutes"));
+    UUID snapshotId = row.getUUID("snapshot_id");
+    json.put("latestSnapshot", snapshotId == null ? null : new JsonObject()
+        .put("snapshotId", snapshotId.toString())
+        .put("code", row.getString("code"))
+        .put("language", row.getString("snapshot_language"))
+        .put("snapshotType", row.getString("snapshot_type"))
+        .put("timestampMs", row.getLong("client_timestamp_ms"))
+        .put("createdAt", time(row.getOffsetDateTime("snapshot_created_at"))));
+    return json;
+  }
+
+  /**
+   * {@code completed} with a score, {@code evaluating} while the evaluator works (or has not picked
+   * up a completed session yet), {@code failed}, or {@code none} for sessions that are not evaluated.
+   */
+  static String evaluationStatus(String evaluation, String sessionStatus) {
+    if (evaluation == null) {
+      return "completed".equals(sessionStatus) ? "evaluating" : "none";
+    }
+    return "pending".equals(evaluation) ? "evaluating" : evaluation;
+  }
+
+  private static Double score(Numeric score, String evaluation) {
+    return score != null && "completed".equals(evaluation) ? score.doubleValue() : null;
+  }
+
+  static String time(OffsetDateTime time) {
+    return time == null ? null : time.toInstant().toString();
+  }
+}

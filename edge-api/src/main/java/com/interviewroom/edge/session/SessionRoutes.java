@@ -1,0 +1,99 @@
+package com.interviewroom.edge.session;
+
+import com.interviewroom.edge.auth.BearerAuth;
+import com.interviewroom.edge.web.JsonInput;
+import com.interviewroom.edge.web.QueryInput;
+import com.interviewroom.schema.Problem;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/** {@code /api/sessions/**}: start, list, detail, end, code snapshots. All need a bearer token. */
+public final class SessionRoutes {
+  public static final int MAX_PAGE_SIZE = 100;
+  private static final Pattern UUID_TEXT = Pattern.compile(
+      "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+  private static final Pattern SLUG = Pattern.compile("[a-z0-9][a-z0-9-]*");
+  /**
+   * Above what the 128 KB body limit can carry, so it never bites first: the real cap is
+   * {@link SnapshotRequest#MAX_CODE_BYTES}, counted in UTF-8 bytes by the service (413).
+   */
+  private static final int MAX_CODE_CHARS = 200_000;
+
+  private final SessionService service;
+
+  public SessionRoutes(SessionService service) {
+    this.service = service;
+  }
+
+  public void mount(Router router, BearerAuth auth) {
+    router.post("/api/sessions/start").handler(auth).respond(this::start);
+    router.get("/api/sessions").handler(auth).respond(this::list);
+    router.get("/api/sessions/:id").handler(auth).respond(this::get);
+    router.post("/api/sessions/:id/end").handler(auth).respond(this::end);
+    router.post("/api/sessions/:id/code").handler(auth).respond(this::code);
+  }
+
+  private Future<JsonObject> start(RoutingContext ctx) {
+    JsonInput in = JsonInput.of(ctx);
+    String slug = in.optionalString("problemSlug", 1, 100);
+    String difficulty = in.oneOf("difficulty", Problem.DIFFICULTIES, false);
+    String category = in.optionalString("category", 1, 64);
+    String language = in.oneOf("language", Problem.LANGUAGES, true);
+    if (slug != null && !SLUG.matcher(slug).matches()) {
+      in.error("problemSlug", "must be lower-case letters, digits and dashes");
+    }
+    if (slug != null && (difficulty != null || category != null)) {
+      in.error("problemSlug", "cannot be combined with difficulty or category");
+    }
+    in.finish();
+    return service.start(Actor.of(ctx), new StartRequest(slug, difficulty, category, language))
+        .onSuccess(started -> ctx.response().setStatusCode(201).putHeader("Cache-Control", "no-store"));
+  }
+
+  private Future<JsonObject> list(RoutingContext ctx) {
+    QueryInput in = QueryInput.of(ctx);
+    int page = in.integer("page", 1, 10_000, 1);
+    int pageSize = in.integer("pageSize", 1, MAX_PAGE_SIZE, 20);
+    in.finish();
+    ctx.response().putHeader("Cache-Control", "no-store");
+    return service.list(BearerAuth.user(ctx).id(), page, pageSize);
+  }
+
+  private Future<JsonObject> get(RoutingContext ctx) {
+    UUID id = sessionId(ctx.pathParam("id"));
+    ctx.response().putHeader("Cache-Control", "no-store");
+    return service.get(BearerAuth.user(ctx).id(), id);
+  }
+
+  private Future<JsonObject> end(RoutingContext ctx) {
+    UUID id = sessionId(ctx.pathParam("id"));
+    return service.end(Actor.of(ctx), id);
+  }
+
+  private Future<JsonObject> code(RoutingContext ctx) {
+    UUID id = sessionId(ctx.pathParam("id"));
+    JsonInput in = JsonInput.of(ctx);
+    String code = in.string("code", 0, MAX_CODE_CHARS);
+    String language = in.oneOf("language", Problem.LANGUAGES, true);
+    String type = in.oneOf("snapshotType", SnapshotRequest.TYPES, true);
+    Long timestampMs = in.optionalLong("timestampMs", 0, Long.MAX_VALUE);
+    if (timestampMs == null && !in.has("timestampMs")) {
+      in.error("timestampMs", "is required");
+    }
+    in.finish();
+    return service.snapshot(Actor.of(ctx), id, new SnapshotRequest(code, language, type, timestampMs))
+        .onSuccess(saved -> ctx.response().setStatusCode(201));
+  }
+
+  /** A malformed id names no session of anyone's: the same 404 as a session that is not yours. */
+  static UUID sessionId(String raw) {
+    if (raw == null || !UUID_TEXT.matcher(raw).matches()) {
+      throw SessionService.notFound();
+    }
+    return UUID.fromString(raw);
+  }
+}

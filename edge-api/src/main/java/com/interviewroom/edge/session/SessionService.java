@@ -1,0 +1,330 @@
+package com.interviewroom.edge.session;
+
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
+import com.interviewroom.common.auth.TokenIssuer;
+import com.interviewroom.common.events.EventStream;
+import com.interviewroom.common.events.SessionSignals;
+import com.interviewroom.common.http.ApiException;
+import com.interviewroom.common.http.Problems;
+import com.interviewroom.edge.EdgeContext;
+import com.interviewroom.edge.events.EventLog;
+import com.interviewroom.edge.problem.ProblemRepository;
+import com.interviewroom.edge.problem.ProblemRepository.ProblemView;
+import com.interviewroom.schema.Database;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.sqlclient.SqlConnection;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Session life cycle and credits. Starting spends a credit as the service role (users cannot write
+ * the ledger); everything a user reads or changes on their own sessions runs as that user, so
+ * row-level security backs every ownership check. Status changes go through {@link SessionStatus}.
+ */
+public final class SessionService {
+  private static final Logger log = LoggerFactory.getLogger(SessionService.class);
+  /** At most one {@code auto} snapshot per session in this window. */
+  static final long AUTO_SNAPSHOT_WINDOW_MS = 10_000;
+  static final String ENDED_BY_USER = "ended_by_user";
+
+  private final Database db;
+  private final Redis redis;
+  private final TokenIssuer issuer;
+  private final EventStream stream;
+
+  public SessionService(Database db, Redis redis, TokenIssuer issuer) {
+    this.db = db;
+    this.redis = redis;
+    this.issuer = issuer;
+    this.stream = new EventStream(redis);
+  }
+
+  public static SessionService create(EdgeContext app) {
+    return new SessionService(app.db(), app.redis(), app.issuer());
+  }
+
+  private record Started(UUID sessionId, ProblemView problem, boolean charged) {}
+
+  /** Picks the problem, spends a credit unless subscribed, and creates the session: one transaction. */
+  public Future<JsonObject> start(Actor actor, StartRequest request) {
+    return db.asService(sql -> problemFor(sql, actor.userId(), request)
+            .compose(problem -> SessionRepository.subscribed(sql, actor.userId())
+                .compose(subscribed -> create(sql, actor, problem, request.language(), !subscribed))))
+        .map(started -> new JsonObject()
+            .put("sessionId", started.sessionId().toString())
+            .put("status", SessionStatus.SCHEDULED.dbValue())
+            .put("language", request.language())
+            .put("creditCharged", started.charged())
+            .put("problem", started.problem().json())
+            .put("wsToken", issuer.realtimeToken(actor.userId(), started.sessionId()))
+            .put("expiresIn", TokenIssuer.REALTIME_TTL.toSeconds()));
+  }
+
+  private static Future<ProblemView> problemFor(SqlConnection sql, UUID userId, StartRequest request) {
+    Future<ProblemView> found = request.problemSlug() != null
+        ? ProblemRepository.bySlug(sql, request.problemSlug())
+        : ProblemRepository.random(sql, userId, request.difficulty(), request.category());
+    return found.map(view -> {
+      if (view == null) {
+        throw new ApiException(404, "problem_not_found", "Not Found",
+            request.problemSlug() != null ? "No problem has this slug." : "No problem matches these filters.");
+      }
+      return view;
+    });
+  }
+
+  private static Future<Started> create(SqlConnection sql, Actor actor, ProblemView problem, String language, boolean charge) {
+    return SessionRepository.insert(sql, actor.userId(), problem.id(), language, charge)
+        .compose(sessionId -> (charge ? SessionRepository.charge(sql, actor.userId(), sessionId) : Future.<Void>succeededFuture())
+            .recover(SessionService::insufficientCredits)
+            .compose(v -> EventLog.append(sql, actor.event(sessionId, "session.created", new JsonObject()
+                .put("problem", problem.json().getString("slug"))
+                .put("language", language)
+                .put("creditCharged", charge))))
+            .map(v -> new Started(sessionId, problem, charge)));
+  }
+
+  private static Future<Void> insufficientCredits(Throwable failure) {
+    if (failure instanceof PgException pg && SessionRepository.CHECK_VIOLATION.equals(pg.getSqlState())) {
+      return Future.failedFuture(Problems.paymentRequired("insufficient_credits",
+          "You have no credits left. Buy credits or subscribe to start a session."));
+    }
+    return Future.failedFuture(failure);
+  }
+
+  public Future<JsonObject> list(UUID userId, int page, int pageSize) {
+    return db.asUser(userId, sql -> SessionRepository.list(sql, userId, pageSize, (page - 1) * pageSize))
+        .map(result -> new JsonObject()
+            .put("items", new JsonArray(result.items()))
+            .put("page", page)
+            .put("pageSize", pageSize)
+            .put("total", result.total()));
+  }
+
+  public Future<JsonObject> get(UUID userId, UUID sessionId) {
+    return db.asUser(userId, sql -> SessionRepository.detail(sql, sessionId)).map(SessionService::visible);
+  }
+
+  /** Ends the caller's session; ending an ended session answers with its stored end, changing nothing. */
+  public Future<JsonObject> end(Actor actor, UUID sessionId) {
+    return db.asUser(actor.userId(), sql -> endAs(sql, actor, sessionId, 2))
+        .compose(outcome -> (outcome.changed()
+                ? announceEnd(actor, sessionId, outcome.ended().status(), ENDED_BY_USER)
+                : Future.<Void>succeededFuture())
+            .map(v -> outcome.ended().toJson().put("alreadyEnded", !outcome.changed())));
+  }
+
+  private record EndOutcome(SessionRepository.Ended ended, boolean changed) {}
+
+  private Future<EndOutcome> endAs(SqlConnection sql, Actor actor, UUID sessionId, int attempts) {
+    return SessionRepository.current(sql, sessionId).compose(current -> {
+      if (current == null) {
+        return Future.failedFuture(notFound());
+      }
+      SessionStatus status = current.status();
+      if (!status.isLive()) {
+        return Future.succeededFuture(new EndOutcome(current, false));
+      }
+      SessionStatus next = status.endedByUser();
+      status.require(next);
+      return SessionRepository.finish(sql, sessionId, status, next, ENDED_BY_USER).compose(ended -> {
+        if (ended == null) {
+          // the status changed under us (the gateway activated it, the sweeper closed it): look again
+          return attempts > 1 ? endAs(sql, actor, sessionId, attempts - 1)
+              : Future.failedFuture(Problems.conflict("concurrent_change", "The session changed; try again."));
+        }
+        return EventLog.append(sql, actor.event(sessionId, "session.ended", new JsonObject()
+                .put("from", status.dbValue()).put("status", next.dbValue()).put("reason", ENDED_BY_USER)))
+            .map(v -> new EndOutcome(ended, true));
+      });
+    });
+  }
+
+  /**
+   * {@code scheduled → active} when the candidate's socket is ready: sets {@code started_at} and the
+   * deadline (now + the problem's duration). For the realtime gateway.
+   */
+  public Future<JsonObject> activate(UUID sessionId) {
+    return db.asService(sql -> SessionRepository.state(sql, sessionId, true)
+            .compose(state -> {
+              if (state == null) {
+                return Future.failedFuture(notFound());
+              }
+              state.status().require(SessionStatus.ACTIVE);
+              return SessionRepository.activate(sql, sessionId)
+                  .compose(activated -> EventLog.append(sql, Actor.system(state.userId())
+                          .event(sessionId, "session.activated", new JsonObject()))
+                      .map(v -> new Activation(state.userId(), activated)));
+            }))
+        .compose(done -> {
+          UUID userId = done.userId();
+          SessionRepository.Activated activated = done.activated();
+          JsonObject json = new JsonObject()
+              .put("sessionId", sessionId.toString())
+              .put("status", SessionStatus.ACTIVE.dbValue())
+              .put("startedAt", SessionRepository.time(activated.startedAt()))
+              .put("deadlineAt", SessionRepository.time(activated.deadlineAt()));
+          return stream.publish(EventStream.SESSION_STARTED, sessionId, userId, null, json)
+              .<Void>mapEmpty()
+              .recover(failure -> logPublishFailure(failure, sessionId))
+              .map(json);
+        });
+  }
+
+  private record Activation(UUID userId, SessionRepository.Activated activated) {}
+
+  /** What {@link #failByOurFault} did. */
+  public record Failure(SessionStatus status, boolean transitioned, boolean refunded) {}
+
+  private record FailOutcome(UUID userId, Failure failure) {}
+
+  /**
+   * A session that dies through our fault (provider or sandbox unavailable, server error): moves a
+   * live session to {@code errored} and refunds its credit through the ledger, once. Calling it again
+   * for an errored session changes nothing; for a completed or abandoned one it is an illegal
+   * transition. For the voice and sandbox code.
+   */
+  public Future<Failure> failByOurFault(UUID sessionId, String reason) {
+    Objects.requireNonNull(reason, "reason");
+    return db.asService(sql -> SessionRepository.state(sql, sessionId, true)
+            .compose(state -> {
+              if (state == null) {
+                return Future.failedFuture(notFound());
+              }
+              Actor system = Actor.system(state.userId());
+              Future<Boolean> moved = Future.succeededFuture(false);
+              if (state.status() != SessionStatus.ERRORED) {
+                state.status().require(SessionStatus.ERRORED);
+                moved = SessionRepository.finish(sql, sessionId, state.status(), SessionStatus.ERRORED, reason)
+                    .compose(ended -> EventLog.append(sql, system.event(sessionId, "session.ended", new JsonObject()
+                        .put("from", state.status().dbValue()).put("status", "errored").put("reason", reason))))
+                    .map(true);
+              }
+              boolean owed = state.creditCharged() && !state.creditRefunded();
+              return moved.compose(transitioned -> (owed ? refund(sql, system, sessionId) : Future.succeededFuture(false))
+                  .map(refunded -> new FailOutcome(state.userId(), new Failure(SessionStatus.ERRORED, transitioned, refunded))));
+            }))
+        .compose(done -> {
+          Failure failure = done.failure();
+          return failure.transitioned()
+              ? announceEnd(Actor.system(done.userId()), sessionId, SessionStatus.ERRORED, reason).map(failure)
+              : Future.succeededFuture(failure);
+        });
+  }
+
+  private static Future<Boolean> refund(SqlConnection sql, Actor system, UUID sessionId) {
+    return SessionRepository.refund(sql, system.userId(), sessionId)
+        .compose(v -> EventLog.append(sql, system.event(sessionId, "credit.refunded", new JsonObject().put("credits", 1))))
+        .map(true);
+  }
+
+  /** Stores a code snapshot of the caller's session; see docs/api.md for the rules. */
+  public Future<JsonObject> snapshot(Actor actor, UUID sessionId, SnapshotRequest snapshot) {
+    if (snapshot.code().getBytes(StandardCharsets.UTF_8).length > SnapshotRequest.MAX_CODE_BYTES) {
+      return Future.failedFuture(new ApiException(413, "code_too_large", "Payload Too Large",
+          "Code is limited to " + SnapshotRequest.MAX_CODE_BYTES + " bytes (UTF-8)."));
+    }
+    boolean isFinal = "final".equals(snapshot.snapshotType());
+    return db.asUser(actor.userId(), sql -> (isFinal ? SessionRepository.lockFinalSnapshots(sql, sessionId) : Future.<Void>succeededFuture())
+        .compose(v -> SessionRepository.snapshotTarget(sql, sessionId))
+        .compose(target -> admit(target, isFinal))
+        .compose(v -> "auto".equals(snapshot.snapshotType()) ? throttleAuto(sessionId) : Future.<Void>succeededFuture())
+        .compose(v -> SessionRepository.insertSnapshot(sql, sessionId, snapshot))
+        .compose(saved -> EventLog.append(sql, actor.event(sessionId, "code.snapshot", new JsonObject()
+                .put("snapshotType", snapshot.snapshotType())
+                .put("language", snapshot.language())
+                .put("bytes", snapshot.code().getBytes(StandardCharsets.UTF_8).length)))
+            .map(saved)));
+  }
+
+  private static Future<Void> admit(SessionRepository.SnapshotTarget target, boolean isFinal) {
+    if (target == null) {
+      return Future.failedFuture(notFound());
+    }
+    if (target.status() == SessionStatus.ACTIVE) {
+      return Future.succeededFuture();
+    }
+    // after the end, one final snapshot (the tab-close beacon) is still welcome
+    if (isFinal && !target.status().isLive() && !target.finalAfterEnd()) {
+      return Future.succeededFuture();
+    }
+    if (isFinal && !target.status().isLive()) {
+      return Future.failedFuture(Problems.conflict("final_snapshot_exists", "This session already has its final snapshot."));
+    }
+    return Future.failedFuture(Problems.conflict("session_not_active",
+        "Code can be saved only while the session is active (it is " + target.status().dbValue() + ")."));
+  }
+
+  private Future<Void> throttleAuto(UUID sessionId) {
+    String key = "snapshot-auto:" + sessionId;
+    return redis.send(Request.cmd(Command.SET).arg(key).arg("1").arg("NX").arg("PX").arg(AUTO_SNAPSHOT_WINDOW_MS))
+        .compose(set -> set != null
+            ? Future.<Void>succeededFuture()
+            : redis.send(Request.cmd(Command.PTTL).arg(key)).compose(ttl -> {
+                long ms = ttl == null ? AUTO_SNAPSHOT_WINDOW_MS : Math.max(1, ttl.toLong());
+                return Future.failedFuture(Problems.tooManyRequests(
+                    "Automatic snapshots are limited to one per 10 seconds per session.", (int) ((ms + 999) / 1000)));
+              }));
+  }
+
+  /** A fresh one-time token for {@code /ws}, for a live session of the caller. */
+  public Future<JsonObject> realtimeToken(UUID userId, UUID sessionId) {
+    return db.asUser(userId, sql -> SessionRepository.state(sql, sessionId, false))
+        .map(state -> {
+          if (state == null) {
+            throw notFound();
+          }
+          if (!state.status().isLive()) {
+            throw Problems.conflict("session_ended", "This session has ended (" + state.status().dbValue() + ").");
+          }
+          return new JsonObject()
+              .put("token", issuer.realtimeToken(userId, sessionId))
+              .put("expiresIn", TokenIssuer.REALTIME_TTL.toSeconds());
+        });
+  }
+
+  /**
+   * After the commit: tells the workers ({@code session.ended} on the stream) and whichever node
+   * holds the socket (control channel). The end is already stored, so a Redis hiccup is logged,
+   * not turned into an error for a request that succeeded.
+   */
+  Future<Void> announceEnd(Actor actor, UUID sessionId, SessionStatus status, String reason) {
+    return announceEnd(stream, redis, actor, sessionId, status, reason);
+  }
+
+  static Future<Void> announceEnd(EventStream stream, Redis redis, Actor actor, UUID sessionId, SessionStatus status, String reason) {
+    Future<?> published = stream.publish(EventStream.SESSION_ENDED, sessionId, actor.userId(), actor.requestId(),
+        new JsonObject().put("status", status.dbValue()).put("reason", reason));
+    Future<?> signalled = redis.send(Request.cmd(Command.PUBLISH).arg(SessionSignals.control(sessionId))
+        .arg(new JsonObject().put("type", "end").put("reason", reason).encode()));
+    return Future.join(published, signalled)
+        .<Void>mapEmpty()
+        .recover(failure -> logPublishFailure(failure, sessionId));
+  }
+
+  private static Future<Void> logPublishFailure(Throwable failure, UUID sessionId) {
+    log.warn("session signal not delivered {} {}", kv("sessionId", sessionId), kv("error", failure.toString()));
+    return Future.succeededFuture();
+  }
+
+  static ApiException notFound() {
+    return new ApiException(404, "session_not_found", "Not Found", "No such session.");
+  }
+
+  private static JsonObject visible(JsonObject detail) {
+    if (detail == null) {
+      throw notFound();
+    }
+    return detail;
+  }
+}

@@ -1,0 +1,328 @@
+package com.interviewroom.edge.session;
+
+import static com.interviewroom.edge.EdgeServer.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.interviewroom.common.events.EventStream;
+import com.interviewroom.common.http.ApiException;
+import com.interviewroom.edge.EdgeServer;
+import com.interviewroom.edge.TestUser;
+import com.interviewroom.schema.ProblemBank;
+import com.interviewroom.schema.ProblemBankSeeder;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import io.vertx.sqlclient.Tuple;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+class SessionLifecycleTest {
+  private static EdgeServer server;
+  private static SessionService sessions;
+
+  @BeforeAll
+  static void start() {
+    server = EdgeServer.start();
+    await(ProblemBankSeeder.seed(server.db, ProblemBank.load()));
+    sessions = SessionService.create(server.context);
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  private static String status(TestUser user, UUID sessionId) {
+    return user.serviceQuery("SELECT status FROM sessions WHERE id = $1", Tuple.of(sessionId),
+        rows -> rows.iterator().next().getString("status"));
+  }
+
+  private static int count(TestUser user, String sql, UUID sessionId) {
+    return user.serviceQuery(sql, Tuple.of(sessionId), rows -> rows.iterator().next().getInteger("n"));
+  }
+
+  /** The failure of {@code future} as an ApiException (the test fails if it succeeded). */
+  private static ApiException failure(Future<?> future) {
+    try {
+      future.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      return (ApiException) e.getCause();
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+    throw new AssertionError("expected a failure");
+  }
+
+  private static boolean streamHas(String type, UUID sessionId) {
+    Response entries = await(server.redis.send(Request.cmd(Command.XREVRANGE).arg(EventStream.STREAM).arg("+").arg("-")
+        .arg("COUNT").arg(1000)));
+    for (Response entry : entries) {
+      Response fields = entry.get(1);
+      String entryType = null;
+      String entrySession = null;
+      for (int i = 0; i + 1 < fields.size(); i += 2) {
+        switch (fields.get(i).toString()) {
+          case "type" -> entryType = fields.get(i + 1).toString();
+          case "sessionId" -> entrySession = fields.get(i + 1).toString();
+          default -> { }
+        }
+      }
+      if (type.equals(entryType) && sessionId.toString().equals(entrySession)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Test
+  @DisplayName("the session list shows only the caller's sessions, newest first, paginated, with problem and evaluation state")
+  void listsOwnSessions() {
+    TestUser user = TestUser.signup(server);
+    TestUser other = TestUser.signup(server);
+    other.start("two-sum");
+    UUID first = user.start("two-sum");
+    UUID second = user.start("valid-parentheses");
+    UUID third = user.start("two-sum");
+    user.serviceQuery("INSERT INTO evaluations (session_id, status, overall_score) VALUES ($1, 'completed', 82.5)", Tuple.of(first), r -> null);
+    user.serviceQuery("INSERT INTO evaluations (session_id, status) VALUES ($1, 'failed')", Tuple.of(second), r -> null);
+    user.serviceQuery("INSERT INTO evaluations (session_id, status) VALUES ($1, 'pending')", Tuple.of(third), r -> null);
+
+    HttpResponse<Buffer> response = user.get("/api/sessions?pageSize=2");
+    assertThat(response.statusCode()).isEqualTo(200);
+    JsonObject page = response.bodyAsJsonObject();
+    assertThat(page.getLong("total")).isEqualTo(3);
+    JsonArray items = page.getJsonArray("items");
+    assertThat(items).hasSize(2);
+    assertThat(items.getJsonObject(0).getString("sessionId")).isEqualTo(third.toString());
+    assertThat(items.getJsonObject(0).getString("evaluationStatus")).isEqualTo("evaluating");
+    assertThat(items.getJsonObject(1).getString("sessionId")).isEqualTo(second.toString());
+    assertThat(items.getJsonObject(1).getString("evaluationStatus")).isEqualTo("failed");
+    assertThat(items.getJsonObject(1).getJsonObject("problem").getString("title")).isEqualTo("Valid Parentheses");
+
+    JsonObject last = user.get("/api/sessions?pageSize=2&page=2").bodyAsJsonObject();
+    JsonObject oldest = last.getJsonArray("items").getJsonObject(0);
+    assertThat(oldest.getString("sessionId")).isEqualTo(first.toString());
+    assertThat(oldest.getString("evaluationStatus")).isEqualTo("completed");
+    assertThat(oldest.getDouble("score")).isEqualTo(82.5);
+    assertThat(oldest.getJsonObject("problem").getString("difficulty")).isEqualTo("easy");
+
+    JsonObject beyond = user.get("/api/sessions?page=9").bodyAsJsonObject();
+    assertThat(beyond.getJsonArray("items")).isEmpty();
+    assertThat(beyond.getLong("total")).isEqualTo(3);
+    assertThat(user.get("/api/sessions?pageSize=0").statusCode()).isEqualTo(400);
+  }
+
+  @Test
+  @DisplayName("another user's session, a random id and a non-UUID id are all the same 404")
+  void othersSessionsAre404() {
+    TestUser owner = TestUser.signup(server);
+    TestUser intruder = TestUser.signup(server);
+    UUID id = owner.start("two-sum");
+    assertThat(owner.get("/api/sessions/" + id).statusCode()).isEqualTo(200);
+    for (String path : List.of("/api/sessions/" + id, "/api/sessions/" + UUID.randomUUID(), "/api/sessions/not-a-uuid")) {
+      HttpResponse<Buffer> response = intruder.get(path);
+      assertThat(response.statusCode()).isEqualTo(404);
+      assertThat(response.bodyAsJsonObject().getString("code")).isEqualTo("session_not_found");
+    }
+    assertThat(intruder.postEmpty("/api/sessions/" + id + "/end").statusCode()).isEqualTo(404);
+    assertThat(status(owner, id)).isEqualTo("scheduled");
+  }
+
+  @Test
+  @DisplayName("the session detail carries the latest code snapshot")
+  void detailHasLatestSnapshot() {
+    TestUser user = TestUser.signup(server);
+    UUID id = user.start("two-sum");
+    await(sessions.activate(id));
+    JsonObject before = user.get("/api/sessions/" + id).bodyAsJsonObject();
+    assertThat(before.getValue("latestSnapshot")).isNull();
+    assertThat(before.getString("status")).isEqualTo("active");
+    assertThat(before.getString("deadlineAt")).isNotNull();
+    for (String code : List.of("first = 1", "second = 2")) {
+      assertThat(user.post("/api/sessions/" + id + "/code", new JsonObject().put("code", code).put("language", "python")
+          .put("snapshotType", "manual").put("timestampMs", System.currentTimeMillis())).statusCode()).isEqualTo(201);
+    }
+    JsonObject latest = user.get("/api/sessions/" + id).bodyAsJsonObject().getJsonObject("latestSnapshot");
+    assertThat(latest.getString("code")).isEqualTo("second = 2");
+    assertThat(latest.getString("snapshotType")).isEqualTo("manual");
+  }
+
+  @Test
+  @DisplayName("end completes an active session once: ended_at and duration stored, session.ended published, the socket told to close")
+  void endIsIdempotentAndSignals() throws Exception {
+    TestUser user = TestUser.signup(server);
+    UUID id = user.start("two-sum");
+    await(sessions.activate(id));
+    user.serviceQuery("UPDATE sessions SET started_at = now() - interval '90 seconds' WHERE id = $1", Tuple.of(id), r -> null);
+    try (ControlChannel control = new ControlChannel(server.vertx, id)) {
+      HttpResponse<Buffer> ended = user.postEmpty("/api/sessions/" + id + "/end");
+      assertThat(ended.statusCode()).isEqualTo(200);
+      JsonObject body = ended.bodyAsJsonObject();
+      assertThat(body.getString("status")).isEqualTo("completed");
+      assertThat(body.getString("endReason")).isEqualTo("ended_by_user");
+      assertThat(body.getInteger("durationSeconds")).isBetween(90, 120);
+      assertThat(body.getBoolean("alreadyEnded")).isFalse();
+
+      HttpResponse<Buffer> again = user.postEmpty("/api/sessions/" + id + "/end");
+      assertThat(again.statusCode()).isEqualTo(200);
+      assertThat(again.bodyAsJsonObject().getBoolean("alreadyEnded")).isTrue();
+      assertThat(again.bodyAsJsonObject().getString("endedAt")).isEqualTo(body.getString("endedAt"));
+
+      assertThat(control.waitFor(1)).containsExactly(new JsonObject().put("type", "end").put("reason", "ended_by_user"));
+      Thread.sleep(200);
+      assertThat(control.messages).hasSize(1);
+    }
+    assertThat(streamHas(EventStream.SESSION_ENDED, id)).isTrue();
+    assertThat(count(user, "SELECT count(*) AS n FROM events WHERE session_id = $1 AND kind = 'session.ended'", id)).isEqualTo(1);
+  }
+
+  @Test
+  @DisplayName("ending a session that never became active abandons it")
+  void endScheduledAbandons() {
+    TestUser user = TestUser.signup(server);
+    UUID id = user.start("two-sum");
+    JsonObject body = user.postEmpty("/api/sessions/" + id + "/end").bodyAsJsonObject();
+    assertThat(body.getString("status")).isEqualTo("abandoned");
+    assertThat(body.getInteger("durationSeconds")).isZero();
+  }
+
+  @Test
+  @DisplayName("activate sets the deadline from the problem's duration; illegal transitions are 409 illegal_transition")
+  void statusMachineGuardsTransitions() {
+    TestUser user = TestUser.signup(server);
+    UUID id = user.start("two-sum");
+    JsonObject activated = await(sessions.activate(id));
+    assertThat(activated.getString("status")).isEqualTo("active");
+    long minutes = user.serviceQuery("SELECT extract(epoch FROM deadline_at - started_at)::int / 60 AS m FROM sessions WHERE id = $1",
+        Tuple.of(id), rows -> rows.iterator().next().getLong("m"));
+    assertThat(minutes).isEqualTo(30);
+    assertThat(streamHas(EventStream.SESSION_STARTED, id)).isTrue();
+
+    ApiException twice = failure(sessions.activate(id));
+    assertThat(twice.status()).isEqualTo(409);
+    assertThat(twice.code()).isEqualTo("illegal_transition");
+
+    user.postEmpty("/api/sessions/" + id + "/end");
+    assertThat(failure(sessions.activate(id)).code()).isEqualTo("illegal_transition");
+    ApiException errorAfterEnd = failure(sessions.failByOurFault(id, "provider_unavailable"));
+    assertThat(errorAfterEnd.status()).isEqualTo(409);
+    assertThat(errorAfterEnd.code()).isEqualTo("illegal_transition");
+    assertThat(status(user, id)).isEqualTo("completed");
+    assertThat(failure(sessions.activate(UUID.randomUUID())).status()).isEqualTo(404);
+  }
+
+  @Test
+  @DisplayName("a session that dies through our fault is errored and refunded once, however often the failure is reported")
+  void refundOnce() throws Exception {
+    TestUser user = TestUser.signup(server);
+    UUID id = user.start("two-sum");
+    await(sessions.activate(id));
+    assertThat(user.credits()).isEqualTo(2);
+    try (ControlChannel control = new ControlChannel(server.vertx, id)) {
+      SessionService.Failure first = await(sessions.failByOurFault(id, "provider_unavailable"));
+      assertThat(first.transitioned()).isTrue();
+      assertThat(first.refunded()).isTrue();
+      SessionService.Failure second = await(sessions.failByOurFault(id, "provider_unavailable"));
+      assertThat(second.transitioned()).isFalse();
+      assertThat(second.refunded()).isFalse();
+      assertThat(control.waitFor(1)).containsExactly(new JsonObject().put("type", "end").put("reason", "provider_unavailable"));
+    }
+    assertThat(user.credits()).isEqualTo(3);
+    assertThat(status(user, id)).isEqualTo("errored");
+    assertThat(count(user, "SELECT count(*) AS n FROM credit_transactions WHERE session_id = $1 AND reason = 'refund'", id)).isEqualTo(1);
+    assertThat(user.get("/api/sessions/" + id).bodyAsJsonObject().getBoolean("creditRefunded")).isTrue();
+    assertThat(user.postEmpty("/api/sessions/" + id + "/end").bodyAsJsonObject().getString("status")).isEqualTo("errored");
+  }
+
+  @Test
+  @DisplayName("ten concurrent failure reports for one session refund exactly one credit")
+  void concurrentRefunds() {
+    TestUser user = TestUser.signup(server);
+    UUID id = user.start("two-sum");
+    List<Future<SessionService.Failure>> reports = IntStream.range(0, 10)
+        .mapToObj(i -> sessions.failByOurFault(id, "sandbox_unavailable")).toList();
+    await(Future.join(reports));
+    assertThat(reports.stream().filter(f -> f.result().refunded())).hasSize(1);
+    assertThat(user.credits()).isEqualTo(3);
+    assertThat(count(user, "SELECT count(*) AS n FROM credit_transactions WHERE session_id = $1 AND reason = 'refund'", id)).isEqualTo(1);
+  }
+
+  @Test
+  @DisplayName("a subscriber's session that fails is errored but nothing is refunded, since nothing was charged")
+  void noRefundWithoutCharge() {
+    TestUser user = TestUser.signup(server);
+    user.serviceQuery("INSERT INTO subscriptions (user_id, plan, status) VALUES ($1, 'pro', 'active')", Tuple.of(user.id()), r -> null);
+    UUID id = user.start("two-sum");
+    SessionService.Failure failure = await(sessions.failByOurFault(id, "provider_unavailable"));
+    assertThat(failure.transitioned()).isTrue();
+    assertThat(failure.refunded()).isFalse();
+    assertThat(user.credits()).isEqualTo(3);
+  }
+
+  @Test
+  @DisplayName("the sweeper completes sessions past deadline plus grace and abandons stale scheduled ones, each exactly once")
+  void sweeperClosesExpired() throws Exception {
+    TestUser user = TestUser.signup(server);
+    UUID expired = user.start("two-sum");
+    UUID inGrace = user.start("two-sum");
+    UUID stale = user.start("valid-parentheses");
+    await(sessions.activate(expired));
+    await(sessions.activate(inGrace));
+    user.serviceQuery("UPDATE sessions SET started_at = now() - interval '33 minutes', deadline_at = now() - interval '3 minutes' WHERE id = $1",
+        Tuple.of(expired), r -> null);
+    user.serviceQuery("UPDATE sessions SET deadline_at = now() - interval '1 minute' WHERE id = $1", Tuple.of(inGrace), r -> null);
+    user.serviceQuery("UPDATE sessions SET created_at = now() - interval '2 hours' WHERE id = $1", Tuple.of(stale), r -> null);
+
+    try (ControlChannel control = new ControlChannel(server.vertx, expired)) {
+      SessionSweeper a = new SessionSweeper(server.db, server.redis);
+      SessionSweeper b = new SessionSweeper(server.db, server.redis);
+      List<Future<List<SessionSweeper.Closed>>> sweeps = List.of(a.sweep(), b.sweep(), a.sweep());
+      await(Future.join(sweeps));
+      List<UUID> closed = sweeps.stream().flatMap(f -> f.result().stream()).map(SessionSweeper.Closed::sessionId)
+          .filter(id -> List.of(expired, inGrace, stale).contains(id)).toList();
+      assertThat(closed).containsExactlyInAnyOrder(expired, stale);
+      assertThat(control.waitFor(1)).containsExactly(new JsonObject().put("type", "end").put("reason", "time_expired"));
+    }
+    assertThat(status(user, expired)).isEqualTo("completed");
+    assertThat(status(user, inGrace)).isEqualTo("active");
+    assertThat(status(user, stale)).isEqualTo("abandoned");
+    JsonObject row = user.serviceQuery("SELECT end_reason, duration_seconds FROM sessions WHERE id = $1", Tuple.of(expired),
+        rows -> rows.iterator().next().toJson());
+    assertThat(row.getString("end_reason")).isEqualTo("time_expired");
+    assertThat(row.getInteger("duration_seconds")).isBetween(29 * 60, 31 * 60);
+    assertThat(count(user, "SELECT count(*) AS n FROM events WHERE session_id = $1 AND kind = 'session.ended'", expired)).isEqualTo(1);
+    assertThat(streamHas(EventStream.SESSION_ENDED, expired)).isTrue();
+    assertThat(streamHas(EventStream.SESSION_ENDED, stale)).isTrue();
+  }
+
+  @Test
+  @DisplayName("the deployed sweeper runs on its own timer")
+  void sweeperRunsPeriodically() throws Exception {
+    TestUser user = TestUser.signup(server);
+    UUID id = user.start("two-sum");
+    await(sessions.activate(id));
+    user.serviceQuery("UPDATE sessions SET deadline_at = now() - interval '10 minutes' WHERE id = $1", Tuple.of(id), r -> null);
+    String deployment = await(server.vertx.deployVerticle(new SessionSweeper(server.db, server.redis, java.time.Duration.ofMillis(100))));
+    try {
+      long until = System.currentTimeMillis() + 5_000;
+      while (!"completed".equals(status(user, id)) && System.currentTimeMillis() < until) {
+        Thread.sleep(50);
+      }
+      assertThat(status(user, id)).isEqualTo("completed");
+    } finally {
+      await(server.vertx.undeploy(deployment));
+    }
+  }
+}
