@@ -21,8 +21,13 @@ public final class PasswordHasher {
   private static final Base64.Encoder B64 = Base64.getEncoder().withoutPadding();
   private static final Base64.Decoder B64D = Base64.getDecoder();
 
-  /** Hashed once at class load, so verifying an unknown user costs the same as a wrong password. */
-  private static final String DECOY = new PasswordHasher().hash("decoy-password-for-unknown-users");
+  /**
+   * Hashed once, on first use (always a worker thread: verify is never called on an event loop),
+   * so verifying an unknown user costs the same as a wrong password.
+   */
+  private static final class Decoy {
+    static final String HASH = new PasswordHasher().hash("decoy-password-for-unknown-users");
+  }
 
   public String hash(String password) {
     byte[] salt = new byte[SALT_BYTES];
@@ -35,7 +40,7 @@ public final class PasswordHasher {
   /** Verifies against a stored hash; a null hash (unknown user) is checked against a decoy. */
   public boolean verify(String password, String encoded) {
     boolean known = encoded != null;
-    String[] parts = (known ? encoded : DECOY).split("\\$");
+    String[] parts = (known ? encoded : Decoy.HASH).split("\\$");
     if (parts.length != 6 || !"argon2id".equals(parts[1])) {
       return false;
     }
