@@ -1,17 +1,38 @@
 package com.interviewroom.edge;
 
 import com.interviewroom.edge.auth.BearerAuth;
+import com.interviewroom.edge.openapi.OpenApiRoutes;
+import com.interviewroom.edge.ratelimit.RateLimiter;
+import com.interviewroom.edge.user.UserRoutes;
+import com.interviewroom.edge.user.UserService;
+import com.interviewroom.edge.web.Authenticated;
+import com.interviewroom.edge.web.TrackedSkill;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 
-/** Mounts every authenticated {@code /api} resource; each feature package brings its own XxxRoutes. */
+/**
+ * Mounts every {@code /api} resource; each feature package brings its own XxxRoutes.
+ *
+ * <p>The one place where the authenticated chain is built: every feature route wraps itself with
+ * {@code authenticated.route(...)} (or {@code authenticated.strict(...)} on expensive routes), so no
+ * authenticated route can miss bearer auth, the tracked-skill hashing or the general rate limit.
+ */
 final class ApiRoutes {
   private ApiRoutes() {}
 
   static void mount(Router router, EdgeContext app, BearerAuth auth, Vertx vertx) {
-    router.get("/api/me").handler(auth).respond(ctx -> io.vertx.core.Future.succeededFuture(
-        new io.vertx.core.json.JsonObject()
-            .put("id", BearerAuth.user(ctx).id().toString())
-            .put("email", BearerAuth.user(ctx).email())));
+    RateLimiter limits = new RateLimiter(app.redis(), app.registry());
+    Authenticated authenticated = new Authenticated(
+        // hashing comes first so the raw header is gone before anything else runs
+        java.util.List.of(new TrackedSkill(), auth, limits.general()),
+        limits.strict());
+
+    new OpenApiRoutes(vertx).mount(router);
+    authenticated.route(router.get("/api/me")).respond(ctx -> Future.succeededFuture(new JsonObject()
+        .put("id", BearerAuth.user(ctx).id().toString())
+        .put("email", BearerAuth.user(ctx).email())));
+    new UserRoutes(new UserService(app.db())).mount(router, authenticated);
   }
 }
