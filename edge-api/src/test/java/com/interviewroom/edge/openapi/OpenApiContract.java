@@ -58,6 +58,16 @@ public final class OpenApiContract {
     }
   }
 
+  /** Asserts {@code body} is a problem+json document as {@code components/schemas/Problem} defines it. */
+  public static void assertProblem(Object body) {
+    Validator validator = VALIDATORS.computeIfAbsent("Problem",
+        p -> REPOSITORY.validator(JsonSchema.of(new JsonObject().put("$ref", BASE + "#/components/schemas/Problem")), OPTIONS));
+    OutputUnit result = validator.validate(body instanceof Buffer buffer ? parse(buffer) : body);
+    if (!Boolean.TRUE.equals(result.getValid())) {
+      throw new AssertionError("not a problem document: " + result.getErrors() + "\nbody: " + body);
+    }
+  }
+
   /** Also checks the response's content type against the one the document declares. */
   public static void assertResponseMatches(String method, String pathTemplate, HttpResponse<Buffer> response) {
     JsonObject declared = response(method, pathTemplate, response.statusCode()).getJsonObject("content");
