@@ -1,5 +1,6 @@
 package com.interviewroom.edge.user;
 
+import com.interviewroom.common.http.RequestIds;
 import com.interviewroom.edge.auth.BearerAuth;
 import com.interviewroom.edge.events.EventRecord;
 import com.interviewroom.edge.web.Authenticated;
@@ -56,7 +57,8 @@ public final class UserRoutes {
 
   private Future<Void> delete(RoutingContext ctx) {
     UUID userId = BearerAuth.user(ctx).id();
-    EventRecord anonymous = EventRecord.of(ctx, null, null, "user.data_deleted", null);
+    // No user id and no tracked-skill hash: nothing in the audit row links back to the person.
+    EventRecord anonymous = new EventRecord(RequestIds.of(ctx), null, null, null, "user.data_deleted", null, null);
     // respond() ends an empty result with no body, keeping this status
     return service.delete(userId, anonymous).onSuccess(done -> ctx.response().setStatusCode(204));
   }

@@ -138,7 +138,9 @@ public final class EdgeBenchmark {
         .append(EdgeBenchmark.class.getSimpleName()).append("): loopback, one JVM with the edge verticle, ")
         .append(Runtime.getRuntime().availableProcessors()).append(" cores, Postgres and Redis from `TEST_DATABASE_URL`/`TEST_REDIS_URL` ")
         .append("(or embedded). Open loop at a constant rate, latency from each request's scheduled time; ")
-        .append(SECONDS).append(" s per phase after ").append(WARMUP_SECONDS).append(" s of warm-up.\n\n");
+        .append(SECONDS).append(" s per phase after ").append(WARMUP_SECONDS).append(" s of warm-up. ")
+        .append("System load average at the end: ").append(loadAverage())
+        .append(" (other processes on the machine skew the figures; compare runs at similar load).\n\n");
     out.append("| endpoint | load | throughput | p50 | p99 | target |\n| --- | --- | --- | --- | --- | --- |\n");
     out.append(row(reads, READ_RATE, "p99 ≤ 10 ms"));
     out.append(row(starts, START_RATE, "p99 ≤ 30 ms"));
@@ -168,6 +170,15 @@ public final class EdgeBenchmark {
     }
     Files.createDirectories(report.toAbsolutePath().getParent());
     Files.writeString(report, updated);
+  }
+
+  private static String loadAverage() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+    } catch (IOException | RuntimeException e) {
+      return String.format(Locale.ROOT, "%.2f",
+          java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+    }
   }
 
   private static int intProperty(String name, int fallback) {
