@@ -13,6 +13,8 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
@@ -107,6 +109,8 @@ class TrackedSkillTest {
     assertThat(tablesContaining(raw)).isEmpty();
     assertThat(logs.list).as("the access log did capture these requests").isNotEmpty();
     assertThat(logLinesContaining(raw)).isEmpty();
+    assertThat(await(server.redis.send(Request.cmd(Command.KEYS).arg("*" + raw + "*"))).size())
+        .as("no Redis key holds the raw id").isZero();
 
     List<String> hashes = await(server.db.asService(sql -> sql.preparedQuery(
             "SELECT tracked_skill_id_hash FROM events WHERE user_id = $1 ORDER BY id").execute(Tuple.of(userId))
