@@ -6,20 +6,42 @@ import com.interviewroom.edge.problem.ProblemService;
 import com.interviewroom.edge.session.RealtimeTokenRoutes;
 import com.interviewroom.edge.session.SessionRoutes;
 import com.interviewroom.edge.session.SessionService;
+import com.interviewroom.edge.openapi.OpenApiRoutes;
+import com.interviewroom.edge.ratelimit.RateLimiter;
+import com.interviewroom.edge.user.UserRoutes;
+import com.interviewroom.edge.user.UserService;
+import com.interviewroom.edge.web.Authenticated;
+import com.interviewroom.edge.web.TrackedSkill;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 
-/** Mounts every authenticated {@code /api} resource; each feature package brings its own XxxRoutes. */
+/**
+ * Mounts every {@code /api} resource; each feature package brings its own XxxRoutes.
+ *
+ * <p>The one place where the authenticated chain is built: every feature route wraps itself with
+ * {@code authenticated.route(...)} (or {@code authenticated.strict(...)} on expensive routes), so no
+ * authenticated route can miss bearer auth, the tracked-skill hashing or the general rate limit.
+ */
 final class ApiRoutes {
   private ApiRoutes() {}
 
   static void mount(Router router, EdgeContext app, BearerAuth auth, Vertx vertx) {
-    router.get("/api/me").handler(auth).respond(ctx -> io.vertx.core.Future.succeededFuture(
-        new io.vertx.core.json.JsonObject()
-            .put("id", BearerAuth.user(ctx).id().toString())
-            .put("email", BearerAuth.user(ctx).email())));
-    new ProblemRoutes(new ProblemService(app.db())).mount(router, auth);
-    new SessionRoutes(SessionService.create(app)).mount(router, auth);
-    new RealtimeTokenRoutes(SessionService.create(app)).mount(router, auth);
+    RateLimiter limits = new RateLimiter(app.redis(), app.registry());
+    Authenticated authenticated = new Authenticated(
+        // hashing comes first so the raw header is gone before anything else runs
+        java.util.List.of(new TrackedSkill(), auth, limits.general()),
+        limits.strict());
+
+    new OpenApiRoutes(vertx).mount(router);
+    authenticated.route(router.get("/api/me")).respond(ctx -> Future.succeededFuture(new JsonObject()
+        .put("id", BearerAuth.user(ctx).id().toString())
+        .put("email", BearerAuth.user(ctx).email())));
+    new UserRoutes(new UserService(app.db())).mount(router, authenticated);
+    new ProblemRoutes(new ProblemService(app.db())).mount(router, authenticated);
+    SessionService sessions = SessionService.create(app);
+    new SessionRoutes(sessions).mount(router, authenticated);
+    new RealtimeTokenRoutes(sessions).mount(router, authenticated);
   }
 }

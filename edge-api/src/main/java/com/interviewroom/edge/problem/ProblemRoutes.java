@@ -2,6 +2,7 @@ package com.interviewroom.edge.problem;
 
 import com.interviewroom.common.http.ApiException;
 import com.interviewroom.edge.auth.BearerAuth;
+import com.interviewroom.edge.web.Authenticated;
 import com.interviewroom.edge.web.QueryInput;
 import com.interviewroom.schema.Problem;
 import io.vertx.core.Future;
@@ -22,11 +23,11 @@ public final class ProblemRoutes {
     this.service = service;
   }
 
-  public void mount(Router router, BearerAuth auth) {
-    router.get("/api/problems").handler(auth).respond(this::list);
+  public void mount(Router router, Authenticated authenticated) {
+    authenticated.route(router.get("/api/problems")).respond(this::list);
     // before /:slug, so "random" is never read as a slug
-    router.get("/api/problems/random").handler(auth).respond(this::random);
-    router.get("/api/problems/:slug").handler(auth).respond(this::bySlug);
+    authenticated.route(router.get("/api/problems/random")).respond(this::random);
+    authenticated.route(router.get("/api/problems/:slug")).respond(this::bySlug);
   }
 
   private Future<JsonObject> list(RoutingContext ctx) {

@@ -1,6 +1,7 @@
 package com.interviewroom.edge.session;
 
 import com.interviewroom.edge.auth.BearerAuth;
+import com.interviewroom.edge.web.Authenticated;
 import com.interviewroom.edge.web.JsonInput;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -15,8 +16,8 @@ public final class RealtimeTokenRoutes {
     this.service = service;
   }
 
-  public void mount(Router router, BearerAuth auth) {
-    router.post("/api/realtime/token").handler(auth).respond(this::token);
+  public void mount(Router router, Authenticated authenticated) {
+    authenticated.route(router.post("/api/realtime/token")).respond(this::token);
   }
 
   private Future<JsonObject> token(RoutingContext ctx) {

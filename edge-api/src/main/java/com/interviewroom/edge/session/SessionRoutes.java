@@ -1,6 +1,7 @@
 package com.interviewroom.edge.session;
 
 import com.interviewroom.edge.auth.BearerAuth;
+import com.interviewroom.edge.web.Authenticated;
 import com.interviewroom.edge.web.JsonInput;
 import com.interviewroom.edge.web.QueryInput;
 import com.interviewroom.schema.Problem;
@@ -29,12 +30,12 @@ public final class SessionRoutes {
     this.service = service;
   }
 
-  public void mount(Router router, BearerAuth auth) {
-    router.post("/api/sessions/start").handler(auth).respond(this::start);
-    router.get("/api/sessions").handler(auth).respond(this::list);
-    router.get("/api/sessions/:id").handler(auth).respond(this::get);
-    router.post("/api/sessions/:id/end").handler(auth).respond(this::end);
-    router.post("/api/sessions/:id/code").handler(auth).respond(this::code);
+  public void mount(Router router, Authenticated authenticated) {
+    authenticated.strict(router.post("/api/sessions/start")).respond(this::start);
+    authenticated.route(router.get("/api/sessions")).respond(this::list);
+    authenticated.route(router.get("/api/sessions/:id")).respond(this::get);
+    authenticated.route(router.post("/api/sessions/:id/end")).respond(this::end);
+    authenticated.route(router.post("/api/sessions/:id/code")).respond(this::code);
   }
 
   private Future<JsonObject> start(RoutingContext ctx) {

@@ -82,7 +82,7 @@ class SessionStartTest {
   }
 
   @Test
-  @DisplayName("50 concurrent starts with one credit create exactly one session; the other 49 get 402 insufficient_credits")
+  @DisplayName("50 concurrent starts with one credit create exactly one session; every other one is refused (402, or 429 past the start limit)")
   void doubleSpendRace() {
     TestUser user = TestUser.signup(server);
     user.setCredits(1);
@@ -95,9 +95,33 @@ class SessionStartTest {
     List<HttpResponse<Buffer>> responses = all.stream().map(Future::result).toList();
     assertThat(responses.stream().filter(r -> r.statusCode() == 201)).hasSize(1);
     List<HttpResponse<Buffer>> refused = responses.stream().filter(r -> r.statusCode() == 402).toList();
-    assertThat(refused).hasSize(49);
+    long limited = responses.stream().filter(r -> r.statusCode() == 429).count();
+    // The strict limit (10 starts a minute) lets 10 through to the database; those race for the one credit.
+    assertThat(refused).hasSize(9);
+    assertThat(limited).isEqualTo(40);
     assertThat(refused.get(0).getHeader("Content-Type")).startsWith("application/problem+json");
     assertThat(refused.get(0).bodyAsJsonObject().getString("code")).isEqualTo("insufficient_credits");
+    assertLedgerHoldsOneStart(user);
+  }
+
+  @Test
+  @DisplayName("50 concurrent starts straight at the service (no rate limit in front) still create exactly one session from one credit")
+  void doubleSpendRaceBehindTheLimiter() {
+    TestUser user = TestUser.signup(server);
+    user.setCredits(1);
+    SessionService service = SessionService.create(server.context);
+    List<Future<JsonObject>> all = IntStream.range(0, 50)
+        .mapToObj(i -> service.start(Actor.system(user.id()), new StartRequest("two-sum", null, null, "python")))
+        .toList();
+    Future.join(all).toCompletionStage().toCompletableFuture().handle((ok, err) -> null).join();
+    assertThat(all.stream().filter(Future::succeeded)).hasSize(1);
+    assertThat(all.stream().filter(Future::failed)
+        .map(f -> ((com.interviewroom.common.http.ApiException) f.cause()).code()))
+        .hasSize(49).containsOnly("insufficient_credits");
+    assertLedgerHoldsOneStart(user);
+  }
+
+  private void assertLedgerHoldsOneStart(TestUser user) {
     assertThat(user.credits()).isZero();
     assertThat(count(user, "SELECT count(*) AS n FROM sessions WHERE user_id = $1")).isEqualTo(1);
     assertThat(count(user, "SELECT count(*) AS n FROM credit_transactions WHERE user_id = $1 AND reason = 'session_start'")).isEqualTo(1);

@@ -1,0 +1,125 @@
+package com.interviewroom.edge.ratelimit;
+
+import com.interviewroom.common.http.Problems;
+import com.interviewroom.common.http.RequestIds;
+import com.interviewroom.edge.auth.BearerAuth;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
+/**
+ * Per-user request limits shared by every edge node through Redis: a fixed window per user and
+ * scope, counted by one Lua script (INCR, then PEXPIRE on the window's first hit) so the count and
+ * its expiry are atomic and a key never outlives its window.
+ *
+ * <p>Use after {@code BearerAuth}: {@link #general()} on every authenticated route (ApiRoutes does
+ * this), {@link #strict()} in addition on the expensive ones (session start, code execution).
+ *
+ * <p><b>Redis down → fail open.</b> The limits protect capacity, not money: credits are enforced in
+ * Postgres by the ledger, so losing Redis must not take the whole API down with it. An unreachable
+ * or slow Redis (over {@link #REDIS_TIMEOUT}) lets the request through, logs a warning and counts
+ * {@code interviewroom_ratelimit_unavailable_total}, which an alert watches.
+ */
+public final class RateLimiter {
+  private static final Logger log = LoggerFactory.getLogger(RateLimiter.class);
+
+  public static final Limit GENERAL = new Limit("general", 60, Duration.ofMinutes(1));
+  public static final Limit STRICT = new Limit("strict", 10, Duration.ofMinutes(1));
+  static final Duration REDIS_TIMEOUT = Duration.ofMillis(250);
+
+  /** Returns {count in this window, milliseconds until the window resets}. */
+  static final String SCRIPT = """
+      local n = redis.call('INCR', KEYS[1])
+      if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+      local ttl = redis.call('PTTL', KEYS[1])
+      if ttl < 0 then
+        redis.call('PEXPIRE', KEYS[1], ARGV[1])
+        ttl = tonumber(ARGV[1])
+      end
+      return {n, ttl}""";
+
+  /** How many requests one user may make per window in one scope. */
+  public record Limit(String scope, int requests, Duration window) {}
+
+  private final Redis redis;
+  private final String keyPrefix;
+  private final Counter unavailable;
+  private final MeterRegistry registry;
+
+  public RateLimiter(Redis redis, MeterRegistry registry) {
+    this(redis, registry, "ratelimit");
+  }
+
+  public RateLimiter(Redis redis, MeterRegistry registry, String keyPrefix) {
+    this.redis = redis;
+    this.registry = registry;
+    this.keyPrefix = keyPrefix;
+    this.unavailable = Counter.builder("interviewroom.ratelimit.unavailable")
+        .description("Requests let through because Redis could not count them (fail open)")
+        .register(registry);
+  }
+
+  public Handler<RoutingContext> general() {
+    return limit(GENERAL);
+  }
+
+  public Handler<RoutingContext> strict() {
+    return limit(STRICT);
+  }
+
+  public Handler<RoutingContext> limit(Limit limit) {
+    Counter rejected = Counter.builder("interviewroom.ratelimit.rejected")
+        .tag("scope", limit.scope())
+        .description("Requests refused with 429")
+        .register(registry);
+    return ctx -> {
+      String key = keyPrefix + ":" + limit.scope() + ":" + BearerAuth.user(ctx).id();
+      count(key, limit.window())
+          .onSuccess(window -> {
+            ctx.response()
+                .putHeader("X-RateLimit-Limit", String.valueOf(limit.requests()))
+                .putHeader("X-RateLimit-Remaining", String.valueOf(Math.max(0, limit.requests() - window.count())));
+            if (window.count() > limit.requests()) {
+              rejected.increment();
+              int retryAfter = (int) Math.max(1, TimeUnit.MILLISECONDS.toSeconds(window.resetMillis() + 999));
+              ctx.fail(Problems.tooManyRequests("Too many requests: at most " + limit.requests() + " per "
+                  + limit.window().toSeconds() + " seconds here. Try again in " + retryAfter + " seconds.", retryAfter));
+              return;
+            }
+            ctx.next();
+          })
+          .onFailure(failure -> {
+            unavailable.increment();
+            log.warn("rate limit not enforced, Redis unavailable {} {} {}", kv("requestId", RequestIds.of(ctx)),
+                kv("scope", limit.scope()), kv("error", String.valueOf(failure.getMessage())));
+            ctx.next();
+          });
+    };
+  }
+
+  private record Window(long count, long resetMillis) {}
+
+  private Future<Window> count(String key, Duration window) {
+    Future<Response> reply;
+    try {
+      reply = redis.send(Request.cmd(Command.EVAL).arg(SCRIPT).arg(1).arg(key).arg(window.toMillis()));
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    return reply
+        .timeout(REDIS_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+        .map(response -> new Window(response.get(0).toLong(), response.get(1).toLong()));
+  }
+}

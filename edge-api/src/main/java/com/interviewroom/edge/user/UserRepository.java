@@ -1,0 +1,83 @@
+package com.interviewroom.edge.user;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The SQL of the profile and the data rights. Every statement runs as {@code app_user}, so
+ * row-level security limits it to the caller's rows even where no WHERE clause says so.
+ */
+final class UserRepository {
+  /** jsonb built in SQL: timestamps, arrays and jsonb columns come out as JSON without mapping code. */
+  private static final String PROFILE = """
+      SELECT jsonb_build_object(
+          'id', u.id, 'email', u.email, 'displayName', p.display_name, 'credits', p.credits,
+          'subscriptionTier', p.subscription_tier, 'experienceLevel', p.experience_level,
+          'targetCompanies', to_jsonb(p.target_companies), 'onboardingCompleted', p.onboarding_completed,
+          'termsAcceptedAt', p.terms_accepted_at, 'termsVersion', p.terms_version,
+          'createdAt', u.created_at, 'updatedAt', p.updated_at)::text AS profile
+        FROM users u JOIN profiles p ON p.user_id = u.id
+       WHERE u.id = $1""";
+
+  /** Everything RLS lets the caller see, one query, one consistent snapshot. */
+  private static final String EXPORT = """
+      SELECT jsonb_build_object(
+          'user', (SELECT to_jsonb(u) FROM (SELECT id, email, created_at FROM users) u),
+          'profile', (SELECT to_jsonb(p) FROM profiles p),
+          'sessions', (SELECT coalesce(jsonb_agg(to_jsonb(s) ORDER BY s.created_at), '[]') FROM sessions s),
+          'transcripts', (SELECT coalesce(jsonb_agg(to_jsonb(t) ORDER BY t.turn_started_at), '[]') FROM transcripts t),
+          'codeSnapshots', (SELECT coalesce(jsonb_agg(to_jsonb(c) ORDER BY c.created_at), '[]') FROM code_snapshots c),
+          'evaluations', (SELECT coalesce(jsonb_agg(to_jsonb(e) ORDER BY e.created_at), '[]') FROM evaluations e),
+          'creditTransactions', (SELECT coalesce(jsonb_agg(to_jsonb(l) ORDER BY l.created_at), '[]') FROM credit_transactions l),
+          'payments', (SELECT coalesce(jsonb_agg(to_jsonb(p) ORDER BY p.created_at), '[]') FROM payments p),
+          'subscriptions', (SELECT coalesce(jsonb_agg(to_jsonb(s) ORDER BY s.created_at), '[]') FROM subscriptions s),
+          'events', (SELECT coalesce(jsonb_agg(to_jsonb(v) ORDER BY v.id), '[]') FROM events v)
+      )::text AS export""";
+
+  /** The cascade from users removes every related row (see V1's ON DELETE CASCADE). */
+  private static final String DELETE_USER = "DELETE FROM users WHERE id = $1";
+
+  /**
+   * The audit row of a deletion cannot belong to the deleted user (it would be cascaded away, and
+   * keeping the id would keep their data), so it is written without a user, as the service role,
+   * in the same transaction.
+   */
+  private static final String AS_SERVICE = "SELECT set_config('role', 'app_service', true)";
+
+  private UserRepository() {}
+
+  static Future<JsonObject> profile(SqlClient sql, UUID userId) {
+    return sql.preparedQuery(PROFILE).execute(Tuple.of(userId))
+        .map(rows -> rows.size() == 0 ? null : new JsonObject(rows.iterator().next().getString("profile")));
+  }
+
+  /** Updates only the columns in {@code changes}; the grant on profiles covers exactly these. */
+  static Future<Void> update(SqlClient sql, UUID userId, ProfileChanges changes) {
+    List<String> sets = new ArrayList<>();
+    Tuple params = Tuple.of(userId);
+    changes.columns().forEach((column, value) -> {
+      params.addValue(value);
+      sets.add(column + " = $" + params.size());
+    });
+    sets.add("updated_at = now()");
+    String statement = "UPDATE profiles SET " + String.join(", ", sets) + " WHERE user_id = $1";
+    return sql.preparedQuery(statement).execute(params).mapEmpty();
+  }
+
+  static Future<JsonObject> export(SqlClient sql) {
+    return sql.query(EXPORT).execute().map(rows -> new JsonObject(rows.iterator().next().getString("export")));
+  }
+
+  static Future<Integer> delete(SqlClient sql, UUID userId) {
+    return sql.preparedQuery(DELETE_USER).execute(Tuple.of(userId)).map(rows -> rows.rowCount());
+  }
+
+  static Future<Void> becomeService(SqlClient sql) {
+    return sql.query(AS_SERVICE).execute().mapEmpty();
+  }
+}

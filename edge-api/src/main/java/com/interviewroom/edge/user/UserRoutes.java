@@ -1,0 +1,112 @@
+package com.interviewroom.edge.user;
+
+import com.interviewroom.common.http.RequestIds;
+import com.interviewroom.edge.auth.BearerAuth;
+import com.interviewroom.edge.events.EventRecord;
+import com.interviewroom.edge.web.Authenticated;
+import com.interviewroom.edge.web.JsonInput;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.UUID;
+
+/** {@code /api/users/profile} (GET, PATCH), {@code /api/users/data-export}, {@code DELETE /api/users/data}. */
+public final class UserRoutes {
+  static final List<String> EXPERIENCE_LEVELS = List.of("junior", "mid", "senior", "staff");
+  /** Client clocks drift; a terms acceptance a little in the future is still believable. */
+  private static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
+
+  private final UserService service;
+
+  public UserRoutes(UserService service) {
+    this.service = service;
+  }
+
+  public void mount(Router router, Authenticated authenticated) {
+    authenticated.route(router.get("/api/users/profile")).respond(this::profile);
+    authenticated.route(router.patch("/api/users/profile")).respond(this::update);
+    authenticated.route(router.get("/api/users/data-export")).respond(this::export);
+    authenticated.route(router.delete("/api/users/data")).respond(this::delete);
+  }
+
+  private Future<JsonObject> profile(RoutingContext ctx) {
+    ctx.response().putHeader("Cache-Control", "no-store");
+    return service.profile(BearerAuth.user(ctx).id());
+  }
+
+  private Future<JsonObject> update(RoutingContext ctx) {
+    UUID userId = BearerAuth.user(ctx).id();
+    ProfileChanges changes = readChanges(JsonInput.of(ctx));
+    ctx.response().putHeader("Cache-Control", "no-store");
+    return service.update(userId, changes, EventRecord.of(ctx, userId, null, "profile.updated", null));
+  }
+
+  private Future<JsonObject> export(RoutingContext ctx) {
+    UUID userId = BearerAuth.user(ctx).id();
+    ctx.response()
+        .putHeader("Cache-Control", "no-store")
+        .putHeader("Content-Disposition", "attachment; filename=\"interviewroom-data-export.json\"");
+    return service.export(userId, EventRecord.of(ctx, userId, null, "user.data_exported", null));
+  }
+
+  private Future<Void> delete(RoutingContext ctx) {
+    UUID userId = BearerAuth.user(ctx).id();
+    // No user id and no tracked-skill hash: nothing in the audit row links back to the person.
+    EventRecord anonymous = new EventRecord(RequestIds.of(ctx), null, null, null, "user.data_deleted", null, null);
+    // respond() ends an empty result with no body, keeping this status
+    return service.delete(userId, anonymous).onSuccess(done -> ctx.response().setStatusCode(204));
+  }
+
+  /** Only the self-service fields; anything else (credits, subscriptionTier, ...) is an unknown field. */
+  static ProfileChanges readChanges(JsonInput in) {
+    String displayName = in.optionalString("displayName", 1, 100);
+    String experienceLevel = in.oneOf("experienceLevel", EXPERIENCE_LEVELS, false);
+    List<String> companies = in.optionalStrings("targetCompanies", 20, 100);
+    Boolean onboarding = in.optionalBoolean("onboardingCompleted");
+    String termsVersion = in.optionalString("termsVersion", 1, 50);
+    OffsetDateTime termsAcceptedAt = timestamp(in, "termsAcceptedAt");
+    if (termsAcceptedAt != null && termsVersion == null && in.has("termsAcceptedAt")) {
+      in.error("termsVersion", "is required with termsAcceptedAt");
+    }
+    if (termsVersion != null && termsAcceptedAt == null && !in.has("termsAcceptedAt")) {
+      termsAcceptedAt = OffsetDateTime.now(ZoneOffset.UTC);
+    }
+    ProfileChanges changes = new ProfileChanges.Builder()
+        .displayName(displayName == null ? null : displayName.strip())
+        .experienceLevel(experienceLevel)
+        .targetCompanies(companies == null ? null : companies.stream().map(String::strip).toArray(String[]::new))
+        .onboardingCompleted(onboarding)
+        .termsVersion(termsVersion)
+        .termsAcceptedAt(termsAcceptedAt)
+        .build();
+    in.finish();
+    if (changes.columns().isEmpty()) {
+      throw com.interviewroom.common.http.Problems.badRequest("empty_update", "Send at least one field to change.");
+    }
+    return changes;
+  }
+
+  private static OffsetDateTime timestamp(JsonInput in, String field) {
+    String raw = in.optionalString(field, 10, 40);
+    if (raw == null) {
+      return null;
+    }
+    try {
+      OffsetDateTime value = OffsetDateTime.parse(raw);
+      if (value.isAfter(OffsetDateTime.now(ZoneOffset.UTC).plus(CLOCK_SKEW))) {
+        in.error(field, "must not be in the future");
+        return null;
+      }
+      return value;
+    } catch (DateTimeParseException e) {
+      in.error(field, "must be an ISO-8601 date-time with offset");
+      return null;
+    }
+  }
+}

@@ -1,0 +1,147 @@
+package com.interviewroom.edge.ratelimit;
+
+import static com.interviewroom.edge.EdgeServer.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.interviewroom.common.http.ProblemHandler;
+import com.interviewroom.edge.EdgeServer;
+import com.interviewroom.edge.auth.AuthService;
+import com.interviewroom.edge.auth.BearerAuth;
+import com.interviewroom.edge.openapi.OpenApiContract;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+class RateLimiterTest {
+  private static EdgeServer server;
+
+  @BeforeAll
+  static void start() {
+    server = EdgeServer.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  private HttpResponse<Buffer> profile(JsonObject session) {
+    return await(server.client.get("/api/users/profile").putHeader("Authorization", EdgeServer.bearer(session)).send());
+  }
+
+  /** A second "node": its own RateLimiter over the same Redis, serving one strict route on its own port. */
+  private HttpServer node(String keyPrefix) {
+    AuthService accounts = new AuthService(server.vertx, server.db, server.issuer);
+    BearerAuth auth = new BearerAuth(server.context.verifier(), EdgeServer.ISSUER, accounts);
+    RateLimiter limits = new RateLimiter(server.redis, server.context.registry(), keyPrefix);
+    Router router = Router.router(server.vertx);
+    router.post("/expensive").handler(auth).handler(limits.strict()).handler(ctx -> ctx.response().end("ok"));
+    router.route().failureHandler(new ProblemHandler());
+    return await(server.vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"));
+  }
+
+  private HttpResponse<Buffer> expensive(HttpServer node, JsonObject session) {
+    return await(server.client.post(node.actualPort(), "127.0.0.1", "/expensive")
+        .putHeader("Authorization", EdgeServer.bearer(session)).send());
+  }
+
+  @Test
+  @DisplayName("the 61st authenticated request in a minute is a 429 problem with Retry-After and a readable message")
+  void generalLimit() {
+    JsonObject session = server.signup();
+    for (int i = 1; i <= 60; i++) {
+      HttpResponse<Buffer> ok = profile(session);
+      assertThat(ok.statusCode()).as("request " + i).isEqualTo(200);
+      assertThat(ok.getHeader("X-RateLimit-Limit")).isEqualTo("60");
+      assertThat(ok.getHeader("X-RateLimit-Remaining")).isEqualTo(String.valueOf(60 - i));
+    }
+    HttpResponse<Buffer> refused = profile(session);
+    assertThat(refused.statusCode()).isEqualTo(429);
+    assertThat(Integer.parseInt(refused.getHeader("Retry-After"))).isBetween(1, 60);
+    assertThat(refused.getHeader("X-RateLimit-Remaining")).isEqualTo("0");
+    JsonObject problem = refused.bodyAsJsonObject();
+    assertThat(problem.getString("code")).isEqualTo("rate_limited");
+    assertThat(problem.getString("detail")).contains("at most 60").contains("Try again in");
+    OpenApiContract.assertResponseMatches("GET", "/api/users/profile", refused);
+
+    JsonObject someoneElse = server.signup();
+    assertThat(profile(someoneElse).statusCode()).as("limits are per user").isEqualTo(200);
+  }
+
+  @Test
+  @DisplayName("every authenticated route shares the general limit: other routes are refused once it is spent")
+  void generalLimitCoversEveryRoute() {
+    JsonObject session = server.signup();
+    for (int i = 0; i < 60; i++) {
+      assertThat(profile(session).statusCode()).isEqualTo(200);
+    }
+    for (String path : new String[] {"/api/me", "/api/users/data-export"}) {
+      HttpResponse<Buffer> response = await(server.client.get(path).putHeader("Authorization", EdgeServer.bearer(session)).send());
+      assertThat(response.statusCode()).as(path).isEqualTo(429);
+    }
+  }
+
+  @Test
+  @DisplayName("the strict limit (10/min) is shared across nodes through Redis: 6 on one node and 4 on another, then 429 on both")
+  void strictLimitAcrossNodes() {
+    String prefix = "ratelimit-test-" + UUID.randomUUID();
+    HttpServer a = node(prefix);
+    HttpServer b = node(prefix);
+    try {
+      JsonObject session = server.signup();
+      for (int i = 0; i < 6; i++) {
+        assertThat(expensive(a, session).statusCode()).isEqualTo(200);
+      }
+      for (int i = 0; i < 4; i++) {
+        assertThat(expensive(b, session).statusCode()).isEqualTo(200);
+      }
+      HttpResponse<Buffer> refusedB = expensive(b, session);
+      HttpResponse<Buffer> refusedA = expensive(a, session);
+      assertThat(refusedA.statusCode()).isEqualTo(429);
+      assertThat(refusedB.statusCode()).isEqualTo(429);
+      assertThat(refusedA.getHeader("X-RateLimit-Limit")).isEqualTo("10");
+      assertThat(refusedA.bodyAsJsonObject().getString("detail")).contains("at most 10");
+      assertThat(refusedA.getHeader("Retry-After")).isNotNull();
+    } finally {
+      await(a.close());
+      await(b.close());
+    }
+  }
+
+  @Test
+  @DisplayName("a counter key expires with its window, so Redis holds nothing for idle users")
+  void keysExpire() {
+    JsonObject session = server.signup();
+    profile(session);
+    String key = "ratelimit:general:" + session.getJsonObject("user").getString("id");
+    long ttl = await(server.redis.send(Request.cmd(Command.PTTL).arg(key))).toLong();
+    assertThat(ttl).isBetween(1L, 60_000L);
+  }
+
+  @Test
+  @DisplayName("with Redis down the limiter fails open: requests are served and the unavailable counter rises")
+  void failsOpen() {
+    // port 1 on loopback refuses connections: a Redis that is down
+    try (EdgeServer noRedis = EdgeServer.start(Map.of(), "redis://127.0.0.1:1")) {
+      JsonObject session = noRedis.signup();
+      for (int i = 0; i < 3; i++) {
+        HttpResponse<Buffer> response = await(noRedis.client.get("/api/users/profile")
+            .putHeader("Authorization", EdgeServer.bearer(session)).send());
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.getHeader("X-RateLimit-Limit")).isNull();
+      }
+      double unavailable = noRedis.context.registry().get("interviewroom.ratelimit.unavailable").counter().count();
+      assertThat(unavailable).isGreaterThanOrEqualTo(3);
+    }
+  }
+}

@@ -1,0 +1,68 @@
+package com.interviewroom.edge.user;
+
+import static com.interviewroom.edge.EdgeServer.await;
+
+import com.interviewroom.edge.EdgeServer;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** Rows in every user table for one user, written as the service role (as workers and webhooks would). */
+final class UserData {
+  private UserData() {}
+
+  /** Inserts a session with a transcript, a snapshot, an evaluation, a payment, a subscription and a ledger row; returns the session id. */
+  static UUID fill(EdgeServer server, UUID userId) {
+    String slug = "p-" + UUID.randomUUID();
+    return await(server.db.asService(sql -> sql.preparedQuery("""
+            INSERT INTO problems (slug, title, difficulty, category, description, function_signature, duration_minutes)
+            VALUES ($1, 'T', 'easy', 'arrays', 'd', '{"name":"f","params":[],"returns":"int"}', 30) RETURNING id""")
+        .execute(Tuple.of(slug)).map(rows -> rows.iterator().next().getUUID("id"))
+        .compose(problemId -> sql.preparedQuery("""
+                INSERT INTO sessions (user_id, problem_id, language, status) VALUES ($1, $2, 'python', 'completed') RETURNING id""")
+            .execute(Tuple.of(userId, problemId)).map(rows -> rows.iterator().next().getUUID("id")))
+        .compose(sessionId -> sql.preparedQuery("""
+                WITH t AS (INSERT INTO transcripts (session_id, item_id, role, text) VALUES ($1, 'item-1', 'user', 'hello there')),
+                     c AS (INSERT INTO code_snapshots (session_id, code, language, snapshot_type) VALUES ($1, 'print(1)', 'python', 'final')),
+                     e AS (INSERT INTO evaluations (session_id, status, overall_score) VALUES ($1, 'completed', 3.5)),
+                     p AS (INSERT INTO payments (user_id, package_id, amount_cents, status, credits)
+                           VALUES ($2, 'starter', 900, 'succeeded', 5) RETURNING id),
+                     s AS (INSERT INTO subscriptions (user_id, plan, status) VALUES ($2, 'pro', 'active')),
+                     v AS (INSERT INTO events (user_id, session_id, kind) VALUES ($2, $1, 'session.ended'))
+                INSERT INTO credit_transactions (user_id, delta, reason, session_id, payment_id)
+                SELECT $2, 5, 'purchase', $1, id FROM p""")
+            .execute(Tuple.of(sessionId, userId)).map(done -> sessionId))));
+  }
+
+  /** Rows per user table that belong to {@code userId} or to one of {@code sessionIds}, counted as the service role. */
+  static Map<String, Long> rowsOf(EdgeServer server, UUID userId, List<UUID> sessionIds) {
+    return await(server.db.asService(sql -> sql.query("""
+            SELECT c.table_name, c.column_name FROM information_schema.columns c
+              JOIN information_schema.tables t ON t.table_name = c.table_name AND t.table_schema = c.table_schema
+             WHERE c.table_schema = 'public' AND t.table_type = 'BASE TABLE'
+               AND c.column_name IN ('user_id', 'session_id')
+               OR (c.table_schema = 'public' AND c.table_name = 'users' AND c.column_name = 'id')
+             ORDER BY 1, 2""").execute()
+        .compose(columns -> {
+          Map<String, Long> counts = new LinkedHashMap<>();
+          io.vertx.core.Future<Void> chain = io.vertx.core.Future.succeededFuture();
+          for (Row column : columns) {
+            String table = column.getString("table_name");
+            String name = column.getString("column_name");
+            String where = name.equals("session_id") ? name + " = ANY($1)" : name + " = $1";
+            Object key = name.equals("session_id") ? sessionIds.toArray(UUID[]::new) : userId;
+            chain = chain.compose(done -> sql.preparedQuery("SELECT count(*) AS n FROM " + table + " WHERE " + where)
+                .execute(Tuple.of(key))
+                .map(rows -> {
+                  counts.merge(table, rows.iterator().next().getLong("n"), Long::sum);
+                  return null;
+                }));
+          }
+          return chain.map(done -> counts);
+        })));
+  }
+}

@@ -1,0 +1,195 @@
+package com.interviewroom.edge.user;
+
+import static com.interviewroom.edge.EdgeServer.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.interviewroom.edge.EdgeServer;
+import com.interviewroom.edge.openapi.OpenApiContract;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.sqlclient.Tuple;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+class UserRoutesTest {
+  private static EdgeServer server;
+
+  @BeforeAll
+  static void start() {
+    server = EdgeServer.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  private HttpResponse<Buffer> call(HttpMethod method, String path, JsonObject session, JsonObject body) {
+    var request = server.client.request(method, path).putHeader("Authorization", EdgeServer.bearer(session));
+    HttpResponse<Buffer> response = await(body == null ? request.send() : request.sendJsonObject(body));
+    OpenApiContract.assertResponseMatches(method.name(), OpenApiContract.template(path), response);
+    return response;
+  }
+
+  private static UUID id(JsonObject session) {
+    return UUID.fromString(session.getJsonObject("user").getString("id"));
+  }
+
+  private long events(UUID userId, String kind) {
+    return await(server.db.asService(sql -> sql.preparedQuery("SELECT count(*) AS n FROM events WHERE user_id = $1 AND kind = $2")
+        .execute(Tuple.of(userId, kind)).map(rows -> rows.iterator().next().getLong("n"))));
+  }
+
+  @Test
+  @DisplayName("the profile shows the caller's account with the 3 signup credits and the free tier")
+  void readProfile() {
+    JsonObject session = server.signup();
+    HttpResponse<Buffer> response = call(HttpMethod.GET, "/api/users/profile", session, null);
+    assertThat(response.statusCode()).isEqualTo(200);
+    JsonObject profile = response.bodyAsJsonObject();
+    assertThat(profile.getString("id")).isEqualTo(id(session).toString());
+    assertThat(profile.getString("email")).isEqualTo(session.getJsonObject("user").getString("email"));
+    assertThat(profile.getInteger("credits")).isEqualTo(3);
+    assertThat(profile.getString("subscriptionTier")).isEqualTo("free");
+    assertThat(profile.getJsonArray("targetCompanies")).isEmpty();
+    assertThat(profile.getBoolean("onboardingCompleted")).isFalse();
+  }
+
+  @Test
+  @DisplayName("PATCH changes the self-service fields, returns the new profile and logs profile.updated with the request id")
+  void patchProfile() {
+    JsonObject session = server.signup();
+    var request = server.client.patch("/api/users/profile").putHeader("Authorization", EdgeServer.bearer(session))
+        .putHeader("X-Request-Id", "req-patch-" + UUID.randomUUID());
+    HttpResponse<Buffer> response = await(request.sendJsonObject(new JsonObject()
+        .put("displayName", "  Ada  ").put("experienceLevel", "senior")
+        .put("targetCompanies", new JsonArray().add("Acme").add("Globex"))
+        .put("onboardingCompleted", true).put("termsVersion", "2025-01")));
+    OpenApiContract.assertResponseMatches("PATCH", "/api/users/profile", response);
+    assertThat(response.statusCode()).isEqualTo(200);
+    JsonObject profile = response.bodyAsJsonObject();
+    assertThat(profile.getString("displayName")).isEqualTo("Ada");
+    assertThat(profile.getString("experienceLevel")).isEqualTo("senior");
+    assertThat(profile.getJsonArray("targetCompanies").getList()).containsExactly("Acme", "Globex");
+    assertThat(profile.getBoolean("onboardingCompleted")).isTrue();
+    assertThat(profile.getString("termsVersion")).isEqualTo("2025-01");
+    assertThat(profile.getString("termsAcceptedAt")).isNotBlank();
+    JsonObject event = await(server.db.asService(sql -> sql.preparedQuery(
+            "SELECT request_id, payload::text AS payload FROM events WHERE user_id = $1 AND kind = 'profile.updated'")
+        .execute(Tuple.of(id(session))).map(rows -> rows.iterator().next().toJson())));
+    assertThat(event.getString("request_id")).isEqualTo(response.getHeader("X-Request-Id"));
+    assertThat(new JsonObject(event.getString("payload")).getJsonArray("fields").getList())
+        .contains("display_name", "experience_level", "target_companies", "onboarding_completed", "terms_version");
+    assertThat(event.getString("payload")).doesNotContain("Ada");
+  }
+
+  @Test
+  @DisplayName("credits, tier and any other field are refused as unknown fields and nothing changes")
+  void patchRefusesOtherFields() {
+    JsonObject session = server.signup();
+    for (String field : List.of("credits", "subscriptionTier", "stripeCustomerId", "email", "id")) {
+      HttpResponse<Buffer> response = call(HttpMethod.PATCH, "/api/users/profile", session,
+          new JsonObject().put("displayName", "Mallory").put(field, field.equals("credits") ? 1000 : "enterprise"));
+      assertThat(response.statusCode()).as(field).isEqualTo(400);
+      JsonObject problem = response.bodyAsJsonObject();
+      assertThat(problem.getString("code")).isEqualTo("validation_failed");
+      assertThat(problem.getJsonArray("errors").getJsonObject(0).getString("field")).isEqualTo(field);
+    }
+    JsonObject profile = call(HttpMethod.GET, "/api/users/profile", session, null).bodyAsJsonObject();
+    assertThat(profile.getInteger("credits")).isEqualTo(3);
+    assertThat(profile.getString("subscriptionTier")).isEqualTo("free");
+    assertThat(profile.getString("displayName")).isNull();
+    assertThat(events(id(session), "profile.updated")).isZero();
+  }
+
+  @Test
+  @DisplayName("bad values are listed field by field in one 400; an empty PATCH is a 400 too")
+  void patchValidation() {
+    JsonObject session = server.signup();
+    HttpResponse<Buffer> response = call(HttpMethod.PATCH, "/api/users/profile", session, new JsonObject()
+        .put("displayName", "x".repeat(101)).put("experienceLevel", "wizard").put("targetCompanies", "Acme")
+        .put("onboardingCompleted", "yes").put("termsAcceptedAt", "yesterday").put("termsVersion", "v1"));
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(response.bodyAsJsonObject().getJsonArray("errors").stream().map(e -> ((JsonObject) e).getString("field")).toList())
+        .containsExactlyInAnyOrder("displayName", "experienceLevel", "targetCompanies", "onboardingCompleted", "termsAcceptedAt");
+    HttpResponse<Buffer> empty = call(HttpMethod.PATCH, "/api/users/profile", session, new JsonObject());
+    assertThat(empty.statusCode()).isEqualTo(400);
+    assertThat(empty.bodyAsJsonObject().getString("code")).isEqualTo("empty_update");
+  }
+
+  @Test
+  @DisplayName("the export holds the caller's profile, sessions, transcripts, snapshots, evaluations, ledger, payments, subscription and events, and nobody else's")
+  void export() {
+    JsonObject session = server.signup();
+    JsonObject other = server.signup();
+    UUID sessionId = UserData.fill(server, id(session));
+    UserData.fill(server, id(other));
+    HttpResponse<Buffer> response = call(HttpMethod.GET, "/api/users/data-export", session, null);
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.getHeader("Cache-Control")).isEqualTo("no-store");
+    JsonObject export = response.bodyAsJsonObject();
+    assertThat(export.getJsonObject("user").getString("id")).isEqualTo(id(session).toString());
+    assertThat(export.getJsonObject("user").containsKey("password_hash")).isFalse();
+    assertThat(export.getJsonObject("profile").getInteger("credits")).isEqualTo(8);
+    for (String list : List.of("sessions", "transcripts", "codeSnapshots", "evaluations", "payments", "subscriptions")) {
+      assertThat(export.getJsonArray(list)).as(list).hasSize(1);
+    }
+    assertThat(export.getJsonArray("sessions").getJsonObject(0).getString("id")).isEqualTo(sessionId.toString());
+    assertThat(export.getJsonArray("transcripts").getJsonObject(0).getString("text")).isEqualTo("hello there");
+    assertThat(export.getJsonArray("creditTransactions")).hasSize(2);
+    assertThat(export.getJsonArray("events").stream().map(e -> ((JsonObject) e).getString("kind")).toList())
+        .contains("session.ended", "user.data_exported");
+    assertThat(export.encode()).doesNotContain(id(other).toString());
+  }
+
+  @Test
+  @DisplayName("DELETE /api/users/data answers 204 and leaves no row of the caller in any table, others untouched")
+  void deleteAllData() {
+    JsonObject session = server.signup();
+    JsonObject other = server.signup();
+    UUID sessionId = UserData.fill(server, id(session));
+    UUID otherSession = UserData.fill(server, id(other));
+    Map<String, Long> before = UserData.rowsOf(server, id(session), List.of(sessionId));
+    assertThat(before.values()).allMatch(n -> n > 0);
+
+    var request = server.client.delete("/api/users/data").putHeader("Authorization", EdgeServer.bearer(session))
+        .putHeader("X-Request-Id", "req-delete-" + UUID.randomUUID());
+    HttpResponse<Buffer> response = await(request.send());
+    assertThat(response.statusCode()).isEqualTo(204);
+    assertThat(response.body()).isNull();
+
+    Map<String, Long> after = UserData.rowsOf(server, id(session), List.of(sessionId));
+    assertThat(after.keySet()).containsAll(List.of("users", "profiles", "sessions", "transcripts", "code_snapshots",
+        "evaluations", "credit_transactions", "payments", "subscriptions", "events"));
+    assertThat(after).allSatisfy((table, n) -> assertThat(n).as(table).isZero());
+    assertThat(UserData.rowsOf(server, id(other), List.of(otherSession)).values()).allMatch(n -> n > 0);
+
+    Long anonymous = await(server.db.asService(sql -> sql.preparedQuery(
+            "SELECT count(*) AS n FROM events WHERE kind = 'user.data_deleted' AND user_id IS NULL AND request_id = $1")
+        .execute(Tuple.of(response.getHeader("X-Request-Id"))).map(rows -> rows.iterator().next().getLong("n"))));
+    assertThat(anonymous).isEqualTo(1);
+
+    HttpResponse<Buffer> gone = call(HttpMethod.GET, "/api/users/profile", session, null);
+    assertThat(gone.statusCode()).isEqualTo(404);
+    assertThat(call(HttpMethod.DELETE, "/api/users/data", session, null).statusCode()).isEqualTo(204);
+  }
+
+  @Test
+  @DisplayName("every user route refuses a request without a token with a 401 problem")
+  void unauthenticated() {
+    for (var route : List.of(Map.entry(HttpMethod.GET, "/api/users/profile"), Map.entry(HttpMethod.PATCH, "/api/users/profile"),
+        Map.entry(HttpMethod.GET, "/api/users/data-export"), Map.entry(HttpMethod.DELETE, "/api/users/data"))) {
+      HttpResponse<Buffer> response = await(server.client.request(route.getKey(), route.getValue()).send());
+      assertThat(response.statusCode()).as(route.toString()).isEqualTo(401);
+      OpenApiContract.assertResponseMatches(route.getKey().name(), route.getValue(), response);
+    }
+  }
+}
