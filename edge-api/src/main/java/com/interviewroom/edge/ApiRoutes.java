@@ -7,6 +7,7 @@ import com.interviewroom.edge.session.RealtimeTokenRoutes;
 import com.interviewroom.edge.session.SessionRoutes;
 import com.interviewroom.edge.session.SessionService;
 import com.interviewroom.edge.openapi.OpenApiRoutes;
+import com.interviewroom.edge.payment.Billing;
 import com.interviewroom.edge.ratelimit.RateLimiter;
 import com.interviewroom.edge.user.UserRoutes;
 import com.interviewroom.edge.user.UserService;
@@ -43,5 +44,6 @@ final class ApiRoutes {
     SessionService sessions = SessionService.create(app);
     new SessionRoutes(sessions).mount(router, authenticated);
     new RealtimeTokenRoutes(sessions).mount(router, authenticated);
+    Billing.mount(router, app, authenticated, vertx);
   }
 }

@@ -44,7 +44,8 @@ public record Config(
       String geminiKey, String geminiLiveUrl,
       String anthropicKey, String anthropicBaseUrl) {}
 
-  public record Stripe(String secretKey, String webhookSecret, String apiBase) {
+  /** {@code priceUnlimited} is the Stripe price id of the Unlimited Monthly plan; null disables subscriptions. */
+  public record Stripe(String secretKey, String webhookSecret, String apiBase, String priceUnlimited) {
     public boolean configured() {
       return secretKey != null;
     }
@@ -94,7 +95,8 @@ public record Config(
         new Stripe(
             r.secret("STRIPE_SECRET_KEY"),
             r.secret("STRIPE_WEBHOOK_SECRET"),
-            r.url("STRIPE_API_BASE", "https://api.stripe.com", "http", "https")),
+            r.url("STRIPE_API_BASE", "https://api.stripe.com", "http", "https"),
+            r.string("STRIPE_PRICE_UNLIMITED", null)),
         r.secret("INTERNAL_WEBHOOK_SECRET"));
     r.check(config);
     r.throwIfInvalid();
@@ -246,6 +248,9 @@ public record Config(
         if (c.stripe.webhookSecret() == null) {
           errors.add("STRIPE_WEBHOOK_SECRET is required when STRIPE_SECRET_KEY is set");
         }
+      }
+      if (c.stripe.priceUnlimited() != null && !c.stripe.priceUnlimited().startsWith("price_")) {
+        errors.add("STRIPE_PRICE_UNLIMITED must be a Stripe price id (price_...)");
       }
     }
 

@@ -67,6 +67,15 @@ class ConfigTest {
   }
 
   @Test
+  @DisplayName("STRIPE_PRICE_UNLIMITED is read as a Stripe price id, and anything else is refused")
+  void unlimitedPrice() {
+    assertThat(Config.from(Map.of("STRIPE_PRICE_UNLIMITED", "price_123")).stripe().priceUnlimited()).isEqualTo("price_123");
+    assertThat(Config.from(Map.of()).stripe().priceUnlimited()).isNull();
+    assertThatThrownBy(() -> Config.from(Map.of("STRIPE_PRICE_UNLIMITED", "prod_123")))
+        .hasMessageContaining("STRIPE_PRICE_UNLIMITED must be a Stripe price id");
+  }
+
+  @Test
   @DisplayName("production requires a strong internal webhook secret, and messages never echo secrets")
   void productionNeedsInternalSecret() {
     assertThatThrownBy(() -> Config.from(Map.of("APP_ENV", "production")))

@@ -1,0 +1,23 @@
+package com.interviewroom.edge.payment;
+
+import com.interviewroom.edge.EdgeContext;
+import com.interviewroom.edge.auth.BearerAuth;
+import com.interviewroom.edge.web.Authenticated;
+import com.interviewroom.edge.subscription.SubscriptionRoutes;
+import com.interviewroom.edge.subscription.SubscriptionService;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+
+/** Builds the Stripe client (when configured) and mounts the payment and subscription routes. */
+public final class Billing {
+  private Billing() {}
+
+  public static void mount(Router router, EdgeContext app, Authenticated authenticated, Vertx vertx) {
+    var stripeConfig = app.config().stripe();
+    StripeGateway gateway = stripeConfig.configured() ? new StripeGateway(vertx, stripeConfig) : null;
+    new PaymentRoutes(new PaymentService(app.db(), gateway), new StripeWebhooks(app.db(), stripeConfig.webhookSecret(), app.clock()))
+        .mount(router, authenticated);
+    new SubscriptionRoutes(new SubscriptionService(app.db(), gateway, stripeConfig.priceUnlimited(),
+        app.config().http().publicBaseUrl())).mount(router, authenticated);
+  }
+}

@@ -1,0 +1,94 @@
+package com.interviewroom.edge.payment;
+
+import com.interviewroom.edge.events.EventLog;
+import com.interviewroom.edge.events.EventRecord;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlConnection;
+import java.util.Optional;
+import java.util.UUID;
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code payment_intent.succeeded} and {@code payment_intent.payment_failed}, applied inside the
+ * transaction that recorded the event id, so a credit and its event id commit (or roll back) together.
+ */
+final class PaymentEvents {
+  private static final Logger LOG = LoggerFactory.getLogger(PaymentEvents.class);
+
+  private PaymentEvents() {}
+
+  static Future<WebhookOutcome> succeeded(SqlConnection sql, StripeEvent event, String requestId) {
+    String intentId = event.object().getString("id");
+    return PaymentRepository.lockByIntent(sql, intentId)
+        .compose(found -> found.isPresent() ? Future.succeededFuture(found) : adoptFromMetadata(sql, event, intentId))
+        .compose(found -> {
+          if (found.isEmpty()) {
+            // not one of our credit packs (for example a subscription invoice's PaymentIntent)
+            return Future.succeededFuture(WebhookOutcome.IGNORED);
+          }
+          PaymentRepository.Payment payment = found.get();
+          Long amount = event.object().getLong("amount");
+          if (amount == null || amount != payment.amountCents()
+              || !payment.currency().equalsIgnoreCase(event.object().getString("currency", ""))) {
+            LOG.error("PaymentIntent amount differs from the package price; not crediting {} {}",
+                kv("stripeEventId", event.id()), kv("paymentIntentId", intentId));
+            return Future.succeededFuture(WebhookOutcome.IGNORED);
+          }
+          return PaymentRepository.mark(sql, payment.id(), PaymentRepository.STATUS_SUCCEEDED)
+              .compose(done -> PaymentRepository.credit(sql, payment, intentId))
+              .compose(credited -> !credited
+                  ? Future.succeededFuture(WebhookOutcome.DUPLICATE)
+                  : EventLog.append(sql, new EventRecord(requestId, payment.userId(), null, null, "payment.succeeded", null,
+                          new JsonObject().put("paymentIntentId", intentId).put("packageId", payment.packageId())
+                              .put("credits", payment.credits()).put("stripeEventId", event.id())))
+                      .map(WebhookOutcome.PROCESSED));
+        });
+  }
+
+  static Future<WebhookOutcome> failed(SqlConnection sql, StripeEvent event, String requestId) {
+    String intentId = event.object().getString("id");
+    JsonObject error = event.object().getValue("last_payment_error") instanceof JsonObject e ? e : new JsonObject();
+    return PaymentRepository.markFailed(sql, intentId).compose(row -> {
+      if (row.isEmpty()) {
+        return Future.succeededFuture(WebhookOutcome.IGNORED);
+      }
+      // kept in the audit log: GET /api/payments/{id} reads the latest one back so the client can offer a retry
+      JsonObject payload = new JsonObject()
+          .put("paymentIntentId", intentId)
+          .put("packageId", row.get().getString("package_id"))
+          .put("errorCode", error.getString("code"))
+          .put("declineCode", error.getString("decline_code"))
+          .put("message", error.getString("message"))
+          .put("stripeEventId", event.id());
+      return EventLog.append(sql, new EventRecord(requestId, row.get().getUUID("user_id"), null, null, "payment.failed", null, payload))
+          .map(WebhookOutcome.PROCESSED);
+    });
+  }
+
+  /**
+   * A success for an intent we have no row for (the row insert after creating the intent failed):
+   * trusted only when the metadata names a real user and a pack whose price equals the amount.
+   */
+  private static Future<Optional<PaymentRepository.Payment>> adoptFromMetadata(SqlConnection sql, StripeEvent event, String intentId) {
+    Optional<BillingPlans.Plan> plan = BillingPlans.creditPack(event.metadata("package_id"));
+    UUID userId = uuid(event.metadata("user_id"));
+    if (plan.isEmpty() || userId == null) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    return PaymentRepository.userExists(sql, userId).compose(exists -> exists
+        ? PaymentRepository.insertAndLock(sql, userId, intentId, plan.get()).map(Optional::of)
+        : Future.succeededFuture(Optional.empty()));
+  }
+
+  private static UUID uuid(String value) {
+    try {
+      return value == null ? null : UUID.fromString(value);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,151 @@
+package com.interviewroom.edge.subscription;
+
+import com.interviewroom.edge.payment.BillingPlans;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Optional;
+import java.util.UUID;
+
+/** SQL for {@code subscriptions} and the Stripe customer id on {@code profiles}. One row per user. */
+final class SubscriptionRepository {
+
+  private static final String FIND = """
+      SELECT stripe_subscription_id, stripe_customer_id, plan, status, current_period_end, cancel_at_period_end
+        FROM subscriptions WHERE user_id = $1""";
+
+  private static final String CUSTOMER = "SELECT stripe_customer_id FROM profiles WHERE user_id = $1";
+
+  /** First writer wins, so two racing requests end with one customer id on the profile. */
+  private static final String SET_CUSTOMER = """
+      UPDATE profiles SET stripe_customer_id = $2, updated_at = now()
+       WHERE user_id = $1 AND stripe_customer_id IS NULL""";
+
+  /**
+   * The state in an API response. It is written only while no webhook has spoken for this
+   * subscription yet (or the row belongs to an older subscription): webhooks are the newer truth.
+   */
+  private static final String UPSERT_FROM_API = """
+      INSERT INTO subscriptions (user_id, stripe_subscription_id, stripe_customer_id, plan, status,
+                                 current_period_end, cancel_at_period_end)
+      VALUES ($1, $2, $3, $4, $5, $6, $7)
+      ON CONFLICT (user_id) DO UPDATE SET
+          stripe_subscription_id = EXCLUDED.stripe_subscription_id,
+          stripe_customer_id = EXCLUDED.stripe_customer_id,
+          plan = EXCLUDED.plan,
+          status = EXCLUDED.status,
+          current_period_end = EXCLUDED.current_period_end,
+          cancel_at_period_end = EXCLUDED.cancel_at_period_end,
+          last_event_created = NULL,
+          updated_at = now()
+      WHERE subscriptions.last_event_created IS NULL
+         OR subscriptions.stripe_subscription_id IS DISTINCT FROM EXCLUDED.stripe_subscription_id""";
+
+  /**
+   * A full subscription snapshot from a webhook. Applied only when it is not older than the state
+   * held ({@code last_event_created}), and an event about another, finished subscription never
+   * replaces a live one. Returns a row when applied.
+   */
+  private static final String APPLY_EVENT = """
+      INSERT INTO subscriptions (user_id, stripe_subscription_id, stripe_customer_id, plan, status,
+                                 current_period_end, cancel_at_period_end, last_event_created)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+      ON CONFLICT (user_id) DO UPDATE SET
+          stripe_subscription_id = EXCLUDED.stripe_subscription_id,
+          stripe_customer_id = EXCLUDED.stripe_customer_id,
+          plan = EXCLUDED.plan,
+          status = EXCLUDED.status,
+          current_period_end = COALESCE(EXCLUDED.current_period_end, subscriptions.current_period_end),
+          cancel_at_period_end = EXCLUDED.cancel_at_period_end,
+          last_event_created = EXCLUDED.last_event_created,
+          updated_at = now()
+      WHERE (subscriptions.last_event_created IS NULL OR subscriptions.last_event_created <= EXCLUDED.last_event_created)
+        AND (subscriptions.stripe_subscription_id IS NOT DISTINCT FROM EXCLUDED.stripe_subscription_id
+             OR EXCLUDED.status NOT IN ('canceled', 'incomplete_expired')
+             OR subscriptions.status IN ('canceled', 'incomplete_expired'))
+      RETURNING status""";
+
+  /** An invoice event moves the status only from the listed states, and only when not stale. */
+  private static final String APPLY_INVOICE = """
+      UPDATE subscriptions
+         SET status = $2, last_event_created = $3,
+             current_period_end = COALESCE($5, current_period_end), updated_at = now()
+       WHERE stripe_subscription_id = $1
+         AND (last_event_created IS NULL OR last_event_created <= $3)
+         AND status = ANY($4::text[])
+      RETURNING user_id""";
+
+  private static final String MARK_CANCEL_AT_PERIOD_END = """
+      UPDATE subscriptions SET cancel_at_period_end = $2, updated_at = now() WHERE stripe_subscription_id = $1""";
+
+  /** Who an event is about: our metadata first, then the customer, then the subscription id. */
+  private static final String RESOLVE_USER = """
+      SELECT user_id FROM profiles WHERE user_id = $1
+      UNION ALL SELECT user_id FROM profiles WHERE stripe_customer_id = $2
+      UNION ALL SELECT user_id FROM subscriptions WHERE stripe_subscription_id = $3
+      LIMIT 1""";
+
+  record Stored(String subscriptionId, String customerId, String plan, String status, Instant currentPeriodEnd, boolean cancelAtPeriodEnd) {}
+
+  private SubscriptionRepository() {}
+
+  static Future<Optional<Stored>> find(SqlClient sql, UUID userId) {
+    return sql.preparedQuery(FIND).execute(Tuple.of(userId)).map(rows -> {
+      if (rows.size() == 0) {
+        return Optional.empty();
+      }
+      Row row = rows.iterator().next();
+      OffsetDateTime end = row.getOffsetDateTime("current_period_end");
+      return Optional.of(new Stored(row.getString("stripe_subscription_id"), row.getString("stripe_customer_id"),
+          row.getString("plan"), row.getString("status"), end == null ? null : end.toInstant(),
+          row.getBoolean("cancel_at_period_end")));
+    });
+  }
+
+  static Future<String> customerId(SqlClient sql, UUID userId) {
+    return sql.preparedQuery(CUSTOMER).execute(Tuple.of(userId))
+        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString("stripe_customer_id"));
+  }
+
+  static Future<Void> setCustomerIfMissing(SqlClient sql, UUID userId, String customerId) {
+    return sql.preparedQuery(SET_CUSTOMER).execute(Tuple.of(userId, customerId)).mapEmpty();
+  }
+
+  static Future<Void> upsertFromApi(SqlClient sql, UUID userId, SubscriptionState state) {
+    return sql.preparedQuery(UPSERT_FROM_API).execute(Tuple.from(new Object[] {userId, state.subscriptionId(),
+            state.customerId(), BillingPlans.UNLIMITED_MONTHLY.id(), state.status(), utc(state.currentPeriodEnd()),
+            state.cancelAtPeriodEnd()}))
+        .mapEmpty();
+  }
+
+  static Future<Boolean> applyEvent(SqlClient sql, UUID userId, SubscriptionState state, long eventCreated) {
+    return sql.preparedQuery(APPLY_EVENT).execute(Tuple.from(new Object[] {userId, state.subscriptionId(),
+            state.customerId(), BillingPlans.UNLIMITED_MONTHLY.id(), state.status(), utc(state.currentPeriodEnd()),
+            state.cancelAtPeriodEnd(), utc(Instant.ofEpochSecond(eventCreated))}))
+        .map(rows -> rows.size() == 1);
+  }
+
+  static Future<Boolean> applyInvoice(SqlClient sql, String subscriptionId, String status, long eventCreated,
+      String[] fromStatuses, Instant periodEnd) {
+    return sql.preparedQuery(APPLY_INVOICE).execute(Tuple.from(new Object[] {subscriptionId, status,
+            utc(Instant.ofEpochSecond(eventCreated)), fromStatuses, utc(periodEnd)}))
+        .map(rows -> rows.size() == 1);
+  }
+
+  static Future<Void> markCancelAtPeriodEnd(SqlClient sql, String subscriptionId, boolean cancel) {
+    return sql.preparedQuery(MARK_CANCEL_AT_PERIOD_END).execute(Tuple.of(subscriptionId, cancel)).mapEmpty();
+  }
+
+  static Future<UUID> resolveUser(SqlClient sql, UUID metadataUser, String customerId, String subscriptionId) {
+    return sql.preparedQuery(RESOLVE_USER).execute(Tuple.of(metadataUser, customerId, subscriptionId))
+        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getUUID("user_id"));
+  }
+
+  private static OffsetDateTime utc(Instant instant) {
+    return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+  }
+}

@@ -1,0 +1,21 @@
+package com.interviewroom.edge.subscription;
+
+import java.time.Instant;
+import java.util.Set;
+
+/**
+ * A subscription as Stripe last told us, in the strings of the {@code subscriptions.status} column
+ * (Stripe's own status names). {@code active} and {@code trialing} start sessions without credits;
+ * the session-start check reads exactly {@code status IN ('active','trialing')}.
+ */
+public record SubscriptionState(
+    String subscriptionId, String customerId, String status, Instant currentPeriodEnd, boolean cancelAtPeriodEnd) {
+
+  public static final Set<String> STATUSES =
+      Set.of("trialing", "active", "past_due", "unpaid", "canceled", "incomplete", "incomplete_expired", "paused");
+  public static final Set<String> UNLIMITED = Set.of("active", "trialing");
+  /** States Stripe never leaves: an event about such a subscription must not replace a live one. */
+  public static final Set<String> TERMINAL = Set.of("canceled", "incomplete_expired");
+  /** States in which the user already has (or is fixing the payment of) a subscription. */
+  public static final Set<String> HELD = Set.of("active", "trialing", "past_due", "unpaid");
+}

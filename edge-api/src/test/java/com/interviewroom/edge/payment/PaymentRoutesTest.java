@@ -1,0 +1,139 @@
+package com.interviewroom.edge.payment;
+
+import static com.interviewroom.edge.EdgeServer.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.interviewroom.edge.EdgeServer;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.sqlclient.Row;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+class PaymentRoutesTest {
+  private static StripeFixture fx;
+
+  @BeforeAll
+  static void start() {
+    fx = StripeFixture.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    fx.close();
+  }
+
+  private HttpResponse<Buffer> createIntent(JsonObject session, JsonObject body, String requestId) {
+    var request = fx.server.client.post("/api/payments/create-intent").putHeader("Authorization", EdgeServer.bearer(session));
+    if (requestId != null) {
+      request.putHeader("X-Request-Id", requestId);
+    }
+    return await(request.sendJsonObject(body));
+  }
+
+  @Test
+  @DisplayName("the plans come from one constant: Starter 5 for $9.99, Pro 15 for $24.99, Unlimited $49.99 a month")
+  void plans() {
+    HttpResponse<Buffer> response = await(fx.server.client.get("/api/billing/plans").send());
+    assertThat(response.statusCode()).isEqualTo(200);
+    List<JsonObject> plans = response.bodyAsJsonObject().getJsonArray("plans").stream().map(JsonObject.class::cast).toList();
+    assertThat(plans).extracting(p -> p.getString("id")).containsExactly("starter", "pro", "unlimited_monthly");
+    assertThat(plans).extracting(p -> p.getLong("amount")).containsExactly(999L, 2499L, 4999L);
+    assertThat(plans.get(0).getInteger("credits")).isEqualTo(5);
+    assertThat(plans.get(1).getInteger("credits")).isEqualTo(15);
+    assertThat(plans.get(2).getString("interval")).isEqualTo("month");
+    assertThat(plans.get(2).getBoolean("unlimited")).isTrue();
+  }
+
+  @Test
+  @DisplayName("create-intent prices the package on the server, tags it with user and package, and records a payment")
+  void createIntent() {
+    JsonObject session = fx.server.signup();
+    String userId = session.getJsonObject("user").getString("id");
+    HttpResponse<Buffer> response = createIntent(session, new JsonObject().put("packageId", "pro"), null);
+    assertThat(response.statusCode()).isEqualTo(201);
+    assertThat(response.getHeader("Cache-Control")).isEqualTo("no-store");
+    JsonObject body = response.bodyAsJsonObject();
+    String intentId = body.getString("paymentIntentId");
+    assertThat(body.getString("clientSecret")).startsWith(intentId + "_secret_");
+    assertThat(body.getLong("amount")).isEqualTo(2499);
+    assertThat(body.getString("currency")).isEqualTo("usd");
+
+    FakeStripe.Call call = fx.stripe.calls("/v1/payment_intents").stream()
+        .filter(c -> userId.equals(c.form().get("metadata[user_id]"))).findFirst().orElseThrow();
+    assertThat(call.form()).containsEntry("amount", "2499").containsEntry("currency", "usd")
+        .containsEntry("metadata[package_id]", "pro");
+    assertThat(call.idempotencyKey()).isNotBlank();
+    assertThat(call.stripeVersion()).isEqualTo(StripeGateway.API_VERSION);
+
+    Row payment = fx.rows("SELECT * FROM payments WHERE stripe_payment_intent_id = $1", intentId).get(0);
+    assertThat(payment.getUUID("user_id")).isEqualTo(UUID.fromString(userId));
+    assertThat(payment.getString("status")).isEqualTo("requires_payment_method");
+    assertThat(payment.getInteger("amount_cents")).isEqualTo(2499);
+    assertThat(payment.getInteger("credits")).isEqualTo(15);
+
+    JsonObject read = await(fx.server.client.get("/api/payments/" + intentId)
+        .putHeader("Authorization", EdgeServer.bearer(session)).send()).bodyAsJsonObject();
+    assertThat(read.getString("status")).isEqualTo("requires_payment_method");
+    JsonObject stranger = fx.server.signup();
+    assertThat(await(fx.server.client.get("/api/payments/" + intentId)
+        .putHeader("Authorization", EdgeServer.bearer(stranger)).send()).statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  @DisplayName("the client cannot choose the amount: an amount field, an unknown package or the subscription plan is a 400")
+  void clientCannotChooseAmount() {
+    JsonObject session = fx.server.signup();
+    String userId = session.getJsonObject("user").getString("id");
+    HttpResponse<Buffer> withAmount = createIntent(session, new JsonObject().put("packageId", "starter").put("amount", 1), null);
+    assertThat(withAmount.statusCode()).isEqualTo(400);
+    assertThat(withAmount.bodyAsJsonObject().getJsonArray("errors").stream().map(e -> ((JsonObject) e).getString("field")).toList())
+        .containsExactly("amount");
+    assertThat(createIntent(session, new JsonObject().put("packageId", "platinum"), null).statusCode()).isEqualTo(400);
+    assertThat(createIntent(session, new JsonObject().put("packageId", "unlimited_monthly"), null).statusCode()).isEqualTo(400);
+    assertThat(createIntent(session, new JsonObject(), null).statusCode()).isEqualTo(400);
+    assertThat(fx.stripe.calls("/v1/payment_intents")).noneMatch(c -> userId.equals(c.form().get("metadata[user_id]")));
+    assertThat(fx.rows("SELECT 1 FROM payments WHERE user_id = $1", UUID.fromString(userId))).isEmpty();
+  }
+
+  @Test
+  @DisplayName("a retried request (same X-Request-Id) gets the same PaymentIntent and one payment row")
+  void retriedRequestIsIdempotent() {
+    JsonObject session = fx.server.signup();
+    String requestId = "retry-" + UUID.randomUUID();
+    JsonObject first = createIntent(session, new JsonObject().put("packageId", "starter"), requestId).bodyAsJsonObject();
+    JsonObject second = createIntent(session, new JsonObject().put("packageId", "starter"), requestId).bodyAsJsonObject();
+    JsonObject other = createIntent(session, new JsonObject().put("packageId", "starter"), null).bodyAsJsonObject();
+    assertThat(second.getString("paymentIntentId")).isEqualTo(first.getString("paymentIntentId"));
+    assertThat(second.getString("clientSecret")).isEqualTo(first.getString("clientSecret"));
+    assertThat(other.getString("paymentIntentId")).isNotEqualTo(first.getString("paymentIntentId"));
+    assertThat(fx.rows("SELECT 1 FROM payments WHERE stripe_payment_intent_id = $1", first.getString("paymentIntentId"))).hasSize(1);
+  }
+
+  @Test
+  @DisplayName("create-intent needs a bearer token")
+  void needsAuth() {
+    assertThat(await(fx.server.client.post("/api/payments/create-intent").sendJsonObject(new JsonObject().put("packageId", "pro")))
+        .statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  @DisplayName("without Stripe configured, create-intent is a 503 payments_not_configured problem")
+  void notConfigured() {
+    try (EdgeServer bare = EdgeServer.start()) {
+      JsonObject session = bare.signup();
+      HttpResponse<Buffer> response = await(bare.client.post("/api/payments/create-intent")
+          .putHeader("Authorization", EdgeServer.bearer(session)).sendJsonObject(new JsonObject().put("packageId", "pro")));
+      assertThat(response.statusCode()).isEqualTo(503);
+      assertThat(response.bodyAsJsonObject().getString("code")).isEqualTo("payments_not_configured");
+      byte[] event = StripeDeliveries.event("payment_intent.succeeded", new JsonObject().put("id", "pi_x"), 1);
+      assertThat(await(bare.client.post("/api/payments/webhook").putHeader("Stripe-Signature", StripeDeliveries.signature(event))
+          .sendBuffer(Buffer.buffer(event))).statusCode()).isEqualTo(503);
+    }
+  }
+}
