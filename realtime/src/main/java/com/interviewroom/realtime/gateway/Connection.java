@@ -10,6 +10,7 @@ import com.interviewroom.realtime.timer.SessionTimer;
 import com.interviewroom.realtime.voice.ContextNote;
 import com.interviewroom.realtime.voice.InterviewContext;
 import com.interviewroom.realtime.voice.VoiceSession;
+import com.interviewroom.common.http.PublicServerOptions;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -17,6 +18,7 @@ import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -173,6 +175,10 @@ final class Connection {
 
   private void onBinary(Buffer pcm) {
     lastSeenNanos = System.nanoTime();
+    if (pcm.length() > PublicServerOptions.MAX_WEBSOCKET_FRAME) {
+      tooBig();
+      return;
+    }
     if (!allowed(audioBucket)) {
       return;
     }
@@ -187,6 +193,12 @@ final class Connection {
 
   private void onText(String text) {
     lastSeenNanos = System.nanoTime();
+    // a char is at most 3 UTF-8 bytes here, so only long texts need counting
+    if (text.length() > PublicServerOptions.MAX_WEBSOCKET_FRAME / 3
+        && text.getBytes(StandardCharsets.UTF_8).length > PublicServerOptions.MAX_WEBSOCKET_FRAME) {
+      tooBig();
+      return;
+    }
     ClientFrame frame = ClientFrame.parse(text);
     if (!allowed(frame instanceof ClientFrame.AudioAppend ? audioBucket : jsonBucket)) {
       return;
@@ -212,6 +224,11 @@ final class Connection {
       case ClientFrame.End end -> end("ended_by_user");
       case ClientFrame.Invalid invalid -> rejected(invalid);
     }
+  }
+
+  private void tooBig() {
+    parts.meters().counter("realtime.frames.rejected", "bucket", "too_big").increment();
+    closeWith((short) 1009, "message too big");
   }
 
   private boolean allowed(TokenBucket bucket) {
