@@ -53,6 +53,10 @@ final class Connection {
   private VoiceSession voice;
   private long lastSeenNanos = System.nanoTime();
   private boolean ready;
+  /** This socket's place in the session's order of sockets; a signal from a lower one never closes it. */
+  private long epoch = Long.MAX_VALUE;
+  /** The highest epoch another socket announced, remembered in case it arrived before ours was known. */
+  private long newestOther;
   private boolean ending;
   private boolean released;
 
@@ -88,7 +92,9 @@ final class Connection {
     Future<Long> deadline = session.activatedNow()
         ? parts.deadlines().publish(sessionId, session.deadline())
         : parts.deadlines().resolve(sessionId, session.deadline());
-    deadline.compose(deadlineMs -> code.restore().map(saved -> deadlineMs))
+    claimEpoch()
+        .compose(v -> deadline)
+        .compose(deadlineMs -> code.restore().map(saved -> deadlineMs))
         .compose(deadlineMs -> announce().map(deadlineMs))
         .compose(deadlineMs -> openVoice(deadlineMs).map(deadlineMs))
         .onSuccess(this::begin)
@@ -98,9 +104,30 @@ final class Connection {
         });
   }
 
+  static String epochKey(UUID sessionId) {
+    return "session:" + sessionId + ":epoch";
+  }
+
+  /**
+   * Orders the session's sockets across nodes (Redis {@code INCR}), so a slow older socket that
+   * announces itself late cannot replace a newer one.
+   */
+  private Future<Void> claimEpoch() {
+    String key = epochKey(sessionId);
+    return parts.redis().send(Request.cmd(Command.INCR).arg(key))
+        .compose(n -> {
+          epoch = n.toLong();
+          if (newestOther > epoch) {
+            closeWith(REPLACED, "replaced");
+          }
+          return parts.redis().send(Request.cmd(Command.PEXPIRE).arg(key).arg(Duration.ofHours(6).toMillis()));
+        })
+        .mapEmpty();
+  }
+
   /** Tells every node that this socket now owns the session, so older ones close. */
   private Future<Void> announce() {
-    JsonObject replaced = new JsonObject().put("type", "replaced").put("connectionId", id);
+    JsonObject replaced = new JsonObject().put("type", "replaced").put("connectionId", id).put("epoch", epoch);
     Future<Void> started = session.activatedNow()
         ? parts.events().publish(EventStream.SESSION_STARTED, sessionId, session.userId(), requestId, new JsonObject()).mapEmpty()
         : Future.succeededFuture();
@@ -268,7 +295,11 @@ final class Connection {
     context.runOnContext(v -> {
       String type = signal.getString("type", "");
       if (type.equals("replaced") && !id.equals(signal.getString("connectionId"))) {
-        closeWith(REPLACED, "replaced");
+        long other = signal.getLong("epoch", Long.MAX_VALUE);
+        newestOther = Math.max(newestOther, other);
+        if (other > epoch) {
+          closeWith(REPLACED, "replaced");
+        }
       } else if (type.equals("end")) {
         end(safeReason(signal.getString("reason")));
       }
@@ -317,7 +348,8 @@ final class Connection {
   }
 
   private Future<Void> forgetSession() {
-    Request del = Request.cmd(Command.DEL).arg(Deadlines.deadlineKey(sessionId)).arg(CodeSync.key(sessionId));
+    Request del = Request.cmd(Command.DEL).arg(Deadlines.deadlineKey(sessionId)).arg(CodeSync.key(sessionId))
+        .arg(epochKey(sessionId));
     for (Duration threshold : parts.settings().timeWarnings()) {
       del.arg(Deadlines.warningKey(sessionId, threshold));
     }

@@ -55,7 +55,6 @@ public final class RealtimeGateway {
     this.parts = new GatewayParts(vertx, redis, sessions, new Deadlines(redis, clock), new EventStream(redis), voices,
         meters, clock, settings, new AtomicInteger());
     this.signals = new SignalSubscriber(vertx, redis, this::onControl, this::onContext);
-    meters.gauge("realtime.connections", connections);
   }
 
   /** Installs the handshake and socket handlers on {@code server} before it listens. */
