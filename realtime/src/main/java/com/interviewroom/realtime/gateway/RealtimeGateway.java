@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,7 +79,8 @@ public final class RealtimeGateway {
     }
     String requestId = RequestIds.newId();
     Context context = Vertx.currentContext();
-    signals.ready()
+    // without the subscription a newer socket could not replace this one: wait for it, briefly
+    signals.ready().timeout(5, TimeUnit.SECONDS)
         .compose(v -> auth.authenticate(handshake))
         .onComplete(admitted -> handshake.accept().onSuccess(ws -> {
           if (admitted.succeeded()) {

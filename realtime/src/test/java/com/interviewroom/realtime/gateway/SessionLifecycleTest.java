@@ -26,6 +26,7 @@ class SessionLifecycleTest {
   static Fixture.Node first;
   static Fixture.Node second;
   static Fixture.Node fastTimer;
+  static Fixture.Node fastPing;
   static EchoVoice voice = new EchoVoice(1);
 
   @BeforeAll
@@ -35,6 +36,7 @@ class SessionLifecycleTest {
     second = fixture.node(GatewaySettings.defaults(), voice);
     fastTimer = fixture.node(GatewaySettings.defaults()
         .withTimer(Duration.ofMillis(100), List.of(Duration.ofMillis(2500), Duration.ofMillis(1200))), voice);
+    fastPing = fixture.node(GatewaySettings.defaults().withPing(Duration.ofMillis(100), Duration.ofMillis(600)), voice);
   }
 
   @AfterAll
@@ -147,6 +149,22 @@ class SessionLifecycleTest {
       assertEquals(2, result.getInteger("passed"));
       Fixture.eventually("both notes injected", () -> voice.of(session).notes.size() == 2);
       assertEquals(ContextNote.Kind.CODE_OBSERVATION, voice.of(session).notes.getFirst().kind());
+    }
+  }
+
+  @Test
+  @DisplayName("a peer that stops answering protocol pings is closed and cleaned up; a live one is kept")
+  void deadPeer() throws Exception {
+    UUID user = fixture.user();
+    UUID session = fixture.scheduledSession(user);
+    try (TestClient client = TestClient.connect(fixture.vertx, fastPing.port(), fixture.token(user, session))) {
+      client.next("session.ready");
+      Thread.sleep(1_000);
+      assertEquals(1, fastPing.gateway().connections(), "pongs keep an idle socket alive");
+      // a paused client reads nothing, so it answers no pings: a dead peer as far as the server can tell
+      client.ws.pause();
+      Fixture.eventually("the unresponsive socket is released", () -> fastPing.gateway().connections() == 0);
+      assertEquals(0, fastPing.gateway().ownedTimers());
     }
   }
 
