@@ -212,6 +212,23 @@ class FramesTest {
   }
 
   @Test
+  @DisplayName("audio frames over their own rate get rate_limited while JSON still flows")
+  void audioRateLimit() {
+    Open open = open(strict);
+    try (TestClient client = open.client()) {
+      Buffer frame = pcm(480);
+      for (int i = 0; i < 150; i++) {
+        client.ws.writeBinaryMessage(frame);
+      }
+      assertEquals("rate_limited", client.next("error").getString("code"));
+      client.send(new JsonObject().put("type", "session.ping"));
+      client.next("pong");
+      int delivered = voice.of(open.session()).audioFrames.get();
+      assertTrue(delivered >= 100 && delivered < 150, "the burst passes, the rest is dropped: " + delivered);
+    }
+  }
+
+  @Test
   @DisplayName("a slow reader loses old audio, never memory: the outbound queue stays under its bound")
   void slowReader() throws Exception {
     Open open = open(flood);

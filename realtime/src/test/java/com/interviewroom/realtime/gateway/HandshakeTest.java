@@ -156,6 +156,21 @@ class HandshakeTest {
   }
 
   @Test
+  @DisplayName("the realtime role's own server answers /health with the open socket count")
+  void health() {
+    io.vertx.core.http.HttpClient http = fixture.vertx.createHttpClient();
+    try {
+      JsonObject body = Fixture.await(http.request(io.vertx.core.http.HttpMethod.GET, node.port(), "127.0.0.1", "/health")
+          .compose(request -> request.send())
+          .compose(response -> response.body())).toJsonObject();
+      assertEquals("ok", body.getString("status"));
+      assertTrue(body.containsKey("openSockets"));
+    } finally {
+      http.close();
+    }
+  }
+
+  @Test
   @DisplayName("without a token in the protocol header the socket is refused with 4001")
   void noToken() {
     try (TestClient client = TestClient.connect(fixture.vertx, node.port(), "/ws", List.of("interview.v1"),
