@@ -1,7 +1,6 @@
 package com.interviewroom.realtime.code;
 
 import com.interviewroom.common.events.EventStream;
-import com.interviewroom.realtime.session.SessionRepository;
 import com.interviewroom.realtime.timer.OwnedTimers;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -31,7 +30,7 @@ public final class CodeSync {
   private final UUID userId;
   private final String requestId;
   private final Redis redis;
-  private final SessionRepository sessions;
+  private final SnapshotWriter writer;
   private final EventStream events;
   private final Clock clock;
   private final Duration snapshotEvery;
@@ -46,16 +45,16 @@ public final class CodeSync {
   private boolean dirtySnapshot;
   private boolean snapshotScheduled;
   private boolean eventScheduled;
-  /** The tail of the snapshot writes: each new write starts after the previous one settled. */
+  /** This socket's latest snapshot write (the writer orders it after any other write of the session). */
   private Future<Void> writes = Future.succeededFuture();
 
-  public CodeSync(UUID sessionId, UUID userId, String requestId, Redis redis, SessionRepository sessions, EventStream events,
+  public CodeSync(UUID sessionId, UUID userId, String requestId, Redis redis, SnapshotWriter writer, EventStream events,
                   Clock clock, Duration snapshotEvery, Duration eventEvery, OwnedTimers timers) {
     this.sessionId = sessionId;
     this.userId = userId;
     this.requestId = requestId;
     this.redis = redis;
-    this.sessions = sessions;
+    this.writer = writer;
     this.events = events;
     this.clock = clock;
     this.snapshotEvery = snapshotEvery;
@@ -126,7 +125,7 @@ public final class CodeSync {
     String snapshotCode = code;
     String snapshotLanguage = language;
     long at = lastEditMs;
-    writes = writes.transform(previous -> sessions.snapshot(sessionId, snapshotCode, snapshotLanguage, type, at))
+    writes = writer.write(sessionId, snapshotCode, snapshotLanguage, type, at)
         .onFailure(e -> log.warn("code snapshot failed {} {}", kv("requestId", requestId), kv("snapshotType", type),
             kv("error", e.getMessage())));
     return writes;

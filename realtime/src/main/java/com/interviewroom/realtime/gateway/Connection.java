@@ -77,7 +77,7 @@ final class Connection {
     this.audioBucket = new TokenBucket(settings.audioFrames(), now);
     this.jsonBucket = new TokenBucket(settings.jsonMessages(), now);
     this.abuse = new Abuse(settings.sustainedAbuse().toNanos());
-    this.code = new CodeSync(sessionId, session.userId(), requestId, parts.redis(), parts.sessions(), parts.events(),
+    this.code = new CodeSync(sessionId, session.userId(), requestId, parts.redis(), parts.snapshots(), parts.events(),
         parts.clock(), settings.autoSnapshotEvery(), settings.codeEventEvery(), timers);
   }
 

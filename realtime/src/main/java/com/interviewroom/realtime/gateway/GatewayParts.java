@@ -1,6 +1,7 @@
 package com.interviewroom.realtime.gateway;
 
 import com.interviewroom.common.events.EventStream;
+import com.interviewroom.realtime.code.SnapshotWriter;
 import com.interviewroom.realtime.session.SessionRepository;
 import com.interviewroom.realtime.timer.Deadlines;
 import com.interviewroom.realtime.voice.VoiceSessionFactory;
@@ -15,6 +16,7 @@ record GatewayParts(
     Vertx vertx,
     Redis redis,
     SessionRepository sessions,
+    SnapshotWriter snapshots,
     Deadlines deadlines,
     EventStream events,
     VoiceSessionFactory voices,

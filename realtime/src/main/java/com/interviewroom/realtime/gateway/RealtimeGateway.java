@@ -4,6 +4,7 @@ import com.interviewroom.common.auth.TokenVerifier;
 import com.interviewroom.common.events.EventStream;
 import com.interviewroom.common.http.RequestIds;
 import com.interviewroom.common.observability.OpenSockets;
+import com.interviewroom.realtime.code.SnapshotWriter;
 import com.interviewroom.realtime.session.SessionRepository;
 import com.interviewroom.realtime.timer.Deadlines;
 import com.interviewroom.realtime.voice.VoiceSessionFactory;
@@ -53,7 +54,7 @@ public final class RealtimeGateway {
                          MeterRegistry meters, Clock clock, GatewaySettings settings) {
     SessionRepository sessions = new SessionRepository(db);
     this.auth = new HandshakeAuth(verifier, redis, sessions);
-    this.parts = new GatewayParts(vertx, redis, sessions, new Deadlines(redis, clock), new EventStream(redis), voices,
+    this.parts = new GatewayParts(vertx, redis, sessions, new SnapshotWriter(sessions), new Deadlines(redis, clock), new EventStream(redis), voices,
         meters, clock, settings, new AtomicInteger());
     this.signals = new SignalSubscriber(vertx, redis, this::onControl, this::onContext);
   }
@@ -138,6 +139,11 @@ public final class RealtimeGateway {
   /** Vert.x timers currently owned by this gateway's connections. */
   public int ownedTimers() {
     return parts.liveTimers().get();
+  }
+
+  /** Sessions with a code snapshot write pending or running on this node. */
+  public int snapshotWritesInFlight() {
+    return parts.snapshots().inFlight();
   }
 
   /** Sessions with at least one local socket. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.interviewroom.common.events.SessionSignals;
 import com.interviewroom.common.observability.OpenSockets;
+import com.interviewroom.realtime.code.CodeSync;
 import com.interviewroom.realtime.timer.Deadlines;
 import com.interviewroom.realtime.voice.ContextNote;
 import io.vertx.core.json.JsonObject;
@@ -180,15 +181,22 @@ class SessionLifecycleTest {
         // half wait for the session to be resumed, half leave in the middle of it
         client.next("session.ready");
       }
+      if (i % 100 == 0) {
+        // some sockets leave unsaved code behind, which their release flushes as a snapshot
+        client.send(new JsonObject().put("type", "code_edit").put("code", "# cycle " + i).put("language", "python"));
+      }
       client.close();
     }
     Fixture.eventually("every socket released", () -> first.gateway().connections() == 0);
     assertEquals(0, first.gateway().sessionsHeld());
     assertEquals(0, first.gateway().ownedTimers());
     assertEquals(baseline, OpenSockets.count());
-    assertEquals(java.util.Set.of(Deadlines.deadlineKey(session), Connection.epochKey(session)),
+    assertEquals(java.util.Set.of(Deadlines.deadlineKey(session), Connection.epochKey(session), CodeSync.key(session)),
         java.util.Set.copyOf(fixture.sessionKeys(session)),
-        "only the deadline and the socket order outlive a socket, so the next one resumes");
+        "only the deadline, the socket order and the latest code outlive a socket, so the next one resumes");
+    Fixture.eventually("no snapshot write left in flight", () -> first.gateway().snapshotWritesInFlight() == 0);
+    assertEquals(10, fixture.rows("SELECT 1 FROM code_snapshots WHERE session_id = $1 AND snapshot_type = 'auto'",
+        Tuple.of(session)).size(), "each socket that left an edit stored it once");
     // a socket released mid-resume still finishes opening its voice side, then closes it at once
     Fixture.eventually("every voice session opened", () -> voice.of(session).opened.get() == 1000);
     Fixture.eventually("every voice session closed", () -> voice.of(session).closed.get() == 1000);
