@@ -158,7 +158,8 @@ final class Connection {
   }
 
   private void begin(long deadlineMs) {
-    if (released) {
+    if (released || ending) {
+      // gone, or ended (an end signal) while resuming: no ready message, no timers
       return;
     }
     GatewaySettings settings = parts.settings();
