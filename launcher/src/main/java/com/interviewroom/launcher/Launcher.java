@@ -13,6 +13,10 @@ import com.interviewroom.edge.EdgeContext;
 import com.interviewroom.edge.EdgeVerticle;
 import com.interviewroom.edge.session.SessionSweeper;
 import com.interviewroom.edge.storage.ObjectStore;
+import com.interviewroom.realtime.gateway.GatewaySettings;
+import com.interviewroom.realtime.gateway.RealtimeGateway;
+import com.interviewroom.realtime.gateway.RealtimeVerticle;
+import com.interviewroom.realtime.voice.VoiceSessionFactory;
 import com.interviewroom.schema.Database;
 import com.interviewroom.schema.Migrations;
 import com.interviewroom.schema.ProblemBank;
@@ -41,8 +45,20 @@ public final class Launcher {
 
   private Launcher() {}
 
+  /**
+   * Until a voice provider is wired in, connections get {@code error provider_unavailable} and keep
+   * working without a voice (timer, code sync, session end).
+   */
+  static final VoiceSessionFactory NO_VOICE = (context, client) ->
+      io.vertx.core.Future.failedFuture("provider_unavailable: no voice provider is wired into the launcher");
+
   /** Blocking: call from {@code main} or a test thread, never from an event loop. */
   public static RunningSystem start(Config requested) throws Exception {
+    return start(requested, NO_VOICE);
+  }
+
+  /** As {@link #start(Config)}, with the voice sessions the realtime gateway opens per connection. */
+  public static RunningSystem start(Config requested, VoiceSessionFactory voices) throws Exception {
     Files.createDirectories(requested.dataDir());
     EmbeddedServices embedded = new EmbeddedServices();
     Config config = embedded.start(requested);
@@ -77,12 +93,25 @@ public final class Launcher {
       TokenVerifier verifier = new TokenVerifier(trustedIssuers(vertx, config, signingKey, issuer, clock), clock);
       EdgeContext edge = new EdgeContext(config, db, redis, store, signingKey, issuer, verifier, registry, clock);
 
+      int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
+      RealtimeGateway gateway = null;
+      if (config.role().runs(Role.REALTIME)) {
+        gateway = new RealtimeGateway(vertx, verifier, db, redis, voices, registry, clock, GatewaySettings.defaults());
+        running.onClose(gateway::close);
+      }
       if (config.role().runs(Role.EDGE)) {
-        int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
-        String id = vertx.deployVerticle(() -> new EdgeVerticle(edge), new DeploymentOptions().setInstances(instances)).await();
+        // ROLE=all: REST and /ws share PORT, the gateway's handlers ride on the edge's server
+        java.util.function.Consumer<io.vertx.core.http.HttpServer> extension =
+            gateway == null ? server -> { } : gateway::attach;
+        String id = vertx.deployVerticle(() -> new EdgeVerticle(edge, extension), new DeploymentOptions().setInstances(instances)).await();
         running.deployed("edge", id);
         // one sweeper per process is plenty; several processes sweeping at once is safe (SKIP LOCKED)
         running.deployed("session-sweeper", vertx.deployVerticle(new SessionSweeper(db, redis)).await());
+      } else if (gateway != null) {
+        RealtimeGateway own = gateway;
+        String id = vertx.deployVerticle(() -> new RealtimeVerticle(own, config.http().port()),
+            new DeploymentOptions().setInstances(instances)).await();
+        running.deployed("realtime", id);
       }
       return running;
     } catch (Exception | Error e) {

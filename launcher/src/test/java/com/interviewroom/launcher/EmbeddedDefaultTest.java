@@ -44,6 +44,20 @@ class EmbeddedDefaultTest {
         .POST(HttpRequest.BodyPublishers.ofString(body.encode())).build(), HttpResponse.BodyHandlers.ofString());
   }
 
+  /** Opens {@code /ws} the way a browser does and returns the server's close code. */
+  private int webSocketCloseCode(int port, String token) throws Exception {
+    java.util.concurrent.CompletableFuture<Integer> closed = new java.util.concurrent.CompletableFuture<>();
+    http.newWebSocketBuilder().subprotocols("interview.v1", token)
+        .buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws"), new java.net.http.WebSocket.Listener() {
+          @Override
+          public java.util.concurrent.CompletionStage<?> onClose(java.net.http.WebSocket ws, int statusCode, String reason) {
+            closed.complete(statusCode);
+            return null;
+          }
+        }).get(10, java.util.concurrent.TimeUnit.SECONDS);
+    return closed.get(10, java.util.concurrent.TimeUnit.SECONDS);
+  }
+
   @Test
   @DisplayName("with no URLs set, the system starts embedded Postgres, Redis and S3, is ready, and keeps users across a restart")
   void embeddedDefaultIsReadyAndDurable() throws Exception {
@@ -67,6 +81,7 @@ class EmbeddedDefaultTest {
       assertThat(problems.statusCode()).as(problems.body()).isEqualTo(200);
       assertThat(new JsonObject(problems.body()).getLong("total")).as("the seeded bank is served").isPositive();
       assertThat(running.deployments()).containsKeys("edge", "session-sweeper");
+      assertThat(webSocketCloseCode(port, "not.a.token")).as("/ws shares PORT with the REST edge").isEqualTo(4001);
     }
     assertThat(Files.exists(dataDir.resolve("keys/jwt-signing-key.json"))).isTrue();
 

@@ -8,6 +8,14 @@ public final class PublicServerOptions {
   public static final String SUBPROTOCOL = "interview.v1";
   /** A WebSocket frame or message over this closes the socket with 1009. */
   public static final int MAX_WEBSOCKET_FRAME = 64 * 1024;
+  /**
+   * What the codec itself accepts. Above {@link #MAX_WEBSOCKET_FRAME} the gateway reads the whole
+   * frame and closes with 1009 in an orderly closing handshake: had the codec refused it mid-frame,
+   * the server would close TCP with the rest of the frame unread, the kernel would answer with a
+   * reset, and the client would see 1006 instead of 1009. Past this hard cap the codec still cuts
+   * the connection, so memory stays bounded.
+   */
+  public static final int WEBSOCKET_CODEC_LIMIT = 1024 * 1024;
 
   private PublicServerOptions() {}
 
@@ -16,8 +24,8 @@ public final class PublicServerOptions {
         .setPort(port)
         .setIdleTimeout(120)
         .setMaxHeaderSize(16 * 1024)
-        .setMaxWebSocketFrameSize(MAX_WEBSOCKET_FRAME)
-        .setMaxWebSocketMessageSize(MAX_WEBSOCKET_FRAME)
+        .setMaxWebSocketFrameSize(WEBSOCKET_CODEC_LIMIT)
+        .setMaxWebSocketMessageSize(WEBSOCKET_CODEC_LIMIT)
         .setWebSocketSubProtocols(List.of(SUBPROTOCOL))
         .setTcpNoDelay(true);
   }

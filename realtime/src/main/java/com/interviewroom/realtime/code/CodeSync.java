@@ -1,0 +1,157 @@
+package com.interviewroom.realtime.code;
+
+import com.interviewroom.common.events.EventStream;
+import com.interviewroom.realtime.timer.OwnedTimers;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
+/**
+ * The candidate's latest code for one connection: kept in memory and in Redis
+ * ({@code session:{id}:code}, so a reconnect on any node resumes it), written as an {@code auto}
+ * snapshot at most once per period and as {@code final} at the end, one write in flight at a time;
+ * {@code code.edited} goes to the event stream sampled (the code observer reads the code from it).
+ * Code never reaches the voice provider. Event loop only.
+ */
+public final class CodeSync {
+  private static final Logger log = LoggerFactory.getLogger(CodeSync.class);
+  private static final Duration KEY_TTL = Duration.ofHours(4);
+
+  private final UUID sessionId;
+  private final UUID userId;
+  private final String requestId;
+  private final Redis redis;
+  private final SnapshotWriter writer;
+  private final EventStream events;
+  private final Clock clock;
+  private final Duration snapshotEvery;
+  private final Duration eventEvery;
+  private final OwnedTimers timers;
+
+  private String code;
+  private String language;
+  private long lastEditMs;
+  private long lastSnapshotMs = Long.MIN_VALUE / 2;
+  private long lastEventMs = Long.MIN_VALUE / 2;
+  private boolean dirtySnapshot;
+  private boolean snapshotScheduled;
+  private boolean eventScheduled;
+  /** This socket's latest snapshot write (the writer orders it after any other write of the session). */
+  private Future<Void> writes = Future.succeededFuture();
+
+  public CodeSync(UUID sessionId, UUID userId, String requestId, Redis redis, SnapshotWriter writer, EventStream events,
+                  Clock clock, Duration snapshotEvery, Duration eventEvery, OwnedTimers timers) {
+    this.sessionId = sessionId;
+    this.userId = userId;
+    this.requestId = requestId;
+    this.redis = redis;
+    this.writer = writer;
+    this.events = events;
+    this.clock = clock;
+    this.snapshotEvery = snapshotEvery;
+    this.eventEvery = eventEvery;
+    this.timers = timers;
+  }
+
+  public static String key(UUID sessionId) {
+    return "session:" + sessionId + ":code";
+  }
+
+  /** Loads the latest code a previous connection left; completes with it or null. */
+  public Future<JsonObject> restore() {
+    return redis.send(Request.cmd(Command.GET).arg(key(sessionId))).map(found -> {
+      if (found == null) {
+        return null;
+      }
+      JsonObject saved = new JsonObject(found.toString());
+      code = saved.getString("code");
+      language = saved.getString("language");
+      lastEditMs = saved.getLong("atMs", 0L);
+      return saved;
+    });
+  }
+
+  public void edit(String newCode, String newLanguage) {
+    code = newCode;
+    language = newLanguage;
+    lastEditMs = clock.millis();
+    dirtySnapshot = true;
+    JsonObject saved = new JsonObject().put("code", code).put("language", language).put("atMs", lastEditMs);
+    redis.send(Request.cmd(Command.SET).arg(key(sessionId)).arg(saved.encode()).arg("PX").arg(KEY_TTL.toMillis()))
+        .onFailure(e -> log.warn("code not saved to redis {}", kv("requestId", requestId), kv("error", e.getMessage())));
+    scheduleSnapshot();
+    scheduleEvent();
+  }
+
+  /** Writes the {@code final} snapshot after any write in flight; completes when it is stored. */
+  public Future<Void> finish() {
+    if (code == null) {
+      return writes;
+    }
+    return enqueueWrite("final");
+  }
+
+  /** On a disconnect without an end: the pending edit is stored as {@code auto} rather than lost with the timer. */
+  public Future<Void> flush() {
+    return dirtySnapshot && code != null ? enqueueWrite("auto") : writes;
+  }
+
+  private void scheduleSnapshot() {
+    if (snapshotScheduled) {
+      return;
+    }
+    snapshotScheduled = true;
+    long wait = lastSnapshotMs + snapshotEvery.toMillis() - clock.millis();
+    timers.once(Math.max(1, wait), id -> {
+      snapshotScheduled = false;
+      if (dirtySnapshot) {
+        enqueueWrite("auto");
+      }
+    });
+  }
+
+  private Future<Void> enqueueWrite(String type) {
+    dirtySnapshot = false;
+    lastSnapshotMs = clock.millis();
+    String snapshotCode = code;
+    String snapshotLanguage = language;
+    long at = lastEditMs;
+    writes = writer.write(sessionId, snapshotCode, snapshotLanguage, type, at)
+        .onFailure(e -> log.warn("code snapshot failed {} {}", kv("requestId", requestId), kv("snapshotType", type),
+            kv("error", e.getMessage())));
+    return writes;
+  }
+
+  private void scheduleEvent() {
+    if (eventScheduled) {
+      return;
+    }
+    eventScheduled = true;
+    long wait = lastEventMs + eventEvery.toMillis() - clock.millis();
+    timers.once(Math.max(1, wait), id -> {
+      eventScheduled = false;
+      lastEventMs = clock.millis();
+      JsonObject data = new JsonObject().put("code", code).put("language", language)
+          .put("codeLength", code.length()).put("atMs", lastEditMs);
+      events.publish(EventStream.CODE_EDITED, sessionId, userId, requestId, data)
+          .onFailure(e -> log.warn("code.edited not published {}", kv("requestId", requestId), kv("error", e.getMessage())));
+    });
+  }
+
+  public String code() {
+    return code;
+  }
+
+  public String language() {
+    return language;
+  }
+}

@@ -1,0 +1,398 @@
+package com.interviewroom.realtime.gateway;
+
+import com.interviewroom.common.events.EventStream;
+import com.interviewroom.common.events.SessionSignals;
+import com.interviewroom.realtime.code.CodeSync;
+import com.interviewroom.realtime.session.LiveSession;
+import com.interviewroom.realtime.timer.Deadlines;
+import com.interviewroom.realtime.timer.OwnedTimers;
+import com.interviewroom.realtime.timer.SessionTimer;
+import com.interviewroom.realtime.voice.ContextNote;
+import com.interviewroom.realtime.voice.InterviewContext;
+import com.interviewroom.realtime.voice.VoiceSession;
+import com.interviewroom.common.http.PublicServerOptions;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
+/**
+ * One authenticated candidate socket: frames in (allowlisted, rate-limited), the voice session,
+ * the server timer, code sync, and the one way out ({@link #end}) or the other ({@link #release}).
+ * Everything runs on the socket's event loop; cross-node signals are hopped onto it.
+ */
+final class Connection {
+  private static final Logger log = LoggerFactory.getLogger(Connection.class);
+  static final short REPLACED = 4002;
+
+  final String id = UUID.randomUUID().toString();
+  final UUID sessionId;
+  private final LiveSession session;
+  private final String requestId;
+  private final ServerWebSocket ws;
+  private final Context context;
+  private final GatewayParts parts;
+  private final Consumer<Connection> onRelease;
+  private final OwnedTimers timers;
+  private final Outbound out;
+  private final TokenBucket audioBucket;
+  private final TokenBucket jsonBucket;
+  private final Abuse abuse;
+  private final CodeSync code;
+  private VoiceSession voice;
+  private long lastSeenNanos = System.nanoTime();
+  private boolean ready;
+  /** This socket's place in the session's order of sockets; a signal from a lower one never closes it. */
+  private long epoch = Long.MAX_VALUE;
+  /** The highest epoch another socket announced, remembered in case it arrived before ours was known. */
+  private long newestOther;
+  private boolean ending;
+  private boolean released;
+
+  Connection(ServerWebSocket ws, Admission admission, Context context, GatewayParts parts, Consumer<Connection> onRelease) {
+    this.ws = ws;
+    this.session = admission.session();
+    this.sessionId = session.id();
+    this.requestId = admission.requestId();
+    this.context = context;
+    this.parts = parts;
+    this.onRelease = onRelease;
+    GatewaySettings settings = parts.settings();
+    this.timers = new OwnedTimers(parts.vertx(), parts.liveTimers());
+    this.out = new Outbound(ws, settings.outboundAudioBytes(), settings.outboundControlMessages(),
+        parts.meters().counter("realtime.outbound.audio.dropped"),
+        () -> closeWith((short) 1008, "client too slow"));
+    long now = System.nanoTime();
+    this.audioBucket = new TokenBucket(settings.audioFrames(), now);
+    this.jsonBucket = new TokenBucket(settings.jsonMessages(), now);
+    this.abuse = new Abuse(settings.sustainedAbuse().toNanos());
+    this.code = new CodeSync(sessionId, session.userId(), requestId, parts.redis(), parts.snapshots(), parts.events(),
+        parts.clock(), settings.autoSnapshotEvery(), settings.codeEventEvery(), timers);
+  }
+
+  /** Wires the socket, then resumes the session: deadline, code, voice, {@code session.ready}. */
+  void start() {
+    ws.pause();
+    ws.binaryMessageHandler(this::onBinary);
+    ws.textMessageHandler(this::onText);
+    ws.pongHandler(pong -> lastSeenNanos = System.nanoTime());
+    ws.closeHandler(v -> release());
+    ws.exceptionHandler(e -> log.debug("socket error {}", kv("requestId", requestId), kv("error", e.getMessage())));
+    Future<Long> deadline = session.activatedNow()
+        ? parts.deadlines().publish(sessionId, session.deadline())
+        : parts.deadlines().resolve(sessionId, session.deadline());
+    claimEpoch()
+        .compose(v -> deadline)
+        .compose(deadlineMs -> code.restore().map(saved -> deadlineMs))
+        .compose(deadlineMs -> announce().map(deadlineMs))
+        .compose(deadlineMs -> openVoice(deadlineMs).map(deadlineMs))
+        .onSuccess(this::begin)
+        .onFailure(e -> {
+          log.warn("session resume failed {}", kv("requestId", requestId), kv("error", e.getMessage()));
+          closeWith((short) 1011, "internal error");
+        });
+  }
+
+  static String epochKey(UUID sessionId) {
+    return "session:" + sessionId + ":epoch";
+  }
+
+  /**
+   * Orders the session's sockets across nodes (Redis {@code INCR}), so a slow older socket that
+   * announces itself late cannot replace a newer one.
+   */
+  private Future<Void> claimEpoch() {
+    String key = epochKey(sessionId);
+    return parts.redis().send(Request.cmd(Command.INCR).arg(key))
+        .compose(n -> {
+          epoch = n.toLong();
+          if (newestOther > epoch) {
+            closeWith(REPLACED, "replaced");
+          }
+          return parts.redis().send(Request.cmd(Command.PEXPIRE).arg(key).arg(Duration.ofHours(6).toMillis()));
+        })
+        .mapEmpty();
+  }
+
+  /** Tells every node that this socket now owns the session, so older ones close. */
+  private Future<Void> announce() {
+    JsonObject replaced = new JsonObject().put("type", "replaced").put("connectionId", id).put("epoch", epoch);
+    Future<Void> started = session.activatedNow()
+        ? parts.events().publish(EventStream.SESSION_STARTED, sessionId, session.userId(), requestId, new JsonObject()).mapEmpty()
+        : Future.succeededFuture();
+    return started.compose(v -> parts.redis().send(Request.cmd(Command.PUBLISH)
+        .arg(SessionSignals.control(sessionId)).arg(replaced.encode()))).mapEmpty();
+  }
+
+  private Future<Void> openVoice(long deadlineMs) {
+    long remaining = Math.max(0, deadlineMs - parts.clock().millis());
+    InterviewContext interview = new InterviewContext(sessionId, session.userId(), session.problemTitle(),
+        session.problemDescription(), session.difficulty(), code.language() != null ? code.language() : session.language(),
+        session.experienceLevel(), remaining, session.history());
+    return parts.voices().open(interview, out)
+        .onSuccess(opened -> {
+          if (released) {
+            opened.close();
+          } else {
+            voice = opened;
+          }
+        })
+        .recover(e -> {
+          // the timer and code sync still work without a voice; the client shows the failure
+          log.warn("voice session unavailable {}", kv("requestId", requestId), kv("error", e.getMessage()));
+          out.sendJson(error("provider_unavailable"));
+          return Future.succeededFuture();
+        })
+        .mapEmpty();
+  }
+
+  private void begin(long deadlineMs) {
+    if (released || ending) {
+      // gone, or ended (an end signal) while resuming: no ready message, no timers
+      return;
+    }
+    GatewaySettings settings = parts.settings();
+    SessionTimer timer = new SessionTimer(sessionId, deadlineMs, parts.deadlines(), parts.clock(), settings.timeWarnings(),
+        new SessionTimer.Listener() {
+          @Override
+          public void tick(long remainingMs) {
+            out.sendJson(new JsonObject().put("type", "timer").put("remainingMs", remainingMs));
+          }
+
+          @Override
+          public void warning(Duration threshold, long remainingMs) {
+            if (voice != null) {
+              voice.inject(new ContextNote(ContextNote.Kind.TIME_WARNING, warningText(threshold)));
+            }
+          }
+
+          @Override
+          public void expired() {
+            end("time_up");
+          }
+        });
+    JsonObject readyMessage = new JsonObject().put("type", "session.ready").put("sessionId", sessionId.toString())
+        .put("remainingMs", timer.remainingMs());
+    if (code.code() != null) {
+      readyMessage.put("code", code.code()).put("language", code.language());
+    }
+    out.sendJson(readyMessage);
+    timer.start(timers, settings.timerTick());
+    timers.every(settings.pingInterval().toMillis(), id -> ping());
+    ready = true;
+    ws.resume();
+  }
+
+  static String warningText(Duration threshold) {
+    long minutes = threshold.toMinutes();
+    String amount = minutes >= 1 ? minutes + (minutes == 1 ? " minute" : " minutes") : threshold.toSeconds() + " seconds";
+    return "About " + amount + " remain in the interview. Let the candidate know briefly and naturally, "
+        + "and help them prioritise finishing.";
+  }
+
+  private void onBinary(Buffer pcm) {
+    lastSeenNanos = System.nanoTime();
+    if (pcm.length() > PublicServerOptions.MAX_WEBSOCKET_FRAME) {
+      tooBig();
+      return;
+    }
+    if (!allowed(audioBucket)) {
+      return;
+    }
+    if (!ClientFrame.validPcm(pcm)) {
+      rejected(new ClientFrame.Invalid("bad_fields", "binary_audio"));
+      return;
+    }
+    if (voice != null) {
+      voice.audio(pcm);
+    }
+  }
+
+  private void onText(String text) {
+    lastSeenNanos = System.nanoTime();
+    // a char is at most 3 UTF-8 bytes here, so only long texts need counting
+    if (text.length() > PublicServerOptions.MAX_WEBSOCKET_FRAME / 3
+        && text.getBytes(StandardCharsets.UTF_8).length > PublicServerOptions.MAX_WEBSOCKET_FRAME) {
+      tooBig();
+      return;
+    }
+    ClientFrame frame = ClientFrame.parse(text);
+    if (!allowed(frame instanceof ClientFrame.AudioAppend ? audioBucket : jsonBucket)) {
+      return;
+    }
+    switch (frame) {
+      case ClientFrame.AudioAppend append -> {
+        if (voice != null) {
+          voice.audio(append.pcm());
+        }
+      }
+      case ClientFrame.Commit commit -> {
+        if (voice != null) {
+          voice.commit();
+        }
+      }
+      case ClientFrame.Cancel cancel -> {
+        if (voice != null) {
+          voice.cancel();
+        }
+      }
+      case ClientFrame.Ping ping -> out.sendJson(new JsonObject().put("type", "pong"));
+      case ClientFrame.CodeEdit edit -> code.edit(edit.code(), edit.language());
+      case ClientFrame.End end -> end("ended_by_user");
+      case ClientFrame.Invalid invalid -> rejected(invalid);
+    }
+  }
+
+  private void tooBig() {
+    parts.meters().counter("realtime.frames.rejected", "bucket", "too_big").increment();
+    closeWith((short) 1009, "message too big");
+  }
+
+  private boolean allowed(TokenBucket bucket) {
+    long now = System.nanoTime();
+    if (bucket.take(now)) {
+      return true;
+    }
+    if (abuse.rejected(now)) {
+      parts.meters().counter("realtime.rate_limit.closed").increment();
+      closeWith((short) 1008, "rate limit exceeded");
+    } else if (abuse.shouldTell(now)) {
+      out.sendJson(error("rate_limited"));
+    }
+    return false;
+  }
+
+  private void rejected(ClientFrame.Invalid invalid) {
+    parts.meters().counter("realtime.frames.rejected", "bucket", invalid.bucket()).increment();
+    log.info("client frame rejected {} {} {}", kv("requestId", requestId), kv("bucket", invalid.bucket()),
+        kv("frameType", invalid.type()));
+    out.sendJson(error("invalid_payload"));
+  }
+
+  private void ping() {
+    if (System.nanoTime() - lastSeenNanos > parts.settings().pongTimeout().toNanos()) {
+      log.info("peer unresponsive, closing {}", kv("requestId", requestId));
+      closeWith((short) 1001, "ping timeout");
+      // a dead peer may never finish the closing handshake: release now, not when TCP gives up
+      release();
+      return;
+    }
+    ws.writePing(Buffer.buffer("p"));
+  }
+
+  /** From the control channel (any node): a newer socket took over, or the session was ended elsewhere. */
+  void onControl(JsonObject signal) {
+    context.runOnContext(v -> {
+      String type = signal.getString("type", "");
+      if (type.equals("replaced") && !id.equals(signal.getString("connectionId"))) {
+        long other = signal.getLong("epoch", Long.MAX_VALUE);
+        newestOther = Math.max(newestOther, other);
+        if (other > epoch) {
+          closeWith(REPLACED, "replaced");
+        }
+      } else if (type.equals("end")) {
+        end(safeReason(signal.getString("reason")));
+      }
+    });
+  }
+
+  /** From the agents (any node): context for the interviewer; execution results also go to the candidate. */
+  void onContext(JsonObject signal) {
+    context.runOnContext(v -> {
+      ContextNote.Kind kind;
+      try {
+        kind = ContextNote.Kind.valueOf(signal.getString("kind", ""));
+      } catch (IllegalArgumentException e) {
+        return;
+      }
+      String text = signal.getString("text", "");
+      if (voice != null && !text.isEmpty()) {
+        voice.inject(new ContextNote(kind, text));
+      }
+      if (kind == ContextNote.Kind.EXECUTION_RESULT) {
+        JsonObject payload = signal.getJsonObject("payload", new JsonObject());
+        out.sendJson(payload.copy().put("type", "execution.result"));
+      }
+    });
+  }
+
+  /**
+   * The one ending path (time up, the candidate's {@code session.end}, the REST end signal),
+   * idempotent: complete the session once (only the caller that flips it publishes
+   * {@code session.ended}), store the final code, drop the session's Redis keys, tell the
+   * client, close 1000.
+   */
+  void end(String reason) {
+    if (ending || released) {
+      return;
+    }
+    ending = true;
+    timers.cancelAll();
+    out.sendJson(new JsonObject().put("type", "session.ended").put("reason", reason));
+    parts.sessions().complete(sessionId, reason)
+        .compose(flipped -> flipped.isEmpty() ? Future.succeededFuture() : parts.events().publish(EventStream.SESSION_ENDED,
+            sessionId, session.userId(), requestId, new JsonObject().put("reason", reason)).mapEmpty())
+        .transform(v -> code.finish())
+        .transform(v -> forgetSession())
+        .onComplete(v -> closeWith((short) 1000, reason));
+  }
+
+  private Future<Void> forgetSession() {
+    Request del = Request.cmd(Command.DEL).arg(Deadlines.deadlineKey(sessionId)).arg(CodeSync.key(sessionId))
+        .arg(epochKey(sessionId));
+    for (Duration threshold : parts.settings().timeWarnings()) {
+      del.arg(Deadlines.warningKey(sessionId, threshold));
+    }
+    return parts.redis().send(del).mapEmpty();
+  }
+
+  private void closeWith(short status, String reason) {
+    if (!ws.isClosed()) {
+      ws.close(status, reason);
+    }
+  }
+
+  /** Releases everything this socket held; runs once, whichever way the socket went away. */
+  void release() {
+    if (released) {
+      return;
+    }
+    released = true;
+    timers.cancelAll();
+    out.close();
+    if (!ending) {
+      code.flush();
+    }
+    if (voice != null) {
+      voice.close();
+    }
+    onRelease.accept(this);
+  }
+
+  boolean ready() {
+    return ready;
+  }
+
+  Outbound outbound() {
+    return out;
+  }
+
+  private static JsonObject error(String code) {
+    return new JsonObject().put("type", "error").put("code", code);
+  }
+
+  private static String safeReason(String reason) {
+    return reason != null && reason.matches("[a-z_]{1,40}") ? reason : "ended";
+  }
+}

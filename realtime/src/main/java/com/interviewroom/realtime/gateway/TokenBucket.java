@@ -1,0 +1,26 @@
+package com.interviewroom.realtime.gateway;
+
+/** A token bucket on a monotonic clock; one per connection and kind, used on its event loop only. */
+final class TokenBucket {
+  private final double perNano;
+  private final double burst;
+  private double tokens;
+  private long last;
+
+  TokenBucket(GatewaySettings.RateLimit limit, long nowNanos) {
+    this.perNano = limit.perSecond() / 1_000_000_000d;
+    this.burst = limit.burst();
+    this.tokens = burst;
+    this.last = nowNanos;
+  }
+
+  boolean take(long nowNanos) {
+    tokens = Math.min(burst, tokens + (nowNanos - last) * perNano);
+    last = nowNanos;
+    if (tokens >= 1) {
+      tokens -= 1;
+      return true;
+    }
+    return false;
+  }
+}

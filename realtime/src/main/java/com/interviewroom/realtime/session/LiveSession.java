@@ -1,0 +1,20 @@
+package com.interviewroom.realtime.session;
+
+import com.interviewroom.realtime.voice.InterviewContext.TranscriptLine;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/** A session admitted to the gateway: live, owned by the token's subject, with its problem and deadline. */
+public record LiveSession(
+    UUID id,
+    UUID userId,
+    String status,
+    boolean activatedNow,
+    Instant deadline,
+    String language,
+    String problemTitle,
+    String problemDescription,
+    String difficulty,
+    String experienceLevel,
+    List<TranscriptLine> history) {}

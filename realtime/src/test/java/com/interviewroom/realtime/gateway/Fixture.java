@@ -1,0 +1,165 @@
+package com.interviewroom.realtime.gateway;
+
+import com.interviewroom.common.auth.LocalIssuer;
+import com.interviewroom.common.auth.SigningKey;
+import com.interviewroom.common.auth.TokenIssuer;
+import com.interviewroom.common.auth.TokenVerifier;
+import com.interviewroom.schema.Database;
+import com.interviewroom.testkit.TestDatabase;
+import com.interviewroom.testkit.TestRedis;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Real Postgres (a fresh migrated database) and the test Redis, gateways on port 0 with chosen
+ * settings (several per test when a test needs two nodes), and rows inserted with SQL.
+ */
+final class Fixture implements AutoCloseable {
+  static final String ISSUER = "http://localhost:test";
+
+  final Vertx vertx = Vertx.vertx();
+  final String databaseUrl = TestDatabase.freshDatabaseUrl();
+  final Database db = Database.connect(vertx, databaseUrl, 8);
+  final Redis redis = Redis.createClient(vertx, TestRedis.url());
+  final SigningKey key = SigningKey.generate();
+  final TokenIssuer issuer = new TokenIssuer(key, ISSUER, Clock.systemUTC());
+  final TokenVerifier verifier = new TokenVerifier(List.of(new LocalIssuer(ISSUER, key)), Clock.systemUTC());
+  final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+  final UUID problemId;
+  private final List<RealtimeGateway> gateways = new ArrayList<>();
+
+  /** One gateway and the server it is attached to. */
+  record Node(RealtimeGateway gateway, int port) {}
+
+  Fixture() {
+    problemId = one("""
+        INSERT INTO problems (slug, title, difficulty, category, description, function_signature, duration_minutes)
+        VALUES ($1, 'Two Sum', 'easy', 'arrays', 'Find two numbers.', '{"name":"f","params":[],"returns":"int"}', 30)
+        RETURNING id""", Tuple.of("two-sum-" + UUID.randomUUID())).getUUID(0);
+  }
+
+  Node node(GatewaySettings settings, EchoVoice voice) {
+    RealtimeGateway gateway = new RealtimeGateway(vertx, verifier, db, redis, voice, meters, Clock.systemUTC(), settings);
+    gateways.add(gateway);
+    RealtimeVerticle verticle = new RealtimeVerticle(gateway, 0);
+    await(vertx.deployVerticle(verticle));
+    return new Node(gateway, verticle.actualPort());
+  }
+
+  UUID user() {
+    return one("INSERT INTO users (email, password_hash) VALUES ($1, 'x') RETURNING id",
+        Tuple.of("u-" + UUID.randomUUID() + "@example.com")).getUUID(0);
+  }
+
+  UUID scheduledSession(UUID userId) {
+    return one("INSERT INTO sessions (user_id, problem_id, language) VALUES ($1, $2, 'python') RETURNING id",
+        Tuple.of(userId, problemId)).getUUID(0);
+  }
+
+  /** An active session whose deadline is {@code remainingMs} away (short test durations). */
+  UUID activeSession(UUID userId, long remainingMs) {
+    return one("""
+        INSERT INTO sessions (user_id, problem_id, language, status, started_at, deadline_at)
+        VALUES ($1, $2, 'python', 'active', now(), now() + make_interval(secs => $3)) RETURNING id""",
+        Tuple.of(userId, problemId, remainingMs / 1000.0)).getUUID(0);
+  }
+
+  String token(UUID userId, UUID sessionId) {
+    return issuer.realtimeToken(userId, sessionId);
+  }
+
+  Row one(String sql, Tuple args) {
+    return await(db.pool().preparedQuery(sql).execute(args)).iterator().next();
+  }
+
+  List<Row> rows(String sql, Tuple args) {
+    List<Row> rows = new ArrayList<>();
+    await(db.pool().preparedQuery(sql).execute(args)).forEach(rows::add);
+    return rows;
+  }
+
+  Response redis(Request request) {
+    return await(redis.send(request));
+  }
+
+  /** Keys under {@code session:{id}:}. */
+  List<String> sessionKeys(UUID sessionId) {
+    List<String> keys = new ArrayList<>();
+    Response found = redis(Request.cmd(Command.KEYS).arg("session:" + sessionId + ":*"));
+    found.forEach(k -> keys.add(k.toString()));
+    return keys;
+  }
+
+  /** Entries of the {@code events} stream for one session, newest last: {@code [type, data]} pairs. */
+  List<String[]> events(UUID sessionId) {
+    Response entries = redis(Request.cmd(Command.XREVRANGE).arg("events").arg("+").arg("-").arg("COUNT").arg(5000));
+    List<String[]> found = new ArrayList<>();
+    for (Response entry : entries) {
+      Response fields = entry.get(1);
+      String type = null;
+      String session = null;
+      String data = null;
+      for (int i = 0; i + 1 < fields.size(); i += 2) {
+        switch (fields.get(i).toString()) {
+          case "type" -> type = fields.get(i + 1).toString();
+          case "sessionId" -> session = fields.get(i + 1).toString();
+          case "data" -> data = fields.get(i + 1).toString();
+          default -> { }
+        }
+      }
+      if (sessionId.toString().equals(session)) {
+        found.addFirst(new String[] {type, data});
+      }
+    }
+    return found;
+  }
+
+  static <T> T await(Future<T> future) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Polls {@code condition} for up to 15 s. */
+  static void eventually(String what, java.util.function.BooleanSupplier condition) {
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    while (System.nanoTime() < until) {
+      if (condition.getAsBoolean()) {
+        return;
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+    throw new AssertionError("not reached in time: " + what);
+  }
+
+  @Override
+  public void close() {
+    try {
+      for (RealtimeGateway gateway : gateways) {
+        await(gateway.close());
+      }
+      await(vertx.close());
+    } finally {
+      TestDatabase.drop(databaseUrl);
+    }
+  }
+}
