@@ -13,5 +13,6 @@ final class ApiRoutes {
         new io.vertx.core.json.JsonObject()
             .put("id", BearerAuth.user(ctx).id().toString())
             .put("email", BearerAuth.user(ctx).email())));
+    com.interviewroom.edge.evaluation.EvaluationRoutes.mount(router, app.db(), auth);
   }
 }
