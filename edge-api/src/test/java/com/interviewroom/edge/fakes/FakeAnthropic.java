@@ -60,6 +60,11 @@ public final class FakeAnthropic implements AutoCloseable {
     return new JsonObject().put("type", "error").put("error", new JsonObject().put("type", type).put("message", message));
   }
 
+  /** Forgets any scripted replies a previous test left unused. */
+  public synchronized void reset() {
+    script.clear();
+  }
+
   private synchronized Reply next() {
     return script.poll();
   }
