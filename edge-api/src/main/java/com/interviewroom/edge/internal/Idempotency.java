@@ -23,7 +23,7 @@ import java.util.function.Function;
 public final class Idempotency {
   static final String IN_PROGRESS = "in-progress";
   static final long RESULT_TTL_SECONDS = 24 * 3600;
-  static final long CLAIM_TTL_SECONDS = 120;
+  static final long CLAIM_TTL_SECONDS = 300;
   private static final long POLL_MS = 100;
   private static final int POLLS = 50;
 

@@ -155,14 +155,23 @@ public final class WorkerVerticle extends VerticleBase {
     return out;
   }
 
+  /** Handles the entries concurrently, then acknowledges the successful ones in one XACK. */
   private Future<Void> processAll(List<StreamEntry> entries) {
-    List<Future<Void>> all = new ArrayList<>(entries.size());
+    List<Future<String>> all = new ArrayList<>(entries.size());
     entries.forEach(entry -> all.add(process(entry)));
-    return Future.join(all).mapEmpty();
+    return Future.join(all).transform(ignored -> {
+      List<String> done = new ArrayList<>();
+      all.forEach(f -> {
+        if (f.succeeded() && f.result() != null) {
+          done.add(f.result());
+        }
+      });
+      return ack(done);
+    });
   }
 
-  /** Never fails: a failure is remembered for the dead-letter record and the entry stays pending. */
-  private Future<Void> process(StreamEntry entry) {
+  /** The entry id once handled; null when it failed (remembered for the dead-letter record, left pending). */
+  private Future<String> process(StreamEntry entry) {
     Future<Void> handled;
     try {
       handled = handler.handle(entry, settings.group());
@@ -170,19 +179,28 @@ public final class WorkerVerticle extends VerticleBase {
       handled = Future.failedFuture(e);
     }
     return handled
-        .compose(v -> ack(entry.id()))
-        .onSuccess(v -> processed.increment())
+        .map(v -> entry.id())
         .recover(failure -> {
           String error = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
           log.warn("stream entry failed, will retry {} {} {}", kv("group", settings.group()), kv("entryId", entry.id()),
               kv("error", error));
           return commands.send(Request.cmd(Command.SET).arg(errorKey(entry.id())).arg(error).arg("EX").arg(ERROR_TTL_SECONDS))
-              .<Void>mapEmpty().recover(ignored -> Future.succeededFuture());
+              .<String>map(r -> null).recover(ignored -> Future.succeededFuture());
         });
   }
 
-  private Future<Void> ack(String id) {
-    return commands.send(Request.cmd(Command.XACK).arg(settings.stream()).arg(settings.group()).arg(id)).mapEmpty();
+  private Future<Void> ack(List<String> ids) {
+    if (ids.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    Request xack = Request.cmd(Command.XACK).arg(settings.stream()).arg(settings.group());
+    ids.forEach(xack::arg);
+    return commands.send(xack).onSuccess(r -> processed.increment(ids.size())).<Void>mapEmpty()
+        .recover(failure -> {
+          // unacknowledged entries are redelivered after the idle threshold; handlers are idempotent
+          log.warn("acknowledging failed {} {}", kv("group", settings.group()), kv("error", failure.getMessage()));
+          return Future.succeededFuture();
+        });
   }
 
   private String errorKey(String id) {
@@ -206,7 +224,7 @@ public final class WorkerVerticle extends VerticleBase {
               all.add(retryOrDeadLetter(parsed));
             }
           }
-          return Future.join(all).<Void>mapEmpty();
+          return Future.join(all).<Void>mapEmpty().otherwiseEmpty();
         })
         .recover(failure -> {
           if (!stopping) {
@@ -218,7 +236,9 @@ public final class WorkerVerticle extends VerticleBase {
   }
 
   private Future<Void> retryOrDeadLetter(StreamEntry entry) {
-    return deliveries(entry.id()).compose(count -> count > settings.maxDeliveries() ? deadLetter(entry, count - 1) : process(entry));
+    return deliveries(entry.id()).compose(count -> count > settings.maxDeliveries()
+        ? deadLetter(entry, count - 1)
+        : process(entry).compose(id -> id == null ? Future.succeededFuture() : ack(List.of(id))));
   }
 
   /** The entry's delivery counter (XAUTOCLAIM just incremented it). */
@@ -237,7 +257,7 @@ public final class WorkerVerticle extends VerticleBase {
               .arg("deliveries").arg(failedDeliveries);
           return commands.send(xadd);
         })
-        .compose(added -> ack(entry.id()))
+        .compose(added -> ack(List.of(entry.id())))
         .compose(v -> commands.send(Request.cmd(Command.DEL).arg(errorKey(entry.id()))))
         .onSuccess(v -> {
           deadLettered.increment();
