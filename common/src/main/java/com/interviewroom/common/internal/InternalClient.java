@@ -4,6 +4,7 @@ import com.interviewroom.common.crypto.Hmac;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
@@ -25,7 +26,8 @@ public final class InternalClient {
   private final long timeoutMs;
 
   public InternalClient(Vertx vertx, String baseUrl, String secret, Clock clock, long timeoutMs) {
-    this.client = WebClient.create(vertx, new WebClientOptions().setKeepAlive(true));
+    // the default pool (5 connections) would cap a worker at 5 calls in flight; evaluations take seconds each
+    this.client = WebClient.create(vertx, new WebClientOptions().setKeepAlive(true), new PoolOptions().setHttp1MaxSize(64));
     this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
     this.secret = secret;
     this.clock = clock;

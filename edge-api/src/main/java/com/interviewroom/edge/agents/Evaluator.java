@@ -55,16 +55,21 @@ public final class Evaluator {
   }
 
   public Future<JsonObject> evaluate(UUID sessionId) {
-    return db.asService(sql -> sql.preparedQuery(EXISTING).execute(Tuple.of(sessionId)))
-        .compose(rows -> {
+    // one transaction reads "already evaluated?" and, if not, everything the evaluation needs
+    return db.asService(sql -> sql.preparedQuery(EXISTING).execute(Tuple.of(sessionId)).compose(rows -> {
           Row row = rows.size() == 0 ? null : rows.iterator().next();
           if (row != null && "completed".equals(row.getString("status"))) {
-            return Future.succeededFuture(new JsonObject().put("status", "completed")
-                .put("evaluationId", row.getUUID("id").toString()).put("alreadyEvaluated", true));
+            return Future.succeededFuture(new Loaded(row.getUUID("id").toString(), null));
           }
-          return db.asService(sql -> EvaluationInputs.load(sql, sessionId)).compose(this::judgeAndStore);
-        });
+          return EvaluationInputs.load(sql, sessionId).map(in -> new Loaded(null, in));
+        }))
+        .compose(loaded -> loaded.inputs() == null
+            ? Future.succeededFuture(new JsonObject().put("status", "completed")
+                .put("evaluationId", loaded.existingId()).put("alreadyEvaluated", true))
+            : judgeAndStore(loaded.inputs()));
   }
+
+  private record Loaded(String existingId, EvaluationInputs inputs) {}
 
   private Future<JsonObject> judgeAndStore(EvaluationInputs in) {
     String prompt = prompt(in);

@@ -6,6 +6,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.buffer.Buffer;
 
 /**
@@ -23,7 +25,8 @@ public final class AnthropicClient {
 
   public AnthropicClient(Vertx vertx, String baseUrl, String apiKey) {
     this.vertx = vertx;
-    this.client = WebClient.create(vertx);
+    // model calls last seconds: the default pool of 5 connections would queue concurrent evaluations
+    this.client = WebClient.create(vertx, new WebClientOptions(), new PoolOptions().setHttp1MaxSize(64));
     this.baseUrl = baseUrl.replaceAll("/+$", "");
     this.apiKey = apiKey;
   }

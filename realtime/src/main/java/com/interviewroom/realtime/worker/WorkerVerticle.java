@@ -12,6 +12,8 @@ import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,7 +45,10 @@ public final class WorkerVerticle extends VerticleBase {
   private long claimTimer = -1;
   private boolean stopping;
   private boolean claiming;
-  private Future<Void> batch = Future.succeededFuture();
+  /** Batches being handled; reading continues while fewer than {@code 2 × batch} entries are in flight. */
+  private final Set<Future<Void>> batches = new HashSet<>();
+  private int inFlight;
+  private boolean waitingForCapacity;
   private Future<Void> claims = Future.succeededFuture();
 
   public WorkerVerticle(WorkerSettings settings, String redisUrl, Redis commands, EntryHandler handler, MeterRegistry registry) {
@@ -80,7 +85,9 @@ public final class WorkerVerticle extends VerticleBase {
     if (claimTimer >= 0) {
       vertx.cancelTimer(claimTimer);
     }
-    return Future.join(batch, claims).eventually(() -> {
+    List<Future<?>> draining = new ArrayList<>(batches);
+    draining.add(claims);
+    return Future.join(draining).eventually(() -> {
       if (reader != null) {
         reader.close();
       }
@@ -97,26 +104,54 @@ public final class WorkerVerticle extends VerticleBase {
             ? Future.succeededFuture() : Future.failedFuture(failure));
   }
 
+  private int capacity() {
+    return settings.batch() * 2 - inFlight;
+  }
+
+  /**
+   * One read at a time; the next read starts as soon as this one's entries are handed to their
+   * handlers, so a slow handler (a 2 s model call) does not hold back the entries behind it.
+   */
   private void read() {
     if (stopping) {
       return;
     }
+    if (capacity() <= 0) {
+      waitingForCapacity = true;
+      return;
+    }
     Request xread = Request.cmd(Command.XREADGROUP).arg("GROUP").arg(settings.group()).arg(settings.consumer())
-        .arg("COUNT").arg(settings.batch()).arg("BLOCK").arg(settings.blockMs())
+        .arg("COUNT").arg(Math.min(settings.batch(), capacity())).arg("BLOCK").arg(settings.blockMs())
         .arg("STREAMS").arg(settings.stream()).arg(">");
     reader.send(xread).onComplete(ar -> {
       if (stopping) {
         return;
       }
       if (ar.succeeded()) {
-        batch = processAll(entries(ar.result()));
-        batch.onComplete(done -> read());
+        List<StreamEntry> entries = entries(ar.result());
+        if (!entries.isEmpty()) {
+          track(processAll(entries), entries.size());
+        }
+        read();
       } else if (ar.cause().getMessage() != null && ar.cause().getMessage().startsWith("NOGROUP")) {
         // the stream or group was deleted under us: recreate and carry on
         ensureGroup().onComplete(done -> vertx.setTimer(RETRY_READ_MS, id -> read()));
       } else {
         log.warn("stream read failed, reconnecting {} {}", kv("group", settings.group()), kv("error", ar.cause().getMessage()));
         vertx.setTimer(RETRY_READ_MS, id -> reconnect());
+      }
+    });
+  }
+
+  private void track(Future<Void> batch, int size) {
+    inFlight += size;
+    batches.add(batch);
+    batch.onComplete(done -> {
+      inFlight -= size;
+      batches.remove(batch);
+      if (waitingForCapacity && capacity() > 0) {
+        waitingForCapacity = false;
+        read();
       }
     });
   }
