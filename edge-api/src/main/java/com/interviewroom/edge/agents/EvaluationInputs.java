@@ -28,7 +28,7 @@ public record EvaluationInputs(
 
   public record Turn(String itemId, String role, String text) {}
 
-  public record Snapshot(UUID id, String type, String code, JsonObject executionResult, OffsetDateTime createdAt) {}
+  public record Snapshot(UUID id, String type, String code, String language, JsonObject executionResult, OffsetDateTime createdAt) {}
 
   /** Deterministic facts: no model involved. {@code hiddenTotal} 0 means no graded run exists. */
   public record Signals(int runs, int hiddenPassed, int hiddenTotal, Long secondsToFirstPassingRun,
@@ -46,12 +46,12 @@ public record EvaluationInputs(
 
   private static final String SESSION = """
       SELECT s.language, s.started_at, s.created_at, coalesce((s.usage->>'hintsGiven')::int, 0) AS hints,
-             p.slug, p.title, p.difficulty, p.description
+             p.slug, p.title, p.difficulty, p.description, p.function_signature, p.compare_mode, p.input_generator
       FROM sessions s JOIN problems p ON p.id = s.problem_id WHERE s.id = $1""";
   private static final String TRANSCRIPT =
       "SELECT item_id, role, text FROM transcripts WHERE session_id = $1 ORDER BY turn_started_at, created_at";
   private static final String SNAPSHOTS = """
-      SELECT id, snapshot_type, code, execution_result, created_at FROM code_snapshots
+      SELECT id, snapshot_type, code, language, execution_result, created_at FROM code_snapshots
       WHERE session_id = $1 ORDER BY created_at, id""";
 
   public static Future<EvaluationInputs> load(SqlConnection sql, UUID sessionId) {
@@ -67,9 +67,11 @@ public record EvaluationInputs(
             turns.forEach(r -> transcript.add(new Turn(r.getString("item_id"), r.getString("role"), r.getString("text"))));
             List<Snapshot> snapshots = new ArrayList<>();
             snaps.forEach(r -> snapshots.add(new Snapshot(r.getUUID("id"), r.getString("snapshot_type"), r.getString("code"),
-                r.getJsonObject("execution_result"), r.getOffsetDateTime("created_at"))));
+                r.getString("language"), r.getJsonObject("execution_result"), r.getOffsetDateTime("created_at"))));
             JsonObject problem = new JsonObject().put("slug", s.getString("slug")).put("title", s.getString("title"))
-                .put("difficulty", s.getString("difficulty")).put("description", s.getString("description"));
+                .put("difficulty", s.getString("difficulty")).put("description", s.getString("description"))
+                .put("function", s.getJsonObject("function_signature")).put("compare", s.getString("compare_mode"))
+                .put("inputGenerator", s.getJsonObject("input_generator"));
             OffsetDateTime started = s.getOffsetDateTime("started_at") != null ? s.getOffsetDateTime("started_at") : s.getOffsetDateTime("created_at");
             return new EvaluationInputs(sessionId, s.getString("language"), problem, transcript, snapshots, s.getInteger("hints"), started);
           }));

@@ -16,7 +16,7 @@ final class HeuristicEvaluator {
 
   private HeuristicEvaluator() {}
 
-  static Judgement judge(EvaluationInputs in) {
+  static Judgement judge(EvaluationInputs in, JsonObject growth) {
     EvaluationInputs.Signals sig = in.signals();
     EvaluationInputs.Snapshot finalCode = in.finalCode();
     boolean graded = sig.hiddenTotal() > 0;
@@ -53,10 +53,20 @@ final class HeuristicEvaluator {
     why.put("communication", sig.userTurns() == 0 ? "No conversation was recorded." : sig.userTurns() + " candidate turn(s) in the conversation.");
     evidence.put("communication", Judgement.evidence(talkRefs));
 
-    long efficiency = allPassed ? 6 : graded ? 1 + Math.round(4 * ratio) : 1;
+    boolean measured = growth.getBoolean("measured", false);
+    long efficiency;
+    if (measured && growth.getValue("exponent") instanceof Number k) {
+      efficiency = k.doubleValue() < 1.4 ? 8 : k.doubleValue() < 2.4 ? 4 : 2;
+      why.put("efficiency", "Measured growth on generated inputs: " + growth.getString("label") + " (n^" + k + ").");
+    } else if (measured) {
+      efficiency = 2;
+      why.put("efficiency", "Measured on generated inputs: " + growth.getString("label") + ".");
+    } else {
+      efficiency = allPassed ? 6 : graded ? 1 + Math.round(4 * ratio) : 1;
+      why.put("efficiency", allPassed ? "Every hidden test passed within the sandbox limits; growth was not measured."
+          : "Not every hidden test passed, so efficiency could not be confirmed.");
+    }
     scores.put("efficiency", Rubric.clamp(efficiency));
-    why.put("efficiency", allPassed ? "Every hidden test passed within the sandbox limits; growth was not measured."
-        : "Not every hidden test passed, so efficiency could not be confirmed.");
     evidence.put("efficiency", Judgement.evidence(runRefs));
 
     long testing = sig.runs() == 0 ? 1 : 3 + Math.min(4, sig.runs()) + (sig.secondsToFirstPassingRun() != null ? 1 : 0);

@@ -1,12 +1,13 @@
 package com.interviewroom.edge.agents;
 
+import io.vertx.core.json.JsonObject;
 import java.util.List;
 
 /** The Markdown report: built from our own template, with every model or candidate string sanitized. */
 final class Report {
   private Report() {}
 
-  static String markdown(EvaluationInputs in, Judgement j, double overall, String recommendation) {
+  static String markdown(EvaluationInputs in, Judgement j, double overall, String recommendation, JsonObject growth) {
     EvaluationInputs.Signals s = in.signals();
     StringBuilder md = new StringBuilder("# Interview evaluation\n\n");
     md.append(HeuristicEvaluator.MODEL.equals(j.model())
@@ -18,6 +19,7 @@ final class Report {
     md.append("- Runs: ").append(s.runs()).append('\n');
     md.append("- Time to first passing run: ").append(s.secondsToFirstPassingRun() == null ? "never" : s.secondsToFirstPassingRun() + " s").append('\n');
     md.append("- Hints given: ").append(s.hintsGiven()).append('\n');
+    md.append("- Measured growth on generated inputs: ").append(growthLine(growth)).append('\n');
     md.append("- Mode: ").append(switch (Evaluator.mode(in)) {
       case "code_only" -> "code only (no conversation was recorded)";
       case "conversation_only" -> "conversation only (no final code)";
@@ -32,6 +34,24 @@ final class Report {
     list(md, "Improvements", j.improvements());
     md.append("\n## Summary\n\n").append(Rubric.sanitize(j.summary())).append('\n');
     return md.toString();
+  }
+
+  private static String growthLine(JsonObject growth) {
+    if (!growth.getBoolean("measured", false)) {
+      return "not measured (" + growth.getString("reason", "unknown") + ")";
+    }
+    StringBuilder line = new StringBuilder(growth.getString("label", ""));
+    if (growth.getValue("exponent") != null) {
+      line.append(", time ≈ n^").append(growth.getValue("exponent"));
+    }
+    line.append(" (");
+    List<String> points = new java.util.ArrayList<>();
+    growth.getJsonArray("points").forEach(p -> {
+      JsonObject point = (JsonObject) p;
+      points.add("n=" + point.getInteger("n") + ": " + (point.containsKey("durationMs")
+          ? String.format(java.util.Locale.ROOT, "%.1f ms", point.getDouble("durationMs")) : "did not finish"));
+    });
+    return line.append(String.join(", ", points)).append(')').toString();
   }
 
   private static void list(StringBuilder md, String title, List<String> items) {

@@ -43,8 +43,9 @@ public final class InternalVerticle extends VerticleBase {
     }
     AnthropicClient llm = config.providers().anthropicKey() == null ? null
         : new AnthropicClient(vertx, config.providers().anthropicBaseUrl(), config.providers().anthropicKey());
-    CodeObserver observer = new CodeObserver(app.redis(), new SandboxClient(vertx, config.sandbox().url()), llm);
-    Evaluator evaluator = new Evaluator(app.db(), llm);
+    SandboxClient sandbox = new SandboxClient(vertx, config.sandbox().url());
+    CodeObserver observer = new CodeObserver(app.redis(), sandbox, llm);
+    Evaluator evaluator = new Evaluator(app.db(), llm, sandbox);
     Idempotency idempotency = new Idempotency(vertx, app.redis());
 
     Router router = Router.router(vertx);

@@ -53,6 +53,23 @@ public final class SandboxClient {
         });
   }
 
+  /**
+   * {@code POST /v1/run}: {@code {language, code, mode, problem:{function, compare, tests}}} →
+   * {@code {verdict, ..., tests:[{id, passed, durationMs, error?}]}}. Fails when the runner is not
+   * configured, unreachable or answers non-200; callers decide what that means.
+   */
+  public Future<JsonObject> run(String language, String code, String mode, JsonObject problem, long timeoutMs) {
+    if (baseUrl == null) {
+      return Future.failedFuture(new IllegalStateException("SANDBOX_URL is not configured"));
+    }
+    return client.postAbs(baseUrl + "/v1/run")
+        .timeout(timeoutMs)
+        .sendJsonObject(new JsonObject().put("language", language).put("code", code).put("mode", mode).put("problem", problem))
+        .compose(response -> response.statusCode() == 200
+            ? Future.succeededFuture(response.bodyAsJsonObject())
+            : Future.failedFuture(new IllegalStateException("sandbox run answered " + response.statusCode())));
+  }
+
   /** Keeps only the documented fields, so whatever the runner adds never leaks onward. */
   private static JsonArray sanitize(JsonArray raw) {
     JsonArray out = new JsonArray();

@@ -45,10 +45,17 @@ public final class AgentsHarness implements AutoCloseable {
 
   /** A completed 20-minute session on a fresh problem. */
   public UUID session(UUID userId) {
+    return session(userId, null);
+  }
+
+  /** As {@link #session(UUID)}, on a problem with this {@code input_generator} (may be null). */
+  public UUID session(UUID userId, JsonObject inputGenerator) {
     return EdgeServer.await(edge.db.asService(sql -> sql.preparedQuery("""
-            INSERT INTO problems (slug, title, difficulty, category, description, function_signature, duration_minutes)
-            VALUES ($1, 'Two Sum', 'easy', 'array', 'Return indices of two numbers adding up to target.', '{}'::jsonb, 45)
-            RETURNING id""").execute(Tuple.of("two-sum-" + UUID.randomUUID()))
+            INSERT INTO problems (slug, title, difficulty, category, description, function_signature, duration_minutes, input_generator)
+            VALUES ($1, 'Two Sum', 'easy', 'array', 'Return indices of two numbers adding up to target.',
+                    '{"name":"twoSum","params":[{"name":"nums","type":"int[]"},{"name":"target","type":"int"}],"returns":"int[]"}'::jsonb,
+                    45, $2)
+            RETURNING id""").execute(Tuple.of("two-sum-" + UUID.randomUUID(), inputGenerator))
         .compose(problems -> sql.preparedQuery("""
                 INSERT INTO sessions (user_id, problem_id, status, language, started_at, ended_at)
                 VALUES ($1, $2, 'completed', 'python', now() - interval '20 minutes', now()) RETURNING id""")

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.interviewroom.common.internal.InternalClient;
 import com.interviewroom.edge.EdgeServer;
 import com.interviewroom.edge.fakes.FakeAnthropic;
+import com.interviewroom.edge.fakes.FakeSandboxRunner;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -23,6 +24,7 @@ class EvaluatorTest {
   private static final String EVALUATE = "/api/internal/agents/evaluate";
   private static Vertx fakes;
   private static FakeAnthropic anthropic;
+  private static FakeSandboxRunner runner;
   private static AgentsHarness heuristic;
   private static AgentsHarness withModel;
 
@@ -30,7 +32,8 @@ class EvaluatorTest {
   static void start() throws Exception {
     fakes = Vertx.vertx();
     anthropic = new FakeAnthropic(fakes);
-    heuristic = new AgentsHarness(Map.of());
+    runner = new FakeSandboxRunner(fakes);
+    heuristic = new AgentsHarness(Map.of("SANDBOX_URL", runner.url()));
     withModel = new AgentsHarness(Map.of("ANTHROPIC_API_KEY", FakeAnthropic.KEY, "ANTHROPIC_BASE_URL", anthropic.baseUrl()));
   }
 
@@ -39,6 +42,7 @@ class EvaluatorTest {
     heuristic.close();
     withModel.close();
     anthropic.close();
+    runner.close();
     await(fakes.close());
   }
 
@@ -199,5 +203,33 @@ class EvaluatorTest {
     JsonObject stored = evaluation(withModel, owner, session).bodyAsJsonObject();
     assertThat(stored.getString("status")).isEqualTo("completed");
     assertThat(stored.getString("reportMarkdown")).contains("did not fit the rubric schema");
+  }
+
+  @Test
+  @DisplayName("efficiency is measured on growing generated inputs in the sandbox: a nested loop shows quadratic growth")
+  void measuredGrowth() {
+    JsonObject owner = heuristic.user();
+    JsonObject generator = new JsonObject().put("param", "nums").put("kind", "random-int-array")
+        .put("sizes", new JsonArray().add(1000).add(10000).add(100000)).put("fixed", new JsonObject().put("target", -1));
+    UUID quadratic = heuristic.session(AgentsHarness.userId(owner), generator);
+    heuristic.snapshot(quadratic, "final", "def two_sum(nums, t):\n  for i in range(len(nums)):\n    for j in range(i):\n      pass", 0, 0, 10);
+    UUID linear = heuristic.session(AgentsHarness.userId(owner), generator);
+    heuristic.snapshot(linear, "final", "def two_sum(nums, t):\n  seen = {}\n  return []", 0, 0, 10);
+    int before = runner.runs.get();
+
+    evaluate(heuristic, quadratic);
+    evaluate(heuristic, linear);
+
+    assertThat(runner.runs.get() - before).isEqualTo(2);
+    JsonObject slow = evaluation(heuristic, owner, quadratic).bodyAsJsonObject();
+    JsonObject fast = evaluation(heuristic, owner, linear).bodyAsJsonObject();
+    JsonObject slowGrowth = slow.getJsonObject("evidence").getJsonObject("signals").getJsonObject("efficiencyGrowth");
+    assertThat(slowGrowth.getDouble("exponent")).isEqualTo(2.0);
+    assertThat(slowGrowth.getJsonArray("points")).hasSize(3);
+    assertThat(slow.getString("reportMarkdown")).contains("about quadratic", "n=100000: 1000.0 ms");
+    assertThat(fast.getJsonObject("evidence").getJsonObject("signals").getJsonObject("efficiencyGrowth").getDouble("exponent"))
+        .isEqualTo(1.0);
+    assertThat(slow.getJsonObject("scores").getInteger("efficiency"))
+        .isLessThan(fast.getJsonObject("scores").getInteger("efficiency"));
   }
 }
