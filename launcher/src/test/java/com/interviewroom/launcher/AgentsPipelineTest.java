@@ -146,4 +146,31 @@ class AgentsPipelineTest {
     assertThat(stored.get(0).getString("model")).isEqualTo("heuristic");
     await(vertx.undeploy(survivor));
   }
+
+  @Test
+  @DisplayName("code.edited events reach the observer; the rate-limited twin (429) is acknowledged as done, not retried")
+  void observerEventsAreAcknowledged() throws Exception {
+    UUID session = UUID.randomUUID();
+    WorkerSettings settings = WorkerSettings.defaults("test-events-" + UUID.randomUUID(), WorkerSettings.OBSERVERS)
+        .withClaims(300, 100);
+    InternalClient real = new InternalClient(vertx, "http://127.0.0.1:" + internalPort, SECRET, Clock.systemUTC(), 30_000);
+    String worker = await(vertx.deployVerticle(new WorkerVerticle(settings, TestRedis.url(), redis,
+        AgentHandlers.observer(real), Observability.newRegistry())));
+    for (String code : List.of("def a(:\n  pass", "def b(:\n  pass")) {
+      await(redis.send(Request.cmd(Command.XADD).arg(settings.stream()).arg("*").arg("type").arg(EventStream.CODE_EDITED)
+          .arg("sessionId").arg(session.toString()).arg("userId").arg("").arg("requestId").arg("")
+          .arg("data").arg(new io.vertx.core.json.JsonObject().put("code", code).put("language", "python").encode())));
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    long read;
+    do {
+      Thread.sleep(50);
+      assertThat(System.nanoTime()).isLessThan(deadline);
+      read = await(redis.send(Request.cmd(Command.XINFO).arg("GROUPS").arg(settings.stream()))).get(0).get("entries-read").toLong();
+    } while (read < 2 || pending(settings) > 0);
+    Thread.sleep(800);
+    assertThat(pending(settings)).isZero();
+    assertThat(await(redis.send(Request.cmd(Command.EXISTS).arg(settings.deadLetters()))).toInteger()).isZero();
+    await(vertx.undeploy(worker));
+  }
 }

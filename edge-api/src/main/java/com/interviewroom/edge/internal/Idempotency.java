@@ -72,7 +72,11 @@ public final class Idempotency {
   /** A client error (400) is as final as a success; anything else may succeed on a retry. */
   private Future<Void> storeFailure(String key, Throwable failure) {
     if (failure instanceof ApiException api && api.status() < 500 && api.status() != 409) {
-      JsonObject body = new JsonObject().put("code", api.code()).put("detail", api.detail()).mergeIn(api.extensions());
+      // the same problem document the failure handler writes for the first request (minus its requestId)
+      JsonObject body = new JsonObject()
+          .put("type", "https://interviewroom.dev/problems/" + api.code().replace('_', '-'))
+          .put("title", api.title()).put("status", api.status()).put("detail", api.detail()).put("code", api.code())
+          .mergeIn(api.extensions());
       return store(key, new InternalReply(api.status(), body)).mapEmpty();
     }
     return release(key);

@@ -48,6 +48,8 @@ public final class WorkerVerticle extends VerticleBase {
   /** Batches being handled; reading continues while fewer than {@code 2 × batch} entries are in flight. */
   private final Set<Future<Void>> batches = new HashSet<>();
   private int inFlight;
+  /** Ids being handled here; a claim that picks one up (it went idle while slow) leaves it alone. */
+  private final Set<String> handling = new HashSet<>();
   private boolean waitingForCapacity;
   private Future<Void> claims = Future.succeededFuture();
 
@@ -207,6 +209,7 @@ public final class WorkerVerticle extends VerticleBase {
 
   /** The entry id once handled; null when it failed (remembered for the dead-letter record, left pending). */
   private Future<String> process(StreamEntry entry) {
+    handling.add(entry.id());
     Future<Void> handled;
     try {
       handled = handler.handle(entry, settings.group());
@@ -214,6 +217,10 @@ public final class WorkerVerticle extends VerticleBase {
       handled = Future.failedFuture(e);
     }
     return handled
+        .eventually(() -> {
+          handling.remove(entry.id());
+          return Future.succeededFuture();
+        })
         .map(v -> entry.id())
         .recover(failure -> {
           String error = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
@@ -255,7 +262,7 @@ public final class WorkerVerticle extends VerticleBase {
           List<Future<Void>> all = new ArrayList<>();
           for (Response entry : reply.get(1)) {
             StreamEntry parsed = StreamEntry.parse(entry);
-            if (parsed != null) {
+            if (parsed != null && !handling.contains(parsed.id())) {
               all.add(retryOrDeadLetter(parsed));
             }
           }
