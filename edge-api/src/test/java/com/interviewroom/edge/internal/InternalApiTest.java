@@ -128,12 +128,29 @@ class InternalApiTest {
   }
 
   @Test
-  @DisplayName("a signed call with an invalid body gets a 400 problem listing the fields")
+  @DisplayName("a signed call with an invalid body gets a 400 problem listing the fields, and its replay the same problem")
   void validation() {
-    InternalClient.Reply reply = harness.post(AgentHandlersPaths.OBSERVE,
-        new JsonObject().put("sessionId", "nope").put("language", "cobol").put("extra", 1));
+    JsonObject bad = new JsonObject().put("sessionId", "nope").put("language", "cobol").put("extra", 1);
+    String key = "bad-" + UUID.randomUUID();
+    InternalClient.Reply reply = await(harness.internal.post(AgentHandlersPaths.OBSERVE, bad, key));
     assertThat(reply.status()).isEqualTo(400);
     assertThat(reply.body().getJsonArray("errors").encode()).contains("sessionId", "language", "code", "extra");
+
+    InternalClient.Reply replay = await(harness.internal.post(AgentHandlersPaths.OBSERVE, bad, key));
+    assertThat(replay.status()).isEqualTo(400);
+    JsonObject first = reply.body().copy();
+    first.remove("requestId");
+    assertThat(replay.body()).isEqualTo(first);
+  }
+
+  @Test
+  @DisplayName("a timestamp 50 s old is inside the 60 s tolerance and accepted")
+  void skewTolerated() {
+    Buffer body = new JsonObject().put("sessionId", UUID.randomUUID().toString()).put("code", "x = 1").put("language", "python").toBuffer();
+    String ts = Long.toString(Instant.now().getEpochSecond() - 50);
+    HttpResponse<Buffer> response = raw(AgentHandlersPaths.OBSERVE, body, ts,
+        Hmac.sha256Hex(AgentsHarness.SECRET, ts + ".", body.getBytes()), "skew-" + UUID.randomUUID());
+    assertThat(response.statusCode()).isEqualTo(200);
   }
 
   /** Paths as the workers call them. */
