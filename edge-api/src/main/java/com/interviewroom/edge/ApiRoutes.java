@@ -6,6 +6,7 @@ import com.interviewroom.edge.problem.ProblemService;
 import com.interviewroom.edge.session.RealtimeTokenRoutes;
 import com.interviewroom.edge.session.SessionRoutes;
 import com.interviewroom.edge.session.SessionService;
+import com.interviewroom.edge.evaluation.EvaluationRoutes;
 import com.interviewroom.edge.openapi.OpenApiRoutes;
 import com.interviewroom.edge.payment.Billing;
 import com.interviewroom.edge.ratelimit.RateLimiter;
@@ -45,5 +46,6 @@ final class ApiRoutes {
     new SessionRoutes(sessions).mount(router, authenticated);
     new RealtimeTokenRoutes(sessions).mount(router, authenticated);
     Billing.mount(router, app, authenticated, vertx);
+    EvaluationRoutes.mount(router, app.db(), authenticated);
   }
 }

@@ -12,6 +12,11 @@ import com.interviewroom.common.observability.Observability;
 import com.interviewroom.edge.EdgeContext;
 import com.interviewroom.edge.EdgeVerticle;
 import com.interviewroom.edge.session.SessionSweeper;
+import com.interviewroom.edge.internal.InternalVerticle;
+import com.interviewroom.common.internal.InternalClient;
+import com.interviewroom.realtime.worker.AgentHandlers;
+import com.interviewroom.realtime.worker.WorkerSettings;
+import com.interviewroom.realtime.worker.WorkerVerticle;
 import com.interviewroom.edge.storage.ObjectStore;
 import com.interviewroom.realtime.gateway.GatewaySettings;
 import com.interviewroom.realtime.gateway.RealtimeGateway;
@@ -61,7 +66,7 @@ public final class Launcher {
   public static RunningSystem start(Config requested, VoiceSessionFactory voices) throws Exception {
     Files.createDirectories(requested.dataDir());
     EmbeddedServices embedded = new EmbeddedServices();
-    Config config = embedded.start(requested);
+    Config config = InternalSecret.ensure(embedded.start(requested));
     Clock clock = Clock.systemUTC();
     PrometheusMeterRegistry registry = Observability.newRegistry();
     Vertx vertx = Observability.vertx(registry);
@@ -113,11 +118,39 @@ public final class Launcher {
             new DeploymentOptions().setInstances(instances)).await();
         running.deployed("realtime", id);
       }
+      Integer internalPort = null;
+      if (config.role().runs(Role.EDGE)) {
+        InternalVerticle internal = new InternalVerticle(edge);
+        running.deployed("internal", vertx.deployVerticle(internal).await());
+        internalPort = internal.actualPort();
+      }
+      if (config.role().runs(Role.WORKER)) {
+        deployWorkers(vertx, config, redis, registry, clock, running, internalPort);
+      }
       return running;
     } catch (Exception | Error e) {
       running.close();
       throw e;
     }
+  }
+
+  /** One consumer per group; the workers call this process's internal listener when it runs one. */
+  private static void deployWorkers(Vertx vertx, Config config, Redis redis, PrometheusMeterRegistry registry, Clock clock,
+                                    RunningSystem running, Integer localInternalPort) {
+    String host = config.http().internalHost();
+    String target = "0.0.0.0".equals(host) || "::".equals(host) ? "127.0.0.1" : host;
+    int port = localInternalPort != null ? localInternalPort : config.http().internalPort();
+    InternalClient client = new InternalClient(vertx, "http://" + target + ":" + port, config.internalWebhookSecret(), clock, 90_000);
+    running.onClose(() -> {
+      client.close();
+      return io.vertx.core.Future.succeededFuture();
+    });
+    String observers = vertx.deployVerticle(new WorkerVerticle(WorkerSettings.defaults(WorkerSettings.STREAM, WorkerSettings.OBSERVERS),
+        config.redisUrl(), redis, AgentHandlers.observer(client), registry)).await();
+    running.deployed("observer-workers", observers);
+    String evaluators = vertx.deployVerticle(new WorkerVerticle(WorkerSettings.defaults(WorkerSettings.STREAM, WorkerSettings.EVALUATORS),
+        config.redisUrl(), redis, AgentHandlers.evaluator(client), registry)).await();
+    running.deployed("evaluator-workers", evaluators);
   }
 
   private static List<TrustedIssuer> trustedIssuers(Vertx vertx, Config config, SigningKey key, TokenIssuer issuer, Clock clock) {

@@ -54,7 +54,10 @@ public final class RunningSystem implements AutoCloseable {
   @Override
   public void close() {
     try {
-      for (String id : deployments.values()) {
+      // reverse order: stream workers drain into the internal listener before it stops
+      java.util.List<String> ids = new java.util.ArrayList<>(deployments.values());
+      java.util.Collections.reverse(ids);
+      for (String id : ids) {
         vertx.undeploy(id).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
       }
     } catch (Exception ignored) {

@@ -1,0 +1,108 @@
+package com.interviewroom.edge.internal;
+
+import com.interviewroom.common.crypto.Hashing;
+import com.interviewroom.common.http.ApiException;
+import com.interviewroom.common.internal.InternalClient;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import java.util.function.Function;
+
+/**
+ * Runs an internal endpoint at most once per {@code Idempotency-Key}. The first request claims the
+ * key with {@code SET NX} (an in-progress marker that expires, so a crashed node does not block the
+ * key for a day); its reply is then stored for 24 h and every replay gets that reply. A concurrent
+ * twin polls briefly for the stored reply, then gets 409 and retries later. Failures (5xx) release
+ * the claim so a retry runs the work again.
+ */
+public final class Idempotency {
+  static final String IN_PROGRESS = "in-progress";
+  static final long RESULT_TTL_SECONDS = 24 * 3600;
+  static final long CLAIM_TTL_SECONDS = 300;
+  private static final long POLL_MS = 100;
+  private static final int POLLS = 50;
+
+  private final Vertx vertx;
+  private final Redis redis;
+
+  public Idempotency(Vertx vertx, Redis redis) {
+    this.vertx = vertx;
+    this.redis = redis;
+  }
+
+  public Handler<RoutingContext> wrap(Function<RoutingContext, Future<InternalReply>> work) {
+    return ctx -> {
+      String key = redisKey(ctx.normalizedPath(), ctx.request().getHeader(InternalClient.IDEMPOTENCY_KEY));
+      claim(key)
+          .compose(claimed -> claimed ? runAndStore(key, ctx, work) : awaitStored(key, POLLS))
+          .onSuccess(reply -> ctx.response()
+              .setStatusCode(reply.status())
+              .putHeader("Content-Type", "application/json")
+              .end(reply.body().encode()))
+          .onFailure(ctx::fail);
+    };
+  }
+
+  static String redisKey(String path, String idempotencyKey) {
+    return "internal-idem:" + Hashing.sha256Hex(path + "\n" + idempotencyKey);
+  }
+
+  private Future<Boolean> claim(String key) {
+    return redis.send(Request.cmd(Command.SET).arg(key).arg(IN_PROGRESS).arg("NX").arg("EX").arg(CLAIM_TTL_SECONDS))
+        .map(response -> response != null);
+  }
+
+  private Future<InternalReply> runAndStore(String key, RoutingContext ctx, Function<RoutingContext, Future<InternalReply>> work) {
+    Future<InternalReply> result;
+    try {
+      result = work.apply(ctx);
+    } catch (RuntimeException e) {
+      result = Future.failedFuture(e);
+    }
+    return result
+        .compose(reply -> reply.status() >= 500 ? release(key).map(reply) : store(key, reply))
+        .recover(failure -> storeFailure(key, failure).compose(ignored -> Future.failedFuture(failure)));
+  }
+
+  /** A client error (400) is as final as a success; anything else may succeed on a retry. */
+  private Future<Void> storeFailure(String key, Throwable failure) {
+    if (failure instanceof ApiException api && api.status() < 500 && api.status() != 409) {
+      // the same problem document the failure handler writes for the first request (minus its requestId)
+      JsonObject body = new JsonObject()
+          .put("type", "https://interviewroom.dev/problems/" + api.code().replace('_', '-'))
+          .put("title", api.title()).put("status", api.status()).put("detail", api.detail()).put("code", api.code())
+          .mergeIn(api.extensions());
+      return store(key, new InternalReply(api.status(), body)).mapEmpty();
+    }
+    return release(key);
+  }
+
+  private Future<InternalReply> store(String key, InternalReply reply) {
+    return redis.send(Request.cmd(Command.SET).arg(key).arg(reply.toJson().encode()).arg("EX").arg(RESULT_TTL_SECONDS))
+        .map(reply);
+  }
+
+  private Future<Void> release(String key) {
+    return redis.send(Request.cmd(Command.DEL).arg(key)).mapEmpty();
+  }
+
+  private Future<InternalReply> awaitStored(String key, int pollsLeft) {
+    return redis.send(Request.cmd(Command.GET).arg(key)).compose(value -> {
+      String text = value == null ? null : value.toString();
+      if (text != null && !IN_PROGRESS.equals(text)) {
+        return Future.succeededFuture(InternalReply.fromJson(new JsonObject(text)));
+      }
+      if (text == null || pollsLeft <= 0) {
+        // released after a failure, or still running: the caller retries later
+        return Future.failedFuture(new ApiException(409, "idempotency_in_progress", "Conflict",
+            "A request with this Idempotency-Key is in progress."));
+      }
+      return vertx.timer(POLL_MS).compose(ignored -> awaitStored(key, pollsLeft - 1));
+    });
+  }
+}

@@ -1,0 +1,101 @@
+package com.interviewroom.edge.internal;
+
+import com.interviewroom.common.config.Config;
+import com.interviewroom.common.http.ProblemHandler;
+import com.interviewroom.common.http.Problems;
+import com.interviewroom.common.http.RequestIds;
+import com.interviewroom.edge.EdgeContext;
+import com.interviewroom.edge.agents.CodeObserver;
+import com.interviewroom.edge.agents.Evaluator;
+import com.interviewroom.edge.llm.AnthropicClient;
+import com.interviewroom.edge.sandbox.SandboxClient;
+import com.interviewroom.edge.web.AccessLog;
+import com.interviewroom.edge.web.JsonInput;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The internal listener ({@code INTERNAL_HOST:INTERNAL_PORT}, loopback by default): only
+ * {@code /api/internal/*}, every request HMAC-signed and idempotent. Workers call it; browsers never can.
+ */
+public final class InternalVerticle extends VerticleBase {
+  static final long BODY_LIMIT_BYTES = 128 * 1024;
+
+  private final EdgeContext app;
+  private HttpServer server;
+
+  public InternalVerticle(EdgeContext app) {
+    this.app = app;
+  }
+
+  @Override
+  public Future<?> start() {
+    Config config = app.config();
+    if (config.internalWebhookSecret() == null) {
+      return Future.failedFuture(new IllegalStateException("INTERNAL_WEBHOOK_SECRET is not set"));
+    }
+    AnthropicClient llm = config.providers().anthropicKey() == null ? null
+        : new AnthropicClient(vertx, config.providers().anthropicBaseUrl(), config.providers().anthropicKey());
+    SandboxClient sandbox = new SandboxClient(vertx, config.sandbox().url());
+    CodeObserver observer = new CodeObserver(app.redis(), sandbox, llm);
+    Evaluator evaluator = new Evaluator(app.db(), llm, sandbox);
+    Idempotency idempotency = new Idempotency(vertx, app.redis());
+
+    Router router = Router.router(vertx);
+    router.route().handler(new RequestIds());
+    router.route().handler(new AccessLog());
+    router.route("/api/internal/*").handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES));
+    router.route("/api/internal/*").handler(new InternalAuth(config.internalWebhookSecret(), app.clock()));
+    router.post("/api/internal/agents/observe-code").handler(idempotency.wrap(ctx -> observe(ctx, observer)));
+    router.post("/api/internal/agents/evaluate").handler(idempotency.wrap(ctx -> evaluate(ctx, evaluator)));
+    router.route().last().handler(ctx -> ctx.fail(Problems.notFound("No such resource.")));
+    router.route().failureHandler(new ProblemHandler());
+
+    HttpServer created = vertx.createHttpServer(new HttpServerOptions()
+        .setHost(config.http().internalHost())
+        .setPort(config.http().internalPort()));
+    return created.requestHandler(router).listen().onSuccess(s -> server = s);
+  }
+
+  @Override
+  public Future<?> stop() {
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  private static Future<InternalReply> observe(RoutingContext ctx, CodeObserver observer) {
+    JsonInput in = JsonInput.of(ctx);
+    UUID sessionId = sessionId(in);
+    String code = in.string("code", 0, 51_200);
+    String language = in.oneOf("language", List.of("python", "javascript", "java"), true);
+    in.finish();
+    return observer.observe(sessionId, code, language).map(InternalReply::ok);
+  }
+
+  private static Future<InternalReply> evaluate(RoutingContext ctx, Evaluator evaluator) {
+    JsonInput in = JsonInput.of(ctx);
+    UUID sessionId = sessionId(in);
+    in.finish();
+    return evaluator.evaluate(sessionId).map(InternalReply::ok);
+  }
+
+  private static UUID sessionId(JsonInput in) {
+    String raw = in.string("sessionId", 36, 36);
+    try {
+      return raw == null ? null : UUID.fromString(raw);
+    } catch (IllegalArgumentException e) {
+      in.error("sessionId", "must be a UUID");
+      return null;
+    }
+  }
+}

@@ -1,0 +1,235 @@
+package com.interviewroom.edge.agents;
+
+import static com.interviewroom.edge.EdgeServer.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.interviewroom.common.internal.InternalClient;
+import com.interviewroom.edge.EdgeServer;
+import com.interviewroom.edge.fakes.FakeAnthropic;
+import com.interviewroom.edge.fakes.FakeSandboxRunner;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+class EvaluatorTest {
+  private static final String EVALUATE = "/api/internal/agents/evaluate";
+  private static Vertx fakes;
+  private static FakeAnthropic anthropic;
+  private static FakeSandboxRunner runner;
+  private static AgentsHarness heuristic;
+  private static AgentsHarness withModel;
+
+  @BeforeAll
+  static void start() throws Exception {
+    fakes = Vertx.vertx();
+    anthropic = new FakeAnthropic(fakes);
+    runner = new FakeSandboxRunner(fakes);
+    heuristic = new AgentsHarness(Map.of("SANDBOX_URL", runner.url()));
+    withModel = new AgentsHarness(Map.of("ANTHROPIC_API_KEY", FakeAnthropic.KEY, "ANTHROPIC_BASE_URL", anthropic.baseUrl()));
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    heuristic.close();
+    withModel.close();
+    anthropic.close();
+    runner.close();
+    await(fakes.close());
+  }
+
+  @BeforeEach
+  void resetScript() {
+    anthropic.reset();
+  }
+
+  private static HttpResponse<Buffer> evaluation(AgentsHarness harness, JsonObject account, UUID session) {
+    return await(harness.edge.client.get("/api/sessions/" + session + "/evaluation")
+        .putHeader("Authorization", EdgeServer.bearer(account)).send());
+  }
+
+  private static InternalClient.Reply evaluate(AgentsHarness harness, UUID session) {
+    return harness.post(EVALUATE, new JsonObject().put("sessionId", session.toString()));
+  }
+
+  /** A full session: a conversation, two runs (the second passes 4/4 hidden tests), a final snapshot. */
+  private static UUID fullSession(AgentsHarness harness, UUID user) {
+    UUID session = harness.session(user);
+    harness.turn(session, "item_a1", "assistant", "Tell me how you would approach this.", 1);
+    harness.turn(session, "item_u1", "user", "I'd use a hash map from value to index.", 2);
+    harness.turn(session, "item_u2", "user", "That makes it linear time <script>alert(1)</script>.", 3);
+    harness.turn(session, "item_u3", "user", "Let me test the empty case.", 9);
+    harness.snapshot(session, "execution", "def two_sum(n, t): return []", 2, 4, 6);
+    harness.snapshot(session, "execution", "def two_sum(n, t):\n  seen = {}\n  ...", 4, 4, 8);
+    harness.snapshot(session, "final", "def two_sum(n, t):\n  seen = {}\n  ...", 0, 0, 12);
+    return session;
+  }
+
+  private static JsonObject modelAnswer(UUID snapshotRefSession) {
+    JsonObject scores = new JsonObject();
+    for (String d : Rubric.DIMENSIONS) {
+      scores.put(d, new JsonObject().put("score", 8).put("rationale", "Solid <b>work</b> on " + d)
+          .put("evidence", new JsonArray().add("transcript:item_u1").add("transcript:item_invented").add("test:h0:passed")));
+    }
+    return new JsonObject().put("scores", scores).put("strengths", new JsonArray().add("Clear plan"))
+        .put("improvements", new JsonArray().add("Name variables <i>better</i>")).put("summary", "Good session.");
+  }
+
+  @Test
+  @DisplayName("without a key the heuristic evaluator stores a scored, evidenced report and the owner reads it")
+  void heuristicEvaluation() {
+    JsonObject owner = heuristic.user();
+    UUID session = fullSession(heuristic, AgentsHarness.userId(owner));
+    assertThat(evaluation(heuristic, owner, session).bodyAsJsonObject().getString("status")).isEqualTo("pending");
+
+    InternalClient.Reply reply = evaluate(heuristic, session);
+    assertThat(reply.status()).isEqualTo(200);
+    assertThat(reply.body().getString("model")).isEqualTo("heuristic");
+
+    JsonObject stored = evaluation(heuristic, owner, session).bodyAsJsonObject();
+    assertThat(stored.getString("status")).isEqualTo("completed");
+    assertThat(stored.getBoolean("heuristic")).isTrue();
+    assertThat(stored.getString("rubricVersion")).isEqualTo(Rubric.VERSION);
+    JsonObject signals = stored.getJsonObject("evidence").getJsonObject("signals");
+    assertThat(signals.getInteger("hiddenTestsPassed")).isEqualTo(4);
+    assertThat(signals.getInteger("runs")).isEqualTo(2);
+    assertThat(signals.getLong("secondsToFirstPassingRun")).isBetween(470L, 490L);
+    assertThat(stored.getJsonObject("scores").getInteger("problem_solving")).isEqualTo(10);
+    assertThat(stored.getJsonObject("evidence").getJsonObject("communication").getJsonArray("transcriptItems"))
+        .contains("item_u1", "item_u2", "item_u3");
+    assertThat(stored.getJsonObject("evidence").getJsonObject("problem_solving").getJsonArray("tests")).contains("h0:passed");
+    assertThat(stored.getString("reportMarkdown")).contains("Heuristic evaluation", "Hidden tests passed: 4/4");
+    assertThat(stored.getString("recommendation")).isIn("strong_yes", "yes", "maybe", "no");
+  }
+
+  @Test
+  @DisplayName("another user's session evaluation is a 404, indistinguishable from a missing session")
+  void notYours() {
+    JsonObject owner = heuristic.user();
+    UUID session = fullSession(heuristic, AgentsHarness.userId(owner));
+    evaluate(heuristic, session);
+    assertThat(evaluation(heuristic, heuristic.user(), session).statusCode()).isEqualTo(404);
+    assertThat(evaluation(heuristic, owner, UUID.randomUUID()).statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  @DisplayName("an empty transcript gives a code-only evaluation and no code gives a conversation-only one")
+  void partialSessions() {
+    JsonObject owner = heuristic.user();
+    UUID codeOnly = heuristic.session(AgentsHarness.userId(owner));
+    heuristic.snapshot(codeOnly, "execution", "def f(): pass", 1, 2, 5);
+    UUID talkOnly = heuristic.session(AgentsHarness.userId(owner));
+    heuristic.turn(talkOnly, "item_x", "user", "I would sort first.", 1);
+    evaluate(heuristic, codeOnly);
+    evaluate(heuristic, talkOnly);
+    JsonObject code = evaluation(heuristic, owner, codeOnly).bodyAsJsonObject();
+    JsonObject talk = evaluation(heuristic, owner, talkOnly).bodyAsJsonObject();
+    assertThat(code.getJsonObject("evidence").getString("mode")).isEqualTo("code_only");
+    assertThat(code.getJsonObject("scores").getInteger("communication")).isEqualTo(1);
+    assertThat(talk.getJsonObject("evidence").getString("mode")).isEqualTo("conversation_only");
+    assertThat(talk.getJsonObject("scores").getInteger("code_quality")).isEqualTo(1);
+    assertThat(talk.getString("recommendation")).isEqualTo("no");
+  }
+
+  @Test
+  @DisplayName("a 429 with retry-after is retried and the model's answer is stored with sanitized text and real evidence only")
+  void retryThenSuccess() {
+    JsonObject owner = withModel.user();
+    UUID session = fullSession(withModel, AgentsHarness.userId(owner));
+    int before = anthropic.requests.size();
+    anthropic.thenError(429, "rate_limit_error", "1").thenTool(modelAnswer(session));
+
+    long start = System.nanoTime();
+    InternalClient.Reply reply = evaluate(withModel, session);
+    assertThat((System.nanoTime() - start) / 1_000_000).isGreaterThanOrEqualTo(900);
+    assertThat(reply.body().getString("status")).isEqualTo("completed");
+    assertThat(anthropic.requests.size() - before).isEqualTo(2);
+    JsonObject request = anthropic.requests.get(anthropic.requests.size() - 1);
+    assertThat(request.getString("model")).isEqualTo(Evaluator.MODEL);
+    assertThat(request.getInteger("temperature")).isZero();
+    assertThat(request.getJsonObject("tool_choice").getString("type")).isEqualTo("tool");
+    assertThat(request.getJsonArray("messages").getJsonObject(0).getString("content")).contains("[transcript:item_u1]", "hiddenTestsPassed");
+
+    JsonObject stored = evaluation(withModel, owner, session).bodyAsJsonObject();
+    assertThat(stored.getString("model")).isEqualTo(Evaluator.MODEL);
+    assertThat(stored.getString("recommendation")).isEqualTo("strong_yes");
+    assertThat(stored.getDouble("overallScore")).isEqualTo(8.0);
+    assertThat(stored.getString("promptHash")).hasSize(64);
+    assertThat(stored.getString("reportMarkdown")).doesNotContain("<b>", "<i>", "<script").contains("&lt;b&gt;");
+    assertThat(stored.getJsonObject("evidence").getJsonObject("efficiency").getJsonArray("transcriptItems"))
+        .containsExactly("item_u1");
+  }
+
+  @Test
+  @DisplayName("a 400 from the model is never retried and the evaluation is stored as failed")
+  void badRequestFails() {
+    JsonObject owner = withModel.user();
+    UUID session = fullSession(withModel, AgentsHarness.userId(owner));
+    int before = anthropic.requests.size();
+    anthropic.thenError(400, "invalid_request_error", null).thenTool(modelAnswer(session));
+
+    InternalClient.Reply reply = evaluate(withModel, session);
+    assertThat(reply.body().getString("status")).isEqualTo("failed");
+    assertThat(anthropic.requests.size() - before).isEqualTo(1);
+    assertThat(evaluation(withModel, owner, session).bodyAsJsonObject()).isEqualTo(new JsonObject().put("status", "failed"));
+  }
+
+  @Test
+  @DisplayName("three overloads in a row (529) exhaust the 2 retries and mark the evaluation failed")
+  void overloadExhaustsRetries() {
+    JsonObject owner = withModel.user();
+    UUID session = fullSession(withModel, AgentsHarness.userId(owner));
+    int before = anthropic.requests.size();
+    anthropic.thenError(529, "overloaded_error", "0").thenError(529, "overloaded_error", "0").thenError(529, "overloaded_error", "0");
+    assertThat(evaluate(withModel, session).body().getString("status")).isEqualTo("failed");
+    assertThat(anthropic.requests.size() - before).isEqualTo(3);
+  }
+
+  @Test
+  @DisplayName("model output outside the schema falls back to the heuristic evaluation")
+  void malformedFallsBack() {
+    JsonObject owner = withModel.user();
+    UUID session = fullSession(withModel, AgentsHarness.userId(owner));
+    anthropic.thenTool(new JsonObject().put("scores", new JsonObject().put("problem_solving", 11)).put("summary", "x"));
+    assertThat(evaluate(withModel, session).body().getString("model")).isEqualTo("heuristic");
+    JsonObject stored = evaluation(withModel, owner, session).bodyAsJsonObject();
+    assertThat(stored.getString("status")).isEqualTo("completed");
+    assertThat(stored.getString("reportMarkdown")).contains("did not fit the rubric schema");
+  }
+
+  @Test
+  @DisplayName("efficiency is measured on growing generated inputs in the sandbox: a nested loop shows quadratic growth")
+  void measuredGrowth() {
+    JsonObject owner = heuristic.user();
+    JsonObject generator = new JsonObject().put("param", "nums").put("kind", "random-int-array")
+        .put("sizes", new JsonArray().add(1000).add(10000).add(100000)).put("fixed", new JsonObject().put("target", -1));
+    UUID quadratic = heuristic.session(AgentsHarness.userId(owner), generator);
+    heuristic.snapshot(quadratic, "final", "def two_sum(nums, t):\n  for i in range(len(nums)):\n    for j in range(i):\n      pass", 0, 0, 10);
+    UUID linear = heuristic.session(AgentsHarness.userId(owner), generator);
+    heuristic.snapshot(linear, "final", "def two_sum(nums, t):\n  seen = {}\n  return []", 0, 0, 10);
+    int before = runner.runs.get();
+
+    evaluate(heuristic, quadratic);
+    evaluate(heuristic, linear);
+
+    assertThat(runner.runs.get() - before).isEqualTo(2);
+    JsonObject slow = evaluation(heuristic, owner, quadratic).bodyAsJsonObject();
+    JsonObject fast = evaluation(heuristic, owner, linear).bodyAsJsonObject();
+    JsonObject slowGrowth = slow.getJsonObject("evidence").getJsonObject("signals").getJsonObject("efficiencyGrowth");
+    assertThat(slowGrowth.getDouble("exponent")).isEqualTo(2.0);
+    assertThat(slowGrowth.getJsonArray("points")).hasSize(3);
+    assertThat(slow.getString("reportMarkdown")).contains("about quadratic", "n=100000: 1000.0 ms");
+    assertThat(fast.getJsonObject("evidence").getJsonObject("signals").getJsonObject("efficiencyGrowth").getDouble("exponent"))
+        .isEqualTo(1.0);
+    assertThat(slow.getJsonObject("scores").getInteger("efficiency"))
+        .isLessThan(fast.getJsonObject("scores").getInteger("efficiency"));
+  }
+}

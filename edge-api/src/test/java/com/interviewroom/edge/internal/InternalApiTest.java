@@ -1,0 +1,161 @@
+package com.interviewroom.edge.internal;
+
+import static com.interviewroom.edge.EdgeServer.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.interviewroom.common.crypto.Hmac;
+import com.interviewroom.common.internal.InternalClient;
+import com.interviewroom.edge.agents.AgentsHarness;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+class InternalApiTest {
+  private static AgentsHarness harness;
+
+  @BeforeAll
+  static void start() {
+    harness = new AgentsHarness(Map.of());
+  }
+
+  @AfterAll
+  static void stop() {
+    harness.close();
+  }
+
+  private HttpResponse<Buffer> raw(String path, Buffer body, String timestamp, String signature, String key) {
+    var request = harness.edge.client.post(harness.internalPort, "127.0.0.1", path).putHeader("Content-Type", "application/json");
+    if (timestamp != null) {
+      request.putHeader(InternalClient.TIMESTAMP, timestamp);
+    }
+    if (signature != null) {
+      request.putHeader(InternalClient.SIGNATURE, signature);
+    }
+    if (key != null) {
+      request.putHeader(InternalClient.IDEMPOTENCY_KEY, key);
+    }
+    return await(request.sendBuffer(body));
+  }
+
+  private static String now() {
+    return Long.toString(Instant.now().getEpochSecond());
+  }
+
+  private UUID evaluableSession() {
+    UUID session = harness.session(AgentsHarness.userId(harness.user()));
+    harness.snapshot(session, "execution", "def two_sum(nums, t): ...", 3, 4, 10);
+    return session;
+  }
+
+  @Test
+  @DisplayName("a forged signature, a stale timestamp and a missing idempotency key each get the same bare 403")
+  void rejections() {
+    Buffer body = new JsonObject().put("sessionId", UUID.randomUUID().toString()).toBuffer();
+    String ts = now();
+    String good = Hmac.sha256Hex(AgentsHarness.SECRET, ts + ".", body.getBytes());
+    String forged = Hmac.sha256Hex("some-other-secret-0123456789abcdef", ts + ".", body.getBytes());
+    String stale = Long.toString(Instant.now().getEpochSecond() - 120);
+    String staleSig = Hmac.sha256Hex(AgentsHarness.SECRET, stale + ".", body.getBytes());
+    Buffer tampered = new JsonObject().put("sessionId", UUID.randomUUID().toString()).toBuffer();
+
+    List<HttpResponse<Buffer>> responses = List.of(
+        raw(AgentHandlersPaths.EVALUATE, body, ts, forged, "k-" + UUID.randomUUID()),
+        raw(AgentHandlersPaths.EVALUATE, body, stale, staleSig, "k-" + UUID.randomUUID()),
+        raw(AgentHandlersPaths.EVALUATE, body, ts, good, null),
+        raw(AgentHandlersPaths.EVALUATE, tampered, ts, good, "k-" + UUID.randomUUID()),
+        raw(AgentHandlersPaths.EVALUATE, body, null, null, "k-" + UUID.randomUUID()));
+    for (HttpResponse<Buffer> response : responses) {
+      assertThat(response.statusCode()).isEqualTo(403);
+      assertThat(response.body() == null ? 0 : response.body().length()).isZero();
+    }
+  }
+
+  @Test
+  @DisplayName("a correctly signed call is answered 200 and a replay of its key returns the stored response")
+  void validThenReplay() {
+    UUID session = evaluableSession();
+    JsonObject body = new JsonObject().put("sessionId", session.toString());
+    String key = "replay-" + UUID.randomUUID();
+    InternalClient.Reply first = await(harness.internal.post(AgentHandlersPaths.EVALUATE, body, key));
+    assertThat(first.status()).isEqualTo(200);
+    assertThat(first.body().getString("status")).isEqualTo("completed");
+    assertThat(first.body().containsKey("alreadyEvaluated")).isFalse();
+
+    InternalClient.Reply replay = await(harness.internal.post(AgentHandlersPaths.EVALUATE, body, key));
+    assertThat(replay.status()).isEqualTo(200);
+    assertThat(replay.body()).isEqualTo(first.body());
+
+    // a new key reaches the service, which sees the stored evaluation: the replay above did not
+    InternalClient.Reply fresh = await(harness.internal.post(AgentHandlersPaths.EVALUATE, body, "other-" + UUID.randomUUID()));
+    assertThat(fresh.body().getBoolean("alreadyEvaluated")).isTrue();
+  }
+
+  @Test
+  @DisplayName("two concurrent requests with one idempotency key run the work once and both get its response")
+  void concurrentSameKey() {
+    UUID session = evaluableSession();
+    JsonObject body = new JsonObject().put("sessionId", session.toString());
+    String key = "twin-" + UUID.randomUUID();
+    List<InternalClient.Reply> replies = await(Future.all(
+        harness.internal.post(AgentHandlersPaths.EVALUATE, body, key),
+        harness.internal.post(AgentHandlersPaths.EVALUATE, body, key))).list();
+    assertThat(replies).extracting(InternalClient.Reply::status).containsOnly(200);
+    assertThat(replies.get(0).body()).isEqualTo(replies.get(1).body());
+    assertThat(replies.get(0).body().containsKey("alreadyEvaluated")).isFalse();
+    assertThat(await(harness.evaluationRows(session))).isEqualTo(1L);
+  }
+
+  @Test
+  @DisplayName("the public listener answers 404 for /api/internal paths, even when correctly signed")
+  void publicListenerHidesInternal() {
+    Buffer body = new JsonObject().put("sessionId", UUID.randomUUID().toString()).toBuffer();
+    String ts = now();
+    HttpResponse<Buffer> response = await(harness.edge.client.post(AgentHandlersPaths.EVALUATE)
+        .putHeader(InternalClient.TIMESTAMP, ts)
+        .putHeader(InternalClient.SIGNATURE, Hmac.sha256Hex(AgentsHarness.SECRET, ts + ".", body.getBytes()))
+        .putHeader(InternalClient.IDEMPOTENCY_KEY, "k")
+        .sendBuffer(body));
+    assertThat(response.statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  @DisplayName("a signed call with an invalid body gets a 400 problem listing the fields, and its replay the same problem")
+  void validation() {
+    JsonObject bad = new JsonObject().put("sessionId", "nope").put("language", "cobol").put("extra", 1);
+    String key = "bad-" + UUID.randomUUID();
+    InternalClient.Reply reply = await(harness.internal.post(AgentHandlersPaths.OBSERVE, bad, key));
+    assertThat(reply.status()).isEqualTo(400);
+    assertThat(reply.body().getJsonArray("errors").encode()).contains("sessionId", "language", "code", "extra");
+
+    InternalClient.Reply replay = await(harness.internal.post(AgentHandlersPaths.OBSERVE, bad, key));
+    assertThat(replay.status()).isEqualTo(400);
+    JsonObject first = reply.body().copy();
+    first.remove("requestId");
+    assertThat(replay.body()).isEqualTo(first);
+  }
+
+  @Test
+  @DisplayName("a timestamp 50 s old is inside the 60 s tolerance and accepted")
+  void skewTolerated() {
+    Buffer body = new JsonObject().put("sessionId", UUID.randomUUID().toString()).put("code", "x = 1").put("language", "python").toBuffer();
+    String ts = Long.toString(Instant.now().getEpochSecond() - 50);
+    HttpResponse<Buffer> response = raw(AgentHandlersPaths.OBSERVE, body, ts,
+        Hmac.sha256Hex(AgentsHarness.SECRET, ts + ".", body.getBytes()), "skew-" + UUID.randomUUID());
+    assertThat(response.statusCode()).isEqualTo(200);
+  }
+
+  /** Paths as the workers call them. */
+  static final class AgentHandlersPaths {
+    static final String OBSERVE = "/api/internal/agents/observe-code";
+    static final String EVALUATE = "/api/internal/agents/evaluate";
+  }
+}

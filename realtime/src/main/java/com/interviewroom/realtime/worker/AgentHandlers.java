@@ -1,0 +1,43 @@
+package com.interviewroom.realtime.worker;
+
+import com.interviewroom.common.events.EventStream;
+import com.interviewroom.common.internal.InternalClient;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * The two groups' handlers: each turns one event into a signed call to the edge API's internal
+ * listener, keyed by {@code <entry id>:<group>} so a redelivered entry has exactly one effect.
+ */
+public final class AgentHandlers {
+  public static final String OBSERVE = "/api/internal/agents/observe-code";
+  public static final String EVALUATE = "/api/internal/agents/evaluate";
+
+  private AgentHandlers() {}
+
+  /** {@code code.edited} → observe-code; a 429 (the session's 2 s window) means "skip", which is done too. */
+  public static EntryHandler observer(InternalClient client) {
+    return (entry, group) -> {
+      if (!EventStream.CODE_EDITED.equals(entry.type())) {
+        return Future.succeededFuture();
+      }
+      JsonObject data = entry.data();
+      JsonObject body = new JsonObject().put("sessionId", String.valueOf(entry.sessionId()))
+          .put("code", data.getString("code", "")).put("language", data.getString("language", ""));
+      return call(client, OBSERVE, body, entry, group);
+    };
+  }
+
+  /** {@code session.ended} → evaluate. */
+  public static EntryHandler evaluator(InternalClient client) {
+    return (entry, group) -> EventStream.SESSION_ENDED.equals(entry.type())
+        ? call(client, EVALUATE, new JsonObject().put("sessionId", String.valueOf(entry.sessionId())), entry, group)
+        : Future.succeededFuture();
+  }
+
+  private static Future<Void> call(InternalClient client, String path, JsonObject body, StreamEntry entry, String group) {
+    return client.post(path, body, entry.id() + ":" + group).compose(reply -> reply.ok() || reply.status() == 429
+        ? Future.succeededFuture()
+        : Future.failedFuture(new IllegalStateException("internal API answered " + reply.status())));
+  }
+}

@@ -1,0 +1,98 @@
+package com.interviewroom.realtime.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.interviewroom.testkit.TestRedis;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Events consumed and acknowledged per second through one consumer group (target ≥ 10,000/s on
+ * 2 cores). Not part of the normal test run (the class name does not end in Test); run with
+ * {@code mvn -o -pl realtime -am test -Dtest=StreamThroughputBenchmark -Dsurefire.failIfNoSpecifiedTests=false}.
+ * Writes its figure to {@code docs/benchmarks.md}.
+ */
+class StreamThroughputBenchmark {
+  private static final int EVENTS = 100_000;
+
+  static <T> T await(Future<T> future) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
+  @DisplayName("one consumer acknowledges stream entries at 10,000 per second or more")
+  void throughput() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    Redis redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(TestRedis.url()).setMaxPoolSize(8));
+    String stream = "bench-events-" + UUID.randomUUID();
+    try {
+      WorkerSettings settings = new WorkerSettings(stream, "bench-group", "bench-1", 500, 5_000, 30_000, 5_000, 5);
+      await(redis.send(Request.cmd(Command.XGROUP).arg("CREATE").arg(stream).arg(settings.group()).arg("0").arg("MKSTREAM")));
+      // preload in pipelined batches, so the measurement is consumption only
+      for (int i = 0; i < EVENTS; i += 1000) {
+        List<Request> batch = new ArrayList<>();
+        for (int j = 0; j < 1000; j++) {
+          batch.add(Request.cmd(Command.XADD).arg(stream).arg("*").arg("type").arg("code.edited").arg("sessionId")
+              .arg(UUID.randomUUID().toString()).arg("userId").arg("").arg("requestId").arg("").arg("data").arg("{\"code\":\"x = 1\"}"));
+        }
+        await(redis.batch(batch));
+      }
+      AtomicLong handled = new AtomicLong();
+      SimpleMeterRegistry registry = new SimpleMeterRegistry();
+      long start = System.nanoTime();
+      String id = await(vertx.deployVerticle(new WorkerVerticle(settings, TestRedis.url(), redis, (entry, group) -> {
+        handled.incrementAndGet();
+        return Future.succeededFuture();
+      }, registry)));
+      while (registry.get("interviewroom.events.processed").counter().count() < EVENTS) {
+        Thread.sleep(5);
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      double perSecond = EVENTS / seconds;
+      await(vertx.undeploy(id));
+      long pending = await(redis.send(Request.cmd(Command.XPENDING).arg(stream).arg(settings.group()))).get(0).toLong();
+      assertThat(pending).isZero();
+      assertThat(handled.get()).isEqualTo(EVENTS);
+      record(String.format(Locale.ROOT,
+          "| stream consume + XACK, 1 consumer, COUNT 500, no-op handler | %,d events | %.2f s | **%,.0f events/s** | %d cores |",
+          EVENTS, seconds, perSecond, Runtime.getRuntime().availableProcessors()));
+      assertThat(perSecond).isGreaterThanOrEqualTo(10_000);
+    } finally {
+      await(redis.send(Request.cmd(Command.DEL).arg(stream)));
+      redis.close();
+      await(vertx.close());
+    }
+  }
+
+  private static void record(String row) throws IOException {
+    Path file = Path.of(System.getProperty("user.dir")).resolve("../docs/benchmarks.md").normalize();
+    String header = "## Agents pipeline: Redis Streams consumer throughput\n\n"
+        + "| what | volume | time | rate | machine |\n| --- | --- | --- | --- | --- |\n";
+    String existing = Files.exists(file) ? Files.readString(file) : "# Benchmarks\n\n";
+    if (!existing.contains(header)) {
+      existing = existing + (existing.endsWith("\n\n") ? "" : "\n") + header;
+    }
+    int at = existing.indexOf(header) + header.length();
+    Files.writeString(file, existing.substring(0, at) + row + "\n" + existing.substring(at));
+  }
+}
