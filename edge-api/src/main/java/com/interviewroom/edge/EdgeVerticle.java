@@ -32,6 +32,7 @@ public final class EdgeVerticle extends VerticleBase {
   private final EdgeContext app;
   private final Consumer<HttpServer> extension;
   private HttpServer server;
+  private Router router;
 
   public EdgeVerticle(EdgeContext app) {
     this(app, server -> { });
@@ -48,7 +49,7 @@ public final class EdgeVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    Router router = Router.router(vertx);
+    router = Router.router(vertx);
     router.route().handler(new RequestIds());
     router.route().handler(new AccessLog());
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES));
@@ -80,6 +81,11 @@ public final class EdgeVerticle extends VerticleBase {
 
   public int actualPort() {
     return server.actualPort();
+  }
+
+  /** The mounted routes, so a test can hold them against the OpenAPI document (null before start). */
+  public Router router() {
+    return router;
   }
 
   private List<Dependency> readinessProbes() {

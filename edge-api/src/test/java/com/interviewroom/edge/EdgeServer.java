@@ -13,6 +13,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
@@ -38,15 +39,19 @@ public final class EdgeServer implements AutoCloseable {
   public final WebClient client;
   public final EdgeContext context;
   public final String databaseUrl;
+  /** The started verticle's router: what is really mounted. */
+  public final Router router;
   private final int port;
 
-  private EdgeServer(Vertx vertx, Database db, Redis redis, TokenIssuer issuer, EdgeContext context, String databaseUrl, int port) {
+  private EdgeServer(Vertx vertx, Database db, Redis redis, TokenIssuer issuer, EdgeContext context, String databaseUrl,
+      Router router, int port) {
     this.vertx = vertx;
     this.db = db;
     this.redis = redis;
     this.issuer = issuer;
     this.context = context;
     this.databaseUrl = databaseUrl;
+    this.router = router;
     this.port = port;
     this.client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port));
   }
@@ -79,7 +84,7 @@ public final class EdgeServer implements AutoCloseable {
     EdgeContext context = new EdgeContext(config, db, redis, null, key, issuer, verifier, registry, clock);
     EdgeVerticle verticle = new EdgeVerticle(context);
     await(vertx.deployVerticle(verticle));
-    return new EdgeServer(vertx, db, redis, issuer, context, databaseUrl, verticle.actualPort());
+    return new EdgeServer(vertx, db, redis, issuer, context, databaseUrl, verticle.router(), verticle.actualPort());
   }
 
   public int port() {

@@ -46,7 +46,9 @@ public final class OpenApiContract {
       return;
     }
     String mediaType = content.fieldNames().iterator().next();
-    String pointer = "/paths/" + escape(pathTemplate) + "/" + method.toLowerCase(Locale.ROOT) + "/responses/" + status
+    // the pointer sits in a URI fragment, where the braces of a path template are percent-encoded
+    String pointer = "/paths/" + escape(pathTemplate).replace("{", "%7B").replace("}", "%7D") + "/"
+        + method.toLowerCase(Locale.ROOT) + "/responses/" + status
         + "/content/" + escape(mediaType) + "/schema";
     Validator validator = VALIDATORS.computeIfAbsent(pointer,
         p -> REPOSITORY.validator(JsonSchema.of(new JsonObject().put("$ref", BASE + "#" + p)), OPTIONS));
