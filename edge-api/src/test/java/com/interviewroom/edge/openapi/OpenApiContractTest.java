@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
+import io.vertx.sqlclient.Tuple;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterAll;
@@ -57,8 +58,7 @@ class OpenApiContractTest {
    * an entry here, and add its responses to this class, when its routes are merged.
    */
   private static final Set<String> IMPLEMENTED_ELSEWHERE = Set.of(
-      "POST /api/sessions/{id}/execute",
-      "GET /api/sessions/{id}/evaluation");
+      "POST /api/sessions/{id}/execute");
 
   /** "METHOD /template status" of every response this class validated. */
   private static final Set<String> CHECKED = ConcurrentHashMap.newKeySet();
@@ -294,6 +294,33 @@ class OpenApiContractTest {
     JsonObject cancelled = post(user, "/api/subscriptions/cancel", null, 200).bodyAsJsonObject();
     assertThat(cancelled.getBoolean("cancelAtPeriodEnd")).isTrue();
     assertThat(cancelled.getValue("nextBillingDate")).isNull();
+  }
+
+  @Test
+  @DisplayName("an evaluation reads as pending, completed or failed in the documented shapes; another user's session is 404")
+  void evaluation() {
+    TestUser user = TestUser.signup(server);
+    TestUser stranger = TestUser.signup(server);
+    user.setCredits(1);
+    String id = post(user, "/api/sessions/start", new JsonObject().put("problemSlug", "two-sum").put("language", "python"), 201)
+        .bodyAsJsonObject().getString("sessionId");
+    String path = "/api/sessions/" + id + "/evaluation";
+    assertThat(get(user, path, 200).bodyAsJsonObject().getString("status")).isEqualTo("pending");
+    get(stranger, path, 404);
+    get(user, "/api/sessions/not-a-uuid/evaluation", 404);
+
+    user.serviceQuery("""
+        INSERT INTO evaluations (session_id, status, rubric_version, model, prompt_hash, scores, overall_score, recommendation,
+                                 strengths, improvements, report_markdown, evidence)
+        VALUES ($1, 'completed', 'v1', 'heuristic', 'abc', '{"problem_solving": 7}', 7.0, 'yes',
+                '["clear plan"]', '["test edge cases"]', '# Report', '{"problem_solving": []}')""",
+        Tuple.of(UUID.fromString(id)), rows -> null);
+    JsonObject completed = get(user, path, 200).bodyAsJsonObject();
+    assertThat(completed.getString("status")).isEqualTo("completed");
+    assertThat(completed.getBoolean("heuristic")).isTrue();
+
+    user.serviceQuery("UPDATE evaluations SET status = 'failed' WHERE session_id = $1", Tuple.of(UUID.fromString(id)), rows -> null);
+    assertThat(get(user, path, 200).bodyAsJsonObject().getString("status")).isEqualTo("failed");
   }
 
   @Test
