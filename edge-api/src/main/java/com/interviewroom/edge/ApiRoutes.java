@@ -7,6 +7,9 @@ import com.interviewroom.edge.session.RealtimeTokenRoutes;
 import com.interviewroom.edge.session.SessionRoutes;
 import com.interviewroom.edge.session.SessionService;
 import com.interviewroom.edge.evaluation.EvaluationRoutes;
+import com.interviewroom.edge.execution.ExecutionRoutes;
+import com.interviewroom.edge.execution.ExecutionService;
+import com.interviewroom.edge.sandbox.SandboxClient;
 import com.interviewroom.edge.openapi.OpenApiRoutes;
 import com.interviewroom.edge.payment.Billing;
 import com.interviewroom.edge.ratelimit.RateLimiter;
@@ -47,5 +50,7 @@ final class ApiRoutes {
     new RealtimeTokenRoutes(sessions).mount(router, authenticated);
     Billing.mount(router, app, authenticated, vertx);
     EvaluationRoutes.mount(router, app.db(), authenticated);
+    SandboxClient sandbox = new SandboxClient(vertx, app.config().sandbox().url());
+    new ExecutionRoutes(new ExecutionService(app.db(), app.redis(), sandbox, limits)).mount(router, authenticated);
   }
 }

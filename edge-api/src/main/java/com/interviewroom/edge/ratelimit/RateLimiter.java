@@ -80,12 +80,21 @@ public final class RateLimiter {
   }
 
   public Handler<RoutingContext> limit(Limit limit) {
+    return limit(limit, ctx -> BearerAuth.user(ctx).id().toString());
+  }
+
+  /**
+   * A limit counted per key that {@code keyOf} derives from the request (after authentication), for
+   * example per user and session. Keys should include the user id, so nobody can spend another
+   * user's allowance.
+   */
+  public Handler<RoutingContext> limit(Limit limit, java.util.function.Function<RoutingContext, String> keyOf) {
     Counter rejected = Counter.builder("interviewroom.ratelimit.rejected")
         .tag("scope", limit.scope())
         .description("Requests refused with 429")
         .register(registry);
     return ctx -> {
-      String key = keyPrefix + ":" + limit.scope() + ":" + BearerAuth.user(ctx).id();
+      String key = keyPrefix + ":" + limit.scope() + ":" + keyOf.apply(ctx);
       count(key, limit.window())
           .onSuccess(window -> {
             ctx.response()
@@ -107,6 +116,29 @@ public final class RateLimiter {
             ctx.next();
           });
     };
+  }
+
+  /**
+   * Spends one unit of {@code limit} for {@code key} inside a service (after validation, so a
+   * refused request does not use up the allowance). Fails with 429 past the limit; fails open,
+   * like the handlers, when Redis cannot count.
+   */
+  public Future<Void> consume(Limit limit, String key) {
+    return count(keyPrefix + ":" + limit.scope() + ":" + key, limit.window())
+        .recover(failure -> {
+          unavailable.increment();
+          log.warn("rate limit not enforced, Redis unavailable {} {}", kv("scope", limit.scope()),
+              kv("error", String.valueOf(failure.getMessage())));
+          return Future.succeededFuture(new Window(0, 0));
+        })
+        .compose(window -> {
+          if (window.count() <= limit.requests()) {
+            return Future.succeededFuture();
+          }
+          int retryAfter = (int) Math.max(1, TimeUnit.MILLISECONDS.toSeconds(window.resetMillis() + 999));
+          return Future.failedFuture(Problems.tooManyRequests("Too many runs: at most " + limit.requests() + " per "
+              + limit.window().toSeconds() + " seconds. Try again in " + retryAfter + " seconds.", retryAfter));
+        });
   }
 
   private record Window(long count, long resetMillis) {}

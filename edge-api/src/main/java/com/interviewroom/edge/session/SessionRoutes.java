@@ -91,7 +91,7 @@ public final class SessionRoutes {
   }
 
   /** A malformed id names no session of anyone's: the same 404 as a session that is not yours. */
-  static UUID sessionId(String raw) {
+  public static UUID sessionId(String raw) {
     if (raw == null || !UUID_TEXT.matcher(raw).matches()) {
       throw SessionService.notFound();
     }

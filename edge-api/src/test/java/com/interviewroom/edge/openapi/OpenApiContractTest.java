@@ -8,6 +8,7 @@ import com.interviewroom.edge.EdgeServer;
 import com.interviewroom.edge.TestUser;
 import com.interviewroom.edge.payment.StripeDeliveries;
 import com.interviewroom.edge.payment.StripeFixture;
+import com.interviewroom.edge.fakes.EchoRunner;
 import com.interviewroom.edge.session.SessionService;
 import com.interviewroom.schema.ProblemBank;
 import com.interviewroom.schema.ProblemBankSeeder;
@@ -23,6 +24,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import io.vertx.sqlclient.Tuple;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterAll;
@@ -57,25 +59,27 @@ class OpenApiContractTest {
    * They are exempt from the mounted-vs-documented comparison and from the coverage check; remove
    * an entry here, and add its responses to this class, when its routes are merged.
    */
-  private static final Set<String> IMPLEMENTED_ELSEWHERE = Set.of(
-      "POST /api/sessions/{id}/execute");
+  private static final Set<String> IMPLEMENTED_ELSEWHERE = Set.of();
 
   /** "METHOD /template status" of every response this class validated. */
   private static final Set<String> CHECKED = ConcurrentHashMap.newKeySet();
 
   private static StripeFixture fx;
   private static EdgeServer server;
+  private static EchoRunner runner;
 
   @BeforeAll
-  static void start() {
-    fx = StripeFixture.start();
+  static void start() throws Exception {
+    runner = new EchoRunner();
+    fx = StripeFixture.start(Map.of("SANDBOX_URL", runner.url()));
     server = fx.server;
     await(ProblemBankSeeder.seed(server.db, ProblemBank.load()));
   }
 
   @AfterAll
-  static void stop() {
+  static void stop() throws Exception {
     fx.close();
+    runner.close();
   }
 
   /** Sends, validates the response against the document, records it as covered, returns it. */
@@ -294,6 +298,23 @@ class OpenApiContractTest {
     JsonObject cancelled = post(user, "/api/subscriptions/cancel", null, 200).bodyAsJsonObject();
     assertThat(cancelled.getBoolean("cancelAtPeriodEnd")).isTrue();
     assertThat(cancelled.getValue("nextBillingDate")).isNull();
+  }
+
+  @Test
+  @DisplayName("executing code answers the documented result, and its errors (404, 409, 400) are problems")
+  void execute() {
+    TestUser user = TestUser.signup(server);
+    TestUser stranger = TestUser.signup(server);
+    user.setCredits(2);
+    String scheduled = post(user, "/api/sessions/start", new JsonObject().put("problemSlug", "two-sum").put("language", "python"), 201)
+        .bodyAsJsonObject().getString("sessionId");
+    JsonObject body = new JsonObject().put("code", "class Solution: pass").put("language", "python").put("mode", "submit");
+    post(user, "/api/sessions/" + scheduled + "/execute", body, 409);
+    user.serviceQuery("UPDATE sessions SET status = 'active', started_at = now(), deadline_at = now() + interval '30 minutes' WHERE id = $1",
+        Tuple.of(UUID.fromString(scheduled)), rows -> null);
+    post(user, "/api/sessions/" + scheduled + "/execute", body, 200);
+    post(stranger, "/api/sessions/" + scheduled + "/execute", body, 404);
+    post(user, "/api/sessions/" + scheduled + "/execute", new JsonObject().put("mode", "x"), 400);
   }
 
   @Test

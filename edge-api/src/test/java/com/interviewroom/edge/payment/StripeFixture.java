@@ -24,14 +24,20 @@ public final class StripeFixture implements AutoCloseable {
   }
 
   public static StripeFixture start() {
+    return start(Map.of());
+  }
+
+  /** With more environment, e.g. a {@code SANDBOX_URL}. */
+  public static StripeFixture start(Map<String, String> extraEnv) {
     FakeStripe stripe = FakeStripe.start();
-    EdgeServer server = EdgeServer.start(Map.of(
+    Map<String, String> env = new java.util.HashMap<>(extraEnv);
+    env.putAll(Map.of(
         "STRIPE_SECRET_KEY", FakeStripe.SECRET_KEY,
         "STRIPE_WEBHOOK_SECRET", StripeDeliveries.WEBHOOK_SECRET,
         "STRIPE_API_BASE", stripe.apiBase(),
         "STRIPE_PRICE_UNLIMITED", FakeStripe.PRICE_UNLIMITED,
         "PUBLIC_BASE_URL", "https://app.interviewroom.test"));
-    return new StripeFixture(stripe, server);
+    return new StripeFixture(stripe, EdgeServer.start(env));
   }
 
   public Future<HttpResponse<Buffer>> deliverAsync(byte[] body, String signature) {

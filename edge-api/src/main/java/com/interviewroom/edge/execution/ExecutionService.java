@@ -1,0 +1,145 @@
+package com.interviewroom.edge.execution;
+
+import com.interviewroom.common.events.EventStream;
+import com.interviewroom.common.events.SessionSignals;
+import com.interviewroom.common.http.ApiException;
+import com.interviewroom.common.http.Problems;
+import com.interviewroom.edge.events.EventLog;
+import com.interviewroom.edge.events.EventRecord;
+import com.interviewroom.edge.ratelimit.RateLimiter;
+import com.interviewroom.edge.ratelimit.RateLimiter.Limit;
+import com.interviewroom.edge.sandbox.SandboxClient;
+import com.interviewroom.edge.session.Actor;
+import com.interviewroom.schema.Database;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
+/**
+ * {@code POST /api/sessions/{id}/execute}: runs the candidate's code in the sandbox against the
+ * problem's examples ({@code run}) or examples plus hidden tests ({@code submit}), stores the result
+ * as an {@code execution} snapshot, and tells the rest of the system (stream, socket, interviewer).
+ */
+public final class ExecutionService {
+  private static final Logger log = LoggerFactory.getLogger(ExecutionService.class);
+  public static final int MAX_CODE_BYTES = 51_200;
+  /** Java's compile plus ten tests under the runner's own timeouts, with room for a queue wait. */
+  private static final long RUN_TIMEOUT_MS = 45_000;
+
+  /** At most 3 runs a minute per user and per session; counted only for runs that really start. */
+  static final Limit PER_USER = new Limit("execute-user", 3, Duration.ofMinutes(1));
+  static final Limit PER_SESSION = new Limit("execute-session", 3, Duration.ofMinutes(1));
+
+  private final Database db;
+  private final Redis redis;
+  private final SandboxClient sandbox;
+  private final RateLimiter limits;
+  private final EventStream stream;
+
+  public ExecutionService(Database db, Redis redis, SandboxClient sandbox, RateLimiter limits) {
+    this.db = db;
+    this.redis = redis;
+    this.sandbox = sandbox;
+    this.limits = limits;
+    this.stream = new EventStream(redis);
+  }
+
+  public record ExecuteRequest(String code, String language, String mode) {}
+
+  public Future<JsonObject> execute(Actor actor, UUID sessionId, ExecuteRequest request) {
+    if (request.code().getBytes(StandardCharsets.UTF_8).length > MAX_CODE_BYTES) {
+      return Future.failedFuture(new ApiException(413, "code_too_large", "Payload Too Large",
+          "Code is limited to " + MAX_CODE_BYTES + " bytes (UTF-8).", null, null));
+    }
+    boolean submit = "submit".equals(request.mode());
+    return db.asUser(actor.userId(), sql -> ExecutionRepository.session(sql, sessionId))
+        .compose(session -> {
+          if (session == null) {
+            return Future.failedFuture(Problems.notFound("No such session."));
+          }
+          if (!"active".equals(session.status())) {
+            return Future.failedFuture(Problems.conflict("session_not_active",
+                "Code runs only while the interview is active (it is " + session.status() + ")."));
+          }
+          return limits.consume(PER_USER, actor.userId().toString())
+              .compose(ok -> limits.consume(PER_SESSION, actor.userId() + ":" + sessionId))
+              .compose(ok -> db.asService(sql -> ExecutionRepository.problem(sql, session.problemId(), submit)));
+        })
+        .compose(problem -> sandbox.run(request.language(), request.code(), request.mode(), problem, RUN_TIMEOUT_MS)
+            .recover(failure -> {
+              log.warn("sandbox run failed {} {}", kv("requestId", actor.requestId()), kv("error", failure.getClass().getSimpleName()));
+              return Future.failedFuture(Problems.unavailable("sandbox_unavailable",
+                  "Code execution is unavailable right now. Your code is safe; try again shortly.", 5));
+            }))
+        .map(ExecutionService::forCandidate)
+        .compose(result -> db.asService(sql -> ExecutionRepository.storeResult(sql, sessionId, request.code(), request.language(), result)
+                .compose(snapshotId -> EventLog.append(sql, new EventRecord(actor.requestId(), actor.userId(), sessionId, null,
+                        "code.executed", actor.trackedSkillIdHash(), summary(result, request.mode()).put("snapshotId", snapshotId.toString())))
+                    .map(done -> result.copy().put("snapshotId", snapshotId.toString())))))
+        .onSuccess(result -> announce(actor, sessionId, request, result));
+  }
+
+  /**
+   * What the candidate may see: the runner already redacts hidden tests; this keeps only the
+   * documented fields so nothing the runner adds later leaks by accident.
+   */
+  static JsonObject forCandidate(JsonObject raw) {
+    JsonArray tests = new JsonArray();
+    for (Object item : raw.getJsonArray("tests", new JsonArray())) {
+      if (item instanceof JsonObject t) {
+        JsonObject test = new JsonObject().put("id", t.getValue("id")).put("hidden", t.getBoolean("hidden", false))
+            .put("passed", t.getBoolean("passed", false)).put("durationMs", t.getValue("durationMs"));
+        if (!test.getBoolean("hidden")) {
+          for (String field : new String[] {"input", "expected", "actual", "error", "stdout"}) {
+            if (t.containsKey(field)) {
+              test.put(field, t.getValue(field));
+            }
+          }
+        }
+        tests.add(test);
+      }
+    }
+    return new JsonObject()
+        .put("verdict", raw.getString("verdict", "internal_error"))
+        .put("stdout", raw.getString("stdout", ""))
+        .put("stderr", raw.getString("stderr", ""))
+        .put("exitCode", raw.getValue("exitCode"))
+        .put("durationMs", raw.getValue("durationMs"))
+        .put("tests", tests);
+  }
+
+  private static JsonObject summary(JsonObject result, String mode) {
+    JsonArray tests = result.getJsonArray("tests");
+    long passed = tests.stream().filter(t -> ((JsonObject) t).getBoolean("passed")).count();
+    long hidden = tests.stream().filter(t -> ((JsonObject) t).getBoolean("hidden")).count();
+    long hiddenPassed = tests.stream().filter(t -> ((JsonObject) t).getBoolean("hidden") && ((JsonObject) t).getBoolean("passed")).count();
+    return new JsonObject().put("mode", mode).put("verdict", result.getString("verdict"))
+        .put("passed", passed).put("total", tests.size()).put("hiddenPassed", hiddenPassed).put("hiddenTotal", hidden)
+        .put("durationMs", result.getValue("durationMs"));
+  }
+
+  /** Best effort after the commit: the result is already stored and returned whatever happens here. */
+  private void announce(Actor actor, UUID sessionId, ExecuteRequest request, JsonObject result) {
+    JsonObject summary = summary(result, request.mode()).put("language", request.language());
+    stream.publish(EventStream.CODE_EXECUTED, sessionId, actor.userId(), actor.requestId(), summary)
+        .onFailure(err -> log.warn("code.executed not published {}", kv("requestId", actor.requestId())));
+    JsonObject signal = new JsonObject()
+        .put("kind", "EXECUTION_RESULT")
+        .put("text", "The candidate just " + ("submit".equals(request.mode()) ? "submitted" : "ran") + " their code: "
+            + summary.getLong("passed") + " of " + summary.getLong("total") + " tests passed (verdict "
+            + result.getString("verdict").replace('_', ' ') + ").")
+        .put("payload", result);
+    redis.send(Request.cmd(Command.PUBLISH).arg(SessionSignals.context(sessionId)).arg(signal.encode()))
+        .onFailure(err -> log.warn("execution result not signalled {}", kv("requestId", actor.requestId())));
+  }
+}
