@@ -82,6 +82,8 @@ public final class BridgedVoiceSession implements VoiceSession {
   private int heldBytes;
   private final List<ContextNote> heldNotes = new ArrayList<>();
   private final JsonObject usage = new JsonObject();
+  /** Usage writes run one after another, so an older total never lands after a newer one. */
+  private Future<Void> usageWrite = Future.succeededFuture();
   private int noteCount;
 
   private record Line(Instant at, InterviewContext.TranscriptLine line) {}
@@ -175,7 +177,7 @@ public final class BridgedVoiceSession implements VoiceSession {
     Future<Void> disconnected = p == null ? Future.succeededFuture() : p.disconnect();
     Future<Void> aborted = connecting == null ? Future.succeededFuture() : connecting.disconnect();
     connecting = null;
-    return Future.join(disconnected, aborted, transcripts.flush()).mapEmpty();
+    return Future.join(disconnected, aborted, transcripts.flush(), usageWrite).mapEmpty();
   }
 
   // ---- connecting, retries, failover ----
@@ -460,8 +462,9 @@ public final class BridgedVoiceSession implements VoiceSession {
     JsonObject mine = byProvider.getJsonObject(providerName, new JsonObject());
     byProvider.put(providerName, mine);
     sum(mine, reported);
-    records.recordUsage(context.sessionId(), usage.copy())
-        .onFailure(err -> LOG.warn("could not record session usage: {}", err.getClass().getSimpleName()));
+    JsonObject snapshot = usage.copy();
+    usageWrite = usageWrite.transform(ignored -> records.recordUsage(context.sessionId(), snapshot)
+        .onFailure(err -> LOG.warn("could not record session usage: {}", err.getClass().getSimpleName())));
   }
 
   /** Adds every numeric leaf of {@code add} into {@code into}. */
