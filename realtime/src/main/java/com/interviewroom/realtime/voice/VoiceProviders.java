@@ -37,7 +37,7 @@ public final class VoiceProviders implements Function<String, VoiceProvider> {
   public VoiceProvider apply(String name) {
     return switch (name) {
       case OpenAiRealtimeProvider.NAME -> new OpenAiRealtimeProvider(client, config.openAiRealtimeUrl(), config.openAiKey());
-      case GeminiLiveProvider.NAME -> new GeminiLiveProvider(vertx, client, config.geminiLiveUrl(), config.geminiKey());
+      case GeminiLiveProvider.NAME -> new GeminiLiveProvider(client, config.geminiLiveUrl(), config.geminiKey());
       default -> new LocalVoiceProvider(vertx);
     };
   }

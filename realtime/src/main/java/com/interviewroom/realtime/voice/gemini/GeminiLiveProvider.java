@@ -11,7 +11,6 @@ import com.interviewroom.realtime.voice.VoiceEvents;
 import com.interviewroom.realtime.voice.VoiceProvider;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocket;
@@ -40,7 +39,6 @@ public final class GeminiLiveProvider implements VoiceProvider {
   private static final double VAD_THRESHOLD = 700;
   private static final int HELD_MAX_BYTES = 5 * 1000 * 32; // 5 s at 16 kHz while resuming
 
-  private final Vertx vertx;
   private final WebSocketClient client;
   private final String url;
   private final String apiKey;
@@ -65,8 +63,7 @@ public final class GeminiLiveProvider implements VoiceProvider {
   private boolean dropping;
   private JsonObject pendingUsage = new JsonObject();
 
-  public GeminiLiveProvider(Vertx vertx, WebSocketClient client, String url, String apiKey) {
-    this.vertx = vertx;
+  public GeminiLiveProvider(WebSocketClient client, String url, String apiKey) {
     this.client = client;
     this.url = url;
     this.apiKey = apiKey;
@@ -227,16 +224,17 @@ public final class GeminiLiveProvider implements VoiceProvider {
     if (m.containsKey("setupComplete")) {
       ready.tryComplete();
     }
-    JsonObject content = m.getJsonObject("serverContent");
-    if (content != null) {
-      onServerContent(content);
-    }
+    // usage may ride on the same message as turnComplete, so it is read first
     JsonObject usage = m.getJsonObject("usageMetadata");
     if (usage != null) {
       pendingUsage = new JsonObject()
           .put("input_tokens", usage.getLong("promptTokenCount", 0L))
           .put("output_tokens", usage.getLong("responseTokenCount", usage.getLong("candidatesTokenCount", 0L)))
           .put("total_tokens", usage.getLong("totalTokenCount", 0L));
+    }
+    JsonObject content = m.getJsonObject("serverContent");
+    if (content != null) {
+      onServerContent(content);
     }
     JsonObject resumption = m.getJsonObject("sessionResumptionUpdate");
     if (resumption != null && resumption.getBoolean("resumable", false) && resumption.getString("newHandle") != null) {
@@ -261,7 +259,14 @@ public final class GeminiLiveProvider implements VoiceProvider {
       if (!vad.speaking()) {
         emit(new VoiceEvent.SpeechStarted()); // the server heard the candidate before our VAD did
       }
-      dropping = true;
+      // generation stopped: the interrupted turn is over, whatever comes next is a new turn
+      if (modelItem != null) {
+        emit(new VoiceEvent.ResponseDone(modelItem, pendingUsage));
+      }
+      pendingUsage = new JsonObject();
+      modelItem = null;
+      modelText = new StringBuilder();
+      dropping = false;
     }
     JsonObject modelTurn = content.getJsonObject("modelTurn");
     if (modelTurn != null) {
