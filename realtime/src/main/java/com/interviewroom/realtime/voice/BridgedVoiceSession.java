@@ -68,6 +68,7 @@ public final class BridgedVoiceSession implements VoiceSession {
   private boolean closed;
   private int failovers;
   private long retryTimer = -1;
+  private long rateLimitTimer = -1;
 
   private String status = "";
   private long statusTimer = -1;
@@ -155,11 +156,26 @@ public final class BridgedVoiceSession implements VoiceSession {
       return;
     }
     history.add(new Line(clock.instant(), new InterviewContext.TranscriptLine("system", "note-" + (++noteCount), note.text())));
-    if (provider != null) {
+    if (provider != null && rateLimitTimer < 0) {
       provider.inject(note);
     } else if (heldNotes.size() < MAX_HELD_NOTES) {
-      heldNotes.add(note);
+      heldNotes.add(note); // delivered after a reconnect or when the rate limit lifts
     }
+  }
+
+  /** Tells the client once per window and holds back the requests we control (injected notes) until it ends. */
+  private void onRateLimited(long retryAfterMs) {
+    if (rateLimitTimer >= 0) {
+      return;
+    }
+    client.sendJson(new JsonObject().put("type", "error").put("code", "rate_limited").put("retryAfterMs", retryAfterMs));
+    rateLimitTimer = vertx.setTimer(Math.max(1, retryAfterMs), id -> {
+      rateLimitTimer = -1;
+      if (provider != null && !closed) {
+        heldNotes.forEach(provider::inject);
+        heldNotes.clear();
+      }
+    });
   }
 
   @Override
@@ -170,6 +186,7 @@ public final class BridgedVoiceSession implements VoiceSession {
     closed = true;
     cancelTimer(statusTimer);
     cancelTimer(retryTimer);
+    cancelTimer(rateLimitTimer);
     assistantText.keySet().stream().toList().forEach(this::storeAssistantSoFar);
     VoiceProvider p = provider;
     provider = null;
@@ -322,8 +339,7 @@ public final class BridgedVoiceSession implements VoiceSession {
       case VoiceEvent.SpeechStarted s -> onSpeechStarted();
       case VoiceEvent.SpeechStopped s -> setStatus("thinking");
       case VoiceEvent.ResponseDone r -> onResponseDone(source, r);
-      case VoiceEvent.RateLimited r -> client.sendJson(new JsonObject().put("type", "error")
-          .put("code", "rate_limited").put("retryAfterMs", r.retryAfterMs()));
+      case VoiceEvent.RateLimited r -> onRateLimited(r.retryAfterMs());
       case VoiceEvent.Error e -> {
         if (e.fatal()) {
           failover(source, e.code(), true);

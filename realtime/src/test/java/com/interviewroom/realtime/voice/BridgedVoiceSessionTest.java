@@ -214,6 +214,31 @@ class BridgedVoiceSessionTest {
     loop.await(session::close);
   }
 
+  @DisplayName("a mid-session rate limit tells the client once and holds injected notes until the window ends")
+  @Test
+  void rateLimitedMidSession() {
+    Loop loop = new Loop(vertx);
+    VoiceDb.Charged s = loop.await(voiceDb::chargedSession);
+    RecordingClient client = new RecordingClient();
+    List<ScriptedProvider> made = new ArrayList<>();
+    VoiceSession session = loop.await(() -> factory(n -> {
+      ScriptedProvider p = new ScriptedProvider(n, Future::succeededFuture);
+      made.add(p);
+      return p;
+    }, new ProviderSelector(true, false)).open(context(s), client));
+    ScriptedProvider p = made.get(0);
+    loop.run(() -> {
+      p.events.on(new VoiceEvent.RateLimited(300));
+      p.events.on(new VoiceEvent.RateLimited(300));
+      session.inject(new ContextNote(ContextNote.Kind.EXECUTION_RESULT, "I see 3 of 5 tests pass."));
+    });
+    assertThat(client.json("error")).hasSize(1);
+    assertThat(client.hasError("rate_limited")).isTrue();
+    assertThat(p.calls).doesNotContain("inject");
+    Loop.eventually(Duration.ofSeconds(2), () -> p.calls.contains("inject"), "the note after the window");
+    loop.await(session::close);
+  }
+
   private static void sleep(long ms) {
     try {
       Thread.sleep(ms);
