@@ -42,6 +42,8 @@ public final class FakeOpenAiRealtime {
   public volatile int dropAfterResponses;
   public volatile int deltasPerResponse = 30;
   public volatile boolean betaNames;
+  /** Benchmark mode: every appended chunk comes straight back as an output audio delta; no VAD, no greeting. */
+  public volatile boolean echo;
 
   private final Vertx vertx;
   private HttpServer server;
@@ -137,6 +139,11 @@ public final class FakeOpenAiRealtime {
           }
         }
         case "input_audio_buffer.append" -> {
+          if (echo) {
+            send(new JsonObject().put("type", "response.output_audio.delta").put("response_id", "resp_echo")
+                .put("item_id", "item_echo").put("output_index", 0).put("content_index", 0).put("delta", m.getString("audio")));
+            return;
+          }
           byte[] audio = Base64.getDecoder().decode(m.getString("audio"));
           appendedBytes.addAndGet(audio.length);
           vad.accept(Buffer.buffer(audio));
@@ -144,7 +151,11 @@ public final class FakeOpenAiRealtime {
         case "conversation.item.create" -> send(new JsonObject()
             .put("type", betaNames ? "conversation.item.created" : "conversation.item.added")
             .put("item", m.getJsonObject("item").copy().put("id", "item_ctx_" + (items++))));
-        case "response.create" -> respond("Hello, I'm your interviewer today. Could you start by explaining your approach to the problem?");
+        case "response.create" -> {
+          if (!echo) {
+            respond("Hello, I'm your interviewer today. Could you start by explaining your approach to the problem?");
+          }
+        }
         case "response.cancel" -> {
           if (responseId == null) {
             send(error("invalid_request_error", "response_cancel_not_active", "no active response"));
