@@ -69,6 +69,8 @@ public final class BridgedVoiceSession implements VoiceSession {
   private int failovers;
   private long retryTimer = -1;
   private long rateLimitTimer = -1;
+  /** The backoff wait in progress, failed by {@link #close()} so a pending open never hangs. */
+  private Promise<Void> sleeping;
 
   private String status = "";
   private long statusTimer = -1;
@@ -187,6 +189,9 @@ public final class BridgedVoiceSession implements VoiceSession {
     cancelTimer(statusTimer);
     cancelTimer(retryTimer);
     cancelTimer(rateLimitTimer);
+    if (sleeping != null) {
+      sleeping.tryFail(new ProviderUnavailable(context.sessionId(), "closed"));
+    }
     assistantText.keySet().stream().toList().forEach(this::storeAssistantSoFar);
     VoiceProvider p = provider;
     provider = null;
@@ -283,10 +288,11 @@ public final class BridgedVoiceSession implements VoiceSession {
   private <T> Future<T> unavailable(Throwable err) {
     ProviderUnavailable cause = err instanceof ProviderUnavailable pu ? pu
         : new ProviderUnavailable(context.sessionId(), classify(err).code());
-    if (!closed) {
-      client.sendJson(new JsonObject().put("type", "error").put("code", ProviderUnavailable.CODE));
-      setStatus("listening");
+    if (closed) {
+      return Future.failedFuture(cause); // the candidate left while we were retrying: nothing failed for them
     }
+    client.sendJson(new JsonObject().put("type", "error").put("code", ProviderUnavailable.CODE));
+    setStatus("listening");
     cancelTimer(statusTimer);
     onProviderUnavailable.apply(context.sessionId())
         .onFailure(e -> LOG.error("could not mark the session errored and refund it: {}", e.getClass().getSimpleName()));
@@ -319,6 +325,7 @@ public final class BridgedVoiceSession implements VoiceSession {
 
   private Future<Void> sleep(long ms) {
     Promise<Void> done = Promise.promise();
+    sleeping = done;
     retryTimer = vertx.setTimer(Math.max(1, ms), id -> {
       retryTimer = -1;
       done.tryComplete();

@@ -50,7 +50,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  */
 public final class VoiceRelayBenchmark {
   private static final int FRAME_BYTES = 4_800;
-  private static final long MEASURE_MS = 10_000;
+  private static final long MEASURE_MS = 5_000;
 
   record Result(String mode, int sessions, long[] latenciesNanos, long sent, long received, long lost, long reordered,
       double cpuMsPerSessionSecond, long heapBytesPerSession) {}
@@ -103,6 +103,7 @@ public final class VoiceRelayBenchmark {
     for (int n : levels) {
       results.add(direct(vertx, fake.url(port), n));
       results.add(relay(vertx, db, fake.url(port), n));
+      System.out.println(report(results.subList(results.size() - 2, results.size())));
     }
     String report = report(results);
     System.out.println(report);

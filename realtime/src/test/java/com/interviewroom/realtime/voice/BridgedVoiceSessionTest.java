@@ -239,6 +239,34 @@ class BridgedVoiceSessionTest {
     loop.await(session::close);
   }
 
+  @DisplayName("closing while a failover waits out its backoff ends promptly, without an error or a refund")
+  @Test
+  void closeDuringFailoverBackoff() {
+    Loop loop = new Loop(vertx);
+    VoiceDb.Charged s = loop.await(voiceDb::chargedSession);
+    RecordingClient client = new RecordingClient();
+    AtomicInteger connects = new AtomicInteger();
+    List<ScriptedProvider> made = new CopyOnWriteArrayList<>();
+    BridgedVoiceSession.Settings slow = new BridgedVoiceSession.Settings(
+        List.of(Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(30)), Duration.ofSeconds(2), Duration.ofSeconds(15), 3);
+    DefaultVoiceSessionFactory f = new DefaultVoiceSessionFactory(vertx, new ProviderSelector(true, false), n -> {
+      ScriptedProvider p = new ScriptedProvider(n, () -> connects.incrementAndGet() == 1 ? Future.succeededFuture()
+          : Future.failedFuture(ProviderException.transientFailure("connect_failed", "refused")));
+      made.add(p);
+      return p;
+    }, batcher, records, records::markErroredAndRefund, slow, Clock.systemUTC());
+    VoiceSession session = loop.await(() -> f.open(context(s), client));
+    loop.run(() -> made.get(0).events.on(new VoiceEvent.Closed("reset", false)));
+    Loop.eventually(Duration.ofSeconds(2), () -> connects.get() == 2, "the first failover attempt");
+    long t0 = System.nanoTime();
+    loop.await(session::close, Duration.ofSeconds(5));
+    assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(2_000);
+    sleep(200);
+    assertThat(client.hasError("provider_unavailable")).isFalse();
+    assertThat(loop.await(() -> voiceDb.refunds(s.sessionId()))).isZero();
+    assertThat(loop.await(() -> voiceDb.session(s.sessionId())).getString("status")).isEqualTo("active");
+  }
+
   private static void sleep(long ms) {
     try {
       Thread.sleep(ms);
