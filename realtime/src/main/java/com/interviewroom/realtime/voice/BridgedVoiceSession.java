@@ -412,6 +412,9 @@ public final class BridgedVoiceSession implements VoiceSession {
     if (r.itemId() != null && !cancelledItems.contains(r.itemId()) && assistantText.containsKey(r.itemId())) {
       storeAssistantSoFar(r.itemId());
     }
+    if (r.itemId() != null) {
+      turnStarts.remove(r.itemId()); // an audio-only answer has no transcript to date
+    }
     if (r.itemId() == null || r.itemId().equals(speakingItem)) {
       endResponse();
     }
