@@ -97,7 +97,7 @@ public final class VoiceRelayBenchmark {
     Vertx vertx = Vertx.vertx();
     FakeOpenAiRealtime fake = new FakeOpenAiRealtime(vertx);
     fake.echo = true;
-    int port = fake.start();
+    int port = fake.startOnLoops(Runtime.getRuntime().availableProcessors() * 2);
     Database db = Database.connect(vertx, TestDatabase.freshDatabaseUrl(), 8);
     List<Result> results = new ArrayList<>();
     for (int n : levels) {
@@ -122,7 +122,7 @@ public final class VoiceRelayBenchmark {
     for (int i = 0; i < n; i++) {
       Caller caller = new Caller(latencies);
       callers.add(caller);
-      Context ctx = vertx.getOrCreateContext();
+      Context ctx = ((io.vertx.core.internal.VertxInternal) vertx).createEventLoopContext(); // spread callers over event loops
       Promise<WebSocket> opened = Promise.promise();
       ctx.runOnContext(v -> client.connect(new WebSocketConnectOptions().setAbsoluteURI(url)
           .addHeader("Authorization", "Bearer " + FakeOpenAiRealtime.KEY)).onComplete(opened));
@@ -160,7 +160,7 @@ public final class VoiceRelayBenchmark {
     for (int i = 0; i < n; i++) {
       Caller caller = new Caller(latencies);
       callers.add(caller);
-      Context ctx = vertx.getOrCreateContext();
+      Context ctx = ((io.vertx.core.internal.VertxInternal) vertx).createEventLoopContext(); // spread callers over event loops
       ClientChannel channel = new ClientChannel() {
         @Override
         public void sendAudio(Buffer pcm) {

@@ -1,7 +1,10 @@
 package com.interviewroom.realtime.voice.openai;
 
 import com.interviewroom.realtime.audio.EnergyVad;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -53,7 +56,28 @@ public final class FakeOpenAiRealtime {
   }
 
   public int start() {
-    server = vertx.createHttpServer(new HttpServerOptions()
+    server = newServer();
+    return server.listen(0, "127.0.0.1").await().actualPort();
+  }
+
+  /**
+   * For load: {@code loops} verticle instances each listen on port 0, which Vert.x shares as one
+   * random port, spreading the connections over their event loops.
+   */
+  public int startOnLoops(int loops) {
+    AtomicInteger port = new AtomicInteger();
+    vertx.deployVerticle(() -> new VerticleBase() {
+      @Override
+      public Future<?> start() {
+        return newServer().listen(0, "127.0.0.1").onSuccess(s -> port.set(s.actualPort()));
+      }
+    }, new DeploymentOptions().setInstances(loops)).await();
+    server = vertx.createHttpServer(); // close() has nothing of its own to close; undeploy stops the rest
+    return port.get();
+  }
+
+  private HttpServer newServer() {
+    return vertx.createHttpServer(new HttpServerOptions()
             .setMaxWebSocketFrameSize(16 * 1024 * 1024).setMaxWebSocketMessageSize(16 * 1024 * 1024))
         .webSocketHandshakeHandler(hs -> {
           handshakes.incrementAndGet();
@@ -66,7 +90,6 @@ public final class FakeOpenAiRealtime {
           }
         })
         .webSocketHandler(ws -> new Connection(ws).start());
-    return server.listen(0, "127.0.0.1").await().actualPort();
   }
 
   public String url(int port) {
