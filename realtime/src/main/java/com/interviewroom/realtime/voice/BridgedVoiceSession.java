@@ -1,0 +1,538 @@
+package com.interviewroom.realtime.voice;
+
+import com.interviewroom.realtime.audio.Pcm16;
+import com.interviewroom.realtime.transcript.TranscriptBatcher;
+import com.interviewroom.realtime.transcript.TranscriptItem;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * The voice half of one candidate connection. It owns the provider and relays its events to the
+ * client (audio untouched, transcripts, status), handles barge-in, persists transcripts and usage,
+ * retries connects with backoff, and fails over to another provider (or the same one again) when
+ * one drops mid-session, restoring the conversation from the transcript so far. Everything runs on
+ * the connection's event loop, so no field needs synchronisation.
+ */
+public final class BridgedVoiceSession implements VoiceSession {
+  private static final Logger LOG = LoggerFactory.getLogger(BridgedVoiceSession.class);
+  /** Roughly how fast interviewers speak; maps played audio to the part of the text actually heard. */
+  static final double CHARS_PER_SECOND = 15;
+  /** Candidate audio kept while a provider is being replaced: 5 s at 24 kHz. */
+  private static final int HELD_AUDIO_MAX_BYTES = 5 * 1000 * Pcm16.BYTES_PER_MS_24K;
+  private static final int MAX_HELD_NOTES = 16;
+
+  /** Timing knobs; tests shrink them. */
+  public record Settings(List<Duration> backoff, Duration connectTimeout, Duration responseTimeout, int maxFailovers) {
+    public static Settings standard() {
+      return new Settings(List.of(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4)),
+          Duration.ofSeconds(10), Duration.ofSeconds(15), 5);
+    }
+  }
+
+  private final Vertx vertx;
+  private final InterviewContext context;
+  private final ClientChannel client;
+  private final List<String> chain;
+  private final Function<String, VoiceProvider> providers;
+  private final TranscriptBatcher transcripts;
+  private final SessionRecords records;
+  private final Function<UUID, Future<Void>> onProviderUnavailable;
+  private final Settings settings;
+  private final Clock clock;
+  private final Instant openedAt;
+
+  private VoiceProvider provider;
+  private VoiceProvider connecting;
+  private boolean reconnecting;
+  private boolean closed;
+  private int failovers;
+  private long retryTimer = -1;
+  private long rateLimitTimer = -1;
+  /** The backoff wait in progress, failed by {@link #close()} so a pending open never hangs. */
+  private Promise<Void> sleeping;
+
+  private String status = "";
+  private long statusTimer = -1;
+  private String speakingItem;
+  private long sentBytes;
+  private Instant lastSpeechStart;
+  private final Map<String, StringBuilder> assistantText = new HashMap<>();
+  private final Map<String, Instant> turnStarts = new HashMap<>();
+  private final Set<String> cancelledItems = new LinkedHashSet<>();
+  private final List<Line> history = new ArrayList<>();
+  private final ArrayDeque<Buffer> heldAudio = new ArrayDeque<>();
+  private int heldBytes;
+  private final List<ContextNote> heldNotes = new ArrayList<>();
+  private final JsonObject usage = new JsonObject();
+  /** Usage writes run one after another, so an older total never lands after a newer one. */
+  private Future<Void> usageWrite = Future.succeededFuture();
+  private int noteCount;
+
+  private record Line(Instant at, InterviewContext.TranscriptLine line) {}
+
+  public BridgedVoiceSession(Vertx vertx, InterviewContext context, ClientChannel client, List<String> chain,
+      Function<String, VoiceProvider> providers, TranscriptBatcher transcripts, SessionRecords records,
+      Function<UUID, Future<Void>> onProviderUnavailable, Settings settings, Clock clock) {
+    this.vertx = vertx;
+    this.context = context;
+    this.client = client;
+    this.chain = List.copyOf(chain);
+    this.providers = providers;
+    this.transcripts = transcripts;
+    this.records = records;
+    this.onProviderUnavailable = onProviderUnavailable;
+    this.settings = settings;
+    this.clock = clock;
+    this.openedAt = clock.instant();
+    context.history().forEach(l -> history.add(new Line(openedAt, l)));
+  }
+
+  /** Connects the first provider (with retries); fails with {@link ProviderUnavailable}. */
+  public Future<VoiceSession> start() {
+    return connectWithRetries(0, 0, new HashSet<>(), "none")
+        .onSuccess(this::adopt)
+        .recover(this::unavailable)
+        .map(p -> this);
+  }
+
+  /** The provider now speaking for this session, for tests and metrics. */
+  public String providerName() {
+    return provider == null ? null : provider.name();
+  }
+
+  @Override
+  public void audio(Buffer pcm16At24k) {
+    if (closed) {
+      return;
+    }
+    if (provider != null) {
+      provider.sendAudio(pcm16At24k);
+      return;
+    }
+    heldAudio.add(pcm16At24k);
+    heldBytes += pcm16At24k.length();
+    while (heldBytes > HELD_AUDIO_MAX_BYTES) {
+      heldBytes -= heldAudio.removeFirst().length();
+    }
+  }
+
+  @Override
+  public void commit() {
+    if (provider != null) {
+      provider.commit();
+      setStatus("thinking");
+    }
+  }
+
+  @Override
+  public void cancel() {
+    if (speakingItem != null) {
+      bargeIn();
+    }
+  }
+
+  @Override
+  public void inject(ContextNote note) {
+    if (closed) {
+      return;
+    }
+    history.add(new Line(clock.instant(), new InterviewContext.TranscriptLine("system", "note-" + (++noteCount), note.text())));
+    if (provider != null && rateLimitTimer < 0) {
+      provider.inject(note);
+    } else if (heldNotes.size() < MAX_HELD_NOTES) {
+      heldNotes.add(note); // delivered after a reconnect or when the rate limit lifts
+    }
+  }
+
+  /** Tells the client once per window and holds back the requests we control (injected notes) until it ends. */
+  private void onRateLimited(long retryAfterMs) {
+    if (rateLimitTimer >= 0) {
+      return;
+    }
+    client.sendJson(new JsonObject().put("type", "error").put("code", "rate_limited").put("retryAfterMs", retryAfterMs));
+    rateLimitTimer = vertx.setTimer(Math.max(1, retryAfterMs), id -> {
+      rateLimitTimer = -1;
+      if (provider != null && !closed) {
+        heldNotes.forEach(provider::inject);
+        heldNotes.clear();
+      }
+    });
+  }
+
+  @Override
+  public Future<Void> close() {
+    if (closed) {
+      return Future.succeededFuture();
+    }
+    closed = true;
+    cancelTimer(statusTimer);
+    cancelTimer(retryTimer);
+    cancelTimer(rateLimitTimer);
+    if (sleeping != null) {
+      sleeping.tryFail(new ProviderUnavailable(context.sessionId(), "closed"));
+    }
+    assistantText.keySet().stream().toList().forEach(this::storeAssistantSoFar);
+    VoiceProvider p = provider;
+    provider = null;
+    heldAudio.clear();
+    Future<Void> disconnected = p == null ? Future.succeededFuture() : p.disconnect();
+    Future<Void> aborted = connecting == null ? Future.succeededFuture() : connecting.disconnect();
+    connecting = null;
+    return Future.join(disconnected, aborted, transcripts.flush(), usageWrite).mapEmpty();
+  }
+
+  // ---- connecting, retries, failover ----
+
+  private Future<VoiceProvider> connectWithRetries(int attempt, int index, Set<String> dead, String lastCause) {
+    List<String> alive = chain.stream().filter(n -> !dead.contains(n)).toList();
+    if (closed || alive.isEmpty()) {
+      return Future.failedFuture(new ProviderUnavailable(context.sessionId(), lastCause));
+    }
+    String name = alive.get(Math.floorMod(index, alive.size()));
+    VoiceProvider p = providers.apply(name);
+    connecting = p;
+    return p.connect(contextNow(), event -> {
+          if (p == provider || p == connecting) {
+            onEvent(p, event);
+          }
+        })
+        .timeout(settings.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
+        .map(v -> {
+          connecting = null;
+          return p;
+        })
+        .recover(err -> {
+          connecting = null;
+          p.disconnect();
+          ProviderException cause = classify(err);
+          LOG.info("voice provider connect failed: provider={} code={} attempt={}", name, cause.code(), attempt);
+          if (cause.fatal()) {
+            dead.add(name);
+            // a bad key or exhausted quota will not heal; move to another provider without waiting
+            return connectWithRetries(attempt, index, dead, cause.code());
+          }
+          if (cause.rateLimited()) {
+            client.sendJson(new JsonObject().put("type", "error").put("code", "rate_limited")
+                .put("retryAfterMs", cause.retryAfterMs()));
+          }
+          if (attempt >= settings.backoff().size()) {
+            return Future.failedFuture(new ProviderUnavailable(context.sessionId(), cause.code()));
+          }
+          long delay = Math.max(settings.backoff().get(attempt).toMillis(), cause.retryAfterMs());
+          return sleep(delay).compose(v -> connectWithRetries(attempt + 1, index + 1, dead, cause.code()));
+        });
+  }
+
+  private void adopt(VoiceProvider p) {
+    if (closed) {
+      p.disconnect();
+      return;
+    }
+    provider = p;
+    reconnecting = false;
+    setStatus("listening");
+    records.recordProvider(context.sessionId(), p.name())
+        .onFailure(err -> LOG.warn("could not record the session's provider: {}", err.getClass().getSimpleName()));
+    heldNotes.forEach(p::inject);
+    heldNotes.clear();
+    while (!heldAudio.isEmpty()) {
+      p.sendAudio(heldAudio.removeFirst());
+    }
+    heldBytes = 0;
+  }
+
+  private void failover(VoiceProvider lost, String reason, boolean fatal) {
+    if (closed || reconnecting || lost != provider) {
+      return;
+    }
+    reconnecting = true;
+    provider = null;
+    lost.disconnect();
+    endResponse();
+    if (++failovers > settings.maxFailovers()) {
+      unavailable(new ProviderUnavailable(context.sessionId(), reason));
+      return;
+    }
+    LOG.info("voice provider dropped mid-session; failing over: provider={} reason={}", lost.name(), reason);
+    Set<String> dead = new HashSet<>();
+    if (fatal) {
+      dead.add(lost.name());
+    }
+    int next = chain.indexOf(lost.name()) + 1; // prefer the other provider; the same one when it is alone
+    connectWithRetries(0, next, dead, reason)
+        .onSuccess(this::adopt)
+        .onFailure(this::unavailable);
+  }
+
+  private <T> Future<T> unavailable(Throwable err) {
+    ProviderUnavailable cause = err instanceof ProviderUnavailable pu ? pu
+        : new ProviderUnavailable(context.sessionId(), classify(err).code());
+    if (closed) {
+      return Future.failedFuture(cause); // the candidate left while we were retrying: nothing failed for them
+    }
+    client.sendJson(new JsonObject().put("type", "error").put("code", ProviderUnavailable.CODE));
+    setStatus("listening");
+    cancelTimer(statusTimer);
+    onProviderUnavailable.apply(context.sessionId())
+        .onFailure(e -> LOG.error("could not mark the session errored and refund it: {}", e.getClass().getSimpleName()));
+    return Future.failedFuture(cause);
+  }
+
+  private InterviewContext contextNow() {
+    long elapsed = Duration.between(openedAt, clock.instant()).toMillis();
+    List<InterviewContext.TranscriptLine> lines = history.stream()
+        .sorted(Comparator.comparing(Line::at))
+        .map(Line::line)
+        .toList();
+    return new InterviewContext(context.sessionId(), context.userId(), context.problemTitle(),
+        context.problemDescription(), context.difficulty(), context.language(), context.experienceLevel(),
+        Math.max(0, context.remainingMs() - elapsed), lines);
+  }
+
+  private static ProviderException classify(Throwable err) {
+    if (err instanceof ProviderException pe) {
+      return pe;
+    }
+    if (err instanceof ProviderUnavailable pu) {
+      return ProviderException.transientFailure(pu.lastCause(), pu.getMessage());
+    }
+    if (err instanceof java.util.concurrent.TimeoutException || err instanceof io.vertx.core.impl.NoStackTraceTimeoutException) {
+      return ProviderException.transientFailure("timeout", "connect timed out");
+    }
+    return ProviderException.transientFailure("connect_failed", err.getClass().getSimpleName());
+  }
+
+  private Future<Void> sleep(long ms) {
+    Promise<Void> done = Promise.promise();
+    sleeping = done;
+    retryTimer = vertx.setTimer(Math.max(1, ms), id -> {
+      retryTimer = -1;
+      done.tryComplete();
+    });
+    return done.future();
+  }
+
+  // ---- provider events ----
+
+  private void onEvent(VoiceProvider source, VoiceEvent event) {
+    if (closed) {
+      return;
+    }
+    switch (event) {
+      case VoiceEvent.Audio a -> onAudio(a);
+      case VoiceEvent.TranscriptDelta d -> onDelta(d);
+      case VoiceEvent.TranscriptFinal f -> onFinal(f);
+      case VoiceEvent.SpeechStarted s -> onSpeechStarted();
+      case VoiceEvent.SpeechStopped s -> setStatus("thinking");
+      case VoiceEvent.ResponseDone r -> onResponseDone(source, r);
+      case VoiceEvent.RateLimited r -> onRateLimited(r.retryAfterMs());
+      case VoiceEvent.Error e -> {
+        if (e.fatal()) {
+          failover(source, e.code(), true);
+        } else {
+          LOG.debug("voice provider reported a non-fatal error: code={}", e.code());
+        }
+      }
+      case VoiceEvent.Closed c -> {
+        if (!c.expected()) {
+          failover(source, c.reason(), false);
+        }
+      }
+    }
+  }
+
+  private void onAudio(VoiceEvent.Audio a) {
+    if (cancelledItems.contains(a.itemId())) {
+      return; // late audio of an interrupted answer must not play
+    }
+    if (!a.itemId().equals(speakingItem)) {
+      speakingItem = a.itemId();
+      sentBytes = 0;
+      turnStarts.putIfAbsent(a.itemId(), clock.instant());
+      setStatus("speaking");
+    }
+    sentBytes += a.pcm16At24k().length();
+    client.sendAudio(a.pcm16At24k());
+  }
+
+  private void onDelta(VoiceEvent.TranscriptDelta d) {
+    if (cancelledItems.contains(d.itemId())) {
+      return;
+    }
+    turnStarts.putIfAbsent(d.itemId(), startFor(d.role()));
+    if ("assistant".equals(d.role())) {
+      assistantText.computeIfAbsent(d.itemId(), k -> new StringBuilder()).append(d.text());
+    }
+    client.sendJson(transcript(d.role(), d.itemId(), d.text(), false));
+  }
+
+  private void onFinal(VoiceEvent.TranscriptFinal f) {
+    if (cancelledItems.contains(f.itemId())) {
+      return; // the truncated text was stored at barge-in
+    }
+    turnStarts.putIfAbsent(f.itemId(), startFor(f.role()));
+    assistantText.remove(f.itemId());
+    store(f.role(), f.itemId(), f.text());
+    client.sendJson(transcript(f.role(), f.itemId(), f.text(), true));
+  }
+
+  private void onSpeechStarted() {
+    lastSpeechStart = clock.instant();
+    if (speakingItem != null) {
+      bargeIn();
+    }
+    setStatus("listening");
+  }
+
+  private void onResponseDone(VoiceProvider source, VoiceEvent.ResponseDone r) {
+    if (r.usage() != null && !r.usage().isEmpty()) {
+      addUsage(source.name(), r.usage());
+    }
+    if (r.itemId() != null && !cancelledItems.contains(r.itemId()) && assistantText.containsKey(r.itemId())) {
+      storeAssistantSoFar(r.itemId());
+    }
+    if (r.itemId() != null) {
+      turnStarts.remove(r.itemId()); // an audio-only answer has no transcript to date
+    }
+    if (r.itemId() == null || r.itemId().equals(speakingItem)) {
+      endResponse();
+    }
+    setStatus("listening");
+  }
+
+  /** The candidate talks over the interviewer: silence the client at once, then stop the provider. */
+  private void bargeIn() {
+    String item = speakingItem;
+    long playedMs = Pcm16.millisAt24k(sentBytes);
+    client.sendJson(new JsonObject().put("type", "playback.clear"));
+    if (provider != null) {
+      provider.cancel(playedMs);
+    }
+    rememberCancelled(item);
+    StringBuilder said = assistantText.remove(item);
+    if (said != null) {
+      String heard = truncate(said.toString(), playedMs);
+      store("assistant", item, heard);
+      client.sendJson(transcript("assistant", item, heard, true));
+    }
+    endResponse();
+  }
+
+  /** The words a listener heard after {@code playedMs} of audio, cut at a word boundary. */
+  static String truncate(String text, long playedMs) {
+    int chars = (int) Math.min(text.length(), Math.round(playedMs / 1000.0 * CHARS_PER_SECOND));
+    if (chars >= text.length()) {
+      return text;
+    }
+    int cut = text.lastIndexOf(' ', chars);
+    return (cut <= 0 ? "" : text.substring(0, cut)).strip();
+  }
+
+  private void endResponse() {
+    speakingItem = null;
+    sentBytes = 0;
+  }
+
+  private void rememberCancelled(String itemId) {
+    cancelledItems.add(itemId);
+    if (cancelledItems.size() > 32) {
+      cancelledItems.remove(cancelledItems.iterator().next());
+    }
+  }
+
+  private void storeAssistantSoFar(String itemId) {
+    StringBuilder text = assistantText.remove(itemId);
+    if (text != null && !text.isEmpty()) {
+      store("assistant", itemId, text.toString());
+    }
+  }
+
+  private Instant startFor(String role) {
+    return "user".equals(role) && lastSpeechStart != null ? lastSpeechStart : clock.instant();
+  }
+
+  private void store(String role, String itemId, String text) {
+    Instant start = turnStarts.getOrDefault(itemId, clock.instant());
+    turnStarts.remove(itemId);
+    history.removeIf(l -> l.line().itemId().equals(itemId));
+    history.add(new Line(start, new InterviewContext.TranscriptLine(role, itemId, text)));
+    transcripts.add(new TranscriptItem(context.sessionId(), itemId, role, text, start));
+  }
+
+  private void addUsage(String providerName, JsonObject reported) {
+    sum(usage, reported);
+    usage.put("responses", usage.getLong("responses", 0L) + 1);
+    JsonObject byProvider = usage.getJsonObject("by_provider", new JsonObject());
+    usage.put("by_provider", byProvider);
+    JsonObject mine = byProvider.getJsonObject(providerName, new JsonObject());
+    byProvider.put(providerName, mine);
+    sum(mine, reported);
+    JsonObject snapshot = usage.copy();
+    usageWrite = usageWrite.transform(ignored -> records.recordUsage(context.sessionId(), snapshot)
+        .onFailure(err -> LOG.warn("could not record session usage: {}", err.getClass().getSimpleName())));
+  }
+
+  /** Adds every numeric leaf of {@code add} into {@code into}. */
+  private static void sum(JsonObject into, JsonObject add) {
+    for (Map.Entry<String, Object> e : add) {
+      if (e.getValue() instanceof Number n) {
+        into.put(e.getKey(), into.getLong(e.getKey(), 0L) + n.longValue());
+      } else if (e.getValue() instanceof JsonObject nested && !"by_provider".equals(e.getKey())) {
+        JsonObject target = into.getJsonObject(e.getKey(), new JsonObject());
+        into.put(e.getKey(), target);
+        sum(target, nested);
+      }
+    }
+  }
+
+  private void setStatus(String next) {
+    if (closed) {
+      return;
+    }
+    cancelTimer(statusTimer);
+    statusTimer = -1;
+    if ("thinking".equals(next)) {
+      // a response that never comes must not leave the candidate staring at "thinking"
+      statusTimer = vertx.setTimer(settings.responseTimeout().toMillis(), id -> {
+        statusTimer = -1;
+        setStatus("listening");
+      });
+    }
+    if (!next.equals(status)) {
+      status = next;
+      client.sendJson(new JsonObject().put("type", "status").put("state", next));
+    }
+  }
+
+  private void cancelTimer(long id) {
+    if (id >= 0) {
+      vertx.cancelTimer(id);
+    }
+  }
+
+  private static JsonObject transcript(String role, String itemId, String text, boolean isFinal) {
+    return new JsonObject().put("type", "transcript").put("role", role).put("itemId", itemId)
+        .put("text", text).put("final", isFinal);
+  }
+}

@@ -1,0 +1,54 @@
+package com.interviewroom.realtime.voice;
+
+import com.interviewroom.realtime.transcript.TranscriptBatcher;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+
+import java.time.Clock;
+import java.util.UUID;
+import java.util.function.Function;
+
+/**
+ * Opens a {@link BridgedVoiceSession} per connection: looks up the user's tier, picks the provider
+ * chain, connects with retries. When every attempt fails the returned future fails with
+ * {@link ProviderUnavailable} and {@code onProviderUnavailable} (by default: session errored plus a
+ * once-only refund) has been called.
+ */
+public final class DefaultVoiceSessionFactory implements VoiceSessionFactory {
+  private final Vertx vertx;
+  private final ProviderSelector selector;
+  private final Function<String, VoiceProvider> providers;
+  private final TranscriptBatcher transcripts;
+  private final SessionRecords records;
+  private final Function<UUID, Future<Void>> onProviderUnavailable;
+  private final BridgedVoiceSession.Settings settings;
+  private final Clock clock;
+
+  public DefaultVoiceSessionFactory(Vertx vertx, ProviderSelector selector, Function<String, VoiceProvider> providers,
+      TranscriptBatcher transcripts, SessionRecords records, Function<UUID, Future<Void>> onProviderUnavailable,
+      BridgedVoiceSession.Settings settings, Clock clock) {
+    this.vertx = vertx;
+    this.selector = selector;
+    this.providers = providers;
+    this.transcripts = transcripts;
+    this.records = records;
+    this.onProviderUnavailable = onProviderUnavailable;
+    this.settings = settings;
+    this.clock = clock;
+  }
+
+  /** The production wiring: errored + refund through {@link SessionRecords#markErroredAndRefund}. */
+  public DefaultVoiceSessionFactory(Vertx vertx, ProviderSelector selector, Function<String, VoiceProvider> providers,
+      TranscriptBatcher transcripts, SessionRecords records) {
+    this(vertx, selector, providers, transcripts, records, records::markErroredAndRefund,
+        BridgedVoiceSession.Settings.standard(), Clock.systemUTC());
+  }
+
+  @Override
+  public Future<VoiceSession> open(InterviewContext context, ClientChannel client) {
+    return records.tier(context.userId())
+        .recover(err -> Future.succeededFuture("free")) // an unknown tier must not block the interview
+        .compose(tier -> new BridgedVoiceSession(vertx, context, client, selector.chain(tier), providers,
+            transcripts, records, onProviderUnavailable, settings, clock).start());
+  }
+}

@@ -1,0 +1,43 @@
+package com.interviewroom.realtime.voice;
+
+import com.interviewroom.common.config.Config;
+import com.interviewroom.realtime.transcript.TranscriptBatcher;
+import com.interviewroom.schema.Database;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+
+/**
+ * Everything the gateway needs for voice, built once per gateway verticle instance (the batcher
+ * and the sessions it serves share that verticle's event loop, so none of them needs locks):
+ * the {@link VoiceSessionFactory} to call per connection, and {@link #close()} for undeploy,
+ * which flushes transcripts and closes the provider WebSocket client.
+ */
+public final class VoiceBridge {
+  private final TranscriptBatcher transcripts;
+  private final VoiceProviders providers;
+  private final DefaultVoiceSessionFactory factory;
+
+  private VoiceBridge(TranscriptBatcher transcripts, VoiceProviders providers, DefaultVoiceSessionFactory factory) {
+    this.transcripts = transcripts;
+    this.providers = providers;
+    this.factory = factory;
+  }
+
+  /** Call from the gateway verticle's {@code start()}, so timers belong to its context. */
+  public static VoiceBridge create(Vertx vertx, Config config, Database db) {
+    TranscriptBatcher transcripts = TranscriptBatcher.standard(vertx, db);
+    VoiceProviders providers = new VoiceProviders(vertx, config.providers());
+    SessionRecords records = new PgSessionRecords(db);
+    DefaultVoiceSessionFactory factory = new DefaultVoiceSessionFactory(vertx,
+        ProviderSelector.from(config.providers()), providers, transcripts, records);
+    return new VoiceBridge(transcripts, providers, factory);
+  }
+
+  public VoiceSessionFactory factory() {
+    return factory;
+  }
+
+  public Future<Void> close() {
+    return Future.join(transcripts.close(), providers.close()).mapEmpty();
+  }
+}

@@ -1,0 +1,293 @@
+package com.interviewroom.realtime.voice.openai;
+
+import com.interviewroom.realtime.voice.ContextNote;
+import com.interviewroom.realtime.voice.InterviewContext;
+import com.interviewroom.realtime.voice.InterviewerInstructions;
+import com.interviewroom.realtime.voice.ProviderException;
+import com.interviewroom.realtime.voice.VoiceEvent;
+import com.interviewroom.realtime.voice.VoiceEvents;
+import com.interviewroom.realtime.voice.VoiceProvider;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.UpgradeRejectedException;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.Base64;
+
+/**
+ * OpenAI Realtime (GA protocol) over a WebSocket: {@code session.update} with {@code type:
+ * realtime}, PCM 24 kHz in and out, semantic VAD, input transcription. Server events map onto
+ * {@link VoiceEvent}s; the beta event names are accepted too. Barge-in sends {@code
+ * response.cancel} and, once audio of the item has arrived, {@code conversation.item.truncate} to
+ * the milliseconds actually played, so the model's memory matches what the candidate heard.
+ */
+public final class OpenAiRealtimeProvider implements VoiceProvider {
+  public static final String NAME = "openai";
+  private static final String TRANSCRIBE_MODEL = "gpt-4o-mini-transcribe";
+  private static final String VOICE = "marin";
+
+  private final WebSocketClient client;
+  private final String url;
+  private final String apiKey;
+  private final Promise<Void> ready = Promise.promise();
+  private WebSocket ws;
+  private VoiceEvents events;
+  private boolean closing;
+  private boolean closedEmitted;
+  private boolean responding;
+  private boolean responseWanted;
+  private String audioItem;
+
+  public OpenAiRealtimeProvider(WebSocketClient client, String url, String apiKey) {
+    this.client = client;
+    this.url = url;
+    this.apiKey = apiKey;
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public Future<Void> connect(InterviewContext context, VoiceEvents events) {
+    this.events = events;
+    WebSocketConnectOptions options = new WebSocketConnectOptions()
+        .setAbsoluteURI(url)
+        .addHeader("Authorization", "Bearer " + apiKey);
+    return client.connect(options)
+        .recover(err -> Future.failedFuture(classifyUpgrade(err)))
+        .compose(socket -> {
+          if (closing) {
+            return socket.close().transform(ar -> Future.failedFuture(ProviderException.transientFailure("closed", "closed while connecting")));
+          }
+          ws = socket;
+          socket.textMessageHandler(this::onMessage);
+          socket.exceptionHandler(err -> { }); // the close handler reports the loss
+          socket.closeHandler(v -> onClose(socket.closeStatusCode(), socket.closeReason()));
+          send(sessionUpdate(context));
+          restore(context);
+          return ready.future();
+        });
+  }
+
+  static JsonObject sessionUpdate(InterviewContext context) {
+    return new JsonObject().put("type", "session.update").put("session", new JsonObject()
+        .put("type", "realtime")
+        .put("instructions", InterviewerInstructions.build(context))
+        .put("output_modalities", new JsonArray().add("audio"))
+        .put("audio", new JsonObject()
+            .put("input", new JsonObject()
+                .put("format", new JsonObject().put("type", "audio/pcm").put("rate", 24_000))
+                .put("transcription", new JsonObject().put("model", TRANSCRIBE_MODEL))
+                .put("turn_detection", new JsonObject().put("type", "semantic_vad")
+                    .put("create_response", true).put("interrupt_response", true)))
+            .put("output", new JsonObject()
+                .put("format", new JsonObject().put("type", "audio/pcm").put("rate", 24_000))
+                .put("voice", VOICE))));
+  }
+
+  /** A new conversation starts with the greeting; a resumed one gets its history back and waits for the candidate. */
+  private void restore(InterviewContext context) {
+    if (context.history().isEmpty()) {
+      send(new JsonObject().put("type", "response.create"));
+      return;
+    }
+    for (InterviewContext.TranscriptLine line : context.history()) {
+      String role = switch (line.role()) {
+        case "assistant" -> "assistant";
+        case "system" -> "system";
+        default -> "user";
+      };
+      String contentType = "assistant".equals(role) ? "output_text" : "input_text";
+      send(new JsonObject().put("type", "conversation.item.create").put("item", new JsonObject()
+          .put("type", "message").put("role", role)
+          .put("content", new JsonArray().add(new JsonObject().put("type", contentType).put("text", line.text())))));
+    }
+  }
+
+  @Override
+  public void sendAudio(Buffer pcm16At24k) {
+    send(new JsonObject().put("type", "input_audio_buffer.append")
+        .put("audio", Base64.getEncoder().encodeToString(pcm16At24k.getBytes())));
+  }
+
+  @Override
+  public void commit() {
+    send(new JsonObject().put("type", "input_audio_buffer.commit"));
+    requestResponse();
+  }
+
+  @Override
+  public void cancel(long playedMs) {
+    if (responding) {
+      send(new JsonObject().put("type", "response.cancel"));
+    }
+    // truncating before any audio arrived would cut an item the server has not voiced yet
+    if (audioItem != null) {
+      send(new JsonObject().put("type", "conversation.item.truncate")
+          .put("item_id", audioItem).put("content_index", 0).put("audio_end_ms", playedMs));
+      audioItem = null;
+    }
+  }
+
+  @Override
+  public void inject(ContextNote note) {
+    send(new JsonObject().put("type", "conversation.item.create").put("item", new JsonObject()
+        .put("type", "message").put("role", "system")
+        .put("content", new JsonArray().add(new JsonObject().put("type", "input_text").put("text", note.text())))));
+    requestResponse();
+  }
+
+  @Override
+  public Future<Void> disconnect() {
+    if (closing) {
+      return Future.succeededFuture();
+    }
+    closing = true;
+    ready.tryFail(ProviderException.transientFailure("closed", "disconnected"));
+    emitClosed("disconnected", true);
+    return ws == null ? Future.succeededFuture() : ws.close().recover(err -> Future.succeededFuture());
+  }
+
+  /** Only one response at a time; a request during a response is sent when that one is done. */
+  private void requestResponse() {
+    if (responding) {
+      responseWanted = true;
+    } else {
+      send(new JsonObject().put("type", "response.create"));
+    }
+  }
+
+  private void onMessage(String text) {
+    JsonObject m;
+    try {
+      m = new JsonObject(text);
+    } catch (RuntimeException e) {
+      return;
+    }
+    switch (m.getString("type", "")) {
+      case "session.updated" -> ready.tryComplete();
+      case "response.created" -> responding = true;
+      case "response.output_audio.delta", "response.audio.delta" -> {
+        String item = m.getString("item_id");
+        audioItem = item;
+        emit(new VoiceEvent.Audio(item, Buffer.buffer(Base64.getDecoder().decode(m.getString("delta", "")))));
+      }
+      case "response.output_audio_transcript.delta", "response.audio_transcript.delta" ->
+          emit(new VoiceEvent.TranscriptDelta("assistant", m.getString("item_id"), m.getString("delta", "")));
+      case "response.output_audio_transcript.done", "response.audio_transcript.done" ->
+          emit(new VoiceEvent.TranscriptFinal("assistant", m.getString("item_id"), m.getString("transcript", "")));
+      case "conversation.item.input_audio_transcription.delta" ->
+          emit(new VoiceEvent.TranscriptDelta("user", m.getString("item_id"), m.getString("delta", "")));
+      case "conversation.item.input_audio_transcription.completed" ->
+          emit(new VoiceEvent.TranscriptFinal("user", m.getString("item_id"), m.getString("transcript", "")));
+      case "input_audio_buffer.speech_started" -> emit(new VoiceEvent.SpeechStarted());
+      case "input_audio_buffer.speech_stopped" -> emit(new VoiceEvent.SpeechStopped());
+      case "response.done" -> onResponseDone(m.getJsonObject("response", new JsonObject()));
+      case "rate_limits.updated" -> onRateLimits(m.getJsonArray("rate_limits", new JsonArray()));
+      case "error" -> onError(m.getJsonObject("error", new JsonObject()));
+      default -> { } // session.created, conversation.item.created/added, output_item.*, content_part.*: nothing to relay
+    }
+  }
+
+  private void onResponseDone(JsonObject response) {
+    responding = false;
+    audioItem = null;
+    JsonArray output = response.getJsonArray("output", new JsonArray());
+    String itemId = output.isEmpty() ? null : output.getJsonObject(0).getString("id");
+    JsonObject usage = response.getJsonObject("usage", new JsonObject());
+    emit(new VoiceEvent.ResponseDone(itemId, new JsonObject()
+        .put("input_tokens", usage.getLong("input_tokens", 0L))
+        .put("output_tokens", usage.getLong("output_tokens", 0L))
+        .put("total_tokens", usage.getLong("total_tokens", 0L))));
+    if (responseWanted) {
+      responseWanted = false;
+      send(new JsonObject().put("type", "response.create"));
+    }
+  }
+
+  private void onRateLimits(JsonArray limits) {
+    for (int i = 0; i < limits.size(); i++) {
+      JsonObject limit = limits.getJsonObject(i);
+      if (limit.getLong("remaining", 1L) <= 0) {
+        emit(new VoiceEvent.RateLimited(Math.max(1, Math.round(limit.getDouble("reset_seconds", 1.0) * 1000))));
+        return;
+      }
+    }
+  }
+
+  private void onError(JsonObject error) {
+    ProviderException e = classify(error.getString("code", error.getString("type", "error")), error.getString("message", ""));
+    if (ready.tryFail(e)) {
+      return;
+    }
+    if (e.rateLimited()) {
+      emit(new VoiceEvent.RateLimited(e.retryAfterMs()));
+    } else {
+      emit(new VoiceEvent.Error(e.code(), e.getMessage(), e.fatal()));
+    }
+  }
+
+  static ProviderException classify(String code, String message) {
+    return switch (code) {
+      case "invalid_api_key", "insufficient_quota", "account_deactivated", "model_not_found" ->
+          ProviderException.fatal(code, message);
+      case "rate_limit_exceeded" -> ProviderException.rateLimited(1_000);
+      default -> ProviderException.transientFailure(code, message);
+    };
+  }
+
+  static ProviderException classifyUpgrade(Throwable err) {
+    if (err instanceof UpgradeRejectedException rejected) {
+      int status = rejected.getStatus();
+      if (status == 401 || status == 403) {
+        return ProviderException.fatal("invalid_api_key", "handshake refused with " + status);
+      }
+      if (status == 429) {
+        String retryAfter = rejected.getHeaders() == null ? null : rejected.getHeaders().get("retry-after");
+        return ProviderException.rateLimited(parseSeconds(retryAfter) * 1000);
+      }
+      return ProviderException.transientFailure("upstream_" + status, "handshake refused with " + status);
+    }
+    return ProviderException.transientFailure("connect_failed", err.getClass().getSimpleName());
+  }
+
+  private static long parseSeconds(String value) {
+    try {
+      return value == null ? 1 : Math.max(1, Long.parseLong(value.trim()));
+    } catch (NumberFormatException e) {
+      return 1;
+    }
+  }
+
+  private void onClose(Short code, String reason) {
+    String why = "closed " + code + (reason == null ? "" : " " + reason);
+    ready.tryFail(ProviderException.transientFailure("closed", why));
+    emitClosed(why, closing);
+  }
+
+  private void emitClosed(String reason, boolean expected) {
+    if (!closedEmitted && events != null) {
+      closedEmitted = true;
+      events.on(new VoiceEvent.Closed(reason, expected));
+    }
+  }
+
+  private void emit(VoiceEvent event) {
+    if (!closing && events != null) {
+      events.on(event);
+    }
+  }
+
+  private void send(JsonObject message) {
+    if (ws != null && !closing && !ws.isClosed()) {
+      ws.writeTextMessage(message.encode());
+    }
+  }
+}

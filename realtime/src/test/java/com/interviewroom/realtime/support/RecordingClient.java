@@ -1,0 +1,48 @@
+package com.interviewroom.realtime.support;
+
+import com.interviewroom.realtime.voice.ClientChannel;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** A client channel that remembers what the candidate would have received, with arrival times. */
+public final class RecordingClient implements ClientChannel {
+  public record Frame(long nanos, Buffer audio, JsonObject json) {}
+
+  public final List<Frame> frames = new CopyOnWriteArrayList<>();
+
+  @Override
+  public void sendAudio(Buffer pcm16At24k) {
+    frames.add(new Frame(System.nanoTime(), pcm16At24k, null));
+  }
+
+  @Override
+  public void sendJson(JsonObject message) {
+    frames.add(new Frame(System.nanoTime(), null, message));
+  }
+
+  public List<JsonObject> json(String type) {
+    return frames.stream().filter(f -> f.json() != null && type.equals(f.json().getString("type")))
+        .map(Frame::json).toList();
+  }
+
+  public List<Frame> audio() {
+    return frames.stream().filter(f -> f.audio() != null).toList();
+  }
+
+  public long audioBytes() {
+    return audio().stream().mapToLong(f -> f.audio().length()).sum();
+  }
+
+  public boolean hasError(String code) {
+    return json("error").stream().anyMatch(j -> code.equals(j.getString("code")));
+  }
+
+  public List<String> finals(String role) {
+    return json("transcript").stream()
+        .filter(j -> j.getBoolean("final") && role.equals(j.getString("role")))
+        .map(j -> j.getString("text")).toList();
+  }
+}

@@ -1,0 +1,127 @@
+package com.interviewroom.realtime.transcript;
+
+import com.interviewroom.realtime.support.Loop;
+import com.interviewroom.realtime.support.VoiceDb;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class TranscriptBatcherTest {
+  private static Vertx vertx;
+  private static VoiceDb voiceDb;
+
+  @BeforeAll
+  static void up() {
+    vertx = Vertx.vertx();
+    voiceDb = new VoiceDb(vertx);
+  }
+
+  @AfterAll
+  static void down() {
+    vertx.close().await();
+  }
+
+  private static List<Row> rows(Loop loop, UUID sessionId) {
+    return loop.await(() -> voiceDb.db.pool().preparedQuery(
+            "SELECT item_id, role, text FROM transcripts WHERE session_id = $1 ORDER BY turn_started_at")
+        .execute(Tuple.of(sessionId)).map(rs -> {
+          List<Row> out = new ArrayList<>();
+          rs.forEach(out::add);
+          return out;
+        }));
+  }
+
+  @DisplayName("items are written in one upsert, ordered by turn start, redacted, and a newer version replaces the row")
+  @Test
+  void upsertsInTurnOrder() {
+    Loop loop = new Loop(vertx);
+    UUID session = loop.await(voiceDb::chargedSession).sessionId();
+    TranscriptBatcher batcher = new TranscriptBatcher(vertx, voiceDb.db, Duration.ofHours(1), 1_000, 1_000);
+    Instant t0 = Instant.parse("2026-01-01T10:00:00Z");
+    loop.run(() -> {
+      // the assistant's answer arrives before the late user transcription it answers
+      batcher.add(new TranscriptItem(session, "a1", "assistant", "Good, what is the complexity?", t0.plusSeconds(5)));
+      batcher.add(new TranscriptItem(session, "u1", "user", "I'd use a hash map, email me at a@b.io", t0.plusSeconds(1)));
+    });
+    loop.await(batcher::flush);
+    loop.run(() -> batcher.add(new TranscriptItem(session, "u1", "user", "I'd use a hash map in O(n) time", t0.plusSeconds(1))));
+    loop.await(batcher::close);
+    List<Row> rows = rows(loop, session);
+    assertThat(rows).extracting(r -> r.getString("item_id")).containsExactly("u1", "a1");
+    assertThat(rows.get(0).getString("text")).isEqualTo("I'd use a hash map in O(n) time");
+  }
+
+  @DisplayName("PII never reaches the table")
+  @Test
+  void redactsBeforeWriting() {
+    Loop loop = new Loop(vertx);
+    UUID session = loop.await(voiceDb::chargedSession).sessionId();
+    TranscriptBatcher batcher = new TranscriptBatcher(vertx, voiceDb.db, Duration.ofHours(1), 1_000, 1_000);
+    loop.run(() -> batcher.add(new TranscriptItem(session, "u1", "user",
+        "mail jane@example.com or call 555-123-4567; n is up to 10^9", Instant.now())));
+    loop.await(batcher::close);
+    assertThat(rows(loop, session).get(0).getString("text"))
+        .isEqualTo("mail [email] or call [phone]; n is up to 10^9");
+  }
+
+  @DisplayName("a failed write keeps the batch and the retry writes each item exactly once")
+  @Test
+  void failedWriteIsRetried() {
+    Loop loop = new Loop(vertx);
+    UUID session = loop.await(voiceDb::chargedSession).sessionId();
+    TranscriptBatcher batcher = new TranscriptBatcher(vertx, voiceDb.db, Duration.ofHours(1), 1_000, 1_000);
+    loop.await(() -> voiceDb.db.pool().query("REVOKE INSERT ON transcripts FROM app_service").execute());
+    try {
+      loop.run(() -> {
+        for (int i = 0; i < 5; i++) {
+          batcher.add(new TranscriptItem(session, "i" + i, "user", "turn " + i, Instant.now().plusMillis(i)));
+        }
+      });
+      loop.await(batcher::flush);
+      assertThat(batcher.pendingCount()).isEqualTo(5);
+      assertThat(rows(loop, session)).isEmpty();
+    } finally {
+      loop.await(() -> voiceDb.db.pool().query("GRANT INSERT ON transcripts TO app_service").execute());
+    }
+    loop.await(batcher::flush);
+    loop.await(batcher::flush);
+    assertThat(batcher.pendingCount()).isZero();
+    assertThat(rows(loop, session)).extracting(r -> r.getString("item_id")).containsExactly("i0", "i1", "i2", "i3", "i4");
+    loop.await(batcher::close);
+  }
+
+  @DisplayName("memory is bounded: past the cap new items are refused, and the size bound triggers an early write")
+  @Test
+  void bounded() {
+    Loop loop = new Loop(vertx);
+    UUID session = loop.await(voiceDb::chargedSession).sessionId();
+    TranscriptBatcher batcher = new TranscriptBatcher(vertx, voiceDb.db, Duration.ofHours(1), 3, 4);
+    loop.run(() -> {
+      for (int i = 0; i < 3; i++) {
+        assertThat(batcher.add(new TranscriptItem(session, "i" + i, "user", "t", Instant.now()))).isTrue();
+      }
+    });
+    Loop.eventually(Duration.ofSeconds(5), () -> rows(loop, session).size() == 3, "the early write at the size bound");
+    TranscriptBatcher tiny = new TranscriptBatcher(vertx, voiceDb.db, Duration.ofHours(1), 100, 2);
+    loop.run(() -> {
+      assertThat(tiny.add(new TranscriptItem(session, "x1", "user", "t", Instant.now()))).isTrue();
+      assertThat(tiny.add(new TranscriptItem(session, "x2", "user", "t", Instant.now()))).isTrue();
+      assertThat(tiny.add(new TranscriptItem(session, "x3", "user", "t", Instant.now()))).isFalse();
+      assertThat(tiny.add(new TranscriptItem(session, "x2", "user", "newer", Instant.now()))).as("same key replaces").isTrue();
+    });
+    loop.await(tiny::close);
+    loop.await(batcher::close);
+  }
+}

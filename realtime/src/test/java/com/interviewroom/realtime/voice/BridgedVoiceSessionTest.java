@@ -1,0 +1,298 @@
+package com.interviewroom.realtime.voice;
+
+import com.interviewroom.realtime.support.Audio;
+import com.interviewroom.realtime.support.Loop;
+import com.interviewroom.realtime.support.RecordingClient;
+import com.interviewroom.realtime.support.VoiceDb;
+import com.interviewroom.realtime.transcript.TranscriptBatcher;
+import com.interviewroom.realtime.voice.local.LocalVoiceProvider;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class BridgedVoiceSessionTest {
+  static final BridgedVoiceSession.Settings FAST = new BridgedVoiceSession.Settings(
+      List.of(Duration.ofMillis(10), Duration.ofMillis(20), Duration.ofMillis(40)),
+      Duration.ofSeconds(2), Duration.ofMillis(300), 3);
+
+  private static Vertx vertx;
+  private static VoiceDb voiceDb;
+  private static TranscriptBatcher batcher;
+  private static PgSessionRecords records;
+
+  @BeforeAll
+  static void up() {
+    vertx = Vertx.vertx();
+    voiceDb = new VoiceDb(vertx);
+    batcher = new TranscriptBatcher(vertx, voiceDb.db, Duration.ofMillis(200), 100, 10_000);
+    records = new PgSessionRecords(voiceDb.db);
+  }
+
+  @AfterAll
+  static void down() {
+    vertx.close().await();
+  }
+
+  private static InterviewContext context(VoiceDb.Charged s) {
+    return new InterviewContext(s.sessionId(), s.userId(), "Two Sum", "Find two numbers.", "easy", "python", "mid",
+        1_800_000, List.of());
+  }
+
+  private static DefaultVoiceSessionFactory factory(Function<String, VoiceProvider> providers, ProviderSelector selector) {
+    return new DefaultVoiceSessionFactory(vertx, selector, providers, batcher, records, records::markErroredAndRefund,
+        FAST, Clock.systemUTC());
+  }
+
+  @DisplayName("the local interviewer's greeting reaches the client as audio, transcript and speaking status, and the provider is recorded")
+  @Test
+  void greetingFlows() {
+    Loop loop = new Loop(vertx);
+    VoiceDb.Charged s = loop.await(voiceDb::chargedSession);
+    RecordingClient client = new RecordingClient();
+    VoiceSession session = loop.await(() -> factory(n -> new LocalVoiceProvider(vertx), new ProviderSelector(false, false))
+        .open(context(s), client));
+    Loop.eventually(Duration.ofSeconds(15), () -> !client.finals("assistant").isEmpty(), "the greeting's final transcript");
+    assertThat(client.finals("assistant").get(0)).contains("simulated interviewer");
+    assertThat(client.audioBytes()).isGreaterThan(48_000);
+    assertThat(client.json("status").stream().map(j -> j.getString("state")))
+        .containsSubsequence("listening", "speaking", "listening");
+    loop.await(session::close);
+    Row row = loop.await(() -> voiceDb.session(s.sessionId()));
+    assertThat(row.getString("provider")).isEqualTo("local");
+    assertThat(row.getJsonObject("usage").getLong("responses")).isEqualTo(1L);
+    assertThat(row.getJsonObject("usage").getJsonObject("by_provider").containsKey("local")).isTrue();
+  }
+
+  @DisplayName("barge-in: speech over the interviewer clears playback at once, cancels with the played ms and stores the truncated text")
+  @Test
+  void bargeIn() {
+    Loop loop = new Loop(vertx);
+    VoiceDb.Charged s = loop.await(voiceDb::chargedSession);
+    RecordingClient client = new RecordingClient();
+    List<Long> cancels = new CopyOnWriteArrayList<>();
+    Function<String, VoiceProvider> providers = n -> new CancelSpy(new LocalVoiceProvider(vertx), cancels);
+    VoiceSession session = loop.await(() -> factory(providers, new ProviderSelector(false, false)).open(context(s), client));
+    Loop.eventually(Duration.ofSeconds(5), () -> client.audioBytes() >= 48 * 1_500, "1.5 s of greeting audio");
+    loop.run(() -> session.audio(Audio.speech(200)));
+    int clearAt = indexOfType(client, "playback.clear");
+    assertThat(clearAt).as("playback.clear sent").isGreaterThanOrEqualTo(0);
+    long sentBefore = client.frames.subList(0, clearAt).stream().filter(f -> f.audio() != null)
+        .mapToLong(f -> f.audio().length()).sum();
+    assertThat(cancels).hasSize(1);
+    assertThat(cancels.get(0)).isEqualTo(sentBefore / 48);
+    sleep(400);
+    assertThat(client.frames.subList(clearAt, client.frames.size()).stream().filter(f -> f.audio() != null))
+        .as("no audio after the clear").isEmpty();
+    String truncated = client.finals("assistant").get(0);
+    assertThat(truncated.length()).isGreaterThan(0).isLessThan(100);
+    loop.await(session::close);
+    String stored = loop.await(() -> voiceDb.db.pool().preparedQuery(
+        "SELECT text FROM transcripts WHERE session_id = $1 AND role = 'assistant'").execute(Tuple.of(s.sessionId()))
+        .map(rows -> rows.iterator().next().getString(0)));
+    assertThat(stored).isEqualTo(truncated);
+  }
+
+  @DisplayName("connect failures are retried three times with backoff, then provider_unavailable, errored and one refund")
+  @Test
+  void allRetriesFail() {
+    Loop loop = new Loop(vertx);
+    VoiceDb.Charged s = loop.await(voiceDb::chargedSession);
+    int creditsBefore = loop.await(() -> voiceDb.credits(s.userId()));
+    RecordingClient client = new RecordingClient();
+    List<String> attempts = new CopyOnWriteArrayList<>();
+    List<Long> at = new CopyOnWriteArrayList<>();
+    Function<String, VoiceProvider> providers = n -> new ScriptedProvider(n, () -> {
+      attempts.add(n);
+      at.add(System.nanoTime());
+      return Future.failedFuture(ProviderException.transientFailure("connect_failed", "refused"));
+    });
+    Throwable err = loop.failure(() -> factory(providers, new ProviderSelector(true, true)).open(context(s), client));
+    assertThat(err).isInstanceOf(ProviderUnavailable.class);
+    assertThat(((ProviderUnavailable) err).code()).isEqualTo("provider_unavailable");
+    assertThat(attempts).containsExactly("gemini", "openai", "gemini", "openai");
+    assertThat((at.get(3) - at.get(0)) / 1_000_000).as("backoff 10+20+40 ms").isGreaterThanOrEqualTo(70);
+    assertThat(client.hasError("provider_unavailable")).isTrue();
+    Loop.eventually(Duration.ofSeconds(5), () -> "errored".equals(loop.await(() -> voiceDb.session(s.sessionId())).getString("status")), "errored");
+    assertThat(loop.await(() -> voiceDb.refunds(s.sessionId()))).isEqualTo(1L);
+    assertThat(loop.await(() -> voiceDb.credits(s.userId()))).isEqualTo(creditsBefore + 1);
+    loop.await(() -> records.markErroredAndRefund(s.sessionId()));
+    assertThat(loop.await(() -> voiceDb.refunds(s.sessionId()))).as("refund is once-only").isEqualTo(1L);
+  }
+
+  @DisplayName("a fatal error (invalid key) is not retried; a rate limit tells the client and backs off for as long as asked")
+  @Test
+  void fatalAndRateLimited() {
+    Loop loop = new Loop(vertx);
+    VoiceDb.Charged s = loop.await(voiceDb::chargedSession);
+    RecordingClient client = new RecordingClient();
+    AtomicInteger openAi = new AtomicInteger();
+    AtomicInteger gemini = new AtomicInteger();
+    List<Long> at = new CopyOnWriteArrayList<>();
+    Function<String, VoiceProvider> providers = n -> new ScriptedProvider(n, () -> {
+      at.add(System.nanoTime());
+      if (n.equals("openai")) {
+        openAi.incrementAndGet();
+        return Future.failedFuture(ProviderException.fatal("invalid_api_key", "bad key"));
+      }
+      return gemini.incrementAndGet() == 1 ? Future.failedFuture(ProviderException.rateLimited(150)) : Future.succeededFuture();
+    });
+    VoiceSession session = loop.await(() -> factory(providers, new ProviderSelector(true, true)).open(context(s), client));
+    assertThat(openAi.get()).isEqualTo(1);
+    assertThat(gemini.get()).isEqualTo(2);
+    assertThat((at.get(1) - at.get(0)) / 1_000_000).as("gemini rate-limited first, 150 ms before openai").isGreaterThanOrEqualTo(150);
+    assertThat(client.hasError("rate_limited")).isTrue();
+    assertThat(((BridgedVoiceSession) session).providerName()).isEqualTo("gemini");
+    loop.await(session::close);
+  }
+
+  @DisplayName("a provider dropping mid-session fails over with the transcript so far, and held audio is delivered")
+  @Test
+  void failover() {
+    Loop loop = new Loop(vertx);
+    VoiceDb.Charged s = loop.await(voiceDb::chargedSession);
+    RecordingClient client = new RecordingClient();
+    List<ScriptedProvider> made = new CopyOnWriteArrayList<>();
+    Function<String, VoiceProvider> providers = n -> {
+      ScriptedProvider p = new ScriptedProvider(n, Future::succeededFuture);
+      made.add(p);
+      return p;
+    };
+    VoiceSession session = loop.await(() -> factory(providers, new ProviderSelector(true, true)).open(context(s), client));
+    ScriptedProvider first = made.get(0);
+    loop.run(() -> {
+      first.events.on(new VoiceEvent.TranscriptFinal("assistant", "a1", "Explain your approach."));
+      first.events.on(new VoiceEvent.SpeechStarted());
+      first.events.on(new VoiceEvent.TranscriptFinal("user", "u1", "I would use a hash map."));
+      first.events.on(new VoiceEvent.Closed("socket reset", false));
+      session.audio(Buffer.buffer(new byte[480]));
+    });
+    Loop.eventually(Duration.ofSeconds(3), () -> made.size() == 2 && made.get(1).calls.contains("audio"), "failover");
+    ScriptedProvider second = made.get(1);
+    assertThat(first.name).isEqualTo("gemini");
+    assertThat(second.name).isEqualTo("openai");
+    assertThat(second.context.history()).extracting(InterviewContext.TranscriptLine::text)
+        .containsExactly("Explain your approach.", "I would use a hash map.");
+    assertThat(first.calls).contains("disconnect");
+    loop.run(() -> first.events.on(new VoiceEvent.TranscriptFinal("assistant", "late", "ignored")));
+    assertThat(client.finals("assistant")).doesNotContain("ignored");
+    loop.await(session::close);
+  }
+
+  @DisplayName("status goes thinking after the candidate stops and back to listening when no response comes")
+  @Test
+  void statusTimeout() {
+    Loop loop = new Loop(vertx);
+    VoiceDb.Charged s = loop.await(voiceDb::chargedSession);
+    RecordingClient client = new RecordingClient();
+    List<ScriptedProvider> made = new ArrayList<>();
+    VoiceSession session = loop.await(() -> factory(n -> {
+      ScriptedProvider p = new ScriptedProvider(n, Future::succeededFuture);
+      made.add(p);
+      return p;
+    }, new ProviderSelector(true, false)).open(context(s), client));
+    loop.run(() -> made.get(0).events.on(new VoiceEvent.SpeechStopped()));
+    Loop.eventually(Duration.ofSeconds(2), () -> client.json("status").size() >= 3, "thinking then listening");
+    assertThat(client.json("status").stream().map(j -> j.getString("state")))
+        .containsExactly("listening", "thinking", "listening");
+    loop.await(session::close);
+  }
+
+  @DisplayName("a mid-session rate limit tells the client once and holds injected notes until the window ends")
+  @Test
+  void rateLimitedMidSession() {
+    Loop loop = new Loop(vertx);
+    VoiceDb.Charged s = loop.await(voiceDb::chargedSession);
+    RecordingClient client = new RecordingClient();
+    List<ScriptedProvider> made = new ArrayList<>();
+    VoiceSession session = loop.await(() -> factory(n -> {
+      ScriptedProvider p = new ScriptedProvider(n, Future::succeededFuture);
+      made.add(p);
+      return p;
+    }, new ProviderSelector(true, false)).open(context(s), client));
+    ScriptedProvider p = made.get(0);
+    loop.run(() -> {
+      p.events.on(new VoiceEvent.RateLimited(300));
+      p.events.on(new VoiceEvent.RateLimited(300));
+      session.inject(new ContextNote(ContextNote.Kind.EXECUTION_RESULT, "I see 3 of 5 tests pass."));
+    });
+    assertThat(client.json("error")).hasSize(1);
+    assertThat(client.hasError("rate_limited")).isTrue();
+    assertThat(p.calls).doesNotContain("inject");
+    Loop.eventually(Duration.ofSeconds(2), () -> p.calls.contains("inject"), "the note after the window");
+    loop.await(session::close);
+  }
+
+  @DisplayName("closing while a failover waits out its backoff ends promptly, without an error or a refund")
+  @Test
+  void closeDuringFailoverBackoff() {
+    Loop loop = new Loop(vertx);
+    VoiceDb.Charged s = loop.await(voiceDb::chargedSession);
+    RecordingClient client = new RecordingClient();
+    AtomicInteger connects = new AtomicInteger();
+    List<ScriptedProvider> made = new CopyOnWriteArrayList<>();
+    BridgedVoiceSession.Settings slow = new BridgedVoiceSession.Settings(
+        List.of(Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(30)), Duration.ofSeconds(2), Duration.ofSeconds(15), 3);
+    DefaultVoiceSessionFactory f = new DefaultVoiceSessionFactory(vertx, new ProviderSelector(true, false), n -> {
+      ScriptedProvider p = new ScriptedProvider(n, () -> connects.incrementAndGet() == 1 ? Future.succeededFuture()
+          : Future.failedFuture(ProviderException.transientFailure("connect_failed", "refused")));
+      made.add(p);
+      return p;
+    }, batcher, records, records::markErroredAndRefund, slow, Clock.systemUTC());
+    VoiceSession session = loop.await(() -> f.open(context(s), client));
+    loop.run(() -> made.get(0).events.on(new VoiceEvent.Closed("reset", false)));
+    Loop.eventually(Duration.ofSeconds(2), () -> connects.get() == 2, "the first failover attempt");
+    long t0 = System.nanoTime();
+    loop.await(session::close, Duration.ofSeconds(5));
+    assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(2_000);
+    sleep(200);
+    assertThat(client.hasError("provider_unavailable")).isFalse();
+    assertThat(loop.await(() -> voiceDb.refunds(s.sessionId()))).isZero();
+    assertThat(loop.await(() -> voiceDb.session(s.sessionId())).getString("status")).isEqualTo("active");
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Delegates to a real provider and records the played milliseconds of each cancel. */
+  private record CancelSpy(VoiceProvider inner, List<Long> cancels) implements VoiceProvider {
+    public String name() { return inner.name(); }
+    public Future<Void> connect(InterviewContext c, VoiceEvents e) { return inner.connect(c, e); }
+    public void sendAudio(Buffer b) { inner.sendAudio(b); }
+    public void commit() { inner.commit(); }
+    public void cancel(long playedMs) { cancels.add(playedMs); inner.cancel(playedMs); }
+    public void inject(ContextNote note) { inner.inject(note); }
+    public Future<Void> disconnect() { return inner.disconnect(); }
+  }
+
+  private static int indexOfType(RecordingClient client, String type) {
+    for (int i = 0; i < client.frames.size(); i++) {
+      JsonObject j = client.frames.get(i).json();
+      if (j != null && type.equals(j.getString("type"))) {
+        return i;
+      }
+    }
+    return -1;
+  }
+}

@@ -1,0 +1,26 @@
+package com.interviewroom.realtime.voice;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ProviderSelectorTest {
+
+  @DisplayName("free tier tries Gemini then OpenAI; pro and enterprise try OpenAI then Gemini")
+  @Test
+  void byTier() {
+    ProviderSelector both = new ProviderSelector(true, true);
+    assertThat(both.chain("free")).containsExactly("gemini", "openai");
+    assertThat(both.chain("pro")).containsExactly("openai", "gemini");
+    assertThat(both.chain("enterprise")).containsExactly("openai", "gemini");
+  }
+
+  @DisplayName("a provider without a key is skipped, and no keys at all means the local interviewer")
+  @Test
+  void missingKeys() {
+    assertThat(new ProviderSelector(true, false).chain("free")).containsExactly("openai");
+    assertThat(new ProviderSelector(false, true).chain("pro")).containsExactly("gemini");
+    assertThat(new ProviderSelector(false, false).chain("pro")).containsExactly("local");
+  }
+}

@@ -1,0 +1,210 @@
+package com.interviewroom.realtime.voice.gemini;
+
+import com.interviewroom.realtime.audio.EnergyVad;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A fake Gemini Live {@code BidiGenerateContent} endpoint on a real socket: the key in the query,
+ * {@code setup} → {@code setupComplete}, every server message as JSON in a BINARY frame (as Gemini
+ * sends them), server VAD on 16 kHz {@code realtimeInput.audio} with {@code interrupted} when the
+ * candidate talks over the model, model turns as 24 kHz {@code inlineData} with output
+ * transcription, {@code turnComplete} with {@code usageMetadata}, {@code sessionResumptionUpdate}
+ * handles, {@code goAway} on demand, and errors as close frames (invalid key: 1008).
+ */
+public final class FakeGeminiLive {
+  public static final String KEY = "gm-test-fake";
+  public static final String USER_SAYS = "I'd sort the array and use two pointers.";
+  public static final String GREETING = "Hi, welcome! Could you explain your approach to the problem first?";
+
+  public record Event(long nanos, String what, JsonObject message) {}
+
+  public final List<Event> log = new CopyOnWriteArrayList<>();
+  public final Set<ServerWebSocket> open = ConcurrentHashMap.newKeySet();
+  public final AtomicInteger handshakes = new AtomicInteger();
+  public final AtomicLong audioBytes16k = new AtomicLong();
+  public final AtomicInteger interruptions = new AtomicInteger();
+  public final AtomicInteger rejectNext = new AtomicInteger();
+  public volatile int dropAfterResponses;
+  public volatile int chunksPerTurn = 30;
+
+  private final Vertx vertx;
+  private HttpServer server;
+  private final AtomicInteger handles = new AtomicInteger();
+
+  public FakeGeminiLive(Vertx vertx) {
+    this.vertx = vertx;
+  }
+
+  public int start() {
+    server = vertx.createHttpServer(new HttpServerOptions()
+            .setMaxWebSocketFrameSize(16 * 1024 * 1024).setMaxWebSocketMessageSize(16 * 1024 * 1024))
+        .webSocketHandshakeHandler(hs -> {
+          handshakes.incrementAndGet();
+          log.add(new Event(System.nanoTime(), "handshake", null));
+          if (rejectNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            hs.reject(503);
+          } else {
+            hs.accept();
+          }
+        })
+        .webSocketHandler(ws -> new Connection(ws, ws.query() != null && ws.query().contains("key=" + KEY)).start());
+    return server.listen(0, "127.0.0.1").await().actualPort();
+  }
+
+  public String url(int port) {
+    return "ws://127.0.0.1:" + port + "/ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent";
+  }
+
+  public List<JsonObject> received(String key) {
+    return log.stream().filter(e -> e.message() != null && e.message().containsKey(key)).map(Event::message).toList();
+  }
+
+  /** Tells every connected client the server will go away in {@code timeLeft} (e.g. "2s"). */
+  public void goAwayAll(String timeLeft) {
+    open.forEach(ws -> ws.writeBinaryMessage(Buffer.buffer(new JsonObject().put("goAway",
+        new JsonObject().put("timeLeft", timeLeft)).encode())));
+  }
+
+  public void close() {
+    server.close().await();
+  }
+
+  private final class Connection {
+    private final ServerWebSocket ws;
+    private final boolean authorised;
+    private final EnergyVad vad;
+    private long streamTimer = -1;
+    private int turns;
+
+    Connection(ServerWebSocket ws, boolean authorised) {
+      this.ws = ws;
+      this.authorised = authorised;
+      // the fake's "server VAD": 16 kHz audio, so its 480-sample frames are 30 ms
+      this.vad = new EnergyVad(700, new EnergyVad.Listener() {
+        @Override
+        public void started() {
+          if (streamTimer >= 0) {
+            stopStream();
+            interruptions.incrementAndGet();
+            send(new JsonObject().put("serverContent", new JsonObject().put("interrupted", true)));
+          }
+        }
+
+        @Override
+        public void stopped(long speechMs) {
+          send(new JsonObject().put("serverContent", new JsonObject()
+              .put("inputTranscription", new JsonObject().put("text", USER_SAYS))));
+          respond("Nice. What is the time complexity of sorting first?");
+        }
+      });
+    }
+
+    void start() {
+      open.add(ws);
+      ws.closeHandler(v -> {
+        open.remove(ws);
+        log.add(new Event(System.nanoTime(), "closed", null));
+        stopStream();
+      });
+      ws.textMessageHandler(this::onMessage);
+      ws.binaryMessageHandler(b -> onMessage(b.toString(StandardCharsets.UTF_8)));
+    }
+
+    private void onMessage(String text) {
+      JsonObject m = new JsonObject(text);
+      JsonObject rt = m.getJsonObject("realtimeInput");
+      if (rt != null && rt.getJsonObject("audio") != null) {
+        JsonObject audio = rt.getJsonObject("audio");
+        if (!"audio/pcm;rate=16000".equals(audio.getString("mimeType"))) {
+          ws.close((short) 1007, "Request contains an invalid argument.");
+          return;
+        }
+        byte[] pcm = Base64.getDecoder().decode(audio.getString("data"));
+        audioBytes16k.addAndGet(pcm.length);
+        vad.accept(Buffer.buffer(pcm));
+        return;
+      }
+      log.add(new Event(System.nanoTime(), "message", m));
+      if (m.containsKey("setup")) {
+        if (!authorised) {
+          ws.close((short) 1008, "API key not valid. Please pass a valid API key.");
+          return;
+        }
+        send(new JsonObject().put("setupComplete", new JsonObject()));
+        return;
+      }
+      JsonObject content = m.getJsonObject("clientContent");
+      if (content != null && content.getBoolean("turnComplete", false)) {
+        respond(GREETING);
+      }
+    }
+
+    private void respond(String transcript) {
+      stopStream();
+      String[] words = transcript.split(" ");
+      AtomicInteger n = new AtomicInteger();
+      int total = chunksPerTurn;
+      streamTimer = vertx.setPeriodic(20, id -> {
+        int i = n.getAndIncrement();
+        if (i >= total) {
+          stopStream();
+          turns++;
+          send(new JsonObject().put("serverContent", new JsonObject().put("generationComplete", true)));
+          send(new JsonObject().put("serverContent", new JsonObject().put("turnComplete", true))
+              .put("usageMetadata", new JsonObject().put("promptTokenCount", 120).put("responseTokenCount", 40)
+                  .put("totalTokenCount", 160)));
+          send(new JsonObject().put("sessionResumptionUpdate", new JsonObject()
+              .put("newHandle", "handle-" + handles.incrementAndGet()).put("resumable", true)));
+          if (dropAfterResponses > 0 && turns >= dropAfterResponses) {
+            ws.close((short) 1011, "Internal error encountered.");
+          }
+          return;
+        }
+        JsonObject serverContent = new JsonObject().put("modelTurn", new JsonObject().put("parts", new JsonArray()
+            .add(new JsonObject().put("inlineData", new JsonObject().put("mimeType", "audio/pcm;rate=24000")
+                .put("data", Base64.getEncoder().encodeToString(tone(i)))))));
+        if (i < words.length) {
+          serverContent.put("outputTranscription", new JsonObject().put("text", (i == 0 ? "" : " ") + words[i]));
+        }
+        send(new JsonObject().put("serverContent", serverContent));
+      });
+    }
+
+    private void stopStream() {
+      if (streamTimer >= 0) {
+        vertx.cancelTimer(streamTimer);
+        streamTimer = -1;
+      }
+    }
+
+    private void send(JsonObject m) {
+      if (!ws.isClosed()) {
+        ws.writeBinaryMessage(Buffer.buffer(m.encode()));
+      }
+    }
+  }
+
+  static byte[] tone(int chunk) {
+    Buffer b = Buffer.buffer(4_800);
+    for (int i = 0; i < 2_400; i++) {
+      int t = chunk * 2_400 + i;
+      b.appendShortLE((short) (3000 * Math.sin(2 * Math.PI * 250 * t / 24_000.0)));
+    }
+    return b.getBytes();
+  }
+}

@@ -1,0 +1,270 @@
+package com.interviewroom.realtime.voice.openai;
+
+import com.interviewroom.realtime.audio.EnergyVad;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.Base64;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A fake OpenAI Realtime server (GA event shapes) on a real socket: bearer auth on the handshake,
+ * {@code session.created}/{@code session.updated}, server VAD on the appended audio (energy based)
+ * with speech_started/stopped, committed, the user's transcription, responses streamed as audio and
+ * transcript deltas faster than real time, {@code response.cancel} and {@code conversation.item.truncate}
+ * handling, {@code rate_limits.updated}, and errors. Knobs make it reject handshakes, fail with an
+ * error event, or drop the socket after a number of responses.
+ */
+public final class FakeOpenAiRealtime {
+  public static final String KEY = "sk-test-fake";
+  public static final String USER_SAYS = "I would use a hash map and one pass.";
+
+  public final List<JsonObject> received = new CopyOnWriteArrayList<>();
+  public final Set<ServerWebSocket> open = ConcurrentHashMap.newKeySet();
+  public final AtomicInteger handshakes = new AtomicInteger();
+  public final AtomicLong appendedBytes = new AtomicLong();
+  /** Handshakes to refuse with {@link #rejectStatus} before accepting again. */
+  public final AtomicInteger rejectNext = new AtomicInteger();
+  public volatile int rejectStatus = 503;
+  /** When set, session.update is answered with this error code and the socket closes. */
+  public volatile String errorOnSessionUpdate;
+  /** Close the socket abruptly after this many responses on one connection (0 = never). */
+  public volatile int dropAfterResponses;
+  public volatile int deltasPerResponse = 30;
+  public volatile boolean betaNames;
+  /** Benchmark mode: every appended chunk comes straight back as an output audio delta; no VAD, no greeting. */
+  public volatile boolean echo;
+
+  private final Vertx vertx;
+  private HttpServer server;
+
+  public FakeOpenAiRealtime(Vertx vertx) {
+    this.vertx = vertx;
+  }
+
+  public int start() {
+    server = newServer();
+    return server.listen(0, "127.0.0.1").await().actualPort();
+  }
+
+  /**
+   * For load: {@code loops} verticle instances each listen on port 0, which Vert.x shares as one
+   * random port, spreading the connections over their event loops.
+   */
+  public int startOnLoops(int loops) {
+    AtomicInteger port = new AtomicInteger();
+    vertx.deployVerticle(() -> new VerticleBase() {
+      @Override
+      public Future<?> start() {
+        return newServer().listen(0, "127.0.0.1").onSuccess(s -> port.set(s.actualPort()));
+      }
+    }, new DeploymentOptions().setInstances(loops)).await();
+    server = vertx.createHttpServer(); // close() has nothing of its own to close; undeploy stops the rest
+    return port.get();
+  }
+
+  private HttpServer newServer() {
+    return vertx.createHttpServer(new HttpServerOptions()
+            .setMaxWebSocketFrameSize(16 * 1024 * 1024).setMaxWebSocketMessageSize(16 * 1024 * 1024))
+        .webSocketHandshakeHandler(hs -> {
+          handshakes.incrementAndGet();
+          if (!("Bearer " + KEY).equals(hs.headers().get("Authorization"))) {
+            hs.reject(401);
+          } else if (rejectNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            hs.reject(rejectStatus);
+          } else {
+            hs.accept();
+          }
+        })
+        .webSocketHandler(ws -> new Connection(ws).start());
+  }
+
+  public String url(int port) {
+    return "ws://127.0.0.1:" + port + "/v1/realtime?model=gpt-realtime";
+  }
+
+  public List<JsonObject> received(String type) {
+    return received.stream().filter(m -> type.equals(m.getString("type"))).toList();
+  }
+
+  public void close() {
+    server.close().await();
+  }
+
+  private final class Connection {
+    private final ServerWebSocket ws;
+    private final EnergyVad vad;
+    private int responses;
+    private int items;
+    private long streamTimer = -1;
+    private String responseId;
+    private String itemId;
+
+    Connection(ServerWebSocket ws) {
+      this.ws = ws;
+      this.vad = new EnergyVad(700, new EnergyVad.Listener() {
+        @Override
+        public void started() {
+          send(new JsonObject().put("type", "input_audio_buffer.speech_started")
+              .put("audio_start_ms", 0).put("item_id", "item_user_" + items));
+        }
+
+        @Override
+        public void stopped(long speechMs) {
+          String userItem = "item_user_" + (items++);
+          send(new JsonObject().put("type", "input_audio_buffer.speech_stopped").put("audio_end_ms", speechMs).put("item_id", userItem));
+          send(new JsonObject().put("type", "input_audio_buffer.committed").put("item_id", userItem).put("previous_item_id", (Object) null));
+          send(new JsonObject().put("type", "conversation.item.input_audio_transcription.completed")
+              .put("item_id", userItem).put("content_index", 0).put("transcript", USER_SAYS));
+          respond("Good. What is the time complexity of that?");
+        }
+      });
+    }
+
+    void start() {
+      open.add(ws);
+      ws.closeHandler(v -> {
+        open.remove(ws);
+        stopStream();
+      });
+      ws.textMessageHandler(this::onMessage);
+      send(new JsonObject().put("type", "session.created").put("event_id", "evt_0")
+          .put("session", new JsonObject().put("type", "realtime").put("id", "sess_fake").put("model", "gpt-realtime")));
+    }
+
+    private void onMessage(String text) {
+      JsonObject m = new JsonObject(text);
+      String type = m.getString("type");
+      if (!"input_audio_buffer.append".equals(type)) {
+        received.add(m);
+      }
+      switch (type) {
+        case "session.update" -> {
+          if (errorOnSessionUpdate != null) {
+            send(new JsonObject().put("type", "error").put("event_id", "evt_err").put("error", new JsonObject()
+                .put("type", "invalid_request_error").put("code", errorOnSessionUpdate).put("message", "fake error")));
+            ws.close((short) 1008, errorOnSessionUpdate);
+          } else {
+            send(new JsonObject().put("type", "session.updated").put("session", m.getJsonObject("session")));
+          }
+        }
+        case "input_audio_buffer.append" -> {
+          if (echo) {
+            send(new JsonObject().put("type", "response.output_audio.delta").put("response_id", "resp_echo")
+                .put("item_id", "item_echo").put("output_index", 0).put("content_index", 0).put("delta", m.getString("audio")));
+            return;
+          }
+          byte[] audio = Base64.getDecoder().decode(m.getString("audio"));
+          appendedBytes.addAndGet(audio.length);
+          vad.accept(Buffer.buffer(audio));
+        }
+        case "conversation.item.create" -> send(new JsonObject()
+            .put("type", betaNames ? "conversation.item.created" : "conversation.item.added")
+            .put("item", m.getJsonObject("item").copy().put("id", "item_ctx_" + (items++))));
+        case "response.create" -> {
+          if (!echo) {
+            respond("Hello, I'm your interviewer today. Could you start by explaining your approach to the problem?");
+          }
+        }
+        case "response.cancel" -> {
+          if (responseId == null) {
+            send(error("invalid_request_error", "response_cancel_not_active", "no active response"));
+          } else {
+            finish("cancelled");
+          }
+        }
+        case "conversation.item.truncate" -> send(new JsonObject().put("type", "conversation.item.truncated")
+            .put("item_id", m.getString("item_id")).put("content_index", 0).put("audio_end_ms", m.getLong("audio_end_ms")));
+        default -> { }
+      }
+    }
+
+    private void respond(String transcript) {
+      if (responseId != null) {
+        send(error("invalid_request_error", "conversation_already_has_active_response", "active response in progress"));
+        return;
+      }
+      responseId = "resp_" + (++responses);
+      itemId = "item_asst_" + responses;
+      send(new JsonObject().put("type", "response.created").put("response", new JsonObject().put("id", responseId).put("status", "in_progress")));
+      send(new JsonObject().put("type", "response.output_item.added").put("response_id", responseId)
+          .put("item", new JsonObject().put("id", itemId).put("type", "message").put("role", "assistant")));
+      String[] words = transcript.split(" ");
+      AtomicInteger n = new AtomicInteger();
+      int total = deltasPerResponse;
+      streamTimer = vertx.setPeriodic(20, id -> {
+        int i = n.getAndIncrement();
+        if (i >= total) {
+          send(new JsonObject().put("type", betaNames ? "response.audio_transcript.done" : "response.output_audio_transcript.done")
+              .put("response_id", responseId).put("item_id", itemId).put("content_index", 0).put("transcript", transcript));
+          finish("completed");
+          return;
+        }
+        send(new JsonObject().put("type", betaNames ? "response.audio.delta" : "response.output_audio.delta")
+            .put("response_id", responseId).put("item_id", itemId).put("output_index", 0).put("content_index", 0)
+            .put("delta", Base64.getEncoder().encodeToString(tone(i))));
+        if (i < words.length) {
+          send(new JsonObject().put("type", betaNames ? "response.audio_transcript.delta" : "response.output_audio_transcript.delta")
+              .put("response_id", responseId).put("item_id", itemId).put("content_index", 0)
+              .put("delta", (i == 0 ? "" : " ") + words[i]));
+        }
+      });
+    }
+
+    private void finish(String status) {
+      stopStream();
+      send(new JsonObject().put("type", "response.done").put("response", new JsonObject()
+          .put("id", responseId).put("status", status)
+          .put("output", new JsonArray().add(new JsonObject().put("id", itemId).put("type", "message").put("role", "assistant")))
+          .put("usage", new JsonObject().put("total_tokens", 150).put("input_tokens", 100).put("output_tokens", 50)
+              .put("input_token_details", new JsonObject().put("text_tokens", 90).put("audio_tokens", 10)))));
+      send(new JsonObject().put("type", "rate_limits.updated").put("rate_limits", new JsonArray()
+          .add(new JsonObject().put("name", "requests").put("limit", 1000).put("remaining", 999).put("reset_seconds", 60))
+          .add(new JsonObject().put("name", "tokens").put("limit", 50000).put("remaining", 49000).put("reset_seconds", 1.5))));
+      responseId = null;
+      if (dropAfterResponses > 0 && responses >= dropAfterResponses) {
+        ws.close((short) 1011, "internal error");
+      }
+    }
+
+    private void stopStream() {
+      if (streamTimer >= 0) {
+        vertx.cancelTimer(streamTimer);
+        streamTimer = -1;
+      }
+    }
+
+    private JsonObject error(String type, String code, String message) {
+      return new JsonObject().put("type", "error").put("error", new JsonObject().put("type", type).put("code", code).put("message", message));
+    }
+
+    private void send(JsonObject m) {
+      if (!ws.isClosed()) {
+        ws.writeTextMessage(m.encode());
+      }
+    }
+  }
+
+  /** 100 ms of a quiet 300 Hz tone at 24 kHz: audible in tests, below the VAD threshold is irrelevant here. */
+  static byte[] tone(int chunk) {
+    Buffer b = Buffer.buffer(4_800);
+    for (int i = 0; i < 2_400; i++) {
+      int t = chunk * 2_400 + i;
+      b.appendShortLE((short) (3000 * Math.sin(2 * Math.PI * 300 * t / 24_000.0)));
+    }
+    return b.getBytes();
+  }
+}

@@ -1,0 +1,246 @@
+package com.interviewroom.realtime.voice.openai;
+
+import com.interviewroom.common.config.Config;
+import com.interviewroom.realtime.support.Audio;
+import com.interviewroom.realtime.support.Loop;
+import com.interviewroom.realtime.support.RecordingClient;
+import com.interviewroom.realtime.support.VoiceDb;
+import com.interviewroom.realtime.transcript.TranscriptBatcher;
+import com.interviewroom.realtime.voice.BridgedVoiceSession;
+import com.interviewroom.realtime.voice.DefaultVoiceSessionFactory;
+import com.interviewroom.realtime.voice.InterviewContext;
+import com.interviewroom.realtime.voice.InterviewerInstructions;
+import com.interviewroom.realtime.voice.PgSessionRecords;
+import com.interviewroom.realtime.voice.ProviderSelector;
+import com.interviewroom.realtime.voice.ProviderUnavailable;
+import com.interviewroom.realtime.voice.VoiceProviders;
+import com.interviewroom.realtime.voice.VoiceSession;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class OpenAiRealtimeProviderTest {
+  static final BridgedVoiceSession.Settings FAST = new BridgedVoiceSession.Settings(
+      List.of(Duration.ofMillis(10), Duration.ofMillis(20), Duration.ofMillis(40)),
+      Duration.ofSeconds(5), Duration.ofSeconds(2), 3);
+
+  private static Vertx vertx;
+  private static VoiceDb voiceDb;
+  private static FakeOpenAiRealtime fake;
+  private static int port;
+  private static TranscriptBatcher batcher;
+  private static PgSessionRecords records;
+
+  @BeforeAll
+  static void up() {
+    vertx = Vertx.vertx();
+    voiceDb = new VoiceDb(vertx);
+    fake = new FakeOpenAiRealtime(vertx);
+    port = fake.start();
+    batcher = new TranscriptBatcher(vertx, voiceDb.db, Duration.ofMillis(200), 500, 100_000);
+    records = new PgSessionRecords(voiceDb.db);
+  }
+
+  @AfterAll
+  static void down() {
+    fake.close();
+    vertx.close().await();
+  }
+
+  private static DefaultVoiceSessionFactory factory(String key, VoiceProviders providers) {
+    return new DefaultVoiceSessionFactory(vertx, new ProviderSelector(true, false), providers, batcher, records,
+        records::markErroredAndRefund, FAST, Clock.systemUTC());
+  }
+
+  private static VoiceProviders providers(String key) {
+    return new VoiceProviders(vertx, new Config.Providers(key, fake.url(port), null, "ws://127.0.0.1:1/unused", null, null));
+  }
+
+  private static InterviewContext context(VoiceDb.Charged s) {
+    return new InterviewContext(s.sessionId(), s.userId(), "Two Sum", "Given nums and target, return two indices.",
+        "easy", "python", "senior", 1_800_000, List.of());
+  }
+
+  private static void reset() {
+    fake.received.clear();
+    fake.rejectNext.set(0);
+    fake.errorOnSessionUpdate = null;
+    fake.dropAfterResponses = 0;
+    fake.deltasPerResponse = 30;
+    fake.betaNames = false;
+  }
+
+  @DisplayName("session.update is GA-shaped with 24 kHz PCM in and out, semantic VAD and transcription; instructions stay under 2,000 tokens")
+  @Test
+  void sessionUpdateShape() {
+    InterviewContext huge = new InterviewContext(UUID.randomUUID(), UUID.randomUUID(), "Title",
+        "x".repeat(50_000), "hard", "java", "staff", 3_600_000, List.of());
+    JsonObject update = OpenAiRealtimeProvider.sessionUpdate(huge);
+    JsonObject session = update.getJsonObject("session");
+    assertThat(session.getString("type")).isEqualTo("realtime");
+    assertThat(session.getJsonObject("audio").getJsonObject("input").getJsonObject("format"))
+        .isEqualTo(new JsonObject().put("type", "audio/pcm").put("rate", 24_000));
+    assertThat(session.getJsonObject("audio").getJsonObject("output").getJsonObject("format").getInteger("rate")).isEqualTo(24_000);
+    assertThat(session.getJsonObject("audio").getJsonObject("input").getJsonObject("turn_detection").getString("type")).isEqualTo("semantic_vad");
+    assertThat(session.getJsonObject("audio").getJsonObject("input").getJsonObject("transcription").getString("model")).isNotBlank();
+    String instructions = session.getString("instructions");
+    assertThat(instructions.length()).isLessThanOrEqualTo(InterviewerInstructions.MAX_CHARS);
+    assertThat(instructions.length() / 4).as("≈ tokens").isLessThan(2_000);
+    assertThat(InterviewerInstructions.build(huge)).contains("staff", "java", "Title");
+  }
+
+  @DisplayName("connect, send 3 s of audio, greeting audio and transcript arrive, barge-in cancels and truncates, disconnect leaves no socket")
+  @Test
+  void fullConversation() {
+    reset();
+    Loop loop = new Loop(vertx);
+    VoiceDb.Charged s = loop.await(voiceDb::chargedSession);
+    RecordingClient client = new RecordingClient();
+    VoiceProviders providers = providers(FakeOpenAiRealtime.KEY);
+    VoiceSession session = loop.await(() -> factory(FakeOpenAiRealtime.KEY, providers).open(context(s), client));
+    Loop.eventually(Duration.ofSeconds(5), () -> client.audioBytes() >= 4_800 * 5, "greeting audio");
+    assertThat(client.json("transcript")).isNotEmpty();
+    for (int i = 0; i < 30; i++) {
+      int chunk = i;
+      loop.run(() -> session.audio(chunk < 25 ? Audio.speech(100) : Audio.silence(100)));
+    }
+    loop.run(() -> session.audio(Audio.silence(600)));
+    Loop.eventually(Duration.ofSeconds(5), () -> !client.json("playback.clear").isEmpty(), "playback.clear");
+    Loop.eventually(Duration.ofSeconds(5), () -> !fake.received("conversation.item.truncate").isEmpty(), "truncate at the fake");
+    assertThat(fake.received("response.cancel")).hasSize(1);
+    JsonObject truncate = fake.received("conversation.item.truncate").get(0);
+    assertThat(truncate.getString("item_id")).isEqualTo("item_asst_1");
+    assertThat(truncate.getInteger("content_index")).isZero();
+    assertThat(truncate.getLong("audio_end_ms")).isGreaterThanOrEqualTo(500L);
+    Loop.eventually(Duration.ofSeconds(5), () -> client.finals("user").contains(FakeOpenAiRealtime.USER_SAYS), "user transcript");
+    Loop.eventually(Duration.ofSeconds(5), () -> client.finals("assistant").stream().anyMatch(t -> t.contains("time complexity")),
+        "the answer to the candidate");
+    assertThat(fake.appendedBytes.get()).isGreaterThanOrEqualTo(48L * 3_000);
+    assertThat(client.finals("assistant").get(0)).as("truncated greeting").isNotEqualTo(
+        "Hello, I'm your interviewer today. Could you start by explaining your approach to the problem?");
+    loop.await(session::close);
+    Loop.eventually(Duration.ofSeconds(3), () -> fake.open.isEmpty(), "the provider socket closed");
+    assertThat(loop.await(() -> voiceDb.session(s.sessionId())).getJsonObject("usage").getLong("total_tokens")).isGreaterThanOrEqualTo(300L);
+    loop.await(providers::close);
+  }
+
+  @DisplayName("beta event names are understood too")
+  @Test
+  void betaNames() {
+    reset();
+    fake.betaNames = true;
+    Loop loop = new Loop(vertx);
+    VoiceDb.Charged s = loop.await(voiceDb::chargedSession);
+    RecordingClient client = new RecordingClient();
+    VoiceProviders providers = providers(FakeOpenAiRealtime.KEY);
+    VoiceSession session = loop.await(() -> factory(FakeOpenAiRealtime.KEY, providers).open(context(s), client));
+    Loop.eventually(Duration.ofSeconds(5), () -> !client.finals("assistant").isEmpty(), "greeting via beta names");
+    assertThat(client.audioBytes()).isEqualTo(30L * 4_800);
+    loop.await(session::close);
+    loop.await(providers::close);
+  }
+
+  @DisplayName("the provider dropping mid-session fails over and the new connection gets the conversation so far")
+  @Test
+  void failoverRestoresContext() {
+    reset();
+    fake.dropAfterResponses = 1;
+    fake.deltasPerResponse = 3;
+    Loop loop = new Loop(vertx);
+    VoiceDb.Charged s = loop.await(voiceDb::chargedSession);
+    RecordingClient client = new RecordingClient();
+    VoiceProviders providers = providers(FakeOpenAiRealtime.KEY);
+    int before = fake.handshakes.get();
+    VoiceSession session = loop.await(() -> factory(FakeOpenAiRealtime.KEY, providers).open(context(s), client));
+    Loop.eventually(Duration.ofSeconds(5), () -> fake.handshakes.get() - before >= 2
+        && !fake.received("conversation.item.create").isEmpty(), "a second connection restoring context");
+    JsonObject restored = fake.received("conversation.item.create").get(0).getJsonObject("item");
+    assertThat(restored.getString("role")).isEqualTo("assistant");
+    assertThat(restored.getJsonArray("content").getJsonObject(0).getString("type")).isEqualTo("output_text");
+    assertThat(restored.getJsonArray("content").getJsonObject(0).getString("text")).startsWith("Hello, I'm your interviewer");
+    assertThat(client.hasError("provider_unavailable")).isFalse();
+    fake.dropAfterResponses = 0;
+    loop.await(session::close);
+    loop.await(providers::close);
+  }
+
+  @DisplayName("every handshake failing: three retries, provider_unavailable, session errored and refunded once")
+  @Test
+  void retriesExhausted() {
+    reset();
+    fake.rejectNext.set(100);
+    Loop loop = new Loop(vertx);
+    VoiceDb.Charged s = loop.await(voiceDb::chargedSession);
+    RecordingClient client = new RecordingClient();
+    VoiceProviders providers = providers(FakeOpenAiRealtime.KEY);
+    int before = fake.handshakes.get();
+    Throwable err = loop.failure(() -> factory(FakeOpenAiRealtime.KEY, providers).open(context(s), client));
+    assertThat(err).isInstanceOf(ProviderUnavailable.class);
+    assertThat(fake.handshakes.get() - before).isEqualTo(4);
+    assertThat(client.hasError("provider_unavailable")).isTrue();
+    Loop.eventually(Duration.ofSeconds(5), () -> loop.await(() -> voiceDb.refunds(s.sessionId())) == 1L, "one refund");
+    assertThat(loop.await(() -> voiceDb.session(s.sessionId())).getString("status")).isEqualTo("errored");
+    fake.rejectNext.set(0);
+    loop.await(providers::close);
+  }
+
+  @DisplayName("an invalid key and an exhausted quota are fatal: one attempt, no retries")
+  @Test
+  void fatalErrors() {
+    reset();
+    Loop loop = new Loop(vertx);
+    VoiceProviders bad = providers("sk-wrong");
+    InterviewContext first = context(loop.await(voiceDb::chargedSession));
+    InterviewContext second = context(loop.await(voiceDb::chargedSession));
+    int before = fake.handshakes.get();
+    Throwable err = loop.failure(() -> factory("sk-wrong", bad).open(first, new RecordingClient()));
+    assertThat(err).isInstanceOf(ProviderUnavailable.class);
+    assertThat(((ProviderUnavailable) err).lastCause()).isEqualTo("invalid_api_key");
+    assertThat(fake.handshakes.get() - before).isEqualTo(1);
+
+    fake.errorOnSessionUpdate = "insufficient_quota";
+    VoiceProviders good = providers(FakeOpenAiRealtime.KEY);
+    int before2 = fake.handshakes.get();
+    Throwable quota = loop.failure(() -> factory(FakeOpenAiRealtime.KEY, good).open(second, new RecordingClient()));
+    assertThat(((ProviderUnavailable) quota).lastCause()).isEqualTo("insufficient_quota");
+    assertThat(fake.handshakes.get() - before2).isEqualTo(1);
+    loop.await(bad::close);
+    loop.await(good::close);
+  }
+
+  @DisplayName("1,000 sessions opened and closed leave no provider sockets behind")
+  @Test
+  void thousandSessions() {
+    reset();
+    fake.deltasPerResponse = 1;
+    Loop loop = new Loop(vertx);
+    VoiceProviders providers = providers(FakeOpenAiRealtime.KEY);
+    DefaultVoiceSessionFactory factory = factory(FakeOpenAiRealtime.KEY, providers);
+    for (int batch = 0; batch < 10; batch++) {
+      List<VoiceSession> sessions = loop.await(() -> {
+        List<Future<VoiceSession>> opened = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+          InterviewContext c = new InterviewContext(UUID.randomUUID(), UUID.randomUUID(), "T", "d", "easy", "python", "mid", 60_000, List.of());
+          opened.add(factory.open(c, new RecordingClient()));
+        }
+        return Future.all(opened).map(cf -> cf.<VoiceSession>list());
+      }, Duration.ofSeconds(60));
+      assertThat(fake.open.size()).isGreaterThanOrEqualTo(100);
+      loop.await(() -> Future.all(sessions.stream().map(VoiceSession::close).toList()).mapEmpty());
+    }
+    Loop.eventually(Duration.ofSeconds(10), () -> fake.open.isEmpty(), "every provider socket closed");
+    loop.await(providers::close);
+  }
+}
