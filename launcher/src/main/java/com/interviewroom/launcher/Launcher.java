@@ -21,6 +21,7 @@ import com.interviewroom.edge.storage.ObjectStore;
 import com.interviewroom.realtime.gateway.GatewaySettings;
 import com.interviewroom.realtime.gateway.RealtimeGateway;
 import com.interviewroom.realtime.gateway.RealtimeVerticle;
+import com.interviewroom.realtime.voice.VoiceBridges;
 import com.interviewroom.realtime.voice.VoiceSessionFactory;
 import com.interviewroom.schema.Database;
 import com.interviewroom.schema.Migrations;
@@ -51,18 +52,15 @@ public final class Launcher {
   private Launcher() {}
 
   /**
-   * Until a voice provider is wired in, connections get {@code error provider_unavailable} and keep
-   * working without a voice (timer, code sync, session end).
+   * Blocking: call from {@code main} or a test thread, never from an event loop. Voice comes from
+   * the configured providers (OpenAI Realtime, Gemini Live), or the local simulated interviewer
+   * when no key is set.
    */
-  static final VoiceSessionFactory NO_VOICE = (context, client) ->
-      io.vertx.core.Future.failedFuture("provider_unavailable: no voice provider is wired into the launcher");
-
-  /** Blocking: call from {@code main} or a test thread, never from an event loop. */
   public static RunningSystem start(Config requested) throws Exception {
-    return start(requested, NO_VOICE);
+    return start(requested, null);
   }
 
-  /** As {@link #start(Config)}, with the voice sessions the realtime gateway opens per connection. */
+  /** As {@link #start(Config)}; a non-null {@code voices} replaces the configured providers (tests). */
   public static RunningSystem start(Config requested, VoiceSessionFactory voices) throws Exception {
     Files.createDirectories(requested.dataDir());
     EmbeddedServices embedded = new EmbeddedServices();
@@ -101,7 +99,13 @@ public final class Launcher {
       int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
       RealtimeGateway gateway = null;
       if (config.role().runs(Role.REALTIME)) {
-        gateway = new RealtimeGateway(vertx, verifier, db, redis, voices, registry, clock, GatewaySettings.defaults());
+        VoiceSessionFactory voiceSessions = voices;
+        if (voiceSessions == null) {
+          VoiceBridges bridges = new VoiceBridges(vertx, config, db);
+          running.onClose(bridges::close);
+          voiceSessions = bridges;
+        }
+        gateway = new RealtimeGateway(vertx, verifier, db, redis, voiceSessions, registry, clock, GatewaySettings.defaults());
         running.onClose(gateway::close);
       }
       if (config.role().runs(Role.EDGE)) {
