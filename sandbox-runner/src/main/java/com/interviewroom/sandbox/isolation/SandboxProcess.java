@@ -1,0 +1,101 @@
+package com.interviewroom.sandbox.isolation;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Runs one sandboxed process to completion on the calling (worker) thread: feeds stdin, drains
+ * stdout and stderr concurrently with a cap each, enforces the wall timeout, and always kills the
+ * whole process tree and removes the cgroup before returning.
+ */
+public final class SandboxProcess {
+  private static final ExecutorService DRAINS = Executors.newVirtualThreadPerTaskExecutor();
+
+  private SandboxProcess() {}
+
+  /** @param cgroup the run's fresh cgroup, already in {@code argv}'s launcher, or null when unavailable */
+  public static ProcessOutcome run(List<String> argv, byte[] stdin, Limits limits, RunCgroup cgroup) throws IOException {
+    long started = System.nanoTime();
+    Process process = new ProcessBuilder(argv).start();
+    AtomicBoolean outputExceeded = new AtomicBoolean();
+    Runnable killer = () -> killTree(process, cgroup);
+    Future<byte[]> stdout = DRAINS.submit(() -> drain(process.getInputStream(), limits.outputCapBytes(), outputExceeded, killer));
+    Future<byte[]> stderr = DRAINS.submit(() -> drain(process.getErrorStream(), limits.outputCapBytes(), outputExceeded, killer));
+    DRAINS.submit(() -> feed(process.getOutputStream(), stdin));
+    boolean timedOut = false;
+    try {
+      if (!process.waitFor(limits.wallTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+        timedOut = true;
+        killer.run();
+        process.waitFor();
+      }
+      long durationMs = (System.nanoTime() - started) / 1_000_000;
+      // Anything the main process left behind (a setsid daemon, a fork bomb's children) dies here.
+      killer.run();
+      byte[] out = await(stdout);
+      byte[] err = await(stderr);
+      boolean memoryExceeded = cgroup != null && cgroup.memoryExceeded();
+      return new ProcessOutcome(process.exitValue(), out, err, durationMs, timedOut, outputExceeded.get(), memoryExceeded);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      killer.run();
+      throw new IOException("interrupted while running a sandbox", e);
+    } finally {
+      if (cgroup != null) {
+        cgroup.destroy();
+      }
+    }
+  }
+
+  static void killTree(Process process, RunCgroup cgroup) {
+    process.descendants().forEach(ProcessHandle::destroyForcibly);
+    process.destroyForcibly();
+    if (cgroup != null) {
+      cgroup.killAll();
+    }
+  }
+
+  private static byte[] drain(InputStream in, int cap, AtomicBoolean exceeded, Runnable killer) throws IOException {
+    ByteArrayOutputStream kept = new ByteArrayOutputStream();
+    byte[] buffer = new byte[8192];
+    try (in) {
+      int read;
+      while ((read = in.read(buffer)) >= 0) {
+        int room = cap - kept.size();
+        kept.write(buffer, 0, Math.min(room, read));
+        if (read > room) {
+          exceeded.set(true);
+          killer.run();
+          break;
+        }
+      }
+    }
+    return kept.toByteArray();
+  }
+
+  private static Void feed(OutputStream out, byte[] data) {
+    try (out) {
+      out.write(data);
+    } catch (IOException closedEarly) {
+      // The program exited or closed stdin without reading all of it: not an error for the runner.
+    }
+    return null;
+  }
+
+  private static byte[] await(Future<byte[]> drained) {
+    try {
+      return drained.get(2, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      drained.cancel(true);
+      return new byte[0];
+    }
+  }
+}
