@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -78,8 +77,9 @@ public final class CompileServer {
     boolean ok;
     try {
       ok = compiler.getTask(null, memory, diagnostics, options, null, List.of(unit)).call();
-    } catch (RuntimeException | StackOverflowError crash) {
-      return "error\nD\t0\t0\terror\t" + escape("the compiler failed: " + crash.getClass().getSimpleName()) + "\n";
+    } catch (RuntimeException | VirtualMachineError crash) {
+      // A compile-time bomb that exhausts the compiler's heap or stack is the candidate's compile error.
+      return "error\nD\t1\t1\terror\t" + escape("the compiler gave up: " + crash.getClass().getSimpleName()) + "\n";
     }
     StringBuilder response = new StringBuilder(ok ? "ok\n" : "error\n");
     for (Diagnostic<? extends JavaFileObject> d : diagnostics.getDiagnostics()) {

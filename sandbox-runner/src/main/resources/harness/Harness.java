@@ -33,7 +33,14 @@ public final class Harness {
     FileOutputStream channel = new FileOutputStream(".results", true);
     Files.delete(Path.of(".results"));
     Emitter emitter = new Emitter(channel, nonce);
-    run(spec, emitter);
+    try {
+      run(spec, emitter);
+    } catch (Throwable failure) {
+      System.err.println(candidateTrace(failure));
+      System.err.flush();
+      // Halt rather than return: the candidate's non-daemon threads must not keep the JVM alive.
+      Runtime.getRuntime().halt(1);
+    }
   }
 
   @SuppressWarnings("unchecked")
@@ -85,19 +92,26 @@ public final class Harness {
           outcome[1] = e;
         }
       }, "solution", 256L << 20);
-      worker.start();
-      worker.join();
+      try {
+        worker.start();
+        worker.join();
+      } catch (Throwable cannotStart) {
+        outcome[1] = cannotStart; // e.g. the candidate used up every thread the sandbox allows
+      }
       double ms = (System.nanoTime() - started) / 1e6;
       Map<String, Object> record = new LinkedHashMap<>();
       record.put("id", test.get("id"));
       if (outcome[1] == null) {
         Object result = "void".equals(returns) ? (args.length > 0 ? args[0] : null) : outcome[0];
+        if (result == null && ("TreeNode".equals(returns) || "ListNode".equals(returns) || "void".equals(returns))) {
+          result = List.of(); // an empty tree or list is [] in LeetCode's format
+        }
         record.put("ok", true);
         record.put("actual", new Raw(Json.write(result)));
       } else {
         Throwable error = (Throwable) outcome[1];
         record.put("ok", false);
-        record.put("kind", error instanceof OutOfMemoryError ? "MemoryError"
+        record.put("kind", error instanceof OutOfMemoryError && !String.valueOf(error.getMessage()).contains("thread") ? "MemoryError"
             : error instanceof StackOverflowError ? "RecursionError" : error.getClass().getSimpleName());
         record.put("error", candidateTrace(error));
       }
@@ -109,6 +123,8 @@ public final class Harness {
     Map<String, Object> done = new LinkedHashMap<>();
     done.put("done", tests.size());
     emitter.emit(done);
+    // Leave now: the candidate's non-daemon threads must not keep the JVM alive.
+    Runtime.getRuntime().halt(0);
   }
 
   private static String candidateTrace(Throwable error) {

@@ -6,6 +6,7 @@ import com.interviewroom.sandbox.isolation.Limits;
 import com.interviewroom.sandbox.isolation.RunCgroup;
 import com.interviewroom.sandbox.isolation.Runtime;
 import com.interviewroom.sandbox.isolation.SandboxCommand;
+import com.interviewroom.sandbox.isolation.SandboxProcess;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -63,9 +65,15 @@ public final class CompileServerClient implements AutoCloseable {
     } catch (TimeoutException e) {
       stop();
       return new CompileOutcome(false, List.of(new Diagnostic(1, 1, "Compilation timed out.", "error")), Map.of(), true);
-    } catch (Exception e) {
+    } catch (ExecutionException e) {
+      // The compiler died mid-request (its cgroup OOM-killed it, say): the candidate's code did that.
       stop();
-      throw new IOException("the compile server failed", e);
+      return new CompileOutcome(false, List.of(new Diagnostic(1, 1, "The compiler stopped while compiling this code.", "error")),
+          Map.of(), false);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      stop();
+      throw new IOException("interrupted while compiling", e);
     } finally {
       response.cancel(true);
     }
@@ -138,13 +146,7 @@ public final class CompileServerClient implements AutoCloseable {
 
   private void stop() {
     if (process != null) {
-      process.descendants().forEach(ProcessHandle::destroyForcibly);
-      process.destroyForcibly();
-      try {
-        process.waitFor(5, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      SandboxProcess.killTree(process, cgroup);
       process = null;
     }
     if (cgroup != null) {

@@ -16,8 +16,17 @@ public record RunCgroup(Path memory, Path pids, Path cpu) {
 
   /** SIGKILLs every process in the group until it is empty; a fork bomb cannot outrun pids.max. */
   public void killAll() {
+    killAllExcept(-1);
+  }
+
+  /**
+   * SIGKILLs every member but {@code spare} (our direct child, the outer pid namespace's parent, which
+   * must stay alive to reap that namespace's init and then exit by itself: killed, it would leave
+   * the init as a zombie for the host's pid 1).
+   */
+  public void killAllExcept(long spare) {
     for (int attempt = 0; attempt < 200; attempt++) {
-      List<Long> pids = members();
+      List<Long> pids = members().stream().filter(pid -> pid != spare).toList();
       if (pids.isEmpty()) {
         return;
       }

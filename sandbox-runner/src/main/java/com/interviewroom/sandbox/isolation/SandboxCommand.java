@@ -9,6 +9,7 @@ import java.util.List;
  * here is interpreted by a shell, and candidate code never appears in it (it lives in a file).
  *
  * <p>Layers, outermost first: an optional constant launcher that joins the run's cgroups and execs;
+ * {@code unshare} into a pid namespace of our own (so nothing outlives our child, not even a zombie);
  * {@code prlimit} (set while still root, kept across the uid change); {@code setpriv} to the slot's
  * unprivileged host uid with no capabilities and no-new-privs (root inside a user namespace would
  * still be host root, so the namespace is created by an unprivileged user); {@code bwrap} with fresh
@@ -36,6 +37,10 @@ public final class SandboxCommand {
       argv.addAll(cgroup.procsFiles());
       argv.add("--");
     }
+    // bwrap's outer process exits before its namespace init does, which would leave that init as a
+    // zombie for the host's pid 1 to reap. An outer pid namespace whose init is bwrap itself makes the
+    // kernel kill and reap everything inside before our direct child exits.
+    argv.addAll(List.of("/usr/bin/unshare", "--pid", "--fork", "--kill-child", "--"));
     argv.addAll(List.of("/usr/bin/prlimit",
         "--nproc=" + limits.maxProcesses(),
         "--nofile=" + limits.maxOpenFiles(),

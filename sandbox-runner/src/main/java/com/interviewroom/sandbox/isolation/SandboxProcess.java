@@ -55,11 +55,22 @@ public final class SandboxProcess {
     }
   }
 
-  static void killTree(Process process, RunCgroup cgroup) {
+  /**
+   * Kills everything below our direct child first, then lets the child (unshare, whose pid namespace
+   * the kernel has now torn down and reaped) exit by itself; only a child that will not exit is killed.
+   */
+  public static void killTree(Process process, RunCgroup cgroup) {
     process.descendants().forEach(ProcessHandle::destroyForcibly);
-    process.destroyForcibly();
     if (cgroup != null) {
-      cgroup.killAll();
+      cgroup.killAllExcept(process.pid());
+    }
+    try {
+      if (!process.waitFor(2, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
     }
   }
 

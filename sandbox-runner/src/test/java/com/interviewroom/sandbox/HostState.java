@@ -1,0 +1,65 @@
+package com.interviewroom.sandbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** What the host looks like from outside the sandboxes: processes, cgroups, work dirs, disk. */
+record HostState(long runnerChildren, long freeDiskBytes) {
+  private static final int FIRST_RUN_UID = 65_000;
+  private static final int FIRST_COMPILER_UID = 65_100;
+
+  static HostState capture(SandboxServer server) throws IOException {
+    long children = ProcessHandle.current().descendants().count();
+    return new HostState(children, Files.getFileStore(Path.of("/")).getUsableSpace());
+  }
+
+  /** After a run: no process of a run uid, no run cgroup, every slot work dir empty. */
+  static void assertNoRunLeftovers(SandboxServer server) throws IOException {
+    assertThat(processesOfRunUids()).as("processes still running as a sandbox uid").isEmpty();
+    Path root = Path.of(System.getProperty("java.io.tmpdir"), "interviewroom-sandbox-" + ProcessHandle.current().pid(), "slots");
+    try (Stream<Path> slots = Files.list(root)) {
+      for (Path slot : slots.toList()) {
+        try (Stream<Path> left = Files.list(slot)) {
+          assertThat(left.toList()).as("files left in " + slot).isEmpty();
+        }
+      }
+    }
+    for (String controller : List.of("memory", "pids", "cpu")) {
+      try (Stream<Path> groups = Files.walk(Path.of("/sys/fs/cgroup", controller), 4)) {
+        assertThat(groups.filter(p -> p.getFileName().toString().startsWith("run-")
+            && p.getParent().getFileName().toString().equals("interviewroom-sandbox-" + ProcessHandle.current().pid())).toList())
+            .as("run cgroups left in " + controller).isEmpty();
+      }
+    }
+  }
+
+  static List<Long> processesOfRunUids() throws IOException {
+    try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+      return procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
+          .filter(p -> {
+            int uid = realUid(p);
+            return uid >= FIRST_RUN_UID && uid < FIRST_COMPILER_UID;
+          })
+          .map(p -> Long.parseLong(p.getFileName().toString()))
+          .toList();
+    }
+  }
+
+  private static int realUid(Path proc) {
+    try {
+      for (String line : Files.readAllLines(proc.resolve("status"))) {
+        if (line.startsWith("Uid:")) {
+          return Integer.parseInt(line.split("\\s+")[1]);
+        }
+      }
+    } catch (IOException | RuntimeException gone) {
+      // The process exited while we looked.
+    }
+    return -1;
+  }
+}
