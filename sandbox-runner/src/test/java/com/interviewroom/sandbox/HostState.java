@@ -8,14 +8,46 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** What the host looks like from outside the sandboxes: processes, cgroups, work dirs, disk. */
-record HostState(long runnerChildren, long freeDiskBytes) {
+/**
+ * What the host looks like from outside the sandboxes: processes, cgroups, work dirs, disk. Disk is
+ * measured where a sandbox could conceivably write (the runner's tree, host temp directories), not as
+ * free space on a disk other builds share.
+ */
+record HostState(long runnerChildren, long runnerTreeBytes, long filesOwnedByRunUids) {
   private static final int FIRST_RUN_UID = 65_000;
   private static final int FIRST_COMPILER_UID = 65_100;
 
   static HostState capture(SandboxServer server) throws IOException {
     long children = ProcessHandle.current().descendants().count();
-    return new HostState(children, Files.getFileStore(Path.of("/")).getUsableSpace());
+    return new HostState(children, treeBytes(runnerRoot()), filesOwnedByRunUids());
+  }
+
+  static Path runnerRoot() {
+    return Path.of(System.getProperty("java.io.tmpdir"), "interviewroom-sandbox-" + ProcessHandle.current().pid());
+  }
+
+  private static long treeBytes(Path root) throws IOException {
+    try (Stream<Path> files = Files.walk(root)) {
+      return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+    }
+  }
+
+  /** Files a sandbox uid owns in the host's temporary directories (there should never be any). */
+  private static long filesOwnedByRunUids() throws IOException {
+    long count = 0;
+    for (String dir : List.of("/tmp", "/var/tmp", "/dev/shm")) {
+      try (Stream<Path> files = Files.list(Path.of(dir))) {
+        count += files.filter(p -> {
+          try {
+            int uid = (Integer) Files.getAttribute(p, "unix:uid", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            return uid >= FIRST_RUN_UID && uid < FIRST_COMPILER_UID + 100;
+          } catch (IOException | RuntimeException gone) {
+            return false;
+          }
+        }).count();
+      }
+    }
+    return count;
   }
 
   /** After a run: no process of a run uid, no run cgroup, every slot work dir empty. */

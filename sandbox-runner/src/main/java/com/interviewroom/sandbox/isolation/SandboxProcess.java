@@ -60,9 +60,11 @@ public final class SandboxProcess {
    * the kernel has now torn down and reaped) exit by itself; only a child that will not exit is killed.
    */
   public static void killTree(Process process, RunCgroup cgroup) {
-    process.descendants().forEach(ProcessHandle::destroyForcibly);
     if (cgroup != null) {
       cgroup.killAllExcept(process.pid());
+    } else {
+      // Without a cgroup, walk the tree (a scan of every process on the host, so only as a fallback).
+      process.descendants().forEach(ProcessHandle::destroyForcibly);
     }
     try {
       if (!process.waitFor(2, TimeUnit.SECONDS)) {
