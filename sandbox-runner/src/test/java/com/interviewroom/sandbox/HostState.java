@@ -19,7 +19,7 @@ record HostState(long runnerChildren, long runnerTreeBytes, long filesOwnedByRun
 
   static HostState capture(SandboxServer server) throws IOException {
     long children = ProcessHandle.current().descendants().count();
-    return new HostState(children, treeBytes(runnerRoot()), filesOwnedByRunUids());
+    return new HostState(children, treeBytes(runnerRoot()), countFilesOwnedByRunUids());
   }
 
   static Path runnerRoot() {
@@ -33,7 +33,7 @@ record HostState(long runnerChildren, long runnerTreeBytes, long filesOwnedByRun
   }
 
   /** Files a sandbox uid owns in the host's temporary directories (there should never be any). */
-  private static long filesOwnedByRunUids() throws IOException {
+  private static long countFilesOwnedByRunUids() throws IOException {
     long count = 0;
     for (String dir : List.of("/tmp", "/var/tmp", "/dev/shm")) {
       try (Stream<Path> files = Files.list(Path.of(dir))) {
