@@ -60,6 +60,8 @@ public final class SandboxService implements AutoCloseable {
   private static final int MAX_RESULTS_BYTES = 8 << 20;
   private static final Pattern PUBLIC_CLASS = Pattern.compile("public\\s+(?:final\\s+|abstract\\s+)*class\\s+([A-Za-z_$][A-Za-z0-9_$]*)");
 
+  private static final java.util.concurrent.atomic.AtomicInteger INSTANCES = new java.util.concurrent.atomic.AtomicInteger();
+
   private final Runtimes runtimes;
   private final Optional<Cgroups> cgroups;
   private final WorkDirs workDirs;
@@ -67,6 +69,9 @@ public final class SandboxService implements AutoCloseable {
   private final SlotPool pool;
   private final Map<Integer, CompileServerClient> compilers = new LinkedHashMap<>();
   private final SecureRandom random = new SecureRandom();
+  private final Map<Integer, SandboxProcess.Started> warmPython = new java.util.concurrent.ConcurrentHashMap<>();
+  private final List<Slot> slots;
+  private volatile boolean closed;
 
   private SandboxService(Runtimes runtimes, Optional<Cgroups> cgroups, WorkDirs workDirs, HarnessFiles harness,
                          List<Slot> slots, int queue) {
@@ -75,15 +80,18 @@ public final class SandboxService implements AutoCloseable {
     this.workDirs = workDirs;
     this.harness = harness;
     this.pool = new SlotPool(slots, queue);
+    this.slots = List.copyOf(slots);
     runtimes.get("java").ifPresent(java -> slots.forEach(slot -> compilers.put(slot.index(),
         new CompileServerClient(java, harness, cgroups, slot.uid() + COMPILER_UID_OFFSET))));
   }
 
   /** Blocking: detects runtimes, creates cgroups, slot work dirs and the harness directory. */
   public static SandboxService start(int slots, int queue) throws IOException, InterruptedException {
-    Path root = Path.of(System.getProperty("java.io.tmpdir"), "interviewroom-sandbox-" + ProcessHandle.current().pid());
+    // Unique per service, not just per process: tests and benchmarks may run several in one JVM.
+    String name = "interviewroom-sandbox-" + ProcessHandle.current().pid() + "-" + INSTANCES.incrementAndGet();
+    Path root = Path.of(System.getProperty("java.io.tmpdir"), name);
     Runtimes runtimes = Runtimes.detect();
-    Optional<Cgroups> cgroups = Cgroups.open();
+    Optional<Cgroups> cgroups = Cgroups.open(name);
     WorkDirs workDirs = new WorkDirs(root.resolve("slots"));
     List<Slot> created = workDirs.createSlots(slots, FIRST_UID);
     HarnessFiles harness = HarnessFiles.install(root.resolve("harness"), runtimes.get("java"));
@@ -92,6 +100,7 @@ public final class SandboxService implements AutoCloseable {
 
   /** Starts the warm compilers; blocking, so run it off the event loop. */
   public void warmUp() {
+    slots.forEach(this::prewarm);
     compilers.values().forEach(compiler -> {
       try {
         compiler.warmUp();
@@ -99,6 +108,11 @@ public final class SandboxService implements AutoCloseable {
         log.warn("compiler warm-up failed: {}", e.toString());
       }
     });
+  }
+
+  /** The directory holding the slot work dirs ({@code slots/slot-N}) and the harness; its name also names our cgroups. */
+  public Path rootDir() {
+    return harness.dir().getParent();
   }
 
   public SlotPool pool() {
@@ -149,6 +163,7 @@ public final class SandboxService implements AutoCloseable {
       log.error("could not empty the work dir of slot {}", slot.index(), e);
     }
     pool.give(slot);
+    Thread.ofVirtual().start(() -> prewarm(slot));
   }
 
   private RunResult runIn(Slot slot, RunRequest request) throws IOException {
@@ -186,7 +201,7 @@ public final class SandboxService implements AutoCloseable {
 
   private RunResult plainRun(Slot slot, Runtime runtime, RunRequest request, String javaMain) throws IOException {
     ProcessOutcome outcome = execute(slot, runtime, request.language(), programCommand(runtime, request.language(), javaMain),
-        bytes(request.stdin()));
+        withBootHeader(request.language(), "program", bytes(request.stdin())));
     Verdict verdict = limitVerdict(outcome).orElse(outcome.exitCode() == 0 ? Verdict.ACCEPTED : Verdict.RUNTIME_ERROR);
     return new RunResult(verdict, visible(slot, outcome.stdout(), null, false), visible(slot, outcome.stderr(), null, false),
         outcome.exitCode(), outcome.durationMs(), null, List.of());
@@ -203,7 +218,7 @@ public final class SandboxService implements AutoCloseable {
     for (RunRequest.TestCase test : request.problem().tests()) {
       String input = test.input() instanceof String s ? s : test.input() instanceof JsonObject o ? o.getString("stdin", "") : "";
       ProcessOutcome outcome = execute(slot, runtime, request.language(), programCommand(runtime, request.language(), javaMain),
-          bytes(input));
+          withBootHeader(request.language(), "program", bytes(input)));
       total += outcome.durationMs();
       String out = new String(outcome.stdout(), StandardCharsets.UTF_8);
       Optional<Verdict> limit = limitVerdict(outcome);
@@ -251,7 +266,8 @@ public final class SandboxService implements AutoCloseable {
     byte[] channel;
     // Opened before the run: whatever the candidate does to the name, we read the file we created.
     try (FileChannel reader = FileChannel.open(resultsFile, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-      outcome = execute(slot, runtime, request.language(), harnessCommand(runtime, request.language()), stdin);
+      outcome = execute(slot, runtime, request.language(), harnessCommand(runtime, request.language()),
+          withBootHeader(request.language(), "harness", stdin));
       channel = readAtMost(reader, MAX_RESULTS_BYTES);
     }
     List<String> ids = ordered.stream().map(RunRequest.TestCase::id).toList();
@@ -287,17 +303,60 @@ public final class SandboxService implements AutoCloseable {
   }
 
   private ProcessOutcome execute(Slot slot, Runtime runtime, Language language, List<String> command, byte[] stdin) throws IOException {
-    Limits limits = language == Language.JAVA ? Limits.jvm() : Limits.interpreted();
-    RunCgroup cgroup = cgroups.isPresent() ? cgroups.get().create("run", limits) : null;
-    try {
-      List<String> argv = SandboxCommand.build(slot.uid(), limits, runtime.readOnlyPaths(), harness.dir(), slot.workDir(), cgroup, command);
-      return SandboxProcess.run(argv, stdin, limits, cgroup);
-    } catch (IOException | RuntimeException e) {
-      if (cgroup != null) {
-        cgroup.destroy();
-      }
-      throw e;
+    Limits limits = limits(language);
+    SandboxProcess.Started sandbox = language == Language.PYTHON ? takeWarm(slot) : null;
+    if (sandbox == null) {
+      sandbox = spawn(slot, runtime, limits, command, "run");
     }
+    return sandbox.finish(stdin);
+  }
+
+  private SandboxProcess.Started spawn(Slot slot, Runtime runtime, Limits limits, List<String> command, String purpose)
+      throws IOException {
+    RunCgroup cgroup = cgroups.isPresent() ? cgroups.get().create(purpose, limits) : null;
+    List<String> argv = SandboxCommand.build(slot.uid(), limits, runtime.readOnlyPaths(), harness.dir(), slot.workDir(), cgroup, command);
+    return SandboxProcess.start(argv, limits, cgroup);
+  }
+
+  private static Limits limits(Language language) {
+    return language == Language.JAVA ? Limits.jvm() : Limits.interpreted();
+  }
+
+  /** The slot's pre-started Python sandbox, if one is ready and still alive. */
+  private SandboxProcess.Started takeWarm(Slot slot) {
+    SandboxProcess.Started warm = warmPython.remove(slot.index());
+    if (warm != null && !warm.alive()) {
+      warm.close();
+      return null;
+    }
+    return warm;
+  }
+
+  /**
+   * Starts the slot's next Python sandbox ahead of its request: bwrap, namespaces and the interpreter
+   * start while nobody waits; the sandbox then blocks on stdin. Each one serves exactly one run.
+   */
+  private void prewarm(Slot slot) {
+    Optional<Runtime> python = runtimes.get("python");
+    if (closed || python.isEmpty() || warmPython.containsKey(slot.index())) {
+      return;
+    }
+    try {
+      SandboxProcess.Started warm = spawn(slot, python.get(), Limits.interpreted(), bootCommand(python.get()), "warm");
+      if (warmPython.putIfAbsent(slot.index(), warm) != null || closed) {
+        warm.close();
+        warmPython.remove(slot.index(), warm);
+      }
+    } catch (IOException | RuntimeException e) {
+      log.warn("could not pre-start a sandbox for slot {}: {}", slot.index(), e.toString());
+    }
+  }
+
+  /** Process ids of the pre-started sandboxes (tests tell them apart from leftovers). */
+  public java.util.Set<Long> warmProcessIds() {
+    java.util.Set<Long> pids = new java.util.HashSet<>();
+    warmPython.values().forEach(warm -> pids.addAll(warm.processIds()));
+    return pids;
   }
 
   private static Optional<Verdict> limitVerdict(ProcessOutcome outcome) {
@@ -316,7 +375,7 @@ public final class SandboxService implements AutoCloseable {
   static List<String> harnessCommand(Runtime runtime, Language language) {
     String exe = runtime.executable().toString();
     return switch (language) {
-      case PYTHON -> List.of(exe, "-I", "-B", SandboxCommand.HARNESS + "/harness.py");
+      case PYTHON -> bootCommand(runtime);
       case JAVASCRIPT -> List.of(exe, "--max-old-space-size=256", "--stack-size=4000", SandboxCommand.HARNESS + "/harness.js");
       case JAVA -> javaCommand(exe, SandboxCommand.HARNESS + "/java:" + SandboxCommand.WORK + "/classes", "Harness");
     };
@@ -325,10 +384,26 @@ public final class SandboxService implements AutoCloseable {
   static List<String> programCommand(Runtime runtime, Language language, String javaMain) {
     String exe = runtime.executable().toString();
     return switch (language) {
-      case PYTHON -> List.of(exe, "-I", "-B", "solution.py");
+      case PYTHON -> bootCommand(runtime);
       case JAVASCRIPT -> List.of(exe, "--max-old-space-size=256", "solution.js");
       case JAVA -> javaCommand(exe, SandboxCommand.WORK + "/classes", javaMain);
     };
+  }
+
+  /** Python always starts through boot.py, which is told on stdin whether to run the harness or the program. */
+  static List<String> bootCommand(Runtime python) {
+    return List.of(python.executable().toString(), "-I", "-B", SandboxCommand.HARNESS + "/boot.py");
+  }
+
+  /** The header boot.py waits for; other languages get their input unchanged. */
+  private static byte[] withBootHeader(Language language, String mode, byte[] stdin) {
+    if (language != Language.PYTHON) {
+      return stdin;
+    }
+    byte[] header = (mode + "\n").getBytes(StandardCharsets.US_ASCII);
+    byte[] joined = java.util.Arrays.copyOf(header, header.length + stdin.length);
+    System.arraycopy(stdin, 0, joined, header.length, stdin.length);
+    return joined;
   }
 
   /** Fast start over peak speed: C1 only, serial GC, the JDK's class data sharing archive. */
@@ -404,8 +479,16 @@ public final class SandboxService implements AutoCloseable {
 
   @Override
   public void close() {
+    closed = true;
+    warmPython.values().forEach(SandboxProcess.Started::close);
+    warmPython.clear();
     compilers.values().forEach(CompileServerClient::close);
     workDirs.close();
     cgroups.ifPresent(Cgroups::close);
+    try {
+      WorkDirs.deleteTree(harness.dir().getParent());
+    } catch (IOException e) {
+      log.warn("could not remove {}: {}", harness.dir().getParent(), e.toString());
+    }
   }
 }

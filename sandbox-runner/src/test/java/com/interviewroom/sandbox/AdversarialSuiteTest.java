@@ -209,7 +209,7 @@ class AdversarialSuiteTest {
   }
 
   private String otherWorkDirs() {
-    Path slots = Path.of(System.getProperty("java.io.tmpdir"), "interviewroom-sandbox-" + ProcessHandle.current().pid(), "slots");
+    Path slots = server.verticle.service().rootDir().resolve("slots");
     return "['" + slots.resolve("slot-0") + "', '" + slots.resolve("slot-1") + "', '" + slots + "']";
   }
 

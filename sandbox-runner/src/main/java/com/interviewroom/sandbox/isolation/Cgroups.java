@@ -27,10 +27,10 @@ public final class Cgroups {
     this.parents = parents;
   }
 
-  public static Optional<Cgroups> open() {
+  /** @param tag the name of this runner's parent cgroup in each hierarchy */
+  public static Optional<Cgroups> open(String tag) {
     try {
       String self = Files.readString(Path.of("/proc/self/cgroup"));
-      String tag = "interviewroom-sandbox-" + ProcessHandle.current().pid();
       var parents = new java.util.ArrayList<Path>();
       for (String controller : CONTROLLERS) {
         Path parent = ROOT.resolve(controller).resolve(relativePath(self, controller)).resolve(tag);

@@ -23,32 +23,88 @@ public final class SandboxProcess {
 
   /** @param cgroup the run's fresh cgroup, already in {@code argv}'s launcher, or null when unavailable */
   public static ProcessOutcome run(List<String> argv, byte[] stdin, Limits limits, RunCgroup cgroup) throws IOException {
-    long started = System.nanoTime();
-    Process process = new ProcessBuilder(argv).start();
-    AtomicBoolean outputExceeded = new AtomicBoolean();
-    Runnable killer = () -> killTree(process, cgroup);
-    Future<byte[]> stdout = DRAINS.submit(() -> drain(process.getInputStream(), limits.outputCapBytes(), outputExceeded, killer));
-    Future<byte[]> stderr = DRAINS.submit(() -> drain(process.getErrorStream(), limits.outputCapBytes(), outputExceeded, killer));
-    DRAINS.submit(() -> feed(process.getOutputStream(), stdin));
-    boolean timedOut = false;
+    return start(argv, limits, cgroup).finish(stdin);
+  }
+
+  /**
+   * Starts the sandbox and its output drains, but gives it no input yet: a program that waits on
+   * stdin can be started ahead of the request and its clock starts in {@link Started#finish}.
+   */
+  public static Started start(List<String> argv, Limits limits, RunCgroup cgroup) throws IOException {
+    Process process;
     try {
-      if (!process.waitFor(limits.wallTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
-        timedOut = true;
-        killer.run();
-        process.waitFor();
+      process = new ProcessBuilder(argv).start();
+    } catch (IOException e) {
+      if (cgroup != null) {
+        cgroup.destroy();
       }
-      long durationMs = (System.nanoTime() - started) / 1_000_000;
-      // Anything the main process left behind (a setsid daemon, a fork bomb's children) dies here.
+      throw e;
+    }
+    return new Started(process, limits, cgroup);
+  }
+
+  /** A running sandbox waiting for its input; finish or close it exactly once. */
+  public static final class Started implements AutoCloseable {
+    private final Process process;
+    private final Limits limits;
+    private final RunCgroup cgroup;
+    private final AtomicBoolean outputExceeded = new AtomicBoolean();
+    private final Runnable killer;
+    private final Future<byte[]> stdout;
+    private final Future<byte[]> stderr;
+
+    private Started(Process process, Limits limits, RunCgroup cgroup) {
+      this.process = process;
+      this.limits = limits;
+      this.cgroup = cgroup;
+      this.killer = () -> killTree(process, cgroup);
+      this.stdout = DRAINS.submit(() -> drain(process.getInputStream(), limits.outputCapBytes(), outputExceeded, killer));
+      this.stderr = DRAINS.submit(() -> drain(process.getErrorStream(), limits.outputCapBytes(), outputExceeded, killer));
+    }
+
+    public boolean alive() {
+      return process.isAlive();
+    }
+
+    public java.util.Set<Long> processIds() {
+      java.util.Set<Long> pids = new java.util.HashSet<>();
+      pids.add(process.pid());
+      process.descendants().forEach(p -> pids.add(p.pid()));
+      return pids;
+    }
+
+    /** Feeds stdin, enforces the wall timeout from now, and always cleans up before returning. */
+    public ProcessOutcome finish(byte[] stdin) throws IOException {
+      long started = System.nanoTime();
+      DRAINS.submit(() -> feed(process.getOutputStream(), stdin));
+      boolean timedOut = false;
+      try {
+        if (!process.waitFor(limits.wallTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+          timedOut = true;
+          killer.run();
+          process.waitFor();
+        }
+        long durationMs = (System.nanoTime() - started) / 1_000_000;
+        // Anything the main process left behind (a setsid daemon, a fork bomb's children) dies here.
+        killer.run();
+        byte[] out = await(stdout);
+        byte[] err = await(stderr);
+        boolean memoryExceeded = cgroup != null && cgroup.memoryExceeded();
+        return new ProcessOutcome(process.exitValue(), out, err, durationMs, timedOut, outputExceeded.get(), memoryExceeded);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        killer.run();
+        throw new IOException("interrupted while running a sandbox", e);
+      } finally {
+        if (cgroup != null) {
+          cgroup.destroy();
+        }
+      }
+    }
+
+    @Override
+    public void close() {
       killer.run();
-      byte[] out = await(stdout);
-      byte[] err = await(stderr);
-      boolean memoryExceeded = cgroup != null && cgroup.memoryExceeded();
-      return new ProcessOutcome(process.exitValue(), out, err, durationMs, timedOut, outputExceeded.get(), memoryExceeded);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      killer.run();
-      throw new IOException("interrupted while running a sandbox", e);
-    } finally {
       if (cgroup != null) {
         cgroup.destroy();
       }

@@ -64,7 +64,8 @@ public final class WorkDirs {
     }
   }
 
-  private static void deleteTree(Path path) throws IOException {
+  /** Deletes a tree; links inside it are removed as links, never followed. */
+  public static void deleteTree(Path path) throws IOException {
     if (!Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
       Files.deleteIfExists(path);
       return;
