@@ -16,6 +16,7 @@ import com.interviewroom.common.http.PublicServerOptions;
 import java.util.function.Consumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
@@ -94,6 +95,17 @@ public final class EdgeVerticle extends VerticleBase {
     probes.add(new Dependency("redis", true, () -> app.redis().send(Request.cmd(Command.PING))));
     if (app.store() != null) {
       probes.add(new Dependency("s3", false, () -> app.store().check()));
+    }
+    String sandboxUrl = app.config().sandbox().url();
+    if (sandboxUrl != null) {
+      WebClient client = WebClient.create(vertx);
+      probes.add(new Dependency("sandbox", false, () -> client.getAbs(sandboxUrl.replaceAll("/+$", "") + "/health")
+          .timeout(1_500).send().map(response -> {
+            if (response.statusCode() != 200) {
+              throw new IllegalStateException("sandbox answered " + response.statusCode());
+            }
+            return response;
+          })));
     }
     return probes;
   }

@@ -23,6 +23,7 @@ import com.interviewroom.realtime.gateway.RealtimeGateway;
 import com.interviewroom.realtime.gateway.RealtimeVerticle;
 import com.interviewroom.realtime.voice.VoiceBridges;
 import com.interviewroom.realtime.voice.VoiceSessionFactory;
+import com.interviewroom.sandbox.SandboxVerticle;
 import com.interviewroom.schema.Database;
 import com.interviewroom.schema.Migrations;
 import com.interviewroom.schema.ProblemBank;
@@ -62,14 +63,19 @@ public final class Launcher {
 
   /** As {@link #start(Config)}; a non-null {@code voices} replaces the configured providers (tests). */
   public static RunningSystem start(Config requested, VoiceSessionFactory voices) throws Exception {
+    if (requested.role() == Role.SANDBOX) {
+      return startSandboxOnly(requested);
+    }
     Files.createDirectories(requested.dataDir());
     EmbeddedServices embedded = new EmbeddedServices();
-    Config config = InternalSecret.ensure(embedded.start(requested));
+    Config resolved = InternalSecret.ensure(embedded.start(requested));
     Clock clock = Clock.systemUTC();
     PrometheusMeterRegistry registry = Observability.newRegistry();
     Vertx vertx = Observability.vertx(registry);
-    RunningSystem running = new RunningSystem(vertx, config, embedded);
+    RunningSystem running = new RunningSystem(vertx, resolved, embedded);
     try {
+      Config config = resolved.role().runs(Role.SANDBOX) ? withLocalSandbox(vertx, resolved, running) : resolved;
+      running.reconfigure(config);
       Migrations.migrate(config.databaseUrl());
       Database db = Database.connect(vertx, config.databaseUrl(), 16);
       running.onClose(db::close);
@@ -155,6 +161,39 @@ public final class Launcher {
     String evaluators = vertx.deployVerticle(new WorkerVerticle(WorkerSettings.defaults(WorkerSettings.STREAM, WorkerSettings.EVALUATORS),
         config.redisUrl(), redis, AgentHandlers.evaluator(client), registry)).await();
     running.deployed("evaluator-workers", evaluators);
+  }
+
+  /**
+   * {@code ROLE=all}: runs the sandbox runner in this process when {@code SANDBOX_URL} is unset and
+   * points the edge at it. Without bubblewrap (or the privileges it needs) the rest of the system
+   * still starts; execution answers 503 and readiness shows the sandbox down.
+   */
+  private static Config withLocalSandbox(Vertx vertx, Config config, RunningSystem running) {
+    if (config.sandbox().url() != null) {
+      return config;
+    }
+    SandboxVerticle sandbox = new SandboxVerticle(config.sandbox());
+    try {
+      running.deployed("sandbox", vertx.deployVerticle(sandbox).await());
+      return config.withSandboxUrl("http://127.0.0.1:" + sandbox.actualPort());
+    } catch (Exception e) {
+      log.warn("sandbox runner not started; code execution is unavailable {}", kv("error", String.valueOf(e.getMessage())));
+      return config;
+    }
+  }
+
+  /** {@code ROLE=sandbox}: only the runner's private API, no database or Redis. */
+  private static RunningSystem startSandboxOnly(Config config) throws Exception {
+    PrometheusMeterRegistry registry = Observability.newRegistry();
+    Vertx vertx = Observability.vertx(registry);
+    RunningSystem running = new RunningSystem(vertx, config, new EmbeddedServices());
+    try {
+      running.deployed("sandbox", vertx.deployVerticle(new SandboxVerticle(config.sandbox())).await());
+      return running;
+    } catch (Exception e) {
+      running.close();
+      throw e;
+    }
   }
 
   private static List<TrustedIssuer> trustedIssuers(Vertx vertx, Config config, SigningKey key, TokenIssuer issuer, Clock clock) {

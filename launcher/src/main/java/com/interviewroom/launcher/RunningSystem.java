@@ -13,7 +13,7 @@ import java.util.function.Supplier;
 /** A started system: what runs, where it listens, and how to stop it in order. */
 public final class RunningSystem implements AutoCloseable {
   private final Vertx vertx;
-  private final Config config;
+  private Config config;
   private final EmbeddedServices embedded;
   private final Deque<Supplier<Future<?>>> closers = new ArrayDeque<>();
   private final Map<String, String> deployments = new LinkedHashMap<>();
@@ -36,6 +36,11 @@ public final class RunningSystem implements AutoCloseable {
   /** Which of postgres, redis, s3 were started embedded. */
   public java.util.Set<String> embedded() {
     return embedded.names();
+  }
+
+  /** After in-process parts are started (their URLs filled in). */
+  void reconfigure(Config next) {
+    this.config = next;
   }
 
   void onClose(Supplier<Future<?>> closer) {

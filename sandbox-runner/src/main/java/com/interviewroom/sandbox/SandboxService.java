@@ -1,0 +1,494 @@
+package com.interviewroom.sandbox;
+
+import com.interviewroom.sandbox.CheckResult.Diagnostic;
+import com.interviewroom.sandbox.RunResult.TestResult;
+import com.interviewroom.sandbox.compare.CompareMode;
+import com.interviewroom.sandbox.compare.JsonComparator;
+import com.interviewroom.sandbox.compare.TextComparator;
+import com.interviewroom.sandbox.harness.CompileOutcome;
+import com.interviewroom.sandbox.harness.CompileServerClient;
+import com.interviewroom.sandbox.harness.HarnessFiles;
+import com.interviewroom.sandbox.harness.HarnessRecord;
+import com.interviewroom.sandbox.harness.OutputText;
+import com.interviewroom.sandbox.harness.ResultChannel;
+import com.interviewroom.sandbox.isolation.Cgroups;
+import com.interviewroom.sandbox.isolation.Limits;
+import com.interviewroom.sandbox.isolation.ProcessOutcome;
+import com.interviewroom.sandbox.isolation.RunCgroup;
+import com.interviewroom.sandbox.isolation.Runtime;
+import com.interviewroom.sandbox.isolation.Runtimes;
+import com.interviewroom.sandbox.isolation.SandboxCommand;
+import com.interviewroom.sandbox.isolation.SandboxProcess;
+import com.interviewroom.sandbox.isolation.Slot;
+import com.interviewroom.sandbox.isolation.SlotPool;
+import com.interviewroom.sandbox.isolation.WorkDirs;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs candidate code: takes a slot, prepares its work directory, compiles (Java) in the warm
+ * compiler sandbox, runs the program or the harness in a fresh sandbox, reads the side channel,
+ * compares in the runner and redacts hidden tests. Every public method blocks: call it from a worker
+ * or virtual thread, never an event loop.
+ */
+public final class SandboxService implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(SandboxService.class);
+  /** The harness's promise that java.util.* is imported; on line 1 so the candidate's line numbers hold. */
+  static final String JAVA_PREFIX = "import java.util.*;import java.util.function.*;import java.util.stream.*;";
+  private static final int FIRST_UID = 65_000;
+  private static final int COMPILER_UID_OFFSET = 100;
+  private static final int MAX_RESULTS_BYTES = 8 << 20;
+  private static final Pattern PUBLIC_CLASS = Pattern.compile("public\\s+(?:final\\s+|abstract\\s+)*class\\s+([A-Za-z_$][A-Za-z0-9_$]*)");
+
+  private static final java.util.concurrent.atomic.AtomicInteger INSTANCES = new java.util.concurrent.atomic.AtomicInteger();
+
+  private final Runtimes runtimes;
+  private final Optional<Cgroups> cgroups;
+  private final WorkDirs workDirs;
+  private final HarnessFiles harness;
+  private final SlotPool pool;
+  private final Map<Integer, CompileServerClient> compilers = new LinkedHashMap<>();
+  private final SecureRandom random = new SecureRandom();
+  private final Map<Integer, SandboxProcess.Started> warmPython = new java.util.concurrent.ConcurrentHashMap<>();
+  private final List<Slot> slots;
+  private volatile boolean closed;
+
+  private SandboxService(Runtimes runtimes, Optional<Cgroups> cgroups, WorkDirs workDirs, HarnessFiles harness,
+                         List<Slot> slots, int queue) {
+    this.runtimes = runtimes;
+    this.cgroups = cgroups;
+    this.workDirs = workDirs;
+    this.harness = harness;
+    this.pool = new SlotPool(slots, queue);
+    this.slots = List.copyOf(slots);
+    runtimes.get("java").ifPresent(java -> slots.forEach(slot -> compilers.put(slot.index(),
+        new CompileServerClient(java, harness, cgroups, slot.uid() + COMPILER_UID_OFFSET))));
+  }
+
+  /** Blocking: detects runtimes, creates cgroups, slot work dirs and the harness directory. */
+  public static SandboxService start(int slots, int queue) throws IOException, InterruptedException {
+    // Unique per service, not just per process: tests and benchmarks may run several in one JVM.
+    String name = "interviewroom-sandbox-" + ProcessHandle.current().pid() + "-" + INSTANCES.incrementAndGet();
+    Path root = Path.of(System.getProperty("java.io.tmpdir"), name);
+    Runtimes runtimes = Runtimes.detect();
+    Optional<Cgroups> cgroups = Cgroups.open(name);
+    WorkDirs workDirs = new WorkDirs(root.resolve("slots"));
+    List<Slot> created = workDirs.createSlots(slots, FIRST_UID);
+    HarnessFiles harness = HarnessFiles.install(root.resolve("harness"), runtimes.get("java"));
+    return new SandboxService(runtimes, cgroups, workDirs, harness, created, queue);
+  }
+
+  /** Starts the warm compilers; blocking, so run it off the event loop. */
+  public void warmUp() {
+    slots.forEach(this::prewarm);
+    compilers.values().forEach(compiler -> {
+      try {
+        compiler.warmUp();
+      } catch (IOException e) {
+        log.warn("compiler warm-up failed: {}", e.toString());
+      }
+    });
+  }
+
+  /** The directory holding the slot work dirs ({@code slots/slot-N}) and the harness; its name also names our cgroups. */
+  public Path rootDir() {
+    return harness.dir().getParent();
+  }
+
+  public SlotPool pool() {
+    return pool;
+  }
+
+  public Runtimes runtimes() {
+    return runtimes;
+  }
+
+  public boolean cgroupsEnabled() {
+    return cgroups.isPresent();
+  }
+
+  public boolean workDirsSizeCapped() {
+    return workDirs.sizeCapped();
+  }
+
+  public RunResult run(RunRequest request) throws InterruptedException {
+    Slot slot = pool.take();
+    long started = System.nanoTime();
+    try {
+      return runIn(slot, request);
+    } catch (IOException | RuntimeException e) {
+      log.error("run failed in slot {}", slot.index(), e);
+      return RunResult.failed(Verdict.INTERNAL_ERROR, "", (System.nanoTime() - started) / 1_000_000, null);
+    } finally {
+      release(slot);
+    }
+  }
+
+  public CheckResult check(Language language, String code) throws InterruptedException, IOException {
+    Slot slot = pool.take();
+    try {
+      return switch (language) {
+        case JAVA -> checkJava(slot, code);
+        case PYTHON, JAVASCRIPT -> SyntaxCheck.interpreted(language, runtime(language), slot, harness, code, cgroups);
+      };
+    } finally {
+      release(slot);
+    }
+  }
+
+  private void release(Slot slot) {
+    try {
+      WorkDirs.empty(slot.workDir());
+    } catch (IOException e) {
+      log.error("could not empty the work dir of slot {}", slot.index(), e);
+    }
+    pool.give(slot);
+    Thread.ofVirtual().start(() -> prewarm(slot));
+  }
+
+  private RunResult runIn(Slot slot, RunRequest request) throws IOException {
+    Runtime runtime = runtime(request.language());
+    WorkDirs.empty(slot.workDir());
+    Long compileMs = null;
+    String javaMain = null;
+    if (request.language() == Language.JAVA) {
+      boolean function = request.problem() != null && request.problem().function() != null;
+      String fileName = function ? "Solution.java" : javaFileName(request.code());
+      long compileStarted = System.nanoTime();
+      CompileOutcome compiled = compilers.get(slot.index()).compile(fileName, JAVA_PREFIX + request.code());
+      compileMs = (System.nanoTime() - compileStarted) / 1_000_000;
+      if (!compiled.ok()) {
+        return new RunResult(Verdict.COMPILATION_ERROR, "", withoutPrefix(compiled).errorText().replace("Solution.java", fileName),
+            1, compileMs, compileMs, List.of());
+      }
+      writeClasses(slot, compiled.classes());
+      javaMain = function ? "Harness" : mainClass(compiled.classes());
+    } else {
+      writeFile(slot.workDir().resolve(request.language() == Language.PYTHON ? "solution.py" : "solution.js"), request.code());
+    }
+    RunRequest.Problem problem = request.problem();
+    RunResult result;
+    if (problem == null) {
+      result = plainRun(slot, runtime, request, javaMain);
+    } else if (problem.function() == null) {
+      result = textRun(slot, runtime, request, javaMain);
+    } else {
+      result = functionRun(slot, runtime, request, javaMain);
+    }
+    return compileMs == null ? result : new RunResult(result.verdict(), result.stdout(), result.stderr(), result.exitCode(),
+        result.durationMs() + compileMs, compileMs, result.tests());
+  }
+
+  private RunResult plainRun(Slot slot, Runtime runtime, RunRequest request, String javaMain) throws IOException {
+    ProcessOutcome outcome = execute(slot, runtime, request.language(), programCommand(runtime, request.language(), javaMain),
+        withBootHeader(request.language(), "program", bytes(request.stdin())));
+    Verdict verdict = limitVerdict(outcome).orElse(outcome.exitCode() == 0 ? Verdict.ACCEPTED : Verdict.RUNTIME_ERROR);
+    return new RunResult(verdict, visible(slot, outcome.stdout(), null, false), visible(slot, outcome.stderr(), null, false),
+        outcome.exitCode(), outcome.durationMs(), null, List.of());
+  }
+
+  /** Stdout problems: one sandboxed run per test, stdin in, whitespace-normalised stdout compared. */
+  private RunResult textRun(Slot slot, Runtime runtime, RunRequest request, String javaMain) throws IOException {
+    List<TestResult> results = new ArrayList<>();
+    Verdict verdict = Verdict.ACCEPTED;
+    String stdout = "";
+    String stderr = "";
+    int exitCode = 0;
+    long total = 0;
+    for (RunRequest.TestCase test : request.problem().tests()) {
+      String input = test.input() instanceof String s ? s : test.input() instanceof JsonObject o ? o.getString("stdin", "") : "";
+      ProcessOutcome outcome = execute(slot, runtime, request.language(), programCommand(runtime, request.language(), javaMain),
+          withBootHeader(request.language(), "program", bytes(input)));
+      total += outcome.durationMs();
+      String out = new String(outcome.stdout(), StandardCharsets.UTF_8);
+      Optional<Verdict> limit = limitVerdict(outcome);
+      boolean passed = limit.isEmpty() && outcome.exitCode() == 0
+          && test.expected() instanceof String expected && TextComparator.matches(expected, out);
+      Verdict testVerdict = limit.orElse(outcome.exitCode() != 0 ? Verdict.RUNTIME_ERROR : passed ? Verdict.ACCEPTED : Verdict.WRONG_ANSWER);
+      if (!test.hidden()) {
+        stdout = visible(slot, outcome.stdout(), null, false);
+        stderr = visible(slot, outcome.stderr(), null, false);
+      }
+      exitCode = outcome.exitCode();
+      results.add(test.hidden() ? new TestResult(test.id(), true, passed, outcome.durationMs(), null, null, null, null)
+          : new TestResult(test.id(), false, passed, outcome.durationMs(), test.input(), test.expected(), out,
+              stderr.isEmpty() ? null : stderr));
+      if (verdict == Verdict.ACCEPTED && testVerdict != Verdict.ACCEPTED) {
+        verdict = testVerdict;
+      }
+    }
+    return new RunResult(verdict, stdout, stderr, exitCode, total, null, results);
+  }
+
+  private RunResult functionRun(Slot slot, Runtime runtime, RunRequest request, String javaMain) throws IOException {
+    RunRequest.Problem problem = request.problem();
+    List<RunRequest.TestCase> ordered = new ArrayList<>();
+    problem.tests().stream().filter(t -> !t.hidden()).forEach(ordered::add);
+    int hiddenFrom = ordered.size();
+    problem.tests().stream().filter(RunRequest.TestCase::hidden).forEach(ordered::add);
+    String nonce = randomHex(16);
+    String marker = "@@interviewroom-hidden-" + randomHex(12) + "@@";
+    JsonArray tests = new JsonArray();
+    ordered.forEach(t -> tests.add(new JsonObject().put("id", t.id()).put("input", t.input())));
+    JsonObject spec = new JsonObject()
+        .put("function", new JsonObject().put("name", problem.function().name())
+            .put("params", new JsonArray(problem.function().params().stream()
+                .map(p -> new JsonObject().put("name", p.name()).put("type", p.type())).toList()))
+            .put("returns", problem.function().returns()))
+        .put("tests", tests)
+        .put("hiddenFrom", hiddenFrom)
+        .put("marker", marker);
+    byte[] stdin = (nonce + "\n" + spec.encode()).getBytes(StandardCharsets.UTF_8);
+    Path resultsFile = slot.workDir().resolve(".results");
+    Files.createFile(resultsFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    Files.setAttribute(resultsFile, "unix:uid", slot.uid(), LinkOption.NOFOLLOW_LINKS);
+    ProcessOutcome outcome;
+    byte[] channel;
+    // Opened before the run: whatever the candidate does to the name, we read the file we created.
+    try (FileChannel reader = FileChannel.open(resultsFile, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+      outcome = execute(slot, runtime, request.language(), harnessCommand(runtime, request.language()),
+          withBootHeader(request.language(), "harness", stdin));
+      channel = readAtMost(reader, MAX_RESULTS_BYTES);
+    }
+    List<String> ids = ordered.stream().map(RunRequest.TestCase::id).toList();
+    ResultChannel.Parsed parsed = ResultChannel.parse(channel, nonce, ids);
+    boolean hiddenRan = parsed.records().size() > hiddenFrom;
+    CompareMode mode = CompareMode.fromWire(problem.compare()).orElse(CompareMode.EXACT);
+    Map<String, TestResult> byId = new LinkedHashMap<>();
+    boolean anyError = false;
+    boolean anyMemoryError = false;
+    boolean allPassed = true;
+    for (int i = 0; i < ordered.size(); i++) {
+      RunRequest.TestCase test = ordered.get(i);
+      HarnessRecord record = i < parsed.records().size() ? parsed.records().get(i) : null;
+      boolean passed = record != null && record.ok() && JsonComparator.matches(test.expected(), record.actual(), mode);
+      allPassed &= passed;
+      anyError |= record != null && !record.ok();
+      anyMemoryError |= record != null && "MemoryError".equals(record.kind());
+      double ms = record == null ? 0 : record.durationMs();
+      byId.put(test.id(), test.hidden()
+          ? new TestResult(test.id(), true, passed, ms, null, null, null, null)
+          : new TestResult(test.id(), false, passed, ms, test.input(), test.expected(),
+              record != null && record.ok() ? record.actual() : null,
+              record == null ? null : record.error() == null ? null : OutputText.stripHarness(record.error(), slot.workDir().toString())));
+    }
+    String stderrText = new String(outcome.stderr(), StandardCharsets.UTF_8);
+    Verdict verdict = limitVerdict(outcome).orElse(
+        anyMemoryError || stderrText.contains("heap out of memory") ? Verdict.MEMORY_LIMIT_EXCEEDED
+            : !parsed.intact() || anyError || outcome.exitCode() != 0 ? Verdict.RUNTIME_ERROR
+            : allPassed ? Verdict.ACCEPTED : Verdict.WRONG_ANSWER);
+    List<TestResult> inRequestOrder = problem.tests().stream().map(t -> byId.get(t.id())).toList();
+    return new RunResult(verdict, visible(slot, outcome.stdout(), marker, hiddenRan), visible(slot, outcome.stderr(), marker, hiddenRan),
+        outcome.exitCode(), outcome.durationMs(), null, inRequestOrder);
+  }
+
+  private ProcessOutcome execute(Slot slot, Runtime runtime, Language language, List<String> command, byte[] stdin) throws IOException {
+    Limits limits = limits(language);
+    SandboxProcess.Started sandbox = language == Language.PYTHON ? takeWarm(slot) : null;
+    if (sandbox == null) {
+      sandbox = spawn(slot, runtime, limits, command, "run");
+    }
+    return sandbox.finish(stdin);
+  }
+
+  private SandboxProcess.Started spawn(Slot slot, Runtime runtime, Limits limits, List<String> command, String purpose)
+      throws IOException {
+    RunCgroup cgroup = cgroups.isPresent() ? cgroups.get().create(purpose, limits) : null;
+    List<String> argv = SandboxCommand.build(slot.uid(), limits, runtime.readOnlyPaths(), harness.dir(), slot.workDir(), cgroup, command);
+    return SandboxProcess.start(argv, limits, cgroup);
+  }
+
+  private static Limits limits(Language language) {
+    return language == Language.JAVA ? Limits.jvm() : Limits.interpreted();
+  }
+
+  /** The slot's pre-started Python sandbox, if one is ready and still alive. */
+  private SandboxProcess.Started takeWarm(Slot slot) {
+    SandboxProcess.Started warm = warmPython.remove(slot.index());
+    if (warm != null && !warm.alive()) {
+      warm.close();
+      return null;
+    }
+    return warm;
+  }
+
+  /**
+   * Starts the slot's next Python sandbox ahead of its request: bwrap, namespaces and the interpreter
+   * start while nobody waits; the sandbox then blocks on stdin. Each one serves exactly one run.
+   */
+  private void prewarm(Slot slot) {
+    Optional<Runtime> python = runtimes.get("python");
+    if (closed || python.isEmpty() || warmPython.containsKey(slot.index())) {
+      return;
+    }
+    try {
+      SandboxProcess.Started warm = spawn(slot, python.get(), Limits.interpreted(), bootCommand(python.get()), "warm");
+      if (warmPython.putIfAbsent(slot.index(), warm) != null || closed) {
+        warm.close();
+        warmPython.remove(slot.index(), warm);
+      }
+    } catch (IOException | RuntimeException e) {
+      log.warn("could not pre-start a sandbox for slot {}: {}", slot.index(), e.toString());
+    }
+  }
+
+  /** Process ids of the pre-started sandboxes (tests tell them apart from leftovers). */
+  public java.util.Set<Long> warmProcessIds() {
+    java.util.Set<Long> pids = new java.util.HashSet<>();
+    warmPython.values().forEach(warm -> pids.addAll(warm.processIds()));
+    return pids;
+  }
+
+  private static Optional<Verdict> limitVerdict(ProcessOutcome outcome) {
+    if (outcome.timedOut()) {
+      return Optional.of(Verdict.TIME_LIMIT_EXCEEDED);
+    }
+    if (outcome.outputExceeded()) {
+      return Optional.of(Verdict.OUTPUT_LIMIT_EXCEEDED);
+    }
+    if (outcome.memoryExceeded() && outcome.exitCode() != 0) {
+      return Optional.of(Verdict.MEMORY_LIMIT_EXCEEDED);
+    }
+    return Optional.empty();
+  }
+
+  static List<String> harnessCommand(Runtime runtime, Language language) {
+    String exe = runtime.executable().toString();
+    return switch (language) {
+      case PYTHON -> bootCommand(runtime);
+      case JAVASCRIPT -> List.of(exe, "--max-old-space-size=256", "--stack-size=4000", SandboxCommand.HARNESS + "/harness.js");
+      case JAVA -> javaCommand(exe, SandboxCommand.HARNESS + "/java:" + SandboxCommand.WORK + "/classes", "Harness");
+    };
+  }
+
+  static List<String> programCommand(Runtime runtime, Language language, String javaMain) {
+    String exe = runtime.executable().toString();
+    return switch (language) {
+      case PYTHON -> bootCommand(runtime);
+      case JAVASCRIPT -> List.of(exe, "--max-old-space-size=256", "solution.js");
+      case JAVA -> javaCommand(exe, SandboxCommand.WORK + "/classes", javaMain);
+    };
+  }
+
+  /** Python always starts through boot.py, which is told on stdin whether to run the harness or the program. */
+  static List<String> bootCommand(Runtime python) {
+    return List.of(python.executable().toString(), "-I", "-B", SandboxCommand.HARNESS + "/boot.py");
+  }
+
+  /** The header boot.py waits for; other languages get their input unchanged. */
+  private static byte[] withBootHeader(Language language, String mode, byte[] stdin) {
+    if (language != Language.PYTHON) {
+      return stdin;
+    }
+    byte[] header = (mode + "\n").getBytes(StandardCharsets.US_ASCII);
+    byte[] joined = java.util.Arrays.copyOf(header, header.length + stdin.length);
+    System.arraycopy(stdin, 0, joined, header.length, stdin.length);
+    return joined;
+  }
+
+  /** Fast start over peak speed: C1 only, serial GC, the JDK's class data sharing archive. */
+  private static List<String> javaCommand(String exe, String classPath, String mainClass) {
+    return List.of(exe, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData", "-Xshare:auto",
+        "-XX:CICompilerCount=1", "-Xmx256m", "-XX:MaxMetaspaceSize=128m", "-XX:ReservedCodeCacheSize=32m",
+        "-cp", classPath, mainClass);
+  }
+
+  private CheckResult checkJava(Slot slot, String code) throws IOException {
+    CompileOutcome compiled = withoutPrefix(compilers.get(slot.index()).compile(javaFileName(code), JAVA_PREFIX + code));
+    return new CheckResult(compiled.ok(), compiled.diagnostics());
+  }
+
+  /** Diagnostics on line 1 are shifted right by the import prefix; shift them back. */
+  private static CompileOutcome withoutPrefix(CompileOutcome compiled) {
+    List<Diagnostic> fixed = compiled.diagnostics().stream()
+        .map(d -> d.line() == 1 ? new Diagnostic(1, Math.max(1, d.column() - JAVA_PREFIX.length()), d.message(), d.severity()) : d)
+        .toList();
+    return new CompileOutcome(compiled.ok(), fixed, compiled.classes(), compiled.timedOut());
+  }
+
+  private Runtime runtime(Language language) throws IOException {
+    return runtimes.get(language.wireName())
+        .orElseThrow(() -> new IOException(language.wireName() + " is not installed on this runner"));
+  }
+
+  private String visible(Slot slot, byte[] bytes, String marker, boolean hiddenRan) {
+    return OutputText.stripHarness(OutputText.visible(bytes, marker, hiddenRan), slot.workDir().toString());
+  }
+
+  private static String javaFileName(String code) {
+    Matcher matcher = PUBLIC_CLASS.matcher(code);
+    return matcher.find() ? matcher.group(1) + ".java" : "Main.java";
+  }
+
+  private static String mainClass(Map<String, byte[]> classes) {
+    if (classes.containsKey("Main")) {
+      return "Main";
+    }
+    if (classes.containsKey("Solution")) {
+      return "Solution";
+    }
+    return classes.keySet().stream().filter(name -> !name.contains("$")).findFirst().orElse("Main");
+  }
+
+  private void writeClasses(Slot slot, Map<String, byte[]> classes) throws IOException {
+    Path dir = Files.createDirectory(slot.workDir().resolve("classes"));
+    for (Map.Entry<String, byte[]> entry : classes.entrySet()) {
+      Files.write(dir.resolve(entry.getKey() + ".class"), entry.getValue(), StandardOpenOption.CREATE_NEW);
+    }
+  }
+
+  private static void writeFile(Path file, String text) throws IOException {
+    Files.writeString(file, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW);
+  }
+
+  private static byte[] readAtMost(FileChannel reader, int limit) throws IOException {
+    ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(limit, Math.max(0, reader.size())));
+    reader.read(buffer, 0);
+    return java.util.Arrays.copyOf(buffer.array(), buffer.position());
+  }
+
+  private static byte[] bytes(String text) {
+    return text == null ? new byte[0] : text.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private String randomHex(int bytes) {
+    byte[] data = new byte[bytes];
+    random.nextBytes(data);
+    return HexFormat.of().formatHex(data);
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    warmPython.values().forEach(SandboxProcess.Started::close);
+    warmPython.clear();
+    compilers.values().forEach(CompileServerClient::close);
+    workDirs.close();
+    cgroups.ifPresent(Cgroups::close);
+    try {
+      WorkDirs.deleteTree(harness.dir().getParent());
+    } catch (IOException e) {
+      log.warn("could not remove {}: {}", harness.dir().getParent(), e.toString());
+    }
+  }
+}

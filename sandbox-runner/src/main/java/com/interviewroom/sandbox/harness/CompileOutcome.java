@@ -1,0 +1,19 @@
+package com.interviewroom.sandbox.harness;
+
+import com.interviewroom.sandbox.CheckResult.Diagnostic;
+import java.util.List;
+import java.util.Map;
+
+/** @param classes binary class name to class file bytes; empty unless {@code ok} */
+public record CompileOutcome(boolean ok, List<Diagnostic> diagnostics, Map<String, byte[]> classes, boolean timedOut) {
+
+  public String errorText() {
+    StringBuilder text = new StringBuilder();
+    for (Diagnostic d : diagnostics) {
+      if ("error".equals(d.severity())) {
+        text.append("Solution.java:").append(d.line()).append(": error: ").append(d.message()).append('\n');
+      }
+    }
+    return timedOut ? "Compilation timed out." : text.toString();
+  }
+}

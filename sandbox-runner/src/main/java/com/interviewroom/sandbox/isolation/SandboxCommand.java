@@ -1,0 +1,84 @@
+package com.interviewroom.sandbox.isolation;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Builds the argument vector of one sandboxed process. It is only ever an argument vector: nothing
+ * here is interpreted by a shell, and candidate code never appears in it (it lives in a file).
+ *
+ * <p>Layers, outermost first: an optional constant launcher that joins the run's cgroups and execs;
+ * {@code unshare} into a pid namespace of our own (so nothing outlives our child, not even a zombie);
+ * {@code prlimit} (set while still root, kept across the uid change); {@code setpriv} to the slot's
+ * unprivileged host uid with no capabilities and no-new-privs (root inside a user namespace would
+ * still be host root, so the namespace is created by an unprivileged user); {@code bwrap} with fresh
+ * user, pid, ipc, uts, net and mount namespaces and only the runtime's directories, read-only.
+ */
+public final class SandboxCommand {
+  /** Joins the cgroups whose procs files are its first arguments up to {@code --}, then execs the rest. */
+  static final String CGROUP_LAUNCHER =
+      "for f; do shift; [ \"$f\" = -- ] && break; echo $$ > \"$f\" || exit 125; done; exec \"$@\"";
+  public static final String WORK = "/work";
+  public static final String HARNESS = "/harness";
+
+  private SandboxCommand() {}
+
+  /**
+   * @param harnessDir bound read-only at {@code /harness}
+   * @param workDir    bound read-write at {@code /work}, or null for no work directory at all
+   * @param cgroup     the cgroup to join before anything else runs, or null where cgroups are unavailable
+   */
+  public static List<String> build(int uid, Limits limits, List<Path> readOnlyPaths, Path harnessDir, Path workDir,
+                                   RunCgroup cgroup, List<String> command) {
+    List<String> argv = new ArrayList<>();
+    if (cgroup != null) {
+      argv.addAll(List.of("/bin/sh", "-c", CGROUP_LAUNCHER, "sh"));
+      argv.addAll(cgroup.procsFiles());
+      argv.add("--");
+    }
+    // bwrap's outer process exits before its namespace init does, which would leave that init as a
+    // zombie for the host's pid 1 to reap. An outer pid namespace whose init is bwrap itself makes the
+    // kernel kill and reap everything inside before our direct child exits.
+    argv.addAll(List.of("/usr/bin/unshare", "--pid", "--fork", "--kill-child", "--"));
+    argv.addAll(List.of("/usr/bin/prlimit",
+        "--nproc=" + limits.maxProcesses(),
+        "--nofile=" + limits.maxOpenFiles(),
+        "--fsize=" + limits.maxFileBytes(),
+        "--core=0",
+        "--"));
+    argv.addAll(List.of("/usr/bin/setpriv",
+        "--reuid=" + uid, "--regid=" + uid, "--clear-groups",
+        "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"));
+    argv.addAll(List.of("/usr/bin/bwrap",
+        "--unshare-user", "--uid", Integer.toString(uid), "--gid", Integer.toString(uid),
+        "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-net", "--unshare-cgroup-try",
+        "--disable-userns", "--cap-drop", "ALL", "--new-session", "--die-with-parent",
+        "--hostname", "sandbox",
+        "--ro-bind", "/usr/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu",
+        "--ro-bind", "/usr/lib64", "/usr/lib64",
+        "--symlink", "usr/lib", "/lib",
+        "--symlink", "usr/lib64", "/lib64",
+        "--proc", "/proc",
+        "--dev", "/dev",
+        "--size", Long.toString(limits.tmpBytes()), "--tmpfs", "/tmp",
+        "--size", Long.toString(limits.tmpBytes()), "--tmpfs", "/dev/shm"));
+    for (Path path : readOnlyPaths) {
+      argv.addAll(List.of("--ro-bind", path.toString(), path.toString()));
+    }
+    argv.addAll(List.of("--ro-bind", harnessDir.toString(), HARNESS));
+    if (workDir != null) {
+      argv.addAll(List.of("--bind", workDir.toString(), WORK, "--chdir", WORK));
+    } else {
+      argv.addAll(List.of("--chdir", "/tmp"));
+    }
+    argv.addAll(List.of("--remount-ro", "/",
+        "--clearenv",
+        "--setenv", "PATH", "/usr/bin:/bin",
+        "--setenv", "HOME", workDir != null ? WORK : "/tmp",
+        "--setenv", "LANG", "C.UTF-8",
+        "--"));
+    argv.addAll(command);
+    return List.copyOf(argv);
+  }
+}

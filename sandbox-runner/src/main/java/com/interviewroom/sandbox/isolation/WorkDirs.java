@@ -1,0 +1,122 @@
+package com.interviewroom.sandbox.isolation;
+
+import java.io.IOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The per-slot work directories. Each is a size-capped tmpfs owned by the slot's uid when the runner
+ * may mount (it runs as root in production), so a run cannot fill the host disk; it is emptied before
+ * and after every run, never following a link a candidate planted.
+ */
+public final class WorkDirs {
+  private static final Logger log = LoggerFactory.getLogger(WorkDirs.class);
+  public static final long SLOT_BYTES = 32L << 20;
+
+  private final Path root;
+  private final List<Path> mounted = new ArrayList<>();
+
+  public WorkDirs(Path root) {
+    this.root = root;
+  }
+
+  public List<Slot> createSlots(int count, int firstUid) throws IOException {
+    Files.createDirectories(root);
+    Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwx--x--x"));
+    List<Slot> slots = new ArrayList<>();
+    for (int index = 0; index < count; index++) {
+      int uid = firstUid + index;
+      Path dir = root.resolve("slot-" + index);
+      Files.createDirectories(dir);
+      if (mountTmpfs(dir, uid)) {
+        mounted.add(dir);
+      } else {
+        log.warn("could not mount a tmpfs on {}; the work directory is not size-capped", dir);
+      }
+      Files.setAttribute(dir, "unix:uid", uid);
+      Files.setAttribute(dir, "unix:gid", uid);
+      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+      slots.add(new Slot(index, uid, dir));
+    }
+    return slots;
+  }
+
+  public boolean sizeCapped() {
+    return !mounted.isEmpty();
+  }
+
+  /** Deletes everything inside {@code dir}; links are removed as links, never followed. */
+  public static void empty(Path dir) throws IOException {
+    try (var children = Files.list(dir)) {
+      for (Path child : children.toList()) {
+        deleteTree(child);
+      }
+    }
+  }
+
+  /** Deletes a tree; links inside it are removed as links, never followed. */
+  public static void deleteTree(Path path) throws IOException {
+    if (!Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+      Files.deleteIfExists(path);
+      return;
+    }
+    Files.walkFileTree(path, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+        Files.delete(file);
+        return FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+        Files.delete(dir);
+        return FileVisitResult.CONTINUE;
+      }
+    });
+  }
+
+  /** Unmounts the slot filesystems and removes the tree. */
+  public void close() {
+    for (Path dir : mounted) {
+      command(List.of("/bin/umount", "-l", dir.toString()));
+    }
+    try {
+      if (Files.exists(root)) {
+        deleteTree(root);
+      }
+    } catch (IOException e) {
+      log.warn("could not remove {}: {}", root, e.toString());
+    }
+  }
+
+  private static boolean mountTmpfs(Path dir, int uid) {
+    if (!"root".equals(System.getProperty("user.name"))) {
+      return false;
+    }
+    String options = "size=" + SLOT_BYTES + ",nr_inodes=4096,mode=0700,uid=" + uid + ",gid=" + uid + ",nosuid,nodev";
+    return command(List.of("/bin/mount", "-t", "tmpfs", "-o", options, "tmpfs", dir.toString()));
+  }
+
+  private static boolean command(List<String> argv) {
+    try {
+      Process process = new ProcessBuilder(argv).redirectErrorStream(true).start();
+      process.getInputStream().readAllBytes();
+      return process.waitFor(10, TimeUnit.SECONDS) && process.exitValue() == 0;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+}

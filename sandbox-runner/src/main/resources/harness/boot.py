@@ -1,0 +1,46 @@
+# InterviewRoom Python boot. The runner starts this sandbox ahead of a request (so process and
+# interpreter start-up are off the candidate's clock) and it waits on stdin for one header line:
+# "harness" runs the function-call harness, "program" runs solution.py as __main__ with the rest of
+# stdin as its input. The header is read byte by byte so no candidate input is buffered away.
+import os
+import sys
+
+
+def header():
+    data = b""
+    while not data.endswith(b"\n"):
+        chunk = os.read(0, 1)
+        if not chunk:
+            os._exit(0)
+        data += chunk
+    return data.strip().decode()
+
+
+def run_program():
+    import traceback
+    with open("solution.py", "rb") as f:
+        source = f.read()
+    sys.argv = ["solution.py"]
+    namespace = {"__name__": "__main__", "__file__": "solution.py", "__builtins__": __builtins__}
+    try:
+        exec(compile(source, "solution.py", "exec"), namespace)
+    except SystemExit:
+        raise
+    except BaseException as exc:
+        frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == "solution.py"]
+        lines = ["Traceback (most recent call last):\n"] if frames else []
+        lines += traceback.format_list(frames)
+        lines += traceback.format_exception_only(type(exc), exc)
+        sys.stderr.write("".join(lines))
+        sys.exit(1)
+
+
+mode = header()
+if mode == "harness":
+    with open("/harness/harness.py", "rb") as f:
+        harness = compile(f.read(), "/harness/harness.py", "exec")
+    exec(harness, {"__name__": "harness"})
+elif mode == "program":
+    run_program()
+else:
+    os._exit(2)

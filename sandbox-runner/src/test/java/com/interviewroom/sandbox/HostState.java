@@ -1,0 +1,105 @@
+package com.interviewroom.sandbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * What the host looks like from outside the sandboxes: processes, cgroups, work dirs, disk. Disk is
+ * measured where a sandbox could conceivably write (the runner's tree, host temp directories), not as
+ * free space on a disk other builds share.
+ */
+record HostState(long runnerChildren, long runnerTreeBytes, long filesOwnedByRunUids) {
+  private static final int FIRST_RUN_UID = 65_000;
+  private static final int FIRST_COMPILER_UID = 65_100;
+
+  static HostState capture(SandboxServer server) throws IOException {
+    long children = ProcessHandle.current().descendants().count();
+    return new HostState(children, treeBytes(server.verticle.service().rootDir()), countFilesOwnedByRunUids());
+  }
+
+  private static long treeBytes(Path root) throws IOException {
+    try (Stream<Path> files = Files.walk(root)) {
+      return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+    }
+  }
+
+  /** Files a sandbox uid owns in the host's temporary directories (there should never be any). */
+  private static long countFilesOwnedByRunUids() throws IOException {
+    long count = 0;
+    for (String dir : List.of("/tmp", "/var/tmp", "/dev/shm")) {
+      try (Stream<Path> files = Files.list(Path.of(dir))) {
+        count += files.filter(p -> {
+          try {
+            int uid = (Integer) Files.getAttribute(p, "unix:uid", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            return uid >= FIRST_RUN_UID && uid < FIRST_COMPILER_UID + 100;
+          } catch (IOException | RuntimeException gone) {
+            return false;
+          }
+        }).count();
+      }
+    }
+    return count;
+  }
+
+  /**
+   * After a run: no process of a run uid except the slots' pre-started sandboxes, no run cgroup,
+   * every slot work dir empty. A pre-start that is still being registered gets a moment to finish.
+   */
+  static void assertNoRunLeftovers(SandboxServer server) throws IOException, InterruptedException {
+    List<Long> strays = List.of();
+    for (int attempt = 0; attempt < 20; attempt++) {
+      var warm = server.verticle.service().warmProcessIds();
+      strays = processesOfRunUids().stream().filter(pid -> !warm.contains(pid)).toList();
+      if (strays.isEmpty()) {
+        break;
+      }
+      Thread.sleep(100);
+    }
+    assertThat(strays).as("processes still running as a sandbox uid").isEmpty();
+    Path root = server.verticle.service().rootDir().resolve("slots");
+    try (Stream<Path> slots = Files.list(root)) {
+      for (Path slot : slots.toList()) {
+        try (Stream<Path> left = Files.list(slot)) {
+          assertThat(left.toList()).as("files left in " + slot).isEmpty();
+        }
+      }
+    }
+    for (String controller : List.of("memory", "pids", "cpu")) {
+      try (Stream<Path> groups = Files.walk(Path.of("/sys/fs/cgroup", controller), 4)) {
+        assertThat(groups.filter(p -> p.getFileName().toString().startsWith("run-")
+            && p.getParent().getFileName().toString().equals(server.verticle.service().rootDir().getFileName().toString())).toList())
+            .as("run cgroups left in " + controller).isEmpty();
+      }
+    }
+  }
+
+  static List<Long> processesOfRunUids() throws IOException {
+    try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+      return procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
+          .filter(p -> {
+            int uid = realUid(p);
+            return uid >= FIRST_RUN_UID && uid < FIRST_COMPILER_UID;
+          })
+          .map(p -> Long.parseLong(p.getFileName().toString()))
+          .toList();
+    }
+  }
+
+  private static int realUid(Path proc) {
+    try {
+      for (String line : Files.readAllLines(proc.resolve("status"))) {
+        if (line.startsWith("Uid:")) {
+          return Integer.parseInt(line.split("\\s+")[1]);
+        }
+      }
+    } catch (IOException | RuntimeException gone) {
+      // The process exited while we looked.
+    }
+    return -1;
+  }
+}

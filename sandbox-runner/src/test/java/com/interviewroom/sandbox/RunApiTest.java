@@ -1,0 +1,198 @@
+package com.interviewroom.sandbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
+
+/** The private API over real HTTP and real bubblewrap: verdicts, redaction, diagnostics, validation, back-pressure. */
+class RunApiTest {
+  private final SandboxServer server = SandboxServer.shared();
+
+  static List<Arguments> verdicts() {
+    return List.of(
+        Arguments.of("python", Requests.PY_TWO_SUM, "accepted"),
+        Arguments.of("python", "class Solution:\n    def twoSum(self, nums, target):\n        return [0, 0]\n", "wrong_answer"),
+        Arguments.of("python", "class Solution:\n    def twoSum(self, nums, target):\n        return nums[99]\n", "runtime_error"),
+        Arguments.of("python", "class Solution:\n    def twoSum(self, nums, target)\n        return []\n", "runtime_error"),
+        Arguments.of("javascript", Requests.JS_TWO_SUM, "accepted"),
+        Arguments.of("javascript", "function twoSum(nums, target) { return [0, 0]; }", "wrong_answer"),
+        Arguments.of("javascript", "function twoSum(nums, target) { return nums.foo.bar; }", "runtime_error"),
+        Arguments.of("java", Requests.JAVA_TWO_SUM, "accepted"),
+        Arguments.of("java", "class Solution { public int[] twoSum(int[] nums, int target) { return new int[] {0, 0}; } }", "wrong_answer"),
+        Arguments.of("java", "class Solution { public int[] twoSum(int[] nums, int target) { return new int[] {nums[99]}; } }", "runtime_error"),
+        Arguments.of("java", "class Solution { public int[] twoSum(int[] nums, int target) { return nums } }", "compilation_error"));
+  }
+
+  @ParameterizedTest(name = "{0} {2}")
+  @MethodSource("verdicts")
+  @DisplayName("each language's harness reaches the right verdict")
+  void verdict(String language, String code, String verdict) {
+    JsonObject result = server.run(Requests.function(language, code, Requests.twoSum()));
+    assertThat(result.getString("verdict")).as(result.encodePrettily()).isEqualTo(verdict);
+    if (!verdict.equals("compilation_error")) {
+      assertThat(result.getJsonArray("tests")).hasSize(5);
+    }
+  }
+
+  @Test
+  @DisplayName("hidden tests show only pass/fail and time; examples show input, expected, actual and the error")
+  void hiddenTestsAreRedacted() {
+    String code = """
+        class Solution:
+            def twoSum(self, nums, target):
+                print("seen", nums)
+                if len(nums) == 2:
+                    raise ValueError("secret %s" % nums)
+                return [0, 1]
+        """;
+    JsonObject result = server.run(Requests.function("python", code, Requests.twoSum()));
+    assertThat(result.getString("verdict")).isEqualTo("runtime_error");
+    assertThat(result.getString("stdout")).contains("seen [2, 7, 11, 15]").doesNotContain("[3, 3]").doesNotContain("1000000000");
+    assertThat(result.getString("stderr")).doesNotContain("secret");
+    JsonObject example = result.getJsonArray("tests").getJsonObject(0);
+    assertThat(example.fieldNames()).contains("input", "expected", "actual");
+    JsonObject hidden = result.getJsonArray("tests").getJsonObject(2);
+    assertThat(hidden.fieldNames()).containsExactlyInAnyOrder("id", "hidden", "passed", "durationMs");
+    assertThat(hidden.getBoolean("passed")).isFalse();
+    assertThat(result.encode()).doesNotContain("secret").doesNotContain("/harness/").doesNotContain("/work/");
+  }
+
+  @Test
+  @DisplayName("an example's error shows the candidate's frames, not the harness's or host paths")
+  void errorsAreStripped() {
+    JsonObject result = server.run(Requests.function("python",
+        "class Solution:\n    def twoSum(self, nums, target):\n        return 1 // 0\n", Requests.twoSum()));
+    String error = result.getJsonArray("tests").getJsonObject(0).getString("error");
+    assertThat(error).contains("solution.py", "line 3", "ZeroDivisionError").doesNotContain("harness").doesNotContain("/tmp");
+  }
+
+  @Test
+  @DisplayName("TreeNode, ListNode and void in-place problems convert in LeetCode's formats")
+  void structuredTypes() {
+    JsonObject invert = problem("invertTree", "TreeNode", "TreeNode", "root",
+        new JsonArray("[4,2,7,1,3,6,9]"), new JsonArray("[4,7,2,9,6,3,1]"));
+    assertThat(server.run(Requests.function("python", """
+        class Solution:
+            def invertTree(self, root):
+                if root: root.left, root.right = self.invertTree(root.right), self.invertTree(root.left)
+                return root
+        """, invert)).getString("verdict")).isEqualTo("accepted");
+    assertThat(server.run(Requests.function("java", """
+        class Solution {
+          public TreeNode invertTree(TreeNode root) {
+            if (root == null) return null;
+            TreeNode l = invertTree(root.left); root.left = invertTree(root.right); root.right = l; return root;
+          }
+        }
+        """, invert)).getString("verdict")).isEqualTo("accepted");
+    JsonObject reverse = problem("reverseList", "ListNode", "ListNode", "head", new JsonArray("[1,2,3]"), new JsonArray("[3,2,1]"));
+    assertThat(server.run(Requests.function("javascript", """
+        function reverseList(head) {
+          let prev = null;
+          while (head) { const next = head.next; head.next = prev; prev = head; head = next; }
+          return prev;
+        }
+        """, reverse)).getString("verdict")).isEqualTo("accepted");
+    JsonObject sortInPlace = problem("sortColors", "int[]", "void", "nums", new JsonArray("[2,0,1]"), new JsonArray("[0,1,2]"));
+    assertThat(server.run(Requests.function("java",
+        "class Solution { public void sortColors(int[] nums) { Arrays.sort(nums); } }", sortInPlace)).getString("verdict"))
+        .isEqualTo("accepted");
+    assertThat(server.run(Requests.function("python",
+        "class Solution:\n    def sortColors(self, nums):\n        nums.sort()\n", sortInPlace)).getString("verdict"))
+        .isEqualTo("accepted");
+  }
+
+  @Test
+  @DisplayName("a plain program run returns stdout, stderr and the exit code")
+  void plainProgram() {
+    JsonObject ok = server.run(Requests.program("python", "import sys\nprint(sys.stdin.read().upper())\n").put("stdin", "abc"));
+    assertThat(ok.getString("verdict")).isEqualTo("accepted");
+    assertThat(ok.getString("stdout")).isEqualTo("ABC\n");
+    JsonObject failing = server.run(Requests.program("javascript", "console.error('bad'); process.exit(3);"));
+    assertThat(failing.getString("verdict")).isEqualTo("runtime_error");
+    assertThat(failing.getInteger("exitCode")).isEqualTo(3);
+    assertThat(failing.getString("stderr")).contains("bad");
+    JsonObject java = server.run(Requests.program("java",
+        "public class Main { public static void main(String[] a) { System.out.println(List.of(1, 2)); } }"));
+    assertThat(java.getString("stdout")).as(java.encode()).isEqualTo("[1, 2]\n");
+    assertThat(java.getLong("compileMs")).isNotNull();
+  }
+
+  @Test
+  @DisplayName("/v1/check reports the parsers' own syntax errors with line and column")
+  void check() {
+    JsonObject python = server.post("/v1/check", new JsonObject().put("language", "python").put("code", "x = 1\ndef f(:\n  pass\n"))
+        .bodyAsJsonObject();
+    assertThat(python.getBoolean("ok")).isFalse();
+    assertThat(python.getJsonArray("diagnostics").getJsonObject(0).getInteger("line")).isEqualTo(2);
+    JsonObject js = server.post("/v1/check", new JsonObject().put("language", "javascript").put("code", "let a = 1;\nlet b = ;\n"))
+        .bodyAsJsonObject();
+    assertThat(js.getBoolean("ok")).isFalse();
+    assertThat(js.getJsonArray("diagnostics").getJsonObject(0).getInteger("line")).isEqualTo(2);
+    JsonObject java = server.post("/v1/check", new JsonObject().put("language", "java")
+        .put("code", "class Solution {\n  int f() { return 1 }\n}\n")).bodyAsJsonObject();
+    assertThat(java.getBoolean("ok")).isFalse();
+    assertThat(java.getJsonArray("diagnostics").getJsonObject(0).getInteger("line")).isEqualTo(2);
+    JsonObject fine = server.post("/v1/check", new JsonObject().put("language", "python").put("code", Requests.PY_TWO_SUM))
+        .bodyAsJsonObject();
+    assertThat(fine.getBoolean("ok")).isTrue();
+    assertThat(fine.getJsonArray("diagnostics")).isEmpty();
+  }
+
+  @Test
+  @DisplayName("invalid requests get 400 problem+json naming each field; oversized bodies 413")
+  void validation() {
+    var response = server.post("/v1/run", new JsonObject().put("language", "cobol").put("mode", "later"));
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(response.getHeader("Content-Type")).startsWith("application/problem+json");
+    assertThat(response.bodyAsJsonObject().getJsonArray("errors").encode()).contains("language", "code", "mode");
+    var tooBig = server.post("/v1/run", Requests.program("python", "#" + "x".repeat(300_000)));
+    assertThat(tooBig.statusCode()).isEqualTo(413);
+  }
+
+  @Test
+  @DisplayName("/v1/runtimes lists the local runtimes and /health answers")
+  void runtimesAndHealth() {
+    JsonObject runtimes = server.client.get("/v1/runtimes").send().await().bodyAsJsonObject();
+    assertThat(runtimes.getJsonArray("runtimes").encode()).contains("python", "javascript", "java", "local");
+    assertThat(server.client.get("/health").send().await().statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  @DisplayName("with every slot and queue place taken the runner answers 503 with Retry-After")
+  void backPressure() {
+    SandboxServer small = SandboxServer.dedicated(1, 1);
+    try {
+      List<CompletableFuture<Integer>> calls = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        calls.add(small.client.post("/v1/run").sendJsonObject(Requests.program("python", "import time\ntime.sleep(1)"))
+            .map(r -> r.statusCode() == 503 && r.getHeader("Retry-After") != null ? 503 : r.statusCode())
+            .toCompletionStage().toCompletableFuture());
+      }
+      List<Integer> statuses = calls.stream().map(CompletableFuture::join).toList();
+      assertThat(statuses).containsOnly(200, 503).contains(503).filteredOn(s -> s == 200).hasSize(2);
+    } finally {
+      small.close();
+    }
+  }
+
+  private static JsonObject problem(String name, String paramType, String returns, String param, Object input, Object expected) {
+    return new JsonObject()
+        .put("function", new JsonObject().put("name", name)
+            .put("params", new JsonArray().add(new JsonObject().put("name", param).put("type", paramType)))
+            .put("returns", returns))
+        .put("compare", "exact")
+        .put("tests", new JsonArray()
+            .add(Requests.test("1", new JsonObject().put(param, input), expected, false))
+            .add(Requests.test("2", new JsonObject().put(param, new JsonArray()), new JsonArray(), true)));
+  }
+}
