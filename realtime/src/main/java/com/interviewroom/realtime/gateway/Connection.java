@@ -7,8 +7,10 @@ import com.interviewroom.realtime.session.LiveSession;
 import com.interviewroom.realtime.timer.Deadlines;
 import com.interviewroom.realtime.timer.OwnedTimers;
 import com.interviewroom.realtime.timer.SessionTimer;
+import com.interviewroom.realtime.voice.ClientChannel;
 import com.interviewroom.realtime.voice.ContextNote;
 import com.interviewroom.realtime.voice.InterviewContext;
+import com.interviewroom.realtime.voice.ProviderUnavailable;
 import com.interviewroom.realtime.voice.VoiceSession;
 import com.interviewroom.common.http.PublicServerOptions;
 import io.vertx.core.Context;
@@ -140,7 +142,7 @@ final class Connection {
     InterviewContext interview = new InterviewContext(sessionId, session.userId(), session.problemTitle(),
         session.problemDescription(), session.difficulty(), code.language() != null ? code.language() : session.language(),
         session.experienceLevel(), remaining, session.history());
-    return parts.voices().open(interview, out)
+    return parts.voices().open(interview, voiceChannel())
         .onSuccess(opened -> {
           if (released) {
             opened.close();
@@ -155,6 +157,27 @@ final class Connection {
           return Future.succeededFuture();
         })
         .mapEmpty();
+  }
+
+  /** The socket as the voice side sees it; losing the voice for good mid-session ends the interview. */
+  private ClientChannel voiceChannel() {
+    return new ClientChannel() {
+      @Override
+      public void sendAudio(Buffer pcm16At24k) {
+        out.sendAudio(pcm16At24k);
+      }
+
+      @Override
+      public void sendJson(JsonObject message) {
+        out.sendJson(message);
+      }
+
+      @Override
+      public void voiceLost() {
+        // the session is already errored and refunded, so end() completes nothing and announces nothing
+        context.runOnContext(v -> end(ProviderUnavailable.CODE));
+      }
+    };
   }
 
   private void begin(long deadlineMs) {

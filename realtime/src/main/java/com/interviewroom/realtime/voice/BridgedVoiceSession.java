@@ -66,6 +66,8 @@ public final class BridgedVoiceSession implements VoiceSession {
   private VoiceProvider connecting;
   private boolean reconnecting;
   private boolean closed;
+  /** A provider was adopted once: a later give-up is a mid-session loss the client channel must hear about. */
+  private boolean started;
   private int failovers;
   private long retryTimer = -1;
   private long rateLimitTimer = -1;
@@ -250,6 +252,7 @@ public final class BridgedVoiceSession implements VoiceSession {
       return;
     }
     provider = p;
+    started = true;
     reconnecting = false;
     setStatus("listening");
     records.recordProvider(context.sessionId(), p.name())
@@ -294,8 +297,15 @@ public final class BridgedVoiceSession implements VoiceSession {
     client.sendJson(new JsonObject().put("type", "error").put("code", ProviderUnavailable.CODE));
     setStatus("listening");
     cancelTimer(statusTimer);
+    boolean midSession = started;
     onProviderUnavailable.apply(context.sessionId())
-        .onFailure(e -> LOG.error("could not mark the session errored and refund it: {}", e.getClass().getSimpleName()));
+        .onFailure(e -> LOG.error("could not mark the session errored and refund it: {}", e.getClass().getSimpleName()))
+        // only after the errored mark: ending the socket first would complete the session and lose the refund
+        .onComplete(v -> {
+          if (midSession && !closed) {
+            client.voiceLost();
+          }
+        });
     return Future.failedFuture(cause);
   }
 

@@ -13,4 +13,13 @@ public interface ClientChannel {
 
   /** A JSON message ({@code transcript}, {@code status}, {@code playback.clear}, {@code error}, ...). */
   void sendJson(JsonObject message);
+
+  /**
+   * The voice side gave up mid-session (every failover attempt failed) after the session was marked
+   * errored and refunded; the {@code provider_unavailable} error was already sent. The gateway ends
+   * the socket, since the interview cannot go on. Not called when the first connect fails: the
+   * opener sees that failure itself.
+   */
+  default void voiceLost() {
+  }
 }

@@ -28,6 +28,8 @@ final class EchoVoice implements VoiceSessionFactory {
     final AtomicInteger opened = new AtomicInteger();
     final AtomicInteger closed = new AtomicInteger();
     final List<InterviewContext> contexts = new CopyOnWriteArrayList<>();
+    /** The channel of the latest connection, so a test can play the voice side giving up. */
+    volatile ClientChannel client;
 
     long notesOf(ContextNote.Kind kind) {
       return notes.stream().filter(n -> n.kind() == kind).count();
@@ -50,6 +52,7 @@ final class EchoVoice implements VoiceSessionFactory {
     Record record = of(context.sessionId());
     record.opened.incrementAndGet();
     record.contexts.add(context);
+    record.client = client;
     return Future.succeededFuture(new VoiceSession() {
       @Override
       public void audio(Buffer pcm16At24k) {

@@ -105,6 +105,25 @@ class SessionLifecycleTest {
   }
 
   @Test
+  @DisplayName("a voice lost for good mid-session ends the socket: session.ended provider_unavailable, the final code, close 1000")
+  void voiceLostEndsTheSocket() {
+    UUID user = fixture.user();
+    UUID session = fixture.scheduledSession(user);
+    try (TestClient client = TestClient.connect(fixture.vertx, first.port(), fixture.token(user, session))) {
+      client.next("session.ready");
+      client.send(new JsonObject().put("type", "code_edit").put("code", "def f(): return 1").put("language", "python"));
+      client.send(new JsonObject().put("type", "session.ping"));
+      client.next("pong");
+      voice.of(session).client.voiceLost();
+      assertEquals("provider_unavailable", client.next("session.ended").getString("reason"));
+      assertEquals(1000, client.closeCode());
+    }
+    Fixture.eventually("no socket left", () -> first.gateway().sessionsHeld() == 0);
+    Row snapshot = fixture.one("SELECT code FROM code_snapshots WHERE session_id = $1 AND snapshot_type = 'final'", Tuple.of(session));
+    assertEquals("def f(): return 1", snapshot.getString("code"));
+  }
+
+  @Test
   @DisplayName("the REST end signal closes a socket held by a second gateway instance")
   void endAcrossNodes() {
     UUID user = fixture.user();

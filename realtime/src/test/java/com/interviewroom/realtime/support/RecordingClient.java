@@ -12,6 +12,13 @@ public final class RecordingClient implements ClientChannel {
   public record Frame(long nanos, Buffer audio, JsonObject json) {}
 
   public final List<Frame> frames = new CopyOnWriteArrayList<>();
+  /** How often the voice side reported that it gave up mid-session. */
+  public final java.util.concurrent.atomic.AtomicInteger voiceLost = new java.util.concurrent.atomic.AtomicInteger();
+
+  @Override
+  public void voiceLost() {
+    voiceLost.incrementAndGet();
+  }
 
   @Override
   public void sendAudio(Buffer pcm16At24k) {

@@ -129,6 +129,7 @@ class BridgedVoiceSessionTest {
     assertThat(attempts).containsExactly("gemini", "openai", "gemini", "openai");
     assertThat((at.get(3) - at.get(0)) / 1_000_000).as("backoff 10+20+40 ms").isGreaterThanOrEqualTo(70);
     assertThat(client.hasError("provider_unavailable")).isTrue();
+    assertThat(client.voiceLost.get()).as("a failed first connect is the opener's to handle").isZero();
     Loop.eventually(Duration.ofSeconds(5), () -> "errored".equals(loop.await(() -> voiceDb.session(s.sessionId())).getString("status")), "errored");
     assertThat(loop.await(() -> voiceDb.refunds(s.sessionId()))).isEqualTo(1L);
     assertThat(loop.await(() -> voiceDb.credits(s.userId()))).isEqualTo(creditsBefore + 1);
@@ -237,6 +238,31 @@ class BridgedVoiceSessionTest {
     assertThat(p.calls).doesNotContain("inject");
     Loop.eventually(Duration.ofSeconds(2), () -> p.calls.contains("inject"), "the note after the window");
     loop.await(session::close);
+  }
+
+  @DisplayName("a provider lost mid-session whose failover fails too: provider_unavailable, errored with one refund, then the channel hears voiceLost")
+  @Test
+  void lostMidSession() {
+    Loop loop = new Loop(vertx);
+    VoiceDb.Charged s = loop.await(voiceDb::chargedSession);
+    RecordingClient client = new RecordingClient();
+    AtomicInteger connects = new AtomicInteger();
+    List<ScriptedProvider> made = new CopyOnWriteArrayList<>();
+    VoiceSession session = loop.await(() -> factory(n -> {
+      ScriptedProvider p = new ScriptedProvider(n, () -> connects.incrementAndGet() == 1 ? Future.succeededFuture()
+          : Future.failedFuture(ProviderException.transientFailure("connect_failed", "refused")));
+      made.add(p);
+      return p;
+    }, new ProviderSelector(true, false)).open(context(s), client));
+    assertThat(client.voiceLost.get()).isZero();
+    loop.run(() -> made.get(0).events.on(new VoiceEvent.Closed("reset", false)));
+    Loop.eventually(Duration.ofSeconds(3), () -> client.voiceLost.get() == 1, "voiceLost after the failover gave up");
+    assertThat(client.hasError("provider_unavailable")).isTrue();
+    // voiceLost comes only after the errored mark, so ending the socket cannot race the refund
+    assertThat(loop.await(() -> voiceDb.session(s.sessionId())).getString("status")).isEqualTo("errored");
+    assertThat(loop.await(() -> voiceDb.refunds(s.sessionId()))).isEqualTo(1);
+    loop.await(session::close);
+    assertThat(client.voiceLost.get()).isEqualTo(1);
   }
 
   @DisplayName("closing while a failover waits out its backoff ends promptly, without an error or a refund")
