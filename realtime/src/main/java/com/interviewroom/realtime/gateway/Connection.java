@@ -342,6 +342,10 @@ final class Connection {
       String text = signal.getString("text", "");
       if (voice != null && !text.isEmpty()) {
         voice.inject(new ContextNote(kind, text));
+        if (kind == ContextNote.Kind.CODE_OBSERVATION) {
+          parts.sessions().recordHint(sessionId)
+              .onFailure(err -> log.warn("hint not counted {}", kv("error", err.getClass().getSimpleName())));
+        }
       }
       if (kind == ContextNote.Kind.EXECUTION_RESULT) {
         JsonObject payload = signal.getJsonObject("payload", new JsonObject());

@@ -43,6 +43,11 @@ public final class SessionRepository {
              updated_at = now()
        WHERE id = $1 AND status IN ('scheduled', 'active')
       RETURNING user_id""";
+  private static final String HINT = """
+      UPDATE sessions
+      SET usage = jsonb_set(usage, '{hintsGiven}', to_jsonb(coalesce((usage->>'hintsGiven')::int, 0) + 1)),
+          updated_at = now()
+      WHERE id = $1""";
   private static final String SNAPSHOT = """
       INSERT INTO code_snapshots (session_id, code, language, snapshot_type, client_timestamp_ms)
       VALUES ($1, $2, $3, $4, $5)""";
@@ -80,6 +85,15 @@ public final class SessionRepository {
   public Future<Optional<UUID>> complete(UUID sessionId, String reason) {
     return db.asService(conn -> conn.preparedQuery(COMPLETE).execute(Tuple.of(sessionId, reason))
         .map(rows -> rows.size() == 0 ? Optional.<UUID>empty() : Optional.of(rows.iterator().next().getUUID(0))));
+  }
+
+  /**
+   * One more hint: a code observation handed to the interviewer to nudge the candidate with. The
+   * counter lives in {@code sessions.usage.hintsGiven} and is incremented in SQL, so concurrent
+   * notes and the voice bridge's own usage writes never lose it.
+   */
+  public Future<Void> recordHint(UUID sessionId) {
+    return db.asService(conn -> conn.preparedQuery(HINT).execute(Tuple.of(sessionId)).mapEmpty());
   }
 
   public Future<Void> snapshot(UUID sessionId, String code, String language, String type, long atMs) {

@@ -14,7 +14,7 @@ import java.util.UUID;
 public final class PgSessionRecords implements SessionRecords {
   private static final String TIER = "SELECT subscription_tier FROM profiles WHERE user_id = $1";
   private static final String PROVIDER = "UPDATE sessions SET provider = $2, updated_at = now() WHERE id = $1";
-  private static final String USAGE = "UPDATE sessions SET usage = $2, updated_at = now() WHERE id = $1";
+  private static final String USAGE = "UPDATE sessions SET usage = usage || $2::jsonb, updated_at = now() WHERE id = $1";
   private static final String LOCK =
       "SELECT user_id, credit_charged AND NOT credit_refunded AS owed FROM sessions"
           + " WHERE id = $1 AND status IN ('scheduled', 'active') FOR UPDATE";

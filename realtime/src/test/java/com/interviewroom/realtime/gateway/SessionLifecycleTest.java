@@ -169,6 +169,10 @@ class SessionLifecycleTest {
       assertEquals(2, result.getInteger("passed"));
       Fixture.eventually("both notes injected", () -> voice.of(session).notes.size() == 2);
       assertEquals(ContextNote.Kind.CODE_OBSERVATION, voice.of(session).notes.getFirst().kind());
+      // a code observation is a hint the interviewer may give; the evaluator reads the count
+      publish(SessionSignals.context(session), new JsonObject().put("kind", "CODE_OBSERVATION").put("text", "I notice a nested loop."));
+      Fixture.eventually("two hints counted", () -> Integer.valueOf(2).equals(fixture.one(
+          "SELECT (usage->>'hintsGiven')::int AS n FROM sessions WHERE id = $1", io.vertx.sqlclient.Tuple.of(session)).getInteger("n")));
     }
   }
 
