@@ -17,11 +17,16 @@ public final class Observability {
     return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   }
 
-  /** A Vert.x whose HTTP server metrics carry the matched route, so each route has its own series. */
+  /**
+   * A Vert.x whose HTTP server metrics carry the matched route, so each route has its own series.
+   * Pool names and types are labels too: without them every pool (Postgres, worker, HTTP client)
+   * would register the same unlabelled series and Prometheus would refuse all but the first.
+   */
   public static Vertx vertx(PrometheusMeterRegistry registry) {
     MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
         .setEnabled(true)
-        .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE, Label.EB_ADDRESS))
+        .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE, Label.EB_ADDRESS,
+            Label.POOL_TYPE, Label.POOL_NAME))
         .setJvmMetricsEnabled(true);
     VertxOptions options = new VertxOptions().setMetricsOptions(metrics);
     return Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry)).build();

@@ -1,0 +1,30 @@
+package com.interviewroom.common.observability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import org.junit.jupiter.api.Test;
+
+class ObservabilityTest {
+
+  @Test
+  void everyNamedPoolGetsItsOwnSeries() throws Exception {
+    PrometheusMeterRegistry registry = Observability.newRegistry();
+    Vertx vertx = Observability.vertx(registry);
+    WorkerExecutor first = vertx.createSharedWorkerExecutor("first-pool");
+    WorkerExecutor second = vertx.createSharedWorkerExecutor("second-pool");
+    try {
+      first.executeBlocking(() -> 1).toCompletionStage().toCompletableFuture().get();
+      second.executeBlocking(() -> 2).toCompletionStage().toCompletableFuture().get();
+
+      String scrape = registry.scrape();
+      assertThat(scrape).contains("pool_name=\"first-pool\"").contains("pool_name=\"second-pool\"");
+    } finally {
+      first.close();
+      second.close();
+      vertx.close().toCompletionStage().toCompletableFuture().get();
+    }
+  }
+}
