@@ -3,8 +3,10 @@ package com.interviewroom.schema;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 
@@ -19,7 +21,10 @@ import java.util.function.Function;
  *   <li>{@link #asUser}: user-facing paths; a transaction running as {@code app_user} with
  *       {@code app.user_id} set, so row-level security limits it to that user's rows;</li>
  *   <li>{@link #asService}: workers, webhooks, credit spending, seeding; a transaction running as
- *       {@code app_service}, which RLS lets see every row.</li>
+ *       {@code app_service}, which RLS lets see every row;</li>
+ *   <li>{@link #catalog}: public reads of the problem catalog; a small pool whose connections log in
+ *       as {@code app_user} with no user identity, so a read is one round trip instead of four and RLS
+ *       still shows only public rows (problems, example test cases; never solutions or user data).</li>
  * </ul>
  * Both settings are transaction-local ({@code set_config(..., true)}), so they vanish at COMMIT or
  * ROLLBACK and a pooled connection never carries one user's identity into the next borrower.
@@ -35,29 +40,47 @@ public final class Database {
     /** Idle connections are closed after this long; Postgres backends cost memory. */
     private static final int IDLE_TIMEOUT_SECONDS = 60;
 
-    private final Pool pool;
+    /** The role is a startup parameter: a connection that cannot take it fails to open, so none runs as the owner. */
+    private static final String CATALOG_ROLE_OPTION = "-c role=app_user";
+    private static final int CATALOG_POOL_SIZE = 4;
 
-    private Database(Pool pool) {
+    private final Pool pool;
+    private final Pool catalog;
+
+    private Database(Pool pool, Pool catalog) {
         this.pool = pool;
+        this.catalog = catalog;
     }
 
     public static Database connect(Vertx vertx, String databaseUrl, int maxPoolSize) {
-        Pool pool = PgBuilder.pool()
+        DatabaseUrl url = DatabaseUrl.parse(databaseUrl);
+        // DatabaseUrl sets the pipelining limit: several queries in flight per connection
+        Pool pool = pool(vertx, "interviewroom-pg", maxPoolSize, url.connectOptions());
+        Pool catalog = pool(vertx, "interviewroom-pg-catalog", Math.min(maxPoolSize, CATALOG_POOL_SIZE),
+            url.connectOptions().addProperty("options", CATALOG_ROLE_OPTION));
+        return new Database(pool, catalog);
+    }
+
+    private static Pool pool(Vertx vertx, String name, int size, PgConnectOptions options) {
+        return PgBuilder.pool()
             .with(new PoolOptions()
-                .setMaxSize(maxPoolSize)
+                .setMaxSize(size)
                 .setIdleTimeout(IDLE_TIMEOUT_SECONDS)
                 .setIdleTimeoutUnit(TimeUnit.SECONDS)
-                .setName("interviewroom-pg"))
-            // DatabaseUrl sets the pipelining limit: several queries in flight per connection
-            .connectingTo(DatabaseUrl.parse(databaseUrl).connectOptions())
+                .setName(name))
+            .connectingTo(options)
             .using(vertx)
             .build();
-        return new Database(pool);
     }
 
     /** The raw pool, for owner-level work such as health checks. Prefer {@link #asUser}/{@link #asService}. */
     public Pool pool() {
         return pool;
+    }
+
+    /** Public catalog reads as {@code app_user} without a user: single statements, no transaction needed. */
+    public SqlClient catalog() {
+        return catalog;
     }
 
     /** Runs {@code work} in one transaction as {@code app_user} seeing only {@code userId}'s rows. */
@@ -76,6 +99,6 @@ public final class Database {
     }
 
     public Future<Void> close() {
-        return pool.close();
+        return Future.join(pool.close(), catalog.close()).mapEmpty();
     }
 }

@@ -108,6 +108,35 @@ class ProblemBankSeederTest {
         assertThat(afterwards.getString("uid")).isNullOrEmpty();
     }
 
+    @Test
+    @DisplayName("the catalog pool runs as app_user without a user: public problems and examples only, no solutions, no user rows")
+    void catalogPoolSeesOnlyPublicRows() throws Exception {
+        await(ProblemBankSeeder.seed(db, bank));
+        try (Connection c = Sql.open(url)) {
+            Fixtures.user(c, "catalog@example.com");
+        }
+
+        Row catalog = await(db.catalog().query(
+                "SELECT current_user AS role, current_setting('app.user_id', true) AS uid, "
+                    + "(SELECT count(*) FROM problems) AS problems, (SELECT count(*) FROM test_cases) AS visible_tests, "
+                    + "(SELECT count(*) FROM profiles) AS profiles")
+            .execute().map(rs -> rs.iterator().next()));
+        Throwable solutions = awaitFailure(db.catalog().query("SELECT count(*) FROM problem_solutions").execute());
+
+        long examples = bank.problems().stream().mapToLong(p -> p.exampleTests().size()).sum();
+        assertThat(catalog.getString("role")).isEqualTo("app_user");
+        assertThat(catalog.getString("uid")).isNullOrEmpty();
+        assertThat(catalog.getLong("problems")).isEqualTo(bank.size());
+        assertThat(catalog.getLong("visible_tests")).isEqualTo(examples);
+        assertThat(catalog.getLong("profiles")).isZero();
+        assertThat(solutions).hasMessageContaining("permission denied");
+    }
+
+    private static Throwable awaitFailure(Future<?> future) throws Exception {
+        return future.toCompletionStage().toCompletableFuture()
+            .handle((ok, failure) -> failure).get(30, TimeUnit.SECONDS);
+    }
+
     private static List<Long> counts() throws SQLException {
         try (Connection c = Sql.open(url)) {
             return List.of(Sql.count(c, "SELECT count(*) FROM problems"),

@@ -29,6 +29,10 @@ import java.util.UUID;
  * Verifies bearer tokens from any trusted issuer: asymmetric signature (ES256 or RS256 only, so
  * {@code alg: none} and HS256-signed-with-the-public-key are refused), then {@code iss}, {@code aud},
  * {@code exp}, {@code nbf} and {@code sub}. Every refusal is a 401 problem.
+ *
+ * <p>A token that passed is remembered (bounded, per audience) so the next request with the same
+ * token skips the signature check, which is most of the cost of an authenticated request; its
+ * lifetime is still checked against the clock on every use.
  */
 public final class TokenVerifier {
   private static final Set<JWSAlgorithm> ALLOWED = Set.of(JWSAlgorithm.ES256, JWSAlgorithm.RS256);
@@ -37,6 +41,7 @@ public final class TokenVerifier {
 
   private final List<TrustedIssuer> issuers;
   private final Clock clock;
+  private final VerifiedTokenCache verified = new VerifiedTokenCache();
 
   public TokenVerifier(List<TrustedIssuer> issuers, Clock clock) {
     this.issuers = List.copyOf(issuers);
@@ -45,11 +50,16 @@ public final class TokenVerifier {
 
   public Future<VerifiedToken> verify(String token, String audience) {
     try {
+      VerifiedToken known = verified.get(audience, token);
+      if (known != null) {
+        checkLifetime(known.claims());
+        return Future.succeededFuture(known);
+      }
       SignedJWT jwt = parse(token);
       JWTClaimsSet unverified = jwt.getJWTClaimsSet();
       TrustedIssuer issuer = issuerOf(unverified.getIssuer(), audience);
       return issuer.key(jwt.getHeader().getKeyID())
-          .map(key -> checked(jwt, key, issuer, audience));
+          .map(key -> verified.remember(audience, token, checked(jwt, key, issuer, audience)));
     } catch (ApiException e) {
       return Future.failedFuture(e);
     } catch (ParseException e) {
@@ -93,15 +103,7 @@ public final class TokenVerifier {
     } catch (ParseException e) {
       throw refused("The token is malformed.");
     }
-    Instant now = clock.instant();
-    Date exp = claims.getExpirationTime();
-    if (exp == null || exp.toInstant().plus(LEEWAY).isBefore(now)) {
-      throw refused("The token has expired.");
-    }
-    Date nbf = claims.getNotBeforeTime();
-    if (nbf != null && nbf.toInstant().minus(LEEWAY).isAfter(now)) {
-      throw refused("The token is not valid yet.");
-    }
+    checkLifetime(claims);
     String expectedAudience = issuer instanceof JwksIssuer external ? external.audience() : audience;
     if (claims.getAudience() == null || !claims.getAudience().contains(expectedAudience)) {
       throw refused("The token is not meant for this service.");
@@ -111,6 +113,18 @@ public final class TokenVerifier {
       throw refused("The token has no subject.");
     }
     return new VerifiedToken(userIdOf(issuer, subject), issuer.issuer(), claims);
+  }
+
+  private void checkLifetime(JWTClaimsSet claims) {
+    Instant now = clock.instant();
+    Date exp = claims.getExpirationTime();
+    if (exp == null || exp.toInstant().plus(LEEWAY).isBefore(now)) {
+      throw refused("The token has expired.");
+    }
+    Date nbf = claims.getNotBeforeTime();
+    if (nbf != null && nbf.toInstant().minus(LEEWAY).isAfter(now)) {
+      throw refused("The token is not valid yet.");
+    }
   }
 
   private static boolean signatureValid(SignedJWT jwt, JWK key) {

@@ -161,6 +161,54 @@ class TokenVerifierTest {
   }
 
   @Test
+  @DisplayName("a remembered token is still refused once it expires, for another audience, and when edited")
+  void rememberedTokensAreStillChecked() throws Exception {
+    MovableClock movable = new MovableClock(Instant.now());
+    TokenIssuer clocked = new TokenIssuer(key, ISSUER, movable);
+    TokenVerifier verifier = new TokenVerifier(List.of(new LocalIssuer(ISSUER, key)), movable);
+    String token = clocked.accessToken(user, "a@example.com");
+
+    assertThat(await(verifier.verify(token, Audiences.API)).userId()).isEqualTo(user);
+    assertThat(await(verifier.verify(token, Audiences.API)).userId()).isEqualTo(user);
+    assertThat(refusal(verifier.verify(token, Audiences.REALTIME))).contains("not meant");
+    SignedJWT parsed = SignedJWT.parse(token);
+    String otherClaims = Base64URL.encode(parsed.getJWTClaimsSet().toString()
+        .replace(user.toString(), UUID.randomUUID().toString()).getBytes(StandardCharsets.UTF_8)).toString();
+    assertThat(refusal(verifier.verify(parsed.getParsedParts()[0] + "." + otherClaims + "." + parsed.getSignature(), Audiences.API)))
+        .contains("signature");
+
+    movable.advance(Duration.ofHours(2));
+    assertThat(refusal(verifier.verify(token, Audiences.API))).contains("expired");
+  }
+
+  private static final class MovableClock extends Clock {
+    private volatile Instant now;
+
+    MovableClock(Instant start) {
+      this.now = start;
+    }
+
+    void advance(Duration by) {
+      now = now.plus(by);
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return java.time.ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+  }
+
+  @Test
   @DisplayName("alg none is refused")
   void algNone() {
     JWTClaimsSet claims = issuer.base(user, Audiences.API, Duration.ofMinutes(5)).build();

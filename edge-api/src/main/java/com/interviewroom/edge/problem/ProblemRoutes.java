@@ -37,7 +37,7 @@ public final class ProblemRoutes {
     int page = in.integer("page", 1, 10_000, 1);
     int pageSize = in.integer("pageSize", 1, MAX_PAGE_SIZE, 20);
     in.finish();
-    return service.list(BearerAuth.user(ctx).id(), difficulty, category, page, pageSize);
+    return service.list(difficulty, category, page, pageSize);
   }
 
   private Future<JsonObject> random(RoutingContext ctx) {
@@ -54,6 +54,6 @@ public final class ProblemRoutes {
     if (!SLUG.matcher(slug).matches()) {
       return Future.failedFuture(new ApiException(404, "problem_not_found", "Not Found", "No problem has this slug."));
     }
-    return service.bySlug(BearerAuth.user(ctx).id(), slug);
+    return service.bySlug(slug);
   }
 }

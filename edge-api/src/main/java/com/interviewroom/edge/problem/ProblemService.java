@@ -7,7 +7,11 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.UUID;
 
-/** Reads the problem bank as the calling user, so row-level security guards every read too. */
+/**
+ * Reads the problem bank under row-level security: catalog reads through the {@code app_user}
+ * catalog pool (public rows only, one round trip), the random pick as the calling user because it
+ * looks at their own recent sessions.
+ */
 public final class ProblemService {
   private final Database db;
 
@@ -15,8 +19,8 @@ public final class ProblemService {
     this.db = db;
   }
 
-  public Future<JsonObject> list(UUID userId, String difficulty, String category, int page, int pageSize) {
-    return db.asUser(userId, sql -> ProblemRepository.list(sql, difficulty, category, pageSize, (page - 1) * pageSize))
+  public Future<JsonObject> list(String difficulty, String category, int page, int pageSize) {
+    return ProblemRepository.list(db.catalog(), difficulty, category, pageSize, (page - 1) * pageSize)
         .map(result -> new JsonObject()
             .put("items", new JsonArray(result.items()))
             .put("page", page)
@@ -24,8 +28,8 @@ public final class ProblemService {
             .put("total", result.total()));
   }
 
-  public Future<JsonObject> bySlug(UUID userId, String slug) {
-    return db.asUser(userId, sql -> ProblemRepository.bySlug(sql, slug))
+  public Future<JsonObject> bySlug(String slug) {
+    return ProblemRepository.bySlug(db.catalog(), slug)
         .map(view -> found(view, "No problem has this slug.").json());
   }
 
