@@ -185,6 +185,7 @@ public final class GatewayVoiceRelayBenchmark {
       ensureCredits(n);
     }
     long heapBefore = relay ? server.askLong("heap") : -1;
+    double droppedBefore = relay ? droppedByServer() : 0;
     List<Browser> browsers = open(mode, n);
     browsers.forEach(Browser::startStreaming);
     Thread.sleep(WARM_UP.toMillis());
@@ -197,6 +198,7 @@ public final class GatewayVoiceRelayBenchmark {
     long heapAfter = relay ? server.askLong("heap") : -1;
     await(Future.all(browsers.stream().map(Browser::stop).toList()));
     List<FrameTracker.Counts> counts = drained(browsers);
+    long dropped = relay ? Math.round(droppedByServer() - droppedBefore) : 0;
     await(Future.join(browsers.stream().map(Browser::close).toList()));
     Thread.sleep(1_000);
 
@@ -208,6 +210,7 @@ public final class GatewayVoiceRelayBenchmark {
         counts.stream().mapToLong(FrameTracker.Counts::reordered).sum(),
         browsers.stream().mapToLong(b -> b.unexpectedCloses).sum(),
         browsers.stream().mapToLong(b -> b.errorMessages).sum(),
+        dropped,
         relay ? (after.server() - before.server()) / 1e6 / n / seconds : Double.NaN,
         relay ? Math.max(0, (heapAfter - heapBefore) / n) : -1,
         (after.server() - before.server()) / 1e9 / seconds,
@@ -219,6 +222,24 @@ public final class GatewayVoiceRelayBenchmark {
     System.out.println(RelayReport.row(level) + String.format(Locale.ROOT, " opened %d, cores: server %.2f fake %.2f generator %.2f machine %.2f",
         level.opened(), level.serverCores(), level.fakeCores(), level.generatorCores(), level.machineCores()));
     return level;
+  }
+
+  /**
+   * Audio frames the server dropped because a browser read too slowly (its outbound queue was
+   * full), from its own {@code /metrics}; NaN when that cannot be read.
+   */
+  private double droppedByServer() {
+    try {
+      HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+          .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
+      return metrics.body().lines().filter(l -> l.startsWith("realtime_outbound_audio_dropped_total"))
+          .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    } catch (IOException | RuntimeException e) {
+      return Double.NaN;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Double.NaN;
+    }
   }
 
   /**
