@@ -83,8 +83,7 @@ public final class GatewayVoiceRelayBenchmark {
   private final int port;
   private final String providerUrl;
   /** Bench users with credits left; each starts up to {@link #SIGNUP_CREDITS} sessions over the run. */
-  private final Deque<int[]> credits = new ArrayDeque<>();
-  private final List<String> bearers = new ArrayList<>();
+  private final Deque<User> users = new ArrayDeque<>();
   private volatile boolean measuring;
   /** Cores the server keeps busy with no session open (stream workers, sweeper, JIT): the floor under its CPU figures. */
   private double idleServerCores = Double.NaN;
@@ -139,8 +138,18 @@ public final class GatewayVoiceRelayBenchmark {
       }
     } finally {
       TestDatabase.drop(databaseUrl);
+      deleteTree(dataDir);
     }
     System.exit(0);
+  }
+
+  /** The server's data directory (signing keys, the embedded object store): nothing in it outlives the run. */
+  private static void deleteTree(Path dir) throws IOException {
+    try (var paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
   }
 
   /** Extra JVM options for a child, space-separated in a system property. */
@@ -320,7 +329,10 @@ public final class GatewayVoiceRelayBenchmark {
 
   /** Signs up as many users as the next level needs (each signup comes with {@value #SIGNUP_CREDITS} credits). */
   private void ensureCredits(int sessions) throws Exception {
-    int have = credits.stream().mapToInt(c -> c[0]).sum();
+    int have;
+    synchronized (users) {
+      have = users.stream().mapToInt(u -> u.credits).sum();
+    }
     int missing = (int) Math.ceil(Math.max(0, sessions - have) / (double) SIGNUP_CREDITS);
     List<Callable<String>> signups = new ArrayList<>();
     for (int i = 0; i < missing; i++) {
@@ -328,9 +340,8 @@ public final class GatewayVoiceRelayBenchmark {
     }
     long t0 = System.nanoTime();
     for (var f : opening.invokeAll(signups)) {
-      synchronized (credits) {
-        bearers.add(f.get());
-        credits.add(new int[] {SIGNUP_CREDITS, bearers.size() - 1});
+      synchronized (users) {
+        users.add(new User(f.get(), SIGNUP_CREDITS));
       }
     }
     if (missing > 0) {
@@ -347,17 +358,28 @@ public final class GatewayVoiceRelayBenchmark {
   /** A new session for a user with a credit left; returns its one-time socket token. */
   private String startSession() throws Exception {
     String bearer;
-    synchronized (credits) {
-      int[] next = credits.peekFirst();
+    synchronized (users) {
+      User next = users.peekFirst();
       if (next == null) {
         throw new IllegalStateException("no bench user has a credit left");
       }
-      if (--next[0] == 0) {
-        credits.removeFirst();
+      if (--next.credits == 0) {
+        users.removeFirst();
       }
-      bearer = bearers.get(next[1]);
+      bearer = next.bearer;
     }
     return post("/api/sessions/start", bearer, PROBLEM, 201).getString("wsToken");
+  }
+
+  /** A signed-up user: its access token and the credits it has not spent yet. */
+  private static final class User {
+    final String bearer;
+    int credits;
+
+    User(String bearer, int credits) {
+      this.bearer = bearer;
+      this.credits = credits;
+    }
   }
 
   private JsonObject post(String path, String bearer, String body, int expected) throws Exception {
