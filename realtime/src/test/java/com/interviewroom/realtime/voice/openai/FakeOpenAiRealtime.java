@@ -146,6 +146,13 @@ public final class FakeOpenAiRealtime {
     }
 
     private void onMessage(String text) {
+      String echoed = echo ? echoed(text) : null;
+      if (echoed != null) {
+        if (!ws.isClosed()) {
+          ws.writeTextMessage(echoed);
+        }
+        return;
+      }
       JsonObject m = new JsonObject(text);
       String type = m.getString("type");
       if (!"input_audio_buffer.append".equals(type)) {
@@ -256,6 +263,24 @@ public final class FakeOpenAiRealtime {
         ws.writeTextMessage(m.encode());
       }
     }
+  }
+
+  private static final String COMPACT_APPEND = "{\"type\":\"input_audio_buffer.append\",\"audio\":\"";
+  private static final String ECHO_DELTA = "{\"type\":\"response.output_audio.delta\",\"response_id\":\"resp_echo\","
+      + "\"item_id\":\"item_echo\",\"output_index\":0,\"content_index\":0,\"delta\":\"";
+
+  /**
+   * Echo mode's answer to an append in the compact form the gateway writes
+   * ({@code {"type":"input_audio_buffer.append","audio":"<base64>"}}), built without a JSON round
+   * trip so that under benchmark load the fake's CPU stays small next to the server's; null for
+   * any other text, which takes the JSON path.
+   */
+  static String echoed(String text) {
+    if (!text.startsWith(COMPACT_APPEND) || !text.endsWith("\"}")) {
+      return null;
+    }
+    String audio = text.substring(COMPACT_APPEND.length(), text.length() - 2);
+    return audio.indexOf('"') < 0 && audio.indexOf('\\') < 0 ? ECHO_DELTA + audio + "\"}" : null;
   }
 
   /** 100 ms of a quiet 300 Hz tone at 24 kHz: audible in tests, below the VAD threshold is irrelevant here. */

@@ -101,6 +101,32 @@ class OpenAiRealtimeProviderTest {
     assertThat(InterviewerInstructions.build(huge)).contains("staff", "java", "Title");
   }
 
+  @DisplayName("input_audio_buffer.append is valid JSON with exactly the type and the base64 audio")
+  @Test
+  void appendMessageShape() {
+    byte[] pcm = new byte[4_800];
+    for (int i = 0; i < pcm.length; i++) {
+      pcm[i] = (byte) (i * 31);
+    }
+    JsonObject append = new JsonObject(OpenAiRealtimeProvider.appendMessage(io.vertx.core.buffer.Buffer.buffer(pcm)));
+    assertThat(append.fieldNames()).containsExactlyInAnyOrder("type", "audio");
+    assertThat(append.getString("type")).isEqualTo("input_audio_buffer.append");
+    assertThat(java.util.Base64.getDecoder().decode(append.getString("audio"))).isEqualTo(pcm);
+  }
+
+  @DisplayName("the fake's benchmark echo answers the compact append with an output audio delta of the same bytes")
+  @Test
+  void echoOfCompactAppend() {
+    byte[] pcm = new byte[4_800];
+    pcm[0] = 7;
+    pcm[4_799] = -3;
+    JsonObject delta = new JsonObject(FakeOpenAiRealtime.echoed(OpenAiRealtimeProvider.appendMessage(io.vertx.core.buffer.Buffer.buffer(pcm))));
+    assertThat(delta.getString("type")).isEqualTo("response.output_audio.delta");
+    assertThat(java.util.Base64.getDecoder().decode(delta.getString("delta"))).isEqualTo(pcm);
+    assertThat(FakeOpenAiRealtime.echoed("{\"type\":\"input_audio_buffer.append\",\"audio\":\"AA==\",\"x\":\"y\"}"))
+        .as("anything but the compact form takes the JSON path").isNull();
+  }
+
   @DisplayName("connect, send 3 s of audio, greeting audio and transcript arrive, barge-in cancels and truncates, disconnect leaves no socket")
   @Test
   void fullConversation() {
