@@ -42,6 +42,8 @@ public final class OpenAiRealtimeProvider implements VoiceProvider {
   private boolean closing;
   private boolean closedEmitted;
   private boolean responding;
+  /** The response in progress, so a barge-in cancels that one and never the answer that follows it. */
+  private String activeResponse;
   private boolean responseWanted;
   private String audioItem;
 
@@ -136,7 +138,11 @@ public final class OpenAiRealtimeProvider implements VoiceProvider {
   @Override
   public void cancel(long playedMs) {
     if (responding) {
-      send(new JsonObject().put("type", "response.cancel"));
+      JsonObject cancel = new JsonObject().put("type", "response.cancel");
+      if (activeResponse != null) {
+        cancel.put("response_id", activeResponse);
+      }
+      send(cancel);
     }
     // truncating before any audio arrived would cut an item the server has not voiced yet
     if (audioItem != null) {
@@ -183,7 +189,10 @@ public final class OpenAiRealtimeProvider implements VoiceProvider {
     }
     switch (m.getString("type", "")) {
       case "session.updated" -> ready.tryComplete();
-      case "response.created" -> responding = true;
+      case "response.created" -> {
+        responding = true;
+        activeResponse = m.getJsonObject("response", new JsonObject()).getString("id");
+      }
       case "response.output_audio.delta", "response.audio.delta" -> {
         String item = m.getString("item_id");
         audioItem = item;
@@ -208,6 +217,7 @@ public final class OpenAiRealtimeProvider implements VoiceProvider {
 
   private void onResponseDone(JsonObject response) {
     responding = false;
+    activeResponse = null;
     audioItem = null;
     JsonArray output = response.getJsonArray("output", new JsonArray());
     String itemId = output.isEmpty() ? null : output.getJsonObject(0).getString("id");

@@ -120,6 +120,12 @@ public final class FakeOpenAiRealtime {
         public void started() {
           send(new JsonObject().put("type", "input_audio_buffer.speech_started")
               .put("audio_start_ms", 0).put("item_id", "item_user_" + items));
+          // turn_detection.interrupt_response (true in our session.update): the server itself cancels
+          // the response in progress when the candidate starts speaking; the client's own
+          // response.cancel then finds no active response.
+          if (responseId != null) {
+            finish("cancelled");
+          }
         }
 
         @Override
@@ -187,7 +193,8 @@ public final class FakeOpenAiRealtime {
           }
         }
         case "response.cancel" -> {
-          if (responseId == null) {
+          String wanted = m.getString("response_id");
+          if (responseId == null || (wanted != null && !wanted.equals(responseId))) {
             send(error("invalid_request_error", "response_cancel_not_active", "no active response"));
           } else {
             finish("cancelled");

@@ -146,6 +146,7 @@ class OpenAiRealtimeProviderTest {
     Loop.eventually(Duration.ofSeconds(5), () -> !client.json("playback.clear").isEmpty(), "playback.clear");
     Loop.eventually(Duration.ofSeconds(5), () -> !fake.received("conversation.item.truncate").isEmpty(), "truncate at the fake");
     assertThat(fake.received("response.cancel")).hasSize(1);
+    assertThat(fake.received("response.cancel").get(0).getString("response_id")).isEqualTo("resp_1");
     JsonObject truncate = fake.received("conversation.item.truncate").get(0);
     assertThat(truncate.getString("item_id")).isEqualTo("item_asst_1");
     assertThat(truncate.getInteger("content_index")).isZero();
