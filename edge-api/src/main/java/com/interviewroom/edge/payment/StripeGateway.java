@@ -14,11 +14,14 @@ import com.stripe.net.RequestOptions;
 import com.stripe.param.CustomerCreateParams;
 import com.stripe.param.PaymentIntentCreateParams;
 import com.stripe.param.SubscriptionCreateParams;
+import com.stripe.param.SubscriptionRetrieveParams;
 import com.stripe.param.SubscriptionUpdateParams;
 import com.stripe.param.billingportal.SessionCreateParams;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
 import org.slf4j.Logger;
@@ -26,8 +29,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The Stripe calls we make, through one {@link StripeClient} instance (no global statics) pointed at
- * {@code STRIPE_API_BASE}. stripe-java is blocking, so every call runs on a worker thread via
- * {@code executeBlocking}; callers get a {@link Future} and the event loop never waits.
+ * {@code STRIPE_API_BASE}. stripe-java is blocking, so every call runs on a worker thread of the
+ * dedicated {@code stripe-java} pool; callers get a {@link Future} and the event loop never waits, and a
+ * slow Stripe cannot take the shared worker pool (password hashing, sandbox calls) with it.
  */
 public final class StripeGateway {
   /**
@@ -42,8 +46,12 @@ public final class StripeGateway {
   private static final int READ_TIMEOUT_MS = 20_000;
   /** Safe because every POST carries an idempotency key: a retried request cannot charge twice. */
   private static final int NETWORK_RETRIES = 2;
+  /** Concurrent Stripe calls per JVM; more wait in the pool's queue. */
+  private static final int POOL_SIZE = 16;
+  /** Longer than the three attempts' read timeouts, so a slow but live call is not reported as blocked. */
+  private static final long MAX_CALL_SECONDS = 90;
 
-  private final Vertx vertx;
+  private final WorkerExecutor workers;
   private final StripeClient client;
 
   public StripeGateway(Vertx vertx, Config.Stripe config) {
@@ -51,7 +59,7 @@ public final class StripeGateway {
       throw new IllegalStateException("stripe-java speaks API version " + Stripe.API_VERSION
           + " but the code is written for " + API_VERSION + "; review the webhook parsing before changing it");
     }
-    this.vertx = vertx;
+    this.workers = vertx.createSharedWorkerExecutor("stripe-java", POOL_SIZE, MAX_CALL_SECONDS, TimeUnit.SECONDS);
     this.client = StripeClient.builder()
         .setApiKey(config.secretKey())
         .setApiBase(config.apiBase())
@@ -100,6 +108,12 @@ public final class StripeGateway {
     return call("subscriptions.create", () -> client.v1().subscriptions().create(params, options(idempotencyKey)));
   }
 
+  /** The subscription as Stripe holds it now, with its latest invoice's confirmation secret. */
+  public Future<Subscription> retrieveSubscription(String subscriptionId) {
+    SubscriptionRetrieveParams params = SubscriptionRetrieveParams.builder().addExpand("latest_invoice.confirmation_secret").build();
+    return call("subscriptions.retrieve", () -> client.v1().subscriptions().retrieve(subscriptionId, params));
+  }
+
   public Future<Subscription> cancelAtPeriodEnd(String subscriptionId, String idempotencyKey) {
     SubscriptionUpdateParams params = SubscriptionUpdateParams.builder().setCancelAtPeriodEnd(true).build();
     return call("subscriptions.update", () -> client.v1().subscriptions().update(subscriptionId, params, options(idempotencyKey)));
@@ -115,9 +129,9 @@ public final class StripeGateway {
     return RequestOptions.builder().setIdempotencyKey(idempotencyKey).build();
   }
 
-  /** Runs the blocking call on a worker; a Stripe failure becomes a 502 problem (never the key or the raw message). */
+  /** Runs the blocking call on a Stripe worker; a Stripe failure becomes a 502 problem (never the key or the raw message). */
   private <T> Future<T> call(String operation, Callable<T> blocking) {
-    return vertx.<T>executeBlocking(blocking, false)
+    return workers.<T>executeBlocking(blocking, false)
         .recover(failure -> Future.failedFuture(translate(operation, failure)));
   }
 

@@ -3,17 +3,26 @@ package com.interviewroom.edge.payment;
 import static com.interviewroom.edge.EdgeServer.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.ThrowableProxyUtil;
+import ch.qos.logback.core.read.ListAppender;
 import com.interviewroom.edge.EdgeServer;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.sqlclient.Row;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 class PaymentRoutesTest {
   private static StripeFixture fx;
@@ -113,6 +122,69 @@ class PaymentRoutesTest {
     assertThat(second.getString("clientSecret")).isEqualTo(first.getString("clientSecret"));
     assertThat(other.getString("paymentIntentId")).isNotEqualTo(first.getString("paymentIntentId"));
     assertThat(fx.rows("SELECT 1 FROM payments WHERE stripe_payment_intent_id = $1", first.getString("paymentIntentId"))).hasSize(1);
+  }
+
+  @Test
+  @DisplayName("a Stripe 4xx or 5xx is a 502 payment_provider_error problem: no payment row, no key or provider message in the body or the logs")
+  void providerErrors() {
+    ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    logs.start();
+    Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    root.addAppender(logs);
+    try {
+      for (FakeStripe.Fault fault : List.of(new FakeStripe.Fault(402, "card_error", "card_declined"),
+          new FakeStripe.Fault(400, "invalid_request_error", "parameter_invalid_integer"),
+          new FakeStripe.Fault(500, "api_error", null))) {
+        JsonObject session = fx.server.signup();
+        fx.stripe.fail(fault);
+        HttpResponse<Buffer> response;
+        try {
+          response = createIntent(session, new JsonObject().put("packageId", "starter"), null);
+        } finally {
+          fx.stripe.reset();
+        }
+        assertThat(response.statusCode()).as(fault.toString()).isEqualTo(502);
+        assertThat(response.getHeader("Content-Type")).startsWith("application/problem+json");
+        JsonObject problem = response.bodyAsJsonObject();
+        assertThat(problem.getString("code")).isEqualTo("payment_provider_error");
+        assertThat(problem.getString("requestId")).isNotBlank();
+        assertThat(response.bodyAsString()).doesNotContain(FakeStripe.SECRET_KEY).doesNotContain("Injected");
+        assertThat(fx.rows("SELECT 1 FROM payments WHERE user_id = $1",
+            UUID.fromString(session.getJsonObject("user").getString("id")))).isEmpty();
+      }
+    } finally {
+      root.detachAppender(logs);
+    }
+    assertThat(logs.list).anyMatch(e -> e.getFormattedMessage().startsWith("Stripe call failed"));
+    for (ILoggingEvent event : logs.list) {
+      String logged = event.getFormattedMessage() + " " + Arrays.toString(event.getArgumentArray())
+          + (event.getThrowableProxy() == null ? "" : ThrowableProxyUtil.asString(event.getThrowableProxy()));
+      assertThat(logged).doesNotContain(FakeStripe.SECRET_KEY).doesNotContain("Injected");
+    }
+  }
+
+  @Test
+  @DisplayName("while create-intent waits on a slow Stripe, the event loop keeps serving: GET /api/billing/plans answers first")
+  void slowStripeDoesNotBlock() throws InterruptedException {
+    JsonObject session = fx.server.signup();
+    String userId = session.getJsonObject("user").getString("id");
+    fx.stripe.delay(Duration.ofMinutes(1));
+    Future<HttpResponse<Buffer>> pending;
+    try {
+      pending = fx.server.client.post("/api/payments/create-intent").putHeader("Authorization", EdgeServer.bearer(session))
+          .sendJsonObject(new JsonObject().put("packageId", "starter"));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (fx.stripe.calls("/v1/payment_intents").stream().noneMatch(c -> userId.equals(c.form().get("metadata[user_id]")))) {
+        assertThat(System.nanoTime()).as("the call reaches Stripe").isLessThan(deadline);
+        Thread.sleep(20);
+      }
+      HttpResponse<Buffer> plans = await(fx.server.client.get("/api/billing/plans").send());
+      assertThat(plans.statusCode()).isEqualTo(200);
+      assertThat(pending.isComplete()).as("create-intent still waits on Stripe").isFalse();
+    } finally {
+      fx.stripe.reset();
+    }
+    assertThat(await(pending).statusCode()).isEqualTo(201);
   }
 
   @Test
