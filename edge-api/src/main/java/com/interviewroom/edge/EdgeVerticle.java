@@ -8,6 +8,7 @@ import com.interviewroom.edge.auth.AuthService;
 import com.interviewroom.edge.auth.BearerAuth;
 import com.interviewroom.edge.health.Dependency;
 import com.interviewroom.edge.health.HealthRoutes;
+import com.interviewroom.edge.payment.PaymentRoutes;
 import com.interviewroom.edge.web.AccessLog;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -53,6 +54,8 @@ public final class EdgeVerticle extends VerticleBase {
     router = Router.router(vertx);
     router.route().handler(new RequestIds());
     router.route().handler(new AccessLog());
+    // Stripe events can be larger than any client request; the first BodyHandler a request meets is the one that reads it.
+    router.post(PaymentRoutes.WEBHOOK_PATH).handler(BodyHandler.create(false).setBodyLimit(PaymentRoutes.WEBHOOK_BODY_LIMIT_BYTES));
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES));
     // Agent callbacks are served on the internal listener only; here they do not exist.
     router.route("/api/internal/*").handler(ctx -> ctx.fail(Problems.notFound("No such resource.")));

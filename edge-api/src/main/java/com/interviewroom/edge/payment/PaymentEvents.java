@@ -22,7 +22,9 @@ final class PaymentEvents {
   private PaymentEvents() {}
 
   static Future<WebhookOutcome> succeeded(SqlConnection sql, StripeEvent event, String requestId) {
-    String intentId = event.object().getString("id");
+    if (!(event.object().getValue("id") instanceof String intentId)) {
+      return Future.succeededFuture(WebhookOutcome.IGNORED);
+    }
     return PaymentRepository.lockByIntent(sql, intentId)
         .compose(found -> found.isPresent() ? Future.succeededFuture(found) : adoptFromMetadata(sql, event, intentId))
         .compose(found -> {
@@ -31,9 +33,7 @@ final class PaymentEvents {
             return Future.succeededFuture(WebhookOutcome.IGNORED);
           }
           PaymentRepository.Payment payment = found.get();
-          Long amount = event.object().getLong("amount");
-          if (amount == null || amount != payment.amountCents()
-              || !payment.currency().equalsIgnoreCase(event.object().getString("currency", ""))) {
+          if (!charged(event, payment.amountCents(), payment.currency())) {
             LOG.error("PaymentIntent amount differs from the package price; not crediting {} {}",
                 kv("stripeEventId", event.id()), kv("paymentIntentId", intentId));
             return Future.succeededFuture(WebhookOutcome.IGNORED);
@@ -69,14 +69,25 @@ final class PaymentEvents {
     });
   }
 
+  /** The intent's amount and currency are exactly the package price. */
+  private static boolean charged(StripeEvent event, long amountCents, String currency) {
+    return event.object().getValue("amount") instanceof Number amount && amount.longValue() == amountCents
+        && event.object().getValue("currency") instanceof String sent && currency.equalsIgnoreCase(sent);
+  }
+
   /**
    * A success for an intent we have no row for (the row insert after creating the intent failed):
    * trusted only when the metadata names a real user and a pack whose price equals the amount.
+   * Anything else adds no row, so the event is recorded and ignored.
    */
   private static Future<Optional<PaymentRepository.Payment>> adoptFromMetadata(SqlConnection sql, StripeEvent event, String intentId) {
     Optional<BillingPlans.Plan> plan = BillingPlans.creditPack(event.metadata("package_id"));
     UUID userId = uuid(event.metadata("user_id"));
-    if (plan.isEmpty() || userId == null) {
+    if (plan.isEmpty() || userId == null || !charged(event, plan.get().amountCents(), plan.get().currency())) {
+      if (plan.isPresent() || userId != null) {
+        LOG.warn("PaymentIntent without a payment row and with unusable metadata; not crediting {} {}",
+            kv("stripeEventId", event.id()), kv("paymentIntentId", intentId));
+      }
       return Future.succeededFuture(Optional.empty());
     }
     return PaymentRepository.userExists(sql, userId).compose(exists -> exists

@@ -17,6 +17,9 @@ import java.util.regex.Pattern;
  * Stripe-Signature over the raw body is the authentication.
  */
 public final class PaymentRoutes {
+  public static final String WEBHOOK_PATH = "/api/payments/webhook";
+  /** Stripe does not cap event sizes; an invoice with many lines outgrows the 128 KiB of client requests. */
+  public static final long WEBHOOK_BODY_LIMIT_BYTES = 1024 * 1024;
   private static final Pattern INTENT_ID = Pattern.compile("pi_[A-Za-z0-9_]{1,200}");
 
   private final PaymentService payments;
@@ -33,7 +36,7 @@ public final class PaymentRoutes {
       return Future.succeededFuture(BillingPlans.toJson());
     });
     authenticated.route(router.post("/api/payments/create-intent")).respond(this::createIntent);
-    router.post("/api/payments/webhook").respond(this::webhook);
+    router.post(WEBHOOK_PATH).respond(this::webhook);
     authenticated.route(router.get("/api/payments/:paymentIntentId")).respond(this::find);
   }
 

@@ -7,6 +7,7 @@ import com.interviewroom.edge.EdgeServer;
 import com.stripe.net.Webhook;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.sqlclient.Row;
@@ -193,6 +194,134 @@ class StripeWebhookTest {
         .put("currency", "usd").put("metadata", new JsonObject()).put("status", "succeeded");
     HttpResponse<Buffer> notOurs = fx.deliver(StripeDeliveries.event("payment_intent.succeeded", foreign, Instant.now().getEpochSecond()));
     assertThat(notOurs.bodyAsJsonObject().getString("outcome")).isEqualTo("ignored");
+  }
+
+  private static String eventId(byte[] event) {
+    return new JsonObject(new String(event, StandardCharsets.UTF_8)).getString("id");
+  }
+
+  private static List<Row> stripeEvents(byte[] event) {
+    return fx.rows("SELECT type, created, processed_at FROM stripe_events WHERE id = $1", eventId(event));
+  }
+
+  private static String newIntentId(String prefix) {
+    return "pi_" + prefix + "_" + UUID.randomUUID().toString().replace("-", "");
+  }
+
+  @Test
+  @DisplayName("a processed delivery leaves its event id, type and created time in stripe_events")
+  void eventIdRecorded() {
+    String[] p = purchase("starter");
+    long created = Instant.now().getEpochSecond() - 7;
+    byte[] event = StripeDeliveries.event("payment_intent.succeeded",
+        StripeDeliveries.paymentIntent(p[1], 999, p[0], "starter", "succeeded"), created);
+    assertThat(fx.deliver(event).bodyAsJsonObject().getString("outcome")).isEqualTo("processed");
+    List<Row> recorded = stripeEvents(event);
+    assertThat(recorded).hasSize(1);
+    assertThat(recorded.get(0).getString("type")).isEqualTo("payment_intent.succeeded");
+    assertThat(recorded.get(0).getOffsetDateTime("created").toInstant()).isEqualTo(Instant.ofEpochSecond(created));
+    assertThat(recorded.get(0).getOffsetDateTime("processed_at")).isNotNull();
+  }
+
+  @Test
+  @DisplayName("the same payment_intent.payment_failed delivered twice is recorded once: outcome duplicate, one payment.failed event")
+  void duplicateFailure() {
+    String[] p = purchase("starter");
+    byte[] event = StripeDeliveries.event("payment_intent.payment_failed",
+        StripeDeliveries.declined(StripeDeliveries.paymentIntent(p[1], 999, p[0], "starter", "requires_payment_method")),
+        Instant.now().getEpochSecond());
+    assertThat(fx.deliver(event).bodyAsJsonObject().getString("outcome")).isEqualTo("processed");
+    assertThat(fx.deliver(event).bodyAsJsonObject().getString("outcome")).isEqualTo("duplicate");
+    assertThat(fx.rows("SELECT 1 FROM events WHERE user_id = $1 AND kind = 'payment.failed'", UUID.fromString(p[0]))).hasSize(1);
+    assertThat(stripeEvents(event)).hasSize(1);
+  }
+
+  @Test
+  @DisplayName("an effect that fails rolls the event id back with it (500, no stripe_events row); the redelivery after the fix credits once")
+  void failedEffectRollsBackEventId() {
+    JsonObject session = fx.server.signup();
+    UUID user = UUID.fromString(session.getJsonObject("user").getString("id"));
+    String intentId = newIntentId("broken");
+    // a payment row worth 0 credits: the ledger refuses a zero delta, so the credit insert fails
+    fx.rows("INSERT INTO payments (user_id, stripe_payment_intent_id, package_id, amount_cents, currency, status, credits) "
+        + "VALUES ($1, $2, 'starter', 999, 'usd', 'requires_payment_method', 0)", user, intentId);
+    byte[] event = StripeDeliveries.event("payment_intent.succeeded",
+        StripeDeliveries.paymentIntent(intentId, 999, user.toString(), "starter", "succeeded"), Instant.now().getEpochSecond());
+
+    HttpResponse<Buffer> failed = fx.deliver(event);
+    assertThat(failed.statusCode()).isEqualTo(500);
+    assertThat(stripeEvents(event)).isEmpty();
+    assertThat(fx.rows("SELECT status FROM payments WHERE stripe_payment_intent_id = $1", intentId).get(0).getString("status"))
+        .isEqualTo("requires_payment_method");
+    assertThat(fx.credits(user)).isEqualTo(3);
+
+    fx.rows("UPDATE payments SET credits = 5 WHERE stripe_payment_intent_id = $1", intentId);
+    assertThat(fx.deliver(event).bodyAsJsonObject().getString("outcome")).isEqualTo("processed");
+    assertThat(fx.deliver(event).bodyAsJsonObject().getString("outcome")).isEqualTo("duplicate");
+    assertThat(fx.credits(user)).isEqualTo(3 + 5);
+    assertThat(purchases(user)).hasSize(1);
+    assertThat(stripeEvents(event)).hasSize(1);
+  }
+
+  @Test
+  @DisplayName("a success with our metadata but no payment row (the insert after create-intent was lost) is credited once")
+  void adoptedFromMetadata() {
+    JsonObject session = fx.server.signup();
+    UUID user = UUID.fromString(session.getJsonObject("user").getString("id"));
+    String intentId = newIntentId("lost");
+    JsonObject intent = StripeDeliveries.paymentIntent(intentId, 2499, user.toString(), "pro", "succeeded");
+    assertThat(fx.deliver(StripeDeliveries.event("payment_intent.succeeded", intent, Instant.now().getEpochSecond()))
+        .bodyAsJsonObject().getString("outcome")).isEqualTo("processed");
+    assertThat(fx.deliver(StripeDeliveries.event("payment_intent.succeeded", intent, Instant.now().getEpochSecond()))
+        .bodyAsJsonObject().getString("outcome")).isEqualTo("duplicate");
+    assertThat(fx.credits(user)).isEqualTo(3 + 15);
+    assertThat(purchases(user)).hasSize(1);
+    Row payment = fx.rows("SELECT user_id, package_id, status FROM payments WHERE stripe_payment_intent_id = $1", intentId).get(0);
+    assertThat(payment.getUUID("user_id")).isEqualTo(user);
+    assertThat(payment.getString("package_id")).isEqualTo("pro");
+    assertThat(payment.getString("status")).isEqualTo("succeeded");
+  }
+
+  @Test
+  @DisplayName("metadata naming the subscription plan, an unknown user or a price that is not the amount is recorded and ignored")
+  void unusableMetadata() {
+    JsonObject session = fx.server.signup();
+    UUID user = UUID.fromString(session.getJsonObject("user").getString("id"));
+    List<JsonObject> intents = List.of(
+        StripeDeliveries.paymentIntent(newIntentId("plan"), 4999, user.toString(), "unlimited_monthly", "succeeded"),
+        StripeDeliveries.paymentIntent(newIntentId("nobody"), 999, UUID.randomUUID().toString(), "starter", "succeeded"),
+        StripeDeliveries.paymentIntent(newIntentId("cheap"), 100, user.toString(), "starter", "succeeded"));
+    for (JsonObject intent : intents) {
+      byte[] event = StripeDeliveries.event("payment_intent.succeeded", intent, Instant.now().getEpochSecond());
+      HttpResponse<Buffer> response = fx.deliver(event);
+      assertThat(response.statusCode()).isEqualTo(200);
+      assertThat(response.bodyAsJsonObject().getString("outcome")).as(intent.getString("id")).isEqualTo("ignored");
+      assertThat(stripeEvents(event)).hasSize(1);
+      assertThat(fx.rows("SELECT 1 FROM payments WHERE stripe_payment_intent_id = $1", intent.getString("id"))).isEmpty();
+    }
+    assertThat(fx.credits(user)).isEqualTo(3);
+    assertThat(purchases(user)).isEmpty();
+  }
+
+  @Test
+  @DisplayName("a signed event larger than the 128 KiB client limit is accepted; client routes keep their limit")
+  void largeEvent() {
+    JsonArray lines = new JsonArray();
+    for (int i = 0; i < 2_000; i++) {
+      lines.add(new JsonObject().put("id", "il_" + i).put("object", "line_item").put("description", "x".repeat(150)));
+    }
+    byte[] event = StripeDeliveries.event("invoice.finalized", new JsonObject().put("id", "in_large").put("object", "invoice")
+        .put("lines", new JsonObject().put("object", "list").put("data", lines)), Instant.now().getEpochSecond());
+    assertThat(event.length).isGreaterThan(300 * 1024);
+    HttpResponse<Buffer> response = fx.deliver(event);
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.bodyAsJsonObject().getString("outcome")).isEqualTo("ignored");
+
+    JsonObject session = fx.server.signup();
+    HttpResponse<Buffer> tooLarge = await(fx.server.client.post("/api/payments/create-intent")
+        .putHeader("Authorization", EdgeServer.bearer(session)).putHeader("Content-Type", "application/json")
+        .sendBuffer(Buffer.buffer(event)));
+    assertThat(tooLarge.statusCode()).isEqualTo(413);
   }
 
   @Test
