@@ -45,10 +45,16 @@ final class SubscriptionRepository {
       WHERE subscriptions.last_event_created IS NULL
          OR subscriptions.stripe_subscription_id IS DISTINCT FROM EXCLUDED.stripe_subscription_id""";
 
+  /** The position of a status in {@link SubscriptionState#LIFECYCLE}: the tie-break of same-second events. */
+  private static String stage(String status) {
+    return "array_position('{" + String.join(",", SubscriptionState.LIFECYCLE) + "}'::text[], " + status + ")";
+  }
+
   /**
-   * A full subscription snapshot from a webhook. Applied only when it is not older than the state
-   * held ({@code last_event_created}), and an event about another, finished subscription never
-   * replaces a live one. Returns a row when applied.
+   * A full subscription snapshot from a webhook. Applied only when it is newer than the state held
+   * ({@code last_event_created}, whole seconds) or, in the same second, not earlier in the life
+   * cycle; a canceled or expired subscription never comes back under the same id; and an event about
+   * another, finished subscription never replaces a live one. Returns a row when applied.
    */
   private static final String APPLY_EVENT = """
       INSERT INTO subscriptions (user_id, stripe_subscription_id, stripe_customer_id, plan, status,
@@ -63,21 +69,31 @@ final class SubscriptionRepository {
           cancel_at_period_end = EXCLUDED.cancel_at_period_end,
           last_event_created = EXCLUDED.last_event_created,
           updated_at = now()
-      WHERE (subscriptions.last_event_created IS NULL OR subscriptions.last_event_created <= EXCLUDED.last_event_created)
+      WHERE (subscriptions.last_event_created IS NULL
+             OR subscriptions.last_event_created < EXCLUDED.last_event_created
+             OR (subscriptions.last_event_created = EXCLUDED.last_event_created
+                 AND %s >= %s))
+        AND NOT (subscriptions.stripe_subscription_id IS NOT DISTINCT FROM EXCLUDED.stripe_subscription_id
+                 AND subscriptions.status IN ('canceled', 'incomplete_expired')
+                 AND EXCLUDED.status NOT IN ('canceled', 'incomplete_expired'))
         AND (subscriptions.stripe_subscription_id IS NOT DISTINCT FROM EXCLUDED.stripe_subscription_id
              OR EXCLUDED.status NOT IN ('canceled', 'incomplete_expired')
              OR subscriptions.status IN ('canceled', 'incomplete_expired'))
-      RETURNING status""";
+      RETURNING status""".formatted(stage("EXCLUDED.status"), stage("subscriptions.status"));
 
-  /** An invoice event moves the status only from the listed states, and only when not stale. */
+  /**
+   * An invoice event moves the status only from the listed states (never out of canceled), and only
+   * when not stale, with the same same-second tie-break as {@link #APPLY_EVENT}.
+   */
   private static final String APPLY_INVOICE = """
       UPDATE subscriptions
          SET status = $2, last_event_created = $3,
              current_period_end = COALESCE($5, current_period_end), updated_at = now()
        WHERE stripe_subscription_id = $1
-         AND (last_event_created IS NULL OR last_event_created <= $3)
+         AND (last_event_created IS NULL OR last_event_created < $3
+              OR (last_event_created = $3 AND %s >= %s))
          AND status = ANY($4::text[])
-      RETURNING user_id""";
+      RETURNING user_id""".formatted(stage("$2::text"), stage("status"));
 
   private static final String MARK_CANCEL_AT_PERIOD_END = """
       UPDATE subscriptions SET cancel_at_period_end = $2, updated_at = now() WHERE stripe_subscription_id = $1""";

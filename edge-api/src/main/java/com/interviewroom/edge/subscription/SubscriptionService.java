@@ -15,6 +15,7 @@ import java.util.UUID;
 
 /** The Unlimited Monthly subscription: create, cancel at period end, customer portal, current state. */
 public final class SubscriptionService {
+  private static final String INCOMPLETE = "incomplete";
   private final Database db;
   private final StripeGateway stripe;
   private final String priceId;
@@ -28,6 +29,11 @@ public final class SubscriptionService {
     this.portalReturnUrl = publicBaseUrl.replaceAll("/+$", "") + "/account";
   }
 
+  /**
+   * A new incomplete subscription, or the one still waiting for its first payment: an
+   * {@code incomplete} subscription is fetched from Stripe and handed back while Stripe still holds
+   * it incomplete, so the client pays that one instead of opening a second.
+   */
   public Future<JsonObject> create(AuthUser user, String requestId) {
     if (stripe == null || priceId == null) {
       return Future.failedFuture(notConfigured());
@@ -35,13 +41,20 @@ public final class SubscriptionService {
     return db.asUser(user.id(), sql -> SubscriptionRepository.find(sql, user.id()))
         .compose(current -> {
           if (current.isPresent() && SubscriptionState.HELD.contains(current.get().status())) {
-            return Future.failedFuture(Problems.conflict("already_subscribed",
-                "You already have a subscription; manage it in the billing portal."));
+            return Future.failedFuture(alreadySubscribed());
           }
-          return customerFor(user);
+          if (current.isPresent() && INCOMPLETE.equals(current.get().status()) && current.get().subscriptionId() != null) {
+            return stripe.retrieveSubscription(current.get().subscriptionId()).compose(sub -> {
+              if (INCOMPLETE.equals(sub.getStatus())) {
+                return Future.succeededFuture(sub);
+              }
+              return SubscriptionState.HELD.contains(sub.getStatus())
+                  ? Future.failedFuture(alreadySubscribed())
+                  : subscribe(user, requestId);
+            });
+          }
+          return subscribe(user, requestId);
         })
-        .compose(customerId -> stripe.createSubscription(customerId, priceId, user.id().toString(),
-            "subscription:" + user.id() + ":" + requestId))
         .compose(sub -> {
           SubscriptionState state = fromApi(sub);
           return db.asService(sql -> SubscriptionRepository.upsertFromApi(sql, user.id(), state))
@@ -51,6 +64,15 @@ public final class SubscriptionService {
                   .put("clientSecret", clientSecret(sub))
                   .put("plan", BillingPlans.UNLIMITED_MONTHLY.id()));
         });
+  }
+
+  private Future<Subscription> subscribe(AuthUser user, String requestId) {
+    return customerFor(user).compose(customerId -> stripe.createSubscription(customerId, priceId, user.id().toString(),
+        "subscription:" + user.id() + ":" + requestId));
+  }
+
+  private static ApiException alreadySubscribed() {
+    return Problems.conflict("already_subscribed", "You already have a subscription; manage it in the billing portal.");
   }
 
   public Future<JsonObject> cancel(AuthUser user, String requestId) {

@@ -3,8 +3,12 @@ package com.interviewroom.edge.payment;
 import static com.interviewroom.edge.EdgeServer.await;
 
 import com.interviewroom.edge.EdgeServer;
+import com.interviewroom.edge.TestUser;
+import com.interviewroom.schema.ProblemBank;
+import com.interviewroom.schema.ProblemBankSeeder;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -17,6 +21,7 @@ import java.util.UUID;
 public final class StripeFixture implements AutoCloseable {
   public final FakeStripe stripe;
   public final EdgeServer server;
+  private volatile boolean problemsSeeded;
 
   private StripeFixture(FakeStripe stripe, EdgeServer server) {
     this.stripe = stripe;
@@ -69,10 +74,38 @@ public final class StripeFixture implements AutoCloseable {
     return rows("SELECT credits FROM profiles WHERE user_id = $1", userId).get(0).getInteger("credits");
   }
 
-  /** Exactly what the session-start check reads to let a user start without spending a credit. */
-  public boolean startsWithoutCredits(UUID userId) {
-    return rows("SELECT EXISTS (SELECT 1 FROM subscriptions WHERE user_id = $1 AND status IN ('active','trialing')) AS ok",
-        userId).get(0).getBoolean("ok");
+  /**
+   * {@code POST /api/sessions/start} (the real route, problem bank seeded on first use) for the user
+   * of {@code session} after their balance was set to 0 through the ledger.
+   */
+  public HttpResponse<Buffer> startWithNoCredits(JsonObject session) {
+    if (!problemsSeeded) {
+      await(ProblemBankSeeder.seed(server.db, ProblemBank.load()));
+      problemsSeeded = true;
+    }
+    TestUser user = new TestUser(server, UUID.fromString(session.getJsonObject("user").getString("id")), EdgeServer.bearer(session));
+    user.setCredits(0);
+    return user.post("/api/sessions/start", new JsonObject().put("problemSlug", "two-sum").put("language", "python"));
+  }
+
+  /**
+   * True when the subscription lets this user start a session with no credits (201, nothing
+   * charged; the session is ended again), false when it does not (402 {@code insufficient_credits}).
+   */
+  public boolean startsWithoutCredits(JsonObject session) {
+    HttpResponse<Buffer> started = startWithNoCredits(session);
+    if (started.statusCode() == 402 && "insufficient_credits".equals(started.bodyAsJsonObject().getString("code"))) {
+      return false;
+    }
+    if (started.statusCode() != 201 || started.bodyAsJsonObject().getBoolean("creditCharged")) {
+      throw new AssertionError("unexpected session start: " + started.statusCode() + " " + started.bodyAsString());
+    }
+    HttpResponse<Buffer> ended = await(server.client.post("/api/sessions/" + started.bodyAsJsonObject().getString("sessionId") + "/end")
+        .putHeader("Authorization", EdgeServer.bearer(session)).send());
+    if (ended.statusCode() != 200) {
+      throw new AssertionError("ending the session failed: " + ended.statusCode() + " " + ended.bodyAsString());
+    }
+    return true;
   }
 
   @Override

@@ -79,14 +79,35 @@ class SubscriptionRoutesTest {
     JsonObject current = state(session);
     assertThat(current.getString("status")).isEqualTo("incomplete");
     assertThat(current.getString("plan")).isEqualTo("unlimited_monthly");
-    assertThat(fx.startsWithoutCredits(id(session))).isFalse();
+    assertThat(fx.startsWithoutCredits(session)).isFalse();
 
-    // the customer is reused on a second attempt, never created twice
+    // a second attempt while Stripe still holds it incomplete pays the same subscription: no second one
     HttpResponse<Buffer> again = call("POST", "/api/subscriptions/create", session);
     assertThat(again.statusCode()).isEqualTo(201);
+    assertThat(again.bodyAsJsonObject().getString("subscriptionId")).isEqualTo(ids[0]);
     assertThat(again.bodyAsJsonObject().getString("clientSecret")).contains("_secret_");
+    assertThat(fx.stripe.calls("/v1/subscriptions").stream().filter(c -> ids[1].equals(c.form().get("customer")))).hasSize(1);
+    assertThat(fx.stripe.calls("/v1/subscriptions/" + ids[0])).extracting(FakeStripe.Call::method).containsExactly("GET");
+
+    // once Stripe has expired it, the next attempt opens a new one for the same customer, never a second customer
+    fx.stripe.setSubscriptionStatus(ids[0], "incomplete_expired");
+    HttpResponse<Buffer> fresh = call("POST", "/api/subscriptions/create", session);
+    assertThat(fresh.statusCode()).isEqualTo(201);
+    assertThat(fresh.bodyAsJsonObject().getString("subscriptionId")).isNotEqualTo(ids[0]);
     assertThat(fx.stripe.calls("/v1/customers").stream().filter(c -> id(session).toString().equals(c.form().get("metadata[user_id]"))))
         .hasSize(1);
+  }
+
+  @Test
+  @DisplayName("subscribing while Stripe already holds the incomplete subscription active (webhook not here yet) is 409 already_subscribed")
+  void incompleteButPaidAtStripe() {
+    JsonObject session = fx.server.signup();
+    String[] ids = subscribe(session);
+    fx.stripe.setSubscriptionStatus(ids[0], "active");
+    HttpResponse<Buffer> again = call("POST", "/api/subscriptions/create", session);
+    assertThat(again.statusCode()).isEqualTo(409);
+    assertThat(again.bodyAsJsonObject().getString("code")).isEqualTo("already_subscribed");
+    assertThat(fx.stripe.calls("/v1/subscriptions").stream().filter(c -> ids[1].equals(c.form().get("customer")))).hasSize(1);
   }
 
   @Test
@@ -101,7 +122,7 @@ class SubscriptionRoutesTest {
     assertThat(current.getString("status")).isEqualTo("active");
     assertThat(current.getString("nextBillingDate")).isEqualTo(Instant.ofEpochSecond(periodEnd).toString());
     assertThat(current.getBoolean("unlimitedSessions")).isTrue();
-    assertThat(fx.startsWithoutCredits(id(session))).isTrue();
+    assertThat(fx.startsWithoutCredits(session)).isTrue();
     assertThat(call("POST", "/api/subscriptions/create", session).bodyAsJsonObject().getString("code")).isEqualTo("already_subscribed");
 
     HttpResponse<Buffer> portal = call("GET", "/api/subscriptions/portal", session);
@@ -128,7 +149,7 @@ class SubscriptionRoutesTest {
     event("customer.subscription.updated", sub(ids, session, "active", periodEnd, false), t + 30);
     event("invoice.paid", StripeDeliveries.invoice(ids[0], ids[1], "paid", periodEnd), t + 35);
     assertThat(state(session).getString("status")).isEqualTo("canceled");
-    assertThat(fx.startsWithoutCredits(id(session))).isFalse();
+    assertThat(fx.startsWithoutCredits(session)).isFalse();
     assertThat(fx.rows("SELECT last_event_created FROM subscriptions WHERE user_id = $1", id(session)).get(0)
         .getOffsetDateTime("last_event_created").toInstant()).isEqualTo(Instant.ofEpochSecond(t + 40));
   }
@@ -141,21 +162,21 @@ class SubscriptionRoutesTest {
     long t = Instant.now().getEpochSecond();
     long periodEnd = t + 30L * 86_400;
     event("customer.subscription.updated", sub(ids, session, "active", periodEnd, false), t);
-    assertThat(fx.startsWithoutCredits(id(session))).isTrue();
+    assertThat(fx.startsWithoutCredits(session)).isTrue();
 
     event("invoice.payment_failed", StripeDeliveries.invoice(ids[0], ids[1], "open", periodEnd), t + 5);
     assertThat(fx.rows("SELECT status FROM subscriptions WHERE user_id = $1", id(session)).get(0).getString("status"))
         .isEqualTo("past_due");
-    assertThat(fx.startsWithoutCredits(id(session))).isFalse();
+    assertThat(fx.startsWithoutCredits(session)).isFalse();
     assertThat(state(session).getBoolean("unlimitedSessions")).isFalse();
 
     long nextEnd = periodEnd + 30L * 86_400;
     event("invoice.paid", StripeDeliveries.invoice(ids[0], ids[1], "paid", nextEnd), t + 10);
-    assertThat(fx.startsWithoutCredits(id(session))).isTrue();
+    assertThat(fx.startsWithoutCredits(session)).isTrue();
     assertThat(state(session).getString("currentPeriodEnd")).isEqualTo(Instant.ofEpochSecond(nextEnd).toString());
 
     event("customer.subscription.updated", sub(ids, session, "unpaid", nextEnd, false), t + 20);
-    assertThat(fx.startsWithoutCredits(id(session))).isFalse();
+    assertThat(fx.startsWithoutCredits(session)).isFalse();
   }
 
   @Test
@@ -175,16 +196,126 @@ class SubscriptionRoutesTest {
     assertThat(afterCancel.getBoolean("cancelAtPeriodEnd")).isTrue();
     assertThat(afterCancel.getString("nextBillingDate")).isNull();
     assertThat(afterCancel.getString("currentPeriodEnd")).isEqualTo(Instant.ofEpochSecond(periodEnd).toString());
-    assertThat(fx.startsWithoutCredits(id(session))).isTrue();
+    assertThat(fx.startsWithoutCredits(session)).isTrue();
 
     // Stripe's own update confirms it; still active until the period ends
     event("customer.subscription.updated", sub(ids, session, "active", periodEnd, true), t + 5);
-    assertThat(fx.startsWithoutCredits(id(session))).isTrue();
+    assertThat(fx.startsWithoutCredits(session)).isTrue();
 
     event("customer.subscription.deleted", sub(ids, session, "canceled", periodEnd, true), t + 10);
     assertThat(state(session).getString("status")).isEqualTo("canceled");
-    assertThat(fx.startsWithoutCredits(id(session))).isFalse();
+    assertThat(fx.startsWithoutCredits(session)).isFalse();
     assertThat(call("POST", "/api/subscriptions/cancel", session).statusCode()).isEqualTo(409);
+  }
+
+  @Test
+  @DisplayName("a stale invoice.payment_failed (older than the update held) leaves the subscription active")
+  void staleInvoiceIgnored() {
+    JsonObject session = fx.server.signup();
+    String[] ids = subscribe(session);
+    long t = Instant.now().getEpochSecond();
+    long periodEnd = t + 30L * 86_400;
+    event("customer.subscription.updated", sub(ids, session, "active", periodEnd, false), t + 10);
+    HttpResponse<Buffer> stale = fx.deliver(StripeDeliveries.event("invoice.payment_failed",
+        StripeDeliveries.invoice(ids[0], ids[1], "open", periodEnd), t + 5));
+    assertThat(stale.bodyAsJsonObject().getString("outcome")).isEqualTo("ignored");
+    assertThat(state(session).getString("status")).isEqualTo("active");
+    assertThat(fx.startsWithoutCredits(session)).isTrue();
+  }
+
+  @Test
+  @DisplayName("a canceled subscription never comes back: not by a same-second update, not by a later one")
+  void canceledIsFinal() {
+    JsonObject session = fx.server.signup();
+    String[] ids = subscribe(session);
+    long t = Instant.now().getEpochSecond();
+    long periodEnd = t + 30L * 86_400;
+    event("customer.subscription.updated", sub(ids, session, "active", periodEnd, false), t);
+    event("customer.subscription.deleted", sub(ids, session, "canceled", periodEnd, false), t + 10);
+    event("customer.subscription.updated", sub(ids, session, "active", periodEnd, false), t + 10);
+    assertThat(state(session).getString("status")).isEqualTo("canceled");
+    event("customer.subscription.updated", sub(ids, session, "active", periodEnd, false), t + 20);
+    event("invoice.paid", StripeDeliveries.invoice(ids[0], ids[1], "paid", periodEnd), t + 30);
+    assertThat(state(session).getString("status")).isEqualTo("canceled");
+    assertThat(fx.startsWithoutCredits(session)).isFalse();
+  }
+
+  @Test
+  @DisplayName("two events of the same second end in the later life-cycle state whatever the arrival order")
+  void sameSecondTieBreak() {
+    long t = Instant.now().getEpochSecond();
+    long periodEnd = t + 30L * 86_400;
+    JsonObject first = fx.server.signup();
+    String[] a = subscribe(first);
+    event("customer.subscription.updated", sub(a, first, "active", periodEnd, false), t);
+    event("invoice.payment_failed", StripeDeliveries.invoice(a[0], a[1], "open", periodEnd), t + 5);
+    event("customer.subscription.updated", sub(a, first, "active", periodEnd, false), t + 5);
+    assertThat(state(first).getString("status")).isEqualTo("past_due");
+
+    JsonObject second = fx.server.signup();
+    String[] b = subscribe(second);
+    event("customer.subscription.updated", sub(b, second, "active", periodEnd, false), t + 5);
+    event("invoice.payment_failed", StripeDeliveries.invoice(b[0], b[1], "open", periodEnd), t + 5);
+    assertThat(state(second).getString("status")).isEqualTo("past_due");
+  }
+
+  @Test
+  @DisplayName("the same customer.subscription.updated delivered twice is applied once: outcome duplicate, one audit event")
+  void duplicateSubscriptionEvent() {
+    JsonObject session = fx.server.signup();
+    String[] ids = subscribe(session);
+    byte[] update = StripeDeliveries.event("customer.subscription.updated",
+        sub(ids, session, "active", Instant.now().getEpochSecond() + 30L * 86_400, false), Instant.now().getEpochSecond());
+    assertThat(fx.deliver(update).bodyAsJsonObject().getString("outcome")).isEqualTo("processed");
+    assertThat(fx.deliver(update).bodyAsJsonObject().getString("outcome")).isEqualTo("duplicate");
+    assertThat(fx.rows("SELECT 1 FROM events WHERE user_id = $1 AND kind = 'subscription.status'", id(session))).hasSize(1);
+    assertThat(fx.rows("SELECT 1 FROM stripe_events WHERE id = $1",
+        new JsonObject(new String(update, java.nio.charset.StandardCharsets.UTF_8)).getString("id"))).hasSize(1);
+  }
+
+  @Test
+  @DisplayName("POST /api/sessions/start with no credits: trialing and active start free; past_due, unpaid and canceled get 402")
+  void sessionStartFollowsStatus() {
+    JsonObject session = fx.server.signup();
+    String[] ids = subscribe(session);
+    long t = Instant.now().getEpochSecond();
+    long periodEnd = t + 30L * 86_400;
+    assertThat(fx.startsWithoutCredits(session)).as("incomplete").isFalse();
+    List<String> statuses = List.of("trialing", "active", "past_due", "unpaid");
+    for (int i = 0; i < statuses.size(); i++) {
+      event("customer.subscription.updated", sub(ids, session, statuses.get(i), periodEnd, false), t + i + 1);
+      assertThat(fx.startsWithoutCredits(session)).as(statuses.get(i)).isEqualTo(SubscriptionState.UNLIMITED.contains(statuses.get(i)));
+    }
+    event("customer.subscription.deleted", sub(ids, session, "canceled", periodEnd, false), t + 10);
+    assertThat(fx.startsWithoutCredits(session)).as("canceled").isFalse();
+    assertThat(fx.rows("SELECT 1 FROM credit_transactions WHERE user_id = $1 AND reason = 'session_start'", id(session))).isEmpty();
+  }
+
+  @Test
+  @DisplayName("a session started while active is not cut off by past_due and deleted: it stays live and ends normally")
+  void runningSessionSurvivesCancel() {
+    JsonObject session = fx.server.signup();
+    String[] ids = subscribe(session);
+    long t = Instant.now().getEpochSecond();
+    long periodEnd = t + 30L * 86_400;
+    event("customer.subscription.updated", sub(ids, session, "active", periodEnd, false), t);
+    HttpResponse<Buffer> started = fx.startWithNoCredits(session);
+    assertThat(started.statusCode()).isEqualTo(201);
+    assertThat(started.bodyAsJsonObject().getBoolean("creditCharged")).isFalse();
+    String sessionId = started.bodyAsJsonObject().getString("sessionId");
+
+    event("customer.subscription.updated", sub(ids, session, "past_due", periodEnd, false), t + 5);
+    event("customer.subscription.deleted", sub(ids, session, "canceled", periodEnd, false), t + 10);
+    assertThat(state(session).getString("status")).isEqualTo("canceled");
+
+    JsonObject detail = call("GET", "/api/sessions/" + sessionId, session).bodyAsJsonObject();
+    assertThat(detail.getString("status")).isEqualTo("scheduled");
+    HttpResponse<Buffer> ended = call("POST", "/api/sessions/" + sessionId + "/end", session);
+    assertThat(ended.statusCode()).isEqualTo(200);
+    assertThat(ended.bodyAsJsonObject().getBoolean("alreadyEnded")).isFalse();
+    assertThat(ended.bodyAsJsonObject().getString("endReason")).isNotBlank();
+    // the next one needs a credit again
+    assertThat(fx.startsWithoutCredits(session)).isFalse();
   }
 
   @Test
