@@ -54,6 +54,28 @@ class SubscriptionRoutesTest {
     return new String[] {subscriptionId, customer};
   }
 
+  /** A user subscribed through the API (still incomplete); {@code t} is now, {@code periodEnd} 30 days on. */
+  private record Subscriber(JsonObject session, String[] ids, long t, long periodEnd) {
+    JsonObject sub(String status, long end, boolean cancelAtPeriodEnd) {
+      return SubscriptionRoutesTest.sub(ids, session, status, end, cancelAtPeriodEnd);
+    }
+
+    JsonObject sub(String status, boolean cancelAtPeriodEnd) {
+      return sub(status, periodEnd, cancelAtPeriodEnd);
+    }
+
+    JsonObject invoice(String status) {
+      return StripeDeliveries.invoice(ids[0], ids[1], status, periodEnd);
+    }
+  }
+
+  private static Subscriber subscriber() {
+    JsonObject session = fx.server.signup();
+    String[] ids = subscribe(session);
+    long t = Instant.now().getEpochSecond();
+    return new Subscriber(session, ids, t, t + 30L * 86_400);
+  }
+
   private static void event(String type, JsonObject object, long created) {
     HttpResponse<Buffer> response = fx.deliver(StripeDeliveries.event(type, object, created));
     assertThat(response.statusCode()).isEqualTo(200);
@@ -136,186 +158,159 @@ class SubscriptionRoutesTest {
   @Test
   @DisplayName("out-of-order subscription events end in the newest state")
   void outOfOrder() {
-    JsonObject session = fx.server.signup();
-    String[] ids = subscribe(session);
-    long t = Instant.now().getEpochSecond();
-    long periodEnd = t + 30L * 86_400;
+    Subscriber s = subscriber();
     // past_due (newer) arrives before active (older): past_due stands
-    event("customer.subscription.updated", sub(ids, session, "past_due", periodEnd, false), t + 20);
-    event("customer.subscription.created", sub(ids, session, "active", periodEnd, false), t + 10);
-    assertThat(state(session).getString("status")).isEqualTo("past_due");
+    event("customer.subscription.updated", s.sub("past_due", false), s.t() + 20);
+    event("customer.subscription.created", s.sub("active", false), s.t() + 10);
+    assertThat(state(s.session()).getString("status")).isEqualTo("past_due");
     // deleted (newest) before a stale update and a stale invoice.paid: canceled stands
-    event("customer.subscription.deleted", sub(ids, session, "canceled", periodEnd, false), t + 40);
-    event("customer.subscription.updated", sub(ids, session, "active", periodEnd, false), t + 30);
-    event("invoice.paid", StripeDeliveries.invoice(ids[0], ids[1], "paid", periodEnd), t + 35);
-    assertThat(state(session).getString("status")).isEqualTo("canceled");
-    assertThat(fx.startsWithoutCredits(session)).isFalse();
-    assertThat(fx.rows("SELECT last_event_created FROM subscriptions WHERE user_id = $1", id(session)).get(0)
-        .getOffsetDateTime("last_event_created").toInstant()).isEqualTo(Instant.ofEpochSecond(t + 40));
+    event("customer.subscription.deleted", s.sub("canceled", false), s.t() + 40);
+    event("customer.subscription.updated", s.sub("active", false), s.t() + 30);
+    event("invoice.paid", s.invoice("paid"), s.t() + 35);
+    assertThat(state(s.session()).getString("status")).isEqualTo("canceled");
+    assertThat(fx.startsWithoutCredits(s.session())).isFalse();
+    assertThat(fx.rows("SELECT last_event_created FROM subscriptions WHERE user_id = $1", id(s.session())).get(0)
+        .getOffsetDateTime("last_event_created").toInstant()).isEqualTo(Instant.ofEpochSecond(s.t() + 40));
   }
 
   @Test
   @DisplayName("a failed renewal (past_due) loses the bypass; a paid invoice restores it")
   void pastDueLosesBypass() {
-    JsonObject session = fx.server.signup();
-    String[] ids = subscribe(session);
-    long t = Instant.now().getEpochSecond();
-    long periodEnd = t + 30L * 86_400;
-    event("customer.subscription.updated", sub(ids, session, "active", periodEnd, false), t);
-    assertThat(fx.startsWithoutCredits(session)).isTrue();
+    Subscriber s = subscriber();
+    event("customer.subscription.updated", s.sub("active", false), s.t());
+    assertThat(fx.startsWithoutCredits(s.session())).isTrue();
 
-    event("invoice.payment_failed", StripeDeliveries.invoice(ids[0], ids[1], "open", periodEnd), t + 5);
-    assertThat(fx.rows("SELECT status FROM subscriptions WHERE user_id = $1", id(session)).get(0).getString("status"))
+    event("invoice.payment_failed", s.invoice("open"), s.t() + 5);
+    assertThat(fx.rows("SELECT status FROM subscriptions WHERE user_id = $1", id(s.session())).get(0).getString("status"))
         .isEqualTo("past_due");
-    assertThat(fx.startsWithoutCredits(session)).isFalse();
-    assertThat(state(session).getBoolean("unlimitedSessions")).isFalse();
+    assertThat(fx.startsWithoutCredits(s.session())).isFalse();
+    assertThat(state(s.session()).getBoolean("unlimitedSessions")).isFalse();
 
-    long nextEnd = periodEnd + 30L * 86_400;
-    event("invoice.paid", StripeDeliveries.invoice(ids[0], ids[1], "paid", nextEnd), t + 10);
-    assertThat(fx.startsWithoutCredits(session)).isTrue();
-    assertThat(state(session).getString("currentPeriodEnd")).isEqualTo(Instant.ofEpochSecond(nextEnd).toString());
+    long nextEnd = s.periodEnd() + 30L * 86_400;
+    event("invoice.paid", StripeDeliveries.invoice(s.ids()[0], s.ids()[1], "paid", nextEnd), s.t() + 10);
+    assertThat(fx.startsWithoutCredits(s.session())).isTrue();
+    assertThat(state(s.session()).getString("currentPeriodEnd")).isEqualTo(Instant.ofEpochSecond(nextEnd).toString());
 
-    event("customer.subscription.updated", sub(ids, session, "unpaid", nextEnd, false), t + 20);
-    assertThat(fx.startsWithoutCredits(session)).isFalse();
+    event("customer.subscription.updated", s.sub("unpaid", nextEnd, false), s.t() + 20);
+    assertThat(fx.startsWithoutCredits(s.session())).isFalse();
   }
 
   @Test
   @DisplayName("cancel at period end keeps access (status active) until the deleted event arrives")
   void cancelAtPeriodEnd() {
-    JsonObject session = fx.server.signup();
-    String[] ids = subscribe(session);
-    long t = Instant.now().getEpochSecond();
-    long periodEnd = t + 30L * 86_400;
-    event("customer.subscription.updated", sub(ids, session, "active", periodEnd, false), t);
+    Subscriber s = subscriber();
+    event("customer.subscription.updated", s.sub("active", false), s.t());
 
-    HttpResponse<Buffer> cancel = call("POST", "/api/subscriptions/cancel", session);
+    HttpResponse<Buffer> cancel = call("POST", "/api/subscriptions/cancel", s.session());
     assertThat(cancel.statusCode()).isEqualTo(200);
-    assertThat(fx.stripe.calls("/v1/subscriptions/" + ids[0]).get(0).form()).containsEntry("cancel_at_period_end", "true");
+    assertThat(fx.stripe.calls("/v1/subscriptions/" + s.ids()[0]).get(0).form()).containsEntry("cancel_at_period_end", "true");
     JsonObject afterCancel = cancel.bodyAsJsonObject();
     assertThat(afterCancel.getString("status")).isEqualTo("active");
     assertThat(afterCancel.getBoolean("cancelAtPeriodEnd")).isTrue();
     assertThat(afterCancel.getString("nextBillingDate")).isNull();
-    assertThat(afterCancel.getString("currentPeriodEnd")).isEqualTo(Instant.ofEpochSecond(periodEnd).toString());
-    assertThat(fx.startsWithoutCredits(session)).isTrue();
+    assertThat(afterCancel.getString("currentPeriodEnd")).isEqualTo(Instant.ofEpochSecond(s.periodEnd()).toString());
+    assertThat(fx.startsWithoutCredits(s.session())).isTrue();
 
     // Stripe's own update confirms it; still active until the period ends
-    event("customer.subscription.updated", sub(ids, session, "active", periodEnd, true), t + 5);
-    assertThat(fx.startsWithoutCredits(session)).isTrue();
+    event("customer.subscription.updated", s.sub("active", true), s.t() + 5);
+    assertThat(fx.startsWithoutCredits(s.session())).isTrue();
 
-    event("customer.subscription.deleted", sub(ids, session, "canceled", periodEnd, true), t + 10);
-    assertThat(state(session).getString("status")).isEqualTo("canceled");
-    assertThat(fx.startsWithoutCredits(session)).isFalse();
-    assertThat(call("POST", "/api/subscriptions/cancel", session).statusCode()).isEqualTo(409);
+    event("customer.subscription.deleted", s.sub("canceled", true), s.t() + 10);
+    assertThat(state(s.session()).getString("status")).isEqualTo("canceled");
+    assertThat(fx.startsWithoutCredits(s.session())).isFalse();
+    assertThat(call("POST", "/api/subscriptions/cancel", s.session()).statusCode()).isEqualTo(409);
   }
 
   @Test
   @DisplayName("a stale invoice.payment_failed (older than the update held) leaves the subscription active")
   void staleInvoiceIgnored() {
-    JsonObject session = fx.server.signup();
-    String[] ids = subscribe(session);
-    long t = Instant.now().getEpochSecond();
-    long periodEnd = t + 30L * 86_400;
-    event("customer.subscription.updated", sub(ids, session, "active", periodEnd, false), t + 10);
-    HttpResponse<Buffer> stale = fx.deliver(StripeDeliveries.event("invoice.payment_failed",
-        StripeDeliveries.invoice(ids[0], ids[1], "open", periodEnd), t + 5));
+    Subscriber s = subscriber();
+    event("customer.subscription.updated", s.sub("active", false), s.t() + 10);
+    HttpResponse<Buffer> stale = fx.deliver(StripeDeliveries.event("invoice.payment_failed", s.invoice("open"), s.t() + 5));
     assertThat(stale.bodyAsJsonObject().getString("outcome")).isEqualTo("ignored");
-    assertThat(state(session).getString("status")).isEqualTo("active");
-    assertThat(fx.startsWithoutCredits(session)).isTrue();
+    assertThat(state(s.session()).getString("status")).isEqualTo("active");
+    assertThat(fx.startsWithoutCredits(s.session())).isTrue();
   }
 
   @Test
   @DisplayName("a canceled subscription never comes back: not by a same-second update, not by a later one")
   void canceledIsFinal() {
-    JsonObject session = fx.server.signup();
-    String[] ids = subscribe(session);
-    long t = Instant.now().getEpochSecond();
-    long periodEnd = t + 30L * 86_400;
-    event("customer.subscription.updated", sub(ids, session, "active", periodEnd, false), t);
-    event("customer.subscription.deleted", sub(ids, session, "canceled", periodEnd, false), t + 10);
-    event("customer.subscription.updated", sub(ids, session, "active", periodEnd, false), t + 10);
-    assertThat(state(session).getString("status")).isEqualTo("canceled");
-    event("customer.subscription.updated", sub(ids, session, "active", periodEnd, false), t + 20);
-    event("invoice.paid", StripeDeliveries.invoice(ids[0], ids[1], "paid", periodEnd), t + 30);
-    assertThat(state(session).getString("status")).isEqualTo("canceled");
-    assertThat(fx.startsWithoutCredits(session)).isFalse();
+    Subscriber s = subscriber();
+    event("customer.subscription.updated", s.sub("active", false), s.t());
+    event("customer.subscription.deleted", s.sub("canceled", false), s.t() + 10);
+    event("customer.subscription.updated", s.sub("active", false), s.t() + 10);
+    assertThat(state(s.session()).getString("status")).isEqualTo("canceled");
+    event("customer.subscription.updated", s.sub("active", false), s.t() + 20);
+    event("invoice.paid", s.invoice("paid"), s.t() + 30);
+    assertThat(state(s.session()).getString("status")).isEqualTo("canceled");
+    assertThat(fx.startsWithoutCredits(s.session())).isFalse();
   }
 
   @Test
   @DisplayName("two events of the same second end in the later life-cycle state whatever the arrival order")
   void sameSecondTieBreak() {
-    long t = Instant.now().getEpochSecond();
-    long periodEnd = t + 30L * 86_400;
-    JsonObject first = fx.server.signup();
-    String[] a = subscribe(first);
-    event("customer.subscription.updated", sub(a, first, "active", periodEnd, false), t);
-    event("invoice.payment_failed", StripeDeliveries.invoice(a[0], a[1], "open", periodEnd), t + 5);
-    event("customer.subscription.updated", sub(a, first, "active", periodEnd, false), t + 5);
-    assertThat(state(first).getString("status")).isEqualTo("past_due");
+    Subscriber first = subscriber();
+    event("customer.subscription.updated", first.sub("active", false), first.t());
+    event("invoice.payment_failed", first.invoice("open"), first.t() + 5);
+    event("customer.subscription.updated", first.sub("active", false), first.t() + 5);
+    assertThat(state(first.session()).getString("status")).isEqualTo("past_due");
 
-    JsonObject second = fx.server.signup();
-    String[] b = subscribe(second);
-    event("customer.subscription.updated", sub(b, second, "active", periodEnd, false), t + 5);
-    event("invoice.payment_failed", StripeDeliveries.invoice(b[0], b[1], "open", periodEnd), t + 5);
-    assertThat(state(second).getString("status")).isEqualTo("past_due");
+    Subscriber second = subscriber();
+    event("customer.subscription.updated", second.sub("active", false), second.t() + 5);
+    event("invoice.payment_failed", second.invoice("open"), second.t() + 5);
+    assertThat(state(second.session()).getString("status")).isEqualTo("past_due");
   }
 
   @Test
   @DisplayName("the same customer.subscription.updated delivered twice is applied once: outcome duplicate, one audit event")
   void duplicateSubscriptionEvent() {
-    JsonObject session = fx.server.signup();
-    String[] ids = subscribe(session);
-    byte[] update = StripeDeliveries.event("customer.subscription.updated",
-        sub(ids, session, "active", Instant.now().getEpochSecond() + 30L * 86_400, false), Instant.now().getEpochSecond());
+    Subscriber s = subscriber();
+    String eventId = "evt_twice_" + UUID.randomUUID().toString().replace("-", "");
+    byte[] update = StripeDeliveries.event(eventId, "customer.subscription.updated", s.sub("active", false), s.t());
     assertThat(fx.deliver(update).bodyAsJsonObject().getString("outcome")).isEqualTo("processed");
     assertThat(fx.deliver(update).bodyAsJsonObject().getString("outcome")).isEqualTo("duplicate");
-    assertThat(fx.rows("SELECT 1 FROM events WHERE user_id = $1 AND kind = 'subscription.status'", id(session))).hasSize(1);
-    assertThat(fx.rows("SELECT 1 FROM stripe_events WHERE id = $1",
-        new JsonObject(new String(update, java.nio.charset.StandardCharsets.UTF_8)).getString("id"))).hasSize(1);
+    assertThat(fx.rows("SELECT 1 FROM events WHERE user_id = $1 AND kind = 'subscription.status'", id(s.session()))).hasSize(1);
+    assertThat(fx.rows("SELECT 1 FROM stripe_events WHERE id = $1", eventId)).hasSize(1);
   }
 
   @Test
   @DisplayName("POST /api/sessions/start with no credits: trialing and active start free; past_due, unpaid and canceled get 402")
   void sessionStartFollowsStatus() {
-    JsonObject session = fx.server.signup();
-    String[] ids = subscribe(session);
-    long t = Instant.now().getEpochSecond();
-    long periodEnd = t + 30L * 86_400;
-    assertThat(fx.startsWithoutCredits(session)).as("incomplete").isFalse();
+    Subscriber s = subscriber();
+    assertThat(fx.startsWithoutCredits(s.session())).as("incomplete").isFalse();
     List<String> statuses = List.of("trialing", "active", "past_due", "unpaid");
     for (int i = 0; i < statuses.size(); i++) {
-      event("customer.subscription.updated", sub(ids, session, statuses.get(i), periodEnd, false), t + i + 1);
-      assertThat(fx.startsWithoutCredits(session)).as(statuses.get(i)).isEqualTo(SubscriptionState.UNLIMITED.contains(statuses.get(i)));
+      String status = statuses.get(i);
+      event("customer.subscription.updated", s.sub(status, false), s.t() + i + 1);
+      assertThat(fx.startsWithoutCredits(s.session())).as(status).isEqualTo(SubscriptionState.UNLIMITED.contains(status));
     }
-    event("customer.subscription.deleted", sub(ids, session, "canceled", periodEnd, false), t + 10);
-    assertThat(fx.startsWithoutCredits(session)).as("canceled").isFalse();
-    assertThat(fx.rows("SELECT 1 FROM credit_transactions WHERE user_id = $1 AND reason = 'session_start'", id(session))).isEmpty();
+    event("customer.subscription.deleted", s.sub("canceled", false), s.t() + 10);
+    assertThat(fx.startsWithoutCredits(s.session())).as("canceled").isFalse();
+    assertThat(fx.rows("SELECT 1 FROM credit_transactions WHERE user_id = $1 AND reason = 'session_start'", id(s.session()))).isEmpty();
   }
 
   @Test
   @DisplayName("a session started while active is not cut off by past_due and deleted: it stays live and ends normally")
   void runningSessionSurvivesCancel() {
-    JsonObject session = fx.server.signup();
-    String[] ids = subscribe(session);
-    long t = Instant.now().getEpochSecond();
-    long periodEnd = t + 30L * 86_400;
-    event("customer.subscription.updated", sub(ids, session, "active", periodEnd, false), t);
-    HttpResponse<Buffer> started = fx.startWithNoCredits(session);
+    Subscriber s = subscriber();
+    event("customer.subscription.updated", s.sub("active", false), s.t());
+    HttpResponse<Buffer> started = fx.startWithNoCredits(s.session());
     assertThat(started.statusCode()).isEqualTo(201);
     assertThat(started.bodyAsJsonObject().getBoolean("creditCharged")).isFalse();
     String sessionId = started.bodyAsJsonObject().getString("sessionId");
 
-    event("customer.subscription.updated", sub(ids, session, "past_due", periodEnd, false), t + 5);
-    event("customer.subscription.deleted", sub(ids, session, "canceled", periodEnd, false), t + 10);
-    assertThat(state(session).getString("status")).isEqualTo("canceled");
+    event("customer.subscription.updated", s.sub("past_due", false), s.t() + 5);
+    event("customer.subscription.deleted", s.sub("canceled", false), s.t() + 10);
+    assertThat(state(s.session()).getString("status")).isEqualTo("canceled");
 
-    JsonObject detail = call("GET", "/api/sessions/" + sessionId, session).bodyAsJsonObject();
+    JsonObject detail = call("GET", "/api/sessions/" + sessionId, s.session()).bodyAsJsonObject();
     assertThat(detail.getString("status")).isEqualTo("scheduled");
-    HttpResponse<Buffer> ended = call("POST", "/api/sessions/" + sessionId + "/end", session);
+    HttpResponse<Buffer> ended = call("POST", "/api/sessions/" + sessionId + "/end", s.session());
     assertThat(ended.statusCode()).isEqualTo(200);
     assertThat(ended.bodyAsJsonObject().getBoolean("alreadyEnded")).isFalse();
     assertThat(ended.bodyAsJsonObject().getString("endReason")).isNotBlank();
     // the next one needs a credit again
-    assertThat(fx.startsWithoutCredits(session)).isFalse();
+    assertThat(fx.startsWithoutCredits(s.session())).isFalse();
   }
 
   @Test
