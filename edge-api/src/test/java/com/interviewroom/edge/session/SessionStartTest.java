@@ -197,6 +197,8 @@ class SessionStartTest {
       assertThat(refused.statusCode()).isEqualTo(503);
       assertThat(refused.bodyAsJsonObject().getString("code")).isEqualTo("sandbox_unavailable");
       assertThat(refused.getHeader("Retry-After")).isNotNull();
+      com.interviewroom.edge.openapi.OpenApiContract.assertResponseMatches("POST", "/api/sessions/start", 503,
+          refused.bodyAsJsonObject());
       assertThat(user.credits()).isEqualTo(3);
       assertThat(count(user, "SELECT count(*) AS n FROM sessions WHERE user_id = $1")).isZero();
       assertThat(count(user, "SELECT count(*) AS n FROM credit_transactions WHERE user_id = $1 AND reason = 'session_start'")).isZero();
