@@ -45,7 +45,7 @@ final class ApiRoutes {
         .put("email", BearerAuth.user(ctx).email())));
     new UserRoutes(new UserService(app.db())).mount(router, authenticated);
     new ProblemRoutes(new ProblemService(app.db())).mount(router, authenticated);
-    SessionService sessions = SessionService.create(app);
+    SessionService sessions = SessionService.create(app, vertx);
     new SessionRoutes(sessions).mount(router, authenticated);
     new RealtimeTokenRoutes(sessions).mount(router, authenticated);
     Billing.mount(router, app, authenticated, vertx);

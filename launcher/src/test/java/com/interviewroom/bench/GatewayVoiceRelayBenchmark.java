@@ -108,6 +108,14 @@ public final class GatewayVoiceRelayBenchmark {
         List.of(String.valueOf(cores)), Map.of(), logs.resolve("relay-bench-fake.log"))) {
       String providerUrl = fake.next(Duration.ofMinutes(2)).substring("url=".length());
       int port = FreePort.find();
+      // session start asks the runner's GET /health first; this stub answers it and runs nothing
+      com.sun.net.httpserver.HttpServer runnerHealth = com.sun.net.httpserver.HttpServer.create(
+          new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+      runnerHealth.createContext("/health", exchange -> {
+        exchange.sendResponseHeaders(200, -1);
+        exchange.close();
+      });
+      runnerHealth.start();
       Map<String, String> env = Map.of(
           "DATA_DIR", dataDir.toString(),
           "DATABASE_URL", databaseUrl,
@@ -115,7 +123,7 @@ public final class GatewayVoiceRelayBenchmark {
           "PORT", String.valueOf(port),
           "INTERNAL_PORT", String.valueOf(FreePort.find()),
           // code execution plays no part here: no sandbox runner in the server process
-          "SANDBOX_URL", "http://127.0.0.1:9",
+          "SANDBOX_URL", "http://127.0.0.1:" + runnerHealth.getAddress().getPort(),
           "OPENAI_API_KEY", PROVIDER_KEY,
           "OPENAI_REALTIME_URL", providerUrl);
       // as in production (Dockerfile: 75 % of a 2 GB machine)
@@ -135,6 +143,8 @@ public final class GatewayVoiceRelayBenchmark {
         System.out.println(section);
         Files.writeString(doc, RelayReport.replaceSection(Files.exists(doc) ? Files.readString(doc) : "# Benchmarks\n", section));
         System.out.println("written to " + doc);
+      } finally {
+        runnerHealth.stop(0);
       }
     } finally {
       TestDatabase.drop(databaseUrl);

@@ -3,6 +3,7 @@ package com.interviewroom.edge.session;
 import com.interviewroom.common.http.RequestIds;
 import com.interviewroom.edge.auth.BearerAuth;
 import com.interviewroom.edge.events.EventRecord;
+import com.interviewroom.schema.session.SessionTransitions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.UUID;
@@ -19,6 +20,11 @@ public record Actor(UUID userId, String requestId, String trackedSkillIdHash) {
 
   public static Actor system(UUID userId) {
     return new Actor(userId, null, null);
+  }
+
+  /** The same, as the shared status transitions record it. */
+  public SessionTransitions.Origin origin() {
+    return new SessionTransitions.Origin(requestId, trackedSkillIdHash);
   }
 
   EventRecord event(UUID sessionId, String kind, JsonObject payload) {

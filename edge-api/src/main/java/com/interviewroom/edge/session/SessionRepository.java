@@ -1,5 +1,6 @@
 package com.interviewroom.edge.session;
 
+import com.interviewroom.schema.session.SessionStatus;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
@@ -27,32 +28,7 @@ final class SessionRepository {
   private static final String CHARGE = """
       INSERT INTO credit_transactions (user_id, delta, reason, session_id, idempotency_key)
       VALUES ($1, -1, 'session_start', $2::uuid, 'session_start:' || $2::uuid::text)""";
-  private static final String REFUND = """
-      INSERT INTO credit_transactions (user_id, delta, reason, session_id, idempotency_key)
-      VALUES ($1, 1, 'refund', $2::uuid, 'refund:' || $2::uuid::text)""";
-  private static final String MARK_REFUNDED = "UPDATE sessions SET credit_refunded = true, updated_at = now() WHERE id = $1";
-  private static final String STATE = """
-      SELECT id, user_id, status, credit_charged, credit_refunded FROM sessions WHERE id = $1""";
-  private static final String CURRENT = """
-      SELECT id, status, ended_at, coalesce(duration_seconds, 0) AS duration_seconds, end_reason
-        FROM sessions WHERE id = $1""";
-  private static final String STATE_FOR_UPDATE = STATE + " FOR UPDATE";
-  // Compare-and-set on the old status: a concurrent change makes this match no row instead of
-  // overwriting it.
-  private static final String FINISH = """
-      UPDATE sessions
-         SET status = $3, ended_at = now(), end_reason = $4, updated_at = now(),
-             duration_seconds = CASE WHEN started_at IS NULL THEN 0
-                                     ELSE greatest(0, extract(epoch FROM now() - started_at))::int END
-       WHERE id = $1 AND status = $2
-      RETURNING id, status, ended_at, duration_seconds, end_reason""";
-  private static final String ACTIVATE = """
-      UPDATE sessions s
-         SET status = 'active', started_at = now(), updated_at = now(),
-             deadline_at = now() + make_interval(mins => p.duration_minutes)
-        FROM problems p
-       WHERE s.id = $1 AND s.status = 'scheduled' AND p.id = s.problem_id
-      RETURNING s.started_at, s.deadline_at""";
+  private static final String STATE = "SELECT status FROM sessions WHERE id = $1";
   // One round trip: the total comes from a scalar subquery, so an empty page still reports it.
   private static final String LIST = """
       SELECT (SELECT count(*) FROM sessions WHERE user_id = $1) AS total, page.*
@@ -93,21 +69,6 @@ final class SessionRepository {
       INSERT INTO code_snapshots (session_id, code, language, snapshot_type, client_timestamp_ms)
       VALUES ($1, $2, $3, $4, $5) RETURNING id, created_at""";
 
-  record State(UUID id, UUID userId, SessionStatus status, boolean creditCharged, boolean creditRefunded) {}
-
-  record Ended(UUID id, SessionStatus status, OffsetDateTime endedAt, int durationSeconds, String endReason) {
-    JsonObject toJson() {
-      return new JsonObject()
-          .put("sessionId", id.toString())
-          .put("status", status.dbValue())
-          .put("endedAt", time(endedAt))
-          .put("durationSeconds", durationSeconds)
-          .put("endReason", endReason);
-    }
-  }
-
-  record Activated(OffsetDateTime startedAt, OffsetDateTime deadlineAt) {}
-
   record SnapshotTarget(SessionStatus status, boolean finalAfterEnd) {}
 
   record Page(List<JsonObject> items, long total) {}
@@ -128,40 +89,10 @@ final class SessionRepository {
     return sql.preparedQuery(CHARGE).execute(Tuple.of(userId, sessionId)).mapEmpty();
   }
 
-  static Future<Void> refund(SqlClient sql, UUID userId, UUID sessionId) {
-    return sql.preparedQuery(REFUND).execute(Tuple.of(userId, sessionId))
-        .compose(done -> sql.preparedQuery(MARK_REFUNDED).execute(Tuple.of(sessionId)))
-        .mapEmpty();
-  }
-
-  /** Null when the session does not exist (or, as a user, is not theirs). */
-  static Future<State> state(SqlClient sql, UUID sessionId, boolean forUpdate) {
-    return sql.preparedQuery(forUpdate ? STATE_FOR_UPDATE : STATE).execute(Tuple.of(sessionId))
-        .map(rows -> rows.size() == 0 ? null : toState(rows.iterator().next()));
-  }
-
-  /** The session's status and end columns (null while live); null when not visible. */
-  static Future<Ended> current(SqlClient sql, UUID sessionId) {
-    return sql.preparedQuery(CURRENT).execute(Tuple.of(sessionId))
-        .map(rows -> rows.size() == 0 ? null : toEnded(rows.iterator().next()));
-  }
-
-  /** Null when the session was no longer in status {@code from}. */
-  static Future<Ended> finish(SqlClient sql, UUID sessionId, SessionStatus from, SessionStatus to, String reason) {
-    return sql.preparedQuery(FINISH).execute(Tuple.of(sessionId, from.dbValue(), to.dbValue(), reason))
-        .map(rows -> rows.size() == 0 ? null : toEnded(rows.iterator().next()));
-  }
-
-  /** Null when the session was no longer scheduled. */
-  static Future<Activated> activate(SqlClient sql, UUID sessionId) {
-    return sql.preparedQuery(ACTIVATE).execute(Tuple.of(sessionId))
-        .map(rows -> {
-          if (rows.size() == 0) {
-            return null;
-          }
-          Row row = rows.iterator().next();
-          return new Activated(row.getOffsetDateTime("started_at"), row.getOffsetDateTime("deadline_at"));
-        });
+  /** The session's status; null when it does not exist (or, as a user, is not theirs). */
+  static Future<SessionStatus> status(SqlClient sql, UUID sessionId) {
+    return sql.preparedQuery(STATE).execute(Tuple.of(sessionId))
+        .map(rows -> rows.size() == 0 ? null : SessionStatus.of(rows.iterator().next().getString("status")));
   }
 
   static Future<Page> list(SqlClient sql, UUID userId, int limit, int offset) {
@@ -199,16 +130,6 @@ final class SessionRepository {
               .put("snapshotType", snapshot.snapshotType())
               .put("createdAt", time(row.getOffsetDateTime("created_at")));
         });
-  }
-
-  private static State toState(Row row) {
-    return new State(row.getUUID("id"), row.getUUID("user_id"), SessionStatus.of(row.getString("status")),
-        row.getBoolean("credit_charged"), row.getBoolean("credit_refunded"));
-  }
-
-  private static Ended toEnded(Row row) {
-    return new Ended(row.getUUID("id"), SessionStatus.of(row.getString("status")), row.getOffsetDateTime("ended_at"),
-        row.getInteger("duration_seconds"), row.getString("end_reason"));
   }
 
   private static Page toPage(RowSet<Row> rows) {

@@ -3,8 +3,6 @@ package com.interviewroom.edge.session;
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
 import com.interviewroom.common.auth.TokenIssuer;
-import com.interviewroom.common.events.EventStream;
-import com.interviewroom.common.events.SessionSignals;
 import com.interviewroom.common.http.ApiException;
 import com.interviewroom.common.http.Problems;
 import com.interviewroom.edge.EdgeContext;
@@ -12,7 +10,11 @@ import com.interviewroom.edge.events.EventLog;
 import com.interviewroom.edge.problem.ProblemRepository;
 import com.interviewroom.edge.problem.ProblemRepository.ProblemView;
 import com.interviewroom.schema.Database;
+import com.interviewroom.schema.session.SessionEnds;
+import com.interviewroom.schema.session.SessionStatus;
+import com.interviewroom.schema.session.SessionTransitions;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
@@ -21,7 +23,6 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.sqlclient.SqlConnection;
 import java.nio.charset.StandardCharsets;
-import java.util.Objects;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,7 +30,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Session life cycle and credits. Starting spends a credit as the service role (users cannot write
  * the ledger); everything a user reads or changes on their own sessions runs as that user, so
- * row-level security backs every ownership check. Status changes go through {@link SessionStatus}.
+ * row-level security backs every ownership check. Status changes go through the shared
+ * {@link SessionTransitions}; {@code session.ended} through {@link SessionEnds}.
  */
 public final class SessionService {
   private static final Logger log = LoggerFactory.getLogger(SessionService.class);
@@ -40,26 +42,32 @@ public final class SessionService {
   private final Database db;
   private final Redis redis;
   private final TokenIssuer issuer;
-  private final EventStream stream;
+  private final SessionEnds ends;
+  private final SandboxGate sandbox;
 
-  public SessionService(Database db, Redis redis, TokenIssuer issuer) {
+  SessionService(Database db, Redis redis, TokenIssuer issuer, SandboxGate sandbox) {
     this.db = db;
     this.redis = redis;
     this.issuer = issuer;
-    this.stream = new EventStream(redis);
+    this.ends = new SessionEnds(db, redis);
+    this.sandbox = sandbox;
   }
 
-  public static SessionService create(EdgeContext app) {
-    return new SessionService(app.db(), app.redis(), app.issuer());
+  public static SessionService create(EdgeContext app, Vertx vertx) {
+    return new SessionService(app.db(), app.redis(), app.issuer(), SandboxGate.of(vertx, app.config().sandbox().url()));
   }
 
   private record Started(UUID sessionId, ProblemView problem, boolean charged) {}
 
-  /** Picks the problem, spends a credit unless subscribed, and creates the session: one transaction. */
+  /**
+   * Picks the problem, spends a credit unless subscribed, and creates the session: one transaction,
+   * entered only while the sandbox runner answers (a start it would doom charges nothing).
+   */
   public Future<JsonObject> start(Actor actor, StartRequest request) {
-    return db.asService(sql -> problemFor(sql, actor.userId(), request)
+    return sandbox.admit()
+        .compose(open -> db.asService(sql -> problemFor(sql, actor.userId(), request)
             .compose(problem -> SessionRepository.subscribed(sql, actor.userId())
-                .compose(subscribed -> create(sql, actor, problem, request.language(), !subscribed))))
+                .compose(subscribed -> create(sql, actor, problem, request.language(), !subscribed)))))
         .map(started -> new JsonObject()
             .put("sessionId", started.sessionId().toString())
             .put("status", SessionStatus.SCHEDULED.dbValue())
@@ -115,117 +123,23 @@ public final class SessionService {
     return db.asUser(userId, sql -> SessionRepository.detail(sql, sessionId)).map(SessionService::visible);
   }
 
-  /** Ends the caller's session; ending an ended session answers with its stored end, changing nothing. */
+  /**
+   * Ends the caller's session ({@code active → completed}, never-started {@code scheduled → abandoned});
+   * ending an ended session answers with its stored end, changing nothing. {@code session.ended}
+   * goes out once the socket, if one is live, has stored its final code and transcript.
+   */
   public Future<JsonObject> end(Actor actor, UUID sessionId) {
-    return db.asUser(actor.userId(), sql -> endAs(sql, actor, sessionId, 2))
-        .compose(outcome -> (outcome.changed()
-                ? announceEnd(actor, sessionId, outcome.ended().status(), ENDED_BY_USER)
-                : Future.<Void>succeededFuture())
-            .map(v -> outcome.ended().toJson().put("alreadyEnded", !outcome.changed())));
-  }
-
-  private record EndOutcome(SessionRepository.Ended ended, boolean changed) {}
-
-  private Future<EndOutcome> endAs(SqlConnection sql, Actor actor, UUID sessionId, int attempts) {
-    return SessionRepository.current(sql, sessionId).compose(current -> {
-      if (current == null) {
-        return Future.failedFuture(notFound());
-      }
-      SessionStatus status = current.status();
-      if (!status.isLive()) {
-        return Future.succeededFuture(new EndOutcome(current, false));
-      }
-      SessionStatus next = status.endedByUser();
-      status.require(next);
-      return SessionRepository.finish(sql, sessionId, status, next, ENDED_BY_USER).compose(ended -> {
-        if (ended == null) {
-          // the status changed under us (the gateway activated it, the sweeper closed it): look again
-          return attempts > 1 ? endAs(sql, actor, sessionId, attempts - 1)
-              : Future.failedFuture(Problems.conflict("concurrent_change", "The session changed; try again."));
-        }
-        return EventLog.append(sql, actor.event(sessionId, "session.ended", new JsonObject()
-                .put("from", status.dbValue()).put("status", next.dbValue()).put("reason", ENDED_BY_USER)))
-            .map(v -> new EndOutcome(ended, true));
-      });
-    });
-  }
-
-  /**
-   * {@code scheduled → active} when the candidate's socket is ready: sets {@code started_at} and the
-   * deadline (now + the problem's duration). For the realtime gateway.
-   */
-  public Future<JsonObject> activate(UUID sessionId) {
-    return db.asService(sql -> SessionRepository.state(sql, sessionId, true)
-            .compose(state -> {
-              if (state == null) {
-                return Future.failedFuture(notFound());
-              }
-              state.status().require(SessionStatus.ACTIVE);
-              return SessionRepository.activate(sql, sessionId)
-                  .compose(activated -> EventLog.append(sql, Actor.system(state.userId())
-                          .event(sessionId, "session.activated", new JsonObject()))
-                      .map(v -> new Activation(state.userId(), activated)));
-            }))
-        .compose(done -> {
-          UUID userId = done.userId();
-          SessionRepository.Activated activated = done.activated();
-          JsonObject json = new JsonObject()
-              .put("sessionId", sessionId.toString())
-              .put("status", SessionStatus.ACTIVE.dbValue())
-              .put("startedAt", SessionRepository.time(activated.startedAt()))
-              .put("deadlineAt", SessionRepository.time(activated.deadlineAt()));
-          return stream.publish(EventStream.SESSION_STARTED, sessionId, userId, null, json)
-              .<Void>mapEmpty()
-              .recover(failure -> logPublishFailure(failure, sessionId))
-              .map(json);
+    return db.asUser(actor.userId(), sql -> SessionTransitions.end(sql, sessionId, ENDED_BY_USER, actor.origin()))
+        .compose(outcome -> {
+          if (outcome == null) {
+            return Future.failedFuture(notFound());
+          }
+          Future<Void> announced = outcome.changed()
+              ? ends.afterEnd(sessionId, actor.requestId(), ENDED_BY_USER).<Void>mapEmpty()
+                  .recover(failure -> logPublishFailure(failure, sessionId))
+              : Future.succeededFuture();
+          return announced.map(v -> outcome.ended().toJson().put("alreadyEnded", !outcome.changed()));
         });
-  }
-
-  private record Activation(UUID userId, SessionRepository.Activated activated) {}
-
-  /** What {@link #failByOurFault} did. */
-  public record Failure(SessionStatus status, boolean transitioned, boolean refunded) {}
-
-  private record FailOutcome(UUID userId, Failure failure) {}
-
-  /**
-   * A session that dies through our fault (provider or sandbox unavailable, server error): moves a
-   * live session to {@code errored} and refunds its credit through the ledger, once. Calling it again
-   * for an errored session changes nothing; for a completed or abandoned one it is an illegal
-   * transition. For the voice and sandbox code.
-   */
-  public Future<Failure> failByOurFault(UUID sessionId, String reason) {
-    Objects.requireNonNull(reason, "reason");
-    return db.asService(sql -> SessionRepository.state(sql, sessionId, true)
-            .compose(state -> {
-              if (state == null) {
-                return Future.failedFuture(notFound());
-              }
-              Actor system = Actor.system(state.userId());
-              Future<Boolean> moved = Future.succeededFuture(false);
-              if (state.status() != SessionStatus.ERRORED) {
-                state.status().require(SessionStatus.ERRORED);
-                moved = SessionRepository.finish(sql, sessionId, state.status(), SessionStatus.ERRORED, reason)
-                    .compose(ended -> EventLog.append(sql, system.event(sessionId, "session.ended", new JsonObject()
-                        .put("from", state.status().dbValue()).put("status", "errored").put("reason", reason))))
-                    .map(true);
-              }
-              boolean owed = state.creditCharged() && !state.creditRefunded();
-              return moved.compose(transitioned -> (owed ? refund(sql, system, sessionId) : Future.succeededFuture(false))
-                  .map(refunded -> new FailOutcome(state.userId(), new Failure(SessionStatus.ERRORED, transitioned, refunded))));
-            }))
-        .compose(done -> {
-          Failure failure = done.failure();
-          return failure.transitioned()
-              ? announceEnd(Actor.system(done.userId()), sessionId, SessionStatus.ERRORED, reason).map(failure)
-              : Future.succeededFuture(failure);
-        });
-  }
-
-  private static Future<Boolean> refund(SqlConnection sql, Actor system, UUID sessionId) {
-    return SessionRepository.refund(sql, system.userId(), sessionId)
-        .compose(v -> EventLog.append(sql, system.event(sessionId, "credit.refunded", new JsonObject().put("credits", 1))))
-        .map(true);
   }
 
   /** Stores a code snapshot of the caller's session; see docs/api.md for the rules. */
@@ -279,13 +193,13 @@ public final class SessionService {
 
   /** A fresh one-time token for {@code /ws}, for a live session of the caller. */
   public Future<JsonObject> realtimeToken(UUID userId, UUID sessionId) {
-    return db.asUser(userId, sql -> SessionRepository.state(sql, sessionId, false))
-        .map(state -> {
-          if (state == null) {
+    return db.asUser(userId, sql -> SessionRepository.status(sql, sessionId))
+        .map(status -> {
+          if (status == null) {
             throw notFound();
           }
-          if (!state.status().isLive()) {
-            throw Problems.conflict("session_ended", "This session has ended (" + state.status().dbValue() + ").");
+          if (!status.isLive()) {
+            throw Problems.conflict("session_ended", "This session has ended (" + status.dbValue() + ").");
           }
           return new JsonObject()
               .put("token", issuer.realtimeToken(userId, sessionId))
@@ -293,27 +207,9 @@ public final class SessionService {
         });
   }
 
-  /**
-   * After the commit: tells the workers ({@code session.ended} on the stream) and whichever node
-   * holds the socket (control channel). The end is already stored, so a Redis hiccup is logged,
-   * not turned into an error for a request that succeeded.
-   */
-  Future<Void> announceEnd(Actor actor, UUID sessionId, SessionStatus status, String reason) {
-    return announceEnd(stream, redis, actor, sessionId, status, reason);
-  }
-
-  static Future<Void> announceEnd(EventStream stream, Redis redis, Actor actor, UUID sessionId, SessionStatus status, String reason) {
-    Future<?> published = stream.publish(EventStream.SESSION_ENDED, sessionId, actor.userId(), actor.requestId(),
-        new JsonObject().put("status", status.dbValue()).put("reason", reason));
-    Future<?> signalled = redis.send(Request.cmd(Command.PUBLISH).arg(SessionSignals.control(sessionId))
-        .arg(new JsonObject().put("type", "end").put("reason", reason).encode()));
-    return Future.join(published, signalled)
-        .<Void>mapEmpty()
-        .recover(failure -> logPublishFailure(failure, sessionId));
-  }
-
   private static Future<Void> logPublishFailure(Throwable failure, UUID sessionId) {
-    log.warn("session signal not delivered {} {}", kv("sessionId", sessionId), kv("error", failure.toString()));
+    // the end is stored; the sweeper announces what this could not
+    log.warn("session end not announced {} {}", kv("sessionId", sessionId), kv("error", failure.toString()));
     return Future.succeededFuture();
   }
 

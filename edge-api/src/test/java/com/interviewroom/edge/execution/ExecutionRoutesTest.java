@@ -173,7 +173,11 @@ class ExecutionRoutesTest {
     try (EdgeServer noRunner = EdgeServer.start(Map.of("SANDBOX_URL", "http://127.0.0.1:9"))) {
       await(ProblemBankSeeder.seed(noRunner.db, ProblemBank.load()));
       TestUser user = TestUser.signup(noRunner);
-      UUID session = activeSession(user);
+      // with the runner down no session can start (see SessionStartTest): one that started before it went down
+      UUID session = user.serviceQuery("""
+          INSERT INTO sessions (user_id, problem_id, language, status, started_at, deadline_at)
+          SELECT $1, id, 'python', 'active', now(), now() + interval '30 minutes' FROM problems WHERE slug = 'two-sum'
+          RETURNING id""", Tuple.of(user.id()), rows -> rows.iterator().next().getUUID("id"));
       HttpResponse<Buffer> response = user.post("/api/sessions/" + session + "/execute", body("run"));
       assertThat(response.statusCode()).isEqualTo(503);
       assertThat(response.bodyAsJsonObject().getString("code")).isEqualTo("sandbox_unavailable");

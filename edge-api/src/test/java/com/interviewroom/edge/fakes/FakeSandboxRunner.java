@@ -23,6 +23,10 @@ public final class FakeSandboxRunner implements AutoCloseable {
         req.response().putHeader("content-type", "application/json").end(run(body.toJsonObject()).encode());
         return;
       }
+      if ("/health".equals(req.path())) {
+        req.response().putHeader("content-type", "application/json").end(new JsonObject().put("status", "ok").encode());
+        return;
+      }
       if (!"/v1/check".equals(req.path())) {
         req.response().setStatusCode(404).end();
         return;

@@ -9,7 +9,7 @@ import com.interviewroom.edge.TestUser;
 import com.interviewroom.edge.payment.StripeDeliveries;
 import com.interviewroom.edge.payment.StripeFixture;
 import com.interviewroom.edge.fakes.EchoRunner;
-import com.interviewroom.edge.session.SessionService;
+import com.interviewroom.edge.session.TestSessions;
 import com.interviewroom.schema.ProblemBank;
 import com.interviewroom.schema.ProblemBankSeeder;
 import io.vertx.core.buffer.Buffer;
@@ -224,7 +224,7 @@ class OpenApiContractTest {
     post(user, "/api/realtime/token", new JsonObject(), 400);
     post(stranger, "/api/realtime/token", new JsonObject().put("sessionId", id), 404);
 
-    await(SessionService.create(server.context).activate(UUID.fromString(id)));
+    TestSessions.activate(server, UUID.fromString(id));
     post(user, "/api/sessions/" + id + "/code", snapshot("def two_sum(nums, target):\n    return []\n", "auto"), 201);
     post(user, "/api/sessions/" + id + "/code", snapshot("x = 2", "auto"), 429);
     post(user, "/api/sessions/" + id + "/code", snapshot("#".repeat(60_000), "manual"), 413);

@@ -54,7 +54,7 @@ class RealtimeTokenRoutesTest {
     assertThat(token.expiresAt()).isBefore(Instant.now().plus(Duration.ofSeconds(61)));
     assertThat(await(server.context.verifier().verify(body.getString("token"), Audiences.API).otherwiseEmpty())).isNull();
 
-    await(SessionService.create(server.context).activate(id));
+    TestSessions.activate(server, id);
     JsonObject again = token(user, id.toString()).bodyAsJsonObject();
     VerifiedToken second = await(server.context.verifier().verify(again.getString("token"), Audiences.REALTIME));
     assertThat(second.jwtId()).isNotEqualTo(token.jwtId());

@@ -9,6 +9,8 @@ import com.interviewroom.edge.EdgeServer;
 import com.interviewroom.edge.TestUser;
 import com.interviewroom.schema.ProblemBank;
 import com.interviewroom.schema.ProblemBankSeeder;
+import com.interviewroom.schema.session.SessionEnds;
+import com.interviewroom.schema.session.SessionTransitions;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -22,7 +24,6 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -30,13 +31,11 @@ import org.junit.jupiter.api.Test;
 
 class SessionLifecycleTest {
   private static EdgeServer server;
-  private static SessionService sessions;
 
   @BeforeAll
   static void start() {
     server = EdgeServer.start();
     await(ProblemBankSeeder.seed(server.db, ProblemBank.load()));
-    sessions = SessionService.create(server.context);
   }
 
   @AfterAll
@@ -66,6 +65,11 @@ class SessionLifecycleTest {
   }
 
   private static boolean streamHas(String type, UUID sessionId) {
+    return streamCount(type, sessionId) > 0;
+  }
+
+  private static int streamCount(String type, UUID sessionId) {
+    int found = 0;
     Response entries = await(server.redis.send(Request.cmd(Command.XREVRANGE).arg(EventStream.STREAM).arg("+").arg("-")
         .arg("COUNT").arg(1000)));
     for (Response entry : entries) {
@@ -80,10 +84,10 @@ class SessionLifecycleTest {
         }
       }
       if (type.equals(entryType) && sessionId.toString().equals(entrySession)) {
-        return true;
+        found++;
       }
     }
-    return false;
+    return found;
   }
 
   @Test
@@ -145,7 +149,7 @@ class SessionLifecycleTest {
   void detailHasLatestSnapshot() {
     TestUser user = TestUser.signup(server);
     UUID id = user.start("two-sum");
-    await(sessions.activate(id));
+    TestSessions.activate(server, id);
     JsonObject before = user.get("/api/sessions/" + id).bodyAsJsonObject();
     assertThat(before.getValue("latestSnapshot")).isNull();
     assertThat(before.getString("status")).isEqualTo("active");
@@ -164,7 +168,7 @@ class SessionLifecycleTest {
   void endIsIdempotentAndSignals() throws Exception {
     TestUser user = TestUser.signup(server);
     UUID id = user.start("two-sum");
-    await(sessions.activate(id));
+    TestSessions.activate(server, id);
     user.serviceQuery("UPDATE sessions SET started_at = now() - interval '90 seconds' WHERE id = $1", Tuple.of(id), r -> null);
     try (ControlChannel control = new ControlChannel(server.vertx, id)) {
       HttpResponse<Buffer> ended = user.postEmpty("/api/sessions/" + id + "/end");
@@ -184,8 +188,31 @@ class SessionLifecycleTest {
       Thread.sleep(200);
       assertThat(control.messages).hasSize(1);
     }
-    assertThat(streamHas(EventStream.SESSION_ENDED, id)).isTrue();
-    assertThat(count(user, "SELECT count(*) AS n FROM events WHERE session_id = $1 AND kind = 'session.ended'", id)).isEqualTo(1);
+    assertThat(streamCount(EventStream.SESSION_ENDED, id)).as("no socket held it: the edge announced, once").isEqualTo(1);
+    assertThat(count(user, "SELECT count(*) AS n FROM events WHERE session_id = $1 AND kind = 'session.completed'", id)).isEqualTo(1);
+    String requestId = user.serviceQuery("SELECT request_id FROM events WHERE session_id = $1 AND kind = 'session.completed'",
+        Tuple.of(id), rows -> rows.iterator().next().getString("request_id"));
+    assertThat(requestId).isNotBlank();
+  }
+
+  @Test
+  @DisplayName("a REST end of a session whose socket is live leaves session.ended to the socket's node, which announces once")
+  void endWithLiveSocketLeavesTheAnnouncementToIt() throws Exception {
+    TestUser user = TestUser.signup(server);
+    UUID id = user.start("two-sum");
+    TestSessions.activate(server, id);
+    await(server.redis.send(Request.cmd(Command.SET).arg(SessionEnds.socketKey(id)).arg("socket-1").arg("PX").arg(60_000)));
+    try (ControlChannel control = new ControlChannel(server.vertx, id)) {
+      assertThat(user.postEmpty("/api/sessions/" + id + "/end").bodyAsJsonObject().getString("status")).isEqualTo("completed");
+      assertThat(control.waitFor(1)).containsExactly(new JsonObject().put("type", "end").put("reason", "ended_by_user"));
+    }
+    Thread.sleep(300);
+    assertThat(streamHas(EventStream.SESSION_ENDED, id)).as("not before the socket stored its final writes").isFalse();
+    SessionEnds ends = new SessionEnds(server.db, server.redis);
+    // what the socket's node does once its final code and transcript are stored
+    assertThat(await(ends.announce(id, "socket-request"))).isTrue();
+    assertThat(await(ends.announce(id, "socket-request"))).isFalse();
+    assertThat(streamCount(EventStream.SESSION_ENDED, id)).isEqualTo(1);
   }
 
   @Test
@@ -196,79 +223,57 @@ class SessionLifecycleTest {
     JsonObject body = user.postEmpty("/api/sessions/" + id + "/end").bodyAsJsonObject();
     assertThat(body.getString("status")).isEqualTo("abandoned");
     assertThat(body.getInteger("durationSeconds")).isZero();
+    assertThat(count(user, "SELECT count(*) AS n FROM events WHERE session_id = $1 AND kind = 'session.abandoned'", id)).isEqualTo(1);
+    assertThat(count(user, "SELECT count(*) AS n FROM events WHERE session_id = $1 AND kind = 'session.completed'", id)).isZero();
+    assertThat(streamCount(EventStream.SESSION_ENDED, id)).isEqualTo(1);
+  }
+
+  private static <T> Future<T> asService(java.util.function.Function<io.vertx.sqlclient.SqlConnection, Future<T>> work) {
+    return server.db.asService(work::apply);
   }
 
   @Test
-  @DisplayName("activate sets the deadline from the problem's duration; illegal transitions are 409 illegal_transition")
+  @DisplayName("the shared transitions: activation sets the deadline from the problem; illegal moves are 409 illegal_transition")
   void statusMachineGuardsTransitions() {
     TestUser user = TestUser.signup(server);
     UUID id = user.start("two-sum");
-    JsonObject activated = await(sessions.activate(id));
-    assertThat(activated.getString("status")).isEqualTo("active");
+    SessionTransitions.Activated activated = TestSessions.activate(server, id);
+    assertThat(activated.userId()).isEqualTo(user.id());
     long minutes = user.serviceQuery("SELECT extract(epoch FROM deadline_at - started_at)::int / 60 AS m FROM sessions WHERE id = $1",
         Tuple.of(id), rows -> rows.iterator().next().getLong("m"));
     assertThat(minutes).isEqualTo(30);
-    assertThat(streamHas(EventStream.SESSION_STARTED, id)).isTrue();
+    assertThat(count(user, "SELECT count(*) AS n FROM events WHERE session_id = $1 AND kind = 'session.activated'", id)).isEqualTo(1);
 
-    ApiException twice = failure(sessions.activate(id));
+    ApiException twice = failure(asService(sql -> SessionTransitions.activate(sql, id, SessionTransitions.Origin.SYSTEM)));
     assertThat(twice.status()).isEqualTo(409);
     assertThat(twice.code()).isEqualTo("illegal_transition");
 
     user.postEmpty("/api/sessions/" + id + "/end");
-    assertThat(failure(sessions.activate(id)).code()).isEqualTo("illegal_transition");
-    ApiException errorAfterEnd = failure(sessions.failByOurFault(id, "provider_unavailable"));
+    assertThat(failure(asService(sql -> SessionTransitions.activate(sql, id, SessionTransitions.Origin.SYSTEM))).code())
+        .isEqualTo("illegal_transition");
+    ApiException errorAfterEnd = failure(asService(sql -> SessionTransitions.failByOurFault(sql, id, "server_error",
+        SessionTransitions.Origin.SYSTEM)));
     assertThat(errorAfterEnd.status()).isEqualTo(409);
     assertThat(errorAfterEnd.code()).isEqualTo("illegal_transition");
     assertThat(status(user, id)).isEqualTo("completed");
-    assertThat(failure(sessions.activate(UUID.randomUUID())).status()).isEqualTo(404);
+    assertThat(count(user, "SELECT count(*) AS n FROM credit_transactions WHERE session_id = $1 AND reason = 'refund'", id)).isZero();
+    assertThat(failure(asService(sql -> SessionTransitions.activate(sql, UUID.randomUUID(), SessionTransitions.Origin.SYSTEM)))
+        .status()).isEqualTo(404);
   }
 
   @Test
-  @DisplayName("a session that dies through our fault is errored and refunded once, however often the failure is reported")
-  void refundOnce() throws Exception {
+  @DisplayName("an ended session nobody announced (its node died mid-end) is announced by the next sweep, once")
+  void sweeperAnnouncesStragglers() {
     TestUser user = TestUser.signup(server);
     UUID id = user.start("two-sum");
-    await(sessions.activate(id));
-    assertThat(user.credits()).isEqualTo(2);
-    try (ControlChannel control = new ControlChannel(server.vertx, id)) {
-      SessionService.Failure first = await(sessions.failByOurFault(id, "provider_unavailable"));
-      assertThat(first.transitioned()).isTrue();
-      assertThat(first.refunded()).isTrue();
-      SessionService.Failure second = await(sessions.failByOurFault(id, "provider_unavailable"));
-      assertThat(second.transitioned()).isFalse();
-      assertThat(second.refunded()).isFalse();
-      assertThat(control.waitFor(1)).containsExactly(new JsonObject().put("type", "end").put("reason", "provider_unavailable"));
-    }
-    assertThat(user.credits()).isEqualTo(3);
-    assertThat(status(user, id)).isEqualTo("errored");
-    assertThat(count(user, "SELECT count(*) AS n FROM credit_transactions WHERE session_id = $1 AND reason = 'refund'", id)).isEqualTo(1);
-    assertThat(user.get("/api/sessions/" + id).bodyAsJsonObject().getBoolean("creditRefunded")).isTrue();
-    assertThat(user.postEmpty("/api/sessions/" + id + "/end").bodyAsJsonObject().getString("status")).isEqualTo("errored");
-  }
-
-  @Test
-  @DisplayName("ten concurrent failure reports for one session refund exactly one credit")
-  void concurrentRefunds() {
-    TestUser user = TestUser.signup(server);
-    UUID id = user.start("two-sum");
-    List<Future<SessionService.Failure>> reports = IntStream.range(0, 10)
-        .mapToObj(i -> sessions.failByOurFault(id, "sandbox_unavailable")).toList();
-    await(Future.join(reports));
-    assertThat(reports.stream().filter(f -> f.result().refunded())).hasSize(1);
-    assertThat(user.credits()).isEqualTo(3);
-    assertThat(count(user, "SELECT count(*) AS n FROM credit_transactions WHERE session_id = $1 AND reason = 'refund'", id)).isEqualTo(1);
-  }
-
-  @Test
-  @DisplayName("a subscriber's session that fails is errored but nothing is refunded, since nothing was charged")
-  void noRefundWithoutCharge() {
-    TestUser user = TestUser.signup(server);
-    user.serviceQuery("INSERT INTO subscriptions (user_id, plan, status) VALUES ($1, 'pro', 'active')", Tuple.of(user.id()), r -> null);
-    UUID id = user.start("two-sum");
-    SessionService.Failure failure = await(sessions.failByOurFault(id, "provider_unavailable"));
-    assertThat(failure.transitioned()).isTrue();
-    assertThat(failure.refunded()).isFalse();
-    assertThat(user.credits()).isEqualTo(3);
+    TestSessions.activate(server, id);
+    user.serviceQuery("""
+        UPDATE sessions SET status = 'completed', end_reason = 'time_up', ended_at = now() - interval '1 minute'
+         WHERE id = $1""", Tuple.of(id), r -> null);
+    assertThat(streamHas(EventStream.SESSION_ENDED, id)).isFalse();
+    await(new SessionSweeper(server.db, server.redis).sweep());
+    await(new SessionSweeper(server.db, server.redis).sweep());
+    assertThat(streamCount(EventStream.SESSION_ENDED, id)).isEqualTo(1);
   }
 
   @Test
@@ -278,8 +283,8 @@ class SessionLifecycleTest {
     UUID expired = user.start("two-sum");
     UUID inGrace = user.start("two-sum");
     UUID stale = user.start("valid-parentheses");
-    await(sessions.activate(expired));
-    await(sessions.activate(inGrace));
+    TestSessions.activate(server, expired);
+    TestSessions.activate(server, inGrace);
     user.serviceQuery("UPDATE sessions SET started_at = now() - interval '33 minutes', deadline_at = now() - interval '3 minutes' WHERE id = $1",
         Tuple.of(expired), r -> null);
     user.serviceQuery("UPDATE sessions SET deadline_at = now() - interval '1 minute' WHERE id = $1", Tuple.of(inGrace), r -> null);
@@ -302,9 +307,10 @@ class SessionLifecycleTest {
         rows -> rows.iterator().next().toJson());
     assertThat(row.getString("end_reason")).isEqualTo("time_expired");
     assertThat(row.getInteger("duration_seconds")).isBetween(29 * 60, 31 * 60);
-    assertThat(count(user, "SELECT count(*) AS n FROM events WHERE session_id = $1 AND kind = 'session.ended'", expired)).isEqualTo(1);
-    assertThat(streamHas(EventStream.SESSION_ENDED, expired)).isTrue();
-    assertThat(streamHas(EventStream.SESSION_ENDED, stale)).isTrue();
+    assertThat(count(user, "SELECT count(*) AS n FROM events WHERE session_id = $1 AND kind = 'session.completed'", expired)).isEqualTo(1);
+    assertThat(count(user, "SELECT count(*) AS n FROM events WHERE session_id = $1 AND kind = 'session.abandoned'", stale)).isEqualTo(1);
+    assertThat(streamCount(EventStream.SESSION_ENDED, expired)).isEqualTo(1);
+    assertThat(streamCount(EventStream.SESSION_ENDED, stale)).isEqualTo(1);
   }
 
   @Test
@@ -312,7 +318,7 @@ class SessionLifecycleTest {
   void sweeperRunsPeriodically() throws Exception {
     TestUser user = TestUser.signup(server);
     UUID id = user.start("two-sum");
-    await(sessions.activate(id));
+    TestSessions.activate(server, id);
     user.serviceQuery("UPDATE sessions SET deadline_at = now() - interval '10 minutes' WHERE id = $1", Tuple.of(id), r -> null);
     String deployment = await(server.vertx.deployVerticle(new SessionSweeper(server.db, server.redis, java.time.Duration.ofMillis(100))));
     try {

@@ -109,7 +109,7 @@ class SessionStartTest {
   void doubleSpendRaceBehindTheLimiter() {
     TestUser user = TestUser.signup(server);
     user.setCredits(1);
-    SessionService service = SessionService.create(server.context);
+    SessionService service = SessionService.create(server.context, server.vertx);
     List<Future<JsonObject>> all = IntStream.range(0, 50)
         .mapToObj(i -> service.start(Actor.system(user.id()), new StartRequest("two-sum", null, null, "python")))
         .toList();
@@ -183,5 +183,38 @@ class SessionStartTest {
     assertThat(user.credits()).isEqualTo(3);
     assertThat(await(server.client.post("/api/sessions/start").sendJsonObject(new JsonObject().put("language", "python"))).statusCode())
         .isEqualTo(401);
+  }
+
+  @Test
+  @DisplayName("with the sandbox runner unreachable, start answers 503 sandbox_unavailable and spends nothing; once it answers, starts go through")
+  void startNeedsTheRunner() throws Exception {
+    io.vertx.core.http.HttpServer runner = null;
+    try (EdgeServer noRunner = EdgeServer.start(Map.of("SANDBOX_URL", "http://127.0.0.1:9"))) {
+      await(ProblemBankSeeder.seed(noRunner.db, ProblemBank.load()));
+      TestUser user = TestUser.signup(noRunner);
+      HttpResponse<Buffer> refused = user.post("/api/sessions/start",
+          new JsonObject().put("problemSlug", "two-sum").put("language", "python"));
+      assertThat(refused.statusCode()).isEqualTo(503);
+      assertThat(refused.bodyAsJsonObject().getString("code")).isEqualTo("sandbox_unavailable");
+      assertThat(refused.getHeader("Retry-After")).isNotNull();
+      com.interviewroom.edge.openapi.OpenApiContract.assertResponseMatches("POST", "/api/sessions/start", 503,
+          refused.bodyAsJsonObject());
+      assertThat(user.credits()).isEqualTo(3);
+      assertThat(count(user, "SELECT count(*) AS n FROM sessions WHERE user_id = $1")).isZero();
+      assertThat(count(user, "SELECT count(*) AS n FROM credit_transactions WHERE user_id = $1 AND reason = 'session_start'")).isZero();
+
+      runner = await(server.vertx.createHttpServer()
+          .requestHandler(req -> req.response().end("{\"status\":\"ok\"}")).listen(0, "127.0.0.1"));
+      try (EdgeServer withRunner = EdgeServer.start(Map.of("SANDBOX_URL", "http://127.0.0.1:" + runner.actualPort()))) {
+        await(ProblemBankSeeder.seed(withRunner.db, ProblemBank.load()));
+        TestUser other = TestUser.signup(withRunner);
+        other.start("two-sum");
+        assertThat(other.credits()).isEqualTo(2);
+      }
+    } finally {
+      if (runner != null) {
+        await(runner.close());
+      }
+    }
   }
 }

@@ -25,13 +25,11 @@ import org.junit.jupiter.api.Test;
 
 class SnapshotRoutesTest {
   private static EdgeServer server;
-  private static SessionService sessions;
 
   @BeforeAll
   static void start() {
     server = EdgeServer.start();
     await(ProblemBankSeeder.seed(server.db, ProblemBank.load()));
-    sessions = SessionService.create(server.context);
   }
 
   @AfterAll
@@ -46,7 +44,7 @@ class SnapshotRoutesTest {
 
   private static UUID activeSession(TestUser user) {
     UUID id = user.start("two-sum");
-    await(sessions.activate(id));
+    TestSessions.activate(server, id);
     return id;
   }
 
@@ -147,7 +145,7 @@ class SnapshotRoutesTest {
     HttpResponse<Buffer> early = user.post("/api/sessions/" + id + "/code", snapshot("x", "manual"));
     assertThat(early.statusCode()).isEqualTo(409);
     assertThat(early.bodyAsJsonObject().getString("code")).isEqualTo("session_not_active");
-    await(sessions.activate(id));
+    TestSessions.activate(server, id);
     assertThat(user.post("/api/sessions/" + id + "/code", snapshot("during", "final")).statusCode()).isEqualTo(201);
     assertThat(user.postEmpty("/api/sessions/" + id + "/end").statusCode()).isEqualTo(200);
 

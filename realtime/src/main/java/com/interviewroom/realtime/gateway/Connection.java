@@ -12,6 +12,7 @@ import com.interviewroom.realtime.voice.ContextNote;
 import com.interviewroom.realtime.voice.InterviewContext;
 import com.interviewroom.realtime.voice.ProviderUnavailable;
 import com.interviewroom.realtime.voice.VoiceSession;
+import com.interviewroom.schema.session.SessionEnds;
 import com.interviewroom.common.http.PublicServerOptions;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -37,6 +38,7 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
 final class Connection {
   private static final Logger log = LoggerFactory.getLogger(Connection.class);
   static final short REPLACED = 4002;
+  static final String SERVER_ERROR = "server_error";
 
   final String id = UUID.randomUUID().toString();
   final UUID sessionId;
@@ -52,7 +54,11 @@ final class Connection {
   private final TokenBucket jsonBucket;
   private final Abuse abuse;
   private final CodeSync code;
+  private final SessionEnds ends;
   private VoiceSession voice;
+  /** The voice session whose close is {@link #voiceClosed} (its transcript flushed), so end and release wait for the same close. */
+  private VoiceSession closedVoice;
+  private Future<Void> voiceClosed = Future.succeededFuture();
   private long lastSeenNanos = System.nanoTime();
   private boolean ready;
   /** This socket's place in the session's order of sockets; a signal from a lower one never closes it. */
@@ -81,6 +87,7 @@ final class Connection {
     this.abuse = new Abuse(settings.sustainedAbuse().toNanos());
     this.code = new CodeSync(sessionId, session.userId(), requestId, parts.redis(), parts.snapshots(), parts.events(),
         parts.clock(), settings.autoSnapshotEvery(), settings.codeEventEvery(), timers);
+    this.ends = parts.sessions().ends(parts.redis());
   }
 
   /** Wires the socket, then resumes the session: deadline, code, voice, {@code session.ready}. */
@@ -91,6 +98,7 @@ final class Connection {
     ws.pongHandler(pong -> lastSeenNanos = System.nanoTime());
     ws.closeHandler(v -> release());
     ws.exceptionHandler(e -> log.debug("socket error {}", kv("requestId", requestId), kv("error", e.getMessage())));
+    holdSocket();
     Future<Long> deadline = session.activatedNow()
         ? parts.deadlines().publish(sessionId, session.deadline())
         : parts.deadlines().resolve(sessionId, session.deadline());
@@ -100,10 +108,7 @@ final class Connection {
         .compose(deadlineMs -> announce().map(deadlineMs))
         .compose(deadlineMs -> openVoice(deadlineMs).map(deadlineMs))
         .onSuccess(this::begin)
-        .onFailure(e -> {
-          log.warn("session resume failed {}", kv("requestId", requestId), kv("error", e.getMessage()));
-          closeWith((short) 1011, "internal error");
-        });
+        .onFailure(this::resumeFailed);
   }
 
   static String epochKey(UUID sessionId) {
@@ -174,7 +179,7 @@ final class Connection {
 
       @Override
       public void voiceLost() {
-        // the session is already errored and refunded, so end() completes nothing and announces nothing
+        // the session is already errored and refunded: end() stores the final code and announces the end
         context.runOnContext(v -> end(ProviderUnavailable.CODE));
       }
     };
@@ -312,6 +317,8 @@ final class Connection {
       return;
     }
     ws.writePing(Buffer.buffer("p"));
+    ends.renewSocket(sessionId, id, socketHold())
+        .onFailure(e -> log.debug("socket hold not renewed {}", kv("requestId", requestId), kv("error", e.getMessage())));
   }
 
   /** From the control channel (any node): a newer socket took over, or the session was ended elsewhere. */
@@ -355,10 +362,27 @@ final class Connection {
   }
 
   /**
-   * The one ending path (time up, the candidate's {@code session.end}, the REST end signal),
-   * idempotent: complete the session once (only the caller that flips it publishes
-   * {@code session.ended}), store the final code, drop the session's Redis keys, tell the
-   * client, close 1000.
+   * A server error before the interview began. When this socket activated the session, the
+   * credit was spent on an interview that never happened: the session is errored and refunded
+   * (once, whatever else fails it) before the socket closes, so the release announces the end.
+   * A failed reconnect leaves the session as it is: a fresh token resumes it.
+   */
+  private void resumeFailed(Throwable e) {
+    log.warn("session resume failed {}", kv("requestId", requestId), kv("error", e.getMessage()));
+    Future<Boolean> failed = session.activatedNow() && !ready && !ending
+        ? parts.sessions().failByOurFault(sessionId, SERVER_ERROR, requestId)
+        : Future.succeededFuture(false);
+    failed.onFailure(err -> log.error("session not errored after a failed start {}", kv("requestId", requestId),
+            kv("error", err.getClass().getSimpleName())))
+        .onComplete(done -> closeWith((short) 1011, "internal error"));
+  }
+
+  /**
+   * The one ending path (time up, the candidate's {@code session.end}, the REST end signal, the
+   * voice lost for good), idempotent: end the session if it is still live, store the final code,
+   * close the voice side (which flushes its transcript), and only then announce
+   * {@code session.ended} (once per session, whoever ended it), so the evaluation sees all of it;
+   * then drop the session's Redis keys and close 1000.
    */
   void end(String reason) {
     if (ending || released) {
@@ -367,12 +391,37 @@ final class Connection {
     ending = true;
     timers.cancelAll();
     out.sendJson(new JsonObject().put("type", "session.ended").put("reason", reason));
-    parts.sessions().complete(sessionId, reason)
-        .compose(flipped -> flipped.isEmpty() ? Future.succeededFuture() : parts.events().publish(EventStream.SESSION_ENDED,
-            sessionId, session.userId(), requestId, new JsonObject().put("reason", reason)).mapEmpty())
+    parts.sessions().end(sessionId, reason, requestId)
+        .onFailure(e -> log.warn("session not ended {}", kv("requestId", requestId), kv("error", e.getMessage())))
         .transform(v -> code.finish())
+        .transform(v -> closeVoice())
+        .transform(v -> announceEnd())
         .transform(v -> forgetSession())
         .onComplete(v -> closeWith((short) 1000, reason));
+  }
+
+  /** Publishes {@code session.ended} if the session has ended and nobody has announced it yet. */
+  private Future<Boolean> announceEnd() {
+    return ends.announce(sessionId, requestId)
+        .onFailure(e -> log.warn("session end not announced {}", kv("requestId", requestId), kv("error", e.getMessage())));
+  }
+
+  private Future<Void> closeVoice() {
+    if (voice != null && closedVoice != voice) {
+      closedVoice = voice;
+      voiceClosed = voice.close();
+    }
+    return voiceClosed;
+  }
+
+  /** While this socket is up, the REST end leaves the announcement to it (see {@link SessionEnds}). */
+  private void holdSocket() {
+    ends.holdSocket(sessionId, id, socketHold())
+        .onFailure(e -> log.warn("socket hold not stored {}", kv("requestId", requestId), kv("error", e.getMessage())));
+  }
+
+  private Duration socketHold() {
+    return parts.settings().pingInterval().plus(parts.settings().pongTimeout());
   }
 
   private Future<Void> forgetSession() {
@@ -398,12 +447,11 @@ final class Connection {
     released = true;
     timers.cancelAll();
     out.close();
-    if (!ending) {
-      code.flush();
-    }
-    if (voice != null) {
-      voice.close();
-    }
+    Future<Void> lastWrites = Future.join(ending ? Future.succeededFuture() : code.flush(), closeVoice()).mapEmpty();
+    // a session ended elsewhere (REST end, errored by the voice side) is announced once this
+    // socket's last code and transcript are stored; end() announces its own
+    (ending ? lastWrites : lastWrites.transform(v -> announceEnd()))
+        .onComplete(v -> ends.releaseSocket(sessionId, id));
     onRelease.accept(this);
   }
 

@@ -1,8 +1,13 @@
 package com.interviewroom.realtime.session;
 
 import com.interviewroom.realtime.voice.InterviewContext.TranscriptLine;
+import com.interviewroom.common.http.ApiException;
 import com.interviewroom.schema.Database;
+import com.interviewroom.schema.session.SessionEnds;
+import com.interviewroom.schema.session.SessionTransitions;
+import com.interviewroom.schema.session.SessionTransitions.Origin;
 import io.vertx.core.Future;
+import io.vertx.redis.client.Redis;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
@@ -15,8 +20,8 @@ import java.util.UUID;
 
 /**
  * The SQL the gateway needs, as the service role (the gateway checked ownership itself against the
- * token's subject, and activation writes columns users may not touch). Realtime does not depend on
- * edge-api, so these few statements live here.
+ * token's subject, and activation writes columns users may not touch). Status changes go through
+ * the shared {@link SessionTransitions} of the schema module, as the edge's do.
  */
 public final class SessionRepository {
   private static final String LOAD = """
@@ -26,23 +31,8 @@ public final class SessionRepository {
         LEFT JOIN profiles pr ON pr.user_id = s.user_id
        WHERE s.id = $1 AND s.user_id = $2
        FOR UPDATE OF s""";
-  /** First connect: scheduled → active, the deadline from the problem's duration, in one statement. */
-  private static final String ACTIVATE = """
-      UPDATE sessions s
-         SET status = 'active', started_at = now(),
-             deadline_at = now() + make_interval(mins => p.duration_minutes), updated_at = now()
-        FROM problems p
-       WHERE s.id = $1 AND s.status = 'scheduled' AND p.id = s.problem_id
-      RETURNING s.deadline_at""";
   private static final String HISTORY = """
       SELECT role, item_id, text FROM transcripts WHERE session_id = $1 ORDER BY turn_started_at, created_at""";
-  private static final String COMPLETE = """
-      UPDATE sessions
-         SET status = 'completed', ended_at = now(), end_reason = $2,
-             duration_seconds = GREATEST(0, EXTRACT(EPOCH FROM now() - COALESCE(started_at, now())))::int,
-             updated_at = now()
-       WHERE id = $1 AND status IN ('scheduled', 'active')
-      RETURNING user_id""";
   private static final String HINT = """
       UPDATE sessions
       SET usage = jsonb_set(usage, '{hintsGiven}', to_jsonb(coalesce((usage->>'hintsGiven')::int, 0) + 1)),
@@ -71,8 +61,9 @@ public final class SessionRepository {
             return Future.succeededFuture(Optional.empty());
           }
           boolean activate = status.equals("scheduled");
+          // the row is locked and scheduled, so the shared transition succeeds
           Future<OffsetDateTime> deadline = activate
-              ? conn.preparedQuery(ACTIVATE).execute(Tuple.of(sessionId)).map(r -> r.iterator().next().getOffsetDateTime(0))
+              ? SessionTransitions.activate(conn, sessionId, Origin.SYSTEM).map(SessionTransitions.Activated::deadlineAt)
               : Future.succeededFuture(row.getOffsetDateTime("deadline_at"));
           return deadline.compose(at -> history(conn, sessionId).map(lines -> Optional.of(new LiveSession(
               sessionId, userId, "active", activate, at == null ? null : at.toInstant(), row.getString("language"),
@@ -81,10 +72,36 @@ public final class SessionRepository {
         }));
   }
 
-  /** Completes a live session; empty when it had already ended (so the caller publishes {@code session.ended} once). */
-  public Future<Optional<UUID>> complete(UUID sessionId, String reason) {
-    return db.asService(conn -> conn.preparedQuery(COMPLETE).execute(Tuple.of(sessionId, reason))
-        .map(rows -> rows.size() == 0 ? Optional.<UUID>empty() : Optional.of(rows.iterator().next().getUUID(0))));
+  /**
+   * Ends a live session (time up, the candidate's {@code session.end}): {@code active → completed},
+   * {@code scheduled → abandoned}; empty when it had ended already (errored by the voice side, ended
+   * over REST), which is no error: the socket still finishes and announces.
+   */
+  public Future<Optional<SessionTransitions.Ended>> end(UUID sessionId, String reason, String requestId) {
+    return db.asService(conn -> SessionTransitions.end(conn, sessionId, reason, Origin.request(requestId)))
+        .map(outcome -> outcome != null && outcome.changed() ? Optional.of(outcome.ended()) : Optional.<SessionTransitions.Ended>empty())
+        .recover(failure -> concurrentlyEnded(failure, Optional.empty()));
+  }
+
+  /**
+   * Our fault (a server error before the interview began): errored and refunded once, through the
+   * shared transition; a session that ended meanwhile is left as it is. True when this call errored it.
+   */
+  public Future<Boolean> failByOurFault(UUID sessionId, String reason, String requestId) {
+    return db.asService(conn -> SessionTransitions.failByOurFault(conn, sessionId, reason, Origin.request(requestId)))
+        .map(failure -> failure != null && failure.transitioned())
+        .recover(failure -> concurrentlyEnded(failure, false));
+  }
+
+  /** The announcement of the session's end ({@code session.ended}), for the node holding its socket. */
+  public SessionEnds ends(Redis redis) {
+    return new SessionEnds(db, redis);
+  }
+
+  /** A 409 from the status machine means someone else ended the session first: nothing left to do. */
+  private static <T> Future<T> concurrentlyEnded(Throwable failure, T nothingDone) {
+    return failure instanceof ApiException api && api.status() == 409
+        ? Future.succeededFuture(nothingDone) : Future.failedFuture(failure);
   }
 
   /**

@@ -74,10 +74,22 @@ public final class TranscriptBatcher {
     return pending.size();
   }
 
-  /** Writes what is pending now; the future completes when that write is done (or failed and kept). */
+  /**
+   * Writes what is pending now; the future completes when those items are stored (or their write
+   * failed and they are kept). Items that arrived while a write was in flight go out right after
+   * it, so a session's end can wait for its last transcript lines.
+   */
   public Future<Void> flush() {
+    if (writing) {
+      return inFlight.recover(err -> Future.succeededFuture()).compose(v -> writePending());
+    }
+    return writePending();
+  }
+
+  private Future<Void> writePending() {
     if (writing || pending.isEmpty()) {
-      return inFlight.recover(err -> Future.succeededFuture()); // the next tick takes what arrived meanwhile
+      // a write that started after the caller's items arrived carries them
+      return inFlight.recover(err -> Future.succeededFuture());
     }
     Map<Key, TranscriptItem> batch = pending;
     pending = new LinkedHashMap<>();

@@ -1,11 +1,9 @@
 package com.interviewroom.realtime.voice;
 
+import com.interviewroom.realtime.session.SessionRepository;
 import com.interviewroom.schema.Database;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowSet;
-import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 
 import java.util.UUID;
@@ -15,14 +13,6 @@ public final class PgSessionRecords implements SessionRecords {
   private static final String TIER = "SELECT subscription_tier FROM profiles WHERE user_id = $1";
   private static final String PROVIDER = "UPDATE sessions SET provider = $2, updated_at = now() WHERE id = $1";
   private static final String USAGE = "UPDATE sessions SET usage = usage || $2::jsonb, updated_at = now() WHERE id = $1";
-  private static final String LOCK =
-      "SELECT user_id, credit_charged AND NOT credit_refunded AS owed FROM sessions"
-          + " WHERE id = $1 AND status IN ('scheduled', 'active') FOR UPDATE";
-  private static final String ERRORED =
-      "UPDATE sessions SET status = 'errored', end_reason = 'provider_unavailable', ended_at = coalesce(ended_at, now()),"
-          + " credit_refunded = credit_refunded OR credit_charged, updated_at = now() WHERE id = $1";
-  private static final String REFUND =
-      "INSERT INTO credit_transactions (user_id, delta, reason, session_id) VALUES ($1, 1, 'refund', $2)";
 
   private final Database db;
 
@@ -46,21 +36,9 @@ public final class PgSessionRecords implements SessionRecords {
     return db.asService(conn -> conn.preparedQuery(USAGE).execute(Tuple.of(sessionId, usage))).mapEmpty();
   }
 
+  /** Through the shared status machine: errored once, refunded once; an already ended session is left as it is. */
   @Override
   public Future<Void> markErroredAndRefund(UUID sessionId) {
-    return db.asService(conn -> conn.preparedQuery(LOCK).execute(Tuple.of(sessionId))
-        .compose(rows -> rows.size() == 0 ? Future.succeededFuture() : errorAndRefund(conn, sessionId, rows)));
-  }
-
-  private Future<Void> errorAndRefund(SqlConnection conn, UUID sessionId, RowSet<Row> rows) {
-    // FOR UPDATE plus the status guard make a second call see no live row; the ledger's unique
-    // refund index is the last line: it would roll this transaction back rather than refund twice
-    Row row = rows.iterator().next();
-    Future<Void> errored = conn.preparedQuery(ERRORED).execute(Tuple.of(sessionId)).mapEmpty();
-    if (!row.getBoolean("owed")) {
-      return errored;
-    }
-    return errored.compose(v -> conn.preparedQuery(REFUND).execute(Tuple.of(row.getUUID("user_id"), sessionId)))
-        .mapEmpty();
+    return new SessionRepository(db).failByOurFault(sessionId, ProviderUnavailable.CODE, null).mapEmpty();
   }
 }

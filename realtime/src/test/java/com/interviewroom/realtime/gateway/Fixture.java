@@ -50,7 +50,7 @@ final class Fixture implements AutoCloseable {
         RETURNING id""", Tuple.of("two-sum-" + UUID.randomUUID())).getUUID(0);
   }
 
-  Node node(GatewaySettings settings, EchoVoice voice) {
+  Node node(GatewaySettings settings, com.interviewroom.realtime.voice.VoiceSessionFactory voice) {
     RealtimeGateway gateway = new RealtimeGateway(vertx, verifier, db, redis, voice, meters, Clock.systemUTC(), settings);
     gateways.add(gateway);
     RealtimeVerticle verticle = new RealtimeVerticle(gateway, 0);

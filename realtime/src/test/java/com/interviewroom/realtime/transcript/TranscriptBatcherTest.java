@@ -63,6 +63,23 @@ class TranscriptBatcherTest {
     assertThat(rows.get(0).getString("text")).isEqualTo("I'd use a hash map in O(n) time");
   }
 
+  @DisplayName("a flush waits for items that arrived while another write was in flight, so a session's end sees its last line")
+  @Test
+  void flushCoversItemsAddedDuringAWrite() {
+    Loop loop = new Loop(vertx);
+    UUID session = loop.await(voiceDb::chargedSession).sessionId();
+    TranscriptBatcher batcher = new TranscriptBatcher(vertx, voiceDb.db, Duration.ofHours(1), 1_000, 1_000);
+    Instant t0 = Instant.now();
+    loop.await(() -> {
+      batcher.add(new TranscriptItem(session, "a1", "assistant", "Walk me through it.", t0));
+      batcher.flush();
+      batcher.add(new TranscriptItem(session, "u1", "user", "First I sort the array.", t0.plusSeconds(2)));
+      return batcher.flush();
+    });
+    assertThat(rows(loop, session)).extracting(r -> r.getString("item_id")).containsExactly("a1", "u1");
+    loop.await(batcher::close);
+  }
+
   @DisplayName("PII never reaches the table")
   @Test
   void redactsBeforeWriting() {

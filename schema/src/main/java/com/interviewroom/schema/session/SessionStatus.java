@@ -1,4 +1,4 @@
-package com.interviewroom.edge.session;
+package com.interviewroom.schema.session;
 
 import com.interviewroom.common.http.ApiException;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package com.interviewroom.edge.session;
+package com.interviewroom.schema.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
