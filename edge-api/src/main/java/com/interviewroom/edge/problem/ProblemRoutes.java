@@ -3,6 +3,7 @@ package com.interviewroom.edge.problem;
 import com.interviewroom.common.http.ApiException;
 import com.interviewroom.edge.auth.BearerAuth;
 import com.interviewroom.edge.web.Authenticated;
+import com.interviewroom.edge.web.NoInput;
 import com.interviewroom.edge.web.QueryInput;
 import com.interviewroom.schema.Problem;
 import io.vertx.core.Future;
@@ -50,6 +51,7 @@ public final class ProblemRoutes {
   }
 
   private Future<JsonObject> bySlug(RoutingContext ctx) {
+    NoInput.check(ctx);
     String slug = ctx.pathParam("slug");
     if (!SLUG.matcher(slug).matches()) {
       return Future.failedFuture(new ApiException(404, "problem_not_found", "Not Found", "No problem has this slug."));

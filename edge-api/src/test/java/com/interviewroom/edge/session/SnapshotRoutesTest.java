@@ -176,5 +176,10 @@ class SnapshotRoutesTest {
     Set<String> fields = new HashSet<>();
     response.bodyAsJsonObject().getJsonArray("errors").forEach(e -> fields.add(((JsonObject) e).getString("field")));
     assertThat(fields).containsExactlyInAnyOrder("code", "language", "snapshotType", "timestampMs", "extra");
+
+    HttpResponse<Buffer> nullTimestamp = user.post("/api/sessions/" + id + "/code", snapshot("x = 1", "manual").putNull("timestampMs"));
+    assertThat(nullTimestamp.statusCode()).isEqualTo(400);
+    assertThat(nullTimestamp.bodyAsJsonObject().getJsonArray("errors").getJsonObject(0).getString("field")).isEqualTo("timestampMs");
+    assertThat(snapshots(user, id)).isZero();
   }
 }
