@@ -47,7 +47,7 @@ final class ApiRoutes {
           .put("id", BearerAuth.user(ctx).id().toString())
           .put("email", BearerAuth.user(ctx).email()));
     });
-    new UserRoutes(new UserService(app.db())).mount(router, authenticated);
+    new UserRoutes(new UserService(app.db(), app.redis(), limits)).mount(router, authenticated);
     new ProblemRoutes(new ProblemService(app.db())).mount(router, authenticated);
     SessionService sessions = SessionService.create(app);
     new SessionRoutes(sessions).mount(router, authenticated);

@@ -13,6 +13,9 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -142,6 +145,28 @@ public final class RateLimiter {
   }
 
   private record Window(long count, long resetMillis) {}
+
+  /**
+   * Deletes every counter of {@code userId} in every scope (keys {@code prefix:scope:userId...}, found
+   * with SCAN so scopes added elsewhere are covered too), for the account deletion. Completes with
+   * the number of keys removed.
+   */
+  public Future<Long> forget(UUID userId) {
+    return forget(keyPrefix + ":*:" + userId + "*", "0", 0);
+  }
+
+  private Future<Long> forget(String pattern, String cursor, long removed) {
+    return redis.send(Request.cmd(Command.SCAN).arg(cursor).arg("MATCH").arg(pattern).arg("COUNT").arg(1000))
+        .compose(page -> {
+          String next = page.get(0).toString();
+          List<String> keys = new ArrayList<>();
+          page.get(1).forEach(key -> keys.add(key.toString()));
+          Future<Long> unlinked = keys.isEmpty()
+              ? Future.succeededFuture(0L)
+              : redis.send(Request.cmd(Command.UNLINK, keys.toArray())).map(Response::toLong);
+          return unlinked.compose(n -> "0".equals(next) ? Future.succeededFuture(removed + n) : forget(pattern, next, removed + n));
+        });
+  }
 
   /** Lets one request through uncounted: the metric always, a log line at most every {@link #LOG_EVERY}. */
   private void failOpen(Limit limit, String requestId, Throwable failure) {
