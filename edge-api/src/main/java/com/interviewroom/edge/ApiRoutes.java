@@ -16,6 +16,7 @@ import com.interviewroom.edge.ratelimit.RateLimiter;
 import com.interviewroom.edge.user.UserRoutes;
 import com.interviewroom.edge.user.UserService;
 import com.interviewroom.edge.web.Authenticated;
+import com.interviewroom.edge.web.NoInput;
 import com.interviewroom.edge.web.TrackedSkill;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -40,10 +41,13 @@ final class ApiRoutes {
         limits.strict());
 
     new OpenApiRoutes(vertx).mount(router);
-    authenticated.route(router.get("/api/me")).respond(ctx -> Future.succeededFuture(new JsonObject()
-        .put("id", BearerAuth.user(ctx).id().toString())
-        .put("email", BearerAuth.user(ctx).email())));
-    new UserRoutes(new UserService(app.db())).mount(router, authenticated);
+    authenticated.route(router.get("/api/me")).respond(ctx -> {
+      NoInput.check(ctx);
+      return Future.succeededFuture(new JsonObject()
+          .put("id", BearerAuth.user(ctx).id().toString())
+          .put("email", BearerAuth.user(ctx).email()));
+    });
+    new UserRoutes(new UserService(app.db(), app.redis(), limits)).mount(router, authenticated);
     new ProblemRoutes(new ProblemService(app.db())).mount(router, authenticated);
     SessionService sessions = SessionService.create(app, vertx);
     new SessionRoutes(sessions).mount(router, authenticated);

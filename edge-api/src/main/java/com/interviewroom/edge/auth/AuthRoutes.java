@@ -1,5 +1,6 @@
 package com.interviewroom.edge.auth;
 
+import com.interviewroom.common.http.RequestIds;
 import com.interviewroom.edge.web.JsonInput;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -25,7 +26,7 @@ public final class AuthRoutes {
     String password = in.string("password", 8, 128);
     in.finish();
     ctx.response().setStatusCode(201).putHeader("Cache-Control", "no-store");
-    return service.signup(email, password);
+    return service.signup(email, password, RequestIds.of(ctx));
   }
 
   private Future<JsonObject> login(RoutingContext ctx) {

@@ -3,6 +3,8 @@ package com.interviewroom.edge.auth;
 import com.interviewroom.common.auth.TokenIssuer;
 import com.interviewroom.common.http.ApiException;
 import com.interviewroom.common.http.Problems;
+import com.interviewroom.edge.events.EventLog;
+import com.interviewroom.edge.events.EventRecord;
 import com.interviewroom.schema.Database;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -24,10 +26,13 @@ public final class AuthService {
     this.issuer = issuer;
   }
 
-  public Future<JsonObject> signup(String email, String password) {
+  /** Creates the account and logs {@code user.created} in the same transaction. */
+  public Future<JsonObject> signup(String email, String password, String requestId) {
     String normalized = email.trim().toLowerCase(Locale.ROOT);
     return vertx.executeBlocking(() -> hasher.hash(password), false)
-        .compose(hash -> db.asService(sql -> UserRepository.insert(sql, normalized, hash)))
+        .compose(hash -> db.asService(sql -> UserRepository.insert(sql, normalized, hash)
+            .compose(account -> EventLog.append(sql, new EventRecord(requestId, account.id(), null, null, "user.created", null, null))
+                .map(account))))
         .recover(AuthService::emailTaken)
         .map(account -> session(account.id(), account.email()));
   }

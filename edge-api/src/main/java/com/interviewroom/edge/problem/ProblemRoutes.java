@@ -3,9 +3,11 @@ package com.interviewroom.edge.problem;
 import com.interviewroom.common.http.ApiException;
 import com.interviewroom.edge.auth.BearerAuth;
 import com.interviewroom.edge.web.Authenticated;
+import com.interviewroom.edge.web.NoInput;
 import com.interviewroom.edge.web.QueryInput;
 import com.interviewroom.schema.Problem;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -49,11 +51,13 @@ public final class ProblemRoutes {
     return service.random(BearerAuth.user(ctx).id(), difficulty, category);
   }
 
-  private Future<JsonObject> bySlug(RoutingContext ctx) {
+  private Future<Buffer> bySlug(RoutingContext ctx) {
+    NoInput.check(ctx);
     String slug = ctx.pathParam("slug");
     if (!SLUG.matcher(slug).matches()) {
       return Future.failedFuture(new ApiException(404, "problem_not_found", "Not Found", "No problem has this slug."));
     }
-    return service.bySlug(slug);
+    // already-encoded JSON: respond() would not set the type for a Buffer
+    return service.document(slug).onSuccess(json -> ctx.response().putHeader("Content-Type", "application/json"));
   }
 }

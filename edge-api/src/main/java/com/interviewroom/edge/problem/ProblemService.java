@@ -3,17 +3,32 @@ package com.interviewroom.edge.problem;
 import com.interviewroom.common.http.ApiException;
 import com.interviewroom.schema.Database;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Reads the problem bank under row-level security: catalog reads through the {@code app_user}
  * catalog pool (public rows only, one round trip), the random pick as the calling user because it
  * looks at their own recent sessions.
+ *
+ * <p>The public document of one problem ({@link #document}) is kept in memory for
+ * {@link #DOCUMENT_TTL} once found: problems are public, the same for every user, and change only
+ * when a deploy re-seeds the bank, so a node serves a changed problem at most that long after the
+ * change. Only found problems are kept (at most one entry per problem in the bank), so unknown
+ * slugs cannot grow the map, and a problem added later is seen at once.
  */
 public final class ProblemService {
+  public static final Duration DOCUMENT_TTL = Duration.ofSeconds(60);
+
+  private record Cached(Buffer json, long expiresAtNanos) {}
+
   private final Database db;
+  private final Map<String, Cached> documents = new ConcurrentHashMap<>();
 
   public ProblemService(Database db) {
     this.db = db;
@@ -28,9 +43,18 @@ public final class ProblemService {
             .put("total", result.total()));
   }
 
-  public Future<JsonObject> bySlug(String slug) {
-    return ProblemRepository.bySlug(db.catalog(), slug)
-        .map(view -> found(view, "No problem has this slug.").json());
+  /** {@code GET /api/problems/{slug}}: the problem's public JSON document, encoded. */
+  public Future<Buffer> document(String slug) {
+    long now = System.nanoTime();
+    Cached cached = documents.get(slug);
+    if (cached != null && cached.expiresAtNanos() - now > 0) {
+      return Future.succeededFuture(cached.json());
+    }
+    return ProblemRepository.bySlug(db.catalog(), slug).map(view -> {
+      Buffer json = found(view, "No problem has this slug.").json().toBuffer();
+      documents.put(slug, new Cached(json, now + DOCUMENT_TTL.toNanos()));
+      return json;
+    });
   }
 
   public Future<JsonObject> random(UUID userId, String difficulty, String category) {

@@ -13,7 +13,12 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,16 +33,20 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
  * this), {@link #strict()} in addition on the expensive ones (session start, code execution).
  *
  * <p><b>Redis down → fail open.</b> The limits protect capacity, not money: credits are enforced in
- * Postgres by the ledger, so losing Redis must not take the whole API down with it. An unreachable
- * or slow Redis (over {@link #REDIS_TIMEOUT}) lets the request through, logs a warning and counts
- * {@code interviewroom_ratelimit_unavailable_total}, which an alert watches.
+ * Postgres by the ledger, so losing Redis must not take the whole API down with it. A Redis that
+ * refuses or errors, or that has not answered within {@link #REDIS_TIMEOUT}, lets the request
+ * through, counts {@code interviewroom_ratelimit_unavailable_total{scope, reason=error|timeout}}
+ * (which an alert watches) and logs a warning, at most one line per {@link #LOG_EVERY} with the
+ * number let through since the last. The timeout is far above Redis's normal sub-millisecond reply
+ * and a busy machine's pauses, so a slow moment waits for the count instead of skipping the limit.
  */
 public final class RateLimiter {
   private static final Logger log = LoggerFactory.getLogger(RateLimiter.class);
 
   public static final Limit GENERAL = new Limit("general", 60, Duration.ofMinutes(1));
   public static final Limit STRICT = new Limit("strict", 10, Duration.ofMinutes(1));
-  static final Duration REDIS_TIMEOUT = Duration.ofMillis(250);
+  static final Duration REDIS_TIMEOUT = Duration.ofSeconds(2);
+  static final Duration LOG_EVERY = Duration.ofSeconds(10);
 
   /** Returns {count in this window, milliseconds until the window resets}. */
   static final String SCRIPT = """
@@ -55,8 +64,9 @@ public final class RateLimiter {
 
   private final Redis redis;
   private final String keyPrefix;
-  private final Counter unavailable;
   private final MeterRegistry registry;
+  private final AtomicLong nextLogNanos = new AtomicLong(System.nanoTime());
+  private final AtomicLong unloggedFailOpens = new AtomicLong();
 
   public RateLimiter(Redis redis, MeterRegistry registry) {
     this(redis, registry, "ratelimit");
@@ -66,9 +76,6 @@ public final class RateLimiter {
     this.redis = redis;
     this.registry = registry;
     this.keyPrefix = keyPrefix;
-    this.unavailable = Counter.builder("interviewroom.ratelimit.unavailable")
-        .description("Requests let through because Redis could not count them (fail open)")
-        .register(registry);
   }
 
   public Handler<RoutingContext> general() {
@@ -110,9 +117,7 @@ public final class RateLimiter {
             ctx.next();
           })
           .onFailure(failure -> {
-            unavailable.increment();
-            log.warn("rate limit not enforced, Redis unavailable {} {} {}", kv("requestId", RequestIds.of(ctx)),
-                kv("scope", limit.scope()), kv("error", String.valueOf(failure.getMessage())));
+            failOpen(limit, RequestIds.of(ctx), failure);
             ctx.next();
           });
     };
@@ -126,9 +131,7 @@ public final class RateLimiter {
   public Future<Void> consume(Limit limit, String key) {
     return count(keyPrefix + ":" + limit.scope() + ":" + key, limit.window())
         .recover(failure -> {
-          unavailable.increment();
-          log.warn("rate limit not enforced, Redis unavailable {} {}", kv("scope", limit.scope()),
-              kv("error", String.valueOf(failure.getMessage())));
+          failOpen(limit, null, failure);
           return Future.succeededFuture(new Window(0, 0));
         })
         .compose(window -> {
@@ -142,6 +145,48 @@ public final class RateLimiter {
   }
 
   private record Window(long count, long resetMillis) {}
+
+  /**
+   * Deletes every counter of {@code userId} in every scope (keys {@code prefix:scope:userId...}, found
+   * with SCAN so scopes added elsewhere are covered too), for the account deletion. Completes with
+   * the number of keys removed.
+   */
+  public Future<Long> forget(UUID userId) {
+    return forget(keyPrefix + ":*:" + userId + "*", "0", 0);
+  }
+
+  private Future<Long> forget(String pattern, String cursor, long removed) {
+    return redis.send(Request.cmd(Command.SCAN).arg(cursor).arg("MATCH").arg(pattern).arg("COUNT").arg(1000))
+        .compose(page -> {
+          String next = page.get(0).toString();
+          List<String> keys = new ArrayList<>();
+          page.get(1).forEach(key -> keys.add(key.toString()));
+          Future<Long> unlinked = keys.isEmpty()
+              ? Future.succeededFuture(0L)
+              : redis.send(Request.cmd(Command.UNLINK, keys.toArray())).map(Response::toLong);
+          return unlinked.compose(n -> "0".equals(next) ? Future.succeededFuture(removed + n) : forget(pattern, next, removed + n));
+        });
+  }
+
+  /** Lets one request through uncounted: the metric always, a log line at most every {@link #LOG_EVERY}. */
+  private void failOpen(Limit limit, String requestId, Throwable failure) {
+    String reason = failure instanceof TimeoutException ? "timeout" : "error";
+    Counter.builder("interviewroom.ratelimit.unavailable")
+        .description("Requests let through because Redis could not count them (fail open)")
+        .tag("scope", limit.scope())
+        .tag("reason", reason)
+        .register(registry)
+        .increment();
+    unloggedFailOpens.incrementAndGet();
+    long now = System.nanoTime();
+    long due = nextLogNanos.get();
+    if (now - due >= 0 && nextLogNanos.compareAndSet(due, now + LOG_EVERY.toNanos())) {
+      long letThrough = unloggedFailOpens.getAndSet(0);
+      log.warn("rate limit not enforced, Redis unavailable {} {} {} {} {}", kv("requestId", requestId),
+          kv("scope", limit.scope()), kv("reason", reason), kv("letThrough", letThrough),
+          kv("error", String.valueOf(failure.getMessage())));
+    }
+  }
 
   private Future<Window> count(String key, Duration window) {
     Future<Response> reply;

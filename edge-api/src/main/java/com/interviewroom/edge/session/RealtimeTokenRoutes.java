@@ -7,6 +7,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.UUID;
 
 /** {@code POST /api/realtime/token {sessionId}}: a fresh one-time token for the session's WebSocket. */
 public final class RealtimeTokenRoutes {
@@ -22,9 +23,9 @@ public final class RealtimeTokenRoutes {
 
   private Future<JsonObject> token(RoutingContext ctx) {
     JsonInput in = JsonInput.of(ctx);
-    String raw = in.string("sessionId", 1, 64);
+    UUID sessionId = in.uuid("sessionId");
     in.finish();
     ctx.response().putHeader("Cache-Control", "no-store");
-    return service.realtimeToken(BearerAuth.user(ctx).id(), SessionRoutes.sessionId(raw));
+    return service.realtimeToken(BearerAuth.user(ctx).id(), sessionId);
   }
 }

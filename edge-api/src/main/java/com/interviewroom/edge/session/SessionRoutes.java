@@ -3,6 +3,7 @@ package com.interviewroom.edge.session;
 import com.interviewroom.edge.auth.BearerAuth;
 import com.interviewroom.edge.web.Authenticated;
 import com.interviewroom.edge.web.JsonInput;
+import com.interviewroom.edge.web.NoInput;
 import com.interviewroom.edge.web.QueryInput;
 import com.interviewroom.schema.Problem;
 import io.vertx.core.Future;
@@ -66,12 +67,14 @@ public final class SessionRoutes {
 
   private Future<JsonObject> get(RoutingContext ctx) {
     UUID id = sessionId(ctx.pathParam("id"));
+    NoInput.check(ctx);
     ctx.response().putHeader("Cache-Control", "no-store");
     return service.get(BearerAuth.user(ctx).id(), id);
   }
 
   private Future<JsonObject> end(RoutingContext ctx) {
     UUID id = sessionId(ctx.pathParam("id"));
+    NoInput.check(ctx);
     return service.end(Actor.of(ctx), id);
   }
 
@@ -81,10 +84,7 @@ public final class SessionRoutes {
     String code = in.string("code", 0, MAX_CODE_CHARS);
     String language = in.oneOf("language", Problem.LANGUAGES, true);
     String type = in.oneOf("snapshotType", SnapshotRequest.TYPES, true);
-    Long timestampMs = in.optionalLong("timestampMs", 0, Long.MAX_VALUE);
-    if (timestampMs == null && !in.has("timestampMs")) {
-      in.error("timestampMs", "is required");
-    }
+    Long timestampMs = in.requiredLong("timestampMs", 0, Long.MAX_VALUE);
     in.finish();
     return service.snapshot(Actor.of(ctx), id, new SnapshotRequest(code, language, type, timestampMs))
         .onSuccess(saved -> ctx.response().setStatusCode(201));

@@ -149,16 +149,20 @@ public final class SessionService {
           "Code is limited to " + SnapshotRequest.MAX_CODE_BYTES + " bytes (UTF-8)."));
     }
     boolean isFinal = "final".equals(snapshot.snapshotType());
-    return db.asUser(actor.userId(), sql -> (isFinal ? SessionRepository.lockFinalSnapshots(sql, sessionId) : Future.<Void>succeededFuture())
+    boolean isAuto = "auto".equals(snapshot.snapshotType());
+    AutoWindow window = new AutoWindow(sessionId);
+    Future<JsonObject> stored = db.asUser(actor.userId(), sql -> (isFinal ? SessionRepository.lockFinalSnapshots(sql, sessionId) : Future.<Void>succeededFuture())
         .compose(v -> SessionRepository.snapshotTarget(sql, sessionId))
         .compose(target -> admit(target, isFinal))
-        .compose(v -> "auto".equals(snapshot.snapshotType()) ? throttleAuto(sessionId) : Future.<Void>succeededFuture())
+        .compose(v -> isAuto ? window.take() : Future.<Void>succeededFuture())
         .compose(v -> SessionRepository.insertSnapshot(sql, sessionId, snapshot))
         .compose(saved -> EventLog.append(sql, actor.event(sessionId, "code.snapshot", new JsonObject()
                 .put("snapshotType", snapshot.snapshotType())
                 .put("language", snapshot.language())
                 .put("bytes", snapshot.code().getBytes(StandardCharsets.UTF_8).length)))
             .map(saved)));
+    // an auto snapshot that was not stored (insert or commit failed) gives its window back
+    return stored.recover(failure -> window.giveBack().transform(ignored -> Future.failedFuture(failure)));
   }
 
   private static Future<Void> admit(SessionRepository.SnapshotTarget target, boolean isFinal) {
@@ -179,16 +183,51 @@ public final class SessionService {
         "Code can be saved only while the session is active (it is " + target.status().dbValue() + ")."));
   }
 
-  private Future<Void> throttleAuto(UUID sessionId) {
-    String key = "snapshot-auto:" + sessionId;
-    return redis.send(Request.cmd(Command.SET).arg(key).arg("1").arg("NX").arg("PX").arg(AUTO_SNAPSHOT_WINDOW_MS))
-        .compose(set -> set != null
-            ? Future.<Void>succeededFuture()
-            : redis.send(Request.cmd(Command.PTTL).arg(key)).compose(ttl -> {
-                long ms = ttl == null ? AUTO_SNAPSHOT_WINDOW_MS : Math.max(1, ttl.toLong());
-                return Future.failedFuture(Problems.tooManyRequests(
-                    "Automatic snapshots are limited to one per 10 seconds per session.", (int) ((ms + 999) / 1000)));
-              }));
+  /** The Redis key holding a session's current auto-snapshot window; {@code DELETE /api/users/data} removes it. */
+  public static String autoSnapshotKey(UUID sessionId) {
+    return "snapshot-auto:" + sessionId;
+  }
+
+  /** Deletes the key only while it still holds this request's token, so it never frees another request's window. */
+  private static final String GIVE_BACK = """
+      if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+      return 0""";
+
+  /**
+   * One request's claim on a session's auto-snapshot window: {@link #take()} sets the key (NX, with
+   * this request's token) before the insert, so concurrent auto snapshots race for it in Redis;
+   * {@link #giveBack()} deletes it again when the snapshot was not stored after all.
+   */
+  private final class AutoWindow {
+    private final String key;
+    private final String token = UUID.randomUUID().toString();
+    private boolean taken;
+
+    AutoWindow(UUID sessionId) {
+      this.key = autoSnapshotKey(sessionId);
+    }
+
+    Future<Void> take() {
+      return redis.send(Request.cmd(Command.SET).arg(key).arg(token).arg("NX").arg("PX").arg(AUTO_SNAPSHOT_WINDOW_MS))
+          .compose(set -> {
+            if (set != null) {
+              taken = true;
+              return Future.<Void>succeededFuture();
+            }
+            return redis.send(Request.cmd(Command.PTTL).arg(key)).compose(ttl -> {
+              long ms = ttl == null ? AUTO_SNAPSHOT_WINDOW_MS : Math.max(1, ttl.toLong());
+              return Future.failedFuture(Problems.tooManyRequests(
+                  "Automatic snapshots are limited to one per 10 seconds per session.", (int) ((ms + 999) / 1000)));
+            });
+          });
+    }
+
+    Future<Void> giveBack() {
+      if (!taken) {
+        return Future.succeededFuture();
+      }
+      return redis.send(Request.cmd(Command.EVAL).arg(GIVE_BACK).arg(1).arg(key).arg(token)).mapEmpty();
+    }
   }
 
   /** A fresh one-time token for {@code /ws}, for a live session of the caller. */

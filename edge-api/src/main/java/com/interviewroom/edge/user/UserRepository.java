@@ -39,6 +39,8 @@ final class UserRepository {
           'events', (SELECT coalesce(jsonb_agg(to_jsonb(v) ORDER BY v.id), '[]') FROM events v)
       )::text AS export""";
 
+  private static final String SESSION_IDS = "SELECT id FROM sessions WHERE user_id = $1";
+
   /** The cascade from users removes every related row (see V1's ON DELETE CASCADE). */
   private static final String DELETE_USER = "DELETE FROM users WHERE id = $1";
 
@@ -71,6 +73,14 @@ final class UserRepository {
 
   static Future<JsonObject> export(SqlClient sql) {
     return sql.query(EXPORT).execute().map(rows -> new JsonObject(rows.iterator().next().getString("export")));
+  }
+
+  static Future<List<UUID>> sessionIds(SqlClient sql, UUID userId) {
+    return sql.preparedQuery(SESSION_IDS).execute(Tuple.of(userId)).map(rows -> {
+      List<UUID> ids = new ArrayList<>();
+      rows.forEach(row -> ids.add(row.getUUID("id")));
+      return ids;
+    });
   }
 
   static Future<Integer> delete(SqlClient sql, UUID userId) {

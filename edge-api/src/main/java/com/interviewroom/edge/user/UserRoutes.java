@@ -5,6 +5,8 @@ import com.interviewroom.edge.auth.BearerAuth;
 import com.interviewroom.edge.events.EventRecord;
 import com.interviewroom.edge.web.Authenticated;
 import com.interviewroom.edge.web.JsonInput;
+import com.interviewroom.edge.web.NoInput;
+import com.interviewroom.edge.web.QueryInput;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -36,18 +38,21 @@ public final class UserRoutes {
   }
 
   private Future<JsonObject> profile(RoutingContext ctx) {
+    NoInput.check(ctx);
     ctx.response().putHeader("Cache-Control", "no-store");
     return service.profile(BearerAuth.user(ctx).id());
   }
 
   private Future<JsonObject> update(RoutingContext ctx) {
     UUID userId = BearerAuth.user(ctx).id();
+    QueryInput.of(ctx).finish();
     ProfileChanges changes = readChanges(JsonInput.of(ctx));
     ctx.response().putHeader("Cache-Control", "no-store");
     return service.update(userId, changes, EventRecord.of(ctx, userId, null, "profile.updated", null));
   }
 
   private Future<JsonObject> export(RoutingContext ctx) {
+    NoInput.check(ctx);
     UUID userId = BearerAuth.user(ctx).id();
     ctx.response()
         .putHeader("Cache-Control", "no-store")
@@ -56,6 +61,7 @@ public final class UserRoutes {
   }
 
   private Future<Void> delete(RoutingContext ctx) {
+    NoInput.check(ctx);
     UUID userId = BearerAuth.user(ctx).id();
     // No user id and no tracked-skill hash: nothing in the audit row links back to the person.
     EventRecord anonymous = new EventRecord(RequestIds.of(ctx), null, null, null, "user.data_deleted", null, null);

@@ -3,18 +3,35 @@ package com.interviewroom.edge.user;
 import com.interviewroom.common.http.Problems;
 import com.interviewroom.edge.events.EventLog;
 import com.interviewroom.edge.events.EventRecord;
+import com.interviewroom.edge.ratelimit.RateLimiter;
+import com.interviewroom.edge.session.SessionService;
 import com.interviewroom.schema.Database;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.util.List;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import static net.logstash.logback.argument.StructuredArguments.kv;
 
 /** Profile reads and edits, data export and account deletion; each change logs an event in its transaction. */
 public final class UserService {
-  private final Database db;
+  private static final Logger log = LoggerFactory.getLogger(UserService.class);
 
-  public UserService(Database db) {
+  private final Database db;
+  private final Redis redis;
+  private final RateLimiter limits;
+
+  public UserService(Database db, Redis redis, RateLimiter limits) {
     this.db = db;
+    this.redis = redis;
+    this.limits = limits;
   }
 
   public Future<JsonObject> profile(UUID userId) {
@@ -35,11 +52,33 @@ public final class UserService {
         .compose(done -> UserRepository.export(sql)));
   }
 
-  /** Idempotent: deleting an already deleted account still answers 204. */
+  /**
+   * Idempotent: deleting an already deleted account still answers 204. After the commit, the user's
+   * Redis keys go too (rate-limit counters, the auto-snapshot windows of their sessions). Those
+   * expire within a minute anyway, so a Redis failure there is logged, not turned into an error for
+   * a deletion that is already done.
+   */
   public Future<Void> delete(UUID userId, EventRecord anonymousEvent) {
-    return db.asUser(userId, sql -> UserRepository.delete(sql, userId)
-        .compose(deleted -> UserRepository.becomeService(sql))
-        .compose(done -> EventLog.append(sql, anonymousEvent)));
+    return db.asUser(userId, sql -> UserRepository.sessionIds(sql, userId)
+            .compose(sessions -> UserRepository.delete(sql, userId)
+                .compose(deleted -> UserRepository.becomeService(sql))
+                .compose(done -> EventLog.append(sql, anonymousEvent))
+                .map(sessions)))
+        .compose(sessions -> forgetRedisKeys(userId, sessions, anonymousEvent.requestId()));
+  }
+
+  private Future<Void> forgetRedisKeys(UUID userId, List<UUID> sessions, String requestId) {
+    Future<Long> windows = sessions.isEmpty()
+        ? Future.succeededFuture(0L)
+        : redis.send(Request.cmd(Command.UNLINK, sessions.stream().map(SessionService::autoSnapshotKey).toArray()))
+            .map(Response::toLong);
+    return Future.all(limits.forget(userId), windows)
+        .<Void>mapEmpty()
+        .recover(failure -> {
+          log.warn("account deleted, its Redis keys were not all removed {} {}", kv("requestId", requestId),
+              kv("error", String.valueOf(failure.getMessage())));
+          return Future.succeededFuture();
+        });
   }
 
   private static EventRecord withPayload(EventRecord event, JsonObject payload) {

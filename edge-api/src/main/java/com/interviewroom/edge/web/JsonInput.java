@@ -7,6 +7,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
@@ -22,6 +23,8 @@ import java.util.regex.Pattern;
  */
 public final class JsonInput {
   private static final Pattern EMAIL = Pattern.compile("^[^@\\s]{1,64}@[^@\\s]{1,253}\\.[^@\\s]{2,}$");
+  private static final Pattern UUID_TEXT = Pattern.compile(
+      "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
   private final JsonObject body;
   private final Set<String> known = new HashSet<>();
@@ -119,6 +122,30 @@ public final class JsonInput {
     return v;
   }
 
+  /** A required whole number; JSON {@code null} counts as missing. */
+  public Long requiredLong(String field, long min, long max) {
+    Long value = optionalLong(field, min, max);
+    if (value == null && !hasError(field)) {
+      error(field, "is required");
+    }
+    return value;
+  }
+
+  /** A required UUID in its canonical text form. */
+  public UUID uuid(String field) {
+    known.add(field);
+    Object value = body.getValue(field);
+    if (value == null) {
+      error(field, "is required");
+      return null;
+    }
+    if (!(value instanceof String s) || !UUID_TEXT.matcher(s).matches()) {
+      error(field, "must be a UUID");
+      return null;
+    }
+    return UUID.fromString(s);
+  }
+
   public Boolean optionalBoolean(String field) {
     known.add(field);
     Object value = body.getValue(field);
@@ -165,10 +192,17 @@ public final class JsonInput {
 
   /** Fails with one 400 problem listing every bad and every unknown field. */
   public void finish() {
-    body.fieldNames().stream().filter(name -> !known.contains(name)).sorted()
-        .forEach(name -> error(name, "is not a known field"));
-    if (!errors.isEmpty()) {
-      throw Problems.validation(errors);
+    JsonArray all = problems();
+    if (!all.isEmpty()) {
+      throw Problems.validation(all);
     }
+  }
+
+  /** Every bad and every unknown field so far, without failing (for {@link NoInput}). */
+  JsonArray problems() {
+    JsonArray all = errors.copy();
+    body.fieldNames().stream().filter(name -> !known.contains(name)).sorted()
+        .forEach(name -> all.add(new JsonObject().put("field", name).put("message", "is not a known field")));
+    return all;
   }
 }

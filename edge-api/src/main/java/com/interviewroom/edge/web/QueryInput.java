@@ -86,10 +86,17 @@ public final class QueryInput {
 
   /** Fails with one 400 problem listing every bad and every unknown parameter. */
   public void finish() {
-    params.names().stream().filter(name -> !known.contains(name)).sorted()
-        .forEach(name -> error(name, "is not a known parameter"));
-    if (!errors.isEmpty()) {
-      throw Problems.validation(errors);
+    JsonArray all = problems();
+    if (!all.isEmpty()) {
+      throw Problems.validation(all);
     }
+  }
+
+  /** Every bad and every unknown parameter so far, without failing (for {@link NoInput}). */
+  JsonArray problems() {
+    JsonArray all = errors.copy();
+    params.names().stream().filter(name -> !known.contains(name)).sorted()
+        .forEach(name -> all.add(new JsonObject().put("field", name).put("message", "is not a known parameter")));
+    return all;
   }
 }

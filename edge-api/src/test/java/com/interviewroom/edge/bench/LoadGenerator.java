@@ -9,6 +9,7 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
@@ -23,7 +24,21 @@ final class LoadGenerator {
   record Call(HttpMethod method, String path, String token, String body) {}
 
   record Result(String name, int sent, int ok, int failed, int firstFailureStatus, double seconds,
-                double throughput, double p50Ms, double p99Ms, double maxMs) {}
+                double throughput, double p50Ms, double p99Ms, double maxMs) {
+
+    /** The line format between the load JVM and the benchmark. */
+    JsonObject toJson() {
+      return new JsonObject().put("name", name).put("sent", sent).put("ok", ok).put("failed", failed)
+          .put("firstFailureStatus", firstFailureStatus).put("seconds", seconds).put("throughput", throughput)
+          .put("p50Ms", p50Ms).put("p99Ms", p99Ms).put("maxMs", maxMs);
+    }
+
+    static Result fromJson(JsonObject json) {
+      return new Result(json.getString("name"), json.getInteger("sent"), json.getInteger("ok"), json.getInteger("failed"),
+          json.getInteger("firstFailureStatus"), json.getDouble("seconds"), json.getDouble("throughput"),
+          json.getDouble("p50Ms"), json.getDouble("p99Ms"), json.getDouble("maxMs"));
+    }
+  }
 
   private final Vertx vertx;
   private final HttpClient client;

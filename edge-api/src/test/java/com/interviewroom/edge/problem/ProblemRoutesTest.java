@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.interviewroom.edge.EdgeServer;
 import com.interviewroom.edge.TestUser;
+import com.interviewroom.edge.openapi.OpenApiContract;
 import com.interviewroom.schema.ProblemBank;
 import com.interviewroom.schema.ProblemBankSeeder;
 import io.vertx.core.buffer.Buffer;
@@ -122,6 +123,40 @@ class ProblemRoutesTest {
     int total = user.serviceQuery("SELECT count(*) AS n FROM test_cases t JOIN problems p ON p.id = t.problem_id WHERE p.slug = 'two-sum'",
         Tuple.tuple(), rows -> rows.iterator().next().getInteger("n"));
     assertThat(total).isGreaterThan(shown.size());
+  }
+
+  private static void insertProblem(String slug, String title) {
+    await(server.db.pool().preparedQuery("""
+            INSERT INTO problems (slug, title, difficulty, category, description, function_signature, duration_minutes)
+            VALUES ($1, $2, 'easy', 'arrays', 'd', '{"name":"f","params":[],"returns":"int"}', 30)""")
+        .execute(Tuple.of(slug, title)));
+  }
+
+  @Test
+  @DisplayName("a found problem's document is served from memory for a while (problems change only with a deploy); a miss is not remembered")
+  void documentCache() {
+    TestUser reader = TestUser.signup(server);
+    String slug = "cached-" + UUID.randomUUID();
+    String later = "later-" + UUID.randomUUID();
+    try {
+      insertProblem(slug, "Before");
+      HttpResponse<Buffer> first = reader.get("/api/problems/" + slug);
+      assertThat(first.statusCode()).isEqualTo(200);
+      assertThat(first.getHeader("Content-Type")).isEqualTo("application/json");
+      OpenApiContract.assertResponseMatches("GET", "/api/problems/{slug}", first);
+      assertThat(first.bodyAsJsonObject().getString("title")).isEqualTo("Before");
+      await(server.db.pool().preparedQuery("UPDATE problems SET title = 'After' WHERE slug = $1").execute(Tuple.of(slug)));
+      assertThat(reader.get("/api/problems/" + slug).bodyAsString()).isEqualTo(first.bodyAsString());
+
+      assertThat(reader.get("/api/problems/" + later).statusCode()).isEqualTo(404);
+      insertProblem(later, "Added");
+      HttpResponse<Buffer> added = reader.get("/api/problems/" + later);
+      assertThat(added.statusCode()).isEqualTo(200);
+      assertThat(added.bodyAsJsonObject().getString("title")).isEqualTo("Added");
+    } finally {
+      // the other tests count the bank
+      await(server.db.pool().preparedQuery("DELETE FROM problems WHERE slug = ANY($1)").execute(Tuple.of(new String[] {slug, later})));
+    }
   }
 
   @Test

@@ -8,15 +8,24 @@ import com.interviewroom.edge.EdgeServer;
 import com.interviewroom.edge.auth.AuthService;
 import com.interviewroom.edge.auth.BearerAuth;
 import com.interviewroom.edge.openapi.OpenApiContract;
+import com.interviewroom.testkit.TestRedis;
+import io.micrometer.core.instrument.Counter;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
+import java.net.URI;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -140,8 +149,108 @@ class RateLimiterTest {
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.getHeader("X-RateLimit-Limit")).isNull();
       }
-      double unavailable = noRedis.context.registry().get("interviewroom.ratelimit.unavailable").counter().count();
-      assertThat(unavailable).isGreaterThanOrEqualTo(3);
+      assertThat(failOpens(noRedis, "error")).isGreaterThanOrEqualTo(3);
     }
+  }
+
+  private static double failOpens(EdgeServer on, String reason) {
+    return on.context.registry().find("interviewroom.ratelimit.unavailable").tag("reason", reason).counters().stream()
+        .mapToDouble(Counter::count).sum();
+  }
+
+  @Test
+  @DisplayName("a Redis that never answers is given up on after the timeout (2 s), then the request is served and counted as a timeout")
+  void failsOpenAfterTimeout() {
+    // accepts connections and reads, never replies: a hung Redis
+    NetServer silent = await(server.vertx.createNetServer().connectHandler(socket -> socket.handler(bytes -> { }))
+        .listen(0, "127.0.0.1"));
+    try (EdgeServer hung = EdgeServer.start(Map.of(), "redis://127.0.0.1:" + silent.actualPort())) {
+      JsonObject session = hung.signup();
+      long started = System.nanoTime();
+      HttpResponse<Buffer> response = await(hung.client.get("/api/users/profile")
+          .putHeader("Authorization", EdgeServer.bearer(session)).send());
+      long tookMs = (System.nanoTime() - started) / 1_000_000;
+      assertThat(response.statusCode()).isEqualTo(200);
+      assertThat(tookMs).as("waited for Redis before giving up").isGreaterThanOrEqualTo(RateLimiter.REDIS_TIMEOUT.toMillis());
+      assertThat(failOpens(hung, "timeout")).isEqualTo(1);
+    } finally {
+      await(silent.close());
+    }
+  }
+
+  @Test
+  @DisplayName("a slow Redis (600 ms a reply, under load) still enforces the limit: the 11th strict request is 429, nothing fails open")
+  void slowRedisStillCounts() {
+    NetServer proxy = delayingProxy(600);
+    Redis slow = Redis.createClient(server.vertx, "redis://127.0.0.1:" + proxy.actualPort());
+    RateLimiter limits = new RateLimiter(slow, server.context.registry(), "ratelimit-slow-" + UUID.randomUUID());
+    AuthService accounts = new AuthService(server.vertx, server.db, server.issuer);
+    Router router = Router.router(server.vertx);
+    router.post("/expensive").handler(new BearerAuth(server.context.verifier(), EdgeServer.ISSUER, accounts))
+        .handler(limits.strict()).handler(ctx -> ctx.response().end("ok"));
+    router.route().failureHandler(new ProblemHandler());
+    HttpServer node = await(server.vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"));
+    double before = failOpens(server, "timeout") + failOpens(server, "error");
+    try {
+      JsonObject session = server.signup();
+      List<Future<HttpResponse<Buffer>>> all = IntStream.range(0, 11).mapToObj(i -> server.client
+              .post(node.actualPort(), "127.0.0.1", "/expensive").putHeader("Authorization", EdgeServer.bearer(session)).send())
+          .toList();
+      await(Future.join(all));
+      assertThat(all.stream().filter(f -> f.result().statusCode() == 200)).hasSize(10);
+      assertThat(all.stream().filter(f -> f.result().statusCode() == 429)).hasSize(1);
+      assertThat(failOpens(server, "timeout") + failOpens(server, "error")).isEqualTo(before);
+    } finally {
+      await(node.close());
+      slow.close();
+      await(proxy.close());
+    }
+  }
+
+  /** A TCP proxy to the test Redis that holds every reply back for {@code delayMs}. */
+  private static NetServer delayingProxy(long delayMs) {
+    URI target = URI.create(TestRedis.url());
+    NetClient upstream = server.vertx.createNetClient();
+    return await(server.vertx.createNetServer().connectHandler(client -> {
+      client.pause();
+      upstream.connect(target.getPort(), target.getHost()).onSuccess(redis -> {
+        redis.handler(reply -> server.vertx.setTimer(delayMs, t -> client.write(reply)));
+        client.handler(redis::write);
+        client.closeHandler(v -> redis.close());
+        redis.closeHandler(v -> client.close());
+        client.resume();
+      }).onFailure(e -> client.close());
+    }).listen(0, "127.0.0.1"));
+  }
+
+  @Test
+  @DisplayName("the strict limit is on the real router's session start and execute routes: one 10/min allowance for both, the 11th call is 429")
+  void strictOnStartAndExecute() {
+    for (String[] order : new String[][] {{"/execute", "/start"}, {"/start", "/execute"}}) {
+      JsonObject session = server.signup();
+      // calls that fail after the limiter (unknown session, unknown problem: 404) still spend the allowance,
+      // and spend nothing in the services' own limits, so only the route's strict limit can refuse the 11th
+      for (int i = 0; i < 10; i++) {
+        HttpResponse<Buffer> response = strictCall(session, order[i % 2]);
+        assertThat(response.statusCode()).as(order[i % 2] + " call " + (i + 1)).isEqualTo(404);
+        assertThat(response.getHeader("X-RateLimit-Limit")).isEqualTo("10");
+      }
+      for (String route : order) {
+        HttpResponse<Buffer> refused = strictCall(session, route);
+        assertThat(refused.statusCode()).as(route + " after 10 strict calls").isEqualTo(429);
+        assertThat(refused.bodyAsJsonObject().getString("detail")).contains("at most 10");
+        assertThat(refused.getHeader("Retry-After")).isNotNull();
+      }
+    }
+  }
+
+  private HttpResponse<Buffer> strictCall(JsonObject session, String route) {
+    var request = route.equals("/start")
+        ? server.client.post("/api/sessions/start")
+        : server.client.post("/api/sessions/" + UUID.randomUUID() + "/execute");
+    JsonObject body = route.equals("/start")
+        ? new JsonObject().put("problemSlug", "no-such-problem").put("language", "python")
+        : new JsonObject().put("code", "print(1)").put("language", "python").put("mode", "run");
+    return await(request.putHeader("Authorization", EdgeServer.bearer(session)).sendJsonObject(body));
   }
 }

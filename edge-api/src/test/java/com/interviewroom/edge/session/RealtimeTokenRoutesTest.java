@@ -61,7 +61,7 @@ class RealtimeTokenRoutesTest {
   }
 
   @Test
-  @DisplayName("an ended session gets 409, another user's session 404, a malformed id 400")
+  @DisplayName("an ended session gets 409, another user's session 404, a malformed id or a non-UUID string 400")
   void refuses() {
     TestUser owner = TestUser.signup(server);
     TestUser intruder = TestUser.signup(server);
@@ -71,6 +71,13 @@ class RealtimeTokenRoutesTest {
     assertThat(foreign.bodyAsJsonObject().getString("code")).isEqualTo("session_not_found");
     assertThat(token(owner, UUID.randomUUID().toString()).statusCode()).isEqualTo(404);
     assertThat(token(owner, 12).statusCode()).isEqualTo(400);
+    for (String malformed : new String[] {"nope", id + "x", "../" + id, ""}) {
+      HttpResponse<Buffer> refused = token(owner, malformed);
+      assertThat(refused.statusCode()).as(malformed).isEqualTo(400);
+      assertThat(refused.bodyAsJsonObject().getJsonArray("errors").getJsonObject(0).getString("field")).isEqualTo("sessionId");
+    }
+    HttpResponse<Buffer> missing = owner.post("/api/realtime/token", new JsonObject().putNull("sessionId"));
+    assertThat(missing.statusCode()).isEqualTo(400);
     owner.postEmpty("/api/sessions/" + id + "/end");
     HttpResponse<Buffer> ended = token(owner, id.toString());
     assertThat(ended.statusCode()).isEqualTo(409);

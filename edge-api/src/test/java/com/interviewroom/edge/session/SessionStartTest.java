@@ -94,13 +94,14 @@ class SessionStartTest {
     await(Future.join(all));
     List<HttpResponse<Buffer>> responses = all.stream().map(Future::result).toList();
     assertThat(responses.stream().filter(r -> r.statusCode() == 201)).hasSize(1);
-    List<HttpResponse<Buffer>> refused = responses.stream().filter(r -> r.statusCode() == 402).toList();
-    long limited = responses.stream().filter(r -> r.statusCode() == 429).count();
-    // The strict limit (10 starts a minute) lets 10 through to the database; those race for the one credit.
-    assertThat(refused).hasSize(9);
-    assertThat(limited).isEqualTo(40);
-    assertThat(refused.get(0).getHeader("Content-Type")).startsWith("application/problem+json");
-    assertThat(refused.get(0).bodyAsJsonObject().getString("code")).isEqualTo("insufficient_credits");
+    // The strict limit (10 starts a minute) lets at most 10 through to the database; those race for the
+    // one credit. Every other answer is a refusal: 402 from the ledger or 429 from the limiter.
+    assertThat(responses).allSatisfy(r -> assertThat(r.statusCode()).isIn(201, 402, 429));
+    assertThat(responses.stream().filter(r -> r.statusCode() == 429).count()).isGreaterThanOrEqualTo(40);
+    for (HttpResponse<Buffer> refused : responses.stream().filter(r -> r.statusCode() == 402).toList()) {
+      assertThat(refused.getHeader("Content-Type")).startsWith("application/problem+json");
+      assertThat(refused.bodyAsJsonObject().getString("code")).isEqualTo("insufficient_credits");
+    }
     assertLedgerHoldsOneStart(user);
   }
 

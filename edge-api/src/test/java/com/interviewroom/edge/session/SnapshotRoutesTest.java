@@ -12,6 +12,8 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
 import io.vertx.sqlclient.Tuple;
 import java.util.HashSet;
 import java.util.List;
@@ -110,9 +112,12 @@ class SnapshotRoutesTest {
     UUID id = activeSession(user);
     UUID other = activeSession(user);
     assertThat(user.post("/api/sessions/" + id + "/code", snapshot("v1", "auto")).statusCode()).isEqualTo(201);
+    long firstStored = System.nanoTime();
     HttpResponse<Buffer> throttled = user.post("/api/sessions/" + id + "/code", snapshot("v2", "auto"));
+    int elapsedSeconds = (int) ((System.nanoTime() - firstStored) / 1_000_000_000L);
     assertThat(throttled.statusCode()).isEqualTo(429);
-    assertThat(Integer.parseInt(throttled.getHeader("Retry-After"))).isBetween(1, 10);
+    // right after the first, the wait is the rest of a full 10 s window (a shorter window fails here)
+    assertThat(Integer.parseInt(throttled.getHeader("Retry-After"))).isBetween(9 - elapsedSeconds, 10);
     assertThat(throttled.bodyAsJsonObject().getString("code")).isEqualTo("rate_limited");
     assertThat(user.post("/api/sessions/" + other + "/code", snapshot("v1", "auto")).statusCode()).isEqualTo(201);
     for (int i = 0; i < 3; i++) {
@@ -120,6 +125,30 @@ class SnapshotRoutesTest {
       assertThat(user.post("/api/sessions/" + id + "/code", snapshot("e" + i, "execution")).statusCode()).isEqualTo(201);
     }
     assertThat(snapshots(user, id)).isEqualTo(7);
+  }
+
+  @Test
+  @DisplayName("an auto snapshot whose insert fails does not use up the window: the next auto snapshot is stored")
+  void failedInsertKeepsTheWindow() {
+    // owner-level: a trigger that refuses one marked snapshot, as a database error would
+    await(server.db.pool().query("""
+        CREATE OR REPLACE FUNCTION test_refuse_snapshot() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          IF NEW.code = 'refused by the database' THEN RAISE EXCEPTION 'injected insert failure'; END IF;
+          RETURN NEW;
+        END $$;
+        DROP TRIGGER IF EXISTS test_refuse_snapshot ON code_snapshots;
+        CREATE TRIGGER test_refuse_snapshot BEFORE INSERT ON code_snapshots
+          FOR EACH ROW EXECUTE FUNCTION test_refuse_snapshot();""").execute());
+    TestUser user = TestUser.signup(server);
+    UUID id = activeSession(user);
+    HttpResponse<Buffer> failed = user.post("/api/sessions/" + id + "/code", snapshot("refused by the database", "auto"));
+    assertThat(failed.statusCode()).isEqualTo(500);
+    assertThat(await(server.redis.send(Request.cmd(Command.EXISTS).arg(SessionService.autoSnapshotKey(id)))).toInteger())
+        .as("the window key was cleared").isZero();
+    assertThat(user.post("/api/sessions/" + id + "/code", snapshot("v1", "auto")).statusCode()).isEqualTo(201);
+    assertThat(user.post("/api/sessions/" + id + "/code", snapshot("v2", "auto")).statusCode()).isEqualTo(429);
+    assertThat(snapshots(user, id)).isEqualTo(1);
   }
 
   @Test
@@ -174,5 +203,10 @@ class SnapshotRoutesTest {
     Set<String> fields = new HashSet<>();
     response.bodyAsJsonObject().getJsonArray("errors").forEach(e -> fields.add(((JsonObject) e).getString("field")));
     assertThat(fields).containsExactlyInAnyOrder("code", "language", "snapshotType", "timestampMs", "extra");
+
+    HttpResponse<Buffer> nullTimestamp = user.post("/api/sessions/" + id + "/code", snapshot("x = 1", "manual").putNull("timestampMs"));
+    assertThat(nullTimestamp.statusCode()).isEqualTo(400);
+    assertThat(nullTimestamp.bodyAsJsonObject().getJsonArray("errors").getJsonObject(0).getString("field")).isEqualTo("timestampMs");
+    assertThat(snapshots(user, id)).isZero();
   }
 }

@@ -4,13 +4,21 @@ import static com.interviewroom.edge.EdgeServer.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.interviewroom.edge.EdgeServer;
+import com.interviewroom.edge.TestUser;
+import com.interviewroom.edge.session.SessionService;
+import com.interviewroom.schema.ProblemBank;
+import com.interviewroom.schema.ProblemBankSeeder;
 import com.interviewroom.edge.openapi.OpenApiContract;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
 import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -25,6 +33,7 @@ class UserRoutesTest {
   @BeforeAll
   static void start() {
     server = EdgeServer.start();
+    await(ProblemBankSeeder.seed(server.db, ProblemBank.load()));
   }
 
   @AfterAll
@@ -180,6 +189,56 @@ class UserRoutesTest {
     HttpResponse<Buffer> gone = call(HttpMethod.GET, "/api/users/profile", session, null);
     assertThat(gone.statusCode()).isEqualTo(404);
     assertThat(call(HttpMethod.DELETE, "/api/users/data", session, null).statusCode()).isEqualTo(204);
+  }
+
+  private List<String> redisKeysContaining(String needle) {
+    List<String> keys = new ArrayList<>();
+    String cursor = "0";
+    do {
+      Response page = await(server.redis.send(Request.cmd(Command.SCAN).arg(cursor).arg("MATCH").arg("*" + needle + "*")
+          .arg("COUNT").arg(1000)));
+      cursor = page.get(0).toString();
+      page.get(1).forEach(key -> keys.add(key.toString()));
+    } while (!"0".equals(cursor));
+    return keys;
+  }
+
+  @Test
+  @DisplayName("DELETE /api/users/data also removes the caller's Redis keys: rate-limit counters and their sessions' snapshot windows")
+  void deleteForgetsRedisKeys() {
+    TestUser user = TestUser.signup(server);
+    TestUser other = TestUser.signup(server);
+    UUID sessionId = user.start("two-sum");
+    await(SessionService.create(server.context).activate(sessionId));
+    JsonObject auto = new JsonObject().put("code", "x = 1").put("language", "python").put("snapshotType", "auto")
+        .put("timestampMs", System.currentTimeMillis());
+    assertThat(user.post("/api/sessions/" + sessionId + "/code", auto).statusCode()).isEqualTo(201);
+    assertThat(other.get("/api/users/profile").statusCode()).isEqualTo(200);
+    assertThat(redisKeysContaining(user.id().toString()))
+        .contains("ratelimit:general:" + user.id(), "ratelimit:strict:" + user.id());
+    assertThat(redisKeysContaining(sessionId.toString())).contains(SessionService.autoSnapshotKey(sessionId));
+
+    HttpResponse<Buffer> deleted = await(server.client.delete("/api/users/data")
+        .putHeader("Authorization", user.authorization()).send());
+    assertThat(deleted.statusCode()).isEqualTo(204);
+    assertThat(redisKeysContaining(user.id().toString())).isEmpty();
+    assertThat(redisKeysContaining(sessionId.toString())).isEmpty();
+    assertThat(redisKeysContaining(other.id().toString())).as("others keep theirs").contains("ratelimit:general:" + other.id());
+  }
+
+  @Test
+  @DisplayName("signup logs user.created for the new user with the request id")
+  void signupLogsUserCreated() {
+    String requestId = "req-signup-" + UUID.randomUUID();
+    HttpResponse<Buffer> response = await(server.client.post("/api/auth/signup").putHeader("X-Request-Id", requestId)
+        .sendJsonObject(new JsonObject().put("email", "new-" + UUID.randomUUID() + "@example.com").put("password", "correct horse battery")));
+    assertThat(response.statusCode()).isEqualTo(201);
+    UUID userId = UUID.fromString(response.bodyAsJsonObject().getJsonObject("user").getString("id"));
+    assertThat(events(userId, "user.created")).isEqualTo(1);
+    String logged = await(server.db.asService(sql -> sql.preparedQuery(
+            "SELECT request_id FROM events WHERE user_id = $1 AND kind = 'user.created'")
+        .execute(Tuple.of(userId)).map(rows -> rows.iterator().next().getString("request_id"))));
+    assertThat(logged).isEqualTo(requestId);
   }
 
   @Test

@@ -8,13 +8,18 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.read.ListAppender;
 import com.interviewroom.common.crypto.Hashing;
+import com.interviewroom.common.events.EventStream;
 import com.interviewroom.edge.EdgeServer;
+import com.interviewroom.edge.session.SessionService;
+import com.interviewroom.schema.ProblemBank;
+import com.interviewroom.schema.ProblemBankSeeder;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
@@ -36,6 +41,7 @@ class TrackedSkillTest {
   @BeforeAll
   static void start() {
     server = EdgeServer.start();
+    await(ProblemBankSeeder.seed(server.db, ProblemBank.load()));
   }
 
   @AfterAll
@@ -87,6 +93,69 @@ class TrackedSkillTest {
         .toList();
   }
 
+  /** Every field name and value of every entry of the Redis stream {@code events} that contains {@code needle}. */
+  private List<String> streamEntriesContaining(String needle) {
+    List<String> hits = new ArrayList<>();
+    Response entries = await(server.redis.send(Request.cmd(Command.XRANGE).arg(EventStream.STREAM).arg("-").arg("+")));
+    for (Response entry : entries) {
+      for (Response part : entry.get(1)) {
+        if (part.toString().contains(needle)) {
+          hits.add(entry.get(0) + " " + part);
+        }
+      }
+    }
+    return hits;
+  }
+
+  private String streamEntry(String type, UUID sessionId) {
+    Response entries = await(server.redis.send(Request.cmd(Command.XRANGE).arg(EventStream.STREAM).arg("-").arg("+")));
+    for (Response entry : entries) {
+      String fields = entry.get(1).toString();
+      if (fields.contains(type) && fields.contains(sessionId.toString())) {
+        return fields;
+      }
+    }
+    return null;
+  }
+
+  @Test
+  @DisplayName("through a session start, snapshot and end the raw id reaches no table, log line, Redis key or stream entry")
+  void rawIdNeverStoredThroughASession() {
+    String raw = "skill-raw-" + UUID.randomUUID();
+    JsonObject account = server.signup();
+    String authorization = EdgeServer.bearer(account);
+    HttpResponse<Buffer> started = await(server.client.post("/api/sessions/start").putHeader("Authorization", authorization)
+        .putHeader(TrackedSkill.HEADER, raw).sendJsonObject(new JsonObject().put("problemSlug", "two-sum").put("language", "python")));
+    assertThat(started.statusCode()).isEqualTo(201);
+    UUID sessionId = UUID.fromString(started.bodyAsJsonObject().getString("sessionId"));
+    await(SessionService.create(server.context).activate(sessionId));
+    HttpResponse<Buffer> snapshot = await(server.client.post("/api/sessions/" + sessionId + "/code")
+        .putHeader("Authorization", authorization).putHeader(TrackedSkill.HEADER, raw)
+        .sendJsonObject(new JsonObject().put("code", "x = 1").put("language", "python").put("snapshotType", "auto")
+            .put("timestampMs", System.currentTimeMillis())));
+    assertThat(snapshot.statusCode()).isEqualTo(201);
+    HttpResponse<Buffer> ended = await(server.client.post("/api/sessions/" + sessionId + "/end")
+        .putHeader("Authorization", authorization).putHeader(TrackedSkill.HEADER, raw).send());
+    assertThat(ended.statusCode()).isEqualTo(200);
+
+    assertThat(streamEntry(EventStream.SESSION_STARTED, sessionId)).as("the stream was written").isNotNull();
+    assertThat(streamEntry(EventStream.SESSION_ENDED, sessionId)).as("the stream was written").isNotNull();
+    assertThat(streamEntriesContaining(raw)).isEmpty();
+    assertThat(tablesContaining(raw)).isEmpty();
+    assertThat(logLinesContaining(raw)).isEmpty();
+    assertThat(await(server.redis.send(Request.cmd(Command.KEYS).arg("*" + raw + "*"))).size()).isZero();
+
+    List<String> kinds = await(server.db.asService(sql -> sql.preparedQuery(
+            "SELECT kind FROM events WHERE session_id = $1 AND tracked_skill_id_hash = $2 ORDER BY id")
+        .execute(Tuple.of(sessionId, Hashing.sha256Hex(raw)))
+        .map(rows -> {
+          List<String> out = new ArrayList<>();
+          rows.forEach(row -> out.add(row.getString("kind")));
+          return out;
+        })));
+    assertThat(kinds).containsExactly("session.created", "code.snapshot", "session.ended");
+  }
+
   @Test
   @DisplayName("a raw X-Tracked-Skill-Id never reaches any table or log line; only its SHA-256 is in the events")
   void rawIdNeverStored() {
@@ -113,7 +182,8 @@ class TrackedSkillTest {
         .as("no Redis key holds the raw id").isZero();
 
     List<String> hashes = await(server.db.asService(sql -> sql.preparedQuery(
-            "SELECT tracked_skill_id_hash FROM events WHERE user_id = $1 ORDER BY id").execute(Tuple.of(userId))
+            "SELECT tracked_skill_id_hash FROM events WHERE user_id = $1 AND kind <> 'user.created' ORDER BY id")
+        .execute(Tuple.of(userId))
         .map(rows -> {
           List<String> out = new ArrayList<>();
           rows.forEach(row -> out.add(row.getString("tracked_skill_id_hash")));
