@@ -7,6 +7,7 @@ import com.interviewroom.common.internal.InternalClient;
 import com.interviewroom.edge.EdgeServer;
 import com.interviewroom.edge.fakes.FakeAnthropic;
 import com.interviewroom.edge.fakes.FakeSandboxRunner;
+import com.interviewroom.sandbox.http.SandboxRoutes;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -209,6 +210,7 @@ class EvaluatorTest {
   @DisplayName("efficiency is measured on growing generated inputs in the sandbox: a nested loop shows quadratic growth")
   void measuredGrowth() {
     JsonObject owner = heuristic.user();
+    // the bank's sizes for arrays of ints: at 100,000 elements one request would be ~0.9 MB, over the runner's limit
     JsonObject generator = new JsonObject().put("param", "nums").put("kind", "random-int-array")
         .put("sizes", new JsonArray().add(1000).add(10000).add(100000)).put("fixed", new JsonObject().put("target", -1));
     UUID quadratic = heuristic.session(AgentsHarness.userId(owner), generator);
@@ -216,20 +218,45 @@ class EvaluatorTest {
     UUID linear = heuristic.session(AgentsHarness.userId(owner), generator);
     heuristic.snapshot(linear, "final", "def two_sum(nums, t):\n  seen = {}\n  return []", 0, 0, 10);
     int before = runner.runs.get();
+    int bodies = runner.runBodyBytes.size();
 
     evaluate(heuristic, quadratic);
     evaluate(heuristic, linear);
 
-    assertThat(runner.runs.get() - before).isEqualTo(2);
+    // one run per size, and every request within the real runner's body limit
+    assertThat(runner.runs.get() - before).isEqualTo(6);
+    assertThat(runner.runBodyBytes.subList(bodies, runner.runBodyBytes.size())).hasSize(6)
+        .allSatisfy(size -> assertThat(size).isLessThanOrEqualTo(SandboxRoutes.BODY_LIMIT));
     JsonObject slow = evaluation(heuristic, owner, quadratic).bodyAsJsonObject();
     JsonObject fast = evaluation(heuristic, owner, linear).bodyAsJsonObject();
     JsonObject slowGrowth = slow.getJsonObject("evidence").getJsonObject("signals").getJsonObject("efficiencyGrowth");
     assertThat(slowGrowth.getDouble("exponent")).isEqualTo(2.0);
     assertThat(slowGrowth.getJsonArray("points")).hasSize(3);
-    assertThat(slow.getString("reportMarkdown")).contains("about quadratic", "n=100000: 1000.0 ms");
+    assertThat(slowGrowth.getJsonArray("declaredSizes")).containsExactly(1000, 10000, 100000);
+    assertThat(slow.getString("reportMarkdown")).contains("about quadratic", "scaled from declared sizes 1000, 10000, 100000");
     assertThat(fast.getJsonObject("evidence").getJsonObject("signals").getJsonObject("efficiencyGrowth").getDouble("exponent"))
         .isEqualTo(1.0);
     assertThat(slow.getJsonObject("scores").getInteger("efficiency"))
         .isLessThan(fast.getJsonObject("scores").getInteger("efficiency"));
+  }
+
+  @Test
+  @DisplayName("a solution that hits the runner's time limit on the largest size is reported as not finishing, and scored low")
+  void growthTimeLimit() {
+    JsonObject owner = heuristic.user();
+    JsonObject generator = new JsonObject().put("param", "nums").put("kind", "random-int-array")
+        .put("sizes", new JsonArray().add(1000).add(10000).add(100000));
+    UUID cubic = heuristic.session(AgentsHarness.userId(owner), generator);
+    heuristic.snapshot(cubic, "final", "def f(nums):\n  for i in nums:\n    for j in nums:\n      for k in nums:\n        pass", 0, 0, 10);
+
+    evaluate(heuristic, cubic);
+
+    JsonObject stored = evaluation(heuristic, owner, cubic).bodyAsJsonObject();
+    JsonObject growth = stored.getJsonObject("evidence").getJsonObject("signals").getJsonObject("efficiencyGrowth");
+    assertThat(growth.getBoolean("measured")).isTrue();
+    assertThat(growth.getString("label")).isEqualTo("did not finish on the largest inputs");
+    assertThat(growth.getJsonArray("points").getJsonObject(2).getString("error")).isEqualTo("time_limit_exceeded");
+    assertThat(stored.getJsonObject("scores").getInteger("efficiency")).isEqualTo(2);
+    assertThat(stored.getString("reportMarkdown")).contains("did not finish");
   }
 }
