@@ -13,6 +13,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.sqlclient.Tuple;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
 
 class EvaluatorTest {
   private static final String EVALUATE = "/api/internal/agents/evaluate";
+  private static final long MODEL_TIMEOUT_MS = 3_000;
   private static Vertx fakes;
   private static FakeAnthropic anthropic;
   private static FakeSandboxRunner runner;
@@ -35,7 +37,9 @@ class EvaluatorTest {
     anthropic = new FakeAnthropic(fakes);
     runner = new FakeSandboxRunner(fakes);
     heuristic = new AgentsHarness(Map.of("SANDBOX_URL", runner.url()));
-    withModel = new AgentsHarness(Map.of("ANTHROPIC_API_KEY", FakeAnthropic.KEY, "ANTHROPIC_BASE_URL", anthropic.baseUrl()));
+    // a short model timeout, so a slow reply can be shown to be retried
+    withModel = new AgentsHarness(Map.of("ANTHROPIC_API_KEY", FakeAnthropic.KEY, "ANTHROPIC_BASE_URL", anthropic.baseUrl()),
+        MODEL_TIMEOUT_MS);
   }
 
   @AfterAll
@@ -204,6 +208,68 @@ class EvaluatorTest {
     JsonObject stored = evaluation(withModel, owner, session).bodyAsJsonObject();
     assertThat(stored.getString("status")).isEqualTo("completed");
     assertThat(stored.getString("reportMarkdown")).contains("did not fit the rubric schema");
+  }
+
+  @Test
+  @DisplayName("a model reply slower than the call timeout is retried, and the second answer is stored")
+  void slowReplyRetried() {
+    JsonObject owner = withModel.user();
+    UUID session = fullSession(withModel, AgentsHarness.userId(owner));
+    int before = anthropic.requests.size();
+    anthropic.then(FakeAnthropic.Reply.tool(modelAnswer(session)).after(MODEL_TIMEOUT_MS * 2)).thenTool(modelAnswer(session));
+
+    InternalClient.Reply reply = evaluate(withModel, session);
+    assertThat(reply.body().getString("status")).isEqualTo("completed");
+    assertThat(reply.body().getString("model")).isEqualTo(Evaluator.MODEL);
+    assertThat(anthropic.requests.size() - before).isEqualTo(2);
+  }
+
+  @Test
+  @DisplayName("a 200 with only text (stop_reason max_tokens) falls back to the heuristic evaluation, which says why")
+  void textOnlyReplyFallsBack() {
+    JsonObject owner = withModel.user();
+    UUID session = fullSession(withModel, AgentsHarness.userId(owner));
+    int before = anthropic.requests.size();
+    anthropic.then(new FakeAnthropic.Reply(200, FakeAnthropic.textMessage("Problem solving: 8/10 because", "max_tokens"), null, 0));
+
+    InternalClient.Reply reply = evaluate(withModel, session);
+    assertThat(reply.body().getString("status")).isEqualTo("completed");
+    assertThat(reply.body().getString("model")).isEqualTo("heuristic");
+    assertThat(anthropic.requests.size() - before).isEqualTo(1);
+    JsonObject stored = evaluation(withModel, owner, session).bodyAsJsonObject();
+    assertThat(stored.getBoolean("heuristic")).isTrue();
+    assertThat(stored.getString("reportMarkdown")).contains("Heuristic evaluation", "held no usable evaluation", "max_tokens");
+  }
+
+  @Test
+  @DisplayName("a 200 whose body is not JSON falls back to the heuristic evaluation too")
+  void nonJsonReplyFallsBack() {
+    JsonObject owner = withModel.user();
+    UUID session = fullSession(withModel, AgentsHarness.userId(owner));
+    anthropic.then(new FakeAnthropic.Reply(200, "<html><body>gateway says hi</body></html>", null, 0));
+
+    assertThat(evaluate(withModel, session).body().getString("model")).isEqualTo("heuristic");
+    JsonObject stored = evaluation(withModel, owner, session).bodyAsJsonObject();
+    assertThat(stored.getString("status")).isEqualTo("completed");
+    assertThat(stored.getString("reportMarkdown")).contains("held no usable evaluation").doesNotContain("<html>", "gateway says hi");
+  }
+
+  @Test
+  @DisplayName("hints given to the interviewer are a signal: reported, and they lower the heuristic problem-solving score")
+  void hintsGiven() {
+    JsonObject owner = heuristic.user();
+    UUID session = fullSession(heuristic, AgentsHarness.userId(owner));
+    await(heuristic.edge.db.asService(sql -> sql.preparedQuery(
+        "UPDATE sessions SET usage = jsonb_set(usage, '{hintsGiven}', '2') WHERE id = $1").execute(Tuple.of(session))));
+
+    evaluate(heuristic, session);
+
+    JsonObject stored = evaluation(heuristic, owner, session).bodyAsJsonObject();
+    assertThat(stored.getJsonObject("evidence").getJsonObject("signals").getInteger("hintsGiven")).isEqualTo(2);
+    // 4/4 hidden tests would score 10; each hint costs one point (at most three)
+    assertThat(stored.getJsonObject("scores").getInteger("problem_solving")).isEqualTo(8);
+    assertThat(stored.getString("reportMarkdown")).contains("- Hints given: 2");
+    assertThat(stored.getJsonArray("strengths")).doesNotContain("Needed no hints.");
   }
 
   @Test
