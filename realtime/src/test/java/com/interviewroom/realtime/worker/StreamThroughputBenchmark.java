@@ -46,7 +46,7 @@ class StreamThroughputBenchmark {
     Redis redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(TestRedis.url()).setMaxPoolSize(8));
     String stream = "bench-events-" + UUID.randomUUID();
     try {
-      WorkerSettings settings = new WorkerSettings(stream, "bench-group", "bench-1", 500, 5_000, 30_000, 5_000, 5);
+      WorkerSettings settings = new WorkerSettings(stream, "bench-group", "bench-1", 500, 5_000, 30_000, 5_000, 5, WorkerSettings.HANDLER_TIMEOUT_MS);
       await(redis.send(Request.cmd(Command.XGROUP).arg("CREATE").arg(stream).arg(settings.group()).arg("0").arg("MKSTREAM")));
       // preload in pipelined batches, so the measurement is consumption only
       for (int i = 0; i < EVENTS; i += 1000) {
