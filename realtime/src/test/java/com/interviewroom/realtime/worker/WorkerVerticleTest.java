@@ -51,7 +51,11 @@ class WorkerVerticleTest {
   }
 
   private static void eventually(BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    eventually(condition, 20);
+  }
+
+  static void eventually(BooleanSupplier condition, long seconds) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     while (!condition.getAsBoolean()) {
       assertThat(System.nanoTime()).as("condition not met in time").isLessThan(deadline);
       Thread.sleep(50);
