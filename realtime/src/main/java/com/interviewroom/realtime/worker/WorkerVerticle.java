@@ -143,7 +143,7 @@ public final class WorkerVerticle extends VerticleBase {
         return;
       }
       if (ar.succeeded()) {
-        entries(ar.result()).forEach(entry -> track(process(entry).compose(id -> id == null ? Future.succeededFuture() : ack(id))));
+        entries(ar.result()).forEach(entry -> track(handleAndAck(entry)));
         read();
       } else if (ar.cause().getMessage() != null && ar.cause().getMessage().startsWith("NOGROUP")) {
         // the stream or group was deleted under us: recreate and carry on
@@ -201,6 +201,11 @@ public final class WorkerVerticle extends VerticleBase {
       }
     }
     return out;
+  }
+
+  /** Handles one entry and acknowledges it as soon as its handler succeeded; a failure leaves it pending. */
+  private Future<Void> handleAndAck(StreamEntry entry) {
+    return process(entry).compose(id -> id == null ? Future.succeededFuture() : ack(id));
   }
 
   /** The entry id once handled; null when it failed (remembered for the dead-letter record, left pending). */
@@ -307,7 +312,7 @@ public final class WorkerVerticle extends VerticleBase {
   private Future<Void> retryOrDeadLetter(StreamEntry entry) {
     return deliveries(entry.id()).compose(count -> count > settings.maxDeliveries()
         ? deadLetter(entry, count - 1)
-        : process(entry).compose(id -> id == null ? Future.succeededFuture() : ack(id)));
+        : handleAndAck(entry));
   }
 
   /** The entry's delivery counter (XAUTOCLAIM just incremented it). */
