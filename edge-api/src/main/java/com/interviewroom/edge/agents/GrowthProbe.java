@@ -24,7 +24,7 @@ final class GrowthProbe {
   static final int REQUEST_BUDGET = RUNNER_BODY_LIMIT - 1024;
   /** Per size: the runner's own wall limit is 5 s (10 s for Java) plus compile and queueing. */
   static final long RUN_TIMEOUT_MS = 20_000;
-  /** The longest a probe can take: every declared size (at most three in the bank, five allowed) timing out. */
+  /** The longest a probe can take: every size timing out (the bank declares three; more than five are cut to the largest five). */
   static final int MAX_SIZES = 5;
   static final long WORST_CASE_MS = MAX_SIZES * RUN_TIMEOUT_MS;
   /** Below this the timer's noise dominates the ratio. */
@@ -52,6 +52,9 @@ final class GrowthProbe {
     if (generator == null || code == null || sandbox == null) {
       return Future.succeededFuture(notMeasured(generator == null ? "no input generator" : code == null ? "no code" : "no sandbox"));
     }
+    if (generator.getJsonArray("sizes", new JsonArray()).isEmpty()) {
+      return Future.succeededFuture(notMeasured("the input generator declares no sizes"));
+    }
     Plan plan = plan(in.problem(), code.language(), code.code());
     if (plan == null) {
       return Future.succeededFuture(notMeasured("the code is too large to send with generated inputs"));
@@ -65,18 +68,20 @@ final class GrowthProbe {
   }
 
   /**
-   * The requests for this problem, language and code, or null when not even an empty input fits.
+   * The requests for this problem, language and code (the {@link #MAX_SIZES} largest declared
+   * sizes), or null when there are no sizes or not even an empty input fits.
    * Generating is linear in the size, so the factor comes from a small sample and is then checked
    * on the real largest body (shrinking further in the rare case the estimate was short).
    */
   static Plan plan(JsonObject problem, String language, String code) {
     JsonObject generator = problem.getJsonObject("inputGenerator");
-    List<Integer> declared = new ArrayList<>();
-    generator.getJsonArray("sizes", new JsonArray()).forEach(n -> declared.add(((Number) n).intValue()));
-    declared.sort(Integer::compare);
-    if (declared.isEmpty() || declared.size() > MAX_SIZES) {
+    List<Integer> all = new ArrayList<>();
+    generator.getJsonArray("sizes", new JsonArray()).forEach(n -> all.add(((Number) n).intValue()));
+    all.sort(Integer::compare);
+    if (all.isEmpty()) {
       return null;
     }
+    List<Integer> declared = all.subList(Math.max(0, all.size() - MAX_SIZES), all.size());
     int largest = declared.get(declared.size() - 1);
     int base = bytes(body(problem, language, code, 0));
     if (base > REQUEST_BUDGET) {

@@ -62,6 +62,15 @@ class GrowthProbeTest {
         .getJsonObject("input").getJsonArray("nums")).hasSize(10000);
   }
 
+  @Test
+  @DisplayName("more than five declared sizes are cut to the largest five, which bounds the probe's time")
+  void atMostFiveSizes() {
+    JsonObject problem = new JsonObject().put("function", new JsonObject().put("name", "f")).put("compare", "exact")
+        .put("inputGenerator", new JsonObject().put("param", "n").put("kind", "int")
+            .put("sizes", new JsonArray().add(1).add(2).add(3).add(4).add(5).add(6).add(7)));
+    assertThat(GrowthProbe.plan(problem, "python", "def f(n): pass").sizes()).containsExactly(3, 4, 5, 6, 7);
+  }
+
   private static JsonArray points(double... msBySize) {
     JsonArray points = new JsonArray();
     int n = 1000;
