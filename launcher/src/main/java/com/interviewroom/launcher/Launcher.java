@@ -150,7 +150,8 @@ public final class Launcher {
     String host = config.http().internalHost();
     String target = "0.0.0.0".equals(host) || "::".equals(host) ? "127.0.0.1" : host;
     int port = localInternalPort != null ? localInternalPort : config.http().internalPort();
-    InternalClient client = new InternalClient(vertx, "http://" + target + ":" + port, config.internalWebhookSecret(), clock, 90_000);
+    InternalClient client = new InternalClient(vertx, "http://" + target + ":" + port, config.internalWebhookSecret(), clock,
+        AgentHandlers.CALL_TIMEOUT_MS);
     running.onClose(() -> {
       client.close();
       return io.vertx.core.Future.succeededFuture();

@@ -27,7 +27,10 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
 public final class Evaluator {
   public static final String MODEL = "claude-sonnet-4-5";
   static final int RETRIES = 2;
-  private static final long TIMEOUT_MS = 60_000;
+  /** One model call: Sonnet writing a ~4k-token tool call takes well under a minute. */
+  public static final long DEFAULT_MODEL_TIMEOUT_MS = 60_000;
+  /** Loading, storing and the transaction around them: generous. */
+  private static final long DATABASE_MARGIN_MS = 10_000;
   private static final int MAX_CODE_CHARS = 6_000;
   private static final int MAX_TRANSCRIPT_CHARS = 40_000;
   private static final Logger log = LoggerFactory.getLogger(Evaluator.class);
@@ -49,12 +52,29 @@ public final class Evaluator {
   private final Database db;
   private final AnthropicClient llm;
   private final GrowthProbe growth;
+  private final long modelTimeoutMs;
 
   /** {@code llm} is null without an Anthropic key: the heuristic evaluator answers. */
   public Evaluator(Database db, AnthropicClient llm, SandboxClient sandbox) {
+    this(db, llm, sandbox, DEFAULT_MODEL_TIMEOUT_MS);
+  }
+
+  /** As above, with each model call's timeout (a timed-out call is retried like a 5xx). */
+  public Evaluator(Database db, AnthropicClient llm, SandboxClient sandbox, long modelTimeoutMs) {
     this.db = db;
     this.llm = llm;
     this.growth = new GrowthProbe(sandbox);
+    this.modelTimeoutMs = modelTimeoutMs;
+  }
+
+  /**
+   * The longest one evaluation can take: the growth probe timing out on every size, then every
+   * model attempt timing out with the longest honoured {@code retry-after} between them. Whatever
+   * waits for an evaluation (the worker's call timeout, the idempotency claim) must wait longer.
+   */
+  public static long worstCaseMs(long modelTimeoutMs) {
+    return GrowthProbe.WORST_CASE_MS + (RETRIES + 1) * modelTimeoutMs + RETRIES * AnthropicClient.MAX_RETRY_WAIT_MS
+        + DATABASE_MARGIN_MS;
   }
 
   public Future<JsonObject> evaluate(UUID sessionId) {
@@ -81,18 +101,24 @@ public final class Evaluator {
       return store(in, HeuristicEvaluator.judge(in, growth), null, growth);
     }
     AnthropicClient.ToolRequest request = new AnthropicClient.ToolRequest(MODEL, 4096, SYSTEM, prompt,
-        "record_evaluation", "Record the structured evaluation of the interview.", Rubric.toolSchema(), TIMEOUT_MS);
+        "record_evaluation", "Record the structured evaluation of the interview.", Rubric.toolSchema(), modelTimeoutMs);
     return llm.withRetries(RETRIES, () -> llm.callTool(request))
         .compose(input -> {
           Judgement judged = Judgement.fromModel(input, knownRefs(in), MODEL);
-          if (judged == null) {
-            log.warn("evaluator model output did not fit the schema, heuristic used {}", kv("sessionId", in.sessionId()));
-            Judgement h = HeuristicEvaluator.judge(in, growth);
-            return store(in, new Judgement(h.scores(), h.rationale(), h.evidence(), h.strengths(), h.improvements(),
-                h.summary() + " The model's answer did not fit the rubric schema.", h.model()), promptHash, growth);
-          }
-          return store(in, judged, promptHash, growth);
-        }, failure -> storeFailure(in, failure, promptHash));
+          return judged == null
+              ? heuristicInstead(in, growth, promptHash, "schema_misfit", "The model's answer did not fit the rubric schema.")
+              : store(in, judged, promptHash, growth);
+        }, failure -> failure instanceof LlmException e && e.malformedReply()
+            ? heuristicInstead(in, growth, promptHash, e.errorType(), "The model's reply held no usable evaluation (" + e.getMessage() + ").")
+            : storeFailure(in, failure, promptHash));
+  }
+
+  /** The model answered, but not usably: the heuristic evaluation is stored, and says why. */
+  private Future<JsonObject> heuristicInstead(EvaluationInputs in, JsonObject growth, String promptHash, String why, String note) {
+    log.warn("evaluator model output unusable, heuristic used {} {}", kv("sessionId", in.sessionId()), kv("reason", why));
+    Judgement h = HeuristicEvaluator.judge(in, growth);
+    return store(in, new Judgement(h.scores(), h.rationale(), h.evidence(), h.strengths(), h.improvements(),
+        h.summary() + " " + note, h.model()), promptHash, growth);
   }
 
   private Future<JsonObject> store(EvaluationInputs in, Judgement j, String promptHash, JsonObject growth) {

@@ -51,7 +51,12 @@ final class Report {
       points.add("n=" + point.getInteger("n") + ": " + (point.containsKey("durationMs")
           ? String.format(java.util.Locale.ROOT, "%.1f ms", point.getDouble("durationMs")) : "did not finish"));
     });
-    return line.append(String.join(", ", points)).append(')').toString();
+    line.append(String.join(", ", points)).append(')');
+    if (growth.getJsonArray("declaredSizes") != null) {
+      line.append("; sizes scaled from declared sizes ").append(String.join(", ",
+          growth.getJsonArray("declaredSizes").stream().map(String::valueOf).toList())).append(" to fit the runner's request limit");
+    }
+    return line.toString();
   }
 
   private static void list(StringBuilder md, String title, List<String> items) {

@@ -23,7 +23,12 @@ import java.util.function.Function;
 public final class Idempotency {
   static final String IN_PROGRESS = "in-progress";
   static final long RESULT_TTL_SECONDS = 24 * 3600;
-  static final long CLAIM_TTL_SECONDS = 300;
+  /**
+   * How long an in-progress claim lives: longer than the slowest evaluation
+   * ({@link com.interviewroom.edge.agents.Evaluator#worstCaseMs}, 330 s), so a worker that gave up
+   * waiting and retries meets the running work (409) instead of starting it a second time.
+   */
+  static final long CLAIM_TTL_SECONDS = 400;
   private static final long POLL_MS = 100;
   private static final int POLLS = 50;
 

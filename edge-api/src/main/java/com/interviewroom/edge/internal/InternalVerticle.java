@@ -29,10 +29,17 @@ public final class InternalVerticle extends VerticleBase {
   static final long BODY_LIMIT_BYTES = 128 * 1024;
 
   private final EdgeContext app;
+  private final long modelTimeoutMs;
   private HttpServer server;
 
   public InternalVerticle(EdgeContext app) {
+    this(app, Evaluator.DEFAULT_MODEL_TIMEOUT_MS);
+  }
+
+  /** With the evaluator's per-call model timeout (tests shorten it). */
+  public InternalVerticle(EdgeContext app, long modelTimeoutMs) {
     this.app = app;
+    this.modelTimeoutMs = modelTimeoutMs;
   }
 
   @Override
@@ -45,7 +52,7 @@ public final class InternalVerticle extends VerticleBase {
         : new AnthropicClient(vertx, config.providers().anthropicBaseUrl(), config.providers().anthropicKey());
     SandboxClient sandbox = new SandboxClient(vertx, config.sandbox().url());
     CodeObserver observer = new CodeObserver(app.redis(), sandbox, llm);
-    Evaluator evaluator = new Evaluator(app.db(), llm, sandbox);
+    Evaluator evaluator = new Evaluator(app.db(), llm, sandbox, modelTimeoutMs);
     Idempotency idempotency = new Idempotency(vertx, app.redis());
 
     Router router = Router.router(vertx);

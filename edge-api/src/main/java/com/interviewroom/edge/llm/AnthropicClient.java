@@ -17,6 +17,10 @@ import io.vertx.core.buffer.Buffer;
  */
 public final class AnthropicClient {
   public static final String VERSION = "2023-06-01";
+  /** The longest a {@code retry-after} is honoured before the next attempt. */
+  public static final long MAX_RETRY_WAIT_MS = 20_000;
+  /** The wait before a retry when the reply named none. */
+  public static final long DEFAULT_RETRY_WAIT_MS = 500;
 
   private final Vertx vertx;
   private final WebClient client;
@@ -47,7 +51,11 @@ public final class AnthropicClient {
     }
   }
 
-  /** The forced tool's input, or an {@link LlmException}; a reply without the tool call is status 200 "no_tool_use". */
+  /**
+   * The forced tool's input, or an {@link LlmException}. A 200 whose body is not JSON is
+   * "malformed_response", one without the tool call (text only, or cut off at {@code max_tokens})
+   * "no_tool_use" with the {@code stop_reason} in the message; both have status 200 ({@link LlmException#malformedReply()}).
+   */
   public Future<JsonObject> callTool(ToolRequest request) {
     return client.postAbs(baseUrl + "/v1/messages")
         .timeout(request.timeoutMs())
@@ -67,7 +75,7 @@ public final class AnthropicClient {
       if (retries <= 0 || !(failure instanceof LlmException e) || !e.retryable()) {
         return Future.failedFuture(failure);
       }
-      long delay = e.retryAfterMs() > 0 ? Math.min(e.retryAfterMs(), 30_000) : 500;
+      long delay = e.retryAfterMs() > 0 ? Math.min(e.retryAfterMs(), MAX_RETRY_WAIT_MS) : DEFAULT_RETRY_WAIT_MS;
       return vertx.timer(delay).compose(ignored -> withRetries(retries - 1, call));
     });
   }
@@ -85,7 +93,8 @@ public final class AnthropicClient {
         return Future.succeededFuture(input);
       }
     }
-    return Future.failedFuture(new LlmException(200, "no_tool_use", "the reply holds no " + toolName + " call", 0));
+    return Future.failedFuture(new LlmException(200, "no_tool_use",
+        "the reply holds no " + toolName + " call (stop_reason " + body.getValue("stop_reason") + ")", 0));
   }
 
   private static LlmException error(HttpResponse<Buffer> response) {

@@ -20,6 +20,11 @@ public final class LlmException extends RuntimeException {
   public String errorType() { return errorType; }
   public long retryAfterMs() { return retryAfterMs; }
 
+  /** A 200 reply we could not use (not JSON, or no call of the forced tool): the model answered, just not usably. */
+  public boolean malformedReply() {
+    return status == 200;
+  }
+
   /** Overload (529), rate limits (429), server errors and timeouts are worth retrying; 4xx are not. */
   public boolean retryable() {
     return status == 0 || status == 429 || status >= 500;

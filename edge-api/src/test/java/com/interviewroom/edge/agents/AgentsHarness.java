@@ -21,10 +21,15 @@ public final class AgentsHarness implements AutoCloseable {
   public final int internalPort;
 
   public AgentsHarness(Map<String, String> env) {
+    this(env, Evaluator.DEFAULT_MODEL_TIMEOUT_MS);
+  }
+
+  /** As above, with the evaluator's per-call model timeout. */
+  public AgentsHarness(Map<String, String> env, long modelTimeoutMs) {
     Map<String, String> all = new HashMap<>(env);
     all.put("INTERNAL_WEBHOOK_SECRET", SECRET);
     edge = EdgeServer.start(all);
-    InternalVerticle verticle = new InternalVerticle(edge.context);
+    InternalVerticle verticle = new InternalVerticle(edge.context, modelTimeoutMs);
     EdgeServer.await(edge.vertx.deployVerticle(verticle));
     internalPort = verticle.actualPort();
     internal = new InternalClient(edge.vertx, "http://127.0.0.1:" + internalPort, SECRET, Clock.systemUTC(), 30_000);

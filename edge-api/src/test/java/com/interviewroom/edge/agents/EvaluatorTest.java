@@ -7,11 +7,13 @@ import com.interviewroom.common.internal.InternalClient;
 import com.interviewroom.edge.EdgeServer;
 import com.interviewroom.edge.fakes.FakeAnthropic;
 import com.interviewroom.edge.fakes.FakeSandboxRunner;
+import com.interviewroom.sandbox.http.SandboxRoutes;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.sqlclient.Tuple;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -22,6 +24,7 @@ import org.junit.jupiter.api.Test;
 
 class EvaluatorTest {
   private static final String EVALUATE = "/api/internal/agents/evaluate";
+  private static final long MODEL_TIMEOUT_MS = 3_000;
   private static Vertx fakes;
   private static FakeAnthropic anthropic;
   private static FakeSandboxRunner runner;
@@ -34,7 +37,9 @@ class EvaluatorTest {
     anthropic = new FakeAnthropic(fakes);
     runner = new FakeSandboxRunner(fakes);
     heuristic = new AgentsHarness(Map.of("SANDBOX_URL", runner.url()));
-    withModel = new AgentsHarness(Map.of("ANTHROPIC_API_KEY", FakeAnthropic.KEY, "ANTHROPIC_BASE_URL", anthropic.baseUrl()));
+    // a short model timeout, so a slow reply can be shown to be retried
+    withModel = new AgentsHarness(Map.of("ANTHROPIC_API_KEY", FakeAnthropic.KEY, "ANTHROPIC_BASE_URL", anthropic.baseUrl()),
+        MODEL_TIMEOUT_MS);
   }
 
   @AfterAll
@@ -206,9 +211,72 @@ class EvaluatorTest {
   }
 
   @Test
+  @DisplayName("a model reply slower than the call timeout is retried, and the second answer is stored")
+  void slowReplyRetried() {
+    JsonObject owner = withModel.user();
+    UUID session = fullSession(withModel, AgentsHarness.userId(owner));
+    int before = anthropic.requests.size();
+    anthropic.then(FakeAnthropic.Reply.tool(modelAnswer(session)).after(MODEL_TIMEOUT_MS * 2)).thenTool(modelAnswer(session));
+
+    InternalClient.Reply reply = evaluate(withModel, session);
+    assertThat(reply.body().getString("status")).isEqualTo("completed");
+    assertThat(reply.body().getString("model")).isEqualTo(Evaluator.MODEL);
+    assertThat(anthropic.requests.size() - before).isEqualTo(2);
+  }
+
+  @Test
+  @DisplayName("a 200 with only text (stop_reason max_tokens) falls back to the heuristic evaluation, which says why")
+  void textOnlyReplyFallsBack() {
+    JsonObject owner = withModel.user();
+    UUID session = fullSession(withModel, AgentsHarness.userId(owner));
+    int before = anthropic.requests.size();
+    anthropic.then(new FakeAnthropic.Reply(200, FakeAnthropic.textMessage("Problem solving: 8/10 because", "max_tokens"), null, 0));
+
+    InternalClient.Reply reply = evaluate(withModel, session);
+    assertThat(reply.body().getString("status")).isEqualTo("completed");
+    assertThat(reply.body().getString("model")).isEqualTo("heuristic");
+    assertThat(anthropic.requests.size() - before).isEqualTo(1);
+    JsonObject stored = evaluation(withModel, owner, session).bodyAsJsonObject();
+    assertThat(stored.getBoolean("heuristic")).isTrue();
+    assertThat(stored.getString("reportMarkdown")).contains("Heuristic evaluation", "held no usable evaluation", "max_tokens");
+  }
+
+  @Test
+  @DisplayName("a 200 whose body is not JSON falls back to the heuristic evaluation too")
+  void nonJsonReplyFallsBack() {
+    JsonObject owner = withModel.user();
+    UUID session = fullSession(withModel, AgentsHarness.userId(owner));
+    anthropic.then(new FakeAnthropic.Reply(200, "<html><body>gateway says hi</body></html>", null, 0));
+
+    assertThat(evaluate(withModel, session).body().getString("model")).isEqualTo("heuristic");
+    JsonObject stored = evaluation(withModel, owner, session).bodyAsJsonObject();
+    assertThat(stored.getString("status")).isEqualTo("completed");
+    assertThat(stored.getString("reportMarkdown")).contains("held no usable evaluation").doesNotContain("<html>", "gateway says hi");
+  }
+
+  @Test
+  @DisplayName("hints given to the interviewer are a signal: reported, and they lower the heuristic problem-solving score")
+  void hintsGiven() {
+    JsonObject owner = heuristic.user();
+    UUID session = fullSession(heuristic, AgentsHarness.userId(owner));
+    await(heuristic.edge.db.asService(sql -> sql.preparedQuery(
+        "UPDATE sessions SET usage = jsonb_set(usage, '{hintsGiven}', '2') WHERE id = $1").execute(Tuple.of(session))));
+
+    evaluate(heuristic, session);
+
+    JsonObject stored = evaluation(heuristic, owner, session).bodyAsJsonObject();
+    assertThat(stored.getJsonObject("evidence").getJsonObject("signals").getInteger("hintsGiven")).isEqualTo(2);
+    // 4/4 hidden tests would score 10; each hint costs one point (at most three)
+    assertThat(stored.getJsonObject("scores").getInteger("problem_solving")).isEqualTo(8);
+    assertThat(stored.getString("reportMarkdown")).contains("- Hints given: 2");
+    assertThat(stored.getJsonArray("strengths")).doesNotContain("Needed no hints.");
+  }
+
+  @Test
   @DisplayName("efficiency is measured on growing generated inputs in the sandbox: a nested loop shows quadratic growth")
   void measuredGrowth() {
     JsonObject owner = heuristic.user();
+    // the bank's sizes for arrays of ints: at 100,000 elements one request would be ~0.9 MB, over the runner's limit
     JsonObject generator = new JsonObject().put("param", "nums").put("kind", "random-int-array")
         .put("sizes", new JsonArray().add(1000).add(10000).add(100000)).put("fixed", new JsonObject().put("target", -1));
     UUID quadratic = heuristic.session(AgentsHarness.userId(owner), generator);
@@ -216,20 +284,45 @@ class EvaluatorTest {
     UUID linear = heuristic.session(AgentsHarness.userId(owner), generator);
     heuristic.snapshot(linear, "final", "def two_sum(nums, t):\n  seen = {}\n  return []", 0, 0, 10);
     int before = runner.runs.get();
+    int bodies = runner.runBodyBytes.size();
 
     evaluate(heuristic, quadratic);
     evaluate(heuristic, linear);
 
-    assertThat(runner.runs.get() - before).isEqualTo(2);
+    // one run per size, and every request within the real runner's body limit
+    assertThat(runner.runs.get() - before).isEqualTo(6);
+    assertThat(runner.runBodyBytes.subList(bodies, runner.runBodyBytes.size())).hasSize(6)
+        .allSatisfy(size -> assertThat(size).isLessThanOrEqualTo(SandboxRoutes.BODY_LIMIT));
     JsonObject slow = evaluation(heuristic, owner, quadratic).bodyAsJsonObject();
     JsonObject fast = evaluation(heuristic, owner, linear).bodyAsJsonObject();
     JsonObject slowGrowth = slow.getJsonObject("evidence").getJsonObject("signals").getJsonObject("efficiencyGrowth");
     assertThat(slowGrowth.getDouble("exponent")).isEqualTo(2.0);
     assertThat(slowGrowth.getJsonArray("points")).hasSize(3);
-    assertThat(slow.getString("reportMarkdown")).contains("about quadratic", "n=100000: 1000.0 ms");
+    assertThat(slowGrowth.getJsonArray("declaredSizes")).containsExactly(1000, 10000, 100000);
+    assertThat(slow.getString("reportMarkdown")).contains("about quadratic", "scaled from declared sizes 1000, 10000, 100000");
     assertThat(fast.getJsonObject("evidence").getJsonObject("signals").getJsonObject("efficiencyGrowth").getDouble("exponent"))
         .isEqualTo(1.0);
     assertThat(slow.getJsonObject("scores").getInteger("efficiency"))
         .isLessThan(fast.getJsonObject("scores").getInteger("efficiency"));
+  }
+
+  @Test
+  @DisplayName("a solution that hits the runner's time limit on the largest size is reported as not finishing, and scored low")
+  void growthTimeLimit() {
+    JsonObject owner = heuristic.user();
+    JsonObject generator = new JsonObject().put("param", "nums").put("kind", "random-int-array")
+        .put("sizes", new JsonArray().add(1000).add(10000).add(100000));
+    UUID cubic = heuristic.session(AgentsHarness.userId(owner), generator);
+    heuristic.snapshot(cubic, "final", "def f(nums):\n  for i in nums:\n    for j in nums:\n      for k in nums:\n        pass", 0, 0, 10);
+
+    evaluate(heuristic, cubic);
+
+    JsonObject stored = evaluation(heuristic, owner, cubic).bodyAsJsonObject();
+    JsonObject growth = stored.getJsonObject("evidence").getJsonObject("signals").getJsonObject("efficiencyGrowth");
+    assertThat(growth.getBoolean("measured")).isTrue();
+    assertThat(growth.getString("label")).isEqualTo("did not finish on the largest inputs");
+    assertThat(growth.getJsonArray("points").getJsonObject(2).getString("error")).isEqualTo("time_limit_exceeded");
+    assertThat(stored.getJsonObject("scores").getInteger("efficiency")).isEqualTo(2);
+    assertThat(stored.getString("reportMarkdown")).contains("did not finish");
   }
 }

@@ -6,6 +6,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.interviewroom.common.crypto.Hmac;
 import com.interviewroom.common.internal.InternalClient;
 import com.interviewroom.edge.agents.AgentsHarness;
+import com.interviewroom.edge.agents.Evaluator;
+import com.interviewroom.edge.agents.Rubric;
+import com.interviewroom.edge.fakes.FakeAnthropic;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -16,20 +21,42 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 class InternalApiTest {
+  private static Vertx fakes;
+  private static FakeAnthropic anthropic;
   private static AgentsHarness harness;
 
   @BeforeAll
-  static void start() {
-    harness = new AgentsHarness(Map.of());
+  static void start() throws Exception {
+    fakes = Vertx.vertx();
+    anthropic = new FakeAnthropic(fakes);
+    harness = new AgentsHarness(Map.of("ANTHROPIC_API_KEY", FakeAnthropic.KEY, "ANTHROPIC_BASE_URL", anthropic.baseUrl()));
   }
 
   @AfterAll
-  static void stop() {
+  static void stop() throws Exception {
     harness.close();
+    anthropic.close();
+    await(fakes.close());
+  }
+
+  @BeforeEach
+  void resetScript() {
+    anthropic.reset();
+  }
+
+  /** A tool answer the evaluator accepts: 7 in every dimension. */
+  private static JsonObject modelAnswer() {
+    JsonObject scores = new JsonObject();
+    for (String d : Rubric.DIMENSIONS) {
+      scores.put(d, new JsonObject().put("score", 7).put("rationale", "ok").put("evidence", new JsonArray()));
+    }
+    return new JsonObject().put("scores", scores).put("strengths", new JsonArray()).put("improvements", new JsonArray())
+        .put("summary", "fine");
   }
 
   private HttpResponse<Buffer> raw(String path, Buffer body, String timestamp, String signature, String key) {
@@ -57,7 +84,7 @@ class InternalApiTest {
   }
 
   @Test
-  @DisplayName("a forged signature, a stale timestamp and a missing idempotency key each get the same bare 403")
+  @DisplayName("a forged signature, a stale, future-dated or malformed timestamp and a missing idempotency key each get the same bare 403")
   void rejections() {
     Buffer body = new JsonObject().put("sessionId", UUID.randomUUID().toString()).toBuffer();
     String ts = now();
@@ -65,11 +92,20 @@ class InternalApiTest {
     String forged = Hmac.sha256Hex("some-other-secret-0123456789abcdef", ts + ".", body.getBytes());
     String stale = Long.toString(Instant.now().getEpochSecond() - 120);
     String staleSig = Hmac.sha256Hex(AgentsHarness.SECRET, stale + ".", body.getBytes());
+    String future = Long.toString(Instant.now().getEpochSecond() + 120);
+    String futureSig = Hmac.sha256Hex(AgentsHarness.SECRET, future + ".", body.getBytes());
+    String malformed = ts + "x";
+    String malformedSig = Hmac.sha256Hex(AgentsHarness.SECRET, malformed + ".", body.getBytes());
+    String millis = Long.toString(Instant.now().toEpochMilli());
+    String millisSig = Hmac.sha256Hex(AgentsHarness.SECRET, millis + ".", body.getBytes());
     Buffer tampered = new JsonObject().put("sessionId", UUID.randomUUID().toString()).toBuffer();
 
     List<HttpResponse<Buffer>> responses = List.of(
         raw(AgentHandlersPaths.EVALUATE, body, ts, forged, "k-" + UUID.randomUUID()),
         raw(AgentHandlersPaths.EVALUATE, body, stale, staleSig, "k-" + UUID.randomUUID()),
+        raw(AgentHandlersPaths.EVALUATE, body, future, futureSig, "k-" + UUID.randomUUID()),
+        raw(AgentHandlersPaths.EVALUATE, body, malformed, malformedSig, "k-" + UUID.randomUUID()),
+        raw(AgentHandlersPaths.EVALUATE, body, millis, millisSig, "k-" + UUID.randomUUID()),
         raw(AgentHandlersPaths.EVALUATE, body, ts, good, null),
         raw(AgentHandlersPaths.EVALUATE, tampered, ts, good, "k-" + UUID.randomUUID()),
         raw(AgentHandlersPaths.EVALUATE, body, null, null, "k-" + UUID.randomUUID()));
@@ -85,6 +121,7 @@ class InternalApiTest {
     UUID session = evaluableSession();
     JsonObject body = new JsonObject().put("sessionId", session.toString());
     String key = "replay-" + UUID.randomUUID();
+    anthropic.thenTool(modelAnswer());
     InternalClient.Reply first = await(harness.internal.post(AgentHandlersPaths.EVALUATE, body, key));
     assertThat(first.status()).isEqualTo(200);
     assertThat(first.body().getString("status")).isEqualTo("completed");
@@ -100,18 +137,29 @@ class InternalApiTest {
   }
 
   @Test
-  @DisplayName("two concurrent requests with one idempotency key run the work once and both get its response")
+  @DisplayName("two concurrent requests with one idempotency key run the work once (one model call) and both get its response")
   void concurrentSameKey() {
     UUID session = evaluableSession();
     JsonObject body = new JsonObject().put("sessionId", session.toString());
     String key = "twin-" + UUID.randomUUID();
+    // the model answers slowly, so the twin arrives while the first request is still working
+    anthropic.then(FakeAnthropic.Reply.tool(modelAnswer()).after(1_500)).thenTool(modelAnswer());
+    int before = anthropic.requests.size();
     List<InternalClient.Reply> replies = await(Future.all(
         harness.internal.post(AgentHandlersPaths.EVALUATE, body, key),
         harness.internal.post(AgentHandlersPaths.EVALUATE, body, key))).list();
+    assertThat(anthropic.requests.size() - before).isEqualTo(1);
     assertThat(replies).extracting(InternalClient.Reply::status).containsOnly(200);
     assertThat(replies.get(0).body()).isEqualTo(replies.get(1).body());
+    assertThat(replies.get(0).body().getString("model")).isEqualTo(Evaluator.MODEL);
     assertThat(replies.get(0).body().containsKey("alreadyEvaluated")).isFalse();
     assertThat(await(harness.evaluationRows(session))).isEqualTo(1L);
+  }
+
+  @Test
+  @DisplayName("the in-progress claim outlives the slowest possible evaluation, so a retry never runs it twice")
+  void claimOutlivesEvaluation() {
+    assertThat(Idempotency.CLAIM_TTL_SECONDS * 1000).isGreaterThan(Evaluator.worstCaseMs(Evaluator.DEFAULT_MODEL_TIMEOUT_MS));
   }
 
   @Test
@@ -144,13 +192,17 @@ class InternalApiTest {
   }
 
   @Test
-  @DisplayName("a timestamp 50 s old is inside the 60 s tolerance and accepted")
+  @DisplayName("a timestamp 50 s old or 50 s ahead is inside the 60 s tolerance and accepted")
   void skewTolerated() {
     Buffer body = new JsonObject().put("sessionId", UUID.randomUUID().toString()).put("code", "x = 1").put("language", "python").toBuffer();
     String ts = Long.toString(Instant.now().getEpochSecond() - 50);
     HttpResponse<Buffer> response = raw(AgentHandlersPaths.OBSERVE, body, ts,
         Hmac.sha256Hex(AgentsHarness.SECRET, ts + ".", body.getBytes()), "skew-" + UUID.randomUUID());
     assertThat(response.statusCode()).isEqualTo(200);
+    String ahead = Long.toString(Instant.now().getEpochSecond() + 50);
+    HttpResponse<Buffer> fast = raw(AgentHandlersPaths.OBSERVE, body, ahead,
+        Hmac.sha256Hex(AgentsHarness.SECRET, ahead + ".", body.getBytes()), "skew-" + UUID.randomUUID());
+    assertThat(fast.statusCode()).as("a sender clock 50 s ahead").isNotEqualTo(403);
   }
 
   /** Paths as the workers call them. */

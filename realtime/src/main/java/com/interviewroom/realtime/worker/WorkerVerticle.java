@@ -3,6 +3,7 @@ package com.interviewroom.realtime.worker;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.ProtocolVersion;
@@ -13,8 +14,10 @@ import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Set;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,9 +26,12 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
 /**
  * One consumer of one group on the events stream. {@code XREADGROUP ... BLOCK} runs on a dedicated
  * connection (a blocked read would otherwise hold a pooled connection hostage); acknowledgements,
- * claims and dead-lettering go through the shared client. Entries are acknowledged only after the
- * handler succeeded; failed ones stay pending, are reclaimed with {@code XAUTOCLAIM} once idle, and
- * after {@code maxDeliveries} failed deliveries move to {@code <stream>.dlq}.
+ * claims and dead-lettering go through the shared client. Each entry is acknowledged as soon as its
+ * handler succeeded (acknowledgements finishing in the same event-loop turn share one XACK); failed
+ * ones stay pending, are reclaimed with {@code XAUTOCLAIM} once idle, and after
+ * {@code maxDeliveries} failed deliveries move to {@code <stream>.dlq}. Entries still being handled
+ * are refreshed ({@code XCLAIM ... JUSTID}, which does not count as a delivery) so a slow handler is
+ * never claimed away from a live consumer.
  */
 public final class WorkerVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(WorkerVerticle.class);
@@ -43,15 +49,18 @@ public final class WorkerVerticle extends VerticleBase {
   private Counter deadLettered;
   private Counter processed;
   private long claimTimer = -1;
+  private long heartbeatTimer = -1;
   private boolean stopping;
   private boolean claiming;
-  /** Batches being handled; reading continues while fewer than {@code 2 × batch} entries are in flight. */
-  private final Set<Future<Void>> batches = new HashSet<>();
-  private int inFlight;
-  /** Ids being handled here; a claim that picks one up (it went idle while slow) leaves it alone. */
-  private final Set<String> handling = new HashSet<>();
+  /** Entries read and not yet finished; reading continues while fewer than {@code 2 × batch} are in flight. */
+  private final Set<Future<Void>> inFlight = new HashSet<>();
+  /** Ids being handled here: refreshed by the heartbeat, and left alone by a claim that picks one up anyway. */
+  private final Set<String> handling = new LinkedHashSet<>();
   private boolean waitingForCapacity;
   private Future<Void> claims = Future.succeededFuture();
+  /** Ids finished in this event-loop turn, acknowledged together by one XACK. */
+  private final List<String> toAck = new ArrayList<>();
+  private Promise<Void> ackTurn;
 
   public WorkerVerticle(WorkerSettings settings, String redisUrl, Redis commands, EntryHandler handler, MeterRegistry registry) {
     this.settings = settings;
@@ -74,22 +83,26 @@ public final class WorkerVerticle extends VerticleBase {
         .onSuccess(conn -> {
           reader = conn;
           claimTimer = vertx.setPeriodic(settings.claimIntervalMs(), id -> claimIdle());
+          heartbeatTimer = vertx.setPeriodic(settings.heartbeatMs(), id -> heartbeat());
           log.info("stream worker started {} {} {}", kv("stream", settings.stream()), kv("group", settings.group()),
               kv("consumer", settings.consumer()));
           read();
         });
   }
 
-  /** Stops fetching, lets the batch and claim in progress finish, then closes the reader. */
+  /** Stops fetching, lets the entries and claim in progress finish (still refreshed), then closes the reader. */
   @Override
   public Future<?> stop() {
     stopping = true;
     if (claimTimer >= 0) {
       vertx.cancelTimer(claimTimer);
     }
-    List<Future<?>> draining = new ArrayList<>(batches);
+    List<Future<?>> draining = new ArrayList<>(inFlight);
     draining.add(claims);
     return Future.join(draining).eventually(() -> {
+      if (heartbeatTimer >= 0) {
+        vertx.cancelTimer(heartbeatTimer);
+      }
       if (reader != null) {
         reader.close();
       }
@@ -107,7 +120,7 @@ public final class WorkerVerticle extends VerticleBase {
   }
 
   private int capacity() {
-    return settings.batch() * 2 - inFlight;
+    return settings.batch() * 2 - inFlight.size();
   }
 
   /**
@@ -130,10 +143,7 @@ public final class WorkerVerticle extends VerticleBase {
         return;
       }
       if (ar.succeeded()) {
-        List<StreamEntry> entries = entries(ar.result());
-        if (!entries.isEmpty()) {
-          track(processAll(entries), entries.size());
-        }
+        entries(ar.result()).forEach(entry -> track(handleAndAck(entry)));
         read();
       } else if (ar.cause().getMessage() != null && ar.cause().getMessage().startsWith("NOGROUP")) {
         // the stream or group was deleted under us: recreate and carry on
@@ -145,12 +155,13 @@ public final class WorkerVerticle extends VerticleBase {
     });
   }
 
-  private void track(Future<Void> batch, int size) {
-    inFlight += size;
-    batches.add(batch);
-    batch.onComplete(done -> {
-      inFlight -= size;
-      batches.remove(batch);
+  private void track(Future<Void> entry) {
+    if (entry.isComplete()) {
+      return;
+    }
+    inFlight.add(entry);
+    entry.onComplete(done -> {
+      inFlight.remove(entry);
       if (waitingForCapacity && capacity() > 0) {
         waitingForCapacity = false;
         read();
@@ -192,19 +203,9 @@ public final class WorkerVerticle extends VerticleBase {
     return out;
   }
 
-  /** Handles the entries concurrently, then acknowledges the successful ones in one XACK. */
-  private Future<Void> processAll(List<StreamEntry> entries) {
-    List<Future<String>> all = new ArrayList<>(entries.size());
-    entries.forEach(entry -> all.add(process(entry)));
-    return Future.join(all).transform(ignored -> {
-      List<String> done = new ArrayList<>();
-      all.forEach(f -> {
-        if (f.succeeded() && f.result() != null) {
-          done.add(f.result());
-        }
-      });
-      return ack(done);
-    });
+  /** Handles one entry and acknowledges it as soon as its handler succeeded; a failure leaves it pending. */
+  private Future<Void> handleAndAck(StreamEntry entry) {
+    return process(entry).compose(id -> id == null ? Future.succeededFuture() : ack(id));
   }
 
   /** The entry id once handled; null when it failed (remembered for the dead-letter record, left pending). */
@@ -212,7 +213,7 @@ public final class WorkerVerticle extends VerticleBase {
     handling.add(entry.id());
     Future<Void> handled;
     try {
-      handled = handler.handle(entry, settings.group());
+      handled = handler.handle(entry, settings.group()).timeout(settings.handlerTimeoutMs(), TimeUnit.MILLISECONDS);
     } catch (RuntimeException e) {
       handled = Future.failedFuture(e);
     }
@@ -231,10 +232,23 @@ public final class WorkerVerticle extends VerticleBase {
         });
   }
 
-  private Future<Void> ack(List<String> ids) {
-    if (ids.isEmpty()) {
-      return Future.succeededFuture();
+  /** Acknowledges {@code id} together with every other entry that finishes in this event-loop turn. */
+  private Future<Void> ack(String id) {
+    toAck.add(id);
+    if (ackTurn == null) {
+      ackTurn = Promise.promise();
+      Promise<Void> turn = ackTurn;
+      context.runOnContext(v -> {
+        List<String> ids = new ArrayList<>(toAck);
+        toAck.clear();
+        ackTurn = null;
+        xack(ids).onComplete(turn);
+      });
     }
+    return ackTurn.future();
+  }
+
+  private Future<Void> xack(List<String> ids) {
     Request xack = Request.cmd(Command.XACK).arg(settings.stream()).arg(settings.group());
     ids.forEach(xack::arg);
     return commands.send(xack).onSuccess(r -> processed.increment(ids.size())).<Void>mapEmpty()
@@ -245,11 +259,29 @@ public final class WorkerVerticle extends VerticleBase {
         });
   }
 
+  /**
+   * Resets the idle time of every entry still being handled here ({@code XCLAIM} to ourselves with
+   * {@code JUSTID}, which leaves the delivery counter alone), so another consumer's XAUTOCLAIM never
+   * takes over, and never counts against, an entry whose handler is merely slow.
+   */
+  private void heartbeat() {
+    if (handling.isEmpty()) {
+      return;
+    }
+    Request xclaim = Request.cmd(Command.XCLAIM).arg(settings.stream()).arg(settings.group()).arg(settings.consumer()).arg(0);
+    handling.forEach(xclaim::arg);
+    commands.send(xclaim.arg("JUSTID")).onFailure(failure ->
+        log.warn("refreshing entries in progress failed {} {}", kv("group", settings.group()), kv("error", failure.getMessage())));
+  }
+
   private String errorKey(String id) {
     return "worker-error:" + settings.stream() + ":" + settings.group() + ":" + id;
   }
 
-  /** Claims entries idle longer than the threshold (their consumer died or failed them) and retries or dead-letters them. */
+  /**
+   * Claims entries idle longer than the threshold (their consumer died or failed them) and retries or
+   * dead-letters them; the retries run like fresh entries, so a slow one does not hold up the next claim.
+   */
   private void claimIdle() {
     if (stopping || claiming) {
       return;
@@ -258,15 +290,15 @@ public final class WorkerVerticle extends VerticleBase {
     Request xautoclaim = Request.cmd(Command.XAUTOCLAIM).arg(settings.stream()).arg(settings.group()).arg(settings.consumer())
         .arg(settings.claimIdleMs()).arg("0-0").arg("COUNT").arg(settings.batch());
     claims = commands.send(xautoclaim)
-        .compose(reply -> {
-          List<Future<Void>> all = new ArrayList<>();
+        .<Void>map(reply -> {
           for (Response entry : reply.get(1)) {
             StreamEntry parsed = StreamEntry.parse(entry);
-            if (parsed != null && !handling.contains(parsed.id())) {
-              all.add(retryOrDeadLetter(parsed));
+            // while stopping, a claimed entry is left pending for the next consumer
+            if (parsed != null && !stopping && !handling.contains(parsed.id())) {
+              track(retryOrDeadLetter(parsed).otherwiseEmpty());
             }
           }
-          return Future.join(all).<Void>mapEmpty().otherwiseEmpty();
+          return null;
         })
         .recover(failure -> {
           if (!stopping) {
@@ -280,7 +312,7 @@ public final class WorkerVerticle extends VerticleBase {
   private Future<Void> retryOrDeadLetter(StreamEntry entry) {
     return deliveries(entry.id()).compose(count -> count > settings.maxDeliveries()
         ? deadLetter(entry, count - 1)
-        : process(entry).compose(id -> id == null ? Future.succeededFuture() : ack(List.of(id))));
+        : handleAndAck(entry));
   }
 
   /** The entry's delivery counter (XAUTOCLAIM just incremented it). */
@@ -299,7 +331,7 @@ public final class WorkerVerticle extends VerticleBase {
               .arg("deliveries").arg(failedDeliveries);
           return commands.send(xadd);
         })
-        .compose(added -> ack(List.of(entry.id())))
+        .compose(added -> ack(entry.id()))
         .compose(v -> commands.send(Request.cmd(Command.DEL).arg(errorKey(entry.id()))))
         .onSuccess(v -> {
           deadLettered.increment();

@@ -40,22 +40,30 @@ class StreamThroughputBenchmark {
   }
 
   @Test
-  @DisplayName("one consumer acknowledges stream entries at 10,000 per second or more")
+  @DisplayName("one consumer acknowledges stream entries at 10,000 per second or more, at the production batch size")
   void throughput() throws Exception {
+    // the production read size first (what the target is about), then a large one for comparison
+    double production = measure(WorkerSettings.BATCH);
+    measure(500);
+    assertThat(production).isGreaterThanOrEqualTo(10_000);
+  }
+
+  /** Preloads {@link #EVENTS} entries, consumes them with a no-op handler and records the rate. */
+  private static double measure(int batch) throws Exception {
     Vertx vertx = Vertx.vertx();
     Redis redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(TestRedis.url()).setMaxPoolSize(8));
     String stream = "bench-events-" + UUID.randomUUID();
     try {
-      WorkerSettings settings = new WorkerSettings(stream, "bench-group", "bench-1", 500, 5_000, 30_000, 5_000, 5);
+      WorkerSettings settings = WorkerSettings.defaults(stream, "bench-group").withConsumer("bench-1").withBatch(batch);
       await(redis.send(Request.cmd(Command.XGROUP).arg("CREATE").arg(stream).arg(settings.group()).arg("0").arg("MKSTREAM")));
       // preload in pipelined batches, so the measurement is consumption only
       for (int i = 0; i < EVENTS; i += 1000) {
-        List<Request> batch = new ArrayList<>();
+        List<Request> load = new ArrayList<>();
         for (int j = 0; j < 1000; j++) {
-          batch.add(Request.cmd(Command.XADD).arg(stream).arg("*").arg("type").arg("code.edited").arg("sessionId")
+          load.add(Request.cmd(Command.XADD).arg(stream).arg("*").arg("type").arg("code.edited").arg("sessionId")
               .arg(UUID.randomUUID().toString()).arg("userId").arg("").arg("requestId").arg("").arg("data").arg("{\"code\":\"x = 1\"}"));
         }
-        await(redis.batch(batch));
+        await(redis.batch(load));
       }
       AtomicLong handled = new AtomicLong();
       SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -74,9 +82,10 @@ class StreamThroughputBenchmark {
       assertThat(pending).isZero();
       assertThat(handled.get()).isEqualTo(EVENTS);
       record(String.format(Locale.ROOT,
-          "| stream consume + XACK, 1 consumer, COUNT 500, no-op handler | %,d events | %.2f s | **%,.0f events/s** | %d cores |",
-          EVENTS, seconds, perSecond, Runtime.getRuntime().availableProcessors()));
-      assertThat(perSecond).isGreaterThanOrEqualTo(10_000);
+          "| stream consume + XACK, 1 consumer, COUNT %d%s, no-op handler | %,d events | %.2f s | **%,.0f events/s** | %d cores |",
+          batch, batch == WorkerSettings.BATCH ? " (production)" : "", EVENTS, seconds, perSecond,
+          Runtime.getRuntime().availableProcessors()));
+      return perSecond;
     } finally {
       await(redis.send(Request.cmd(Command.DEL).arg(stream)));
       redis.close();

@@ -51,7 +51,11 @@ class WorkerVerticleTest {
   }
 
   private static void eventually(BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    eventually(condition, 20);
+  }
+
+  static void eventually(BooleanSupplier condition, long seconds) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     while (!condition.getAsBoolean()) {
       assertThat(System.nanoTime()).as("condition not met in time").isLessThan(deadline);
       Thread.sleep(50);
@@ -156,19 +160,97 @@ class WorkerVerticleTest {
     await(vertx.undeploy(dying));
     assertThat(pending(first)).isEqualTo(10);
 
-    Set<String> done = ConcurrentHashMap.newKeySet();
+    // every invocation counts, so a second run of one entry shows up as a duplicate
     List<String> effects = new CopyOnWriteArrayList<>();
     WorkerSettings second = first.withConsumer("second").withClaims(300, 100);
     String survivor = deploy(second, (entry, group) -> {
-      if (done.add(entry.id())) {
-        effects.add(entry.id());
-      }
+      effects.add(entry.id());
       return Future.succeededFuture();
     }, new SimpleMeterRegistry());
 
     eventually(() -> pending(second) == 0);
+    Thread.sleep(1_000);
     assertThat(effects).hasSize(10).doesNotHaveDuplicates();
     await(vertx.undeploy(survivor));
+  }
+
+  @Test
+  @DisplayName("a handler slower than the claim threshold is not claimed by another consumer, runs once and is never dead-lettered")
+  void slowHandlerKeptByItsConsumer() throws Exception {
+    // idle threshold 300 ms, at most 2 deliveries: a 3 s handler would be claimed (and dead-lettered) without the refresh
+    WorkerSettings s = WorkerSettings.defaults("test-events-" + UUID.randomUUID(), "slow-group").withClaims(300, 100)
+        .withMaxDeliveries(2);
+    Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
+    AtomicInteger finished = new AtomicInteger();
+    EntryHandler slow = (entry, group) -> {
+      runs.computeIfAbsent(entry.id(), id -> new AtomicInteger()).incrementAndGet();
+      return vertx.timer(3_000).<Void>mapEmpty().onSuccess(v -> finished.incrementAndGet());
+    };
+    String one = deploy(s.withConsumer("one"), slow, new SimpleMeterRegistry());
+    String two = deploy(s.withConsumer("two"), slow, new SimpleMeterRegistry());
+    List<String> ids = List.of(publish(s.stream(), "session.ended", "a"), publish(s.stream(), "session.ended", "b"),
+        publish(s.stream(), "session.ended", "c"));
+
+    eventually(() -> runs.size() == 3);
+    Thread.sleep(1_500);
+    // half-way: still pending, still on their first delivery
+    for (String id : ids) {
+      Response entry = await(redis.send(Request.cmd(Command.XPENDING).arg(s.stream()).arg(s.group()).arg(id).arg(id).arg(1)));
+      assertThat(entry.size()).as(id + " still pending, not dead-lettered").isEqualTo(1);
+      assertThat(entry.get(0).get(3).toLong()).as("deliveries of " + id).isEqualTo(1);
+    }
+    eventually(() -> pending(s) == 0);
+    Thread.sleep(1_000);
+    assertThat(runs.keySet()).containsExactlyInAnyOrderElementsOf(ids);
+    assertThat(runs.values()).allSatisfy(count -> assertThat(count.get()).isEqualTo(1));
+    assertThat(finished.get()).isEqualTo(3);
+    assertThat(deadLetters(s)).isEmpty();
+    await(vertx.undeploy(one));
+    await(vertx.undeploy(two));
+  }
+
+  @Test
+  @DisplayName("each entry is acknowledged as it finishes, not when the slowest entry read with it does")
+  void ackEachAsItFinishes() throws Exception {
+    WorkerSettings s = WorkerSettings.defaults("test-events-" + UUID.randomUUID(), "each-group");
+    Promise<Void> slowEffect = Promise.promise();
+    AtomicInteger calls = new AtomicInteger();
+    // both entries exist before the worker's first read, so they arrive in one batch
+    await(redis.send(Request.cmd(Command.XGROUP).arg("CREATE").arg(s.stream()).arg(s.group()).arg("$").arg("MKSTREAM")));
+    String slowId = publish(s.stream(), "session.ended", "slow");
+    String fastId = publish(s.stream(), "session.ended", "fast");
+    String id = deploy(s, (entry, group) -> {
+      calls.incrementAndGet();
+      return "slow".equals(entry.fields().get("sessionId")) ? slowEffect.future() : Future.succeededFuture();
+    }, new SimpleMeterRegistry());
+
+    eventually(() -> calls.get() == 2 && pending(s) == 1);
+    Response left = await(redis.send(Request.cmd(Command.XPENDING).arg(s.stream()).arg(s.group()).arg("-").arg("+").arg(10)));
+    assertThat(left.get(0).get(0).toString()).isEqualTo(slowId).isNotEqualTo(fastId);
+    vertx.runOnContext(v -> slowEffect.complete());
+    eventually(() -> pending(s) == 0);
+    await(vertx.undeploy(id));
+  }
+
+  @Test
+  @DisplayName("an idle worker waits in XREADGROUP BLOCK: a few seconds without events cost one or two reads, not a busy loop")
+  void readBlocks() throws Exception {
+    WorkerSettings s = WorkerSettings.defaults("test-events-" + UUID.randomUUID(), "block-group");
+    try (RedisCountingProxy proxy = new RedisCountingProxy(vertx, TestRedis.url())) {
+      AtomicInteger calls = new AtomicInteger();
+      // only the dedicated reader connects through the proxy; acknowledgements go through the shared client
+      String id = await(vertx.deployVerticle(new WorkerVerticle(s, proxy.url(), redis, (entry, group) -> {
+        calls.incrementAndGet();
+        return Future.succeededFuture();
+      }, new SimpleMeterRegistry())));
+      eventually(() -> proxy.commands("XREADGROUP") >= 1);
+      Thread.sleep(3_000);
+      // BLOCK 5000: the first read is still waiting (two if a slow start let one block end)
+      assertThat(proxy.commands("XREADGROUP")).isBetween(1, 2);
+      publish(s.stream(), "code.edited", "wake");
+      eventually(() -> calls.get() == 1);
+      await(vertx.undeploy(id));
+    }
   }
 
   @Test

@@ -1,0 +1,128 @@
+package com.interviewroom.edge.llm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.interviewroom.edge.fakes.FakeAnthropic;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** The retry rules: 2 retries, only on 429, 5xx, 529 and timeouts, honouring retry-after; never on other 4xx. */
+class AnthropicClientTest {
+  private static Vertx vertx;
+  private static FakeAnthropic fake;
+  private static AnthropicClient client;
+
+  @BeforeAll
+  static void start() throws Exception {
+    vertx = Vertx.vertx();
+    fake = new FakeAnthropic(vertx);
+    client = new AnthropicClient(vertx, fake.baseUrl(), FakeAnthropic.KEY);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    fake.close();
+    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  @BeforeEach
+  void reset() {
+    fake.reset();
+  }
+
+  private static AnthropicClient.ToolRequest request(long timeoutMs) {
+    return new AnthropicClient.ToolRequest("claude-sonnet-4-5", 256, "system", "user prompt", "record_evaluation",
+        "Record.", new JsonObject().put("type", "object"), timeoutMs);
+  }
+
+  /** The tool input, or the {@link LlmException} the call ended with. */
+  private static Object call(AnthropicClient c, long timeoutMs) {
+    Future<JsonObject> result = c.withRetries(2, () -> c.callTool(request(timeoutMs)));
+    try {
+      return result.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      return e.getCause();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static final JsonObject ANSWER = new JsonObject().put("summary", "fine");
+
+  @Test
+  @DisplayName("a 500 is retried and the second answer is used: two calls")
+  void serverErrorThenSuccess() {
+    int before = fake.hits.get();
+    fake.thenError(500, "api_error", null).thenTool(ANSWER);
+    assertThat(call(client, 10_000)).isEqualTo(ANSWER);
+    assertThat(fake.hits.get() - before).isEqualTo(2);
+  }
+
+  @Test
+  @DisplayName("a reply slower than the timeout counts as a timeout and is retried")
+  void timeoutRetried() {
+    int before = fake.hits.get();
+    fake.then(FakeAnthropic.Reply.tool(new JsonObject().put("summary", "too late")).after(4_000)).thenTool(ANSWER);
+    assertThat(call(client, 1_000)).isEqualTo(ANSWER);
+    assertThat(fake.hits.get() - before).isEqualTo(2);
+  }
+
+  @Test
+  @DisplayName("three 529s exhaust the 2 retries, each after the retry-after the reply named")
+  void retryAfterHonoured() {
+    int before = fake.hits.get();
+    fake.thenError(529, "overloaded_error", "1").thenError(529, "overloaded_error", "1").thenError(529, "overloaded_error", "1")
+        .thenTool(ANSWER);
+    long start = System.nanoTime();
+    Object result = call(client, 10_000);
+    assertThat((System.nanoTime() - start) / 1_000_000).isGreaterThanOrEqualTo(1_900);
+    assertThat(result).isInstanceOf(LlmException.class);
+    assertThat(((LlmException) result).status()).isEqualTo(529);
+    assertThat(fake.hits.get() - before).isEqualTo(3);
+  }
+
+  @Test
+  @DisplayName("400, 401 and 404 are never retried")
+  void clientErrorsNotRetried() {
+    int before = fake.hits.get();
+    fake.thenError(400, "invalid_request_error", null).thenTool(ANSWER);
+    assertThat(((LlmException) call(client, 10_000)).status()).isEqualTo(400);
+    assertThat(fake.hits.get() - before).isEqualTo(1);
+    fake.reset();
+
+    before = fake.hits.get();
+    AnthropicClient wrongKey = new AnthropicClient(vertx, fake.baseUrl(), "sk-ant-wrong");
+    LlmException unauthorized = (LlmException) call(wrongKey, 10_000);
+    assertThat(unauthorized.status()).isEqualTo(401);
+    assertThat(unauthorized.errorType()).isEqualTo("authentication_error");
+    assertThat(fake.hits.get() - before).isEqualTo(1);
+
+    before = fake.hits.get();
+    AnthropicClient wrongPath = new AnthropicClient(vertx, fake.baseUrl() + "/nope", FakeAnthropic.KEY);
+    assertThat(((LlmException) call(wrongPath, 10_000)).status()).isEqualTo(404);
+    assertThat(fake.hits.get() - before).isEqualTo(1);
+  }
+
+  @Test
+  @DisplayName("a 200 without the tool call, or not JSON at all, is a malformed reply, not retried")
+  void malformedReplies() {
+    int before = fake.hits.get();
+    fake.then(new FakeAnthropic.Reply(200, FakeAnthropic.textMessage("Here is my evaluation: ...", "max_tokens"), null, 0));
+    LlmException textOnly = (LlmException) call(client, 10_000);
+    assertThat(textOnly.malformedReply()).isTrue();
+    assertThat(textOnly.errorType()).isEqualTo("no_tool_use");
+    assertThat(textOnly.getMessage()).contains("max_tokens");
+    fake.then(new FakeAnthropic.Reply(200, "<html>upstream proxy</html>", null, 0));
+    LlmException notJson = (LlmException) call(client, 10_000);
+    assertThat(notJson.errorType()).isEqualTo("malformed_response");
+    assertThat(fake.hits.get() - before).isEqualTo(2);
+  }
+}
