@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.interviewroom.edge.EdgeServer;
 import com.interviewroom.edge.TestUser;
 import com.interviewroom.edge.session.SessionService;
+import com.interviewroom.edge.session.TestSessions;
 import com.interviewroom.schema.ProblemBank;
 import com.interviewroom.schema.ProblemBankSeeder;
 import com.interviewroom.edge.openapi.OpenApiContract;
@@ -209,7 +210,7 @@ class UserRoutesTest {
     TestUser user = TestUser.signup(server);
     TestUser other = TestUser.signup(server);
     UUID sessionId = user.start("two-sum");
-    await(SessionService.create(server.context).activate(sessionId));
+    TestSessions.activate(server, sessionId);
     JsonObject auto = new JsonObject().put("code", "x = 1").put("language", "python").put("snapshotType", "auto")
         .put("timestampMs", System.currentTimeMillis());
     assertThat(user.post("/api/sessions/" + sessionId + "/code", auto).statusCode()).isEqualTo(201);

@@ -7,7 +7,7 @@ import com.interviewroom.edge.EdgeServer;
 import com.interviewroom.edge.EdgeVerticle;
 import com.interviewroom.edge.TestUser;
 import com.interviewroom.edge.openapi.OpenApiContract;
-import com.interviewroom.edge.session.SessionService;
+import com.interviewroom.edge.session.TestSessions;
 import com.interviewroom.schema.ProblemBank;
 import com.interviewroom.schema.ProblemBankSeeder;
 import io.vertx.core.buffer.Buffer;
@@ -42,7 +42,7 @@ class RequestInputTest {
 
   private static UUID activeSession(TestUser user) {
     UUID id = user.start("two-sum");
-    await(SessionService.create(server.context).activate(id));
+    TestSessions.activate(server, id);
     return id;
   }
 

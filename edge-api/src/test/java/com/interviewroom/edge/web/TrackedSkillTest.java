@@ -10,7 +10,7 @@ import ch.qos.logback.core.read.ListAppender;
 import com.interviewroom.common.crypto.Hashing;
 import com.interviewroom.common.events.EventStream;
 import com.interviewroom.edge.EdgeServer;
-import com.interviewroom.edge.session.SessionService;
+import com.interviewroom.edge.session.TestSessions;
 import com.interviewroom.schema.ProblemBank;
 import com.interviewroom.schema.ProblemBankSeeder;
 import io.vertx.core.Future;
@@ -128,7 +128,7 @@ class TrackedSkillTest {
         .putHeader(TrackedSkill.HEADER, raw).sendJsonObject(new JsonObject().put("problemSlug", "two-sum").put("language", "python")));
     assertThat(started.statusCode()).isEqualTo(201);
     UUID sessionId = UUID.fromString(started.bodyAsJsonObject().getString("sessionId"));
-    await(SessionService.create(server.context).activate(sessionId));
+    TestSessions.activate(server, sessionId);
     HttpResponse<Buffer> snapshot = await(server.client.post("/api/sessions/" + sessionId + "/code")
         .putHeader("Authorization", authorization).putHeader(TrackedSkill.HEADER, raw)
         .sendJsonObject(new JsonObject().put("code", "x = 1").put("language", "python").put("snapshotType", "auto")
