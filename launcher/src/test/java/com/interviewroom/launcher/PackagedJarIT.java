@@ -2,7 +2,10 @@ package com.interviewroom.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.interviewroom.common.config.Config;
+import com.interviewroom.edge.storage.ObjectStore;
 import com.interviewroom.launcher.embedded.FreePort;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.URI;
@@ -46,7 +49,7 @@ class PackagedJarIT {
   }
 
   @Test
-  @DisplayName("the packaged jar starts everything embedded, is ready with every component up within 60 s, and keeps users and data across a restart")
+  @DisplayName("the packaged jar starts everything embedded, is ready with every component up within 60 s, and keeps users, rows and S3 objects across a restart")
   void freshCloneRunCommand() throws Exception {
     Path dataDir = work.resolve("data");
     String email = "jar-" + UUID.randomUUID() + "@example.com";
@@ -60,6 +63,11 @@ class PackagedJarIT {
     String token = new JsonObject(signup.body()).getString("accessToken");
     HttpResponse<String> patched = send("PATCH", "/api/users/profile", token, new JsonObject().put("displayName", "Survivor"));
     assertThat(patched.statusCode()).as(patched.body()).isEqualTo(200);
+    String objectKey = "survivors/" + UUID.randomUUID() + ".txt";
+    HttpResponse<String> put = http.send(HttpRequest.newBuilder(URI.create(presign(s3Endpoint("first.log"), store -> store.presignPut(objectKey, "text/plain"))))
+        .header("Content-Type", "text/plain").PUT(HttpRequest.BodyPublishers.ofString("kept across restarts")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
     stop();
     assertThat(Files.list(dataDir).map(p -> p.getFileName().toString()).toList()).as("one data directory holds it all")
         .contains("postgres", "keys");
@@ -75,6 +83,28 @@ class PackagedJarIT {
     assertThat(new JsonObject(profile.body()).getInteger("credits")).isEqualTo(3);
     assertThat(send("GET", "/api/users/profile", token, null).statusCode())
         .as("the signing key persisted: a token from before the restart still verifies").isEqualTo(200);
+    HttpResponse<String> object = http.send(HttpRequest.newBuilder(URI.create(presign(s3Endpoint("second.log"), store -> store.presignGet(objectKey))))
+        .GET().build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(object.statusCode()).as(object.body()).isEqualTo(200);
+    assertThat(object.body()).as("an object in the embedded S3 store survived").isEqualTo("kept across restarts");
+  }
+
+  /** Where the child's embedded S3 store listens (a new free port each start), from its JSON log. */
+  private String s3Endpoint(String logName) throws IOException {
+    return Files.readAllLines(work.resolve(logName)).stream()
+        .filter(line -> line.startsWith("{") && line.contains("embedded s3 started"))
+        .map(line -> new JsonObject(line).getString("endpoint"))
+        .findFirst().orElseThrow(() -> new AssertionError("no 'embedded s3 started' line in " + logName));
+  }
+
+  /** A URL presigned with the default embedded-store credentials, as the server itself presigns. */
+  private static String presign(String endpoint, java.util.function.Function<ObjectStore, String> how) {
+    Vertx vertx = Vertx.vertx();
+    try (ObjectStore store = new ObjectStore(vertx, Config.from(Map.of("S3_ENDPOINT", endpoint)).s3())) {
+      return how.apply(store);
+    } finally {
+      vertx.close();
+    }
   }
 
   private void start(Path dataDir, String logName) throws IOException {
