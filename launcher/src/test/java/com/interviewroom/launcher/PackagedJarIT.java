@@ -107,11 +107,22 @@ class PackagedJarIT {
     }
   }
 
-  private void start(Path dataDir, String logName) throws IOException {
+  @Test
+  @DisplayName("the jar reads NAME=value arguments, as fly.toml's process commands pass ROLE: a wrong one stops it with exit code 2")
+  void argumentsReachConfig() throws Exception {
+    start(work.resolve("data"), "bad-role.log", "ROLE=everything");
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("exits instead of starting").isTrue();
+    assertThat(process.exitValue()).isEqualTo(2);
+    assertThat(Files.readString(work.resolve("bad-role.log"))).contains("ROLE must be one of");
+  }
+
+  private void start(Path dataDir, String logName, String... arguments) throws IOException {
     Path jar = Path.of(System.getProperty("packaged.jar", "target/interviewroom.jar")).toAbsolutePath();
     assertThat(jar).as("the shaded jar (mvn package builds it)").exists();
-    ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-XX:+ExitOnOutOfMemoryError", "-jar", jar.toString());
+    List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-XX:+ExitOnOutOfMemoryError", "-jar", jar.toString()));
+    command.addAll(List.of(arguments));
+    ProcessBuilder builder = new ProcessBuilder(command);
     Map<String, String> env = builder.environment();
     env.keySet().retainAll(INHERITED);
     env.put("DATA_DIR", dataDir.toString());
