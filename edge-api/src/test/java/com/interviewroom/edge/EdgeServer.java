@@ -1,11 +1,14 @@
 package com.interviewroom.edge;
 
+import com.interviewroom.common.auth.JwksIssuer;
 import com.interviewroom.common.auth.LocalIssuer;
 import com.interviewroom.common.auth.SigningKey;
 import com.interviewroom.common.auth.TokenIssuer;
 import com.interviewroom.common.auth.TokenVerifier;
+import com.interviewroom.common.auth.TrustedIssuer;
 import com.interviewroom.common.config.Config;
 import com.interviewroom.common.observability.Observability;
+import com.interviewroom.edge.storage.ObjectStore;
 import com.interviewroom.schema.Database;
 import com.interviewroom.testkit.TestDatabase;
 import com.interviewroom.testkit.TestRedis;
@@ -20,6 +23,7 @@ import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.redis.client.Redis;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -80,8 +84,14 @@ public final class EdgeServer implements AutoCloseable {
     SigningKey key = SigningKey.generate();
     Clock clock = Clock.systemUTC();
     TokenIssuer issuer = new TokenIssuer(key, ISSUER, clock);
-    TokenVerifier verifier = new TokenVerifier(List.of(new LocalIssuer(ISSUER, key)), clock);
-    EdgeContext context = new EdgeContext(config, db, redis, null, key, issuer, verifier, registry, clock);
+    List<TrustedIssuer> issuers = new ArrayList<>(List.of(new LocalIssuer(ISSUER, key)));
+    if (config.auth().externalIssuer()) {
+      issuers.add(new JwksIssuer(vertx, config.auth().jwksUrl(), config.auth().issuer(), config.auth().audience(), clock));
+    }
+    TokenVerifier verifier = new TokenVerifier(issuers, clock);
+    // S3_ENDPOINT set: a real store client (readiness probes it); unset: no store
+    ObjectStore store = config.embeddedS3() ? null : new ObjectStore(vertx, config.s3());
+    EdgeContext context = new EdgeContext(config, db, redis, store, key, issuer, verifier, registry, clock);
     EdgeVerticle verticle = new EdgeVerticle(context);
     await(vertx.deployVerticle(verticle));
     return new EdgeServer(vertx, db, redis, issuer, context, databaseUrl, verticle.router(), verticle.actualPort());
@@ -118,6 +128,9 @@ public final class EdgeServer implements AutoCloseable {
   public void close() {
     try {
       client.close();
+      if (context.store() != null) {
+        context.store().close();
+      }
       await(db.close());
       redis.close();
       await(vertx.close());

@@ -3,14 +3,17 @@ package com.interviewroom.launcher;
 import com.interviewroom.common.config.Config;
 import com.interviewroom.common.config.ConfigException;
 
-/** {@code java -jar interviewroom.jar}: reads the environment once, starts what ROLE asks for. */
+/**
+ * {@code java -jar interviewroom.jar [NAME=value ...]}: reads the environment once (arguments such as
+ * {@code ROLE=edge} override it), starts what ROLE asks for.
+ */
 public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
     Config config;
     try {
-      config = Config.fromEnv();
+      config = Config.fromEnv(args);
     } catch (ConfigException e) {
       System.err.println(e.getMessage());
       System.exit(2);

@@ -44,15 +44,20 @@ final class Fixtures {
     private Fixtures() {
     }
 
-    /** A problem with two example tests, one hidden test and a solution. */
+    /**
+     * A problem with a solution and one test case of each kind, so each half of the policy
+     * {@code is_example AND NOT is_hidden} is tried: two visible examples, a hidden non-example,
+     * a hidden example and a visible non-example.
+     */
     static UUID problem(Connection c, String slug) throws SQLException {
         UUID id = Sql.id(c, """
             INSERT INTO problems (slug, title, difficulty, category, description, function_signature, duration_minutes)
             VALUES (?, 'T', 'easy', 'arrays', 'd', '{"name":"f","params":[],"returns":"int"}', 30) RETURNING id""", slug);
         Sql.update(c, """
             INSERT INTO test_cases (problem_id, ordinal, input, expected, is_example, is_hidden) VALUES
-              (?, 0, '{}', '1', true, false), (?, 1, '{}', '2', true, false), (?, 2, '{}', '3', false, true)""",
-            id, id, id);
+              (?, 0, '{}', '1', true, false), (?, 1, '{}', '2', true, false), (?, 2, '{}', '3', false, true),
+              (?, 3, '{}', '4', true, true), (?, 4, '{}', '5', false, false)""",
+            id, id, id, id, id);
         Sql.update(c, "INSERT INTO problem_solutions (problem_id, language, code) VALUES (?, 'python', 'pass')", id);
         return id;
     }

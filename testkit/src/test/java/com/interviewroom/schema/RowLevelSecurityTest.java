@@ -82,11 +82,28 @@ class RowLevelSecurityTest {
     }
 
     @Test
-    @DisplayName("users read example test cases only, never hidden ones")
+    @DisplayName("users read only test cases that are examples and not hidden: not hidden examples, not visible non-examples")
     void hiddenTestCasesAreInvisible() throws SQLException {
         assertThat(Sql.<Long>asUser(c, a.userId(), tx -> Sql.count(tx, "SELECT count(*) FROM test_cases"))).isEqualTo(2);
-        assertThat(Sql.<Long>asUser(c, a.userId(), tx -> Sql.count(tx, "SELECT count(*) FROM test_cases WHERE is_hidden"))).isZero();
-        assertThat(Sql.<Long>asService(c, tx -> Sql.count(tx, "SELECT count(*) FROM test_cases WHERE is_hidden"))).isEqualTo(1);
+        assertThat(Sql.<Long>asUser(c, a.userId(), tx -> Sql.count(tx,
+            "SELECT count(*) FROM test_cases WHERE NOT (is_example AND NOT is_hidden)"))).isZero();
+        assertThat(Sql.<Long>asUser(c, a.userId(), tx -> Sql.count(tx, "SELECT count(*) FROM test_cases WHERE is_example AND is_hidden")))
+            .as("a hidden example").isZero();
+        assertThat(Sql.<Long>asUser(c, a.userId(), tx -> Sql.count(tx, "SELECT count(*) FROM test_cases WHERE NOT is_example AND NOT is_hidden")))
+            .as("a visible non-example").isZero();
+        assertThat(Sql.<Long>asService(c, tx -> Sql.count(tx, "SELECT count(*) FROM test_cases"))).isEqualTo(5);
+    }
+
+    @Test
+    @DisplayName("a user cannot insert a session, not even their own: session start runs as app_service")
+    void sessionInsertIsServiceOnly() throws SQLException {
+        assertThatThrownBy(() -> Sql.asUser(c, a.userId(), tx -> Sql.update(tx,
+            "INSERT INTO sessions (user_id, problem_id, language) SELECT ?, id, 'python' FROM problems", a.userId())))
+            .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo(INSUFFICIENT_PRIVILEGE);
+        int asService = Sql.asService(c, tx -> Sql.update(tx,
+            "INSERT INTO sessions (user_id, problem_id, language) SELECT ?, id, 'python' FROM problems", a.userId()));
+        assertThat(asService).isEqualTo(1);
+        Sql.update(c, "DELETE FROM sessions WHERE user_id = ? AND status = 'scheduled'", a.userId());
     }
 
     @Test

@@ -29,9 +29,11 @@ public final class JwksIssuer implements TrustedIssuer {
   private final String issuer;
   private final String audience;
   private final Clock clock;
-  private JWKSet keys = new JWKSet();
-  private Instant fetchedAt = Instant.EPOCH;
-  private Future<JWKSet> inFlight;
+  // Read on every event loop that verifies a token and written by the fetch's completion on
+  // another: volatile, and JWKSet is immutable, so a reader sees an old or a new set, never half of one.
+  private volatile JWKSet keys = new JWKSet();
+  private volatile Instant fetchedAt = Instant.EPOCH;
+  private Future<JWKSet> inFlight; // guarded by this
 
   public JwksIssuer(Vertx vertx, String jwksUrl, String issuer, String audience, Clock clock) {
     this.client = WebClient.create(vertx);

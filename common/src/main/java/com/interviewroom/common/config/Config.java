@@ -51,8 +51,28 @@ public record Config(
     }
   }
 
-  public static Config fromEnv() {
-    return from(System.getenv());
+  /**
+   * The environment, with {@code NAME=value} arguments taking precedence: that is how a process
+   * group in {@code fly.toml} ({@code edge = "ROLE=edge"}) reaches the image's ENTRYPOINT.
+   */
+  public static Config fromEnv(String... args) {
+    return from(System.getenv(), args);
+  }
+
+  /** As {@link #fromEnv(String...)} over a given environment (tests). */
+  public static Config from(Map<String, String> env, String... args) {
+    Map<String, String> merged = new java.util.HashMap<>(env);
+    for (int i = 0; i < args.length; i++) {
+      int eq = args[i].indexOf('=');
+      String name = eq > 0 ? args[i].substring(0, eq) : "";
+      if (!name.matches("[A-Z][A-Z0-9_]*")) {
+        // the argument itself is not echoed: it could be a secret with a typo in its name
+        throw new ConfigException("Invalid configuration: argument " + (i + 1)
+            + " must look like NAME=value with an upper-case NAME, for example ROLE=edge");
+      }
+      merged.put(name, args[i].substring(eq + 1));
+    }
+    return from(merged);
   }
 
   public static Config from(Map<String, String> env) {

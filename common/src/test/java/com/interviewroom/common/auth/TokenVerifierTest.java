@@ -226,12 +226,11 @@ class TokenVerifierTest {
   }
 
   @Test
-  @DisplayName("an external issuer's token is accepted through its JWKS, and a rotated key is fetched on an unknown kid")
-  void externalIssuerWithRotation() throws Exception {
+  @DisplayName("an external issuer's token is accepted through its JWKS, for its own audience only")
+  void externalIssuer() throws Exception {
     RSAKey first = new RSAKeyGenerator(2048).keyID("k1").generate();
     published.set(new JWKSet(first.toPublicJWK()));
-    String url = "http://127.0.0.1:" + jwksServer.actualPort() + "/jwks.json";
-    JwksIssuer external = new JwksIssuer(vertx, url, EXTERNAL, EXTERNAL_AUDIENCE, clock);
+    JwksIssuer external = new JwksIssuer(vertx, jwksUrl(), EXTERNAL, EXTERNAL_AUDIENCE, clock);
     TokenVerifier verifier = new TokenVerifier(List.of(new LocalIssuer(ISSUER, key), external), clock);
 
     String supabaseStyle = rsaToken(first, "user_2abc", EXTERNAL_AUDIENCE);
@@ -241,25 +240,39 @@ class TokenVerifierTest {
 
     assertThat(refusal(verifier.verify(rsaToken(first, "user_2abc", "someone-else"), Audiences.API))).contains("not meant");
     assertThat(refusal(verifier.verify(supabaseStyle, Audiences.REALTIME))).contains("issuer");
+  }
 
-    RSAKey rotated = new RSAKeyGenerator(2048).keyID("k2").generate();
-    published.set(new JWKSet(rotated.toPublicJWK()));
-    int before = jwksFetches.get();
-    // The first refresh happened just now; a rotation inside the minimum interval is not refetched...
-    assertThat(refusal(verifier.verify(rsaToken(rotated, "user_2abc", EXTERNAL_AUDIENCE), Audiences.API))).contains("unknown");
-    assertThat(jwksFetches.get()).isEqualTo(before);
-    // ...and once the interval has passed, the unknown kid triggers exactly one refresh.
-    Clock later = Clock.offset(clock, JwksIssuer.MIN_REFRESH_INTERVAL.plusSeconds(1));
-    JwksIssuer laterIssuer = new JwksIssuer(vertx, url, EXTERNAL, EXTERNAL_AUDIENCE, later);
-    TokenVerifier laterVerifier = new TokenVerifier(List.of(laterIssuer), later);
-    published.set(new JWKSet(first.toPublicJWK()));
-    await(laterVerifier.verify(supabaseStyle, Audiences.API));
-    published.set(new JWKSet(rotated.toPublicJWK()));
-    Clock muchLater = Clock.offset(clock, JwksIssuer.MIN_REFRESH_INTERVAL.multipliedBy(3));
-    JwksIssuer rotatingIssuer = new JwksIssuer(vertx, url, EXTERNAL, EXTERNAL_AUDIENCE, muchLater);
-    VerifiedToken afterRotation = await(new TokenVerifier(List.of(rotatingIssuer), muchLater)
-        .verify(rsaToken(rotated, "user_2abc", EXTERNAL_AUDIENCE), Audiences.API));
-    assertThat(afterRotation.issuer()).isEqualTo(EXTERNAL);
+  @Test
+  @DisplayName("one JWKS issuer picks up a rotated key: an unknown kid refetches once (not inside the minimum interval), known kids never")
+  void externalKeyRotation() throws Exception {
+    RSAKey k1 = new RSAKeyGenerator(2048).keyID("k1").generate();
+    RSAKey k2 = new RSAKeyGenerator(2048).keyID("k2").generate();
+    MovableClock movable = new MovableClock(Instant.now());
+    JwksIssuer external = new JwksIssuer(vertx, jwksUrl(), EXTERNAL, EXTERNAL_AUDIENCE, movable);
+    TokenVerifier verifier = new TokenVerifier(List.of(external), movable);
+    published.set(new JWKSet(k1.toPublicJWK()));
+    int start = jwksFetches.get();
+
+    assertThat(await(verifier.verify(rsaToken(k1, "user_1", EXTERNAL_AUDIENCE), Audiences.API)).issuer()).isEqualTo(EXTERNAL);
+    assertThat(jwksFetches.get() - start).as("the first token fetches the key set").isEqualTo(1);
+
+    // the issuer rotates: k2 signs new tokens, k1 is still published for tokens already out
+    published.set(new JWKSet(List.of(k2.toPublicJWK(), k1.toPublicJWK())));
+    String k2Token = rsaToken(k2, "user_2", EXTERNAL_AUDIENCE);
+    assertThat(refusal(verifier.verify(k2Token, Audiences.API))).as("inside the minimum interval").contains("unknown");
+    assertThat(jwksFetches.get() - start).as("no refetch inside the minimum interval").isEqualTo(1);
+
+    movable.advance(JwksIssuer.MIN_REFRESH_INTERVAL.plusSeconds(1));
+    assertThat(await(verifier.verify(k2Token, Audiences.API)).issuer()).isEqualTo(EXTERNAL);
+    assertThat(jwksFetches.get() - start).as("the unknown kid triggered exactly one refresh").isEqualTo(2);
+
+    assertThat(await(verifier.verify(rsaToken(k1, "user_3", EXTERNAL_AUDIENCE), Audiences.API)).issuer()).isEqualTo(EXTERNAL);
+    assertThat(await(verifier.verify(rsaToken(k2, "user_4", EXTERNAL_AUDIENCE), Audiences.API)).issuer()).isEqualTo(EXTERNAL);
+    assertThat(jwksFetches.get() - start).as("known kids are served from the cache").isEqualTo(2);
+  }
+
+  private static String jwksUrl() {
+    return "http://127.0.0.1:" + jwksServer.actualPort() + "/jwks.json";
   }
 
   @Test

@@ -26,6 +26,30 @@ class ConfigTest {
   }
 
   @Test
+  @DisplayName("NAME=value arguments (fly.toml's process commands) override the environment")
+  void argumentsOverrideTheEnvironment() {
+    Config config = Config.from(Map.of("ROLE", "all", "PORT", "9000"), "ROLE=edge", "INTERNAL_HOST=fly-local-6pn");
+    assertThat(config.role()).isEqualTo(Role.EDGE);
+    assertThat(config.http().internalHost()).isEqualTo("fly-local-6pn");
+    assertThat(config.http().port()).isEqualTo(9000);
+    assertThat(Config.from(Map.of(), "ROLE=sandbox").role()).isEqualTo(Role.SANDBOX);
+    assertThatThrownBy(() -> Config.from(Map.of(), "ROLE=nope"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("ROLE must be one of");
+  }
+
+  @Test
+  @DisplayName("an argument that is not NAME=value stops start-up without echoing it")
+  void malformedArgumentIsRefused() {
+    for (String bad : new String[] {"s3cr3t", "=s3cr3t", "openai_api_key=s3cr3t", "--s3cr3t"}) {
+      assertThatThrownBy(() -> Config.from(Map.of(), "PORT=1", bad))
+          .as(bad)
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining("argument 2 must look like NAME=value")
+          .hasMessageNotContaining(bad);
+    }
+  }
+
+  @Test
   @DisplayName("a port that is not a number stops start-up naming PORT")
   void badPortNamesTheVariable() {
     assertThatThrownBy(() -> Config.from(Map.of("PORT", "eighty")))

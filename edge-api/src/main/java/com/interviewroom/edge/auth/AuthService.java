@@ -33,7 +33,7 @@ public final class AuthService {
         .compose(hash -> db.asService(sql -> UserRepository.insert(sql, normalized, hash)
             .compose(account -> EventLog.append(sql, new EventRecord(requestId, account.id(), null, null, "user.created", null, null))
                 .map(account))))
-        .recover(AuthService::emailTaken)
+        .recover(failure -> emailTaken(failure, "An account with this email already exists."))
         .map(account -> session(account.id(), account.email()));
   }
 
@@ -50,8 +50,11 @@ public final class AuthService {
             }));
   }
 
+  /** Gives a user of the external issuer a row (and a profile) on first sight; idempotent per id. */
   public Future<Void> ensureExternalUser(UUID id, String email) {
-    return db.asService(sql -> UserRepository.ensureExternal(sql, id, email));
+    String normalized = email == null || email.isBlank() ? null : email.trim().toLowerCase(Locale.ROOT);
+    return db.asService(sql -> UserRepository.ensureExternal(sql, id, normalized))
+        .recover(failure -> emailTaken(failure, "This email already belongs to another account; sign in with that account."));
   }
 
   private JsonObject session(UUID userId, String email) {
@@ -62,9 +65,9 @@ public final class AuthService {
         .put("user", new JsonObject().put("id", userId.toString()).put("email", email));
   }
 
-  private static <T> Future<T> emailTaken(Throwable failure) {
+  private static <T> Future<T> emailTaken(Throwable failure, String detail) {
     if (failure instanceof PgException pg && UserRepository.UNIQUE_VIOLATION.equals(pg.getSqlState())) {
-      return Future.failedFuture(Problems.conflict("email_taken", "An account with this email already exists."));
+      return Future.failedFuture(Problems.conflict("email_taken", detail));
     }
     return Future.failedFuture(failure);
   }

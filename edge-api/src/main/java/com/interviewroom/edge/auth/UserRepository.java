@@ -14,8 +14,11 @@ final class UserRepository {
       INSERT INTO users (email, password_hash) VALUES ($1, $2) RETURNING id, email""";
   private static final String BY_EMAIL = """
       SELECT id, email, password_hash FROM users WHERE lower(email) = lower($1)""";
+  // Only a repeat of the same id is "already there"; an email held by another account must fail
+  // (23505 on users_email_lower_key), or the user would be marked provisioned without a row.
+  // The email may be null: Clerk's default session token has no email claim (V4).
   private static final String ENSURE_EXTERNAL = """
-      INSERT INTO users (id, email) VALUES ($1, $2) ON CONFLICT DO NOTHING""";
+      INSERT INTO users (id, email) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING""";
 
   record Account(UUID id, String email, String passwordHash) {}
 

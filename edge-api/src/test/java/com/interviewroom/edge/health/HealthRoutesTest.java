@@ -3,13 +3,20 @@ package com.interviewroom.edge.health;
 import static com.interviewroom.edge.EdgeServer.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.interviewroom.common.config.Config;
 import com.interviewroom.edge.EdgeServer;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.client.WebClient;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -61,6 +68,52 @@ class HealthRoutesTest {
       assertThat(status).isEqualTo(200);
     } finally {
       redis.stop();
+    }
+  }
+
+  @Test
+  @DisplayName("dependencies are probed in parallel: three that never answer cost one timeout, and each reports timeout")
+  void probesRunInParallelUnderATimeout() {
+    Vertx vertx = Vertx.vertx();
+    try {
+      Router router = Router.router(vertx);
+      List<Dependency> hanging = List.of(
+          new Dependency("postgres", true, () -> Promise.promise().future()),
+          new Dependency("redis", true, () -> Promise.promise().future()),
+          new Dependency("s3", false, () -> Promise.promise().future()));
+      new HealthRoutes(vertx, Config.from(Map.of()), hanging).mount(router);
+      HttpServer server = await(vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"));
+      WebClient client = WebClient.create(vertx);
+
+      long started = System.nanoTime();
+      HttpResponse<Buffer> response = await(client.get(server.actualPort(), "127.0.0.1", "/health/ready").send());
+      long elapsedMs = (System.nanoTime() - started) / 1_000_000;
+
+      assertThat(response.statusCode()).isEqualTo(503);
+      assertThat(elapsedMs).as("one timeout, not three in a row").isGreaterThanOrEqualTo(HealthRoutes.PROBE_TIMEOUT_MS)
+          .isLessThan(2 * HealthRoutes.PROBE_TIMEOUT_MS);
+      JsonObject components = response.bodyAsJsonObject().getJsonObject("components");
+      for (String name : new String[] {"postgres", "redis", "s3"}) {
+        assertThat(components.getJsonObject(name).getString("status")).as(name).isEqualTo("down");
+        assertThat(components.getJsonObject(name).getString("error")).as(name).isEqualTo("timeout");
+        assertThat(components.getJsonObject(name).getLong("latencyMs")).as(name).isGreaterThanOrEqualTo(HealthRoutes.PROBE_TIMEOUT_MS);
+      }
+    } finally {
+      await(vertx.close());
+    }
+  }
+
+  @Test
+  @DisplayName("S3 down is not critical: readiness stays 200 and says degraded, with s3 down")
+  void s3DownIsDegraded() throws Exception {
+    try (EdgeServer server = EdgeServer.start(Map.of("S3_ENDPOINT", "http://127.0.0.1:" + freePort()))) {
+      HttpResponse<Buffer> response = get(server, "/health/ready");
+      assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(200);
+      JsonObject body = response.bodyAsJsonObject();
+      assertThat(body.getString("status")).isEqualTo("degraded");
+      assertThat(body.getJsonObject("components").getJsonObject("s3").getString("status")).isEqualTo("down");
+      assertThat(body.getJsonObject("components").getJsonObject("postgres").getString("status")).isEqualTo("up");
+      assertThat(body.getJsonObject("components").getJsonObject("redis").getString("status")).isEqualTo("up");
     }
   }
 
