@@ -1,6 +1,7 @@
 package com.interviewroom.realtime.support;
 
 import com.interviewroom.realtime.voice.ClientChannel;
+import com.interviewroom.realtime.voice.VoiceSession;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 
@@ -14,6 +15,14 @@ public final class RecordingClient implements ClientChannel {
   public final List<Frame> frames = new CopyOnWriteArrayList<>();
   /** How often the voice side reported that it gave up mid-session. */
   public final java.util.concurrent.atomic.AtomicInteger voiceLost = new java.util.concurrent.atomic.AtomicInteger();
+
+  /** The session handed over while it was still connecting, as the gateway keeps it. */
+  public volatile VoiceSession opening;
+
+  @Override
+  public void opening(VoiceSession pending) {
+    opening = pending;
+  }
 
   @Override
   public void voiceLost() {
