@@ -99,12 +99,15 @@ public final class TranscriptBatcher {
   }
 
   /**
-   * Writes what is pending now, unless a write is running or a failed one's backoff has not passed;
-   * the future completes when that write is done (or failed and kept).
+   * Writes what is pending now (after the write in progress, if any), unless a failed write's
+   * backoff has not passed; the future completes when that write is done (or failed and kept).
    */
   public Future<Void> flush() {
-    if (writing || pending.isEmpty() || System.nanoTime() - retryAtNanos < 0) {
-      return inFlight.recover(err -> Future.succeededFuture()); // the next tick takes what arrived meanwhile
+    if (writing) {
+      return inFlight.transform(ar -> flush()); // what arrived meanwhile goes in the next write
+    }
+    if (pending.isEmpty() || System.nanoTime() - retryAtNanos < 0) {
+      return inFlight.recover(err -> Future.succeededFuture()); // a later tick retries once the backoff has passed
     }
     writing = true;
     inFlight = writePending().onComplete(ar -> writing = false);

@@ -153,6 +153,22 @@ class TranscriptBatcherTest {
     }
   }
 
+  @DisplayName("a flush while another write runs covers what was added since: a closing session's items are in the table when it completes")
+  @Test
+  void flushDuringWrite() {
+    Loop loop = new Loop(vertx);
+    UUID session = loop.await(voiceDb::chargedSession).sessionId();
+    TranscriptBatcher batcher = new TranscriptBatcher(vertx, voiceDb.db, Duration.ofHours(1), 1_000, 1_000);
+    loop.await(() -> {
+      batcher.add(new TranscriptItem(session, "first", "user", "one", Instant.now()));
+      batcher.flush();
+      batcher.add(new TranscriptItem(session, "second", "assistant", "two", Instant.now().plusMillis(1)));
+      return batcher.flush();
+    });
+    assertThat(rows(loop, session)).extracting(r -> r.getString("item_id")).containsExactly("first", "second");
+    loop.await(batcher::close);
+  }
+
   @DisplayName("memory is bounded: past the cap new items are refused, and the size bound triggers an early write")
   @Test
   void bounded() {
