@@ -8,6 +8,7 @@ import com.interviewroom.realtime.support.VoiceDb;
 import com.interviewroom.realtime.transcript.TranscriptBatcher;
 import com.interviewroom.realtime.voice.local.LocalVoiceProvider;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -23,6 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -449,6 +451,70 @@ class BridgedVoiceSessionTest {
     assertThat(client.json("error")).isEmpty();
     assertThat(loop.await(() -> voiceDb.refunds(s.sessionId()))).isZero();
     assertThat(loop.await(() -> voiceDb.session(s.sessionId())).getString("status")).isEqualTo("active");
+  }
+
+  @DisplayName("close releases every timer the bridge holds: thinking timeout, rate-limit window and the failover's wait")
+  @Test
+  void timersReleasedOnClose() {
+    Loop loop = new Loop(vertx);
+    VoiceDb.Charged s = loop.await(voiceDb::chargedSession);
+    TimerTracking tracking = new TimerTracking(vertx);
+    List<ScriptedProvider> made = new CopyOnWriteArrayList<>();
+    BridgedVoiceSession.Settings slow = new BridgedVoiceSession.Settings(
+        List.of(Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(30)), Duration.ofSeconds(2), Duration.ofSeconds(30), 3);
+    DefaultVoiceSessionFactory f = new DefaultVoiceSessionFactory(tracking.vertx, new ProviderSelector(true, false),
+        recording(made), batcher, records, records::markErroredAndRefund, slow, Clock.systemUTC());
+    VoiceSession session = loop.await(() -> f.open(context(s), new RecordingClient()));
+    ScriptedProvider p = made.get(0);
+    loop.run(() -> {
+      p.events.on(new VoiceEvent.SpeechStopped());
+      p.events.on(new VoiceEvent.RateLimited(30_000));
+    });
+    assertThat(tracking.live).as("the thinking timeout and the rate-limit window").hasSize(2);
+    loop.run(() -> p.events.on(new VoiceEvent.Closed("reset", false)));
+    assertThat(made).as("the failover waits out the rate limit first").hasSize(1);
+    assertThat(tracking.live).as("the thinking timeout, the rate-limit window and the failover's wait").hasSize(3);
+    loop.await(session::close);
+    assertThat(tracking.live).isEmpty();
+  }
+
+  /** A Vert.x whose one-shot and periodic timers are tracked until they fire or are cancelled. */
+  private static final class TimerTracking implements java.lang.reflect.InvocationHandler {
+    final Set<Long> live = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    final Vertx vertx;
+    private final Vertx real;
+
+    TimerTracking(Vertx real) {
+      this.real = real;
+      this.vertx = (Vertx) java.lang.reflect.Proxy.newProxyInstance(Vertx.class.getClassLoader(), new Class<?>[] {Vertx.class}, this);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public Object invoke(Object proxy, java.lang.reflect.Method method, Object[] args) throws Throwable {
+      String name = method.getName();
+      if (name.equals("setTimer") && args.length == 2 && args[1] instanceof Handler<?> h) {
+        Handler<Long> handler = (Handler<Long>) h;
+        long id = real.setTimer((Long) args[0], fired -> {
+          live.remove(fired);
+          handler.handle(fired);
+        });
+        live.add(id);
+        return id;
+      }
+      Object result;
+      try {
+        result = method.invoke(real, args);
+      } catch (java.lang.reflect.InvocationTargetException e) {
+        throw e.getCause();
+      }
+      if (name.equals("setPeriodic")) {
+        live.add((Long) result);
+      } else if (name.equals("cancelTimer")) {
+        live.remove((Long) args[0]);
+      }
+      return result;
+    }
   }
 
   private static void sleep(long ms) {
