@@ -56,6 +56,14 @@ public final class RecordingClient implements ClientChannel {
     return json("error").stream().anyMatch(j -> code.equals(j.getString("code")));
   }
 
+  /** The last final transcript for {@code itemId} (a barge-in replaces the text with what was heard), or null. */
+  public String lastFinal(String itemId) {
+    List<String> texts = json("transcript").stream()
+        .filter(j -> j.getBoolean("final") && itemId.equals(j.getString("itemId")))
+        .map(j -> j.getString("text")).toList();
+    return texts.isEmpty() ? null : texts.get(texts.size() - 1);
+  }
+
   public List<String> finals(String role) {
     return json("transcript").stream()
         .filter(j -> j.getBoolean("final") && role.equals(j.getString("role")))

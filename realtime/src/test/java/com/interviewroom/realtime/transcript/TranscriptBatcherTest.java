@@ -127,7 +127,7 @@ class TranscriptBatcherTest {
       Loop.eventually(Duration.ofSeconds(10), () -> batcher.failedWrites() >= 1, "a failed write");
       for (int i = 0; i < 20; i++) {
         loop.run(() -> batcher.add(new TranscriptItem(session, "late", "user", "still down", t0)));
-        sleep(20);
+        Loop.sleep(20);
       }
       assertThat(loop.await(() -> Future.succeededFuture(batcher.pendingCount()))).isGreaterThan(15_000);
       assertThat(loop.await(() -> Future.succeededFuture(batcher.failedWrites()))).as("no write per add while backing off")
@@ -145,13 +145,6 @@ class TranscriptBatcherTest {
     loop.await(batcher::close);
   }
 
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
 
   @DisplayName("a flush while another write runs covers what was added since: a closing session's items are in the table when it completes")
   @Test

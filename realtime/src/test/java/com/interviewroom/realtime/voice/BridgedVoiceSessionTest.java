@@ -85,10 +85,6 @@ class BridgedVoiceSessionTest {
     }
   }
 
-  private static String storedText(Loop loop, java.util.UUID sessionId, String itemId) {
-    return loop.await(() -> voiceDb.db.pool().preparedQuery("SELECT text FROM transcripts WHERE session_id = $1 AND item_id = $2")
-        .execute(Tuple.of(sessionId, itemId)).map(rows -> rows.iterator().next().getString(0)));
-  }
 
   @DisplayName("the local interviewer's greeting reaches the client as audio, transcript and speaking status, and the provider is recorded")
   @Test
@@ -128,7 +124,7 @@ class BridgedVoiceSessionTest {
     assertThat(cancels).hasSize(1);
     // what was heard: never more than was sent, nor than the time since the first byte (the local provider paces in real time)
     assertThat(cancels.get(0)).isLessThanOrEqualTo(sentBefore / 48).isGreaterThanOrEqualTo(1_000L);
-    sleep(400);
+    Loop.sleep(400);
     assertThat(client.frames.subList(clearAt, client.frames.size()).stream().filter(f -> f.audio() != null))
         .as("no audio after the clear").isEmpty();
     String greeting = "Hi, I'm a simulated interviewer for practice; no AI service is connected right now. "
@@ -320,7 +316,7 @@ class BridgedVoiceSessionTest {
     long t0 = System.nanoTime();
     loop.await(session::close, Duration.ofSeconds(5));
     assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(2_000);
-    sleep(200);
+    Loop.sleep(200);
     assertThat(client.hasError("provider_unavailable")).isFalse();
     assertThat(loop.await(() -> voiceDb.refunds(s.sessionId()))).isZero();
     assertThat(loop.await(() -> voiceDb.session(s.sessionId())).getString("status")).isEqualTo("active");
@@ -362,8 +358,8 @@ class BridgedVoiceSessionTest {
     assertThat(client.json("playback.clear")).hasSize(1);
     assertThat(p.calls.stream().filter(c -> c.startsWith("cancel"))).hasSize(1);
     loop.await(session::close);
-    assertThat(storedText(loop, s.sessionId(), "a1")).isEqualTo("Thanks for joining.");
-    assertThat(storedText(loop, s.sessionId(), "a2")).isEqualTo("What is the complexity?");
+    assertThat(loop.await(() -> voiceDb.transcriptText(s.sessionId(), "a1"))).isEqualTo("Thanks for joining.");
+    assertThat(loop.await(() -> voiceDb.transcriptText(s.sessionId(), "a2"))).isEqualTo("What is the complexity?");
   }
 
   @DisplayName("a late user transcription is stored before the assistant's reply to it: rows follow turn start, not arrival")
@@ -446,7 +442,7 @@ class BridgedVoiceSessionTest {
     Throwable err = opened.orTimeout(5, java.util.concurrent.TimeUnit.SECONDS).join();
     assertThat((System.nanoTime() - t0) / 1_000_000).as("the backoff does not run out first").isLessThan(3_000);
     assertThat(err).isInstanceOf(ProviderUnavailable.class);
-    sleep(200);
+    Loop.sleep(200);
     assertThat(connects.get()).isEqualTo(1);
     assertThat(client.json("error")).isEmpty();
     assertThat(loop.await(() -> voiceDb.refunds(s.sessionId()))).isZero();
@@ -517,13 +513,6 @@ class BridgedVoiceSessionTest {
     }
   }
 
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
 
   /** Delegates to a real provider and records the played milliseconds of each cancel. */
   private record CancelSpy(VoiceProvider inner, List<Long> cancels) implements VoiceProvider {

@@ -85,16 +85,7 @@ class GeminiLiveProviderTest {
     fake.audioBytes16k.set(0);
   }
 
-  private static long millisBetween(long fromNanos, long toNanos) {
-    return (toNanos - fromNanos) / 1_000_000;
-  }
 
-  /** The last final transcript the client got for {@code itemId}. */
-  private static String lastFinal(RecordingClient client, String itemId) {
-    List<JsonObject> finals = client.json("transcript").stream()
-        .filter(j -> j.getBoolean("final") && itemId.equals(j.getString("itemId"))).toList();
-    return finals.isEmpty() ? null : finals.get(finals.size() - 1).getString("text");
-  }
 
   @DisplayName("setup names the model, AUDIO output, the system instruction, both transcriptions and session resumption")
   @Test
@@ -133,7 +124,7 @@ class GeminiLiveProviderTest {
         "the answer");
     assertThat(client.finals("assistant").get(0)).isNotEqualTo(FakeGeminiLive.GREETING);
     assertThat(fake.audioBytes16k.get()).as("3.6 s at 16 kHz").isBetween(32L * 3_500, 32L * 3_600);
-    String heard = lastFinal(client, "gemini-model-1");
+    String heard = client.lastFinal("gemini-model-1");
     assertThat(FakeGeminiLive.GREETING).startsWith(heard).isNotEqualTo(heard);
     loop.await(session::close);
     List<String> stored = loop.await(() -> voiceDb.db.pool().preparedQuery(
@@ -164,7 +155,7 @@ class GeminiLiveProviderTest {
     VoiceSession session = loop.await(() -> factory(providers).open(context(s), client));
     Loop.eventually(Duration.ofSeconds(5), () -> !client.finals("assistant").isEmpty(), "greeting done");
     Loop.eventually(Duration.ofSeconds(5), () -> fake.lastHandle().equals("handle-2"), "a handle after setup and one after the greeting");
-    sleep(100); // the second handle reaches the provider
+    Loop.sleep(100); // the second handle reaches the provider
     fake.goAwayAll("3s");
     Loop.eventually(Duration.ofSeconds(5), () -> fake.received("setup").size() == 2, "a second setup");
     JsonObject resumed = fake.received("setup").get(1).getJsonObject("setup");
@@ -173,7 +164,7 @@ class GeminiLiveProviderTest {
     assertThat(order).extracting(FakeGeminiLive.Event::what).containsSubsequence("handshake", "closed", "handshake");
     long goAwayAt = fake.events("goAway").get(0).nanos();
     long reconnectedAt = fake.events("handshake").get(1).nanos();
-    assertThat(millisBetween(goAwayAt, reconnectedAt)).as("reconnected before timeLeft ran out").isLessThan(3_000L);
+    assertThat(Loop.millisBetween(goAwayAt, reconnectedAt)).as("reconnected before timeLeft ran out").isLessThan(3_000L);
     loop.run(() -> {
       session.audio(Audio.speech(600));
       session.audio(Audio.silence(1_000));
@@ -234,7 +225,7 @@ class GeminiLiveProviderTest {
         .containsExactly(tuple("rate_limited", 1_200L));
     List<FakeGeminiLive.Event> handshakes = fake.events("handshake");
     assertThat(handshakes).hasSize(2);
-    assertThat(millisBetween(handshakes.get(0).nanos(), handshakes.get(1).nanos())).isGreaterThanOrEqualTo(1_200L);
+    assertThat(Loop.millisBetween(handshakes.get(0).nanos(), handshakes.get(1).nanos())).isGreaterThanOrEqualTo(1_200L);
     loop.await(session::close);
     loop.await(providers::close);
   }
@@ -255,7 +246,7 @@ class GeminiLiveProviderTest {
     assertThat(client.json("error")).extracting(j -> j.getString("code"), j -> j.getLong("retryAfterMs"))
         .containsExactly(tuple("rate_limited", 1_200L));
     long closedAt = fake.events("closed").get(0).nanos();
-    assertThat(millisBetween(closedAt, fake.events("handshake").get(1).nanos())).isGreaterThanOrEqualTo(1_200L);
+    assertThat(Loop.millisBetween(closedAt, fake.events("handshake").get(1).nanos())).isGreaterThanOrEqualTo(1_200L);
     Loop.eventually(Duration.ofSeconds(5), () -> fake.events("setupComplete").size() == 2, "set up again");
     assertThat(client.hasError("provider_unavailable")).isFalse();
     loop.await(session::close);
@@ -275,13 +266,6 @@ class GeminiLiveProviderTest {
     assertThat(GeminiLiveProvider.classifyClose((short) 1013, "Rate limit exceeded, try later").rateLimited()).isTrue();
   }
 
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
 
   @DisplayName("a dropped socket fails over to a new connection that gets the conversation so far")
   @Test

@@ -19,7 +19,6 @@ import com.interviewroom.realtime.voice.VoiceSession;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Tuple;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -97,21 +96,8 @@ class OpenAiRealtimeProviderTest {
 
   private static final String GREETING = "Hello, I'm your interviewer today. Could you start by explaining your approach to the problem?";
 
-  /** The last final transcript the client got for {@code itemId}. */
-  private static String lastFinal(RecordingClient client, String itemId) {
-    List<JsonObject> finals = client.json("transcript").stream()
-        .filter(j -> j.getBoolean("final") && itemId.equals(j.getString("itemId"))).toList();
-    return finals.isEmpty() ? null : finals.get(finals.size() - 1).getString("text");
-  }
 
-  private static String storedText(Loop loop, UUID sessionId, String itemId) {
-    return loop.await(() -> voiceDb.db.pool().preparedQuery("SELECT text FROM transcripts WHERE session_id = $1 AND item_id = $2")
-        .execute(Tuple.of(sessionId, itemId)).map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString(0)));
-  }
 
-  private static long millisBetween(long fromNanos, long toNanos) {
-    return (toNanos - fromNanos) / 1_000_000;
-  }
 
   @DisplayName("session.update is GA-shaped with 24 kHz PCM in and out, semantic VAD and transcription; instructions stay under 2,000 tokens")
   @Test
@@ -189,10 +175,10 @@ class OpenAiRealtimeProviderTest {
     assertThat(fake.appendedBytes.get()).isGreaterThanOrEqualTo(48L * 3_000);
     String heard = BridgedVoiceSession.truncate(GREETING, heardMs);
     assertThat(heard).as("truncated greeting").isNotEqualTo(GREETING);
-    assertThat(lastFinal(client, "item_asst_1")).isEqualTo(heard);
+    assertThat(client.lastFinal("item_asst_1")).isEqualTo(heard);
     loop.await(session::close);
-    assertThat(storedText(loop, s.sessionId(), "item_asst_1")).as("the stored row is what was heard").isEqualTo(heard);
-    assertThat(storedText(loop, s.sessionId(), "item_asst_2")).isEqualTo("Good. What is the time complexity of that?");
+    assertThat(loop.await(() -> voiceDb.transcriptText(s.sessionId(), "item_asst_1"))).as("the stored row is what was heard").isEqualTo(heard);
+    assertThat(loop.await(() -> voiceDb.transcriptText(s.sessionId(), "item_asst_2"))).isEqualTo("Good. What is the time complexity of that?");
     Loop.eventually(Duration.ofSeconds(3), () -> fake.open.isEmpty(), "the provider socket closed");
     assertThat(loop.await(() -> voiceDb.session(s.sessionId())).getJsonObject("usage").getLong("total_tokens")).isGreaterThanOrEqualTo(300L);
     loop.await(providers::close);
@@ -302,9 +288,9 @@ class OpenAiRealtimeProviderTest {
     long heardMs = fake.received("conversation.item.truncate").get(0).getLong("audio_end_ms");
     assertThat(heardMs).isBetween(500L, 3_000L);
     String heard = BridgedVoiceSession.truncate(GREETING, heardMs);
-    assertThat(lastFinal(client, "item_asst_1")).isEqualTo(heard);
+    assertThat(client.lastFinal("item_asst_1")).isEqualTo(heard);
     loop.await(session::close);
-    assertThat(storedText(loop, s.sessionId(), "item_asst_1")).isEqualTo(heard);
+    assertThat(loop.await(() -> voiceDb.transcriptText(s.sessionId(), "item_asst_1"))).isEqualTo(heard);
     loop.await(providers::close);
   }
 
@@ -319,7 +305,7 @@ class OpenAiRealtimeProviderTest {
     VoiceProviders providers = providers(FakeOpenAiRealtime.KEY);
     VoiceSession session = loop.await(() -> factory(FakeOpenAiRealtime.KEY, providers).open(context(s), client));
     Loop.eventually(Duration.ofSeconds(5), () -> fake.responseStatuses.size() == 1, "the short greeting");
-    sleep(600); // its 300 ms of audio have played out
+    Loop.sleep(600); // its 300 ms of audio have played out
     fake.firstDeltaDelayMs = 5_000;
     loop.run(() -> session.inject(new ContextNote(
         ContextNote.Kind.CODE_OBSERVATION, "They added a hash map.")));
@@ -343,17 +329,7 @@ class OpenAiRealtimeProviderTest {
     fake.rejectNext.set(1);
     fake.rejectStatus = 429;
     fake.retryAfter = "1";
-    Loop loop = new Loop(vertx);
-    VoiceDb.Charged s = loop.await(voiceDb::chargedSession);
-    RecordingClient client = new RecordingClient();
-    VoiceProviders providers = providers(FakeOpenAiRealtime.KEY);
-    VoiceSession session = loop.await(() -> factory(FakeOpenAiRealtime.KEY, providers).open(context(s), client));
-    assertThat(client.json("error")).extracting(j -> j.getString("code"), j -> j.getLong("retryAfterMs"))
-        .containsExactly(tuple("rate_limited", 1_000L));
-    assertThat(fake.handshakeNanos).hasSize(2);
-    assertThat(millisBetween(fake.handshakeNanos.get(0), fake.handshakeNanos.get(1))).isGreaterThanOrEqualTo(1_000L);
-    loop.await(session::close);
-    loop.await(providers::close);
+    connectsAfterRateLimit(1_000);
   }
 
   @DisplayName("an error rate_limit_exceeded on connect: rate_limited with the wait OpenAI names, and the retry honours it")
@@ -363,15 +339,20 @@ class OpenAiRealtimeProviderTest {
     fake.errorOnSessionUpdate = "rate_limit_exceeded";
     fake.errorMessage = "Rate limit reached for gpt-realtime on tokens per min. Please try again in 1.5s.";
     fake.errorOnSessionUpdateTimes.set(1);
+    connectsAfterRateLimit(1_500);
+  }
+
+  /** Opens a session against a fake that rate-limits the first attempt: the client is told the wait, and the second attempt honours it. */
+  private static void connectsAfterRateLimit(long retryAfterMs) {
     Loop loop = new Loop(vertx);
     VoiceDb.Charged s = loop.await(voiceDb::chargedSession);
     RecordingClient client = new RecordingClient();
     VoiceProviders providers = providers(FakeOpenAiRealtime.KEY);
     VoiceSession session = loop.await(() -> factory(FakeOpenAiRealtime.KEY, providers).open(context(s), client));
     assertThat(client.json("error")).extracting(j -> j.getString("code"), j -> j.getLong("retryAfterMs"))
-        .containsExactly(tuple("rate_limited", 1_500L));
+        .containsExactly(tuple("rate_limited", retryAfterMs));
     assertThat(fake.handshakeNanos).hasSize(2);
-    assertThat(millisBetween(fake.handshakeNanos.get(0), fake.handshakeNanos.get(1))).isGreaterThanOrEqualTo(1_500L);
+    assertThat(Loop.millisBetween(fake.handshakeNanos.get(0), fake.handshakeNanos.get(1))).isGreaterThanOrEqualTo(retryAfterMs);
     loop.await(session::close);
     loop.await(providers::close);
   }
@@ -396,18 +377,11 @@ class OpenAiRealtimeProviderTest {
     Loop.eventually(Duration.ofSeconds(5), () -> !fake.received("conversation.item.create").isEmpty(), "the held note");
     long noteAt = fake.timeline.stream().filter(r -> "conversation.item.create".equals(r.message().getString("type")))
         .findFirst().orElseThrow().nanos();
-    assertThat(millisBetween(told.nanos(), noteAt)).isGreaterThanOrEqualTo(1_200L);
+    assertThat(Loop.millisBetween(told.nanos(), noteAt)).isGreaterThanOrEqualTo(1_200L);
     loop.await(session::close);
     loop.await(providers::close);
   }
 
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
 
   @DisplayName("1,000 sessions opened and closed leave no provider sockets behind")
   @Test
