@@ -268,6 +268,35 @@ class OpenAiRealtimeProviderTest {
     loop.await(good::close);
   }
 
+  @DisplayName("barge-in after response.done over a real socket: the greeting was all sent but is still playing, so it is truncated (no cancel: nothing is active)")
+  @Test
+  void bargeInAfterResponseDone() {
+    reset();
+    Loop loop = new Loop(vertx);
+    VoiceDb.Charged s = loop.await(voiceDb::chargedSession);
+    RecordingClient client = new RecordingClient();
+    VoiceProviders providers = providers(FakeOpenAiRealtime.KEY);
+    VoiceSession session = loop.await(() -> factory(FakeOpenAiRealtime.KEY, providers).open(context(s), client));
+    // 3 s of greeting arrive in about 0.6 s; the candidate talks while the client still plays the rest
+    Loop.eventually(Duration.ofSeconds(5), () -> fake.responseStatuses.contains("completed"), "the greeting's response.done");
+    assertThat(client.lastFinal("item_asst_1")).isEqualTo(GREETING);
+    for (int i = 0; i < 5; i++) {
+      loop.run(() -> session.audio(Audio.speech(100)));
+    }
+    Loop.eventually(Duration.ofSeconds(5), () -> !fake.received("conversation.item.truncate").isEmpty(), "truncate at the fake");
+    assertThat(client.json("playback.clear")).hasSize(1);
+    assertThat(fake.received("response.cancel")).isEmpty();
+    JsonObject truncate = fake.received("conversation.item.truncate").get(0);
+    assertThat(truncate.getString("item_id")).isEqualTo("item_asst_1");
+    long heardMs = truncate.getLong("audio_end_ms");
+    assertThat(heardMs).isPositive().isLessThan(3_000L);
+    String heard = BridgedVoiceSession.truncate(GREETING, heardMs);
+    assertThat(client.lastFinal("item_asst_1")).isEqualTo(heard).isNotEqualTo(GREETING);
+    loop.await(session::close);
+    assertThat(loop.await(() -> voiceDb.transcriptText(s.sessionId(), "item_asst_1"))).isEqualTo(heard);
+    loop.await(providers::close);
+  }
+
   @DisplayName("the client's own response.cancel stops the stream: cancel by response id, truncate to what was heard, the cut text stored")
   @Test
   void clientCancelStopsTheStream() {
