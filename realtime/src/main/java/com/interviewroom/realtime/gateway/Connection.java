@@ -158,7 +158,10 @@ final class Connection {
         .recover(e -> {
           // the timer and code sync still work without a voice; the client shows the failure
           log.warn("voice session unavailable {}", kv("requestId", requestId), kv("error", e.getMessage()));
-          out.sendJson(error("provider_unavailable"));
+          voice = null;
+          if (!(e instanceof ProviderUnavailable)) {
+            out.sendJson(error("provider_unavailable")); // a ProviderUnavailable was already told to the client
+          }
           return Future.succeededFuture();
         })
         .mapEmpty();
@@ -175,6 +178,16 @@ final class Connection {
       @Override
       public void sendJson(JsonObject message) {
         out.sendJson(message);
+      }
+
+      @Override
+      public void opening(VoiceSession pending) {
+        // kept while it connects, so release() closes it if the candidate leaves before it is ready
+        if (released) {
+          pending.close();
+        } else {
+          voice = pending;
+        }
       }
 
       @Override

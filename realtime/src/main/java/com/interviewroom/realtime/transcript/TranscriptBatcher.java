@@ -19,16 +19,20 @@ import java.util.UUID;
 
 /**
  * Collects transcript items from every session on one event loop and writes them every
- * {@code interval} (or sooner once {@code flushAt} items wait) with one multi-row upsert on
- * {@code (session_id, item_id)} as the service role. Items are keyed, so a later version of an
- * item replaces the earlier one in memory and a retried write never duplicates a row. A failed
- * write keeps its items for the next attempt; memory is bounded by {@code maxPending} keys (beyond
- * that, new keys are refused and counted, never silently lost). Text is redacted before it leaves
- * memory. Rows are sent in turn-start order and carry {@code turn_started_at}, which is what
- * readers order by, so a user item transcribed late still sorts before the answer to it.
+ * {@code interval} (or sooner once {@code flushAt} items wait) with multi-row upserts on
+ * {@code (session_id, item_id)} as the service role, at most {@link #ROWS_PER_STATEMENT} rows per
+ * statement (Postgres takes at most 65,535 parameters, 5 a row). Items are keyed, so a later version
+ * of an item replaces the earlier one in memory and a retried write never duplicates a row. A
+ * failed write keeps the items it did not write; the next attempt waits a backoff that doubles from
+ * {@code firstRetry} up to {@code maxRetry}, so a database that is down is not hammered on every
+ * add. Memory is bounded by {@code maxPending} keys (beyond that, new keys are refused and counted,
+ * never silently lost). Text is redacted before it leaves memory. Rows are sent in turn-start
+ * order and carry {@code turn_started_at}, which is what readers order by, so a user item
+ * transcribed late still sorts before the answer to it.
  */
 public final class TranscriptBatcher {
   private static final Logger LOG = LoggerFactory.getLogger(TranscriptBatcher.class);
+  static final int ROWS_PER_STATEMENT = 1_000;
 
   private record Key(UUID sessionId, String itemId) {}
 
@@ -36,18 +40,32 @@ public final class TranscriptBatcher {
   private final Database db;
   private final int flushAt;
   private final int maxPending;
+  private final long firstRetryNanos;
+  private final long maxRetryNanos;
   private final long timerId;
   private Map<Key, TranscriptItem> pending = new LinkedHashMap<>();
   private Future<Void> inFlight = Future.succeededFuture();
   private boolean writing;
+  private int unwrittenInFlight;
   private long refused;
+  private long failedWrites;
+  /** 0 after a successful write; otherwise how long the next attempt waits. */
+  private long retryDelayNanos;
+  private long retryAtNanos;
   private boolean closed;
 
   public TranscriptBatcher(Vertx vertx, Database db, Duration interval, int flushAt, int maxPending) {
+    this(vertx, db, interval, flushAt, maxPending, Duration.ofSeconds(1), Duration.ofMinutes(1));
+  }
+
+  public TranscriptBatcher(Vertx vertx, Database db, Duration interval, int flushAt, int maxPending,
+      Duration firstRetry, Duration maxRetry) {
     this.vertx = vertx;
     this.db = db;
     this.flushAt = flushAt;
     this.maxPending = maxPending;
+    this.firstRetryNanos = firstRetry.toNanos();
+    this.maxRetryNanos = Math.max(firstRetry.toNanos(), maxRetry.toNanos());
     this.timerId = vertx.setPeriodic(interval.toMillis(), id -> flush());
   }
 
@@ -70,49 +88,81 @@ public final class TranscriptBatcher {
     return true;
   }
 
+  /** Items not written yet: waiting, or in the write now running. */
   public int pendingCount() {
-    return pending.size();
+    return pending.size() + unwrittenInFlight;
+  }
+
+  /** Write attempts that failed so far (each waits out a backoff before the next). */
+  public long failedWrites() {
+    return failedWrites;
   }
 
   /**
-   * Writes what is pending now; the future completes when those items are stored (or their write
-   * failed and they are kept). Items that arrived while a write was in flight go out right after
-   * it, so a session's end can wait for its last transcript lines.
+   * Writes what is pending now (after the write in progress, if any), unless a failed write's
+   * backoff has not passed; the future completes when that write is done (or failed and kept).
    */
   public Future<Void> flush() {
     if (writing) {
-      return inFlight.recover(err -> Future.succeededFuture()).compose(v -> writePending());
+      return inFlight.transform(ar -> flush()); // what arrived meanwhile goes in the next write
     }
-    return writePending();
-  }
-
-  private Future<Void> writePending() {
-    if (writing || pending.isEmpty()) {
-      // a write that started after the caller's items arrived carries them
-      return inFlight.recover(err -> Future.succeededFuture());
+    if (pending.isEmpty() || System.nanoTime() - retryAtNanos < 0) {
+      return inFlight.recover(err -> Future.succeededFuture()); // a later tick retries once the backoff has passed
     }
-    Map<Key, TranscriptItem> batch = pending;
-    pending = new LinkedHashMap<>();
     writing = true;
-    inFlight = writeDroppingDeletedSessions(new ArrayList<>(batch.values()))
-        .onFailure(err -> {
-          // keep the batch; anything newer for the same key wins over the failed copy
-          batch.putAll(pending);
-          pending = batch;
-          LOG.warn("transcript flush failed; {} items kept for retry: {}", batch.size(), err.getClass().getSimpleName());
-        })
-        .onComplete(ar -> writing = false);
+    inFlight = writePending().onComplete(ar -> writing = false);
     return inFlight.recover(err -> Future.succeededFuture());
   }
 
-  /** Stops the timer and writes everything pending; fails if the last write failed. */
+  /** Stops the timer and writes everything pending, backoff or not; fails if that last write failed. */
   public Future<Void> close() {
     if (!closed) {
       closed = true;
       vertx.cancelTimer(timerId);
     }
-    return inFlight.transform(ar -> pending.isEmpty() ? Future.succeededFuture()
-        : writeDroppingDeletedSessions(new ArrayList<>(pending.values())).onSuccess(v -> pending.clear()));
+    return inFlight.transform(ar -> writePending());
+  }
+
+  /** Takes everything pending and writes it statement by statement; what a failure leaves unwritten goes back. */
+  private Future<Void> writePending() {
+    if (pending.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<TranscriptItem> batch = new ArrayList<>(pending.values());
+    unwrittenInFlight = batch.size();
+    pending = new LinkedHashMap<>();
+    batch.sort(Comparator.comparing(TranscriptItem::turnStartedAt));
+    return writeFrom(batch, 0).onSuccess(v -> retryDelayNanos = 0);
+  }
+
+  private Future<Void> writeFrom(List<TranscriptItem> batch, int from) {
+    if (from >= batch.size()) {
+      return Future.succeededFuture();
+    }
+    int to = Math.min(batch.size(), from + ROWS_PER_STATEMENT);
+    return writeDroppingDeletedSessions(batch.subList(from, to))
+        .recover(err -> {
+          keepForRetry(batch.subList(from, batch.size()), err);
+          return Future.failedFuture(err);
+        })
+        .compose(v -> {
+          unwrittenInFlight -= to - from;
+          return writeFrom(batch, to);
+        });
+  }
+
+  private void keepForRetry(List<TranscriptItem> unwritten, Throwable err) {
+    unwrittenInFlight = 0;
+    // anything newer for the same key, added while the write ran, wins over the failed copy
+    Map<Key, TranscriptItem> kept = new LinkedHashMap<>();
+    unwritten.forEach(it -> kept.put(new Key(it.sessionId(), it.itemId()), it));
+    kept.putAll(pending);
+    pending = kept;
+    failedWrites++;
+    retryDelayNanos = retryDelayNanos == 0 ? firstRetryNanos : Math.min(maxRetryNanos, retryDelayNanos * 2);
+    retryAtNanos = System.nanoTime() + retryDelayNanos;
+    LOG.warn("transcript flush failed; {} items kept, next attempt in {} ms: {}", kept.size(),
+        retryDelayNanos / 1_000_000, err.getClass().getSimpleName());
   }
 
   /**
@@ -137,7 +187,6 @@ public final class TranscriptBatcher {
   }
 
   private Future<Void> write(List<TranscriptItem> items) {
-    items.sort(Comparator.comparing(TranscriptItem::turnStartedAt));
     StringBuilder sql = new StringBuilder(
         "INSERT INTO transcripts (session_id, item_id, role, text, turn_started_at) VALUES ");
     List<Object> params = new ArrayList<>(items.size() * 5);

@@ -71,13 +71,26 @@ public final class BridgedVoiceSession implements VoiceSession {
   private int failovers;
   private long retryTimer = -1;
   private long rateLimitTimer = -1;
+  /** When the provider's last rate-limit window ends; a failover waits for it. */
+  private long rateLimitEndsMs;
   /** The backoff wait in progress, failed by {@link #close()} so a pending open never hangs. */
   private Promise<Void> sleeping;
 
   private String status = "";
   private long statusTimer = -1;
+  /**
+   * The assistant item whose audio was relayed last. It is kept after {@code response.done}:
+   * providers finish sending long before the client finishes playing, and speech until
+   * {@code firstSentAt + sentBytes} of audio is still a barge-in.
+   */
   private String speakingItem;
+  private Instant firstSentAt;
   private long sentBytes;
+  /** The provider is still producing {@link #speakingItem} (no {@code response.done} yet). */
+  private boolean streaming;
+  /** The last assistant final, so a barge-in after it can still cut the stored text to what was heard. */
+  private String finalItem;
+  private String finalText;
   private Instant lastSpeechStart;
   private final Map<String, StringBuilder> assistantText = new HashMap<>();
   private final Map<String, Instant> turnStarts = new HashMap<>();
@@ -86,8 +99,9 @@ public final class BridgedVoiceSession implements VoiceSession {
   private final ArrayDeque<Buffer> heldAudio = new ArrayDeque<>();
   private int heldBytes;
   private final List<ContextNote> heldNotes = new ArrayList<>();
-  private final JsonObject usage = new JsonObject();
-  /** Usage writes run one after another, so an older total never lands after a newer one. */
+  /** Usage reported but not yet added to the session row. */
+  private JsonObject unsavedUsage = new JsonObject();
+  /** Usage writes run one after another. */
   private Future<Void> usageWrite = Future.succeededFuture();
   private int noteCount;
 
@@ -149,8 +163,9 @@ public final class BridgedVoiceSession implements VoiceSession {
 
   @Override
   public void cancel() {
-    if (speakingItem != null) {
+    if (playing()) {
       bargeIn();
+      setStatus("listening");
     }
   }
 
@@ -173,6 +188,7 @@ public final class BridgedVoiceSession implements VoiceSession {
       return;
     }
     client.sendJson(new JsonObject().put("type", "error").put("code", "rate_limited").put("retryAfterMs", retryAfterMs));
+    rateLimitEndsMs = clock.millis() + retryAfterMs;
     rateLimitTimer = vertx.setTimer(Math.max(1, retryAfterMs), id -> {
       rateLimitTimer = -1;
       if (provider != null && !closed) {
@@ -201,6 +217,7 @@ public final class BridgedVoiceSession implements VoiceSession {
     Future<Void> disconnected = p == null ? Future.succeededFuture() : p.disconnect();
     Future<Void> aborted = connecting == null ? Future.succeededFuture() : connecting.disconnect();
     connecting = null;
+    usageWrite = usageWrite.transform(ignored -> writeUsage()); // a failed increment gets one last try
     return Future.join(disconnected, aborted, transcripts.flush(), usageWrite).mapEmpty();
   }
 
@@ -227,6 +244,9 @@ public final class BridgedVoiceSession implements VoiceSession {
         .recover(err -> {
           connecting = null;
           p.disconnect();
+          if (closed) {
+            return Future.failedFuture(new ProviderUnavailable(context.sessionId(), "closed"));
+          }
           ProviderException cause = classify(err);
           LOG.info("voice provider connect failed: provider={} code={} attempt={}", name, cause.code(), attempt);
           if (cause.fatal()) {
@@ -283,7 +303,9 @@ public final class BridgedVoiceSession implements VoiceSession {
       dead.add(lost.name());
     }
     int next = chain.indexOf(lost.name()) + 1; // prefer the other provider; the same one when it is alone
-    connectWithRetries(0, next, dead, reason)
+    long rateLimitedFor = rateLimitEndsMs - clock.millis();
+    Future<Void> pause = rateLimitedFor > 0 ? sleep(rateLimitedFor) : Future.succeededFuture(); // a rate limit outlives the socket
+    pause.compose(v -> connectWithRetries(0, next, dead, reason))
         .onSuccess(this::adopt)
         .onFailure(this::unavailable);
   }
@@ -334,6 +356,9 @@ public final class BridgedVoiceSession implements VoiceSession {
   }
 
   private Future<Void> sleep(long ms) {
+    if (closed) {
+      return Future.failedFuture(new ProviderUnavailable(context.sessionId(), "closed"));
+    }
     Promise<Void> done = Promise.promise();
     sleeping = done;
     retryTimer = vertx.setTimer(Math.max(1, ms), id -> {
@@ -378,8 +403,10 @@ public final class BridgedVoiceSession implements VoiceSession {
     }
     if (!a.itemId().equals(speakingItem)) {
       speakingItem = a.itemId();
+      firstSentAt = clock.instant();
       sentBytes = 0;
-      turnStarts.putIfAbsent(a.itemId(), clock.instant());
+      streaming = true;
+      turnStarts.putIfAbsent(a.itemId(), firstSentAt);
       setStatus("speaking");
     }
     sentBytes += a.pcm16At24k().length();
@@ -402,14 +429,18 @@ public final class BridgedVoiceSession implements VoiceSession {
       return; // the truncated text was stored at barge-in
     }
     turnStarts.putIfAbsent(f.itemId(), startFor(f.role()));
-    assistantText.remove(f.itemId());
+    if ("assistant".equals(f.role())) {
+      assistantText.remove(f.itemId());
+      finalItem = f.itemId();
+      finalText = f.text();
+    }
     store(f.role(), f.itemId(), f.text());
     client.sendJson(transcript(f.role(), f.itemId(), f.text(), true));
   }
 
   private void onSpeechStarted() {
     lastSpeechStart = clock.instant();
-    if (speakingItem != null) {
+    if (playing()) {
       bargeIn();
     }
     setStatus("listening");
@@ -426,23 +457,38 @@ public final class BridgedVoiceSession implements VoiceSession {
       turnStarts.remove(r.itemId()); // an audio-only answer has no transcript to date
     }
     if (r.itemId() == null || r.itemId().equals(speakingItem)) {
-      endResponse();
+      streaming = false; // the item stays: the client may still be playing it
     }
     setStatus("listening");
+  }
+
+  /** Assistant audio is still coming in, or the client is still playing what it got (from its first byte on). */
+  private boolean playing() {
+    if (speakingItem == null) {
+      return false;
+    }
+    return streaming || clock.instant().isBefore(firstSentAt.plusMillis(Pcm16.millisAt24k(sentBytes)));
+  }
+
+  /** What the client has played of {@link #speakingItem}: never more than was sent, nor than the time since its first byte. */
+  private long playedMs() {
+    long sinceFirst = Math.max(0, Duration.between(firstSentAt, clock.instant()).toMillis());
+    return Math.min(Pcm16.millisAt24k(sentBytes), sinceFirst);
   }
 
   /** The candidate talks over the interviewer: silence the client at once, then stop the provider. */
   private void bargeIn() {
     String item = speakingItem;
-    long playedMs = Pcm16.millisAt24k(sentBytes);
+    long playedMs = playedMs();
     client.sendJson(new JsonObject().put("type", "playback.clear"));
     if (provider != null) {
       provider.cancel(playedMs);
     }
     rememberCancelled(item);
-    StringBuilder said = assistantText.remove(item);
+    StringBuilder soFar = assistantText.remove(item);
+    String said = soFar != null ? soFar.toString() : item.equals(finalItem) ? finalText : null;
     if (said != null) {
-      String heard = truncate(said.toString(), playedMs);
+      String heard = truncate(said, playedMs);
       store("assistant", item, heard);
       client.sendJson(transcript("assistant", item, heard, true));
     }
@@ -450,7 +496,7 @@ public final class BridgedVoiceSession implements VoiceSession {
   }
 
   /** The words a listener heard after {@code playedMs} of audio, cut at a word boundary. */
-  static String truncate(String text, long playedMs) {
+  public static String truncate(String text, long playedMs) {
     int chars = (int) Math.min(text.length(), Math.round(playedMs / 1000.0 * CHARS_PER_SECOND));
     if (chars >= text.length()) {
       return text;
@@ -461,7 +507,11 @@ public final class BridgedVoiceSession implements VoiceSession {
 
   private void endResponse() {
     speakingItem = null;
+    firstSentAt = null;
     sentBytes = 0;
+    streaming = false;
+    finalItem = null;
+    finalText = null;
   }
 
   private void rememberCancelled(String itemId) {
@@ -490,30 +540,33 @@ public final class BridgedVoiceSession implements VoiceSession {
     transcripts.add(new TranscriptItem(context.sessionId(), itemId, role, text, start));
   }
 
+  /**
+   * Adds one response's usage to what is still to be written; writes run one after another and
+   * carry increments, so usage from an earlier bridge of the same session (a reconnect) is kept. A
+   * failed write puts its increment back for the next one.
+   */
   private void addUsage(String providerName, JsonObject reported) {
-    sum(usage, reported);
-    usage.put("responses", usage.getLong("responses", 0L) + 1);
-    JsonObject byProvider = usage.getJsonObject("by_provider", new JsonObject());
-    usage.put("by_provider", byProvider);
-    JsonObject mine = byProvider.getJsonObject(providerName, new JsonObject());
-    byProvider.put(providerName, mine);
-    sum(mine, reported);
-    JsonObject snapshot = usage.copy();
-    usageWrite = usageWrite.transform(ignored -> records.recordUsage(context.sessionId(), snapshot)
-        .onFailure(err -> LOG.warn("could not record session usage: {}", err.getClass().getSimpleName())));
+    JsonObject increment = new JsonObject();
+    UsageTotals.add(increment, reported);
+    increment.put("responses", 1L);
+    JsonObject mine = new JsonObject();
+    UsageTotals.add(mine, reported);
+    increment.put("by_provider", new JsonObject().put(providerName, mine));
+    UsageTotals.add(unsavedUsage, increment);
+    usageWrite = usageWrite.transform(ignored -> writeUsage());
   }
 
-  /** Adds every numeric leaf of {@code add} into {@code into}. */
-  private static void sum(JsonObject into, JsonObject add) {
-    for (Map.Entry<String, Object> e : add) {
-      if (e.getValue() instanceof Number n) {
-        into.put(e.getKey(), into.getLong(e.getKey(), 0L) + n.longValue());
-      } else if (e.getValue() instanceof JsonObject nested && !"by_provider".equals(e.getKey())) {
-        JsonObject target = into.getJsonObject(e.getKey(), new JsonObject());
-        into.put(e.getKey(), target);
-        sum(target, nested);
-      }
+  private Future<Void> writeUsage() {
+    if (unsavedUsage.isEmpty()) {
+      return Future.succeededFuture();
     }
+    JsonObject increment = unsavedUsage;
+    unsavedUsage = new JsonObject();
+    return records.recordUsage(context.sessionId(), increment)
+        .onFailure(err -> {
+          UsageTotals.add(unsavedUsage, increment);
+          LOG.warn("could not record session usage: {}", err.getClass().getSimpleName());
+        });
   }
 
   private void setStatus(String next) {

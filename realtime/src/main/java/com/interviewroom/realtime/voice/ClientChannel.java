@@ -22,4 +22,13 @@ public interface ClientChannel {
    */
   default void voiceLost() {
   }
+
+  /**
+   * The session exists and is connecting its first provider (retries and backoff can take
+   * seconds); called before the opener's future completes. The gateway keeps it, so a client that
+   * leaves meanwhile closes it: the attempts stop, no provider socket or timer stays behind, and
+   * nobody marks the session errored for a candidate who is no longer on this socket.
+   */
+  default void opening(VoiceSession pending) {
+  }
 }

@@ -48,7 +48,11 @@ public final class DefaultVoiceSessionFactory implements VoiceSessionFactory {
   public Future<VoiceSession> open(InterviewContext context, ClientChannel client) {
     return records.tier(context.userId())
         .recover(err -> Future.succeededFuture("free")) // an unknown tier must not block the interview
-        .compose(tier -> new BridgedVoiceSession(vertx, context, client, selector.chain(tier), providers,
-            transcripts, records, onProviderUnavailable, settings, clock).start());
+        .compose(tier -> {
+          BridgedVoiceSession session = new BridgedVoiceSession(vertx, context, client, selector.chain(tier), providers,
+              transcripts, records, onProviderUnavailable, settings, clock);
+          client.opening(session);
+          return session.start();
+        });
   }
 }

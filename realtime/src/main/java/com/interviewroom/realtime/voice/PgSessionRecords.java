@@ -12,7 +12,9 @@ import java.util.UUID;
 public final class PgSessionRecords implements SessionRecords {
   private static final String TIER = "SELECT subscription_tier FROM profiles WHERE user_id = $1";
   private static final String PROVIDER = "UPDATE sessions SET provider = $2, updated_at = now() WHERE id = $1";
-  private static final String USAGE = "UPDATE sessions SET usage = usage || $2::jsonb, updated_at = now() WHERE id = $1";
+  /** Usage is added to the row's totals under a row lock, so a reconnect's new bridge and a late write of the old one both count. */
+  private static final String USAGE_NOW = "SELECT usage FROM sessions WHERE id = $1 FOR UPDATE";
+  private static final String USAGE = "UPDATE sessions SET usage = $2::jsonb, updated_at = now() WHERE id = $1";
 
   private final Database db;
 
@@ -32,8 +34,17 @@ public final class PgSessionRecords implements SessionRecords {
   }
 
   @Override
-  public Future<Void> recordUsage(UUID sessionId, JsonObject usage) {
-    return db.asService(conn -> conn.preparedQuery(USAGE).execute(Tuple.of(sessionId, usage))).mapEmpty();
+  public Future<Void> recordUsage(UUID sessionId, JsonObject increment) {
+    return db.asService(conn -> conn.preparedQuery(USAGE_NOW).execute(Tuple.of(sessionId))
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.succeededFuture();
+          }
+          JsonObject stored = rows.iterator().next().getJsonObject(0);
+          JsonObject totals = stored == null ? new JsonObject() : stored.copy();
+          UsageTotals.add(totals, increment);
+          return conn.preparedQuery(USAGE).execute(Tuple.of(sessionId, totals)).mapEmpty();
+        }));
   }
 
   /** Through the shared status machine: errored once, refunded once; an already ended session is left as it is. */

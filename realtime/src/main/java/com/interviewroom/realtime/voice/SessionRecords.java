@@ -12,8 +12,8 @@ public interface SessionRecords {
 
   Future<Void> recordProvider(UUID sessionId, String provider);
 
-  /** Replaces the session's usage totals. */
-  Future<Void> recordUsage(UUID sessionId, JsonObject usage);
+  /** Adds {@code increment} (numeric leaves, nested objects included) to the session's usage totals. */
+  Future<Void> recordUsage(UUID sessionId, JsonObject increment);
 
   /** Marks the session errored and refunds its credit once (the ledger's unique index keeps it once-only). */
   Future<Void> markErroredAndRefund(UUID sessionId);

@@ -71,6 +71,19 @@ public final class Loop {
     });
   }
 
+  /** A plain wait, for "nothing more happens" checks. */
+  public static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  public static long millisBetween(long fromNanos, long toNanos) {
+    return (toNanos - fromNanos) / 1_000_000;
+  }
+
   public static void eventually(Duration timeout, BooleanSupplier condition, String what) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {

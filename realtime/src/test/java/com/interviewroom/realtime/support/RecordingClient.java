@@ -1,6 +1,7 @@
 package com.interviewroom.realtime.support;
 
 import com.interviewroom.realtime.voice.ClientChannel;
+import com.interviewroom.realtime.voice.VoiceSession;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 
@@ -14,6 +15,14 @@ public final class RecordingClient implements ClientChannel {
   public final List<Frame> frames = new CopyOnWriteArrayList<>();
   /** How often the voice side reported that it gave up mid-session. */
   public final java.util.concurrent.atomic.AtomicInteger voiceLost = new java.util.concurrent.atomic.AtomicInteger();
+
+  /** The session handed over while it was still connecting, as the gateway keeps it. */
+  public volatile VoiceSession opening;
+
+  @Override
+  public void opening(VoiceSession pending) {
+    opening = pending;
+  }
 
   @Override
   public void voiceLost() {
@@ -45,6 +54,14 @@ public final class RecordingClient implements ClientChannel {
 
   public boolean hasError(String code) {
     return json("error").stream().anyMatch(j -> code.equals(j.getString("code")));
+  }
+
+  /** The last final transcript for {@code itemId} (a barge-in replaces the text with what was heard), or null. */
+  public String lastFinal(String itemId) {
+    List<String> texts = json("transcript").stream()
+        .filter(j -> j.getBoolean("final") && itemId.equals(j.getString("itemId")))
+        .map(j -> j.getString("text")).toList();
+    return texts.isEmpty() ? null : texts.get(texts.size() - 1);
   }
 
   public List<String> finals(String role) {

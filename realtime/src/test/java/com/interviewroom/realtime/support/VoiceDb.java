@@ -44,6 +44,12 @@ public final class VoiceDb {
         .execute(Tuple.of(sessionId)).map(rows -> rows.iterator().next());
   }
 
+  /** The stored transcript text of one item, or null when there is no row. */
+  public Future<String> transcriptText(UUID sessionId, String itemId) {
+    return db.pool().preparedQuery("SELECT text FROM transcripts WHERE session_id = $1 AND item_id = $2")
+        .execute(Tuple.of(sessionId, itemId)).map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString(0));
+  }
+
   public Future<Long> refunds(UUID sessionId) {
     return db.pool().preparedQuery("SELECT count(*) FROM credit_transactions WHERE session_id = $1 AND reason = 'refund'")
         .execute(Tuple.of(sessionId)).map(rows -> rows.iterator().next().getLong(0));

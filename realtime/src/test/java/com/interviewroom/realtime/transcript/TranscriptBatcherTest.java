@@ -2,6 +2,7 @@ package com.interviewroom.realtime.transcript;
 
 import com.interviewroom.realtime.support.Loop;
 import com.interviewroom.realtime.support.VoiceDb;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -112,10 +113,69 @@ class TranscriptBatcherTest {
     } finally {
       loop.await(() -> voiceDb.db.pool().query("GRANT INSERT ON transcripts TO app_service").execute());
     }
-    loop.await(batcher::flush);
-    loop.await(batcher::flush);
-    assertThat(batcher.pendingCount()).isZero();
+    Loop.eventually(Duration.ofSeconds(10), () -> {
+      loop.await(batcher::flush); // the first tries wait out the backoff of the failed write
+      return batcher.pendingCount() == 0;
+    }, "the retried write");
     assertThat(rows(loop, session)).extracting(r -> r.getString("item_id")).containsExactly("i0", "i1", "i2", "i3", "i4");
+    loop.await(batcher::close);
+  }
+
+  @DisplayName("a long outage: more rows than one statement can carry are kept, retried with backoff, and all written exactly once")
+  @Test
+  void longOutage() {
+    Loop loop = new Loop(vertx);
+    UUID session = loop.await(voiceDb::chargedSession).sessionId();
+    // the size bound asks for a write on every add; the backoff (2 s) is what keeps them from reaching the database
+    TranscriptBatcher batcher = new TranscriptBatcher(vertx, voiceDb.db, Duration.ofMillis(100), 200, 20_000,
+        Duration.ofSeconds(2), Duration.ofSeconds(2));
+    Instant t0 = Instant.parse("2026-02-01T09:00:00Z");
+    int total = 16_000;
+    loop.await(() -> voiceDb.db.pool().query("REVOKE INSERT ON transcripts FROM app_service").execute());
+    try {
+      for (int from = 0; from < total; from += 500) {
+        int start = from;
+        loop.run(() -> {
+          for (int i = start; i < start + 500; i++) {
+            batcher.add(new TranscriptItem(session, "i" + i, i % 2 == 0 ? "user" : "assistant", "turn " + i, t0.plusMillis(i)));
+          }
+        });
+      }
+      Loop.eventually(Duration.ofSeconds(10), () -> batcher.failedWrites() >= 1, "a failed write");
+      for (int i = 0; i < 20; i++) {
+        loop.run(() -> batcher.add(new TranscriptItem(session, "late", "user", "still down", t0)));
+        Loop.sleep(20);
+      }
+      assertThat(loop.await(() -> Future.succeededFuture(batcher.pendingCount()))).isGreaterThan(15_000);
+      assertThat(loop.await(() -> Future.succeededFuture(batcher.failedWrites()))).as("no write per add while backing off")
+          .isLessThanOrEqualTo(2L);
+    } finally {
+      loop.await(() -> voiceDb.db.pool().query("GRANT INSERT ON transcripts TO app_service").execute());
+    }
+    Loop.eventually(Duration.ofSeconds(60), () -> loop.await(() -> Future.succeededFuture(batcher.pendingCount())) == 0,
+        "every kept row written");
+    Row counts = loop.await(() -> voiceDb.db.pool().preparedQuery(
+            "SELECT count(*), count(DISTINCT item_id) FROM transcripts WHERE session_id = $1")
+        .execute(Tuple.of(session)).map(rs -> rs.iterator().next()));
+    assertThat(counts.getLong(0)).isEqualTo(total + 1L);
+    assertThat(counts.getLong(1)).isEqualTo(total + 1L);
+    loop.await(batcher::close);
+  }
+
+
+  @DisplayName("a flush while another write runs covers what was added since: a closing session's items are in the table when it completes")
+  @Test
+  void flushDuringWrite() {
+    Loop loop = new Loop(vertx);
+    UUID session = loop.await(voiceDb::chargedSession).sessionId();
+    TranscriptBatcher batcher = new TranscriptBatcher(vertx, voiceDb.db, Duration.ofHours(1), 1_000, 1_000);
+    loop.await(() -> {
+      batcher.add(new TranscriptItem(session, "first", "user", "one", Instant.now()));
+      batcher.flush();
+      batcher.add(new TranscriptItem(session, "second", "assistant", "two", Instant.now().plusMillis(1)));
+      return batcher.flush();
+    });
+    assertThat(rows(loop, session)).extracting(r -> r.getString("item_id")).containsExactly("first", "second");
     loop.await(batcher::close);
   }
 

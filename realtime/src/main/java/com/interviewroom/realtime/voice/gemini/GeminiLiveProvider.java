@@ -23,7 +23,10 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Base64;
+import java.util.Iterator;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Gemini Live ({@code BidiGenerateContent}) over a WebSocket. Candidate audio is resampled to
@@ -43,7 +46,8 @@ public final class GeminiLiveProvider implements VoiceProvider {
   private final String url;
   private final String apiKey;
   private final Resampler resampler = new Resampler();
-  private final ArrayDeque<JsonObject> held = new ArrayDeque<>();
+  /** What the bridge sent while resuming (audio, notes, commits), in order, for the new socket once it is set up. */
+  private final ArrayDeque<Held> held = new ArrayDeque<>();
   private int heldBytes;
   private InterviewContext context;
   private VoiceEvents events;
@@ -62,6 +66,8 @@ public final class GeminiLiveProvider implements VoiceProvider {
   private StringBuilder userText = new StringBuilder();
   private boolean dropping;
   private JsonObject pendingUsage = new JsonObject();
+
+  private record Held(JsonObject message, int audioBytes) {}
 
   public GeminiLiveProvider(WebSocketClient client, String url, String apiKey) {
     this.client = client;
@@ -167,21 +173,12 @@ public final class GeminiLiveProvider implements VoiceProvider {
     JsonObject message = new JsonObject().put("realtimeInput", new JsonObject().put("audio", new JsonObject()
         .put("data", Base64.getEncoder().encodeToString(pcm16k.getBytes()))
         .put("mimeType", "audio/pcm;rate=16000")));
-    if (resuming) {
-      held.add(message);
-      heldBytes += pcm16k.length();
-      while (heldBytes > HELD_MAX_BYTES) {
-        held.removeFirst();
-        heldBytes -= pcm16k.length();
-      }
-      return;
-    }
-    send(message);
+    sendOrHold(message, pcm16k.length());
   }
 
   @Override
   public void commit() {
-    send(new JsonObject().put("realtimeInput", new JsonObject().put("audioStreamEnd", true)));
+    sendOrHold(new JsonObject().put("realtimeInput", new JsonObject().put("audioStreamEnd", true)), 0);
   }
 
   @Override
@@ -194,7 +191,28 @@ public final class GeminiLiveProvider implements VoiceProvider {
 
   @Override
   public void inject(ContextNote note) {
-    send(userTurn("[note, use naturally] " + note.text(), true));
+    sendOrHold(userTurn("[note, use naturally] " + note.text(), true), 0);
+  }
+
+  /**
+   * While resuming there is no socket, then one that is not set up yet: messages wait, in order,
+   * until {@code setupComplete}. Only audio is dropped past the bound (oldest first), never a note or a commit.
+   */
+  private void sendOrHold(JsonObject message, int audioBytes) {
+    if (!resuming) {
+      send(message);
+      return;
+    }
+    held.add(new Held(message, audioBytes));
+    heldBytes += audioBytes;
+    Iterator<Held> it = held.iterator();
+    while (heldBytes > HELD_MAX_BYTES && it.hasNext()) {
+      Held oldest = it.next();
+      if (oldest.audioBytes() > 0) {
+        it.remove();
+        heldBytes -= oldest.audioBytes();
+      }
+    }
   }
 
   @Override
@@ -333,7 +351,7 @@ public final class GeminiLiveProvider implements VoiceProvider {
             restore(); // nothing to resume from: replay the conversation instead
           }
           while (!held.isEmpty()) {
-            send(held.removeFirst());
+            send(held.removeFirst().message());
           }
           heldBytes = 0;
         })
@@ -368,22 +386,35 @@ public final class GeminiLiveProvider implements VoiceProvider {
     }
     if (cause.fatal()) {
       emit(new VoiceEvent.Error(cause.code(), cause.getMessage(), true));
+    } else if (cause.rateLimited()) {
+      emit(new VoiceEvent.RateLimited(cause.retryAfterMs())); // the client hears it, and the failover waits it out
     }
     emitClosed("closed " + code, false);
   }
 
+  /**
+   * Gemini reports errors in the close frame. {@code RESOURCE_EXHAUSTED} and its "quota" wording
+   * are how Gemini reports per-minute limits, so they are rate limits (retried after the wait it
+   * names), never fatal; only a refused key is.
+   */
   static ProviderException classifyClose(Short code, String reason) {
     String r = reason == null ? "" : reason.toLowerCase(Locale.ROOT);
     if (r.contains("api key") || r.contains("permission") || r.contains("unauthenticated")) {
       return ProviderException.fatal("invalid_api_key", "closed " + code);
     }
-    if (r.contains("quota")) {
-      return ProviderException.fatal("insufficient_quota", "closed " + code);
-    }
-    if (r.contains("resource_exhausted") || r.contains("rate")) {
-      return ProviderException.rateLimited(1_000);
+    if (r.contains("resource_exhausted") || r.contains("quota") || RATE_LIMIT.matcher(r).find()) {
+      return ProviderException.rateLimited(retryAfterMs(r));
     }
     return ProviderException.transientFailure("closed", "closed " + code);
+  }
+
+  private static final Pattern RATE_LIMIT = Pattern.compile("\\brate[ _-]?limit|too many requests");
+  private static final Pattern RETRY_IN = Pattern.compile("retry (?:in|after) (\\d+(?:\\.\\d+)?)\\s*s\\b");
+
+  /** "Please retry in 12.5s", as Gemini words it; 1 s when it does not say. */
+  static long retryAfterMs(String reason) {
+    Matcher m = RETRY_IN.matcher(reason);
+    return m.find() ? Math.max(1, Math.round(Double.parseDouble(m.group(1)) * 1000)) : 1_000;
   }
 
   static ProviderException classifyUpgrade(Throwable err) {
@@ -393,7 +424,8 @@ public final class GeminiLiveProvider implements VoiceProvider {
         return ProviderException.fatal("invalid_api_key", "handshake refused with " + status);
       }
       if (status == 429) {
-        return ProviderException.rateLimited(1_000);
+        String retryAfter = rejected.getHeaders() == null ? null : rejected.getHeaders().get("retry-after");
+        return ProviderException.rateLimited(retryAfter == null ? 1_000 : retryAfterMs("retry in " + retryAfter.trim() + "s"));
       }
       return ProviderException.transientFailure("upstream_" + status, "handshake refused with " + status);
     }

@@ -18,6 +18,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.util.Base64;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * OpenAI Realtime (GA protocol) over a WebSocket: {@code session.update} with {@code type:
@@ -45,6 +47,10 @@ public final class OpenAiRealtimeProvider implements VoiceProvider {
   /** The response in progress, so a barge-in cancels that one and never the answer that follows it. */
   private String activeResponse;
   private boolean responseWanted;
+  /**
+   * The assistant item whose audio arrived last. It outlives {@code response.done}: the client is
+   * still playing it, and a barge-in then must truncate it to what was heard.
+   */
   private String audioItem;
 
   public OpenAiRealtimeProvider(WebSocketClient client, String url, String apiKey) {
@@ -218,7 +224,6 @@ public final class OpenAiRealtimeProvider implements VoiceProvider {
   private void onResponseDone(JsonObject response) {
     responding = false;
     activeResponse = null;
-    audioItem = null;
     JsonArray output = response.getJsonArray("output", new JsonArray());
     String itemId = output.isEmpty() ? null : output.getJsonObject(0).getString("id");
     JsonObject usage = response.getJsonObject("usage", new JsonObject());
@@ -258,7 +263,7 @@ public final class OpenAiRealtimeProvider implements VoiceProvider {
     return switch (code) {
       case "invalid_api_key", "insufficient_quota", "account_deactivated", "model_not_found" ->
           ProviderException.fatal(code, message);
-      case "rate_limit_exceeded" -> ProviderException.rateLimited(1_000);
+      case "rate_limit_exceeded" -> ProviderException.rateLimited(retryAfterMs(message));
       default -> ProviderException.transientFailure(code, message);
     };
   }
@@ -276,6 +281,19 @@ public final class OpenAiRealtimeProvider implements VoiceProvider {
       return ProviderException.transientFailure("upstream_" + status, "handshake refused with " + status);
     }
     return ProviderException.transientFailure("connect_failed", err.getClass().getSimpleName());
+  }
+
+  private static final Pattern TRY_AGAIN =
+      Pattern.compile("try again in (\\d+(?:\\.\\d+)?)\\s*(ms|s)\\b");
+
+  /** "Please try again in 1.5s" / "in 350ms", as OpenAI words its rate-limit errors; 1 s when it does not say. */
+  static long retryAfterMs(String message) {
+    Matcher m = TRY_AGAIN.matcher(message == null ? "" : message);
+    if (!m.find()) {
+      return 1_000;
+    }
+    double amount = Double.parseDouble(m.group(1));
+    return Math.max(1, Math.round("ms".equals(m.group(2)) ? amount : amount * 1000));
   }
 
   private static long parseSeconds(String value) {

@@ -24,7 +24,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * sends them), server VAD on 16 kHz {@code realtimeInput.audio} with {@code interrupted} when the
  * candidate talks over the model, model turns as 24 kHz {@code inlineData} with output
  * transcription, {@code turnComplete} with {@code usageMetadata}, {@code sessionResumptionUpdate}
- * handles, {@code goAway} on demand, and errors as close frames (invalid key: 1008).
+ * handles (after {@code setupComplete} and after every turn), {@code goAway} on demand, and errors
+ * as close frames (invalid key: 1008; rate limits: 1011 {@code RESOURCE_EXHAUSTED}). The log
+ * records handshakes, what the client sent, {@code setupComplete}, {@code goAway} and closes, with times.
  */
 public final class FakeGeminiLive {
   public static final String KEY = "gm-test-fake";
@@ -41,6 +43,12 @@ public final class FakeGeminiLive {
   public final AtomicInteger rejectNext = new AtomicInteger();
   public volatile int dropAfterResponses;
   public volatile int chunksPerTurn = 30;
+  /** Setups to refuse with close 1011 {@link #RATE_LIMITED} before accepting again. */
+  public final AtomicInteger rateLimitNext = new AtomicInteger();
+  /** How long a resumed setup (one with a handle) waits for its {@code setupComplete}. */
+  public volatile long resumedSetupDelayMs;
+  public static final String RATE_LIMITED =
+      "RESOURCE_EXHAUSTED: Quota exceeded for metric 'Generate Content API requests per minute'. Please retry in 1.2s.";
 
   private final Vertx vertx;
   private HttpServer server;
@@ -76,8 +84,23 @@ public final class FakeGeminiLive {
 
   /** Tells every connected client the server will go away in {@code timeLeft} (e.g. "2s"). */
   public void goAwayAll(String timeLeft) {
+    log.add(new Event(System.nanoTime(), "goAway", null));
     open.forEach(ws -> ws.writeBinaryMessage(Buffer.buffer(new JsonObject().put("goAway",
         new JsonObject().put("timeLeft", timeLeft)).encode())));
+  }
+
+  /** Closes every connection the way Gemini reports an error mid-session. */
+  public void closeAll(short code, String reason) {
+    open.forEach(ws -> ws.close(code, reason));
+  }
+
+  /** The newest session-resumption handle handed out. */
+  public String lastHandle() {
+    return "handle-" + handles.get();
+  }
+
+  public List<Event> events(String what) {
+    return log.stream().filter(e -> e.what().equals(what)).toList();
   }
 
   public void close() {
@@ -145,13 +168,37 @@ public final class FakeGeminiLive {
           ws.close((short) 1008, "API key not valid. Please pass a valid API key.");
           return;
         }
-        send(new JsonObject().put("setupComplete", new JsonObject()));
+        if (rateLimitNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+          ws.close((short) 1011, RATE_LIMITED);
+          return;
+        }
+        boolean resumed = m.getJsonObject("setup").getJsonObject("sessionResumption", new JsonObject()).containsKey("handle");
+        long delay = resumed ? resumedSetupDelayMs : 0;
+        if (delay > 0) {
+          vertx.setTimer(delay, id -> setupComplete());
+        } else {
+          setupComplete();
+        }
         return;
       }
       JsonObject content = m.getJsonObject("clientContent");
       if (content != null && content.getBoolean("turnComplete", false)) {
         respond(GREETING);
       }
+    }
+
+    private void setupComplete() {
+      log.add(new Event(System.nanoTime(), "setupComplete", null));
+      send(new JsonObject().put("setupComplete", new JsonObject()));
+      sendHandle();
+    }
+
+    private void sendHandle() {
+      if (ws.isClosed()) {
+        return;
+      }
+      send(new JsonObject().put("sessionResumptionUpdate", new JsonObject()
+          .put("newHandle", "handle-" + handles.incrementAndGet()).put("resumable", true)));
     }
 
     private void respond(String transcript) {
@@ -168,8 +215,7 @@ public final class FakeGeminiLive {
           send(new JsonObject().put("serverContent", new JsonObject().put("turnComplete", true))
               .put("usageMetadata", new JsonObject().put("promptTokenCount", 120).put("responseTokenCount", 40)
                   .put("totalTokenCount", 160)));
-          send(new JsonObject().put("sessionResumptionUpdate", new JsonObject()
-              .put("newHandle", "handle-" + handles.incrementAndGet()).put("resumable", true)));
+          sendHandle();
           if (dropAfterResponses > 0 && turns >= dropAfterResponses) {
             ws.close((short) 1011, "Internal error encountered.");
           }

@@ -7,15 +7,18 @@ import com.interviewroom.realtime.support.RecordingClient;
 import com.interviewroom.realtime.support.VoiceDb;
 import com.interviewroom.realtime.transcript.TranscriptBatcher;
 import com.interviewroom.realtime.voice.BridgedVoiceSession;
+import com.interviewroom.realtime.voice.ContextNote;
 import com.interviewroom.realtime.voice.DefaultVoiceSessionFactory;
 import com.interviewroom.realtime.voice.InterviewContext;
 import com.interviewroom.realtime.voice.PgSessionRecords;
+import com.interviewroom.realtime.voice.ProviderException;
 import com.interviewroom.realtime.voice.ProviderSelector;
 import com.interviewroom.realtime.voice.ProviderUnavailable;
 import com.interviewroom.realtime.voice.VoiceProviders;
 import com.interviewroom.realtime.voice.VoiceSession;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Tuple;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -23,10 +26,12 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 class GeminiLiveProviderTest {
   static final BridgedVoiceSession.Settings FAST = new BridgedVoiceSession.Settings(
@@ -75,8 +80,12 @@ class GeminiLiveProviderTest {
     fake.dropAfterResponses = 0;
     fake.chunksPerTurn = 30;
     fake.rejectNext.set(0);
+    fake.rateLimitNext.set(0);
+    fake.resumedSetupDelayMs = 0;
     fake.audioBytes16k.set(0);
   }
+
+
 
   @DisplayName("setup names the model, AUDIO output, the system instruction, both transcriptions and session resumption")
   @Test
@@ -115,7 +124,19 @@ class GeminiLiveProviderTest {
         "the answer");
     assertThat(client.finals("assistant").get(0)).isNotEqualTo(FakeGeminiLive.GREETING);
     assertThat(fake.audioBytes16k.get()).as("3.6 s at 16 kHz").isBetween(32L * 3_500, 32L * 3_600);
+    String heard = client.lastFinal("gemini-model-1");
+    assertThat(FakeGeminiLive.GREETING).startsWith(heard).isNotEqualTo(heard);
     loop.await(session::close);
+    List<String> stored = loop.await(() -> voiceDb.db.pool().preparedQuery(
+            "SELECT item_id, text FROM transcripts WHERE session_id = $1 AND role = 'assistant' ORDER BY turn_started_at")
+        .execute(Tuple.of(s.sessionId())).map(rows -> {
+          List<String> found = new ArrayList<>();
+          rows.forEach(r -> found.add(r.getString("item_id") + ": " + r.getString("text")));
+          return found;
+        }));
+    assertThat(stored)
+        .as("the stored rows: the greeting as heard, then the answer in full")
+        .containsExactly("gemini-model-1: " + heard, "gemini-model-3: Nice. What is the time complexity of sorting first?");
     Loop.eventually(Duration.ofSeconds(3), () -> fake.open.isEmpty(), "the provider socket closed");
     JsonObject row = loop.await(() -> voiceDb.session(s.sessionId())).getJsonObject("usage");
     assertThat(row.getJsonObject("by_provider").getJsonObject("gemini").getLong("total_tokens")).isGreaterThanOrEqualTo(160L);
@@ -133,12 +154,17 @@ class GeminiLiveProviderTest {
     VoiceProviders providers = providers(FakeGeminiLive.KEY);
     VoiceSession session = loop.await(() -> factory(providers).open(context(s), client));
     Loop.eventually(Duration.ofSeconds(5), () -> !client.finals("assistant").isEmpty(), "greeting done");
+    Loop.eventually(Duration.ofSeconds(5), () -> fake.lastHandle().equals("handle-2"), "a handle after setup and one after the greeting");
+    Loop.sleep(100); // the second handle reaches the provider
     fake.goAwayAll("3s");
     Loop.eventually(Duration.ofSeconds(5), () -> fake.received("setup").size() == 2, "a second setup");
     JsonObject resumed = fake.received("setup").get(1).getJsonObject("setup");
-    assertThat(resumed.getJsonObject("sessionResumption").getString("handle")).startsWith("handle-");
+    assertThat(resumed.getJsonObject("sessionResumption").getString("handle")).as("the latest handle").isEqualTo("handle-2");
     List<FakeGeminiLive.Event> order = fake.log.stream().filter(e -> e.what().equals("closed") || e.what().equals("handshake")).toList();
     assertThat(order).extracting(FakeGeminiLive.Event::what).containsSubsequence("handshake", "closed", "handshake");
+    long goAwayAt = fake.events("goAway").get(0).nanos();
+    long reconnectedAt = fake.events("handshake").get(1).nanos();
+    assertThat(Loop.millisBetween(goAwayAt, reconnectedAt)).as("reconnected before timeLeft ran out").isLessThan(3_000L);
     loop.run(() -> {
       session.audio(Audio.speech(600));
       session.audio(Audio.silence(1_000));
@@ -149,6 +175,97 @@ class GeminiLiveProviderTest {
     Loop.eventually(Duration.ofSeconds(3), () -> fake.open.isEmpty(), "no socket left");
     loop.await(providers::close);
   }
+
+  @DisplayName("notes, commits and audio sent while resuming wait for the new socket's setupComplete, in order, and none is lost")
+  @Test
+  void resumeWindowHoldsMessages() {
+    reset();
+    fake.chunksPerTurn = 3;
+    fake.resumedSetupDelayMs = 1_000;
+    Loop loop = new Loop(vertx);
+    VoiceDb.Charged s = loop.await(voiceDb::chargedSession);
+    RecordingClient client = new RecordingClient();
+    VoiceProviders providers = providers(FakeGeminiLive.KEY);
+    VoiceSession session = loop.await(() -> factory(providers).open(context(s), client));
+    Loop.eventually(Duration.ofSeconds(5), () -> !client.finals("assistant").isEmpty(), "greeting done");
+    fake.goAwayAll("5s");
+    Loop.eventually(Duration.ofSeconds(5), () -> fake.received("setup").size() == 2, "the resumed setup");
+    loop.run(() -> {
+      session.inject(new ContextNote(ContextNote.Kind.TIME_WARNING, "Five minutes remain."));
+      session.audio(Audio.silence(200));
+      session.commit();
+    });
+    Loop.eventually(Duration.ofSeconds(5), () -> fake.events("setupComplete").size() == 2, "the delayed setupComplete");
+    Loop.eventually(Duration.ofSeconds(5), () -> fake.received("realtimeInput").stream()
+        .anyMatch(m -> m.getJsonObject("realtimeInput").getBoolean("audioStreamEnd", false)), "the held commit");
+    long setupCompleteAt = fake.events("setupComplete").get(1).nanos();
+    List<FakeGeminiLive.Event> afterGoAway = fake.log.stream()
+        .filter(e -> e.message() != null && (e.message().containsKey("clientContent") || e.message().containsKey("realtimeInput")))
+        .filter(e -> e.nanos() > fake.events("goAway").get(0).nanos()).toList();
+    assertThat(afterGoAway).extracting(e -> e.message().containsKey("clientContent") ? "note" : "commit")
+        .containsExactly("note", "commit");
+    assertThat(afterGoAway).allMatch(e -> e.nanos() > setupCompleteAt, "after setupComplete");
+    assertThat(afterGoAway.get(0).message().getJsonObject("clientContent").getJsonArray("turns").getJsonObject(0)
+        .getJsonArray("parts").getJsonObject(0).getString("text")).contains("Five minutes remain.");
+    loop.await(session::close);
+    loop.await(providers::close);
+  }
+
+  @DisplayName("a setup refused with close 1011 RESOURCE_EXHAUSTED (worded as a quota) is a rate limit: rate_limited, then a retry after the wait it names")
+  @Test
+  void rateLimitedOnConnect() {
+    reset();
+    fake.rateLimitNext.set(1);
+    Loop loop = new Loop(vertx);
+    VoiceDb.Charged s = loop.await(voiceDb::chargedSession);
+    RecordingClient client = new RecordingClient();
+    VoiceProviders providers = providers(FakeGeminiLive.KEY);
+    VoiceSession session = loop.await(() -> factory(providers).open(context(s), client));
+    assertThat(client.json("error")).extracting(j -> j.getString("code"), j -> j.getLong("retryAfterMs"))
+        .containsExactly(tuple("rate_limited", 1_200L));
+    List<FakeGeminiLive.Event> handshakes = fake.events("handshake");
+    assertThat(handshakes).hasSize(2);
+    assertThat(Loop.millisBetween(handshakes.get(0).nanos(), handshakes.get(1).nanos())).isGreaterThanOrEqualTo(1_200L);
+    loop.await(session::close);
+    loop.await(providers::close);
+  }
+
+  @DisplayName("RESOURCE_EXHAUSTED mid-session: the client hears rate_limited and the reconnect waits out the window")
+  @Test
+  void rateLimitedMidSession() {
+    reset();
+    fake.chunksPerTurn = 3;
+    Loop loop = new Loop(vertx);
+    VoiceDb.Charged s = loop.await(voiceDb::chargedSession);
+    RecordingClient client = new RecordingClient();
+    VoiceProviders providers = providers(FakeGeminiLive.KEY);
+    VoiceSession session = loop.await(() -> factory(providers).open(context(s), client));
+    Loop.eventually(Duration.ofSeconds(5), () -> !client.finals("assistant").isEmpty(), "greeting done");
+    fake.closeAll((short) 1011, FakeGeminiLive.RATE_LIMITED);
+    Loop.eventually(Duration.ofSeconds(5), () -> fake.events("handshake").size() == 2, "the reconnect");
+    assertThat(client.json("error")).extracting(j -> j.getString("code"), j -> j.getLong("retryAfterMs"))
+        .containsExactly(tuple("rate_limited", 1_200L));
+    long closedAt = fake.events("closed").get(0).nanos();
+    assertThat(Loop.millisBetween(closedAt, fake.events("handshake").get(1).nanos())).isGreaterThanOrEqualTo(1_200L);
+    Loop.eventually(Duration.ofSeconds(5), () -> fake.events("setupComplete").size() == 2, "set up again");
+    assertThat(client.hasError("provider_unavailable")).isFalse();
+    loop.await(session::close);
+    loop.await(providers::close);
+  }
+
+  @DisplayName("close reasons: a refused key is fatal, RESOURCE_EXHAUSTED a rate limit with its wait, and 'generate' is no rate limit")
+  @Test
+  void closeReasons() {
+    assertThat(GeminiLiveProvider.classifyClose((short) 1008, "API key not valid. Please pass a valid API key.").fatal()).isTrue();
+    ProviderException exhausted = GeminiLiveProvider.classifyClose((short) 1011, FakeGeminiLive.RATE_LIMITED);
+    assertThat(exhausted.fatal()).isFalse();
+    assertThat(exhausted.retryAfterMs()).isEqualTo(1_200L);
+    ProviderException internal = GeminiLiveProvider.classifyClose((short) 1011, "Failed to generate content: internal error.");
+    assertThat(internal.rateLimited()).isFalse();
+    assertThat(internal.fatal()).isFalse();
+    assertThat(GeminiLiveProvider.classifyClose((short) 1013, "Rate limit exceeded, try later").rateLimited()).isTrue();
+  }
+
 
   @DisplayName("a dropped socket fails over to a new connection that gets the conversation so far")
   @Test

@@ -8,6 +8,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -25,22 +26,41 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code session.created}/{@code session.updated}, server VAD on the appended audio (energy based)
  * with speech_started/stopped, committed, the user's transcription, responses streamed as audio and
  * transcript deltas faster than real time, {@code response.cancel} and {@code conversation.item.truncate}
- * handling, {@code rate_limits.updated}, and errors. Knobs make it reject handshakes, fail with an
- * error event, or drop the socket after a number of responses.
+ * handling, {@code turn_detection.interrupt_response} as the session asked for it, {@code
+ * rate_limits.updated}, and errors. Knobs make it reject handshakes (429 with {@code Retry-After}
+ * included), fail with an error event, run out of its rate limit, start answers late, or drop the
+ * socket after a number of responses.
  */
 public final class FakeOpenAiRealtime {
   public static final String KEY = "sk-test-fake";
   public static final String USER_SAYS = "I would use a hash map and one pass.";
 
+  public record Received(long nanos, JsonObject message) {}
+
   public final List<JsonObject> received = new CopyOnWriteArrayList<>();
+  /** What {@link #received} holds, with arrival times. */
+  public final List<Received> timeline = new CopyOnWriteArrayList<>();
+  public final List<Long> handshakeNanos = new CopyOnWriteArrayList<>();
+  /** {@code response.done} statuses in order: {@code completed} or {@code cancelled}. */
+  public final List<String> responseStatuses = new CopyOnWriteArrayList<>();
   public final Set<ServerWebSocket> open = ConcurrentHashMap.newKeySet();
   public final AtomicInteger handshakes = new AtomicInteger();
   public final AtomicLong appendedBytes = new AtomicLong();
   /** Handshakes to refuse with {@link #rejectStatus} before accepting again. */
   public final AtomicInteger rejectNext = new AtomicInteger();
   public volatile int rejectStatus = 503;
+  /** Sent as {@code Retry-After} (seconds) with rejected handshakes, when set. */
+  public volatile String retryAfter;
   /** When set, session.update is answered with this error code and the socket closes. */
   public volatile String errorOnSessionUpdate;
+  public volatile String errorMessage = "fake error";
+  /** How many session.updates get {@link #errorOnSessionUpdate} before they succeed again. */
+  public final AtomicInteger errorOnSessionUpdateTimes = new AtomicInteger(Integer.MAX_VALUE);
+  /** When > 0, every response.done is followed by a tokens limit with nothing remaining for this long. */
+  public volatile double exhaustedResetSeconds;
+  public volatile long deltaIntervalMs = 20;
+  /** How long after response.created the first audio delta comes. */
+  public volatile long firstDeltaDelayMs;
   /** Close the socket abruptly after this many responses on one connection (0 = never). */
   public volatile int dropAfterResponses;
   public volatile int deltasPerResponse = 30;
@@ -79,17 +99,22 @@ public final class FakeOpenAiRealtime {
   private HttpServer newServer() {
     return vertx.createHttpServer(new HttpServerOptions()
             .setMaxWebSocketFrameSize(16 * 1024 * 1024).setMaxWebSocketMessageSize(16 * 1024 * 1024))
-        .webSocketHandshakeHandler(hs -> {
+        // the upgrade is answered by hand so a refusal can carry headers (Retry-After), as OpenAI's do
+        .requestHandler(req -> {
           handshakes.incrementAndGet();
-          if (!("Bearer " + KEY).equals(hs.headers().get("Authorization"))) {
-            hs.reject(401);
+          handshakeNanos.add(System.nanoTime());
+          if (!("Bearer " + KEY).equals(req.getHeader("Authorization"))) {
+            req.response().setStatusCode(401).end();
           } else if (rejectNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-            hs.reject(rejectStatus);
+            HttpServerResponse refusal = req.response().setStatusCode(rejectStatus);
+            if (retryAfter != null) {
+              refusal.putHeader("retry-after", retryAfter);
+            }
+            refusal.end();
           } else {
-            hs.accept();
+            req.toWebSocket().onSuccess(ws -> new Connection(ws).start());
           }
-        })
-        .webSocketHandler(ws -> new Connection(ws).start());
+        });
   }
 
   public String url(int port) {
@@ -112,6 +137,8 @@ public final class FakeOpenAiRealtime {
     private long streamTimer = -1;
     private String responseId;
     private String itemId;
+    /** As the session asked in turn_detection; OpenAI's default is true. */
+    private boolean interruptResponse = true;
 
     Connection(ServerWebSocket ws) {
       this.ws = ws;
@@ -120,10 +147,10 @@ public final class FakeOpenAiRealtime {
         public void started() {
           send(new JsonObject().put("type", "input_audio_buffer.speech_started")
               .put("audio_start_ms", 0).put("item_id", "item_user_" + items));
-          // turn_detection.interrupt_response (true in our session.update): the server itself cancels
-          // the response in progress when the candidate starts speaking; the client's own
-          // response.cancel then finds no active response.
-          if (responseId != null) {
+          // turn_detection.interrupt_response: the server itself cancels the response in progress
+          // when the candidate starts speaking; the client's own response.cancel then finds no
+          // active response
+          if (interruptResponse && responseId != null) {
             finish("cancelled");
           }
         }
@@ -163,12 +190,16 @@ public final class FakeOpenAiRealtime {
       String type = m.getString("type");
       if (!"input_audio_buffer.append".equals(type)) {
         received.add(m);
+        timeline.add(new Received(System.nanoTime(), m));
       }
       switch (type) {
         case "session.update" -> {
-          if (errorOnSessionUpdate != null) {
+          JsonObject turnDetection = m.getJsonObject("session", new JsonObject()).getJsonObject("audio", new JsonObject())
+              .getJsonObject("input", new JsonObject()).getJsonObject("turn_detection", new JsonObject());
+          interruptResponse = turnDetection.getBoolean("interrupt_response", true);
+          if (errorOnSessionUpdate != null && errorOnSessionUpdateTimes.getAndDecrement() > 0) {
             send(new JsonObject().put("type", "error").put("event_id", "evt_err").put("error", new JsonObject()
-                .put("type", "invalid_request_error").put("code", errorOnSessionUpdate).put("message", "fake error")));
+                .put("type", "invalid_request_error").put("code", errorOnSessionUpdate).put("message", errorMessage)));
             ws.close((short) 1008, errorOnSessionUpdate);
           } else {
             send(new JsonObject().put("type", "session.updated").put("session", m.getJsonObject("session")));
@@ -219,7 +250,16 @@ public final class FakeOpenAiRealtime {
       String[] words = transcript.split(" ");
       AtomicInteger n = new AtomicInteger();
       int total = deltasPerResponse;
-      streamTimer = vertx.setPeriodic(20, id -> {
+      long delay = firstDeltaDelayMs;
+      if (delay > 0) {
+        streamTimer = vertx.setTimer(delay, id -> stream(transcript, words, n, total));
+      } else {
+        stream(transcript, words, n, total);
+      }
+    }
+
+    private void stream(String transcript, String[] words, AtomicInteger n, int total) {
+      streamTimer = vertx.setPeriodic(deltaIntervalMs, id -> {
         int i = n.getAndIncrement();
         if (i >= total) {
           send(new JsonObject().put("type", betaNames ? "response.audio_transcript.done" : "response.output_audio_transcript.done")
@@ -245,9 +285,12 @@ public final class FakeOpenAiRealtime {
           .put("output", new JsonArray().add(new JsonObject().put("id", itemId).put("type", "message").put("role", "assistant")))
           .put("usage", new JsonObject().put("total_tokens", 150).put("input_tokens", 100).put("output_tokens", 50)
               .put("input_token_details", new JsonObject().put("text_tokens", 90).put("audio_tokens", 10)))));
+      responseStatuses.add(status);
+      double exhausted = exhaustedResetSeconds;
       send(new JsonObject().put("type", "rate_limits.updated").put("rate_limits", new JsonArray()
           .add(new JsonObject().put("name", "requests").put("limit", 1000).put("remaining", 999).put("reset_seconds", 60))
-          .add(new JsonObject().put("name", "tokens").put("limit", 50000).put("remaining", 49000).put("reset_seconds", 1.5))));
+          .add(new JsonObject().put("name", "tokens").put("limit", 50000).put("remaining", exhausted > 0 ? 0 : 49000)
+              .put("reset_seconds", exhausted > 0 ? exhausted : 1.5))));
       responseId = null;
       if (dropAfterResponses > 0 && responses >= dropAfterResponses) {
         ws.close((short) 1011, "internal error");

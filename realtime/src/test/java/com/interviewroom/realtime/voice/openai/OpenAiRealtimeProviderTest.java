@@ -7,6 +7,7 @@ import com.interviewroom.realtime.support.RecordingClient;
 import com.interviewroom.realtime.support.VoiceDb;
 import com.interviewroom.realtime.transcript.TranscriptBatcher;
 import com.interviewroom.realtime.voice.BridgedVoiceSession;
+import com.interviewroom.realtime.voice.ContextNote;
 import com.interviewroom.realtime.voice.DefaultVoiceSessionFactory;
 import com.interviewroom.realtime.voice.InterviewContext;
 import com.interviewroom.realtime.voice.InterviewerInstructions;
@@ -30,6 +31,7 @@ import java.util.List;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 class OpenAiRealtimeProviderTest {
   static final BridgedVoiceSession.Settings FAST = new BridgedVoiceSession.Settings(
@@ -80,7 +82,22 @@ class OpenAiRealtimeProviderTest {
     fake.dropAfterResponses = 0;
     fake.deltasPerResponse = 30;
     fake.betaNames = false;
+    fake.rejectStatus = 503;
+    fake.retryAfter = null;
+    fake.errorMessage = "fake error";
+    fake.errorOnSessionUpdateTimes.set(Integer.MAX_VALUE);
+    fake.exhaustedResetSeconds = 0;
+    fake.deltaIntervalMs = 20;
+    fake.firstDeltaDelayMs = 0;
+    fake.responseStatuses.clear();
+    fake.timeline.clear();
+    fake.handshakeNanos.clear();
   }
+
+  private static final String GREETING = "Hello, I'm your interviewer today. Could you start by explaining your approach to the problem?";
+
+
+
 
   @DisplayName("session.update is GA-shaped with 24 kHz PCM in and out, semantic VAD and transcription; instructions stay under 2,000 tokens")
   @Test
@@ -150,14 +167,18 @@ class OpenAiRealtimeProviderTest {
     JsonObject truncate = fake.received("conversation.item.truncate").get(0);
     assertThat(truncate.getString("item_id")).isEqualTo("item_asst_1");
     assertThat(truncate.getInteger("content_index")).isZero();
-    assertThat(truncate.getLong("audio_end_ms")).isGreaterThanOrEqualTo(500L);
+    long heardMs = truncate.getLong("audio_end_ms");
+    assertThat(heardMs).isPositive().isLessThan(3_000L);
     Loop.eventually(Duration.ofSeconds(5), () -> client.finals("user").contains(FakeOpenAiRealtime.USER_SAYS), "user transcript");
     Loop.eventually(Duration.ofSeconds(5), () -> client.finals("assistant").stream().anyMatch(t -> t.contains("time complexity")),
         "the answer to the candidate");
     assertThat(fake.appendedBytes.get()).isGreaterThanOrEqualTo(48L * 3_000);
-    assertThat(client.finals("assistant").get(0)).as("truncated greeting").isNotEqualTo(
-        "Hello, I'm your interviewer today. Could you start by explaining your approach to the problem?");
+    String heard = BridgedVoiceSession.truncate(GREETING, heardMs);
+    assertThat(heard).as("truncated greeting").isNotEqualTo(GREETING);
+    assertThat(client.lastFinal("item_asst_1")).isEqualTo(heard);
     loop.await(session::close);
+    assertThat(loop.await(() -> voiceDb.transcriptText(s.sessionId(), "item_asst_1"))).as("the stored row is what was heard").isEqualTo(heard);
+    assertThat(loop.await(() -> voiceDb.transcriptText(s.sessionId(), "item_asst_2"))).isEqualTo("Good. What is the time complexity of that?");
     Loop.eventually(Duration.ofSeconds(3), () -> fake.open.isEmpty(), "the provider socket closed");
     assertThat(loop.await(() -> voiceDb.session(s.sessionId())).getJsonObject("usage").getLong("total_tokens")).isGreaterThanOrEqualTo(300L);
     loop.await(providers::close);
@@ -246,6 +267,150 @@ class OpenAiRealtimeProviderTest {
     loop.await(bad::close);
     loop.await(good::close);
   }
+
+  @DisplayName("barge-in after response.done over a real socket: the greeting was all sent but is still playing, so it is truncated (no cancel: nothing is active)")
+  @Test
+  void bargeInAfterResponseDone() {
+    reset();
+    Loop loop = new Loop(vertx);
+    VoiceDb.Charged s = loop.await(voiceDb::chargedSession);
+    RecordingClient client = new RecordingClient();
+    VoiceProviders providers = providers(FakeOpenAiRealtime.KEY);
+    VoiceSession session = loop.await(() -> factory(FakeOpenAiRealtime.KEY, providers).open(context(s), client));
+    // 3 s of greeting arrive in about 0.6 s; the candidate talks while the client still plays the rest
+    Loop.eventually(Duration.ofSeconds(5), () -> fake.responseStatuses.contains("completed"), "the greeting's response.done");
+    assertThat(client.lastFinal("item_asst_1")).isEqualTo(GREETING);
+    for (int i = 0; i < 5; i++) {
+      loop.run(() -> session.audio(Audio.speech(100)));
+    }
+    Loop.eventually(Duration.ofSeconds(5), () -> !fake.received("conversation.item.truncate").isEmpty(), "truncate at the fake");
+    assertThat(client.json("playback.clear")).hasSize(1);
+    assertThat(fake.received("response.cancel")).isEmpty();
+    JsonObject truncate = fake.received("conversation.item.truncate").get(0);
+    assertThat(truncate.getString("item_id")).isEqualTo("item_asst_1");
+    long heardMs = truncate.getLong("audio_end_ms");
+    assertThat(heardMs).isPositive().isLessThan(3_000L);
+    String heard = BridgedVoiceSession.truncate(GREETING, heardMs);
+    assertThat(client.lastFinal("item_asst_1")).isEqualTo(heard).isNotEqualTo(GREETING);
+    loop.await(session::close);
+    assertThat(loop.await(() -> voiceDb.transcriptText(s.sessionId(), "item_asst_1"))).isEqualTo(heard);
+    loop.await(providers::close);
+  }
+
+  @DisplayName("the client's own response.cancel stops the stream: cancel by response id, truncate to what was heard, the cut text stored")
+  @Test
+  void clientCancelStopsTheStream() {
+    reset();
+    fake.deltaIntervalMs = 100; // real time: 3 s of greeting, still streaming when the client cancels
+    Loop loop = new Loop(vertx);
+    VoiceDb.Charged s = loop.await(voiceDb::chargedSession);
+    RecordingClient client = new RecordingClient();
+    VoiceProviders providers = providers(FakeOpenAiRealtime.KEY);
+    VoiceSession session = loop.await(() -> factory(FakeOpenAiRealtime.KEY, providers).open(context(s), client));
+    Loop.eventually(Duration.ofSeconds(5), () -> client.audioBytes() >= 4_800 * 10, "1 s of greeting audio");
+    loop.run(session::cancel);
+    assertThat(client.json("playback.clear")).hasSize(1);
+    Loop.eventually(Duration.ofSeconds(5), () -> !fake.responseStatuses.isEmpty(), "the response ended");
+    assertThat(fake.responseStatuses).containsExactly("cancelled");
+    assertThat(fake.received("response.cancel")).extracting(m -> m.getString("response_id")).containsExactly("resp_1");
+    Loop.eventually(Duration.ofSeconds(5), () -> !fake.received("conversation.item.truncate").isEmpty(), "truncate");
+    long heardMs = fake.received("conversation.item.truncate").get(0).getLong("audio_end_ms");
+    assertThat(heardMs).isBetween(500L, 3_000L);
+    String heard = BridgedVoiceSession.truncate(GREETING, heardMs);
+    assertThat(client.lastFinal("item_asst_1")).isEqualTo(heard);
+    loop.await(session::close);
+    assertThat(loop.await(() -> voiceDb.transcriptText(s.sessionId(), "item_asst_1"))).isEqualTo(heard);
+    loop.await(providers::close);
+  }
+
+  @DisplayName("speech while a response is created but before its first audio delta truncates nothing: the server's interrupt_response cancels it")
+  @Test
+  void speechBeforeFirstDeltaTruncatesNothing() {
+    reset();
+    fake.deltasPerResponse = 3;
+    Loop loop = new Loop(vertx);
+    VoiceDb.Charged s = loop.await(voiceDb::chargedSession);
+    RecordingClient client = new RecordingClient();
+    VoiceProviders providers = providers(FakeOpenAiRealtime.KEY);
+    VoiceSession session = loop.await(() -> factory(FakeOpenAiRealtime.KEY, providers).open(context(s), client));
+    Loop.eventually(Duration.ofSeconds(5), () -> fake.responseStatuses.size() == 1, "the short greeting");
+    Loop.sleep(600); // its 300 ms of audio have played out
+    fake.firstDeltaDelayMs = 5_000;
+    loop.run(() -> session.inject(new ContextNote(
+        ContextNote.Kind.CODE_OBSERVATION, "They added a hash map.")));
+    Loop.eventually(Duration.ofSeconds(5), () -> fake.received("response.create").size() == 2, "the second response requested");
+    for (int i = 0; i < 5; i++) {
+      loop.run(() -> session.audio(Audio.speech(100)));
+    }
+    Loop.eventually(Duration.ofSeconds(5), () -> fake.responseStatuses.size() == 2, "the server cancelled the silent response");
+    assertThat(fake.responseStatuses).containsExactly("completed", "cancelled");
+    assertThat(fake.received("conversation.item.truncate")).isEmpty();
+    assertThat(fake.received("response.cancel")).isEmpty();
+    assertThat(client.json("playback.clear")).isEmpty();
+    loop.await(session::close);
+    loop.await(providers::close);
+  }
+
+  @DisplayName("a 429 handshake with Retry-After: the client hears rate_limited and the retry waits at least that long")
+  @Test
+  void handshakeRateLimited() {
+    reset();
+    fake.rejectNext.set(1);
+    fake.rejectStatus = 429;
+    fake.retryAfter = "1";
+    connectsAfterRateLimit(1_000);
+  }
+
+  @DisplayName("an error rate_limit_exceeded on connect: rate_limited with the wait OpenAI names, and the retry honours it")
+  @Test
+  void rateLimitErrorOnConnect() {
+    reset();
+    fake.errorOnSessionUpdate = "rate_limit_exceeded";
+    fake.errorMessage = "Rate limit reached for gpt-realtime on tokens per min. Please try again in 1.5s.";
+    fake.errorOnSessionUpdateTimes.set(1);
+    connectsAfterRateLimit(1_500);
+  }
+
+  /** Opens a session against a fake that rate-limits the first attempt: the client is told the wait, and the second attempt honours it. */
+  private static void connectsAfterRateLimit(long retryAfterMs) {
+    Loop loop = new Loop(vertx);
+    VoiceDb.Charged s = loop.await(voiceDb::chargedSession);
+    RecordingClient client = new RecordingClient();
+    VoiceProviders providers = providers(FakeOpenAiRealtime.KEY);
+    VoiceSession session = loop.await(() -> factory(FakeOpenAiRealtime.KEY, providers).open(context(s), client));
+    assertThat(client.json("error")).extracting(j -> j.getString("code"), j -> j.getLong("retryAfterMs"))
+        .containsExactly(tuple("rate_limited", retryAfterMs));
+    assertThat(fake.handshakeNanos).hasSize(2);
+    assertThat(Loop.millisBetween(fake.handshakeNanos.get(0), fake.handshakeNanos.get(1))).isGreaterThanOrEqualTo(retryAfterMs);
+    loop.await(session::close);
+    loop.await(providers::close);
+  }
+
+  @DisplayName("rate_limits.updated with nothing remaining: rate_limited once, and an injected note waits until the window ends")
+  @Test
+  void rateLimitsExhaustedMidSession() {
+    reset();
+    fake.deltasPerResponse = 3;
+    fake.exhaustedResetSeconds = 1.2;
+    Loop loop = new Loop(vertx);
+    VoiceDb.Charged s = loop.await(voiceDb::chargedSession);
+    RecordingClient client = new RecordingClient();
+    VoiceProviders providers = providers(FakeOpenAiRealtime.KEY);
+    VoiceSession session = loop.await(() -> factory(FakeOpenAiRealtime.KEY, providers).open(context(s), client));
+    Loop.eventually(Duration.ofSeconds(5), () -> client.hasError("rate_limited"), "rate_limited");
+    RecordingClient.Frame told = client.frames.stream().filter(f -> f.json() != null && "error".equals(f.json().getString("type")))
+        .findFirst().orElseThrow();
+    assertThat(told.json().getLong("retryAfterMs")).isEqualTo(1_200L);
+    loop.run(() -> session.inject(new ContextNote(
+        ContextNote.Kind.TIME_WARNING, "Five minutes remain.")));
+    Loop.eventually(Duration.ofSeconds(5), () -> !fake.received("conversation.item.create").isEmpty(), "the held note");
+    long noteAt = fake.timeline.stream().filter(r -> "conversation.item.create".equals(r.message().getString("type")))
+        .findFirst().orElseThrow().nanos();
+    assertThat(Loop.millisBetween(told.nanos(), noteAt)).isGreaterThanOrEqualTo(1_200L);
+    loop.await(session::close);
+    loop.await(providers::close);
+  }
+
 
   @DisplayName("1,000 sessions opened and closed leave no provider sockets behind")
   @Test
