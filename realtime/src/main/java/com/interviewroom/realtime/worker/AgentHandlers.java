@@ -34,11 +34,21 @@ public final class AgentHandlers {
     };
   }
 
-  /** {@code session.ended} → evaluate. */
+  /**
+   * {@code session.ended} of a completed interview → evaluate. Abandoned and errored sessions are
+   * announced too (so every end is visible on the stream) but are not scored: the session list
+   * shows no evaluation for them, and an errored one was refunded.
+   */
   public static EntryHandler evaluator(InternalClient client) {
-    return (entry, group) -> EventStream.SESSION_ENDED.equals(entry.type())
+    return (entry, group) -> EventStream.SESSION_ENDED.equals(entry.type()) && evaluable(entry.data())
         ? call(client, EVALUATE, new JsonObject().put("sessionId", String.valueOf(entry.sessionId())), entry, group)
         : Future.succeededFuture();
+  }
+
+  /** Entries written before the status was announced carry none; those are evaluated as before. */
+  static boolean evaluable(JsonObject ended) {
+    String status = ended.getString("status");
+    return status == null || "completed".equals(status);
   }
 
   private static Future<Void> call(InternalClient client, String path, JsonObject body, StreamEntry entry, String group) {
