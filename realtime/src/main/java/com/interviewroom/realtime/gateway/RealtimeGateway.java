@@ -46,6 +46,7 @@ public final class RealtimeGateway {
   private final HandshakeAuth auth;
   private final GatewayParts parts;
   private final SignalSubscriber signals;
+  private final EndedSessions ended;
   private final Map<UUID, Set<Connection>> live = new ConcurrentHashMap<>();
   private final AtomicInteger connections = new AtomicInteger();
   private boolean subscribed;
@@ -56,7 +57,8 @@ public final class RealtimeGateway {
     this.auth = new HandshakeAuth(verifier, redis, sessions);
     this.parts = new GatewayParts(vertx, redis, sessions, new SnapshotWriter(sessions), new Deadlines(redis, clock), new EventStream(redis), voices,
         meters, clock, settings, new AtomicInteger());
-    this.signals = new SignalSubscriber(vertx, redis, this::onControl, this::onContext);
+    this.ended = new EndedSessions(db);
+    this.signals = new SignalSubscriber(vertx, redis, this::onControl, this::onContext, this::recheckHeld);
   }
 
   /** Installs the handshake and socket handlers on {@code server} before it listens. */
@@ -124,6 +126,22 @@ public final class RealtimeGateway {
     for (Connection connection : local(sessionId)) {
       connection.onContext(signal);
     }
+  }
+
+  /**
+   * After the subscription came back: an end published while it was down was lost, so the
+   * database decides. An ended session's sockets end as if the signal had arrived.
+   */
+  private void recheckHeld() {
+    ended.among(List.copyOf(live.keySet()))
+        .onSuccess(found -> found.forEach((sessionId, reason) ->
+            onControl(sessionId, new JsonObject().put("type", "end").put("reason", reason))))
+        .onFailure(e -> log.warn("held sessions not re-checked {}", kv("error", e.getMessage())));
+  }
+
+  /** Redis's id of the signal subscription's connection. */
+  long signalClientId() {
+    return signals.clientId();
   }
 
   private List<Connection> local(UUID sessionId) {
