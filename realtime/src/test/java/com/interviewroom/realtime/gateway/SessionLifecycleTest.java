@@ -212,6 +212,26 @@ class SessionLifecycleTest {
   }
 
   @Test
+  @DisplayName("a replacement announced while the node's subscription was down still closes the older socket (4002); the newest stays")
+  void replacedWhileResubscribing() {
+    UUID user = fixture.user();
+    UUID older = fixture.scheduledSession(user);
+    UUID current = fixture.scheduledSession(user);
+    try (TestClient replaced = TestClient.connect(fixture.vertx, second.port(), fixture.token(user, older));
+         TestClient kept = TestClient.connect(fixture.vertx, second.port(), fixture.token(user, current))) {
+      replaced.next("session.ready");
+      kept.next("session.ready");
+      // a newer socket of the first session took its place in the order; its announcement went nowhere
+      fixture.redis(Request.cmd(Command.INCR).arg(Connection.epochKey(older)));
+      fixture.redis(Request.cmd(Command.CLIENT).arg("KILL").arg("ID").arg(second.gateway().signalClientId()));
+      assertEquals(Connection.REPLACED, replaced.closeCode());
+      kept.send(new JsonObject().put("type", "session.ping"));
+      kept.next("pong");
+      assertTrue(!kept.closed.isDone(), "the newest socket of a session is kept");
+    }
+  }
+
+  @Test
   @DisplayName("a newer socket on another node replaces the older one with 4002")
   void replacedAcrossNodes() {
     UUID user = fixture.user();
