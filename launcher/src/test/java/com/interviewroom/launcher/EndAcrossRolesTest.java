@@ -7,7 +7,6 @@ import com.interviewroom.common.events.EventStream;
 import com.interviewroom.launcher.embedded.FreePort;
 import com.interviewroom.schema.Database;
 import com.interviewroom.testkit.TestDatabase;
-import com.interviewroom.testkit.TestRedis;
 import io.vertx.core.Future;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
@@ -62,7 +61,8 @@ class EndAcrossRolesTest {
   @BeforeEach
   void start() throws Exception {
     databaseUrl = TestDatabase.freshDatabaseUrl();
-    redisUrl = isolatedRedis();
+    // a logical database of our own for the fixed-name events stream
+    redisUrl = InterviewFlowTest.isolatedRedis();
     edgePort = FreePort.find();
     realtimePort = FreePort.find();
     // one issuer name for both, so the gateway trusts the edge's socket tokens
@@ -79,15 +79,6 @@ class EndAcrossRolesTest {
     realtimeEnv.putAll(Map.of("ROLE", "realtime", "PORT", String.valueOf(realtimePort),
         "INTERNAL_PORT", String.valueOf(FreePort.find()), "S3_ENDPOINT", edge.config().s3().endpoint()));
     realtime = Launcher.start(Config.from(realtimeEnv));
-  }
-
-  /** A logical database of our own for the fixed-name {@code events} stream (see {@link InterviewFlowTest}). */
-  private static String isolatedRedis() {
-    String base = TestRedis.url();
-    String path = URI.create(base).getPath();
-    return path == null || path.isEmpty() || "/".equals(path)
-        ? base.replaceAll("/$", "") + "/" + java.util.concurrent.ThreadLocalRandom.current().nextInt(1, 16)
-        : base;
   }
 
   @AfterEach
