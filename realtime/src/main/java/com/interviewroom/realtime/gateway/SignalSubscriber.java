@@ -62,11 +62,11 @@ final class SignalSubscriber {
           conn.handler(this::onMessage);
           conn.exceptionHandler(e -> reconnect(conn));
           conn.endHandler(v -> reconnect(conn));
+          // only tests need the id; a managed Redis that refuses CLIENT must not cost the subscription
           return conn.send(Request.cmd(Command.CLIENT).arg("ID"))
-              .compose(id -> {
-                clientId = id.toLong();
-                return conn.send(Request.cmd(Command.PSUBSCRIBE).arg(CONTROL + "*").arg(CONTEXT + "*"));
-              });
+              .onSuccess(id -> clientId = id == null ? -1 : id.toLong())
+              .otherwiseEmpty()
+              .compose(id -> conn.send(Request.cmd(Command.PSUBSCRIBE).arg(CONTROL + "*").arg(CONTEXT + "*")));
         })
         .onSuccess(ok -> {
           retryMs = 100;
