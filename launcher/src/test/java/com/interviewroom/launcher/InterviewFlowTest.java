@@ -78,7 +78,7 @@ class InterviewFlowTest {
    * server: a logical database of our own keeps their workers from taking our entries (and ours theirs).
    * Pub/sub ignores the database, but its channels carry random session ids.
    */
-  private static String isolatedRedis() {
+  static String isolatedRedis() {
     String base = TestRedis.url();
     String path = URI.create(base).getPath();
     return path == null || path.isEmpty() || "/".equals(path)

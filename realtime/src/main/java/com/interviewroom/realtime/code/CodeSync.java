@@ -18,7 +18,9 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
 /**
  * The candidate's latest code for one connection: kept in memory and in Redis
  * ({@code session:{id}:code}, so a reconnect on any node resumes it), written as an {@code auto}
- * snapshot at most once per period and as {@code final} at the end, one write in flight at a time;
+ * snapshot at most once per period per session (the period is claimed in Redis,
+ * {@code session:{id}:auto-snapshot}, so a reconnect or a second node does not restart it) and as
+ * {@code final} at the end, one write in flight at a time;
  * {@code code.edited} goes to the event stream sampled (the code observer reads the code from it).
  * Code never reaches the voice provider. Event loop only.
  */
@@ -45,6 +47,10 @@ public final class CodeSync {
   private boolean dirtySnapshot;
   private boolean snapshotScheduled;
   private boolean eventScheduled;
+  private boolean saving;
+  private boolean saveAgain;
+  /** After {@link #finish} or {@link #flush}: no more {@code auto} writes from this socket. */
+  private boolean done;
   /** This socket's latest snapshot write (the writer orders it after any other write of the session). */
   private Future<Void> writes = Future.succeededFuture();
 
@@ -66,6 +72,11 @@ public final class CodeSync {
     return "session:" + sessionId + ":code";
   }
 
+  /** Present while the session's auto-snapshot period runs; holds the time of the write that started it. */
+  public static String autoKey(UUID sessionId) {
+    return "session:" + sessionId + ":auto-snapshot";
+  }
+
   /** Loads the latest code a previous connection left; completes with it or null. */
   public Future<JsonObject> restore() {
     return redis.send(Request.cmd(Command.GET).arg(key(sessionId))).map(found -> {
@@ -85,24 +96,56 @@ public final class CodeSync {
     language = newLanguage;
     lastEditMs = clock.millis();
     dirtySnapshot = true;
-    JsonObject saved = new JsonObject().put("code", code).put("language", language).put("atMs", lastEditMs);
-    redis.send(Request.cmd(Command.SET).arg(key(sessionId)).arg(saved.encode()).arg("PX").arg(KEY_TTL.toMillis()))
-        .onFailure(e -> log.warn("code not saved to redis {}", kv("requestId", requestId), kv("error", e.getMessage())));
+    save();
     scheduleSnapshot();
     scheduleEvent();
   }
 
+  /**
+   * One {@code SET} of the latest code in flight at a time: pooled connections could reorder
+   * concurrent ones and leave an older edit in Redis. Edits made meanwhile go out as one write.
+   */
+  private void save() {
+    if (saving) {
+      saveAgain = true;
+      return;
+    }
+    saving = true;
+    JsonObject saved = new JsonObject().put("code", code).put("language", language).put("atMs", lastEditMs);
+    redis.send(Request.cmd(Command.SET).arg(key(sessionId)).arg(saved.encode()).arg("PX").arg(KEY_TTL.toMillis()))
+        .onComplete(done -> {
+          saving = false;
+          if (done.failed()) {
+            log.warn("code not saved to redis {}", kv("requestId", requestId), kv("error", done.cause().getMessage()));
+          }
+          if (saveAgain) {
+            saveAgain = false;
+            save();
+          }
+        });
+  }
+
   /** Writes the {@code final} snapshot after any write in flight; completes when it is stored. */
   public Future<Void> finish() {
+    done = true;
     if (code == null) {
       return writes;
     }
     return enqueueWrite("final");
   }
 
-  /** On a disconnect without an end: the pending edit is stored as {@code auto} rather than lost with the timer. */
+  /**
+   * On a disconnect without an end: the pending edit is stored as {@code auto} rather than lost with
+   * the timer (once per socket), and the session's period restarts, so the next socket waits it out.
+   */
   public Future<Void> flush() {
-    return dirtySnapshot && code != null ? enqueueWrite("auto") : writes;
+    done = true;
+    if (!dirtySnapshot || code == null) {
+      return writes;
+    }
+    claimPeriod(false).onFailure(e -> log.warn("auto-snapshot period not recorded {}", kv("requestId", requestId),
+        kv("error", e.getMessage())));
+    return enqueueWrite("auto");
   }
 
   private void scheduleSnapshot() {
@@ -111,12 +154,35 @@ public final class CodeSync {
     }
     snapshotScheduled = true;
     long wait = lastSnapshotMs + snapshotEvery.toMillis() - clock.millis();
-    timers.once(Math.max(1, wait), id -> {
+    timers.once(Math.max(1, wait), id -> claimPeriod(true).onComplete(claimed -> {
       snapshotScheduled = false;
-      if (dirtySnapshot) {
-        enqueueWrite("auto");
+      if (done || !dirtySnapshot) {
+        return;
       }
-    });
+      if (claimed.succeeded() && claimed.result() == 0) {
+        enqueueWrite("auto");
+      } else {
+        // another socket of the session wrote within the period, which ends in `left` ms (Redis
+        // not answering counts as a whole period): try again then
+        long left = claimed.succeeded() ? claimed.result() : snapshotEvery.toMillis();
+        lastSnapshotMs = clock.millis() - snapshotEvery.toMillis() + left;
+        scheduleSnapshot();
+      }
+    }));
+  }
+
+  /**
+   * Starts the session's auto-snapshot period in Redis. With {@code onlyIfOver}, only when no period
+   * runs; completes with 0 when this caller started it, else the milliseconds the running one has left.
+   */
+  private Future<Long> claimPeriod(boolean onlyIfOver) {
+    Request set = Request.cmd(Command.SET).arg(autoKey(sessionId)).arg(clock.millis()).arg("PX").arg(snapshotEvery.toMillis());
+    if (!onlyIfOver) {
+      return redis.send(set).map(0L);
+    }
+    return redis.send(set.arg("NX")).compose(started -> started != null
+        ? Future.succeededFuture(0L)
+        : redis.send(Request.cmd(Command.PTTL).arg(autoKey(sessionId))).map(ttl -> Math.max(1, ttl == null ? 1 : ttl.toLong())));
   }
 
   private Future<Void> enqueueWrite(String type) {

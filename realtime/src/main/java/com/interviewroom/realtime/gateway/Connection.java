@@ -439,7 +439,7 @@ final class Connection {
 
   private Future<Void> forgetSession() {
     Request del = Request.cmd(Command.DEL).arg(Deadlines.deadlineKey(sessionId)).arg(CodeSync.key(sessionId))
-        .arg(epochKey(sessionId));
+        .arg(CodeSync.autoKey(sessionId)).arg(epochKey(sessionId));
     for (Duration threshold : parts.settings().timeWarnings()) {
       del.arg(Deadlines.warningKey(sessionId, threshold));
     }

@@ -17,7 +17,9 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.ServerWebSocketHandshake;
 import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +48,7 @@ public final class RealtimeGateway {
   private final HandshakeAuth auth;
   private final GatewayParts parts;
   private final SignalSubscriber signals;
+  private final EndedSessions ended;
   private final Map<UUID, Set<Connection>> live = new ConcurrentHashMap<>();
   private final AtomicInteger connections = new AtomicInteger();
   private boolean subscribed;
@@ -56,7 +59,8 @@ public final class RealtimeGateway {
     this.auth = new HandshakeAuth(verifier, redis, sessions);
     this.parts = new GatewayParts(vertx, redis, sessions, new SnapshotWriter(sessions), new Deadlines(redis, clock), new EventStream(redis), voices,
         meters, clock, settings, new AtomicInteger());
-    this.signals = new SignalSubscriber(vertx, redis, this::onControl, this::onContext);
+    this.ended = new EndedSessions(db);
+    this.signals = new SignalSubscriber(vertx, redis, this::onControl, this::onContext, this::recheckHeld);
   }
 
   /** Installs the handshake and socket handlers on {@code server} before it listens. */
@@ -124,6 +128,40 @@ public final class RealtimeGateway {
     for (Connection connection : local(sessionId)) {
       connection.onContext(signal);
     }
+  }
+
+  /**
+   * After the subscription came back, signals published while it was down are lost: the database
+   * decides which held sessions ended (their sockets end as if the signal had arrived), and the
+   * sessions' socket order in Redis which sockets a newer one replaced meanwhile.
+   */
+  private void recheckHeld() {
+    List<UUID> held = List.copyOf(live.keySet());
+    ended.among(held)
+        .onSuccess(found -> found.forEach((sessionId, reason) ->
+            onControl(sessionId, new JsonObject().put("type", "end").put("reason", reason))))
+        .onFailure(e -> log.warn("held sessions not re-checked {}", kv("error", e.getMessage())));
+    if (held.isEmpty()) {
+      return;
+    }
+    Request newest = Request.cmd(Command.MGET);
+    held.forEach(sessionId -> newest.arg(Connection.epochKey(sessionId)));
+    parts.redis().send(newest)
+        .onSuccess(epochs -> {
+          for (int i = 0; i < held.size(); i++) {
+            if (epochs.get(i) != null) {
+              // a socket never replaces itself: only one with a lower epoch closes
+              onControl(held.get(i), new JsonObject().put("type", "replaced").put("connectionId", "")
+                  .put("epoch", epochs.get(i).toLong()));
+            }
+          }
+        })
+        .onFailure(e -> log.warn("socket order not re-checked {}", kv("error", e.getMessage())));
+  }
+
+  /** Redis's id of the signal subscription's connection. */
+  long signalClientId() {
+    return signals.clientId();
   }
 
   private List<Connection> local(UUID sessionId) {

@@ -20,7 +20,9 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
 /**
  * One dedicated Redis connection per gateway, pattern-subscribed to {@code session-control:*} and
  * {@code session-context:*}; messages are dispatched to local connections by session id (not a
- * subscription per socket). A lost connection is re-established with a growing pause.
+ * subscription per socket). A lost connection is re-established with a growing pause. Pub/sub is
+ * fire-and-forget, so whatever was published meanwhile is gone: {@code onResubscribed} runs after
+ * every re-established subscription, for the gateway to re-check the sessions it holds.
  */
 final class SignalSubscriber {
   private static final Logger log = LoggerFactory.getLogger(SignalSubscriber.class);
@@ -31,16 +33,21 @@ final class SignalSubscriber {
   private final Redis redis;
   private final BiConsumer<UUID, JsonObject> onControl;
   private final BiConsumer<UUID, JsonObject> onContext;
+  private final Runnable onResubscribed;
   private final Promise<Void> firstReady = Promise.promise();
   private RedisConnection connection;
+  /** Redis's id of the subscribed connection (tests cut it with {@code CLIENT KILL ID}). */
+  private volatile long clientId = -1;
   private boolean closed;
   private long retryMs = 100;
 
-  SignalSubscriber(Vertx vertx, Redis redis, BiConsumer<UUID, JsonObject> onControl, BiConsumer<UUID, JsonObject> onContext) {
+  SignalSubscriber(Vertx vertx, Redis redis, BiConsumer<UUID, JsonObject> onControl, BiConsumer<UUID, JsonObject> onContext,
+                   Runnable onResubscribed) {
     this.vertx = vertx;
     this.redis = redis;
     this.onControl = onControl;
     this.onContext = onContext;
+    this.onResubscribed = onResubscribed;
   }
 
   /** Completes once the first subscription is in place: before that, a replacement signal could be missed. */
@@ -55,11 +62,17 @@ final class SignalSubscriber {
           conn.handler(this::onMessage);
           conn.exceptionHandler(e -> reconnect(conn));
           conn.endHandler(v -> reconnect(conn));
-          return conn.send(Request.cmd(Command.PSUBSCRIBE).arg(CONTROL + "*").arg(CONTEXT + "*"));
+          // only tests need the id; a managed Redis that refuses CLIENT must not cost the subscription
+          return conn.send(Request.cmd(Command.CLIENT).arg("ID"))
+              .onSuccess(id -> clientId = id == null ? -1 : id.toLong())
+              .otherwiseEmpty()
+              .compose(id -> conn.send(Request.cmd(Command.PSUBSCRIBE).arg(CONTROL + "*").arg(CONTEXT + "*")));
         })
         .onSuccess(ok -> {
           retryMs = 100;
-          firstReady.tryComplete();
+          if (!firstReady.tryComplete()) {
+            onResubscribed.run();
+          }
         })
         .onFailure(e -> {
           log.warn("signal subscription failed {}", kv("error", e.getMessage()));
@@ -99,6 +112,10 @@ final class SignalSubscriber {
     } catch (RuntimeException e) {
       log.warn("malformed session signal ignored {}", kv("channelKind", channel.startsWith(CONTROL) ? "control" : "context"));
     }
+  }
+
+  long clientId() {
+    return clientId;
   }
 
   Future<Void> close() {

@@ -12,6 +12,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import io.vertx.sqlclient.Row;
@@ -32,7 +33,8 @@ final class Fixture implements AutoCloseable {
   final Vertx vertx = Vertx.vertx();
   final String databaseUrl = TestDatabase.freshDatabaseUrl();
   final Database db = Database.connect(vertx, databaseUrl, 8);
-  final Redis redis = Redis.createClient(vertx, TestRedis.url());
+  /** Each gateway's signal subscription holds one pooled connection for good: room for several nodes. */
+  final Redis redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(TestRedis.url()).setMaxPoolSize(24));
   final SigningKey key = SigningKey.generate();
   final TokenIssuer issuer = new TokenIssuer(key, ISSUER, Clock.systemUTC());
   final TokenVerifier verifier = new TokenVerifier(List.of(new LocalIssuer(ISSUER, key)), Clock.systemUTC());
@@ -102,7 +104,7 @@ final class Fixture implements AutoCloseable {
     return keys;
   }
 
-  /** Entries of the {@code events} stream for one session, newest last: {@code [type, data]} pairs. */
+  /** Entries of the {@code events} stream for one session, newest last: {@code [type, data, userId, requestId]}. */
   List<String[]> events(UUID sessionId) {
     Response entries = redis(Request.cmd(Command.XREVRANGE).arg("events").arg("+").arg("-").arg("COUNT").arg(5000));
     List<String[]> found = new ArrayList<>();
@@ -111,19 +113,39 @@ final class Fixture implements AutoCloseable {
       String type = null;
       String session = null;
       String data = null;
+      String user = null;
+      String request = null;
       for (int i = 0; i + 1 < fields.size(); i += 2) {
         switch (fields.get(i).toString()) {
           case "type" -> type = fields.get(i + 1).toString();
           case "sessionId" -> session = fields.get(i + 1).toString();
           case "data" -> data = fields.get(i + 1).toString();
+          case "userId" -> user = fields.get(i + 1).toString();
+          case "requestId" -> request = fields.get(i + 1).toString();
           default -> { }
         }
       }
       if (sessionId.toString().equals(session)) {
-        found.addFirst(new String[] {type, data});
+        found.addFirst(new String[] {type, data, user, request});
       }
     }
     return found;
+  }
+
+  /** The session's one event of {@code type}, checked to carry the session's user and a request id. */
+  String[] event(UUID sessionId, String type, UUID userId) {
+    List<String[]> matching = events(sessionId).stream().filter(e -> e[0].equals(type)).toList();
+    if (matching.size() != 1) {
+      throw new AssertionError("expected one " + type + " entry, found " + matching.size());
+    }
+    String[] entry = matching.getFirst();
+    if (!userId.toString().equals(entry[2])) {
+      throw new AssertionError(type + " carries userId " + entry[2] + ", not " + userId);
+    }
+    if (entry[3] == null || entry[3].isBlank()) {
+      throw new AssertionError(type + " carries no requestId");
+    }
+    return entry;
   }
 
   static <T> T await(Future<T> future) {

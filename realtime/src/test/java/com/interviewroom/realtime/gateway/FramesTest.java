@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.interviewroom.realtime.code.CodeSync;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.json.JsonObject;
@@ -20,6 +23,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 @DisplayName("Frames on an open socket")
 class FramesTest {
@@ -27,6 +31,10 @@ class FramesTest {
   static Fixture.Node node;
   static Fixture.Node strict;
   static Fixture.Node flood;
+  static Fixture.Node slowCodeA;
+  static Fixture.Node slowCodeB;
+  static Fixture.Node tightControl;
+  static final Duration SLOW_SNAPSHOTS = Duration.ofSeconds(3);
   static EchoVoice voice = new EchoVoice(1);
   static EchoVoice loudVoice = new EchoVoice(4);
   static final int AUDIO_CAP = 256 * 1024;
@@ -41,6 +49,12 @@ class FramesTest {
     flood = fixture.node(GatewaySettings.defaults()
         .withRates(new GatewaySettings.RateLimit(5000, 10000), new GatewaySettings.RateLimit(20, 40), Duration.ofSeconds(5))
         .withOutbound(AUDIO_CAP, 1024), loudVoice);
+    GatewaySettings slowCode = GatewaySettings.defaults().withCode(SLOW_SNAPSHOTS, Duration.ofSeconds(10));
+    slowCodeA = fixture.node(slowCode, voice);
+    slowCodeB = fixture.node(slowCode, voice);
+    tightControl = fixture.node(GatewaySettings.defaults()
+        .withRates(new GatewaySettings.RateLimit(5000, 10000), new GatewaySettings.RateLimit(20, 40), Duration.ofSeconds(5))
+        .withOutbound(AUDIO_CAP, 8), loudVoice);
   }
 
   @AfterAll
@@ -116,12 +130,66 @@ class FramesTest {
           .anyMatch(e -> e[0].equals("code.edited") && new JsonObject(e[1]).getString("code").equals("print(19)")));
       long published = fixture.events(open.session()).stream().filter(e -> e[0].equals("code.edited")).count();
       assertTrue(published <= 3, "sampled, not per keystroke: " + published);
-      JsonObject data = new JsonObject(fixture.events(open.session()).getLast()[1]);
+      String[] last = fixture.events(open.session()).getLast();
+      assertEquals(open.user().toString(), last[2], "code.edited carries the user");
+      assertTrue(last[3] != null && !last[3].isBlank(), "code.edited carries the request id");
+      JsonObject data = new JsonObject(last[1]);
       assertEquals("python", data.getString("language"));
       assertEquals(9, data.getInteger("codeLength"));
       assertEquals(0, voice.of(open.session()).audioFrames.get());
       assertTrue(voice.of(open.session()).notes.isEmpty());
     }
+  }
+
+  @Test
+  @DisplayName("edits spread over time are snapshotted at most once per period")
+  void autoSnapshotThrottle() throws Exception {
+    Open open = open(node);
+    long period = 300;
+    long startedAt = System.nanoTime();
+    try (TestClient client = open.client()) {
+      for (int i = 0; i < 25; i++) {
+        client.send(new JsonObject().put("type", "code_edit").put("code", "x = " + i).put("language", "python"));
+        Thread.sleep(80);
+      }
+      client.send(new JsonObject().put("type", "session.ping"));
+      client.next("pong");
+      Fixture.eventually("the last edit is snapshotted", () -> fixture.rows(
+          "SELECT 1 FROM code_snapshots WHERE session_id = $1 AND snapshot_type = 'auto' AND code = 'x = 24'",
+          Tuple.of(open.session())).size() == 1);
+      long elapsedMs = (System.nanoTime() - startedAt) / 1_000_000;
+      int autos = fixture.rows("SELECT 1 FROM code_snapshots WHERE session_id = $1 AND snapshot_type = 'auto'",
+          Tuple.of(open.session())).size();
+      assertTrue(autos >= 2 && autos <= elapsedMs / period + 1,
+          autos + " auto snapshots in " + elapsedMs + " ms, at most one per " + period + " ms");
+    }
+  }
+
+  @Test
+  @DisplayName("the auto-snapshot period belongs to the session: a reconnect on another node does not restart it")
+  void autoSnapshotPeriodPerSession() {
+    UUID user = fixture.user();
+    UUID session = fixture.scheduledSession(user);
+    try (TestClient first = TestClient.connect(fixture.vertx, slowCodeA.port(), fixture.token(user, session))) {
+      first.next("session.ready");
+      first.send(new JsonObject().put("type", "code_edit").put("code", "v = 1").put("language", "python"));
+      Fixture.eventually("the first edit is snapshotted at once", () -> autos(session).size() == 1);
+    }
+    try (TestClient second = TestClient.connect(fixture.vertx, slowCodeB.port(), fixture.token(user, session))) {
+      second.next("session.ready");
+      second.send(new JsonObject().put("type", "code_edit").put("code", "v = 2").put("language", "python"));
+      Fixture.eventually("the second edit is snapshotted", () -> autos(session).size() == 2);
+      List<Row> rows = autos(session);
+      long gapMs = java.time.Duration.between(rows.get(0).getOffsetDateTime("created_at"),
+          rows.get(1).getOffsetDateTime("created_at")).toMillis();
+      assertEquals("v = 2", rows.get(1).getString("code"));
+      assertTrue(gapMs >= SLOW_SNAPSHOTS.toMillis() - 1_000, "the second write waited out the period: " + gapMs + " ms");
+    }
+  }
+
+  private static List<Row> autos(UUID session) {
+    return fixture.rows("SELECT code, created_at FROM code_snapshots WHERE session_id = $1 AND snapshot_type = 'auto' "
+        + "ORDER BY created_at", Tuple.of(session));
   }
 
   @Test
@@ -143,7 +211,7 @@ class FramesTest {
       assertTrue(row.getInteger("duration_seconds") >= 0);
       assertEquals(1, fixture.rows("SELECT 1 FROM code_snapshots WHERE session_id = $1 AND snapshot_type = 'final' AND code = 'return 42'",
           Tuple.of(open.session())).size());
-      assertEquals(1, fixture.events(open.session()).stream().filter(e -> e[0].equals("session.ended")).count());
+      fixture.event(open.session(), "session.ended", open.user());
       assertTrue(fixture.sessionKeys(open.session()).isEmpty(), "the session's Redis keys are gone");
     }
   }
@@ -176,18 +244,60 @@ class FramesTest {
     }
   }
 
+  @Test
+  @DisplayName("a rejected frame's type is logged with the request id, never its payload")
+  void rejectedTypeLogged() {
+    Logger logger = (Logger) LoggerFactory.getLogger(Connection.class);
+    ListAppender<ILoggingEvent> appender = new ListAppender<>();
+    appender.start();
+    logger.addAppender(appender);
+    Open open = open(node);
+    try (TestClient client = open.client()) {
+      client.send(new JsonObject().put("type", "conversation.item.create").put("text", "my secret answer 4242"));
+      assertEquals("invalid_payload", client.next("error").getString("code"));
+      Fixture.eventually("the rejection is logged", () -> appender.list.stream()
+          .anyMatch(e -> e.getMessage().startsWith("client frame rejected")));
+      ILoggingEvent event = appender.list.stream().filter(e -> e.getMessage().startsWith("client frame rejected"))
+          .findFirst().orElseThrow();
+      String logged = event.getFormattedMessage();
+      assertTrue(logged.contains("frameType=conversation.item.create"), logged);
+      assertTrue(logged.contains("bucket=unknown_type"), logged);
+      assertTrue(logged.contains("requestId="), logged);
+      assertTrue(appender.list.stream().noneMatch(e -> e.getFormattedMessage().contains("4242")), "no payload in any log line");
+    } finally {
+      logger.detachAppender(appender);
+    }
+  }
+
   private static double rejected() {
     return fixture.meters.find("realtime.frames.rejected").counters().stream().mapToDouble(c -> c.count()).sum();
   }
 
   @Test
-  @DisplayName("a frame of 64 KiB + 1 closes the socket with 1009")
+  @DisplayName("a binary frame of exactly 64 KiB is accepted; 64 KiB + 1 closes the socket with 1009")
   void tooBig() {
     Open open = open(node);
     try (TestClient client = open.client()) {
       Fixture.await(client.ws.writeBinaryMessage(pcm(64 * 1024)));
-      Fixture.await(client.ws.writeBinaryMessage(pcm(64 * 1024 + 2)));
+      client.send(new JsonObject().put("type", "session.ping"));
+      client.next("pong");
+      assertEquals(1, voice.of(open.session()).audioFrames.get(), "the 64 KiB frame reached the voice side");
+      Fixture.await(client.ws.writeBinaryMessage(pcm(64 * 1024 + 1)));
       assertEquals(1009, client.closeCode());
+    }
+  }
+
+  @Test
+  @DisplayName("a text frame over 64 KiB closes the socket with 1009")
+  void textTooBig() {
+    Open open = open(node);
+    try (TestClient client = open.client()) {
+      String code = "#".repeat(64 * 1024);
+      Fixture.await(client.ws.writeTextMessage(new JsonObject().put("type", "code_edit").put("code", code)
+          .put("language", "python").encode()));
+      assertEquals(1009, client.closeCode());
+      assertTrue(fixture.rows("SELECT 1 FROM code_snapshots WHERE session_id = $1", Tuple.of(open.session())).isEmpty(),
+          "the oversized edit was not kept");
     }
   }
 
@@ -228,20 +338,45 @@ class FramesTest {
     }
   }
 
+  /**
+   * Replaces {@code open}'s socket with one that has a small receive buffer and reads nothing, then
+   * sends {@code frames} audio frames of 32 KiB, which the voice side echoes back to it.
+   */
+  private static TestClient floodedSlowReader(Fixture.Node at, Open open, int frames) {
+    TestClient client = TestClient.connect(fixture.vertx, at.port(), "/ws",
+        List.of("interview.v1", fixture.token(open.user(), open.session())),
+        new WebSocketClientOptions().setReceiveBufferSize(8 * 1024));
+    open.client().closeCode();
+    client.next("session.ready");
+    client.ws.pause();
+    Buffer frame = pcm(32 * 1024);
+    for (int i = 0; i < frames; i++) {
+      Fixture.await(client.ws.writeBinaryMessage(frame));
+    }
+    return client;
+  }
+
+  @Test
+  @DisplayName("a reader too slow for control messages (their bounded queue overflows) is closed with 1008")
+  void controlOverflow() throws Exception {
+    Open open = open(tightControl);
+    try (TestClient client = floodedSlowReader(tightControl, open, 300)) {
+      Fixture.eventually("the socket's write queue is full", () -> tightControl.gateway().outboundAudio(open.session())[0] > 0);
+      for (int i = 0; i < 30; i++) {
+        client.ws.writeTextMessage("{\"type\":\"session.ping\"}");
+      }
+      client.ws.resume();
+      // the close frame is behind megabytes of audio the kernel buffered, read through an 8 KiB window
+      assertEquals((short) 1008, client.closed.get(90, java.util.concurrent.TimeUnit.SECONDS));
+      Fixture.eventually("the socket is released", () -> tightControl.gateway().sessionsHeld() == 0);
+    }
+  }
+
   @Test
   @DisplayName("a slow reader loses old audio, never memory: the outbound queue stays under its bound")
   void slowReader() throws Exception {
     Open open = open(flood);
-    try (TestClient client = TestClient.connect(fixture.vertx, flood.port(), "/ws",
-        List.of("interview.v1", fixture.token(open.user(), open.session())),
-        new WebSocketClientOptions().setReceiveBufferSize(8 * 1024))) {
-      open.client().closeCode();
-      client.next("session.ready");
-      client.ws.pause();
-      Buffer frame = pcm(32 * 1024);
-      for (int i = 0; i < 600; i++) {
-        Fixture.await(client.ws.writeBinaryMessage(frame));
-      }
+    try (TestClient client = floodedSlowReader(flood, open, 600)) {
       Fixture.eventually("old audio is dropped", () -> flood.gateway().outboundAudio(open.session())[2] > 0);
       long[] stats = flood.gateway().outboundAudio(open.session());
       assertTrue(stats[1] <= AUDIO_CAP, "queued audio stayed under the cap: " + stats[1]);

@@ -2,20 +2,29 @@ package com.interviewroom.realtime.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.interviewroom.common.auth.Audiences;
 import com.interviewroom.common.auth.SigningKey;
 import com.interviewroom.common.auth.TokenIssuer;
 import com.interviewroom.realtime.timer.Deadlines;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.KeyUse;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -55,7 +64,8 @@ class HandshakeTest {
   void validToken() {
     UUID user = fixture.user();
     UUID session = fixture.scheduledSession(user);
-    try (TestClient client = connect(fixture.token(user, session))) {
+    String token = fixture.token(user, session);
+    try (TestClient client = connect(token)) {
       assertEquals("interview.v1", client.ws.subProtocol());
       JsonObject ready = client.next("session.ready");
       assertEquals(session.toString(), ready.getString("sessionId"));
@@ -66,7 +76,9 @@ class HandshakeTest {
       assertNotNull(row.getOffsetDateTime("started_at"));
       long redisDeadline = fixture.redis(Request.cmd(Command.GET).arg(Deadlines.deadlineKey(session))).toLong();
       assertEquals(row.getOffsetDateTime("deadline_at").toInstant().toEpochMilli(), redisDeadline);
-      assertEquals(1, fixture.events(session).stream().filter(e -> e[0].equals("session.started")).count());
+      fixture.event(session, "session.started", user);
+      long jtiTtl = fixture.redis(Request.cmd(Command.PTTL).arg(HandshakeAuth.jtiKey(payload(token).getString("jti")))).toLong();
+      assertTrue(jtiTtl > 0 && jtiTtl <= Duration.ofHours(2).toMillis(), "the claimed jti expires within 2 h: " + jtiTtl);
     }
   }
 
@@ -103,6 +115,81 @@ class HandshakeTest {
     try (TestClient client = connect(forger.realtimeToken(user, session))) {
       assertRefused(client);
     }
+  }
+
+  @Test
+  @DisplayName("a token signed by another key that claims our key id fails the signature check: 4001")
+  void forgedUnderOurKeyId() throws Exception {
+    UUID user = fixture.user();
+    UUID session = fixture.scheduledSession(user);
+    Path file = Files.createTempDirectory("forger").resolve("key.json");
+    Files.writeString(file, new ECKeyGenerator(Curve.P_256).keyID(fixture.key.keyId()).keyUse(KeyUse.SIGNATURE)
+        .algorithm(JWSAlgorithm.ES256).generate().toJSONString());
+    SigningKey sameKid = SigningKey.loadOrCreate(file);
+    assertEquals(fixture.key.keyId(), sameKid.keyId());
+    TokenIssuer forger = new TokenIssuer(sameKid, Fixture.ISSUER, Clock.systemUTC());
+    try (TestClient client = connect(forger.realtimeToken(user, session))) {
+      assertRefused(client);
+    }
+    assertScheduled(session);
+  }
+
+  @Test
+  @DisplayName("a genuine token whose payload was changed (another sid, another sub) keeps its signature and is refused with 4001")
+  void tamperedPayload() {
+    UUID user = fixture.user();
+    UUID session = fixture.scheduledSession(user);
+    UUID otherUser = fixture.user();
+    UUID otherSession = fixture.scheduledSession(otherUser);
+    String genuine = fixture.token(otherUser, otherSession);
+    for (JsonObject change : List.of(new JsonObject().put("sid", session.toString()),
+        new JsonObject().put("sub", user.toString()).put("sid", session.toString()))) {
+      try (TestClient client = connect(withPayload(genuine, change))) {
+        assertRefused(client);
+      }
+    }
+    assertScheduled(session);
+    assertScheduled(otherSession);
+    assertNull(fixture.redis(Request.cmd(Command.GET).arg(HandshakeAuth.jtiKey(payload(genuine).getString("jti")))),
+        "refused at the signature, before the jti is claimed");
+  }
+
+  /** The token with {@code change} merged into its payload; header and signature untouched. */
+  private static String withPayload(String token, JsonObject change) {
+    String[] parts = token.split("\\.");
+    JsonObject payload = payload(token).mergeIn(change);
+    String tampered = Base64.getUrlEncoder().withoutPadding().encodeToString(payload.encode().getBytes(StandardCharsets.UTF_8));
+    return parts[0] + "." + tampered + "." + parts[2];
+  }
+
+  static JsonObject payload(String token) {
+    return new JsonObject(new String(Base64.getUrlDecoder().decode(token.split("\\.")[1]), StandardCharsets.UTF_8));
+  }
+
+  @Test
+  @DisplayName("a token from our key under another issuer name is refused with 4001")
+  void wrongIssuer() {
+    UUID user = fixture.user();
+    UUID session = fixture.scheduledSession(user);
+    TokenIssuer elsewhere = new TokenIssuer(fixture.key, "http://elsewhere.example", Clock.systemUTC());
+    try (TestClient client = connect(elsewhere.realtimeToken(user, session))) {
+      assertRefused(client);
+    }
+    assertScheduled(session);
+  }
+
+  @Test
+  @DisplayName("a valid token for a session that does not exist is refused with 4001")
+  void unknownSession() {
+    UUID user = fixture.user();
+    try (TestClient client = connect(fixture.token(user, UUID.randomUUID()))) {
+      assertRefused(client);
+    }
+  }
+
+  private static void assertScheduled(UUID session) {
+    assertEquals("scheduled", fixture.one("SELECT status FROM sessions WHERE id = $1", Tuple.of(session)).getString("status"),
+        "a refused handshake changes nothing");
   }
 
   @Test

@@ -8,6 +8,7 @@ import com.interviewroom.common.observability.OpenSockets;
 import com.interviewroom.realtime.code.CodeSync;
 import com.interviewroom.realtime.timer.Deadlines;
 import com.interviewroom.realtime.voice.ContextNote;
+import com.interviewroom.realtime.voice.InterviewContext;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
@@ -77,6 +78,57 @@ class SessionLifecycleTest {
   }
 
   @Test
+  @DisplayName("a deadline Redis lost is restored from the database's copy: a reconnect resumes it, never resets it")
+  void deadlineFallback() throws Exception {
+    UUID user = fixture.user();
+    // ten minutes left of a thirty-minute problem: a reset would show as about thirty
+    UUID session = fixture.activeSession(user, 600_000);
+    long dbDeadline = fixture.one("SELECT deadline_at FROM sessions WHERE id = $1", Tuple.of(session))
+        .getOffsetDateTime("deadline_at").toInstant().toEpochMilli();
+    try (TestClient client = TestClient.connect(fixture.vertx, first.port(), fixture.token(user, session))) {
+      client.next("session.ready");
+    }
+    assertEquals(dbDeadline, fixture.redis(Request.cmd(Command.GET).arg(Deadlines.deadlineKey(session))).toLong());
+    fixture.redis(Request.cmd(Command.DEL).arg(Deadlines.deadlineKey(session)));
+    Thread.sleep(200);
+    long before = System.currentTimeMillis();
+    try (TestClient client = TestClient.connect(fixture.vertx, second.port(), fixture.token(user, session))) {
+      long remaining = client.next("session.ready").getLong("remainingMs");
+      long after = System.currentTimeMillis();
+      assertTrue(remaining <= dbDeadline - before && remaining >= dbDeadline - after - 5,
+          "remaining time counts down to the database's deadline: " + remaining);
+      assertEquals(dbDeadline, fixture.redis(Request.cmd(Command.GET).arg(Deadlines.deadlineKey(session))).toLong(),
+          "the key is recreated with the same deadline");
+      long ttl = fixture.redis(Request.cmd(Command.PTTL).arg(Deadlines.deadlineKey(session))).toLong();
+      assertTrue(ttl > dbDeadline - after, "the recreated key outlives the deadline: " + ttl);
+    }
+  }
+
+  @Test
+  @DisplayName("a reconnect continues the transcript: the voice side gets the stored turns, in order")
+  void transcriptContinues() {
+    UUID user = fixture.user();
+    UUID session = fixture.activeSession(user, 600_000);
+    List<String[]> turns = List.of(
+        new String[] {"assistant", "a1", "Hello, shall we start with Two Sum?"},
+        new String[] {"user", "u1", "Sure, I would use a hash map."},
+        new String[] {"assistant", "a2", "Good. What is the complexity?"});
+    for (int i = turns.size() - 1; i >= 0; i--) {
+      String[] turn = turns.get(i);
+      // inserted newest first, so the order comes from the turn time, not the insert order
+      fixture.one("""
+          INSERT INTO transcripts (session_id, role, item_id, text, turn_started_at)
+          VALUES ($1, $2, $3, $4, now() - make_interval(secs => $5)) RETURNING id""",
+          Tuple.of(session, turn[0], turn[1], turn[2], (double) (60 - 10 * i)));
+    }
+    try (TestClient client = TestClient.connect(fixture.vertx, first.port(), fixture.token(user, session))) {
+      client.next("session.ready");
+      List<InterviewContext.TranscriptLine> history = voice.of(session).contexts.getLast().history();
+      assertEquals(turns.stream().map(t -> new InterviewContext.TranscriptLine(t[0], t[1], t[2])).toList(), history);
+    }
+  }
+
+  @Test
   @DisplayName("time warnings reach the interviewer once each, even across a reconnect, then time_up ends the session")
   void warningsAndExpiry() {
     UUID user = fixture.user();
@@ -135,6 +187,48 @@ class SessionLifecycleTest {
       assertEquals(1000, client.closeCode());
     }
     Fixture.eventually("no socket left on the second node", () -> second.gateway().sessionsHeld() == 0);
+  }
+
+  @Test
+  @DisplayName("an end published while the node's signal subscription was down still ends the socket once it is back")
+  void endLostWhileResubscribing() {
+    UUID user = fixture.user();
+    UUID session = fixture.scheduledSession(user);
+    try (TestClient client = TestClient.connect(fixture.vertx, second.port(), fixture.token(user, session))) {
+      client.next("session.ready");
+      long subscriber = second.gateway().signalClientId();
+      assertTrue(subscriber > 0);
+      // the edge ended the session, and its signal went nowhere: the subscription is cut right after
+      fixture.one("""
+          UPDATE sessions SET status = 'completed', end_reason = 'ended_by_user', ended_at = now()
+           WHERE id = $1 RETURNING id""", Tuple.of(session));
+      fixture.redis(Request.cmd(Command.CLIENT).arg("KILL").arg("ID").arg(subscriber));
+      assertEquals("ended_by_user", client.next("session.ended").getString("reason"));
+      assertEquals(1000, client.closeCode());
+      assertTrue(second.gateway().signalClientId() != subscriber, "a new subscription");
+    }
+    Fixture.eventually("no socket left on the second node", () -> second.gateway().sessionsHeld() == 0);
+    Fixture.eventually("the ended session leaves no keys", () -> fixture.sessionKeys(session).isEmpty());
+  }
+
+  @Test
+  @DisplayName("a replacement announced while the node's subscription was down still closes the older socket (4002); the newest stays")
+  void replacedWhileResubscribing() {
+    UUID user = fixture.user();
+    UUID older = fixture.scheduledSession(user);
+    UUID current = fixture.scheduledSession(user);
+    try (TestClient replaced = TestClient.connect(fixture.vertx, second.port(), fixture.token(user, older));
+         TestClient kept = TestClient.connect(fixture.vertx, second.port(), fixture.token(user, current))) {
+      replaced.next("session.ready");
+      kept.next("session.ready");
+      // a newer socket of the first session took its place in the order; its announcement went nowhere
+      fixture.redis(Request.cmd(Command.INCR).arg(Connection.epochKey(older)));
+      fixture.redis(Request.cmd(Command.CLIENT).arg("KILL").arg("ID").arg(second.gateway().signalClientId()));
+      assertEquals(Connection.REPLACED, replaced.closeCode());
+      kept.send(new JsonObject().put("type", "session.ping"));
+      kept.next("pong");
+      assertTrue(!kept.closed.isDone(), "the newest socket of a session is kept");
+    }
   }
 
   @Test
@@ -198,8 +292,11 @@ class SessionLifecycleTest {
     UUID user = fixture.user();
     UUID session = fixture.scheduledSession(user);
     int baseline = OpenSockets.count();
+    List<String> jtis = new java.util.ArrayList<>();
     for (int i = 0; i < 1000; i++) {
-      TestClient client = TestClient.connect(fixture.vertx, first.port(), fixture.token(user, session));
+      String token = fixture.token(user, session);
+      jtis.add(HandshakeTest.payload(token).getString("jti"));
+      TestClient client = TestClient.connect(fixture.vertx, first.port(), token);
       if (i % 2 == 0) {
         // half wait for the session to be resumed, half leave in the middle of it
         client.next("session.ready");
@@ -214,9 +311,19 @@ class SessionLifecycleTest {
     assertEquals(0, first.gateway().sessionsHeld());
     assertEquals(0, first.gateway().ownedTimers());
     assertEquals(baseline, OpenSockets.count());
-    assertEquals(java.util.Set.of(Deadlines.deadlineKey(session), Connection.epochKey(session), CodeSync.key(session)),
-        java.util.Set.copyOf(fixture.sessionKeys(session)),
+    java.util.Set<String> kept = new java.util.HashSet<>(fixture.sessionKeys(session));
+    // the auto-snapshot period the last flush started may still run; it expires by itself
+    if (kept.remove(CodeSync.autoKey(session))) {
+      long ttl = fixture.redis(Request.cmd(Command.PTTL).arg(CodeSync.autoKey(session))).toLong();
+      assertTrue(ttl == -2 || (ttl > 0 && ttl <= GatewaySettings.defaults().autoSnapshotEvery().toMillis()),
+          "the period expires: " + ttl);
+    }
+    assertEquals(java.util.Set.of(Deadlines.deadlineKey(session), Connection.epochKey(session), CodeSync.key(session)), kept,
         "only the deadline, the socket order and the latest code outlive a socket, so the next one resumes");
+    for (String jti : jtis) {
+      long ttl = fixture.redis(Request.cmd(Command.PTTL).arg(HandshakeAuth.jtiKey(jti))).toLong();
+      assertTrue(ttl > 0 && ttl <= HandshakeAuth.JTI_TTL.toMillis(), "every claimed jti expires by itself: " + ttl);
+    }
     Fixture.eventually("no snapshot write left in flight", () -> first.gateway().snapshotWritesInFlight() == 0);
     assertEquals(10, fixture.rows("SELECT 1 FROM code_snapshots WHERE session_id = $1 AND snapshot_type = 'auto'",
         Tuple.of(session)).size(), "each socket that left an edit stored it once");
