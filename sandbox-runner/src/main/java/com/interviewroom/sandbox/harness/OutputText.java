@@ -7,19 +7,9 @@ import java.util.stream.Collectors;
 public final class OutputText {
   private OutputText() {}
 
-  /** Invalid UTF-8 becomes U+FFFD; nothing after the hidden-tests marker is kept. */
-  public static String visible(byte[] bytes, String marker, boolean hiddenRan) {
-    String text = new String(bytes, StandardCharsets.UTF_8);
-    if (marker != null) {
-      int cut = text.indexOf(marker);
-      if (cut >= 0) {
-        text = text.substring(0, cut > 0 && text.charAt(cut - 1) == '\n' ? cut - 1 : cut);
-      } else if (hiddenRan) {
-        // The marker never reached this stream (the candidate redirected it): keep nothing rather than leak.
-        text = "";
-      }
-    }
-    return text;
+  /** Invalid UTF-8 becomes U+FFFD. */
+  public static String visible(byte[] bytes) {
+    return new String(bytes, StandardCharsets.UTF_8);
   }
 
   /** Removes lines that point into the harness and rewrites sandbox paths to bare file names. */
