@@ -117,6 +117,11 @@ public final class SandboxService implements AutoCloseable {
     return harness.dir().getParent();
   }
 
+  /** The unprivileged host uid of each slot, in slot order. */
+  public List<Integer> slotUids() {
+    return slots.stream().map(Slot::uid).toList();
+  }
+
   public SlotPool pool() {
     return pool;
   }
