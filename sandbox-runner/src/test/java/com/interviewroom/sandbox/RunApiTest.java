@@ -157,6 +157,72 @@ class RunApiTest {
     assertThat(error).contains("solution.py", "line 3", "ZeroDivisionError").doesNotContain("harness").doesNotContain("/tmp");
   }
 
+  static List<Arguments> strippedErrors() {
+    return List.of(
+        Arguments.of("javascript", "function twoSum(nums, target) {\n  return nums.foo.bar;\n}\n",
+            List.of("TypeError", "solution.js:2")),
+        Arguments.of("java", "class Solution {\n  public int[] twoSum(int[] nums, int target) {\n    return new int[] {nums[99]};\n  }\n}\n",
+            List.of("ArrayIndexOutOfBoundsException", "Solution.java:3", "Solution.twoSum")));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("strippedErrors")
+  @DisplayName("JavaScript and Java errors show the candidate's frames with bare file names, no harness frames or host paths")
+  void errorsAreStrippedPerLanguage(String language, String code, List<String> expected) {
+    JsonObject result = server.run(Requests.function(language, code, Requests.twoSum()));
+    assertThat(result.getString("verdict")).isEqualTo("runtime_error");
+    String error = result.getJsonArray("tests").getJsonObject(0).getString("error");
+    assertThat(error).as(result.encodePrettily()).contains(expected);
+    assertThat(error).doesNotContain("harness", "Harness", "node:internal", "jdk.internal", "java.base/", "/work/", "/tmp/", "vm.js");
+    assertThat(result.encode()).doesNotContain(server.verticle.service().rootDir().toString());
+  }
+
+  static List<Arguments> textPrograms() {
+    return List.of(
+        Arguments.of("python", "import sys\na, b = map(int, sys.stdin.read().split())\nprint(a + b)\nsys.exit(a % 7)\n"),
+        Arguments.of("javascript", """
+            const [a, b] = require('fs').readFileSync(0, 'utf8').trim().split(/\\s+/).map(Number);
+            console.log(a + b);
+            process.exitCode = a % 7;
+            """),
+        Arguments.of("java", """
+            public class Main {
+              public static void main(String[] args) {
+                Scanner in = new Scanner(System.in);
+                int a = in.nextInt(), b = in.nextInt();
+                System.out.println(a + b);
+                System.exit(a % 7);
+              }
+            }
+            """));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("textPrograms")
+  @DisplayName("a stdout problem compares whitespace-normalised output per test; hidden tests show neither output nor exit code")
+  void textProblem(String language, String code) {
+    JsonObject problem = new JsonObject().put("compare", "text").put("tests", new JsonArray()
+        .add(new JsonObject().put("id", "e1").put("input", "7 35\n").put("expected", "  42 \n\n").put("hidden", false))
+        .add(new JsonObject().put("id", "h1").put("input", "10 4313").put("expected", "4323").put("hidden", true))
+        .add(new JsonObject().put("id", "h2").put("input", "3 3").put("expected", "7").put("hidden", true)));
+    JsonObject result = server.run(Requests.function(language, code, problem));
+    // e1 passes and exits 0 (7 % 7); h1 prints the right sum but exits 3; h2 is a wrong answer.
+    assertThat(result.getString("verdict")).as(result.encodePrettily()).isEqualTo("runtime_error");
+    assertThat(result.getString("stdout")).isEqualTo("42\n");
+    assertThat(result.getInteger("exitCode")).as("the example's exit code, never a hidden test's").isZero();
+    JsonArray tests = result.getJsonArray("tests");
+    assertThat(tests.getJsonObject(0).getBoolean("passed")).isTrue();
+    assertThat(tests.getJsonObject(0).getString("actual")).isEqualTo("42\n");
+    assertThat(tests.getJsonObject(1).getBoolean("passed")).isFalse();
+    assertThat(tests.getJsonObject(2).getBoolean("passed")).isFalse();
+    assertThat(tests.getJsonObject(1).fieldNames()).containsExactlyInAnyOrder("id", "hidden", "passed", "durationMs");
+    assertThat(result.encode()).doesNotContain("4313").doesNotContain("4323");
+    JsonObject accepted = server.run(Requests.function(language, code, problem.copy().put("tests", new JsonArray()
+        .add(new JsonObject().put("id", "e1").put("input", "7 0").put("expected", "7").put("hidden", false))
+        .add(new JsonObject().put("id", "h1").put("input", "14 1").put("expected", "15").put("hidden", true)))));
+    assertThat(accepted.getString("verdict")).as(accepted.encodePrettily()).isEqualTo("accepted");
+  }
+
   @Test
   @DisplayName("TreeNode, ListNode and void in-place problems convert in LeetCode's formats")
   void structuredTypes() {
