@@ -87,17 +87,45 @@ public final class SandboxService implements AutoCloseable {
         new CompileServerClient(java, harness, cgroups, slot.uid() + COMPILER_UID_OFFSET))));
   }
 
-  /** Blocking: detects runtimes, creates cgroups, slot work dirs and the harness directory. */
-  public static SandboxService start(int slots, int queue) throws IOException, InterruptedException {
+  /**
+   * Blocking: detects runtimes, creates cgroups, slot work dirs and the harness directory.
+   *
+   * @param requireCgroups refuse to start when the cgroups cannot be created (see {@link #cgroups})
+   */
+  public static SandboxService start(int slots, int queue, boolean requireCgroups) throws IOException, InterruptedException {
     // Unique per service, not just per process: tests and benchmarks may run several in one JVM.
     String name = "interviewroom-sandbox-" + ProcessHandle.current().pid() + "-" + INSTANCES.incrementAndGet();
     Path root = Path.of(System.getProperty("java.io.tmpdir"), name);
     Runtimes runtimes = Runtimes.detect();
-    Optional<Cgroups> cgroups = Cgroups.open(name);
+    Optional<Cgroups> cgroups = cgroups(() -> Cgroups.open(name), requireCgroups);
     WorkDirs workDirs = new WorkDirs(root.resolve("slots"));
     List<Slot> created = workDirs.createSlots(slots, FIRST_UID);
     HarnessFiles harness = HarnessFiles.install(root.resolve("harness"), runtimes.get("java"));
     return new SandboxService(runtimes, cgroups, workDirs, harness, created, queue);
+  }
+
+  /** Opens a {@link Cgroups}, throwing what it threw when it cannot. */
+  interface CgroupOpener {
+    Cgroups open() throws IOException;
+  }
+
+  /**
+   * The runner's cgroups. Without them runs lose their memory, CPU and pids limits, so when they
+   * cannot be created the runner refuses to start unless told it may (ROLE=sandbox requires them
+   * unless {@code SANDBOX_CGROUPS=optional}); otherwise it warns and runs with rlimits alone.
+   */
+  static Optional<Cgroups> cgroups(CgroupOpener opener, boolean required) {
+    try {
+      return Optional.of(opener.open());
+    } catch (IOException | RuntimeException e) {
+      if (required) {
+        throw new IllegalStateException("The sandbox runner cannot create its cgroups (" + e.getMessage() + "), so runs would have no"
+            + " memory, CPU or process-count limits. Run it as root on a host with cgroup v1 memory, pids and cpu hierarchies,"
+            + " or set SANDBOX_CGROUPS=optional to run with rlimits only.", e);
+      }
+      log.warn("cgroups not usable, runs are limited by rlimits only (SANDBOX_CGROUPS=optional): {}", e.toString());
+      return Optional.empty();
+    }
   }
 
   /** Starts the warm compilers; blocking, so run it off the event loop. */
