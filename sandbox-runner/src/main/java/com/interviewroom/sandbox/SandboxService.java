@@ -40,6 +40,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -71,7 +72,8 @@ public final class SandboxService implements AutoCloseable {
   private final SlotPool pool;
   private final Map<Integer, CompileServerClient> compilers = new LinkedHashMap<>();
   private final SecureRandom random = new SecureRandom();
-  private final Map<Integer, SandboxProcess.Started> warmPython = new java.util.concurrent.ConcurrentHashMap<>();
+  /** Per slot, the next Python sandbox: completed once spawned (with null if it could not be). */
+  private final Map<Integer, CompletableFuture<SandboxProcess.Started>> warmPython = new java.util.concurrent.ConcurrentHashMap<>();
   private final List<Slot> slots;
   private volatile boolean closed;
 
@@ -430,9 +432,13 @@ public final class SandboxService implements AutoCloseable {
     return language == Language.JAVA ? Limits.jvm() : Limits.interpreted();
   }
 
-  /** The slot's pre-started Python sandbox, if one is ready and still alive. */
+  /**
+   * The slot's pre-started Python sandbox, if one is started or starting and still alive. One that
+   * is still starting is waited for: it began before this request, so it is ready before a new one.
+   */
   private SandboxProcess.Started takeWarm(Slot slot) {
-    SandboxProcess.Started warm = warmPython.remove(slot.index());
+    CompletableFuture<SandboxProcess.Started> pending = warmPython.remove(slot.index());
+    SandboxProcess.Started warm = pending == null ? null : pending.join();
     if (warm != null && !warm.alive()) {
       warm.close();
       return null;
@@ -446,24 +452,34 @@ public final class SandboxService implements AutoCloseable {
    */
   private void prewarm(Slot slot) {
     Optional<Runtime> python = runtimes.get("python");
-    if (closed || python.isEmpty() || warmPython.containsKey(slot.index())) {
-      return;
+    CompletableFuture<SandboxProcess.Started> mine = new CompletableFuture<>();
+    if (closed || python.isEmpty() || warmPython.putIfAbsent(slot.index(), mine) != null) {
+      return; // closing, no Python, or the slot's next sandbox is already started or starting
     }
+    SandboxProcess.Started warm = null;
     try {
-      SandboxProcess.Started warm = spawn(slot, python.get(), Limits.interpreted(), bootCommand(python.get()), "warm");
-      if (warmPython.putIfAbsent(slot.index(), warm) != null || closed) {
-        warm.close();
-        warmPython.remove(slot.index(), warm);
-      }
+      warm = spawn(slot, python.get(), Limits.interpreted(), bootCommand(python.get()), "warm");
     } catch (IOException | RuntimeException e) {
       log.warn("could not pre-start a sandbox for slot {}: {}", slot.index(), e.toString());
+    }
+    mine.complete(warm);
+    if (closed) {
+      warmPython.remove(slot.index(), mine);
+      if (warm != null) {
+        warm.close(); // close() may have closed it too: closing twice is harmless
+      }
     }
   }
 
   /** Process ids of the pre-started sandboxes (tests tell them apart from leftovers). */
   public java.util.Set<Long> warmProcessIds() {
     java.util.Set<Long> pids = new java.util.HashSet<>();
-    warmPython.values().forEach(warm -> pids.addAll(warm.processIds()));
+    warmPython.values().forEach(pending -> {
+      SandboxProcess.Started warm = pending.getNow(null);
+      if (warm != null) {
+        pids.addAll(warm.processIds());
+      }
+    });
     return pids;
   }
 
@@ -577,7 +593,13 @@ public final class SandboxService implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
-    warmPython.values().forEach(SandboxProcess.Started::close);
+    // One still starting is closed by prewarm itself once it sees closed.
+    warmPython.values().forEach(pending -> {
+      SandboxProcess.Started warm = pending.getNow(null);
+      if (warm != null) {
+        warm.close();
+      }
+    });
     warmPython.clear();
     compilers.values().forEach(CompileServerClient::close);
     workDirs.close();

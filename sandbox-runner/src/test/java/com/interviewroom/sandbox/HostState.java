@@ -55,14 +55,15 @@ record HostState(long runnerChildren, long runnerTreeBytes, long filesOwnedByRun
 
   /**
    * After a run: no process of a run uid except the slots' pre-started sandboxes, no run cgroup,
-   * every slot work dir empty. A pre-start that is still being registered gets a moment to finish.
+   * every slot work dir empty. A pre-start that is still being registered gets 2 s to finish; a
+   * zombie (dead, holding nothing but its pid until the host's init reaps it) gets 10 s.
    */
   static void assertNoRunLeftovers(SandboxServer server) throws IOException, InterruptedException {
     List<Long> strays = List.of();
-    for (int attempt = 0; attempt < 20; attempt++) {
+    for (int attempt = 0; attempt < 100; attempt++) {
       var warm = server.verticle.service().warmProcessIds();
       strays = processesOfRunUids(server).stream().filter(pid -> !warm.contains(pid)).toList();
-      if (strays.isEmpty()) {
+      if (strays.isEmpty() || attempt >= 20 && !strays.stream().allMatch(HostState::zombie)) {
         break;
       }
       Thread.sleep(100);
@@ -149,6 +150,15 @@ record HostState(long runnerChildren, long runnerTreeBytes, long filesOwnedByRun
       }
     }
     return text.toString();
+  }
+
+  private static boolean zombie(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      return stat.charAt(stat.lastIndexOf(')') + 2) == 'Z';
+    } catch (IOException | RuntimeException gone) {
+      return true; // gone by now
+    }
   }
 
   private static boolean inAnotherRunner(Path proc, String ownTag) {
