@@ -50,7 +50,6 @@ public final class Harness {
     List<Map<String, Object>> params = (List<Map<String, Object>>) function.get("params");
     String returns = (String) function.get("returns");
     List<Map<String, Object>> tests = (List<Map<String, Object>>) spec.get("tests");
-    int hiddenFrom = ((Number) spec.get("hiddenFrom")).intValue();
     Class<?> solution = Class.forName("Solution");
     Method method = null;
     for (Method m : solution.getDeclaredMethods()) {
@@ -64,15 +63,6 @@ public final class Harness {
     Constructor<?> constructor = solution.getDeclaredConstructor();
     constructor.setAccessible(true);
     for (int index = 0; index < tests.size(); index++) {
-      if (index == hiddenFrom) {
-        System.out.flush();
-        System.err.flush();
-        byte[] marker = ("\n" + spec.get("marker") + "\n").getBytes(StandardCharsets.UTF_8);
-        System.out.write(marker, 0, marker.length);
-        System.out.flush();
-        System.err.write(marker, 0, marker.length);
-        System.err.flush();
-      }
       Map<String, Object> test = tests.get(index);
       Map<String, Object> input = (Map<String, Object>) test.get("input");
       Object[] args = new Object[params.size()];

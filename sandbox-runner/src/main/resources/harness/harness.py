@@ -132,11 +132,7 @@ def main():
         os._exit(1)
 
     params = function["params"]
-    for index, test in enumerate(spec["tests"]):
-        if index == spec["hiddenFrom"]:
-            sys.stdout.flush(); sys.stderr.flush()
-            marker = ("\n" + spec["marker"] + "\n").encode()
-            os.write(1, marker); os.write(2, marker)
+    for test in spec["tests"]:
         args = [convert_in(test["input"].get(p["name"]), p["type"]) for p in params]
         started = time.perf_counter()
         try:

@@ -40,6 +40,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -58,6 +59,8 @@ public final class SandboxService implements AutoCloseable {
   private static final int FIRST_UID = 65_000;
   private static final int COMPILER_UID_OFFSET = 100;
   private static final int MAX_RESULTS_BYTES = 8 << 20;
+  /** The exit code reported when only hidden tests ran: theirs is not shown (it could carry a hidden input). */
+  static final int HIDDEN_EXIT_CODE = -1;
   private static final Pattern PUBLIC_CLASS = Pattern.compile("public\\s+(?:final\\s+|abstract\\s+)*class\\s+([A-Za-z_$][A-Za-z0-9_$]*)");
 
   private static final java.util.concurrent.atomic.AtomicInteger INSTANCES = new java.util.concurrent.atomic.AtomicInteger();
@@ -69,7 +72,8 @@ public final class SandboxService implements AutoCloseable {
   private final SlotPool pool;
   private final Map<Integer, CompileServerClient> compilers = new LinkedHashMap<>();
   private final SecureRandom random = new SecureRandom();
-  private final Map<Integer, SandboxProcess.Started> warmPython = new java.util.concurrent.ConcurrentHashMap<>();
+  /** Per slot, the next Python sandbox: completed once spawned (with null if it could not be). */
+  private final Map<Integer, CompletableFuture<SandboxProcess.Started>> warmPython = new java.util.concurrent.ConcurrentHashMap<>();
   private final List<Slot> slots;
   private volatile boolean closed;
 
@@ -85,17 +89,45 @@ public final class SandboxService implements AutoCloseable {
         new CompileServerClient(java, harness, cgroups, slot.uid() + COMPILER_UID_OFFSET))));
   }
 
-  /** Blocking: detects runtimes, creates cgroups, slot work dirs and the harness directory. */
-  public static SandboxService start(int slots, int queue) throws IOException, InterruptedException {
+  /**
+   * Blocking: detects runtimes, creates cgroups, slot work dirs and the harness directory.
+   *
+   * @param requireCgroups refuse to start when the cgroups cannot be created (see {@link #cgroups})
+   */
+  public static SandboxService start(int slots, int queue, boolean requireCgroups) throws IOException, InterruptedException {
     // Unique per service, not just per process: tests and benchmarks may run several in one JVM.
     String name = "interviewroom-sandbox-" + ProcessHandle.current().pid() + "-" + INSTANCES.incrementAndGet();
     Path root = Path.of(System.getProperty("java.io.tmpdir"), name);
     Runtimes runtimes = Runtimes.detect();
-    Optional<Cgroups> cgroups = Cgroups.open(name);
+    Optional<Cgroups> cgroups = cgroups(() -> Cgroups.open(name), requireCgroups);
     WorkDirs workDirs = new WorkDirs(root.resolve("slots"));
     List<Slot> created = workDirs.createSlots(slots, FIRST_UID);
     HarnessFiles harness = HarnessFiles.install(root.resolve("harness"), runtimes.get("java"));
     return new SandboxService(runtimes, cgroups, workDirs, harness, created, queue);
+  }
+
+  /** Opens a {@link Cgroups}, throwing what it threw when it cannot. */
+  interface CgroupOpener {
+    Cgroups open() throws IOException;
+  }
+
+  /**
+   * The runner's cgroups. Without them runs lose their memory, CPU and pids limits, so when they
+   * cannot be created the runner refuses to start unless told it may (ROLE=sandbox requires them
+   * unless {@code SANDBOX_CGROUPS=optional}); otherwise it warns and runs with rlimits alone.
+   */
+  static Optional<Cgroups> cgroups(CgroupOpener opener, boolean required) {
+    try {
+      return Optional.of(opener.open());
+    } catch (IOException | RuntimeException e) {
+      if (required) {
+        throw new IllegalStateException("The sandbox runner cannot create its cgroups (" + e.getMessage() + "), so runs would have no"
+            + " memory, CPU or process-count limits. Run it as root on a host with cgroup v1 memory, pids and cpu hierarchies,"
+            + " or set SANDBOX_CGROUPS=optional to run with rlimits only.", e);
+      }
+      log.warn("cgroups not usable, runs are limited by rlimits only (SANDBOX_CGROUPS=optional): {}", e.toString());
+      return Optional.empty();
+    }
   }
 
   /** Starts the warm compilers; blocking, so run it off the event loop. */
@@ -113,6 +145,11 @@ public final class SandboxService implements AutoCloseable {
   /** The directory holding the slot work dirs ({@code slots/slot-N}) and the harness; its name also names our cgroups. */
   public Path rootDir() {
     return harness.dir().getParent();
+  }
+
+  /** The unprivileged host uid of each slot, in slot order. */
+  public List<Integer> slotUids() {
+    return slots.stream().map(Slot::uid).toList();
   }
 
   public SlotPool pool() {
@@ -171,6 +208,7 @@ public final class SandboxService implements AutoCloseable {
     WorkDirs.empty(slot.workDir());
     Long compileMs = null;
     String javaMain = null;
+    CodeFiles code;
     if (request.language() == Language.JAVA) {
       boolean function = request.problem() != null && request.problem().function() != null;
       String fileName = function ? "Solution.java" : javaFileName(request.code());
@@ -181,19 +219,20 @@ public final class SandboxService implements AutoCloseable {
         return new RunResult(Verdict.COMPILATION_ERROR, "", withoutPrefix(compiled).errorText().replace("Solution.java", fileName),
             1, compileMs, compileMs, List.of());
       }
-      writeClasses(slot, compiled.classes());
+      code = new CodeFiles(Language.JAVA, null, compiled.classes());
       javaMain = function ? "Harness" : mainClass(compiled.classes());
     } else {
-      writeFile(slot.workDir().resolve(request.language() == Language.PYTHON ? "solution.py" : "solution.js"), request.code());
+      code = new CodeFiles(request.language(), request.code(), null);
     }
+    code.write(slot);
     RunRequest.Problem problem = request.problem();
     RunResult result;
     if (problem == null) {
       result = plainRun(slot, runtime, request, javaMain);
     } else if (problem.function() == null) {
-      result = textRun(slot, runtime, request, javaMain);
+      result = textRun(slot, runtime, request, code, javaMain);
     } else {
-      result = functionRun(slot, runtime, request, javaMain);
+      result = functionRun(slot, runtime, request, code);
     }
     return compileMs == null ? result : new RunResult(result.verdict(), result.stdout(), result.stderr(), result.exitCode(),
         result.durationMs() + compileMs, compileMs, result.tests());
@@ -203,19 +242,31 @@ public final class SandboxService implements AutoCloseable {
     ProcessOutcome outcome = execute(slot, runtime, request.language(), programCommand(runtime, request.language(), javaMain),
         withBootHeader(request.language(), "program", bytes(request.stdin())));
     Verdict verdict = limitVerdict(outcome).orElse(outcome.exitCode() == 0 ? Verdict.ACCEPTED : Verdict.RUNTIME_ERROR);
-    return new RunResult(verdict, visible(slot, outcome.stdout(), null, false), visible(slot, outcome.stderr(), null, false),
+    return new RunResult(verdict, visible(slot, outcome.stdout()), visible(slot, outcome.stderr()),
         outcome.exitCode(), outcome.durationMs(), null, List.of());
   }
 
-  /** Stdout problems: one sandboxed run per test, stdin in, whitespace-normalised stdout compared. */
-  private RunResult textRun(Slot slot, Runtime runtime, RunRequest request, String javaMain) throws IOException {
-    List<TestResult> results = new ArrayList<>();
+  /**
+   * Stdout problems: one sandboxed run per test, stdin in, whitespace-normalised stdout compared.
+   * Examples run first; hidden tests come last, so nothing they leave in the work dir is read by a
+   * run whose output is shown, and their stdout, stderr and exit code are not reported.
+   */
+  private RunResult textRun(Slot slot, Runtime runtime, RunRequest request, CodeFiles code, String javaMain) throws IOException {
+    Map<String, TestResult> byId = new LinkedHashMap<>();
     Verdict verdict = Verdict.ACCEPTED;
     String stdout = "";
     String stderr = "";
-    int exitCode = 0;
+    int exitCode = HIDDEN_EXIT_CODE;
     long total = 0;
-    for (RunRequest.TestCase test : request.problem().tests()) {
+    List<RunRequest.TestCase> ordered = new ArrayList<>();
+    request.problem().tests().stream().filter(t -> !t.hidden()).forEach(ordered::add);
+    request.problem().tests().stream().filter(RunRequest.TestCase::hidden).forEach(ordered::add);
+    boolean first = true;
+    for (RunRequest.TestCase test : ordered) {
+      if (!first && test.hidden()) {
+        code.rewrite(slot);
+      }
+      first = false;
       String input = test.input() instanceof String s ? s : test.input() instanceof JsonObject o ? o.getString("stdin", "") : "";
       ProcessOutcome outcome = execute(slot, runtime, request.language(), programCommand(runtime, request.language(), javaMain),
           withBootHeader(request.language(), "program", bytes(input)));
@@ -225,39 +276,73 @@ public final class SandboxService implements AutoCloseable {
       boolean passed = limit.isEmpty() && outcome.exitCode() == 0
           && test.expected() instanceof String expected && TextComparator.matches(expected, out);
       Verdict testVerdict = limit.orElse(outcome.exitCode() != 0 ? Verdict.RUNTIME_ERROR : passed ? Verdict.ACCEPTED : Verdict.WRONG_ANSWER);
-      if (!test.hidden()) {
-        stdout = visible(slot, outcome.stdout(), null, false);
-        stderr = visible(slot, outcome.stderr(), null, false);
+      if (test.hidden()) {
+        byId.put(test.id(), new TestResult(test.id(), true, passed, outcome.durationMs(), null, null, null, null));
+      } else {
+        stdout = visible(slot, outcome.stdout());
+        stderr = visible(slot, outcome.stderr());
+        exitCode = outcome.exitCode();
+        byId.put(test.id(), new TestResult(test.id(), false, passed, outcome.durationMs(), test.input(), test.expected(), stdout,
+            stderr.isEmpty() ? null : stderr));
       }
-      exitCode = outcome.exitCode();
-      results.add(test.hidden() ? new TestResult(test.id(), true, passed, outcome.durationMs(), null, null, null, null)
-          : new TestResult(test.id(), false, passed, outcome.durationMs(), test.input(), test.expected(), out,
-              stderr.isEmpty() ? null : stderr));
       if (verdict == Verdict.ACCEPTED && testVerdict != Verdict.ACCEPTED) {
         verdict = testVerdict;
       }
     }
+    List<TestResult> results = request.problem().tests().stream().map(t -> byId.get(t.id())).toList();
     return new RunResult(verdict, stdout, stderr, exitCode, total, null, results);
   }
 
-  private RunResult functionRun(Slot slot, Runtime runtime, RunRequest request, String javaMain) throws IOException {
+  /**
+   * Function problems: the examples run in one sandbox whose output the candidate sees, the hidden
+   * tests in a second, fresh sandbox whose stdout, stderr and exit code are discarded. Hidden inputs
+   * never enter a process whose output is shown, so nothing the code finds in its own memory
+   * (the harness's frames, the heap) can be printed back to the candidate.
+   */
+  private RunResult functionRun(Slot slot, Runtime runtime, RunRequest request, CodeFiles code) throws IOException {
     RunRequest.Problem problem = request.problem();
-    List<RunRequest.TestCase> ordered = new ArrayList<>();
-    problem.tests().stream().filter(t -> !t.hidden()).forEach(ordered::add);
-    int hiddenFrom = ordered.size();
-    problem.tests().stream().filter(RunRequest.TestCase::hidden).forEach(ordered::add);
+    List<RunRequest.TestCase> examples = problem.tests().stream().filter(t -> !t.hidden()).toList();
+    List<RunRequest.TestCase> hidden = problem.tests().stream().filter(RunRequest.TestCase::hidden).toList();
+    HarnessRun exampleRun = examples.isEmpty() ? null : harnessRun(slot, runtime, request, examples);
+    Map<String, TestResult> byId = new LinkedHashMap<>();
+    Verdict verdict = exampleRun == null ? Verdict.ACCEPTED : exampleRun.verdict();
+    HarnessRun hiddenRun = null;
+    if (exampleRun != null) {
+      exampleRun.results().forEach(r -> byId.put(r.id(), r));
+    }
+    if (verdict == Verdict.TIME_LIMIT_EXCEEDED) {
+      // A second full timeout would only double the wait: the hidden tests count as not passed.
+      hidden.forEach(t -> byId.put(t.id(), new TestResult(t.id(), true, false, 0, null, null, null, null)));
+    } else if (!hidden.isEmpty()) {
+      if (exampleRun != null) {
+        code.rewrite(slot); // the example run may have changed the work dir: the hidden run starts from the submission
+      }
+      hiddenRun = harnessRun(slot, runtime, request, hidden);
+      hiddenRun.results().forEach(r -> byId.put(r.id(), r));
+      verdict = Verdict.worse(verdict, hiddenRun.verdict());
+    }
+    long durationMs = (exampleRun == null ? 0 : exampleRun.outcome().durationMs()) + (hiddenRun == null ? 0 : hiddenRun.outcome().durationMs());
+    List<TestResult> inRequestOrder = problem.tests().stream().map(t -> byId.get(t.id())).toList();
+    if (exampleRun == null) {
+      return new RunResult(verdict, "", "", HIDDEN_EXIT_CODE, durationMs, null, inRequestOrder);
+    }
+    ProcessOutcome shown = exampleRun.outcome();
+    return new RunResult(verdict, visible(slot, shown.stdout()), visible(slot, shown.stderr()), shown.exitCode(), durationMs, null,
+        inRequestOrder);
+  }
+
+  /** One harness process over {@code tests}, all of one kind: examples keep their details, hidden tests only pass/fail and time. */
+  private HarnessRun harnessRun(Slot slot, Runtime runtime, RunRequest request, List<RunRequest.TestCase> tests) throws IOException {
+    RunRequest.Problem problem = request.problem();
     String nonce = randomHex(16);
-    String marker = "@@interviewroom-hidden-" + randomHex(12) + "@@";
-    JsonArray tests = new JsonArray();
-    ordered.forEach(t -> tests.add(new JsonObject().put("id", t.id()).put("input", t.input())));
+    JsonArray specTests = new JsonArray();
+    tests.forEach(t -> specTests.add(new JsonObject().put("id", t.id()).put("input", t.input())));
     JsonObject spec = new JsonObject()
         .put("function", new JsonObject().put("name", problem.function().name())
             .put("params", new JsonArray(problem.function().params().stream()
                 .map(p -> new JsonObject().put("name", p.name()).put("type", p.type())).toList()))
             .put("returns", problem.function().returns()))
-        .put("tests", tests)
-        .put("hiddenFrom", hiddenFrom)
-        .put("marker", marker);
+        .put("tests", specTests);
     byte[] stdin = (nonce + "\n" + spec.encode()).getBytes(StandardCharsets.UTF_8);
     Path resultsFile = slot.workDir().resolve(".results");
     Files.createFile(resultsFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
@@ -270,23 +355,21 @@ public final class SandboxService implements AutoCloseable {
           withBootHeader(request.language(), "harness", stdin));
       channel = readAtMost(reader, MAX_RESULTS_BYTES);
     }
-    List<String> ids = ordered.stream().map(RunRequest.TestCase::id).toList();
-    ResultChannel.Parsed parsed = ResultChannel.parse(channel, nonce, ids);
-    boolean hiddenRan = parsed.records().size() > hiddenFrom;
+    ResultChannel.Parsed parsed = ResultChannel.parse(channel, nonce, tests.stream().map(RunRequest.TestCase::id).toList());
     CompareMode mode = CompareMode.fromWire(problem.compare()).orElse(CompareMode.EXACT);
-    Map<String, TestResult> byId = new LinkedHashMap<>();
+    List<TestResult> results = new ArrayList<>();
     boolean anyError = false;
     boolean anyMemoryError = false;
     boolean allPassed = true;
-    for (int i = 0; i < ordered.size(); i++) {
-      RunRequest.TestCase test = ordered.get(i);
+    for (int i = 0; i < tests.size(); i++) {
+      RunRequest.TestCase test = tests.get(i);
       HarnessRecord record = i < parsed.records().size() ? parsed.records().get(i) : null;
       boolean passed = record != null && record.ok() && JsonComparator.matches(test.expected(), record.actual(), mode);
       allPassed &= passed;
       anyError |= record != null && !record.ok();
       anyMemoryError |= record != null && "MemoryError".equals(record.kind());
       double ms = record == null ? 0 : record.durationMs();
-      byId.put(test.id(), test.hidden()
+      results.add(test.hidden()
           ? new TestResult(test.id(), true, passed, ms, null, null, null, null)
           : new TestResult(test.id(), false, passed, ms, test.input(), test.expected(),
               record != null && record.ok() ? record.actual() : null,
@@ -297,9 +380,32 @@ public final class SandboxService implements AutoCloseable {
         anyMemoryError || stderrText.contains("heap out of memory") ? Verdict.MEMORY_LIMIT_EXCEEDED
             : !parsed.intact() || anyError || outcome.exitCode() != 0 ? Verdict.RUNTIME_ERROR
             : allPassed ? Verdict.ACCEPTED : Verdict.WRONG_ANSWER);
-    List<TestResult> inRequestOrder = problem.tests().stream().map(t -> byId.get(t.id())).toList();
-    return new RunResult(verdict, visible(slot, outcome.stdout(), marker, hiddenRan), visible(slot, outcome.stderr(), marker, hiddenRan),
-        outcome.exitCode(), outcome.durationMs(), null, inRequestOrder);
+    return new HarnessRun(verdict, outcome, results);
+  }
+
+  private record HarnessRun(Verdict verdict, ProcessOutcome outcome, List<TestResult> results) {}
+
+  /**
+   * The submission as files in the work dir: the source for Python and JavaScript, the compiled
+   * classes for Java. {@link #rewrite} empties the work dir and writes them again.
+   */
+  private record CodeFiles(Language language, String source, Map<String, byte[]> classes) {
+    void write(Slot slot) throws IOException {
+      if (classes != null) {
+        Path dir = Files.createDirectory(slot.workDir().resolve("classes"));
+        for (Map.Entry<String, byte[]> entry : classes.entrySet()) {
+          Files.write(dir.resolve(entry.getKey() + ".class"), entry.getValue(), StandardOpenOption.CREATE_NEW);
+        }
+      } else {
+        Files.writeString(slot.workDir().resolve(language == Language.PYTHON ? "solution.py" : "solution.js"), source,
+            StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW);
+      }
+    }
+
+    void rewrite(Slot slot) throws IOException {
+      WorkDirs.empty(slot.workDir());
+      write(slot);
+    }
   }
 
   private ProcessOutcome execute(Slot slot, Runtime runtime, Language language, List<String> command, byte[] stdin) throws IOException {
@@ -307,6 +413,10 @@ public final class SandboxService implements AutoCloseable {
     SandboxProcess.Started sandbox = language == Language.PYTHON ? takeWarm(slot) : null;
     if (sandbox == null) {
       sandbox = spawn(slot, runtime, limits, command, "run");
+    }
+    if (language == Language.PYTHON) {
+      // The next sandbox starts while this one runs: a submission's hidden run, or the next request, finds it ready.
+      Thread.ofVirtual().start(() -> prewarm(slot));
     }
     return sandbox.finish(stdin);
   }
@@ -322,9 +432,13 @@ public final class SandboxService implements AutoCloseable {
     return language == Language.JAVA ? Limits.jvm() : Limits.interpreted();
   }
 
-  /** The slot's pre-started Python sandbox, if one is ready and still alive. */
+  /**
+   * The slot's pre-started Python sandbox, if one is started or starting and still alive. One that
+   * is still starting is waited for: it began before this request, so it is ready before a new one.
+   */
   private SandboxProcess.Started takeWarm(Slot slot) {
-    SandboxProcess.Started warm = warmPython.remove(slot.index());
+    CompletableFuture<SandboxProcess.Started> pending = warmPython.remove(slot.index());
+    SandboxProcess.Started warm = pending == null ? null : pending.join();
     if (warm != null && !warm.alive()) {
       warm.close();
       return null;
@@ -338,24 +452,34 @@ public final class SandboxService implements AutoCloseable {
    */
   private void prewarm(Slot slot) {
     Optional<Runtime> python = runtimes.get("python");
-    if (closed || python.isEmpty() || warmPython.containsKey(slot.index())) {
-      return;
+    CompletableFuture<SandboxProcess.Started> mine = new CompletableFuture<>();
+    if (closed || python.isEmpty() || warmPython.putIfAbsent(slot.index(), mine) != null) {
+      return; // closing, no Python, or the slot's next sandbox is already started or starting
     }
+    SandboxProcess.Started warm = null;
     try {
-      SandboxProcess.Started warm = spawn(slot, python.get(), Limits.interpreted(), bootCommand(python.get()), "warm");
-      if (warmPython.putIfAbsent(slot.index(), warm) != null || closed) {
-        warm.close();
-        warmPython.remove(slot.index(), warm);
-      }
+      warm = spawn(slot, python.get(), Limits.interpreted(), bootCommand(python.get()), "warm");
     } catch (IOException | RuntimeException e) {
       log.warn("could not pre-start a sandbox for slot {}: {}", slot.index(), e.toString());
+    }
+    mine.complete(warm);
+    if (closed) {
+      warmPython.remove(slot.index(), mine);
+      if (warm != null) {
+        warm.close(); // close() may have closed it too: closing twice is harmless
+      }
     }
   }
 
   /** Process ids of the pre-started sandboxes (tests tell them apart from leftovers). */
   public java.util.Set<Long> warmProcessIds() {
     java.util.Set<Long> pids = new java.util.HashSet<>();
-    warmPython.values().forEach(warm -> pids.addAll(warm.processIds()));
+    warmPython.values().forEach(pending -> {
+      SandboxProcess.Started warm = pending.getNow(null);
+      if (warm != null) {
+        pids.addAll(warm.processIds());
+      }
+    });
     return pids;
   }
 
@@ -431,8 +555,8 @@ public final class SandboxService implements AutoCloseable {
         .orElseThrow(() -> new IOException(language.wireName() + " is not installed on this runner"));
   }
 
-  private String visible(Slot slot, byte[] bytes, String marker, boolean hiddenRan) {
-    return OutputText.stripHarness(OutputText.visible(bytes, marker, hiddenRan), slot.workDir().toString());
+  private String visible(Slot slot, byte[] bytes) {
+    return OutputText.stripHarness(OutputText.visible(bytes), slot.workDir().toString());
   }
 
   private static String javaFileName(String code) {
@@ -448,17 +572,6 @@ public final class SandboxService implements AutoCloseable {
       return "Solution";
     }
     return classes.keySet().stream().filter(name -> !name.contains("$")).findFirst().orElse("Main");
-  }
-
-  private void writeClasses(Slot slot, Map<String, byte[]> classes) throws IOException {
-    Path dir = Files.createDirectory(slot.workDir().resolve("classes"));
-    for (Map.Entry<String, byte[]> entry : classes.entrySet()) {
-      Files.write(dir.resolve(entry.getKey() + ".class"), entry.getValue(), StandardOpenOption.CREATE_NEW);
-    }
-  }
-
-  private static void writeFile(Path file, String text) throws IOException {
-    Files.writeString(file, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW);
   }
 
   private static byte[] readAtMost(FileChannel reader, int limit) throws IOException {
@@ -480,7 +593,13 @@ public final class SandboxService implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
-    warmPython.values().forEach(SandboxProcess.Started::close);
+    // One still starting is closed by prewarm itself once it sees closed.
+    warmPython.values().forEach(pending -> {
+      SandboxProcess.Started warm = pending.getNow(null);
+      if (warm != null) {
+        warm.close();
+      }
+    });
     warmPython.clear();
     compilers.values().forEach(CompileServerClient::close);
     workDirs.close();

@@ -26,7 +26,7 @@ public final class SandboxVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    return vertx.executeBlocking(() -> SandboxService.start(cfg.slots(), cfg.queue()))
+    return vertx.executeBlocking(() -> SandboxService.start(cfg.slots(), cfg.queue(), cfg.requireCgroups()))
         .compose(started -> {
           service = started;
           blocking.submit(service::warmUp);

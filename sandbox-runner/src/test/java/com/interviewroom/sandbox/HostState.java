@@ -22,6 +22,13 @@ record HostState(long runnerChildren, long runnerTreeBytes, long filesOwnedByRun
     return new HostState(children, treeBytes(server.verticle.service().rootDir()), countFilesOwnedByRunUids());
   }
 
+  static String treeListing(Path root) throws IOException {
+    try (Stream<Path> files = Files.walk(root)) {
+      return files.filter(Files::isRegularFile).map(p -> root.relativize(p) + " " + p.toFile().length())
+          .collect(java.util.stream.Collectors.joining("\n"));
+    }
+  }
+
   private static long treeBytes(Path root) throws IOException {
     try (Stream<Path> files = Files.walk(root)) {
       return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
@@ -48,19 +55,21 @@ record HostState(long runnerChildren, long runnerTreeBytes, long filesOwnedByRun
 
   /**
    * After a run: no process of a run uid except the slots' pre-started sandboxes, no run cgroup,
-   * every slot work dir empty. A pre-start that is still being registered gets a moment to finish.
+   * every slot work dir empty. A pre-start that is still being registered gets 2 s to finish; a
+   * zombie (dead, holding nothing but its pid until the host's init reaps it) gets 10 s.
    */
   static void assertNoRunLeftovers(SandboxServer server) throws IOException, InterruptedException {
     List<Long> strays = List.of();
-    for (int attempt = 0; attempt < 20; attempt++) {
+    for (int attempt = 0; attempt < 100; attempt++) {
       var warm = server.verticle.service().warmProcessIds();
-      strays = processesOfRunUids().stream().filter(pid -> !warm.contains(pid)).toList();
-      if (strays.isEmpty()) {
+      strays = processesOfRunUids(server).stream().filter(pid -> !warm.contains(pid)).toList();
+      if (strays.isEmpty() || attempt >= 20 && !strays.stream().allMatch(HostState::zombie)) {
         break;
       }
       Thread.sleep(100);
     }
-    assertThat(strays).as("processes still running as a sandbox uid").isEmpty();
+    List<Long> stuck = strays;
+    assertThat(strays).as(() -> "processes still running as a sandbox uid: " + describe(stuck)).isEmpty();
     Path root = server.verticle.service().rootDir().resolve("slots");
     try (Stream<Path> slots = Files.list(root)) {
       for (Path slot : slots.toList()) {
@@ -78,15 +87,86 @@ record HostState(long runnerChildren, long runnerTreeBytes, long filesOwnedByRun
     }
   }
 
-  static List<Long> processesOfRunUids() throws IOException {
+  /** A process in one of this runner's cgroups, as the host sees it. */
+  record SandboxedProcess(long pid, String comm, List<Integer> uids, String cmdline) {}
+
+  /** Every process whose cgroup lies under this runner's own cgroups (runs and pre-started sandboxes). */
+  static List<SandboxedProcess> sandboxedProcesses(SandboxServer server) throws IOException {
+    String tag = "/" + server.verticle.service().rootDir().getFileName() + "/";
+    List<SandboxedProcess> found = new java.util.ArrayList<>();
+    try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+      for (Path proc : procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).toList()) {
+        try {
+          if (!Files.readString(proc.resolve("cgroup")).contains(tag)) {
+            continue;
+          }
+          List<Integer> uids = Files.readAllLines(proc.resolve("status")).stream().filter(l -> l.startsWith("Uid:"))
+              .flatMap(l -> java.util.Arrays.stream(l.substring(4).trim().split("\\s+"))).map(Integer::valueOf).toList();
+          String cmdline = new String(Files.readAllBytes(proc.resolve("cmdline")), java.nio.charset.StandardCharsets.UTF_8)
+              .replace('\0', ' ');
+          found.add(new SandboxedProcess(Long.parseLong(proc.getFileName().toString()),
+              Files.readString(proc.resolve("comm")).trim(), uids, cmdline));
+        } catch (IOException | RuntimeException gone) {
+          // The process exited while we looked.
+        }
+      }
+    }
+    return found;
+  }
+
+  /** The session id (field 6 of /proc/PID/stat), as the host numbers it. */
+  static long sessionOf(long pid) throws IOException {
+    String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+    return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[3]);
+  }
+
+  /**
+   * Processes of a run uid, except those inside another runner's cgroups: other test classes (the
+   * launcher's, say) may run a sandbox service of their own with the same slot uids at the same time.
+   */
+  static List<Long> processesOfRunUids(SandboxServer server) throws IOException {
+    String own = "/" + server.verticle.service().rootDir().getFileName() + "/";
     try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
       return procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
           .filter(p -> {
             int uid = realUid(p);
-            return uid >= FIRST_RUN_UID && uid < FIRST_COMPILER_UID;
+            return uid >= FIRST_RUN_UID && uid < FIRST_COMPILER_UID && !inAnotherRunner(p, own);
           })
           .map(p -> Long.parseLong(p.getFileName().toString()))
           .toList();
+    }
+  }
+
+  private static String describe(List<Long> pids) {
+    StringBuilder text = new StringBuilder();
+    for (long pid : pids) {
+      Path proc = Path.of("/proc", Long.toString(pid));
+      try {
+        text.append("\n").append(pid).append(' ').append(Files.readString(proc.resolve("comm")).trim())
+            .append(" [").append(new String(Files.readAllBytes(proc.resolve("cmdline"))).replace('\0', ' ')).append("] ")
+            .append(Files.readString(proc.resolve("cgroup")).replace('\n', ' '));
+      } catch (IOException gone) {
+        text.append("\n").append(pid).append(" (gone)");
+      }
+    }
+    return text.toString();
+  }
+
+  private static boolean zombie(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      return stat.charAt(stat.lastIndexOf(')') + 2) == 'Z';
+    } catch (IOException | RuntimeException gone) {
+      return true; // gone by now
+    }
+  }
+
+  private static boolean inAnotherRunner(Path proc, String ownTag) {
+    try {
+      String cgroups = Files.readString(proc.resolve("cgroup"));
+      return cgroups.contains("/interviewroom-sandbox-") && !cgroups.contains(ownTag);
+    } catch (IOException | RuntimeException gone) {
+      return false;
     }
   }
 

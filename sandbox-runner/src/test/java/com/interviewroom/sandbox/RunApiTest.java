@@ -2,8 +2,10 @@ package com.interviewroom.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -66,6 +68,86 @@ class RunApiTest {
     assertThat(result.encode()).doesNotContain("secret").doesNotContain("/harness/").doesNotContain("/work/");
   }
 
+  static List<Arguments> hiddenInputProbes() {
+    return List.of(
+        Arguments.of("python", """
+            import sys
+            class Solution:
+                def twoSum(self, nums, target):
+                    print("ARGS", nums, target)
+                    print(sys._getframe(1).f_locals)
+                    print(sys._getframe(1).f_locals, file=sys.stderr)
+                    seen = {}
+                    for i, n in enumerate(nums):
+                        if target - n in seen:
+                            return [seen[target - n], i]
+                        seen[n] = i
+            """),
+        // Holds back anything that looks like a harness marker and re-emits it after the last call.
+        Arguments.of("javascript", """
+            const fs = require('fs');
+            if (!globalThis.probe) {
+              const write = fs.writeSync.bind(fs);
+              globalThis.probe = { write, held: [] };
+              fs.writeSync = (fd, data, ...rest) => {
+                if ((fd === 1 || fd === 2) && String(data).includes('@@')) { globalThis.probe.held.push([fd, data]); return String(data).length; }
+                return write(fd, data, ...rest);
+              };
+              process.on('exit', () => globalThis.probe.held.forEach(([fd, data]) => write(fd, data)));
+            }
+            function twoSum(nums, target) {
+              globalThis.probe.write(1, 'ARGS ' + JSON.stringify(nums) + ' ' + target + '\\n');
+              globalThis.probe.write(2, 'ARGS ' + JSON.stringify(nums) + ' ' + target + '\\n');
+              const seen = new Map();
+              for (let i = 0; i < nums.length; i++) {
+                if (seen.has(target - nums[i])) return [seen.get(target - nums[i]), i];
+                seen.set(nums[i], i);
+              }
+            }
+            """),
+        Arguments.of("java", """
+            class Solution {
+              static final java.io.PrintStream REAL = System.out;
+              static byte[] held;
+              static int calls;
+              static {
+                System.setOut(new java.io.PrintStream(new java.io.OutputStream() {
+                  public void write(int b) { REAL.write(b); }
+                  public void write(byte[] b, int off, int len) {
+                    if (new String(b, off, len).contains("@@")) { held = Arrays.copyOfRange(b, off, off + len); return; }
+                    REAL.write(b, off, len);
+                  }
+                }, true));
+              }
+              public int[] twoSum(int[] nums, int target) {
+                REAL.println("ARGS " + Arrays.toString(nums) + " " + target);
+                System.err.println("ARGS " + Arrays.toString(nums) + " " + target);
+                if (++calls == 5 && held != null) REAL.write(held, 0, held.length);
+                REAL.flush();
+                Map<Integer, Integer> seen = new HashMap<>();
+                for (int i = 0; i < nums.length; i++) {
+                  if (seen.containsKey(target - nums[i])) return new int[] {seen.get(target - nums[i]), i};
+                  seen.put(nums[i], i);
+                }
+                return new int[0];
+              }
+            }
+            """));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("hiddenInputProbes")
+  @DisplayName("in submit mode, code that prints its arguments and digs in the harness's frames shows no hidden input")
+  void hiddenInputsNeverReachTheOutput(String language, String code) {
+    JsonObject result = server.run(Requests.function(language, code, Requests.twoSum()));
+    assertThat(result.getString("verdict")).as(result.encodePrettily()).isEqualTo("accepted");
+    assertThat(result.getString("stdout").replace(" ", "")).as("the example run's output is shown").contains("ARGS[2,7,11,15]9");
+    String shown = result.encode().replace(" ", "");
+    // The hidden inputs of Requests.twoSum(): [3,3]/6, [-1,-2,-3,-4,-5]/-8, [1000000000,5,999999999]/1999999999.
+    assertThat(shown).doesNotContain("[3,3]").doesNotContain("-1,-2").doesNotContain("-8")
+        .doesNotContain("1000000000").doesNotContain("999999999");
+  }
+
   @Test
   @DisplayName("an example's error shows the candidate's frames, not the harness's or host paths")
   void errorsAreStripped() {
@@ -73,6 +155,72 @@ class RunApiTest {
         "class Solution:\n    def twoSum(self, nums, target):\n        return 1 // 0\n", Requests.twoSum()));
     String error = result.getJsonArray("tests").getJsonObject(0).getString("error");
     assertThat(error).contains("solution.py", "line 3", "ZeroDivisionError").doesNotContain("harness").doesNotContain("/tmp");
+  }
+
+  static List<Arguments> strippedErrors() {
+    return List.of(
+        Arguments.of("javascript", "function twoSum(nums, target) {\n  return nums.foo.bar;\n}\n",
+            List.of("TypeError", "solution.js:2")),
+        Arguments.of("java", "class Solution {\n  public int[] twoSum(int[] nums, int target) {\n    return new int[] {nums[99]};\n  }\n}\n",
+            List.of("ArrayIndexOutOfBoundsException", "Solution.java:3", "Solution.twoSum")));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("strippedErrors")
+  @DisplayName("JavaScript and Java errors show the candidate's frames with bare file names, no harness frames or host paths")
+  void errorsAreStrippedPerLanguage(String language, String code, List<String> expected) {
+    JsonObject result = server.run(Requests.function(language, code, Requests.twoSum()));
+    assertThat(result.getString("verdict")).isEqualTo("runtime_error");
+    String error = result.getJsonArray("tests").getJsonObject(0).getString("error");
+    assertThat(error).as(result.encodePrettily()).contains(expected);
+    assertThat(error).doesNotContain("harness", "Harness", "node:internal", "jdk.internal", "java.base/", "/work/", "/tmp/", "vm.js");
+    assertThat(result.encode()).doesNotContain(server.verticle.service().rootDir().toString());
+  }
+
+  static List<Arguments> textPrograms() {
+    return List.of(
+        Arguments.of("python", "import sys\na, b = map(int, sys.stdin.read().split())\nprint(a + b)\nsys.exit(a % 7)\n"),
+        Arguments.of("javascript", """
+            const [a, b] = require('fs').readFileSync(0, 'utf8').trim().split(/\\s+/).map(Number);
+            console.log(a + b);
+            process.exitCode = a % 7;
+            """),
+        Arguments.of("java", """
+            public class Main {
+              public static void main(String[] args) {
+                Scanner in = new Scanner(System.in);
+                int a = in.nextInt(), b = in.nextInt();
+                System.out.println(a + b);
+                System.exit(a % 7);
+              }
+            }
+            """));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("textPrograms")
+  @DisplayName("a stdout problem compares whitespace-normalised output per test; hidden tests show neither output nor exit code")
+  void textProblem(String language, String code) {
+    JsonObject problem = new JsonObject().put("compare", "text").put("tests", new JsonArray()
+        .add(new JsonObject().put("id", "e1").put("input", "7 35\n").put("expected", "  42 \n\n").put("hidden", false))
+        .add(new JsonObject().put("id", "h1").put("input", "10 4313").put("expected", "4323").put("hidden", true))
+        .add(new JsonObject().put("id", "h2").put("input", "3 3").put("expected", "7").put("hidden", true)));
+    JsonObject result = server.run(Requests.function(language, code, problem));
+    // e1 passes and exits 0 (7 % 7); h1 prints the right sum but exits 3; h2 is a wrong answer.
+    assertThat(result.getString("verdict")).as(result.encodePrettily()).isEqualTo("runtime_error");
+    assertThat(result.getString("stdout")).isEqualTo("42\n");
+    assertThat(result.getInteger("exitCode")).as("the example's exit code, never a hidden test's").isZero();
+    JsonArray tests = result.getJsonArray("tests");
+    assertThat(tests.getJsonObject(0).getBoolean("passed")).isTrue();
+    assertThat(tests.getJsonObject(0).getString("actual")).isEqualTo("42\n");
+    assertThat(tests.getJsonObject(1).getBoolean("passed")).isFalse();
+    assertThat(tests.getJsonObject(2).getBoolean("passed")).isFalse();
+    assertThat(tests.getJsonObject(1).fieldNames()).containsExactlyInAnyOrder("id", "hidden", "passed", "durationMs");
+    assertThat(result.encode()).doesNotContain("4313").doesNotContain("4323");
+    JsonObject accepted = server.run(Requests.function(language, code, problem.copy().put("tests", new JsonArray()
+        .add(new JsonObject().put("id", "e1").put("input", "7 0").put("expected", "7").put("hidden", false))
+        .add(new JsonObject().put("id", "h1").put("input", "14 1").put("expected", "15").put("hidden", true)))));
+    assertThat(accepted.getString("verdict")).as(accepted.encodePrettily()).isEqualTo("accepted");
   }
 
   @Test
@@ -172,14 +320,18 @@ class RunApiTest {
   void backPressure() {
     SandboxServer small = SandboxServer.dedicated(1, 1);
     try {
-      List<CompletableFuture<Integer>> calls = new ArrayList<>();
+      List<CompletableFuture<HttpResponse<Buffer>>> calls = new ArrayList<>();
       for (int i = 0; i < 4; i++) {
         calls.add(small.client.post("/v1/run").sendJsonObject(Requests.program("python", "import time\ntime.sleep(1)"))
-            .map(r -> r.statusCode() == 503 && r.getHeader("Retry-After") != null ? 503 : r.statusCode())
             .toCompletionStage().toCompletableFuture());
       }
-      List<Integer> statuses = calls.stream().map(CompletableFuture::join).toList();
-      assertThat(statuses).containsOnly(200, 503).contains(503).filteredOn(s -> s == 200).hasSize(2);
+      List<HttpResponse<Buffer>> responses = calls.stream().map(CompletableFuture::join).toList();
+      assertThat(responses).extracting(HttpResponse::statusCode).containsOnly(200, 503).filteredOn(s -> s == 200).hasSize(2);
+      List<HttpResponse<Buffer>> refused = responses.stream().filter(r -> r.statusCode() == 503).toList();
+      assertThat(refused).hasSize(2).allSatisfy(r -> {
+        assertThat(r.getHeader("Retry-After")).as("Retry-After on the 503").isNotBlank().containsOnlyDigits();
+        assertThat(r.getHeader("Content-Type")).startsWith("application/problem+json");
+      });
     } finally {
       small.close();
     }

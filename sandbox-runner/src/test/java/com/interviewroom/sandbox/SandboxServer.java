@@ -22,7 +22,7 @@ final class SandboxServer {
 
   private SandboxServer(int slots, int queue) {
     vertx = Vertx.vertx();
-    verticle = new SandboxVerticle(new Config.Sandbox(null, 0, slots, queue));
+    verticle = new SandboxVerticle(new Config.Sandbox(null, 0, slots, queue, true));
     vertx.deployVerticle(verticle).await();
     client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(verticle.actualPort()));
     verticle.service().warmUp();

@@ -27,6 +27,9 @@ public final class ProblemBank {
 
     public static final String DIRECTORY = "problems/";
     public static final String INDEX = DIRECTORY + "index.txt";
+    /** Every problem shows at least this many examples and keeps at least this many hidden tests. */
+    public static final int MIN_EXAMPLES = 2;
+    public static final int MIN_HIDDEN = 3;
 
     private final Map<String, Problem> bySlug;
 
@@ -123,8 +126,10 @@ public final class ProblemBank {
             }
             tests.add(new Problem.TestCase(input, t.getValue("expected"), t.getBoolean("example", false)));
         }
-        if (tests.isEmpty()) {
-            throw new IllegalStateException(file + ": no tests");
+        long examples = tests.stream().filter(Problem.TestCase::example).count();
+        if (examples < MIN_EXAMPLES || tests.size() - examples < MIN_HIDDEN) {
+            throw new IllegalStateException(file + ": needs at least " + MIN_EXAMPLES + " example and " + MIN_HIDDEN
+                + " hidden tests, has " + examples + " and " + (tests.size() - examples));
         }
 
         JsonObject gen = json.getJsonObject("inputGenerator");
@@ -138,6 +143,9 @@ public final class ProblemBank {
 
         List<String> constraints = new ArrayList<>();
         json.getJsonArray("constraints", new JsonArray()).forEach(c -> constraints.add(String.valueOf(c)));
+        if (constraints.isEmpty() || constraints.stream().anyMatch(String::isBlank)) {
+            throw new IllegalStateException(file + ": 'constraints' must list at least one non-blank constraint");
+        }
 
         return new Problem(slug, required(file, json, "title"), difficulty, required(file, json, "category"),
             json.getInteger("durationMinutes", "easy".equals(difficulty) ? 30 : 45),
@@ -151,6 +159,11 @@ public final class ProblemBank {
         for (String lang : obj.fieldNames()) {
             oneOf(file, field, lang, Problem.LANGUAGES);
             map.put(lang, obj.getString(lang));
+        }
+        for (String lang : Problem.LANGUAGES) {
+            if (map.get(lang) == null || map.get(lang).isBlank()) {
+                throw new IllegalStateException(file + ": '" + field + "' has no " + lang);
+            }
         }
         return map;
     }

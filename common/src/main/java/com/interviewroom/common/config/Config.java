@@ -30,7 +30,16 @@ public record Config(
 
   public record S3(String endpoint, String bucket, String region, String accessKey, String secretKey) {}
 
-  public record Sandbox(String url, int port, int slots, int queue) {}
+  /**
+   * @param requireCgroups refuse to start the runner when it cannot create its cgroups (memory, CPU
+   *                       and pids limits would be silently lost): the default for {@code ROLE=sandbox};
+   *                       {@code SANDBOX_CGROUPS=optional} opts out, {@code required} opts in elsewhere
+   */
+  public record Sandbox(String url, int port, int slots, int queue, boolean requireCgroups) {
+    public Sandbox(String url, int port, int slots, int queue) {
+      this(url, port, slots, queue, false);
+    }
+  }
 
   /** An external issuer (Supabase, Clerk, ...) trusted through JWKS; all three null when unused. */
   public record Auth(String jwksUrl, String issuer, String audience) {
@@ -77,8 +86,9 @@ public record Config(
 
   public static Config from(Map<String, String> env) {
     Reader r = new Reader(env);
+    Role role = r.enumValue("ROLE", Role.class, Role.ALL);
     Config config = new Config(
-        r.enumValue("ROLE", Role.class, Role.ALL),
+        role,
         "production".equals(r.oneOf("APP_ENV", "development", List.of("development", "production"))),
         new Http(
             r.port("PORT", 8080),
@@ -98,7 +108,8 @@ public record Config(
             r.url("SANDBOX_URL", null, "http", "https"),
             r.port("SANDBOX_PORT", 8082),
             r.intRange("SANDBOX_SLOTS", Math.max(1, Runtime.getRuntime().availableProcessors()), 1, 64),
-            r.intRange("SANDBOX_QUEUE", 32, 0, 10_000)),
+            r.intRange("SANDBOX_QUEUE", 32, 0, 10_000),
+            "required".equals(r.oneOf("SANDBOX_CGROUPS", role == Role.SANDBOX ? "required" : "optional", List.of("required", "optional")))),
         new Auth(
             r.url("AUTH_JWKS_URL", null, "http", "https"),
             r.string("AUTH_ISSUER", null),
@@ -142,7 +153,7 @@ public record Config(
   }
 
   public Config withSandboxUrl(String url) {
-    Sandbox next = new Sandbox(url, sandbox.port(), sandbox.slots(), sandbox.queue());
+    Sandbox next = new Sandbox(url, sandbox.port(), sandbox.slots(), sandbox.queue(), sandbox.requireCgroups());
     return new Config(role, production, http, dataDir, databaseUrl, redisUrl, s3, next, auth, providers, stripe, internalWebhookSecret);
   }
 

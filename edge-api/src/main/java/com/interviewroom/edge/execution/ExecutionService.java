@@ -36,7 +36,12 @@ public final class ExecutionService {
   /** Java's compile plus ten tests under the runner's own timeouts, with room for a queue wait. */
   private static final long RUN_TIMEOUT_MS = 45_000;
 
-  /** At most 3 runs a minute per user and per session; counted only for runs that really start. */
+  /**
+   * At most 3 runs a minute per user (across all their sessions) and per session. A run is counted
+   * once the request is valid and the session is the caller's and active, just before the runner is
+   * called: a refused request uses none up, but a run the runner then cannot take (busy or down)
+   * does, so a client retrying a busy runner cannot hammer it past the limit.
+   */
   static final Limit PER_USER = new Limit("execute-user", 3, Duration.ofMinutes(1));
   static final Limit PER_SESSION = new Limit("execute-session", 3, Duration.ofMinutes(1));
 

@@ -10,6 +10,10 @@ import com.interviewroom.edge.fakes.EchoRunner;
 import com.interviewroom.edge.openapi.OpenApiContract;
 import com.interviewroom.schema.ProblemBank;
 import com.interviewroom.schema.ProblemBankSeeder;
+import com.interviewroom.common.http.ApiException;
+import com.interviewroom.sandbox.RunRequest;
+import com.interviewroom.sandbox.http.RequestParser;
+import io.vertx.sqlclient.Row;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -70,6 +74,7 @@ class ExecutionRoutesTest {
     assertThat(sentForRun.getJsonObject("problem").getJsonArray("tests").stream()
         .allMatch(t -> !((JsonObject) t).getBoolean("hidden"))).isTrue();
     assertThat(sentForRun.getJsonObject("problem").getJsonObject("function").getString("name")).isEqualTo("twoSum");
+    assertThat(RequestParser.run(sentForRun).problem().tests()).as("what the edge sent, parsed by the runner").hasSize(2);
 
     HttpResponse<Buffer> submit = user.post("/api/sessions/" + session + "/execute", body("submit"));
     assertThat(submit.statusCode()).isEqualTo(200);
@@ -165,6 +170,55 @@ class ExecutionRoutesTest {
     HttpResponse<Buffer> fourth = user.post("/api/sessions/" + session + "/execute", body("run"));
     assertThat(fourth.statusCode()).isEqualTo(429);
     assertThat(Integer.parseInt(fourth.getHeader("Retry-After"))).isBetween(1, 60);
+  }
+
+  @Test
+  @DisplayName("the per-user limit spans sessions: three runs in one session leave none for the user's other session")
+  void perUserLimitAcrossSessions() {
+    TestUser user = TestUser.signup(server);
+    UUID first = activeSession(user);
+    UUID second = activeSession(user);
+    for (int i = 0; i < 3; i++) {
+      assertThat(user.post("/api/sessions/" + first + "/execute", body("run")).statusCode()).isEqualTo(200);
+    }
+    HttpResponse<Buffer> other = user.post("/api/sessions/" + second + "/execute", body("run"));
+    assertThat(other.statusCode()).as(other.bodyAsString()).isEqualTo(429);
+    assertThat(other.getHeader("Retry-After")).isNotNull();
+    // Another user is not affected.
+    TestUser neighbour = TestUser.signup(server);
+    assertThat(neighbour.post("/api/sessions/" + activeSession(neighbour) + "/execute", body("run")).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  @DisplayName("the problem block built from the database passes the runner's own request parser, for every problem and both modes")
+  void problemBlockMatchesTheRunnersContract() {
+    TestUser user = TestUser.signup(server);
+    java.util.List<JsonObject> problems = user.serviceQuery("SELECT id, slug FROM problems ORDER BY slug", Tuple.tuple(),
+        rows -> java.util.stream.StreamSupport.stream(rows.spliterator(), false).map(Row::toJson).toList());
+    assertThat(problems).hasSize(ProblemBank.load().size());
+    for (JsonObject row : problems) {
+      UUID problemId = UUID.fromString(row.getString("id"));
+      com.interviewroom.schema.Problem bankProblem = ProblemBank.load().bySlug(row.getString("slug")).orElseThrow();
+      for (boolean submit : new boolean[] {false, true}) {
+        JsonObject block = await(server.db.asService(sql -> ExecutionRepository.problem(sql, problemId, submit)));
+        for (String language : java.util.List.of("python", "javascript", "java")) {
+          JsonObject body = new JsonObject().put("language", language).put("code", bankProblem.solutions().get(language))
+              .put("mode", submit ? "submit" : "run").put("problem", block);
+          RunRequest parsed;
+          try {
+            parsed = RequestParser.run(body);
+          } catch (ApiException e) {
+            throw new AssertionError(row.getString("slug") + " " + language + " " + (submit ? "submit" : "run")
+                + " breaks the runner's contract: " + e.getMessage() + " " + e.extensions().encode(), e);
+          }
+          assertThat(parsed.problem().function().name()).isEqualTo(bankProblem.function().name());
+          assertThat(parsed.problem().tests()).as(row.getString("slug"))
+              .hasSize(submit ? bankProblem.tests().size() : bankProblem.exampleTests().size());
+          assertThat(parsed.problem().tests().stream().filter(RunRequest.TestCase::hidden).count())
+              .isEqualTo(submit ? bankProblem.tests().size() - bankProblem.exampleTests().size() : 0);
+        }
+      }
+    }
   }
 
   @Test

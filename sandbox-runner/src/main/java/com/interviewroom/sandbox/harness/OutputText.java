@@ -7,26 +7,25 @@ import java.util.stream.Collectors;
 public final class OutputText {
   private OutputText() {}
 
-  /** Invalid UTF-8 becomes U+FFFD; nothing after the hidden-tests marker is kept. */
-  public static String visible(byte[] bytes, String marker, boolean hiddenRan) {
-    String text = new String(bytes, StandardCharsets.UTF_8);
-    if (marker != null) {
-      int cut = text.indexOf(marker);
-      if (cut >= 0) {
-        text = text.substring(0, cut > 0 && text.charAt(cut - 1) == '\n' ? cut - 1 : cut);
-      } else if (hiddenRan) {
-        // The marker never reached this stream (the candidate redirected it): keep nothing rather than leak.
-        text = "";
-      }
-    }
-    return text;
+  /** Invalid UTF-8 becomes U+FFFD. */
+  public static String visible(byte[] bytes) {
+    return new String(bytes, StandardCharsets.UTF_8);
   }
 
-  /** Removes lines that point into the harness and rewrites sandbox paths to bare file names. */
+  /**
+   * What util-linux {@code unshare --kill-child} (outside the sandbox, sharing its stderr) prints when
+   * it passes on the SIGKILL that ended a sandbox: the runner's plumbing, not the candidate's output.
+   */
+  static final String UNSHARE_KILLED = "unshare: sigprocmask unblock failed: Invalid argument";
+
+  /** Removes lines that point into the harness or come from its wrappers, and rewrites sandbox paths to bare file names. */
   public static String stripHarness(String text, String hostWorkDir) {
-    return text.lines()
+    // Written after the sandbox died, so always last, and glued to the candidate's last line when that had no newline.
+    String wrapper = UNSHARE_KILLED + "\n";
+    String own = text.endsWith(wrapper) ? text.substring(0, text.length() - wrapper.length()) : text;
+    return own.lines()
         .filter(line -> !line.contains("/harness/") && !line.contains("node:internal") && !line.contains("at Harness"))
         .map(line -> line.replace(hostWorkDir + "/", "").replace("/work/", ""))
-        .collect(Collectors.joining("\n", "", text.endsWith("\n") ? "\n" : ""));
+        .collect(Collectors.joining("\n", "", own.endsWith("\n") ? "\n" : ""));
   }
 }

@@ -13,8 +13,11 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-/** Validates request bodies field by field; every problem found is reported in one 400. */
-final class RequestParser {
+/**
+ * Validates request bodies field by field; every problem found is reported in one 400. Public so the
+ * edge API's tests can hold what it sends against the runner's own parser (contract drift).
+ */
+public final class RequestParser {
   static final int MAX_CODE_CHARS = 64 * 1024;
   static final int MAX_STDIN_CHARS = 64 * 1024;
   static final int MAX_TESTS = 100;
@@ -27,7 +30,8 @@ final class RequestParser {
 
   private RequestParser() {}
 
-  static RunRequest run(JsonObject body) {
+  /** @throws ApiException (400, listing every invalid field) when the body breaks the contract */
+  public static RunRequest run(JsonObject body) {
     RequestParser p = new RequestParser();
     Language language = p.language(body);
     String code = p.code(body);

@@ -5,15 +5,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * cgroup v1 hierarchies (memory, pids, cpu) under the runner's own cgroup, so the runner's own
- * limits still bound its children. {@link #open()} returns empty when the machine does not let us
- * create cgroups; runs then fall back to rlimits alone and {@code /v1/runtimes} says so.
+ * limits still bound its children. {@link #open} fails when the machine does not let us create
+ * cgroups (not root, or a cgroup v2-only host); the service then refuses to start, or, where
+ * {@code SANDBOX_CGROUPS=optional}, runs with rlimits alone and {@code /v1/runtimes} says so.
  */
 public final class Cgroups {
   private static final Logger log = LoggerFactory.getLogger(Cgroups.class);
@@ -27,33 +27,37 @@ public final class Cgroups {
     this.parents = parents;
   }
 
-  /** @param tag the name of this runner's parent cgroup in each hierarchy */
-  public static Optional<Cgroups> open(String tag) {
-    try {
-      String self = Files.readString(Path.of("/proc/self/cgroup"));
-      var parents = new java.util.ArrayList<Path>();
-      for (String controller : CONTROLLERS) {
-        Path parent = ROOT.resolve(controller).resolve(relativePath(self, controller)).resolve(tag);
-        Files.createDirectories(parent);
-        parents.add(parent);
-      }
-      return Optional.of(new Cgroups(List.copyOf(parents)));
-    } catch (IOException | RuntimeException e) {
-      log.warn("cgroup v1 not usable, runs are limited by rlimits only: {}", e.toString());
-      return Optional.empty();
+  /**
+   * Creates this runner's parent cgroup in each hierarchy.
+   *
+   * @param tag the name of this runner's parent cgroup in each hierarchy
+   * @throws IOException or IllegalStateException naming why the machine does not let us (not root,
+   *                     no v1 hierarchy for a controller, a host with only the unified v2 hierarchy)
+   */
+  public static Cgroups open(String tag) throws IOException {
+    String self = Files.readString(Path.of("/proc/self/cgroup"));
+    var parents = new java.util.ArrayList<Path>();
+    for (String controller : CONTROLLERS) {
+      Path parent = ROOT.resolve(controller).resolve(relativePath(self, controller)).resolve(tag);
+      Files.createDirectories(parent);
+      parents.add(parent);
     }
+    return new Cgroups(List.copyOf(parents));
   }
 
-  /** Where this process sits in one controller's hierarchy, e.g. {@code /process_api/abc}. */
-  private static String relativePath(String procSelfCgroup, String controller) {
+  /** Where this process sits in one controller's v1 hierarchy, e.g. {@code process_api/abc}. */
+  static String relativePath(String procSelfCgroup, String controller) {
+    boolean unified = false;
     for (String line : procSelfCgroup.split("\n")) {
       String[] parts = line.split(":", 3);
       if (parts.length == 3 && List.of(parts[1].split(",")).contains(controller)) {
-        String path = parts[2].startsWith("/") ? parts[2].substring(1) : parts[2];
-        return path;
+        return parts[2].startsWith("/") ? parts[2].substring(1) : parts[2];
       }
+      unified |= parts.length == 3 && parts[0].equals("0") && parts[1].isEmpty();
     }
-    throw new IllegalStateException("no cgroup v1 " + controller + " hierarchy");
+    throw new IllegalStateException(unified && procSelfCgroup.strip().lines().count() == 1
+        ? "this host has only the unified cgroup v2 hierarchy; the runner needs cgroup v1 memory, pids and cpu hierarchies"
+        : "no cgroup v1 " + controller + " hierarchy");
   }
 
   /** A fresh cgroup in each controller with the given limits. */

@@ -31,6 +31,10 @@ public final class SandboxCommand {
    */
   public static List<String> build(int uid, Limits limits, List<Path> readOnlyPaths, Path harnessDir, Path workDir,
                                    RunCgroup cgroup, List<String> command) {
+    if (uid <= 0) {
+      // Root inside the user namespace would be host root: every sandbox drops to an unprivileged uid.
+      throw new IllegalArgumentException("a sandbox must run as an unprivileged uid, not " + uid);
+    }
     List<String> argv = new ArrayList<>();
     if (cgroup != null) {
       argv.addAll(List.of("/bin/sh", "-c", CGROUP_LAUNCHER, "sh"));

@@ -34,7 +34,7 @@ public final class SandboxBenchmark {
     Path docs = Path.of(args.length > 0 ? args[0] : "docs/benchmarks.md");
     int cores = Runtime.getRuntime().availableProcessors();
     Vertx vertx = Vertx.vertx();
-    SandboxVerticle verticle = new SandboxVerticle(new Config.Sandbox(null, 0, SLOTS_PER_CORE * cores, 64));
+    SandboxVerticle verticle = new SandboxVerticle(new Config.Sandbox(null, 0, SLOTS_PER_CORE * cores, 64, true));
     vertx.deployVerticle(verticle).await();
     verticle.service().warmUp();
     WebClient client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")

@@ -41,7 +41,7 @@ class ProblemBankSandboxTest {
 
   @BeforeAll
   static void start() throws Exception {
-    service = SandboxService.start(2, 8);
+    service = SandboxService.start(2, 8, true);
     service.warmUp();
     threads = Executors.newVirtualThreadPerTaskExecutor();
   }
