@@ -80,7 +80,10 @@ final class Connection {
     this.timers = new OwnedTimers(parts.vertx(), parts.liveTimers());
     this.out = new Outbound(ws, settings.outboundAudioBytes(), settings.outboundControlMessages(),
         parts.meters().counter("realtime.outbound.audio.dropped"),
-        () -> closeWith((short) 1008, "client too slow"));
+        () -> {
+          parts.meters().counter("realtime.outbound.control.overflow").increment();
+          closeWith((short) 1008, "client too slow");
+        });
     long now = System.nanoTime();
     this.audioBucket = new TokenBucket(settings.audioFrames(), now);
     this.jsonBucket = new TokenBucket(settings.jsonMessages(), now);
