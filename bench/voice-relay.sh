@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
-MVN_OFFLINE="${MVN_OFFLINE--o}"
+MVN_OFFLINE="${MVN_OFFLINE-}"  # set MVN_OFFLINE=-o to build offline
 # the modules by name (not -am, which adds the parent pom, where the offline dependency plugin fails), so the
 # class path points at this checkout's target/classes, not at snapshots in ~/.m2
 mvn -B -q $MVN_OFFLINE -pl common,schema,testkit,sandbox-runner,edge-api,realtime,launcher test-compile \

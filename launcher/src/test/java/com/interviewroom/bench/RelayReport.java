@@ -1,5 +1,7 @@
 package com.interviewroom.bench;
 
+import com.interviewroom.testkit.BenchmarkReport;
+
 import java.util.List;
 import java.util.Locale;
 
@@ -90,12 +92,7 @@ final class RelayReport {
 
   /** Replaces this section of {@code existing} (up to the next {@code ## } heading), or appends it; other sections stay as they are. */
   static String replaceSection(String existing, String section) {
-    int start = existing.indexOf(HEADING + "\n");
-    if (start < 0) {
-      return existing.stripTrailing() + "\n\n" + section.stripTrailing() + "\n";
-    }
-    int next = existing.indexOf("\n## ", start + HEADING.length());
-    String rest = next < 0 ? "" : "\n" + existing.substring(next + 1);
-    return existing.substring(0, start) + section.stripTrailing() + "\n" + rest;
+    return BenchmarkReport.replaceSection(existing, section);
   }
+
 }

@@ -11,6 +11,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.io.BufferedReader;
+import com.interviewroom.testkit.BenchmarkReport;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -208,17 +209,7 @@ public final class EdgeBenchmark {
 
   /** Replaces only the {@code ## Edge API} section, keeping every other section of the file. */
   static void write(Path report, String section) throws IOException {
-    String existing = Files.exists(report) ? Files.readString(report) : "# Benchmarks\n\n";
-    int start = existing.indexOf("## Edge API");
-    String updated;
-    if (start < 0) {
-      updated = existing.stripTrailing() + "\n\n" + section;
-    } else {
-      int next = existing.indexOf("\n## ", start + 1);
-      updated = existing.substring(0, start) + section + (next < 0 ? "" : "\n" + existing.substring(next + 1));
-    }
-    Files.createDirectories(report.toAbsolutePath().getParent());
-    Files.writeString(report, updated);
+    BenchmarkReport.write(report, section);
   }
 
   private static String loadAverage() {

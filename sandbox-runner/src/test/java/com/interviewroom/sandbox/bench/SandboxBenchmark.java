@@ -1,5 +1,6 @@
 package com.interviewroom.sandbox.bench;
 
+import com.interviewroom.testkit.BenchmarkReport;
 import com.interviewroom.common.config.Config;
 import com.interviewroom.sandbox.SandboxVerticle;
 import io.vertx.core.Vertx;
@@ -154,18 +155,9 @@ public final class SandboxBenchmark {
 
   /** Replaces only our section (up to the next "## " heading), creating the file if needed. */
   static void writeSection(Path docs, String section) throws IOException {
-    String existing = Files.exists(docs) ? Files.readString(docs, StandardCharsets.UTF_8) : "# Benchmarks\n\n";
-    int start = existing.indexOf("## Sandbox runner");
-    String updated;
-    if (start < 0) {
-      updated = existing.stripTrailing() + "\n\n" + section;
-    } else {
-      int next = existing.indexOf("\n## ", start + 3);
-      updated = existing.substring(0, start) + section + (next < 0 ? "" : "\n" + existing.substring(next + 1));
-    }
-    Files.createDirectories(docs.toAbsolutePath().getParent());
-    Files.writeString(docs, updated, StandardCharsets.UTF_8);
+    BenchmarkReport.write(docs, section);
   }
+
 
   private static JsonObject javaSubmission() {
     JsonArray tests = new JsonArray();
