@@ -20,5 +20,6 @@ COPY --from=build /src/launcher/target/interviewroom.jar /app/interviewroom.jar
 ENV DATA_DIR=/data PORT=8080
 VOLUME /data
 EXPOSE 8080
-# JVM flags go before -jar; everything else comes from the environment.
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "-jar", "/app/interviewroom.jar"]
+# JVM flags go before -jar; everything else comes from the environment. Generational ZGC keeps GC
+# pauses far under the voice relay's 10 ms budget (docs/benchmarks.md: G1's young pauses were not).
+ENTRYPOINT ["java", "-XX:+UseZGC", "-XX:+ZGenerational", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "-jar", "/app/interviewroom.jar"]

@@ -56,8 +56,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the provider's protocol straight to the fake, in the same run.
  *
  * <p>Generator (this JVM), server and fake provider are three processes, so the server's CPU
- * ({@code getProcessCpuTime} over the measured window) and heap (used after full GCs with the
- * sessions open, minus before they opened) are its own. Run: {@code bench/voice-relay.sh [levels]}.
+ * ({@code getProcessCpuTime} over the measured window) and heap (live objects with the sessions
+ * open, minus before they opened) are its own. Run: {@code bench/voice-relay.sh [levels]}.
  */
 public final class GatewayVoiceRelayBenchmark {
   private static final Duration WARM_UP = Duration.ofMillis(Long.getLong("bench.warmUpMs", 3_000));
@@ -126,8 +126,8 @@ public final class GatewayVoiceRelayBenchmark {
           "SANDBOX_URL", "http://127.0.0.1:" + runnerHealth.getAddress().getPort(),
           "OPENAI_API_KEY", PROVIDER_KEY,
           "OPENAI_REALTIME_URL", providerUrl);
-      // as in production (Dockerfile: 75 % of a 2 GB machine)
-      List<String> serverJvm = new ArrayList<>(List.of("-Xmx1536m", "-XX:+ExitOnOutOfMemoryError"));
+      // as in production (Dockerfile: ZGC, 75 % of a 2 GB machine)
+      List<String> serverJvm = new ArrayList<>(List.of("-XX:+UseZGC", "-Xmx1536m", "-XX:+ExitOnOutOfMemoryError"));
       // e.g. -Dbench.serverOpts=-XX:StartFlightRecording=filename=server.jfr profiles the server (bench.fakeOpts: the fake)
       serverJvm.addAll(options("bench.serverOpts"));
       try (ChildJvm server = ChildJvm.start("server", serverJvm, BenchServer.class.getName(), List.of(), env,
@@ -557,9 +557,9 @@ public final class GatewayVoiceRelayBenchmark {
         `direct`: the same generator speaking the provider's JSON protocol straight to the fake (the no-relay baseline). \
         Generator, server and fake provider are three JVMs on the same machine; %d s of warm-up, then %d s measured \
         per level, after an unreported priming level of %d sessions. Frames counts the round trips measured; lost and \
-        reordered count every frame of the level. Server CPU is the server process's CPU time in the window; heap per \
-        session is the server's used heap after full GCs with the sessions open, minus before they opened, divided by \
-        the sessions.""",
+        reordered count every frame of the level. The server runs generational ZGC, as in production (Dockerfile). \
+        Server CPU is the server process's CPU time in the window; heap per session is the server's live objects \
+        (class histogram) with the sessions open, minus before they opened, divided by the sessions.""",
         Instant.now().truncatedTo(ChronoUnit.SECONDS), cores, Runtime.version(), System.getProperty("os.name"),
         System.getProperty("os.version"), WARM_UP.toSeconds(), MEASURE.toSeconds(), PRIMING_SESSIONS);
   }
