@@ -67,6 +67,8 @@ final class Connection {
   private long newestOther;
   private boolean ending;
   private boolean released;
+  /** Every voice provider failed at the start: the session is errored and refunded, so the socket ends. */
+  private boolean voiceUnavailable;
 
   Connection(ServerWebSocket ws, Admission admission, Context context, GatewayParts parts, Consumer<Connection> onRelease) {
     this.ws = ws;
@@ -159,11 +161,15 @@ final class Connection {
           }
         })
         .recover(e -> {
-          // the timer and code sync still work without a voice; the client shows the failure
           log.warn("voice session unavailable {}", kv("requestId", requestId), kv("error", e.getMessage()));
           voice = null;
-          if (!(e instanceof ProviderUnavailable)) {
-            out.sendJson(error("provider_unavailable")); // a ProviderUnavailable was already told to the client
+          if (e instanceof ProviderUnavailable) {
+            // every provider failed: the session is already errored and refunded (and the client
+            // told), so there is no interview to go on with; begin() ends the socket instead
+            voiceUnavailable = true;
+          } else {
+            // an unexpected failure of our own: the timer and code sync still work without a voice
+            out.sendJson(error("provider_unavailable"));
           }
           return Future.succeededFuture();
         })
@@ -204,6 +210,10 @@ final class Connection {
   private void begin(long deadlineMs) {
     if (released || ending) {
       // gone, or ended (an end signal) while resuming: no ready message, no timers
+      return;
+    }
+    if (voiceUnavailable) {
+      end(ProviderUnavailable.CODE);
       return;
     }
     GatewaySettings settings = parts.settings();

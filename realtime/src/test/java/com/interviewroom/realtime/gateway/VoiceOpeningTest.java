@@ -103,21 +103,23 @@ class VoiceOpeningTest {
   }
 
   @Test
-  @DisplayName("every attempt failing tells the candidate provider_unavailable exactly once, and the session goes on without voice")
-  void unavailableToldOnce() {
+  @DisplayName("every attempt failing tells the candidate provider_unavailable exactly once, then ends the socket: no ready, session.ended, close 1000")
+  void unavailableToldOnceThenEnded() throws Exception {
     settings = backoff(Duration.ofMillis(10));
     UUID user = fixture.user();
     UUID session = fixture.activeSession(user, 600_000);
     try (TestClient client = TestClient.connect(fixture.vertx, port, fixture.token(user, session))) {
       List<JsonObject> seen = new ArrayList<>();
-      seen.add(until(client, "session.ready", seen));
-      client.send(new JsonObject().put("type", "session.ping"));
-      until(client, "pong", seen);
+      JsonObject ended = until(client, "session.ended", seen);
+      assertEquals("provider_unavailable", ended.getString("reason"));
       long told = seen.stream().filter(m -> "error".equals(m.getString("type")))
           .filter(m -> "provider_unavailable".equals(m.getString("code"))).count();
       assertEquals(1, told);
+      assertTrue(seen.stream().noneMatch(m -> "session.ready".equals(m.getString("type"))), "no session.ready: " + seen);
+      assertEquals((short) 1000, client.closed.get(15, TimeUnit.SECONDS));
       assertEquals(4, attempts.get(session).get());
       assertTrue(markedUnavailable.contains(session));
+      Fixture.eventually("no socket left", () -> gateway.sessionsHeld() == 0);
     }
   }
 
