@@ -45,7 +45,7 @@ final class HandshakeAuth {
     return "jti:" + jti;
   }
 
-  Future<LiveSession> authenticate(ServerWebSocketHandshake handshake) {
+  Future<LiveSession> authenticate(ServerWebSocketHandshake handshake, String requestId) {
     String query = handshake.query();
     if (query != null && !query.isEmpty()) {
       // a token in a URL ends up in proxy and access logs; we refuse it rather than ignore it
@@ -58,7 +58,7 @@ final class HandshakeAuth {
     return verifier.verify(token, Audiences.REALTIME)
         .recover(e -> refused("token rejected"))
         .compose(this::claimOnce)
-        .compose(verified -> sessions.admit(sessionIdOf(verified), verified.userId()))
+        .compose(verified -> sessions.admit(sessionIdOf(verified), verified.userId(), requestId))
         .compose(found -> found.<Future<LiveSession>>map(Future::succeededFuture).orElseGet(() -> refused("session not live")));
   }
 

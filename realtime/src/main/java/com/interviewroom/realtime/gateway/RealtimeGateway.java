@@ -86,7 +86,7 @@ public final class RealtimeGateway {
     Context context = Vertx.currentContext();
     // without the subscription a newer socket could not replace this one: wait for it, briefly
     signals.ready().timeout(5, TimeUnit.SECONDS)
-        .compose(v -> auth.authenticate(handshake))
+        .compose(v -> auth.authenticate(handshake, requestId))
         .onComplete(admitted -> handshake.accept().onSuccess(ws -> {
           if (admitted.succeeded()) {
             connect(ws, new Admission(admitted.result(), requestId), context);

@@ -48,8 +48,11 @@ public final class SessionRepository {
     this.db = db;
   }
 
-  /** The session if it exists, belongs to {@code userId} and is scheduled or active; activates a scheduled one. */
-  public Future<Optional<LiveSession>> admit(UUID sessionId, UUID userId) {
+  /**
+   * The session if it exists, belongs to {@code userId} and is scheduled or active; activates a
+   * scheduled one (its {@code session.activated} event carries the handshake's request id).
+   */
+  public Future<Optional<LiveSession>> admit(UUID sessionId, UUID userId, String requestId) {
     return db.asService(conn -> conn.preparedQuery(LOAD).execute(Tuple.of(sessionId, userId))
         .compose(rows -> {
           if (rows.size() == 0) {
@@ -63,7 +66,7 @@ public final class SessionRepository {
           boolean activate = status.equals("scheduled");
           // the row is locked and scheduled, so the shared transition succeeds
           Future<OffsetDateTime> deadline = activate
-              ? SessionTransitions.activate(conn, sessionId, Origin.SYSTEM).map(SessionTransitions.Activated::deadlineAt)
+              ? SessionTransitions.activate(conn, sessionId, Origin.request(requestId)).map(SessionTransitions.Activated::deadlineAt)
               : Future.succeededFuture(row.getOffsetDateTime("deadline_at"));
           return deadline.compose(at -> history(conn, sessionId).map(lines -> Optional.of(new LiveSession(
               sessionId, userId, "active", activate, at == null ? null : at.toInstant(), row.getString("language"),

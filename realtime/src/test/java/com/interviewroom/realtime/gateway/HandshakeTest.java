@@ -76,7 +76,10 @@ class HandshakeTest {
       assertNotNull(row.getOffsetDateTime("started_at"));
       long redisDeadline = fixture.redis(Request.cmd(Command.GET).arg(Deadlines.deadlineKey(session))).toLong();
       assertEquals(row.getOffsetDateTime("deadline_at").toInstant().toEpochMilli(), redisDeadline);
-      fixture.event(session, "session.started", user);
+      String[] started = fixture.event(session, "session.started", user);
+      // the events log's activation row carries the same request id as the stream entry of the same handshake
+      Row activated = fixture.one("SELECT request_id FROM events WHERE session_id = $1 AND kind = 'session.activated'", Tuple.of(session));
+      assertEquals(started[3], activated.getString("request_id"));
       long jtiTtl = fixture.redis(Request.cmd(Command.PTTL).arg(HandshakeAuth.jtiKey(payload(token).getString("jti")))).toLong();
       assertTrue(jtiTtl > 0 && jtiTtl <= Duration.ofHours(2).toMillis(), "the claimed jti expires within 2 h: " + jtiTtl);
     }
