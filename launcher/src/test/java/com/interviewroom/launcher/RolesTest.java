@@ -67,6 +67,9 @@ class RolesTest {
     while (group.find()) {
       Config parsed = Config.from(Map.of(), group.group(2).split(" "));
       assertThat(parsed.role().name()).as(group.group(1)).isEqualToIgnoringCase(group.group(1));
+      if (parsed.role().name().equalsIgnoreCase("edge")) {
+        assertThat(parsed.sandbox().url()).as("the edge reaches the sandbox group").contains("sandbox.process.");
+      }
       groups++;
     }
     assertThat(groups).isEqualTo(4);
