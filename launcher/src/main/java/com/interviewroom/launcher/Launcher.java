@@ -157,7 +157,7 @@ public final class Launcher {
       return io.vertx.core.Future.succeededFuture();
     });
     String observers = vertx.deployVerticle(new WorkerVerticle(WorkerSettings.defaults(WorkerSettings.STREAM, WorkerSettings.OBSERVERS),
-        config.redisUrl(), redis, AgentHandlers.observer(client), registry)).await();
+        config.redisUrl(), redis, AgentHandlers.observer(client, redis), registry)).await();
     running.deployed("observer-workers", observers);
     String evaluators = vertx.deployVerticle(new WorkerVerticle(WorkerSettings.defaults(WorkerSettings.STREAM, WorkerSettings.EVALUATORS),
         config.redisUrl(), redis, AgentHandlers.evaluator(client), registry)).await();

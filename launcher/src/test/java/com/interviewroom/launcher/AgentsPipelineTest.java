@@ -155,7 +155,7 @@ class AgentsPipelineTest {
         .withClaims(300, 100);
     InternalClient real = new InternalClient(vertx, "http://127.0.0.1:" + internalPort, SECRET, Clock.systemUTC(), 30_000);
     String worker = await(vertx.deployVerticle(new WorkerVerticle(settings, TestRedis.url(), redis,
-        AgentHandlers.observer(real), Observability.newRegistry())));
+        AgentHandlers.observer(real, redis), Observability.newRegistry())));
     for (String code : List.of("def a(:\n  pass", "def b(:\n  pass")) {
       await(redis.send(Request.cmd(Command.XADD).arg(settings.stream()).arg("*").arg("type").arg(EventStream.CODE_EDITED)
           .arg("sessionId").arg(session.toString()).arg("userId").arg("").arg("requestId").arg("")

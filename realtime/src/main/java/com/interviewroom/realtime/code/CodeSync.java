@@ -1,5 +1,6 @@
 package com.interviewroom.realtime.code;
 
+import com.interviewroom.common.crypto.Hashing;
 import com.interviewroom.common.events.EventStream;
 import com.interviewroom.realtime.timer.OwnedTimers;
 import io.vertx.core.Future;
@@ -206,8 +207,10 @@ public final class CodeSync {
     timers.once(Math.max(1, wait), id -> {
       eventScheduled = false;
       lastEventMs = clock.millis();
-      JsonObject data = new JsonObject().put("code", code).put("language", language)
-          .put("codeLength", code.length()).put("atMs", lastEditMs);
+      // the code itself stays in this session's Redis key, which the observer reads: up to 50 KB per
+      // entry in a stream kept at ~10,000 entries would otherwise cost Redis up to 500 MB
+      JsonObject data = new JsonObject().put("language", language).put("codeLength", code.length())
+          .put("codeSha256", Hashing.sha256Hex(code)).put("atMs", lastEditMs);
       events.publish(EventStream.CODE_EDITED, sessionId, userId, requestId, data)
           .onFailure(e -> log.warn("code.edited not published {}", kv("requestId", requestId), kv("error", e.getMessage())));
     });

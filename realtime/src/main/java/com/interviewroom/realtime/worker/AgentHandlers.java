@@ -2,8 +2,12 @@ package com.interviewroom.realtime.worker;
 
 import com.interviewroom.common.events.EventStream;
 import com.interviewroom.common.internal.InternalClient;
+import com.interviewroom.realtime.code.CodeSync;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
 
 /**
  * The two groups' handlers: each turns one event into a signed call to the edge API's internal
@@ -21,17 +25,32 @@ public final class AgentHandlers {
 
   private AgentHandlers() {}
 
-  /** {@code code.edited} → observe-code; a 429 (the session's 2 s window) means "skip", which is done too. */
-  public static EntryHandler observer(InternalClient client) {
+  /**
+   * {@code code.edited} → observe-code with the session's latest code, read from its Redis key
+   * ({@link CodeSync#key}; entries carry only a hash of the code). No key means the session has
+   * ended, and there is nothing left to observe. A 429 (the session's 2 s window) means "skip",
+   * which is done too.
+   */
+  public static EntryHandler observer(InternalClient client, Redis redis) {
     return (entry, group) -> {
-      if (!EventStream.CODE_EDITED.equals(entry.type())) {
+      if (!EventStream.CODE_EDITED.equals(entry.type()) || entry.sessionId() == null) {
         return Future.succeededFuture();
       }
-      JsonObject data = entry.data();
-      JsonObject body = new JsonObject().put("sessionId", String.valueOf(entry.sessionId()))
-          .put("code", data.getString("code", "")).put("language", data.getString("language", ""));
-      return call(client, OBSERVE, body, entry, group);
+      return latestCode(entry, redis).compose(code -> code == null
+          ? Future.succeededFuture()
+          : call(client, OBSERVE, new JsonObject().put("sessionId", entry.sessionId().toString())
+              .put("code", code.getString("code", "")).put("language", code.getString("language", "")), entry, group));
     };
+  }
+
+  /** Entries written before the code moved out of the stream carry it themselves. */
+  private static Future<JsonObject> latestCode(StreamEntry entry, Redis redis) {
+    JsonObject data = entry.data();
+    if (data.containsKey("code")) {
+      return Future.succeededFuture(data);
+    }
+    return redis.send(Request.cmd(Command.GET).arg(CodeSync.key(entry.sessionId())))
+        .map(saved -> saved == null ? null : new JsonObject(saved.toString()));
   }
 
   /**

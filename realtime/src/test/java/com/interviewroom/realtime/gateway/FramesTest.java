@@ -3,6 +3,7 @@ package com.interviewroom.realtime.gateway;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.interviewroom.common.crypto.Hashing;
 import com.interviewroom.realtime.code.CodeSync;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -127,7 +128,10 @@ class FramesTest {
           "SELECT 1 FROM code_snapshots WHERE session_id = $1 AND snapshot_type = 'auto' AND code = 'print(19)'",
           Tuple.of(open.session())).size() == 1);
       Fixture.eventually("code.edited published", () -> fixture.events(open.session()).stream()
-          .anyMatch(e -> e[0].equals("code.edited") && new JsonObject(e[1]).getString("code").equals("print(19)")));
+          .anyMatch(e -> e[0].equals("code.edited")
+              && new JsonObject(e[1]).getString("codeSha256").equals(Hashing.sha256Hex("print(19)"))));
+      assertTrue(fixture.events(open.session()).stream().filter(e -> e[0].equals("code.edited"))
+          .noneMatch(e -> new JsonObject(e[1]).containsKey("code")), "the stream carries a hash, never the code");
       long published = fixture.events(open.session()).stream().filter(e -> e[0].equals("code.edited")).count();
       assertTrue(published <= 3, "sampled, not per keystroke: " + published);
       String[] last = fixture.events(open.session()).getLast();

@@ -4,10 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.interviewroom.common.events.EventStream;
 import com.interviewroom.common.internal.InternalClient;
+import com.interviewroom.realtime.code.CodeSync;
+import com.interviewroom.testkit.TestRedis;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -25,20 +31,26 @@ class AgentHandlersTest {
   private static Vertx vertx;
   private static HttpServer internal;
   private static final List<String> calls = new CopyOnWriteArrayList<>();
+  private static final List<JsonObject> bodies = new CopyOnWriteArrayList<>();
   private static EntryHandler evaluator;
+  private static EntryHandler observer;
+  private static Redis redis;
 
   @BeforeAll
   static void start() throws Exception {
     vertx = Vertx.vertx();
     internal = vertx.createHttpServer()
-        .requestHandler(req -> {
+        .requestHandler(req -> req.body().onSuccess(body -> {
           calls.add(req.path());
+          bodies.add(body.toJsonObject());
           req.response().putHeader("Content-Type", "application/json").end("{\"status\":\"completed\"}");
-        })
+        }))
         .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     InternalClient client = new InternalClient(vertx, "http://127.0.0.1:" + internal.actualPort(), "secret",
         Clock.systemUTC(), 10_000);
     evaluator = AgentHandlers.evaluator(client);
+    redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(TestRedis.url()));
+    observer = AgentHandlers.observer(client, redis);
   }
 
   @AfterAll
@@ -49,6 +61,7 @@ class AgentHandlersTest {
   @BeforeEach
   void clear() {
     calls.clear();
+    bodies.clear();
   }
 
   @Test
@@ -69,6 +82,39 @@ class AgentHandlersTest {
     handle(new StreamEntry("1-0", Map.of("type", EventStream.SESSION_ENDED, "sessionId", UUID.randomUUID().toString(),
         "data", "{}")));
     assertThat(calls).containsExactly(AgentHandlers.EVALUATE);
+  }
+
+  @Test
+  @DisplayName("code.edited carries only a hash: the observer is sent the session's latest code from its Redis key")
+  void observerReadsTheLatestCode() throws Exception {
+    UUID session = UUID.randomUUID();
+    await(redis.send(Request.cmd(Command.SET).arg(CodeSync.key(session))
+        .arg(new JsonObject().put("code", "def f():\n  return 2").put("language", "python").encode()).arg("PX").arg(60_000)));
+    try {
+      observer.handle(edited(session), "observer-workers").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      assertThat(calls).containsExactly(AgentHandlers.OBSERVE);
+      assertThat(bodies.get(0).getString("code")).isEqualTo("def f():\n  return 2");
+      assertThat(bodies.get(0).getString("language")).isEqualTo("python");
+      assertThat(bodies.get(0).getString("sessionId")).isEqualTo(session.toString());
+    } finally {
+      await(redis.send(Request.cmd(Command.DEL).arg(CodeSync.key(session))));
+    }
+  }
+
+  @Test
+  @DisplayName("a code.edited of a session whose code key is gone (ended) is acknowledged without a call")
+  void observerSkipsEndedSessions() throws Exception {
+    observer.handle(edited(UUID.randomUUID()), "observer-workers").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    assertThat(calls).isEmpty();
+  }
+
+  private static StreamEntry edited(UUID session) {
+    return new StreamEntry("1-0", Map.of("type", EventStream.CODE_EDITED, "sessionId", session.toString(),
+        "data", new JsonObject().put("language", "python").put("codeLength", 20).put("codeSha256", "x").encode()));
+  }
+
+  private static <T> T await(Future<T> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
   private static StreamEntry ended(String status) {
