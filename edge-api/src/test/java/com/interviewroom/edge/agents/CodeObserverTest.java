@@ -59,7 +59,11 @@ class CodeObserverTest {
   }
 
   private static InternalClient.Reply observeReply(AgentsHarness harness, UUID session, String code) {
-    return harness.post(OBSERVE, new JsonObject().put("sessionId", session.toString()).put("code", code).put("language", "python"));
+    return observeReply(harness, session, code, "python");
+  }
+
+  private static InternalClient.Reply observeReply(AgentsHarness harness, UUID session, String code, String language) {
+    return harness.post(OBSERVE, new JsonObject().put("sessionId", session.toString()).put("code", code).put("language", language));
   }
 
   private static String unique(String code) {
@@ -122,6 +126,25 @@ class CodeObserverTest {
     assertThat(first.getBoolean("cached")).isFalse();
     assertThat(second.getBoolean("cached")).isTrue();
     assertThat(runner.checks.get() - before).isEqualTo(1);
+  }
+
+  @Test
+  @DisplayName("the cache key includes the language: the same code as python, then javascript, asks the runner twice, and python again is a hit")
+  void cacheKeyIncludesLanguage() {
+    String code = unique("let a = 1");
+    int before = runner.checks.get();
+    JsonObject quickInsight = new JsonObject().put("warnings", new JsonArray()).put("approach", "a constant")
+        .put("estimatedComplexity", "O(1)").put("suggestRun", false);
+    anthropic.thenTool(quickInsight).thenTool(quickInsight);
+
+    JsonObject python = observeReply(withModel, UUID.randomUUID(), code, "python").body();
+    JsonObject javascript = observeReply(withModel, UUID.randomUUID(), code, "javascript").body();
+    JsonObject pythonAgain = observeReply(withModel, UUID.randomUUID(), code, "python").body();
+
+    assertThat(python.getBoolean("cached")).isFalse();
+    assertThat(javascript.getBoolean("cached")).isFalse();
+    assertThat(pythonAgain.getBoolean("cached")).isTrue();
+    assertThat(runner.checks.get() - before).isEqualTo(2);
   }
 
   @Test
