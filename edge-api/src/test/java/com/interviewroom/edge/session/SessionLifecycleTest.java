@@ -129,6 +129,24 @@ class SessionLifecycleTest {
   }
 
   @Test
+  @DisplayName("a page size above the maximum is a 400 problem naming pageSize, while the maximum itself is served")
+  void pageSizeAboveMaximum() {
+    TestUser user = TestUser.signup(server);
+    user.start("two-sum");
+
+    HttpResponse<Buffer> tooLarge = user.get("/api/sessions?pageSize=" + (SessionRoutes.MAX_PAGE_SIZE + 1));
+    assertThat(tooLarge.statusCode()).isEqualTo(400);
+    assertThat(tooLarge.getHeader("Content-Type")).startsWith("application/problem+json");
+    assertThat(tooLarge.bodyAsJsonObject().getJsonArray("errors").stream().map(e -> ((JsonObject) e).getString("field")).toList())
+        .containsExactly("pageSize");
+
+    HttpResponse<Buffer> largest = user.get("/api/sessions?pageSize=" + SessionRoutes.MAX_PAGE_SIZE);
+    assertThat(largest.statusCode()).isEqualTo(200);
+    assertThat(largest.bodyAsJsonObject().getInteger("pageSize")).isEqualTo(SessionRoutes.MAX_PAGE_SIZE);
+    assertThat(largest.bodyAsJsonObject().getJsonArray("items")).hasSize(1);
+  }
+
+  @Test
   @DisplayName("another user's session, a random id and a non-UUID id are all the same 404")
   void othersSessionsAre404() {
     TestUser owner = TestUser.signup(server);
