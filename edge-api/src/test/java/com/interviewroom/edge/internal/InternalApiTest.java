@@ -3,6 +3,10 @@ package com.interviewroom.edge.internal;
 import static com.interviewroom.edge.EdgeServer.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.interviewroom.common.crypto.Hmac;
 import com.interviewroom.common.internal.InternalClient;
 import com.interviewroom.edge.agents.AgentsHarness;
@@ -15,15 +19,18 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import net.logstash.logback.encoder.LogstashEncoder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 class InternalApiTest {
   private static Vertx fakes;
@@ -113,6 +120,62 @@ class InternalApiTest {
       assertThat(response.statusCode()).isEqualTo(403);
       assertThat(response.body() == null ? 0 : response.body().length()).isZero();
     }
+  }
+
+  @Test
+  @DisplayName("the signature covers the raw bytes: the same JSON with its keys reordered or re-spaced gets the bare 403")
+  void signatureOverRawBytes() {
+    String session = UUID.randomUUID().toString();
+    Buffer signed = Buffer.buffer("{\"sessionId\":\"" + session + "\",\"code\":\"x = 1\",\"language\":\"python\"}");
+    Buffer reordered = Buffer.buffer("{\"language\":\"python\",\"code\":\"x = 1\",\"sessionId\":\"" + session + "\"}");
+    Buffer respaced = Buffer.buffer("{ \"sessionId\": \"" + session + "\", \"code\": \"x = 1\", \"language\": \"python\" }");
+    assertThat(new JsonObject(reordered)).isEqualTo(new JsonObject(signed));
+    assertThat(new JsonObject(respaced)).isEqualTo(new JsonObject(signed));
+    String ts = now();
+    String signature = Hmac.sha256Hex(AgentsHarness.SECRET, ts + ".", signed.getBytes());
+
+    for (Buffer resent : List.of(reordered, respaced)) {
+      HttpResponse<Buffer> response = raw(AgentHandlersPaths.OBSERVE, resent, ts, signature, "raw-" + UUID.randomUUID());
+      assertThat(response.statusCode()).isEqualTo(403);
+      assertThat(response.body() == null ? 0 : response.body().length()).isZero();
+    }
+    HttpResponse<Buffer> original = raw(AgentHandlersPaths.OBSERVE, signed, ts, signature, "raw-" + UUID.randomUUID());
+    assertThat(original.statusCode()).as("the bytes that were signed").isEqualTo(200);
+  }
+
+  @Test
+  @DisplayName("a forged call logs one rejection line with ip, path and reason, and never the body it carried")
+  void rejectionLogged() {
+    String marker = "candidate-secret-" + UUID.randomUUID();
+    Buffer body = new JsonObject().put("sessionId", UUID.randomUUID().toString()).put("code", marker).put("language", "python").toBuffer();
+    String ts = now();
+    String forged = Hmac.sha256Hex("some-other-secret-0123456789abcdef", ts + ".", body.getBytes());
+    ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    LogstashEncoder encoder = new LogstashEncoder();
+    encoder.setContext((LoggerContext) LoggerFactory.getILoggerFactory());
+    encoder.start();
+    logs.start();
+    Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    root.addAppender(logs);
+    List<String> lines;
+    try {
+      assertThat(raw(AgentHandlersPaths.OBSERVE, body, ts, forged, "forged-" + UUID.randomUUID()).statusCode()).isEqualTo(403);
+      synchronized (logs.list) {
+        lines = logs.list.stream().map(e -> new String(encoder.encode(e), StandardCharsets.UTF_8)).toList();
+      }
+    } finally {
+      root.detachAppender(logs);
+      encoder.stop();
+    }
+
+    List<JsonObject> rejections = lines.stream().map(JsonObject::new)
+        .filter(line -> InternalAuth.class.getName().equals(line.getString("logger_name"))).toList();
+    assertThat(rejections).hasSize(1);
+    JsonObject rejection = rejections.get(0);
+    assertThat(rejection.getString("ip")).isEqualTo("127.0.0.1");
+    assertThat(rejection.getString("path")).isEqualTo(AgentHandlersPaths.OBSERVE);
+    assertThat(rejection.getString("reason")).isEqualTo("bad_signature");
+    assertThat(lines).noneMatch(line -> line.contains(marker));
   }
 
   @Test
