@@ -12,6 +12,7 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
@@ -20,8 +21,10 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.util.Date;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -76,7 +79,11 @@ class ExternalIssuerTest {
   }
 
   private static long users(String predicate, Object value) {
-    return await(server.db.asService(sql -> sql.preparedQuery("SELECT count(*) AS n FROM users WHERE " + predicate)
+    return count("SELECT count(*) AS n FROM users WHERE " + predicate, value);
+  }
+
+  private static long count(String query, Object value) {
+    return await(server.db.asService(sql -> sql.preparedQuery(query)
         .execute(Tuple.of(value)).map(rows -> rows.iterator().next().getLong("n"))));
   }
 
@@ -121,5 +128,27 @@ class ExternalIssuerTest {
       assertThat(response.bodyAsJsonObject().getString("code")).isEqualTo("email_taken");
     }
     assertThat(users("lower(email) = lower($1)", email)).as("the built-in account is untouched, no second row").isEqualTo(1);
+  }
+
+  @Test
+  @DisplayName("ten concurrent first requests with one external token provision exactly one user, one profile and one 3-credit ledger row")
+  void concurrentFirstRequests() throws Exception {
+    String email = "race-" + UUID.randomUUID() + "@example.com";
+    String token = token("user_" + UUID.randomUUID(), email);
+
+    List<HttpResponse<Buffer>> responses = await(Future.all(IntStream.range(0, 10)
+        .mapToObj(i -> server.client.get("/api/users/profile").putHeader("Authorization", "Bearer " + token).send())
+        .toList())).list();
+
+    assertThat(responses).allSatisfy(response -> assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(200));
+    List<String> ids = responses.stream().map(response -> response.bodyAsJsonObject().getString("id")).distinct().toList();
+    assertThat(ids).hasSize(1);
+    assertThat(responses).allSatisfy(response -> assertThat(response.bodyAsJsonObject().getInteger("credits")).isEqualTo(3));
+    UUID id = UUID.fromString(ids.get(0));
+    assertThat(users("lower(email) = lower($1)", email)).isEqualTo(1);
+    assertThat(count("SELECT count(*) AS n FROM profiles WHERE user_id = $1 AND credits = 3", id)).isEqualTo(1);
+    assertThat(count("SELECT count(*) AS n FROM credit_transactions WHERE user_id = $1", id)).isEqualTo(1);
+    assertThat(count("SELECT count(*) AS n FROM credit_transactions WHERE user_id = $1 AND reason = 'signup_bonus' AND delta = 3", id))
+        .isEqualTo(1);
   }
 }
