@@ -174,6 +174,33 @@ class EvaluatorTest {
   }
 
   @Test
+  @DisplayName("a transcript longer than the prompt's cut reaches the model cut to its end: the latest turns are kept, the earliest dropped")
+  void longTranscriptKeepsLatestTurns() {
+    int cut = 40_000; // Evaluator.MAX_TRANSCRIPT_CHARS
+    JsonObject owner = withModel.user();
+    UUID session = withModel.session(AgentsHarness.userId(owner));
+    int turns = 60;
+    for (int i = 0; i < turns; i++) {
+      withModel.turn(session, "item_long" + i, i % 2 == 0 ? "assistant" : "user", "x".repeat(1_000) + " marker-" + i + "-end", i);
+    }
+    withModel.snapshot(session, "final", "def two_sum(n, t):\n  seen = {}\n  ...", 0, 0, turns);
+    int before = anthropic.requests.size();
+    anthropic.thenTool(modelAnswer(session));
+
+    assertThat(evaluate(withModel, session).status()).isEqualTo(200);
+
+    assertThat(anthropic.requests.size() - before).isEqualTo(1);
+    String prompt = anthropic.requests.get(anthropic.requests.size() - 1).getJsonArray("messages").getJsonObject(0).getString("content");
+    int start = prompt.indexOf("## Transcript\n") + "## Transcript\n".length();
+    String transcript = prompt.substring(start, prompt.indexOf("## Code snapshots", start));
+    assertThat(transcript.length()).as("the transcript section").isGreaterThan(cut - 2_000).isLessThanOrEqualTo(cut + 1);
+    assertThat(transcript).contains("[transcript:item_long" + (turns - 1) + "] user: ")
+        .endsWith("marker-" + (turns - 1) + "-end\n\n")
+        .contains("marker-" + (turns - 30) + "-end")
+        .doesNotContain("marker-0-end", "marker-1-end", "[transcript:item_long0]");
+  }
+
+  @Test
   @DisplayName("a 400 from the model is never retried and the evaluation is stored as failed")
   void badRequestFails() {
     JsonObject owner = withModel.user();
