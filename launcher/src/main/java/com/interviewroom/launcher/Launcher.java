@@ -90,6 +90,7 @@ public final class Launcher {
         redis.close();
         return io.vertx.core.Future.succeededFuture();
       });
+      log.info("redis version checked {}", kv("redisVersion", RedisVersion.check(redis).await()));
       ObjectStore store = new ObjectStore(vertx, config.s3());
       running.onClose(() -> {
         store.close();

@@ -76,6 +76,33 @@ class RolesTest {
   }
 
   @Test
+  @DisplayName("fly.toml keeps one proxied machine always running (a WebSocket server must not auto-stop) on the PORT of its [env]")
+  void flyHttpServiceNeverAutoStops() throws Exception {
+    String fly = java.nio.file.Files.readString(Path.of("..", "fly.toml"));
+    String http = tomlTable(fly, "http_service");
+    assertThat(tomlValue(http, "min_machines_running")).isEqualTo("1");
+    assertThat(tomlValue(http, "auto_stop_machines")).isEqualTo("\"off\"");
+    String envPort = tomlValue(tomlTable(fly, "env"), "PORT").replace("\"", "");
+    assertThat(envPort).isEqualTo("8080");
+    assertThat(tomlValue(http, "internal_port")).as("internal_port matches PORT in [env]").isEqualTo(envPort);
+  }
+
+  /** The key lines of one TOML table, up to the next table header (its sub-tables excluded). */
+  private static String tomlTable(String toml, String name) {
+    int start = toml.indexOf("\n[" + name + "]\n");
+    assertThat(start).as("fly.toml has a [" + name + "] table").isNotNegative();
+    java.util.regex.Matcher next = java.util.regex.Pattern.compile("(?m)^\\s*\\[").matcher(toml);
+    int end = next.find(start + name.length() + 3) ? next.start() : toml.length();
+    return toml.substring(start, end);
+  }
+
+  private static String tomlValue(String table, String key) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^\\s*" + key + "\\s*=\\s*(\\S+)\\s*$").matcher(table);
+    assertThat(m.find()).as(key + " is set").isTrue();
+    return m.group(1);
+  }
+
+  @Test
   @DisplayName("ROLE=edge deploys the REST edge, its sweeper and the internal listener, and no workers or gateway")
   void edge() throws Exception {
     try (RunningSystem running = Launcher.start(config("ROLE=edge", true))) {

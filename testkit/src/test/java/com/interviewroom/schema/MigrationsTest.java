@@ -7,9 +7,12 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,6 +22,13 @@ class MigrationsTest {
     private static final String[] TABLES = {"users", "profiles", "problems", "test_cases", "problem_solutions", "sessions",
         "transcripts", "code_snapshots", "evaluations", "credit_transactions", "payments", "subscriptions",
         "stripe_events", "events"};
+
+    /** The read paths' indexes (V1__tables.sql): name, its table, and the key columns in order. */
+    private static final Map<String, String[]> READ_PATH_INDEXES = Map.of(
+        "sessions_user_created_idx", new String[] {"sessions", "(user_id, created_at DESC)"},
+        "sessions_status_idx", new String[] {"sessions", "(status)"},
+        "code_snapshots_session_created_idx", new String[] {"code_snapshots", "(session_id, created_at DESC)"},
+        "transcripts_session_turn_idx", new String[] {"transcripts", "(session_id, turn_started_at)"});
 
     private static String url;
 
@@ -54,6 +64,25 @@ class MigrationsTest {
             }
             assertThat(Sql.count(c, "SELECT count(*) FROM pg_roles WHERE rolname IN ('app_user', 'app_service') AND NOT rolcanlogin"))
                 .isEqualTo(2);
+        }
+    }
+
+    @Test
+    @DisplayName("the read paths have their indexes: sessions by user and time, sessions by status, snapshots and transcripts by session and time")
+    void readPathIndexesExist() throws SQLException {
+        Migrations.migrate(url);
+
+        try (Connection c = Sql.open(url);
+             PreparedStatement st = c.prepareStatement(
+                 "SELECT tablename, indexdef FROM pg_indexes WHERE schemaname = 'public' AND indexname = ?")) {
+            for (Map.Entry<String, String[]> index : READ_PATH_INDEXES.entrySet()) {
+                st.setString(1, index.getKey());
+                try (ResultSet rs = st.executeQuery()) {
+                    assertThat(rs.next()).as(index.getKey() + " exists").isTrue();
+                    assertThat(rs.getString("tablename")).as(index.getKey() + " table").isEqualTo(index.getValue()[0]);
+                    assertThat(rs.getString("indexdef")).as(index.getKey() + " columns").endsWith(index.getValue()[1]);
+                }
+            }
         }
     }
 }

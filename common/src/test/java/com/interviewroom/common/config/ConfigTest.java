@@ -115,4 +115,25 @@ class ConfigTest {
     assertThatThrownBy(() -> Config.from(Map.of("PORT", "9000", "INTERNAL_PORT", "9000")))
         .hasMessageContaining("INTERNAL_PORT must differ from PORT");
   }
+
+  @Test
+  @DisplayName("REDIS_URL takes redis:// or rediss:// (TLS to a managed Redis); any other scheme is refused naming REDIS_URL")
+  void redisUrlSchemes() {
+    assertThat(Config.from(Map.of("REDIS_URL", "rediss://default:pw@redis.example.com:6380")).redisUrl())
+        .isEqualTo("rediss://default:pw@redis.example.com:6380");
+    assertThat(Config.from(Map.of("REDIS_URL", "redis://127.0.0.1:6379/0")).redisUrl())
+        .isEqualTo("redis://127.0.0.1:6379/0");
+    assertThat(Config.from(Map.of("REDIS_URL", "rediss://redis.example.com")).embeddedRedis()).isFalse();
+    assertThatThrownBy(() -> Config.from(Map.of("REDIS_URL", "http://default:s3cr3t@redis.example.com:6379")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("REDIS_URL must be a URL with scheme redis or rediss")
+        .message().doesNotContain("s3cr3t");
+  }
+
+  @Test
+  @DisplayName("the default OpenAI Realtime URL names the current model, not a deprecated preview")
+  void defaultRealtimeModel() {
+    String url = Config.from(Map.of()).providers().openAiRealtimeUrl();
+    assertThat(url).startsWith("wss://api.openai.com/v1/realtime?").contains("model=gpt-realtime").doesNotContain("preview");
+  }
 }
