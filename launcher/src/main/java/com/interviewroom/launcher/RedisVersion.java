@@ -7,6 +7,8 @@ import io.vertx.redis.client.Request;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The workers reclaim stalled stream entries with {@code XAUTOCLAIM}, which Redis added in 6.2: an
@@ -19,18 +21,33 @@ final class RedisVersion {
 
   private static final Pattern VERSION = Pattern.compile("(\\d+)\\.(\\d+)(?:\\.\\d+)?(?:[-+~][\\w.]*)?");
 
+  private static final Logger log = LoggerFactory.getLogger(RedisVersion.class);
+
   private RedisVersion() {}
 
-  /** Reads {@code INFO server} and fails unless the server is Redis 6.2 or newer. */
+  /**
+   * Reads {@code INFO server} and fails when the server reports a version older than 6.2. A server
+   * that does not answer {@code INFO} (some managed services restrict it) or reports no version is
+   * let through with a warning: refusing it would stop a working deployment over a check.
+   */
   static Future<String> check(Redis redis) {
     return redis.send(Request.cmd(Command.INFO).arg("server"))
         .timeout(10, TimeUnit.SECONDS)
-        .recover(e -> Future.failedFuture(new IllegalStateException(
-            "could not read the Redis version (INFO server) from REDIS_URL: " + e.getMessage(), e)))
-        .map(info -> requireSupported(fromInfo(info == null ? null : info.toString())));
+        .map(info -> fromInfo(info == null ? null : info.toString()))
+        .recover(e -> {
+          log.warn("Redis version not checked: INFO server failed at REDIS_URL ({}); XAUTOCLAIM needs Redis {}.{}+",
+              e.getClass().getSimpleName(), MIN_MAJOR, MIN_MINOR);
+          return Future.succeededFuture(null);
+        })
+        .map(version -> {
+          if (version == null) {
+            return "unknown";
+          }
+          return requireSupported(version);
+        });
   }
 
-  /** The {@code redis_version} field of an {@code INFO server} reply. */
+  /** The {@code redis_version} field of an {@code INFO server} reply; null when it has none. */
   static String fromInfo(String info) {
     if (info != null) {
       for (String line : info.split("\r?\n")) {
@@ -39,8 +56,9 @@ final class RedisVersion {
         }
       }
     }
-    throw new IllegalStateException("the Redis at REDIS_URL did not report redis_version in INFO server;"
-        + " InterviewRoom needs Redis " + MIN_MAJOR + "." + MIN_MINOR + " or newer (XAUTOCLAIM)");
+    log.warn("Redis version not checked: INFO server at REDIS_URL reported no redis_version; XAUTOCLAIM needs Redis {}.{}+",
+        MIN_MAJOR, MIN_MINOR);
+    return null;
   }
 
   /** Returns {@code version} when it is 6.2 or newer; otherwise a clear refusal naming REDIS_URL. */

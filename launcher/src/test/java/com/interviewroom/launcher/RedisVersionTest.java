@@ -52,15 +52,13 @@ class RedisVersionTest {
   }
 
   @Test
-  @DisplayName("the version is read from the redis_version line of INFO server; a reply without it is refused")
+  @DisplayName("the version is read from the redis_version line of INFO server; a reply without one is let through unchecked")
   void readFromInfo() {
     String info = "# Server\r\nredis_git_sha1:00000000\r\nredis_version:7.2.4\r\nredis_mode:standalone\r\n";
     assertThat(RedisVersion.fromInfo(info)).isEqualTo("7.2.4");
     assertThat(RedisVersion.fromInfo("redis_version:6.2.0\n")).isEqualTo("6.2.0");
-    assertThatThrownBy(() -> RedisVersion.fromInfo("# Server\r\nredis_mode:standalone\r\n"))
-        .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("REDIS_URL did not report redis_version");
-    assertThatThrownBy(() -> RedisVersion.fromInfo(null)).hasMessageContaining("did not report redis_version");
+    assertThat(RedisVersion.fromInfo("# Server\r\nredis_mode:standalone\r\n")).isNull();
+    assertThat(RedisVersion.fromInfo(null)).isNull();
   }
 
   @Test
@@ -96,6 +94,22 @@ class RedisVersionTest {
     } finally {
       vertx.close().await();
       TestDatabase.drop(databaseUrl);
+    }
+  }
+
+  @Test
+  @DisplayName("a Redis that refuses INFO (restricted managed service) is let through unchecked, not refused")
+  void infoRefusedIsNotFatal() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try {
+      NetServer restricted = vertx.createNetServer().connectHandler(socket -> socket.handler(request -> {
+        String command = request.toString().toUpperCase(java.util.Locale.ROOT);
+        socket.write(command.contains("INFO") || command.contains("HELLO") ? "-ERR unknown command\r\n" : "+OK\r\n");
+      })).listen(0, "127.0.0.1").await();
+      io.vertx.redis.client.Redis client = io.vertx.redis.client.Redis.createClient(vertx, "redis://127.0.0.1:" + restricted.actualPort());
+      assertThat(RedisVersion.check(client).await()).isEqualTo("unknown");
+    } finally {
+      vertx.close().await();
     }
   }
 
