@@ -54,7 +54,9 @@ final class SubscriptionRepository {
    * A full subscription snapshot from a webhook. Applied only when it is newer than the state held
    * ({@code last_event_created}, whole seconds) or, in the same second, not earlier in the life
    * cycle; a canceled or expired subscription never comes back under the same id; and an event about
-   * another, finished subscription never replaces a live one. Returns a row when applied.
+   * another subscription (a late one about the user's previous, say) never replaces a live one: the
+   * row moves to a new subscription only once the one it holds has ended (our own create writes the
+   * new one through {@link #UPSERT_FROM_API}). Returns a row when applied.
    */
   private static final String APPLY_EVENT = """
       INSERT INTO subscriptions (user_id, stripe_subscription_id, stripe_customer_id, plan, status,
@@ -77,7 +79,6 @@ final class SubscriptionRepository {
                  AND subscriptions.status IN ('canceled', 'incomplete_expired')
                  AND EXCLUDED.status NOT IN ('canceled', 'incomplete_expired'))
         AND (subscriptions.stripe_subscription_id IS NOT DISTINCT FROM EXCLUDED.stripe_subscription_id
-             OR EXCLUDED.status NOT IN ('canceled', 'incomplete_expired')
              OR subscriptions.status IN ('canceled', 'incomplete_expired'))
       RETURNING status""".formatted(stage("EXCLUDED.status"), stage("subscriptions.status"));
 

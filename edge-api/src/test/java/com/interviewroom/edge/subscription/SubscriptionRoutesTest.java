@@ -247,6 +247,27 @@ class SubscriptionRoutesTest {
   }
 
   @Test
+  @DisplayName("after resubscribing, a late event about the old subscription never replaces the new one, however new its timestamp")
+  void oldSubscriptionNeverReplacesTheNewOne() {
+    Subscriber s = subscriber();
+    event("customer.subscription.updated", s.sub("active", false), s.t());
+    event("customer.subscription.deleted", s.sub("canceled", false), s.t() + 10);
+    fx.stripe.setSubscriptionStatus(s.ids()[0], "canceled");
+    HttpResponse<Buffer> again = call("POST", "/api/subscriptions/create", s.session());
+    assertThat(again.statusCode()).isEqualTo(201);
+    String[] renewed = {again.bodyAsJsonObject().getString("subscriptionId"), s.ids()[1]};
+    assertThat(renewed[0]).isNotEqualTo(s.ids()[0]);
+    event("customer.subscription.updated", sub(renewed, s.session(), "active", s.periodEnd(), false), s.t() + 20);
+    assertThat(state(s.session()).getString("status")).isEqualTo("active");
+
+    // Stripe retries and reorders: an old-subscription update, older or newer than the new one's
+    event("customer.subscription.updated", s.sub("past_due", false), s.t() + 15);
+    event("customer.subscription.updated", s.sub("unpaid", false), s.t() + 30);
+    assertThat(state(s.session()).getString("status")).isEqualTo("active");
+    assertThat(fx.startsWithoutCredits(s.session())).isTrue();
+  }
+
+  @Test
   @DisplayName("two events of the same second end in the later life-cycle state whatever the arrival order")
   void sameSecondTieBreak() {
     Subscriber first = subscriber();
