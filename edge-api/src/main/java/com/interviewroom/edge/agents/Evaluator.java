@@ -70,7 +70,7 @@ public final class Evaluator {
   /**
    * The longest one evaluation can take: the growth probe timing out on every size, then every
    * model attempt timing out with the longest honoured {@code retry-after} between them. Whatever
-   * waits for an evaluation (the worker's call timeout, the idempotency claim) must wait longer.
+   * waits for an evaluation (the worker's call timeout) must wait longer.
    */
   public static long worstCaseMs(long modelTimeoutMs) {
     return GrowthProbe.WORST_CASE_MS + (RETRIES + 1) * modelTimeoutMs + RETRIES * AnthropicClient.MAX_RETRY_WAIT_MS

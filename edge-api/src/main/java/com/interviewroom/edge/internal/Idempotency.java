@@ -11,33 +11,40 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
+import java.time.Duration;
 import java.util.function.Function;
 
 /**
  * Runs an internal endpoint at most once per {@code Idempotency-Key}. The first request claims the
- * key with {@code SET NX} (an in-progress marker that expires, so a crashed node does not block the
- * key for a day); its reply is then stored for 24 h and every replay gets that reply. A concurrent
- * twin polls briefly for the stored reply, then gets 409 and retries later. Failures (5xx) release
- * the claim so a retry runs the work again.
+ * key with {@code SET NX}: an in-progress marker on a short lease that the node renews while the
+ * work runs, so a slow evaluation keeps its claim however long it takes, while a crashed node's
+ * claim lapses within one lease and the redelivered work can run. The reply is then stored for
+ * 24 h and every replay gets it. A concurrent twin polls briefly for the stored reply, then gets
+ * 409 and retries later. Failures (5xx) release the claim so a retry runs the work again.
  */
 public final class Idempotency {
   static final String IN_PROGRESS = "in-progress";
   static final long RESULT_TTL_SECONDS = 24 * 3600;
-  /**
-   * How long an in-progress claim lives: longer than the slowest evaluation
-   * ({@link com.interviewroom.edge.agents.Evaluator#worstCaseMs}, 330 s), so a worker that gave up
-   * waiting and retries meets the running work (409) instead of starting it a second time.
-   */
-  static final long CLAIM_TTL_SECONDS = 400;
+  /** The in-progress claim's lease; renewed every third of it while the work runs. */
+  static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
+  /** Renews the lease only while the key still holds the in-progress marker, never a stored reply. */
+  private static final String RENEW = """
+      if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end""";
   private static final long POLL_MS = 100;
   private static final int POLLS = 50;
 
   private final Vertx vertx;
   private final Redis redis;
+  private final Duration lease;
 
   public Idempotency(Vertx vertx, Redis redis) {
+    this(vertx, redis, DEFAULT_LEASE);
+  }
+
+  Idempotency(Vertx vertx, Redis redis, Duration lease) {
     this.vertx = vertx;
     this.redis = redis;
+    this.lease = lease;
   }
 
   public Handler<RoutingContext> wrap(Function<RoutingContext, Future<InternalReply>> work) {
@@ -58,11 +65,12 @@ public final class Idempotency {
   }
 
   private Future<Boolean> claim(String key) {
-    return redis.send(Request.cmd(Command.SET).arg(key).arg(IN_PROGRESS).arg("NX").arg("EX").arg(CLAIM_TTL_SECONDS))
+    return redis.send(Request.cmd(Command.SET).arg(key).arg(IN_PROGRESS).arg("NX").arg("PX").arg(lease.toMillis()))
         .map(response -> response != null);
   }
 
   private Future<InternalReply> runAndStore(String key, RoutingContext ctx, Function<RoutingContext, Future<InternalReply>> work) {
+    long renewing = vertx.setPeriodic(Math.max(1, lease.toMillis() / 3), id -> renew(key));
     Future<InternalReply> result;
     try {
       result = work.apply(ctx);
@@ -70,6 +78,7 @@ public final class Idempotency {
       result = Future.failedFuture(e);
     }
     return result
+        .andThen(done -> vertx.cancelTimer(renewing))
         .compose(reply -> reply.status() >= 500 ? release(key).map(reply) : store(key, reply))
         .recover(failure -> storeFailure(key, failure).compose(ignored -> Future.failedFuture(failure)));
   }
@@ -90,6 +99,11 @@ public final class Idempotency {
   private Future<InternalReply> store(String key, InternalReply reply) {
     return redis.send(Request.cmd(Command.SET).arg(key).arg(reply.toJson().encode()).arg("EX").arg(RESULT_TTL_SECONDS))
         .map(reply);
+  }
+
+  private void renew(String key) {
+    redis.send(Request.cmd(Command.EVAL).arg(RENEW).arg(1).arg(key).arg(IN_PROGRESS).arg(lease.toMillis()))
+        .onFailure(e -> { }); // the next renewal tries again; a lapsed claim only risks a rerun of idempotent work
   }
 
   private Future<Void> release(String key) {
