@@ -17,22 +17,34 @@ import java.util.OptionalLong;
  * both are switched back on (a later {@code -c} wins over {@code -F}), with full-page writes, so a
  * write answered 2xx survives a crash of the server ({@code EmbeddedDatabaseCrashTest}).
  */
-public final class EmbeddedDatabase implements AutoCloseable {
+public final class EmbeddedDatabase implements EmbeddedChild {
   /** The settings that make a commit durable, all switched on. */
   static final List<String> DURABLE = List.of("fsync", "synchronous_commit", "full_page_writes");
 
-  private final EmbeddedPostgres postgres;
-  private final Path cluster;
+  /** zonky's in-JVM lock on the cluster; postmaster.pid already keeps a second server out. */
+  private static final String ZONKY_LOCK = "epg-lock";
 
-  private EmbeddedDatabase(EmbeddedPostgres postgres, Path cluster) {
+  private volatile EmbeddedPostgres postgres;
+  private final Path cluster;
+  private final int port;
+
+  private EmbeddedDatabase(EmbeddedPostgres postgres, Path cluster, int port) {
     this.postgres = postgres;
     this.cluster = cluster;
+    this.port = port;
   }
 
   /** Blocking: runs initdb on first start, then the server. */
   public static EmbeddedDatabase start(Path dataDir, int port) throws IOException {
     Path cluster = dataDir.resolve("postgres");
     Files.createDirectories(cluster);
+    return new EmbeddedDatabase(server(cluster, port), cluster, port);
+  }
+
+  private static EmbeddedPostgres server(Path cluster, int port) throws IOException {
+    // a failed start inside zonky keeps its lock on this file for the life of the JVM; a fresh file
+    // (new inode) lets the next attempt lock again
+    Files.deleteIfExists(cluster.resolve(ZONKY_LOCK));
     EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
         .setDataDirectory(cluster)
         .setCleanDataDirectory(false)
@@ -44,15 +56,38 @@ public final class EmbeddedDatabase implements AutoCloseable {
     for (String setting : DURABLE) {
       builder.setServerConfig(setting, "on");
     }
-    return new EmbeddedDatabase(builder.start(), cluster);
+    return builder.start();
   }
 
   public String url() {
-    return "postgres://postgres@127.0.0.1:" + postgres.getPort() + "/postgres";
+    return "postgres://postgres@127.0.0.1:" + port + "/postgres";
   }
 
   public int port() {
-    return postgres.getPort();
+    return port;
+  }
+
+  @Override
+  public String name() {
+    return "postgres";
+  }
+
+  /** The postmaster named in {@code postmaster.pid} is running (a paused one counts as running). */
+  @Override
+  public boolean alive() {
+    OptionalLong pid = postmasterPid();
+    return pid.isPresent() && ProcessHandle.of(pid.getAsLong()).map(ProcessHandle::isAlive).orElse(false);
+  }
+
+  /** Same cluster, same port: the pool's next connection reaches it. Crash recovery replays the WAL. */
+  @Override
+  public synchronized void restart() throws IOException {
+    try {
+      postgres.close();
+    } catch (IOException | RuntimeException ignored) {
+      // the server is gone already; close only releases zonky's lock
+    }
+    postgres = server(cluster, port);
   }
 
   /** The cluster's directory ({@code DATA_DIR/postgres}). */
