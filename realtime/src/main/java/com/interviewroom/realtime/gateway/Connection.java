@@ -19,6 +19,7 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import java.nio.charset.StandardCharsets;
@@ -102,7 +103,7 @@ final class Connection {
     ws.textMessageHandler(this::onText);
     ws.pongHandler(pong -> lastSeenNanos = System.nanoTime());
     ws.closeHandler(v -> release());
-    ws.exceptionHandler(e -> log.debug("socket error {}", kv("requestId", requestId), kv("error", e.getMessage())));
+    ws.exceptionHandler(this::onSocketError);
     holdSocket();
     Future<Long> deadline = session.activatedNow()
         ? parts.deadlines().publish(sessionId, session.deadline())
@@ -253,6 +254,21 @@ final class Connection {
     String amount = minutes >= 1 ? minutes + (minutes == 1 ? " minute" : " minutes") : threshold.toSeconds() + " seconds";
     return "About " + amount + " remain in the interview. Let the candidate know briefly and naturally, "
         + "and help them prioritise finishing.";
+  }
+
+  /**
+   * A frame the codec refused (a compression bit with no extension negotiated, a frame over the
+   * codec's hard cap, a bad opcode): the codec reads nothing more, so the socket closes with the
+   * status it names (1002 or 1009).
+   */
+  private void onSocketError(Throwable e) {
+    if (e instanceof CorruptedWebSocketFrameException corrupt) {
+      parts.meters().counter("realtime.frames.rejected", "bucket", "protocol").increment();
+      log.info("socket protocol error {} {}", kv("requestId", requestId), kv("error", e.getMessage()));
+      closeWith((short) corrupt.closeStatus().code(), "protocol error");
+    } else {
+      log.debug("socket error {}", kv("requestId", requestId), kv("error", e.getMessage()));
+    }
   }
 
   private void onBinary(Buffer pcm) {
