@@ -22,7 +22,6 @@ import io.vertx.core.json.JsonObject;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -39,6 +38,8 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
 final class Connection {
   private static final Logger log = LoggerFactory.getLogger(Connection.class);
   static final short REPLACED = 4002;
+  static final short POLICY_VIOLATION = 1008;
+  static final short INVALID_PAYLOAD_DATA = 1007;
   static final String SERVER_ERROR = "server_error";
 
   final String id = UUID.randomUUID().toString();
@@ -85,7 +86,7 @@ final class Connection {
         parts.meters().counter("realtime.outbound.audio.dropped"),
         () -> {
           parts.meters().counter("realtime.outbound.control.overflow").increment();
-          closeWith((short) 1008, "client too slow");
+          closeWith(POLICY_VIOLATION, "client too slow");
         });
     long now = System.nanoTime();
     this.audioBucket = new TokenBucket(settings.audioFrames(), now);
@@ -99,8 +100,28 @@ final class Connection {
   /** Wires the socket, then resumes the session: deadline, code, voice, {@code session.ready}. */
   void start() {
     ws.pause();
-    ws.binaryMessageHandler(this::onBinary);
-    ws.textMessageHandler(this::onText);
+    ws.frameHandler(new MessageAssembler(PublicServerOptions.MAX_WEBSOCKET_FRAME, new MessageAssembler.Sink() {
+      @Override
+      public void text(String message) {
+        onText(message);
+      }
+
+      @Override
+      public void binary(Buffer message) {
+        onBinary(message);
+      }
+
+      @Override
+      public void tooBig() {
+        Connection.this.tooBig();
+      }
+
+      @Override
+      public void invalidUtf8() {
+        parts.meters().counter("realtime.frames.rejected", "bucket", "invalid_utf8").increment();
+        closeWith(INVALID_PAYLOAD_DATA, "invalid utf-8");
+      }
+    }));
     ws.pongHandler(pong -> lastSeenNanos = System.nanoTime());
     ws.closeHandler(v -> release());
     ws.exceptionHandler(this::onSocketError);
@@ -273,10 +294,6 @@ final class Connection {
 
   private void onBinary(Buffer pcm) {
     lastSeenNanos = System.nanoTime();
-    if (pcm.length() > PublicServerOptions.MAX_WEBSOCKET_FRAME) {
-      tooBig();
-      return;
-    }
     if (!allowed(audioBucket)) {
       return;
     }
@@ -291,12 +308,6 @@ final class Connection {
 
   private void onText(String text) {
     lastSeenNanos = System.nanoTime();
-    // a char is at most 3 UTF-8 bytes here, so only long texts need counting
-    if (text.length() > PublicServerOptions.MAX_WEBSOCKET_FRAME / 3
-        && text.getBytes(StandardCharsets.UTF_8).length > PublicServerOptions.MAX_WEBSOCKET_FRAME) {
-      tooBig();
-      return;
-    }
     ClientFrame frame = ClientFrame.parse(text);
     if (!allowed(frame instanceof ClientFrame.AudioAppend ? audioBucket : jsonBucket)) {
       return;
@@ -336,7 +347,7 @@ final class Connection {
     }
     if (abuse.rejected(now)) {
       parts.meters().counter("realtime.rate_limit.closed").increment();
-      closeWith((short) 1008, "rate limit exceeded");
+      closeWith(POLICY_VIOLATION, "rate limit exceeded");
     } else if (abuse.shouldTell(now)) {
       out.sendJson(error("rate_limited"));
     }
