@@ -24,7 +24,8 @@ public record Config(
     Auth auth,
     Providers providers,
     Stripe stripe,
-    String internalWebhookSecret) {
+    String internalWebhookSecret,
+    Realtime realtime) {
 
   public record Http(int port, String internalHost, int internalPort, String publicBaseUrl) {}
 
@@ -52,6 +53,16 @@ public record Config(
       String openAiKey, String openAiRealtimeUrl,
       String geminiKey, String geminiLiveUrl,
       String anthropicKey, String anthropicBaseUrl) {}
+
+  /**
+   * Limits of the candidates' {@code /ws} sockets. Audio is 24 kHz PCM16, 48,000 B/s in real time:
+   * a socket may send {@code audioBytesPerSecond} on average, {@code audioBurstBytes} at once; what
+   * exceeds it is dropped (never sent to the provider), and 5 s over the rate closes the socket 1008.
+   */
+  public record Realtime(int audioBytesPerSecond, int audioBurstBytes) {
+    public static final int DEFAULT_AUDIO_BYTES_PER_SECOND = 52_800;
+    public static final int DEFAULT_AUDIO_BURST_BYTES = 144_000;
+  }
 
   /** {@code priceUnlimited} is the Stripe price id of the Unlimited Monthly plan; null disables subscriptions. */
   public record Stripe(String secretKey, String webhookSecret, String apiBase, String priceUnlimited) {
@@ -128,7 +139,11 @@ public record Config(
             r.secret("STRIPE_WEBHOOK_SECRET"),
             r.url("STRIPE_API_BASE", "https://api.stripe.com", "http", "https"),
             r.string("STRIPE_PRICE_UNLIMITED", null)),
-        r.secret("INTERNAL_WEBHOOK_SECRET"));
+        r.secret("INTERNAL_WEBHOOK_SECRET"),
+        new Realtime(
+            // not below real time; the burst holds at least one largest frame (64 KiB)
+            r.intRange("AUDIO_BYTES_PER_SECOND", Realtime.DEFAULT_AUDIO_BYTES_PER_SECOND, 48_000, 10_000_000),
+            r.intRange("AUDIO_BURST_BYTES", Realtime.DEFAULT_AUDIO_BURST_BYTES, 65_536, 16 * 1024 * 1024)));
     r.check(config);
     r.throwIfInvalid();
     return config;
@@ -140,29 +155,29 @@ public record Config(
   public boolean embeddedS3() { return s3.endpoint() == null; }
 
   public Config withDatabaseUrl(String url) {
-    return new Config(role, production, http, dataDir, url, redisUrl, s3, sandbox, auth, providers, stripe, internalWebhookSecret);
+    return new Config(role, production, http, dataDir, url, redisUrl, s3, sandbox, auth, providers, stripe, internalWebhookSecret, realtime);
   }
 
   public Config withRedisUrl(String url) {
-    return new Config(role, production, http, dataDir, databaseUrl, url, s3, sandbox, auth, providers, stripe, internalWebhookSecret);
+    return new Config(role, production, http, dataDir, databaseUrl, url, s3, sandbox, auth, providers, stripe, internalWebhookSecret, realtime);
   }
 
   public Config withS3Endpoint(String endpoint) {
     S3 next = new S3(endpoint, s3.bucket(), s3.region(), s3.accessKey(), s3.secretKey());
-    return new Config(role, production, http, dataDir, databaseUrl, redisUrl, next, sandbox, auth, providers, stripe, internalWebhookSecret);
+    return new Config(role, production, http, dataDir, databaseUrl, redisUrl, next, sandbox, auth, providers, stripe, internalWebhookSecret, realtime);
   }
 
   public Config withSandboxUrl(String url) {
     Sandbox next = new Sandbox(url, sandbox.port(), sandbox.slots(), sandbox.queue(), sandbox.requireCgroups());
-    return new Config(role, production, http, dataDir, databaseUrl, redisUrl, s3, next, auth, providers, stripe, internalWebhookSecret);
+    return new Config(role, production, http, dataDir, databaseUrl, redisUrl, s3, next, auth, providers, stripe, internalWebhookSecret, realtime);
   }
 
   public Config withInternalWebhookSecret(String secret) {
-    return new Config(role, production, http, dataDir, databaseUrl, redisUrl, s3, sandbox, auth, providers, stripe, secret);
+    return new Config(role, production, http, dataDir, databaseUrl, redisUrl, s3, sandbox, auth, providers, stripe, secret, realtime);
   }
 
   public Config withHttp(Http next) {
-    return new Config(role, production, next, dataDir, databaseUrl, redisUrl, s3, sandbox, auth, providers, stripe, internalWebhookSecret);
+    return new Config(role, production, next, dataDir, databaseUrl, redisUrl, s3, sandbox, auth, providers, stripe, internalWebhookSecret, realtime);
   }
 
   /** Collects every problem first, so one start-up names all wrong variables at once. */

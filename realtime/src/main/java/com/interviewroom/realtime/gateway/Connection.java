@@ -53,6 +53,7 @@ final class Connection {
   private final OwnedTimers timers;
   private final Outbound out;
   private final TokenBucket audioBucket;
+  private final TokenBucket audioBytes;
   private final TokenBucket jsonBucket;
   private final Abuse abuse;
   private final CodeSync code;
@@ -90,6 +91,7 @@ final class Connection {
         });
     long now = System.nanoTime();
     this.audioBucket = new TokenBucket(settings.audioFrames(), now);
+    this.audioBytes = new TokenBucket(settings.audioBytes(), now);
     this.jsonBucket = new TokenBucket(settings.jsonMessages(), now);
     this.abuse = new Abuse(settings.sustainedAbuse().toNanos());
     this.code = new CodeSync(sessionId, session.userId(), requestId, parts.redis(), parts.snapshots(), parts.events(),
@@ -294,7 +296,7 @@ final class Connection {
 
   private void onBinary(Buffer pcm) {
     lastSeenNanos = System.nanoTime();
-    if (!allowed(audioBucket)) {
+    if (!allowedAudio(pcm.length())) {
       return;
     }
     if (!ClientFrame.validPcm(pcm)) {
@@ -309,7 +311,7 @@ final class Connection {
   private void onText(String text) {
     lastSeenNanos = System.nanoTime();
     ClientFrame frame = ClientFrame.parse(text);
-    if (!allowed(frame instanceof ClientFrame.AudioAppend ? audioBucket : jsonBucket)) {
+    if (!(frame instanceof ClientFrame.AudioAppend append ? allowedAudio(append.pcm().length()) : allowed(jsonBucket))) {
       return;
     }
     switch (frame) {
@@ -341,12 +343,27 @@ final class Connection {
   }
 
   private boolean allowed(TokenBucket bucket) {
+    return allowed(bucket, 1);
+  }
+
+  /**
+   * Audio passes two buckets: frames per second, and bytes per second close to real time (24 kHz
+   * PCM16 is 48,000 B/s) with a burst, so audio beyond the rate never reaches the provider.
+   */
+  private boolean allowedAudio(int bytes) {
+    return allowed(audioBucket) && allowed(audioBytes, bytes);
+  }
+
+  private boolean allowed(TokenBucket bucket, int amount) {
     long now = System.nanoTime();
-    if (bucket.take(now)) {
+    if (bucket.take(now, amount)) {
       return true;
     }
     if (abuse.rejected(now)) {
       parts.meters().counter("realtime.rate_limit.closed").increment();
+      if (!ws.isClosed()) {
+        out.sendJson(error("rate_limited"));
+      }
       closeWith(POLICY_VIOLATION, "rate limit exceeded");
     } else if (abuse.shouldTell(now)) {
       out.sendJson(error("rate_limited"));
