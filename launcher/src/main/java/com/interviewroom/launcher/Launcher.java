@@ -120,7 +120,7 @@ public final class Launcher {
           running.onClose(bridges::close);
           voiceSessions = bridges;
         }
-        gateway = new RealtimeGateway(vertx, verifier, db, redis, voiceSessions, registry, clock, GatewaySettings.defaults());
+        gateway = new RealtimeGateway(vertx, verifier, db, redis, voiceSessions, registry, clock, GatewaySettings.from(config.realtime()));
         running.onClose(gateway::close);
       }
       if (config.role().runs(Role.EDGE)) {
