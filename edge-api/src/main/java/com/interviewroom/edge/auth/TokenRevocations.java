@@ -72,8 +72,11 @@ public final class TokenRevocations {
         .mapEmpty();
   }
 
-  /** Fails with 401 {@code token_revoked} when a token of {@code userId} issued at {@code issuedAt} was revoked. */
-  public Future<Void> check(UUID userId, Instant issuedAt) {
+  /**
+   * Fails with 401 {@code token_revoked} when a token of {@code userId} issued at {@code issuedAt}
+   * was revoked; otherwise completes with the user's last revocation time (0: never revoked).
+   */
+  public Future<Long> check(UUID userId, Instant issuedAt) {
     Known known = cache.get(userId);
     if (known != null && known.validUntilNanos() - System.nanoTime() > 0) {
       return verdict(known.revokedAtMillis(), issuedAt);
@@ -104,12 +107,12 @@ public final class TokenRevocations {
     cache.merge(userId, known, (old, fresh) -> old.revokedAtMillis() > fresh.revokedAtMillis() ? old : fresh);
   }
 
-  private static Future<Void> verdict(long revokedAtMillis, Instant issuedAt) {
+  private static Future<Long> verdict(long revokedAtMillis, Instant issuedAt) {
     // iat has whole seconds: a token issued in the same second as the revocation counts as before it
     if (revokedAtMillis > 0 && (issuedAt == null || issuedAt.toEpochMilli() <= revokedAtMillis)) {
       return Future.failedFuture(new ApiException(401, "token_revoked", "Unauthorized",
           "This token was revoked (the account was deleted or signed out everywhere).", new JsonObject(), null));
     }
-    return Future.succeededFuture();
+    return Future.succeededFuture(revokedAtMillis);
   }
 }
