@@ -9,6 +9,7 @@ import io.vertx.core.Future;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.HostAndPort;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.net.URI;
@@ -133,8 +134,10 @@ public final class AuthRoutes {
     if (origin == null) {
       return;
     }
-    String host = ctx.request().getHeader("Host");
-    String own = host == null ? null : (overHttps(ctx) ? "https://" : "http://") + host.toLowerCase(Locale.ROOT);
+    // the authority is the Host header (HTTP/1.1) or :authority (HTTP/2)
+    HostAndPort authority = ctx.request().authority();
+    String own = authority == null ? null : (overHttps(ctx) ? "https://" : "http://")
+        + authority.host().toLowerCase(Locale.ROOT) + (authority.port() > 0 ? ":" + authority.port() : "");
     String sent = origin.strip().toLowerCase(Locale.ROOT);
     if (!sent.equals(publicOrigin) && !sent.equals(own)) {
       throw new ApiException(403, "origin_refused", "Forbidden", "This request must come from the site's own pages.");

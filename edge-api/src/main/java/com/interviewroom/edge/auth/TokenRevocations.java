@@ -2,11 +2,13 @@ package com.interviewroom.edge.auth;
 
 import com.interviewroom.common.crypto.Hashing;
 import com.interviewroom.common.http.ApiException;
+import com.interviewroom.common.http.Problems;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -63,13 +65,27 @@ public final class TokenRevocations {
     return INSTANCES.computeIfAbsent(vertx, v -> new TokenRevocations(redis, clock));
   }
 
-  /** Voids every token of {@code userId} issued until now; completes once Redis has it. */
+  /**
+   * Voids every token of {@code userId} issued until now; completes once Redis has it, or fails
+   * with {@code 503 revocation_unavailable} (Retry-After 5) when Redis cannot record it.
+   */
   public Future<Void> revokeAll(UUID userId) {
     long now = clock.millis();
-    return redis.send(Request.cmd(Command.SET).arg(key(userId)).arg(now).arg("PX").arg(KEEP_FOR.toMillis()))
+    Future<Response> stored;
+    try {
+      stored = redis.send(Request.cmd(Command.SET).arg(key(userId)).arg(now).arg("PX").arg(KEEP_FOR.toMillis()));
+    } catch (RuntimeException e) {
+      stored = Future.failedFuture(e);
+    }
+    return stored
         .timeout(REDIS_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
         .onSuccess(ok -> remember(userId, new Known(now, System.nanoTime() + KEEP_FOR.toNanos())))
-        .mapEmpty();
+        .<Void>mapEmpty()
+        .recover(failure -> {
+          log.warn("token revocation not recorded, Redis unavailable {}", kv("error", String.valueOf(failure.getMessage())));
+          return Future.failedFuture(Problems.unavailable("revocation_unavailable",
+              "Signing this account out everywhere is not possible right now, so nothing was deleted. Try again shortly.", 5));
+        });
   }
 
   /**
@@ -81,7 +97,13 @@ public final class TokenRevocations {
     if (known != null && known.validUntilNanos() - System.nanoTime() > 0) {
       return verdict(known.revokedAtMillis(), issuedAt);
     }
-    return redis.send(Request.cmd(Command.GET).arg(key(userId)))
+    Future<Response> lookup;
+    try {
+      lookup = redis.send(Request.cmd(Command.GET).arg(key(userId)));
+    } catch (RuntimeException e) {
+      lookup = Future.failedFuture(e);
+    }
+    return lookup
         .timeout(REDIS_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
         .map(reply -> reply == null ? 0L : reply.toLong())
         .onSuccess(revokedAt -> remember(userId, new Known(revokedAt, System.nanoTime() + CACHE_FOR.toNanos())))
