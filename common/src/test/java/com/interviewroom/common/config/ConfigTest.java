@@ -148,4 +148,23 @@ class ConfigTest {
         .hasMessageContaining("AUDIO_BYTES_PER_SECOND must be between 48000")
         .hasMessageContaining("AUDIO_BURST_BYTES must be between 65536");
   }
+
+  @Test
+  @DisplayName("sign-in settings have their defaults, are read from the environment, and a wrong one stops start-up naming it")
+  void signInSettings() {
+    Config.Accounts defaults = Config.from(Map.of()).auth().accounts();
+    assertThat(defaults).isEqualTo(Config.Accounts.DEFAULTS);
+    assertThat(defaults.refreshTtlDays()).isEqualTo(30);
+    Config.Accounts set = Config.from(Map.of("AUTH_LOGIN_PER_IP_PER_MINUTE", "7", "CLIENT_IP_HEADER", "Fly-Client-IP",
+        "AUTH_FREE_CREDIT_SIGNUPS_PER_IP_PER_DAY", "0")).auth().accounts();
+    assertThat(set.loginPerIpPerMinute()).isEqualTo(7);
+    assertThat(set.clientIpHeader()).isEqualTo("Fly-Client-IP");
+    assertThat(set.freeCreditSignupsPerIpPerDay()).isZero();
+    assertThatThrownBy(() -> Config.from(Map.of("AUTH_PASSWORD_HASH_SLOTS", "0")))
+        .hasMessageContaining("AUTH_PASSWORD_HASH_SLOTS must be between 1 and 64");
+    assertThatThrownBy(() -> Config.from(Map.of("CLIENT_IP_HEADER", "X Forwarded")))
+        .hasMessageContaining("CLIENT_IP_HEADER must be an HTTP header name");
+    assertThatThrownBy(() -> Config.from(Map.of("TRACKED_SKILL_SECRET", "short")))
+        .hasMessageContaining("TRACKED_SKILL_SECRET must be at least 32 characters").message().doesNotContain("short ");
+  }
 }
