@@ -25,7 +25,8 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
  * evaluator, then stores one row per session. A second call for an evaluated session is a no-op.
  */
 public final class Evaluator {
-  public static final String MODEL = "claude-sonnet-4-5";
+  /** The default model ({@code ANTHROPIC_EVALUATOR_MODEL} overrides it). */
+  public static final String MODEL = com.interviewroom.common.config.Config.Models.DEFAULTS.anthropicEvaluator();
   static final int RETRIES = 2;
   /** One model call: Sonnet writing a ~4k-token tool call takes well under a minute. */
   public static final long DEFAULT_MODEL_TIMEOUT_MS = 60_000;
@@ -53,6 +54,8 @@ public final class Evaluator {
   private final AnthropicClient llm;
   private final GrowthProbe growth;
   private final long modelTimeoutMs;
+  private final String model;
+  private final LlmUsage usage;
 
   /** {@code llm} is null without an Anthropic key: the heuristic evaluator answers. */
   public Evaluator(Database db, AnthropicClient llm, SandboxClient sandbox) {
@@ -61,7 +64,14 @@ public final class Evaluator {
 
   /** As above, with each model call's timeout (a timed-out call is retried like a 5xx). */
   public Evaluator(Database db, AnthropicClient llm, SandboxClient sandbox, long modelTimeoutMs) {
+    this(db, llm, sandbox, modelTimeoutMs, MODEL);
+  }
+
+  /** As above, with the model id ({@code ANTHROPIC_EVALUATOR_MODEL}). */
+  public Evaluator(Database db, AnthropicClient llm, SandboxClient sandbox, long modelTimeoutMs, String model) {
+    this.model = model;
     this.db = db;
+    this.usage = new LlmUsage(db);
     this.llm = llm;
     this.growth = new GrowthProbe(sandbox);
     this.modelTimeoutMs = modelTimeoutMs;
@@ -100,11 +110,12 @@ public final class Evaluator {
     if (llm == null) {
       return store(in, HeuristicEvaluator.judge(in, growth), null, growth);
     }
-    AnthropicClient.ToolRequest request = new AnthropicClient.ToolRequest(MODEL, 4096, SYSTEM, prompt,
+    AnthropicClient.ToolRequest request = new AnthropicClient.ToolRequest(model, 4096, SYSTEM, prompt,
         "record_evaluation", "Record the structured evaluation of the interview.", Rubric.toolSchema(), modelTimeoutMs);
-    return llm.withRetries(RETRIES, () -> llm.callTool(request))
+    return llm.withRetries(RETRIES, () -> llm.callToolWithUsage(request))
+        .compose(reply -> usage.record(in.sessionId(), "evaluator", model, reply.usage()).map(reply.input()))
         .compose(input -> {
-          Judgement judged = Judgement.fromModel(input, knownRefs(in), MODEL);
+          Judgement judged = Judgement.fromModel(input, knownRefs(in), model);
           return judged == null
               ? heuristicInstead(in, growth, promptHash, "schema_misfit", "The model's answer did not fit the rubric schema.")
               : store(in, judged, promptHash, growth);
@@ -141,7 +152,7 @@ public final class Evaluator {
   private Future<JsonObject> storeFailure(EvaluationInputs in, Throwable failure, String promptHash) {
     String error = failure instanceof LlmException e ? e.errorType() + " (" + e.status() + ")" : failure.getClass().getSimpleName();
     log.warn("evaluation failed {} {}", kv("sessionId", in.sessionId()), kv("error", error));
-    Tuple row = Tuple.of(in.sessionId(), "failed", Rubric.VERSION, MODEL, promptHash, null, null, null)
+    Tuple row = Tuple.of(in.sessionId(), "failed", Rubric.VERSION, model, promptHash, null, null, null)
         .addValue(null).addValue(null).addValue(null).addValue(null).addValue(error);
     return upsert(row).map(id -> new JsonObject().put("status", "failed").put("evaluationId", id).put("error", error));
   }

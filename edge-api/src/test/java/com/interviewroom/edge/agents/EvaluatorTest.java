@@ -166,6 +166,12 @@ class EvaluatorTest {
     JsonObject stored = evaluation(withModel, owner, session).bodyAsJsonObject();
     assertThat(stored.getString("model")).isEqualTo(Evaluator.MODEL);
     assertThat(stored.getString("recommendation")).isEqualTo("strong_yes");
+    JsonObject usage = await(withModel.edge.db.asService(sql -> sql.preparedQuery("SELECT usage FROM sessions WHERE id = $1")
+        .execute(io.vertx.sqlclient.Tuple.of(session)).map(rows -> rows.iterator().next().getJsonObject(0))));
+    assertThat(usage.getJsonObject("llm").getLong("calls")).as("the 429 used no tokens").isEqualTo(1L);
+    assertThat(usage.getJsonObject("llm").getLong("input_tokens")).isEqualTo(812L);
+    assertThat(usage.getJsonObject("llm").getJsonObject("by_model").getJsonObject(Evaluator.MODEL).getLong("output_tokens")).isEqualTo(164L);
+    assertThat(usage.getJsonObject("llm").getJsonObject("by_agent").getJsonObject("evaluator").getLong("calls")).isEqualTo(1L);
     assertThat(stored.getDouble("overallScore")).isEqualTo(8.0);
     assertThat(stored.getString("promptHash")).hasSize(64);
     assertThat(stored.getString("reportMarkdown")).doesNotContain("<b>", "<i>", "<script").contains("&lt;b&gt;");

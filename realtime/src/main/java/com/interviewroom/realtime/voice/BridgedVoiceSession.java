@@ -104,6 +104,8 @@ public final class BridgedVoiceSession implements VoiceSession {
   /** Usage writes run one after another. */
   private Future<Void> usageWrite = Future.succeededFuture();
   private int noteCount;
+  /** Between the provider's speech start and stop: notes wait, an injection would talk over (or cut) the candidate. */
+  private boolean candidateSpeaking;
 
   private record Line(Instant at, InterviewContext.TranscriptLine line) {}
 
@@ -175,10 +177,10 @@ public final class BridgedVoiceSession implements VoiceSession {
       return;
     }
     history.add(new Line(clock.instant(), new InterviewContext.TranscriptLine("system", "note-" + (++noteCount), note.text())));
-    if (provider != null && rateLimitTimer < 0) {
+    if (provider != null && rateLimitTimer < 0 && !candidateSpeaking) {
       provider.inject(note);
     } else if (heldNotes.size() < MAX_HELD_NOTES) {
-      heldNotes.add(note); // delivered after a reconnect or when the rate limit lifts
+      heldNotes.add(note); // delivered after a reconnect, when the rate limit lifts or when the candidate stops speaking
     }
   }
 
@@ -191,10 +193,7 @@ public final class BridgedVoiceSession implements VoiceSession {
     rateLimitEndsMs = clock.millis() + retryAfterMs;
     rateLimitTimer = vertx.setTimer(Math.max(1, retryAfterMs), id -> {
       rateLimitTimer = -1;
-      if (provider != null && !closed) {
-        heldNotes.forEach(provider::inject);
-        heldNotes.clear();
-      }
+      deliverHeldNotes();
     });
   }
 
@@ -277,8 +276,8 @@ public final class BridgedVoiceSession implements VoiceSession {
     setStatus("listening");
     records.recordProvider(context.sessionId(), p.name())
         .onFailure(err -> LOG.warn("could not record the session's provider: {}", err.getClass().getSimpleName()));
-    heldNotes.forEach(p::inject);
-    heldNotes.clear();
+    candidateSpeaking = false;
+    deliverHeldNotes();
     while (!heldAudio.isEmpty()) {
       p.sendAudio(heldAudio.removeFirst());
     }
@@ -368,6 +367,15 @@ public final class BridgedVoiceSession implements VoiceSession {
     return done.future();
   }
 
+  private void deliverHeldNotes() {
+    if (provider == null || closed || rateLimitTimer >= 0 || candidateSpeaking) {
+      return;
+    }
+    List<ContextNote> notes = List.copyOf(heldNotes);
+    heldNotes.clear();
+    notes.forEach(provider::inject);
+  }
+
   // ---- provider events ----
 
   private void onEvent(VoiceProvider source, VoiceEvent event) {
@@ -379,9 +387,17 @@ public final class BridgedVoiceSession implements VoiceSession {
       case VoiceEvent.TranscriptDelta d -> onDelta(d);
       case VoiceEvent.TranscriptFinal f -> onFinal(f);
       case VoiceEvent.SpeechStarted s -> onSpeechStarted();
-      case VoiceEvent.SpeechStopped s -> setStatus("thinking");
+      case VoiceEvent.SpeechStopped s -> {
+        candidateSpeaking = false;
+        setStatus("thinking");
+        deliverHeldNotes();
+      }
       case VoiceEvent.ResponseDone r -> onResponseDone(source, r);
       case VoiceEvent.RateLimited r -> onRateLimited(r.retryAfterMs());
+      case VoiceEvent.ResponseFailed f -> {
+        LOG.info("voice provider response failed: provider={} code={}", source.name(), f.code());
+        failover(source, f.code(), f.fatal());
+      }
       case VoiceEvent.Error e -> {
         if (e.fatal()) {
           failover(source, e.code(), true);
@@ -439,6 +455,7 @@ public final class BridgedVoiceSession implements VoiceSession {
   }
 
   private void onSpeechStarted() {
+    candidateSpeaking = true;
     lastSpeechStart = clock.instant();
     if (playing()) {
       bargeIn();

@@ -29,7 +29,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * handling, {@code turn_detection.interrupt_response} as the session asked for it, {@code
  * rate_limits.updated}, and errors. Knobs make it reject handshakes (429 with {@code Retry-After}
  * included), fail with an error event, run out of its rate limit, start answers late, or drop the
- * socket after a number of responses.
+ * socket after a number of responses. Strict like the real API: an unknown {@code ?model=} gets an
+ * {@code error} {@code model_not_found} and the socket closes; a {@code session.update} with a field
+ * the GA session does not have ({@code temperature} included) gets {@code unknown_parameter}; a
+ * commit of less than 100 ms of audio gets {@code input_audio_buffer_commit_empty}; a manual commit
+ * creates the user item without answering (the client asks with {@code response.create}); a response
+ * can be made to end {@code failed} with {@code status_details.error}.
  */
 public final class FakeOpenAiRealtime {
   public static final String KEY = "sk-test-fake";
@@ -37,7 +42,22 @@ public final class FakeOpenAiRealtime {
 
   public record Received(long nanos, JsonObject message) {}
 
+  /** The Realtime models the real API knows (openai-python {@code realtime_session_create_request_param.py}). */
+  public static final Set<String> MODELS = Set.of("gpt-realtime", "gpt-realtime-1.5", "gpt-realtime-2", "gpt-realtime-2.1",
+      "gpt-realtime-2.1-mini", "gpt-realtime-2025-08-28", "gpt-realtime-mini", "gpt-realtime-mini-2025-10-06",
+      "gpt-realtime-mini-2025-12-15", "gpt-4o-realtime-preview-2025-06-03");
+  /** Fields of a GA {@code session.update}'s session (openai-python {@code realtime_session_create_request_param.py}). */
+  static final Set<String> SESSION_FIELDS = Set.of("type", "audio", "include", "instructions", "max_output_tokens", "model",
+      "output_modalities", "parallel_tool_calls", "prompt", "reasoning", "tool_choice", "tools", "tracing", "truncation");
+
   public final List<JsonObject> received = new CopyOnWriteArrayList<>();
+  /** Every server event sent while {@link #recordSent} is on, for the shape pinning test. */
+  public final List<JsonObject> sent = new CopyOnWriteArrayList<>();
+  public volatile boolean recordSent;
+  /** When set, the next response ends {@code status: "failed"} with this {@code status_details.error.code}. */
+  public volatile String failNextResponse;
+  /** The models the handshakes asked for. */
+  public final List<String> modelsAsked = new CopyOnWriteArrayList<>();
   /** What {@link #received} holds, with arrival times. */
   public final List<Received> timeline = new CopyOnWriteArrayList<>();
   public final List<Long> handshakeNanos = new CopyOnWriteArrayList<>();
@@ -112,13 +132,15 @@ public final class FakeOpenAiRealtime {
             }
             refusal.end();
           } else {
-            req.toWebSocket().onSuccess(ws -> new Connection(ws).start());
+            String model = req.getParam("model");
+            modelsAsked.add(String.valueOf(model));
+            req.toWebSocket().onSuccess(ws -> new Connection(ws, model).start());
           }
         });
   }
 
   public String url(int port) {
-    return "ws://127.0.0.1:" + port + "/v1/realtime?model=gpt-realtime";
+    return "ws://127.0.0.1:" + port + "/v1/realtime";
   }
 
   public List<JsonObject> received(String type) {
@@ -131,7 +153,10 @@ public final class FakeOpenAiRealtime {
 
   private final class Connection {
     private final ServerWebSocket ws;
+    private final String model;
     private final EnergyVad vad;
+    /** Bytes appended since the buffer was last committed (by the VAD or the client). */
+    private long buffered;
     private int responses;
     private int items;
     private long streamTimer = -1;
@@ -140,8 +165,9 @@ public final class FakeOpenAiRealtime {
     /** As the session asked in turn_detection; OpenAI's default is true. */
     private boolean interruptResponse = true;
 
-    Connection(ServerWebSocket ws) {
+    Connection(ServerWebSocket ws, String model) {
       this.ws = ws;
+      this.model = model;
       this.vad = new EnergyVad(700, new EnergyVad.Listener() {
         @Override
         public void started() {
@@ -157,6 +183,7 @@ public final class FakeOpenAiRealtime {
 
         @Override
         public void stopped(long speechMs) {
+          buffered = 0;
           String userItem = "item_user_" + (items++);
           send(new JsonObject().put("type", "input_audio_buffer.speech_stopped").put("audio_end_ms", speechMs).put("item_id", userItem));
           send(new JsonObject().put("type", "input_audio_buffer.committed").put("item_id", userItem).put("previous_item_id", (Object) null));
@@ -174,8 +201,14 @@ public final class FakeOpenAiRealtime {
         stopStream();
       });
       ws.textMessageHandler(this::onMessage);
+      if (model == null || !MODELS.contains(model)) {
+        send(error("invalid_request_error", "model_not_found",
+            "The model '" + model + "' does not exist or you do not have access to it."));
+        ws.close((short) 1008, "model_not_found");
+        return;
+      }
       send(new JsonObject().put("type", "session.created").put("event_id", "evt_0")
-          .put("session", new JsonObject().put("type", "realtime").put("id", "sess_fake").put("model", "gpt-realtime")));
+          .put("session", new JsonObject().put("type", "realtime").put("id", "sess_fake").put("model", model)));
     }
 
     private void onMessage(String text) {
@@ -197,6 +230,12 @@ public final class FakeOpenAiRealtime {
           JsonObject turnDetection = m.getJsonObject("session", new JsonObject()).getJsonObject("audio", new JsonObject())
               .getJsonObject("input", new JsonObject()).getJsonObject("turn_detection", new JsonObject());
           interruptResponse = turnDetection.getBoolean("interrupt_response", true);
+          String unknown = m.getJsonObject("session", new JsonObject()).fieldNames().stream()
+              .filter(f -> !SESSION_FIELDS.contains(f)).findFirst().orElse(null);
+          if (unknown != null) {
+            send(error("invalid_request_error", "unknown_parameter", "Unknown parameter: 'session." + unknown + "'."));
+            return;
+          }
           if (errorOnSessionUpdate != null && errorOnSessionUpdateTimes.getAndDecrement() > 0) {
             send(new JsonObject().put("type", "error").put("event_id", "evt_err").put("error", new JsonObject()
                 .put("type", "invalid_request_error").put("code", errorOnSessionUpdate).put("message", errorMessage)));
@@ -213,7 +252,21 @@ public final class FakeOpenAiRealtime {
           }
           byte[] audio = Base64.getDecoder().decode(m.getString("audio"));
           appendedBytes.addAndGet(audio.length);
+          buffered += audio.length;
           vad.accept(Buffer.buffer(audio));
+        }
+        case "input_audio_buffer.commit" -> {
+          if (buffered < 4_800) {
+            send(error("invalid_request_error", "input_audio_buffer_commit_empty", String.format(java.util.Locale.ROOT,
+                "Error committing input audio buffer: buffer too small. Expected at least 100ms of audio, but buffer only has %.2fms of audio.",
+                buffered / 48.0)));
+            return;
+          }
+          buffered = 0;
+          String userItem = "item_user_" + (items++);
+          send(new JsonObject().put("type", "input_audio_buffer.committed").put("item_id", userItem).put("previous_item_id", (Object) null));
+          send(new JsonObject().put("type", "conversation.item.input_audio_transcription.completed")
+              .put("item_id", userItem).put("content_index", 0).put("transcript", USER_SAYS));
         }
         case "conversation.item.create" -> send(new JsonObject()
             .put("type", betaNames ? "conversation.item.created" : "conversation.item.added")
@@ -278,10 +331,15 @@ public final class FakeOpenAiRealtime {
       });
     }
 
-    private void finish(String status) {
+    private void finish(String completedOrCancelled) {
       stopStream();
+      String failure = "completed".equals(completedOrCancelled) ? failNextResponse : null;
+      failNextResponse = null;
+      String status = failure != null ? "failed" : completedOrCancelled;
+      JsonObject details = failure == null ? null : new JsonObject().put("type", "failed")
+          .put("error", new JsonObject().put("type", failure).put("code", failure));
       send(new JsonObject().put("type", "response.done").put("response", new JsonObject()
-          .put("id", responseId).put("status", status)
+          .put("id", responseId).put("object", "realtime.response").put("status", status).put("status_details", details)
           .put("output", new JsonArray().add(new JsonObject().put("id", itemId).put("type", "message").put("role", "assistant")))
           .put("usage", new JsonObject().put("total_tokens", 150).put("input_tokens", 100).put("output_tokens", 50)
               .put("input_token_details", new JsonObject().put("text_tokens", 90).put("audio_tokens", 10)))));
@@ -309,6 +367,9 @@ public final class FakeOpenAiRealtime {
     }
 
     private void send(JsonObject m) {
+      if (recordSent) {
+        sent.add(m);
+      }
       if (!ws.isClosed()) {
         ws.writeTextMessage(m.encode());
       }
