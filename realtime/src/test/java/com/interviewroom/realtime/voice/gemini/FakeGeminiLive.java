@@ -104,8 +104,11 @@ public final class FakeGeminiLive {
   /** Tells every connected client the server will go away in {@code timeLeft} (e.g. "2s"). */
   public void goAwayAll(String timeLeft) {
     log.add(new Event(System.nanoTime(), "goAway", null));
-    open.forEach(ws -> ws.writeBinaryMessage(Buffer.buffer(new JsonObject().put("goAway",
-        new JsonObject().put("timeLeft", timeLeft)).encode())));
+    JsonObject goAway = new JsonObject().put("goAway", new JsonObject().put("timeLeft", timeLeft));
+    if (recordSent) {
+      sent.add(goAway);
+    }
+    open.forEach(ws -> ws.writeBinaryMessage(Buffer.buffer(goAway.encode())));
   }
 
   /** Closes every connection the way Gemini reports an error mid-session. */

@@ -157,6 +157,7 @@ public final class FakeOpenAiRealtime {
     private final EnergyVad vad;
     /** Bytes appended since the buffer was last committed (by the VAD or the client). */
     private long buffered;
+    private final AtomicLong events = new AtomicLong();
     private int responses;
     private int items;
     private long streamTimer = -1;
@@ -188,7 +189,8 @@ public final class FakeOpenAiRealtime {
           send(new JsonObject().put("type", "input_audio_buffer.speech_stopped").put("audio_end_ms", speechMs).put("item_id", userItem));
           send(new JsonObject().put("type", "input_audio_buffer.committed").put("item_id", userItem).put("previous_item_id", (Object) null));
           send(new JsonObject().put("type", "conversation.item.input_audio_transcription.completed")
-              .put("item_id", userItem).put("content_index", 0).put("transcript", USER_SAYS));
+              .put("item_id", userItem).put("content_index", 0).put("transcript", USER_SAYS)
+              .put("usage", new JsonObject().put("type", "duration").put("seconds", 1.5)));
           respond("Good. What is the time complexity of that?");
         }
       });
@@ -208,7 +210,8 @@ public final class FakeOpenAiRealtime {
         return;
       }
       send(new JsonObject().put("type", "session.created").put("event_id", "evt_0")
-          .put("session", new JsonObject().put("type", "realtime").put("id", "sess_fake").put("model", model)));
+          .put("session", new JsonObject().put("type", "realtime").put("model", model)
+              .put("output_modalities", new JsonArray().add("audio")).put("instructions", "")));
     }
 
     private void onMessage(String text) {
@@ -266,7 +269,8 @@ public final class FakeOpenAiRealtime {
           String userItem = "item_user_" + (items++);
           send(new JsonObject().put("type", "input_audio_buffer.committed").put("item_id", userItem).put("previous_item_id", (Object) null));
           send(new JsonObject().put("type", "conversation.item.input_audio_transcription.completed")
-              .put("item_id", userItem).put("content_index", 0).put("transcript", USER_SAYS));
+              .put("item_id", userItem).put("content_index", 0).put("transcript", USER_SAYS)
+              .put("usage", new JsonObject().put("type", "duration").put("seconds", 1.5)));
         }
         case "conversation.item.create" -> send(new JsonObject()
             .put("type", betaNames ? "conversation.item.created" : "conversation.item.added")
@@ -298,8 +302,9 @@ public final class FakeOpenAiRealtime {
       responseId = "resp_" + (++responses);
       itemId = "item_asst_" + responses;
       send(new JsonObject().put("type", "response.created").put("response", new JsonObject().put("id", responseId).put("status", "in_progress")));
-      send(new JsonObject().put("type", "response.output_item.added").put("response_id", responseId)
-          .put("item", new JsonObject().put("id", itemId).put("type", "message").put("role", "assistant")));
+      send(new JsonObject().put("type", "response.output_item.added").put("response_id", responseId).put("output_index", 0)
+          .put("item", new JsonObject().put("id", itemId).put("type", "message").put("role", "assistant")
+              .put("status", "in_progress").put("content", new JsonArray())));
       String[] words = transcript.split(" ");
       AtomicInteger n = new AtomicInteger();
       int total = deltasPerResponse;
@@ -316,7 +321,8 @@ public final class FakeOpenAiRealtime {
         int i = n.getAndIncrement();
         if (i >= total) {
           send(new JsonObject().put("type", betaNames ? "response.audio_transcript.done" : "response.output_audio_transcript.done")
-              .put("response_id", responseId).put("item_id", itemId).put("content_index", 0).put("transcript", transcript));
+              .put("response_id", responseId).put("item_id", itemId).put("output_index", 0).put("content_index", 0)
+              .put("transcript", transcript));
           finish("completed");
           return;
         }
@@ -325,7 +331,7 @@ public final class FakeOpenAiRealtime {
             .put("delta", Base64.getEncoder().encodeToString(tone(i))));
         if (i < words.length) {
           send(new JsonObject().put("type", betaNames ? "response.audio_transcript.delta" : "response.output_audio_transcript.delta")
-              .put("response_id", responseId).put("item_id", itemId).put("content_index", 0)
+              .put("response_id", responseId).put("item_id", itemId).put("output_index", 0).put("content_index", 0)
               .put("delta", (i == 0 ? "" : " ") + words[i]));
         }
       });
@@ -340,7 +346,8 @@ public final class FakeOpenAiRealtime {
           .put("error", new JsonObject().put("type", failure).put("code", failure));
       send(new JsonObject().put("type", "response.done").put("response", new JsonObject()
           .put("id", responseId).put("object", "realtime.response").put("status", status).put("status_details", details)
-          .put("output", new JsonArray().add(new JsonObject().put("id", itemId).put("type", "message").put("role", "assistant")))
+          .put("output", new JsonArray().add(new JsonObject().put("id", itemId).put("type", "message").put("role", "assistant")
+              .put("content", new JsonArray().add(new JsonObject().put("type", "output_audio")))))
           .put("usage", new JsonObject().put("total_tokens", 150).put("input_tokens", 100).put("output_tokens", 50)
               .put("input_token_details", new JsonObject().put("text_tokens", 90).put("audio_tokens", 10)))));
       responseStatuses.add(status);
@@ -367,6 +374,9 @@ public final class FakeOpenAiRealtime {
     }
 
     private void send(JsonObject m) {
+      if (!m.containsKey("event_id")) {
+        m.put("event_id", "event_" + events.incrementAndGet()); // every server event carries one
+      }
       if (recordSent) {
         sent.add(m);
       }
