@@ -28,6 +28,8 @@ public final class CodeObserver {
   public static final String MODEL = com.interviewroom.common.config.Config.Models.DEFAULTS.anthropicObserver();
   static final long RATE_WINDOW_MS = 2_000;
   static final long CACHE_SECONDS = 5;
+  /** The last code snapshot's hash outlives any interview. */
+  static final long SNAPSHOT_KEY_SECONDS = 6 * 3600;
   private static final Logger log = LoggerFactory.getLogger(CodeObserver.class);
 
   private final Redis redis;
@@ -54,7 +56,26 @@ public final class CodeObserver {
     return admit(sessionId)
         .compose(ignored -> cached(language, code))
         .compose(hit -> hit != null ? Future.succeededFuture(hit.put("cached", true)) : fresh(sessionId, language, code))
-        .compose(observation -> publish(sessionId, observation).map(observation));
+        .compose(observation -> publish(sessionId, observation).map(observation))
+        .compose(observation -> publishCode(sessionId, language, code).map(observation));
+  }
+
+  /**
+   * The interviewer sees the code as it stands: published as a {@code CODE_SNAPSHOT} note when its
+   * whitespace-insensitive form changed since the last one sent for this session, so never faster
+   * than observations themselves (one per session per 2 s). A failure never fails the observation.
+   */
+  private Future<Void> publishCode(UUID sessionId, String language, String code) {
+    String hash = Hashing.sha256Hex(language + "\n" + InterviewerNotes.normalized(code));
+    Request swap = Request.cmd(Command.SET).arg("observe-code-sent:" + sessionId).arg(hash).arg("EX").arg(SNAPSHOT_KEY_SECONDS).arg("GET");
+    return redis.send(swap)
+        .compose(previous -> previous != null && hash.equals(previous.toString()) ? Future.<Void>succeededFuture()
+            : redis.send(Request.cmd(Command.PUBLISH).arg(SessionSignals.context(sessionId)).arg(new JsonObject()
+                .put("kind", "CODE_SNAPSHOT").put("text", InterviewerNotes.code(language, code)).encode())).<Void>mapEmpty())
+        .recover(err -> {
+          log.warn("code snapshot not published: {}", err.getClass().getSimpleName());
+          return Future.succeededFuture();
+        });
   }
 
   /** The per-session limit: a key that lives 2 s; a second call inside the window is refused. */

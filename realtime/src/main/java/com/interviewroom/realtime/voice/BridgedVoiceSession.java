@@ -41,9 +41,16 @@ public final class BridgedVoiceSession implements VoiceSession {
   /** Candidate audio kept while a provider is being replaced: 5 s at 24 kHz. */
   private static final int HELD_AUDIO_MAX_BYTES = 5 * 1000 * Pcm16.BYTES_PER_MS_24K;
   private static final int MAX_HELD_NOTES = 16;
+  /** The interviewer's copy of the code is refreshed at most this often (the observer sends a snapshot per meaningful change). */
+  public static final long CODE_REFRESH_MS = 15_000;
 
   /** Timing knobs; tests shrink them. */
-  public record Settings(List<Duration> backoff, Duration connectTimeout, Duration responseTimeout, int maxFailovers) {
+  public record Settings(List<Duration> backoff, Duration connectTimeout, Duration responseTimeout, int maxFailovers,
+                         Duration codeRefresh) {
+    public Settings(List<Duration> backoff, Duration connectTimeout, Duration responseTimeout, int maxFailovers) {
+      this(backoff, connectTimeout, responseTimeout, maxFailovers, Duration.ofMillis(CODE_REFRESH_MS));
+    }
+
     public static Settings standard() {
       return new Settings(List.of(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4)),
           Duration.ofSeconds(10), Duration.ofSeconds(15), 5);
@@ -104,6 +111,11 @@ public final class BridgedVoiceSession implements VoiceSession {
   /** Usage writes run one after another. */
   private Future<Void> usageWrite = Future.succeededFuture();
   private int noteCount;
+  /** The newest code snapshot: re-sent to a new provider after a failover, and the one a pending refresh sends. */
+  private ContextNote latestCode;
+  private boolean codeQueued;
+  private long codeSentAtMs = Long.MIN_VALUE / 2;
+  private long codeTimer = -1;
   /** Between the provider's speech start and stop: notes wait, an injection would talk over (or cut) the candidate. */
   private boolean candidateSpeaking;
 
@@ -176,6 +188,12 @@ public final class BridgedVoiceSession implements VoiceSession {
     if (closed) {
       return;
     }
+    if (note.silent()) {
+      latestCode = note;
+      codeQueued = true;
+      refreshCode();
+      return;
+    }
     history.add(new Line(clock.instant(), new InterviewContext.TranscriptLine("system", "note-" + (++noteCount), note.text())));
     if (provider != null && rateLimitTimer < 0 && !candidateSpeaking) {
       provider.inject(note);
@@ -206,6 +224,7 @@ public final class BridgedVoiceSession implements VoiceSession {
     cancelTimer(statusTimer);
     cancelTimer(retryTimer);
     cancelTimer(rateLimitTimer);
+    cancelTimer(codeTimer);
     if (sleeping != null) {
       sleeping.tryFail(new ProviderUnavailable(context.sessionId(), "closed"));
     }
@@ -277,6 +296,10 @@ public final class BridgedVoiceSession implements VoiceSession {
     records.recordProvider(context.sessionId(), p.name())
         .onFailure(err -> LOG.warn("could not record the session's provider: {}", err.getClass().getSimpleName()));
     candidateSpeaking = false;
+    if (latestCode != null) {
+      codeQueued = true; // a new provider has never seen the code
+      codeSentAtMs = Long.MIN_VALUE / 2;
+    }
     deliverHeldNotes();
     while (!heldAudio.isEmpty()) {
       p.sendAudio(heldAudio.removeFirst());
@@ -367,10 +390,33 @@ public final class BridgedVoiceSession implements VoiceSession {
     return done.future();
   }
 
+  /**
+   * Sends the newest code snapshot when one is waiting: at once when the last went out at least
+   * {@link #CODE_REFRESH_MS} ago, else when that time is up; never while the candidate speaks, a
+   * rate limit lasts or no provider is connected (held notes are delivered then).
+   */
+  private void refreshCode() {
+    if (!codeQueued || provider == null || closed || rateLimitTimer >= 0 || candidateSpeaking || codeTimer >= 0) {
+      return;
+    }
+    long wait = codeSentAtMs + settings.codeRefresh().toMillis() - clock.millis();
+    if (wait > 0) {
+      codeTimer = vertx.setTimer(wait, id -> {
+        codeTimer = -1;
+        refreshCode();
+      });
+      return;
+    }
+    codeQueued = false;
+    codeSentAtMs = clock.millis();
+    provider.inject(latestCode);
+  }
+
   private void deliverHeldNotes() {
     if (provider == null || closed || rateLimitTimer >= 0 || candidateSpeaking) {
       return;
     }
+    refreshCode();
     List<ContextNote> notes = List.copyOf(heldNotes);
     heldNotes.clear();
     notes.forEach(provider::inject);

@@ -216,6 +216,11 @@ public final class GeminiLiveProvider implements VoiceProvider {
    */
   @Override
   public void inject(ContextNote note) {
+    if (note.silent()) {
+      // context without a turn: turnComplete false neither interrupts nor asks for an answer
+      sendOrHold(userTurn(note.text(), false), 0);
+      return;
+    }
     sendOrHold(new JsonObject().put("realtimeInput", new JsonObject()
         .put("text", "[note for the interviewer, use naturally, do not read aloud] " + note.text())), 0);
   }

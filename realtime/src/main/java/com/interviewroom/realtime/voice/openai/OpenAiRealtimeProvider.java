@@ -60,6 +60,9 @@ public final class OpenAiRealtimeProvider implements VoiceProvider {
    * buffer would be an error and its {@code response.create} a second answer.
    */
   private long uncommittedBytes;
+  /** The conversation item holding the code snapshot now in the model's context. */
+  private String codeItem;
+  private int codeItems;
 
   public OpenAiRealtimeProvider(WebSocketClient client, String url, String apiKey, String model, String transcribeModel) {
     this.client = client;
@@ -190,12 +193,26 @@ public final class OpenAiRealtimeProvider implements VoiceProvider {
     }
   }
 
+  /**
+   * A system message; an observation, result or warning also asks for a response, a code snapshot
+   * does not, and it replaces the previous snapshot ({@code conversation.item.delete}) so the
+   * conversation holds one copy of the code, not one per edit.
+   */
   @Override
   public void inject(ContextNote note) {
-    send(new JsonObject().put("type", "conversation.item.create").put("item", new JsonObject()
-        .put("type", "message").put("role", "system")
-        .put("content", new JsonArray().add(new JsonObject().put("type", "input_text").put("text", note.text())))));
-    requestResponse();
+    JsonObject item = new JsonObject().put("type", "message").put("role", "system")
+        .put("content", new JsonArray().add(new JsonObject().put("type", "input_text").put("text", note.text())));
+    if (note.silent()) {
+      if (codeItem != null) {
+        send(new JsonObject().put("type", "conversation.item.delete").put("item_id", codeItem));
+      }
+      codeItem = "code_" + (++codeItems);
+      item.put("id", codeItem);
+    }
+    send(new JsonObject().put("type", "conversation.item.create").put("item", item));
+    if (!note.silent()) {
+      requestResponse();
+    }
   }
 
   @Override

@@ -78,6 +78,7 @@ class GeminiShapesTest {
         "Return two indices.", "easy", "python", "mid", 1_800_000, List.of()), client));
     Loop.eventually(Duration.ofSeconds(5), () -> client.audioBytes() >= 4_800 * 3, "greeting audio");
     loop.run(() -> session.inject(new ContextNote(ContextNote.Kind.CODE_OBSERVATION, "The loop is quadratic.")));
+    loop.run(() -> session.inject(new ContextNote(ContextNote.Kind.CODE_SNAPSHOT, "def f(): pass")));
     for (int i = 0; i < 10; i++) {
       loop.run(() -> session.audio(Audio.speech(100)));
     }
@@ -85,13 +86,15 @@ class GeminiShapesTest {
     loop.run(session::commit);
     Loop.eventually(Duration.ofSeconds(5), () -> fake.interruptions.get() >= 1, "a barge-in");
     Loop.eventually(Duration.ofSeconds(5), () -> client.finals("user").contains(FakeGeminiLive.USER_SAYS), "the candidate's turn");
+    Loop.eventually(Duration.ofSeconds(5), () -> fake.sent.stream().anyMatch(m -> m.containsKey("usageMetadata")), "a finished turn");
     fake.goAwayAll("3s");
     Loop.eventually(Duration.ofSeconds(5), () -> fake.received("setup").size() == 2, "resumed");
     fake.chunksPerTurn = 3;
     fake.dropAfterResponses = 1;
     loop.run(() -> session.inject(new ContextNote(ContextNote.Kind.TIME_WARNING, "Five minutes remain.")));
+    Loop.eventually(Duration.ofSeconds(5), () -> fake.handshakes.get() >= 3 && fake.received("setup").size() >= 3, "a failover");
     Loop.eventually(Duration.ofSeconds(5), () -> fake.received("clientContent").stream()
-        .anyMatch(m -> !m.getJsonObject("clientContent").getBoolean("turnComplete", true)), "a failover restoring history");
+        .anyMatch(m -> m.getJsonObject("clientContent").getJsonArray("turns").size() > 1), "the history restored");
     fake.dropAfterResponses = 0;
     loop.await(session::close);
     loop.await(providers::close);

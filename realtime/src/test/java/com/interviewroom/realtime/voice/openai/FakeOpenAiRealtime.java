@@ -158,6 +158,8 @@ public final class FakeOpenAiRealtime {
     /** Bytes appended since the buffer was last committed (by the VAD or the client). */
     private long buffered;
     private final AtomicLong events = new AtomicLong();
+    /** Ids of the items the client created, as the server's conversation holds them. */
+    private final Set<String> conversation = new java.util.HashSet<>();
     private int responses;
     private int items;
     private long streamTimer = -1;
@@ -272,9 +274,25 @@ public final class FakeOpenAiRealtime {
               .put("item_id", userItem).put("content_index", 0).put("transcript", USER_SAYS)
               .put("usage", new JsonObject().put("type", "duration").put("seconds", 1.5)));
         }
-        case "conversation.item.create" -> send(new JsonObject()
-            .put("type", betaNames ? "conversation.item.created" : "conversation.item.added")
-            .put("item", m.getJsonObject("item").copy().put("id", "item_ctx_" + (items++))));
+        case "conversation.item.create" -> {
+          JsonObject item = m.getJsonObject("item").copy();
+          if (item.getString("id") == null) {
+            item.put("id", "item_ctx_" + (items++));
+          }
+          if (!conversation.add(item.getString("id"))) {
+            send(error("invalid_request_error", "item_already_exists", "Item with id '" + item.getString("id") + "' already exists."));
+            return;
+          }
+          send(new JsonObject().put("type", betaNames ? "conversation.item.created" : "conversation.item.added")
+              .put("previous_item_id", (Object) null).put("item", item));
+        }
+        case "conversation.item.delete" -> {
+          if (conversation.remove(m.getString("item_id"))) {
+            send(new JsonObject().put("type", "conversation.item.deleted").put("item_id", m.getString("item_id")));
+          } else {
+            send(error("invalid_request_error", "item_not_found", "Item with item_id not found: " + m.getString("item_id")));
+          }
+        }
         case "response.create" -> {
           if (!echo) {
             respond("Hello, I'm your interviewer today. Could you start by explaining your approach to the problem?");

@@ -574,4 +574,32 @@ class OpenAiRealtimeProviderTest {
     Loop.eventually(Duration.ofSeconds(10), () -> fake.open.isEmpty(), "every provider socket closed");
     loop.await(providers::close);
   }
+
+  @DisplayName("a code snapshot is a system item asking for no answer, and the next one replaces it (delete, then create) so the model holds one copy")
+  @Test
+  void codeSnapshotReplacesThePrevious() {
+    reset();
+    fake.deltasPerResponse = 3;
+    Loop loop = new Loop(vertx);
+    VoiceDb.Charged s = loop.await(voiceDb::chargedSession);
+    RecordingClient client = new RecordingClient();
+    VoiceProviders providers = providers(FakeOpenAiRealtime.KEY);
+    BridgedVoiceSession.Settings quick = new BridgedVoiceSession.Settings(FAST.backoff(), FAST.connectTimeout(),
+        FAST.responseTimeout(), FAST.maxFailovers(), Duration.ofMillis(200));
+    VoiceSession session = loop.await(() -> new DefaultVoiceSessionFactory(vertx, new ProviderSelector(true, false), providers,
+        batcher, records, records::markErroredAndRefund, quick, Clock.systemUTC()).open(context(s), client));
+    Loop.eventually(Duration.ofSeconds(5), () -> fake.responseStatuses.size() == 1, "the greeting done");
+    loop.run(() -> session.inject(new ContextNote(ContextNote.Kind.CODE_SNAPSHOT, "def f(): pass")));
+    Loop.sleep(300);
+    loop.run(() -> session.inject(new ContextNote(ContextNote.Kind.CODE_SNAPSHOT, "def f(): return 1")));
+    Loop.eventually(Duration.ofSeconds(5), () -> !fake.received("conversation.item.delete").isEmpty(), "the old copy deleted");
+    List<JsonObject> created = fake.received("conversation.item.create");
+    assertThat(created).extracting(m -> m.getJsonObject("item").getString("id")).containsExactly("code_1", "code_2");
+    assertThat(fake.received("conversation.item.delete").get(0).getString("item_id")).isEqualTo("code_1");
+    Loop.sleep(200);
+    assertThat(fake.received("response.create")).as("no answer to a snapshot").hasSize(1);
+    assertThat(client.json("error")).isEmpty();
+    loop.await(session::close);
+    loop.await(providers::close);
+  }
 }

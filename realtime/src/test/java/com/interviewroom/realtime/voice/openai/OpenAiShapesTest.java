@@ -71,7 +71,8 @@ class OpenAiShapesTest {
     TranscriptBatcher batcher = new TranscriptBatcher(vertx, voiceDb.db, Duration.ofMillis(200), 500, 100_000);
     DefaultVoiceSessionFactory factory = new DefaultVoiceSessionFactory(vertx, new ProviderSelector(true, false), providers,
         batcher, records, records::markErroredAndRefund, new com.interviewroom.realtime.voice.BridgedVoiceSession.Settings(
-            List.of(Duration.ofMillis(10), Duration.ofMillis(20), Duration.ofMillis(40)), Duration.ofSeconds(5), Duration.ofSeconds(2), 3),
+            List.of(Duration.ofMillis(10), Duration.ofMillis(20), Duration.ofMillis(40)), Duration.ofSeconds(5), Duration.ofSeconds(2), 3,
+            Duration.ofMillis(1)),
         Clock.systemUTC());
     VoiceSession session = loop.await(() -> factory.open(new InterviewContext(s.sessionId(), s.userId(), "Two Sum",
         "Return two indices.", "easy", "python", "mid", 1_800_000, List.of()), client));
@@ -83,7 +84,9 @@ class OpenAiShapesTest {
     Loop.eventually(Duration.ofSeconds(5), () -> !fake.received("conversation.item.truncate").isEmpty(), "truncate");
     Loop.eventually(Duration.ofSeconds(5), () -> fake.responseStatuses.size() >= 2, "the answer");
     loop.run(() -> session.inject(new ContextNote(ContextNote.Kind.CODE_OBSERVATION, "The loop is quadratic.")));
+    loop.run(() -> session.inject(new ContextNote(ContextNote.Kind.CODE_SNAPSHOT, "def f(): pass")));
     Loop.eventually(Duration.ofSeconds(5), () -> fake.responseStatuses.size() >= 3, "the reaction to the note");
+    loop.run(() -> session.inject(new ContextNote(ContextNote.Kind.CODE_SNAPSHOT, "def f(): return 1")));
     loop.run(() -> session.audio(Audio.silence(500)));
     loop.run(session::commit);
     fake.failNextResponse = "server_error";
@@ -103,7 +106,7 @@ class OpenAiShapesTest {
     }
     assertThat(sentByClient.stream().map(m -> m.getString("type")).distinct())
         .contains("session.update", "response.create", "response.cancel", "conversation.item.truncate",
-            "conversation.item.create", "input_audio_buffer.commit", "input_audio_buffer.append");
+            "conversation.item.create", "conversation.item.delete", "input_audio_buffer.commit", "input_audio_buffer.append");
     assertThat(fake.sent.stream().map(m -> m.getString("type")).distinct())
         .contains("session.created", "session.updated", "response.created", "response.output_audio.delta", "response.done",
             "input_audio_buffer.speech_started", "conversation.item.input_audio_transcription.completed", "error");
