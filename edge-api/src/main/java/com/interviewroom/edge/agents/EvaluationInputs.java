@@ -94,8 +94,17 @@ public record EvaluationInputs(
     return lastFinal != null ? lastFinal : last;
   }
 
+  /**
+   * Whether the candidate's words were recorded: a turn labelled as untranscribed speech
+   * ({@link com.interviewroom.common.transcript.SpeechLabel}) is not words.
+   */
   public boolean hasConversation() {
-    return transcript.stream().anyMatch(t -> "user".equals(t.role()) && !t.text().isBlank());
+    return transcript.stream().anyMatch(EvaluationInputs::candidateWords);
+  }
+
+  static boolean candidateWords(Turn t) {
+    return "user".equals(t.role()) && t.text() != null && !t.text().isBlank()
+        && !com.interviewroom.common.transcript.SpeechLabel.isLabel(t.text());
   }
 
   public Signals signals() {
@@ -124,7 +133,7 @@ public record EvaluationInputs(
         }
       }
     }
-    int userTurns = (int) transcript.stream().filter(t -> "user".equals(t.role()) && !t.text().isBlank()).count();
+    int userTurns = (int) transcript.stream().filter(EvaluationInputs::candidateWords).count();
     return new Signals(runs, hiddenPassed, hiddenTotal, firstPass, hintsGiven, latest == null ? null : latest.id(), userTurns);
   }
 

@@ -12,6 +12,9 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -27,6 +30,9 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
 public final class Evaluator {
   /** The default model ({@code ANTHROPIC_EVALUATOR_MODEL} overrides it). */
   public static final String MODEL = com.interviewroom.common.config.Config.Models.DEFAULTS.anthropicEvaluator();
+  /** The rationale shown when no words of the candidate were transcribed. */
+  public static final String NOT_ASSESSED_COMMUNICATION =
+      "Not assessed: none of the candidate's words were transcribed (the practice interviewer hears speech but cannot transcribe it), so there is no evidence to score.";
   static final int RETRIES = 2;
   /** One model call: Sonnet writing a ~4k-token tool call takes well under a minute. */
   public static final long DEFAULT_MODEL_TIMEOUT_MS = 60_000;
@@ -132,14 +138,23 @@ public final class Evaluator {
         h.summary() + " " + note, h.model()), promptHash, growth);
   }
 
-  private Future<JsonObject> store(EvaluationInputs in, Judgement j, String promptHash, JsonObject growth) {
+  /**
+   * Stores a judgement. Without any of the candidate's words in the transcript, communication is
+   * not assessed whoever judged (a score would be invented): {@code scores.communication} is null,
+   * {@code scores.notAssessed} lists it, {@code evidence.communication.assessed} is false, and the
+   * overall leaves it out.
+   */
+  private Future<JsonObject> store(EvaluationInputs in, Judgement judged, String promptHash, JsonObject growth) {
+    Judgement j = in.hasConversation() ? judged : withoutCommunication(judged);
     double overall = Rubric.overall(j.scores());
     String recommendation = Rubric.recommendation(j.scores());
+    List<String> notAssessed = Rubric.notAssessed(j.scores());
     JsonObject scores = new JsonObject();
-    j.scores().forEach(scores::put);
-    scores.put("overall", overall);
+    Rubric.DIMENSIONS.forEach(d -> scores.put(d, j.scores().get(d)));
+    scores.put("overall", overall).put("notAssessed", new JsonArray(notAssessed));
     JsonObject evidence = new JsonObject();
-    Rubric.DIMENSIONS.forEach(d -> evidence.put(d, j.evidence().get(d).copy().put("rationale", j.rationale().get(d))));
+    Rubric.DIMENSIONS.forEach(d -> evidence.put(d, j.evidence().get(d).copy().put("rationale", j.rationale().get(d))
+        .put("assessed", !notAssessed.contains(d))));
     evidence.put("signals", in.signals().toJson().put("efficiencyGrowth", growth)).put("mode", mode(in));
     String report = Report.markdown(in, j, overall, recommendation, growth);
     Tuple row = Tuple.of(in.sessionId(), "completed", Rubric.VERSION, j.model(), promptHash, scores, overall, recommendation)
@@ -147,6 +162,14 @@ public final class Evaluator {
         .addValue(report).addValue(evidence).addValue(null);
     return upsert(row).map(id -> new JsonObject().put("status", "completed").put("evaluationId", id)
         .put("model", j.model()).put("recommendation", recommendation).put("overall", overall));
+  }
+
+  private static Judgement withoutCommunication(Judgement j) {
+    Map<String, Integer> scores = new LinkedHashMap<>(j.scores());
+    scores.remove("communication");
+    Map<String, String> why = new LinkedHashMap<>(j.rationale());
+    why.put("communication", NOT_ASSESSED_COMMUNICATION);
+    return new Judgement(scores, why, j.evidence(), j.strengths(), j.improvements(), j.summary(), j.model());
   }
 
   private Future<JsonObject> storeFailure(EvaluationInputs in, Throwable failure, String promptHash) {

@@ -27,7 +27,7 @@ final class Report {
       default -> "conversation and code";
     }).append("\n\n## Scores\n\n| Dimension | Score | Why |\n| --- | --- | --- |\n");
     for (String d : Rubric.DIMENSIONS) {
-      md.append("| ").append(d.replace('_', ' ')).append(" | ").append(j.scores().get(d)).append(" | ")
+      md.append("| ").append(d.replace('_', ' ')).append(" | ").append(j.scores().get(d) == null ? "not assessed" : j.scores().get(d)).append(" | ")
           .append(cell(j.rationale().get(d))).append(" |\n");
     }
     list(md, "Strengths", j.strengths());

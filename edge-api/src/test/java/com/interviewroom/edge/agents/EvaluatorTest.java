@@ -78,6 +78,44 @@ class EvaluatorTest {
     return session;
   }
 
+  @Test
+  @DisplayName("a looping tone heard as speech but never transcribed: communication is not assessed, excluded from the overall, whoever judges")
+  void noWordsNoCommunicationScore() {
+    JsonObject owner = heuristic.user();
+    UUID session = heuristic.session(AgentsHarness.userId(owner));
+    for (int i = 0; i < 16; i++) {
+      heuristic.turn(session, "local-user-" + i, "user", "(speech, 2.4 s — no transcription without a provider key)", 1 + i);
+    }
+    heuristic.snapshot(session, "execution", "def two_sum(n, t):\n  seen = {}\n  ...", 4, 4, 8);
+    heuristic.snapshot(session, "final", "def two_sum(n, t):\n  seen = {}\n  ...", 0, 0, 12);
+    evaluate(heuristic, session);
+    JsonObject stored = evaluation(heuristic, owner, session).bodyAsJsonObject();
+    JsonObject scores = stored.getJsonObject("scores");
+    assertThat(scores.containsKey("communication")).isTrue();
+    assertThat(scores.getValue("communication")).isNull();
+    assertThat(scores.getJsonArray("notAssessed")).containsExactly("communication");
+    double expected = (0.30 * scores.getInteger("problem_solving") + 0.20 * scores.getInteger("code_quality")
+        + 0.15 * scores.getInteger("efficiency") + 0.15 * scores.getInteger("testing")) / 0.80;
+    assertThat(scores.getDouble("overall")).isEqualTo(Math.round(expected * 10) / 10.0);
+    JsonObject communication = stored.getJsonObject("evidence").getJsonObject("communication");
+    assertThat(communication.getBoolean("assessed")).isFalse();
+    assertThat(communication.getString("rationale")).startsWith("Not assessed");
+    assertThat(stored.getJsonObject("evidence").getString("mode")).isEqualTo("code_only");
+    assertThat(stored.getString("reportMarkdown")).contains("| communication | not assessed |");
+    assertThat(stored.getJsonObject("evidence").getJsonObject("problem_solving").getBoolean("assessed")).isTrue();
+
+    UUID modelSession = withModel.session(AgentsHarness.userId(withModel.user()));
+    withModel.turn(modelSession, "local-user-1", "user", "(speech, 3.0 s — no transcription without a provider key)", 2);
+    withModel.snapshot(modelSession, "final", "def f(): pass", 0, 0, 5);
+    anthropic.thenTool(modelAnswer(modelSession));
+    InternalClient.Reply reply = evaluate(withModel, modelSession);
+    assertThat(reply.body().getString("status")).isEqualTo("completed");
+    JsonObject modelScores = await(withModel.edge.db.asService(sql -> sql.preparedQuery("SELECT scores FROM evaluations WHERE session_id = $1")
+        .execute(io.vertx.sqlclient.Tuple.of(modelSession)).map(rows -> rows.iterator().next().getJsonObject(0))));
+    assertThat(modelScores.getValue("communication")).as("the model's 8 is not evidence").isNull();
+    assertThat(modelScores.getDouble("overall")).isEqualTo(8.0);
+  }
+
   private static JsonObject modelAnswer(UUID snapshotRefSession) {
     JsonObject scores = new JsonObject();
     for (String d : Rubric.DIMENSIONS) {
@@ -138,7 +176,8 @@ class EvaluatorTest {
     JsonObject code = evaluation(heuristic, owner, codeOnly).bodyAsJsonObject();
     JsonObject talk = evaluation(heuristic, owner, talkOnly).bodyAsJsonObject();
     assertThat(code.getJsonObject("evidence").getString("mode")).isEqualTo("code_only");
-    assertThat(code.getJsonObject("scores").getInteger("communication")).isEqualTo(1);
+    assertThat(code.getJsonObject("scores").getValue("communication")).as("no words, no score").isNull();
+    assertThat(code.getJsonObject("scores").getJsonArray("notAssessed")).containsExactly("communication");
     assertThat(talk.getJsonObject("evidence").getString("mode")).isEqualTo("conversation_only");
     assertThat(talk.getJsonObject("scores").getInteger("code_quality")).isEqualTo(1);
     assertThat(talk.getString("recommendation")).isEqualTo("no");

@@ -12,7 +12,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 
-import java.util.Locale;
 
 /**
  * The simulated interviewer every newcomer meets (no key, no network): a scripted interviewer that
@@ -131,7 +130,7 @@ public final class LocalVoiceProvider implements VoiceProvider {
 
   /** The honest label of a turn we heard but cannot transcribe. */
   static String turnLabel(long speechMs) {
-    return String.format(Locale.ROOT, "(speech, %.1f s — no transcription without a provider key)", speechMs / 1000.0);
+    return com.interviewroom.common.transcript.SpeechLabel.format(speechMs);
   }
 
   private void candidateSpoke(long speechMs) {
