@@ -45,7 +45,7 @@ public record EvaluationInputs(
   }
 
   private static final String SESSION = """
-      SELECT s.language, s.started_at, s.created_at, coalesce((s.usage->>'hintsGiven')::int, 0) AS hints,
+      SELECT s.language, s.started_at, s.created_at, coalesce((s.usage->>'hintsGiven')::int, 0) AS hints, s.problem_id,
              p.slug, p.title, p.difficulty, p.description, p.function_signature, p.compare_mode, p.input_generator
       FROM sessions s JOIN problems p ON p.id = s.problem_id WHERE s.id = $1""";
   private static final String TRANSCRIPT =
@@ -68,7 +68,7 @@ public record EvaluationInputs(
             List<Snapshot> snapshots = new ArrayList<>();
             snaps.forEach(r -> snapshots.add(new Snapshot(r.getUUID("id"), r.getString("snapshot_type"), r.getString("code"),
                 r.getString("language"), r.getJsonObject("execution_result"), r.getOffsetDateTime("created_at"))));
-            JsonObject problem = new JsonObject().put("slug", s.getString("slug")).put("title", s.getString("title"))
+            JsonObject problem = new JsonObject().put("id", s.getUUID("problem_id").toString()).put("slug", s.getString("slug")).put("title", s.getString("title"))
                 .put("difficulty", s.getString("difficulty")).put("description", s.getString("description"))
                 .put("function", s.getJsonObject("function_signature")).put("compare", s.getString("compare_mode"))
                 .put("inputGenerator", s.getJsonObject("input_generator"));

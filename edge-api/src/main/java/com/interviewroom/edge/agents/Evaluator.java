@@ -62,6 +62,7 @@ public final class Evaluator {
   private final long modelTimeoutMs;
   private final String model;
   private final LlmUsage usage;
+  private final FinalCodeGrader grader;
 
   /** {@code llm} is null without an Anthropic key: the heuristic evaluator answers. */
   public Evaluator(Database db, AnthropicClient llm, SandboxClient sandbox) {
@@ -80,6 +81,7 @@ public final class Evaluator {
     this.usage = new LlmUsage(db);
     this.llm = llm;
     this.growth = new GrowthProbe(sandbox);
+    this.grader = new FinalCodeGrader(db, sandbox);
     this.modelTimeoutMs = modelTimeoutMs;
   }
 
@@ -89,7 +91,7 @@ public final class Evaluator {
    * waits for an evaluation (the worker's call timeout) must wait longer.
    */
   public static long worstCaseMs(long modelTimeoutMs) {
-    return GrowthProbe.WORST_CASE_MS + (RETRIES + 1) * modelTimeoutMs + RETRIES * AnthropicClient.MAX_RETRY_WAIT_MS
+    return FinalCodeGrader.RUN_TIMEOUT_MS + GrowthProbe.WORST_CASE_MS + (RETRIES + 1) * modelTimeoutMs + RETRIES * AnthropicClient.MAX_RETRY_WAIT_MS
         + DATABASE_MARGIN_MS;
   }
 
@@ -105,16 +107,17 @@ public final class Evaluator {
         .compose(loaded -> loaded.inputs() == null
             ? Future.succeededFuture(new JsonObject().put("status", "completed")
                 .put("evaluationId", loaded.existingId()).put("alreadyEvaluated", true))
-            : growth.measure(loaded.inputs()).compose(measured -> judgeAndStore(loaded.inputs(), measured)));
+            : grader.grade(loaded.inputs()).compose(graded -> growth.measure(graded.inputs())
+                .compose(measured -> judgeAndStore(graded.inputs(), measured, graded.info()))));
   }
 
   private record Loaded(String existingId, EvaluationInputs inputs) {}
 
-  private Future<JsonObject> judgeAndStore(EvaluationInputs in, JsonObject growth) {
+  private Future<JsonObject> judgeAndStore(EvaluationInputs in, JsonObject growth, JsonObject graded) {
     String prompt = prompt(in, growth);
     String promptHash = Hashing.sha256Hex(SYSTEM + "\n" + prompt + "\n" + Rubric.toolSchema().encode());
     if (llm == null) {
-      return store(in, HeuristicEvaluator.judge(in, growth), null, growth);
+      return store(in, HeuristicEvaluator.judge(in, growth), null, growth, graded);
     }
     AnthropicClient.ToolRequest request = new AnthropicClient.ToolRequest(model, 4096, SYSTEM, prompt,
         "record_evaluation", "Record the structured evaluation of the interview.", Rubric.toolSchema(), modelTimeoutMs);
@@ -123,19 +126,19 @@ public final class Evaluator {
         .compose(input -> {
           Judgement judged = Judgement.fromModel(input, knownRefs(in), model);
           return judged == null
-              ? heuristicInstead(in, growth, promptHash, "schema_misfit", "The model's answer did not fit the rubric schema.")
-              : store(in, judged, promptHash, growth);
+              ? heuristicInstead(in, growth, graded, promptHash, "schema_misfit", "The model's answer did not fit the rubric schema.")
+              : store(in, judged, promptHash, growth, graded);
         }, failure -> failure instanceof LlmException e && e.malformedReply()
-            ? heuristicInstead(in, growth, promptHash, e.errorType(), "The model's reply held no usable evaluation (" + e.getMessage() + ").")
+            ? heuristicInstead(in, growth, graded, promptHash, e.errorType(), "The model's reply held no usable evaluation (" + e.getMessage() + ").")
             : storeFailure(in, failure, promptHash));
   }
 
   /** The model answered, but not usably: the heuristic evaluation is stored, and says why. */
-  private Future<JsonObject> heuristicInstead(EvaluationInputs in, JsonObject growth, String promptHash, String why, String note) {
+  private Future<JsonObject> heuristicInstead(EvaluationInputs in, JsonObject growth, JsonObject graded, String promptHash, String why, String note) {
     log.warn("evaluator model output unusable, heuristic used {} {}", kv("sessionId", in.sessionId()), kv("reason", why));
     Judgement h = HeuristicEvaluator.judge(in, growth);
     return store(in, new Judgement(h.scores(), h.rationale(), h.evidence(), h.strengths(), h.improvements(),
-        h.summary() + " " + note, h.model()), promptHash, growth);
+        h.summary() + " " + note, h.model()), promptHash, growth, graded);
   }
 
   /**
@@ -144,7 +147,7 @@ public final class Evaluator {
    * {@code scores.notAssessed} lists it, {@code evidence.communication.assessed} is false, and the
    * overall leaves it out.
    */
-  private Future<JsonObject> store(EvaluationInputs in, Judgement judged, String promptHash, JsonObject growth) {
+  private Future<JsonObject> store(EvaluationInputs in, Judgement judged, String promptHash, JsonObject growth, JsonObject graded) {
     Judgement j = in.hasConversation() ? judged : withoutCommunication(judged);
     double overall = Rubric.overall(j.scores());
     String recommendation = Rubric.recommendation(j.scores());
@@ -155,8 +158,8 @@ public final class Evaluator {
     JsonObject evidence = new JsonObject();
     Rubric.DIMENSIONS.forEach(d -> evidence.put(d, j.evidence().get(d).copy().put("rationale", j.rationale().get(d))
         .put("assessed", !notAssessed.contains(d))));
-    evidence.put("signals", in.signals().toJson().put("efficiencyGrowth", growth)).put("mode", mode(in));
-    String report = Report.markdown(in, j, overall, recommendation, growth);
+    evidence.put("signals", in.signals().toJson().put("efficiencyGrowth", growth).put("graded", graded)).put("mode", mode(in));
+    String report = Report.markdown(in, j, overall, recommendation, growth, graded);
     Tuple row = Tuple.of(in.sessionId(), "completed", Rubric.VERSION, j.model(), promptHash, scores, overall, recommendation)
         .addValue(new JsonArray(j.strengths())).addValue(new JsonArray(j.improvements()))
         .addValue(report).addValue(evidence).addValue(null);

@@ -98,7 +98,7 @@ public final class ExecutionService {
    * What the candidate may see: the runner already redacts hidden tests; this keeps only the
    * documented fields so nothing the runner adds later leaks by accident.
    */
-  static JsonObject forCandidate(JsonObject raw) {
+  public static JsonObject forCandidate(JsonObject raw) {
     JsonArray tests = new JsonArray();
     for (Object item : raw.getJsonArray("tests", new JsonArray())) {
       if (item instanceof JsonObject t) {

@@ -15,6 +15,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.sqlclient.Tuple;
 import java.util.Map;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -114,6 +115,45 @@ class EvaluatorTest {
         .execute(io.vertx.sqlclient.Tuple.of(modelSession)).map(rows -> rows.iterator().next().getJsonObject(0))));
     assertThat(modelScores.getValue("communication")).as("the model's 8 is not evidence").isNull();
     assertThat(modelScores.getDouble("overall")).isEqualTo(8.0);
+  }
+
+  @Test
+  @DisplayName("the final code is graded: edited after the last submit, it runs once against every test before the evaluation, and a retry runs nothing")
+  void finalCodeIsGraded() {
+    JsonObject owner = heuristic.user();
+    UUID session = heuristic.session(AgentsHarness.userId(owner));
+    await(heuristic.edge.db.asService(sql -> sql.preparedQuery("""
+            INSERT INTO test_cases (problem_id, ordinal, input, expected, is_example, is_hidden)
+            SELECT problem_id, g, '{"nums":[1,2,3],"target":5}'::jsonb, '[1,2]'::jsonb, g = 1, g > 1
+            FROM sessions, generate_series(1, 4) g WHERE sessions.id = $1""").execute(io.vertx.sqlclient.Tuple.of(session))));
+    heuristic.turn(session, "item_u1", "user", "I'll use a hash map.", 2);
+    heuristic.snapshot(session, "execution", "def two_sum(n, t):\n  return [0, 1]", 3, 3, 6);
+    heuristic.snapshot(session, "final", "def two_sum(n, t):\n  return []  # edited after the submit", 0, 0, 12);
+    int runsBefore = runner.runs.get();
+
+    evaluate(heuristic, session);
+
+    JsonObject stored = evaluation(heuristic, owner, session).bodyAsJsonObject();
+    JsonObject signals = stored.getJsonObject("evidence").getJsonObject("signals");
+    assertThat(signals.getJsonObject("graded").getString("source")).isEqualTo("final_code_run");
+    assertThat(signals.getInteger("hiddenTestsTotal")).as("the fake runner reports all 4 tests as hidden").isEqualTo(4);
+    assertThat(signals.getInteger("hiddenTestsPassed")).as("the final code's run, not the older 3/3").isZero();
+    assertThat(stored.getString("reportMarkdown")).contains("Graded code: the final code, run against every test");
+    assertThat(runner.runs.get() - runsBefore).isEqualTo(1);
+    List<String> runs = await(heuristic.edge.db.asService(sql -> sql.preparedQuery(
+            "SELECT code FROM code_snapshots WHERE session_id = $1 AND snapshot_type = 'execution' ORDER BY created_at")
+        .execute(io.vertx.sqlclient.Tuple.of(session)).map(rows -> {
+          List<String> codes = new java.util.ArrayList<>();
+          rows.forEach(r -> codes.add(r.getString(0)));
+          return codes;
+        })));
+    assertThat(runs).hasSize(2).last().asString().contains("edited after the submit");
+
+    FinalCodeGrader grader = new FinalCodeGrader(heuristic.edge.db, new com.interviewroom.edge.sandbox.SandboxClient(fakes, runner.url()));
+    EvaluationInputs again = await(heuristic.edge.db.asService(sql -> EvaluationInputs.load(sql, session)));
+    FinalCodeGrader.Graded second = await(grader.grade(again));
+    assertThat(second.info().getString("source")).isEqualTo("submitted");
+    assertThat(runner.runs.get() - runsBefore).as("idempotent").isEqualTo(1);
   }
 
   private static JsonObject modelAnswer(UUID snapshotRefSession) {
@@ -361,9 +401,9 @@ class EvaluatorTest {
     evaluate(heuristic, quadratic);
     evaluate(heuristic, linear);
 
-    // one run per size, and every request within the real runner's body limit
-    assertThat(runner.runs.get() - before).isEqualTo(6);
-    assertThat(runner.runBodyBytes.subList(bodies, runner.runBodyBytes.size())).hasSize(6)
+    // per session: the never-run final code graded once, then one run per size; every request within the runner's body limit
+    assertThat(runner.runs.get() - before).isEqualTo(8);
+    assertThat(runner.runBodyBytes.subList(bodies, runner.runBodyBytes.size())).hasSize(8)
         .allSatisfy(size -> assertThat(size).isLessThanOrEqualTo(SandboxRoutes.BODY_LIMIT));
     JsonObject slow = evaluation(heuristic, owner, quadratic).bodyAsJsonObject();
     JsonObject fast = evaluation(heuristic, owner, linear).bodyAsJsonObject();
