@@ -127,6 +127,18 @@ public final class FakeAnthropic implements AutoCloseable {
   private void handle(HttpServerRequest req) {
     hits.incrementAndGet();
     req.body().onSuccess(buffer -> {
+      if (req.path().startsWith("/v1/models/") && req.method() == HttpMethod.GET) {
+        String id = req.path().substring("/v1/models/".length());
+        if (!KEY.equals(req.getHeader("x-api-key"))) {
+          respond(req, 401, error("authentication_error", "invalid x-api-key"), null);
+        } else if (MODELS.contains(id)) {
+          respond(req, 200, new JsonObject().put("type", "model").put("id", id).put("display_name", id)
+              .put("created_at", "2026-01-01T00:00:00Z"), null);
+        } else {
+          respond(req, 404, error("not_found_error", "model: " + id), null);
+        }
+        return;
+      }
       if (!"/v1/messages".equals(req.path()) || req.method() != HttpMethod.POST) {
         respond(req, 404, error("not_found_error", "Not found"), null);
         return;
