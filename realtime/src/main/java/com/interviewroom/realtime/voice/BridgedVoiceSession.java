@@ -118,6 +118,9 @@ public final class BridgedVoiceSession implements VoiceSession {
   private long codeTimer = -1;
   /** Between the provider's speech start and stop: notes wait, an injection would talk over (or cut) the candidate. */
   private boolean candidateSpeaking;
+  private long speakingTimer = -1;
+  /** Notes wait for the end of the candidate's speech at most this long. */
+  static final long MAX_SPEECH_HOLD_MS = 30_000;
 
   private record Line(Instant at, InterviewContext.TranscriptLine line) {}
 
@@ -225,6 +228,7 @@ public final class BridgedVoiceSession implements VoiceSession {
     cancelTimer(retryTimer);
     cancelTimer(rateLimitTimer);
     cancelTimer(codeTimer);
+    cancelTimer(speakingTimer);
     if (sleeping != null) {
       sleeping.tryFail(new ProviderUnavailable(context.sessionId(), "closed"));
     }
@@ -296,6 +300,8 @@ public final class BridgedVoiceSession implements VoiceSession {
     records.recordProvider(context.sessionId(), p.name())
         .onFailure(err -> LOG.warn("could not record the session's provider: {}", err.getClass().getSimpleName()));
     candidateSpeaking = false;
+    cancelTimer(speakingTimer);
+    speakingTimer = -1;
     if (latestCode != null) {
       codeQueued = true; // a new provider has never seen the code
       codeSentAtMs = Long.MIN_VALUE / 2;
@@ -412,6 +418,17 @@ public final class BridgedVoiceSession implements VoiceSession {
     provider.inject(latestCode);
   }
 
+  /** The candidate's turn is over (speech stopped, or the interviewer answers): held notes go out. */
+  private void candidateDone() {
+    if (!candidateSpeaking) {
+      return;
+    }
+    candidateSpeaking = false;
+    cancelTimer(speakingTimer);
+    speakingTimer = -1;
+    deliverHeldNotes();
+  }
+
   private void deliverHeldNotes() {
     if (provider == null || closed || rateLimitTimer >= 0 || candidateSpeaking) {
       return;
@@ -434,9 +451,8 @@ public final class BridgedVoiceSession implements VoiceSession {
       case VoiceEvent.TranscriptFinal f -> onFinal(f);
       case VoiceEvent.SpeechStarted s -> onSpeechStarted();
       case VoiceEvent.SpeechStopped s -> {
-        candidateSpeaking = false;
         setStatus("thinking");
-        deliverHeldNotes();
+        candidateDone();
       }
       case VoiceEvent.ResponseDone r -> onResponseDone(source, r);
       case VoiceEvent.RateLimited r -> onRateLimited(r.retryAfterMs());
@@ -464,6 +480,7 @@ public final class BridgedVoiceSession implements VoiceSession {
       return; // late audio of an interrupted answer must not play
     }
     if (!a.itemId().equals(speakingItem)) {
+      candidateDone(); // the interviewer answers: the candidate's turn is over
       speakingItem = a.itemId();
       firstSentAt = clock.instant();
       sentBytes = 0;
@@ -502,6 +519,12 @@ public final class BridgedVoiceSession implements VoiceSession {
 
   private void onSpeechStarted() {
     candidateSpeaking = true;
+    cancelTimer(speakingTimer);
+    // a start without a stop (a provider's own barge-in signal) must not hold notes forever
+    speakingTimer = vertx.setTimer(MAX_SPEECH_HOLD_MS, id -> {
+      speakingTimer = -1;
+      candidateDone();
+    });
     lastSpeechStart = clock.instant();
     if (playing()) {
       bargeIn();

@@ -567,4 +567,21 @@ class BridgedVoiceSessionTest {
     assertThat(made.get(1).context.history()).as("snapshots are not conversation lines").isEmpty();
     loop.await(session::close);
   }
+
+  @DisplayName("a speech start never followed by a stop (a provider's own barge-in signal) holds notes only until the interviewer answers")
+  @Test
+  void heldNotesNotStuck() {
+    Loop loop = new Loop(vertx);
+    VoiceDb.Charged s = loop.await(voiceDb::chargedSession);
+    List<ScriptedProvider> made = new java.util.concurrent.CopyOnWriteArrayList<>();
+    VoiceSession session = loop.await(() -> factory(recording(made), new ProviderSelector(true, false)).open(context(s), new RecordingClient()));
+    ScriptedProvider p = made.get(0);
+    loop.run(() -> p.events.on(new VoiceEvent.SpeechStarted()));
+    loop.run(() -> session.inject(new ContextNote(ContextNote.Kind.TIME_WARNING, "Five minutes remain.")));
+    Loop.sleep(100);
+    assertThat(p.notes).isEmpty();
+    loop.run(() -> speak(p, "asst-9", 300));
+    Loop.eventually(Duration.ofSeconds(2), () -> p.notes.size() == 1, "the note once the interviewer answers");
+    loop.await(session::close);
+  }
 }

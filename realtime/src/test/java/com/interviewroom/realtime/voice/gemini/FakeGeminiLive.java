@@ -68,6 +68,9 @@ public final class FakeGeminiLive {
   public final List<JsonObject> sent = new CopyOnWriteArrayList<>();
   public volatile boolean recordSent;
 
+  /** What the real service accepts: the shapes of {@code LiveClientMessage} from the official SDK. */
+  private static final com.interviewroom.testkit.ProviderShapes SHAPES = com.interviewroom.testkit.ProviderShapes.load("gemini-live");
+
   private final Vertx vertx;
   private HttpServer server;
   private final AtomicInteger handles = new AtomicInteger();
@@ -190,6 +193,12 @@ public final class FakeGeminiLive {
         return;
       }
       log.add(new Event(System.nanoTime(), "message", m));
+      List<String> wrong = SHAPES.violations("client", m);
+      if (!wrong.isEmpty()) {
+        // as the real service answers a field it does not know: the socket closes with the reason
+        ws.close((short) 1007, "Invalid JSON payload received. " + wrong.get(0));
+        return;
+      }
       if (m.containsKey("setup")) {
         if (!authorised) {
           ws.close((short) 1008, "API key not valid. Please pass a valid API key.");

@@ -31,7 +31,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * included), fail with an error event, run out of its rate limit, start answers late, or drop the
  * socket after a number of responses. Strict like the real API: an unknown {@code ?model=} gets an
  * {@code error} {@code model_not_found} and the socket closes; a {@code session.update} with a field
- * the GA session does not have ({@code temperature} included) gets {@code unknown_parameter}; a
+ * the GA session does not have ({@code temperature} included), or any client event that does not fit
+ * the SDK's shapes ({@code provider-shapes/openai-realtime.json}), gets {@code unknown_parameter}; a
  * commit of less than 100 ms of audio gets {@code input_audio_buffer_commit_empty}; a manual commit
  * creates the user item without answering (the client asks with {@code response.create}); a response
  * can be made to end {@code failed} with {@code status_details.error}.
@@ -46,9 +47,6 @@ public final class FakeOpenAiRealtime {
   public static final Set<String> MODELS = Set.of("gpt-realtime", "gpt-realtime-1.5", "gpt-realtime-2", "gpt-realtime-2.1",
       "gpt-realtime-2.1-mini", "gpt-realtime-2025-08-28", "gpt-realtime-mini", "gpt-realtime-mini-2025-10-06",
       "gpt-realtime-mini-2025-12-15", "gpt-4o-realtime-preview-2025-06-03");
-  /** Fields of a GA {@code session.update}'s session (openai-python {@code realtime_session_create_request_param.py}). */
-  static final Set<String> SESSION_FIELDS = Set.of("type", "audio", "include", "instructions", "max_output_tokens", "model",
-      "output_modalities", "parallel_tool_calls", "prompt", "reasoning", "tool_choice", "tools", "tracing", "truncation");
 
   public final List<JsonObject> received = new CopyOnWriteArrayList<>();
   /** Every server event sent while {@link #recordSent} is on, for the shape pinning test. */
@@ -87,6 +85,9 @@ public final class FakeOpenAiRealtime {
   public volatile boolean betaNames;
   /** Benchmark mode: every appended chunk comes straight back as an output audio delta; no VAD, no greeting. */
   public volatile boolean echo;
+
+  /** What the real API accepts: the client event shapes from the official SDK. */
+  private static final com.interviewroom.testkit.ProviderShapes SHAPES = com.interviewroom.testkit.ProviderShapes.load("openai-realtime");
 
   private final Vertx vertx;
   private HttpServer server;
@@ -230,17 +231,17 @@ public final class FakeOpenAiRealtime {
         received.add(m);
         timeline.add(new Received(System.nanoTime(), m));
       }
+      List<String> wrong = SHAPES.violations("client:" + type, m);
+      if (!wrong.isEmpty()) {
+        send(error("invalid_request_error", wrong.get(0).contains("not a field") ? "unknown_parameter" : "missing_required_parameter",
+            "Invalid request: " + wrong.get(0)));
+        return;
+      }
       switch (type) {
         case "session.update" -> {
           JsonObject turnDetection = m.getJsonObject("session", new JsonObject()).getJsonObject("audio", new JsonObject())
               .getJsonObject("input", new JsonObject()).getJsonObject("turn_detection", new JsonObject());
           interruptResponse = turnDetection.getBoolean("interrupt_response", true);
-          String unknown = m.getJsonObject("session", new JsonObject()).fieldNames().stream()
-              .filter(f -> !SESSION_FIELDS.contains(f)).findFirst().orElse(null);
-          if (unknown != null) {
-            send(error("invalid_request_error", "unknown_parameter", "Unknown parameter: 'session." + unknown + "'."));
-            return;
-          }
           if (errorOnSessionUpdate != null && errorOnSessionUpdateTimes.getAndDecrement() > 0) {
             send(new JsonObject().put("type", "error").put("event_id", "evt_err").put("error", new JsonObject()
                 .put("type", "invalid_request_error").put("code", errorOnSessionUpdate).put("message", errorMessage)));
