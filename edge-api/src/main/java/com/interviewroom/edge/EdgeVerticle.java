@@ -63,7 +63,9 @@ public final class EdgeVerticle extends VerticleBase {
     // Agent callbacks are served on the internal listener only; here they do not exist.
     router.route("/api/internal/*").handler(ctx -> ctx.fail(Problems.notFound("No such resource.")));
 
-    new HealthRoutes(vertx, app.config(), readinessProbes()).mount(router);
+    com.interviewroom.edge.llm.ModelCatalog models = new com.interviewroom.edge.llm.ModelCatalog(vertx, app.config().providers());
+    models.warnUnavailable(); // a start-up warning naming an unknown or retired model; readiness names it too
+    new HealthRoutes(vertx, app.config(), readinessProbes(), models).mount(router);
     router.get("/metrics").handler(PrometheusScrapingHandler.create(app.registry()));
     router.get("/.well-known/jwks.json").handler(ctx -> ctx.response()
         .putHeader("Content-Type", "application/json")

@@ -51,8 +51,10 @@ public final class InternalVerticle extends VerticleBase {
     AnthropicClient llm = config.providers().anthropicKey() == null ? null
         : new AnthropicClient(vertx, config.providers().anthropicBaseUrl(), config.providers().anthropicKey());
     SandboxClient sandbox = new SandboxClient(vertx, config.sandbox().url());
-    CodeObserver observer = new CodeObserver(app.redis(), sandbox, llm);
-    Evaluator evaluator = new Evaluator(app.db(), llm, sandbox, modelTimeoutMs);
+    Config.Models models = config.providers().models();
+    CodeObserver observer = new CodeObserver(app.redis(), sandbox, llm, models.anthropicObserver(),
+        new com.interviewroom.edge.agents.LlmUsage(app.db()));
+    Evaluator evaluator = new Evaluator(app.db(), llm, sandbox, modelTimeoutMs, models.anthropicEvaluator());
     Idempotency idempotency = new Idempotency(vertx, app.redis());
 
     Router router = Router.router(vertx);
