@@ -13,6 +13,9 @@ import com.interviewroom.edge.web.AccessLog;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import com.interviewroom.common.config.Config;
+import com.interviewroom.common.http.HttpGuard;
 import com.interviewroom.common.http.PublicServerOptions;
 import java.util.function.Consumer;
 import io.vertx.core.json.JsonObject;
@@ -20,7 +23,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
-import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import java.util.ArrayList;
@@ -61,7 +63,7 @@ public final class EdgeVerticle extends VerticleBase {
     router.route("/api/internal/*").handler(ctx -> ctx.fail(Problems.notFound("No such resource.")));
 
     new HealthRoutes(vertx, app.config(), readinessProbes()).mount(router);
-    router.get("/metrics").handler(PrometheusScrapingHandler.create(app.registry()));
+    // /metrics is served on the internal listener only (InternalVerticle): it tells an attacker too much
     router.get("/.well-known/jwks.json").handler(ctx -> ctx.response()
         .putHeader("Content-Type", "application/json")
         .putHeader("Cache-Control", "public, max-age=300")
@@ -77,7 +79,11 @@ public final class EdgeVerticle extends VerticleBase {
     router.route().last().handler(ctx -> ctx.fail(Problems.notFound("No such resource.")));
     router.route().failureHandler(new ProblemHandler());
 
-    HttpServer created = vertx.createHttpServer(PublicServerOptions.create(app.config().http().port()));
+    Config.Resilience limits = app.config().resilience();
+    HttpServerOptions options = PublicServerOptions.create(app.config().http().port())
+        .setIdleTimeout(limits.httpIdleTimeoutSeconds());
+    HttpServer created = HttpGuard.install(vertx.createHttpServer(options), options,
+        new HttpGuard.Limits(limits.httpHeaderTimeoutMs(), limits.httpBodyTimeoutMs(), limits.httpMaxConnectionsPerIp()));
     created.requestHandler(router);
     extension.accept(created);
     return created.listen().onSuccess(s -> server = s);
