@@ -44,7 +44,7 @@ final class EmbeddedServices implements AutoCloseable {
       EmbeddedRedis redis = supervised(remember(EmbeddedRedis.start(config.dataDir(), FreePort.find())));
       resolved = resolved.withRedisUrl(redis.url());
       names.add("redis");
-      log.info("embedded redis started {}", kv("url", redis.url()));
+      log.info("embedded redis started {}", kv("port", redis.port()));
     }
     if (config.embeddedS3()) {
       EmbeddedObjectStore s3 = remember(EmbeddedObjectStore.start(
