@@ -97,6 +97,7 @@ class OutageFaultTest {
           ProcessFaults.pauseTree(paused, false);
         }
         awaitRecovery("Postgres was paused", webhooks);
+        assertThat(running.embeddedRestarts()).as("a paused child is not restarted").containsEntry("postgres", 1);
 
         // 3. Redis crashes: the snapshot route (it claims its window in Redis) answers 503, Redis is restarted
         snapshots.resetCounts();
@@ -122,6 +123,7 @@ class OutageFaultTest {
         assertThat(snapshots.count(500)).as("500s while Redis was paused " + snapshots.statuses()).isZero();
         snapshots.resetCounts();
         awaitTrue("snapshots answered again after the pause", () -> snapshots.count(201) + snapshots.count(429) > 0);
+        assertThat(running.embeddedRestarts()).as("a paused child is not restarted").containsEntry("redis", 1);
       } finally {
         webhooks.close();
         snapshots.close();

@@ -38,7 +38,12 @@ public final class HttpGuard {
 
   private HttpGuard() {}
 
+  /** {@code options} must be the ones {@code server} was created with, cleartext HTTP/2 off (PublicServerOptions does that). */
   public static HttpServer install(HttpServer server, HttpServerOptions options, Limits limits) {
+    if (options.isHttp2ClearTextEnabled()) {
+      // with h2c the HTTP/1 pipeline is set up only after the first request was decoded
+      throw new IllegalArgumentException("HttpGuard needs HttpServerOptions#setHttp2ClearTextEnabled(false)");
+    }
     server.invalidRequestHandler(HttpGuard::invalid);
     server.connectionHandler(connection -> accept(connection, options, limits));
     return server;

@@ -1,6 +1,7 @@
 package com.interviewroom.edge.internal;
 
 import com.interviewroom.common.config.Config;
+import com.interviewroom.common.http.HttpGuard;
 import com.interviewroom.common.http.ProblemHandler;
 import com.interviewroom.common.http.Problems;
 import com.interviewroom.common.http.RequestIds;
@@ -69,9 +70,14 @@ public final class InternalVerticle extends VerticleBase {
     router.route().last().handler(ctx -> ctx.fail(Problems.notFound("No such resource.")));
     router.route().failureHandler(new ProblemHandler());
 
-    HttpServer created = vertx.createHttpServer(new HttpServerOptions()
+    HttpServerOptions options = new HttpServerOptions()
         .setHost(config.http().internalHost())
-        .setPort(config.http().internalPort()));
+        .setPort(config.http().internalPort())
+        .setIdleTimeout(config.resilience().httpIdleTimeoutSeconds())
+        .setHttp2ClearTextEnabled(false);
+    // the same framing rules and deadlines as the public listener; no per-IP cap (workers share addresses)
+    HttpServer created = HttpGuard.install(vertx.createHttpServer(options), options, new HttpGuard.Limits(
+        config.resilience().httpHeaderTimeoutMs(), config.resilience().httpBodyTimeoutMs(), 0));
     return created.requestHandler(router).listen().onSuccess(s -> server = s);
   }
 
