@@ -81,7 +81,8 @@ class OutageFaultTest {
         ProcessFaults.killTree(postmaster());
         awaitTrue("a 503 while Postgres is down", () -> webhooks.count(503) > 0);
         awaitRecovery("Postgres was down", webhooks);
-        assertThat(running.embeddedRestarts()).containsEntry("postgres", 1);
+        // the pool may reconnect a moment before the restart has finished its own readiness check
+        awaitTrue("Postgres restarted once", () -> running.embeddedRestarts().getOrDefault("postgres", 0) == 1);
 
         // 2. Postgres paused: calls end within the acquire/query timeouts with 503, then recover
         webhooks.resetCounts();
