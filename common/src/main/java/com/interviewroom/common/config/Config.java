@@ -120,8 +120,15 @@ public record Config(
    * @param dbAcquireTimeoutMs longest wait for a pooled Postgres connection ({@code DB_ACQUIRE_TIMEOUT_MS})
    * @param dbQueryTimeoutMs   longest unit of database work, one transaction ({@code DB_QUERY_TIMEOUT_MS})
    * @param redisTimeoutMs     longest wait for one Redis command on the shared client ({@code REDIS_TIMEOUT_MS})
+   * @param httpHeaderTimeoutMs a request head must be complete this long after its first byte ({@code HTTP_HEADER_TIMEOUT_MS})
+   * @param httpBodyTimeoutMs  a request body must be complete this long after its head ({@code HTTP_BODY_TIMEOUT_MS})
+   * @param httpIdleTimeoutSeconds a connection with no traffic either way is closed ({@code HTTP_IDLE_TIMEOUT_SECONDS})
+   * @param httpMaxConnectionsPerIp open connections one client IP may hold on the public listener, 0 = no cap
+   *                           ({@code HTTP_MAX_CONNECTIONS_PER_IP})
    */
-  public record Resilience(int dbAcquireTimeoutMs, int dbQueryTimeoutMs, int redisTimeoutMs) {}
+  public record Resilience(int dbAcquireTimeoutMs, int dbQueryTimeoutMs, int redisTimeoutMs,
+                           int httpHeaderTimeoutMs, int httpBodyTimeoutMs, int httpIdleTimeoutSeconds,
+                           int httpMaxConnectionsPerIp) {}
 
   /**
    * The environment, with {@code NAME=value} arguments taking precedence: that is how a process
@@ -212,7 +219,11 @@ public record Config(
         new Resilience(
             r.intRange("DB_ACQUIRE_TIMEOUT_MS", 5_000, 100, 600_000),
             r.intRange("DB_QUERY_TIMEOUT_MS", 10_000, 100, 600_000),
-            r.intRange("REDIS_TIMEOUT_MS", 5_000, 100, 600_000)),
+            r.intRange("REDIS_TIMEOUT_MS", 5_000, 100, 600_000),
+            r.intRange("HTTP_HEADER_TIMEOUT_MS", 10_000, 100, 600_000),
+            r.intRange("HTTP_BODY_TIMEOUT_MS", 60_000, 100, 3_600_000),
+            r.intRange("HTTP_IDLE_TIMEOUT_SECONDS", 120, 1, 86_400),
+            r.intRange("HTTP_MAX_CONNECTIONS_PER_IP", 256, 0, 1_000_000)),
         new Realtime(
             // not below real time; the burst holds at least one largest frame (64 KiB)
             r.intRange("AUDIO_BYTES_PER_SECOND", Realtime.DEFAULT_AUDIO_BYTES_PER_SECOND, 48_000, 10_000_000),

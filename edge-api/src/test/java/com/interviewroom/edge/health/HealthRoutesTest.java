@@ -187,13 +187,19 @@ class HealthRoutesTest {
   }
 
   @Test
-  @DisplayName("metrics are Prometheus text with per-route HTTP series")
+  @DisplayName("metrics are Prometheus text with per-route HTTP series on the internal listener; the public listener answers 404")
   void metrics() {
-    try (EdgeServer server = EdgeServer.start()) {
+    try (EdgeServer server = EdgeServer.start(Map.of("INTERNAL_WEBHOOK_SECRET", "metrics-test-secret-0123456789abcdefgh", "INTERNAL_PORT", "0"))) {
       get(server, "/health");
-      String text = get(server, "/metrics").bodyAsString();
+      HttpResponse<Buffer> hidden = get(server, "/metrics");
+      assertThat(hidden.statusCode()).isEqualTo(404);
+      assertThat(hidden.bodyAsString()).doesNotContain("vertx_http_server_requests_total");
+      com.interviewroom.edge.internal.InternalVerticle internal = new com.interviewroom.edge.internal.InternalVerticle(server.context);
+      await(server.vertx.deployVerticle(internal));
+      String text = await(server.client.get(internal.actualPort(), "127.0.0.1", "/metrics").send()).bodyAsString();
       assertThat(text).contains("vertx_http_server_requests_total");
       assertThat(text).contains("route=\"/health\"");
     }
   }
+
 }
