@@ -15,19 +15,24 @@ import java.util.UUID;
 
 /** The Unlimited Monthly subscription: create, cancel at period end, customer portal, current state. */
 public final class SubscriptionService {
+  /** The web app's billing page: where the Customer Portal sends people back. */
+  public static final String BILLING_PAGE = "/billing";
   private static final String INCOMPLETE = "incomplete";
   private final Database db;
   private final StripeGateway stripe;
   private final String priceId;
   private final String portalReturnUrl;
+  private final SubscriptionAccess access;
 
   /** {@code stripe} or {@code priceId} null: subscribing answers 503, reading the state still works. */
-  public SubscriptionService(Database db, StripeGateway stripe, String priceId, String publicBaseUrl) {
+  public SubscriptionService(Database db, StripeGateway stripe, String priceId, String publicBaseUrl, SubscriptionAccess access) {
     this.db = db;
     this.stripe = stripe;
     this.priceId = priceId;
-    this.portalReturnUrl = publicBaseUrl.replaceAll("/+$", "") + "/account";
+    this.portalReturnUrl = publicBaseUrl.replaceAll("/+$", "") + BILLING_PAGE;
+    this.access = access;
   }
+
 
   /**
    * A new incomplete subscription, or the one still waiting for its first payment: an
@@ -38,7 +43,7 @@ public final class SubscriptionService {
     if (stripe == null || priceId == null) {
       return Future.failedFuture(notConfigured());
     }
-    return db.asUser(user.id(), sql -> SubscriptionRepository.find(sql, user.id()))
+    return db.asUser(user.id(), sql -> SubscriptionRepository.find(sql, user.id(), access.pastDueGraceDays()))
         .compose(current -> {
           if (current.isPresent() && SubscriptionState.HELD.contains(current.get().status())) {
             return Future.failedFuture(alreadySubscribed());
@@ -57,7 +62,8 @@ public final class SubscriptionService {
         })
         .compose(sub -> {
           SubscriptionState state = fromApi(sub);
-          return db.asService(sql -> SubscriptionRepository.upsertFromApi(sql, user.id(), state))
+          return db.asService(sql -> SubscriptionRepository.upsertFromApi(sql, user.id(), state)
+                  .compose(done -> access.settle(sql, user.id())))
               .map(done -> new JsonObject()
                   .put("subscriptionId", sub.getId())
                   .put("status", sub.getStatus())
@@ -79,7 +85,7 @@ public final class SubscriptionService {
     if (stripe == null) {
       return Future.failedFuture(notConfigured());
     }
-    return db.asUser(user.id(), sql -> SubscriptionRepository.find(sql, user.id()))
+    return db.asUser(user.id(), sql -> SubscriptionRepository.find(sql, user.id(), access.pastDueGraceDays()))
         .compose(current -> {
           if (current.isEmpty() || !SubscriptionState.HELD.contains(current.get().status())) {
             return Future.failedFuture(Problems.conflict("no_active_subscription", "There is no subscription to cancel."));
@@ -103,15 +109,20 @@ public final class SubscriptionService {
         .map(session -> new JsonObject().put("url", session.getUrl()));
   }
 
-  /** {@code nextBillingDate} is the period end while the subscription renews; null once it is set to end. */
+  /**
+   * {@code nextBillingDate} is the period end while the subscription renews; null once it is set to end.
+   * {@code tier} and {@code unlimitedSessions} are what the subscription gives now; {@code warning} is
+   * set while a failed renewal keeps access only until {@code graceEndsAt}.
+   */
   public Future<JsonObject> state(AuthUser user) {
-    return db.asUser(user.id(), sql -> SubscriptionRepository.find(sql, user.id())).map(SubscriptionService::view);
+    return db.asUser(user.id(), sql -> SubscriptionRepository.find(sql, user.id(), access.pastDueGraceDays())).map(SubscriptionService::view);
   }
 
   static JsonObject view(Optional<SubscriptionRepository.Stored> stored) {
     if (stored.isEmpty()) {
       return new JsonObject().put("plan", null).put("status", "none").put("currentPeriodEnd", null)
-          .put("nextBillingDate", null).put("cancelAtPeriodEnd", false).put("unlimitedSessions", false);
+          .put("nextBillingDate", null).put("cancelAtPeriodEnd", false).put("unlimitedSessions", false)
+          .put("tier", null).put("warning", null);
     }
     SubscriptionRepository.Stored s = stored.get();
     String end = s.currentPeriodEnd() == null ? null : s.currentPeriodEnd().toString();
@@ -122,7 +133,22 @@ public final class SubscriptionService {
         .put("currentPeriodEnd", end)
         .put("nextBillingDate", renews ? end : null)
         .put("cancelAtPeriodEnd", s.cancelAtPeriodEnd())
-        .put("unlimitedSessions", SubscriptionState.UNLIMITED.contains(s.status()));
+        .put("unlimitedSessions", s.entitled())
+        .put("tier", s.tier())
+        .put("warning", warning(s));
+  }
+
+  private static JsonObject warning(SubscriptionRepository.Stored s) {
+    if (!"past_due".equals(s.status()) || s.graceEndsAt() == null) {
+      return null;
+    }
+    boolean inGrace = s.entitled();
+    return new JsonObject()
+        .put("code", inGrace ? "payment_past_due" : "payment_past_due_grace_over")
+        .put("message", inGrace
+            ? "Your last payment failed. Update your card before the grace period ends to keep your plan."
+            : "Your last payment failed and the grace period is over; update your card to restore your plan.")
+        .put("graceEndsAt", s.graceEndsAt().toString());
   }
 
   /** The profile's customer, created at Stripe on first use (one idempotency key per user). */
