@@ -20,7 +20,9 @@ public final class Billing {
     new PaymentRoutes(new PaymentService(app.db(), gateway),
         new StripeWebhooks(app.db(), stripeConfig.webhookSecret(), app.clock(), access))
         .mount(router, authenticated);
-    new SubscriptionRoutes(new SubscriptionService(app.db(), gateway, stripeConfig.priceUnlimited(),
-        app.config().http().publicBaseUrl(), access)).mount(router, authenticated);
+    SubscriptionService subscriptions = new SubscriptionService(app.db(), gateway, stripeConfig.priceUnlimited(),
+        app.config().http().publicBaseUrl(), access);
+    new SubscriptionRoutes(subscriptions).mount(router, authenticated);
+    new BillingStatus(app.db(), subscriptions, stripeConfig).mount(router, authenticated);
   }
 }

@@ -306,6 +306,8 @@ class OpenApiContractTest {
     TestUser user = TestUser.signup(server);
     assertThat(get(user, "/api/subscriptions", 200).bodyAsJsonObject().getString("status")).isEqualTo("none");
     get(null, "/api/subscriptions", 401);
+    get(user, "/api/billing/status", 200);
+    get(null, "/api/billing/status", 401);
     post(user, "/api/subscriptions/cancel", null, 409);
     get(user, "/api/subscriptions/portal", 409);
     post(user, "/api/subscriptions/create", new JsonObject().put("plan", "cheap"), 400);
@@ -320,6 +322,8 @@ class OpenApiContractTest {
         Instant.now().getEpochSecond()));
     record("POST", "/api/payments/webhook", activated);
     post(user, "/api/subscriptions/create", null, 409);
+    assertThat(get(user, "/api/billing/status", 200).bodyAsJsonObject().getJsonObject("subscription").getString("tier"))
+        .isEqualTo("pro");
     get(user, "/api/subscriptions/portal", 200);
     JsonObject cancelled = post(user, "/api/subscriptions/cancel", null, 200).bodyAsJsonObject();
     assertThat(cancelled.getBoolean("cancelAtPeriodEnd")).isTrue();

@@ -31,6 +31,7 @@ import java.util.LinkedHashMap;
  */
 public final class FakeStripe implements AutoCloseable {
   public static final String SECRET_KEY = "sk_test_fake_" + UUID.randomUUID().toString().replace("-", "");
+  public static final String PUBLISHABLE_KEY = "pk_test_fake_" + UUID.randomUUID().toString().replace("-", "");
   public static final String PRICE_UNLIMITED = "price_unlimited_monthly";
 
   /** One request as the fake saw it. */

@@ -41,6 +41,7 @@ public final class StripeFixture implements AutoCloseable {
         "STRIPE_WEBHOOK_SECRET", StripeDeliveries.WEBHOOK_SECRET,
         "STRIPE_API_BASE", stripe.apiBase(),
         "STRIPE_PRICE_UNLIMITED", FakeStripe.PRICE_UNLIMITED,
+        "STRIPE_PUBLISHABLE_KEY", FakeStripe.PUBLISHABLE_KEY,
         "PUBLIC_BASE_URL", "https://app.interviewroom.test"));
     return new StripeFixture(stripe, EdgeServer.start(env));
   }

@@ -422,6 +422,34 @@ class SubscriptionRoutesTest {
   }
 
   @Test
+  @DisplayName("GET /api/billing/status: the publishable key, the balance, the tier and the subscription with its warning in one read")
+  void billingStatus() {
+    Subscriber s = subscriber();
+    HttpResponse<Buffer> fresh = call("GET", "/api/billing/status", s.session());
+    assertThat(fresh.statusCode()).isEqualTo(200);
+    assertThat(fresh.getHeader("Cache-Control")).isEqualTo("no-store");
+    JsonObject status = fresh.bodyAsJsonObject();
+    assertThat(status.getString("publishableKey")).isEqualTo(FakeStripe.PUBLISHABLE_KEY);
+    assertThat(status.getBoolean("packsEnabled")).isTrue();
+    assertThat(status.getBoolean("subscriptionsEnabled")).isTrue();
+    assertThat(status.getInteger("credits")).isEqualTo(fx.credits(id(s.session())));
+    assertThat(status.getString("tier")).isEqualTo("free");
+    assertThat(status.getJsonObject("subscription").getString("status")).isEqualTo("incomplete");
+
+    event("customer.subscription.updated", s.sub("active", false), s.t() + 1);
+    event("invoice.payment_failed", s.invoice("open"), s.t() + 2);
+    assertThat(call("POST", "/api/subscriptions/cancel", s.session()).statusCode()).isEqualTo(200);
+    status = call("GET", "/api/billing/status", s.session()).bodyAsJsonObject();
+    assertThat(status.getString("tier")).isEqualTo("pro");
+    JsonObject subscription = status.getJsonObject("subscription");
+    assertThat(subscription.getString("status")).isEqualTo("past_due");
+    assertThat(subscription.getBoolean("cancelAtPeriodEnd")).isTrue();
+    assertThat(subscription.getValue("nextBillingDate")).isNull();
+    assertThat(subscription.getString("currentPeriodEnd")).isEqualTo(Instant.ofEpochSecond(s.periodEnd()).toString());
+    assertThat(subscription.getJsonObject("warning").getString("code")).isEqualTo("payment_past_due");
+  }
+
+  @Test
   @DisplayName("without a subscription: state is none, cancel and portal are 409")
   void none() {
     JsonObject session = fx.server.signup();
