@@ -297,6 +297,11 @@ class OpenApiContractTest {
     record("POST", "/api/payments/webhook", fx.deliver(event, "t=" + now + ",v1=" + "0".repeat(64)));
     JsonObject failed = get(user, "/api/payments/" + intentId, 200).bodyAsJsonObject();
     assertThat(failed.getJsonObject("lastError")).isNotNull();
+
+    fx.stripe.confirmPaymentIntent(intentId, true);
+    post(TestUser.signup(server), "/api/payments/" + intentId + "/confirm", null, 404);
+    assertThat(post(user, "/api/payments/" + intentId + "/confirm", null, 200).bodyAsJsonObject().getString("status"))
+        .isEqualTo("succeeded");
   }
 
   @Test

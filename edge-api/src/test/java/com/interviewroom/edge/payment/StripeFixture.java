@@ -80,12 +80,17 @@ public final class StripeFixture implements AutoCloseable {
    * of {@code session} after their balance was set to 0 through the ledger.
    */
   public HttpResponse<Buffer> startWithNoCredits(JsonObject session) {
+    new TestUser(server, UUID.fromString(session.getJsonObject("user").getString("id")), EdgeServer.bearer(session)).setCredits(0);
+    return startSession(session);
+  }
+
+  /** {@code POST /api/sessions/start} as it is, balance untouched (problem bank seeded on first use). */
+  public HttpResponse<Buffer> startSession(JsonObject session) {
     if (!problemsSeeded) {
       await(ProblemBankSeeder.seed(server.db, ProblemBank.load()));
       problemsSeeded = true;
     }
     TestUser user = new TestUser(server, UUID.fromString(session.getJsonObject("user").getString("id")), EdgeServer.bearer(session));
-    user.setCredits(0);
     return user.post("/api/sessions/start", new JsonObject().put("problemSlug", "two-sum").put("language", "python"));
   }
 
