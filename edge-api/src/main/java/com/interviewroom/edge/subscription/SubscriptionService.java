@@ -3,6 +3,8 @@ package com.interviewroom.edge.subscription;
 import com.interviewroom.common.auth.AuthUser;
 import com.interviewroom.common.http.ApiException;
 import com.interviewroom.common.http.Problems;
+import com.interviewroom.edge.events.EventLog;
+import com.interviewroom.edge.events.EventRecord;
 import com.interviewroom.edge.payment.BillingPlans;
 import com.interviewroom.edge.payment.StripeGateway;
 import com.interviewroom.schema.Database;
@@ -94,6 +96,35 @@ public final class SubscriptionService {
           return stripe.cancelAtPeriodEnd(id, "cancel:" + id + ":" + requestId)
               .compose(sub -> db.asService(sql -> SubscriptionRepository.markCancelAtPeriodEnd(sql, id,
                   Boolean.TRUE.equals(sub.getCancelAtPeriodEnd()))));
+        })
+        .compose(done -> state(user));
+  }
+
+  /**
+   * The browser paid the first invoice; the webhook may be late. While our row still says
+   * {@code incomplete}, reads the subscription from Stripe (Stripe worker pool) and applies what
+   * Stripe holds as if it were an event created just before the read: the state read covers every
+   * change made up to then, so the webhooks of those changes arriving later are not newer and change
+   * nothing, while any later change still wins. Answers the state as {@link #state} does.
+   */
+  public Future<JsonObject> confirm(AuthUser user, String requestId) {
+    if (stripe == null) {
+      return Future.failedFuture(notConfigured());
+    }
+    return db.asUser(user.id(), sql -> SubscriptionRepository.find(sql, user.id(), access.pastDueGraceDays()))
+        .compose(current -> {
+          if (current.isEmpty() || current.get().subscriptionId() == null) {
+            return Future.failedFuture(Problems.conflict("no_subscription", "Subscribe first; there is no subscription to confirm."));
+          }
+          if (!INCOMPLETE.equals(current.get().status())) {
+            return Future.succeededFuture();
+          }
+          long asOf = java.time.Instant.now().getEpochSecond();
+          return stripe.retrieveSubscription(current.get().subscriptionId())
+              .compose(sub -> db.asService(sql -> SubscriptionRepository.applyEvent(sql, user.id(), fromApi(sub), asOf)
+                  .compose(applied -> !applied ? Future.<Void>succeededFuture() : access.settle(sql, user.id())
+                      .compose(entitled -> EventLog.append(sql, new EventRecord(requestId, user.id(), null, null,
+                          "subscription.status", null, new JsonObject().put("status", sub.getStatus()).put("source", "api")))))));
         })
         .compose(done -> state(user));
   }

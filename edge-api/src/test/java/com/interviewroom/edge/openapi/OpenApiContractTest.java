@@ -316,8 +316,10 @@ class OpenApiContractTest {
     post(user, "/api/subscriptions/cancel", null, 409);
     get(user, "/api/subscriptions/portal", 409);
     post(user, "/api/subscriptions/create", new JsonObject().put("plan", "cheap"), 400);
+    post(user, "/api/subscriptions/confirm", null, 409);
     String subscriptionId = post(user, "/api/subscriptions/create", null, 201).bodyAsJsonObject().getString("subscriptionId");
     get(user, "/api/subscriptions", 200);
+    assertThat(post(user, "/api/subscriptions/confirm", null, 200).bodyAsJsonObject().getString("status")).isEqualTo("incomplete");
 
     String customer = fx.rows("SELECT stripe_customer_id FROM profiles WHERE user_id = $1", user.id()).get(0)
         .getString("stripe_customer_id");

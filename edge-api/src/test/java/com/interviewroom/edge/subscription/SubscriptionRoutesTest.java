@@ -450,6 +450,38 @@ class SubscriptionRoutesTest {
   }
 
   @Test
+  @DisplayName("webhook held back: after the first payment confirm reads Stripe, so the subscriber starts at once; the late webhook changes nothing")
+  void confirmBeforeWebhook() {
+    Subscriber s = subscriber();
+    // not paid yet at Stripe: confirm leaves it incomplete
+    HttpResponse<Buffer> early = call("POST", "/api/subscriptions/confirm", s.session());
+    assertThat(early.statusCode()).isEqualTo(200);
+    assertThat(early.bodyAsJsonObject().getString("status")).isEqualTo("incomplete");
+    assertThat(fx.startsWithoutCredits(s.session())).isFalse();
+
+    fx.stripe.setSubscriptionStatus(s.ids()[0], "active");
+    HttpResponse<Buffer> confirmed = call("POST", "/api/subscriptions/confirm", s.session());
+    assertThat(confirmed.statusCode()).isEqualTo(200);
+    assertThat(confirmed.getHeader("Cache-Control")).isEqualTo("no-store");
+    assertThat(confirmed.bodyAsJsonObject().getString("status")).isEqualTo("active");
+    assertThat(confirmed.bodyAsJsonObject().getString("tier")).isEqualTo("pro");
+    assertThat(routedTier(s.session())).isEqualTo("pro");
+    assertThat(fx.startsWithoutCredits(s.session())).isTrue();
+    int reads = fx.stripe.calls("/v1/subscriptions/" + s.ids()[0]).size();
+    assertThat(call("POST", "/api/subscriptions/confirm", s.session()).statusCode()).isEqualTo(200);
+    assertThat(fx.stripe.calls("/v1/subscriptions/" + s.ids()[0])).as("no second read once active").hasSize(reads);
+
+    // the held-back webhooks land: the created (incomplete) one is older than the read and is ignored
+    event("customer.subscription.created", s.sub("incomplete", false), s.t() - 1);
+    event("customer.subscription.updated", s.sub("active", false), s.t());
+    assertThat(state(s.session()).getString("status")).isEqualTo("active");
+    assertThat(tier(s.session())).isEqualTo("pro");
+    // a later change still wins
+    event("customer.subscription.deleted", s.sub("canceled", false), s.t() + 60);
+    assertThat(tier(s.session())).isEqualTo("free");
+  }
+
+  @Test
   @DisplayName("without a subscription: state is none, cancel and portal are 409")
   void none() {
     JsonObject session = fx.server.signup();
