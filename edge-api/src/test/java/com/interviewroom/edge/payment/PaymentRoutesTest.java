@@ -277,4 +277,25 @@ class PaymentRoutesTest {
     assertThat(fx.credits(userId)).isEqualTo(before);
     assertThat(fx.credits(UUID.fromString(stranger.getJsonObject("user").getString("id")))).isEqualTo(before);
   }
+
+  @Test
+  @DisplayName("confirm and the webhook racing each other (and a double click) credit the pack exactly once")
+  void confirmRacingWebhook() {
+    for (int round = 0; round < 5; round++) {
+      JsonObject session = fx.server.signup();
+      UUID userId = UUID.fromString(session.getJsonObject("user").getString("id"));
+      int before = fx.credits(userId);
+      String intentId = createIntent(session, new JsonObject().put("packageId", "pro"), null).bodyAsJsonObject()
+          .getString("paymentIntentId");
+      JsonObject atStripe = fx.stripe.confirmPaymentIntent(intentId, true);
+      byte[] event = StripeDeliveries.event("payment_intent.succeeded", atStripe, java.time.Instant.now().getEpochSecond());
+      var request = fx.server.client.post("/api/payments/" + intentId + "/confirm").putHeader("Authorization", EdgeServer.bearer(session));
+      List<Future<HttpResponse<Buffer>>> racing = List.of(request.send(), fx.deliverAsync(event, StripeDeliveries.signature(event)),
+          request.send());
+      await(Future.all(racing));
+      assertThat(racing).allSatisfy(r -> assertThat(r.result().statusCode()).isEqualTo(200));
+      assertThat(fx.credits(userId)).isEqualTo(before + 15);
+      assertThat(fx.rows("SELECT 1 FROM credit_transactions WHERE user_id = $1 AND reason = 'purchase'", userId)).hasSize(1);
+    }
+  }
 }
