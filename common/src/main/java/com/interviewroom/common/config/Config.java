@@ -106,8 +106,15 @@ public record Config(
     public static final int DEFAULT_AUDIO_BURST_BYTES = 144_000;
   }
 
-  /** {@code priceUnlimited} is the Stripe price id of the Unlimited Monthly plan; null disables subscriptions. */
-  public record Stripe(String secretKey, String webhookSecret, String apiBase, String priceUnlimited) {
+  /**
+   * {@code priceUnlimited} is the Stripe price id of the Unlimited Monthly plan; null disables subscriptions.
+   * {@code publishableKey} (pk_...) is handed to the web page for Stripe.js; {@code pastDueGraceDays} is how
+   * long a {@code past_due} subscriber keeps the plan's tier after the first failed renewal.
+   */
+  public record Stripe(String secretKey, String webhookSecret, String apiBase, String priceUnlimited,
+      String publishableKey, int pastDueGraceDays) {
+    public static final int DEFAULT_PAST_DUE_GRACE_DAYS = 7;
+
     public boolean configured() {
       return secretKey != null;
     }
@@ -214,7 +221,9 @@ public record Config(
             r.secret("STRIPE_SECRET_KEY"),
             r.secret("STRIPE_WEBHOOK_SECRET"),
             r.url("STRIPE_API_BASE", "https://api.stripe.com", "http", "https"),
-            r.string("STRIPE_PRICE_UNLIMITED", null)),
+            r.string("STRIPE_PRICE_UNLIMITED", null),
+            r.string("STRIPE_PUBLISHABLE_KEY", null),
+            r.intRange("STRIPE_PAST_DUE_GRACE_DAYS", Stripe.DEFAULT_PAST_DUE_GRACE_DAYS, 0, 60)),
         r.secret("INTERNAL_WEBHOOK_SECRET"),
         new Resilience(
             r.intRange("DB_ACQUIRE_TIMEOUT_MS", 5_000, 100, 600_000),
@@ -401,6 +410,14 @@ public record Config(
         if (c.stripe.webhookSecret() == null) {
           errors.add("STRIPE_WEBHOOK_SECRET is required when STRIPE_SECRET_KEY is set");
         }
+      }
+      String pk = c.stripe.publishableKey();
+      if (pk != null && !pk.startsWith("pk_live_") && !pk.startsWith("pk_test_")) {
+        errors.add("STRIPE_PUBLISHABLE_KEY must start with pk_live_ or pk_test_");
+      } else if (pk != null && c.stripe.secretKey() != null
+          && pk.startsWith("pk_live_") != (c.stripe.secretKey().startsWith("sk_live_") || c.stripe.secretKey().startsWith("rk_live_"))) {
+        // a whsec_ secret carries no mode; the publishable key does, and the page and the server must agree
+        errors.add("STRIPE_SECRET_KEY and STRIPE_PUBLISHABLE_KEY are of different modes (test and live)");
       }
       if (c.stripe.priceUnlimited() != null && !c.stripe.priceUnlimited().startsWith("price_")) {
         errors.add("STRIPE_PRICE_UNLIMITED must be a Stripe price id (price_...)");

@@ -91,6 +91,31 @@ class ConfigTest {
   }
 
   @Test
+  @DisplayName("a publishable key of the other mode than the secret key stops start-up, naming both variables")
+  void publishableKeyModeMustMatchSecretKey() {
+    String secret = "x".repeat(40);
+    assertThatThrownBy(() -> Config.from(Map.of("STRIPE_SECRET_KEY", "sk_test_abc", "STRIPE_WEBHOOK_SECRET", "whsec_x",
+        "STRIPE_PUBLISHABLE_KEY", "pk_live_abc")))
+        .hasMessageContaining("STRIPE_SECRET_KEY and STRIPE_PUBLISHABLE_KEY are of different modes (test and live)");
+    assertThatThrownBy(() -> Config.from(Map.of("APP_ENV", "production", "INTERNAL_WEBHOOK_SECRET", secret,
+        "STRIPE_SECRET_KEY", "sk_live_abc", "STRIPE_WEBHOOK_SECRET", "whsec_x", "STRIPE_PUBLISHABLE_KEY", "pk_test_abc")))
+        .hasMessageContaining("STRIPE_SECRET_KEY and STRIPE_PUBLISHABLE_KEY are of different modes (test and live)");
+    assertThatThrownBy(() -> Config.from(Map.of("STRIPE_PUBLISHABLE_KEY", "sk_test_abc")))
+        .hasMessageContaining("STRIPE_PUBLISHABLE_KEY must start with pk_live_ or pk_test_");
+    assertThat(Config.from(Map.of("STRIPE_SECRET_KEY", "rk_test_abc", "STRIPE_WEBHOOK_SECRET", "whsec_x",
+        "STRIPE_PUBLISHABLE_KEY", "pk_test_abc")).stripe().publishableKey()).isEqualTo("pk_test_abc");
+  }
+
+  @Test
+  @DisplayName("STRIPE_PAST_DUE_GRACE_DAYS defaults to 7 and is refused outside 0-60")
+  void pastDueGrace() {
+    assertThat(Config.from(Map.of()).stripe().pastDueGraceDays()).isEqualTo(7);
+    assertThat(Config.from(Map.of("STRIPE_PAST_DUE_GRACE_DAYS", "0")).stripe().pastDueGraceDays()).isZero();
+    assertThatThrownBy(() -> Config.from(Map.of("STRIPE_PAST_DUE_GRACE_DAYS", "61")))
+        .hasMessageContaining("STRIPE_PAST_DUE_GRACE_DAYS");
+  }
+
+  @Test
   @DisplayName("STRIPE_PRICE_UNLIMITED is read as a Stripe price id, and anything else is refused")
   void unlimitedPrice() {
     assertThat(Config.from(Map.of("STRIPE_PRICE_UNLIMITED", "price_123")).stripe().priceUnlimited()).isEqualTo("price_123");

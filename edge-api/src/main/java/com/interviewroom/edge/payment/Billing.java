@@ -3,6 +3,7 @@ package com.interviewroom.edge.payment;
 import com.interviewroom.edge.EdgeContext;
 import com.interviewroom.edge.auth.BearerAuth;
 import com.interviewroom.edge.web.Authenticated;
+import com.interviewroom.edge.subscription.SubscriptionAccess;
 import com.interviewroom.edge.subscription.SubscriptionRoutes;
 import com.interviewroom.edge.subscription.SubscriptionService;
 import io.vertx.core.Vertx;
@@ -15,9 +16,13 @@ public final class Billing {
   public static void mount(Router router, EdgeContext app, Authenticated authenticated, Vertx vertx) {
     var stripeConfig = app.config().stripe();
     StripeGateway gateway = stripeConfig.configured() ? new StripeGateway(vertx, stripeConfig) : null;
-    new PaymentRoutes(new PaymentService(app.db(), gateway), new StripeWebhooks(app.db(), stripeConfig.webhookSecret(), app.clock()))
+    SubscriptionAccess access = SubscriptionAccess.of(app.config());
+    new PaymentRoutes(new PaymentService(app.db(), gateway),
+        new StripeWebhooks(app.db(), stripeConfig.webhookSecret(), app.clock(), access))
         .mount(router, authenticated);
-    new SubscriptionRoutes(new SubscriptionService(app.db(), gateway, stripeConfig.priceUnlimited(),
-        app.config().http().publicBaseUrl())).mount(router, authenticated);
+    SubscriptionService subscriptions = new SubscriptionService(app.db(), gateway, stripeConfig.priceUnlimited(),
+        app.config().http().publicBaseUrl(), access);
+    new SubscriptionRoutes(subscriptions).mount(router, authenticated);
+    new BillingStatus(app.db(), subscriptions, stripeConfig).mount(router, authenticated);
   }
 }

@@ -12,8 +12,12 @@ import java.util.Optional;
 public final class BillingPlans {
   public enum Kind { CREDIT_PACK, SUBSCRIPTION }
 
-  /** {@code amountCents} in {@code currency}; {@code interval} is null for one-off packs. */
-  public record Plan(String id, String name, Kind kind, int credits, long amountCents, String currency, String interval) {
+  /**
+   * {@code amountCents} in {@code currency}; {@code interval} is null for one-off packs; {@code tier} is the
+   * {@code profiles.subscription_tier} a live subscription to the plan gives (null for packs).
+   */
+  public record Plan(String id, String name, Kind kind, int credits, long amountCents, String currency, String interval,
+      String tier) {
     public JsonObject toJson() {
       return new JsonObject()
           .put("id", id)
@@ -23,18 +27,24 @@ public final class BillingPlans {
           .put("unlimited", kind == Kind.SUBSCRIPTION)
           .put("amount", amountCents)
           .put("currency", currency)
-          .put("interval", interval);
+          .put("interval", interval)
+          .put("tier", tier);
     }
   }
 
-  public static final Plan STARTER = new Plan("starter", "Starter", Kind.CREDIT_PACK, 5, 999, "usd", null);
-  public static final Plan PRO = new Plan("pro", "Pro", Kind.CREDIT_PACK, 15, 2499, "usd", null);
+  public static final Plan STARTER = new Plan("starter", "Starter", Kind.CREDIT_PACK, 5, 999, "usd", null, null);
+  public static final Plan PRO = new Plan("pro", "Pro", Kind.CREDIT_PACK, 15, 2499, "usd", null, null);
   public static final Plan UNLIMITED_MONTHLY =
-      new Plan("unlimited_monthly", "Unlimited Monthly", Kind.SUBSCRIPTION, 0, 4999, "usd", "month");
+      new Plan("unlimited_monthly", "Unlimited Monthly", Kind.SUBSCRIPTION, 0, 4999, "usd", "month", "pro");
 
   public static final List<Plan> ALL = List.of(STARTER, PRO, UNLIMITED_MONTHLY);
 
   private BillingPlans() {}
+
+  /** Every subscription plan: its id maps to the tier it gives. */
+  public static List<Plan> subscriptions() {
+    return ALL.stream().filter(p -> p.kind() == Kind.SUBSCRIPTION).toList();
+  }
 
   public static List<String> creditPackIds() {
     return ALL.stream().filter(p -> p.kind() == Kind.CREDIT_PACK).map(Plan::id).toList();

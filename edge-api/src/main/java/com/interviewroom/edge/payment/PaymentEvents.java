@@ -33,20 +33,47 @@ final class PaymentEvents {
             return Future.succeededFuture(WebhookOutcome.IGNORED);
           }
           PaymentRepository.Payment payment = found.get();
-          if (!charged(event, payment.amountCents(), payment.currency())) {
+          if (!charged(event.object(), payment.amountCents(), payment.currency())) {
             LOG.error("PaymentIntent amount differs from the package price; not crediting {} {}",
                 kv("stripeEventId", event.id()), kv("paymentIntentId", intentId));
             return Future.succeededFuture(WebhookOutcome.IGNORED);
           }
-          return PaymentRepository.mark(sql, payment.id(), PaymentRepository.STATUS_SUCCEEDED)
-              .compose(done -> PaymentRepository.credit(sql, payment, intentId))
-              .compose(credited -> !credited
-                  ? Future.succeededFuture(WebhookOutcome.DUPLICATE)
-                  : EventLog.append(sql, new EventRecord(requestId, payment.userId(), null, null, "payment.succeeded", null,
-                          new JsonObject().put("paymentIntentId", intentId).put("packageId", payment.packageId())
-                              .put("credits", payment.credits()).put("stripeEventId", event.id())))
-                      .map(WebhookOutcome.PROCESSED));
+          return credit(sql, payment, intentId, requestId, new JsonObject().put("stripeEventId", event.id()));
         });
+  }
+
+  /**
+   * A success the server read back from Stripe's API ({@code GET /v1/payment_intents/{id}}) before
+   * the webhook arrived: credited exactly as the webhook would (same ledger key, so the webhook that
+   * lands later is a duplicate). {@code intent} is Stripe's object; only {@code succeeded} with the
+   * package's exact amount and currency credits.
+   */
+  static Future<Boolean> confirmed(SqlConnection sql, JsonObject intent, String requestId) {
+    String intentId = intent.getString("id");
+    if (!"succeeded".equals(intent.getString("status"))) {
+      return Future.succeededFuture(false);
+    }
+    return PaymentRepository.lockByIntent(sql, intentId).compose(found -> {
+      if (found.isEmpty() || !charged(intent, found.get().amountCents(), found.get().currency())) {
+        LOG.error("Confirmed PaymentIntent without a matching payment row; not crediting {}", kv("paymentIntentId", intentId));
+        return Future.succeededFuture(false);
+      }
+      return credit(sql, found.get(), intentId, requestId, new JsonObject().put("source", "api"))
+          .map(outcome -> outcome == WebhookOutcome.PROCESSED);
+    });
+  }
+
+  /** Marks the locked payment succeeded and adds its credits once (the ledger's key is the PaymentIntent id). */
+  private static Future<WebhookOutcome> credit(SqlConnection sql, PaymentRepository.Payment payment, String intentId,
+      String requestId, JsonObject auditExtra) {
+    return PaymentRepository.mark(sql, payment.id(), PaymentRepository.STATUS_SUCCEEDED)
+        .compose(done -> PaymentRepository.credit(sql, payment, intentId))
+        .compose(credited -> !credited
+            ? Future.succeededFuture(WebhookOutcome.DUPLICATE)
+            : EventLog.append(sql, new EventRecord(requestId, payment.userId(), null, null, "payment.succeeded", null,
+                    new JsonObject().put("paymentIntentId", intentId).put("packageId", payment.packageId())
+                        .put("credits", payment.credits()).mergeIn(auditExtra)))
+                .map(WebhookOutcome.PROCESSED));
   }
 
   static Future<WebhookOutcome> failed(SqlConnection sql, StripeEvent event, String requestId) {
@@ -70,9 +97,9 @@ final class PaymentEvents {
   }
 
   /** The intent's amount and currency are exactly the package price. */
-  private static boolean charged(StripeEvent event, long amountCents, String currency) {
-    return event.object().getValue("amount") instanceof Number amount && amount.longValue() == amountCents
-        && event.object().getValue("currency") instanceof String sent && currency.equalsIgnoreCase(sent);
+  private static boolean charged(JsonObject intent, long amountCents, String currency) {
+    return intent.getValue("amount") instanceof Number amount && amount.longValue() == amountCents
+        && intent.getValue("currency") instanceof String sent && currency.equalsIgnoreCase(sent);
   }
 
   /**
@@ -83,7 +110,7 @@ final class PaymentEvents {
   private static Future<Optional<PaymentRepository.Payment>> adoptFromMetadata(SqlConnection sql, StripeEvent event, String intentId) {
     Optional<BillingPlans.Plan> plan = BillingPlans.creditPack(event.metadata("package_id"));
     UUID userId = uuid(event.metadata("user_id"));
-    if (plan.isEmpty() || userId == null || !charged(event, plan.get().amountCents(), plan.get().currency())) {
+    if (plan.isEmpty() || userId == null || !charged(event.object(), plan.get().amountCents(), plan.get().currency())) {
       if (plan.isPresent() || userId != null) {
         LOG.warn("PaymentIntent without a payment row and with unusable metadata; not crediting {} {}",
             kv("stripeEventId", event.id()), kv("paymentIntentId", intentId));

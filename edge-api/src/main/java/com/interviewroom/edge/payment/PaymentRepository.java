@@ -32,6 +32,8 @@ final class PaymentRepository {
       SELECT id, user_id, package_id, amount_cents, currency, credits, status
         FROM payments WHERE stripe_payment_intent_id = $1 FOR UPDATE""";
 
+  private static final String BALANCE = "SELECT credits, subscription_tier FROM profiles WHERE user_id = $1";
+
   private static final String USER_EXISTS = "SELECT 1 FROM profiles WHERE user_id = $1";
 
   private static final String MARK = "UPDATE payments SET status = $2, updated_at = now() WHERE id = $1";
@@ -80,6 +82,14 @@ final class PaymentRepository {
 
   static Future<Optional<Payment>> lockByIntent(SqlClient sql, String paymentIntentId) {
     return sql.preparedQuery(LOCK_BY_INTENT).execute(Tuple.of(paymentIntentId)).map(PaymentRepository::first);
+  }
+
+  /** {@code {credits, tier}} of the caller's profile. */
+  static Future<JsonObject> balance(SqlClient sql, UUID userId) {
+    return sql.preparedQuery(BALANCE).execute(Tuple.of(userId)).map(rows -> {
+      Row row = rows.iterator().next();
+      return new JsonObject().put("credits", row.getInteger("credits")).put("tier", row.getString("subscription_tier"));
+    });
   }
 
   static Future<Boolean> userExists(SqlClient sql, UUID userId) {

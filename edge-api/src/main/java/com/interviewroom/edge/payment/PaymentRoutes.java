@@ -12,8 +12,8 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.regex.Pattern;
 
 /**
- * {@code GET /api/billing/plans}, {@code POST /api/payments/create-intent}, {@code GET /api/payments/{id}}
- * and the Stripe webhook {@code POST /api/payments/webhook}, which has no bearer auth: its
+ * {@code GET /api/billing/plans}, {@code POST /api/payments/create-intent}, {@code GET /api/payments/{id}},
+ * {@code POST /api/payments/{id}/confirm} and the Stripe webhook {@code POST /api/payments/webhook}, which has no bearer auth: its
  * Stripe-Signature over the raw body is the authentication.
  */
 public final class PaymentRoutes {
@@ -38,6 +38,22 @@ public final class PaymentRoutes {
     authenticated.route(router.post("/api/payments/create-intent")).respond(this::createIntent);
     router.post(WEBHOOK_PATH).respond(this::webhook);
     authenticated.route(router.get("/api/payments/:paymentIntentId")).respond(this::find);
+    authenticated.route(router.post("/api/payments/:paymentIntentId/confirm")).respond(this::confirm);
+  }
+
+  private Future<JsonObject> confirm(RoutingContext ctx) {
+    String id = intentId(ctx);
+    com.interviewroom.edge.web.NoInput.check(ctx);
+    ctx.response().putHeader("Cache-Control", "no-store");
+    return payments.confirm(BearerAuth.user(ctx), id, RequestIds.of(ctx));
+  }
+
+  private static String intentId(RoutingContext ctx) {
+    String id = ctx.pathParam("paymentIntentId");
+    if (!INTENT_ID.matcher(id).matches()) {
+      throw com.interviewroom.common.http.Problems.notFound("No such payment.");
+    }
+    return id;
   }
 
   private Future<JsonObject> createIntent(RoutingContext ctx) {
@@ -52,10 +68,7 @@ public final class PaymentRoutes {
   }
 
   private Future<JsonObject> find(RoutingContext ctx) {
-    String id = ctx.pathParam("paymentIntentId");
-    if (!INTENT_ID.matcher(id).matches()) {
-      throw com.interviewroom.common.http.Problems.notFound("No such payment.");
-    }
+    String id = intentId(ctx);
     ctx.response().putHeader("Cache-Control", "no-store");
     return payments.find(BearerAuth.user(ctx), id);
   }

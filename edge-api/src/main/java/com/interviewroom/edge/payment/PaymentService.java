@@ -39,6 +39,28 @@ public final class PaymentService {
                 .put("currency", intent.getCurrency())));
   }
 
+  /**
+   * The browser's {@code confirmPayment} succeeded, the webhook may not have: asks Stripe for the
+   * intent (on the Stripe worker pool) and, when Stripe says {@code succeeded} for the package's exact
+   * amount, credits it now as the webhook would (the one that lands later is a duplicate). Anything
+   * else changes nothing. Answers the payment as {@link #find} does.
+   */
+  public Future<JsonObject> confirm(AuthUser user, String paymentIntentId, String requestId) {
+    return find(user, paymentIntentId).compose(payment -> {
+      if (PaymentRepository.STATUS_SUCCEEDED.equals(payment.getString("status"))) {
+        return Future.succeededFuture(payment);
+      }
+      if (stripe == null) {
+        return Future.failedFuture(notConfigured());
+      }
+      return stripe.retrievePaymentIntent(paymentIntentId)
+          .compose(intent -> db.asService(sql -> PaymentEvents.confirmed(sql, new JsonObject()
+              .put("id", intent.getId()).put("status", intent.getStatus())
+              .put("amount", intent.getAmount()).put("currency", intent.getCurrency()), requestId)))
+          .compose(credited -> find(user, paymentIntentId));
+    });
+  }
+
   public Future<JsonObject> find(AuthUser user, String paymentIntentId) {
     return db.asUser(user.id(), sql -> PaymentRepository.findForUser(sql, paymentIntentId))
         .map(found -> found.orElseThrow(() -> Problems.notFound("No such payment.")));

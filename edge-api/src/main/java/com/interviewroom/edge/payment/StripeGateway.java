@@ -80,6 +80,11 @@ public final class StripeGateway {
     return call("payment_intents.create", () -> client.v1().paymentIntents().create(params, options(idempotencyKey)));
   }
 
+  /** The intent as Stripe holds it now (read-only, so no idempotency key). */
+  public Future<PaymentIntent> retrievePaymentIntent(String paymentIntentId) {
+    return call("payment_intents.retrieve", () -> client.v1().paymentIntents().retrieve(paymentIntentId));
+  }
+
   public Future<Customer> createCustomer(String userId, String email) {
     CustomerCreateParams params = CustomerCreateParams.builder()
         .setEmail(email)

@@ -1,6 +1,7 @@
 package com.interviewroom.edge.payment;
 
 import com.interviewroom.common.http.Problems;
+import com.interviewroom.edge.subscription.SubscriptionAccess;
 import com.interviewroom.edge.subscription.SubscriptionEvents;
 import com.interviewroom.schema.Database;
 import io.vertx.core.Future;
@@ -23,12 +24,14 @@ public final class StripeWebhooks {
   private final Database db;
   private final String secret;
   private final Clock clock;
+  private final SubscriptionAccess access;
 
   /** {@code secret} null: deliveries answer 503 (Stripe retries them for three days). */
-  public StripeWebhooks(Database db, String secret, Clock clock) {
+  public StripeWebhooks(Database db, String secret, Clock clock, SubscriptionAccess access) {
     this.db = db;
     this.secret = secret;
     this.clock = clock;
+    this.access = access;
   }
 
   public Future<WebhookOutcome> handle(String signatureHeader, Buffer rawBody, String requestId) {
@@ -49,13 +52,13 @@ public final class StripeWebhooks {
             kv("stripeEventId", event.id()), kv("stripeEventType", event.type()), kv("outcome", outcome.wire())));
   }
 
-  private static Future<WebhookOutcome> apply(SqlConnection sql, StripeEvent event, String requestId) {
+  private Future<WebhookOutcome> apply(SqlConnection sql, StripeEvent event, String requestId) {
     return switch (event.type()) {
       case "payment_intent.succeeded" -> PaymentEvents.succeeded(sql, event, requestId);
       case "payment_intent.payment_failed" -> PaymentEvents.failed(sql, event, requestId);
       case "customer.subscription.created", "customer.subscription.updated", "customer.subscription.deleted" ->
-          SubscriptionEvents.subscriptionChanged(sql, event, requestId);
-      case "invoice.paid", "invoice.payment_failed" -> SubscriptionEvents.invoice(sql, event, requestId);
+          SubscriptionEvents.subscriptionChanged(sql, event, requestId, access);
+      case "invoice.paid", "invoice.payment_failed" -> SubscriptionEvents.invoice(sql, event, requestId, access);
       default -> Future.succeededFuture(WebhookOutcome.IGNORED);
     };
   }

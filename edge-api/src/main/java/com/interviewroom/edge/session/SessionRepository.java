@@ -18,8 +18,6 @@ final class SessionRepository {
   static final String CHECK_VIOLATION = "23514";
   static final String UNIQUE_VIOLATION = "23505";
 
-  private static final String SUBSCRIBED = """
-      SELECT EXISTS (SELECT 1 FROM subscriptions WHERE user_id = $1 AND status IN ('active', 'trialing')) AS subscribed""";
   private static final String INSERT = """
       INSERT INTO sessions (user_id, problem_id, language, status, credit_charged)
       VALUES ($1, $2, $3, 'scheduled', $4) RETURNING id""";
@@ -74,11 +72,6 @@ final class SessionRepository {
   record Page(List<JsonObject> items, long total) {}
 
   private SessionRepository() {}
-
-  static Future<Boolean> subscribed(SqlClient sql, UUID userId) {
-    return sql.preparedQuery(SUBSCRIBED).execute(Tuple.of(userId))
-        .map(rows -> rows.iterator().next().getBoolean("subscribed"));
-  }
 
   static Future<UUID> insert(SqlClient sql, UUID userId, UUID problemId, String language, boolean charged) {
     return sql.preparedQuery(INSERT).execute(Tuple.of(userId, problemId, language, charged))

@@ -9,6 +9,7 @@ import com.interviewroom.edge.EdgeContext;
 import com.interviewroom.edge.events.EventLog;
 import com.interviewroom.edge.problem.ProblemRepository;
 import com.interviewroom.edge.problem.ProblemRepository.ProblemView;
+import com.interviewroom.edge.subscription.SubscriptionAccess;
 import com.interviewroom.schema.Database;
 import com.interviewroom.schema.session.SessionEnds;
 import com.interviewroom.schema.session.SessionStatus;
@@ -44,29 +45,34 @@ public final class SessionService {
   private final TokenIssuer issuer;
   private final SessionEnds ends;
   private final SandboxGate sandbox;
+  private final SubscriptionAccess subscriptions;
 
-  SessionService(Database db, Redis redis, TokenIssuer issuer, SandboxGate sandbox) {
+  SessionService(Database db, Redis redis, TokenIssuer issuer, SandboxGate sandbox, SubscriptionAccess subscriptions) {
     this.db = db;
     this.redis = redis;
     this.issuer = issuer;
     this.ends = new SessionEnds(db, redis);
     this.sandbox = sandbox;
+    this.subscriptions = subscriptions;
   }
 
   public static SessionService create(EdgeContext app, Vertx vertx) {
-    return new SessionService(app.db(), app.redis(), app.issuer(), SandboxGate.of(vertx, app.config().sandbox().url()));
+    return new SessionService(app.db(), app.redis(), app.issuer(), SandboxGate.of(vertx, app.config().sandbox().url()),
+        SubscriptionAccess.of(app.config()));
   }
 
   private record Started(UUID sessionId, ProblemView problem, boolean charged) {}
 
   /**
    * Picks the problem, spends a credit unless subscribed, and creates the session: one transaction,
-   * entered only while the sandbox runner answers (a start it would doom charges nothing).
+   * entered only while the sandbox runner answers (a start it would doom charges nothing). The
+   * subscription's tier is settled onto the profile first, so the voice provider the socket picks
+   * for this session follows the subscription as it is now (a past_due grace that ran out included).
    */
   public Future<JsonObject> start(Actor actor, StartRequest request) {
     return sandbox.admit()
         .compose(open -> db.asService(sql -> problemFor(sql, actor.userId(), request)
-            .compose(problem -> SessionRepository.subscribed(sql, actor.userId())
+            .compose(problem -> subscriptions.settle(sql, actor.userId())
                 .compose(subscribed -> create(sql, actor, problem, request.language(), !subscribed)))))
         .map(started -> new JsonObject()
             .put("sessionId", started.sessionId().toString())

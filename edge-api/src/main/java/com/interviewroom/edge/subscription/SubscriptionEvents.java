@@ -28,7 +28,8 @@ public final class SubscriptionEvents {
   private SubscriptionEvents() {}
 
   /** {@code customer.subscription.created|updated|deleted}: the object is the whole subscription. */
-  public static Future<WebhookOutcome> subscriptionChanged(SqlConnection sql, StripeEvent event, String requestId) {
+  public static Future<WebhookOutcome> subscriptionChanged(SqlConnection sql, StripeEvent event, String requestId,
+      SubscriptionAccess access) {
     SubscriptionState state = fromSubscription(event.object(), event.type().endsWith(".deleted"));
     if (state == null) {
       LOG.warn("Subscription event without a known status; ignored {}", kv("stripeEventId", event.id()));
@@ -41,7 +42,9 @@ public final class SubscriptionEvents {
           }
           return SubscriptionRepository.applyEvent(sql, userId, state, event.created())
               .compose(applied -> applied
-                  ? audit(sql, requestId, userId, event, state.status()).map(WebhookOutcome.PROCESSED)
+                  ? access.settle(sql, userId)
+                      .compose(entitled -> audit(sql, requestId, userId, event, state.status()))
+                      .map(WebhookOutcome.PROCESSED)
                   : Future.succeededFuture(WebhookOutcome.IGNORED));
         });
   }
@@ -50,7 +53,8 @@ public final class SubscriptionEvents {
    * {@code invoice.paid} restores access after a failed payment; {@code invoice.payment_failed} takes
    * it away (past_due). The object is an invoice, so only the status and period end change.
    */
-  public static Future<WebhookOutcome> invoice(SqlConnection sql, StripeEvent event, String requestId) {
+  public static Future<WebhookOutcome> invoice(SqlConnection sql, StripeEvent event, String requestId,
+      SubscriptionAccess access) {
     String subscriptionId = invoiceSubscription(event.object());
     if (subscriptionId == null) {
       return Future.succeededFuture(WebhookOutcome.IGNORED);
@@ -61,7 +65,7 @@ public final class SubscriptionEvents {
             paid ? invoicePeriodEnd(event.object()) : null)
         .compose(applied -> applied
             ? SubscriptionRepository.resolveUser(sql, null, null, subscriptionId)
-                .compose(userId -> audit(sql, requestId, userId, event, status))
+                .compose(userId -> access.settle(sql, userId).compose(entitled -> audit(sql, requestId, userId, event, status)))
                 .map(WebhookOutcome.PROCESSED)
             : Future.succeededFuture(WebhookOutcome.IGNORED));
   }

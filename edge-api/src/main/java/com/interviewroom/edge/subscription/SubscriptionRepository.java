@@ -11,12 +11,51 @@ import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.UUID;
 
-/** SQL for {@code subscriptions} and the Stripe customer id on {@code profiles}. One row per user. */
+/**
+ * SQL for {@code subscriptions}, the Stripe customer id and the {@code subscription_tier} on
+ * {@code profiles}. One row per user.
+ */
 final class SubscriptionRepository {
 
+  /**
+   * The one rule for what a subscription row gives (alias {@code s}, grace in days as {@code $2}):
+   * {@code active}/{@code trialing}, or {@code past_due} for less than the grace since it went past due.
+   */
+  private static final String ENTITLED = """
+      (s.status IN ('active', 'trialing')
+       OR (s.status = 'past_due' AND COALESCE(s.past_due_since, s.updated_at) + make_interval(days => $2) > now()))""";
+
+  /** The profile tier of the row's plan while entitled, else {@code free}. */
+  private static final String TIER = "CASE WHEN " + ENTITLED + " THEN " + planTier() + " ELSE 'free' END";
+
   private static final String FIND = """
-      SELECT stripe_subscription_id, stripe_customer_id, plan, status, current_period_end, cancel_at_period_end
-        FROM subscriptions WHERE user_id = $1""";
+      SELECT stripe_subscription_id, stripe_customer_id, plan, status, current_period_end, cancel_at_period_end,
+             %s AS entitled, %s AS tier,
+             CASE WHEN s.status = 'past_due'
+                  THEN COALESCE(s.past_due_since, s.updated_at) + make_interval(days => $2) END AS grace_ends_at
+        FROM subscriptions s WHERE user_id = $1""".formatted(ENTITLED, TIER);
+
+  /**
+   * Writes the tier the user's subscription row gives onto the profile and answers whether it
+   * entitles the user to sessions without credits. The row is what webhooks order (stale events never
+   * change it), so the tier follows the same order. No row: the profile's tier is left as it is (an
+   * operator's grant) and nothing is entitled.
+   */
+  private static final String SETTLE = """
+      WITH sub AS (
+          SELECT s.user_id, %s AS entitled, %s AS tier FROM subscriptions s WHERE s.user_id = $1),
+      settled AS (
+          UPDATE profiles p SET subscription_tier = sub.tier, updated_at = now()
+            FROM sub WHERE p.user_id = sub.user_id AND p.subscription_tier IS DISTINCT FROM sub.tier)
+      SELECT COALESCE((SELECT entitled FROM sub), false) AS entitled""".formatted(ENTITLED, TIER);
+
+  private static String planTier() {
+    StringBuilder sql = new StringBuilder("CASE s.plan");
+    for (BillingPlans.Plan plan : BillingPlans.subscriptions()) {
+      sql.append(" WHEN '").append(plan.id()).append("' THEN '").append(plan.tier()).append("'");
+    }
+    return sql.append(" ELSE 'free' END").toString();
+  }
 
   private static final String CUSTOMER = "SELECT stripe_customer_id FROM profiles WHERE user_id = $1";
 
@@ -41,6 +80,7 @@ final class SubscriptionRepository {
           current_period_end = EXCLUDED.current_period_end,
           cancel_at_period_end = EXCLUDED.cancel_at_period_end,
           last_event_created = NULL,
+          past_due_since = NULL,
           updated_at = now()
       WHERE subscriptions.last_event_created IS NULL
          OR subscriptions.stripe_subscription_id IS DISTINCT FROM EXCLUDED.stripe_subscription_id""";
@@ -60,9 +100,15 @@ final class SubscriptionRepository {
    */
   private static final String APPLY_EVENT = """
       INSERT INTO subscriptions (user_id, stripe_subscription_id, stripe_customer_id, plan, status,
-                                 current_period_end, cancel_at_period_end, last_event_created)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                                 current_period_end, cancel_at_period_end, last_event_created, past_due_since)
+      VALUES ($1, $2, $3, $4, $5::text, $6, $7, $8::timestamptz, CASE WHEN $5::text = 'past_due' THEN $8::timestamptz END)
       ON CONFLICT (user_id) DO UPDATE SET
+          past_due_since = CASE
+              WHEN EXCLUDED.status <> 'past_due' THEN NULL
+              WHEN subscriptions.status = 'past_due'
+                   AND subscriptions.stripe_subscription_id IS NOT DISTINCT FROM EXCLUDED.stripe_subscription_id
+                THEN COALESCE(subscriptions.past_due_since, EXCLUDED.last_event_created)
+              ELSE EXCLUDED.last_event_created END,
           stripe_subscription_id = EXCLUDED.stripe_subscription_id,
           stripe_customer_id = EXCLUDED.stripe_customer_id,
           plan = EXCLUDED.plan,
@@ -89,6 +135,8 @@ final class SubscriptionRepository {
   private static final String APPLY_INVOICE = """
       UPDATE subscriptions
          SET status = $2, last_event_created = $3,
+             past_due_since = CASE WHEN $2::text <> 'past_due' THEN NULL
+                                   WHEN status = 'past_due' THEN COALESCE(past_due_since, $3::timestamptz) ELSE $3::timestamptz END,
              current_period_end = COALESCE($5, current_period_end), updated_at = now()
        WHERE stripe_subscription_id = $1
          AND (last_event_created IS NULL OR last_event_created < $3
@@ -106,12 +154,14 @@ final class SubscriptionRepository {
       UNION ALL SELECT user_id FROM subscriptions WHERE stripe_subscription_id = $3
       LIMIT 1""";
 
-  record Stored(String subscriptionId, String customerId, String plan, String status, Instant currentPeriodEnd, boolean cancelAtPeriodEnd) {}
+  /** {@code tier} and {@code entitled} as the rule gives them now; {@code graceEndsAt} only while past_due. */
+  record Stored(String subscriptionId, String customerId, String plan, String status, Instant currentPeriodEnd,
+      boolean cancelAtPeriodEnd, boolean entitled, String tier, Instant graceEndsAt) {}
 
   private SubscriptionRepository() {}
 
-  static Future<Optional<Stored>> find(SqlClient sql, UUID userId) {
-    return sql.preparedQuery(FIND).execute(Tuple.of(userId)).map(rows -> {
+  static Future<Optional<Stored>> find(SqlClient sql, UUID userId, int graceDays) {
+    return sql.preparedQuery(FIND).execute(Tuple.of(userId, graceDays)).map(rows -> {
       if (rows.size() == 0) {
         return Optional.empty();
       }
@@ -119,8 +169,18 @@ final class SubscriptionRepository {
       OffsetDateTime end = row.getOffsetDateTime("current_period_end");
       return Optional.of(new Stored(row.getString("stripe_subscription_id"), row.getString("stripe_customer_id"),
           row.getString("plan"), row.getString("status"), end == null ? null : end.toInstant(),
-          row.getBoolean("cancel_at_period_end")));
+          row.getBoolean("cancel_at_period_end"), row.getBoolean("entitled"), row.getString("tier"),
+          instant(row.getOffsetDateTime("grace_ends_at"))));
     });
+  }
+
+  static Future<Boolean> settle(SqlClient sql, UUID userId, int graceDays) {
+    return sql.preparedQuery(SETTLE).execute(Tuple.of(userId, graceDays))
+        .map(rows -> rows.iterator().next().getBoolean("entitled"));
+  }
+
+  private static Instant instant(OffsetDateTime value) {
+    return value == null ? null : value.toInstant();
   }
 
   static Future<String> customerId(SqlClient sql, UUID userId) {

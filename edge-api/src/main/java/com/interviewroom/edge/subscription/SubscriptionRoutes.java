@@ -8,7 +8,10 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
-/** {@code /api/subscriptions}: state, create, cancel (at period end) and the Stripe customer portal. */
+/**
+ * {@code /api/subscriptions}: state, create, confirm (after the first payment, before its webhook),
+ * cancel (at period end) and the Stripe customer portal.
+ */
 public final class SubscriptionRoutes {
   private final SubscriptionService service;
 
@@ -21,6 +24,10 @@ public final class SubscriptionRoutes {
     authenticated.route(router.post("/api/subscriptions/create")).respond(this::create);
     authenticated.route(router.post("/api/subscriptions/cancel")).respond(ctx -> noStore(ctx,
         service.cancel(BearerAuth.user(ctx), RequestIds.of(ctx))));
+    authenticated.route(router.post("/api/subscriptions/confirm")).respond(ctx -> {
+      com.interviewroom.edge.web.NoInput.check(ctx);
+      return noStore(ctx, service.confirm(BearerAuth.user(ctx), RequestIds.of(ctx)));
+    });
     authenticated.route(router.get("/api/subscriptions/portal")).respond(ctx -> noStore(ctx,
         service.portal(BearerAuth.user(ctx), RequestIds.of(ctx))));
   }

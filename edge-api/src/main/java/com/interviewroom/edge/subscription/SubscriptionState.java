@@ -6,13 +6,12 @@ import java.util.Set;
 
 /**
  * A subscription as Stripe last told us, in the strings of the {@code subscriptions.status} column
- * (Stripe's own status names). {@code active} and {@code trialing} start sessions without credits;
- * the session-start check reads exactly {@code status IN ('active','trialing')}.
+ * (Stripe's own status names). What a status gives (tier, sessions without credits, the past_due
+ * grace) is decided in one place, {@link SubscriptionAccess}.
  */
 public record SubscriptionState(
     String subscriptionId, String customerId, String status, Instant currentPeriodEnd, boolean cancelAtPeriodEnd) {
 
-  public static final Set<String> UNLIMITED = Set.of("active", "trialing");
   /** States Stripe never leaves: an event about such a subscription must not replace a live one. */
   public static final Set<String> TERMINAL = Set.of("canceled", "incomplete_expired");
   /**

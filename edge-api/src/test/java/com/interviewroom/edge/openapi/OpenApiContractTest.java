@@ -297,6 +297,11 @@ class OpenApiContractTest {
     record("POST", "/api/payments/webhook", fx.deliver(event, "t=" + now + ",v1=" + "0".repeat(64)));
     JsonObject failed = get(user, "/api/payments/" + intentId, 200).bodyAsJsonObject();
     assertThat(failed.getJsonObject("lastError")).isNotNull();
+
+    fx.stripe.confirmPaymentIntent(intentId, true);
+    post(TestUser.signup(server), "/api/payments/" + intentId + "/confirm", null, 404);
+    assertThat(post(user, "/api/payments/" + intentId + "/confirm", null, 200).bodyAsJsonObject().getString("status"))
+        .isEqualTo("succeeded");
   }
 
   @Test
@@ -306,11 +311,15 @@ class OpenApiContractTest {
     TestUser user = TestUser.signup(server);
     assertThat(get(user, "/api/subscriptions", 200).bodyAsJsonObject().getString("status")).isEqualTo("none");
     get(null, "/api/subscriptions", 401);
+    get(user, "/api/billing/status", 200);
+    get(null, "/api/billing/status", 401);
     post(user, "/api/subscriptions/cancel", null, 409);
     get(user, "/api/subscriptions/portal", 409);
     post(user, "/api/subscriptions/create", new JsonObject().put("plan", "cheap"), 400);
+    post(user, "/api/subscriptions/confirm", null, 409);
     String subscriptionId = post(user, "/api/subscriptions/create", null, 201).bodyAsJsonObject().getString("subscriptionId");
     get(user, "/api/subscriptions", 200);
+    assertThat(post(user, "/api/subscriptions/confirm", null, 200).bodyAsJsonObject().getString("status")).isEqualTo("incomplete");
 
     String customer = fx.rows("SELECT stripe_customer_id FROM profiles WHERE user_id = $1", user.id()).get(0)
         .getString("stripe_customer_id");
@@ -320,6 +329,8 @@ class OpenApiContractTest {
         Instant.now().getEpochSecond()));
     record("POST", "/api/payments/webhook", activated);
     post(user, "/api/subscriptions/create", null, 409);
+    assertThat(get(user, "/api/billing/status", 200).bodyAsJsonObject().getJsonObject("subscription").getString("tier"))
+        .isEqualTo("pro");
     get(user, "/api/subscriptions/portal", 200);
     JsonObject cancelled = post(user, "/api/subscriptions/cancel", null, 200).bodyAsJsonObject();
     assertThat(cancelled.getBoolean("cancelAtPeriodEnd")).isTrue();

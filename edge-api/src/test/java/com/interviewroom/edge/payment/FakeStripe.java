@@ -31,6 +31,7 @@ import java.util.LinkedHashMap;
  */
 public final class FakeStripe implements AutoCloseable {
   public static final String SECRET_KEY = "sk_test_fake_" + UUID.randomUUID().toString().replace("-", "");
+  public static final String PUBLISHABLE_KEY = "pk_test_fake_" + UUID.randomUUID().toString().replace("-", "");
   public static final String PRICE_UNLIMITED = "price_unlimited_monthly";
 
   /** One request as the fake saw it. */
@@ -53,6 +54,7 @@ public final class FakeStripe implements AutoCloseable {
   private final Map<String, Answered> idempotent = new ConcurrentHashMap<>();
   private final Map<String, JsonObject> subscriptions = new ConcurrentHashMap<>();
   private final Map<String, JsonObject> invoices = new ConcurrentHashMap<>();
+  private final Map<String, JsonObject> intents = new ConcurrentHashMap<>();
   private final AtomicInteger ids = new AtomicInteger();
   private volatile Fault fault;
   private volatile long delayMs;
@@ -194,6 +196,10 @@ public final class FakeStripe implements AutoCloseable {
   }
 
   private JsonObject route(String method, String path, Map<String, String> form) {
+    if (method.equals("GET") && path.startsWith("/v1/payment_intents/")) {
+      JsonObject intent = intents.get(path.substring("/v1/payment_intents/".length()));
+      return intent == null ? null : intent.copy();
+    }
     if (method.equals("GET") && path.startsWith("/v1/subscriptions/")) {
       JsonObject sub = subscriptions.get(path.substring("/v1/subscriptions/".length()));
       return sub == null ? null : expanded(sub, form.get("expand[0]"));
@@ -232,7 +238,7 @@ public final class FakeStripe implements AutoCloseable {
 
   private JsonObject paymentIntent(Map<String, String> form) {
     String id = "pi_" + id();
-    return new JsonObject()
+    JsonObject intent = new JsonObject()
         .put("id", id)
         .put("object", "payment_intent")
         .put("amount", amount(form.get("amount")))
@@ -245,6 +251,25 @@ public final class FakeStripe implements AutoCloseable {
         .put("livemode", false)
         .put("metadata", metadata(form))
         .put("status", "requires_payment_method");
+    intents.put(id, intent);
+    return intent.copy();
+  }
+
+  /**
+   * What Stripe.js's {@code confirmPayment} does to an intent at Stripe: {@code succeeded} (amount
+   * received) or, declined, back to {@code requires_payment_method} with a {@code last_payment_error}.
+   * No webhook is sent: tests deliver it when they choose (or hold it back). Returns Stripe's object.
+   */
+  public JsonObject confirmPaymentIntent(String id, boolean succeed) {
+    JsonObject intent = intents.get(id);
+    if (succeed) {
+      intent.put("status", "succeeded").put("amount_received", intent.getLong("amount"));
+    } else {
+      intent.put("status", "requires_payment_method").put("last_payment_error", new JsonObject()
+          .put("type", "card_error").put("code", "card_declined").put("decline_code", "generic_decline")
+          .put("message", "Your card was declined."));
+    }
+    return intent.copy();
   }
 
   private JsonObject createSubscription(Map<String, String> form) {

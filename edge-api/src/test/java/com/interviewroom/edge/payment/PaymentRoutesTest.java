@@ -8,6 +8,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.read.ListAppender;
 import com.interviewroom.edge.EdgeServer;
+import com.interviewroom.edge.TestUser;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -206,6 +207,95 @@ class PaymentRoutesTest {
       byte[] event = StripeDeliveries.event("payment_intent.succeeded", new JsonObject().put("id", "pi_x"), 1);
       assertThat(await(bare.client.post("/api/payments/webhook").putHeader("Stripe-Signature", StripeDeliveries.signature(event))
           .sendBuffer(Buffer.buffer(event))).statusCode()).isEqualTo(503);
+    }
+  }
+
+  private static HttpResponse<Buffer> confirm(JsonObject session, String intentId) {
+    return await(fx.server.client.post("/api/payments/" + intentId + "/confirm")
+        .putHeader("Authorization", EdgeServer.bearer(session)).send());
+  }
+
+  @Test
+  @DisplayName("webhook held back: confirm asks Stripe, credits the pack at once so a session starts; the late webhook credits nothing more")
+  void confirmBeforeWebhook() {
+    JsonObject session = fx.server.signup();
+    UUID userId = UUID.fromString(session.getJsonObject("user").getString("id"));
+    String intentId = createIntent(session, new JsonObject().put("packageId", "starter"), null).bodyAsJsonObject()
+        .getString("paymentIntentId");
+    new TestUser(fx.server, userId, EdgeServer.bearer(session)).setCredits(0);
+
+    // before the card is confirmed, Stripe says requires_payment_method: nothing is credited
+    HttpResponse<Buffer> early = confirm(session, intentId);
+    assertThat(early.statusCode()).isEqualTo(200);
+    assertThat(early.bodyAsJsonObject().getString("status")).isEqualTo("requires_payment_method");
+    assertThat(fx.credits(userId)).isZero();
+
+    JsonObject atStripe = fx.stripe.confirmPaymentIntent(intentId, true);
+    HttpResponse<Buffer> confirmed = confirm(session, intentId);
+    assertThat(confirmed.statusCode()).as(confirmed.bodyAsString()).isEqualTo(200);
+    assertThat(confirmed.getHeader("Cache-Control")).isEqualTo("no-store");
+    assertThat(confirmed.bodyAsJsonObject().getString("status")).isEqualTo("succeeded");
+    assertThat(fx.credits(userId)).isEqualTo(5);
+    assertThat(fx.stripe.calls("/v1/payment_intents/" + intentId)).extracting(FakeStripe.Call::method).containsOnly("GET");
+    // again (a double click): Stripe is not asked again and nothing more is credited
+    int asked = fx.stripe.calls("/v1/payment_intents/" + intentId).size();
+    assertThat(confirm(session, intentId).statusCode()).isEqualTo(200);
+    assertThat(fx.stripe.calls("/v1/payment_intents/" + intentId)).hasSize(asked);
+    assertThat(fx.credits(userId)).isEqualTo(5);
+
+    HttpResponse<Buffer> started = fx.startSession(session);
+    assertThat(started.statusCode()).as(started.bodyAsString()).isEqualTo(201);
+    assertThat(fx.credits(userId)).isEqualTo(4);
+
+    // the webhook lands late: recorded, no second credit
+    HttpResponse<Buffer> late = fx.deliver(StripeDeliveries.event("payment_intent.succeeded", atStripe,
+        java.time.Instant.now().getEpochSecond()));
+    assertThat(late.statusCode()).isEqualTo(200);
+    assertThat(late.bodyAsJsonObject().getString("outcome")).isEqualTo("duplicate");
+    assertThat(fx.credits(userId)).isEqualTo(4);
+    assertThat(fx.rows("SELECT 1 FROM credit_transactions WHERE user_id = $1 AND reason = 'purchase'", userId)).hasSize(1);
+  }
+
+  @Test
+  @DisplayName("confirm credits only what Stripe confirms: a declined card, someone else's intent (404) and a malformed id change nothing")
+  void confirmCreditsOnlyConfirmedPayments() {
+    JsonObject session = fx.server.signup();
+    UUID userId = UUID.fromString(session.getJsonObject("user").getString("id"));
+    int before = fx.credits(userId);
+    String intentId = createIntent(session, new JsonObject().put("packageId", "pro"), null).bodyAsJsonObject()
+        .getString("paymentIntentId");
+    fx.stripe.confirmPaymentIntent(intentId, false);
+    HttpResponse<Buffer> declined = confirm(session, intentId);
+    assertThat(declined.statusCode()).isEqualTo(200);
+    assertThat(declined.bodyAsJsonObject().getString("status")).isEqualTo("requires_payment_method");
+    assertThat(fx.credits(userId)).isEqualTo(before);
+
+    fx.stripe.confirmPaymentIntent(intentId, true);
+    JsonObject stranger = fx.server.signup();
+    assertThat(confirm(stranger, intentId).statusCode()).isEqualTo(404);
+    assertThat(confirm(stranger, "pi_x'--").statusCode()).isEqualTo(404);
+    assertThat(fx.credits(userId)).isEqualTo(before);
+    assertThat(fx.credits(UUID.fromString(stranger.getJsonObject("user").getString("id")))).isEqualTo(before);
+  }
+
+  @Test
+  @DisplayName("confirm and the webhook racing each other (and a double click) credit the pack exactly once")
+  void confirmRacingWebhook() {
+    for (int round = 0; round < 5; round++) {
+      JsonObject session = fx.server.signup();
+      UUID userId = UUID.fromString(session.getJsonObject("user").getString("id"));
+      int before = fx.credits(userId);
+      String intentId = createIntent(session, new JsonObject().put("packageId", "pro"), null).bodyAsJsonObject()
+          .getString("paymentIntentId");
+      JsonObject atStripe = fx.stripe.confirmPaymentIntent(intentId, true);
+      byte[] event = StripeDeliveries.event("payment_intent.succeeded", atStripe, java.time.Instant.now().getEpochSecond());
+      var request = fx.server.client.post("/api/payments/" + intentId + "/confirm").putHeader("Authorization", EdgeServer.bearer(session));
+      List<Future<HttpResponse<Buffer>>> racing = List.of(request.send(), fx.deliverAsync(event, StripeDeliveries.signature(event)),
+          request.send());
+      await(Future.all(racing));
+      assertThat(racing).allSatisfy(r -> assertThat(r.result().statusCode()).isEqualTo(200));
+      assertThat(fx.credits(userId)).isEqualTo(before + 15);
+      assertThat(fx.rows("SELECT 1 FROM credit_transactions WHERE user_id = $1 AND reason = 'purchase'", userId)).hasSize(1);
     }
   }
 }

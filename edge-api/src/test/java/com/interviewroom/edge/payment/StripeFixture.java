@@ -41,6 +41,7 @@ public final class StripeFixture implements AutoCloseable {
         "STRIPE_WEBHOOK_SECRET", StripeDeliveries.WEBHOOK_SECRET,
         "STRIPE_API_BASE", stripe.apiBase(),
         "STRIPE_PRICE_UNLIMITED", FakeStripe.PRICE_UNLIMITED,
+        "STRIPE_PUBLISHABLE_KEY", FakeStripe.PUBLISHABLE_KEY,
         "PUBLIC_BASE_URL", "https://app.interviewroom.test"));
     return new StripeFixture(stripe, EdgeServer.start(env));
   }
@@ -79,12 +80,17 @@ public final class StripeFixture implements AutoCloseable {
    * of {@code session} after their balance was set to 0 through the ledger.
    */
   public HttpResponse<Buffer> startWithNoCredits(JsonObject session) {
+    new TestUser(server, UUID.fromString(session.getJsonObject("user").getString("id")), EdgeServer.bearer(session)).setCredits(0);
+    return startSession(session);
+  }
+
+  /** {@code POST /api/sessions/start} as it is, balance untouched (problem bank seeded on first use). */
+  public HttpResponse<Buffer> startSession(JsonObject session) {
     if (!problemsSeeded) {
       await(ProblemBankSeeder.seed(server.db, ProblemBank.load()));
       problemsSeeded = true;
     }
     TestUser user = new TestUser(server, UUID.fromString(session.getJsonObject("user").getString("id")), EdgeServer.bearer(session));
-    user.setCredits(0);
     return user.post("/api/sessions/start", new JsonObject().put("problemSlug", "two-sum").put("language", "python"));
   }
 

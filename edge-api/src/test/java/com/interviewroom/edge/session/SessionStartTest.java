@@ -130,7 +130,7 @@ class SessionStartTest {
   }
 
   @Test
-  @DisplayName("an active or trialing subscriber starts without spending a credit; past_due pays like everyone else")
+  @DisplayName("an active or trialing subscriber starts without spending a credit; past_due beyond the grace pays like everyone else")
   void subscribersStartFree() {
     TestUser user = TestUser.signup(server);
     user.setCredits(0);
@@ -144,7 +144,8 @@ class SessionStartTest {
         rows -> rows.iterator().next().getBoolean("credit_charged"));
     assertThat(charged).isFalse();
 
-    user.serviceQuery("UPDATE subscriptions SET status = 'past_due' WHERE user_id = $1", Tuple.of(user.id()), rows -> null);
+    user.serviceQuery("UPDATE subscriptions SET status = 'past_due', past_due_since = now() - interval '8 days' WHERE user_id = $1",
+        Tuple.of(user.id()), rows -> null);
     HttpResponse<Buffer> refused = user.post("/api/sessions/start", new JsonObject().put("problemSlug", "two-sum").put("language", "python"));
     assertThat(refused.statusCode()).isEqualTo(402);
   }

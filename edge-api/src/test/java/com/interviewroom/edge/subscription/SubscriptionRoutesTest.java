@@ -4,6 +4,7 @@ import static com.interviewroom.edge.EdgeServer.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.interviewroom.edge.EdgeServer;
+import com.interviewroom.edge.TestUser;
 import com.interviewroom.edge.payment.FakeStripe;
 import com.interviewroom.edge.payment.StripeDeliveries;
 import com.interviewroom.edge.payment.StripeFixture;
@@ -133,7 +134,7 @@ class SubscriptionRoutesTest {
   }
 
   @Test
-  @DisplayName("an active subscriber starts without credits and cannot subscribe twice; the portal returns to /account")
+  @DisplayName("an active subscriber starts without credits and cannot subscribe twice; the portal returns to /billing")
   void activeAndPortal() {
     JsonObject session = fx.server.signup();
     String[] ids = subscribe(session);
@@ -152,7 +153,7 @@ class SubscriptionRoutesTest {
     assertThat(portal.bodyAsJsonObject().getString("url")).startsWith("https://billing.stripe.test/p/session/");
     FakeStripe.Call portalCall = fx.stripe.calls("/v1/billing_portal/sessions").stream()
         .filter(c -> ids[1].equals(c.form().get("customer"))).findFirst().orElseThrow();
-    assertThat(portalCall.form()).containsEntry("return_url", "https://app.interviewroom.test/account");
+    assertThat(portalCall.form()).containsEntry("return_url", "https://app.interviewroom.test/billing");
   }
 
   @Test
@@ -174,7 +175,7 @@ class SubscriptionRoutesTest {
   }
 
   @Test
-  @DisplayName("a failed renewal (past_due) loses the bypass; a paid invoice restores it")
+  @DisplayName("a failed renewal (past_due) keeps the bypass for the grace only; a paid invoice restores it")
   void pastDueLosesBypass() {
     Subscriber s = subscriber();
     event("customer.subscription.updated", s.sub("active", false), s.t());
@@ -183,6 +184,9 @@ class SubscriptionRoutesTest {
     event("invoice.payment_failed", s.invoice("open"), s.t() + 5);
     assertThat(fx.rows("SELECT status FROM subscriptions WHERE user_id = $1", id(s.session())).get(0).getString("status"))
         .isEqualTo("past_due");
+    assertThat(fx.startsWithoutCredits(s.session())).isTrue();
+    assertThat(state(s.session()).getBoolean("unlimitedSessions")).isTrue();
+    fx.rows("UPDATE subscriptions SET past_due_since = past_due_since - interval '8 days' WHERE user_id = $1", id(s.session()));
     assertThat(fx.startsWithoutCredits(s.session())).isFalse();
     assertThat(state(s.session()).getBoolean("unlimitedSessions")).isFalse();
 
@@ -295,7 +299,7 @@ class SubscriptionRoutesTest {
   }
 
   @Test
-  @DisplayName("POST /api/sessions/start with no credits: trialing and active start free; past_due, unpaid and canceled get 402")
+  @DisplayName("POST /api/sessions/start with no credits: trialing, active and a fresh past_due start free; unpaid and canceled get 402")
   void sessionStartFollowsStatus() {
     Subscriber s = subscriber();
     assertThat(fx.startsWithoutCredits(s.session())).as("incomplete").isFalse();
@@ -303,7 +307,7 @@ class SubscriptionRoutesTest {
     for (int i = 0; i < statuses.size(); i++) {
       String status = statuses.get(i);
       event("customer.subscription.updated", s.sub(status, false), s.t() + i + 1);
-      assertThat(fx.startsWithoutCredits(s.session())).as(status).isEqualTo(SubscriptionState.UNLIMITED.contains(status));
+      assertThat(fx.startsWithoutCredits(s.session())).as(status).isEqualTo(!status.equals("unpaid"));
     }
     event("customer.subscription.deleted", s.sub("canceled", false), s.t() + 10);
     assertThat(fx.startsWithoutCredits(s.session())).as("canceled").isFalse();
@@ -332,6 +336,149 @@ class SubscriptionRoutesTest {
     assertThat(ended.bodyAsJsonObject().getString("endReason")).isNotBlank();
     // the next one needs a credit again
     assertThat(fx.startsWithoutCredits(s.session())).isFalse();
+  }
+
+  private static String tier(JsonObject session) {
+    return call("GET", "/api/users/profile", session).bodyAsJsonObject().getString("subscriptionTier");
+  }
+
+  /** What the realtime gateway reads when the session's socket opens, to pick the voice provider. */
+  private static String routedTier(JsonObject session) {
+    return fx.rows("SELECT subscription_tier FROM profiles WHERE user_id = $1", id(session)).get(0).getString("subscription_tier");
+  }
+
+  @Test
+  @DisplayName("active and trialing put the plan's tier (pro) on the profile; unpaid and canceled take it back to free")
+  void statusDrivesTier() {
+    Subscriber s = subscriber();
+    assertThat(tier(s.session())).as("incomplete").isEqualTo("free");
+    event("customer.subscription.updated", s.sub("trialing", false), s.t() + 1);
+    assertThat(tier(s.session())).as("trialing").isEqualTo("pro");
+    assertThat(state(s.session()).getString("tier")).isEqualTo("pro");
+    event("customer.subscription.updated", s.sub("active", false), s.t() + 2);
+    assertThat(tier(s.session())).as("active").isEqualTo("pro");
+    event("customer.subscription.updated", s.sub("unpaid", false), s.t() + 3);
+    assertThat(tier(s.session())).as("unpaid").isEqualTo("free");
+    event("invoice.paid", s.invoice("paid"), s.t() + 4);
+    assertThat(tier(s.session())).as("invoice.paid").isEqualTo("pro");
+    event("customer.subscription.deleted", s.sub("canceled", false), s.t() + 5);
+    assertThat(tier(s.session())).as("canceled").isEqualTo("free");
+    assertThat(state(s.session()).getString("tier")).isEqualTo("free");
+  }
+
+  @Test
+  @DisplayName("the tier follows the subscription's event order: a late, older active never re-grants a canceled subscription's tier")
+  void tierIgnoresStaleEvents() {
+    Subscriber s = subscriber();
+    event("customer.subscription.updated", s.sub("active", false), s.t() + 1);
+    event("customer.subscription.deleted", s.sub("canceled", false), s.t() + 20);
+    event("customer.subscription.updated", s.sub("active", false), s.t() + 10);
+    event("invoice.paid", s.invoice("paid"), s.t() + 11);
+    assertThat(tier(s.session())).isEqualTo("free");
+
+    Subscriber other = subscriber();
+    event("customer.subscription.updated", other.sub("active", false), other.t() + 20);
+    event("customer.subscription.updated", other.sub("unpaid", false), other.t() + 10);
+    event("invoice.payment_failed", other.invoice("open"), other.t() + 5);
+    assertThat(tier(other.session())).isEqualTo("pro");
+    assertThat(state(other.session()).getValue("warning")).isNull();
+  }
+
+  @Test
+  @DisplayName("past_due keeps the tier for the grace with a warning; once it runs out the next session start routes as free")
+  void pastDueGrace() {
+    Subscriber s = subscriber();
+    event("customer.subscription.updated", s.sub("active", false), s.t() + 1);
+    event("invoice.payment_failed", s.invoice("open"), s.t() + 2);
+    JsonObject current = state(s.session());
+    assertThat(current.getString("status")).isEqualTo("past_due");
+    assertThat(current.getString("tier")).isEqualTo("pro");
+    assertThat(current.getBoolean("unlimitedSessions")).isTrue();
+    JsonObject warning = current.getJsonObject("warning");
+    assertThat(warning.getString("code")).isEqualTo("payment_past_due");
+    assertThat(Instant.parse(warning.getString("graceEndsAt")))
+        .isEqualTo(Instant.ofEpochSecond(s.t() + 2).plusSeconds(7L * 86_400));
+    assertThat(fx.startsWithoutCredits(s.session())).isTrue();
+    assertThat(routedTier(s.session())).isEqualTo("pro");
+
+    // eight days pass without a webhook: the profile still says pro until the next session start settles it
+    fx.rows("UPDATE subscriptions SET past_due_since = past_due_since - interval '8 days' WHERE user_id = $1", id(s.session()));
+    assertThat(routedTier(s.session())).isEqualTo("pro");
+    assertThat(fx.startsWithoutCredits(s.session())).isFalse();
+    TestUser user = new TestUser(fx.server, id(s.session()), EdgeServer.bearer(s.session()));
+    user.setCredits(1);
+    HttpResponse<Buffer> paid = user.post("/api/sessions/start", new JsonObject().put("problemSlug", "two-sum").put("language", "python"));
+    assertThat(paid.statusCode()).as(paid.bodyAsString()).isEqualTo(201);
+    assertThat(paid.bodyAsJsonObject().getBoolean("creditCharged")).isTrue();
+    assertThat(routedTier(s.session())).isEqualTo("free");
+    assertThat(state(s.session()).getJsonObject("warning").getString("code")).isEqualTo("payment_past_due_grace_over");
+
+    // a later failed retry does not restart the grace; the paid invoice restores the tier
+    event("invoice.payment_failed", s.invoice("open"), s.t() + 3);
+    assertThat(tier(s.session())).isEqualTo("free");
+    event("invoice.paid", s.invoice("paid"), s.t() + 4);
+    assertThat(tier(s.session())).isEqualTo("pro");
+    assertThat(state(s.session()).getValue("warning")).isNull();
+  }
+
+  @Test
+  @DisplayName("GET /api/billing/status: the publishable key, the balance, the tier and the subscription with its warning in one read")
+  void billingStatus() {
+    Subscriber s = subscriber();
+    HttpResponse<Buffer> fresh = call("GET", "/api/billing/status", s.session());
+    assertThat(fresh.statusCode()).isEqualTo(200);
+    assertThat(fresh.getHeader("Cache-Control")).isEqualTo("no-store");
+    JsonObject status = fresh.bodyAsJsonObject();
+    assertThat(status.getString("publishableKey")).isEqualTo(FakeStripe.PUBLISHABLE_KEY);
+    assertThat(status.getBoolean("packsEnabled")).isTrue();
+    assertThat(status.getBoolean("subscriptionsEnabled")).isTrue();
+    assertThat(status.getInteger("credits")).isEqualTo(fx.credits(id(s.session())));
+    assertThat(status.getString("tier")).isEqualTo("free");
+    assertThat(status.getJsonObject("subscription").getString("status")).isEqualTo("incomplete");
+
+    event("customer.subscription.updated", s.sub("active", false), s.t() + 1);
+    event("invoice.payment_failed", s.invoice("open"), s.t() + 2);
+    assertThat(call("POST", "/api/subscriptions/cancel", s.session()).statusCode()).isEqualTo(200);
+    status = call("GET", "/api/billing/status", s.session()).bodyAsJsonObject();
+    assertThat(status.getString("tier")).isEqualTo("pro");
+    JsonObject subscription = status.getJsonObject("subscription");
+    assertThat(subscription.getString("status")).isEqualTo("past_due");
+    assertThat(subscription.getBoolean("cancelAtPeriodEnd")).isTrue();
+    assertThat(subscription.getValue("nextBillingDate")).isNull();
+    assertThat(subscription.getString("currentPeriodEnd")).isEqualTo(Instant.ofEpochSecond(s.periodEnd()).toString());
+    assertThat(subscription.getJsonObject("warning").getString("code")).isEqualTo("payment_past_due");
+  }
+
+  @Test
+  @DisplayName("webhook held back: after the first payment confirm reads Stripe, so the subscriber starts at once; the late webhook changes nothing")
+  void confirmBeforeWebhook() {
+    Subscriber s = subscriber();
+    // not paid yet at Stripe: confirm leaves it incomplete
+    HttpResponse<Buffer> early = call("POST", "/api/subscriptions/confirm", s.session());
+    assertThat(early.statusCode()).isEqualTo(200);
+    assertThat(early.bodyAsJsonObject().getString("status")).isEqualTo("incomplete");
+    assertThat(fx.startsWithoutCredits(s.session())).isFalse();
+
+    fx.stripe.setSubscriptionStatus(s.ids()[0], "active");
+    HttpResponse<Buffer> confirmed = call("POST", "/api/subscriptions/confirm", s.session());
+    assertThat(confirmed.statusCode()).isEqualTo(200);
+    assertThat(confirmed.getHeader("Cache-Control")).isEqualTo("no-store");
+    assertThat(confirmed.bodyAsJsonObject().getString("status")).isEqualTo("active");
+    assertThat(confirmed.bodyAsJsonObject().getString("tier")).isEqualTo("pro");
+    assertThat(routedTier(s.session())).isEqualTo("pro");
+    assertThat(fx.startsWithoutCredits(s.session())).isTrue();
+    int reads = fx.stripe.calls("/v1/subscriptions/" + s.ids()[0]).size();
+    assertThat(call("POST", "/api/subscriptions/confirm", s.session()).statusCode()).isEqualTo(200);
+    assertThat(fx.stripe.calls("/v1/subscriptions/" + s.ids()[0])).as("no second read once active").hasSize(reads);
+
+    // the held-back webhooks land: the created (incomplete) one is older than the read and is ignored
+    event("customer.subscription.created", s.sub("incomplete", false), s.t() - 1);
+    event("customer.subscription.updated", s.sub("active", false), s.t());
+    assertThat(state(s.session()).getString("status")).isEqualTo("active");
+    assertThat(tier(s.session())).isEqualTo("pro");
+    // a later change still wins
+    event("customer.subscription.deleted", s.sub("canceled", false), s.t() + 60);
+    assertThat(tier(s.session())).isEqualTo("free");
   }
 
   @Test
