@@ -13,12 +13,14 @@ import com.interviewroom.sandbox.harness.OutputText;
 import com.interviewroom.sandbox.harness.ResultChannel;
 import com.interviewroom.sandbox.isolation.Cgroups;
 import com.interviewroom.sandbox.isolation.Limits;
+import com.interviewroom.sandbox.isolation.Processes;
 import com.interviewroom.sandbox.isolation.ProcessOutcome;
 import com.interviewroom.sandbox.isolation.RunCgroup;
 import com.interviewroom.sandbox.isolation.Runtime;
 import com.interviewroom.sandbox.isolation.Runtimes;
 import com.interviewroom.sandbox.isolation.SandboxCommand;
 import com.interviewroom.sandbox.isolation.SandboxProcess;
+import com.interviewroom.sandbox.isolation.SandboxThreads;
 import com.interviewroom.sandbox.isolation.Slot;
 import com.interviewroom.sandbox.isolation.SlotPool;
 import com.interviewroom.sandbox.isolation.WorkDirs;
@@ -40,7 +42,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -59,6 +68,10 @@ public final class SandboxService implements AutoCloseable {
   private static final int FIRST_UID = 65_000;
   private static final int COMPILER_UID_OFFSET = 100;
   private static final int MAX_RESULTS_BYTES = 8 << 20;
+  /** Beyond the sum of a request's own limits, how long the watchdog waits before failing it. */
+  static final Duration WATCHDOG_MARGIN = Duration.ofSeconds(5);
+  /** How long killing a timed-out sandbox may take (see {@link SandboxProcess#killTree}). */
+  private static final Duration KILL_GRACE = Duration.ofSeconds(3);
   /** The exit code reported when only hidden tests ran: theirs is not shown (it could carry a hidden input). */
   static final int HIDDEN_EXIT_CODE = -1;
   private static final Pattern PUBLIC_CLASS = Pattern.compile("public\\s+(?:final\\s+|abstract\\s+)*class\\s+([A-Za-z_$][A-Za-z0-9_$]*)");
@@ -73,8 +86,21 @@ public final class SandboxService implements AutoCloseable {
   private final Map<Integer, CompileServerClient> compilers = new LinkedHashMap<>();
   private final SecureRandom random = new SecureRandom();
   /** Per slot, the next Python sandbox: completed once spawned (with null if it could not be). */
-  private final Map<Integer, CompletableFuture<SandboxProcess.Started>> warmPython = new java.util.concurrent.ConcurrentHashMap<>();
-  private final List<Slot> slots;
+  private final Map<Integer, Warm> warmPython = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** A slot's next Python sandbox, bound to that slot's work dir: completed once spawned (with null if it could not be). */
+  private record Warm(Slot slot, CompletableFuture<SandboxProcess.Started> started) {
+    void closeWhenStarted() {
+      started.thenAccept(sandbox -> {
+        if (sandbox != null) {
+          sandbox.close();
+        }
+      });
+    }
+  }
+  /** The current slot of each index (a replaced slot gets a new work dir). */
+  private final AtomicReferenceArray<Slot> slots;
+  private final AtomicLong watchdogKills = new AtomicLong();
   private volatile boolean closed;
 
   private SandboxService(Runtimes runtimes, Optional<Cgroups> cgroups, WorkDirs workDirs, HarnessFiles harness,
@@ -84,7 +110,7 @@ public final class SandboxService implements AutoCloseable {
     this.workDirs = workDirs;
     this.harness = harness;
     this.pool = new SlotPool(slots, queue);
-    this.slots = List.copyOf(slots);
+    this.slots = new AtomicReferenceArray<>(slots.toArray(Slot[]::new));
     runtimes.get("java").ifPresent(java -> slots.forEach(slot -> compilers.put(slot.index(),
         new CompileServerClient(java, harness, cgroups, slot.uid() + COMPILER_UID_OFFSET))));
   }
@@ -132,7 +158,7 @@ public final class SandboxService implements AutoCloseable {
 
   /** Starts the warm compilers; blocking, so run it off the event loop. */
   public void warmUp() {
-    slots.forEach(this::prewarm);
+    currentSlots().forEach(this::prewarm);
     compilers.values().forEach(compiler -> {
       try {
         compiler.warmUp();
@@ -149,7 +175,15 @@ public final class SandboxService implements AutoCloseable {
 
   /** The unprivileged host uid of each slot, in slot order. */
   public List<Integer> slotUids() {
-    return slots.stream().map(Slot::uid).toList();
+    return currentSlots().stream().map(Slot::uid).toList();
+  }
+
+  private List<Slot> currentSlots() {
+    List<Slot> current = new ArrayList<>();
+    for (int i = 0; i < slots.length(); i++) {
+      current.add(slots.get(i));
+    }
+    return current;
   }
 
   public SlotPool pool() {
@@ -169,38 +203,138 @@ public final class SandboxService implements AutoCloseable {
   }
 
   public RunResult run(RunRequest request) throws InterruptedException {
-    Slot slot = pool.take();
     long started = System.nanoTime();
     try {
-      return runIn(slot, request);
+      return onSlot(budget(request), slot -> runIn(slot, request));
     } catch (IOException | RuntimeException e) {
-      log.error("run failed in slot {}", slot.index(), e);
+      log.error("run failed", e);
       return RunResult.failed(Verdict.INTERNAL_ERROR, "", (System.nanoTime() - started) / 1_000_000, null);
-    } finally {
-      release(slot);
     }
   }
 
   public CheckResult check(Language language, String code) throws InterruptedException, IOException {
+    Duration budget = (language == Language.JAVA ? Limits.compiler() : Limits.interpreted()).wallTimeout().plus(WATCHDOG_MARGIN);
+    return onSlot(budget, slot -> switch (language) {
+      case JAVA -> checkJava(slot, code);
+      case PYTHON, JAVASCRIPT -> SyntaxCheck.interpreted(language, runtime(language), slot, harness, code, cgroups);
+    });
+  }
+
+  /** Work done in one slot on one of the runner's platform threads. */
+  interface SlotWork<T> {
+    T apply(Slot slot) throws IOException, InterruptedException;
+  }
+
+  /**
+   * Takes a slot and does {@code work} in it on a platform thread, waiting at most {@code budget}
+   * (the sum of the work's own limits plus a margin). Past that the watchdog fails the request, kills
+   * everything the slot runs and puts a fresh slot in its place; the stuck thread, should it ever
+   * return, no longer owns a slot.
+   */
+  <T> T onSlot(Duration budget, SlotWork<T> work) throws InterruptedException, IOException {
     Slot slot = pool.take();
+    AtomicBoolean settled = new AtomicBoolean();
+    CompletableFuture<T> answer = new CompletableFuture<>();
+    SandboxThreads.WORK.execute(() -> {
+      try {
+        answer.complete(work.apply(slot));
+      } catch (Throwable e) {
+        answer.completeExceptionally(e);
+      } finally {
+        if (settled.compareAndSet(false, true)) {
+          release(slot);
+        }
+      }
+    });
     try {
-      return switch (language) {
-        case JAVA -> checkJava(slot, code);
-        case PYTHON, JAVASCRIPT -> SyntaxCheck.interpreted(language, runtime(language), slot, harness, code, cgroups);
-      };
-    } finally {
-      release(slot);
+      return answer.get(budget.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      if (settled.compareAndSet(false, true)) {
+        watchdogKills.incrementAndGet();
+        log.error("watchdog: work in slot {} ran past its limits plus {} s; failed, and the slot is replaced", slot.index(),
+            WATCHDOG_MARGIN.toSeconds());
+        SandboxThreads.WORK.execute(() -> replace(slot));
+        throw new IOException("the run in slot " + slot.index() + " passed its watchdog deadline");
+      }
+      return await(answer); // it finished just as the deadline passed
+    } catch (ExecutionException e) {
+      throw unwrap(e);
     }
   }
 
+  private static <T> T await(CompletableFuture<T> answer) throws InterruptedException, IOException {
+    try {
+      return answer.get();
+    } catch (ExecutionException e) {
+      throw unwrap(e);
+    }
+  }
+
+  private static IOException unwrap(ExecutionException e) {
+    return switch (e.getCause()) {
+      case IOException io -> io;
+      case RuntimeException runtime -> throw runtime;
+      case Error error -> throw error;
+      default -> new IOException(e.getCause());
+    };
+  }
+
+  /**
+   * The most a request may take in its slot: every sandbox it may start (one per stdout-problem test,
+   * two for a function problem) to its wall limit plus the kill's grace, the compile, and a margin.
+   */
+  static Duration budget(RunRequest request) {
+    Limits limits = limits(request.language());
+    int sandboxes = request.problem() == null ? 1
+        : request.problem().function() == null ? Math.max(1, request.problem().tests().size()) : 2;
+    Duration budget = limits.wallTimeout().plus(KILL_GRACE).multipliedBy(sandboxes).plus(WATCHDOG_MARGIN);
+    return request.language() == Language.JAVA ? budget.plus(Limits.compiler().wallTimeout()) : budget;
+  }
+
+  /** Requests the watchdog failed since start. */
+  public long watchdogKills() {
+    return watchdogKills.get();
+  }
+
+  /** Empties the slot's work dir and gives it back; a slot that cannot be emptied is replaced, never reused. */
   private void release(Slot slot) {
     try {
       WorkDirs.empty(slot.workDir());
-    } catch (IOException e) {
-      log.error("could not empty the work dir of slot {}", slot.index(), e);
+    } catch (IOException | RuntimeException e) {
+      log.error("could not empty the work dir of slot {}; the slot is replaced: {}", slot.index(), e.toString());
+      replace(slot);
+      return;
     }
     pool.give(slot);
-    Thread.ofVirtual().start(() -> prewarm(slot));
+    SandboxThreads.WORK.execute(() -> prewarm(slot));
+  }
+
+  /**
+   * Puts a fresh slot (new work dir, same uid) in place of one that is stuck or cannot be cleaned:
+   * every process of the slot's uids is killed, its pre-started sandbox closed, its work dir unmounted
+   * and removed as far as it can be.
+   */
+  private void replace(Slot old) {
+    Warm warm = warmPython.remove(old.index());
+    if (warm != null) {
+      warm.closeWhenStarted();
+    }
+    Processes.killUid(old.uid());
+    CompileServerClient compiler = compilers.get(old.index());
+    if (compiler != null) {
+      compiler.kill();
+    }
+    Processes.killUid(old.uid() + COMPILER_UID_OFFSET);
+    Slot fresh;
+    try {
+      fresh = workDirs.replace(old);
+    } catch (IOException | RuntimeException e) {
+      log.error("could not replace slot {}; the runner has one slot fewer: {}", old.index(), e.toString());
+      return;
+    }
+    slots.set(old.index(), fresh);
+    pool.give(fresh);
+    prewarm(fresh);
   }
 
   private RunResult runIn(Slot slot, RunRequest request) throws IOException {
@@ -416,7 +550,7 @@ public final class SandboxService implements AutoCloseable {
     }
     if (language == Language.PYTHON) {
       // The next sandbox starts while this one runs: a submission's hidden run, or the next request, finds it ready.
-      Thread.ofVirtual().start(() -> prewarm(slot));
+      SandboxThreads.WORK.execute(() -> prewarm(slot));
     }
     return sandbox.finish(stdin);
   }
@@ -428,7 +562,7 @@ public final class SandboxService implements AutoCloseable {
     return SandboxProcess.start(argv, limits, cgroup);
   }
 
-  private static Limits limits(Language language) {
+  static Limits limits(Language language) {
     return language == Language.JAVA ? Limits.jvm() : Limits.interpreted();
   }
 
@@ -437,8 +571,11 @@ public final class SandboxService implements AutoCloseable {
    * is still starting is waited for: it began before this request, so it is ready before a new one.
    */
   private SandboxProcess.Started takeWarm(Slot slot) {
-    CompletableFuture<SandboxProcess.Started> pending = warmPython.remove(slot.index());
-    SandboxProcess.Started warm = pending == null ? null : pending.join();
+    Warm pending = warmPython.get(slot.index());
+    if (pending == null || !pending.slot().equals(slot) || !warmPython.remove(slot.index(), pending)) {
+      return null;
+    }
+    SandboxProcess.Started warm = pending.started().join();
     if (warm != null && !warm.alive()) {
       warm.close();
       return null;
@@ -449,12 +586,13 @@ public final class SandboxService implements AutoCloseable {
   /**
    * Starts the slot's next Python sandbox ahead of its request: bwrap, namespaces and the interpreter
    * start while nobody waits; the sandbox then blocks on stdin. Each one serves exactly one run.
+   * Its pipes are read by platform threads ({@link SandboxThreads}), never by a virtual thread.
    */
   private void prewarm(Slot slot) {
     Optional<Runtime> python = runtimes.get("python");
-    CompletableFuture<SandboxProcess.Started> mine = new CompletableFuture<>();
-    if (closed || python.isEmpty() || warmPython.putIfAbsent(slot.index(), mine) != null) {
-      return; // closing, no Python, or the slot's next sandbox is already started or starting
+    Warm mine = new Warm(slot, new CompletableFuture<>());
+    if (closed || python.isEmpty() || !slot.equals(slots.get(slot.index())) || warmPython.putIfAbsent(slot.index(), mine) != null) {
+      return; // closing, no Python, a replaced slot, or the slot's next sandbox is already started or starting
     }
     SandboxProcess.Started warm = null;
     try {
@@ -462,11 +600,11 @@ public final class SandboxService implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       log.warn("could not pre-start a sandbox for slot {}: {}", slot.index(), e.toString());
     }
-    mine.complete(warm);
-    if (closed) {
+    mine.started().complete(warm);
+    if (closed || !slot.equals(slots.get(slot.index()))) {
       warmPython.remove(slot.index(), mine);
       if (warm != null) {
-        warm.close(); // close() may have closed it too: closing twice is harmless
+        warm.close(); // close() or replace() may have closed it too: closing twice is harmless
       }
     }
   }
@@ -475,7 +613,7 @@ public final class SandboxService implements AutoCloseable {
   public java.util.Set<Long> warmProcessIds() {
     java.util.Set<Long> pids = new java.util.HashSet<>();
     warmPython.values().forEach(pending -> {
-      SandboxProcess.Started warm = pending.getNow(null);
+      SandboxProcess.Started warm = pending.started().getNow(null);
       if (warm != null) {
         pids.addAll(warm.processIds());
       }
@@ -594,12 +732,7 @@ public final class SandboxService implements AutoCloseable {
   public void close() {
     closed = true;
     // One still starting is closed by prewarm itself once it sees closed.
-    warmPython.values().forEach(pending -> {
-      SandboxProcess.Started warm = pending.getNow(null);
-      if (warm != null) {
-        warm.close();
-      }
-    });
+    warmPython.values().forEach(Warm::closeWhenStarted);
     warmPython.clear();
     compilers.values().forEach(CompileServerClient::close);
     workDirs.close();

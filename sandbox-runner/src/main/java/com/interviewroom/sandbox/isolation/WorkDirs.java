@@ -25,6 +25,7 @@ public final class WorkDirs {
 
   private final Path root;
   private final List<Path> mounted = new ArrayList<>();
+  private final java.util.concurrent.atomic.AtomicInteger generation = new java.util.concurrent.atomic.AtomicInteger();
 
   public WorkDirs(Path root) {
     this.root = root;
@@ -35,24 +36,51 @@ public final class WorkDirs {
     Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwx--x--x"));
     List<Slot> slots = new ArrayList<>();
     for (int index = 0; index < count; index++) {
-      int uid = firstUid + index;
-      Path dir = root.resolve("slot-" + index);
-      Files.createDirectories(dir);
-      if (mountTmpfs(dir, uid)) {
-        mounted.add(dir);
-      } else {
-        log.warn("could not mount a tmpfs on {}; the work directory is not size-capped", dir);
-      }
-      Files.setAttribute(dir, "unix:uid", uid);
-      Files.setAttribute(dir, "unix:gid", uid);
-      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-      slots.add(new Slot(index, uid, dir));
+      slots.add(createSlot(index, firstUid + index, root.resolve("slot-" + index)));
     }
     return slots;
   }
 
+  private Slot createSlot(int index, int uid, Path dir) throws IOException {
+    Files.createDirectories(dir);
+    if (mountTmpfs(dir, uid)) {
+      synchronized (mounted) {
+        mounted.add(dir);
+      }
+    } else {
+      log.warn("could not mount a tmpfs on {}; the work directory is not size-capped", dir);
+    }
+    Files.setAttribute(dir, "unix:uid", uid);
+    Files.setAttribute(dir, "unix:gid", uid);
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+    return new Slot(index, uid, dir);
+  }
+
+  /**
+   * A fresh work dir for a slot whose own is stuck or cannot be emptied: the old tmpfs is detached
+   * (its contents go with it, whatever the candidate built there) and its mount point removed; the
+   * slot keeps its uid. Call only once no process of the slot's uid is left.
+   */
+  public Slot replace(Slot old) throws IOException {
+    boolean wasMounted;
+    synchronized (mounted) {
+      wasMounted = mounted.remove(old.workDir());
+    }
+    if (wasMounted && !command(List.of("/bin/umount", "-l", old.workDir().toString()))) {
+      log.warn("could not unmount {}", old.workDir());
+    }
+    try {
+      deleteTree(old.workDir());
+    } catch (IOException | RuntimeException e) {
+      log.warn("could not remove the old work dir {}: {}", old.workDir(), e.toString());
+    }
+    return createSlot(old.index(), old.uid(), root.resolve("slot-" + old.index() + "-" + generation.incrementAndGet()));
+  }
+
   public boolean sizeCapped() {
-    return !mounted.isEmpty();
+    synchronized (mounted) {
+      return !mounted.isEmpty();
+    }
   }
 
   /** Deletes everything inside {@code dir}; links are removed as links, never followed. */
@@ -87,8 +115,10 @@ public final class WorkDirs {
 
   /** Unmounts the slot filesystems and removes the tree. */
   public void close() {
-    for (Path dir : mounted) {
-      command(List.of("/bin/umount", "-l", dir.toString()));
+    synchronized (mounted) {
+      for (Path dir : mounted) {
+        command(List.of("/bin/umount", "-l", dir.toString()));
+      }
     }
     try {
       if (Files.exists(root)) {
