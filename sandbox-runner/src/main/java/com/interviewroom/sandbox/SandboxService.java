@@ -178,6 +178,11 @@ public final class SandboxService implements AutoCloseable {
     return currentSlots().stream().map(Slot::uid).toList();
   }
 
+  /** The current work dir of each slot, in slot order (a replaced slot has a new one). */
+  public List<Path> slotWorkDirs() {
+    return currentSlots().stream().map(Slot::workDir).toList();
+  }
+
   private List<Slot> currentSlots() {
     List<Slot> current = new ArrayList<>();
     for (int i = 0; i < slots.length(); i++) {
@@ -236,14 +241,20 @@ public final class SandboxService implements AutoCloseable {
     AtomicBoolean settled = new AtomicBoolean();
     CompletableFuture<T> answer = new CompletableFuture<>();
     SandboxThreads.WORK.execute(() -> {
+      T value = null;
+      Throwable failure = null;
       try {
-        answer.complete(work.apply(slot));
+        value = work.apply(slot);
       } catch (Throwable e) {
-        answer.completeExceptionally(e);
-      } finally {
-        if (settled.compareAndSet(false, true)) {
-          release(slot);
-        }
+        failure = e;
+      }
+      if (settled.compareAndSet(false, true)) {
+        release(slot); // before answering: the answer means the work dir is clean again
+      }
+      if (failure == null) {
+        answer.complete(value);
+      } else {
+        answer.completeExceptionally(failure);
       }
     });
     try {

@@ -299,7 +299,68 @@ class AdversarialSuiteTest {
             Set.of("accepted"), r -> assertThat(r.getString("stdout")).hasSize(65536)),
         new Case("stdout of 64 KiB and one byte", "python", "import sys\nsys.stdout.buffer.write(b'x' * 65537)\n", null,
             Set.of("output_limit_exceeded"), r -> assertThat(r.getString("stdout")).hasSize(65536)),
-        new Case("Java compile-time bomb", "java", javaCompileBomb(), Requests.twoSum(), Set.of("compilation_error"), r -> {}));
+        new Case("Java compile-time bomb", "java", javaCompileBomb(), Requests.twoSum(), Set.of("compilation_error"), r -> {}),
+        // Issue 22 A: the runner's environment (its secrets) must be unreadable from every language, by every route.
+        new Case("the runner's environment (python)", "python", """
+            import os
+            print(dict(os.environ))
+            for pid in [p for p in os.listdir('/proc') if p.isdigit()] + ['self', '1', '2']:
+                for part in ['environ', 'cmdline']:
+                    try:
+                        print(pid, part, open('/proc/%s/%s' % (pid, part), 'rb').read().decode('latin-1'))
+                    except OSError as e:
+                        print(pid, part, 'refused')
+            """, null, Set.of("accepted"), AdversarialSuiteTest::assertNoCanary),
+        new Case("the runner's environment (javascript)", "javascript", """
+            const fs = require('fs');
+            console.log(JSON.stringify(process.env));
+            for (const pid of fs.readdirSync('/proc').filter(p => /^\\d+$/.test(p)).concat(['self', '1', '2'])) {
+              try { console.log(pid, fs.readFileSync('/proc/' + pid + '/environ', 'latin1')); } catch (e) { console.log(pid, 'refused'); }
+            }
+            """, null, Set.of("accepted"), AdversarialSuiteTest::assertNoCanary),
+        new Case("the runner's environment (java)", "java", """
+            import java.nio.file.*;
+            public class Main {
+              public static void main(String[] a) throws Exception {
+                System.out.println(System.getenv());
+                try (var pids = Files.list(Path.of("/proc"))) {
+                  for (Path pid : pids.filter(p -> p.getFileName().toString().matches("\\\\d+|self")).toList()) {
+                    try { System.out.println(pid + " " + new String(Files.readAllBytes(pid.resolve("environ")), "ISO-8859-1")); }
+                    catch (Exception e) { System.out.println(pid + " refused"); }
+                  }
+                }
+              }
+            }
+            """, null, Set.of("accepted"), AdversarialSuiteTest::assertNoCanary),
+        // Issue 22 B: a path longer than the kernel allows must not stop the clean-up, nor leave a file behind.
+        new Case("a tree of 250-character names deeper than PATH_MAX", "python", """
+            import os
+            for i in range(24):
+                os.mkdir('d' * 250)
+                os.chdir('d' * 250)
+            open('deep', 'w').write('x')
+            print(len(os.getcwd()))
+            """, null, Set.of("accepted"), r -> assertThat(Integer.parseInt(r.getString("stdout").trim())).isGreaterThan(4096)),
+        new Case("a tree too deep to walk (the slot is replaced)", "python", """
+            import os
+            for i in range(%d):
+                os.mkdir('d')
+                os.chdir('d')
+            open('deep', 'w').write('x')
+            """.formatted(com.interviewroom.sandbox.isolation.WorkDirs.MAX_DEPTH + 8), null, Set.of("accepted"), r -> {}),
+        // Issue 22 G: the host slot directory does not stay world-writable.
+        new Case("chmod 777 on the work dir", "python", "import os\nos.chmod('.', 0o777)\nprint(oct(os.stat('.').st_mode & 0o777))\n",
+            null, Set.of("accepted"), r -> assertThat(server.verticle.service().slotWorkDirs()).allSatisfy(dir ->
+                assertThat(java.nio.file.Files.getPosixFilePermissions(dir)).isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")))));
+  }
+
+  /** The variable the pom plants in the runner's environment for {@code the runner's environment} cases. */
+  private static final String CANARY = System.getenv("SANDBOX_TEST_CANARY");
+
+  private static void assertNoCanary(JsonObject result) {
+    assertThat(CANARY).as("the pom sets SANDBOX_TEST_CANARY for this test").isNotBlank();
+    assertThat(result.encode()).doesNotContain(CANARY).doesNotContain("SANDBOX_TEST_CANARY");
+    assertThat(result.getString("stdout")).as("the program ran its probes").contains("self");
   }
 
   @TestFactory

@@ -1,11 +1,14 @@
 package com.interviewroom.sandbox.isolation;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.SecureDirectoryStream;
 import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
@@ -83,11 +86,45 @@ public final class WorkDirs {
     }
   }
 
-  /** Deletes everything inside {@code dir}; links are removed as links, never followed. */
+  /** Deeper than this, a candidate's tree is not walked: the slot is replaced instead. */
+  public static final int MAX_DEPTH = 64;
+
+  /**
+   * Deletes everything inside {@code dir} and gives it back its owner and mode 0700 (a run may have
+   * made it world-writable). The walk goes by directory descriptor ({@code unlinkat}, never a path
+   * from {@code dir}), so names of any length nested to any length of path are deleted; links are
+   * removed as links, never followed. A tree deeper than {@link #MAX_DEPTH} is refused with an
+   * IOException: the caller replaces the slot.
+   */
   public static void empty(Path dir) throws IOException {
-    try (var children = Files.list(dir)) {
-      for (Path child : children.toList()) {
-        deleteTree(child);
+    try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
+      if (stream instanceof SecureDirectoryStream<Path> secure) {
+        emptyByDescriptor(secure, 0);
+      } else {
+        for (Path child : stream) {
+          deleteTree(child);
+        }
+      }
+    }
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+  }
+
+  private static void emptyByDescriptor(SecureDirectoryStream<Path> dir, int depth) throws IOException {
+    if (depth > MAX_DEPTH) {
+      throw new IOException("a tree deeper than " + MAX_DEPTH + " directories");
+    }
+    List<Path> names = new ArrayList<>();
+    dir.forEach(child -> names.add(child.getFileName()));
+    for (Path name : names) {
+      BasicFileAttributes attributes = dir.getFileAttributeView(name, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+          .readAttributes();
+      if (attributes.isDirectory()) {
+        try (SecureDirectoryStream<Path> child = dir.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS)) {
+          emptyByDescriptor(child, depth + 1);
+        }
+        dir.deleteDirectory(name);
+      } else {
+        dir.deleteFile(name);
       }
     }
   }
