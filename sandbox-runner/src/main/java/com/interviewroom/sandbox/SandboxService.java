@@ -12,6 +12,7 @@ import com.interviewroom.sandbox.harness.HarnessRecord;
 import com.interviewroom.sandbox.harness.OutputText;
 import com.interviewroom.sandbox.harness.ResultChannel;
 import com.interviewroom.sandbox.isolation.Cgroups;
+import com.interviewroom.sandbox.isolation.Leftovers;
 import com.interviewroom.sandbox.isolation.Limits;
 import com.interviewroom.sandbox.isolation.Processes;
 import com.interviewroom.sandbox.isolation.ProcessOutcome;
@@ -122,8 +123,10 @@ public final class SandboxService implements AutoCloseable {
    */
   public static SandboxService start(int slots, int queue, boolean requireCgroups) throws IOException, InterruptedException {
     // Unique per service, not just per process: tests and benchmarks may run several in one JVM.
-    String name = "interviewroom-sandbox-" + ProcessHandle.current().pid() + "-" + INSTANCES.incrementAndGet();
-    Path root = Path.of(System.getProperty("java.io.tmpdir"), name);
+    String name = Leftovers.PREFIX + ProcessHandle.current().pid() + "-" + INSTANCES.incrementAndGet();
+    Path tmpDir = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath();
+    Leftovers.sweep(tmpDir); // a runner killed before it could clean up: its cgroups (and processes), mounts and files
+    Path root = tmpDir.resolve(name);
     Runtimes runtimes = Runtimes.detect();
     Optional<Cgroups> cgroups = cgroups(() -> Cgroups.open(name), requireCgroups);
     WorkDirs workDirs = new WorkDirs(root.resolve("slots"));

@@ -3,22 +3,23 @@ package com.interviewroom.sandbox.isolation;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
-/** Host processes by owner: how the runner finds whatever a stuck or crashed run left behind. */
+/** The runner's processes by owner: how it finds whatever a stuck run left behind. */
 public final class Processes {
   private Processes() {}
 
-  /** SIGKILLs every process whose real uid is {@code uid} until none is left (bounded attempts). */
+  /**
+   * SIGKILLs every process of this runner (its descendants) whose real uid is {@code uid}, until none
+   * is left (bounded attempts). Another instance's processes of the same uid are never touched.
+   */
   public static void killUid(int uid) {
     for (int attempt = 0; attempt < 50; attempt++) {
-      List<Long> pids = ownedBy(uid);
-      if (pids.isEmpty()) {
+      List<ProcessHandle> owned = ProcessHandle.current().descendants().filter(p -> realUid(p.pid()) == uid).toList();
+      if (owned.isEmpty()) {
         return;
       }
-      pids.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+      owned.forEach(ProcessHandle::destroyForcibly);
       try {
         Thread.sleep(10);
       } catch (InterruptedException e) {
@@ -28,24 +29,14 @@ public final class Processes {
     }
   }
 
-  /** Process ids whose real uid is {@code uid}, read from {@code /proc/<pid>/status}. */
-  public static List<Long> ownedBy(int uid) {
-    List<Long> found = new ArrayList<>();
-    try (Stream<Path> entries = Files.list(Path.of("/proc"))) {
-      entries.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).forEach(p -> {
-        if (realUid(p) == uid) {
-          found.add(Long.parseLong(p.getFileName().toString()));
-        }
-      });
-    } catch (IOException e) {
-      return List.of();
-    }
-    return found;
+  /** Whether a process of that id exists (in this pid namespace). */
+  public static boolean alive(long pid) {
+    return Files.exists(Path.of("/proc", Long.toString(pid)));
   }
 
-  private static int realUid(Path proc) {
+  private static int realUid(long pid) {
     try {
-      for (String line : Files.readAllLines(proc.resolve("status"))) {
+      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
         if (line.startsWith("Uid:")) {
           return Integer.parseInt(line.substring(4).trim().split("\\s+")[0]);
         }

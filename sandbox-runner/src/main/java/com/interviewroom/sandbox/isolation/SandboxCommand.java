@@ -8,7 +8,7 @@ import java.util.List;
  * Builds the argument vector of one sandboxed process. It is only ever an argument vector: nothing
  * here is interpreted by a shell, and candidate code never appears in it (it lives in a file).
  *
- * <p>Layers, outermost first: an optional constant launcher that joins the run's cgroups and execs;
+ * <p>Layers, outermost first: a parent-death signal (the sandbox dies with the runner); an optional constant launcher that joins the run's cgroups and execs;
  * {@code unshare} into a pid namespace of our own (so nothing outlives our child, not even a zombie);
  * {@code prlimit} (set while still root, kept across the uid change); {@code setpriv} to the slot's
  * unprivileged host uid with no capabilities and no-new-privs (root inside a user namespace would
@@ -36,6 +36,10 @@ public final class SandboxCommand {
       throw new IllegalArgumentException("a sandbox must run as an unprivileged uid, not " + uid);
     }
     List<String> argv = new ArrayList<>();
+    // Killed with the runner: the parent-death signal survives the execs below until unshare, whose
+    // --kill-child passes it to the namespace's init, and bwrap's --die-with-parent to the rest, so a
+    // crashed runner (kill -9) leaves no candidate code running.
+    argv.addAll(List.of("/usr/bin/setpriv", "--pdeathsig", "KILL", "--"));
     if (cgroup != null) {
       argv.addAll(List.of("/bin/sh", "-c", CGROUP_LAUNCHER, "sh"));
       argv.addAll(cgroup.procsFiles());

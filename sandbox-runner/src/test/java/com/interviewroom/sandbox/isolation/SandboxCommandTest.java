@@ -22,9 +22,11 @@ class SandboxCommandTest {
   }
 
   @Test
-  @DisplayName("the layers run in order: cgroup join, pid namespace, rlimits, unprivileged uid, bubblewrap, the command")
+  @DisplayName("the layers run in order: parent-death signal, cgroup join, pid namespace, rlimits, unprivileged uid, bubblewrap, the command")
   void layers() {
     List<String> argv = argv(65_000, Limits.interpreted(), CGROUP);
+    assertThat(argv.subList(0, 4)).containsExactly("/usr/bin/setpriv", "--pdeathsig", "KILL", "--");
+    argv = argv.subList(4, argv.size());
     assertThat(argv.subList(0, 4)).containsExactly("/bin/sh", "-c", SandboxCommand.CGROUP_LAUNCHER, "sh");
     assertThat(argv.subList(4, 7)).containsExactlyElementsOf(CGROUP.procsFiles());
     int unshare = argv.indexOf("/usr/bin/unshare");
@@ -36,7 +38,7 @@ class SandboxCommandTest {
     assertThat(setpriv).isLessThan(bwrap);
     assertThat(argv.subList(argv.size() - COMMAND.size(), argv.size())).isEqualTo(COMMAND);
     assertThat(argv.get(argv.size() - COMMAND.size() - 1)).isEqualTo("--");
-    assertThat(argv(65_000, Limits.interpreted(), null).get(0)).as("no launcher without a cgroup").isEqualTo("/usr/bin/unshare");
+    assertThat(argv(65_000, Limits.interpreted(), null).get(4)).as("no launcher without a cgroup").isEqualTo("/usr/bin/unshare");
   }
 
   @Test
