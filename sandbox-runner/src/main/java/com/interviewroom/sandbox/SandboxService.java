@@ -418,19 +418,21 @@ public final class SandboxService implements AutoCloseable {
       String input = test.input() instanceof String s ? s : test.input() instanceof JsonObject o ? o.getString("stdin", "") : "";
       ProcessOutcome outcome = execute(slot, runtime, request.language(), programCommand(runtime, request.language(), javaMain),
           withBootHeader(request.language(), "program", bytes(input)));
-      total += outcome.durationMs();
+      if (!test.hidden()) {
+        total += outcome.durationMs(); // a hidden run's time could encode its input: never reported
+      }
       String out = new String(outcome.stdout(), StandardCharsets.UTF_8);
       Optional<Verdict> limit = limitVerdict(outcome);
       boolean passed = limit.isEmpty() && outcome.exitCode() == 0
           && test.expected() instanceof String expected && TextComparator.matches(expected, out);
       Verdict testVerdict = limit.orElse(outcome.exitCode() != 0 ? Verdict.RUNTIME_ERROR : passed ? Verdict.ACCEPTED : Verdict.WRONG_ANSWER);
       if (test.hidden()) {
-        byId.put(test.id(), new TestResult(test.id(), true, passed, outcome.durationMs(), null, null, null, null));
+        byId.put(test.id(), new TestResult(test.id(), true, passed, null, null, null, null, null));
       } else {
         stdout = visible(slot, outcome.stdout());
         stderr = visible(slot, outcome.stderr());
         exitCode = outcome.exitCode();
-        byId.put(test.id(), new TestResult(test.id(), false, passed, outcome.durationMs(), test.input(), test.expected(), stdout,
+        byId.put(test.id(), new TestResult(test.id(), false, passed, (double) outcome.durationMs(), test.input(), test.expected(), stdout,
             stderr.isEmpty() ? null : stderr));
       }
       if (verdict == Verdict.ACCEPTED && testVerdict != Verdict.ACCEPTED) {
@@ -460,7 +462,7 @@ public final class SandboxService implements AutoCloseable {
     }
     if (verdict == Verdict.TIME_LIMIT_EXCEEDED) {
       // A second full timeout would only double the wait: the hidden tests count as not passed.
-      hidden.forEach(t -> byId.put(t.id(), new TestResult(t.id(), true, false, 0, null, null, null, null)));
+      hidden.forEach(t -> byId.put(t.id(), new TestResult(t.id(), true, false, null, null, null, null, null)));
     } else if (!hidden.isEmpty()) {
       if (exampleRun != null) {
         code.rewrite(slot); // the example run may have changed the work dir: the hidden run starts from the submission
@@ -469,7 +471,8 @@ public final class SandboxService implements AutoCloseable {
       hiddenRun.results().forEach(r -> byId.put(r.id(), r));
       verdict = Verdict.worse(verdict, hiddenRun.verdict());
     }
-    long durationMs = (exampleRun == null ? 0 : exampleRun.outcome().durationMs()) + (hiddenRun == null ? 0 : hiddenRun.outcome().durationMs());
+    // Only the example run's time: the hidden run's could encode its inputs (sleep n ms), so it is never reported.
+    long durationMs = exampleRun == null ? 0 : exampleRun.outcome().durationMs();
     List<TestResult> inRequestOrder = problem.tests().stream().map(t -> byId.get(t.id())).toList();
     if (exampleRun == null) {
       return new RunResult(verdict, "", "", HIDDEN_EXIT_CODE, durationMs, null, inRequestOrder);
@@ -518,7 +521,7 @@ public final class SandboxService implements AutoCloseable {
       anyMemoryError |= record != null && "MemoryError".equals(record.kind());
       double ms = record == null ? 0 : record.durationMs();
       results.add(test.hidden()
-          ? new TestResult(test.id(), true, passed, ms, null, null, null, null)
+          ? new TestResult(test.id(), true, passed, null, null, null, null, null)
           : new TestResult(test.id(), false, passed, ms, test.input(), test.expected(),
               record != null && record.ok() ? record.actual() : null,
               record == null ? null : record.error() == null ? null : OutputText.stripHarness(record.error(), slot.workDir().toString())));

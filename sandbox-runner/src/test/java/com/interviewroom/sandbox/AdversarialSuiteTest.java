@@ -348,6 +348,25 @@ class AdversarialSuiteTest {
                 os.chdir('d')
             open('deep', 'w').write('x')
             """.formatted(com.interviewroom.sandbox.isolation.WorkDirs.MAX_DEPTH + 8), null, Set.of("accepted"), r -> {}),
+        // Issue 22 C: a hidden test's time is never reported, so a patched clock or a sleep cannot carry its input out.
+        new Case("hidden inputs encoded in time", "python", """
+            import time
+            real = time.perf_counter
+            class Solution:
+                def twoSum(self, nums, target):
+                    time.perf_counter = lambda: real() + nums[0] / 1000.0
+                    if len(nums) == 2:
+                        time.sleep(1.5)  # only the hidden test [3, 3] has two numbers
+                    seen = {}
+                    for i, n in enumerate(nums):
+                        if target - n in seen:
+                            return [seen[target - n], i]
+                        seen[n] = i
+            """, Requests.twoSum(), Set.of("accepted"), r -> {
+              assertThat(r.getJsonArray("tests").stream().map(JsonObject.class::cast).filter(t -> t.getBoolean("hidden")).toList())
+                  .hasSize(3).allSatisfy(t -> assertThat(t.fieldNames()).containsExactlyInAnyOrder("id", "hidden", "passed"));
+              assertThat(r.getLong("durationMs")).as("only the example run's time").isLessThan(1_200);
+            }),
         // Issue 22 G: the host slot directory does not stay world-writable.
         new Case("chmod 777 on the work dir", "python", "import os\nos.chmod('.', 0o777)\nprint(oct(os.stat('.').st_mode & 0o777))\n",
             null, Set.of("accepted"), r -> assertThat(server.verticle.service().slotWorkDirs()).allSatisfy(dir ->
