@@ -24,6 +24,7 @@ import com.interviewroom.sandbox.isolation.SandboxProcess;
 import com.interviewroom.sandbox.isolation.SandboxThreads;
 import com.interviewroom.sandbox.isolation.Slot;
 import com.interviewroom.sandbox.isolation.SlotPool;
+import com.interviewroom.sandbox.isolation.UidRange;
 import com.interviewroom.sandbox.isolation.WorkDirs;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -66,8 +67,6 @@ public final class SandboxService implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SandboxService.class);
   /** The harness's promise that java.util.* is imported; on line 1 so the candidate's line numbers hold. */
   static final String JAVA_PREFIX = "import java.util.*;import java.util.function.*;import java.util.stream.*;";
-  private static final int FIRST_UID = 65_000;
-  private static final int COMPILER_UID_OFFSET = 100;
   private static final int MAX_RESULTS_BYTES = 8 << 20;
   /** Beyond the sum of a request's own limits, how long the watchdog waits before failing it. */
   static final Duration WATCHDOG_MARGIN = Duration.ofSeconds(5);
@@ -84,6 +83,7 @@ public final class SandboxService implements AutoCloseable {
   private final WorkDirs workDirs;
   private final HarnessFiles harness;
   private final SlotPool pool;
+  private final UidRange uids;
   private final Map<Integer, CompileServerClient> compilers = new LinkedHashMap<>();
   private final SecureRandom random = new SecureRandom();
   /** Per slot, the next Python sandbox: completed once spawned (with null if it could not be). */
@@ -105,7 +105,8 @@ public final class SandboxService implements AutoCloseable {
   private volatile boolean closed;
 
   private SandboxService(Runtimes runtimes, Optional<Cgroups> cgroups, WorkDirs workDirs, HarnessFiles harness,
-                         List<Slot> slots, int queue) {
+                         List<Slot> slots, int queue, UidRange uids) {
+    this.uids = uids;
     this.runtimes = runtimes;
     this.cgroups = cgroups;
     this.workDirs = workDirs;
@@ -113,7 +114,7 @@ public final class SandboxService implements AutoCloseable {
     this.pool = new SlotPool(slots, queue);
     this.slots = new AtomicReferenceArray<>(slots.toArray(Slot[]::new));
     runtimes.get("java").ifPresent(java -> slots.forEach(slot -> compilers.put(slot.index(),
-        new CompileServerClient(java, harness, cgroups, slot.uid() + COMPILER_UID_OFFSET))));
+        new CompileServerClient(java, harness, cgroups, uids.compilerUid(slot.index())))));
   }
 
   /**
@@ -128,11 +129,17 @@ public final class SandboxService implements AutoCloseable {
     Leftovers.sweep(tmpDir); // a runner killed before it could clean up: its cgroups (and processes), mounts and files
     Path root = tmpDir.resolve(name);
     Runtimes runtimes = Runtimes.detect();
-    Optional<Cgroups> cgroups = cgroups(() -> Cgroups.open(name), requireCgroups);
-    WorkDirs workDirs = new WorkDirs(root.resolve("slots"));
-    List<Slot> created = workDirs.createSlots(slots, FIRST_UID);
-    HarnessFiles harness = HarnessFiles.install(root.resolve("harness"), runtimes.get("java"));
-    return new SandboxService(runtimes, cgroups, workDirs, harness, created, queue);
+    UidRange uids = UidRange.claim(tmpDir);
+    try {
+      Optional<Cgroups> cgroups = cgroups(() -> Cgroups.open(name), requireCgroups);
+      WorkDirs workDirs = new WorkDirs(root.resolve("slots"));
+      List<Slot> created = workDirs.createSlots(slots, uids.first());
+      HarnessFiles harness = HarnessFiles.install(root.resolve("harness"), runtimes.get("java"));
+      return new SandboxService(runtimes, cgroups, workDirs, harness, created, queue, uids);
+    } catch (IOException | RuntimeException e) {
+      uids.close();
+      throw e;
+    }
   }
 
   /** Opens a {@link Cgroups}, throwing what it threw when it cannot. */
@@ -174,6 +181,11 @@ public final class SandboxService implements AutoCloseable {
   /** The directory holding the slot work dirs ({@code slots/slot-N}) and the harness; its name also names our cgroups. */
   public Path rootDir() {
     return harness.dir().getParent();
+  }
+
+  /** The first host uid of this runner's block (slots from here, compilers from here + 100). */
+  public int firstUid() {
+    return uids.first();
   }
 
   /** The unprivileged host uid of each slot, in slot order. */
@@ -338,7 +350,7 @@ public final class SandboxService implements AutoCloseable {
     if (compiler != null) {
       compiler.kill();
     }
-    Processes.killUid(old.uid() + COMPILER_UID_OFFSET);
+    Processes.killUid(uids.compilerUid(old.index()));
     Slot fresh;
     try {
       fresh = workDirs.replace(old);
@@ -759,5 +771,6 @@ public final class SandboxService implements AutoCloseable {
     } catch (IOException e) {
       log.warn("could not remove {}: {}", harness.dir().getParent(), e.toString());
     }
+    uids.close();
   }
 }

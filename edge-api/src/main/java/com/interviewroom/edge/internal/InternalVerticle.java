@@ -50,7 +50,7 @@ public final class InternalVerticle extends VerticleBase {
     }
     AnthropicClient llm = config.providers().anthropicKey() == null ? null
         : new AnthropicClient(vertx, config.providers().anthropicBaseUrl(), config.providers().anthropicKey());
-    SandboxClient sandbox = new SandboxClient(vertx, config.sandbox().url());
+    SandboxClient sandbox = SandboxClient.of(vertx, config.sandbox());
     CodeObserver observer = new CodeObserver(app.redis(), sandbox, llm);
     Evaluator evaluator = new Evaluator(app.db(), llm, sandbox, modelTimeoutMs);
     Idempotency idempotency = new Idempotency(vertx, app.redis());

@@ -54,7 +54,7 @@ public final class SessionService {
   }
 
   public static SessionService create(EdgeContext app, Vertx vertx) {
-    return new SessionService(app.db(), app.redis(), app.issuer(), SandboxGate.of(vertx, app.config().sandbox().url()));
+    return new SessionService(app.db(), app.redis(), app.issuer(), SandboxGate.of(vertx, app.config().sandbox()));
   }
 
   private record Started(UUID sessionId, ProblemView problem, boolean charged) {}
