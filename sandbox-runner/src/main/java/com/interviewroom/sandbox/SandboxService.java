@@ -401,7 +401,8 @@ public final class SandboxService implements AutoCloseable {
   private RunResult plainRun(Slot slot, Runtime runtime, RunRequest request, String javaMain) throws IOException {
     ProcessOutcome outcome = execute(slot, runtime, request.language(), programCommand(runtime, request.language(), javaMain),
         withBootHeader(request.language(), "program", bytes(request.stdin())));
-    Verdict verdict = limitVerdict(outcome).orElse(outcome.exitCode() == 0 ? Verdict.ACCEPTED : Verdict.RUNTIME_ERROR);
+    Verdict verdict = limitVerdict(outcome).or(() -> compileVerdict(request.language(), outcome))
+        .orElse(outcome.exitCode() == 0 ? Verdict.ACCEPTED : Verdict.RUNTIME_ERROR);
     return new RunResult(verdict, visible(slot, outcome.stdout()), visible(slot, outcome.stderr()),
         outcome.exitCode(), outcome.durationMs(), null, List.of());
   }
@@ -437,7 +438,8 @@ public final class SandboxService implements AutoCloseable {
       Optional<Verdict> limit = limitVerdict(outcome);
       boolean passed = limit.isEmpty() && outcome.exitCode() == 0
           && test.expected() instanceof String expected && TextComparator.matches(expected, out);
-      Verdict testVerdict = limit.orElse(outcome.exitCode() != 0 ? Verdict.RUNTIME_ERROR : passed ? Verdict.ACCEPTED : Verdict.WRONG_ANSWER);
+      Verdict testVerdict = limit.or(() -> compileVerdict(request.language(), outcome))
+          .orElse(outcome.exitCode() != 0 ? Verdict.RUNTIME_ERROR : passed ? Verdict.ACCEPTED : Verdict.WRONG_ANSWER);
       if (test.hidden()) {
         byId.put(test.id(), new TestResult(test.id(), true, passed, null, null, null, null, null));
       } else {
@@ -472,7 +474,7 @@ public final class SandboxService implements AutoCloseable {
     if (exampleRun != null) {
       exampleRun.results().forEach(r -> byId.put(r.id(), r));
     }
-    if (verdict == Verdict.TIME_LIMIT_EXCEEDED) {
+    if (verdict == Verdict.TIME_LIMIT_EXCEEDED || verdict == Verdict.COMPILATION_ERROR) {
       // A second full timeout would only double the wait: the hidden tests count as not passed.
       hidden.forEach(t -> byId.put(t.id(), new TestResult(t.id(), true, false, null, null, null, null, null)));
     } else if (!hidden.isEmpty()) {
@@ -539,7 +541,7 @@ public final class SandboxService implements AutoCloseable {
               record == null ? null : record.error() == null ? null : OutputText.stripHarness(record.error(), slot.workDir().toString())));
     }
     String stderrText = new String(outcome.stderr(), StandardCharsets.UTF_8);
-    Verdict verdict = limitVerdict(outcome).orElse(
+    Verdict verdict = limitVerdict(outcome).or(() -> compileVerdict(request.language(), outcome)).orElse(
         anyMemoryError || stderrText.contains("heap out of memory") ? Verdict.MEMORY_LIMIT_EXCEEDED
             : !parsed.intact() || anyError || outcome.exitCode() != 0 ? Verdict.RUNTIME_ERROR
             : allPassed ? Verdict.ACCEPTED : Verdict.WRONG_ANSWER);
@@ -648,6 +650,17 @@ public final class SandboxService implements AutoCloseable {
       }
     });
     return pids;
+  }
+
+  /**
+   * The exit code of boot.py and harness.py when solution.py does not parse (SyntaxError, or a NUL
+   * byte): a compile error, as javac's is. Code that exits with it itself only gets a worse verdict.
+   */
+  static final int PYTHON_SYNTAX_ERROR_EXIT = 97;
+
+  private static Optional<Verdict> compileVerdict(Language language, ProcessOutcome outcome) {
+    return language == Language.PYTHON && outcome.exitCode() == PYTHON_SYNTAX_ERROR_EXIT && !outcome.timedOut()
+        ? Optional.of(Verdict.COMPILATION_ERROR) : Optional.empty();
   }
 
   private static Optional<Verdict> limitVerdict(ProcessOutcome outcome) {

@@ -24,7 +24,7 @@ class RunApiTest {
         Arguments.of("python", Requests.PY_TWO_SUM, "accepted"),
         Arguments.of("python", "class Solution:\n    def twoSum(self, nums, target):\n        return [0, 0]\n", "wrong_answer"),
         Arguments.of("python", "class Solution:\n    def twoSum(self, nums, target):\n        return nums[99]\n", "runtime_error"),
-        Arguments.of("python", "class Solution:\n    def twoSum(self, nums, target)\n        return []\n", "runtime_error"),
+        Arguments.of("python", "class Solution:\n    def twoSum(self, nums, target)\n        return []\n", "compilation_error"),
         Arguments.of("javascript", Requests.JS_TWO_SUM, "accepted"),
         Arguments.of("javascript", "function twoSum(nums, target) { return [0, 0]; }", "wrong_answer"),
         Arguments.of("javascript", "function twoSum(nums, target) { return nums.foo.bar; }", "runtime_error"),
@@ -43,6 +43,20 @@ class RunApiTest {
     if (!verdict.equals("compilation_error")) {
       assertThat(result.getJsonArray("tests")).hasSize(5);
     }
+  }
+
+  @Test
+  @DisplayName("a Python syntax error is a compilation_error naming the line, in a plain run as in a submission")
+  void pythonSyntaxErrorIsACompileError() {
+    JsonObject plain = server.run(Requests.program("python", "print('hello'\n"));
+    assertThat(plain.getString("verdict")).as(plain.encodePrettily()).isEqualTo("compilation_error");
+    assertThat(plain.getString("stderr")).contains("SyntaxError").contains("line 1").doesNotContain("/harness/");
+    JsonObject submitted = server.run(Requests.function("python", "class Solution:\n  def twoSum(self, nums, target)\n    return []\n",
+        Requests.twoSum()));
+    assertThat(submitted.getString("verdict")).isEqualTo("compilation_error");
+    assertThat(submitted.getString("stderr")).contains("SyntaxError").contains("line 2");
+    JsonObject raised = server.run(Requests.program("python", "raise ValueError('at run time')\n"));
+    assertThat(raised.getString("verdict")).as("an exception at run time stays a runtime error").isEqualTo("runtime_error");
   }
 
   @Test
