@@ -589,7 +589,8 @@ public final class SandboxService implements AutoCloseable {
   private SandboxProcess.Started spawn(Slot slot, Runtime runtime, Limits limits, List<String> command, String purpose)
       throws IOException {
     RunCgroup cgroup = cgroups.isPresent() ? cgroups.get().create(purpose, limits) : null;
-    List<String> argv = SandboxCommand.build(slot.uid(), limits, runtime.readOnlyPaths(), harness.dir(), slot.workDir(), cgroup, command);
+    List<String> argv = SandboxCommand.build(slot.uid(), limits, runtime.readOnlyPaths(), harness.dir(), slot.workDir(), cgroup,
+        harness.seccompFilter(), command);
     return SandboxProcess.start(argv, limits, cgroup);
   }
 

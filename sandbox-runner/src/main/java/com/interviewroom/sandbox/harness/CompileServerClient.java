@@ -101,7 +101,7 @@ public final class CompileServerClient implements AutoCloseable {
     List<String> command = List.of(java.executable().toString(), "-Xmx384m", "-Xss8m", "-XX:+UseSerialGC",
         "-XX:-UsePerfData", "-Xshare:auto", "-cp", HarnessFiles.MOUNT + "/compiler", "CompileServer",
         HarnessFiles.MOUNT + "/java");
-    List<String> argv = SandboxCommand.build(uid, limits, java.readOnlyPaths(), harness.dir(), null, cgroup, command);
+    List<String> argv = SandboxCommand.build(uid, limits, java.readOnlyPaths(), harness.dir(), null, cgroup, harness.seccompFilter(), command);
     process = SandboxThreads.spawn(SandboxProcess.builder(argv).redirectError(ProcessBuilder.Redirect.DISCARD));
   }
 

@@ -18,7 +18,8 @@ import java.nio.file.StandardOpenOption;
  * <p>Slot {@code i} runs as {@code first + i}, its compiler as {@code first + 100 + i}.
  */
 public final class UidRange implements AutoCloseable {
-  public static final int FIRST = 65_000;
+  /** Above the fixed 65000-65199 of older runners, which may still run next to this one on a shared host. */
+  public static final int FIRST = 100_000;
   public static final int SIZE = 256;
   public static final int COMPILER_OFFSET = 100;
   private static final int BLOCKS = 64;
@@ -33,7 +34,7 @@ public final class UidRange implements AutoCloseable {
     this.lock = lock;
   }
 
-  /** Claims the first free block (65000, 65256, ...). */
+  /** Claims the first free block (100000, 100256, ...). */
   public static UidRange claim(Path tmpDir) throws IOException {
     Path dir = Files.createDirectories(tmpDir.resolve("interviewroom-sandbox-uids"));
     for (int block = 0; block < BLOCKS; block++) {
