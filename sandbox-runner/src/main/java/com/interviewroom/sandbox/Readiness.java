@@ -12,13 +12,13 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Whether this runner can run code right now, from a real trivial run per installed language (not
  * merely from being up), reused for {@link #FRESH_MS}. A stale answer is served while a fresh one is
- * computed, so a probe never waits for three runs once the first answer exists.
+ * computed, so a probe never waits for the runs.
  *
- * <p>{@code {status: ok|degraded|down, languages: {python: up|missing|<verdict>}, missing: [...]}}:
+ * <p>{@code {status: ok|degraded|down|starting, languages: {python: up|missing|<verdict>}, missing: [...]}}:
  * {@code down} when no language can run (bubblewrap missing, say), {@code degraded} when some can.
  */
 public final class Readiness {
-  static final long FRESH_MS = 5_000;
+  static final long FRESH_MS = 10_000; // a Java run costs ~0.4 s of CPU: at most one probe per 10 s
   private static final Map<String, String> HELLO = Map.of(
       "python", "print(6 * 7)",
       "javascript", "console.log(6 * 7);",
@@ -47,29 +47,51 @@ public final class Readiness {
     return missing;
   }
 
-  /** The latest answer, refreshed when older than {@link #FRESH_MS}; waits only for the very first one. */
+  /**
+   * The latest answer, refreshed in the background when older than {@link #FRESH_MS}. Before the
+   * first probe has finished, a runner that passed its start-up checks answers {@code starting}
+   * (200: nothing says it cannot run) rather than keeping the caller waiting for three runs.
+   */
   public CompletableFuture<JsonObject> current() {
     Answer known = last.get();
-    if (known != null && System.currentTimeMillis() - known.atMs() < FRESH_MS) {
+    if (known == null || System.currentTimeMillis() - known.atMs() >= FRESH_MS) {
+      refresh();
+    }
+    if (known != null) {
       return CompletableFuture.completedFuture(known.body());
     }
-    CompletableFuture<JsonObject> mine = new CompletableFuture<>();
-    CompletableFuture<JsonObject> running = refreshing.compareAndExchange(null, mine);
-    if (running == null) {
-      running = mine;
-      executor.execute(() -> {
-        try {
-          JsonObject body = probe();
-          last.set(new Answer(body, System.currentTimeMillis()));
-          mine.complete(body);
-        } catch (Throwable e) {
-          mine.completeExceptionally(e);
-        } finally {
-          refreshing.set(null);
-        }
-      });
+    if (service == null) {
+      return CompletableFuture.completedFuture(unavailable());
     }
-    return known != null ? CompletableFuture.completedFuture(known.body()) : running;
+    JsonObject languages = new JsonObject();
+    List.of("python", "javascript", "java").forEach(l -> languages.put(l, service.runtimes().get(l).isPresent() ? "starting" : "missing"));
+    return CompletableFuture.completedFuture(new JsonObject().put("status", "starting").put("languages", languages)
+        .put("missing", new JsonArray(new java.util.ArrayList<>(missing))));
+  }
+
+  /** Starts a probe unless one is running. */
+  public void refresh() {
+    CompletableFuture<JsonObject> mine = new CompletableFuture<>();
+    if (refreshing.compareAndExchange(null, mine) != null) {
+      return;
+    }
+    executor.execute(() -> {
+      try {
+        JsonObject body = probe();
+        last.set(new Answer(body, System.currentTimeMillis()));
+        mine.complete(body);
+      } catch (Throwable e) {
+        mine.completeExceptionally(e);
+      } finally {
+        refreshing.set(null);
+      }
+    });
+  }
+
+  private JsonObject unavailable() {
+    JsonObject languages = new JsonObject();
+    List.of("python", "javascript", "java").forEach(l -> languages.put(l, "unavailable"));
+    return new JsonObject().put("status", "down").put("languages", languages).put("missing", new JsonArray(new java.util.ArrayList<>(missing)));
   }
 
   private JsonObject probe() throws InterruptedException {

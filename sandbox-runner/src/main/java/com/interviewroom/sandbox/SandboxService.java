@@ -379,6 +379,11 @@ public final class SandboxService implements AutoCloseable {
         return new RunResult(Verdict.COMPILATION_ERROR, "", withoutPrefix(compiled).errorText().replace("Solution.java", fileName),
             1, compileMs, compileMs, List.of());
       }
+      if (compiled.classes().size() > MAX_JAVA_CLASSES) {
+        // The work dir holds 4096 inodes: thousands of classes would fail to be written (an internal error before).
+        return new RunResult(Verdict.COMPILATION_ERROR, "", "The program compiles to " + compiled.classes().size()
+            + " classes; at most " + MAX_JAVA_CLASSES + " are allowed.\n", 1, compileMs, compileMs, List.of());
+      }
       code = new CodeFiles(Language.JAVA, null, compiled.classes());
       javaMain = function ? "Harness" : mainClass(compiled.classes());
     } else {
@@ -402,7 +407,7 @@ public final class SandboxService implements AutoCloseable {
     ProcessOutcome outcome = execute(slot, runtime, request.language(), programCommand(runtime, request.language(), javaMain),
         withBootHeader(request.language(), "program", bytes(request.stdin())));
     Verdict verdict = limitVerdict(outcome).or(() -> compileVerdict(request.language(), outcome))
-        .orElse(outcome.exitCode() == 0 ? Verdict.ACCEPTED : Verdict.RUNTIME_ERROR);
+        .or(() -> heapVerdict(outcome)).orElse(outcome.exitCode() == 0 ? Verdict.ACCEPTED : Verdict.RUNTIME_ERROR);
     return new RunResult(verdict, visible(slot, outcome.stdout()), visible(slot, outcome.stderr()),
         outcome.exitCode(), outcome.durationMs(), null, List.of());
   }
@@ -438,7 +443,7 @@ public final class SandboxService implements AutoCloseable {
       Optional<Verdict> limit = limitVerdict(outcome);
       boolean passed = limit.isEmpty() && outcome.exitCode() == 0
           && test.expected() instanceof String expected && TextComparator.matches(expected, out);
-      Verdict testVerdict = limit.or(() -> compileVerdict(request.language(), outcome))
+      Verdict testVerdict = limit.or(() -> compileVerdict(request.language(), outcome)).or(() -> heapVerdict(outcome))
           .orElse(outcome.exitCode() != 0 ? Verdict.RUNTIME_ERROR : passed ? Verdict.ACCEPTED : Verdict.WRONG_ANSWER);
       if (test.hidden()) {
         byId.put(test.id(), new TestResult(test.id(), true, passed, null, null, null, null, null));
@@ -658,10 +663,26 @@ public final class SandboxService implements AutoCloseable {
    * byte): a compile error, as javac's is. Code that exits with it itself only gets a worse verdict.
    */
   static final int PYTHON_SYNTAX_ERROR_EXIT = 97;
+  /** More classes than this in one submission is a compilation error (the work dir holds 4096 inodes). */
+  static final int MAX_JAVA_CLASSES = 1_000;
 
   private static Optional<Verdict> compileVerdict(Language language, ProcessOutcome outcome) {
     return language == Language.PYTHON && outcome.exitCode() == PYTHON_SYNTAX_ERROR_EXIT && !outcome.timedOut()
         ? Optional.of(Verdict.COMPILATION_ERROR) : Optional.empty();
+  }
+
+  /**
+   * A program that died of its runtime's own heap limit (Java's -Xmx, V8's old space, Python's
+   * MemoryError) is over the memory limit, as a cgroup OOM kill is, not a runtime error.
+   */
+  private static Optional<Verdict> heapVerdict(ProcessOutcome outcome) {
+    if (outcome.exitCode() == 0) {
+      return Optional.empty();
+    }
+    String stderr = new String(outcome.stderr(), StandardCharsets.UTF_8);
+    boolean heap = stderr.contains("java.lang.OutOfMemoryError: Java heap space") || stderr.contains("heap out of memory")
+        || stderr.stripTrailing().endsWith("MemoryError");
+    return heap ? Optional.of(Verdict.MEMORY_LIMIT_EXCEEDED) : Optional.empty();
   }
 
   private static Optional<Verdict> limitVerdict(ProcessOutcome outcome) {

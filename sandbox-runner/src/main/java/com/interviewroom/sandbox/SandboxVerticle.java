@@ -53,7 +53,10 @@ public final class SandboxVerticle extends VerticleBase {
     return vertx.executeBlocking(this::startService).compose(started -> {
       service = started;
       if (service != null) {
-        blocking.submit(service::warmUp);
+        blocking.submit(() -> {
+          service.warmUp();
+          readiness.refresh(); // the first real answer, before anyone asks
+        });
       }
       server = vertx.createHttpServer(new HttpServerOptions().setMaxInitialLineLength(4096));
       return server.requestHandler(new SandboxRoutes(vertx, service, readiness, token, blocking).router()).listen(cfg.port(), host);

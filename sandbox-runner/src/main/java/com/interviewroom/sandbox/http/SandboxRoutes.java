@@ -16,6 +16,7 @@ import java.security.MessageDigest;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Semaphore;
 
 /**
  * The private API. Every {@code /v1} call carries the runner's token. Validation runs on the event
@@ -30,6 +31,7 @@ public final class SandboxRoutes {
   private final Readiness readiness;
   private final byte[] token;
   private final ExecutorService blocking;
+  private final Semaphore checks;
 
   /**
    * @param service   null when the runner cannot run code here (runs then answer 503 naming what is missing)
@@ -41,6 +43,7 @@ public final class SandboxRoutes {
     this.readiness = readiness;
     this.token = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
     this.blocking = blocking;
+    this.checks = new Semaphore(service == null ? 1 : Math.max(1, service.slotUids().size() / 2));
   }
 
   public Router router() {
@@ -49,7 +52,7 @@ public final class SandboxRoutes {
     router.route("/v1/*").handler(this::authenticate);
     router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT));
     router.post("/v1/run").respond(ctx -> admitted(RequestParser.run(body(ctx)), request -> ResultJson.run(service.run(request))));
-    router.post("/v1/check").respond(ctx -> admitted(RequestParser.check(body(ctx)),
+    router.post("/v1/check").respond(ctx -> checkAdmitted(RequestParser.check(body(ctx)),
         check -> ResultJson.check(service.check(check.language(), check.code()))));
     router.get("/v1/runtimes").respond(ctx -> Future.succeededFuture(service == null
         ? ResultJson.runtimes(java.util.List.of(), false, false)
@@ -94,6 +97,22 @@ public final class SandboxRoutes {
   /** Blocking work that may throw; run on a virtual thread. */
   interface Work<T, R> {
     R apply(T input) throws Exception;
+  }
+
+  /**
+   * Syntax checks (the code observer's, one per sampled edit) hold at most half the slots and never
+   * queue: beyond that they are refused at once, so a flood of them (a compile bomb sent as edits)
+   * can never take the slots executions need.
+   */
+  private <T> Future<JsonObject> checkAdmitted(T input, Work<T, JsonObject> work) {
+    if (service != null && !checks.tryAcquire()) {
+      return Future.failedFuture(Problems.unavailable("sandbox_busy", "Every slot syntax checks may use is taken.", 1));
+    }
+    return admitted(input, work).andThen(done -> {
+      if (service != null) {
+        checks.release();
+      }
+    });
   }
 
   private <T> Future<JsonObject> admitted(T input, Work<T, JsonObject> work) {
