@@ -81,7 +81,7 @@ public final class Harness {
         } catch (Throwable e) {
           outcome[1] = e;
         }
-      }, "solution", 256L << 20);
+      }, "solution", 64L << 20); // deep recursion fits; infinite recursion overflows in about a second
       try {
         worker.start();
         worker.join();

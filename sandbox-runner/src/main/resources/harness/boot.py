@@ -23,7 +23,13 @@ def run_program():
     sys.argv = ["solution.py"]
     namespace = {"__name__": "__main__", "__file__": "solution.py", "__builtins__": __builtins__}
     try:
-        exec(compile(source, "solution.py", "exec"), namespace)
+        code = compile(source, "solution.py", "exec", dont_inherit=True)
+    except (SyntaxError, ValueError) as exc:  # the code does not parse: a compile error, as javac's
+        sys.stderr.write("".join(traceback.format_exception_only(type(exc), exc)))
+        sys.stderr.flush()
+        os._exit(97)  # SandboxService.PYTHON_SYNTAX_ERROR_EXIT
+    try:
+        exec(code, namespace)
     except SystemExit:
         raise
     except BaseException as exc:

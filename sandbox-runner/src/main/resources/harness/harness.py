@@ -24,6 +24,7 @@ class ListNode:
 
 
 MAX_NODES = 200000
+SYNTAX_ERROR_EXIT = 97  # SandboxService.PYTHON_SYNTAX_ERROR_EXIT
 NODE_TYPES = ("TreeNode", "ListNode")
 
 
@@ -124,7 +125,13 @@ def main():
     with open("solution.py", "rb") as f:
         source = f.read()
     try:
-        exec(compile(source, "solution.py", "exec"), namespace)
+        code = compile(source, "solution.py", "exec", dont_inherit=True)
+    except (SyntaxError, ValueError) as exc:  # the code does not parse: a compile error, as javac's
+        sys.stderr.write("".join(traceback.format_exception_only(type(exc), exc)))
+        sys.stderr.flush()
+        os._exit(SYNTAX_ERROR_EXIT)
+    try:
+        exec(code, namespace)
         solution_class = namespace["Solution"]
     except BaseException as exc:  # a load failure is the candidate's error, reported like one
         sys.stderr.write(candidate_trace(exc))

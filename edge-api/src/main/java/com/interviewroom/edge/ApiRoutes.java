@@ -65,7 +65,7 @@ final class ApiRoutes {
     new RealtimeTokenRoutes(sessions).mount(router, authenticated);
     Billing.mount(router, app, authenticated, vertx);
     EvaluationRoutes.mount(router, app.db(), authenticated);
-    SandboxClient sandbox = new SandboxClient(vertx, app.config().sandbox().url());
+    SandboxClient sandbox = SandboxClient.of(vertx, app.config().sandbox());
     new ExecutionRoutes(new ExecutionService(app.db(), app.redis(), sandbox, limits)).mount(router, authenticated);
   }
 }

@@ -114,16 +114,8 @@ public final class EdgeVerticle extends VerticleBase {
     if (app.store() != null) {
       probes.add(new Dependency("s3", false, () -> app.store().check()));
     }
-    String sandboxUrl = app.config().sandbox().url();
-    if (sandboxUrl != null) {
-      WebClient client = WebClient.create(vertx);
-      probes.add(new Dependency("sandbox", false, () -> client.getAbs(sandboxUrl.replaceAll("/+$", "") + "/health")
-          .timeout(1_500).send().map(response -> {
-            if (response.statusCode() != 200) {
-              throw new IllegalStateException("sandbox answered " + response.statusCode());
-            }
-            return response;
-          })));
+    if (app.config().sandbox().url() != null) {
+      probes.add(new Dependency("sandbox", false, com.interviewroom.edge.sandbox.SandboxClient.of(vertx, app.config().sandbox())::health));
     }
     return probes;
   }

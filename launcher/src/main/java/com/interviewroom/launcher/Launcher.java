@@ -69,7 +69,7 @@ public final class Launcher {
     }
     Files.createDirectories(requested.dataDir());
     EmbeddedServices embedded = new EmbeddedServices();
-    Config resolved = InternalSecret.ensure(embedded.start(requested));
+    Config resolved = withSandboxToken(InternalSecret.ensure(embedded.start(requested)));
     Clock clock = Clock.systemUTC();
     PrometheusMeterRegistry registry = Observability.newRegistry();
     Vertx vertx = Observability.vertx(registry);
@@ -174,31 +174,46 @@ public final class Launcher {
   }
 
   /**
-   * {@code ROLE=all}: runs the sandbox runner in this process when {@code SANDBOX_URL} is unset and
-   * points the edge at it. Without bubblewrap (or the privileges it needs) the rest of the system
-   * still starts; execution answers 503 and readiness shows the sandbox down.
+   * {@code ROLE=all}: runs the sandbox runner in this process, on loopback, when {@code SANDBOX_URL}
+   * is unset and points the edge at it. A host without bubblewrap, root or the runtimes still starts:
+   * the runner then refuses runs and its health (so readiness and session start) says what is
+   * missing. A runner that cannot listen (SANDBOX_PORT taken) stops start-up: silently running
+   * without it would start and charge sessions that can run nothing.
    */
   private static Config withLocalSandbox(Vertx vertx, Config config, RunningSystem running) {
     if (config.sandbox().url() != null) {
       return config;
     }
-    SandboxVerticle sandbox = new SandboxVerticle(config.sandbox());
+    SandboxVerticle sandbox = new SandboxVerticle(config.sandbox(), SandboxVerticle.LOOPBACK);
     try {
       running.deployed("sandbox", vertx.deployVerticle(sandbox).await());
-      return config.withSandboxUrl("http://127.0.0.1:" + sandbox.actualPort());
     } catch (Exception e) {
-      log.warn("sandbox runner not started; code execution is unavailable {}", kv("error", String.valueOf(e.getMessage())));
-      return config;
+      throw new IllegalStateException("The sandbox runner could not start on " + SandboxVerticle.LOOPBACK + ":" + config.sandbox().port()
+          + " (SANDBOX_PORT; default PORT+2): " + e.getMessage(), e);
     }
+    return config.withSandboxUrl("http://" + SandboxVerticle.LOOPBACK + ":" + sandbox.actualPort());
   }
 
-  /** {@code ROLE=sandbox}: only the runner's private API, no database or Redis. */
-  private static RunningSystem startSandboxOnly(Config config) throws Exception {
+  /**
+   * The runner's credential: {@code SANDBOX_TOKEN}, or outside production one generated once into
+   * {@code DATA_DIR/keys/sandbox-token}, so an edge and a runner sharing the data directory agree
+   * (production refuses a separate runner without the variable, see {@code Config}).
+   */
+  static Config withSandboxToken(Config config) {
+    if (config.sandbox().token() != null) {
+      return config;
+    }
+    return config.withSandboxToken(InternalSecret.loadOrCreate(config.dataDir().resolve("keys/sandbox-token")));
+  }
+
+  /** {@code ROLE=sandbox}: only the runner's private API (on every interface, token required), no database or Redis. */
+  private static RunningSystem startSandboxOnly(Config requested) throws Exception {
+    Config config = withSandboxToken(requested);
     PrometheusMeterRegistry registry = Observability.newRegistry();
     Vertx vertx = Observability.vertx(registry);
     RunningSystem running = new RunningSystem(vertx, config, new EmbeddedServices());
     try {
-      running.deployed("sandbox", vertx.deployVerticle(new SandboxVerticle(config.sandbox())).await());
+      running.deployed("sandbox", vertx.deployVerticle(new SandboxVerticle(config.sandbox(), "0.0.0.0")).await());
       return running;
     } catch (Exception e) {
       running.close();

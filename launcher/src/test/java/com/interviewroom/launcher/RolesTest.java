@@ -135,6 +135,16 @@ class RolesTest {
       assertThat(running.deployments()).containsOnlyKeys("sandbox");
       assertThat(running.embedded()).isEmpty();
       assertThat(status(sandboxPort, "/health")).isEqualTo(200);
+      assertThat(status(sandboxPort, "/v1/runtimes")).as("the API without the token").isEqualTo(401);
+    }
+  }
+
+  @Test
+  @DisplayName("ROLE=all whose SANDBOX_PORT is taken stops start-up naming SANDBOX_PORT, instead of running sessions that can run nothing")
+  void takenSandboxPortStopsStartUp() throws Exception {
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(sandboxPort, 1, java.net.InetAddress.getLoopbackAddress())) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> Launcher.start(config("ROLE=all", true)).close())
+          .hasMessageContaining("SANDBOX_PORT");
     }
   }
 }

@@ -6,8 +6,11 @@ import java.util.List;
 public record RunResult(Verdict verdict, String stdout, String stderr, int exitCode, long durationMs, Long compileMs,
                         List<TestResult> tests) {
 
-  /** Hidden tests carry only id, hidden, passed and durationMs; the other fields are null. */
-  public record TestResult(String id, boolean hidden, boolean passed, double durationMs, Object input, Object expected,
+  /**
+   * Hidden tests carry only id, hidden and passed; the other fields are null. Their time is never
+   * reported: measured in the candidate's process, or even outside it, it could encode their inputs.
+   */
+  public record TestResult(String id, boolean hidden, boolean passed, Double durationMs, Object input, Object expected,
                            Object actual, String error) {}
 
   public static RunResult failed(Verdict verdict, String stderr, long durationMs, Long compileMs) {

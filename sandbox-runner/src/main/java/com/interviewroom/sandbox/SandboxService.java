@@ -12,15 +12,19 @@ import com.interviewroom.sandbox.harness.HarnessRecord;
 import com.interviewroom.sandbox.harness.OutputText;
 import com.interviewroom.sandbox.harness.ResultChannel;
 import com.interviewroom.sandbox.isolation.Cgroups;
+import com.interviewroom.sandbox.isolation.Leftovers;
 import com.interviewroom.sandbox.isolation.Limits;
+import com.interviewroom.sandbox.isolation.Processes;
 import com.interviewroom.sandbox.isolation.ProcessOutcome;
 import com.interviewroom.sandbox.isolation.RunCgroup;
 import com.interviewroom.sandbox.isolation.Runtime;
 import com.interviewroom.sandbox.isolation.Runtimes;
 import com.interviewroom.sandbox.isolation.SandboxCommand;
 import com.interviewroom.sandbox.isolation.SandboxProcess;
+import com.interviewroom.sandbox.isolation.SandboxThreads;
 import com.interviewroom.sandbox.isolation.Slot;
 import com.interviewroom.sandbox.isolation.SlotPool;
+import com.interviewroom.sandbox.isolation.UidRange;
 import com.interviewroom.sandbox.isolation.WorkDirs;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -40,7 +44,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -56,9 +67,11 @@ public final class SandboxService implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SandboxService.class);
   /** The harness's promise that java.util.* is imported; on line 1 so the candidate's line numbers hold. */
   static final String JAVA_PREFIX = "import java.util.*;import java.util.function.*;import java.util.stream.*;";
-  private static final int FIRST_UID = 65_000;
-  private static final int COMPILER_UID_OFFSET = 100;
   private static final int MAX_RESULTS_BYTES = 8 << 20;
+  /** Beyond the sum of a request's own limits, how long the watchdog waits before failing it. */
+  static final Duration WATCHDOG_MARGIN = Duration.ofSeconds(5);
+  /** How long killing a timed-out sandbox may take (see {@link SandboxProcess#killTree}). */
+  private static final Duration KILL_GRACE = Duration.ofSeconds(3);
   /** The exit code reported when only hidden tests ran: theirs is not shown (it could carry a hidden input). */
   static final int HIDDEN_EXIT_CODE = -1;
   private static final Pattern PUBLIC_CLASS = Pattern.compile("public\\s+(?:final\\s+|abstract\\s+)*class\\s+([A-Za-z_$][A-Za-z0-9_$]*)");
@@ -70,23 +83,38 @@ public final class SandboxService implements AutoCloseable {
   private final WorkDirs workDirs;
   private final HarnessFiles harness;
   private final SlotPool pool;
+  private final UidRange uids;
   private final Map<Integer, CompileServerClient> compilers = new LinkedHashMap<>();
   private final SecureRandom random = new SecureRandom();
   /** Per slot, the next Python sandbox: completed once spawned (with null if it could not be). */
-  private final Map<Integer, CompletableFuture<SandboxProcess.Started>> warmPython = new java.util.concurrent.ConcurrentHashMap<>();
-  private final List<Slot> slots;
+  private final Map<Integer, Warm> warmPython = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** A slot's next Python sandbox, bound to that slot's work dir: completed once spawned (with null if it could not be). */
+  private record Warm(Slot slot, CompletableFuture<SandboxProcess.Started> started) {
+    void closeWhenStarted() {
+      started.thenAccept(sandbox -> {
+        if (sandbox != null) {
+          sandbox.close();
+        }
+      });
+    }
+  }
+  /** The current slot of each index (a replaced slot gets a new work dir). */
+  private final AtomicReferenceArray<Slot> slots;
+  private final AtomicLong watchdogKills = new AtomicLong();
   private volatile boolean closed;
 
   private SandboxService(Runtimes runtimes, Optional<Cgroups> cgroups, WorkDirs workDirs, HarnessFiles harness,
-                         List<Slot> slots, int queue) {
+                         List<Slot> slots, int queue, UidRange uids) {
+    this.uids = uids;
     this.runtimes = runtimes;
     this.cgroups = cgroups;
     this.workDirs = workDirs;
     this.harness = harness;
     this.pool = new SlotPool(slots, queue);
-    this.slots = List.copyOf(slots);
+    this.slots = new AtomicReferenceArray<>(slots.toArray(Slot[]::new));
     runtimes.get("java").ifPresent(java -> slots.forEach(slot -> compilers.put(slot.index(),
-        new CompileServerClient(java, harness, cgroups, slot.uid() + COMPILER_UID_OFFSET))));
+        new CompileServerClient(java, harness, cgroups, uids.compilerUid(slot.index())))));
   }
 
   /**
@@ -96,14 +124,22 @@ public final class SandboxService implements AutoCloseable {
    */
   public static SandboxService start(int slots, int queue, boolean requireCgroups) throws IOException, InterruptedException {
     // Unique per service, not just per process: tests and benchmarks may run several in one JVM.
-    String name = "interviewroom-sandbox-" + ProcessHandle.current().pid() + "-" + INSTANCES.incrementAndGet();
-    Path root = Path.of(System.getProperty("java.io.tmpdir"), name);
+    String name = Leftovers.PREFIX + ProcessHandle.current().pid() + "-" + INSTANCES.incrementAndGet();
+    Path tmpDir = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath();
+    Leftovers.sweep(tmpDir); // a runner killed before it could clean up: its cgroups (and processes), mounts and files
+    Path root = tmpDir.resolve(name);
     Runtimes runtimes = Runtimes.detect();
-    Optional<Cgroups> cgroups = cgroups(() -> Cgroups.open(name), requireCgroups);
-    WorkDirs workDirs = new WorkDirs(root.resolve("slots"));
-    List<Slot> created = workDirs.createSlots(slots, FIRST_UID);
-    HarnessFiles harness = HarnessFiles.install(root.resolve("harness"), runtimes.get("java"));
-    return new SandboxService(runtimes, cgroups, workDirs, harness, created, queue);
+    UidRange uids = UidRange.claim(tmpDir);
+    try {
+      Optional<Cgroups> cgroups = cgroups(() -> Cgroups.open(name), requireCgroups);
+      WorkDirs workDirs = new WorkDirs(root.resolve("slots"));
+      List<Slot> created = workDirs.createSlots(slots, uids.first());
+      HarnessFiles harness = HarnessFiles.install(root.resolve("harness"), runtimes.get("java"));
+      return new SandboxService(runtimes, cgroups, workDirs, harness, created, queue, uids);
+    } catch (IOException | RuntimeException e) {
+      uids.close();
+      throw e;
+    }
   }
 
   /** Opens a {@link Cgroups}, throwing what it threw when it cannot. */
@@ -132,7 +168,7 @@ public final class SandboxService implements AutoCloseable {
 
   /** Starts the warm compilers; blocking, so run it off the event loop. */
   public void warmUp() {
-    slots.forEach(this::prewarm);
+    currentSlots().forEach(this::prewarm);
     compilers.values().forEach(compiler -> {
       try {
         compiler.warmUp();
@@ -147,9 +183,27 @@ public final class SandboxService implements AutoCloseable {
     return harness.dir().getParent();
   }
 
+  /** The first host uid of this runner's block (slots from here, compilers from here + 100). */
+  public int firstUid() {
+    return uids.first();
+  }
+
   /** The unprivileged host uid of each slot, in slot order. */
   public List<Integer> slotUids() {
-    return slots.stream().map(Slot::uid).toList();
+    return currentSlots().stream().map(Slot::uid).toList();
+  }
+
+  /** The current work dir of each slot, in slot order (a replaced slot has a new one). */
+  public List<Path> slotWorkDirs() {
+    return currentSlots().stream().map(Slot::workDir).toList();
+  }
+
+  private List<Slot> currentSlots() {
+    List<Slot> current = new ArrayList<>();
+    for (int i = 0; i < slots.length(); i++) {
+      current.add(slots.get(i));
+    }
+    return current;
   }
 
   public SlotPool pool() {
@@ -169,38 +223,144 @@ public final class SandboxService implements AutoCloseable {
   }
 
   public RunResult run(RunRequest request) throws InterruptedException {
-    Slot slot = pool.take();
     long started = System.nanoTime();
     try {
-      return runIn(slot, request);
+      return onSlot(budget(request), slot -> runIn(slot, request));
     } catch (IOException | RuntimeException e) {
-      log.error("run failed in slot {}", slot.index(), e);
+      log.error("run failed", e);
       return RunResult.failed(Verdict.INTERNAL_ERROR, "", (System.nanoTime() - started) / 1_000_000, null);
-    } finally {
-      release(slot);
     }
   }
 
   public CheckResult check(Language language, String code) throws InterruptedException, IOException {
+    Duration budget = (language == Language.JAVA ? Limits.compiler() : Limits.interpreted()).wallTimeout().plus(WATCHDOG_MARGIN);
+    return onSlot(budget, slot -> switch (language) {
+      case JAVA -> checkJava(slot, code);
+      case PYTHON, JAVASCRIPT -> SyntaxCheck.interpreted(language, runtime(language), slot, harness, code, cgroups);
+    });
+  }
+
+  /** Work done in one slot on one of the runner's platform threads. */
+  interface SlotWork<T> {
+    T apply(Slot slot) throws IOException, InterruptedException;
+  }
+
+  /**
+   * Takes a slot and does {@code work} in it on a platform thread, waiting at most {@code budget}
+   * (the sum of the work's own limits plus a margin). Past that the watchdog fails the request, kills
+   * everything the slot runs and puts a fresh slot in its place; the stuck thread, should it ever
+   * return, no longer owns a slot.
+   */
+  <T> T onSlot(Duration budget, SlotWork<T> work) throws InterruptedException, IOException {
     Slot slot = pool.take();
+    AtomicBoolean settled = new AtomicBoolean();
+    CompletableFuture<T> answer = new CompletableFuture<>();
+    SandboxThreads.WORK.execute(() -> {
+      T value = null;
+      Throwable failure = null;
+      try {
+        value = work.apply(slot);
+      } catch (Throwable e) {
+        failure = e;
+      }
+      if (settled.compareAndSet(false, true)) {
+        release(slot); // before answering: the answer means the work dir is clean again
+      }
+      if (failure == null) {
+        answer.complete(value);
+      } else {
+        answer.completeExceptionally(failure);
+      }
+    });
     try {
-      return switch (language) {
-        case JAVA -> checkJava(slot, code);
-        case PYTHON, JAVASCRIPT -> SyntaxCheck.interpreted(language, runtime(language), slot, harness, code, cgroups);
-      };
-    } finally {
-      release(slot);
+      return answer.get(budget.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      if (settled.compareAndSet(false, true)) {
+        watchdogKills.incrementAndGet();
+        log.error("watchdog: work in slot {} ran past its limits plus {} s; failed, and the slot is replaced", slot.index(),
+            WATCHDOG_MARGIN.toSeconds());
+        SandboxThreads.WORK.execute(() -> replace(slot));
+        throw new IOException("the run in slot " + slot.index() + " passed its watchdog deadline");
+      }
+      return await(answer); // it finished just as the deadline passed
+    } catch (ExecutionException e) {
+      throw unwrap(e);
     }
   }
 
+  private static <T> T await(CompletableFuture<T> answer) throws InterruptedException, IOException {
+    try {
+      return answer.get();
+    } catch (ExecutionException e) {
+      throw unwrap(e);
+    }
+  }
+
+  private static IOException unwrap(ExecutionException e) {
+    return switch (e.getCause()) {
+      case IOException io -> io;
+      case RuntimeException runtime -> throw runtime;
+      case Error error -> throw error;
+      default -> new IOException(e.getCause());
+    };
+  }
+
+  /**
+   * The most a request may take in its slot: every sandbox it may start (one per stdout-problem test,
+   * two for a function problem) to its wall limit plus the kill's grace, the compile, and a margin.
+   */
+  static Duration budget(RunRequest request) {
+    Limits limits = limits(request.language());
+    int sandboxes = request.problem() == null ? 1
+        : request.problem().function() == null ? Math.max(1, request.problem().tests().size()) : 2;
+    Duration budget = limits.wallTimeout().plus(KILL_GRACE).multipliedBy(sandboxes).plus(WATCHDOG_MARGIN);
+    return request.language() == Language.JAVA ? budget.plus(Limits.compiler().wallTimeout()) : budget;
+  }
+
+  /** Requests the watchdog failed since start. */
+  public long watchdogKills() {
+    return watchdogKills.get();
+  }
+
+  /** Empties the slot's work dir and gives it back; a slot that cannot be emptied is replaced, never reused. */
   private void release(Slot slot) {
     try {
       WorkDirs.empty(slot.workDir());
-    } catch (IOException e) {
-      log.error("could not empty the work dir of slot {}", slot.index(), e);
+    } catch (IOException | RuntimeException e) {
+      log.error("could not empty the work dir of slot {}; the slot is replaced: {}", slot.index(), e.toString());
+      replace(slot);
+      return;
     }
     pool.give(slot);
-    Thread.ofVirtual().start(() -> prewarm(slot));
+    SandboxThreads.WORK.execute(() -> prewarm(slot));
+  }
+
+  /**
+   * Puts a fresh slot (new work dir, same uid) in place of one that is stuck or cannot be cleaned:
+   * every process of the slot's uids is killed, its pre-started sandbox closed, its work dir unmounted
+   * and removed as far as it can be.
+   */
+  private void replace(Slot old) {
+    Warm warm = warmPython.remove(old.index());
+    if (warm != null) {
+      warm.closeWhenStarted();
+    }
+    Processes.killUid(old.uid());
+    CompileServerClient compiler = compilers.get(old.index());
+    if (compiler != null) {
+      compiler.kill();
+    }
+    Processes.killUid(uids.compilerUid(old.index()));
+    Slot fresh;
+    try {
+      fresh = workDirs.replace(old);
+    } catch (IOException | RuntimeException e) {
+      log.error("could not replace slot {}; the runner has one slot fewer: {}", old.index(), e.toString());
+      return;
+    }
+    slots.set(old.index(), fresh);
+    pool.give(fresh);
+    prewarm(fresh);
   }
 
   private RunResult runIn(Slot slot, RunRequest request) throws IOException {
@@ -218,6 +378,11 @@ public final class SandboxService implements AutoCloseable {
       if (!compiled.ok()) {
         return new RunResult(Verdict.COMPILATION_ERROR, "", withoutPrefix(compiled).errorText().replace("Solution.java", fileName),
             1, compileMs, compileMs, List.of());
+      }
+      if (compiled.classes().size() > MAX_JAVA_CLASSES) {
+        // The work dir holds 4096 inodes: thousands of classes would fail to be written (an internal error before).
+        return new RunResult(Verdict.COMPILATION_ERROR, "", "The program compiles to " + compiled.classes().size()
+            + " classes; at most " + MAX_JAVA_CLASSES + " are allowed.\n", 1, compileMs, compileMs, List.of());
       }
       code = new CodeFiles(Language.JAVA, null, compiled.classes());
       javaMain = function ? "Harness" : mainClass(compiled.classes());
@@ -241,7 +406,8 @@ public final class SandboxService implements AutoCloseable {
   private RunResult plainRun(Slot slot, Runtime runtime, RunRequest request, String javaMain) throws IOException {
     ProcessOutcome outcome = execute(slot, runtime, request.language(), programCommand(runtime, request.language(), javaMain),
         withBootHeader(request.language(), "program", bytes(request.stdin())));
-    Verdict verdict = limitVerdict(outcome).orElse(outcome.exitCode() == 0 ? Verdict.ACCEPTED : Verdict.RUNTIME_ERROR);
+    Verdict verdict = limitVerdict(outcome).or(() -> compileVerdict(request.language(), outcome))
+        .or(() -> heapVerdict(outcome)).orElse(outcome.exitCode() == 0 ? Verdict.ACCEPTED : Verdict.RUNTIME_ERROR);
     return new RunResult(verdict, visible(slot, outcome.stdout()), visible(slot, outcome.stderr()),
         outcome.exitCode(), outcome.durationMs(), null, List.of());
   }
@@ -270,19 +436,22 @@ public final class SandboxService implements AutoCloseable {
       String input = test.input() instanceof String s ? s : test.input() instanceof JsonObject o ? o.getString("stdin", "") : "";
       ProcessOutcome outcome = execute(slot, runtime, request.language(), programCommand(runtime, request.language(), javaMain),
           withBootHeader(request.language(), "program", bytes(input)));
-      total += outcome.durationMs();
+      if (!test.hidden()) {
+        total += outcome.durationMs(); // a hidden run's time could encode its input: never reported
+      }
       String out = new String(outcome.stdout(), StandardCharsets.UTF_8);
       Optional<Verdict> limit = limitVerdict(outcome);
       boolean passed = limit.isEmpty() && outcome.exitCode() == 0
           && test.expected() instanceof String expected && TextComparator.matches(expected, out);
-      Verdict testVerdict = limit.orElse(outcome.exitCode() != 0 ? Verdict.RUNTIME_ERROR : passed ? Verdict.ACCEPTED : Verdict.WRONG_ANSWER);
+      Verdict testVerdict = limit.or(() -> compileVerdict(request.language(), outcome)).or(() -> heapVerdict(outcome))
+          .orElse(outcome.exitCode() != 0 ? Verdict.RUNTIME_ERROR : passed ? Verdict.ACCEPTED : Verdict.WRONG_ANSWER);
       if (test.hidden()) {
-        byId.put(test.id(), new TestResult(test.id(), true, passed, outcome.durationMs(), null, null, null, null));
+        byId.put(test.id(), new TestResult(test.id(), true, passed, null, null, null, null, null));
       } else {
         stdout = visible(slot, outcome.stdout());
         stderr = visible(slot, outcome.stderr());
         exitCode = outcome.exitCode();
-        byId.put(test.id(), new TestResult(test.id(), false, passed, outcome.durationMs(), test.input(), test.expected(), stdout,
+        byId.put(test.id(), new TestResult(test.id(), false, passed, (double) outcome.durationMs(), test.input(), test.expected(), stdout,
             stderr.isEmpty() ? null : stderr));
       }
       if (verdict == Verdict.ACCEPTED && testVerdict != Verdict.ACCEPTED) {
@@ -310,9 +479,9 @@ public final class SandboxService implements AutoCloseable {
     if (exampleRun != null) {
       exampleRun.results().forEach(r -> byId.put(r.id(), r));
     }
-    if (verdict == Verdict.TIME_LIMIT_EXCEEDED) {
+    if (verdict == Verdict.TIME_LIMIT_EXCEEDED || verdict == Verdict.COMPILATION_ERROR) {
       // A second full timeout would only double the wait: the hidden tests count as not passed.
-      hidden.forEach(t -> byId.put(t.id(), new TestResult(t.id(), true, false, 0, null, null, null, null)));
+      hidden.forEach(t -> byId.put(t.id(), new TestResult(t.id(), true, false, null, null, null, null, null)));
     } else if (!hidden.isEmpty()) {
       if (exampleRun != null) {
         code.rewrite(slot); // the example run may have changed the work dir: the hidden run starts from the submission
@@ -321,7 +490,8 @@ public final class SandboxService implements AutoCloseable {
       hiddenRun.results().forEach(r -> byId.put(r.id(), r));
       verdict = Verdict.worse(verdict, hiddenRun.verdict());
     }
-    long durationMs = (exampleRun == null ? 0 : exampleRun.outcome().durationMs()) + (hiddenRun == null ? 0 : hiddenRun.outcome().durationMs());
+    // Only the example run's time: the hidden run's could encode its inputs (sleep n ms), so it is never reported.
+    long durationMs = exampleRun == null ? 0 : exampleRun.outcome().durationMs();
     List<TestResult> inRequestOrder = problem.tests().stream().map(t -> byId.get(t.id())).toList();
     if (exampleRun == null) {
       return new RunResult(verdict, "", "", HIDDEN_EXIT_CODE, durationMs, null, inRequestOrder);
@@ -370,13 +540,13 @@ public final class SandboxService implements AutoCloseable {
       anyMemoryError |= record != null && "MemoryError".equals(record.kind());
       double ms = record == null ? 0 : record.durationMs();
       results.add(test.hidden()
-          ? new TestResult(test.id(), true, passed, ms, null, null, null, null)
+          ? new TestResult(test.id(), true, passed, null, null, null, null, null)
           : new TestResult(test.id(), false, passed, ms, test.input(), test.expected(),
               record != null && record.ok() ? record.actual() : null,
               record == null ? null : record.error() == null ? null : OutputText.stripHarness(record.error(), slot.workDir().toString())));
     }
     String stderrText = new String(outcome.stderr(), StandardCharsets.UTF_8);
-    Verdict verdict = limitVerdict(outcome).orElse(
+    Verdict verdict = limitVerdict(outcome).or(() -> compileVerdict(request.language(), outcome)).orElse(
         anyMemoryError || stderrText.contains("heap out of memory") ? Verdict.MEMORY_LIMIT_EXCEEDED
             : !parsed.intact() || anyError || outcome.exitCode() != 0 ? Verdict.RUNTIME_ERROR
             : allPassed ? Verdict.ACCEPTED : Verdict.WRONG_ANSWER);
@@ -416,7 +586,7 @@ public final class SandboxService implements AutoCloseable {
     }
     if (language == Language.PYTHON) {
       // The next sandbox starts while this one runs: a submission's hidden run, or the next request, finds it ready.
-      Thread.ofVirtual().start(() -> prewarm(slot));
+      SandboxThreads.WORK.execute(() -> prewarm(slot));
     }
     return sandbox.finish(stdin);
   }
@@ -424,11 +594,12 @@ public final class SandboxService implements AutoCloseable {
   private SandboxProcess.Started spawn(Slot slot, Runtime runtime, Limits limits, List<String> command, String purpose)
       throws IOException {
     RunCgroup cgroup = cgroups.isPresent() ? cgroups.get().create(purpose, limits) : null;
-    List<String> argv = SandboxCommand.build(slot.uid(), limits, runtime.readOnlyPaths(), harness.dir(), slot.workDir(), cgroup, command);
+    List<String> argv = SandboxCommand.build(slot.uid(), limits, runtime.readOnlyPaths(), harness.dir(), slot.workDir(), cgroup,
+        harness.seccompFilter(), command);
     return SandboxProcess.start(argv, limits, cgroup);
   }
 
-  private static Limits limits(Language language) {
+  static Limits limits(Language language) {
     return language == Language.JAVA ? Limits.jvm() : Limits.interpreted();
   }
 
@@ -437,8 +608,11 @@ public final class SandboxService implements AutoCloseable {
    * is still starting is waited for: it began before this request, so it is ready before a new one.
    */
   private SandboxProcess.Started takeWarm(Slot slot) {
-    CompletableFuture<SandboxProcess.Started> pending = warmPython.remove(slot.index());
-    SandboxProcess.Started warm = pending == null ? null : pending.join();
+    Warm pending = warmPython.get(slot.index());
+    if (pending == null || !pending.slot().equals(slot) || !warmPython.remove(slot.index(), pending)) {
+      return null;
+    }
+    SandboxProcess.Started warm = pending.started().join();
     if (warm != null && !warm.alive()) {
       warm.close();
       return null;
@@ -449,12 +623,13 @@ public final class SandboxService implements AutoCloseable {
   /**
    * Starts the slot's next Python sandbox ahead of its request: bwrap, namespaces and the interpreter
    * start while nobody waits; the sandbox then blocks on stdin. Each one serves exactly one run.
+   * Its pipes are read by platform threads ({@link SandboxThreads}), never by a virtual thread.
    */
   private void prewarm(Slot slot) {
     Optional<Runtime> python = runtimes.get("python");
-    CompletableFuture<SandboxProcess.Started> mine = new CompletableFuture<>();
-    if (closed || python.isEmpty() || warmPython.putIfAbsent(slot.index(), mine) != null) {
-      return; // closing, no Python, or the slot's next sandbox is already started or starting
+    Warm mine = new Warm(slot, new CompletableFuture<>());
+    if (closed || python.isEmpty() || !slot.equals(slots.get(slot.index())) || warmPython.putIfAbsent(slot.index(), mine) != null) {
+      return; // closing, no Python, a replaced slot, or the slot's next sandbox is already started or starting
     }
     SandboxProcess.Started warm = null;
     try {
@@ -462,11 +637,11 @@ public final class SandboxService implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       log.warn("could not pre-start a sandbox for slot {}: {}", slot.index(), e.toString());
     }
-    mine.complete(warm);
-    if (closed) {
+    mine.started().complete(warm);
+    if (closed || !slot.equals(slots.get(slot.index()))) {
       warmPython.remove(slot.index(), mine);
       if (warm != null) {
-        warm.close(); // close() may have closed it too: closing twice is harmless
+        warm.close(); // close() or replace() may have closed it too: closing twice is harmless
       }
     }
   }
@@ -475,12 +650,39 @@ public final class SandboxService implements AutoCloseable {
   public java.util.Set<Long> warmProcessIds() {
     java.util.Set<Long> pids = new java.util.HashSet<>();
     warmPython.values().forEach(pending -> {
-      SandboxProcess.Started warm = pending.getNow(null);
+      SandboxProcess.Started warm = pending.started().getNow(null);
       if (warm != null) {
         pids.addAll(warm.processIds());
       }
     });
     return pids;
+  }
+
+  /**
+   * The exit code of boot.py and harness.py when solution.py does not parse (SyntaxError, or a NUL
+   * byte): a compile error, as javac's is. Code that exits with it itself only gets a worse verdict.
+   */
+  static final int PYTHON_SYNTAX_ERROR_EXIT = 97;
+  /** More classes than this in one submission is a compilation error (the work dir holds 4096 inodes). */
+  static final int MAX_JAVA_CLASSES = 1_000;
+
+  private static Optional<Verdict> compileVerdict(Language language, ProcessOutcome outcome) {
+    return language == Language.PYTHON && outcome.exitCode() == PYTHON_SYNTAX_ERROR_EXIT && !outcome.timedOut()
+        ? Optional.of(Verdict.COMPILATION_ERROR) : Optional.empty();
+  }
+
+  /**
+   * A program that died of its runtime's own heap limit (Java's -Xmx, V8's old space, Python's
+   * MemoryError) is over the memory limit, as a cgroup OOM kill is, not a runtime error.
+   */
+  private static Optional<Verdict> heapVerdict(ProcessOutcome outcome) {
+    if (outcome.exitCode() == 0) {
+      return Optional.empty();
+    }
+    String stderr = new String(outcome.stderr(), StandardCharsets.UTF_8);
+    boolean heap = stderr.contains("java.lang.OutOfMemoryError: Java heap space") || stderr.contains("heap out of memory")
+        || stderr.stripTrailing().endsWith("MemoryError");
+    return heap ? Optional.of(Verdict.MEMORY_LIMIT_EXCEEDED) : Optional.empty();
   }
 
   private static Optional<Verdict> limitVerdict(ProcessOutcome outcome) {
@@ -594,12 +796,7 @@ public final class SandboxService implements AutoCloseable {
   public void close() {
     closed = true;
     // One still starting is closed by prewarm itself once it sees closed.
-    warmPython.values().forEach(pending -> {
-      SandboxProcess.Started warm = pending.getNow(null);
-      if (warm != null) {
-        warm.close();
-      }
-    });
+    warmPython.values().forEach(Warm::closeWhenStarted);
     warmPython.clear();
     compilers.values().forEach(CompileServerClient::close);
     workDirs.close();
@@ -609,5 +806,6 @@ public final class SandboxService implements AutoCloseable {
     } catch (IOException e) {
       log.warn("could not remove {}: {}", harness.dir().getParent(), e.toString());
     }
+    uids.close();
   }
 }

@@ -61,7 +61,7 @@ final class SyntaxCheck {
         : List.of(exe, "-e", NODE_CHECK);
     Limits limits = Limits.interpreted().withWallTimeout(Duration.ofSeconds(5));
     RunCgroup cgroup = cgroups.isPresent() ? cgroups.get().create("check", limits) : null;
-    List<String> argv = SandboxCommand.build(slot.uid(), limits, runtime.readOnlyPaths(), harness.dir(), null, cgroup, command);
+    List<String> argv = SandboxCommand.build(slot.uid(), limits, runtime.readOnlyPaths(), harness.dir(), null, cgroup, harness.seccompFilter(), command);
     ProcessOutcome outcome = SandboxProcess.run(argv, code.getBytes(StandardCharsets.UTF_8), limits, cgroup);
     if (outcome.exitCode() != 0 || outcome.timedOut()) {
       throw new IOException("the " + language.wireName() + " syntax checker failed with exit code " + outcome.exitCode());

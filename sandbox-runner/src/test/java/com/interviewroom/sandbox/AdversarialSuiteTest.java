@@ -24,10 +24,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Hostile programs, each of which must be contained with the right verdict, leave no process, cgroup
  * or file behind, and leave the runner serving the next request. Runs {@code -Dsandbox.rounds=N}
- * rounds (10 by default, set in the pom so `mvn -B verify` runs them; 20 on demand) and checks the host after every round.
+ * rounds (5 by default, set in the pom so `mvn -B verify` runs them; 20 on demand) and checks the host after every round.
  */
 class AdversarialSuiteTest {
-  private static final int ROUNDS = Integer.getInteger("sandbox.rounds", 10);
+  private static final int ROUNDS = Integer.getInteger("sandbox.rounds", 5);
   private static final Set<String> NEVER_ACCEPTED = Set.of("runtime_error", "wrong_answer");
   /**
    * One slot, so the follow-up request after each hostile case runs in the very slot (uid, work dir,
@@ -299,7 +299,112 @@ class AdversarialSuiteTest {
             Set.of("accepted"), r -> assertThat(r.getString("stdout")).hasSize(65536)),
         new Case("stdout of 64 KiB and one byte", "python", "import sys\nsys.stdout.buffer.write(b'x' * 65537)\n", null,
             Set.of("output_limit_exceeded"), r -> assertThat(r.getString("stdout")).hasSize(65536)),
-        new Case("Java compile-time bomb", "java", javaCompileBomb(), Requests.twoSum(), Set.of("compilation_error"), r -> {}));
+        new Case("Java compile-time bomb", "java", javaCompileBomb(), Requests.twoSum(), Set.of("compilation_error"),
+            r -> assertThat(r.getString("stderr")).as("never an empty message").isNotBlank()),
+        // Issue 22 A: the runner's environment (its secrets) must be unreadable from every language, by every route.
+        new Case("the runner's environment (python)", "python", """
+            import os
+            print(dict(os.environ))
+            for pid in [p for p in os.listdir('/proc') if p.isdigit()] + ['self', '1', '2']:
+                for part in ['environ', 'cmdline']:
+                    try:
+                        print(pid, part, open('/proc/%s/%s' % (pid, part), 'rb').read().decode('latin-1'))
+                    except OSError as e:
+                        print(pid, part, 'refused')
+            """, null, Set.of("accepted"), AdversarialSuiteTest::assertNoCanary),
+        new Case("the runner's environment (javascript)", "javascript", """
+            const fs = require('fs');
+            console.log(JSON.stringify(process.env));
+            for (const pid of fs.readdirSync('/proc').filter(p => /^\\d+$/.test(p)).concat(['self', '1', '2'])) {
+              try { console.log(pid, fs.readFileSync('/proc/' + pid + '/environ', 'latin1')); } catch (e) { console.log(pid, 'refused'); }
+            }
+            """, null, Set.of("accepted"), AdversarialSuiteTest::assertNoCanary),
+        new Case("the runner's environment (java)", "java", """
+            import java.nio.file.*;
+            public class Main {
+              public static void main(String[] a) throws Exception {
+                System.out.println(System.getenv());
+                try (var pids = Files.list(Path.of("/proc"))) {
+                  for (Path pid : pids.filter(p -> p.getFileName().toString().matches("\\\\d+|self")).toList()) {
+                    try { System.out.println(pid + " " + new String(Files.readAllBytes(pid.resolve("environ")), "ISO-8859-1")); }
+                    catch (Exception e) { System.out.println(pid + " refused"); }
+                  }
+                }
+              }
+            }
+            """, null, Set.of("accepted"), AdversarialSuiteTest::assertNoCanary),
+        // Issue 22 B: a path longer than the kernel allows must not stop the clean-up, nor leave a file behind.
+        new Case("a tree of 250-character names deeper than PATH_MAX", "python", """
+            import os
+            for i in range(24):
+                os.mkdir('d' * 250)
+                os.chdir('d' * 250)
+            open('deep', 'w').write('x')
+            print(len(os.getcwd()))
+            """, null, Set.of("accepted"), r -> assertThat(Integer.parseInt(r.getString("stdout").trim())).isGreaterThan(4096)),
+        new Case("a tree too deep to walk (the slot is replaced)", "python", """
+            import os
+            for i in range(%d):
+                os.mkdir('d')
+                os.chdir('d')
+            open('deep', 'w').write('x')
+            """.formatted(com.interviewroom.sandbox.isolation.WorkDirs.MAX_DEPTH + 8), null, Set.of("accepted"), r -> {}),
+        // Issue 22 C: a hidden test's time is never reported, so a patched clock or a sleep cannot carry its input out.
+        new Case("hidden inputs encoded in time", "python", """
+            import time
+            real = time.perf_counter
+            class Solution:
+                def twoSum(self, nums, target):
+                    time.perf_counter = lambda: real() + nums[0] / 1000.0
+                    if len(nums) == 2:
+                        time.sleep(1.5)  # only the hidden test [3, 3] has two numbers
+                    seen = {}
+                    for i, n in enumerate(nums):
+                        if target - n in seen:
+                            return [seen[target - n], i]
+                        seen[n] = i
+            """, Requests.twoSum(), Set.of("accepted"), r -> {
+              assertThat(r.getJsonArray("tests").stream().map(JsonObject.class::cast).filter(t -> t.getBoolean("hidden")).toList())
+                  .hasSize(3).allSatisfy(t -> assertThat(t.fieldNames()).containsExactlyInAnyOrder("id", "hidden", "passed"));
+              assertThat(r.getLong("durationMs")).as("only the example run's time").isLessThan(1_200);
+            }),
+        // Issue 22 F: the seccomp filter refuses the usual kernel-exploit entry points, and its descriptor is not left open.
+        new Case("syscalls the seccomp filter refuses", "python", """
+            import ctypes, os
+            libc = ctypes.CDLL(None, use_errno=True)
+            for name, nr in %s:
+                ctypes.set_errno(0)
+                result = libc.syscall(nr, 0, 0, 0, 0, 0)
+                print(name, result, os.strerror(ctypes.get_errno()) if result == -1 else 'ALLOWED')
+            try:
+                os.fstat(9)
+                print('fd 9 OPEN')
+            except OSError:
+                print('fd 9 closed')
+            """.formatted(deniedSyscalls()), null, Set.of("accepted"), r -> {
+              List<String> lines = r.getString("stdout").lines().toList();
+              assertThat(lines).hasSize(com.interviewroom.sandbox.isolation.Seccomp.DENIED.size() + 1).contains("fd 9 closed");
+              assertThat(lines.subList(0, lines.size() - 1)).allSatisfy(line -> assertThat(line).endsWith("-1 Operation not permitted"));
+            }),
+        // Issue 22 G: the host slot directory does not stay world-writable.
+        new Case("chmod 777 on the work dir", "python", "import os\nos.chmod('.', 0o777)\nprint(oct(os.stat('.').st_mode & 0o777))\n",
+            null, Set.of("accepted"), r -> assertThat(server.verticle.service().slotWorkDirs()).allSatisfy(dir ->
+                assertThat(java.nio.file.Files.getPosixFilePermissions(dir)).isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")))));
+  }
+
+  /** {@code [('ptrace', 101), ...]}: every call the seccomp filter must refuse, as a Python literal. */
+  private static String deniedSyscalls() {
+    return com.interviewroom.sandbox.isolation.Seccomp.DENIED.entrySet().stream()
+        .map(e -> "('" + e.getKey() + "', " + e.getValue() + ")").collect(java.util.stream.Collectors.joining(", ", "[", "]"));
+  }
+
+  /** The variable the pom plants in the runner's environment for {@code the runner's environment} cases. */
+  private static final String CANARY = System.getenv("SANDBOX_TEST_CANARY");
+
+  private static void assertNoCanary(JsonObject result) {
+    assertThat(CANARY).as("the pom sets SANDBOX_TEST_CANARY for this test").isNotBlank();
+    assertThat(result.encode()).doesNotContain(CANARY).doesNotContain("SANDBOX_TEST_CANARY");
+    assertThat(result.getString("stdout")).as("the program ran its probes").contains("self");
   }
 
   @TestFactory
@@ -316,7 +421,8 @@ class AdversarialSuiteTest {
           assertThat(c.verdicts()).as(result.encodePrettily()).contains(result.getString("verdict"));
           c.check().accept(result);
           HostState.assertNoRunLeftovers(server);
-          assertThat(server.run(Requests.program("python", "print(6 * 7)")).getString("stdout")).isEqualTo("42\n");
+          JsonObject hello = server.run(Requests.program("python", "print(6 * 7)"));
+          assertThat(hello.getString("stdout")).as(hello.encodePrettily()).isEqualTo("42\n");
           if (!c.language().equals("python")) {
             JsonObject again = server.run(Requests.program(c.language(), HELLO.get(c.language())));
             assertThat(again.getString("stdout")).as(again.encodePrettily()).isEqualTo("42\n");
@@ -442,7 +548,7 @@ class AdversarialSuiteTest {
   }
 
   /** Constant folding that doubles a string 40 times: javac exhausts its heap or its time budget. */
-  private static String javaCompileBomb() {
+  static String javaCompileBomb() {
     StringBuilder code = new StringBuilder("class Solution {\n  static final String A0 = \"xxxxxxxxxxxxxxxx\";\n");
     for (int i = 1; i < 40; i++) {
       code.append("  static final String A").append(i).append(" = A").append(i - 1).append(" + A").append(i - 1).append(";\n");

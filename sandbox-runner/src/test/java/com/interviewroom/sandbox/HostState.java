@@ -14,12 +14,9 @@ import java.util.stream.Stream;
  * free space on a disk other builds share.
  */
 record HostState(long runnerChildren, long runnerTreeBytes, long filesOwnedByRunUids) {
-  private static final int FIRST_RUN_UID = 65_000;
-  private static final int FIRST_COMPILER_UID = 65_100;
-
   static HostState capture(SandboxServer server) throws IOException {
     long children = ProcessHandle.current().descendants().count();
-    return new HostState(children, treeBytes(server.verticle.service().rootDir()), countFilesOwnedByRunUids());
+    return new HostState(children, treeBytes(server.verticle.service().rootDir()), countFilesOwnedByRunUids(server));
   }
 
   static String treeListing(Path root) throws IOException {
@@ -36,14 +33,15 @@ record HostState(long runnerChildren, long runnerTreeBytes, long filesOwnedByRun
   }
 
   /** Files a sandbox uid owns in the host's temporary directories (there should never be any). */
-  private static long countFilesOwnedByRunUids() throws IOException {
+  private static long countFilesOwnedByRunUids(SandboxServer server) throws IOException {
+    int first = server.verticle.service().firstUid();
     long count = 0;
     for (String dir : List.of("/tmp", "/var/tmp", "/dev/shm")) {
       try (Stream<Path> files = Files.list(Path.of(dir))) {
         count += files.filter(p -> {
           try {
             int uid = (Integer) Files.getAttribute(p, "unix:uid", java.nio.file.LinkOption.NOFOLLOW_LINKS);
-            return uid >= FIRST_RUN_UID && uid < FIRST_COMPILER_UID + 100;
+            return uid >= first && uid < first + com.interviewroom.sandbox.isolation.UidRange.SIZE;
           } catch (IOException | RuntimeException gone) {
             return false;
           }
@@ -126,11 +124,12 @@ record HostState(long runnerChildren, long runnerTreeBytes, long filesOwnedByRun
    */
   static List<Long> processesOfRunUids(SandboxServer server) throws IOException {
     String own = "/" + server.verticle.service().rootDir().getFileName() + "/";
+    int first = server.verticle.service().firstUid();
     try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
       return procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
           .filter(p -> {
             int uid = realUid(p);
-            return uid >= FIRST_RUN_UID && uid < FIRST_COMPILER_UID && !inAnotherRunner(p, own);
+            return uid >= first && uid < first + com.interviewroom.sandbox.isolation.UidRange.COMPILER_OFFSET && !inAnotherRunner(p, own);
           })
           .map(p -> Long.parseLong(p.getFileName().toString()))
           .toList();

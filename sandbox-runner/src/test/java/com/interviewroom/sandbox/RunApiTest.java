@@ -24,7 +24,7 @@ class RunApiTest {
         Arguments.of("python", Requests.PY_TWO_SUM, "accepted"),
         Arguments.of("python", "class Solution:\n    def twoSum(self, nums, target):\n        return [0, 0]\n", "wrong_answer"),
         Arguments.of("python", "class Solution:\n    def twoSum(self, nums, target):\n        return nums[99]\n", "runtime_error"),
-        Arguments.of("python", "class Solution:\n    def twoSum(self, nums, target)\n        return []\n", "runtime_error"),
+        Arguments.of("python", "class Solution:\n    def twoSum(self, nums, target)\n        return []\n", "compilation_error"),
         Arguments.of("javascript", Requests.JS_TWO_SUM, "accepted"),
         Arguments.of("javascript", "function twoSum(nums, target) { return [0, 0]; }", "wrong_answer"),
         Arguments.of("javascript", "function twoSum(nums, target) { return nums.foo.bar; }", "runtime_error"),
@@ -46,6 +46,47 @@ class RunApiTest {
   }
 
   @Test
+  @DisplayName("Java: heap exhaustion in a plain run is memory_limit_exceeded; infinite recursion a quick runtime_error (StackOverflowError)")
+  void javaMemoryVerdicts() {
+    JsonObject heap = server.run(Requests.program("java", """
+        import java.util.*;
+        public class Main { public static void main(String[] a) { List<long[]> keep = new ArrayList<>(); while (true) keep.add(new long[1 << 20]); } }
+        """));
+    assertThat(heap.getString("verdict")).as(heap.encodePrettily()).isEqualTo("memory_limit_exceeded");
+    JsonObject recursion = server.run(Requests.function("java",
+        "class Solution { public int[] twoSum(int[] nums, int target) { return twoSum(nums, target + 1); } }", Requests.twoSum()));
+    assertThat(recursion.getString("verdict")).as(recursion.encodePrettily()).isEqualTo("runtime_error");
+    assertThat(recursion.encode()).contains("StackOverflowError");
+    assertThat(recursion.getLong("durationMs") - recursion.getLong("compileMs")).as("not after seconds of filling memory").isLessThan(3_000);
+  }
+
+  @Test
+  @DisplayName("5,000 Java classes are a compilation_error naming the limit, not an internal error")
+  void tooManyJavaClasses() {
+    StringBuilder code = new StringBuilder("public class Main { public static void main(String[] a) { System.out.println(1); } }\n");
+    for (int i = 0; i < 5_000; i++) {
+      code.append("class C").append(i).append("{}");
+    }
+    JsonObject result = server.run(Requests.program("java", code.toString()));
+    assertThat(result.getString("verdict")).as(result.encodePrettily()).isEqualTo("compilation_error");
+    assertThat(result.getString("stderr")).contains("5001 classes").contains("at most 1000");
+  }
+
+  @Test
+  @DisplayName("a Python syntax error is a compilation_error naming the line, in a plain run as in a submission")
+  void pythonSyntaxErrorIsACompileError() {
+    JsonObject plain = server.run(Requests.program("python", "print('hello'\n"));
+    assertThat(plain.getString("verdict")).as(plain.encodePrettily()).isEqualTo("compilation_error");
+    assertThat(plain.getString("stderr")).contains("SyntaxError").contains("line 1").doesNotContain("/harness/");
+    JsonObject submitted = server.run(Requests.function("python", "class Solution:\n  def twoSum(self, nums, target)\n    return []\n",
+        Requests.twoSum()));
+    assertThat(submitted.getString("verdict")).isEqualTo("compilation_error");
+    assertThat(submitted.getString("stderr")).contains("SyntaxError").contains("line 2");
+    JsonObject raised = server.run(Requests.program("python", "raise ValueError('at run time')\n"));
+    assertThat(raised.getString("verdict")).as("an exception at run time stays a runtime error").isEqualTo("runtime_error");
+  }
+
+  @Test
   @DisplayName("hidden tests show only pass/fail and time; examples show input, expected, actual and the error")
   void hiddenTestsAreRedacted() {
     String code = """
@@ -63,7 +104,7 @@ class RunApiTest {
     JsonObject example = result.getJsonArray("tests").getJsonObject(0);
     assertThat(example.fieldNames()).contains("input", "expected", "actual");
     JsonObject hidden = result.getJsonArray("tests").getJsonObject(2);
-    assertThat(hidden.fieldNames()).containsExactlyInAnyOrder("id", "hidden", "passed", "durationMs");
+    assertThat(hidden.fieldNames()).containsExactlyInAnyOrder("id", "hidden", "passed");
     assertThat(hidden.getBoolean("passed")).isFalse();
     assertThat(result.encode()).doesNotContain("secret").doesNotContain("/harness/").doesNotContain("/work/");
   }
@@ -215,7 +256,7 @@ class RunApiTest {
     assertThat(tests.getJsonObject(0).getString("actual")).isEqualTo("42\n");
     assertThat(tests.getJsonObject(1).getBoolean("passed")).isFalse();
     assertThat(tests.getJsonObject(2).getBoolean("passed")).isFalse();
-    assertThat(tests.getJsonObject(1).fieldNames()).containsExactlyInAnyOrder("id", "hidden", "passed", "durationMs");
+    assertThat(tests.getJsonObject(1).fieldNames()).containsExactlyInAnyOrder("id", "hidden", "passed");
     assertThat(result.encode()).doesNotContain("4313").doesNotContain("4323");
     JsonObject accepted = server.run(Requests.function(language, code, problem.copy().put("tests", new JsonArray()
         .add(new JsonObject().put("id", "e1").put("input", "7 0").put("expected", "7").put("hidden", false))
@@ -313,6 +354,24 @@ class RunApiTest {
     JsonObject runtimes = server.client.get("/v1/runtimes").send().await().bodyAsJsonObject();
     assertThat(runtimes.getJsonArray("runtimes").encode()).contains("python", "javascript", "java", "local");
     assertThat(server.client.get("/health").send().await().statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  @DisplayName("syntax checks hold at most half the slots and never queue: with a compile bomb in the check lane, another check is 503 and a run goes through at once")
+  void checksCannotTakeTheSlotsRunsNeed() throws Exception {
+    var bomb = server.client.post("/v1/check").timeout(30_000)
+        .sendJsonObject(new JsonObject().put("language", "java").put("code", AdversarialSuiteTest.javaCompileBomb()))
+        .toCompletionStage().toCompletableFuture();
+    Thread.sleep(300);
+    HttpResponse<Buffer> second = server.post("/v1/check", new JsonObject().put("language", "python").put("code", "x = 1\n"));
+    assertThat(second.statusCode()).isEqualTo(503);
+    assertThat(second.bodyAsJsonObject().getString("code")).isEqualTo("sandbox_busy");
+    long started = System.nanoTime();
+    assertThat(server.run(Requests.program("python", "print(6 * 7)")).getString("stdout")).isEqualTo("42\n");
+    assertThat((System.nanoTime() - started) / 1_000_000).as("the run did not wait for the check").isLessThan(2_000);
+    assertThat(bomb.get(30, java.util.concurrent.TimeUnit.SECONDS).bodyAsJsonObject().getBoolean("ok")).isFalse();
+    assertThat(server.post("/v1/check", new JsonObject().put("language", "python").put("code", "x = 1\n")).statusCode())
+        .as("the lane is free again").isEqualTo(200);
   }
 
   @Test

@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.ext.web.client.WebClientSession;
 
 /**
  * One real runner (real bwrap, real cgroups) on a random port, shared by the test classes of this
@@ -18,13 +19,16 @@ final class SandboxServer {
 
   final Vertx vertx;
   final SandboxVerticle verticle;
+  /** Every request carries the runner's token. */
   final WebClient client;
 
   private SandboxServer(int slots, int queue) {
     vertx = Vertx.vertx();
     verticle = new SandboxVerticle(new Config.Sandbox(null, 0, slots, queue, true));
     vertx.deployVerticle(verticle).await();
-    client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(verticle.actualPort()));
+    client = WebClientSession.create(WebClient.create(vertx,
+        new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(verticle.actualPort())))
+        .addHeader("Authorization", "Bearer " + verticle.token());
     verticle.service().warmUp();
   }
 

@@ -37,9 +37,18 @@ public record Config(
    *                       and pids limits would be silently lost): the default for {@code ROLE=sandbox};
    *                       {@code SANDBOX_CGROUPS=optional} opts out, {@code required} opts in elsewhere
    */
-  public record Sandbox(String url, int port, int slots, int queue, boolean requireCgroups) {
+  public record Sandbox(String url, int port, int slots, int queue, boolean requireCgroups, String token) {
     public Sandbox(String url, int port, int slots, int queue) {
-      this(url, port, slots, queue, false);
+      this(url, port, slots, queue, false, null);
+    }
+
+    public Sandbox(String url, int port, int slots, int queue, boolean requireCgroups) {
+      this(url, port, slots, queue, requireCgroups, null);
+    }
+
+    /** The runner's HTTP API credential ({@code Authorization: Bearer <token>}). */
+    public Sandbox withToken(String next) {
+      return new Sandbox(url, port, slots, queue, requireCgroups, next);
     }
   }
 
@@ -183,10 +192,11 @@ public record Config(
             r.string("S3_SECRET_KEY", "interviewroom-local-secret")),
         new Sandbox(
             r.url("SANDBOX_URL", null, "http", "https"),
-            r.port("SANDBOX_PORT", 8082),
+            r.port("SANDBOX_PORT", sandboxPortFor(r.port("PORT", 8080))),
             r.intRange("SANDBOX_SLOTS", Math.max(1, Runtime.getRuntime().availableProcessors()), 1, 64),
             r.intRange("SANDBOX_QUEUE", 32, 0, 10_000),
-            "required".equals(r.oneOf("SANDBOX_CGROUPS", role == Role.SANDBOX ? "required" : "optional", List.of("required", "optional")))),
+            "required".equals(r.oneOf("SANDBOX_CGROUPS", role == Role.SANDBOX ? "required" : "optional", List.of("required", "optional"))),
+            r.secret("SANDBOX_TOKEN")),
         new Auth(
             r.url("AUTH_JWKS_URL", null, "http", "https"),
             r.string("AUTH_ISSUER", null),
@@ -242,6 +252,14 @@ public record Config(
     return config;
   }
 
+  /**
+   * The runner's default port: PORT + 2 (8082 next to 8080), so two instances on one host with
+   * different PORTs do not collide; 0 (any free port) when PORT is 0.
+   */
+  static int sandboxPortFor(int port) {
+    return port == 0 || port + 2 > 65535 ? 0 : port + 2;
+  }
+
   /** True when no external database, Redis or S3 was given: the launcher starts embedded ones. */
   public boolean embeddedDatabase() { return databaseUrl == null; }
   public boolean embeddedRedis() { return redisUrl == null; }
@@ -261,8 +279,13 @@ public record Config(
   }
 
   public Config withSandboxUrl(String url) {
-    Sandbox next = new Sandbox(url, sandbox.port(), sandbox.slots(), sandbox.queue(), sandbox.requireCgroups());
+    Sandbox next = new Sandbox(url, sandbox.port(), sandbox.slots(), sandbox.queue(), sandbox.requireCgroups(), sandbox.token());
     return new Config(role, production, http, dataDir, databaseUrl, redisUrl, s3, next, auth, providers, stripe, internalWebhookSecret, resilience, realtime);
+  }
+
+  public Config withSandboxToken(String token) {
+    return new Config(role, production, http, dataDir, databaseUrl, redisUrl, s3, sandbox.withToken(token), auth, providers, stripe,
+        internalWebhookSecret, resilience, realtime);
   }
 
   public Config withInternalWebhookSecret(String secret) {
@@ -390,6 +413,13 @@ public record Config(
       }
       if (c.production && c.internalWebhookSecret == null) {
         errors.add("INTERNAL_WEBHOOK_SECRET is required when APP_ENV=production");
+      }
+      boolean remoteRunner = c.role == Role.SANDBOX || c.sandbox.url() != null;
+      if (c.production && remoteRunner && c.sandbox.token() == null) {
+        errors.add("SANDBOX_TOKEN is required when APP_ENV=production and the sandbox runner is its own process (ROLE=sandbox or SANDBOX_URL)");
+      }
+      if (c.sandbox.token() != null && c.sandbox.token().length() < 32) {
+        errors.add("SANDBOX_TOKEN must be at least 32 characters");
       }
       if (c.internalWebhookSecret != null && c.internalWebhookSecret.length() < 32) {
         errors.add("INTERNAL_WEBHOOK_SECRET must be at least 32 characters");

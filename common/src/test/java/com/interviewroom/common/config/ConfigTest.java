@@ -208,4 +208,22 @@ class ConfigTest {
     assertThatThrownBy(() -> Config.from(Map.of("TRACKED_SKILL_SECRET", "short")))
         .hasMessageContaining("TRACKED_SKILL_SECRET must be at least 32 characters").message().doesNotContain("short ");
   }
+
+  @Test
+  @DisplayName("the runner's port follows PORT (PORT+2, 0 with 0) unless SANDBOX_PORT says; its token is long and, in production, required for a separate runner")
+  void sandboxPortAndToken() {
+    assertThat(Config.from(Map.of()).sandbox().port()).isEqualTo(8082);
+    assertThat(Config.from(Map.of("PORT", "9000")).sandbox().port()).isEqualTo(9002);
+    assertThat(Config.from(Map.of("PORT", "0")).sandbox().port()).isZero();
+    assertThat(Config.from(Map.of("PORT", "9000", "SANDBOX_PORT", "7000")).sandbox().port()).isEqualTo(7000);
+    assertThatThrownBy(() -> Config.from(Map.of("SANDBOX_TOKEN", "short")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("SANDBOX_TOKEN must be at least 32").hasMessageNotContaining("short");
+    String secret = "s".repeat(40);
+    assertThatThrownBy(() -> Config.from(Map.of("APP_ENV", "production", "INTERNAL_WEBHOOK_SECRET", secret, "ROLE", "sandbox")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("SANDBOX_TOKEN is required");
+    assertThat(Config.from(Map.of("APP_ENV", "production", "INTERNAL_WEBHOOK_SECRET", secret, "ROLE", "sandbox", "SANDBOX_TOKEN", secret))
+        .sandbox().token()).isEqualTo(secret);
+    assertThat(Config.from(Map.of("APP_ENV", "production", "INTERNAL_WEBHOOK_SECRET", secret)).sandbox().token())
+        .as("ROLE=all runs its runner in-process: a token is generated").isNull();
+  }
 }

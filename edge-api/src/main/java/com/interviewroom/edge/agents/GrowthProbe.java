@@ -111,12 +111,16 @@ final class GrowthProbe {
     return declared.stream().map(n -> Math.max(1, (int) Math.floor(n * factor))).toList();
   }
 
-  /** The {@code POST /v1/run} body as {@link SandboxClient#run} sends it, with one hidden test of size n. */
+  /**
+   * The {@code POST /v1/run} body as {@link SandboxClient#run} sends it, with one test of size n. It
+   * is an example, not a hidden test: the runner never reports a hidden test's time (it could carry
+   * the input out), and this generated input is no secret.
+   */
   private static JsonObject body(JsonObject problem, String language, String code, int n) {
     JsonObject generator = problem.getJsonObject("inputGenerator");
     JsonObject input = (generator.getValue("fixed") instanceof JsonObject fixed ? fixed.copy() : new JsonObject())
         .put(generator.getString("param"), generate(generator.getString("kind"), n));
-    JsonArray tests = new JsonArray().add(new JsonObject().put("id", "n=" + n).put("input", input).put("expected", null).put("hidden", true));
+    JsonArray tests = new JsonArray().add(new JsonObject().put("id", "n=" + n).put("input", input).put("expected", null).put("hidden", false));
     JsonObject runProblem = new JsonObject().put("function", problem.getJsonObject("function"))
         .put("compare", problem.getString("compare")).put("tests", tests);
     return new JsonObject().put("language", language).put("code", code).put("mode", "submit").put("problem", runProblem);

@@ -96,8 +96,13 @@ public final class HealthRoutes {
     }
     return attempt.timeout(PROBE_TIMEOUT_MS, java.util.concurrent.TimeUnit.MILLISECONDS)
         .map(ok -> new JsonObject().put("status", "up").put("latencyMs", elapsedMs(started)))
-        .otherwise(err -> new JsonObject().put("status", "down").put("latencyMs", elapsedMs(started))
-            .put("error", err instanceof java.util.concurrent.TimeoutException ? "timeout" : "unreachable"));
+        .otherwise(err -> {
+          JsonObject down = new JsonObject().put("status", "down").put("latencyMs", elapsedMs(started));
+          if (err instanceof Dependency.Down why) {
+            return why.detail().copy().mergeIn(down).put("error", why.getMessage());
+          }
+          return down.put("error", err instanceof java.util.concurrent.TimeoutException ? "timeout" : "unreachable");
+        });
   }
 
   private JsonObject providers() {

@@ -8,6 +8,7 @@ import com.interviewroom.common.http.RequestIds;
 import com.interviewroom.edge.EdgeContext;
 import com.interviewroom.edge.agents.CodeObserver;
 import com.interviewroom.edge.agents.Evaluator;
+import com.interviewroom.edge.agents.LlmUsage;
 import com.interviewroom.edge.llm.AnthropicClient;
 import com.interviewroom.edge.sandbox.SandboxClient;
 import com.interviewroom.edge.web.AccessLog;
@@ -53,10 +54,10 @@ public final class InternalVerticle extends VerticleBase {
     }
     AnthropicClient llm = config.providers().anthropicKey() == null ? null
         : new AnthropicClient(vertx, config.providers().anthropicBaseUrl(), config.providers().anthropicKey());
-    SandboxClient sandbox = new SandboxClient(vertx, config.sandbox().url());
+    SandboxClient sandbox = SandboxClient.of(vertx, config.sandbox());
     Config.Models models = config.providers().models();
     CodeObserver observer = new CodeObserver(app.redis(), sandbox, llm, models.anthropicObserver(),
-        new com.interviewroom.edge.agents.LlmUsage(app.db()));
+        new LlmUsage(app.db()));
     Evaluator evaluator = new Evaluator(app.db(), llm, sandbox, modelTimeoutMs, models.anthropicEvaluator());
     Idempotency idempotency = new Idempotency(vertx, app.redis());
 

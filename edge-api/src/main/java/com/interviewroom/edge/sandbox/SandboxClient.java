@@ -1,5 +1,7 @@
 package com.interviewroom.edge.sandbox;
 
+import com.interviewroom.common.config.Config;
+import com.interviewroom.edge.health.Dependency;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -12,17 +14,60 @@ import org.slf4j.LoggerFactory;
  * The sandbox runner's private API: {@code POST /v1/check {language, code}} →
  * {@code {ok, diagnostics:[{line, column, message, severity}]}} from the language's own parser or
  * compiler. Never fails: an unreachable or misbehaving runner yields "diagnostics unavailable".
+ * Every call carries the runner's token ({@code SANDBOX_TOKEN}).
  */
 public final class SandboxClient {
   private static final Logger log = LoggerFactory.getLogger(SandboxClient.class);
   private static final long TIMEOUT_MS = 5_000;
 
+  static final long HEALTH_TIMEOUT_MS = 1_500;
+
   private final WebClient client;
   private final String baseUrl;
+  private final String authorization;
 
-  public SandboxClient(Vertx vertx, String baseUrl) {
+  /** @param token the runner's credential ({@code SANDBOX_TOKEN}), sent with every call */
+  public SandboxClient(Vertx vertx, String baseUrl, String token) {
     this.client = WebClient.create(vertx);
     this.baseUrl = baseUrl == null ? null : baseUrl.replaceAll("/+$", "");
+    this.authorization = "Bearer " + token;
+  }
+
+  public static SandboxClient of(Vertx vertx, Config.Sandbox sandbox) {
+    return new SandboxClient(vertx, sandbox.url(), sandbox.token());
+  }
+
+  /**
+   * The runner's {@code GET /health}: it answers 200 while code really runs there (a trivial run per
+   * language, cached for a few seconds), 503 naming what its host lacks. Fails with
+   * {@link Dependency.Down} carrying the runner's status, languages and missing pieces.
+   */
+  public Future<JsonObject> health() {
+    if (baseUrl == null) {
+      return Future.failedFuture(new Dependency.Down("not_configured", null));
+    }
+    return client.getAbs(baseUrl + "/health").timeout(HEALTH_TIMEOUT_MS).putHeader("Authorization", authorization).send()
+        .compose(response -> {
+          JsonObject body = parse(response.bodyAsString());
+          if (response.statusCode() != 200) {
+            JsonObject detail = new JsonObject();
+            for (String field : new String[] {"languages", "missing"}) {
+              if (body.containsKey(field)) {
+                detail.put(field, body.getValue(field));
+              }
+            }
+            return Future.failedFuture(new Dependency.Down("sandbox answered " + response.statusCode(), detail));
+          }
+          return Future.succeededFuture(body);
+        });
+  }
+
+  private static JsonObject parse(String text) {
+    try {
+      return text == null ? new JsonObject() : new JsonObject(text);
+    } catch (RuntimeException notJson) {
+      return new JsonObject();
+    }
   }
 
   /** {@code available} is false when the runner could not be asked. */
@@ -38,6 +83,7 @@ public final class SandboxClient {
     }
     return client.postAbs(baseUrl + "/v1/check")
         .timeout(TIMEOUT_MS)
+        .putHeader("Authorization", authorization)
         .sendJsonObject(new JsonObject().put("language", language).put("code", code))
         .map(response -> {
           if (response.statusCode() != 200) {
@@ -64,6 +110,7 @@ public final class SandboxClient {
     }
     return client.postAbs(baseUrl + "/v1/run")
         .timeout(timeoutMs)
+        .putHeader("Authorization", authorization)
         .sendJsonObject(new JsonObject().put("language", language).put("code", code).put("mode", mode).put("problem", problem))
         .compose(response -> response.statusCode() == 200
             ? Future.succeededFuture(response.bodyAsJsonObject())

@@ -5,46 +5,45 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
 import com.interviewroom.common.http.Problems;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.ext.web.client.WebClient;
+import com.interviewroom.common.config.Config;
+import com.interviewroom.edge.sandbox.SandboxClient;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Session start asks this first: with a sandbox runner configured ({@code SANDBOX_URL}) that does
- * not answer, an interview could not run any code, so the start is refused with 503
- * {@code sandbox_unavailable} before any credit is spent. "Answers" means any reply to
- * {@code GET /health} below 500 within a second; a verdict is reused for a few seconds so starts
- * do not each pay a round trip. Without a configured runner the gate is open (execution is off).
+ * cannot run code, an interview could not run any, so the start is refused with 503
+ * {@code sandbox_unavailable} before any credit is spent. "Can run" means a 200 from the runner's
+ * {@code GET /health}, which it gives only while a trivial run per language succeeds there (503
+ * naming what is missing otherwise); a verdict is reused for a few seconds so starts do not each
+ * pay a round trip. Without a configured runner the gate is open (execution is off).
  */
 final class SandboxGate {
   private static final Logger log = LoggerFactory.getLogger(SandboxGate.class);
-  static final long TIMEOUT_MS = 1_000;
   static final long UP_FOR_MS = 5_000;
   static final long DOWN_FOR_MS = 1_000;
 
   private record Verdict(boolean up, long atMs) {}
 
-  private final WebClient client;
-  private final String healthUrl;
+  private final SandboxClient client;
   private final AtomicReference<Verdict> last = new AtomicReference<>();
 
-  private SandboxGate(WebClient client, String healthUrl) {
+  private SandboxGate(SandboxClient client) {
     this.client = client;
-    this.healthUrl = healthUrl;
   }
 
-  static SandboxGate of(Vertx vertx, String sandboxUrl) {
-    return sandboxUrl == null ? open() : new SandboxGate(WebClient.create(vertx), sandboxUrl.replaceAll("/+$", "") + "/health");
+  static SandboxGate of(Vertx vertx, Config.Sandbox sandbox) {
+    return sandbox.url() == null ? open() : new SandboxGate(SandboxClient.of(vertx, sandbox));
   }
 
   static SandboxGate open() {
-    return new SandboxGate(null, null);
+    return new SandboxGate(null);
   }
 
   /** Succeeds when a session may start; fails with 503 {@code sandbox_unavailable} otherwise. */
   Future<Void> admit() {
-    if (healthUrl == null) {
+    if (client == null) {
       return Future.succeededFuture();
     }
     long now = System.currentTimeMillis();
@@ -57,8 +56,8 @@ final class SandboxGate {
   }
 
   private Future<Boolean> probe(long now) {
-    return client.getAbs(healthUrl).timeout(TIMEOUT_MS).send()
-        .map(response -> response.statusCode() < 500)
+    return client.health()
+        .map(true)
         .recover(failure -> Future.succeededFuture(false))
         .onSuccess(ok -> {
           Verdict before = last.getAndSet(new Verdict(ok, now));

@@ -57,7 +57,7 @@ public final class SessionService {
   }
 
   public static SessionService create(EdgeContext app, Vertx vertx) {
-    return new SessionService(app.db(), app.redis(), app.issuer(), SandboxGate.of(vertx, app.config().sandbox().url()),
+    return new SessionService(app.db(), app.redis(), app.issuer(), SandboxGate.of(vertx, app.config().sandbox()),
         SubscriptionAccess.of(app.config()));
   }
 

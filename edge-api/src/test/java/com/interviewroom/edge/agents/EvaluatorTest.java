@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.interviewroom.common.internal.InternalClient;
 import com.interviewroom.edge.EdgeServer;
+import com.interviewroom.edge.sandbox.SandboxClient;
 import com.interviewroom.edge.fakes.FakeAnthropic;
 import com.interviewroom.edge.fakes.FakeSandboxRunner;
 import com.interviewroom.sandbox.http.SandboxRoutes;
@@ -149,7 +150,7 @@ class EvaluatorTest {
         })));
     assertThat(runs).hasSize(2).last().asString().contains("edited after the submit");
 
-    FinalCodeGrader grader = new FinalCodeGrader(heuristic.edge.db, new com.interviewroom.edge.sandbox.SandboxClient(fakes, runner.url()));
+    FinalCodeGrader grader = new FinalCodeGrader(heuristic.edge.db, SandboxClient.of(fakes, heuristic.edge.context.config().sandbox()));
     EvaluationInputs again = await(heuristic.edge.db.asService(sql -> EvaluationInputs.load(sql, session)));
     FinalCodeGrader.Graded second = await(grader.grade(again));
     assertThat(second.info().getString("source")).isEqualTo("submitted");

@@ -36,6 +36,8 @@ class GrowthProbeTest {
           assertThat(plan.bodies()).hasSameSizeAs(problem.inputGenerator().sizes());
           for (JsonObject body : plan.bodies()) {
             assertThat(body.toBuffer().length()).as(problem.slug() + " " + solution.getKey()).isLessThanOrEqualTo(SandboxRoutes.BODY_LIMIT);
+            // an example: the runner reports no time for hidden tests
+            assertThat(body.getJsonObject("problem").getJsonArray("tests").getJsonObject(0).getBoolean("hidden")).isFalse();
           }
           List<Integer> declared = plan.declared();
           List<Integer> sizes = plan.sizes();

@@ -219,4 +219,31 @@ class SessionStartTest {
       }
     }
   }
+
+  @Test
+  @DisplayName("a runner that answers but cannot run code (503 naming bubblewrap): start is refused before charging, readiness names what is missing, and the runner gets its token")
+  void runnerThatCannotRunRefusesStarts() throws Exception {
+    String token = "k".repeat(40);
+    List<String> authorizations = new java.util.concurrent.CopyOnWriteArrayList<>();
+    io.vertx.core.http.HttpServer runner = await(server.vertx.createHttpServer().requestHandler(req -> {
+      authorizations.add(String.valueOf(req.getHeader("Authorization")));
+      req.response().setStatusCode(503).putHeader("Content-Type", "application/json").end(new JsonObject().put("status", "down")
+          .put("missing", new io.vertx.core.json.JsonArray().add("bubblewrap (/usr/bin/bwrap): apt-get install -y bubblewrap")).encode());
+    }).listen(0, "127.0.0.1"));
+    try (EdgeServer edge = EdgeServer.start(Map.of("SANDBOX_URL", "http://127.0.0.1:" + runner.actualPort(), "SANDBOX_TOKEN", token))) {
+      await(ProblemBankSeeder.seed(edge.db, ProblemBank.load()));
+      TestUser user = TestUser.signup(edge);
+      HttpResponse<Buffer> refused = user.post("/api/sessions/start", new JsonObject().put("problemSlug", "two-sum").put("language", "python"));
+      assertThat(refused.statusCode()).isEqualTo(503);
+      assertThat(refused.bodyAsJsonObject().getString("code")).isEqualTo("sandbox_unavailable");
+      assertThat(user.credits()).isEqualTo(3);
+      JsonObject ready = await(edge.client.get("/health/ready").send()).bodyAsJsonObject();
+      JsonObject sandbox = ready.getJsonObject("components").getJsonObject("sandbox");
+      assertThat(sandbox.getString("status")).isEqualTo("down");
+      assertThat(sandbox.getJsonArray("missing").encode()).contains("apt-get install -y bubblewrap");
+      assertThat(authorizations).isNotEmpty().containsOnly("Bearer " + token);
+    } finally {
+      await(runner.close());
+    }
+  }
 }

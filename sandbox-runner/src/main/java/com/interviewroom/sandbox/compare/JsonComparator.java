@@ -11,8 +11,9 @@ import java.util.TreeMap;
 
 /**
  * Compares decoded JSON values (Map, List, Number, String, Boolean, null; Vert.x JsonObject and
- * JsonArray are unwrapped first). Object key order never matters; integers compare exactly; as soon
- * as either side is a float, numbers match within relative or absolute tolerance 1e-6.
+ * JsonArray are unwrapped first). Object key order never matters; an integer expected value is
+ * matched exactly (1000001.0 is not 1000000; 1000000.0 is), except in {@code float} mode; a float
+ * expected value matches within relative or absolute tolerance 1e-6.
  */
 public final class JsonComparator {
   public static final double TOLERANCE = 1e-6;
@@ -23,25 +24,31 @@ public final class JsonComparator {
     Object e = Canonical.unwrap(expected);
     Object a = Canonical.unwrap(actual);
     return switch (mode) {
-      case EXACT, FLOAT -> same(e, a);
-      case UNORDERED -> e instanceof List<?> le && a instanceof List<?> la ? sameUnordered(le, la) : same(e, a);
+      case EXACT -> same(e, a, false);
+      case FLOAT -> same(e, a, true);
+      case UNORDERED -> e instanceof List<?> le && a instanceof List<?> la ? sameUnordered(le, la) : same(e, a, false);
       case UNORDERED_NESTED -> e instanceof List<?> le && a instanceof List<?> la
-          ? sameUnordered(sortInner(le), sortInner(la)) : same(e, a);
+          ? sameUnordered(sortInner(le), sortInner(la)) : same(e, a, false);
       case TEXT -> e instanceof String se && a instanceof String sa
-          ? TextComparator.normalize(se).equals(TextComparator.normalize(sa)) : same(e, a);
+          ? TextComparator.normalize(se).equals(TextComparator.normalize(sa)) : same(e, a, false);
     };
   }
 
   static boolean same(Object e, Object a) {
+    return same(e, a, false);
+  }
+
+  /** @param floatMode integers too match within the tolerance ({@code compare: "float"}) */
+  static boolean same(Object e, Object a, boolean floatMode) {
     if (e instanceof Number ne && a instanceof Number na) {
-      return sameNumber(ne, na);
+      return sameNumber(ne, na, floatMode);
     }
     if (e instanceof List<?> le && a instanceof List<?> la) {
       if (le.size() != la.size()) {
         return false;
       }
       for (int i = 0; i < le.size(); i++) {
-        if (!same(le.get(i), la.get(i))) {
+        if (!same(le.get(i), la.get(i), floatMode)) {
           return false;
         }
       }
@@ -51,14 +58,23 @@ public final class JsonComparator {
       if (!me.keySet().equals(ma.keySet())) {
         return false;
       }
-      return me.keySet().stream().allMatch(k -> same(me.get(k), ma.get(k)));
+      return me.keySet().stream().allMatch(k -> same(me.get(k), ma.get(k), floatMode));
     }
     return Objects.equals(e, a);
   }
 
   static boolean sameNumber(Number e, Number a) {
+    return sameNumber(e, a, false);
+  }
+
+  static boolean sameNumber(Number e, Number a, boolean floatMode) {
     if (integral(e) && integral(a)) {
       return toBigInteger(e).equals(toBigInteger(a));
+    }
+    if (integral(e) && !floatMode) {
+      // An integer answer is exact: a float that is off by one in the seventh digit is wrong.
+      double y = a.doubleValue();
+      return Double.isFinite(y) && new BigDecimal(a.toString()).compareTo(new BigDecimal(toBigInteger(e))) == 0;
     }
     double x = e.doubleValue();
     double y = a.doubleValue();
@@ -73,7 +89,7 @@ public final class JsonComparator {
     if (expected.size() != actual.size()) {
       return false;
     }
-    return same(sorted(expected), sorted(actual));
+    return same(sorted(expected), sorted(actual), false);
   }
 
   private static List<Object> sortInner(List<?> outer) {

@@ -14,6 +14,10 @@ public record CompileOutcome(boolean ok, List<Diagnostic> diagnostics, Map<Strin
         text.append("Solution.java:").append(d.line()).append(": error: ").append(d.message()).append('\n');
       }
     }
-    return timedOut ? "Compilation timed out." : text.toString();
+    if (timedOut) {
+      return "Compilation timed out.";
+    }
+    // javac gave up without a diagnostic (it ran out of memory or stack): never an empty message.
+    return text.isEmpty() && !ok ? "The compiler could not compile this code (it ran out of memory or stack).\n" : text.toString();
   }
 }

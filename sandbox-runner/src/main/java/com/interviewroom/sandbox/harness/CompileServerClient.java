@@ -7,6 +7,7 @@ import com.interviewroom.sandbox.isolation.RunCgroup;
 import com.interviewroom.sandbox.isolation.Runtime;
 import com.interviewroom.sandbox.isolation.SandboxCommand;
 import com.interviewroom.sandbox.isolation.SandboxProcess;
+import com.interviewroom.sandbox.isolation.SandboxThreads;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,7 +21,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -32,7 +32,7 @@ import java.util.regex.Pattern;
  * compile-time bomb) kills the whole compiler sandbox; the next call starts a fresh one.
  */
 public final class CompileServerClient implements AutoCloseable {
-  private static final ExecutorService READERS = Executors.newVirtualThreadPerTaskExecutor();
+  private static final ExecutorService READERS = SandboxThreads.PIPES;
   private static final Pattern CLASS_NAME = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]{0,200}");
   private static final int MAX_RESPONSE = 8 << 20;
   private static final int WARM_UP_COMPILES = 12;
@@ -42,8 +42,8 @@ public final class CompileServerClient implements AutoCloseable {
   private final Optional<Cgroups> cgroups;
   private final int uid;
   private final Limits limits = Limits.compiler();
-  private Process process;
-  private RunCgroup cgroup;
+  private volatile Process process;
+  private volatile RunCgroup cgroup;
 
   public CompileServerClient(Runtime java, HarnessFiles harness, Optional<Cgroups> cgroups, int uid) {
     this.java = java;
@@ -101,8 +101,8 @@ public final class CompileServerClient implements AutoCloseable {
     List<String> command = List.of(java.executable().toString(), "-Xmx384m", "-Xss8m", "-XX:+UseSerialGC",
         "-XX:-UsePerfData", "-Xshare:auto", "-cp", HarnessFiles.MOUNT + "/compiler", "CompileServer",
         HarnessFiles.MOUNT + "/java");
-    List<String> argv = SandboxCommand.build(uid, limits, java.readOnlyPaths(), harness.dir(), null, cgroup, command);
-    process = new ProcessBuilder(argv).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    List<String> argv = SandboxCommand.build(uid, limits, java.readOnlyPaths(), harness.dir(), null, cgroup, harness.seccompFilter(), command);
+    process = SandboxThreads.spawn(SandboxProcess.builder(argv).redirectError(ProcessBuilder.Redirect.DISCARD));
   }
 
   private String readResponse(InputStream in) throws IOException {
@@ -160,6 +160,17 @@ public final class CompileServerClient implements AutoCloseable {
     if (cgroup != null) {
       cgroup.destroy();
       cgroup = null;
+    }
+  }
+
+  /**
+   * Kills the compiler sandbox without waiting for a compile in progress (the watchdog's way out of
+   * a stuck slot); that compile then fails and the next one starts a fresh compiler.
+   */
+  public void kill() {
+    Process current = process;
+    if (current != null) {
+      SandboxProcess.killTree(current, cgroup);
     }
   }
 

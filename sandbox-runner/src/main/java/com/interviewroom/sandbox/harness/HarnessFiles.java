@@ -1,6 +1,7 @@
 package com.interviewroom.sandbox.harness;
 
 import com.interviewroom.sandbox.isolation.Runtime;
+import com.interviewroom.sandbox.isolation.Seccomp;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -45,11 +46,21 @@ public final class HarnessFiles {
       run(List.of(javac.toString(), "--release", "21", "-proc:none", "-d", dir.resolve("compiler").toString(),
           sources.resolve("CompileServer.java").toString()));
     }
+    Seccomp.write(seccompFile(dir));
     return new HarnessFiles(dir);
   }
 
   public Path dir() {
     return dir;
+  }
+
+  /** The compiled seccomp filter, next to the harness directory (not inside any sandbox). */
+  public Path seccompFilter() {
+    return seccompFile(dir);
+  }
+
+  private static Path seccompFile(Path dir) {
+    return dir.resolveSibling("seccomp.bpf");
   }
 
   private static void copy(String resource, Path target) throws IOException {

@@ -23,9 +23,9 @@ final class ResultJson {
     }
     JsonArray tests = new JsonArray();
     for (RunResult.TestResult t : result.tests()) {
-      JsonObject test = new JsonObject().put("id", t.id()).put("hidden", t.hidden()).put("passed", t.passed())
-          .put("durationMs", Math.round(t.durationMs() * 1000) / 1000.0);
+      JsonObject test = new JsonObject().put("id", t.id()).put("hidden", t.hidden()).put("passed", t.passed());
       if (!t.hidden()) {
+        test.put("durationMs", t.durationMs() == null ? null : Math.round(t.durationMs() * 1000) / 1000.0);
         test.put("input", t.input()).put("expected", t.expected()).put("actual", t.actual());
         if (t.error() != null) {
           test.put("error", t.error());

@@ -3,6 +3,7 @@ package com.interviewroom.sandbox.http;
 import com.interviewroom.common.http.Problems;
 import com.interviewroom.common.http.ProblemHandler;
 import com.interviewroom.common.http.RequestIds;
+import com.interviewroom.sandbox.Readiness;
 import com.interviewroom.sandbox.SandboxService;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -10,40 +11,79 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Semaphore;
 
 /**
- * The private API. Validation runs on the event loop (cheap); everything that touches a process runs
- * on a virtual thread, admitted only while a slot or a queue place is free (otherwise 503 at once).
+ * The private API. Every {@code /v1} call carries the runner's token. Validation runs on the event
+ * loop (cheap); everything that touches a process runs off it, admitted only while a slot or a queue
+ * place is free (otherwise 503 at once).
  */
 public final class SandboxRoutes {
   public static final int BODY_LIMIT = 256 * 1024;
 
   private final Vertx vertx;
   private final SandboxService service;
+  private final Readiness readiness;
+  private final byte[] token;
   private final ExecutorService blocking;
+  private final Semaphore checks;
 
-  public SandboxRoutes(Vertx vertx, SandboxService service, ExecutorService blocking) {
+  /**
+   * @param service   null when the runner cannot run code here (runs then answer 503 naming what is missing)
+   * @param token     the credential every {@code /v1} call carries as {@code Authorization: Bearer <token>}
+   */
+  public SandboxRoutes(Vertx vertx, SandboxService service, Readiness readiness, String token, ExecutorService blocking) {
     this.vertx = vertx;
     this.service = service;
+    this.readiness = readiness;
+    this.token = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
     this.blocking = blocking;
+    this.checks = new Semaphore(service == null ? 1 : Math.max(1, service.slotUids().size() / 2));
   }
 
   public Router router() {
     Router router = Router.router(vertx);
     router.route().handler(new RequestIds());
+    router.route("/v1/*").handler(this::authenticate);
     router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT));
     router.post("/v1/run").respond(ctx -> admitted(RequestParser.run(body(ctx)), request -> ResultJson.run(service.run(request))));
-    router.post("/v1/check").respond(ctx -> admitted(RequestParser.check(body(ctx)),
+    router.post("/v1/check").respond(ctx -> checkAdmitted(RequestParser.check(body(ctx)),
         check -> ResultJson.check(service.check(check.language(), check.code()))));
-    router.get("/v1/runtimes").respond(ctx -> Future.succeededFuture(
-        ResultJson.runtimes(service.runtimes().all(), service.cgroupsEnabled(), service.workDirsSizeCapped())));
-    router.get("/health").respond(ctx -> Future.succeededFuture(new JsonObject().put("status", "ok")
-        .put("admitted", service.pool().admitted())));
+    router.get("/v1/runtimes").respond(ctx -> Future.succeededFuture(service == null
+        ? ResultJson.runtimes(java.util.List.of(), false, false)
+        : ResultJson.runtimes(service.runtimes().all(), service.cgroupsEnabled(), service.workDirsSizeCapped())));
+    router.get("/health").handler(this::health);
     router.route().failureHandler(new ProblemHandler());
     return router;
+  }
+
+  /** A constant-time comparison of the whole header; anything else is a 401 before the body is read. */
+  private void authenticate(RoutingContext ctx) {
+    String given = ctx.request().getHeader("Authorization");
+    if (given == null || !MessageDigest.isEqual(token, given.getBytes(StandardCharsets.UTF_8))) {
+      ctx.fail(Problems.unauthorized("The sandbox runner's API needs its token (SANDBOX_TOKEN)."));
+      return;
+    }
+    ctx.next();
+  }
+
+  /**
+   * Liveness and readiness in one: 200 while at least one language really runs (a trivial run per
+   * language, reused for a few seconds), 503 when none can, naming what is missing.
+   */
+  private void health(RoutingContext ctx) {
+    Future.fromCompletionStage(readiness.current(), vertx.getOrCreateContext()).onComplete(done -> {
+      JsonObject body = done.succeeded() ? done.result().copy()
+          : new JsonObject().put("status", "down").put("missing", new io.vertx.core.json.JsonArray(readiness.missing()));
+      body.put("admitted", service == null ? 0 : service.pool().admitted());
+      ctx.response().setStatusCode("down".equals(body.getString("status")) ? 503 : 200)
+          .putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-store").end(body.encode());
+    });
   }
 
   private static JsonObject body(RoutingContext ctx) {
@@ -59,7 +99,27 @@ public final class SandboxRoutes {
     R apply(T input) throws Exception;
   }
 
+  /**
+   * Syntax checks (the code observer's, one per sampled edit) hold at most half the slots and never
+   * queue: beyond that they are refused at once, so a flood of them (a compile bomb sent as edits)
+   * can never take the slots executions need.
+   */
+  private <T> Future<JsonObject> checkAdmitted(T input, Work<T, JsonObject> work) {
+    if (service != null && !checks.tryAcquire()) {
+      return Future.failedFuture(Problems.unavailable("sandbox_busy", "Every slot syntax checks may use is taken.", 1));
+    }
+    return admitted(input, work).andThen(done -> {
+      if (service != null) {
+        checks.release();
+      }
+    });
+  }
+
   private <T> Future<JsonObject> admitted(T input, Work<T, JsonObject> work) {
+    if (service == null) {
+      return Future.failedFuture(Problems.unavailable("sandbox_unavailable",
+          "Code execution is unavailable on this server; it lacks " + String.join("; ", readiness.missing()), 30));
+    }
     if (!service.pool().tryEnter()) {
       return Future.failedFuture(Problems.unavailable("sandbox_busy", "Every sandbox slot and queue place is taken.", 1));
     }

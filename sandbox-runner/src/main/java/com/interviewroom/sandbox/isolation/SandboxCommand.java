@@ -8,7 +8,7 @@ import java.util.List;
  * Builds the argument vector of one sandboxed process. It is only ever an argument vector: nothing
  * here is interpreted by a shell, and candidate code never appears in it (it lives in a file).
  *
- * <p>Layers, outermost first: an optional constant launcher that joins the run's cgroups and execs;
+ * <p>Layers, outermost first: a parent-death signal (the sandbox dies with the runner); a constant launcher that opens the seccomp filter for bwrap, joins the run's cgroups (when there are any) and execs;
  * {@code unshare} into a pid namespace of our own (so nothing outlives our child, not even a zombie);
  * {@code prlimit} (set while still root, kept across the uid change); {@code setpriv} to the slot's
  * unprivileged host uid with no capabilities and no-new-privs (root inside a user namespace would
@@ -16,9 +16,14 @@ import java.util.List;
  * user, pid, ipc, uts, net and mount namespaces and only the runtime's directories, read-only.
  */
 public final class SandboxCommand {
-  /** Joins the cgroups whose procs files are its first arguments up to {@code --}, then execs the rest. */
-  static final String CGROUP_LAUNCHER =
-      "for f; do shift; [ \"$f\" = -- ] && break; echo $$ > \"$f\" || exit 125; done; exec \"$@\"";
+  /**
+   * Opens its first argument (the seccomp filter) as {@link #SECCOMP_FD}, joins the cgroups whose
+   * procs files follow up to {@code --}, then execs the rest, which inherits the descriptor down to
+   * bwrap. A constant: nothing a request controls is ever part of it.
+   */
+  static final String LAUNCHER = "s=$1; shift; for f; do shift; [ \"$f\" = -- ] && break; echo $$ > \"$f\" || exit 125; done; "
+      + "exec \"$@\" 9<\"$s\"";
+  static final String SECCOMP_FD = "9"; // dash (/bin/sh) redirects single-digit descriptors only
   public static final String WORK = "/work";
   public static final String HARNESS = "/harness";
 
@@ -28,19 +33,24 @@ public final class SandboxCommand {
    * @param harnessDir bound read-only at {@code /harness}
    * @param workDir    bound read-write at {@code /work}, or null for no work directory at all
    * @param cgroup     the cgroup to join before anything else runs, or null where cgroups are unavailable
+   * @param seccomp    the compiled seccomp filter ({@link Seccomp#write})
    */
   public static List<String> build(int uid, Limits limits, List<Path> readOnlyPaths, Path harnessDir, Path workDir,
-                                   RunCgroup cgroup, List<String> command) {
+                                   RunCgroup cgroup, Path seccomp, List<String> command) {
     if (uid <= 0) {
       // Root inside the user namespace would be host root: every sandbox drops to an unprivileged uid.
       throw new IllegalArgumentException("a sandbox must run as an unprivileged uid, not " + uid);
     }
     List<String> argv = new ArrayList<>();
+    // Killed with the runner: the parent-death signal survives the execs below until unshare, whose
+    // --kill-child passes it to the namespace's init, and bwrap's --die-with-parent to the rest, so a
+    // crashed runner (kill -9) leaves no candidate code running.
+    argv.addAll(List.of("/usr/bin/setpriv", "--pdeathsig", "KILL", "--"));
+    argv.addAll(List.of("/bin/sh", "-c", LAUNCHER, "sh", seccomp.toString()));
     if (cgroup != null) {
-      argv.addAll(List.of("/bin/sh", "-c", CGROUP_LAUNCHER, "sh"));
       argv.addAll(cgroup.procsFiles());
-      argv.add("--");
     }
+    argv.add("--");
     // bwrap's outer process exits before its namespace init does, which would leave that init as a
     // zombie for the host's pid 1 to reap. An outer pid namespace whose init is bwrap itself makes the
     // kernel kill and reap everything inside before our direct child exits.
@@ -57,7 +67,7 @@ public final class SandboxCommand {
     argv.addAll(List.of("/usr/bin/bwrap",
         "--unshare-user", "--uid", Integer.toString(uid), "--gid", Integer.toString(uid),
         "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-net", "--unshare-cgroup-try",
-        "--disable-userns", "--cap-drop", "ALL", "--new-session", "--die-with-parent",
+        "--disable-userns", "--cap-drop", "ALL", "--new-session", "--die-with-parent", "--seccomp", SECCOMP_FD,
         "--hostname", "sandbox",
         "--ro-bind", "/usr/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu",
         "--ro-bind", "/usr/lib64", "/usr/lib64",

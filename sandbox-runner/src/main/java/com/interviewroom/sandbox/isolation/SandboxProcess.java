@@ -6,7 +6,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -17,7 +16,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * whole process tree and removes the cgroup before returning.
  */
 public final class SandboxProcess {
-  private static final ExecutorService DRAINS = Executors.newVirtualThreadPerTaskExecutor();
+  private static final ExecutorService DRAINS = SandboxThreads.PIPES;
 
   private SandboxProcess() {}
 
@@ -33,7 +32,7 @@ public final class SandboxProcess {
   public static Started start(List<String> argv, Limits limits, RunCgroup cgroup) throws IOException {
     Process process;
     try {
-      process = new ProcessBuilder(argv).start();
+      process = SandboxThreads.spawn(SandboxProcess.builder(argv));
     } catch (IOException e) {
       if (cgroup != null) {
         cgroup.destroy();
@@ -41,6 +40,16 @@ public final class SandboxProcess {
       throw e;
     }
     return new Started(process, limits, cgroup);
+  }
+
+  /**
+   * Started from an empty environment: bwrap's init inside the sandbox is readable there
+   * ({@code /proc/1/environ}), so it must never carry the runner's variables (its secrets).
+   */
+  public static ProcessBuilder builder(List<String> argv) {
+    ProcessBuilder builder = new ProcessBuilder(argv);
+    builder.environment().clear();
+    return builder;
   }
 
   /** A running sandbox waiting for its input; finish or close it exactly once. */

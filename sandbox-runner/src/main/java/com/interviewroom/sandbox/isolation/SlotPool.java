@@ -45,6 +45,11 @@ public final class SlotPool {
     free.add(slot);
   }
 
+  /** Slots not taken right now. */
+  public int freeSlots() {
+    return free.size();
+  }
+
   public int admitted() {
     return admitted.get();
   }

@@ -1,11 +1,14 @@
 package com.interviewroom.sandbox.isolation;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.SecureDirectoryStream;
 import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
@@ -25,6 +28,7 @@ public final class WorkDirs {
 
   private final Path root;
   private final List<Path> mounted = new ArrayList<>();
+  private final java.util.concurrent.atomic.AtomicInteger generation = new java.util.concurrent.atomic.AtomicInteger();
 
   public WorkDirs(Path root) {
     this.root = root;
@@ -35,31 +39,92 @@ public final class WorkDirs {
     Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwx--x--x"));
     List<Slot> slots = new ArrayList<>();
     for (int index = 0; index < count; index++) {
-      int uid = firstUid + index;
-      Path dir = root.resolve("slot-" + index);
-      Files.createDirectories(dir);
-      if (mountTmpfs(dir, uid)) {
-        mounted.add(dir);
-      } else {
-        log.warn("could not mount a tmpfs on {}; the work directory is not size-capped", dir);
-      }
-      Files.setAttribute(dir, "unix:uid", uid);
-      Files.setAttribute(dir, "unix:gid", uid);
-      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-      slots.add(new Slot(index, uid, dir));
+      slots.add(createSlot(index, firstUid + index, root.resolve("slot-" + index)));
     }
     return slots;
   }
 
-  public boolean sizeCapped() {
-    return !mounted.isEmpty();
+  private Slot createSlot(int index, int uid, Path dir) throws IOException {
+    Files.createDirectories(dir);
+    if (mountTmpfs(dir, uid)) {
+      synchronized (mounted) {
+        mounted.add(dir);
+      }
+    } else {
+      log.warn("could not mount a tmpfs on {}; the work directory is not size-capped", dir);
+    }
+    Files.setAttribute(dir, "unix:uid", uid);
+    Files.setAttribute(dir, "unix:gid", uid);
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+    return new Slot(index, uid, dir);
   }
 
-  /** Deletes everything inside {@code dir}; links are removed as links, never followed. */
+  /**
+   * A fresh work dir for a slot whose own is stuck or cannot be emptied: the old tmpfs is detached
+   * (its contents go with it, whatever the candidate built there) and its mount point removed; the
+   * slot keeps its uid. Call only once no process of the slot's uid is left.
+   */
+  public Slot replace(Slot old) throws IOException {
+    boolean wasMounted;
+    synchronized (mounted) {
+      wasMounted = mounted.remove(old.workDir());
+    }
+    if (wasMounted && !command(List.of("/bin/umount", "-l", old.workDir().toString()))) {
+      log.warn("could not unmount {}", old.workDir());
+    }
+    try {
+      deleteTree(old.workDir());
+    } catch (IOException | RuntimeException e) {
+      log.warn("could not remove the old work dir {}: {}", old.workDir(), e.toString());
+    }
+    return createSlot(old.index(), old.uid(), root.resolve("slot-" + old.index() + "-" + generation.incrementAndGet()));
+  }
+
+  public boolean sizeCapped() {
+    synchronized (mounted) {
+      return !mounted.isEmpty();
+    }
+  }
+
+  /** Deeper than this, a candidate's tree is not walked: the slot is replaced instead. */
+  public static final int MAX_DEPTH = 64;
+
+  /**
+   * Deletes everything inside {@code dir} and gives it back its owner and mode 0700 (a run may have
+   * made it world-writable). The walk goes by directory descriptor ({@code unlinkat}, never a path
+   * from {@code dir}), so names of any length nested to any length of path are deleted; links are
+   * removed as links, never followed. A tree deeper than {@link #MAX_DEPTH} is refused with an
+   * IOException: the caller replaces the slot.
+   */
   public static void empty(Path dir) throws IOException {
-    try (var children = Files.list(dir)) {
-      for (Path child : children.toList()) {
-        deleteTree(child);
+    try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
+      if (stream instanceof SecureDirectoryStream<Path> secure) {
+        emptyByDescriptor(secure, 0);
+      } else {
+        for (Path child : stream) {
+          deleteTree(child);
+        }
+      }
+    }
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+  }
+
+  private static void emptyByDescriptor(SecureDirectoryStream<Path> dir, int depth) throws IOException {
+    if (depth > MAX_DEPTH) {
+      throw new IOException("a tree deeper than " + MAX_DEPTH + " directories");
+    }
+    List<Path> names = new ArrayList<>();
+    dir.forEach(child -> names.add(child.getFileName()));
+    for (Path name : names) {
+      BasicFileAttributes attributes = dir.getFileAttributeView(name, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+          .readAttributes();
+      if (attributes.isDirectory()) {
+        try (SecureDirectoryStream<Path> child = dir.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS)) {
+          emptyByDescriptor(child, depth + 1);
+        }
+        dir.deleteDirectory(name);
+      } else {
+        dir.deleteFile(name);
       }
     }
   }
@@ -87,8 +152,10 @@ public final class WorkDirs {
 
   /** Unmounts the slot filesystems and removes the tree. */
   public void close() {
-    for (Path dir : mounted) {
-      command(List.of("/bin/umount", "-l", dir.toString()));
+    synchronized (mounted) {
+      for (Path dir : mounted) {
+        command(List.of("/bin/umount", "-l", dir.toString()));
+      }
     }
     try {
       if (Files.exists(root)) {

@@ -38,8 +38,9 @@ public final class SandboxBenchmark {
     SandboxVerticle verticle = new SandboxVerticle(new Config.Sandbox(null, 0, SLOTS_PER_CORE * cores, 64, true));
     vertx.deployVerticle(verticle).await();
     verticle.service().warmUp();
-    WebClient client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
-        .setDefaultPort(verticle.actualPort()), new PoolOptions().setHttp1MaxSize(16));
+    WebClient client = io.vertx.ext.web.client.WebClientSession.create(WebClient.create(vertx, new WebClientOptions()
+        .setDefaultHost("127.0.0.1").setDefaultPort(verticle.actualPort()), new PoolOptions().setHttp1MaxSize(16)))
+        .addHeader("Authorization", "Bearer " + verticle.token());
     try {
       List<Double> bare = barePython(60);
       List<Double> sandboxed = timedRuns(client, hello(), 60, 0);

@@ -40,6 +40,17 @@ class JsonComparatorTest {
   }
 
   @Test
+  @DisplayName("an integer answer is exact: 1000001.0 is not 1000000 (issue 22 G), 1000000.0 is; float mode keeps the tolerance")
+  void integersAreExact() {
+    assertThat(matches("1000000", "1000001.0", CompareMode.EXACT)).isFalse();
+    assertThat(matches("[1000000,2]", "[2,1000001.0]", CompareMode.UNORDERED)).isFalse();
+    assertThat(matches("{\"n\":1000000}", "{\"n\":1000000.5}", CompareMode.EXACT)).isFalse();
+    assertThat(matches("1000000", "1000000.0", CompareMode.EXACT)).isTrue();
+    assertThat(matches("1000000", "1000000.5", CompareMode.FLOAT)).isTrue();
+    assertThat(matches("7", "7.000001", CompareMode.EXACT)).isFalse();
+  }
+
+  @Test
   @DisplayName("unordered frees the top-level order only")
   void unordered() {
     assertThat(matches("[[1,2],[3]]", "[[3],[1,2]]", CompareMode.UNORDERED)).isTrue();

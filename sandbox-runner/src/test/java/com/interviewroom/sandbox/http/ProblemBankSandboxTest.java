@@ -99,7 +99,7 @@ class ProblemBankSandboxTest {
     RunResult misnamed = runAsync("javascript", "function twoSums(nums, target) {\n    return [];\n}\n", "run", twoSum).get();
     RunResult raises = runAsync("python", "class Solution:\n    def twoSum(self, nums, target):\n        raise NotImplementedError\n",
         "run", twoSum).get();
-    assertThat(syntax.verdict()).isEqualTo(Verdict.RUNTIME_ERROR);
+    assertThat(syntax.verdict()).as("a Python syntax error is a compile error (issue 22 item 5)").isEqualTo(Verdict.COMPILATION_ERROR);
     assertThat(starterRuns(syntax, twoSum)).isFalse();
     assertThat(misnamed.verdict()).isEqualTo(Verdict.RUNTIME_ERROR);
     assertThat(starterRuns(misnamed, twoSum)).isFalse();

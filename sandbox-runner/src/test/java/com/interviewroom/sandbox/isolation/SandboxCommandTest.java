@@ -16,17 +16,22 @@ class SandboxCommandTest {
       Path.of("/sys/fs/cgroup/pids/r/run-1"), Path.of("/sys/fs/cgroup/cpu/r/run-1"));
   private static final List<String> COMMAND = List.of("/usr/bin/python3.11", "-I", "-B", "/harness/boot.py");
 
+  private static final Path SECCOMP = Path.of("/var/tmp/runner/seccomp.bpf");
+
   private static List<String> argv(int uid, Limits limits, RunCgroup cgroup) {
     return SandboxCommand.build(uid, limits, List.of(Path.of("/usr/bin/python3.11"), Path.of("/usr/lib/python3.11")),
-        HARNESS, WORK, cgroup, COMMAND);
+        HARNESS, WORK, cgroup, SECCOMP, COMMAND);
   }
 
   @Test
-  @DisplayName("the layers run in order: cgroup join, pid namespace, rlimits, unprivileged uid, bubblewrap, the command")
+  @DisplayName("the layers run in order: parent-death signal, cgroup join, pid namespace, rlimits, unprivileged uid, bubblewrap, the command")
   void layers() {
     List<String> argv = argv(65_000, Limits.interpreted(), CGROUP);
-    assertThat(argv.subList(0, 4)).containsExactly("/bin/sh", "-c", SandboxCommand.CGROUP_LAUNCHER, "sh");
-    assertThat(argv.subList(4, 7)).containsExactlyElementsOf(CGROUP.procsFiles());
+    assertThat(argv.subList(0, 4)).containsExactly("/usr/bin/setpriv", "--pdeathsig", "KILL", "--");
+    argv = argv.subList(4, argv.size());
+    assertThat(argv.subList(0, 5)).containsExactly("/bin/sh", "-c", SandboxCommand.LAUNCHER, "sh", SECCOMP.toString());
+    assertThat(argv.subList(5, 8)).containsExactlyElementsOf(CGROUP.procsFiles());
+    assertThat(argv.get(8)).isEqualTo("--");
     int unshare = argv.indexOf("/usr/bin/unshare");
     int prlimit = argv.indexOf("/usr/bin/prlimit");
     int setpriv = argv.indexOf("/usr/bin/setpriv");
@@ -36,7 +41,8 @@ class SandboxCommandTest {
     assertThat(setpriv).isLessThan(bwrap);
     assertThat(argv.subList(argv.size() - COMMAND.size(), argv.size())).isEqualTo(COMMAND);
     assertThat(argv.get(argv.size() - COMMAND.size() - 1)).isEqualTo("--");
-    assertThat(argv(65_000, Limits.interpreted(), null).get(0)).as("no launcher without a cgroup").isEqualTo("/usr/bin/unshare");
+    assertThat(argv(65_000, Limits.interpreted(), null).subList(4, 11)).as("without a cgroup, only the seccomp filter is opened")
+        .containsExactly("/bin/sh", "-c", SandboxCommand.LAUNCHER, "sh", SECCOMP.toString(), "--", "/usr/bin/unshare");
   }
 
   @Test
@@ -50,6 +56,7 @@ class SandboxCommandTest {
         "--unshare-cgroup-try", "--disable-userns", "--new-session", "--die-with-parent", "--clearenv");
     assertThat(argv).containsSubsequence("--uid", "65001", "--gid", "65001");
     assertThat(argv).containsSequence("--cap-drop", "ALL");
+    assertThat(argv).containsSequence("--seccomp", SandboxCommand.SECCOMP_FD);
     assertThat(argv).containsSequence("--remount-ro", "/");
     assertThat(argv).containsSequence("--size", Long.toString(16L << 20), "--tmpfs", "/tmp");
     assertThat(argv).containsSequence("--size", Long.toString(16L << 20), "--tmpfs", "/dev/shm");
