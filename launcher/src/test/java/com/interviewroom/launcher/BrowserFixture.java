@@ -97,9 +97,19 @@ final class BrowserFixture implements AutoCloseable {
     logs.enable(LogType.PERFORMANCE, Level.ALL);
     options.setCapability("goog:loggingPrefs", logs);
     ChromeDriver driver = new ChromeDriver(service, options);
+    BASE.set(base);
     driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
     return driver;
   }
+
+  /** The origin the browser is on (the tests open pages by path). */
+  static String baseOf(WebDriver driver) {
+    String url = driver.getCurrentUrl();
+    return url.startsWith("http") ? url.replaceAll("^(https?://[^/]+).*$", "$1") : BASE.get();
+  }
+
+  /** The fixture's origin for browsers that have not opened a page yet. */
+  static final ThreadLocal<String> BASE = new ThreadLocal<>();
 
   static WebDriverWait waitFor(WebDriver driver) {
     return new WebDriverWait(driver, WAIT, Duration.ofMillis(100));
@@ -111,6 +121,14 @@ final class BrowserFixture implements AutoCloseable {
 
   static Object js(WebDriver driver, String script, Object... args) {
     return ((JavascriptExecutor) driver).executeScript(script, args);
+  }
+
+  /** Waits for the element (pages render after their module loads). */
+  static WebElement el(WebDriver driver, String css) {
+    return until(driver, d -> {
+      List<WebElement> found = d.findElements(By.cssSelector(css));
+      return found.isEmpty() ? null : found.get(0);
+    });
   }
 
   static WebElement find(SearchContext ctx, String css) {

@@ -97,7 +97,7 @@ class WebAppBrowserTest {
       until(driver, d -> !d.findElements(By.cssSelector(".plan")).isEmpty());
       assertThat(consoleProblems(driver)).isEmpty();
       BrowserFixture.screenshot(driver, "landing");
-      find(driver, ".hero a.btn-primary").click();
+      BrowserFixture.el(driver, ".hero a.btn-primary").click();
       until(driver, d -> d.getCurrentUrl().endsWith("/signup"));
       until(driver, d -> find(d, "h1").getText().equals("Create your account"));
     } finally {

@@ -31,7 +31,12 @@ export class InterviewAudio {
   /** Creates the context and the playback path; the microphone comes with startMicrophone(). */
   async init() {
     this.ctx = new AudioContext({ latencyHint: 'interactive' });
-    this.ctx.onstatechange = () => this.onContextState(this.ctx.state);
+    this.ctx.onstatechange = () => {
+      if (!this.ctx) return;
+      diagnostics.audio.contextState = this.ctx.state;
+      this.onContextState(this.ctx.state);
+    };
+    diagnostics.audio.contextState = this.ctx.state;
     await Promise.all([this.ctx.audioWorklet.addModule(CAPTURE_URL), this.ctx.audioWorklet.addModule(PLAYBACK_URL)]);
     this.playback = new AudioWorkletNode(this.ctx, 'pcm-playback', { numberOfInputs: 0, outputChannelCount: [1] });
     this.playback.port.onmessage = (event) => {

@@ -275,11 +275,18 @@ async function room(main, detail, navigate) {
     return h('button', { type: 'button', class: 'btn btn-small', onclick: () => socket.retry() }, label);
   }
 
+  const said = new Map(); // itemId -> the line's text node: deltas append, the final text replaces
   function addTranscript(message) {
-    if (!message.final) return;
-    const who = message.role === 'user' ? 'You' : 'Interviewer';
-    transcript.append(h('li', { class: `said said-${message.role}` }, h('strong', null, `${who}: `), message.text));
-    transcript.lastElementChild.scrollIntoView({ block: 'nearest' });
+    let text = said.get(message.itemId);
+    if (!text) {
+      text = document.createTextNode('');
+      said.set(message.itemId, text);
+      const who = message.role === 'user' ? 'You' : 'Interviewer';
+      transcript.append(h('li', { class: `said said-${message.role}` }, h('strong', null, `${who}: `), text));
+    }
+    // the final text replaces the deltas (after a barge-in it is what was heard), unless it is empty
+    text.data = message.final ? message.text || text.data : text.data + message.text;
+    transcript.scrollTop = transcript.scrollHeight;
   }
 
   // ---- run and submit ----

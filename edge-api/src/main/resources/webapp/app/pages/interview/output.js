@@ -8,7 +8,7 @@ export const MAX_LINES = 1000;
 const VERDICTS = {
   accepted: ['pass', '✓', 'All tests passed'],
   wrong_answer: ['fail', '✗', 'Some tests failed'],
-  time_limit_exceeded: ['fail', '⏱', 'Time limit exceeded: your code ran too long. Look for an infinite loop or a slower-than-needed algorithm.'],
+  time_limit_exceeded: ['fail', '◷', 'Time limit exceeded: your code ran too long. Look for an infinite loop or a slower-than-needed algorithm.'],
   memory_limit_exceeded: ['fail', '⚠', 'Memory limit exceeded: your code used too much memory.'],
   output_limit_exceeded: ['fail', '⚠', 'Output limit exceeded: your code printed too much.'],
   runtime_error: ['fail', '⚠', 'Runtime error: your code stopped with an error. See the details below.'],

@@ -76,7 +76,7 @@ function completed(e) {
   const overall = e.overallScore;
   const scores = e.scores || {};
   const evidence = e.evidence || {};
-  const keys = [...Object.keys(DIMENSIONS).filter((k) => k in scores), ...Object.keys(scores).filter((k) => !(k in DIMENSIONS))];
+  const keys = [...Object.keys(DIMENSIONS).filter((k) => k in scores), ...Object.keys(scores).filter((k) => !(k in DIMENSIONS) && k !== 'overall')];
   return [
     h('section', { class: 'card overview' },
       h('div', { class: `overall overall-${bandOf(overall)}`, role: 'img', 'aria-label': `Overall score ${score10(overall)} out of 10` },
