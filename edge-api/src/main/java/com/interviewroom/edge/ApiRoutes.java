@@ -12,6 +12,8 @@ import com.interviewroom.edge.execution.ExecutionService;
 import com.interviewroom.edge.sandbox.SandboxClient;
 import com.interviewroom.edge.openapi.OpenApiRoutes;
 import com.interviewroom.edge.payment.Billing;
+import com.interviewroom.edge.auth.TokenRevocations;
+import com.interviewroom.edge.ratelimit.ClientIp;
 import com.interviewroom.edge.ratelimit.RateLimiter;
 import com.interviewroom.edge.user.UserRoutes;
 import com.interviewroom.edge.user.UserService;
@@ -19,9 +21,11 @@ import com.interviewroom.edge.web.Authenticated;
 import com.interviewroom.edge.web.NoInput;
 import com.interviewroom.edge.web.TrackedSkill;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 
 /**
  * Mounts every {@code /api} resource; each feature package brings its own XxxRoutes.
@@ -33,12 +37,17 @@ import io.vertx.ext.web.Router;
 final class ApiRoutes {
   private ApiRoutes() {}
 
-  static void mount(Router router, EdgeContext app, BearerAuth auth, Vertx vertx) {
-    RateLimiter limits = new RateLimiter(app.redis(), app.registry());
+  static void mount(Router router, EdgeContext app, BearerAuth auth, Vertx vertx, RateLimiter limits, ClientIp clientIp,
+      TokenRevocations revocations) {
+    TrackedSkill trackedSkill = TrackedSkill.create(app.config());
+    Handler<RoutingContext> perUser = limits.general();
+    Handler<RoutingContext> perIp = limits.limit(RateLimiter.PUBLIC_PER_IP, clientIp::of);
     Authenticated authenticated = new Authenticated(
         // hashing comes first so the raw header is gone before anything else runs
-        java.util.List.of(new TrackedSkill(), auth, limits.general()),
-        limits.strict());
+        java.util.List.of(trackedSkill, auth, perUser),
+        limits.strict(),
+        java.util.List.of(trackedSkill, auth.optional(),
+            ctx -> (BearerAuth.userOrNull(ctx) == null ? perIp : perUser).handle(ctx)));
 
     new OpenApiRoutes(vertx).mount(router);
     authenticated.route(router.get("/api/me")).respond(ctx -> {
@@ -47,7 +56,7 @@ final class ApiRoutes {
           .put("id", BearerAuth.user(ctx).id().toString())
           .put("email", BearerAuth.user(ctx).email()));
     });
-    new UserRoutes(new UserService(app.db(), app.redis(), limits)).mount(router, authenticated);
+    new UserRoutes(new UserService(app.db(), app.redis(), limits, revocations)).mount(router, authenticated);
     new ProblemRoutes(new ProblemService(app.db())).mount(router, authenticated);
     SessionService sessions = SessionService.create(app, vertx);
     new SessionRoutes(sessions).mount(router, authenticated);

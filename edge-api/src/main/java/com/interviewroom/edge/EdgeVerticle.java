@@ -6,6 +6,9 @@ import com.interviewroom.common.http.RequestIds;
 import com.interviewroom.edge.auth.AuthRoutes;
 import com.interviewroom.edge.auth.AuthService;
 import com.interviewroom.edge.auth.BearerAuth;
+import com.interviewroom.edge.auth.TokenRevocations;
+import com.interviewroom.edge.ratelimit.ClientIp;
+import com.interviewroom.edge.ratelimit.RateLimiter;
 import com.interviewroom.edge.health.Dependency;
 import com.interviewroom.edge.health.HealthRoutes;
 import com.interviewroom.edge.payment.PaymentRoutes;
@@ -73,10 +76,13 @@ public final class EdgeVerticle extends VerticleBase {
         .putHeader("Cache-Control", "public, max-age=300")
         .end(new JsonObject(app.signingKey().publicJwks().toJSONObject()).encode()));
 
-    AuthService accounts = new AuthService(vertx, app.db(), app.issuer());
-    new AuthRoutes(accounts).mount(router);
-    BearerAuth auth = new BearerAuth(app.verifier(), app.issuer().issuer(), accounts);
-    ApiRoutes.mount(router, app, auth, vertx);
+    RateLimiter limits = new RateLimiter(app.redis(), app.registry());
+    ClientIp clientIp = new ClientIp(app.config().auth().accounts().clientIpHeader());
+    AuthService accounts = new AuthService(vertx, app.db(), app.issuer(), limits, app.config().auth().accounts());
+    new AuthRoutes(accounts, clientIp, app.config().http().publicBaseUrl()).mount(router);
+    TokenRevocations revocations = TokenRevocations.of(vertx, app.redis(), app.clock());
+    BearerAuth auth = new BearerAuth(app.verifier(), app.issuer().issuer(), accounts, revocations);
+    ApiRoutes.mount(router, app, auth, vertx, limits, clientIp, revocations);
 
     // The candidate web app, after every API route: API paths never fall through to it.
     new WebAppRoutes(webApp).mount(router);

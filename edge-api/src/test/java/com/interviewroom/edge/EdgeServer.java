@@ -8,8 +8,10 @@ import com.interviewroom.common.auth.TokenVerifier;
 import com.interviewroom.common.auth.TrustedIssuer;
 import com.interviewroom.common.config.Config;
 import com.interviewroom.common.observability.Observability;
+import com.interviewroom.edge.auth.Legal;
 import com.interviewroom.edge.storage.ObjectStore;
 import com.interviewroom.schema.Database;
+import com.interviewroom.testkit.TestAuthLimits;
 import com.interviewroom.testkit.TestDatabase;
 import com.interviewroom.testkit.TestRedis;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -76,6 +78,7 @@ public final class EdgeServer implements AutoCloseable {
     all.put("DATABASE_URL", databaseUrl);
     all.put("REDIS_URL", redisUrl);
     all.putIfAbsent("PUBLIC_BASE_URL", "http://localhost:8080");
+    TestAuthLimits.RAISED.forEach(all::putIfAbsent);
     Config config = Config.from(all);
     PrometheusMeterRegistry registry = Observability.newRegistry();
     Vertx vertx = Observability.vertx(registry);
@@ -113,11 +116,16 @@ public final class EdgeServer implements AutoCloseable {
   public JsonObject signup() {
     String email = "user-" + UUID.randomUUID() + "@example.com";
     HttpResponse<Buffer> response = await(client.post("/api/auth/signup")
-        .sendJsonObject(new JsonObject().put("email", email).put("password", "correct horse battery")));
+        .sendJsonObject(credentials(email, "correct horse battery")));
     if (response.statusCode() != 201) {
       throw new IllegalStateException("signup failed: " + response.bodyAsString());
     }
     return response.bodyAsJsonObject();
+  }
+
+  /** A sign-up body: email, password and the current terms version. */
+  public static JsonObject credentials(String email, String password) {
+    return new JsonObject().put("email", email).put("password", password).put("termsVersion", Legal.TERMS_VERSION);
   }
 
   public static String bearer(JsonObject session) {

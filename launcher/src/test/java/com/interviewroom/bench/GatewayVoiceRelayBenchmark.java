@@ -2,7 +2,9 @@ package com.interviewroom.bench;
 
 import com.interviewroom.bench.RelayReport.Level;
 import com.interviewroom.bench.RelayReport.Mode;
+import com.interviewroom.edge.auth.Legal;
 import com.interviewroom.launcher.embedded.FreePort;
+import com.interviewroom.testkit.TestAuthLimits;
 import com.interviewroom.testkit.TestDatabase;
 import com.interviewroom.testkit.TestRedis;
 import io.vertx.core.Context;
@@ -116,7 +118,8 @@ public final class GatewayVoiceRelayBenchmark {
         exchange.close();
       });
       runnerHealth.start();
-      Map<String, String> env = Map.of(
+      Map<String, String> env = new java.util.HashMap<>(TestAuthLimits.RAISED);
+      env.putAll(Map.of(
           "DATA_DIR", dataDir.toString(),
           "DATABASE_URL", databaseUrl,
           "REDIS_URL", isolatedRedis(),
@@ -125,7 +128,7 @@ public final class GatewayVoiceRelayBenchmark {
           // code execution plays no part here: no sandbox runner in the server process
           "SANDBOX_URL", "http://127.0.0.1:" + runnerHealth.getAddress().getPort(),
           "OPENAI_API_KEY", PROVIDER_KEY,
-          "OPENAI_REALTIME_URL", providerUrl);
+          "OPENAI_REALTIME_URL", providerUrl));
       // as in production (Dockerfile: ZGC, 75 % of a 2 GB machine)
       List<String> serverJvm = new ArrayList<>(List.of("-XX:+UseZGC", "-Xmx1536m", "-XX:+ExitOnOutOfMemoryError"));
       // e.g. -Dbench.serverOpts=-XX:StartFlightRecording=filename=server.jfr profiles the server (bench.fakeOpts: the fake)
@@ -361,7 +364,8 @@ public final class GatewayVoiceRelayBenchmark {
 
   private String signup() throws Exception {
     JsonObject body = post("/api/auth/signup", null, new JsonObject()
-        .put("email", "relay-" + UUID.randomUUID() + "@example.com").put("password", "relay-bench-password-1").encode(), 201);
+        .put("email", "relay-" + UUID.randomUUID() + "@example.com").put("password", "relay-bench-password-1")
+        .put("termsVersion", Legal.TERMS_VERSION).encode(), 201);
     return body.getString("accessToken");
   }
 

@@ -3,6 +3,7 @@ package com.interviewroom.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.interviewroom.common.config.Config;
+import com.interviewroom.edge.auth.Legal;
 import com.interviewroom.launcher.embedded.FreePort;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -64,6 +65,7 @@ class EmbeddedDefaultTest {
     int port = FreePort.find();
     String email = "embedded-" + UUID.randomUUID() + "@example.com";
     JsonObject credentials = new JsonObject().put("email", email).put("password", "embedded-password");
+    JsonObject signupBody = credentials.copy().put("termsVersion", Legal.TERMS_VERSION);
     String firstToken;
     try (RunningSystem running = Launcher.start(config(port))) {
       assertThat(running.embedded()).containsExactlyInAnyOrder("postgres", "redis", "s3");
@@ -73,7 +75,7 @@ class EmbeddedDefaultTest {
       for (String component : new String[] {"postgres", "redis", "s3"}) {
         assertThat(components.getJsonObject(component).getString("status")).as(component).isEqualTo("up");
       }
-      HttpResponse<String> signup = post(port, "/api/auth/signup", credentials);
+      HttpResponse<String> signup = post(port, "/api/auth/signup", signupBody);
       assertThat(signup.statusCode()).as(signup.body()).isEqualTo(201);
       firstToken = new JsonObject(signup.body()).getString("accessToken");
       HttpResponse<String> problems = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/problems?pageSize=1"))

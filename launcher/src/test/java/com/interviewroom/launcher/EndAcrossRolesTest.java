@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.interviewroom.common.config.Config;
 import com.interviewroom.common.events.EventStream;
+import com.interviewroom.edge.auth.Legal;
 import com.interviewroom.launcher.embedded.FreePort;
 import com.interviewroom.schema.Database;
+import com.interviewroom.testkit.TestAuthLimits;
 import com.interviewroom.testkit.TestDatabase;
 import io.vertx.core.Future;
 import io.vertx.core.http.WebSocket;
@@ -73,6 +75,7 @@ class EndAcrossRolesTest {
         "REDIS_URL", redisUrl,
         "PUBLIC_BASE_URL", publicUrl);
     Map<String, String> edgeEnv = new HashMap<>(shared);
+    edgeEnv.putAll(TestAuthLimits.RAISED);
     edgeEnv.putAll(Map.of("ROLE", "edge", "PORT", String.valueOf(edgePort), "INTERNAL_PORT", String.valueOf(FreePort.find())));
     edge = Launcher.start(Config.from(edgeEnv));
     Map<String, String> realtimeEnv = new HashMap<>(shared);
@@ -102,7 +105,8 @@ class EndAcrossRolesTest {
   @DisplayName("POST /api/sessions/{id}/end on the edge ends a socket the realtime role holds: session.ended, close 1000, the final code, one session.ended entry")
   void restEndReachesTheRealtimeRole() throws Exception {
     HttpResponse<String> signup = post("/api/auth/signup", null, new JsonObject()
-        .put("email", "roles-" + UUID.randomUUID() + "@example.com").put("password", "roles-password-123"));
+        .put("email", "roles-" + UUID.randomUUID() + "@example.com").put("password", "roles-password-123")
+        .put("termsVersion", Legal.TERMS_VERSION));
     assertThat(signup.statusCode()).as(signup.body()).isEqualTo(201);
     String bearer = new JsonObject(signup.body()).getString("accessToken");
     HttpResponse<String> started = post("/api/sessions/start", bearer,

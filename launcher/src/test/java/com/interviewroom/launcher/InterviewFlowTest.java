@@ -3,9 +3,11 @@ package com.interviewroom.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.interviewroom.common.config.Config;
+import com.interviewroom.edge.auth.Legal;
 import com.interviewroom.launcher.embedded.FreePort;
 import com.interviewroom.schema.Database;
 import com.interviewroom.schema.ProblemBank;
+import com.interviewroom.testkit.TestAuthLimits;
 import com.interviewroom.testkit.TestDatabase;
 import com.interviewroom.testkit.TestRedis;
 import io.vertx.core.Future;
@@ -62,13 +64,15 @@ class InterviewFlowTest {
   void start() throws Exception {
     databaseUrl = TestDatabase.freshDatabaseUrl();
     port = FreePort.find();
-    running = Launcher.start(Config.from(Map.of(
+    Map<String, String> env = new java.util.HashMap<>(TestAuthLimits.RAISED);
+    env.putAll(Map.of(
         "DATA_DIR", dataDir.toString(),
         "DATABASE_URL", databaseUrl,
         "REDIS_URL", isolatedRedis(),
         "PORT", String.valueOf(port),
         "INTERNAL_PORT", String.valueOf(FreePort.find()),
-        "SANDBOX_PORT", String.valueOf(FreePort.find()))));
+        "SANDBOX_PORT", String.valueOf(FreePort.find())));
+    running = Launcher.start(Config.from(env));
     db = Database.connect(running.vertx(), databaseUrl, 2);
     wsClient = running.vertx().createWebSocketClient();
   }
@@ -332,7 +336,8 @@ class InterviewFlowTest {
 
   private String signup() throws Exception {
     HttpResponse<String> signup = post("/api/auth/signup", null, new JsonObject()
-        .put("email", "flow-" + UUID.randomUUID() + "@example.com").put("password", "flow-password-123"));
+        .put("email", "flow-" + UUID.randomUUID() + "@example.com").put("password", "flow-password-123")
+        .put("termsVersion", Legal.TERMS_VERSION));
     assertThat(signup.statusCode()).as(signup.body()).isEqualTo(201);
     return new JsonObject(signup.body()).getString("accessToken");
   }

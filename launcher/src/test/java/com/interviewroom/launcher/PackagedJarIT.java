@@ -3,6 +3,7 @@ package com.interviewroom.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.interviewroom.common.config.Config;
+import com.interviewroom.edge.auth.Legal;
 import com.interviewroom.edge.storage.ObjectStore;
 import com.interviewroom.launcher.embedded.FreePort;
 import io.vertx.core.Vertx;
@@ -58,7 +59,7 @@ class PackagedJarIT {
     start(dataDir, "first.log");
     JsonObject ready = awaitReady("first.log");
     assertThat(ready.getJsonObject("components").fieldNames()).contains("postgres", "redis", "s3");
-    HttpResponse<String> signup = post("/api/auth/signup", null, credentials);
+    HttpResponse<String> signup = post("/api/auth/signup", null, credentials.copy().put("termsVersion", Legal.TERMS_VERSION));
     assertThat(signup.statusCode()).as(signup.body()).isEqualTo(201);
     String token = new JsonObject(signup.body()).getString("accessToken");
     HttpResponse<String> patched = send("PATCH", "/api/users/profile", token, new JsonObject().put("displayName", "Survivor"));

@@ -5,6 +5,7 @@ import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import java.time.Clock;
@@ -15,7 +16,8 @@ import java.util.UUID;
 
 /** The built-in issuer: short-lived access tokens and one-time realtime tokens, signed ES256. */
 public final class TokenIssuer {
-  public static final Duration ACCESS_TTL = Duration.ofMinutes(60);
+  /** Short: a refresh (the {@code ir_refresh} cookie) renews it; a revocation is checked per request anyway. */
+  public static final Duration ACCESS_TTL = Duration.ofMinutes(15);
   public static final Duration REALTIME_TTL = Duration.ofSeconds(60);
 
   private final SigningKey key;
@@ -47,7 +49,10 @@ public final class TokenIssuer {
     return sign(base(userId, Audiences.REALTIME, REALTIME_TTL).claim("sid", sessionId.toString()).build());
   }
 
-  /** For tests and tools that need a token with chosen claims from this issuer's key. */
+  /**
+   * For tests and tools that need a token with chosen claims from this issuer's key. The signature
+   * is always in its low-S form ({@link LowS}), the only one {@link TokenVerifier} accepts.
+   */
   public String sign(JWTClaimsSet claims) {
     JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.keyId()).type(JOSEObjectType.JWT).build();
     SignedJWT jwt = new SignedJWT(header, claims);
@@ -56,7 +61,8 @@ public final class TokenIssuer {
     } catch (JOSEException e) {
       throw new IllegalStateException("signing failed", e);
     }
-    return jwt.serialize();
+    String signingInput = new String(jwt.getSigningInput(), java.nio.charset.StandardCharsets.US_ASCII);
+    return signingInput + "." + Base64URL.encode(LowS.normalize(jwt.getSignature().decode()));
   }
 
   public JWTClaimsSet.Builder base(UUID userId, String audience, Duration ttl) {

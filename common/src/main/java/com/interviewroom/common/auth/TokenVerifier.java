@@ -38,6 +38,9 @@ public final class TokenVerifier {
   private static final Set<JWSAlgorithm> ALLOWED = Set.of(JWSAlgorithm.ES256, JWSAlgorithm.RS256);
   private static final Duration LEEWAY = Duration.ofSeconds(30);
   private static final int MAX_TOKEN_LENGTH = 8192;
+  private static final java.util.regex.Pattern BASE64URL = java.util.regex.Pattern.compile("[A-Za-z0-9_-]+");
+  private static final java.util.Base64.Encoder ENCODER = java.util.Base64.getUrlEncoder().withoutPadding();
+  private static final java.util.Base64.Decoder DECODER = java.util.Base64.getUrlDecoder();
 
   private final List<TrustedIssuer> issuers;
   private final Clock clock;
@@ -71,6 +74,15 @@ public final class TokenVerifier {
     if (token == null || token.isEmpty() || token.length() > MAX_TOKEN_LENGTH) {
       throw refused("A bearer token is required.");
     }
+    String[] parts = token.split("\\.", -1);
+    if (parts.length != 3) {
+      throw refused("The token is malformed.");
+    }
+    for (String part : parts) {
+      if (!canonicalBase64Url(part)) {
+        throw refused("The token is malformed.");
+      }
+    }
     JWT jwt = JWTParser.parse(token);
     if (!(jwt instanceof SignedJWT signed)) {
       throw refused("Unsigned tokens are not accepted.");
@@ -79,6 +91,21 @@ public final class TokenVerifier {
       throw refused("The token's algorithm is not accepted.");
     }
     return signed;
+  }
+
+  /**
+   * Unpadded base64url in its one canonical spelling: only the alphabet, no padding, no length that
+   * cannot occur, and unused trailing bits zero (re-encoding the decoded bytes gives the same text).
+   */
+  static boolean canonicalBase64Url(String part) {
+    if (part.isEmpty() || part.length() % 4 == 1 || !BASE64URL.matcher(part).matches()) {
+      return false;
+    }
+    try {
+      return ENCODER.encodeToString(DECODER.decode(part)).equals(part);
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   private TrustedIssuer issuerOf(String iss, String audience) {
@@ -96,6 +123,12 @@ public final class TokenVerifier {
     }
     if (!signatureValid(jwt, key)) {
       throw refused("The token's signature is invalid.");
+    }
+    // Our own tokens are always low-S; external issuers (often Go's crypto/ecdsa) do not normalise S,
+    // so for them the high-S twin of a valid token is tolerated (it names the same claims).
+    if (issuer instanceof LocalIssuer && JWSAlgorithm.ES256.equals(jwt.getHeader().getAlgorithm())
+        && LowS.isHighS(jwt.getSignature().decode())) {
+      throw refused("The token's signature is not in its canonical (low-S) form.");
     }
     JWTClaimsSet claims;
     try {

@@ -41,11 +41,30 @@ public record Config(
     }
   }
 
-  /** An external issuer (Supabase, Clerk, ...) trusted through JWKS; all three null when unused. */
-  public record Auth(String jwksUrl, String issuer, String audience) {
+  /**
+   * An external issuer (Supabase, Clerk, ...) trusted through JWKS (the first three, all null when
+   * unused), and the built-in accounts' sign-in settings.
+   */
+  public record Auth(String jwksUrl, String issuer, String audience, Accounts accounts) {
+    public Auth(String jwksUrl, String issuer, String audience) {
+      this(jwksUrl, issuer, audience, Accounts.DEFAULTS);
+    }
+
     public boolean externalIssuer() {
       return jwksUrl != null;
     }
+  }
+
+  /**
+   * Sign-in of the built-in accounts: refresh-token lifetime, per-IP and per-email attempt limits,
+   * the daily cap of free-credit sign-ups per IP, the password-hashing pool, where the client IP
+   * comes from behind a proxy (null: the socket's address) and the tracked-skill HMAC key (null:
+   * derived from {@code INTERNAL_WEBHOOK_SECRET}).
+   */
+  public record Accounts(int refreshTtlDays, int loginPerIpPerMinute, int loginPerEmailPer15Minutes,
+      int signupPerIpPerHour, int signupPerEmailPerHour, int freeCreditSignupsPerIpPerDay,
+      int passwordHashSlots, int passwordHashQueue, String clientIpHeader, String trackedSkillSecret) {
+    public static final Accounts DEFAULTS = new Accounts(30, 20, 10, 10, 3, 5, 2, 32, null, null);
   }
 
   public record Providers(
@@ -113,7 +132,18 @@ public record Config(
         new Auth(
             r.url("AUTH_JWKS_URL", null, "http", "https"),
             r.string("AUTH_ISSUER", null),
-            r.string("AUTH_AUDIENCE", null)),
+            r.string("AUTH_AUDIENCE", null),
+            new Accounts(
+                r.intRange("AUTH_REFRESH_TTL_DAYS", Accounts.DEFAULTS.refreshTtlDays(), 1, 365),
+                r.intRange("AUTH_LOGIN_PER_IP_PER_MINUTE", Accounts.DEFAULTS.loginPerIpPerMinute(), 1, 1_000_000),
+                r.intRange("AUTH_LOGIN_PER_EMAIL_PER_15_MINUTES", Accounts.DEFAULTS.loginPerEmailPer15Minutes(), 1, 1_000_000),
+                r.intRange("AUTH_SIGNUP_PER_IP_PER_HOUR", Accounts.DEFAULTS.signupPerIpPerHour(), 1, 1_000_000),
+                r.intRange("AUTH_SIGNUP_PER_EMAIL_PER_HOUR", Accounts.DEFAULTS.signupPerEmailPerHour(), 1, 1_000_000),
+                r.intRange("AUTH_FREE_CREDIT_SIGNUPS_PER_IP_PER_DAY", Accounts.DEFAULTS.freeCreditSignupsPerIpPerDay(), 0, 1_000_000),
+                r.intRange("AUTH_PASSWORD_HASH_SLOTS", Accounts.DEFAULTS.passwordHashSlots(), 1, 64),
+                r.intRange("AUTH_PASSWORD_HASH_QUEUE", Accounts.DEFAULTS.passwordHashQueue(), 0, 10_000),
+                r.headerName("CLIENT_IP_HEADER"),
+                r.secret("TRACKED_SKILL_SECRET"))),
         new Providers(
             r.secret("OPENAI_API_KEY"),
             r.url("OPENAI_REALTIME_URL", "wss://api.openai.com/v1/realtime?model=gpt-realtime", "ws", "wss"),
@@ -187,6 +217,16 @@ public record Config(
     /** Secrets are never echoed in messages. */
     String secret(String name) {
       return raw(name);
+    }
+
+    /** An HTTP header name (token characters only), or null when unset. */
+    String headerName(String name) {
+      String value = raw(name);
+      if (value != null && !value.matches("[A-Za-z0-9-]{1,64}")) {
+        errors.add(name + " must be an HTTP header name such as Fly-Client-IP (got '" + value + "')");
+        return null;
+      }
+      return value;
     }
 
     String oneOf(String name, String fallback, List<String> allowed) {
@@ -265,6 +305,9 @@ public record Config(
       }
       if (c.internalWebhookSecret != null && c.internalWebhookSecret.length() < 32) {
         errors.add("INTERNAL_WEBHOOK_SECRET must be at least 32 characters");
+      }
+      if (c.auth.accounts().trackedSkillSecret() != null && c.auth.accounts().trackedSkillSecret().length() < 32) {
+        errors.add("TRACKED_SKILL_SECRET must be at least 32 characters");
       }
       if (c.stripe.secretKey() != null) {
         boolean live = c.stripe.secretKey().startsWith("sk_live_") || c.stripe.secretKey().startsWith("rk_live_");

@@ -1,32 +1,71 @@
 package com.interviewroom.edge.auth;
 
+import com.interviewroom.common.http.ApiException;
 import com.interviewroom.common.http.RequestIds;
+import com.interviewroom.edge.ratelimit.ClientIp;
 import com.interviewroom.edge.web.JsonInput;
+import com.interviewroom.edge.web.NoInput;
 import io.vertx.core.Future;
+import io.vertx.core.http.Cookie;
+import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.net.URI;
+import java.util.Locale;
 
-/** {@code POST /api/auth/signup} and {@code POST /api/auth/login}. */
+/**
+ * {@code POST /api/auth/signup}, {@code /login}, {@code /refresh}, {@code /logout} and
+ * {@code GET /api/legal}. Sign-up, login and refresh answer {@code {accessToken, expiresIn,
+ * tokenType, user}} and set the refresh cookie ({@link #COOKIE}: HttpOnly, SameSite=Strict, path
+ * {@link #COOKIE_PATH}, Secure when the request came over HTTPS); refresh and logout read it.
+ *
+ * <p>Refresh and logout act on a cookie, so they refuse a request whose {@code Origin} header is
+ * present and is not our own origin (403 {@code origin_refused}): SameSite=Strict already keeps the
+ * cookie off cross-site requests, this refuses the rest (a same-site sibling, a misconfigured proxy).
+ */
 public final class AuthRoutes {
-  private final AuthService service;
+  public static final String COOKIE = "ir_refresh";
+  public static final String COOKIE_PATH = "/api/auth";
 
-  public AuthRoutes(AuthService service) {
+  private final AuthService service;
+  private final ClientIp clientIp;
+  private final String publicOrigin;
+
+  public AuthRoutes(AuthService service, ClientIp clientIp, String publicBaseUrl) {
     this.service = service;
+    this.clientIp = clientIp;
+    this.publicOrigin = origin(URI.create(publicBaseUrl));
   }
 
   public void mount(Router router) {
+    router.get("/api/legal").respond(this::legal);
     router.post("/api/auth/signup").respond(this::signup);
     router.post("/api/auth/login").respond(this::login);
+    router.post("/api/auth/refresh").respond(this::refresh);
+    router.post("/api/auth/logout").respond(this::logout);
+  }
+
+  private Future<JsonObject> legal(RoutingContext ctx) {
+    NoInput.check(ctx);
+    ctx.response().putHeader("Cache-Control", "public, max-age=300");
+    return Future.succeededFuture(new JsonObject()
+        .put("termsVersion", Legal.TERMS_VERSION)
+        .put("privacyVersion", Legal.PRIVACY_VERSION));
   }
 
   private Future<JsonObject> signup(RoutingContext ctx) {
     JsonInput in = JsonInput.of(ctx);
     String email = in.email("email");
     String password = in.string("password", 8, 128);
+    String termsVersion = in.optionalString("termsVersion", 1, 50);
     in.finish();
-    ctx.response().setStatusCode(201).putHeader("Cache-Control", "no-store");
-    return service.signup(email, password, RequestIds.of(ctx));
+    ctx.response().putHeader("Cache-Control", "no-store");
+    return service.signup(email, password, termsVersion, clientIp.of(ctx), RequestIds.of(ctx))
+        .map(signIn -> {
+          ctx.response().setStatusCode(201);
+          return answer(ctx, signIn);
+        });
   }
 
   private Future<JsonObject> login(RoutingContext ctx) {
@@ -35,6 +74,78 @@ public final class AuthRoutes {
     String password = in.string("password", 1, 128);
     in.finish();
     ctx.response().putHeader("Cache-Control", "no-store");
-    return service.login(email, password);
+    return service.login(email, password, clientIp.of(ctx)).map(signIn -> answer(ctx, signIn));
+  }
+
+  private Future<JsonObject> refresh(RoutingContext ctx) {
+    NoInput.check(ctx);
+    checkOrigin(ctx);
+    ctx.response().putHeader("Cache-Control", "no-store");
+    return service.refresh(cookieValue(ctx))
+        .map(signIn -> answer(ctx, signIn))
+        .onFailure(failure -> {
+          if (failure instanceof ApiException api && "refresh_invalid".equals(api.code())) {
+            ctx.response().addCookie(cookie(ctx, "", 0));
+          }
+        });
+  }
+
+  private Future<Void> logout(RoutingContext ctx) {
+    NoInput.check(ctx);
+    checkOrigin(ctx);
+    ctx.response().putHeader("Cache-Control", "no-store");
+    return service.logout(cookieValue(ctx)).onSuccess(done -> {
+      ctx.response().addCookie(cookie(ctx, "", 0));
+      // respond() ends an empty result with no body, keeping this status
+      ctx.response().setStatusCode(204);
+    });
+  }
+
+  private JsonObject answer(RoutingContext ctx, AuthService.SignIn signIn) {
+    if (signIn.refreshToken() != null) {
+      ctx.response().addCookie(cookie(ctx, signIn.refreshToken(), service.refreshTtl().toSeconds()));
+    }
+    return signIn.body();
+  }
+
+  private static String cookieValue(RoutingContext ctx) {
+    Cookie cookie = ctx.request().getCookie(COOKIE);
+    return cookie == null ? null : cookie.getValue();
+  }
+
+  private static Cookie cookie(RoutingContext ctx, String value, long maxAgeSeconds) {
+    return Cookie.cookie(COOKIE, value)
+        .setPath(COOKIE_PATH)
+        .setMaxAge(maxAgeSeconds)
+        .setHttpOnly(true)
+        .setSameSite(CookieSameSite.STRICT)
+        .setSecure(overHttps(ctx));
+  }
+
+  /** TLS here, or a proxy in front saying the browser used HTTPS. */
+  static boolean overHttps(RoutingContext ctx) {
+    String forwarded = ctx.request().getHeader("X-Forwarded-Proto");
+    return ctx.request().isSSL() || (forwarded != null && "https".equalsIgnoreCase(forwarded.split(",")[0].strip()));
+  }
+
+  private void checkOrigin(RoutingContext ctx) {
+    String origin = ctx.request().getHeader("Origin");
+    if (origin == null) {
+      return;
+    }
+    String host = ctx.request().getHeader("Host");
+    String own = host == null ? null : (overHttps(ctx) ? "https://" : "http://") + host.toLowerCase(Locale.ROOT);
+    String sent = origin.strip().toLowerCase(Locale.ROOT);
+    if (!sent.equals(publicOrigin) && !sent.equals(own)) {
+      throw new ApiException(403, "origin_refused", "Forbidden", "This request must come from the site's own pages.");
+    }
+  }
+
+  /** scheme://host[:port] as a browser writes it in {@code Origin} (default ports left out). */
+  static String origin(URI uri) {
+    String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
+    int port = uri.getPort();
+    boolean defaultPort = port == -1 || ("http".equals(scheme) && port == 80) || ("https".equals(scheme) && port == 443);
+    return scheme + "://" + uri.getHost().toLowerCase(Locale.ROOT) + (defaultPort ? "" : ":" + port);
   }
 }

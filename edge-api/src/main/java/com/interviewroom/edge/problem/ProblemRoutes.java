@@ -1,5 +1,6 @@
 package com.interviewroom.edge.problem;
 
+import com.interviewroom.common.auth.AuthUser;
 import com.interviewroom.common.http.ApiException;
 import com.interviewroom.edge.auth.BearerAuth;
 import com.interviewroom.edge.web.Authenticated;
@@ -13,7 +14,12 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.regex.Pattern;
 
-/** {@code GET /api/problems}, {@code /api/problems/random}, {@code /api/problems/{slug}}; all need a bearer token. */
+/**
+ * {@code GET /api/problems}, {@code /api/problems/random}, {@code /api/problems/{slug}}: public
+ * (seed 1.4a). Anyone may read the catalog, limited per IP; a caller with a bearer token is limited
+ * per user, and the random pick avoids the problems they finished recently. Only public rows are
+ * ever read (the catalog pool runs as app_user: example test cases only, never solutions).
+ */
 public final class ProblemRoutes {
   public static final int MAX_PAGE_SIZE = 100;
   static final int CATEGORY_MAX = 64;
@@ -26,10 +32,10 @@ public final class ProblemRoutes {
   }
 
   public void mount(Router router, Authenticated authenticated) {
-    authenticated.route(router.get("/api/problems")).respond(this::list);
+    authenticated.open(router.get("/api/problems")).respond(this::list);
     // before /:slug, so "random" is never read as a slug
-    authenticated.route(router.get("/api/problems/random")).respond(this::random);
-    authenticated.route(router.get("/api/problems/:slug")).respond(this::bySlug);
+    authenticated.open(router.get("/api/problems/random")).respond(this::random);
+    authenticated.open(router.get("/api/problems/:slug")).respond(this::bySlug);
   }
 
   private Future<JsonObject> list(RoutingContext ctx) {
@@ -48,7 +54,8 @@ public final class ProblemRoutes {
     String category = in.token("category", CATEGORY_MAX);
     in.finish();
     ctx.response().putHeader("Cache-Control", "no-store");
-    return service.random(BearerAuth.user(ctx).id(), difficulty, category);
+    AuthUser user = BearerAuth.userOrNull(ctx);
+    return service.random(user == null ? null : user.id(), difficulty, category);
   }
 
   private Future<Buffer> bySlug(RoutingContext ctx) {

@@ -57,9 +57,12 @@ public final class ProblemService {
     });
   }
 
+  /** {@code userId} null (an anonymous visitor): any matching problem, from the catalog pool. */
   public Future<JsonObject> random(UUID userId, String difficulty, String category) {
-    return db.asUser(userId, sql -> ProblemRepository.random(sql, userId, difficulty, category))
-        .map(view -> found(view, "No problem matches these filters.").json());
+    Future<ProblemRepository.ProblemView> pick = userId == null
+        ? ProblemRepository.random(db.catalog(), null, difficulty, category)
+        : db.asUser(userId, sql -> ProblemRepository.random(sql, userId, difficulty, category));
+    return pick.map(view -> found(view, "No problem matches these filters.").json());
   }
 
   static ProblemRepository.ProblemView found(ProblemRepository.ProblemView view, String detail) {

@@ -45,6 +45,8 @@ public final class RateLimiter {
 
   public static final Limit GENERAL = new Limit("general", 60, Duration.ofMinutes(1));
   public static final Limit STRICT = new Limit("strict", 10, Duration.ofMinutes(1));
+  /** Anonymous callers of the public catalog routes, per client IP ({@link ClientIp}). */
+  public static final Limit PUBLIC_PER_IP = new Limit("public-ip", 120, Duration.ofMinutes(1));
   static final Duration REDIS_TIMEOUT = Duration.ofSeconds(2);
   static final Duration LOG_EVERY = Duration.ofSeconds(10);
 
@@ -129,18 +131,35 @@ public final class RateLimiter {
    * like the handlers, when Redis cannot count.
    */
   public Future<Void> consume(Limit limit, String key) {
-    return count(keyPrefix + ":" + limit.scope() + ":" + key, limit.window())
-        .recover(failure -> {
-          failOpen(limit, null, failure);
-          return Future.succeededFuture(new Window(0, 0));
-        })
+    return consume(limit, key, "runs");
+  }
+
+  /** As {@link #consume(Limit, String)}; {@code what} names the counted thing in the 429's detail ("login attempts"). */
+  public Future<Void> consume(Limit limit, String key, String what) {
+    return countOrFailOpen(limit, key)
         .compose(window -> {
           if (window.count() <= limit.requests()) {
             return Future.succeededFuture();
           }
           int retryAfter = (int) Math.max(1, TimeUnit.MILLISECONDS.toSeconds(window.resetMillis() + 999));
-          return Future.failedFuture(Problems.tooManyRequests("Too many runs: at most " + limit.requests() + " per "
+          return Future.failedFuture(Problems.tooManyRequests("Too many " + what + ": at most " + limit.requests() + " per "
               + limit.window().toSeconds() + " seconds. Try again in " + retryAfter + " seconds.", retryAfter));
+        });
+  }
+
+  /**
+   * Spends one unit and tells whether it was still within {@code limit}, without refusing anything
+   * (the cap on free-credit sign-ups). Fails open (true) when Redis cannot count.
+   */
+  public Future<Boolean> within(Limit limit, String key) {
+    return countOrFailOpen(limit, key).map(window -> window.count() <= limit.requests());
+  }
+
+  private Future<Window> countOrFailOpen(Limit limit, String key) {
+    return count(keyPrefix + ":" + limit.scope() + ":" + key, limit.window())
+        .recover(failure -> {
+          failOpen(limit, null, failure);
+          return Future.succeededFuture(new Window(0, 0));
         });
   }
 

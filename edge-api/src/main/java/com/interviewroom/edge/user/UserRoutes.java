@@ -14,7 +14,6 @@ import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.UUID;
 
@@ -99,20 +98,6 @@ public final class UserRoutes {
   }
 
   private static OffsetDateTime timestamp(JsonInput in, String field) {
-    String raw = in.optionalString(field, 10, 40);
-    if (raw == null) {
-      return null;
-    }
-    try {
-      OffsetDateTime value = OffsetDateTime.parse(raw);
-      if (value.isAfter(OffsetDateTime.now(ZoneOffset.UTC).plus(CLOCK_SKEW))) {
-        in.error(field, "must not be in the future");
-        return null;
-      }
-      return value;
-    } catch (DateTimeParseException e) {
-      in.error(field, "must be an ISO-8601 date-time with offset");
-      return null;
-    }
+    return in.optionalTimestamp(field, OffsetDateTime.now(ZoneOffset.UTC).plus(CLOCK_SKEW));
   }
 }

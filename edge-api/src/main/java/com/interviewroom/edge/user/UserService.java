@@ -1,6 +1,7 @@
 package com.interviewroom.edge.user;
 
 import com.interviewroom.common.http.Problems;
+import com.interviewroom.edge.auth.TokenRevocations;
 import com.interviewroom.edge.events.EventLog;
 import com.interviewroom.edge.events.EventRecord;
 import com.interviewroom.edge.ratelimit.RateLimiter;
@@ -27,11 +28,13 @@ public final class UserService {
   private final Database db;
   private final Redis redis;
   private final RateLimiter limits;
+  private final TokenRevocations revocations;
 
-  public UserService(Database db, Redis redis, RateLimiter limits) {
+  public UserService(Database db, Redis redis, RateLimiter limits, TokenRevocations revocations) {
     this.db = db;
     this.redis = redis;
     this.limits = limits;
+    this.revocations = revocations;
   }
 
   public Future<JsonObject> profile(UUID userId) {
@@ -53,17 +56,21 @@ public final class UserService {
   }
 
   /**
-   * Idempotent: deleting an already deleted account still answers 204. After the commit, the user's
+   * Idempotent: deleting an already deleted account still answers 204 (for a caller whose token is
+   * still accepted, e.g. an external issuer's user deleted twice at once). First every token of the
+   * user is revoked ({@link TokenRevocations}), so no request with one gets through once the
+   * deletion is answered (if Redis cannot record it, the deletion fails and nothing is deleted);
+   * the cascade then removes the refresh tokens with the rest. After the commit, the user's
    * Redis keys go too (rate-limit counters, the auto-snapshot windows of their sessions). Those
    * expire within a minute anyway, so a Redis failure there is logged, not turned into an error for
    * a deletion that is already done.
    */
   public Future<Void> delete(UUID userId, EventRecord anonymousEvent) {
-    return db.asUser(userId, sql -> UserRepository.sessionIds(sql, userId)
+    return revocations.revokeAll(userId).compose(revoked -> db.asUser(userId, sql -> UserRepository.sessionIds(sql, userId)
             .compose(sessions -> UserRepository.delete(sql, userId)
                 .compose(deleted -> UserRepository.becomeService(sql))
                 .compose(done -> EventLog.append(sql, anonymousEvent))
-                .map(sessions)))
+                .map(sessions))))
         .compose(sessions -> forgetRedisKeys(userId, sessions, anonymousEvent.requestId()));
   }
 

@@ -17,8 +17,17 @@ import java.util.List;
  *
  * @param chain  handlers run in order on every authenticated route (built in {@code ApiRoutes})
  * @param strict the stricter per-user limit added on expensive routes, after the chain
+ * @param open   the chain of public routes that also know a signed-in caller: a token is optional
+ *               (but checked when sent), the limit is per user when signed in, else per IP
  */
-public record Authenticated(List<Handler<RoutingContext>> chain, Handler<RoutingContext> strict) {
+public record Authenticated(List<Handler<RoutingContext>> chain, Handler<RoutingContext> strict,
+    List<Handler<RoutingContext>> open) {
+
+  /** A public route: anonymous callers pass, a sent token must be valid. */
+  public Route open(Route route) {
+    open.forEach(route::handler);
+    return route;
+  }
 
   public Route route(Route route) {
     chain.forEach(route::handler);

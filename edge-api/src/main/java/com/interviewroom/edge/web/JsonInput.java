@@ -4,8 +4,13 @@ import com.interviewroom.common.http.Problems;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.text.Normalizer;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -20,6 +25,9 @@ import java.util.regex.Pattern;
  * String password = in.string("password", 8, 128);
  * in.finish();   // throws the 400 problem when anything was wrong
  * }</pre>
+ *
+ * <p>A NUL character anywhere in the body (a value or a name, at any depth) is refused at once with
+ * a 400 naming the field: Postgres text cannot hold it, and no field of ours needs it.
  */
 public final class JsonInput {
   private static final Pattern EMAIL = Pattern.compile("^[^@\\s]{1,64}@[^@\\s]{1,253}\\.[^@\\s]{2,}$");
@@ -34,6 +42,9 @@ public final class JsonInput {
     this.body = body;
   }
 
+  /** Timestamps a client may send lie between this and a few minutes from now. */
+  public static final OffsetDateTime EARLIEST_TIMESTAMP = OffsetDateTime.parse("2000-01-01T00:00:00Z");
+
   public static JsonInput of(RoutingContext ctx) {
     if (ctx.body() == null || ctx.body().length() == 0) {
       throw Problems.badRequest("missing_body", "A JSON object body is required.");
@@ -47,11 +58,66 @@ public final class JsonInput {
     if (parsed == null) {
       throw Problems.badRequest("malformed_json", "The request body is not a valid JSON object.");
     }
-    return new JsonInput((JsonObject) parsed);
+    return of((JsonObject) parsed);
   }
 
   public static JsonInput of(JsonObject body) {
+    refuseNul(body);
     return new JsonInput(body);
+  }
+
+  /** Fails with a 400 naming every top-level field that holds a NUL character at any depth (or in a name). */
+  public static void refuseNul(JsonObject body) {
+    JsonArray bad = new JsonArray();
+    for (Map.Entry<String, Object> field : body) {
+      if (field.getKey().indexOf('\0') >= 0 || holdsNul(field.getValue())) {
+        bad.add(new JsonObject().put("field", field.getKey().replace('\0', '?'))
+            .put("message", "must not contain the NUL character"));
+      }
+    }
+    if (!bad.isEmpty()) {
+      throw Problems.validation(bad);
+    }
+  }
+
+  private static boolean holdsNul(Object value) {
+    if (value instanceof String s) {
+      return s.indexOf('\0') >= 0;
+    }
+    if (value instanceof JsonObject o) {
+      for (Map.Entry<String, Object> e : o) {
+        if (e.getKey().indexOf('\0') >= 0 || holdsNul(e.getValue())) {
+          return true;
+        }
+      }
+    }
+    if (value instanceof JsonArray a) {
+      for (Object item : a) {
+        if (holdsNul(item)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The one spelling of an email address used at sign-up, login and provisioning alike: trimmed,
+   * Unicode NFC, lower-cased (root locale) and NFC again, so {@code İ} or a decomposed accent
+   * compares equal however the client typed it.
+   */
+  public static String normalizeEmail(String email) {
+    String nfc = Normalizer.normalize(email.strip(), Normalizer.Form.NFC);
+    return Normalizer.normalize(nfc.toLowerCase(Locale.ROOT), Normalizer.Form.NFC);
+  }
+
+  /** True when {@code s} holds a control character or an invisible format character (zero-width, bidi controls). */
+  static boolean hasInvisible(String s) {
+    return s.codePoints().anyMatch(cp -> {
+      int type = Character.getType(cp);
+      return type == Character.CONTROL || type == Character.FORMAT || type == Character.LINE_SEPARATOR
+          || type == Character.PARAGRAPH_SEPARATOR;
+    });
   }
 
   public String string(String field, int min, int max) {
@@ -79,10 +145,42 @@ public final class JsonInput {
     return s;
   }
 
+  /** A required email address, returned normalised ({@link #normalizeEmail}). */
   public String email(String field) {
     String value = string(field, 3, 320);
-    if (value != null && !EMAIL.matcher(value).matches()) {
+    if (value == null) {
+      return null;
+    }
+    if (hasInvisible(value)) {
+      error(field, "must not contain control, zero-width or bidirectional formatting characters");
+      return null;
+    }
+    String normalized = normalizeEmail(value);
+    if (normalized.length() > 320 || !EMAIL.matcher(normalized).matches()) {
       error(field, "must be an email address");
+      return null;
+    }
+    return normalized;
+  }
+
+  /**
+   * An optional ISO-8601 date-time with offset, between {@link #EARLIEST_TIMESTAMP} and
+   * {@code latest}; anything else is a field error (never a database error).
+   */
+  public OffsetDateTime optionalTimestamp(String field, OffsetDateTime latest) {
+    String raw = optionalString(field, 10, 40);
+    if (raw == null) {
+      return null;
+    }
+    OffsetDateTime value;
+    try {
+      value = OffsetDateTime.parse(raw);
+    } catch (DateTimeParseException e) {
+      error(field, "must be an ISO-8601 date-time with offset");
+      return null;
+    }
+    if (value.isBefore(EARLIEST_TIMESTAMP) || value.isAfter(latest)) {
+      error(field, "must be between " + EARLIEST_TIMESTAMP + " and now");
       return null;
     }
     return value;

@@ -95,7 +95,7 @@ class AuthLoggingTest {
     String password = "pw-" + UUID.randomUUID();
     String wrongPassword = "wrong-" + UUID.randomUUID();
 
-    HttpResponse<Buffer> signup = post("/api/auth/signup", new JsonObject().put("email", email).put("password", password));
+    HttpResponse<Buffer> signup = post("/api/auth/signup", EdgeServer.credentials(email, password));
     assertThat(signup.statusCode()).isEqualTo(201);
     String signupToken = signup.bodyAsJsonObject().getString("accessToken");
     HttpResponse<Buffer> login = post("/api/auth/login", new JsonObject().put("email", email).put("password", password));

@@ -63,7 +63,7 @@ class AuthRoutesTest {
   @DisplayName("login works with any letter case of the email; wrong password and unknown user get the same 401")
   void loginUniformErrors() {
     String email = "Case-" + UUID.randomUUID() + "@Example.com";
-    assertThat(post("/api/auth/signup", new JsonObject().put("email", email).put("password", "s3cret-passphrase")).statusCode())
+    assertThat(post("/api/auth/signup", EdgeServer.credentials(email, "s3cret-passphrase")).statusCode())
         .isEqualTo(201);
     HttpResponse<Buffer> ok = post("/api/auth/login", new JsonObject().put("email", email.toLowerCase()).put("password", "s3cret-passphrase"));
     assertThat(ok.statusCode()).isEqualTo(200);
@@ -85,8 +85,8 @@ class AuthRoutesTest {
   @DisplayName("a duplicate email is 409, whatever its case")
   void duplicateEmail() {
     String email = "dup-" + UUID.randomUUID() + "@example.com";
-    assertThat(post("/api/auth/signup", new JsonObject().put("email", email).put("password", "password-one")).statusCode()).isEqualTo(201);
-    HttpResponse<Buffer> again = post("/api/auth/signup", new JsonObject().put("email", email.toUpperCase()).put("password", "password-two"));
+    assertThat(post("/api/auth/signup", EdgeServer.credentials(email, "password-one")).statusCode()).isEqualTo(201);
+    HttpResponse<Buffer> again = post("/api/auth/signup", EdgeServer.credentials(email.toUpperCase(), "password-two"));
     assertThat(again.statusCode()).isEqualTo(409);
     assertThat(again.bodyAsJsonObject().getString("code")).isEqualTo("email_taken");
   }
@@ -97,7 +97,7 @@ class AuthRoutesTest {
     String email = "race-" + UUID.randomUUID() + "@example.com";
     List<Future<HttpResponse<Buffer>>> attempts = IntStream.range(0, 10)
         .mapToObj(i -> server.client.post("/api/auth/signup")
-            .sendJsonObject(new JsonObject().put("email", email).put("password", "race-password")))
+            .sendJsonObject(EdgeServer.credentials(email, "race-password")))
         .toList();
     await(Future.join(attempts));
     long created = attempts.stream().filter(f -> f.result().statusCode() == 201).count();

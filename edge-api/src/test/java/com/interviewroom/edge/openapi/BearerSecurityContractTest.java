@@ -103,7 +103,8 @@ class BearerSecurityContractTest {
       }
     }
     // the document was read, not a list: the public operations it declares are the ones skipped
-    assertThat(secured).contains("GET /api/sessions", "POST /api/sessions/{id}/end", "GET /api/problems/{slug}");
-    assertThat(open).contains("POST /api/auth/signup", "POST /api/payments/webhook", "GET /api/openapi.json");
+    assertThat(secured).contains("GET /api/sessions", "POST /api/sessions/{id}/end", "GET /api/users/profile");
+    assertThat(open).contains("POST /api/auth/signup", "POST /api/payments/webhook", "GET /api/openapi.json",
+        "GET /api/problems/{slug}", "POST /api/auth/refresh", "GET /api/legal");
   }
 }

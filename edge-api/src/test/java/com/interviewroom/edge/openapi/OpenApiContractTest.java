@@ -45,7 +45,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 class OpenApiContractTest {
   /** Every route of DESIGN.md's REST contract, plus the seed's billing routes. */
   private static final List<String> CONTRACT = List.of(
-      "POST /api/auth/signup", "POST /api/auth/login",
+      "POST /api/auth/signup", "POST /api/auth/login", "POST /api/auth/refresh", "POST /api/auth/logout", "GET /api/legal",
       "GET /api/users/profile", "PATCH /api/users/profile", "GET /api/users/data-export", "DELETE /api/users/data",
       "GET /api/problems", "GET /api/problems/{slug}", "GET /api/problems/random",
       "POST /api/sessions/start", "GET /api/sessions", "GET /api/sessions/{id}", "POST /api/sessions/{id}/end",
@@ -163,14 +163,40 @@ class OpenApiContractTest {
   @DisplayName("signup, login, /api/me and their 400/401/409 problems match the document")
   void auth() {
     String email = "contract-" + UUID.randomUUID() + "@example.com";
-    JsonObject credentials = new JsonObject().put("email", email).put("password", "contract password");
+    JsonObject credentials = EdgeServer.credentials(email, "contract password");
     String bearer = EdgeServer.bearer(post(null, "/api/auth/signup", credentials, 201).bodyAsJsonObject());
     post(null, "/api/auth/signup", credentials, 409);
     post(null, "/api/auth/signup", new JsonObject().put("email", "nope"), 400);
-    post(null, "/api/auth/login", credentials, 200);
-    post(null, "/api/auth/login", credentials.copy().put("password", "wrong password"), 401);
+    JsonObject login = new JsonObject().put("email", email).put("password", "contract password");
+    post(null, "/api/auth/login", login, 200);
+    post(null, "/api/auth/login", login.copy().put("password", "wrong password"), 401);
     check(HttpMethod.GET, "/api/me", bearer, null, 200);
     check(HttpMethod.GET, "/api/me", "Bearer nonsense", null, 401);
+    post(null, "/api/auth/signup", EdgeServer.credentials("other-" + email, "contract password").put("termsVersion", "1999"), 400);
+
+    HttpResponse<Buffer> loggedIn = post(null, "/api/auth/login", login, 200);
+    String cookie = loggedIn.cookies().stream().filter(c -> c.startsWith("ir_refresh=")).findFirst().orElseThrow().split(";")[0];
+    HttpResponse<Buffer> refreshed = withCookie(HttpMethod.POST, "/api/auth/refresh", cookie, 200);
+    String next = refreshed.cookies().get(0).split(";")[0];
+    withCookie(HttpMethod.POST, "/api/auth/refresh", null, 401);
+    withCookie(HttpMethod.POST, "/api/auth/logout", next, 204);
+    HttpRequest<Buffer> foreign = server.client.request(HttpMethod.POST, "/api/auth/logout").putHeader("Origin", "https://evil.example");
+    HttpResponse<Buffer> refused = await(foreign.send());
+    assertThat(refused.statusCode()).isEqualTo(403);
+    record("POST", "/api/auth/logout", refused);
+    check(HttpMethod.GET, "/api/legal", null, null, 200);
+    check(HttpMethod.GET, "/api/legal?x=1", null, null, 400);
+  }
+
+  private static HttpResponse<Buffer> withCookie(HttpMethod method, String path, String cookie, int expected) {
+    HttpRequest<Buffer> request = server.client.request(method, path);
+    if (cookie != null) {
+      request.putHeader("Cookie", cookie);
+    }
+    HttpResponse<Buffer> response = await(request.send());
+    assertThat(response.statusCode()).as(method + " " + path + ": " + response.bodyAsString()).isEqualTo(expected);
+    record(method.name(), path, response);
+    return response;
   }
 
   @Test

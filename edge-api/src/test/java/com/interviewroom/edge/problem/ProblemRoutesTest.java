@@ -6,12 +6,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.interviewroom.edge.EdgeServer;
 import com.interviewroom.edge.TestUser;
 import com.interviewroom.edge.openapi.OpenApiContract;
+import com.interviewroom.edge.ratelimit.RateLimiter;
 import com.interviewroom.schema.ProblemBank;
 import com.interviewroom.schema.ProblemBankSeeder;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -47,11 +49,47 @@ class ProblemRoutesTest {
   }
 
   @Test
-  @DisplayName("the problem list needs a bearer token")
-  void requiresAuth() {
-    assertThat(await(server.client.get("/api/problems").send()).statusCode()).isEqualTo(401);
-    assertThat(await(server.client.get("/api/problems/two-sum").send()).statusCode()).isEqualTo(401);
-    assertThat(await(server.client.get("/api/problems/random").send()).statusCode()).isEqualTo(401);
+  @DisplayName("the catalog is public: list, detail and random answer without a token, and a bad token is still a 401")
+  void publicWithoutToken() {
+    HttpResponse<Buffer> list = await(server.client.get("/api/problems?pageSize=5").send());
+    assertThat(list.statusCode()).as(list.bodyAsString()).isEqualTo(200);
+    assertThat(list.bodyAsJsonObject().getJsonArray("items")).isNotEmpty();
+    assertThat(list.getHeader("X-RateLimit-Limit")).as("anonymous callers are limited per IP")
+        .isEqualTo(String.valueOf(RateLimiter.PUBLIC_PER_IP.requests()));
+    assertThat(await(server.client.get("/api/problems/two-sum").send()).statusCode()).isEqualTo(200);
+    assertThat(await(server.client.get("/api/problems/random?difficulty=easy").send()).statusCode()).isEqualTo(200);
+    HttpResponse<Buffer> forged = await(server.client.get("/api/problems").putHeader("Authorization", "Bearer a.b.c").send());
+    assertThat(forged.statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  @DisplayName("an anonymous caller never sees hidden tests, expected outputs of hidden tests or solutions")
+  void anonymousSeesNoHiddenTestsOrSolutions() {
+    for (String slug : slugs(await(server.client.get("/api/problems?pageSize=100").send()).bodyAsJsonObject())) {
+      HttpResponse<Buffer> detail = await(server.client.get("/api/problems/" + slug).send());
+      assertThat(detail.statusCode()).isEqualTo(200);
+      JsonObject problem = detail.bodyAsJsonObject();
+      List<Row> hidden = await(server.db.asService(sql -> sql.preparedQuery("""
+              SELECT t.input::text AS input, t.expected::text AS expected FROM test_cases t JOIN problems p ON p.id = t.problem_id
+               WHERE p.slug = $1 AND (t.is_hidden OR NOT t.is_example)""").execute(Tuple.of(slug))
+          .map(rows -> { List<Row> out = new ArrayList<>(); rows.forEach(out::add); return out; })));
+      List<Row> solutions = await(server.db.asService(sql -> sql.preparedQuery("""
+              SELECT s.code FROM problem_solutions s JOIN problems p ON p.id = s.problem_id WHERE p.slug = $1""")
+          .execute(Tuple.of(slug)).map(rows -> { List<Row> out = new ArrayList<>(); rows.forEach(out::add); return out; })));
+      String body = detail.bodyAsString();
+      assertThat(problem.fieldNames()).doesNotContain("solution", "solutions", "hiddenTests", "tests", "testCases");
+      for (Row solution : solutions) {
+        String encoded = new JsonArray().add(solution.getString("code")).encode(); // ["..."]: the code as JSON text
+        assertThat(body).as(slug + " leaks a solution").doesNotContain(encoded.substring(2, encoded.length() - 2));
+      }
+      long examples = problem.getJsonArray("examples").size();
+      long publicExamples = await(server.db.asService(sql -> sql.preparedQuery("""
+              SELECT count(*) AS n FROM test_cases t JOIN problems p ON p.id = t.problem_id
+               WHERE p.slug = $1 AND t.is_example AND NOT t.is_hidden""").execute(Tuple.of(slug))
+          .map(rows -> rows.iterator().next().getLong("n"))));
+      assertThat(examples).as(slug + ": only the example cases").isEqualTo(publicExamples);
+      assertThat(hidden).as(slug + " has hidden tests to leak").isNotEmpty();
+    }
   }
 
   @Test

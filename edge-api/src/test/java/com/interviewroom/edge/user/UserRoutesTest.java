@@ -187,9 +187,11 @@ class UserRoutesTest {
         .execute(Tuple.of(response.getHeader("X-Request-Id"))).map(rows -> rows.iterator().next().getLong("n"))));
     assertThat(anonymous).isEqualTo(1);
 
+    // the deleted account's token stops working at once (issue 21.11), on every route
     HttpResponse<Buffer> gone = call(HttpMethod.GET, "/api/users/profile", session, null);
-    assertThat(gone.statusCode()).isEqualTo(404);
-    assertThat(call(HttpMethod.DELETE, "/api/users/data", session, null).statusCode()).isEqualTo(204);
+    assertThat(gone.statusCode()).isEqualTo(401);
+    assertThat(gone.bodyAsJsonObject().getString("code")).isEqualTo("token_revoked");
+    assertThat(call(HttpMethod.DELETE, "/api/users/data", session, null).statusCode()).isEqualTo(401);
   }
 
   private List<String> redisKeysContaining(String needle) {
@@ -232,7 +234,7 @@ class UserRoutesTest {
   void signupLogsUserCreated() {
     String requestId = "req-signup-" + UUID.randomUUID();
     HttpResponse<Buffer> response = await(server.client.post("/api/auth/signup").putHeader("X-Request-Id", requestId)
-        .sendJsonObject(new JsonObject().put("email", "new-" + UUID.randomUUID() + "@example.com").put("password", "correct horse battery")));
+        .sendJsonObject(EdgeServer.credentials("new-" + UUID.randomUUID() + "@example.com", "correct horse battery")));
     assertThat(response.statusCode()).isEqualTo(201);
     UUID userId = UUID.fromString(response.bodyAsJsonObject().getJsonObject("user").getString("id"));
     assertThat(events(userId, "user.created")).isEqualTo(1);

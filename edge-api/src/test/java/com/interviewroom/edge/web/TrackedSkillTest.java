@@ -35,12 +35,13 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 class TrackedSkillTest {
+  private static final String SECRET = "tracked-skill-test-secret-0123456789abcdef";
   private static EdgeServer server;
   private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
 
   @BeforeAll
   static void start() {
-    server = EdgeServer.start();
+    server = EdgeServer.start(java.util.Map.of("TRACKED_SKILL_SECRET", SECRET));
     await(ProblemBankSeeder.seed(server.db, ProblemBank.load()));
   }
 
@@ -146,7 +147,7 @@ class TrackedSkillTest {
 
     List<String> kinds = await(server.db.asService(sql -> sql.preparedQuery(
             "SELECT kind FROM events WHERE session_id = $1 AND tracked_skill_id_hash = $2 ORDER BY id")
-        .execute(Tuple.of(sessionId, Hashing.sha256Hex(raw)))
+        .execute(Tuple.of(sessionId, hmac(raw)))
         .map(rows -> {
           List<String> out = new ArrayList<>();
           rows.forEach(row -> out.add(row.getString("kind")));
@@ -156,7 +157,7 @@ class TrackedSkillTest {
   }
 
   @Test
-  @DisplayName("a raw X-Tracked-Skill-Id never reaches any table or log line; only its SHA-256 is in the events")
+  @DisplayName("a raw X-Tracked-Skill-Id never reaches any table or log line; only its HMAC-SHA-256 is in the events, never its plain SHA-256")
   void rawIdNeverStored() {
     String raw = "skill-raw-" + UUID.randomUUID();
     JsonObject session = server.signup();
@@ -188,8 +189,24 @@ class TrackedSkillTest {
           rows.forEach(row -> out.add(row.getString("tracked_skill_id_hash")));
           return out;
         })));
-    assertThat(hashes).containsExactly(Hashing.sha256Hex(raw), Hashing.sha256Hex(raw));
-    assertThat(tablesContaining(Hashing.sha256Hex(raw))).containsExactly("events.tracked_skill_id_hash");
+    assertThat(hashes).containsExactly(hmac(raw), hmac(raw));
+    assertThat(tablesContaining(hmac(raw))).containsExactly("events.tracked_skill_id_hash");
+    // a guessable id cannot be found by hashing candidates without the server's key
+    assertThat(tablesContaining(Hashing.sha256Hex(raw))).isEmpty();
+  }
+
+  @Test
+  @DisplayName("without TRACKED_SKILL_SECRET the key is derived from INTERNAL_WEBHOOK_SECRET, so every node of a deployment agrees")
+  void keyDerivedFromTheInternalSecret() {
+    String internal = "internal-secret-for-derivation-0123456789";
+    var config = com.interviewroom.common.config.Config.from(java.util.Map.of("INTERNAL_WEBHOOK_SECRET", internal));
+    assertThat(TrackedSkill.create(config).hash("skill-1")).isEqualTo(TrackedSkill.create(config).hash("skill-1"))
+        .isNotEqualTo(Hashing.sha256Hex("skill-1"))
+        .isNotEqualTo(new TrackedSkill(internal).hash("skill-1"));
+  }
+
+  private static String hmac(String raw) {
+    return com.interviewroom.common.crypto.Hmac.sha256Hex(SECRET, "", raw.getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 
   @Test
