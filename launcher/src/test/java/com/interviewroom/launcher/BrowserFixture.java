@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.interviewroom.common.config.Config;
 import com.interviewroom.launcher.embedded.FreePort;
+import com.interviewroom.schema.Database;
+import com.interviewroom.testkit.TestAuthLimits;
 import com.interviewroom.testkit.TestDatabase;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Tuple;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
@@ -18,6 +21,7 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -54,7 +58,8 @@ final class BrowserFixture implements AutoCloseable {
   final RunningSystem running;
   final String base;
   final Path dir;
-  private final String databaseUrl;
+  final String databaseUrl;
+  final int port;
   private final ChromeDriverService service;
   private final Path wav;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -62,14 +67,16 @@ final class BrowserFixture implements AutoCloseable {
   private BrowserFixture(Path dir) throws Exception {
     this.dir = dir;
     this.databaseUrl = TestDatabase.freshDatabaseUrl();
-    int port = FreePort.find();
-    this.running = Launcher.start(Config.from(Map.of(
+    this.port = FreePort.find();
+    Map<String, String> env = new HashMap<>(TestAuthLimits.RAISED);
+    env.putAll(Map.of(
         "DATA_DIR", dir.resolve("data").toString(),
         "DATABASE_URL", databaseUrl,
         "REDIS_URL", InterviewFlowTest.isolatedRedis(),
         "PORT", String.valueOf(port),
         "INTERNAL_PORT", String.valueOf(FreePort.find()),
-        "SANDBOX_PORT", String.valueOf(FreePort.find()))));
+        "SANDBOX_PORT", String.valueOf(FreePort.find())));
+    this.running = Launcher.start(Config.from(env));
     this.base = "http://localhost:" + port;
     this.wav = dir.resolve("speech.wav");
     Files.write(wav, speechWav());
@@ -96,7 +103,14 @@ final class BrowserFixture implements AutoCloseable {
     logs.enable(LogType.BROWSER, Level.ALL);
     logs.enable(LogType.PERFORMANCE, Level.ALL);
     options.setCapability("goog:loggingPrefs", logs);
-    ChromeDriver driver = new ChromeDriver(service, options);
+    ChromeDriver driver;
+    try {
+      driver = new ChromeDriver(service, options);
+    } catch (org.openqa.selenium.SessionNotCreatedException e) {
+      // a browser that just quit can still hold the driver for a moment; one more try
+      sleep(1_000);
+      driver = new ChromeDriver(service, options);
+    }
     BASE.set(base);
     driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
     return driver;
@@ -110,6 +124,14 @@ final class BrowserFixture implements AutoCloseable {
 
   /** The fixture's origin for browsers that have not opened a page yet. */
   static final ThreadLocal<String> BASE = new ThreadLocal<>();
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
 
   static WebDriverWait waitFor(WebDriver driver) {
     return new WebDriverWait(driver, WAIT, Duration.ofMillis(100));
@@ -185,6 +207,34 @@ final class BrowserFixture implements AutoCloseable {
     HttpResponse<String> created = post("/api/auth/signup", null, body);
     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
     return new JsonObject(created.body());
+  }
+
+  HttpResponse<String> getWithBearer(String path, String bearer) throws IOException, InterruptedException {
+    return http.send(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + bearer).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** Waits for the session's evaluation to be completed (the heuristic evaluator, within a minute). */
+  JsonObject awaitEvaluation(String sessionId, String bearer) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < deadline) {
+      JsonObject evaluation = new JsonObject(getWithBearer("/api/sessions/" + sessionId + "/evaluation", bearer).body());
+      if ("completed".equals(evaluation.getString("status"))) {
+        return evaluation;
+      }
+      Thread.sleep(250);
+    }
+    throw new AssertionError("no completed evaluation for " + sessionId);
+  }
+
+  /** One statement against the system's database. */
+  void sql(String statement, Object... args) throws Exception {
+    Database db = Database.connect(running.vertx(), databaseUrl, 1);
+    try {
+      db.pool().preparedQuery(statement).execute(Tuple.from(args)).toCompletionStage().toCompletableFuture().get();
+    } finally {
+      db.close().toCompletionStage().toCompletableFuture().get();
+    }
   }
 
   @Override

@@ -127,8 +127,131 @@ class InterviewBrowserTest {
     }
   }
 
+
+  @Test
+  @DisplayName("a reload mid-interview keeps the login, the code and the timer; a dropped connection shows the banner, reconnects with a fresh token and loses no keystroke")
+  void reloadAndReconnect() throws Exception {
+    String email = BrowserFixture.uniqueEmail();
+    String bearer = fixture.signupOverApi(email, "correct horse battery").getString("accessToken");
+    String sessionId = startSession(bearer);
+    try (TcpProxy proxy = new TcpProxy(fixture.port)) {
+      String base = "http://localhost:" + proxy.port();
+      ChromeDriver driver = fixture.browser(1280, 900);
+      try {
+        logIn(driver, base, email, "correct horse battery");
+        driver.get(base + "/interview/" + sessionId);
+        until(driver, d -> find(d, ".timer-text").getText().matches("\\d\\d:\\d\\d") && !find(d, ".timer-text").getText().equals("--:--"));
+        WebElement editor = editorContent(driver);
+        editor.click();
+        editor.sendKeys(Keys.chord(Keys.CONTROL, Keys.END), Keys.ENTER, "# before reload");
+        Thread.sleep(500);
+        int before = seconds(el(driver, ".timer-text").getText());
+
+        driver.navigate().refresh();
+        until(driver, d -> d.getCurrentUrl().endsWith("/interview/" + sessionId));
+        until(driver, d -> !d.findElements(By.cssSelector(".editor-host")).isEmpty() && editorContent(d).getText().contains("# before reload"));
+        until(driver, d -> find(d, ".timer-text").getText().matches("\\d\\d:\\d\\d") && !find(d, ".timer-text").getText().equals("--:--"));
+        int after = seconds(el(driver, ".timer-text").getText());
+        assertThat(after).as("the timer resumes from the server's deadline").isBetween(before - 30, before);
+        until(driver, d -> number(d, "return window.interviewRoom.socket.connects") >= 1 && find(d, ".banner").getAttribute("hidden") != null);
+
+        long tokensBefore = number(driver, "return window.interviewRoom.socket.tokensFetched");
+        proxy.dropAll();
+        until(driver, d -> find(d, ".banner:not([hidden])").getText().contains("Connection lost"));
+        screenshot(driver, "interview-reconnecting");
+        editor = editorContent(driver);
+        editor.click();
+        editor.sendKeys(Keys.chord(Keys.CONTROL, Keys.END), Keys.ENTER, "# typed while offline");
+        until(driver, d -> number(d, "return window.interviewRoom.socket.tokensFetched") > tokensBefore
+            && d.findElements(By.cssSelector(".room > .banner:not([hidden])")).isEmpty());
+
+        el(driver, ".topbar .btn-danger").click();
+        until(driver, d -> find(d, "dialog[open]")).findElement(By.cssSelector(".btn-danger")).click();
+        until(driver, d -> d.getCurrentUrl().endsWith("/sessions/" + sessionId + "/summary"));
+      } finally {
+        screenshot(driver, "last-reloadAndReconnect");
+        driver.quit();
+      }
+    }
+    JsonObject session = new JsonObject(fixture.getWithBearer("/api/sessions/" + sessionId, bearer).body());
+    assertThat(session.getJsonObject("latestSnapshot").getString("code")).as("the final snapshot")
+        .contains("# before reload", "# typed while offline");
+  }
+
+  @Test
+  @DisplayName("hostile content: program output with HTML and ANSI codes, and an evaluation report with HTML and script, execute nothing and inject no element")
+  void hostileContent() throws Exception {
+    String email = BrowserFixture.uniqueEmail();
+    String bearer = fixture.signupOverApi(email, "correct horse battery").getString("accessToken");
+    String sessionId = startSession(bearer);
+    ChromeDriver driver = fixture.browser(1280, 900);
+    try {
+      logIn(driver, email, "correct horse battery");
+      driver.get(fixture.base + "/interview/" + sessionId);
+      WebElement editor = until(driver, d -> editorContent(d));
+      editor.click();
+      editor.sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.DELETE);
+      // CodeMirror indents each new line itself
+      editor.sendKeys("class Solution:", Keys.ENTER, "def twoSum(self, nums, target):", Keys.ENTER,
+          "print(\"<img src=x onerror=window.__pwned=1>\\x1b[31mred\\x1b[0m <script>window.__pwned=2</script>\")", Keys.ENTER,
+          "return [0, 1]");
+      el(driver, ".toolbar-actions .btn-secondary").click();
+      until(driver, d -> find(d, ".output-status").getText().contains("Completed in"));
+      WebElement console = el(driver, ".stream-stdout .console");
+      assertThat(console.getText()).contains("<img src=x onerror=window.__pwned=1>", "<script>window.__pwned=2</script>");
+      assertThat(console.findElement(By.cssSelector("span.ansi-fg-1")).getText()).isEqualTo("red");
+      assertThat(console.getText()).doesNotContain("\u001b", "[31m");
+      assertThat(number(driver, "return document.querySelectorAll('.output img, .output script').length")).isZero();
+      assertThat(js(driver, "return window.__pwned === undefined")).isEqualTo(true);
+      screenshot(driver, "interview-hostile-output");
+    } finally {
+      driver.quit();
+    }
+
+    // the evaluator's report is Markdown from a model: give it HTML, script and javascript: links
+    fixture.post("/api/sessions/" + sessionId + "/end", bearer, new JsonObject());
+    fixture.awaitEvaluation(sessionId, bearer);
+    fixture.sql("UPDATE evaluations SET report_markdown = $2, strengths = $3::jsonb WHERE session_id = $1::uuid", sessionId,
+        "## Report\n\n**bold claim**\n\n<script>window.__pwned=3</script>\n\n<img src=x onerror=\"window.__pwned=4\">\n\n"
+            + "[click me](javascript:window.__pwned=5)\n\n<a href=\"javascript:window.__pwned=6\">or me</a>\n\n<iframe src=\"/\"></iframe>\n\n"
+            + "<p style=\"background:url(x)\" onmouseover=\"window.__pwned=7\">styled</p>",
+        "[\"<img src=x onerror=window.__pwned=8>\"]");
+    driver = fixture.browser(1280, 900);
+    try {
+      logIn(driver, email, "correct horse battery");
+      driver.get(fixture.base + "/sessions/" + sessionId + "/summary");
+      WebElement report = el(driver, ".report .markdown");
+      assertThat(report.findElement(By.cssSelector("strong")).getText()).isEqualTo("bold claim");
+      assertThat(number(driver, "return document.querySelectorAll('.summary script, .summary img, .summary iframe, .summary [style], .summary [onmouseover]').length")).isZero();
+      assertThat(number(driver, "return [...document.querySelectorAll('.summary a')].filter(a => /^javascript:/i.test(a.getAttribute('href') || '')).length")).isZero();
+      assertThat(el(driver, ".two-col").getText()).contains("<img src=x onerror=window.__pwned=8>");
+      for (WebElement link : report.findElements(By.cssSelector("a"))) {
+        link.click();
+      }
+      assertThat(js(driver, "return window.__pwned === undefined")).isEqualTo(true);
+      assertThat(consoleProblems(driver)).noneMatch(m -> m.contains("Content Security Policy"));
+    } finally {
+      driver.quit();
+    }
+  }
+
+  private String startSession(String bearer) throws Exception {
+    var started = fixture.post("/api/sessions/start", bearer, new JsonObject().put("problemSlug", "two-sum").put("language", "python"));
+    assertThat(started.statusCode()).as(started.body()).isEqualTo(201);
+    return new JsonObject(started.body()).getString("sessionId");
+  }
+
+  private static int seconds(String clock) {
+    String[] parts = clock.split(":");
+    return Integer.parseInt(parts[0]) * 60 + Integer.parseInt(parts[1]);
+  }
+
   static void logIn(WebDriver driver, String email, String password) {
-    driver.get(BrowserFixture.baseOf(driver) + "/login");
+    logIn(driver, BrowserFixture.baseOf(driver), email, password);
+  }
+
+  static void logIn(WebDriver driver, String base, String email, String password) {
+    driver.get(base + "/login");
     until(driver, d -> find(d, "h1").getText().equals("Log in"));
     el(driver, "input[name=email]").sendKeys(email);
     el(driver, "input[name=password]").sendKeys(password, Keys.ENTER);
