@@ -215,14 +215,14 @@ class InterviewBrowserTest {
         "## Report\n\n**bold claim**\n\n<script>window.__pwned=3</script>\n\n<img src=x onerror=\"window.__pwned=4\">\n\n"
             + "[click me](javascript:window.__pwned=5)\n\n<a href=\"javascript:window.__pwned=6\">or me</a>\n\n<iframe src=\"/\"></iframe>\n\n"
             + "<p style=\"background:url(x)\" onmouseover=\"window.__pwned=7\">styled</p>",
-        "[\"<img src=x onerror=window.__pwned=8>\"]");
+        new io.vertx.core.json.JsonArray().add("<img src=x onerror=window.__pwned=8>"));
     driver = fixture.browser(1280, 900);
     try {
       logIn(driver, email, "correct horse battery");
       driver.get(fixture.base + "/sessions/" + sessionId + "/summary");
       WebElement report = el(driver, ".report .markdown");
       assertThat(report.findElement(By.cssSelector("strong")).getText()).isEqualTo("bold claim");
-      assertThat(number(driver, "return document.querySelectorAll('.summary script, .summary img, .summary iframe, .summary [style], .summary [onmouseover]').length")).isZero();
+      assertThat(number(driver, "return document.querySelectorAll('.summary script, .summary img, .summary iframe, .report [style], .summary [onmouseover]').length")).isZero();
       assertThat(number(driver, "return [...document.querySelectorAll('.summary a')].filter(a => /^javascript:/i.test(a.getAttribute('href') || '')).length")).isZero();
       assertThat(el(driver, ".two-col").getText()).contains("<img src=x onerror=window.__pwned=8>");
       for (WebElement link : report.findElements(By.cssSelector("a"))) {
@@ -231,6 +231,8 @@ class InterviewBrowserTest {
       assertThat(js(driver, "return window.__pwned === undefined")).isEqualTo(true);
       assertThat(consoleProblems(driver)).noneMatch(m -> m.contains("Content Security Policy"));
     } finally {
+      screenshot(driver, "last-hostile-summary");
+      driver.manage().logs().get(LogType.BROWSER).getAll().forEach(e -> System.err.println("BROWSER " + e.getMessage()));
       driver.quit();
     }
   }
