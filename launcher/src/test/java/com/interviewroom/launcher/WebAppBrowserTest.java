@@ -2,6 +2,7 @@ package com.interviewroom.launcher;
 
 import static com.interviewroom.launcher.BrowserFixture.consoleProblems;
 import static com.interviewroom.launcher.BrowserFixture.find;
+import static com.interviewroom.launcher.BrowserFixture.js;
 import static com.interviewroom.launcher.BrowserFixture.until;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.chrome.ChromeDriver;
 
 /** The web app as served by the edge: routes, headers, caching, and pages drawn in a real Chromium. */
@@ -103,5 +105,125 @@ class WebAppBrowserTest {
     } finally {
       driver.quit();
     }
+  }
+
+  @Test
+  @DisplayName("sign-up with the keyboard alone: the terms must be accepted (the error summary takes focus and links to the box), then the dashboard shows 3 credits")
+  void signUpWithKeyboardAlone() {
+    ChromeDriver driver = fixture.browser(1280, 900);
+    try {
+      driver.get(fixture.base + "/signup");
+      BrowserFixture.el(driver, "input[name=terms]");
+      until(driver, d -> "h1".equalsIgnoreCase(d.switchTo().activeElement().getTagName()));
+      active(driver).sendKeys(Keys.TAB);
+      assertThat(active(driver).getAttribute("name")).isEqualTo("email");
+      active(driver).sendKeys(BrowserFixture.uniqueEmail(), Keys.TAB);
+      assertThat(active(driver).getAttribute("name")).isEqualTo("password");
+      active(driver).sendKeys("correct horse battery", Keys.ENTER);
+
+      // no terms: nothing is sent, the summary says why and takes focus
+      until(driver, d -> active(d).getAttribute("class").contains("error-summary"));
+      assertThat(active(driver).getText()).contains("Agree to the Terms of Service and Privacy Policy");
+      active(driver).sendKeys(Keys.TAB);
+      assertThat(active(driver).getText()).startsWith("Agree to the Terms");
+      active(driver).sendKeys(Keys.ENTER);
+      assertThat(active(driver).getAttribute("name")).as("the summary's link goes to the box").isEqualTo("terms");
+      active(driver).sendKeys(Keys.SPACE);
+      assertThat(active(driver).isSelected()).isTrue();
+      active(driver).sendKeys(Keys.TAB, Keys.TAB, Keys.TAB); // the Terms and Privacy links, then the button
+      assertThat(active(driver).getText()).isEqualTo("Create account");
+      active(driver).sendKeys(Keys.ENTER);
+      until(driver, d -> d.getCurrentUrl().endsWith("/dashboard"));
+      until(driver, d -> BrowserFixture.find(d, "[data-stat=credits]").getText().equals("3"));
+      assertThat(consoleProblems(driver)).isEmpty();
+    } finally {
+      driver.quit();
+    }
+  }
+
+  @Test
+  @DisplayName("the login survives a reload and a new tab (refresh cookie, token in memory only); logging out ends it")
+  void loginLastsUntilLogout() throws Exception {
+    String email = BrowserFixture.uniqueEmail();
+    fixture.signupOverApi(email, "correct horse battery");
+    ChromeDriver driver = fixture.browser(1280, 900);
+    try {
+      InterviewBrowserTest.logIn(driver, email, "correct horse battery");
+      driver.navigate().refresh();
+      until(driver, d -> BrowserFixture.find(d, "[data-stat=credits]").getText().equals("3"));
+      assertThat(js(driver, "return JSON.stringify(localStorage) + JSON.stringify(sessionStorage) + document.cookie"))
+          .as("no token in script-readable storage").asString().doesNotContain("eyJ");
+      driver.switchTo().newWindow(org.openqa.selenium.WindowType.TAB);
+      driver.get(fixture.base + "/dashboard");
+      until(driver, d -> BrowserFixture.find(d, "[data-stat=credits]").getText().equals("3"));
+      BrowserFixture.el(driver, ".site-nav button").click();
+      until(driver, d -> d.getCurrentUrl().equals(fixture.base + "/"));
+      driver.get(fixture.base + "/dashboard");
+      until(driver, d -> d.getCurrentUrl().contains("/login?next=%2Fdashboard"));
+    } finally {
+      driver.quit();
+    }
+  }
+
+  @Test
+  @DisplayName("at 375 px the landing, sign-in, legal, dashboard and practice pages have no horizontal scroll; the interview shows the desktop gate below 1024 px with Continue anyway, and not at 1024 px")
+  void layouts() throws Exception {
+    String email = BrowserFixture.uniqueEmail();
+    String bearer = fixture.signupOverApi(email, "correct horse battery").getString("accessToken");
+    JsonObject started = new JsonObject(fixture.post("/api/sessions/start", bearer,
+        new JsonObject().put("problemSlug", "two-sum").put("language", "python")).body());
+    String sessionId = started.getString("sessionId");
+    ChromeDriver driver = fixture.browser(1280, 900);
+    try {
+      viewport(driver, 375, 812);
+      for (String path : new String[] {"/", "/login", "/signup", "/terms", "/privacy"}) {
+        driver.get(fixture.base + path);
+        BrowserFixture.el(driver, "h1");
+        assertNoHorizontalScroll(driver, path);
+        BrowserFixture.screenshot(driver, "375" + (path.equals("/") ? "-landing" : path.replace('/', '-')));
+      }
+      InterviewBrowserTest.logIn(driver, email, "correct horse battery");
+      BrowserFixture.el(driver, "[data-stat=credits]");
+      assertNoHorizontalScroll(driver, "/dashboard");
+      BrowserFixture.screenshot(driver, "375-dashboard");
+      driver.get(fixture.base + "/practice");
+      BrowserFixture.el(driver, "form.choose button[type=submit]").click();
+      BrowserFixture.el(driver, ".preview h2");
+      assertNoHorizontalScroll(driver, "/practice");
+
+      driver.get(fixture.base + "/interview/" + sessionId);
+      assertThat(BrowserFixture.el(driver, "h1").getText()).isEqualTo("This interview needs a desktop browser");
+      assertNoHorizontalScroll(driver, "the gate");
+      BrowserFixture.screenshot(driver, "375-interview-gate");
+      assertThat(driver.findElements(By.cssSelector(".editor-host"))).as("nothing starts behind the gate").isEmpty();
+      BrowserFixture.el(driver, ".desktop-gate .btn-primary").click();
+      BrowserFixture.el(driver, ".editor-host");
+
+      viewport(driver, 1024, 768);
+      driver.get(fixture.base + "/dashboard");
+      BrowserFixture.el(driver, "[data-stat=credits]");
+      driver.get(fixture.base + "/interview/" + sessionId);
+      until(driver, d -> !d.findElements(By.cssSelector(".room .timer")).isEmpty());
+      assertThat(driver.findElements(By.cssSelector(".desktop-gate"))).isEmpty();
+      assertNoHorizontalScroll(driver, "the room at 1024 px");
+      BrowserFixture.screenshot(driver, "1024-interview");
+    } finally {
+      driver.quit();
+    }
+  }
+
+  private static void viewport(ChromeDriver driver, int width, int height) {
+    driver.executeCdpCommand("Emulation.setDeviceMetricsOverride",
+        java.util.Map.of("width", width, "height", height, "deviceScaleFactor", 1, "mobile", width < 600));
+  }
+
+  private static void assertNoHorizontalScroll(ChromeDriver driver, String what) {
+    Object widths = js(driver, "return [document.documentElement.scrollWidth, window.innerWidth]");
+    java.util.List<?> w = (java.util.List<?>) widths;
+    assertThat(((Number) w.get(0)).longValue()).as(what + ": page width vs viewport").isLessThanOrEqualTo(((Number) w.get(1)).longValue());
+  }
+
+  private static org.openqa.selenium.WebElement active(org.openqa.selenium.WebDriver driver) {
+    return driver.switchTo().activeElement();
   }
 }
