@@ -92,11 +92,16 @@ final class BrowserFixture implements AutoCloseable {
 
   /** A fresh browser (new profile: no cookies, no storage) with the window size given. */
   ChromeDriver browser(int width, int height) {
+    return browser(width, height, true);
+  }
+
+  /** micAllowed false: the browser refuses the microphone, as when a candidate clicks Block. */
+  ChromeDriver browser(int width, int height, boolean micAllowed) {
     ChromeOptions options = new ChromeOptions();
     options.setBinary(CHROMIUM);
     options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-        "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+        micAllowed ? "--use-fake-ui-for-media-stream" : "--deny-permission-prompts", "--use-fake-device-for-media-stream",
         "--use-file-for-fake-audio-capture=" + wav.toAbsolutePath(),
         "--window-size=" + width + "," + height);
     LoggingPreferences logs = new LoggingPreferences();

@@ -237,6 +237,47 @@ class InterviewBrowserTest {
     }
   }
 
+
+  @Test
+  @DisplayName("the microphone: mute stops every frame without dropping the socket, unmute resumes; a refused microphone says what to do and offers Retry while the interview goes on")
+  void microphoneMuteAndDenial() throws Exception {
+    String email = BrowserFixture.uniqueEmail();
+    String bearer = fixture.signupOverApi(email, "correct horse battery").getString("accessToken");
+    String sessionId = startSession(bearer);
+    ChromeDriver driver = fixture.browser(1280, 900);
+    try {
+      logIn(driver, email, "correct horse battery");
+      driver.get(fixture.base + "/interview/" + sessionId);
+      until(driver, d -> number(d, "return window.interviewRoom.audio.framesSent") > 0);
+      WebElement mute = el(driver, ".mic-button");
+      mute.click();
+      assertThat(mute.getAttribute("aria-pressed")).isEqualTo("true");
+      assertThat(mute.getText()).contains("Unmute");
+      long sent = number(driver, "return window.interviewRoom.audio.framesSent");
+      Thread.sleep(7_000); // longer than one speech + silence cycle of the fake microphone
+      assertThat(number(driver, "return window.interviewRoom.audio.framesSent")).as("nothing leaves a muted microphone").isEqualTo(sent);
+      assertThat(number(driver, "return window.interviewRoom.socket.connects")).isEqualTo(1);
+      mute.click();
+      assertThat(mute.getAttribute("aria-pressed")).isEqualTo("false");
+      until(driver, d -> number(d, "return window.interviewRoom.audio.framesSent") > sent);
+    } finally {
+      driver.quit();
+    }
+
+    ChromeDriver denied = fixture.browser(1280, 900, false);
+    try {
+      logIn(denied, email, "correct horse battery");
+      denied.get(fixture.base + "/interview/" + sessionId);
+      WebElement banner = until(denied, d -> find(d, ".banner-warn:not([hidden])"));
+      assertThat(banner.getText()).contains("Microphone access is blocked", "Retry");
+      assertThat(banner.findElement(By.cssSelector("button")).getText()).isEqualTo("Retry");
+      until(denied, d -> find(d, ".timer-text").getText().matches("\\d\\d:\\d\\d") && !find(d, ".timer-text").getText().equals("--:--"));
+      screenshot(denied, "interview-mic-denied");
+    } finally {
+      denied.quit();
+    }
+  }
+
   private String startSession(String bearer) throws Exception {
     var started = fixture.post("/api/sessions/start", bearer, new JsonObject().put("problemSlug", "two-sum").put("language", "python"));
     assertThat(started.statusCode()).as(started.body()).isEqualTo(201);
@@ -271,8 +312,9 @@ class InterviewBrowserTest {
     return String.valueOf(value);
   }
 
+  /** A number the page computes; 0 while it cannot yet (the room's module not loaded). */
   static long number(WebDriver driver, String script) {
-    Object value = js(driver, script);
+    Object value = js(driver, "try { " + script + " } catch (e) { return 0; }");
     return value == null ? 0 : ((Number) value).longValue();
   }
 

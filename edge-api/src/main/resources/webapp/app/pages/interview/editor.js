@@ -23,6 +23,7 @@ const theme = EditorView.theme({
   '&.cm-focused .cm-cursor': { borderLeftColor: '#e6edf3' },
   '.cm-selectionBackground, &.cm-focused .cm-selectionBackground, ::selection': { backgroundColor: '#264f78 !important' },
   '.cm-gutters': { backgroundColor: '#0d1117', color: '#6e7681', border: 'none', borderRight: '1px solid #21262d' },
+  '.cm-lineNumbers .cm-gutterElement': { padding: '0 12px 0 14px' },
   '.cm-activeLine': { backgroundColor: '#161b22' },
   '.cm-activeLineGutter': { backgroundColor: '#161b22', color: '#e6edf3' },
   '&.cm-focused .cm-matchingBracket': { backgroundColor: '#3b5070', outline: '1px solid #79c0ff' },
