@@ -9,6 +9,7 @@ import com.interviewroom.common.auth.TrustedIssuer;
 import com.interviewroom.common.config.Config;
 import com.interviewroom.common.config.Role;
 import com.interviewroom.common.observability.Observability;
+import com.interviewroom.common.outage.TimedRedis;
 import com.interviewroom.edge.EdgeContext;
 import com.interviewroom.edge.EdgeVerticle;
 import com.interviewroom.edge.session.SessionSweeper;
@@ -77,15 +78,22 @@ public final class Launcher {
       Config config = resolved.role().runs(Role.SANDBOX) ? withLocalSandbox(vertx, resolved, running) : resolved;
       running.reconfigure(config);
       Migrations.migrate(config.databaseUrl());
-      Database db = Database.connect(vertx, config.databaseUrl(), 16);
+      // seeding is one long transaction: it gets a start-up budget, not a request's query timeout
+      Database seeding = Database.connect(vertx, config.databaseUrl(), 2, new Database.Timeouts(60_000, 300_000));
+      try {
+        int seeded = ProblemBankSeeder.seed(seeding, ProblemBank.load()).await();
+        log.info("problem bank seeded {}", kv("problems", seeded));
+      } finally {
+        seeding.close().await();
+      }
+      Database db = Database.connect(vertx, config.databaseUrl(), 16, new Database.Timeouts(
+          config.resilience().dbAcquireTimeoutMs(), config.resilience().dbQueryTimeoutMs()));
       running.onClose(db::close);
-      int seeded = ProblemBankSeeder.seed(db, ProblemBank.load()).await();
-      log.info("problem bank seeded {}", kv("problems", seeded));
 
-      Redis redis = Redis.createClient(vertx, new RedisOptions()
+      Redis redis = new TimedRedis(Redis.createClient(vertx, new RedisOptions()
           .setConnectionString(config.redisUrl())
           .setMaxPoolSize(32)
-          .setMaxPoolWaiting(2048));
+          .setMaxPoolWaiting(2048)), config.resilience().redisTimeoutMs());
       running.onClose(() -> {
         redis.close();
         return io.vertx.core.Future.succeededFuture();
@@ -112,7 +120,7 @@ public final class Launcher {
           running.onClose(bridges::close);
           voiceSessions = bridges;
         }
-        gateway = new RealtimeGateway(vertx, verifier, db, redis, voiceSessions, registry, clock, GatewaySettings.defaults());
+        gateway = new RealtimeGateway(vertx, verifier, db, redis, voiceSessions, registry, clock, GatewaySettings.from(config.realtime()));
         running.onClose(gateway::close);
       }
       if (config.role().runs(Role.EDGE)) {

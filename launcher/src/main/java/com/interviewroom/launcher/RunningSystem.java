@@ -38,6 +38,11 @@ public final class RunningSystem implements AutoCloseable {
     return embedded.names();
   }
 
+  /** How often each embedded child (postgres, redis) was restarted after dying. */
+  public Map<String, Integer> embeddedRestarts() {
+    return embedded.restarts();
+  }
+
   /** After in-process parts are started (their URLs filled in). */
   void reconfigure(Config next) {
     this.config = next;

@@ -10,6 +10,8 @@ import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 
+import com.interviewroom.common.outage.Outages;
+import com.interviewroom.common.outage.Unavailable;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -30,6 +32,13 @@ import java.util.function.Function;
  * ROLLBACK and a pooled connection never carries one user's identity into the next borrower.
  * Repositories take a {@link SqlConnection} (or {@code SqlClient}) so a service composes several in
  * one transaction.
+ *
+ * <p><b>Timeouts.</b> Borrowing a connection waits at most {@link Timeouts#acquireMs()}, and a unit of
+ * work ({@link #asUser}, {@link #asService}, {@link #catalog(Function)}) at most
+ * {@link Timeouts#queryMs()}; past either, and whenever Postgres refuses or drops the connection, the
+ * future fails with {@link Unavailable} (503 at the edge) instead of hanging for as long as a paused
+ * server stays paused. A transaction cut off this way is rolled back by the server, or commits if
+ * the server later finishes it: the caller saw 503 and retries, never a lost 2xx.
  */
 public final class Database {
 
@@ -44,29 +53,42 @@ public final class Database {
     private static final String CATALOG_ROLE_OPTION = "-c role=app_user";
     private static final int CATALOG_POOL_SIZE = 4;
 
+    /** How long borrowing a connection and one unit of work may take (DB_ACQUIRE_TIMEOUT_MS, DB_QUERY_TIMEOUT_MS). */
+    public record Timeouts(long acquireMs, long queryMs) {
+        public static final Timeouts DEFAULTS = new Timeouts(5_000, 10_000);
+    }
+
     private final Pool pool;
     private final Pool catalog;
+    private final Timeouts timeouts;
 
-    private Database(Pool pool, Pool catalog) {
+    private Database(Pool pool, Pool catalog, Timeouts timeouts) {
         this.pool = pool;
         this.catalog = catalog;
+        this.timeouts = timeouts;
     }
 
     public static Database connect(Vertx vertx, String databaseUrl, int maxPoolSize) {
-        DatabaseUrl url = DatabaseUrl.parse(databaseUrl);
-        // DatabaseUrl sets the pipelining limit: several queries in flight per connection
-        Pool pool = pool(vertx, "interviewroom-pg", maxPoolSize, url.connectOptions());
-        Pool catalog = pool(vertx, "interviewroom-pg-catalog", Math.min(maxPoolSize, CATALOG_POOL_SIZE),
-            url.connectOptions().addProperty("options", CATALOG_ROLE_OPTION));
-        return new Database(pool, catalog);
+        return connect(vertx, databaseUrl, maxPoolSize, Timeouts.DEFAULTS);
     }
 
-    private static Pool pool(Vertx vertx, String name, int size, PgConnectOptions options) {
+    public static Database connect(Vertx vertx, String databaseUrl, int maxPoolSize, Timeouts timeouts) {
+        DatabaseUrl url = DatabaseUrl.parse(databaseUrl);
+        // DatabaseUrl sets the pipelining limit: several queries in flight per connection
+        Pool pool = pool(vertx, "interviewroom-pg", maxPoolSize, url.connectOptions(), timeouts);
+        Pool catalog = pool(vertx, "interviewroom-pg-catalog", Math.min(maxPoolSize, CATALOG_POOL_SIZE),
+            url.connectOptions().addProperty("options", CATALOG_ROLE_OPTION), timeouts);
+        return new Database(pool, catalog, timeouts);
+    }
+
+    private static Pool pool(Vertx vertx, String name, int size, PgConnectOptions options, Timeouts timeouts) {
         return PgBuilder.pool()
             .with(new PoolOptions()
                 .setMaxSize(size)
                 .setIdleTimeout(IDLE_TIMEOUT_SECONDS)
                 .setIdleTimeoutUnit(TimeUnit.SECONDS)
+                .setConnectionTimeout((int) timeouts.acquireMs())
+                .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS)
                 .setName(name))
             .connectingTo(options)
             .using(vertx)
@@ -83,19 +105,32 @@ public final class Database {
         return catalog;
     }
 
+    /** As {@link #catalog()}, with the query timeout and outage mapping of {@link #asUser}. */
+    public <T> Future<T> catalog(Function<SqlClient, Future<T>> work) {
+        return bounded(work.apply(catalog));
+    }
+
     /** Runs {@code work} in one transaction as {@code app_user} seeing only {@code userId}'s rows. */
     public <T> Future<T> asUser(UUID userId, Function<SqlConnection, Future<T>> work) {
         Objects.requireNonNull(userId, "userId");
-        return pool.withTransaction(conn -> conn.preparedQuery(AS_USER)
+        return bounded(pool.withTransaction(conn -> conn.preparedQuery(AS_USER)
             .execute(Tuple.of(userId.toString()))
-            .compose(ignored -> work.apply(conn)));
+            .compose(ignored -> work.apply(conn))));
     }
 
     /** Runs {@code work} in one transaction as {@code app_service}. */
     public <T> Future<T> asService(Function<SqlConnection, Future<T>> work) {
-        return pool.withTransaction(conn -> conn.query(AS_SERVICE)
+        return bounded(pool.withTransaction(conn -> conn.query(AS_SERVICE)
             .execute()
-            .compose(ignored -> work.apply(conn)));
+            .compose(ignored -> work.apply(conn))));
+    }
+
+    /** The query deadline, and connection-level failures turned into {@link Unavailable}. */
+    private <T> Future<T> bounded(Future<T> work) {
+        return work.timeout(timeouts.queryMs(), TimeUnit.MILLISECONDS).recover(failure -> Future.failedFuture(
+            !work.isComplete() ? new Unavailable("postgres", "no answer within " + timeouts.queryMs() + " ms", null)
+                : Outages.isOutage(failure) && !(failure instanceof Unavailable)
+                    ? new Unavailable("postgres", String.valueOf(failure.getMessage()), failure) : failure));
     }
 
     public Future<Void> close() {

@@ -24,7 +24,9 @@ public record Config(
     Auth auth,
     Providers providers,
     Stripe stripe,
-    String internalWebhookSecret) {
+    String internalWebhookSecret,
+    Resilience resilience,
+    Realtime realtime) {
 
   public record Http(int port, String internalHost, int internalPort, String publicBaseUrl) {}
 
@@ -72,12 +74,32 @@ public record Config(
       String geminiKey, String geminiLiveUrl,
       String anthropicKey, String anthropicBaseUrl) {}
 
+  /**
+   * Limits of the candidates' {@code /ws} sockets. Audio is 24 kHz PCM16, 48,000 B/s in real time:
+   * a socket may send {@code audioBytesPerSecond} on average, {@code audioBurstBytes} at once; what
+   * exceeds it is dropped (never sent to the provider), and 5 s over the rate closes the socket 1008.
+   */
+  public record Realtime(int audioBytesPerSecond, int audioBurstBytes) {
+    public static final int DEFAULT_AUDIO_BYTES_PER_SECOND = 52_800;
+    public static final int DEFAULT_AUDIO_BURST_BYTES = 144_000;
+  }
+
   /** {@code priceUnlimited} is the Stripe price id of the Unlimited Monthly plan; null disables subscriptions. */
   public record Stripe(String secretKey, String webhookSecret, String apiBase, String priceUnlimited) {
     public boolean configured() {
       return secretKey != null;
     }
   }
+
+  /**
+   * Timeouts that keep a request from waiting on a backing service that is down or paused (see
+   * docs/runbook.md, "Limits and timeouts").
+   *
+   * @param dbAcquireTimeoutMs longest wait for a pooled Postgres connection ({@code DB_ACQUIRE_TIMEOUT_MS})
+   * @param dbQueryTimeoutMs   longest unit of database work, one transaction ({@code DB_QUERY_TIMEOUT_MS})
+   * @param redisTimeoutMs     longest wait for one Redis command on the shared client ({@code REDIS_TIMEOUT_MS})
+   */
+  public record Resilience(int dbAcquireTimeoutMs, int dbQueryTimeoutMs, int redisTimeoutMs) {}
 
   /**
    * The environment, with {@code NAME=value} arguments taking precedence: that is how a process
@@ -158,7 +180,15 @@ public record Config(
             r.secret("STRIPE_WEBHOOK_SECRET"),
             r.url("STRIPE_API_BASE", "https://api.stripe.com", "http", "https"),
             r.string("STRIPE_PRICE_UNLIMITED", null)),
-        r.secret("INTERNAL_WEBHOOK_SECRET"));
+        r.secret("INTERNAL_WEBHOOK_SECRET"),
+        new Resilience(
+            r.intRange("DB_ACQUIRE_TIMEOUT_MS", 5_000, 100, 600_000),
+            r.intRange("DB_QUERY_TIMEOUT_MS", 10_000, 100, 600_000),
+            r.intRange("REDIS_TIMEOUT_MS", 5_000, 100, 600_000)),
+        new Realtime(
+            // not below real time; the burst holds at least one largest frame (64 KiB)
+            r.intRange("AUDIO_BYTES_PER_SECOND", Realtime.DEFAULT_AUDIO_BYTES_PER_SECOND, 48_000, 10_000_000),
+            r.intRange("AUDIO_BURST_BYTES", Realtime.DEFAULT_AUDIO_BURST_BYTES, 65_536, 16 * 1024 * 1024)));
     r.check(config);
     r.throwIfInvalid();
     return config;
@@ -170,29 +200,29 @@ public record Config(
   public boolean embeddedS3() { return s3.endpoint() == null; }
 
   public Config withDatabaseUrl(String url) {
-    return new Config(role, production, http, dataDir, url, redisUrl, s3, sandbox, auth, providers, stripe, internalWebhookSecret);
+    return new Config(role, production, http, dataDir, url, redisUrl, s3, sandbox, auth, providers, stripe, internalWebhookSecret, resilience, realtime);
   }
 
   public Config withRedisUrl(String url) {
-    return new Config(role, production, http, dataDir, databaseUrl, url, s3, sandbox, auth, providers, stripe, internalWebhookSecret);
+    return new Config(role, production, http, dataDir, databaseUrl, url, s3, sandbox, auth, providers, stripe, internalWebhookSecret, resilience, realtime);
   }
 
   public Config withS3Endpoint(String endpoint) {
     S3 next = new S3(endpoint, s3.bucket(), s3.region(), s3.accessKey(), s3.secretKey());
-    return new Config(role, production, http, dataDir, databaseUrl, redisUrl, next, sandbox, auth, providers, stripe, internalWebhookSecret);
+    return new Config(role, production, http, dataDir, databaseUrl, redisUrl, next, sandbox, auth, providers, stripe, internalWebhookSecret, resilience, realtime);
   }
 
   public Config withSandboxUrl(String url) {
     Sandbox next = new Sandbox(url, sandbox.port(), sandbox.slots(), sandbox.queue(), sandbox.requireCgroups());
-    return new Config(role, production, http, dataDir, databaseUrl, redisUrl, s3, next, auth, providers, stripe, internalWebhookSecret);
+    return new Config(role, production, http, dataDir, databaseUrl, redisUrl, s3, next, auth, providers, stripe, internalWebhookSecret, resilience, realtime);
   }
 
   public Config withInternalWebhookSecret(String secret) {
-    return new Config(role, production, http, dataDir, databaseUrl, redisUrl, s3, sandbox, auth, providers, stripe, secret);
+    return new Config(role, production, http, dataDir, databaseUrl, redisUrl, s3, sandbox, auth, providers, stripe, secret, resilience, realtime);
   }
 
   public Config withHttp(Http next) {
-    return new Config(role, production, next, dataDir, databaseUrl, redisUrl, s3, sandbox, auth, providers, stripe, internalWebhookSecret);
+    return new Config(role, production, next, dataDir, databaseUrl, redisUrl, s3, sandbox, auth, providers, stripe, internalWebhookSecret, resilience, realtime);
   }
 
   /** Collects every problem first, so one start-up names all wrong variables at once. */

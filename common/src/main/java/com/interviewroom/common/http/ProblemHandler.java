@@ -1,5 +1,6 @@
 package com.interviewroom.common.http;
 
+import com.interviewroom.common.outage.Outages;
 import io.vertx.core.Handler;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -13,23 +14,51 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
 /**
  * The one failure handler: every error body in the system is written here, as RFC 9457
  * problem+json {@code {type, title, status, detail, code, requestId}}.
+ *
+ * <p>A backing service that is down, restarting, paused or out of connections ({@link Outages}) is
+ * a 503 {@code service_unavailable} with {@code Retry-After}, not a 500. During an outage every
+ * request fails the same way, so the log gets one line with the stack trace per
+ * {@link #LOG_INTERVAL_NANOS} and the number of failures since; other 5xx log a line per request
+ * and their stack trace once per interval per exception class.
  */
 public final class ProblemHandler implements Handler<RoutingContext> {
   private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
   public static final String CONTENT_TYPE = "application/problem+json";
+  static final long LOG_INTERVAL_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+  private static final LogThrottle THROTTLE = new LogThrottle(LOG_INTERVAL_NANOS);
 
   @Override
   public void handle(RoutingContext ctx) {
-    ApiException problem = toProblem(ctx.failure(), ctx.statusCode());
+    Throwable failure = ctx.failure();
+    ApiException problem = toProblem(failure, ctx.statusCode());
     if (problem.status() >= 500) {
-      log.error("request failed {} {} {}", kv("requestId", RequestIds.of(ctx)), kv("path", ctx.normalizedPath()),
-          kv("status", problem.status()), ctx.failure());
+      logFailure(ctx, problem, failure);
     }
     if (ctx.response().headWritten()) {
       ctx.response().reset();
       return;
     }
     write(ctx, problem);
+  }
+
+  private static void logFailure(RoutingContext ctx, ApiException problem, Throwable failure) {
+    boolean outage = failure != null && !(failure instanceof ApiException) && Outages.isOutage(failure);
+    String key = outage ? "outage" : failure == null ? "none" : failure.getClass().getName();
+    long suppressed = THROTTLE.permit(key);
+    if (outage) {
+      if (suppressed >= 0) {
+        log.warn("backing service unavailable, answering 503 {} {} {}", kv("requestId", RequestIds.of(ctx)),
+            kv("path", ctx.normalizedPath()), kv("failuresSinceLastLog", suppressed), failure);
+      }
+      return;
+    }
+    if (suppressed >= 0) {
+      log.error("request failed {} {} {}", kv("requestId", RequestIds.of(ctx)), kv("path", ctx.normalizedPath()),
+          kv("status", problem.status()), failure);
+    } else {
+      log.error("request failed {} {} {} {}", kv("requestId", RequestIds.of(ctx)), kv("path", ctx.normalizedPath()),
+          kv("status", problem.status()), kv("error", failure == null ? "none" : failure.toString()));
+    }
   }
 
   public static void write(RoutingContext ctx, ApiException problem) {
@@ -58,6 +87,9 @@ public final class ProblemHandler implements Handler<RoutingContext> {
     if (failure instanceof ApiException api) {
       return api;
     }
+    if (failure != null && Outages.isOutage(failure)) {
+      return unavailable();
+    }
     if (failure instanceof DecodeException) {
       return Problems.badRequest("malformed_json", "The request body is not valid JSON.");
     }
@@ -68,6 +100,13 @@ public final class ProblemHandler implements Handler<RoutingContext> {
       return fromStatus(statusCode);
     }
     return Problems.internal();
+  }
+
+  /** The answer while Postgres or Redis is unavailable. */
+  public static ApiException unavailable() {
+    return Problems.unavailable("service_unavailable",
+        "A service this request needs is briefly unavailable. Nothing was changed unless a later read shows it; try again shortly.",
+        Outages.RETRY_AFTER_SECONDS);
   }
 
   private static ApiException fromStatus(int status) {

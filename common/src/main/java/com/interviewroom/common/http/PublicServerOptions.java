@@ -19,8 +19,19 @@ public final class PublicServerOptions {
 
   private PublicServerOptions() {}
 
+  /**
+   * No WebSocket compression, ever (Vert.x offers {@code permessage-deflate} and per-frame deflate
+   * by default): a handshake offering it gets no {@code Sec-WebSocket-Extensions} back, so the
+   * codec never inflates (one small compressed frame could inflate to hundreds of megabytes before
+   * any size check) and audio, which deflate barely shrinks, costs no CPU on either side. A frame
+   * with a compression bit set is then a protocol error, closed with 1002. Request bodies are not
+   * inflated either ({@code Content-Encoding} is not honoured).
+   */
   public static HttpServerOptions create(int port) {
     return new HttpServerOptions()
+        .setPerMessageWebSocketCompressionSupported(false)
+        .setPerFrameWebSocketCompressionSupported(false)
+        .setDecompressionSupported(false)
         .setPort(port)
         .setIdleTimeout(120)
         .setMaxHeaderSize(16 * 1024)

@@ -1,6 +1,5 @@
 package com.interviewroom.common.internal;
 
-import com.interviewroom.common.crypto.Hmac;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -11,8 +10,9 @@ import io.vertx.ext.web.client.WebClientOptions;
 import java.time.Clock;
 
 /**
- * Signs and sends agent calls to the edge API's internal listener. The signature covers
- * {@code timestamp + "." + body}, so the body is encoded once and those exact bytes are sent.
+ * Signs and sends agent calls to the edge API's internal listener. The signature
+ * ({@link InternalSignature}) covers the timestamp, method, path, {@code Idempotency-Key} and body,
+ * so the body is encoded once and those exact bytes are sent.
  */
 public final class InternalClient {
   public static final String TIMESTAMP = "X-Internal-Timestamp";
@@ -44,7 +44,7 @@ public final class InternalClient {
   public Future<Reply> post(String path, JsonObject payload, String idempotencyKey) {
     Buffer body = payload.toBuffer();
     String timestamp = Long.toString(clock.instant().getEpochSecond());
-    String signature = Hmac.sha256Hex(secret, timestamp + ".", body.getBytes());
+    String signature = InternalSignature.sign(secret, timestamp, "POST", path, idempotencyKey, body.getBytes());
     return client.postAbs(baseUrl + path)
         .timeout(timeoutMs)
         .putHeader("Content-Type", "application/json")

@@ -136,4 +136,16 @@ class ConfigTest {
     String url = Config.from(Map.of()).providers().openAiRealtimeUrl();
     assertThat(url).startsWith("wss://api.openai.com/v1/realtime?").contains("model=gpt-realtime").doesNotContain("preview");
   }
+
+  @Test
+  @DisplayName("the audio byte rate defaults near 24 kHz PCM16 with a 3 s burst; below real time, or a burst under one 64 KiB frame, is refused by name")
+  void audioByteRate() {
+    assertThat(Config.from(Map.of()).realtime()).isEqualTo(new Config.Realtime(52_800, 144_000));
+    assertThat(Config.from(Map.of("AUDIO_BYTES_PER_SECOND", "96000", "AUDIO_BURST_BYTES", "200000")).realtime())
+        .isEqualTo(new Config.Realtime(96_000, 200_000));
+    assertThatThrownBy(() -> Config.from(Map.of("AUDIO_BYTES_PER_SECOND", "24000", "AUDIO_BURST_BYTES", "1000")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("AUDIO_BYTES_PER_SECOND must be between 48000")
+        .hasMessageContaining("AUDIO_BURST_BYTES must be between 65536");
+  }
 }

@@ -1,6 +1,7 @@
 package com.interviewroom.edge.agents;
 
 import com.interviewroom.common.http.Problems;
+import com.interviewroom.schema.session.SessionStatus;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -45,7 +46,7 @@ public record EvaluationInputs(
   }
 
   private static final String SESSION = """
-      SELECT s.language, s.started_at, s.created_at, coalesce((s.usage->>'hintsGiven')::int, 0) AS hints,
+      SELECT s.status, s.language, s.started_at, s.created_at, coalesce((s.usage->>'hintsGiven')::int, 0) AS hints,
              p.slug, p.title, p.difficulty, p.description, p.function_signature, p.compare_mode, p.input_generator
       FROM sessions s JOIN problems p ON p.id = s.problem_id WHERE s.id = $1""";
   private static final String TRANSCRIPT =
@@ -61,6 +62,11 @@ public record EvaluationInputs(
         return Future.failedFuture(Problems.notFound("No such session."));
       }
       Row s = sessions.iterator().next();
+      if (SessionStatus.of(s.getString("status")).isLive()) {
+        // a final evaluation of an interview still running would be stored and the real one skipped
+        return Future.failedFuture(Problems.conflict("session_not_ended",
+            "The session has not ended yet; it is evaluated once it has."));
+      }
       return sql.preparedQuery(TRANSCRIPT).execute(id).compose(turns ->
           sql.preparedQuery(SNAPSHOTS).execute(id).map(snaps -> {
             List<Turn> transcript = new ArrayList<>();

@@ -1,7 +1,7 @@
 package com.interviewroom.edge.internal;
 
-import com.interviewroom.common.crypto.Hmac;
 import com.interviewroom.common.internal.InternalClient;
+import com.interviewroom.common.internal.InternalSignature;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
@@ -12,8 +12,9 @@ import org.slf4j.LoggerFactory;
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
 /**
- * Admits an internal call only with a fresh timestamp (±60 s), an HMAC-SHA256 signature over
- * {@code timestamp + "." + raw body} and an {@code Idempotency-Key}. Every rejection is the same bare
+ * Admits an internal call only with a fresh timestamp (±60 s), an {@code Idempotency-Key} and an
+ * HMAC-SHA256 signature ({@link InternalSignature}) over the timestamp, method, path and query as
+ * sent, that key and the raw body. Every rejection is the same bare
  * 403, so a caller learns nothing about which check failed; the log says why (never the payload).
  */
 public final class InternalAuth implements Handler<RoutingContext> {
@@ -63,8 +64,8 @@ public final class InternalAuth implements Handler<RoutingContext> {
       return "stale_timestamp";
     }
     Buffer body = ctx.body() == null || ctx.body().buffer() == null ? Buffer.buffer() : ctx.body().buffer();
-    String expected = Hmac.sha256Hex(secret, timestamp + ".", body.getBytes());
-    if (!Hmac.matches(expected, signature.toLowerCase(java.util.Locale.ROOT))) {
+    if (!InternalSignature.verify(secret, timestamp, ctx.request().method().name(), ctx.request().uri(), key,
+        body.getBytes(), signature)) {
       return "bad_signature";
     }
     return null;

@@ -35,7 +35,7 @@ public final class ProblemService {
   }
 
   public Future<JsonObject> list(String difficulty, String category, int page, int pageSize) {
-    return ProblemRepository.list(db.catalog(), difficulty, category, pageSize, (page - 1) * pageSize)
+    return db.catalog(sql -> ProblemRepository.list(sql, difficulty, category, pageSize, (page - 1) * pageSize))
         .map(result -> new JsonObject()
             .put("items", new JsonArray(result.items()))
             .put("page", page)
@@ -50,7 +50,7 @@ public final class ProblemService {
     if (cached != null && cached.expiresAtNanos() - now > 0) {
       return Future.succeededFuture(cached.json());
     }
-    return ProblemRepository.bySlug(db.catalog(), slug).map(view -> {
+    return db.catalog(sql -> ProblemRepository.bySlug(sql, slug)).map(view -> {
       Buffer json = found(view, "No problem has this slug.").json().toBuffer();
       documents.put(slug, new Cached(json, now + DOCUMENT_TTL.toNanos()));
       return json;

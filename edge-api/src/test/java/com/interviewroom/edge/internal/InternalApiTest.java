@@ -7,7 +7,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import com.interviewroom.common.crypto.Hmac;
+import com.interviewroom.common.internal.InternalSignature;
 import com.interviewroom.common.internal.InternalClient;
 import com.interviewroom.edge.agents.AgentsHarness;
 import com.interviewroom.edge.agents.Evaluator;
@@ -95,27 +95,25 @@ class InternalApiTest {
   void rejections() {
     Buffer body = new JsonObject().put("sessionId", UUID.randomUUID().toString()).toBuffer();
     String ts = now();
-    String good = Hmac.sha256Hex(AgentsHarness.SECRET, ts + ".", body.getBytes());
-    String forged = Hmac.sha256Hex("some-other-secret-0123456789abcdef", ts + ".", body.getBytes());
+    String key = "k-" + UUID.randomUUID();
+    String path = AgentHandlersPaths.EVALUATE;
+    String good = sign(ts, path, key, body);
+    String forged = InternalSignature.sign("some-other-secret-0123456789abcdef", ts, "POST", path, key, body.getBytes());
     String stale = Long.toString(Instant.now().getEpochSecond() - 120);
-    String staleSig = Hmac.sha256Hex(AgentsHarness.SECRET, stale + ".", body.getBytes());
     String future = Long.toString(Instant.now().getEpochSecond() + 120);
-    String futureSig = Hmac.sha256Hex(AgentsHarness.SECRET, future + ".", body.getBytes());
     String malformed = ts + "x";
-    String malformedSig = Hmac.sha256Hex(AgentsHarness.SECRET, malformed + ".", body.getBytes());
     String millis = Long.toString(Instant.now().toEpochMilli());
-    String millisSig = Hmac.sha256Hex(AgentsHarness.SECRET, millis + ".", body.getBytes());
     Buffer tampered = new JsonObject().put("sessionId", UUID.randomUUID().toString()).toBuffer();
 
     List<HttpResponse<Buffer>> responses = List.of(
-        raw(AgentHandlersPaths.EVALUATE, body, ts, forged, "k-" + UUID.randomUUID()),
-        raw(AgentHandlersPaths.EVALUATE, body, stale, staleSig, "k-" + UUID.randomUUID()),
-        raw(AgentHandlersPaths.EVALUATE, body, future, futureSig, "k-" + UUID.randomUUID()),
-        raw(AgentHandlersPaths.EVALUATE, body, malformed, malformedSig, "k-" + UUID.randomUUID()),
-        raw(AgentHandlersPaths.EVALUATE, body, millis, millisSig, "k-" + UUID.randomUUID()),
-        raw(AgentHandlersPaths.EVALUATE, body, ts, good, null),
-        raw(AgentHandlersPaths.EVALUATE, tampered, ts, good, "k-" + UUID.randomUUID()),
-        raw(AgentHandlersPaths.EVALUATE, body, null, null, "k-" + UUID.randomUUID()));
+        raw(path, body, ts, forged, key),
+        raw(path, body, stale, sign(stale, path, key, body), key),
+        raw(path, body, future, sign(future, path, key, body), key),
+        raw(path, body, malformed, sign(malformed, path, key, body), key),
+        raw(path, body, millis, sign(millis, path, key, body), key),
+        raw(path, body, ts, sign(ts, path, "", body), null),
+        raw(path, tampered, ts, good, key),
+        raw(path, body, null, null, key));
     for (HttpResponse<Buffer> response : responses) {
       assertThat(response.statusCode()).isEqualTo(403);
       assertThat(response.body() == null ? 0 : response.body().length()).isZero();
@@ -132,14 +130,15 @@ class InternalApiTest {
     assertThat(new JsonObject(reordered)).isEqualTo(new JsonObject(signed));
     assertThat(new JsonObject(respaced)).isEqualTo(new JsonObject(signed));
     String ts = now();
-    String signature = Hmac.sha256Hex(AgentsHarness.SECRET, ts + ".", signed.getBytes());
+    String key = "raw-" + UUID.randomUUID();
+    String signature = sign(ts, AgentHandlersPaths.OBSERVE, key, signed);
 
     for (Buffer resent : List.of(reordered, respaced)) {
-      HttpResponse<Buffer> response = raw(AgentHandlersPaths.OBSERVE, resent, ts, signature, "raw-" + UUID.randomUUID());
+      HttpResponse<Buffer> response = raw(AgentHandlersPaths.OBSERVE, resent, ts, signature, key);
       assertThat(response.statusCode()).isEqualTo(403);
       assertThat(response.body() == null ? 0 : response.body().length()).isZero();
     }
-    HttpResponse<Buffer> original = raw(AgentHandlersPaths.OBSERVE, signed, ts, signature, "raw-" + UUID.randomUUID());
+    HttpResponse<Buffer> original = raw(AgentHandlersPaths.OBSERVE, signed, ts, signature, key);
     assertThat(original.statusCode()).as("the bytes that were signed").isEqualTo(200);
   }
 
@@ -149,7 +148,9 @@ class InternalApiTest {
     String marker = "candidate-secret-" + UUID.randomUUID();
     Buffer body = new JsonObject().put("sessionId", UUID.randomUUID().toString()).put("code", marker).put("language", "python").toBuffer();
     String ts = now();
-    String forged = Hmac.sha256Hex("some-other-secret-0123456789abcdef", ts + ".", body.getBytes());
+    String forgedKey = "forged-" + UUID.randomUUID();
+    String forged = InternalSignature.sign("some-other-secret-0123456789abcdef", ts, "POST", AgentHandlersPaths.OBSERVE, forgedKey,
+        body.getBytes());
     ListAppender<ILoggingEvent> logs = new ListAppender<>();
     LogstashEncoder encoder = new LogstashEncoder();
     encoder.setContext((LoggerContext) LoggerFactory.getILoggerFactory());
@@ -159,7 +160,7 @@ class InternalApiTest {
     root.addAppender(logs);
     List<String> lines;
     try {
-      assertThat(raw(AgentHandlersPaths.OBSERVE, body, ts, forged, "forged-" + UUID.randomUUID()).statusCode()).isEqualTo(403);
+      assertThat(raw(AgentHandlersPaths.OBSERVE, body, ts, forged, forgedKey).statusCode()).isEqualTo(403);
       synchronized (logs.list) {
         lines = logs.list.stream().map(e -> new String(encoder.encode(e), StandardCharsets.UTF_8)).toList();
       }
@@ -226,7 +227,7 @@ class InternalApiTest {
     String ts = now();
     HttpResponse<Buffer> response = await(harness.edge.client.post(AgentHandlersPaths.EVALUATE)
         .putHeader(InternalClient.TIMESTAMP, ts)
-        .putHeader(InternalClient.SIGNATURE, Hmac.sha256Hex(AgentsHarness.SECRET, ts + ".", body.getBytes()))
+        .putHeader(InternalClient.SIGNATURE, sign(ts, AgentHandlersPaths.EVALUATE, "k", body))
         .putHeader(InternalClient.IDEMPOTENCY_KEY, "k")
         .sendBuffer(body));
     assertThat(response.statusCode()).isEqualTo(404);
@@ -253,13 +254,65 @@ class InternalApiTest {
   void skewTolerated() {
     Buffer body = new JsonObject().put("sessionId", UUID.randomUUID().toString()).put("code", "x = 1").put("language", "python").toBuffer();
     String ts = Long.toString(Instant.now().getEpochSecond() - 50);
-    HttpResponse<Buffer> response = raw(AgentHandlersPaths.OBSERVE, body, ts,
-        Hmac.sha256Hex(AgentsHarness.SECRET, ts + ".", body.getBytes()), "skew-" + UUID.randomUUID());
+    String key = "skew-" + UUID.randomUUID();
+    HttpResponse<Buffer> response = raw(AgentHandlersPaths.OBSERVE, body, ts, sign(ts, AgentHandlersPaths.OBSERVE, key, body), key);
     assertThat(response.statusCode()).isEqualTo(200);
     String ahead = Long.toString(Instant.now().getEpochSecond() + 50);
-    HttpResponse<Buffer> fast = raw(AgentHandlersPaths.OBSERVE, body, ahead,
-        Hmac.sha256Hex(AgentsHarness.SECRET, ahead + ".", body.getBytes()), "skew-" + UUID.randomUUID());
+    String aheadKey = "skew-" + UUID.randomUUID();
+    HttpResponse<Buffer> fast = raw(AgentHandlersPaths.OBSERVE, body, ahead, sign(ahead, AgentHandlersPaths.OBSERVE, aheadKey, body), aheadKey);
     assertThat(fast.statusCode()).as("a sender clock 50 s ahead").isNotEqualTo(403);
+  }
+
+  @Test
+  @DisplayName("the signature covers method, path and Idempotency-Key: a signed call replayed under a new key or on another endpoint gets the bare 403")
+  void signatureCoversPathAndKey() {
+    UUID session = evaluableSession();
+    Buffer body = new JsonObject().put("sessionId", session.toString()).toBuffer();
+    String ts = now();
+    String key = "bound-" + UUID.randomUUID();
+    String signature = sign(ts, AgentHandlersPaths.EVALUATE, key, body);
+    anthropic.thenTool(modelAnswer());
+    int before = anthropic.requests.size();
+    assertThat(raw(AgentHandlersPaths.EVALUATE, body, ts, signature, "fresh-" + UUID.randomUUID()).statusCode())
+        .as("the same signed request under a new key").isEqualTo(403);
+    assertThat(raw(AgentHandlersPaths.OBSERVE, body, ts, signature, key).statusCode())
+        .as("the same signed request on another endpoint").isEqualTo(403);
+    assertThat(raw(AgentHandlersPaths.EVALUATE + "?again=1", body, ts, signature, key).statusCode())
+        .as("with a query the signer did not send").isEqualTo(403);
+    assertThat(anthropic.requests.size() - before).as("no work ran").isZero();
+    assertThat(raw(AgentHandlersPaths.EVALUATE, body, ts, signature, key).statusCode()).as("as signed").isEqualTo(200);
+  }
+
+  @Test
+  @DisplayName("an Idempotency-Key reused with another body is a 422 problem, not the first request's reply")
+  void keyReusedWithAnotherBody() {
+    String key = "reused-" + UUID.randomUUID();
+    JsonObject first = new JsonObject().put("sessionId", UUID.randomUUID().toString()).put("code", "x = 1").put("language", "python");
+    assertThat(await(harness.internal.post(AgentHandlersPaths.OBSERVE, first, key)).status()).isEqualTo(200);
+    InternalClient.Reply other = await(harness.internal.post(AgentHandlersPaths.OBSERVE, first.copy().put("code", "x = 2"), key));
+    assertThat(other.status()).isEqualTo(422);
+    assertThat(other.body().getString("code")).isEqualTo("idempotency_key_reused");
+    assertThat(await(harness.internal.post(AgentHandlersPaths.OBSERVE, first, key)).status()).as("the same body replays").isEqualTo(200);
+  }
+
+  @Test
+  @DisplayName("evaluate on a scheduled or active session is refused with 409 session_not_ended and stores nothing")
+  void evaluateRefusedUntilEnded() {
+    for (String status : List.of("scheduled", "active")) {
+      UUID session = evaluableSession();
+      await(harness.edge.db.asService(sql -> sql.preparedQuery(
+          "UPDATE sessions SET status = $2, ended_at = NULL WHERE id = $1").execute(io.vertx.sqlclient.Tuple.of(session, status))));
+      anthropic.thenTool(modelAnswer());
+      InternalClient.Reply reply = await(harness.internal.post(AgentHandlersPaths.EVALUATE,
+          new JsonObject().put("sessionId", session.toString()), "live-" + UUID.randomUUID()));
+      assertThat(reply.status()).as(status).isEqualTo(409);
+      assertThat(reply.body().getString("code")).isEqualTo("session_not_ended");
+      assertThat(await(harness.evaluationRows(session))).as(status).isZero();
+    }
+  }
+
+  private static String sign(String timestamp, String path, String key, Buffer body) {
+    return InternalSignature.sign(AgentsHarness.SECRET, timestamp, "POST", path, key, body.getBytes());
   }
 
   /** Paths as the workers call them. */

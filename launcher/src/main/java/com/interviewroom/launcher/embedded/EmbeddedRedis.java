@@ -5,13 +5,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import redis.embedded.RedisServer;
 
-/** Redis 6.2 from the binaries in the embedded-redis artifact; append-only file in {@code DATA_DIR/redis}. */
-public final class EmbeddedRedis implements AutoCloseable {
-  private final RedisServer server;
+/**
+ * Redis 6.2 from the binaries in the embedded-redis artifact; append-only file in
+ * {@code DATA_DIR/redis}. Every write is in the file (written, fsynced each second) before Redis
+ * answers, so a crash of the Redis process loses no acknowledged write; only a crash of the machine
+ * can lose the last second.
+ */
+public final class EmbeddedRedis implements EmbeddedChild {
+  private volatile RedisServer server;
+  private final Path dir;
   private final int port;
 
-  private EmbeddedRedis(RedisServer server, int port) {
+  private EmbeddedRedis(RedisServer server, Path dir, int port) {
     this.server = server;
+    this.dir = dir;
     this.port = port;
   }
 
@@ -19,21 +26,63 @@ public final class EmbeddedRedis implements AutoCloseable {
   public static EmbeddedRedis start(Path dataDir, int port) throws IOException {
     Path dir = dataDir.resolve("redis");
     Files.createDirectories(dir);
+    return new EmbeddedRedis(server(dir, port), dir, port);
+  }
+
+  private static RedisServer server(Path dir, int port) throws IOException {
     RedisServer server = RedisServer.newRedisServer()
         .port(port)
         .bind("127.0.0.1")
         .setting("dir " + dir.toAbsolutePath())
+        .setting("pidfile " + pidFile(dir).toAbsolutePath())
         .setting("appendonly yes")
+        .setting("appendfsync everysec")
         .setting("save 60 1")
         .setting("protected-mode yes")
         .onShutdownForceStop(true)
         .build();
     server.start();
-    return new EmbeddedRedis(server, port);
+    return server;
+  }
+
+  private static Path pidFile(Path dir) {
+    return dir.resolve("redis.pid");
   }
 
   public String url() {
     return "redis://127.0.0.1:" + port;
+  }
+
+  /** The server's pid from its pid file, or -1. */
+  public long pid() {
+    try {
+      return Long.parseLong(Files.readString(pidFile(dir)).trim());
+    } catch (IOException | NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  @Override
+  public String name() {
+    return "redis";
+  }
+
+  @Override
+  public boolean alive() {
+    long pid = pid();
+    return pid > 0 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+  }
+
+  /** Same directory and port: the append-only file is replayed, clients reconnect on their next command. */
+  @Override
+  public synchronized void restart() throws IOException {
+    try {
+      server.stop();
+    } catch (IOException | RuntimeException ignored) {
+      // the process is gone already
+    }
+    Files.deleteIfExists(pidFile(dir));
+    server = server(dir, port);
   }
 
   @Override

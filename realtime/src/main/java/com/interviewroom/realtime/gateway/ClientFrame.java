@@ -3,7 +3,10 @@ package com.interviewroom.realtime.gateway;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.json.jackson.JacksonCodec;
+import com.fasterxml.jackson.core.JsonParser;
 import java.util.Base64;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -32,10 +35,22 @@ sealed interface ClientFrame {
    */
   record Invalid(String bucket, String type) implements ClientFrame {}
 
+  /**
+   * A JSON object, or {@link Invalid} {@code malformed}. A name given twice is refused: a lenient
+   * parser keeps one of the values, and which one differs between parsers, so a frame could mean
+   * one thing to a check and another to the code that acts on it.
+   */
   static ClientFrame parse(String text) {
     JsonObject json;
     try {
-      json = new JsonObject(text);
+      JsonParser parser = JacksonCodec.createParser(text);
+      parser.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+      @SuppressWarnings("unchecked")
+      Map<String, Object> fields = JacksonCodec.fromParser(parser, Map.class);
+      if (fields == null) {
+        return new Invalid("malformed", "");
+      }
+      json = new JsonObject(fields);
     } catch (DecodeException | ClassCastException e) {
       return new Invalid("malformed", "");
     }

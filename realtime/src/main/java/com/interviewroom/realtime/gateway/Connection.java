@@ -19,9 +19,9 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -38,6 +38,8 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
 final class Connection {
   private static final Logger log = LoggerFactory.getLogger(Connection.class);
   static final short REPLACED = 4002;
+  static final short POLICY_VIOLATION = 1008;
+  static final short INVALID_PAYLOAD_DATA = 1007;
   static final String SERVER_ERROR = "server_error";
 
   final String id = UUID.randomUUID().toString();
@@ -51,6 +53,7 @@ final class Connection {
   private final OwnedTimers timers;
   private final Outbound out;
   private final TokenBucket audioBucket;
+  private final TokenBucket audioBytes;
   private final TokenBucket jsonBucket;
   private final Abuse abuse;
   private final CodeSync code;
@@ -84,10 +87,11 @@ final class Connection {
         parts.meters().counter("realtime.outbound.audio.dropped"),
         () -> {
           parts.meters().counter("realtime.outbound.control.overflow").increment();
-          closeWith((short) 1008, "client too slow");
+          closeWith(POLICY_VIOLATION, "client too slow");
         });
     long now = System.nanoTime();
     this.audioBucket = new TokenBucket(settings.audioFrames(), now);
+    this.audioBytes = new TokenBucket(settings.audioBytes(), now);
     this.jsonBucket = new TokenBucket(settings.jsonMessages(), now);
     this.abuse = new Abuse(settings.sustainedAbuse().toNanos());
     this.code = new CodeSync(sessionId, session.userId(), requestId, parts.redis(), parts.snapshots(), parts.events(),
@@ -98,11 +102,31 @@ final class Connection {
   /** Wires the socket, then resumes the session: deadline, code, voice, {@code session.ready}. */
   void start() {
     ws.pause();
-    ws.binaryMessageHandler(this::onBinary);
-    ws.textMessageHandler(this::onText);
+    ws.frameHandler(new MessageAssembler(PublicServerOptions.MAX_WEBSOCKET_FRAME, new MessageAssembler.Sink() {
+      @Override
+      public void text(String message) {
+        onText(message);
+      }
+
+      @Override
+      public void binary(Buffer message) {
+        onBinary(message);
+      }
+
+      @Override
+      public void tooBig() {
+        Connection.this.tooBig();
+      }
+
+      @Override
+      public void invalidUtf8() {
+        parts.meters().counter("realtime.frames.rejected", "bucket", "invalid_utf8").increment();
+        closeWith(INVALID_PAYLOAD_DATA, "invalid utf-8");
+      }
+    }));
     ws.pongHandler(pong -> lastSeenNanos = System.nanoTime());
     ws.closeHandler(v -> release());
-    ws.exceptionHandler(e -> log.debug("socket error {}", kv("requestId", requestId), kv("error", e.getMessage())));
+    ws.exceptionHandler(this::onSocketError);
     holdSocket();
     Future<Long> deadline = session.activatedNow()
         ? parts.deadlines().publish(sessionId, session.deadline())
@@ -255,13 +279,24 @@ final class Connection {
         + "and help them prioritise finishing.";
   }
 
+  /**
+   * A frame the codec refused (a compression bit with no extension negotiated, a frame over the
+   * codec's hard cap, a bad opcode): the codec reads nothing more, so the socket closes with the
+   * status it names (1002 or 1009).
+   */
+  private void onSocketError(Throwable e) {
+    if (e instanceof CorruptedWebSocketFrameException corrupt) {
+      parts.meters().counter("realtime.frames.rejected", "bucket", "protocol").increment();
+      log.info("socket protocol error {} {}", kv("requestId", requestId), kv("error", e.getMessage()));
+      closeWith((short) corrupt.closeStatus().code(), "protocol error");
+    } else {
+      log.debug("socket error {}", kv("requestId", requestId), kv("error", e.getMessage()));
+    }
+  }
+
   private void onBinary(Buffer pcm) {
     lastSeenNanos = System.nanoTime();
-    if (pcm.length() > PublicServerOptions.MAX_WEBSOCKET_FRAME) {
-      tooBig();
-      return;
-    }
-    if (!allowed(audioBucket)) {
+    if (!allowedAudio(pcm.length())) {
       return;
     }
     if (!ClientFrame.validPcm(pcm)) {
@@ -275,14 +310,8 @@ final class Connection {
 
   private void onText(String text) {
     lastSeenNanos = System.nanoTime();
-    // a char is at most 3 UTF-8 bytes here, so only long texts need counting
-    if (text.length() > PublicServerOptions.MAX_WEBSOCKET_FRAME / 3
-        && text.getBytes(StandardCharsets.UTF_8).length > PublicServerOptions.MAX_WEBSOCKET_FRAME) {
-      tooBig();
-      return;
-    }
     ClientFrame frame = ClientFrame.parse(text);
-    if (!allowed(frame instanceof ClientFrame.AudioAppend ? audioBucket : jsonBucket)) {
+    if (!(frame instanceof ClientFrame.AudioAppend append ? allowedAudio(append.pcm().length()) : allowed(jsonBucket))) {
       return;
     }
     switch (frame) {
@@ -314,13 +343,28 @@ final class Connection {
   }
 
   private boolean allowed(TokenBucket bucket) {
+    return allowed(bucket, 1);
+  }
+
+  /**
+   * Audio passes two buckets: frames per second, and bytes per second close to real time (24 kHz
+   * PCM16 is 48,000 B/s) with a burst, so audio beyond the rate never reaches the provider.
+   */
+  private boolean allowedAudio(int bytes) {
+    return allowed(audioBucket) && allowed(audioBytes, bytes);
+  }
+
+  private boolean allowed(TokenBucket bucket, int amount) {
     long now = System.nanoTime();
-    if (bucket.take(now)) {
+    if (bucket.take(now, amount)) {
       return true;
     }
     if (abuse.rejected(now)) {
       parts.meters().counter("realtime.rate_limit.closed").increment();
-      closeWith((short) 1008, "rate limit exceeded");
+      if (!ws.isClosed()) {
+        out.sendJson(error("rate_limited"));
+      }
+      closeWith(POLICY_VIOLATION, "rate limit exceeded");
     } else if (abuse.shouldTell(now)) {
       out.sendJson(error("rate_limited"));
     }

@@ -15,10 +15,15 @@ final class TokenBucket {
   }
 
   boolean take(long nowNanos) {
+    return take(nowNanos, 1);
+  }
+
+  /** Takes {@code amount} tokens at once, or none. */
+  boolean take(long nowNanos, int amount) {
     tokens = Math.min(burst, tokens + (nowNanos - last) * perNano);
     last = nowNanos;
-    if (tokens >= 1) {
-      tokens -= 1;
+    if (tokens >= amount) {
+      tokens -= amount;
       return true;
     }
     return false;

@@ -23,6 +23,18 @@ class ClientFrameTest {
   }
 
   @Test
+  @DisplayName("a field named twice makes the frame malformed, whichever value a lenient parser would keep")
+  void duplicateNames() {
+    assertEquals("malformed", assertInstanceOf(ClientFrame.Invalid.class,
+        ClientFrame.parse("{\"type\":\"session.ping\",\"type\":\"session.end\"}")).bucket());
+    assertEquals("malformed", assertInstanceOf(ClientFrame.Invalid.class,
+        ClientFrame.parse("{\"type\":\"code_edit\",\"code\":\"a\",\"language\":\"java\",\"code\":\"b\"}")).bucket());
+    assertEquals("malformed", assertInstanceOf(ClientFrame.Invalid.class, ClientFrame.parse("null")).bucket());
+    assertEquals("malformed", assertInstanceOf(ClientFrame.Invalid.class, ClientFrame.parse("\"text\"")).bucket());
+    assertInstanceOf(ClientFrame.Ping.class, ClientFrame.parse("{\"type\":\"session.ping\"}"));
+  }
+
+  @Test
   @DisplayName("code_edit needs a string code, a supported language and nothing else")
   void codeEdit() {
     assertInstanceOf(ClientFrame.CodeEdit.class, ClientFrame.parse("{\"type\":\"code_edit\",\"code\":\"\",\"language\":\"java\"}"));

@@ -23,6 +23,7 @@ final class EchoVoice implements VoiceSessionFactory {
   static final class Record {
     final List<ContextNote> notes = new CopyOnWriteArrayList<>();
     final AtomicInteger audioFrames = new AtomicInteger();
+    final java.util.concurrent.atomic.AtomicLong audioBytes = new java.util.concurrent.atomic.AtomicLong();
     final AtomicInteger commits = new AtomicInteger();
     final AtomicInteger cancels = new AtomicInteger();
     final AtomicInteger opened = new AtomicInteger();
@@ -57,6 +58,7 @@ final class EchoVoice implements VoiceSessionFactory {
       @Override
       public void audio(Buffer pcm16At24k) {
         record.audioFrames.incrementAndGet();
+        record.audioBytes.addAndGet(pcm16At24k.length());
         for (int i = 0; i < echoTimes; i++) {
           client.sendAudio(pcm16At24k);
         }

@@ -39,6 +39,8 @@ class FramesTest {
   static EchoVoice voice = new EchoVoice(1);
   static EchoVoice loudVoice = new EchoVoice(4);
   static final int AUDIO_CAP = 256 * 1024;
+  /** The slow-reader tests flood far faster than real time on purpose. */
+  static final GatewaySettings.RateLimit UNLIMITED_BYTES = new GatewaySettings.RateLimit(1e9, 64 * 1024 * 1024);
 
   @BeforeAll
   static void start() {
@@ -49,13 +51,13 @@ class FramesTest {
         new GatewaySettings.RateLimit(50, 100), new GatewaySettings.RateLimit(20, 40), Duration.ofMillis(1500)), voice);
     flood = fixture.node(GatewaySettings.defaults()
         .withRates(new GatewaySettings.RateLimit(5000, 10000), new GatewaySettings.RateLimit(20, 40), Duration.ofSeconds(5))
-        .withOutbound(AUDIO_CAP, 1024), loudVoice);
+        .withAudioBytes(UNLIMITED_BYTES).withOutbound(AUDIO_CAP, 1024), loudVoice);
     GatewaySettings slowCode = GatewaySettings.defaults().withCode(SLOW_SNAPSHOTS, Duration.ofSeconds(10));
     slowCodeA = fixture.node(slowCode, voice);
     slowCodeB = fixture.node(slowCode, voice);
     tightControl = fixture.node(GatewaySettings.defaults()
         .withRates(new GatewaySettings.RateLimit(5000, 10000), new GatewaySettings.RateLimit(20, 40), Duration.ofSeconds(5))
-        .withOutbound(AUDIO_CAP, 8), loudVoice);
+        .withAudioBytes(UNLIMITED_BYTES).withOutbound(AUDIO_CAP, 8), loudVoice);
   }
 
   @AfterAll
