@@ -204,6 +204,17 @@ class InterviewBrowserTest {
       assertThat(number(driver, "return document.querySelectorAll('.output img, .output script').length")).isZero();
       assertThat(js(driver, "return window.__pwned === undefined")).isEqualTo(true);
       screenshot(driver, "interview-hostile-output");
+
+      // a print loop: the panel keeps the first 1,000 lines and says how many it left out
+      editor = editorContent(driver);
+      editor.click();
+      editor.sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.DELETE);
+      editor.sendKeys("class Solution:", Keys.ENTER, "def twoSum(self, nums, target):", Keys.ENTER,
+          "print(\"\\n\".join(str(i) for i in range(3000)))", Keys.ENTER, "return [0, 1]");
+      el(driver, ".toolbar-actions .btn-secondary").click();
+      until(driver, d -> !d.findElements(By.cssSelector(".stream-stdout p.muted")).isEmpty());
+      assertThat(el(driver, ".stream-stdout p.muted").getText()).contains("more lines not shown (first 1000 lines)");
+      assertThat(number(driver, "return document.querySelector('.stream-stdout .console').textContent.split('\\n').length")).isLessThanOrEqualTo(1000);
     } finally {
       driver.quit();
     }

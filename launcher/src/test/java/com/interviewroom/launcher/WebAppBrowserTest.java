@@ -214,6 +214,35 @@ class WebAppBrowserTest {
     }
   }
 
+  @Test
+  @DisplayName("with no credits left, starting an interview says so in plain words and links to /billing")
+  void noCreditsLeadsToBilling() throws Exception {
+    String email = BrowserFixture.uniqueEmail();
+    String bearer = fixture.signupOverApi(email, "correct horse battery").getString("accessToken");
+    for (int i = 0; i < 3; i++) {
+      assertThat(fixture.post("/api/sessions/start", bearer, new JsonObject().put("problemSlug", "two-sum").put("language", "python"))
+          .statusCode()).isEqualTo(201);
+    }
+    ChromeDriver driver = fixture.browser(1280, 900);
+    try {
+      InterviewBrowserTest.logIn(driver, email, "correct horse battery");
+      until(driver, d -> BrowserFixture.find(d, "[data-stat=credits]").getText().equals("0"));
+      driver.get(fixture.base + "/practice");
+      BrowserFixture.el(driver, "form.choose button[type=submit]").click();
+      BrowserFixture.el(driver, ".preview .actions .btn-primary").click();
+      org.openqa.selenium.WebElement note = until(driver, d -> {
+        var found = d.findElements(By.cssSelector(".preview [role=alert] a[href='/billing']"));
+        return found.isEmpty() ? null : found.get(0);
+      });
+      assertThat(BrowserFixture.find(driver, ".preview [role=alert]").getText()).contains("no interview credits left");
+      note.click();
+      until(driver, d -> d.getCurrentUrl().endsWith("/billing"));
+      assertThat(BrowserFixture.el(driver, "h1").getText()).isEqualTo("Credits and plans");
+    } finally {
+      driver.quit();
+    }
+  }
+
   private static void viewport(ChromeDriver driver, int width, int height) {
     driver.executeCdpCommand("Emulation.setDeviceMetricsOverride",
         java.util.Map.of("width", width, "height", height, "deviceScaleFactor", 1, "mobile", width < 600));
