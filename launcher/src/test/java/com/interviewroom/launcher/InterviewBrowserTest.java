@@ -46,13 +46,17 @@ class InterviewBrowserTest {
   }
 
   @Test
-  @DisplayName("golden path: log in, 3 credits, choose a problem, hear the greeting, speak (silence is not sent), type, run, submit, end, read the summary, practise again")
+  @DisplayName("golden path: sign up, 3 credits, choose a problem, hear the greeting, speak (silence is not sent), type, run, submit, end, read the summary, practise again")
   void goldenPath() throws Exception {
-    String email = BrowserFixture.uniqueEmail();
-    fixture.signupOverApi(email, "correct horse battery");
     ChromeDriver driver = fixture.browser(1280, 900);
     try {
-      logIn(driver, email, "correct horse battery");
+      driver.get(fixture.base + "/");
+      el(driver, ".hero a.btn-primary").click();
+      el(driver, "input[name=email]").sendKeys(BrowserFixture.uniqueEmail());
+      el(driver, "input[name=password]").sendKeys("correct horse battery");
+      el(driver, "input[name=terms]").click();
+      el(driver, ".auth-form button[type=submit]").click();
+      until(driver, d -> d.getCurrentUrl().endsWith("/dashboard"));
       until(driver, d -> find(d, "[data-stat=credits]").getText().equals("3"));
       assertThat(el(driver, ".empty h2").getText()).isEqualTo("No interviews yet");
       screenshot(driver, "dashboard-empty");
@@ -75,6 +79,9 @@ class InterviewBrowserTest {
 
       // the fake microphone speaks for 2 s then is silent for 4 s, looping: the server hears a turn...
       until(driver, d -> text(d, ".transcript").contains("You: [candidate spoke"));
+      // the microphone speaks over the greeting: the server's barge-in empties the playback queue at once
+      until(driver, d -> number(d, "return window.interviewRoom.audio.playbackClears") >= 1);
+      until(driver, d -> number(d, "return window.interviewRoom.audio.samplesQueued") == 0);
       // ...and the silence never leaves the browser: fewer binary frames on the wire than 100 ms frames captured
       driver.manage().logs().get(LogType.PERFORMANCE); // drain
       long capturedBefore = number(driver, "return window.interviewRoom.audio.framesCaptured");

@@ -142,7 +142,7 @@ class WebAppBrowserTest {
   }
 
   @Test
-  @DisplayName("the login survives a reload and a new tab (refresh cookie, token in memory only); another account's or a missing session is a 404 page; logging out ends it")
+  @DisplayName("the login survives a reload and a new tab (refresh cookie, token in memory only), and / sends it to the dashboard; another account's or a missing session is a 404 page; logging out ends it")
   void loginLastsUntilLogout() throws Exception {
     String email = BrowserFixture.uniqueEmail();
     fixture.signupOverApi(email, "correct horse battery");
@@ -153,6 +153,8 @@ class WebAppBrowserTest {
       until(driver, d -> BrowserFixture.find(d, "[data-stat=credits]").getText().equals("3"));
       assertThat(js(driver, "return JSON.stringify(localStorage) + JSON.stringify(sessionStorage) + document.cookie"))
           .as("no token in script-readable storage").asString().doesNotContain("eyJ");
+      driver.get(fixture.base + "/");
+      until(driver, d -> d.getCurrentUrl().endsWith("/dashboard"));
       driver.get(fixture.base + "/sessions/" + java.util.UUID.randomUUID() + "/summary");
       until(driver, d -> BrowserFixture.find(d, "h1").getText().equals("Page not found"));
       driver.switchTo().newWindow(org.openqa.selenium.WindowType.TAB);

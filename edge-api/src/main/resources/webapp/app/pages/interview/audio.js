@@ -94,6 +94,7 @@ export class InterviewAudio {
 
   /** Barge-in: drop everything queued for playback at once. */
   clearPlayback() {
+    diagnostics.audio.playbackClears += 1;
     if (this.playback) this.playback.port.postMessage({ type: 'clear' });
   }
 

@@ -69,7 +69,7 @@ async function room(main, detail, navigate) {
   const problem = handed ? handed.problem : await api(`/api/problems/${encodeURIComponent(detail.problem.slug)}`);
   const codeKey = `interviewroom.code.${sessionId}`;
   document.body.classList.add('in-room');
-  Object.assign(diagnostics.audio, { framesCaptured: 0, framesSent: 0, samplesPlayed: 0, samplesQueued: 0 });
+  Object.assign(diagnostics.audio, { framesCaptured: 0, framesSent: 0, samplesPlayed: 0, samplesQueued: 0, playbackClears: 0 });
 
   // ---- the code: local copy (kept per session) vs the server's latest snapshot ----
   const local = readLocal(codeKey);
