@@ -53,10 +53,10 @@ public final class WebAppAssets {
   /** One file of the app: its bytes and its content type. */
   public record Asset(Buffer body, String contentType) {}
 
-  private WebAppAssets(Map<String, Asset> files) {
+  private WebAppAssets(Map<String, Asset> files, ClassLoader loader) {
     this.files = files;
     this.buildId = buildIdOf(files);
-    this.webjarVersions = webjarVersions();
+    this.webjarVersions = webjarVersions(loader);
     this.importMap = importMapJson(webjarVersions);
     Asset template = files.get("index.html");
     if (template == null) {
@@ -71,7 +71,12 @@ public final class WebAppAssets {
 
   /** Reads {@code webapp/} from the classpath (a folder in development, the jar when packaged). Blocking. */
   public static WebAppAssets load() {
-    return new WebAppAssets(readTree());
+    return load(WebAppAssets.class.getClassLoader());
+  }
+
+  /** The same from the given class loader (a test reads a packaged jar this way). Blocking. */
+  static WebAppAssets load(ClassLoader loader) {
+    return new WebAppAssets(readTree(loader), loader);
   }
 
   /** The one copy per JVM (the classpath does not change while it runs). Blocking on first use. */
@@ -139,12 +144,12 @@ public final class WebAppAssets {
     return m;
   }
 
-  private static Map<String, String> webjarVersions() {
+  private static Map<String, String> webjarVersions(ClassLoader loader) {
     Map<String, String> versions = new TreeMap<>();
     for (String[] target : IMPORTS.values()) {
       String artifact = target[0];
       String resource = "META-INF/maven/org.webjars.npm/" + artifact + "/pom.properties";
-      try (InputStream in = WebAppAssets.class.getClassLoader().getResourceAsStream(resource)) {
+      try (InputStream in = loader.getResourceAsStream(resource)) {
         if (in == null) {
           throw new IllegalStateException("the WebJar org.webjars.npm:" + artifact + " is not on the classpath");
         }
@@ -174,8 +179,8 @@ public final class WebAppAssets {
     return HexFormat.of().formatHex(digest.digest()).substring(0, 12);
   }
 
-  private static Map<String, Asset> readTree() {
-    URL root = WebAppAssets.class.getClassLoader().getResource(ROOT + "index.html");
+  private static Map<String, Asset> readTree(ClassLoader loader) {
+    URL root = loader.getResource(ROOT + "index.html");
     if (root == null) {
       throw new IllegalStateException("classpath " + ROOT + "index.html is missing");
     }
