@@ -245,6 +245,29 @@ class WebAppBrowserTest {
     }
   }
 
+  @Test
+  @DisplayName("the summary says \"Generating your evaluation…\" while none exists, refreshes by itself every 5 s, and shows a failed evaluation as such (so does the dashboard)")
+  void summaryPendingThenFailed() throws Exception {
+    String email = BrowserFixture.uniqueEmail();
+    String bearer = fixture.signupOverApi(email, "correct horse battery").getString("accessToken");
+    String sessionId = new JsonObject(fixture.post("/api/sessions/start", bearer,
+        new JsonObject().put("problemSlug", "two-sum").put("language", "python")).body()).getString("sessionId");
+    ChromeDriver driver = fixture.browser(1280, 900);
+    try {
+      InterviewBrowserTest.logIn(driver, email, "correct horse battery");
+      driver.get(fixture.base + "/sessions/" + sessionId + "/summary");
+      assertThat(BrowserFixture.el(driver, ".state-pending h2").getText()).isEqualTo("Generating your evaluation…");
+      fixture.sql("INSERT INTO evaluations (session_id, status, error) VALUES ($1::uuid, 'failed', 'test')", sessionId);
+      new org.openqa.selenium.support.ui.WebDriverWait(driver, java.time.Duration.ofSeconds(12))
+          .until(d -> !d.findElements(By.cssSelector(".state-failed")).isEmpty());
+      assertThat(BrowserFixture.find(driver, ".state-failed h2").getText()).isEqualTo("Evaluation failed");
+      driver.get(fixture.base + "/dashboard");
+      assertThat(BrowserFixture.el(driver, ".sessions .tag-failed").getText()).isEqualTo("Evaluation failed");
+    } finally {
+      driver.quit();
+    }
+  }
+
   private static void viewport(ChromeDriver driver, int width, int height) {
     driver.executeCdpCommand("Emulation.setDeviceMetricsOverride",
         java.util.Map.of("width", width, "height", height, "deviceScaleFactor", 1, "mobile", width < 600));
