@@ -196,7 +196,7 @@ class WebAppBrowserTest {
       assertNoHorizontalScroll(driver, "/practice");
 
       driver.get(fixture.base + "/interview/" + sessionId);
-      assertThat(BrowserFixture.el(driver, "h1").getText()).isEqualTo("This interview needs a desktop browser");
+      until(driver, d -> BrowserFixture.find(d, "h1").getText().equals("This interview needs a desktop browser"));
       assertNoHorizontalScroll(driver, "the gate");
       BrowserFixture.screenshot(driver, "375-interview-gate");
       assertThat(driver.findElements(By.cssSelector(".editor-host"))).as("nothing starts behind the gate").isEmpty();
@@ -239,7 +239,7 @@ class WebAppBrowserTest {
       assertThat(BrowserFixture.find(driver, ".preview [role=alert]").getText()).contains("no interview credits left");
       note.click();
       until(driver, d -> d.getCurrentUrl().endsWith("/billing"));
-      assertThat(BrowserFixture.el(driver, "h1").getText()).isEqualTo("Credits and plans");
+      until(driver, d -> BrowserFixture.find(d, "h1").getText().equals("Credits and plans"));
     } finally {
       driver.quit();
     }
