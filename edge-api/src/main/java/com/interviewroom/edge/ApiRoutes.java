@@ -33,6 +33,8 @@ import io.vertx.ext.web.RoutingContext;
  * <p>The one place where the authenticated chain is built: every feature route wraps itself with
  * {@code authenticated.route(...)} (or {@code authenticated.strict(...)} on expensive routes), so no
  * authenticated route can miss bearer auth, the tracked-skill hashing or the general rate limit.
+ * Public routes that still serve a signed-in caller better (the problem catalog) use
+ * {@code authenticated.open(...)}: a token is optional, and the limit is per user or per client IP.
  */
 final class ApiRoutes {
   private ApiRoutes() {}

@@ -11,6 +11,7 @@ import com.interviewroom.edge.ratelimit.ClientIp;
 import com.interviewroom.edge.ratelimit.RateLimiter;
 import com.interviewroom.edge.health.Dependency;
 import com.interviewroom.edge.health.HealthRoutes;
+import com.interviewroom.edge.llm.ModelCatalog;
 import com.interviewroom.edge.payment.PaymentRoutes;
 import com.interviewroom.edge.web.AccessLog;
 import com.interviewroom.edge.webapp.WebAppAssets;
@@ -18,19 +19,21 @@ import com.interviewroom.edge.webapp.WebAppRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import com.interviewroom.common.config.Config;
+import com.interviewroom.common.http.HttpGuard;
 import com.interviewroom.common.http.PublicServerOptions;
 import java.util.function.Consumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.handler.BodyHandler;
-import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The public REST listener: {@code /api/**}, health, metrics, JWKS. */
+/** The public REST listener: {@code /api/**}, health, JWKS. */
 public final class EdgeVerticle extends VerticleBase {
   /** Large enough for a 50 KB code snapshot in JSON; every route shares this cap. */
   public static final long BODY_LIMIT_BYTES = 128 * 1024;
@@ -69,8 +72,10 @@ public final class EdgeVerticle extends VerticleBase {
     // Agent callbacks are served on the internal listener only; here they do not exist.
     router.route("/api/internal/*").handler(ctx -> ctx.fail(Problems.notFound("No such resource.")));
 
-    new HealthRoutes(vertx, app.config(), readinessProbes()).mount(router);
-    router.get("/metrics").handler(PrometheusScrapingHandler.create(app.registry()));
+    ModelCatalog models = new ModelCatalog(vertx, app.config().providers());
+    models.warnUnavailable(); // a start-up warning naming an unknown or retired model; readiness names it too
+    new HealthRoutes(vertx, app.config(), readinessProbes(), models).mount(router);
+    // /metrics is served on the internal listener only (InternalVerticle): it tells an attacker too much
     router.get("/.well-known/jwks.json").handler(ctx -> ctx.response()
         .putHeader("Content-Type", "application/json")
         .putHeader("Cache-Control", "public, max-age=300")
@@ -89,7 +94,11 @@ public final class EdgeVerticle extends VerticleBase {
     router.route().last().handler(ctx -> ctx.fail(Problems.notFound("No such resource.")));
     router.route().failureHandler(new ProblemHandler());
 
-    HttpServer created = vertx.createHttpServer(PublicServerOptions.create(app.config().http().port()));
+    Config.Resilience resilience = app.config().resilience();
+    HttpServerOptions options = PublicServerOptions.create(app.config().http().port())
+        .setIdleTimeout(resilience.httpIdleTimeoutSeconds());
+    HttpServer created = HttpGuard.install(vertx.createHttpServer(options), options,
+        new HttpGuard.Limits(resilience.httpHeaderTimeoutMs(), resilience.httpBodyTimeoutMs(), resilience.httpMaxConnectionsPerIp()));
     created.requestHandler(router);
     extension.accept(created);
     return created.listen().onSuccess(s -> server = s);

@@ -31,6 +31,9 @@ final class EmbeddedServices implements AutoCloseable {
   private final java.util.List<EmbeddedChild> children = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final java.util.Map<String, Integer> restarts = new java.util.concurrent.ConcurrentHashMap<>();
   private java.util.concurrent.ScheduledExecutorService supervisor;
+  /** Set when the JVM begins to exit: zonky's own shutdown hook stops Postgres then, and that is no death to repair. */
+  private volatile boolean exiting;
+  private final Thread exitWatch = new Thread(() -> exiting = true, "embedded-exit-watch");
 
   Config start(Config config) throws Exception {
     Config resolved = config;
@@ -44,7 +47,7 @@ final class EmbeddedServices implements AutoCloseable {
       EmbeddedRedis redis = supervised(remember(EmbeddedRedis.start(config.dataDir(), FreePort.find())));
       resolved = resolved.withRedisUrl(redis.url());
       names.add("redis");
-      log.info("embedded redis started {}", kv("url", redis.url()));
+      log.info("embedded redis started {}", kv("port", redis.port()));
     }
     if (config.embeddedS3()) {
       EmbeddedObjectStore s3 = remember(EmbeddedObjectStore.start(
@@ -54,6 +57,7 @@ final class EmbeddedServices implements AutoCloseable {
       log.info("embedded s3 started {}", kv("endpoint", s3.endpoint()));
     }
     if (!children.isEmpty()) {
+      Runtime.getRuntime().addShutdownHook(exitWatch);
       supervisor = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
           Thread.ofPlatform().daemon().name("embedded-supervisor").factory());
       supervisor.scheduleWithFixedDelay(this::superviseOnce, SUPERVISE_EVERY_MS, SUPERVISE_EVERY_MS,
@@ -70,7 +74,7 @@ final class EmbeddedServices implements AutoCloseable {
   /** One round of the watchdog: restart every child whose process is gone. */
   void superviseOnce() {
     for (EmbeddedChild child : children) {
-      if (child.alive()) {
+      if (exiting || child.alive()) {
         continue;
       }
       log.warn("embedded server died; restarting it {}", kv("server", child.name()));
@@ -104,6 +108,11 @@ final class EmbeddedServices implements AutoCloseable {
   @Override
   public void close() {
     if (supervisor != null) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(exitWatch);
+      } catch (IllegalStateException alreadyExiting) {
+        // closing from a shutdown hook
+      }
       supervisor.shutdownNow();
       try {
         supervisor.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);

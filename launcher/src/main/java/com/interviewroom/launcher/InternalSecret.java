@@ -1,13 +1,7 @@
 package com.interviewroom.launcher;
 
 import com.interviewroom.common.config.Config;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
-import java.util.HexFormat;
 
 /**
  * The internal webhook secret of the embedded default: outside production, when
@@ -26,30 +20,6 @@ final class InternalSecret {
   }
 
   static String loadOrCreate(Path file) {
-    try {
-      if (Files.exists(file)) {
-        return Files.readString(file).trim();
-      }
-      Files.createDirectories(file.getParent());
-      byte[] bytes = new byte[32];
-      new SecureRandom().nextBytes(bytes);
-      String secret = HexFormat.of().formatHex(bytes);
-      Path tmp = Files.createTempFile(file.getParent(), "internal", ".tmp");
-      try {
-        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-      } catch (UnsupportedOperationException ignored) {
-        // not a POSIX file system; the data directory's own permissions apply
-      }
-      Files.writeString(tmp, secret);
-      try {
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
-      } catch (IOException raced) {
-        // another process created it first: use theirs
-        Files.deleteIfExists(tmp);
-      }
-      return Files.readString(file).trim();
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot load or create the internal webhook secret at " + file, e);
-    }
+    return com.interviewroom.launcher.embedded.SecretFile.loadOrCreate(file);
   }
 }

@@ -79,7 +79,7 @@ public final class Launcher {
       running.reconfigure(config);
       Migrations.migrate(config.databaseUrl());
       // seeding is one long transaction: it gets a start-up budget, not a request's query timeout
-      Database seeding = Database.connect(vertx, config.databaseUrl(), 2, new Database.Timeouts(60_000, 300_000));
+      Database seeding = Database.connect(vertx, config.databaseUrl(), 2, Database.Timeouts.LONG);
       try {
         int seeded = ProblemBankSeeder.seed(seeding, ProblemBank.load()).await();
         log.info("problem bank seeded {}", kv("problems", seeded));

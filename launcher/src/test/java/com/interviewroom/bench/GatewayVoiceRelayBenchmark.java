@@ -83,6 +83,8 @@ public final class GatewayVoiceRelayBenchmark {
   private final ChildJvm server;
   private final ChildJvm fake;
   private final int port;
+  /** The internal listener, where /metrics is served. */
+  private final int internalPort;
   private final String providerUrl;
   /** Bench users with credits left; each starts up to {@link #SIGNUP_CREDITS} sessions over the run. */
   private final Deque<User> users = new ArrayDeque<>();
@@ -90,10 +92,11 @@ public final class GatewayVoiceRelayBenchmark {
   /** Cores the server keeps busy with no session open (stream workers, sweeper, JIT): the floor under its CPU figures. */
   private double idleServerCores = Double.NaN;
 
-  private GatewayVoiceRelayBenchmark(ChildJvm server, ChildJvm fake, int port, String providerUrl) {
+  private GatewayVoiceRelayBenchmark(ChildJvm server, ChildJvm fake, int port, int internalPort, String providerUrl) {
     this.server = server;
     this.fake = fake;
     this.port = port;
+    this.internalPort = internalPort;
     this.providerUrl = providerUrl;
   }
 
@@ -110,6 +113,7 @@ public final class GatewayVoiceRelayBenchmark {
         List.of(String.valueOf(cores)), Map.of(), logs.resolve("relay-bench-fake.log"))) {
       String providerUrl = fake.next(Duration.ofMinutes(2)).substring("url=".length());
       int port = FreePort.find();
+      int internalPort = FreePort.find();
       // session start asks the runner's GET /health first; this stub answers it and runs nothing
       com.sun.net.httpserver.HttpServer runnerHealth = com.sun.net.httpserver.HttpServer.create(
           new java.net.InetSocketAddress("127.0.0.1", 0), 0);
@@ -124,9 +128,11 @@ public final class GatewayVoiceRelayBenchmark {
           "DATABASE_URL", databaseUrl,
           "REDIS_URL", isolatedRedis(),
           "PORT", String.valueOf(port),
-          "INTERNAL_PORT", String.valueOf(FreePort.find()),
+          "INTERNAL_PORT", String.valueOf(internalPort),
           // code execution plays no part here: no sandbox runner in the server process
           "SANDBOX_URL", "http://127.0.0.1:" + runnerHealth.getAddress().getPort(),
+          // up to 1,000 sockets from this one address: the per-IP cap is for real clients
+          "HTTP_MAX_CONNECTIONS_PER_IP", "0",
           "OPENAI_API_KEY", PROVIDER_KEY,
           "OPENAI_REALTIME_URL", providerUrl));
       // as in production (Dockerfile: ZGC, 75 % of a 2 GB machine)
@@ -139,7 +145,7 @@ public final class GatewayVoiceRelayBenchmark {
         if (!"ready".equals(ready)) {
           throw new IllegalStateException("server did not start: " + ready);
         }
-        GatewayVoiceRelayBenchmark bench = new GatewayVoiceRelayBenchmark(server, fake, port, providerUrl);
+        GatewayVoiceRelayBenchmark bench = new GatewayVoiceRelayBenchmark(server, fake, port, internalPort, providerUrl);
         List<Level> results = bench.run(levels);
         bench.close();
         String section = RelayReport.section(header(cores), results, footer(cores, bench.idleServerCores));
@@ -252,7 +258,7 @@ public final class GatewayVoiceRelayBenchmark {
    */
   private double droppedByServer() {
     try {
-      HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+      HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + internalPort + "/metrics"))
           .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
       return metrics.body().lines().filter(l -> l.startsWith("realtime_outbound_audio_dropped_total"))
           .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();

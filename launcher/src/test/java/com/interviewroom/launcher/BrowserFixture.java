@@ -53,7 +53,7 @@ final class BrowserFixture implements AutoCloseable {
   static final String CHROMEDRIVER = System.getProperty("chromedriver.binary", "/usr/bin/chromedriver");
   static final double SPEECH_SECONDS = 2.0;
   static final double SILENCE_SECONDS = 4.0;
-  static final Duration WAIT = Duration.ofSeconds(20);
+  static final Duration WAIT = Duration.ofSeconds(30); // generous: the machine running the suite may be busy
 
   final RunningSystem running;
   final String base;

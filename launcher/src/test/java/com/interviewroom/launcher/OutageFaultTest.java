@@ -71,7 +71,7 @@ class OutageFaultTest {
       String sessionId = startSession(port, bearer);
       activate(running.config().databaseUrl(), sessionId);
       WebhookLoad webhooks = new WebhookLoad(port, 6);
-      SnapshotLoad snapshots = new SnapshotLoad(port, bearer, sessionId, 1);
+      SnapshotLoad snapshots = new SnapshotLoad(port, bearer, sessionId, 4);
       try {
         awaitTrue("webhooks answered 200 before any fault", () -> webhooks.count(200) > 20);
         awaitTrue("snapshots answered 201 before any fault", () -> snapshots.count(201) > 0);
@@ -81,7 +81,8 @@ class OutageFaultTest {
         ProcessFaults.killTree(postmaster());
         awaitTrue("a 503 while Postgres is down", () -> webhooks.count(503) > 0);
         awaitRecovery("Postgres was down", webhooks);
-        assertThat(running.embeddedRestarts()).containsEntry("postgres", 1);
+        // the pool may reconnect a moment before the restart has finished its own readiness check
+        awaitTrue("Postgres restarted once", () -> running.embeddedRestarts().getOrDefault("postgres", 0) == 1);
 
         // 2. Postgres paused: calls end within the acquire/query timeouts with 503, then recover
         webhooks.resetCounts();
@@ -97,6 +98,7 @@ class OutageFaultTest {
           ProcessFaults.pauseTree(paused, false);
         }
         awaitRecovery("Postgres was paused", webhooks);
+        assertThat(running.embeddedRestarts()).as("a paused child is not restarted").containsEntry("postgres", 1);
 
         // 3. Redis crashes: the snapshot route (it claims its window in Redis) answers 503, Redis is restarted
         snapshots.resetCounts();
@@ -122,6 +124,7 @@ class OutageFaultTest {
         assertThat(snapshots.count(500)).as("500s while Redis was paused " + snapshots.statuses()).isZero();
         snapshots.resetCounts();
         awaitTrue("snapshots answered again after the pause", () -> snapshots.count(201) + snapshots.count(429) > 0);
+        assertThat(running.embeddedRestarts()).as("a paused child is not restarted").containsEntry("redis", 1);
       } finally {
         webhooks.close();
         snapshots.close();
@@ -147,7 +150,8 @@ class OutageFaultTest {
   /** No 500 and a Retry-After on every 503 so far; then 200s again. */
   private static void awaitRecovery(String outage, WebhookLoad load) {
     assertThat(load.count(500)).as("500s while " + outage + " " + load.statuses()).isZero();
-    assertThat(load.retryAfterValues()).as("Retry-After while " + outage).hasSize(load.count(503)).containsOnly("5");
+    assertThat(load.unavailableWithoutRetryAfter()).as("503s without Retry-After while " + outage).isZero();
+    assertThat(load.retryAfterValues()).as("Retry-After while " + outage).isNotEmpty().containsOnly("5");
     load.resetCounts();
     awaitTrue("webhooks answered 200 again", () -> load.count(200) > 5);
   }
@@ -214,7 +218,10 @@ class OutageFaultTest {
     }
   }
 
-  /** Automatic snapshots of one session: each claims its 10 s window in Redis first (429 inside a window). */
+  /**
+   * Automatic snapshots of one session: each passes the rate limiter (counted in Redis, fails open)
+   * and claims its 10 s window in Redis (429 inside a window) before it is stored.
+   */
   private final class SnapshotLoad implements AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Map<Integer, Integer> statuses = new ConcurrentHashMap<>();
@@ -240,8 +247,10 @@ class OutageFaultTest {
           statuses.merge(status, 1, Integer::sum);
           slowest.accumulateAndGet((System.nanoTime() - started) / 1_000_000, Math::max);
           try {
-            // under the general rate limit (60 a minute), so the answers come from the route itself
-            Thread.sleep(1_100);
+            // dense enough to meet the second or so Redis is down before the launcher restarts it;
+            // past the general rate limit (60 a minute) the answer is a 429 counted in Redis, which
+            // is Redis answering too
+            Thread.sleep(100);
           } catch (InterruptedException e) {
             return;
           }

@@ -53,9 +53,13 @@ public final class Database {
     private static final String CATALOG_ROLE_OPTION = "-c role=app_user";
     private static final int CATALOG_POOL_SIZE = 4;
 
-    /** How long borrowing a connection and one unit of work may take (DB_ACQUIRE_TIMEOUT_MS, DB_QUERY_TIMEOUT_MS). */
+    /**
+     * How long borrowing a connection and one unit of work may take. The server takes them from
+     * {@code DB_ACQUIRE_TIMEOUT_MS} and {@code DB_QUERY_TIMEOUT_MS} (Config); {@link #LONG} is for
+     * start-up work (seeding the problem bank in one transaction), tools and tests.
+     */
     public record Timeouts(long acquireMs, long queryMs) {
-        public static final Timeouts DEFAULTS = new Timeouts(5_000, 10_000);
+        public static final Timeouts LONG = new Timeouts(60_000, 300_000);
     }
 
     private final Pool pool;
@@ -69,7 +73,7 @@ public final class Database {
     }
 
     public static Database connect(Vertx vertx, String databaseUrl, int maxPoolSize) {
-        return connect(vertx, databaseUrl, maxPoolSize, Timeouts.DEFAULTS);
+        return connect(vertx, databaseUrl, maxPoolSize, Timeouts.LONG);
     }
 
     public static Database connect(Vertx vertx, String databaseUrl, int maxPoolSize, Timeouts timeouts) {

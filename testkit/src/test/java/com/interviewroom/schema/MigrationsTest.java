@@ -21,7 +21,7 @@ class MigrationsTest {
 
     private static final String[] TABLES = {"users", "profiles", "problems", "test_cases", "problem_solutions", "sessions",
         "transcripts", "code_snapshots", "evaluations", "credit_transactions", "payments", "subscriptions",
-        "stripe_events", "events"};
+        "stripe_events", "events", "refresh_tokens"};
 
     /** The read paths' indexes (V1__tables.sql): name, its table, and the key columns in order. */
     private static final Map<String, String[]> READ_PATH_INDEXES = Map.of(

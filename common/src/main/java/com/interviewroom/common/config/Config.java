@@ -69,10 +69,32 @@ public record Config(
     public static final Accounts DEFAULTS = new Accounts(30, 20, 10, 10, 3, 5, 2, 32, null, null);
   }
 
+  /**
+   * Provider keys, endpoints and model ids. The defaults are current models as of 2026-12 (see
+   * docs/voice.md and docs/agents.md for the sources checked); every id can be overridden.
+   */
   public record Providers(
       String openAiKey, String openAiRealtimeUrl,
       String geminiKey, String geminiLiveUrl,
-      String anthropicKey, String anthropicBaseUrl) {}
+      String anthropicKey, String anthropicBaseUrl,
+      Models models) {
+    /** Keys and endpoints with the default models. */
+    public Providers(String openAiKey, String openAiRealtimeUrl, String geminiKey, String geminiLiveUrl,
+        String anthropicKey, String anthropicBaseUrl) {
+      this(openAiKey, openAiRealtimeUrl, geminiKey, geminiLiveUrl, anthropicKey, anthropicBaseUrl, Models.DEFAULTS);
+    }
+
+    public Providers withModels(Models next) {
+      return new Providers(openAiKey, openAiRealtimeUrl, geminiKey, geminiLiveUrl, anthropicKey, anthropicBaseUrl, next);
+    }
+  }
+
+  /** Model ids: {@code OPENAI_REALTIME_MODEL}, {@code OPENAI_TRANSCRIBE_MODEL}, {@code GEMINI_LIVE_MODEL}, {@code ANTHROPIC_*_MODEL}. */
+  public record Models(String openAiRealtime, String openAiTranscribe, String geminiLive,
+      String anthropicObserver, String anthropicEvaluator) {
+    public static final Models DEFAULTS = new Models("gpt-realtime", "gpt-4o-mini-transcribe",
+        "gemini-2.5-flash-native-audio-preview-12-2025", "claude-haiku-4-5", "claude-sonnet-4-6");
+  }
 
   /**
    * Limits of the candidates' {@code /ws} sockets. Audio is 24 kHz PCM16, 48,000 B/s in real time:
@@ -98,8 +120,15 @@ public record Config(
    * @param dbAcquireTimeoutMs longest wait for a pooled Postgres connection ({@code DB_ACQUIRE_TIMEOUT_MS})
    * @param dbQueryTimeoutMs   longest unit of database work, one transaction ({@code DB_QUERY_TIMEOUT_MS})
    * @param redisTimeoutMs     longest wait for one Redis command on the shared client ({@code REDIS_TIMEOUT_MS})
+   * @param httpHeaderTimeoutMs a request head must be complete this long after its first byte ({@code HTTP_HEADER_TIMEOUT_MS})
+   * @param httpBodyTimeoutMs  a request body must be complete this long after its head ({@code HTTP_BODY_TIMEOUT_MS})
+   * @param httpIdleTimeoutSeconds a connection with no traffic either way is closed ({@code HTTP_IDLE_TIMEOUT_SECONDS})
+   * @param httpMaxConnectionsPerIp open connections one client IP may hold on the public listener, 0 = no cap
+   *                           ({@code HTTP_MAX_CONNECTIONS_PER_IP})
    */
-  public record Resilience(int dbAcquireTimeoutMs, int dbQueryTimeoutMs, int redisTimeoutMs) {}
+  public record Resilience(int dbAcquireTimeoutMs, int dbQueryTimeoutMs, int redisTimeoutMs,
+                           int httpHeaderTimeoutMs, int httpBodyTimeoutMs, int httpIdleTimeoutSeconds,
+                           int httpMaxConnectionsPerIp) {}
 
   /**
    * The environment, with {@code NAME=value} arguments taking precedence: that is how a process
@@ -168,13 +197,19 @@ public record Config(
                 r.secret("TRACKED_SKILL_SECRET"))),
         new Providers(
             r.secret("OPENAI_API_KEY"),
-            r.url("OPENAI_REALTIME_URL", "wss://api.openai.com/v1/realtime?model=gpt-realtime", "ws", "wss"),
+            r.url("OPENAI_REALTIME_URL", "wss://api.openai.com/v1/realtime", "ws", "wss"),
             r.secret("GEMINI_API_KEY"),
             r.url("GEMINI_LIVE_URL",
                 "wss://generativelanguage.googleapis.com/ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent",
                 "ws", "wss"),
             r.secret("ANTHROPIC_API_KEY"),
-            r.url("ANTHROPIC_BASE_URL", "https://api.anthropic.com", "http", "https")),
+            r.url("ANTHROPIC_BASE_URL", "https://api.anthropic.com", "http", "https"),
+            new Models(
+                r.modelId("OPENAI_REALTIME_MODEL", Models.DEFAULTS.openAiRealtime()),
+                r.modelId("OPENAI_TRANSCRIBE_MODEL", Models.DEFAULTS.openAiTranscribe()),
+                r.modelId("GEMINI_LIVE_MODEL", Models.DEFAULTS.geminiLive()),
+                r.modelId("ANTHROPIC_OBSERVER_MODEL", Models.DEFAULTS.anthropicObserver()),
+                r.modelId("ANTHROPIC_EVALUATOR_MODEL", Models.DEFAULTS.anthropicEvaluator()))),
         new Stripe(
             r.secret("STRIPE_SECRET_KEY"),
             r.secret("STRIPE_WEBHOOK_SECRET"),
@@ -184,7 +219,11 @@ public record Config(
         new Resilience(
             r.intRange("DB_ACQUIRE_TIMEOUT_MS", 5_000, 100, 600_000),
             r.intRange("DB_QUERY_TIMEOUT_MS", 10_000, 100, 600_000),
-            r.intRange("REDIS_TIMEOUT_MS", 5_000, 100, 600_000)),
+            r.intRange("REDIS_TIMEOUT_MS", 5_000, 100, 600_000),
+            r.intRange("HTTP_HEADER_TIMEOUT_MS", 10_000, 100, 600_000),
+            r.intRange("HTTP_BODY_TIMEOUT_MS", 60_000, 100, 3_600_000),
+            r.intRange("HTTP_IDLE_TIMEOUT_SECONDS", 120, 1, 86_400),
+            r.intRange("HTTP_MAX_CONNECTIONS_PER_IP", 256, 0, 1_000_000)),
         new Realtime(
             // not below real time; the burst holds at least one largest frame (64 KiB)
             r.intRange("AUDIO_BYTES_PER_SECOND", Realtime.DEFAULT_AUDIO_BYTES_PER_SECOND, 48_000, 10_000_000),
@@ -255,6 +294,16 @@ public record Config(
       if (value != null && !value.matches("[A-Za-z0-9-]{1,64}")) {
         errors.add(name + " must be an HTTP header name such as Fly-Client-IP (got '" + value + "')");
         return null;
+      }
+      return value;
+    }
+
+    /** A model id: letters, digits, dots, dashes, underscores (Gemini's may start with {@code models/}). */
+    String modelId(String name, String fallback) {
+      String value = string(name, fallback);
+      if (!value.matches("(models/)?[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")) {
+        errors.add(name + " must be a model id such as '" + fallback + "' (got '" + value + "')");
+        return fallback;
       }
       return value;
     }

@@ -38,6 +38,9 @@ public final class PublicServerOptions {
         .setMaxWebSocketFrameSize(WEBSOCKET_CODEC_LIMIT)
         .setMaxWebSocketMessageSize(WEBSOCKET_CODEC_LIMIT)
         .setWebSocketSubProtocols(List.of(SUBPROTOCOL))
-        .setTcpNoDelay(true);
+        .setTcpNoDelay(true)
+        // HTTP/1.1 and WebSocket only: without the cleartext HTTP/2 upgrade the HTTP/1 decoder is in
+        // place before the first byte, so HttpGuard's stricter decoder sees every request
+        .setHttp2ClearTextEnabled(false);
   }
 }

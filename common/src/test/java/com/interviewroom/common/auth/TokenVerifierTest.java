@@ -212,7 +212,8 @@ class TokenVerifierTest {
   @DisplayName("alg none is refused")
   void algNone() {
     JWTClaimsSet claims = issuer.base(user, Audiences.API, Duration.ofMinutes(5)).build();
-    assertThat(refusal(localOnly().verify(new PlainJWT(claims).serialize(), Audiences.API))).contains("Unsigned");
+    // header.payload. (an empty signature part) is refused by the strict spelling check before parsing
+    assertThat(refusal(localOnly().verify(new PlainJWT(claims).serialize(), Audiences.API))).contains("malformed");
   }
 
   @Test
@@ -293,5 +294,41 @@ class TokenVerifierTest {
     SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(signing.getKeyID()).build(), claims);
     jwt.sign(new RSASSASigner(signing));
     return jwt.serialize();
+  }
+
+  @Test
+  @DisplayName("base64url parts must be canonical: no padding, no foreign characters, no impossible length, no stray trailing bits")
+  void canonicalBase64Url() {
+    assertThat(TokenVerifier.canonicalBase64Url("eyJhIjoxfQ")).isTrue();
+    assertThat(TokenVerifier.canonicalBase64Url("eyJhIjoxfQ==")).isFalse();
+    assertThat(TokenVerifier.canonicalBase64Url("eyJhIjoxfR")).as("trailing bits set").isFalse();
+    assertThat(TokenVerifier.canonicalBase64Url("eyJhI%joxfQ")).isFalse();
+    assertThat(TokenVerifier.canonicalBase64Url("eyJhI joxfQ")).isFalse();
+    assertThat(TokenVerifier.canonicalBase64Url("abcde")).as("length 1 mod 4").isFalse();
+    assertThat(TokenVerifier.canonicalBase64Url("")).isFalse();
+  }
+
+  @Test
+  @DisplayName("our issuer signs low-S only; the verifier refuses the high-S twin of our token")
+  void lowSOnly() throws Exception {
+    TokenVerifier verifier = new TokenVerifier(List.of(new LocalIssuer(ISSUER, key)), clock);
+    for (int i = 0; i < 8; i++) {
+      String token = issuer.accessToken(user, "a@example.com");
+      String[] parts = token.split("\\.");
+      byte[] signature = Base64URL.from(parts[2]).decode();
+      assertThat(LowS.isHighS(signature)).isFalse();
+      byte[] high = signature.clone();
+      byte[] twin = LowS.N.subtract(new java.math.BigInteger(1, java.util.Arrays.copyOfRange(signature, 32, 64))).toByteArray();
+      java.util.Arrays.fill(high, 32, 64, (byte) 0);
+      int copy = Math.min(twin.length, 32);
+      System.arraycopy(twin, twin.length - copy, high, 64 - copy, copy);
+      assertThat(LowS.isHighS(high)).isTrue();
+      assertThat(LowS.normalize(high)).isEqualTo(signature);
+      String highToken = parts[0] + "." + parts[1] + "." + Base64URL.encode(high);
+      assertThat(verifier.verify(token, Audiences.API).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS)).isNotNull();
+      Future<VerifiedToken> refused = verifier.verify(highToken, Audiences.API);
+      assertThat(refused.failed()).isTrue();
+      assertThat(((ApiException) refused.cause()).status()).isEqualTo(401);
+    }
   }
 }

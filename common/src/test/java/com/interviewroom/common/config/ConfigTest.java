@@ -131,10 +131,26 @@ class ConfigTest {
   }
 
   @Test
-  @DisplayName("the default OpenAI Realtime URL names the current model, not a deprecated preview")
+  @DisplayName("the default OpenAI Realtime URL carries no model: the model is configuration of its own, with current defaults")
   void defaultRealtimeModel() {
-    String url = Config.from(Map.of()).providers().openAiRealtimeUrl();
-    assertThat(url).startsWith("wss://api.openai.com/v1/realtime?").contains("model=gpt-realtime").doesNotContain("preview");
+    Config.Providers providers = Config.from(Map.of()).providers();
+    assertThat(providers.openAiRealtimeUrl()).isEqualTo("wss://api.openai.com/v1/realtime");
+    assertThat(providers.models().openAiRealtime()).isEqualTo("gpt-realtime");
+    assertThat(providers.models().geminiLive()).as("not the model Google shut down on 2025-12-09")
+        .isNotEqualTo("gemini-live-2.5-flash-preview").isEqualTo("gemini-2.5-flash-native-audio-preview-12-2025");
+    assertThat(providers.models().anthropicEvaluator()).as("not the retired Sonnet 4.5").isNotEqualTo("claude-sonnet-4-5");
+  }
+
+  @Test
+  @DisplayName("every model id is read from its variable, and a malformed one is refused naming the variable")
+  void modelIdsAreConfiguration() {
+    Config.Models models = Config.from(Map.of("OPENAI_REALTIME_MODEL", "gpt-realtime-2", "OPENAI_TRANSCRIBE_MODEL", "gpt-4o-transcribe",
+        "GEMINI_LIVE_MODEL", "gemini-3.1-flash-live-preview", "ANTHROPIC_OBSERVER_MODEL", "claude-haiku-4-5-20251001",
+        "ANTHROPIC_EVALUATOR_MODEL", "claude-opus-5")).providers().models();
+    assertThat(models).isEqualTo(new Config.Models("gpt-realtime-2", "gpt-4o-transcribe", "gemini-3.1-flash-live-preview",
+        "claude-haiku-4-5-20251001", "claude-opus-5"));
+    assertThatThrownBy(() -> Config.from(Map.of("GEMINI_LIVE_MODEL", "gemini live?")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("GEMINI_LIVE_MODEL must be a model id");
   }
 
   @Test
@@ -147,5 +163,24 @@ class ConfigTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("AUDIO_BYTES_PER_SECOND must be between 48000")
         .hasMessageContaining("AUDIO_BURST_BYTES must be between 65536");
+  }
+
+  @Test
+  @DisplayName("sign-in settings have their defaults, are read from the environment, and a wrong one stops start-up naming it")
+  void signInSettings() {
+    Config.Accounts defaults = Config.from(Map.of()).auth().accounts();
+    assertThat(defaults).isEqualTo(Config.Accounts.DEFAULTS);
+    assertThat(defaults.refreshTtlDays()).isEqualTo(30);
+    Config.Accounts set = Config.from(Map.of("AUTH_LOGIN_PER_IP_PER_MINUTE", "7", "CLIENT_IP_HEADER", "Fly-Client-IP",
+        "AUTH_FREE_CREDIT_SIGNUPS_PER_IP_PER_DAY", "0")).auth().accounts();
+    assertThat(set.loginPerIpPerMinute()).isEqualTo(7);
+    assertThat(set.clientIpHeader()).isEqualTo("Fly-Client-IP");
+    assertThat(set.freeCreditSignupsPerIpPerDay()).isZero();
+    assertThatThrownBy(() -> Config.from(Map.of("AUTH_PASSWORD_HASH_SLOTS", "0")))
+        .hasMessageContaining("AUTH_PASSWORD_HASH_SLOTS must be between 1 and 64");
+    assertThatThrownBy(() -> Config.from(Map.of("CLIENT_IP_HEADER", "X Forwarded")))
+        .hasMessageContaining("CLIENT_IP_HEADER must be an HTTP header name");
+    assertThatThrownBy(() -> Config.from(Map.of("TRACKED_SKILL_SECRET", "short")))
+        .hasMessageContaining("TRACKED_SKILL_SECRET must be at least 32 characters").message().doesNotContain("short ");
   }
 }

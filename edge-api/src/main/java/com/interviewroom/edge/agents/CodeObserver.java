@@ -24,27 +24,58 @@ import org.slf4j.LoggerFactory;
  * notices reaches the live interviewer as a context note phrased in the interviewer's own voice.
  */
 public final class CodeObserver {
-  public static final String MODEL = "claude-haiku-4-5";
+  /** The default model ({@code ANTHROPIC_OBSERVER_MODEL} overrides it). */
+  public static final String MODEL = com.interviewroom.common.config.Config.Models.DEFAULTS.anthropicObserver();
   static final long RATE_WINDOW_MS = 2_000;
   static final long CACHE_SECONDS = 5;
+  /** The last code snapshot's hash outlives any interview. */
+  static final long SNAPSHOT_KEY_SECONDS = 6 * 3600;
   private static final Logger log = LoggerFactory.getLogger(CodeObserver.class);
 
   private final Redis redis;
   private final SandboxClient sandbox;
   private final AnthropicClient llm;
+  private final String model;
+  /** Where each model call's tokens are added to the session; null records nothing. */
+  private final LlmUsage usage;
 
   /** {@code llm} is null without an Anthropic key: diagnostics only. */
   public CodeObserver(Redis redis, SandboxClient sandbox, AnthropicClient llm) {
+    this(redis, sandbox, llm, MODEL, null);
+  }
+
+  public CodeObserver(Redis redis, SandboxClient sandbox, AnthropicClient llm, String model, LlmUsage usage) {
     this.redis = redis;
     this.sandbox = sandbox;
     this.llm = llm;
+    this.model = model;
+    this.usage = usage;
   }
 
   public Future<JsonObject> observe(UUID sessionId, String code, String language) {
     return admit(sessionId)
         .compose(ignored -> cached(language, code))
-        .compose(hit -> hit != null ? Future.succeededFuture(hit.put("cached", true)) : fresh(language, code))
-        .compose(observation -> publish(sessionId, observation).map(observation));
+        .compose(hit -> hit != null ? Future.succeededFuture(hit.put("cached", true)) : fresh(sessionId, language, code))
+        .compose(observation -> publish(sessionId, observation).map(observation))
+        .compose(observation -> publishCode(sessionId, language, code).map(observation));
+  }
+
+  /**
+   * The interviewer sees the code as it stands: published as a {@code CODE_SNAPSHOT} note when its
+   * whitespace-insensitive form changed since the last one sent for this session, so never faster
+   * than observations themselves (one per session per 2 s). A failure never fails the observation.
+   */
+  private Future<Void> publishCode(UUID sessionId, String language, String code) {
+    String hash = Hashing.sha256Hex(language + "\n" + InterviewerNotes.normalized(code));
+    Request swap = Request.cmd(Command.SET).arg("observe-code-sent:" + sessionId).arg(hash).arg("EX").arg(SNAPSHOT_KEY_SECONDS).arg("GET");
+    return redis.send(swap)
+        .compose(previous -> previous != null && hash.equals(previous.toString()) ? Future.<Void>succeededFuture()
+            : redis.send(Request.cmd(Command.PUBLISH).arg(SessionSignals.context(sessionId)).arg(new JsonObject()
+                .put("kind", "CODE_SNAPSHOT").put("text", InterviewerNotes.code(language, code)).encode())).<Void>mapEmpty())
+        .recover(err -> {
+          log.warn("code snapshot not published: {}", err.getClass().getSimpleName());
+          return Future.succeededFuture();
+        });
   }
 
   /** The per-session limit: a key that lives 2 s; a second call inside the window is refused. */
@@ -66,9 +97,9 @@ public final class CodeObserver {
         .map(value -> value == null ? null : new JsonObject(value.toString()));
   }
 
-  private Future<JsonObject> fresh(String language, String code) {
+  private Future<JsonObject> fresh(UUID sessionId, String language, String code) {
     return sandbox.check(language, code)
-        .compose(diagnostics -> insight(language, code).map(insight -> new JsonObject()
+        .compose(diagnostics -> insight(sessionId, language, code).map(insight -> new JsonObject()
             .put("diagnostics", diagnostics.items())
             .put("diagnosticsAvailable", diagnostics.available())
             .put("insight", insight)
@@ -79,16 +110,18 @@ public final class CodeObserver {
   }
 
   /** Haiku's read, or null: no key, a failed call or an answer outside the schema all mean "diagnostics only". */
-  private Future<JsonObject> insight(String language, String code) {
+  private Future<JsonObject> insight(UUID sessionId, String language, String code) {
     if (llm == null) {
       return Future.succeededFuture(null);
     }
-    AnthropicClient.ToolRequest request = new AnthropicClient.ToolRequest(MODEL, 512,
+    AnthropicClient.ToolRequest request = new AnthropicClient.ToolRequest(model, 512,
         "You watch a candidate's code during a live coding interview. Report only what the code shows. "
             + "Never reveal a full solution.",
         "Language: " + language + "\n\nCode:\n```\n" + code + "\n```",
         "report_observation", "Report observations about the candidate's current code.", schema(), 15_000);
-    return llm.callTool(request)
+    return llm.callToolWithUsage(request)
+        .compose(reply -> (usage == null ? Future.<Void>succeededFuture()
+            : usage.record(sessionId, "observer", model, reply.usage())).map(reply.input()))
         .map(CodeObserver::validated)
         .recover(failure -> {
           log.warn("observer model unavailable, diagnostics only: {}", failure.getClass().getSimpleName());

@@ -46,7 +46,7 @@ public record EvaluationInputs(
   }
 
   private static final String SESSION = """
-      SELECT s.status, s.language, s.started_at, s.created_at, coalesce((s.usage->>'hintsGiven')::int, 0) AS hints,
+      SELECT s.status, s.language, s.started_at, s.created_at, coalesce((s.usage->>'hintsGiven')::int, 0) AS hints, s.problem_id,
              p.slug, p.title, p.difficulty, p.description, p.function_signature, p.compare_mode, p.input_generator
       FROM sessions s JOIN problems p ON p.id = s.problem_id WHERE s.id = $1""";
   private static final String TRANSCRIPT =
@@ -74,7 +74,7 @@ public record EvaluationInputs(
             List<Snapshot> snapshots = new ArrayList<>();
             snaps.forEach(r -> snapshots.add(new Snapshot(r.getUUID("id"), r.getString("snapshot_type"), r.getString("code"),
                 r.getString("language"), r.getJsonObject("execution_result"), r.getOffsetDateTime("created_at"))));
-            JsonObject problem = new JsonObject().put("slug", s.getString("slug")).put("title", s.getString("title"))
+            JsonObject problem = new JsonObject().put("id", s.getUUID("problem_id").toString()).put("slug", s.getString("slug")).put("title", s.getString("title"))
                 .put("difficulty", s.getString("difficulty")).put("description", s.getString("description"))
                 .put("function", s.getJsonObject("function_signature")).put("compare", s.getString("compare_mode"))
                 .put("inputGenerator", s.getJsonObject("input_generator"));
@@ -100,8 +100,17 @@ public record EvaluationInputs(
     return lastFinal != null ? lastFinal : last;
   }
 
+  /**
+   * Whether the candidate's words were recorded: a turn labelled as untranscribed speech
+   * ({@link com.interviewroom.common.transcript.SpeechLabel}) is not words.
+   */
   public boolean hasConversation() {
-    return transcript.stream().anyMatch(t -> "user".equals(t.role()) && !t.text().isBlank());
+    return transcript.stream().anyMatch(EvaluationInputs::candidateWords);
+  }
+
+  static boolean candidateWords(Turn t) {
+    return "user".equals(t.role()) && t.text() != null && !t.text().isBlank()
+        && !com.interviewroom.common.transcript.SpeechLabel.isLabel(t.text());
   }
 
   public Signals signals() {
@@ -130,7 +139,7 @@ public record EvaluationInputs(
         }
       }
     }
-    int userTurns = (int) transcript.stream().filter(t -> "user".equals(t.role()) && !t.text().isBlank()).count();
+    int userTurns = (int) transcript.stream().filter(EvaluationInputs::candidateWords).count();
     return new Signals(runs, hiddenPassed, hiddenTotal, firstPass, hintsGiven, latest == null ? null : latest.id(), userTurns);
   }
 

@@ -12,6 +12,9 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -25,7 +28,11 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
  * evaluator, then stores one row per session. A second call for an evaluated session is a no-op.
  */
 public final class Evaluator {
-  public static final String MODEL = "claude-sonnet-4-5";
+  /** The default model ({@code ANTHROPIC_EVALUATOR_MODEL} overrides it). */
+  public static final String MODEL = com.interviewroom.common.config.Config.Models.DEFAULTS.anthropicEvaluator();
+  /** The rationale shown when no words of the candidate were transcribed. */
+  public static final String NOT_ASSESSED_COMMUNICATION =
+      "Not assessed: none of the candidate's words were transcribed (the practice interviewer hears speech but cannot transcribe it), so there is no evidence to score.";
   static final int RETRIES = 2;
   /** One model call: Sonnet writing a ~4k-token tool call takes well under a minute. */
   public static final long DEFAULT_MODEL_TIMEOUT_MS = 60_000;
@@ -53,6 +60,9 @@ public final class Evaluator {
   private final AnthropicClient llm;
   private final GrowthProbe growth;
   private final long modelTimeoutMs;
+  private final String model;
+  private final LlmUsage usage;
+  private final FinalCodeGrader grader;
 
   /** {@code llm} is null without an Anthropic key: the heuristic evaluator answers. */
   public Evaluator(Database db, AnthropicClient llm, SandboxClient sandbox) {
@@ -61,9 +71,17 @@ public final class Evaluator {
 
   /** As above, with each model call's timeout (a timed-out call is retried like a 5xx). */
   public Evaluator(Database db, AnthropicClient llm, SandboxClient sandbox, long modelTimeoutMs) {
+    this(db, llm, sandbox, modelTimeoutMs, MODEL);
+  }
+
+  /** As above, with the model id ({@code ANTHROPIC_EVALUATOR_MODEL}). */
+  public Evaluator(Database db, AnthropicClient llm, SandboxClient sandbox, long modelTimeoutMs, String model) {
+    this.model = model;
     this.db = db;
+    this.usage = new LlmUsage(db);
     this.llm = llm;
     this.growth = new GrowthProbe(sandbox);
+    this.grader = new FinalCodeGrader(db, sandbox);
     this.modelTimeoutMs = modelTimeoutMs;
   }
 
@@ -73,7 +91,7 @@ public final class Evaluator {
    * waits for an evaluation (the worker's call timeout) must wait longer.
    */
   public static long worstCaseMs(long modelTimeoutMs) {
-    return GrowthProbe.WORST_CASE_MS + (RETRIES + 1) * modelTimeoutMs + RETRIES * AnthropicClient.MAX_RETRY_WAIT_MS
+    return FinalCodeGrader.RUN_TIMEOUT_MS + GrowthProbe.WORST_CASE_MS + (RETRIES + 1) * modelTimeoutMs + RETRIES * AnthropicClient.MAX_RETRY_WAIT_MS
         + DATABASE_MARGIN_MS;
   }
 
@@ -89,48 +107,59 @@ public final class Evaluator {
         .compose(loaded -> loaded.inputs() == null
             ? Future.succeededFuture(new JsonObject().put("status", "completed")
                 .put("evaluationId", loaded.existingId()).put("alreadyEvaluated", true))
-            : growth.measure(loaded.inputs()).compose(measured -> judgeAndStore(loaded.inputs(), measured)));
+            : grader.grade(loaded.inputs()).compose(graded -> growth.measure(graded.inputs())
+                .compose(measured -> judgeAndStore(graded.inputs(), measured, graded.info()))));
   }
 
   private record Loaded(String existingId, EvaluationInputs inputs) {}
 
-  private Future<JsonObject> judgeAndStore(EvaluationInputs in, JsonObject growth) {
+  private Future<JsonObject> judgeAndStore(EvaluationInputs in, JsonObject growth, JsonObject graded) {
     String prompt = prompt(in, growth);
     String promptHash = Hashing.sha256Hex(SYSTEM + "\n" + prompt + "\n" + Rubric.toolSchema().encode());
     if (llm == null) {
-      return store(in, HeuristicEvaluator.judge(in, growth), null, growth);
+      return store(in, HeuristicEvaluator.judge(in, growth), null, growth, graded);
     }
-    AnthropicClient.ToolRequest request = new AnthropicClient.ToolRequest(MODEL, 4096, SYSTEM, prompt,
+    AnthropicClient.ToolRequest request = new AnthropicClient.ToolRequest(model, 4096, SYSTEM, prompt,
         "record_evaluation", "Record the structured evaluation of the interview.", Rubric.toolSchema(), modelTimeoutMs);
-    return llm.withRetries(RETRIES, () -> llm.callTool(request))
+    return llm.withRetries(RETRIES, () -> llm.callToolWithUsage(request))
+        .compose(reply -> usage.record(in.sessionId(), "evaluator", model, reply.usage()).map(reply.input()))
         .compose(input -> {
-          Judgement judged = Judgement.fromModel(input, knownRefs(in), MODEL);
+          Judgement judged = Judgement.fromModel(input, knownRefs(in), model);
           return judged == null
-              ? heuristicInstead(in, growth, promptHash, "schema_misfit", "The model's answer did not fit the rubric schema.")
-              : store(in, judged, promptHash, growth);
+              ? heuristicInstead(in, growth, graded, promptHash, "schema_misfit", "The model's answer did not fit the rubric schema.")
+              : store(in, judged, promptHash, growth, graded);
         }, failure -> failure instanceof LlmException e && e.malformedReply()
-            ? heuristicInstead(in, growth, promptHash, e.errorType(), "The model's reply held no usable evaluation (" + e.getMessage() + ").")
+            ? heuristicInstead(in, growth, graded, promptHash, e.errorType(), "The model's reply held no usable evaluation (" + e.getMessage() + ").")
             : storeFailure(in, failure, promptHash));
   }
 
   /** The model answered, but not usably: the heuristic evaluation is stored, and says why. */
-  private Future<JsonObject> heuristicInstead(EvaluationInputs in, JsonObject growth, String promptHash, String why, String note) {
+  private Future<JsonObject> heuristicInstead(EvaluationInputs in, JsonObject growth, JsonObject graded, String promptHash, String why, String note) {
     log.warn("evaluator model output unusable, heuristic used {} {}", kv("sessionId", in.sessionId()), kv("reason", why));
     Judgement h = HeuristicEvaluator.judge(in, growth);
     return store(in, new Judgement(h.scores(), h.rationale(), h.evidence(), h.strengths(), h.improvements(),
-        h.summary() + " " + note, h.model()), promptHash, growth);
+        h.summary() + " " + note, h.model()), promptHash, growth, graded);
   }
 
-  private Future<JsonObject> store(EvaluationInputs in, Judgement j, String promptHash, JsonObject growth) {
+  /**
+   * Stores a judgement. Without any of the candidate's words in the transcript, communication is
+   * not assessed whoever judged (a score would be invented): {@code scores.communication} is null,
+   * {@code scores.notAssessed} lists it, {@code evidence.communication.assessed} is false, and the
+   * overall leaves it out.
+   */
+  private Future<JsonObject> store(EvaluationInputs in, Judgement judged, String promptHash, JsonObject growth, JsonObject graded) {
+    Judgement j = in.hasConversation() ? judged : withoutCommunication(judged);
     double overall = Rubric.overall(j.scores());
     String recommendation = Rubric.recommendation(j.scores());
+    List<String> notAssessed = Rubric.notAssessed(j.scores());
     JsonObject scores = new JsonObject();
-    j.scores().forEach(scores::put);
-    scores.put("overall", overall);
+    Rubric.DIMENSIONS.forEach(d -> scores.put(d, j.scores().get(d)));
+    scores.put("overall", overall).put("notAssessed", new JsonArray(notAssessed));
     JsonObject evidence = new JsonObject();
-    Rubric.DIMENSIONS.forEach(d -> evidence.put(d, j.evidence().get(d).copy().put("rationale", j.rationale().get(d))));
-    evidence.put("signals", in.signals().toJson().put("efficiencyGrowth", growth)).put("mode", mode(in));
-    String report = Report.markdown(in, j, overall, recommendation, growth);
+    Rubric.DIMENSIONS.forEach(d -> evidence.put(d, j.evidence().get(d).copy().put("rationale", j.rationale().get(d))
+        .put("assessed", !notAssessed.contains(d))));
+    evidence.put("signals", in.signals().toJson().put("efficiencyGrowth", growth).put("graded", graded)).put("mode", mode(in));
+    String report = Report.markdown(in, j, overall, recommendation, growth, graded);
     Tuple row = Tuple.of(in.sessionId(), "completed", Rubric.VERSION, j.model(), promptHash, scores, overall, recommendation)
         .addValue(new JsonArray(j.strengths())).addValue(new JsonArray(j.improvements()))
         .addValue(report).addValue(evidence).addValue(null);
@@ -138,10 +167,18 @@ public final class Evaluator {
         .put("model", j.model()).put("recommendation", recommendation).put("overall", overall));
   }
 
+  private static Judgement withoutCommunication(Judgement j) {
+    Map<String, Integer> scores = new LinkedHashMap<>(j.scores());
+    scores.remove("communication");
+    Map<String, String> why = new LinkedHashMap<>(j.rationale());
+    why.put("communication", NOT_ASSESSED_COMMUNICATION);
+    return new Judgement(scores, why, j.evidence(), j.strengths(), j.improvements(), j.summary(), j.model());
+  }
+
   private Future<JsonObject> storeFailure(EvaluationInputs in, Throwable failure, String promptHash) {
     String error = failure instanceof LlmException e ? e.errorType() + " (" + e.status() + ")" : failure.getClass().getSimpleName();
     log.warn("evaluation failed {} {}", kv("sessionId", in.sessionId()), kv("error", error));
-    Tuple row = Tuple.of(in.sessionId(), "failed", Rubric.VERSION, MODEL, promptHash, null, null, null)
+    Tuple row = Tuple.of(in.sessionId(), "failed", Rubric.VERSION, model, promptHash, null, null, null)
         .addValue(null).addValue(null).addValue(null).addValue(null).addValue(error);
     return upsert(row).map(id -> new JsonObject().put("status", "failed").put("evaluationId", id).put("error", error));
   }

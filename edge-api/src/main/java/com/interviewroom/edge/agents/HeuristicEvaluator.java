@@ -48,9 +48,12 @@ final class HeuristicEvaluator {
     why.put("code_quality", finalCode == null ? "No final code to judge." : "Judged from test outcomes only; style is not assessed heuristically.");
     evidence.put("code_quality", Judgement.evidence(codeRefs));
 
-    long talk = sig.userTurns() == 0 ? 1 : 2 + Math.min(8, sig.userTurns());
-    scores.put("communication", Rubric.clamp(talk));
-    why.put("communication", sig.userTurns() == 0 ? "No conversation was recorded." : sig.userTurns() + " candidate turn(s) in the conversation.");
+    if (in.hasConversation()) {
+      scores.put("communication", Rubric.clamp(2 + Math.min(8, sig.userTurns())));
+      why.put("communication", sig.userTurns() + " candidate turn(s) in the conversation.");
+    } else {
+      why.put("communication", Evaluator.NOT_ASSESSED_COMMUNICATION); // no words: no evidence, so no score
+    }
     evidence.put("communication", Judgement.evidence(talkRefs));
 
     boolean measured = growth.getBoolean("measured", false);
@@ -87,7 +90,7 @@ final class HeuristicEvaluator {
     }
     if (sig.userTurns() >= 3) {
       strengths.add("Talked through the work with the interviewer.");
-    } else {
+    } else if (in.hasConversation()) {
       improvements.add("Explain your thinking out loud while you work.");
     }
     if (sig.hintsGiven() == 0 && graded) {

@@ -7,7 +7,8 @@ import java.util.List;
 final class Report {
   private Report() {}
 
-  static String markdown(EvaluationInputs in, Judgement j, double overall, String recommendation, JsonObject growth) {
+  static String markdown(EvaluationInputs in, Judgement j, double overall, String recommendation, JsonObject growth,
+      JsonObject graded) {
     EvaluationInputs.Signals s = in.signals();
     StringBuilder md = new StringBuilder("# Interview evaluation\n\n");
     md.append(HeuristicEvaluator.MODEL.equals(j.model())
@@ -20,6 +21,12 @@ final class Report {
     md.append("- Time to first passing run: ").append(s.secondsToFirstPassingRun() == null ? "never" : s.secondsToFirstPassingRun() + " s").append('\n');
     md.append("- Hints given: ").append(s.hintsGiven()).append('\n');
     md.append("- Measured growth on generated inputs: ").append(growthLine(growth)).append('\n');
+    md.append("- Graded code: ").append(switch (graded.getString("source", "none")) {
+      case "final_code_run" -> "the final code, run against every test (hidden ones included) when the session ended";
+      case "submitted" -> "the final code, as the candidate last submitted it";
+      case "not_run" -> "the latest run (the final code could not be run when the session ended)";
+      default -> "none (no code was written)";
+    }).append('\n');
     md.append("- Mode: ").append(switch (Evaluator.mode(in)) {
       case "code_only" -> "code only (no conversation was recorded)";
       case "conversation_only" -> "conversation only (no final code)";
@@ -27,7 +34,7 @@ final class Report {
       default -> "conversation and code";
     }).append("\n\n## Scores\n\n| Dimension | Score | Why |\n| --- | --- | --- |\n");
     for (String d : Rubric.DIMENSIONS) {
-      md.append("| ").append(d.replace('_', ' ')).append(" | ").append(j.scores().get(d)).append(" | ")
+      md.append("| ").append(d.replace('_', ' ')).append(" | ").append(j.scores().get(d) == null ? "not assessed" : j.scores().get(d)).append(" | ")
           .append(cell(j.rationale().get(d))).append(" |\n");
     }
     list(md, "Strengths", j.strengths());

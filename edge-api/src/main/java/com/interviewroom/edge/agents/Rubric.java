@@ -26,13 +26,26 @@ public final class Rubric {
 
   private Rubric() {}
 
-  /** Weighted mean of the five dimension scores, one decimal. */
+  /**
+   * Weighted mean of the assessed dimension scores, one decimal. A dimension that is not assessed
+   * (absent or null, e.g. communication without any transcribed words) is left out and the other
+   * weights are scaled up, so it neither lowers nor raises the overall.
+   */
   public static double overall(Map<String, Integer> scores) {
     double sum = 0;
+    double weights = 0;
     for (String d : DIMENSIONS) {
-      sum += WEIGHTS.get(d) * scores.get(d);
+      if (scores.get(d) != null) {
+        sum += WEIGHTS.get(d) * scores.get(d);
+        weights += WEIGHTS.get(d);
+      }
     }
-    return Math.round(sum * 10) / 10.0;
+    return weights == 0 ? 1.0 : Math.round(sum / weights * 10) / 10.0;
+  }
+
+  /** The dimensions without a score. */
+  public static List<String> notAssessed(Map<String, Integer> scores) {
+    return DIMENSIONS.stream().filter(d -> scores.get(d) == null).toList();
   }
 
   /**
@@ -41,7 +54,7 @@ public final class Rubric {
    */
   public static String recommendation(Map<String, Integer> scores) {
     double overall = overall(scores);
-    int lowest = scores.values().stream().mapToInt(Integer::intValue).min().orElse(1);
+    int lowest = scores.values().stream().filter(java.util.Objects::nonNull).mapToInt(Integer::intValue).min().orElse(1);
     if (overall >= 8.0 && lowest >= 6) {
       return "strong_yes";
     }

@@ -9,6 +9,7 @@ import io.vertx.core.Future;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.HostAndPort;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.net.URI;
@@ -20,9 +21,11 @@ import java.util.Locale;
  * tokenType, user}} and set the refresh cookie ({@link #COOKIE}: HttpOnly, SameSite=Strict, path
  * {@link #COOKIE_PATH}, Secure when the request came over HTTPS); refresh and logout read it.
  *
- * <p>Refresh and logout act on a cookie, so they refuse a request whose {@code Origin} header is
- * present and is not our own origin (403 {@code origin_refused}): SameSite=Strict already keeps the
- * cookie off cross-site requests, this refuses the rest (a same-site sibling, a misconfigured proxy).
+ * <p>Every one of the four POSTs refuses a request whose {@code Origin} header is present and is not
+ * our own origin (403 {@code origin_refused}). Refresh and logout act on the cookie: SameSite=Strict
+ * already keeps it off cross-site requests, this refuses the rest (a same-site sibling, a
+ * misconfigured proxy). Sign-up and login set the cookie: a cross-site form posting a JSON-looking
+ * {@code text/plain} body must not sign a visitor into someone else's account (login CSRF).
  */
 public final class AuthRoutes {
   public static final String COOKIE = "ir_refresh";
@@ -55,6 +58,7 @@ public final class AuthRoutes {
   }
 
   private Future<JsonObject> signup(RoutingContext ctx) {
+    checkOrigin(ctx);
     JsonInput in = JsonInput.of(ctx);
     String email = in.email("email");
     String password = in.string("password", 8, 128);
@@ -69,6 +73,7 @@ public final class AuthRoutes {
   }
 
   private Future<JsonObject> login(RoutingContext ctx) {
+    checkOrigin(ctx);
     JsonInput in = JsonInput.of(ctx);
     String email = in.string("email", 1, 320);
     String password = in.string("password", 1, 128);
@@ -133,8 +138,10 @@ public final class AuthRoutes {
     if (origin == null) {
       return;
     }
-    String host = ctx.request().getHeader("Host");
-    String own = host == null ? null : (overHttps(ctx) ? "https://" : "http://") + host.toLowerCase(Locale.ROOT);
+    // the authority is the Host header (HTTP/1.1) or :authority (HTTP/2)
+    HostAndPort authority = ctx.request().authority();
+    String own = authority == null ? null : (overHttps(ctx) ? "https://" : "http://")
+        + authority.host().toLowerCase(Locale.ROOT) + (authority.port() > 0 ? ":" + authority.port() : "");
     String sent = origin.strip().toLowerCase(Locale.ROOT);
     if (!sent.equals(publicOrigin) && !sent.equals(own)) {
       throw new ApiException(403, "origin_refused", "Forbidden", "This request must come from the site's own pages.");

@@ -86,13 +86,19 @@ public final class AuthService {
         .compose(ok -> limits.consume(signupPerEmail, Hashing.sha256Hex(email), "sign-up attempts for this email"))
         .compose(ok -> limits.within(freeCreditSignupsPerIp, clientIp))
         .compose(withBonus -> pool.run(() -> hasher.hash(password))
-            .compose(hash -> db.asService(sql -> (withBonus ? Future.<Void>succeededFuture() : UserRepository.withholdSignupBonus(sql))
-                .compose(done -> UserRepository.insert(sql, email, hash))
-                .compose(account -> UserRepository.acceptTerms(sql, account.id(), termsVersion)
-                    .compose(done -> EventLog.append(sql, new EventRecord(requestId, account.id(), null, null, "user.created", null, null)))
-                    .compose(done -> startFamily(sql, account.id()))
-                    .map(refresh -> new SignIn(session(account.id(), account.email()), refresh))))))
+            .compose(hash -> db.asService(sql -> createAccount(sql, email, hash, termsVersion, withBonus, requestId))))
         .recover(failure -> emailTaken(failure, "An account with this email already exists."));
+  }
+
+  private Future<SignIn> createAccount(SqlClient sql, String email, String hash, String termsVersion, boolean withBonus,
+      String requestId) {
+    Future<Void> bonus = withBonus ? Future.succeededFuture() : UserRepository.withholdSignupBonus(sql);
+    return bonus
+        .compose(done -> UserRepository.insert(sql, email, hash))
+        .compose(account -> UserRepository.acceptTerms(sql, account.id(), termsVersion)
+            .compose(done -> EventLog.append(sql, new EventRecord(requestId, account.id(), null, null, "user.created", null, null)))
+            .compose(done -> startFamily(sql, account.id()))
+            .map(refresh -> new SignIn(session(account.id(), account.email()), refresh)));
   }
 
   /** Unknown email and wrong password get the same answer, after the same amount of work. */
@@ -102,15 +108,16 @@ public final class AuthService {
         .compose(ok -> limits.consume(loginPerEmail, Hashing.sha256Hex(normalized), "login attempts for this email"))
         .compose(ok -> db.asService(sql -> UserRepository.byEmail(sql, normalized)))
         .compose(account -> pool.run(() -> hasher.verify(password, account == null ? null : account.passwordHash()))
-            .compose(ok -> {
-              if (!ok) {
-                return Future.failedFuture(
-                    new ApiException(401, "invalid_credentials", "Unauthorized", "The email or password is wrong."));
-              }
-              return db.asService(sql -> RefreshTokenRepository.purgeExpired(sql, account.id())
-                      .compose(done -> startFamily(sql, account.id())))
-                  .map(refresh -> new SignIn(session(account.id(), account.email()), refresh));
-            }));
+            .compose(ok -> ok
+                ? signedIn(account)
+                : Future.failedFuture(new ApiException(401, "invalid_credentials", "Unauthorized", "The email or password is wrong."))));
+  }
+
+  /** A new refresh-token family for a verified login (and the user's expired tokens cleared away). */
+  private Future<SignIn> signedIn(UserRepository.Account account) {
+    return db.asService(sql -> RefreshTokenRepository.purgeExpired(sql, account.id())
+            .compose(done -> startFamily(sql, account.id())))
+        .map(refresh -> new SignIn(session(account.id(), account.email()), refresh));
   }
 
   /**

@@ -71,7 +71,13 @@ public final class BearerAuth implements Handler<RoutingContext> {
       return;
     }
     verifier.verify(token, Audiences.API)
-        .compose(verified -> revocations.check(verified.userId(), issuedAt(verified)).map(verified))
+        .compose(verified -> revocations.check(verified.userId(), issuedAt(verified)).map(revokedAt -> {
+          if (revokedAt > 0) {
+            // the account was deleted once: an external user signing in again needs a new row
+            provisioned.remove(verified.userId());
+          }
+          return verified;
+        }))
         .compose(verified -> provision(verified.user()))
         .onSuccess(user -> {
           ctx.put(USER, user);

@@ -2,11 +2,13 @@ package com.interviewroom.edge.auth;
 
 import com.interviewroom.common.crypto.Hashing;
 import com.interviewroom.common.http.ApiException;
+import com.interviewroom.common.http.Problems;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -63,22 +65,45 @@ public final class TokenRevocations {
     return INSTANCES.computeIfAbsent(vertx, v -> new TokenRevocations(redis, clock));
   }
 
-  /** Voids every token of {@code userId} issued until now; completes once Redis has it. */
+  /**
+   * Voids every token of {@code userId} issued until now; completes once Redis has it, or fails
+   * with {@code 503 revocation_unavailable} (Retry-After 5) when Redis cannot record it.
+   */
   public Future<Void> revokeAll(UUID userId) {
     long now = clock.millis();
-    return redis.send(Request.cmd(Command.SET).arg(key(userId)).arg(now).arg("PX").arg(KEEP_FOR.toMillis()))
+    Future<Response> stored;
+    try {
+      stored = redis.send(Request.cmd(Command.SET).arg(key(userId)).arg(now).arg("PX").arg(KEEP_FOR.toMillis()));
+    } catch (RuntimeException e) {
+      stored = Future.failedFuture(e);
+    }
+    return stored
         .timeout(REDIS_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
         .onSuccess(ok -> remember(userId, new Known(now, System.nanoTime() + KEEP_FOR.toNanos())))
-        .mapEmpty();
+        .<Void>mapEmpty()
+        .recover(failure -> {
+          log.warn("token revocation not recorded, Redis unavailable {}", kv("error", String.valueOf(failure.getMessage())));
+          return Future.failedFuture(Problems.unavailable("revocation_unavailable",
+              "Signing this account out everywhere is not possible right now, so nothing was deleted. Try again shortly.", 5));
+        });
   }
 
-  /** Fails with 401 {@code token_revoked} when a token of {@code userId} issued at {@code issuedAt} was revoked. */
-  public Future<Void> check(UUID userId, Instant issuedAt) {
+  /**
+   * Fails with 401 {@code token_revoked} when a token of {@code userId} issued at {@code issuedAt}
+   * was revoked; otherwise completes with the user's last revocation time (0: never revoked).
+   */
+  public Future<Long> check(UUID userId, Instant issuedAt) {
     Known known = cache.get(userId);
     if (known != null && known.validUntilNanos() - System.nanoTime() > 0) {
       return verdict(known.revokedAtMillis(), issuedAt);
     }
-    return redis.send(Request.cmd(Command.GET).arg(key(userId)))
+    Future<Response> lookup;
+    try {
+      lookup = redis.send(Request.cmd(Command.GET).arg(key(userId)));
+    } catch (RuntimeException e) {
+      lookup = Future.failedFuture(e);
+    }
+    return lookup
         .timeout(REDIS_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
         .map(reply -> reply == null ? 0L : reply.toLong())
         .onSuccess(revokedAt -> remember(userId, new Known(revokedAt, System.nanoTime() + CACHE_FOR.toNanos())))
@@ -104,12 +129,12 @@ public final class TokenRevocations {
     cache.merge(userId, known, (old, fresh) -> old.revokedAtMillis() > fresh.revokedAtMillis() ? old : fresh);
   }
 
-  private static Future<Void> verdict(long revokedAtMillis, Instant issuedAt) {
+  private static Future<Long> verdict(long revokedAtMillis, Instant issuedAt) {
     // iat has whole seconds: a token issued in the same second as the revocation counts as before it
     if (revokedAtMillis > 0 && (issuedAt == null || issuedAt.toEpochMilli() <= revokedAtMillis)) {
       return Future.failedFuture(new ApiException(401, "token_revoked", "Unauthorized",
           "This token was revoked (the account was deleted or signed out everywhere).", new JsonObject(), null));
     }
-    return Future.succeededFuture();
+    return Future.succeededFuture(revokedAtMillis);
   }
 }

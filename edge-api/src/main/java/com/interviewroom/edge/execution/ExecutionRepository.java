@@ -9,7 +9,7 @@ import io.vertx.sqlclient.Tuple;
 import java.util.UUID;
 
 /** The SQL of code execution: which session and problem, which tests, and the stored result. */
-final class ExecutionRepository {
+public final class ExecutionRepository {
   /** Runs as the user: RLS hides other users' sessions, so "not yours" and "missing" look the same. */
   private static final String SESSION = """
       SELECT s.id, s.status, s.problem_id FROM sessions s WHERE s.id = $1""";
@@ -41,7 +41,7 @@ final class ExecutionRepository {
   }
 
   /** The runner's {@code problem} block: signature, compare mode, and the tests of the mode. */
-  static Future<JsonObject> problem(SqlClient sql, UUID problemId, boolean includeHidden) {
+  public static Future<JsonObject> problem(SqlClient sql, UUID problemId, boolean includeHidden) {
     return sql.preparedQuery(PROBLEM).execute(Tuple.of(problemId, includeHidden)).map(rows -> {
       Row row = rows.iterator().next();
       Object tests = row.getValue("tests");
@@ -52,7 +52,7 @@ final class ExecutionRepository {
     });
   }
 
-  static Future<UUID> storeResult(SqlClient sql, UUID sessionId, String code, String language, JsonObject result) {
+  public static Future<UUID> storeResult(SqlClient sql, UUID sessionId, String code, String language, JsonObject result) {
     return sql.preparedQuery(INSERT_SNAPSHOT)
         .execute(Tuple.of(sessionId, code, language, result.encode(), System.currentTimeMillis()))
         .map(rows -> rows.iterator().next().getUUID("id"));

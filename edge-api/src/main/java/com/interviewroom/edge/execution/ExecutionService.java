@@ -98,7 +98,7 @@ public final class ExecutionService {
    * What the candidate may see: the runner already redacts hidden tests; this keeps only the
    * documented fields so nothing the runner adds later leaks by accident.
    */
-  static JsonObject forCandidate(JsonObject raw) {
+  public static JsonObject forCandidate(JsonObject raw) {
     JsonArray tests = new JsonArray();
     for (Object item : raw.getJsonArray("tests", new JsonArray())) {
       if (item instanceof JsonObject t) {
@@ -140,9 +140,7 @@ public final class ExecutionService {
         .onFailure(err -> log.warn("code.executed not published {}", kv("requestId", actor.requestId())));
     JsonObject signal = new JsonObject()
         .put("kind", "EXECUTION_RESULT")
-        .put("text", "The candidate just " + ("submit".equals(request.mode()) ? "submitted" : "ran") + " their code: "
-            + summary.getLong("passed") + " of " + summary.getLong("total") + " tests passed (verdict "
-            + result.getString("verdict").replace('_', ' ') + ").")
+        .put("text", com.interviewroom.edge.agents.InterviewerNotes.execution(request.mode(), result))
         .put("payload", result);
     redis.send(Request.cmd(Command.PUBLISH).arg(SessionSignals.context(sessionId)).arg(signal.encode()))
         .onFailure(err -> log.warn("execution result not signalled {}", kv("requestId", actor.requestId())));

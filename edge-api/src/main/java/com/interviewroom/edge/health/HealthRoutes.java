@@ -20,10 +20,17 @@ public final class HealthRoutes {
   private final Config config;
   private final List<Dependency> dependencies;
   private final String version;
+  private final com.interviewroom.edge.llm.ModelCatalog models;
 
   public HealthRoutes(Vertx vertx, Config config, List<Dependency> dependencies) {
+    this(vertx, config, dependencies, new com.interviewroom.edge.llm.ModelCatalog(vertx, config.providers()));
+  }
+
+  /** {@code models} checks the configured model ids (cached); an unknown one makes readiness "degraded" and is named. */
+  public HealthRoutes(Vertx vertx, Config config, List<Dependency> dependencies, com.interviewroom.edge.llm.ModelCatalog models) {
     this.vertx = vertx;
     this.config = config;
+    this.models = models;
     this.dependencies = List.copyOf(dependencies);
     String implementation = HealthRoutes.class.getPackage().getImplementationVersion();
     this.version = implementation == null ? "dev" : implementation;
@@ -45,7 +52,8 @@ public final class HealthRoutes {
 
   private void ready(RoutingContext ctx) {
     List<Future<JsonObject>> probes = dependencies.stream().map(this::probe).toList();
-    Future.join(probes).onComplete(done -> {
+    Future<java.util.Map<String, io.vertx.core.json.JsonArray>> modelStatus = models.status();
+    Future.join(Future.join(probes), modelStatus).onComplete(done -> {
       JsonObject components = new JsonObject();
       boolean criticalDown = false;
       boolean anyDown = false;
@@ -57,6 +65,16 @@ public final class HealthRoutes {
         criticalDown |= !up && dependencies.get(i).critical();
       }
       providers().forEach(e -> components.put(e.getKey(), e.getValue()));
+      // a configured model the provider does not know: named, and the service is degraded (other providers, or the local ones, answer)
+      java.util.Map<String, io.vertx.core.json.JsonArray> checked = modelStatus.result() == null ? java.util.Map.of() : modelStatus.result();
+      for (var entry : checked.entrySet()) {
+        components.getJsonObject(entry.getKey()).put("models", entry.getValue());
+        boolean unknown = entry.getValue().stream().anyMatch(m -> "unavailable".equals(((JsonObject) m).getString("modelStatus")));
+        if (unknown) {
+          components.getJsonObject(entry.getKey()).put("status", "model_unavailable");
+          anyDown = true;
+        }
+      }
       JsonObject body = new JsonObject()
           .put("status", criticalDown ? "down" : anyDown ? "degraded" : "ok")
           .put("components", components);

@@ -1,6 +1,7 @@
 package com.interviewroom.edge.internal;
 
 import com.interviewroom.common.config.Config;
+import com.interviewroom.common.http.HttpGuard;
 import com.interviewroom.common.http.ProblemHandler;
 import com.interviewroom.common.http.Problems;
 import com.interviewroom.common.http.RequestIds;
@@ -18,12 +19,14 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.util.List;
 import java.util.UUID;
 
 /**
- * The internal listener ({@code INTERNAL_HOST:INTERNAL_PORT}, loopback by default): only
- * {@code /api/internal/*}, every request HMAC-signed and idempotent. Workers call it; browsers never can.
+ * The internal listener ({@code INTERNAL_HOST:INTERNAL_PORT}, loopback by default): {@code /api/internal/*},
+ * every request HMAC-signed and idempotent, and {@code GET /metrics} for Prometheus. Workers and the
+ * scraper call it; browsers never can.
  */
 public final class InternalVerticle extends VerticleBase {
   static final long BODY_LIMIT_BYTES = 128 * 1024;
@@ -51,8 +54,10 @@ public final class InternalVerticle extends VerticleBase {
     AnthropicClient llm = config.providers().anthropicKey() == null ? null
         : new AnthropicClient(vertx, config.providers().anthropicBaseUrl(), config.providers().anthropicKey());
     SandboxClient sandbox = new SandboxClient(vertx, config.sandbox().url());
-    CodeObserver observer = new CodeObserver(app.redis(), sandbox, llm);
-    Evaluator evaluator = new Evaluator(app.db(), llm, sandbox, modelTimeoutMs);
+    Config.Models models = config.providers().models();
+    CodeObserver observer = new CodeObserver(app.redis(), sandbox, llm, models.anthropicObserver(),
+        new com.interviewroom.edge.agents.LlmUsage(app.db()));
+    Evaluator evaluator = new Evaluator(app.db(), llm, sandbox, modelTimeoutMs, models.anthropicEvaluator());
     Idempotency idempotency = new Idempotency(vertx, app.redis());
 
     Router router = Router.router(vertx);
@@ -62,12 +67,19 @@ public final class InternalVerticle extends VerticleBase {
     router.route("/api/internal/*").handler(new InternalAuth(config.internalWebhookSecret(), app.clock()));
     router.post("/api/internal/agents/observe-code").handler(idempotency.wrap(ctx -> observe(ctx, observer)));
     router.post("/api/internal/agents/evaluate").handler(idempotency.wrap(ctx -> evaluate(ctx, evaluator)));
+    // Prometheus scrapes here, never on the public listener (it shows limits and load)
+    router.get("/metrics").handler(PrometheusScrapingHandler.create(app.registry()));
     router.route().last().handler(ctx -> ctx.fail(Problems.notFound("No such resource.")));
     router.route().failureHandler(new ProblemHandler());
 
-    HttpServer created = vertx.createHttpServer(new HttpServerOptions()
+    HttpServerOptions options = new HttpServerOptions()
         .setHost(config.http().internalHost())
-        .setPort(config.http().internalPort()));
+        .setPort(config.http().internalPort())
+        .setIdleTimeout(config.resilience().httpIdleTimeoutSeconds())
+        .setHttp2ClearTextEnabled(false);
+    // the same framing rules and deadlines as the public listener; no per-IP cap (workers share addresses)
+    HttpServer created = HttpGuard.install(vertx.createHttpServer(options), options, new HttpGuard.Limits(
+        config.resilience().httpHeaderTimeoutMs(), config.resilience().httpBodyTimeoutMs(), 0));
     return created.requestHandler(router).listen().onSuccess(s -> server = s);
   }
 

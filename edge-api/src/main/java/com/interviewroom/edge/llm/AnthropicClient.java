@@ -12,15 +12,24 @@ import io.vertx.core.buffer.Buffer;
 
 /**
  * The Anthropic Messages API with one forced tool: the model must answer by "calling" the tool, so
- * its output is the tool's input object, shaped by our JSON schema. Retries are the caller's choice;
- * this class only classifies failures ({@link LlmException}).
+ * its output is the tool's input object, shaped by our JSON schema. Retries are the caller's choice
+ * ({@link #withRetries}); failures are classified as the official SDK does ({@link LlmException}).
+ * {@code temperature} is sent only to models that accept it ({@link #acceptsTemperature}).
  */
 public final class AnthropicClient {
   public static final String VERSION = "2023-06-01";
   /** The longest a {@code retry-after} is honoured before the next attempt. */
   public static final long MAX_RETRY_WAIT_MS = 20_000;
-  /** The wait before a retry when the reply named none. */
+  /** The first wait before a retry when the reply named none; it doubles per retry up to {@link #MAX_BACKOFF_MS} (the SDK's 0.5 s and 8 s). */
   public static final long DEFAULT_RETRY_WAIT_MS = 500;
+  public static final long MAX_BACKOFF_MS = 8_000;
+  /**
+   * Models that still take sampling parameters: Claude 3 and older, and the 4.x line up to 4.6.
+   * From Opus 4.7 on (Sonnet 5, Opus 5, ...) {@code temperature} is a 400 ("deprecated for this
+   * model"), and an unknown (newer) id is treated the same way, so a new model works on day one.
+   */
+  private static final java.util.regex.Pattern SAMPLING_MODELS = java.util.regex.Pattern.compile(
+      "claude-(instant-.*|2(\\..*)?|3-.*|(opus|sonnet|haiku)-4(-[0-6])?(-\\d{8}|-latest)?)");
 
   private final Vertx vertx;
   private final WebClient client;
@@ -35,14 +44,22 @@ public final class AnthropicClient {
     this.apiKey = apiKey;
   }
 
+  /** Whether {@code model} accepts {@code temperature}; see {@link #SAMPLING_MODELS}. */
+  public static boolean acceptsTemperature(String model) {
+    return model != null && SAMPLING_MODELS.matcher(model).matches();
+  }
+
   /** One forced-tool request: model, prompt, the tool's name/description/input schema. */
   public record ToolRequest(String model, int maxTokens, String system, String user,
                             String toolName, String toolDescription, JsonObject inputSchema, long timeoutMs) {
     JsonObject body() {
-      return new JsonObject()
+      JsonObject body = new JsonObject()
           .put("model", model)
-          .put("max_tokens", maxTokens)
-          .put("temperature", 0)
+          .put("max_tokens", maxTokens);
+      if (acceptsTemperature(model)) {
+        body.put("temperature", 0);
+      }
+      return body
           .put("system", system)
           .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", user)))
           .put("tools", new JsonArray().add(new JsonObject()
@@ -51,12 +68,23 @@ public final class AnthropicClient {
     }
   }
 
+  /** Tokens one call used, as the reply's {@code usage} and {@code model} report them. */
+  public record Usage(String model, long inputTokens, long outputTokens) {}
+
+  /** The forced tool's input and what the call used. */
+  public record ToolReply(JsonObject input, Usage usage) {}
+
+  /** The forced tool's input only; see {@link #callToolWithUsage}. */
+  public Future<JsonObject> callTool(ToolRequest request) {
+    return callToolWithUsage(request).map(ToolReply::input);
+  }
+
   /**
    * The forced tool's input, or an {@link LlmException}. A 200 whose body is not JSON is
    * "malformed_response", one without the tool call (text only, or cut off at {@code max_tokens})
    * "no_tool_use" with the {@code stop_reason} in the message; both have status 200 ({@link LlmException#malformedReply()}).
    */
-  public Future<JsonObject> callTool(ToolRequest request) {
+  public Future<ToolReply> callToolWithUsage(ToolRequest request) {
     return client.postAbs(baseUrl + "/v1/messages")
         .timeout(request.timeoutMs())
         .putHeader("x-api-key", apiKey)
@@ -69,18 +97,32 @@ public final class AnthropicClient {
             : Future.failedFuture(error(response)));
   }
 
-  /** Waits {@code retry-after} (capped), or an exponential default, before the next attempt. */
+  /**
+   * Retries what {@link LlmException#retryable()} allows, at most {@code retries} times. The wait is
+   * the reply's {@code retry-after-ms}/{@code retry-after} when it is above 0 and at most
+   * {@link #MAX_RETRY_WAIT_MS}, else 0.5 s doubling per retry up to 8 s (the SDK's backoff, without jitter).
+   */
   public <T> Future<T> withRetries(int retries, java.util.function.Supplier<Future<T>> call) {
+    return withRetries(0, retries, call);
+  }
+
+  private <T> Future<T> withRetries(int done, int retries, java.util.function.Supplier<Future<T>> call) {
     return call.get().recover(failure -> {
-      if (retries <= 0 || !(failure instanceof LlmException e) || !e.retryable()) {
+      if (done >= retries || !(failure instanceof LlmException e) || !e.retryable()) {
         return Future.failedFuture(failure);
       }
-      long delay = e.retryAfterMs() > 0 ? Math.min(e.retryAfterMs(), MAX_RETRY_WAIT_MS) : DEFAULT_RETRY_WAIT_MS;
-      return vertx.timer(delay).compose(ignored -> withRetries(retries - 1, call));
+      return vertx.timer(retryDelayMs(e, done)).compose(ignored -> withRetries(done + 1, retries, call));
     });
   }
 
-  private static Future<JsonObject> toolInput(HttpResponse<Buffer> response, String toolName) {
+  static long retryDelayMs(LlmException e, int retriesDone) {
+    if (e.retryAfterMs() > 0 && e.retryAfterMs() <= MAX_RETRY_WAIT_MS) {
+      return e.retryAfterMs();
+    }
+    return Math.min(DEFAULT_RETRY_WAIT_MS << Math.min(retriesDone, 10), MAX_BACKOFF_MS);
+  }
+
+  private static Future<ToolReply> toolInput(HttpResponse<Buffer> response, String toolName) {
     JsonObject body;
     try {
       body = response.bodyAsJsonObject();
@@ -90,7 +132,11 @@ public final class AnthropicClient {
     for (Object block : body.getJsonArray("content", new JsonArray())) {
       if (block instanceof JsonObject b && "tool_use".equals(b.getString("type"))
           && toolName.equals(b.getString("name")) && b.getValue("input") instanceof JsonObject input) {
-        return Future.succeededFuture(input);
+        JsonObject usage = body.getJsonObject("usage", new JsonObject());
+        return Future.succeededFuture(new ToolReply(input, new Usage(body.getString("model"),
+            usage.getLong("input_tokens", 0L) + usage.getLong("cache_creation_input_tokens", 0L)
+                + usage.getLong("cache_read_input_tokens", 0L),
+            usage.getLong("output_tokens", 0L))));
       }
     }
     return Future.failedFuture(new LlmException(200, "no_tool_use",
@@ -109,17 +155,33 @@ public final class AnthropicClient {
     } catch (RuntimeException ignored) {
       // a non-JSON error body (a proxy's HTML page): the status alone classifies it
     }
-    return new LlmException(response.statusCode(), type, message, retryAfterMs(response.getHeader("retry-after")));
+    String shouldRetry = response.getHeader("x-should-retry");
+    return new LlmException(response.statusCode(), type, message,
+        retryAfterMs(response.getHeader("retry-after-ms"), response.getHeader("retry-after")),
+        "true".equals(shouldRetry) ? Boolean.TRUE : "false".equals(shouldRetry) ? Boolean.FALSE : null);
   }
 
-  private static long retryAfterMs(String header) {
-    if (header == null) {
+  /** {@code retry-after-ms} first, then {@code retry-after} as seconds or an HTTP date; 0 when neither says. */
+  static long retryAfterMs(String ms, String seconds) {
+    try {
+      if (ms != null) {
+        return Math.max(0, (long) Double.parseDouble(ms.trim()));
+      }
+    } catch (NumberFormatException ignored) {
+      // fall through to retry-after
+    }
+    if (seconds == null) {
       return 0;
     }
     try {
-      return (long) (Double.parseDouble(header.trim()) * 1000);
+      return Math.max(0, (long) (Double.parseDouble(seconds.trim()) * 1000));
     } catch (NumberFormatException e) {
-      return 0;
+      try {
+        java.time.ZonedDateTime at = java.time.ZonedDateTime.parse(seconds.trim(), java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME);
+        return Math.max(0, at.toInstant().toEpochMilli() - System.currentTimeMillis());
+      } catch (java.time.format.DateTimeParseException unparsable) {
+        return 0;
+      }
     }
   }
 }

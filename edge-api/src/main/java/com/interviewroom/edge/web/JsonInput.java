@@ -34,6 +34,9 @@ public final class JsonInput {
   private static final Pattern UUID_TEXT = Pattern.compile(
       "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
+  /** Timestamps a client may send lie between this and a few minutes from now. */
+  public static final OffsetDateTime EARLIEST_TIMESTAMP = OffsetDateTime.parse("2000-01-01T00:00:00Z");
+
   private final JsonObject body;
   private final Set<String> known = new HashSet<>();
   private final JsonArray errors = new JsonArray();
@@ -41,9 +44,6 @@ public final class JsonInput {
   private JsonInput(JsonObject body) {
     this.body = body;
   }
-
-  /** Timestamps a client may send lie between this and a few minutes from now. */
-  public static final OffsetDateTime EARLIEST_TIMESTAMP = OffsetDateTime.parse("2000-01-01T00:00:00Z");
 
   public static JsonInput of(RoutingContext ctx) {
     if (ctx.body() == null || ctx.body().length() == 0) {

@@ -155,6 +155,26 @@ class CodeObserverTest {
     assertThat(result.getJsonArray("diagnostics")).isEmpty();
   }
 
+  @Test
+  @DisplayName("the interviewer gets the code itself as a CODE_SNAPSHOT, once per meaningful change (whitespace is none)")
+  void codeSnapshots() throws Exception {
+    UUID session = UUID.randomUUID();
+    LinkedBlockingQueue<String> notes = subscribe(session);
+    String code = unique("def two_sum(nums, target):\n    return []");
+    observe(withoutRunner, session, code);
+    JsonObject first = new JsonObject(notes.poll(5, TimeUnit.SECONDS));
+    assertThat(first.getString("kind")).isEqualTo("CODE_SNAPSHOT");
+    assertThat(first.getString("text")).contains("def two_sum(nums, target):", "python");
+    Thread.sleep(CodeObserver.RATE_WINDOW_MS + 100);
+    observe(withoutRunner, session, code.replace("    return", "        return") + "\n\n");
+    assertThat(notes.poll(1, TimeUnit.SECONDS)).as("a whitespace-only edit is no news").isNull();
+    Thread.sleep(CodeObserver.RATE_WINDOW_MS + 100);
+    observe(withoutRunner, session, code.replace("return []", "return [0, 1]"));
+    JsonObject second = new JsonObject(notes.poll(5, TimeUnit.SECONDS));
+    assertThat(second.getString("kind")).isEqualTo("CODE_SNAPSHOT");
+    assertThat(second.getString("text")).contains("return [0, 1]");
+  }
+
   private static LinkedBlockingQueue<String> subscribe(UUID session) {
     LinkedBlockingQueue<String> messages = new LinkedBlockingQueue<>();
     RedisConnection conn = await(Redis.createClient(fakes, new RedisOptions().setConnectionString(TestRedis.url())

@@ -15,6 +15,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.sqlclient.Tuple;
 import java.util.Map;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -78,6 +79,83 @@ class EvaluatorTest {
     return session;
   }
 
+  @Test
+  @DisplayName("a looping tone heard as speech but never transcribed: communication is not assessed, excluded from the overall, whoever judges")
+  void noWordsNoCommunicationScore() {
+    JsonObject owner = heuristic.user();
+    UUID session = heuristic.session(AgentsHarness.userId(owner));
+    for (int i = 0; i < 16; i++) {
+      heuristic.turn(session, "local-user-" + i, "user", "(speech, 2.4 s — no transcription without a provider key)", 1 + i);
+    }
+    heuristic.snapshot(session, "execution", "def two_sum(n, t):\n  seen = {}\n  ...", 4, 4, 8);
+    heuristic.snapshot(session, "final", "def two_sum(n, t):\n  seen = {}\n  ...", 0, 0, 12);
+    evaluate(heuristic, session);
+    JsonObject stored = evaluation(heuristic, owner, session).bodyAsJsonObject();
+    JsonObject scores = stored.getJsonObject("scores");
+    assertThat(scores.containsKey("communication")).isTrue();
+    assertThat(scores.getValue("communication")).isNull();
+    assertThat(scores.getJsonArray("notAssessed")).containsExactly("communication");
+    double expected = (0.30 * scores.getInteger("problem_solving") + 0.20 * scores.getInteger("code_quality")
+        + 0.15 * scores.getInteger("efficiency") + 0.15 * scores.getInteger("testing")) / 0.80;
+    assertThat(scores.getDouble("overall")).isEqualTo(Math.round(expected * 10) / 10.0);
+    JsonObject communication = stored.getJsonObject("evidence").getJsonObject("communication");
+    assertThat(communication.getBoolean("assessed")).isFalse();
+    assertThat(communication.getString("rationale")).startsWith("Not assessed");
+    assertThat(stored.getJsonObject("evidence").getString("mode")).isEqualTo("code_only");
+    assertThat(stored.getString("reportMarkdown")).contains("| communication | not assessed |");
+    assertThat(stored.getJsonObject("evidence").getJsonObject("problem_solving").getBoolean("assessed")).isTrue();
+
+    UUID modelSession = withModel.session(AgentsHarness.userId(withModel.user()));
+    withModel.turn(modelSession, "local-user-1", "user", "(speech, 3.0 s — no transcription without a provider key)", 2);
+    withModel.snapshot(modelSession, "final", "def f(): pass", 0, 0, 5);
+    anthropic.thenTool(modelAnswer(modelSession));
+    InternalClient.Reply reply = evaluate(withModel, modelSession);
+    assertThat(reply.body().getString("status")).isEqualTo("completed");
+    JsonObject modelScores = await(withModel.edge.db.asService(sql -> sql.preparedQuery("SELECT scores FROM evaluations WHERE session_id = $1")
+        .execute(io.vertx.sqlclient.Tuple.of(modelSession)).map(rows -> rows.iterator().next().getJsonObject(0))));
+    assertThat(modelScores.getValue("communication")).as("the model's 8 is not evidence").isNull();
+    assertThat(modelScores.getDouble("overall")).isEqualTo(8.0);
+  }
+
+  @Test
+  @DisplayName("the final code is graded: edited after the last submit, it runs once against every test before the evaluation, and a retry runs nothing")
+  void finalCodeIsGraded() {
+    JsonObject owner = heuristic.user();
+    UUID session = heuristic.session(AgentsHarness.userId(owner));
+    await(heuristic.edge.db.asService(sql -> sql.preparedQuery("""
+            INSERT INTO test_cases (problem_id, ordinal, input, expected, is_example, is_hidden)
+            SELECT problem_id, g, '{"nums":[1,2,3],"target":5}'::jsonb, '[1,2]'::jsonb, g = 1, g > 1
+            FROM sessions, generate_series(1, 4) g WHERE sessions.id = $1""").execute(io.vertx.sqlclient.Tuple.of(session))));
+    heuristic.turn(session, "item_u1", "user", "I'll use a hash map.", 2);
+    heuristic.snapshot(session, "execution", "def two_sum(n, t):\n  return [0, 1]", 3, 3, 6);
+    heuristic.snapshot(session, "final", "def two_sum(n, t):\n  return []  # edited after the submit", 0, 0, 12);
+    int runsBefore = runner.runs.get();
+
+    evaluate(heuristic, session);
+
+    JsonObject stored = evaluation(heuristic, owner, session).bodyAsJsonObject();
+    JsonObject signals = stored.getJsonObject("evidence").getJsonObject("signals");
+    assertThat(signals.getJsonObject("graded").getString("source")).isEqualTo("final_code_run");
+    assertThat(signals.getInteger("hiddenTestsTotal")).as("the fake runner reports all 4 tests as hidden").isEqualTo(4);
+    assertThat(signals.getInteger("hiddenTestsPassed")).as("the final code's run, not the older 3/3").isZero();
+    assertThat(stored.getString("reportMarkdown")).contains("Graded code: the final code, run against every test");
+    assertThat(runner.runs.get() - runsBefore).isEqualTo(1);
+    List<String> runs = await(heuristic.edge.db.asService(sql -> sql.preparedQuery(
+            "SELECT code FROM code_snapshots WHERE session_id = $1 AND snapshot_type = 'execution' ORDER BY created_at")
+        .execute(io.vertx.sqlclient.Tuple.of(session)).map(rows -> {
+          List<String> codes = new java.util.ArrayList<>();
+          rows.forEach(r -> codes.add(r.getString(0)));
+          return codes;
+        })));
+    assertThat(runs).hasSize(2).last().asString().contains("edited after the submit");
+
+    FinalCodeGrader grader = new FinalCodeGrader(heuristic.edge.db, new com.interviewroom.edge.sandbox.SandboxClient(fakes, runner.url()));
+    EvaluationInputs again = await(heuristic.edge.db.asService(sql -> EvaluationInputs.load(sql, session)));
+    FinalCodeGrader.Graded second = await(grader.grade(again));
+    assertThat(second.info().getString("source")).isEqualTo("submitted");
+    assertThat(runner.runs.get() - runsBefore).as("idempotent").isEqualTo(1);
+  }
+
   private static JsonObject modelAnswer(UUID snapshotRefSession) {
     JsonObject scores = new JsonObject();
     for (String d : Rubric.DIMENSIONS) {
@@ -138,7 +216,8 @@ class EvaluatorTest {
     JsonObject code = evaluation(heuristic, owner, codeOnly).bodyAsJsonObject();
     JsonObject talk = evaluation(heuristic, owner, talkOnly).bodyAsJsonObject();
     assertThat(code.getJsonObject("evidence").getString("mode")).isEqualTo("code_only");
-    assertThat(code.getJsonObject("scores").getInteger("communication")).isEqualTo(1);
+    assertThat(code.getJsonObject("scores").getValue("communication")).as("no words, no score").isNull();
+    assertThat(code.getJsonObject("scores").getJsonArray("notAssessed")).containsExactly("communication");
     assertThat(talk.getJsonObject("evidence").getString("mode")).isEqualTo("conversation_only");
     assertThat(talk.getJsonObject("scores").getInteger("code_quality")).isEqualTo(1);
     assertThat(talk.getString("recommendation")).isEqualTo("no");
@@ -166,6 +245,12 @@ class EvaluatorTest {
     JsonObject stored = evaluation(withModel, owner, session).bodyAsJsonObject();
     assertThat(stored.getString("model")).isEqualTo(Evaluator.MODEL);
     assertThat(stored.getString("recommendation")).isEqualTo("strong_yes");
+    JsonObject usage = await(withModel.edge.db.asService(sql -> sql.preparedQuery("SELECT usage FROM sessions WHERE id = $1")
+        .execute(io.vertx.sqlclient.Tuple.of(session)).map(rows -> rows.iterator().next().getJsonObject(0))));
+    assertThat(usage.getJsonObject("llm").getLong("calls")).as("the 429 used no tokens").isEqualTo(1L);
+    assertThat(usage.getJsonObject("llm").getLong("input_tokens")).isEqualTo(812L);
+    assertThat(usage.getJsonObject("llm").getJsonObject("by_model").getJsonObject(Evaluator.MODEL).getLong("output_tokens")).isEqualTo(164L);
+    assertThat(usage.getJsonObject("llm").getJsonObject("by_agent").getJsonObject("evaluator").getLong("calls")).isEqualTo(1L);
     assertThat(stored.getDouble("overallScore")).isEqualTo(8.0);
     assertThat(stored.getString("promptHash")).hasSize(64);
     assertThat(stored.getString("reportMarkdown")).doesNotContain("<b>", "<i>", "<script").contains("&lt;b&gt;");
@@ -316,9 +401,9 @@ class EvaluatorTest {
     evaluate(heuristic, quadratic);
     evaluate(heuristic, linear);
 
-    // one run per size, and every request within the real runner's body limit
-    assertThat(runner.runs.get() - before).isEqualTo(6);
-    assertThat(runner.runBodyBytes.subList(bodies, runner.runBodyBytes.size())).hasSize(6)
+    // per session: the never-run final code graded once, then one run per size; every request within the runner's body limit
+    assertThat(runner.runs.get() - before).isEqualTo(8);
+    assertThat(runner.runBodyBytes.subList(bodies, runner.runBodyBytes.size())).hasSize(8)
         .allSatisfy(size -> assertThat(size).isLessThanOrEqualTo(SandboxRoutes.BODY_LIMIT));
     JsonObject slow = evaluation(heuristic, owner, quadratic).bodyAsJsonObject();
     JsonObject fast = evaluation(heuristic, owner, linear).bodyAsJsonObject();

@@ -89,7 +89,7 @@ class AuthLoggingTest {
   }
 
   @Test
-  @DisplayName("signup, login, an authenticated and a refused request log no password or token; access lines carry the caller's X-Request-Id")
+  @DisplayName("signup, login, a refresh, an authenticated and a refused request log no password or token; access lines carry the caller's X-Request-Id")
   void noSecretsAndRequestIds() throws Exception {
     String email = "logs-" + UUID.randomUUID() + "@example.com";
     String password = "pw-" + UUID.randomUUID();
@@ -103,6 +103,12 @@ class AuthLoggingTest {
     String loginToken = login.bodyAsJsonObject().getString("accessToken");
     assertThat(post("/api/auth/login", new JsonObject().put("email", email).put("password", wrongPassword)).statusCode())
         .isEqualTo(401);
+
+    String refreshToken = login.cookies().get(0).split(";")[0].substring("ir_refresh=".length());
+    HttpResponse<Buffer> refreshed = await(server.client.post("/api/auth/refresh")
+        .putHeader("Cookie", "ir_refresh=" + refreshToken).send());
+    assertThat(refreshed.statusCode()).isEqualTo(200);
+    String rotated = refreshed.cookies().get(0).split(";")[0].substring("ir_refresh=".length());
 
     String okId = "req-ok-" + UUID.randomUUID();
     assertThat(profile(loginToken, okId).statusCode()).isEqualTo(200);
@@ -123,8 +129,9 @@ class AuthLoggingTest {
 
     List<String> lines = lines();
     assertThat(lines).as("something was logged").isNotEmpty();
-    for (String secret : List.of(password, wrongPassword, signupToken, loginToken, forged, parts[2])) {
-      assertThat(lines).as("no log line contains a password or token").noneMatch(line -> line.contains(secret));
+    for (String secret : List.of(password, wrongPassword, signupToken, loginToken, forged, parts[2], refreshToken, rotated,
+        refreshed.bodyAsJsonObject().getString("accessToken"))) {
+      assertThat(lines).as("no log line contains a password, an access token or a refresh token").noneMatch(line -> line.contains(secret));
     }
   }
 }

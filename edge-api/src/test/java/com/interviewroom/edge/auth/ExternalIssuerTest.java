@@ -63,7 +63,10 @@ class ExternalIssuerTest {
 
   /** An RS256 token as the external issuer signs it; {@code email} null leaves the claim out (Clerk's default). */
   private static String token(String subject, String email) throws Exception {
-    Instant now = Instant.now();
+    return token(subject, email, Instant.now());
+  }
+
+  private static String token(String subject, String email, Instant now) throws Exception {
     JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().issuer(ISSUER).subject(subject).audience(AUDIENCE)
         .issueTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(300)));
     if (email != null) {
@@ -85,6 +88,24 @@ class ExternalIssuerTest {
   private static long count(String query, Object value) {
     return await(server.db.asService(sql -> sql.preparedQuery(query)
         .execute(Tuple.of(value)).map(rows -> rows.iterator().next().getLong("n"))));
+  }
+
+  @Test
+  @DisplayName("an external user who deletes the account is refused at once with every older token, and a later sign-in gets a new account")
+  void deletionRevokesExternalTokens() throws Exception {
+    String subject = "user_" + UUID.randomUUID();
+    String email = "ext-del-" + UUID.randomUUID() + "@example.com";
+    String token = token(subject, email);
+    assertThat(profile(token).statusCode()).isEqualTo(200);
+    HttpResponse<Buffer> deleted = await(server.client.delete("/api/users/data").putHeader("Authorization", "Bearer " + token).send());
+    assertThat(deleted.statusCode()).isEqualTo(204);
+    HttpResponse<Buffer> old = profile(token);
+    assertThat(old.statusCode()).isEqualTo(401);
+    assertThat(old.bodyAsJsonObject().getString("code")).isEqualTo("token_revoked");
+
+    HttpResponse<Buffer> later = profile(token(subject, email, Instant.now().plusSeconds(2)));
+    assertThat(later.statusCode()).as(later.bodyAsString()).isEqualTo(200);
+    assertThat(users("email = $1", email)).isEqualTo(1);
   }
 
   @Test

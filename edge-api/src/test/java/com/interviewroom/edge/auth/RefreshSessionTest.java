@@ -200,7 +200,7 @@ class RefreshSessionTest {
   }
 
   @Test
-  @DisplayName("refresh and logout refuse a foreign Origin with 403; the own origin and no Origin pass")
+  @DisplayName("sign-up, login, refresh and logout refuse a foreign Origin with 403; the own origin and no Origin pass")
   void foreignOriginRefused() {
     String token = token(signup(email()));
     HttpResponse<Buffer> foreign = await(withCookie(server.client.post("/api/auth/refresh"), token)
@@ -211,6 +211,19 @@ class RefreshSessionTest {
     HttpResponse<Buffer> foreignLogout = await(withCookie(server.client.post("/api/auth/logout"), token)
         .putHeader("Origin", "null").send());
     assertThat(foreignLogout.statusCode()).isEqualTo(403);
+
+    // login CSRF: a cross-site form can post a JSON-looking text/plain body
+    String email = email();
+    signup(email);
+    HttpResponse<Buffer> crossSiteLogin = await(server.client.post("/api/auth/login").putHeader("Origin", "https://evil.example")
+        .putHeader("Content-Type", "text/plain")
+        .sendBuffer(Buffer.buffer(new JsonObject().put("email", email).put("password", "refresh password").encode())));
+    assertThat(crossSiteLogin.statusCode()).isEqualTo(403);
+    assertThat(setCookie(crossSiteLogin)).isNull();
+    OpenApiContract.assertResponseMatches("POST", "/api/auth/login", crossSiteLogin);
+    HttpResponse<Buffer> crossSiteSignup = await(server.client.post("/api/auth/signup").putHeader("Origin", "https://evil.example")
+        .sendJsonObject(EdgeServer.credentials(email(), "refresh password")));
+    assertThat(crossSiteSignup.statusCode()).isEqualTo(403);
 
     HttpResponse<Buffer> own = await(withCookie(server.client.post("/api/auth/refresh"), token)
         .putHeader("Origin", "http://127.0.0.1:" + server.port()).send());

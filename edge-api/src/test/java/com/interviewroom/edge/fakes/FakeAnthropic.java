@@ -25,15 +25,37 @@ import java.util.regex.Pattern;
  * names, a {@code tool_choice} of an unknown type or naming an undeclared tool. Scripted replies
  * follow Anthropic's formats: a {@code tool_use} message with {@code usage} (cache token fields
  * included), or {@code {type:"error", error:{type, message}, request_id}} with {@code retry-after}
- * on 429/529. With an empty script it answers 500 api_error.
+ * on 429/529. With an empty script it answers 500 api_error. Models: an id the API does not know (or
+ * a retired one such as {@code claude-sonnet-4-5}) is 404 {@code not_found_error}; {@code temperature}
+ * sent to a model that no longer takes sampling parameters (Opus 4.7 and later, the 5 line) is 400
+ * "`temperature` is deprecated for this model." Replies can carry {@code retry-after-ms} and
+ * {@code x-should-retry} headers.
  */
 public final class FakeAnthropic implements AutoCloseable {
   public static final String KEY = "sk-ant-test-key";
   private static final Pattern TOOL_NAME = Pattern.compile("[a-zA-Z0-9_-]{1,64}");
   private static final Set<String> TOOL_CHOICES = Set.of("auto", "any", "tool", "none");
+  /** Models the API serves (anthropic-sdk-python {@code types/model_param.py}), less the retired Sonnet 4.5. */
+  public static final Set<String> MODELS = Set.of("claude-sonnet-5", "claude-fable-5", "claude-opus-5", "claude-opus-4-8",
+      "claude-opus-4-7", "claude-opus-4-6", "claude-sonnet-4-6", "claude-haiku-4-5", "claude-haiku-4-5-20251001",
+      "claude-opus-4-5", "claude-opus-4-5-20251101");
+  /** Of those, the ones that refuse sampling parameters. */
+  public static final Set<String> NO_SAMPLING = Set.of("claude-sonnet-5", "claude-fable-5", "claude-opus-5",
+      "claude-opus-4-8", "claude-opus-4-7");
 
   /** One scripted reply: {@code body} is a JSON object, or a String sent verbatim. */
-  public record Reply(int status, Object body, String retryAfter, long delayMs) {
+  public record Reply(int status, Object body, String retryAfter, long delayMs, java.util.Map<String, String> headers) {
+    public Reply(int status, Object body, String retryAfter, long delayMs) {
+      this(status, body, retryAfter, delayMs, java.util.Map.of());
+    }
+
+    /** The same reply with one more response header ({@code retry-after-ms}, {@code x-should-retry}). */
+    public Reply header(String name, String value) {
+      java.util.Map<String, String> next = new java.util.HashMap<>(headers);
+      next.put(name, value);
+      return new Reply(status, body, retryAfter, delayMs, java.util.Map.copyOf(next));
+    }
+
     /** A successful forced-tool message whose tool input is {@code input}. */
     public static Reply tool(JsonObject input) {
       return new Reply(200, new JsonObject().put("__input", input), null, 0);
@@ -46,7 +68,7 @@ public final class FakeAnthropic implements AutoCloseable {
 
     /** The same reply, sent after {@code ms}. */
     public Reply after(long ms) {
-      return new Reply(status, body, retryAfter, ms);
+      return new Reply(status, body, retryAfter, ms, headers);
     }
   }
 
@@ -105,6 +127,18 @@ public final class FakeAnthropic implements AutoCloseable {
   private void handle(HttpServerRequest req) {
     hits.incrementAndGet();
     req.body().onSuccess(buffer -> {
+      if (req.path().startsWith("/v1/models/") && req.method() == HttpMethod.GET) {
+        String id = req.path().substring("/v1/models/".length());
+        if (!KEY.equals(req.getHeader("x-api-key"))) {
+          respond(req, 401, error("authentication_error", "invalid x-api-key"), null);
+        } else if (MODELS.contains(id)) {
+          respond(req, 200, new JsonObject().put("type", "model").put("id", id).put("display_name", id)
+              .put("created_at", "2026-01-01T00:00:00Z"), null);
+        } else {
+          respond(req, 404, error("not_found_error", "model: " + id), null);
+        }
+        return;
+      }
       if (!"/v1/messages".equals(req.path()) || req.method() != HttpMethod.POST) {
         respond(req, 404, error("not_found_error", "Not found"), null);
         return;
@@ -125,6 +159,10 @@ public final class FakeAnthropic implements AutoCloseable {
         return;
       }
       requests.add(body);
+      if (body.getValue("model") instanceof String model && !model.isBlank() && !MODELS.contains(model)) {
+        respond(req, 404, error("not_found_error", "model: " + model), null);
+        return;
+      }
       String invalid = invalid(body);
       if (invalid != null) {
         respond(req, 400, error("invalid_request_error", invalid), null);
@@ -138,9 +176,9 @@ public final class FakeAnthropic implements AutoCloseable {
       Object out = reply.body() instanceof JsonObject json && reply.status() == 200 && json.containsKey("__input")
           ? message(body, json.getJsonObject("__input")) : reply.body();
       if (reply.delayMs() > 0) {
-        vertx.setTimer(reply.delayMs(), id -> respond(req, reply.status(), out, reply.retryAfter()));
+        vertx.setTimer(reply.delayMs(), id -> respond(req, reply.status(), out, reply.retryAfter(), reply.headers()));
       } else {
-        respond(req, reply.status(), out, reply.retryAfter());
+        respond(req, reply.status(), out, reply.retryAfter(), reply.headers());
       }
     });
   }
@@ -168,6 +206,10 @@ public final class FakeAnthropic implements AutoCloseable {
     if (body.containsKey("temperature")
         && !(body.getValue("temperature") instanceof Number t && t.doubleValue() >= 0 && t.doubleValue() <= 1)) {
       return "temperature: range: 0..1";
+    }
+    if ((body.containsKey("temperature") || body.containsKey("top_p") || body.containsKey("top_k"))
+        && NO_SAMPLING.contains(body.getString("model"))) {
+      return "`temperature` is deprecated for this model.";
     }
     Set<String> declared = new HashSet<>();
     if (body.containsKey("tools")) {
@@ -225,12 +267,17 @@ public final class FakeAnthropic implements AutoCloseable {
   }
 
   private static void respond(HttpServerRequest req, int status, Object body, String retryAfter) {
+    respond(req, status, body, retryAfter, java.util.Map.of());
+  }
+
+  private static void respond(HttpServerRequest req, int status, Object body, String retryAfter, java.util.Map<String, String> headers) {
     String requestId = "req_" + Long.toHexString(System.nanoTime());
     var response = req.response().setStatusCode(status).putHeader("content-type", "application/json")
         .putHeader("request-id", requestId);
     if (retryAfter != null) {
       response.putHeader("retry-after", retryAfter);
     }
+    headers.forEach(response::putHeader);
     if (body instanceof String raw) {
       response.putHeader("content-type", "text/plain").end(raw);
       return;

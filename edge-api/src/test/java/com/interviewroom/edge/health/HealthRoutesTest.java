@@ -118,6 +118,45 @@ class HealthRoutesTest {
   }
 
   @Test
+  @DisplayName("readiness checks each configured model with the provider's model lookup (cached): a retired Gemini model is named and the service degraded")
+  void modelsAreChecked() throws Exception {
+    Vertx fakes = Vertx.vertx();
+    java.util.concurrent.atomic.AtomicInteger lookups = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.Set<String> known = java.util.Set.of("/v1/models/gpt-realtime", "/v1/models/claude-haiku-4-5", "/v1/models/claude-sonnet-4-6",
+        "/v1beta/models/gemini-2.5-flash-native-audio-preview-12-2025");
+    HttpServer fake = await(fakes.createHttpServer().requestHandler(req -> {
+      lookups.incrementAndGet();
+      boolean keyed = "Bearer sk-test".equals(req.getHeader("Authorization")) || "gm-test".equals(req.getHeader("x-goog-api-key"))
+          || "sk-ant-test".equals(req.getHeader("x-api-key"));
+      req.response().setStatusCode(!keyed || req.query() != null ? 401 : known.contains(req.path()) ? 200 : 404)
+          .end(new JsonObject().put("id", req.path()).encode());
+    }).listen(0, "127.0.0.1"));
+    String origin = "127.0.0.1:" + fake.actualPort();
+    try (EdgeServer server = EdgeServer.start(Map.of("OPENAI_API_KEY", "sk-test", "OPENAI_REALTIME_URL", "ws://" + origin + "/v1/realtime",
+        "GEMINI_API_KEY", "gm-test", "GEMINI_LIVE_URL", "ws://" + origin + "/ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent",
+        "GEMINI_LIVE_MODEL", "gemini-live-2.5-flash-preview", "ANTHROPIC_API_KEY", "sk-ant-test", "ANTHROPIC_BASE_URL", "http://" + origin))) {
+      HttpResponse<Buffer> response = get(server, "/health/ready");
+      assertThat(response.statusCode()).isEqualTo(200);
+      JsonObject body = response.bodyAsJsonObject();
+      assertThat(body.getString("status")).isEqualTo("degraded");
+      JsonObject gemini = body.getJsonObject("components").getJsonObject("gemini");
+      assertThat(gemini.getString("status")).isEqualTo("model_unavailable");
+      assertThat(gemini.getJsonArray("models").getJsonObject(0).getString("model")).isEqualTo("gemini-live-2.5-flash-preview");
+      assertThat(gemini.getJsonArray("models").getJsonObject(0).getString("setting")).isEqualTo("GEMINI_LIVE_MODEL");
+      JsonObject openai = body.getJsonObject("components").getJsonObject("openai");
+      assertThat(openai.getString("status")).isEqualTo("configured");
+      assertThat(openai.getJsonArray("models").getJsonObject(0).getString("modelStatus")).isEqualTo("available");
+      assertThat(body.getJsonObject("components").getJsonObject("anthropic").getJsonArray("models")).hasSize(2)
+          .allSatisfy(m -> assertThat(((JsonObject) m).getString("modelStatus")).isEqualTo("available"));
+      int asked = lookups.get();
+      get(server, "/health/ready");
+      assertThat(lookups.get()).as("answers are cached").isEqualTo(asked);
+    } finally {
+      await(fakes.close());
+    }
+  }
+
+  @Test
   @DisplayName("liveness answers with status, version, uptime and open WebSockets, without touching dependencies")
   void liveness() {
     try (EdgeServer server = EdgeServer.start()) {
@@ -148,13 +187,19 @@ class HealthRoutesTest {
   }
 
   @Test
-  @DisplayName("metrics are Prometheus text with per-route HTTP series")
+  @DisplayName("metrics are Prometheus text with per-route HTTP series on the internal listener; the public listener answers 404")
   void metrics() {
-    try (EdgeServer server = EdgeServer.start()) {
+    try (EdgeServer server = EdgeServer.start(Map.of("INTERNAL_WEBHOOK_SECRET", "metrics-test-secret-0123456789abcdefgh", "INTERNAL_PORT", "0"))) {
       get(server, "/health");
-      String text = get(server, "/metrics").bodyAsString();
+      HttpResponse<Buffer> hidden = get(server, "/metrics");
+      assertThat(hidden.statusCode()).isEqualTo(404);
+      assertThat(hidden.bodyAsString()).doesNotContain("vertx_http_server_requests_total");
+      com.interviewroom.edge.internal.InternalVerticle internal = new com.interviewroom.edge.internal.InternalVerticle(server.context);
+      await(server.vertx.deployVerticle(internal));
+      String text = await(server.client.get(internal.actualPort(), "127.0.0.1", "/metrics").send()).bodyAsString();
       assertThat(text).contains("vertx_http_server_requests_total");
       assertThat(text).contains("route=\"/health\"");
     }
   }
+
 }

@@ -254,4 +254,23 @@ class UserRoutesTest {
       OpenApiContract.assertResponseMatches(route.getKey().name(), route.getValue(), response);
     }
   }
+
+  @Test
+  @DisplayName("with Redis down the deletion cannot revoke the tokens, so it answers 503 with Retry-After and deletes nothing")
+  void deletionNeedsTheRevocation() {
+    // port 1 on loopback refuses connections: a Redis that is down (the rate limits fail open)
+    try (EdgeServer noRedis = EdgeServer.start(Map.of(), "redis://127.0.0.1:1")) {
+      JsonObject session = noRedis.signup();
+      HttpResponse<Buffer> response = await(noRedis.client.delete("/api/users/data")
+          .putHeader("Authorization", EdgeServer.bearer(session)).send());
+      assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(503);
+      assertThat(response.bodyAsJsonObject().getString("code")).isEqualTo("revocation_unavailable");
+      assertThat(response.getHeader("Retry-After")).isEqualTo("5");
+      OpenApiContract.assertResponseMatches("DELETE", "/api/users/data", response);
+      UUID id = UUID.fromString(session.getJsonObject("user").getString("id"));
+      Long users = await(noRedis.db.asService(sql -> sql.preparedQuery("SELECT count(*) AS n FROM users WHERE id = $1")
+          .execute(Tuple.of(id)).map(rows -> rows.iterator().next().getLong("n"))));
+      assertThat(users).isEqualTo(1);
+    }
+  }
 }

@@ -9,30 +9,36 @@ import redis.embedded.RedisServer;
  * Redis 6.2 from the binaries in the embedded-redis artifact; append-only file in
  * {@code DATA_DIR/redis}. Every write is in the file (written, fsynced each second) before Redis
  * answers, so a crash of the Redis process loses no acknowledged write; only a crash of the machine
- * can lose the last second.
+ * can lose the last second. Clients must authenticate with a generated password kept in
+ * {@code DATA_DIR/keys/redis-password} ({@code requirepass}); an older data directory without one
+ * gets it on its next start, its data unchanged.
  */
 public final class EmbeddedRedis implements EmbeddedChild {
   private volatile RedisServer server;
   private final Path dir;
   private final int port;
+  private final String password;
 
-  private EmbeddedRedis(RedisServer server, Path dir, int port) {
+  private EmbeddedRedis(RedisServer server, Path dir, int port, String password) {
     this.server = server;
     this.dir = dir;
     this.port = port;
+    this.password = password;
   }
 
   /** Blocking. */
   public static EmbeddedRedis start(Path dataDir, int port) throws IOException {
     Path dir = dataDir.resolve("redis");
     Files.createDirectories(dir);
-    return new EmbeddedRedis(server(dir, port), dir, port);
+    String password = SecretFile.loadOrCreate(dataDir.resolve("keys/redis-password"));
+    return new EmbeddedRedis(server(dir, port, password), dir, port, password);
   }
 
-  private static RedisServer server(Path dir, int port) throws IOException {
+  private static RedisServer server(Path dir, int port, String password) throws IOException {
     RedisServer server = RedisServer.newRedisServer()
         .port(port)
         .bind("127.0.0.1")
+        .setting("requirepass " + password)
         .setting("dir " + dir.toAbsolutePath())
         .setting("pidfile " + pidFile(dir).toAbsolutePath())
         .setting("appendonly yes")
@@ -49,8 +55,13 @@ public final class EmbeddedRedis implements EmbeddedChild {
     return dir.resolve("redis.pid");
   }
 
+  /** With the password: never log it. */
   public String url() {
-    return "redis://127.0.0.1:" + port;
+    return "redis://:" + password + "@127.0.0.1:" + port;
+  }
+
+  public int port() {
+    return port;
   }
 
   /** The server's pid from its pid file, or -1. */
@@ -82,7 +93,7 @@ public final class EmbeddedRedis implements EmbeddedChild {
       // the process is gone already
     }
     Files.deleteIfExists(pidFile(dir));
-    server = server(dir, port);
+    server = server(dir, port, password);
   }
 
   @Override

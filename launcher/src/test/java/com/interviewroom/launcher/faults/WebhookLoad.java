@@ -32,6 +32,7 @@ public final class WebhookLoad implements AutoCloseable {
   private final List<Long> slowestMillis = new CopyOnWriteArrayList<>();
   private final List<Thread> threads;
   private final List<String> retryAfter = new CopyOnWriteArrayList<>();
+  private final java.util.concurrent.atomic.AtomicInteger unavailableWithoutRetryAfter = new java.util.concurrent.atomic.AtomicInteger();
 
   public WebhookLoad(int port, int callers) {
     this.uri = URI.create("http://127.0.0.1:" + port + "/api/payments/webhook");
@@ -51,7 +52,11 @@ public final class WebhookLoad implements AutoCloseable {
         if (status == 200) {
           acknowledged.add(id);
         }
-        response.headers().firstValue("Retry-After").ifPresent(retryAfter::add);
+        java.util.Optional<String> retry = response.headers().firstValue("Retry-After");
+        retry.ifPresent(retryAfter::add);
+        if (status == 503 && retry.isEmpty()) {
+          unavailableWithoutRetryAfter.incrementAndGet();
+        }
       } catch (Exception e) {
         status = -1;
       }
@@ -87,6 +92,11 @@ public final class WebhookLoad implements AutoCloseable {
 
   public int count(int status) {
     return statuses.getOrDefault(status, 0);
+  }
+
+  /** 503 answers that carried no Retry-After. */
+  public int unavailableWithoutRetryAfter() {
+    return unavailableWithoutRetryAfter.get();
   }
 
   public List<String> retryAfterValues() {

@@ -41,9 +41,16 @@ public final class BridgedVoiceSession implements VoiceSession {
   /** Candidate audio kept while a provider is being replaced: 5 s at 24 kHz. */
   private static final int HELD_AUDIO_MAX_BYTES = 5 * 1000 * Pcm16.BYTES_PER_MS_24K;
   private static final int MAX_HELD_NOTES = 16;
+  /** The interviewer's copy of the code is refreshed at most this often (the observer sends a snapshot per meaningful change). */
+  public static final long CODE_REFRESH_MS = 15_000;
 
   /** Timing knobs; tests shrink them. */
-  public record Settings(List<Duration> backoff, Duration connectTimeout, Duration responseTimeout, int maxFailovers) {
+  public record Settings(List<Duration> backoff, Duration connectTimeout, Duration responseTimeout, int maxFailovers,
+                         Duration codeRefresh) {
+    public Settings(List<Duration> backoff, Duration connectTimeout, Duration responseTimeout, int maxFailovers) {
+      this(backoff, connectTimeout, responseTimeout, maxFailovers, Duration.ofMillis(CODE_REFRESH_MS));
+    }
+
     public static Settings standard() {
       return new Settings(List.of(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4)),
           Duration.ofSeconds(10), Duration.ofSeconds(15), 5);
@@ -104,6 +111,16 @@ public final class BridgedVoiceSession implements VoiceSession {
   /** Usage writes run one after another. */
   private Future<Void> usageWrite = Future.succeededFuture();
   private int noteCount;
+  /** The newest code snapshot: re-sent to a new provider after a failover, and the one a pending refresh sends. */
+  private ContextNote latestCode;
+  private boolean codeQueued;
+  private long codeSentAtMs = Long.MIN_VALUE / 2;
+  private long codeTimer = -1;
+  /** Between the provider's speech start and stop: notes wait, an injection would talk over (or cut) the candidate. */
+  private boolean candidateSpeaking;
+  private long speakingTimer = -1;
+  /** Notes wait for the end of the candidate's speech at most this long. */
+  static final long MAX_SPEECH_HOLD_MS = 30_000;
 
   private record Line(Instant at, InterviewContext.TranscriptLine line) {}
 
@@ -174,11 +191,17 @@ public final class BridgedVoiceSession implements VoiceSession {
     if (closed) {
       return;
     }
+    if (note.silent()) {
+      latestCode = note;
+      codeQueued = true;
+      refreshCode();
+      return;
+    }
     history.add(new Line(clock.instant(), new InterviewContext.TranscriptLine("system", "note-" + (++noteCount), note.text())));
-    if (provider != null && rateLimitTimer < 0) {
+    if (provider != null && rateLimitTimer < 0 && !candidateSpeaking) {
       provider.inject(note);
     } else if (heldNotes.size() < MAX_HELD_NOTES) {
-      heldNotes.add(note); // delivered after a reconnect or when the rate limit lifts
+      heldNotes.add(note); // delivered after a reconnect, when the rate limit lifts or when the candidate stops speaking
     }
   }
 
@@ -191,10 +214,7 @@ public final class BridgedVoiceSession implements VoiceSession {
     rateLimitEndsMs = clock.millis() + retryAfterMs;
     rateLimitTimer = vertx.setTimer(Math.max(1, retryAfterMs), id -> {
       rateLimitTimer = -1;
-      if (provider != null && !closed) {
-        heldNotes.forEach(provider::inject);
-        heldNotes.clear();
-      }
+      deliverHeldNotes();
     });
   }
 
@@ -207,6 +227,8 @@ public final class BridgedVoiceSession implements VoiceSession {
     cancelTimer(statusTimer);
     cancelTimer(retryTimer);
     cancelTimer(rateLimitTimer);
+    cancelTimer(codeTimer);
+    cancelTimer(speakingTimer);
     if (sleeping != null) {
       sleeping.tryFail(new ProviderUnavailable(context.sessionId(), "closed"));
     }
@@ -277,8 +299,14 @@ public final class BridgedVoiceSession implements VoiceSession {
     setStatus("listening");
     records.recordProvider(context.sessionId(), p.name())
         .onFailure(err -> LOG.warn("could not record the session's provider: {}", err.getClass().getSimpleName()));
-    heldNotes.forEach(p::inject);
-    heldNotes.clear();
+    candidateSpeaking = false;
+    cancelTimer(speakingTimer);
+    speakingTimer = -1;
+    if (latestCode != null) {
+      codeQueued = true; // a new provider has never seen the code
+      codeSentAtMs = Long.MIN_VALUE / 2;
+    }
+    deliverHeldNotes();
     while (!heldAudio.isEmpty()) {
       p.sendAudio(heldAudio.removeFirst());
     }
@@ -368,6 +396,49 @@ public final class BridgedVoiceSession implements VoiceSession {
     return done.future();
   }
 
+  /**
+   * Sends the newest code snapshot when one is waiting: at once when the last went out at least
+   * {@link #CODE_REFRESH_MS} ago, else when that time is up; never while the candidate speaks, a
+   * rate limit lasts or no provider is connected (held notes are delivered then).
+   */
+  private void refreshCode() {
+    if (!codeQueued || provider == null || closed || rateLimitTimer >= 0 || candidateSpeaking || codeTimer >= 0) {
+      return;
+    }
+    long wait = codeSentAtMs + settings.codeRefresh().toMillis() - clock.millis();
+    if (wait > 0) {
+      codeTimer = vertx.setTimer(wait, id -> {
+        codeTimer = -1;
+        refreshCode();
+      });
+      return;
+    }
+    codeQueued = false;
+    codeSentAtMs = clock.millis();
+    provider.inject(latestCode);
+  }
+
+  /** The candidate's turn is over (speech stopped, or the interviewer answers): held notes go out. */
+  private void candidateDone() {
+    if (!candidateSpeaking) {
+      return;
+    }
+    candidateSpeaking = false;
+    cancelTimer(speakingTimer);
+    speakingTimer = -1;
+    deliverHeldNotes();
+  }
+
+  private void deliverHeldNotes() {
+    if (provider == null || closed || rateLimitTimer >= 0 || candidateSpeaking) {
+      return;
+    }
+    refreshCode();
+    List<ContextNote> notes = List.copyOf(heldNotes);
+    heldNotes.clear();
+    notes.forEach(provider::inject);
+  }
+
   // ---- provider events ----
 
   private void onEvent(VoiceProvider source, VoiceEvent event) {
@@ -379,9 +450,16 @@ public final class BridgedVoiceSession implements VoiceSession {
       case VoiceEvent.TranscriptDelta d -> onDelta(d);
       case VoiceEvent.TranscriptFinal f -> onFinal(f);
       case VoiceEvent.SpeechStarted s -> onSpeechStarted();
-      case VoiceEvent.SpeechStopped s -> setStatus("thinking");
+      case VoiceEvent.SpeechStopped s -> {
+        setStatus("thinking");
+        candidateDone();
+      }
       case VoiceEvent.ResponseDone r -> onResponseDone(source, r);
       case VoiceEvent.RateLimited r -> onRateLimited(r.retryAfterMs());
+      case VoiceEvent.ResponseFailed f -> {
+        LOG.info("voice provider response failed: provider={} code={}", source.name(), f.code());
+        failover(source, f.code(), f.fatal());
+      }
       case VoiceEvent.Error e -> {
         if (e.fatal()) {
           failover(source, e.code(), true);
@@ -402,6 +480,7 @@ public final class BridgedVoiceSession implements VoiceSession {
       return; // late audio of an interrupted answer must not play
     }
     if (!a.itemId().equals(speakingItem)) {
+      candidateDone(); // the interviewer answers: the candidate's turn is over
       speakingItem = a.itemId();
       firstSentAt = clock.instant();
       sentBytes = 0;
@@ -439,6 +518,13 @@ public final class BridgedVoiceSession implements VoiceSession {
   }
 
   private void onSpeechStarted() {
+    candidateSpeaking = true;
+    cancelTimer(speakingTimer);
+    // a start without a stop (a provider's own barge-in signal) must not hold notes forever
+    speakingTimer = vertx.setTimer(MAX_SPEECH_HOLD_MS, id -> {
+      speakingTimer = -1;
+      candidateDone();
+    });
     lastSpeechStart = clock.instant();
     if (playing()) {
       bargeIn();

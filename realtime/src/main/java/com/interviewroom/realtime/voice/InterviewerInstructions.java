@@ -34,7 +34,11 @@ public final class InterviewerInstructions {
         coding, discuss complexity, let them code while thinking aloud, then ask about tests and \
         edge cases. Messages marked as system notes describe what the candidate is doing (code \
         observations, test results, time warnings): use them naturally ("I notice..."), never \
-        mention that you received a note. Do not ask for or repeat personal information.""".formatted(
+        mention that you received a note and never read one aloud. One system note holds the \
+        candidate's current code, refreshed as they type: follow it silently, refer to specific \
+        lines when it helps ("on line 4 you..."), and never read code aloud. Test results name the \
+        failing example tests with input, expected and actual output, so you can say which case \
+        fails and how; hidden tests are only counts. Do not ask for or repeat personal information.""".formatted(
         level, c.language(), Math.max(0, c.remainingMs() / 60_000), c.difficulty(), c.problemTitle(), description);
     return text.length() <= MAX_CHARS ? text : text.substring(0, MAX_CHARS);
   }

@@ -8,18 +8,25 @@ import java.util.List;
 /**
  * Which providers a session tries, in order: free tier → Gemini then OpenAI; pro and enterprise →
  * OpenAI then Gemini; a provider without a key is skipped; no keys at all → the local interviewer.
+ * A provider marked unusable in {@link ProviderHealth} is skipped while another one is usable.
  */
 public final class ProviderSelector {
   private final boolean openAi;
   private final boolean gemini;
+  private final ProviderHealth health;
 
   public ProviderSelector(boolean openAiConfigured, boolean geminiConfigured) {
-    this.openAi = openAiConfigured;
-    this.gemini = geminiConfigured;
+    this(openAiConfigured, geminiConfigured, new ProviderHealth(java.time.Clock.systemUTC()));
   }
 
-  public static ProviderSelector from(Config.Providers providers) {
-    return new ProviderSelector(providers.openAiKey() != null, providers.geminiKey() != null);
+  public ProviderSelector(boolean openAiConfigured, boolean geminiConfigured, ProviderHealth health) {
+    this.openAi = openAiConfigured;
+    this.gemini = geminiConfigured;
+    this.health = health;
+  }
+
+  public static ProviderSelector from(Config.Providers providers, ProviderHealth health) {
+    return new ProviderSelector(providers.openAiKey() != null, providers.geminiKey() != null, health);
   }
 
   public List<String> chain(String tier) {
@@ -32,7 +39,10 @@ public final class ProviderSelector {
     }
     if (chain.isEmpty()) {
       chain.add("local");
+      return List.copyOf(chain);
     }
-    return List.copyOf(chain);
+    // a provider that refused permanently (unknown model, bad key) is skipped while another one is usable
+    List<String> usable = chain.stream().filter(health::usable).toList();
+    return usable.isEmpty() ? List.copyOf(chain) : usable;
   }
 }

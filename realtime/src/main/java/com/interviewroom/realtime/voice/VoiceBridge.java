@@ -29,7 +29,7 @@ public final class VoiceBridge {
     VoiceProviders providers = new VoiceProviders(vertx, config.providers());
     SessionRecords records = new PgSessionRecords(db);
     DefaultVoiceSessionFactory factory = new DefaultVoiceSessionFactory(vertx,
-        ProviderSelector.from(config.providers()), providers, transcripts, records);
+        ProviderSelector.from(config.providers(), providers.health()), providers, transcripts, records);
     return new VoiceBridge(transcripts, providers, factory);
   }
 

@@ -29,6 +29,13 @@ public sealed interface VoiceEvent {
   /** An error; {@code fatal} ones (invalid key, quota) are not retried. */
   record Error(String code, String message, boolean fatal) implements VoiceEvent {}
 
+  /**
+   * A response failed on the provider's side (OpenAI {@code response.done} with {@code status:
+   * "failed"}): the interviewer would go silent, so the bridge fails over; {@code fatal} ones
+   * (insufficient quota, invalid key) also rule the provider out.
+   */
+  record ResponseFailed(String code, String message, boolean fatal) implements VoiceEvent {}
+
   /** The provider connection is gone (for failover); {@code expected} after our own disconnect. */
   record Closed(String reason, boolean expected) implements VoiceEvent {}
 }

@@ -22,6 +22,7 @@ public final class VoiceProviders implements Function<String, VoiceProvider> {
   private final Vertx vertx;
   private final Config.Providers config;
   private final WebSocketClient client;
+  private final ProviderHealth health = new ProviderHealth(java.time.Clock.systemUTC());
 
   public VoiceProviders(Vertx vertx, Config.Providers config) {
     this.vertx = vertx;
@@ -36,10 +37,17 @@ public final class VoiceProviders implements Function<String, VoiceProvider> {
   @Override
   public VoiceProvider apply(String name) {
     return switch (name) {
-      case OpenAiRealtimeProvider.NAME -> new OpenAiRealtimeProvider(client, config.openAiRealtimeUrl(), config.openAiKey());
-      case GeminiLiveProvider.NAME -> new GeminiLiveProvider(client, config.geminiLiveUrl(), config.geminiKey());
+      case OpenAiRealtimeProvider.NAME -> new HealthTracking(new OpenAiRealtimeProvider(client, config.openAiRealtimeUrl(),
+          config.openAiKey(), config.models().openAiRealtime(), config.models().openAiTranscribe()), health);
+      case GeminiLiveProvider.NAME -> new HealthTracking(new GeminiLiveProvider(client, config.geminiLiveUrl(),
+          config.geminiKey(), config.models().geminiLive()), health);
       default -> new LocalVoiceProvider(vertx);
     };
+  }
+
+  /** Permanent refusals seen by any session of this verticle; the selector skips those providers. */
+  public ProviderHealth health() {
+    return health;
   }
 
   public Future<Void> close() {

@@ -18,7 +18,7 @@ public final class AgentHandlers {
   public static final String EVALUATE = "/api/internal/agents/evaluate";
   /**
    * The workers' timeout for one internal call: longer than the slowest evaluation the edge can run
-   * ({@code Evaluator.worstCaseMs}: 330 s with the default model timeout, see docs/evaluation.md),
+   * ({@code Evaluator.worstCaseMs}: 350 s with the default model timeout, see docs/evaluation.md),
    * so a slow but healthy evaluation is waited for rather than retried.
    */
   public static final long CALL_TIMEOUT_MS = 360_000;

@@ -127,8 +127,9 @@ class BridgedVoiceSessionTest {
     Loop.sleep(400);
     assertThat(client.frames.subList(clearAt, client.frames.size()).stream().filter(f -> f.audio() != null))
         .as("no audio after the clear").isEmpty();
-    String greeting = "Hi, I'm a simulated interviewer for practice; no AI service is connected right now. "
-        + "Today's problem is Two Sum. Before you write any code, could you explain your approach?";
+    String greeting = "Hi, I'm a simulated interviewer for this practice session. No AI voice service is connected, "
+        + "so I can hear when you talk but not your words. Today's problem is Two Sum. "
+        + "Read it through, then tell me how you'd approach it before you write any code.";
     String truncated = client.finals("assistant").get(0);
     assertThat(truncated).isEqualTo(BridgedVoiceSession.truncate(greeting, cancels.get(0))).isNotEqualTo(greeting).isNotEmpty();
     loop.await(session::close);
@@ -533,5 +534,54 @@ class BridgedVoiceSessionTest {
       }
     }
     return -1;
+  }
+
+  @DisplayName("code snapshots: the first goes at once, later ones coalesce to the newest at most once per refresh interval, none while the candidate speaks, and a new provider after failover gets the code again")
+  @Test
+  void codeSnapshotsCoalesce() {
+    Loop loop = new Loop(vertx);
+    VoiceDb.Charged s = loop.await(voiceDb::chargedSession);
+    List<ScriptedProvider> made = new java.util.concurrent.CopyOnWriteArrayList<>();
+    BridgedVoiceSession.Settings settings = new BridgedVoiceSession.Settings(FAST.backoff(), FAST.connectTimeout(),
+        FAST.responseTimeout(), FAST.maxFailovers(), Duration.ofMillis(400));
+    VoiceSession session = loop.await(() -> new DefaultVoiceSessionFactory(vertx, new ProviderSelector(true, false), recording(made),
+        batcher, records, records::markErroredAndRefund, settings, Clock.systemUTC()).open(context(s), new RecordingClient()));
+    ScriptedProvider p = made.get(0);
+    for (int i = 1; i <= 5; i++) {
+      int version = i;
+      loop.run(() -> session.inject(new ContextNote(ContextNote.Kind.CODE_SNAPSHOT, "code v" + version)));
+    }
+    assertThat(p.notes).extracting(ContextNote::text).containsExactly("code v1");
+    Loop.eventually(Duration.ofSeconds(2), () -> p.notes.size() == 2, "the newest after the interval");
+    assertThat(p.notes).extracting(ContextNote::text).containsExactly("code v1", "code v5");
+    Loop.sleep(450);
+    loop.run(() -> p.events.on(new VoiceEvent.SpeechStarted()));
+    loop.run(() -> session.inject(new ContextNote(ContextNote.Kind.CODE_SNAPSHOT, "code v6")));
+    Loop.sleep(100);
+    assertThat(p.notes).as("held while the candidate speaks").hasSize(2);
+    loop.run(() -> p.events.on(new VoiceEvent.SpeechStopped()));
+    Loop.eventually(Duration.ofSeconds(2), () -> p.notes.size() == 3, "sent when the candidate stops");
+    loop.run(() -> p.events.on(new VoiceEvent.Closed("dropped", false)));
+    Loop.eventually(Duration.ofSeconds(2), () -> made.size() == 2 && made.get(1).notes.size() == 1, "the code for the new provider");
+    assertThat(made.get(1).notes.get(0).text()).isEqualTo("code v6");
+    assertThat(made.get(1).context.history()).as("snapshots are not conversation lines").isEmpty();
+    loop.await(session::close);
+  }
+
+  @DisplayName("a speech start never followed by a stop (a provider's own barge-in signal) holds notes only until the interviewer answers")
+  @Test
+  void heldNotesNotStuck() {
+    Loop loop = new Loop(vertx);
+    VoiceDb.Charged s = loop.await(voiceDb::chargedSession);
+    List<ScriptedProvider> made = new java.util.concurrent.CopyOnWriteArrayList<>();
+    VoiceSession session = loop.await(() -> factory(recording(made), new ProviderSelector(true, false)).open(context(s), new RecordingClient()));
+    ScriptedProvider p = made.get(0);
+    loop.run(() -> p.events.on(new VoiceEvent.SpeechStarted()));
+    loop.run(() -> session.inject(new ContextNote(ContextNote.Kind.TIME_WARNING, "Five minutes remain.")));
+    Loop.sleep(100);
+    assertThat(p.notes).isEmpty();
+    loop.run(() -> speak(p, "asst-9", 300));
+    Loop.eventually(Duration.ofSeconds(2), () -> p.notes.size() == 1, "the note once the interviewer answers");
+    loop.await(session::close);
   }
 }

@@ -12,6 +12,7 @@ final class ScriptedProvider implements VoiceProvider {
   final String name;
   final Supplier<Future<Void>> onConnect;
   final List<String> calls = new CopyOnWriteArrayList<>();
+  final List<ContextNote> notes = new CopyOnWriteArrayList<>();
   volatile InterviewContext context;
   volatile VoiceEvents events;
 
@@ -51,6 +52,7 @@ final class ScriptedProvider implements VoiceProvider {
   @Override
   public void inject(ContextNote note) {
     calls.add("inject");
+    notes.add(note);
   }
 
   @Override

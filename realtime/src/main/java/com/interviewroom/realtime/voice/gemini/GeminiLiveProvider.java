@@ -19,7 +19,6 @@ import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Base64;
@@ -38,13 +37,15 @@ import java.util.regex.Pattern;
  */
 public final class GeminiLiveProvider implements VoiceProvider {
   public static final String NAME = "gemini";
-  public static final String MODEL = "models/gemini-live-2.5-flash-preview";
+  /** Sent with the handshake, as the official SDK does ({@code google/genai/_api_client.py}); never in the URL. */
+  static final String KEY_HEADER = "x-goog-api-key";
   private static final double VAD_THRESHOLD = 700;
   private static final int HELD_MAX_BYTES = 5 * 1000 * 32; // 5 s at 16 kHz while resuming
 
   private final WebSocketClient client;
   private final String url;
   private final String apiKey;
+  private final String model;
   private final Resampler resampler = new Resampler();
   /** What the bridge sent while resuming (audio, notes, commits), in order, for the new socket once it is set up. */
   private final ArrayDeque<Held> held = new ArrayDeque<>();
@@ -64,15 +65,26 @@ public final class GeminiLiveProvider implements VoiceProvider {
   private StringBuilder modelText = new StringBuilder();
   private String userItem;
   private StringBuilder userText = new StringBuilder();
+  /**
+   * The candidate's last turn, already finished because the model began answering. Gemini does not
+   * order transcriptions relative to the model turn, so late pieces of it still arrive; they join
+   * this item until the candidate starts speaking again.
+   */
+  private String lateUserItem;
+  private StringBuilder lateUserText = new StringBuilder();
+  /** The model's last finished turn, which late output transcription pieces join. */
+  private String lateModelItem;
+  private StringBuilder lateModelText = new StringBuilder();
   private boolean dropping;
   private JsonObject pendingUsage = new JsonObject();
 
   private record Held(JsonObject message, int audioBytes) {}
 
-  public GeminiLiveProvider(WebSocketClient client, String url, String apiKey) {
+  public GeminiLiveProvider(WebSocketClient client, String url, String apiKey, String model) {
     this.client = client;
     this.url = url;
     this.apiKey = apiKey;
+    this.model = model.startsWith("models/") ? model : "models/" + model;
   }
 
   @Override
@@ -87,6 +99,9 @@ public final class GeminiLiveProvider implements VoiceProvider {
     this.vad = new EnergyVad(VAD_THRESHOLD, new EnergyVad.Listener() {
       @Override
       public void started() {
+        // a new utterance: late transcription pieces no longer belong to the previous turn
+        lateUserItem = null;
+        lateUserText = new StringBuilder();
         emit(new VoiceEvent.SpeechStarted());
       }
 
@@ -105,9 +120,9 @@ public final class GeminiLiveProvider implements VoiceProvider {
   private Future<Void> open(String handle) {
     Promise<Void> setupDone = Promise.promise();
     ready = setupDone;
-    String sep = url.contains("?") ? "&" : "?";
     WebSocketConnectOptions options = new WebSocketConnectOptions()
-        .setAbsoluteURI(url + sep + "key=" + URLEncoder.encode(apiKey, StandardCharsets.UTF_8));
+        .setAbsoluteURI(url)
+        .addHeader(KEY_HEADER, apiKey);
     return client.connect(options)
         .recover(err -> Future.failedFuture(classifyUpgrade(err)))
         .compose(socket -> {
@@ -119,23 +134,29 @@ public final class GeminiLiveProvider implements VoiceProvider {
           socket.textMessageHandler(t -> onMessage(socket, t));
           socket.exceptionHandler(err -> { });
           socket.closeHandler(v -> onClose(socket, socket.closeStatusCode(), socket.closeReason()));
-          socket.writeTextMessage(setup(context, handle).encode());
+          socket.writeTextMessage(setup(context, model, handle).encode());
           return setupDone.future();
         });
   }
 
-  static JsonObject setup(InterviewContext context, String handle) {
+  /**
+   * {@code contextWindowCompression} (a sliding window) lifts the 15-minute limit of audio
+   * sessions; {@code sessionResumption} hands out handles (valid 2 h) so a {@code goAway} or a
+   * dropped connection continues the same conversation on a new socket.
+   */
+  static JsonObject setup(InterviewContext context, String model, String handle) {
     JsonObject resumption = new JsonObject();
     if (handle != null) {
       resumption.put("handle", handle);
     }
     return new JsonObject().put("setup", new JsonObject()
-        .put("model", MODEL)
+        .put("model", model)
         .put("generationConfig", new JsonObject().put("responseModalities", new JsonArray().add("AUDIO")))
         .put("systemInstruction", new JsonObject().put("parts", new JsonArray()
             .add(new JsonObject().put("text", InterviewerInstructions.build(context)))))
         .put("inputAudioTranscription", new JsonObject())
         .put("outputAudioTranscription", new JsonObject())
+        .put("contextWindowCompression", new JsonObject().put("slidingWindow", new JsonObject()))
         .put("sessionResumption", resumption));
   }
 
@@ -189,9 +210,19 @@ public final class GeminiLiveProvider implements VoiceProvider {
     }
   }
 
+  /**
+   * As realtime text: {@code clientContent} with {@code turnComplete: true} would interrupt the
+   * model mid-sentence (and read as a barge-in). The bridge never calls this while the candidate speaks.
+   */
   @Override
   public void inject(ContextNote note) {
-    sendOrHold(userTurn("[note, use naturally] " + note.text(), true), 0);
+    if (note.silent()) {
+      // context without a turn: turnComplete false neither interrupts nor asks for an answer
+      sendOrHold(userTurn(note.text(), false), 0);
+      return;
+    }
+    sendOrHold(new JsonObject().put("realtimeInput", new JsonObject()
+        .put("text", "[note for the interviewer, use naturally, do not read aloud] " + note.text())), 0);
   }
 
   /**
@@ -266,7 +297,10 @@ public final class GeminiLiveProvider implements VoiceProvider {
 
   private void onServerContent(JsonObject content) {
     JsonObject input = content.getJsonObject("inputTranscription");
-    if (input != null && input.getString("text") != null) {
+    if (input != null && input.getString("text") != null && userItem == null && lateUserItem != null) {
+      lateUserText.append(input.getString("text"));
+      emit(new VoiceEvent.TranscriptFinal("user", lateUserItem, lateUserText.toString().strip()));
+    } else if (input != null && input.getString("text") != null) {
       if (userItem == null) {
         userItem = "gemini-user-" + (++turns);
       }
@@ -298,7 +332,10 @@ public final class GeminiLiveProvider implements VoiceProvider {
       }
     }
     JsonObject output = content.getJsonObject("outputTranscription");
-    if (output != null && output.getString("text") != null && !dropping) {
+    if (output != null && output.getString("text") != null && modelItem == null && lateModelItem != null) {
+      lateModelText.append(output.getString("text"));
+      emit(new VoiceEvent.TranscriptFinal("assistant", lateModelItem, lateModelText.toString()));
+    } else if (output != null && output.getString("text") != null && !dropping) {
       modelText.append(output.getString("text"));
       emit(new VoiceEvent.TranscriptDelta("assistant", modelItem(), output.getString("text")));
     }
@@ -307,6 +344,8 @@ public final class GeminiLiveProvider implements VoiceProvider {
       if (modelItem != null) {
         if (!dropping && !modelText.isEmpty()) {
           emit(new VoiceEvent.TranscriptFinal("assistant", modelItem, modelText.toString()));
+          lateModelItem = modelItem;
+          lateModelText = new StringBuilder(modelText);
         }
         emit(new VoiceEvent.ResponseDone(modelItem, pendingUsage));
       }
@@ -320,6 +359,8 @@ public final class GeminiLiveProvider implements VoiceProvider {
   private String modelItem() {
     if (modelItem == null) {
       modelItem = "gemini-model-" + (++turns);
+      lateModelItem = null;
+      lateModelText = new StringBuilder();
     }
     return modelItem;
   }
@@ -327,6 +368,8 @@ public final class GeminiLiveProvider implements VoiceProvider {
   private void finishUserTurn() {
     if (userItem != null) {
       emit(new VoiceEvent.TranscriptFinal("user", userItem, userText.toString().strip()));
+      lateUserItem = userItem;
+      lateUserText = userText;
       userItem = null;
       userText = new StringBuilder();
     }
@@ -399,6 +442,9 @@ public final class GeminiLiveProvider implements VoiceProvider {
    */
   static ProviderException classifyClose(Short code, String reason) {
     String r = reason == null ? "" : reason.toLowerCase(Locale.ROOT);
+    if (r.contains("is not found") || r.contains("not supported for bidigeneratecontent") || r.contains("unknown model")) {
+      return ProviderException.fatal("model_not_found", "closed " + code); // a retired or unknown model never comes back
+    }
     if (r.contains("api key") || r.contains("permission") || r.contains("unauthenticated")) {
       return ProviderException.fatal("invalid_api_key", "closed " + code);
     }
@@ -422,6 +468,9 @@ public final class GeminiLiveProvider implements VoiceProvider {
       int status = rejected.getStatus();
       if (status == 400 || status == 401 || status == 403) {
         return ProviderException.fatal("invalid_api_key", "handshake refused with " + status);
+      }
+      if (status == 404) {
+        return ProviderException.fatal("model_not_found", "handshake refused with 404");
       }
       if (status == 429) {
         String retryAfter = rejected.getHeaders() == null ? null : rejected.getHeaders().get("retry-after");

@@ -12,16 +12,14 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 
-import java.util.ArrayDeque;
-import java.util.List;
-import java.util.Locale;
-import java.util.Queue;
 
 /**
- * The simulated interviewer: no network and no key. It greets, asks for the approach, reacts to
- * injected notes, and answers with text plus speech-like PCM audio paced in real time (100 ms
- * chunks on a Vert.x timer), so the whole audio path, VAD and barge-in run end to end without a
- * paid provider. It says plainly that it is simulated.
+ * The simulated interviewer every newcomer meets (no key, no network): a scripted interviewer that
+ * runs the interview's arc ({@link InterviewScript}) and speaks with synthetic, clearly audible
+ * PCM paced in real time (100 ms chunks on a Vert.x timer), so the whole audio path, VAD and
+ * barge-in run end to end. It says plainly that it is simulated and cannot understand words: the
+ * candidate's turns are labelled honestly ("(speech, 2.4 s — no transcription without a provider
+ * key)"), never shown as words.
  */
 public final class LocalVoiceProvider implements VoiceProvider {
   public static final String NAME = "local";
@@ -29,26 +27,25 @@ public final class LocalVoiceProvider implements VoiceProvider {
   static final long CHUNK_MS = 100;
   /** Quiet rooms sit below ~300 RMS; speech is well above 1,000. */
   static final double VAD_THRESHOLD = 700;
-  private static final long THINK_MS = 300;
-
-  private static final List<String> FOLLOW_UPS = List.of(
-      "Thanks. What are the time and space complexity of that approach?",
-      "Good. Which edge cases would you test first?",
-      "That sounds reasonable. Go ahead and code it, and talk me through it as you go.",
-      "Okay. Is there anything you would improve if you had more time?",
-      "Mm-hm. Keep going, I'm following.");
+  /** Shorter sounds (a cough, a click) are not a turn: no label, no answer. */
+  static final long MIN_TURN_MS = 600;
+  /** The synthetic voice is scaled to this peak (about -3 dBFS), so it is clearly audible on any device. */
+  static final int TARGET_PEAK = 23_000;
+  private static final long THINK_MS = 400;
+  /** 600 ms of silence at 24 kHz: more than the VAD needs to close a turn. */
+  private static final int COMMIT_SILENCE_BYTES = 600 * 48;
 
   private final Vertx vertx;
-  private final Queue<String> queued = new ArrayDeque<>();
-  private InterviewContext context;
+  private InterviewScript script;
   private VoiceEvents events;
   private EnergyVad vad;
   private boolean open;
-  private int turns;
   private int items;
   private long pacer = -1;
   private long thinkTimer = -1;
   private Speaking speaking;
+  /** The one line waiting for the current one to finish; a newer line replaces it, so lines never pile up. */
+  private String next;
 
   /** The response being spoken: its audio, the sentences and when each one starts. */
   private record Speaking(String itemId, Buffer audio, String text, int[] sentenceStarts, String[] sentences) {}
@@ -67,7 +64,7 @@ public final class LocalVoiceProvider implements VoiceProvider {
 
   @Override
   public Future<Void> connect(InterviewContext context, VoiceEvents events) {
-    this.context = context;
+    this.script = new InterviewScript(context, System::currentTimeMillis);
     this.events = events;
     this.open = true;
     this.vad = new EnergyVad(VAD_THRESHOLD, new EnergyVad.Listener() {
@@ -82,8 +79,8 @@ public final class LocalVoiceProvider implements VoiceProvider {
         candidateSpoke(speechMs);
       }
     });
-    // The greeting starts after connect's future completes, so the caller is ready for events.
-    vertx.runOnContext(v -> say(context.history().isEmpty() ? greeting() : welcomeBack()));
+    // The opening line starts after connect's future completes, so the caller is ready for events.
+    vertx.runOnContext(v -> say(script.opening()));
     return Future.succeededFuture();
   }
 
@@ -96,15 +93,16 @@ public final class LocalVoiceProvider implements VoiceProvider {
 
   @Override
   public void commit() {
-    if (open && !vad.speaking()) {
-      candidateSpoke(0);
+    // push-to-talk ends a turn the VAD may not have closed; what the VAD already answered is not answered twice
+    if (open && vad.speaking()) {
+      vad.accept(Buffer.buffer(new byte[COMMIT_SILENCE_BYTES])); // the silence the released button did not send
     }
   }
 
   @Override
   public void cancel(long playedMs) {
     stopSpeaking();
-    queued.clear();
+    next = null;
   }
 
   @Override
@@ -112,12 +110,10 @@ public final class LocalVoiceProvider implements VoiceProvider {
     if (!open) {
       return;
     }
-    String reaction = switch (note.kind()) {
-      case CODE_OBSERVATION -> note.text() + " Can you walk me through that part?";
-      case EXECUTION_RESULT -> note.text() + " What do you make of that result?";
-      case TIME_WARNING -> note.text() + " Let's make sure we reach a working solution.";
-    };
-    say(reaction);
+    String reaction = script.react(note);
+    if (reaction != null) {
+      say(reaction);
+    }
   }
 
   @Override
@@ -126,27 +122,23 @@ public final class LocalVoiceProvider implements VoiceProvider {
       open = false;
       stopSpeaking();
       cancelThinking();
-      queued.clear();
+      next = null;
       events.on(new VoiceEvent.Closed("disconnected", true));
     }
     return Future.succeededFuture();
   }
 
-  private String greeting() {
-    return "Hi, I'm a simulated interviewer for practice; no AI service is connected right now. "
-        + "Today's problem is " + context.problemTitle() + ". "
-        + "Before you write any code, could you explain your approach?";
-  }
-
-  private String welcomeBack() {
-    return "Sorry, we lost the connection for a moment. I'm still a simulated interviewer. Please go on where you left off.";
+  /** The honest label of a turn we heard but cannot transcribe. */
+  static String turnLabel(long speechMs) {
+    return com.interviewroom.common.transcript.SpeechLabel.format(speechMs);
   }
 
   private void candidateSpoke(long speechMs) {
-    String itemId = "local-user-" + (++items);
-    String text = String.format(Locale.ROOT, "[candidate spoke %.1f s]", speechMs / 1000.0);
-    emit(new VoiceEvent.TranscriptFinal("user", itemId, text));
-    String reply = FOLLOW_UPS.get(Math.min(turns++, FOLLOW_UPS.size() - 1));
+    if (speechMs < MIN_TURN_MS) {
+      return;
+    }
+    emit(new VoiceEvent.TranscriptFinal("user", "local-user-" + (++items), turnLabel(speechMs)));
+    String reply = script.afterCandidateTurn(speechMs);
     cancelThinking();
     thinkTimer = vertx.setTimer(THINK_MS, id -> {
       thinkTimer = -1;
@@ -155,11 +147,11 @@ public final class LocalVoiceProvider implements VoiceProvider {
   }
 
   private void say(String text) {
-    if (!open) {
+    if (!open || text == null) {
       return;
     }
     if (speaking != null) {
-      queued.add(text); // never talk over ourselves; the note is used once the current answer ends
+      next = text; // never talk over ourselves; only the newest waiting line is kept
       return;
     }
     String[] sentences = text.split("(?<=[.!?])\\s+");
@@ -169,11 +161,26 @@ public final class LocalVoiceProvider implements VoiceProvider {
       starts[i] = audio.length();
       audio.appendBuffer(SpeechSynth.speak(sentences[i]));
     }
-    speaking = new Speaking("local-asst-" + (++items), audio, text, starts, sentences);
+    speaking = new Speaking("local-asst-" + (++items), louder(audio), text, starts, sentences);
     offset = 0;
     nextSentence = 0;
     sendChunk();
     pacer = vertx.setPeriodic(CHUNK_MS, id -> sendChunk());
+  }
+
+  /** Scales PCM16 LE so its peak reaches {@link #TARGET_PEAK}. */
+  static Buffer louder(Buffer pcm) {
+    int peak = 1;
+    for (int i = 0; i + 1 < pcm.length(); i += 2) {
+      peak = Math.max(peak, Math.abs((int) pcm.getShortLE(i)));
+    }
+    double gain = TARGET_PEAK / (double) peak;
+    Buffer out = Buffer.buffer(pcm.length());
+    for (int i = 0; i + 1 < pcm.length(); i += 2) {
+      long v = Math.round(pcm.getShortLE(i) * gain);
+      out.appendShortLE((short) Math.max(Short.MIN_VALUE, Math.min(Short.MAX_VALUE, v)));
+    }
+    return out;
   }
 
   private void sendChunk() {
@@ -195,9 +202,10 @@ public final class LocalVoiceProvider implements VoiceProvider {
           .put("input_tokens", 0)
           .put("output_tokens", s.text().split("\\s+").length)
           .put("audio_ms", s.audio().length() / 48)));
-      String next = queued.poll();
-      if (next != null) {
-        say(next);
+      String waiting = next;
+      next = null;
+      if (waiting != null) {
+        say(waiting);
       }
     }
   }

@@ -30,7 +30,8 @@ import java.util.regex.Pattern;
  */
 public final class OpenAiRealtimeProvider implements VoiceProvider {
   public static final String NAME = "openai";
-  private static final String TRANSCRIBE_MODEL = "gpt-4o-mini-transcribe";
+  /** OpenAI refuses a commit of less than 100 ms of audio ({@code input_audio_buffer_commit_empty}). */
+  static final int MIN_COMMIT_BYTES = 4_800;
   private static final String VOICE = "marin";
   private static final String APPEND_PREFIX = "{\"type\":\"input_audio_buffer.append\",\"audio\":\"";
   private static final String APPEND_SUFFIX = "\"}";
@@ -38,6 +39,7 @@ public final class OpenAiRealtimeProvider implements VoiceProvider {
   private final WebSocketClient client;
   private final String url;
   private final String apiKey;
+  private final String transcribeModel;
   private final Promise<Void> ready = Promise.promise();
   private WebSocket ws;
   private VoiceEvents events;
@@ -52,11 +54,37 @@ public final class OpenAiRealtimeProvider implements VoiceProvider {
    * still playing it, and a barge-in then must truncate it to what was heard.
    */
   private String audioItem;
+  /**
+   * Audio appended since the buffer was last committed (by us, or by the server's VAD, which
+   * answers on its own with {@code create_response: true}): a push-to-talk commit of an empty
+   * buffer would be an error and its {@code response.create} a second answer.
+   */
+  private long uncommittedBytes;
+  /** The conversation item holding the code snapshot now in the model's context. */
+  private String codeItem;
+  private int codeItems;
 
-  public OpenAiRealtimeProvider(WebSocketClient client, String url, String apiKey) {
+  public OpenAiRealtimeProvider(WebSocketClient client, String url, String apiKey, String model, String transcribeModel) {
     this.client = client;
-    this.url = url;
+    this.url = urlFor(url, model);
     this.apiKey = apiKey;
+    this.transcribeModel = transcribeModel;
+  }
+
+  /** The endpoint with {@code ?model=} set to the configured model (replacing one already in the URL). */
+  static String urlFor(String base, String model) {
+    String encoded = java.net.URLEncoder.encode(model, java.nio.charset.StandardCharsets.UTF_8);
+    int q = base.indexOf('?');
+    if (q < 0) {
+      return base + "?model=" + encoded;
+    }
+    StringBuilder query = new StringBuilder();
+    for (String param : base.substring(q + 1).split("&")) {
+      if (!param.isEmpty() && !param.startsWith("model=")) {
+        query.append(param).append('&');
+      }
+    }
+    return base.substring(0, q) + "?" + query + "model=" + encoded;
   }
 
   @Override
@@ -80,13 +108,13 @@ public final class OpenAiRealtimeProvider implements VoiceProvider {
           socket.textMessageHandler(this::onMessage);
           socket.exceptionHandler(err -> { }); // the close handler reports the loss
           socket.closeHandler(v -> onClose(socket.closeStatusCode(), socket.closeReason()));
-          send(sessionUpdate(context));
+          send(sessionUpdate(context, transcribeModel));
           restore(context);
           return ready.future();
         });
   }
 
-  static JsonObject sessionUpdate(InterviewContext context) {
+  static JsonObject sessionUpdate(InterviewContext context, String transcribeModel) {
     return new JsonObject().put("type", "session.update").put("session", new JsonObject()
         .put("type", "realtime")
         .put("instructions", InterviewerInstructions.build(context))
@@ -94,7 +122,7 @@ public final class OpenAiRealtimeProvider implements VoiceProvider {
         .put("audio", new JsonObject()
             .put("input", new JsonObject()
                 .put("format", new JsonObject().put("type", "audio/pcm").put("rate", 24_000))
-                .put("transcription", new JsonObject().put("model", TRANSCRIBE_MODEL))
+                .put("transcription", new JsonObject().put("model", transcribeModel))
                 .put("turn_detection", new JsonObject().put("type", "semantic_vad")
                     .put("create_response", true).put("interrupt_response", true)))
             .put("output", new JsonObject()
@@ -123,6 +151,7 @@ public final class OpenAiRealtimeProvider implements VoiceProvider {
 
   @Override
   public void sendAudio(Buffer pcm16At24k) {
+    uncommittedBytes += pcm16At24k.length();
     sendText(appendMessage(pcm16At24k));
   }
 
@@ -137,6 +166,12 @@ public final class OpenAiRealtimeProvider implements VoiceProvider {
 
   @Override
   public void commit() {
+    // Server VAD already committed this turn and answers it itself (create_response: true); an
+    // empty commit is an error and a response.create on top would answer twice.
+    if (uncommittedBytes < MIN_COMMIT_BYTES) {
+      return;
+    }
+    uncommittedBytes = 0;
     send(new JsonObject().put("type", "input_audio_buffer.commit"));
     requestResponse();
   }
@@ -158,12 +193,26 @@ public final class OpenAiRealtimeProvider implements VoiceProvider {
     }
   }
 
+  /**
+   * A system message; an observation, result or warning also asks for a response, a code snapshot
+   * does not, and it replaces the previous snapshot ({@code conversation.item.delete}) so the
+   * conversation holds one copy of the code, not one per edit.
+   */
   @Override
   public void inject(ContextNote note) {
-    send(new JsonObject().put("type", "conversation.item.create").put("item", new JsonObject()
-        .put("type", "message").put("role", "system")
-        .put("content", new JsonArray().add(new JsonObject().put("type", "input_text").put("text", note.text())))));
-    requestResponse();
+    JsonObject item = new JsonObject().put("type", "message").put("role", "system")
+        .put("content", new JsonArray().add(new JsonObject().put("type", "input_text").put("text", note.text())));
+    if (note.silent()) {
+      if (codeItem != null) {
+        send(new JsonObject().put("type", "conversation.item.delete").put("item_id", codeItem));
+      }
+      codeItem = "code_" + (++codeItems);
+      item.put("id", codeItem);
+    }
+    send(new JsonObject().put("type", "conversation.item.create").put("item", item));
+    if (!note.silent()) {
+      requestResponse();
+    }
   }
 
   @Override
@@ -214,8 +263,9 @@ public final class OpenAiRealtimeProvider implements VoiceProvider {
           emit(new VoiceEvent.TranscriptFinal("user", m.getString("item_id"), m.getString("transcript", "")));
       case "input_audio_buffer.speech_started" -> emit(new VoiceEvent.SpeechStarted());
       case "input_audio_buffer.speech_stopped" -> emit(new VoiceEvent.SpeechStopped());
+      case "input_audio_buffer.committed", "input_audio_buffer.cleared" -> uncommittedBytes = 0;
       case "response.done" -> onResponseDone(m.getJsonObject("response", new JsonObject()));
-      case "rate_limits.updated" -> onRateLimits(m.getJsonArray("rate_limits", new JsonArray()));
+      // rate_limits.updated is information only: a real limit arrives as an error or a failed response
       case "error" -> onError(m.getJsonObject("error", new JsonObject()));
       default -> { } // session.created, conversation.item.created/added, output_item.*, content_part.*: nothing to relay
     }
@@ -227,6 +277,10 @@ public final class OpenAiRealtimeProvider implements VoiceProvider {
     JsonArray output = response.getJsonArray("output", new JsonArray());
     String itemId = output.isEmpty() ? null : output.getJsonObject(0).getString("id");
     JsonObject usage = response.getJsonObject("usage", new JsonObject());
+    if ("failed".equals(response.getString("status"))) {
+      responseWanted = false;
+      onResponseFailed(response);
+    }
     emit(new VoiceEvent.ResponseDone(itemId, new JsonObject()
         .put("input_tokens", usage.getLong("input_tokens", 0L))
         .put("output_tokens", usage.getLong("output_tokens", 0L))
@@ -237,13 +291,19 @@ public final class OpenAiRealtimeProvider implements VoiceProvider {
     }
   }
 
-  private void onRateLimits(JsonArray limits) {
-    for (int i = 0; i < limits.size(); i++) {
-      JsonObject limit = limits.getJsonObject(i);
-      if (limit.getLong("remaining", 1L) <= 0) {
-        emit(new VoiceEvent.RateLimited(Math.max(1, Math.round(limit.getDouble("reset_seconds", 1.0) * 1000))));
-        return;
-      }
+  /**
+   * {@code status: "failed"} with {@code status_details.error} ({@code insufficient_quota},
+   * {@code server_error}, ...): without this the interviewer would just go silent. A rate limit
+   * waits; anything else fails over (and a fatal code rules the provider out).
+   */
+  private void onResponseFailed(JsonObject response) {
+    JsonObject error = response.getJsonObject("status_details", new JsonObject()).getJsonObject("error", new JsonObject());
+    String code = error.getString("code", error.getString("type", "response_failed"));
+    ProviderException e = classify(code, error.getString("message", "response failed"));
+    if (e.rateLimited()) {
+      emit(new VoiceEvent.RateLimited(e.retryAfterMs()));
+    } else {
+      emit(new VoiceEvent.ResponseFailed(e.code(), e.getMessage(), e.fatal()));
     }
   }
 
@@ -261,7 +321,7 @@ public final class OpenAiRealtimeProvider implements VoiceProvider {
 
   static ProviderException classify(String code, String message) {
     return switch (code) {
-      case "invalid_api_key", "insufficient_quota", "account_deactivated", "model_not_found" ->
+      case "invalid_api_key", "insufficient_quota", "account_deactivated", "model_not_found", "billing_hard_limit_reached" ->
           ProviderException.fatal(code, message);
       case "rate_limit_exceeded" -> ProviderException.rateLimited(retryAfterMs(message));
       default -> ProviderException.transientFailure(code, message);
@@ -273,6 +333,9 @@ public final class OpenAiRealtimeProvider implements VoiceProvider {
       int status = rejected.getStatus();
       if (status == 401 || status == 403) {
         return ProviderException.fatal("invalid_api_key", "handshake refused with " + status);
+      }
+      if (status == 404) {
+        return ProviderException.fatal("model_not_found", "handshake refused with 404");
       }
       if (status == 429) {
         String retryAfter = rejected.getHeaders() == null ? null : rejected.getHeaders().get("retry-after");

@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A fake Gemini Live {@code BidiGenerateContent} endpoint on a real socket: the key in the query,
+ * A fake Gemini Live {@code BidiGenerateContent} endpoint on a real socket: the key in the
+ * {@code x-goog-api-key} header (a key in the URL is refused, so it never reaches access logs),
  * {@code setup} → {@code setupComplete}, every server message as JSON in a BINARY frame (as Gemini
  * sends them), server VAD on 16 kHz {@code realtimeInput.audio} with {@code interrupted} when the
  * candidate talks over the model, model turns as 24 kHz {@code inlineData} with output
@@ -27,6 +28,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * handles (after {@code setupComplete} and after every turn), {@code goAway} on demand, and errors
  * as close frames (invalid key: 1008; rate limits: 1011 {@code RESOURCE_EXHAUSTED}). The log
  * records handshakes, what the client sent, {@code setupComplete}, {@code goAway} and closes, with times.
+ * Strict like the real service: an unknown model closes 1008 "... is not found ..."; an audio
+ * session without {@code contextWindowCompression} ends at {@link #audioSessionLimitMs} (15 min);
+ * every connection gets {@code goAway} {@link #goAwayBeforeMs} before {@link #connectionLimitMs}
+ * (10 min) and is closed then; {@code clientContent} with {@code turnComplete: true} interrupts a
+ * generation in progress; the candidate's transcription arrives in two pieces, the second after
+ * the model turn has begun (Gemini does not order them); {@code realtimeInput.text} is context
+ * that does not interrupt.
  */
 public final class FakeGeminiLive {
   public static final String KEY = "gm-test-fake";
@@ -50,6 +58,19 @@ public final class FakeGeminiLive {
   public static final String RATE_LIMITED =
       "RESOURCE_EXHAUSTED: Quota exceeded for metric 'Generate Content API requests per minute'. Please retry in 1.2s.";
 
+  /** Live models the fake knows (the shut-down {@code gemini-live-2.5-flash-preview} is not one of them). */
+  public static final Set<String> MODELS = Set.of("models/gemini-2.5-flash-native-audio-preview-12-2025",
+      "models/gemini-2.5-flash-native-audio-preview-09-2025", "models/gemini-3.1-flash-live-preview");
+  public volatile long audioSessionLimitMs = 15 * 60_000;
+  public volatile long connectionLimitMs = 10 * 60_000;
+  public volatile long goAwayBeforeMs = 5_000;
+  /** Every server message sent while {@link #recordSent} is on, for the shape pinning test. */
+  public final List<JsonObject> sent = new CopyOnWriteArrayList<>();
+  public volatile boolean recordSent;
+
+  /** What the real service accepts: the shapes of {@code LiveClientMessage} from the official SDK. */
+  private static final com.interviewroom.testkit.ProviderShapes SHAPES = com.interviewroom.testkit.ProviderShapes.load("gemini-live");
+
   private final Vertx vertx;
   private HttpServer server;
   private final AtomicInteger handles = new AtomicInteger();
@@ -70,7 +91,8 @@ public final class FakeGeminiLive {
             hs.accept();
           }
         })
-        .webSocketHandler(ws -> new Connection(ws, ws.query() != null && ws.query().contains("key=" + KEY)).start());
+        .webSocketHandler(ws -> new Connection(ws, KEY.equals(ws.headers().get("x-goog-api-key"))
+            && (ws.query() == null || !ws.query().contains("key="))).start());
     return server.listen(0, "127.0.0.1").await().actualPort();
   }
 
@@ -85,8 +107,11 @@ public final class FakeGeminiLive {
   /** Tells every connected client the server will go away in {@code timeLeft} (e.g. "2s"). */
   public void goAwayAll(String timeLeft) {
     log.add(new Event(System.nanoTime(), "goAway", null));
-    open.forEach(ws -> ws.writeBinaryMessage(Buffer.buffer(new JsonObject().put("goAway",
-        new JsonObject().put("timeLeft", timeLeft)).encode())));
+    JsonObject goAway = new JsonObject().put("goAway", new JsonObject().put("timeLeft", timeLeft));
+    if (recordSent) {
+      sent.add(goAway);
+    }
+    open.forEach(ws -> ws.writeBinaryMessage(Buffer.buffer(goAway.encode())));
   }
 
   /** Closes every connection the way Gemini reports an error mid-session. */
@@ -113,6 +138,8 @@ public final class FakeGeminiLive {
     private final EnergyVad vad;
     private long streamTimer = -1;
     private int turns;
+    private long limitTimer = -1;
+    private long goAwayTimer = -1;
 
     Connection(ServerWebSocket ws, boolean authorised) {
       this.ws = ws;
@@ -130,9 +157,10 @@ public final class FakeGeminiLive {
 
         @Override
         public void stopped(long speechMs) {
+          int half = USER_SAYS.indexOf(' ', USER_SAYS.length() / 2);
           send(new JsonObject().put("serverContent", new JsonObject()
-              .put("inputTranscription", new JsonObject().put("text", USER_SAYS))));
-          respond("Nice. What is the time complexity of sorting first?");
+              .put("inputTranscription", new JsonObject().put("text", USER_SAYS.substring(0, half)))));
+          respond("Nice. What is the time complexity of sorting first?", USER_SAYS.substring(half));
         }
       });
     }
@@ -143,6 +171,8 @@ public final class FakeGeminiLive {
         open.remove(ws);
         log.add(new Event(System.nanoTime(), "closed", null));
         stopStream();
+        cancel(limitTimer);
+        cancel(goAwayTimer);
       });
       ws.textMessageHandler(this::onMessage);
       ws.binaryMessageHandler(b -> onMessage(b.toString(StandardCharsets.UTF_8)));
@@ -163,11 +193,31 @@ public final class FakeGeminiLive {
         return;
       }
       log.add(new Event(System.nanoTime(), "message", m));
+      List<String> wrong = SHAPES.violations("client", m);
+      if (!wrong.isEmpty()) {
+        // as the real service answers a field it does not know: the socket closes with the reason
+        ws.close((short) 1007, "Invalid JSON payload received. " + wrong.get(0));
+        return;
+      }
       if (m.containsKey("setup")) {
         if (!authorised) {
           ws.close((short) 1008, "API key not valid. Please pass a valid API key.");
           return;
         }
+        JsonObject setup = m.getJsonObject("setup");
+        String model = setup.getString("model");
+        if (!MODELS.contains(model)) {
+          ws.close((short) 1008, model + " is not found for API version v1beta, or is not supported for bidiGenerateContent.");
+          return;
+        }
+        if (!setup.containsKey("contextWindowCompression")) {
+          limitTimer = vertx.setTimer(audioSessionLimitMs, id -> ws.close((short) 1011, "Session duration limit reached."));
+        }
+        goAwayTimer = vertx.setTimer(Math.max(1, connectionLimitMs - goAwayBeforeMs), id -> {
+          log.add(new Event(System.nanoTime(), "goAway", null));
+          send(new JsonObject().put("goAway", new JsonObject().put("timeLeft", (goAwayBeforeMs / 1000.0) + "s")));
+          goAwayTimer = vertx.setTimer(Math.max(1, goAwayBeforeMs), id2 -> ws.close((short) 1000, "connection lifetime reached"));
+        });
         if (rateLimitNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
           ws.close((short) 1011, RATE_LIMITED);
           return;
@@ -183,7 +233,16 @@ public final class FakeGeminiLive {
       }
       JsonObject content = m.getJsonObject("clientContent");
       if (content != null && content.getBoolean("turnComplete", false)) {
-        respond(GREETING);
+        if (streamTimer >= 0) {
+          // a complete client turn interrupts the generation in progress, as the real service does
+          stopStream();
+          interruptions.incrementAndGet();
+          send(new JsonObject().put("serverContent", new JsonObject().put("interrupted", true)));
+        }
+        respond(GREETING, null);
+      }
+      if (rt != null && rt.getString("text") != null && streamTimer < 0) {
+        respond("Thanks, noted.", null); // realtime text is heard like speech, without cutting the model off
       }
     }
 
@@ -201,7 +260,7 @@ public final class FakeGeminiLive {
           .put("newHandle", "handle-" + handles.incrementAndGet()).put("resumable", true)));
     }
 
-    private void respond(String transcript) {
+    private void respond(String transcript, String lateUserText) {
       stopStream();
       String[] words = transcript.split(" ");
       AtomicInteger n = new AtomicInteger();
@@ -228,7 +287,17 @@ public final class FakeGeminiLive {
           serverContent.put("outputTranscription", new JsonObject().put("text", (i == 0 ? "" : " ") + words[i]));
         }
         send(new JsonObject().put("serverContent", serverContent));
+        if (i == 0 && lateUserText != null) {
+          send(new JsonObject().put("serverContent", new JsonObject()
+              .put("inputTranscription", new JsonObject().put("text", lateUserText))));
+        }
       });
+    }
+
+    private void cancel(long timer) {
+      if (timer >= 0) {
+        vertx.cancelTimer(timer);
+      }
     }
 
     private void stopStream() {
@@ -239,6 +308,9 @@ public final class FakeGeminiLive {
     }
 
     private void send(JsonObject m) {
+      if (recordSent) {
+        sent.add(m);
+      }
       if (!ws.isClosed()) {
         ws.writeBinaryMessage(Buffer.buffer(m.encode()));
       }

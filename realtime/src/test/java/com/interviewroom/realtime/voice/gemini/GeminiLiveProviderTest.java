@@ -83,6 +83,10 @@ class GeminiLiveProviderTest {
     fake.rateLimitNext.set(0);
     fake.resumedSetupDelayMs = 0;
     fake.audioBytes16k.set(0);
+    fake.audioSessionLimitMs = 15 * 60_000;
+    fake.connectionLimitMs = 10 * 60_000;
+    fake.goAwayBeforeMs = 5_000;
+    fake.interruptions.set(0);
   }
 
 
@@ -91,13 +95,15 @@ class GeminiLiveProviderTest {
   @Test
   void setupShape() {
     JsonObject setup = GeminiLiveProvider.setup(new InterviewContext(UUID.randomUUID(), UUID.randomUUID(), "T", "d",
-        "easy", "java", "mid", 60_000, List.of()), "h-7").getJsonObject("setup");
+        "easy", "java", "mid", 60_000, List.of()), "models/gemini-2.5-flash-native-audio-preview-12-2025", "h-7").getJsonObject("setup");
     assertThat(setup.getString("model")).startsWith("models/");
     assertThat(setup.getJsonObject("generationConfig").getJsonArray("responseModalities").getString(0)).isEqualTo("AUDIO");
     assertThat(setup.getJsonObject("systemInstruction").getJsonArray("parts").getJsonObject(0).getString("text")).contains("interviewer");
     assertThat(setup.containsKey("inputAudioTranscription")).isTrue();
     assertThat(setup.containsKey("outputAudioTranscription")).isTrue();
     assertThat(setup.getJsonObject("sessionResumption").getString("handle")).isEqualTo("h-7");
+    assertThat(setup.getJsonObject("contextWindowCompression").getJsonObject("slidingWindow")).isNotNull();
+    assertThat(setup.getString("model")).isEqualTo("models/gemini-2.5-flash-native-audio-preview-12-2025");
     assertThat(GeminiLiveProvider.parseDurationMs("2.5s")).isEqualTo(2_500);
   }
 
@@ -134,6 +140,14 @@ class GeminiLiveProviderTest {
           rows.forEach(r -> found.add(r.getString("item_id") + ": " + r.getString("text")));
           return found;
         }));
+    List<String> users = loop.await(() -> voiceDb.db.pool().preparedQuery(
+            "SELECT text FROM transcripts WHERE session_id = $1 AND role = 'user'")
+        .execute(Tuple.of(s.sessionId())).map(rows -> {
+          List<String> found = new ArrayList<>();
+          rows.forEach(r -> found.add(r.getString("text")));
+          return found;
+        }));
+    assertThat(users).as("the late half of the transcription joined its turn").containsExactly(FakeGeminiLive.USER_SAYS);
     assertThat(stored)
         .as("the stored rows: the greeting as heard, then the answer in full")
         .containsExactly("gemini-model-1: " + heard, "gemini-model-3: Nice. What is the time complexity of sorting first?");
@@ -202,11 +216,10 @@ class GeminiLiveProviderTest {
     List<FakeGeminiLive.Event> afterGoAway = fake.log.stream()
         .filter(e -> e.message() != null && (e.message().containsKey("clientContent") || e.message().containsKey("realtimeInput")))
         .filter(e -> e.nanos() > fake.events("goAway").get(0).nanos()).toList();
-    assertThat(afterGoAway).extracting(e -> e.message().containsKey("clientContent") ? "note" : "commit")
+    assertThat(afterGoAway).extracting(e -> e.message().getJsonObject("realtimeInput", new JsonObject()).containsKey("text") ? "note" : "commit")
         .containsExactly("note", "commit");
     assertThat(afterGoAway).allMatch(e -> e.nanos() > setupCompleteAt, "after setupComplete");
-    assertThat(afterGoAway.get(0).message().getJsonObject("clientContent").getJsonArray("turns").getJsonObject(0)
-        .getJsonArray("parts").getJsonObject(0).getString("text")).contains("Five minutes remain.");
+    assertThat(afterGoAway.get(0).message().getJsonObject("realtimeInput").getString("text")).contains("Five minutes remain.");
     loop.await(session::close);
     loop.await(providers::close);
   }
@@ -303,6 +316,92 @@ class GeminiLiveProviderTest {
     assertThat(((ProviderUnavailable) err).lastCause()).isEqualTo("invalid_api_key");
     assertThat(fake.handshakes.get() - before).isEqualTo(1);
     assertThat(client.hasError("provider_unavailable")).isTrue();
+    loop.await(providers::close);
+  }
+
+  @DisplayName("the model id comes from configuration; a shut-down model is refused once (close 1008 'not found'), not retried, and marked unusable")
+  @Test
+  void unknownModelIsPermanent() {
+    reset();
+    Loop loop = new Loop(vertx);
+    VoiceDb.Charged s = loop.await(voiceDb::chargedSession);
+    VoiceProviders providers = new VoiceProviders(vertx, new Config.Providers(null, "ws://127.0.0.1:1/unused", FakeGeminiLive.KEY,
+        fake.url(port), null, null).withModels(new Config.Models("gpt-realtime", "gpt-4o-mini-transcribe",
+        "gemini-live-2.5-flash-preview", "claude-haiku-4-5", "claude-sonnet-4-6")));
+    int before = fake.handshakes.get();
+    RecordingClient client = new RecordingClient();
+    Throwable err = loop.failure(() -> factory(providers).open(context(s), client));
+    assertThat(((ProviderUnavailable) err).lastCause()).isEqualTo("model_not_found");
+    assertThat(fake.handshakes.get() - before).as("no retry").isEqualTo(1);
+    assertThat(providers.health().usable("gemini")).isFalse();
+    assertThat(new ProviderSelector(true, true, providers.health()).chain("free")).containsExactly("openai");
+    loop.await(providers::close);
+  }
+
+  @DisplayName("a long interview: compression keeps the audio session past the fake's 15-minute limit and goAway resumes on the same provider, no failover")
+  @Test
+  void longInterviewStaysOnGemini() {
+    reset();
+    fake.chunksPerTurn = 3;
+    fake.audioSessionLimitMs = 1_500;   // stands for 15 min
+    fake.connectionLimitMs = 2_500;     // stands for 10 min
+    fake.goAwayBeforeMs = 800;
+    Loop loop = new Loop(vertx);
+    VoiceDb.Charged s = loop.await(voiceDb::chargedSession);
+    RecordingClient client = new RecordingClient();
+    VoiceProviders providers = providers(FakeGeminiLive.KEY);
+    VoiceSession session = loop.await(() -> factory(providers).open(context(s), client));
+    Loop.eventually(Duration.ofSeconds(5), () -> !client.finals("assistant").isEmpty(), "greeting done");
+    Loop.sleep(3_500);
+    fake.connectionLimitMs = 10 * 60_000;
+    assertThat(fake.received("setup")).hasSizeGreaterThanOrEqualTo(2);
+    assertThat(fake.received("setup").subList(1, fake.received("setup").size()))
+        .as("every later setup resumes with a handle: no failover, no replayed history")
+        .allMatch(m -> m.getJsonObject("setup").getJsonObject("sessionResumption").containsKey("handle"));
+    assertThat(fake.received("clientContent")).as("only the opening turn, never a restored history").hasSize(1);
+    loop.run(() -> {
+      session.audio(Audio.speech(600));
+      session.audio(Audio.silence(1_000));
+    });
+    Loop.eventually(Duration.ofSeconds(5), () -> client.finals("user").contains(FakeGeminiLive.USER_SAYS), "the talk goes on");
+    assertThat(client.hasError("provider_unavailable")).isFalse();
+    loop.await(session::close);
+    loop.await(providers::close);
+  }
+
+  @DisplayName("a note while the model speaks goes as realtimeInput.text and does not interrupt it; a note while the candidate speaks waits for the end of speech")
+  @Test
+  void notesNeverInterrupt() {
+    reset();
+    fake.chunksPerTurn = 60;
+    Loop loop = new Loop(vertx);
+    VoiceDb.Charged s = loop.await(voiceDb::chargedSession);
+    RecordingClient client = new RecordingClient();
+    VoiceProviders providers = providers(FakeGeminiLive.KEY);
+    VoiceSession session = loop.await(() -> factory(providers).open(context(s), client));
+    Loop.eventually(Duration.ofSeconds(5), () -> client.audioBytes() >= 4_800 * 3, "the greeting is playing");
+    loop.run(() -> session.inject(new ContextNote(ContextNote.Kind.CODE_OBSERVATION, "The loop is quadratic.")));
+    Loop.eventually(Duration.ofSeconds(5), () -> fake.received("realtimeInput").stream()
+        .anyMatch(m -> m.getJsonObject("realtimeInput").containsKey("text")), "the note as realtime text");
+    Loop.eventually(Duration.ofSeconds(5), () -> !client.finals("assistant").isEmpty(), "the greeting finished");
+    assertThat(fake.interruptions.get()).isZero();
+    assertThat(client.json("playback.clear")).isEmpty();
+    assertThat(client.finals("assistant").get(0)).isEqualTo(FakeGeminiLive.GREETING);
+    assertThat(fake.received("clientContent")).hasSize(1);
+
+    fake.chunksPerTurn = 3;
+    Loop.sleep(1_500); // the fake's answer to the note is over
+    int notesBefore = (int) fake.received("realtimeInput").stream().filter(m -> m.getJsonObject("realtimeInput").containsKey("text")).count();
+    loop.run(() -> session.audio(Audio.speech(300)));
+    loop.run(() -> session.inject(new ContextNote(ContextNote.Kind.TIME_WARNING, "Five minutes remain.")));
+    loop.run(() -> session.audio(Audio.speech(300)));
+    Loop.sleep(200);
+    assertThat(fake.received("realtimeInput").stream().filter(m -> m.getJsonObject("realtimeInput").containsKey("text")).count())
+        .as("held while the candidate speaks").isEqualTo(notesBefore);
+    loop.run(() -> session.audio(Audio.silence(1_000)));
+    Loop.eventually(Duration.ofSeconds(5), () -> fake.received("realtimeInput").stream()
+        .filter(m -> m.getJsonObject("realtimeInput").containsKey("text")).count() == notesBefore + 1, "delivered after speech");
+    loop.await(session::close);
     loop.await(providers::close);
   }
 }

@@ -29,7 +29,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * handling, {@code turn_detection.interrupt_response} as the session asked for it, {@code
  * rate_limits.updated}, and errors. Knobs make it reject handshakes (429 with {@code Retry-After}
  * included), fail with an error event, run out of its rate limit, start answers late, or drop the
- * socket after a number of responses.
+ * socket after a number of responses. Strict like the real API: an unknown {@code ?model=} gets an
+ * {@code error} {@code model_not_found} and the socket closes; a {@code session.update} with a field
+ * the GA session does not have ({@code temperature} included), or any client event that does not fit
+ * the SDK's shapes ({@code provider-shapes/openai-realtime.json}), gets {@code unknown_parameter}; a
+ * commit of less than 100 ms of audio gets {@code input_audio_buffer_commit_empty}; a manual commit
+ * creates the user item without answering (the client asks with {@code response.create}); a response
+ * can be made to end {@code failed} with {@code status_details.error}.
  */
 public final class FakeOpenAiRealtime {
   public static final String KEY = "sk-test-fake";
@@ -37,7 +43,19 @@ public final class FakeOpenAiRealtime {
 
   public record Received(long nanos, JsonObject message) {}
 
+  /** The Realtime models the real API knows (openai-python {@code realtime_session_create_request_param.py}). */
+  public static final Set<String> MODELS = Set.of("gpt-realtime", "gpt-realtime-1.5", "gpt-realtime-2", "gpt-realtime-2.1",
+      "gpt-realtime-2.1-mini", "gpt-realtime-2025-08-28", "gpt-realtime-mini", "gpt-realtime-mini-2025-10-06",
+      "gpt-realtime-mini-2025-12-15", "gpt-4o-realtime-preview-2025-06-03");
+
   public final List<JsonObject> received = new CopyOnWriteArrayList<>();
+  /** Every server event sent while {@link #recordSent} is on, for the shape pinning test. */
+  public final List<JsonObject> sent = new CopyOnWriteArrayList<>();
+  public volatile boolean recordSent;
+  /** When set, the next response ends {@code status: "failed"} with this {@code status_details.error.code}. */
+  public volatile String failNextResponse;
+  /** The models the handshakes asked for. */
+  public final List<String> modelsAsked = new CopyOnWriteArrayList<>();
   /** What {@link #received} holds, with arrival times. */
   public final List<Received> timeline = new CopyOnWriteArrayList<>();
   public final List<Long> handshakeNanos = new CopyOnWriteArrayList<>();
@@ -67,6 +85,9 @@ public final class FakeOpenAiRealtime {
   public volatile boolean betaNames;
   /** Benchmark mode: every appended chunk comes straight back as an output audio delta; no VAD, no greeting. */
   public volatile boolean echo;
+
+  /** What the real API accepts: the client event shapes from the official SDK. */
+  private static final com.interviewroom.testkit.ProviderShapes SHAPES = com.interviewroom.testkit.ProviderShapes.load("openai-realtime");
 
   private final Vertx vertx;
   private HttpServer server;
@@ -112,13 +133,15 @@ public final class FakeOpenAiRealtime {
             }
             refusal.end();
           } else {
-            req.toWebSocket().onSuccess(ws -> new Connection(ws).start());
+            String model = req.getParam("model");
+            modelsAsked.add(String.valueOf(model));
+            req.toWebSocket().onSuccess(ws -> new Connection(ws, model).start());
           }
         });
   }
 
   public String url(int port) {
-    return "ws://127.0.0.1:" + port + "/v1/realtime?model=gpt-realtime";
+    return "ws://127.0.0.1:" + port + "/v1/realtime";
   }
 
   public List<JsonObject> received(String type) {
@@ -131,7 +154,13 @@ public final class FakeOpenAiRealtime {
 
   private final class Connection {
     private final ServerWebSocket ws;
+    private final String model;
     private final EnergyVad vad;
+    /** Bytes appended since the buffer was last committed (by the VAD or the client). */
+    private long buffered;
+    private final AtomicLong events = new AtomicLong();
+    /** Ids of the items the client created, as the server's conversation holds them. */
+    private final Set<String> conversation = new java.util.HashSet<>();
     private int responses;
     private int items;
     private long streamTimer = -1;
@@ -140,8 +169,9 @@ public final class FakeOpenAiRealtime {
     /** As the session asked in turn_detection; OpenAI's default is true. */
     private boolean interruptResponse = true;
 
-    Connection(ServerWebSocket ws) {
+    Connection(ServerWebSocket ws, String model) {
       this.ws = ws;
+      this.model = model;
       this.vad = new EnergyVad(700, new EnergyVad.Listener() {
         @Override
         public void started() {
@@ -157,11 +187,13 @@ public final class FakeOpenAiRealtime {
 
         @Override
         public void stopped(long speechMs) {
+          buffered = 0;
           String userItem = "item_user_" + (items++);
           send(new JsonObject().put("type", "input_audio_buffer.speech_stopped").put("audio_end_ms", speechMs).put("item_id", userItem));
           send(new JsonObject().put("type", "input_audio_buffer.committed").put("item_id", userItem).put("previous_item_id", (Object) null));
           send(new JsonObject().put("type", "conversation.item.input_audio_transcription.completed")
-              .put("item_id", userItem).put("content_index", 0).put("transcript", USER_SAYS));
+              .put("item_id", userItem).put("content_index", 0).put("transcript", USER_SAYS)
+              .put("usage", new JsonObject().put("type", "duration").put("seconds", 1.5)));
           respond("Good. What is the time complexity of that?");
         }
       });
@@ -174,8 +206,15 @@ public final class FakeOpenAiRealtime {
         stopStream();
       });
       ws.textMessageHandler(this::onMessage);
+      if (model == null || !MODELS.contains(model)) {
+        send(error("invalid_request_error", "model_not_found",
+            "The model '" + model + "' does not exist or you do not have access to it."));
+        ws.close((short) 1008, "model_not_found");
+        return;
+      }
       send(new JsonObject().put("type", "session.created").put("event_id", "evt_0")
-          .put("session", new JsonObject().put("type", "realtime").put("id", "sess_fake").put("model", "gpt-realtime")));
+          .put("session", new JsonObject().put("type", "realtime").put("model", model)
+              .put("output_modalities", new JsonArray().add("audio")).put("instructions", "")));
     }
 
     private void onMessage(String text) {
@@ -191,6 +230,12 @@ public final class FakeOpenAiRealtime {
       if (!"input_audio_buffer.append".equals(type)) {
         received.add(m);
         timeline.add(new Received(System.nanoTime(), m));
+      }
+      List<String> wrong = SHAPES.violations("client:" + type, m);
+      if (!wrong.isEmpty()) {
+        send(error("invalid_request_error", wrong.get(0).contains("not a field") ? "unknown_parameter" : "missing_required_parameter",
+            "Invalid request: " + wrong.get(0)));
+        return;
       }
       switch (type) {
         case "session.update" -> {
@@ -213,11 +258,42 @@ public final class FakeOpenAiRealtime {
           }
           byte[] audio = Base64.getDecoder().decode(m.getString("audio"));
           appendedBytes.addAndGet(audio.length);
+          buffered += audio.length;
           vad.accept(Buffer.buffer(audio));
         }
-        case "conversation.item.create" -> send(new JsonObject()
-            .put("type", betaNames ? "conversation.item.created" : "conversation.item.added")
-            .put("item", m.getJsonObject("item").copy().put("id", "item_ctx_" + (items++))));
+        case "input_audio_buffer.commit" -> {
+          if (buffered < 4_800) {
+            send(error("invalid_request_error", "input_audio_buffer_commit_empty", String.format(java.util.Locale.ROOT,
+                "Error committing input audio buffer: buffer too small. Expected at least 100ms of audio, but buffer only has %.2fms of audio.",
+                buffered / 48.0)));
+            return;
+          }
+          buffered = 0;
+          String userItem = "item_user_" + (items++);
+          send(new JsonObject().put("type", "input_audio_buffer.committed").put("item_id", userItem).put("previous_item_id", (Object) null));
+          send(new JsonObject().put("type", "conversation.item.input_audio_transcription.completed")
+              .put("item_id", userItem).put("content_index", 0).put("transcript", USER_SAYS)
+              .put("usage", new JsonObject().put("type", "duration").put("seconds", 1.5)));
+        }
+        case "conversation.item.create" -> {
+          JsonObject item = m.getJsonObject("item").copy();
+          if (item.getString("id") == null) {
+            item.put("id", "item_ctx_" + (items++));
+          }
+          if (!conversation.add(item.getString("id"))) {
+            send(error("invalid_request_error", "item_already_exists", "Item with id '" + item.getString("id") + "' already exists."));
+            return;
+          }
+          send(new JsonObject().put("type", betaNames ? "conversation.item.created" : "conversation.item.added")
+              .put("previous_item_id", (Object) null).put("item", item));
+        }
+        case "conversation.item.delete" -> {
+          if (conversation.remove(m.getString("item_id"))) {
+            send(new JsonObject().put("type", "conversation.item.deleted").put("item_id", m.getString("item_id")));
+          } else {
+            send(error("invalid_request_error", "item_not_found", "Item with item_id not found: " + m.getString("item_id")));
+          }
+        }
         case "response.create" -> {
           if (!echo) {
             respond("Hello, I'm your interviewer today. Could you start by explaining your approach to the problem?");
@@ -245,8 +321,9 @@ public final class FakeOpenAiRealtime {
       responseId = "resp_" + (++responses);
       itemId = "item_asst_" + responses;
       send(new JsonObject().put("type", "response.created").put("response", new JsonObject().put("id", responseId).put("status", "in_progress")));
-      send(new JsonObject().put("type", "response.output_item.added").put("response_id", responseId)
-          .put("item", new JsonObject().put("id", itemId).put("type", "message").put("role", "assistant")));
+      send(new JsonObject().put("type", "response.output_item.added").put("response_id", responseId).put("output_index", 0)
+          .put("item", new JsonObject().put("id", itemId).put("type", "message").put("role", "assistant")
+              .put("status", "in_progress").put("content", new JsonArray())));
       String[] words = transcript.split(" ");
       AtomicInteger n = new AtomicInteger();
       int total = deltasPerResponse;
@@ -263,7 +340,8 @@ public final class FakeOpenAiRealtime {
         int i = n.getAndIncrement();
         if (i >= total) {
           send(new JsonObject().put("type", betaNames ? "response.audio_transcript.done" : "response.output_audio_transcript.done")
-              .put("response_id", responseId).put("item_id", itemId).put("content_index", 0).put("transcript", transcript));
+              .put("response_id", responseId).put("item_id", itemId).put("output_index", 0).put("content_index", 0)
+              .put("transcript", transcript));
           finish("completed");
           return;
         }
@@ -272,17 +350,23 @@ public final class FakeOpenAiRealtime {
             .put("delta", Base64.getEncoder().encodeToString(tone(i))));
         if (i < words.length) {
           send(new JsonObject().put("type", betaNames ? "response.audio_transcript.delta" : "response.output_audio_transcript.delta")
-              .put("response_id", responseId).put("item_id", itemId).put("content_index", 0)
+              .put("response_id", responseId).put("item_id", itemId).put("output_index", 0).put("content_index", 0)
               .put("delta", (i == 0 ? "" : " ") + words[i]));
         }
       });
     }
 
-    private void finish(String status) {
+    private void finish(String completedOrCancelled) {
       stopStream();
+      String failure = "completed".equals(completedOrCancelled) ? failNextResponse : null;
+      failNextResponse = null;
+      String status = failure != null ? "failed" : completedOrCancelled;
+      JsonObject details = failure == null ? null : new JsonObject().put("type", "failed")
+          .put("error", new JsonObject().put("type", failure).put("code", failure));
       send(new JsonObject().put("type", "response.done").put("response", new JsonObject()
-          .put("id", responseId).put("status", status)
-          .put("output", new JsonArray().add(new JsonObject().put("id", itemId).put("type", "message").put("role", "assistant")))
+          .put("id", responseId).put("object", "realtime.response").put("status", status).put("status_details", details)
+          .put("output", new JsonArray().add(new JsonObject().put("id", itemId).put("type", "message").put("role", "assistant")
+              .put("content", new JsonArray().add(new JsonObject().put("type", "output_audio")))))
           .put("usage", new JsonObject().put("total_tokens", 150).put("input_tokens", 100).put("output_tokens", 50)
               .put("input_token_details", new JsonObject().put("text_tokens", 90).put("audio_tokens", 10)))));
       responseStatuses.add(status);
@@ -309,6 +393,12 @@ public final class FakeOpenAiRealtime {
     }
 
     private void send(JsonObject m) {
+      if (!m.containsKey("event_id")) {
+        m.put("event_id", "event_" + events.incrementAndGet()); // every server event carries one
+      }
+      if (recordSent) {
+        sent.add(m);
+      }
       if (!ws.isClosed()) {
         ws.writeTextMessage(m.encode());
       }

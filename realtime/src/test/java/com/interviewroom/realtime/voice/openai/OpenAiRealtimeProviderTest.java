@@ -92,6 +92,8 @@ class OpenAiRealtimeProviderTest {
     fake.responseStatuses.clear();
     fake.timeline.clear();
     fake.handshakeNanos.clear();
+    fake.failNextResponse = null;
+    fake.modelsAsked.clear();
   }
 
   private static final String GREETING = "Hello, I'm your interviewer today. Could you start by explaining your approach to the problem?";
@@ -104,7 +106,7 @@ class OpenAiRealtimeProviderTest {
   void sessionUpdateShape() {
     InterviewContext huge = new InterviewContext(UUID.randomUUID(), UUID.randomUUID(), "Title",
         "x".repeat(50_000), "hard", "java", "staff", 3_600_000, List.of());
-    JsonObject update = OpenAiRealtimeProvider.sessionUpdate(huge);
+    JsonObject update = OpenAiRealtimeProvider.sessionUpdate(huge, "gpt-4o-mini-transcribe");
     JsonObject session = update.getJsonObject("session");
     assertThat(session.getString("type")).isEqualTo("realtime");
     assertThat(session.getJsonObject("audio").getJsonObject("input").getJsonObject("format"))
@@ -386,9 +388,9 @@ class OpenAiRealtimeProviderTest {
     loop.await(providers::close);
   }
 
-  @DisplayName("rate_limits.updated with nothing remaining: rate_limited once, and an injected note waits until the window ends")
+  @DisplayName("rate_limits.updated with nothing remaining is information only: no error reaches the candidate")
   @Test
-  void rateLimitsExhaustedMidSession() {
+  void rateLimitsUpdatedIsInformation() {
     reset();
     fake.deltasPerResponse = 3;
     fake.exhaustedResetSeconds = 1.2;
@@ -397,20 +399,157 @@ class OpenAiRealtimeProviderTest {
     RecordingClient client = new RecordingClient();
     VoiceProviders providers = providers(FakeOpenAiRealtime.KEY);
     VoiceSession session = loop.await(() -> factory(FakeOpenAiRealtime.KEY, providers).open(context(s), client));
-    Loop.eventually(Duration.ofSeconds(5), () -> client.hasError("rate_limited"), "rate_limited");
-    RecordingClient.Frame told = client.frames.stream().filter(f -> f.json() != null && "error".equals(f.json().getString("type")))
-        .findFirst().orElseThrow();
-    assertThat(told.json().getLong("retryAfterMs")).isEqualTo(1_200L);
-    loop.run(() -> session.inject(new ContextNote(
-        ContextNote.Kind.TIME_WARNING, "Five minutes remain.")));
-    Loop.eventually(Duration.ofSeconds(5), () -> !fake.received("conversation.item.create").isEmpty(), "the held note");
-    long noteAt = fake.timeline.stream().filter(r -> "conversation.item.create".equals(r.message().getString("type")))
-        .findFirst().orElseThrow().nanos();
-    assertThat(Loop.millisBetween(told.nanos(), noteAt)).isGreaterThanOrEqualTo(1_200L);
+    Loop.eventually(Duration.ofSeconds(5), () -> !fake.responseStatuses.isEmpty(), "the greeting done");
+    loop.run(() -> session.inject(new ContextNote(ContextNote.Kind.TIME_WARNING, "Five minutes remain.")));
+    Loop.eventually(Duration.ofSeconds(5), () -> !fake.received("conversation.item.create").isEmpty(), "the note, without waiting");
+    assertThat(client.json("error")).isEmpty();
     loop.await(session::close);
     loop.await(providers::close);
   }
 
+  @DisplayName("a response failed with rate_limit_exceeded: rate_limited once, and an injected note waits until the window ends")
+  @Test
+  void failedResponseRateLimited() {
+    reset();
+    fake.deltasPerResponse = 3;
+    fake.failNextResponse = "rate_limit_exceeded";
+    Loop loop = new Loop(vertx);
+    VoiceDb.Charged s = loop.await(voiceDb::chargedSession);
+    RecordingClient client = new RecordingClient();
+    VoiceProviders providers = providers(FakeOpenAiRealtime.KEY);
+    VoiceSession session = loop.await(() -> factory(FakeOpenAiRealtime.KEY, providers).open(context(s), client));
+    Loop.eventually(Duration.ofSeconds(5), () -> client.hasError("rate_limited"), "rate_limited");
+    RecordingClient.Frame told = client.frames.stream().filter(f -> f.json() != null && "error".equals(f.json().getString("type")))
+        .findFirst().orElseThrow();
+    assertThat(told.json().getLong("retryAfterMs")).isEqualTo(1_000L);
+    loop.run(() -> session.inject(new ContextNote(ContextNote.Kind.TIME_WARNING, "Five minutes remain.")));
+    Loop.eventually(Duration.ofSeconds(5), () -> !fake.received("conversation.item.create").isEmpty(), "the held note");
+    long noteAt = fake.timeline.stream().filter(r -> "conversation.item.create".equals(r.message().getString("type")))
+        .findFirst().orElseThrow().nanos();
+    assertThat(Loop.millisBetween(told.nanos(), noteAt)).isGreaterThanOrEqualTo(1_000L);
+    loop.await(session::close);
+    loop.await(providers::close);
+  }
+
+  @DisplayName("a response.done with status failed (server_error) fails over to a new connection instead of going silent")
+  @Test
+  void failedResponseFailsOver() {
+    reset();
+    fake.deltasPerResponse = 3;
+    fake.failNextResponse = "server_error";
+    Loop loop = new Loop(vertx);
+    VoiceDb.Charged s = loop.await(voiceDb::chargedSession);
+    RecordingClient client = new RecordingClient();
+    VoiceProviders providers = providers(FakeOpenAiRealtime.KEY);
+    int before = fake.handshakes.get();
+    VoiceSession session = loop.await(() -> factory(FakeOpenAiRealtime.KEY, providers).open(context(s), client));
+    Loop.eventually(Duration.ofSeconds(5), () -> fake.handshakes.get() - before >= 2, "a second connection");
+    assertThat(fake.responseStatuses).startsWith("failed");
+    assertThat(client.hasError("provider_unavailable")).isFalse();
+    assertThat(providers.health().usable("openai")).isTrue();
+    loop.await(session::close);
+    loop.await(providers::close);
+  }
+
+  @DisplayName("a response failed with insufficient_quota: the provider is ruled out at once and marked unusable, the candidate told")
+  @Test
+  void failedResponseQuota() {
+    reset();
+    fake.deltasPerResponse = 3;
+    fake.failNextResponse = "insufficient_quota";
+    Loop loop = new Loop(vertx);
+    VoiceDb.Charged s = loop.await(voiceDb::chargedSession);
+    RecordingClient client = new RecordingClient();
+    VoiceProviders providers = providers(FakeOpenAiRealtime.KEY);
+    int before = fake.handshakes.get();
+    VoiceSession session = loop.await(() -> factory(FakeOpenAiRealtime.KEY, providers).open(context(s), client));
+    Loop.eventually(Duration.ofSeconds(5), () -> client.hasError("provider_unavailable"), "provider_unavailable");
+    assertThat(fake.handshakes.get() - before).as("no retry of a permanent refusal").isEqualTo(1);
+    assertThat(providers.health().usable("openai")).isFalse();
+    loop.await(session::close);
+    loop.await(providers::close);
+  }
+
+  @DisplayName("the model id comes from configuration: ?model= is set (replacing one in the URL); an unknown model is refused once, not retried, and marked unusable")
+  @Test
+  void modelFromConfiguration() {
+    reset();
+    Loop loop = new Loop(vertx);
+    VoiceProviders chosen = new VoiceProviders(vertx, new Config.Providers(FakeOpenAiRealtime.KEY, fake.url(port) + "?model=gpt-4o-realtime-preview",
+        null, "ws://127.0.0.1:1/unused", null, null).withModels(new Config.Models("gpt-realtime-2", "gpt-4o-transcribe",
+        "unused", "unused", "unused")));
+    InterviewContext first = context(loop.await(voiceDb::chargedSession));
+    InterviewContext second = context(loop.await(voiceDb::chargedSession));
+    VoiceSession session = loop.await(() -> factory(FakeOpenAiRealtime.KEY, chosen).open(first, new RecordingClient()));
+    assertThat(fake.modelsAsked).containsExactly("gpt-realtime-2");
+    assertThat(fake.received("session.update").get(0).getJsonObject("session").getJsonObject("audio").getJsonObject("input")
+        .getJsonObject("transcription").getString("model")).isEqualTo("gpt-4o-transcribe");
+    loop.await(session::close);
+    loop.await(chosen::close);
+
+    VoiceProviders retired = new VoiceProviders(vertx, new Config.Providers(FakeOpenAiRealtime.KEY, fake.url(port),
+        null, "ws://127.0.0.1:1/unused", null, null).withModels(new Config.Models("gpt-4o-realtime-preview-2024-10-01",
+        "gpt-4o-mini-transcribe", "unused", "unused", "unused")));
+    int before = fake.handshakes.get();
+    Throwable err = loop.failure(() -> factory(FakeOpenAiRealtime.KEY, retired).open(second, new RecordingClient()));
+    assertThat(((ProviderUnavailable) err).lastCause()).isEqualTo("model_not_found");
+    assertThat(fake.handshakes.get() - before).isEqualTo(1);
+    assertThat(retired.health().usable("openai")).isFalse();
+    loop.await(retired::close);
+  }
+
+  @DisplayName("push-to-talk: a commit after server VAD already answered sends nothing (no empty commit, no second answer); a real one commits and asks once")
+  @Test
+  void pushToTalk() {
+    reset();
+    fake.deltasPerResponse = 3;
+    Loop loop = new Loop(vertx);
+    VoiceDb.Charged s = loop.await(voiceDb::chargedSession);
+    RecordingClient client = new RecordingClient();
+    VoiceProviders providers = providers(FakeOpenAiRealtime.KEY);
+    VoiceSession session = loop.await(() -> factory(FakeOpenAiRealtime.KEY, providers).open(context(s), client));
+    Loop.eventually(Duration.ofSeconds(5), () -> fake.responseStatuses.size() == 1, "the greeting done");
+    for (int i = 0; i < 10; i++) {
+      loop.run(() -> session.audio(Audio.speech(100)));
+    }
+    loop.run(() -> session.audio(Audio.silence(600)));
+    Loop.eventually(Duration.ofSeconds(5), () -> fake.responseStatuses.size() == 2, "the VAD's own answer");
+    loop.run(session::commit);
+    Loop.sleep(300);
+    assertThat(fake.received("input_audio_buffer.commit")).isEmpty();
+    assertThat(fake.received("response.create")).hasSize(1); // the greeting's only
+    assertThat(client.json("error")).isEmpty();
+
+    loop.run(() -> session.audio(Audio.silence(500))); // quiet speech the VAD does not hear
+    loop.run(session::commit);
+    loop.run(session::commit);
+    Loop.eventually(Duration.ofSeconds(5), () -> fake.responseStatuses.size() == 3, "one answer to the commit");
+    assertThat(fake.received("input_audio_buffer.commit")).hasSize(1);
+    assertThat(fake.received("response.create")).hasSize(2);
+    loop.await(session::close);
+    loop.await(providers::close);
+  }
+
+  @DisplayName("the fake is as strict as the API: an empty commit and an unknown session field are errors")
+  @Test
+  void fakeStrictness() {
+    reset();
+    Loop loop = new Loop(vertx);
+    io.vertx.core.http.WebSocketClient raw = vertx.createWebSocketClient();
+    List<JsonObject> got = new java.util.concurrent.CopyOnWriteArrayList<>();
+    io.vertx.core.http.WebSocket ws = loop.await(() -> raw.connect(new io.vertx.core.http.WebSocketConnectOptions()
+        .setAbsoluteURI(fake.url(port) + "?model=gpt-realtime").addHeader("Authorization", "Bearer " + FakeOpenAiRealtime.KEY)));
+    ws.textMessageHandler(t -> got.add(new JsonObject(t)));
+    loop.run(() -> ws.writeTextMessage(new JsonObject().put("type", "input_audio_buffer.commit").encode()));
+    loop.run(() -> ws.writeTextMessage(new JsonObject().put("type", "session.update")
+        .put("session", new JsonObject().put("type", "realtime").put("temperature", 0.7)).encode()));
+    Loop.eventually(Duration.ofSeconds(5), () -> got.stream().filter(m -> "error".equals(m.getString("type"))).count() == 2, "two errors");
+    List<String> codes = got.stream().filter(m -> "error".equals(m.getString("type")))
+        .map(m -> m.getJsonObject("error").getString("code")).toList();
+    assertThat(codes).containsExactly("input_audio_buffer_commit_empty", "unknown_parameter");
+    loop.await(ws::close);
+    loop.await(raw::close);
+  }
 
   @DisplayName("1,000 sessions opened and closed leave no provider sockets behind")
   @Test
@@ -433,6 +572,34 @@ class OpenAiRealtimeProviderTest {
       loop.await(() -> Future.all(sessions.stream().map(VoiceSession::close).toList()).mapEmpty());
     }
     Loop.eventually(Duration.ofSeconds(10), () -> fake.open.isEmpty(), "every provider socket closed");
+    loop.await(providers::close);
+  }
+
+  @DisplayName("a code snapshot is a system item asking for no answer, and the next one replaces it (delete, then create) so the model holds one copy")
+  @Test
+  void codeSnapshotReplacesThePrevious() {
+    reset();
+    fake.deltasPerResponse = 3;
+    Loop loop = new Loop(vertx);
+    VoiceDb.Charged s = loop.await(voiceDb::chargedSession);
+    RecordingClient client = new RecordingClient();
+    VoiceProviders providers = providers(FakeOpenAiRealtime.KEY);
+    BridgedVoiceSession.Settings quick = new BridgedVoiceSession.Settings(FAST.backoff(), FAST.connectTimeout(),
+        FAST.responseTimeout(), FAST.maxFailovers(), Duration.ofMillis(200));
+    VoiceSession session = loop.await(() -> new DefaultVoiceSessionFactory(vertx, new ProviderSelector(true, false), providers,
+        batcher, records, records::markErroredAndRefund, quick, Clock.systemUTC()).open(context(s), client));
+    Loop.eventually(Duration.ofSeconds(5), () -> fake.responseStatuses.size() == 1, "the greeting done");
+    loop.run(() -> session.inject(new ContextNote(ContextNote.Kind.CODE_SNAPSHOT, "def f(): pass")));
+    Loop.sleep(300);
+    loop.run(() -> session.inject(new ContextNote(ContextNote.Kind.CODE_SNAPSHOT, "def f(): return 1")));
+    Loop.eventually(Duration.ofSeconds(5), () -> !fake.received("conversation.item.delete").isEmpty(), "the old copy deleted");
+    List<JsonObject> created = fake.received("conversation.item.create");
+    assertThat(created).extracting(m -> m.getJsonObject("item").getString("id")).containsExactly("code_1", "code_2");
+    assertThat(fake.received("conversation.item.delete").get(0).getString("item_id")).isEqualTo("code_1");
+    Loop.sleep(200);
+    assertThat(fake.received("response.create")).as("no answer to a snapshot").hasSize(1);
+    assertThat(client.json("error")).isEmpty();
+    loop.await(session::close);
     loop.await(providers::close);
   }
 }

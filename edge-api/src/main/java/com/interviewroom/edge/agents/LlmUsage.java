@@ -1,0 +1,69 @@
+package com.interviewroom.edge.agents;
+
+import com.interviewroom.edge.llm.AnthropicClient;
+import com.interviewroom.schema.Database;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Tuple;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Anthropic token usage per session, kept next to the voice usage in {@code sessions.usage}
+ * (voice counters at the top level, these under {@code llm}):
+ * {@code {"llm": {"calls", "input_tokens", "output_tokens", "by_model": {id: {...}}, "by_agent": {"observer"|"evaluator": {...}}}}}.
+ * Increments are added under a row lock, as the voice bridge does, so concurrent calls all count.
+ */
+public final class LlmUsage {
+  private static final Logger log = LoggerFactory.getLogger(LlmUsage.class);
+  private static final String NOW = "SELECT usage FROM sessions WHERE id = $1 FOR UPDATE";
+  private static final String SAVE = "UPDATE sessions SET usage = $2::jsonb, updated_at = now() WHERE id = $1";
+
+  private final Database db;
+
+  public LlmUsage(Database db) {
+    this.db = db;
+  }
+
+  /** Adds one call's usage; a failed write is logged and never fails the agent's work. */
+  public Future<Void> record(UUID sessionId, String agent, String requestedModel, AnthropicClient.Usage usage) {
+    String model = usage.model() == null ? requestedModel : usage.model();
+    JsonObject counts = new JsonObject().put("calls", 1L)
+        .put("input_tokens", usage.inputTokens()).put("output_tokens", usage.outputTokens());
+    JsonObject increment = new JsonObject().put("llm", counts.copy()
+        .put("by_model", new JsonObject().put(model, counts.copy()))
+        .put("by_agent", new JsonObject().put(agent, counts.copy())));
+    return db.asService(conn -> conn.preparedQuery(NOW).execute(Tuple.of(sessionId))
+            .compose(rows -> {
+              if (rows.size() == 0) {
+                return Future.<Void>succeededFuture();
+              }
+              JsonObject stored = rows.iterator().next().getJsonObject(0);
+              JsonObject totals = stored == null ? new JsonObject() : stored.copy();
+              add(totals, increment);
+              return conn.preparedQuery(SAVE).execute(Tuple.of(sessionId, totals)).<Void>mapEmpty();
+            }))
+        .recover(err -> {
+          log.warn("could not record model usage: {}", err.getClass().getSimpleName());
+          return Future.succeededFuture();
+        });
+  }
+
+  /** Adds every numeric leaf of {@code increment} into {@code totals}, nested objects included. */
+  static void add(JsonObject totals, JsonObject increment) {
+    for (Map.Entry<String, Object> e : increment) {
+      if (e.getValue() instanceof Number n) {
+        Object current = totals.getValue(e.getKey());
+        totals.put(e.getKey(), (current instanceof Number c ? c.longValue() : 0L) + n.longValue());
+      } else if (e.getValue() instanceof JsonObject nested) {
+        Object current = totals.getValue(e.getKey());
+        JsonObject target = current instanceof JsonObject c ? c : new JsonObject();
+        totals.put(e.getKey(), target);
+        add(target, nested);
+      }
+    }
+  }
+}
