@@ -14,6 +14,8 @@ import com.interviewroom.edge.health.HealthRoutes;
 import com.interviewroom.edge.llm.ModelCatalog;
 import com.interviewroom.edge.payment.PaymentRoutes;
 import com.interviewroom.edge.web.AccessLog;
+import com.interviewroom.edge.webapp.WebAppAssets;
+import com.interviewroom.edge.webapp.WebAppRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -26,7 +28,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.handler.BodyHandler;
-import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import java.util.ArrayList;
@@ -57,6 +58,11 @@ public final class EdgeVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    // the web app's files are read from the classpath once per JVM, off the event loop
+    return vertx.executeBlocking(WebAppAssets::shared).compose(this::listen);
+  }
+
+  private Future<HttpServer> listen(WebAppAssets webApp) {
     router = Router.router(vertx);
     router.route().handler(new RequestIds());
     router.route().handler(new AccessLog());
@@ -83,8 +89,8 @@ public final class EdgeVerticle extends VerticleBase {
     BearerAuth auth = new BearerAuth(app.verifier(), app.issuer().issuer(), accounts, revocations);
     ApiRoutes.mount(router, app, auth, vertx, limits, clientIp, revocations);
 
-    // The small web client of the embedded default; API paths never fall through to it.
-    router.route("/*").handler(StaticHandler.create("webroot").setCachingEnabled(true).setIndexPage("index.html"));
+    // The candidate web app, after every API route: API paths never fall through to it.
+    new WebAppRoutes(webApp).mount(router);
     router.route().last().handler(ctx -> ctx.fail(Problems.notFound("No such resource.")));
     router.route().failureHandler(new ProblemHandler());
 

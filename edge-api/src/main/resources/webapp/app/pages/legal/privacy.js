@@ -1,0 +1,16 @@
+import { renderLegal } from './legal.js';
+
+export function render(main) {
+  return renderLegal(main, 'Privacy Policy', 'privacyVersion', [
+    ['What we collect', [
+      'Account data: your email address, a hash of your password, the terms version you accepted and when.',
+      'Interview data: your voice while an interview runs (streamed, not stored as audio), the transcript of the conversation, snapshots of your code, test runs and the evaluation.',
+      'Billing data: your credit balance and purchases; card details are handled by Stripe and never reach us.',
+      'Operational data: request logs without the content of your interviews, kept to run and secure the service.']],
+    ['How AI processes your data', 'Your voice is sent to a speech AI provider (OpenAI or Google) to run the live conversation. Your code and transcript are sent to Anthropic to observe the code during the interview and to write the evaluation. These providers process the data on our behalf and do not use it to train models under our agreements.'],
+    ['Third parties', ['OpenAI and Google: the live voice conversation.', 'Anthropic: code observation and evaluation.', 'Stripe: payments.', 'Our hosting and storage providers.']],
+    ['How long we keep it', 'Transcripts are kept for 90 days, then deleted. Code snapshots and evaluations stay with your account until you delete them. Deleting your account removes all of it.'],
+    ['Your rights', 'You can get a copy of everything we hold about you as JSON, have your account and all its data deleted, or have your data corrected, at any time.'],
+    ['Cookies', 'We set one cookie: a strictly necessary sign-in cookie that keeps you logged in. We use no tracking or advertising cookies, so there is no cookie banner.'],
+  ]);
+}

@@ -1,0 +1,17 @@
+// The client's pages. The edge serves the HTML shell for exactly these paths (WebAppRoutes.PAGES):
+// add a page in both places (docs/web.md).
+//   access: 'public' (anyone), 'guest' (signed-in visitors go to the dashboard), 'user' (sign in first)
+export const ROUTES = [
+  { path: '/', page: () => import('./pages/landing/landing.js'), access: 'guest' },
+  { path: '/login', page: () => import('./pages/login/login.js'), access: 'guest' },
+  { path: '/signup', page: () => import('./pages/signup/signup.js'), access: 'guest' },
+  { path: '/dashboard', page: () => import('./pages/dashboard/dashboard.js'), access: 'user' },
+  { path: '/practice', page: () => import('./pages/practice/practice.js'), access: 'user' },
+  { path: '/billing', page: () => import('./pages/billing/billing.js'), access: 'user' },
+  { path: '/interview/:id', page: () => import('./pages/interview/interview.js'), access: 'user' },
+  { path: '/sessions/:id/summary', page: () => import('./pages/summary/summary.js'), access: 'user' },
+  { path: '/terms', page: () => import('./pages/legal/terms.js'), access: 'public' },
+  { path: '/privacy', page: () => import('./pages/legal/privacy.js'), access: 'public' },
+];
+
+export const NOT_FOUND = () => import('./pages/notfound/notfound.js');
