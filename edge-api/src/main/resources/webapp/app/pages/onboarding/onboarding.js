@@ -3,6 +3,7 @@
 // setup) stores onboardingCompleted on the profile, so the next login goes to the dashboard.
 import { api } from '../../lib/api.js';
 import { h, pageTitle } from '../../lib/dom.js';
+import { toast } from '../../lib/toast.js';
 
 /** RMS at which the meter says "we can hear you": the capture VAD's speech threshold (docs/web.md). */
 const HEARD_RMS = 0.01;
@@ -32,7 +33,13 @@ export function render(main, { navigate }) {
   async function finish() {
     skipAll.disabled = true;
     release();
-    await api('/api/users/profile', { method: 'PATCH', body: { onboardingCompleted: true } });
+    try {
+      await api('/api/users/profile', { method: 'PATCH', body: { onboardingCompleted: true } });
+    } catch (err) {
+      skipAll.disabled = false;
+      toast(`Your setup could not be saved: ${err.message}`, { kind: 'error', key: 'onboarding' });
+      return;
+    }
     navigate('/dashboard', { replace: true });
   }
 
