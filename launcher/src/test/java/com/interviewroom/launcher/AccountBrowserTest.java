@@ -69,6 +69,7 @@ class AccountBrowserTest {
       assertThat(el(driver, "h1").getText()).isEqualTo("Welcome to InterviewRoom");
       assertThat(driver.findElements(By.cssSelector(".points li"))).hasSize(3);
       assertNoHorizontalScroll(driver, "welcome");
+      assertFooter(driver);
       el(driver, "[data-action=next]").click();
 
       // microphone: the level meter follows the fake microphone's voice, then says it heard it
@@ -118,6 +119,7 @@ class AccountBrowserTest {
       assertThat(find(driver, "[data-plan=starter] button").isEnabled()).as("no publishable key: buying is off").isFalse();
       assertThat(find(driver, "[data-billing=payments-off]").getText()).contains("not available");
       assertNoHorizontalScroll(driver, "billing");
+      assertFooter(driver);
       BrowserFixture.screenshot(driver, "375-billing");
       el(driver, "[data-action=cancel]").click();
       until(driver, d -> find(d, "dialog[open]").getText().contains("Cancel your subscription?"));
@@ -126,8 +128,12 @@ class AccountBrowserTest {
       el(driver, "[data-action=cancel]").click();
       el(driver, "dialog[open] [data-action=confirm-cancel]").click();
       // this system has no Stripe: the refusal is shown in words, nothing changes
-      until(driver, d -> !find(d, ".card [role=alert]").getText().isBlank());
+      until(driver, d -> find(d, ".card [role=alert]").getText().equals("Subscriptions are not configured on this server."));
       assertThat(find(driver, "[data-billing=status]").getText()).isEqualTo("Payment past due");
+      js(driver, "document.querySelector('.card [role=alert]').textContent = ''");
+      find(driver, "[data-action=manage]").click();
+      until(driver, d -> find(d, ".card [role=alert]").getText().equals("Subscriptions are not configured on this server."));
+      assertThat(driver.getCurrentUrl()).endsWith("/billing");
 
       // the account: the profile is edited and kept
       driver.get(fixture.base + "/account");
@@ -141,6 +147,7 @@ class AccountBrowserTest {
       assertThat(new Select(find(driver, "select[name=experienceLevel]")).getFirstSelectedOption().getAttribute("value")).isEqualTo("senior");
       assertThat(find(driver, "input[name=targetCompanies]").getAttribute("value")).isEqualTo("Acme, Globex");
       assertNoHorizontalScroll(driver, "account");
+      assertFooter(driver);
 
       // download my data: a JSON file with this person's data and nobody else's
       find(driver, "[data-action=export]").click();
