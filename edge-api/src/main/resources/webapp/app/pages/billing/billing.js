@@ -61,7 +61,7 @@ function buyButton(plan, status, sub) {
   const label = plan.kind === 'subscription' ? (['active', 'trialing'].includes(sub.status) ? 'Subscribed' : 'Subscribe') : 'Buy';
   // Stripe's Payment Element is not wired into this page yet: no purchase can start from here.
   const why = !status.publishableKey || !enabled ? 'Payments are not available yet' : 'Card payment in the browser is coming soon';
-  return h('button', { type: 'button', class: 'btn btn-primary', disabled: true, title: why, 'aria-describedby': null }, `${label} (${why.toLowerCase()})`);
+  return h('button', { type: 'button', class: 'btn btn-primary', disabled: true, title: why }, `${label} (${why.toLowerCase()})`);
 }
 
 function cancelButton(wrap, status, plans, message) {
