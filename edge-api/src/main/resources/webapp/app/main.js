@@ -10,7 +10,8 @@ function drawNav() {
   if (auth.signedIn) {
     nav.replaceChildren(
       h('a', { href: '/dashboard' }, 'Dashboard'),
-      h('span', { class: 'nav-user', title: auth.user.email }, auth.user.email),
+      h('a', { href: '/billing' }, 'Billing'),
+      h('a', { href: '/account', title: `Account: ${auth.user.email}` }, 'Account'),
       h('button', { type: 'button', class: 'btn btn-ghost', onclick: async () => {
         await logout();
         navigate('/');

@@ -75,8 +75,9 @@ export function start() {
   document.addEventListener('click', (event) => {
     const a = event.target.closest('a[href]');
     if (!a || event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
-    if (a.target && a.target !== '_self') return;
+    if ((a.target && a.target !== '_self') || a.hasAttribute('download')) return;
     const url = new URL(a.href, location.href);
+    if (url.protocol !== location.protocol) return; // blob:, mailto:, … (a blob: URL has this page's origin)
     if (url.origin !== location.origin || url.pathname.startsWith('/api/')) return;
     if (url.pathname === location.pathname && url.search === location.search && url.hash) return; // in-page anchor
     event.preventDefault();

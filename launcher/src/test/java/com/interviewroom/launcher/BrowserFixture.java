@@ -60,12 +60,15 @@ final class BrowserFixture implements AutoCloseable {
   final Path dir;
   final String databaseUrl;
   final int port;
+  /** Where the browsers' downloads go. */
+  final Path downloads;
   private final ChromeDriverService service;
   private final Path wav;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private BrowserFixture(Path dir) throws Exception {
     this.dir = dir;
+    this.downloads = Files.createDirectories(dir.resolve("downloads"));
     this.databaseUrl = TestDatabase.freshDatabaseUrl();
     this.port = FreePort.find();
     Map<String, String> env = new HashMap<>(TestAuthLimits.RAISED);
@@ -108,6 +111,9 @@ final class BrowserFixture implements AutoCloseable {
     logs.enable(LogType.BROWSER, Level.ALL);
     logs.enable(LogType.PERFORMANCE, Level.ALL);
     options.setCapability("goog:loggingPrefs", logs);
+    // files the page downloads land here, without a prompt
+    options.setExperimentalOption("prefs", Map.of("download.default_directory", downloads.toAbsolutePath().toString(),
+        "download.prompt_for_download", false));
     ChromeDriver driver;
     try {
       driver = new ChromeDriver(service, options);
@@ -202,8 +208,22 @@ final class BrowserFixture implements AutoCloseable {
     return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  /** Signs up over HTTP (accepting the current terms), for tests about something other than sign-up. */
+  /**
+   * Signs up over HTTP (accepting the current terms) with the first-run setup done, for tests about
+   * something other than sign-up and onboarding: their login goes straight to the dashboard.
+   */
   JsonObject signupOverApi(String email, String password) throws IOException, InterruptedException {
+    JsonObject created = newcomerOverApi(email, password);
+    HttpResponse<String> patched = http.send(HttpRequest.newBuilder(URI.create(base + "/api/users/profile"))
+        .header("Authorization", "Bearer " + created.getString("accessToken")).header("Content-Type", "application/json")
+        .method("PATCH", HttpRequest.BodyPublishers.ofString(new JsonObject().put("onboardingCompleted", true).encode())).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(patched.statusCode()).as(patched.body()).isEqualTo(200);
+    return created;
+  }
+
+  /** Signs up over HTTP without the first-run setup: the first login goes to /onboarding. */
+  JsonObject newcomerOverApi(String email, String password) throws IOException, InterruptedException {
     JsonObject body = new JsonObject().put("email", email).put("password", password);
     HttpResponse<String> legal = get("/api/legal", "application/json");
     if (legal.statusCode() == 200) {

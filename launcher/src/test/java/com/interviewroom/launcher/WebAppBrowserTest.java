@@ -43,7 +43,7 @@ class WebAppBrowserTest {
   @Test
   @DisplayName("every page route (deep links too) answers the app's HTML with a strict CSP and no-cache; /api keeps problem+json 404s")
   void pageRoutesServeTheShell() throws Exception {
-    for (String path : new String[] {"/", "/login", "/signup", "/dashboard", "/practice", "/interview/3b1f0f5e-0000-4000-8000-000000000000",
+    for (String path : new String[] {"/", "/login", "/signup", "/dashboard", "/onboarding", "/account", "/billing", "/practice", "/interview/3b1f0f5e-0000-4000-8000-000000000000",
         "/sessions/3b1f0f5e-0000-4000-8000-000000000000/summary", "/terms", "/privacy"}) {
       HttpResponse<String> page = fixture.get(path, "text/html");
       assertThat(page.statusCode()).as(path).isEqualTo(200);
@@ -108,7 +108,7 @@ class WebAppBrowserTest {
   }
 
   @Test
-  @DisplayName("sign-up with the keyboard alone: the terms must be accepted (the error summary takes focus and links to the box), then the dashboard shows 3 credits")
+  @DisplayName("sign-up with the keyboard alone: the terms must be accepted (the error summary takes focus and links to the box), then the first-run setup; the dashboard shows 3 credits")
   void signUpWithKeyboardAlone() {
     ChromeDriver driver = fixture.browser(1280, 900);
     try {
@@ -133,7 +133,8 @@ class WebAppBrowserTest {
       active(driver).sendKeys(Keys.TAB, Keys.TAB, Keys.TAB); // the Terms and Privacy links, then the button
       assertThat(active(driver).getText()).isEqualTo("Create account");
       active(driver).sendKeys(Keys.ENTER);
-      until(driver, d -> d.getCurrentUrl().endsWith("/dashboard"));
+      until(driver, d -> d.getCurrentUrl().endsWith("/onboarding")); // the first-run setup (AccountBrowserTest)
+      driver.get(fixture.base + "/dashboard");
       until(driver, d -> BrowserFixture.find(d, "[data-stat=credits]").getText().equals("3"));
       assertThat(consoleProblems(driver)).isEmpty();
     } finally {

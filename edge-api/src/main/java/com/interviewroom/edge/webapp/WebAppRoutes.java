@@ -23,7 +23,7 @@ public final class WebAppRoutes {
    * other path a browser asks for gets the shell with 404, so the app shows its not-found page.
    */
   public static final List<String> PAGES = List.of(
-      "/", "/login", "/signup", "/dashboard", "/practice", "/billing", "/interview/:id",
+      "/", "/login", "/signup", "/dashboard", "/onboarding", "/account", "/practice", "/billing", "/interview/:id",
       "/sessions/:id/summary", "/terms", "/privacy");
 
   static final String IMMUTABLE = "public, max-age=31536000, immutable";

@@ -1,4 +1,4 @@
-import { login } from '../../lib/api.js';
+import { api, login } from '../../lib/api.js';
 import { h, pageTitle } from '../../lib/dom.js';
 import { safeNext } from '../../lib/router.js';
 import { field, errorSummary } from '../forms.js';
@@ -21,7 +21,7 @@ export function render(main, { query, navigate }) {
     submit.textContent = 'Logging in…';
     try {
       await login(email.input.value.trim(), password.input.value);
-      navigate(safeNext(query.get('next')) || '/dashboard', { replace: true });
+      navigate(safeNext(query.get('next')) || await home(), { replace: true });
     } catch (err) {
       summary.show([{ message: err.status === 401 ? 'Email or password is not right.' : err.message }]);
       submit.disabled = false;
@@ -29,4 +29,13 @@ export function render(main, { query, navigate }) {
     }
   });
   main.append(h('section', { class: 'auth-page' }, h('div', { class: 'card' }, pageTitle('Log in'), form)));
+}
+
+/** Where a login without a ?next= lands: the first-run setup until it was finished or skipped. */
+async function home() {
+  try {
+    return (await api('/api/users/profile')).onboardingCompleted ? '/dashboard' : '/onboarding';
+  } catch {
+    return '/dashboard';
+  }
 }

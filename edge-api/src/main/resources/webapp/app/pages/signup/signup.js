@@ -51,7 +51,7 @@ export async function render(main, { query, navigate }) {
     submit.textContent = 'Creating your account…';
     try {
       await signup(address, password.input.value, legal.termsVersion);
-      navigate(safeNext(query.get('next')) || '/dashboard', { replace: true });
+      navigate(safeNext(query.get('next')) || '/onboarding', { replace: true });
     } catch (err) {
       const fieldErrors = (err.problem && err.problem.errors) || [];
       const byName = { email, password, termsVersion: termsField };

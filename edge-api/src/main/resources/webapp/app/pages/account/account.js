@@ -1,0 +1,144 @@
+// The account: profile (name, experience level, target companies), a download of everything held
+// about the person, deleting the account (typing the email confirms it), and logging out.
+import { api, logout } from '../../lib/api.js';
+import { h, id, pageTitle } from '../../lib/dom.js';
+import { toast } from '../../lib/toast.js';
+import { field, errorSummary } from '../forms.js';
+
+const LEVELS = [['', 'Not set'], ['junior', 'Junior'], ['mid', 'Mid-level'], ['senior', 'Senior'], ['staff', 'Staff or above']];
+
+export async function render(main, { navigate }) {
+  const profile = await api('/api/users/profile');
+  main.append(h('div', { class: 'narrow' },
+    pageTitle('Your account', 'Account'),
+    h('p', { class: 'muted' }, 'Signed in as ', h('strong', { 'data-field': 'email' }, profile.email)),
+    profileSection(profile),
+    dataSection(profile),
+    h('section', { class: 'card' }, h('h2', null, 'Log out'),
+      h('p', null, 'Log out of InterviewRoom in this browser.'),
+      h('button', { type: 'button', class: 'btn btn-ghost', 'data-action': 'logout', onclick: async () => {
+        await logout();
+        navigate('/');
+      } }, 'Log out')),
+    deleteSection(profile, navigate)));
+}
+
+function profileSection(profile) {
+  const name = field({ label: 'Name', name: 'displayName', autocomplete: 'name', required: false, hint: 'How the interviewer addresses you.' });
+  name.input.value = profile.displayName || '';
+  name.input.maxLength = 100;
+  const levelId = id('experience');
+  const level = h('select', { id: levelId, name: 'experienceLevel' },
+    LEVELS.map(([value, label]) => h('option', { value, selected: (profile.experienceLevel || '') === value }, label)));
+  const companies = field({ label: 'Target companies', name: 'targetCompanies', required: false,
+    hint: 'Separate names with commas, up to 20.' });
+  companies.input.value = (profile.targetCompanies || []).join(', ');
+  const summary = errorSummary();
+  const status = h('p', { class: 'form-status', role: 'status' });
+  const save = h('button', { type: 'submit', class: 'btn btn-primary' }, 'Save profile');
+  const form = h('form', { class: 'profile-form', novalidate: true }, summary.el, name.el,
+    h('div', { class: 'field' }, h('label', { for: levelId }, 'Experience level'), level),
+    companies.el, save, status);
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    status.textContent = '';
+    const list = companies.input.value.split(',').map((c) => c.trim()).filter(Boolean);
+    const errors = [];
+    const display = name.input.value.trim();
+    if (!display && profile.displayName) errors.push({ field: name, message: 'Enter a name (it cannot be emptied once set)' });
+    if (list.length > 20) errors.push({ field: companies, message: 'Name at most 20 companies' });
+    if (list.some((c) => c.length > 100)) errors.push({ field: companies, message: 'Each company name can be at most 100 characters' });
+    if (summary.show(errors)) return;
+    const body = { targetCompanies: list };
+    if (display) body.displayName = display;
+    if (level.value) body.experienceLevel = level.value;
+    save.disabled = true;
+    try {
+      Object.assign(profile, await api('/api/users/profile', { method: 'PATCH', body }));
+      status.textContent = 'Saved.';
+    } catch (err) {
+      const byName = { displayName: name, targetCompanies: companies };
+      const fieldErrors = (err.problem && err.problem.errors) || [];
+      summary.show(fieldErrors.length ? fieldErrors.map((e) => ({ field: byName[e.field], message: e.message })) : [{ message: err.message }]);
+    } finally {
+      save.disabled = false;
+    }
+  });
+  return h('section', { class: 'card' }, h('h2', null, 'Profile'), form);
+}
+
+function dataSection(profile) {
+  const status = h('p', { class: 'form-status', role: 'status' });
+  const button = h('button', { type: 'button', class: 'btn btn-ghost', 'data-action': 'export' }, 'Download my data');
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    status.textContent = 'Preparing your file…';
+    try {
+      const data = await api('/api/users/data-export');
+      const url = URL.createObjectURL(new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' }));
+      const a = h('a', { href: url, download: `interviewroom-data-${new Date().toISOString().slice(0, 10)}.json`, hidden: true });
+      document.body.append(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+      status.textContent = 'Your data was downloaded as a JSON file.';
+    } catch (err) {
+      status.textContent = err.message;
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return h('section', { class: 'card' }, h('h2', null, 'Your data'),
+    h('p', null, 'Download everything InterviewRoom holds about you (profile, sessions, transcripts, code, evaluations, payments) as one JSON file.'),
+    button, status);
+}
+
+function deleteSection(profile, navigate) {
+  const confirmId = id('confirm-email');
+  const input = h('input', { id: confirmId, type: 'email', name: 'confirmEmail', autocomplete: 'off', spellcheck: 'false' });
+  const error = h('p', { class: 'field-error', role: 'alert', hidden: true });
+  const confirm = h('button', { type: 'submit', class: 'btn btn-danger', 'data-action': 'confirm-delete' }, 'Delete my account');
+  const cancel = h('button', { type: 'button', class: 'btn btn-ghost', onclick: () => dialog.close() }, 'Keep my account');
+  const titleId = id('delete-title');
+  const form = h('form', { method: 'dialog', novalidate: true },
+    h('h2', { id: titleId }, 'Delete your account?'),
+    h('p', null, 'This deletes your account and everything in it at once: sessions, transcripts, code, evaluations and unused credits. It cannot be undone. An active subscription is not refunded.'),
+    h('div', { class: 'field' }, h('label', { for: confirmId }, `Type your email address (${profile.email}) to confirm`), error, input),
+    h('div', { class: 'actions' }, confirm, cancel));
+  const dialog = h('dialog', { class: 'dialog', 'aria-labelledby': titleId }, form);
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    if (input.value.trim().toLowerCase() !== profile.email.toLowerCase()) {
+      error.textContent = 'Type your email address exactly as shown to delete the account';
+      error.hidden = false;
+      input.setAttribute('aria-invalid', 'true');
+      input.focus();
+      return;
+    }
+    confirm.disabled = true;
+    confirm.textContent = 'Deleting…';
+    try {
+      await api('/api/users/data', { method: 'DELETE' });
+    } catch (err) {
+      error.textContent = err.message;
+      error.hidden = false;
+      confirm.disabled = false;
+      confirm.textContent = 'Delete my account';
+      return;
+    }
+    dialog.close();
+    await logout();
+    toast('Your account and all its data were deleted.', { key: 'deleted' });
+    navigate('/', { replace: true });
+  });
+  const open = h('button', { type: 'button', class: 'btn btn-danger', 'data-action': 'delete' }, 'Delete my account…');
+  open.addEventListener('click', () => {
+    input.value = '';
+    error.hidden = true;
+    input.removeAttribute('aria-invalid');
+    dialog.showModal();
+    input.focus();
+  });
+  return h('section', { class: 'card danger-zone' }, h('h2', null, 'Delete account'),
+    h('p', null, 'Remove your account and all of its data permanently.'), open, dialog);
+}
