@@ -19,10 +19,7 @@ import com.interviewroom.edge.webapp.WebAppRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
-import com.interviewroom.common.config.Config;
 import com.interviewroom.common.http.HttpGuard;
-import com.interviewroom.common.http.PublicServerOptions;
 import java.util.function.Consumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -94,11 +91,7 @@ public final class EdgeVerticle extends VerticleBase {
     router.route().last().handler(ctx -> ctx.fail(Problems.notFound("No such resource.")));
     router.route().failureHandler(new ProblemHandler());
 
-    Config.Resilience resilience = app.config().resilience();
-    HttpServerOptions options = PublicServerOptions.create(app.config().http().port())
-        .setIdleTimeout(resilience.httpIdleTimeoutSeconds());
-    HttpServer created = HttpGuard.install(vertx.createHttpServer(options), options,
-        new HttpGuard.Limits(resilience.httpHeaderTimeoutMs(), resilience.httpBodyTimeoutMs(), resilience.httpMaxConnectionsPerIp()));
+    HttpServer created = HttpGuard.publicServer(vertx, app.config().http().port(), app.config().resilience());
     created.requestHandler(router);
     extension.accept(created);
     return created.listen().onSuccess(s -> server = s);

@@ -133,7 +133,7 @@ public final class Launcher {
         running.deployed("session-sweeper", vertx.deployVerticle(new SessionSweeper(db, redis)).await());
       } else if (gateway != null) {
         RealtimeGateway own = gateway;
-        String id = vertx.deployVerticle(() -> new RealtimeVerticle(own, config.http().port()),
+        String id = vertx.deployVerticle(() -> new RealtimeVerticle(own, config.http().port(), config.resilience()),
             new DeploymentOptions().setInstances(instances)).await();
         running.deployed("realtime", id);
       }

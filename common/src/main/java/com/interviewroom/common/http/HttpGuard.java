@@ -1,7 +1,9 @@
 package com.interviewroom.common.http;
 
+import com.interviewroom.common.config.Config;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -37,6 +39,16 @@ public final class HttpGuard {
   private static final ConcurrentHashMap<String, AtomicInteger> OPEN = new ConcurrentHashMap<>();
 
   private HttpGuard() {}
+
+  /**
+   * A public listener on {@code port} (edge, or a standalone realtime node): {@link PublicServerOptions},
+   * the {@code HTTP_*} settings' idle timeout, and the guard with their limits.
+   */
+  public static HttpServer publicServer(Vertx vertx, int port, Config.Resilience settings) {
+    HttpServerOptions options = PublicServerOptions.create(port).setIdleTimeout(settings.httpIdleTimeoutSeconds());
+    return install(vertx.createHttpServer(options), options,
+        new Limits(settings.httpHeaderTimeoutMs(), settings.httpBodyTimeoutMs(), settings.httpMaxConnectionsPerIp()));
+  }
 
   /** {@code options} must be the ones {@code server} was created with, cleartext HTTP/2 off (PublicServerOptions does that). */
   public static HttpServer install(HttpServer server, HttpServerOptions options, Limits limits) {

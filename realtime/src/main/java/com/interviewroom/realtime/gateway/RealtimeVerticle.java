@@ -1,6 +1,7 @@
 package com.interviewroom.realtime.gateway;
 
-import com.interviewroom.common.http.PublicServerOptions;
+import com.interviewroom.common.config.Config;
+import com.interviewroom.common.http.HttpGuard;
 import com.interviewroom.common.observability.OpenSockets;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -14,16 +15,19 @@ import io.vertx.core.json.JsonObject;
 public final class RealtimeVerticle extends VerticleBase {
   private final RealtimeGateway gateway;
   private final int port;
+  private final Config.Resilience settings;
   private HttpServer server;
 
-  public RealtimeVerticle(RealtimeGateway gateway, int port) {
+  public RealtimeVerticle(RealtimeGateway gateway, int port, Config.Resilience settings) {
     this.gateway = gateway;
     this.port = port;
+    this.settings = settings;
   }
 
   @Override
   public Future<?> start() {
-    HttpServer created = vertx.createHttpServer(PublicServerOptions.create(port));
+    // the same framing rules, deadlines and per-IP cap as the edge's listener
+    HttpServer created = HttpGuard.publicServer(vertx, port, settings);
     created.requestHandler(request -> {
       if (request.path().equals("/health")) {
         request.response().putHeader("Content-Type", "application/json")

@@ -4,6 +4,7 @@ import com.interviewroom.common.auth.LocalIssuer;
 import com.interviewroom.common.auth.SigningKey;
 import com.interviewroom.common.auth.TokenIssuer;
 import com.interviewroom.common.auth.TokenVerifier;
+import com.interviewroom.common.config.Config;
 import com.interviewroom.schema.Database;
 import com.interviewroom.testkit.TestDatabase;
 import com.interviewroom.testkit.TestRedis;
@@ -20,6 +21,7 @@ import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -29,6 +31,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class Fixture implements AutoCloseable {
   static final String ISSUER = "http://localhost:test";
+  /** The listener settings of an unconfigured deployment (HTTP_* defaults). */
+  static final Config.Resilience SETTINGS = Config.from(Map.of()).resilience();
 
   final Vertx vertx = Vertx.vertx();
   final String databaseUrl = TestDatabase.freshDatabaseUrl();
@@ -55,7 +59,7 @@ final class Fixture implements AutoCloseable {
   Node node(GatewaySettings settings, com.interviewroom.realtime.voice.VoiceSessionFactory voice) {
     RealtimeGateway gateway = new RealtimeGateway(vertx, verifier, db, redis, voice, meters, Clock.systemUTC(), settings);
     gateways.add(gateway);
-    RealtimeVerticle verticle = new RealtimeVerticle(gateway, 0);
+    RealtimeVerticle verticle = new RealtimeVerticle(gateway, 0, SETTINGS);
     await(vertx.deployVerticle(verticle));
     return new Node(gateway, verticle.actualPort());
   }

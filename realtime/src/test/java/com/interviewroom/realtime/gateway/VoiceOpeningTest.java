@@ -66,7 +66,7 @@ class VoiceOpeningTest {
     };
     gateway = new RealtimeGateway(fixture.vertx, fixture.verifier, fixture.db, fixture.redis, voices, fixture.meters,
         Clock.systemUTC(), GatewaySettings.defaults());
-    RealtimeVerticle verticle = new RealtimeVerticle(gateway, 0);
+    RealtimeVerticle verticle = new RealtimeVerticle(gateway, 0, Fixture.SETTINGS);
     Fixture.await(fixture.vertx.deployVerticle(verticle));
     port = verticle.actualPort();
   }
