@@ -50,6 +50,12 @@ public final class HttpGuard {
         new Limits(settings.httpHeaderTimeoutMs(), settings.httpBodyTimeoutMs(), settings.httpMaxConnectionsPerIp()));
   }
 
+  /** Connections this process holds open from {@code clientIp} on {@code localPort} (for tests and diagnostics). */
+  public static int openConnections(int localPort, String clientIp) {
+    AtomicInteger open = OPEN.get(localPort + "/" + clientIp);
+    return open == null ? 0 : open.get();
+  }
+
   /** {@code options} must be the ones {@code server} was created with, cleartext HTTP/2 off (PublicServerOptions does that). */
   public static HttpServer install(HttpServer server, HttpServerOptions options, Limits limits) {
     if (options.isHttp2ClearTextEnabled()) {
@@ -72,11 +78,18 @@ public final class HttpGuard {
         connection.close();
         return;
       }
-      connection.closeHandler(closed -> {
+      Runnable release = () -> {
         if (open.decrementAndGet() <= 0) {
           OPEN.remove(key, open);
         }
-      });
+      };
+      // the channel's own close: an upgraded WebSocket never fires the HTTP connection's closeHandler,
+      // so counting on that leaked one slot per WebSocket until the address was refused for good
+      if (connection instanceof ConnectionBase base) {
+        base.channel().closeFuture().addListener(closed -> release.run());
+      } else {
+        connection.closeHandler(closed -> release.run());
+      }
     }
     if (connection instanceof ConnectionBase base) {
       Channel channel = base.channel();

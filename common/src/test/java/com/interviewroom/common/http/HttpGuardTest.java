@@ -42,6 +42,7 @@ class HttpGuardTest {
     HttpServerOptions options = PublicServerOptions.create(0);
     HttpServer server = HttpGuard.install(vertx.createHttpServer(options), options,
         new HttpGuard.Limits(HEADER_TIMEOUT_MS, BODY_TIMEOUT_MS, MAX_PER_IP));
+    server.webSocketHandler(ws -> ws.textMessageHandler(ws::writeTextMessage));
     port = server.requestHandler(router).listen(0, "127.0.0.1").await().actualPort();
   }
 
@@ -198,5 +199,25 @@ class HttpGuardTest {
     for (Socket s : held) {
       s.close();
     }
+  }
+
+  @Test
+  @DisplayName("a closed WebSocket frees its place under the per-IP cap (upgraded connections are counted out too)")
+  void webSocketsReleaseTheirPlace() {
+    io.vertx.core.http.WebSocketClient client = vertx.createWebSocketClient();
+    for (int i = 0; i < MAX_PER_IP * 4; i++) {
+      io.vertx.core.http.WebSocket ws = client.connect(port, "127.0.0.1", "/ws").await();
+      ws.close().await();
+      // the server sees the close a moment later; the cap must count it out before long
+      long deadline = System.currentTimeMillis() + 2_000;
+      while (openFromLoopback() > 0 && System.currentTimeMillis() < deadline) {
+        Thread.onSpinWait();
+      }
+    }
+    assertThat(client.connect(port, "127.0.0.1", "/ws").await().isClosed()).isFalse();
+  }
+
+  private int openFromLoopback() {
+    return HttpGuard.openConnections(port, "127.0.0.1");
   }
 }
