@@ -81,7 +81,7 @@ public final class GatewayVoiceRelayBenchmark {
       .connectTimeout(Duration.ofSeconds(10)).build();
   private final ExecutorService opening = Executors.newFixedThreadPool(OPENING_IN_PARALLEL);
   private final ChildJvm server;
-  private final ChildJvm fake;
+  private final ProviderFake fake;
   private final int port;
   /** The internal listener, where /metrics is served. */
   private final int internalPort;
@@ -92,7 +92,7 @@ public final class GatewayVoiceRelayBenchmark {
   /** Cores the server keeps busy with no session open (stream workers, sweeper, JIT): the floor under its CPU figures. */
   private double idleServerCores = Double.NaN;
 
-  private GatewayVoiceRelayBenchmark(ChildJvm server, ChildJvm fake, int port, int internalPort, String providerUrl) {
+  private GatewayVoiceRelayBenchmark(ChildJvm server, ProviderFake fake, int port, int internalPort, String providerUrl) {
     this.server = server;
     this.fake = fake;
     this.port = port;
@@ -109,9 +109,9 @@ public final class GatewayVoiceRelayBenchmark {
     int cores = Runtime.getRuntime().availableProcessors();
     List<String> fakeJvm = new ArrayList<>(List.of("-Xmx1g"));
     fakeJvm.addAll(options("bench.fakeOpts"));
-    try (ChildJvm fake = ChildJvm.start("fake-provider", fakeJvm, "com.interviewroom.realtime.bench.EchoProvider",
-        List.of(String.valueOf(cores)), Map.of(), logs.resolve("relay-bench-fake.log"))) {
-      String providerUrl = fake.next(Duration.ofMinutes(2)).substring("url=".length());
+    // -Dbench.provider=node: the independent GA-sequence fake of bench/voice-relay-node (bench/voice-relay.sh uses it)
+    try (ProviderFake fake = ProviderFake.start(System.getProperty("bench.provider", "java"), fakeJvm, cores, logs)) {
+      String providerUrl = fake.url();
       int port = FreePort.find();
       int internalPort = FreePort.find();
       // session start asks the runner's GET /health first; this stub answers it and runs nothing
@@ -148,7 +148,7 @@ public final class GatewayVoiceRelayBenchmark {
         GatewayVoiceRelayBenchmark bench = new GatewayVoiceRelayBenchmark(server, fake, port, internalPort, providerUrl);
         List<Level> results = bench.run(levels);
         bench.close();
-        String section = RelayReport.section(header(cores), results, footer(cores, bench.idleServerCores));
+        String section = RelayReport.section(header(cores, fake.description()), results, footer(cores, bench.idleServerCores));
         System.out.println(section);
         Files.writeString(doc, RelayReport.replaceSection(Files.exists(doc) ? Files.readString(doc) : "# Benchmarks\n", section));
         System.out.println("written to " + doc);
@@ -296,7 +296,7 @@ public final class GatewayVoiceRelayBenchmark {
   private Cpu cpu() throws IOException, InterruptedException {
     var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     long[] machine = machineJiffies();
-    return new Cpu(server.askLong("cpu"), fake.askLong("cpu"), os.getProcessCpuTime(), machine[0], machine[1], System.nanoTime());
+    return new Cpu(server.askLong("cpu"), fake.cpuNanos(), os.getProcessCpuTime(), machine[0], machine[1], System.nanoTime());
   }
 
   /** Busy (not idle, not waiting for I/O) and total jiffies over every core, from the first line of /proc/stat; zeros elsewhere. */
@@ -555,23 +555,22 @@ public final class GatewayVoiceRelayBenchmark {
 
   // ---- the report's words ----
 
-  private static String header(int cores) {
+  private static String header(int cores, String fake) {
     return String.format(Locale.ROOT, """
         Measured %s by `bench/voice-relay.sh` (GatewayVoiceRelayBenchmark) on %d cores, Java %s, %s %s. \
         Each simulated browser sends a 4,800-byte binary frame every 100 ms (sequence number and send time in the first \
-        16 bytes); the fake OpenAI Realtime provider sends every `input_audio_buffer.append` straight back as a \
-        `response.output_audio.delta`, and the browser measures the round trip.
+        16 bytes); %s; the browser measures the round trip.
         `relay`: browser ⇄ `/ws` of the real server (`ROLE=all`, a session and socket token per browser from \
         `POST /api/sessions/start`, Postgres and Redis from `TEST_DATABASE_URL`/`TEST_REDIS_URL`) ⇄ fake provider; the \
         server turns each binary frame into base64 JSON and each delta back into a binary frame. \
         `direct`: the same generator speaking the provider's JSON protocol straight to the fake (the no-relay baseline). \
-        Generator, server and fake provider are three JVMs on the same machine; %d s of warm-up, then %d s measured \
+        Generator, server and fake provider are three processes on the same machine; %d s of warm-up, then %d s measured \
         per level, after an unreported priming level of %d sessions. Frames counts the round trips measured; lost and \
         reordered count every frame of the level. The server runs generational ZGC, as in production (Dockerfile). \
         Server CPU is the server process's CPU time in the window; heap per session is the server's live objects \
         (class histogram) with the sessions open, minus before they opened, divided by the sessions.""",
         Instant.now().truncatedTo(ChronoUnit.SECONDS), cores, Runtime.version(), System.getProperty("os.name"),
-        System.getProperty("os.version"), WARM_UP.toSeconds(), MEASURE.toSeconds(), PRIMING_SESSIONS);
+        System.getProperty("os.version"), fake, WARM_UP.toSeconds(), MEASURE.toSeconds(), PRIMING_SESSIONS);
   }
 
   private static String footer(int cores, double idleServerCores) {

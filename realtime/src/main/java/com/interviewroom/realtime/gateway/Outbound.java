@@ -37,7 +37,7 @@ final class Outbound implements ClientChannel {
 
   @Override
   public void sendAudio(Buffer pcm16At24k) {
-    if (closed) {
+    if (gone()) {
       return;
     }
     if (control.isEmpty() && audio.isEmpty() && !ws.writeQueueFull()) {
@@ -56,7 +56,7 @@ final class Outbound implements ClientChannel {
 
   @Override
   public void sendJson(JsonObject message) {
-    if (closed) {
+    if (gone()) {
       return;
     }
     String text = message.encode();
@@ -71,12 +71,21 @@ final class Outbound implements ClientChannel {
     control.addLast(text);
   }
 
+  /**
+   * Closed here, or already closed underneath: the socket's close handler (which releases this)
+   * runs a moment after the socket closed, and a timer or provider event in between must not write
+   * (Vert.x throws {@code WebSocket is closed} from {@code writeQueueFull}).
+   */
+  private boolean gone() {
+    return closed || ws.isClosed();
+  }
+
   /** Control first (it is never dropped), then the freshest remaining audio, while the socket accepts more. */
   private void flush() {
-    while (!closed && !ws.writeQueueFull() && !control.isEmpty()) {
+    while (!gone() && !ws.writeQueueFull() && !control.isEmpty()) {
       ws.writeTextMessage(control.removeFirst());
     }
-    while (!closed && !ws.writeQueueFull() && !audio.isEmpty()) {
+    while (!gone() && !ws.writeQueueFull() && !audio.isEmpty()) {
       Buffer next = audio.removeFirst();
       audioBytes -= next.length();
       ws.writeBinaryMessage(next);

@@ -1,0 +1,80 @@
+#!/usr/bin/env python3
+"""Summarise a JFR recording of the relay server under load: where its CPU samples fall.
+
+Record (the server of the independent generator's run, one level, a long window):
+  BENCH_SERVER_OPTS="-XX:StartFlightRecording:filename=/tmp/relay.jfr,settings=profile,dumponexit=true,jdk.ExecutionSample#period=2ms" \
+  BENCH_VARIANTS=dockerfile BENCH_MEASURE_MS=30000 \
+  node bench/voice-relay-node/run.mjs --jar launcher/target/interviewroom.jar --java "$JAVA_HOME/bin/java" --levels 500
+Then, with the measured window's start and end from its log (UTC, HH:MM:SS):
+  bench/voice-relay-profile.py /tmp/relay.jfr 20:53:10 20:53:40
+
+Each sample is put in the first bucket whose marker appears anywhere in its stack (so a bucket is
+inclusive of what it calls, and the order of BUCKETS decides overlaps); then the top frames by
+self time and our own methods by inclusive time.
+"""
+import collections
+import os
+import re
+import subprocess
+import sys
+
+BUCKETS = [
+    ('PiiRedactor', 'transcripts: PII redaction (regex)'),
+    ('TranscriptBatcher', 'transcripts: batching and storing'),
+    ('PgSessionRecords', 'voice: usage and transcript records'),
+    ('OpenAiRealtimeProvider.onMessage', 'voice: provider message in (JSON parse, base64 decode) and what it triggers'),
+    ('OpenAiRealtimeProvider.sendAudio', 'voice: append out (base64, JSON text, text frame)'),
+    ('micrometer', 'metrics (Micrometer byte counters)'),
+    ('gateway.Outbound', 'gateway: writes to the browser'),
+    ('gateway.Connection', 'gateway: frames in, timers, pings'),
+    ('gateway.MessageAssembler', 'gateway: frames in, timers, pings'),
+    ('SessionTimer', 'timer ticks'),
+    ('redis', 'Redis client'),
+    ('pgclient', 'Postgres client'),
+    ('FrameAggregator', 'Vert.x frame aggregation (provider socket)'),
+    ('WebSocket08Frame', 'Netty WebSocket codec'),
+    ('NioIoHandler', 'Netty socket I/O'),
+    ('SocketChannelImpl', 'Netty socket I/O'),
+]
+
+
+def main(path, start, end):
+    jfr = os.path.join(os.environ.get('JAVA_HOME', '/usr/lib/jvm/temurin-25-jdk-amd64'), 'bin', 'jfr')
+    text = subprocess.run([jfr, 'print', '--stack-depth', '48', '--events', 'jdk.ExecutionSample', path],
+                          check=True, capture_output=True, text=True).stdout
+    buckets, self_time, inclusive, threads = (collections.Counter() for _ in range(4))
+    n = 0
+    for event in text.split('jdk.ExecutionSample')[1:]:
+        at = re.search(r'startTime = (\d\d:\d\d:\d\d)', event)
+        if not at or not start <= at.group(1) <= end:
+            continue
+        frames = re.findall(r'^\s+([\w.$<>]+\.[\w$<>]+)\(', event, re.M)
+        if not frames:
+            continue
+        n += 1
+        thread = re.search(r'sampledThread = "([^"]+)"', event)
+        threads[re.sub(r'\d+', 'N', thread.group(1)) if thread else '?'] += 1
+        stack = ' '.join(frames)
+        buckets[next((name for marker, name in BUCKETS if marker in stack), 'other (Vert.x/Netty plumbing, JDK)')] += 1
+        self_time[frames[0]] += 1
+        for frame in set(frames):
+            inclusive[frame] += 1
+    if n == 0:
+        sys.exit('no samples in the window')
+    print(f'{n} samples; threads: {threads.most_common(4)}')
+    print('\nwhere the samples fall (first matching bucket):')
+    for name, count in buckets.most_common():
+        print(f'  {100 * count / n:5.1f}%  {name}')
+    print('\ntop frames by self time:')
+    for frame, count in self_time.most_common(15):
+        print(f'  {100 * count / n:5.1f}%  {frame}')
+    print('\nour methods by inclusive time:')
+    for frame, count in inclusive.most_common(400):
+        if 'interviewroom' in frame and count * 100 / n >= 1:
+            print(f'  {100 * count / n:5.1f}%  {frame}')
+
+
+if __name__ == '__main__':
+    if len(sys.argv) != 4:
+        sys.exit(__doc__)
+    main(*sys.argv[1:])
