@@ -26,7 +26,7 @@ function logoutSection(navigate) {
   const titleId = id('logout-all-title');
   const form = h('form', { method: 'dialog', novalidate: true },
     h('h2', { id: titleId }, 'Log out everywhere?'),
-    h('p', null, 'This ends every sign-in of your account: other browsers, phones and this one. Each of them will need your password again. An interview in progress elsewhere loses its connection.'),
+    h('p', null, 'This ends every sign-in of your account: other browsers, phones and this one. Each of them will need your password again.'),
     error,
     h('div', { class: 'actions' }, confirm, cancel));
   const dialog = h('dialog', { class: 'dialog', 'aria-labelledby': titleId }, form);
