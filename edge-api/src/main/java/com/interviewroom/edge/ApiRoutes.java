@@ -1,5 +1,6 @@
 package com.interviewroom.edge;
 
+import com.interviewroom.edge.auth.AuthRoutes;
 import com.interviewroom.edge.auth.BearerAuth;
 import com.interviewroom.edge.problem.ProblemRoutes;
 import com.interviewroom.edge.problem.ProblemService;
@@ -40,7 +41,7 @@ final class ApiRoutes {
   private ApiRoutes() {}
 
   static void mount(Router router, EdgeContext app, BearerAuth auth, Vertx vertx, RateLimiter limits, ClientIp clientIp,
-      TokenRevocations revocations) {
+      TokenRevocations revocations, AuthRoutes authRoutes) {
     TrackedSkill trackedSkill = TrackedSkill.create(app.config());
     Handler<RoutingContext> perUser = limits.general();
     Handler<RoutingContext> perIp = limits.limit(RateLimiter.PUBLIC_PER_IP, clientIp::of);
@@ -52,6 +53,7 @@ final class ApiRoutes {
             ctx -> (BearerAuth.userOrNull(ctx) == null ? perIp : perUser).handle(ctx)));
 
     new OpenApiRoutes(vertx).mount(router);
+    authRoutes.mountSignedIn(router, authenticated, revocations);
     authenticated.route(router.get("/api/me")).respond(ctx -> {
       NoInput.check(ctx);
       return Future.succeededFuture(new JsonObject()

@@ -81,13 +81,14 @@ public final class EdgeVerticle extends VerticleBase {
     RateLimiter limits = new RateLimiter(app.redis(), app.registry());
     ClientIp clientIp = new ClientIp(app.config().auth().accounts().clientIpHeader());
     AuthService accounts = new AuthService(vertx, app.db(), app.issuer(), limits, app.config().auth().accounts());
-    new AuthRoutes(accounts, clientIp, app.config().http().publicBaseUrl()).mount(router);
+    AuthRoutes authRoutes = new AuthRoutes(accounts, clientIp, app.config().http().publicBaseUrl());
+    authRoutes.mount(router);
     TokenRevocations revocations = TokenRevocations.of(vertx, app.redis(), app.clock());
     BearerAuth auth = new BearerAuth(app.verifier(), app.issuer().issuer(), accounts, revocations);
-    ApiRoutes.mount(router, app, auth, vertx, limits, clientIp, revocations);
+    ApiRoutes.mount(router, app, auth, vertx, limits, clientIp, revocations, authRoutes);
 
     // The candidate web app, after every API route: API paths never fall through to it.
-    new WebAppRoutes(webApp).mount(router);
+    new WebAppRoutes(webApp, app.config().http().publicBaseUrl()).mount(router);
     router.route().last().handler(ctx -> ctx.fail(Problems.notFound("No such resource.")));
     router.route().failureHandler(new ProblemHandler());
 

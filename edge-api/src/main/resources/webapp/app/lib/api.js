@@ -164,3 +164,13 @@ export async function logout() {
     forget();
   }
 }
+
+/**
+ * Logs out every browser and device of this account (every refresh-token family and every access
+ * token are revoked by the server), then forgets the login here. Throws ApiError when the server
+ * refuses; the login is kept then.
+ */
+export async function logoutEverywhere() {
+  await api('/api/auth/logout-all', { method: 'POST' });
+  forget();
+}

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.Select;
 
@@ -224,6 +225,104 @@ class AccountBrowserTest {
     } finally {
       driver.quit();
     }
+  }
+
+  @Test
+  @DisplayName("two browsers signed in to one account: Log out everywhere (after a confirmation that can be declined) in one sends it to /login, "
+      + "and the other's next reload lands on /login too")
+  void logOutEverywhere() throws Exception {
+    String email = BrowserFixture.uniqueEmail();
+    fixture.signupOverApi(email, PASSWORD);
+    ChromeDriver here = fixture.browser(1280, 900);
+    ChromeDriver elsewhere = fixture.secondBrowser(1280, 900);
+    try {
+      InterviewBrowserTest.logIn(elsewhere, email, PASSWORD);
+      InterviewBrowserTest.logIn(here, email, PASSWORD);
+      here.get(fixture.base + "/account");
+      el(here, "[data-action=logout-all]").click();
+      var dialog = until(here, d -> find(d, "dialog[open]"));
+      assertThat(dialog.getText()).contains("Log out everywhere?", "other browsers");
+      // declining keeps everyone signed in
+      dialog.findElement(By.xpath(".//button[normalize-space()='Stay signed in']")).click();
+      until(here, d -> d.findElements(By.cssSelector("dialog[open]")).isEmpty());
+      here.navigate().refresh();
+      until(here, d -> find(d, "h1").getText().equals("Your account"));
+
+      el(here, "[data-action=logout-all]").click();
+      until(here, d -> find(d, "dialog[open]")).findElement(By.cssSelector("[data-action=confirm-logout-all]")).click();
+      until(here, d -> d.getCurrentUrl().equals(fixture.base + "/login"));
+      until(here, d -> find(d, "#toasts").getText().contains("You were logged out everywhere."));
+      assertThat(js(here, "return localStorage.getItem('interviewroom.signedIn')")).isNull();
+
+      // the other browser still shows its page; its next reload has nothing left to refresh with
+      elsewhere.navigate().refresh();
+      until(elsewhere, d -> d.getCurrentUrl().contains("/login?next=%2Fdashboard"));
+      until(elsewhere, d -> find(d, "h1").getText().equals("Log in"));
+      here.get(fixture.base + "/account");
+      until(here, d -> d.getCurrentUrl().contains("/login?next=%2Faccount"));
+      assertThat(consoleProblems(here)).noneMatch(m -> m.contains("Content Security Policy"));
+    } finally {
+      here.quit();
+      elsewhere.quit();
+    }
+  }
+
+  @Test
+  @DisplayName("a dashboard with more sessions than one page: Older and Newer page through them, reached and pressed with the keyboard alone")
+  void dashboardPaging() throws Exception {
+    String email = BrowserFixture.uniqueEmail();
+    String userId = fixture.signupOverApi(email, PASSWORD).getJsonObject("user").getString("id");
+    // 12 finished sessions, one hour apart, over the problems of the bank
+    fixture.sql("""
+        INSERT INTO sessions (user_id, problem_id, status, language, started_at, ended_at, duration_seconds, created_at)
+        SELECT $1::uuid, ((SELECT array_agg(id ORDER BY slug) FROM problems))[1 + g % 3], 'completed', 'python',
+               now() - g * interval '1 hour', now() - g * interval '1 hour' + interval '20 minutes', 1200, now() - g * interval '1 hour'
+          FROM generate_series(1, 12) g""", userId);
+    ChromeDriver driver = fixture.browser(1280, 900);
+    try {
+      InterviewBrowserTest.logIn(driver, email, PASSWORD);
+      until(driver, d -> find(d, "[data-stat=total-sessions]").getText().equals("12"));
+      assertThat(el(driver, ".pager").getText()).contains("Page 1 of 2");
+      List<String> first = sessionLinks(driver);
+      assertThat(first).hasSize(10);
+      assertThat(el(driver, ".pager button:first-of-type").isEnabled()).as("no newer page").isFalse();
+
+      WebElement older = tabTo(driver, "Older →");
+      older.sendKeys(Keys.ENTER);
+      until(driver, d -> d.getCurrentUrl().endsWith("/dashboard?page=2") && find(d, ".pager").getText().contains("Page 2 of 2"));
+      List<String> second = sessionLinks(driver);
+      assertThat(second).hasSize(2).doesNotContainAnyElementsOf(first);
+      assertThat(driver.findElement(By.xpath("//button[normalize-space()='Older →']")).isEnabled()).as("no older page").isFalse();
+
+      WebElement newer = tabTo(driver, "← Newer");
+      newer.sendKeys(Keys.SPACE);
+      until(driver, d -> d.getCurrentUrl().endsWith("/dashboard?page=1") && find(d, ".pager").getText().contains("Page 1 of 2"));
+      assertThat(sessionLinks(driver)).containsExactlyElementsOf(first);
+
+      // a reload of the second page is served and shows it
+      driver.get(fixture.base + "/dashboard?page=2");
+      until(driver, d -> find(d, ".pager").getText().contains("Page 2 of 2"));
+      assertThat(sessionLinks(driver)).containsExactlyElementsOf(second);
+    } finally {
+      driver.quit();
+    }
+  }
+
+  /** The session links of the table, in order. */
+  private static List<String> sessionLinks(WebDriver driver) {
+    return driver.findElements(By.cssSelector("table.sessions tbody th a")).stream().map(a -> a.getAttribute("pathname")).toList();
+  }
+
+  /** Presses Tab (from where focus is) until the button with this text has the focus; fails after 60 presses. */
+  private static WebElement tabTo(WebDriver driver, String text) {
+    for (int i = 0; i < 60; i++) {
+      WebElement active = driver.switchTo().activeElement();
+      if (text.equals(active.getText().strip())) {
+        return active;
+      }
+      new org.openqa.selenium.interactions.Actions(driver).sendKeys(Keys.TAB).perform();
+    }
+    throw new AssertionError("Tab never reached \"" + text + "\"");
   }
 
   private static void skip(WebDriver driver, String step) {

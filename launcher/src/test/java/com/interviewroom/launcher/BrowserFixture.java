@@ -100,6 +100,19 @@ final class BrowserFixture implements AutoCloseable {
 
   /** micAllowed false: the browser refuses the microphone, as when a candidate clicks Block. */
   ChromeDriver browser(int width, int height, boolean micAllowed) {
+    return browser(width, height, micAllowed, service);
+  }
+
+  /**
+   * A second browser open at the same time as another: with its own chromedriver, since quitting a
+   * driver stops the driver service it was started with (and every session on it).
+   */
+  ChromeDriver secondBrowser(int width, int height) {
+    return browser(width, height, true,
+        new ChromeDriverService.Builder().usingDriverExecutable(new File(CHROMEDRIVER)).usingAnyFreePort().build());
+  }
+
+  private ChromeDriver browser(int width, int height, boolean micAllowed, ChromeDriverService service) {
     ChromeOptions options = new ChromeOptions();
     options.setBinary(CHROMIUM);
     options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

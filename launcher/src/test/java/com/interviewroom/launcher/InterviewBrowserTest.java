@@ -296,6 +296,49 @@ class InterviewBrowserTest {
     }
   }
 
+  @Test
+  @DisplayName("a run whose answer never comes: after the 15 s client timeout the panel says so in words and Run and Submit work again")
+  void runTimesOutOnTheClient() throws Exception {
+    String email = BrowserFixture.uniqueEmail();
+    String bearer = fixture.signupOverApi(email, "correct horse battery").getString("accessToken");
+    String sessionId = startSession(bearer);
+    ChromeDriver driver = fixture.browser(1280, 900);
+    try {
+      logIn(driver, email, "correct horse battery");
+      driver.get(fixture.base + "/interview/" + sessionId);
+      until(driver, d -> editorContent(d));
+      WebElement run = el(driver, ".toolbar-actions .btn-secondary");
+      WebElement submit = el(driver, ".toolbar-actions .btn-primary");
+      // DevTools holds every request to the execute URL: the server never hears of it, the browser never gets an answer
+      driver.executeCdpCommand("Fetch.enable", java.util.Map.of("patterns",
+          List.of(java.util.Map.of("urlPattern", "*/api/sessions/" + sessionId + "/execute", "requestStage", "Request"))));
+      long clicked = System.nanoTime();
+      run.click();
+      until(driver, d -> find(d, ".output-status").getText().contains("Running…"));
+      assertThat(run.isEnabled()).isFalse();
+      assertThat(submit.isEnabled()).isFalse();
+      new WebDriverWait(driver, Duration.ofSeconds(40), Duration.ofMillis(100))
+          .until(d -> find(d, ".output-status").getText().contains("No result after 15 seconds"));
+      long waitedMs = (System.nanoTime() - clicked) / 1_000_000;
+      assertThat(waitedMs).as("the client gives up after 15 s").isBetween(14_500L, 25_000L);
+      WebElement status = el(driver, ".output-status");
+      assertThat(status.getText()).contains("try again");
+      assertThat(status.getAttribute("class")).contains("verdict-fail");
+      assertThat(run.isEnabled()).isTrue();
+      assertThat(submit.isEnabled()).isTrue();
+
+      // the runner answers again: the next Run shows its result
+      driver.executeCdpCommand("Fetch.disable", java.util.Map.of());
+      run.click();
+      until(driver, d -> find(d, ".output-status").getText().contains("Completed in"));
+      assertThat(run.isEnabled()).isTrue();
+      System.err.println("run timeout shown after " + waitedMs + " ms");
+    } finally {
+      screenshot(driver, "last-runTimesOut");
+      driver.quit();
+    }
+  }
+
   private String startSession(String bearer) throws Exception {
     var started = fixture.post("/api/sessions/start", bearer, new JsonObject().put("problemSlug", "two-sum").put("language", "python"));
     assertThat(started.statusCode()).as(started.body()).isEqualTo(201);

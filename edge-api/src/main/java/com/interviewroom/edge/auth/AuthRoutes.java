@@ -3,6 +3,7 @@ package com.interviewroom.edge.auth;
 import com.interviewroom.common.http.ApiException;
 import com.interviewroom.common.http.RequestIds;
 import com.interviewroom.edge.ratelimit.ClientIp;
+import com.interviewroom.edge.web.Authenticated;
 import com.interviewroom.edge.web.JsonInput;
 import com.interviewroom.edge.web.NoInput;
 import io.vertx.core.Future;
@@ -16,12 +17,12 @@ import java.net.URI;
 import java.util.Locale;
 
 /**
- * {@code POST /api/auth/signup}, {@code /login}, {@code /refresh}, {@code /logout} and
- * {@code GET /api/legal}. Sign-up, login and refresh answer {@code {accessToken, expiresIn,
+ * {@code POST /api/auth/signup}, {@code /login}, {@code /refresh}, {@code /logout}, {@code /logout-all}
+ * (the one with a bearer token: {@link #mountSignedIn}) and {@code GET /api/legal}. Sign-up, login and refresh answer {@code {accessToken, expiresIn,
  * tokenType, user}} and set the refresh cookie ({@link #COOKIE}: HttpOnly, SameSite=Strict, path
  * {@link #COOKIE_PATH}, Secure when the request came over HTTPS); refresh and logout read it.
  *
- * <p>Every one of the four POSTs refuses a request whose {@code Origin} header is present and is not
+ * <p>Every one of the five POSTs refuses a request whose {@code Origin} header is present and is not
  * our own origin (403 {@code origin_refused}). Refresh and logout act on the cookie: SameSite=Strict
  * already keeps it off cross-site requests, this refuses the rest (a same-site sibling, a
  * misconfigured proxy). Sign-up and login set the cookie: a cross-site form posting a JSON-looking
@@ -47,6 +48,11 @@ public final class AuthRoutes {
     router.post("/api/auth/login").respond(this::login);
     router.post("/api/auth/refresh").respond(this::refresh);
     router.post("/api/auth/logout").respond(this::logout);
+  }
+
+  /** The routes that need the caller's bearer token, behind the authenticated chain built in {@code ApiRoutes}. */
+  public void mountSignedIn(Router router, Authenticated authenticated, TokenRevocations revocations) {
+    authenticated.route(router.post("/api/auth/logout-all")).respond(ctx -> logoutAll(ctx, revocations));
   }
 
   private Future<JsonObject> legal(RoutingContext ctx) {
@@ -106,6 +112,17 @@ public final class AuthRoutes {
     });
   }
 
+  /** Every refresh family of the caller and every access token issued to them until now; this browser's cookie is cleared too. */
+  private Future<Void> logoutAll(RoutingContext ctx, TokenRevocations revocations) {
+    NoInput.check(ctx);
+    checkOrigin(ctx);
+    ctx.response().putHeader("Cache-Control", "no-store");
+    return service.logoutAll(BearerAuth.user(ctx).id(), revocations).onSuccess(done -> {
+      ctx.response().addCookie(cookie(ctx, "", 0));
+      ctx.response().setStatusCode(204);
+    });
+  }
+
   private JsonObject answer(RoutingContext ctx, AuthService.SignIn signIn) {
     if (signIn.refreshToken() != null) {
       ctx.response().addCookie(cookie(ctx, signIn.refreshToken(), service.refreshTtl().toSeconds()));
@@ -128,7 +145,7 @@ public final class AuthRoutes {
   }
 
   /** TLS here, or a proxy in front saying the browser used HTTPS. */
-  static boolean overHttps(RoutingContext ctx) {
+  public static boolean overHttps(RoutingContext ctx) {
     String forwarded = ctx.request().getHeader("X-Forwarded-Proto");
     return ctx.request().isSSL() || (forwarded != null && "https".equalsIgnoreCase(forwarded.split(",")[0].strip()));
   }

@@ -163,6 +163,20 @@ public final class AuthService {
     return db.asService(sql -> RefreshTokenRepository.revokeFamilyOf(sql, sha256(refreshToken)));
   }
 
+  /**
+   * "Log out everywhere": revokes every refresh-token family of the user (no browser can refresh
+   * any more), then every access token issued until now ({@link TokenRevocations#revokeAll}). The
+   * families go first, so no refresh can mint a token after the revocation's instant.
+   */
+  public Future<Void> logoutAll(UUID userId, TokenRevocations revocations) {
+    return db.asService(sql -> RefreshTokenRepository.revokeUser(sql, userId))
+        .compose(revoked -> revocations.revokeAll(userId))
+        .recover(failure -> Future.failedFuture(failure instanceof ApiException api && "revocation_unavailable".equals(api.code())
+            ? Problems.unavailable("revocation_unavailable",
+                "Every other sign-in can no longer refresh, but tokens already issued could not be revoked right now. Try again shortly.", 5)
+            : failure));
+  }
+
   /** Gives a user of the external issuer a row (and a profile) on first sight; idempotent per id. */
   public Future<Void> ensureExternalUser(UUID id, String email) {
     String normalized = email == null || email.isBlank() ? null : JsonInput.normalizeEmail(email);
@@ -180,11 +194,7 @@ public final class AuthService {
       return Problems.badRequest("terms_required",
           "Accept the terms of service to sign up: send termsVersion (the current one is at GET /api/legal).");
     }
-    if (!Legal.TERMS_VERSION.equals(termsVersion)) {
-      return Problems.badRequest("terms_outdated",
-          "The terms have changed: read and accept version " + Legal.TERMS_VERSION + " (GET /api/legal).");
-    }
-    return null;
+    return Legal.outdatedTerms(termsVersion);
   }
 
   private Future<String> startFamily(SqlClient sql, UUID userId) {

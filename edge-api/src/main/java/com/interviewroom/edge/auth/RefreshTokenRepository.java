@@ -28,6 +28,8 @@ final class RefreshTokenRepository {
   private static final String REVOKE_FAMILY_OF = """
       UPDATE refresh_tokens SET revoked_at = now()
        WHERE family_id = (SELECT family_id FROM refresh_tokens WHERE token_hash = $1) AND revoked_at IS NULL""";
+  private static final String REVOKE_USER = """
+      UPDATE refresh_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL""";
   private static final String PURGE_EXPIRED = "DELETE FROM refresh_tokens WHERE user_id = $1 AND expires_at < now()";
 
   /** One stored token, as found by its hash. */
@@ -56,6 +58,11 @@ final class RefreshTokenRepository {
 
   static Future<Void> revokeFamilyOf(SqlClient sql, byte[] tokenHash) {
     return sql.preparedQuery(REVOKE_FAMILY_OF).execute(Tuple.of(Buffer.buffer(tokenHash))).mapEmpty();
+  }
+
+  /** Revokes every family of the user; the number of tokens revoked. */
+  static Future<Integer> revokeUser(SqlClient sql, UUID userId) {
+    return sql.preparedQuery(REVOKE_USER).execute(Tuple.of(userId)).map(rows -> rows.rowCount());
   }
 
   static Future<Void> purgeExpired(SqlClient sql, UUID userId) {

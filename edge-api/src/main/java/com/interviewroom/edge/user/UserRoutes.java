@@ -1,7 +1,9 @@
 package com.interviewroom.edge.user;
 
 import com.interviewroom.common.http.RequestIds;
+import com.interviewroom.common.http.ApiException;
 import com.interviewroom.edge.auth.BearerAuth;
+import com.interviewroom.edge.auth.Legal;
 import com.interviewroom.edge.events.EventRecord;
 import com.interviewroom.edge.web.Authenticated;
 import com.interviewroom.edge.web.JsonInput;
@@ -91,6 +93,11 @@ public final class UserRoutes {
         .termsAcceptedAt(termsAcceptedAt)
         .build();
     in.finish();
+    // only the current terms can be accepted (as at sign-up), checked after the field validation
+    ApiException outdated = termsVersion == null ? null : Legal.outdatedTerms(termsVersion);
+    if (outdated != null) {
+      throw outdated;
+    }
     if (changes.columns().isEmpty()) {
       throw com.interviewroom.common.http.Problems.badRequest("empty_update", "Send at least one field to change.");
     }

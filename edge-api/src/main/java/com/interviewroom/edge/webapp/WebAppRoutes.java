@@ -1,12 +1,14 @@
 package com.interviewroom.edge.webapp;
 
 import com.interviewroom.common.http.Problems;
+import com.interviewroom.edge.auth.AuthRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,6 +18,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * the app's own files under {@code /assets/<build id>/} and the WebJars under {@code /webjars/}, both
  * cached for a year (their URLs change when their content does), the shell never cached. Mounted
  * after every {@code /api} route, so API paths keep their problem+json answers.
+ *
+ * <p>The shell's {@code {{PUBLIC_ORIGIN}}} becomes {@code PUBLIC_BASE_URL}'s origin (link previews
+ * need an absolute {@code og:image}). Every answer over HTTPS (TLS, or {@code X-Forwarded-Proto:
+ * https} from the proxy) carries {@link #HSTS}; over plain HTTP it never does (browsers ignore it
+ * there, and a local {@code http://localhost} must stay reachable).
  */
 public final class WebAppRoutes {
   /**
@@ -27,16 +34,21 @@ public final class WebAppRoutes {
       "/sessions/:id/summary", "/terms", "/privacy");
 
   static final String IMMUTABLE = "public, max-age=31536000, immutable";
+  /** One year; no includeSubDomains or preload: sibling hosts of a deployment are not ours to pin. */
+  static final String HSTS = "max-age=31536000";
   /** Paths that are never app pages, whatever the client asks for. */
   private static final List<String> NOT_PAGES = List.of("/api/", "/ws", "/metrics", "/health", "/ready", "/.well-known/");
 
   private final WebAppAssets assets;
+  private final String shell;
   private final String csp;
   /** WebJar files already read; bounded by the files of the mapped jars. */
   private final Map<String, Buffer> webjarFiles = new ConcurrentHashMap<>();
 
-  public WebAppRoutes(WebAppAssets assets) {
+  public WebAppRoutes(WebAppAssets assets, String publicBaseUrl) {
     this.assets = assets;
+    URI base = URI.create(publicBaseUrl);
+    this.shell = assets.shell().replace("{{PUBLIC_ORIGIN}}", base.getScheme() + "://" + base.getRawAuthority());
     this.csp = String.join("; ",
         "default-src 'self'",
         // the import map is the one inline script, allowed by its hash; no eval anywhere
@@ -78,7 +90,7 @@ public final class WebAppRoutes {
       return;
     }
     HttpServerResponse response = ctx.response();
-    securityHeaders(response);
+    securityHeaders(ctx);
     response.putHeader(HttpHeaders.CONTENT_TYPE, asset.contentType())
         .putHeader(HttpHeaders.CACHE_CONTROL, IMMUTABLE)
         .end(asset.body());
@@ -103,7 +115,7 @@ public final class WebAppRoutes {
         return;
       }
       HttpServerResponse response = ctx.response();
-      securityHeaders(response);
+      securityHeaders(ctx);
       response.putHeader(HttpHeaders.CONTENT_TYPE, WebAppAssets.contentType(file))
           .putHeader(HttpHeaders.CACHE_CONTROL, IMMUTABLE)
           .end(read.result());
@@ -123,17 +135,21 @@ public final class WebAppRoutes {
 
   private void shell(RoutingContext ctx, int status) {
     HttpServerResponse response = ctx.response();
-    securityHeaders(response);
+    securityHeaders(ctx);
     response.setStatusCode(status)
         .putHeader(HttpHeaders.CONTENT_TYPE, "text/html; charset=utf-8")
         .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
         .putHeader("Content-Security-Policy", csp)
         .putHeader("Cross-Origin-Opener-Policy", "same-origin")
         .putHeader("Permissions-Policy", "microphone=(self), camera=(), geolocation=(), payment=()")
-        .end(assets.shell());
+        .end(shell);
   }
 
-  private static void securityHeaders(HttpServerResponse response) {
+  private static void securityHeaders(RoutingContext ctx) {
+    HttpServerResponse response = ctx.response();
+    if (AuthRoutes.overHttps(ctx)) {
+      response.putHeader("Strict-Transport-Security", HSTS);
+    }
     response.putHeader("X-Content-Type-Options", "nosniff")
         .putHeader("Referrer-Policy", "same-origin")
         .putHeader("X-Frame-Options", "DENY");

@@ -1,6 +1,7 @@
 // The account: profile (name, experience level, target companies), a download of everything held
-// about the person, deleting the account (typing the email confirms it), and logging out.
-import { api, logout } from '../../lib/api.js';
+// about the person, deleting the account (typing the email confirms it), logging out here and
+// logging out everywhere (behind a confirmation).
+import { api, logout, logoutEverywhere } from '../../lib/api.js';
 import { h, id, pageTitle } from '../../lib/dom.js';
 import { toast } from '../../lib/toast.js';
 import { field, errorSummary } from '../forms.js';
@@ -14,13 +15,53 @@ export async function render(main, { navigate }) {
     h('p', { class: 'muted' }, 'Signed in as ', h('strong', { 'data-field': 'email' }, profile.email)),
     profileSection(profile),
     dataSection(profile),
-    h('section', { class: 'card' }, h('h2', null, 'Log out'),
-      h('p', null, 'Log out of InterviewRoom in this browser.'),
+    logoutSection(navigate),
+    deleteSection(profile, navigate)));
+}
+
+function logoutSection(navigate) {
+  const error = h('p', { class: 'field-error', role: 'alert', hidden: true });
+  const confirm = h('button', { type: 'submit', class: 'btn btn-danger', 'data-action': 'confirm-logout-all' }, 'Log out everywhere');
+  const cancel = h('button', { type: 'button', class: 'btn btn-ghost', onclick: () => dialog.close() }, 'Stay signed in');
+  const titleId = id('logout-all-title');
+  const form = h('form', { method: 'dialog', novalidate: true },
+    h('h2', { id: titleId }, 'Log out everywhere?'),
+    h('p', null, 'This ends every sign-in of your account: other browsers, phones and this one. Each of them will need your password again.'),
+    error,
+    h('div', { class: 'actions' }, confirm, cancel));
+  const dialog = h('dialog', { class: 'dialog', 'aria-labelledby': titleId }, form);
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    confirm.disabled = true;
+    confirm.textContent = 'Logging out…';
+    try {
+      await logoutEverywhere();
+    } catch (err) {
+      error.textContent = err.message;
+      error.hidden = false;
+      confirm.disabled = false;
+      confirm.textContent = 'Log out everywhere';
+      return;
+    }
+    dialog.close();
+    toast('You were logged out everywhere.', { key: 'logout-all' });
+    navigate('/login', { replace: true });
+  });
+  const open = h('button', { type: 'button', class: 'btn btn-ghost', 'data-action': 'logout-all' }, 'Log out everywhere…');
+  open.addEventListener('click', () => {
+    error.hidden = true;
+    dialog.showModal();
+    cancel.focus();
+  });
+  return h('section', { class: 'card' }, h('h2', null, 'Log out'),
+    h('p', null, 'Log out of InterviewRoom in this browser, or on every browser and device you signed in on.'),
+    h('div', { class: 'actions' },
       h('button', { type: 'button', class: 'btn btn-ghost', 'data-action': 'logout', onclick: async () => {
         await logout();
         navigate('/');
-      } }, 'Log out')),
-    deleteSection(profile, navigate)));
+      } }, 'Log out'),
+      open),
+    dialog);
 }
 
 function profileSection(profile) {

@@ -269,4 +269,74 @@ class RefreshSessionTest {
     }
     assertThat(TokenIssuer.ACCESS_TTL.toMinutes()).isLessThanOrEqualTo(15);
   }
+
+  private static HttpResponse<Buffer> logoutAll(String authorization, String origin) {
+    HttpRequest<Buffer> request = server.client.post("/api/auth/logout-all");
+    if (authorization != null) {
+      request.putHeader("Authorization", authorization);
+    }
+    if (origin != null) {
+      request.putHeader("Origin", origin);
+    }
+    return await(request.send());
+  }
+
+  private static HttpResponse<Buffer> me(String authorization) {
+    return await(server.client.get("/api/me").putHeader("Authorization", authorization).send());
+  }
+
+  @Test
+  @DisplayName("log out everywhere: every refresh family and every access token of the caller end at once, nobody else's; a bearer token and our own Origin are required")
+  void logoutAllRevokesEveryFamily() throws Exception {
+    String email = email();
+    HttpResponse<Buffer> created = signup(email);
+    String bearer = EdgeServer.bearer(created.bodyAsJsonObject());
+    String firstFamily = token(created);
+    // a second browser: its own family, refreshed once
+    HttpResponse<Buffer> otherLogin = await(server.client.post("/api/auth/login")
+        .sendJsonObject(new JsonObject().put("email", email).put("password", "refresh password")));
+    String otherBearer = EdgeServer.bearer(otherLogin.bodyAsJsonObject());
+    HttpResponse<Buffer> otherRefreshed = refresh(token(otherLogin));
+    String otherFamily = token(otherRefreshed);
+    // somebody else, signed in too
+    HttpResponse<Buffer> stranger = signup(email());
+    String strangerBearer = EdgeServer.bearer(stranger.bodyAsJsonObject());
+
+    HttpResponse<Buffer> anonymous = logoutAll(null, null);
+    assertThat(anonymous.statusCode()).isEqualTo(401);
+    OpenApiContract.assertResponseMatches("POST", "/api/auth/logout-all", anonymous);
+    HttpResponse<Buffer> foreign = logoutAll(bearer, "https://evil.example");
+    assertThat(foreign.statusCode()).isEqualTo(403);
+    assertThat(foreign.bodyAsJsonObject().getString("code")).isEqualTo("origin_refused");
+    OpenApiContract.assertResponseMatches("POST", "/api/auth/logout-all", foreign);
+    assertThat(familiesRevoked(email)).as("a refused request revokes nothing").isZero();
+    HttpResponse<Buffer> withBody = await(server.client.post("/api/auth/logout-all").putHeader("Authorization", bearer)
+        .sendJsonObject(new JsonObject().put("everywhere", true)));
+    assertThat(withBody.statusCode()).isEqualTo(400);
+
+    HttpResponse<Buffer> out = logoutAll(bearer, "http://127.0.0.1:" + server.port());
+    assertThat(out.statusCode()).as(out.bodyAsString()).isEqualTo(204);
+    assertThat(setCookie(out)).contains("Max-Age=0");
+    assertThat(out.getHeader("Cache-Control")).isEqualTo("no-store");
+    OpenApiContract.assertResponseMatches("POST", "/api/auth/logout-all", out);
+
+    assertThat(refresh(firstFamily).statusCode()).isEqualTo(401);
+    assertThat(refresh(otherFamily).statusCode()).as("the other browser's family").isEqualTo(401);
+    assertThat(familiesRevoked(email)).as("every token of both families").isEqualTo(3);
+    for (String authorization : List.of(bearer, otherBearer)) {
+      HttpResponse<Buffer> revoked = me(authorization);
+      assertThat(revoked.statusCode()).isEqualTo(401);
+      assertThat(revoked.bodyAsJsonObject().getString("code")).isEqualTo("token_revoked");
+    }
+    assertThat(me(strangerBearer).statusCode()).as("another user").isEqualTo(200);
+    assertThat(refresh(token(stranger)).statusCode()).isEqualTo(200);
+
+    // iat has whole seconds: a sign-in from the next second on is a fresh start
+    Thread.sleep(1_100);
+    HttpResponse<Buffer> again = await(server.client.post("/api/auth/login")
+        .sendJsonObject(new JsonObject().put("email", email).put("password", "refresh password")));
+    assertThat(again.statusCode()).isEqualTo(200);
+    assertThat(me(EdgeServer.bearer(again.bodyAsJsonObject())).statusCode()).isEqualTo(200);
+    assertThat(refresh(token(again)).statusCode()).isEqualTo(200);
+  }
 }

@@ -1,5 +1,7 @@
 package com.interviewroom.edge.openapi;
 
+import com.interviewroom.edge.auth.Legal;
+
 import static com.interviewroom.edge.EdgeServer.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -184,6 +186,9 @@ class OpenApiContractTest {
     HttpResponse<Buffer> refused = await(foreign.send());
     assertThat(refused.statusCode()).isEqualTo(403);
     record("POST", "/api/auth/logout", refused);
+    String everywhere = EdgeServer.bearer(post(null, "/api/auth/login", login, 200).bodyAsJsonObject());
+    check(HttpMethod.POST, "/api/auth/logout-all", null, null, 401);
+    check(HttpMethod.POST, "/api/auth/logout-all", everywhere, null, 204);
     check(HttpMethod.GET, "/api/legal", null, null, 200);
     check(HttpMethod.GET, "/api/legal?x=1", null, null, 400);
   }
@@ -207,7 +212,7 @@ class OpenApiContractTest {
     get(user, "/api/users/profile", 200);
     get(null, "/api/users/profile", 401);
     check(HttpMethod.PATCH, "/api/users/profile", user.authorization(),
-        new JsonObject().put("displayName", "Ada").put("experienceLevel", "senior").put("termsVersion", "2024-01"), 200);
+        new JsonObject().put("displayName", "Ada").put("experienceLevel", "senior").put("termsVersion", Legal.TERMS_VERSION), 200);
     check(HttpMethod.PATCH, "/api/users/profile", user.authorization(), new JsonObject().put("credits", 100), 400);
     get(user, "/api/users/data-export", 200);
     get(null, "/api/users/data-export", 401);

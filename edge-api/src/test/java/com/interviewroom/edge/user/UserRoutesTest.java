@@ -1,5 +1,7 @@
 package com.interviewroom.edge.user;
 
+import com.interviewroom.edge.auth.Legal;
+
 import static com.interviewroom.edge.EdgeServer.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -82,7 +84,7 @@ class UserRoutesTest {
     HttpResponse<Buffer> response = await(request.sendJsonObject(new JsonObject()
         .put("displayName", "  Ada  ").put("experienceLevel", "senior")
         .put("targetCompanies", new JsonArray().add("Acme").add("Globex"))
-        .put("onboardingCompleted", true).put("termsVersion", "2025-01")));
+        .put("onboardingCompleted", true).put("termsVersion", Legal.TERMS_VERSION)));
     OpenApiContract.assertResponseMatches("PATCH", "/api/users/profile", response);
     assertThat(response.statusCode()).isEqualTo(200);
     JsonObject profile = response.bodyAsJsonObject();
@@ -90,7 +92,7 @@ class UserRoutesTest {
     assertThat(profile.getString("experienceLevel")).isEqualTo("senior");
     assertThat(profile.getJsonArray("targetCompanies").getList()).containsExactly("Acme", "Globex");
     assertThat(profile.getBoolean("onboardingCompleted")).isTrue();
-    assertThat(profile.getString("termsVersion")).isEqualTo("2025-01");
+    assertThat(profile.getString("termsVersion")).isEqualTo(Legal.TERMS_VERSION);
     assertThat(profile.getString("termsAcceptedAt")).isNotBlank();
     JsonObject event = await(server.db.asService(sql -> sql.preparedQuery(
             "SELECT request_id, payload::text AS payload FROM events WHERE user_id = $1 AND kind = 'profile.updated'")
@@ -99,6 +101,27 @@ class UserRoutesTest {
     assertThat(new JsonObject(event.getString("payload")).getJsonArray("fields").getList())
         .contains("display_name", "experience_level", "target_companies", "onboarding_completed", "terms_version");
     assertThat(event.getString("payload")).doesNotContain("Ada");
+  }
+
+  @Test
+  @DisplayName("accepting terms other than the current ones is 400 terms_outdated, as at sign-up, and nothing changes")
+  void patchRefusesOutdatedTerms() {
+    JsonObject session = server.signup();
+    String before = call(HttpMethod.GET, "/api/users/profile", session, null).bodyAsJsonObject().getString("termsAcceptedAt");
+    for (JsonObject patch : List.of(new JsonObject().put("termsVersion", "2020-01-01"),
+        new JsonObject().put("displayName", "Ada").put("termsVersion", Legal.TERMS_VERSION + "x"),
+        new JsonObject().put("termsVersion", "2020-01-01").put("termsAcceptedAt", "2026-01-01T00:00:00Z"))) {
+      HttpResponse<Buffer> response = call(HttpMethod.PATCH, "/api/users/profile", session, patch);
+      OpenApiContract.assertResponseMatches("PATCH", "/api/users/profile", response);
+      assertThat(response.statusCode()).as(patch.encode()).isEqualTo(400);
+      assertThat(response.bodyAsJsonObject().getString("code")).isEqualTo("terms_outdated");
+      assertThat(response.bodyAsJsonObject().getString("detail")).contains(Legal.TERMS_VERSION);
+    }
+    JsonObject profile = call(HttpMethod.GET, "/api/users/profile", session, null).bodyAsJsonObject();
+    assertThat(profile.getString("termsVersion")).isEqualTo(Legal.TERMS_VERSION);
+    assertThat(profile.getString("termsAcceptedAt")).isEqualTo(before);
+    assertThat(profile.getString("displayName")).isNull();
+    assertThat(events(id(session), "profile.updated")).isZero();
   }
 
   @Test
