@@ -224,6 +224,9 @@ class Server {
       PATH: process.env.PATH, HOME: process.env.HOME, ROLE: 'all', DATA_DIR: this.dataDir,
       PORT: String(this.port), INTERNAL_PORT: String(await freePort()), PUBLIC_BASE_URL: `http://localhost:${this.port}`,
       OPENAI_API_KEY: 'sk-bench-fake', OPENAI_REALTIME_URL: this.providerUrl, SANDBOX_URL: this.healthUrl, LOG_LEVEL: 'WARN',
+      // every bench user signs up from loopback: lift the per-IP sign-in limits (as testkit's TestAuthLimits does)
+      AUTH_SIGNUP_PER_IP_PER_HOUR: '1000000', AUTH_FREE_CREDIT_SIGNUPS_PER_IP_PER_DAY: '1000000',
+      AUTH_LOGIN_PER_IP_PER_MINUTE: '1000000',
     };
     const logFile = fs.openSync(path.join(path.dirname(JAR), `relay-node-bench-${this.variant}.log`), 'w');
     this.proc = spawn(JAVA, [...SERVER_FLAGS[this.variant], ...(process.env.BENCH_SERVER_OPTS || '').split(' ').filter(Boolean), '-jar', JAR],
@@ -256,8 +259,9 @@ const users = [];
 async function tokens(server, n) {
   const have = users.reduce((a, u) => a + u.credits, 0);
   const missing = Math.ceil(Math.max(0, n - have) / 3);
+  const { termsVersion } = await (await fetch(`${server.base}/api/legal`)).json();
   const signed = await inParallel(missing, 4, async () => (await post(server.base, '/api/auth/signup',
-    { email: `relay-${crypto.randomUUID()}@example.com`, password: 'relay-bench-password-1' })).accessToken);
+    { email: `relay-${crypto.randomUUID()}@example.com`, password: 'relay-bench-password-1', termsVersion })).accessToken);
   signed.forEach((t) => users.push({ bearer: t, credits: 3 }));
   return inParallel(n, 16, async () => {
     const u = users[0];
