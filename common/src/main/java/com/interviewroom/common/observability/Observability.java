@@ -15,7 +15,9 @@ public final class Observability {
   private Observability() {}
 
   public static PrometheusMeterRegistry newRegistry() {
-    return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    OpsCounters.bind(registry);
+    return registry;
   }
 
   /**
