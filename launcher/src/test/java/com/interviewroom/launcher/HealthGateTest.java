@@ -41,9 +41,35 @@ class HealthGateTest {
 
   record Result(int exit, String output) {}
 
+  private static final Path FLY_GATE = GATE.resolveSibling("fly-gate.sh");
+
+  /** A `flyctl machine list --json` answer: one started machine per group, the private ones with a check in {@code privateCheck}. */
+  private static String machines(String privateCheck, String... groups) {
+    StringBuilder json = new StringBuilder("[");
+    for (String group : groups) {
+      if (json.length() > 1) {
+        json.append(',');
+      }
+      json.append("{\"id\":\"m-").append(group).append("\",\"state\":\"started\",\"config\":{\"metadata\":{\"fly_process_group\":\"")
+          .append(group).append("\"}},\"checks\":[{\"name\":\"alive\",\"status\":\"")
+          .append(group.equals("sandbox") || group.equals("worker") ? privateCheck : "passing").append("\"}]}");
+    }
+    return json.append(']').toString();
+  }
+
+  private Result flyGate(int timeoutSeconds, String appUrl, String machinesJson) throws Exception {
+    Path file = dataDir.resolve("machines-" + System.nanoTime() + ".json");
+    java.nio.file.Files.writeString(file, machinesJson);
+    return run(timeoutSeconds, List.of(FLY_GATE.toString(), appUrl, file.toString()));
+  }
+
   private static Result gate(int timeoutSeconds, String... checks) throws Exception {
     List<String> command = new java.util.ArrayList<>(List.of(GATE.toString()));
     command.addAll(List.of(checks));
+    return run(timeoutSeconds, command);
+  }
+
+  private static Result run(int timeoutSeconds, List<String> command) throws Exception {
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().put("GATE_TIMEOUT_SECONDS", String.valueOf(timeoutSeconds));
     builder.environment().put("GATE_INTERVAL_SECONDS", "1");
@@ -68,6 +94,17 @@ class HealthGateTest {
       Result up = gate(30, checks);
       assertThat(up.exit()).as(up.output()).isZero();
       assertThat(up.output()).contains("health gate passed: 3 checks");
+
+      // the workflow's gate over Fly's machine list: edge readiness, realtime liveness + handshake, private groups' checks
+      Result fly = flyGate(30, base, machines("passing", "edge", "realtime", "worker", "sandbox"));
+      assertThat(fly.exit()).as(fly.output()).isZero();
+      assertThat(fly.output()).contains("health gate passed: 3 checks");
+      Result sandboxFailing = flyGate(30, base, machines("critical", "edge", "realtime", "worker", "sandbox"));
+      assertThat(sandboxFailing.exit()).isEqualTo(1);
+      assertThat(sandboxFailing.output()).contains("sandbox m-sandbox: checks not passing: alive=critical");
+      Result noWorker = flyGate(30, base, machines("passing", "edge", "realtime", "sandbox"));
+      assertThat(noWorker.exit()).isEqualTo(1);
+      assertThat(noWorker.output()).contains("worker: no started machine");
     }
     Result down = gate(3, checks);
     assertThat(down.exit()).as(down.output()).isEqualTo(1);
