@@ -8,6 +8,7 @@ import com.interviewroom.common.auth.TokenVerifier;
 import com.interviewroom.common.auth.TrustedIssuer;
 import com.interviewroom.common.config.Config;
 import com.interviewroom.common.config.Role;
+import com.interviewroom.common.observability.ErrorReports;
 import com.interviewroom.common.observability.Observability;
 import com.interviewroom.common.outage.TimedRedis;
 import com.interviewroom.edge.EdgeContext;
@@ -64,6 +65,7 @@ public final class Launcher {
 
   /** As {@link #start(Config)}; a non-null {@code voices} replaces the configured providers (tests). */
   public static RunningSystem start(Config requested, VoiceSessionFactory voices) throws Exception {
+    ErrorReports.init(requested.errorTracking(), requested.role().name().toLowerCase(java.util.Locale.ROOT));
     if (requested.role() == Role.SANDBOX) {
       return startSandboxOnly(requested);
     }

@@ -26,7 +26,8 @@ public record Config(
     Stripe stripe,
     String internalWebhookSecret,
     Resilience resilience,
-    Realtime realtime) {
+    Realtime realtime,
+    ErrorTracking errorTracking) {
 
   public record Http(int port, String internalHost, int internalPort, String publicBaseUrl) {}
 
@@ -113,6 +114,21 @@ public record Config(
   public record Realtime(int audioBytesPerSecond, int audioBurstBytes) {
     public static final int DEFAULT_AUDIO_BYTES_PER_SECOND = 52_800;
     public static final int DEFAULT_AUDIO_BURST_BYTES = 144_000;
+  }
+
+  /**
+   * Sentry error tracking ({@code SENTRY_*}); {@code dsn} null disables it.
+   *
+   * @param sampleRate  share of error events sent, 0.0 to 1.0 ({@code SENTRY_SAMPLE_RATE})
+   * @param environment {@code SENTRY_ENVIRONMENT}, by default {@code APP_ENV}
+   * @param release     {@code SENTRY_RELEASE} (the deploy sets the commit), null when unknown
+   */
+  public record ErrorTracking(String dsn, double sampleRate, String environment, String release) {
+    public static final ErrorTracking DISABLED = new ErrorTracking(null, 1.0, "development", null);
+
+    public boolean enabled() {
+      return dsn != null;
+    }
   }
 
   /**
@@ -246,7 +262,12 @@ public record Config(
         new Realtime(
             // not below real time; the burst holds at least one largest frame (64 KiB)
             r.intRange("AUDIO_BYTES_PER_SECOND", Realtime.DEFAULT_AUDIO_BYTES_PER_SECOND, 48_000, 10_000_000),
-            r.intRange("AUDIO_BURST_BYTES", Realtime.DEFAULT_AUDIO_BURST_BYTES, 65_536, 16 * 1024 * 1024)));
+            r.intRange("AUDIO_BURST_BYTES", Realtime.DEFAULT_AUDIO_BURST_BYTES, 65_536, 16 * 1024 * 1024)),
+        new ErrorTracking(
+            r.url("SENTRY_DSN", null, "http", "https"),
+            r.fraction("SENTRY_SAMPLE_RATE", 1.0),
+            r.string("SENTRY_ENVIRONMENT", r.string("APP_ENV", "development")),
+            r.string("SENTRY_RELEASE", null)));
     r.check(config);
     r.throwIfInvalid();
     return config;
@@ -266,34 +287,34 @@ public record Config(
   public boolean embeddedS3() { return s3.endpoint() == null; }
 
   public Config withDatabaseUrl(String url) {
-    return new Config(role, production, http, dataDir, url, redisUrl, s3, sandbox, auth, providers, stripe, internalWebhookSecret, resilience, realtime);
+    return new Config(role, production, http, dataDir, url, redisUrl, s3, sandbox, auth, providers, stripe, internalWebhookSecret, resilience, realtime, errorTracking);
   }
 
   public Config withRedisUrl(String url) {
-    return new Config(role, production, http, dataDir, databaseUrl, url, s3, sandbox, auth, providers, stripe, internalWebhookSecret, resilience, realtime);
+    return new Config(role, production, http, dataDir, databaseUrl, url, s3, sandbox, auth, providers, stripe, internalWebhookSecret, resilience, realtime, errorTracking);
   }
 
   public Config withS3Endpoint(String endpoint) {
     S3 next = new S3(endpoint, s3.bucket(), s3.region(), s3.accessKey(), s3.secretKey());
-    return new Config(role, production, http, dataDir, databaseUrl, redisUrl, next, sandbox, auth, providers, stripe, internalWebhookSecret, resilience, realtime);
+    return new Config(role, production, http, dataDir, databaseUrl, redisUrl, next, sandbox, auth, providers, stripe, internalWebhookSecret, resilience, realtime, errorTracking);
   }
 
   public Config withSandboxUrl(String url) {
     Sandbox next = new Sandbox(url, sandbox.port(), sandbox.slots(), sandbox.queue(), sandbox.requireCgroups(), sandbox.token());
-    return new Config(role, production, http, dataDir, databaseUrl, redisUrl, s3, next, auth, providers, stripe, internalWebhookSecret, resilience, realtime);
+    return new Config(role, production, http, dataDir, databaseUrl, redisUrl, s3, next, auth, providers, stripe, internalWebhookSecret, resilience, realtime, errorTracking);
   }
 
   public Config withSandboxToken(String token) {
     return new Config(role, production, http, dataDir, databaseUrl, redisUrl, s3, sandbox.withToken(token), auth, providers, stripe,
-        internalWebhookSecret, resilience, realtime);
+        internalWebhookSecret, resilience, realtime, errorTracking);
   }
 
   public Config withInternalWebhookSecret(String secret) {
-    return new Config(role, production, http, dataDir, databaseUrl, redisUrl, s3, sandbox, auth, providers, stripe, secret, resilience, realtime);
+    return new Config(role, production, http, dataDir, databaseUrl, redisUrl, s3, sandbox, auth, providers, stripe, secret, resilience, realtime, errorTracking);
   }
 
   public Config withHttp(Http next) {
-    return new Config(role, production, next, dataDir, databaseUrl, redisUrl, s3, sandbox, auth, providers, stripe, internalWebhookSecret, resilience, realtime);
+    return new Config(role, production, next, dataDir, databaseUrl, redisUrl, s3, sandbox, auth, providers, stripe, internalWebhookSecret, resilience, realtime, errorTracking);
   }
 
   /** Collects every problem first, so one start-up names all wrong variables at once. */
@@ -359,6 +380,25 @@ public record Config(
       } catch (IllegalArgumentException e) {
         errors.add(name + " must be one of " + List.of(type.getEnumConstants()).toString().toLowerCase(Locale.ROOT)
             + " (got '" + value + "')");
+        return fallback;
+      }
+    }
+
+    /** A share between 0.0 and 1.0. */
+    double fraction(String name, double fallback) {
+      String value = raw(name);
+      if (value == null) {
+        return fallback;
+      }
+      try {
+        double parsed = Double.parseDouble(value);
+        if (!(parsed >= 0.0 && parsed <= 1.0)) {
+          errors.add(name + " must be between 0.0 and 1.0 (got " + value + ")");
+          return fallback;
+        }
+        return parsed;
+      } catch (NumberFormatException e) {
+        errors.add(name + " must be a number between 0.0 and 1.0 (got '" + value + "')");
         return fallback;
       }
     }

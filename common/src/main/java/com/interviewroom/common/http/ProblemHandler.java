@@ -1,5 +1,7 @@
 package com.interviewroom.common.http;
 
+import com.interviewroom.common.auth.AuthUser;
+import com.interviewroom.common.observability.ErrorReports;
 import com.interviewroom.common.outage.Outages;
 import io.vertx.core.Handler;
 import io.vertx.core.json.DecodeException;
@@ -19,12 +21,15 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
  * a 503 {@code service_unavailable} with {@code Retry-After}, not a 500. During an outage every
  * request fails the same way, so the log gets one line with the stack trace per
  * {@link #LOG_INTERVAL_NANOS} and the number of failures since; other 5xx log a line per request
- * and their stack trace once per interval per exception class.
+ * and their stack trace once per interval per exception class, and go to {@link ErrorReports}
+ * (Sentry) with the request's {@code requestId}, {@code userId} and {@code sessionId}.
  */
 public final class ProblemHandler implements Handler<RoutingContext> {
   private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
   public static final String CONTENT_TYPE = "application/problem+json";
   static final long LOG_INTERVAL_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+  private static final java.util.regex.Pattern SESSION_IN_PATH =
+      java.util.regex.Pattern.compile("/sessions/([0-9a-fA-F-]{36})(/|$)");
   private static final LogThrottle THROTTLE = new LogThrottle(LOG_INTERVAL_NANOS);
 
   @Override
@@ -52,6 +57,7 @@ public final class ProblemHandler implements Handler<RoutingContext> {
       }
       return;
     }
+    ErrorReports.report(failure, reportTags(ctx));
     if (suppressed >= 0) {
       log.error("request failed {} {} {}", kv("requestId", RequestIds.of(ctx)), kv("path", ctx.normalizedPath()),
           kv("status", problem.status()), failure);
@@ -59,6 +65,16 @@ public final class ProblemHandler implements Handler<RoutingContext> {
       log.error("request failed {} {} {} {}", kv("requestId", RequestIds.of(ctx)), kv("path", ctx.normalizedPath()),
           kv("status", problem.status()), kv("error", failure == null ? "none" : failure.toString()));
     }
+  }
+
+  /** What {@link ErrorReports} may know of a request: its id, the caller's id, the session in the path. */
+  static java.util.Map<String, String> reportTags(RoutingContext ctx) {
+    String userId = ctx.data().values().stream().filter(AuthUser.class::isInstance)
+        .map(user -> String.valueOf(((AuthUser) user).id())).findFirst().orElse(null);
+    java.util.regex.Matcher session = SESSION_IN_PATH.matcher(ctx.normalizedPath());
+    String sessionId = session.find() ? session.group(1) : null;
+    return ErrorReports.tags(ErrorReports.REQUEST_ID, RequestIds.of(ctx), ErrorReports.USER_ID, userId,
+        ErrorReports.SESSION_ID, sessionId);
   }
 
   public static void write(RoutingContext ctx, ApiException problem) {

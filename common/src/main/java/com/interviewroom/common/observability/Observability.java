@@ -11,10 +11,13 @@ import java.util.EnumSet;
 
 /** Builds the Vert.x instance with Micrometer metrics on one Prometheus registry. */
 public final class Observability {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Observability.class);
   private Observability() {}
 
   public static PrometheusMeterRegistry newRegistry() {
-    return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    OpsCounters.bind(registry);
+    return registry;
   }
 
   /**
@@ -29,6 +32,14 @@ public final class Observability {
             Label.POOL_TYPE, Label.POOL_NAME))
         .setJvmMetricsEnabled(true);
     VertxOptions options = new VertxOptions().setMetricsOptions(metrics);
-    return Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry)).build();
+    Vertx vertx = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry)).build();
+    // an exception no handler caught: Vert.x would only log it; it is a bug, so Sentry hears of it too
+    vertx.exceptionHandler(Observability::unhandled);
+    return vertx;
+  }
+
+  static void unhandled(Throwable failure) {
+    log.error("unhandled exception", failure);
+    ErrorReports.report(failure, java.util.Map.of());
   }
 }

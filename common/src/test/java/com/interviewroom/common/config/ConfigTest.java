@@ -226,4 +226,18 @@ class ConfigTest {
     assertThat(Config.from(Map.of("APP_ENV", "production", "INTERNAL_WEBHOOK_SECRET", secret)).sandbox().token())
         .as("ROLE=all runs its runner in-process: a token is generated").isNull();
   }
+
+  @Test
+  @DisplayName("Sentry is off without SENTRY_DSN; its sample rate must be a share and its environment follows APP_ENV")
+  void errorTracking() {
+    assertThat(Config.from(Map.of()).errorTracking().enabled()).isFalse();
+    Config.ErrorTracking on = Config.from(Map.of("SENTRY_DSN", "https://key@o1.ingest.sentry.io/42",
+        "SENTRY_SAMPLE_RATE", "0.25", "APP_ENV", "production", "INTERNAL_WEBHOOK_SECRET", "x".repeat(32),
+        "SENTRY_RELEASE", "abc123")).errorTracking();
+    assertThat(on).isEqualTo(new Config.ErrorTracking("https://key@o1.ingest.sentry.io/42", 0.25, "production", "abc123"));
+    assertThatThrownBy(() -> Config.from(Map.of("SENTRY_SAMPLE_RATE", "1.5")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("SENTRY_SAMPLE_RATE must be between 0.0 and 1.0");
+    assertThatThrownBy(() -> Config.from(Map.of("SENTRY_DSN", "secretkey@nohost")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("SENTRY_DSN must be a URL").hasMessageNotContaining("secretkey");
+  }
 }

@@ -27,4 +27,14 @@ class ObservabilityTest {
       vertx.close().toCompletionStage().toCompletableFuture().get();
     }
   }
+
+  @Test
+  @org.junit.jupiter.api.DisplayName("the series the alert rules watch are on /metrics: voice failovers, failed evaluations")
+  void alertSeriesAreExposed() {
+    PrometheusMeterRegistry registry = Observability.newRegistry();
+    OpsCounters.voiceFailover();
+    String scrape = registry.scrape();
+    assertThat(scrape).containsPattern("(?m)^interviewroom_voice_failovers_total [1-9]")
+        .containsPattern("(?m)^interviewroom_evaluations_failed_total \\d");
+  }
 }

@@ -1,5 +1,6 @@
 package com.interviewroom.edge.agents;
 
+import com.interviewroom.common.observability.OpsCounters;
 import com.interviewroom.common.crypto.Hashing;
 import com.interviewroom.edge.llm.AnthropicClient;
 import com.interviewroom.edge.llm.LlmException;
@@ -178,6 +179,7 @@ public final class Evaluator {
   private Future<JsonObject> storeFailure(EvaluationInputs in, Throwable failure, String promptHash) {
     String error = failure instanceof LlmException e ? e.errorType() + " (" + e.status() + ")" : failure.getClass().getSimpleName();
     log.warn("evaluation failed {} {}", kv("sessionId", in.sessionId()), kv("error", error));
+    OpsCounters.evaluationFailed();
     Tuple row = Tuple.of(in.sessionId(), "failed", Rubric.VERSION, model, promptHash, null, null, null)
         .addValue(null).addValue(null).addValue(null).addValue(null).addValue(error);
     return upsert(row).map(id -> new JsonObject().put("status", "failed").put("evaluationId", id).put("error", error));

@@ -292,10 +292,13 @@ class EvaluatorTest {
     JsonObject owner = withModel.user();
     UUID session = fullSession(withModel, AgentsHarness.userId(owner));
     int before = anthropic.requests.size();
+    var failures = com.interviewroom.common.observability.Observability.newRegistry().get("interviewroom.evaluations.failed").functionCounter();
+    double failuresBefore = failures.count();
     anthropic.thenError(400, "invalid_request_error", null).thenTool(modelAnswer(session));
 
     InternalClient.Reply reply = evaluate(withModel, session);
     assertThat(reply.body().getString("status")).isEqualTo("failed");
+    assertThat(failures.count()).as("interviewroom_evaluations_failed_total counts it").isEqualTo(failuresBefore + 1);
     assertThat(anthropic.requests.size() - before).isEqualTo(1);
     assertThat(evaluation(withModel, owner, session).bodyAsJsonObject()).isEqualTo(new JsonObject().put("status", "failed"));
   }

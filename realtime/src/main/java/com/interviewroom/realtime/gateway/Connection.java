@@ -1,5 +1,6 @@
 package com.interviewroom.realtime.gateway;
 
+import com.interviewroom.common.observability.ErrorReports;
 import com.interviewroom.common.events.EventStream;
 import com.interviewroom.common.events.SessionSignals;
 import com.interviewroom.realtime.code.CodeSync;
@@ -193,6 +194,7 @@ final class Connection {
             voiceUnavailable = true;
           } else {
             // an unexpected failure of our own: the timer and code sync still work without a voice
+            ErrorReports.report(e, reportTags());
             out.sendJson(error("provider_unavailable"));
           }
           return Future.succeededFuture();
@@ -431,6 +433,11 @@ final class Connection {
     });
   }
 
+  private java.util.Map<String, String> reportTags() {
+    return ErrorReports.tags(ErrorReports.SESSION_ID, sessionId, ErrorReports.USER_ID, session.userId(),
+        ErrorReports.REQUEST_ID, requestId);
+  }
+
   /**
    * A server error before the interview began. When this socket activated the session, the
    * credit was spent on an interview that never happened: the session is errored and refunded
@@ -439,6 +446,7 @@ final class Connection {
    */
   private void resumeFailed(Throwable e) {
     log.warn("session resume failed {}", kv("requestId", requestId), kv("error", e.getMessage()));
+    ErrorReports.report(e, reportTags());
     Future<Boolean> failed = session.activatedNow() && !ready && !ending
         ? parts.sessions().failByOurFault(sessionId, SERVER_ERROR, requestId)
         : Future.succeededFuture(false);

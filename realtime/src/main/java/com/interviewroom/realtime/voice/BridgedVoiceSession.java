@@ -1,5 +1,6 @@
 package com.interviewroom.realtime.voice;
 
+import com.interviewroom.common.observability.OpsCounters;
 import com.interviewroom.realtime.audio.Pcm16;
 import com.interviewroom.realtime.transcript.TranscriptBatcher;
 import com.interviewroom.realtime.transcript.TranscriptItem;
@@ -326,6 +327,7 @@ public final class BridgedVoiceSession implements VoiceSession {
       return;
     }
     LOG.info("voice provider dropped mid-session; failing over: provider={} reason={}", lost.name(), reason);
+    OpsCounters.voiceFailover();
     Set<String> dead = new HashSet<>();
     if (fatal) {
       dead.add(lost.name());

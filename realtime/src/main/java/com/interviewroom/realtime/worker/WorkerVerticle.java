@@ -1,5 +1,6 @@
 package com.interviewroom.realtime.worker;
 
+import com.interviewroom.common.observability.ErrorReports;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
@@ -335,6 +336,8 @@ public final class WorkerVerticle extends VerticleBase {
         .compose(v -> commands.send(Request.cmd(Command.DEL).arg(errorKey(entry.id()))))
         .onSuccess(v -> {
           deadLettered.increment();
+          ErrorReports.report(new IllegalStateException("stream entry dead-lettered: type " + entry.type() + ", group "
+              + settings.group() + ", " + failedDeliveries + " deliveries"), ErrorReports.tags(ErrorReports.SESSION_ID, entry.sessionId()));
           log.warn("stream entry dead-lettered {} {} {} {}", kv("group", settings.group()), kv("entryId", entry.id()),
               kv("type", entry.type()), kv("deliveries", failedDeliveries));
         })

@@ -205,6 +205,8 @@ class BridgedVoiceSessionTest {
       made.add(p);
       return p;
     };
+    var failovers = com.interviewroom.common.observability.Observability.newRegistry().get("interviewroom.voice.failovers").functionCounter();
+    double failoversBefore = failovers.count();
     VoiceSession session = loop.await(() -> factory(providers, new ProviderSelector(true, true)).open(context(s), client));
     ScriptedProvider first = made.get(0);
     loop.run(() -> {
@@ -215,6 +217,7 @@ class BridgedVoiceSessionTest {
       session.audio(Buffer.buffer(new byte[480]));
     });
     Loop.eventually(Duration.ofSeconds(3), () -> made.size() == 2 && made.get(1).calls.contains("audio"), "failover");
+    assertThat(failovers.count()).as("interviewroom_voice_failovers_total counts it").isEqualTo(failoversBefore + 1);
     ScriptedProvider second = made.get(1);
     assertThat(first.name).isEqualTo("gemini");
     assertThat(second.name).isEqualTo("openai");
