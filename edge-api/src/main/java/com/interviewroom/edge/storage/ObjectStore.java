@@ -11,7 +11,16 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
+import software.amazon.awssdk.services.s3.model.Delete;
+import software.amazon.awssdk.services.s3.model.DeleteObjectsRequest;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
+import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.HeadBucketRequest;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
@@ -72,6 +81,42 @@ public final class ObjectStore implements AutoCloseable {
     return vertx.executeBlocking(() -> {
       client.headBucket(HeadBucketRequest.builder().bucket(bucket).build());
       return null;
+    }, false);
+  }
+
+  /** Every user object lives under this prefix: {@code u/{userId}/s/{sessionId}/{ts}/{basename}}. */
+  public static final String USER_PREFIX = "u/";
+
+  /** The prefix of all of one user's objects. */
+  public static String userPrefix(java.util.UUID userId) {
+    return USER_PREFIX + userId + "/";
+  }
+
+  /**
+   * Deletes objects under {@code prefix} last modified before {@code before} (null: all of them),
+   * at most {@code max}; completes with how many were deleted. Runs on a worker thread.
+   */
+  public Future<Integer> deleteUnder(String prefix, Instant before, int max) {
+    return vertx.executeBlocking(() -> {
+      int deleted = 0;
+      String token = null;
+      do {
+        ListObjectsV2Response page = client.listObjectsV2(ListObjectsV2Request.builder()
+            .bucket(bucket).prefix(prefix).continuationToken(token).maxKeys(Math.min(1000, max)).build());
+        List<ObjectIdentifier> doomed = new ArrayList<>();
+        for (S3Object object : page.contents()) {
+          if (doomed.size() + deleted < max && (before == null || object.lastModified().isBefore(before))) {
+            doomed.add(ObjectIdentifier.builder().key(object.key()).build());
+          }
+        }
+        if (!doomed.isEmpty()) {
+          client.deleteObjects(DeleteObjectsRequest.builder().bucket(bucket)
+              .delete(Delete.builder().objects(doomed).quiet(true).build()).build());
+          deleted += doomed.size();
+        }
+        token = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
+      } while (token != null && deleted < max);
+      return deleted;
     }, false);
   }
 
