@@ -85,7 +85,7 @@ public final class EdgeVerticle extends VerticleBase {
     ClientIp clientIp = new ClientIp(app.config().auth().accounts().clientIpHeader());
     AuthService accounts = new AuthService(vertx, app.db(), app.issuer(), limits, app.config().auth().accounts(),
         app.config().retention().accountRestoreDays());
-    new AuthRoutes(accounts, clientIp, app.config().http().publicBaseUrl()).mount(router);
+    new AuthRoutes(accounts, clientIp, app.config().http().publicBaseUrl(), app.config().retention()).mount(router);
     TokenRevocations revocations = TokenRevocations.of(vertx, app.redis(), app.clock());
     BearerAuth auth = new BearerAuth(app.verifier(), app.issuer().issuer(), accounts, revocations);
     ApiRoutes.mount(router, app, auth, vertx, limits, clientIp, revocations);

@@ -15,11 +15,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
-import software.amazon.awssdk.services.s3.model.Delete;
-import software.amazon.awssdk.services.s3.model.DeleteObjectsRequest;
+import software.amazon.awssdk.services.s3.model.DeleteObjectRequest;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
-import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.HeadBucketRequest;
@@ -94,29 +92,29 @@ public final class ObjectStore implements AutoCloseable {
 
   /**
    * Deletes objects under {@code prefix} last modified before {@code before} (null: all of them),
-   * at most {@code max}; completes with how many were deleted. Runs on a worker thread.
+   * at most {@code max}; completes with how many were deleted. Runs on a worker thread. One
+   * {@code DeleteObject} per key: the multi-object delete needs a checksum header S3Proxy (the
+   * embedded store) refuses with 501. Keys ending in {@code /} are skipped: they are the directories
+   * S3Proxy's file-system store lists, not objects (we never write such keys).
    */
   public Future<Integer> deleteUnder(String prefix, Instant before, int max) {
     return vertx.executeBlocking(() -> {
-      int deleted = 0;
+      List<String> keys = new ArrayList<>();
       String token = null;
       do {
         ListObjectsV2Response page = client.listObjectsV2(ListObjectsV2Request.builder()
-            .bucket(bucket).prefix(prefix).continuationToken(token).maxKeys(Math.min(1000, max)).build());
-        List<ObjectIdentifier> doomed = new ArrayList<>();
+            .bucket(bucket).prefix(prefix).continuationToken(token).maxKeys(1000).build());
         for (S3Object object : page.contents()) {
-          if (doomed.size() + deleted < max && (before == null || object.lastModified().isBefore(before))) {
-            doomed.add(ObjectIdentifier.builder().key(object.key()).build());
+          if (keys.size() < max && !object.key().endsWith("/") && (before == null || object.lastModified().isBefore(before))) {
+            keys.add(object.key());
           }
         }
-        if (!doomed.isEmpty()) {
-          client.deleteObjects(DeleteObjectsRequest.builder().bucket(bucket)
-              .delete(Delete.builder().objects(doomed).quiet(true).build()).build());
-          deleted += doomed.size();
-        }
         token = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
-      } while (token != null && deleted < max);
-      return deleted;
+      } while (token != null && keys.size() < max);
+      for (String key : keys) {
+        client.deleteObject(DeleteObjectRequest.builder().bucket(bucket).key(key).build());
+      }
+      return keys.size();
     }, false);
   }
 

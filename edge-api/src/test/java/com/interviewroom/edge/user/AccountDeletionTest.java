@@ -151,4 +151,19 @@ class AccountDeletionTest {
     assertThat(await(server.client.post("/api/auth/signup").sendJsonObject(EdgeServer.credentials(gone.email(), PASSWORD)))
         .statusCode()).isEqualTo(201);
   }
+
+  @Test
+  @DisplayName("GET /api/legal states both windows, as configured, for the privacy page")
+  void legalStatesTheWindows() {
+    HttpResponse<Buffer> legal = await(server.client.get("/api/legal").send());
+    assertThat(legal.statusCode()).isEqualTo(200);
+    assertThat(legal.bodyAsJsonObject().getInteger("retentionDays")).isEqualTo(90);
+    assertThat(legal.bodyAsJsonObject().getInteger("accountRestoreDays")).isEqualTo(30);
+    com.interviewroom.edge.openapi.OpenApiContract.assertResponseMatches("GET", "/api/legal", legal);
+    try (EdgeServer shorter = EdgeServer.start(Map.of("RETENTION_DAYS", "60", "ACCOUNT_RESTORE_DAYS", "7"))) {
+      JsonObject body = await(shorter.client.get("/api/legal").send()).bodyAsJsonObject();
+      assertThat(body.getInteger("retentionDays")).isEqualTo(60);
+      assertThat(body.getInteger("accountRestoreDays")).isEqualTo(7);
+    }
+  }
 }
