@@ -116,6 +116,7 @@ class RetentionObjectsTest {
     RetentionJob.Purged purged = await(job(Clock.systemUTC()).run());
 
     assertThat(purged.accounts()).isEqualTo(1);
+    assertThat(purged.objects()).isEqualTo(2);
     assertThat(keys(ObjectStore.userPrefix(gone))).isEmpty();
     assertThat(keys(ObjectStore.userPrefix(waiting))).hasSize(2);
     assertThat(keys(ObjectStore.userPrefix(active))).hasSize(2);

@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,7 +62,10 @@ public final class RetentionJob extends VerticleBase {
        ORDER BY deleted_at LIMIT $2 FOR UPDATE SKIP LOCKED""";
   private static final String PURGE_ACCOUNTS = "DELETE FROM users WHERE id = ANY($1)";
 
-  /** What one run removed; {@code skipped}: another instance held the lock at the start, nothing was done. */
+  /**
+   * What one run removed: rows per table, purged accounts, objects (those of purged accounts plus
+   * those past the window); {@code skipped}: another instance held the lock at the start, nothing was done.
+   */
   public record Purged(Map<String, Long> rows, long accounts, long objects, boolean skipped) {
     public long total() {
       return rows.values().stream().mapToLong(Long::longValue).sum();
@@ -113,17 +117,19 @@ public final class RetentionJob extends VerticleBase {
   /** One run; completes with its counts (also logged and counted), or fails (logged) when the database does. */
   public Future<Purged> run() {
     Map<String, Long> rows = new LinkedHashMap<>();
+    AtomicLong accountObjects = new AtomicLong();
     Future<Boolean> chain = Future.succeededFuture(true);
     for (String table : TABLES) {
       chain = chain.compose(go -> go ? purgeTable(table, 0, 0, rows) : Future.succeededFuture(false));
     }
     return chain
-        .compose(go -> go ? purgeAccounts(0, 0) : Future.succeededFuture(-1L))
+        .compose(go -> go ? purgeAccounts(0, 0, accountObjects) : Future.succeededFuture(-1L))
         .compose(accounts -> accounts < 0 || store == null
             ? Future.succeededFuture(new long[] {accounts, 0})
             : store.deleteUnder(ObjectStore.USER_PREFIX, cutoff(), settings.batchSize() * settings.maxBatchesPerRun())
                 .map(objects -> new long[] {accounts, objects}))
-        .map(counts -> new Purged(rows, Math.max(0, counts[0]), counts[1], rows.isEmpty() && counts[0] < 0))
+        .map(counts -> new Purged(rows, Math.max(0, counts[0]), accountObjects.get() + counts[1],
+            rows.isEmpty() && counts[0] < 0))
         .onSuccess(this::report)
         .onFailure(failure -> log.warn("retention run failed {}", kv("error", failure.toString())));
   }
@@ -158,7 +164,7 @@ public final class RetentionJob extends VerticleBase {
   }
 
   /** Completes with the accounts purged, or -1 when another instance held the lock before any was. */
-  private Future<Long> purgeAccounts(int batches, long purged) {
+  private Future<Long> purgeAccounts(int batches, long purged, AtomicLong objects) {
     if (batches >= settings.maxBatchesPerRun()) {
       return Future.succeededFuture(purged);
     }
@@ -168,22 +174,23 @@ public final class RetentionJob extends VerticleBase {
                 .compose(found -> {
                   List<UUID> ids = new ArrayList<>();
                   found.forEach(row -> ids.add(row.getUUID("id")));
-                  return ids.isEmpty() ? Future.succeededFuture(0) : deleteAccounts(sql, ids);
+                  return ids.isEmpty() ? Future.succeededFuture(0) : deleteAccounts(sql, ids, objects);
                 })))
         .compose(count -> {
           if (count < 0) {
             return Future.succeededFuture(batches == 0 ? -1L : purged);
           }
-          return count < ACCOUNT_BATCH ? Future.succeededFuture(purged + count) : purgeAccounts(batches + 1, purged + count);
+          return count < ACCOUNT_BATCH ? Future.succeededFuture(purged + count)
+              : purgeAccounts(batches + 1, purged + count, objects);
         });
   }
 
   /** Objects first: if the store fails, the transaction rolls back and the next run tries again. */
-  private Future<Integer> deleteAccounts(SqlClient sql, List<UUID> ids) {
-    Future<?> objects = store == null ? Future.succeededFuture()
+  private Future<Integer> deleteAccounts(SqlClient sql, List<UUID> ids, AtomicLong objects) {
+    Future<?> deleted = store == null ? Future.succeededFuture()
         : Future.all(ids.stream().map(id -> store.deleteUnder(ObjectStore.userPrefix(id), null, Integer.MAX_VALUE)
-            .onSuccess(n -> count("objects", n))).toList());
-    return objects.compose(done -> sql.preparedQuery(PURGE_ACCOUNTS).execute(Tuple.of(ids.toArray(UUID[]::new))))
+            .onSuccess(objects::addAndGet)).toList());
+    return deleted.compose(done -> sql.preparedQuery(PURGE_ACCOUNTS).execute(Tuple.of(ids.toArray(UUID[]::new))))
         .map(r -> r.rowCount());
   }
 
