@@ -80,8 +80,9 @@ public final class EdgeVerticle extends VerticleBase {
 
     RateLimiter limits = new RateLimiter(app.redis(), app.registry());
     ClientIp clientIp = new ClientIp(app.config().auth().accounts().clientIpHeader());
-    AuthService accounts = new AuthService(vertx, app.db(), app.issuer(), limits, app.config().auth().accounts());
-    AuthRoutes authRoutes = new AuthRoutes(accounts, clientIp, app.config().http().publicBaseUrl());
+    AuthService accounts = new AuthService(vertx, app.db(), app.issuer(), limits, app.config().auth().accounts(),
+        app.config().retention().accountRestoreDays());
+    AuthRoutes authRoutes = new AuthRoutes(accounts, clientIp, app.config().http().publicBaseUrl(), app.config().retention());
     authRoutes.mount(router);
     TokenRevocations revocations = TokenRevocations.of(vertx, app.redis(), app.clock());
     BearerAuth auth = new BearerAuth(app.verifier(), app.issuer().issuer(), accounts, revocations);

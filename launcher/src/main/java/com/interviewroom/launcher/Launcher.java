@@ -13,6 +13,7 @@ import com.interviewroom.common.observability.Observability;
 import com.interviewroom.common.outage.TimedRedis;
 import com.interviewroom.edge.EdgeContext;
 import com.interviewroom.edge.EdgeVerticle;
+import com.interviewroom.edge.retention.RetentionJob;
 import com.interviewroom.edge.session.SessionSweeper;
 import com.interviewroom.edge.internal.InternalVerticle;
 import com.interviewroom.common.internal.InternalClient;
@@ -133,6 +134,8 @@ public final class Launcher {
         running.deployed("edge", id);
         // one sweeper per process is plenty; several processes sweeping at once is safe (SKIP LOCKED)
         running.deployed("session-sweeper", vertx.deployVerticle(new SessionSweeper(db, redis)).await());
+        // the retention job takes a cluster-wide advisory lock per batch: every edge process may run it
+        running.deployed("retention", vertx.deployVerticle(new RetentionJob(db, store, registry, config.retention(), clock)).await());
       } else if (gateway != null) {
         RealtimeGateway own = gateway;
         String id = vertx.deployVerticle(() -> new RealtimeVerticle(own, config.http().port(), config.resilience()),

@@ -27,7 +27,8 @@ public record Config(
     String internalWebhookSecret,
     Resilience resilience,
     Realtime realtime,
-    ErrorTracking errorTracking) {
+    ErrorTracking errorTracking,
+    Retention retention) {
 
   public record Http(int port, String internalHost, int internalPort, String publicBaseUrl) {}
 
@@ -129,6 +130,16 @@ public record Config(
     public boolean enabled() {
       return dsn != null;
     }
+  }
+
+  /**
+   * The data lifecycle (docs/database.md): transcripts, code snapshots, evaluations and stored objects
+   * older than {@code days} are purged by the retention job, at most {@code batchSize} rows per
+   * statement and {@code maxBatchesPerRun} statements per table per run; a deleted account can be
+   * restored by logging in for {@code accountRestoreDays}, then the job purges it.
+   */
+  public record Retention(int days, int accountRestoreDays, int batchSize, int maxBatchesPerRun) {
+    public static final Retention DEFAULTS = new Retention(90, 30, 1000, 100);
   }
 
   /**
@@ -267,7 +278,12 @@ public record Config(
             r.url("SENTRY_DSN", null, "http", "https"),
             r.fraction("SENTRY_SAMPLE_RATE", 1.0),
             r.string("SENTRY_ENVIRONMENT", r.string("APP_ENV", "development")),
-            r.string("SENTRY_RELEASE", null)));
+            r.string("SENTRY_RELEASE", null)),
+        new Retention(
+            r.intRange("RETENTION_DAYS", Retention.DEFAULTS.days(), 1, 3650),
+            r.intRange("ACCOUNT_RESTORE_DAYS", Retention.DEFAULTS.accountRestoreDays(), 0, 365),
+            r.intRange("RETENTION_BATCH_SIZE", Retention.DEFAULTS.batchSize(), 1, 100_000),
+            r.intRange("RETENTION_MAX_BATCHES_PER_RUN", Retention.DEFAULTS.maxBatchesPerRun(), 1, 100_000)));
     r.check(config);
     r.throwIfInvalid();
     return config;
@@ -287,34 +303,34 @@ public record Config(
   public boolean embeddedS3() { return s3.endpoint() == null; }
 
   public Config withDatabaseUrl(String url) {
-    return new Config(role, production, http, dataDir, url, redisUrl, s3, sandbox, auth, providers, stripe, internalWebhookSecret, resilience, realtime, errorTracking);
+    return new Config(role, production, http, dataDir, url, redisUrl, s3, sandbox, auth, providers, stripe, internalWebhookSecret, resilience, realtime, errorTracking, retention);
   }
 
   public Config withRedisUrl(String url) {
-    return new Config(role, production, http, dataDir, databaseUrl, url, s3, sandbox, auth, providers, stripe, internalWebhookSecret, resilience, realtime, errorTracking);
+    return new Config(role, production, http, dataDir, databaseUrl, url, s3, sandbox, auth, providers, stripe, internalWebhookSecret, resilience, realtime, errorTracking, retention);
   }
 
   public Config withS3Endpoint(String endpoint) {
     S3 next = new S3(endpoint, s3.bucket(), s3.region(), s3.accessKey(), s3.secretKey());
-    return new Config(role, production, http, dataDir, databaseUrl, redisUrl, next, sandbox, auth, providers, stripe, internalWebhookSecret, resilience, realtime, errorTracking);
+    return new Config(role, production, http, dataDir, databaseUrl, redisUrl, next, sandbox, auth, providers, stripe, internalWebhookSecret, resilience, realtime, errorTracking, retention);
   }
 
   public Config withSandboxUrl(String url) {
     Sandbox next = new Sandbox(url, sandbox.port(), sandbox.slots(), sandbox.queue(), sandbox.requireCgroups(), sandbox.token());
-    return new Config(role, production, http, dataDir, databaseUrl, redisUrl, s3, next, auth, providers, stripe, internalWebhookSecret, resilience, realtime, errorTracking);
+    return new Config(role, production, http, dataDir, databaseUrl, redisUrl, s3, next, auth, providers, stripe, internalWebhookSecret, resilience, realtime, errorTracking, retention);
   }
 
   public Config withSandboxToken(String token) {
     return new Config(role, production, http, dataDir, databaseUrl, redisUrl, s3, sandbox.withToken(token), auth, providers, stripe,
-        internalWebhookSecret, resilience, realtime, errorTracking);
+        internalWebhookSecret, resilience, realtime, errorTracking, retention);
   }
 
   public Config withInternalWebhookSecret(String secret) {
-    return new Config(role, production, http, dataDir, databaseUrl, redisUrl, s3, sandbox, auth, providers, stripe, secret, resilience, realtime, errorTracking);
+    return new Config(role, production, http, dataDir, databaseUrl, redisUrl, s3, sandbox, auth, providers, stripe, secret, resilience, realtime, errorTracking, retention);
   }
 
   public Config withHttp(Http next) {
-    return new Config(role, production, next, dataDir, databaseUrl, redisUrl, s3, sandbox, auth, providers, stripe, internalWebhookSecret, resilience, realtime, errorTracking);
+    return new Config(role, production, next, dataDir, databaseUrl, redisUrl, s3, sandbox, auth, providers, stripe, internalWebhookSecret, resilience, realtime, errorTracking, retention);
   }
 
   /** Collects every problem first, so one start-up names all wrong variables at once. */

@@ -107,6 +107,20 @@ class ConfigTest {
   }
 
   @Test
+  @DisplayName("RETENTION_DAYS defaults to 90 and ACCOUNT_RESTORE_DAYS to 30; a value out of range names its variable")
+  void retentionWindows() {
+    Config.Retention defaults = Config.from(Map.of()).retention();
+    assertThat(defaults.days()).isEqualTo(90);
+    assertThat(defaults.accountRestoreDays()).isEqualTo(30);
+    assertThat(Config.from(Map.of("RETENTION_DAYS", "30", "ACCOUNT_RESTORE_DAYS", "0")).retention())
+        .extracting(Config.Retention::days, Config.Retention::accountRestoreDays).containsExactly(30, 0);
+    for (String name : java.util.List.of("RETENTION_DAYS", "ACCOUNT_RESTORE_DAYS", "RETENTION_BATCH_SIZE",
+        "RETENTION_MAX_BATCHES_PER_RUN")) {
+      assertThatThrownBy(() -> Config.from(Map.of(name, "-1"))).hasMessageContaining(name);
+    }
+  }
+
+  @Test
   @DisplayName("STRIPE_PAST_DUE_GRACE_DAYS defaults to 7 and is refused outside 0-60")
   void pastDueGrace() {
     assertThat(Config.from(Map.of()).stripe().pastDueGraceDays()).isEqualTo(7);

@@ -1,5 +1,6 @@
 package com.interviewroom.edge.auth;
 
+import com.interviewroom.common.config.Config;
 import com.interviewroom.common.http.ApiException;
 import com.interviewroom.common.http.RequestIds;
 import com.interviewroom.edge.ratelimit.ClientIp;
@@ -35,8 +36,11 @@ public final class AuthRoutes {
   private final AuthService service;
   private final ClientIp clientIp;
   private final String publicOrigin;
+  private final Config.Retention retention;
 
-  public AuthRoutes(AuthService service, ClientIp clientIp, String publicBaseUrl) {
+  /** {@code retention}: the data-lifecycle windows {@code GET /api/legal} states for the privacy page. */
+  public AuthRoutes(AuthService service, ClientIp clientIp, String publicBaseUrl, Config.Retention retention) {
+    this.retention = retention;
     this.service = service;
     this.clientIp = clientIp;
     this.publicOrigin = origin(URI.create(publicBaseUrl));
@@ -60,7 +64,9 @@ public final class AuthRoutes {
     ctx.response().putHeader("Cache-Control", "public, max-age=300");
     return Future.succeededFuture(new JsonObject()
         .put("termsVersion", Legal.TERMS_VERSION)
-        .put("privacyVersion", Legal.PRIVACY_VERSION));
+        .put("privacyVersion", Legal.PRIVACY_VERSION)
+        .put("retentionDays", retention.days())
+        .put("accountRestoreDays", retention.accountRestoreDays()));
   }
 
   private Future<JsonObject> signup(RoutingContext ctx) {

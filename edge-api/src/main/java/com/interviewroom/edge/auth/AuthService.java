@@ -53,9 +53,17 @@ public final class AuthService {
   private final RateLimiter.Limit signupPerIp;
   private final RateLimiter.Limit signupPerEmail;
   private final RateLimiter.Limit freeCreditSignupsPerIp;
+  private final int accountRestoreDays;
 
   public AuthService(Vertx vertx, Database db, TokenIssuer issuer, RateLimiter limits, Config.Accounts settings) {
+    this(vertx, db, issuer, limits, settings, Config.Retention.DEFAULTS.accountRestoreDays());
+  }
+
+  /** {@code accountRestoreDays}: how long a deleted account can still log in, which restores it. */
+  public AuthService(Vertx vertx, Database db, TokenIssuer issuer, RateLimiter limits, Config.Accounts settings,
+      int accountRestoreDays) {
     this.db = db;
+    this.accountRestoreDays = accountRestoreDays;
     this.issuer = issuer;
     this.limits = limits;
     this.pool = PasswordHashPool.of(vertx, settings.passwordHashSlots(), settings.passwordHashQueue());
@@ -101,12 +109,16 @@ public final class AuthService {
             .map(refresh -> new SignIn(session(account.id(), account.email()), refresh)));
   }
 
-  /** Unknown email and wrong password get the same answer, after the same amount of work. */
+  /**
+   * Unknown email and wrong password get the same answer, after the same amount of work. A deleted
+   * account within its restore window signs in as usual and is active again from this login on;
+   * past the window it is unknown.
+   */
   public Future<SignIn> login(String email, String password, String clientIp) {
     String normalized = JsonInput.normalizeEmail(email);
     return limits.consume(loginPerIp, clientIp, "login attempts from this address")
         .compose(ok -> limits.consume(loginPerEmail, Hashing.sha256Hex(normalized), "login attempts for this email"))
-        .compose(ok -> db.asService(sql -> UserRepository.byEmail(sql, normalized)))
+        .compose(ok -> db.asService(sql -> UserRepository.byEmail(sql, normalized, accountRestoreDays)))
         .compose(account -> pool.run(() -> hasher.verify(password, account == null ? null : account.passwordHash()))
             .compose(ok -> ok
                 ? signedIn(account)
@@ -115,7 +127,8 @@ public final class AuthService {
 
   /** A new refresh-token family for a verified login (and the user's expired tokens cleared away). */
   private Future<SignIn> signedIn(UserRepository.Account account) {
-    return db.asService(sql -> RefreshTokenRepository.purgeExpired(sql, account.id())
+    return db.asService(sql -> (account.deleted() ? UserRepository.restore(sql, account.id()) : Future.<Void>succeededFuture())
+            .compose(restored -> RefreshTokenRepository.purgeExpired(sql, account.id()))
             .compose(done -> startFamily(sql, account.id())))
         .map(refresh -> new SignIn(session(account.id(), account.email()), refresh));
   }

@@ -11,7 +11,14 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
+import software.amazon.awssdk.services.s3.model.DeleteObjectRequest;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.HeadBucketRequest;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
@@ -72,6 +79,42 @@ public final class ObjectStore implements AutoCloseable {
     return vertx.executeBlocking(() -> {
       client.headBucket(HeadBucketRequest.builder().bucket(bucket).build());
       return null;
+    }, false);
+  }
+
+  /** Every user object lives under this prefix: {@code u/{userId}/s/{sessionId}/{ts}/{basename}}. */
+  public static final String USER_PREFIX = "u/";
+
+  /** The prefix of all of one user's objects. */
+  public static String userPrefix(java.util.UUID userId) {
+    return USER_PREFIX + userId + "/";
+  }
+
+  /**
+   * Deletes objects under {@code prefix} last modified before {@code before} (null: all of them),
+   * at most {@code max}; completes with how many were deleted. Runs on a worker thread. One
+   * {@code DeleteObject} per key: the multi-object delete needs a checksum header S3Proxy (the
+   * embedded store) refuses with 501. Keys ending in {@code /} are skipped: they are the directories
+   * S3Proxy's file-system store lists, not objects (we never write such keys).
+   */
+  public Future<Integer> deleteUnder(String prefix, Instant before, int max) {
+    return vertx.executeBlocking(() -> {
+      List<String> keys = new ArrayList<>();
+      String token = null;
+      do {
+        ListObjectsV2Response page = client.listObjectsV2(ListObjectsV2Request.builder()
+            .bucket(bucket).prefix(prefix).continuationToken(token).maxKeys(1000).build());
+        for (S3Object object : page.contents()) {
+          if (keys.size() < max && !object.key().endsWith("/") && (before == null || object.lastModified().isBefore(before))) {
+            keys.add(object.key());
+          }
+        }
+        token = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
+      } while (token != null && keys.size() < max);
+      for (String key : keys) {
+        client.deleteObject(DeleteObjectRequest.builder().bucket(bucket).key(key).build());
+      }
+      return keys.size();
     }, false);
   }
 

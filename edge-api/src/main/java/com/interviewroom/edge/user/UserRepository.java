@@ -41,13 +41,19 @@ final class UserRepository {
 
   private static final String SESSION_IDS = "SELECT id FROM sessions WHERE user_id = $1";
 
-  /** The cascade from users removes every related row (see V1's ON DELETE CASCADE). */
-  private static final String DELETE_USER = "DELETE FROM users WHERE id = $1";
+  /**
+   * Soft delete (V8): the row stays, stamped, until the retention job purges it after the restore
+   * window; the first stamp counts, so a repeat does not extend the window.
+   */
+  private static final String SOFT_DELETE = "UPDATE users SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL";
+
+  /** Every refresh token of the account, so no browser can get a new access token from one. */
+  private static final String REVOKE_REFRESH_TOKENS = """
+      UPDATE refresh_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL""";
 
   /**
-   * The audit row of a deletion cannot belong to the deleted user (it would be cascaded away, and
-   * keeping the id would keep their data), so it is written without a user, as the service role,
-   * in the same transaction.
+   * Users cannot update their own users row (no grant): the deletion runs as the service role.
+   * Its audit row carries no user id, so nothing in it links back to the person after the purge.
    */
   private static final String AS_SERVICE = "SELECT set_config('role', 'app_service', true)";
 
@@ -83,8 +89,12 @@ final class UserRepository {
     });
   }
 
-  static Future<Integer> delete(SqlClient sql, UUID userId) {
-    return sql.preparedQuery(DELETE_USER).execute(Tuple.of(userId)).map(rows -> rows.rowCount());
+  static Future<Integer> softDelete(SqlClient sql, UUID userId) {
+    return sql.preparedQuery(SOFT_DELETE).execute(Tuple.of(userId)).map(rows -> rows.rowCount());
+  }
+
+  static Future<Void> revokeRefreshTokens(SqlClient sql, UUID userId) {
+    return sql.preparedQuery(REVOKE_REFRESH_TOKENS).execute(Tuple.of(userId)).mapEmpty();
   }
 
   static Future<Void> becomeService(SqlClient sql) {

@@ -56,19 +56,21 @@ public final class UserService {
   }
 
   /**
-   * Idempotent: deleting an already deleted account still answers 204 (for a caller whose token is
-   * still accepted, e.g. an external issuer's user deleted twice at once). First every token of the
-   * user is revoked ({@link TokenRevocations}), so no request with one gets through once the
-   * deletion is answered (if Redis cannot record it, the deletion fails and nothing is deleted);
-   * the cascade then removes the refresh tokens with the rest. After the commit, the user's
-   * Redis keys go too (rate-limit counters, the auto-snapshot windows of their sessions). Those
-   * expire within a minute anyway, so a Redis failure there is logged, not turned into an error for
-   * a deletion that is already done.
+   * A soft delete, idempotent (a repeat still answers 204 and keeps the first deletion time).
+   * First every access token of the user is revoked ({@link TokenRevocations}), so no request with
+   * one gets through once the deletion is answered (if Redis cannot record it, the deletion fails
+   * and nothing changes); then, in one transaction, the account is stamped {@code deleted_at} and
+   * its refresh tokens are revoked. Its rows stay, reachable by nobody, until either a login with
+   * the password within {@code ACCOUNT_RESTORE_DAYS} restores the account or the retention job
+   * purges it with its objects. After the commit, the user's Redis keys go (rate-limit counters,
+   * the auto-snapshot windows of their sessions); they expire within a minute anyway, so a Redis
+   * failure there is logged, not turned into an error for a deletion that is already done.
    */
   public Future<Void> delete(UUID userId, EventRecord anonymousEvent) {
     return revocations.revokeAll(userId).compose(revoked -> db.asUser(userId, sql -> UserRepository.sessionIds(sql, userId)
-            .compose(sessions -> UserRepository.delete(sql, userId)
-                .compose(deleted -> UserRepository.becomeService(sql))
+            .compose(sessions -> UserRepository.becomeService(sql)
+                .compose(done -> UserRepository.softDelete(sql, userId))
+                .compose(deleted -> UserRepository.revokeRefreshTokens(sql, userId))
                 .compose(done -> EventLog.append(sql, anonymousEvent))
                 .map(sessions))))
         .compose(sessions -> forgetRedisKeys(userId, sessions, anonymousEvent.requestId()));

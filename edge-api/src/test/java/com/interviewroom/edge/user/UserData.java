@@ -65,4 +65,22 @@ final class UserData {
           return chain.map(done -> counts);
         })));
   }
+
+  /** A count query with one parameter, as the service role. */
+  static long count(EdgeServer server, String sql, Object param) {
+    return await(server.db.asService(c -> c.preparedQuery(sql).execute(Tuple.of(param))
+        .map(rows -> rows.iterator().next().getLong("n"))));
+  }
+
+  /** Moves the deletion of {@code userId} {@code days} into the past. */
+  static void backdateDeletion(EdgeServer server, UUID userId, int days) {
+    await(server.db.asService(c -> c.preparedQuery(
+            "UPDATE users SET deleted_at = now() - make_interval(days => $2) WHERE id = $1 AND deleted_at IS NOT NULL")
+        .execute(Tuple.of(userId, days)).map(rows -> {
+          if (rows.rowCount() != 1) {
+            throw new IllegalStateException("no deleted account " + userId);
+          }
+          return null;
+        })));
+  }
 }

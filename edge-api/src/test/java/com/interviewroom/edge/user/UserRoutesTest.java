@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.interviewroom.edge.EdgeServer;
 import com.interviewroom.edge.TestUser;
+import com.interviewroom.edge.retention.RetentionJob;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import com.interviewroom.edge.session.SessionService;
 import com.interviewroom.edge.session.TestSessions;
 import com.interviewroom.schema.ProblemBank;
@@ -184,7 +186,7 @@ class UserRoutesTest {
   }
 
   @Test
-  @DisplayName("DELETE /api/users/data answers 204 and leaves no row of the caller in any table, others untouched")
+  @DisplayName("DELETE /api/users/data answers 204 and disables the account at once; past the restore window the retention job leaves no row of the caller in any table, others untouched")
   void deleteAllData() {
     JsonObject session = server.signup();
     JsonObject other = server.signup();
@@ -199,11 +201,24 @@ class UserRoutesTest {
     assertThat(response.statusCode()).isEqualTo(204);
     assertThat(response.body()).isNull();
 
+    // a soft delete: the rows stay, the account is stamped, its refresh tokens are revoked
+    assertThat(UserData.rowsOf(server, id(session), List.of(sessionId))).isEqualTo(before);
+    assertThat(UserData.count(server, "SELECT count(*) AS n FROM users WHERE id = $1 AND deleted_at IS NOT NULL", id(session)))
+        .isEqualTo(1);
+    assertThat(UserData.count(server, "SELECT count(*) AS n FROM refresh_tokens WHERE user_id = $1 AND revoked_at IS NULL",
+        id(session))).isZero();
+
+    // past the restore window (backdated), the retention job purges the account and everything of it
+    UserData.backdateDeletion(server, id(session), server.context.config().retention().accountRestoreDays() + 1);
+    Map<String, Long> otherBefore = UserData.rowsOf(server, id(other), List.of(otherSession));
+    RetentionJob.Purged purged = await(new RetentionJob(server.db, null, new SimpleMeterRegistry(),
+        server.context.config().retention(), java.time.Clock.systemUTC()).run());
+    assertThat(purged.accounts()).isEqualTo(1);
     Map<String, Long> after = UserData.rowsOf(server, id(session), List.of(sessionId));
     assertThat(after.keySet()).containsAll(List.of("users", "profiles", "sessions", "transcripts", "code_snapshots",
-        "evaluations", "credit_transactions", "payments", "subscriptions", "events"));
+        "evaluations", "credit_transactions", "payments", "subscriptions", "events", "refresh_tokens"));
     assertThat(after).allSatisfy((table, n) -> assertThat(n).as(table).isZero());
-    assertThat(UserData.rowsOf(server, id(other), List.of(otherSession)).values()).allMatch(n -> n > 0);
+    assertThat(UserData.rowsOf(server, id(other), List.of(otherSession))).isEqualTo(otherBefore);
 
     Long anonymous = await(server.db.asService(sql -> sql.preparedQuery(
             "SELECT count(*) AS n FROM events WHERE kind = 'user.data_deleted' AND user_id IS NULL AND request_id = $1")

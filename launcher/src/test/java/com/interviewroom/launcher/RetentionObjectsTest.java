@@ -1,0 +1,142 @@
+package com.interviewroom.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.interviewroom.common.config.Config;
+import com.interviewroom.edge.retention.RetentionJob;
+import com.interviewroom.edge.storage.ObjectStore;
+import com.interviewroom.launcher.embedded.EmbeddedObjectStore;
+import com.interviewroom.schema.Database;
+import com.interviewroom.testkit.TestDatabase;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Tuple;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
+
+/** The retention job deletes stored objects with their rows (issue 17), against the embedded S3Proxy store. */
+class RetentionObjectsTest {
+  private static final String KEY = "interviewroom";
+  private static final String SECRET = "interviewroom-test-secret";
+  private static Path dir;
+  private static EmbeddedObjectStore embedded;
+  private static Vertx vertx;
+  private static ObjectStore store;
+  private static S3Client s3;
+  private static String databaseUrl;
+  private static Database db;
+  private static Config.S3 cfg;
+
+  @BeforeAll
+  static void start() throws Exception {
+    dir = Files.createTempDirectory("retention-s3");
+    embedded = EmbeddedObjectStore.start(dir, 0, KEY, SECRET);
+    cfg = new Config.S3(embedded.endpoint(), "retention-" + UUID.randomUUID().toString().substring(0, 8), "us-east-1", KEY, SECRET);
+    vertx = Vertx.vertx();
+    store = new ObjectStore(vertx, cfg);
+    await(store.ensureBucket());
+    s3 = S3Client.builder().endpointOverride(URI.create(cfg.endpoint())).region(Region.of(cfg.region()))
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(KEY, SECRET)))
+        .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build())
+        // S3Proxy checks x-amz-content-sha256 and knows no trailing (aws-chunked) checksums
+        .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED).build();
+    databaseUrl = TestDatabase.freshDatabaseUrl();
+    db = Database.connect(vertx, databaseUrl, 4);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    s3.close();
+    store.close();
+    await(db.close());
+    await(vertx.close());
+    embedded.close();
+    TestDatabase.drop(databaseUrl);
+  }
+
+  private static <T> T await(Future<T> future) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static UUID user(int deletedDaysAgo) {
+    return await(db.asService(sql -> sql.preparedQuery("""
+            INSERT INTO users (email, deleted_at)
+            VALUES ($1, CASE WHEN $2::int < 0 THEN NULL ELSE now() - make_interval(days => $2::int) END) RETURNING id""")
+        .execute(Tuple.of("o-" + UUID.randomUUID() + "@example.com", deletedDaysAgo))
+        .map(rows -> rows.iterator().next().getUUID("id"))));
+  }
+
+  private static void put(String key) {
+    s3.putObject(b -> b.bucket(cfg.bucket()).key(key).contentType("audio/wav"), RequestBody.fromString("RIFF...."));
+  }
+
+  /** The objects under {@code prefix}; S3Proxy's file-system store also lists its directories (keys ending in /). */
+  private static List<String> keys(String prefix) {
+    return s3.listObjectsV2(b -> b.bucket(cfg.bucket()).prefix(prefix)).contents().stream().map(o -> o.key())
+        .filter(key -> !key.endsWith("/")).toList();
+  }
+
+  private static RetentionJob job(Clock clock) {
+    return new RetentionJob(db, store, new SimpleMeterRegistry(), Config.Retention.DEFAULTS, clock);
+  }
+
+  @Test
+  @DisplayName("an account past its restore window is purged with every object under u/{userId}/; other users' objects stay")
+  void accountObjectsGoWithTheAccount() {
+    UUID gone = user(Config.Retention.DEFAULTS.accountRestoreDays() + 1);
+    UUID waiting = user(1);
+    UUID active = user(-1);
+    for (UUID id : List.of(gone, waiting, active)) {
+      put(ObjectStore.userPrefix(id) + "s/" + UUID.randomUUID() + "/1765000000/candidate.wav");
+      put(ObjectStore.userPrefix(id) + "s/" + UUID.randomUUID() + "/1765000000/interviewer.wav");
+    }
+
+    RetentionJob.Purged purged = await(job(Clock.systemUTC()).run());
+
+    assertThat(purged.accounts()).isEqualTo(1);
+    assertThat(purged.objects()).isEqualTo(2);
+    assertThat(keys(ObjectStore.userPrefix(gone))).isEmpty();
+    assertThat(keys(ObjectStore.userPrefix(waiting))).hasSize(2);
+    assertThat(keys(ObjectStore.userPrefix(active))).hasSize(2);
+    long users = await(db.asService(sql -> sql.preparedQuery("SELECT count(*) AS n FROM users WHERE id = $1")
+        .execute(Tuple.of(gone)).map(rows -> rows.iterator().next().getLong("n"))));
+    assertThat(users).isZero();
+  }
+
+  @Test
+  @DisplayName("objects older than RETENTION_DAYS are deleted; younger ones stay")
+  void oldObjectsGo() {
+    UUID owner = user(-1);
+    String key = ObjectStore.userPrefix(owner) + "s/" + UUID.randomUUID() + "/1765000000/candidate.wav";
+    put(key);
+    assertThat(await(job(Clock.systemUTC()).run()).objects()).isZero();
+    assertThat(keys(key)).containsExactly(key);
+
+    // the store's clock cannot be turned back, so the job's is turned forward past the window
+    Clock later = Clock.offset(Clock.systemUTC(), Duration.ofDays(Config.Retention.DEFAULTS.days() + 1));
+    assertThat(await(job(later).run()).objects()).isGreaterThanOrEqualTo(1);
+    assertThat(keys(ObjectStore.USER_PREFIX)).isEmpty();
+  }
+}
