@@ -175,13 +175,16 @@ class AccountBrowserTest {
       find(driver, "dialog[open] input[name=confirmEmail]").clear();
       find(driver, "dialog[open] input[name=confirmEmail]").sendKeys(email, Keys.ENTER);
       until(driver, d -> d.getCurrentUrl().equals(fixture.base + "/"));
-      until(driver, d -> find(d, "#toasts").getText().contains("Your account and all its data were deleted."));
+      // a soft delete: disabled at once, restorable by signing in within the window (the fixture's 21 days)
+      until(driver, d -> find(d, "#toasts").getText().contains("Your account was deleted. Sign in again within 21 days to restore it"));
       assertThat(fixture.getWithBearer("/api/users/profile", bearer).statusCode()).isEqualTo(401);
       driver.get(fixture.base + "/account");
       until(driver, d -> d.getCurrentUrl().contains("/login?next=%2Faccount"));
       el(driver, "input[name=email]").sendKeys(email);
       el(driver, "input[name=password]").sendKeys(PASSWORD, Keys.ENTER);
-      until(driver, d -> find(d, ".error-summary").getText().contains("Email or password is not right."));
+      until(driver, d -> d.getCurrentUrl().endsWith("/account"));
+      until(driver, d -> !d.findElements(By.cssSelector("input[name=displayName]")).isEmpty());
+      assertThat(fixture.getWithBearer("/api/users/profile", bearer).statusCode()).as("the old token stays revoked").isEqualTo(401);
       assertThat(consoleProblems(driver)).as("no CSP violation on these pages").noneMatch(m -> m.contains("Content Security Policy"));
     } finally {
       driver.quit();

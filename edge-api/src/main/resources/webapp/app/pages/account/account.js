@@ -143,7 +143,7 @@ function deleteSection(profile, navigate) {
   const titleId = id('delete-title');
   const form = h('form', { method: 'dialog', novalidate: true },
     h('h2', { id: titleId }, 'Delete your account?'),
-    h('p', null, 'This deletes your account and everything in it at once: sessions, transcripts, code, evaluations and unused credits. It cannot be undone. An active subscription is not refunded.'),
+    h('p', null, 'Your account is disabled at once. Signing in again within the restore window (see the Privacy Policy) brings it back; after that it is deleted for good with everything in it: sessions, transcripts, code, evaluations and unused credits. An active subscription is not refunded.'),
     h('div', { class: 'field' }, h('label', { for: confirmId }, `Type your email address (${profile.email}) to confirm`), error, input),
     h('div', { class: 'actions' }, confirm, cancel));
   const dialog = h('dialog', { class: 'dialog', 'aria-labelledby': titleId }, form);
@@ -169,7 +169,7 @@ function deleteSection(profile, navigate) {
     }
     dialog.close();
     await logout();
-    toast('Your account and all its data were deleted.', { key: 'deleted' });
+    toast(await deletedMessage(), { key: 'deleted' });
     navigate('/', { replace: true });
   });
   const open = h('button', { type: 'button', class: 'btn btn-danger', 'data-action': 'delete' }, 'Delete my account…');
@@ -181,5 +181,18 @@ function deleteSection(profile, navigate) {
     input.focus();
   });
   return h('section', { class: 'card danger-zone' }, h('h2', null, 'Delete account'),
-    h('p', null, 'Remove your account and all of its data permanently.'), open, dialog);
+    h('p', null, 'Disable your account now; it and all of its data are deleted for good once the restore window has passed.'), open, dialog);
+}
+
+/** What happens next, with the restore window the server enforces (GET /api/legal). */
+async function deletedMessage() {
+  try {
+    const { accountRestoreDays } = await api('/api/legal', { anonymous: true });
+    if (accountRestoreDays) {
+      return `Your account was deleted. Sign in again within ${accountRestoreDays} days to restore it; after that its data is gone for good.`;
+    }
+  } catch {
+    // the plain message below
+  }
+  return 'Your account was deleted.';
 }
