@@ -78,7 +78,10 @@ final class BrowserFixture implements AutoCloseable {
         "REDIS_URL", InterviewFlowTest.isolatedRedis(),
         "PORT", String.valueOf(port),
         "INTERNAL_PORT", String.valueOf(FreePort.find()),
-        "SANDBOX_PORT", String.valueOf(FreePort.find())));
+        "SANDBOX_PORT", String.valueOf(FreePort.find()),
+        // not the defaults, so the privacy page is seen to state what the server enforces
+        "RETENTION_DAYS", "75",
+        "ACCOUNT_RESTORE_DAYS", "21"));
     this.running = Launcher.start(Config.from(env));
     this.base = "http://localhost:" + port;
     this.wav = dir.resolve("speech.wav");

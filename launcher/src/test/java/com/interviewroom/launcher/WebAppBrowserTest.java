@@ -187,6 +187,9 @@ class WebAppBrowserTest {
         assertNoHorizontalScroll(driver, path);
         BrowserFixture.screenshot(driver, "375" + (path.equals("/") ? "-landing" : path.replace('/', '-')));
       }
+      // the privacy page states the windows the server enforces (the fixture sets 75 and 21 days)
+      until(driver, d -> BrowserFixture.find(d, "article.legal").getText().contains("kept for 75 days"));
+      assertThat(BrowserFixture.find(driver, "article.legal").getText()).contains("within 21 days");
       InterviewBrowserTest.logIn(driver, email, "correct horse battery");
       BrowserFixture.el(driver, "[data-stat=credits]");
       assertNoHorizontalScroll(driver, "/dashboard");
