@@ -84,4 +84,34 @@ class OpenAiAudioDeltaPathTest {
     assertThat(fake.received("conversation.item.truncate").get(0).getString("item_id")).isEqualTo("item_A");
     new Loop(vertx).await(provider::disconnect);
   }
+
+  @DisplayName("appends arrive as text the provider side reads as today's JSON: the fake in echo mode returns the same audio, for a 100 ms chunk and for one above the single-frame size")
+  @Test
+  void appendsRoundTrip() {
+    fake.echo = true;
+    try {
+      List<VoiceEvent> events = new CopyOnWriteArrayList<>();
+      // frame and message limits as VoiceProviders sets them: the 80 KB echo comes back as one frame
+      OpenAiRealtimeProvider provider = new OpenAiRealtimeProvider(vertx.createWebSocketClient(new io.vertx.core.http.WebSocketClientOptions()
+          .setMaxFrameSize(16 * 1024 * 1024).setMaxMessageSize(16 * 1024 * 1024)), fake.url(port),
+          FakeOpenAiRealtime.KEY, "gpt-realtime", "gpt-4o-mini-transcribe");
+      InterviewContext context = new InterviewContext(UUID.randomUUID(), UUID.randomUUID(), "Two Sum", "Return two indices.",
+          "easy", "python", "mid", 1_800_000, List.of(new InterviewContext.TranscriptLine("assistant", "item_0", "Hello.")));
+      new Loop(vertx).await(() -> provider.connect(context, events::add));
+      byte[] small = FakeOpenAiRealtime.tone(0);
+      byte[] large = new byte[60_000]; // 80 KB of base64: written with writeTextMessage
+      new java.util.Random(7).nextBytes(large);
+      vertx.runOnContext(v -> {
+        provider.sendAudio(io.vertx.core.buffer.Buffer.buffer(small));
+        provider.sendAudio(io.vertx.core.buffer.Buffer.buffer(large));
+      });
+      Loop.eventually(Duration.ofSeconds(5), () -> events.stream().filter(e -> e instanceof VoiceEvent.Audio).count() >= 2, "echoes");
+      assertThat(events.stream().filter(e -> e instanceof VoiceEvent.Audio).map(e -> (VoiceEvent.Audio) e).toList())
+          .extracting(VoiceEvent.Audio::itemId, e -> e.pcm16At24k().getBytes())
+          .containsExactly(tuple("item_echo", small), tuple("item_echo", large));
+      new Loop(vertx).await(provider::disconnect);
+    } finally {
+      fake.echo = false;
+    }
+  }
 }
