@@ -14,9 +14,12 @@ import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.http.WebSocketFrameType;
+import io.vertx.core.http.impl.ws.WebSocketFrameImpl;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -33,8 +36,15 @@ public final class OpenAiRealtimeProvider implements VoiceProvider {
   /** OpenAI refuses a commit of less than 100 ms of audio ({@code input_audio_buffer_commit_empty}). */
   static final int MIN_COMMIT_BYTES = 4_800;
   private static final String VOICE = "marin";
-  private static final String APPEND_PREFIX = "{\"type\":\"input_audio_buffer.append\",\"audio\":\"";
-  private static final String APPEND_SUFFIX = "\"}";
+  private static final byte[] APPEND_PREFIX =
+      "{\"type\":\"input_audio_buffer.append\",\"audio\":\"".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] APPEND_SUFFIX = "\"}".getBytes(StandardCharsets.US_ASCII);
+  /**
+   * An append up to this size goes out as one text frame built from its bytes; Vert.x's default
+   * frame size, below the client's configured maximum, so a single frame is what writeTextMessage
+   * would send too. A larger one goes through writeTextMessage, which fragments it.
+   */
+  private static final int SINGLE_FRAME_BYTES = 65_536;
 
   private final WebSocketClient client;
   private final String url;
@@ -152,16 +162,35 @@ public final class OpenAiRealtimeProvider implements VoiceProvider {
   @Override
   public void sendAudio(Buffer pcm16At24k) {
     uncommittedBytes += pcm16At24k.length();
-    sendText(appendMessage(pcm16At24k));
+    byte[] message = appendBytes(pcm16At24k);
+    if (ws != null && !closing && !ws.isClosed()) {
+      if (message.length <= SINGLE_FRAME_BYTES) {
+        // the frame writeTextMessage builds from the String's UTF-8 bytes, without the String
+        ws.writeFrame(new WebSocketFrameImpl(WebSocketFrameType.TEXT, message, true));
+      } else {
+        ws.writeTextMessage(new String(message, StandardCharsets.ISO_8859_1));
+      }
+    }
   }
 
   /**
-   * {@code input_audio_buffer.append}, written as text directly: it is the message sent ten times a
-   * second per session, base64 needs no JSON escaping, and the JSON encoder was a visible share of
-   * the relay's CPU in the full-gateway benchmark ({@code bench/voice-relay.sh}).
+   * {@code input_audio_buffer.append} as the bytes of its text frame: it is the message sent ten
+   * times a second per session, base64 needs no JSON escaping, and building it through JsonObject
+   * and Strings was a fifth of the relay's CPU ({@code docs/benchmarks.md}). Byte for byte what
+   * {@code new JsonObject().put("type", "input_audio_buffer.append").put("audio", base64).encode()} gives.
    */
+  static byte[] appendBytes(Buffer pcm16At24k) {
+    byte[] audio = Base64.getEncoder().encode(pcm16At24k.getBytes());
+    byte[] message = new byte[APPEND_PREFIX.length + audio.length + APPEND_SUFFIX.length];
+    System.arraycopy(APPEND_PREFIX, 0, message, 0, APPEND_PREFIX.length);
+    System.arraycopy(audio, 0, message, APPEND_PREFIX.length, audio.length);
+    System.arraycopy(APPEND_SUFFIX, 0, message, APPEND_PREFIX.length + audio.length, APPEND_SUFFIX.length);
+    return message;
+  }
+
+  /** {@link #appendBytes} as text (ASCII). */
   static String appendMessage(Buffer pcm16At24k) {
-    return APPEND_PREFIX + Base64.getEncoder().encodeToString(pcm16At24k.getBytes()) + APPEND_SUFFIX;
+    return new String(appendBytes(pcm16At24k), StandardCharsets.ISO_8859_1);
   }
 
   @Override
@@ -235,7 +264,22 @@ public final class OpenAiRealtimeProvider implements VoiceProvider {
     }
   }
 
+  /**
+   * An audio delta, the bulk of what the provider sends, is read by {@link AudioDeltaScanner}
+   * without a JsonObject; whatever the scanner does not accept, and every other event, takes the
+   * full parse.
+   */
   private void onMessage(String text) {
+    AudioDeltaScanner.Delta delta = AudioDeltaScanner.scan(text);
+    if (delta != null) {
+      audioItem = delta.itemId();
+      emit(new VoiceEvent.Audio(delta.itemId(), Buffer.buffer(delta.audio())));
+      return;
+    }
+    onParsedMessage(text);
+  }
+
+  private void onParsedMessage(String text) {
     JsonObject m;
     try {
       m = new JsonObject(text);
