@@ -3,6 +3,7 @@ package com.interviewroom.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.interviewroom.common.config.Config;
+import com.interviewroom.edge.auth.Legal;
 import com.interviewroom.launcher.embedded.EmbeddedDatabase;
 import com.interviewroom.launcher.embedded.FreePort;
 import com.interviewroom.launcher.faults.ProcessFaults;
@@ -173,7 +174,8 @@ class OutageFaultTest {
 
   private String signup(int port) throws Exception {
     HttpResponse<String> signup = post(port, "/api/auth/signup", null, new JsonObject()
-        .put("email", "fault-" + UUID.randomUUID() + "@example.com").put("password", "fault-password-123"));
+        .put("email", "fault-" + UUID.randomUUID() + "@example.com").put("password", "fault-password-123")
+        .put("termsVersion", Legal.TERMS_VERSION));
     assertThat(signup.statusCode()).as(signup.body()).isEqualTo(201);
     return new JsonObject(signup.body()).getString("accessToken");
   }

@@ -103,10 +103,10 @@ class RolesTest {
   }
 
   @Test
-  @DisplayName("ROLE=edge deploys the REST edge, its sweeper and the internal listener, and no workers or gateway")
+  @DisplayName("ROLE=edge deploys the REST edge, its sweeper, the retention job and the internal listener, and no workers or gateway")
   void edge() throws Exception {
     try (RunningSystem running = Launcher.start(config("ROLE=edge", true))) {
-      assertThat(running.deployments()).containsOnlyKeys("edge", "session-sweeper", "internal");
+      assertThat(running.deployments()).containsOnlyKeys("edge", "session-sweeper", "retention", "internal");
       assertThat(status(port, "/health/ready")).isEqualTo(200);
     }
   }
