@@ -227,6 +227,8 @@ class Server {
       // every bench user signs up from loopback: lift the per-IP sign-in limits (as testkit's TestAuthLimits does)
       AUTH_SIGNUP_PER_IP_PER_HOUR: '1000000', AUTH_FREE_CREDIT_SIGNUPS_PER_IP_PER_DAY: '1000000',
       AUTH_LOGIN_PER_IP_PER_MINUTE: '1000000',
+      // every simulated browser connects from 127.0.0.1: the per-IP connection cap (256) would refuse the rest
+      HTTP_MAX_CONNECTIONS_PER_IP: '1000000',
     };
     const logFile = fs.openSync(path.join(path.dirname(JAR), `relay-node-bench-${this.variant}.log`), 'w');
     this.proc = spawn(JAVA, [...SERVER_FLAGS[this.variant], ...(process.env.BENCH_SERVER_OPTS || '').split(' ').filter(Boolean), '-jar', JAR],
