@@ -2,6 +2,7 @@ package com.interviewroom.realtime.transcript;
 
 import com.interviewroom.schema.Database;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Tuple;
@@ -12,6 +13,7 @@ import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,10 +31,16 @@ import java.util.UUID;
  * never silently lost). Text is redacted before it leaves memory. Rows are sent in turn-start
  * order and carry {@code turn_started_at}, which is what readers order by, so a user item
  * transcribed late still sorts before the answer to it.
+ *
+ * <p>{@link #addDurable} is for what the candidate is told is final: its future completes only once
+ * the item is in the database, and a write is due within {@code durableWithin} rather than the next
+ * tick, so a node that dies right after telling the client loses nothing it acknowledged.
  */
 public final class TranscriptBatcher {
   private static final Logger LOG = LoggerFactory.getLogger(TranscriptBatcher.class);
   static final int ROWS_PER_STATEMENT = 1_000;
+  /** How long an acknowledged item may wait for its write: short for the client, long enough to batch sessions. */
+  static final Duration DURABLE_WITHIN = Duration.ofMillis(150);
 
   private record Key(UUID sessionId, String itemId) {}
 
@@ -43,7 +51,11 @@ public final class TranscriptBatcher {
   private final long firstRetryNanos;
   private final long maxRetryNanos;
   private final long timerId;
+  private final long durableWithinMs;
+  private long soonTimer = -1;
   private Map<Key, TranscriptItem> pending = new LinkedHashMap<>();
+  /** Who waits for a key to be written; handed to the write that takes the key, put back if it fails. */
+  private Map<Key, List<Promise<Void>>> waiters = new HashMap<>();
   private Future<Void> inFlight = Future.succeededFuture();
   private boolean writing;
   private int unwrittenInFlight;
@@ -60,7 +72,13 @@ public final class TranscriptBatcher {
 
   public TranscriptBatcher(Vertx vertx, Database db, Duration interval, int flushAt, int maxPending,
       Duration firstRetry, Duration maxRetry) {
+    this(vertx, db, interval, flushAt, maxPending, firstRetry, maxRetry, DURABLE_WITHIN);
+  }
+
+  public TranscriptBatcher(Vertx vertx, Database db, Duration interval, int flushAt, int maxPending,
+      Duration firstRetry, Duration maxRetry, Duration durableWithin) {
     this.vertx = vertx;
+    this.durableWithinMs = Math.max(1, durableWithin.toMillis());
     this.db = db;
     this.flushAt = flushAt;
     this.maxPending = maxPending;
@@ -86,6 +104,25 @@ public final class TranscriptBatcher {
       flush();
     }
     return true;
+  }
+
+  /**
+   * Accepts an item that is about to be acknowledged to the client; the future completes once it
+   * (or a later version of it) is written, and fails only when memory is full.
+   */
+  public Future<Void> addDurable(TranscriptItem item) {
+    if (!add(item)) {
+      return Future.failedFuture(new IllegalStateException("transcript buffer full"));
+    }
+    Promise<Void> written = Promise.promise();
+    waiters.computeIfAbsent(new Key(item.sessionId(), item.itemId()), k -> new ArrayList<>(1)).add(written);
+    if (soonTimer < 0 && !closed) {
+      soonTimer = vertx.setTimer(durableWithinMs, id -> {
+        soonTimer = -1;
+        flush();
+      });
+    }
+    return written.future();
   }
 
   /** Items not written yet: waiting, or in the write now running. */
@@ -119,6 +156,10 @@ public final class TranscriptBatcher {
     if (!closed) {
       closed = true;
       vertx.cancelTimer(timerId);
+      if (soonTimer >= 0) {
+        vertx.cancelTimer(soonTimer);
+        soonTimer = -1;
+      }
     }
     return inFlight.transform(ar -> writePending());
   }
@@ -132,10 +173,19 @@ public final class TranscriptBatcher {
     unwrittenInFlight = batch.size();
     pending = new LinkedHashMap<>();
     batch.sort(Comparator.comparing(TranscriptItem::turnStartedAt));
-    return writeFrom(batch, 0).onSuccess(v -> retryDelayNanos = 0);
+    // everyone waiting now waits for this batch's version of the key (or a later one)
+    Map<Key, List<Promise<Void>>> waiting = new HashMap<>();
+    for (TranscriptItem it : batch) {
+      Key key = new Key(it.sessionId(), it.itemId());
+      List<Promise<Void>> these = waiters.remove(key);
+      if (these != null) {
+        waiting.put(key, these);
+      }
+    }
+    return writeFrom(batch, 0, waiting).onSuccess(v -> retryDelayNanos = 0);
   }
 
-  private Future<Void> writeFrom(List<TranscriptItem> batch, int from) {
+  private Future<Void> writeFrom(List<TranscriptItem> batch, int from, Map<Key, List<Promise<Void>>> waiting) {
     if (from >= batch.size()) {
       return Future.succeededFuture();
     }
@@ -143,11 +193,18 @@ public final class TranscriptBatcher {
     return writeDroppingDeletedSessions(batch.subList(from, to))
         .recover(err -> {
           keepForRetry(batch.subList(from, batch.size()), err);
+          waiting.forEach((key, these) -> waiters.computeIfAbsent(key, k -> new ArrayList<>(these.size())).addAll(0, these));
           return Future.failedFuture(err);
         })
         .compose(v -> {
           unwrittenInFlight -= to - from;
-          return writeFrom(batch, to);
+          for (TranscriptItem it : batch.subList(from, to)) {
+            List<Promise<Void>> these = waiting.remove(new Key(it.sessionId(), it.itemId()));
+            if (these != null) {
+              these.forEach(Promise::tryComplete);
+            }
+          }
+          return writeFrom(batch, to, waiting);
         });
   }
 

@@ -515,8 +515,11 @@ public final class BridgedVoiceSession implements VoiceSession {
       finalItem = f.itemId();
       finalText = f.text();
     }
-    store(f.role(), f.itemId(), f.text());
-    client.sendJson(transcript(f.role(), f.itemId(), f.text(), true));
+    // "final" tells the candidate the line is kept: sent once it is in the database, so a node crash
+    // right after loses nothing the client was told (the deltas already showed the words)
+    store(f.role(), f.itemId(), f.text())
+        .onSuccess(v -> client.sendJson(transcript(f.role(), f.itemId(), f.text(), true)))
+        .onFailure(e -> LOG.warn("transcript item not kept: {}", e.getMessage()));
   }
 
   private void onSpeechStarted() {
@@ -577,8 +580,9 @@ public final class BridgedVoiceSession implements VoiceSession {
     String said = soFar != null ? soFar.toString() : item.equals(finalItem) ? finalText : null;
     if (said != null) {
       String heard = truncate(said, playedMs);
-      store("assistant", item, heard);
-      client.sendJson(transcript("assistant", item, heard, true));
+      store("assistant", item, heard)
+          .onSuccess(v -> client.sendJson(transcript("assistant", item, heard, true)))
+          .onFailure(e -> LOG.warn("transcript item not kept: {}", e.getMessage()));
     }
     endResponse();
   }
@@ -620,12 +624,13 @@ public final class BridgedVoiceSession implements VoiceSession {
     return "user".equals(role) && lastSpeechStart != null ? lastSpeechStart : clock.instant();
   }
 
-  private void store(String role, String itemId, String text) {
+  /** Completes once the line is in the database. */
+  private Future<Void> store(String role, String itemId, String text) {
     Instant start = turnStarts.getOrDefault(itemId, clock.instant());
     turnStarts.remove(itemId);
     history.removeIf(l -> l.line().itemId().equals(itemId));
     history.add(new Line(start, new InterviewContext.TranscriptLine(role, itemId, text)));
-    transcripts.add(new TranscriptItem(context.sessionId(), itemId, role, text, start));
+    return transcripts.addDurable(new TranscriptItem(context.sessionId(), itemId, role, text, start));
   }
 
   /**

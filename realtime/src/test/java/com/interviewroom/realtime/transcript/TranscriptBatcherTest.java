@@ -201,4 +201,46 @@ class TranscriptBatcherTest {
     loop.await(tiny::close);
     loop.await(batcher::close);
   }
+
+  @DisplayName("an acknowledged item's future completes only once its row is in the table, long before the next tick")
+  @Test
+  void durableItemCompletesAfterItsWrite() {
+    Loop loop = new Loop(vertx);
+    UUID session = loop.await(voiceDb::chargedSession).sessionId();
+    // the periodic tick is an hour away: only the acknowledged item's own write can store it
+    TranscriptBatcher batcher = new TranscriptBatcher(vertx, voiceDb.db, Duration.ofHours(1), 1_000, 1_000);
+    List<String> seenWhenDone = loop.await(() -> batcher.addDurable(
+            new TranscriptItem(session, "u1", "user", "I would use two pointers.", Instant.now()))
+        .compose(v -> voiceDb.db.pool().preparedQuery("SELECT item_id FROM transcripts WHERE session_id = $1")
+            .execute(Tuple.of(session)))
+        .map(rs -> {
+          List<String> ids = new ArrayList<>();
+          rs.forEach(r -> ids.add(r.getString("item_id")));
+          return ids;
+        }), Duration.ofSeconds(5));
+    assertThat(seenWhenDone).containsExactly("u1");
+    loop.await(batcher::close);
+  }
+
+  @DisplayName("while the database refuses writes an acknowledged item stays unacknowledged, and is acknowledged once the retry stores it")
+  @Test
+  void durableItemWaitsOutAFailedWrite() {
+    Loop loop = new Loop(vertx);
+    UUID session = loop.await(voiceDb::chargedSession).sessionId();
+    TranscriptBatcher batcher = new TranscriptBatcher(vertx, voiceDb.db, Duration.ofMillis(100), 1_000, 1_000,
+        Duration.ofMillis(100), Duration.ofMillis(200));
+    java.util.concurrent.atomic.AtomicBoolean acknowledged = new java.util.concurrent.atomic.AtomicBoolean();
+    loop.await(() -> voiceDb.db.pool().query("REVOKE INSERT ON transcripts FROM app_service").execute());
+    try {
+      loop.run(() -> batcher.addDurable(new TranscriptItem(session, "a1", "assistant", "Walk me through it.", Instant.now()))
+          .onSuccess(v -> acknowledged.set(true)));
+      Loop.sleep(600); // several failed writes
+      assertThat(acknowledged).as("acknowledged while the row is not stored").isFalse();
+    } finally {
+      loop.await(() -> voiceDb.db.pool().query("GRANT INSERT ON transcripts TO app_service").execute());
+    }
+    Loop.eventually(Duration.ofSeconds(10), acknowledged::get, "the acknowledgement after the retried write");
+    assertThat(rows(loop, session)).extracting(r -> r.getString("item_id")).containsExactly("a1");
+    loop.await(batcher::close);
+  }
 }

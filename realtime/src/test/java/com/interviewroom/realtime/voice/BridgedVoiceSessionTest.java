@@ -130,6 +130,7 @@ class BridgedVoiceSessionTest {
     String greeting = "Hi, I'm a simulated interviewer for this practice session. No AI voice service is connected, "
         + "so I can hear when you talk but not your words. Today's problem is Two Sum. "
         + "Read it through, then tell me how you'd approach it before you write any code.";
+    Loop.eventually(Duration.ofSeconds(5), () -> !client.finals("assistant").isEmpty(), "the truncated final, once stored");
     String truncated = client.finals("assistant").get(0);
     assertThat(truncated).isEqualTo(BridgedVoiceSession.truncate(greeting, cancels.get(0))).isNotEqualTo(greeting).isNotEmpty();
     loop.await(session::close);
@@ -349,6 +350,8 @@ class BridgedVoiceSessionTest {
     loop.run(() -> p.events.on(new VoiceEvent.SpeechStarted()));
     assertThat(client.json("playback.clear")).hasSize(1);
     assertThat(p.calls).contains("cancel:1500");
+    // finals reach the client once stored, in the order they were given
+    Loop.eventually(Duration.ofSeconds(5), () -> client.finals("assistant").size() == 2, "both finals, once stored");
     assertThat(client.finals("assistant")).containsExactly(answer, "Thanks for joining.");
 
     // a second answer the client has finished playing: speech over silence is no barge-in
