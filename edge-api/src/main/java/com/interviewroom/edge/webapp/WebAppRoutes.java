@@ -46,24 +46,35 @@ public final class WebAppRoutes {
   private final Map<String, Buffer> webjarFiles = new ConcurrentHashMap<>();
 
   public WebAppRoutes(WebAppAssets assets, String publicBaseUrl) {
+    this(assets, publicBaseUrl, StripeJsPolicy.NONE);
+  }
+
+  /** {@code stripe}: the sources the billing page's Stripe.js needs, added to the policy of every page. */
+  public WebAppRoutes(WebAppAssets assets, String publicBaseUrl, StripeJsPolicy stripe) {
     this.assets = assets;
     URI base = URI.create(publicBaseUrl);
     this.shell = assets.shell().replace("{{PUBLIC_ORIGIN}}", base.getScheme() + "://" + base.getRawAuthority());
-    this.csp = String.join("; ",
+    this.csp = joinDirectives(
         "default-src 'self'",
         // the import map is the one inline script, allowed by its hash; no eval anywhere
-        "script-src 'self' " + assets.importMapHash(),
+        StripeJsPolicy.sources("script-src 'self' " + assets.importMapHash(), stripe.scriptSrc()),
         "style-src 'self'",
         "img-src 'self' data:",
         "font-src 'self'",
-        "connect-src 'self'",
+        StripeJsPolicy.sources("connect-src 'self'", stripe.connectSrc()),
         "media-src 'self' blob:",
         "worker-src 'self'",
         "manifest-src 'self'",
+        // frames fall back to default-src 'self' when no Stripe.js is configured
+        stripe.frameSrc().isEmpty() ? null : StripeJsPolicy.sources("frame-src", stripe.frameSrc()),
         "object-src 'none'",
         "base-uri 'none'",
         "form-action 'self'",
         "frame-ancestors 'none'");
+  }
+
+  private static String joinDirectives(String... directives) {
+    return java.util.Arrays.stream(directives).filter(java.util.Objects::nonNull).collect(java.util.stream.Collectors.joining("; "));
   }
 
   public String contentSecurityPolicy() {
