@@ -38,9 +38,10 @@ function money(plan) {
   return new Intl.NumberFormat(undefined, { style: 'currency', currency: plan.currency.toUpperCase() }).format(plan.amount / 100);
 }
 
+/** Reads the status again and redraws; {@code notice(status)} words what just happened. */
 async function reload(ctx, notice) {
   ctx.status = await api('/api/billing/status');
-  draw(ctx, notice);
+  draw(ctx, notice ? notice(ctx.status) : null);
 }
 
 function draw(ctx, notice) {
@@ -163,7 +164,7 @@ async function awaitCredits(ctx, paymentIntentId) {
     line.textContent = 'Your payment went through, but the credits have not arrived yet. They will appear on this page shortly; reload it in a minute.';
     return;
   }
-  await reload(ctx, `Payment complete: ${payment.credits} credits added. You now have ${ctx.status.credits} (before: ${before}).`);
+  await reload(ctx, (status) => `Payment complete: ${payment.credits} credits added. You now have ${status.credits} (before: ${before}).`);
 }
 
 /** As awaitCredits, for the subscription's first payment (POST /api/subscriptions/confirm past the grace). */
@@ -175,7 +176,7 @@ async function awaitPlan(ctx) {
     line.textContent = 'Your payment went through, but the plan has not started yet. It will show here shortly; reload this page in a minute.';
     return;
   }
-  await reload(ctx, `Subscribed: unlimited interviews${state.nextBillingDate ? `, renewing on ${formatDate(state.nextBillingDate)}` : ''}.`);
+  await reload(ctx, () => `Subscribed: unlimited interviews${state.nextBillingDate ? `, renewing on ${formatDate(state.nextBillingDate)}` : ''}.`);
 }
 
 async function poll(read, confirm, done) {
@@ -196,7 +197,7 @@ async function poll(read, confirm, done) {
 }
 
 function cancelButton(ctx, message) {
-  const end = ctx.status.subscription.currentPeriodEnd ? formatDate(status.subscription.currentPeriodEnd) : 'the end of the period';
+  const end = ctx.status.subscription.currentPeriodEnd ? formatDate(ctx.status.subscription.currentPeriodEnd) : 'the end of the period';
   const yes = h('button', { type: 'submit', class: 'btn btn-danger', 'data-action': 'confirm-cancel' }, 'Cancel subscription');
   const no = h('button', { type: 'button', class: 'btn btn-ghost', onclick: () => dialog.close() }, 'Keep my plan');
   const form = h('form', { method: 'dialog' },
