@@ -29,8 +29,8 @@ export async function render(main) {
   const returned = query.get('payment_intent');
   if (returned && /^pi_[A-Za-z0-9_]+$/.test(returned) && query.get('redirect_status') !== 'failed') {
     history.replaceState(null, '', '/billing');
-    const pack = await api(`/api/payments/${returned}`).catch(() => null);
-    await run(ctx, () => (pack ? awaitCredits(ctx, returned) : awaitPlan(ctx)));
+    // not awaited: the page is drawn and usable while it waits
+    run(ctx, async () => ((await api(`/api/payments/${returned}`).catch(() => null)) ? awaitCredits(ctx, returned) : awaitPlan(ctx)));
   }
 }
 
