@@ -132,17 +132,21 @@ class BillingBrowserTest {
   }
 
   @Test
-  @DisplayName("when the webhook is late, the page has the server confirm the payment with Stripe after the grace; the webhook landing later adds nothing")
+  @DisplayName("at 375 px, when the webhook is late, the page has the server confirm the payment with Stripe after the grace; the webhook landing later adds nothing")
   void lateWebhookGracePath() throws Exception {
     String email = BrowserFixture.uniqueEmail();
     String bearer = fixture.signupOverApi(email, PASSWORD).getString("accessToken");
     int sent = stripe.sentEvents().size();
     stripe.holdWebhooks();
-    ChromeDriver driver = fixture.browser(1280, 900);
+    ChromeDriver driver = fixture.browser(375, 812);
     try {
       InterviewBrowserTest.logIn(driver, email, PASSWORD);
       driver.get(fixture.base + "/billing");
       el(driver, "[data-buy=pro]").click();
+      until(driver, d -> text(d, "[data-checkout=form] h2").equals("Buy Pro"));
+      List<?> widths = (List<?>) BrowserFixture.js(driver, "return [document.documentElement.scrollWidth, window.innerWidth]");
+      assertThat(((Number) widths.get(0)).longValue()).as("the payment form fits 375 px").isLessThanOrEqualTo(((Number) widths.get(1)).longValue());
+      BrowserFixture.screenshot(driver, "375-billing-checkout");
       typeCard(driver, GOOD_CARD);
       el(driver, "[data-action=pay]").click();
       until(driver, d -> text(d, "[data-checkout=status]").startsWith("Payment accepted."));
