@@ -13,8 +13,8 @@ import io.vertx.ext.web.Router;
 /**
  * {@code GET /api/billing/status}: everything the billing page shows in one read (balance, tier, the
  * subscription with its warning) and what it needs to load Stripe.js (the publishable key, the
- * script's URL, which the page's CSP allows, and
- * whether packs and subscriptions can be bought on this server).
+ * script's URL, which the page's CSP allows, and whether packs and subscriptions can be bought on
+ * this server).
  */
 public final class BillingStatus {
   private final Database db;

@@ -9,9 +9,12 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.net.URI;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 
 /**
  * Serves the candidate web app: the HTML shell for every page route (deep links and reloads work),
@@ -74,7 +77,7 @@ public final class WebAppRoutes {
   }
 
   private static String joinDirectives(String... directives) {
-    return java.util.Arrays.stream(directives).filter(java.util.Objects::nonNull).collect(java.util.stream.Collectors.joining("; "));
+    return Arrays.stream(directives).filter(Objects::nonNull).collect(Collectors.joining("; "));
   }
 
   public String contentSecurityPolicy() {
