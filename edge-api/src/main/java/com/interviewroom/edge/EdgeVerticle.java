@@ -14,6 +14,7 @@ import com.interviewroom.edge.health.HealthRoutes;
 import com.interviewroom.edge.llm.ModelCatalog;
 import com.interviewroom.edge.payment.PaymentRoutes;
 import com.interviewroom.edge.web.AccessLog;
+import com.interviewroom.edge.webapp.StripeJsPolicy;
 import com.interviewroom.edge.webapp.WebAppAssets;
 import com.interviewroom.edge.webapp.WebAppRoutes;
 import io.vertx.core.Future;
@@ -89,7 +90,7 @@ public final class EdgeVerticle extends VerticleBase {
     ApiRoutes.mount(router, app, auth, vertx, limits, clientIp, revocations, authRoutes);
 
     // The candidate web app, after every API route: API paths never fall through to it.
-    new WebAppRoutes(webApp, app.config().http().publicBaseUrl()).mount(router);
+    new WebAppRoutes(webApp, app.config().http().publicBaseUrl(), StripeJsPolicy.of(app.config())).mount(router);
     router.route().last().handler(ctx -> ctx.fail(Problems.notFound("No such resource.")));
     router.route().failureHandler(new ProblemHandler());
 

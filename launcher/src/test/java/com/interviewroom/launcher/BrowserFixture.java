@@ -66,7 +66,7 @@ final class BrowserFixture implements AutoCloseable {
   private final Path wav;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  private BrowserFixture(Path dir) throws Exception {
+  private BrowserFixture(Path dir, Map<String, String> extraEnv) throws Exception {
     this.dir = dir;
     this.downloads = Files.createDirectories(dir.resolve("downloads"));
     this.databaseUrl = TestDatabase.freshDatabaseUrl();
@@ -82,6 +82,7 @@ final class BrowserFixture implements AutoCloseable {
         // not the defaults, so the privacy page is seen to state what the server enforces
         "RETENTION_DAYS", "75",
         "ACCOUNT_RESTORE_DAYS", "21"));
+    env.putAll(extraEnv);
     this.running = Launcher.start(Config.from(env));
     this.base = "http://localhost:" + port;
     this.wav = dir.resolve("speech.wav");
@@ -91,9 +92,14 @@ final class BrowserFixture implements AutoCloseable {
   }
 
   static BrowserFixture start(Path dir) throws Exception {
+    return start(dir, Map.of());
+  }
+
+  /** With more environment, e.g. the {@code STRIPE_*} settings of a fake Stripe. */
+  static BrowserFixture start(Path dir, Map<String, String> extraEnv) throws Exception {
     assertThat(Path.of(CHROMIUM)).as("Debian's chromium (apt-get install chromium chromium-driver)").exists();
     assertThat(Path.of(CHROMEDRIVER)).as("Debian's chromium-driver").exists();
-    return new BrowserFixture(dir);
+    return new BrowserFixture(dir, extraEnv);
   }
 
   /** A fresh browser (new profile: no cookies, no storage) with the window size given. */
@@ -273,6 +279,18 @@ final class BrowserFixture implements AutoCloseable {
     Database db = Database.connect(running.vertx(), databaseUrl, 1);
     try {
       db.pool().preparedQuery(statement).execute(Tuple.from(args)).toCompletionStage().toCompletableFuture().get();
+    } finally {
+      db.close().toCompletionStage().toCompletableFuture().get();
+    }
+  }
+
+  /** The rows of one query against the system's database. */
+  List<io.vertx.sqlclient.Row> rows(String query, Object... args) throws Exception {
+    Database db = Database.connect(running.vertx(), databaseUrl, 1);
+    try {
+      List<io.vertx.sqlclient.Row> rows = new java.util.ArrayList<>();
+      db.pool().preparedQuery(query).execute(Tuple.from(args)).toCompletionStage().toCompletableFuture().get().forEach(rows::add);
+      return rows;
     } finally {
       db.close().toCompletionStage().toCompletableFuture().get();
     }

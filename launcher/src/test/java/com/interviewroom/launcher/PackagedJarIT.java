@@ -117,6 +117,16 @@ class PackagedJarIT {
     assertThat(Files.readString(work.resolve("bad-role.log"))).contains("ROLE must be one of");
   }
 
+  @Test
+  @DisplayName("the jar ships none of the tests' fakes: no Stripe.js stand-in, no FakeStripe")
+  void noTestStandInsShipped() throws Exception {
+    Path jar = Path.of(System.getProperty("packaged.jar", "target/interviewroom.jar")).toAbsolutePath();
+    try (java.util.jar.JarFile file = new java.util.jar.JarFile(jar.toFile())) {
+      assertThat(file.stream().map(java.util.jar.JarEntry::getName))
+          .noneMatch(name -> name.startsWith("stripe-js-standin/") || name.contains("FakeStripe") || name.contains("StripeJsStandIn"));
+    }
+  }
+
   private void start(Path dataDir, String logName, String... arguments) throws IOException {
     Path jar = Path.of(System.getProperty("packaged.jar", "target/interviewroom.jar")).toAbsolutePath();
     assertThat(jar).as("the shaded jar (mvn package builds it)").exists();

@@ -28,7 +28,8 @@ public record Config(
     Resilience resilience,
     Realtime realtime,
     ErrorTracking errorTracking,
-    Retention retention) {
+    Retention retention,
+    StripeJs stripeJs) {
 
   public record Http(int port, String internalHost, int internalPort, String publicBaseUrl) {}
 
@@ -153,6 +154,19 @@ public record Config(
 
     public boolean configured() {
       return secretKey != null;
+    }
+  }
+
+  /**
+   * Where the billing page loads Stripe.js from ({@code STRIPE_JS_URL}): Stripe's own
+   * {@link #DEFAULT_URL} in production; a test fixture points it at its stand-in. The page's CSP
+   * allows exactly this script's sources.
+   */
+  public record StripeJs(String url) {
+    public static final String DEFAULT_URL = "https://js.stripe.com/v3/";
+
+    public boolean official() {
+      return DEFAULT_URL.equals(url);
     }
   }
 
@@ -283,7 +297,8 @@ public record Config(
             r.intRange("RETENTION_DAYS", Retention.DEFAULTS.days(), 1, 3650),
             r.intRange("ACCOUNT_RESTORE_DAYS", Retention.DEFAULTS.accountRestoreDays(), 0, 365),
             r.intRange("RETENTION_BATCH_SIZE", Retention.DEFAULTS.batchSize(), 1, 100_000),
-            r.intRange("RETENTION_MAX_BATCHES_PER_RUN", Retention.DEFAULTS.maxBatchesPerRun(), 1, 100_000)));
+            r.intRange("RETENTION_MAX_BATCHES_PER_RUN", Retention.DEFAULTS.maxBatchesPerRun(), 1, 100_000)),
+        new StripeJs(r.url("STRIPE_JS_URL", StripeJs.DEFAULT_URL, "http", "https")));
     r.check(config);
     r.throwIfInvalid();
     return config;
@@ -303,34 +318,34 @@ public record Config(
   public boolean embeddedS3() { return s3.endpoint() == null; }
 
   public Config withDatabaseUrl(String url) {
-    return new Config(role, production, http, dataDir, url, redisUrl, s3, sandbox, auth, providers, stripe, internalWebhookSecret, resilience, realtime, errorTracking, retention);
+    return new Config(role, production, http, dataDir, url, redisUrl, s3, sandbox, auth, providers, stripe, internalWebhookSecret, resilience, realtime, errorTracking, retention, stripeJs);
   }
 
   public Config withRedisUrl(String url) {
-    return new Config(role, production, http, dataDir, databaseUrl, url, s3, sandbox, auth, providers, stripe, internalWebhookSecret, resilience, realtime, errorTracking, retention);
+    return new Config(role, production, http, dataDir, databaseUrl, url, s3, sandbox, auth, providers, stripe, internalWebhookSecret, resilience, realtime, errorTracking, retention, stripeJs);
   }
 
   public Config withS3Endpoint(String endpoint) {
     S3 next = new S3(endpoint, s3.bucket(), s3.region(), s3.accessKey(), s3.secretKey());
-    return new Config(role, production, http, dataDir, databaseUrl, redisUrl, next, sandbox, auth, providers, stripe, internalWebhookSecret, resilience, realtime, errorTracking, retention);
+    return new Config(role, production, http, dataDir, databaseUrl, redisUrl, next, sandbox, auth, providers, stripe, internalWebhookSecret, resilience, realtime, errorTracking, retention, stripeJs);
   }
 
   public Config withSandboxUrl(String url) {
     Sandbox next = new Sandbox(url, sandbox.port(), sandbox.slots(), sandbox.queue(), sandbox.requireCgroups(), sandbox.token());
-    return new Config(role, production, http, dataDir, databaseUrl, redisUrl, s3, next, auth, providers, stripe, internalWebhookSecret, resilience, realtime, errorTracking, retention);
+    return new Config(role, production, http, dataDir, databaseUrl, redisUrl, s3, next, auth, providers, stripe, internalWebhookSecret, resilience, realtime, errorTracking, retention, stripeJs);
   }
 
   public Config withSandboxToken(String token) {
     return new Config(role, production, http, dataDir, databaseUrl, redisUrl, s3, sandbox.withToken(token), auth, providers, stripe,
-        internalWebhookSecret, resilience, realtime, errorTracking, retention);
+        internalWebhookSecret, resilience, realtime, errorTracking, retention, stripeJs);
   }
 
   public Config withInternalWebhookSecret(String secret) {
-    return new Config(role, production, http, dataDir, databaseUrl, redisUrl, s3, sandbox, auth, providers, stripe, secret, resilience, realtime, errorTracking, retention);
+    return new Config(role, production, http, dataDir, databaseUrl, redisUrl, s3, sandbox, auth, providers, stripe, secret, resilience, realtime, errorTracking, retention, stripeJs);
   }
 
   public Config withHttp(Http next) {
-    return new Config(role, production, next, dataDir, databaseUrl, redisUrl, s3, sandbox, auth, providers, stripe, internalWebhookSecret, resilience, realtime, errorTracking, retention);
+    return new Config(role, production, next, dataDir, databaseUrl, redisUrl, s3, sandbox, auth, providers, stripe, internalWebhookSecret, resilience, realtime, errorTracking, retention, stripeJs);
   }
 
   /** Collects every problem first, so one start-up names all wrong variables at once. */
@@ -504,6 +519,10 @@ public record Config(
           && pk.startsWith("pk_live_") != (c.stripe.secretKey().startsWith("sk_live_") || c.stripe.secretKey().startsWith("rk_live_"))) {
         // a whsec_ secret carries no mode; the publishable key does, and the page and the server must agree
         errors.add("STRIPE_SECRET_KEY and STRIPE_PUBLISHABLE_KEY are of different modes (test and live)");
+      }
+      if (c.production && !c.stripeJs.official()) {
+        // Stripe.js must come from Stripe itself (PCI); a stand-in is for tests and development only
+        errors.add("STRIPE_JS_URL must be " + StripeJs.DEFAULT_URL + " when APP_ENV=production");
       }
       if (c.stripe.priceUnlimited() != null && !c.stripe.priceUnlimited().startsWith("price_")) {
         errors.add("STRIPE_PRICE_UNLIMITED must be a Stripe price id (price_...)");

@@ -107,6 +107,19 @@ class ConfigTest {
   }
 
   @Test
+  @DisplayName("STRIPE_JS_URL defaults to Stripe's own https://js.stripe.com/v3/; another URL (a test stand-in) is refused in production")
+  void stripeJsUrl() {
+    assertThat(Config.from(Map.of()).stripeJs().url()).isEqualTo("https://js.stripe.com/v3/");
+    assertThat(Config.from(Map.of()).stripeJs().official()).isTrue();
+    assertThat(Config.from(Map.of("STRIPE_JS_URL", "http://127.0.0.1:9/v3/")).stripeJs().official()).isFalse();
+    assertThatThrownBy(() -> Config.from(Map.of("STRIPE_JS_URL", "js.stripe.com/v3")))
+        .hasMessageContaining("STRIPE_JS_URL must be a URL with scheme http or https");
+    assertThatThrownBy(() -> Config.from(Map.of("APP_ENV", "production", "INTERNAL_WEBHOOK_SECRET", "x".repeat(40),
+        "STRIPE_JS_URL", "https://stand-in.example.com/v3/")))
+        .hasMessageContaining("STRIPE_JS_URL must be https://js.stripe.com/v3/ when APP_ENV=production");
+  }
+
+  @Test
   @DisplayName("RETENTION_DAYS defaults to 90 and ACCOUNT_RESTORE_DAYS to 30; a value out of range names its variable")
   void retentionWindows() {
     Config.Retention defaults = Config.from(Map.of()).retention();

@@ -23,6 +23,6 @@ public final class Billing {
     SubscriptionService subscriptions = new SubscriptionService(app.db(), gateway, stripeConfig.priceUnlimited(),
         app.config().http().publicBaseUrl(), access);
     new SubscriptionRoutes(subscriptions).mount(router, authenticated);
-    new BillingStatus(app.db(), subscriptions, stripeConfig).mount(router, authenticated);
+    new BillingStatus(app.db(), subscriptions, stripeConfig, app.config().stripeJs().url()).mount(router, authenticated);
   }
 }

@@ -9,9 +9,12 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.net.URI;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 
 /**
  * Serves the candidate web app: the HTML shell for every page route (deep links and reloads work),
@@ -46,24 +49,35 @@ public final class WebAppRoutes {
   private final Map<String, Buffer> webjarFiles = new ConcurrentHashMap<>();
 
   public WebAppRoutes(WebAppAssets assets, String publicBaseUrl) {
+    this(assets, publicBaseUrl, StripeJsPolicy.NONE);
+  }
+
+  /** {@code stripe}: the sources the billing page's Stripe.js needs, added to the policy of every page. */
+  public WebAppRoutes(WebAppAssets assets, String publicBaseUrl, StripeJsPolicy stripe) {
     this.assets = assets;
     URI base = URI.create(publicBaseUrl);
     this.shell = assets.shell().replace("{{PUBLIC_ORIGIN}}", base.getScheme() + "://" + base.getRawAuthority());
-    this.csp = String.join("; ",
+    this.csp = joinDirectives(
         "default-src 'self'",
         // the import map is the one inline script, allowed by its hash; no eval anywhere
-        "script-src 'self' " + assets.importMapHash(),
+        StripeJsPolicy.sources("script-src 'self' " + assets.importMapHash(), stripe.scriptSrc()),
         "style-src 'self'",
         "img-src 'self' data:",
         "font-src 'self'",
-        "connect-src 'self'",
+        StripeJsPolicy.sources("connect-src 'self'", stripe.connectSrc()),
         "media-src 'self' blob:",
         "worker-src 'self'",
         "manifest-src 'self'",
+        // frames fall back to default-src 'self' when no Stripe.js is configured
+        stripe.frameSrc().isEmpty() ? null : StripeJsPolicy.sources("frame-src", stripe.frameSrc()),
         "object-src 'none'",
         "base-uri 'none'",
         "form-action 'self'",
         "frame-ancestors 'none'");
+  }
+
+  private static String joinDirectives(String... directives) {
+    return Arrays.stream(directives).filter(Objects::nonNull).collect(Collectors.joining("; "));
   }
 
   public String contentSecurityPolicy() {

@@ -20,6 +20,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.LinkedHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
 
 /**
  * A Stripe API over a real socket (port 0) answering the calls InterviewRoom makes, with the object
@@ -28,6 +33,12 @@ import java.util.LinkedHashMap;
  * same object again, with {@code Idempotent-Replayed: true}; same key, other parameters → 400
  * {@code idempotency_error}). A missing required parameter is 400 {@code parameter_missing}, as at
  * Stripe. {@link #fail} and {@link #delay} make every later call fail or answer late.
+ *
+ * <p>For browser tests it also plays the parts of Stripe a page meets: it serves the Stripe.js
+ * stand-in ({@link #jsUrl}, {@link StripeJsStandIn}), confirms PaymentIntents with the publishable
+ * key and a test card number as Stripe.js does, opens Customer Portal pages that link back to their
+ * {@code return_url}, and sends the webhooks its state changes raise to {@link #sendWebhooksTo}
+ * (signed; held back on request with {@link #holdWebhooks}).
  */
 public final class FakeStripe implements AutoCloseable {
   public static final String SECRET_KEY = "sk_test_fake_" + UUID.randomUUID().toString().replace("-", "");
@@ -50,11 +61,23 @@ public final class FakeStripe implements AutoCloseable {
 
   private final Vertx vertx;
   private final HttpServer server;
+  /** Where the fake's Customer Portal sessions live (the real ones are on billing.stripe.com). */
+  static final String PORTAL_PATH = "/p/session/";
+  private static final Pattern CONFIRM = Pattern.compile("/v1/payment_intents/(pi_[A-Za-z0-9]+)/confirm");
+  private final Map<String, JsonObject> portals = new ConcurrentHashMap<>();
   private final List<Call> calls = new CopyOnWriteArrayList<>();
   private final Map<String, Answered> idempotent = new ConcurrentHashMap<>();
   private final Map<String, JsonObject> subscriptions = new ConcurrentHashMap<>();
   private final Map<String, JsonObject> invoices = new ConcurrentHashMap<>();
   private final Map<String, JsonObject> intents = new ConcurrentHashMap<>();
+  /** The PaymentIntent of a subscription's first invoice → that invoice's id. */
+  private final Map<String, String> invoiceOfIntent = new ConcurrentHashMap<>();
+  private final HttpClient webhookClient;
+  private volatile String webhookUrl;
+  private volatile String webhookSecret;
+  private volatile boolean holdingWebhooks;
+  private final List<byte[]> heldWebhooks = new CopyOnWriteArrayList<>();
+  private final List<String> sentEvents = new CopyOnWriteArrayList<>();
   private final AtomicInteger ids = new AtomicInteger();
   private volatile Fault fault;
   private volatile long delayMs;
@@ -64,6 +87,7 @@ public final class FakeStripe implements AutoCloseable {
   private FakeStripe(Vertx vertx, HttpServer server) {
     this.vertx = vertx;
     this.server = server;
+    this.webhookClient = vertx.createHttpClient();
   }
 
   public static FakeStripe start() {
@@ -77,6 +101,40 @@ public final class FakeStripe implements AutoCloseable {
 
   public String apiBase() {
     return "http://127.0.0.1:" + server.actualPort();
+  }
+
+  /** Where the test-only Stripe.js stand-in is served ({@code STRIPE_JS_URL}); see {@link StripeJsStandIn}. */
+  public String jsUrl() {
+    return apiBase() + StripeJsStandIn.PREFIX;
+  }
+
+  /**
+   * Like a webhook endpoint added in the Dashboard: from now on the events the fake's own state changes
+   * raise (a payment confirmed through Stripe.js, a subscription paid or set to cancel) are POSTed
+   * there, signed with {@code secret} as Stripe signs them. Events raised before are not sent.
+   */
+  public void sendWebhooksTo(String url, String secret) {
+    this.webhookUrl = url;
+    this.webhookSecret = secret;
+  }
+
+  /** From now on events wait (in order) until {@link #releaseWebhooks}: a webhook that is late. */
+  public void holdWebhooks() {
+    holdingWebhooks = true;
+  }
+
+  /** Sends the held events, in order, and stops holding. Returns how many were held. */
+  public int releaseWebhooks() {
+    holdingWebhooks = false;
+    List<byte[]> due = List.copyOf(heldWebhooks);
+    heldWebhooks.removeAll(due);
+    due.forEach(this::post);
+    return due.size();
+  }
+
+  /** The types of the events sent so far, in order (held ones count once they are sent). */
+  public List<String> sentEvents() {
+    return List.copyOf(sentEvents);
   }
 
   public List<Call> calls() {
@@ -143,6 +201,18 @@ public final class FakeStripe implements AutoCloseable {
   }
 
   private void respond(HttpServerRequest request, Map<String, String> form, String key) {
+    if (request.method().name().equals("GET") && StripeJsStandIn.serve(request)) {
+      return;
+    }
+    if (request.method().name().equals("GET") && request.path().startsWith(PORTAL_PATH)) {
+      portalPage(request);
+      return;
+    }
+    Matcher confirm = CONFIRM.matcher(request.path());
+    if (request.method().name().equals("POST") && confirm.matches() && form.containsKey("key")) {
+      confirmWithPublishableKey(request, confirm.group(1), form);
+      return;
+    }
     String authorization = request.getHeader("Authorization");
     if (!("Bearer " + SECRET_KEY).equals(authorization)) {
       error(request, 401, "invalid_request_error", null, null, "Invalid API Key provided.");
@@ -223,36 +293,48 @@ public final class FakeStripe implements AutoCloseable {
         return null;
       }
       if (form.containsKey("cancel_at_period_end")) {
-        sub.put("cancel_at_period_end", Boolean.parseBoolean(form.get("cancel_at_period_end")));
+        boolean cancel = Boolean.parseBoolean(form.get("cancel_at_period_end"));
+        boolean changed = sub.getBoolean("cancel_at_period_end") != cancel;
+        sub.put("cancel_at_period_end", cancel);
+        if (changed) {
+          emit("customer.subscription.updated", expanded(sub, null));
+        }
       }
       return sub.copy();
     }
     if (path.equals("/v1/billing_portal/sessions")) {
       String id = "bps_" + id();
-      return new JsonObject().put("id", id).put("object", "billing_portal.session").put("customer", form.get("customer"))
+      JsonObject session = new JsonObject().put("id", id).put("object", "billing_portal.session").put("customer", form.get("customer"))
           .put("return_url", form.get("return_url")).put("created", now()).put("livemode", false)
-          .put("url", "https://billing.stripe.test/p/session/" + id);
+          .put("url", apiBase() + PORTAL_PATH + id);
+      portals.put(id, session);
+      return session.copy();
     }
     return null;
   }
 
   private JsonObject paymentIntent(Map<String, String> form) {
+    JsonObject intent = newIntent(amount(form.get("amount")), form.get("currency"), metadata(form));
+    intent.put("automatic_payment_methods", new JsonObject().put("enabled",
+        Boolean.parseBoolean(form.getOrDefault("automatic_payment_methods[enabled]", "false"))));
+    return intent.copy();
+  }
+
+  private JsonObject newIntent(long amount, String currency, JsonObject metadata) {
     String id = "pi_" + id();
     JsonObject intent = new JsonObject()
         .put("id", id)
         .put("object", "payment_intent")
-        .put("amount", amount(form.get("amount")))
+        .put("amount", amount)
         .put("amount_received", 0)
-        .put("currency", form.get("currency"))
-        .put("automatic_payment_methods", new JsonObject().put("enabled",
-            Boolean.parseBoolean(form.getOrDefault("automatic_payment_methods[enabled]", "false"))))
+        .put("currency", currency)
         .put("client_secret", id + "_secret_" + UUID.randomUUID().toString().replace("-", ""))
         .put("created", now())
         .put("livemode", false)
-        .put("metadata", metadata(form))
+        .put("metadata", metadata)
         .put("status", "requires_payment_method");
     intents.put(id, intent);
-    return intent.copy();
+    return intent;
   }
 
   /**
@@ -285,7 +367,9 @@ public final class FakeStripe implements AutoCloseable {
     JsonObject invoice = new JsonObject().put("id", invoiceId).put("object", "invoice").put("status", "open")
         .put("amount_due", 4999).put("currency", "usd").put("customer", form.get("customer"))
         .put("parent", new JsonObject().put("type", "subscription_details")
-            .put("subscription_details", new JsonObject().put("subscription", id)));
+            .put("subscription_details", new JsonObject().put("subscription", id)))
+        .put("lines", new JsonObject().put("object", "list").put("has_more", false).put("data", new JsonArray().add(new JsonObject()
+            .put("object", "line_item").put("period", new JsonObject().put("start", start).put("end", start + 30L * 86_400)))));
     JsonObject sub = new JsonObject()
         .put("id", id)
         .put("object", "subscription")
@@ -298,11 +382,163 @@ public final class FakeStripe implements AutoCloseable {
         .put("items", new JsonObject().put("object", "list").put("data", new JsonArray().add(item))
             .put("has_more", false).put("url", "/v1/subscription_items?subscription=" + id))
         .put("latest_invoice", invoiceId);
+    // the invoice's own PaymentIntent: Stripe.js confirms it with the confirmation secret
+    JsonObject firstPayment = newIntent(4999, "usd", new JsonObject());
+    invoiceOfIntent.put(firstPayment.getString("id"), invoiceId);
     invoice.put("confirmation_secret", new JsonObject()
-        .put("type", "payment_intent").put("client_secret", "pi_" + id() + "_secret_" + id()));
+        .put("type", "payment_intent").put("client_secret", firstPayment.getString("client_secret")));
     invoices.put(invoiceId, invoice);
     subscriptions.put(id, sub);
     return expanded(sub, form.get("expand[0]"));
+  }
+
+  /**
+   * {@code POST /v1/payment_intents/{id}/confirm} as Stripe.js sends it from the Payment Element's
+   * frame: the publishable key ({@code key}) and the intent's {@code client_secret} in the form, no
+   * secret key, the card in {@code payment_method_data[card][...]}. Stripe's test cards decide
+   * (docs.stripe.com/testing): 4242 4242 4242 4242 succeeds; 4000 0000 0000 0002 is declined
+   * ({@code generic_decline}), 4000 0000 0000 9995 too ({@code insufficient_funds}); any other number
+   * is declined as a live card used in test mode. A decline is HTTP 402 with a {@code card_error} that
+   * carries the intent, now {@code requires_payment_method} again with its {@code last_payment_error}.
+   * A success raises {@code payment_intent.succeeded} and, for a subscription's first invoice,
+   * {@code invoice.paid} and {@code customer.subscription.updated} (now {@code active}); a decline
+   * raises {@code payment_intent.payment_failed}.
+   */
+  private void confirmWithPublishableKey(HttpServerRequest request, String id, Map<String, String> form) {
+    if (!PUBLISHABLE_KEY.equals(form.get("key"))) {
+      error(request, 401, "invalid_request_error", null, null, "Invalid API Key provided.");
+      return;
+    }
+    JsonObject intent = intents.get(id);
+    if (intent == null || !intent.getString("client_secret").equals(form.get("client_secret"))) {
+      // a publishable key cannot tell a wrong client secret from a missing intent, as at Stripe
+      error(request, 404, "invalid_request_error", "resource_missing", "intent", "No such payment_intent: '" + id + "'");
+      return;
+    }
+    String status = intent.getString("status");
+    if (!"requires_payment_method".equals(status) && !"requires_confirmation".equals(status)) {
+      JsonObject error = errorBody("invalid_request_error", "payment_intent_unexpected_state", null,
+          "You cannot confirm this PaymentIntent because it has a status of " + status + ".").put("payment_intent", intent.copy());
+      json(request, 400, new JsonObject().put("error", error));
+      return;
+    }
+    for (String param : List.of("payment_method_data[type]", "payment_method_data[card][number]",
+        "payment_method_data[card][exp_month]", "payment_method_data[card][exp_year]", "payment_method_data[card][cvc]")) {
+      if (form.get(param) == null || form.get(param).isEmpty()) {
+        error(request, 400, "invalid_request_error", "parameter_missing", param, "Missing required param: " + param + ".");
+        return;
+      }
+    }
+    String number = form.get("payment_method_data[card][number]").replace(" ", "");
+    String decline = switch (number) {
+      case "4242424242424242" -> null;
+      case "4000000000000002" -> "generic_decline";
+      case "4000000000009995" -> "insufficient_funds";
+      default -> "test_mode_live_card";
+    };
+    String charge = "ch_" + id();
+    JsonObject paymentMethod = new JsonObject().put("id", "pm_" + id()).put("object", "payment_method").put("type", "card")
+        .put("card", new JsonObject().put("brand", "visa").put("last4", number.substring(Math.max(0, number.length() - 4)))
+            .put("exp_month", Integer.parseInt(form.get("payment_method_data[card][exp_month]")))
+            .put("exp_year", Integer.parseInt(form.get("payment_method_data[card][exp_year]"))));
+    if (decline != null) {
+      String message = switch (decline) {
+        case "insufficient_funds" -> "Your card has insufficient funds.";
+        case "test_mode_live_card" -> "Your card was declined. Your request was in test mode, but used a non test (live) card. "
+            + "For a list of valid test cards, visit: https://stripe.com/docs/testing.";
+        default -> "Your card was declined.";
+      };
+      JsonObject lastError = errorBody("card_error", "card_declined", null, message).put("decline_code", decline).put("charge", charge);
+      intent.put("status", "requires_payment_method").put("last_payment_error", lastError.copy().put("payment_method", paymentMethod));
+      JsonObject error = lastError.copy().put("payment_intent", intent.copy()).put("payment_method", paymentMethod);
+      emit("payment_intent.payment_failed", intent.copy());
+      json(request, 402, new JsonObject().put("error", error));
+      return;
+    }
+    intent.put("status", "succeeded").put("amount_received", intent.getLong("amount")).put("latest_charge", charge)
+        .put("payment_method", paymentMethod.getString("id")).putNull("last_payment_error");
+    json(request, 200, intent.copy());
+    emit("payment_intent.succeeded", intent.copy());
+    String invoiceId = invoiceOfIntent.get(id);
+    if (invoiceId != null) {
+      JsonObject invoice = invoices.get(invoiceId).put("status", "paid").put("amount_paid", intent.getLong("amount"));
+      JsonObject sub = subscriptions.get(invoice.getJsonObject("parent").getJsonObject("subscription_details").getString("subscription"));
+      sub.put("status", "active");
+      emit("invoice.paid", invoice.copy());
+      emit("customer.subscription.updated", expanded(sub, null));
+    }
+  }
+
+  private void emit(String type, JsonObject object) {
+    if (webhookUrl == null) {
+      return;
+    }
+    byte[] body = StripeDeliveries.event(type, object, now());
+    if (holdingWebhooks) {
+      heldWebhooks.add(body);
+    } else {
+      post(body);
+    }
+  }
+
+  /** One delivery, signed at sending time as Stripe signs each attempt. */
+  private void post(byte[] body) {
+    String type = new JsonObject(Buffer.buffer(body)).getString("type");
+    String signature = StripeDeliveries.signature(webhookSecret, now(), body);
+    webhookClient.request(new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(webhookUrl))
+        .compose(request -> request.putHeader("Content-Type", "application/json; charset=utf-8")
+            .putHeader("Stripe-Signature", signature)
+            .putHeader("User-Agent", "Stripe/1.0 (+https://stripe.com/docs/webhooks)")
+            .send(Buffer.buffer(body)))
+        .onSuccess(response -> {
+          if (response.statusCode() / 100 == 2) {
+            sentEvents.add(type);
+          }
+        });
+  }
+
+  /**
+   * The Customer Portal a session URL opens: here a page with the one thing our tests need from it,
+   * the way back to the session's {@code return_url}.
+   */
+  private void portalPage(HttpServerRequest request) {
+    JsonObject session = portals.get(request.path().substring(PORTAL_PATH.length()));
+    if (session == null) {
+      request.response().setStatusCode(404).putHeader("Content-Type", "text/plain").end("No such session.");
+      return;
+    }
+    String back = escape(session.getString("return_url"));
+    request.response().putHeader("Content-Type", "text/html; charset=utf-8")
+        .putHeader("Content-Security-Policy", "default-src 'none'; img-src data:")
+        .end("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Billing portal (test)</title><link rel=\"icon\" href=\"data:,\"></head><body>"
+            + "<h1>Manage your billing</h1><p>Customer " + escape(session.getString("customer")) + "</p>"
+            + "<a id=\"return\" href=\"" + back + "\">Return to InterviewRoom</a></body></html>");
+  }
+
+  private static String escape(String text) {
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;").replace("'", "&#39;");
+  }
+
+  private void json(HttpServerRequest request, int status, JsonObject body) {
+    request.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+        .putHeader("Request-Id", "req_" + id()).end(body.encode());
+  }
+
+  private static JsonObject errorBody(String type, String code, String param, String message) {
+    JsonObject error = new JsonObject().put("type", type).put("message", message);
+    if (code != null) {
+      error.put("code", code).put("doc_url", "https://docs.stripe.com/error-codes/" + code.replace('_', '-'));
+    }
+    if (param != null) {
+      error.put("param", param);
+    }
+    return error;
+  }
+
+  /** The intent's status at Stripe, e.g. {@code succeeded} once a browser confirmed it with a good card. */
+  public String intentStatus(String id) {
+    JsonObject intent = intents.get(id);
+    return intent == null ? null : intent.getString("status");
   }
 
   /** Stripe's own view of a subscription changes; tests move it as Stripe would (e.g. after the first payment). */
@@ -355,15 +591,7 @@ public final class FakeStripe implements AutoCloseable {
 
   /** Stripe's error body: {@code {error: {type, code?, param?, message, doc_url?}}} and a {@code Request-Id}. */
   private void error(HttpServerRequest request, int status, String type, String code, String param, String message) {
-    JsonObject error = new JsonObject().put("type", type).put("message", message);
-    if (code != null) {
-      error.put("code", code).put("doc_url", "https://docs.stripe.com/error-codes/" + code.replace('_', '-'));
-    }
-    if (param != null) {
-      error.put("param", param);
-    }
-    request.response().setStatusCode(status).putHeader("Content-Type", "application/json")
-        .putHeader("Request-Id", "req_" + id()).end(new JsonObject().put("error", error).encode());
+    json(request, status, new JsonObject().put("error", errorBody(type, code, param, message)));
   }
 
   private static final class InvalidParameter extends RuntimeException {

@@ -150,7 +150,7 @@ class SubscriptionRoutesTest {
 
     HttpResponse<Buffer> portal = call("GET", "/api/subscriptions/portal", session);
     assertThat(portal.statusCode()).isEqualTo(200);
-    assertThat(portal.bodyAsJsonObject().getString("url")).startsWith("https://billing.stripe.test/p/session/");
+    assertThat(portal.bodyAsJsonObject().getString("url")).startsWith(fx.stripe.apiBase() + "/p/session/");
     FakeStripe.Call portalCall = fx.stripe.calls("/v1/billing_portal/sessions").stream()
         .filter(c -> ids[1].equals(c.form().get("customer"))).findFirst().orElseThrow();
     assertThat(portalCall.form()).containsEntry("return_url", "https://app.interviewroom.test/billing");
