@@ -92,7 +92,8 @@ public final class EdgeVerticle extends VerticleBase {
     AuthRoutes authRoutes = new AuthRoutes(accounts, clientIp, app.config().http().publicBaseUrl(), app.config().retention(),
         identities, signInProviders.names());
     authRoutes.mount(router);
-    new OAuthRoutes(signInProviders, app.redis(), identities, limits, clientIp, app.config().http().publicBaseUrl()).mount(router);
+    new OAuthRoutes(signInProviders, app.redis(), identities, limits, clientIp, app.config().http().publicBaseUrl(),
+        app.config().auth().accounts().loginPerIpPerMinute()).mount(router);
     TokenRevocations revocations = TokenRevocations.of(vertx, app.redis(), app.clock());
     BearerAuth auth = new BearerAuth(app.verifier(), app.issuer().issuer(), accounts, revocations);
     ApiRoutes.mount(router, app, auth, vertx, limits, clientIp, revocations, authRoutes);

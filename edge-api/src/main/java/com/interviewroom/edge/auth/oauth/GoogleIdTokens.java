@@ -43,8 +43,8 @@ final class GoogleIdTokens {
 
   GoogleIdTokens(JwksIssuer keys, String issuer, String clientId, Clock clock) {
     this.keys = keys;
-    String legacy = issuer.startsWith("https://") ? issuer.substring("https://".length()) : issuer;
-    this.issuers = Set.of(issuer, legacy);
+    // Google documents both spellings of its issuer; the scheme-less one only for https issuers
+    this.issuers = issuer.startsWith("https://") ? Set.of(issuer, issuer.substring("https://".length())) : Set.of(issuer);
     this.clientId = clientId;
     this.clock = clock;
   }

@@ -43,8 +43,6 @@ public final class OAuthRoutes {
   public static final String START = "/auth/start/";
   public static final String CALLBACK = "/auth/callback/";
   static final String COOKIE = "ir_oauth";
-  /** Flows one client IP may start per minute: each holds a Redis key for ten minutes. */
-  static final RateLimiter.Limit STARTS_PER_IP = new RateLimiter.Limit("oauth-start-ip", 30, Duration.ofMinutes(1));
   private static final int MAX_PARAM = 2048;
   private static final int MAX_NEXT = 512;
 
@@ -54,9 +52,13 @@ public final class OAuthRoutes {
   private final RateLimiter limits;
   private final ClientIp clientIp;
   private final String publicBaseUrl;
+  /** Flows one client IP may start per minute (each holds a Redis key for ten minutes): as many as its logins. */
+  private final RateLimiter.Limit startsPerIp;
 
+  /** {@code startsPerIpPerMinute}: {@code AUTH_LOGIN_PER_IP_PER_MINUTE}, a provider sign-in being a login attempt. */
   public OAuthRoutes(SignInProviders providers, io.vertx.redis.client.Redis redis, IdentityAccounts identities, RateLimiter limits,
-      ClientIp clientIp, String publicBaseUrl) {
+      ClientIp clientIp, String publicBaseUrl, int startsPerIpPerMinute) {
+    this.startsPerIp = new RateLimiter.Limit("oauth-start-ip", startsPerIpPerMinute, Duration.ofMinutes(1));
     this.providers = providers;
     this.flows = new PendingFlows(redis);
     this.identities = identities;
@@ -85,7 +87,7 @@ public final class OAuthRoutes {
       String nonce = Secrets.random();
       String verifier = Secrets.random();
       PendingFlows.Flow flow = new PendingFlows.Flow(provider.name(), verifier, nonce, Hashing.sha256Hex(browser), termsVersion, next);
-      location = limits.consume(STARTS_PER_IP, clientIp.of(ctx), "sign-in attempts from this address")
+      location = limits.consume(startsPerIp, clientIp.of(ctx), "sign-in attempts from this address")
           .compose(ok -> flows.save(state, flow))
           .compose(saved -> provider.authorizeUrl(state, nonce, verifier, redirectUri(provider.name())))
           .onSuccess(url -> ctx.response().addCookie(Cookie.cookie(COOKIE, browser)
