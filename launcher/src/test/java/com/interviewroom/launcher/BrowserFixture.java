@@ -66,12 +66,13 @@ final class BrowserFixture implements AutoCloseable {
   private final Path wav;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  private BrowserFixture(Path dir) throws Exception {
+  private BrowserFixture(Path dir, Function<String, Map<String, String>> extraEnv) throws Exception {
     this.dir = dir;
     this.downloads = Files.createDirectories(dir.resolve("downloads"));
     this.databaseUrl = TestDatabase.freshDatabaseUrl();
     this.port = FreePort.find();
     Map<String, String> env = new HashMap<>(TestAuthLimits.RAISED);
+    env.putAll(extraEnv.apply("http://localhost:" + port));
     env.putAll(Map.of(
         "DATA_DIR", dir.resolve("data").toString(),
         "DATABASE_URL", databaseUrl,
@@ -91,9 +92,14 @@ final class BrowserFixture implements AutoCloseable {
   }
 
   static BrowserFixture start(Path dir) throws Exception {
+    return start(dir, base -> Map.of());
+  }
+
+  /** With more environment, given the system's base URL (a fake provider registers its callback there). */
+  static BrowserFixture start(Path dir, Function<String, Map<String, String>> extraEnv) throws Exception {
     assertThat(Path.of(CHROMIUM)).as("Debian's chromium (apt-get install chromium chromium-driver)").exists();
     assertThat(Path.of(CHROMEDRIVER)).as("Debian's chromium-driver").exists();
-    return new BrowserFixture(dir);
+    return new BrowserFixture(dir, extraEnv);
   }
 
   /** A fresh browser (new profile: no cookies, no storage) with the window size given. */
