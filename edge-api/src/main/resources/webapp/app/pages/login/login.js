@@ -43,7 +43,8 @@ export async function render(main, { query, navigate }) {
       `An InterviewRoom account with this email already exists. Log in with its password to link your ${linkProvider} account to it. `
       + 'Nothing is linked until the password is right.'));
   } else {
-    card.append(await buttons(next));
+    const providers = await buttons(next);
+    if (providers) card.append(providers);
   }
   card.append(form);
   main.append(h('section', { class: 'auth-page' }, card));

@@ -116,6 +116,10 @@ class ProviderSignInTest {
         .isEqualTo(1);
     assertThat(count("SELECT count(*) FROM users WHERE id = $1 AND password_hash IS NULL", id)).isEqualTo(1);
     assertThat(count("SELECT count(*) FROM events WHERE user_id = $1 AND kind = 'user.created'", id)).isEqualTo(1);
+    JsonObject export = await(server.client.get("/api/users/data-export")
+        .putHeader("Authorization", "Bearer " + body.getString("accessToken")).send()).bodyAsJsonObject();
+    assertThat(export.getJsonArray("identities")).hasSize(1);
+    assertThat(export.getJsonArray("identities").getJsonObject(0).getString("provider")).isEqualTo("google");
 
     // the next sign-in finds the same account; with the set-up done it lands on the dashboard
     await(server.db.asService(c -> c.preparedQuery("UPDATE profiles SET onboarding_completed = true WHERE user_id = $1")
