@@ -278,7 +278,8 @@ public final class FakeGoogle implements AutoCloseable {
         .issueTime(Date.from(iat))
         .expirationTime(Date.from(iat.plus(Duration.ofHours(1))));
     if (spoil == Tamper.WRONG_AUDIENCE) {
-      claims.claim("azp", "someone-else.apps.googleusercontent.com");
+      // azp is optional in OpenID Connect Core §2: without it only the aud check can catch the token
+      claims.claim("azp", null);
     }
     if (grant.nonce() != null) {
       claims.claim("nonce", spoil == Tamper.WRONG_NONCE ? "not-" + grant.nonce() : grant.nonce());

@@ -128,6 +128,16 @@ final class ProviderFlow {
     return out.toString();
   }
 
+  static String param(String rawQuery, String name) {
+    for (String pair : rawQuery.split("&")) {
+      String[] kv = pair.split("=", 2);
+      if (kv[0].equals(name)) {
+        return java.net.URLDecoder.decode(kv.length > 1 ? kv[1] : "", StandardCharsets.UTF_8);
+      }
+    }
+    return null;
+  }
+
   static String enc(String value) {
     return URLEncoder.encode(value, StandardCharsets.UTF_8);
   }

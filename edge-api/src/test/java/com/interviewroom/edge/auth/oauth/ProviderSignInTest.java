@@ -161,6 +161,31 @@ class ProviderSignInTest {
   }
 
   @Test
+  @DisplayName("a code issued to another flow (an injected code) fails PKCE at the provider: provider_error, no account, for both providers")
+  void injectedCodeFailsPkce() {
+    FakeGoogle.User user = googleUser(true);
+    google.signInAs(user);
+    ProviderFlow.Started victim = flow.start("google", Legal.TERMS_VERSION, null);
+    ProviderFlow.Started attacker = flow.start("google", Legal.TERMS_VERSION, null);
+    String attackerCode = ProviderFlow.param(flow.authorize(attacker.authorizeUrl()), "code");
+    String victimQuery = flow.authorize(victim.authorizeUrl());
+    assertRefused(flow.callback("google", ProviderFlow.replaceParam(victimQuery, "code", attackerCode), victim.bindingCookie()),
+        "provider_error");
+    assertThat(usersWithEmail(user.email())).isZero();
+
+    String email = "pkce-" + UUID.randomUUID() + "@example.com";
+    github.signInAs(new FakeGitHub.User(80_000_000L + (System.nanoTime() % 1_000_000), "pkce", null,
+        List.of(new FakeGitHub.Email(email, true, true, "private"))));
+    ProviderFlow.Started hubVictim = flow.start("github", Legal.TERMS_VERSION, null);
+    ProviderFlow.Started hubAttacker = flow.start("github", Legal.TERMS_VERSION, null);
+    String hubCode = ProviderFlow.param(flow.authorize(hubAttacker.authorizeUrl()), "code");
+    String hubQuery = flow.authorize(hubVictim.authorizeUrl());
+    assertRefused(flow.callback("github", ProviderFlow.replaceParam(hubQuery, "code", hubCode), hubVictim.bindingCookie()),
+        "provider_error");
+    assertThat(usersWithEmail(email)).isZero();
+  }
+
+  @Test
   @DisplayName("a state is good once: the same callback replayed is state_invalid")
   void reusedState() {
     google.signInAs(googleUser(true));
