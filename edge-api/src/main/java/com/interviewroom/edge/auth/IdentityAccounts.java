@@ -77,10 +77,16 @@ public final class IdentityAccounts {
     });
   }
 
+  /**
+   * The email's holder first, then the identity: each statement sees what was committed when it
+   * started, so a concurrent callback that created the account between the two is seen by the
+   * second, and its identity wins over "the email is taken". (The other order could see the new
+   * account without its identity and refuse a double click as {@code account_exists}.)
+   */
   private Future<Lookup> lookup(ProviderIdentity identity) {
-    return db.asService(sql -> IdentityRepository.accountOf(sql, identity.provider(), identity.subject(), restoreDays)
-        .compose(linked -> linked != null ? Future.succeededFuture(new Lookup(linked, null))
-            : IdentityRepository.holderOf(sql, identity.email()).map(holder -> new Lookup(null, holder))));
+    return db.asService(sql -> IdentityRepository.holderOf(sql, identity.email())
+        .compose(holder -> IdentityRepository.accountOf(sql, identity.provider(), identity.subject(), restoreDays)
+            .map(linked -> new Lookup(linked, linked == null ? holder : null))));
   }
 
   private Future<Outcome> existing(IdentityRepository.Linked linked) {

@@ -361,7 +361,7 @@ class ProviderSignInTest {
     assertThat(usersWithEmail(email)).isEqualTo(1);
   }
 
-  @Test
+  @org.junit.jupiter.api.RepeatedTest(5)
   @DisplayName("rapid double clicks and concurrent callbacks for one new identity make one account, one profile, one identity")
   void concurrentCallbacks() {
     FakeGoogle.User user = googleUser(true);
@@ -387,8 +387,8 @@ class ProviderSignInTest {
         user.email())).isEqualTo(1);
   }
 
-  @Test
-  @DisplayName("concurrent callbacks of two browsers for one new GitHub identity also make exactly one account")
+  @org.junit.jupiter.api.RepeatedTest(8)
+  @DisplayName("concurrent callbacks of four browsers for one new GitHub identity also make exactly one account")
   void concurrentGitHubBrowsers() {
     String email = "race-" + UUID.randomUUID() + "@example.com";
     long id = 60_000_000L + (System.nanoTime() % 1_000_000);
