@@ -131,6 +131,43 @@ class ProviderSignInTest {
   }
 
   @Test
+  @DisplayName("the log of a provider sign-in names step, provider and outcome, never the code, state, email or provider token")
+  void logsHoldNoSecrets() {
+    ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs = new ch.qos.logback.core.read.ListAppender<>();
+    net.logstash.logback.encoder.LogstashEncoder encoder = new net.logstash.logback.encoder.LogstashEncoder();
+    encoder.setContext((ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory());
+    encoder.start();
+    logs.start();
+    root.addAppender(logs);
+    try {
+      FakeGoogle.User user = googleUser(true);
+      google.signInAs(user);
+      ProviderFlow.Started started = flow.start("google", Legal.TERMS_VERSION, null);
+      String query = flow.authorize(started.authorizeUrl());
+      ProviderFlow.Landed landed = flow.callback("google", query, started.bindingCookie());
+      assertThat(landed.path()).isEqualTo("/onboarding");
+      assertRefused(flow.callback("google", query, started.bindingCookie()), "state_invalid");
+      long deadline = System.currentTimeMillis() + 5_000;
+      List<String> lines;
+      do {
+        synchronized (logs.list) {
+          lines = logs.list.stream().map(e -> new String(encoder.encode(e), java.nio.charset.StandardCharsets.UTF_8)).toList();
+        }
+      } while (lines.stream().filter(l -> l.contains("provider sign-in")).count() < 3 && System.currentTimeMillis() < deadline);
+      assertThat(lines.stream().filter(l -> l.contains("provider sign-in"))).hasSize(3)
+          .anySatisfy(l -> assertThat(l).contains("\"outcome\":\"state_invalid\"", "\"step\":\"callback\""));
+      for (String secret : List.of(ProviderFlow.param(query, "code"), ProviderFlow.param(query, "state"), started.bindingCookie(),
+          user.email(), landed.refreshCookie(), "ya29.")) {
+        assertThat(lines).noneMatch(l -> l.contains(secret));
+      }
+    } finally {
+      root.detachAppender(logs);
+      encoder.stop();
+    }
+  }
+
+  @Test
   @DisplayName("a first sign-in without the terms accepted (from the login page) creates nothing and says terms_required")
   void termsRequired() {
     FakeGoogle.User user = googleUser(true);
