@@ -3,7 +3,6 @@ package com.interviewroom.edge.auth.oauth;
 import static com.interviewroom.edge.EdgeServer.await;
 
 import com.interviewroom.edge.EdgeServer;
-import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
@@ -119,7 +118,6 @@ final class ProviderFlow {
   }
 
   static String replaceParam(String rawQuery, String name, String value) {
-    MultiMap params = MultiMap.caseInsensitiveMultiMap();
     StringBuilder out = new StringBuilder();
     for (String pair : rawQuery.split("&")) {
       String[] kv = pair.split("=", 2);
