@@ -1,6 +1,6 @@
 // Boot: restore the login from the refresh cookie, draw the header, route, and catch whatever
 // nobody else caught (one handler for errors and rejections: a toast, never a raw error object).
-import { auth, restore, logout } from './lib/api.js';
+import { auth, restore, logout, adoptProviderSignIn } from './lib/api.js';
 import { h } from './lib/dom.js';
 import { toast } from './lib/toast.js';
 import { start, navigate, render } from './lib/router.js';
@@ -39,6 +39,7 @@ auth.onChange(() => {
   // signed out underneath a page that needs a login (refresh refused): the router sends to /login
   if (!auth.signedIn && document.body.dataset.route && !['/', '/login', '/signup', '/terms', '/privacy', 'not-found'].includes(document.body.dataset.route)) render();
 });
+adoptProviderSignIn();
 await restore();
 drawNav();
 await start();

@@ -6,6 +6,10 @@ import com.interviewroom.common.http.RequestIds;
 import com.interviewroom.edge.auth.AuthRoutes;
 import com.interviewroom.edge.auth.AuthService;
 import com.interviewroom.edge.auth.BearerAuth;
+import com.interviewroom.edge.auth.IdentityAccounts;
+import com.interviewroom.edge.auth.PendingLinks;
+import com.interviewroom.edge.auth.oauth.OAuthRoutes;
+import com.interviewroom.edge.auth.oauth.SignInProviders;
 import com.interviewroom.edge.auth.TokenRevocations;
 import com.interviewroom.edge.ratelimit.ClientIp;
 import com.interviewroom.edge.ratelimit.RateLimiter;
@@ -83,8 +87,14 @@ public final class EdgeVerticle extends VerticleBase {
     ClientIp clientIp = new ClientIp(app.config().auth().accounts().clientIpHeader());
     AuthService accounts = new AuthService(vertx, app.db(), app.issuer(), limits, app.config().auth().accounts(),
         app.config().retention().accountRestoreDays());
-    AuthRoutes authRoutes = new AuthRoutes(accounts, clientIp, app.config().http().publicBaseUrl(), app.config().retention());
+    SignInProviders signInProviders = SignInProviders.of(vertx, app.config().signIn(), app.clock());
+    IdentityAccounts identities = new IdentityAccounts(app.db(), accounts, new PendingLinks(app.redis()),
+        app.config().retention().accountRestoreDays());
+    AuthRoutes authRoutes = new AuthRoutes(accounts, clientIp, app.config().http().publicBaseUrl(), app.config().retention(),
+        identities, signInProviders.names());
     authRoutes.mount(router);
+    new OAuthRoutes(signInProviders, app.redis(), identities, limits, clientIp, app.config().http().publicBaseUrl(),
+        app.config().auth().accounts().loginPerIpPerMinute()).mount(router);
     TokenRevocations revocations = TokenRevocations.of(vertx, app.redis(), app.clock());
     BearerAuth auth = new BearerAuth(app.verifier(), app.issuer().issuer(), accounts, revocations);
     ApiRoutes.mount(router, app, auth, vertx, limits, clientIp, revocations, authRoutes);

@@ -153,8 +153,22 @@ export async function signup(email, password, termsVersion) {
   accept(await api('/api/auth/signup', { method: 'POST', anonymous: true, body: { email, password, termsVersion } }));
 }
 
-export async function login(email, password) {
-  accept(await api('/api/auth/login', { method: 'POST', anonymous: true, body: { email, password } }));
+/** linkToken (from /login?link=): also links the Google or GitHub sign-in waiting for this account. */
+export async function login(email, password, linkToken) {
+  const body = linkToken ? { email, password, linkToken } : { email, password };
+  accept(await api('/api/auth/login', { method: 'POST', anonymous: true, body }));
+}
+
+/**
+ * After a Google or GitHub sign-in the server has set the refresh cookie and redirected here with
+ * ?signin=done: remember that this browser is signed in (so restore() refreshes) and drop the marker.
+ */
+export function adoptProviderSignIn() {
+  const url = new URL(location.href);
+  if (url.searchParams.get('signin') !== 'done') return;
+  url.searchParams.delete('signin');
+  history.replaceState(null, '', url.pathname + url.search + url.hash);
+  localStorage.setItem(HINT_KEY, '1');
 }
 
 export async function logout() {

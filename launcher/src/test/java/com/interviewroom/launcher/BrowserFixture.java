@@ -66,7 +66,7 @@ final class BrowserFixture implements AutoCloseable {
   private final Path wav;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  private BrowserFixture(Path dir, Map<String, String> extraEnv) throws Exception {
+  private BrowserFixture(Path dir, Function<String, Map<String, String>> extraEnv) throws Exception {
     this.dir = dir;
     this.downloads = Files.createDirectories(dir.resolve("downloads"));
     this.databaseUrl = TestDatabase.freshDatabaseUrl();
@@ -82,7 +82,7 @@ final class BrowserFixture implements AutoCloseable {
         // not the defaults, so the privacy page is seen to state what the server enforces
         "RETENTION_DAYS", "75",
         "ACCOUNT_RESTORE_DAYS", "21"));
-    env.putAll(extraEnv);
+    env.putAll(extraEnv.apply("http://localhost:" + port));
     this.running = Launcher.start(Config.from(env));
     this.base = "http://localhost:" + port;
     this.wav = dir.resolve("speech.wav");
@@ -92,11 +92,16 @@ final class BrowserFixture implements AutoCloseable {
   }
 
   static BrowserFixture start(Path dir) throws Exception {
-    return start(dir, Map.of());
+    return start(dir, base -> Map.of());
   }
 
   /** With more environment, e.g. the {@code STRIPE_*} settings of a fake Stripe. */
   static BrowserFixture start(Path dir, Map<String, String> extraEnv) throws Exception {
+    return start(dir, base -> extraEnv);
+  }
+
+  /** With more environment, given the system's base URL (a fake provider registers its callback there). */
+  static BrowserFixture start(Path dir, Function<String, Map<String, String>> extraEnv) throws Exception {
     assertThat(Path.of(CHROMIUM)).as("Debian's chromium (apt-get install chromium chromium-driver)").exists();
     assertThat(Path.of(CHROMEDRIVER)).as("Debian's chromium-driver").exists();
     return new BrowserFixture(dir, extraEnv);

@@ -29,7 +29,31 @@ public record Config(
     Realtime realtime,
     ErrorTracking errorTracking,
     Retention retention,
-    StripeJs stripeJs) {
+    StripeJs stripeJs,
+    SignIn signIn) {
+
+  /**
+   * "Continue with Google / GitHub" ({@code GOOGLE_*}, {@code GITHUB_*}): a provider is offered only
+   * when its client id and secret are both set. The base URLs are configuration so tests point them
+   * at local fakes: {@code googleIssuer} is the OpenID issuer whose
+   * {@code /.well-known/openid-configuration} names every other endpoint; GitHub's OAuth pages live
+   * under {@code githubOAuthUrl}, its REST API under {@code githubApiUrl}.
+   */
+  public record SignIn(String googleClientId, String googleClientSecret, String googleIssuer,
+      String githubClientId, String githubClientSecret, String githubOAuthUrl, String githubApiUrl) {
+    public static final String GOOGLE_ISSUER = "https://accounts.google.com";
+    public static final String GITHUB_OAUTH_URL = "https://github.com";
+    public static final String GITHUB_API_URL = "https://api.github.com";
+    public static final SignIn NONE = new SignIn(null, null, GOOGLE_ISSUER, null, null, GITHUB_OAUTH_URL, GITHUB_API_URL);
+
+    public boolean google() {
+      return googleClientId != null && googleClientSecret != null;
+    }
+
+    public boolean github() {
+      return githubClientId != null && githubClientSecret != null;
+    }
+  }
 
   public record Http(int port, String internalHost, int internalPort, String publicBaseUrl) {}
 
@@ -298,7 +322,15 @@ public record Config(
             r.intRange("ACCOUNT_RESTORE_DAYS", Retention.DEFAULTS.accountRestoreDays(), 0, 365),
             r.intRange("RETENTION_BATCH_SIZE", Retention.DEFAULTS.batchSize(), 1, 100_000),
             r.intRange("RETENTION_MAX_BATCHES_PER_RUN", Retention.DEFAULTS.maxBatchesPerRun(), 1, 100_000)),
-        new StripeJs(r.url("STRIPE_JS_URL", StripeJs.DEFAULT_URL, "http", "https")));
+        new StripeJs(r.url("STRIPE_JS_URL", StripeJs.DEFAULT_URL, "http", "https")),
+        new SignIn(
+            r.string("GOOGLE_CLIENT_ID", null),
+            r.secret("GOOGLE_CLIENT_SECRET"),
+            r.url("GOOGLE_ISSUER", SignIn.GOOGLE_ISSUER, "http", "https"),
+            r.string("GITHUB_CLIENT_ID", null),
+            r.secret("GITHUB_CLIENT_SECRET"),
+            r.url("GITHUB_OAUTH_URL", SignIn.GITHUB_OAUTH_URL, "http", "https"),
+            r.url("GITHUB_API_URL", SignIn.GITHUB_API_URL, "http", "https")));
     r.check(config);
     r.throwIfInvalid();
     return config;
@@ -318,34 +350,34 @@ public record Config(
   public boolean embeddedS3() { return s3.endpoint() == null; }
 
   public Config withDatabaseUrl(String url) {
-    return new Config(role, production, http, dataDir, url, redisUrl, s3, sandbox, auth, providers, stripe, internalWebhookSecret, resilience, realtime, errorTracking, retention, stripeJs);
+    return new Config(role, production, http, dataDir, url, redisUrl, s3, sandbox, auth, providers, stripe, internalWebhookSecret, resilience, realtime, errorTracking, retention, stripeJs, signIn);
   }
 
   public Config withRedisUrl(String url) {
-    return new Config(role, production, http, dataDir, databaseUrl, url, s3, sandbox, auth, providers, stripe, internalWebhookSecret, resilience, realtime, errorTracking, retention, stripeJs);
+    return new Config(role, production, http, dataDir, databaseUrl, url, s3, sandbox, auth, providers, stripe, internalWebhookSecret, resilience, realtime, errorTracking, retention, stripeJs, signIn);
   }
 
   public Config withS3Endpoint(String endpoint) {
     S3 next = new S3(endpoint, s3.bucket(), s3.region(), s3.accessKey(), s3.secretKey());
-    return new Config(role, production, http, dataDir, databaseUrl, redisUrl, next, sandbox, auth, providers, stripe, internalWebhookSecret, resilience, realtime, errorTracking, retention, stripeJs);
+    return new Config(role, production, http, dataDir, databaseUrl, redisUrl, next, sandbox, auth, providers, stripe, internalWebhookSecret, resilience, realtime, errorTracking, retention, stripeJs, signIn);
   }
 
   public Config withSandboxUrl(String url) {
     Sandbox next = new Sandbox(url, sandbox.port(), sandbox.slots(), sandbox.queue(), sandbox.requireCgroups(), sandbox.token());
-    return new Config(role, production, http, dataDir, databaseUrl, redisUrl, s3, next, auth, providers, stripe, internalWebhookSecret, resilience, realtime, errorTracking, retention, stripeJs);
+    return new Config(role, production, http, dataDir, databaseUrl, redisUrl, s3, next, auth, providers, stripe, internalWebhookSecret, resilience, realtime, errorTracking, retention, stripeJs, signIn);
   }
 
   public Config withSandboxToken(String token) {
     return new Config(role, production, http, dataDir, databaseUrl, redisUrl, s3, sandbox.withToken(token), auth, providers, stripe,
-        internalWebhookSecret, resilience, realtime, errorTracking, retention, stripeJs);
+        internalWebhookSecret, resilience, realtime, errorTracking, retention, stripeJs, signIn);
   }
 
   public Config withInternalWebhookSecret(String secret) {
-    return new Config(role, production, http, dataDir, databaseUrl, redisUrl, s3, sandbox, auth, providers, stripe, secret, resilience, realtime, errorTracking, retention, stripeJs);
+    return new Config(role, production, http, dataDir, databaseUrl, redisUrl, s3, sandbox, auth, providers, stripe, secret, resilience, realtime, errorTracking, retention, stripeJs, signIn);
   }
 
   public Config withHttp(Http next) {
-    return new Config(role, production, next, dataDir, databaseUrl, redisUrl, s3, sandbox, auth, providers, stripe, internalWebhookSecret, resilience, realtime, errorTracking, retention, stripeJs);
+    return new Config(role, production, next, dataDir, databaseUrl, redisUrl, s3, sandbox, auth, providers, stripe, internalWebhookSecret, resilience, realtime, errorTracking, retention, stripeJs, signIn);
   }
 
   /** Collects every problem first, so one start-up names all wrong variables at once. */
@@ -523,6 +555,20 @@ public record Config(
       if (c.production && !c.stripeJs.official()) {
         // Stripe.js must come from Stripe itself (PCI); a stand-in is for tests and development only
         errors.add("STRIPE_JS_URL must be " + StripeJs.DEFAULT_URL + " when APP_ENV=production");
+      }
+      if ((c.signIn.googleClientId() == null) != (c.signIn.googleClientSecret() == null)) {
+        errors.add("GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET must be set together");
+      }
+      if ((c.signIn.githubClientId() == null) != (c.signIn.githubClientSecret() == null)) {
+        errors.add("GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET must be set together");
+      }
+      if (c.production) {
+        for (String[] named : new String[][] {{"GOOGLE_ISSUER", c.signIn.googleIssuer()}, {"GITHUB_OAUTH_URL", c.signIn.githubOAuthUrl()},
+            {"GITHUB_API_URL", c.signIn.githubApiUrl()}}) {
+          if (!named[1].startsWith("https://")) {
+            errors.add(named[0] + " must be an https URL when APP_ENV=production");
+          }
+        }
       }
       if (c.stripe.priceUnlimited() != null && !c.stripe.priceUnlimited().startsWith("price_")) {
         errors.add("STRIPE_PRICE_UNLIMITED must be a Stripe price id (price_...)");

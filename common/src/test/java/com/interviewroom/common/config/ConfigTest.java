@@ -120,6 +120,28 @@ class ConfigTest {
   }
 
   @Test
+  @DisplayName("sign-in providers: off by default with Google's and GitHub's real endpoints; id and secret go together; https in production")
+  void signInProviders() {
+    Config.SignIn defaults = Config.from(Map.of()).signIn();
+    assertThat(defaults.google()).isFalse();
+    assertThat(defaults.github()).isFalse();
+    assertThat(defaults.googleIssuer()).isEqualTo("https://accounts.google.com");
+    assertThat(defaults.githubOAuthUrl()).isEqualTo("https://github.com");
+    assertThat(defaults.githubApiUrl()).isEqualTo("https://api.github.com");
+    Config.SignIn both = Config.from(Map.of("GOOGLE_CLIENT_ID", "id.apps.googleusercontent.com", "GOOGLE_CLIENT_SECRET", "s",
+        "GITHUB_CLIENT_ID", "Ov23li", "GITHUB_CLIENT_SECRET", "t")).signIn();
+    assertThat(both.google()).isTrue();
+    assertThat(both.github()).isTrue();
+    assertThatThrownBy(() -> Config.from(Map.of("GOOGLE_CLIENT_ID", "id.apps.googleusercontent.com")))
+        .hasMessageContaining("GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET must be set together");
+    assertThatThrownBy(() -> Config.from(Map.of("GITHUB_CLIENT_SECRET", "t")))
+        .hasMessageContaining("GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET must be set together");
+    assertThatThrownBy(() -> Config.from(Map.of("APP_ENV", "production", "INTERNAL_WEBHOOK_SECRET", "x".repeat(40),
+        "GOOGLE_ISSUER", "http://127.0.0.1:9999")))
+        .hasMessageContaining("GOOGLE_ISSUER must be an https URL when APP_ENV=production");
+  }
+
+  @Test
   @DisplayName("RETENTION_DAYS defaults to 90 and ACCOUNT_RESTORE_DAYS to 30; a value out of range names its variable")
   void retentionWindows() {
     Config.Retention defaults = Config.from(Map.of()).retention();

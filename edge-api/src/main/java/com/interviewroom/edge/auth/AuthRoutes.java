@@ -2,6 +2,7 @@ package com.interviewroom.edge.auth;
 
 import com.interviewroom.common.config.Config;
 import com.interviewroom.common.http.ApiException;
+import com.interviewroom.common.http.Problems;
 import com.interviewroom.common.http.RequestIds;
 import com.interviewroom.edge.ratelimit.ClientIp;
 import com.interviewroom.edge.web.Authenticated;
@@ -10,16 +11,19 @@ import com.interviewroom.edge.web.NoInput;
 import io.vertx.core.Future;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.HostAndPort;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.net.URI;
+import java.util.List;
 import java.util.Locale;
 
 /**
  * {@code POST /api/auth/signup}, {@code /login}, {@code /refresh}, {@code /logout}, {@code /logout-all}
- * (the one with a bearer token: {@link #mountSignedIn}) and {@code GET /api/legal}. Sign-up, login and refresh answer {@code {accessToken, expiresIn,
+ * (the one with a bearer token: {@link #mountSignedIn}) and {@code GET /api/legal}. A login may carry
+ * {@code linkToken} to link a provider identity waiting for this password ({@link IdentityAccounts}). Sign-up, login and refresh answer {@code {accessToken, expiresIn,
  * tokenType, user}} and set the refresh cookie ({@link #COOKIE}: HttpOnly, SameSite=Strict, path
  * {@link #COOKIE_PATH}, Secure when the request came over HTTPS); refresh and logout read it.
  *
@@ -37,10 +41,23 @@ public final class AuthRoutes {
   private final ClientIp clientIp;
   private final String publicOrigin;
   private final Config.Retention retention;
+  private final IdentityAccounts identities;
+  private final List<String> signInProviders;
 
   /** {@code retention}: the data-lifecycle windows {@code GET /api/legal} states for the privacy page. */
   public AuthRoutes(AuthService service, ClientIp clientIp, String publicBaseUrl, Config.Retention retention) {
+    this(service, clientIp, publicBaseUrl, retention, null, List.of());
+  }
+
+  /**
+   * {@code identities}: provider sign-in accounts, for a login that links a waiting identity
+   * ({@code linkToken}); {@code signInProviders}: the configured providers {@code GET /api/legal} lists.
+   */
+  public AuthRoutes(AuthService service, ClientIp clientIp, String publicBaseUrl, Config.Retention retention,
+      IdentityAccounts identities, List<String> signInProviders) {
     this.retention = retention;
+    this.identities = identities;
+    this.signInProviders = List.copyOf(signInProviders);
     this.service = service;
     this.clientIp = clientIp;
     this.publicOrigin = origin(URI.create(publicBaseUrl));
@@ -66,7 +83,8 @@ public final class AuthRoutes {
         .put("termsVersion", Legal.TERMS_VERSION)
         .put("privacyVersion", Legal.PRIVACY_VERSION)
         .put("retentionDays", retention.days())
-        .put("accountRestoreDays", retention.accountRestoreDays()));
+        .put("accountRestoreDays", retention.accountRestoreDays())
+        .put("signInProviders", new JsonArray(signInProviders)));
   }
 
   private Future<JsonObject> signup(RoutingContext ctx) {
@@ -89,8 +107,15 @@ public final class AuthRoutes {
     JsonInput in = JsonInput.of(ctx);
     String email = in.string("email", 1, 320);
     String password = in.string("password", 1, 128);
+    String linkToken = in.optionalString("linkToken", 1, 64);
     in.finish();
     ctx.response().putHeader("Cache-Control", "no-store");
+    if (linkToken != null) {
+      if (identities == null || !PendingLinks.TOKEN.matcher(linkToken).matches()) {
+        return Future.failedFuture(Problems.badRequest("link_invalid", "This link to your sign-in provider is not valid. Log in without it."));
+      }
+      return identities.loginAndLink(email, password, clientIp.of(ctx), linkToken, RequestIds.of(ctx)).map(signIn -> answer(ctx, signIn));
+    }
     return service.login(email, password, clientIp.of(ctx)).map(signIn -> answer(ctx, signIn));
   }
 
@@ -134,6 +159,11 @@ public final class AuthRoutes {
       ctx.response().addCookie(cookie(ctx, signIn.refreshToken(), service.refreshTtl().toSeconds()));
     }
     return signIn.body();
+  }
+
+  /** The refresh cookie of a sign-in that does not answer JSON (a provider's callback, which redirects). */
+  public static void setRefreshCookie(RoutingContext ctx, String refreshToken, java.time.Duration ttl) {
+    ctx.response().addCookie(cookie(ctx, refreshToken, ttl.toSeconds()));
   }
 
   private static String cookieValue(RoutingContext ctx) {

@@ -90,12 +90,21 @@ public final class AuthService {
     if (terms != null) {
       return Future.failedFuture(terms);
     }
-    return limits.consume(signupPerIp, clientIp, "sign-ups from this address")
-        .compose(ok -> limits.consume(signupPerEmail, Hashing.sha256Hex(email), "sign-up attempts for this email"))
-        .compose(ok -> limits.within(freeCreditSignupsPerIp, clientIp))
+    return admitSignup(clientIp, email)
         .compose(withBonus -> pool.run(() -> hasher.hash(password))
             .compose(hash -> db.asService(sql -> createAccount(sql, email, hash, termsVersion, withBonus, requestId))))
         .recover(failure -> emailTaken(failure, "An account with this email already exists."));
+  }
+
+  /**
+   * Spends one sign-up of this client IP and of this email (429 past either limit); completes with
+   * whether the new account still gets the free credits (the IP's daily free-credit sign-ups).
+   * Password and provider sign-ups share these counters.
+   */
+  Future<Boolean> admitSignup(String clientIp, String email) {
+    return limits.consume(signupPerIp, clientIp, "sign-ups from this address")
+        .compose(ok -> limits.consume(signupPerEmail, Hashing.sha256Hex(email), "sign-up attempts for this email"))
+        .compose(ok -> limits.within(freeCreditSignupsPerIp, clientIp));
   }
 
   private Future<SignIn> createAccount(SqlClient sql, String email, String hash, String termsVersion, boolean withBonus,
@@ -126,7 +135,7 @@ public final class AuthService {
   }
 
   /** A new refresh-token family for a verified login (and the user's expired tokens cleared away). */
-  private Future<SignIn> signedIn(UserRepository.Account account) {
+  Future<SignIn> signedIn(UserRepository.Account account) {
     return db.asService(sql -> (account.deleted() ? UserRepository.restore(sql, account.id()) : Future.<Void>succeededFuture())
             .compose(restored -> RefreshTokenRepository.purgeExpired(sql, account.id()))
             .compose(done -> startFamily(sql, account.id())))
@@ -202,7 +211,7 @@ public final class AuthService {
     static final Rotation REUSED = new Rotation(null, null, true);
   }
 
-  private static ApiException termsProblem(String termsVersion) {
+  static ApiException termsProblem(String termsVersion) {
     if (termsVersion == null) {
       return Problems.badRequest("terms_required",
           "Accept the terms of service to sign up: send termsVersion (the current one is at GET /api/legal).");
@@ -210,12 +219,12 @@ public final class AuthService {
     return Legal.outdatedTerms(termsVersion);
   }
 
-  private Future<String> startFamily(SqlClient sql, UUID userId) {
+  Future<String> startFamily(SqlClient sql, UUID userId) {
     String token = newRefreshToken();
     return RefreshTokenRepository.insert(sql, UUID.randomUUID(), userId, sha256(token), refreshTtl).map(token);
   }
 
-  private JsonObject session(UUID userId, String email) {
+  JsonObject session(UUID userId, String email) {
     return new JsonObject()
         .put("accessToken", issuer.accessToken(userId, email))
         .put("expiresIn", TokenIssuer.ACCESS_TTL.toSeconds())

@@ -36,7 +36,8 @@ final class UserRepository {
           'creditTransactions', (SELECT coalesce(jsonb_agg(to_jsonb(l) ORDER BY l.created_at), '[]') FROM credit_transactions l),
           'payments', (SELECT coalesce(jsonb_agg(to_jsonb(p) ORDER BY p.created_at), '[]') FROM payments p),
           'subscriptions', (SELECT coalesce(jsonb_agg(to_jsonb(s) ORDER BY s.created_at), '[]') FROM subscriptions s),
-          'events', (SELECT coalesce(jsonb_agg(to_jsonb(v) ORDER BY v.id), '[]') FROM events v)
+          'events', (SELECT coalesce(jsonb_agg(to_jsonb(v) ORDER BY v.id), '[]') FROM events v),
+          'identities', (SELECT coalesce(jsonb_agg(to_jsonb(i) ORDER BY i.created_at), '[]') FROM user_identities i)
       )::text AS export""";
 
   private static final String SESSION_IDS = "SELECT id FROM sessions WHERE user_id = $1";

@@ -3,15 +3,16 @@ import { renderLegal } from './legal.js';
 export function render(main) {
   return renderLegal(main, 'Privacy Policy', 'privacyVersion', (legal) => [
     ['What we collect', [
-      'Account data: your email address, a hash of your password, the terms version you accepted and when.',
+      'Account data: your email address, a hash of your password (if you set one), the terms version you accepted and when.',
+      'If you sign in with Google or GitHub: the identifier that provider gives your account, the verified email address it reports, and your name there (as your display name, which you can change). We do not keep the provider\'s access token or anything else from your account there.',
       'Interview data: your voice while an interview runs (streamed, not stored as audio), the transcript of the conversation, snapshots of your code, test runs and the evaluation.',
       'Billing data: your credit balance and purchases; card details are handled by Stripe and never reach us.',
       'Operational data: request logs without the content of your interviews, kept to run and secure the service.']],
     ['How AI processes your data', 'Your voice is sent to a speech AI provider (OpenAI or Google) to run the live conversation. Your code and transcript are sent to Anthropic to observe the code during the interview and to write the evaluation. These providers process the data on our behalf and do not use it to train models under our agreements.'],
-    ['Third parties', ['OpenAI and Google: the live voice conversation.', 'Anthropic: code observation and evaluation.', 'Stripe: payments.', 'Our hosting and storage providers.']],
+    ['Third parties', ['OpenAI and Google: the live voice conversation.', 'Anthropic: code observation and evaluation.', 'Stripe: payments.', 'Google and GitHub: signing you in, only if you choose Continue with Google or Continue with GitHub.', 'Our hosting and storage providers.']],
     ['How long we keep it', keeping(legal)],
     ['Your rights', 'You can get a copy of everything we hold about you as JSON, have your account and all its data deleted, or have your data corrected, at any time.'],
-    ['Cookies', 'We set one cookie: a strictly necessary sign-in cookie that keeps you logged in. We use no tracking or advertising cookies, so there is no cookie banner.'],
+    ['Cookies', 'We set strictly necessary cookies only: a sign-in cookie that keeps you logged in, and, while you sign in with Google or GitHub, a cookie that ties that sign-in to your browser for at most ten minutes. We use no tracking or advertising cookies, so there is no cookie banner.'],
   ]);
 }
 

@@ -2,6 +2,7 @@ import { api, signup } from '../../lib/api.js';
 import { h, id, pageTitle } from '../../lib/dom.js';
 import { safeNext } from '../../lib/router.js';
 import { field, errorSummary } from '../forms.js';
+import { providerButtons } from '../providers.js';
 
 export async function render(main, { query, navigate }) {
   let legal = null;
@@ -62,6 +63,19 @@ export async function render(main, { query, navigate }) {
       submit.textContent = 'Create account';
     }
   });
+  // Continue with Google / GitHub creates an account too: the same terms checkbox applies, and the
+  // version accepted here travels with the flow (recorded when the account is created)
+  const providers = providerButtons(legal && legal.signInProviders, () => {
+    const errors = [];
+    if (!terms.checked) errors.push({ field: termsField, message: 'Agree to the Terms of Service and Privacy Policy to create an account' });
+    if (summary.show(errors)) return null;
+    return { termsVersion: legal.termsVersion, next: safeNext(query.get('next')) };
+  });
+  if (providers) {
+    // below the terms checkbox, which they need too
+    providers.querySelector('.divider').remove();
+    submit.after(h('p', { class: 'divider', role: 'separator' }, h('span', null, 'or')), providers);
+  }
   main.append(h('section', { class: 'auth-page' }, h('div', { class: 'card' },
     pageTitle('Create your account'),
     h('p', { class: 'muted' }, 'Three free interviews. No card needed.'),

@@ -74,13 +74,13 @@ class RefreshSessionTest {
   }
 
   @Test
-  @DisplayName("GET /api/legal answers the current terms and privacy versions and the data-lifecycle windows without a token")
+  @DisplayName("GET /api/legal answers the current terms and privacy versions, the data-lifecycle windows and no sign-in providers (none configured) without a token")
   void legal() {
     HttpResponse<Buffer> response = await(server.client.get("/api/legal").send());
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.bodyAsJsonObject()).isEqualTo(new JsonObject()
         .put("termsVersion", Legal.TERMS_VERSION).put("privacyVersion", Legal.PRIVACY_VERSION)
-        .put("retentionDays", 90).put("accountRestoreDays", 30));
+        .put("retentionDays", 90).put("accountRestoreDays", 30).put("signInProviders", new io.vertx.core.json.JsonArray()));
     OpenApiContract.assertResponseMatches("GET", "/api/legal", response);
   }
 

@@ -32,7 +32,9 @@ final class UserData {
                      p AS (INSERT INTO payments (user_id, package_id, amount_cents, status, credits)
                            VALUES ($2, 'starter', 900, 'succeeded', 5) RETURNING id),
                      s AS (INSERT INTO subscriptions (user_id, plan, status) VALUES ($2, 'pro', 'active')),
-                     v AS (INSERT INTO events (user_id, session_id, kind) VALUES ($2, $1, 'session.ended'))
+                     v AS (INSERT INTO events (user_id, session_id, kind) VALUES ($2, $1, 'session.ended')),
+                     i AS (INSERT INTO user_identities (user_id, provider, subject, email)
+                           VALUES ($2, 'github', $2::text, 'linked@example.com'))
                 INSERT INTO credit_transactions (user_id, delta, reason, session_id, payment_id)
                 SELECT $2, 5, 'purchase', $1, id FROM p""")
             .execute(Tuple.of(sessionId, userId)).map(done -> sessionId))));

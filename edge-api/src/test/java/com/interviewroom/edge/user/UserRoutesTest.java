@@ -174,7 +174,7 @@ class UserRoutesTest {
     assertThat(export.getJsonObject("user").getString("id")).isEqualTo(id(session).toString());
     assertThat(export.getJsonObject("user").containsKey("password_hash")).isFalse();
     assertThat(export.getJsonObject("profile").getInteger("credits")).isEqualTo(8);
-    for (String list : List.of("sessions", "transcripts", "codeSnapshots", "evaluations", "payments", "subscriptions")) {
+    for (String list : List.of("sessions", "transcripts", "codeSnapshots", "evaluations", "payments", "subscriptions", "identities")) {
       assertThat(export.getJsonArray(list)).as(list).hasSize(1);
     }
     assertThat(export.getJsonArray("sessions").getJsonObject(0).getString("id")).isEqualTo(sessionId.toString());
@@ -216,7 +216,7 @@ class UserRoutesTest {
     assertThat(purged.accounts()).isEqualTo(1);
     Map<String, Long> after = UserData.rowsOf(server, id(session), List.of(sessionId));
     assertThat(after.keySet()).containsAll(List.of("users", "profiles", "sessions", "transcripts", "code_snapshots",
-        "evaluations", "credit_transactions", "payments", "subscriptions", "events", "refresh_tokens"));
+        "evaluations", "credit_transactions", "payments", "subscriptions", "events", "refresh_tokens", "user_identities"));
     assertThat(after).allSatisfy((table, n) -> assertThat(n).as(table).isZero());
     assertThat(UserData.rowsOf(server, id(other), List.of(otherSession))).isEqualTo(otherBefore);
 
