@@ -102,6 +102,9 @@ public final class SandboxService implements AutoCloseable {
   /** The current slot of each index (a replaced slot gets a new work dir). */
   private final AtomicReferenceArray<Slot> slots;
   private final AtomicLong watchdogKills = new AtomicLong();
+  private final ObserverLane observers;
+  /** The last admissions to a slot, oldest first: "run" or "check" (tests read the order). */
+  private final java.util.ArrayDeque<String> admissions = new java.util.ArrayDeque<>();
   private volatile boolean closed;
 
   private SandboxService(Runtimes runtimes, Optional<Cgroups> cgroups, WorkDirs workDirs, HarnessFiles harness,
@@ -113,6 +116,7 @@ public final class SandboxService implements AutoCloseable {
     this.harness = harness;
     this.pool = new SlotPool(slots, queue);
     this.slots = new AtomicReferenceArray<>(slots.toArray(Slot[]::new));
+    this.observers = ObserverLane.forSlots(slots.size());
     runtimes.get("java").ifPresent(java -> slots.forEach(slot -> compilers.put(slot.index(),
         new CompileServerClient(java, harness, cgroups, uids.compilerUid(slot.index())))));
   }
@@ -225,19 +229,65 @@ public final class SandboxService implements AutoCloseable {
   public RunResult run(RunRequest request) throws InterruptedException {
     long started = System.nanoTime();
     try {
-      return onSlot(budget(request), slot -> runIn(slot, request));
+      return onSlot(budget(request), false, slot -> runIn(slot, request));
     } catch (IOException | RuntimeException e) {
       log.error("run failed", e);
       return RunResult.failed(Verdict.INTERNAL_ERROR, "", (System.nanoTime() - started) / 1_000_000, null);
     }
   }
 
+  /** A syntax check at execution priority (no observer rules); the observer's go through {@link #observe}. */
   public CheckResult check(Language language, String code) throws InterruptedException, IOException {
-    Duration budget = (language == Language.JAVA ? Limits.compiler() : Limits.interpreted()).wallTimeout().plus(WATCHDOG_MARGIN);
-    return onSlot(budget, slot -> switch (language) {
-      case JAVA -> checkJava(slot, code);
-      case PYTHON, JAVASCRIPT -> SyntaxCheck.interpreted(language, runtime(language), slot, harness, code, cgroups);
-    });
+    return onSlot(checkBudget(language), false, slot -> checkIn(slot, language, code, false));
+  }
+
+  /**
+   * The code observer's syntax check of a sampled edit: admitted by the {@link ObserverLane} (per
+   * session, per user, a few at once), given a slot only when no execution waits for one, and run at
+   * a low CPU weight. Blocks while it waits for its turn.
+   *
+   * @throws ObserverLane.Refused over a session's or user's limit, replaced by a newer edit, or the lane full
+   */
+  public CheckResult observe(Language language, String code, String session, String user) throws InterruptedException, IOException {
+    ObserverLane.Ticket ticket = observers.enter(session, user);
+    try {
+      ticket.turn().get(OBSERVER_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+      return onSlot(checkBudget(language), true, slot -> checkIn(slot, language, code, true));
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof ObserverLane.Refused refused) {
+        throw refused;
+      }
+      throw new IOException(e.getCause());
+    } catch (TimeoutException e) {
+      throw new ObserverLane.Refused(503, "sandbox_busy", "Observer compiles waited too long for their turn.");
+    } finally {
+      ticket.close();
+    }
+  }
+
+  /** How long an observer compile may wait for its turn in the lane before it is refused. */
+  static final Duration OBSERVER_WAIT = Duration.ofSeconds(30);
+
+  public ObserverLane observers() {
+    return observers;
+  }
+
+  /** The last admissions to a slot, oldest first: {@code run} (executions) or {@code check} (syntax checks). */
+  public List<String> recentAdmissions() {
+    synchronized (admissions) {
+      return List.copyOf(admissions);
+    }
+  }
+
+  private static Duration checkBudget(Language language) {
+    return (language == Language.JAVA ? Limits.compiler() : Limits.interpreted()).wallTimeout().plus(WATCHDOG_MARGIN);
+  }
+
+  private CheckResult checkIn(Slot slot, Language language, String code, boolean background) throws IOException {
+    return switch (language) {
+      case JAVA -> checkJava(slot, code, background);
+      case PYTHON, JAVASCRIPT -> SyntaxCheck.interpreted(language, runtime(language), slot, harness, code, cgroups, background);
+    };
   }
 
   /** Work done in one slot on one of the runner's platform threads. */
@@ -246,13 +296,19 @@ public final class SandboxService implements AutoCloseable {
   }
 
   /**
-   * Takes a slot and does {@code work} in it on a platform thread, waiting at most {@code budget}
+   * Takes a slot (after every waiting execution when {@code background}) and does {@code work} in it on a platform thread, waiting at most {@code budget}
    * (the sum of the work's own limits plus a margin). Past that the watchdog fails the request, kills
    * everything the slot runs and puts a fresh slot in its place; the stuck thread, should it ever
    * return, no longer owns a slot.
    */
-  <T> T onSlot(Duration budget, SlotWork<T> work) throws InterruptedException, IOException {
-    Slot slot = pool.take();
+  <T> T onSlot(Duration budget, boolean background, SlotWork<T> work) throws InterruptedException, IOException {
+    Slot slot = background ? pool.takeBackground() : pool.take();
+    synchronized (admissions) {
+      if (admissions.size() == 64) {
+        admissions.removeFirst();
+      }
+      admissions.addLast(background ? "check" : "run");
+    }
     AtomicBoolean settled = new AtomicBoolean();
     CompletableFuture<T> answer = new CompletableFuture<>();
     SandboxThreads.WORK.execute(() -> {
@@ -739,8 +795,8 @@ public final class SandboxService implements AutoCloseable {
         "-cp", classPath, mainClass);
   }
 
-  private CheckResult checkJava(Slot slot, String code) throws IOException {
-    CompileOutcome compiled = withoutPrefix(compilers.get(slot.index()).compile(javaFileName(code), JAVA_PREFIX + code));
+  private CheckResult checkJava(Slot slot, String code, boolean background) throws IOException {
+    CompileOutcome compiled = withoutPrefix(compilers.get(slot.index()).compile(javaFileName(code), JAVA_PREFIX + code, background));
     return new CheckResult(compiled.ok(), compiled.diagnostics());
   }
 
@@ -800,6 +856,7 @@ public final class SandboxService implements AutoCloseable {
     warmPython.clear();
     compilers.values().forEach(CompileServerClient::close);
     workDirs.close();
+    SandboxThreads.awaitReaped(); // the runs' cgroups first: a parent with children cannot be removed
     cgroups.ifPresent(Cgroups::close);
     try {
       WorkDirs.deleteTree(harness.dir().getParent());
