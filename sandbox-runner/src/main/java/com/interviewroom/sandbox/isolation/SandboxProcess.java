@@ -106,7 +106,7 @@ public final class SandboxProcess {
         throw new IOException("interrupted while running a sandbox", e);
       } finally {
         if (cgroup != null) {
-          cgroup.destroy();
+          cgroup.destroyLater();
         }
       }
     }
@@ -115,7 +115,7 @@ public final class SandboxProcess {
     public void close() {
       killer.run();
       if (cgroup != null) {
-        cgroup.destroy();
+        cgroup.destroyLater();
       }
     }
   }
