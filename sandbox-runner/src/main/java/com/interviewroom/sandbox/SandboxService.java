@@ -87,7 +87,12 @@ public final class SandboxService implements AutoCloseable {
   private final Map<Integer, CompileServerClient> compilers = new LinkedHashMap<>();
   private final SecureRandom random = new SecureRandom();
   /** Per slot, the next Python sandbox: completed once spawned (with null if it could not be). */
-  private final Map<Integer, Warm> warmPython = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<Integer, java.util.Deque<Warm>> warmPython = new java.util.concurrent.ConcurrentHashMap<>();
+  /**
+   * Pre-started Python sandboxes per slot. Two, so that back-to-back requests never wait for one to
+   * start: a sandbox takes longer to start (namespaces, mounts, the interpreter) than a short run takes.
+   */
+  static final int WARM_DEPTH = 2;
 
   /** A slot's next Python sandbox, bound to that slot's work dir: completed once spawned (with null if it could not be). */
   private record Warm(Slot slot, CompletableFuture<SandboxProcess.Started> started) {
@@ -397,9 +402,9 @@ public final class SandboxService implements AutoCloseable {
    * and removed as far as it can be.
    */
   private void replace(Slot old) {
-    Warm warm = warmPython.remove(old.index());
+    java.util.Deque<Warm> warm = warmPython.remove(old.index());
     if (warm != null) {
-      warm.closeWhenStarted();
+      warm.forEach(Warm::closeWhenStarted);
     }
     Processes.killUid(old.uid());
     CompileServerClient compiler = compilers.get(old.index());
@@ -664,8 +669,13 @@ public final class SandboxService implements AutoCloseable {
    * is still starting is waited for: it began before this request, so it is ready before a new one.
    */
   private SandboxProcess.Started takeWarm(Slot slot) {
-    Warm pending = warmPython.get(slot.index());
-    if (pending == null || !pending.slot().equals(slot) || !warmPython.remove(slot.index(), pending)) {
+    java.util.Deque<Warm> queue = warmPython.get(slot.index());
+    Warm pending = queue == null ? null : queue.pollFirst();
+    if (pending == null) {
+      return null;
+    }
+    if (!pending.slot().equals(slot)) {
+      pending.closeWhenStarted();
       return null;
     }
     SandboxProcess.Started warm = pending.started().join();
@@ -677,27 +687,37 @@ public final class SandboxService implements AutoCloseable {
   }
 
   /**
-   * Starts the slot's next Python sandbox ahead of its request: bwrap, namespaces and the interpreter
-   * start while nobody waits; the sandbox then blocks on stdin. Each one serves exactly one run.
+   * Tops up the slot's pre-started Python sandboxes to {@link #WARM_DEPTH}: bwrap, namespaces and the
+   * interpreter start while nobody waits; each then blocks on stdin. Each one serves exactly one run.
    * Its pipes are read by platform threads ({@link SandboxThreads}), never by a virtual thread.
    */
   private void prewarm(Slot slot) {
     Optional<Runtime> python = runtimes.get("python");
-    Warm mine = new Warm(slot, new CompletableFuture<>());
-    if (closed || python.isEmpty() || !slot.equals(slots.get(slot.index())) || warmPython.putIfAbsent(slot.index(), mine) != null) {
-      return; // closing, no Python, a replaced slot, or the slot's next sandbox is already started or starting
+    if (python.isEmpty()) {
+      return;
     }
-    SandboxProcess.Started warm = null;
-    try {
-      warm = spawn(slot, python.get(), Limits.interpreted(), bootCommand(python.get()), "warm");
-    } catch (IOException | RuntimeException e) {
-      log.warn("could not pre-start a sandbox for slot {}: {}", slot.index(), e.toString());
-    }
-    mine.started().complete(warm);
-    if (closed || !slot.equals(slots.get(slot.index()))) {
-      warmPython.remove(slot.index(), mine);
-      if (warm != null) {
-        warm.close(); // close() or replace() may have closed it too: closing twice is harmless
+    java.util.Deque<Warm> queue = warmPython.computeIfAbsent(slot.index(), i -> new java.util.concurrent.ConcurrentLinkedDeque<>());
+    while (true) {
+      Warm mine = new Warm(slot, new CompletableFuture<>());
+      synchronized (queue) {
+        if (closed || !slot.equals(slots.get(slot.index())) || queue.size() >= WARM_DEPTH) {
+          return; // closing, a replaced slot, or the slot's next sandboxes are started or starting
+        }
+        queue.addLast(mine);
+      }
+      SandboxProcess.Started warm = null;
+      try {
+        warm = spawn(slot, python.get(), Limits.interpreted(), bootCommand(python.get()), "warm");
+      } catch (IOException | RuntimeException e) {
+        log.warn("could not pre-start a sandbox for slot {}: {}", slot.index(), e.toString());
+      }
+      mine.started().complete(warm);
+      if (closed || !slot.equals(slots.get(slot.index())) || warm == null) {
+        queue.remove(mine);
+        if (warm != null) {
+          warm.close(); // close() or replace() may have closed it too: closing twice is harmless
+        }
+        return;
       }
     }
   }
@@ -705,12 +725,12 @@ public final class SandboxService implements AutoCloseable {
   /** Process ids of the pre-started sandboxes (tests tell them apart from leftovers). */
   public java.util.Set<Long> warmProcessIds() {
     java.util.Set<Long> pids = new java.util.HashSet<>();
-    warmPython.values().forEach(pending -> {
+    warmPython.values().forEach(queue -> queue.forEach(pending -> {
       SandboxProcess.Started warm = pending.started().getNow(null);
       if (warm != null) {
         pids.addAll(warm.processIds());
       }
-    });
+    }));
     return pids;
   }
 
@@ -852,7 +872,7 @@ public final class SandboxService implements AutoCloseable {
   public void close() {
     closed = true;
     // One still starting is closed by prewarm itself once it sees closed.
-    warmPython.values().forEach(Warm::closeWhenStarted);
+    warmPython.values().forEach(queue -> queue.forEach(Warm::closeWhenStarted));
     warmPython.clear();
     compilers.values().forEach(CompileServerClient::close);
     workDirs.close();
