@@ -89,17 +89,17 @@ public final class SandboxClient {
     if (baseUrl == null) {
       return Future.succeededFuture(Diagnostics.unavailable());
     }
-    JsonObject body = new JsonObject().put("language", language).put("code", code);
+    JsonObject request = new JsonObject().put("language", language).put("code", code);
     if (sessionId != null) {
-      body.put("session", sessionId.toString());
+      request.put("session", sessionId.toString());
     }
     if (userId != null) {
-      body.put("user", userId.toString());
+      request.put("user", userId.toString());
     }
     return client.postAbs(baseUrl + "/v1/check")
         .timeout(TIMEOUT_MS)
         .putHeader("Authorization", authorization)
-        .sendJsonObject(body)
+        .sendJsonObject(request)
         .map(response -> {
           if (response.statusCode() != 200) {
             log.warn("sandbox check answered {}", response.statusCode());
