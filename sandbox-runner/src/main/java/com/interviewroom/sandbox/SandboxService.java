@@ -655,6 +655,15 @@ public final class SandboxService implements AutoCloseable {
   private SandboxProcess.Started spawn(Slot slot, Runtime runtime, Limits limits, List<String> command, String purpose)
       throws IOException {
     RunCgroup cgroup = cgroups.isPresent() ? cgroups.get().create(purpose, limits) : null;
+    if (cgroup != null && purpose.equals("warm")) {
+      // A pre-start yields the cores to running code until a request takes it (takeWarm restores the weight).
+      try {
+        cgroup.cpuWeight(RunCgroup.BACKGROUND_SHARES);
+      } catch (IOException e) {
+        cgroup.destroy();
+        throw e;
+      }
+    }
     List<String> argv = SandboxCommand.build(slot.uid(), limits, runtime.readOnlyPaths(), harness.dir(), slot.workDir(), cgroup,
         harness.seccompFilter(), command);
     return SandboxProcess.start(argv, limits, cgroup);
@@ -680,6 +689,10 @@ public final class SandboxService implements AutoCloseable {
     }
     SandboxProcess.Started warm = pending.started().join();
     if (warm != null && !warm.alive()) {
+      warm.close();
+      return null;
+    }
+    if (warm != null && !warm.cpuWeight(RunCgroup.NORMAL_SHARES)) {
       warm.close();
       return null;
     }
