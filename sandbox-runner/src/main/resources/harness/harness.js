@@ -66,6 +66,18 @@ function jsonable(value) {
   if (value === undefined) return null;
   return value;
 }
+// Integers beyond Number's exact range (|n| > 2^53 - 1, a `long`) arrive as BigInt, and a BigInt
+// result is written as its exact digits (JSON.stringify alone throws on BigInt, JSON.parse rounds).
+const BIG = '\u0000bigint:';
+function parseExact(text) {
+  const marked = text.replace(/"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g, (token) =>
+    token[0] === '"' || !/^-?\d+$/.test(token) || Number.isSafeInteger(Number(token)) ? token : JSON.stringify(BIG + token));
+  return JSON.parse(marked, (key, value) => (typeof value === 'string' && value.startsWith(BIG) ? BigInt(value.slice(BIG.length)) : value));
+}
+function stringifyExact(value) {
+  return JSON.stringify(value, (key, v) => (typeof v === 'bigint' ? BIG + v.toString() : v))
+    .replace(/"\\u0000bigint:(-?\d+)"/g, '$1');
+}
 function candidateTrace(err) {
   if (!(err instanceof Error)) return 'Uncaught ' + String(err).slice(0, 1000);
   const frames = String(err.stack || '').split('\n').filter((l) => l.includes('solution.js'))
@@ -76,11 +88,11 @@ function candidateTrace(err) {
 const raw = fs.readFileSync(0);
 const newline = raw.indexOf(10);
 const nonce = raw.subarray(0, newline).toString();
-const spec = JSON.parse(raw.subarray(newline + 1).toString());
+const spec = parseExact(raw.subarray(newline + 1).toString());
 const channel = fs.openSync('.results', 'a');
 fs.unlinkSync('.results');
 function emit(record) {
-  const data = Buffer.from(JSON.stringify(record));
+  const data = Buffer.from(stringifyExact(record));
   fs.writeSync(channel, Buffer.concat([Buffer.from(`${nonce} ${data.length}\n`), data, Buffer.from('\n')]));
 }
 

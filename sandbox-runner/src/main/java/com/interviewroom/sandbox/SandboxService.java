@@ -87,7 +87,12 @@ public final class SandboxService implements AutoCloseable {
   private final Map<Integer, CompileServerClient> compilers = new LinkedHashMap<>();
   private final SecureRandom random = new SecureRandom();
   /** Per slot, the next Python sandbox: completed once spawned (with null if it could not be). */
-  private final Map<Integer, Warm> warmPython = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<Integer, java.util.Deque<Warm>> warmPython = new java.util.concurrent.ConcurrentHashMap<>();
+  /**
+   * Pre-started Python sandboxes per slot. Two, so that back-to-back requests never wait for one to
+   * start: a sandbox takes longer to start (namespaces, mounts, the interpreter) than a short run takes.
+   */
+  static final int WARM_DEPTH = 2;
 
   /** A slot's next Python sandbox, bound to that slot's work dir: completed once spawned (with null if it could not be). */
   private record Warm(Slot slot, CompletableFuture<SandboxProcess.Started> started) {
@@ -102,6 +107,9 @@ public final class SandboxService implements AutoCloseable {
   /** The current slot of each index (a replaced slot gets a new work dir). */
   private final AtomicReferenceArray<Slot> slots;
   private final AtomicLong watchdogKills = new AtomicLong();
+  private final ObserverLane observers;
+  /** The last admissions to a slot, oldest first: "run" or "check" (tests read the order). */
+  private final java.util.ArrayDeque<String> admissions = new java.util.ArrayDeque<>();
   private volatile boolean closed;
 
   private SandboxService(Runtimes runtimes, Optional<Cgroups> cgroups, WorkDirs workDirs, HarnessFiles harness,
@@ -113,6 +121,7 @@ public final class SandboxService implements AutoCloseable {
     this.harness = harness;
     this.pool = new SlotPool(slots, queue);
     this.slots = new AtomicReferenceArray<>(slots.toArray(Slot[]::new));
+    this.observers = ObserverLane.forSlots(slots.size());
     runtimes.get("java").ifPresent(java -> slots.forEach(slot -> compilers.put(slot.index(),
         new CompileServerClient(java, harness, cgroups, uids.compilerUid(slot.index())))));
   }
@@ -225,19 +234,65 @@ public final class SandboxService implements AutoCloseable {
   public RunResult run(RunRequest request) throws InterruptedException {
     long started = System.nanoTime();
     try {
-      return onSlot(budget(request), slot -> runIn(slot, request));
+      return onSlot(budget(request), false, slot -> runIn(slot, request));
     } catch (IOException | RuntimeException e) {
       log.error("run failed", e);
       return RunResult.failed(Verdict.INTERNAL_ERROR, "", (System.nanoTime() - started) / 1_000_000, null);
     }
   }
 
+  /** A syntax check at execution priority (no observer rules); the observer's go through {@link #observe}. */
   public CheckResult check(Language language, String code) throws InterruptedException, IOException {
-    Duration budget = (language == Language.JAVA ? Limits.compiler() : Limits.interpreted()).wallTimeout().plus(WATCHDOG_MARGIN);
-    return onSlot(budget, slot -> switch (language) {
-      case JAVA -> checkJava(slot, code);
-      case PYTHON, JAVASCRIPT -> SyntaxCheck.interpreted(language, runtime(language), slot, harness, code, cgroups);
-    });
+    return onSlot(checkBudget(language), false, slot -> checkIn(slot, language, code, false));
+  }
+
+  /**
+   * The code observer's syntax check of a sampled edit: admitted by the {@link ObserverLane} (per
+   * session, per user, a few at once), given a slot only when no execution waits for one, and run at
+   * a low CPU weight. Blocks while it waits for its turn.
+   *
+   * @throws ObserverLane.Refused over a session's or user's limit, replaced by a newer edit, or the lane full
+   */
+  public CheckResult observe(Language language, String code, String session, String user) throws InterruptedException, IOException {
+    ObserverLane.Ticket ticket = observers.enter(session, user);
+    try {
+      ticket.turn().get(OBSERVER_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+      return onSlot(checkBudget(language), true, slot -> checkIn(slot, language, code, true));
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof ObserverLane.Refused refused) {
+        throw refused;
+      }
+      throw new IOException(e.getCause());
+    } catch (TimeoutException e) {
+      throw new ObserverLane.Refused(503, "sandbox_busy", "Observer compiles waited too long for their turn.");
+    } finally {
+      ticket.close();
+    }
+  }
+
+  /** How long an observer compile may wait for its turn in the lane before it is refused. */
+  static final Duration OBSERVER_WAIT = Duration.ofSeconds(30);
+
+  public ObserverLane observers() {
+    return observers;
+  }
+
+  /** The last admissions to a slot, oldest first: {@code run} (executions) or {@code check} (syntax checks). */
+  public List<String> recentAdmissions() {
+    synchronized (admissions) {
+      return List.copyOf(admissions);
+    }
+  }
+
+  private static Duration checkBudget(Language language) {
+    return (language == Language.JAVA ? Limits.compiler() : Limits.interpreted()).wallTimeout().plus(WATCHDOG_MARGIN);
+  }
+
+  private CheckResult checkIn(Slot slot, Language language, String code, boolean background) throws IOException {
+    return switch (language) {
+      case JAVA -> checkJava(slot, code, background);
+      case PYTHON, JAVASCRIPT -> SyntaxCheck.interpreted(language, runtime(language), slot, harness, code, cgroups, background);
+    };
   }
 
   /** Work done in one slot on one of the runner's platform threads. */
@@ -246,13 +301,19 @@ public final class SandboxService implements AutoCloseable {
   }
 
   /**
-   * Takes a slot and does {@code work} in it on a platform thread, waiting at most {@code budget}
+   * Takes a slot (after every waiting execution when {@code background}) and does {@code work} in it on a platform thread, waiting at most {@code budget}
    * (the sum of the work's own limits plus a margin). Past that the watchdog fails the request, kills
    * everything the slot runs and puts a fresh slot in its place; the stuck thread, should it ever
    * return, no longer owns a slot.
    */
-  <T> T onSlot(Duration budget, SlotWork<T> work) throws InterruptedException, IOException {
-    Slot slot = pool.take();
+  <T> T onSlot(Duration budget, boolean background, SlotWork<T> work) throws InterruptedException, IOException {
+    Slot slot = background ? pool.takeBackground() : pool.take();
+    synchronized (admissions) {
+      if (admissions.size() == 64) {
+        admissions.removeFirst();
+      }
+      admissions.addLast(background ? "check" : "run");
+    }
     AtomicBoolean settled = new AtomicBoolean();
     CompletableFuture<T> answer = new CompletableFuture<>();
     SandboxThreads.WORK.execute(() -> {
@@ -341,9 +402,9 @@ public final class SandboxService implements AutoCloseable {
    * and removed as far as it can be.
    */
   private void replace(Slot old) {
-    Warm warm = warmPython.remove(old.index());
+    java.util.Deque<Warm> warm = warmPython.remove(old.index());
     if (warm != null) {
-      warm.closeWhenStarted();
+      warm.forEach(Warm::closeWhenStarted);
     }
     Processes.killUid(old.uid());
     CompileServerClient compiler = compilers.get(old.index());
@@ -594,6 +655,15 @@ public final class SandboxService implements AutoCloseable {
   private SandboxProcess.Started spawn(Slot slot, Runtime runtime, Limits limits, List<String> command, String purpose)
       throws IOException {
     RunCgroup cgroup = cgroups.isPresent() ? cgroups.get().create(purpose, limits) : null;
+    if (cgroup != null && purpose.equals("warm")) {
+      // A pre-start yields the cores to running code until a request takes it (takeWarm restores the weight).
+      try {
+        cgroup.cpuWeight(RunCgroup.BACKGROUND_SHARES);
+      } catch (IOException e) {
+        cgroup.destroy();
+        throw e;
+      }
+    }
     List<String> argv = SandboxCommand.build(slot.uid(), limits, runtime.readOnlyPaths(), harness.dir(), slot.workDir(), cgroup,
         harness.seccompFilter(), command);
     return SandboxProcess.start(argv, limits, cgroup);
@@ -608,8 +678,13 @@ public final class SandboxService implements AutoCloseable {
    * is still starting is waited for: it began before this request, so it is ready before a new one.
    */
   private SandboxProcess.Started takeWarm(Slot slot) {
-    Warm pending = warmPython.get(slot.index());
-    if (pending == null || !pending.slot().equals(slot) || !warmPython.remove(slot.index(), pending)) {
+    java.util.Deque<Warm> queue = warmPython.get(slot.index());
+    Warm pending = queue == null ? null : queue.pollFirst();
+    if (pending == null) {
+      return null;
+    }
+    if (!pending.slot().equals(slot)) {
+      pending.closeWhenStarted();
       return null;
     }
     SandboxProcess.Started warm = pending.started().join();
@@ -617,31 +692,45 @@ public final class SandboxService implements AutoCloseable {
       warm.close();
       return null;
     }
+    if (warm != null && !warm.cpuWeight(RunCgroup.NORMAL_SHARES)) {
+      warm.close();
+      return null;
+    }
     return warm;
   }
 
   /**
-   * Starts the slot's next Python sandbox ahead of its request: bwrap, namespaces and the interpreter
-   * start while nobody waits; the sandbox then blocks on stdin. Each one serves exactly one run.
+   * Tops up the slot's pre-started Python sandboxes to {@link #WARM_DEPTH}: bwrap, namespaces and the
+   * interpreter start while nobody waits; each then blocks on stdin. Each one serves exactly one run.
    * Its pipes are read by platform threads ({@link SandboxThreads}), never by a virtual thread.
    */
   private void prewarm(Slot slot) {
     Optional<Runtime> python = runtimes.get("python");
-    Warm mine = new Warm(slot, new CompletableFuture<>());
-    if (closed || python.isEmpty() || !slot.equals(slots.get(slot.index())) || warmPython.putIfAbsent(slot.index(), mine) != null) {
-      return; // closing, no Python, a replaced slot, or the slot's next sandbox is already started or starting
+    if (python.isEmpty()) {
+      return;
     }
-    SandboxProcess.Started warm = null;
-    try {
-      warm = spawn(slot, python.get(), Limits.interpreted(), bootCommand(python.get()), "warm");
-    } catch (IOException | RuntimeException e) {
-      log.warn("could not pre-start a sandbox for slot {}: {}", slot.index(), e.toString());
-    }
-    mine.started().complete(warm);
-    if (closed || !slot.equals(slots.get(slot.index()))) {
-      warmPython.remove(slot.index(), mine);
-      if (warm != null) {
-        warm.close(); // close() or replace() may have closed it too: closing twice is harmless
+    java.util.Deque<Warm> queue = warmPython.computeIfAbsent(slot.index(), i -> new java.util.concurrent.ConcurrentLinkedDeque<>());
+    while (true) {
+      Warm mine = new Warm(slot, new CompletableFuture<>());
+      synchronized (queue) {
+        if (closed || !slot.equals(slots.get(slot.index())) || queue.size() >= WARM_DEPTH) {
+          return; // closing, a replaced slot, or the slot's next sandboxes are started or starting
+        }
+        queue.addLast(mine);
+      }
+      SandboxProcess.Started warm = null;
+      try {
+        warm = spawn(slot, python.get(), Limits.interpreted(), bootCommand(python.get()), "warm");
+      } catch (IOException | RuntimeException e) {
+        log.warn("could not pre-start a sandbox for slot {}: {}", slot.index(), e.toString());
+      }
+      mine.started().complete(warm);
+      if (closed || !slot.equals(slots.get(slot.index())) || warm == null) {
+        queue.remove(mine);
+        if (warm != null) {
+          warm.close(); // close() or replace() may have closed it too: closing twice is harmless
+        }
+        return;
       }
     }
   }
@@ -649,12 +738,12 @@ public final class SandboxService implements AutoCloseable {
   /** Process ids of the pre-started sandboxes (tests tell them apart from leftovers). */
   public java.util.Set<Long> warmProcessIds() {
     java.util.Set<Long> pids = new java.util.HashSet<>();
-    warmPython.values().forEach(pending -> {
+    warmPython.values().forEach(queue -> queue.forEach(pending -> {
       SandboxProcess.Started warm = pending.started().getNow(null);
       if (warm != null) {
         pids.addAll(warm.processIds());
       }
-    });
+    }));
     return pids;
   }
 
@@ -739,8 +828,8 @@ public final class SandboxService implements AutoCloseable {
         "-cp", classPath, mainClass);
   }
 
-  private CheckResult checkJava(Slot slot, String code) throws IOException {
-    CompileOutcome compiled = withoutPrefix(compilers.get(slot.index()).compile(javaFileName(code), JAVA_PREFIX + code));
+  private CheckResult checkJava(Slot slot, String code, boolean background) throws IOException {
+    CompileOutcome compiled = withoutPrefix(compilers.get(slot.index()).compile(javaFileName(code), JAVA_PREFIX + code, background));
     return new CheckResult(compiled.ok(), compiled.diagnostics());
   }
 
@@ -796,10 +885,11 @@ public final class SandboxService implements AutoCloseable {
   public void close() {
     closed = true;
     // One still starting is closed by prewarm itself once it sees closed.
-    warmPython.values().forEach(Warm::closeWhenStarted);
+    warmPython.values().forEach(queue -> queue.forEach(Warm::closeWhenStarted));
     warmPython.clear();
     compilers.values().forEach(CompileServerClient::close);
     workDirs.close();
+    SandboxThreads.awaitReaped(); // the runs' cgroups first: a parent with children cannot be removed
     cgroups.ifPresent(Cgroups::close);
     try {
       WorkDirs.deleteTree(harness.dir().getParent());

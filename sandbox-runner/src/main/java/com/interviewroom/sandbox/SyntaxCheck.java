@@ -54,13 +54,21 @@ final class SyntaxCheck {
   private SyntaxCheck() {}
 
   static CheckResult interpreted(Language language, Runtime runtime, Slot slot, HarnessFiles harness, String code,
-                                 Optional<Cgroups> cgroups) throws IOException {
+                                 Optional<Cgroups> cgroups, boolean background) throws IOException {
     String exe = runtime.executable().toString();
     List<String> command = language == Language.PYTHON
         ? List.of(exe, "-I", "-B", "-c", PYTHON_CHECK)
         : List.of(exe, "-e", NODE_CHECK);
     Limits limits = Limits.interpreted().withWallTimeout(Duration.ofSeconds(5));
     RunCgroup cgroup = cgroups.isPresent() ? cgroups.get().create("check", limits) : null;
+    if (cgroup != null && background) {
+      try {
+        cgroup.cpuWeight(RunCgroup.BACKGROUND_SHARES);
+      } catch (IOException e) {
+        cgroup.destroy();
+        throw e;
+      }
+    }
     List<String> argv = SandboxCommand.build(slot.uid(), limits, runtime.readOnlyPaths(), harness.dir(), null, cgroup, harness.seccompFilter(), command);
     ProcessOutcome outcome = SandboxProcess.run(argv, code.getBytes(StandardCharsets.UTF_8), limits, cgroup);
     if (outcome.exitCode() != 0 || outcome.timedOut()) {

@@ -368,34 +368,19 @@ class AdversarialSuiteTest {
                   .hasSize(3).allSatisfy(t -> assertThat(t.fieldNames()).containsExactlyInAnyOrder("id", "hidden", "passed"));
               assertThat(r.getLong("durationMs")).as("only the example run's time").isLessThan(1_200);
             }),
-        // Issue 22 F: the seccomp filter refuses the usual kernel-exploit entry points, and its descriptor is not left open.
-        new Case("syscalls the seccomp filter refuses", "python", """
-            import ctypes, os
-            libc = ctypes.CDLL(None, use_errno=True)
-            for name, nr in %s:
-                ctypes.set_errno(0)
-                result = libc.syscall(nr, 0, 0, 0, 0, 0)
-                print(name, result, os.strerror(ctypes.get_errno()) if result == -1 else 'ALLOWED')
-            try:
-                os.fstat(9)
-                print('fd 9 OPEN')
-            except OSError:
-                print('fd 9 closed')
-            """.formatted(deniedSyscalls()), null, Set.of("accepted"), r -> {
-              List<String> lines = r.getString("stdout").lines().toList();
-              assertThat(lines).hasSize(com.interviewroom.sandbox.isolation.Seccomp.DENIED.size() + 1).contains("fd 9 closed");
-              assertThat(lines.subList(0, lines.size() - 1)).allSatisfy(line -> assertThat(line).endsWith("-1 Operation not permitted"));
-            }),
+        // Issue 22 F: an allow-list seccomp filter. From each language's own process (Node: an executable it runs), the
+        // kernel-exploit entry points, namespace clones and non-local sockets answer EPERM, calls on neither list ENOSYS.
+        new Case("syscalls the seccomp filter refuses (python)", "python", SyscallProbes.python(), null, Set.of("accepted"), r ->
+            assertThat(r.getString("stdout").lines().toList()).containsExactlyElementsOf(
+                Stream.concat(SyscallProbes.expectedLines().stream(), Stream.of("fd 9 closed")).toList())),
+        new Case("syscalls the seccomp filter refuses (java)", "java", SyscallProbes.java(), null, Set.of("accepted"), r ->
+            assertThat(r.getString("stdout").lines().toList()).containsExactlyElementsOf(SyscallProbes.expectedLines())),
+        new Case("syscalls the seccomp filter refuses (javascript)", "javascript", SyscallProbes.javascript(), null, Set.of("accepted"),
+            r -> assertThat(r.getString("stdout").lines().toList()).containsExactlyElementsOf(SyscallProbes.expectedLines())),
         // Issue 22 G: the host slot directory does not stay world-writable.
         new Case("chmod 777 on the work dir", "python", "import os\nos.chmod('.', 0o777)\nprint(oct(os.stat('.').st_mode & 0o777))\n",
             null, Set.of("accepted"), r -> assertThat(server.verticle.service().slotWorkDirs()).allSatisfy(dir ->
                 assertThat(java.nio.file.Files.getPosixFilePermissions(dir)).isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")))));
-  }
-
-  /** {@code [('ptrace', 101), ...]}: every call the seccomp filter must refuse, as a Python literal. */
-  private static String deniedSyscalls() {
-    return com.interviewroom.sandbox.isolation.Seccomp.DENIED.entrySet().stream()
-        .map(e -> "('" + e.getKey() + "', " + e.getValue() + ")").collect(java.util.stream.Collectors.joining(", ", "[", "]"));
   }
 
   /** The variable the pom plants in the runner's environment for {@code the runner's environment} cases. */

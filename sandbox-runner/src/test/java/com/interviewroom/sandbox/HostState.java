@@ -76,6 +76,8 @@ record HostState(long runnerChildren, long runnerTreeBytes, long filesOwnedByRun
         }
       }
     }
+    // Their processes are dead before the answer; the empty groups are removed just after it, on the reaper thread.
+    com.interviewroom.sandbox.isolation.SandboxThreads.awaitReaped();
     for (String controller : List.of("memory", "pids", "cpu")) {
       try (Stream<Path> groups = Files.walk(Path.of("/sys/fs/cgroup", controller), 4)) {
         assertThat(groups.filter(p -> p.getFileName().toString().startsWith("run-")

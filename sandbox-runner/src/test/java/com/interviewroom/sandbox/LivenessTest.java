@@ -65,7 +65,7 @@ class LivenessTest {
     List<Future<Object>> stuck = new ArrayList<>();
     try (var callers = Executors.newVirtualThreadPerTaskExecutor()) {
       for (int i = 0; i < 2; i++) { // every slot
-        stuck.add(callers.submit(() -> service.onSlot(Duration.ofSeconds(1), slot -> {
+        stuck.add(callers.submit(() -> service.onSlot(Duration.ofSeconds(1), false, slot -> {
           release.await(); // a run that never ends by itself
           return "finished";
         })));

@@ -53,9 +53,14 @@ public final class CodeObserver {
   }
 
   public Future<JsonObject> observe(UUID sessionId, String code, String language) {
+    return observe(sessionId, null, code, language);
+  }
+
+  /** @param userId the session's user, or null: the runner limits observer compiles per session and per user */
+  public Future<JsonObject> observe(UUID sessionId, UUID userId, String code, String language) {
     return admit(sessionId)
         .compose(ignored -> cached(language, code))
-        .compose(hit -> hit != null ? Future.succeededFuture(hit.put("cached", true)) : fresh(sessionId, language, code))
+        .compose(hit -> hit != null ? Future.succeededFuture(hit.put("cached", true)) : fresh(sessionId, userId, language, code))
         .compose(observation -> publish(sessionId, observation).map(observation))
         .compose(observation -> publishCode(sessionId, language, code).map(observation));
   }
@@ -97,8 +102,8 @@ public final class CodeObserver {
         .map(value -> value == null ? null : new JsonObject(value.toString()));
   }
 
-  private Future<JsonObject> fresh(UUID sessionId, String language, String code) {
-    return sandbox.check(language, code)
+  private Future<JsonObject> fresh(UUID sessionId, UUID userId, String language, String code) {
+    return sandbox.check(language, code, sessionId, userId)
         .compose(diagnostics -> insight(sessionId, language, code).map(insight -> new JsonObject()
             .put("diagnostics", diagnostics.items())
             .put("diagnosticsAvailable", diagnostics.available())

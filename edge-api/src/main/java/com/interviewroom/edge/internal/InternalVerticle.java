@@ -98,8 +98,9 @@ public final class InternalVerticle extends VerticleBase {
     UUID sessionId = sessionId(in);
     String code = in.string("code", 0, 51_200);
     String language = in.oneOf("language", List.of("python", "javascript", "java"), true);
+    UUID userId = optionalUuid(in, "userId");
     in.finish();
-    return observer.observe(sessionId, code, language).map(InternalReply::ok);
+    return observer.observe(sessionId, userId, code, language).map(InternalReply::ok);
   }
 
   private static Future<InternalReply> evaluate(RoutingContext ctx, Evaluator evaluator) {
@@ -107,6 +108,17 @@ public final class InternalVerticle extends VerticleBase {
     UUID sessionId = sessionId(in);
     in.finish();
     return evaluator.evaluate(sessionId).map(InternalReply::ok);
+  }
+
+  /** An optional UUID field (workers of an older version send none). */
+  private static UUID optionalUuid(JsonInput in, String field) {
+    String raw = in.optionalString(field, 36, 36);
+    try {
+      return raw == null ? null : UUID.fromString(raw);
+    } catch (IllegalArgumentException e) {
+      in.error(field, "must be a UUID");
+      return null;
+    }
   }
 
   private static UUID sessionId(JsonInput in) {

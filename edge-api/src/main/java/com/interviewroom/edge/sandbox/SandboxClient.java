@@ -78,13 +78,28 @@ public final class SandboxClient {
   }
 
   public Future<Diagnostics> check(String language, String code) {
+    return check(language, code, null, null);
+  }
+
+  /**
+   * The code observer's check: the runner applies its per-session and per-user limits to observer
+   * compiles (a newer edit replaces a waiting one; a refusal is a 429, read here as "unavailable").
+   */
+  public Future<Diagnostics> check(String language, String code, java.util.UUID sessionId, java.util.UUID userId) {
     if (baseUrl == null) {
       return Future.succeededFuture(Diagnostics.unavailable());
+    }
+    JsonObject request = new JsonObject().put("language", language).put("code", code);
+    if (sessionId != null) {
+      request.put("session", sessionId.toString());
+    }
+    if (userId != null) {
+      request.put("user", userId.toString());
     }
     return client.postAbs(baseUrl + "/v1/check")
         .timeout(TIMEOUT_MS)
         .putHeader("Authorization", authorization)
-        .sendJsonObject(new JsonObject().put("language", language).put("code", code))
+        .sendJsonObject(request)
         .map(response -> {
           if (response.statusCode() != 200) {
             log.warn("sandbox check answered {}", response.statusCode());

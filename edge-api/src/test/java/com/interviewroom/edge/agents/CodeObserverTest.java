@@ -71,6 +71,24 @@ class CodeObserverTest {
   }
 
   @Test
+  @DisplayName("the runner is told the session and its user (its observer limits); its 429 reads as diagnostics unavailable")
+  void sessionAndUserReachTheRunner() {
+    UUID session = UUID.randomUUID();
+    UUID user = UUID.randomUUID();
+    String code = unique("def fine():\n    return 1");
+    JsonObject result = withModel.post(OBSERVE, new JsonObject().put("sessionId", session.toString())
+        .put("userId", user.toString()).put("code", code).put("language", "python")).body();
+    assertThat(result.getBoolean("diagnosticsAvailable")).isTrue();
+    JsonObject sent = runner.checkBodies.stream().filter(b -> code.equals(b.getString("code"))).findFirst().orElseThrow();
+    assertThat(sent.getString("session")).isEqualTo(session.toString());
+    assertThat(sent.getString("user")).isEqualTo(user.toString());
+
+    JsonObject refused = withModel.post(OBSERVE, new JsonObject().put("sessionId", UUID.randomUUID().toString())
+        .put("userId", user.toString()).put("code", unique("x = 1\n" + FakeSandboxRunner.OVER_USER_LIMIT)).put("language", "python")).body();
+    assertThat(refused.getBoolean("diagnosticsAvailable")).isFalse();
+  }
+
+  @Test
   @DisplayName("the runner's syntax error and the model's insight reach the interviewer as an 'I notice' context note")
   void diagnosticsAndInsight() throws Exception {
     UUID session = UUID.randomUUID();

@@ -21,6 +21,13 @@ public final class FakeSandboxRunner implements AutoCloseable {
   public final AtomicInteger runs = new AtomicInteger();
   /** Every {@code /v1/run} body size seen, refused ones included. */
   public final List<Integer> runBodyBytes = new java.util.concurrent.CopyOnWriteArrayList<>();
+  /** Every {@code /v1/check} body, in order. */
+  public final List<JsonObject> checkBodies = new java.util.concurrent.CopyOnWriteArrayList<>();
+  /**
+   * Code containing this answers as the real runner's observer lane does for a user over their
+   * limit: 429 {@code observer_user_limit}.
+   */
+  public static final String OVER_USER_LIMIT = "# over the user's observer limit";
   private final HttpServer server;
 
   public FakeSandboxRunner(Vertx vertx) throws Exception {
@@ -48,6 +55,12 @@ public final class FakeSandboxRunner implements AutoCloseable {
       }
       checks.incrementAndGet();
       JsonObject in = body.toJsonObject();
+      checkBodies.add(in);
+      if (in.getString("code", "").contains(OVER_USER_LIMIT)) {
+        req.response().setStatusCode(429).putHeader("content-type", "application/problem+json").putHeader("Retry-After", "1")
+            .end(new JsonObject().put("status", 429).put("code", "observer_user_limit").encode());
+        return;
+      }
       JsonArray diagnostics = new JsonArray();
       if (in.getString("code", "").contains("def broken(")) {
         diagnostics.add(new JsonObject().put("line", 2).put("column", 15).put("message", "'(' was never closed")

@@ -38,9 +38,15 @@ public final class AgentHandlers {
       }
       return latestCode(entry, redis).compose(code -> code == null
           ? Future.succeededFuture()
-          : call(client, OBSERVE, new JsonObject().put("sessionId", entry.sessionId().toString())
-              .put("code", code.getString("code", "")).put("language", code.getString("language", "")), entry, group));
+          : call(client, OBSERVE, withUser(new JsonObject().put("sessionId", entry.sessionId().toString())
+              .put("code", code.getString("code", "")).put("language", code.getString("language", "")), entry), entry, group));
     };
+  }
+
+  /** The session's user, when the entry names one: the sandbox runner limits observer compiles per user. */
+  private static JsonObject withUser(JsonObject body, StreamEntry entry) {
+    String user = entry.fields().get("userId");
+    return user == null || user.isEmpty() ? body : body.put("userId", user);
   }
 
   /** Entries written before the code moved out of the stream carry it themselves. */

@@ -96,6 +96,7 @@ class AgentHandlersTest {
       assertThat(bodies.get(0).getString("code")).isEqualTo("def f():\n  return 2");
       assertThat(bodies.get(0).getString("language")).isEqualTo("python");
       assertThat(bodies.get(0).getString("sessionId")).isEqualTo(session.toString());
+      assertThat(bodies.get(0).getString("userId")).as("the runner limits observer compiles per user").isEqualTo(USER.toString());
     } finally {
       await(redis.send(Request.cmd(Command.DEL).arg(CodeSync.key(session))));
     }
@@ -108,8 +109,10 @@ class AgentHandlersTest {
     assertThat(calls).isEmpty();
   }
 
+  private static final UUID USER = UUID.randomUUID();
+
   private static StreamEntry edited(UUID session) {
-    return new StreamEntry("1-0", Map.of("type", EventStream.CODE_EDITED, "sessionId", session.toString(),
+    return new StreamEntry("1-0", Map.of("type", EventStream.CODE_EDITED, "sessionId", session.toString(), "userId", USER.toString(),
         "data", new JsonObject().put("language", "python").put("codeLength", 20).put("codeSha256", "x").encode()));
   }
 

@@ -52,8 +52,19 @@ public final class CompileServerClient implements AutoCloseable {
     this.uid = uid;
   }
 
-  public synchronized CompileOutcome compile(String fileName, String source) throws IOException {
+  public CompileOutcome compile(String fileName, String source) throws IOException {
+    return compile(fileName, source, false);
+  }
+
+  /**
+   * @param background an observer's compile: the compiler's CPU weight is lowered for it, so it
+   *                   yields the cores to executions ({@link RunCgroup#cpuWeight})
+   */
+  public synchronized CompileOutcome compile(String fileName, String source, boolean background) throws IOException {
     ensureStarted();
+    if (cgroup != null) {
+      cgroup.cpuWeight(background ? RunCgroup.BACKGROUND_SHARES : RunCgroup.NORMAL_SHARES);
+    }
     byte[] body = source.getBytes(StandardCharsets.UTF_8);
     Process current = process;
     Future<String> response = READERS.submit(() -> readResponse(current.getInputStream()));

@@ -46,7 +46,9 @@ public final class HarnessFiles {
       run(List.of(javac.toString(), "--release", "21", "-proc:none", "-d", dir.resolve("compiler").toString(),
           sources.resolve("CompileServer.java").toString()));
     }
-    Seccomp.write(seccompFile(dir));
+    // -Dsandbox.seccomp=log only while finding what a runtime needs (docs/sandbox.md): unlisted calls are then allowed and logged.
+    Seccomp.Unlisted unlisted = "log".equals(System.getProperty("sandbox.seccomp")) ? Seccomp.Unlisted.LOG : Seccomp.Unlisted.REFUSE;
+    Files.write(seccompFile(dir), Seccomp.program(unlisted));
     return new HarnessFiles(dir);
   }
 

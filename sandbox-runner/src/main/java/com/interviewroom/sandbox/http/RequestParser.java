@@ -49,14 +49,27 @@ public final class RequestParser {
     return new RunRequest(language, code, "submit".equals(mode), problem, (String) stdin);
   }
 
-  record Check(Language language, String code) {}
+  /** @param session the observed session and {@code user} its user, when the code observer asks (its per-session and per-user limits) */
+  record Check(Language language, String code, String session, String user) {}
+
+  private static final java.util.regex.Pattern CALLER_ID = java.util.regex.Pattern.compile("[A-Za-z0-9-]{1,64}");
 
   static Check check(JsonObject body) {
     RequestParser p = new RequestParser();
     Language language = p.language(body);
     String code = p.code(body);
+    String session = p.callerId(body, "session");
+    String user = p.callerId(body, "user");
     p.throwIfInvalid();
-    return new Check(language, code);
+    return new Check(language, code, session, user);
+  }
+
+  private String callerId(JsonObject body, String field) {
+    Object value = body.getValue(field);
+    if (value == null) {
+      return null;
+    }
+    return value instanceof String id && CALLER_ID.matcher(id).matches() ? id : fail(field, "must be an id of at most 64 letters, digits or dashes");
   }
 
   private Language language(JsonObject body) {

@@ -1,8 +1,10 @@
 package com.interviewroom.sandbox.http;
 
+import com.interviewroom.common.http.ApiException;
 import com.interviewroom.common.http.Problems;
 import com.interviewroom.common.http.ProblemHandler;
 import com.interviewroom.common.http.RequestIds;
+import com.interviewroom.sandbox.ObserverLane;
 import com.interviewroom.sandbox.Readiness;
 import com.interviewroom.sandbox.SandboxService;
 import io.vertx.core.Future;
@@ -16,7 +18,6 @@ import java.security.MessageDigest;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Semaphore;
 
 /**
  * The private API. Every {@code /v1} call carries the runner's token. Validation runs on the event
@@ -31,7 +32,6 @@ public final class SandboxRoutes {
   private final Readiness readiness;
   private final byte[] token;
   private final ExecutorService blocking;
-  private final Semaphore checks;
 
   /**
    * @param service   null when the runner cannot run code here (runs then answer 503 naming what is missing)
@@ -43,7 +43,6 @@ public final class SandboxRoutes {
     this.readiness = readiness;
     this.token = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
     this.blocking = blocking;
-    this.checks = new Semaphore(service == null ? 1 : Math.max(1, service.slotUids().size() / 2));
   }
 
   public Router router() {
@@ -52,8 +51,7 @@ public final class SandboxRoutes {
     router.route("/v1/*").handler(this::authenticate);
     router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT));
     router.post("/v1/run").respond(ctx -> admitted(RequestParser.run(body(ctx)), request -> ResultJson.run(service.run(request))));
-    router.post("/v1/check").respond(ctx -> checkAdmitted(RequestParser.check(body(ctx)),
-        check -> ResultJson.check(service.check(check.language(), check.code()))));
+    router.post("/v1/check").respond(ctx -> observed(RequestParser.check(body(ctx))));
     router.get("/v1/runtimes").respond(ctx -> Future.succeededFuture(service == null
         ? ResultJson.runtimes(java.util.List.of(), false, false)
         : ResultJson.runtimes(service.runtimes().all(), service.cgroupsEnabled(), service.workDirsSizeCapped())));
@@ -100,19 +98,29 @@ public final class SandboxRoutes {
   }
 
   /**
-   * Syntax checks (the code observer's, one per sampled edit) hold at most half the slots and never
-   * queue: beyond that they are refused at once, so a flood of them (a compile bomb sent as edits)
-   * can never take the slots executions need.
+   * Syntax checks are the code observer's (one per sampled edit): they never take an execution's
+   * queue place. The service's observer lane admits them (per session, per user, a few at once, each
+   * after every waiting execution); its refusals are 429 for the caller's own limits (with the rule
+   * in {@code code}: {@code observer_superseded}, {@code observer_user_limit}) and 503 when it is full.
    */
-  private <T> Future<JsonObject> checkAdmitted(T input, Work<T, JsonObject> work) {
-    if (service != null && !checks.tryAcquire()) {
-      return Future.failedFuture(Problems.unavailable("sandbox_busy", "Every slot syntax checks may use is taken.", 1));
+  private Future<JsonObject> observed(RequestParser.Check check) {
+    if (service == null) {
+      return Future.failedFuture(Problems.unavailable("sandbox_unavailable",
+          "Code execution is unavailable on this server; it lacks " + String.join("; ", readiness.missing()), 30));
     }
-    return admitted(input, work).andThen(done -> {
-      if (service != null) {
-        checks.release();
+    CompletableFuture<JsonObject> result = CompletableFuture.supplyAsync(() -> {
+      try {
+        return ResultJson.check(service.observe(check.language(), check.code(), check.session(), check.user()));
+      } catch (ObserverLane.Refused refused) {
+        throw new CompletionException(refused.status() == 429
+            ? new ApiException(429, refused.code(), "Too Many Requests", refused.getMessage(), null, 1)
+            : Problems.unavailable(refused.code(), refused.getMessage(), 1));
+      } catch (Exception e) {
+        throw new CompletionException(e);
       }
-    });
+    }, blocking);
+    return Future.fromCompletionStage(result, vertx.getOrCreateContext())
+        .recover(failure -> Future.failedFuture(failure instanceof CompletionException c && c.getCause() != null ? c.getCause() : failure));
   }
 
   private <T> Future<JsonObject> admitted(T input, Work<T, JsonObject> work) {

@@ -8,6 +8,19 @@ import java.util.List;
 /** One run's cgroups. Every process the run starts is in {@link #pids}, so killing them all is exact. */
 public record RunCgroup(Path memory, Path pids, Path cpu) {
 
+  /** cgroup v1 {@code cpu.shares}: the default, and the weight of background work (an observer's compile). */
+  public static final int NORMAL_SHARES = 1024;
+  public static final int BACKGROUND_SHARES = 64;
+
+  /**
+   * Sets the group's CPU weight among its siblings (every run's and compiler's group): at 64 against
+   * 1024 a background compile gets about 6 % of a contended core. Nice values would not do: they only
+   * order processes within one group.
+   */
+  public void cpuWeight(int shares) throws IOException {
+    Cgroups.write(cpu.resolve("cpu.shares"), shares);
+  }
+
   /** The {@code cgroup.procs} files a launcher writes its own pid into before exec. */
   public List<String> procsFiles() {
     return List.of(memory.resolve("cgroup.procs").toString(), pids.resolve("cgroup.procs").toString(),
@@ -57,6 +70,15 @@ public record RunCgroup(Path memory, Path pids, Path cpu) {
     } catch (IOException | NumberFormatException e) {
       return false;
     }
+  }
+
+  /**
+   * Kills what is left now and removes the directories on the reaper thread: nothing of the run
+   * survives the call, and the slot need not wait for the kernel to retire the group.
+   */
+  public void destroyLater() {
+    killAll();
+    SandboxThreads.reap(this::destroy);
   }
 
   /** Kills what is left and removes the directories; a cgroup with members cannot be removed. */

@@ -33,7 +33,7 @@ public final class SandboxCommand {
    * @param harnessDir bound read-only at {@code /harness}
    * @param workDir    bound read-write at {@code /work}, or null for no work directory at all
    * @param cgroup     the cgroup to join before anything else runs, or null where cgroups are unavailable
-   * @param seccomp    the compiled seccomp filter ({@link Seccomp#write})
+   * @param seccomp    the compiled seccomp filter ({@link Seccomp#program})
    */
   public static List<String> build(int uid, Limits limits, List<Path> readOnlyPaths, Path harnessDir, Path workDir,
                                    RunCgroup cgroup, Path seccomp, List<String> command) {

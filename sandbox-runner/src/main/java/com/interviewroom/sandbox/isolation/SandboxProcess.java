@@ -75,6 +75,19 @@ public final class SandboxProcess {
       return process.isAlive();
     }
 
+    /** Sets the sandbox's CPU weight ({@link RunCgroup#cpuWeight}); false when it could not be set. */
+    public boolean cpuWeight(int shares) {
+      if (cgroup == null) {
+        return true;
+      }
+      try {
+        cgroup.cpuWeight(shares);
+        return true;
+      } catch (IOException e) {
+        return false;
+      }
+    }
+
     public java.util.Set<Long> processIds() {
       java.util.Set<Long> pids = new java.util.HashSet<>();
       pids.add(process.pid());
@@ -106,7 +119,7 @@ public final class SandboxProcess {
         throw new IOException("interrupted while running a sandbox", e);
       } finally {
         if (cgroup != null) {
-          cgroup.destroy();
+          cgroup.destroyLater();
         }
       }
     }
@@ -115,7 +128,7 @@ public final class SandboxProcess {
     public void close() {
       killer.run();
       if (cgroup != null) {
-        cgroup.destroy();
+        cgroup.destroyLater();
       }
     }
   }

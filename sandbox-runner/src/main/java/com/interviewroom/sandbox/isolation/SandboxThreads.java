@@ -28,7 +28,30 @@ public final class SandboxThreads {
   private static final ExecutorService SPAWNER = Executors.newSingleThreadExecutor(
       Thread.ofPlatform().daemon().name("sandbox-spawner").factory());
 
+  /**
+   * Removes finished runs' cgroups after the answer: their processes are already dead (killed before
+   * the answer), and a v1 cgroup's rmdir waits for the kernel to retire it, which is no reason to
+   * keep a slot or a candidate waiting.
+   */
+  private static final ExecutorService REAPER = Executors.newSingleThreadExecutor(
+      Thread.ofPlatform().daemon().name("sandbox-cgroup-reaper").factory());
+
   private SandboxThreads() {}
+
+  static void reap(Runnable removal) {
+    REAPER.execute(removal);
+  }
+
+  /** Waits until every cgroup handed to the reaper so far is removed (shutdown, tests). */
+  public static void awaitReaped() {
+    try {
+      REAPER.submit(() -> { }).get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException e) {
+      // a no-op does not fail
+    }
+  }
 
   /** Starts a process from the spawner thread. */
   public static Process spawn(ProcessBuilder builder) throws IOException {

@@ -1,0 +1,102 @@
+package com.interviewroom.sandbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Nothing survives from one run to the next in the same slot (one slot, so every run shares its uid,
+ * work dir, pre-started sandbox and warm compiler): files, processes, environment, /tmp and /dev/shm,
+ * a runtime's global or static state, and classes in the Java compile server.
+ */
+class RunIsolationTest {
+  private static SandboxServer server;
+
+  @BeforeAll
+  static void start() {
+    server = SandboxServer.dedicated(1, 4);
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  @Test
+  @DisplayName("python: files in /work, /tmp and /dev/shm, a daemon, an environment variable and a module attribute are gone")
+  void python() {
+    JsonObject first = server.run(Requests.program("python", """
+        import os, sys, time
+        for path in ['left', '/tmp/left', '/dev/shm/left']:
+            open(path, 'w').write('x')
+        os.environ['LEFT'] = '1'
+        sys.modules['os'].left_behind = True
+        if os.fork() == 0:
+            os.setsid()
+            if os.fork() == 0:
+                time.sleep(60)
+            os._exit(0)
+        print('planted')
+        """));
+    assertThat(first.getString("stdout")).isEqualTo("planted\n");
+    for (int i = 0; i < 3; i++) { // the next run and the one after (the slot's next pre-started sandbox)
+      JsonObject next = server.run(Requests.program("python", """
+          import os
+          print([os.path.exists(p) for p in ['left', '/tmp/left', '/dev/shm/left']])
+          print(sorted(os.environ), hasattr(os, 'left_behind'))
+          print(sorted(int(p) for p in os.listdir('/proc') if p.isdigit()))
+          print(os.listdir('.'), os.listdir('/tmp'), os.listdir('/dev/shm'))
+          """));
+      assertThat(next.getString("stdout").lines().toList()).as(next.encodePrettily()).containsExactly(
+          "[False, False, False]", "['HOME', 'LANG', 'PATH', 'PWD'] False", "[1, 2]", "['solution.py'] [] []");
+    }
+  }
+
+  @Test
+  @DisplayName("javascript: a global, a patched built-in and files are gone")
+  void javascript() {
+    server.run(Requests.program("javascript", """
+        globalThis.leftBehind = 1; Array.prototype.leftBehind = 2;
+        require('fs').writeFileSync('/tmp/left', 'x'); require('fs').writeFileSync('left', 'x');
+        """));
+    JsonObject next = server.run(Requests.program("javascript", """
+        const fs = require('fs');
+        console.log(typeof globalThis.leftBehind, typeof [].leftBehind, fs.existsSync('/tmp/left'), fs.existsSync('left'));
+        """));
+    assertThat(next.getString("stdout")).isEqualTo("undefined undefined false false\n");
+  }
+
+  @Test
+  @DisplayName("java: static state starts fresh, and a class compiled for one submission is unknown to the next compile")
+  void java() {
+    String counter = """
+        public class Main {
+          static int runs;
+          public static void main(String[] a) throws Exception {
+            runs++;
+            System.out.println(runs + " " + System.getProperty("left.behind"));
+            System.setProperty("left.behind", "yes");
+            java.nio.file.Files.writeString(java.nio.file.Path.of("/tmp/left"), "x");
+            System.out.println(java.nio.file.Files.exists(java.nio.file.Path.of("left")));
+            java.nio.file.Files.writeString(java.nio.file.Path.of("left"), "x");
+          }
+        }
+        """;
+    assertThat(server.run(Requests.program("java", counter)).getString("stdout")).isEqualTo("1 null\nfalse\n");
+    assertThat(server.run(Requests.program("java", counter)).getString("stdout")).isEqualTo("1 null\nfalse\n");
+    JsonObject defines = server.run(Requests.program("java", """
+        class LeftBehind { static String value() { return "leaked"; } }
+        public class Main { public static void main(String[] a) { System.out.println(LeftBehind.value()); } }
+        """));
+    assertThat(defines.getString("stdout")).isEqualTo("leaked\n");
+    JsonObject uses = server.run(Requests.program("java", """
+        public class Main { public static void main(String[] a) { System.out.println(LeftBehind.value()); } }
+        """));
+    assertThat(uses.getString("verdict")).as(uses.encodePrettily()).isEqualTo("compilation_error");
+    assertThat(uses.getString("stderr")).contains("cannot find symbol");
+  }
+}
