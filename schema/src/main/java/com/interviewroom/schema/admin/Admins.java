@@ -30,7 +30,8 @@ public final class Admins {
 
   /** True when {@code userId}'s account holds the admin role; a deleted account never does. */
   public static Future<Boolean> isAdmin(Database db, UUID userId, Set<String> adminEmails) {
-    return db.asService(conn -> conn.preparedQuery(IS_ADMIN).execute(Tuple.of(userId, adminEmails.toArray(String[]::new))))
+    return db.asService(conn -> conn.preparedQuery(IS_ADMIN)
+            .execute(Tuple.tuple().addUUID(userId).addArrayOfString(adminEmails.toArray(String[]::new))))
         .map(rows -> rows.size() > 0 && Boolean.TRUE.equals(rows.iterator().next().getBoolean("admin")));
   }
 

@@ -77,7 +77,7 @@ public final class CostLedger {
     usage.quantities().forEach((kind, quantity) -> usageJson.put(kind, quantity));
     Tuple args = Tuple.tuple()
         .addString(eventKey).addUUID(sessionId).addString(usage.provider()).addString(usage.model())
-        .addLocalDate(priced.day()).addValue(usageJson).addString(priced.usd().toPlainString()).addString(priced.priceVersion())
+        .addLocalDate(priced.day()).addValue(usageJson).addValue(priced.usd()).addString(priced.priceVersion())
         .addArrayOfString(kinds.toArray(String[]::new))
         .addArrayOfString(quantities.toArray(String[]::new))
         .addArrayOfString(usds.toArray(String[]::new));
