@@ -81,6 +81,12 @@ class BudgetGuardTest {
   private int startFakeOpenAi() {
     fakeVertx = Vertx.vertx();
     fake = fakeVertx.createHttpServer().requestHandler(req -> {
+      if ("/v1/models/gpt-realtime".equals(req.path()) && ("Bearer " + KEY).equals(req.getHeader("Authorization"))) {
+        // the readiness check's model lookup (GET /v1/models/{model}, openai-python types/model.py#Model)
+        req.response().putHeader("Content-Type", "application/json").end(new JsonObject().put("id", "gpt-realtime")
+            .put("object", "model").put("created", 1_756_000_000L).put("owned_by", "system").encode());
+        return;
+      }
       if (!("Bearer " + KEY).equals(req.getHeader("Authorization")) || !"gpt-realtime".equals(req.getParam("model"))) {
         handshakeProblems.add(req.uri());
         req.response().setStatusCode(401).end();
