@@ -16,8 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 class PriceTableTest {
   private static final String RATES = """
-      "openai": {"*": {"text_in": %1$s, "text_in_cached": 0, "audio_in": 0, "audio_in_cached": 0, "text_out": 0, "audio_out": 0},
-                 "gpt-realtime-mini": {"text_in": 1, "text_in_cached": 0, "audio_in": 0, "audio_in_cached": 0, "text_out": 0, "audio_out": 0}},
+      "openai": {"*": {"text_in": %1$s, "text_in_cached": 0, "audio_in": 0, "audio_in_cached": 0, "text_out": 0, "audio_out": 0, "audio_seconds": 0},
+                 "gpt-realtime-mini": {"text_in": 1, "text_in_cached": 0, "audio_in": 0, "audio_in_cached": 0, "text_out": 0, "audio_out": 0,
+                                       "audio_seconds": 0}},
       "gemini": {"*": {"text_in": 0, "text_in_cached": 0, "audio_in": 0, "audio_in_cached": 0, "text_out": 0, "audio_out": 0}},
       "anthropic": {"*": {"input": 3, "cache_write": 3.75, "cache_read": 0.3, "output": 15},
                     "claude-sonnet-4": {"input": 3, "cache_write": 3.75, "cache_read": 0.3, "output": 15},
