@@ -77,9 +77,14 @@ public final class Evaluator {
 
   /** As above, with the model id ({@code ANTHROPIC_EVALUATOR_MODEL}). */
   public Evaluator(Database db, AnthropicClient llm, SandboxClient sandbox, long modelTimeoutMs, String model) {
+    this(db, llm, sandbox, modelTimeoutMs, model, new LlmUsage(db));
+  }
+
+  /** As above, with where each model call's usage goes (the session's counters and the cost ledger). */
+  public Evaluator(Database db, AnthropicClient llm, SandboxClient sandbox, long modelTimeoutMs, String model, LlmUsage usage) {
     this.model = model;
     this.db = db;
-    this.usage = new LlmUsage(db);
+    this.usage = usage;
     this.llm = llm;
     this.growth = new GrowthProbe(sandbox);
     this.grader = new FinalCodeGrader(db, sandbox);
@@ -120,6 +125,12 @@ public final class Evaluator {
     if (llm == null) {
       return store(in, HeuristicEvaluator.judge(in, growth), null, growth, graded);
     }
+    return usage.withinBudget().compose(within -> within ? judgeByModel(in, growth, graded, prompt, promptHash)
+        : heuristicInstead(in, growth, graded, promptHash, "budget_reached",
+            "The evaluator model's daily budget was reached, so the heuristic evaluator judged this interview."));
+  }
+
+  private Future<JsonObject> judgeByModel(EvaluationInputs in, JsonObject growth, JsonObject graded, String prompt, String promptHash) {
     AnthropicClient.ToolRequest request = new AnthropicClient.ToolRequest(model, 4096, SYSTEM, prompt,
         "record_evaluation", "Record the structured evaluation of the interview.", Rubric.toolSchema(), modelTimeoutMs);
     return llm.withRetries(RETRIES, () -> llm.callToolWithUsage(request))

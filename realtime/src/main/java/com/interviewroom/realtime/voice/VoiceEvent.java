@@ -5,6 +5,14 @@ import io.vertx.core.json.JsonObject;
 
 /** The provider-neutral event stream of a voice conversation. */
 public sealed interface VoiceEvent {
+  /**
+   * Optional fields of a {@link ResponseDone}'s usage: the tokens by priced kind
+   * ({@code com.interviewroom.common.cost.Kinds}), the model that produced them, and the provider's
+   * id of the response (a cost entry's idempotency key when present).
+   */
+  String METERED = "metered";
+  String MODEL = "model";
+  String RESPONSE_ID = "response_id";
 
   /** Assistant audio, PCM16 LE mono 24 kHz, bytes exactly as the provider produced them (resampled only if its rate differs). */
   record Audio(String itemId, Buffer pcm16At24k) implements VoiceEvent {}
@@ -22,6 +30,12 @@ public sealed interface VoiceEvent {
 
   /** A response finished; {@code usage} holds token counts as the provider reported them. */
   record ResponseDone(String itemId, JsonObject usage) implements VoiceEvent {}
+
+  /**
+   * Usage of a provider call that is no response (OpenAI's transcription of the candidate's audio):
+   * priced like a response's usage, from {@link #METERED}, {@link #MODEL} and {@link #RESPONSE_ID}.
+   */
+  record Metering(JsonObject usage) implements VoiceEvent {}
 
   /** The provider asks us to slow down. */
   record RateLimited(long retryAfterMs) implements VoiceEvent {}
