@@ -131,6 +131,11 @@ class OpenAiCostTest {
     loop.run(() -> session.audio(Audio.speech(300)));
     loop.run(() -> session.audio(Audio.silence(700)));
     Loop.eventually(Duration.ofSeconds(5), () -> fake.responseStatuses.size() >= 2, "the answer");
+    // the fake counts a response when it sends response.done; the bridge prices it when it reads it
+    Loop.eventually(Duration.ofSeconds(10), () -> loop.await(() -> voiceDb.db.asService(conn -> conn.preparedQuery(
+            "SELECT count(*)::int FROM cost_entries WHERE session_id = $1 AND event_key LIKE 'voice:openai:resp_%'")
+        .execute(Tuple.of(s.sessionId())))).iterator().next().getInteger(0) >= fake.responseStatuses.size(),
+        "every response read and priced");
     loop.await(session::close);
     loop.await(providers::close);
 
