@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.interviewroom.edge.EdgeServer;
 import com.interviewroom.edge.auth.AuthRoutes;
 import com.interviewroom.edge.retention.RetentionJob;
+import com.interviewroom.edge.session.ControlChannel;
+import com.interviewroom.schema.ProblemBank;
+import com.interviewroom.schema.ProblemBankSeeder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -150,6 +153,31 @@ class AccountDeletionTest {
     // the email is free again
     assertThat(await(server.client.post("/api/auth/signup").sendJsonObject(EdgeServer.credentials(gone.email(), PASSWORD)))
         .statusCode()).isEqualTo(201);
+  }
+
+  @Test
+  @DisplayName("deleting an account ends the sockets of its live sessions at once: the end signal reaches each one's control channel, wherever its node is; ended sessions get none")
+  void liveSocketsAreEnded() throws InterruptedException {
+    await(ProblemBankSeeder.seed(server.db, ProblemBank.load()));
+    Account account = signup();
+    UUID live = session(account.id(), "active");
+    UUID waiting = session(account.id(), "scheduled");
+    UUID ended = session(account.id(), "completed");
+    try (ControlChannel liveChannel = new ControlChannel(server.vertx, live);
+         ControlChannel waitingChannel = new ControlChannel(server.vertx, waiting);
+         ControlChannel endedChannel = new ControlChannel(server.vertx, ended)) {
+      delete(account);
+      assertThat(liveChannel.waitFor(1)).containsExactly(new JsonObject().put("type", "end").put("reason", "account_deleted"));
+      assertThat(waitingChannel.waitFor(1)).hasSize(1);
+      assertThat(endedChannel.messages).isEmpty();
+    }
+  }
+
+  private static UUID session(UUID userId, String status) {
+    return await(server.db.asService(sql -> sql.preparedQuery("""
+            INSERT INTO sessions (user_id, problem_id, language, status)
+            SELECT $1, id, 'python', $2 FROM problems ORDER BY slug LIMIT 1 RETURNING id""")
+        .execute(io.vertx.sqlclient.Tuple.of(userId, status)).map(rows -> rows.iterator().next().getUUID("id"))));
   }
 
   @Test
