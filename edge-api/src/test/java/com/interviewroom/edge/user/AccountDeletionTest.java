@@ -188,10 +188,15 @@ class AccountDeletionTest {
     assertThat(legal.bodyAsJsonObject().getInteger("retentionDays")).isEqualTo(90);
     assertThat(legal.bodyAsJsonObject().getInteger("accountRestoreDays")).isEqualTo(30);
     com.interviewroom.edge.openapi.OpenApiContract.assertResponseMatches("GET", "/api/legal", legal);
-    try (EdgeServer shorter = EdgeServer.start(Map.of("RETENTION_DAYS", "60", "ACCOUNT_RESTORE_DAYS", "7"))) {
+    assertThat(legal.bodyAsJsonObject().getInteger("recordingRetentionDays")).isEqualTo(30);
+    assertThat(legal.bodyAsJsonObject().getBoolean("recordingEnabled")).isTrue();
+    try (EdgeServer shorter = EdgeServer.start(Map.of("RETENTION_DAYS", "60", "ACCOUNT_RESTORE_DAYS", "7",
+        "RECORDING_RETENTION_DAYS", "14", "RECORDING_ENABLED", "false"))) {
       JsonObject body = await(shorter.client.get("/api/legal").send()).bodyAsJsonObject();
       assertThat(body.getInteger("retentionDays")).isEqualTo(60);
       assertThat(body.getInteger("accountRestoreDays")).isEqualTo(7);
+      assertThat(body.getInteger("recordingRetentionDays")).isEqualTo(14);
+      assertThat(body.getBoolean("recordingEnabled")).isFalse();
     }
   }
 }
