@@ -87,6 +87,8 @@ public final class ObjectStore implements AutoCloseable {
         .credentialsProvider(credentials)
         .serviceConfiguration(pathStyle)
         .build();
+    // the first presign loads and initialises the signer (a few hundred ms): here, at start, not on an event loop
+    presignGet(PROBE_KEY);
   }
 
   /** An upload a client may make: PUT {@code url} with exactly these headers (the signature covers them). */
