@@ -130,7 +130,9 @@ public final class ObjectStore implements AutoCloseable {
         log.warn("the object store refuses server-side encryption (S3_SSE=AES256); objects are stored without it {} {}",
             kv("status", refused.statusCode()), kv("code", refused.awsErrorDetails() == null ? "" : refused.awsErrorDetails().errorCode()));
       } else {
-        throw refused;
+        // e.g. 403 from a policy that only allows u/*: nothing learnt, uploads keep requesting it
+        log.warn("the object store's encryption support could not be probed; uploads request it {} {}",
+            kv("status", refused.statusCode()), kv("code", refused.awsErrorDetails() == null ? "" : refused.awsErrorDetails().errorCode()));
       }
     }
   }
