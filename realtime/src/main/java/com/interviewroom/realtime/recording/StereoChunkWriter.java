@@ -45,7 +45,7 @@ public final class StereoChunkWriter {
   private final long originMs;
   private final Consumer<WavChunk> sink;
   private final long[] cursor = new long[CHANNELS];
-  /** Largest PCM frame accepted by the gateway (64 KiB); copied here first, so the loop reads an array. */
+  /** Samples are copied here first (64 KiB at a time, the gateway's largest frame), so the loop reads an array. */
   private final byte[] scratch = new byte[64 * 1024];
 
   private long currentStart;
@@ -135,7 +135,7 @@ public final class StereoChunkWriter {
       return;
     }
     int bytes = pcm16.length() & ~1;
-    if (bytes == 0 || bytes > scratch.length) {
+    if (bytes == 0) {
       return;
     }
     int frames = bytes / 2;
@@ -146,8 +146,12 @@ public final class StereoChunkWriter {
       start = cursor[channel];
     }
     start = Math.max(start, 0);
-    pcm16.getBytes(0, bytes, scratch, 0);
-    copy(channel, start, frames);
+    // a provider may hand over more than the gateway's largest client frame: slice by slice
+    for (int offset = 0; offset < bytes; offset += scratch.length) {
+      int slice = Math.min(scratch.length, bytes - offset);
+      pcm16.getBytes(offset, offset + slice, scratch, 0);
+      copy(channel, start + offset / 2, slice / 2);
+    }
     cursor[channel] = start + frames;
   }
 

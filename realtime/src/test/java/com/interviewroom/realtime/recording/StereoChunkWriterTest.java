@@ -113,6 +113,17 @@ class StereoChunkWriterTest {
   }
 
   @Test
+  @DisplayName("interviewer audio longer than the largest client frame (64 KiB) is recorded whole")
+  void longProviderBuffersAreRecordedWhole() {
+    nowMs = 0;
+    writer.interviewer(constant(900, 6));   // 43,200 samples, 86,400 bytes
+    nowMs = 10;
+    writer.close();
+    assertThat(chunks.get(0).frames()).isEqualTo(900 * 24);
+    assertRange(chunks.get(0), StereoChunkWriter.INTERVIEWER, 0, 900, 6);
+  }
+
+  @Test
   @DisplayName("a barge-in drops the interviewer audio queued past now; the next answer starts now")
   void bargeInClearsQueuedAudio() {
     nowMs = 100;
