@@ -93,7 +93,7 @@ public final class EdgeVerticle extends VerticleBase {
     IdentityAccounts identities = new IdentityAccounts(app.db(), accounts, new PendingLinks(app.redis()),
         app.config().retention().accountRestoreDays());
     AuthRoutes authRoutes = new AuthRoutes(accounts, clientIp, app.config().http().publicBaseUrl(), app.config().retention(),
-        identities, signInProviders.names());
+        identities, signInProviders.names(), app.config().recording());
     authRoutes.mount(router);
     new OAuthRoutes(signInProviders, app.redis(), identities, limits, clientIp, app.config().http().publicBaseUrl(),
         app.config().auth().accounts().loginPerIpPerMinute()).mount(router);

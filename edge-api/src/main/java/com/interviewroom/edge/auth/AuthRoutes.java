@@ -43,10 +43,22 @@ public final class AuthRoutes {
   private final Config.Retention retention;
   private final IdentityAccounts identities;
   private final List<String> signInProviders;
+  private final Config.Recording recording;
 
   /** {@code retention}: the data-lifecycle windows {@code GET /api/legal} states for the privacy page. */
   public AuthRoutes(AuthService service, ClientIp clientIp, String publicBaseUrl, Config.Retention retention) {
-    this(service, clientIp, publicBaseUrl, retention, null, List.of());
+    this(service, clientIp, publicBaseUrl, retention, null, List.of(), Config.Recording.DEFAULTS);
+  }
+
+  /** {@code recording}: whether interviews are recorded and raw audio's window, stated by {@code GET /api/legal} too. */
+  public AuthRoutes(AuthService service, ClientIp clientIp, String publicBaseUrl, Config.Retention retention,
+      Config.Recording recording) {
+    this(service, clientIp, publicBaseUrl, retention, null, List.of(), recording);
+  }
+
+  public AuthRoutes(AuthService service, ClientIp clientIp, String publicBaseUrl, Config.Retention retention,
+      IdentityAccounts identities, List<String> signInProviders) {
+    this(service, clientIp, publicBaseUrl, retention, identities, signInProviders, Config.Recording.DEFAULTS);
   }
 
   /**
@@ -54,10 +66,11 @@ public final class AuthRoutes {
    * ({@code linkToken}); {@code signInProviders}: the configured providers {@code GET /api/legal} lists.
    */
   public AuthRoutes(AuthService service, ClientIp clientIp, String publicBaseUrl, Config.Retention retention,
-      IdentityAccounts identities, List<String> signInProviders) {
+      IdentityAccounts identities, List<String> signInProviders, Config.Recording recording) {
     this.retention = retention;
     this.identities = identities;
     this.signInProviders = List.copyOf(signInProviders);
+    this.recording = recording;
     this.service = service;
     this.clientIp = clientIp;
     this.publicOrigin = origin(URI.create(publicBaseUrl));
@@ -84,7 +97,9 @@ public final class AuthRoutes {
         .put("privacyVersion", Legal.PRIVACY_VERSION)
         .put("retentionDays", retention.days())
         .put("accountRestoreDays", retention.accountRestoreDays())
-        .put("signInProviders", new JsonArray(signInProviders)));
+        .put("signInProviders", new JsonArray(signInProviders))
+        .put("recordingEnabled", recording.enabled())
+        .put("recordingRetentionDays", recording.retentionDays()));
   }
 
   private Future<JsonObject> signup(RoutingContext ctx) {
