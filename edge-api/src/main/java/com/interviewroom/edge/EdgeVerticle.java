@@ -89,7 +89,7 @@ public final class EdgeVerticle extends VerticleBase {
     ApiRoutes.mount(router, app, auth, vertx, limits, clientIp, revocations, authRoutes);
 
     // The candidate web app, after every API route: API paths never fall through to it.
-    new WebAppRoutes(webApp, app.config().http().publicBaseUrl()).mount(router);
+    new WebAppRoutes(webApp, app.config().http().publicBaseUrl(), app.config().s3().endpoint()).mount(router);
     router.route().last().handler(ctx -> ctx.fail(Problems.notFound("No such resource.")));
     router.route().failureHandler(new ProblemHandler());
 

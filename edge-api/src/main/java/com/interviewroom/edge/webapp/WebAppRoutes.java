@@ -46,9 +46,18 @@ public final class WebAppRoutes {
   private final Map<String, Buffer> webjarFiles = new ConcurrentHashMap<>();
 
   public WebAppRoutes(WebAppAssets assets, String publicBaseUrl) {
+    this(assets, publicBaseUrl, null);
+  }
+
+  /**
+   * {@code objectStoreUrl}: where browsers reach the object store (null: nowhere). The replay fetches
+   * the recording's chunks from their presigned URLs there, so its origin, and nothing more, joins
+   * {@code connect-src}.
+   */
+  public WebAppRoutes(WebAppAssets assets, String publicBaseUrl, String objectStoreUrl) {
     this.assets = assets;
     URI base = URI.create(publicBaseUrl);
-    this.shell = assets.shell().replace("{{PUBLIC_ORIGIN}}", base.getScheme() + "://" + base.getRawAuthority());
+    this.shell = assets.shell().replace("{{PUBLIC_ORIGIN}}", origin(base));
     this.csp = String.join("; ",
         "default-src 'self'",
         // the import map is the one inline script, allowed by its hash; no eval anywhere
@@ -56,7 +65,7 @@ public final class WebAppRoutes {
         "style-src 'self'",
         "img-src 'self' data:",
         "font-src 'self'",
-        "connect-src 'self'",
+        "connect-src 'self'" + (objectStoreUrl == null ? "" : " " + origin(URI.create(objectStoreUrl))),
         "media-src 'self' blob:",
         "worker-src 'self'",
         "manifest-src 'self'",
@@ -64,6 +73,10 @@ public final class WebAppRoutes {
         "base-uri 'none'",
         "form-action 'self'",
         "frame-ancestors 'none'");
+  }
+
+  private static String origin(URI url) {
+    return url.getScheme() + "://" + url.getRawAuthority();
   }
 
   public String contentSecurityPolicy() {
