@@ -16,6 +16,8 @@ import com.interviewroom.edge.payment.Billing;
 import com.interviewroom.edge.auth.TokenRevocations;
 import com.interviewroom.edge.ratelimit.ClientIp;
 import com.interviewroom.edge.ratelimit.RateLimiter;
+import com.interviewroom.edge.recording.RecordingLinks;
+import com.interviewroom.edge.recording.RecordingRoutes;
 import com.interviewroom.edge.user.UserRoutes;
 import com.interviewroom.edge.user.UserService;
 import com.interviewroom.edge.web.Authenticated;
@@ -62,15 +64,17 @@ final class ApiRoutes {
           .put("id", BearerAuth.user(ctx).id().toString())
           .put("email", BearerAuth.user(ctx).email()));
     });
-    new UserRoutes(new UserService(app.db(), app.redis(), limits, revocations)).mount(router, authenticated);
+    RecordingLinks recordingLinks = new RecordingLinks(app.store(), app.clock());
+    new UserRoutes(new UserService(app.db(), app.redis(), limits, revocations, recordingLinks)).mount(router, authenticated);
     new ProblemRoutes(new ProblemService(app.db())).mount(router, authenticated);
     SessionService sessions = SessionService.create(app, vertx);
     new SessionRoutes(sessions).mount(router, authenticated);
     new RealtimeTokenRoutes(sessions).mount(router, authenticated);
     Billing.mount(router, app, authenticated, vertx);
     EvaluationRoutes.mount(router, app.db(), authenticated);
-    new ProgressRoutes(app.db()).mount(router, authenticated);
+    new RecordingRoutes(app.db(), recordingLinks).mount(router, authenticated);
     new TimelineRoutes(app.db()).mount(router, authenticated);
+    new ProgressRoutes(app.db()).mount(router, authenticated);
     SandboxClient sandbox = SandboxClient.of(vertx, app.config().sandbox());
     new ExecutionRoutes(new ExecutionService(app.db(), app.redis(), sandbox, limits)).mount(router, authenticated);
   }

@@ -4,7 +4,7 @@ import com.interviewroom.common.auth.SigningKey;
 import com.interviewroom.common.auth.TokenIssuer;
 import com.interviewroom.common.auth.TokenVerifier;
 import com.interviewroom.common.config.Config;
-import com.interviewroom.edge.storage.ObjectStore;
+import com.interviewroom.common.storage.ObjectStore;
 import com.interviewroom.schema.Database;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.redis.client.Redis;

@@ -20,10 +20,11 @@ import com.interviewroom.common.internal.InternalClient;
 import com.interviewroom.realtime.worker.AgentHandlers;
 import com.interviewroom.realtime.worker.WorkerSettings;
 import com.interviewroom.realtime.worker.WorkerVerticle;
-import com.interviewroom.edge.storage.ObjectStore;
+import com.interviewroom.common.storage.ObjectStore;
 import com.interviewroom.realtime.gateway.GatewaySettings;
 import com.interviewroom.realtime.gateway.RealtimeGateway;
 import com.interviewroom.realtime.gateway.RealtimeVerticle;
+import com.interviewroom.realtime.recording.Recorders;
 import com.interviewroom.realtime.voice.VoiceBridges;
 import com.interviewroom.realtime.voice.VoiceSessionFactory;
 import com.interviewroom.sandbox.SandboxVerticle;
@@ -102,7 +103,7 @@ public final class Launcher {
         return io.vertx.core.Future.succeededFuture();
       });
       log.info("redis version checked {}", kv("redisVersion", RedisVersion.check(redis).await()));
-      ObjectStore store = new ObjectStore(vertx, config.s3());
+      ObjectStore store = new ObjectStore(vertx, config.s3(), config.recording());
       running.onClose(() -> {
         store.close();
         return io.vertx.core.Future.succeededFuture();
@@ -123,7 +124,11 @@ public final class Launcher {
           running.onClose(bridges::close);
           voiceSessions = bridges;
         }
-        gateway = new RealtimeGateway(vertx, verifier, db, redis, voiceSessions, registry, clock, GatewaySettings.from(config.realtime()));
+        Recorders recorders = Recorders.create(vertx, config.recording(), store, db, registry, clock);
+        // closed before the store and the pool (closers run last-in first-out): queued chunks get stored
+        running.onClose(recorders::close);
+        gateway = new RealtimeGateway(vertx, verifier, db, redis, voiceSessions, registry, clock, GatewaySettings.from(config.realtime()),
+            recorders);
         running.onClose(gateway::close);
       }
       if (config.role().runs(Role.EDGE)) {
@@ -135,7 +140,8 @@ public final class Launcher {
         // one sweeper per process is plenty; several processes sweeping at once is safe (SKIP LOCKED)
         running.deployed("session-sweeper", vertx.deployVerticle(new SessionSweeper(db, redis)).await());
         // the retention job takes a cluster-wide advisory lock per batch: every edge process may run it
-        running.deployed("retention", vertx.deployVerticle(new RetentionJob(db, store, registry, config.retention(), clock)).await());
+        running.deployed("retention", vertx.deployVerticle(new RetentionJob(db, store, registry, config.retention(),
+            config.recording().retentionDays(), clock, RetentionJob.INTERVAL)).await());
       } else if (gateway != null) {
         RealtimeGateway own = gateway;
         String id = vertx.deployVerticle(() -> new RealtimeVerticle(own, config.http().port(), config.resilience()),

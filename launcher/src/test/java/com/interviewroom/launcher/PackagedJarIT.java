@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.interviewroom.common.config.Config;
 import com.interviewroom.edge.auth.Legal;
-import com.interviewroom.edge.storage.ObjectStore;
+import com.interviewroom.common.storage.ObjectStore;
 import com.interviewroom.launcher.embedded.FreePort;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -64,10 +64,17 @@ class PackagedJarIT {
     String token = new JsonObject(signup.body()).getString("accessToken");
     HttpResponse<String> patched = send("PATCH", "/api/users/profile", token, new JsonObject().put("displayName", "Survivor"));
     assertThat(patched.statusCode()).as(patched.body()).isEqualTo(200);
-    String objectKey = "survivors/" + UUID.randomUUID() + ".txt";
-    HttpResponse<String> put = http.send(HttpRequest.newBuilder(URI.create(presign(s3Endpoint("first.log"), store -> store.presignPut(objectKey, "text/plain"))))
-        .header("Content-Type", "text/plain").PUT(HttpRequest.BodyPublishers.ofString("kept across restarts")).build(),
-        HttpResponse.BodyHandlers.ofString());
+    String objectKey = "survivors/" + UUID.randomUUID() + ".wav";
+    byte[] body = "kept across restarts".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    ObjectStore.PresignedUpload upload = presign(s3Endpoint("first.log"), store -> store.presignPut(objectKey, "audio/wav", body.length));
+    HttpRequest.Builder putRequest = HttpRequest.newBuilder(URI.create(upload.url())).PUT(HttpRequest.BodyPublishers.ofByteArray(body));
+    // the client sets Content-Length itself, from the body
+    upload.headers().forEach((name, value) -> {
+      if (!"content-length".equalsIgnoreCase(name)) {
+        putRequest.header(name, value);
+      }
+    });
+    HttpResponse<String> put = http.send(putRequest.build(), HttpResponse.BodyHandlers.ofString());
     assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
     stop();
     assertThat(Files.list(dataDir).map(p -> p.getFileName().toString()).toList()).as("one data directory holds it all")
@@ -99,7 +106,7 @@ class PackagedJarIT {
   }
 
   /** A URL presigned with the default embedded-store credentials, as the server itself presigns. */
-  private static String presign(String endpoint, java.util.function.Function<ObjectStore, String> how) {
+  private static <T> T presign(String endpoint, java.util.function.Function<ObjectStore, T> how) {
     Vertx vertx = Vertx.vertx();
     try (ObjectStore store = new ObjectStore(vertx, Config.from(Map.of("S3_ENDPOINT", endpoint)).s3())) {
       return how.apply(store);

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.interviewroom.common.config.Config;
 import com.interviewroom.edge.retention.RetentionJob;
-import com.interviewroom.edge.storage.ObjectStore;
+import com.interviewroom.common.storage.ObjectStore;
 import com.interviewroom.launcher.embedded.EmbeddedObjectStore;
 import com.interviewroom.schema.Database;
 import com.interviewroom.testkit.TestDatabase;

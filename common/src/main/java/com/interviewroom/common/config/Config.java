@@ -28,7 +28,8 @@ public record Config(
     Resilience resilience,
     Realtime realtime,
     ErrorTracking errorTracking,
-    Retention retention) {
+    Retention retention,
+    Recording recording) {
 
   public record Http(int port, String internalHost, int internalPort, String publicBaseUrl) {}
 
@@ -140,6 +141,35 @@ public record Config(
    */
   public record Retention(int days, int accountRestoreDays, int batchSize, int maxBatchesPerRun) {
     public static final Retention DEFAULTS = new Retention(90, 30, 1000, 100);
+  }
+
+  /**
+   * Interview audio recordings (docs/architecture.md, "Recordings").
+   *
+   * @param enabled          {@code RECORDING_ENABLED}: false records nobody (a user's {@code recordAudio} can only turn it off too)
+   * @param chunkSeconds     {@code RECORDING_CHUNK_SECONDS}: length of one uploaded WAV chunk; a crash loses at most one
+   * @param retentionDays    {@code RECORDING_RETENTION_DAYS}: raw audio is purged sooner than the rest ({@link Retention#days()})
+   * @param uploadQueue      {@code RECORDING_UPLOAD_QUEUE}: chunks waiting for the store, across the node; a full queue drops chunks
+   * @param uploadThreads    {@code RECORDING_UPLOAD_THREADS}: threads that upload (the AWS SDK client blocks)
+   * @param maxObjectBytes   {@code RECORDING_MAX_OBJECT_BYTES}: the size cap of one stored object
+   * @param publicEndpoint   {@code S3_PUBLIC_ENDPOINT}: the store's address as browsers reach it, for presigned URLs (null: {@code S3_ENDPOINT})
+   * @param serverSideEncryption {@code S3_SSE}: {@code AES256} (requested on every upload) or {@code none}
+   */
+  public record Recording(boolean enabled, int chunkSeconds, int retentionDays, int uploadQueue, int uploadThreads,
+      int maxObjectBytes, String publicEndpoint, String serverSideEncryption) {
+    public static final Recording DEFAULTS = new Recording(true, 30, 30, 32, 4, 16 * 1024 * 1024, null, "AES256");
+
+    public Recording withChunkSeconds(int next) {
+      return new Recording(enabled, next, retentionDays, uploadQueue, uploadThreads, maxObjectBytes, publicEndpoint, serverSideEncryption);
+    }
+
+    public Recording withEnabled(boolean next) {
+      return new Recording(next, chunkSeconds, retentionDays, uploadQueue, uploadThreads, maxObjectBytes, publicEndpoint, serverSideEncryption);
+    }
+
+    public boolean encrypted() {
+      return "AES256".equals(serverSideEncryption);
+    }
   }
 
   /**
@@ -283,7 +313,16 @@ public record Config(
             r.intRange("RETENTION_DAYS", Retention.DEFAULTS.days(), 1, 3650),
             r.intRange("ACCOUNT_RESTORE_DAYS", Retention.DEFAULTS.accountRestoreDays(), 0, 365),
             r.intRange("RETENTION_BATCH_SIZE", Retention.DEFAULTS.batchSize(), 1, 100_000),
-            r.intRange("RETENTION_MAX_BATCHES_PER_RUN", Retention.DEFAULTS.maxBatchesPerRun(), 1, 100_000)));
+            r.intRange("RETENTION_MAX_BATCHES_PER_RUN", Retention.DEFAULTS.maxBatchesPerRun(), 1, 100_000)),
+        new Recording(
+            !"false".equals(r.oneOf("RECORDING_ENABLED", "true", List.of("true", "false"))),
+            r.intRange("RECORDING_CHUNK_SECONDS", Recording.DEFAULTS.chunkSeconds(), 1, 300),
+            r.intRange("RECORDING_RETENTION_DAYS", Recording.DEFAULTS.retentionDays(), 1, 3650),
+            r.intRange("RECORDING_UPLOAD_QUEUE", Recording.DEFAULTS.uploadQueue(), 1, 10_000),
+            r.intRange("RECORDING_UPLOAD_THREADS", Recording.DEFAULTS.uploadThreads(), 1, 64),
+            r.intRange("RECORDING_MAX_OBJECT_BYTES", Recording.DEFAULTS.maxObjectBytes(), 1024, 1024 * 1024 * 1024),
+            r.url("S3_PUBLIC_ENDPOINT", null, "http", "https"),
+            r.oneOf("S3_SSE", Recording.DEFAULTS.serverSideEncryption(), List.of("AES256", "none"))));
     r.check(config);
     r.throwIfInvalid();
     return config;
@@ -303,34 +342,38 @@ public record Config(
   public boolean embeddedS3() { return s3.endpoint() == null; }
 
   public Config withDatabaseUrl(String url) {
-    return new Config(role, production, http, dataDir, url, redisUrl, s3, sandbox, auth, providers, stripe, internalWebhookSecret, resilience, realtime, errorTracking, retention);
+    return new Config(role, production, http, dataDir, url, redisUrl, s3, sandbox, auth, providers, stripe, internalWebhookSecret, resilience, realtime, errorTracking, retention, recording);
   }
 
   public Config withRedisUrl(String url) {
-    return new Config(role, production, http, dataDir, databaseUrl, url, s3, sandbox, auth, providers, stripe, internalWebhookSecret, resilience, realtime, errorTracking, retention);
+    return new Config(role, production, http, dataDir, databaseUrl, url, s3, sandbox, auth, providers, stripe, internalWebhookSecret, resilience, realtime, errorTracking, retention, recording);
   }
 
   public Config withS3Endpoint(String endpoint) {
     S3 next = new S3(endpoint, s3.bucket(), s3.region(), s3.accessKey(), s3.secretKey());
-    return new Config(role, production, http, dataDir, databaseUrl, redisUrl, next, sandbox, auth, providers, stripe, internalWebhookSecret, resilience, realtime, errorTracking, retention);
+    return new Config(role, production, http, dataDir, databaseUrl, redisUrl, next, sandbox, auth, providers, stripe, internalWebhookSecret, resilience, realtime, errorTracking, retention, recording);
   }
 
   public Config withSandboxUrl(String url) {
     Sandbox next = new Sandbox(url, sandbox.port(), sandbox.slots(), sandbox.queue(), sandbox.requireCgroups(), sandbox.token());
-    return new Config(role, production, http, dataDir, databaseUrl, redisUrl, s3, next, auth, providers, stripe, internalWebhookSecret, resilience, realtime, errorTracking, retention);
+    return new Config(role, production, http, dataDir, databaseUrl, redisUrl, s3, next, auth, providers, stripe, internalWebhookSecret, resilience, realtime, errorTracking, retention, recording);
   }
 
   public Config withSandboxToken(String token) {
     return new Config(role, production, http, dataDir, databaseUrl, redisUrl, s3, sandbox.withToken(token), auth, providers, stripe,
-        internalWebhookSecret, resilience, realtime, errorTracking, retention);
+        internalWebhookSecret, resilience, realtime, errorTracking, retention, recording);
   }
 
   public Config withInternalWebhookSecret(String secret) {
-    return new Config(role, production, http, dataDir, databaseUrl, redisUrl, s3, sandbox, auth, providers, stripe, secret, resilience, realtime, errorTracking, retention);
+    return new Config(role, production, http, dataDir, databaseUrl, redisUrl, s3, sandbox, auth, providers, stripe, secret, resilience, realtime, errorTracking, retention, recording);
   }
 
   public Config withHttp(Http next) {
-    return new Config(role, production, next, dataDir, databaseUrl, redisUrl, s3, sandbox, auth, providers, stripe, internalWebhookSecret, resilience, realtime, errorTracking, retention);
+    return new Config(role, production, next, dataDir, databaseUrl, redisUrl, s3, sandbox, auth, providers, stripe, internalWebhookSecret, resilience, realtime, errorTracking, retention, recording);
+  }
+
+  public Config withRecording(Recording next) {
+    return new Config(role, production, http, dataDir, databaseUrl, redisUrl, s3, sandbox, auth, providers, stripe, internalWebhookSecret, resilience, realtime, errorTracking, retention, next);
   }
 
   /** Collects every problem first, so one start-up names all wrong variables at once. */
@@ -504,6 +547,13 @@ public record Config(
           && pk.startsWith("pk_live_") != (c.stripe.secretKey().startsWith("sk_live_") || c.stripe.secretKey().startsWith("rk_live_"))) {
         // a whsec_ secret carries no mode; the publishable key does, and the page and the server must agree
         errors.add("STRIPE_SECRET_KEY and STRIPE_PUBLISHABLE_KEY are of different modes (test and live)");
+      }
+      if (c.recording.retentionDays() > c.retention.days()) {
+        errors.add("RECORDING_RETENTION_DAYS must not exceed RETENTION_DAYS (raw audio has the shorter window)");
+      }
+      // one chunk of 24 kHz 16-bit stereo is 96,000 B/s plus the 44-byte WAV header
+      if ((long) c.recording.chunkSeconds() * 96_000 + 44 > c.recording.maxObjectBytes()) {
+        errors.add("RECORDING_MAX_OBJECT_BYTES must hold one chunk of RECORDING_CHUNK_SECONDS (96,000 bytes per second plus 44)");
       }
       if (c.stripe.priceUnlimited() != null && !c.stripe.priceUnlimited().startsWith("price_")) {
         errors.add("STRIPE_PRICE_UNLIMITED must be a Stripe price id (price_...)");

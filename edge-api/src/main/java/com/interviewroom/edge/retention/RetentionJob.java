@@ -3,7 +3,7 @@ package com.interviewroom.edge.retention;
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
 import com.interviewroom.common.config.Config;
-import com.interviewroom.edge.storage.ObjectStore;
+import com.interviewroom.common.storage.ObjectStore;
 import com.interviewroom.schema.Database;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -31,6 +31,9 @@ import org.slf4j.LoggerFactory;
  *       {@code RETENTION_MAX_BATCHES_PER_RUN} statements per table (the rest waits for the next run);</li>
  *   <li>purges accounts deleted more than {@code ACCOUNT_RESTORE_DAYS} ago: their objects in the store
  *       ({@code u/{userId}/...}), then the users row, whose cascade takes every row of theirs;</li>
+ *   <li>deletes recordings that began more than {@code RECORDING_RETENTION_DAYS} ago (raw audio has
+ *       the shorter window): each one's objects under its key prefix, then its row (its chunk rows
+ *       follow by cascade), {@link #RECORDING_BATCH} recordings per transaction;</li>
  *   <li>deletes stored user objects older than {@code RETENTION_DAYS}.</li>
  * </ol>
  * One instance at a time across nodes: every batch is one transaction that first takes the
@@ -38,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * instance that finds it taken ends its run (another one is purging), so nothing waits on a lock
  * and nothing deadlocks. The rows of a batch are also taken {@code FOR UPDATE SKIP LOCKED}. Counts
  * are logged once per run and added to the counter {@code interviewroom.retention.purged}
- * (tag {@code kind}: a table, {@code accounts} or {@code objects}).
+ * (tag {@code kind}: a table, {@code accounts}, {@code recordings} or {@code objects}).
  */
 public final class RetentionJob extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(RetentionJob.class);
@@ -47,6 +50,8 @@ public final class RetentionJob extends VerticleBase {
   static final long LOCK_KEY = 0x5245_5441_494eL;
   /** Accounts per transaction: each one's objects are deleted inside it, so keep it short. */
   static final int ACCOUNT_BATCH = 20;
+  /** Recordings per transaction: each holds one object per chunk (60 for a 30-minute interview). */
+  static final int RECORDING_BATCH = 20;
   static final List<String> TABLES = List.of("transcripts", "code_snapshots", "evaluations");
   static final String METRIC = "interviewroom.retention.purged";
 
@@ -61,12 +66,21 @@ public final class RetentionJob extends VerticleBase {
       SELECT id FROM users WHERE deleted_at < now() - make_interval(days => $1)
        ORDER BY deleted_at LIMIT $2 FOR UPDATE SKIP LOCKED""";
   private static final String PURGE_ACCOUNTS = "DELETE FROM users WHERE id = ANY($1)";
+  private static final String OLD_RECORDINGS = """
+      SELECT id, key_prefix FROM recordings WHERE started_at < now() - make_interval(days => $1)
+       ORDER BY started_at LIMIT $2 FOR UPDATE SKIP LOCKED""";
+  private static final String PURGE_RECORDINGS = "DELETE FROM recordings WHERE id = ANY($1)";
 
   /**
    * What one run removed: rows per table, purged accounts, objects (those of purged accounts plus
    * those past the window); {@code skipped}: another instance held the lock at the start, nothing was done.
    */
   public record Purged(Map<String, Long> rows, long accounts, long objects, boolean skipped) {
+    /** Recordings removed (their chunk rows went with them). */
+    public long recordings() {
+      return rows.getOrDefault("recordings", 0L);
+    }
+
     public long total() {
       return rows.values().stream().mapToLong(Long::longValue).sum();
     }
@@ -76,6 +90,7 @@ public final class RetentionJob extends VerticleBase {
   private final ObjectStore store;
   private final MeterRegistry registry;
   private final Config.Retention settings;
+  private final int recordingDays;
   private final Clock clock;
   private final Duration interval;
   private long timer = -1;
@@ -88,10 +103,17 @@ public final class RetentionJob extends VerticleBase {
 
   public RetentionJob(Database db, ObjectStore store, MeterRegistry registry, Config.Retention settings, Clock clock,
       Duration interval) {
+    this(db, store, registry, settings, Config.Recording.DEFAULTS.retentionDays(), clock, interval);
+  }
+
+  /** {@code recordingDays}: {@code RECORDING_RETENTION_DAYS}. */
+  public RetentionJob(Database db, ObjectStore store, MeterRegistry registry, Config.Retention settings, int recordingDays,
+      Clock clock, Duration interval) {
     this.db = db;
     this.store = store;
     this.registry = registry;
     this.settings = settings;
+    this.recordingDays = recordingDays;
     this.clock = clock;
     this.interval = interval;
   }
@@ -122,13 +144,20 @@ public final class RetentionJob extends VerticleBase {
     for (String table : TABLES) {
       chain = chain.compose(go -> go ? purgeTable(table, 0, 0, rows) : Future.succeededFuture(false));
     }
+    AtomicLong recordingObjects = new AtomicLong();
+    chain = chain.compose(go -> go ? purgeRecordings(0, 0, recordingObjects).map(count -> {
+      if (count >= 0) {
+        rows.put("recordings", count);
+      }
+      return count >= 0;
+    }) : Future.succeededFuture(false));
     return chain
         .compose(go -> go ? purgeAccounts(0, 0, accountObjects) : Future.succeededFuture(-1L))
         .compose(accounts -> accounts < 0 || store == null
             ? Future.succeededFuture(new long[] {accounts, 0})
             : store.deleteUnder(ObjectStore.USER_PREFIX, cutoff(), settings.batchSize() * settings.maxBatchesPerRun())
                 .map(objects -> new long[] {accounts, objects}))
-        .map(counts -> new Purged(rows, Math.max(0, counts[0]), accountObjects.get() + counts[1],
+        .map(counts -> new Purged(rows, Math.max(0, counts[0]), accountObjects.get() + recordingObjects.get() + counts[1],
             rows.isEmpty() && counts[0] < 0))
         .onSuccess(this::report)
         .onFailure(failure -> log.warn("retention run failed {}", kv("error", failure.toString())));
@@ -185,6 +214,41 @@ public final class RetentionJob extends VerticleBase {
         });
   }
 
+  /** Completes with the recordings purged, or -1 when another instance held the lock before any was. */
+  private Future<Long> purgeRecordings(int batches, long purged, AtomicLong objects) {
+    if (batches >= settings.maxBatchesPerRun()) {
+      return Future.succeededFuture(purged);
+    }
+    return db.asService(sql -> locked(sql).compose(locked -> !locked
+            ? Future.succeededFuture(-1)
+            : sql.preparedQuery(OLD_RECORDINGS).execute(Tuple.of(recordingDays, RECORDING_BATCH))
+                .compose(found -> {
+                  List<UUID> ids = new ArrayList<>();
+                  List<String> prefixes = new ArrayList<>();
+                  found.forEach(row -> {
+                    ids.add(row.getUUID("id"));
+                    prefixes.add(row.getString("key_prefix"));
+                  });
+                  return ids.isEmpty() ? Future.succeededFuture(0) : deleteRecordings(sql, ids, prefixes, objects);
+                })))
+        .compose(count -> {
+          if (count < 0) {
+            return Future.succeededFuture(batches == 0 ? -1L : purged);
+          }
+          return count < RECORDING_BATCH ? Future.succeededFuture(purged + count)
+              : purgeRecordings(batches + 1, purged + count, objects);
+        });
+  }
+
+  /** Objects first, as for accounts: a store failure rolls the rows back for the next run. */
+  private Future<Integer> deleteRecordings(SqlClient sql, List<UUID> ids, List<String> prefixes, AtomicLong objects) {
+    Future<?> deleted = store == null ? Future.succeededFuture()
+        : Future.all(prefixes.stream().map(prefix -> store.deleteUnder(prefix, null, Integer.MAX_VALUE)
+            .onSuccess(objects::addAndGet)).toList());
+    return deleted.compose(done -> sql.preparedQuery(PURGE_RECORDINGS).execute(Tuple.of(ids.toArray(UUID[]::new))))
+        .map(r -> r.rowCount());
+  }
+
   /** Objects first: if the store fails, the transaction rolls back and the next run tries again. */
   private Future<Integer> deleteAccounts(SqlClient sql, List<UUID> ids, AtomicLong objects) {
     Future<?> deleted = store == null ? Future.succeededFuture()
@@ -205,9 +269,10 @@ public final class RetentionJob extends VerticleBase {
     if (purged.skipped()) {
       log.info("retention run skipped, another instance holds the lock");
     } else {
-      log.info("retention run purged {} {} {} {} {}", kv("transcripts", purged.rows().getOrDefault("transcripts", 0L)),
+      log.info("retention run purged {} {} {} {} {} {}", kv("transcripts", purged.rows().getOrDefault("transcripts", 0L)),
           kv("codeSnapshots", purged.rows().getOrDefault("code_snapshots", 0L)),
           kv("evaluations", purged.rows().getOrDefault("evaluations", 0L)),
+          kv("recordings", purged.recordings()),
           kv("accounts", purged.accounts()), kv("objects", purged.objects()));
     }
   }

@@ -17,6 +17,7 @@ record ProfileChanges(Map<String, Object> columns) {
     Builder onboardingCompleted(Boolean value) { return put("onboarding_completed", value); }
     Builder termsAcceptedAt(java.time.OffsetDateTime value) { return put("terms_accepted_at", value); }
     Builder termsVersion(String value) { return put("terms_version", value); }
+    Builder recordAudio(Boolean value) { return put("record_audio", value); }
 
     private Builder put(String column, Object value) {
       if (value != null) {

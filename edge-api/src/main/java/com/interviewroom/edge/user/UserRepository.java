@@ -19,7 +19,7 @@ final class UserRepository {
           'id', u.id, 'email', u.email, 'displayName', p.display_name, 'credits', p.credits,
           'subscriptionTier', p.subscription_tier, 'experienceLevel', p.experience_level,
           'targetCompanies', to_jsonb(p.target_companies), 'onboardingCompleted', p.onboarding_completed,
-          'termsAcceptedAt', p.terms_accepted_at, 'termsVersion', p.terms_version,
+          'termsAcceptedAt', p.terms_accepted_at, 'termsVersion', p.terms_version, 'recordAudio', p.record_audio,
           'createdAt', u.created_at, 'updatedAt', p.updated_at)::text AS profile
         FROM users u JOIN profiles p ON p.user_id = u.id
        WHERE u.id = $1""";
@@ -36,10 +36,13 @@ final class UserRepository {
           'creditTransactions', (SELECT coalesce(jsonb_agg(to_jsonb(l) ORDER BY l.created_at), '[]') FROM credit_transactions l),
           'payments', (SELECT coalesce(jsonb_agg(to_jsonb(p) ORDER BY p.created_at), '[]') FROM payments p),
           'subscriptions', (SELECT coalesce(jsonb_agg(to_jsonb(s) ORDER BY s.created_at), '[]') FROM subscriptions s),
-          'events', (SELECT coalesce(jsonb_agg(to_jsonb(v) ORDER BY v.id), '[]') FROM events v)
+          'events', (SELECT coalesce(jsonb_agg(to_jsonb(v) ORDER BY v.id), '[]') FROM events v),
+          'trackedSkillHashes', (SELECT coalesce(jsonb_agg(DISTINCT v.tracked_skill_id_hash), '[]') FROM events v
+                                  WHERE v.tracked_skill_id_hash IS NOT NULL)
       )::text AS export""";
 
   private static final String SESSION_IDS = "SELECT id FROM sessions WHERE user_id = $1";
+  private static final String LIVE_SESSION_IDS = "SELECT id FROM sessions WHERE user_id = $1 AND status IN ('scheduled', 'active')";
 
   /**
    * Soft delete (V8): the row stays, stamped, until the retention job purges it after the restore
@@ -83,6 +86,14 @@ final class UserRepository {
 
   static Future<List<UUID>> sessionIds(SqlClient sql, UUID userId) {
     return sql.preparedQuery(SESSION_IDS).execute(Tuple.of(userId)).map(rows -> {
+      List<UUID> ids = new ArrayList<>();
+      rows.forEach(row -> ids.add(row.getUUID("id")));
+      return ids;
+    });
+  }
+
+  static Future<List<UUID>> liveSessionIds(SqlClient sql, UUID userId) {
+    return sql.preparedQuery(LIVE_SESSION_IDS).execute(Tuple.of(userId)).map(rows -> {
       List<UUID> ids = new ArrayList<>();
       rows.forEach(row -> ids.add(row.getUUID("id")));
       return ids;

@@ -76,6 +76,7 @@ public final class UserRoutes {
     String experienceLevel = in.oneOf("experienceLevel", EXPERIENCE_LEVELS, false);
     List<String> companies = in.optionalStrings("targetCompanies", 20, 100);
     Boolean onboarding = in.optionalBoolean("onboardingCompleted");
+    Boolean recordAudio = in.optionalBoolean("recordAudio");
     String termsVersion = in.optionalString("termsVersion", 1, 50);
     OffsetDateTime termsAcceptedAt = timestamp(in, "termsAcceptedAt");
     if (termsAcceptedAt != null && termsVersion == null && in.has("termsAcceptedAt")) {
@@ -89,6 +90,7 @@ public final class UserRoutes {
         .experienceLevel(experienceLevel)
         .targetCompanies(companies == null ? null : companies.stream().map(String::strip).toArray(String[]::new))
         .onboardingCompleted(onboarding)
+        .recordAudio(recordAudio)
         .termsVersion(termsVersion)
         .termsAcceptedAt(termsAcceptedAt)
         .build();

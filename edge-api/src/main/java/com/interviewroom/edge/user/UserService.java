@@ -4,7 +4,10 @@ import com.interviewroom.common.http.Problems;
 import com.interviewroom.edge.auth.TokenRevocations;
 import com.interviewroom.edge.events.EventLog;
 import com.interviewroom.edge.events.EventRecord;
+import com.interviewroom.common.events.SessionSignals;
 import com.interviewroom.edge.ratelimit.RateLimiter;
+import com.interviewroom.edge.recording.RecordingLinks;
+import com.interviewroom.edge.recording.RecordingRepository;
 import com.interviewroom.edge.session.SessionService;
 import com.interviewroom.schema.Database;
 import io.vertx.core.Future;
@@ -29,12 +32,14 @@ public final class UserService {
   private final Redis redis;
   private final RateLimiter limits;
   private final TokenRevocations revocations;
+  private final RecordingLinks recordings;
 
-  public UserService(Database db, Redis redis, RateLimiter limits, TokenRevocations revocations) {
+  public UserService(Database db, Redis redis, RateLimiter limits, TokenRevocations revocations, RecordingLinks recordings) {
     this.db = db;
     this.redis = redis;
     this.limits = limits;
     this.revocations = revocations;
+    this.recordings = recordings;
   }
 
   public Future<JsonObject> profile(UUID userId) {
@@ -50,9 +55,15 @@ public final class UserService {
         .map(UserService::found);
   }
 
+  /** Everything stored about the user, with each recording's chunks as presigned links (10 minutes). */
   public Future<JsonObject> export(UUID userId, EventRecord event) {
     return db.asUser(userId, sql -> EventLog.append(sql, event)
-        .compose(done -> UserRepository.export(sql)));
+        .compose(done -> UserRepository.export(sql))
+        .compose(export -> RecordingRepository.all(sql).map(stored -> {
+          JsonArray links = new JsonArray();
+          stored.forEach(recording -> links.add(recordings.toJson(recording)));
+          return export.put("recordings", links);
+        })));
   }
 
   /**
@@ -65,15 +76,37 @@ public final class UserService {
    * purges it with its objects. After the commit, the user's Redis keys go (rate-limit counters,
    * the auto-snapshot windows of their sessions); they expire within a minute anyway, so a Redis
    * failure there is logged, not turned into an error for a deletion that is already done.
+   * The sockets of the user's live sessions close at once: each gets the end signal on its
+   * session's control channel, wherever its node is (as a REST end does).
    */
   public Future<Void> delete(UUID userId, EventRecord anonymousEvent) {
     return revocations.revokeAll(userId).compose(revoked -> db.asUser(userId, sql -> UserRepository.sessionIds(sql, userId)
-            .compose(sessions -> UserRepository.becomeService(sql)
-                .compose(done -> UserRepository.softDelete(sql, userId))
-                .compose(deleted -> UserRepository.revokeRefreshTokens(sql, userId))
-                .compose(done -> EventLog.append(sql, anonymousEvent))
-                .map(sessions))))
-        .compose(sessions -> forgetRedisKeys(userId, sessions, anonymousEvent.requestId()));
+            .compose(sessions -> UserRepository.liveSessionIds(sql, userId)
+                .compose(live -> UserRepository.becomeService(sql)
+                    .compose(done -> UserRepository.softDelete(sql, userId))
+                    .compose(deleted -> UserRepository.revokeRefreshTokens(sql, userId))
+                    .compose(done -> EventLog.append(sql, anonymousEvent))
+                    .map(new Sessions(sessions, live))))))
+        .compose(sessions -> Future.join(endLiveSockets(sessions.live(), anonymousEvent.requestId()),
+            forgetRedisKeys(userId, sessions.all(), anonymousEvent.requestId())).<Void>mapEmpty());
+  }
+
+  private record Sessions(List<UUID> all, List<UUID> live) {}
+
+  /** The reason the socket gives in {@code session.ended} and the session's end reason. */
+  static final String ACCOUNT_DELETED = "account_deleted";
+
+  private Future<Void> endLiveSockets(List<UUID> live, String requestId) {
+    String signal = new JsonObject().put("type", "end").put("reason", ACCOUNT_DELETED).encode();
+    return Future.join(live.stream()
+            .map(sessionId -> redis.send(Request.cmd(Command.PUBLISH).arg(SessionSignals.control(sessionId)).arg(signal)))
+            .toList())
+        .<Void>mapEmpty()
+        .recover(failure -> {
+          log.warn("account deleted, the end signal did not reach every live socket {} {}", kv("requestId", requestId),
+              kv("error", String.valueOf(failure.getMessage())));
+          return Future.succeededFuture();
+        });
   }
 
   private Future<Void> forgetRedisKeys(UUID userId, List<UUID> sessions, String requestId) {

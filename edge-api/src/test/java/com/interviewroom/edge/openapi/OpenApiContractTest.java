@@ -52,7 +52,8 @@ class OpenApiContractTest {
       "GET /api/problems", "GET /api/problems/{slug}", "GET /api/problems/random",
       "POST /api/sessions/start", "GET /api/sessions", "GET /api/sessions/{id}", "POST /api/sessions/{id}/end",
       "POST /api/sessions/{id}/code", "POST /api/sessions/{id}/execute", "GET /api/sessions/{id}/evaluation",
-      "GET /api/sessions/{id}/timeline", "GET /api/progress", "POST /api/realtime/token", "GET /api/billing/plans", "POST /api/payments/create-intent", "POST /api/payments/webhook",
+      "GET /api/sessions/{id}/recording", "GET /api/sessions/{id}/timeline", "GET /api/progress",
+      "POST /api/realtime/token", "GET /api/billing/plans", "POST /api/payments/create-intent", "POST /api/payments/webhook",
       "POST /api/subscriptions/create", "POST /api/subscriptions/cancel", "GET /api/subscriptions/portal");
 
   /**
@@ -73,7 +74,8 @@ class OpenApiContractTest {
   @BeforeAll
   static void start() throws Exception {
     runner = new EchoRunner();
-    fx = StripeFixture.start(Map.of("SANDBOX_URL", runner.url()));
+    // a store address is enough to presign recording links; nothing here connects to it
+    fx = StripeFixture.start(Map.of("SANDBOX_URL", runner.url(), "S3_ENDPOINT", "http://127.0.0.1:9"));
     server = fx.server;
     await(ProblemBankSeeder.seed(server.db, ProblemBank.load()));
   }
@@ -401,6 +403,34 @@ class OpenApiContractTest {
 
     user.serviceQuery("UPDATE evaluations SET status = 'failed' WHERE session_id = $1", Tuple.of(UUID.fromString(id)), rows -> null);
     assertThat(get(user, path, 200).bodyAsJsonObject().getString("status")).isEqualTo("failed");
+  }
+
+  @Test
+  @DisplayName("a recording reads in the documented shape with presigned chunk links; none stored, another user's or a bad id is 404")
+  void recording() {
+    TestUser user = TestUser.signup(server);
+    TestUser stranger = TestUser.signup(server);
+    user.setCredits(1);
+    String id = post(user, "/api/sessions/start", new JsonObject().put("problemSlug", "two-sum").put("language", "python"), 201)
+        .bodyAsJsonObject().getString("sessionId");
+    String path = "/api/sessions/" + id + "/recording";
+    get(user, path, 404);
+    user.serviceQuery("UPDATE sessions SET status = 'active', started_at = now() - interval '1 minute' WHERE id = $1",
+        Tuple.of(UUID.fromString(id)), rows -> null);
+    UUID recording = user.serviceQuery("""
+        INSERT INTO recordings (session_id, user_id, key_prefix, started_at)
+        VALUES ($1, $2, $3, now() - interval '1 minute') RETURNING id""",
+        Tuple.of(UUID.fromString(id), user.id(), "u/" + user.id() + "/s/" + id + "/1765000000000/"),
+        rows -> rows.iterator().next().getUUID("id"));
+    user.serviceQuery("""
+        INSERT INTO recording_chunks (recording_id, idx, object_key, start_ms, duration_ms, bytes)
+        VALUES ($1, 0, 'u/x/chunk-00000.wav', 120, 30000, 2880044), ($1, 1, 'u/x/chunk-00001.wav', 30120, 1500, 144044)""",
+        Tuple.of(recording), rows -> null);
+    JsonObject body = get(user, path, 200).bodyAsJsonObject();
+    assertThat(body.getLong("durationMs")).isEqualTo(31_500L);
+    assertThat(body.getJsonArray("chunks").getJsonObject(1).getLong("startMs")).as("rebased on chunk 0").isEqualTo(30_000L);
+    get(stranger, path, 404);
+    get(user, "/api/sessions/not-a-uuid/recording", 404);
   }
 
   @Test

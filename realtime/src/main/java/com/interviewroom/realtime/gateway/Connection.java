@@ -4,6 +4,7 @@ import com.interviewroom.common.observability.ErrorReports;
 import com.interviewroom.common.events.EventStream;
 import com.interviewroom.common.events.SessionSignals;
 import com.interviewroom.realtime.code.CodeSync;
+import com.interviewroom.realtime.recording.Recorder;
 import com.interviewroom.realtime.session.LiveSession;
 import com.interviewroom.realtime.timer.Deadlines;
 import com.interviewroom.realtime.timer.OwnedTimers;
@@ -59,6 +60,8 @@ final class Connection {
   private final Abuse abuse;
   private final CodeSync code;
   private final SessionEnds ends;
+  /** Both sides' audio, tapped where it passes (docs/architecture.md, "Recordings"). */
+  private Recorder recorder = Recorder.OFF;
   private VoiceSession voice;
   /** The voice session whose close is {@link #voiceClosed} (its transcript flushed), so end and release wait for the same close. */
   private VoiceSession closedVoice;
@@ -129,6 +132,7 @@ final class Connection {
     ws.closeHandler(v -> release());
     ws.exceptionHandler(this::onSocketError);
     holdSocket();
+    recorder = parts.recorders().open(sessionId, session.userId(), session.recordAudio());
     Future<Long> deadline = session.activatedNow()
         ? parts.deadlines().publish(sessionId, session.deadline())
         : parts.deadlines().resolve(sessionId, session.deadline());
@@ -207,11 +211,15 @@ final class Connection {
     return new ClientChannel() {
       @Override
       public void sendAudio(Buffer pcm16At24k) {
+        recorder.interviewer(pcm16At24k);
         out.sendAudio(pcm16At24k);
       }
 
       @Override
       public void sendJson(JsonObject message) {
+        if ("playback.clear".equals(message.getString("type"))) {
+          recorder.interviewerCleared();
+        }
         out.sendJson(message);
       }
 
@@ -305,6 +313,7 @@ final class Connection {
       rejected(new ClientFrame.Invalid("bad_fields", "binary_audio"));
       return;
     }
+    recorder.candidate(pcm);
     if (voice != null) {
       voice.audio(pcm);
     }
@@ -318,6 +327,7 @@ final class Connection {
     }
     switch (frame) {
       case ClientFrame.AudioAppend append -> {
+        recorder.candidate(append.pcm());
         if (voice != null) {
           voice.audio(append.pcm());
         }
@@ -526,6 +536,8 @@ final class Connection {
     timers.cancelAll();
     out.close();
     Future<Void> lastWrites = Future.join(ending ? Future.succeededFuture() : code.flush(), closeVoice()).mapEmpty();
+    // after the voice side stopped: no more interviewer audio; the last chunk is handed off now
+    closeVoice().onComplete(v -> recorder.close());
     // a session ended elsewhere (REST end, errored by the voice side) is announced once this
     // socket's last code and transcript are stored; end() announces its own
     (ending ? lastWrites : lastWrites.transform(v -> announceEnd()))

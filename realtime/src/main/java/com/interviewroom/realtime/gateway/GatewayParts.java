@@ -2,6 +2,7 @@ package com.interviewroom.realtime.gateway;
 
 import com.interviewroom.common.events.EventStream;
 import com.interviewroom.realtime.code.SnapshotWriter;
+import com.interviewroom.realtime.recording.Recorders;
 import com.interviewroom.realtime.session.SessionRepository;
 import com.interviewroom.realtime.timer.Deadlines;
 import com.interviewroom.realtime.voice.VoiceSessionFactory;
@@ -23,4 +24,5 @@ record GatewayParts(
     MeterRegistry meters,
     Clock clock,
     GatewaySettings settings,
-    AtomicInteger liveTimers) {}
+    AtomicInteger liveTimers,
+    Recorders recorders) {}

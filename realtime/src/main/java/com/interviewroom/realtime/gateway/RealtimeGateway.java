@@ -5,6 +5,7 @@ import com.interviewroom.common.events.EventStream;
 import com.interviewroom.common.http.RequestIds;
 import com.interviewroom.common.observability.OpenSockets;
 import com.interviewroom.realtime.code.SnapshotWriter;
+import com.interviewroom.realtime.recording.Recorders;
 import com.interviewroom.realtime.session.SessionRepository;
 import com.interviewroom.realtime.timer.Deadlines;
 import com.interviewroom.realtime.voice.VoiceSessionFactory;
@@ -55,10 +56,16 @@ public final class RealtimeGateway {
 
   public RealtimeGateway(Vertx vertx, TokenVerifier verifier, Database db, Redis redis, VoiceSessionFactory voices,
                          MeterRegistry meters, Clock clock, GatewaySettings settings) {
+    this(vertx, verifier, db, redis, voices, meters, clock, settings, Recorders.OFF);
+  }
+
+  /** {@code recorders}: the node's interview recordings ({@link Recorders#OFF} records nothing). */
+  public RealtimeGateway(Vertx vertx, TokenVerifier verifier, Database db, Redis redis, VoiceSessionFactory voices,
+                         MeterRegistry meters, Clock clock, GatewaySettings settings, Recorders recorders) {
     SessionRepository sessions = new SessionRepository(db);
     this.auth = new HandshakeAuth(verifier, redis, sessions);
     this.parts = new GatewayParts(vertx, redis, sessions, new SnapshotWriter(sessions), new Deadlines(redis, clock), new EventStream(redis), voices,
-        meters, clock, settings, new AtomicInteger());
+        meters, clock, settings, new AtomicInteger(), recorders);
     this.ended = new EndedSessions(db);
     this.signals = new SignalSubscriber(vertx, redis, this::onControl, this::onContext, this::recheckHeld);
   }

@@ -5,7 +5,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-/** A session admitted to the gateway: live, owned by the token's subject, with its problem and deadline. */
+/**
+ * A session admitted to the gateway: live, owned by the token's subject, with its problem and
+ * deadline; {@code recordAudio} is the user's profile setting (recording on unless they turned it off).
+ */
 public record LiveSession(
     UUID id,
     UUID userId,
@@ -17,4 +20,5 @@ public record LiveSession(
     String problemDescription,
     String difficulty,
     String experienceLevel,
-    List<TranscriptLine> history) {}
+    List<TranscriptLine> history,
+    boolean recordAudio) {}

@@ -25,7 +25,8 @@ import java.util.UUID;
  */
 public final class SessionRepository {
   private static final String LOAD = """
-      SELECT s.status, s.deadline_at, s.language, p.title, p.description, p.difficulty, pr.experience_level
+      SELECT s.status, s.deadline_at, s.language, p.title, p.description, p.difficulty, pr.experience_level,
+             coalesce(pr.record_audio, true) AS record_audio
         FROM sessions s
         JOIN problems p ON p.id = s.problem_id
         LEFT JOIN profiles pr ON pr.user_id = s.user_id
@@ -71,7 +72,7 @@ public final class SessionRepository {
           return deadline.compose(at -> history(conn, sessionId).map(lines -> Optional.of(new LiveSession(
               sessionId, userId, "active", activate, at == null ? null : at.toInstant(), row.getString("language"),
               row.getString("title"), row.getString("description"), row.getString("difficulty"),
-              row.getString("experience_level"), lines))));
+              row.getString("experience_level"), lines, row.getBoolean("record_audio")))));
         }));
   }
 

@@ -1,0 +1,68 @@
+package com.interviewroom.realtime.recording;
+
+import com.interviewroom.common.config.Config;
+import com.interviewroom.common.storage.ObjectStore;
+import com.interviewroom.schema.Database;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.util.UUID;
+
+/**
+ * The node's recordings: one {@link Recorder} per candidate socket (or {@link Recorder#OFF} when
+ * {@code RECORDING_ENABLED=false} or the user turned {@code recordAudio} off), and the uploader
+ * they share.
+ */
+public final class Recorders {
+  /** Records nothing (tests, and nodes without an object store). */
+  public static final Recorders OFF = new Recorders(null, null, null, 0, null);
+
+  private final Vertx vertx;
+  private final ChunkUploader uploader;
+  private final RecordingRows rows;
+  private final int chunkFrames;
+  private final Clock clock;
+
+  private Recorders(Vertx vertx, ChunkUploader uploader, RecordingRows rows, int chunkFrames, Clock clock) {
+    this.vertx = vertx;
+    this.uploader = uploader;
+    this.rows = rows;
+    this.chunkFrames = chunkFrames;
+    this.clock = clock;
+  }
+
+  public static Recorders create(Vertx vertx, Config.Recording settings, ObjectStore store, Database db, MeterRegistry registry,
+      Clock clock) {
+    if (!settings.enabled()) {
+      return OFF;
+    }
+    RecordingRows rows = new RecordingRows(db);
+    ChunkUploader uploader = new ChunkUploader(store, rows, settings.uploadThreads(), settings.uploadQueue(), registry);
+    return new Recorders(vertx, uploader, rows, settings.chunkSeconds() * StereoChunkWriter.SAMPLE_RATE, clock);
+  }
+
+  /** Call on the connection's event loop (the recorder's timer belongs to it). */
+  public Recorder open(UUID sessionId, UUID userId, boolean userAllows) {
+    if (uploader == null || !userAllows) {
+      return Recorder.OFF;
+    }
+    return new SessionRecorder(vertx, sessionId, userId, chunkFrames, uploader, rows, clock);
+  }
+
+  /** Chunks queued or uploading on this node. */
+  public int pendingUploads() {
+    return uploader == null ? 0 : uploader.pending();
+  }
+
+  /** Lets queued chunks reach the store (up to 10 s), off the event loop. */
+  public Future<Void> close() {
+    if (uploader == null) {
+      return Future.succeededFuture();
+    }
+    return vertx.executeBlocking(() -> {
+      uploader.close(10_000);
+      return null;
+    }, false);
+  }
+}

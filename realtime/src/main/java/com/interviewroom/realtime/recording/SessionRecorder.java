@@ -1,0 +1,97 @@
+package com.interviewroom.realtime.recording;
+
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The recording of one socket of a session: a {@link StereoChunkWriter} fed by the connection, a
+ * one-second timer that hands off chunks whose time is over (so a crash loses at most the chunk in
+ * progress), and the uploads of its chunks, numbered after those a previous socket of the same
+ * session stored. Chunks finished before the recording's row exists wait for it.
+ */
+final class SessionRecorder implements Recorder {
+  private static final Logger log = LoggerFactory.getLogger(SessionRecorder.class);
+  static final long TICK_MS = 1_000;
+
+  private final Vertx vertx;
+  private final UUID sessionId;
+  private final ChunkUploader uploader;
+  private final RecordingRows rows;
+  private final Future<RecordingRows.Opened> opened;
+  private final StereoChunkWriter writer;
+  private final long timer;
+  private final List<Future<Void>> uploads = new ArrayList<>();
+  private int finished;
+  private Future<Void> closing;
+
+  SessionRecorder(Vertx vertx, UUID sessionId, UUID userId, int chunkFrames, ChunkUploader uploader, RecordingRows rows, Clock clock) {
+    this.vertx = vertx;
+    this.sessionId = sessionId;
+    this.uploader = uploader;
+    this.rows = rows;
+    this.opened = rows.open(sessionId, userId)
+        .onFailure(e -> log.warn("recording not opened {} {}", kv("sessionId", sessionId), kv("error", e.getClass().getSimpleName())));
+    this.writer = new StereoChunkWriter(chunkFrames, clock::millis, this::finished);
+    this.timer = vertx.setPeriodic(TICK_MS, id -> writer.tick());
+  }
+
+  @Override
+  public void candidate(Buffer pcm16At24k) {
+    writer.candidate(pcm16At24k);
+  }
+
+  @Override
+  public void interviewer(Buffer pcm16At24k) {
+    writer.interviewer(pcm16At24k);
+  }
+
+  @Override
+  public void interviewerCleared() {
+    writer.clearInterviewer();
+  }
+
+  @Override
+  public Future<Void> close() {
+    if (closing == null) {
+      vertx.cancelTimer(timer);
+      writer.close();
+      closing = Future.join(List.copyOf(uploads)).<Void>mapEmpty()
+          .transform(done -> opened.succeeded() ? rows.complete(opened.result().id()) : Future.<Void>succeededFuture())
+          .recover(e -> Future.succeededFuture());
+    }
+    return closing;
+  }
+
+  private void finished(WavChunk chunk) {
+    int sequence = finished++;
+    uploads.removeIf(Future::isComplete);
+    uploads.add(opened.transform(ready -> {
+      if (ready.failed()) {
+        uploader.droppedBeforeQueue();
+        return Future.failedFuture(ready.cause());
+      }
+      RecordingRows.Opened recording = ready.result();
+      int index = recording.nextIndex() + sequence;
+      // the writer's frame 0 is when this socket began; the recording's origin is the session's activation
+      long startMs = Math.max(0, writer.originMs() - recording.startedAt().toEpochMilli())
+          + chunk.startFrame() / StereoChunkWriter.FRAMES_PER_MS;
+      int durationMs = Math.max(1, chunk.frames() / StereoChunkWriter.FRAMES_PER_MS);
+      String key = recording.keyPrefix() + basename(index);
+      return uploader.submit(new ChunkUploader.Upload(sessionId, recording.id(), index, key, startMs, durationMs, chunk));
+    }));
+  }
+
+  static String basename(int index) {
+    return String.format(Locale.ROOT, "chunk-%05d.wav", index);
+  }
+}
