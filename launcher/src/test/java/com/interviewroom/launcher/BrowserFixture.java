@@ -66,7 +66,7 @@ final class BrowserFixture implements AutoCloseable {
   private final Path wav;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  private BrowserFixture(Path dir) throws Exception {
+  private BrowserFixture(Path dir, Map<String, String> extraEnv) throws Exception {
     this.dir = dir;
     this.downloads = Files.createDirectories(dir.resolve("downloads"));
     this.databaseUrl = TestDatabase.freshDatabaseUrl();
@@ -82,6 +82,7 @@ final class BrowserFixture implements AutoCloseable {
         // not the defaults, so the privacy page is seen to state what the server enforces
         "RETENTION_DAYS", "75",
         "ACCOUNT_RESTORE_DAYS", "21"));
+    env.putAll(extraEnv);
     this.running = Launcher.start(Config.from(env));
     this.base = "http://localhost:" + port;
     this.wav = dir.resolve("speech.wav");
@@ -91,9 +92,14 @@ final class BrowserFixture implements AutoCloseable {
   }
 
   static BrowserFixture start(Path dir) throws Exception {
+    return start(dir, Map.of());
+  }
+
+  /** As {@link #start(Path)}, with more settings for the system (e.g. {@code RECORDING_CHUNK_SECONDS}). */
+  static BrowserFixture start(Path dir, Map<String, String> extraEnv) throws Exception {
     assertThat(Path.of(CHROMIUM)).as("Debian's chromium (apt-get install chromium chromium-driver)").exists();
     assertThat(Path.of(CHROMEDRIVER)).as("Debian's chromium-driver").exists();
-    return new BrowserFixture(dir);
+    return new BrowserFixture(dir, extraEnv);
   }
 
   /** A fresh browser (new profile: no cookies, no storage) with the window size given. */

@@ -7,7 +7,9 @@ import static com.interviewroom.launcher.BrowserFixture.js;
 import static com.interviewroom.launcher.BrowserFixture.until;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,6 +21,8 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /** A candidate looks back: progress over time on the dashboard, and the replay of an interview on its summary. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -30,7 +34,8 @@ class ReviewBrowserTest {
 
   @BeforeAll
   void start() throws Exception {
-    fixture = BrowserFixture.start(dir);
+    // two-second chunks: the replay joins several of them into one timeline
+    fixture = BrowserFixture.start(dir, java.util.Map.of("RECORDING_CHUNK_SECONDS", "2"));
   }
 
   @AfterAll
@@ -102,5 +107,134 @@ class ReviewBrowserTest {
     } finally {
       driver.quit();
     }
+  }
+
+  private static long position(org.openqa.selenium.WebDriver driver) {
+    return Long.parseLong(find(driver, ".replay").getAttribute("data-position"));
+  }
+
+  private static String shownCode(org.openqa.selenium.WebDriver driver) {
+    return (String) js(driver, "return document.querySelector('.replay-code code').textContent");
+  }
+
+  private static String activeLine(org.openqa.selenium.WebDriver driver) {
+    List<WebElement> active = driver.findElements(By.cssSelector(".replay-line[aria-current=true]"));
+    return active.isEmpty() ? null : active.get(0).getAttribute("data-item");
+  }
+
+  @Test
+  @DisplayName("replay: after an interview with the local interviewer, the summary plays the recording as one timeline; the highlighted line and the code follow the scrubber (keyboard), and a transcript line, a run mark or an evidence link seeks there")
+  void replayFollowsThePosition() throws Exception {
+    String email = BrowserFixture.uniqueEmail();
+    String bearer = fixture.signupOverApi(email, PASSWORD).getString("accessToken");
+    var started = fixture.post("/api/sessions/start", bearer, new JsonObject().put("problemSlug", "two-sum").put("language", "python"));
+    assertThat(started.statusCode()).as(started.body()).isEqualTo(201);
+    String sessionId = new JsonObject(started.body()).getString("sessionId");
+    ChromeDriver driver = fixture.browser(1280, 1000);
+    try {
+      InterviewBrowserTest.logIn(driver, email, PASSWORD);
+      driver.get(fixture.base + "/interview/" + sessionId);
+      until(driver, d -> InterviewBrowserTest.number(d, "return window.interviewRoom.audio.samplesPlayed") > 24_000);
+      until(driver, d -> InterviewBrowserTest.number(d, "return document.querySelectorAll('.transcript .said-user').length") >= 1);
+      WebElement editor = until(driver, d -> InterviewBrowserTest.editorContent(d));
+      editor.click();
+      editor.sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.DELETE);
+      editor.sendKeys("# step one", Keys.ENTER, "class Solution:", Keys.ENTER, "def twoSum(self, nums, target):", Keys.ENTER, "return [0, 1]");
+      el(driver, ".toolbar-actions .btn-secondary").click();
+      until(driver, d -> find(d, ".output-status").getText().contains("Completed in"));
+      Thread.sleep(3_000);
+      editor = InterviewBrowserTest.editorContent(driver);
+      editor.click();
+      editor.sendKeys(Keys.chord(Keys.CONTROL, Keys.HOME), "# step two", Keys.ENTER);
+      Thread.sleep(2_000);
+      el(driver, ".topbar .btn-danger").click();
+      until(driver, d -> find(d, "dialog[open]")).findElement(By.cssSelector(".btn-danger")).click();
+      until(driver, d -> d.getCurrentUrl().endsWith("/sessions/" + sessionId + "/summary"));
+
+      // the replay is read again once the evaluation is done: by then the final code and the last chunk are stored
+      new WebDriverWait(driver, Duration.ofSeconds(60), Duration.ofMillis(250))
+          .until(d -> !d.findElements(By.cssSelector(".overall")).isEmpty());
+      until(driver, d -> "completed".equals(find(d, ".replay").getAttribute("data-loaded-for")));
+      // the replay: the recording's metadata, the transcript and the run on one timeline
+      until(driver, d -> "audio".equals(find(d, ".replay").getAttribute("data-replay")));
+      assertThat(driver.findElements(By.cssSelector(".replay-unavailable"))).isEmpty();
+      List<WebElement> lines = driver.findElements(By.cssSelector(".replay-line"));
+      assertThat(lines).hasSizeGreaterThanOrEqualTo(2);
+      // our run, and the evaluator's run of the final code after the end (the code changed since the run)
+      assertThat(driver.findElements(By.cssSelector(".replay-mark")).stream().map(WebElement::getText).toList())
+          .containsExactly("Run 1", "Final grading");
+      WebElement scrubber = find(driver, ".replay-scrubber");
+      assertThat(find(driver, "label[for='" + scrubber.getAttribute("id") + "']").getText()).isEqualTo("Position in the interview");
+      long duration = Long.parseLong(scrubber.getAttribute("max"));
+      assertThat(duration).as("the interview lasted well over 5 s").isGreaterThan(5_000);
+
+      // Play loads every chunk, joins them into one WAV and plays it: the position moves
+      WebElement play = find(driver, ".replay-play");
+      play.click();
+      until(driver, d -> "playable".equals(find(d, ".replay").getAttribute("data-replay")));
+      until(driver, d -> position(d) > 500);
+      assertThat(find(driver, ".replay-play").getText()).isEqualTo("Pause");
+      assertThat(((Number) js(driver, "return document.querySelector('audio.replay-audio').duration * 1000")).doubleValue())
+          .as("one file as long as the recording").isCloseTo((double) duration, org.assertj.core.data.Offset.offset(100.0));
+      find(driver, ".replay-play").click();
+      until(driver, d -> find(d, ".replay-play").getText().equals("Play"));
+
+      // the keyboard moves the scrubber: the start and the end show different lines and code
+      scrubber.sendKeys(Keys.HOME);
+      until(driver, d -> position(d) == 0);
+      String lineAtStart = activeLine(driver);
+      String codeAtStart = shownCode(driver);
+      assertThat(codeAtStart).doesNotContain("# step one").doesNotContain("# step two");
+      scrubber.sendKeys(Keys.END);
+      until(driver, d -> Math.abs(position(d) - duration) < 300);
+      assertThat(shownCode(driver)).contains("# step two", "# step one");
+      String lineAtEnd = activeLine(driver);
+      assertThat(lineAtEnd).isNotNull().isNotEqualTo(lineAtStart);
+      assertThat(find(driver, ".replay-scrubber").getAttribute("aria-valuetext")).contains("minute", "of");
+
+      // the run's mark: the code as it was run, before the second edit
+      find(driver, ".replay-mark[data-run='0']").click();
+      until(driver, d -> shownCode(d).contains("# step one") && !shownCode(d).contains("# step two"));
+      assertThat(find(driver, ".replay-run").getText()).startsWith("Last run at");
+
+      // a transcript line seeks to its moment and is highlighted
+      WebElement first = driver.findElements(By.cssSelector(".replay-line")).get(0);
+      WebElement second = driver.findElements(By.cssSelector(".replay-line")).get(1);
+      long secondMs = Long.parseLong(second.getAttribute("data-ms"));
+      second.click();
+      until(driver, d -> Math.abs(position(d) - secondMs) < 300);
+      assertThat(activeLine(driver)).isEqualTo(second.getAttribute("data-item"));
+      first.sendKeys(Keys.ENTER);
+      until(driver, d -> first.getAttribute("data-item").equals(activeLine(d)));
+
+      // an evidence link of the evaluation seeks as well
+      List<WebElement> evidence = driver.findElements(By.cssSelector(".evidence-link[data-ref^='snapshot:'], .evidence-link[data-ref^='transcript:']"));
+      assertThat(evidence).isNotEmpty();
+      scrubber.sendKeys(Keys.HOME);
+      until(driver, d -> position(d) == 0);
+      String lineAtZero = activeLine(driver);
+      String snapshotAtZero = find(driver, ".replay").getAttribute("data-snapshot");
+      WebElement link = evidence.stream()
+          .filter(e -> !e.getAttribute("data-ref").equals("transcript:" + lineAtZero) && !e.getAttribute("data-ref").equals("snapshot:" + snapshotAtZero))
+          .findFirst().orElseThrow();
+      String ref = link.getAttribute("data-ref");
+      link.click();
+      if (ref.startsWith("transcript:")) {
+        until(driver, d -> ref.substring("transcript:".length()).equals(activeLine(d)));
+      } else {
+        until(driver, d -> ref.substring("snapshot:".length()).equals(find(d, ".replay").getAttribute("data-snapshot")));
+      }
+      assertThat(number(driver, "return document.querySelectorAll('.replay script, .replay img').length")).isZero();
+      assertThat(consoleProblems(driver)).isEmpty();
+      BrowserFixture.screenshot(driver, "summary-replay");
+    } finally {
+      BrowserFixture.screenshot(driver, "last-replay");
+      driver.manage().logs().get(LogType.BROWSER).getAll().forEach(e -> System.err.println("BROWSER " + e.getMessage()));
+      driver.quit();
+    }
+  }
+
+  private static long number(ChromeDriver driver, String script) {
+    return InterviewBrowserTest.number(driver, script);
   }
 }

@@ -27,6 +27,8 @@ final class TestRun {
         .put("verdict", verdict instanceof String v ? v : null)
         .put("passed", passed)
         .put("total", tests.size())
-        .put("tests", tests);
+        .put("tests", tests)
+        // the evaluator's own run of the final code, after the session ended (FinalCodeGrader)
+        .put("gradedAtEnd", Boolean.TRUE.equals(executionResult.getValue("gradedAtSessionEnd")));
   }
 }

@@ -5,12 +5,17 @@
 // Without a recording (404) the same timeline steps through transcript and code, silently.
 // Text from the candidate, the interviewer or a program only ever goes in as text nodes.
 import { api, ApiError } from '../../lib/api.js';
-import { h, id } from '../../lib/dom.js';
+import { append, h, id } from '../../lib/dom.js';
 import { joinWav } from './wav.js';
 
 const STEP_MS = 1_000;
 
-/** The replay card. `seek(ref)` moves to an evidence reference (transcript:…, snapshot:…, test:…). */
+/**
+ * The replay card. `load(tag)` (re)reads the timeline and the recording; the summary calls it on
+ * its first evaluation answer and again once the evaluation is completed, because only then is
+ * everything stored (the final snapshot, the last transcript lines, the last audio chunk).
+ * `seek(ref)` moves to an evidence reference (transcript:…, snapshot:…, test:…).
+ */
 export function replaySection(sessionId) {
   const titleId = id('replay-title');
   const status = h('p', { class: 'replay-status muted', role: 'status' }, 'Loading the replay…');
@@ -19,17 +24,28 @@ export function replaySection(sessionId) {
   let player = null;
   let pending = null;
   let gone = false;
-  load(sessionId).then((data) => {
-    if (gone) return;
-    player = new Player(section, status, data, sessionId);
-    if (pending) player.seekRef(pending);
-  }).catch((err) => {
-    if (gone) return;
-    section.dataset.replay = 'failed';
-    status.textContent = `Could not load the replay: ${err.message}`;
-  });
+  let generation = 0;
   return {
     section,
+    load(tag) {
+      // playback already under way is not interrupted: its timeline stays as it is
+      if (player?.audio) return;
+      const mine = ++generation;
+      load(sessionId).then((data) => {
+        if (gone || mine !== generation || player?.audio) return;
+        const at = player ? player.currentMs() : 0;
+        player?.destroy();
+        player = new Player(section, status, data, sessionId);
+        if (pending) player.seekRef(pending);
+        else if (at) player.seek(at);
+        pending = null;
+        section.dataset.loadedFor = tag;
+      }).catch((err) => {
+        if (gone || mine !== generation) return;
+        if (!player) section.dataset.replay = 'failed';
+        status.textContent = `Could not load the replay: ${err.message}`;
+      });
+    },
     seek(ref) {
       if (player) player.seekRef(ref);
       else pending = ref;
@@ -88,11 +104,21 @@ class Player {
     this.scrubber = h('input', { type: 'range', id: scrubberId, class: 'replay-scrubber', min: '0', max: String(this.duration),
       step: String(STEP_MS), value: '0' });
     this.scrubber.addEventListener('input', () => this.seek(Number(this.scrubber.value)));
+    // Home and End go to the very start and end: the range's whole-second steps can stop short of
+    // them (and fire nothing when the rounded value does not change)
+    this.scrubber.addEventListener('keydown', (event) => {
+      if (event.key === 'End' || event.key === 'Home') {
+        event.preventDefault();
+        this.seek(event.key === 'End' ? this.duration : 0);
+      }
+    });
     this.clock = h('span', { class: 'replay-clock', 'aria-hidden': 'true' });
+    let runNumber = 0;
     this.marks = h('div', { class: 'replay-marks' }, this.runs.map((run, i) => {
+      const name = run.run.gradedAtEnd ? 'Final grading' : `Run ${(runNumber += 1)}`;
       const mark = h('button', { type: 'button', class: `replay-mark ${run.run.passed === run.run.total ? 'mark-pass' : 'mark-fail'}`,
-        'data-run': String(i), onclick: () => this.seek(run.ms) }, `Run ${i + 1}`);
-      mark.setAttribute('aria-label', `Run ${i + 1} at ${mmss(run.ms)}: ${run.run.passed} of ${run.run.total} tests passed`);
+        'data-run': String(i), onclick: () => this.seek(run.ms) }, name);
+      mark.setAttribute('aria-label', `${name} at ${mmss(run.ms)}: ${run.run.passed} of ${run.run.total} tests passed`);
       mark.style.left = `${(run.ms / this.duration) * 100}%`;
       return mark;
     }));
@@ -111,7 +137,9 @@ class Player {
     this.status.textContent = this.recording
       ? `Audio recorded: ${mmss(this.duration)}. Press Play to load it.`
       : 'Stepping through the transcript and the code.';
-    this.section.append(
+    this.root = h('div', { class: 'replay-body' });
+    this.section.append(this.root);
+    append(this.root, [
       unavailable,
       h('div', { class: 'replay-controls' },
         this.play, previous, next,
@@ -122,7 +150,7 @@ class Player {
       h('div', { class: 'replay-panes' },
         h('div', { class: 'replay-transcript-pane' }, h('h3', null, 'Transcript'),
           this.lines.length ? this.transcript : h('p', { class: 'muted' }, 'Nothing was transcribed.')),
-        h('figure', { class: 'replay-code' }, this.codeCaption, h('pre', null, this.code), this.runNote)));
+        h('figure', { class: 'replay-code' }, this.codeCaption, h('pre', null, this.code), this.runNote))]);
   }
 
   /** The moments the Previous/Next buttons step between: lines, snapshots, and the start. */
@@ -187,7 +215,7 @@ class Player {
           audio.addEventListener('error', () => reject(new Error('the browser could not decode the audio')), { once: true });
         });
         audio.currentTime = this.position / 1000;
-        this.section.append(audio);
+        this.root.append(audio);
         this.audio = audio;
         this.status.textContent = `Audio loaded: ${mmss(this.duration)}.`;
         this.section.dataset.replay = 'playable';
@@ -256,11 +284,12 @@ class Player {
       : `No code yet at ${mmss(now)}.`;
     const run = lastAtOrBefore(this.runs, now);
     this.runNote.textContent = run
-      ? `Last run at ${mmss(run.ms)}: ${run.run.passed} of ${run.run.total} tests passed${run.run.verdict ? ` (${run.run.verdict.replace(/_/g, ' ')})` : ''}.`
+      ? `${run.run.gradedAtEnd ? 'Final grading' : 'Last run'} at ${mmss(run.ms)}: ${run.run.passed} of ${run.run.total} tests passed${run.run.verdict ? ` (${run.run.verdict.replace(/_/g, ' ')})` : ''}.`
       : 'No run yet.';
   }
 
   destroy() {
+    this.root?.remove();
     cancelAnimationFrame(this.frame);
     if (this.audio) this.audio.pause();
     if (this.audioUrl) URL.revokeObjectURL(this.audioUrl);

@@ -35,17 +35,28 @@ export async function render(main, { params }) {
 
   let timer = 0;
   let stopped = false;
+  let replayFor = null;
+  // the replay reads once now, and once more when the evaluation completes (everything is stored by then)
+  function syncReplay(status) {
+    const settled = (s) => s === 'completed' || s === 'failed';
+    if (replayFor === null || (settled(status) && !settled(replayFor))) {
+      replayFor = status;
+      replay.load(status);
+    }
+  }
   async function load() {
     let evaluation;
     try {
       evaluation = await api(`/api/sessions/${id}/evaluation`);
     } catch (err) {
       if (stopped) return;
+      syncReplay('unknown');
       body.replaceChildren(h('p', { class: 'notice' }, `Could not load the evaluation: ${err.message} Retrying…`));
       timer = setTimeout(load, POLL_MS);
       return;
     }
     if (stopped) return;
+    syncReplay(evaluation.status);
     if (evaluation.status === 'completed') {
       body.replaceChildren(...completed(evaluation, replay.seek));
     } else if (evaluation.status === 'failed') {

@@ -73,6 +73,7 @@ class TimelineRoutesTest {
     assertThat(snapshots.stream().map(s -> ((JsonObject) s).getString("code")).toList()).containsExactly("v1", "v2", "v3");
     JsonObject run = snapshots.getJsonObject(1).getJsonObject("run");
     assertThat(run.getString("verdict")).isEqualTo("accepted");
+    assertThat(run.getBoolean("gradedAtEnd")).isFalse();
     assertThat(run.getInteger("passed")).isEqualTo(1);
     assertThat(run.getInteger("total")).isEqualTo(2);
     assertThat(run.getJsonArray("tests").getJsonObject(1)).isEqualTo(new JsonObject().put("id", "h0").put("hidden", true).put("passed", false));
