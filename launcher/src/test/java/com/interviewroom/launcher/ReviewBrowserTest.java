@@ -234,6 +234,52 @@ class ReviewBrowserTest {
     }
   }
 
+  @Test
+  @DisplayName("without a recording the summary says so, Play is off, and Next/Previous moment and the lines still step the transcript and the code (hostile text stays text)")
+  void noRecordingStillSteps() throws Exception {
+    String email = BrowserFixture.uniqueEmail();
+    String userId = fixture.signupOverApi(email, PASSWORD).getJsonObject("user").getString("id");
+    evaluatedSession(userId, "two-sum", 1, null, 6);
+    fixture.sql("""
+        WITH s AS (SELECT id FROM sessions WHERE user_id = $1::uuid),
+             t AS (INSERT INTO transcripts (session_id, item_id, role, text, turn_started_at)
+                   SELECT s.id, v.item, v.role, v.text, now() - interval '1 day' + v.at
+                     FROM s, (VALUES ('item_1', 'assistant', 'Walk me through it.', interval '30 seconds'),
+                                     ('item_2', 'user', '<img src=x onerror=window.__pwned=1> I would hash.', interval '2 minutes')) AS v(item, role, text, at))
+        INSERT INTO code_snapshots (session_id, code, language, snapshot_type, created_at)
+        SELECT s.id, v.code, 'python', 'auto', now() - interval '1 day' + v.at
+          FROM s, (VALUES ('first draft', interval '1 minute'), ('second draft', interval '3 minutes')) AS v(code, at)""", userId);
+    ChromeDriver driver = fixture.browser(1280, 1000);
+    try {
+      InterviewBrowserTest.logIn(driver, email, PASSWORD);
+      el(driver, "table.sessions tbody th a").click();
+      until(driver, d -> "silent".equals(find(d, ".replay").getAttribute("data-replay")));
+      assertThat(el(driver, ".replay-unavailable").getText()).startsWith("Recording unavailable");
+      assertThat(find(driver, ".replay-play").isEnabled()).isFalse();
+      assertThat(shownCode(driver)).isEmpty();
+      WebElement next = driver.findElement(By.xpath("//button[normalize-space()='Next moment ▶']"));
+      next.click();
+      until(driver, d -> "item_1".equals(activeLine(d)));
+      assertThat(shownCode(driver)).isEmpty();
+      next.sendKeys(Keys.ENTER);
+      until(driver, d -> "first draft".equals(shownCode(d)));
+      next.sendKeys(Keys.ENTER);
+      until(driver, d -> "item_2".equals(activeLine(d)));
+      assertThat(find(driver, ".replay-line[data-item=item_2]").getText()).contains("<img src=x onerror=window.__pwned=1>");
+      next.sendKeys(Keys.ENTER);
+      until(driver, d -> "second draft".equals(shownCode(d)));
+      driver.findElement(By.xpath("//button[normalize-space()='◀ Previous moment']")).click();
+      until(driver, d -> "first draft".equals(shownCode(d)));
+      find(driver, ".replay-line[data-item=item_1]").click();
+      until(driver, d -> "item_1".equals(activeLine(d)) && shownCode(d).isEmpty());
+      assertThat(number(driver, "return document.querySelectorAll('.replay img').length")).isZero();
+      assertThat(js(driver, "return window.__pwned === undefined")).isEqualTo(true);
+      assertThat(consoleProblems(driver)).isEmpty();
+    } finally {
+      driver.quit();
+    }
+  }
+
   private static long number(ChromeDriver driver, String script) {
     return InterviewBrowserTest.number(driver, script);
   }

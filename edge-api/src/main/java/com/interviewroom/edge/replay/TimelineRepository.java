@@ -13,7 +13,9 @@ import java.util.UUID;
 /** The SQL of a session's timeline: the session, its transcript and its code snapshots, in time order. */
 final class TimelineRepository {
   private static final String SESSION = """
-      SELECT s.id, s.status, s.language, s.started_at, s.ended_at, p.title
+      SELECT s.id, s.status, s.language, s.started_at, s.ended_at, p.title,
+             EXISTS (SELECT 1 FROM recordings r JOIN recording_chunks c ON c.recording_id = r.id
+                      WHERE r.session_id = s.id) AS recorded
         FROM sessions s JOIN problems p ON p.id = s.problem_id
        WHERE s.id = $1""";
   private static final String TRANSCRIPT = """
@@ -42,7 +44,8 @@ final class TimelineRepository {
           .put("language", row.getString("language"))
           .put("problemTitle", row.getString("title"))
           .put("startedAt", time(row.getOffsetDateTime("started_at")))
-          .put("endedAt", time(row.getOffsetDateTime("ended_at")));
+          .put("endedAt", time(row.getOffsetDateTime("ended_at")))
+          .put("recorded", row.getBoolean("recorded"));
     });
   }
 

@@ -59,13 +59,12 @@ export function replaySection(sessionId) {
 }
 
 async function load(sessionId) {
-  const [timeline, recording] = await Promise.all([
-    api(`/api/sessions/${sessionId}/timeline`),
-    api(`/api/sessions/${sessionId}/recording`).catch((err) => {
-      if (err instanceof ApiError && err.status === 404) return null;
-      throw err;
-    }),
-  ]);
+  const timeline = await api(`/api/sessions/${sessionId}/timeline`);
+  // asked only when the timeline says audio is stored; a 404 (e.g. purged meanwhile) still means none
+  const recording = !timeline.recorded ? null : await api(`/api/sessions/${sessionId}/recording`).catch((err) => {
+    if (err instanceof ApiError && err.status === 404) return null;
+    throw err;
+  });
   return { timeline, recording };
 }
 

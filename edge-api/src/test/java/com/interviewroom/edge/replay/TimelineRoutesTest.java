@@ -66,6 +66,7 @@ class TimelineRoutesTest {
     JsonObject timeline = response.bodyAsJsonObject();
     assertThat(timeline.getString("startedAt")).isNotNull();
     assertThat(timeline.getBoolean("truncated")).isFalse();
+    assertThat(timeline.getBoolean("recorded")).isFalse();
     JsonArray lines = timeline.getJsonArray("transcript");
     assertThat(lines.stream().map(l -> ((JsonObject) l).getString("text")).toList())
         .containsExactly("first <b>not markup</b>", "second", "third");
