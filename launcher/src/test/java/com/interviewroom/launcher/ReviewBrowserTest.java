@@ -280,6 +280,48 @@ class ReviewBrowserTest {
     }
   }
 
+  @Test
+  @DisplayName("the replay's WAV join, in the browser: stereo chunks mixed to mono at their startMs, a missing chunk is silence, a non-PCM file is refused")
+  void wavJoin() throws Exception {
+    ChromeDriver driver = fixture.browser(800, 600);
+    try {
+      driver.get(fixture.base + "/");
+      el(driver, "main");
+      @SuppressWarnings("unchecked")
+      java.util.Map<String, Object> result = (java.util.Map<String, Object>) ((org.openqa.selenium.JavascriptExecutor) driver).executeAsyncScript("""
+          const done = arguments[arguments.length - 1];
+          const base = document.querySelector('script[type=module]').src.replace(/app\\/main\\.js$/, '');
+          import(base + 'app/pages/summary/wav.js').then(async ({ joinWav, parseWav }) => {
+            // a 16-bit PCM stereo WAV of `frames` frames at 1 kHz, left and right constant
+            const wav = (frames, left, right, format = 1) => {
+              const b = new ArrayBuffer(44 + frames * 4); const v = new DataView(b);
+              const put = (at, t) => [...t].forEach((c, i) => v.setUint8(at + i, c.charCodeAt(0)));
+              put(0, 'RIFF'); v.setUint32(4, 36 + frames * 4, true); put(8, 'WAVE'); put(12, 'fmt ');
+              v.setUint32(16, 16, true); v.setUint16(20, format, true); v.setUint16(22, 2, true); v.setUint32(24, 1000, true);
+              v.setUint32(28, 4000, true); v.setUint16(32, 4, true); v.setUint16(34, 16, true); put(36, 'data'); v.setUint32(40, frames * 4, true);
+              for (let i = 0; i < frames; i += 1) { v.setInt16(44 + 4 * i, left, true); v.setInt16(46 + 4 * i, right, true); }
+              return b;
+            };
+            // chunk 0: 0-500 ms; chunk 1 (500-1000 ms) lost; chunk 2: 1000-1500 ms
+            const blob = joinWav([{ startMs: 0, bytes: wav(500, 1000, 3000) }, { startMs: 1000, bytes: wav(500, -4000, 0) }], 1500);
+            const joined = parseWav(await blob.arrayBuffer());
+            let refused = '';
+            try { parseWav(wav(10, 1, 1, 3)); } catch (e) { refused = e.message; }
+            done({ type: blob.type, channels: joined.channels, rate: joined.sampleRate, length: joined.samples.length,
+                   first: joined.samples[0], last0: joined.samples[499], gap: joined.samples[700], second: joined.samples[1000],
+                   end: joined.samples[1499], refused });
+          }).catch((e) => done({ error: String(e) }));""");
+      assertThat(result).doesNotContainKey("error");
+      assertThat(result).containsEntry("type", "audio/wav").containsEntry("channels", 1L).containsEntry("rate", 1000L)
+          .containsEntry("length", 1500L);
+      assertThat(result).containsEntry("first", 2000L).containsEntry("last0", 2000L).containsEntry("gap", 0L)
+          .containsEntry("second", -2000L).containsEntry("end", -2000L);
+      assertThat((String) result.get("refused")).contains("16-bit PCM");
+    } finally {
+      driver.quit();
+    }
+  }
+
   private static long number(ChromeDriver driver, String script) {
     return InterviewBrowserTest.number(driver, script);
   }
