@@ -18,6 +18,9 @@ CREATE TABLE recordings (
     sample_rate  int NOT NULL DEFAULT 24000 CHECK (sample_rate > 0),
     channels     smallint NOT NULL DEFAULT 2 CHECK (channels IN (1, 2)),
     chunk_count  int NOT NULL DEFAULT 0 CHECK (chunk_count >= 0),
+    -- the next chunk number to hand out: every socket of the session (a reconnect, a replaced
+    -- socket still flushing) takes its numbers here, so two never write the same key
+    next_chunk   int NOT NULL DEFAULT 0 CHECK (next_chunk >= 0),
     -- the end of the last stored chunk on the recording's timeline
     duration_ms  bigint NOT NULL DEFAULT 0 CHECK (duration_ms >= 0),
     -- the instant of the timeline's origin (sample 0): the session's activation

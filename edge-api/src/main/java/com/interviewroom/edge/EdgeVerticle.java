@@ -82,7 +82,8 @@ public final class EdgeVerticle extends VerticleBase {
     ClientIp clientIp = new ClientIp(app.config().auth().accounts().clientIpHeader());
     AuthService accounts = new AuthService(vertx, app.db(), app.issuer(), limits, app.config().auth().accounts(),
         app.config().retention().accountRestoreDays());
-    AuthRoutes authRoutes = new AuthRoutes(accounts, clientIp, app.config().http().publicBaseUrl(), app.config().retention());
+    AuthRoutes authRoutes = new AuthRoutes(accounts, clientIp, app.config().http().publicBaseUrl(), app.config().retention(),
+        app.config().recording());
     authRoutes.mount(router);
     TokenRevocations revocations = TokenRevocations.of(vertx, app.redis(), app.clock());
     BearerAuth auth = new BearerAuth(app.verifier(), app.issuer().issuer(), accounts, revocations);

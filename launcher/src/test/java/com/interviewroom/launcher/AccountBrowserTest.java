@@ -271,6 +271,49 @@ class AccountBrowserTest {
   }
 
   @Test
+  @DisplayName("recording is on by default; the account page turns it off with the keyboard alone and the profile keeps it; the privacy page says that interviews are recorded and where to turn it off")
+  void recordingSetting() throws Exception {
+    String email = BrowserFixture.uniqueEmail();
+    fixture.signupOverApi(email, PASSWORD);
+    ChromeDriver driver = fixture.browser(1280, 900);
+    try {
+      InterviewBrowserTest.logIn(driver, email, PASSWORD);
+      String bearer = accessToken(email);
+      assertThat(profile(bearer).getBoolean("recordAudio")).isTrue();
+      driver.get(fixture.base + "/account");
+      WebElement box = el(driver, "input[name=recordAudio]");
+      assertThat(box.isSelected()).isTrue();
+      assertThat(find(driver, "label[for='" + box.getAttribute("id") + "']").getText()).isEqualTo("Record the audio of my interviews");
+      WebElement reached = tabTo(driver, box);
+      reached.sendKeys(Keys.SPACE);
+      until(driver, d -> d.findElements(By.cssSelector(".card [role=status]")).stream()
+          .anyMatch(e -> e.getText().equals("Your next interviews are not recorded.")));
+      assertThat(profile(bearer).getBoolean("recordAudio")).isFalse();
+      driver.navigate().refresh();
+      assertThat(el(driver, "input[name=recordAudio]").isSelected()).isFalse();
+
+      driver.get(fixture.base + "/privacy");
+      until(driver, d -> find(d, "main").getText().contains("Record the audio of my interviews"));
+      assertThat(find(driver, "main").getText()).contains("each interview is recorded")
+          .containsPattern("Interview recordings \\(audio\\) are kept for \\d+ days");
+      assertThat(consoleProblems(driver)).noneMatch(m -> m.contains("Content Security Policy"));
+    } finally {
+      driver.quit();
+    }
+  }
+
+  /** Presses Tab until {@code target} has the focus (at most 40 times). */
+  private static WebElement tabTo(ChromeDriver driver, WebElement target) {
+    for (int i = 0; i < 40; i++) {
+      if (target.equals(driver.switchTo().activeElement())) {
+        return target;
+      }
+      new org.openqa.selenium.interactions.Actions(driver).sendKeys(Keys.TAB).perform();
+    }
+    throw new AssertionError("Tab never reached " + target);
+  }
+
+  @Test
   @DisplayName("a dashboard with more sessions than one page: Older and Newer page through them, reached and pressed with the keyboard alone")
   void dashboardPaging() throws Exception {
     String email = BrowserFixture.uniqueEmail();

@@ -7,6 +7,8 @@ import com.interviewroom.edge.retention.RetentionJob;
 import com.interviewroom.common.storage.ObjectStore;
 import com.interviewroom.launcher.embedded.EmbeddedObjectStore;
 import com.interviewroom.schema.Database;
+import com.interviewroom.schema.ProblemBank;
+import com.interviewroom.schema.ProblemBankSeeder;
 import com.interviewroom.testkit.TestDatabase;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
@@ -138,5 +140,57 @@ class RetentionObjectsTest {
     Clock later = Clock.offset(Clock.systemUTC(), Duration.ofDays(Config.Retention.DEFAULTS.days() + 1));
     assertThat(await(job(later).run()).objects()).isGreaterThanOrEqualTo(1);
     assertThat(keys(ObjectStore.USER_PREFIX)).isEmpty();
+  }
+
+  /** A session of {@code user} with a recording that began {@code daysAgo} days ago: two chunk rows and their objects. */
+  private static String recording(UUID user, int daysAgo) {
+    await(ProblemBankSeeder.seed(db, ProblemBank.load()));
+    UUID session = await(db.asService(sql -> sql.preparedQuery("""
+            INSERT INTO sessions (user_id, problem_id, language, status, started_at)
+            SELECT $1, id, 'python', 'completed', now() - make_interval(days => $2) FROM problems ORDER BY slug LIMIT 1 RETURNING id""")
+        .execute(Tuple.of(user, daysAgo)).map(rows -> rows.iterator().next().getUUID("id"))));
+    String prefix = ObjectStore.userPrefix(user) + "s/" + session + "/1765000000000/";
+    UUID recording = await(db.asService(sql -> sql.preparedQuery("""
+            INSERT INTO recordings (session_id, user_id, key_prefix, started_at, status)
+            VALUES ($1, $2, $3, now() - make_interval(days => $4), 'complete') RETURNING id""")
+        .execute(Tuple.of(session, user, prefix, daysAgo)).map(rows -> rows.iterator().next().getUUID("id"))));
+    for (int i = 0; i < 2; i++) {
+      String key = prefix + "chunk-0000" + i + ".wav";
+      put(key);
+      int index = i;
+      await(db.asService(sql -> sql.preparedQuery("""
+              INSERT INTO recording_chunks (recording_id, idx, object_key, start_ms, duration_ms, bytes)
+              VALUES ($1, $2, $3, $4, 30000, 2880044)""")
+          .execute(Tuple.of(recording, index, key, index * 30_000L))));
+    }
+    return prefix;
+  }
+
+  private static long count(String sql, UUID id) {
+    return await(db.asService(c -> c.preparedQuery(sql).execute(Tuple.of(id)).map(rows -> rows.iterator().next().getLong(0))));
+  }
+
+  @Test
+  @DisplayName("raw audio past RECORDING_RETENTION_DAYS goes with its objects (zero rows, zero objects), a younger recording stays, and an account purge takes its recordings")
+  void recordingsHaveTheirOwnWindow() {
+    UUID owner = user(-1);
+    String old = recording(owner, Config.Recording.DEFAULTS.retentionDays() + 1);
+    String young = recording(owner, Config.Recording.DEFAULTS.retentionDays() - 1);
+    UUID gone = user(Config.Retention.DEFAULTS.accountRestoreDays() + 1);
+    String deletedAccount = recording(gone, 1);
+
+    RetentionJob.Purged purged = await(new RetentionJob(db, store, new SimpleMeterRegistry(), Config.Retention.DEFAULTS,
+        Config.Recording.DEFAULTS.retentionDays(), Clock.systemUTC(), RetentionJob.INTERVAL).run());
+
+    assertThat(purged.recordings()).isEqualTo(1);
+    assertThat(purged.objects()).as("two of the old recording, two of the purged account").isEqualTo(4);
+    assertThat(keys(old)).isEmpty();
+    assertThat(keys(deletedAccount)).isEmpty();
+    assertThat(keys(young)).hasSize(2);
+    assertThat(count("SELECT count(*) FROM recordings WHERE user_id = $1", owner)).isEqualTo(1);
+    assertThat(count("SELECT count(*) FROM recordings WHERE user_id = $1", gone)).isZero();
+    assertThat(count("""
+        SELECT count(*) FROM recording_chunks c JOIN recordings r ON r.id = c.recording_id WHERE r.user_id = $1""", owner))
+        .as("the young recording's two chunks only").isEqualTo(2);
   }
 }

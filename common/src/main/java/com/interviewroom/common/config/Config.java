@@ -230,6 +230,8 @@ public record Config(
   public static Config from(Map<String, String> env) {
     Reader r = new Reader(env);
     Role role = r.enumValue("ROLE", Role.class, Role.ALL);
+    // raw audio's window is the shorter one: unset, it follows a RETENTION_DAYS below 30
+    int retentionDays = r.intRange("RETENTION_DAYS", Retention.DEFAULTS.days(), 1, 3650);
     Config config = new Config(
         role,
         "production".equals(r.oneOf("APP_ENV", "development", List.of("development", "production"))),
@@ -310,14 +312,14 @@ public record Config(
             r.string("SENTRY_ENVIRONMENT", r.string("APP_ENV", "development")),
             r.string("SENTRY_RELEASE", null)),
         new Retention(
-            r.intRange("RETENTION_DAYS", Retention.DEFAULTS.days(), 1, 3650),
+            retentionDays,
             r.intRange("ACCOUNT_RESTORE_DAYS", Retention.DEFAULTS.accountRestoreDays(), 0, 365),
             r.intRange("RETENTION_BATCH_SIZE", Retention.DEFAULTS.batchSize(), 1, 100_000),
             r.intRange("RETENTION_MAX_BATCHES_PER_RUN", Retention.DEFAULTS.maxBatchesPerRun(), 1, 100_000)),
         new Recording(
             !"false".equals(r.oneOf("RECORDING_ENABLED", "true", List.of("true", "false"))),
             r.intRange("RECORDING_CHUNK_SECONDS", Recording.DEFAULTS.chunkSeconds(), 1, 300),
-            r.intRange("RECORDING_RETENTION_DAYS", Recording.DEFAULTS.retentionDays(), 1, 3650),
+            r.intRange("RECORDING_RETENTION_DAYS", Math.min(Recording.DEFAULTS.retentionDays(), retentionDays), 1, 3650),
             r.intRange("RECORDING_UPLOAD_QUEUE", Recording.DEFAULTS.uploadQueue(), 1, 10_000),
             r.intRange("RECORDING_UPLOAD_THREADS", Recording.DEFAULTS.uploadThreads(), 1, 64),
             r.intRange("RECORDING_MAX_OBJECT_BYTES", Recording.DEFAULTS.maxObjectBytes(), 1024, 1024 * 1024 * 1024),

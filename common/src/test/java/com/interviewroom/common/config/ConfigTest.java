@@ -121,6 +121,32 @@ class ConfigTest {
   }
 
   @Test
+  @DisplayName("recording is on by default in 30 s chunks kept 30 days (fewer when RETENTION_DAYS is lower); RECORDING_ENABLED=false turns it off; wrong values name their variable")
+  void recording() {
+    Config.Recording defaults = Config.from(Map.of()).recording();
+    assertThat(defaults).isEqualTo(Config.Recording.DEFAULTS);
+    assertThat(defaults.enabled()).isTrue();
+    assertThat(defaults.encrypted()).isTrue();
+    assertThat(Config.from(Map.of("RECORDING_ENABLED", "false")).recording().enabled()).isFalse();
+    assertThat(Config.from(Map.of("RETENTION_DAYS", "14")).recording().retentionDays()).isEqualTo(14);
+    Config.Recording set = Config.from(Map.of("RECORDING_CHUNK_SECONDS", "10", "RECORDING_RETENTION_DAYS", "7",
+        "S3_PUBLIC_ENDPOINT", "https://files.example.com", "S3_SSE", "none")).recording();
+    assertThat(set.chunkSeconds()).isEqualTo(10);
+    assertThat(set.retentionDays()).isEqualTo(7);
+    assertThat(set.publicEndpoint()).isEqualTo("https://files.example.com");
+    assertThat(set.encrypted()).isFalse();
+    for (Map<String, String> wrong : java.util.List.of(Map.of("RECORDING_ENABLED", "yes"), Map.of("RECORDING_CHUNK_SECONDS", "0"),
+        Map.of("RECORDING_UPLOAD_QUEUE", "0"), Map.of("RECORDING_UPLOAD_THREADS", "65"), Map.of("S3_SSE", "aws:kms"),
+        Map.of("S3_PUBLIC_ENDPOINT", "files.example.com"))) {
+      String name = wrong.keySet().iterator().next();
+      assertThatThrownBy(() -> Config.from(wrong)).as(name).hasMessageContaining(name);
+    }
+    assertThatThrownBy(() -> Config.from(Map.of("RECORDING_RETENTION_DAYS", "91"))).hasMessageContaining("RECORDING_RETENTION_DAYS");
+    assertThatThrownBy(() -> Config.from(Map.of("RECORDING_CHUNK_SECONDS", "300", "RECORDING_MAX_OBJECT_BYTES", "1000000")))
+        .hasMessageContaining("RECORDING_MAX_OBJECT_BYTES");
+  }
+
+  @Test
   @DisplayName("STRIPE_PAST_DUE_GRACE_DAYS defaults to 7 and is refused outside 0-60")
   void pastDueGrace() {
     assertThat(Config.from(Map.of()).stripe().pastDueGraceDays()).isEqualTo(7);

@@ -37,10 +37,18 @@ public final class AuthRoutes {
   private final ClientIp clientIp;
   private final String publicOrigin;
   private final Config.Retention retention;
+  private final Config.Recording recording;
 
   /** {@code retention}: the data-lifecycle windows {@code GET /api/legal} states for the privacy page. */
   public AuthRoutes(AuthService service, ClientIp clientIp, String publicBaseUrl, Config.Retention retention) {
+    this(service, clientIp, publicBaseUrl, retention, Config.Recording.DEFAULTS);
+  }
+
+  /** {@code recording}: whether interviews are recorded and raw audio's window, stated by {@code GET /api/legal} too. */
+  public AuthRoutes(AuthService service, ClientIp clientIp, String publicBaseUrl, Config.Retention retention,
+      Config.Recording recording) {
     this.retention = retention;
+    this.recording = recording;
     this.service = service;
     this.clientIp = clientIp;
     this.publicOrigin = origin(URI.create(publicBaseUrl));
@@ -66,7 +74,9 @@ public final class AuthRoutes {
         .put("termsVersion", Legal.TERMS_VERSION)
         .put("privacyVersion", Legal.PRIVACY_VERSION)
         .put("retentionDays", retention.days())
-        .put("accountRestoreDays", retention.accountRestoreDays()));
+        .put("accountRestoreDays", retention.accountRestoreDays())
+        .put("recordingEnabled", recording.enabled())
+        .put("recordingRetentionDays", recording.retentionDays()));
   }
 
   private Future<JsonObject> signup(RoutingContext ctx) {

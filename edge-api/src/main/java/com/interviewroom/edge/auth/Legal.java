@@ -10,7 +10,7 @@ import com.interviewroom.common.http.Problems;
  */
 public final class Legal {
   public static final String TERMS_VERSION = "2026-12-01";
-  public static final String PRIVACY_VERSION = "2026-12-01";
+  public static final String PRIVACY_VERSION = "2026-12-07";
 
   private Legal() {}
 

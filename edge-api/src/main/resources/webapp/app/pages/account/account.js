@@ -1,4 +1,5 @@
-// The account: profile (name, experience level, target companies), a download of everything held
+// The account: profile (name, experience level, target companies), whether interviews are recorded,
+// a download of everything held
 // about the person, deleting the account (typing the email confirms it), logging out here and
 // logging out everywhere (behind a confirmation).
 import { api, logout, logoutEverywhere } from '../../lib/api.js';
@@ -14,6 +15,7 @@ export async function render(main, { navigate }) {
     pageTitle('Your account', 'Account'),
     h('p', { class: 'muted' }, 'Signed in as ', h('strong', { 'data-field': 'email' }, profile.email)),
     profileSection(profile),
+    recordingSection(profile),
     dataSection(profile),
     logoutSection(navigate),
     deleteSection(profile, navigate)));
@@ -108,6 +110,36 @@ function profileSection(profile) {
   return h('section', { class: 'card' }, h('h2', null, 'Profile'), form);
 }
 
+/** Interview audio recording, on unless turned off here (PATCH /api/users/profile {recordAudio}). */
+function recordingSection(profile) {
+  const boxId = id('record-audio');
+  const box = h('input', { id: boxId, type: 'checkbox', name: 'recordAudio', checked: profile.recordAudio !== false,
+    'aria-describedby': `${boxId}-hint` });
+  const status = h('p', { class: 'form-status', role: 'status' });
+  box.addEventListener('change', async () => {
+    const wanted = box.checked;
+    box.disabled = true;
+    status.textContent = 'Saving…';
+    try {
+      Object.assign(profile, await api('/api/users/profile', { method: 'PATCH', body: { recordAudio: wanted } }));
+      status.textContent = wanted ? 'Your next interviews are recorded.' : 'Your next interviews are not recorded.';
+    } catch (err) {
+      box.checked = !wanted;
+      status.textContent = err.message;
+    } finally {
+      box.disabled = false;
+    }
+  });
+  return h('section', { class: 'card' }, h('h2', null, 'Interview recordings'),
+    h('div', { class: 'field field-checkbox' }, h('div', { class: 'checkbox' }, box,
+      h('label', { for: boxId }, 'Record the audio of my interviews'))),
+    h('p', { id: `${boxId}-hint`, class: 'muted' },
+      'Both voices are recorded while an interview runs, so you can replay it on its summary page. '
+      + 'Recordings are deleted after a shorter window than the rest of your data (see the Privacy Policy). '
+      + 'Turning this off affects your next interviews; recordings already made stay until then.'),
+    status);
+}
+
 function dataSection(profile) {
   const status = h('p', { class: 'form-status', role: 'status' });
   const button = h('button', { type: 'button', class: 'btn btn-ghost', 'data-action': 'export' }, 'Download my data');
@@ -130,7 +162,7 @@ function dataSection(profile) {
     }
   });
   return h('section', { class: 'card' }, h('h2', null, 'Your data'),
-    h('p', null, 'Download everything InterviewRoom holds about you (profile, sessions, transcripts, code, evaluations, payments) as one JSON file.'),
+    h('p', null, 'Download everything InterviewRoom holds about you (profile, sessions, transcripts, code, evaluations, payments, links to your recordings) as one JSON file.'),
     button, status);
 }
 

@@ -80,7 +80,8 @@ class RefreshSessionTest {
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.bodyAsJsonObject()).isEqualTo(new JsonObject()
         .put("termsVersion", Legal.TERMS_VERSION).put("privacyVersion", Legal.PRIVACY_VERSION)
-        .put("retentionDays", 90).put("accountRestoreDays", 30));
+        .put("retentionDays", 90).put("accountRestoreDays", 30)
+        .put("recordingEnabled", true).put("recordingRetentionDays", 30));
     OpenApiContract.assertResponseMatches("GET", "/api/legal", response);
   }
 

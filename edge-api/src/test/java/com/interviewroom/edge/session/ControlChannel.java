@@ -16,12 +16,12 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** Listens on a session's control channel the way a gateway node on another machine would. */
-final class ControlChannel implements AutoCloseable {
+public final class ControlChannel implements AutoCloseable {
   private final Redis client;
   private final RedisConnection connection;
-  final List<JsonObject> messages = new CopyOnWriteArrayList<>();
+  public final List<JsonObject> messages = new CopyOnWriteArrayList<>();
 
-  ControlChannel(Vertx vertx, UUID sessionId) {
+  public ControlChannel(Vertx vertx, UUID sessionId) {
     client = Redis.createClient(vertx, TestRedis.url());
     connection = await(client.connect());
     connection.handler(this::onPush);
@@ -35,7 +35,7 @@ final class ControlChannel implements AutoCloseable {
   }
 
   /** Waits up to 5 s for at least {@code count} messages. */
-  List<JsonObject> waitFor(int count) throws InterruptedException {
+  public List<JsonObject> waitFor(int count) throws InterruptedException {
     long until = System.currentTimeMillis() + 5_000;
     while (messages.size() < count && System.currentTimeMillis() < until) {
       Thread.sleep(20);

@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.interviewroom.edge.EdgeServer;
 import com.interviewroom.edge.auth.AuthRoutes;
 import com.interviewroom.edge.retention.RetentionJob;
+import com.interviewroom.edge.session.ControlChannel;
+import com.interviewroom.schema.ProblemBank;
+import com.interviewroom.schema.ProblemBankSeeder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -153,6 +156,31 @@ class AccountDeletionTest {
   }
 
   @Test
+  @DisplayName("deleting an account ends the sockets of its live sessions at once: the end signal reaches each one's control channel, wherever its node is; ended sessions get none")
+  void liveSocketsAreEnded() throws InterruptedException {
+    await(ProblemBankSeeder.seed(server.db, ProblemBank.load()));
+    Account account = signup();
+    UUID live = session(account.id(), "active");
+    UUID waiting = session(account.id(), "scheduled");
+    UUID ended = session(account.id(), "completed");
+    try (ControlChannel liveChannel = new ControlChannel(server.vertx, live);
+         ControlChannel waitingChannel = new ControlChannel(server.vertx, waiting);
+         ControlChannel endedChannel = new ControlChannel(server.vertx, ended)) {
+      delete(account);
+      assertThat(liveChannel.waitFor(1)).containsExactly(new JsonObject().put("type", "end").put("reason", "account_deleted"));
+      assertThat(waitingChannel.waitFor(1)).hasSize(1);
+      assertThat(endedChannel.messages).isEmpty();
+    }
+  }
+
+  private static UUID session(UUID userId, String status) {
+    return await(server.db.asService(sql -> sql.preparedQuery("""
+            INSERT INTO sessions (user_id, problem_id, language, status)
+            SELECT $1, id, 'python', $2 FROM problems ORDER BY slug LIMIT 1 RETURNING id""")
+        .execute(io.vertx.sqlclient.Tuple.of(userId, status)).map(rows -> rows.iterator().next().getUUID("id"))));
+  }
+
+  @Test
   @DisplayName("GET /api/legal states both windows, as configured, for the privacy page")
   void legalStatesTheWindows() {
     HttpResponse<Buffer> legal = await(server.client.get("/api/legal").send());
@@ -160,10 +188,15 @@ class AccountDeletionTest {
     assertThat(legal.bodyAsJsonObject().getInteger("retentionDays")).isEqualTo(90);
     assertThat(legal.bodyAsJsonObject().getInteger("accountRestoreDays")).isEqualTo(30);
     com.interviewroom.edge.openapi.OpenApiContract.assertResponseMatches("GET", "/api/legal", legal);
-    try (EdgeServer shorter = EdgeServer.start(Map.of("RETENTION_DAYS", "60", "ACCOUNT_RESTORE_DAYS", "7"))) {
+    assertThat(legal.bodyAsJsonObject().getInteger("recordingRetentionDays")).isEqualTo(30);
+    assertThat(legal.bodyAsJsonObject().getBoolean("recordingEnabled")).isTrue();
+    try (EdgeServer shorter = EdgeServer.start(Map.of("RETENTION_DAYS", "60", "ACCOUNT_RESTORE_DAYS", "7",
+        "RECORDING_RETENTION_DAYS", "14", "RECORDING_ENABLED", "false"))) {
       JsonObject body = await(shorter.client.get("/api/legal").send()).bodyAsJsonObject();
       assertThat(body.getInteger("retentionDays")).isEqualTo(60);
       assertThat(body.getInteger("accountRestoreDays")).isEqualTo(7);
+      assertThat(body.getInteger("recordingRetentionDays")).isEqualTo(14);
+      assertThat(body.getBoolean("recordingEnabled")).isFalse();
     }
   }
 }

@@ -35,7 +35,11 @@ final class UserData {
                      v AS (INSERT INTO events (user_id, session_id, kind) VALUES ($2, $1, 'session.ended'))
                 INSERT INTO credit_transactions (user_id, delta, reason, session_id, payment_id)
                 SELECT $2, 5, 'purchase', $1, id FROM p""")
-            .execute(Tuple.of(sessionId, userId)).map(done -> sessionId))));
+            .execute(Tuple.of(sessionId, userId)).map(done -> sessionId))
+        .compose(sessionId -> sql.preparedQuery("""
+                INSERT INTO recordings (session_id, user_id, key_prefix, started_at) VALUES ($1, $2, $3, now())""")
+            // a recording row without chunks: presigning needs a store, which this server may not have
+            .execute(Tuple.of(sessionId, userId, "u/" + userId + "/s/" + sessionId + "/1765000000000/")).map(done -> sessionId))));
   }
 
   /** Rows per user table that belong to {@code userId} or to one of {@code sessionIds}, counted as the service role. */

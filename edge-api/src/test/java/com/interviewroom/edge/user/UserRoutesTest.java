@@ -186,6 +186,26 @@ class UserRoutesTest {
   }
 
   @Test
+  @DisplayName("the export lists the hashes of the tracked skills the caller sent (never the raw ids) and the caller's recordings (none here)")
+  void exportListsTrackedSkillHashes() {
+    JsonObject session = server.signup();
+    String raw = "dynamic-programming-" + UUID.randomUUID();
+    HttpResponse<Buffer> patched = await(server.client.patch("/api/users/profile")
+        .putHeader("Authorization", EdgeServer.bearer(session))
+        .putHeader(com.interviewroom.edge.web.TrackedSkill.HEADER, raw)
+        .sendJsonObject(new JsonObject().put("displayName", "Tracker")));
+    assertThat(patched.statusCode()).isEqualTo(200);
+    JsonObject export = call(HttpMethod.GET, "/api/users/data-export", session, null).bodyAsJsonObject();
+    List<Object> hashes = export.getJsonArray("trackedSkillHashes").getList();
+    assertThat(hashes).hasSize(1);
+    assertThat((String) hashes.get(0)).matches("[0-9a-f]{64}");
+    assertThat(export.getJsonArray("events").stream().map(e -> ((JsonObject) e).getString("tracked_skill_id_hash")))
+        .contains((String) hashes.get(0));
+    assertThat(export.encode()).doesNotContain(raw);
+    assertThat(export.getJsonArray("recordings")).isEmpty();
+  }
+
+  @Test
   @DisplayName("DELETE /api/users/data answers 204 and disables the account at once; past the restore window the retention job leaves no row of the caller in any table, others untouched")
   void deleteAllData() {
     JsonObject session = server.signup();
@@ -216,7 +236,7 @@ class UserRoutesTest {
     assertThat(purged.accounts()).isEqualTo(1);
     Map<String, Long> after = UserData.rowsOf(server, id(session), List.of(sessionId));
     assertThat(after.keySet()).containsAll(List.of("users", "profiles", "sessions", "transcripts", "code_snapshots",
-        "evaluations", "credit_transactions", "payments", "subscriptions", "events", "refresh_tokens"));
+        "evaluations", "credit_transactions", "payments", "subscriptions", "events", "refresh_tokens", "recordings"));
     assertThat(after).allSatisfy((table, n) -> assertThat(n).as(table).isZero());
     assertThat(UserData.rowsOf(server, id(other), List.of(otherSession))).isEqualTo(otherBefore);
 

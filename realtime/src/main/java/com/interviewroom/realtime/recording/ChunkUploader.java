@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -92,6 +93,10 @@ public final class ChunkUploader {
           kv("error", e.getClass().getSimpleName()));
       done.fail(e);
     }
+  }
+
+  static String basename(int index) {
+    return String.format(Locale.ROOT, "chunk-%05d.wav", index);
   }
 
   /** Chunks queued or uploading. */

@@ -10,9 +10,9 @@ import java.util.UUID;
 /** The SQL of recordings as the realtime node writes them (V10), as the service role. */
 public final class RecordingRows {
   /**
-   * One recording per session: the first socket creates it, a reconnect continues it (its chunks
-   * numbered after the stored ones). The timeline's origin and the key's {ts} are the session's
-   * activation, so every socket of the session agrees on both.
+   * One recording per session: the first socket creates it, a reconnect continues it. The
+   * timeline's origin and the key's {ts} are the session's activation, so every socket of the
+   * session agrees on both.
    */
   private static final String OPEN = """
       INSERT INTO recordings (session_id, user_id, key_prefix, started_at)
@@ -21,8 +21,9 @@ public final class RecordingRows {
              coalesce(s.started_at, now())
         FROM sessions s WHERE s.id = $1 AND s.user_id = $2
       ON CONFLICT (session_id) DO UPDATE SET status = 'recording', updated_at = now()
-      RETURNING id, key_prefix, started_at,
-                (SELECT coalesce(max(c.idx) + 1, 0) FROM recording_chunks c WHERE c.recording_id = recordings.id) AS next_idx""";
+      RETURNING id, key_prefix, started_at""";
+  /** The next chunk number, unique across every socket and node recording the session. */
+  private static final String CLAIM = "UPDATE recordings SET next_chunk = next_chunk + 1 WHERE id = $1 RETURNING next_chunk - 1 AS idx";
   /** The chunk row and the recording's totals in one statement; a repeat of the same index replaces it. */
   private static final String CHUNK = """
       WITH chunk AS (
@@ -40,7 +41,7 @@ public final class RecordingRows {
   private static final String COMPLETE = "UPDATE recordings SET status = 'complete', updated_at = now() WHERE id = $1";
 
   /** A recording ready for chunks. */
-  public record Opened(UUID id, String keyPrefix, Instant startedAt, int nextIndex) {}
+  public record Opened(UUID id, String keyPrefix, Instant startedAt) {}
 
   private final Database db;
 
@@ -55,9 +56,13 @@ public final class RecordingRows {
         throw new IllegalStateException("no such session to record");
       }
       Row row = rows.iterator().next();
-      return new Opened(row.getUUID("id"), row.getString("key_prefix"), row.getOffsetDateTime("started_at").toInstant(),
-          row.getInteger("next_idx"));
+      return new Opened(row.getUUID("id"), row.getString("key_prefix"), row.getOffsetDateTime("started_at").toInstant());
     }));
+  }
+
+  public Future<Integer> claimIndex(UUID recordingId) {
+    return db.asService(sql -> sql.preparedQuery(CLAIM).execute(Tuple.of(recordingId))
+        .map(rows -> rows.iterator().next().getInteger("idx")));
   }
 
   public Future<Void> chunk(UUID recordingId, int index, String key, long startMs, int durationMs, int bytes) {

@@ -8,7 +8,6 @@ import io.vertx.core.buffer.Buffer;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,8 +15,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The recording of one socket of a session: a {@link StereoChunkWriter} fed by the connection, a
  * one-second timer that hands off chunks whose time is over (so a crash loses at most the chunk in
- * progress), and the uploads of its chunks, numbered after those a previous socket of the same
- * session stored. Chunks finished before the recording's row exists wait for it.
+ * progress), and the uploads of its chunks. Chunks finished before the recording's row exists wait
+ * for it.
  */
 final class SessionRecorder implements Recorder {
   private static final Logger log = LoggerFactory.getLogger(SessionRecorder.class);
@@ -31,8 +30,9 @@ final class SessionRecorder implements Recorder {
   private final StereoChunkWriter writer;
   private final long timer;
   private final List<Future<Void>> uploads = new ArrayList<>();
-  private int finished;
   private Future<Void> closing;
+  /** The last chunk number taken: the next waits for it, so numbers follow the timeline. */
+  private Future<Void> claims = Future.succeededFuture();
 
   SessionRecorder(Vertx vertx, UUID sessionId, UUID userId, int chunkFrames, ChunkUploader uploader, RecordingRows rows, Clock clock) {
     this.vertx = vertx;
@@ -72,26 +72,27 @@ final class SessionRecorder implements Recorder {
     return closing;
   }
 
+  /**
+   * Numbers the chunk (the recording's next number in the database, unique across every socket and
+   * node of the session, taken in this socket's order), then queues its upload.
+   */
   private void finished(WavChunk chunk) {
-    int sequence = finished++;
     uploads.removeIf(Future::isComplete);
-    uploads.add(opened.transform(ready -> {
-      if (ready.failed()) {
+    Future<Void> previous = claims;
+    Future<Integer> index = opened.compose(recording -> previous.transform(done -> rows.claimIndex(recording.id())));
+    claims = index.<Void>mapEmpty().recover(e -> Future.succeededFuture());
+    uploads.add(index.transform(claimed -> {
+      if (claimed.failed()) {
         uploader.droppedBeforeQueue();
-        return Future.failedFuture(ready.cause());
+        return Future.failedFuture(claimed.cause());
       }
-      RecordingRows.Opened recording = ready.result();
-      int index = recording.nextIndex() + sequence;
+      RecordingRows.Opened recording = opened.result();
       // the writer's frame 0 is when this socket began; the recording's origin is the session's activation
       long startMs = Math.max(0, writer.originMs() - recording.startedAt().toEpochMilli())
           + chunk.startFrame() / StereoChunkWriter.FRAMES_PER_MS;
       int durationMs = Math.max(1, chunk.frames() / StereoChunkWriter.FRAMES_PER_MS);
-      String key = recording.keyPrefix() + basename(index);
-      return uploader.submit(new ChunkUploader.Upload(sessionId, recording.id(), index, key, startMs, durationMs, chunk));
+      String key = recording.keyPrefix() + ChunkUploader.basename(claimed.result());
+      return uploader.submit(new ChunkUploader.Upload(sessionId, recording.id(), claimed.result(), key, startMs, durationMs, chunk));
     }));
-  }
-
-  static String basename(int index) {
-    return String.format(Locale.ROOT, "chunk-%05d.wav", index);
   }
 }

@@ -1,0 +1,35 @@
+package com.interviewroom.realtime.recording;
+
+import io.vertx.core.buffer.Buffer;
+
+/**
+ * ns per 100 ms frame that the recording adds to the relay (not a test, not timed anywhere): a
+ * candidate frame and an interviewer frame written into {@link StereoChunkWriter} at real-time
+ * pace on a simulated clock, chunks of 30 s handed to a sink that drops them (the upload is off
+ * the event loop). Run: {@code java -cp <test classpath> ...RecordingTapTiming [frames]}.
+ */
+public final class RecordingTapTiming {
+  private static long sink;
+
+  public static void main(String[] args) {
+    int frames = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
+    byte[] pcm = new byte[4_800];
+    new java.util.Random(1).nextBytes(pcm);
+    Buffer frame = Buffer.buffer(pcm);
+    for (int round = 0; round < 3; round++) { // the first rounds warm up the JIT
+      long[] now = {0};
+      StereoChunkWriter writer = new StereoChunkWriter(30 * StereoChunkWriter.SAMPLE_RATE, () -> now[0],
+          chunk -> sink += chunk.length());
+      long t0 = System.nanoTime();
+      for (int i = 0; i < frames; i++) {
+        now[0] += 100;
+        writer.candidate(frame);
+        writer.interviewer(frame);
+      }
+      long t1 = System.nanoTime();
+      writer.close();
+      System.out.printf("round %d: %,d ns per 100 ms frame (candidate and interviewer side each), %d chunks' bytes%n",
+          round, (t1 - t0) / (2L * frames), sink);
+    }
+  }
+}
