@@ -291,7 +291,7 @@ class ReviewBrowserTest {
       java.util.Map<String, Object> result = (java.util.Map<String, Object>) ((org.openqa.selenium.JavascriptExecutor) driver).executeAsyncScript("""
           const done = arguments[arguments.length - 1];
           const base = document.querySelector('script[type=module]').src.replace(/app\\/main\\.js$/, '');
-          import(base + 'app/pages/summary/wav.js').then(async ({ joinWav, parseWav }) => {
+          import(base + 'app/pages/summary/wav.js').then(async ({ MonoTimeline, parseWav }) => {
             // a 16-bit PCM stereo WAV of `frames` frames at 1 kHz, left and right constant
             const wav = (frames, left, right, format = 1) => {
               const b = new ArrayBuffer(44 + frames * 4); const v = new DataView(b);
@@ -303,7 +303,10 @@ class ReviewBrowserTest {
               return b;
             };
             // chunk 0: 0-500 ms; chunk 1 (500-1000 ms) lost; chunk 2: 1000-1500 ms
-            const blob = joinWav([{ startMs: 0, bytes: wav(500, 1000, 3000) }, { startMs: 1000, bytes: wav(500, -4000, 0) }], 1500);
+            const timeline = new MonoTimeline(1500);
+            timeline.add(0, wav(500, 1000, 3000));
+            timeline.add(1000, wav(500, -4000, 0));
+            const blob = timeline.blob();
             const joined = parseWav(await blob.arrayBuffer());
             let refused = '';
             try { parseWav(wav(10, 1, 1, 3)); } catch (e) { refused = e.message; }

@@ -6,7 +6,7 @@
 // Text from the candidate, the interviewer or a program only ever goes in as text nodes.
 import { api, ApiError } from '../../lib/api.js';
 import { append, h, id } from '../../lib/dom.js';
-import { joinWav } from './wav.js';
+import { MonoTimeline } from './wav.js';
 
 const STEP_MS = 1_000;
 
@@ -228,10 +228,10 @@ class Player {
     return this.loading;
   }
 
-  /** Every chunk, in order, joined into one WAV; presigned URLs that expired are fetched again once. */
+  /** Every chunk, in order, mixed into one WAV as it arrives; presigned URLs that expired are fetched again once. */
   async fetchAudio() {
     let recording = this.recording;
-    const parts = [];
+    const timeline = new MonoTimeline(this.duration);
     for (let i = 0; i < recording.chunks.length; i += 1) {
       this.status.textContent = `Loading audio: part ${i + 1} of ${recording.chunks.length}…`;
       let response = await fetch(recording.chunks[i].url, { credentials: 'omit' }).catch(() => null);
@@ -240,9 +240,9 @@ class Player {
         response = await fetch(recording.chunks[i].url, { credentials: 'omit' });
         if (!response.ok) throw new Error(`part ${i + 1} answered ${response.status}`);
       }
-      parts.push({ startMs: recording.chunks[i].startMs, bytes: await response.arrayBuffer() });
+      timeline.add(recording.chunks[i].startMs, await response.arrayBuffer());
     }
-    return joinWav(parts, this.duration);
+    return timeline.blob();
   }
 
   tick() {

@@ -32,24 +32,39 @@ export function parseWav(buffer) {
   throw new Error('a WAV file without data');
 }
 
-/** One mono 16-bit WAV Blob of `durationMs` from chunks `[{startMs, bytes}]`. */
-export function joinWav(parts, durationMs) {
-  const decoded = parts.map((p) => ({ startMs: p.startMs, wav: parseWav(p.bytes) }));
-  const rate = decoded.length ? decoded[0].wav.sampleRate : 24_000;
-  const frames = Math.ceil((durationMs * rate) / 1000);
-  const out = new Int16Array(frames);
-  for (const { startMs, wav } of decoded) {
-    if (wav.sampleRate !== rate) throw new Error('the parts of the recording disagree on the sample rate');
-    const start = Math.round((startMs * rate) / 1000);
-    const count = Math.min(wav.samples.length / wav.channels, frames - start);
-    if (count <= 0) continue;
+/**
+ * A mono timeline of `durationMs` that chunks are mixed into as they arrive, so only one chunk's
+ * bytes are held besides the result. The first chunk sets the sample rate; the others must agree.
+ */
+export class MonoTimeline {
+  constructor(durationMs) {
+    this.durationMs = durationMs;
+    this.rate = 0;
+    this.out = null;
+  }
+
+  add(startMs, bytes) {
+    const wav = parseWav(bytes);
+    if (!this.out) {
+      this.rate = wav.sampleRate;
+      this.out = new Int16Array(Math.ceil((this.durationMs * this.rate) / 1000));
+    } else if (wav.sampleRate !== this.rate) {
+      throw new Error('the parts of the recording disagree on the sample rate');
+    }
+    const start = Math.round((startMs * this.rate) / 1000);
+    const count = Math.min(wav.samples.length / wav.channels, this.out.length - start);
+    if (count <= 0) return;
     if (wav.channels === 2) {
-      for (let i = 0; i < count; i += 1) out[start + i] = (wav.samples[2 * i] + wav.samples[2 * i + 1]) >> 1;
+      for (let i = 0; i < count; i += 1) this.out[start + i] = (wav.samples[2 * i] + wav.samples[2 * i + 1]) >> 1;
     } else {
-      out.set(wav.samples.subarray(0, count), start);
+      this.out.set(wav.samples.subarray(0, count), start);
     }
   }
-  return new Blob([header(out.byteLength, rate), out.buffer], { type: 'audio/wav' });
+
+  blob() {
+    const out = this.out || new Int16Array(0);
+    return new Blob([header(out.byteLength, this.rate || 24_000), out.buffer], { type: 'audio/wav' });
+  }
 }
 
 function header(dataBytes, rate) {
