@@ -27,6 +27,8 @@ import com.interviewroom.edge.user.UserRoutes;
 import com.interviewroom.edge.user.UserService;
 import com.interviewroom.edge.web.Authenticated;
 import com.interviewroom.edge.web.NoInput;
+import com.interviewroom.edge.progress.ProgressRoutes;
+import com.interviewroom.edge.replay.TimelineRoutes;
 import com.interviewroom.edge.web.TrackedSkill;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -76,6 +78,8 @@ final class ApiRoutes {
     Billing.mount(router, app, authenticated, vertx);
     EvaluationRoutes.mount(router, app.db(), authenticated);
     new RecordingRoutes(app.db(), recordingLinks).mount(router, authenticated);
+    new TimelineRoutes(app.db()).mount(router, authenticated);
+    new ProgressRoutes(app.db()).mount(router, authenticated);
     SandboxClient sandbox = SandboxClient.of(vertx, app.config().sandbox());
     new ExecutionRoutes(new ExecutionService(app.db(), app.redis(), sandbox, limits, Costs.ledger(app))).mount(router, authenticated);
     new ClientErrorRoutes(limits, clientIp, app.config().operations().clientErrorsPerIpPerMinute(), app.registry()).mount(router);

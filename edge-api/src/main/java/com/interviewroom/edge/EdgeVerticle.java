@@ -102,7 +102,10 @@ public final class EdgeVerticle extends VerticleBase {
     ApiRoutes.mount(router, app, auth, vertx, limits, clientIp, revocations, authRoutes);
 
     // The candidate web app, after every API route: API paths never fall through to it.
-    new WebAppRoutes(webApp, app.config().http().publicBaseUrl(), StripeJsPolicy.of(app.config())).mount(router);
+    // the replay fetches recording chunks from presigned URLs on the store's browser-facing address
+    String storeForBrowsers = app.config().recording().publicEndpoint() != null
+        ? app.config().recording().publicEndpoint() : app.config().s3().endpoint();
+    new WebAppRoutes(webApp, app.config().http().publicBaseUrl(), StripeJsPolicy.of(app.config()), storeForBrowsers).mount(router);
     router.route().last().handler(ctx -> ctx.fail(Problems.notFound("No such resource.")));
     router.route().failureHandler(new ProblemHandler());
 

@@ -28,3 +28,12 @@ export const LANGUAGES = { python: 'Python', javascript: 'JavaScript', java: 'Ja
 export function score10(value) {
   return (Math.round(value * 10) / 10).toFixed(1);
 }
+
+/** The rubric's dimensions as people read them (the keys are the evaluation's). */
+export const DIMENSIONS = {
+  problem_solving: 'Problem solving',
+  code_quality: 'Code quality',
+  communication: 'Communication',
+  efficiency: 'Efficiency',
+  testing: 'Testing',
+};

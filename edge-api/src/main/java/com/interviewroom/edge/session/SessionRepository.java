@@ -19,8 +19,8 @@ final class SessionRepository {
   static final String UNIQUE_VIOLATION = "23505";
 
   private static final String INSERT = """
-      INSERT INTO sessions (user_id, problem_id, language, status, credit_charged)
-      VALUES ($1, $2, $3, 'scheduled', $4) RETURNING id""";
+      INSERT INTO sessions (user_id, problem_id, language, status, credit_charged, group_id, tracked_skill_id_hash)
+      VALUES ($1, $2, $3, 'scheduled', $4, $5, $6) RETURNING id""";
   // The ledger trigger takes the profile's row lock and its CHECK (credits >= 0) fails with 23514
   // on an overspend, so concurrent starts of one user serialize here and only the funded ones commit.
   private static final String CHARGE = """
@@ -33,7 +33,7 @@ final class SessionRepository {
         FROM (SELECT 1) AS one
         LEFT JOIN LATERAL (
           SELECT s.id, s.status, s.language, s.created_at, s.started_at, s.ended_at, s.duration_seconds,
-                 s.end_reason, p.slug, p.title, p.difficulty, e.status AS evaluation_status, e.overall_score
+                 s.end_reason, s.group_id, p.slug, p.title, p.difficulty, e.status AS evaluation_status, e.overall_score
             FROM sessions s
             JOIN problems p ON p.id = s.problem_id
             LEFT JOIN evaluations e ON e.session_id = s.id
@@ -42,7 +42,7 @@ final class SessionRepository {
            LIMIT $2 OFFSET $3) AS page ON true""";
   private static final String DETAIL = """
       SELECT s.id, s.status, s.language, s.created_at, s.started_at, s.ended_at, s.deadline_at, s.duration_seconds,
-             s.end_reason, s.credit_charged, s.credit_refunded,
+             s.end_reason, s.group_id, s.credit_charged, s.credit_refunded,
              p.slug, p.title, p.difficulty, p.category, p.duration_minutes,
              e.status AS evaluation_status, e.overall_score,
              c.id AS snapshot_id, c.code, c.language AS snapshot_language, c.snapshot_type,
@@ -73,8 +73,10 @@ final class SessionRepository {
 
   private SessionRepository() {}
 
-  static Future<UUID> insert(SqlClient sql, UUID userId, UUID problemId, String language, boolean charged) {
-    return sql.preparedQuery(INSERT).execute(Tuple.of(userId, problemId, language, charged))
+  /** The session files under the request's group and the skill the start request tracked (its hash). */
+  static Future<UUID> insert(SqlClient sql, Actor actor, UUID problemId, StartRequest request, boolean charged) {
+    return sql.preparedQuery(INSERT).execute(Tuple.of(actor.userId(), problemId, request.language(), charged,
+            request.groupId(), actor.trackedSkillIdHash()))
         .map(rows -> rows.iterator().next().getUUID("id"));
   }
 
@@ -152,6 +154,7 @@ final class SessionRepository {
         .put("endedAt", time(row.getOffsetDateTime("ended_at")))
         .put("durationSeconds", row.getInteger("duration_seconds"))
         .put("endReason", row.getString("end_reason"))
+        .put("groupId", row.getString("group_id"))
         .put("evaluationStatus", evaluationStatus(row.getString("evaluation_status"), status))
         .put("score", score(row.getNumeric("overall_score"), row.getString("evaluation_status")));
   }

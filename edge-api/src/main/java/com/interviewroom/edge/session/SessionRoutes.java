@@ -45,6 +45,10 @@ public final class SessionRoutes {
     String difficulty = in.oneOf("difficulty", Problem.DIFFICULTIES, false);
     String category = in.optionalString("category", 1, 64);
     String language = in.oneOf("language", Problem.LANGUAGES, true);
+    String groupId = in.optionalString("groupId", 1, 64);
+    if (groupId != null && !StartRequest.GROUP_ID.matcher(groupId).matches()) {
+      in.error("groupId", StartRequest.GROUP_ID_RULE);
+    }
     if (slug != null && !SLUG.matcher(slug).matches()) {
       in.error("problemSlug", "must be lower-case letters, digits and dashes");
     }
@@ -52,7 +56,7 @@ public final class SessionRoutes {
       in.error("problemSlug", "cannot be combined with difficulty or category");
     }
     in.finish();
-    return service.start(Actor.of(ctx), new StartRequest(slug, difficulty, category, language))
+    return service.start(Actor.of(ctx), new StartRequest(slug, difficulty, category, language, groupId))
         .onSuccess(started -> ctx.response().setStatusCode(201).putHeader("Cache-Control", "no-store"));
   }
 

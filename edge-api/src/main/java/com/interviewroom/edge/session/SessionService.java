@@ -73,12 +73,13 @@ public final class SessionService {
     return sandbox.admit()
         .compose(open -> db.asService(sql -> problemFor(sql, actor.userId(), request)
             .compose(problem -> subscriptions.settle(sql, actor.userId())
-                .compose(subscribed -> create(sql, actor, problem, request.language(), !subscribed)))))
+                .compose(subscribed -> create(sql, actor, problem, request, !subscribed)))))
         .map(started -> new JsonObject()
             .put("sessionId", started.sessionId().toString())
             .put("status", SessionStatus.SCHEDULED.dbValue())
             .put("language", request.language())
             .put("creditCharged", started.charged())
+            .put("groupId", request.groupId())
             .put("problem", started.problem().json())
             .put("wsToken", issuer.realtimeToken(actor.userId(), started.sessionId()))
             .put("expiresIn", TokenIssuer.REALTIME_TTL.toSeconds()));
@@ -97,8 +98,9 @@ public final class SessionService {
     });
   }
 
-  private static Future<Started> create(SqlConnection sql, Actor actor, ProblemView problem, String language, boolean charge) {
-    return SessionRepository.insert(sql, actor.userId(), problem.id(), language, charge)
+  private static Future<Started> create(SqlConnection sql, Actor actor, ProblemView problem, StartRequest request, boolean charge) {
+    String language = request.language();
+    return SessionRepository.insert(sql, actor, problem.id(), request, charge)
         .compose(sessionId -> (charge ? SessionRepository.charge(sql, actor.userId(), sessionId) : Future.<Void>succeededFuture())
             .recover(SessionService::insufficientCredits)
             .compose(v -> EventLog.append(sql, actor.event(sessionId, "session.created", new JsonObject()
@@ -258,7 +260,7 @@ public final class SessionService {
     return Future.succeededFuture();
   }
 
-  static ApiException notFound() {
+  public static ApiException notFound() {
     return new ApiException(404, "session_not_found", "Not Found", "No such session.");
   }
 

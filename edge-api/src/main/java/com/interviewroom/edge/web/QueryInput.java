@@ -59,6 +59,16 @@ public final class QueryInput {
     return value;
   }
 
+  /** An optional value matching {@code pattern} whole; {@code rule} says what that means. */
+  public String matching(String name, Pattern pattern, String rule) {
+    String value = single(name);
+    if (value != null && !pattern.matcher(value).matches()) {
+      error(name, rule);
+      return null;
+    }
+    return value;
+  }
+
   /** An optional whole number in {@code [min, max]}, {@code fallback} when absent. */
   public int integer(String name, int min, int max, int fallback) {
     String value = single(name);

@@ -141,6 +141,8 @@ public final class WebAppAssets {
     m.put("crelt", new String[] {"crelt", "index.js"});
     m.put("marked", new String[] {"marked", "lib/marked.esm.js"});
     m.put("dompurify", new String[] {"dompurify", "dist/purify.es.mjs"});
+    m.put("chart.js", new String[] {"chart.js", "dist/chart.js"});
+    m.put("@kurkle/color", new String[] {"kurkle__color", "dist/color.esm.js"});
     return m;
   }
 

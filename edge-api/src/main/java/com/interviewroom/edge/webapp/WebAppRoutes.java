@@ -49,14 +49,19 @@ public final class WebAppRoutes {
   private final Map<String, Buffer> webjarFiles = new ConcurrentHashMap<>();
 
   public WebAppRoutes(WebAppAssets assets, String publicBaseUrl) {
-    this(assets, publicBaseUrl, StripeJsPolicy.NONE);
+    this(assets, publicBaseUrl, StripeJsPolicy.NONE, null);
   }
 
-  /** {@code stripe}: the sources the billing page's Stripe.js needs, added to the policy of every page. */
-  public WebAppRoutes(WebAppAssets assets, String publicBaseUrl, StripeJsPolicy stripe) {
+  /**
+   * {@code stripe}: the sources the billing page's Stripe.js needs, added to the policy of every page.
+   * {@code objectStoreUrl}: where browsers reach the object store (null: nowhere). The replay fetches
+   * the recording's chunks from their presigned URLs there, so its origin, and nothing more, joins
+   * {@code connect-src}.
+   */
+  public WebAppRoutes(WebAppAssets assets, String publicBaseUrl, StripeJsPolicy stripe, String objectStoreUrl) {
     this.assets = assets;
     URI base = URI.create(publicBaseUrl);
-    this.shell = assets.shell().replace("{{PUBLIC_ORIGIN}}", base.getScheme() + "://" + base.getRawAuthority());
+    this.shell = assets.shell().replace("{{PUBLIC_ORIGIN}}", origin(base));
     this.csp = joinDirectives(
         "default-src 'self'",
         // the import map is the one inline script, allowed by its hash; no eval anywhere
@@ -64,7 +69,8 @@ public final class WebAppRoutes {
         "style-src 'self'",
         "img-src 'self' data:",
         "font-src 'self'",
-        StripeJsPolicy.sources("connect-src 'self'", stripe.connectSrc()),
+        StripeJsPolicy.sources("connect-src 'self'" + (objectStoreUrl == null ? "" : " " + origin(URI.create(objectStoreUrl))),
+            stripe.connectSrc()),
         "media-src 'self' blob:",
         "worker-src 'self'",
         "manifest-src 'self'",
@@ -78,6 +84,10 @@ public final class WebAppRoutes {
 
   private static String joinDirectives(String... directives) {
     return Arrays.stream(directives).filter(Objects::nonNull).collect(Collectors.joining("; "));
+  }
+
+  private static String origin(URI url) {
+    return url.getScheme() + "://" + url.getRawAuthority();
   }
 
   public String contentSecurityPolicy() {

@@ -1,5 +1,6 @@
 import { api } from '../../lib/api.js';
 import { h, pageTitle } from '../../lib/dom.js';
+import { progressSection } from './progress.js';
 import { difficultyBadge, formatDate, formatDuration, score10, LANGUAGES } from '../../lib/format.js';
 
 const PAGE_SIZE = 10;
@@ -11,6 +12,7 @@ export async function render(main, { query, navigate }) {
     api(`/api/sessions?page=${page}&pageSize=${PAGE_SIZE}`),
   ]);
   const unlimited = profile.subscriptionTier && profile.subscriptionTier !== 'free';
+  const progress = sessions.total > 0 ? progressSection() : null;
   main.append(
     h('div', { class: 'page-head' },
       pageTitle('Your interviews', 'Dashboard'),
@@ -19,7 +21,9 @@ export async function render(main, { query, navigate }) {
       stat('Credits', unlimited ? 'Unlimited' : String(profile.credits), 'credits',
         h('a', { href: '/billing' }, 'Buy credits')),
       stat('Total sessions', String(sessions.total), 'total-sessions')),
+    progress ? progress.section : null,
     sessions.total === 0 ? empty() : list(sessions, page, navigate));
+  return progress ? progress.cleanup : undefined;
 }
 
 function stat(label, value, name, extra) {

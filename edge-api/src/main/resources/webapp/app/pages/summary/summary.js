@@ -1,17 +1,11 @@
 import { api } from '../../lib/api.js';
 import { h, pageTitle } from '../../lib/dom.js';
-import { difficultyBadge, formatDate, formatDuration, score10, LANGUAGES } from '../../lib/format.js';
+import { difficultyBadge, formatDate, formatDuration, score10, DIMENSIONS, LANGUAGES } from '../../lib/format.js';
 import { markdown } from '../../lib/markdown.js';
 import { render as notFound } from '../notfound/notfound.js';
+import { replaySection } from './replay.js';
 
 const POLL_MS = 5_000;
-const DIMENSIONS = {
-  problem_solving: 'Problem solving',
-  code_quality: 'Code quality',
-  communication: 'Communication',
-  efficiency: 'Efficiency',
-  testing: 'Testing',
-};
 const RECOMMENDATIONS = {
   strong_yes: ['Strong yes', 'good'],
   yes: ['Yes', 'good'],
@@ -29,29 +23,42 @@ export async function render(main, { params }) {
     throw err;
   }
   const body = h('div', { class: 'summary-body', 'aria-live': 'polite' });
+  const replay = replaySection(id);
   main.append(h('div', { class: 'summary' },
     h('div', { class: 'page-head' },
       h('div', null, pageTitle(`${session.problem.title}: your results`, 'Summary'),
         h('p', { class: 'meta' }, difficultyBadge(session.problem.difficulty), ' ',
           h('span', { class: 'muted' }, `${LANGUAGES[session.language] || session.language} · ${formatDate(session.startedAt || session.createdAt)} · ${formatDuration(session.durationSeconds)}`))),
       h('a', { class: 'btn btn-primary', href: '/practice' }, 'Practice again')),
-    body));
+    body,
+    replay.section));
 
   let timer = 0;
   let stopped = false;
+  let replayFor = null;
+  // the replay reads once now, and once more when the evaluation completes (everything is stored by then)
+  function syncReplay(status) {
+    const settled = (s) => s === 'completed' || s === 'failed';
+    if (replayFor === null || (settled(status) && !settled(replayFor))) {
+      replayFor = status;
+      replay.load(status);
+    }
+  }
   async function load() {
     let evaluation;
     try {
       evaluation = await api(`/api/sessions/${id}/evaluation`);
     } catch (err) {
       if (stopped) return;
+      syncReplay('unknown');
       body.replaceChildren(h('p', { class: 'notice' }, `Could not load the evaluation: ${err.message} Retrying…`));
       timer = setTimeout(load, POLL_MS);
       return;
     }
     if (stopped) return;
+    syncReplay(evaluation.status);
     if (evaluation.status === 'completed') {
-      body.replaceChildren(...completed(evaluation));
+      body.replaceChildren(...completed(evaluation, replay.seek));
     } else if (evaluation.status === 'failed') {
       body.replaceChildren(h('section', { class: 'card state-failed' },
         h('h2', null, 'Evaluation failed'),
@@ -68,10 +75,11 @@ export async function render(main, { params }) {
   return () => {
     stopped = true;
     clearTimeout(timer);
+    replay.cleanup();
   };
 }
 
-function completed(e) {
+function completed(e, seek) {
   const [recommendation, band] = RECOMMENDATIONS[e.recommendation] || [e.recommendation, 'fair'];
   const overall = e.overallScore;
   const scores = e.scores || {};
@@ -86,7 +94,7 @@ function completed(e) {
         h('p', { class: `recommendation rec-${band}` }, recommendation),
         e.heuristic ? h('p', { class: 'muted small' }, 'Scored by the built-in heuristic evaluator (no language model was used).') : null)),
     h('section', { class: 'card' }, h('h2', null, 'Scores'),
-      h('div', { class: 'gauges' }, keys.map((k) => gauge(k, scores[k], evidence[k])))),
+      h('div', { class: 'gauges' }, keys.map((k) => gauge(k, scores[k], evidence[k], seek)))),
     h('div', { class: 'two-col' },
       h('section', { class: 'card' }, h('h2', null, 'Strengths'), bullets(e.strengths, 'No strengths were recorded.')),
       h('section', { class: 'card' }, h('h2', null, 'To improve'), bullets(e.improvements, 'No improvements were recorded.'))),
@@ -100,7 +108,7 @@ function scoreOf(value) {
   return null;
 }
 
-function gauge(key, raw, evidence) {
+function gauge(key, raw, evidence, seek) {
   const label = DIMENSIONS[key] || key.replace(/_/g, ' ');
   const value = scoreOf(raw);
   const meter = value === null
@@ -112,17 +120,21 @@ function gauge(key, raw, evidence) {
     h('div', { class: 'gauge-head' }, h('span', { class: 'gauge-label' }, label),
       h('span', { class: 'gauge-number' }, value === null ? 'Not assessed' : `${value} / 10`)),
     meter,
-    evidence ? evidenceOf(evidence) : null);
+    evidence ? evidenceOf(evidence, seek) : null);
 }
 
-function evidenceOf(ev) {
-  const cited = [];
-  if ((ev.transcriptItems || []).length) cited.push(`${ev.transcriptItems.length} transcript line${ev.transcriptItems.length === 1 ? '' : 's'}`);
-  if ((ev.snapshots || []).length) cited.push(`${ev.snapshots.length} code snapshot${ev.snapshots.length === 1 ? '' : 's'}`);
-  if ((ev.tests || []).length) cited.push(`tests ${ev.tests.join(', ')}`);
+/** The rationale, and each cited moment as a button that moves the replay there. */
+function evidenceOf(ev, seek) {
+  const refs = [
+    ...(ev.transcriptItems || []).map((item, i) => [`transcript:${item}`, `line ${i + 1}`, 'transcript line']),
+    ...(ev.snapshots || []).map((snapshot, i) => [`snapshot:${snapshot}`, `code ${i + 1}`, 'code snapshot']),
+    ...(ev.tests || []).map((test) => [`test:${test}`, `test ${test.replace(':', ' ')}`, 'test run']),
+  ];
   return h('div', { class: 'evidence' },
     ev.rationale ? h('p', null, ev.rationale) : null,
-    cited.length ? h('p', { class: 'muted small' }, `Evidence: ${cited.join('; ')}`) : null);
+    refs.length ? h('p', { class: 'muted small evidence-links' }, 'Evidence: ', refs.map(([ref, label, kind]) =>
+      h('button', { type: 'button', class: 'evidence-link', 'data-ref': ref, 'aria-label': `Replay from this ${kind} (${label})`,
+        onclick: () => seek(ref) }, label))) : null);
 }
 
 function bullets(items, none) {

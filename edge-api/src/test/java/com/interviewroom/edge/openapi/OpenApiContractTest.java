@@ -52,7 +52,8 @@ class OpenApiContractTest {
       "GET /api/problems", "GET /api/problems/{slug}", "GET /api/problems/random",
       "POST /api/sessions/start", "GET /api/sessions", "GET /api/sessions/{id}", "POST /api/sessions/{id}/end",
       "POST /api/sessions/{id}/code", "POST /api/sessions/{id}/execute", "GET /api/sessions/{id}/evaluation",
-      "GET /api/sessions/{id}/recording", "POST /api/realtime/token", "GET /api/billing/plans", "POST /api/payments/create-intent", "POST /api/payments/webhook",
+      "GET /api/sessions/{id}/recording", "GET /api/sessions/{id}/timeline", "GET /api/progress",
+      "POST /api/realtime/token", "GET /api/billing/plans", "POST /api/payments/create-intent", "POST /api/payments/webhook",
       "POST /api/subscriptions/create", "POST /api/subscriptions/cancel", "GET /api/subscriptions/portal");
 
   /**
@@ -382,6 +383,23 @@ class OpenApiContractTest {
     JsonObject completed = get(user, path, 200).bodyAsJsonObject();
     assertThat(completed.getString("status")).isEqualTo("completed");
     assertThat(completed.getBoolean("heuristic")).isTrue();
+
+    user.serviceQuery("""
+        WITH t AS (INSERT INTO transcripts (session_id, item_id, role, text) VALUES ($1, 'item_1', 'user', 'I would sort first.'))
+        INSERT INTO code_snapshots (session_id, code, language, snapshot_type, execution_result)
+        VALUES ($1, 'def f(): pass', 'python', 'execution',
+                '{"verdict": "wrong_answer", "stdout": "secret", "tests": [{"id": "ex1", "hidden": false, "passed": true, "input": [1]}]}')""",
+        Tuple.of(UUID.fromString(id)), rows -> null);
+    JsonObject timeline = get(user, "/api/sessions/" + id + "/timeline", 200).bodyAsJsonObject();
+    assertThat(timeline.getJsonArray("transcript").getJsonObject(0).getString("itemId")).isEqualTo("item_1");
+    assertThat(timeline.getJsonArray("snapshots").getJsonObject(0).getJsonObject("run").getInteger("passed")).isEqualTo(1);
+    assertThat(timeline.encode()).doesNotContain("secret");
+    get(stranger, "/api/sessions/" + id + "/timeline", 404);
+
+    JsonObject progress = get(user, "/api/progress", 200).bodyAsJsonObject();
+    assertThat(progress.getJsonObject("series").getJsonArray("problem_solving")).hasSize(1);
+    assertThat(get(stranger, "/api/progress?category=hash-maps", 200).bodyAsJsonObject().getInteger("sessions")).isZero();
+    get(user, "/api/progress?groupId=not%20a%20group", 400);
 
     user.serviceQuery("UPDATE evaluations SET status = 'failed' WHERE session_id = $1", Tuple.of(UUID.fromString(id)), rows -> null);
     assertThat(get(user, path, 200).bodyAsJsonObject().getString("status")).isEqualTo("failed");

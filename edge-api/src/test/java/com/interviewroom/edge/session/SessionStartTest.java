@@ -112,7 +112,7 @@ class SessionStartTest {
     user.setCredits(1);
     SessionService service = SessionService.create(server.context, server.vertx);
     List<Future<JsonObject>> all = IntStream.range(0, 50)
-        .mapToObj(i -> service.start(Actor.system(user.id()), new StartRequest("two-sum", null, null, "python")))
+        .mapToObj(i -> service.start(Actor.system(user.id()), new StartRequest("two-sum", null, null, "python", null)))
         .toList();
     Future.join(all).toCompletionStage().toCompletableFuture().handle((ok, err) -> null).join();
     assertThat(all.stream().filter(Future::succeeded)).hasSize(1);

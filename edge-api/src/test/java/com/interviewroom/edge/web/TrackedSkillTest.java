@@ -9,18 +9,17 @@ import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.read.ListAppender;
 import com.interviewroom.common.crypto.Hashing;
 import com.interviewroom.common.events.EventStream;
+import com.interviewroom.edge.DatabaseScan;
 import com.interviewroom.edge.EdgeServer;
 import com.interviewroom.edge.session.TestSessions;
 import com.interviewroom.schema.ProblemBank;
 import com.interviewroom.schema.ProblemBankSeeder;
-import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
-import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -61,29 +60,8 @@ class TrackedSkillTest {
     ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(logs);
   }
 
-  /** Every text-like column of every table, cast to text, searched for {@code needle}. */
   private List<String> tablesContaining(String needle) {
-    return await(server.db.asService(sql -> sql.query("""
-            SELECT c.table_name, c.column_name FROM information_schema.columns c
-              JOIN information_schema.tables t ON t.table_name = c.table_name AND t.table_schema = c.table_schema
-             WHERE c.table_schema = 'public' AND t.table_type = 'BASE TABLE'
-               AND c.data_type IN ('text', 'character varying', 'character', 'jsonb', 'json', 'ARRAY')""").execute()
-        .compose(columns -> {
-          List<String> hits = new ArrayList<>();
-          Future<Void> chain = Future.succeededFuture();
-          for (Row column : columns) {
-            String where = column.getString("table_name") + "." + column.getString("column_name");
-            String query = "SELECT count(*) AS n FROM " + column.getString("table_name")
-                + " WHERE strpos(\"" + column.getString("column_name") + "\"::text, $1) > 0";
-            chain = chain.compose(done -> sql.preparedQuery(query).execute(Tuple.of(needle)).map(rows -> {
-              if (rows.iterator().next().getLong("n") > 0) {
-                hits.add(where);
-              }
-              return null;
-            }));
-          }
-          return chain.map(done -> hits);
-        })));
+    return DatabaseScan.columnsContaining(server, needle);
   }
 
   private List<String> logLinesContaining(String needle) {
@@ -153,7 +131,9 @@ class TrackedSkillTest {
           rows.forEach(row -> out.add(row.getString("kind")));
           return out;
         })));
-    assertThat(kinds).containsExactly("session.created", "code.snapshot", "session.completed");
+    // session.activated comes from the realtime side, which never sees the header: it files under the
+    // session's skill all the same (V11 copies the session's hash onto its events)
+    assertThat(kinds).containsExactly("session.created", "session.activated", "code.snapshot", "session.completed");
   }
 
   @Test

@@ -13,7 +13,7 @@ class StripeJsPolicyTest {
       "STRIPE_PUBLISHABLE_KEY", "pk_test_abc");
 
   private static String csp(Map<String, String> env) {
-    return new WebAppRoutes(WebAppAssets.shared(), "http://localhost:8080", StripeJsPolicy.of(Config.from(env))).contentSecurityPolicy();
+    return new WebAppRoutes(WebAppAssets.shared(), "http://localhost:8080", StripeJsPolicy.of(Config.from(env)), null).contentSecurityPolicy();
   }
 
   @Test

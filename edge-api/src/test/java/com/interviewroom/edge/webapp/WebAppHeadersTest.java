@@ -81,4 +81,14 @@ class WebAppHeadersTest {
     assertThat(matcher.find()).as("an og:image meta tag").isTrue();
     return matcher.group(1);
   }
+
+  @Test
+  @DisplayName("connect-src names the object store's origin (for the replay's presigned chunks) and nothing more; without a store, only 'self'")
+  void connectSrcNamesTheStore() {
+    String withStore = new WebAppRoutes(WebAppAssets.shared(), PUBLIC_BASE_URL, StripeJsPolicy.NONE, "https://media.example.com:9000/some/prefix?x=1")
+        .contentSecurityPolicy();
+    assertThat(withStore).contains("connect-src 'self' https://media.example.com:9000;").contains("media-src 'self' blob:;")
+        .doesNotContain("/some/prefix").doesNotContain("unsafe");
+    assertThat(new WebAppRoutes(WebAppAssets.shared(), PUBLIC_BASE_URL).contentSecurityPolicy()).contains("connect-src 'self';");
+  }
 }
