@@ -41,7 +41,14 @@ final class UserData {
         .compose(sessionId -> sql.preparedQuery("""
                 INSERT INTO recordings (session_id, user_id, key_prefix, started_at) VALUES ($1, $2, $3, now())""")
             // a recording row without chunks: presigning needs a store, which this server may not have
-            .execute(Tuple.of(sessionId, userId, "u/" + userId + "/s/" + sessionId + "/1765000000000/")).map(done -> sessionId))));
+            .execute(Tuple.of(sessionId, userId, "u/" + userId + "/s/" + sessionId + "/1765000000000/")).map(done -> sessionId))
+        .compose(sessionId -> sql.preparedQuery("""
+                INSERT INTO cost_entries (event_key, session_id, provider, model, day, usage, usd, price_version)
+                VALUES ($1, $2, 'sandbox', 'sandbox', current_date, '{}', 0, 'fixture')""")
+            .execute(Tuple.of("fixture:" + sessionId, sessionId)).map(done -> sessionId)))
+        // only the owner role writes grants (V12): as the CLI would
+        .compose(sessionId -> server.db.pool().preparedQuery("INSERT INTO admins (user_id, granted_by) VALUES ($1, 'user-data-fixture')")
+            .execute(Tuple.of(userId)).map(done -> sessionId)));
   }
 
   /** Rows per user table that belong to {@code userId} or to one of {@code sessionIds}, counted as the service role. */
