@@ -29,6 +29,8 @@ const WARM_UP_MS = Number(process.env.BENCH_WARMUP_MS || 3000);
 const MEASURE_MS = Number(process.env.BENCH_MEASURE_MS || 10000);
 const PRIMING = Number(process.env.BENCH_PRIMING || 100);
 const VARIANTS = (process.env.BENCH_VARIANTS || 'dockerfile,readme').split(',');
+// BENCH_DIRECT=0 skips the no-relay baseline (a profiling run needs only the server's levels)
+const DIRECT = process.env.BENCH_DIRECT !== '0';
 const FRAME_BYTES = 4800;
 const PERIOD_MS = 100;
 const CLK_TCK = 100;
@@ -296,8 +298,10 @@ async function level(mode, n, server, provider, report) {
     gen: process.cpuUsage(), machine: machine(), wall: process.hrtime.bigint() };
   eld.enable();
   state.measuring = true;
+  log(`${mode} ${n}: measuring for ${MEASURE_MS / 1000} s`);
   await sleep(MEASURE_MS);
   state.measuring = false;
+  log(`${mode} ${n}: window ends`);
   eld.disable();
   const after = { server: relay ? server.cpuTicks() : 0, stores: relay ? server.storeTicks() : 0, provider: ticks(provider.proc.pid),
     gen: process.cpuUsage(before.gen), machine: machine(), wall: process.hrtime.bigint() };
@@ -457,7 +461,7 @@ log('provider', provider.url);
 const results = [];
 const idle = {};
 try {
-  for (const n of LEVELS) results.push(await level('direct', n, null, provider, true));
+  if (DIRECT) for (const n of LEVELS) results.push(await level('direct', n, null, provider, true));
   for (const variant of VARIANTS) {
     const server = new Server(variant, provider.url, healthUrl);
     log(`starting the ${variant} server`);
