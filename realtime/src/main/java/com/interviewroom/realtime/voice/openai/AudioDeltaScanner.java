@@ -1,6 +1,9 @@
 package com.interviewroom.realtime.voice.openai;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
@@ -27,6 +30,9 @@ final class AudioDeltaScanner {
 
   /** The two fields the provider uses from an audio delta. */
   record Delta(String itemId, byte[] audio) { }
+
+  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long QUOTES = 0x2222222222222222L;
 
   private AudioDeltaScanner() {
   }
@@ -76,9 +82,10 @@ final class AudioDeltaScanner {
         int valueStart = i + 1;
         int valueEnd;
         if (isKey(text, keyStart, keyLen, "delta")) {
-          // base64 has no quote or backslash: the first quote ends it, a backslash before it means fall back
-          valueEnd = indexOf(text, '"', valueStart, n);
-          if (valueEnd < 0 || deltaStart >= 0 || indexOf(text, '\\', valueStart, valueEnd) >= 0) {
+          // base64 has no quote or backslash: the first quote ends it; an escape before it (a backslash)
+          // is not base64 either, so the decoder below refuses the range and the full parse runs
+          valueEnd = quote(text, valueStart, n);
+          if (valueEnd < 0 || deltaStart >= 0) {
             return null;
           }
           deltaStart = valueStart;
@@ -155,9 +162,23 @@ final class AudioDeltaScanner {
     return true;
   }
 
-  private static int indexOf(byte[] text, char c, int from, int to) {
-    for (int i = from; i < to; i++) {
-      if (text[i] == c) {
+  /**
+   * The first {@code "} in {@code text[from, to)}, or -1; eight bytes at a time, since it runs over
+   * the 6.4 KB of every delta (a byte loop was 5 % of the relay's CPU). A byte of {@code x} is zero
+   * where the quote is; {@code (x - 0x01..) & ~x & 0x80..} flags the lowest zero byte exactly (a
+   * false flag can only sit above a true one), and little-endian puts the first byte lowest.
+   */
+  static int quote(byte[] text, int from, int to) {
+    int i = from;
+    for (; i + Long.BYTES <= to; i += Long.BYTES) {
+      long x = (long) LONGS.get(text, i) ^ QUOTES;
+      long zero = (x - 0x0101010101010101L) & ~x & 0x8080808080808080L;
+      if (zero != 0) {
+        return i + (Long.numberOfTrailingZeros(zero) >>> 3);
+      }
+    }
+    for (; i < to; i++) {
+      if (text[i] == '"') {
         return i;
       }
     }
