@@ -5,7 +5,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.Label;
-import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.util.EnumSet;
@@ -25,18 +24,13 @@ public final class Observability {
    * A Vert.x whose HTTP server metrics carry the matched route, so each route has its own series.
    * Pool names and types are labels too: without them every pool (Postgres, worker, HTTP client)
    * would register the same unlabelled series and Prometheus would refuse all but the first.
-   * The TCP-level domains are off: they count bytes on every socket read and write (a Prometheus
-   * counter per call, 3-4 % of the voice relay's CPU, docs/benchmarks.md), and no dashboard or
-   * alert reads them; HTTP, pool and event-bus metrics are kept.
    */
   public static Vertx vertx(PrometheusMeterRegistry registry) {
     MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
         .setEnabled(true)
         .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE, Label.EB_ADDRESS,
             Label.POOL_TYPE, Label.POOL_NAME))
-        .setJvmMetricsEnabled(true)
-        .addDisabledMetricsCategory(MetricsDomain.NET_SERVER)
-        .addDisabledMetricsCategory(MetricsDomain.NET_CLIENT);
+        .setJvmMetricsEnabled(true);
     VertxOptions options = new VertxOptions().setMetricsOptions(metrics);
     Vertx vertx = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry)).build();
     // an exception no handler caught: Vert.x would only log it; it is a bug, so Sentry hears of it too

@@ -37,24 +37,4 @@ class ObservabilityTest {
     assertThat(scrape).containsPattern("(?m)^interviewroom_voice_failovers_total [1-9]")
         .containsPattern("(?m)^interviewroom_evaluations_failed_total \\d");
   }
-
-  @Test
-  @org.junit.jupiter.api.DisplayName("HTTP server metrics are kept; the per-read and per-write TCP byte counters are not recorded")
-  void tcpByteCountersAreOff() throws Exception {
-    PrometheusMeterRegistry registry = Observability.newRegistry();
-    Vertx vertx = Observability.vertx(registry);
-    try {
-      io.vertx.core.http.HttpServer server = vertx.createHttpServer().requestHandler(req -> req.response().end("ok"))
-          .listen(0).toCompletionStage().toCompletableFuture().get();
-      io.vertx.core.http.HttpClient client = vertx.createHttpClient();
-      String body = client.request(io.vertx.core.http.HttpMethod.GET, server.actualPort(), "127.0.0.1", "/")
-          .compose(req -> req.send().compose(io.vertx.core.http.HttpClientResponse::body))
-          .toCompletionStage().toCompletableFuture().get().toString();
-      assertThat(body).isEqualTo("ok");
-      String scrape = registry.scrape();
-      assertThat(scrape).contains("vertx_http_server_requests_total").doesNotContain("vertx_net_");
-    } finally {
-      vertx.close().toCompletionStage().toCompletableFuture().get();
-    }
-  }
 }
