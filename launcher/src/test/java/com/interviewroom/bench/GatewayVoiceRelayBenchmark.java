@@ -586,7 +586,8 @@ public final class GatewayVoiceRelayBenchmark {
     return String.format(Locale.ROOT, """
         Measured %s by `bench/voice-relay.sh` (GatewayVoiceRelayBenchmark) on %d cores, Java %s, %s %s. \
         Each simulated browser sends a 4,800-byte binary frame every 100 ms (sequence number and send time in the first \
-        16 bytes) on a fixed schedule, and like a browser's `setInterval` it skips a tick its event loop missed rather than         sending the backlog at once (the count is in the notes below); %s; the browser measures the round trip.
+        16 bytes) on a fixed schedule, and like a browser's `setInterval` it skips a tick its event loop missed rather than \
+        sending the backlog at once (the count is in the notes below); %s; the browser measures the round trip.
         `relay`: browser ⇄ `/ws` of the real server (`ROLE=all`, a session and socket token per browser from \
         `POST /api/sessions/start`, Postgres and Redis from `TEST_DATABASE_URL`/`TEST_REDIS_URL`) ⇄ fake provider; the \
         server turns each binary frame into base64 JSON and each delta back into a binary frame. \
