@@ -1,12 +1,17 @@
 #!/usr/bin/env python3
 """Summarise a JFR recording of the relay server under load: where its CPU samples fall.
 
-Record (the server of the independent generator's run, one level, a long window):
+Record (the server of the independent generator's run, one level, a long window, no baseline):
   BENCH_SERVER_OPTS="-XX:StartFlightRecording:filename=/tmp/relay.jfr,settings=profile,dumponexit=true,jdk.ExecutionSample#period=2ms" \
-  BENCH_VARIANTS=dockerfile BENCH_MEASURE_MS=30000 \
-  node bench/voice-relay-node/run.mjs --jar launcher/target/interviewroom.jar --java "$JAVA_HOME/bin/java" --levels 500
-Then, with the measured window's start and end from its log (UTC, HH:MM:SS):
+  BENCH_DIRECT=0 BENCH_PRIMING=50 BENCH_VARIANTS=dockerfile BENCH_MEASURE_MS=30000 \
+  node bench/voice-relay-node/run.mjs --jar launcher/target/interviewroom.jar --java "$JAVA_HOME/bin/java" --levels 200
+Then, with the measured window's start and end from its log ("relay 200: measuring", "window ends"; UTC, HH:MM:SS):
   bench/voice-relay-profile.py /tmp/relay.jfr 20:53:10 20:53:40
+To compare two builds, run the same command with each jar in turn (each in a directory of its own:
+the server's log is written beside the jar) and compare "µs per round trip" in the level's line; it
+holds when a starved generator sends less than real time, CPU per session-second does not.
+jdk.ExecutionSample sees Java code only: the kernel's share (socket reads and writes) is in that
+line too, from /proc/<pid>/stat.
 
 Each sample is put in the first bucket whose marker appears anywhere in its stack (so a bucket is
 inclusive of what it calls, and the order of BUCKETS decides overlaps); then the top frames by
@@ -22,19 +27,28 @@ BUCKETS = [
     ('PiiRedactor', 'transcripts: PII redaction (regex)'),
     ('TranscriptBatcher', 'transcripts: batching and storing'),
     ('PgSessionRecords', 'voice: usage and transcript records'),
-    ('OpenAiRealtimeProvider.onMessage', 'voice: provider message in (JSON parse, base64 decode) and what it triggers'),
-    ('OpenAiRealtimeProvider.sendAudio', 'voice: append out (base64, JSON text, text frame)'),
-    ('micrometer', 'metrics (Micrometer byte counters)'),
-    ('gateway.Outbound', 'gateway: writes to the browser'),
-    ('gateway.Connection', 'gateway: frames in, timers, pings'),
-    ('gateway.MessageAssembler', 'gateway: frames in, timers, pings'),
-    ('SessionTimer', 'timer ticks'),
+    ('micrometer', 'metrics (Micrometer, Vert.x byte counters on every read and write)'),
+    ('reportBytes', 'metrics (Micrometer, Vert.x byte counters on every read and write)'),
+    ('WebSocket08FrameEncoder', 'Netty WebSocket encoder (frame headers; masks every byte sent to the provider)'),
+    ('WebSocket08FrameDecoder', 'Netty WebSocket decoder (unmasks every byte from the browser)'),
+    ('AudioDeltaScanner', 'voice: audio delta scanned, base64 decoded'),
+    ('appendBytes', 'voice: append built (base64)'),
+    ('gateway.Outbound', 'gateway: audio and JSON written to the browser (Vert.x write, flush)'),
+    ('onParsedMessage', 'voice: other provider events (full JSON parse)'),
+    ('OpenAiRealtimeProvider.sendAudio', 'voice: append written to the provider (Vert.x write, flush)'),
+    ('OpenAiRealtimeProvider.on', 'voice: provider message in (frame joining, String, dispatch)'),
+    ('FrameAggregator', 'voice: provider message in (frame joining, String, dispatch)'),
+    ('gateway.Connection', 'gateway: frames in (rate buckets, checks), timers, pings'),
+    ('gateway.MessageAssembler', 'gateway: frames in (rate buckets, checks), timers, pings'),
+    ('SessionTimer', 'gateway: frames in (rate buckets, checks), timers, pings'),
     ('redis', 'Redis client'),
     ('pgclient', 'Postgres client'),
-    ('FrameAggregator', 'Vert.x frame aggregation (provider socket)'),
-    ('WebSocket08Frame', 'Netty WebSocket codec'),
-    ('NioIoHandler', 'Netty socket I/O'),
-    ('SocketChannelImpl', 'Netty socket I/O'),
+    ('safeBuffer', 'Vert.x: each read copied to a heap buffer'),
+    ('SelectorImpl', 'Netty/NIO: selector'),
+    ('NioSocketChannel.doWrite', 'Netty/NIO: socket writes (the Java side)'),
+    ('doReadBytes', 'Netty/NIO: socket reads (the Java side)'),
+    ('NioIoHandler', 'Netty/Vert.x: the rest of the read and write pipelines'),
+    ('SocketChannelImpl', 'Netty/NIO: socket writes (the Java side)'),
 ]
 
 

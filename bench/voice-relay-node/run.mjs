@@ -29,6 +29,8 @@ const WARM_UP_MS = Number(process.env.BENCH_WARMUP_MS || 3000);
 const MEASURE_MS = Number(process.env.BENCH_MEASURE_MS || 10000);
 const PRIMING = Number(process.env.BENCH_PRIMING || 100);
 const VARIANTS = (process.env.BENCH_VARIANTS || 'dockerfile,readme').split(',');
+// BENCH_DIRECT=0 skips the no-relay baseline (a profiling run needs only the server's levels)
+const DIRECT = process.env.BENCH_DIRECT !== '0';
 const FRAME_BYTES = 4800;
 const PERIOD_MS = 100;
 const CLK_TCK = 100;
@@ -57,12 +59,17 @@ function freePort() {
 // ---- CPU and memory of processes, from /proc ----
 
 function ticks(pid) {
+  const { user, sys } = userSys(pid);
+  return user + sys;
+}
+
+function userSys(pid) {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(f[11]) + Number(f[12]); // utime + stime
+    return { user: Number(f[11]), sys: Number(f[12]) }; // utime, stime
   } catch {
-    return 0;
+    return { user: 0, sys: 0 };
   }
 }
 
@@ -292,13 +299,17 @@ async function level(mode, n, server, provider, report) {
   open.forEach((b) => b.start());
   await sleep(WARM_UP_MS);
   const eld = monitorEventLoopDelay({ resolution: 10 });
+  const sysBefore = relay ? userSys(server.proc.pid).sys : 0;
   const before = { server: relay ? server.cpuTicks() : 0, stores: relay ? server.storeTicks() : 0, provider: ticks(provider.proc.pid),
     gen: process.cpuUsage(), machine: machine(), wall: process.hrtime.bigint() };
   eld.enable();
   state.measuring = true;
+  log(`${mode} ${n}: measuring for ${MEASURE_MS / 1000} s`);
   await sleep(MEASURE_MS);
   state.measuring = false;
+  log(`${mode} ${n}: window ends`);
   eld.disable();
+  const sysAfter = relay ? userSys(server.proc.pid).sys : 0;
   const after = { server: relay ? server.cpuTicks() : 0, stores: relay ? server.storeTicks() : 0, provider: ticks(provider.proc.pid),
     gen: process.cpuUsage(before.gen), machine: machine(), wall: process.hrtime.bigint() };
   const heapAfter = relay && report ? await liveHeap(server.proc.pid) : 0;
@@ -339,10 +350,15 @@ async function level(mode, n, server, provider, report) {
     load: loadavg(),
   };
   result.serverMsPerSessionSecond = relay ? (result.serverCores * 1000) / n : NaN;
+  // per round trip measured: unlike per session-second, it holds when a starved generator sends fewer frames than real time
+  result.serverUsPerRoundTrip = relay && result.all.frames ? ((after.server - before.server) / CLK_TCK) * 1e6 / result.all.frames : NaN;
+  result.serverSysShare = relay && after.server > before.server ? (sysAfter - sysBefore) / (after.server - before.server) : NaN;
   log(`${result.variant} ${mode} ${n}: p50 ${result.all.p50?.toFixed(2)} p99 ${result.all.p99?.toFixed(2)} ms, opened ${open.length},`
     + ` lost ${result.lost}, reordered ${result.reordered}, corrupt ${result.corrupt}, deflate ${result.deflateNegotiated}/${result.deflateOffered},`
     + ` server ${result.serverCores.toFixed(2)} stores ${result.storeCores.toFixed(2)} provider ${result.providerCores.toFixed(2)}`
-    + ` generator ${result.genCores.toFixed(2)} machine ${result.machineCores.toFixed(2)} cores, ELD p99 ${result.eldP99.toFixed(1)} ms, load ${result.load}`);
+    + ` generator ${result.genCores.toFixed(2)} machine ${result.machineCores.toFixed(2)} cores, ELD p99 ${result.eldP99.toFixed(1)} ms, load ${result.load}`
+    + (relay ? `; server ${f3(result.serverMsPerSessionSecond)} ms per session-s, ${f2(result.serverUsPerRoundTrip)} µs per round trip`
+      + ` (${int(result.all.frames)} in the window), ${Math.round(100 * result.serverSysShare)} % of it in the kernel` : ''));
   return result;
 }
 
@@ -371,12 +387,14 @@ function section(results, idle) {
     + `\`POST /api/auth/signup\` and \`POST /api/sessions/start\`. Per server: an unreported priming level of ${PRIMING} sessions, then `
     + `${WARM_UP_MS / 1000} s of warm-up and ${MEASURE_MS / 1000} s measured per level. \`direct\`: the same generator speaking the `
     + 'provider protocol straight to the fake (the no-relay baseline); "added" is relay minus direct at the same percentile. '
-    + 'Server CPU is the JVM\'s (`/proc/<pid>/stat`), the embedded Postgres and Redis children apart (stores); heap per session '
+    + 'Server CPU is the JVM\'s (`/proc/<pid>/stat`), the embedded Postgres and Redis children apart (stores); per round trip it is '
+    + 'the window\'s server CPU over the round trips measured in it (which holds when a starved generator sends less than real '
+    + 'time; a session-second is ten round trips), with the share spent in the kernel (`stime`: socket reads, writes, epoll); heap per session '
     + 'is live objects (`jcmd GC.class_histogram`) with the sessions open minus before they opened. The generator\'s own CPU and '
     + 'event-loop delay (`monitorEventLoopDelay`, p99) are in the last columns: a busy generator delays its own timestamps.');
   lines.push('');
-  lines.push('| server | sessions | mode | p50 ms | p99 ms | added p50 | added p99 | p99 offering deflate / not | frames | lost | reordered | corrupt | deflate negotiated | server CPU ms per session-s | server / stores / provider / generator / machine cores | heap per session | generator loop delay p99 | load avg (1/5/15) |');
-  lines.push('| --- | ---: | --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | --- |');
+  lines.push('| server | sessions | mode | p50 ms | p99 ms | added p50 | added p99 | p99 offering deflate / not | frames | lost | reordered | corrupt | deflate negotiated | server CPU ms per session-s | server CPU µs per round trip (kernel share) | server / stores / provider / generator / machine cores | heap per session | generator loop delay p99 | load avg (1/5/15) |');
+  lines.push('| --- | ---: | --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | --- |');
   const direct = new Map(results.filter((r) => r.mode === 'direct').map((r) => [r.n, r]));
   for (const r of results) {
     const d = direct.get(r.n);
@@ -384,6 +402,7 @@ function section(results, idle) {
     lines.push(`| ${r.variant} | ${int(r.n)} | ${r.mode} | ${f2(r.all.p50)} | ${f2(r.all.p99)} | ${added('p50')} | ${added('p99')} | `
       + `${f2(r.offered.p99)} / ${f2(r.plain.p99)} | ${int(r.all.frames)} | ${int(r.lost)} | ${int(r.reordered)} | ${int(r.corrupt)} | `
       + `${r.mode === 'relay' ? `${r.deflateNegotiated} of ${r.deflateOffered} offered` : '-'} | ${f3(r.serverMsPerSessionSecond)} | `
+      + `${r.mode === 'relay' ? `${f2(r.serverUsPerRoundTrip)} (${Math.round(100 * r.serverSysShare)} %)` : '-'} | `
       + `${f2(r.serverCores)} / ${f2(r.storeCores)} / ${f2(r.providerCores)} / ${f2(r.genCores)} / ${f2(r.machineCores)} | `
       + `${kb(r.heapPerSession)} | ${f2(r.eldP99)} ms | ${r.load} |`);
   }
@@ -457,7 +476,7 @@ log('provider', provider.url);
 const results = [];
 const idle = {};
 try {
-  for (const n of LEVELS) results.push(await level('direct', n, null, provider, true));
+  if (DIRECT) for (const n of LEVELS) results.push(await level('direct', n, null, provider, true));
   for (const variant of VARIANTS) {
     const server = new Server(variant, provider.url, healthUrl);
     log(`starting the ${variant} server`);

@@ -66,6 +66,8 @@ public final class GatewayVoiceRelayBenchmark {
   private static final Duration MEASURE = Duration.ofMillis(Long.getLong("bench.measureMs", 10_000));
   /** A level run first and not reported, so the JIT has compiled the handshake and relay paths. */
   private static final int PRIMING_SESSIONS = 50;
+  /** A browser sends one 4,800-byte frame (100 ms of 24 kHz PCM16) per period. */
+  private static final long PERIOD_NANOS = 100_000_000;
   private static final int OPENING_IN_PARALLEL = 16;
   private static final int SIGNUP_CREDITS = 3;
   private static final String PROVIDER_KEY = "sk-test-fake";
@@ -239,6 +241,7 @@ public final class GatewayVoiceRelayBenchmark {
         browsers.stream().mapToLong(b -> b.unexpectedCloses).sum(),
         browsers.stream().mapToLong(b -> b.errorMessages).sum(),
         dropped,
+        browsers.stream().mapToLong(b -> b.skippedTicks).sum(),
         relay ? (after.server() - before.server()) / 1e6 / n / seconds : Double.NaN,
         relay ? Math.max(0, (heapAfter - heapBefore) / n) : -1,
         (after.server() - before.server()) / 1e9 / seconds,
@@ -430,6 +433,9 @@ public final class GatewayVoiceRelayBenchmark {
     private boolean closing;
     volatile long unexpectedCloses;
     volatile long errorMessages;
+    /** Frames not sent because this browser's loop was a period or more late (see {@link #tick}). */
+    volatile long skippedTicks;
+    private long nextTickNanos;
 
     Browser(Mode mode) {
       this.mode = mode;
@@ -494,10 +500,31 @@ public final class GatewayVoiceRelayBenchmark {
     /** Starts at a random point of the 100 ms period, as unsynchronised browsers would. */
     void startStreaming() {
       context.runOnContext(v -> timer = vertx.setTimer(1 + ThreadLocalRandom.current().nextInt(100), first -> {
-        if (!stopped) {
-          timer = vertx.setPeriodic(100, id -> send());
-        }
+        nextTickNanos = System.nanoTime();
+        tick();
       }));
+    }
+
+    /**
+     * One frame per 100 ms on a fixed schedule, but a tick missed because this event loop was late
+     * is dropped, as a browser's {@code setInterval} (and Node's) drops it. Vert.x's {@code
+     * setPeriodic} runs at a fixed rate and catches up instead: after a stall it sent the backlog at
+     * once, beyond the server's audio byte burst, and the excess came back as {@code rate_limited}
+     * and lost frames, which were the generator's doing and not the relay's.
+     */
+    private void tick() {
+      if (stopped) {
+        return;
+      }
+      send();
+      long now = System.nanoTime();
+      nextTickNanos += PERIOD_NANOS;
+      if (nextTickNanos <= now) {
+        long missed = (now - nextTickNanos) / PERIOD_NANOS + 1;
+        skippedTicks += missed;
+        nextTickNanos += missed * PERIOD_NANOS;
+      }
+      timer = vertx.setTimer(Math.max(1, (nextTickNanos - now + 999_999) / 1_000_000), id -> tick());
     }
 
     private void send() {
@@ -559,7 +586,8 @@ public final class GatewayVoiceRelayBenchmark {
     return String.format(Locale.ROOT, """
         Measured %s by `bench/voice-relay.sh` (GatewayVoiceRelayBenchmark) on %d cores, Java %s, %s %s. \
         Each simulated browser sends a 4,800-byte binary frame every 100 ms (sequence number and send time in the first \
-        16 bytes); %s; the browser measures the round trip.
+        16 bytes) on a fixed schedule, and like a browser's `setInterval` it skips a tick its event loop missed rather than \
+        sending the backlog at once (the count is in the notes below); %s; the browser measures the round trip.
         `relay`: browser ⇄ `/ws` of the real server (`ROLE=all`, a session and socket token per browser from \
         `POST /api/sessions/start`, Postgres and Redis from `TEST_DATABASE_URL`/`TEST_REDIS_URL`) ⇄ fake provider; the \
         server turns each binary frame into base64 JSON and each delta back into a binary frame. \

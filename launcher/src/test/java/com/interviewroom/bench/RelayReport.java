@@ -18,7 +18,7 @@ final class RelayReport {
    * cores busy during the measured window; heap and server CPU are NaN/-1 for the direct mode.
    */
   record Level(int sessions, Mode mode, int opened, long[] sortedLatencies, long sent, long lost, long reordered,
-      long unexpectedCloses, long errorMessages, long droppedByServer, double serverCpuMsPerSessionSecond, long heapBytesPerSession,
+      long unexpectedCloses, long errorMessages, long droppedByServer, long skippedTicks, double serverCpuMsPerSessionSecond, long heapBytesPerSession,
       double serverCores, double fakeCores, double generatorCores, double machineCores) {
     double p50() {
       return FrameTracker.percentileMs(sortedLatencies, 0.50);
@@ -44,11 +44,12 @@ final class RelayReport {
       }
       out.append(String.format(Locale.ROOT,
           "- %,d sessions: **added p50 %.2f ms, added p99 %.2f ms**; sockets opened %,d of %,d, closed unexpectedly %,d, "
-              + "error messages %,d, audio frames dropped by the server for slow readers %,d; "
+              + "error messages %,d, audio frames dropped by the server for slow readers %,d, "
+              + "ticks the generator skipped (its own loop late, as a browser skips them) %,d; "
               + "cores busy in the relay window: server %.2f, fake provider %.2f, generator %.2f, "
               + "whole machine %.2f of %d%n",
           relay.sessions(), relay.p50() - direct.p50(), relay.p99() - direct.p99(), relay.opened(), relay.sessions(),
-          relay.unexpectedCloses(), relay.errorMessages(), relay.droppedByServer(), relay.serverCores(), relay.fakeCores(), relay.generatorCores(),
+          relay.unexpectedCloses(), relay.errorMessages(), relay.droppedByServer(), relay.skippedTicks(), relay.serverCores(), relay.fakeCores(), relay.generatorCores(),
           relay.machineCores(), Runtime.getRuntime().availableProcessors()));
     }
     out.append('\n').append(targets(levels)).append("\n\n").append(footer.strip()).append('\n');

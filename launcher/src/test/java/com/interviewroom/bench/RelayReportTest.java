@@ -16,7 +16,7 @@ class RelayReportTest {
     java.util.Arrays.fill(latencies, 1_000_000L);
     latencies[98] = p99Ms * 1_000_000L;
     latencies[99] = p99Ms * 1_000_000L;
-    return new Level(1000, mode, 1000, latencies, 100_000, lost, 0, 0, 0, 0, 0.5, heap, 0.5, 0.3, 0.2, 1.1);
+    return new Level(1000, mode, 1000, latencies, 100_000, lost, 0, 0, 0, 0, 0, 0.5, heap, 0.5, 0.3, 0.2, 1.1);
   }
 
   @Test

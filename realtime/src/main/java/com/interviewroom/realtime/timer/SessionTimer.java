@@ -66,7 +66,8 @@ public final class SessionTimer {
    * reconnect with one minute left) are claimed silently so they never fire late.
    */
   private void checkWarnings(long remaining) {
-    if (remaining == 0 || expired) {
+    // every tick of every session asks; the widest threshold not yet reached answers without a stream
+    if (remaining == 0 || expired || pendingWarnings.isEmpty() || remaining > pendingWarnings.getLast().toMillis()) {
       return;
     }
     List<Duration> reached = pendingWarnings.stream().filter(t -> remaining <= t.toMillis()).toList();

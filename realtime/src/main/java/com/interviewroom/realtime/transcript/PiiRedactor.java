@@ -20,13 +20,33 @@ public final class PiiRedactor {
   private static final Pattern PHONE_INTL =
       Pattern.compile("(?<![\\w.^])\\+\\d{1,3}(?:[ .-]?\\d{2,5}){2,4}(?![\\w-]|\\.\\d)");
 
+  /** The fewest digits any number pattern matches: {@code +1} and two groups of two ({@link #PHONE_INTL}). */
+  private static final int MIN_DIGITS = 5;
+
   private PiiRedactor() {}
+
+  /** ASCII digits, counted only up to {@link #MIN_DIGITS}; {@code \d} in the patterns is ASCII too. */
+  private static int digits(String text) {
+    int count = 0;
+    for (int i = 0, n = text.length(); i < n && count < MIN_DIGITS; i++) {
+      char c = text.charAt(i);
+      if (c >= '0' && c <= '9') {
+        count++;
+      }
+    }
+    return count;
+  }
 
   public static String redact(String text) {
     if (text == null || text.isEmpty()) {
       return text;
     }
-    String out = EMAIL.matcher(text).replaceAll("[email]");
+    // every transcript line passes here, and most hold none of what the patterns need: an email
+    // needs an '@', every number pattern at least five digits (SSN 9, NANP 10, +CC and two groups 5)
+    String out = text.indexOf('@') >= 0 ? EMAIL.matcher(text).replaceAll("[email]") : text;
+    if (digits(out) < MIN_DIGITS) {
+      return out;
+    }
     out = SSN.matcher(out).replaceAll("[ssn]");
     out = PHONE_NANP.matcher(out).replaceAll("[phone]");
     out = PHONE_INTL.matcher(out).replaceAll("[phone]");

@@ -499,7 +499,7 @@ public final class BridgedVoiceSession implements VoiceSession {
   }
 
   private void onAudio(VoiceEvent.Audio a) {
-    if (cancelledItems.contains(a.itemId())) {
+    if (cancelled(a.itemId())) {
       return; // late audio of an interrupted answer must not play
     }
     if (!a.itemId().equals(speakingItem)) {
@@ -516,7 +516,7 @@ public final class BridgedVoiceSession implements VoiceSession {
   }
 
   private void onDelta(VoiceEvent.TranscriptDelta d) {
-    if (cancelledItems.contains(d.itemId())) {
+    if (cancelled(d.itemId())) {
       return;
     }
     turnStarts.putIfAbsent(d.itemId(), startFor(d.role()));
@@ -527,7 +527,7 @@ public final class BridgedVoiceSession implements VoiceSession {
   }
 
   private void onFinal(VoiceEvent.TranscriptFinal f) {
-    if (cancelledItems.contains(f.itemId())) {
+    if (cancelled(f.itemId())) {
       return; // the truncated text was stored at barge-in
     }
     turnStarts.putIfAbsent(f.itemId(), startFor(f.role()));
@@ -626,6 +626,14 @@ public final class BridgedVoiceSession implements VoiceSession {
     streaming = false;
     finalItem = null;
     finalText = null;
+  }
+
+  /**
+   * Whether an item was interrupted. Asked for every audio chunk, whose item id is a fresh String:
+   * with nothing interrupted (the usual case) its hash is not computed at all.
+   */
+  private boolean cancelled(String itemId) {
+    return !cancelledItems.isEmpty() && cancelledItems.contains(itemId);
   }
 
   private void rememberCancelled(String itemId) {

@@ -25,6 +25,15 @@ class PiiRedactorTest {
     assertThat(out).doesNotContain("example.co.uk");
   }
 
+  @DisplayName("the shortest number the patterns match (+1 and two groups of two, five digits) is still redacted, and text with no '@' and too few digits comes back as the same object")
+  @org.junit.jupiter.api.Test
+  void shortcutKeepsTheShortestMatch() {
+    assertThat(PiiRedactor.redact("dial +1 23 45 now")).isEqualTo("dial [phone] now");
+    assertThat(PiiRedactor.redact("mail a@b.io or +1 23 45")).isEqualTo("mail [email] or [phone]");
+    String plain = "I would use a hash map, two passes, O(n) time and 1 extra array";
+    assertThat(PiiRedactor.redact(plain)).isSameAs(plain);
+  }
+
   @DisplayName("technical talk with numbers and code passes through unchanged")
   @ParameterizedTest
   @ValueSource(strings = {

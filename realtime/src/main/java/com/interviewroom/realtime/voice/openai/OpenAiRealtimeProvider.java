@@ -9,11 +9,15 @@ import com.interviewroom.realtime.voice.VoiceEvents;
 import com.interviewroom.realtime.voice.VoiceProvider;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.http.WebSocketFrameType;
 import io.vertx.core.http.impl.ws.WebSocketFrameImpl;
 import io.vertx.core.json.JsonArray;
@@ -45,6 +49,8 @@ public final class OpenAiRealtimeProvider implements VoiceProvider {
    * would send too. A larger one goes through writeTextMessage, which fragments it.
    */
   private static final int SINGLE_FRAME_BYTES = 65_536;
+  /** The largest message read from the provider, as {@code VoiceProviders} configures the client. */
+  static final int MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
   private final WebSocketClient client;
   private final String url;
@@ -74,6 +80,11 @@ public final class OpenAiRealtimeProvider implements VoiceProvider {
   /** The conversation item holding the code snapshot now in the model's context. */
   private String codeItem;
   private int codeItems;
+  /** The fragments of the provider's message in progress, null between messages. */
+  private Buffer partial;
+  private boolean partialIsText;
+  /** The message in progress passed {@link #MAX_MESSAGE_BYTES}: its remaining fragments are skipped. */
+  private boolean partialTooBig;
 
   public OpenAiRealtimeProvider(WebSocketClient client, String url, String apiKey, String model, String transcribeModel) {
     this.client = client;
@@ -117,7 +128,7 @@ public final class OpenAiRealtimeProvider implements VoiceProvider {
             return socket.close().transform(ar -> Future.failedFuture(ProviderException.transientFailure("closed", "closed while connecting")));
           }
           ws = socket;
-          socket.textMessageHandler(this::onMessage);
+          socket.frameHandler(this::onFrame);
           socket.exceptionHandler(err -> { }); // the close handler reports the loss
           socket.closeHandler(v -> onClose(socket.closeStatusCode(), socket.closeReason()));
           send(sessionUpdate(context, transcribeModel));
@@ -267,18 +278,66 @@ public final class OpenAiRealtimeProvider implements VoiceProvider {
   }
 
   /**
-   * An audio delta, the bulk of what the provider sends, is read by {@link AudioDeltaScanner}
-   * without a JsonObject; whatever the scanner does not accept, and every other event, takes the
-   * full parse.
+   * Joins the socket's text frames into messages here rather than in Vert.x's text-message
+   * aggregation, which turns every message into a String: an audio delta is read from its bytes.
+   * A message over {@link #MAX_MESSAGE_BYTES} (the message limit {@code VoiceProviders} gives the
+   * client, which applied to that aggregation) is dropped with the rest of its fragments; the
+   * client's frame limit still holds underneath. Binary messages are not part of the protocol and
+   * are ignored, as before.
    */
-  private void onMessage(String text) {
-    AudioDeltaScanner.Delta delta = AudioDeltaScanner.scan(text);
+  private void onFrame(WebSocketFrame frame) {
+    if (frame.isText() || frame.isBinary()) {
+      partial = null;
+      partialTooBig = false;
+      partialIsText = frame.isText();
+      if (frame.isFinal()) {
+        if (partialIsText) {
+          onMessage(frame.binaryData());
+        }
+        return;
+      }
+      partial = Buffer.buffer().appendBuffer(frame.binaryData());
+    } else if (frame.isContinuation() && (partial != null || partialTooBig)) {
+      if (!partialTooBig) {
+        partial.appendBuffer(frame.binaryData());
+        if (partial.length() > MAX_MESSAGE_BYTES) {
+          partial = null;
+          partialTooBig = true;
+        }
+      }
+      if (frame.isFinal()) {
+        Buffer message = partial;
+        partial = null;
+        partialTooBig = false;
+        if (message != null && partialIsText) {
+          onMessage(message);
+        }
+      }
+    }
+  }
+
+  /**
+   * An audio delta, the bulk of what the provider sends, is read by {@link AudioDeltaScanner}
+   * from the message's bytes, without a String or a JsonObject; whatever the scanner does not
+   * accept, and every other event, takes the full parse of the text (decoded as Vert.x decodes a
+   * text message: malformed UTF-8 becomes U+FFFD).
+   */
+  private void onMessage(Buffer utf8) {
+    ByteBuf bytes = ((BufferInternal) utf8).getByteBuf();
+    AudioDeltaScanner.Delta delta;
+    if (bytes.hasArray()) {
+      int from = bytes.arrayOffset() + bytes.readerIndex();
+      delta = AudioDeltaScanner.scan(bytes.array(), from, from + bytes.readableBytes());
+    } else {
+      byte[] copy = ByteBufUtil.getBytes(bytes);
+      delta = AudioDeltaScanner.scan(copy, 0, copy.length);
+    }
     if (delta != null) {
       audioItem = delta.itemId();
       emit(new VoiceEvent.Audio(delta.itemId(), Buffer.buffer(delta.audio())));
       return;
     }
-    onParsedMessage(text);
+    onParsedMessage(utf8.toString(StandardCharsets.UTF_8));
   }
 
   private void onParsedMessage(String text) {

@@ -165,4 +165,46 @@ class AudioDeltaScannerTest {
       assertThat(OpenAiRealtimeProvider.appendMessage(Buffer.buffer(pcm))).isEqualTo(expected);
     }
   }
+
+  @DisplayName("the quote search (eight bytes at a time) finds the first quote wherever it sits, among any bytes, or none")
+  @Test
+  void quoteSearch() {
+    Random random = new Random(22);
+    for (int round = 0; round < 2_000; round++) {
+      byte[] bytes = new byte[random.nextInt(40)];
+      for (int i = 0; i < bytes.length; i++) {
+        // every byte value but the quote, high bytes (0xA2 = 0x22 | 0x80) and 0x21/0x23 beside it included
+        do {
+          bytes[i] = (byte) random.nextInt(256);
+        } while (bytes[i] == '"');
+      }
+      int quotes = bytes.length == 0 ? 0 : random.nextInt(3);
+      for (int q = 0; q < quotes; q++) {
+        bytes[random.nextInt(bytes.length)] = '"';
+      }
+      int from = bytes.length == 0 ? 0 : random.nextInt(bytes.length + 1);
+      int expected = -1;
+      for (int i = from; i < bytes.length; i++) {
+        if (bytes[i] == '"') {
+          expected = i;
+          break;
+        }
+      }
+      assertThat(AudioDeltaScanner.quote(bytes, from, bytes.length)).as("round %d", round).isEqualTo(expected);
+    }
+  }
+
+  @DisplayName("an escape inside the delta (a JSON-escaped '/', which is base64) falls back to the full parse, which decodes it")
+  @Test
+  void escapeInsideDelta() {
+    byte[] audio = new byte[3_000];
+    new Random(5).nextBytes(audio);
+    String b64 = b64(audio);
+    int slash = b64.indexOf('/');
+    assertThat(slash).isPositive();
+    String escaped = b64.substring(0, slash) + "\\/" + b64.substring(slash + 1);
+    String frame = "{" + TYPE + ",\"item_id\":\"item_1\",\"delta\":\"" + escaped + "\"}";
+    assertThat(AudioDeltaScanner.scan(frame)).isNull();
+    assertThat(full(frame).audio()).isEqualTo(audio);
+  }
 }

@@ -4,14 +4,20 @@ import com.interviewroom.realtime.support.Loop;
 import com.interviewroom.realtime.voice.InterviewContext;
 import com.interviewroom.realtime.voice.VoiceEvent;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.WebSocketFrame;
+import io.vertx.core.http.WebSocketFrameType;
+import io.vertx.core.http.impl.ws.WebSocketFrameImpl;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
@@ -82,6 +88,40 @@ class OpenAiAudioDeltaPathTest {
     vertx.runOnContext(v -> provider.cancel(250));
     Loop.eventually(Duration.ofSeconds(5), () -> !fake.received("conversation.item.truncate").isEmpty(), "truncate");
     assertThat(fake.received("conversation.item.truncate").get(0).getString("item_id")).isEqualTo("item_A");
+    new Loop(vertx).await(provider::disconnect);
+  }
+
+  @DisplayName("the provider's messages split into fragments, a UTF-8 item id cut mid-character among them, read as whole ones; binary messages are ignored")
+  @Test
+  void fragmentedMessages() {
+    List<VoiceEvent> events = new CopyOnWriteArrayList<>();
+    OpenAiRealtimeProvider provider = new OpenAiRealtimeProvider(vertx.createWebSocketClient(), fake.url(port),
+        FakeOpenAiRealtime.KEY, "gpt-realtime", "gpt-4o-mini-transcribe");
+    InterviewContext context = new InterviewContext(UUID.randomUUID(), UUID.randomUUID(), "Two Sum", "Return two indices.",
+        "easy", "python", "mid", 1_800_000, List.of(new InterviewContext.TranscriptLine("assistant", "item_0", "Hello.")));
+    new Loop(vertx).await(() -> provider.connect(context, events::add));
+    byte[] a = FakeOpenAiRealtime.tone(3);
+    byte[] b = FakeOpenAiRealtime.tone(4);
+    byte[] split = delta("response.output_audio.delta", "\"item_\u00e9t\u00e9\"", a).getBytes(StandardCharsets.UTF_8);
+    int cut = new String(split, StandardCharsets.UTF_8).indexOf("item_") + 6; // inside the two bytes of the first é
+    byte[] speech = new JsonObject().put("type", "input_audio_buffer.speech_started").put("event_id", "e")
+        .put("audio_start_ms", 0).put("item_id", "item_u").encode().getBytes(StandardCharsets.UTF_8);
+    String whole = delta("response.output_audio.delta", "\"item_W\"", b);
+    ServerWebSocket socket = fake.open.iterator().next();
+    vertx.runOnContext(v -> {
+      socket.writeFrame(new WebSocketFrameImpl(WebSocketFrameType.TEXT, Arrays.copyOfRange(split, 0, cut), false));
+      socket.writeFrame(WebSocketFrame.continuationFrame(Buffer.buffer(Arrays.copyOfRange(split, cut, 3_000)), false));
+      socket.writeFrame(WebSocketFrame.continuationFrame(Buffer.buffer(Arrays.copyOfRange(split, 3_000, split.length)), true));
+      socket.writeFrame(WebSocketFrame.binaryFrame(Buffer.buffer(whole), true)); // not the protocol: ignored
+      socket.writeFrame(new WebSocketFrameImpl(WebSocketFrameType.TEXT, Arrays.copyOfRange(speech, 0, 10), false));
+      socket.writeFrame(WebSocketFrame.continuationFrame(Buffer.buffer(Arrays.copyOfRange(speech, 10, speech.length)), true));
+      socket.writeTextMessage(whole);
+    });
+    Loop.eventually(Duration.ofSeconds(5), () -> events.stream().filter(e -> e instanceof VoiceEvent.Audio).count() >= 2, "audio");
+    assertThat(events.stream().filter(e -> e instanceof VoiceEvent.Audio || e instanceof VoiceEvent.SpeechStarted).toList())
+        .extracting(e -> e.getClass().getSimpleName(), e -> e instanceof VoiceEvent.Audio au ? au.itemId() : null,
+            e -> e instanceof VoiceEvent.Audio au ? au.pcm16At24k().getBytes() : null)
+        .containsExactly(tuple("Audio", "item_\u00e9t\u00e9", a), tuple("SpeechStarted", null, null), tuple("Audio", "item_W", b));
     new Loop(vertx).await(provider::disconnect);
   }
 
