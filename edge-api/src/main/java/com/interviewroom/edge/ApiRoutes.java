@@ -1,6 +1,11 @@
 package com.interviewroom.edge;
 
+import com.interviewroom.edge.admin.AdminAccess;
+import com.interviewroom.edge.admin.AdminCostRoutes;
+import com.interviewroom.edge.admin.Costs;
 import com.interviewroom.edge.auth.AuthRoutes;
+import com.interviewroom.edge.clienterror.ClientErrorRoutes;
+import com.interviewroom.schema.cost.CostReport;
 import com.interviewroom.edge.auth.BearerAuth;
 import com.interviewroom.edge.problem.ProblemRoutes;
 import com.interviewroom.edge.problem.ProblemService;
@@ -68,6 +73,9 @@ final class ApiRoutes {
     Billing.mount(router, app, authenticated, vertx);
     EvaluationRoutes.mount(router, app.db(), authenticated);
     SandboxClient sandbox = SandboxClient.of(vertx, app.config().sandbox());
-    new ExecutionRoutes(new ExecutionService(app.db(), app.redis(), sandbox, limits)).mount(router, authenticated);
+    new ExecutionRoutes(new ExecutionService(app.db(), app.redis(), sandbox, limits, Costs.ledger(app))).mount(router, authenticated);
+    new ClientErrorRoutes(limits, clientIp, app.config().operations().clientErrorsPerIpPerMinute(), app.registry()).mount(router);
+    AdminAccess admin = new AdminAccess(authenticated, app.db(), app.config().operations().adminEmails());
+    new AdminCostRoutes(new CostReport(app.db()), app.config().operations(), app.clock()).mount(router, admin);
   }
 }

@@ -25,6 +25,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.handler.BodyHandler;
+import com.interviewroom.edge.clienterror.ClientErrorRoutes;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import java.util.ArrayList;
@@ -65,6 +66,7 @@ public final class EdgeVerticle extends VerticleBase {
     router.route().handler(new AccessLog());
     // Stripe events can be larger than any client request; the first BodyHandler a request meets is the one that reads it.
     router.post(PaymentRoutes.WEBHOOK_PATH).handler(BodyHandler.create(false).setBodyLimit(PaymentRoutes.WEBHOOK_BODY_LIMIT_BYTES));
+    ClientErrorRoutes.mountBodyLimit(router); // browser error reports are small
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES));
     // Agent callbacks are served on the internal listener only; here they do not exist.
     router.route("/api/internal/*").handler(ctx -> ctx.fail(Problems.notFound("No such resource.")));

@@ -119,7 +119,7 @@ public final class Launcher {
       if (config.role().runs(Role.REALTIME)) {
         VoiceSessionFactory voiceSessions = voices;
         if (voiceSessions == null) {
-          VoiceBridges bridges = new VoiceBridges(vertx, config, db);
+          VoiceBridges bridges = new VoiceBridges(vertx, config, db, registry);
           running.onClose(bridges::close);
           voiceSessions = bridges;
         }

@@ -5,12 +5,24 @@ import com.interviewroom.common.config.ConfigException;
 
 /**
  * {@code java -jar interviewroom.jar [NAME=value ...]}: reads the environment once (arguments such as
- * {@code ROLE=edge} override it), starts what ROLE asks for.
+ * {@code ROLE=edge} override it), starts what ROLE asks for. {@code java -jar interviewroom.jar admin ...}
+ * runs the operator command instead ({@link AdminCommand}).
  */
 public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    if (args.length > 0 && "admin".equals(args[0])) {
+      int code;
+      try {
+        code = AdminCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), System.getenv(), System.out, System.err);
+      } catch (ConfigException e) {
+        System.err.println(e.getMessage());
+        code = 2;
+      }
+      System.exit(code);
+      return;
+    }
     Config config;
     try {
       config = Config.fromEnv(args);

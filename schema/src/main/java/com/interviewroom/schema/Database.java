@@ -46,6 +46,8 @@ public final class Database {
         "SELECT set_config('role', 'app_user', true), set_config('app.user_id', $1, true)";
     private static final String AS_SERVICE =
         "SELECT set_config('role', 'app_service', true)";
+    private static final String AS_REPORTING =
+        "SELECT set_config('role', 'app_reporting', true)";
     /** Idle connections are closed after this long; Postgres backends cost memory. */
     private static final int IDLE_TIMEOUT_SECONDS = 60;
 
@@ -126,6 +128,17 @@ public final class Database {
     public <T> Future<T> asService(Function<SqlConnection, Future<T>> work) {
         return bounded(pool.withTransaction(conn -> conn.query(AS_SERVICE)
             .execute()
+            .compose(ignored -> work.apply(conn))));
+    }
+
+    /**
+     * Runs {@code work} in one read-only transaction as {@code app_reporting}: operator reads (the
+     * admin routes, the budget guard) see only what that role's grants and policies admit (V12).
+     */
+    public <T> Future<T> asReporting(Function<SqlConnection, Future<T>> work) {
+        return bounded(pool.withTransaction(conn -> conn.query("SET TRANSACTION READ ONLY")
+            .execute()
+            .compose(ignored -> conn.query(AS_REPORTING).execute())
             .compose(ignored -> work.apply(conn))));
     }
 

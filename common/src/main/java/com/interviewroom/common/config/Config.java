@@ -28,7 +28,8 @@ public record Config(
     Resilience resilience,
     Realtime realtime,
     ErrorTracking errorTracking,
-    Retention retention) {
+    Retention retention,
+    Operations operations) {
 
   public record Http(int port, String internalHost, int internalPort, String publicBaseUrl) {}
 
@@ -140,6 +141,39 @@ public record Config(
    */
   public record Retention(int days, int accountRestoreDays, int batchSize, int maxBatchesPerRun) {
     public static final Retention DEFAULTS = new Retention(90, 30, 1000, 100);
+  }
+
+  /**
+   * What operators set ({@code docs/runbook.md}, "Operators, costs and budgets").
+   *
+   * @param adminEmails       addresses (lower case) whose accounts hold the admin role ({@code ADMIN_EMAILS},
+   *                          comma-separated); the other way to grant it is {@code admin grant} on the jar
+   * @param priceTableFile    a versioned price table replacing the built-in one ({@code PRICE_TABLE_FILE}), null: built in
+   * @param dailyBudgetUsd    the daily budget per provider ({@code BUDGET_DAILY_USD_OPENAI}, {@code _GEMINI},
+   *                          {@code _ANTHROPIC}, {@code _SANDBOX}); a provider without one has no budget
+   * @param budgetRefreshSeconds how often each process re-reads today's spend for the guard metric
+   *                          ({@code BUDGET_REFRESH_SECONDS}); a session start always reads it afresh
+   * @param clientErrorsPerIpPerMinute web-client error reports accepted per IP ({@code CLIENT_ERRORS_PER_IP_PER_MINUTE})
+   */
+  public record Operations(java.util.Set<String> adminEmails, String priceTableFile,
+      Map<String, java.math.BigDecimal> dailyBudgetUsd, int budgetRefreshSeconds, int clientErrorsPerIpPerMinute) {
+    /** The providers a budget can be set for, as named in the price table and the {@code costs} table. */
+    public static final List<String> BUDGETED = List.of("openai", "gemini", "anthropic", "sandbox");
+    public static final Operations DEFAULTS = new Operations(java.util.Set.of(), null, Map.of(), 60, 10);
+
+    public Operations {
+      adminEmails = java.util.Set.copyOf(adminEmails);
+      dailyBudgetUsd = Map.copyOf(dailyBudgetUsd);
+    }
+
+    /** The daily budget of {@code provider} in USD, or null when it has none. */
+    public java.math.BigDecimal budget(String provider) {
+      return dailyBudgetUsd.get(provider);
+    }
+
+    public Operations withDailyBudgetUsd(Map<String, java.math.BigDecimal> next) {
+      return new Operations(adminEmails, priceTableFile, next, budgetRefreshSeconds, clientErrorsPerIpPerMinute);
+    }
   }
 
   /**
@@ -283,7 +317,13 @@ public record Config(
             r.intRange("RETENTION_DAYS", Retention.DEFAULTS.days(), 1, 3650),
             r.intRange("ACCOUNT_RESTORE_DAYS", Retention.DEFAULTS.accountRestoreDays(), 0, 365),
             r.intRange("RETENTION_BATCH_SIZE", Retention.DEFAULTS.batchSize(), 1, 100_000),
-            r.intRange("RETENTION_MAX_BATCHES_PER_RUN", Retention.DEFAULTS.maxBatchesPerRun(), 1, 100_000)));
+            r.intRange("RETENTION_MAX_BATCHES_PER_RUN", Retention.DEFAULTS.maxBatchesPerRun(), 1, 100_000)),
+        new Operations(
+            r.emails("ADMIN_EMAILS"),
+            r.string("PRICE_TABLE_FILE", null),
+            r.budgets(),
+            r.intRange("BUDGET_REFRESH_SECONDS", Operations.DEFAULTS.budgetRefreshSeconds(), 1, 3600),
+            r.intRange("CLIENT_ERRORS_PER_IP_PER_MINUTE", Operations.DEFAULTS.clientErrorsPerIpPerMinute(), 1, 10_000)));
     r.check(config);
     r.throwIfInvalid();
     return config;
@@ -303,34 +343,34 @@ public record Config(
   public boolean embeddedS3() { return s3.endpoint() == null; }
 
   public Config withDatabaseUrl(String url) {
-    return new Config(role, production, http, dataDir, url, redisUrl, s3, sandbox, auth, providers, stripe, internalWebhookSecret, resilience, realtime, errorTracking, retention);
+    return new Config(role, production, http, dataDir, url, redisUrl, s3, sandbox, auth, providers, stripe, internalWebhookSecret, resilience, realtime, errorTracking, retention, operations);
   }
 
   public Config withRedisUrl(String url) {
-    return new Config(role, production, http, dataDir, databaseUrl, url, s3, sandbox, auth, providers, stripe, internalWebhookSecret, resilience, realtime, errorTracking, retention);
+    return new Config(role, production, http, dataDir, databaseUrl, url, s3, sandbox, auth, providers, stripe, internalWebhookSecret, resilience, realtime, errorTracking, retention, operations);
   }
 
   public Config withS3Endpoint(String endpoint) {
     S3 next = new S3(endpoint, s3.bucket(), s3.region(), s3.accessKey(), s3.secretKey());
-    return new Config(role, production, http, dataDir, databaseUrl, redisUrl, next, sandbox, auth, providers, stripe, internalWebhookSecret, resilience, realtime, errorTracking, retention);
+    return new Config(role, production, http, dataDir, databaseUrl, redisUrl, next, sandbox, auth, providers, stripe, internalWebhookSecret, resilience, realtime, errorTracking, retention, operations);
   }
 
   public Config withSandboxUrl(String url) {
     Sandbox next = new Sandbox(url, sandbox.port(), sandbox.slots(), sandbox.queue(), sandbox.requireCgroups(), sandbox.token());
-    return new Config(role, production, http, dataDir, databaseUrl, redisUrl, s3, next, auth, providers, stripe, internalWebhookSecret, resilience, realtime, errorTracking, retention);
+    return new Config(role, production, http, dataDir, databaseUrl, redisUrl, s3, next, auth, providers, stripe, internalWebhookSecret, resilience, realtime, errorTracking, retention, operations);
   }
 
   public Config withSandboxToken(String token) {
     return new Config(role, production, http, dataDir, databaseUrl, redisUrl, s3, sandbox.withToken(token), auth, providers, stripe,
-        internalWebhookSecret, resilience, realtime, errorTracking, retention);
+        internalWebhookSecret, resilience, realtime, errorTracking, retention, operations);
   }
 
   public Config withInternalWebhookSecret(String secret) {
-    return new Config(role, production, http, dataDir, databaseUrl, redisUrl, s3, sandbox, auth, providers, stripe, secret, resilience, realtime, errorTracking, retention);
+    return new Config(role, production, http, dataDir, databaseUrl, redisUrl, s3, sandbox, auth, providers, stripe, secret, resilience, realtime, errorTracking, retention, operations);
   }
 
   public Config withHttp(Http next) {
-    return new Config(role, production, next, dataDir, databaseUrl, redisUrl, s3, sandbox, auth, providers, stripe, internalWebhookSecret, resilience, realtime, errorTracking, retention);
+    return new Config(role, production, next, dataDir, databaseUrl, redisUrl, s3, sandbox, auth, providers, stripe, internalWebhookSecret, resilience, realtime, errorTracking, retention, operations);
   }
 
   /** Collects every problem first, so one start-up names all wrong variables at once. */
@@ -417,6 +457,50 @@ public record Config(
         errors.add(name + " must be a number between 0.0 and 1.0 (got '" + value + "')");
         return fallback;
       }
+    }
+
+    /** A comma-separated list of e-mail addresses, lower-cased; empty when unset. */
+    java.util.Set<String> emails(String name) {
+      String value = raw(name);
+      if (value == null) {
+        return java.util.Set.of();
+      }
+      java.util.Set<String> out = new java.util.LinkedHashSet<>();
+      for (String part : value.split(",")) {
+        String email = part.trim().toLowerCase(Locale.ROOT);
+        if (email.isEmpty()) {
+          continue;
+        }
+        if (!email.matches("[^@\\s]{1,64}@[^@\\s]{1,255}")) {
+          errors.add(name + " must be comma-separated e-mail addresses (got '" + part.trim() + "')");
+          continue;
+        }
+        out.add(email);
+      }
+      return out;
+    }
+
+    /** {@code BUDGET_DAILY_USD_<PROVIDER>}: a non-negative amount in USD, per budgeted provider. */
+    Map<String, java.math.BigDecimal> budgets() {
+      Map<String, java.math.BigDecimal> out = new java.util.HashMap<>();
+      for (String provider : Operations.BUDGETED) {
+        String name = "BUDGET_DAILY_USD_" + provider.toUpperCase(Locale.ROOT);
+        String value = raw(name);
+        if (value == null) {
+          continue;
+        }
+        try {
+          java.math.BigDecimal amount = new java.math.BigDecimal(value);
+          if (amount.signum() < 0 || amount.compareTo(java.math.BigDecimal.valueOf(1_000_000_000)) > 0) {
+            errors.add(name + " must be between 0 and 1000000000 USD (got " + value + ")");
+            continue;
+          }
+          out.put(provider, amount);
+        } catch (NumberFormatException e) {
+          errors.add(name + " must be an amount in USD such as 25.00 (got '" + value + "')");
+        }
+      }
+      return out;
     }
 
     int port(String name, int fallback) {

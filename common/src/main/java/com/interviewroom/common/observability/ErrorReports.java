@@ -31,8 +31,17 @@ public final class ErrorReports {
   public static final String USER_ID = "userId";
   public static final String PROVIDER = "provider";
   public static final String REQUEST_ID = "requestId";
+  /** {@code web} on what the browser reported ({@link #reportClient}); absent on the server's own failures. */
+  public static final String SOURCE = "source";
   /** The only tags an event may carry (plus {@code role}, set at start). */
-  public static final Set<String> TAGS = Set.of(SESSION_ID, USER_ID, PROVIDER, REQUEST_ID, "role");
+  public static final Set<String> TAGS = Set.of(SESSION_ID, USER_ID, PROVIDER, REQUEST_ID, SOURCE, "role");
+  /** Stack frames kept from a browser's report. */
+  static final int MAX_CLIENT_FRAMES = 30;
+  // a URL's query string and fragment (tokens, session ids, codes ride there), and e-mail addresses
+  private static final Pattern URL_TAIL = Pattern.compile("((?:https?|wss?|blob|file)://[^\\s?#\"'()<>]*|(?<![\\w/])/[\\w./%-]*)[?#][^\\s\"'()<>]*");
+  private static final Pattern EMAIL = Pattern.compile("[\\w.+-]{1,64}@[\\w-]+(\\.[\\w-]+)+");
+  // Chrome "    at fn (url:line:col)" or "    at url:line:col"; Firefox and Safari "fn@url:line:col"
+  private static final Pattern FRAME = Pattern.compile("^\\s*(?:at\\s+(?:(.+?)\\s+\\()?(.+?):(\\d+):(\\d+)\\)?|(.*?)@(.+?):(\\d+):(\\d+))\\s*$");
 
   static final int MAX_MESSAGE = 300;
   private static final String REDACTED = "[redacted]";
@@ -99,6 +108,76 @@ public final class ErrorReports {
       }
     }
     return tags;
+  }
+
+  /**
+   * What the web client reported about its own failure ({@code POST /api/client-errors}):
+   * {@code kind} is {@code error} or {@code unhandledrejection}; the rest is what the page saw.
+   */
+  public record ClientError(String kind, String name, String message, String stack, String page) {}
+
+  /**
+   * Sends a browser's error, tagged {@code source=web}: URLs lose their query strings and fragments,
+   * e-mail addresses and token-shaped text are redacted ({@link #scrubClientText}), the stack becomes
+   * frames (function, file without query, line, column) and nothing else of the page goes along.
+   * Returns false when error tracking is off.
+   */
+  public static boolean reportClient(ClientError error) {
+    if (!Sentry.isEnabled()) {
+      return false;
+    }
+    SentryEvent event = new SentryEvent();
+    event.setLevel(io.sentry.SentryLevel.ERROR);
+    event.setPlatform("javascript");
+    Message message = new Message();
+    message.setFormatted(scrubClientText(error.message()));
+    event.setMessage(message);
+    SentryException exception = new SentryException();
+    exception.setType(error.name() == null ? "Error" : scrubClientText(error.name()));
+    exception.setValue(scrubClientText(error.message()));
+    java.util.List<io.sentry.protocol.SentryStackFrame> frames = clientFrames(error.stack());
+    if (!frames.isEmpty()) {
+      exception.setStacktrace(new io.sentry.protocol.SentryStackTrace(frames));
+    }
+    event.setExceptions(List.of(exception));
+    event.setTag(SOURCE, "web");
+    event.setTransaction(error.page() == null ? null : scrubClientText(error.page()));
+    Sentry.captureEvent(event);
+    return true;
+  }
+
+  /** Browser text as it may leave: URLs without query or fragment, no e-mail addresses, then {@link #redact}. */
+  public static String scrubClientText(String text) {
+    if (text == null) {
+      return null;
+    }
+    String out = URL_TAIL.matcher(text).replaceAll(m -> Matcher.quoteReplacement(m.group(1)));
+    out = EMAIL.matcher(out).replaceAll(REDACTED);
+    return redact(out);
+  }
+
+  /** The frames of a browser's stack, innermost last as Sentry expects; lines that are not frames are dropped. */
+  static java.util.List<io.sentry.protocol.SentryStackFrame> clientFrames(String stack) {
+    java.util.List<io.sentry.protocol.SentryStackFrame> frames = new java.util.ArrayList<>();
+    if (stack == null) {
+      return frames;
+    }
+    for (String line : stack.split("\n")) {
+      Matcher m = FRAME.matcher(line);
+      if (!m.matches() || frames.size() >= MAX_CLIENT_FRAMES) {
+        continue;
+      }
+      boolean chrome = m.group(2) != null;
+      io.sentry.protocol.SentryStackFrame frame = new io.sentry.protocol.SentryStackFrame();
+      String function = chrome ? m.group(1) : m.group(5);
+      frame.setFunction(function == null || function.isBlank() ? "?" : scrubClientText(function));
+      frame.setFilename(scrubClientText(chrome ? m.group(2) : m.group(6)));
+      frame.setLineno(Integer.valueOf(chrome ? m.group(3) : m.group(7)));
+      frame.setColno(Integer.valueOf(chrome ? m.group(4) : m.group(8)));
+      frames.add(frame);
+    }
+    java.util.Collections.reverse(frames);
+    return frames;
   }
 
   /** Failures that are part of normal operation: a client's mistake or refusal, or a client going away. */

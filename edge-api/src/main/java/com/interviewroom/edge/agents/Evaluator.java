@@ -77,9 +77,14 @@ public final class Evaluator {
 
   /** As above, with the model id ({@code ANTHROPIC_EVALUATOR_MODEL}). */
   public Evaluator(Database db, AnthropicClient llm, SandboxClient sandbox, long modelTimeoutMs, String model) {
+    this(db, llm, sandbox, modelTimeoutMs, model, new LlmUsage(db));
+  }
+
+  /** As above, with where each model call's usage goes (the session's counters and the cost ledger). */
+  public Evaluator(Database db, AnthropicClient llm, SandboxClient sandbox, long modelTimeoutMs, String model, LlmUsage usage) {
     this.model = model;
     this.db = db;
-    this.usage = new LlmUsage(db);
+    this.usage = usage;
     this.llm = llm;
     this.growth = new GrowthProbe(sandbox);
     this.grader = new FinalCodeGrader(db, sandbox);

@@ -1,6 +1,9 @@
 package com.interviewroom.edge.agents;
 
+import com.interviewroom.common.cost.Kinds;
+import com.interviewroom.common.cost.Metered;
 import com.interviewroom.edge.llm.AnthropicClient;
+import com.interviewroom.schema.cost.CostLedger;
 import com.interviewroom.schema.Database;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -23,13 +26,42 @@ public final class LlmUsage {
   private static final String SAVE = "UPDATE sessions SET usage = $2::jsonb, updated_at = now() WHERE id = $1";
 
   private final Database db;
+  private final CostLedger costs;
 
   public LlmUsage(Database db) {
-    this.db = db;
+    this(db, null);
   }
 
-  /** Adds one call's usage; a failed write is logged and never fails the agent's work. */
+  /** @param costs the ledger each call's tokens are priced into; null keeps none */
+  public LlmUsage(Database db, CostLedger costs) {
+    this.db = db;
+    this.costs = costs;
+  }
+
+  /**
+   * Adds one call's usage to the session's counters and prices it into the cost ledger (keyed by the
+   * message id, so a replayed job adds nothing); a failed write is logged and never fails the agent's work.
+   */
   public Future<Void> record(UUID sessionId, String agent, String requestedModel, AnthropicClient.Usage usage) {
+    return Future.join(counters(sessionId, agent, requestedModel, usage), cost(sessionId, agent, requestedModel, usage)).mapEmpty();
+  }
+
+  private Future<Void> cost(UUID sessionId, String agent, String requestedModel, AnthropicClient.Usage usage) {
+    if (costs == null) {
+      return Future.succeededFuture();
+    }
+    String model = usage.model() == null ? requestedModel : usage.model();
+    String key = "anthropic:" + (usage.messageId() != null ? usage.messageId() : agent + ":" + sessionId + ":" + UUID.randomUUID());
+    Metered metered = Metered.ofCounts("anthropic", model, Map.of(
+        Kinds.INPUT, usage.uncachedInputTokens(), Kinds.CACHE_WRITE, usage.cacheWriteTokens(),
+        Kinds.CACHE_READ, usage.cacheReadTokens(), Kinds.OUTPUT, usage.outputTokens()));
+    return costs.record(key, sessionId, metered).<Void>mapEmpty().recover(err -> {
+      log.warn("could not record model cost: {}", err.getClass().getSimpleName());
+      return Future.succeededFuture();
+    });
+  }
+
+  private Future<Void> counters(UUID sessionId, String agent, String requestedModel, AnthropicClient.Usage usage) {
     String model = usage.model() == null ? requestedModel : usage.model();
     JsonObject counts = new JsonObject().put("calls", 1L)
         .put("input_tokens", usage.inputTokens()).put("output_tokens", usage.outputTokens());

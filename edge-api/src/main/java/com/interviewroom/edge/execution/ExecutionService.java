@@ -1,5 +1,7 @@
 package com.interviewroom.edge.execution;
 
+import com.interviewroom.common.cost.Kinds;
+import com.interviewroom.common.cost.Metered;
 import com.interviewroom.common.events.EventStream;
 import com.interviewroom.common.events.SessionSignals;
 import com.interviewroom.common.http.ApiException;
@@ -11,6 +13,7 @@ import com.interviewroom.edge.ratelimit.RateLimiter.Limit;
 import com.interviewroom.edge.sandbox.SandboxClient;
 import com.interviewroom.edge.session.Actor;
 import com.interviewroom.schema.Database;
+import com.interviewroom.schema.cost.CostLedger;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -51,12 +54,20 @@ public final class ExecutionService {
   private final RateLimiter limits;
   private final EventStream stream;
 
+  private final CostLedger costs;
+
   public ExecutionService(Database db, Redis redis, SandboxClient sandbox, RateLimiter limits) {
+    this(db, redis, sandbox, limits, null);
+  }
+
+  /** @param costs the ledger each run's sandbox time is priced into; null keeps none */
+  public ExecutionService(Database db, Redis redis, SandboxClient sandbox, RateLimiter limits, CostLedger costs) {
     this.db = db;
     this.redis = redis;
     this.sandbox = sandbox;
     this.limits = limits;
     this.stream = new EventStream(redis);
+    this.costs = costs;
   }
 
   public record ExecuteRequest(String code, String language, String mode) {}
@@ -91,7 +102,23 @@ public final class ExecutionService {
                 .compose(snapshotId -> EventLog.append(sql, new EventRecord(actor.requestId(), actor.userId(), sessionId, null,
                         "code.executed", actor.trackedSkillIdHash(), summary(result, request.mode()).put("snapshotId", snapshotId.toString())))
                     .map(done -> result.copy().put("snapshotId", snapshotId.toString())))))
-        .onSuccess(result -> announce(actor, sessionId, request, result));
+        .onSuccess(result -> announce(actor, sessionId, request, result))
+        .onSuccess(result -> charge(sessionId, result));
+  }
+
+  /**
+   * Prices the run's time, keyed by its stored snapshot (once per run). The runner reports wall-clock
+   * time; a run's processes are held to one CPU by its cgroup, so this is an upper bound of its
+   * CPU-seconds (docs/runbook.md, "Costs").
+   */
+  private void charge(UUID sessionId, JsonObject result) {
+    if (costs == null || !(result.getValue("durationMs") instanceof Number ms) || result.getString("snapshotId") == null) {
+      return;
+    }
+    java.math.BigDecimal seconds = java.math.BigDecimal.valueOf(ms.longValue()).movePointLeft(3);
+    costs.record("sandbox:" + result.getString("snapshotId"), sessionId,
+            new Metered("sandbox", "runner", java.util.Map.of(Kinds.CPU_SECONDS, seconds)))
+        .onFailure(err -> log.warn("sandbox run cost not recorded {}", kv("error", err.getClass().getSimpleName())));
   }
 
   /**

@@ -9,6 +9,7 @@ import com.interviewroom.edge.EdgeContext;
 import com.interviewroom.edge.agents.CodeObserver;
 import com.interviewroom.edge.agents.Evaluator;
 import com.interviewroom.edge.agents.LlmUsage;
+import com.interviewroom.edge.admin.Costs;
 import com.interviewroom.edge.llm.AnthropicClient;
 import com.interviewroom.edge.sandbox.SandboxClient;
 import com.interviewroom.edge.web.AccessLog;
@@ -56,9 +57,9 @@ public final class InternalVerticle extends VerticleBase {
         : new AnthropicClient(vertx, config.providers().anthropicBaseUrl(), config.providers().anthropicKey());
     SandboxClient sandbox = SandboxClient.of(vertx, config.sandbox());
     Config.Models models = config.providers().models();
-    CodeObserver observer = new CodeObserver(app.redis(), sandbox, llm, models.anthropicObserver(),
-        new LlmUsage(app.db()));
-    Evaluator evaluator = new Evaluator(app.db(), llm, sandbox, modelTimeoutMs, models.anthropicEvaluator());
+    LlmUsage usage = new LlmUsage(app.db(), Costs.ledger(app));
+    CodeObserver observer = new CodeObserver(app.redis(), sandbox, llm, models.anthropicObserver(), usage);
+    Evaluator evaluator = new Evaluator(app.db(), llm, sandbox, modelTimeoutMs, models.anthropicEvaluator(), usage);
     Idempotency idempotency = new Idempotency(vertx, app.redis());
 
     Router router = Router.router(vertx);

@@ -68,8 +68,23 @@ public final class AnthropicClient {
     }
   }
 
-  /** Tokens one call used, as the reply's {@code usage} and {@code model} report them. */
-  public record Usage(String model, long inputTokens, long outputTokens) {}
+  /**
+   * Tokens one call used, as the reply's {@code id}, {@code model} and {@code usage} report them
+   * (anthropic-sdk-python {@code types/usage.py#Usage}): {@code inputTokens} is all input, cached or
+   * not; {@code cacheWriteTokens} and {@code cacheReadTokens} are the parts written to and read from
+   * the prompt cache, priced apart from the rest.
+   */
+  public record Usage(String model, long inputTokens, long outputTokens, String messageId, long cacheWriteTokens,
+                      long cacheReadTokens) {
+    public Usage(String model, long inputTokens, long outputTokens) {
+      this(model, inputTokens, outputTokens, null, 0, 0);
+    }
+
+    /** Input billed at the base rate: what was neither written to nor read from the cache. */
+    public long uncachedInputTokens() {
+      return Math.max(0, inputTokens - cacheWriteTokens - cacheReadTokens);
+    }
+  }
 
   /** The forced tool's input and what the call used. */
   public record ToolReply(JsonObject input, Usage usage) {}
@@ -133,10 +148,11 @@ public final class AnthropicClient {
       if (block instanceof JsonObject b && "tool_use".equals(b.getString("type"))
           && toolName.equals(b.getString("name")) && b.getValue("input") instanceof JsonObject input) {
         JsonObject usage = body.getJsonObject("usage", new JsonObject());
+        long cacheWrite = usage.getLong("cache_creation_input_tokens", 0L);
+        long cacheRead = usage.getLong("cache_read_input_tokens", 0L);
         return Future.succeededFuture(new ToolReply(input, new Usage(body.getString("model"),
-            usage.getLong("input_tokens", 0L) + usage.getLong("cache_creation_input_tokens", 0L)
-                + usage.getLong("cache_read_input_tokens", 0L),
-            usage.getLong("output_tokens", 0L))));
+            usage.getLong("input_tokens", 0L) + cacheWrite + cacheRead,
+            usage.getLong("output_tokens", 0L), body.getString("id"), cacheWrite, cacheRead)));
       }
     }
     return Future.failedFuture(new LlmException(200, "no_tool_use",

@@ -39,6 +39,16 @@ public final class QueryInput {
     return value;
   }
 
+  /** An optional value of at most {@code max} characters, as given (the caller parses it). */
+  public String text(String name, int max) {
+    String value = single(name);
+    if (value != null && value.length() > max) {
+      error(name, "must be at most " + max + " characters");
+      return null;
+    }
+    return value;
+  }
+
   /** An optional lower-case slug-like token ({@code hash-maps}) of at most {@code max} characters. */
   public String token(String name, int max) {
     String value = single(name);

@@ -197,7 +197,10 @@ class AnthropicClientTest {
         .toCompletionStage().toCompletableFuture().join();
     assertThat(reply.input()).isEqualTo(ANSWER);
     assertThat(fake.requests.get(fake.requests.size() - 1).containsKey("temperature")).isFalse();
-    assertThat(reply.usage()).isEqualTo(new AnthropicClient.Usage("claude-opus-5", 812, 164));
+    assertThat(reply.usage().model()).isEqualTo("claude-opus-5");
+    assertThat(reply.usage().inputTokens()).isEqualTo(812);
+    assertThat(reply.usage().outputTokens()).isEqualTo(164);
+    assertThat(reply.usage().messageId()).startsWith("msg_");
     client.callTool(request("claude-haiku-4-5", 10_000)).toCompletionStage().toCompletableFuture().join();
     assertThat(fake.requests.get(fake.requests.size() - 1).getInteger("temperature")).isZero();
   }

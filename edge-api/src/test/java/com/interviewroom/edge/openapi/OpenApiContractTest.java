@@ -387,6 +387,31 @@ class OpenApiContractTest {
   }
 
   @Test
+  @Order(2)
+  @DisplayName("the operators' costs route (401, 403, 400, 200 with recorded costs) and the client error route (202, 400, 413) match the document")
+  void adminCostsAndClientErrors() {
+    TestUser candidate = TestUser.signup(server);
+    TestUser admin = TestUser.signup(server);
+    String email = admin.serviceQuery("SELECT email FROM users WHERE id = $1", Tuple.of(admin.id()),
+        rows -> rows.iterator().next().getString("email"));
+    await(com.interviewroom.schema.admin.Admins.grant(server.db.pool(), email, "contract-test"));
+    await(new com.interviewroom.schema.cost.CostLedger(server.db, com.interviewroom.common.cost.PriceTable.builtIn(),
+        new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), java.time.Clock.systemUTC())
+        .record("contract:" + UUID.randomUUID(), null, com.interviewroom.common.cost.Metered.ofCounts("gemini",
+            "gemini-2.5-flash-native-audio-preview-12-2025", Map.of("audio_in", 1_200L, "audio_out", 300L, "text_in", 50L))));
+    get(null, "/api/admin/costs", 401);
+    get(candidate, "/api/admin/costs", 403);
+    get(admin, "/api/admin/costs?to=yesterday", 400);
+    JsonObject costs = get(admin, "/api/admin/costs", 200).bodyAsJsonObject();
+    assertThat(costs.getJsonArray("days")).isNotEmpty();
+
+    JsonObject report = new JsonObject().put("kind", "error").put("message", "contract check");
+    post(null, "/api/client-errors", report, 202);
+    post(null, "/api/client-errors", report.copy().put("extra", 1), 400);
+    check(HttpMethod.POST, "/api/client-errors", null, Buffer.buffer("{\"kind\":\"error\",\"message\":\"" + "x".repeat(9_000) + "\"}"), 413);
+  }
+
+  @Test
   @Order(1)
   @DisplayName("an unknown route is a 404 problem document")
   void unknownRoute() {

@@ -435,7 +435,7 @@ final class Connection {
 
   private java.util.Map<String, String> reportTags() {
     return ErrorReports.tags(ErrorReports.SESSION_ID, sessionId, ErrorReports.USER_ID, session.userId(),
-        ErrorReports.REQUEST_ID, requestId);
+        ErrorReports.REQUEST_ID, requestId, ErrorReports.PROVIDER, voice == null ? null : voice.providerTag());
   }
 
   /**

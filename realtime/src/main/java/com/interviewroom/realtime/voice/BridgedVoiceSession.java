@@ -1,5 +1,6 @@
 package com.interviewroom.realtime.voice;
 
+import com.interviewroom.common.observability.ErrorReports;
 import com.interviewroom.common.observability.OpsCounters;
 import com.interviewroom.realtime.audio.Pcm16;
 import com.interviewroom.realtime.transcript.TranscriptBatcher;
@@ -111,6 +112,14 @@ public final class BridgedVoiceSession implements VoiceSession {
   private JsonObject unsavedUsage = new JsonObject();
   /** Usage writes run one after another. */
   private Future<Void> usageWrite = Future.succeededFuture();
+  /** Priced usage not yet in the cost ledger; a failed write keeps its entries (same keys) for the next one. */
+  private List<CostItem> unsavedCosts = new ArrayList<>();
+  private Future<Void> costWrite = Future.succeededFuture();
+  /** Makes the cost keys of responses without a provider id unique to this bridge. */
+  private final String bridgeId = UUID.randomUUID().toString();
+  private long costSeq;
+  /** The provider connected or tried last: the {@code provider} tag of error reports. */
+  private String lastTried;
   private int noteCount;
   /** The newest code snapshot: re-sent to a new provider after a failover, and the one a pending refresh sends. */
   private ContextNote latestCode;
@@ -124,6 +133,8 @@ public final class BridgedVoiceSession implements VoiceSession {
   static final long MAX_SPEECH_HOLD_MS = 30_000;
 
   private record Line(Instant at, InterviewContext.TranscriptLine line) {}
+
+  private record CostItem(String eventKey, com.interviewroom.common.cost.Metered usage) {}
 
   public BridgedVoiceSession(Vertx vertx, InterviewContext context, ClientChannel client, List<String> chain,
       Function<String, VoiceProvider> providers, TranscriptBatcher transcripts, SessionRecords records,
@@ -241,7 +252,13 @@ public final class BridgedVoiceSession implements VoiceSession {
     Future<Void> aborted = connecting == null ? Future.succeededFuture() : connecting.disconnect();
     connecting = null;
     usageWrite = usageWrite.transform(ignored -> writeUsage()); // a failed increment gets one last try
-    return Future.join(disconnected, aborted, transcripts.flush(), usageWrite).mapEmpty();
+    costWrite = costWrite.transform(ignored -> writeCosts());
+    return Future.join(disconnected, aborted, transcripts.flush(), usageWrite, costWrite).mapEmpty();
+  }
+
+  @Override
+  public String providerTag() {
+    return provider != null ? provider.name() : lastTried;
   }
 
   // ---- connecting, retries, failover ----
@@ -252,6 +269,7 @@ public final class BridgedVoiceSession implements VoiceSession {
       return Future.failedFuture(new ProviderUnavailable(context.sessionId(), lastCause));
     }
     String name = alive.get(Math.floorMod(index, alive.size()));
+    lastTried = name;
     VoiceProvider p = providers.apply(name);
     connecting = p;
     return p.connect(contextNow(), event -> {
@@ -346,6 +364,8 @@ public final class BridgedVoiceSession implements VoiceSession {
     if (closed) {
       return Future.failedFuture(cause); // the candidate left while we were retrying: nothing failed for them
     }
+    ErrorReports.report(cause, ErrorReports.tags(ErrorReports.SESSION_ID, context.sessionId(),
+        ErrorReports.USER_ID, context.userId(), ErrorReports.PROVIDER, providerTag()));
     client.sendJson(new JsonObject().put("type", "error").put("code", ProviderUnavailable.CODE));
     setStatus("listening");
     cancelTimer(statusTimer);
@@ -537,6 +557,7 @@ public final class BridgedVoiceSession implements VoiceSession {
   private void onResponseDone(VoiceProvider source, VoiceEvent.ResponseDone r) {
     if (r.usage() != null && !r.usage().isEmpty()) {
       addUsage(source.name(), r.usage());
+      addCost(source.name(), r.usage());
     }
     if (r.itemId() != null && !cancelledItems.contains(r.itemId()) && assistantText.containsKey(r.itemId())) {
       storeAssistantSoFar(r.itemId());
@@ -642,6 +663,51 @@ public final class BridgedVoiceSession implements VoiceSession {
     increment.put("by_provider", new JsonObject().put(providerName, mine));
     UsageTotals.add(unsavedUsage, increment);
     usageWrite = usageWrite.transform(ignored -> writeUsage());
+  }
+
+  /**
+   * Queues one response's priced kinds for the cost ledger, keyed by the provider's response id when
+   * it has one, else by this bridge and a sequence number: a retried write reuses the key.
+   */
+  private void addCost(String providerName, JsonObject reported) {
+    JsonObject metered = reported.getJsonObject(VoiceEvent.METERED);
+    if (metered == null || metered.isEmpty() || !com.interviewroom.common.cost.Kinds.PROVIDERS.containsKey(providerName)) {
+      return; // the local interviewer costs nothing
+    }
+    Map<String, Long> counts = new HashMap<>();
+    for (String kind : metered.fieldNames()) {
+      if (metered.getValue(kind) instanceof Number n) {
+        counts.put(kind, n.longValue());
+      }
+    }
+    String model = reported.getString(VoiceEvent.MODEL, providerName);
+    String responseId = reported.getString(VoiceEvent.RESPONSE_ID);
+    String key = responseId != null ? "voice:" + providerName + ":" + responseId
+        : "voice:" + providerName + ":" + context.sessionId() + ":" + bridgeId + ":" + (++costSeq);
+    try {
+      unsavedCosts.add(new CostItem(key, com.interviewroom.common.cost.Metered.ofCounts(providerName, model, counts)));
+    } catch (IllegalArgumentException e) {
+      LOG.warn("usage not priced: {}", e.getMessage());
+      return;
+    }
+    costWrite = costWrite.transform(ignored -> writeCosts());
+  }
+
+  private Future<Void> writeCosts() {
+    if (unsavedCosts.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<CostItem> batch = unsavedCosts;
+    unsavedCosts = new ArrayList<>();
+    Future<Void> chain = Future.succeededFuture();
+    for (CostItem item : batch) {
+      chain = chain.transform(ignored -> records.recordCost(context.sessionId(), item.eventKey(), item.usage())
+          .onFailure(err -> {
+            unsavedCosts.add(item);
+            LOG.warn("could not record session cost: {}", err.getClass().getSimpleName());
+          }));
+    }
+    return chain.recover(err -> Future.succeededFuture());
   }
 
   private Future<Void> writeUsage() {

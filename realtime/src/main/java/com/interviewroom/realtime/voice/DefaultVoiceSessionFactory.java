@@ -23,6 +23,8 @@ public final class DefaultVoiceSessionFactory implements VoiceSessionFactory {
   private final Function<UUID, Future<Void>> onProviderUnavailable;
   private final BridgedVoiceSession.Settings settings;
   private final Clock clock;
+  /** Null: no budgets to honour. */
+  private BudgetGuard budgets;
 
   public DefaultVoiceSessionFactory(Vertx vertx, ProviderSelector selector, Function<String, VoiceProvider> providers,
       TranscriptBatcher transcripts, SessionRecords records, Function<UUID, Future<Void>> onProviderUnavailable,
@@ -44,15 +46,31 @@ public final class DefaultVoiceSessionFactory implements VoiceSessionFactory {
         BridgedVoiceSession.Settings.standard(), Clock.systemUTC());
   }
 
+  /** New sessions leave out the providers {@code guard} finds over today's budget. */
+  public DefaultVoiceSessionFactory withBudgets(BudgetGuard guard) {
+    this.budgets = guard;
+    return this;
+  }
+
   @Override
   public Future<VoiceSession> open(InterviewContext context, ClientChannel client) {
     return records.tier(context.userId())
         .recover(err -> Future.succeededFuture("free")) // an unknown tier must not block the interview
-        .compose(tier -> {
-          BridgedVoiceSession session = new BridgedVoiceSession(vertx, context, client, selector.chain(tier), providers,
+        .compose(tier -> (budgets == null ? Future.succeededFuture(java.util.Set.<String>of()) : budgets.overBudget())
+            .map(over -> chain(tier, over)))
+        .compose(chain -> {
+          BridgedVoiceSession session = new BridgedVoiceSession(vertx, context, client, chain, providers,
               transcripts, records, onProviderUnavailable, settings, clock);
           client.opening(session);
           return session.start();
         });
+  }
+
+  private java.util.List<String> chain(String tier, java.util.Set<String> overBudget) {
+    java.util.List<String> chosen = selector.chain(tier, overBudget);
+    if (budgets != null) {
+      selector.chain(tier).stream().filter(p -> overBudget.contains(p) && !chosen.contains(p)).forEach(budgets::rerouted);
+    }
+    return chosen;
   }
 }

@@ -1,7 +1,9 @@
 package com.interviewroom.realtime.voice;
 
 import com.interviewroom.realtime.session.SessionRepository;
+import com.interviewroom.common.cost.Metered;
 import com.interviewroom.schema.Database;
+import com.interviewroom.schema.cost.CostLedger;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Tuple;
@@ -17,9 +19,21 @@ public final class PgSessionRecords implements SessionRecords {
   private static final String USAGE = "UPDATE sessions SET usage = $2::jsonb, updated_at = now() WHERE id = $1";
 
   private final Database db;
+  private final CostLedger costs;
 
   public PgSessionRecords(Database db) {
+    this(db, null);
+  }
+
+  /** @param costs the ledger voice usage is priced into; null keeps none */
+  public PgSessionRecords(Database db, CostLedger costs) {
     this.db = db;
+    this.costs = costs;
+  }
+
+  @Override
+  public Future<Void> recordCost(UUID sessionId, String eventKey, Metered usage) {
+    return costs == null ? Future.succeededFuture() : costs.record(eventKey, sessionId, usage).mapEmpty();
   }
 
   @Override

@@ -8,7 +8,8 @@ import java.util.List;
 /**
  * Which providers a session tries, in order: free tier → Gemini then OpenAI; pro and enterprise →
  * OpenAI then Gemini; a provider without a key is skipped; no keys at all → the local interviewer.
- * A provider marked unusable in {@link ProviderHealth} is skipped while another one is usable.
+ * A provider marked unusable in {@link ProviderHealth} is skipped while another one is usable; one
+ * over its daily budget is skipped for new sessions.
  */
 public final class ProviderSelector {
   private final boolean openAi;
@@ -30,10 +31,18 @@ public final class ProviderSelector {
   }
 
   public List<String> chain(String tier) {
+    return chain(tier, java.util.Set.of());
+  }
+
+  /**
+   * As {@link #chain(String)}, leaving out the providers whose daily budget is reached
+   * ({@link BudgetGuard}); when that leaves none, the local interviewer.
+   */
+  public List<String> chain(String tier, java.util.Set<String> overBudget) {
     List<String> order = "free".equals(tier) ? List.of("gemini", "openai") : List.of("openai", "gemini");
     List<String> chain = new ArrayList<>();
     for (String name : order) {
-      if (("openai".equals(name) && openAi) || ("gemini".equals(name) && gemini)) {
+      if ((("openai".equals(name) && openAi) || ("gemini".equals(name) && gemini)) && !overBudget.contains(name)) {
         chain.add(name);
       }
     }

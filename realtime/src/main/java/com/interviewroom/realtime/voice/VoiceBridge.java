@@ -3,6 +3,7 @@ package com.interviewroom.realtime.voice;
 import com.interviewroom.common.config.Config;
 import com.interviewroom.realtime.transcript.TranscriptBatcher;
 import com.interviewroom.schema.Database;
+import com.interviewroom.schema.cost.CostLedger;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
@@ -25,11 +26,16 @@ public final class VoiceBridge {
 
   /** Call from the gateway verticle's {@code start()}, so timers belong to its context. */
   public static VoiceBridge create(Vertx vertx, Config config, Database db) {
+    return create(vertx, config, db, null, null);
+  }
+
+  /** @param costs the ledger voice usage is priced into, and {@code budgets} the guard new sessions honour (null: none) */
+  public static VoiceBridge create(Vertx vertx, Config config, Database db, CostLedger costs, BudgetGuard budgets) {
     TranscriptBatcher transcripts = TranscriptBatcher.standard(vertx, db);
     VoiceProviders providers = new VoiceProviders(vertx, config.providers());
-    SessionRecords records = new PgSessionRecords(db);
+    SessionRecords records = new PgSessionRecords(db, costs);
     DefaultVoiceSessionFactory factory = new DefaultVoiceSessionFactory(vertx,
-        ProviderSelector.from(config.providers(), providers.health()), providers, transcripts, records);
+        ProviderSelector.from(config.providers(), providers.health()), providers, transcripts, records).withBudgets(budgets);
     return new VoiceBridge(transcripts, providers, factory);
   }
 

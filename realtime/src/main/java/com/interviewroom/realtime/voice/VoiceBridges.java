@@ -1,7 +1,12 @@
 package com.interviewroom.realtime.voice;
 
 import com.interviewroom.common.config.Config;
+import com.interviewroom.common.cost.PriceTable;
 import com.interviewroom.schema.Database;
+import com.interviewroom.schema.cost.CostLedger;
+import com.interviewroom.schema.cost.CostReport;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -19,11 +24,26 @@ public final class VoiceBridges implements VoiceSessionFactory {
   private final Config config;
   private final Database db;
   private final Map<Context, VoiceBridge> byContext = new ConcurrentHashMap<>();
+  private final CostLedger costs;
+  private final BudgetGuard budgets;
+  private final long refresh;
 
-  public VoiceBridges(Vertx vertx, Config config, Database db) {
+  /**
+   * One cost ledger and one budget guard per process: usage is priced from {@code PRICE_TABLE_FILE}
+   * (or the built-in table) and the guard's gauges are registered on {@code registry}.
+   */
+  public VoiceBridges(Vertx vertx, Config config, Database db, MeterRegistry registry) {
     this.vertx = vertx;
     this.config = config;
     this.db = db;
+    Clock clock = Clock.systemUTC();
+    this.costs = new CostLedger(db, PriceTable.from(config.operations()), registry, clock);
+    this.budgets = new BudgetGuard(new CostReport(db), config.operations(), registry, clock);
+    this.refresh = budgets.refreshEvery(vertx);
+  }
+
+  public BudgetGuard budgets() {
+    return budgets;
   }
 
   @Override
@@ -32,11 +52,12 @@ public final class VoiceBridges implements VoiceSessionFactory {
     if (current == null || !current.isEventLoopContext()) {
       return Future.failedFuture(new IllegalStateException("voice sessions open on an event loop"));
     }
-    return byContext.computeIfAbsent(current, ignored -> VoiceBridge.create(vertx, config, db)).factory().open(context, client);
+    return byContext.computeIfAbsent(current, ignored -> VoiceBridge.create(vertx, config, db, costs, budgets)).factory().open(context, client);
   }
 
   /** Flushes every bridge's transcripts and closes its provider client. */
   public Future<Void> close() {
+    vertx.cancelTimer(refresh);
     List<Future<Void>> closing = byContext.values().stream().map(VoiceBridge::close).toList();
     byContext.clear();
     return Future.join(closing).mapEmpty();

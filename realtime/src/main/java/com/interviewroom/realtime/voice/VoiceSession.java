@@ -18,6 +18,11 @@ public interface VoiceSession {
 
   void inject(ContextNote note);
 
+  /** The provider in use (or tried last), for error reports; null when none is involved. */
+  default String providerTag() {
+    return null;
+  }
+
   /** Releases the provider socket, timers and flushes transcripts; idempotent. */
   Future<Void> close();
 }

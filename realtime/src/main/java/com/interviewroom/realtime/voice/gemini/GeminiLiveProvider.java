@@ -279,7 +279,9 @@ public final class GeminiLiveProvider implements VoiceProvider {
       pendingUsage = new JsonObject()
           .put("input_tokens", usage.getLong("promptTokenCount", 0L))
           .put("output_tokens", usage.getLong("responseTokenCount", usage.getLong("candidatesTokenCount", 0L)))
-          .put("total_tokens", usage.getLong("totalTokenCount", 0L));
+          .put("total_tokens", usage.getLong("totalTokenCount", 0L))
+          .put(VoiceEvent.METERED, GeminiUsage.metered(usage))
+          .put(VoiceEvent.MODEL, model.substring("models/".length()));
     }
     JsonObject content = m.getJsonObject("serverContent");
     if (content != null) {

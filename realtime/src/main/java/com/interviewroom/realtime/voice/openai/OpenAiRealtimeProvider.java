@@ -50,6 +50,7 @@ public final class OpenAiRealtimeProvider implements VoiceProvider {
   private final String url;
   private final String apiKey;
   private final String transcribeModel;
+  private final String model;
   private final Promise<Void> ready = Promise.promise();
   private WebSocket ws;
   private VoiceEvents events;
@@ -79,6 +80,7 @@ public final class OpenAiRealtimeProvider implements VoiceProvider {
     this.url = urlFor(url, model);
     this.apiKey = apiKey;
     this.transcribeModel = transcribeModel;
+    this.model = model;
   }
 
   /** The endpoint with {@code ?model=} set to the configured model (replacing one already in the URL). */
@@ -325,10 +327,18 @@ public final class OpenAiRealtimeProvider implements VoiceProvider {
       responseWanted = false;
       onResponseFailed(response);
     }
-    emit(new VoiceEvent.ResponseDone(itemId, new JsonObject()
+    JsonObject reported = new JsonObject()
         .put("input_tokens", usage.getLong("input_tokens", 0L))
         .put("output_tokens", usage.getLong("output_tokens", 0L))
-        .put("total_tokens", usage.getLong("total_tokens", 0L))));
+        .put("total_tokens", usage.getLong("total_tokens", 0L));
+    if (!usage.isEmpty()) {
+      // priced per kind by the bridge; the response id makes its cost entry once-only
+      reported.put(VoiceEvent.METERED, OpenAiUsage.metered(usage)).put(VoiceEvent.MODEL, model);
+      if (response.getString("id") != null) {
+        reported.put(VoiceEvent.RESPONSE_ID, response.getString("id"));
+      }
+    }
+    emit(new VoiceEvent.ResponseDone(itemId, reported));
     if (responseWanted) {
       responseWanted = false;
       send(new JsonObject().put("type", "response.create"));
