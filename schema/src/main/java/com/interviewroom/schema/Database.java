@@ -142,6 +142,21 @@ public final class Database {
             .compose(ignored -> work.apply(conn))));
     }
 
+    private static final String AS_CONSOLE =
+        "SELECT set_config('role', 'app_console', true), set_config('app.user_id', $1, true)";
+
+    /**
+     * Runs {@code work} in one read-only transaction as {@code app_console} (V15): the operator
+     * console's reads of sessions, transcripts and failures, through that role's column grants and
+     * policies; {@code operatorId} (may be null) is {@code app.user_id}, which scopes saved views.
+     */
+    public <T> Future<T> asConsole(UUID operatorId, Function<SqlConnection, Future<T>> work) {
+        return bounded(pool.withTransaction(conn -> conn.query("SET TRANSACTION READ ONLY")
+            .execute()
+            .compose(ignored -> conn.preparedQuery(AS_CONSOLE).execute(Tuple.of(operatorId == null ? "" : operatorId.toString())))
+            .compose(ignored -> work.apply(conn))));
+    }
+
     /** The query deadline, and connection-level failures turned into {@link Unavailable}. */
     private <T> Future<T> bounded(Future<T> work) {
         return work.timeout(timeouts.queryMs(), TimeUnit.MILLISECONDS).recover(failure -> Future.failedFuture(
