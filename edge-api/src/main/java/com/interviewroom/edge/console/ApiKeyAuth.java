@@ -42,14 +42,27 @@ public final class ApiKeyAuth implements Handler<RoutingContext> {
   private static final long TOUCH_EVERY_MS = 60_000;
 
   private final ApiKeys keys;
+  private final java.util.function.Function<String, Future<ApiKeys.Stored>> lookup;
   private final byte[] pepper;
+  /** Constant-time compares made: one per presented key, whatever it is (tests hold the path to that). */
+  private final java.util.concurrent.atomic.AtomicLong comparisons = new java.util.concurrent.atomic.AtomicLong();
   private final SecureRandom random = new SecureRandom();
   /** When this process last wrote each key's {@code last_used_at}; the UPDATE itself also holds to once a minute. */
   private final Map<UUID, Long> touched = new ConcurrentHashMap<>();
 
   public ApiKeyAuth(ApiKeys keys, byte[] pepper) {
+    this(keys, keys::byPrefix, pepper);
+  }
+
+  /** As above, with the prefix lookup given (tests watch it). */
+  ApiKeyAuth(ApiKeys keys, java.util.function.Function<String, Future<ApiKeys.Stored>> lookup, byte[] pepper) {
     this.keys = keys;
+    this.lookup = lookup;
     this.pepper = pepper.clone();
+  }
+
+  long comparisons() {
+    return comparisons.get();
   }
 
   /**
@@ -120,9 +133,10 @@ public final class ApiKeyAuth implements Handler<RoutingContext> {
     java.util.regex.Matcher m = TOKEN.matcher(token);
     boolean wellFormed = m.matches();
     String prefix = wellFormed ? m.group(1) : UNKNOWN_PREFIX;
-    return keys.byPrefix(prefix).map(stored -> {
+    return lookup.apply(prefix).map(stored -> {
       byte[] expected = stored == null ? DUMMY_HASH : stored.hash();
       boolean same = MessageDigest.isEqual(expected, hash(token));
+      comparisons.incrementAndGet();
       boolean live = wellFormed && stored != null && !stored.revoked() && same;
       return live ? new Verdict(stored.id(), stored.scope()) : new Verdict(null, null);
     });

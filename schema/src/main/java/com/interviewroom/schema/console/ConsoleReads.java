@@ -64,12 +64,12 @@ public final class ConsoleReads {
       FROM failures WHERE detected_at >= $1 AND detected_at < $2 GROUP BY 1, 2 ORDER BY 1, 2""";
   private static final String PATTERNS = """
       WITH f AS (SELECT kind, session_id, provider, problem_id FROM failures WHERE detected_at >= $1 AND detected_at < $2)
-      SELECT kind, 'total' AS dimension, NULL AS key, count(*) AS failures, count(DISTINCT session_id) AS sessions FROM f GROUP BY kind
+      SELECT kind, 'total' AS dimension, NULL::text AS key, count(*) AS failures, count(DISTINCT session_id) AS sessions FROM f GROUP BY kind
       UNION ALL
       SELECT kind, 'problem', problem_id::text, count(*), count(DISTINCT session_id) FROM f GROUP BY kind, problem_id
       UNION ALL
       SELECT kind, 'provider', coalesce(provider, 'none'), count(*), count(DISTINCT session_id) FROM f GROUP BY kind, provider""";
-  private static final String PROBLEM_NAMES = "SELECT id::text AS id, slug, title FROM problems WHERE id = ANY($1::uuid[])";
+  private static final String PROBLEM_NAMES = "SELECT id::text AS id, slug, title FROM problems WHERE id::text = ANY($1::text[])";
 
   private final Database db;
 
