@@ -28,6 +28,7 @@ class AdminAnalyticsBenchmark {
   private static final int SESSIONS = Integer.getInteger("bench.sessions", 100_000);
   private static final int REPEATS = Integer.getInteger("bench.repeats", 100);
   private static final String ADMIN = "bench-admin@example.com";
+  private static final int OPERATORS = 40;
 
   @Test
   void reads() throws Exception {
@@ -37,8 +38,17 @@ class AdminAnalyticsBenchmark {
       long seedStart = System.nanoTime();
       seed(server);
       long seedMs = (System.nanoTime() - seedStart) / 1_000_000;
-      HttpResponse<Buffer> signup = await(server.client.post("/api/auth/signup").sendJsonObject(EdgeServer.credentials(ADMIN, "correct horse battery")));
-      String auth = EdgeServer.bearer(signup.bodyAsJsonObject());
+      // the general limit is 60 requests a minute per user: the reads rotate over enough operators to stay under it
+      List<String> operators = new ArrayList<>();
+      for (int i = 0; i < OPERATORS; i++) {
+        String email = i == 0 ? ADMIN : "bench-operator-" + i + "@example.com";
+        HttpResponse<Buffer> signup = await(server.client.post("/api/auth/signup").sendJsonObject(EdgeServer.credentials(email, "correct horse battery")));
+        await(com.interviewroom.schema.admin.Admins.grant(server.db.pool(), email, "benchmark"));
+        operators.add(EdgeServer.bearer(signup.bodyAsJsonObject()));
+      }
+      java.util.concurrent.atomic.AtomicInteger turn = new java.util.concurrent.atomic.AtomicInteger();
+      java.util.function.Supplier<String> next = () -> operators.get(turn.getAndIncrement() % operators.size());
+      String auth = operators.get(0);
       JsonObject firstPage = get(server, auth, "/api/admin/sessions?limit=50");
       String cursor = firstPage.getString("nextCursor");
       String failing = get(server, auth, "/api/admin/sessions?hasFailures=true&limit=1").getJsonArray("items").getJsonObject(0).getString("id");
@@ -58,12 +68,13 @@ class AdminAnalyticsBenchmark {
       boolean allMet = true;
       for (Map.Entry<String, String> read : reads.entrySet()) {
         for (int i = 0; i < 10; i++) {
-          get(server, auth, read.getValue()); // warm-up: prepared statements, JIT
+          get(server, next.get(), read.getValue()); // warm-up: prepared statements, JIT
         }
         long[] ms = new long[REPEATS];
         for (int i = 0; i < REPEATS; i++) {
+          String operator = next.get();
           long start = System.nanoTime();
-          get(server, auth, read.getValue());
+          get(server, operator, read.getValue());
           ms[i] = (System.nanoTime() - start) / 1_000;
         }
         Arrays.sort(ms);
