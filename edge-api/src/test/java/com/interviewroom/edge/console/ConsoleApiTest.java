@@ -298,6 +298,12 @@ class ConsoleApiTest {
     Row used = await(server.db.pool().preparedQuery("SELECT last_used_at FROM api_keys WHERE prefix = $1").execute(Tuple.of(prefix)))
         .iterator().next();
     assertThat(used.getOffsetDateTime("last_used_at")).isNotNull();
+    // within the minute, further use writes nothing
+    assertThat(call(HttpMethod.GET, "/api/admin/analytics/patterns", bearer, null).statusCode()).isEqualTo(200);
+    sleep(200);
+    Row again = await(server.db.pool().preparedQuery("SELECT last_used_at FROM api_keys WHERE prefix = $1").execute(Tuple.of(prefix)))
+        .iterator().next();
+    assertThat(again.getOffsetDateTime("last_used_at")).isEqualTo(used.getOffsetDateTime("last_used_at"));
 
     String wrongSecret = prefix + "." + "A".repeat(43);
     String unknown = "irk_ZZZZZZZZZZZZ." + key.substring(17);
