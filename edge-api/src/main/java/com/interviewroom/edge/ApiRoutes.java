@@ -78,7 +78,8 @@ final class ApiRoutes {
     new ClientErrorRoutes(limits, clientIp, app.config().operations().clientErrorsPerIpPerMinute(), app.registry()).mount(router);
     AdminAccess admin = new AdminAccess(authenticated, app.db(), app.config().operations().adminEmails());
     // first: its API-key check must run before any other admin route sees the request
-    new ConsoleRoutes(app.db(), app.config()).mount(router, admin);
+    new ConsoleRoutes(app.db(), app.config(), limits.limit(RateLimiter.GENERAL,
+        ctx -> "api-key:" + ctx.get(com.interviewroom.edge.console.ApiKeyAuth.KEY_ID))).mount(router, admin);
     new AdminCostRoutes(new CostReport(app.db()), app.config().operations(), app.clock()).mount(router, admin);
   }
 }

@@ -42,6 +42,8 @@ public final class ApiKeyAuth implements Handler<RoutingContext> {
   private static final long TOUCH_EVERY_MS = 60_000;
 
   private final ApiKeys keys;
+  /** The per-key rate limit a let-in request passes next (it calls {@code next()} or fails 429). */
+  private Handler<RoutingContext> perKeyLimit = RoutingContext::next;
   private final java.util.function.Function<String, Future<ApiKeys.Stored>> lookup;
   private final byte[] pepper;
   /** Constant-time compares made: one per presented key, whatever it is (tests hold the path to that). */
@@ -59,6 +61,12 @@ public final class ApiKeyAuth implements Handler<RoutingContext> {
     this.keys = keys;
     this.lookup = lookup;
     this.pepper = pepper.clone();
+  }
+
+  /** Requests with a key are limited per key by {@code limit}, which reads {@link #KEY_ID}. */
+  public ApiKeyAuth limitedBy(Handler<RoutingContext> limit) {
+    this.perKeyLimit = limit;
+    return this;
   }
 
   long comparisons() {
@@ -165,7 +173,7 @@ public final class ApiKeyAuth implements Handler<RoutingContext> {
       } else {
         touch(ar.result().keyId());
         ctx.put(KEY_ID, ar.result().keyId());
-        ctx.next();
+        perKeyLimit.handle(ctx);
       }
     });
   }

@@ -39,12 +39,17 @@ public final class ConsoleRoutes {
   private final boolean production;
 
   public ConsoleRoutes(Database db, Config config) {
+    this(db, config, io.vertx.ext.web.RoutingContext::next);
+  }
+
+  /** {@code perKeyLimit}: the rate limit of requests made with an API key (counted per key). */
+  public ConsoleRoutes(Database db, Config config, io.vertx.core.Handler<RoutingContext> perKeyLimit) {
     this.reads = new ConsoleReads(db);
     this.workflow = new FailureWorkflow(db);
     this.settings = new ConsoleSettings(db);
     this.views = new SavedViews(db);
     this.keys = new ApiKeys(db);
-    this.apiKeys = new ApiKeyAuth(keys, ApiKeyAuth.pepper(config));
+    this.apiKeys = new ApiKeyAuth(keys, ApiKeyAuth.pepper(config)).limitedBy(perKeyLimit);
     this.production = config.production();
   }
 

@@ -289,7 +289,9 @@ class ConsoleApiTest {
     assertThat(stored.getOffsetDateTime("last_used_at")).isNull();
 
     String bearer = "Bearer " + key;
-    assertThat(call(HttpMethod.GET, "/api/admin/analytics/summary", bearer, null).statusCode()).isEqualTo(200);
+    HttpResponse<Buffer> read = call(HttpMethod.GET, "/api/admin/analytics/summary", bearer, null);
+    assertThat(read.statusCode()).isEqualTo(200);
+    assertThat(read.getHeader("X-RateLimit-Limit")).as("a key has its own rate limit").isEqualTo("60");
     assertThat(call(HttpMethod.GET, "/api/admin/analytics/failures/trends", bearer, null).statusCode()).isEqualTo(200);
     assertThat(call(HttpMethod.GET, "/api/admin/sessions", bearer, null).statusCode()).isEqualTo(403);
     assertThat(call(HttpMethod.GET, "/api/admin/costs", bearer, null).statusCode()).isEqualTo(403);
