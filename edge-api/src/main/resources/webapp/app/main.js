@@ -4,6 +4,7 @@ import { auth, restore, logout } from './lib/api.js';
 import { h } from './lib/dom.js';
 import { toast } from './lib/toast.js';
 import { start, navigate, render } from './lib/router.js';
+import { reportClientError } from './lib/client-errors.js';
 
 function drawNav() {
   const nav = document.getElementById('site-nav');
@@ -25,10 +26,13 @@ function drawNav() {
 
 window.addEventListener('error', (event) => {
   console.error(event.error || event.message);
+  reportClientError('error', event.error, event.message);
   toast('Something went wrong on this page. If it keeps happening, reload.', { kind: 'error', key: 'unexpected' });
 });
 window.addEventListener('unhandledrejection', (event) => {
   console.error(event.reason);
+  // an ApiError is the server's own answer (already logged there), not a fault of the page
+  if (!(event.reason && event.reason.name === 'ApiError')) reportClientError('unhandledrejection', event.reason);
   const message = event.reason && event.reason.name === 'ApiError' ? event.reason.message
     : 'Something went wrong on this page. If it keeps happening, reload.';
   toast(message, { kind: 'error', key: message });

@@ -69,6 +69,18 @@ class AlertRulesTest {
   }
 
   @Test
+  @DisplayName("the budget guard pages when a provider reaches its daily budget, and the dashboard shows cost, budget and guard series")
+  void budgetGuardIsAlertedAndCharted() throws Exception {
+    Map<String, String> rules = rules();
+    assertThat(rules).containsKeys("ProviderBudgetReached", "ProviderBudgetNearlyReached");
+    assertThat(rules.get("ProviderBudgetReached")).contains("interviewroom_budget_exhausted").contains("severity: page");
+    String dashboard = Files.readString(INFRA.resolve("grafana/dashboard.json"));
+    assertThat(dashboard).contains("interviewroom_provider_cost_usd_total", "interviewroom_budget_spent_today_usd",
+        "interviewroom_budget_daily_usd", "interviewroom_budget_exhausted", "interviewroom_budget_rerouted_sessions_total",
+        "interviewroom_provider_usage_units_total", "interviewroom_client_errors_total");
+  }
+
+  @Test
   @DisplayName("promtool accepts the rules and their unit tests pass (alerts.test.yml: each new alert fires, and stays quiet when it should)")
   void promtoolChecksAndTestsTheRules() throws Exception {
     assumeTrue(onPath("promtool"), "promtool is not installed (Debian package prometheus; .ci/run installs it)");

@@ -21,7 +21,7 @@ class MigrationsTest {
 
     private static final String[] TABLES = {"users", "profiles", "problems", "test_cases", "problem_solutions", "sessions",
         "transcripts", "code_snapshots", "evaluations", "credit_transactions", "payments", "subscriptions",
-        "stripe_events", "events", "refresh_tokens"};
+        "stripe_events", "events", "refresh_tokens", "admins", "cost_entries", "costs"};
 
     /** The read paths' indexes (V1__tables.sql): name, its table, and the key columns in order. */
     private static final Map<String, String[]> READ_PATH_INDEXES = Map.of(
@@ -62,8 +62,8 @@ class MigrationsTest {
                 assertThat(Sql.count(c, "SELECT count(*) FROM pg_class WHERE relname = ? AND relkind = 'r' AND relrowsecurity", table))
                     .as(table + " exists with row-level security enabled").isEqualTo(1);
             }
-            assertThat(Sql.count(c, "SELECT count(*) FROM pg_roles WHERE rolname IN ('app_user', 'app_service') AND NOT rolcanlogin"))
-                .isEqualTo(2);
+            assertThat(Sql.count(c, "SELECT count(*) FROM pg_roles WHERE rolname IN ('app_user', 'app_service', 'app_reporting') AND NOT rolcanlogin"))
+                .isEqualTo(3);
         }
     }
 

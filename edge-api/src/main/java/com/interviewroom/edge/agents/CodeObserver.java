@@ -114,6 +114,11 @@ public final class CodeObserver {
     if (llm == null) {
       return Future.succeededFuture(null);
     }
+    Future<Boolean> within = usage == null ? Future.succeededFuture(true) : usage.withinBudget();
+    return within.compose(ok -> ok ? modelInsight(sessionId, language, code) : Future.succeededFuture(null));
+  }
+
+  private Future<JsonObject> modelInsight(UUID sessionId, String language, String code) {
     AnthropicClient.ToolRequest request = new AnthropicClient.ToolRequest(model, 512,
         "You watch a candidate's code during a live coding interview. Report only what the code shows. "
             + "Never reveal a full solution.",

@@ -125,6 +125,12 @@ public final class Evaluator {
     if (llm == null) {
       return store(in, HeuristicEvaluator.judge(in, growth), null, growth, graded);
     }
+    return usage.withinBudget().compose(within -> within ? judgeByModel(in, growth, graded, prompt, promptHash)
+        : heuristicInstead(in, growth, graded, promptHash, "budget_reached",
+            "The evaluator model's daily budget was reached, so the heuristic evaluator judged this interview."));
+  }
+
+  private Future<JsonObject> judgeByModel(EvaluationInputs in, JsonObject growth, JsonObject graded, String prompt, String promptHash) {
     AnthropicClient.ToolRequest request = new AnthropicClient.ToolRequest(model, 4096, SYSTEM, prompt,
         "record_evaluation", "Record the structured evaluation of the interview.", Rubric.toolSchema(), modelTimeoutMs);
     return llm.withRetries(RETRIES, () -> llm.callToolWithUsage(request))

@@ -4,6 +4,8 @@ import com.interviewroom.common.cost.Kinds;
 import com.interviewroom.common.cost.Metered;
 import com.interviewroom.edge.llm.AnthropicClient;
 import com.interviewroom.schema.cost.CostLedger;
+import com.interviewroom.schema.cost.CostReport;
+import java.math.BigDecimal;
 import com.interviewroom.schema.Database;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -27,15 +29,35 @@ public final class LlmUsage {
 
   private final Database db;
   private final CostLedger costs;
+  private final BigDecimal dailyBudgetUsd;
 
   public LlmUsage(Database db) {
-    this(db, null);
+    this(db, null, null);
   }
 
-  /** @param costs the ledger each call's tokens are priced into; null keeps none */
-  public LlmUsage(Database db, CostLedger costs) {
+  /**
+   * @param costs          the ledger each call's tokens are priced into; null keeps none
+   * @param dailyBudgetUsd {@code BUDGET_DAILY_USD_ANTHROPIC}, null for none: once today's Anthropic
+   *                       spend reaches it, {@link #withinBudget()} says no and the agents answer
+   *                       without the model (the heuristic evaluator, diagnostics-only observations)
+   */
+  public LlmUsage(Database db, CostLedger costs, BigDecimal dailyBudgetUsd) {
     this.db = db;
     this.costs = costs;
+    this.dailyBudgetUsd = dailyBudgetUsd;
+  }
+
+  /** False once today's (UTC) Anthropic spend has reached its daily budget; true without a budget or when it cannot be read. */
+  public Future<Boolean> withinBudget() {
+    if (costs == null || dailyBudgetUsd == null) {
+      return Future.succeededFuture(true);
+    }
+    return new CostReport(db).spentOn(costs.today())
+        .map(spent -> spent.getOrDefault("anthropic", BigDecimal.ZERO).compareTo(dailyBudgetUsd) < 0)
+        .recover(err -> {
+          log.warn("today's model spend could not be read; the model stays in use: {}", err.getClass().getSimpleName());
+          return Future.succeededFuture(true);
+        });
   }
 
   /**

@@ -112,8 +112,8 @@ public final class ExecutionService {
 
   /**
    * Prices the run's time, keyed by its stored snapshot (once per run). The runner reports wall-clock
-   * time; a run's processes are held to one CPU by its cgroup, so this is an upper bound of its
-   * CPU-seconds (docs/runbook.md, "Costs").
+   * time; a run's processes share one CPU (the runner's cgroup quota, Limits.cpus), so this is an
+   * upper bound of its CPU-seconds (docs/runbook.md, "Costs and budgets").
    */
   private void charge(UUID sessionId, JsonObject result) {
     if (costs == null || !(result.getValue("durationMs") instanceof Number ms) || result.getString("snapshotId") == null) {

@@ -57,7 +57,7 @@ public final class InternalVerticle extends VerticleBase {
         : new AnthropicClient(vertx, config.providers().anthropicBaseUrl(), config.providers().anthropicKey());
     SandboxClient sandbox = SandboxClient.of(vertx, config.sandbox());
     Config.Models models = config.providers().models();
-    LlmUsage usage = new LlmUsage(app.db(), Costs.ledger(app));
+    LlmUsage usage = new LlmUsage(app.db(), Costs.ledger(app), config.operations().budget("anthropic"));
     CodeObserver observer = new CodeObserver(app.redis(), sandbox, llm, models.anthropicObserver(), usage);
     Evaluator evaluator = new Evaluator(app.db(), llm, sandbox, modelTimeoutMs, models.anthropicEvaluator(), usage);
     Idempotency idempotency = new Idempotency(vertx, app.redis());

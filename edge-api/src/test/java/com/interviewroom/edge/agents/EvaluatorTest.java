@@ -32,6 +32,7 @@ class EvaluatorTest {
   private static FakeSandboxRunner runner;
   private static AgentsHarness heuristic;
   private static AgentsHarness withModel;
+  private static AgentsHarness overBudget;
 
   @BeforeAll
   static void start() throws Exception {
@@ -42,12 +43,16 @@ class EvaluatorTest {
     // a short model timeout, so a slow reply can be shown to be retried
     withModel = new AgentsHarness(Map.of("ANTHROPIC_API_KEY", FakeAnthropic.KEY, "ANTHROPIC_BASE_URL", anthropic.baseUrl()),
         MODEL_TIMEOUT_MS);
+    // a budget of 0 is reached before the first call: the model is never asked
+    overBudget = new AgentsHarness(Map.of("ANTHROPIC_API_KEY", FakeAnthropic.KEY, "ANTHROPIC_BASE_URL", anthropic.baseUrl(),
+        "BUDGET_DAILY_USD_ANTHROPIC", "0"), MODEL_TIMEOUT_MS);
   }
 
   @AfterAll
   static void stop() throws Exception {
     heuristic.close();
     withModel.close();
+    overBudget.close();
     anthropic.close();
     runner.close();
     await(fakes.close());
@@ -440,5 +445,33 @@ class EvaluatorTest {
     assertThat(growth.getJsonArray("points").getJsonObject(2).getString("error")).isEqualTo("time_limit_exceeded");
     assertThat(stored.getJsonObject("scores").getInteger("efficiency")).isEqualTo(2);
     assertThat(stored.getString("reportMarkdown")).contains("did not finish");
+  }
+
+  @Test
+  @DisplayName("the model's usage is priced into the cost ledger under its message id (claude-sonnet-4-6: 812 in x $3 + 164 out x $15 per million)")
+  void modelUsageIsPriced() {
+    UUID session = fullSession(withModel, AgentsHarness.userId(withModel.user()));
+    anthropic.thenTool(modelAnswer(session));
+    assertThat(evaluate(withModel, session).body().getString("status")).isEqualTo("completed");
+    io.vertx.sqlclient.Row entry = await(withModel.edge.db.asService(sql -> sql.preparedQuery(
+        "SELECT event_key, provider, model, usage, usd FROM cost_entries WHERE session_id = $1")
+        .execute(io.vertx.sqlclient.Tuple.of(session)))).iterator().next();
+    assertThat(entry.getString("event_key")).startsWith("anthropic:msg_");
+    assertThat(entry.getString("model")).startsWith("claude-sonnet-4");
+    assertThat(entry.getJsonObject("usage").getMap()).containsOnly(Map.entry("input", 812), Map.entry("output", 164));
+    assertThat(entry.getBigDecimal("usd")).isEqualByComparingTo("0.004896");
+  }
+
+  @Test
+  @DisplayName("past BUDGET_DAILY_USD_ANTHROPIC the heuristic evaluator judges and says why; the model is not called")
+  void overBudgetUsesTheHeuristic() {
+    JsonObject owner = overBudget.user();
+    UUID session = fullSession(overBudget, AgentsHarness.userId(owner));
+    int before = anthropic.requests.size();
+    assertThat(evaluate(overBudget, session).body().getString("status")).isEqualTo("completed");
+    assertThat(anthropic.requests).hasSize(before);
+    JsonObject stored = evaluation(overBudget, owner, session).bodyAsJsonObject();
+    assertThat(stored.getBoolean("heuristic")).isTrue();
+    assertThat(stored.getString("reportMarkdown")).contains("daily budget was reached");
   }
 }

@@ -502,6 +502,7 @@ public final class BridgedVoiceSession implements VoiceSession {
         watchSilence();
       }
       case VoiceEvent.ResponseDone r -> onResponseDone(source, r);
+      case VoiceEvent.Metering m -> addCost(source.name(), m.usage());
       case VoiceEvent.RateLimited r -> onRateLimited(r.retryAfterMs());
       case VoiceEvent.ResponseFailed f -> {
         LOG.info("voice provider response failed: provider={} code={}", source.name(), f.code());

@@ -31,6 +31,12 @@ public sealed interface VoiceEvent {
   /** A response finished; {@code usage} holds token counts as the provider reported them. */
   record ResponseDone(String itemId, JsonObject usage) implements VoiceEvent {}
 
+  /**
+   * Usage of a provider call that is no response (OpenAI's transcription of the candidate's audio):
+   * priced like a response's usage, from {@link #METERED}, {@link #MODEL} and {@link #RESPONSE_ID}.
+   */
+  record Metering(JsonObject usage) implements VoiceEvent {}
+
   /** The provider asks us to slow down. */
   record RateLimited(long retryAfterMs) implements VoiceEvent {}
 

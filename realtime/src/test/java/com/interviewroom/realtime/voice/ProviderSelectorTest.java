@@ -23,4 +23,14 @@ class ProviderSelectorTest {
     assertThat(new ProviderSelector(false, true).chain("pro")).containsExactly("gemini");
     assertThat(new ProviderSelector(false, false).chain("pro")).containsExactly("local");
   }
+
+  @DisplayName("a provider over its daily budget is left out of the chain; with none left, the local interviewer")
+  @Test
+  void overBudget() {
+    ProviderSelector both = new ProviderSelector(true, true);
+    assertThat(both.chain("pro", java.util.Set.of("openai"))).containsExactly("gemini");
+    assertThat(both.chain("free", java.util.Set.of("gemini"))).containsExactly("openai");
+    assertThat(both.chain("free", java.util.Set.of("gemini", "openai"))).containsExactly("local");
+    assertThat(both.chain("free", java.util.Set.of("anthropic"))).containsExactly("gemini", "openai");
+  }
 }

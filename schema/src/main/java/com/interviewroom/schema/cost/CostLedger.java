@@ -61,6 +61,11 @@ public final class CostLedger {
     return prices;
   }
 
+  /** Today, as the ledger dates entries (UTC). */
+  public LocalDate today() {
+    return LocalDate.now(clock.withZone(ZoneOffset.UTC));
+  }
+
   /**
    * Prices {@code usage} as of today and records it under {@code eventKey}; true when this call
    * added it, false when the key was already recorded (or there was nothing to price).
@@ -69,7 +74,7 @@ public final class CostLedger {
     if (usage.isEmpty()) {
       return Future.succeededFuture(false);
     }
-    Priced priced = prices.price(usage, LocalDate.now(clock.withZone(ZoneOffset.UTC)));
+    Priced priced = prices.price(usage, today());
     List<String> kinds = new ArrayList<>(priced.usdByKind().keySet());
     List<String> quantities = kinds.stream().map(k -> usage.quantities().get(k).toPlainString()).toList();
     List<String> usds = kinds.stream().map(k -> priced.usdByKind().get(k).toPlainString()).toList();

@@ -305,8 +305,14 @@ public final class OpenAiRealtimeProvider implements VoiceProvider {
           emit(new VoiceEvent.TranscriptFinal("assistant", m.getString("item_id"), m.getString("transcript", "")));
       case "conversation.item.input_audio_transcription.delta" ->
           emit(new VoiceEvent.TranscriptDelta("user", m.getString("item_id"), m.getString("delta", "")));
-      case "conversation.item.input_audio_transcription.completed" ->
-          emit(new VoiceEvent.TranscriptFinal("user", m.getString("item_id"), m.getString("transcript", "")));
+      case "conversation.item.input_audio_transcription.completed" -> {
+        emit(new VoiceEvent.TranscriptFinal("user", m.getString("item_id"), m.getString("transcript", "")));
+        JsonObject metered = OpenAiUsage.transcription(m.getJsonObject("usage"));
+        if (metered != null && m.getString("item_id") != null) {
+          emit(new VoiceEvent.Metering(new JsonObject().put(VoiceEvent.METERED, metered).put(VoiceEvent.MODEL, transcribeModel)
+              .put(VoiceEvent.RESPONSE_ID, "transcription:" + m.getString("item_id"))));
+        }
+      }
       case "input_audio_buffer.speech_started" -> emit(new VoiceEvent.SpeechStarted());
       case "input_audio_buffer.speech_stopped" -> emit(new VoiceEvent.SpeechStopped());
       case "input_audio_buffer.committed", "input_audio_buffer.cleared" -> uncommittedBytes = 0;

@@ -39,4 +39,26 @@ final class OpenAiUsage {
     }
     return metered;
   }
+
+  /**
+   * The usage of {@code conversation.item.input_audio_transcription.completed} (openai-python
+   * {@code conversation_item_input_audio_transcription_completed_event.py}: {@code UsageTranscriptTextUsageTokens}
+   * with {@code input_token_details}, or {@code UsageTranscriptTextUsageDuration} in seconds); null when absent.
+   */
+  static JsonObject transcription(JsonObject usage) {
+    if (usage == null) {
+      return null;
+    }
+    if ("duration".equals(usage.getString("type"))) {
+      Object seconds = usage.getValue("seconds");
+      // priced per second; a fraction is rounded up, as the provider bills whole seconds at least
+      return seconds instanceof Number n ? new JsonObject().put(Kinds.AUDIO_SECONDS, (long) Math.ceil(n.doubleValue())) : null;
+    }
+    JsonObject in = usage.getJsonObject("input_token_details");
+    JsonObject metered = new JsonObject().put(Kinds.TEXT_OUT, usage.getLong("output_tokens", 0L));
+    if (in == null) {
+      return metered.put(Kinds.AUDIO_IN, usage.getLong("input_tokens", 0L));
+    }
+    return metered.put(Kinds.AUDIO_IN, in.getLong("audio_tokens", 0L)).put(Kinds.TEXT_IN, in.getLong("text_tokens", 0L));
+  }
 }

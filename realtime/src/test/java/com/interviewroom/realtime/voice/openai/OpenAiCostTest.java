@@ -89,6 +89,21 @@ class OpenAiCostTest {
   }
 
   @Test
+  @DisplayName("a transcription's usage is priced by tokens (audio in, text in, text out) or by whole seconds of audio")
+  void transcriptionUsage() {
+    JsonObject tokens = new JsonObject().put("type", "tokens").put("input_tokens", 120).put("output_tokens", 30).put("total_tokens", 150)
+        .put("input_token_details", new JsonObject().put("audio_tokens", 110).put("text_tokens", 10));
+    JsonObject event = new JsonObject().put("type", "conversation.item.input_audio_transcription.completed").put("event_id", "event_T1")
+        .put("item_id", "item_T1").put("content_index", 0).put("transcript", "hello").put("usage", tokens);
+    assertThat(SHAPES.violations("server:conversation.item.input_audio_transcription.completed", event)).as(SHAPES.source()).isEmpty();
+    assertThat(OpenAiUsage.transcription(tokens).getMap()).containsOnly(Map.entry(Kinds.AUDIO_IN, 110L), Map.entry(Kinds.TEXT_IN, 10L),
+        Map.entry(Kinds.TEXT_OUT, 30L));
+    assertThat(OpenAiUsage.transcription(new JsonObject().put("type", "duration").put("seconds", 4.2)).getMap())
+        .containsOnly(Map.entry(Kinds.AUDIO_SECONDS, 5L));
+    assertThat(OpenAiUsage.transcription(null)).isNull();
+  }
+
+  @Test
   @DisplayName("without token details, input counts as text and output as audio, so a bill is never under-counted")
   void fallbackWithoutDetails() {
     JsonObject metered = OpenAiUsage.metered(new JsonObject().put("input_tokens", 120).put("output_tokens", 80).put("total_tokens", 200));
@@ -123,7 +138,15 @@ class OpenAiCostTest {
         "SELECT event_key, model, usage, usd, price_version FROM cost_entries WHERE session_id = $1 ORDER BY id")
         .execute(Tuple.of(s.sessionId())))).stream().toList();
     int responses = fake.responseStatuses.size();
+    List<Row> transcriptions = entries.stream().filter(e -> e.getString("event_key").startsWith("voice:openai:transcription:")).toList();
+    entries = entries.stream().filter(e -> !transcriptions.contains(e)).toList();
     assertThat(entries).hasSize(responses);
+    // the fake's transcription usage: {"type": "duration", "seconds": 1.5}, billed as 2 s of gpt-4o-mini-transcribe
+    assertThat(transcriptions).isNotEmpty().allSatisfy(e -> {
+      assertThat(e.getString("model")).isEqualTo("gpt-4o-mini-transcribe");
+      assertThat(e.getJsonObject("usage").getMap()).containsOnly(Map.entry(Kinds.AUDIO_SECONDS, 2));
+      assertThat(e.getBigDecimal("usd")).isEqualByComparingTo("0.0001");
+    });
     assertThat(entries).allSatisfy(e -> {
       assertThat(e.getString("event_key")).startsWith("voice:openai:resp_");
       assertThat(e.getString("model")).isEqualTo("gpt-realtime");
