@@ -344,6 +344,21 @@ class ConsoleApiTest {
     }
   }
 
+  @Test
+  @DisplayName("the console's database role reads what the console shows and nothing else: no password hashes, code, key hashes, payments or writes")
+  void consoleRoleIsNarrow() {
+    for (String sql : List.of("SELECT password_hash FROM users LIMIT 1", "SELECT email FROM users LIMIT 1", "SELECT code FROM code_snapshots LIMIT 1",
+        "SELECT key_hash FROM api_keys LIMIT 1", "SELECT * FROM payments LIMIT 1", "SELECT usage FROM sessions LIMIT 1",
+        "SELECT text FROM alert_deliveries LIMIT 1")) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> await(server.db.asConsole(null, conn -> conn.query(sql).execute())))
+          .as(sql).rootCause().hasMessageContaining("permission denied");
+    }
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> await(server.db.asConsole(null, conn -> conn.query(
+        "UPDATE failures SET status = 'resolved'").execute()))).rootCause().isInstanceOf(io.vertx.pgclient.PgException.class);
+    assertThat(await(server.db.asConsole(null, conn -> conn.query("SELECT id, status, provider FROM sessions LIMIT 1").execute())).size())
+        .isLessThanOrEqualTo(1);
+  }
+
   private static void sleep(long ms) {
     try {
       Thread.sleep(ms);
