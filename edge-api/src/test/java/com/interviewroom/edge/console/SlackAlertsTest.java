@@ -71,7 +71,7 @@ class SlackAlertsTest {
     Detection silent = new Detection(session, FailureKind.INTERVIEWER_SILENT, System.currentTimeMillis(), new JsonObject());
     await(failures.record(silent));
     await(failures.record(silent));
-    eventually(() -> about(session).size() >= 1, 15);
+    eventually(() -> about(session).size() >= 1, 30);
     Thread.sleep(500);
     List<JsonObject> posted = about(session);
     assertThat(posted).hasSize(1);
@@ -91,7 +91,7 @@ class SlackAlertsTest {
     slack.failNext(1, 429);
     UUID session = session();
     await(failures.record(new Detection(session, FailureKind.EVALUATION_DEAD_LETTERED, System.currentTimeMillis(), new JsonObject())));
-    eventually(() -> about(session).size() >= 1, 20);
+    eventually(() -> about(session).size() >= 1, 40);
     Thread.sleep(300);
     assertThat(about(session)).hasSize(1);
     assertThat(slack.answers()).contains(500, 429, 200);
@@ -109,7 +109,7 @@ class SlackAlertsTest {
       await(failures.record(new Detection(session, FailureKind.PROVIDER_UNAVAILABLE, System.currentTimeMillis(), new JsonObject())));
       eventually(() -> "failed".equals(await(server.db.pool().preparedQuery(
           "SELECT status FROM alert_deliveries WHERE dedup_key LIKE 'failure:%' AND session_id = $1").execute(Tuple.of(session)))
-          .iterator().next().getString("status")), 15);
+          .iterator().next().getString("status")), 40);
       String error = await(server.db.pool().preparedQuery("SELECT last_error FROM alert_deliveries WHERE dedup_key LIKE 'failure:%' AND session_id = $1")
           .execute(Tuple.of(session))).iterator().next().getString("last_error");
       assertThat(error).isEqualTo("404 no_service");

@@ -17,7 +17,7 @@ import java.util.UUID;
  */
 public final class AlertOutbox {
   /** How long a claimed delivery is leased to its sender before another may try it. */
-  public static final int LEASE_SECONDS = 60;
+  public static final int LEASE_SECONDS = 30; // three times the sender's request timeout
   /** Attempts before a delivery is given up (Slack said no for good, or kept failing). */
   public static final int MAX_ATTEMPTS = 8;
 
