@@ -122,6 +122,8 @@ public final class ConsoleRoutes {
     JsonObject filters = in.optionalObject("filters");
     if (filters == null && !in.has("filters")) {
       in.error("filters", "is required");
+    } else if (filters == null) {
+      in.error("filters", "must be an object");
     }
     in.finish();
     JsonObject checked = ConsoleInput.normalized(filters);
@@ -138,6 +140,8 @@ public final class ConsoleRoutes {
     JsonObject filters = in.optionalObject("filters");
     if (filters == null && !in.has("filters")) {
       in.error("filters", "is required");
+    } else if (filters == null) {
+      in.error("filters", "must be an object");
     }
     in.finish();
     JsonObject checked = ConsoleInput.normalized(filters);

@@ -257,6 +257,10 @@ class ConsoleApiTest {
         new JsonObject().put("name", "x").put("filters", new JsonObject().put("healthMax", 500))).statusCode()).isEqualTo(400);
     assertThat(call(HttpMethod.POST, "/api/admin/saved-views", admin.authorization(),
         new JsonObject().put("name", "x").put("filters", new JsonObject().put("colour", "red"))).statusCode()).isEqualTo(400);
+    assertThat(call(HttpMethod.POST, "/api/admin/saved-views", admin.authorization(),
+        new JsonObject().put("name", "x").putNull("filters")).statusCode()).isEqualTo(400);
+    assertThat(call(HttpMethod.POST, "/api/admin/saved-views", admin.authorization(),
+        new JsonObject().put("name", "x").put("filters", "provider=openai")).statusCode()).isEqualTo(400);
 
     // another operator neither sees nor changes it
     String other = "console2-" + UUID.randomUUID() + "@example.com";
