@@ -12,6 +12,9 @@ export const ROUTES = [
   { path: '/billing', page: () => import('./pages/billing/billing.js'), access: 'user' },
   { path: '/interview/:id', page: () => import('./pages/interview/interview.js'), access: 'user' },
   { path: '/sessions/:id/summary', page: () => import('./pages/summary/summary.js'), access: 'user' },
+  { path: '/admin', page: () => import('./pages/admin/admin.js'), access: 'user' },
+  { path: '/admin/sessions/:id', page: () => import('./pages/admin/session.js'), access: 'user' },
+  { path: '/admin/settings', page: () => import('./pages/admin/settings.js'), access: 'user' },
   { path: '/terms', page: () => import('./pages/legal/terms.js'), access: 'public' },
   { path: '/privacy', page: () => import('./pages/legal/privacy.js'), access: 'public' },
 ];

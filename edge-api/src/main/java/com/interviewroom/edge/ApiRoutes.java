@@ -3,6 +3,7 @@ package com.interviewroom.edge;
 import com.interviewroom.edge.admin.AdminAccess;
 import com.interviewroom.edge.admin.AdminCostRoutes;
 import com.interviewroom.edge.admin.Costs;
+import com.interviewroom.edge.console.ConsoleRoutes;
 import com.interviewroom.edge.auth.AuthRoutes;
 import com.interviewroom.edge.clienterror.ClientErrorRoutes;
 import com.interviewroom.schema.cost.CostReport;
@@ -84,6 +85,9 @@ final class ApiRoutes {
     new ExecutionRoutes(new ExecutionService(app.db(), app.redis(), sandbox, limits, Costs.ledger(app))).mount(router, authenticated);
     new ClientErrorRoutes(limits, clientIp, app.config().operations().clientErrorsPerIpPerMinute(), app.registry()).mount(router);
     AdminAccess admin = new AdminAccess(authenticated, app.db(), app.config().operations().adminEmails());
+    // first: its API-key check must run before any other admin route sees the request
+    new ConsoleRoutes(app.db(), app.config(), limits.limit(RateLimiter.GENERAL,
+        ctx -> "api-key:" + ctx.get(com.interviewroom.edge.console.ApiKeyAuth.KEY_ID))).mount(router, admin);
     new AdminCostRoutes(new CostReport(app.db()), app.config().operations(), app.clock()).mount(router, admin);
   }
 }

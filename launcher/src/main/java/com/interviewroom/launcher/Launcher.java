@@ -14,10 +14,15 @@ import com.interviewroom.common.outage.TimedRedis;
 import com.interviewroom.edge.EdgeContext;
 import com.interviewroom.edge.EdgeVerticle;
 import com.interviewroom.edge.retention.RetentionJob;
+import com.interviewroom.edge.console.SlackAlerts;
+import com.interviewroom.schema.console.AlertOutbox;
 import com.interviewroom.edge.session.SessionSweeper;
 import com.interviewroom.edge.internal.InternalVerticle;
 import com.interviewroom.common.internal.InternalClient;
+import com.interviewroom.common.events.EventStream;
+import com.interviewroom.realtime.health.FailureDetector;
 import com.interviewroom.realtime.worker.AgentHandlers;
+import com.interviewroom.schema.console.FailureStore;
 import com.interviewroom.realtime.worker.WorkerSettings;
 import com.interviewroom.realtime.worker.WorkerVerticle;
 import com.interviewroom.common.storage.ObjectStore;
@@ -142,6 +147,8 @@ public final class Launcher {
         // the retention job takes a cluster-wide advisory lock per batch: every edge process may run it
         running.deployed("retention", vertx.deployVerticle(new RetentionJob(db, store, registry, config.retention(),
             config.recording().retentionDays(), clock, RetentionJob.INTERVAL)).await());
+        // Slack alerts queued by the failure detector; several edges sending is safe (leased rows)
+        running.deployed("slack-alerts", vertx.deployVerticle(new SlackAlerts(new AlertOutbox(db), config)).await());
       } else if (gateway != null) {
         RealtimeGateway own = gateway;
         String id = vertx.deployVerticle(() -> new RealtimeVerticle(own, config.http().port(), config.resilience()),
@@ -155,7 +162,7 @@ public final class Launcher {
         internalPort = internal.actualPort();
       }
       if (config.role().runs(Role.WORKER)) {
-        deployWorkers(vertx, config, redis, registry, clock, running, internalPort);
+        deployWorkers(vertx, config, db, redis, registry, clock, running, internalPort);
       }
       return running;
     } catch (Exception | Error e) {
@@ -165,7 +172,7 @@ public final class Launcher {
   }
 
   /** One consumer per group; the workers call this process's internal listener when it runs one. */
-  private static void deployWorkers(Vertx vertx, Config config, Redis redis, PrometheusMeterRegistry registry, Clock clock,
+  private static void deployWorkers(Vertx vertx, Config config, Database db, Redis redis, PrometheusMeterRegistry registry, Clock clock,
                                     RunningSystem running, Integer localInternalPort) {
     String host = config.http().internalHost();
     String target = "0.0.0.0".equals(host) || "::".equals(host) ? "127.0.0.1" : host;
@@ -180,8 +187,14 @@ public final class Launcher {
         config.redisUrl(), redis, AgentHandlers.observer(client, redis), registry)).await();
     running.deployed("observer-workers", observers);
     String evaluators = vertx.deployVerticle(new WorkerVerticle(WorkerSettings.defaults(WorkerSettings.STREAM, WorkerSettings.EVALUATORS),
-        config.redisUrl(), redis, AgentHandlers.evaluator(client), registry)).await();
+        config.redisUrl(), redis, AgentHandlers.evaluator(client, new EventStream(redis)), registry)).await();
     running.deployed("evaluator-workers", evaluators);
+    // the failure detector reads the stream and what the other groups dead-lettered
+    FailureDetector detector = new FailureDetector(new FailureStore(db, config.http().publicBaseUrl()), redis, config.console());
+    for (String stream : List.of(WorkerSettings.STREAM, WorkerSettings.defaults(WorkerSettings.STREAM, FailureDetector.GROUP).deadLetters())) {
+      running.deployed("failure-detectors:" + stream, vertx.deployVerticle(new WorkerVerticle(
+          WorkerSettings.defaults(stream, FailureDetector.GROUP), config.redisUrl(), redis, detector, registry)).await());
+    }
   }
 
   /**

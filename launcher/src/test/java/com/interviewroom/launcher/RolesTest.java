@@ -103,19 +103,20 @@ class RolesTest {
   }
 
   @Test
-  @DisplayName("ROLE=edge deploys the REST edge, its sweeper, the retention job and the internal listener, and no workers or gateway")
+  @DisplayName("ROLE=edge deploys the REST edge, its sweeper, the retention job, the Slack alert sender and the internal listener, and no workers or gateway")
   void edge() throws Exception {
     try (RunningSystem running = Launcher.start(config("ROLE=edge", true))) {
-      assertThat(running.deployments()).containsOnlyKeys("edge", "session-sweeper", "retention", "internal");
+      assertThat(running.deployments()).containsOnlyKeys("edge", "session-sweeper", "retention", "slack-alerts", "internal");
       assertThat(status(port, "/health/ready")).isEqualTo(200);
     }
   }
 
   @Test
-  @DisplayName("ROLE=worker deploys only the two stream consumer groups")
+  @DisplayName("ROLE=worker deploys only the stream consumer groups: observers, evaluators, and the failure detectors on the stream and its dead letters")
   void worker() throws Exception {
     try (RunningSystem running = Launcher.start(config("ROLE=worker", true))) {
-      assertThat(running.deployments()).containsOnlyKeys("observer-workers", "evaluator-workers");
+      assertThat(running.deployments()).containsOnlyKeys("observer-workers", "evaluator-workers", "failure-detectors:events",
+          "failure-detectors:events.dlq");
     }
   }
 

@@ -142,6 +142,27 @@ public final class Database {
             .compose(ignored -> work.apply(conn))));
     }
 
+    /**
+     * Custom plans for every console statement: its filters are optional and very unequal in
+     * selectivity (a provider is a quarter of the rows, a low health a few percent), and a generic
+     * plan estimated without the values bitmap-scans a month of sessions to sort them (66 ms against
+     * 3 ms on 100,000 sessions, docs/benchmarks.md).
+     */
+    private static final String AS_CONSOLE = "SELECT set_config('role', 'app_console', true), set_config('app.user_id', $1, true),"
+        + " set_config('plan_cache_mode', 'force_custom_plan', true)";
+
+    /**
+     * Runs {@code work} in one read-only transaction as {@code app_console} (V15): the operator
+     * console's reads of sessions, transcripts and failures, through that role's column grants and
+     * policies; {@code operatorId} (may be null) is {@code app.user_id}, which scopes saved views.
+     */
+    public <T> Future<T> asConsole(UUID operatorId, Function<SqlConnection, Future<T>> work) {
+        return bounded(pool.withTransaction(conn -> conn.query("SET TRANSACTION READ ONLY")
+            .execute()
+            .compose(ignored -> conn.preparedQuery(AS_CONSOLE).execute(Tuple.of(operatorId == null ? "" : operatorId.toString())))
+            .compose(ignored -> work.apply(conn))));
+    }
+
     /** The query deadline, and connection-level failures turned into {@link Unavailable}. */
     private <T> Future<T> bounded(Future<T> work) {
         return work.timeout(timeouts.queryMs(), TimeUnit.MILLISECONDS).recover(failure -> Future.failedFuture(

@@ -32,7 +32,8 @@ public record Config(
     StripeJs stripeJs,
     SignIn signIn,
     Operations operations,
-    Recording recording) {
+    Recording recording,
+    Console console) {
 
   /**
    * "Continue with Google / GitHub" ({@code GOOGLE_*}, {@code GITHUB_*}): a provider is offered only
@@ -232,6 +233,27 @@ public record Config(
   }
 
   /**
+   * The operator console (docs/runbook.md, "Operator console"): what the failure detector counts as a
+   * failure, how often alerts are sent, and the pepper API keys are hashed with.
+   *
+   * @param apiKeyPepper       the HMAC key of stored API-key hashes ({@code API_KEY_PEPPER}, at least 32
+   *                           characters). Null: derived from {@code INTERNAL_WEBHOOK_SECRET} by the edge, so
+   *                           rotating that secret then invalidates every API key
+   * @param socketDropsAllowed a candidate's socket may drop this often in one interview before it is a
+   *                           failure ({@code CONSOLE_SOCKET_DROPS_ALLOWED})
+   * @param silenceMs          the interviewer saying nothing this long after the candidate stopped speaking
+   *                           is a failure ({@code CONSOLE_SILENCE_MS}, 20 s)
+   * @param firstAudioMs       the interviewer's first audio later than this after activation is a failure
+   *                           ({@code CONSOLE_FIRST_AUDIO_MS}, 3 s)
+   * @param bargeInsRepeated   this many barge-ins in one interview is a failure ({@code CONSOLE_BARGE_INS})
+   * @param alertPollMs        how often each edge looks for Slack alerts to send ({@code CONSOLE_ALERT_POLL_MS})
+   */
+  public record Console(String apiKeyPepper, int socketDropsAllowed, int silenceMs, int firstAudioMs,
+      int bargeInsRepeated, int alertPollMs) {
+    public static final Console DEFAULTS = new Console(null, 3, 20_000, 3_000, 3, 2_000);
+  }
+
+  /**
    * {@code priceUnlimited} is the Stripe price id of the Unlimited Monthly plan; null disables subscriptions.
    * {@code publishableKey} (pk_...) is handed to the web page for Stripe.js; {@code pastDueGraceDays} is how
    * long a {@code past_due} subscriber keeps the plan's tier after the first failed renewal.
@@ -411,7 +433,14 @@ public record Config(
             r.intRange("RECORDING_UPLOAD_THREADS", Recording.DEFAULTS.uploadThreads(), 1, 64),
             r.intRange("RECORDING_MAX_OBJECT_BYTES", Recording.DEFAULTS.maxObjectBytes(), 1024, 1024 * 1024 * 1024),
             r.url("S3_PUBLIC_ENDPOINT", null, "http", "https"),
-            r.oneOf("S3_SSE", Recording.DEFAULTS.serverSideEncryption(), List.of("AES256", "none"))));
+            r.oneOf("S3_SSE", Recording.DEFAULTS.serverSideEncryption(), List.of("AES256", "none"))),
+        new Console(
+            r.secret("API_KEY_PEPPER"),
+            r.intRange("CONSOLE_SOCKET_DROPS_ALLOWED", Console.DEFAULTS.socketDropsAllowed(), 0, 1_000),
+            r.intRange("CONSOLE_SILENCE_MS", Console.DEFAULTS.silenceMs(), 100, 600_000),
+            r.intRange("CONSOLE_FIRST_AUDIO_MS", Console.DEFAULTS.firstAudioMs(), 100, 600_000),
+            r.intRange("CONSOLE_BARGE_INS", Console.DEFAULTS.bargeInsRepeated(), 2, 1_000),
+            r.intRange("CONSOLE_ALERT_POLL_MS", Console.DEFAULTS.alertPollMs(), 50, 600_000)));
     r.check(config);
     r.throwIfInvalid();
     return config;
@@ -431,38 +460,38 @@ public record Config(
   public boolean embeddedS3() { return s3.endpoint() == null; }
 
   public Config withDatabaseUrl(String url) {
-    return new Config(role, production, http, dataDir, url, redisUrl, s3, sandbox, auth, providers, stripe, internalWebhookSecret, resilience, realtime, errorTracking, retention, stripeJs, signIn, operations, recording);
+    return new Config(role, production, http, dataDir, url, redisUrl, s3, sandbox, auth, providers, stripe, internalWebhookSecret, resilience, realtime, errorTracking, retention, stripeJs, signIn, operations, recording, console);
   }
 
   public Config withRedisUrl(String url) {
-    return new Config(role, production, http, dataDir, databaseUrl, url, s3, sandbox, auth, providers, stripe, internalWebhookSecret, resilience, realtime, errorTracking, retention, stripeJs, signIn, operations, recording);
+    return new Config(role, production, http, dataDir, databaseUrl, url, s3, sandbox, auth, providers, stripe, internalWebhookSecret, resilience, realtime, errorTracking, retention, stripeJs, signIn, operations, recording, console);
   }
 
   public Config withS3Endpoint(String endpoint) {
     S3 next = new S3(endpoint, s3.bucket(), s3.region(), s3.accessKey(), s3.secretKey());
-    return new Config(role, production, http, dataDir, databaseUrl, redisUrl, next, sandbox, auth, providers, stripe, internalWebhookSecret, resilience, realtime, errorTracking, retention, stripeJs, signIn, operations, recording);
+    return new Config(role, production, http, dataDir, databaseUrl, redisUrl, next, sandbox, auth, providers, stripe, internalWebhookSecret, resilience, realtime, errorTracking, retention, stripeJs, signIn, operations, recording, console);
   }
 
   public Config withSandboxUrl(String url) {
     Sandbox next = new Sandbox(url, sandbox.port(), sandbox.slots(), sandbox.queue(), sandbox.requireCgroups(), sandbox.token());
-    return new Config(role, production, http, dataDir, databaseUrl, redisUrl, s3, next, auth, providers, stripe, internalWebhookSecret, resilience, realtime, errorTracking, retention, stripeJs, signIn, operations, recording);
+    return new Config(role, production, http, dataDir, databaseUrl, redisUrl, s3, next, auth, providers, stripe, internalWebhookSecret, resilience, realtime, errorTracking, retention, stripeJs, signIn, operations, recording, console);
   }
 
   public Config withSandboxToken(String token) {
     return new Config(role, production, http, dataDir, databaseUrl, redisUrl, s3, sandbox.withToken(token), auth, providers, stripe,
-        internalWebhookSecret, resilience, realtime, errorTracking, retention, stripeJs, signIn, operations, recording);
+        internalWebhookSecret, resilience, realtime, errorTracking, retention, stripeJs, signIn, operations, recording, console);
   }
 
   public Config withInternalWebhookSecret(String secret) {
-    return new Config(role, production, http, dataDir, databaseUrl, redisUrl, s3, sandbox, auth, providers, stripe, secret, resilience, realtime, errorTracking, retention, stripeJs, signIn, operations, recording);
+    return new Config(role, production, http, dataDir, databaseUrl, redisUrl, s3, sandbox, auth, providers, stripe, secret, resilience, realtime, errorTracking, retention, stripeJs, signIn, operations, recording, console);
   }
 
   public Config withHttp(Http next) {
-    return new Config(role, production, next, dataDir, databaseUrl, redisUrl, s3, sandbox, auth, providers, stripe, internalWebhookSecret, resilience, realtime, errorTracking, retention, stripeJs, signIn, operations, recording);
+    return new Config(role, production, next, dataDir, databaseUrl, redisUrl, s3, sandbox, auth, providers, stripe, internalWebhookSecret, resilience, realtime, errorTracking, retention, stripeJs, signIn, operations, recording, console);
   }
 
   public Config withRecording(Recording next) {
-    return new Config(role, production, http, dataDir, databaseUrl, redisUrl, s3, sandbox, auth, providers, stripe, internalWebhookSecret, resilience, realtime, errorTracking, retention, stripeJs, signIn, operations, next);
+    return new Config(role, production, http, dataDir, databaseUrl, redisUrl, s3, sandbox, auth, providers, stripe, internalWebhookSecret, resilience, realtime, errorTracking, retention, stripeJs, signIn, operations, next, console);
   }
 
   /** Collects every problem first, so one start-up names all wrong variables at once. */
@@ -655,6 +684,9 @@ public record Config(
       }
       if (c.internalWebhookSecret != null && c.internalWebhookSecret.length() < 32) {
         errors.add("INTERNAL_WEBHOOK_SECRET must be at least 32 characters");
+      }
+      if (c.console.apiKeyPepper() != null && c.console.apiKeyPepper().length() < 32) {
+        errors.add("API_KEY_PEPPER must be at least 32 characters");
       }
       if (c.auth.accounts().trackedSkillSecret() != null && c.auth.accounts().trackedSkillSecret().length() < 32) {
         errors.add("TRACKED_SKILL_SECRET must be at least 32 characters");

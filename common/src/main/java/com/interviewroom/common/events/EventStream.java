@@ -20,6 +20,18 @@ public final class EventStream {
   public static final String SESSION_ENDED = "session.ended";
   public static final String CODE_EDITED = "code.edited";
   public static final String CODE_EXECUTED = "code.executed";
+  /**
+   * What the failure detector (the {@code failure-detectors} group) reads besides the above; see
+   * docs/wire-protocol.md, "Events stream", for each one's data.
+   */
+  public static final String VOICE_FAILOVER = "voice.failover";
+  public static final String VOICE_UNAVAILABLE = "voice.unavailable";
+  public static final String VOICE_FIRST_AUDIO = "voice.first_audio";
+  public static final String VOICE_SILENCE = "voice.silence";
+  public static final String VOICE_BARGE_IN = "voice.barge_in";
+  public static final String SOCKET_DROPPED = "socket.dropped";
+  public static final String SANDBOX_UNAVAILABLE = "sandbox.unavailable";
+  public static final String EVALUATION_FAILED = "evaluation.failed";
 
   private final Redis redis;
 

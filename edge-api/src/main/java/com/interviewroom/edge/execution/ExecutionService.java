@@ -94,6 +94,10 @@ public final class ExecutionService {
         .compose(problem -> sandbox.run(request.language(), request.code(), request.mode(), problem, RUN_TIMEOUT_MS)
             .recover(failure -> {
               log.warn("sandbox run failed {} {}", kv("requestId", actor.requestId()), kv("error", failure.getClass().getSimpleName()));
+              stream.publish(EventStream.SANDBOX_UNAVAILABLE, sessionId, actor.userId(), actor.requestId(),
+                      new JsonObject().put("mode", request.mode()).put("language", request.language())
+                          .put("error", failure.getClass().getSimpleName()))
+                  .onFailure(err -> log.warn("sandbox.unavailable not published {}", kv("requestId", actor.requestId())));
               return Future.failedFuture(Problems.unavailable("sandbox_unavailable",
                   "Code execution is unavailable right now. Your code is safe; try again shortly.", 5));
             }))

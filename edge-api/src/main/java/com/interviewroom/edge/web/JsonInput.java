@@ -276,6 +276,20 @@ public final class JsonInput {
     return array.getList().stream().map(String.class::cast).toList();
   }
 
+  /** An optional JSON object, as given (the caller validates its members). */
+  public JsonObject optionalObject(String field) {
+    known.add(field);
+    Object value = body.getValue(field);
+    if (value == null) {
+      return null;
+    }
+    if (!(value instanceof JsonObject object)) {
+      error(field, "must be an object");
+      return null;
+    }
+    return object;
+  }
+
   public boolean has(String field) {
     return body.containsKey(field);
   }

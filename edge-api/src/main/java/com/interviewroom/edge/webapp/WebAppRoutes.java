@@ -34,7 +34,7 @@ public final class WebAppRoutes {
    */
   public static final List<String> PAGES = List.of(
       "/", "/login", "/signup", "/dashboard", "/onboarding", "/account", "/practice", "/billing", "/interview/:id",
-      "/sessions/:id/summary", "/terms", "/privacy");
+      "/sessions/:id/summary", "/terms", "/privacy", "/admin", "/admin/sessions/:id", "/admin/settings");
 
   static final String IMMUTABLE = "public, max-age=31536000, immutable";
   /** One year; no includeSubDomains or preload: sibling hosts of a deployment are not ours to pin. */

@@ -222,7 +222,7 @@ class ExecutionRoutesTest {
   }
 
   @Test
-  @DisplayName("when the runner is down the answer is 503 sandbox_unavailable and nothing is stored")
+  @DisplayName("when the runner is down the answer is 503 sandbox_unavailable, nothing is stored, and sandbox.unavailable is announced for the failure detector")
   void runnerDown() {
     try (EdgeServer noRunner = EdgeServer.start(Map.of("SANDBOX_URL", "http://127.0.0.1:9"))) {
       await(ProblemBankSeeder.seed(noRunner.db, ProblemBank.load()));
@@ -239,6 +239,10 @@ class ExecutionRoutesTest {
       int snapshots = user.serviceQuery("SELECT count(*) AS n FROM code_snapshots WHERE session_id = $1", Tuple.of(session),
           rows -> rows.iterator().next().getInteger("n"));
       assertThat(snapshots).isZero();
+      var entries = await(noRunner.redis.send(Request.cmd(Command.XREVRANGE).arg("events").arg("+").arg("-").arg("COUNT").arg(200)));
+      boolean announced = entries.stream().anyMatch(entry -> entry.get(1).toString().contains("sandbox.unavailable")
+          && entry.get(1).toString().contains(session.toString()));
+      assertThat(announced).as("sandbox.unavailable of this session on the events stream").isTrue();
     }
   }
 }

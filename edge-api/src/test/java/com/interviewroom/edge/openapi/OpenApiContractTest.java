@@ -459,6 +459,79 @@ class OpenApiContractTest {
   }
 
   @Test
+  @Order(2)
+  @DisplayName("the operator console's routes (sessions, failures, analytics, settings, saved views, API keys) match the document")
+  void operatorConsole() {
+    TestUser candidate = TestUser.signup(server);
+    TestUser admin = TestUser.signup(server);
+    String email = admin.serviceQuery("SELECT email FROM users WHERE id = $1", Tuple.of(admin.id()),
+        rows -> rows.iterator().next().getString("email"));
+    await(com.interviewroom.schema.admin.Admins.grant(server.db.pool(), email, "contract-test"));
+    UUID sessionId = candidate.start("two-sum");
+    await(new com.interviewroom.schema.console.FailureStore(server.db, "http://localhost:8080").record(new com.interviewroom.schema.console.Detection(
+        sessionId, com.interviewroom.schema.console.FailureKind.INTERVIEWER_SILENT, System.currentTimeMillis(), new JsonObject())));
+    for (String path : List.of("/api/admin/sessions", "/api/admin/sessions/" + sessionId, "/api/admin/analytics/summary",
+        "/api/admin/analytics/failures/trends", "/api/admin/analytics/patterns", "/api/admin/settings", "/api/admin/saved-views",
+        "/api/admin/api-keys")) {
+      get(null, path, 401);
+      get(candidate, path, 403);
+      get(admin, path + "?bogus=1", 400);
+    }
+    JsonObject detail = get(admin, "/api/admin/sessions/" + sessionId, 200).bodyAsJsonObject();
+    get(admin, "/api/admin/sessions/" + UUID.randomUUID(), 404);
+    get(admin, "/api/admin/sessions", 200);
+    get(admin, "/api/admin/analytics/summary", 200);
+    get(admin, "/api/admin/analytics/failures/trends", 200);
+    get(admin, "/api/admin/analytics/patterns", 200);
+    get(admin, "/api/admin/settings", 200);
+    get(admin, "/api/admin/saved-views", 200);
+    get(admin, "/api/admin/api-keys", 200);
+    String failure = "/api/admin/failures/" + detail.getJsonArray("failures").getJsonObject(0).getLong("id");
+    check(HttpMethod.PATCH, failure, null, new JsonObject().put("status", "ack"), 401);
+    check(HttpMethod.PATCH, failure, candidate.authorization(), new JsonObject().put("status", "ack"), 403);
+    check(HttpMethod.PATCH, failure, admin.authorization(), new JsonObject().put("status", "nope"), 400);
+    check(HttpMethod.PATCH, "/api/admin/failures/99999999", admin.authorization(), new JsonObject().put("status", "ack"), 404);
+    check(HttpMethod.PATCH, failure, admin.authorization(), new JsonObject().put("status", "ack"), 200);
+    JsonObject settings = new JsonObject().put("slackWebhookUrl", "https://hooks.slack.com/services/T1/B1/x").put("failureRatePercent", 20).put("healthBelow", 50);
+    check(HttpMethod.PUT, "/api/admin/settings", null, settings, 401);
+    check(HttpMethod.PUT, "/api/admin/settings", candidate.authorization(), settings, 403);
+    check(HttpMethod.PUT, "/api/admin/settings", admin.authorization(), settings.copy().put("slackWebhookUrl", "ftp://x"), 400);
+    check(HttpMethod.PUT, "/api/admin/settings", admin.authorization(), settings, 200);
+    JsonObject view = new JsonObject().put("name", "contract").put("filters", new JsonObject().put("healthMax", 80));
+    check(HttpMethod.POST, "/api/admin/saved-views", null, view, 401);
+    check(HttpMethod.POST, "/api/admin/saved-views", candidate.authorization(), view, 403);
+    check(HttpMethod.POST, "/api/admin/saved-views", admin.authorization(), new JsonObject().put("name", "x"), 400);
+    String viewId = check(HttpMethod.POST, "/api/admin/saved-views", admin.authorization(), view, 201).bodyAsJsonObject().getString("id");
+    check(HttpMethod.POST, "/api/admin/saved-views", admin.authorization(), view, 200);
+    String viewPath = "/api/admin/saved-views/" + viewId;
+    check(HttpMethod.PUT, viewPath, null, view, 401);
+    check(HttpMethod.PUT, viewPath, candidate.authorization(), view, 403);
+    check(HttpMethod.PUT, viewPath, admin.authorization(), new JsonObject().put("name", ""), 400);
+    check(HttpMethod.PUT, "/api/admin/saved-views/" + UUID.randomUUID(), admin.authorization(), view, 404);
+    check(HttpMethod.POST, "/api/admin/saved-views", admin.authorization(), view.copy().put("name", "other"), 201);
+    check(HttpMethod.PUT, viewPath, admin.authorization(), view.copy().put("name", "other"), 409);
+    check(HttpMethod.PUT, viewPath, admin.authorization(), view, 200);
+    check(HttpMethod.DELETE, viewPath, null, null, 401);
+    check(HttpMethod.DELETE, viewPath, candidate.authorization(), null, 403);
+    check(HttpMethod.DELETE, viewPath + "?x=1", admin.authorization(), null, 400);
+    check(HttpMethod.DELETE, viewPath, admin.authorization(), null, 204);
+    JsonObject keyBody = new JsonObject().put("name", "contract");
+    check(HttpMethod.POST, "/api/admin/api-keys", null, keyBody, 401);
+    check(HttpMethod.POST, "/api/admin/api-keys", candidate.authorization(), keyBody, 403);
+    check(HttpMethod.POST, "/api/admin/api-keys", admin.authorization(), new JsonObject(), 400);
+    JsonObject key = check(HttpMethod.POST, "/api/admin/api-keys", admin.authorization(), keyBody, 201).bodyAsJsonObject();
+    check(HttpMethod.GET, "/api/admin/analytics/summary", "Bearer " + key.getString("key"), null, 200);
+    check(HttpMethod.GET, "/api/admin/sessions", "Bearer " + key.getString("key"), null, 403);
+    String keyPath = "/api/admin/api-keys/" + key.getString("id");
+    check(HttpMethod.DELETE, keyPath, null, null, 401);
+    check(HttpMethod.DELETE, keyPath, candidate.authorization(), null, 403);
+    check(HttpMethod.DELETE, keyPath + "?x=1", admin.authorization(), null, 400);
+    check(HttpMethod.DELETE, "/api/admin/api-keys/" + UUID.randomUUID(), admin.authorization(), null, 404);
+    check(HttpMethod.DELETE, keyPath, admin.authorization(), null, 200);
+    check(HttpMethod.GET, "/api/admin/analytics/summary", "Bearer " + key.getString("key"), null, 401);
+  }
+
+  @Test
   @Order(1)
   @DisplayName("an unknown route is a 404 problem document")
   void unknownRoute() {

@@ -238,7 +238,18 @@ final class Connection {
         // the session is already errored and refunded: end() stores the final code and announces the end
         context.runOnContext(v -> end(ProviderUnavailable.CODE));
       }
+
+      @Override
+      public void signal(String type, JsonObject data) {
+        publish(type, data);
+      }
     };
+  }
+
+  /** Announces an operator-facing event of this session on the events stream; a failure is logged, never fatal. */
+  private void publish(String type, JsonObject data) {
+    parts.events().publish(type, sessionId, session.userId(), requestId, data)
+        .onFailure(e -> log.warn("event not published {} {}", kv("requestId", requestId), kv("type", type)));
   }
 
   private void begin(long deadlineMs) {
@@ -533,6 +544,14 @@ final class Connection {
       return;
     }
     released = true;
+    if (!ending && ready) {
+      // the candidate's socket went away mid-interview (not an end, not a replacement by their own newer socket)
+      boolean replaced = newestOther > epoch;
+      if (!replaced) {
+        Short code = ws.closeStatusCode();
+        publish(EventStream.SOCKET_DROPPED, new JsonObject().put("closeCode", code == null ? null : code.intValue()));
+      }
+    }
     timers.cancelAll();
     out.close();
     Future<Void> lastWrites = Future.join(ending ? Future.succeededFuture() : code.flush(), closeVoice()).mapEmpty();

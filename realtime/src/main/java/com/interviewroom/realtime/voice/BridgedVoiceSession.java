@@ -46,16 +46,28 @@ public final class BridgedVoiceSession implements VoiceSession {
   /** The interviewer's copy of the code is refreshed at most this often (the observer sends a snapshot per meaningful change). */
   public static final long CODE_REFRESH_MS = 15_000;
 
-  /** Timing knobs; tests shrink them. */
+  /** How long the interviewer may stay silent after the candidate's turn before {@code voice.silence} is announced. */
+  public static final Duration SILENCE_ALERT = Duration.ofSeconds(20);
+
+  /** Timing knobs; tests shrink them. {@code silenceAlert}: see {@link #SILENCE_ALERT} ({@code CONSOLE_SILENCE_MS}). */
   public record Settings(List<Duration> backoff, Duration connectTimeout, Duration responseTimeout, int maxFailovers,
-                         Duration codeRefresh) {
+                         Duration codeRefresh, Duration silenceAlert) {
     public Settings(List<Duration> backoff, Duration connectTimeout, Duration responseTimeout, int maxFailovers) {
       this(backoff, connectTimeout, responseTimeout, maxFailovers, Duration.ofMillis(CODE_REFRESH_MS));
+    }
+
+    public Settings(List<Duration> backoff, Duration connectTimeout, Duration responseTimeout, int maxFailovers,
+        Duration codeRefresh) {
+      this(backoff, connectTimeout, responseTimeout, maxFailovers, codeRefresh, SILENCE_ALERT);
     }
 
     public static Settings standard() {
       return new Settings(List.of(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4)),
           Duration.ofSeconds(10), Duration.ofSeconds(15), 5);
+    }
+
+    public Settings withSilenceAlert(Duration next) {
+      return new Settings(backoff, connectTimeout, responseTimeout, maxFailovers, codeRefresh, next);
     }
   }
 
@@ -131,6 +143,12 @@ public final class BridgedVoiceSession implements VoiceSession {
   private long speakingTimer = -1;
   /** Notes wait for the end of the candidate's speech at most this long. */
   static final long MAX_SPEECH_HOLD_MS = 30_000;
+  /** The first interviewer audio of this bridge was announced ({@code voice.first_audio}). */
+  private boolean firstAudioSeen;
+  /** Runs from the end of the candidate's turn until the interviewer's audio; firing announces {@code voice.silence}. */
+  private long silenceTimer = -1;
+  private Instant candidateStoppedAt;
+  private int bargeIns;
 
   private record Line(Instant at, InterviewContext.TranscriptLine line) {}
 
@@ -187,6 +205,7 @@ public final class BridgedVoiceSession implements VoiceSession {
     if (provider != null) {
       provider.commit();
       setStatus("thinking");
+      watchSilence();
     }
   }
 
@@ -241,6 +260,7 @@ public final class BridgedVoiceSession implements VoiceSession {
     cancelTimer(rateLimitTimer);
     cancelTimer(codeTimer);
     cancelTimer(speakingTimer);
+    cancelTimer(silenceTimer);
     if (sleeping != null) {
       sleeping.tryFail(new ProviderUnavailable(context.sessionId(), "closed"));
     }
@@ -346,6 +366,8 @@ public final class BridgedVoiceSession implements VoiceSession {
     }
     LOG.info("voice provider dropped mid-session; failing over: provider={} reason={}", lost.name(), reason);
     OpsCounters.voiceFailover();
+    client.signal(com.interviewroom.common.events.EventStream.VOICE_FAILOVER, new JsonObject()
+        .put("provider", lost.name()).put("reason", reason).put("fatal", fatal).put("failovers", failovers));
     Set<String> dead = new HashSet<>();
     if (fatal) {
       dead.add(lost.name());
@@ -367,6 +389,8 @@ public final class BridgedVoiceSession implements VoiceSession {
     ErrorReports.report(cause, ErrorReports.tags(ErrorReports.SESSION_ID, context.sessionId(),
         ErrorReports.USER_ID, context.userId(), ErrorReports.PROVIDER, providerTag()));
     client.sendJson(new JsonObject().put("type", "error").put("code", ProviderUnavailable.CODE));
+    client.signal(com.interviewroom.common.events.EventStream.VOICE_UNAVAILABLE, new JsonObject()
+        .put("provider", providerTag()).put("reason", cause.lastCause()).put("midSession", started).put("chain", String.join(",", chain)));
     setStatus("listening");
     cancelTimer(statusTimer);
     boolean midSession = started;
@@ -475,6 +499,7 @@ public final class BridgedVoiceSession implements VoiceSession {
       case VoiceEvent.SpeechStopped s -> {
         setStatus("thinking");
         candidateDone();
+        watchSilence();
       }
       case VoiceEvent.ResponseDone r -> onResponseDone(source, r);
       case VoiceEvent.Metering m -> addCost(source.name(), m.usage());
@@ -504,6 +529,7 @@ public final class BridgedVoiceSession implements VoiceSession {
     }
     if (!a.itemId().equals(speakingItem)) {
       candidateDone(); // the interviewer answers: the candidate's turn is over
+      interviewerAnswered();
       speakingItem = a.itemId();
       firstSentAt = clock.instant();
       sentBytes = 0;
@@ -545,6 +571,8 @@ public final class BridgedVoiceSession implements VoiceSession {
 
   private void onSpeechStarted() {
     candidateSpeaking = true;
+    cancelTimer(silenceTimer); // the candidate speaks again: the silence so far was theirs to fill
+    silenceTimer = -1;
     cancelTimer(speakingTimer);
     // a start without a stop (a provider's own barge-in signal) must not hold notes forever
     speakingTimer = vertx.setTimer(MAX_SPEECH_HOLD_MS, id -> {
@@ -591,6 +619,8 @@ public final class BridgedVoiceSession implements VoiceSession {
 
   /** The candidate talks over the interviewer: silence the client at once, then stop the provider. */
   private void bargeIn() {
+    client.signal(com.interviewroom.common.events.EventStream.VOICE_BARGE_IN, new JsonObject()
+        .put("count", ++bargeIns).put("provider", providerTag()));
     String item = speakingItem;
     long playedMs = playedMs();
     client.sendJson(new JsonObject().put("type", "playback.clear"));
@@ -617,6 +647,40 @@ public final class BridgedVoiceSession implements VoiceSession {
     }
     int cut = text.lastIndexOf(' ', chars);
     return (cut <= 0 ? "" : text.substring(0, cut)).strip();
+  }
+
+  // ---- what operators are told about (the events stream, docs/wire-protocol.md) ----
+
+  /**
+   * The candidate's turn ended: unless the interviewer's audio begins within {@code silenceAlert},
+   * {@code voice.silence} is announced once for this turn.
+   */
+  private void watchSilence() {
+    if (closed || silenceTimer >= 0) {
+      return;
+    }
+    candidateStoppedAt = clock.instant();
+    silenceTimer = vertx.setTimer(Math.max(1, settings.silenceAlert().toMillis()), id -> {
+      silenceTimer = -1;
+      if (!closed) {
+        client.signal(com.interviewroom.common.events.EventStream.VOICE_SILENCE, new JsonObject()
+            .put("silentMs", Duration.between(candidateStoppedAt, clock.instant()).toMillis())
+            .put("thresholdMs", settings.silenceAlert().toMillis()).put("provider", providerTag()));
+      }
+    });
+  }
+
+  /** The interviewer's audio began: the silence watch ends, and the first audio of this bridge is timed. */
+  private void interviewerAnswered() {
+    cancelTimer(silenceTimer);
+    silenceTimer = -1;
+    if (!firstAudioSeen) {
+      firstAudioSeen = true;
+      // a resumed session (reconnect) has history: its first audio is not the interview's first
+      client.signal(com.interviewroom.common.events.EventStream.VOICE_FIRST_AUDIO, new JsonObject()
+          .put("latencyMs", Duration.between(openedAt, clock.instant()).toMillis())
+          .put("resumed", !context.history().isEmpty()).put("provider", providerTag()));
+    }
   }
 
   private void endResponse() {

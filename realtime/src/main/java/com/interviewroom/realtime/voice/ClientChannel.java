@@ -31,4 +31,12 @@ public interface ClientChannel {
    */
   default void opening(VoiceSession pending) {
   }
+
+  /**
+   * Something operators watch for happened in this session ({@code voice.failover}, {@code voice.silence},
+   * ... in {@code EventStream}): the gateway publishes it on the {@code events} stream for the failure
+   * detector. Best effort; never blocks or fails the conversation.
+   */
+  default void signal(String type, JsonObject data) {
+  }
 }

@@ -34,8 +34,12 @@ public final class VoiceBridge {
     TranscriptBatcher transcripts = TranscriptBatcher.standard(vertx, db);
     VoiceProviders providers = new VoiceProviders(vertx, config.providers());
     SessionRecords records = new PgSessionRecords(db, costs);
+    // the silence an operator hears about is CONSOLE_SILENCE_MS (docs/runbook.md, "Operator console")
+    BridgedVoiceSession.Settings settings = BridgedVoiceSession.Settings.standard()
+        .withSilenceAlert(java.time.Duration.ofMillis(config.console().silenceMs()));
     DefaultVoiceSessionFactory factory = new DefaultVoiceSessionFactory(vertx,
-        ProviderSelector.from(config.providers(), providers.health()), providers, transcripts, records).withBudgets(budgets);
+        ProviderSelector.from(config.providers(), providers.health()), providers, transcripts, records,
+        records::markErroredAndRefund, settings, java.time.Clock.systemUTC()).withBudgets(budgets);
     return new VoiceBridge(transcripts, providers, factory);
   }
 

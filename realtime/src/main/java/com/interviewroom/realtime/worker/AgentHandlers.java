@@ -65,9 +65,31 @@ public final class AgentHandlers {
    * shows no evaluation for them, and an errored one was refunded.
    */
   public static EntryHandler evaluator(InternalClient client) {
-    return (entry, group) -> EventStream.SESSION_ENDED.equals(entry.type()) && evaluable(entry.data())
-        ? call(client, EVALUATE, new JsonObject().put("sessionId", String.valueOf(entry.sessionId())), entry, group)
-        : Future.succeededFuture();
+    return evaluator(client, null);
+  }
+
+  /**
+   * As {@link #evaluator(InternalClient)}; an evaluation the edge stored as {@code failed} (the model
+   * kept failing) is announced as {@code evaluation.failed} on {@code events} for the failure detector,
+   * before the entry is acknowledged (a redelivery announces it again; the detector de-duplicates).
+   */
+  public static EntryHandler evaluator(InternalClient client, EventStream events) {
+    return (entry, group) -> {
+      if (!EventStream.SESSION_ENDED.equals(entry.type()) || !evaluable(entry.data())) {
+        return Future.succeededFuture();
+      }
+      return client.post(EVALUATE, new JsonObject().put("sessionId", String.valueOf(entry.sessionId())), entry.id() + ":" + group)
+          .compose(reply -> {
+            if (!reply.ok() && reply.status() != 429) {
+              return Future.failedFuture(new IllegalStateException("internal API answered " + reply.status()));
+            }
+            boolean failed = reply.body() != null && "failed".equals(reply.body().getString("status"));
+            return failed && events != null
+                ? events.publish(EventStream.EVALUATION_FAILED, entry.sessionId(), null, entry.fields().get("requestId"),
+                    new JsonObject().put("error", reply.body().getString("error"))).<Void>mapEmpty()
+                : Future.<Void>succeededFuture();
+          });
+    };
   }
 
   /** Entries written before the status was announced carry none; those are evaluated as before. */

@@ -24,6 +24,18 @@ public final class RecordingClient implements ClientChannel {
     opening = pending;
   }
 
+  /** What the bridge announced for the events stream ({@code voice.*}), as {@code {type, data}}. */
+  public final List<JsonObject> signals = new CopyOnWriteArrayList<>();
+
+  @Override
+  public void signal(String type, JsonObject data) {
+    signals.add(new JsonObject().put("type", type).put("data", data));
+  }
+
+  public List<JsonObject> signals(String type) {
+    return signals.stream().filter(s -> type.equals(s.getString("type"))).map(s -> s.getJsonObject("data")).toList();
+  }
+
   @Override
   public void voiceLost() {
     voiceLost.incrementAndGet();

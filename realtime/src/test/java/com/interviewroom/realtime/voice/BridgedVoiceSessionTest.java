@@ -456,7 +456,7 @@ class BridgedVoiceSessionTest {
     assertThat(loop.await(() -> voiceDb.session(s.sessionId())).getString("status")).isEqualTo("active");
   }
 
-  @DisplayName("close releases every timer the bridge holds: thinking timeout, rate-limit window and the failover's wait")
+  @DisplayName("close releases every timer the bridge holds: thinking timeout, silence watch, rate-limit window and the failover's wait")
   @Test
   void timersReleasedOnClose() {
     Loop loop = new Loop(vertx);
@@ -473,10 +473,10 @@ class BridgedVoiceSessionTest {
       p.events.on(new VoiceEvent.SpeechStopped());
       p.events.on(new VoiceEvent.RateLimited(30_000));
     });
-    assertThat(tracking.live).as("the thinking timeout and the rate-limit window").hasSize(2);
+    assertThat(tracking.live).as("the thinking timeout, the silence watch (voice.silence) and the rate-limit window").hasSize(3);
     loop.run(() -> p.events.on(new VoiceEvent.Closed("reset", false)));
     assertThat(made).as("the failover waits out the rate limit first").hasSize(1);
-    assertThat(tracking.live).as("the thinking timeout, the rate-limit window and the failover's wait").hasSize(3);
+    assertThat(tracking.live).as("the thinking timeout, the silence watch, the rate-limit window and the failover's wait").hasSize(4);
     loop.await(session::close);
     assertThat(tracking.live).isEmpty();
   }

@@ -32,6 +32,8 @@ class AgentHandlersTest {
   private static HttpServer internal;
   private static final List<String> calls = new CopyOnWriteArrayList<>();
   private static final List<JsonObject> bodies = new CopyOnWriteArrayList<>();
+  /** What the stand-in internal API answers an evaluation. */
+  private static volatile String evaluationReply = "{\"status\":\"completed\"}";
   private static EntryHandler evaluator;
   private static EntryHandler observer;
   private static Redis redis;
@@ -43,7 +45,7 @@ class AgentHandlersTest {
         .requestHandler(req -> req.body().onSuccess(body -> {
           calls.add(req.path());
           bodies.add(body.toJsonObject());
-          req.response().putHeader("Content-Type", "application/json").end("{\"status\":\"completed\"}");
+          req.response().putHeader("Content-Type", "application/json").end(evaluationReply);
         }))
         .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     InternalClient client = new InternalClient(vertx, "http://127.0.0.1:" + internal.actualPort(), "secret",
@@ -74,6 +76,28 @@ class AgentHandlersTest {
     handle(ended("abandoned"));
     handle(ended("errored"));
     assertThat(calls).isEmpty();
+  }
+
+  @Test
+  @DisplayName("an evaluation the edge stored as failed is announced as evaluation.failed on the events stream")
+  void failedEvaluationsAreAnnounced() throws Exception {
+    InternalClient client = new InternalClient(vertx, "http://127.0.0.1:" + internal.actualPort(), "secret", Clock.systemUTC(), 10_000);
+    EntryHandler announcing = AgentHandlers.evaluator(client, new EventStream(redis));
+    StreamEntry ended = ended("completed");
+    evaluationReply = "{\"status\":\"failed\",\"error\":\"api_error (500)\"}";
+    try {
+      await(announcing.handle(ended, "evaluator-workers"));
+    } finally {
+      evaluationReply = "{\"status\":\"completed\"}";
+    }
+    var entries = await(redis.send(Request.cmd(Command.XREVRANGE).arg(EventStream.STREAM).arg("+").arg("-").arg("COUNT").arg(100)));
+    assertThat(entries.stream().anyMatch(e -> e.get(1).toString().contains(EventStream.EVALUATION_FAILED)
+        && e.get(1).toString().contains(ended.sessionId().toString()) && e.get(1).toString().contains("api_error (500)"))).isTrue();
+    // a completed one is not
+    StreamEntry fine = ended("completed");
+    await(announcing.handle(fine, "evaluator-workers"));
+    var after = await(redis.send(Request.cmd(Command.XREVRANGE).arg(EventStream.STREAM).arg("+").arg("-").arg("COUNT").arg(100)));
+    assertThat(after.stream().anyMatch(e -> e.get(1).toString().contains(fine.sessionId().toString()))).isFalse();
   }
 
   @Test
