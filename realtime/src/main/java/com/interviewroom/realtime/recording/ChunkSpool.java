@@ -324,10 +324,18 @@ public final class ChunkSpool {
         }
         byte[] bytes = region.array();
         java.util.Arrays.fill(bytes, region.position(), length, (byte) 0);
-        int in = samples == null ? 0 : samples.position();
-        for (int i = 0, out = side * 2; i < count; i++, out += BYTES_PER_FRAME) {
-          bytes[out] = samples == null ? 0 : samples.get(in + i * 2);
-          bytes[out + 1] = samples == null ? 0 : samples.get(in + i * 2 + 1);
+        if (samples == null) {
+          for (int out = side * 2; out < length; out += BYTES_PER_FRAME) {
+            bytes[out] = 0;
+            bytes[out + 1] = 0;
+          }
+        } else {
+          byte[] from = samples.array();
+          int in = samples.arrayOffset() + samples.position();
+          for (int out = side * 2; out < length; out += BYTES_PER_FRAME, in += 2) {
+            bytes[out] = from[in];
+            bytes[out + 1] = from[in + 1];
+          }
         }
         region.position(0).limit(length);
         while (region.hasRemaining()) {
