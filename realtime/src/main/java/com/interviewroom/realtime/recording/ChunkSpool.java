@@ -35,10 +35,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * behind, a writer finds none and drops the audio (counted by {@code interviewroom.recording.spool.dropped},
  * in bytes of records); the relay never waits. A crash leaves spool files behind: the chunk in
  * progress is lost (as it was when chunks lived in the heap) and {@link #clear} removes them at start-up.
+ * Up to {@link #MAX_FREE_BLOCKS} returned blocks are kept for reuse, so a block is allocated only
+ * when a burst needs more than that.
  */
 public final class ChunkSpool {
   public static final int BLOCK_BYTES = 32 * 1024;
   public static final int DEFAULT_MAX_BLOCKS = 2_048;
+  /** Free blocks kept for reuse (8 MiB); past a burst, the rest go back to the collector. */
+  static final int MAX_FREE_BLOCKS = 256;
   static final String SUFFIX = ".wav";
   private static final byte SAMPLES = 1;
   private static final byte ZERO = 2;
@@ -118,7 +122,11 @@ public final class ChunkSpool {
   private void release(ByteBuffer block) {
     block.clear();
     inUse.decrementAndGet();
-    free.offer(block);
+    if (created.get() - inUse.get() > MAX_FREE_BLOCKS) {
+      created.decrementAndGet();
+    } else {
+      free.offer(block);
+    }
   }
 
   /** The end of a chunk, queued behind the records that fill it. */
