@@ -237,6 +237,7 @@ public final class ChunkSpool {
               finish.done().completeExceptionally(stopped);
             }
           }
+          scheduled.set(false);
         }
       }
     }
@@ -250,6 +251,9 @@ public final class ChunkSpool {
           if (item instanceof ByteBuffer records) {
             try {
               apply(records);
+            } catch (RuntimeException unexpected) {
+              // the lane must go on: its chunks still end and are handed off, with this block's audio missing
+              dropped.increment(records.limit());
             } finally {
               release(records);
             }

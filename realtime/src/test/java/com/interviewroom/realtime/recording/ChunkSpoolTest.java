@@ -111,6 +111,21 @@ class ChunkSpoolTest {
   }
 
   @Test
+  @DisplayName("after the spool's threads stopped (shutdown), a session that ends gets its chunks failed at once, not never, and returns its blocks")
+  void stoppedSpoolFailsAtOnce() {
+    ChunkSpool spool = new ChunkSpool(dir, task -> {
+      throw new java.util.concurrent.RejectedExecutionException("stopped");
+    }, 4, new SimpleMeterRegistry());
+    ChunkSpool.Lane lane = spool.lane();
+    assertThat(lane.samples(0, 0, StereoChunkWriter.CANDIDATE, new byte[200], 0, 100)).isZero();
+    CompletionStage<WavChunk> first = lane.finish(0, 100);
+    CompletionStage<WavChunk> second = lane.finish(SECOND, 100);
+    assertThat(first.toCompletableFuture()).isCompletedExceptionally();
+    assertThat(second.toCompletableFuture()).as("the lane is not left scheduled").isCompletedExceptionally();
+    assertThat(spool.blocksInUse()).isZero();
+  }
+
+  @Test
   @DisplayName("start-up removes the spool files a crashed process left (the directory is made if missing); Recorders.create does it")
   void startUpClearsLeftovers() throws Exception {
     Path spoolDir = dir.resolve("recording-spool");
