@@ -129,7 +129,8 @@ public final class Launcher {
           running.onClose(bridges::close);
           voiceSessions = bridges;
         }
-        Recorders recorders = Recorders.create(vertx, config.recording(), store, db, registry, clock);
+        Recorders recorders = Recorders.create(vertx, config.recording(), store, db, registry, clock,
+            config.dataDir().resolve("recording-spool"));
         // closed before the store and the pool (closers run last-in first-out): queued chunks get stored
         running.onClose(recorders::close);
         gateway = new RealtimeGateway(vertx, verifier, db, redis, voiceSessions, registry, clock, GatewaySettings.from(config.realtime()),

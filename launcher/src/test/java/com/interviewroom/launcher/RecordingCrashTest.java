@@ -108,7 +108,7 @@ class RecordingCrashTest {
     ObjectStore store = new ObjectStore(vertx, cfg);
     await(store.ensureBucket());
     Recorders recorders = Recorders.create(vertx, Config.Recording.DEFAULTS.withChunkSeconds(1), store, db,
-        new SimpleMeterRegistry(), clock);
+        new SimpleMeterRegistry(), clock, dir.resolve("spool-" + nodes.size()));
     return new Node(vertx, db, store, recorders, vertx.getOrCreateContext());
   }
 

@@ -142,6 +142,9 @@ class RecordingFlowTest {
     assertThat(loudestInterviewer).as("the simulated interviewer's voice, on the right").isPositive();
 
     assertThat(rows("SELECT status FROM recordings WHERE session_id = $1", sessionId)).containsExactly("complete");
+    try (var spooled = java.nio.file.Files.list(dataDir.resolve("recording-spool"))) {
+      assertThat(spooled).as("every chunk's spool file is removed once it is uploaded").isEmpty();
+    }
 
     String stranger = signup();
     HttpResponse<String> refused = get("/api/sessions/" + sessionId + "/recording", stranger);

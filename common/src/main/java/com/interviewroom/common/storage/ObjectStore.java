@@ -202,6 +202,17 @@ public final class ObjectStore implements AutoCloseable {
         RequestBody.fromContentProvider(() -> new ByteArrayInputStream(data, 0, length), length, contentType));
   }
 
+  /** As {@link #putBlocking(String, byte[], int, String)}, streaming a file of exactly {@code length} bytes. */
+  public void putBlocking(String key, java.nio.file.Path file, int length, String contentType) {
+    checkObject(contentType, length);
+    PutObjectRequest.Builder request = PutObjectRequest.builder().bucket(bucket).key(key)
+        .contentType(contentType).contentLength((long) length);
+    if (encrypted) {
+      request.serverSideEncryption(ServerSideEncryption.AES256);
+    }
+    client.putObject(request.build(), RequestBody.fromFile(file));
+  }
+
   /**
    * A presigned PUT for a client upload (none uploads today: recordings are written by the
    * realtime node; docs/api.md, "Uploads"). The signature covers the content type, the exact

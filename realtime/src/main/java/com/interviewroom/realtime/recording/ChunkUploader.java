@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * blocks in socket reads) behind a bounded queue, shared by every session of the node. A full queue
  * (the store is slow or down) drops the chunk at once and counts it: memory stays bounded by
  * {@code RECORDING_UPLOAD_QUEUE} chunks and the relay never waits. After its object is stored,
- * the chunk's row is written; a row therefore never names a missing object.
+ * the chunk's row is written; a row therefore never names a missing object. The chunk's spool
+ * file is streamed to the store and deleted whatever became of it (stored, dropped or failed).
  *
  * <p>Metrics: {@code interviewroom.recording.chunks} (tag {@code outcome}: stored, dropped, failed),
  * {@code interviewroom.recording.bytes} stored, {@code interviewroom.recording.upload.queue} waiting.
@@ -68,6 +69,7 @@ public final class ChunkUploader {
       pool.execute(() -> run(upload, done));
     } catch (RejectedExecutionException full) {
       dropped.increment();
+      upload.chunk().delete();
       log.warn("recording chunk dropped, upload queue full {} {}", kv("sessionId", upload.sessionId()), kv("chunk", upload.index()));
       done.fail(full);
     }
@@ -75,13 +77,16 @@ public final class ChunkUploader {
   }
 
   /** Counts a chunk lost before it reached the queue (its recording could not be opened). */
-  void droppedBeforeQueue() {
+  void droppedBeforeQueue(WavChunk chunk) {
     dropped.increment();
+    if (chunk != null) {
+      chunk.delete();
+    }
   }
 
   private void run(Upload upload, Promise<Void> done) {
     try {
-      store.putBlocking(upload.key(), upload.chunk().wav(), upload.chunk().length(), WavChunk.CONTENT_TYPE);
+      store.putBlocking(upload.key(), upload.chunk().file(), upload.chunk().length(), WavChunk.CONTENT_TYPE);
       rows.chunk(upload.recordingId(), upload.index(), upload.key(), upload.startMs(), upload.durationMs(), upload.chunk().length())
           .toCompletionStage().toCompletableFuture().get(ROW_TIMEOUT_S, TimeUnit.SECONDS);
       stored.increment();
@@ -92,6 +97,8 @@ public final class ChunkUploader {
       log.warn("recording chunk not stored {} {} {}", kv("sessionId", upload.sessionId()), kv("chunk", upload.index()),
           kv("error", e.getClass().getSimpleName()));
       done.fail(e);
+    } finally {
+      upload.chunk().delete();
     }
   }
 

@@ -1,6 +1,7 @@
 package com.interviewroom.realtime.recording;
 
 import io.vertx.core.buffer.Buffer;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
@@ -19,10 +20,14 @@ import java.util.function.LongSupplier;
  * queued past now, as the browser's {@code playback.clear} does. Where a side sent nothing, its
  * channel is silence.
  *
- * <p>The hot path copies samples into the chunk's own byte array, which is the WAV file to
- * upload (its header written last): no allocation per frame. At most two chunks are held, the
- * current one and the next (only once audio queued past the current one's end reaches it); audio
- * further ahead, or arriving after its chunk was handed off, is dropped and counted.
+ * <p>The chunks themselves are not in the heap: the hot path copies samples into a small scratch
+ * array and appends them, with where they go, to the session's {@link ChunkSpool.Lane}, which
+ * writes them into the chunk's spool file on a worker thread; no allocation per frame, no file
+ * access on the event loop. The writer holds at most {@link #retainedBytes()} (the scratch and one
+ * spool block) whatever the chunk length. At most two chunks are open, the current one and the
+ * next (only once audio queued past the current one's end reaches it); audio further ahead, or
+ * arriving after its chunk was handed off, is dropped and counted, as is audio the spool had no
+ * block for.
  */
 public final class StereoChunkWriter {
   public static final int SAMPLE_RATE = 24_000;
@@ -43,23 +48,26 @@ public final class StereoChunkWriter {
   private final long graceFrames;
   private final LongSupplier clockMs;
   private final long originMs;
-  private final Consumer<WavChunk> sink;
+  private final ChunkSpool.Lane lane;
+  private final Consumer<CompletionStage<WavChunk>> sink;
   private final long[] cursor = new long[CHANNELS];
-  /** Samples are copied here first (64 KiB at a time, the gateway's largest frame), so the loop reads an array. */
-  private final byte[] scratch = new byte[64 * 1024];
+  /** Samples are copied here first (a client frame is 4,800 bytes; larger ones in slices), so the loop reads an array. */
+  private final byte[] scratch = new byte[8 * 1024];
 
   private long currentStart;
-  private byte[] current;
+  private boolean current;
   private int currentHigh;
-  private byte[] next;
+  private boolean next;
   private int nextHigh;
   private long droppedFrames;
   private boolean closed;
 
   /**
    * @param clockMs  wall-clock milliseconds; the timeline's frame 0 is its value now
+   * @param lane     where the chunks' audio goes (closed by {@link #close()})
+   * @param sink     gets each chunk as it ends, in timeline order; the stage completes once its file is whole
    */
-  public StereoChunkWriter(int chunkFrames, LongSupplier clockMs, Consumer<WavChunk> sink) {
+  public StereoChunkWriter(int chunkFrames, LongSupplier clockMs, ChunkSpool.Lane lane, Consumer<CompletionStage<WavChunk>> sink) {
     if (chunkFrames <= 0) {
       throw new IllegalArgumentException("chunkFrames must be positive");
     }
@@ -67,7 +75,13 @@ public final class StereoChunkWriter {
     this.graceFrames = Math.min(GRACE_MS * FRAMES_PER_MS, chunkFrames / 10);
     this.clockMs = clockMs;
     this.originMs = clockMs.getAsLong();
+    this.lane = lane;
     this.sink = sink;
+  }
+
+  /** Heap this writer holds besides its fields: the scratch array and the spool block being filled. */
+  public int retainedBytes() {
+    return scratch.length + lane.retainedBytes();
   }
 
   /** The wall-clock millisecond of frame 0. */
@@ -92,6 +106,8 @@ public final class StereoChunkWriter {
   public void tick() {
     if (!closed) {
       advance(nowFrame());
+      // what arrived since the last tick goes to disk, so an idle session holds no block
+      lane.flush();
     }
   }
 
@@ -115,15 +131,16 @@ public final class StereoChunkWriter {
     }
     advance(nowFrame());
     closed = true;
-    if (current != null) {
+    if (current) {
       // followed by queued audio, the chunk stays whole so the two stay contiguous
-      emit(currentStart, next != null ? chunkFrames : currentHigh, current);
+      emit(currentStart, next ? chunkFrames : currentHigh);
     }
-    if (next != null) {
-      emit(currentStart + chunkFrames, nextHigh, next);
+    if (next) {
+      emit(currentStart + chunkFrames, nextHigh);
     }
-    current = null;
-    next = null;
+    current = false;
+    next = false;
+    lane.close();
   }
 
   private long nowFrame() {
@@ -159,15 +176,15 @@ public final class StereoChunkWriter {
   private void advance(long now) {
     long grace = graceFrames;
     while (now >= currentStart + chunkFrames + grace) {
-      if (current != null) {
-        emit(currentStart, chunkFrames, current);
+      if (current) {
+        emit(currentStart, chunkFrames);
       }
       currentStart += chunkFrames;
       current = next;
       currentHigh = nextHigh;
-      next = null;
+      next = false;
       nextHigh = 0;
-      if (current == null) {
+      if (!current) {
         // nothing held: skip the silent stretch in one step
         long idle = (now - grace - currentStart) / chunkFrames;
         if (idle > 0) {
@@ -191,35 +208,20 @@ public final class StereoChunkWriter {
     }
     long upTo = Math.min(end, nextStart);
     if (from < upTo) {
-      if (current == null) {
-        current = newChunk();
-      }
+      current = true;
       int offset = (int) (from - currentStart);
       int count = (int) (upTo - from);
-      interleave(current, offset, channel, (int) (from - start), count);
+      droppedFrames += lane.samples(currentStart, offset, channel, scratch, (int) (from - start) * 2, count);
       currentHigh = Math.max(currentHigh, offset + count);
     }
     from = Math.max(start, nextStart);
     upTo = Math.min(end, nextEnd);
     if (from < upTo) {
-      if (next == null) {
-        next = newChunk();
-      }
+      next = true;
       int offset = (int) (from - nextStart);
       int count = (int) (upTo - from);
-      interleave(next, offset, channel, (int) (from - start), count);
+      droppedFrames += lane.samples(nextStart, offset, channel, scratch, (int) (from - start) * 2, count);
       nextHigh = Math.max(nextHigh, offset + count);
-    }
-  }
-
-  private void interleave(byte[] chunk, int frameOffset, int channel, int sampleOffset, int count) {
-    int out = WavChunk.HEADER_BYTES + frameOffset * BYTES_PER_FRAME + channel * 2;
-    int in = sampleOffset * 2;
-    for (int i = 0; i < count; i++) {
-      chunk[out] = scratch[in];
-      chunk[out + 1] = scratch[in + 1];
-      out += BYTES_PER_FRAME;
-      in += 2;
     }
   }
 
@@ -228,28 +230,20 @@ public final class StereoChunkWriter {
     zero(next, currentStart + chunkFrames, channel, from, to);
   }
 
-  private void zero(byte[] chunk, long chunkStart, int channel, long from, long to) {
-    if (chunk == null) {
+  private void zero(boolean held, long chunkStart, int channel, long from, long to) {
+    if (!held) {
       return;
     }
     long a = Math.max(from, chunkStart);
     long b = Math.min(to, chunkStart + chunkFrames);
-    for (long f = a; f < b; f++) {
-      int at = WavChunk.HEADER_BYTES + (int) (f - chunkStart) * BYTES_PER_FRAME + channel * 2;
-      chunk[at] = 0;
-      chunk[at + 1] = 0;
+    if (a < b && !lane.zero(chunkStart, (int) (a - chunkStart), channel, (int) (b - a))) {
+      droppedFrames += b - a;
     }
   }
 
-  private byte[] newChunk() {
-    return new byte[WavChunk.HEADER_BYTES + chunkFrames * BYTES_PER_FRAME];
-  }
-
-  private void emit(long start, int frames, byte[] chunk) {
-    if (frames <= 0) {
-      return;
+  private void emit(long start, int frames) {
+    if (frames > 0) {
+      sink.accept(lane.finish(start, frames));
     }
-    WavChunk.writeHeader(chunk, frames, CHANNELS, SAMPLE_RATE);
-    sink.accept(new WavChunk(start, frames, chunk, WavChunk.HEADER_BYTES + frames * BYTES_PER_FRAME));
   }
 }

@@ -1,11 +1,16 @@
 package com.interviewroom.realtime.recording;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
 /**
- * One finished piece of a recording: a self-contained 16-bit PCM WAV file (header and samples) in
- * the first {@code length} bytes of {@code wav}, covering {@code frames} sample frames from frame
- * {@code startFrame} of the writer's timeline.
+ * One finished piece of a recording: a self-contained 16-bit PCM WAV file (header and samples) of
+ * {@code length} bytes at {@code file} (in the {@link ChunkSpool}'s directory; whoever takes the
+ * chunk deletes it), covering {@code frames} sample frames from frame {@code startFrame} of the
+ * writer's timeline.
  */
-public record WavChunk(long startFrame, int frames, byte[] wav, int length) {
+public record WavChunk(long startFrame, int frames, Path file, int length) {
   public static final String CONTENT_TYPE = "audio/wav";
   public static final int HEADER_BYTES = 44;
 
@@ -29,6 +34,15 @@ public record WavChunk(long startFrame, int frames, byte[] wav, int length) {
     int16(into, 34, 16);           // bits per sample
     ascii(into, 36, "data");
     int32(into, 40, dataBytes);
+  }
+
+  /** Removes the chunk's file; a failure leaves it for the next start-up's {@link ChunkSpool#clear}. */
+  public void delete() {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException ignored) {
+      // removed at the next start-up
+    }
   }
 
   private static void ascii(byte[] b, int at, String s) {

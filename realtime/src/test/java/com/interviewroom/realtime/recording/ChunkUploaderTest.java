@@ -45,12 +45,14 @@ class ChunkUploaderTest {
       try {
         byte[] wav = new byte[44 + 4 * 2_400];
         WavChunk.writeHeader(wav, 2_400, 2, 24_000);
-        WavChunk chunk = new WavChunk(0, 2_400, wav, wav.length);
+        WavChunk chunk = spooled(wav);
+        WavChunk second = spooled(wav);
+        WavChunk third = spooled(wav);
         UUID recording = UUID.randomUUID();
         long started = System.nanoTime();
         Future<Void> uploading = uploader.submit(new ChunkUploader.Upload(UUID.randomUUID(), recording, 0, "u/x/chunk-00000.wav", 0, 100, chunk));
-        Future<Void> queued = uploader.submit(new ChunkUploader.Upload(UUID.randomUUID(), recording, 1, "u/x/chunk-00001.wav", 100, 100, chunk));
-        Future<Void> dropped = uploader.submit(new ChunkUploader.Upload(UUID.randomUUID(), recording, 2, "u/x/chunk-00002.wav", 200, 100, chunk));
+        Future<Void> queued = uploader.submit(new ChunkUploader.Upload(UUID.randomUUID(), recording, 1, "u/x/chunk-00001.wav", 100, 100, second));
+        Future<Void> dropped = uploader.submit(new ChunkUploader.Upload(UUID.randomUUID(), recording, 2, "u/x/chunk-00002.wav", 200, 100, third));
         long tookMs = (System.nanoTime() - started) / 1_000_000;
 
         assertThat(tookMs).as("three submits against a silent store").isLessThan(500);
@@ -65,6 +67,8 @@ class ChunkUploaderTest {
         assertThat(uploader.pending()).as("one uploading, one queued").isEqualTo(2);
         assertThat(registry.get(ChunkUploader.CHUNKS).tag("outcome", "dropped").counter().count()).isEqualTo(1);
         assertThat(registry.get("interviewroom.recording.upload.queue").gauge().value()).isEqualTo(1);
+        assertThat(third.file()).as("a dropped chunk's spool file is removed").doesNotExist();
+        assertThat(second.file()).as("a queued chunk's file stays until it is uploaded").exists();
       } finally {
         uploader.close(0);
         store.close();
@@ -75,5 +79,11 @@ class ChunkUploaderTest {
         acceptor.interrupt();
       }
     }
+  }
+
+  private static WavChunk spooled(byte[] wav) throws java.io.IOException {
+    java.nio.file.Path file = java.nio.file.Files.createTempFile("chunk", ".wav");
+    java.nio.file.Files.write(file, wav);
+    return new WavChunk(0, 2_400, file, wav.length);
   }
 }

@@ -3,21 +3,50 @@ package com.interviewroom.realtime.recording;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.buffer.Buffer;
-import java.io.ByteArrayInputStream;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
 import javax.sound.sampled.AudioFormat;
 import javax.sound.sampled.AudioInputStream;
 import javax.sound.sampled.AudioSystem;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** The recording's mixer and chunker, on a clock the test moves by hand (1 ms = 24 frames). */
+/**
+ * The recording's mixer and chunker, on a clock the test moves by hand (1 ms = 24 frames); its
+ * spool writes on the calling thread, so a chunk's file is whole when the writer hands it off.
+ */
 class StereoChunkWriterTest {
   private static final int SECOND = 24_000;
+  @TempDir
+  static Path spoolDir;
   private long nowMs;
   private final List<WavChunk> chunks = new ArrayList<>();
-  private final StereoChunkWriter writer = new StereoChunkWriter(SECOND, () -> nowMs, chunks::add);
+  private final Map<Path, byte[]> files = new HashMap<>();
+  private final ChunkSpool spool = new ChunkSpool(spoolDir, Runnable::run, 64, new SimpleMeterRegistry());
+  private final StereoChunkWriter writer = new StereoChunkWriter(SECOND, () -> nowMs, spool.lane(), this::handedOff);
+
+  private void handedOff(CompletionStage<WavChunk> spooled) {
+    chunks.add(spooled.toCompletableFuture().join());
+  }
+
+  private byte[] wav(WavChunk chunk) {
+    return files.computeIfAbsent(chunk.file(), file -> {
+      try {
+        return Files.readAllBytes(file);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    });
+  }
 
   /** {@code ms} of mono PCM16 whose every sample is {@code value}. */
   private static Buffer constant(int ms, int value) {
@@ -28,12 +57,13 @@ class StereoChunkWriterTest {
     return pcm;
   }
 
-  private static int sample(WavChunk chunk, int frame, int channel) {
+  private int sample(WavChunk chunk, int frame, int channel) {
     int at = WavChunk.HEADER_BYTES + frame * 4 + channel * 2;
-    return (short) ((chunk.wav()[at] & 0xff) | (chunk.wav()[at + 1] << 8));
+    byte[] wav = wav(chunk);
+    return (short) ((wav[at] & 0xff) | (wav[at + 1] << 8));
   }
 
-  private static void assertRange(WavChunk chunk, int channel, int fromMs, int toMs, int value) {
+  private void assertRange(WavChunk chunk, int channel, int fromMs, int toMs, int value) {
     for (int f = fromMs * 24; f < toMs * 24; f++) {
       assertThat(sample(chunk, f, channel)).as("channel %d at frame %d (%d ms)", channel, f, f / 24).isEqualTo(value);
     }
@@ -54,7 +84,8 @@ class StereoChunkWriterTest {
     assertThat(chunks).extracting(WavChunk::frames).containsExactly(SECOND, SECOND, SECOND / 2);
     for (WavChunk chunk : chunks) {
       assertThat(chunk.length()).isEqualTo(44 + chunk.frames() * 4);
-      try (AudioInputStream in = AudioSystem.getAudioInputStream(new ByteArrayInputStream(chunk.wav(), 0, chunk.length()))) {
+      assertThat(Files.size(chunk.file())).isEqualTo(chunk.length());
+      try (AudioInputStream in = AudioSystem.getAudioInputStream(chunk.file().toFile())) {
         AudioFormat format = in.getFormat();
         assertThat(format.getEncoding()).isEqualTo(AudioFormat.Encoding.PCM_SIGNED);
         assertThat(format.getSampleRate()).isEqualTo(24_000f);
@@ -178,7 +209,7 @@ class StereoChunkWriterTest {
     assertRange(chunks.get(2), StereoChunkWriter.INTERVIEWER, 0, 350, 3);
     assertRange(chunks.get(2), StereoChunkWriter.INTERVIEWER, 350, 1_000, 4);
 
-    StereoChunkWriter idle = new StereoChunkWriter(SECOND, () -> nowMs, chunks::add);
+    StereoChunkWriter idle = new StereoChunkWriter(SECOND, () -> nowMs, spool.lane(), this::handedOff);
     idle.close();
     assertThat(chunks).hasSize(3);
   }
