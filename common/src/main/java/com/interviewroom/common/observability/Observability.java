@@ -31,7 +31,8 @@ public final class Observability {
         .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE, Label.EB_ADDRESS,
             Label.POOL_TYPE, Label.POOL_NAME))
         .setJvmMetricsEnabled(true);
-    VertxOptions options = new VertxOptions().setMetricsOptions(metrics);
+    // epoll where it is on the class path (Linux x86_64); elsewhere Vert.x falls back to the JDK's NIO
+    VertxOptions options = new VertxOptions().setMetricsOptions(metrics).setPreferNativeTransport(true);
     Vertx vertx = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry)).build();
     // an exception no handler caught: Vert.x would only log it; it is a bug, so Sentry hears of it too
     vertx.exceptionHandler(Observability::unhandled);

@@ -37,4 +37,17 @@ class ObservabilityTest {
     assertThat(scrape).containsPattern("(?m)^interviewroom_voice_failovers_total [1-9]")
         .containsPattern("(?m)^interviewroom_evaluations_failed_total \\d");
   }
+
+  @Test
+  @org.junit.jupiter.api.DisplayName("on Linux x86_64 the servers run on epoll, not the JDK selector")
+  void nativeTransportOnLinux() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(System.getProperty("os.name").startsWith("Linux")
+        && "amd64".equals(System.getProperty("os.arch")), "epoll is shipped for Linux x86_64 only");
+    Vertx vertx = Observability.vertx(Observability.newRegistry());
+    try {
+      assertThat(vertx.isNativeTransportEnabled()).as("native transport, cause: %s", vertx.unavailableNativeTransportCause()).isTrue();
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().get();
+    }
+  }
 }
