@@ -177,6 +177,7 @@ class OpenAiRealtimeProviderTest {
     assertThat(fake.appendedBytes.get()).isGreaterThanOrEqualTo(48L * 3_000);
     String heard = BridgedVoiceSession.truncate(GREETING, heardMs);
     assertThat(heard).as("truncated greeting").isNotEqualTo(GREETING);
+    Loop.eventually(Duration.ofSeconds(5), () -> heard.equals(client.lastFinal("item_asst_1")), "the final, once stored");
     assertThat(client.lastFinal("item_asst_1")).isEqualTo(heard);
     loop.await(session::close);
     assertThat(loop.await(() -> voiceDb.transcriptText(s.sessionId(), "item_asst_1"))).as("the stored row is what was heard").isEqualTo(heard);
@@ -281,6 +282,7 @@ class OpenAiRealtimeProviderTest {
     VoiceSession session = loop.await(() -> factory(FakeOpenAiRealtime.KEY, providers).open(context(s), client));
     // 3 s of greeting arrive in about 0.6 s; the candidate talks while the client still plays the rest
     Loop.eventually(Duration.ofSeconds(5), () -> fake.responseStatuses.contains("completed"), "the greeting's response.done");
+    Loop.eventually(Duration.ofSeconds(5), () -> GREETING.equals(client.lastFinal("item_asst_1")), "the final, once stored");
     assertThat(client.lastFinal("item_asst_1")).isEqualTo(GREETING);
     for (int i = 0; i < 5; i++) {
       loop.run(() -> session.audio(Audio.speech(100)));
@@ -293,6 +295,7 @@ class OpenAiRealtimeProviderTest {
     long heardMs = truncate.getLong("audio_end_ms");
     assertThat(heardMs).isPositive().isLessThan(3_000L);
     String heard = BridgedVoiceSession.truncate(GREETING, heardMs);
+    Loop.eventually(Duration.ofSeconds(5), () -> heard.equals(client.lastFinal("item_asst_1")), "the final, once stored");
     assertThat(client.lastFinal("item_asst_1")).isEqualTo(heard).isNotEqualTo(GREETING);
     loop.await(session::close);
     assertThat(loop.await(() -> voiceDb.transcriptText(s.sessionId(), "item_asst_1"))).isEqualTo(heard);
@@ -319,6 +322,7 @@ class OpenAiRealtimeProviderTest {
     long heardMs = fake.received("conversation.item.truncate").get(0).getLong("audio_end_ms");
     assertThat(heardMs).isBetween(500L, 3_000L);
     String heard = BridgedVoiceSession.truncate(GREETING, heardMs);
+    Loop.eventually(Duration.ofSeconds(5), () -> heard.equals(client.lastFinal("item_asst_1")), "the final, once stored");
     assertThat(client.lastFinal("item_asst_1")).isEqualTo(heard);
     loop.await(session::close);
     assertThat(loop.await(() -> voiceDb.transcriptText(s.sessionId(), "item_asst_1"))).isEqualTo(heard);
