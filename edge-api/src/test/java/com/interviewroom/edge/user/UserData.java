@@ -48,7 +48,13 @@ final class UserData {
             .execute(Tuple.of("fixture:" + sessionId, sessionId)).map(done -> sessionId)))
         // only the owner role writes grants (V12): as the CLI would
         .compose(sessionId -> server.db.pool().preparedQuery("INSERT INTO admins (user_id, granted_by) VALUES ($1, 'user-data-fixture')")
-            .execute(Tuple.of(userId)).map(done -> sessionId)));
+            .execute(Tuple.of(userId)).map(done -> sessionId))
+        // what the operator console keeps of the session (V15), as its failure detector writes it
+        .compose(sessionId -> server.db.pool().preparedQuery("""
+                WITH f AS (INSERT INTO failures (session_id, kind, severity, dedup_key) VALUES ($1, 'socket_drops', 'low', $2)),
+                     h AS (INSERT INTO session_health (session_id, score, breakdown, failure_count) VALUES ($1, 95, '{}', 1))
+                INSERT INTO alert_deliveries (dedup_key, session_id, text) VALUES ($2, $1, 'fixture alert')""")
+            .execute(Tuple.of(sessionId, "fixture:" + sessionId)).map(done -> sessionId)));
   }
 
   /** Rows per user table that belong to {@code userId} or to one of {@code sessionIds}, counted as the service role. */
