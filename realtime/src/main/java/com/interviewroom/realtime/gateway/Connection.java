@@ -246,6 +246,15 @@ final class Connection {
     };
   }
 
+  /** The peer's close code; null when no close frame came (a ping timeout, a reset). */
+  private Integer closeCode() {
+    try {
+      return (int) ws.closeStatusCode();
+    } catch (NullPointerException noCloseFrame) {
+      return null; // Vert.x unboxes the missing status code
+    }
+  }
+
   /** Announces an operator-facing event of this session on the events stream; a failure is logged, never fatal. */
   private void publish(String type, JsonObject data) {
     parts.events().publish(type, sessionId, session.userId(), requestId, data)
@@ -548,8 +557,7 @@ final class Connection {
       // the candidate's socket went away mid-interview (not an end, not a replacement by their own newer socket)
       boolean replaced = newestOther > epoch;
       if (!replaced) {
-        Short code = ws.closeStatusCode();
-        publish(EventStream.SOCKET_DROPPED, new JsonObject().put("closeCode", code == null ? null : code.intValue()));
+        publish(EventStream.SOCKET_DROPPED, new JsonObject().put("closeCode", closeCode()));
       }
     }
     timers.cancelAll();
