@@ -69,6 +69,10 @@ record HostState(long runnerChildren, long runnerTreeBytes, long filesOwnedByRun
     List<Long> stuck = strays;
     assertThat(strays).as(() -> "processes still running as a sandbox uid: " + describe(stuck)).isEmpty();
     Path root = server.verticle.service().rootDir().resolve("slots");
+    // a slot the watchdog gave up on (a run past its budget on a loaded machine) is replaced after the answer
+    for (int attempt = 0; attempt < 100 && !allSlotsEmpty(root); attempt++) {
+      Thread.sleep(100);
+    }
     try (Stream<Path> slots = Files.list(root)) {
       for (Path slot : slots.toList()) {
         try (Stream<Path> left = Files.list(slot)) {
@@ -85,6 +89,21 @@ record HostState(long runnerChildren, long runnerTreeBytes, long filesOwnedByRun
             .as("run cgroups left in " + controller).isEmpty();
       }
     }
+  }
+
+  private static boolean allSlotsEmpty(Path root) throws IOException {
+    try (Stream<Path> slots = Files.list(root)) {
+      for (Path slot : slots.toList()) {
+        try (Stream<Path> left = Files.list(slot)) {
+          if (left.findAny().isPresent()) {
+            return false;
+          }
+        } catch (java.nio.file.NoSuchFileException replaced) {
+          // removed while we looked
+        }
+      }
+    }
+    return true;
   }
 
   /** A process in one of this runner's cgroups, as the host sees it. */
