@@ -171,8 +171,11 @@ final class BrowserFixture implements AutoCloseable {
     }
   }
 
+  /** Waits as a person would: an element the page re-rendered meanwhile is looked up again, not an error. */
   static WebDriverWait waitFor(WebDriver driver) {
-    return new WebDriverWait(driver, WAIT, Duration.ofMillis(100));
+    WebDriverWait wait = new WebDriverWait(driver, WAIT, Duration.ofMillis(100));
+    wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
+    return wait;
   }
 
   static <T> T until(WebDriver driver, Function<WebDriver, T> condition) {

@@ -17,7 +17,7 @@ export async function render(main, { params, navigate }) {
     h('div', { class: 'page-head' }, pageTitle(`Session: ${s.problem.title}`, 'Session')),
     adminNav(''),
     h('section', { class: 'card', 'aria-label': 'Session' },
-      h('dl', { class: 'facts' },
+      h('dl', { class: 'admin-facts' },
         fact('Status', s.status), fact('Provider', s.provider || '—'), fact('Created', when(s.createdAt)),
         fact('Ended', when(s.endedAt)), fact('End reason', s.endReason || '—'),
         fact('Evaluation', s.evaluation ? `${s.evaluation.status}${s.evaluation.overallScore != null ? ` (${s.evaluation.overallScore})` : ''}` : '—')),
