@@ -178,9 +178,6 @@ class AccountBrowserTest {
       // a soft delete: disabled at once, restorable by signing in within the window (the fixture's 21 days)
       until(driver, d -> find(d, "#toasts").getText().contains("Your account was deleted. Sign in again within 21 days to restore it"));
       assertThat(fixture.getWithBearer("/api/users/profile", bearer).statusCode()).isEqualTo(401);
-      // a token's iat has whole seconds, so one issued in the second of the revocation counts as revoked
-      // (TokenRevocations); a person cannot sign in again that fast, this test can: let the second pass
-      Thread.sleep(1_100);
       driver.get(fixture.base + "/account");
       until(driver, d -> d.getCurrentUrl().contains("/login?next=%2Faccount"));
       el(driver, "input[name=email]").sendKeys(email);

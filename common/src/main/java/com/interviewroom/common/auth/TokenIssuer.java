@@ -19,6 +19,11 @@ public final class TokenIssuer {
   /** Short: a refresh (the {@code ir_refresh} cookie) renews it; a revocation is checked per request anyway. */
   public static final Duration ACCESS_TTL = Duration.ofMinutes(15);
   public static final Duration REALTIME_TTL = Duration.ofSeconds(60);
+  /**
+   * The issue time in epoch milliseconds: {@code iat} has whole seconds, too coarse to tell a
+   * token minted just after a revocation from one minted just before it in the same second.
+   */
+  public static final String ISSUED_AT_MILLIS = "iat_ms";
 
   private final SigningKey key;
   private final String issuer;
@@ -72,6 +77,7 @@ public final class TokenIssuer {
         .subject(userId.toString())
         .audience(audience)
         .issueTime(Date.from(now))
+        .claim(ISSUED_AT_MILLIS, now.toEpochMilli())
         .notBeforeTime(Date.from(now))
         .expirationTime(Date.from(now.plus(ttl)))
         .jwtID(UUID.randomUUID().toString());

@@ -8,7 +8,6 @@ import com.interviewroom.common.http.Problems;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
-import java.util.Date;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -71,7 +70,7 @@ public final class BearerAuth implements Handler<RoutingContext> {
       return;
     }
     verifier.verify(token, Audiences.API)
-        .compose(verified -> revocations.check(verified.userId(), issuedAt(verified)).map(revokedAt -> {
+        .compose(verified -> revocations.check(verified.userId(), verified.issuedAt()).map(revokedAt -> {
           if (revokedAt > 0) {
             // the account was deleted once: an external user signing in again needs a new row
             provisioned.remove(verified.userId());
@@ -93,11 +92,6 @@ public final class BearerAuth implements Handler<RoutingContext> {
     }
     String token = header.substring(SCHEME.length());
     return TOKEN.matcher(token).matches() ? token : null;
-  }
-
-  private static java.time.Instant issuedAt(VerifiedToken token) {
-    Date iat = token.claims().getIssueTime();
-    return iat == null ? null : iat.toInstant();
   }
 
   private Future<AuthUser> provision(AuthUser user) {

@@ -130,7 +130,7 @@ public final class TokenRevocations {
   }
 
   private static Future<Long> verdict(long revokedAtMillis, Instant issuedAt) {
-    // iat has whole seconds: a token issued in the same second as the revocation counts as before it
+    // a token that says only its second (another issuer's) counts as before a revocation in that second
     if (revokedAtMillis > 0 && (issuedAt == null || issuedAt.toEpochMilli() <= revokedAtMillis)) {
       return Future.failedFuture(new ApiException(401, "token_revoked", "Unauthorized",
           "This token was revoked (the account was deleted or signed out everywhere).", new JsonObject(), null));
