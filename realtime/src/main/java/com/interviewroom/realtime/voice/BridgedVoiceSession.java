@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -38,8 +37,6 @@ import java.util.function.Function;
  */
 public final class BridgedVoiceSession implements VoiceSession {
   private static final Logger LOG = LoggerFactory.getLogger(BridgedVoiceSession.class);
-  /** Roughly how fast interviewers speak; maps played audio to the part of the text actually heard. */
-  static final double CHARS_PER_SECOND = 15;
   /** Candidate audio kept while a provider is being replaced: 5 s at 24 kHz. */
   private static final int HELD_AUDIO_MAX_BYTES = 5 * 1000 * Pcm16.BYTES_PER_MS_24K;
   private static final int MAX_HELD_NOTES = 16;
@@ -99,23 +96,10 @@ public final class BridgedVoiceSession implements VoiceSession {
 
   private String status = "";
   private long statusTimer = -1;
-  /**
-   * The assistant item whose audio was relayed last. It is kept after {@code response.done}:
-   * providers finish sending long before the client finishes playing, and speech until
-   * {@code firstSentAt + sentBytes} of audio is still a barge-in.
-   */
-  private String speakingItem;
-  private Instant firstSentAt;
-  private long sentBytes;
-  /** The provider is still producing {@link #speakingItem} (no {@code response.done} yet). */
-  private boolean streaming;
-  /** The last assistant final, so a barge-in after it can still cut the stored text to what was heard. */
-  private String finalItem;
-  private String finalText;
+  private final HeardAudio heard;
   private Instant lastSpeechStart;
   private final Map<String, StringBuilder> assistantText = new HashMap<>();
   private final Map<String, Instant> turnStarts = new HashMap<>();
-  private final Set<String> cancelledItems = new LinkedHashSet<>();
   private final List<Line> history = new ArrayList<>();
   private final ArrayDeque<Buffer> heldAudio = new ArrayDeque<>();
   private int heldBytes;
@@ -168,6 +152,7 @@ public final class BridgedVoiceSession implements VoiceSession {
     this.settings = settings;
     this.clock = clock;
     this.openedAt = clock.instant();
+    this.heard = new HeardAudio(clock);
     context.history().forEach(l -> history.add(new Line(openedAt, l)));
   }
 
@@ -211,7 +196,7 @@ public final class BridgedVoiceSession implements VoiceSession {
 
   @Override
   public void cancel() {
-    if (playing()) {
+    if (heard.playing()) {
       bargeIn();
       setStatus("listening");
     }
@@ -359,7 +344,7 @@ public final class BridgedVoiceSession implements VoiceSession {
     reconnecting = true;
     provider = null;
     lost.disconnect();
-    endResponse();
+    heard.endResponse();
     if (++failovers > settings.maxFailovers()) {
       unavailable(new ProviderUnavailable(context.sessionId(), reason));
       return;
@@ -524,25 +509,21 @@ public final class BridgedVoiceSession implements VoiceSession {
   }
 
   private void onAudio(VoiceEvent.Audio a) {
-    if (cancelled(a.itemId())) {
+    if (heard.cancelled(a.itemId())) {
       return; // late audio of an interrupted answer must not play
     }
-    if (!a.itemId().equals(speakingItem)) {
+    if (!heard.relaying(a.itemId())) {
       candidateDone(); // the interviewer answers: the candidate's turn is over
       interviewerAnswered();
-      speakingItem = a.itemId();
-      firstSentAt = clock.instant();
-      sentBytes = 0;
-      streaming = true;
-      turnStarts.putIfAbsent(a.itemId(), firstSentAt);
+      turnStarts.putIfAbsent(a.itemId(), heard.started(a.itemId()));
       setStatus("speaking");
     }
-    sentBytes += a.pcm16At24k().length();
+    heard.sent(a.pcm16At24k().length());
     client.sendAudio(a.pcm16At24k());
   }
 
   private void onDelta(VoiceEvent.TranscriptDelta d) {
-    if (cancelled(d.itemId())) {
+    if (heard.cancelled(d.itemId())) {
       return;
     }
     turnStarts.putIfAbsent(d.itemId(), startFor(d.role()));
@@ -553,14 +534,13 @@ public final class BridgedVoiceSession implements VoiceSession {
   }
 
   private void onFinal(VoiceEvent.TranscriptFinal f) {
-    if (cancelled(f.itemId())) {
+    if (heard.cancelled(f.itemId())) {
       return; // the truncated text was stored at barge-in
     }
     turnStarts.putIfAbsent(f.itemId(), startFor(f.role()));
     if ("assistant".equals(f.role())) {
       assistantText.remove(f.itemId());
-      finalItem = f.itemId();
-      finalText = f.text();
+      heard.finalText(f.itemId(), f.text());
     }
     // "final" tells the candidate the line is kept: sent once it is in the database, so a node crash
     // right after loses nothing the client was told (the deltas already showed the words)
@@ -580,7 +560,7 @@ public final class BridgedVoiceSession implements VoiceSession {
       candidateDone();
     });
     lastSpeechStart = clock.instant();
-    if (playing()) {
+    if (heard.playing()) {
       bargeIn();
     }
     setStatus("listening");
@@ -591,62 +571,41 @@ public final class BridgedVoiceSession implements VoiceSession {
       addUsage(source.name(), r.usage());
       addCost(source.name(), r.usage());
     }
-    if (r.itemId() != null && !cancelledItems.contains(r.itemId()) && assistantText.containsKey(r.itemId())) {
+    if (r.itemId() != null && !heard.cancelled(r.itemId()) && assistantText.containsKey(r.itemId())) {
       storeAssistantSoFar(r.itemId());
     }
     if (r.itemId() != null) {
       turnStarts.remove(r.itemId()); // an audio-only answer has no transcript to date
     }
-    if (r.itemId() == null || r.itemId().equals(speakingItem)) {
-      streaming = false; // the item stays: the client may still be playing it
-    }
+    heard.responseDone(r.itemId());
     setStatus("listening");
-  }
-
-  /** Assistant audio is still coming in, or the client is still playing what it got (from its first byte on). */
-  private boolean playing() {
-    if (speakingItem == null) {
-      return false;
-    }
-    return streaming || clock.instant().isBefore(firstSentAt.plusMillis(Pcm16.millisAt24k(sentBytes)));
-  }
-
-  /** What the client has played of {@link #speakingItem}: never more than was sent, nor than the time since its first byte. */
-  private long playedMs() {
-    long sinceFirst = Math.max(0, Duration.between(firstSentAt, clock.instant()).toMillis());
-    return Math.min(Pcm16.millisAt24k(sentBytes), sinceFirst);
   }
 
   /** The candidate talks over the interviewer: silence the client at once, then stop the provider. */
   private void bargeIn() {
     client.signal(com.interviewroom.common.events.EventStream.VOICE_BARGE_IN, new JsonObject()
         .put("count", ++bargeIns).put("provider", providerTag()));
-    String item = speakingItem;
-    long playedMs = playedMs();
+    String item = heard.speakingItem();
+    long playedMs = heard.playedMs();
     client.sendJson(new JsonObject().put("type", "playback.clear"));
     if (provider != null) {
       provider.cancel(playedMs);
     }
-    rememberCancelled(item);
+    heard.rememberCancelled(item);
     StringBuilder soFar = assistantText.remove(item);
-    String said = soFar != null ? soFar.toString() : item.equals(finalItem) ? finalText : null;
+    String said = soFar != null ? soFar.toString() : heard.finalTextOf(item);
     if (said != null) {
       String heard = truncate(said, playedMs);
       store("assistant", item, heard)
           .onSuccess(v -> client.sendJson(transcript("assistant", item, heard, true)))
           .onFailure(e -> LOG.warn("transcript item not kept: {}", e.getMessage()));
     }
-    endResponse();
+    heard.endResponse();
   }
 
   /** The words a listener heard after {@code playedMs} of audio, cut at a word boundary. */
   public static String truncate(String text, long playedMs) {
-    int chars = (int) Math.min(text.length(), Math.round(playedMs / 1000.0 * CHARS_PER_SECOND));
-    if (chars >= text.length()) {
-      return text;
-    }
-    int cut = text.lastIndexOf(' ', chars);
-    return (cut <= 0 ? "" : text.substring(0, cut)).strip();
+    return HeardAudio.truncate(text, playedMs);
   }
 
   // ---- what operators are told about (the events stream, docs/wire-protocol.md) ----
@@ -680,30 +639,6 @@ public final class BridgedVoiceSession implements VoiceSession {
       client.signal(com.interviewroom.common.events.EventStream.VOICE_FIRST_AUDIO, new JsonObject()
           .put("latencyMs", Duration.between(openedAt, clock.instant()).toMillis())
           .put("resumed", !context.history().isEmpty()).put("provider", providerTag()));
-    }
-  }
-
-  private void endResponse() {
-    speakingItem = null;
-    firstSentAt = null;
-    sentBytes = 0;
-    streaming = false;
-    finalItem = null;
-    finalText = null;
-  }
-
-  /**
-   * Whether an item was interrupted. Asked for every audio chunk, whose item id is a fresh String:
-   * with nothing interrupted (the usual case) its hash is not computed at all.
-   */
-  private boolean cancelled(String itemId) {
-    return !cancelledItems.isEmpty() && cancelledItems.contains(itemId);
-  }
-
-  private void rememberCancelled(String itemId) {
-    cancelledItems.add(itemId);
-    if (cancelledItems.size() > 32) {
-      cancelledItems.remove(cancelledItems.iterator().next());
     }
   }
 
