@@ -104,16 +104,7 @@ public final class BridgedVoiceSession implements VoiceSession {
   private final ArrayDeque<Buffer> heldAudio = new ArrayDeque<>();
   private int heldBytes;
   private final List<ContextNote> heldNotes = new ArrayList<>();
-  /** Usage reported but not yet added to the session row. */
-  private JsonObject unsavedUsage = new JsonObject();
-  /** Usage writes run one after another. */
-  private Future<Void> usageWrite = Future.succeededFuture();
-  /** Priced usage not yet in the cost ledger; a failed write keeps its entries (same keys) for the next one. */
-  private List<CostItem> unsavedCosts = new ArrayList<>();
-  private Future<Void> costWrite = Future.succeededFuture();
-  /** Makes the cost keys of responses without a provider id unique to this bridge. */
-  private final String bridgeId = UUID.randomUUID().toString();
-  private long costSeq;
+  private final UsageLedger usage;
   /** The provider connected or tried last: the {@code provider} tag of error reports. */
   private String lastTried;
   private int noteCount;
@@ -136,8 +127,6 @@ public final class BridgedVoiceSession implements VoiceSession {
 
   private record Line(Instant at, InterviewContext.TranscriptLine line) {}
 
-  private record CostItem(String eventKey, com.interviewroom.common.cost.Metered usage) {}
-
   public BridgedVoiceSession(Vertx vertx, InterviewContext context, ClientChannel client, List<String> chain,
       Function<String, VoiceProvider> providers, TranscriptBatcher transcripts, SessionRecords records,
       Function<UUID, Future<Void>> onProviderUnavailable, Settings settings, Clock clock) {
@@ -153,6 +142,7 @@ public final class BridgedVoiceSession implements VoiceSession {
     this.clock = clock;
     this.openedAt = clock.instant();
     this.heard = new HeardAudio(clock);
+    this.usage = new UsageLedger(context.sessionId(), records);
     context.history().forEach(l -> history.add(new Line(openedAt, l)));
   }
 
@@ -256,9 +246,8 @@ public final class BridgedVoiceSession implements VoiceSession {
     Future<Void> disconnected = p == null ? Future.succeededFuture() : p.disconnect();
     Future<Void> aborted = connecting == null ? Future.succeededFuture() : connecting.disconnect();
     connecting = null;
-    usageWrite = usageWrite.transform(ignored -> writeUsage()); // a failed increment gets one last try
-    costWrite = costWrite.transform(ignored -> writeCosts());
-    return Future.join(disconnected, aborted, transcripts.flush(), usageWrite, costWrite).mapEmpty();
+    Future<Void> written = usage.close();
+    return Future.join(disconnected, aborted, transcripts.flush(), written).mapEmpty();
   }
 
   @Override
@@ -487,7 +476,7 @@ public final class BridgedVoiceSession implements VoiceSession {
         watchSilence();
       }
       case VoiceEvent.ResponseDone r -> onResponseDone(source, r);
-      case VoiceEvent.Metering m -> addCost(source.name(), m.usage());
+      case VoiceEvent.Metering m -> usage.addCost(source.name(), m.usage());
       case VoiceEvent.RateLimited r -> onRateLimited(r.retryAfterMs());
       case VoiceEvent.ResponseFailed f -> {
         LOG.info("voice provider response failed: provider={} code={}", source.name(), f.code());
@@ -568,8 +557,8 @@ public final class BridgedVoiceSession implements VoiceSession {
 
   private void onResponseDone(VoiceProvider source, VoiceEvent.ResponseDone r) {
     if (r.usage() != null && !r.usage().isEmpty()) {
-      addUsage(source.name(), r.usage());
-      addCost(source.name(), r.usage());
+      usage.addUsage(source.name(), r.usage());
+      usage.addCost(source.name(), r.usage());
     }
     if (r.itemId() != null && !heard.cancelled(r.itemId()) && assistantText.containsKey(r.itemId())) {
       storeAssistantSoFar(r.itemId());
@@ -660,80 +649,6 @@ public final class BridgedVoiceSession implements VoiceSession {
     history.removeIf(l -> l.line().itemId().equals(itemId));
     history.add(new Line(start, new InterviewContext.TranscriptLine(role, itemId, text)));
     return transcripts.addDurable(new TranscriptItem(context.sessionId(), itemId, role, text, start));
-  }
-
-  /**
-   * Adds one response's usage to what is still to be written; writes run one after another and
-   * carry increments, so usage from an earlier bridge of the same session (a reconnect) is kept. A
-   * failed write puts its increment back for the next one.
-   */
-  private void addUsage(String providerName, JsonObject reported) {
-    JsonObject increment = new JsonObject();
-    UsageTotals.add(increment, reported);
-    increment.put("responses", 1L);
-    JsonObject mine = new JsonObject();
-    UsageTotals.add(mine, reported);
-    increment.put("by_provider", new JsonObject().put(providerName, mine));
-    UsageTotals.add(unsavedUsage, increment);
-    usageWrite = usageWrite.transform(ignored -> writeUsage());
-  }
-
-  /**
-   * Queues one response's priced kinds for the cost ledger, keyed by the provider's response id when
-   * it has one, else by this bridge and a sequence number: a retried write reuses the key.
-   */
-  private void addCost(String providerName, JsonObject reported) {
-    JsonObject metered = reported.getJsonObject(VoiceEvent.METERED);
-    if (metered == null || metered.isEmpty() || !com.interviewroom.common.cost.Kinds.PROVIDERS.containsKey(providerName)) {
-      return; // the local interviewer costs nothing
-    }
-    Map<String, Long> counts = new HashMap<>();
-    for (String kind : metered.fieldNames()) {
-      if (metered.getValue(kind) instanceof Number n) {
-        counts.put(kind, n.longValue());
-      }
-    }
-    String model = reported.getString(VoiceEvent.MODEL, providerName);
-    String responseId = reported.getString(VoiceEvent.RESPONSE_ID);
-    String key = responseId != null ? "voice:" + providerName + ":" + responseId
-        : "voice:" + providerName + ":" + context.sessionId() + ":" + bridgeId + ":" + (++costSeq);
-    try {
-      unsavedCosts.add(new CostItem(key, com.interviewroom.common.cost.Metered.ofCounts(providerName, model, counts)));
-    } catch (IllegalArgumentException e) {
-      LOG.warn("usage not priced: {}", e.getMessage());
-      return;
-    }
-    costWrite = costWrite.transform(ignored -> writeCosts());
-  }
-
-  private Future<Void> writeCosts() {
-    if (unsavedCosts.isEmpty()) {
-      return Future.succeededFuture();
-    }
-    List<CostItem> batch = unsavedCosts;
-    unsavedCosts = new ArrayList<>();
-    Future<Void> chain = Future.succeededFuture();
-    for (CostItem item : batch) {
-      chain = chain.transform(ignored -> records.recordCost(context.sessionId(), item.eventKey(), item.usage())
-          .onFailure(err -> {
-            unsavedCosts.add(item);
-            LOG.warn("could not record session cost: {}", err.getClass().getSimpleName());
-          }));
-    }
-    return chain.recover(err -> Future.succeededFuture());
-  }
-
-  private Future<Void> writeUsage() {
-    if (unsavedUsage.isEmpty()) {
-      return Future.succeededFuture();
-    }
-    JsonObject increment = unsavedUsage;
-    unsavedUsage = new JsonObject();
-    return records.recordUsage(context.sessionId(), increment)
-        .onFailure(err -> {
-          UsageTotals.add(unsavedUsage, increment);
-          LOG.warn("could not record session usage: {}", err.getClass().getSimpleName());
-        });
   }
 
   private void setStatus(String next) {
