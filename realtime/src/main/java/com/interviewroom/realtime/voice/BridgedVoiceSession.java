@@ -4,7 +4,6 @@ import com.interviewroom.common.observability.ErrorReports;
 import com.interviewroom.common.observability.OpsCounters;
 import com.interviewroom.realtime.audio.Pcm16;
 import com.interviewroom.realtime.transcript.TranscriptBatcher;
-import com.interviewroom.realtime.transcript.TranscriptItem;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -18,11 +17,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -73,7 +69,6 @@ public final class BridgedVoiceSession implements VoiceSession {
   private final ClientChannel client;
   private final List<String> chain;
   private final Function<String, VoiceProvider> providers;
-  private final TranscriptBatcher transcripts;
   private final SessionRecords records;
   private final Function<UUID, Future<Void>> onProviderUnavailable;
   private final Settings settings;
@@ -97,17 +92,13 @@ public final class BridgedVoiceSession implements VoiceSession {
   private String status = "";
   private long statusTimer = -1;
   private final HeardAudio heard;
-  private Instant lastSpeechStart;
-  private final Map<String, StringBuilder> assistantText = new HashMap<>();
-  private final Map<String, Instant> turnStarts = new HashMap<>();
-  private final List<Line> history = new ArrayList<>();
+  private final Conversation conversation;
   private final ArrayDeque<Buffer> heldAudio = new ArrayDeque<>();
   private int heldBytes;
   private final List<ContextNote> heldNotes = new ArrayList<>();
   private final UsageLedger usage;
   /** The provider connected or tried last: the {@code provider} tag of error reports. */
   private String lastTried;
-  private int noteCount;
   /** The newest code snapshot: re-sent to a new provider after a failover, and the one a pending refresh sends. */
   private ContextNote latestCode;
   private boolean codeQueued;
@@ -125,8 +116,6 @@ public final class BridgedVoiceSession implements VoiceSession {
   private Instant candidateStoppedAt;
   private int bargeIns;
 
-  private record Line(Instant at, InterviewContext.TranscriptLine line) {}
-
   public BridgedVoiceSession(Vertx vertx, InterviewContext context, ClientChannel client, List<String> chain,
       Function<String, VoiceProvider> providers, TranscriptBatcher transcripts, SessionRecords records,
       Function<UUID, Future<Void>> onProviderUnavailable, Settings settings, Clock clock) {
@@ -135,7 +124,6 @@ public final class BridgedVoiceSession implements VoiceSession {
     this.client = client;
     this.chain = List.copyOf(chain);
     this.providers = providers;
-    this.transcripts = transcripts;
     this.records = records;
     this.onProviderUnavailable = onProviderUnavailable;
     this.settings = settings;
@@ -143,7 +131,7 @@ public final class BridgedVoiceSession implements VoiceSession {
     this.openedAt = clock.instant();
     this.heard = new HeardAudio(clock);
     this.usage = new UsageLedger(context.sessionId(), records);
-    context.history().forEach(l -> history.add(new Line(openedAt, l)));
+    this.conversation = new Conversation(context, transcripts, clock, openedAt);
   }
 
   /** Connects the first provider (with retries); fails with {@link ProviderUnavailable}. */
@@ -203,7 +191,7 @@ public final class BridgedVoiceSession implements VoiceSession {
       refreshCode();
       return;
     }
-    history.add(new Line(clock.instant(), new InterviewContext.TranscriptLine("system", "note-" + (++noteCount), note.text())));
+    conversation.note(note.text());
     if (provider != null && rateLimitTimer < 0 && !candidateSpeaking) {
       provider.inject(note);
     } else if (heldNotes.size() < MAX_HELD_NOTES) {
@@ -239,7 +227,7 @@ public final class BridgedVoiceSession implements VoiceSession {
     if (sleeping != null) {
       sleeping.tryFail(new ProviderUnavailable(context.sessionId(), "closed"));
     }
-    assistantText.keySet().stream().toList().forEach(this::storeAssistantSoFar);
+    conversation.storeAllAssistantSoFar();
     VoiceProvider p = provider;
     provider = null;
     heldAudio.clear();
@@ -247,7 +235,7 @@ public final class BridgedVoiceSession implements VoiceSession {
     Future<Void> aborted = connecting == null ? Future.succeededFuture() : connecting.disconnect();
     connecting = null;
     Future<Void> written = usage.close();
-    return Future.join(disconnected, aborted, transcripts.flush(), written).mapEmpty();
+    return Future.join(disconnected, aborted, conversation.flush(), written).mapEmpty();
   }
 
   @Override
@@ -266,7 +254,7 @@ public final class BridgedVoiceSession implements VoiceSession {
     lastTried = name;
     VoiceProvider p = providers.apply(name);
     connecting = p;
-    return p.connect(contextNow(), event -> {
+    return p.connect(conversation.contextNow(), event -> {
           if (p == provider || p == connecting) {
             onEvent(p, event);
           }
@@ -377,17 +365,6 @@ public final class BridgedVoiceSession implements VoiceSession {
           }
         });
     return Future.failedFuture(cause);
-  }
-
-  private InterviewContext contextNow() {
-    long elapsed = Duration.between(openedAt, clock.instant()).toMillis();
-    List<InterviewContext.TranscriptLine> lines = history.stream()
-        .sorted(Comparator.comparing(Line::at))
-        .map(Line::line)
-        .toList();
-    return new InterviewContext(context.sessionId(), context.userId(), context.problemTitle(),
-        context.problemDescription(), context.difficulty(), context.language(), context.experienceLevel(),
-        Math.max(0, context.remainingMs() - elapsed), lines);
   }
 
   private static ProviderException classify(Throwable err) {
@@ -504,7 +481,7 @@ public final class BridgedVoiceSession implements VoiceSession {
     if (!heard.relaying(a.itemId())) {
       candidateDone(); // the interviewer answers: the candidate's turn is over
       interviewerAnswered();
-      turnStarts.putIfAbsent(a.itemId(), heard.started(a.itemId()));
+      conversation.turnStarted(a.itemId(), heard.started(a.itemId()));
       setStatus("speaking");
     }
     heard.sent(a.pcm16At24k().length());
@@ -515,10 +492,7 @@ public final class BridgedVoiceSession implements VoiceSession {
     if (heard.cancelled(d.itemId())) {
       return;
     }
-    turnStarts.putIfAbsent(d.itemId(), startFor(d.role()));
-    if ("assistant".equals(d.role())) {
-      assistantText.computeIfAbsent(d.itemId(), k -> new StringBuilder()).append(d.text());
-    }
+    conversation.delta(d.role(), d.itemId(), d.text());
     client.sendJson(transcript(d.role(), d.itemId(), d.text(), false));
   }
 
@@ -526,14 +500,12 @@ public final class BridgedVoiceSession implements VoiceSession {
     if (heard.cancelled(f.itemId())) {
       return; // the truncated text was stored at barge-in
     }
-    turnStarts.putIfAbsent(f.itemId(), startFor(f.role()));
     if ("assistant".equals(f.role())) {
-      assistantText.remove(f.itemId());
       heard.finalText(f.itemId(), f.text());
     }
     // "final" tells the candidate the line is kept: sent once it is in the database, so a node crash
     // right after loses nothing the client was told (the deltas already showed the words)
-    store(f.role(), f.itemId(), f.text())
+    conversation.finalLine(f.role(), f.itemId(), f.text())
         .onSuccess(v -> client.sendJson(transcript(f.role(), f.itemId(), f.text(), true)))
         .onFailure(e -> LOG.warn("transcript item not kept: {}", e.getMessage()));
   }
@@ -548,7 +520,7 @@ public final class BridgedVoiceSession implements VoiceSession {
       speakingTimer = -1;
       candidateDone();
     });
-    lastSpeechStart = clock.instant();
+    conversation.speechStarted();
     if (heard.playing()) {
       bargeIn();
     }
@@ -560,11 +532,11 @@ public final class BridgedVoiceSession implements VoiceSession {
       usage.addUsage(source.name(), r.usage());
       usage.addCost(source.name(), r.usage());
     }
-    if (r.itemId() != null && !heard.cancelled(r.itemId()) && assistantText.containsKey(r.itemId())) {
-      storeAssistantSoFar(r.itemId());
+    if (r.itemId() != null && !heard.cancelled(r.itemId())) {
+      conversation.storeAssistantSoFar(r.itemId());
     }
     if (r.itemId() != null) {
-      turnStarts.remove(r.itemId()); // an audio-only answer has no transcript to date
+      conversation.responseDone(r.itemId()); // an audio-only answer has no transcript to date
     }
     heard.responseDone(r.itemId());
     setStatus("listening");
@@ -581,12 +553,12 @@ public final class BridgedVoiceSession implements VoiceSession {
       provider.cancel(playedMs);
     }
     heard.rememberCancelled(item);
-    StringBuilder soFar = assistantText.remove(item);
-    String said = soFar != null ? soFar.toString() : heard.finalTextOf(item);
+    String soFar = conversation.takeAssistantSoFar(item);
+    String said = soFar != null ? soFar : heard.finalTextOf(item);
     if (said != null) {
-      String heard = truncate(said, playedMs);
-      store("assistant", item, heard)
-          .onSuccess(v -> client.sendJson(transcript("assistant", item, heard, true)))
+      String heardText = truncate(said, playedMs);
+      conversation.store("assistant", item, heardText)
+          .onSuccess(v -> client.sendJson(transcript("assistant", item, heardText, true)))
           .onFailure(e -> LOG.warn("transcript item not kept: {}", e.getMessage()));
     }
     heard.endResponse();
@@ -629,26 +601,6 @@ public final class BridgedVoiceSession implements VoiceSession {
           .put("latencyMs", Duration.between(openedAt, clock.instant()).toMillis())
           .put("resumed", !context.history().isEmpty()).put("provider", providerTag()));
     }
-  }
-
-  private void storeAssistantSoFar(String itemId) {
-    StringBuilder text = assistantText.remove(itemId);
-    if (text != null && !text.isEmpty()) {
-      store("assistant", itemId, text.toString());
-    }
-  }
-
-  private Instant startFor(String role) {
-    return "user".equals(role) && lastSpeechStart != null ? lastSpeechStart : clock.instant();
-  }
-
-  /** Completes once the line is in the database. */
-  private Future<Void> store(String role, String itemId, String text) {
-    Instant start = turnStarts.getOrDefault(itemId, clock.instant());
-    turnStarts.remove(itemId);
-    history.removeIf(l -> l.line().itemId().equals(itemId));
-    history.add(new Line(start, new InterviewContext.TranscriptLine(role, itemId, text)));
-    return transcripts.addDurable(new TranscriptItem(context.sessionId(), itemId, role, text, start));
   }
 
   private void setStatus(String next) {
