@@ -109,12 +109,7 @@ public final class BridgedVoiceSession implements VoiceSession {
   private long speakingTimer = -1;
   /** Notes wait for the end of the candidate's speech at most this long. */
   static final long MAX_SPEECH_HOLD_MS = 30_000;
-  /** The first interviewer audio of this bridge was announced ({@code voice.first_audio}). */
-  private boolean firstAudioSeen;
-  /** Runs from the end of the candidate's turn until the interviewer's audio; firing announces {@code voice.silence}. */
-  private long silenceTimer = -1;
-  private Instant candidateStoppedAt;
-  private int bargeIns;
+  private final ConsoleEvents console;
 
   public BridgedVoiceSession(Vertx vertx, InterviewContext context, ClientChannel client, List<String> chain,
       Function<String, VoiceProvider> providers, TranscriptBatcher transcripts, SessionRecords records,
@@ -132,6 +127,8 @@ public final class BridgedVoiceSession implements VoiceSession {
     this.heard = new HeardAudio(clock);
     this.usage = new UsageLedger(context.sessionId(), records);
     this.conversation = new Conversation(context, transcripts, clock, openedAt);
+    this.console = new ConsoleEvents(vertx, client, this, settings.silenceAlert(), clock, openedAt,
+        !context.history().isEmpty());
   }
 
   /** Connects the first provider (with retries); fails with {@link ProviderUnavailable}. */
@@ -168,7 +165,7 @@ public final class BridgedVoiceSession implements VoiceSession {
     if (provider != null) {
       provider.commit();
       setStatus("thinking");
-      watchSilence();
+      console.watchSilence();
     }
   }
 
@@ -223,7 +220,7 @@ public final class BridgedVoiceSession implements VoiceSession {
     cancelTimer(rateLimitTimer);
     cancelTimer(codeTimer);
     cancelTimer(speakingTimer);
-    cancelTimer(silenceTimer);
+    console.close();
     if (sleeping != null) {
       sleeping.tryFail(new ProviderUnavailable(context.sessionId(), "closed"));
     }
@@ -328,8 +325,7 @@ public final class BridgedVoiceSession implements VoiceSession {
     }
     LOG.info("voice provider dropped mid-session; failing over: provider={} reason={}", lost.name(), reason);
     OpsCounters.voiceFailover();
-    client.signal(com.interviewroom.common.events.EventStream.VOICE_FAILOVER, new JsonObject()
-        .put("provider", lost.name()).put("reason", reason).put("fatal", fatal).put("failovers", failovers));
+    console.failover(lost.name(), reason, fatal, failovers);
     Set<String> dead = new HashSet<>();
     if (fatal) {
       dead.add(lost.name());
@@ -351,8 +347,7 @@ public final class BridgedVoiceSession implements VoiceSession {
     ErrorReports.report(cause, ErrorReports.tags(ErrorReports.SESSION_ID, context.sessionId(),
         ErrorReports.USER_ID, context.userId(), ErrorReports.PROVIDER, providerTag()));
     client.sendJson(new JsonObject().put("type", "error").put("code", ProviderUnavailable.CODE));
-    client.signal(com.interviewroom.common.events.EventStream.VOICE_UNAVAILABLE, new JsonObject()
-        .put("provider", providerTag()).put("reason", cause.lastCause()).put("midSession", started).put("chain", String.join(",", chain)));
+    console.unavailable(cause.lastCause(), started, chain);
     setStatus("listening");
     cancelTimer(statusTimer);
     boolean midSession = started;
@@ -450,7 +445,7 @@ public final class BridgedVoiceSession implements VoiceSession {
       case VoiceEvent.SpeechStopped s -> {
         setStatus("thinking");
         candidateDone();
-        watchSilence();
+        console.watchSilence();
       }
       case VoiceEvent.ResponseDone r -> onResponseDone(source, r);
       case VoiceEvent.Metering m -> usage.addCost(source.name(), m.usage());
@@ -480,7 +475,7 @@ public final class BridgedVoiceSession implements VoiceSession {
     }
     if (!heard.relaying(a.itemId())) {
       candidateDone(); // the interviewer answers: the candidate's turn is over
-      interviewerAnswered();
+      console.interviewerAnswered();
       conversation.turnStarted(a.itemId(), heard.started(a.itemId()));
       setStatus("speaking");
     }
@@ -512,8 +507,7 @@ public final class BridgedVoiceSession implements VoiceSession {
 
   private void onSpeechStarted() {
     candidateSpeaking = true;
-    cancelTimer(silenceTimer); // the candidate speaks again: the silence so far was theirs to fill
-    silenceTimer = -1;
+    console.candidateSpeaks();
     cancelTimer(speakingTimer);
     // a start without a stop (a provider's own barge-in signal) must not hold notes forever
     speakingTimer = vertx.setTimer(MAX_SPEECH_HOLD_MS, id -> {
@@ -544,8 +538,7 @@ public final class BridgedVoiceSession implements VoiceSession {
 
   /** The candidate talks over the interviewer: silence the client at once, then stop the provider. */
   private void bargeIn() {
-    client.signal(com.interviewroom.common.events.EventStream.VOICE_BARGE_IN, new JsonObject()
-        .put("count", ++bargeIns).put("provider", providerTag()));
+    console.bargeIn();
     String item = heard.speakingItem();
     long playedMs = heard.playedMs();
     client.sendJson(new JsonObject().put("type", "playback.clear"));
@@ -567,40 +560,6 @@ public final class BridgedVoiceSession implements VoiceSession {
   /** The words a listener heard after {@code playedMs} of audio, cut at a word boundary. */
   public static String truncate(String text, long playedMs) {
     return HeardAudio.truncate(text, playedMs);
-  }
-
-  // ---- what operators are told about (the events stream, docs/wire-protocol.md) ----
-
-  /**
-   * The candidate's turn ended: unless the interviewer's audio begins within {@code silenceAlert},
-   * {@code voice.silence} is announced once for this turn.
-   */
-  private void watchSilence() {
-    if (closed || silenceTimer >= 0) {
-      return;
-    }
-    candidateStoppedAt = clock.instant();
-    silenceTimer = vertx.setTimer(Math.max(1, settings.silenceAlert().toMillis()), id -> {
-      silenceTimer = -1;
-      if (!closed) {
-        client.signal(com.interviewroom.common.events.EventStream.VOICE_SILENCE, new JsonObject()
-            .put("silentMs", Duration.between(candidateStoppedAt, clock.instant()).toMillis())
-            .put("thresholdMs", settings.silenceAlert().toMillis()).put("provider", providerTag()));
-      }
-    });
-  }
-
-  /** The interviewer's audio began: the silence watch ends, and the first audio of this bridge is timed. */
-  private void interviewerAnswered() {
-    cancelTimer(silenceTimer);
-    silenceTimer = -1;
-    if (!firstAudioSeen) {
-      firstAudioSeen = true;
-      // a resumed session (reconnect) has history: its first audio is not the interview's first
-      client.signal(com.interviewroom.common.events.EventStream.VOICE_FIRST_AUDIO, new JsonObject()
-          .put("latencyMs", Duration.between(openedAt, clock.instant()).toMillis())
-          .put("resumed", !context.history().isEmpty()).put("provider", providerTag()));
-    }
   }
 
   private void setStatus(String next) {
