@@ -1,11 +1,8 @@
 package com.interviewroom.realtime.voice;
 
 import com.interviewroom.common.observability.ErrorReports;
-import com.interviewroom.common.observability.OpsCounters;
-import com.interviewroom.realtime.audio.Pcm16;
 import com.interviewroom.realtime.transcript.TranscriptBatcher;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -15,13 +12,9 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -33,8 +26,6 @@ import java.util.function.Function;
  */
 public final class BridgedVoiceSession implements VoiceSession {
   private static final Logger LOG = LoggerFactory.getLogger(BridgedVoiceSession.class);
-  /** Candidate audio kept while a provider is being replaced: 5 s at 24 kHz. */
-  private static final int HELD_AUDIO_MAX_BYTES = 5 * 1000 * Pcm16.BYTES_PER_MS_24K;
   private static final int MAX_HELD_NOTES = 16;
   /** The interviewer's copy of the code is refreshed at most this often (the observer sends a snapshot per meaningful change). */
   public static final long CODE_REFRESH_MS = 15_000;
@@ -68,37 +59,23 @@ public final class BridgedVoiceSession implements VoiceSession {
   private final InterviewContext context;
   private final ClientChannel client;
   private final List<String> chain;
-  private final Function<String, VoiceProvider> providers;
   private final SessionRecords records;
   private final Function<UUID, Future<Void>> onProviderUnavailable;
   private final Settings settings;
   private final Clock clock;
   private final Instant openedAt;
 
+  /** The provider speaking for the session, null while none is connected. */
   private VoiceProvider provider;
-  private VoiceProvider connecting;
-  private boolean reconnecting;
   private boolean closed;
-  /** A provider was adopted once: a later give-up is a mid-session loss the client channel must hear about. */
-  private boolean started;
-  private int failovers;
-  private long retryTimer = -1;
   private long rateLimitTimer = -1;
-  /** When the provider's last rate-limit window ends; a failover waits for it. */
-  private long rateLimitEndsMs;
-  /** The backoff wait in progress, failed by {@link #close()} so a pending open never hangs. */
-  private Promise<Void> sleeping;
 
   private String status = "";
   private long statusTimer = -1;
   private final HeardAudio heard;
   private final Conversation conversation;
-  private final ArrayDeque<Buffer> heldAudio = new ArrayDeque<>();
-  private int heldBytes;
   private final List<ContextNote> heldNotes = new ArrayList<>();
   private final UsageLedger usage;
-  /** The provider connected or tried last: the {@code provider} tag of error reports. */
-  private String lastTried;
   /** The newest code snapshot: re-sent to a new provider after a failover, and the one a pending refresh sends. */
   private ContextNote latestCode;
   private boolean codeQueued;
@@ -110,6 +87,7 @@ public final class BridgedVoiceSession implements VoiceSession {
   /** Notes wait for the end of the candidate's speech at most this long. */
   static final long MAX_SPEECH_HOLD_MS = 30_000;
   private final ConsoleEvents console;
+  private final ProviderSwitch providers;
 
   public BridgedVoiceSession(Vertx vertx, InterviewContext context, ClientChannel client, List<String> chain,
       Function<String, VoiceProvider> providers, TranscriptBatcher transcripts, SessionRecords records,
@@ -118,7 +96,6 @@ public final class BridgedVoiceSession implements VoiceSession {
     this.context = context;
     this.client = client;
     this.chain = List.copyOf(chain);
-    this.providers = providers;
     this.records = records;
     this.onProviderUnavailable = onProviderUnavailable;
     this.settings = settings;
@@ -129,11 +106,13 @@ public final class BridgedVoiceSession implements VoiceSession {
     this.conversation = new Conversation(context, transcripts, clock, openedAt);
     this.console = new ConsoleEvents(vertx, client, this, settings.silenceAlert(), clock, openedAt,
         !context.history().isEmpty());
+    this.providers = new ProviderSwitch(vertx, context.sessionId(), this.chain, providers, settings, clock, client,
+        conversation, console, this);
   }
 
   /** Connects the first provider (with retries); fails with {@link ProviderUnavailable}. */
   public Future<VoiceSession> start() {
-    return connectWithRetries(0, 0, new HashSet<>(), "none")
+    return providers.connectFirst()
         .onSuccess(this::adopt)
         .recover(this::unavailable)
         .map(p -> this);
@@ -153,11 +132,7 @@ public final class BridgedVoiceSession implements VoiceSession {
       provider.sendAudio(pcm16At24k);
       return;
     }
-    heldAudio.add(pcm16At24k);
-    heldBytes += pcm16At24k.length();
-    while (heldBytes > HELD_AUDIO_MAX_BYTES) {
-      heldBytes -= heldAudio.removeFirst().length();
-    }
+    providers.hold(pcm16At24k);
   }
 
   @Override
@@ -202,7 +177,7 @@ public final class BridgedVoiceSession implements VoiceSession {
       return;
     }
     client.sendJson(new JsonObject().put("type", "error").put("code", "rate_limited").put("retryAfterMs", retryAfterMs));
-    rateLimitEndsMs = clock.millis() + retryAfterMs;
+    providers.rateLimitedUntil(clock.millis() + retryAfterMs);
     rateLimitTimer = vertx.setTimer(Math.max(1, retryAfterMs), id -> {
       rateLimitTimer = -1;
       deliverHeldNotes();
@@ -216,75 +191,26 @@ public final class BridgedVoiceSession implements VoiceSession {
     }
     closed = true;
     cancelTimer(statusTimer);
-    cancelTimer(retryTimer);
     cancelTimer(rateLimitTimer);
     cancelTimer(codeTimer);
     cancelTimer(speakingTimer);
     console.close();
-    if (sleeping != null) {
-      sleeping.tryFail(new ProviderUnavailable(context.sessionId(), "closed"));
-    }
+    providers.close();
     conversation.storeAllAssistantSoFar();
     VoiceProvider p = provider;
     provider = null;
-    heldAudio.clear();
     Future<Void> disconnected = p == null ? Future.succeededFuture() : p.disconnect();
-    Future<Void> aborted = connecting == null ? Future.succeededFuture() : connecting.disconnect();
-    connecting = null;
+    Future<Void> aborted = providers.abortConnecting();
     Future<Void> written = usage.close();
     return Future.join(disconnected, aborted, conversation.flush(), written).mapEmpty();
   }
 
   @Override
   public String providerTag() {
-    return provider != null ? provider.name() : lastTried;
+    return provider != null ? provider.name() : providers.lastTried();
   }
 
-  // ---- connecting, retries, failover ----
-
-  private Future<VoiceProvider> connectWithRetries(int attempt, int index, Set<String> dead, String lastCause) {
-    List<String> alive = chain.stream().filter(n -> !dead.contains(n)).toList();
-    if (closed || alive.isEmpty()) {
-      return Future.failedFuture(new ProviderUnavailable(context.sessionId(), lastCause));
-    }
-    String name = alive.get(Math.floorMod(index, alive.size()));
-    lastTried = name;
-    VoiceProvider p = providers.apply(name);
-    connecting = p;
-    return p.connect(conversation.contextNow(), event -> {
-          if (p == provider || p == connecting) {
-            onEvent(p, event);
-          }
-        })
-        .timeout(settings.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
-        .map(v -> {
-          connecting = null;
-          return p;
-        })
-        .recover(err -> {
-          connecting = null;
-          p.disconnect();
-          if (closed) {
-            return Future.failedFuture(new ProviderUnavailable(context.sessionId(), "closed"));
-          }
-          ProviderException cause = classify(err);
-          LOG.info("voice provider connect failed: provider={} code={} attempt={}", name, cause.code(), attempt);
-          if (cause.fatal()) {
-            dead.add(name);
-            // a bad key or exhausted quota will not heal; move to another provider without waiting
-            return connectWithRetries(attempt, index, dead, cause.code());
-          }
-          if (cause.rateLimited()) {
-            client.sendJson(new JsonObject().put("type", "error").put("code", "rate_limited")
-                .put("retryAfterMs", cause.retryAfterMs()));
-          }
-          if (attempt >= settings.backoff().size()) {
-            return Future.failedFuture(new ProviderUnavailable(context.sessionId(), cause.code()));
-          }
-          long delay = Math.max(settings.backoff().get(attempt).toMillis(), cause.retryAfterMs());
-          return sleep(delay).compose(v -> connectWithRetries(attempt + 1, index + 1, dead, cause.code()));
-        });
-  }
+  // ---- adopting a provider, failover, giving up ----
 
   private void adopt(VoiceProvider p) {
     if (closed) {
@@ -292,8 +218,7 @@ public final class BridgedVoiceSession implements VoiceSession {
       return;
     }
     provider = p;
-    started = true;
-    reconnecting = false;
+    providers.adopted();
     setStatus("listening");
     records.recordProvider(context.sessionId(), p.name())
         .onFailure(err -> LOG.warn("could not record the session's provider: {}", err.getClass().getSimpleName()));
@@ -305,52 +230,33 @@ public final class BridgedVoiceSession implements VoiceSession {
       codeSentAtMs = Long.MIN_VALUE / 2;
     }
     deliverHeldNotes();
-    while (!heldAudio.isEmpty()) {
-      p.sendAudio(heldAudio.removeFirst());
-    }
-    heldBytes = 0;
+    providers.sendHeldAudio(p);
   }
 
   private void failover(VoiceProvider lost, String reason, boolean fatal) {
-    if (closed || reconnecting || lost != provider) {
+    if (closed || providers.reconnecting() || lost != provider) {
       return;
     }
-    reconnecting = true;
     provider = null;
-    lost.disconnect();
     heard.endResponse();
-    if (++failovers > settings.maxFailovers()) {
-      unavailable(new ProviderUnavailable(context.sessionId(), reason));
-      return;
-    }
-    LOG.info("voice provider dropped mid-session; failing over: provider={} reason={}", lost.name(), reason);
-    OpsCounters.voiceFailover();
-    console.failover(lost.name(), reason, fatal, failovers);
-    Set<String> dead = new HashSet<>();
-    if (fatal) {
-      dead.add(lost.name());
-    }
-    int next = chain.indexOf(lost.name()) + 1; // prefer the other provider; the same one when it is alone
-    long rateLimitedFor = rateLimitEndsMs - clock.millis();
-    Future<Void> pause = rateLimitedFor > 0 ? sleep(rateLimitedFor) : Future.succeededFuture(); // a rate limit outlives the socket
-    pause.compose(v -> connectWithRetries(0, next, dead, reason))
+    providers.failover(lost, reason, fatal)
         .onSuccess(this::adopt)
         .onFailure(this::unavailable);
   }
 
   private <T> Future<T> unavailable(Throwable err) {
     ProviderUnavailable cause = err instanceof ProviderUnavailable pu ? pu
-        : new ProviderUnavailable(context.sessionId(), classify(err).code());
+        : new ProviderUnavailable(context.sessionId(), ProviderSwitch.classify(err).code());
     if (closed) {
       return Future.failedFuture(cause); // the candidate left while we were retrying: nothing failed for them
     }
     ErrorReports.report(cause, ErrorReports.tags(ErrorReports.SESSION_ID, context.sessionId(),
         ErrorReports.USER_ID, context.userId(), ErrorReports.PROVIDER, providerTag()));
     client.sendJson(new JsonObject().put("type", "error").put("code", ProviderUnavailable.CODE));
-    console.unavailable(cause.lastCause(), started, chain);
+    console.unavailable(cause.lastCause(), providers.started(), chain);
     setStatus("listening");
     cancelTimer(statusTimer);
-    boolean midSession = started;
+    boolean midSession = providers.started();
     onProviderUnavailable.apply(context.sessionId())
         .onFailure(e -> LOG.error("could not mark the session errored and refund it: {}", e.getClass().getSimpleName()))
         // only after the errored mark: ending the socket first would complete the session and lose the refund
@@ -360,32 +266,6 @@ public final class BridgedVoiceSession implements VoiceSession {
           }
         });
     return Future.failedFuture(cause);
-  }
-
-  private static ProviderException classify(Throwable err) {
-    if (err instanceof ProviderException pe) {
-      return pe;
-    }
-    if (err instanceof ProviderUnavailable pu) {
-      return ProviderException.transientFailure(pu.lastCause(), pu.getMessage());
-    }
-    if (err instanceof java.util.concurrent.TimeoutException || err instanceof io.vertx.core.impl.NoStackTraceTimeoutException) {
-      return ProviderException.transientFailure("timeout", "connect timed out");
-    }
-    return ProviderException.transientFailure("connect_failed", err.getClass().getSimpleName());
-  }
-
-  private Future<Void> sleep(long ms) {
-    if (closed) {
-      return Future.failedFuture(new ProviderUnavailable(context.sessionId(), "closed"));
-    }
-    Promise<Void> done = Promise.promise();
-    sleeping = done;
-    retryTimer = vertx.setTimer(Math.max(1, ms), id -> {
-      retryTimer = -1;
-      done.tryComplete();
-    });
-    return done.future();
   }
 
   /**
@@ -432,6 +312,13 @@ public final class BridgedVoiceSession implements VoiceSession {
   }
 
   // ---- provider events ----
+
+  /** Events of the provider speaking or of the one being connected; a replaced provider's are dropped. */
+  void onProviderEvent(VoiceProvider source, VoiceEvent event) {
+    if (source == provider || source == providers.connecting()) {
+      onEvent(source, event);
+    }
+  }
 
   private void onEvent(VoiceProvider source, VoiceEvent event) {
     if (closed) {
