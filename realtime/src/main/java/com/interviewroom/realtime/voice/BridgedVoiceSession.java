@@ -12,7 +12,6 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Function;
@@ -26,7 +25,6 @@ import java.util.function.Function;
  */
 public final class BridgedVoiceSession implements VoiceSession {
   private static final Logger LOG = LoggerFactory.getLogger(BridgedVoiceSession.class);
-  private static final int MAX_HELD_NOTES = 16;
   /** The interviewer's copy of the code is refreshed at most this often (the observer sends a snapshot per meaningful change). */
   public static final long CODE_REFRESH_MS = 15_000;
 
@@ -68,24 +66,13 @@ public final class BridgedVoiceSession implements VoiceSession {
   /** The provider speaking for the session, null while none is connected. */
   private VoiceProvider provider;
   private boolean closed;
-  private long rateLimitTimer = -1;
 
   private String status = "";
   private long statusTimer = -1;
   private final HeardAudio heard;
   private final Conversation conversation;
-  private final List<ContextNote> heldNotes = new ArrayList<>();
   private final UsageLedger usage;
-  /** The newest code snapshot: re-sent to a new provider after a failover, and the one a pending refresh sends. */
-  private ContextNote latestCode;
-  private boolean codeQueued;
-  private long codeSentAtMs = Long.MIN_VALUE / 2;
-  private long codeTimer = -1;
-  /** Between the provider's speech start and stop: notes wait, an injection would talk over (or cut) the candidate. */
-  private boolean candidateSpeaking;
-  private long speakingTimer = -1;
-  /** Notes wait for the end of the candidate's speech at most this long. */
-  static final long MAX_SPEECH_HOLD_MS = 30_000;
+  private final NoteDelivery notes;
   private final ConsoleEvents console;
   private final ProviderSwitch providers;
 
@@ -104,6 +91,7 @@ public final class BridgedVoiceSession implements VoiceSession {
     this.heard = new HeardAudio(clock);
     this.usage = new UsageLedger(context.sessionId(), records);
     this.conversation = new Conversation(context, transcripts, clock, openedAt);
+    this.notes = new NoteDelivery(vertx, clock, settings.codeRefresh().toMillis(), this);
     this.console = new ConsoleEvents(vertx, client, this, settings.silenceAlert(), clock, openedAt,
         !context.history().isEmpty());
     this.providers = new ProviderSwitch(vertx, context.sessionId(), this.chain, providers, settings, clock, client,
@@ -158,30 +146,21 @@ public final class BridgedVoiceSession implements VoiceSession {
       return;
     }
     if (note.silent()) {
-      latestCode = note;
-      codeQueued = true;
-      refreshCode();
+      notes.code(note);
       return;
     }
     conversation.note(note.text());
-    if (provider != null && rateLimitTimer < 0 && !candidateSpeaking) {
-      provider.inject(note);
-    } else if (heldNotes.size() < MAX_HELD_NOTES) {
-      heldNotes.add(note); // delivered after a reconnect, when the rate limit lifts or when the candidate stops speaking
-    }
+    notes.note(note);
   }
 
   /** Tells the client once per window and holds back the requests we control (injected notes) until it ends. */
   private void onRateLimited(long retryAfterMs) {
-    if (rateLimitTimer >= 0) {
+    if (notes.rateLimited()) {
       return;
     }
     client.sendJson(new JsonObject().put("type", "error").put("code", "rate_limited").put("retryAfterMs", retryAfterMs));
     providers.rateLimitedUntil(clock.millis() + retryAfterMs);
-    rateLimitTimer = vertx.setTimer(Math.max(1, retryAfterMs), id -> {
-      rateLimitTimer = -1;
-      deliverHeldNotes();
-    });
+    notes.holdFor(retryAfterMs);
   }
 
   @Override
@@ -191,9 +170,7 @@ public final class BridgedVoiceSession implements VoiceSession {
     }
     closed = true;
     cancelTimer(statusTimer);
-    cancelTimer(rateLimitTimer);
-    cancelTimer(codeTimer);
-    cancelTimer(speakingTimer);
+    notes.close();
     console.close();
     providers.close();
     conversation.storeAllAssistantSoFar();
@@ -203,6 +180,11 @@ public final class BridgedVoiceSession implements VoiceSession {
     Future<Void> aborted = providers.abortConnecting();
     Future<Void> written = usage.close();
     return Future.join(disconnected, aborted, conversation.flush(), written).mapEmpty();
+  }
+
+  /** The provider speaking for the session, null while none is connected. */
+  VoiceProvider provider() {
+    return provider;
   }
 
   @Override
@@ -222,14 +204,7 @@ public final class BridgedVoiceSession implements VoiceSession {
     setStatus("listening");
     records.recordProvider(context.sessionId(), p.name())
         .onFailure(err -> LOG.warn("could not record the session's provider: {}", err.getClass().getSimpleName()));
-    candidateSpeaking = false;
-    cancelTimer(speakingTimer);
-    speakingTimer = -1;
-    if (latestCode != null) {
-      codeQueued = true; // a new provider has never seen the code
-      codeSentAtMs = Long.MIN_VALUE / 2;
-    }
-    deliverHeldNotes();
+    notes.adopted();
     providers.sendHeldAudio(p);
   }
 
@@ -268,49 +243,6 @@ public final class BridgedVoiceSession implements VoiceSession {
     return Future.failedFuture(cause);
   }
 
-  /**
-   * Sends the newest code snapshot when one is waiting: at once when the last went out at least
-   * {@link #CODE_REFRESH_MS} ago, else when that time is up; never while the candidate speaks, a
-   * rate limit lasts or no provider is connected (held notes are delivered then).
-   */
-  private void refreshCode() {
-    if (!codeQueued || provider == null || closed || rateLimitTimer >= 0 || candidateSpeaking || codeTimer >= 0) {
-      return;
-    }
-    long wait = codeSentAtMs + settings.codeRefresh().toMillis() - clock.millis();
-    if (wait > 0) {
-      codeTimer = vertx.setTimer(wait, id -> {
-        codeTimer = -1;
-        refreshCode();
-      });
-      return;
-    }
-    codeQueued = false;
-    codeSentAtMs = clock.millis();
-    provider.inject(latestCode);
-  }
-
-  /** The candidate's turn is over (speech stopped, or the interviewer answers): held notes go out. */
-  private void candidateDone() {
-    if (!candidateSpeaking) {
-      return;
-    }
-    candidateSpeaking = false;
-    cancelTimer(speakingTimer);
-    speakingTimer = -1;
-    deliverHeldNotes();
-  }
-
-  private void deliverHeldNotes() {
-    if (provider == null || closed || rateLimitTimer >= 0 || candidateSpeaking) {
-      return;
-    }
-    refreshCode();
-    List<ContextNote> notes = List.copyOf(heldNotes);
-    heldNotes.clear();
-    notes.forEach(provider::inject);
-  }
-
   // ---- provider events ----
 
   /** Events of the provider speaking or of the one being connected; a replaced provider's are dropped. */
@@ -331,7 +263,7 @@ public final class BridgedVoiceSession implements VoiceSession {
       case VoiceEvent.SpeechStarted s -> onSpeechStarted();
       case VoiceEvent.SpeechStopped s -> {
         setStatus("thinking");
-        candidateDone();
+        notes.candidateDone();
         console.watchSilence();
       }
       case VoiceEvent.ResponseDone r -> onResponseDone(source, r);
@@ -361,7 +293,7 @@ public final class BridgedVoiceSession implements VoiceSession {
       return; // late audio of an interrupted answer must not play
     }
     if (!heard.relaying(a.itemId())) {
-      candidateDone(); // the interviewer answers: the candidate's turn is over
+      notes.candidateDone(); // the interviewer answers: the candidate's turn is over
       console.interviewerAnswered();
       conversation.turnStarted(a.itemId(), heard.started(a.itemId()));
       setStatus("speaking");
@@ -393,14 +325,8 @@ public final class BridgedVoiceSession implements VoiceSession {
   }
 
   private void onSpeechStarted() {
-    candidateSpeaking = true;
+    notes.candidateSpeaks();
     console.candidateSpeaks();
-    cancelTimer(speakingTimer);
-    // a start without a stop (a provider's own barge-in signal) must not hold notes forever
-    speakingTimer = vertx.setTimer(MAX_SPEECH_HOLD_MS, id -> {
-      speakingTimer = -1;
-      candidateDone();
-    });
     conversation.speechStarted();
     if (heard.playing()) {
       bargeIn();
