@@ -113,6 +113,7 @@ final class Connection {
         .onFailure(this::resumeFailed);
   }
 
+  /** The Redis key of the session's socket order (kept by {@link SessionClaim}). */
   static String epochKey(UUID sessionId) {
     return SessionClaim.epochKey(sessionId);
   }

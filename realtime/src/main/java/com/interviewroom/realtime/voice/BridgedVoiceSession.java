@@ -17,11 +17,14 @@ import java.util.UUID;
 import java.util.function.Function;
 
 /**
- * The voice half of one candidate connection. It owns the provider and relays its events to the
- * client (audio untouched, transcripts, status), handles barge-in, persists transcripts and usage,
- * retries connects with backoff, and fails over to another provider (or the same one again) when
- * one drops mid-session, restoring the conversation from the transcript so far. Everything runs on
- * the connection's event loop, so no field needs synchronisation.
+ * The voice half of one candidate connection, coordinating parts of one job each. It owns the
+ * provider and relays its events to the client (audio untouched, transcripts, status), and handles
+ * barge-in with what was heard ({@link HeardAudio}). {@link ProviderSwitch} retries connects with
+ * backoff and fails over to another provider (or the same one again) when one drops mid-session,
+ * restoring the conversation from the transcript so far ({@link Conversation}); context notes wait
+ * for the right moment ({@link NoteDelivery}); usage and cost are written by {@link UsageLedger},
+ * operator events sent by {@link ConsoleEvents}. Everything runs on the connection's event loop, so
+ * no field needs synchronisation.
  */
 public final class BridgedVoiceSession implements VoiceSession {
   private static final Logger LOG = LoggerFactory.getLogger(BridgedVoiceSession.class);
