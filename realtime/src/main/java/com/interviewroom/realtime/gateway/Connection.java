@@ -2,7 +2,6 @@ package com.interviewroom.realtime.gateway;
 
 import com.interviewroom.common.observability.ErrorReports;
 import com.interviewroom.common.events.EventStream;
-import com.interviewroom.common.events.SessionSignals;
 import com.interviewroom.realtime.code.CodeSync;
 import com.interviewroom.realtime.recording.Recorder;
 import com.interviewroom.realtime.session.LiveSession;
@@ -21,7 +20,6 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
-import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import java.time.Duration;
@@ -33,9 +31,10 @@ import org.slf4j.LoggerFactory;
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
 /**
- * One authenticated candidate socket: frames in (allowlisted, rate-limited), the voice session,
- * the server timer, code sync, and the one way out ({@link #end}) or the other ({@link #release}).
- * Everything runs on the socket's event loop; cross-node signals are hopped onto it.
+ * One authenticated candidate socket, coordinating its parts: the session claim across nodes
+ * ({@link SessionClaim}), frames in ({@link InboundFrames}), messages out ({@link Outbound}), the
+ * voice session, the server timer, code sync, and the one way out ({@link #end}) or the other
+ * ({@link #release}). Everything runs on the socket's event loop; cross-node signals are hopped onto it.
  */
 final class Connection {
   private static final Logger log = LoggerFactory.getLogger(Connection.class);
@@ -54,24 +53,17 @@ final class Connection {
   private final Consumer<Connection> onRelease;
   private final OwnedTimers timers;
   private final Outbound out;
-  private final TokenBucket audioBucket;
-  private final TokenBucket audioBytes;
-  private final TokenBucket jsonBucket;
-  private final Abuse abuse;
+  private final InboundFrames frames;
   private final CodeSync code;
   private final SessionEnds ends;
+  private final SessionClaim claim;
   /** Both sides' audio, tapped where it passes (docs/architecture.md, "Recordings"). */
   private Recorder recorder = Recorder.OFF;
   private VoiceSession voice;
   /** The voice session whose close is {@link #voiceClosed} (its transcript flushed), so end and release wait for the same close. */
   private VoiceSession closedVoice;
   private Future<Void> voiceClosed = Future.succeededFuture();
-  private long lastSeenNanos = System.nanoTime();
   private boolean ready;
-  /** This socket's place in the session's order of sockets; a signal from a lower one never closes it. */
-  private long epoch = Long.MAX_VALUE;
-  /** The highest epoch another socket announced, remembered in case it arrived before ours was known. */
-  private long newestOther;
   private boolean ending;
   private boolean released;
   /** Every voice provider failed at the start: the session is errored and refunded, so the socket ends. */
@@ -93,87 +85,37 @@ final class Connection {
           parts.meters().counter("realtime.outbound.control.overflow").increment();
           closeWith(POLICY_VIOLATION, "client too slow");
         });
-    long now = System.nanoTime();
-    this.audioBucket = new TokenBucket(settings.audioFrames(), now);
-    this.audioBytes = new TokenBucket(settings.audioBytes(), now);
-    this.jsonBucket = new TokenBucket(settings.jsonMessages(), now);
-    this.abuse = new Abuse(settings.sustainedAbuse().toNanos());
     this.code = new CodeSync(sessionId, session.userId(), requestId, parts.redis(), parts.snapshots(), parts.events(),
         parts.clock(), settings.autoSnapshotEvery(), settings.codeEventEvery(), timers);
+    this.frames = new InboundFrames(this, ws, requestId, parts.meters(), out, code, settings);
     this.ends = parts.sessions().ends(parts.redis());
+    this.claim = new SessionClaim(id, session, requestId, parts, ends, () -> closeWith(REPLACED, "replaced"));
   }
 
   /** Wires the socket, then resumes the session: deadline, code, voice, {@code session.ready}. */
   void start() {
     ws.pause();
-    ws.frameHandler(new MessageAssembler(PublicServerOptions.MAX_WEBSOCKET_FRAME, new MessageAssembler.Sink() {
-      @Override
-      public void text(String message) {
-        onText(message);
-      }
-
-      @Override
-      public void binary(Buffer message) {
-        onBinary(message);
-      }
-
-      @Override
-      public void tooBig() {
-        Connection.this.tooBig();
-      }
-
-      @Override
-      public void invalidUtf8() {
-        parts.meters().counter("realtime.frames.rejected", "bucket", "invalid_utf8").increment();
-        closeWith(INVALID_PAYLOAD_DATA, "invalid utf-8");
-      }
-    }));
-    ws.pongHandler(pong -> lastSeenNanos = System.nanoTime());
+    ws.frameHandler(new MessageAssembler(PublicServerOptions.MAX_WEBSOCKET_FRAME, frames));
+    ws.pongHandler(pong -> frames.pong());
     ws.closeHandler(v -> release());
-    ws.exceptionHandler(this::onSocketError);
-    holdSocket();
+    ws.exceptionHandler(frames::socketError);
+    claim.holdSocket();
     recorder = parts.recorders().open(sessionId, session.userId(), session.recordAudio());
     Future<Long> deadline = session.activatedNow()
         ? parts.deadlines().publish(sessionId, session.deadline())
         : parts.deadlines().resolve(sessionId, session.deadline());
-    claimEpoch()
+    claim.claimEpoch()
         .compose(v -> deadline)
         .compose(deadlineMs -> code.restore().map(saved -> deadlineMs))
-        .compose(deadlineMs -> announce().map(deadlineMs))
+        .compose(deadlineMs -> claim.announce().map(deadlineMs))
         .compose(deadlineMs -> openVoice(deadlineMs).map(deadlineMs))
         .onSuccess(this::begin)
         .onFailure(this::resumeFailed);
   }
 
+  /** The Redis key of the session's socket order (kept by {@link SessionClaim}). */
   static String epochKey(UUID sessionId) {
-    return "session:" + sessionId + ":epoch";
-  }
-
-  /**
-   * Orders the session's sockets across nodes (Redis {@code INCR}), so a slow older socket that
-   * announces itself late cannot replace a newer one.
-   */
-  private Future<Void> claimEpoch() {
-    String key = epochKey(sessionId);
-    return parts.redis().send(Request.cmd(Command.INCR).arg(key))
-        .compose(n -> {
-          epoch = n.toLong();
-          if (newestOther > epoch) {
-            closeWith(REPLACED, "replaced");
-          }
-          return parts.redis().send(Request.cmd(Command.PEXPIRE).arg(key).arg(Duration.ofHours(6).toMillis()));
-        })
-        .mapEmpty();
-  }
-
-  /** Tells every node that this socket now owns the session, so older ones close. */
-  private Future<Void> announce() {
-    JsonObject replaced = new JsonObject().put("type", "replaced").put("connectionId", id).put("epoch", epoch);
-    Future<Void> started = session.activatedNow()
-        ? parts.events().publish(EventStream.SESSION_STARTED, sessionId, session.userId(), requestId, new JsonObject()).mapEmpty()
-        : Future.succeededFuture();
-    return started.compose(v -> parts.redis().send(Request.cmd(Command.PUBLISH)
-        .arg(SessionSignals.control(sessionId)).arg(replaced.encode()))).mapEmpty();
+    return SessionClaim.epochKey(sessionId);
   }
 
   private Future<Void> openVoice(long deadlineMs) {
@@ -199,7 +141,7 @@ final class Connection {
           } else {
             // an unexpected failure of our own: the timer and code sync still work without a voice
             ErrorReports.report(e, reportTags());
-            out.sendJson(error("provider_unavailable"));
+            out.sendJson(Outbound.error("provider_unavailable"));
           }
           return Future.succeededFuture();
         })
@@ -309,109 +251,8 @@ final class Connection {
         + "and help them prioritise finishing.";
   }
 
-  /**
-   * A frame the codec refused (a compression bit with no extension negotiated, a frame over the
-   * codec's hard cap, a bad opcode): the codec reads nothing more, so the socket closes with the
-   * status it names (1002 or 1009).
-   */
-  private void onSocketError(Throwable e) {
-    if (e instanceof CorruptedWebSocketFrameException corrupt) {
-      parts.meters().counter("realtime.frames.rejected", "bucket", "protocol").increment();
-      log.info("socket protocol error {} {}", kv("requestId", requestId), kv("error", e.getMessage()));
-      closeWith((short) corrupt.closeStatus().code(), "protocol error");
-    } else {
-      log.debug("socket error {}", kv("requestId", requestId), kv("error", e.getMessage()));
-    }
-  }
-
-  private void onBinary(Buffer pcm) {
-    lastSeenNanos = System.nanoTime();
-    if (!allowedAudio(pcm.length())) {
-      return;
-    }
-    if (!ClientFrame.validPcm(pcm)) {
-      rejected(new ClientFrame.Invalid("bad_fields", "binary_audio"));
-      return;
-    }
-    recorder.candidate(pcm);
-    if (voice != null) {
-      voice.audio(pcm);
-    }
-  }
-
-  private void onText(String text) {
-    lastSeenNanos = System.nanoTime();
-    ClientFrame frame = ClientFrame.parse(text);
-    if (!(frame instanceof ClientFrame.AudioAppend append ? allowedAudio(append.pcm().length()) : allowed(jsonBucket))) {
-      return;
-    }
-    switch (frame) {
-      case ClientFrame.AudioAppend append -> {
-        recorder.candidate(append.pcm());
-        if (voice != null) {
-          voice.audio(append.pcm());
-        }
-      }
-      case ClientFrame.Commit commit -> {
-        if (voice != null) {
-          voice.commit();
-        }
-      }
-      case ClientFrame.Cancel cancel -> {
-        if (voice != null) {
-          voice.cancel();
-        }
-      }
-      case ClientFrame.Ping ping -> out.sendJson(new JsonObject().put("type", "pong"));
-      case ClientFrame.CodeEdit edit -> code.edit(edit.code(), edit.language());
-      case ClientFrame.End end -> end("ended_by_user");
-      case ClientFrame.Invalid invalid -> rejected(invalid);
-    }
-  }
-
-  private void tooBig() {
-    parts.meters().counter("realtime.frames.rejected", "bucket", "too_big").increment();
-    closeWith((short) 1009, "message too big");
-  }
-
-  private boolean allowed(TokenBucket bucket) {
-    return allowed(bucket, 1);
-  }
-
-  /**
-   * Audio passes two buckets: frames per second, and bytes per second close to real time (24 kHz
-   * PCM16 is 48,000 B/s) with a burst, so audio beyond the rate never reaches the provider.
-   */
-  private boolean allowedAudio(int bytes) {
-    return allowed(audioBucket) && allowed(audioBytes, bytes);
-  }
-
-  private boolean allowed(TokenBucket bucket, int amount) {
-    long now = System.nanoTime();
-    if (bucket.take(now, amount)) {
-      return true;
-    }
-    if (abuse.rejected(now)) {
-      parts.meters().counter("realtime.rate_limit.closed").increment();
-      if (!ws.isClosed()) {
-        out.sendJson(error("rate_limited"));
-      }
-      closeWith(POLICY_VIOLATION, "rate limit exceeded");
-    } else if (abuse.shouldTell(now)) {
-      out.sendJson(error("rate_limited"));
-    }
-    return false;
-  }
-
-  private void rejected(ClientFrame.Invalid invalid) {
-    parts.meters().counter("realtime.frames.rejected", "bucket", invalid.bucket()).increment();
-    log.info("client frame rejected {} {} {}", kv("requestId", requestId), kv("bucket", invalid.bucket()),
-        kv("frameType", invalid.type()));
-    out.sendJson(error("invalid_payload"));
-  }
-
   private void ping() {
-    if (System.nanoTime() - lastSeenNanos > parts.settings().pongTimeout().toNanos()) {
+    if (System.nanoTime() - frames.lastSeenNanos() > parts.settings().pongTimeout().toNanos()) {
       log.info("peer unresponsive, closing {}", kv("requestId", requestId));
       closeWith((short) 1001, "ping timeout");
       // a dead peer may never finish the closing handshake: release now, not when TCP gives up
@@ -419,20 +260,15 @@ final class Connection {
       return;
     }
     ws.writePing(Buffer.buffer("p"));
-    ends.renewSocket(sessionId, id, socketHold())
-        .onFailure(e -> log.debug("socket hold not renewed {}", kv("requestId", requestId), kv("error", e.getMessage())));
+    claim.renewSocket();
   }
 
   /** From the control channel (any node): a newer socket took over, or the session was ended elsewhere. */
   void onControl(JsonObject signal) {
     context.runOnContext(v -> {
       String type = signal.getString("type", "");
-      if (type.equals("replaced") && !id.equals(signal.getString("connectionId"))) {
-        long other = signal.getLong("epoch", Long.MAX_VALUE);
-        newestOther = Math.max(newestOther, other);
-        if (other > epoch) {
-          closeWith(REPLACED, "replaced");
-        }
+      if (type.equals("replaced")) {
+        claim.onReplacedSignal(signal);
       } else if (type.equals("end")) {
         end(safeReason(signal.getString("reason")));
       }
@@ -522,16 +358,6 @@ final class Connection {
     return voiceClosed;
   }
 
-  /** While this socket is up, the REST end leaves the announcement to it (see {@link SessionEnds}). */
-  private void holdSocket() {
-    ends.holdSocket(sessionId, id, socketHold())
-        .onFailure(e -> log.warn("socket hold not stored {}", kv("requestId", requestId), kv("error", e.getMessage())));
-  }
-
-  private Duration socketHold() {
-    return parts.settings().pingInterval().plus(parts.settings().pongTimeout());
-  }
-
   private Future<Void> forgetSession() {
     Request del = Request.cmd(Command.DEL).arg(Deadlines.deadlineKey(sessionId)).arg(CodeSync.key(sessionId))
         .arg(CodeSync.autoKey(sessionId)).arg(epochKey(sessionId));
@@ -541,7 +367,7 @@ final class Connection {
     return parts.redis().send(del).mapEmpty();
   }
 
-  private void closeWith(short status, String reason) {
+  void closeWith(short status, String reason) {
     if (!ws.isClosed()) {
       ws.close(status, reason);
     }
@@ -555,8 +381,7 @@ final class Connection {
     released = true;
     if (!ending && ready) {
       // the candidate's socket went away mid-interview (not an end, not a replacement by their own newer socket)
-      boolean replaced = newestOther > epoch;
-      if (!replaced) {
+      if (!claim.replaced()) {
         publish(EventStream.SOCKET_DROPPED, new JsonObject().put("closeCode", closeCode()));
       }
     }
@@ -568,7 +393,7 @@ final class Connection {
     // a session ended elsewhere (REST end, errored by the voice side) is announced once this
     // socket's last code and transcript are stored; end() announces its own
     (ending ? lastWrites : lastWrites.transform(v -> announceEnd()))
-        .onComplete(v -> ends.releaseSocket(sessionId, id));
+        .onComplete(v -> claim.releaseSocket());
     onRelease.accept(this);
   }
 
@@ -576,12 +401,17 @@ final class Connection {
     return ready;
   }
 
-  Outbound outbound() {
-    return out;
+  /** The voice session, null until it opens (or when none could). */
+  VoiceSession voice() {
+    return voice;
   }
 
-  private static JsonObject error(String code) {
-    return new JsonObject().put("type", "error").put("code", code);
+  Recorder recorder() {
+    return recorder;
+  }
+
+  Outbound outbound() {
+    return out;
   }
 
   private static String safeReason(String reason) {

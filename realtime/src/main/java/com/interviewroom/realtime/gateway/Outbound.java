@@ -111,4 +111,9 @@ final class Outbound implements ClientChannel {
   long droppedAudioFrames() {
     return droppedAudioFrames;
   }
+
+  /** The client's {@code error} message with {@code code}. */
+  static JsonObject error(String code) {
+    return new JsonObject().put("type", "error").put("code", code);
+  }
 }

@@ -1,12 +1,8 @@
 package com.interviewroom.realtime.voice;
 
 import com.interviewroom.common.observability.ErrorReports;
-import com.interviewroom.common.observability.OpsCounters;
-import com.interviewroom.realtime.audio.Pcm16;
 import com.interviewroom.realtime.transcript.TranscriptBatcher;
-import com.interviewroom.realtime.transcript.TranscriptItem;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -16,33 +12,22 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * The voice half of one candidate connection. It owns the provider and relays its events to the
- * client (audio untouched, transcripts, status), handles barge-in, persists transcripts and usage,
- * retries connects with backoff, and fails over to another provider (or the same one again) when
- * one drops mid-session, restoring the conversation from the transcript so far. Everything runs on
- * the connection's event loop, so no field needs synchronisation.
+ * The voice half of one candidate connection, coordinating parts of one job each. It owns the
+ * provider and relays its events to the client (audio untouched, transcripts, status), and handles
+ * barge-in with what was heard ({@link HeardAudio}). {@link ProviderSwitch} retries connects with
+ * backoff and fails over to another provider (or the same one again) when one drops mid-session,
+ * restoring the conversation from the transcript so far ({@link Conversation}); context notes wait
+ * for the right moment ({@link NoteDelivery}); usage and cost are written by {@link UsageLedger},
+ * operator events sent by {@link ConsoleEvents}. Everything runs on the connection's event loop, so
+ * no field needs synchronisation.
  */
 public final class BridgedVoiceSession implements VoiceSession {
   private static final Logger LOG = LoggerFactory.getLogger(BridgedVoiceSession.class);
-  /** Roughly how fast interviewers speak; maps played audio to the part of the text actually heard. */
-  static final double CHARS_PER_SECOND = 15;
-  /** Candidate audio kept while a provider is being replaced: 5 s at 24 kHz. */
-  private static final int HELD_AUDIO_MAX_BYTES = 5 * 1000 * Pcm16.BYTES_PER_MS_24K;
-  private static final int MAX_HELD_NOTES = 16;
   /** The interviewer's copy of the code is refreshed at most this often (the observer sends a snapshot per meaningful change). */
   public static final long CODE_REFRESH_MS = 15_000;
 
@@ -75,84 +60,24 @@ public final class BridgedVoiceSession implements VoiceSession {
   private final InterviewContext context;
   private final ClientChannel client;
   private final List<String> chain;
-  private final Function<String, VoiceProvider> providers;
-  private final TranscriptBatcher transcripts;
   private final SessionRecords records;
   private final Function<UUID, Future<Void>> onProviderUnavailable;
   private final Settings settings;
   private final Clock clock;
   private final Instant openedAt;
 
+  /** The provider speaking for the session, null while none is connected. */
   private VoiceProvider provider;
-  private VoiceProvider connecting;
-  private boolean reconnecting;
   private boolean closed;
-  /** A provider was adopted once: a later give-up is a mid-session loss the client channel must hear about. */
-  private boolean started;
-  private int failovers;
-  private long retryTimer = -1;
-  private long rateLimitTimer = -1;
-  /** When the provider's last rate-limit window ends; a failover waits for it. */
-  private long rateLimitEndsMs;
-  /** The backoff wait in progress, failed by {@link #close()} so a pending open never hangs. */
-  private Promise<Void> sleeping;
 
   private String status = "";
   private long statusTimer = -1;
-  /**
-   * The assistant item whose audio was relayed last. It is kept after {@code response.done}:
-   * providers finish sending long before the client finishes playing, and speech until
-   * {@code firstSentAt + sentBytes} of audio is still a barge-in.
-   */
-  private String speakingItem;
-  private Instant firstSentAt;
-  private long sentBytes;
-  /** The provider is still producing {@link #speakingItem} (no {@code response.done} yet). */
-  private boolean streaming;
-  /** The last assistant final, so a barge-in after it can still cut the stored text to what was heard. */
-  private String finalItem;
-  private String finalText;
-  private Instant lastSpeechStart;
-  private final Map<String, StringBuilder> assistantText = new HashMap<>();
-  private final Map<String, Instant> turnStarts = new HashMap<>();
-  private final Set<String> cancelledItems = new LinkedHashSet<>();
-  private final List<Line> history = new ArrayList<>();
-  private final ArrayDeque<Buffer> heldAudio = new ArrayDeque<>();
-  private int heldBytes;
-  private final List<ContextNote> heldNotes = new ArrayList<>();
-  /** Usage reported but not yet added to the session row. */
-  private JsonObject unsavedUsage = new JsonObject();
-  /** Usage writes run one after another. */
-  private Future<Void> usageWrite = Future.succeededFuture();
-  /** Priced usage not yet in the cost ledger; a failed write keeps its entries (same keys) for the next one. */
-  private List<CostItem> unsavedCosts = new ArrayList<>();
-  private Future<Void> costWrite = Future.succeededFuture();
-  /** Makes the cost keys of responses without a provider id unique to this bridge. */
-  private final String bridgeId = UUID.randomUUID().toString();
-  private long costSeq;
-  /** The provider connected or tried last: the {@code provider} tag of error reports. */
-  private String lastTried;
-  private int noteCount;
-  /** The newest code snapshot: re-sent to a new provider after a failover, and the one a pending refresh sends. */
-  private ContextNote latestCode;
-  private boolean codeQueued;
-  private long codeSentAtMs = Long.MIN_VALUE / 2;
-  private long codeTimer = -1;
-  /** Between the provider's speech start and stop: notes wait, an injection would talk over (or cut) the candidate. */
-  private boolean candidateSpeaking;
-  private long speakingTimer = -1;
-  /** Notes wait for the end of the candidate's speech at most this long. */
-  static final long MAX_SPEECH_HOLD_MS = 30_000;
-  /** The first interviewer audio of this bridge was announced ({@code voice.first_audio}). */
-  private boolean firstAudioSeen;
-  /** Runs from the end of the candidate's turn until the interviewer's audio; firing announces {@code voice.silence}. */
-  private long silenceTimer = -1;
-  private Instant candidateStoppedAt;
-  private int bargeIns;
-
-  private record Line(Instant at, InterviewContext.TranscriptLine line) {}
-
-  private record CostItem(String eventKey, com.interviewroom.common.cost.Metered usage) {}
+  private final HeardAudio heard;
+  private final Conversation conversation;
+  private final UsageLedger usage;
+  private final NoteDelivery notes;
+  private final ConsoleEvents console;
+  private final ProviderSwitch providers;
 
   public BridgedVoiceSession(Vertx vertx, InterviewContext context, ClientChannel client, List<String> chain,
       Function<String, VoiceProvider> providers, TranscriptBatcher transcripts, SessionRecords records,
@@ -161,19 +86,24 @@ public final class BridgedVoiceSession implements VoiceSession {
     this.context = context;
     this.client = client;
     this.chain = List.copyOf(chain);
-    this.providers = providers;
-    this.transcripts = transcripts;
     this.records = records;
     this.onProviderUnavailable = onProviderUnavailable;
     this.settings = settings;
     this.clock = clock;
     this.openedAt = clock.instant();
-    context.history().forEach(l -> history.add(new Line(openedAt, l)));
+    this.heard = new HeardAudio(clock);
+    this.usage = new UsageLedger(context.sessionId(), records);
+    this.conversation = new Conversation(context, transcripts, clock, openedAt);
+    this.notes = new NoteDelivery(vertx, clock, settings.codeRefresh().toMillis(), this);
+    this.console = new ConsoleEvents(vertx, client, this, settings.silenceAlert(), clock, openedAt,
+        !context.history().isEmpty());
+    this.providers = new ProviderSwitch(vertx, context.sessionId(), this.chain, providers, settings, clock, client,
+        conversation, console, this);
   }
 
   /** Connects the first provider (with retries); fails with {@link ProviderUnavailable}. */
   public Future<VoiceSession> start() {
-    return connectWithRetries(0, 0, new HashSet<>(), "none")
+    return providers.connectFirst()
         .onSuccess(this::adopt)
         .recover(this::unavailable)
         .map(p -> this);
@@ -193,11 +123,7 @@ public final class BridgedVoiceSession implements VoiceSession {
       provider.sendAudio(pcm16At24k);
       return;
     }
-    heldAudio.add(pcm16At24k);
-    heldBytes += pcm16At24k.length();
-    while (heldBytes > HELD_AUDIO_MAX_BYTES) {
-      heldBytes -= heldAudio.removeFirst().length();
-    }
+    providers.hold(pcm16At24k);
   }
 
   @Override
@@ -205,13 +131,13 @@ public final class BridgedVoiceSession implements VoiceSession {
     if (provider != null) {
       provider.commit();
       setStatus("thinking");
-      watchSilence();
+      console.watchSilence();
     }
   }
 
   @Override
   public void cancel() {
-    if (playing()) {
+    if (heard.playing()) {
       bargeIn();
       setStatus("listening");
     }
@@ -223,30 +149,21 @@ public final class BridgedVoiceSession implements VoiceSession {
       return;
     }
     if (note.silent()) {
-      latestCode = note;
-      codeQueued = true;
-      refreshCode();
+      notes.code(note);
       return;
     }
-    history.add(new Line(clock.instant(), new InterviewContext.TranscriptLine("system", "note-" + (++noteCount), note.text())));
-    if (provider != null && rateLimitTimer < 0 && !candidateSpeaking) {
-      provider.inject(note);
-    } else if (heldNotes.size() < MAX_HELD_NOTES) {
-      heldNotes.add(note); // delivered after a reconnect, when the rate limit lifts or when the candidate stops speaking
-    }
+    conversation.note(note.text());
+    notes.note(note);
   }
 
   /** Tells the client once per window and holds back the requests we control (injected notes) until it ends. */
   private void onRateLimited(long retryAfterMs) {
-    if (rateLimitTimer >= 0) {
+    if (notes.rateLimited()) {
       return;
     }
     client.sendJson(new JsonObject().put("type", "error").put("code", "rate_limited").put("retryAfterMs", retryAfterMs));
-    rateLimitEndsMs = clock.millis() + retryAfterMs;
-    rateLimitTimer = vertx.setTimer(Math.max(1, retryAfterMs), id -> {
-      rateLimitTimer = -1;
-      deliverHeldNotes();
-    });
+    providers.rateLimitedUntil(clock.millis() + retryAfterMs);
+    notes.holdFor(retryAfterMs);
   }
 
   @Override
@@ -256,76 +173,29 @@ public final class BridgedVoiceSession implements VoiceSession {
     }
     closed = true;
     cancelTimer(statusTimer);
-    cancelTimer(retryTimer);
-    cancelTimer(rateLimitTimer);
-    cancelTimer(codeTimer);
-    cancelTimer(speakingTimer);
-    cancelTimer(silenceTimer);
-    if (sleeping != null) {
-      sleeping.tryFail(new ProviderUnavailable(context.sessionId(), "closed"));
-    }
-    assistantText.keySet().stream().toList().forEach(this::storeAssistantSoFar);
+    notes.close();
+    console.close();
+    providers.close();
+    conversation.storeAllAssistantSoFar();
     VoiceProvider p = provider;
     provider = null;
-    heldAudio.clear();
     Future<Void> disconnected = p == null ? Future.succeededFuture() : p.disconnect();
-    Future<Void> aborted = connecting == null ? Future.succeededFuture() : connecting.disconnect();
-    connecting = null;
-    usageWrite = usageWrite.transform(ignored -> writeUsage()); // a failed increment gets one last try
-    costWrite = costWrite.transform(ignored -> writeCosts());
-    return Future.join(disconnected, aborted, transcripts.flush(), usageWrite, costWrite).mapEmpty();
+    Future<Void> aborted = providers.abortConnecting();
+    Future<Void> written = usage.close();
+    return Future.join(disconnected, aborted, conversation.flush(), written).mapEmpty();
+  }
+
+  /** The provider speaking for the session, null while none is connected. */
+  VoiceProvider provider() {
+    return provider;
   }
 
   @Override
   public String providerTag() {
-    return provider != null ? provider.name() : lastTried;
+    return provider != null ? provider.name() : providers.lastTried();
   }
 
-  // ---- connecting, retries, failover ----
-
-  private Future<VoiceProvider> connectWithRetries(int attempt, int index, Set<String> dead, String lastCause) {
-    List<String> alive = chain.stream().filter(n -> !dead.contains(n)).toList();
-    if (closed || alive.isEmpty()) {
-      return Future.failedFuture(new ProviderUnavailable(context.sessionId(), lastCause));
-    }
-    String name = alive.get(Math.floorMod(index, alive.size()));
-    lastTried = name;
-    VoiceProvider p = providers.apply(name);
-    connecting = p;
-    return p.connect(contextNow(), event -> {
-          if (p == provider || p == connecting) {
-            onEvent(p, event);
-          }
-        })
-        .timeout(settings.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
-        .map(v -> {
-          connecting = null;
-          return p;
-        })
-        .recover(err -> {
-          connecting = null;
-          p.disconnect();
-          if (closed) {
-            return Future.failedFuture(new ProviderUnavailable(context.sessionId(), "closed"));
-          }
-          ProviderException cause = classify(err);
-          LOG.info("voice provider connect failed: provider={} code={} attempt={}", name, cause.code(), attempt);
-          if (cause.fatal()) {
-            dead.add(name);
-            // a bad key or exhausted quota will not heal; move to another provider without waiting
-            return connectWithRetries(attempt, index, dead, cause.code());
-          }
-          if (cause.rateLimited()) {
-            client.sendJson(new JsonObject().put("type", "error").put("code", "rate_limited")
-                .put("retryAfterMs", cause.retryAfterMs()));
-          }
-          if (attempt >= settings.backoff().size()) {
-            return Future.failedFuture(new ProviderUnavailable(context.sessionId(), cause.code()));
-          }
-          long delay = Math.max(settings.backoff().get(attempt).toMillis(), cause.retryAfterMs());
-          return sleep(delay).compose(v -> connectWithRetries(attempt + 1, index + 1, dead, cause.code()));
-        });
-  }
+  // ---- adopting a provider, failover, giving up ----
 
   private void adopt(VoiceProvider p) {
     if (closed) {
@@ -333,67 +203,38 @@ public final class BridgedVoiceSession implements VoiceSession {
       return;
     }
     provider = p;
-    started = true;
-    reconnecting = false;
+    providers.adopted();
     setStatus("listening");
     records.recordProvider(context.sessionId(), p.name())
         .onFailure(err -> LOG.warn("could not record the session's provider: {}", err.getClass().getSimpleName()));
-    candidateSpeaking = false;
-    cancelTimer(speakingTimer);
-    speakingTimer = -1;
-    if (latestCode != null) {
-      codeQueued = true; // a new provider has never seen the code
-      codeSentAtMs = Long.MIN_VALUE / 2;
-    }
-    deliverHeldNotes();
-    while (!heldAudio.isEmpty()) {
-      p.sendAudio(heldAudio.removeFirst());
-    }
-    heldBytes = 0;
+    notes.adopted();
+    providers.sendHeldAudio(p);
   }
 
   private void failover(VoiceProvider lost, String reason, boolean fatal) {
-    if (closed || reconnecting || lost != provider) {
+    if (closed || providers.reconnecting() || lost != provider) {
       return;
     }
-    reconnecting = true;
     provider = null;
-    lost.disconnect();
-    endResponse();
-    if (++failovers > settings.maxFailovers()) {
-      unavailable(new ProviderUnavailable(context.sessionId(), reason));
-      return;
-    }
-    LOG.info("voice provider dropped mid-session; failing over: provider={} reason={}", lost.name(), reason);
-    OpsCounters.voiceFailover();
-    client.signal(com.interviewroom.common.events.EventStream.VOICE_FAILOVER, new JsonObject()
-        .put("provider", lost.name()).put("reason", reason).put("fatal", fatal).put("failovers", failovers));
-    Set<String> dead = new HashSet<>();
-    if (fatal) {
-      dead.add(lost.name());
-    }
-    int next = chain.indexOf(lost.name()) + 1; // prefer the other provider; the same one when it is alone
-    long rateLimitedFor = rateLimitEndsMs - clock.millis();
-    Future<Void> pause = rateLimitedFor > 0 ? sleep(rateLimitedFor) : Future.succeededFuture(); // a rate limit outlives the socket
-    pause.compose(v -> connectWithRetries(0, next, dead, reason))
+    heard.endResponse();
+    providers.failover(lost, reason, fatal)
         .onSuccess(this::adopt)
         .onFailure(this::unavailable);
   }
 
   private <T> Future<T> unavailable(Throwable err) {
     ProviderUnavailable cause = err instanceof ProviderUnavailable pu ? pu
-        : new ProviderUnavailable(context.sessionId(), classify(err).code());
+        : new ProviderUnavailable(context.sessionId(), ProviderSwitch.classify(err).code());
     if (closed) {
       return Future.failedFuture(cause); // the candidate left while we were retrying: nothing failed for them
     }
     ErrorReports.report(cause, ErrorReports.tags(ErrorReports.SESSION_ID, context.sessionId(),
         ErrorReports.USER_ID, context.userId(), ErrorReports.PROVIDER, providerTag()));
     client.sendJson(new JsonObject().put("type", "error").put("code", ProviderUnavailable.CODE));
-    client.signal(com.interviewroom.common.events.EventStream.VOICE_UNAVAILABLE, new JsonObject()
-        .put("provider", providerTag()).put("reason", cause.lastCause()).put("midSession", started).put("chain", String.join(",", chain)));
+    console.unavailable(cause.lastCause(), providers.started(), chain);
     setStatus("listening");
     cancelTimer(statusTimer);
-    boolean midSession = started;
+    boolean midSession = providers.started();
     onProviderUnavailable.apply(context.sessionId())
         .onFailure(e -> LOG.error("could not mark the session errored and refund it: {}", e.getClass().getSimpleName()))
         // only after the errored mark: ending the socket first would complete the session and lose the refund
@@ -405,87 +246,14 @@ public final class BridgedVoiceSession implements VoiceSession {
     return Future.failedFuture(cause);
   }
 
-  private InterviewContext contextNow() {
-    long elapsed = Duration.between(openedAt, clock.instant()).toMillis();
-    List<InterviewContext.TranscriptLine> lines = history.stream()
-        .sorted(Comparator.comparing(Line::at))
-        .map(Line::line)
-        .toList();
-    return new InterviewContext(context.sessionId(), context.userId(), context.problemTitle(),
-        context.problemDescription(), context.difficulty(), context.language(), context.experienceLevel(),
-        Math.max(0, context.remainingMs() - elapsed), lines);
-  }
-
-  private static ProviderException classify(Throwable err) {
-    if (err instanceof ProviderException pe) {
-      return pe;
-    }
-    if (err instanceof ProviderUnavailable pu) {
-      return ProviderException.transientFailure(pu.lastCause(), pu.getMessage());
-    }
-    if (err instanceof java.util.concurrent.TimeoutException || err instanceof io.vertx.core.impl.NoStackTraceTimeoutException) {
-      return ProviderException.transientFailure("timeout", "connect timed out");
-    }
-    return ProviderException.transientFailure("connect_failed", err.getClass().getSimpleName());
-  }
-
-  private Future<Void> sleep(long ms) {
-    if (closed) {
-      return Future.failedFuture(new ProviderUnavailable(context.sessionId(), "closed"));
-    }
-    Promise<Void> done = Promise.promise();
-    sleeping = done;
-    retryTimer = vertx.setTimer(Math.max(1, ms), id -> {
-      retryTimer = -1;
-      done.tryComplete();
-    });
-    return done.future();
-  }
-
-  /**
-   * Sends the newest code snapshot when one is waiting: at once when the last went out at least
-   * {@link #CODE_REFRESH_MS} ago, else when that time is up; never while the candidate speaks, a
-   * rate limit lasts or no provider is connected (held notes are delivered then).
-   */
-  private void refreshCode() {
-    if (!codeQueued || provider == null || closed || rateLimitTimer >= 0 || candidateSpeaking || codeTimer >= 0) {
-      return;
-    }
-    long wait = codeSentAtMs + settings.codeRefresh().toMillis() - clock.millis();
-    if (wait > 0) {
-      codeTimer = vertx.setTimer(wait, id -> {
-        codeTimer = -1;
-        refreshCode();
-      });
-      return;
-    }
-    codeQueued = false;
-    codeSentAtMs = clock.millis();
-    provider.inject(latestCode);
-  }
-
-  /** The candidate's turn is over (speech stopped, or the interviewer answers): held notes go out. */
-  private void candidateDone() {
-    if (!candidateSpeaking) {
-      return;
-    }
-    candidateSpeaking = false;
-    cancelTimer(speakingTimer);
-    speakingTimer = -1;
-    deliverHeldNotes();
-  }
-
-  private void deliverHeldNotes() {
-    if (provider == null || closed || rateLimitTimer >= 0 || candidateSpeaking) {
-      return;
-    }
-    refreshCode();
-    List<ContextNote> notes = List.copyOf(heldNotes);
-    heldNotes.clear();
-    notes.forEach(provider::inject);
-  }
-
   // ---- provider events ----
+
+  /** Events of the provider speaking or of the one being connected; a replaced provider's are dropped. */
+  void onProviderEvent(VoiceProvider source, VoiceEvent event) {
+    if (source == provider || source == providers.connecting()) {
+      onEvent(source, event);
+    }
+  }
 
   private void onEvent(VoiceProvider source, VoiceEvent event) {
     if (closed) {
@@ -498,11 +266,11 @@ public final class BridgedVoiceSession implements VoiceSession {
       case VoiceEvent.SpeechStarted s -> onSpeechStarted();
       case VoiceEvent.SpeechStopped s -> {
         setStatus("thinking");
-        candidateDone();
-        watchSilence();
+        notes.candidateDone();
+        console.watchSilence();
       }
       case VoiceEvent.ResponseDone r -> onResponseDone(source, r);
-      case VoiceEvent.Metering m -> addCost(source.name(), m.usage());
+      case VoiceEvent.Metering m -> usage.addCost(source.name(), m.usage());
       case VoiceEvent.RateLimited r -> onRateLimited(r.retryAfterMs());
       case VoiceEvent.ResponseFailed f -> {
         LOG.info("voice provider response failed: provider={} code={}", source.name(), f.code());
@@ -524,63 +292,46 @@ public final class BridgedVoiceSession implements VoiceSession {
   }
 
   private void onAudio(VoiceEvent.Audio a) {
-    if (cancelled(a.itemId())) {
+    if (heard.cancelled(a.itemId())) {
       return; // late audio of an interrupted answer must not play
     }
-    if (!a.itemId().equals(speakingItem)) {
-      candidateDone(); // the interviewer answers: the candidate's turn is over
-      interviewerAnswered();
-      speakingItem = a.itemId();
-      firstSentAt = clock.instant();
-      sentBytes = 0;
-      streaming = true;
-      turnStarts.putIfAbsent(a.itemId(), firstSentAt);
+    if (!heard.relaying(a.itemId())) {
+      notes.candidateDone(); // the interviewer answers: the candidate's turn is over
+      console.interviewerAnswered();
+      conversation.turnStarted(a.itemId(), heard.started(a.itemId()));
       setStatus("speaking");
     }
-    sentBytes += a.pcm16At24k().length();
+    heard.sent(a.pcm16At24k().length());
     client.sendAudio(a.pcm16At24k());
   }
 
   private void onDelta(VoiceEvent.TranscriptDelta d) {
-    if (cancelled(d.itemId())) {
+    if (heard.cancelled(d.itemId())) {
       return;
     }
-    turnStarts.putIfAbsent(d.itemId(), startFor(d.role()));
-    if ("assistant".equals(d.role())) {
-      assistantText.computeIfAbsent(d.itemId(), k -> new StringBuilder()).append(d.text());
-    }
+    conversation.delta(d.role(), d.itemId(), d.text());
     client.sendJson(transcript(d.role(), d.itemId(), d.text(), false));
   }
 
   private void onFinal(VoiceEvent.TranscriptFinal f) {
-    if (cancelled(f.itemId())) {
+    if (heard.cancelled(f.itemId())) {
       return; // the truncated text was stored at barge-in
     }
-    turnStarts.putIfAbsent(f.itemId(), startFor(f.role()));
     if ("assistant".equals(f.role())) {
-      assistantText.remove(f.itemId());
-      finalItem = f.itemId();
-      finalText = f.text();
+      heard.finalText(f.itemId(), f.text());
     }
     // "final" tells the candidate the line is kept: sent once it is in the database, so a node crash
     // right after loses nothing the client was told (the deltas already showed the words)
-    store(f.role(), f.itemId(), f.text())
+    conversation.finalLine(f.role(), f.itemId(), f.text())
         .onSuccess(v -> client.sendJson(transcript(f.role(), f.itemId(), f.text(), true)))
         .onFailure(e -> LOG.warn("transcript item not kept: {}", e.getMessage()));
   }
 
   private void onSpeechStarted() {
-    candidateSpeaking = true;
-    cancelTimer(silenceTimer); // the candidate speaks again: the silence so far was theirs to fill
-    silenceTimer = -1;
-    cancelTimer(speakingTimer);
-    // a start without a stop (a provider's own barge-in signal) must not hold notes forever
-    speakingTimer = vertx.setTimer(MAX_SPEECH_HOLD_MS, id -> {
-      speakingTimer = -1;
-      candidateDone();
-    });
-    lastSpeechStart = clock.instant();
-    if (playing()) {
+    notes.candidateSpeaks();
+    console.candidateSpeaks();
+    conversation.speechStarted();
+    if (heard.playing()) {
       bargeIn();
     }
     setStatus("listening");
@@ -588,217 +339,43 @@ public final class BridgedVoiceSession implements VoiceSession {
 
   private void onResponseDone(VoiceProvider source, VoiceEvent.ResponseDone r) {
     if (r.usage() != null && !r.usage().isEmpty()) {
-      addUsage(source.name(), r.usage());
-      addCost(source.name(), r.usage());
+      usage.addUsage(source.name(), r.usage());
+      usage.addCost(source.name(), r.usage());
     }
-    if (r.itemId() != null && !cancelledItems.contains(r.itemId()) && assistantText.containsKey(r.itemId())) {
-      storeAssistantSoFar(r.itemId());
+    if (r.itemId() != null && !heard.cancelled(r.itemId())) {
+      conversation.storeAssistantSoFar(r.itemId());
     }
     if (r.itemId() != null) {
-      turnStarts.remove(r.itemId()); // an audio-only answer has no transcript to date
+      conversation.responseDone(r.itemId()); // an audio-only answer has no transcript to date
     }
-    if (r.itemId() == null || r.itemId().equals(speakingItem)) {
-      streaming = false; // the item stays: the client may still be playing it
-    }
+    heard.responseDone(r.itemId());
     setStatus("listening");
-  }
-
-  /** Assistant audio is still coming in, or the client is still playing what it got (from its first byte on). */
-  private boolean playing() {
-    if (speakingItem == null) {
-      return false;
-    }
-    return streaming || clock.instant().isBefore(firstSentAt.plusMillis(Pcm16.millisAt24k(sentBytes)));
-  }
-
-  /** What the client has played of {@link #speakingItem}: never more than was sent, nor than the time since its first byte. */
-  private long playedMs() {
-    long sinceFirst = Math.max(0, Duration.between(firstSentAt, clock.instant()).toMillis());
-    return Math.min(Pcm16.millisAt24k(sentBytes), sinceFirst);
   }
 
   /** The candidate talks over the interviewer: silence the client at once, then stop the provider. */
   private void bargeIn() {
-    client.signal(com.interviewroom.common.events.EventStream.VOICE_BARGE_IN, new JsonObject()
-        .put("count", ++bargeIns).put("provider", providerTag()));
-    String item = speakingItem;
-    long playedMs = playedMs();
+    console.bargeIn();
+    String item = heard.speakingItem();
+    long playedMs = heard.playedMs();
     client.sendJson(new JsonObject().put("type", "playback.clear"));
     if (provider != null) {
       provider.cancel(playedMs);
     }
-    rememberCancelled(item);
-    StringBuilder soFar = assistantText.remove(item);
-    String said = soFar != null ? soFar.toString() : item.equals(finalItem) ? finalText : null;
+    heard.rememberCancelled(item);
+    String soFar = conversation.takeAssistantSoFar(item);
+    String said = soFar != null ? soFar : heard.finalTextOf(item);
     if (said != null) {
-      String heard = truncate(said, playedMs);
-      store("assistant", item, heard)
-          .onSuccess(v -> client.sendJson(transcript("assistant", item, heard, true)))
+      String heardText = truncate(said, playedMs);
+      conversation.store("assistant", item, heardText)
+          .onSuccess(v -> client.sendJson(transcript("assistant", item, heardText, true)))
           .onFailure(e -> LOG.warn("transcript item not kept: {}", e.getMessage()));
     }
-    endResponse();
+    heard.endResponse();
   }
 
   /** The words a listener heard after {@code playedMs} of audio, cut at a word boundary. */
   public static String truncate(String text, long playedMs) {
-    int chars = (int) Math.min(text.length(), Math.round(playedMs / 1000.0 * CHARS_PER_SECOND));
-    if (chars >= text.length()) {
-      return text;
-    }
-    int cut = text.lastIndexOf(' ', chars);
-    return (cut <= 0 ? "" : text.substring(0, cut)).strip();
-  }
-
-  // ---- what operators are told about (the events stream, docs/wire-protocol.md) ----
-
-  /**
-   * The candidate's turn ended: unless the interviewer's audio begins within {@code silenceAlert},
-   * {@code voice.silence} is announced once for this turn.
-   */
-  private void watchSilence() {
-    if (closed || silenceTimer >= 0) {
-      return;
-    }
-    candidateStoppedAt = clock.instant();
-    silenceTimer = vertx.setTimer(Math.max(1, settings.silenceAlert().toMillis()), id -> {
-      silenceTimer = -1;
-      if (!closed) {
-        client.signal(com.interviewroom.common.events.EventStream.VOICE_SILENCE, new JsonObject()
-            .put("silentMs", Duration.between(candidateStoppedAt, clock.instant()).toMillis())
-            .put("thresholdMs", settings.silenceAlert().toMillis()).put("provider", providerTag()));
-      }
-    });
-  }
-
-  /** The interviewer's audio began: the silence watch ends, and the first audio of this bridge is timed. */
-  private void interviewerAnswered() {
-    cancelTimer(silenceTimer);
-    silenceTimer = -1;
-    if (!firstAudioSeen) {
-      firstAudioSeen = true;
-      // a resumed session (reconnect) has history: its first audio is not the interview's first
-      client.signal(com.interviewroom.common.events.EventStream.VOICE_FIRST_AUDIO, new JsonObject()
-          .put("latencyMs", Duration.between(openedAt, clock.instant()).toMillis())
-          .put("resumed", !context.history().isEmpty()).put("provider", providerTag()));
-    }
-  }
-
-  private void endResponse() {
-    speakingItem = null;
-    firstSentAt = null;
-    sentBytes = 0;
-    streaming = false;
-    finalItem = null;
-    finalText = null;
-  }
-
-  /**
-   * Whether an item was interrupted. Asked for every audio chunk, whose item id is a fresh String:
-   * with nothing interrupted (the usual case) its hash is not computed at all.
-   */
-  private boolean cancelled(String itemId) {
-    return !cancelledItems.isEmpty() && cancelledItems.contains(itemId);
-  }
-
-  private void rememberCancelled(String itemId) {
-    cancelledItems.add(itemId);
-    if (cancelledItems.size() > 32) {
-      cancelledItems.remove(cancelledItems.iterator().next());
-    }
-  }
-
-  private void storeAssistantSoFar(String itemId) {
-    StringBuilder text = assistantText.remove(itemId);
-    if (text != null && !text.isEmpty()) {
-      store("assistant", itemId, text.toString());
-    }
-  }
-
-  private Instant startFor(String role) {
-    return "user".equals(role) && lastSpeechStart != null ? lastSpeechStart : clock.instant();
-  }
-
-  /** Completes once the line is in the database. */
-  private Future<Void> store(String role, String itemId, String text) {
-    Instant start = turnStarts.getOrDefault(itemId, clock.instant());
-    turnStarts.remove(itemId);
-    history.removeIf(l -> l.line().itemId().equals(itemId));
-    history.add(new Line(start, new InterviewContext.TranscriptLine(role, itemId, text)));
-    return transcripts.addDurable(new TranscriptItem(context.sessionId(), itemId, role, text, start));
-  }
-
-  /**
-   * Adds one response's usage to what is still to be written; writes run one after another and
-   * carry increments, so usage from an earlier bridge of the same session (a reconnect) is kept. A
-   * failed write puts its increment back for the next one.
-   */
-  private void addUsage(String providerName, JsonObject reported) {
-    JsonObject increment = new JsonObject();
-    UsageTotals.add(increment, reported);
-    increment.put("responses", 1L);
-    JsonObject mine = new JsonObject();
-    UsageTotals.add(mine, reported);
-    increment.put("by_provider", new JsonObject().put(providerName, mine));
-    UsageTotals.add(unsavedUsage, increment);
-    usageWrite = usageWrite.transform(ignored -> writeUsage());
-  }
-
-  /**
-   * Queues one response's priced kinds for the cost ledger, keyed by the provider's response id when
-   * it has one, else by this bridge and a sequence number: a retried write reuses the key.
-   */
-  private void addCost(String providerName, JsonObject reported) {
-    JsonObject metered = reported.getJsonObject(VoiceEvent.METERED);
-    if (metered == null || metered.isEmpty() || !com.interviewroom.common.cost.Kinds.PROVIDERS.containsKey(providerName)) {
-      return; // the local interviewer costs nothing
-    }
-    Map<String, Long> counts = new HashMap<>();
-    for (String kind : metered.fieldNames()) {
-      if (metered.getValue(kind) instanceof Number n) {
-        counts.put(kind, n.longValue());
-      }
-    }
-    String model = reported.getString(VoiceEvent.MODEL, providerName);
-    String responseId = reported.getString(VoiceEvent.RESPONSE_ID);
-    String key = responseId != null ? "voice:" + providerName + ":" + responseId
-        : "voice:" + providerName + ":" + context.sessionId() + ":" + bridgeId + ":" + (++costSeq);
-    try {
-      unsavedCosts.add(new CostItem(key, com.interviewroom.common.cost.Metered.ofCounts(providerName, model, counts)));
-    } catch (IllegalArgumentException e) {
-      LOG.warn("usage not priced: {}", e.getMessage());
-      return;
-    }
-    costWrite = costWrite.transform(ignored -> writeCosts());
-  }
-
-  private Future<Void> writeCosts() {
-    if (unsavedCosts.isEmpty()) {
-      return Future.succeededFuture();
-    }
-    List<CostItem> batch = unsavedCosts;
-    unsavedCosts = new ArrayList<>();
-    Future<Void> chain = Future.succeededFuture();
-    for (CostItem item : batch) {
-      chain = chain.transform(ignored -> records.recordCost(context.sessionId(), item.eventKey(), item.usage())
-          .onFailure(err -> {
-            unsavedCosts.add(item);
-            LOG.warn("could not record session cost: {}", err.getClass().getSimpleName());
-          }));
-    }
-    return chain.recover(err -> Future.succeededFuture());
-  }
-
-  private Future<Void> writeUsage() {
-    if (unsavedUsage.isEmpty()) {
-      return Future.succeededFuture();
-    }
-    JsonObject increment = unsavedUsage;
-    unsavedUsage = new JsonObject();
-    return records.recordUsage(context.sessionId(), increment)
-        .onFailure(err -> {
-          UsageTotals.add(unsavedUsage, increment);
-          LOG.warn("could not record session usage: {}", err.getClass().getSimpleName());
-        });
+    return HeardAudio.truncate(text, playedMs);
   }
 
   private void setStatus(String next) {
