@@ -1,7 +1,7 @@
 package com.interviewroom.edge.agents;
 
 import com.interviewroom.common.crypto.Hashing;
-import com.interviewroom.common.events.SessionSignals;
+import com.interviewroom.session.signal.SessionSignals;
 import com.interviewroom.common.http.ApiException;
 import com.interviewroom.edge.llm.AnthropicClient;
 import com.interviewroom.edge.sandbox.SandboxClient;

@@ -1,6 +1,6 @@
 package com.interviewroom.edge.session;
 
-import com.interviewroom.schema.session.SessionStatus;
+import com.interviewroom.session.model.SessionStatus;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;

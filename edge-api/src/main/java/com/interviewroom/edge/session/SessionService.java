@@ -11,9 +11,9 @@ import com.interviewroom.edge.problem.ProblemRepository;
 import com.interviewroom.edge.problem.ProblemRepository.ProblemView;
 import com.interviewroom.edge.subscription.SubscriptionAccess;
 import com.interviewroom.schema.Database;
-import com.interviewroom.schema.session.SessionEnds;
-import com.interviewroom.schema.session.SessionStatus;
-import com.interviewroom.schema.session.SessionTransitions;
+import com.interviewroom.session.signal.SessionEnds;
+import com.interviewroom.session.model.SessionStatus;
+import com.interviewroom.session.store.SessionTransitionStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * Session life cycle and credits. Starting spends a credit as the service role (users cannot write
  * the ledger); everything a user reads or changes on their own sessions runs as that user, so
  * row-level security backs every ownership check. Status changes go through the shared
- * {@link SessionTransitions}; {@code session.ended} through {@link SessionEnds}.
+ * {@link SessionTransitionStore}; {@code session.ended} through {@link SessionEnds}.
  */
 public final class SessionService {
   private static final Logger log = LoggerFactory.getLogger(SessionService.class);
@@ -137,7 +137,7 @@ public final class SessionService {
    * goes out once the socket, if one is live, has stored its final code and transcript.
    */
   public Future<JsonObject> end(Actor actor, UUID sessionId) {
-    return db.asUser(actor.userId(), sql -> SessionTransitions.end(sql, sessionId, ENDED_BY_USER, actor.origin()))
+    return db.asUser(actor.userId(), sql -> SessionTransitionStore.end(sql, sessionId, ENDED_BY_USER, actor.origin()))
         .compose(outcome -> {
           if (outcome == null) {
             return Future.failedFuture(notFound());

@@ -4,7 +4,7 @@ import com.interviewroom.common.http.Problems;
 import com.interviewroom.edge.auth.TokenRevocations;
 import com.interviewroom.edge.events.EventLog;
 import com.interviewroom.edge.events.EventRecord;
-import com.interviewroom.common.events.SessionSignals;
+import com.interviewroom.session.signal.SessionSignals;
 import com.interviewroom.edge.ratelimit.RateLimiter;
 import com.interviewroom.edge.recording.RecordingLinks;
 import com.interviewroom.edge.recording.RecordingRepository;

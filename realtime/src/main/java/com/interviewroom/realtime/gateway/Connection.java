@@ -2,7 +2,7 @@ package com.interviewroom.realtime.gateway;
 
 import com.interviewroom.common.observability.ErrorReports;
 import com.interviewroom.common.events.EventStream;
-import com.interviewroom.common.events.SessionSignals;
+import com.interviewroom.session.signal.SessionSignals;
 import com.interviewroom.realtime.code.CodeSync;
 import com.interviewroom.realtime.recording.Recorder;
 import com.interviewroom.realtime.session.LiveSession;
@@ -14,7 +14,7 @@ import com.interviewroom.realtime.voice.ContextNote;
 import com.interviewroom.realtime.voice.InterviewContext;
 import com.interviewroom.realtime.voice.ProviderUnavailable;
 import com.interviewroom.realtime.voice.VoiceSession;
-import com.interviewroom.schema.session.SessionEnds;
+import com.interviewroom.session.signal.SessionEnds;
 import com.interviewroom.common.http.PublicServerOptions;
 import io.vertx.core.Context;
 import io.vertx.core.Future;

@@ -1,11 +1,12 @@
 package com.interviewroom.realtime.session;
 
 import com.interviewroom.realtime.voice.InterviewContext.TranscriptLine;
-import com.interviewroom.common.http.ApiException;
 import com.interviewroom.schema.Database;
-import com.interviewroom.schema.session.SessionEnds;
-import com.interviewroom.schema.session.SessionTransitions;
-import com.interviewroom.schema.session.SessionTransitions.Origin;
+import com.interviewroom.session.model.ConcurrentChange;
+import com.interviewroom.session.model.IllegalTransition;
+import com.interviewroom.session.signal.SessionEnds;
+import com.interviewroom.session.store.SessionTransitionStore;
+import com.interviewroom.session.store.SessionTransitionStore.Origin;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Redis;
 import io.vertx.sqlclient.Row;
@@ -21,7 +22,7 @@ import java.util.UUID;
 /**
  * The SQL the gateway needs, as the service role (the gateway checked ownership itself against the
  * token's subject, and activation writes columns users may not touch). Status changes go through
- * the shared {@link SessionTransitions} of the schema module, as the edge's do.
+ * the shared {@link SessionTransitionStore} of the session module, as the edge's do.
  */
 public final class SessionRepository {
   private static final String LOAD = """
@@ -67,7 +68,7 @@ public final class SessionRepository {
           boolean activate = status.equals("scheduled");
           // the row is locked and scheduled, so the shared transition succeeds
           Future<OffsetDateTime> deadline = activate
-              ? SessionTransitions.activate(conn, sessionId, Origin.request(requestId)).map(SessionTransitions.Activated::deadlineAt)
+              ? SessionTransitionStore.activate(conn, sessionId, Origin.request(requestId)).map(SessionTransitionStore.Activated::deadlineAt)
               : Future.succeededFuture(row.getOffsetDateTime("deadline_at"));
           return deadline.compose(at -> history(conn, sessionId).map(lines -> Optional.of(new LiveSession(
               sessionId, userId, "active", activate, at == null ? null : at.toInstant(), row.getString("language"),
@@ -81,9 +82,9 @@ public final class SessionRepository {
    * {@code scheduled → abandoned}; empty when it had ended already (errored by the voice side, ended
    * over REST), which is no error: the socket still finishes and announces.
    */
-  public Future<Optional<SessionTransitions.Ended>> end(UUID sessionId, String reason, String requestId) {
-    return db.asService(conn -> SessionTransitions.end(conn, sessionId, reason, Origin.request(requestId)))
-        .map(outcome -> outcome != null && outcome.changed() ? Optional.of(outcome.ended()) : Optional.<SessionTransitions.Ended>empty())
+  public Future<Optional<SessionTransitionStore.Ended>> end(UUID sessionId, String reason, String requestId) {
+    return db.asService(conn -> SessionTransitionStore.end(conn, sessionId, reason, Origin.request(requestId)))
+        .map(outcome -> outcome != null && outcome.changed() ? Optional.of(outcome.ended()) : Optional.<SessionTransitionStore.Ended>empty())
         .recover(failure -> concurrentlyEnded(failure, Optional.empty()));
   }
 
@@ -92,7 +93,7 @@ public final class SessionRepository {
    * shared transition; a session that ended meanwhile is left as it is. True when this call errored it.
    */
   public Future<Boolean> failByOurFault(UUID sessionId, String reason, String requestId) {
-    return db.asService(conn -> SessionTransitions.failByOurFault(conn, sessionId, reason, Origin.request(requestId)))
+    return db.asService(conn -> SessionTransitionStore.failByOurFault(conn, sessionId, reason, Origin.request(requestId)))
         .map(failure -> failure != null && failure.transitioned())
         .recover(failure -> concurrentlyEnded(failure, false));
   }
@@ -102,9 +103,9 @@ public final class SessionRepository {
     return new SessionEnds(db, redis);
   }
 
-  /** A 409 from the status machine means someone else ended the session first: nothing left to do. */
+  /** The status machine refusing the move means someone else ended the session first: nothing left to do. */
   private static <T> Future<T> concurrentlyEnded(Throwable failure, T nothingDone) {
-    return failure instanceof ApiException api && api.status() == 409
+    return failure instanceof IllegalTransition || failure instanceof ConcurrentChange
         ? Future.succeededFuture(nothingDone) : Future.failedFuture(failure);
   }
 

@@ -1,4 +1,4 @@
-package com.interviewroom.common.events;
+package com.interviewroom.session.signal;
 
 import java.util.UUID;
 

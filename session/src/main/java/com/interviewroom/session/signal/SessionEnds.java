@@ -1,8 +1,8 @@
-package com.interviewroom.schema.session;
+package com.interviewroom.session.signal;
 
 import com.interviewroom.common.events.EventStream;
-import com.interviewroom.common.events.SessionSignals;
 import com.interviewroom.schema.Database;
+import com.interviewroom.session.store.SessionTransitionStore;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
@@ -51,7 +51,7 @@ public final class SessionEnds {
 
   /** Publishes {@code session.ended} if the session has ended and nobody announced it yet; true when this call did. */
   public Future<Boolean> announce(UUID sessionId, String requestId) {
-    return db.asService(sql -> SessionTransitions.claimAnnouncement(sql, sessionId).compose(ended -> ended == null
+    return db.asService(sql -> SessionTransitionStore.claimAnnouncement(sql, sessionId).compose(ended -> ended == null
         ? Future.succeededFuture(false)
         : stream.publish(EventStream.SESSION_ENDED, sessionId, ended.userId(), requestId, new JsonObject()
                 .put("status", ended.status().dbValue())
@@ -93,7 +93,7 @@ public final class SessionEnds {
 
   /** Announces ended sessions left unannounced for longer than {@code age}; completes with how many. */
   public Future<Integer> announceStragglers(Duration age, int batch) {
-    return db.asService(sql -> SessionTransitions.unannounced(sql, age, batch))
+    return db.asService(sql -> SessionTransitionStore.unannounced(sql, age, batch))
         .compose(ids -> Future.all(ids.stream().map(id -> announce(id, null)).toList())
             .map(all -> (int) all.<Boolean>list().stream().filter(Boolean::booleanValue).count()));
   }
