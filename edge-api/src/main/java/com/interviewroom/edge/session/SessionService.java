@@ -13,7 +13,10 @@ import com.interviewroom.edge.subscription.SubscriptionAccess;
 import com.interviewroom.schema.Database;
 import com.interviewroom.session.signal.SessionEnds;
 import com.interviewroom.session.model.SessionStatus;
+import com.interviewroom.session.store.CodeSnapshotStore;
+import com.interviewroom.session.store.SessionStartStore;
 import com.interviewroom.session.store.SessionTransitionStore;
+import com.interviewroom.session.store.UserSessionsRepository;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -100,8 +103,8 @@ public final class SessionService {
 
   private static Future<Started> create(SqlConnection sql, Actor actor, ProblemView problem, StartRequest request, boolean charge) {
     String language = request.language();
-    return SessionRepository.insert(sql, actor, problem.id(), request, charge)
-        .compose(sessionId -> (charge ? SessionRepository.charge(sql, actor.userId(), sessionId) : Future.<Void>succeededFuture())
+    return SessionStartStore.insert(sql, actor.userId(), problem.id(), language, charge, request.groupId(), actor.trackedSkillIdHash())
+        .compose(sessionId -> (charge ? SessionStartStore.charge(sql, actor.userId(), sessionId) : Future.<Void>succeededFuture())
             .recover(SessionService::insufficientCredits)
             .compose(v -> EventLog.append(sql, actor.event(sessionId, "session.created", new JsonObject()
                 .put("problem", problem.json().getString("slug"))
@@ -111,7 +114,7 @@ public final class SessionService {
   }
 
   private static Future<Void> insufficientCredits(Throwable failure) {
-    if (failure instanceof PgException pg && SessionRepository.CHECK_VIOLATION.equals(pg.getSqlState())) {
+    if (failure instanceof PgException pg && SessionStartStore.CHECK_VIOLATION.equals(pg.getSqlState())) {
       return Future.failedFuture(Problems.paymentRequired("insufficient_credits",
           "You have no credits left. Buy credits or subscribe to start a session."));
     }
@@ -119,7 +122,7 @@ public final class SessionService {
   }
 
   public Future<JsonObject> list(UUID userId, int page, int pageSize) {
-    return db.asUser(userId, sql -> SessionRepository.list(sql, userId, pageSize, (page - 1) * pageSize))
+    return db.asUser(userId, sql -> UserSessionsRepository.list(sql, userId, pageSize, (page - 1) * pageSize))
         .map(result -> new JsonObject()
             .put("items", new JsonArray(result.items()))
             .put("page", page)
@@ -128,7 +131,7 @@ public final class SessionService {
   }
 
   public Future<JsonObject> get(UUID userId, UUID sessionId) {
-    return db.asUser(userId, sql -> SessionRepository.detail(sql, sessionId)).map(SessionService::visible);
+    return db.asUser(userId, sql -> UserSessionsRepository.detail(sql, sessionId)).map(SessionService::visible);
   }
 
   /**
@@ -159,11 +162,12 @@ public final class SessionService {
     boolean isFinal = "final".equals(snapshot.snapshotType());
     boolean isAuto = "auto".equals(snapshot.snapshotType());
     AutoWindow window = new AutoWindow(sessionId);
-    Future<JsonObject> stored = db.asUser(actor.userId(), sql -> (isFinal ? SessionRepository.lockFinalSnapshots(sql, sessionId) : Future.<Void>succeededFuture())
-        .compose(v -> SessionRepository.snapshotTarget(sql, sessionId))
+    Future<JsonObject> stored = db.asUser(actor.userId(), sql -> (isFinal ? CodeSnapshotStore.lockFinalSnapshots(sql, sessionId) : Future.<Void>succeededFuture())
+        .compose(v -> CodeSnapshotStore.target(sql, sessionId))
         .compose(target -> admit(target, isFinal))
         .compose(v -> isAuto ? window.take() : Future.<Void>succeededFuture())
-        .compose(v -> SessionRepository.insertSnapshot(sql, sessionId, snapshot))
+        .compose(v -> CodeSnapshotStore.insert(sql, sessionId, snapshot.code(), snapshot.language(),
+            snapshot.snapshotType(), snapshot.timestampMs()))
         .compose(saved -> EventLog.append(sql, actor.event(sessionId, "code.snapshot", new JsonObject()
                 .put("snapshotType", snapshot.snapshotType())
                 .put("language", snapshot.language())
@@ -173,7 +177,7 @@ public final class SessionService {
     return stored.recover(failure -> window.giveBack().transform(ignored -> Future.failedFuture(failure)));
   }
 
-  private static Future<Void> admit(SessionRepository.SnapshotTarget target, boolean isFinal) {
+  private static Future<Void> admit(CodeSnapshotStore.Target target, boolean isFinal) {
     if (target == null) {
       return Future.failedFuture(notFound());
     }
@@ -240,7 +244,7 @@ public final class SessionService {
 
   /** A fresh one-time token for {@code /ws}, for a live session of the caller. */
   public Future<JsonObject> realtimeToken(UUID userId, UUID sessionId) {
-    return db.asUser(userId, sql -> SessionRepository.status(sql, sessionId))
+    return db.asUser(userId, sql -> UserSessionsRepository.status(sql, sessionId))
         .map(status -> {
           if (status == null) {
             throw notFound();

@@ -10,6 +10,7 @@ import com.interviewroom.edge.TestUser;
 import com.interviewroom.edge.web.SessionProblems;
 import com.interviewroom.schema.ProblemBank;
 import com.interviewroom.schema.ProblemBankSeeder;
+import com.interviewroom.session.SessionSweeper;
 import com.interviewroom.session.signal.SessionEnds;
 import com.interviewroom.session.store.SessionTransitionStore;
 import io.vertx.core.Future;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.interviewroom.realtime.code.CodeSync;
-import com.interviewroom.realtime.session.SessionRepository;
+import com.interviewroom.realtime.session.LiveSessionRepository;
 import com.interviewroom.realtime.transcript.TranscriptBatcher;
 import com.interviewroom.realtime.voice.DefaultVoiceSessionFactory;
 import com.interviewroom.realtime.voice.PgSessionRecords;
@@ -177,7 +177,7 @@ class SessionEndingTest {
     UUID session = chargedSession(user);
     Fixture.await(fixture.db.asService(sql -> SessionTransitionStore.activate(sql, session, SessionTransitionStore.Origin.SYSTEM)));
     PgSessionRecords voiceSide = new PgSessionRecords(fixture.db);
-    SessionRepository gatewaySide = new SessionRepository(fixture.db);
+    LiveSessionRepository gatewaySide = new LiveSessionRepository(fixture.db);
     List<Future<?>> reports = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
       reports.add(voiceSide.markErroredAndRefund(session));

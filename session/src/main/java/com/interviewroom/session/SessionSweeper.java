@@ -1,10 +1,10 @@
-package com.interviewroom.edge.session;
+package com.interviewroom.session;
 
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
 import com.interviewroom.schema.Database;
-import com.interviewroom.session.signal.SessionEnds;
 import com.interviewroom.session.model.SessionStatus;
+import com.interviewroom.session.signal.SessionEnds;
 import com.interviewroom.session.store.SessionTransitionStore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Closes sessions nobody closed: {@code active} ones past their deadline plus a grace period become
  * {@code completed} (reason {@code time_expired}); {@code scheduled} ones never started within an
- * hour become {@code abandoned} (reason {@code never_started}). The moves are the shared
+ * hour become {@code abandoned} (reason {@code never_started}). The moves are the
  * {@link SessionTransitionStore} bulk statements, which lock their rows with {@code SKIP LOCKED}, so any
  * number of instances can run them at once and each session is closed, logged and announced exactly
  * once. Each sweep also announces ended sessions whose {@code session.ended} never went out (their
@@ -72,7 +72,7 @@ public final class SessionSweeper extends VerticleBase {
     return Future.succeededFuture();
   }
 
-  record Closed(UUID sessionId, UUID userId, SessionStatus status, String reason) {}
+  public record Closed(UUID sessionId, UUID userId, SessionStatus status, String reason) {}
 
   /** One sweep; completes with the sessions it closed (also logged and announced). */
   public Future<List<Closed>> sweep() {

@@ -4,50 +4,41 @@ import com.interviewroom.realtime.voice.InterviewContext.TranscriptLine;
 import com.interviewroom.schema.Database;
 import com.interviewroom.session.model.ConcurrentChange;
 import com.interviewroom.session.model.IllegalTransition;
+import com.interviewroom.session.model.SessionStatus;
 import com.interviewroom.session.signal.SessionEnds;
+import com.interviewroom.session.store.CodeSnapshotStore;
+import com.interviewroom.session.store.SessionAdmissionStore;
 import com.interviewroom.session.store.SessionTransitionStore;
 import com.interviewroom.session.store.SessionTransitionStore.Origin;
+import com.interviewroom.session.store.SessionUsageStore;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Redis;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The SQL the gateway needs, as the service role (the gateway checked ownership itself against the
- * token's subject, and activation writes columns users may not touch). Status changes go through
- * the shared {@link SessionTransitionStore} of the session module, as the edge's do.
+ * The sessions as the gateway sees them, as the service role (the gateway checked ownership itself
+ * against the token's subject, and activation writes columns users may not touch): admission with
+ * the transcript so far, ends, errors, hints and code snapshots. The session's own rows and status
+ * changes are the session module's ({@link SessionAdmissionStore}, {@link SessionTransitionStore}),
+ * as the edge's are.
  */
-public final class SessionRepository {
-  private static final String LOAD = """
-      SELECT s.status, s.deadline_at, s.language, p.title, p.description, p.difficulty, pr.experience_level,
-             coalesce(pr.record_audio, true) AS record_audio
-        FROM sessions s
-        JOIN problems p ON p.id = s.problem_id
-        LEFT JOIN profiles pr ON pr.user_id = s.user_id
-       WHERE s.id = $1 AND s.user_id = $2
-       FOR UPDATE OF s""";
+public final class LiveSessionRepository {
   private static final String HISTORY = """
       SELECT role, item_id, text FROM transcripts WHERE session_id = $1 ORDER BY turn_started_at, created_at""";
-  private static final String HINT = """
-      UPDATE sessions
-      SET usage = jsonb_set(usage, '{hintsGiven}', to_jsonb(coalesce((usage->>'hintsGiven')::int, 0) + 1)),
-          updated_at = now()
-      WHERE id = $1""";
-  private static final String SNAPSHOT = """
-      INSERT INTO code_snapshots (session_id, code, language, snapshot_type, client_timestamp_ms)
-      VALUES ($1, $2, $3, $4, $5)""";
 
   private final Database db;
+  private final SessionUsageStore usage;
 
-  public SessionRepository(Database db) {
+  public LiveSessionRepository(Database db) {
     this.db = db;
+    this.usage = new SessionUsageStore(db);
   }
 
   /**
@@ -55,26 +46,14 @@ public final class SessionRepository {
    * scheduled one (its {@code session.activated} event carries the handshake's request id).
    */
   public Future<Optional<LiveSession>> admit(UUID sessionId, UUID userId, String requestId) {
-    return db.asService(conn -> conn.preparedQuery(LOAD).execute(Tuple.of(sessionId, userId))
-        .compose(rows -> {
-          if (rows.size() == 0) {
-            return Future.succeededFuture(Optional.empty());
-          }
-          Row row = rows.iterator().next();
-          String status = row.getString("status");
-          if (!status.equals("scheduled") && !status.equals("active")) {
-            return Future.succeededFuture(Optional.empty());
-          }
-          boolean activate = status.equals("scheduled");
-          // the row is locked and scheduled, so the shared transition succeeds
-          Future<OffsetDateTime> deadline = activate
-              ? SessionTransitionStore.activate(conn, sessionId, Origin.request(requestId)).map(SessionTransitionStore.Activated::deadlineAt)
-              : Future.succeededFuture(row.getOffsetDateTime("deadline_at"));
-          return deadline.compose(at -> history(conn, sessionId).map(lines -> Optional.of(new LiveSession(
-              sessionId, userId, "active", activate, at == null ? null : at.toInstant(), row.getString("language"),
-              row.getString("title"), row.getString("description"), row.getString("difficulty"),
-              row.getString("experience_level"), lines, row.getBoolean("record_audio")))));
-        }));
+    return db.asService(conn -> SessionAdmissionStore.admit(conn, sessionId, userId, Origin.request(requestId))
+        .compose(admitted -> admitted == null
+            ? Future.succeededFuture(Optional.<LiveSession>empty())
+            : history(conn, sessionId).map(lines -> Optional.of(new LiveSession(
+                sessionId, userId, SessionStatus.ACTIVE.dbValue(), admitted.activatedNow(),
+                admitted.deadline() == null ? null : admitted.deadline().toInstant(), admitted.language(),
+                admitted.problemTitle(), admitted.problemDescription(), admitted.difficulty(),
+                admitted.experienceLevel(), lines, admitted.recordAudio())))));
   }
 
   /**
@@ -109,22 +88,17 @@ public final class SessionRepository {
         ? Future.succeededFuture(nothingDone) : Future.failedFuture(failure);
   }
 
-  /**
-   * One more hint: a code observation handed to the interviewer to nudge the candidate with. The
-   * counter lives in {@code sessions.usage.hintsGiven} and is incremented in SQL, so concurrent
-   * notes and the voice bridge's own usage writes never lose it.
-   */
+  /** One more hint given to the candidate ({@link SessionUsageStore#recordHint}). */
   public Future<Void> recordHint(UUID sessionId) {
-    return db.asService(conn -> conn.preparedQuery(HINT).execute(Tuple.of(sessionId)).mapEmpty());
+    return usage.recordHint(sessionId);
   }
 
   public Future<Void> snapshot(UUID sessionId, String code, String language, String type, long atMs) {
-    return db.asService(conn -> conn.preparedQuery(SNAPSHOT)
-        .execute(Tuple.of(sessionId, code, language, type, atMs)).mapEmpty());
+    return db.asService(conn -> CodeSnapshotStore.insert(conn, sessionId, code, language, type, atMs)).mapEmpty();
   }
 
   private static Future<List<TranscriptLine>> history(SqlConnection conn, UUID sessionId) {
-    return conn.preparedQuery(HISTORY).execute(Tuple.of(sessionId)).map(SessionRepository::lines);
+    return conn.preparedQuery(HISTORY).execute(Tuple.of(sessionId)).map(LiveSessionRepository::lines);
   }
 
   private static List<TranscriptLine> lines(RowSet<Row> rows) {
