@@ -13,6 +13,7 @@ import com.interviewroom.edge.subscription.SubscriptionAccess;
 import com.interviewroom.schema.Database;
 import com.interviewroom.session.signal.SessionEnds;
 import com.interviewroom.session.model.SessionStatus;
+import com.interviewroom.session.signal.SessionKeys;
 import com.interviewroom.session.store.CodeSnapshotStore;
 import com.interviewroom.session.store.SessionStartStore;
 import com.interviewroom.session.store.SessionTransitionStore;
@@ -197,7 +198,7 @@ public final class SessionService {
 
   /** The Redis key holding a session's current auto-snapshot window; {@code DELETE /api/users/data} removes it. */
   public static String autoSnapshotKey(UUID sessionId) {
-    return "snapshot-auto:" + sessionId;
+    return SessionKeys.restAutoSnapshotWindow(sessionId);
   }
 
   /** Deletes the key only while it still holds this request's token, so it never frees another request's window. */

@@ -8,8 +8,8 @@ import com.interviewroom.session.signal.SessionSignals;
 import com.interviewroom.edge.ratelimit.RateLimiter;
 import com.interviewroom.edge.recording.RecordingLinks;
 import com.interviewroom.edge.recording.RecordingRepository;
-import com.interviewroom.edge.session.SessionService;
 import com.interviewroom.schema.Database;
+import com.interviewroom.session.signal.SessionKeys;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -97,9 +97,8 @@ public final class UserService {
   static final String ACCOUNT_DELETED = "account_deleted";
 
   private Future<Void> endLiveSockets(List<UUID> live, String requestId) {
-    String signal = new JsonObject().put("type", "end").put("reason", ACCOUNT_DELETED).encode();
     return Future.join(live.stream()
-            .map(sessionId -> redis.send(Request.cmd(Command.PUBLISH).arg(SessionSignals.control(sessionId)).arg(signal)))
+            .map(sessionId -> SessionSignals.publishEnd(redis, sessionId, ACCOUNT_DELETED))
             .toList())
         .<Void>mapEmpty()
         .recover(failure -> {
@@ -112,7 +111,7 @@ public final class UserService {
   private Future<Void> forgetRedisKeys(UUID userId, List<UUID> sessions, String requestId) {
     Future<Long> windows = sessions.isEmpty()
         ? Future.succeededFuture(0L)
-        : redis.send(Request.cmd(Command.UNLINK, sessions.stream().map(SessionService::autoSnapshotKey).toArray()))
+        : redis.send(Request.cmd(Command.UNLINK, sessions.stream().map(SessionKeys::restAutoSnapshotWindow).toArray()))
             .map(Response::toLong);
     return Future.all(limits.forget(userId), windows)
         .<Void>mapEmpty()

@@ -16,6 +16,7 @@ import com.interviewroom.realtime.voice.ProviderUnavailable;
 import com.interviewroom.realtime.voice.VoiceSession;
 import com.interviewroom.session.signal.SessionEnds;
 import com.interviewroom.common.http.PublicServerOptions;
+import com.interviewroom.session.signal.SessionKeys;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -146,7 +147,7 @@ final class Connection {
   }
 
   static String epochKey(UUID sessionId) {
-    return "session:" + sessionId + ":epoch";
+    return SessionKeys.epoch(sessionId);
   }
 
   /**

@@ -46,7 +46,7 @@ public final class SessionEnds {
 
   /** Present while a gateway holds a live socket of the session; the value names that socket. */
   public static String socketKey(UUID sessionId) {
-    return "session-socket:" + sessionId;
+    return SessionKeys.socket(sessionId);
   }
 
   /** Publishes {@code session.ended} if the session has ended and nobody announced it yet; true when this call did. */
@@ -66,9 +66,7 @@ public final class SessionEnds {
    * announcement goes out now.
    */
   public Future<Boolean> afterEnd(UUID sessionId, String requestId, String reason) {
-    Request signal = Request.cmd(Command.PUBLISH).arg(SessionSignals.control(sessionId))
-        .arg(new JsonObject().put("type", "end").put("reason", reason).encode());
-    return redis.send(signal)
+    return SessionSignals.publishEnd(redis, sessionId, reason)
         .compose(sent -> redis.send(Request.cmd(Command.EXISTS).arg(socketKey(sessionId))))
         .compose(live -> live != null && live.toInteger() > 0 ? Future.succeededFuture(false) : announce(sessionId, requestId));
   }

@@ -1,5 +1,10 @@
 package com.interviewroom.session.signal;
 
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
 import java.util.UUID;
 
 /**
@@ -14,13 +19,24 @@ import java.util.UUID;
  * </ul>
  */
 public final class SessionSignals {
+  /** Every control channel starts with this, followed by the session id. */
+  public static final String CONTROL_PREFIX = "session-control:";
+  /** Every context channel starts with this, followed by the session id. */
+  public static final String CONTEXT_PREFIX = "session-context:";
+
   private SessionSignals() {}
 
   public static String control(UUID sessionId) {
-    return "session-control:" + sessionId;
+    return CONTROL_PREFIX + sessionId;
   }
 
   public static String context(UUID sessionId) {
-    return "session-context:" + sessionId;
+    return CONTEXT_PREFIX + sessionId;
+  }
+
+  /** Tells the socket's node, whichever it is, to end the session's socket with {@code reason}. */
+  public static Future<Void> publishEnd(Redis redis, UUID sessionId, String reason) {
+    return redis.send(Request.cmd(Command.PUBLISH).arg(control(sessionId))
+        .arg(new JsonObject().put("type", "end").put("reason", reason).encode())).mapEmpty();
   }
 }
