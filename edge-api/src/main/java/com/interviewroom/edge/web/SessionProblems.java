@@ -4,6 +4,7 @@ import com.interviewroom.common.http.ApiException;
 import com.interviewroom.common.http.Problems;
 import com.interviewroom.session.model.ConcurrentChange;
 import com.interviewroom.session.model.IllegalTransition;
+import com.interviewroom.session.model.InsufficientCredits;
 import com.interviewroom.session.model.NoSuchSession;
 
 /**
@@ -19,6 +20,8 @@ public final class SessionProblems {
       case IllegalTransition illegal -> new ApiException(409, "illegal_transition", "Conflict", illegal.getMessage());
       case NoSuchSession missing -> Problems.notFound(missing.getMessage());
       case ConcurrentChange changed -> Problems.conflict("concurrent_change", changed.getMessage());
+      case InsufficientCredits none -> Problems.paymentRequired("insufficient_credits",
+          "You have no credits left. Buy credits or subscribe to start a session.");
       case null, default -> null;
     };
   }

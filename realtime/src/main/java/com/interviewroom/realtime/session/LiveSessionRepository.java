@@ -2,8 +2,7 @@ package com.interviewroom.realtime.session;
 
 import com.interviewroom.realtime.voice.InterviewContext.TranscriptLine;
 import com.interviewroom.schema.Database;
-import com.interviewroom.session.model.ConcurrentChange;
-import com.interviewroom.session.model.IllegalTransition;
+import com.interviewroom.session.SessionLifecycle;
 import com.interviewroom.session.model.SessionStatus;
 import com.interviewroom.session.signal.SessionEnds;
 import com.interviewroom.session.store.CodeSnapshotStore;
@@ -26,8 +25,8 @@ import java.util.UUID;
  * The sessions as the gateway sees them, as the service role (the gateway checked ownership itself
  * against the token's subject, and activation writes columns users may not touch): admission with
  * the transcript so far, ends, errors, hints and code snapshots. The session's own rows and status
- * changes are the session module's ({@link SessionAdmissionStore}, {@link SessionTransitionStore}),
- * as the edge's are.
+ * changes are the session module's ({@link SessionAdmissionStore}, {@link SessionLifecycle}), as the
+ * edge's are.
  */
 public final class LiveSessionRepository {
   private static final String HISTORY = """
@@ -62,9 +61,7 @@ public final class LiveSessionRepository {
    * over REST), which is no error: the socket still finishes and announces.
    */
   public Future<Optional<SessionTransitionStore.Ended>> end(UUID sessionId, String reason, String requestId) {
-    return db.asService(conn -> SessionTransitionStore.end(conn, sessionId, reason, Origin.request(requestId)))
-        .map(outcome -> outcome != null && outcome.changed() ? Optional.of(outcome.ended()) : Optional.<SessionTransitionStore.Ended>empty())
-        .recover(failure -> concurrentlyEnded(failure, Optional.empty()));
+    return SessionLifecycle.end(db, sessionId, reason, Origin.request(requestId));
   }
 
   /**
@@ -72,20 +69,12 @@ public final class LiveSessionRepository {
    * shared transition; a session that ended meanwhile is left as it is. True when this call errored it.
    */
   public Future<Boolean> failByOurFault(UUID sessionId, String reason, String requestId) {
-    return db.asService(conn -> SessionTransitionStore.failByOurFault(conn, sessionId, reason, Origin.request(requestId)))
-        .map(failure -> failure != null && failure.transitioned())
-        .recover(failure -> concurrentlyEnded(failure, false));
+    return SessionLifecycle.failByOurFault(db, sessionId, reason, Origin.request(requestId));
   }
 
   /** The announcement of the session's end ({@code session.ended}), for the node holding its socket. */
   public SessionEnds ends(Redis redis) {
     return new SessionEnds(db, redis);
-  }
-
-  /** The status machine refusing the move means someone else ended the session first: nothing left to do. */
-  private static <T> Future<T> concurrentlyEnded(Throwable failure, T nothingDone) {
-    return failure instanceof IllegalTransition || failure instanceof ConcurrentChange
-        ? Future.succeededFuture(nothingDone) : Future.failedFuture(failure);
   }
 
   /** One more hint given to the candidate ({@link SessionUsageStore#recordHint}). */

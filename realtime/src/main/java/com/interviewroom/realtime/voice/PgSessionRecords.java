@@ -1,9 +1,10 @@
 package com.interviewroom.realtime.voice;
 
-import com.interviewroom.realtime.session.LiveSessionRepository;
 import com.interviewroom.common.cost.Metered;
 import com.interviewroom.schema.Database;
 import com.interviewroom.schema.cost.CostLedger;
+import com.interviewroom.session.SessionLifecycle;
+import com.interviewroom.session.store.SessionTransitionStore.Origin;
 import com.interviewroom.session.store.SessionUsageStore;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -56,6 +57,6 @@ public final class PgSessionRecords implements SessionRecords {
   /** Through the shared status machine: errored once, refunded once; an already ended session is left as it is. */
   @Override
   public Future<Void> markErroredAndRefund(UUID sessionId) {
-    return new LiveSessionRepository(db).failByOurFault(sessionId, ProviderUnavailable.CODE, null).mapEmpty();
+    return SessionLifecycle.failByOurFault(db, sessionId, ProviderUnavailable.CODE, Origin.SYSTEM).mapEmpty();
   }
 }
