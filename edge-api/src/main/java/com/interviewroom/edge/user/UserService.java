@@ -43,22 +43,22 @@ public final class UserService {
   }
 
   public Future<JsonObject> profile(UUID userId) {
-    return db.asUser(userId, sql -> UserRepository.profile(sql, userId)).map(UserService::found);
+    return db.asUser(userId, sql -> AccountDataRepository.profile(sql, userId)).map(UserService::found);
   }
 
   /** The event names the changed fields only, never their values (a display name is personal data). */
   public Future<JsonObject> update(UUID userId, ProfileChanges changes, EventRecord event) {
     JsonObject payload = new JsonObject().put("fields", new JsonArray(changes.columns().keySet().stream().toList()));
-    return db.asUser(userId, sql -> UserRepository.update(sql, userId, changes)
+    return db.asUser(userId, sql -> AccountDataRepository.update(sql, userId, changes)
             .compose(done -> EventLog.append(sql, withPayload(event, payload)))
-            .compose(done -> UserRepository.profile(sql, userId)))
+            .compose(done -> AccountDataRepository.profile(sql, userId)))
         .map(UserService::found);
   }
 
   /** Everything stored about the user, with each recording's chunks as presigned links (10 minutes). */
   public Future<JsonObject> export(UUID userId, EventRecord event) {
     return db.asUser(userId, sql -> EventLog.append(sql, event)
-        .compose(done -> UserRepository.export(sql))
+        .compose(done -> AccountDataRepository.export(sql))
         .compose(export -> RecordingRepository.all(sql).map(stored -> {
           JsonArray links = new JsonArray();
           stored.forEach(recording -> links.add(recordings.toJson(recording)));
@@ -80,11 +80,11 @@ public final class UserService {
    * session's control channel, wherever its node is (as a REST end does).
    */
   public Future<Void> delete(UUID userId, EventRecord anonymousEvent) {
-    return revocations.revokeAll(userId).compose(revoked -> db.asUser(userId, sql -> UserRepository.sessionIds(sql, userId)
-            .compose(sessions -> UserRepository.liveSessionIds(sql, userId)
-                .compose(live -> UserRepository.becomeService(sql)
-                    .compose(done -> UserRepository.softDelete(sql, userId))
-                    .compose(deleted -> UserRepository.revokeRefreshTokens(sql, userId))
+    return revocations.revokeAll(userId).compose(revoked -> db.asUser(userId, sql -> AccountDataRepository.sessionIds(sql, userId)
+            .compose(sessions -> AccountDataRepository.liveSessionIds(sql, userId)
+                .compose(live -> AccountDataRepository.becomeService(sql)
+                    .compose(done -> AccountDataRepository.softDelete(sql, userId))
+                    .compose(deleted -> AccountDataRepository.revokeRefreshTokens(sql, userId))
                     .compose(done -> EventLog.append(sql, anonymousEvent))
                     .map(new Sessions(sessions, live))))))
         .compose(sessions -> Future.join(endLiveSockets(sessions.live(), anonymousEvent.requestId()),
