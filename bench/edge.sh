@@ -12,7 +12,7 @@ MVN_OFFLINE="${MVN_OFFLINE-}"  # set MVN_OFFLINE=-o to build offline
 CP_FILE="edge-api/target/bench-classpath.txt"
 # the modules by name (not -am, which adds the parent pom, where the offline dependency plugin fails), so the
 # class path points at this checkout's target/classes and nothing is installed into ~/.m2
-mvn -B -q $MVN_OFFLINE -pl common,schema,testkit,sandbox-runner,edge-api test-compile \
+mvn -B -q $MVN_OFFLINE -pl common,schema,session,testkit,sandbox-runner,edge-api test-compile \
   org.apache.maven.plugins:maven-dependency-plugin:2.8:build-classpath \
   -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test
 # the server runs in this JVM; EdgeBenchmark starts the load generator (LoadRunner) in a second one

@@ -22,7 +22,7 @@ echo "load before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
 if [ -z "${BENCH_SKIP_JAVA:-}" ]; then
 # the modules by name (not -am, which adds the parent pom, where the offline dependency plugin fails), so the
 # class path points at this checkout's target/classes, not at snapshots in ~/.m2
-mvn -B -q $MVN_OFFLINE -pl common,schema,testkit,sandbox-runner,edge-api,realtime,launcher test-compile \
+mvn -B -q $MVN_OFFLINE -pl common,schema,session,testkit,sandbox-runner,edge-api,realtime,launcher test-compile \
   org.apache.maven.plugins:maven-dependency-plugin:2.8:build-classpath \
   -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test
 # realtime's test classes hold the fake provider

@@ -18,6 +18,7 @@ import com.interviewroom.edge.health.HealthRoutes;
 import com.interviewroom.edge.llm.ModelCatalog;
 import com.interviewroom.edge.payment.PaymentRoutes;
 import com.interviewroom.edge.web.AccessLog;
+import com.interviewroom.edge.web.SessionProblems;
 import com.interviewroom.edge.webapp.StripeJsPolicy;
 import com.interviewroom.edge.webapp.WebAppAssets;
 import com.interviewroom.edge.webapp.WebAppRoutes;
@@ -107,7 +108,7 @@ public final class EdgeVerticle extends VerticleBase {
         ? app.config().recording().publicEndpoint() : app.config().s3().endpoint();
     new WebAppRoutes(webApp, app.config().http().publicBaseUrl(), StripeJsPolicy.of(app.config()), storeForBrowsers).mount(router);
     router.route().last().handler(ctx -> ctx.fail(Problems.notFound("No such resource.")));
-    router.route().failureHandler(new ProblemHandler());
+    router.route().failureHandler(new ProblemHandler(SessionProblems::of));
 
     HttpServer created = HttpGuard.publicServer(vertx, app.config().http().port(), app.config().resilience());
     created.requestHandler(router);

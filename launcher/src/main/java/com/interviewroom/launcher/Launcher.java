@@ -16,7 +16,7 @@ import com.interviewroom.edge.EdgeVerticle;
 import com.interviewroom.edge.retention.RetentionJob;
 import com.interviewroom.edge.console.SlackAlerts;
 import com.interviewroom.schema.console.AlertOutbox;
-import com.interviewroom.edge.session.SessionSweeper;
+import com.interviewroom.session.SessionSweeper;
 import com.interviewroom.edge.internal.InternalVerticle;
 import com.interviewroom.common.internal.InternalClient;
 import com.interviewroom.common.events.EventStream;

@@ -32,10 +32,25 @@ public final class ProblemHandler implements Handler<RoutingContext> {
       java.util.regex.Pattern.compile("/sessions/([0-9a-fA-F-]{36})(/|$)");
   private static final LogThrottle THROTTLE = new LogThrottle(LOG_INTERVAL_NANOS);
 
+  private final java.util.function.Function<Throwable, ApiException> domain;
+
+  public ProblemHandler() {
+    this(failure -> null);
+  }
+
+  /**
+   * @param domain maps a domain module's own exceptions (which know nothing of HTTP, such as the
+   *     session model's) onto their problem; null for any other failure
+   */
+  public ProblemHandler(java.util.function.Function<Throwable, ApiException> domain) {
+    this.domain = domain;
+  }
+
   @Override
   public void handle(RoutingContext ctx) {
     Throwable failure = ctx.failure();
-    ApiException problem = toProblem(failure, ctx.statusCode());
+    ApiException mapped = failure == null ? null : domain.apply(failure);
+    ApiException problem = mapped != null ? mapped : toProblem(failure, ctx.statusCode());
     if (problem.status() >= 500) {
       logFailure(ctx, problem, failure);
     }

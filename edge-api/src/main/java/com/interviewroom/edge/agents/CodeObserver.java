@@ -1,10 +1,11 @@
 package com.interviewroom.edge.agents;
 
 import com.interviewroom.common.crypto.Hashing;
-import com.interviewroom.common.events.SessionSignals;
+import com.interviewroom.session.signal.SessionSignals;
 import com.interviewroom.common.http.ApiException;
 import com.interviewroom.edge.llm.AnthropicClient;
 import com.interviewroom.edge.sandbox.SandboxClient;
+import com.interviewroom.session.signal.SessionKeys;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -72,7 +73,7 @@ public final class CodeObserver {
    */
   private Future<Void> publishCode(UUID sessionId, String language, String code) {
     String hash = Hashing.sha256Hex(language + "\n" + InterviewerNotes.normalized(code));
-    Request swap = Request.cmd(Command.SET).arg("observe-code-sent:" + sessionId).arg(hash).arg("EX").arg(SNAPSHOT_KEY_SECONDS).arg("GET");
+    Request swap = Request.cmd(Command.SET).arg(SessionKeys.observedCode(sessionId)).arg(hash).arg("EX").arg(SNAPSHOT_KEY_SECONDS).arg("GET");
     return redis.send(swap)
         .compose(previous -> previous != null && hash.equals(previous.toString()) ? Future.<Void>succeededFuture()
             : redis.send(Request.cmd(Command.PUBLISH).arg(SessionSignals.context(sessionId)).arg(new JsonObject()
@@ -85,7 +86,7 @@ public final class CodeObserver {
 
   /** The per-session limit: a key that lives 2 s; a second call inside the window is refused. */
   private Future<Void> admit(UUID sessionId) {
-    Request set = Request.cmd(Command.SET).arg("observe-rate:" + sessionId).arg("1")
+    Request set = Request.cmd(Command.SET).arg(SessionKeys.observeRate(sessionId)).arg("1")
         .arg("PX").arg(RATE_WINDOW_MS).arg("NX");
     return redis.send(set).compose(response -> response == null
         ? Future.failedFuture(new ApiException(429, "rate_limited", "Too Many Requests",

@@ -1,7 +1,7 @@
 package com.interviewroom.edge.agents;
 
 import com.interviewroom.common.http.Problems;
-import com.interviewroom.schema.session.SessionStatus;
+import com.interviewroom.session.model.SessionStatus;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

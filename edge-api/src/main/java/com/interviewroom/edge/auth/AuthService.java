@@ -109,10 +109,10 @@ public final class AuthService {
 
   private Future<SignIn> createAccount(SqlClient sql, String email, String hash, String termsVersion, boolean withBonus,
       String requestId) {
-    Future<Void> bonus = withBonus ? Future.succeededFuture() : UserRepository.withholdSignupBonus(sql);
+    Future<Void> bonus = withBonus ? Future.succeededFuture() : SignInRepository.withholdSignupBonus(sql);
     return bonus
-        .compose(done -> UserRepository.insert(sql, email, hash))
-        .compose(account -> UserRepository.acceptTerms(sql, account.id(), termsVersion)
+        .compose(done -> SignInRepository.insert(sql, email, hash))
+        .compose(account -> SignInRepository.acceptTerms(sql, account.id(), termsVersion)
             .compose(done -> EventLog.append(sql, new EventRecord(requestId, account.id(), null, null, "user.created", null, null)))
             .compose(done -> startFamily(sql, account.id()))
             .map(refresh -> new SignIn(session(account.id(), account.email()), refresh)));
@@ -127,7 +127,7 @@ public final class AuthService {
     String normalized = JsonInput.normalizeEmail(email);
     return limits.consume(loginPerIp, clientIp, "login attempts from this address")
         .compose(ok -> limits.consume(loginPerEmail, Hashing.sha256Hex(normalized), "login attempts for this email"))
-        .compose(ok -> db.asService(sql -> UserRepository.byEmail(sql, normalized, accountRestoreDays)))
+        .compose(ok -> db.asService(sql -> SignInRepository.byEmail(sql, normalized, accountRestoreDays)))
         .compose(account -> pool.run(() -> hasher.verify(password, account == null ? null : account.passwordHash()))
             .compose(ok -> ok
                 ? signedIn(account)
@@ -135,8 +135,8 @@ public final class AuthService {
   }
 
   /** A new refresh-token family for a verified login (and the user's expired tokens cleared away). */
-  Future<SignIn> signedIn(UserRepository.Account account) {
-    return db.asService(sql -> (account.deleted() ? UserRepository.restore(sql, account.id()) : Future.<Void>succeededFuture())
+  Future<SignIn> signedIn(SignInRepository.Account account) {
+    return db.asService(sql -> (account.deleted() ? SignInRepository.restore(sql, account.id()) : Future.<Void>succeededFuture())
             .compose(restored -> RefreshTokenRepository.purgeExpired(sql, account.id()))
             .compose(done -> startFamily(sql, account.id())))
         .map(refresh -> new SignIn(session(account.id(), account.email()), refresh));
@@ -202,7 +202,7 @@ public final class AuthService {
   /** Gives a user of the external issuer a row (and a profile) on first sight; idempotent per id. */
   public Future<Void> ensureExternalUser(UUID id, String email) {
     String normalized = email == null || email.isBlank() ? null : JsonInput.normalizeEmail(email);
-    return db.asService(sql -> UserRepository.ensureExternal(sql, id, normalized))
+    return db.asService(sql -> SignInRepository.ensureExternal(sql, id, normalized))
         .recover(failure -> emailTaken(failure, "This email already belongs to another account; sign in with that account."));
   }
 
@@ -251,7 +251,7 @@ public final class AuthService {
   }
 
   private static <T> Future<T> emailTaken(Throwable failure, String detail) {
-    if (failure instanceof PgException pg && UserRepository.UNIQUE_VIOLATION.equals(pg.getSqlState())) {
+    if (failure instanceof PgException pg && SignInRepository.UNIQUE_VIOLATION.equals(pg.getSqlState())) {
       return Future.failedFuture(Problems.conflict("email_taken", detail));
     }
     return Future.failedFuture(failure);

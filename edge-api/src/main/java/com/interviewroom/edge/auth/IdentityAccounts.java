@@ -71,7 +71,7 @@ public final class IdentityAccounts {
         return Future.failedFuture(new SignInRefused("sign_in_failed", "no account after a sign-up conflict"));
       }
       return create(identity, termsVersion, clientIp, requestId)
-          .recover(failure -> failure instanceof PgException pg && UserRepository.UNIQUE_VIOLATION.equals(pg.getSqlState())
+          .recover(failure -> failure instanceof PgException pg && SignInRepository.UNIQUE_VIOLATION.equals(pg.getSqlState())
               ? resolve(identity, termsVersion, clientIp, requestId, false)
               : Future.failedFuture(failure));
     });
@@ -93,7 +93,7 @@ public final class IdentityAccounts {
     if (!linked.restorable()) {
       return Future.failedFuture(new SignInRefused("account_deleted", "linked account deleted past its restore window"));
     }
-    return accounts.signedIn(new UserRepository.Account(linked.userId(), linked.email(), null, linked.deleted()))
+    return accounts.signedIn(new SignInRepository.Account(linked.userId(), linked.email(), null, linked.deleted()))
         .map(signIn -> new SignedIn(signIn, false, linked.onboardingCompleted()));
   }
 
@@ -113,11 +113,11 @@ public final class IdentityAccounts {
 
   private Future<AuthService.SignIn> createAccount(SqlClient sql, ProviderIdentity identity, String termsVersion, boolean withBonus,
       String requestId) {
-    Future<Void> bonus = withBonus ? Future.succeededFuture() : UserRepository.withholdSignupBonus(sql);
+    Future<Void> bonus = withBonus ? Future.succeededFuture() : SignInRepository.withholdSignupBonus(sql);
     return bonus
-        .compose(done -> UserRepository.insert(sql, identity.email(), null))
+        .compose(done -> SignInRepository.insert(sql, identity.email(), null))
         .compose(account -> IdentityRepository.insert(sql, account.id(), identity)
-            .compose(done -> UserRepository.acceptTerms(sql, account.id(), termsVersion))
+            .compose(done -> SignInRepository.acceptTerms(sql, account.id(), termsVersion))
             .compose(done -> IdentityRepository.nameProfile(sql, account.id(), identity.name()))
             .compose(done -> EventLog.append(sql, new EventRecord(requestId, account.id(), null, null, "user.created", null,
                 new JsonObject().put("provider", identity.provider()))))

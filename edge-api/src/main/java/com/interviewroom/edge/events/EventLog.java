@@ -1,6 +1,6 @@
 package com.interviewroom.edge.events;
 
-import com.interviewroom.schema.Events;
+import com.interviewroom.session.store.EventLogStore;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
 
@@ -9,7 +9,7 @@ public final class EventLog {
   private EventLog() {}
 
   public static Future<Void> append(SqlClient sql, EventRecord event) {
-    return Events.append(sql, event.requestId(), event.userId(), event.sessionId(), event.groupId(), event.kind(),
+    return EventLogStore.append(sql, event.requestId(), event.userId(), event.sessionId(), event.groupId(), event.kind(),
         event.trackedSkillIdHash(), event.payload());
   }
 }

@@ -3,7 +3,7 @@ package com.interviewroom.edge.execution;
 import com.interviewroom.common.cost.Kinds;
 import com.interviewroom.common.cost.Metered;
 import com.interviewroom.common.events.EventStream;
-import com.interviewroom.common.events.SessionSignals;
+import com.interviewroom.session.signal.SessionSignals;
 import com.interviewroom.common.http.ApiException;
 import com.interviewroom.common.http.Problems;
 import com.interviewroom.edge.events.EventLog;
@@ -14,6 +14,7 @@ import com.interviewroom.edge.sandbox.SandboxClient;
 import com.interviewroom.edge.session.Actor;
 import com.interviewroom.schema.Database;
 import com.interviewroom.schema.cost.CostLedger;
+import com.interviewroom.session.model.SessionStatus;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -83,7 +84,7 @@ public final class ExecutionService {
           if (session == null) {
             return Future.failedFuture(Problems.notFound("No such session."));
           }
-          if (!"active".equals(session.status())) {
+          if (SessionStatus.of(session.status()) != SessionStatus.ACTIVE) {
             return Future.failedFuture(Problems.conflict("session_not_active",
                 "Code runs only while the interview is active (it is " + session.status() + ")."));
           }

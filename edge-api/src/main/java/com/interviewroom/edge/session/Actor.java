@@ -3,7 +3,7 @@ package com.interviewroom.edge.session;
 import com.interviewroom.common.http.RequestIds;
 import com.interviewroom.edge.auth.BearerAuth;
 import com.interviewroom.edge.events.EventRecord;
-import com.interviewroom.schema.session.SessionTransitions;
+import com.interviewroom.session.store.SessionTransitionStore;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.UUID;
@@ -23,8 +23,8 @@ public record Actor(UUID userId, String requestId, String trackedSkillIdHash) {
   }
 
   /** The same, as the shared status transitions record it. */
-  public SessionTransitions.Origin origin() {
-    return new SessionTransitions.Origin(requestId, trackedSkillIdHash);
+  public SessionTransitionStore.Origin origin() {
+    return new SessionTransitionStore.Origin(requestId, trackedSkillIdHash);
   }
 
   EventRecord event(UUID sessionId, String kind, JsonObject payload) {

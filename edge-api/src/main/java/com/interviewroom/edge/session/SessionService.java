@@ -1,7 +1,5 @@
 package com.interviewroom.edge.session;
 
-import static net.logstash.logback.argument.StructuredArguments.kv;
-
 import com.interviewroom.common.auth.TokenIssuer;
 import com.interviewroom.common.http.ApiException;
 import com.interviewroom.common.http.Problems;
@@ -10,32 +8,33 @@ import com.interviewroom.edge.events.EventLog;
 import com.interviewroom.edge.problem.ProblemRepository;
 import com.interviewroom.edge.problem.ProblemRepository.ProblemView;
 import com.interviewroom.edge.subscription.SubscriptionAccess;
+import com.interviewroom.edge.web.SessionProblems;
 import com.interviewroom.schema.Database;
-import com.interviewroom.schema.session.SessionEnds;
-import com.interviewroom.schema.session.SessionStatus;
-import com.interviewroom.schema.session.SessionTransitions;
+import com.interviewroom.session.SessionLifecycle;
+import com.interviewroom.session.SessionLifecycle.NewSession;
+import com.interviewroom.session.model.SessionStatus;
+import com.interviewroom.session.signal.SessionKeys;
+import com.interviewroom.session.store.CodeSnapshotStore;
+import com.interviewroom.session.store.UserSessionsRepository;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.pgclient.PgException;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.sqlclient.SqlConnection;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Session life cycle and credits. Starting spends a credit as the service role (users cannot write
- * the ledger); everything a user reads or changes on their own sessions runs as that user, so
- * row-level security backs every ownership check. Status changes go through the shared
- * {@link SessionTransitions}; {@code session.ended} through {@link SessionEnds}.
+ * The edge's side of sessions: what {@code /api/sessions/**} and {@code /api/realtime/token} need
+ * beyond the request parsing of {@link SessionRoutes}. Starting and ending are the session module's
+ * {@link SessionLifecycle}; here the start is admitted (the sandbox answers), the problem picked and
+ * the subscription settled around it. Everything a user reads or changes on their own sessions runs
+ * as that user, so row-level security backs every ownership check.
  */
 public final class SessionService {
-  private static final Logger log = LoggerFactory.getLogger(SessionService.class);
   /** At most one {@code auto} snapshot per session in this window. */
   static final long AUTO_SNAPSHOT_WINDOW_MS = 10_000;
   static final String ENDED_BY_USER = "ended_by_user";
@@ -43,7 +42,7 @@ public final class SessionService {
   private final Database db;
   private final Redis redis;
   private final TokenIssuer issuer;
-  private final SessionEnds ends;
+  private final SessionLifecycle lifecycle;
   private final SandboxGate sandbox;
   private final SubscriptionAccess subscriptions;
 
@@ -51,7 +50,7 @@ public final class SessionService {
     this.db = db;
     this.redis = redis;
     this.issuer = issuer;
-    this.ends = new SessionEnds(db, redis);
+    this.lifecycle = new SessionLifecycle(db, redis);
     this.sandbox = sandbox;
     this.subscriptions = subscriptions;
   }
@@ -74,6 +73,7 @@ public final class SessionService {
         .compose(open -> db.asService(sql -> problemFor(sql, actor.userId(), request)
             .compose(problem -> subscriptions.settle(sql, actor.userId())
                 .compose(subscribed -> create(sql, actor, problem, request, !subscribed)))))
+        .recover(SessionService::asProblem)
         .map(started -> new JsonObject()
             .put("sessionId", started.sessionId().toString())
             .put("status", SessionStatus.SCHEDULED.dbValue())
@@ -99,27 +99,13 @@ public final class SessionService {
   }
 
   private static Future<Started> create(SqlConnection sql, Actor actor, ProblemView problem, StartRequest request, boolean charge) {
-    String language = request.language();
-    return SessionRepository.insert(sql, actor, problem.id(), request, charge)
-        .compose(sessionId -> (charge ? SessionRepository.charge(sql, actor.userId(), sessionId) : Future.<Void>succeededFuture())
-            .recover(SessionService::insufficientCredits)
-            .compose(v -> EventLog.append(sql, actor.event(sessionId, "session.created", new JsonObject()
-                .put("problem", problem.json().getString("slug"))
-                .put("language", language)
-                .put("creditCharged", charge))))
-            .map(v -> new Started(sessionId, problem, charge)));
-  }
-
-  private static Future<Void> insufficientCredits(Throwable failure) {
-    if (failure instanceof PgException pg && SessionRepository.CHECK_VIOLATION.equals(pg.getSqlState())) {
-      return Future.failedFuture(Problems.paymentRequired("insufficient_credits",
-          "You have no credits left. Buy credits or subscribe to start a session."));
-    }
-    return Future.failedFuture(failure);
+    NewSession session = new NewSession(actor.userId(), problem.id(), problem.json().getString("slug"), request.language(),
+        request.groupId(), charge);
+    return SessionLifecycle.create(sql, session, actor.origin()).map(sessionId -> new Started(sessionId, problem, charge));
   }
 
   public Future<JsonObject> list(UUID userId, int page, int pageSize) {
-    return db.asUser(userId, sql -> SessionRepository.list(sql, userId, pageSize, (page - 1) * pageSize))
+    return db.asUser(userId, sql -> UserSessionsRepository.list(sql, userId, pageSize, (page - 1) * pageSize))
         .map(result -> new JsonObject()
             .put("items", new JsonArray(result.items()))
             .put("page", page)
@@ -128,7 +114,7 @@ public final class SessionService {
   }
 
   public Future<JsonObject> get(UUID userId, UUID sessionId) {
-    return db.asUser(userId, sql -> SessionRepository.detail(sql, sessionId)).map(SessionService::visible);
+    return db.asUser(userId, sql -> UserSessionsRepository.detail(sql, sessionId)).map(SessionService::visible);
   }
 
   /**
@@ -137,16 +123,13 @@ public final class SessionService {
    * goes out once the socket, if one is live, has stored its final code and transcript.
    */
   public Future<JsonObject> end(Actor actor, UUID sessionId) {
-    return db.asUser(actor.userId(), sql -> SessionTransitions.end(sql, sessionId, ENDED_BY_USER, actor.origin()))
-        .compose(outcome -> {
+    return lifecycle.endForUser(actor.userId(), sessionId, ENDED_BY_USER, actor.origin())
+        .recover(SessionService::asProblem)
+        .map(outcome -> {
           if (outcome == null) {
-            return Future.failedFuture(notFound());
+            throw notFound();
           }
-          Future<Void> announced = outcome.changed()
-              ? ends.afterEnd(sessionId, actor.requestId(), ENDED_BY_USER).<Void>mapEmpty()
-                  .recover(failure -> logPublishFailure(failure, sessionId))
-              : Future.succeededFuture();
-          return announced.map(v -> outcome.ended().toJson().put("alreadyEnded", !outcome.changed()));
+          return outcome.ended().toJson().put("alreadyEnded", !outcome.changed());
         });
   }
 
@@ -159,11 +142,12 @@ public final class SessionService {
     boolean isFinal = "final".equals(snapshot.snapshotType());
     boolean isAuto = "auto".equals(snapshot.snapshotType());
     AutoWindow window = new AutoWindow(sessionId);
-    Future<JsonObject> stored = db.asUser(actor.userId(), sql -> (isFinal ? SessionRepository.lockFinalSnapshots(sql, sessionId) : Future.<Void>succeededFuture())
-        .compose(v -> SessionRepository.snapshotTarget(sql, sessionId))
+    Future<JsonObject> stored = db.asUser(actor.userId(), sql -> (isFinal ? CodeSnapshotStore.lockFinalSnapshots(sql, sessionId) : Future.<Void>succeededFuture())
+        .compose(v -> CodeSnapshotStore.target(sql, sessionId))
         .compose(target -> admit(target, isFinal))
         .compose(v -> isAuto ? window.take() : Future.<Void>succeededFuture())
-        .compose(v -> SessionRepository.insertSnapshot(sql, sessionId, snapshot))
+        .compose(v -> CodeSnapshotStore.insert(sql, sessionId, snapshot.code(), snapshot.language(),
+            snapshot.snapshotType(), snapshot.timestampMs()))
         .compose(saved -> EventLog.append(sql, actor.event(sessionId, "code.snapshot", new JsonObject()
                 .put("snapshotType", snapshot.snapshotType())
                 .put("language", snapshot.language())
@@ -173,7 +157,7 @@ public final class SessionService {
     return stored.recover(failure -> window.giveBack().transform(ignored -> Future.failedFuture(failure)));
   }
 
-  private static Future<Void> admit(SessionRepository.SnapshotTarget target, boolean isFinal) {
+  private static Future<Void> admit(CodeSnapshotStore.Target target, boolean isFinal) {
     if (target == null) {
       return Future.failedFuture(notFound());
     }
@@ -193,7 +177,7 @@ public final class SessionService {
 
   /** The Redis key holding a session's current auto-snapshot window; {@code DELETE /api/users/data} removes it. */
   public static String autoSnapshotKey(UUID sessionId) {
-    return "snapshot-auto:" + sessionId;
+    return SessionKeys.restAutoSnapshotWindow(sessionId);
   }
 
   /** Deletes the key only while it still holds this request's token, so it never frees another request's window. */
@@ -240,7 +224,7 @@ public final class SessionService {
 
   /** A fresh one-time token for {@code /ws}, for a live session of the caller. */
   public Future<JsonObject> realtimeToken(UUID userId, UUID sessionId) {
-    return db.asUser(userId, sql -> SessionRepository.status(sql, sessionId))
+    return db.asUser(userId, sql -> UserSessionsRepository.status(sql, sessionId))
         .map(status -> {
           if (status == null) {
             throw notFound();
@@ -254,10 +238,10 @@ public final class SessionService {
         });
   }
 
-  private static Future<Void> logPublishFailure(Throwable failure, UUID sessionId) {
-    // the end is stored; the sweeper announces what this could not
-    log.warn("session end not announced {} {}", kv("sessionId", sessionId), kv("error", failure.toString()));
-    return Future.succeededFuture();
+  /** The session module's refusals (no credits left, an illegal or concurrent change) as this API answers them. */
+  private static <T> Future<T> asProblem(Throwable failure) {
+    ApiException problem = SessionProblems.of(failure);
+    return Future.failedFuture(problem != null ? problem : failure);
   }
 
   public static ApiException notFound() {

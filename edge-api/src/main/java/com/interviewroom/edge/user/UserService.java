@@ -4,12 +4,12 @@ import com.interviewroom.common.http.Problems;
 import com.interviewroom.edge.auth.TokenRevocations;
 import com.interviewroom.edge.events.EventLog;
 import com.interviewroom.edge.events.EventRecord;
-import com.interviewroom.common.events.SessionSignals;
+import com.interviewroom.session.signal.SessionSignals;
 import com.interviewroom.edge.ratelimit.RateLimiter;
 import com.interviewroom.edge.recording.RecordingLinks;
 import com.interviewroom.edge.recording.RecordingRepository;
-import com.interviewroom.edge.session.SessionService;
 import com.interviewroom.schema.Database;
+import com.interviewroom.session.signal.SessionKeys;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -43,22 +43,22 @@ public final class UserService {
   }
 
   public Future<JsonObject> profile(UUID userId) {
-    return db.asUser(userId, sql -> UserRepository.profile(sql, userId)).map(UserService::found);
+    return db.asUser(userId, sql -> AccountDataRepository.profile(sql, userId)).map(UserService::found);
   }
 
   /** The event names the changed fields only, never their values (a display name is personal data). */
   public Future<JsonObject> update(UUID userId, ProfileChanges changes, EventRecord event) {
     JsonObject payload = new JsonObject().put("fields", new JsonArray(changes.columns().keySet().stream().toList()));
-    return db.asUser(userId, sql -> UserRepository.update(sql, userId, changes)
+    return db.asUser(userId, sql -> AccountDataRepository.update(sql, userId, changes)
             .compose(done -> EventLog.append(sql, withPayload(event, payload)))
-            .compose(done -> UserRepository.profile(sql, userId)))
+            .compose(done -> AccountDataRepository.profile(sql, userId)))
         .map(UserService::found);
   }
 
   /** Everything stored about the user, with each recording's chunks as presigned links (10 minutes). */
   public Future<JsonObject> export(UUID userId, EventRecord event) {
     return db.asUser(userId, sql -> EventLog.append(sql, event)
-        .compose(done -> UserRepository.export(sql))
+        .compose(done -> AccountDataRepository.export(sql))
         .compose(export -> RecordingRepository.all(sql).map(stored -> {
           JsonArray links = new JsonArray();
           stored.forEach(recording -> links.add(recordings.toJson(recording)));
@@ -80,11 +80,11 @@ public final class UserService {
    * session's control channel, wherever its node is (as a REST end does).
    */
   public Future<Void> delete(UUID userId, EventRecord anonymousEvent) {
-    return revocations.revokeAll(userId).compose(revoked -> db.asUser(userId, sql -> UserRepository.sessionIds(sql, userId)
-            .compose(sessions -> UserRepository.liveSessionIds(sql, userId)
-                .compose(live -> UserRepository.becomeService(sql)
-                    .compose(done -> UserRepository.softDelete(sql, userId))
-                    .compose(deleted -> UserRepository.revokeRefreshTokens(sql, userId))
+    return revocations.revokeAll(userId).compose(revoked -> db.asUser(userId, sql -> AccountDataRepository.sessionIds(sql, userId)
+            .compose(sessions -> AccountDataRepository.liveSessionIds(sql, userId)
+                .compose(live -> AccountDataRepository.becomeService(sql)
+                    .compose(done -> AccountDataRepository.softDelete(sql, userId))
+                    .compose(deleted -> AccountDataRepository.revokeRefreshTokens(sql, userId))
                     .compose(done -> EventLog.append(sql, anonymousEvent))
                     .map(new Sessions(sessions, live))))))
         .compose(sessions -> Future.join(endLiveSockets(sessions.live(), anonymousEvent.requestId()),
@@ -97,9 +97,8 @@ public final class UserService {
   static final String ACCOUNT_DELETED = "account_deleted";
 
   private Future<Void> endLiveSockets(List<UUID> live, String requestId) {
-    String signal = new JsonObject().put("type", "end").put("reason", ACCOUNT_DELETED).encode();
     return Future.join(live.stream()
-            .map(sessionId -> redis.send(Request.cmd(Command.PUBLISH).arg(SessionSignals.control(sessionId)).arg(signal)))
+            .map(sessionId -> SessionSignals.publishEnd(redis, sessionId, ACCOUNT_DELETED))
             .toList())
         .<Void>mapEmpty()
         .recover(failure -> {
@@ -112,7 +111,7 @@ public final class UserService {
   private Future<Void> forgetRedisKeys(UUID userId, List<UUID> sessions, String requestId) {
     Future<Long> windows = sessions.isEmpty()
         ? Future.succeededFuture(0L)
-        : redis.send(Request.cmd(Command.UNLINK, sessions.stream().map(SessionService::autoSnapshotKey).toArray()))
+        : redis.send(Request.cmd(Command.UNLINK, sessions.stream().map(SessionKeys::restAutoSnapshotWindow).toArray()))
             .map(Response::toLong);
     return Future.all(limits.forget(userId), windows)
         .<Void>mapEmpty()

@@ -3,7 +3,7 @@ package com.interviewroom.edge.agents;
 import static com.interviewroom.edge.EdgeServer.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.interviewroom.common.events.SessionSignals;
+import com.interviewroom.session.signal.SessionSignals;
 import com.interviewroom.common.internal.InternalClient;
 import com.interviewroom.edge.fakes.FakeAnthropic;
 import com.interviewroom.edge.fakes.FakeSandboxRunner;

@@ -3,7 +3,7 @@ package com.interviewroom.edge.execution;
 import static com.interviewroom.edge.EdgeServer.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.interviewroom.common.events.SessionSignals;
+import com.interviewroom.session.signal.SessionSignals;
 import com.interviewroom.edge.EdgeServer;
 import com.interviewroom.edge.TestUser;
 import com.interviewroom.edge.fakes.EchoRunner;

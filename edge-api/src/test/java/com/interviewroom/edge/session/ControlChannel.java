@@ -2,7 +2,7 @@ package com.interviewroom.edge.session;
 
 import static com.interviewroom.edge.EdgeServer.await;
 
-import com.interviewroom.common.events.SessionSignals;
+import com.interviewroom.session.signal.SessionSignals;
 import com.interviewroom.testkit.TestRedis;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;

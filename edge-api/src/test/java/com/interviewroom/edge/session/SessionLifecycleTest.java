@@ -7,10 +7,12 @@ import com.interviewroom.common.events.EventStream;
 import com.interviewroom.common.http.ApiException;
 import com.interviewroom.edge.EdgeServer;
 import com.interviewroom.edge.TestUser;
+import com.interviewroom.edge.web.SessionProblems;
 import com.interviewroom.schema.ProblemBank;
 import com.interviewroom.schema.ProblemBankSeeder;
-import com.interviewroom.schema.session.SessionEnds;
-import com.interviewroom.schema.session.SessionTransitions;
+import com.interviewroom.session.SessionSweeper;
+import com.interviewroom.session.signal.SessionEnds;
+import com.interviewroom.session.store.SessionTransitionStore;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -52,12 +54,13 @@ class SessionLifecycleTest {
     return user.serviceQuery(sql, Tuple.of(sessionId), rows -> rows.iterator().next().getInteger("n"));
   }
 
-  /** The failure of {@code future} as an ApiException (the test fails if it succeeded). */
+  /** The failure of {@code future} as the problem the edge answers with (the test fails if it succeeded). */
   private static ApiException failure(Future<?> future) {
     try {
       future.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
-      return (ApiException) e.getCause();
+      ApiException problem = SessionProblems.of(e.getCause());
+      return problem != null ? problem : (ApiException) e.getCause();
     } catch (Exception e) {
       throw new AssertionError(e);
     }
@@ -255,27 +258,27 @@ class SessionLifecycleTest {
   void statusMachineGuardsTransitions() {
     TestUser user = TestUser.signup(server);
     UUID id = user.start("two-sum");
-    SessionTransitions.Activated activated = TestSessions.activate(server, id);
+    SessionTransitionStore.Activated activated = TestSessions.activate(server, id);
     assertThat(activated.userId()).isEqualTo(user.id());
     long minutes = user.serviceQuery("SELECT extract(epoch FROM deadline_at - started_at)::int / 60 AS m FROM sessions WHERE id = $1",
         Tuple.of(id), rows -> rows.iterator().next().getLong("m"));
     assertThat(minutes).isEqualTo(30);
     assertThat(count(user, "SELECT count(*) AS n FROM events WHERE session_id = $1 AND kind = 'session.activated'", id)).isEqualTo(1);
 
-    ApiException twice = failure(asService(sql -> SessionTransitions.activate(sql, id, SessionTransitions.Origin.SYSTEM)));
+    ApiException twice = failure(asService(sql -> SessionTransitionStore.activate(sql, id, SessionTransitionStore.Origin.SYSTEM)));
     assertThat(twice.status()).isEqualTo(409);
     assertThat(twice.code()).isEqualTo("illegal_transition");
 
     user.postEmpty("/api/sessions/" + id + "/end");
-    assertThat(failure(asService(sql -> SessionTransitions.activate(sql, id, SessionTransitions.Origin.SYSTEM))).code())
+    assertThat(failure(asService(sql -> SessionTransitionStore.activate(sql, id, SessionTransitionStore.Origin.SYSTEM))).code())
         .isEqualTo("illegal_transition");
-    ApiException errorAfterEnd = failure(asService(sql -> SessionTransitions.failByOurFault(sql, id, "server_error",
-        SessionTransitions.Origin.SYSTEM)));
+    ApiException errorAfterEnd = failure(asService(sql -> SessionTransitionStore.failByOurFault(sql, id, "server_error",
+        SessionTransitionStore.Origin.SYSTEM)));
     assertThat(errorAfterEnd.status()).isEqualTo(409);
     assertThat(errorAfterEnd.code()).isEqualTo("illegal_transition");
     assertThat(status(user, id)).isEqualTo("completed");
     assertThat(count(user, "SELECT count(*) AS n FROM credit_transactions WHERE session_id = $1 AND reason = 'refund'", id)).isZero();
-    assertThat(failure(asService(sql -> SessionTransitions.activate(sql, UUID.randomUUID(), SessionTransitions.Origin.SYSTEM)))
+    assertThat(failure(asService(sql -> SessionTransitionStore.activate(sql, UUID.randomUUID(), SessionTransitionStore.Origin.SYSTEM)))
         .status()).isEqualTo(404);
   }
 

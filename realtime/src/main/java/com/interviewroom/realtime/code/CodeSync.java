@@ -3,6 +3,7 @@ package com.interviewroom.realtime.code;
 import com.interviewroom.common.crypto.Hashing;
 import com.interviewroom.common.events.EventStream;
 import com.interviewroom.realtime.timer.OwnedTimers;
+import com.interviewroom.session.signal.SessionKeys;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
@@ -70,12 +71,12 @@ public final class CodeSync {
   }
 
   public static String key(UUID sessionId) {
-    return "session:" + sessionId + ":code";
+    return SessionKeys.code(sessionId);
   }
 
   /** Present while the session's auto-snapshot period runs; holds the time of the write that started it. */
   public static String autoKey(UUID sessionId) {
-    return "session:" + sessionId + ":auto-snapshot";
+    return SessionKeys.autoSnapshot(sessionId);
   }
 
   /** Loads the latest code a previous connection left; completes with it or null. */

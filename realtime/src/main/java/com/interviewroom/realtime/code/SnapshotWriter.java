@@ -1,6 +1,6 @@
 package com.interviewroom.realtime.code;
 
-import com.interviewroom.realtime.session.SessionRepository;
+import com.interviewroom.realtime.session.LiveSessionRepository;
 import io.vertx.core.Future;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -11,10 +11,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * while its replacement writes). The chain's tail is forgotten once it completes.
  */
 public final class SnapshotWriter {
-  private final SessionRepository sessions;
+  private final LiveSessionRepository sessions;
   private final ConcurrentHashMap<UUID, Future<Void>> tails = new ConcurrentHashMap<>();
 
-  public SnapshotWriter(SessionRepository sessions) {
+  public SnapshotWriter(LiveSessionRepository sessions) {
     this.sessions = sessions;
   }
 

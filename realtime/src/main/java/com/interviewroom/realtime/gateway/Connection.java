@@ -13,7 +13,7 @@ import com.interviewroom.realtime.voice.ContextNote;
 import com.interviewroom.realtime.voice.InterviewContext;
 import com.interviewroom.realtime.voice.ProviderUnavailable;
 import com.interviewroom.realtime.voice.VoiceSession;
-import com.interviewroom.schema.session.SessionEnds;
+import com.interviewroom.session.signal.SessionEnds;
 import com.interviewroom.common.http.PublicServerOptions;
 import io.vertx.core.Context;
 import io.vertx.core.Future;

@@ -3,7 +3,7 @@ package com.interviewroom.realtime.gateway;
 import com.interviewroom.common.events.EventStream;
 import com.interviewroom.realtime.code.SnapshotWriter;
 import com.interviewroom.realtime.recording.Recorders;
-import com.interviewroom.realtime.session.SessionRepository;
+import com.interviewroom.realtime.session.LiveSessionRepository;
 import com.interviewroom.realtime.timer.Deadlines;
 import com.interviewroom.realtime.voice.VoiceSessionFactory;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 record GatewayParts(
     Vertx vertx,
     Redis redis,
-    SessionRepository sessions,
+    LiveSessionRepository sessions,
     SnapshotWriter snapshots,
     Deadlines deadlines,
     EventStream events,

@@ -5,7 +5,7 @@ import com.interviewroom.common.auth.TokenVerifier;
 import com.interviewroom.common.auth.VerifiedToken;
 import com.interviewroom.common.http.PublicServerOptions;
 import com.interviewroom.realtime.session.LiveSession;
-import com.interviewroom.realtime.session.SessionRepository;
+import com.interviewroom.realtime.session.LiveSessionRepository;
 import io.vertx.core.Future;
 import io.vertx.core.http.ServerWebSocketHandshake;
 import io.vertx.redis.client.Command;
@@ -33,9 +33,9 @@ final class HandshakeAuth {
 
   private final TokenVerifier verifier;
   private final Redis redis;
-  private final SessionRepository sessions;
+  private final LiveSessionRepository sessions;
 
-  HandshakeAuth(TokenVerifier verifier, Redis redis, SessionRepository sessions) {
+  HandshakeAuth(TokenVerifier verifier, Redis redis, LiveSessionRepository sessions) {
     this.verifier = verifier;
     this.redis = redis;
     this.sessions = sessions;

@@ -6,7 +6,8 @@ import com.interviewroom.common.http.RequestIds;
 import com.interviewroom.common.observability.OpenSockets;
 import com.interviewroom.realtime.code.SnapshotWriter;
 import com.interviewroom.realtime.recording.Recorders;
-import com.interviewroom.realtime.session.SessionRepository;
+import com.interviewroom.realtime.session.LiveSessionRepository;
+import com.interviewroom.session.store.EndedSessionStore;
 import com.interviewroom.realtime.timer.Deadlines;
 import com.interviewroom.realtime.voice.VoiceSessionFactory;
 import com.interviewroom.schema.Database;
@@ -49,7 +50,7 @@ public final class RealtimeGateway {
   private final HandshakeAuth auth;
   private final GatewayParts parts;
   private final SignalSubscriber signals;
-  private final EndedSessions ended;
+  private final EndedSessionStore ended;
   private final Map<UUID, Set<Connection>> live = new ConcurrentHashMap<>();
   private final AtomicInteger connections = new AtomicInteger();
   private boolean subscribed;
@@ -62,11 +63,11 @@ public final class RealtimeGateway {
   /** {@code recorders}: the node's interview recordings ({@link Recorders#OFF} records nothing). */
   public RealtimeGateway(Vertx vertx, TokenVerifier verifier, Database db, Redis redis, VoiceSessionFactory voices,
                          MeterRegistry meters, Clock clock, GatewaySettings settings, Recorders recorders) {
-    SessionRepository sessions = new SessionRepository(db);
+    LiveSessionRepository sessions = new LiveSessionRepository(db);
     this.auth = new HandshakeAuth(verifier, redis, sessions);
     this.parts = new GatewayParts(vertx, redis, sessions, new SnapshotWriter(sessions), new Deadlines(redis, clock), new EventStream(redis), voices,
         meters, clock, settings, new AtomicInteger(), recorders);
-    this.ended = new EndedSessions(db);
+    this.ended = new EndedSessionStore(db);
     this.signals = new SignalSubscriber(vertx, redis, this::onControl, this::onContext, this::recheckHeld);
   }
 

@@ -1,9 +1,10 @@
 package com.interviewroom.realtime.gateway;
 
 import com.interviewroom.common.events.EventStream;
-import com.interviewroom.common.events.SessionSignals;
 import com.interviewroom.realtime.session.LiveSession;
-import com.interviewroom.schema.session.SessionEnds;
+import com.interviewroom.session.signal.SessionEnds;
+import com.interviewroom.session.signal.SessionKeys;
+import com.interviewroom.session.signal.SessionSignals;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
@@ -51,7 +52,7 @@ final class SessionClaim {
   }
 
   static String epochKey(UUID sessionId) {
-    return "session:" + sessionId + ":epoch";
+    return SessionKeys.epoch(sessionId);
   }
 
   /**

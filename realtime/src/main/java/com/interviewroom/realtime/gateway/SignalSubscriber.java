@@ -1,5 +1,6 @@
 package com.interviewroom.realtime.gateway;
 
+import com.interviewroom.session.signal.SessionSignals;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -26,8 +27,8 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
  */
 final class SignalSubscriber {
   private static final Logger log = LoggerFactory.getLogger(SignalSubscriber.class);
-  private static final String CONTROL = "session-control:";
-  private static final String CONTEXT = "session-context:";
+  private static final String CONTROL = SessionSignals.CONTROL_PREFIX;
+  private static final String CONTEXT = SessionSignals.CONTEXT_PREFIX;
 
   private final Vertx vertx;
   private final Redis redis;

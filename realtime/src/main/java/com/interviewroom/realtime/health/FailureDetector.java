@@ -8,6 +8,8 @@ import com.interviewroom.realtime.worker.WorkerSettings;
 import com.interviewroom.schema.console.Detection;
 import com.interviewroom.schema.console.FailureKind;
 import com.interviewroom.schema.console.FailureStore;
+import com.interviewroom.session.model.SessionStatus;
+import com.interviewroom.session.signal.SessionKeys;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
@@ -77,7 +79,7 @@ public final class FailureDetector implements EntryHandler {
           ? FailureKind.EVALUATION_DEAD_LETTERED : null);
     }
     return switch (entry.type()) {
-      case EventStream.SESSION_ENDED -> Future.succeededFuture("errored".equals(data.getString("status")) ? FailureKind.SESSION_ERRORED_REFUNDED : null);
+      case EventStream.SESSION_ENDED -> Future.succeededFuture(SessionStatus.ERRORED.dbValue().equals(data.getString("status")) ? FailureKind.SESSION_ERRORED_REFUNDED : null);
       case EventStream.VOICE_UNAVAILABLE -> Future.succeededFuture(FailureKind.PROVIDER_UNAVAILABLE);
       case EventStream.VOICE_FAILOVER -> Future.succeededFuture(FailureKind.PROVIDER_FAILOVER);
       case EventStream.EVALUATION_FAILED -> Future.succeededFuture(FailureKind.EVALUATION_FAILED);
@@ -95,7 +97,7 @@ public final class FailureDetector implements EntryHandler {
 
   /** How many distinct entries of this signal the session has had, this one included. */
   private Future<Long> count(StreamEntry entry, String signal) {
-    String key = "failure-signals:" + entry.sessionId() + ":" + signal;
+    String key = SessionKeys.failureSignal(entry.sessionId(), signal);
     return redis.send(Request.cmd(Command.SADD).arg(key).arg(entry.id()))
         .compose(added -> redis.send(Request.cmd(Command.EXPIRE).arg(key).arg(COUNT_TTL_SECONDS)))
         .compose(ok -> redis.send(Request.cmd(Command.SCARD).arg(key)))

@@ -1,5 +1,6 @@
 package com.interviewroom.realtime.timer;
 
+import com.interviewroom.session.signal.SessionKeys;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
@@ -29,11 +30,11 @@ public final class Deadlines {
   }
 
   public static String deadlineKey(UUID sessionId) {
-    return "session:" + sessionId + ":deadline";
+    return SessionKeys.deadline(sessionId);
   }
 
   public static String warningKey(UUID sessionId, Duration threshold) {
-    return "session:" + sessionId + ":warned:" + threshold.toMillis();
+    return SessionKeys.warning(sessionId, threshold);
   }
 
   /** On activation the database's deadline becomes the authority; afterwards it is only read. */

@@ -3,6 +3,7 @@ package com.interviewroom.realtime.worker;
 import com.interviewroom.common.events.EventStream;
 import com.interviewroom.common.internal.InternalClient;
 import com.interviewroom.realtime.code.CodeSync;
+import com.interviewroom.session.model.SessionStatus;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
@@ -95,7 +96,7 @@ public final class AgentHandlers {
   /** Entries written before the status was announced carry none; those are evaluated as before. */
   static boolean evaluable(JsonObject ended) {
     String status = ended.getString("status");
-    return status == null || "completed".equals(status);
+    return status == null || SessionStatus.COMPLETED.dbValue().equals(status);
   }
 
   private static Future<Void> call(InternalClient client, String path, JsonObject body, StreamEntry entry, String group) {

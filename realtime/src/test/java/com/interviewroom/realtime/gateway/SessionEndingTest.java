@@ -5,14 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.interviewroom.realtime.code.CodeSync;
-import com.interviewroom.realtime.session.SessionRepository;
+import com.interviewroom.realtime.session.LiveSessionRepository;
 import com.interviewroom.realtime.transcript.TranscriptBatcher;
 import com.interviewroom.realtime.voice.DefaultVoiceSessionFactory;
 import com.interviewroom.realtime.voice.PgSessionRecords;
 import com.interviewroom.realtime.voice.ProviderSelector;
 import com.interviewroom.realtime.voice.local.LocalVoiceProvider;
-import com.interviewroom.schema.session.SessionEnds;
-import com.interviewroom.schema.session.SessionTransitions;
+import com.interviewroom.session.signal.SessionEnds;
+import com.interviewroom.session.store.SessionTransitionStore;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
@@ -175,9 +175,9 @@ class SessionEndingTest {
   void racingFailuresRefundOnce() {
     UUID user = fixture.user();
     UUID session = chargedSession(user);
-    Fixture.await(fixture.db.asService(sql -> SessionTransitions.activate(sql, session, SessionTransitions.Origin.SYSTEM)));
+    Fixture.await(fixture.db.asService(sql -> SessionTransitionStore.activate(sql, session, SessionTransitionStore.Origin.SYSTEM)));
     PgSessionRecords voiceSide = new PgSessionRecords(fixture.db);
-    SessionRepository gatewaySide = new SessionRepository(fixture.db);
+    LiveSessionRepository gatewaySide = new LiveSessionRepository(fixture.db);
     List<Future<?>> reports = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
       reports.add(voiceSide.markErroredAndRefund(session));
@@ -208,8 +208,8 @@ class SessionEndingTest {
       Fixture.eventually("the socket holds the session", () -> fixture.redis(
           Request.cmd(Command.EXISTS).arg(SessionEnds.socketKey(session))).toInteger() == 1);
       // exactly what the edge's POST /api/sessions/{id}/end does
-      var outcome = Fixture.await(fixture.db.asUser(user, sql -> SessionTransitions.end(sql, session, "ended_by_user",
-          SessionTransitions.Origin.request("rest-request"))));
+      var outcome = Fixture.await(fixture.db.asUser(user, sql -> SessionTransitionStore.end(sql, session, "ended_by_user",
+          SessionTransitionStore.Origin.request("rest-request"))));
       assertTrue(outcome.changed());
       assertFalse(Fixture.await(new SessionEnds(fixture.db, fixture.redis).afterEnd(session, "rest-request", "ended_by_user")),
           "the edge leaves the announcement to the socket");

@@ -3,7 +3,7 @@ package com.interviewroom.realtime.gateway;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.interviewroom.common.events.SessionSignals;
+import com.interviewroom.session.signal.SessionSignals;
 import com.interviewroom.common.observability.OpenSockets;
 import com.interviewroom.realtime.code.CodeSync;
 import com.interviewroom.realtime.timer.Deadlines;

@@ -1,8 +1,8 @@
-package com.interviewroom.schema.session;
+package com.interviewroom.session.signal;
 
 import com.interviewroom.common.events.EventStream;
-import com.interviewroom.common.events.SessionSignals;
 import com.interviewroom.schema.Database;
+import com.interviewroom.session.store.SessionTransitionStore;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
@@ -46,12 +46,12 @@ public final class SessionEnds {
 
   /** Present while a gateway holds a live socket of the session; the value names that socket. */
   public static String socketKey(UUID sessionId) {
-    return "session-socket:" + sessionId;
+    return SessionKeys.socket(sessionId);
   }
 
   /** Publishes {@code session.ended} if the session has ended and nobody announced it yet; true when this call did. */
   public Future<Boolean> announce(UUID sessionId, String requestId) {
-    return db.asService(sql -> SessionTransitions.claimAnnouncement(sql, sessionId).compose(ended -> ended == null
+    return db.asService(sql -> SessionTransitionStore.claimAnnouncement(sql, sessionId).compose(ended -> ended == null
         ? Future.succeededFuture(false)
         : stream.publish(EventStream.SESSION_ENDED, sessionId, ended.userId(), requestId, new JsonObject()
                 .put("status", ended.status().dbValue())
@@ -66,9 +66,7 @@ public final class SessionEnds {
    * announcement goes out now.
    */
   public Future<Boolean> afterEnd(UUID sessionId, String requestId, String reason) {
-    Request signal = Request.cmd(Command.PUBLISH).arg(SessionSignals.control(sessionId))
-        .arg(new JsonObject().put("type", "end").put("reason", reason).encode());
-    return redis.send(signal)
+    return SessionSignals.publishEnd(redis, sessionId, reason)
         .compose(sent -> redis.send(Request.cmd(Command.EXISTS).arg(socketKey(sessionId))))
         .compose(live -> live != null && live.toInteger() > 0 ? Future.succeededFuture(false) : announce(sessionId, requestId));
   }
@@ -93,7 +91,7 @@ public final class SessionEnds {
 
   /** Announces ended sessions left unannounced for longer than {@code age}; completes with how many. */
   public Future<Integer> announceStragglers(Duration age, int batch) {
-    return db.asService(sql -> SessionTransitions.unannounced(sql, age, batch))
+    return db.asService(sql -> SessionTransitionStore.unannounced(sql, age, batch))
         .compose(ids -> Future.all(ids.stream().map(id -> announce(id, null)).toList())
             .map(all -> (int) all.<Boolean>list().stream().filter(Boolean::booleanValue).count()));
   }

@@ -1,7 +1,9 @@
-package com.interviewroom.schema.session;
+package com.interviewroom.session.store;
 
-import com.interviewroom.common.http.Problems;
-import com.interviewroom.schema.Events;
+import com.interviewroom.session.model.ConcurrentChange;
+import com.interviewroom.session.model.NoSuchSession;
+import com.interviewroom.session.model.SessionStatus;
+import com.interviewroom.session.model.Transition;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
@@ -19,12 +21,12 @@ import java.util.UUID;
  * Every write of {@code sessions.status}, for the edge and the realtime gateway alike. Each move is
  * checked against {@link SessionStatus} and written as a compare-and-set on the old status, so a
  * concurrent change can never slip an illegal step through; each appends its {@code events} row
- * ({@code session.activated|completed|abandoned|errored}, {@code credit.refunded}) in the same
+ * ({@link Transition#eventKind()}, {@code credit.refunded}) in the same
  * transaction. The caller owns the transaction and picks the role: ending runs as the user on the
  * REST path (row-level security lets a user end only their own live session); activation, errors,
  * refunds, the sweeper's bulk moves and the end announcement need the service role.
  */
-public final class SessionTransitions {
+public final class SessionTransitionStore {
   private static final String CURRENT = """
       SELECT id, user_id, status, ended_at, coalesce(duration_seconds, 0) AS duration_seconds, end_reason,
              credit_charged, credit_refunded
@@ -66,12 +68,12 @@ public final class SessionTransitions {
         RETURNING s.id, s.user_id, s.status, s.ended_at, s.duration_seconds, s.end_reason),
       logged AS (
         INSERT INTO events (user_id, session_id, kind, payload)
-        SELECT user_id, id, 'session.%2$s',
+        SELECT user_id, id, '%5$s',
                json_build_object('from', '%1$s', 'status', '%2$s', 'reason', $3::text)::jsonb
           FROM moved)
       SELECT * FROM moved""";
-  private static final String EXPIRE = BULK.formatted("active", "completed", DURATION, "deadline_at");
-  private static final String ABANDON = BULK.formatted("scheduled", "abandoned", DURATION, "created_at");
+  private static final String EXPIRE = bulk(Transition.EXPIRE, "deadline_at");
+  private static final String ABANDON = bulk(Transition.ABANDON_UNSTARTED, "created_at");
   private static final String CLAIM_ANNOUNCEMENT = """
       UPDATE sessions SET ended_announced_at = now()
        WHERE id = $1 AND status IN ('completed', 'abandoned', 'errored') AND ended_announced_at IS NULL
@@ -81,12 +83,6 @@ public final class SessionTransitions {
        WHERE ended_announced_at IS NULL AND status IN ('completed', 'abandoned', 'errored')
          AND ended_at < now() - make_interval(secs => $1)
        ORDER BY ended_at LIMIT $2""";
-
-  static {
-    // the bulk statements hard-code these moves; the status machine must allow them
-    SessionStatus.ACTIVE.require(SessionStatus.COMPLETED);
-    SessionStatus.SCHEDULED.require(SessionStatus.ABANDONED);
-  }
 
   /** Who asked, for the {@code events} row; {@link #SYSTEM} for timers, sweepers and providers. */
   public record Origin(String requestId, String trackedSkillIdHash) {
@@ -120,25 +116,30 @@ public final class SessionTransitions {
 
   private record Current(Ended ended, boolean owed) {}
 
-  private SessionTransitions() {}
+  private SessionTransitionStore() {}
+
+  /** A sweeper move as one statement: {@code move.from()} rows whose {@code since} column is older than {@code $1} seconds. */
+  private static String bulk(Transition move, String since) {
+    return BULK.formatted(move.from().dbValue(), move.to().dbValue(), DURATION, since, move.eventKind());
+  }
 
   /**
    * {@code scheduled → active} on the candidate's first connect: {@code started_at} and the
-   * deadline (now plus the problem's duration). Fails with 404 for no such session and 409
-   * {@code illegal_transition} for one that is not scheduled.
+   * deadline (now plus the problem's duration). Fails with {@link NoSuchSession} for no such
+   * session and {@link com.interviewroom.session.model.IllegalTransition} for one that is not scheduled.
    */
   public static Future<Activated> activate(SqlConnection sql, UUID sessionId, Origin origin) {
     return sql.preparedQuery(ACTIVATE).execute(Tuple.of(sessionId)).compose(rows -> {
       if (rows.size() == 0) {
         return current(sql, sessionId, false).compose(found -> Future.failedFuture(found == null
-            ? Problems.notFound("No such session.")
-            : SessionStatus.illegal(found.ended().status(), SessionStatus.ACTIVE)));
+            ? new NoSuchSession()
+            : SessionStatus.illegal(found.ended().status(), Transition.ACTIVATE.to())));
       }
       Row row = rows.iterator().next();
       Activated activated = new Activated(row.getUUID("user_id"), row.getOffsetDateTime("started_at"),
           row.getOffsetDateTime("deadline_at"));
-      return log(sql, origin, activated.userId(), sessionId, "session.activated",
-          new JsonObject().put("from", "scheduled").put("status", "active")).map(activated);
+      return log(sql, origin, activated.userId(), sessionId, Transition.ACTIVATE.eventKind(), new JsonObject()
+          .put("from", Transition.ACTIVATE.from().dbValue()).put("status", Transition.ACTIVATE.to().dbValue())).map(activated);
     });
   }
 
@@ -166,7 +167,7 @@ public final class SessionTransitions {
         }
         // the status changed under us (activated, swept, errored): look again
         return attempts > 1 ? end(sql, sessionId, reason, origin, attempts - 1)
-            : Future.failedFuture(Problems.conflict("concurrent_change", "The session changed; try again."));
+            : Future.failedFuture(new ConcurrentChange());
       });
     });
   }
@@ -175,7 +176,7 @@ public final class SessionTransitions {
    * A session that dies through our fault (voice provider or server error): a live session becomes
    * {@code errored}, and its credit is refunded through the ledger, once, however many paths ask
    * (the row lock orders them, the ledger's unique indexes are the last line). An errored session
-   * only gets a refund still owed; a completed or abandoned one is an illegal transition (409).
+   * only gets a refund still owed; a completed or abandoned one is an {@code IllegalTransition}.
    * Null when there is no such session. Service role.
    */
   public static Future<Failure> failByOurFault(SqlConnection sql, UUID sessionId, String reason, Origin origin) {
@@ -198,12 +199,12 @@ public final class SessionTransitions {
 
   /** The sweeper: {@code active} sessions past their deadline plus {@code grace} become completed. */
   public static Future<List<Ended>> expireOverdue(SqlConnection sql, Duration grace, int batch, String reason) {
-    return sql.preparedQuery(EXPIRE).execute(Tuple.of(grace.toSeconds(), batch, reason)).map(SessionTransitions::ended);
+    return sql.preparedQuery(EXPIRE).execute(Tuple.of(grace.toSeconds(), batch, reason)).map(SessionTransitionStore::ended);
   }
 
   /** The sweeper: {@code scheduled} sessions never started within {@code age} become abandoned. */
   public static Future<List<Ended>> abandonUnstarted(SqlConnection sql, Duration age, int batch, String reason) {
-    return sql.preparedQuery(ABANDON).execute(Tuple.of(age.toSeconds(), batch, reason)).map(SessionTransitions::ended);
+    return sql.preparedQuery(ABANDON).execute(Tuple.of(age.toSeconds(), batch, reason)).map(SessionTransitionStore::ended);
   }
 
   /**
@@ -226,14 +227,14 @@ public final class SessionTransitions {
   }
 
   private static Future<Ended> move(SqlConnection sql, Ended from, SessionStatus to, String reason, Origin origin) {
-    from.status().require(to);
+    Transition transition = new Transition(from.status(), to);
     return sql.preparedQuery(FINISH).execute(Tuple.of(from.sessionId(), from.status().dbValue(), to.dbValue(), reason))
         .compose(rows -> {
           if (rows.size() == 0) {
             return Future.succeededFuture(null);
           }
           Ended moved = toEnded(rows.iterator().next());
-          return log(sql, origin, moved.userId(), moved.sessionId(), "session." + to.dbValue(), new JsonObject()
+          return log(sql, origin, moved.userId(), moved.sessionId(), transition.eventKind(), new JsonObject()
                   .put("from", from.status().dbValue()).put("status", to.dbValue()).put("reason", reason))
               .map(moved);
         });
@@ -257,7 +258,7 @@ public final class SessionTransitions {
   }
 
   private static Future<Void> log(SqlConnection sql, Origin origin, UUID userId, UUID sessionId, String kind, JsonObject payload) {
-    return Events.append(sql, origin.requestId(), userId, sessionId, null, kind, origin.trackedSkillIdHash(), payload);
+    return EventLogStore.append(sql, origin.requestId(), userId, sessionId, null, kind, origin.trackedSkillIdHash(), payload);
   }
 
   private static List<Ended> ended(RowSet<Row> rows) {

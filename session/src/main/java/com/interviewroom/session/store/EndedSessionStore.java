@@ -1,4 +1,4 @@
-package com.interviewroom.realtime.gateway;
+package com.interviewroom.session.store;
 
 import com.interviewroom.schema.Database;
 import io.vertx.core.Future;
@@ -10,23 +10,23 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * Which of the sessions a node holds have ended in the database: the fallback for an end signal
- * published while the node's subscription was down (pub/sub does not replay). One query per
+ * Which of the sessions a node holds have ended in the database: the gateway's fallback for an end
+ * signal published while its subscription was down (pub/sub does not replay). One query per
  * re-subscription, not per socket or per tick.
  */
-final class EndedSessions {
+public final class EndedSessionStore {
   private static final String ENDED = """
       SELECT id, end_reason FROM sessions
        WHERE id = ANY($1) AND status NOT IN ('scheduled', 'active')""";
 
   private final Database db;
 
-  EndedSessions(Database db) {
+  public EndedSessionStore(Database db) {
     this.db = db;
   }
 
   /** Session id to end reason ({@code "ended"} when none was recorded), for the ended ones among {@code held}. */
-  Future<Map<UUID, String>> among(Collection<UUID> held) {
+  public Future<Map<UUID, String>> among(Collection<UUID> held) {
     if (held.isEmpty()) {
       return Future.succeededFuture(Map.of());
     }

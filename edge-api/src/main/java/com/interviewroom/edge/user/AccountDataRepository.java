@@ -12,7 +12,7 @@ import java.util.UUID;
  * The SQL of the profile and the data rights. Every statement runs as {@code app_user}, so
  * row-level security limits it to the caller's rows even where no WHERE clause says so.
  */
-final class UserRepository {
+final class AccountDataRepository {
   /** jsonb built in SQL: timestamps, arrays and jsonb columns come out as JSON without mapping code. */
   private static final String PROFILE = """
       SELECT jsonb_build_object(
@@ -61,7 +61,7 @@ final class UserRepository {
    */
   private static final String AS_SERVICE = "SELECT set_config('role', 'app_service', true)";
 
-  private UserRepository() {}
+  private AccountDataRepository() {}
 
   static Future<JsonObject> profile(SqlClient sql, UUID userId) {
     return sql.preparedQuery(PROFILE).execute(Tuple.of(userId))

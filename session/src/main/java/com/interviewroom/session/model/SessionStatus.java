@@ -1,6 +1,5 @@
-package com.interviewroom.schema.session;
+package com.interviewroom.session.model;
 
-import com.interviewroom.common.http.ApiException;
 import java.util.Locale;
 import java.util.Set;
 
@@ -38,15 +37,14 @@ public enum SessionStatus {
     return this == ACTIVE ? COMPLETED : ABANDONED;
   }
 
-  /** Fails with 409 {@code illegal_transition} unless {@code this → next} is allowed. */
+  /** Fails with {@link IllegalTransition} unless {@code this → next} is allowed. */
   public void require(SessionStatus next) {
     if (!canMoveTo(next)) {
       throw illegal(this, next);
     }
   }
 
-  public static ApiException illegal(SessionStatus from, SessionStatus to) {
-    return new ApiException(409, "illegal_transition", "Conflict",
-        "A " + from.dbValue() + " session cannot become " + to.dbValue() + ".");
+  public static IllegalTransition illegal(SessionStatus from, SessionStatus to) {
+    return new IllegalTransition(from, to);
   }
 }

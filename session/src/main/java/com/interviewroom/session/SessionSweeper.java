@@ -1,11 +1,11 @@
-package com.interviewroom.edge.session;
+package com.interviewroom.session;
 
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
 import com.interviewroom.schema.Database;
-import com.interviewroom.schema.session.SessionEnds;
-import com.interviewroom.schema.session.SessionStatus;
-import com.interviewroom.schema.session.SessionTransitions;
+import com.interviewroom.session.model.SessionStatus;
+import com.interviewroom.session.signal.SessionEnds;
+import com.interviewroom.session.store.SessionTransitionStore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.redis.client.Redis;
@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Closes sessions nobody closed: {@code active} ones past their deadline plus a grace period become
  * {@code completed} (reason {@code time_expired}); {@code scheduled} ones never started within an
- * hour become {@code abandoned} (reason {@code never_started}). The moves are the shared
- * {@link SessionTransitions} bulk statements, which lock their rows with {@code SKIP LOCKED}, so any
+ * hour become {@code abandoned} (reason {@code never_started}). The moves are the
+ * {@link SessionTransitionStore} bulk statements, which lock their rows with {@code SKIP LOCKED}, so any
  * number of instances can run them at once and each session is closed, logged and announced exactly
  * once. Each sweep also announces ended sessions whose {@code session.ended} never went out (their
  * node died between the end and the announcement).
@@ -72,7 +72,7 @@ public final class SessionSweeper extends VerticleBase {
     return Future.succeededFuture();
   }
 
-  record Closed(UUID sessionId, UUID userId, SessionStatus status, String reason) {}
+  public record Closed(UUID sessionId, UUID userId, SessionStatus status, String reason) {}
 
   /** One sweep; completes with the sessions it closed (also logged and announced). */
   public Future<List<Closed>> sweep() {
@@ -80,8 +80,8 @@ public final class SessionSweeper extends VerticleBase {
   }
 
   static Future<List<Closed>> sweep(Database db, SessionEnds ends) {
-    return db.asService(sql -> SessionTransitions.expireOverdue(sql, GRACE, BATCH, TIME_EXPIRED)
-            .compose(expired -> SessionTransitions.abandonUnstarted(sql, NEVER_STARTED, BATCH, NEVER_STARTED_REASON)
+    return db.asService(sql -> SessionTransitionStore.expireOverdue(sql, GRACE, BATCH, TIME_EXPIRED)
+            .compose(expired -> SessionTransitionStore.abandonUnstarted(sql, NEVER_STARTED, BATCH, NEVER_STARTED_REASON)
                 .map(stale -> {
                   List<Closed> all = new ArrayList<>();
                   expired.forEach(e -> all.add(closed(e)));
@@ -99,7 +99,7 @@ public final class SessionSweeper extends VerticleBase {
         .onFailure(failure -> log.warn("sweep failed {}", kv("error", failure.toString())));
   }
 
-  private static Closed closed(SessionTransitions.Ended ended) {
+  private static Closed closed(SessionTransitionStore.Ended ended) {
     return new Closed(ended.sessionId(), ended.userId(), ended.status(), ended.endReason());
   }
 }

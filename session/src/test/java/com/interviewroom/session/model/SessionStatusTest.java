@@ -1,9 +1,8 @@
-package com.interviewroom.schema.session;
+package com.interviewroom.session.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.interviewroom.common.http.ApiException;
 import java.util.EnumSet;
 import java.util.Set;
 import org.junit.jupiter.api.DisplayName;
@@ -24,12 +23,13 @@ class SessionStatusTest {
   }
 
   @Test
-  @DisplayName("require refuses an illegal move with a 409 illegal_transition problem")
+  @DisplayName("require refuses an illegal move with an IllegalTransition naming both states (the edge answers 409 illegal_transition)")
   void requireFails() {
     assertThatThrownBy(() -> SessionStatus.COMPLETED.require(SessionStatus.ACTIVE))
-        .isInstanceOfSatisfying(ApiException.class, e -> {
-          assertThat(e.status()).isEqualTo(409);
-          assertThat(e.code()).isEqualTo("illegal_transition");
+        .isInstanceOfSatisfying(IllegalTransition.class, e -> {
+          assertThat(e.from()).isEqualTo(SessionStatus.COMPLETED);
+          assertThat(e.to()).isEqualTo(SessionStatus.ACTIVE);
+          assertThat(e.getMessage()).isEqualTo("A completed session cannot become active.");
         });
     SessionStatus.SCHEDULED.require(SessionStatus.ACTIVE);
   }

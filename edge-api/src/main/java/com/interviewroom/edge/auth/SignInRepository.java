@@ -7,7 +7,7 @@ import io.vertx.sqlclient.Tuple;
 import java.util.UUID;
 
 /** The SQL of built-in accounts. Runs as the service role: signup and login precede any user identity. */
-final class UserRepository {
+final class SignInRepository {
   static final String UNIQUE_VIOLATION = "23505";
 
   private static final String INSERT = """
@@ -38,7 +38,7 @@ final class UserRepository {
 
   record Account(UUID id, String email, String passwordHash, boolean deleted) {}
 
-  private UserRepository() {}
+  private SignInRepository() {}
 
   static Future<Account> insert(SqlClient sql, String email, String passwordHash) {
     return sql.preparedQuery(INSERT).execute(Tuple.of(email, passwordHash))

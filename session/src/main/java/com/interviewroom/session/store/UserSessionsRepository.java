@@ -1,6 +1,6 @@
-package com.interviewroom.edge.session;
+package com.interviewroom.session.store;
 
-import com.interviewroom.schema.session.SessionStatus;
+import com.interviewroom.session.model.SessionStatus;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
@@ -13,19 +13,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-/** The SQL of sessions, credits and code snapshots. The service picks the role and owns the transaction. */
-final class SessionRepository {
-  static final String CHECK_VIOLATION = "23514";
-  static final String UNIQUE_VIOLATION = "23505";
-
-  private static final String INSERT = """
-      INSERT INTO sessions (user_id, problem_id, language, status, credit_charged, group_id, tracked_skill_id_hash)
-      VALUES ($1, $2, $3, 'scheduled', $4, $5, $6) RETURNING id""";
-  // The ledger trigger takes the profile's row lock and its CHECK (credits >= 0) fails with 23514
-  // on an overspend, so concurrent starts of one user serialize here and only the funded ones commit.
-  private static final String CHARGE = """
-      INSERT INTO credit_transactions (user_id, delta, reason, session_id, idempotency_key)
-      VALUES ($1, -1, 'session_start', $2::uuid, 'session_start:' || $2::uuid::text)""";
+/**
+ * What a user sees of their sessions: the page of their sessions, one session's detail, its status.
+ * Run as the user ({@code Database.asUser}), so row-level security backs every ownership check.
+ */
+public final class UserSessionsRepository {
   private static final String STATE = "SELECT status FROM sessions WHERE id = $1";
   // One round trip: the total comes from a scalar subquery, so an empty page still reports it.
   private static final String LIST = """
@@ -55,76 +47,24 @@ final class SessionRepository {
             FROM code_snapshots WHERE session_id = s.id
            ORDER BY created_at DESC, id DESC LIMIT 1) AS c ON true
        WHERE s.id = $1""";
-  private static final String SNAPSHOT_TARGET = """
-      SELECT s.status,
-             EXISTS (SELECT 1 FROM code_snapshots c
-                      WHERE c.session_id = s.id AND c.snapshot_type = 'final' AND c.created_at >= s.ended_at) AS final_after_end
-        FROM sessions s WHERE s.id = $1""";
-  // Serializes the final snapshots of one session (a beacon may be sent twice at once), so the
-  // "one final after end" check and the insert cannot interleave.
-  private static final String LOCK_FINAL = "SELECT pg_advisory_xact_lock(hashtextextended('final:' || $1::uuid::text, 0))";
-  private static final String INSERT_SNAPSHOT = """
-      INSERT INTO code_snapshots (session_id, code, language, snapshot_type, client_timestamp_ms)
-      VALUES ($1, $2, $3, $4, $5) RETURNING id, created_at""";
+  public record Page(List<JsonObject> items, long total) {}
 
-  record SnapshotTarget(SessionStatus status, boolean finalAfterEnd) {}
-
-  record Page(List<JsonObject> items, long total) {}
-
-  private SessionRepository() {}
-
-  /** The session files under the request's group and the skill the start request tracked (its hash). */
-  static Future<UUID> insert(SqlClient sql, Actor actor, UUID problemId, StartRequest request, boolean charged) {
-    return sql.preparedQuery(INSERT).execute(Tuple.of(actor.userId(), problemId, request.language(), charged,
-            request.groupId(), actor.trackedSkillIdHash()))
-        .map(rows -> rows.iterator().next().getUUID("id"));
-  }
-
-  static Future<Void> charge(SqlClient sql, UUID userId, UUID sessionId) {
-    return sql.preparedQuery(CHARGE).execute(Tuple.of(userId, sessionId)).mapEmpty();
-  }
+  private UserSessionsRepository() {}
 
   /** The session's status; null when it does not exist (or, as a user, is not theirs). */
-  static Future<SessionStatus> status(SqlClient sql, UUID sessionId) {
+  public static Future<SessionStatus> status(SqlClient sql, UUID sessionId) {
     return sql.preparedQuery(STATE).execute(Tuple.of(sessionId))
         .map(rows -> rows.size() == 0 ? null : SessionStatus.of(rows.iterator().next().getString("status")));
   }
 
-  static Future<Page> list(SqlClient sql, UUID userId, int limit, int offset) {
-    return sql.preparedQuery(LIST).execute(Tuple.of(userId, limit, offset)).map(SessionRepository::toPage);
+  public static Future<Page> list(SqlClient sql, UUID userId, int limit, int offset) {
+    return sql.preparedQuery(LIST).execute(Tuple.of(userId, limit, offset)).map(UserSessionsRepository::toPage);
   }
 
   /** Null when the session does not exist or is not visible to the caller. */
-  static Future<JsonObject> detail(SqlClient sql, UUID sessionId) {
+  public static Future<JsonObject> detail(SqlClient sql, UUID sessionId) {
     return sql.preparedQuery(DETAIL).execute(Tuple.of(sessionId))
         .map(rows -> rows.size() == 0 ? null : toDetail(rows.iterator().next()));
-  }
-
-  static Future<Void> lockFinalSnapshots(SqlClient sql, UUID sessionId) {
-    return sql.preparedQuery(LOCK_FINAL).execute(Tuple.of(sessionId)).mapEmpty();
-  }
-
-  static Future<SnapshotTarget> snapshotTarget(SqlClient sql, UUID sessionId) {
-    return sql.preparedQuery(SNAPSHOT_TARGET).execute(Tuple.of(sessionId))
-        .map(rows -> {
-          if (rows.size() == 0) {
-            return null;
-          }
-          Row row = rows.iterator().next();
-          return new SnapshotTarget(SessionStatus.of(row.getString("status")), row.getBoolean("final_after_end"));
-        });
-  }
-
-  static Future<JsonObject> insertSnapshot(SqlClient sql, UUID sessionId, SnapshotRequest snapshot) {
-    return sql.preparedQuery(INSERT_SNAPSHOT)
-        .execute(Tuple.of(sessionId, snapshot.code(), snapshot.language(), snapshot.snapshotType(), snapshot.timestampMs()))
-        .map(rows -> {
-          Row row = rows.iterator().next();
-          return new JsonObject()
-              .put("snapshotId", row.getUUID("id").toString())
-              .put("snapshotType", snapshot.snapshotType())
-              .put("createdAt", time(row.getOffsetDateTime("created_at")));
-        });
   }
 
   private static Page toPage(RowSet<Row> rows) {
@@ -184,7 +124,7 @@ final class SessionRepository {
    */
   static String evaluationStatus(String evaluation, String sessionStatus) {
     if (evaluation == null) {
-      return "completed".equals(sessionStatus) ? "evaluating" : "none";
+      return SessionStatus.of(sessionStatus) == SessionStatus.COMPLETED ? "evaluating" : "none";
     }
     return "pending".equals(evaluation) ? "evaluating" : evaluation;
   }
