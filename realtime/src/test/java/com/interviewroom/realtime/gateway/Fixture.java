@@ -6,6 +6,8 @@ import com.interviewroom.common.auth.TokenIssuer;
 import com.interviewroom.common.auth.TokenVerifier;
 import com.interviewroom.common.config.Config;
 import com.interviewroom.schema.Database;
+import com.interviewroom.testkit.Await;
+import com.interviewroom.testkit.Eventually;
 import com.interviewroom.testkit.TestDatabase;
 import com.interviewroom.testkit.TestRedis;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -23,7 +25,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Real Postgres (a fresh migrated database) and the test Redis, gateways on port 0 with chosen
@@ -152,29 +153,14 @@ final class Fixture implements AutoCloseable {
     return entry;
   }
 
+  /** The one test {@link Await#await}, under the name the gateway tests call. */
   static <T> T await(Future<T> future) {
-    try {
-      return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+    return Await.await(future);
   }
 
-  /** Polls {@code condition} for up to 15 s. */
+  /** The one test {@link Eventually#eventually}, under the name the gateway tests call. */
   static void eventually(String what, java.util.function.BooleanSupplier condition) {
-    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-    while (System.nanoTime() < until) {
-      if (condition.getAsBoolean()) {
-        return;
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-    }
-    throw new AssertionError("not reached in time: " + what);
+    Eventually.eventually(what, condition);
   }
 
   @Override

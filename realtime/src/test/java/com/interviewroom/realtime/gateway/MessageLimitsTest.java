@@ -8,29 +8,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /** Messages as the gateway assembles them from frames: UTF-8, size across fragments, duplicate JSON names (issue 21.14). */
 @DisplayName("Message assembly and its limits")
-class MessageLimitsTest {
-  static Fixture fixture;
-  static Fixture.Node node;
-  static EchoVoice voice = new EchoVoice(1);
-
-  @BeforeAll
-  static void start() {
-    fixture = new Fixture();
-    node = fixture.node(GatewaySettings.defaults(), voice);
-  }
-
-  @AfterAll
-  static void stop() {
-    fixture.close();
-  }
-
+class MessageLimitsTest extends GatewayTest {
   private record Opened(UUID session, RawSocket socket) {}
 
   private Opened ready() throws IOException {
