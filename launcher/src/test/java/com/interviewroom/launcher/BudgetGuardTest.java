@@ -4,20 +4,15 @@ import static com.interviewroom.testkit.Await.await;
 import static com.interviewroom.testkit.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.interviewroom.common.config.Config;
 import com.interviewroom.common.cost.Kinds;
 import com.interviewroom.common.cost.Metered;
 import com.interviewroom.common.cost.PriceTable;
-import com.interviewroom.launcher.embedded.FreePort;
-import com.interviewroom.schema.Database;
 import com.interviewroom.schema.cost.CostLedger;
-import com.interviewroom.testkit.TestDatabase;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocket;
-import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -28,7 +23,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -37,11 +31,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The cost ledger and the budget guard across the running system (real Postgres and Redis, the
@@ -50,25 +41,27 @@ import org.junit.jupiter.api.io.TempDir;
  * and once OpenAI's daily budget is reached the next session start goes to the local interviewer
  * while the running interview keeps its socket and its provider.
  */
-class BudgetGuardTest {
+class BudgetGuardTest extends SystemTest {
   private static final String KEY = "sk-test-budget-0123456789";
   private static final String ADMIN = "ops-budget@example.com";
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  @TempDir
-  Path dataDir;
-
-  private String databaseUrl;
-  private RunningSystem running;
-  private Database db;
   private Vertx fakeVertx;
   private HttpServer fake;
   private final AtomicInteger responses = new AtomicInteger();
   private final List<String> handshakeProblems = new CopyOnWriteArrayList<>();
-  private WebSocketClient wsClient;
-  private int port;
-  private int internalPort;
-  private ApiClient api;
+
+  @Override
+  Map<String, String> extraEnv() {
+    int fakePort = startFakeOpenAi();
+    closedAfterTheSystem.add(() -> fakeVertx.close().await());
+    return Map.of(
+        "OPENAI_API_KEY", KEY,
+        "OPENAI_REALTIME_URL", "ws://127.0.0.1:" + fakePort + "/v1/realtime",
+        "BUDGET_DAILY_USD_OPENAI", "1.00",
+        "BUDGET_REFRESH_SECONDS", "1",
+        "ADMIN_EMAILS", ADMIN);
+  }
 
   /**
    * The subset of the GA Realtime API a session start and its greeting use (openai-python
@@ -117,44 +110,6 @@ class BudgetGuardTest {
         default -> { } // appends, conversation items: nothing to answer for a greeting
       }
     });
-  }
-
-  @BeforeEach
-  void start() throws Exception {
-    int fakePort = startFakeOpenAi();
-    databaseUrl = TestDatabase.freshDatabaseUrl();
-    port = FreePort.find();
-    internalPort = FreePort.find();
-    Map<String, String> env = SystemTest.env(dataDir, databaseUrl, port, internalPort);
-    env.putAll(Map.of(
-        "OPENAI_API_KEY", KEY,
-        "OPENAI_REALTIME_URL", "ws://127.0.0.1:" + fakePort + "/v1/realtime",
-        "BUDGET_DAILY_USD_OPENAI", "1.00",
-        "BUDGET_REFRESH_SECONDS", "1"));
-    env.put("ADMIN_EMAILS", ADMIN);
-    running = Launcher.start(Config.from(env));
-    db = Database.connect(running.vertx(), databaseUrl, 2);
-    wsClient = running.vertx().createWebSocketClient();
-    api = new ApiClient(port);
-  }
-
-  @AfterEach
-  void stop() {
-    try {
-      if (running != null) {
-        try {
-          await(wsClient.close());
-          await(db.close());
-        } finally {
-          running.close();
-        }
-      }
-    } finally {
-      if (fakeVertx != null) {
-        fakeVertx.close().await();
-      }
-      TestDatabase.drop(databaseUrl);
-    }
   }
 
   @Test

@@ -4,28 +4,20 @@ import static com.interviewroom.testkit.Await.await;
 import static com.interviewroom.testkit.Eventually.poll;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.interviewroom.common.config.Config;
-import com.interviewroom.launcher.embedded.FreePort;
 import com.interviewroom.testkit.FakeSlack;
-import com.interviewroom.testkit.TestDatabase;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.WebSocket;
-import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The operator console's "done when", through the whole system (ROLE=all from the launcher): an
@@ -34,24 +26,16 @@ import org.junit.jupiter.api.io.TempDir;
  * them and lets an operator resolve one. (An evaluator whose calls keep failing, dead-lettered, is
  * FailureDetectorTest's: the launcher's evaluator group waits 30 s per redelivery.)
  */
-class OperatorConsoleFlowTest {
+class OperatorConsoleFlowTest extends SystemTest {
   private static final String ADMIN = "operator-" + UUID.randomUUID() + "@example.com";
 
-  @TempDir
-  Path dataDir;
-
-  private String databaseUrl;
-  private RunningSystem running;
-  private int port;
   private Vertx fakes;
   private HttpServer openAi;
   private final AtomicBoolean openAiDown = new AtomicBoolean();
   private FakeSlack slack;
-  private WebSocketClient sockets;
-  private ApiClient api;
 
-  @BeforeEach
-  void start() throws Exception {
+  @Override
+  Map<String, String> extraEnv() throws Exception {
     fakes = Vertx.vertx();
     // the interviewer that connects and never speaks: session.update is answered, nothing else ever is
     openAi = await(fakes.createHttpServer().webSocketHandshakeHandler(handshake -> {
@@ -67,29 +51,12 @@ class OperatorConsoleFlowTest {
       }
     })).listen(0, "127.0.0.1"));
     slack = FakeSlack.start(50);
-    databaseUrl = TestDatabase.freshDatabaseUrl();
-    port = FreePort.find();
-    Map<String, String> env = SystemTest.env(dataDir, databaseUrl, port, FreePort.find());
-    env.putAll(Map.of(
+    closedAfterTheSystem.add(slack);
+    closedAfterTheSystem.add(() -> await(fakes.close()));
+    return Map.of(
         "OPENAI_API_KEY", "sk-test-console",
-        "OPENAI_REALTIME_URL", "ws://127.0.0.1:" + openAi.actualPort() + "/v1/realtime"));
-    env.putAll(Map.of("ADMIN_EMAILS", ADMIN, "CONSOLE_SILENCE_MS", "1500", "CONSOLE_ALERT_POLL_MS", "100"));
-    running = Launcher.start(Config.from(env));
-    sockets = running.vertx().createWebSocketClient();
-    api = new ApiClient(port);
-  }
-
-  @AfterEach
-  void stop() {
-    try {
-      if (running != null) {
-        running.close();
-      }
-    } finally {
-      slack.close();
-      await(fakes.close());
-      TestDatabase.drop(databaseUrl);
-    }
+        "OPENAI_REALTIME_URL", "ws://127.0.0.1:" + openAi.actualPort() + "/v1/realtime",
+        "ADMIN_EMAILS", ADMIN, "CONSOLE_SILENCE_MS", "1500", "CONSOLE_ALERT_POLL_MS", "100");
   }
 
   @Test
@@ -181,6 +148,6 @@ class OperatorConsoleFlowTest {
   private WebSocket connect(String token, List<JsonObject> messages) {
     WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/ws")
         .setSubProtocols(List.of("interview.v1", token));
-    return await(sockets.connect(options).onSuccess(ws -> ws.textMessageHandler(text -> messages.add(new JsonObject(text)))));
+    return await(wsClient.connect(options).onSuccess(ws -> ws.textMessageHandler(text -> messages.add(new JsonObject(text)))));
   }
 }

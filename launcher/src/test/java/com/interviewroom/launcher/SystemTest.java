@@ -10,7 +10,9 @@ import com.interviewroom.testkit.TestDatabase;
 import com.interviewroom.testkit.TestRedis;
 import io.vertx.core.http.WebSocketClient;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -19,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The setup the end-to-end tests share: the whole system in this JVM ({@link Launcher#start}) on one
  * free port, over a fresh database, started before each test and closed after it, with a database
- * handle, a WebSocket client and the REST API. A test adds settings by overriding {@link #extraEnv}.
+ * handle, a WebSocket client and the REST API. A test adds settings (and starts the fakes they
+ * point at) by overriding {@link #extraEnv}.
  */
 abstract class SystemTest {
   @TempDir
@@ -27,13 +30,16 @@ abstract class SystemTest {
 
   String databaseUrl;
   int port;
+  int internalPort;
   RunningSystem running;
   Database db;
   WebSocketClient wsClient;
   ApiClient api;
+  /** What the system talks to (fakes a test starts in {@link #extraEnv}): closed after the system, in order. */
+  final List<AutoCloseable> closedAfterTheSystem = new ArrayList<>();
 
   /** Settings on top of {@link #env}; none unless a test says so. */
-  Map<String, String> extraEnv() {
+  Map<String, String> extraEnv() throws Exception {
     return Map.of();
   }
 
@@ -41,7 +47,8 @@ abstract class SystemTest {
   void startSystem() throws Exception {
     databaseUrl = TestDatabase.freshDatabaseUrl();
     port = FreePort.find();
-    Map<String, String> env = env(dataDir, databaseUrl, port, FreePort.find());
+    internalPort = FreePort.find();
+    Map<String, String> env = env(dataDir, databaseUrl, port, internalPort);
     env.putAll(extraEnv());
     running = Launcher.start(Config.from(env));
     db = Database.connect(running.vertx(), databaseUrl, 2);
@@ -50,16 +57,22 @@ abstract class SystemTest {
   }
 
   @AfterEach
-  void stopSystem() {
-    if (running != null) {
-      try {
-        await(wsClient.close());
-        await(db.close());
-      } finally {
-        running.close();
+  void stopSystem() throws Exception {
+    try {
+      if (running != null) {
+        try {
+          await(wsClient.close());
+          await(db.close());
+        } finally {
+          running.close();
+        }
       }
+    } finally {
+      for (AutoCloseable fake : closedAfterTheSystem) {
+        fake.close();
+      }
+      TestDatabase.drop(databaseUrl);
     }
-    TestDatabase.drop(databaseUrl);
   }
 
   /**
@@ -67,7 +80,7 @@ abstract class SystemTest {
    * Redis database, free internal and sandbox ports, the sign-in limits raised. A mutable map, for
    * a test's own settings.
    */
-  static Map<String, String> env(Path dataDir, String databaseUrl, int port, int internalPort) {
+  private static Map<String, String> env(Path dataDir, String databaseUrl, int port, int internalPort) {
     Map<String, String> env = new HashMap<>(TestAuthLimits.RAISED);
     env.putAll(Map.of(
         "DATA_DIR", dataDir.toString(),
