@@ -51,16 +51,12 @@ class OutageFaultTest {
   Path dataDir;
 
   private Config config(int port) {
-    return Config.from(Map.of(
-        "ROLE", "edge",
-        "DATA_DIR", dataDir.toString(),
-        "PORT", String.valueOf(port),
-        "INTERNAL_PORT", String.valueOf(FreePort.find()),
-        "STRIPE_SECRET_KEY", "sk_test_fault",
-        "STRIPE_WEBHOOK_SECRET", WebhookLoad.WEBHOOK_SECRET,
+    Map<String, String> env = WebhookLoad.edgeEnv(dataDir, port);
+    env.putAll(Map.of(
         "DB_QUERY_TIMEOUT_MS", String.valueOf(QUERY_TIMEOUT_MS),
         "DB_ACQUIRE_TIMEOUT_MS", String.valueOf(ACQUIRE_TIMEOUT_MS),
         "REDIS_TIMEOUT_MS", String.valueOf(REDIS_TIMEOUT_MS)));
+    return Config.from(env);
   }
 
   @Test
