@@ -1,5 +1,7 @@
 package com.interviewroom.realtime.gateway;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.interviewroom.common.auth.LocalIssuer;
 import com.interviewroom.common.auth.SigningKey;
 import com.interviewroom.common.auth.TokenIssuer;
@@ -20,7 +22,9 @@ import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
+import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -85,6 +89,18 @@ final class Fixture implements AutoCloseable {
 
   String token(UUID userId, UUID sessionId) {
     return issuer.realtimeToken(userId, sessionId);
+  }
+
+  /** A new user's scheduled session and a browser's raw socket on it. */
+  record Opened(UUID session, RawSocket socket) {}
+
+  /** A new user's scheduled session, and a browser's raw socket to {@code at} that got {@code session.ready}. */
+  Opened ready(Node at) throws IOException {
+    UUID user = user();
+    UUID session = scheduledSession(user);
+    RawSocket socket = RawSocket.browser(at.port(), token(user, session));
+    assertTrue(socket.awaitText("session.ready", Duration.ofSeconds(15)));
+    return new Opened(session, socket);
   }
 
   Row one(String sql, Tuple args) {
