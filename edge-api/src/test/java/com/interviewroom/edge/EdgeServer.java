@@ -11,6 +11,7 @@ import com.interviewroom.common.observability.Observability;
 import com.interviewroom.edge.auth.Legal;
 import com.interviewroom.common.storage.ObjectStore;
 import com.interviewroom.schema.Database;
+import com.interviewroom.testkit.Await;
 import com.interviewroom.testkit.TestAuthLimits;
 import com.interviewroom.testkit.TestDatabase;
 import com.interviewroom.testkit.TestRedis;
@@ -30,7 +31,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The edge API on port 0 over a fresh migrated database and the test Redis: what every edge
@@ -104,12 +104,9 @@ public final class EdgeServer implements AutoCloseable {
     return port;
   }
 
+  /** The one test {@link Await#await}, under the name the edge tests import. */
   public static <T> T await(Future<T> future) {
-    try {
-      return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+    return Await.await(future);
   }
 
   /** Signs up a fresh user through the API and returns {@code {accessToken, user}}. */

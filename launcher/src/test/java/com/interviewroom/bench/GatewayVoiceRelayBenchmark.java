@@ -1,5 +1,7 @@
 package com.interviewroom.bench;
 
+import static com.interviewroom.testkit.Await.await;
+
 import com.interviewroom.bench.RelayReport.Level;
 import com.interviewroom.bench.RelayReport.Mode;
 import com.interviewroom.edge.auth.Legal;
@@ -128,7 +130,7 @@ public final class GatewayVoiceRelayBenchmark {
       env.putAll(Map.of(
           "DATA_DIR", dataDir.toString(),
           "DATABASE_URL", databaseUrl,
-          "REDIS_URL", isolatedRedis(),
+          "REDIS_URL", TestRedis.isolatedUrl(),
           "PORT", String.valueOf(port),
           "INTERNAL_PORT", String.valueOf(internalPort),
           // code execution plays no part here: no sandbox runner in the server process
@@ -176,15 +178,6 @@ public final class GatewayVoiceRelayBenchmark {
   /** Extra JVM options for a child, space-separated in a system property. */
   private static List<String> options(String property) {
     return Arrays.stream(System.getProperty(property, "").split(" ")).filter(o -> !o.isBlank()).toList();
-  }
-
-  /** A logical database of our own: the stream consumer groups have fixed names and other test JVMs share the server. */
-  private static String isolatedRedis() {
-    String base = TestRedis.url();
-    String path = URI.create(base).getPath();
-    return path == null || path.isEmpty() || "/".equals(path)
-        ? base.replaceAll("/$", "") + "/" + ThreadLocalRandom.current().nextInt(1, 16)
-        : base;
   }
 
   private List<Level> run(int[] levels) throws Exception {
@@ -563,14 +556,6 @@ public final class GatewayVoiceRelayBenchmark {
       Promise<T> done = Promise.promise();
       context.runOnContext(v -> done.complete(action.get()));
       return done.future();
-    }
-  }
-
-  private static <T> T await(Future<T> future) {
-    try {
-      return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
     }
   }
 

@@ -13,12 +13,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebDriver;
@@ -27,25 +23,8 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.Select;
 
 /** A person's own pages: the first-run setup, billing and the account, from sign-up to deletion. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class AccountBrowserTest {
+class AccountBrowserTest extends BrowserTest {
   static final String PASSWORD = "correct horse battery";
-  @TempDir
-  static Path dir;
-  BrowserFixture fixture;
-
-  @BeforeAll
-  void start() throws Exception {
-    fixture = BrowserFixture.start(dir);
-  }
-
-  @AfterAll
-  void stop() {
-    if (fixture != null) {
-      fixture.close();
-    }
-  }
-
   @Test
   @DisplayName("a newcomer at 375 px: sign-up leads to the setup, the microphone meter moves with the fake microphone, a test tone plays, "
       + "the tour ends on the dashboard; billing shows the past-due plan; the account edits the profile, downloads only their data, "

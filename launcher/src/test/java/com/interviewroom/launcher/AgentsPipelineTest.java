@@ -1,5 +1,6 @@
 package com.interviewroom.launcher;
 
+import static com.interviewroom.testkit.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.interviewroom.common.auth.LocalIssuer;
@@ -17,10 +18,10 @@ import com.interviewroom.realtime.worker.AgentHandlers;
 import com.interviewroom.realtime.worker.WorkerSettings;
 import com.interviewroom.realtime.worker.WorkerVerticle;
 import com.interviewroom.schema.Database;
+import com.interviewroom.testkit.FixtureStore;
 import com.interviewroom.testkit.TestDatabase;
 import com.interviewroom.testkit.TestRedis;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
@@ -46,14 +47,6 @@ class AgentsPipelineTest {
   private Redis redis;
   private String databaseUrl;
   private int internalPort;
-
-  static <T> T await(Future<T> future) {
-    try {
-      return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
 
   @BeforeEach
   void start() {
@@ -82,17 +75,7 @@ class AgentsPipelineTest {
   }
 
   private UUID endedSession() {
-    return await(db.asService(sql -> sql.preparedQuery("INSERT INTO users (email) VALUES ($1) RETURNING id")
-        .execute(Tuple.of("pipeline-" + UUID.randomUUID() + "@example.com"))
-        .compose(users -> sql.preparedQuery("""
-                INSERT INTO problems (slug, title, difficulty, category, description, function_signature, duration_minutes)
-                VALUES ($1, 'Valid Parentheses', 'easy', 'stack', 'Check brackets.', '{}'::jsonb, 30) RETURNING id""")
-            .execute(Tuple.of("valid-parens-" + UUID.randomUUID()))
-            .compose(problems -> sql.preparedQuery("""
-                    INSERT INTO sessions (user_id, problem_id, status, language, started_at, ended_at)
-                    VALUES ($1, $2, 'completed', 'python', now() - interval '10 minutes', now()) RETURNING id""")
-                .execute(Tuple.of(users.iterator().next().getUUID("id"), problems.iterator().next().getUUID("id")))))
-        .map(rows -> rows.iterator().next().getUUID("id"))));
+    return await(db.asService(sql -> FixtureStore.completedSession(sql, "pipeline")));
   }
 
   private void publishEnded(String stream, UUID session) {

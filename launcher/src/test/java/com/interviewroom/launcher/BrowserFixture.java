@@ -7,6 +7,7 @@ import com.interviewroom.launcher.embedded.FreePort;
 import com.interviewroom.schema.Database;
 import com.interviewroom.testkit.TestAuthLimits;
 import com.interviewroom.testkit.TestDatabase;
+import com.interviewroom.testkit.TestRedis;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Tuple;
 import java.io.ByteArrayOutputStream;
@@ -75,7 +76,7 @@ final class BrowserFixture implements AutoCloseable {
     env.putAll(Map.of(
         "DATA_DIR", dir.resolve("data").toString(),
         "DATABASE_URL", databaseUrl,
-        "REDIS_URL", InterviewFlowTest.isolatedRedis(),
+        "REDIS_URL", TestRedis.isolatedUrl(),
         "PORT", String.valueOf(port),
         "INTERNAL_PORT", String.valueOf(FreePort.find()),
         "SANDBOX_PORT", String.valueOf(FreePort.find()),

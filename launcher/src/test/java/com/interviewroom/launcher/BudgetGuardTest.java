@@ -1,24 +1,18 @@
 package com.interviewroom.launcher;
 
+import static com.interviewroom.testkit.Await.await;
+import static com.interviewroom.testkit.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.interviewroom.common.config.Config;
 import com.interviewroom.common.cost.Kinds;
 import com.interviewroom.common.cost.Metered;
 import com.interviewroom.common.cost.PriceTable;
-import com.interviewroom.edge.auth.Legal;
-import com.interviewroom.launcher.embedded.FreePort;
-import com.interviewroom.schema.Database;
 import com.interviewroom.schema.cost.CostLedger;
-import com.interviewroom.testkit.TestAuthLimits;
-import com.interviewroom.testkit.TestDatabase;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocket;
-import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -29,7 +23,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -37,14 +30,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The cost ledger and the budget guard across the running system (real Postgres and Redis, the
@@ -53,25 +41,27 @@ import org.junit.jupiter.api.io.TempDir;
  * and once OpenAI's daily budget is reached the next session start goes to the local interviewer
  * while the running interview keeps its socket and its provider.
  */
-class BudgetGuardTest {
-  private static final Duration WAIT = Duration.ofSeconds(20);
+class BudgetGuardTest extends SystemTest {
   private static final String KEY = "sk-test-budget-0123456789";
   private static final String ADMIN = "ops-budget@example.com";
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  @TempDir
-  Path dataDir;
-
-  private String databaseUrl;
-  private RunningSystem running;
-  private Database db;
   private Vertx fakeVertx;
   private HttpServer fake;
   private final AtomicInteger responses = new AtomicInteger();
   private final List<String> handshakeProblems = new CopyOnWriteArrayList<>();
-  private WebSocketClient wsClient;
-  private int port;
-  private int internalPort;
+
+  @Override
+  Map<String, String> extraEnv() {
+    int fakePort = startFakeOpenAi();
+    closedAfterTheSystem.add(() -> fakeVertx.close().await());
+    return Map.of(
+        "OPENAI_API_KEY", KEY,
+        "OPENAI_REALTIME_URL", "ws://127.0.0.1:" + fakePort + "/v1/realtime",
+        "BUDGET_DAILY_USD_OPENAI", "1.00",
+        "BUDGET_REFRESH_SECONDS", "1",
+        "ADMIN_EMAILS", ADMIN);
+  }
 
   /**
    * The subset of the GA Realtime API a session start and its greeting use (openai-python
@@ -122,58 +112,15 @@ class BudgetGuardTest {
     });
   }
 
-  @BeforeEach
-  void start() throws Exception {
-    int fakePort = startFakeOpenAi();
-    databaseUrl = TestDatabase.freshDatabaseUrl();
-    port = FreePort.find();
-    internalPort = FreePort.find();
-    Map<String, String> env = new HashMap<>(TestAuthLimits.RAISED);
-    env.putAll(Map.of(
-        "DATA_DIR", dataDir.toString(),
-        "DATABASE_URL", databaseUrl,
-        "REDIS_URL", InterviewFlowTest.isolatedRedis(),
-        "PORT", String.valueOf(port),
-        "INTERNAL_PORT", String.valueOf(internalPort),
-        "SANDBOX_PORT", String.valueOf(FreePort.find()),
-        "OPENAI_API_KEY", KEY,
-        "OPENAI_REALTIME_URL", "ws://127.0.0.1:" + fakePort + "/v1/realtime",
-        "BUDGET_DAILY_USD_OPENAI", "1.00",
-        "BUDGET_REFRESH_SECONDS", "1"));
-    env.put("ADMIN_EMAILS", ADMIN);
-    running = Launcher.start(Config.from(env));
-    db = Database.connect(running.vertx(), databaseUrl, 2);
-    wsClient = running.vertx().createWebSocketClient();
-  }
-
-  @AfterEach
-  void stop() {
-    try {
-      if (running != null) {
-        try {
-          await(wsClient.close());
-          await(db.close());
-        } finally {
-          running.close();
-        }
-      }
-    } finally {
-      if (fakeVertx != null) {
-        fakeVertx.close().await();
-      }
-      TestDatabase.drop(databaseUrl);
-    }
-  }
-
   @Test
   @DisplayName("a day of synthetic usage gives the right costs rows; past OpenAI's budget the next session goes local and the running one goes on")
   void budgetSwitchesTheNextSessionStart() throws Exception {
-    String bearer = signup("candidate-" + UUID.randomUUID() + "@example.com");
-    String admin = signup(ADMIN);
+    String bearer = api.signup("candidate").getString("accessToken");
+    String admin = api.signupAs(ADMIN).getString("accessToken");
 
     // a live session: OpenAI, and its greeting's usage priced (1,000 text in ×4 + 100 text out ×16 + 200 audio out ×64 per million)
-    UUID first = startSession(bearer);
-    WebSocket running1 = connect(token(bearer, first));
+    UUID first = UUID.fromString(api.startSession(bearer).getString("sessionId"));
+    WebSocket running1 = connect(api.realtimeToken(bearer, first.toString()));
     eventually("the first session on openai", () -> "openai".equals(provider(first)));
     eventually("the greeting priced", () -> entries(first) >= 1);
     Row greeting = one("SELECT event_key, usd FROM cost_entries WHERE session_id = $1 ORDER BY id LIMIT 1", Tuple.of(first));
@@ -218,8 +165,8 @@ class BudgetGuardTest {
     assertThat(one("SELECT count(*) AS n FROM cost_entries WHERE event_key LIKE 'synthetic:%'", Tuple.tuple()).getLong("n")).isEqualTo(96L);
 
     // OpenAI is past its 1.00 budget: the next start goes to the local interviewer, the running one keeps OpenAI
-    UUID second = startSession(bearer);
-    WebSocket running2 = connect(token(bearer, second));
+    UUID second = UUID.fromString(api.startSession(bearer).getString("sessionId"));
+    WebSocket running2 = connect(api.realtimeToken(bearer, second.toString()));
     eventually("the second session on the local interviewer", () -> "local".equals(provider(second)));
     assertThat(provider(first)).isEqualTo("openai");
     assertThat(running1.isClosed()).as("the running interview is not cut").isFalse();
@@ -228,8 +175,7 @@ class BudgetGuardTest {
     assertThat(metric("interviewroom_budget_rerouted_sessions_total{provider=\"openai\"}")).isEqualTo(1.0);
     assertThat(metric("interviewroom_provider_cost_usd_total{provider=\"openai\"}")).isGreaterThan(0.0);
 
-    HttpResponse<String> costs = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/admin/costs"))
-        .header("Authorization", "Bearer " + admin).GET().build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> costs = api.get("/api/admin/costs", admin);
     assertThat(costs.statusCode()).as(costs.body()).isEqualTo(200);
     JsonObject budget = new JsonObject(costs.body()).getJsonArray("budgets").getJsonObject(0);
     assertThat(budget.getString("provider")).isEqualTo("openai");
@@ -281,58 +227,9 @@ class BudgetGuardTest {
     }
   }
 
-  private static void eventually(String what, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("no " + what + " within " + WAIT);
-      }
-      Thread.sleep(50);
-    }
-  }
-
-  private String signup(String email) throws Exception {
-    HttpResponse<String> signup = post("/api/auth/signup", null, new JsonObject().put("email", email)
-        .put("password", "budget-password-123").put("termsVersion", Legal.TERMS_VERSION));
-    assertThat(signup.statusCode()).as(signup.body()).isEqualTo(201);
-    return new JsonObject(signup.body()).getString("accessToken");
-  }
-
-  private UUID startSession(String bearer) throws Exception {
-    HttpResponse<String> started = post("/api/sessions/start", bearer,
-        new JsonObject().put("problemSlug", "two-sum").put("language", "python"));
-    assertThat(started.statusCode()).as(started.body()).isEqualTo(201);
-    return UUID.fromString(new JsonObject(started.body()).getString("sessionId"));
-  }
-
-  private String token(String bearer, UUID session) throws Exception {
-    HttpResponse<String> token = post("/api/realtime/token", bearer, new JsonObject().put("sessionId", session.toString()));
-    assertThat(token.statusCode()).as(token.body()).isEqualTo(200);
-    return new JsonObject(token.body()).getString("token");
-  }
-
   private WebSocket connect(String token) {
     WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/ws")
         .setSubProtocols(List.of("interview.v1", token));
     return await(wsClient.connect(options).onSuccess(ws -> ws.textMessageHandler(text -> { })));
-  }
-
-  private HttpResponse<String> post(String path, String bearer, JsonObject body) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-        .header("Content-Type", "application/json")
-        .timeout(Duration.ofSeconds(30))
-        .POST(HttpRequest.BodyPublishers.ofString(body.encode()));
-    if (bearer != null) {
-      request.header("Authorization", "Bearer " + bearer);
-    }
-    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static <T> T await(Future<T> future) {
-    try {
-      return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

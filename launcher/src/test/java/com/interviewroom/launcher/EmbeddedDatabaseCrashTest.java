@@ -28,13 +28,7 @@ class EmbeddedDatabaseCrashTest {
   Path dataDir;
 
   private Config config(int port) {
-    return Config.from(Map.of(
-        "ROLE", "edge",
-        "DATA_DIR", dataDir.toString(),
-        "PORT", String.valueOf(port),
-        "INTERNAL_PORT", String.valueOf(FreePort.find()),
-        "STRIPE_SECRET_KEY", "sk_test_fault",
-        "STRIPE_WEBHOOK_SECRET", WebhookLoad.WEBHOOK_SECRET));
+    return Config.from(WebhookLoad.edgeEnv(dataDir, port));
   }
 
   @Test

@@ -1,15 +1,15 @@
 package com.interviewroom.launcher;
 
+import static com.interviewroom.testkit.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.interviewroom.common.config.Config;
 import com.interviewroom.common.events.EventStream;
-import com.interviewroom.edge.auth.Legal;
 import com.interviewroom.launcher.embedded.FreePort;
 import com.interviewroom.schema.Database;
 import com.interviewroom.testkit.TestAuthLimits;
 import com.interviewroom.testkit.TestDatabase;
-import io.vertx.core.Future;
+import com.interviewroom.testkit.TestRedis;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
@@ -20,9 +20,6 @@ import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,8 +45,6 @@ import org.junit.jupiter.api.io.TempDir;
 class EndAcrossRolesTest {
   private static final Duration WAIT = Duration.ofSeconds(15);
 
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
   @TempDir
   Path dataDir;
 
@@ -59,12 +54,13 @@ class EndAcrossRolesTest {
   private RunningSystem realtime;
   private int edgePort;
   private int realtimePort;
+  private ApiClient api;
 
   @BeforeEach
   void start() throws Exception {
     databaseUrl = TestDatabase.freshDatabaseUrl();
     // a logical database of our own for the fixed-name events stream
-    redisUrl = InterviewFlowTest.isolatedRedis();
+    redisUrl = TestRedis.isolatedUrl();
     edgePort = FreePort.find();
     realtimePort = FreePort.find();
     // one issuer name for both, so the gateway trusts the edge's socket tokens
@@ -82,6 +78,7 @@ class EndAcrossRolesTest {
     realtimeEnv.putAll(Map.of("ROLE", "realtime", "PORT", String.valueOf(realtimePort),
         "INTERNAL_PORT", String.valueOf(FreePort.find()), "S3_ENDPOINT", edge.config().s3().endpoint()));
     realtime = Launcher.start(Config.from(realtimeEnv));
+    api = new ApiClient(edgePort);
   }
 
   @AfterEach
@@ -104,15 +101,8 @@ class EndAcrossRolesTest {
   @Test
   @DisplayName("POST /api/sessions/{id}/end on the edge ends a socket the realtime role holds: session.ended, close 1000, the final code, one session.ended entry")
   void restEndReachesTheRealtimeRole() throws Exception {
-    HttpResponse<String> signup = post("/api/auth/signup", null, new JsonObject()
-        .put("email", "roles-" + UUID.randomUUID() + "@example.com").put("password", "roles-password-123")
-        .put("termsVersion", Legal.TERMS_VERSION));
-    assertThat(signup.statusCode()).as(signup.body()).isEqualTo(201);
-    String bearer = new JsonObject(signup.body()).getString("accessToken");
-    HttpResponse<String> started = post("/api/sessions/start", bearer,
-        new JsonObject().put("problemSlug", "two-sum").put("language", "python"));
-    assertThat(started.statusCode()).as(started.body()).isEqualTo(201);
-    JsonObject start = new JsonObject(started.body());
+    String bearer = api.signup("roles").getString("accessToken");
+    JsonObject start = api.startSession(bearer);
     String sessionId = start.getString("sessionId");
 
     WebSocketClient wsClient = realtime.vertx().createWebSocketClient();
@@ -131,7 +121,7 @@ class EndAcrossRolesTest {
       await(ws.writeTextMessage(new JsonObject().put("type", "session.ping").encode()));
       next(messages, "pong");
 
-      HttpResponse<String> ended = post("/api/sessions/" + sessionId + "/end", bearer, new JsonObject());
+      HttpResponse<String> ended = api.post("/api/sessions/" + sessionId + "/end", bearer, new JsonObject());
       assertThat(ended.statusCode()).as(ended.body()).isEqualTo(200);
       assertThat(next(messages, "session.ended").getString("reason")).isEqualTo("ended_by_user");
       assertThat(closed.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo((short) 1000);
@@ -182,24 +172,5 @@ class EndAcrossRolesTest {
       }
     }
     throw new AssertionError("no " + type + " message within " + WAIT);
-  }
-
-  private HttpResponse<String> post(String path, String bearer, JsonObject body) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + edgePort + path))
-        .header("Content-Type", "application/json")
-        .timeout(Duration.ofSeconds(30))
-        .POST(HttpRequest.BodyPublishers.ofString(body.encode()));
-    if (bearer != null) {
-      request.header("Authorization", "Bearer " + bearer);
-    }
-    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static <T> T await(Future<T> future) {
-    try {
-      return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -1,5 +1,6 @@
 package com.interviewroom.launcher;
 
+import static com.interviewroom.testkit.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.interviewroom.common.auth.LocalIssuer;
@@ -17,10 +18,10 @@ import com.interviewroom.realtime.worker.WorkerSettings;
 import com.interviewroom.realtime.worker.WorkerVerticle;
 import com.interviewroom.schema.Database;
 import com.interviewroom.testkit.BenchmarkReport;
+import com.interviewroom.testkit.FixtureStore;
 import com.interviewroom.testkit.TestDatabase;
 import com.interviewroom.testkit.TestRedis;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
@@ -56,14 +57,6 @@ class EvaluationLatencyBenchmark {
   /** Sessions evaluated first and not measured: JIT and connection pools warm up on them. */
   private static final int WARM_UP = 10;
   private static final long MODEL_DELAY_MS = 2_000;
-
-  static <T> T await(Future<T> future) {
-    try {
-      return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
 
   /** A tool_use reply with 8s everywhere, after the fixed delay. */
   private static HttpServer slowModel(Vertx vertx) {
@@ -179,17 +172,7 @@ class EvaluationLatencyBenchmark {
   }
 
   private static UUID session(Database db, int i) {
-    return await(db.asService(sql -> sql.preparedQuery("INSERT INTO users (email) VALUES ($1) RETURNING id")
-        .execute(Tuple.of("bench-" + UUID.randomUUID() + "@example.com"))
-        .compose(users -> sql.preparedQuery("""
-                INSERT INTO problems (slug, title, difficulty, category, description, function_signature, duration_minutes)
-                VALUES ($1, 'Bench', 'easy', 'array', 'Bench problem.', '{}'::jsonb, 30) RETURNING id""")
-            .execute(Tuple.of("bench-" + UUID.randomUUID()))
-            .compose(problems -> sql.preparedQuery("""
-                    INSERT INTO sessions (user_id, problem_id, status, language, started_at, ended_at)
-                    VALUES ($1, $2, 'completed', 'python', now() - interval '10 minutes', now()) RETURNING id""")
-                .execute(Tuple.of(users.iterator().next().getUUID("id"), problems.iterator().next().getUUID("id")))))
-        .map(rows -> rows.iterator().next().getUUID("id"))
+    return await(db.asService(sql -> FixtureStore.completedSession(sql, "bench")
         .compose(session -> sql.preparedQuery("""
                 INSERT INTO transcripts (session_id, item_id, role, text) VALUES ($1, 'u1', 'user', 'I would use a hash map.')""")
             .execute(Tuple.of(session)).map(session))));

@@ -9,15 +9,10 @@ import static com.interviewroom.launcher.BrowserFixture.until;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebDriver;
@@ -27,24 +22,7 @@ import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /** A candidate's interview, in Chromium with a fake microphone, against the whole system. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class InterviewBrowserTest {
-  @TempDir
-  static Path dir;
-  BrowserFixture fixture;
-
-  @BeforeAll
-  void start() throws Exception {
-    fixture = BrowserFixture.start(dir);
-  }
-
-  @AfterAll
-  void stop() {
-    if (fixture != null) {
-      fixture.close();
-    }
-  }
-
+class InterviewBrowserTest extends BrowserTest {
   @Test
   @DisplayName("golden path: sign up, 3 credits, choose a problem, hear the greeting, speak (silence is not sent), type, run, submit, end, read the summary, practise again")
   void goldenPath() throws Exception {

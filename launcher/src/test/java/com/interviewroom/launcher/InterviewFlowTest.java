@@ -1,118 +1,50 @@
 package com.interviewroom.launcher;
 
+import static com.interviewroom.testkit.Await.await;
+import static com.interviewroom.testkit.Eventually.poll;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.interviewroom.common.config.Config;
-import com.interviewroom.edge.auth.Legal;
-import com.interviewroom.launcher.embedded.FreePort;
-import com.interviewroom.schema.Database;
 import com.interviewroom.schema.ProblemBank;
-import com.interviewroom.testkit.TestAuthLimits;
-import com.interviewroom.testkit.TestDatabase;
-import com.interviewroom.testkit.TestRedis;
-import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocket;
-import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The golden path of a real candidate through real sockets against the whole system
  * ({@link Launcher#start(Config)}): REST edge and realtime gateway on one port, the local simulated
  * interviewer, the in-process sandbox, the stream workers and the heuristic evaluator.
  */
-class InterviewFlowTest {
+class InterviewFlowTest extends SystemTest {
   private static final Duration WAIT = Duration.ofSeconds(15);
-
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
-  @TempDir
-  Path dataDir;
-
-  private String databaseUrl;
-  private RunningSystem running;
-  private Database db;
-  private WebSocketClient wsClient;
-  private int port;
-
-  @BeforeEach
-  void start() throws Exception {
-    databaseUrl = TestDatabase.freshDatabaseUrl();
-    port = FreePort.find();
-    Map<String, String> env = new java.util.HashMap<>(TestAuthLimits.RAISED);
-    env.putAll(Map.of(
-        "DATA_DIR", dataDir.toString(),
-        "DATABASE_URL", databaseUrl,
-        "REDIS_URL", isolatedRedis(),
-        "PORT", String.valueOf(port),
-        "INTERNAL_PORT", String.valueOf(FreePort.find()),
-        "SANDBOX_PORT", String.valueOf(FreePort.find())));
-    running = Launcher.start(Config.from(env));
-    db = Database.connect(running.vertx(), databaseUrl, 2);
-    wsClient = running.vertx().createWebSocketClient();
-  }
-
-  /**
-   * The stream {@code events} and its consumer groups have fixed names, and other test JVMs share the
-   * server: a logical database of our own keeps their workers from taking our entries (and ours theirs).
-   * Pub/sub ignores the database, but its channels carry random session ids.
-   */
-  static String isolatedRedis() {
-    String base = TestRedis.url();
-    String path = URI.create(base).getPath();
-    return path == null || path.isEmpty() || "/".equals(path)
-        ? base.replaceAll("/$", "") + "/" + java.util.concurrent.ThreadLocalRandom.current().nextInt(1, 16)
-        : base;
-  }
-
-  @AfterEach
-  void stop() {
-    if (running != null) {
-      try {
-        await(wsClient.close());
-        await(db.close());
-      } finally {
-        running.close();
-      }
-    }
-    TestDatabase.drop(databaseUrl);
-  }
 
   // ---- the golden path ----
 
   @Test
   @DisplayName("a candidate signs up, starts two-sum, talks to the simulated interviewer, submits an accepted solution, ends, and gets a heuristic evaluation")
   void goldenPath() throws Exception {
-    String bearer = signup();
+    String bearer = api.signup("flow").getString("accessToken");
     assertThat(credits(bearer)).as("the signup bonus").isEqualTo(3);
 
     // 1. start: one credit spent, a one-time socket token handed out
-    HttpResponse<String> started = post("/api/sessions/start", bearer,
+    HttpResponse<String> started = api.post("/api/sessions/start", bearer,
         new JsonObject().put("problemSlug", "two-sum").put("language", "python"));
     assertThat(started.statusCode()).as(started.body()).isEqualTo(201);
     JsonObject start = new JsonObject(started.body());
@@ -155,7 +87,7 @@ class InterviewFlowTest {
     String solution = ProblemBank.load().bySlug("two-sum").orElseThrow().solutions().get("python");
     socket.ws.writeTextMessage(new JsonObject().put("type", "code_edit").put("code", solution).put("language", "python").encode());
     int submittedAt = socket.messages.size();
-    HttpResponse<String> executed = post("/api/sessions/" + sessionId + "/execute", bearer,
+    HttpResponse<String> executed = api.post("/api/sessions/" + sessionId + "/execute", bearer,
         new JsonObject().put("code", solution).put("language", "python").put("mode", "submit"));
     assertThat(executed.statusCode()).as(executed.body()).isEqualTo(200);
     JsonObject result = new JsonObject(executed.body());
@@ -194,14 +126,14 @@ class InterviewFlowTest {
     assertThat(transcripts).anySatisfy(r -> assertThat(r.getString("text")).containsIgnoringCase("simulated"));
 
     // 6. the evaluation: pending, then completed by the heuristic evaluator
-    JsonObject evaluation = poll("evaluation completed", () -> getJson("/api/sessions/" + sessionId + "/evaluation", bearer),
-        e -> !"pending".equals(e.getString("status")), Duration.ofSeconds(20));
+    JsonObject evaluation = poll("evaluation completed", () -> api.getJson("/api/sessions/" + sessionId + "/evaluation", bearer),
+        e -> !"pending".equals(e.getString("status")));
     assertThat(evaluation.getString("status")).as(evaluation.encode()).isEqualTo("completed");
     assertThat(evaluation.getString("model")).isEqualTo("heuristic");
     assertThat(evaluation.getDouble("overallScore")).isBetween(0.0, 100.0);
     assertThat(evaluation.getJsonObject("scores")).isNotEmpty();
     assertThat(evaluation.getString("recommendation")).isNotBlank();
-    JsonObject listed = getJson("/api/sessions", bearer);
+    JsonObject listed = api.getJson("/api/sessions", bearer);
     JsonObject item = listed.getJsonArray("items").getJsonObject(0);
     assertThat(item.getString("sessionId")).isEqualTo(sessionId);
     assertThat(item.getString("status")).isEqualTo("completed");
@@ -212,8 +144,8 @@ class InterviewFlowTest {
   @Test
   @DisplayName("a replayed socket token is refused with 4001; a fresh token resumes the same session with its time and code")
   void replayAndResume() throws Exception {
-    String bearer = signup();
-    JsonObject start = new JsonObject(post("/api/sessions/start", bearer,
+    String bearer = api.signup("flow").getString("accessToken");
+    JsonObject start = new JsonObject(api.post("/api/sessions/start", bearer,
         new JsonObject().put("problemSlug", "two-sum").put("language", "python")).body());
     String sessionId = start.getString("sessionId");
     String token = start.getString("wsToken");
@@ -232,7 +164,7 @@ class InterviewFlowTest {
     assertThat(replayed.closed.get(WAIT.toSeconds(), TimeUnit.SECONDS)).as("a replayed token").isEqualTo((short) 4001);
     assertThat(replayed.messages).isEmpty();
 
-    HttpResponse<String> fresh = post("/api/realtime/token", bearer, new JsonObject().put("sessionId", sessionId));
+    HttpResponse<String> fresh = api.post("/api/realtime/token", bearer, new JsonObject().put("sessionId", sessionId));
     assertThat(fresh.statusCode()).as(fresh.body()).isEqualTo(200);
     Socket second = connect(new JsonObject(fresh.body()).getString("token"));
     JsonObject resumed = second.await(m -> "session.ready".equals(m.getString("type")));
@@ -334,41 +266,8 @@ class InterviewFlowTest {
 
   // ---- REST and the database ----
 
-  private String signup() throws Exception {
-    HttpResponse<String> signup = post("/api/auth/signup", null, new JsonObject()
-        .put("email", "flow-" + UUID.randomUUID() + "@example.com").put("password", "flow-password-123")
-        .put("termsVersion", Legal.TERMS_VERSION));
-    assertThat(signup.statusCode()).as(signup.body()).isEqualTo(201);
-    return new JsonObject(signup.body()).getString("accessToken");
-  }
-
   private int credits(String bearer) throws Exception {
-    return getJson("/api/users/profile", bearer).getInteger("credits");
-  }
-
-  private HttpResponse<String> post(String path, String bearer, JsonObject body) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-        .header("Content-Type", "application/json")
-        .timeout(Duration.ofSeconds(30))
-        .POST(HttpRequest.BodyPublishers.ofString(body.encode()));
-    if (bearer != null) {
-      request.header("Authorization", "Bearer " + bearer);
-    }
-    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  private JsonObject getJson(String path, String bearer) {
-    try {
-      HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-          .header("Authorization", "Bearer " + bearer).GET().build(), HttpResponse.BodyHandlers.ofString());
-      assertThat(response.statusCode()).as(path + " " + response.body()).isEqualTo(200);
-      return new JsonObject(response.body());
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return api.getJson("/api/users/profile", bearer).getInteger("credits");
   }
 
   private Row sessionRow(String sessionId) {
@@ -380,31 +279,5 @@ class InterviewFlowTest {
     List<Row> out = new ArrayList<>();
     rows.forEach(out::add);
     return out;
-  }
-
-  private static <T> T poll(String what, java.util.function.Supplier<T> read, Predicate<T> done) throws InterruptedException {
-    return poll(what, read, done, WAIT);
-  }
-
-  private static <T> T poll(String what, java.util.function.Supplier<T> read, Predicate<T> done, Duration within)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + within.toNanos();
-    T last = read.get();
-    while (!done.test(last)) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError(what + ": not within " + within + "; last " + last);
-      }
-      Thread.sleep(200);
-      last = read.get();
-    }
-    return last;
-  }
-
-  private static <T> T await(Future<T> future) {
-    try {
-      return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

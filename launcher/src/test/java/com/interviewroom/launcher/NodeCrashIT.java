@@ -7,6 +7,7 @@ import com.interviewroom.launcher.embedded.FreePort;
 import com.interviewroom.schema.Database;
 import com.interviewroom.testkit.TestAuthLimits;
 import com.interviewroom.testkit.TestDatabase;
+import com.interviewroom.testkit.TestRedis;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -73,7 +74,7 @@ class NodeCrashIT {
   @BeforeAll
   void startTheSystem() throws Exception {
     databaseUrl = TestDatabase.freshDatabaseUrl();
-    String redisUrl = InterviewFlowTest.isolatedRedis();
+    String redisUrl = TestRedis.isolatedUrl();
     for (String port : List.of("edge", "edge-internal", "realtime-a", "realtime-b", "sandbox")) {
       ports.put(port, FreePort.find());
     }

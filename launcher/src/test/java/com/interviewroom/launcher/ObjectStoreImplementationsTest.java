@@ -1,5 +1,6 @@
 package com.interviewroom.launcher;
 
+import static com.interviewroom.testkit.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -7,7 +8,6 @@ import com.interviewroom.common.config.Config;
 import com.interviewroom.common.storage.ObjectStore;
 import com.interviewroom.launcher.embedded.EmbeddedObjectStore;
 import com.interviewroom.launcher.embedded.FreePort;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -118,14 +118,6 @@ class ObjectStoreImplementationsTest {
     ObjectStore store = new ObjectStore(vertx, target.s3());
     await(store.ensureBucket());
     return store;
-  }
-
-  private static <T> T await(Future<T> future) {
-    try {
-      return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   /** A 100 ms stereo WAV file, as the recorder writes them. */

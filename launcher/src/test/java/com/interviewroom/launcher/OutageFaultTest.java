@@ -1,5 +1,6 @@
 package com.interviewroom.launcher;
 
+import static com.interviewroom.testkit.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.interviewroom.common.config.Config;
@@ -27,7 +28,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,16 +51,12 @@ class OutageFaultTest {
   Path dataDir;
 
   private Config config(int port) {
-    return Config.from(Map.of(
-        "ROLE", "edge",
-        "DATA_DIR", dataDir.toString(),
-        "PORT", String.valueOf(port),
-        "INTERNAL_PORT", String.valueOf(FreePort.find()),
-        "STRIPE_SECRET_KEY", "sk_test_fault",
-        "STRIPE_WEBHOOK_SECRET", WebhookLoad.WEBHOOK_SECRET,
+    Map<String, String> env = WebhookLoad.edgeEnv(dataDir, port);
+    env.putAll(Map.of(
         "DB_QUERY_TIMEOUT_MS", String.valueOf(QUERY_TIMEOUT_MS),
         "DB_ACQUIRE_TIMEOUT_MS", String.valueOf(ACQUIRE_TIMEOUT_MS),
         "REDIS_TIMEOUT_MS", String.valueOf(REDIS_TIMEOUT_MS)));
+    return Config.from(env);
   }
 
   @Test
@@ -74,16 +70,16 @@ class OutageFaultTest {
       WebhookLoad webhooks = new WebhookLoad(port, 6);
       SnapshotLoad snapshots = new SnapshotLoad(port, bearer, sessionId, 4);
       try {
-        awaitTrue("webhooks answered 200 before any fault", () -> webhooks.count(200) > 20);
-        awaitTrue("snapshots answered 201 before any fault", () -> snapshots.count(201) > 0);
+        eventually("webhooks answered 200 before any fault", () -> webhooks.count(200) > 20);
+        eventually("snapshots answered 201 before any fault", () -> snapshots.count(201) > 0);
 
         // 1. Postgres crashes: 503 with Retry-After (no 500), restarted by the launcher, 200 again
         webhooks.resetCounts();
         ProcessFaults.killTree(postmaster());
-        awaitTrue("a 503 while Postgres is down", () -> webhooks.count(503) > 0);
+        eventually("a 503 while Postgres is down", () -> webhooks.count(503) > 0);
         awaitRecovery("Postgres was down", webhooks);
         // the pool may reconnect a moment before the restart has finished its own readiness check
-        awaitTrue("Postgres restarted once", () -> running.embeddedRestarts().getOrDefault("postgres", 0) == 1);
+        eventually("Postgres restarted once", () -> running.embeddedRestarts().getOrDefault("postgres", 0) == 1);
 
         // 2. Postgres paused: calls end within the acquire/query timeouts with 503, then recover
         webhooks.resetCounts();
@@ -104,11 +100,11 @@ class OutageFaultTest {
         // 3. Redis crashes: the snapshot route (it claims its window in Redis) answers 503, Redis is restarted
         snapshots.resetCounts();
         ProcessFaults.killTree(redisPid());
-        awaitTrue("a 503 while Redis is down", () -> snapshots.count(503) > 0);
-        awaitTrue("Redis restarted", () -> running.embeddedRestarts().getOrDefault("redis", 0) == 1);
+        eventually("a 503 while Redis is down", () -> snapshots.count(503) > 0);
+        eventually("Redis restarted", () -> running.embeddedRestarts().getOrDefault("redis", 0) == 1);
         assertThat(snapshots.count(500)).as("500s while Redis was down " + snapshots.statuses()).isZero();
         snapshots.resetCounts();
-        awaitTrue("snapshots answered 201 or 429 again", () -> snapshots.count(201) + snapshots.count(429) > 0);
+        eventually("snapshots answered 201 or 429 again", () -> snapshots.count(201) + snapshots.count(429) > 0);
 
         // 4. Redis paused: calls end within the Redis timeout with 503, then recover
         snapshots.resetCounts();
@@ -124,7 +120,7 @@ class OutageFaultTest {
         }
         assertThat(snapshots.count(500)).as("500s while Redis was paused " + snapshots.statuses()).isZero();
         snapshots.resetCounts();
-        awaitTrue("snapshots answered again after the pause", () -> snapshots.count(201) + snapshots.count(429) > 0);
+        eventually("snapshots answered again after the pause", () -> snapshots.count(201) + snapshots.count(429) > 0);
         assertThat(running.embeddedRestarts()).as("a paused child is not restarted").containsEntry("redis", 1);
       } finally {
         webhooks.close();
@@ -154,22 +150,7 @@ class OutageFaultTest {
     assertThat(load.unavailableWithoutRetryAfter()).as("503s without Retry-After while " + outage).isZero();
     assertThat(load.retryAfterValues()).as("Retry-After while " + outage).isNotEmpty().containsOnly("5");
     load.resetCounts();
-    awaitTrue("webhooks answered 200 again", () -> load.count(200) > 5);
-  }
-
-  private static void awaitTrue(String what, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(45).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for: " + what);
-      }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
+    eventually("webhooks answered 200 again", () -> load.count(200) > 5);
   }
 
   private String signup(int port) throws Exception {

@@ -1,5 +1,6 @@
 package com.interviewroom.launcher;
 
+import static com.interviewroom.testkit.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.interviewroom.common.config.Config;
@@ -13,7 +14,6 @@ import com.interviewroom.schema.ProblemBankSeeder;
 import com.interviewroom.testkit.TestDatabase;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Context;
-import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -110,14 +110,6 @@ class RecordingCrashTest {
     Recorders recorders = Recorders.create(vertx, Config.Recording.DEFAULTS.withChunkSeconds(1), store, db,
         new SimpleMeterRegistry(), clock, dir.resolve("spool-" + nodes.size()));
     return new Node(vertx, db, store, recorders, vertx.getOrCreateContext());
-  }
-
-  private static <T> T await(Future<T> future) {
-    try {
-      return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   /** Runs {@code work} on the node's event loop, as the gateway does, and waits for it. */

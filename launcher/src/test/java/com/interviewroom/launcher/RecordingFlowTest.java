@@ -1,17 +1,12 @@
 package com.interviewroom.launcher;
 
+import static com.interviewroom.testkit.Await.await;
+import static com.interviewroom.testkit.Eventually.poll;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.interviewroom.common.config.Config;
-import com.interviewroom.edge.auth.Legal;
-import com.interviewroom.launcher.embedded.FreePort;
-import com.interviewroom.schema.Database;
-import com.interviewroom.testkit.TestAuthLimits;
-import com.interviewroom.testkit.TestDatabase;
-import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocket;
-import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -21,10 +16,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -34,11 +27,8 @@ import java.util.concurrent.TimeUnit;
 import javax.sound.sampled.AudioFormat;
 import javax.sound.sampled.AudioInputStream;
 import javax.sound.sampled.AudioSystem;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Recordings through the whole system ({@link Launcher#start(Config)}: the embedded S3Proxy store,
@@ -47,60 +37,25 @@ import org.junit.jupiter.api.io.TempDir;
  * of the data export, nobody else learns the recording exists, and a user who turned
  * {@code recordAudio} off is not recorded. Chunks are one second long here.
  */
-class RecordingFlowTest {
+class RecordingFlowTest extends SystemTest {
   private static final Duration WAIT = Duration.ofSeconds(20);
   private static final int TONE = 8_000;
 
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  @TempDir
-  Path dataDir;
-
-  private String databaseUrl;
-  private RunningSystem running;
-  private Database db;
-  private WebSocketClient wsClient;
-  private int port;
-
-  @BeforeEach
-  void start() throws Exception {
-    databaseUrl = TestDatabase.freshDatabaseUrl();
-    port = FreePort.find();
-    Map<String, String> env = new HashMap<>(TestAuthLimits.RAISED);
-    env.putAll(Map.of(
-        "DATA_DIR", dataDir.toString(),
-        "DATABASE_URL", databaseUrl,
-        "REDIS_URL", InterviewFlowTest.isolatedRedis(),
-        "PORT", String.valueOf(port),
-        "INTERNAL_PORT", String.valueOf(FreePort.find()),
-        "SANDBOX_PORT", String.valueOf(FreePort.find()),
-        "RECORDING_CHUNK_SECONDS", "1"));
-    running = Launcher.start(Config.from(env));
-    db = Database.connect(running.vertx(), databaseUrl, 2);
-    wsClient = running.vertx().createWebSocketClient();
-  }
-
-  @AfterEach
-  void stop() {
-    if (running != null) {
-      try {
-        await(wsClient.close());
-        await(db.close());
-      } finally {
-        running.close();
-      }
-    }
-    TestDatabase.drop(databaseUrl);
+  @Override
+  Map<String, String> extraEnv() {
+    return Map.of("RECORDING_CHUNK_SECONDS", "1");
   }
 
   @Test
   @DisplayName("an interview leaves stereo WAV chunks in the embedded store: the owner downloads them from presigned URLs (CORS open), the candidate on the left, the interviewer on the right; another user gets 404")
   void interviewIsRecorded() throws Exception {
-    String bearer = signup();
-    String userId = getJson("/api/me", bearer).getString("id");
+    String bearer = api.signup("rec").getString("accessToken");
+    String userId = api.getJson("/api/me", bearer).getString("id");
     String sessionId = interview(bearer, 3_000);
 
-    HttpResponse<String> recording = poll("the recording's last chunk", () -> get("/api/sessions/" + sessionId + "/recording", bearer),
+    HttpResponse<String> recording = poll("the recording's last chunk", () -> api.get("/api/sessions/" + sessionId + "/recording", bearer),
         r -> r.statusCode() == 200 && new JsonObject(r.body()).getLong("durationMs") >= 3_000);
     JsonObject body = new JsonObject(recording.body());
     assertThat(recording.headers().firstValue("Cache-Control")).hasValue("no-store");
@@ -146,38 +101,38 @@ class RecordingFlowTest {
       assertThat(spooled).as("every chunk's spool file is removed once it is uploaded").isEmpty();
     }
 
-    String stranger = signup();
-    HttpResponse<String> refused = get("/api/sessions/" + sessionId + "/recording", stranger);
+    String stranger = api.signup("rec").getString("accessToken");
+    HttpResponse<String> refused = api.get("/api/sessions/" + sessionId + "/recording", stranger);
     assertThat(refused.statusCode()).isEqualTo(404);
     assertThat(refused.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
     assertThat(refused.body()).doesNotContain(userId);
 
-    JsonObject export = getJson("/api/users/data-export", bearer);
+    JsonObject export = api.getJson("/api/users/data-export", bearer);
     JsonArray exported = export.getJsonArray("recordings");
     assertThat(exported.size()).isEqualTo(1);
     assertThat(exported.getJsonObject(0).getString("sessionId")).isEqualTo(sessionId);
     String link = exported.getJsonObject(0).getJsonArray("chunks").getJsonObject(0).getString("url");
     assertThat(http.send(HttpRequest.newBuilder(URI.create(link)).GET().build(), HttpResponse.BodyHandlers.ofByteArray()).statusCode())
         .as("the export's link downloads").isEqualTo(200);
-    assertThat(getJson("/api/users/data-export", stranger).getJsonArray("recordings")).isEmpty();
+    assertThat(api.getJson("/api/users/data-export", stranger).getJsonArray("recordings")).isEmpty();
   }
 
   @Test
   @DisplayName("a user who set recordAudio to false is not recorded: no row, no object, 404")
   void recordingOffPerUser() throws Exception {
-    String bearer = signup();
-    HttpResponse<String> patched = send("PATCH", "/api/users/profile", bearer, new JsonObject().put("recordAudio", false));
+    String bearer = api.signup("rec").getString("accessToken");
+    HttpResponse<String> patched = api.send("PATCH", "/api/users/profile", bearer, new JsonObject().put("recordAudio", false));
     assertThat(patched.statusCode()).as(patched.body()).isEqualTo(200);
     assertThat(new JsonObject(patched.body()).getBoolean("recordAudio")).isFalse();
     String sessionId = interview(bearer, 1_500);
     Thread.sleep(1_500);
-    assertThat(get("/api/sessions/" + sessionId + "/recording", bearer).statusCode()).isEqualTo(404);
+    assertThat(api.get("/api/sessions/" + sessionId + "/recording", bearer).statusCode()).isEqualTo(404);
     assertThat(rows("SELECT status FROM recordings WHERE session_id = $1", sessionId)).isEmpty();
   }
 
   /** Starts two-sum, talks a 440 Hz tone for {@code talkMs} in 100 ms frames at real-time pace, ends; the session id. */
   private String interview(String bearer, int talkMs) throws Exception {
-    HttpResponse<String> started = send("POST", "/api/sessions/start", bearer,
+    HttpResponse<String> started = api.send("POST", "/api/sessions/start", bearer,
         new JsonObject().put("problemSlug", "two-sum").put("language", "python"));
     assertThat(started.statusCode()).as(started.body()).isEqualTo(201);
     JsonObject start = new JsonObject(started.body());
@@ -232,39 +187,6 @@ class RecordingFlowTest {
     return peak;
   }
 
-  private String signup() throws Exception {
-    HttpResponse<String> signup = send("POST", "/api/auth/signup", null, new JsonObject()
-        .put("email", "rec-" + UUID.randomUUID() + "@example.com").put("password", "recording-password-123")
-        .put("termsVersion", Legal.TERMS_VERSION));
-    assertThat(signup.statusCode()).as(signup.body()).isEqualTo(201);
-    return new JsonObject(signup.body()).getString("accessToken");
-  }
-
-  private HttpResponse<String> send(String method, String path, String bearer, JsonObject body) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-        .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
-        .method(method, HttpRequest.BodyPublishers.ofString(body.encode()));
-    if (bearer != null) {
-      request.header("Authorization", "Bearer " + bearer);
-    }
-    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  private HttpResponse<String> get(String path, String bearer) {
-    try {
-      return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-          .header("Authorization", "Bearer " + bearer).GET().build(), HttpResponse.BodyHandlers.ofString());
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private JsonObject getJson(String path, String bearer) {
-    HttpResponse<String> response = get(path, bearer);
-    assertThat(response.statusCode()).as(path + " " + response.body()).isEqualTo(200);
-    return new JsonObject(response.body());
-  }
-
   private List<String> rows(String sql, String sessionId) {
     return await(db.asService(c -> c.preparedQuery(sql).execute(Tuple.of(UUID.fromString(sessionId)))
         .map(rows -> {
@@ -272,27 +194,5 @@ class RecordingFlowTest {
           rows.forEach(row -> out.add(row.getString(0)));
           return out;
         })));
-  }
-
-  private static <T> T poll(String what, java.util.function.Supplier<T> read, java.util.function.Predicate<T> done)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    T last = read.get();
-    while (!done.test(last)) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError(what + ": not within " + WAIT + "; last " + last);
-      }
-      Thread.sleep(100);
-      last = read.get();
-    }
-    return last;
-  }
-
-  private static <T> T await(Future<T> future) {
-    try {
-      return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -8,15 +8,10 @@ import static com.interviewroom.launcher.BrowserFixture.until;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
@@ -25,24 +20,12 @@ import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /** A candidate looks back: progress over time on the dashboard, and the replay of an interview on its summary. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ReviewBrowserTest {
+class ReviewBrowserTest extends BrowserTest {
   static final String PASSWORD = "correct horse battery";
-  @TempDir
-  static Path dir;
-  BrowserFixture fixture;
-
-  @BeforeAll
-  void start() throws Exception {
-    // two-second chunks: the replay joins several of them into one timeline
-    fixture = BrowserFixture.start(dir, java.util.Map.of("RECORDING_CHUNK_SECONDS", "2"));
-  }
-
-  @AfterAll
-  void stop() {
-    if (fixture != null) {
-      fixture.close();
-    }
+  // two-second chunks: the replay joins several of them into one timeline
+  @Override
+  java.util.Map<String, String> extraEnv() {
+    return java.util.Map.of("RECORDING_CHUNK_SECONDS", "2");
   }
 
   /** A completed session of {@code slug}, held {@code daysAgo} days ago in {@code group}, evaluated with these scores. */

@@ -8,38 +8,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.chrome.ChromeDriver;
 
 /** The web app as served by the edge: routes, headers, caching, and pages drawn in a real Chromium. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class WebAppBrowserTest {
-  @TempDir
-  static Path dir;
-  BrowserFixture fixture;
-
-  @BeforeAll
-  void start() throws Exception {
-    fixture = BrowserFixture.start(dir);
-  }
-
-  @AfterAll
-  void stop() {
-    if (fixture != null) {
-      fixture.close();
-    }
-  }
-
+class WebAppBrowserTest extends BrowserTest {
   @Test
   @DisplayName("every page route (deep links too) answers the app's HTML with a strict CSP and no-cache; /api keeps problem+json 404s")
   void pageRoutesServeTheShell() throws Exception {

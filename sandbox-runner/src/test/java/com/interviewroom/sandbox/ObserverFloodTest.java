@@ -1,5 +1,6 @@
 package com.interviewroom.sandbox;
 
+import static com.interviewroom.testkit.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.buffer.Buffer;
@@ -8,7 +9,6 @@ import io.vertx.ext.web.client.HttpResponse;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -25,7 +25,7 @@ class ObserverFloodTest {
   @BeforeAll
   static void start() throws Exception {
     server = SandboxServer.dedicated(1, 4);
-    waitUntil(() -> !"starting".equals(server.client.get("/health").send().await().bodyAsJsonObject().getString("status")));
+    eventually("the runner started", () -> !"starting".equals(server.client.get("/health").send().await().bodyAsJsonObject().getString("status")));
   }
 
   @AfterAll
@@ -40,27 +40,27 @@ class ObserverFloodTest {
     int before = service.recentAdmissions().size();
     // A run holds the only slot while the flood arrives.
     CompletableFuture<HttpResponse<Buffer>> holder = post("/v1/run", Requests.program("python", "import time\ntime.sleep(4)\nprint(1)\n"));
-    waitUntil(() -> service.recentAdmissions().size() > before);
+    eventually("the admission recorded", () -> service.recentAdmissions().size() > before);
     int holderIndex = service.recentAdmissions().size() - 1;
 
     String bomb = AdversarialSuiteTest.javaCompileBomb();
     CompletableFuture<HttpResponse<Buffer>> a = post("/v1/check", check(bomb, "s1", "u1"));
-    waitUntil(() -> service.observers().running() == 1); // its turn came: it waits for the slot behind executions
+    eventually("one observer running", () -> service.observers().running() == 1); // its turn came: it waits for the slot behind executions
     CompletableFuture<HttpResponse<Buffer>> b1 = post("/v1/check", check(bomb, "s2", "u2"));
-    waitUntil(() -> service.observers().waiting() == 1);
+    eventually("one observer waiting", () -> service.observers().waiting() == 1);
     CompletableFuture<HttpResponse<Buffer>> b2 = post("/v1/check", check(bomb, "s2", "u2"));
     HttpResponse<Buffer> superseded = b1.get(10, TimeUnit.SECONDS);
     assertThat(superseded.statusCode()).isEqualTo(429);
     assertThat(superseded.bodyAsJsonObject().getString("code")).isEqualTo("observer_superseded");
     CompletableFuture<HttpResponse<Buffer>> c = post("/v1/check", check(bomb, "s3", "u1"));
-    waitUntil(() -> service.observers().waiting() == 2);
+    eventually("two observers waiting", () -> service.observers().waiting() == 2);
     HttpResponse<Buffer> overUser = post("/v1/check", check(bomb, "s4", "u1")).get(10, TimeUnit.SECONDS);
     assertThat(overUser.statusCode()).isEqualTo(429);
     assertThat(overUser.bodyAsJsonObject().getString("code")).isEqualTo("observer_user_limit");
     assertThat(overUser.getHeader("Retry-After")).isNotNull();
 
     CompletableFuture<HttpResponse<Buffer>> run = post("/v1/run", Requests.program("python", "print(6 * 7)"));
-    waitUntil(() -> service.pool().waitingExecutions() == 1);
+    eventually("one execution waiting", () -> service.pool().waitingExecutions() == 1);
     assertThat(holder.get(20, TimeUnit.SECONDS).statusCode()).as("the holder ran past the flood's arrival").isEqualTo(200);
 
     HttpResponse<Buffer> answer = run.get(30, TimeUnit.SECONDS);
@@ -81,12 +81,5 @@ class ObserverFloodTest {
 
   private static CompletableFuture<HttpResponse<Buffer>> post(String path, JsonObject body) {
     return server.client.post(path).timeout(120_000).sendJsonObject(body).toCompletionStage().toCompletableFuture();
-  }
-
-  private static void waitUntil(BooleanSupplier condition) throws InterruptedException {
-    for (int i = 0; i < 600 && !condition.getAsBoolean(); i++) {
-      Thread.sleep(20);
-    }
-    assertThat(condition.getAsBoolean()).as("condition reached within 12 s").isTrue();
   }
 }

@@ -1,5 +1,6 @@
 package com.interviewroom.sandbox;
 
+import static com.interviewroom.testkit.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -77,7 +78,7 @@ class ObserverLaneTest {
         // the test ended
       }
     });
-    waitUntil(() -> background.getState() == Thread.State.WAITING);
+    eventually("the background turn waiting", () -> background.getState() == Thread.State.WAITING);
     Thread execution = Thread.ofPlatform().start(() -> {
       try {
         pool.give(take(pool, false, taken));
@@ -86,7 +87,7 @@ class ObserverLaneTest {
         // the test ended
       }
     });
-    waitUntil(() -> pool.waitingExecutions() == 1);
+    eventually("one execution waiting", () -> pool.waitingExecutions() == 1);
     pool.give(held);
     execution.join(5_000);
     background.join(5_000);
@@ -100,12 +101,5 @@ class ObserverLaneTest {
       taken.append(taken.isEmpty() ? "" : " ").append(background ? "background" : "execution");
     }
     return slot;
-  }
-
-  private static void waitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
-    for (int i = 0; i < 500 && !condition.getAsBoolean(); i++) {
-      Thread.sleep(10);
-    }
-    assertThat(condition.getAsBoolean()).isTrue();
   }
 }

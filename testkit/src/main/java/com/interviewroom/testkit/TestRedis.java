@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The Redis that tests use: {@code TEST_REDIS_URL} when set (CI), else one embedded Redis per JVM on
@@ -33,6 +35,20 @@ public final class TestRedis {
             }
         }
         return u;
+    }
+
+    /**
+     * {@link #url()} with a logical database of its own (1 to 15, at random) when the URL names none:
+     * for a whole running system, whose {@code events} stream and consumer groups have fixed names
+     * that other test JVMs on the same server use too. Pub/sub ignores the database, but its channels
+     * carry random session ids.
+     */
+    public static String isolatedUrl() {
+        String base = url();
+        String path = URI.create(base).getPath();
+        return path == null || path.isEmpty() || "/".equals(path)
+            ? base.replaceAll("/$", "") + "/" + ThreadLocalRandom.current().nextInt(1, 16)
+            : base;
     }
 
     private static String startEmbedded() {

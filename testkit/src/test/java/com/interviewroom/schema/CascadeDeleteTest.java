@@ -1,34 +1,21 @@
 package com.interviewroom.schema;
 
-import com.interviewroom.testkit.TestDatabase;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class CascadeDeleteTest {
+class CascadeDeleteTest extends DatabaseTest {
 
-    private static String url;
-    private static Connection c;
     private static UUID problem;
 
     @BeforeAll
     static void setUp() throws SQLException {
-        url = TestDatabase.freshDatabaseUrl();
-        c = Sql.open(url);
         problem = Fixtures.problem(c, "cascade-problem");
-    }
-
-    @AfterAll
-    static void tearDown() throws SQLException {
-        c.close();
-        TestDatabase.drop(url);
     }
 
     @Test

@@ -1,12 +1,9 @@
 package com.interviewroom.schema;
 
-import com.interviewroom.testkit.TestDatabase;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.UUID;
 
@@ -14,27 +11,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The CHECK and UNIQUE constraints that keep data right, tried with direct SQL as the owner. */
-class ConstraintsTest {
+class ConstraintsTest extends DatabaseTest {
 
     private static final String CHECK_VIOLATION = "23514";
     private static final String UNIQUE_VIOLATION = "23505";
     private static final int MAX_CODE_BYTES = 50 * 1024;
 
-    private static String url;
-    private static Connection c;
     private static Fixtures.UserRows user;
 
     @BeforeAll
     static void setUp() throws SQLException {
-        url = TestDatabase.freshDatabaseUrl();
-        c = Sql.open(url);
         user = Fixtures.userWithData(c, "constraints@example.com", Fixtures.problem(c, "constraints-problem"));
-    }
-
-    @AfterAll
-    static void tearDown() throws SQLException {
-        c.close();
-        TestDatabase.drop(url);
     }
 
     private static String sqlState(ThrowingSql statement) {

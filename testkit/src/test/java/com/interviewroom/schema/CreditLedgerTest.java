@@ -1,7 +1,5 @@
 package com.interviewroom.schema;
 
-import com.interviewroom.testkit.TestDatabase;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -21,7 +19,7 @@ import java.util.concurrent.Future;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class CreditLedgerTest {
+class CreditLedgerTest extends DatabaseTest {
 
     private static final String UNIQUE_VIOLATION = "23505";
     private static final String CHECK_VIOLATION = "23514";
@@ -30,26 +28,16 @@ class CreditLedgerTest {
         SELECT count(*) FROM profiles p
          WHERE p.credits <> (SELECT coalesce(sum(delta), 0) FROM credit_transactions t WHERE t.user_id = p.user_id)""";
 
-    private static String url;
-    private static Connection c;
     private static UUID problem;
 
     @BeforeAll
     static void setUp() throws SQLException {
-        url = TestDatabase.freshDatabaseUrl();
-        c = Sql.open(url);
         problem = Fixtures.problem(c, "ledger-problem");
     }
 
     @AfterEach
     void ledgerMatchesBalances() throws SQLException {
         assertThat(Sql.count(c, BALANCE_MISMATCHES)).as("profiles whose credits differ from their ledger sum").isZero();
-    }
-
-    @AfterAll
-    static void tearDown() throws SQLException {
-        c.close();
-        TestDatabase.drop(url);
     }
 
     @Test

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
+import static com.interviewroom.testkit.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The seeder and {@link Database}'s role switching, through the Vert.x client. */
@@ -143,9 +144,5 @@ class ProblemBankSeederTest {
                 Sql.count(c, "SELECT count(*) FROM test_cases"),
                 Sql.count(c, "SELECT count(*) FROM problem_solutions"));
         }
-    }
-
-    private static <T> T await(Future<T> future) throws Exception {
-        return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
 }

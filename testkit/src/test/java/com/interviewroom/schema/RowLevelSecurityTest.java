@@ -1,14 +1,11 @@
 package com.interviewroom.schema;
 
-import com.interviewroom.testkit.TestDatabase;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
 
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.UUID;
@@ -17,31 +14,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Every rule tried with direct SQL as app_user for two users A and B. */
-class RowLevelSecurityTest {
+class RowLevelSecurityTest extends DatabaseTest {
 
     /** permission denied, and also "new row violates row-level security policy". */
     private static final String INSUFFICIENT_PRIVILEGE = "42501";
 
     static final List<Fixtures.Owned> USER_TABLES = Fixtures.USER_TABLES;
 
-    private static String url;
-    private static Connection c;
     private static Fixtures.UserRows a;
     private static Fixtures.UserRows b;
 
     @BeforeAll
     static void setUp() throws SQLException {
-        url = TestDatabase.freshDatabaseUrl();
-        c = Sql.open(url);
         UUID problem = Fixtures.problem(c, "rls-problem");
         a = Fixtures.userWithData(c, "a@example.com", problem);
         b = Fixtures.userWithData(c, "b@example.com", problem);
-    }
-
-    @AfterAll
-    static void tearDown() throws SQLException {
-        c.close();
-        TestDatabase.drop(url);
     }
 
     @ParameterizedTest(name = "user B reads none of user A''s rows in {0}, but reads its own")

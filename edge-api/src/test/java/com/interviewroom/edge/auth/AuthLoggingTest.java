@@ -3,11 +3,10 @@ package com.interviewroom.edge.auth;
 import static com.interviewroom.edge.EdgeServer.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import com.interviewroom.edge.EdgeServer;
+import com.interviewroom.edge.EdgeTest;
+import com.interviewroom.testkit.CapturedLogs;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
@@ -15,46 +14,28 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;
 import net.logstash.logback.encoder.LogstashEncoder;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 
 /** What the log lines of the auth paths carry, rendered by the production JSON encoder. */
-class AuthLoggingTest {
-  private static EdgeServer server;
-  private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
+class AuthLoggingTest extends EdgeTest {
+  @RegisterExtension
+  final CapturedLogs logs = new CapturedLogs();
   private final LogstashEncoder encoder = new LogstashEncoder();
 
-  @BeforeAll
-  static void start() {
-    server = EdgeServer.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
-
   @BeforeEach
-  void captureLogs() {
+  void startEncoder() {
     encoder.setContext((LoggerContext) LoggerFactory.getILoggerFactory());
     encoder.start();
-    logs.start();
-    root().addAppender(logs);
   }
 
   @AfterEach
-  void releaseLogs() {
-    root().detachAppender(logs);
+  void stopEncoder() {
     encoder.stop();
-  }
-
-  private static Logger root() {
-    return (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
   }
 
   /** Every captured event as the JSON line stdout would get. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.interviewroom.common.auth.TokenIssuer;
 import com.interviewroom.edge.EdgeServer;
+import com.interviewroom.edge.EdgeTest;
 import com.interviewroom.edge.openapi.OpenApiContract;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -14,25 +15,11 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.sqlclient.Tuple;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /** Sign-in that lasts (issue 13): terms at sign-up, the ir_refresh cookie, rotation, reuse detection, logout. */
-class RefreshSessionTest {
-  private static EdgeServer server;
-
-  @BeforeAll
-  static void start() {
-    server = EdgeServer.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
-
+class RefreshSessionTest extends EdgeTest {
   private static String email() {
     return "refresh-" + UUID.randomUUID() + "@example.com";
   }

@@ -4,32 +4,19 @@ import static com.interviewroom.edge.EdgeServer.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.interviewroom.edge.EdgeServer;
+import com.interviewroom.edge.EdgeTest;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
 import java.math.BigInteger;
 import java.util.Arrays;
 import java.util.Base64;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /** Issue 21.13: exactly {@code Bearer <three canonical base64url parts>}, and only low-S ES256 signatures. */
-class StrictBearerTest {
+class StrictBearerTest extends EdgeTest {
   private static final BigInteger P256_ORDER =
       new BigInteger("FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551", 16);
-  private static EdgeServer server;
-
-  @BeforeAll
-  static void start() {
-    server = EdgeServer.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
-
   private static int me(String authorization) {
     HttpResponse<Buffer> response = await(server.client.get("/api/me").putHeader("Authorization", authorization).send());
     if (response.statusCode() == 401) {

@@ -1,6 +1,7 @@
 package com.interviewroom.edge.console;
 
 import static com.interviewroom.edge.EdgeServer.await;
+import static com.interviewroom.testkit.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.interviewroom.common.config.Config;
@@ -18,8 +19,6 @@ import io.vertx.sqlclient.Tuple;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -71,7 +70,7 @@ class SlackAlertsTest {
     Detection silent = new Detection(session, FailureKind.INTERVIEWER_SILENT, System.currentTimeMillis(), new JsonObject());
     await(failures.record(silent));
     await(failures.record(silent));
-    eventually(() -> about(session).size() >= 1, 30);
+    eventually("the message posted", () -> about(session).size() >= 1);
     Thread.sleep(500);
     List<JsonObject> posted = about(session);
     assertThat(posted).hasSize(1);
@@ -91,7 +90,7 @@ class SlackAlertsTest {
     slack.failNext(1, 429);
     UUID session = session();
     await(failures.record(new Detection(session, FailureKind.EVALUATION_DEAD_LETTERED, System.currentTimeMillis(), new JsonObject())));
-    eventually(() -> about(session).size() >= 1, 40);
+    eventually("the message posted after the retries", () -> about(session).size() >= 1);
     Thread.sleep(300);
     assertThat(about(session)).hasSize(1);
     assertThat(slack.answers()).contains(500, 429, 200);
@@ -107,9 +106,9 @@ class SlackAlertsTest {
     await(server.db.pool().preparedQuery("UPDATE console_settings SET slack_webhook_url = $1").execute(Tuple.of(slack.url() + "nope")));
     try {
       await(failures.record(new Detection(session, FailureKind.PROVIDER_UNAVAILABLE, System.currentTimeMillis(), new JsonObject())));
-      eventually(() -> "failed".equals(await(server.db.pool().preparedQuery(
+      eventually("the delivery given up", () -> "failed".equals(await(server.db.pool().preparedQuery(
           "SELECT status FROM alert_deliveries WHERE dedup_key LIKE 'failure:%' AND session_id = $1").execute(Tuple.of(session)))
-          .iterator().next().getString("status")), 40);
+          .iterator().next().getString("status")));
       String error = await(server.db.pool().preparedQuery("SELECT last_error FROM alert_deliveries WHERE dedup_key LIKE 'failure:%' AND session_id = $1")
           .execute(Tuple.of(session))).iterator().next().getString("last_error");
       assertThat(error).isEqualTo("404 no_service");
@@ -133,13 +132,5 @@ class SlackAlertsTest {
     assertThat(form.body()).isEqualTo("invalid_payload");
     var get = http.send(java.net.http.HttpRequest.newBuilder(uri).GET().build(), java.net.http.HttpResponse.BodyHandlers.ofString());
     assertThat(get.statusCode()).isEqualTo(405);
-  }
-
-  static void eventually(BooleanSupplier condition, long seconds) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-    while (!condition.getAsBoolean()) {
-      assertThat(System.nanoTime()).as("condition not met in time").isLessThan(deadline);
-      Thread.sleep(100);
-    }
   }
 }

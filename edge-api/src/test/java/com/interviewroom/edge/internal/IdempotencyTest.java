@@ -1,5 +1,6 @@
 package com.interviewroom.edge.internal;
 
+import static com.interviewroom.testkit.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.interviewroom.common.internal.InternalClient;
@@ -17,7 +18,6 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import java.time.Duration;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -91,9 +91,5 @@ class IdempotencyTest {
 
   private static Future<HttpResponse<Buffer>> post(String key) {
     return client.post(port, "127.0.0.1", "/work").putHeader(InternalClient.IDEMPOTENCY_KEY, key).send();
-  }
-
-  private static <T> T await(Future<T> future) throws Exception {
-    return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 }

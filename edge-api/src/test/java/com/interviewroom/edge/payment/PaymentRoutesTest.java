@@ -19,25 +19,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
-class PaymentRoutesTest {
-  private static StripeFixture fx;
-
-  @BeforeAll
-  static void start() {
-    fx = StripeFixture.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    fx.close();
-  }
-
+class PaymentRoutesTest extends StripeTest {
   private HttpResponse<Buffer> createIntent(JsonObject session, JsonObject body, String requestId) {
     var request = fx.server.client.post("/api/payments/create-intent").putHeader("Authorization", EdgeServer.bearer(session));
     if (requestId != null) {

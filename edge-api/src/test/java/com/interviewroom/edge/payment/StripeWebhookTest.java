@@ -16,24 +16,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-class StripeWebhookTest {
-  private static StripeFixture fx;
-
-  @BeforeAll
-  static void start() {
-    fx = StripeFixture.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    fx.close();
-  }
-
+class StripeWebhookTest extends StripeTest {
   /** A user with a Starter PaymentIntent created through the API; returns {userId, intentId}. */
   private static String[] purchase(String packageId) {
     JsonObject session = fx.server.signup();

@@ -3,10 +3,7 @@ package com.interviewroom.edge.progress;
 import static com.interviewroom.edge.EdgeServer.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
-import ch.qos.logback.core.read.ListAppender;
 import com.interviewroom.common.crypto.Hmac;
 import com.interviewroom.edge.DatabaseScan;
 import com.interviewroom.edge.EdgeServer;
@@ -16,6 +13,7 @@ import com.interviewroom.edge.session.TestSessions;
 import com.interviewroom.edge.web.TrackedSkill;
 import com.interviewroom.schema.ProblemBank;
 import com.interviewroom.schema.ProblemBankSeeder;
+import com.interviewroom.testkit.CapturedLogs;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -31,12 +29,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code GET /api/progress} over sessions that went the real way: started over the API with a
@@ -48,7 +44,8 @@ class ProgressRoutesTest {
   private static Vertx fakes;
   private static FakeSandboxRunner runner;
   private static AgentsHarness harness;
-  private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
+  @RegisterExtension
+  final CapturedLogs logs = new CapturedLogs();
 
   @BeforeAll
   static void start() throws Exception {
@@ -63,17 +60,6 @@ class ProgressRoutesTest {
     harness.close();
     runner.close();
     await(fakes.close());
-  }
-
-  @BeforeEach
-  void captureLogs() {
-    logs.start();
-    ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(logs);
-  }
-
-  @AfterEach
-  void releaseLogs() {
-    ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(logs);
   }
 
   private static EdgeServer edge() {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.interviewroom.common.http.ProblemHandler;
 import com.interviewroom.edge.EdgeServer;
+import com.interviewroom.edge.EdgeTest;
 import com.interviewroom.edge.auth.AuthService;
 import com.interviewroom.edge.auth.BearerAuth;
 import com.interviewroom.edge.auth.TokenRevocations;
@@ -27,24 +28,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-class RateLimiterTest {
-  private static EdgeServer server;
-
-  @BeforeAll
-  static void start() {
-    server = EdgeServer.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
-
+class RateLimiterTest extends EdgeTest {
   private HttpResponse<Buffer> profile(JsonObject session) {
     return await(server.client.get("/api/users/profile").putHeader("Authorization", EdgeServer.bearer(session)).send());
   }

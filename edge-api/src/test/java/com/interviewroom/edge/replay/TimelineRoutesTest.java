@@ -4,34 +4,18 @@ import static com.interviewroom.edge.EdgeServer.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.interviewroom.edge.EdgeServer;
+import com.interviewroom.edge.EdgeTest;
 import com.interviewroom.edge.TestUser;
-import com.interviewroom.schema.ProblemBank;
-import com.interviewroom.schema.ProblemBankSeeder;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.sqlclient.Tuple;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-class TimelineRoutesTest {
-  private static EdgeServer server;
-
-  @BeforeAll
-  static void start() {
-    server = EdgeServer.start();
-    await(ProblemBankSeeder.seed(server.db, ProblemBank.load()));
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
-
+class TimelineRoutesTest extends EdgeTest.WithProblemBank {
   /** A session with lines and snapshots inserted out of order, at minutes after its start. */
   private static UUID heldSession(TestUser user) {
     UUID session = user.start("two-sum");

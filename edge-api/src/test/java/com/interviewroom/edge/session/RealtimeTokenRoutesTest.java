@@ -6,34 +6,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.interviewroom.common.auth.Audiences;
 import com.interviewroom.common.auth.VerifiedToken;
 import com.interviewroom.edge.EdgeServer;
+import com.interviewroom.edge.EdgeTest;
 import com.interviewroom.edge.TestUser;
-import com.interviewroom.schema.ProblemBank;
-import com.interviewroom.schema.ProblemBankSeeder;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-class RealtimeTokenRoutesTest {
-  private static EdgeServer server;
-
-  @BeforeAll
-  static void start() {
-    server = EdgeServer.start();
-    await(ProblemBankSeeder.seed(server.db, ProblemBank.load()));
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
-
+class RealtimeTokenRoutesTest extends EdgeTest.WithProblemBank {
   private static HttpResponse<Buffer> token(TestUser user, Object sessionId) {
     return user.post("/api/realtime/token", new JsonObject().put("sessionId", sessionId));
   }

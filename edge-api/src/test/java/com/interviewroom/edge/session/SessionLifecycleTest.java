@@ -6,10 +6,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.interviewroom.common.events.EventStream;
 import com.interviewroom.common.http.ApiException;
 import com.interviewroom.edge.EdgeServer;
+import com.interviewroom.edge.EdgeTest;
 import com.interviewroom.edge.TestUser;
 import com.interviewroom.edge.web.SessionProblems;
-import com.interviewroom.schema.ProblemBank;
-import com.interviewroom.schema.ProblemBankSeeder;
+
+
 import com.interviewroom.session.SessionSweeper;
 import com.interviewroom.session.signal.SessionEnds;
 import com.interviewroom.session.store.SessionTransitionStore;
@@ -26,25 +27,10 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-class SessionLifecycleTest {
-  private static EdgeServer server;
-
-  @BeforeAll
-  static void start() {
-    server = EdgeServer.start();
-    await(ProblemBankSeeder.seed(server.db, ProblemBank.load()));
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
-
+class SessionLifecycleTest extends EdgeTest.WithProblemBank {
   private static String status(TestUser user, UUID sessionId) {
     return user.serviceQuery("SELECT status FROM sessions WHERE id = $1", Tuple.of(sessionId),
         rows -> rows.iterator().next().getString("status"));

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.interviewroom.common.auth.Audiences;
 import com.interviewroom.common.auth.VerifiedToken;
 import com.interviewroom.edge.EdgeServer;
+import com.interviewroom.edge.EdgeTest;
 import com.interviewroom.edge.TestUser;
 import com.interviewroom.schema.ProblemBank;
 import com.interviewroom.schema.ProblemBankSeeder;
@@ -21,25 +22,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-class SessionStartTest {
-  private static EdgeServer server;
-
-  @BeforeAll
-  static void start() {
-    server = EdgeServer.start();
-    await(ProblemBankSeeder.seed(server.db, ProblemBank.load()));
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
-
+class SessionStartTest extends EdgeTest.WithProblemBank {
   private static int count(TestUser user, String sql) {
     return user.serviceQuery(sql, Tuple.of(user.id()), rows -> rows.iterator().next().getInteger("n"));
   }

@@ -4,9 +4,8 @@ import static com.interviewroom.edge.EdgeServer.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.interviewroom.edge.EdgeServer;
+import com.interviewroom.edge.EdgeTest;
 import com.interviewroom.edge.TestUser;
-import com.interviewroom.schema.ProblemBank;
-import com.interviewroom.schema.ProblemBankSeeder;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -20,25 +19,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-class SnapshotRoutesTest {
-  private static EdgeServer server;
-
-  @BeforeAll
-  static void start() {
-    server = EdgeServer.start();
-    await(ProblemBankSeeder.seed(server.db, ProblemBank.load()));
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
-
+class SnapshotRoutesTest extends EdgeTest.WithProblemBank {
   private static JsonObject snapshot(String code, String type) {
     return new JsonObject().put("code", code).put("language", "python").put("snapshotType", type)
         .put("timestampMs", System.currentTimeMillis());

@@ -7,31 +7,17 @@ import com.interviewroom.edge.EdgeServer;
 import com.interviewroom.edge.TestUser;
 import com.interviewroom.edge.payment.FakeStripe;
 import com.interviewroom.edge.payment.StripeDeliveries;
-import com.interviewroom.edge.payment.StripeFixture;
+import com.interviewroom.edge.payment.StripeTest;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-class SubscriptionRoutesTest {
-  private static StripeFixture fx;
-
-  @BeforeAll
-  static void start() {
-    fx = StripeFixture.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    fx.close();
-  }
-
+class SubscriptionRoutesTest extends StripeTest {
   private static HttpResponse<Buffer> call(String method, String path, JsonObject session) {
     var request = method.equals("GET") ? fx.server.client.get(path) : fx.server.client.post(path);
     return await(request.putHeader("Authorization", EdgeServer.bearer(session)).send());

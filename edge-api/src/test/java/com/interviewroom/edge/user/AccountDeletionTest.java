@@ -4,6 +4,7 @@ import static com.interviewroom.edge.EdgeServer.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.interviewroom.edge.EdgeServer;
+import com.interviewroom.edge.EdgeTest;
 import com.interviewroom.edge.auth.AuthRoutes;
 import com.interviewroom.edge.retention.RetentionJob;
 import com.interviewroom.edge.session.ControlChannel;
@@ -17,26 +18,12 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /** Account deletion is a soft delete (issue 17): disabled at once, restorable by logging in, purged after the window. */
-class AccountDeletionTest {
+class AccountDeletionTest extends EdgeTest {
   private static final String PASSWORD = "correct horse battery";
-  private static EdgeServer server;
-
-  @BeforeAll
-  static void start() {
-    server = EdgeServer.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
-
   private record Account(UUID id, String email, String bearer, String refreshToken) {}
 
   private static Account signup() {

@@ -1,5 +1,6 @@
 package com.interviewroom.edge.user;
 
+import com.interviewroom.edge.EdgeTest;
 import com.interviewroom.edge.auth.Legal;
 
 import static com.interviewroom.edge.EdgeServer.await;
@@ -11,8 +12,6 @@ import com.interviewroom.edge.retention.RetentionJob;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import com.interviewroom.edge.session.SessionService;
 import com.interviewroom.edge.session.TestSessions;
-import com.interviewroom.schema.ProblemBank;
-import com.interviewroom.schema.ProblemBankSeeder;
 import com.interviewroom.edge.openapi.OpenApiContract;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -27,25 +26,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-class UserRoutesTest {
-  private static EdgeServer server;
-
-  @BeforeAll
-  static void start() {
-    server = EdgeServer.start();
-    await(ProblemBankSeeder.seed(server.db, ProblemBank.load()));
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
-
+class UserRoutesTest extends EdgeTest.WithProblemBank {
   private HttpResponse<Buffer> call(HttpMethod method, String path, JsonObject session, JsonObject body) {
     var request = server.client.request(method, path).putHeader("Authorization", EdgeServer.bearer(session));
     HttpResponse<Buffer> response = await(body == null ? request.send() : request.sendJsonObject(body));

@@ -4,12 +4,11 @@ import static com.interviewroom.edge.EdgeServer.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.interviewroom.edge.EdgeServer;
+import com.interviewroom.edge.EdgeTest;
 import com.interviewroom.edge.EdgeVerticle;
 import com.interviewroom.edge.TestUser;
 import com.interviewroom.edge.openapi.OpenApiContract;
 import com.interviewroom.edge.session.TestSessions;
-import com.interviewroom.schema.ProblemBank;
-import com.interviewroom.schema.ProblemBankSeeder;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientResponse;
@@ -20,26 +19,11 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.sqlclient.Tuple;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /** Cross-cutting input rules of the edge: the body size limit, and routes that take no input refusing any. */
-class RequestInputTest {
-  private static EdgeServer server;
-
-  @BeforeAll
-  static void start() {
-    server = EdgeServer.start();
-    await(ProblemBankSeeder.seed(server.db, ProblemBank.load()));
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
-
+class RequestInputTest extends EdgeTest.WithProblemBank {
   private static UUID activeSession(TestUser user) {
     UUID id = user.start("two-sum");
     TestSessions.activate(server, id);

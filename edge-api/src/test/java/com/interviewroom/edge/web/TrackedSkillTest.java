@@ -3,10 +3,7 @@ package com.interviewroom.edge.web;
 import static com.interviewroom.edge.EdgeServer.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
-import ch.qos.logback.core.read.ListAppender;
 import com.interviewroom.common.crypto.Hashing;
 import com.interviewroom.common.events.EventStream;
 import com.interviewroom.edge.DatabaseScan;
@@ -14,6 +11,7 @@ import com.interviewroom.edge.EdgeServer;
 import com.interviewroom.edge.session.TestSessions;
 import com.interviewroom.schema.ProblemBank;
 import com.interviewroom.schema.ProblemBankSeeder;
+import com.interviewroom.testkit.CapturedLogs;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
@@ -26,17 +24,16 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class TrackedSkillTest {
   private static final String SECRET = "tracked-skill-test-secret-0123456789abcdef";
   private static EdgeServer server;
-  private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
+  @RegisterExtension
+  final CapturedLogs logs = new CapturedLogs();
 
   @BeforeAll
   static void start() {
@@ -47,17 +44,6 @@ class TrackedSkillTest {
   @AfterAll
   static void stop() {
     server.close();
-  }
-
-  @BeforeEach
-  void captureLogs() {
-    logs.start();
-    ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(logs);
-  }
-
-  @AfterEach
-  void releaseLogs() {
-    ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(logs);
   }
 
   private List<String> tablesContaining(String needle) {

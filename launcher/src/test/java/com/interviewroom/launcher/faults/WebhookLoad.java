@@ -1,13 +1,16 @@
 package com.interviewroom.launcher.faults;
 
 import com.interviewroom.common.crypto.Hmac;
+import com.interviewroom.launcher.embedded.FreePort;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,6 +26,20 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class WebhookLoad implements AutoCloseable {
   public static final String WEBHOOK_SECRET = "whsec_fault_test_secret";
+
+  /**
+   * The embedded default as an edge on {@code port} that takes these deliveries (Stripe configured
+   * with {@link #WEBHOOK_SECRET}): the environment the fault tests start, a mutable map for their own settings.
+   */
+  public static Map<String, String> edgeEnv(Path dataDir, int port) {
+    return new HashMap<>(Map.of(
+        "ROLE", "edge",
+        "DATA_DIR", dataDir.toString(),
+        "PORT", String.valueOf(port),
+        "INTERNAL_PORT", String.valueOf(FreePort.find()),
+        "STRIPE_SECRET_KEY", "sk_test_fault",
+        "STRIPE_WEBHOOK_SECRET", WEBHOOK_SECRET));
+  }
 
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final URI uri;

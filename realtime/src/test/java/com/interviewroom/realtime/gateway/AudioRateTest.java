@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.interviewroom.common.config.Config;
+import com.interviewroom.realtime.gateway.Fixture.Opened;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -38,21 +38,11 @@ class AudioRateTest {
     fixture.close();
   }
 
-  private record Opened(UUID session, RawSocket socket) {}
-
-  private Opened ready(Fixture.Node at) throws IOException {
-    UUID user = fixture.user();
-    UUID session = fixture.scheduledSession(user);
-    RawSocket socket = RawSocket.browser(at.port(), fixture.token(user, session));
-    assertTrue(socket.awaitText("session.ready", Duration.ofSeconds(15)));
-    return new Opened(session, socket);
-  }
-
   @Test
   @DisplayName("by default 3 s of 24 kHz PCM16 sent at once passes whole (a browser catching up after a stall)")
   void burstOfRealTimeAudioPasses() throws Exception {
     assertEquals(52_800, GatewaySettings.from(Config.from(Map.of()).realtime()).audioBytes().perSecond());
-    Opened opened = ready(defaults);
+    Opened opened = fixture.ready(defaults);
     try (RawSocket socket = opened.socket()) {
       for (int i = 0; i < 30; i++) {
         socket.frame(RawSocket.FIN | RawSocket.BINARY, new byte[4_800]);
@@ -67,7 +57,7 @@ class AudioRateTest {
   @Test
   @DisplayName("64 KiB frames 20 times a second (27x real time): beyond burst + rate nothing reaches the provider; rate_limited, then the error and close 1008")
   void abuserClosed() throws Exception {
-    Opened opened = ready(strict);
+    Opened opened = fixture.ready(strict);
     long started = System.nanoTime();
     int sent = 0;
     try (RawSocket socket = opened.socket()) {

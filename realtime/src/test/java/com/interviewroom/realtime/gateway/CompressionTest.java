@@ -18,8 +18,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -29,22 +27,7 @@ import org.junit.jupiter.api.Test;
  * megabytes (issue 21.1); and deflating PCM audio costs CPU for nothing (issue 16).
  */
 @DisplayName("WebSocket compression")
-class CompressionTest {
-  static Fixture fixture;
-  static Fixture.Node node;
-  static EchoVoice voice = new EchoVoice(1);
-
-  @BeforeAll
-  static void start() {
-    fixture = new Fixture();
-    node = fixture.node(GatewaySettings.defaults(), voice);
-  }
-
-  @AfterAll
-  static void stop() {
-    fixture.close();
-  }
-
+class CompressionTest extends GatewayTest {
   private record Opened(UUID session, RawSocket socket) {}
 
   private Opened browser() throws IOException {

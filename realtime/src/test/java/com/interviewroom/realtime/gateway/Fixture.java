@@ -1,11 +1,15 @@
 package com.interviewroom.realtime.gateway;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.interviewroom.common.auth.LocalIssuer;
 import com.interviewroom.common.auth.SigningKey;
 import com.interviewroom.common.auth.TokenIssuer;
 import com.interviewroom.common.auth.TokenVerifier;
 import com.interviewroom.common.config.Config;
 import com.interviewroom.schema.Database;
+import com.interviewroom.testkit.Await;
+import com.interviewroom.testkit.Eventually;
 import com.interviewroom.testkit.TestDatabase;
 import com.interviewroom.testkit.TestRedis;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -18,12 +22,13 @@ import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
+import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Real Postgres (a fresh migrated database) and the test Redis, gateways on port 0 with chosen
@@ -84,6 +89,18 @@ final class Fixture implements AutoCloseable {
 
   String token(UUID userId, UUID sessionId) {
     return issuer.realtimeToken(userId, sessionId);
+  }
+
+  /** A new user's scheduled session and a browser's raw socket on it. */
+  record Opened(UUID session, RawSocket socket) {}
+
+  /** A new user's scheduled session, and a browser's raw socket to {@code at} that got {@code session.ready}. */
+  Opened ready(Node at) throws IOException {
+    UUID user = user();
+    UUID session = scheduledSession(user);
+    RawSocket socket = RawSocket.browser(at.port(), token(user, session));
+    assertTrue(socket.awaitText("session.ready", Duration.ofSeconds(15)));
+    return new Opened(session, socket);
   }
 
   Row one(String sql, Tuple args) {
@@ -152,29 +169,14 @@ final class Fixture implements AutoCloseable {
     return entry;
   }
 
+  /** The one test {@link Await#await}, under the name the gateway tests call. */
   static <T> T await(Future<T> future) {
-    try {
-      return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+    return Await.await(future);
   }
 
-  /** Polls {@code condition} for up to 15 s. */
+  /** The one test {@link Eventually#eventually}, under the name the gateway tests call. */
   static void eventually(String what, java.util.function.BooleanSupplier condition) {
-    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-    while (System.nanoTime() < until) {
-      if (condition.getAsBoolean()) {
-        return;
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-    }
-    throw new AssertionError("not reached in time: " + what);
+    Eventually.eventually(what, condition);
   }
 
   @Override

@@ -27,28 +27,11 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 @DisplayName("The /ws handshake")
-class HandshakeTest {
-  static Fixture fixture;
-  static Fixture.Node node;
-  static EchoVoice voice = new EchoVoice(1);
-
-  @BeforeAll
-  static void start() {
-    fixture = new Fixture();
-    node = fixture.node(GatewaySettings.defaults(), voice);
-  }
-
-  @AfterAll
-  static void stop() {
-    fixture.close();
-  }
-
+class HandshakeTest extends GatewayTest {
   private TestClient connect(String token) {
     return TestClient.connect(fixture.vertx, node.port(), token);
   }

@@ -3,48 +3,20 @@ package com.interviewroom.realtime.gateway;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.interviewroom.realtime.gateway.Fixture.Opened;
 import io.vertx.sqlclient.Tuple;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /** Messages as the gateway assembles them from frames: UTF-8, size across fragments, duplicate JSON names (issue 21.14). */
 @DisplayName("Message assembly and its limits")
-class MessageLimitsTest {
-  static Fixture fixture;
-  static Fixture.Node node;
-  static EchoVoice voice = new EchoVoice(1);
-
-  @BeforeAll
-  static void start() {
-    fixture = new Fixture();
-    node = fixture.node(GatewaySettings.defaults(), voice);
-  }
-
-  @AfterAll
-  static void stop() {
-    fixture.close();
-  }
-
-  private record Opened(UUID session, RawSocket socket) {}
-
-  private Opened ready() throws IOException {
-    UUID user = fixture.user();
-    UUID session = fixture.scheduledSession(user);
-    RawSocket socket = RawSocket.browser(node.port(), fixture.token(user, session));
-    assertTrue(socket.awaitText("session.ready", Duration.ofSeconds(15)));
-    return new Opened(session, socket);
-  }
-
+class MessageLimitsTest extends GatewayTest {
   @Test
   @DisplayName("a text frame that is not valid UTF-8 closes the socket with 1007")
   void invalidUtf8() throws Exception {
-    Opened opened = ready();
+    Opened opened = fixture.ready(node);
     try (RawSocket socket = opened.socket()) {
       // {"type":"session.ping"} with a lone continuation byte inside the type
       byte[] bad = "{\"type\":\"session.ping\u0000\"}".getBytes(StandardCharsets.UTF_8);
@@ -57,7 +29,7 @@ class MessageLimitsTest {
   @Test
   @DisplayName("an overlong UTF-8 encoding (a disguised quote) is invalid too: 1007")
   void overlongUtf8() throws Exception {
-    Opened opened = ready();
+    Opened opened = fixture.ready(node);
     try (RawSocket socket = opened.socket()) {
       byte[] start = "{\"type\":\"session.ping".getBytes(StandardCharsets.US_ASCII);
       byte[] frame = new byte[start.length + 3];
@@ -73,7 +45,7 @@ class MessageLimitsTest {
   @Test
   @DisplayName("fragments are counted together: a message growing past 64 KiB closes 1009 at the fragment that crosses it")
   void fragmentedOverLimit() throws Exception {
-    Opened opened = ready();
+    Opened opened = fixture.ready(node);
     try (RawSocket socket = opened.socket()) {
       byte[] fragment = new byte[30 * 1024];
       socket.frame(RawSocket.BINARY, fragment);
@@ -87,7 +59,7 @@ class MessageLimitsTest {
   @Test
   @DisplayName("a fragmented text message over 64 KiB closes 1009 as well")
   void fragmentedTextOverLimit() throws Exception {
-    Opened opened = ready();
+    Opened opened = fixture.ready(node);
     try (RawSocket socket = opened.socket()) {
       byte[] fragment = ("{\"type\":\"code_edit\",\"code\":\"" + "#".repeat(40 * 1024)).getBytes(StandardCharsets.UTF_8);
       socket.frame(RawSocket.TEXT, fragment);
@@ -100,7 +72,7 @@ class MessageLimitsTest {
   @Test
   @DisplayName("a message in several fragments under the limit is assembled and relayed as one")
   void fragmentedUnderLimit() throws Exception {
-    Opened opened = ready();
+    Opened opened = fixture.ready(node);
     try (RawSocket socket = opened.socket()) {
       socket.frame(RawSocket.BINARY, new byte[960]);
       socket.frame(RawSocket.CONTINUATION, new byte[960]);
@@ -116,7 +88,7 @@ class MessageLimitsTest {
   @Test
   @DisplayName("a JSON frame naming a field twice is refused with invalid_payload and not acted on")
   void duplicateKeys() throws Exception {
-    Opened opened = ready();
+    Opened opened = fixture.ready(node);
     try (RawSocket socket = opened.socket()) {
       socket.text("{\"type\":\"session.ping\",\"type\":\"session.end\"}");
       assertTrue(socket.awaitText("invalid_payload", Duration.ofSeconds(15)));

@@ -1,5 +1,7 @@
 package com.interviewroom.realtime.health;
 
+import static com.interviewroom.testkit.Await.await;
+import static com.interviewroom.testkit.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.interviewroom.common.config.Config;
@@ -23,8 +25,6 @@ import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -81,7 +81,8 @@ class FailureDetectorTest {
     UUID unevaluated = session();
     publish(EventStream.SESSION_ENDED, unevaluated, new JsonObject().put("status", "completed"));
 
-    eventually(() -> kinds(errored).size() == 2 && kinds(silent).size() == 1 && kinds(unevaluated).size() == 1, 30);
+    eventually("each session's failures recorded",
+        () -> kinds(errored).size() == 2 && kinds(silent).size() == 1 && kinds(unevaluated).size() == 1);
     assertThat(kinds(errored)).containsExactlyInAnyOrder("provider_unavailable", "session_errored_refunded");
     assertThat(kinds(silent)).containsExactly("interviewer_silent");
     assertThat(kinds(unevaluated)).containsExactly("evaluation_dead_lettered");
@@ -113,7 +114,7 @@ class FailureDetectorTest {
     publish(EventStream.VOICE_FIRST_AUDIO, resumed, new JsonObject().put("latencyMs", 9_000).put("resumed", true));
     UUID fast = session();
     publish(EventStream.VOICE_FIRST_AUDIO, fast, new JsonObject().put("latencyMs", 900).put("resumed", false));
-    eventually(() -> kinds(slow).size() == 1, 20);
+    eventually("the slow session's failure", () -> kinds(slow).size() == 1);
     Thread.sleep(500);
     assertThat(kinds(bargy)).isEmpty();
     assertThat(kinds(drops)).isEmpty();
@@ -123,7 +124,7 @@ class FailureDetectorTest {
 
     publish(EventStream.VOICE_BARGE_IN, bargy, new JsonObject().put("count", 3));
     publish(EventStream.SOCKET_DROPPED, drops, new JsonObject().put("closeCode", 1006));
-    eventually(() -> kinds(bargy).size() == 1 && kinds(drops).size() == 1, 20);
+    eventually("the barge-ins and the drops", () -> kinds(bargy).size() == 1 && kinds(drops).size() == 1);
     assertThat(kinds(bargy)).containsExactly("repeated_barge_ins");
     assertThat(kinds(drops)).containsExactly("socket_drops");
     assertThat(health(bargy)).isEqualTo(95);
@@ -136,7 +137,7 @@ class FailureDetectorTest {
     UUID session = session();
     String id = publish(EventStream.VOICE_FAILOVER, session, new JsonObject().put("provider", "gemini").put("reason", "closed"));
     publish(EventStream.VOICE_FAILOVER, session, new JsonObject().put("provider", "openai").put("reason", "closed"));
-    eventually(() -> kinds(session).size() == 1, 20);
+    eventually("the session's failure", () -> kinds(session).size() == 1);
     // the very entry handled again, as after a crash between the commit and the XACK
     FailureDetector again = new FailureDetector(new FailureStore(voiceDb.db, "http://localhost:8080"), redis, Config.Console.DEFAULTS, evaluators);
     await(again.handle(new com.interviewroom.realtime.worker.StreamEntry(id, java.util.Map.of("type", EventStream.VOICE_FAILOVER,
@@ -183,21 +184,5 @@ class FailureDetectorTest {
 
   private static Row one(String sql, UUID session) {
     return await(voiceDb.db.pool().preparedQuery(sql).execute(Tuple.of(session))).iterator().next();
-  }
-
-  static <T> T await(Future<T> future) {
-    try {
-      return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  static void eventually(BooleanSupplier condition, long seconds) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-    while (!condition.getAsBoolean()) {
-      assertThat(System.nanoTime()).as("condition not met in time").isLessThan(deadline);
-      Thread.sleep(100);
-    }
   }
 }

@@ -1,5 +1,6 @@
 package com.interviewroom.realtime.worker;
 
+import static com.interviewroom.testkit.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.interviewroom.common.events.EventStream;
@@ -138,10 +139,6 @@ class AgentHandlersTest {
   private static StreamEntry edited(UUID session) {
     return new StreamEntry("1-0", Map.of("type", EventStream.CODE_EDITED, "sessionId", session.toString(), "userId", USER.toString(),
         "data", new JsonObject().put("language", "python").put("codeLength", 20).put("codeSha256", "x").encode()));
-  }
-
-  private static <T> T await(Future<T> future) throws Exception {
-    return future.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
   private static StreamEntry ended(String status) {

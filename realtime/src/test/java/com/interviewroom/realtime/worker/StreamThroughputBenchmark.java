@@ -1,5 +1,6 @@
 package com.interviewroom.realtime.worker;
 
+import static com.interviewroom.testkit.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.interviewroom.testkit.BenchmarkReport;
@@ -18,7 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -31,14 +31,6 @@ import org.junit.jupiter.api.Test;
  */
 class StreamThroughputBenchmark {
   private static final int EVENTS = 100_000;
-
-  static <T> T await(Future<T> future) {
-    try {
-      return future.toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
 
   @Test
   @DisplayName("one consumer acknowledges stream entries at 10,000 per second or more, at the production batch size")

@@ -1,5 +1,7 @@
 package com.interviewroom.realtime.worker;
 
+import static com.interviewroom.testkit.Await.await;
+import static com.interviewroom.testkit.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.interviewroom.testkit.TestRedis;
@@ -22,7 +24,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -43,15 +44,7 @@ class WorkerCrashTest {
   @AfterAll
   static void stop() {
     redis.close();
-    WorkerVerticleTest.await(vertx.close());
-  }
-
-  private static <T> T await(Future<T> future) {
-    return WorkerVerticleTest.await(future);
-  }
-
-  private static void eventually(BooleanSupplier condition, long seconds) throws InterruptedException {
-    WorkerVerticleTest.eventually(condition, seconds);
+    await(vertx.close());
   }
 
   private static long started(String stream) {
@@ -83,7 +76,7 @@ class WorkerCrashTest {
       }
       assertThat(line).as("child said READY before exiting, see " + log).isEqualTo("READY");
       // every entry's call is in flight in the child
-      eventually(() -> started(stream) == ENTRIES, 60);
+      eventually("every entry started", () -> started(stream) == ENTRIES);
     } finally {
       child.destroyForcibly();
       assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -99,7 +92,7 @@ class WorkerCrashTest {
       return Future.succeededFuture();
     }, new SimpleMeterRegistry())));
     try {
-      eventually(() -> await(redis.send(Request.cmd(Command.XPENDING).arg(stream).arg(group))).get(0).toLong() == 0, 30);
+      eventually("nothing pending", () -> await(redis.send(Request.cmd(Command.XPENDING).arg(stream).arg(group))).get(0).toLong() == 0);
       Thread.sleep(1_000);
       assertThat(effects.keySet()).containsExactlyInAnyOrderElementsOf(ids);
       assertThat(effects.values()).allSatisfy(count -> assertThat(count.get()).isEqualTo(1));

@@ -1,5 +1,7 @@
 package com.interviewroom.realtime.worker;
 
+import static com.interviewroom.testkit.Await.await;
+import static com.interviewroom.testkit.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.interviewroom.testkit.TestRedis;
@@ -18,9 +20,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -40,26 +40,6 @@ class WorkerVerticleTest {
   static void stop() {
     redis.close();
     await(vertx.close());
-  }
-
-  static <T> T await(Future<T> future) {
-    try {
-      return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static void eventually(BooleanSupplier condition) throws InterruptedException {
-    eventually(condition, 20);
-  }
-
-  static void eventually(BooleanSupplier condition, long seconds) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-    while (!condition.getAsBoolean()) {
-      assertThat(System.nanoTime()).as("condition not met in time").isLessThan(deadline);
-      Thread.sleep(50);
-    }
   }
 
   /** A stream of its own, so parallel tests on the shared Redis never meet. */
@@ -98,7 +78,7 @@ class WorkerVerticleTest {
     }, registry);
     String entryId = publish(s.stream(), "session.ended", "s-1");
 
-    eventually(() -> !deadLetters(s).isEmpty());
+    eventually("a dead letter", () -> !deadLetters(s).isEmpty());
     Map<String, String> dead = deadLetters(s).get(0);
     assertThat(dead).containsEntry("sourceId", entryId).containsEntry("error", "internal API answered 503")
         .containsEntry("deliveries", "5").containsEntry("type", "session.ended").containsEntry("data", "{\"n\":1}");
@@ -117,7 +97,7 @@ class WorkerVerticleTest {
         ? Future.failedFuture(new IllegalStateException("transient")) : Future.succeededFuture(), new SimpleMeterRegistry());
     publish(s.stream(), "code.edited", "s-2");
 
-    eventually(() -> calls.get() == 3 && pending(s) == 0);
+    eventually("three calls, nothing pending", () -> calls.get() == 3 && pending(s) == 0);
     Thread.sleep(500);
     assertThat(calls.get()).isEqualTo(3);
     assertThat(deadLetters(s)).isEmpty();
@@ -136,10 +116,10 @@ class WorkerVerticleTest {
     }, new SimpleMeterRegistry());
     publish(s.stream(), "code.edited", "s-3");
 
-    eventually(() -> calls.get() == 1);
+    eventually("one call", () -> calls.get() == 1);
     assertThat(pending(s)).isEqualTo(1);
     vertx.runOnContext(v -> effect.complete());
-    eventually(() -> pending(s) == 0);
+    eventually("nothing pending", () -> pending(s) == 0);
     await(vertx.undeploy(id));
   }
 
@@ -156,7 +136,7 @@ class WorkerVerticleTest {
     for (int i = 0; i < 10; i++) {
       publish(first.stream(), "session.ended", "s-" + i);
     }
-    eventually(() -> firstCalls.get() == 10);
+    eventually("ten calls on the first worker", () -> firstCalls.get() == 10);
     await(vertx.undeploy(dying));
     assertThat(pending(first)).isEqualTo(10);
 
@@ -168,7 +148,7 @@ class WorkerVerticleTest {
       return Future.succeededFuture();
     }, new SimpleMeterRegistry());
 
-    eventually(() -> pending(second) == 0);
+    eventually("nothing pending for the second worker", () -> pending(second) == 0);
     Thread.sleep(1_000);
     assertThat(effects).hasSize(10).doesNotHaveDuplicates();
     await(vertx.undeploy(survivor));
@@ -191,7 +171,7 @@ class WorkerVerticleTest {
     List<String> ids = List.of(publish(s.stream(), "session.ended", "a"), publish(s.stream(), "session.ended", "b"),
         publish(s.stream(), "session.ended", "c"));
 
-    eventually(() -> runs.size() == 3);
+    eventually("three entries run", () -> runs.size() == 3);
     Thread.sleep(1_500);
     // half-way: still pending, still on their first delivery
     for (String id : ids) {
@@ -199,7 +179,7 @@ class WorkerVerticleTest {
       assertThat(entry.size()).as(id + " still pending, not dead-lettered").isEqualTo(1);
       assertThat(entry.get(0).get(3).toLong()).as("deliveries of " + id).isEqualTo(1);
     }
-    eventually(() -> pending(s) == 0);
+    eventually("nothing pending", () -> pending(s) == 0);
     Thread.sleep(1_000);
     assertThat(runs.keySet()).containsExactlyInAnyOrderElementsOf(ids);
     assertThat(runs.values()).allSatisfy(count -> assertThat(count.get()).isEqualTo(1));
@@ -224,11 +204,11 @@ class WorkerVerticleTest {
       return "slow".equals(entry.fields().get("sessionId")) ? slowEffect.future() : Future.succeededFuture();
     }, new SimpleMeterRegistry());
 
-    eventually(() -> calls.get() == 2 && pending(s) == 1);
+    eventually("two calls, the slow one pending", () -> calls.get() == 2 && pending(s) == 1);
     Response left = await(redis.send(Request.cmd(Command.XPENDING).arg(s.stream()).arg(s.group()).arg("-").arg("+").arg(10)));
     assertThat(left.get(0).get(0).toString()).isEqualTo(slowId).isNotEqualTo(fastId);
     vertx.runOnContext(v -> slowEffect.complete());
-    eventually(() -> pending(s) == 0);
+    eventually("nothing pending", () -> pending(s) == 0);
     await(vertx.undeploy(id));
   }
 
@@ -243,12 +223,12 @@ class WorkerVerticleTest {
         calls.incrementAndGet();
         return Future.succeededFuture();
       }, new SimpleMeterRegistry())));
-      eventually(() -> proxy.commands("XREADGROUP") >= 1);
+      eventually("a read through the proxy", () -> proxy.commands("XREADGROUP") >= 1);
       Thread.sleep(3_000);
       // BLOCK 5000: the first read is still waiting (two if a slow start let one block end)
       assertThat(proxy.commands("XREADGROUP")).isBetween(1, 2);
       publish(s.stream(), "code.edited", "wake");
-      eventually(() -> calls.get() == 1);
+      eventually("one call", () -> calls.get() == 1);
       await(vertx.undeploy(id));
     }
   }
@@ -263,16 +243,16 @@ class WorkerVerticleTest {
       return Future.succeededFuture();
     }, new SimpleMeterRegistry());
     publish(s.stream(), "code.edited", "a");
-    eventually(() -> calls.get() == 1);
+    eventually("one call", () -> calls.get() == 1);
 
     await(redis.send(Request.cmd(Command.XGROUP).arg("DESTROY").arg(s.stream()).arg(s.group())));
     // the blocked read fails with NOGROUP once its BLOCK ends or the next read starts; then the group is recreated at "$"
-    eventually(() -> {
+    eventually("the group recreated", () -> {
       Response groups = await(redis.send(Request.cmd(Command.XINFO).arg("GROUPS").arg(s.stream())));
       return groups.size() == 1;
     });
     publish(s.stream(), "code.edited", "b");
-    eventually(() -> calls.get() == 2);
+    eventually("two calls", () -> calls.get() == 2);
     await(vertx.undeploy(id));
   }
 }
