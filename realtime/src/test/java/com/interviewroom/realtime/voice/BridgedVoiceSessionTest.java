@@ -1,5 +1,6 @@
 package com.interviewroom.realtime.voice;
 
+import com.interviewroom.realtime.support.VoiceTestBed;
 import com.interviewroom.realtime.support.Audio;
 import com.interviewroom.realtime.support.Loop;
 import com.interviewroom.realtime.support.MutableClock;
@@ -31,27 +32,17 @@ import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class BridgedVoiceSessionTest {
+class BridgedVoiceSessionTest extends VoiceTestBed {
+  /** Shorter holds than {@link VoiceTestBed#FAST}: 2 s to connect, 300 ms of the candidate's audio held. */
   static final BridgedVoiceSession.Settings FAST = new BridgedVoiceSession.Settings(
       List.of(Duration.ofMillis(10), Duration.ofMillis(20), Duration.ofMillis(40)),
       Duration.ofSeconds(2), Duration.ofMillis(300), 3);
 
-  private static Vertx vertx;
-  private static VoiceDb voiceDb;
-  private static TranscriptBatcher batcher;
-  private static PgSessionRecords records;
 
   @BeforeAll
   static void up() {
-    vertx = Vertx.vertx();
-    voiceDb = new VoiceDb(vertx);
+    // smaller batches than the bed's: these tests store few lines and want them flushed in rows of 100
     batcher = new TranscriptBatcher(vertx, voiceDb.db, Duration.ofMillis(200), 100, 10_000);
-    records = new PgSessionRecords(voiceDb.db);
-  }
-
-  @AfterAll
-  static void down() {
-    vertx.close().await();
   }
 
   private static InterviewContext context(VoiceDb.Charged s) {

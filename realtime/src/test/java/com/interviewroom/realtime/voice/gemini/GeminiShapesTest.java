@@ -1,5 +1,6 @@
 package com.interviewroom.realtime.voice.gemini;
 
+import com.interviewroom.realtime.support.VoiceTestBed;
 import com.interviewroom.common.config.Config;
 import com.interviewroom.realtime.support.Audio;
 import com.interviewroom.realtime.support.Loop;
@@ -37,17 +38,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * names in the API's camelCase): every message of a conversation with a greeting, audio, a note,
  * a barge-in, a commit, a goAway resumption and a failover restoring history.
  */
-class GeminiShapesTest {
+class GeminiShapesTest extends VoiceTestBed {
   private static final ProviderShapes SHAPES = ProviderShapes.load("gemini-live");
-  private static Vertx vertx;
-  private static VoiceDb voiceDb;
   private static FakeGeminiLive fake;
   private static int port;
 
   @BeforeAll
   static void up() {
-    vertx = Vertx.vertx();
-    voiceDb = new VoiceDb(vertx);
     fake = new FakeGeminiLive(vertx);
     port = fake.start();
   }
@@ -55,7 +52,6 @@ class GeminiShapesTest {
   @AfterAll
   static void down() {
     fake.close();
-    vertx.close().await();
   }
 
   @DisplayName("every message our client sends and the fake sends fits the SDK's LiveClientMessage / LiveServerMessage")

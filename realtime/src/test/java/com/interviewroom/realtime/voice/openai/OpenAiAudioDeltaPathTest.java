@@ -1,5 +1,6 @@
 package com.interviewroom.realtime.voice.openai;
 
+import com.interviewroom.realtime.support.VoiceTestBed;
 import com.interviewroom.realtime.support.Loop;
 import com.interviewroom.realtime.voice.InterviewContext;
 import com.interviewroom.realtime.voice.VoiceEvent;
@@ -31,14 +32,12 @@ import static org.assertj.core.api.Assertions.tuple;
  * id, the beta event name) and a truncated frame (dropped, as before) give the same events, and
  * the audio item a barge-in truncates is the one whose audio came last, whichever path read it.
  */
-class OpenAiAudioDeltaPathTest {
-  private static Vertx vertx;
+class OpenAiAudioDeltaPathTest extends VoiceTestBed {
   private static FakeOpenAiRealtime fake;
   private static int port;
 
   @BeforeAll
   static void up() {
-    vertx = Vertx.vertx();
     fake = new FakeOpenAiRealtime(vertx);
     port = fake.start();
   }
@@ -46,7 +45,6 @@ class OpenAiAudioDeltaPathTest {
   @AfterAll
   static void down() {
     fake.close();
-    vertx.close().await();
   }
 
   private static String delta(String type, String itemJson, byte[] audio) {

@@ -1,5 +1,6 @@
 package com.interviewroom.realtime.voice.openai;
 
+import com.interviewroom.realtime.support.VoiceTestBed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.interviewroom.common.config.Config;
@@ -43,7 +44,7 @@ import org.junit.jupiter.api.Test;
  * {@code provider-shapes/openai-realtime.json}) split into priced kinds, and a live conversation
  * against the fake writing one entry per response id and the day's totals.
  */
-class OpenAiCostTest {
+class OpenAiCostTest extends VoiceTestBed {
   private static final ProviderShapes SHAPES = ProviderShapes.load("openai-realtime");
   /** openai-python RealtimeResponseUsage with every detail field it declares. */
   private static final JsonObject DONE = new JsonObject("""
@@ -54,15 +55,11 @@ class OpenAiCostTest {
            "cached_tokens_details": {"text_tokens": 100, "audio_tokens": 300, "image_tokens": 0}},
          "output_token_details": {"text_tokens": 50, "audio_tokens": 300}}}}""");
 
-  private static Vertx vertx;
-  private static VoiceDb voiceDb;
   private static FakeOpenAiRealtime fake;
   private static int port;
 
   @BeforeAll
   static void up() {
-    vertx = Vertx.vertx();
-    voiceDb = new VoiceDb(vertx);
     fake = new FakeOpenAiRealtime(vertx);
     port = fake.start();
   }
@@ -70,7 +67,6 @@ class OpenAiCostTest {
   @AfterAll
   static void down() {
     fake.close();
-    vertx.close().await();
   }
 
   @Test

@@ -1,5 +1,6 @@
 package com.interviewroom.realtime.voice.openai;
 
+import com.interviewroom.realtime.support.VoiceTestBed;
 import com.interviewroom.common.config.Config;
 import com.interviewroom.realtime.support.Audio;
 import com.interviewroom.realtime.support.Loop;
@@ -33,32 +34,19 @@ import java.util.UUID;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
-class OpenAiRealtimeProviderTest {
-  static final BridgedVoiceSession.Settings FAST = new BridgedVoiceSession.Settings(
-      List.of(Duration.ofMillis(10), Duration.ofMillis(20), Duration.ofMillis(40)),
-      Duration.ofSeconds(5), Duration.ofSeconds(2), 3);
-
-  private static Vertx vertx;
-  private static VoiceDb voiceDb;
+class OpenAiRealtimeProviderTest extends VoiceTestBed {
   private static FakeOpenAiRealtime fake;
   private static int port;
-  private static TranscriptBatcher batcher;
-  private static PgSessionRecords records;
 
   @BeforeAll
   static void up() {
-    vertx = Vertx.vertx();
-    voiceDb = new VoiceDb(vertx);
     fake = new FakeOpenAiRealtime(vertx);
     port = fake.start();
-    batcher = new TranscriptBatcher(vertx, voiceDb.db, Duration.ofMillis(200), 500, 100_000);
-    records = new PgSessionRecords(voiceDb.db);
   }
 
   @AfterAll
   static void down() {
     fake.close();
-    vertx.close().await();
   }
 
   private static DefaultVoiceSessionFactory factory(String key, VoiceProviders providers) {

@@ -1,5 +1,6 @@
 package com.interviewroom.realtime.voice.openai;
 
+import com.interviewroom.realtime.support.VoiceTestBed;
 import com.interviewroom.common.config.Config;
 import com.interviewroom.realtime.support.Audio;
 import com.interviewroom.realtime.support.Loop;
@@ -36,17 +37,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * during a conversation with a greeting, a barge-in, a note, a push-to-talk commit, a failed
  * response and a failover must have the SDK's required fields and no field the SDK lacks.
  */
-class OpenAiShapesTest {
+class OpenAiShapesTest extends VoiceTestBed {
   private static final ProviderShapes SHAPES = ProviderShapes.load("openai-realtime");
-  private static Vertx vertx;
-  private static VoiceDb voiceDb;
   private static FakeOpenAiRealtime fake;
   private static int port;
 
   @BeforeAll
   static void up() {
-    vertx = Vertx.vertx();
-    voiceDb = new VoiceDb(vertx);
     fake = new FakeOpenAiRealtime(vertx);
     port = fake.start();
   }
@@ -54,7 +51,6 @@ class OpenAiShapesTest {
   @AfterAll
   static void down() {
     fake.close();
-    vertx.close().await();
   }
 
   @DisplayName("every event our client sends and the fake sends fits the SDK's shapes (openai-python src/openai/types/realtime)")

@@ -1,5 +1,6 @@
 package com.interviewroom.realtime.voice.openai;
 
+import com.interviewroom.realtime.support.VoiceTestBed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.interviewroom.common.config.Config;
@@ -28,10 +29,8 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /** A session whose provider refuses it reaches Sentry tagged with the provider, the session and the user, and no key. */
-class ProviderErrorReportTest {
+class ProviderErrorReportTest extends VoiceTestBed {
   private static final String WRONG_KEY = "sk-proj-wrongkey0123456789abcdef";
-  private static Vertx vertx;
-  private static VoiceDb voiceDb;
   private static FakeOpenAiRealtime fake;
   private static FakeSentry sentry;
   private static int port;
@@ -40,8 +39,6 @@ class ProviderErrorReportTest {
   static void up() throws Exception {
     sentry = FakeSentry.start();
     ErrorReports.init(new Config.ErrorTracking(sentry.dsn(), 1.0, "test", null), "realtime");
-    vertx = Vertx.vertx();
-    voiceDb = new VoiceDb(vertx);
     fake = new FakeOpenAiRealtime(vertx);
     port = fake.start();
   }
@@ -51,7 +48,6 @@ class ProviderErrorReportTest {
     ErrorReports.close();
     sentry.close();
     fake.close();
-    vertx.close().await();
   }
 
   @Test
