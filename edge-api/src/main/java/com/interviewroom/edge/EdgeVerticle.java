@@ -3,6 +3,7 @@ package com.interviewroom.edge;
 import com.interviewroom.common.http.ProblemHandler;
 import com.interviewroom.common.http.Problems;
 import com.interviewroom.common.http.RequestIds;
+import com.interviewroom.common.wire.InternalPaths;
 import com.interviewroom.edge.auth.AuthRoutes;
 import com.interviewroom.edge.auth.AuthService;
 import com.interviewroom.edge.auth.BearerAuth;
@@ -74,7 +75,7 @@ public final class EdgeVerticle extends VerticleBase {
     ClientErrorRoutes.mountBodyLimit(router); // browser error reports are small
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES));
     // Agent callbacks are served on the internal listener only; here they do not exist.
-    router.route("/api/internal/*").handler(ctx -> ctx.fail(Problems.notFound("No such resource.")));
+    router.route(InternalPaths.INTERNAL_ALL).handler(ctx -> ctx.fail(Problems.notFound("No such resource.")));
 
     ModelCatalog models = new ModelCatalog(vertx, app.config().providers());
     models.warnUnavailable(); // a start-up warning naming an unknown or retired model; readiness names it too
