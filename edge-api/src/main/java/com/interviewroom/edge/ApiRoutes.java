@@ -6,6 +6,7 @@ import com.interviewroom.edge.admin.Costs;
 import com.interviewroom.edge.console.ConsoleRoutes;
 import com.interviewroom.edge.auth.AuthRoutes;
 import com.interviewroom.edge.clienterror.ClientErrorRoutes;
+import com.interviewroom.edge.context.EdgeContext;
 import com.interviewroom.schema.cost.CostReport;
 import com.interviewroom.edge.auth.BearerAuth;
 import com.interviewroom.edge.problem.ProblemRoutes;

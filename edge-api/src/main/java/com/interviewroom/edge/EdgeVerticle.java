@@ -12,6 +12,7 @@ import com.interviewroom.edge.auth.PendingLinks;
 import com.interviewroom.edge.auth.oauth.OAuthRoutes;
 import com.interviewroom.edge.auth.oauth.SignInProviders;
 import com.interviewroom.edge.auth.TokenRevocations;
+import com.interviewroom.edge.context.EdgeContext;
 import com.interviewroom.edge.ratelimit.ClientIp;
 import com.interviewroom.edge.ratelimit.RateLimiter;
 import com.interviewroom.edge.health.Dependency;

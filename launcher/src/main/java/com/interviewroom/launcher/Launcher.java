@@ -11,7 +11,7 @@ import com.interviewroom.common.config.Role;
 import com.interviewroom.common.observability.ErrorReports;
 import com.interviewroom.common.observability.Observability;
 import com.interviewroom.common.outage.TimedRedis;
-import com.interviewroom.edge.EdgeContext;
+import com.interviewroom.edge.context.EdgeContext;
 import com.interviewroom.edge.EdgeVerticle;
 import com.interviewroom.edge.retention.RetentionJob;
 import com.interviewroom.edge.console.SlackAlerts;

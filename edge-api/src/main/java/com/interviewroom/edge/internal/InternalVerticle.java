@@ -8,7 +8,7 @@ import com.interviewroom.common.http.RequestIds;
 import com.interviewroom.common.wire.InternalPaths;
 import com.interviewroom.common.wire.Languages;
 import com.interviewroom.common.wire.Limits;
-import com.interviewroom.edge.EdgeContext;
+import com.interviewroom.edge.context.EdgeContext;
 import com.interviewroom.edge.agents.CodeObserver;
 import com.interviewroom.edge.agents.Evaluator;
 import com.interviewroom.edge.agents.LlmUsage;

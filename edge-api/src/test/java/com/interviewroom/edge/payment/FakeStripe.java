@@ -1,5 +1,6 @@
 package com.interviewroom.edge.payment;
 
+import com.interviewroom.edge.billing.StripeGateway;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

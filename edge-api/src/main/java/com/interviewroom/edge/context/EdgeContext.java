@@ -1,4 +1,4 @@
-package com.interviewroom.edge;
+package com.interviewroom.edge.context;
 
 import com.interviewroom.common.auth.SigningKey;
 import com.interviewroom.common.auth.TokenIssuer;
@@ -10,7 +10,10 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.redis.client.Redis;
 import java.time.Clock;
 
-/** What the edge verticles are built from; created once by the launcher (or a test). */
+/**
+ * What the edge verticles are built from; created once by the launcher (or a test). A package of its
+ * own, which uses no feature, so every feature can take it without a package cycle.
+ */
 public record EdgeContext(
     Config config,
     Database db,

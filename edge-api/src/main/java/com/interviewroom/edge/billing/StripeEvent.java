@@ -1,4 +1,4 @@
-package com.interviewroom.edge.payment;
+package com.interviewroom.edge.billing;
 
 import com.interviewroom.common.http.Problems;
 import com.interviewroom.edge.web.JsonInput;

@@ -1,4 +1,4 @@
-package com.interviewroom.edge.payment;
+package com.interviewroom.edge.billing;
 
 import com.interviewroom.common.config.Config;
 import com.interviewroom.common.http.ApiException;

@@ -1,4 +1,4 @@
-package com.interviewroom.edge.payment;
+package com.interviewroom.edge.billing;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -1,4 +1,4 @@
-package com.interviewroom.edge.payment;
+package com.interviewroom.edge.billing;
 
 /** What a verified delivery did; every one of them is answered 200 so Stripe stops retrying. */
 public enum WebhookOutcome {
