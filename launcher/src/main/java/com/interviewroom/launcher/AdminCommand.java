@@ -5,7 +5,7 @@ import com.interviewroom.launcher.embedded.EmbeddedDatabase;
 import com.interviewroom.launcher.embedded.FreePort;
 import com.interviewroom.schema.Database;
 import com.interviewroom.schema.Migrations;
-import com.interviewroom.schema.admin.Admins;
+import com.interviewroom.schema.admin.AdminRepository;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Row;
 import java.io.PrintStream;
@@ -50,8 +50,8 @@ final class AdminCommand {
       Database db = Database.connect(vertx, url, 1);
       try {
         return switch (action) {
-          case "grant" -> report(Admins.grant(db.pool(), args[1], "cli").await(), "granted the admin role to", args[1], out, err);
-          case "revoke" -> report(Admins.revoke(db.pool(), args[1]).await(), "revoked the admin role of", args[1], out, err);
+          case "grant" -> report(AdminRepository.grant(db.pool(), args[1], "cli").await(), "granted the admin role to", args[1], out, err);
+          case "revoke" -> report(AdminRepository.revoke(db.pool(), args[1]).await(), "revoked the admin role of", args[1], out, err);
           default -> list(db, config, out);
         };
       } finally {
@@ -72,7 +72,7 @@ final class AdminCommand {
     }
   }
 
-  private static int report(Admins.Change change, String done, String email, PrintStream out, PrintStream err) {
+  private static int report(AdminRepository.Change change, String done, String email, PrintStream out, PrintStream err) {
     switch (change) {
       case CHANGED -> out.println(done + " " + email);
       case UNCHANGED -> out.println("nothing to do: " + email + " already " + (done.startsWith("granted") ? "holds" : "does not hold")

@@ -15,7 +15,7 @@ import com.interviewroom.edge.context.EdgeContext;
 import com.interviewroom.edge.EdgeVerticle;
 import com.interviewroom.edge.retention.RetentionJob;
 import com.interviewroom.edge.console.SlackAlerts;
-import com.interviewroom.schema.console.AlertOutbox;
+import com.interviewroom.schema.console.AlertOutboxStore;
 import com.interviewroom.edge.session.SessionSweeper;
 import com.interviewroom.edge.internal.InternalVerticle;
 import com.interviewroom.common.internal.InternalClient;
@@ -149,7 +149,7 @@ public final class Launcher {
         running.deployed("retention", vertx.deployVerticle(new RetentionJob(db, store, registry, config.retention(),
             config.recording().retentionDays(), clock, RetentionJob.INTERVAL)).await());
         // Slack alerts queued by the failure detector; several edges sending is safe (leased rows)
-        running.deployed("slack-alerts", vertx.deployVerticle(new SlackAlerts(new AlertOutbox(db), config)).await());
+        running.deployed("slack-alerts", vertx.deployVerticle(new SlackAlerts(new AlertOutboxStore(db), config)).await());
       } else if (gateway != null) {
         RealtimeGateway own = gateway;
         String id = vertx.deployVerticle(() -> new RealtimeVerticle(own, config.http().port(), config.resilience()),

@@ -4,7 +4,7 @@ import com.interviewroom.common.config.Config;
 import com.interviewroom.common.cost.PriceTable;
 import com.interviewroom.schema.Database;
 import com.interviewroom.schema.cost.CostLedger;
-import com.interviewroom.schema.cost.CostReport;
+import com.interviewroom.schema.cost.CostReportRepository;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import io.vertx.core.Context;
@@ -38,7 +38,7 @@ public final class VoiceBridges implements VoiceSessionFactory {
     this.db = db;
     Clock clock = Clock.systemUTC();
     this.costs = new CostLedger(db, PriceTable.from(config.operations()), registry, clock);
-    this.budgets = new BudgetGuard(new CostReport(db), config.operations(), registry, clock);
+    this.budgets = new BudgetGuard(new CostReportRepository(db), config.operations(), registry, clock);
     this.refresh = budgets.refreshEvery(vertx);
   }
 

@@ -9,7 +9,7 @@ import java.math.BigDecimal;
 import java.util.UUID;
 
 /** The single row of alert settings ({@code console_settings}, id 1). */
-public final class ConsoleSettings {
+public final class ConsoleSettingsStore {
   private static final String READ = "SELECT slack_webhook_url, failure_rate_threshold, health_below, updated_at FROM console_settings WHERE id = 1";
   private static final String WRITE = """
       UPDATE console_settings SET slack_webhook_url = $1, failure_rate_threshold = $2, health_below = $3, updated_by = $4, updated_at = now()
@@ -17,7 +17,7 @@ public final class ConsoleSettings {
 
   private final Database db;
 
-  public ConsoleSettings(Database db) {
+  public ConsoleSettingsStore(Database db) {
     this.db = db;
   }
 
@@ -48,6 +48,6 @@ public final class ConsoleSettings {
     return new JsonObject().put("slackWebhookConfigured", url != null).put("slackWebhookHost", host)
         .put("failureRateThreshold", r.getNumeric("failure_rate_threshold").doubleValue())
         .put("healthBelow", r.getInteger("health_below"))
-        .put("updatedAt", ConsoleReads.text(r.getOffsetDateTime("updated_at")));
+        .put("updatedAt", ConsoleReadRepository.text(r.getOffsetDateTime("updated_at")));
   }
 }

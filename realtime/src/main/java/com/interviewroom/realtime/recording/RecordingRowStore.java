@@ -8,7 +8,7 @@ import java.time.Instant;
 import java.util.UUID;
 
 /** The SQL of recordings as the realtime node writes them (V10), as the service role. */
-public final class RecordingRows {
+public final class RecordingRowStore {
   /**
    * One recording per session: the first socket creates it, a reconnect continues it. The
    * timeline's origin and the key's {ts} are the session's activation, so every socket of the
@@ -45,7 +45,7 @@ public final class RecordingRows {
 
   private final Database db;
 
-  public RecordingRows(Database db) {
+  public RecordingRowStore(Database db) {
     this.db = db;
   }
 

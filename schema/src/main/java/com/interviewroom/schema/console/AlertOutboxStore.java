@@ -15,7 +15,7 @@ import java.util.UUID;
  * Senders {@link #claim} due rows by pushing their next attempt out (a lease: a crashed sender's rows
  * come due again), so any number of edges can send without sending one message twice at once.
  */
-public final class AlertOutbox {
+public final class AlertOutboxStore {
   /** How long a claimed delivery is leased to its sender before another may try it. */
   public static final int LEASE_SECONDS = 30; // three times the sender's request timeout
   /** Attempts before a delivery is given up (Slack said no for good, or kept failing). */
@@ -36,7 +36,7 @@ public final class AlertOutbox {
 
   private final Database db;
 
-  public AlertOutbox(Database db) {
+  public AlertOutboxStore(Database db) {
     this.db = db;
   }
 

@@ -7,7 +7,7 @@ import io.vertx.sqlclient.Tuple;
 import java.util.UUID;
 
 /** Operators move a failure between {@code open}, {@code ack} and {@code resolved}; setting the same status again changes nothing. */
-public final class FailureWorkflow {
+public final class FailureStatusStore {
   public static final java.util.List<String> STATUSES = java.util.List.of("open", "ack", "resolved");
   private static final String UPDATE = """
       UPDATE failures SET status = $2, status_by = $3, updated_at = CASE WHEN status = $2 THEN updated_at ELSE now() END
@@ -16,13 +16,13 @@ public final class FailureWorkflow {
 
   private final Database db;
 
-  public FailureWorkflow(Database db) {
+  public FailureStatusStore(Database db) {
     this.db = db;
   }
 
   /** The failure as it now is; null when there is no such failure. */
   public Future<JsonObject> setStatus(long failureId, String status, UUID operatorId) {
     return db.asService(sql -> sql.preparedQuery(UPDATE).execute(Tuple.of(failureId, status, operatorId)))
-        .map(rows -> rows.size() == 0 ? null : ConsoleReads.failure(rows.iterator().next()));
+        .map(rows -> rows.size() == 0 ? null : ConsoleReadRepository.failure(rows.iterator().next()));
   }
 }

@@ -13,7 +13,7 @@ import java.util.UUID;
  * a name the operator already uses replaces its filters and answers the same view, so a retried
  * POST changes nothing; a DELETE of a view already gone is done too.
  */
-public final class SavedViews {
+public final class SavedViewStore {
   private static final String LIST = "SELECT id, name, filters, created_at, updated_at FROM saved_views WHERE owner_id = $1 ORDER BY name";
   private static final String UPSERT = """
       INSERT INTO saved_views (owner_id, name, filters) VALUES ($1, $2, $3)
@@ -27,7 +27,7 @@ public final class SavedViews {
 
   private final Database db;
 
-  public SavedViews(Database db) {
+  public SavedViewStore(Database db) {
     this.db = db;
   }
 
@@ -61,7 +61,7 @@ public final class SavedViews {
 
   private static JsonObject json(Row r) {
     return new JsonObject().put("id", r.getUUID("id").toString()).put("name", r.getString("name"))
-        .put("filters", r.getValue("filters")).put("createdAt", ConsoleReads.text(r.getOffsetDateTime("created_at")))
-        .put("updatedAt", ConsoleReads.text(r.getOffsetDateTime("updated_at")));
+        .put("filters", r.getValue("filters")).put("createdAt", ConsoleReadRepository.text(r.getOffsetDateTime("created_at")))
+        .put("updatedAt", ConsoleReadRepository.text(r.getOffsetDateTime("updated_at")));
   }
 }

@@ -13,7 +13,7 @@ import java.util.UUID;
  * revoking take the owner's connection ({@link Database#pool()}): no application role may write the
  * table (V12), so no API path can grant admin.
  */
-public final class Admins {
+public final class AdminRepository {
   private static final String IS_ADMIN = """
       SELECT lower(u.email) = ANY($2::text[]) OR EXISTS (SELECT 1 FROM admins a WHERE a.user_id = u.id) AS admin
       FROM users u WHERE u.id = $1""";
@@ -26,7 +26,7 @@ public final class Admins {
   /** What a grant or revoke did. */
   public enum Change { CHANGED, UNCHANGED, NO_SUCH_USER }
 
-  private Admins() {}
+  private AdminRepository() {}
 
   /** True when {@code userId}'s account holds the admin role; a deleted account never does. */
   public static Future<Boolean> isAdmin(Database db, UUID userId, Set<String> adminEmails) {

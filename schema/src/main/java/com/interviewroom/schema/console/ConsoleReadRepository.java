@@ -23,7 +23,7 @@ import java.util.UUID;
  * session id and served by an index (docs/database.md, "Operator console"); the benchmark in
  * {@code bench/admin-analytics.sh} holds them to p95 200 ms over 100,000 sessions.
  */
-public final class ConsoleReads {
+public final class ConsoleReadRepository {
   private static final String LIST = """
       SELECT s.id, s.status, s.provider, s.language, s.created_at, s.started_at, s.ended_at, s.duration_seconds,
              s.end_reason, p.slug, p.title, coalesce(h.score, 100) AS health, coalesce(h.failure_count, 0) AS failures
@@ -73,7 +73,7 @@ public final class ConsoleReads {
 
   private final Database db;
 
-  public ConsoleReads(Database db) {
+  public ConsoleReadRepository(Database db) {
     this.db = db;
   }
 

@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /** Reads of the {@code costs} table, as the reporting role. */
-public final class CostReport {
+public final class CostReportRepository {
   private static final String RANGE = """
       SELECT day, provider, kind, quantity::text AS quantity, usd::text AS usd, entries
       FROM costs WHERE day BETWEEN $1 AND $2 ORDER BY day, provider, kind""";
@@ -23,7 +23,7 @@ public final class CostReport {
 
   private final Database db;
 
-  public CostReport(Database db) {
+  public CostReportRepository(Database db) {
     this.db = db;
   }
 

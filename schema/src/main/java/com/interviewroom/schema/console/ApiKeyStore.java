@@ -13,7 +13,7 @@ import java.util.UUID;
  * API keys at rest: the public prefix, the HMAC of the whole key, metadata. The key itself is
  * made and checked by the edge ({@code edge.console.ApiKeyAuth}); nothing here ever sees a secret.
  */
-public final class ApiKeys {
+public final class ApiKeyStore {
   private static final String INSERT = """
       INSERT INTO api_keys (prefix, key_hash, name, created_by) VALUES ($1, $2, $3, $4)
       RETURNING id, prefix, name, scope, created_at, last_used_at, revoked_at""";
@@ -28,7 +28,7 @@ public final class ApiKeys {
 
   private final Database db;
 
-  public ApiKeys(Database db) {
+  public ApiKeyStore(Database db) {
     this.db = db;
   }
 
@@ -71,9 +71,9 @@ public final class ApiKeys {
 
   private static JsonObject json(Row r) {
     return new JsonObject().put("id", r.getUUID("id").toString()).put("prefix", r.getString("prefix")).put("name", r.getString("name"))
-        .put("scope", r.getString("scope")).put("createdAt", ConsoleReads.text(r.getOffsetDateTime("created_at")))
-        .put("lastUsedAt", ConsoleReads.text(r.getOffsetDateTime("last_used_at")))
-        .put("revokedAt", ConsoleReads.text(r.getOffsetDateTime("revoked_at")))
+        .put("scope", r.getString("scope")).put("createdAt", ConsoleReadRepository.text(r.getOffsetDateTime("created_at")))
+        .put("lastUsedAt", ConsoleReadRepository.text(r.getOffsetDateTime("last_used_at")))
+        .put("revokedAt", ConsoleReadRepository.text(r.getOffsetDateTime("revoked_at")))
         .put("revoked", r.getOffsetDateTime("revoked_at") != null);
   }
 }
