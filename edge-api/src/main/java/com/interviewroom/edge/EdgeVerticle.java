@@ -128,7 +128,7 @@ public final class EdgeVerticle extends VerticleBase {
 
   private List<Dependency> readinessProbes() {
     List<Dependency> probes = new ArrayList<>();
-    probes.add(new Dependency("postgres", true, () -> app.db().pool().query("SELECT 1").execute()));
+    probes.add(new Dependency("postgres", true, () -> app.db().ping()));
     probes.add(new Dependency("redis", true, () -> app.redis().send(Request.cmd(Command.PING))));
     if (app.store() != null) {
       probes.add(new Dependency("s3", false, () -> app.store().check()));

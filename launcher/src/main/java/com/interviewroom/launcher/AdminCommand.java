@@ -24,8 +24,6 @@ final class AdminCommand {
              java -jar interviewroom.jar admin revoke <email>
              java -jar interviewroom.jar admin list
       The account must exist (sign up first). DATABASE_URL (or DATA_DIR for the embedded database) says where.""";
-  private static final String LIST = """
-      SELECT u.email, a.granted_by, a.granted_at FROM admins a JOIN users u ON u.id = a.user_id ORDER BY a.granted_at""";
 
   private AdminCommand() {}
 
@@ -86,7 +84,7 @@ final class AdminCommand {
   }
 
   private static int list(Database db, Config config, PrintStream out) {
-    for (Row row : db.pool().query(LIST).execute().await()) {
+    for (Row row : AdminRepository.list(db.pool()).await()) {
       out.println(row.getString("email") + "\tgranted by " + row.getString("granted_by") + " at " + row.getOffsetDateTime("granted_at"));
     }
     config.operations().adminEmails().stream().sorted().forEach(email -> out.println(email + "\tADMIN_EMAILS"));

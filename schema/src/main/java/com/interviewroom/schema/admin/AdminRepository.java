@@ -2,6 +2,8 @@ package com.interviewroom.schema.admin;
 
 import com.interviewroom.schema.Database;
 import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.Set;
@@ -21,6 +23,8 @@ public final class AdminRepository {
       INSERT INTO admins (user_id, granted_by) SELECT id, $2 FROM users WHERE lower(email) = lower($1)
       ON CONFLICT (user_id) DO NOTHING RETURNING user_id""";
   private static final String KNOWN = "SELECT id FROM users WHERE lower(email) = lower($1)";
+  private static final String LIST = """
+      SELECT u.email, a.granted_by, a.granted_at FROM admins a JOIN users u ON u.id = a.user_id ORDER BY a.granted_at""";
   private static final String REVOKE = "DELETE FROM admins WHERE user_id IN (SELECT id FROM users WHERE lower(email) = lower($1)) RETURNING user_id";
 
   /** What a grant or revoke did. */
@@ -44,6 +48,11 @@ public final class AdminRepository {
   public static Future<Change> revoke(SqlClient owner, String email) {
     return owner.preparedQuery(REVOKE).execute(Tuple.of(email))
         .compose(rows -> rows.size() > 0 ? Future.succeededFuture(Change.CHANGED) : known(owner, email, Change.UNCHANGED));
+  }
+
+  /** The granted admins, oldest grant first: email, granted_by, granted_at. */
+  public static Future<RowSet<Row>> list(SqlClient owner) {
+    return owner.query(LIST).execute();
   }
 
   private static Future<Change> known(SqlClient owner, String email, Change ifKnown) {
