@@ -9,7 +9,6 @@ import java.math.BigDecimal;
 import com.interviewroom.schema.Database;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,8 +23,6 @@ import java.util.UUID;
  */
 public final class LlmUsage {
   private static final Logger log = LoggerFactory.getLogger(LlmUsage.class);
-  private static final String NOW = "SELECT usage FROM sessions WHERE id = $1 FOR UPDATE";
-  private static final String SAVE = "UPDATE sessions SET usage = $2::jsonb, updated_at = now() WHERE id = $1";
 
   private final Database db;
   private final CostLedger costs;
@@ -90,16 +87,7 @@ public final class LlmUsage {
     JsonObject increment = new JsonObject().put("llm", counts.copy()
         .put("by_model", new JsonObject().put(model, counts.copy()))
         .put("by_agent", new JsonObject().put(agent, counts.copy())));
-    return db.asService(conn -> conn.preparedQuery(NOW).execute(Tuple.of(sessionId))
-            .compose(rows -> {
-              if (rows.size() == 0) {
-                return Future.<Void>succeededFuture();
-              }
-              JsonObject stored = rows.iterator().next().getJsonObject(0);
-              JsonObject totals = stored == null ? new JsonObject() : stored.copy();
-              add(totals, increment);
-              return conn.preparedQuery(SAVE).execute(Tuple.of(sessionId, totals)).<Void>mapEmpty();
-            }))
+    return db.asService(conn -> LlmUsageStore.add(conn, sessionId, increment))
         .recover(err -> {
           log.warn("could not record model usage: {}", err.getClass().getSimpleName());
           return Future.succeededFuture();
