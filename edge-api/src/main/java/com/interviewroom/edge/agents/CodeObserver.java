@@ -4,6 +4,7 @@ import com.interviewroom.common.crypto.Hashing;
 import com.interviewroom.common.events.SessionSignals;
 import com.interviewroom.common.http.ApiException;
 import com.interviewroom.edge.llm.AnthropicClient;
+import com.interviewroom.edge.notes.InterviewerNotes;
 import com.interviewroom.edge.sandbox.SandboxClient;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;

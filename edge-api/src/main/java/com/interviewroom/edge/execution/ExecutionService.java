@@ -171,7 +171,7 @@ public final class ExecutionService {
         .onFailure(err -> log.warn("code.executed not published {}", kv("requestId", actor.requestId())));
     JsonObject signal = new JsonObject()
         .put("kind", "EXECUTION_RESULT")
-        .put("text", com.interviewroom.edge.agents.InterviewerNotes.execution(request.mode(), result))
+        .put("text", com.interviewroom.edge.notes.InterviewerNotes.execution(request.mode(), result))
         .put("payload", result);
     redis.send(Request.cmd(Command.PUBLISH).arg(SessionSignals.context(sessionId)).arg(signal.encode()))
         .onFailure(err -> log.warn("execution result not signalled {}", kv("requestId", actor.requestId())));

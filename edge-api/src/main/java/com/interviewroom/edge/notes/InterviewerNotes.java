@@ -1,4 +1,4 @@
-package com.interviewroom.edge.agents;
+package com.interviewroom.edge.notes;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

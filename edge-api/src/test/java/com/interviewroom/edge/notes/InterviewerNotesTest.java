@@ -1,4 +1,4 @@
-package com.interviewroom.edge.agents;
+package com.interviewroom.edge.notes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
