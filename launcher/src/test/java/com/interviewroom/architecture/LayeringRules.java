@@ -75,12 +75,7 @@ final class LayeringRules {
         // TODO(merge): re-check after the SandboxService split: the harness builds the root package's
         // CheckResult.Diagnostic while SandboxService uses the harness
         .ignoreDependency(resideInAPackage(in("sandbox.harness")),
-            HasName.Predicates.nameMatching(Pattern.quote(in("sandbox.CheckResult")) + "(\\$.*)?"))
-        // TODO(arch): the provider factory lives in voice and builds every provider, which implement voice's
-        // interfaces. Not fixed with issue 20 (it moves VoiceBridge's wiring, which is being split meanwhile):
-        // let RealtimeApp hand VoiceBridges the factory, and move VoiceProviders next to the providers.
-        .ignoreDependency(HasName.Predicates.name(in("realtime.voice.VoiceProviders")),
-            resideInAnyPackage(in("realtime.voice.gemini"), in("realtime.voice.local"), in("realtime.voice.openai")));
+            HasName.Predicates.nameMatching(Pattern.quote(in("sandbox.CheckResult")) + "(\\$.*)?"));
   }
 
   /** A call that runs SQL: Vert.x's {@code query}/{@code preparedQuery}, or JDBC's {@code execute*}. */

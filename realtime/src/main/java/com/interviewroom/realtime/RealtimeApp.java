@@ -13,6 +13,7 @@ import com.interviewroom.realtime.health.FailureDetector;
 import com.interviewroom.realtime.recording.Recorders;
 import com.interviewroom.realtime.voice.VoiceBridges;
 import com.interviewroom.realtime.voice.VoiceSessionFactory;
+import com.interviewroom.realtime.voice.providers.VoiceProviders;
 import com.interviewroom.realtime.worker.AgentHandlers;
 import com.interviewroom.realtime.worker.WorkerSettings;
 import com.interviewroom.realtime.worker.WorkerVerticle;
@@ -46,7 +47,7 @@ public final class RealtimeApp {
                                    VoiceSessionFactory voices, PrometheusMeterRegistry registry, Clock clock, Lifecycle lifecycle) {
     VoiceSessionFactory voiceSessions = voices;
     if (voiceSessions == null) {
-      VoiceBridges bridges = new VoiceBridges(vertx, config, db, registry);
+      VoiceBridges bridges = new VoiceBridges(vertx, config, db, registry, () -> new VoiceProviders(vertx, config.providers()));
       lifecycle.onClose(bridges::close);
       voiceSessions = bridges;
     }

@@ -1,6 +1,9 @@
-package com.interviewroom.realtime.voice;
+package com.interviewroom.realtime.voice.providers;
 
 import com.interviewroom.common.config.Config;
+import com.interviewroom.realtime.voice.ProviderHealth;
+import com.interviewroom.realtime.voice.VoiceProvider;
+import com.interviewroom.realtime.voice.VoiceProviderSource;
 import com.interviewroom.realtime.voice.gemini.GeminiLiveProvider;
 import com.interviewroom.realtime.voice.local.LocalVoiceProvider;
 import com.interviewroom.realtime.voice.openai.OpenAiRealtimeProvider;
@@ -9,13 +12,12 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 
-import java.util.function.Function;
 
 /**
  * Makes a fresh provider per session by name, sharing one WebSocket client (one connection pool,
  * one set of buffers) across every session of the verticle. Call {@link #close()} on undeploy.
  */
-public final class VoiceProviders implements Function<String, VoiceProvider> {
+public final class VoiceProviders implements VoiceProviderSource {
   /** Model audio frames can be large (seconds of base64 audio); the default 64 KiB is too small. */
   private static final int MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
@@ -45,11 +47,12 @@ public final class VoiceProviders implements Function<String, VoiceProvider> {
     };
   }
 
-  /** Permanent refusals seen by any session of this verticle; the selector skips those providers. */
+  @Override
   public ProviderHealth health() {
     return health;
   }
 
+  @Override
   public Future<Void> close() {
     return client.close();
   }

@@ -1,5 +1,12 @@
-package com.interviewroom.realtime.voice;
+package com.interviewroom.realtime.voice.providers;
 
+import com.interviewroom.realtime.voice.ContextNote;
+import com.interviewroom.realtime.voice.InterviewContext;
+import com.interviewroom.realtime.voice.ProviderException;
+import com.interviewroom.realtime.voice.ProviderHealth;
+import com.interviewroom.realtime.voice.VoiceEvent;
+import com.interviewroom.realtime.voice.VoiceEvents;
+import com.interviewroom.realtime.voice.VoiceProvider;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 
