@@ -6,7 +6,8 @@ import com.interviewroom.edge.admin.Costs;
 import com.interviewroom.edge.console.ConsoleRoutes;
 import com.interviewroom.edge.auth.AuthRoutes;
 import com.interviewroom.edge.clienterror.ClientErrorRoutes;
-import com.interviewroom.schema.cost.CostReport;
+import com.interviewroom.edge.context.EdgeContext;
+import com.interviewroom.schema.cost.CostReportRepository;
 import com.interviewroom.edge.auth.BearerAuth;
 import com.interviewroom.edge.problem.ProblemRoutes;
 import com.interviewroom.edge.problem.ProblemService;
@@ -88,6 +89,6 @@ final class ApiRoutes {
     // first: its API-key check must run before any other admin route sees the request
     new ConsoleRoutes(app.db(), app.config(), limits.limit(RateLimiter.GENERAL,
         ctx -> "api-key:" + ctx.get(com.interviewroom.edge.console.ApiKeyAuth.KEY_ID))).mount(router, admin);
-    new AdminCostRoutes(new CostReport(app.db()), app.config().operations(), app.clock()).mount(router, admin);
+    new AdminCostRoutes(new CostReportRepository(app.db()), app.config().operations(), app.clock()).mount(router, admin);
   }
 }

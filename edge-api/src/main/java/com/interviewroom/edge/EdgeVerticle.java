@@ -3,6 +3,7 @@ package com.interviewroom.edge;
 import com.interviewroom.common.http.ProblemHandler;
 import com.interviewroom.common.http.Problems;
 import com.interviewroom.common.http.RequestIds;
+import com.interviewroom.common.wire.InternalPaths;
 import com.interviewroom.edge.auth.AuthRoutes;
 import com.interviewroom.edge.auth.AuthService;
 import com.interviewroom.edge.auth.BearerAuth;
@@ -11,6 +12,7 @@ import com.interviewroom.edge.auth.PendingLinks;
 import com.interviewroom.edge.auth.oauth.OAuthRoutes;
 import com.interviewroom.edge.auth.oauth.SignInProviders;
 import com.interviewroom.edge.auth.TokenRevocations;
+import com.interviewroom.edge.context.EdgeContext;
 import com.interviewroom.edge.ratelimit.ClientIp;
 import com.interviewroom.edge.ratelimit.RateLimiter;
 import com.interviewroom.edge.health.Dependency;
@@ -75,7 +77,7 @@ public final class EdgeVerticle extends VerticleBase {
     ClientErrorRoutes.mountBodyLimit(router); // browser error reports are small
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES));
     // Agent callbacks are served on the internal listener only; here they do not exist.
-    router.route("/api/internal/*").handler(ctx -> ctx.fail(Problems.notFound("No such resource.")));
+    router.route(InternalPaths.INTERNAL_ALL).handler(ctx -> ctx.fail(Problems.notFound("No such resource.")));
 
     ModelCatalog models = new ModelCatalog(vertx, app.config().providers());
     models.warnUnavailable(); // a start-up warning naming an unknown or retired model; readiness names it too
@@ -127,7 +129,7 @@ public final class EdgeVerticle extends VerticleBase {
 
   private List<Dependency> readinessProbes() {
     List<Dependency> probes = new ArrayList<>();
-    probes.add(new Dependency("postgres", true, () -> app.db().pool().query("SELECT 1").execute()));
+    probes.add(new Dependency("postgres", true, () -> app.db().ping()));
     probes.add(new Dependency("redis", true, () -> app.redis().send(Request.cmd(Command.PING))));
     if (app.store() != null) {
       probes.add(new Dependency("s3", false, () -> app.store().check()));

@@ -10,6 +10,7 @@ import com.interviewroom.common.config.Config;
 import com.interviewroom.common.observability.Observability;
 import com.interviewroom.edge.auth.Legal;
 import com.interviewroom.common.storage.ObjectStore;
+import com.interviewroom.edge.context.EdgeContext;
 import com.interviewroom.schema.Database;
 import com.interviewroom.testkit.Await;
 import com.interviewroom.testkit.TestAuthLimits;

@@ -5,7 +5,7 @@ import com.interviewroom.launcher.embedded.EmbeddedDatabase;
 import com.interviewroom.launcher.embedded.FreePort;
 import com.interviewroom.schema.Database;
 import com.interviewroom.schema.Migrations;
-import com.interviewroom.schema.admin.Admins;
+import com.interviewroom.schema.admin.AdminRepository;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Row;
 import java.io.PrintStream;
@@ -24,8 +24,6 @@ final class AdminCommand {
              java -jar interviewroom.jar admin revoke <email>
              java -jar interviewroom.jar admin list
       The account must exist (sign up first). DATABASE_URL (or DATA_DIR for the embedded database) says where.""";
-  private static final String LIST = """
-      SELECT u.email, a.granted_by, a.granted_at FROM admins a JOIN users u ON u.id = a.user_id ORDER BY a.granted_at""";
 
   private AdminCommand() {}
 
@@ -50,8 +48,8 @@ final class AdminCommand {
       Database db = Database.connect(vertx, url, 1);
       try {
         return switch (action) {
-          case "grant" -> report(Admins.grant(db.pool(), args[1], "cli").await(), "granted the admin role to", args[1], out, err);
-          case "revoke" -> report(Admins.revoke(db.pool(), args[1]).await(), "revoked the admin role of", args[1], out, err);
+          case "grant" -> report(AdminRepository.grant(db.pool(), args[1], "cli").await(), "granted the admin role to", args[1], out, err);
+          case "revoke" -> report(AdminRepository.revoke(db.pool(), args[1]).await(), "revoked the admin role of", args[1], out, err);
           default -> list(db, config, out);
         };
       } finally {
@@ -72,7 +70,7 @@ final class AdminCommand {
     }
   }
 
-  private static int report(Admins.Change change, String done, String email, PrintStream out, PrintStream err) {
+  private static int report(AdminRepository.Change change, String done, String email, PrintStream out, PrintStream err) {
     switch (change) {
       case CHANGED -> out.println(done + " " + email);
       case UNCHANGED -> out.println("nothing to do: " + email + " already " + (done.startsWith("granted") ? "holds" : "does not hold")
@@ -86,7 +84,7 @@ final class AdminCommand {
   }
 
   private static int list(Database db, Config config, PrintStream out) {
-    for (Row row : db.pool().query(LIST).execute().await()) {
+    for (Row row : AdminRepository.list(db.pool()).await()) {
       out.println(row.getString("email") + "\tgranted by " + row.getString("granted_by") + " at " + row.getOffsetDateTime("granted_at"));
     }
     config.operations().adminEmails().stream().sorted().forEach(email -> out.println(email + "\tADMIN_EMAILS"));

@@ -11,26 +11,9 @@ import com.interviewroom.common.config.Role;
 import com.interviewroom.common.observability.ErrorReports;
 import com.interviewroom.common.observability.Observability;
 import com.interviewroom.common.outage.TimedRedis;
-import com.interviewroom.edge.EdgeContext;
-import com.interviewroom.edge.EdgeVerticle;
-import com.interviewroom.edge.retention.RetentionJob;
-import com.interviewroom.edge.console.SlackAlerts;
-import com.interviewroom.schema.console.AlertOutbox;
-import com.interviewroom.session.SessionSweeper;
-import com.interviewroom.edge.internal.InternalVerticle;
-import com.interviewroom.common.internal.InternalClient;
-import com.interviewroom.common.events.EventStream;
-import com.interviewroom.realtime.health.FailureDetector;
-import com.interviewroom.realtime.worker.AgentHandlers;
-import com.interviewroom.schema.console.FailureStore;
-import com.interviewroom.realtime.worker.WorkerSettings;
-import com.interviewroom.realtime.worker.WorkerVerticle;
 import com.interviewroom.common.storage.ObjectStore;
-import com.interviewroom.realtime.gateway.GatewaySettings;
-import com.interviewroom.realtime.gateway.RealtimeGateway;
-import com.interviewroom.realtime.gateway.RealtimeVerticle;
-import com.interviewroom.realtime.recording.Recorders;
-import com.interviewroom.realtime.voice.VoiceBridges;
+import com.interviewroom.edge.EdgeApp;
+import com.interviewroom.realtime.RealtimeApp;
 import com.interviewroom.realtime.voice.VoiceSessionFactory;
 import com.interviewroom.sandbox.SandboxVerticle;
 import com.interviewroom.schema.Database;
@@ -38,7 +21,6 @@ import com.interviewroom.schema.Migrations;
 import com.interviewroom.schema.ProblemBank;
 import com.interviewroom.schema.ProblemBankSeeder;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
@@ -118,83 +100,28 @@ public final class Launcher {
       SigningKey signingKey = SigningKey.loadOrCreate(config.dataDir().resolve("keys/jwt-signing-key.json"));
       TokenIssuer issuer = new TokenIssuer(signingKey, config.http().publicBaseUrl(), clock);
       TokenVerifier verifier = new TokenVerifier(trustedIssuers(vertx, config, signingKey, issuer, clock), clock);
-      EdgeContext edge = new EdgeContext(config, db, redis, store, signingKey, issuer, verifier, registry, clock);
+      EdgeApp edge = new EdgeApp(config, db, redis, store, signingKey, issuer, verifier, registry, clock);
 
       int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
-      RealtimeGateway gateway = null;
-      if (config.role().runs(Role.REALTIME)) {
-        VoiceSessionFactory voiceSessions = voices;
-        if (voiceSessions == null) {
-          VoiceBridges bridges = new VoiceBridges(vertx, config, db, registry);
-          running.onClose(bridges::close);
-          voiceSessions = bridges;
-        }
-        Recorders recorders = Recorders.create(vertx, config.recording(), store, db, registry, clock,
-            config.dataDir().resolve("recording-spool"));
-        // closed before the store and the pool (closers run last-in first-out): queued chunks get stored
-        running.onClose(recorders::close);
-        gateway = new RealtimeGateway(vertx, verifier, db, redis, voiceSessions, registry, clock, GatewaySettings.from(config.realtime()),
-            recorders);
-        running.onClose(gateway::close);
-      }
+      RealtimeApp realtime = config.role().runs(Role.REALTIME)
+          ? RealtimeApp.create(vertx, config, verifier, db, redis, store, voices, registry, clock, running)
+          : null;
+      Integer internalPort = null;
       if (config.role().runs(Role.EDGE)) {
         // ROLE=all: REST and /ws share PORT, the gateway's handlers ride on the edge's server
         java.util.function.Consumer<io.vertx.core.http.HttpServer> extension =
-            gateway == null ? server -> { } : gateway::attach;
-        String id = vertx.deployVerticle(() -> new EdgeVerticle(edge, extension), new DeploymentOptions().setInstances(instances)).await();
-        running.deployed("edge", id);
-        // one sweeper per process is plenty; several processes sweeping at once is safe (SKIP LOCKED)
-        running.deployed("session-sweeper", vertx.deployVerticle(new SessionSweeper(db, redis)).await());
-        // the retention job takes a cluster-wide advisory lock per batch: every edge process may run it
-        running.deployed("retention", vertx.deployVerticle(new RetentionJob(db, store, registry, config.retention(),
-            config.recording().retentionDays(), clock, RetentionJob.INTERVAL)).await());
-        // Slack alerts queued by the failure detector; several edges sending is safe (leased rows)
-        running.deployed("slack-alerts", vertx.deployVerticle(new SlackAlerts(new AlertOutbox(db), config)).await());
-      } else if (gateway != null) {
-        RealtimeGateway own = gateway;
-        String id = vertx.deployVerticle(() -> new RealtimeVerticle(own, config.http().port(), config.resilience()),
-            new DeploymentOptions().setInstances(instances)).await();
-        running.deployed("realtime", id);
-      }
-      Integer internalPort = null;
-      if (config.role().runs(Role.EDGE)) {
-        InternalVerticle internal = new InternalVerticle(edge);
-        running.deployed("internal", vertx.deployVerticle(internal).await());
-        internalPort = internal.actualPort();
+            realtime == null ? server -> { } : realtime::attach;
+        internalPort = edge.deploy(vertx, instances, extension, running);
+      } else if (realtime != null) {
+        realtime.deploy(vertx, config, instances, running);
       }
       if (config.role().runs(Role.WORKER)) {
-        deployWorkers(vertx, config, db, redis, registry, clock, running, internalPort);
+        RealtimeApp.deployWorkers(vertx, config, db, redis, registry, clock, running, internalPort);
       }
       return running;
     } catch (Exception | Error e) {
       running.close();
       throw e;
-    }
-  }
-
-  /** One consumer per group; the workers call this process's internal listener when it runs one. */
-  private static void deployWorkers(Vertx vertx, Config config, Database db, Redis redis, PrometheusMeterRegistry registry, Clock clock,
-                                    RunningSystem running, Integer localInternalPort) {
-    String host = config.http().internalHost();
-    String target = "0.0.0.0".equals(host) || "::".equals(host) ? "127.0.0.1" : host;
-    int port = localInternalPort != null ? localInternalPort : config.http().internalPort();
-    InternalClient client = new InternalClient(vertx, "http://" + target + ":" + port, config.internalWebhookSecret(), clock,
-        AgentHandlers.CALL_TIMEOUT_MS);
-    running.onClose(() -> {
-      client.close();
-      return io.vertx.core.Future.succeededFuture();
-    });
-    String observers = vertx.deployVerticle(new WorkerVerticle(WorkerSettings.defaults(WorkerSettings.STREAM, WorkerSettings.OBSERVERS),
-        config.redisUrl(), redis, AgentHandlers.observer(client, redis), registry)).await();
-    running.deployed("observer-workers", observers);
-    String evaluators = vertx.deployVerticle(new WorkerVerticle(WorkerSettings.defaults(WorkerSettings.STREAM, WorkerSettings.EVALUATORS),
-        config.redisUrl(), redis, AgentHandlers.evaluator(client, new EventStream(redis)), registry)).await();
-    running.deployed("evaluator-workers", evaluators);
-    // the failure detector reads the stream and what the other groups dead-lettered
-    FailureDetector detector = new FailureDetector(new FailureStore(db, config.http().publicBaseUrl()), redis, config.console());
-    for (String stream : List.of(WorkerSettings.STREAM, WorkerSettings.defaults(WorkerSettings.STREAM, FailureDetector.GROUP).deadLetters())) {
-      running.deployed("failure-detectors:" + stream, vertx.deployVerticle(new WorkerVerticle(
-          WorkerSettings.defaults(stream, FailureDetector.GROUP), config.redisUrl(), redis, detector, registry)).await());
     }
   }
 

@@ -1,6 +1,7 @@
 package com.interviewroom.launcher;
 
 import com.interviewroom.common.config.Config;
+import com.interviewroom.common.lifecycle.Lifecycle;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayDeque;
@@ -11,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /** A started system: what runs, where it listens, and how to stop it in order. */
-public final class RunningSystem implements AutoCloseable {
+public final class RunningSystem implements AutoCloseable, Lifecycle {
   private final Vertx vertx;
   private Config config;
   private final EmbeddedServices embedded;
@@ -48,11 +49,13 @@ public final class RunningSystem implements AutoCloseable {
     this.config = next;
   }
 
-  void onClose(Supplier<Future<?>> closer) {
+  @Override
+  public void onClose(Supplier<Future<?>> closer) {
     closers.push(closer);
   }
 
-  void deployed(String part, String deploymentId) {
+  @Override
+  public void deployed(String part, String deploymentId) {
     deployments.put(part, deploymentId);
   }
 

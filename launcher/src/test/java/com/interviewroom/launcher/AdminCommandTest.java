@@ -3,7 +3,7 @@ package com.interviewroom.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.interviewroom.schema.Database;
-import com.interviewroom.schema.admin.Admins;
+import com.interviewroom.schema.admin.AdminRepository;
 import com.interviewroom.testkit.TestDatabase;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Tuple;
@@ -53,7 +53,7 @@ class AdminCommandTest {
   }
 
   private boolean admin(UUID id) {
-    return Admins.isAdmin(db, id, Set.of()).await();
+    return AdminRepository.isAdmin(db, id, Set.of()).await();
   }
 
   @Test

@@ -11,7 +11,7 @@ import com.interviewroom.common.config.Config;
 import com.interviewroom.common.events.EventStream;
 import com.interviewroom.common.internal.InternalClient;
 import com.interviewroom.common.observability.Observability;
-import com.interviewroom.edge.EdgeContext;
+import com.interviewroom.edge.context.EdgeContext;
 import com.interviewroom.edge.internal.InternalVerticle;
 import com.interviewroom.realtime.worker.AgentHandlers;
 import com.interviewroom.realtime.worker.WorkerSettings;

@@ -106,6 +106,11 @@ public final class Database {
         return pool;
     }
 
+    /** One round trip on the raw pool ({@code SELECT 1}), for readiness probes. */
+    public Future<Void> ping() {
+        return pool.query("SELECT 1").execute().mapEmpty();
+    }
+
     /** Public catalog reads as {@code app_user} without a user: single statements, no transaction needed. */
     public SqlClient catalog() {
         return catalog;

@@ -1,5 +1,6 @@
 package com.interviewroom.schema;
 
+import com.interviewroom.common.wire.Languages;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -25,7 +26,7 @@ public record Problem(
     List<TestCase> tests,
     InputGenerator inputGenerator) {
 
-    public static final List<String> LANGUAGES = List.of("python", "javascript", "java");
+    public static final List<String> LANGUAGES = Languages.SUPPORTED;
     public static final List<String> DIFFICULTIES = List.of("easy", "medium", "hard");
     public static final List<String> COMPARE_MODES = List.of("exact", "unordered", "unordered-nested", "float");
 

@@ -1,5 +1,6 @@
 package com.interviewroom.common.http;
 
+import com.interviewroom.common.observability.ErrorReports;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -8,7 +9,7 @@ import io.vertx.core.json.JsonObject;
  *
  * @param extensions extra members merged into the problem document (for example {@code errors} or {@code retryAfterSeconds})
  */
-public final class ApiException extends RuntimeException {
+public final class ApiException extends RuntimeException implements ErrorReports.WithStatus {
   private final int status;
   private final String code;
   private final String title;

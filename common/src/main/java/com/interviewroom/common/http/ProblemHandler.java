@@ -1,6 +1,5 @@
 package com.interviewroom.common.http;
 
-import com.interviewroom.common.auth.AuthUser;
 import com.interviewroom.common.observability.ErrorReports;
 import com.interviewroom.common.outage.Outages;
 import io.vertx.core.Handler;
@@ -84,8 +83,8 @@ public final class ProblemHandler implements Handler<RoutingContext> {
 
   /** What {@link ErrorReports} may know of a request: its id, the caller's id, the session in the path. */
   static java.util.Map<String, String> reportTags(RoutingContext ctx) {
-    String userId = ctx.data().values().stream().filter(AuthUser.class::isInstance)
-        .map(user -> String.valueOf(((AuthUser) user).id())).findFirst().orElse(null);
+    String userId = ctx.data().values().stream().filter(Caller.class::isInstance)
+        .map(user -> String.valueOf(((Caller) user).id())).findFirst().orElse(null);
     java.util.regex.Matcher session = SESSION_IN_PATH.matcher(ctx.normalizedPath());
     String sessionId = session.find() ? session.group(1) : null;
     return ErrorReports.tags(ErrorReports.REQUEST_ID, RequestIds.of(ctx), ErrorReports.USER_ID, userId,

@@ -1,7 +1,6 @@
 package com.interviewroom.common.observability;
 
 import com.interviewroom.common.config.Config;
-import com.interviewroom.common.http.ApiException;
 import io.sentry.Hint;
 import io.sentry.Sentry;
 import io.sentry.SentryEvent;
@@ -27,6 +26,15 @@ import java.util.regex.Pattern;
  * redacted from messages, so secrets, transcripts and code stay here.
  */
 public final class ErrorReports {
+  /**
+   * A failure that carries the HTTP status it answers with (the problem+json {@code ApiException}):
+   * below 500 it is the client's mistake or a refusal, not ours. An interface here, so this package
+   * needs nothing of the HTTP one that reports through it.
+   */
+  public interface WithStatus {
+    int status();
+  }
+
   public static final String SESSION_ID = "sessionId";
   public static final String USER_ID = "userId";
   public static final String PROVIDER = "provider";
@@ -183,7 +191,7 @@ public final class ErrorReports {
   /** Failures that are part of normal operation: a client's mistake or refusal, or a client going away. */
   public static boolean expected(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof ApiException api && api.status() < 500) {
+      if (t instanceof WithStatus api && api.status() < 500) {
         return true;
       }
       if (t instanceof HttpException http && http.getStatusCode() < 500) {

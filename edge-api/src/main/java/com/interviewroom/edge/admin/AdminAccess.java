@@ -4,14 +4,14 @@ import com.interviewroom.common.http.Problems;
 import com.interviewroom.edge.auth.BearerAuth;
 import com.interviewroom.edge.web.Authenticated;
 import com.interviewroom.schema.Database;
-import com.interviewroom.schema.admin.Admins;
+import com.interviewroom.schema.admin.AdminRepository;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Set;
 
 /**
  * The gate of every {@code /api/admin/*} route: the authenticated chain (bearer token, rate limit),
- * then the admin role ({@link Admins}): no token is 401, a signed-in non-admin 403. The role is read
+ * then the admin role ({@link AdminRepository}): no token is 401, a signed-in non-admin 403. The role is read
  * from the database on each request, so a revoke takes effect at once; it is granted only by
  * {@code ADMIN_EMAILS} or the {@code admin} command on the jar, never through the API.
  */
@@ -32,7 +32,7 @@ public final class AdminAccess {
   }
 
   private void requireAdmin(RoutingContext ctx) {
-    Admins.isAdmin(db, BearerAuth.user(ctx).id(), adminEmails)
+    AdminRepository.isAdmin(db, BearerAuth.user(ctx).id(), adminEmails)
         .onSuccess(admin -> {
           if (admin) {
             ctx.next();

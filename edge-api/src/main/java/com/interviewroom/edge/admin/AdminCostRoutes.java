@@ -3,7 +3,7 @@ package com.interviewroom.edge.admin;
 import com.interviewroom.common.config.Config;
 import com.interviewroom.common.http.Problems;
 import com.interviewroom.edge.web.QueryInput;
-import com.interviewroom.schema.cost.CostReport;
+import com.interviewroom.schema.cost.CostReportRepository;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -30,11 +30,11 @@ public final class AdminCostRoutes {
   static final int MAX_DAYS = 366;
   private static final int DEFAULT_DAYS = 30;
 
-  private final CostReport report;
+  private final CostReportRepository report;
   private final Config.Operations operations;
   private final Clock clock;
 
-  public AdminCostRoutes(CostReport report, Config.Operations operations, Clock clock) {
+  public AdminCostRoutes(CostReportRepository report, Config.Operations operations, Clock clock) {
     this.report = report;
     this.operations = operations;
     this.clock = clock;
@@ -84,10 +84,10 @@ public final class AdminCostRoutes {
     }
   }
 
-  private JsonObject body(Range range, List<CostReport.Line> lines, Map<String, BigDecimal> spentToday) {
-    Map<LocalDate, Map<String, List<CostReport.Line>>> byDay = new TreeMap<>();
+  private JsonObject body(Range range, List<CostReportRepository.Line> lines, Map<String, BigDecimal> spentToday) {
+    Map<LocalDate, Map<String, List<CostReportRepository.Line>>> byDay = new TreeMap<>();
     Map<String, BigDecimal> totals = new TreeMap<>();
-    for (CostReport.Line line : lines) {
+    for (CostReportRepository.Line line : lines) {
       byDay.computeIfAbsent(line.day(), d -> new TreeMap<>())
           .computeIfAbsent(line.provider(), p -> new java.util.ArrayList<>()).add(line);
       totals.merge(line.provider(), line.usd(), BigDecimal::add);
@@ -96,10 +96,10 @@ public final class AdminCostRoutes {
     byDay.forEach((day, providers) -> {
       JsonArray perProvider = new JsonArray();
       BigDecimal dayTotal = BigDecimal.ZERO;
-      for (Map.Entry<String, List<CostReport.Line>> p : providers.entrySet()) {
+      for (Map.Entry<String, List<CostReportRepository.Line>> p : providers.entrySet()) {
         JsonArray kinds = new JsonArray();
         BigDecimal providerTotal = BigDecimal.ZERO;
-        for (CostReport.Line line : p.getValue()) {
+        for (CostReportRepository.Line line : p.getValue()) {
           kinds.add(new JsonObject().put("kind", line.kind()).put("quantity", plain(line.quantity()))
               .put("usd", plain(line.usd())).put("entries", line.entries()));
           providerTotal = providerTotal.add(line.usd());

@@ -1,7 +1,7 @@
 package com.interviewroom.edge.admin;
 
 import com.interviewroom.common.cost.PriceTable;
-import com.interviewroom.edge.EdgeContext;
+import com.interviewroom.edge.context.EdgeContext;
 import com.interviewroom.schema.cost.CostLedger;
 
 /** The cost ledger of an edge process: priced by {@code PRICE_TABLE_FILE} (or the built-in table), counted on its registry. */

@@ -4,6 +4,7 @@ import com.interviewroom.common.crypto.Hashing;
 import com.interviewroom.session.signal.SessionSignals;
 import com.interviewroom.common.http.ApiException;
 import com.interviewroom.edge.llm.AnthropicClient;
+import com.interviewroom.edge.notes.InterviewerNotes;
 import com.interviewroom.edge.sandbox.SandboxClient;
 import com.interviewroom.session.signal.SessionKeys;
 import io.vertx.core.Future;

@@ -9,7 +9,6 @@ import com.interviewroom.schema.Database;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.HashSet;
@@ -42,20 +41,6 @@ public final class Evaluator {
   private static final int MAX_CODE_CHARS = 6_000;
   private static final int MAX_TRANSCRIPT_CHARS = 40_000;
   private static final Logger log = LoggerFactory.getLogger(Evaluator.class);
-
-  private static final String EXISTING = "SELECT id, status FROM evaluations WHERE session_id = $1";
-  private static final String UPSERT = """
-      INSERT INTO evaluations (session_id, status, rubric_version, model, prompt_hash, scores, overall_score,
-                               recommendation, strengths, improvements, report_markdown, evidence, error)
-      VALUES ($1, $2, $3, $4, $5, $6, $7::float8, $8, $9, $10, $11, $12, $13)
-      ON CONFLICT (session_id) DO UPDATE SET status = EXCLUDED.status, rubric_version = EXCLUDED.rubric_version,
-        model = EXCLUDED.model, prompt_hash = EXCLUDED.prompt_hash, scores = EXCLUDED.scores,
-        overall_score = EXCLUDED.overall_score, recommendation = EXCLUDED.recommendation,
-        strengths = EXCLUDED.strengths, improvements = EXCLUDED.improvements,
-        report_markdown = EXCLUDED.report_markdown, evidence = EXCLUDED.evidence, error = EXCLUDED.error,
-        updated_at = now()
-      WHERE evaluations.status <> 'completed'
-      RETURNING id, status""";
 
   private final Database db;
   private final AnthropicClient llm;
@@ -103,8 +88,7 @@ public final class Evaluator {
 
   public Future<JsonObject> evaluate(UUID sessionId) {
     // one transaction reads "already evaluated?" and, if not, everything the evaluation needs
-    return db.asService(sql -> sql.preparedQuery(EXISTING).execute(Tuple.of(sessionId)).compose(rows -> {
-          Row row = rows.size() == 0 ? null : rows.iterator().next();
+    return db.asService(sql -> EvaluationStore.existing(sql, sessionId).compose(row -> {
           if (row != null && "completed".equals(row.getString("status"))) {
             return Future.succeededFuture(new Loaded(row.getUUID("id").toString(), null));
           }
@@ -198,11 +182,7 @@ public final class Evaluator {
 
   /** The stored row's id; when a concurrent call already completed it, that row's id. */
   private Future<String> upsert(Tuple row) {
-    return db.asService((SqlConnection sql) -> sql.preparedQuery(UPSERT).execute(row)
-        .compose(rows -> rows.size() > 0
-            ? Future.succeededFuture(rows.iterator().next().getUUID("id").toString())
-            : sql.preparedQuery(EXISTING).execute(Tuple.of(row.getUUID(0)))
-                .map(existing -> existing.iterator().next().getUUID("id").toString())));
+    return db.asService((SqlConnection sql) -> EvaluationStore.upsert(sql, row));
   }
 
   static String mode(EvaluationInputs in) {

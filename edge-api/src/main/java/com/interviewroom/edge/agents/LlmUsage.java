@@ -4,7 +4,7 @@ import com.interviewroom.common.cost.Kinds;
 import com.interviewroom.common.cost.Metered;
 import com.interviewroom.edge.llm.AnthropicClient;
 import com.interviewroom.schema.cost.CostLedger;
-import com.interviewroom.schema.cost.CostReport;
+import com.interviewroom.schema.cost.CostReportRepository;
 import java.math.BigDecimal;
 import com.interviewroom.schema.Database;
 import com.interviewroom.session.store.SessionUsageStore;
@@ -51,7 +51,7 @@ public final class LlmUsage {
     if (costs == null || dailyBudgetUsd == null) {
       return Future.succeededFuture(true);
     }
-    return new CostReport(db).spentOn(costs.today())
+    return new CostReportRepository(db).spentOn(costs.today())
         .map(spent -> spent.getOrDefault("anthropic", BigDecimal.ZERO).compareTo(dailyBudgetUsd) < 0)
         .recover(err -> {
           log.warn("today's model spend could not be read; the model stays in use: {}", err.getClass().getSimpleName());

@@ -5,6 +5,7 @@ import com.interviewroom.common.auth.Audiences;
 import com.interviewroom.common.auth.TokenVerifier;
 import com.interviewroom.common.auth.VerifiedToken;
 import com.interviewroom.common.http.Problems;
+import com.interviewroom.edge.web.RequestUser;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
@@ -21,7 +22,6 @@ import java.util.regex.Pattern;
  * deleted account) is refused through {@link TokenRevocations}.
  */
 public final class BearerAuth implements Handler<RoutingContext> {
-  private static final String USER = "authUser";
   private static final String SCHEME = "Bearer ";
   private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+");
   private final TokenVerifier verifier;
@@ -79,7 +79,7 @@ public final class BearerAuth implements Handler<RoutingContext> {
         }))
         .compose(verified -> provision(verified.user()))
         .onSuccess(user -> {
-          ctx.put(USER, user);
+          RequestUser.set(ctx, user);
           ctx.next();
         })
         .onFailure(ctx::fail);
@@ -106,15 +106,11 @@ public final class BearerAuth implements Handler<RoutingContext> {
   }
 
   public static AuthUser user(RoutingContext ctx) {
-    AuthUser user = ctx.get(USER);
-    if (user == null) {
-      throw Problems.unauthorized("A bearer token is required.");
-    }
-    return user;
+    return RequestUser.of(ctx);
   }
 
   /** The caller on a route mounted with {@link #optional()}, or null when anonymous. */
   public static AuthUser userOrNull(RoutingContext ctx) {
-    return ctx.get(USER);
+    return RequestUser.orNull(ctx);
   }
 }

@@ -1,7 +1,7 @@
 package com.interviewroom.edge.console;
 
 import com.interviewroom.edge.admin.AdminAccess;
-import com.interviewroom.schema.console.ConsoleReads;
+import com.interviewroom.schema.console.ConsoleReadRepository;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -21,9 +21,9 @@ public final class AnalyticsRoutes {
   static final String TRENDS = PREFIX + "failures/trends";
   static final String PATTERNS = PREFIX + "patterns";
 
-  private final ConsoleReads reads;
+  private final ConsoleReadRepository reads;
 
-  public AnalyticsRoutes(ConsoleReads reads) {
+  public AnalyticsRoutes(ConsoleReadRepository reads) {
     this.reads = reads;
   }
 

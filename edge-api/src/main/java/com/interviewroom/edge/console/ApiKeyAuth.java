@@ -2,7 +2,7 @@ package com.interviewroom.edge.console;
 
 import com.interviewroom.common.config.Config;
 import com.interviewroom.common.http.Problems;
-import com.interviewroom.schema.console.ApiKeys;
+import com.interviewroom.schema.console.ApiKeyStore;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
@@ -41,10 +41,10 @@ public final class ApiKeyAuth implements Handler<RoutingContext> {
   private static final String UNKNOWN_PREFIX = "irk_000000000000";
   private static final long TOUCH_EVERY_MS = 60_000;
 
-  private final ApiKeys keys;
+  private final ApiKeyStore keys;
   /** The per-key rate limit a let-in request passes next (it calls {@code next()} or fails 429). */
   private Handler<RoutingContext> perKeyLimit = RoutingContext::next;
-  private final java.util.function.Function<String, Future<ApiKeys.Stored>> lookup;
+  private final java.util.function.Function<String, Future<ApiKeyStore.Stored>> lookup;
   private final byte[] pepper;
   /** Constant-time compares made: one per presented key, whatever it is (tests hold the path to that). */
   private final java.util.concurrent.atomic.AtomicLong comparisons = new java.util.concurrent.atomic.AtomicLong();
@@ -52,12 +52,12 @@ public final class ApiKeyAuth implements Handler<RoutingContext> {
   /** When this process last wrote each key's {@code last_used_at}; the UPDATE itself also holds to once a minute. */
   private final Map<UUID, Long> touched = new ConcurrentHashMap<>();
 
-  public ApiKeyAuth(ApiKeys keys, byte[] pepper) {
+  public ApiKeyAuth(ApiKeyStore keys, byte[] pepper) {
     this(keys, keys::byPrefix, pepper);
   }
 
   /** As above, with the prefix lookup given (tests watch it). */
-  ApiKeyAuth(ApiKeys keys, java.util.function.Function<String, Future<ApiKeys.Stored>> lookup, byte[] pepper) {
+  ApiKeyAuth(ApiKeyStore keys, java.util.function.Function<String, Future<ApiKeyStore.Stored>> lookup, byte[] pepper) {
     this.keys = keys;
     this.lookup = lookup;
     this.pepper = pepper.clone();

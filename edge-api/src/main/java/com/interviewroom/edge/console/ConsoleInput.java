@@ -1,7 +1,7 @@
 package com.interviewroom.edge.console;
 
 import com.interviewroom.common.http.Problems;
-import com.interviewroom.schema.console.ConsoleReads;
+import com.interviewroom.schema.console.ConsoleReadRepository;
 import com.interviewroom.schema.console.SessionFilter;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -156,7 +156,7 @@ final class ConsoleInput {
     OffsetDateTime afterAt = null;
     UUID afterId = null;
     if (cursor != null) {
-      Object[] decoded = cursor.length() > 200 ? null : ConsoleReads.Cursor.decode(cursor);
+      Object[] decoded = cursor.length() > 200 ? null : ConsoleReadRepository.Cursor.decode(cursor);
       if (decoded == null) {
         error("cursor", "is not a cursor this API gave out");
       } else {

@@ -7,11 +7,11 @@ import com.interviewroom.edge.auth.BearerAuth;
 import com.interviewroom.edge.web.JsonInput;
 import com.interviewroom.edge.web.NoInput;
 import com.interviewroom.schema.Database;
-import com.interviewroom.schema.console.ApiKeys;
-import com.interviewroom.schema.console.ConsoleReads;
-import com.interviewroom.schema.console.ConsoleSettings;
-import com.interviewroom.schema.console.FailureWorkflow;
-import com.interviewroom.schema.console.SavedViews;
+import com.interviewroom.schema.console.ApiKeyStore;
+import com.interviewroom.schema.console.ConsoleReadRepository;
+import com.interviewroom.schema.console.ConsoleSettingsStore;
+import com.interviewroom.schema.console.FailureStatusStore;
+import com.interviewroom.schema.console.SavedViewStore;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -30,11 +30,11 @@ import java.util.UUID;
 public final class ConsoleRoutes {
   public static final String BASE = "/api/admin";
 
-  private final ConsoleReads reads;
-  private final FailureWorkflow workflow;
-  private final ConsoleSettings settings;
-  private final SavedViews views;
-  private final ApiKeys keys;
+  private final ConsoleReadRepository reads;
+  private final FailureStatusStore workflow;
+  private final ConsoleSettingsStore settings;
+  private final SavedViewStore views;
+  private final ApiKeyStore keys;
   private final ApiKeyAuth apiKeys;
   private final boolean production;
 
@@ -44,11 +44,11 @@ public final class ConsoleRoutes {
 
   /** {@code perKeyLimit}: the rate limit of requests made with an API key (counted per key). */
   public ConsoleRoutes(Database db, Config config, io.vertx.core.Handler<RoutingContext> perKeyLimit) {
-    this.reads = new ConsoleReads(db);
-    this.workflow = new FailureWorkflow(db);
-    this.settings = new ConsoleSettings(db);
-    this.views = new SavedViews(db);
-    this.keys = new ApiKeys(db);
+    this.reads = new ConsoleReadRepository(db);
+    this.workflow = new FailureStatusStore(db);
+    this.settings = new ConsoleSettingsStore(db);
+    this.views = new SavedViewStore(db);
+    this.keys = new ApiKeyStore(db);
     this.apiKeys = new ApiKeyAuth(keys, ApiKeyAuth.pepper(config)).limitedBy(perKeyLimit);
     this.production = config.production();
   }
@@ -98,7 +98,7 @@ public final class ConsoleRoutes {
   private Future<JsonObject> setFailureStatus(RoutingContext ctx) {
     long id = failureId(ctx.pathParam("id"));
     JsonInput in = JsonInput.of(ctx);
-    String status = in.oneOf("status", FailureWorkflow.STATUSES, true);
+    String status = in.oneOf("status", FailureStatusStore.STATUSES, true);
     in.finish();
     return workflow.setStatus(id, status, operator(ctx)).compose(found -> found == null
         ? Future.failedFuture(Problems.notFound("No such failure.")) : Future.succeededFuture(found));

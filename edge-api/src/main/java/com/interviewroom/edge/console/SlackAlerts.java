@@ -1,7 +1,7 @@
 package com.interviewroom.edge.console;
 
 import com.interviewroom.common.config.Config;
-import com.interviewroom.schema.console.AlertOutbox;
+import com.interviewroom.schema.console.AlertOutboxStore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
 /**
- * Sends the queued Slack alerts ({@link AlertOutbox}) to the incoming webhook set in the console,
+ * Sends the queued Slack alerts ({@link AlertOutboxStore}) to the incoming webhook set in the console,
  * as Slack documents it (https://api.slack.com/messaging/webhooks, "Handling errors", and
  * https://api.slack.com/apis/rate-limits): a JSON body with {@code text}; {@code 200 ok} is sent;
  * {@code 429} waits its {@code Retry-After}; a 5xx or no answer is retried with exponential backoff;
@@ -31,14 +31,14 @@ public final class SlackAlerts extends VerticleBase {
   private static final int PER_ROUND = 10;
   private static final double MAX_BACKOFF_SECONDS = 300;
 
-  private final AlertOutbox outbox;
+  private final AlertOutboxStore outbox;
   private final long pollMs;
   private WebClient client;
   private long timer = -1;
   private boolean busy;
   private boolean stopping;
 
-  public SlackAlerts(AlertOutbox outbox, Config config) {
+  public SlackAlerts(AlertOutboxStore outbox, Config config) {
     this.outbox = outbox;
     this.pollMs = config.console().alertPollMs();
   }
@@ -70,22 +70,22 @@ public final class SlackAlerts extends VerticleBase {
         .onComplete(done -> busy = false);
   }
 
-  private Future<Void> sendAll(String url, List<AlertOutbox.Delivery> due) {
+  private Future<Void> sendAll(String url, List<AlertOutboxStore.Delivery> due) {
     Future<Void> chain = Future.succeededFuture();
-    for (AlertOutbox.Delivery delivery : due) {
+    for (AlertOutboxStore.Delivery delivery : due) {
       chain = chain.transform(ignored -> send(url, delivery));
     }
     return chain;
   }
 
-  private Future<Void> send(String url, AlertOutbox.Delivery delivery) {
+  private Future<Void> send(String url, AlertOutboxStore.Delivery delivery) {
     return client.postAbs(url).timeout(REQUEST_TIMEOUT_MS)
         .sendJsonObject(new JsonObject().put("text", delivery.text()))
         .transform(ar -> ar.succeeded() ? answered(delivery, ar.result())
             : outbox.retryLater(delivery.key(), backoff(delivery.attempts()), "no answer: " + ar.cause().getClass().getSimpleName()));
   }
 
-  private Future<Void> answered(AlertOutbox.Delivery delivery, HttpResponse<Buffer> response) {
+  private Future<Void> answered(AlertOutboxStore.Delivery delivery, HttpResponse<Buffer> response) {
     int status = response.statusCode();
     String body = response.bodyAsString() == null ? "" : response.bodyAsString();
     String said = body.length() > 100 ? body.substring(0, 100) : body;

@@ -1,5 +1,6 @@
 package com.interviewroom.edge.execution;
 
+import com.interviewroom.common.wire.Languages;
 import com.interviewroom.edge.execution.ExecutionService.ExecuteRequest;
 import com.interviewroom.edge.session.Actor;
 import com.interviewroom.edge.session.SessionRoutes;
@@ -27,7 +28,7 @@ public final class ExecutionRoutes {
     var sessionId = SessionRoutes.sessionId(ctx.pathParam("id"));
     JsonInput in = JsonInput.of(ctx);
     String code = in.string("code", 0, 200_000);
-    String language = in.oneOf("language", List.of("python", "javascript", "java"), true);
+    String language = in.oneOf("language", Languages.SUPPORTED, true);
     String mode = in.oneOf("mode", List.of("run", "submit"), true);
     in.finish();
     ctx.response().putHeader("Cache-Control", "no-store");

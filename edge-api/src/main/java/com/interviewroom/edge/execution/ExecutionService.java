@@ -6,6 +6,7 @@ import com.interviewroom.common.events.EventStream;
 import com.interviewroom.session.signal.SessionSignals;
 import com.interviewroom.common.http.ApiException;
 import com.interviewroom.common.http.Problems;
+import com.interviewroom.common.wire.Limits;
 import com.interviewroom.edge.events.EventLog;
 import com.interviewroom.edge.events.EventRecord;
 import com.interviewroom.edge.ratelimit.RateLimiter;
@@ -36,7 +37,6 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
  */
 public final class ExecutionService {
   private static final Logger log = LoggerFactory.getLogger(ExecutionService.class);
-  public static final int MAX_CODE_BYTES = 51_200;
   /** Java's compile plus ten tests under the runner's own timeouts, with room for a queue wait. */
   private static final long RUN_TIMEOUT_MS = 45_000;
 
@@ -74,9 +74,9 @@ public final class ExecutionService {
   public record ExecuteRequest(String code, String language, String mode) {}
 
   public Future<JsonObject> execute(Actor actor, UUID sessionId, ExecuteRequest request) {
-    if (request.code().getBytes(StandardCharsets.UTF_8).length > MAX_CODE_BYTES) {
+    if (request.code().getBytes(StandardCharsets.UTF_8).length > Limits.MAX_CODE_BYTES) {
       return Future.failedFuture(new ApiException(413, "code_too_large", "Payload Too Large",
-          "Code is limited to " + MAX_CODE_BYTES + " bytes (UTF-8).", null, null));
+          "Code is limited to " + Limits.MAX_CODE_BYTES + " bytes (UTF-8).", null, null));
     }
     boolean submit = "submit".equals(request.mode());
     return db.asUser(actor.userId(), sql -> ExecutionRepository.session(sql, sessionId))
@@ -172,7 +172,7 @@ public final class ExecutionService {
         .onFailure(err -> log.warn("code.executed not published {}", kv("requestId", actor.requestId())));
     JsonObject signal = new JsonObject()
         .put("kind", "EXECUTION_RESULT")
-        .put("text", com.interviewroom.edge.agents.InterviewerNotes.execution(request.mode(), result))
+        .put("text", com.interviewroom.edge.notes.InterviewerNotes.execution(request.mode(), result))
         .put("payload", result);
     redis.send(Request.cmd(Command.PUBLISH).arg(SessionSignals.context(sessionId)).arg(signal.encode()))
         .onFailure(err -> log.warn("execution result not signalled {}", kv("requestId", actor.requestId())));

@@ -5,7 +5,10 @@ import com.interviewroom.common.http.HttpGuard;
 import com.interviewroom.common.http.ProblemHandler;
 import com.interviewroom.common.http.Problems;
 import com.interviewroom.common.http.RequestIds;
-import com.interviewroom.edge.EdgeContext;
+import com.interviewroom.common.wire.InternalPaths;
+import com.interviewroom.common.wire.Languages;
+import com.interviewroom.common.wire.Limits;
+import com.interviewroom.edge.context.EdgeContext;
 import com.interviewroom.edge.agents.CodeObserver;
 import com.interviewroom.edge.agents.Evaluator;
 import com.interviewroom.edge.agents.LlmUsage;
@@ -22,7 +25,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
-import java.util.List;
 import java.util.UUID;
 
 /**
@@ -65,12 +67,12 @@ public final class InternalVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     router.route().handler(new RequestIds());
     router.route().handler(new AccessLog());
-    router.route("/api/internal/*").handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES));
-    router.route("/api/internal/*").handler(new InternalAuth(config.internalWebhookSecret(), app.clock()));
-    router.post("/api/internal/agents/observe-code").handler(idempotency.wrap(ctx -> observe(ctx, observer)));
-    router.post("/api/internal/agents/evaluate").handler(idempotency.wrap(ctx -> evaluate(ctx, evaluator)));
+    router.route(InternalPaths.INTERNAL_ALL).handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES));
+    router.route(InternalPaths.INTERNAL_ALL).handler(new InternalAuth(config.internalWebhookSecret(), app.clock()));
+    router.post(InternalPaths.OBSERVE_CODE).handler(idempotency.wrap(ctx -> observe(ctx, observer)));
+    router.post(InternalPaths.EVALUATE).handler(idempotency.wrap(ctx -> evaluate(ctx, evaluator)));
     // Prometheus scrapes here, never on the public listener (it shows limits and load)
-    router.get("/metrics").handler(PrometheusScrapingHandler.create(app.registry()));
+    router.get(InternalPaths.METRICS).handler(PrometheusScrapingHandler.create(app.registry()));
     router.route().last().handler(ctx -> ctx.fail(Problems.notFound("No such resource.")));
     router.route().failureHandler(new ProblemHandler());
 
@@ -97,8 +99,8 @@ public final class InternalVerticle extends VerticleBase {
   private static Future<InternalReply> observe(RoutingContext ctx, CodeObserver observer) {
     JsonInput in = JsonInput.of(ctx);
     UUID sessionId = sessionId(in);
-    String code = in.string("code", 0, 51_200);
-    String language = in.oneOf("language", List.of("python", "javascript", "java"), true);
+    String code = in.string("code", 0, Limits.MAX_CODE_CHARS);
+    String language = in.oneOf("language", Languages.SUPPORTED, true);
     UUID userId = optionalUuid(in, "userId");
     in.finish();
     return observer.observe(sessionId, userId, code, language).map(InternalReply::ok);

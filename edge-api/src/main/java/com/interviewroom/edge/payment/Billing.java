@@ -1,6 +1,7 @@
 package com.interviewroom.edge.payment;
 
-import com.interviewroom.edge.EdgeContext;
+import com.interviewroom.edge.billing.StripeGateway;
+import com.interviewroom.edge.context.EdgeContext;
 import com.interviewroom.edge.auth.BearerAuth;
 import com.interviewroom.edge.web.Authenticated;
 import com.interviewroom.edge.subscription.SubscriptionAccess;

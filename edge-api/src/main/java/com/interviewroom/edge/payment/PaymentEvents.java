@@ -1,5 +1,8 @@
 package com.interviewroom.edge.payment;
 
+import com.interviewroom.edge.billing.BillingPlans;
+import com.interviewroom.edge.billing.StripeEvent;
+import com.interviewroom.edge.billing.WebhookOutcome;
 import com.interviewroom.edge.events.EventLog;
 import com.interviewroom.edge.events.EventRecord;
 import io.vertx.core.Future;

@@ -1,5 +1,6 @@
 package com.interviewroom.edge.payment;
 
+import com.interviewroom.edge.billing.BillingPlans;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;

@@ -2,6 +2,7 @@ package com.interviewroom.edge.payment;
 
 import com.interviewroom.common.http.RequestIds;
 import com.interviewroom.edge.auth.BearerAuth;
+import com.interviewroom.edge.billing.BillingPlans;
 import com.interviewroom.edge.web.Authenticated;
 import com.interviewroom.edge.events.EventRecord;
 import com.interviewroom.edge.web.JsonInput;

@@ -2,6 +2,8 @@ package com.interviewroom.edge.payment;
 
 import com.interviewroom.common.auth.AuthUser;
 import com.interviewroom.common.http.Problems;
+import com.interviewroom.edge.billing.BillingPlans;
+import com.interviewroom.edge.billing.StripeGateway;
 import com.interviewroom.edge.events.EventLog;
 import com.interviewroom.edge.events.EventRecord;
 import com.interviewroom.schema.Database;

@@ -1,6 +1,8 @@
 package com.interviewroom.edge.payment;
 
 import com.interviewroom.common.http.Problems;
+import com.interviewroom.edge.billing.StripeEvent;
+import com.interviewroom.edge.billing.WebhookOutcome;
 import com.interviewroom.edge.subscription.SubscriptionAccess;
 import com.interviewroom.edge.subscription.SubscriptionEvents;
 import com.interviewroom.schema.Database;

@@ -3,6 +3,7 @@ package com.interviewroom.edge.ratelimit;
 import com.interviewroom.common.http.Problems;
 import com.interviewroom.common.http.RequestIds;
 import com.interviewroom.edge.auth.BearerAuth;
+import com.interviewroom.edge.web.RequestUser;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
@@ -89,7 +90,7 @@ public final class RateLimiter {
   }
 
   public Handler<RoutingContext> limit(Limit limit) {
-    return limit(limit, ctx -> BearerAuth.user(ctx).id().toString());
+    return limit(limit, ctx -> RequestUser.of(ctx).id().toString());
   }
 
   /**

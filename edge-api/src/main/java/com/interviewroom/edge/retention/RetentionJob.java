@@ -10,7 +10,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.sqlclient.SqlClient;
-import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -54,22 +53,6 @@ public final class RetentionJob extends VerticleBase {
   static final int RECORDING_BATCH = 20;
   static final List<String> TABLES = List.of("transcripts", "code_snapshots", "evaluations");
   static final String METRIC = "interviewroom.retention.purged";
-
-  private static final String TRY_LOCK = "SELECT pg_try_advisory_xact_lock($1) AS locked";
-  /** {@code %1$s} is one of {@link #TABLES} (a constant, never input). */
-  private static final String PURGE_OLD = """
-      WITH doomed AS (
-          SELECT id FROM %1$s WHERE created_at < now() - make_interval(days => $1)
-           ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED)
-      DELETE FROM %1$s t USING doomed WHERE t.id = doomed.id""";
-  private static final String DELETED_ACCOUNTS = """
-      SELECT id FROM users WHERE deleted_at < now() - make_interval(days => $1)
-       ORDER BY deleted_at LIMIT $2 FOR UPDATE SKIP LOCKED""";
-  private static final String PURGE_ACCOUNTS = "DELETE FROM users WHERE id = ANY($1)";
-  private static final String OLD_RECORDINGS = """
-      SELECT id, key_prefix FROM recordings WHERE started_at < now() - make_interval(days => $1)
-       ORDER BY started_at LIMIT $2 FOR UPDATE SKIP LOCKED""";
-  private static final String PURGE_RECORDINGS = "DELETE FROM recordings WHERE id = ANY($1)";
 
   /**
    * What one run removed: rows per table, purged accounts, objects (those of purged accounts plus
@@ -173,10 +156,9 @@ public final class RetentionJob extends VerticleBase {
       rows.put(table, purged);
       return Future.succeededFuture(true);
     }
-    String statement = PURGE_OLD.formatted(table);
     return db.asService(sql -> locked(sql).compose(locked -> !locked
             ? Future.succeededFuture(-1)
-            : sql.preparedQuery(statement).execute(Tuple.of(settings.days(), settings.batchSize())).map(r -> r.rowCount())))
+            : RetentionRepository.purgeOld(sql, table, settings.days(), settings.batchSize())))
         .compose(count -> {
           if (count < 0) {
             if (batches > 0 || purged > 0) {
@@ -199,12 +181,8 @@ public final class RetentionJob extends VerticleBase {
     }
     return db.asService(sql -> locked(sql).compose(locked -> !locked
             ? Future.succeededFuture(-1)
-            : sql.preparedQuery(DELETED_ACCOUNTS).execute(Tuple.of(settings.accountRestoreDays(), ACCOUNT_BATCH))
-                .compose(found -> {
-                  List<UUID> ids = new ArrayList<>();
-                  found.forEach(row -> ids.add(row.getUUID("id")));
-                  return ids.isEmpty() ? Future.succeededFuture(0) : deleteAccounts(sql, ids, objects);
-                })))
+            : RetentionRepository.deletedAccounts(sql, settings.accountRestoreDays(), ACCOUNT_BATCH)
+                .compose(ids -> ids.isEmpty() ? Future.succeededFuture(0) : deleteAccounts(sql, ids, objects))))
         .compose(count -> {
           if (count < 0) {
             return Future.succeededFuture(batches == 0 ? -1L : purged);
@@ -221,13 +199,13 @@ public final class RetentionJob extends VerticleBase {
     }
     return db.asService(sql -> locked(sql).compose(locked -> !locked
             ? Future.succeededFuture(-1)
-            : sql.preparedQuery(OLD_RECORDINGS).execute(Tuple.of(recordingDays, RECORDING_BATCH))
+            : RetentionRepository.oldRecordings(sql, recordingDays, RECORDING_BATCH)
                 .compose(found -> {
                   List<UUID> ids = new ArrayList<>();
                   List<String> prefixes = new ArrayList<>();
-                  found.forEach(row -> {
-                    ids.add(row.getUUID("id"));
-                    prefixes.add(row.getString("key_prefix"));
+                  found.forEach(recording -> {
+                    ids.add(recording.id());
+                    prefixes.add(recording.keyPrefix());
                   });
                   return ids.isEmpty() ? Future.succeededFuture(0) : deleteRecordings(sql, ids, prefixes, objects);
                 })))
@@ -245,8 +223,7 @@ public final class RetentionJob extends VerticleBase {
     Future<?> deleted = store == null ? Future.succeededFuture()
         : Future.all(prefixes.stream().map(prefix -> store.deleteUnder(prefix, null, Integer.MAX_VALUE)
             .onSuccess(objects::addAndGet)).toList());
-    return deleted.compose(done -> sql.preparedQuery(PURGE_RECORDINGS).execute(Tuple.of(ids.toArray(UUID[]::new))))
-        .map(r -> r.rowCount());
+    return deleted.compose(done -> RetentionRepository.purgeRecordings(sql, ids));
   }
 
   /** Objects first: if the store fails, the transaction rolls back and the next run tries again. */
@@ -254,12 +231,11 @@ public final class RetentionJob extends VerticleBase {
     Future<?> deleted = store == null ? Future.succeededFuture()
         : Future.all(ids.stream().map(id -> store.deleteUnder(ObjectStore.userPrefix(id), null, Integer.MAX_VALUE)
             .onSuccess(objects::addAndGet)).toList());
-    return deleted.compose(done -> sql.preparedQuery(PURGE_ACCOUNTS).execute(Tuple.of(ids.toArray(UUID[]::new))))
-        .map(r -> r.rowCount());
+    return deleted.compose(done -> RetentionRepository.purgeAccounts(sql, ids));
   }
 
   private static Future<Boolean> locked(SqlClient sql) {
-    return sql.preparedQuery(TRY_LOCK).execute(Tuple.of(LOCK_KEY)).map(r -> r.iterator().next().getBoolean("locked"));
+    return RetentionRepository.tryLock(sql, LOCK_KEY);
   }
 
   private void report(Purged purged) {

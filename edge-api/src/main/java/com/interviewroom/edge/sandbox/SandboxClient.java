@@ -1,6 +1,7 @@
 package com.interviewroom.edge.sandbox;
 
 import com.interviewroom.common.config.Config;
+import com.interviewroom.common.wire.InternalPaths;
 import com.interviewroom.edge.health.Dependency;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -46,7 +47,7 @@ public final class SandboxClient {
     if (baseUrl == null) {
       return Future.failedFuture(new Dependency.Down("not_configured", null));
     }
-    return client.getAbs(baseUrl + "/health").timeout(HEALTH_TIMEOUT_MS).putHeader("Authorization", authorization).send()
+    return client.getAbs(baseUrl + InternalPaths.SANDBOX_HEALTH).timeout(HEALTH_TIMEOUT_MS).putHeader("Authorization", authorization).send()
         .compose(response -> {
           JsonObject body = parse(response.bodyAsString());
           if (response.statusCode() != 200) {
@@ -96,7 +97,7 @@ public final class SandboxClient {
     if (userId != null) {
       request.put("user", userId.toString());
     }
-    return client.postAbs(baseUrl + "/v1/check")
+    return client.postAbs(baseUrl + InternalPaths.SANDBOX_CHECK)
         .timeout(TIMEOUT_MS)
         .putHeader("Authorization", authorization)
         .sendJsonObject(request)
@@ -123,7 +124,7 @@ public final class SandboxClient {
     if (baseUrl == null) {
       return Future.failedFuture(new IllegalStateException("SANDBOX_URL is not configured"));
     }
-    return client.postAbs(baseUrl + "/v1/run")
+    return client.postAbs(baseUrl + InternalPaths.SANDBOX_RUN)
         .timeout(timeoutMs)
         .putHeader("Authorization", authorization)
         .sendJsonObject(new JsonObject().put("language", language).put("code", code).put("mode", mode).put("problem", problem))

@@ -3,7 +3,7 @@ package com.interviewroom.edge.session;
 import com.interviewroom.common.auth.TokenIssuer;
 import com.interviewroom.common.http.ApiException;
 import com.interviewroom.common.http.Problems;
-import com.interviewroom.edge.EdgeContext;
+import com.interviewroom.edge.context.EdgeContext;
 import com.interviewroom.edge.events.EventLog;
 import com.interviewroom.edge.problem.ProblemRepository;
 import com.interviewroom.edge.problem.ProblemRepository.ProblemView;

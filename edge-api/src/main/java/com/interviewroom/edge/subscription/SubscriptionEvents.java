@@ -2,8 +2,8 @@ package com.interviewroom.edge.subscription;
 
 import com.interviewroom.edge.events.EventLog;
 import com.interviewroom.edge.events.EventRecord;
-import com.interviewroom.edge.payment.StripeEvent;
-import com.interviewroom.edge.payment.WebhookOutcome;
+import com.interviewroom.edge.billing.StripeEvent;
+import com.interviewroom.edge.billing.WebhookOutcome;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

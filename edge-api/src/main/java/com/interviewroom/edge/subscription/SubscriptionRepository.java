@@ -1,6 +1,6 @@
 package com.interviewroom.edge.subscription;
 
-import com.interviewroom.edge.payment.BillingPlans;
+import com.interviewroom.edge.billing.BillingPlans;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;

@@ -12,7 +12,7 @@ import com.interviewroom.edge.TestUser;
 import com.interviewroom.edge.openapi.OpenApiContract;
 import com.interviewroom.schema.ProblemBank;
 import com.interviewroom.schema.ProblemBankSeeder;
-import com.interviewroom.schema.admin.Admins;
+import com.interviewroom.schema.admin.AdminRepository;
 import com.interviewroom.schema.cost.CostLedger;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.buffer.Buffer;
@@ -89,13 +89,13 @@ class AdminAccessTest {
     String email = "granted-" + UUID.randomUUID() + "@example.com";
     TestUser user = signup(email);
     assertThat(costs(user.authorization(), "").statusCode()).isEqualTo(403);
-    assertThat(await(Admins.grant(server.db.pool(), email.toUpperCase(), "test"))).isEqualTo(Admins.Change.CHANGED);
-    assertThat(await(Admins.grant(server.db.pool(), email, "test"))).isEqualTo(Admins.Change.UNCHANGED);
+    assertThat(await(AdminRepository.grant(server.db.pool(), email.toUpperCase(), "test"))).isEqualTo(AdminRepository.Change.CHANGED);
+    assertThat(await(AdminRepository.grant(server.db.pool(), email, "test"))).isEqualTo(AdminRepository.Change.UNCHANGED);
     assertThat(costs(user.authorization(), "").statusCode()).isEqualTo(200);
-    assertThat(await(Admins.revoke(server.db.pool(), email))).isEqualTo(Admins.Change.CHANGED);
+    assertThat(await(AdminRepository.revoke(server.db.pool(), email))).isEqualTo(AdminRepository.Change.CHANGED);
     assertThat(costs(user.authorization(), "").statusCode()).isEqualTo(403);
-    assertThat(await(Admins.grant(server.db.pool(), "nobody-" + UUID.randomUUID() + "@example.com", "test")))
-        .isEqualTo(Admins.Change.NO_SUCH_USER);
+    assertThat(await(AdminRepository.grant(server.db.pool(), "nobody-" + UUID.randomUUID() + "@example.com", "test")))
+        .isEqualTo(AdminRepository.Change.NO_SUCH_USER);
   }
 
   @Test
@@ -142,7 +142,7 @@ class AdminAccessTest {
   @DisplayName("GET /api/admin/costs gives each day's providers and kinds as recorded, the range's totals, today's budgets, and refuses a bad range")
   void costsByDayAndProvider() {
     TestUser admin = signup("costs-" + UUID.randomUUID() + "@example.com");
-    await(Admins.grant(server.db.pool(), emailOf(admin), "test"));
+    await(AdminRepository.grant(server.db.pool(), emailOf(admin), "test"));
     CostLedger ledger = new CostLedger(server.db, PriceTable.builtIn(), new SimpleMeterRegistry(), Clock.systemUTC());
     String run = UUID.randomUUID().toString();
     // gpt-realtime: audio in $32/M, audio out $64/M; claude-haiku-4-5: input $1/M, output $5/M

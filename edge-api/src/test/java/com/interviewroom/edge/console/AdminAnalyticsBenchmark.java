@@ -43,7 +43,7 @@ class AdminAnalyticsBenchmark {
       for (int i = 0; i < OPERATORS; i++) {
         String email = i == 0 ? ADMIN : "bench-operator-" + i + "@example.com";
         HttpResponse<Buffer> signup = await(server.client.post("/api/auth/signup").sendJsonObject(EdgeServer.credentials(email, "correct horse battery")));
-        await(com.interviewroom.schema.admin.Admins.grant(server.db.pool(), email, "benchmark"));
+        await(com.interviewroom.schema.admin.AdminRepository.grant(server.db.pool(), email, "benchmark"));
         operators.add(EdgeServer.bearer(signup.bodyAsJsonObject()));
       }
       java.util.concurrent.atomic.AtomicInteger turn = new java.util.concurrent.atomic.AtomicInteger();

@@ -264,7 +264,7 @@ class ConsoleApiTest {
 
     // another operator neither sees nor changes it
     String other = "console2-" + UUID.randomUUID() + "@example.com";
-    await(com.interviewroom.schema.admin.Admins.grant(server.db.pool(), signupEmail(other), "test"));
+    await(com.interviewroom.schema.admin.AdminRepository.grant(server.db.pool(), signupEmail(other), "test"));
     TestUser second = login(other);
     assertThat(call(HttpMethod.GET, "/api/admin/saved-views", second.authorization(), null).bodyAsJsonObject().getJsonArray("items")).isEmpty();
     assertThat(call(HttpMethod.PUT, "/api/admin/saved-views/" + id, second.authorization(), renamed).statusCode()).isEqualTo(404);
@@ -327,7 +327,7 @@ class ConsoleApiTest {
   void oneCodePath() {
     byte[] pepper = new byte[32];
     List<String> looked = new java.util.concurrent.CopyOnWriteArrayList<>();
-    com.interviewroom.schema.console.ApiKeys keys = new com.interviewroom.schema.console.ApiKeys(server.db);
+    com.interviewroom.schema.console.ApiKeyStore keys = new com.interviewroom.schema.console.ApiKeyStore(server.db);
     ApiKeyAuth auth = new ApiKeyAuth(keys, prefix -> {
       looked.add(prefix);
       return keys.byPrefix(prefix);

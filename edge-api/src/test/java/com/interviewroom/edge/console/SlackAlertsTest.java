@@ -9,7 +9,7 @@ import com.interviewroom.edge.EdgeServer;
 import com.interviewroom.edge.TestUser;
 import com.interviewroom.schema.ProblemBank;
 import com.interviewroom.schema.ProblemBankSeeder;
-import com.interviewroom.schema.console.AlertOutbox;
+import com.interviewroom.schema.console.AlertOutboxStore;
 import com.interviewroom.schema.console.Detection;
 import com.interviewroom.schema.console.FailureKind;
 import com.interviewroom.schema.console.FailureStore;
@@ -43,7 +43,7 @@ class SlackAlertsTest {
         .execute(Tuple.of(slack.url())));
     failures = new FailureStore(server.db, "https://interviewroom.example");
     Config config = server.context.config();
-    await(server.vertx.deployVerticle(new SlackAlerts(new AlertOutbox(server.db), config)));
+    await(server.vertx.deployVerticle(new SlackAlerts(new AlertOutboxStore(server.db), config)));
   }
 
   @AfterAll

@@ -413,7 +413,7 @@ class OpenApiContractTest {
     TestUser admin = TestUser.signup(server);
     String email = admin.serviceQuery("SELECT email FROM users WHERE id = $1", Tuple.of(admin.id()),
         rows -> rows.iterator().next().getString("email"));
-    await(com.interviewroom.schema.admin.Admins.grant(server.db.pool(), email, "contract-test"));
+    await(com.interviewroom.schema.admin.AdminRepository.grant(server.db.pool(), email, "contract-test"));
     await(new com.interviewroom.schema.cost.CostLedger(server.db, com.interviewroom.common.cost.PriceTable.builtIn(),
         new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), java.time.Clock.systemUTC())
         .record("contract:" + UUID.randomUUID(), null, com.interviewroom.common.cost.Metered.ofCounts("gemini",
@@ -466,7 +466,7 @@ class OpenApiContractTest {
     TestUser admin = TestUser.signup(server);
     String email = admin.serviceQuery("SELECT email FROM users WHERE id = $1", Tuple.of(admin.id()),
         rows -> rows.iterator().next().getString("email"));
-    await(com.interviewroom.schema.admin.Admins.grant(server.db.pool(), email, "contract-test"));
+    await(com.interviewroom.schema.admin.AdminRepository.grant(server.db.pool(), email, "contract-test"));
     UUID sessionId = candidate.start("two-sum");
     await(new com.interviewroom.schema.console.FailureStore(server.db, "http://localhost:8080").record(new com.interviewroom.schema.console.Detection(
         sessionId, com.interviewroom.schema.console.FailureKind.INTERVIEWER_SILENT, System.currentTimeMillis(), new JsonObject())));

@@ -2,6 +2,7 @@ package com.interviewroom.edge.payment;
 
 import static com.interviewroom.testkit.Await.await;
 
+import com.interviewroom.edge.billing.StripeGateway;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

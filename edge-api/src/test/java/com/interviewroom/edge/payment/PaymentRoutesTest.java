@@ -9,6 +9,7 @@ import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.read.ListAppender;
 import com.interviewroom.edge.EdgeServer;
 import com.interviewroom.edge.TestUser;
+import com.interviewroom.edge.billing.StripeGateway;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;

@@ -1,6 +1,7 @@
 package com.interviewroom.edge.payment;
 
 import com.interviewroom.common.crypto.Hmac;
+import com.interviewroom.edge.billing.StripeGateway;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;

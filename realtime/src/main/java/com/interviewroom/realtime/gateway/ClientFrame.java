@@ -1,5 +1,7 @@
 package com.interviewroom.realtime.gateway;
 
+import com.interviewroom.common.wire.Languages;
+import com.interviewroom.common.wire.Limits;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -12,8 +14,8 @@ import java.util.regex.Pattern;
 
 /** The JSON frames a client may send, schema-checked; anything else is {@link Invalid}. */
 sealed interface ClientFrame {
-  int MAX_CODE_CHARS = 51_200;
-  Set<String> LANGUAGES = Set.of("python", "javascript", "java");
+  int MAX_CODE_CHARS = Limits.MAX_CODE_CHARS;
+  Set<String> LANGUAGES = Set.copyOf(Languages.SUPPORTED);
   Pattern PRINTABLE_TYPE = Pattern.compile("[^A-Za-z0-9._-]");
 
   record AudioAppend(Buffer pcm) implements ClientFrame {}

@@ -37,14 +37,14 @@ public final class ChunkUploader {
   public record Upload(UUID sessionId, UUID recordingId, int index, String key, long startMs, int durationMs, WavChunk chunk) {}
 
   private final ObjectStore store;
-  private final RecordingRows rows;
+  private final RecordingRowStore rows;
   private final ThreadPoolExecutor pool;
   private final Counter stored;
   private final Counter dropped;
   private final Counter failed;
   private final Counter bytes;
 
-  public ChunkUploader(ObjectStore store, RecordingRows rows, int threads, int queue, MeterRegistry registry) {
+  public ChunkUploader(ObjectStore store, RecordingRowStore rows, int threads, int queue, MeterRegistry registry) {
     this.store = store;
     this.rows = rows;
     this.pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queue),

@@ -28,11 +28,11 @@ public final class Recorders {
   private final ChunkSpool spool;
   private final ExecutorService spoolThreads;
   private final ChunkUploader uploader;
-  private final RecordingRows rows;
+  private final RecordingRowStore rows;
   private final int chunkFrames;
   private final Clock clock;
 
-  private Recorders(Vertx vertx, ChunkSpool spool, ExecutorService spoolThreads, ChunkUploader uploader, RecordingRows rows, int chunkFrames, Clock clock) {
+  private Recorders(Vertx vertx, ChunkSpool spool, ExecutorService spoolThreads, ChunkUploader uploader, RecordingRowStore rows, int chunkFrames, Clock clock) {
     this.vertx = vertx;
     this.spool = spool;
     this.spoolThreads = spoolThreads;
@@ -55,7 +55,7 @@ public final class Recorders {
     ExecutorService spoolThreads = Executors.newFixedThreadPool(SPOOL_THREADS,
         Thread.ofPlatform().daemon().name("recording-spool-", 0).factory());
     ChunkSpool spool = new ChunkSpool(spoolDir, spoolThreads, ChunkSpool.DEFAULT_MAX_BLOCKS, registry);
-    RecordingRows rows = new RecordingRows(db);
+    RecordingRowStore rows = new RecordingRowStore(db);
     ChunkUploader uploader = new ChunkUploader(store, rows, settings.uploadThreads(), settings.uploadQueue(), registry);
     return new Recorders(vertx, spool, spoolThreads, uploader, rows, settings.chunkSeconds() * StereoChunkWriter.SAMPLE_RATE, clock);
   }

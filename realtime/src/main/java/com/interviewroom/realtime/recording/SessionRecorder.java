@@ -28,8 +28,8 @@ final class SessionRecorder implements Recorder {
   private final Context context;
   private final UUID sessionId;
   private final ChunkUploader uploader;
-  private final RecordingRows rows;
-  private final Future<RecordingRows.Opened> opened;
+  private final RecordingRowStore rows;
+  private final Future<RecordingRowStore.Opened> opened;
   private final StereoChunkWriter writer;
   private final long timer;
   private final List<Future<Void>> uploads = new ArrayList<>();
@@ -38,7 +38,7 @@ final class SessionRecorder implements Recorder {
   private Future<Void> claims = Future.succeededFuture();
 
   SessionRecorder(Vertx vertx, UUID sessionId, UUID userId, int chunkFrames, ChunkSpool spool, ChunkUploader uploader,
-      RecordingRows rows, Clock clock) {
+      RecordingRowStore rows, Clock clock) {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.sessionId = sessionId;
@@ -98,7 +98,7 @@ final class SessionRecorder implements Recorder {
         uploader.droppedBeforeQueue(chunk);
         return Future.failedFuture(index.cause());
       }
-      RecordingRows.Opened recording = opened.result();
+      RecordingRowStore.Opened recording = opened.result();
       // the writer's frame 0 is when this socket began; the recording's origin is the session's activation
       long startMs = Math.max(0, writer.originMs() - recording.startedAt().toEpochMilli())
           + chunk.startFrame() / StereoChunkWriter.FRAMES_PER_MS;

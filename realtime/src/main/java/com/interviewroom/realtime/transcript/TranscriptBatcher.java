@@ -5,12 +5,10 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgException;
-import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -244,23 +242,6 @@ public final class TranscriptBatcher {
   }
 
   private Future<Void> write(List<TranscriptItem> items) {
-    StringBuilder sql = new StringBuilder(
-        "INSERT INTO transcripts (session_id, item_id, role, text, turn_started_at) VALUES ");
-    List<Object> params = new ArrayList<>(items.size() * 5);
-    for (int i = 0; i < items.size(); i++) {
-      TranscriptItem it = items.get(i);
-      int p = i * 5;
-      sql.append(i == 0 ? "" : ", ")
-          .append("($").append(p + 1).append(", $").append(p + 2).append(", $").append(p + 3)
-          .append(", $").append(p + 4).append(", $").append(p + 5).append(")");
-      params.add(it.sessionId());
-      params.add(it.itemId());
-      params.add(it.role());
-      params.add(PiiRedactor.redact(it.text()));
-      params.add(it.turnStartedAt().atOffset(ZoneOffset.UTC));
-    }
-    sql.append(" ON CONFLICT (session_id, item_id) DO UPDATE SET text = EXCLUDED.text,"
-        + " role = EXCLUDED.role, turn_started_at = LEAST(transcripts.turn_started_at, EXCLUDED.turn_started_at)");
-    return db.asService(conn -> conn.preparedQuery(sql.toString()).execute(Tuple.from(params))).mapEmpty();
+    return TranscriptStore.upsert(db, items);
   }
 }

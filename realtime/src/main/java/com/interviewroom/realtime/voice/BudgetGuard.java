@@ -1,7 +1,7 @@
 package com.interviewroom.realtime.voice;
 
 import com.interviewroom.common.config.Config;
-import com.interviewroom.schema.cost.CostReport;
+import com.interviewroom.schema.cost.CostReportRepository;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -34,7 +34,7 @@ public final class BudgetGuard {
   public static final String DAILY_METRIC = "interviewroom.budget.daily.usd";
   public static final String REROUTED_METRIC = "interviewroom.budget.rerouted.sessions";
 
-  private final CostReport report;
+  private final CostReportRepository report;
   private final Config.Operations operations;
   private final MeterRegistry registry;
   private final Clock clock;
@@ -42,7 +42,7 @@ public final class BudgetGuard {
   private final Map<String, AtomicLong> spent = new TreeMap<>();
   private volatile Set<String> lastKnown = Set.of();
 
-  public BudgetGuard(CostReport report, Config.Operations operations, MeterRegistry registry, Clock clock) {
+  public BudgetGuard(CostReportRepository report, Config.Operations operations, MeterRegistry registry, Clock clock) {
     this.report = report;
     this.operations = operations;
     this.registry = registry;

@@ -15,24 +15,27 @@ import io.vertx.core.Vertx;
  */
 public final class VoiceBridge {
   private final TranscriptBatcher transcripts;
-  private final VoiceProviders providers;
+  private final VoiceProviderSource providers;
   private final DefaultVoiceSessionFactory factory;
 
-  private VoiceBridge(TranscriptBatcher transcripts, VoiceProviders providers, DefaultVoiceSessionFactory factory) {
+  private VoiceBridge(TranscriptBatcher transcripts, VoiceProviderSource providers, DefaultVoiceSessionFactory factory) {
     this.transcripts = transcripts;
     this.providers = providers;
     this.factory = factory;
   }
 
   /** Call from the gateway verticle's {@code start()}, so timers belong to its context. */
-  public static VoiceBridge create(Vertx vertx, Config config, Database db) {
-    return create(vertx, config, db, null, null);
+  public static VoiceBridge create(Vertx vertx, Config config, Database db, VoiceProviderSource providers) {
+    return create(vertx, config, db, null, null, providers);
   }
 
-  /** @param costs the ledger voice usage is priced into, and {@code budgets} the guard new sessions honour (null: none) */
-  public static VoiceBridge create(Vertx vertx, Config config, Database db, CostLedger costs, BudgetGuard budgets) {
+  /**
+   * @param costs the ledger voice usage is priced into, and {@code budgets} the guard new sessions honour (null: none);
+   *     {@code providers} this verticle's provider source, closed with the bridge
+   */
+  public static VoiceBridge create(Vertx vertx, Config config, Database db, CostLedger costs, BudgetGuard budgets,
+                                   VoiceProviderSource providers) {
     TranscriptBatcher transcripts = TranscriptBatcher.standard(vertx, db);
-    VoiceProviders providers = new VoiceProviders(vertx, config.providers());
     SessionRecords records = new PgSessionRecords(db, costs);
     // the silence an operator hears about is CONSOLE_SILENCE_MS (docs/runbook.md, "Operator console")
     BridgedVoiceSession.Settings settings = BridgedVoiceSession.Settings.standard()

@@ -2,6 +2,7 @@ package com.interviewroom.realtime.worker;
 
 import com.interviewroom.common.events.EventStream;
 import com.interviewroom.common.internal.InternalClient;
+import com.interviewroom.common.wire.InternalPaths;
 import com.interviewroom.realtime.code.CodeSync;
 import com.interviewroom.session.model.SessionStatus;
 import io.vertx.core.Future;
@@ -15,8 +16,8 @@ import io.vertx.redis.client.Request;
  * listener, keyed by {@code <entry id>:<group>} so a redelivered entry has exactly one effect.
  */
 public final class AgentHandlers {
-  public static final String OBSERVE = "/api/internal/agents/observe-code";
-  public static final String EVALUATE = "/api/internal/agents/evaluate";
+  public static final String OBSERVE = InternalPaths.OBSERVE_CODE;
+  public static final String EVALUATE = InternalPaths.EVALUATE;
   /**
    * The workers' timeout for one internal call: longer than the slowest evaluation the edge can run
    * ({@code Evaluator.worstCaseMs}: 350 s with the default model timeout, see docs/evaluation.md),

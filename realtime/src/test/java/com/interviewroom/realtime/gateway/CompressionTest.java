@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.interviewroom.common.config.Config;
 import com.interviewroom.realtime.voice.InterviewContext;
 import com.interviewroom.realtime.voice.VoiceProvider;
-import com.interviewroom.realtime.voice.VoiceProviders;
+import com.interviewroom.realtime.voice.providers.VoiceProviders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import java.io.IOException;

@@ -41,7 +41,7 @@ class ChunkUploaderTest {
       ObjectStore store = new ObjectStore(vertx,
           new Config.S3("http://127.0.0.1:" + silent.getLocalPort(), "silent", "us-east-1", "k", "s"));
       // the rows are never reached: no object is ever stored
-      ChunkUploader uploader = new ChunkUploader(store, new RecordingRows(null), 1, 1, registry);
+      ChunkUploader uploader = new ChunkUploader(store, new RecordingRowStore(null), 1, 1, registry);
       try {
         byte[] wav = new byte[44 + 4 * 2_400];
         WavChunk.writeHeader(wav, 2_400, 2, 24_000);

@@ -4,6 +4,7 @@ import com.interviewroom.common.http.ApiException;
 import com.interviewroom.common.http.Problems;
 import com.interviewroom.common.http.ProblemHandler;
 import com.interviewroom.common.http.RequestIds;
+import com.interviewroom.common.wire.InternalPaths;
 import com.interviewroom.sandbox.ObserverLane;
 import com.interviewroom.sandbox.Readiness;
 import com.interviewroom.sandbox.SandboxService;
@@ -48,14 +49,14 @@ public final class SandboxRoutes {
   public Router router() {
     Router router = Router.router(vertx);
     router.route().handler(new RequestIds());
-    router.route("/v1/*").handler(this::authenticate);
-    router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT));
-    router.post("/v1/run").respond(ctx -> admitted(RequestParser.run(body(ctx)), request -> ResultJson.run(service.run(request))));
-    router.post("/v1/check").respond(ctx -> observed(RequestParser.check(body(ctx))));
-    router.get("/v1/runtimes").respond(ctx -> Future.succeededFuture(service == null
+    router.route(InternalPaths.SANDBOX_API_ALL).handler(this::authenticate);
+    router.route(InternalPaths.SANDBOX_API_ALL).handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT));
+    router.post(InternalPaths.SANDBOX_RUN).respond(ctx -> admitted(RequestParser.run(body(ctx)), request -> ResultJson.run(service.run(request))));
+    router.post(InternalPaths.SANDBOX_CHECK).respond(ctx -> observed(RequestParser.check(body(ctx))));
+    router.get(InternalPaths.SANDBOX_RUNTIMES).respond(ctx -> Future.succeededFuture(service == null
         ? ResultJson.runtimes(java.util.List.of(), false, false)
         : ResultJson.runtimes(service.runtimes().all(), service.cgroupsEnabled(), service.workDirsSizeCapped())));
-    router.get("/health").handler(this::health);
+    router.get(InternalPaths.SANDBOX_HEALTH).handler(this::health);
     router.route().failureHandler(new ProblemHandler());
     return router;
   }

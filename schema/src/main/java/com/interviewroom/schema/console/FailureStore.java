@@ -17,7 +17,7 @@ import java.util.UUID;
 /**
  * Records what the failure detector found, in one transaction as {@code app_service}: the failure
  * (a duplicate dedup key is a no-op), the session's recomputed health, and the Slack alerts it
- * calls for (an outbox: {@link AlertOutbox} sends them later, so a Slack outage never loses or
+ * calls for (an outbox: {@link AlertOutboxStore} sends them later, so a Slack outage never loses or
  * blocks a detection, and a retried detection never alerts twice).
  */
 public final class FailureStore {
@@ -107,13 +107,13 @@ public final class FailureStore {
       if (found.kind().severity == FailureKind.Severity.HIGH) {
         String key = "failure:" + failureId;
         keys.add(key);
-        queued = queued.compose(v -> AlertOutbox.enqueue(sql, key, found.sessionId(), ":rotating_light: High-severity failure *"
+        queued = queued.compose(v -> AlertOutboxStore.enqueue(sql, key, found.sessionId(), ":rotating_light: High-severity failure *"
             + found.kind().dbValue() + "* in interview " + found.sessionId() + where + ". Health " + score + "/100. <" + link + "|Open in the console>"));
       }
       if ((previous == null || previous >= healthBelow) && score < healthBelow) {
         String key = "health:" + found.sessionId();
         keys.add(key);
-        queued = queued.compose(v -> AlertOutbox.enqueue(sql, key, found.sessionId(), ":warning: Interview " + found.sessionId()
+        queued = queued.compose(v -> AlertOutboxStore.enqueue(sql, key, found.sessionId(), ":warning: Interview " + found.sessionId()
             + " fell below health " + healthBelow + " (now " + score + "/100, latest failure " + found.kind().dbValue() + ")" + where
             + ". <" + link + "|Open in the console>"));
       }
@@ -127,7 +127,7 @@ public final class FailureStore {
         // at most one failure-rate alert per hour, however many failures keep it above the threshold
         String key = "failure-rate:" + HOUR.format(OffsetDateTime.now(ZoneOffset.UTC));
         keys.add(key);
-        return AlertOutbox.enqueue(sql, key, null, ":chart_with_upwards_trend: " + Math.round(share * 100)
+        return AlertOutboxStore.enqueue(sql, key, null, ":chart_with_upwards_trend: " + Math.round(share * 100)
             + "% of the last day's interviews had a failure (threshold " + Math.round(rateThreshold * 100) + "%). <"
             + consoleBaseUrl + "|Open the console>").map(keys);
       });

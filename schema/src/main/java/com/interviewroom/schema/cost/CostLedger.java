@@ -28,30 +28,13 @@ public final class CostLedger {
   public static final String COST_METRIC = "interviewroom.provider.cost.usd";
   public static final String USAGE_METRIC = "interviewroom.provider.usage.units";
 
-  private static final String RECORD = """
-      WITH entry AS (
-        INSERT INTO cost_entries (event_key, session_id, provider, model, day, usage, usd, price_version)
-        VALUES ($1, (SELECT id FROM sessions WHERE id = $2), $3, $4, $5, $6::jsonb, $7::numeric, $8)
-        ON CONFLICT (event_key) DO NOTHING
-        RETURNING day, provider
-      ), added AS (
-        INSERT INTO costs AS c (day, provider, kind, quantity, usd, entries)
-        SELECT e.day, e.provider, k.kind, k.quantity::numeric, k.usd::numeric, 1
-        FROM entry e CROSS JOIN unnest($9::text[], $10::text[], $11::text[]) AS k(kind, quantity, usd)
-        ON CONFLICT (day, provider, kind) DO UPDATE
-          SET quantity = c.quantity + EXCLUDED.quantity, usd = c.usd + EXCLUDED.usd,
-              entries = c.entries + 1, updated_at = now()
-        RETURNING 1
-      )
-      SELECT (SELECT count(*) FROM entry) AS inserted, (SELECT count(*) FROM added) AS kinds""";
-
-  private final Database db;
+  private final CostEntryStore entries;
   private final PriceTable prices;
   private final MeterRegistry registry;
   private final Clock clock;
 
   public CostLedger(Database db, PriceTable prices, MeterRegistry registry, Clock clock) {
-    this.db = db;
+    this.entries = new CostEntryStore(db);
     this.prices = prices;
     this.registry = registry;
     this.clock = clock;
@@ -86,8 +69,7 @@ public final class CostLedger {
         .addArrayOfString(kinds.toArray(String[]::new))
         .addArrayOfString(quantities.toArray(String[]::new))
         .addArrayOfString(usds.toArray(String[]::new));
-    return db.asService(conn -> conn.preparedQuery(RECORD).execute(args))
-        .map(rows -> rows.iterator().next().getLong("inserted") > 0)
+    return entries.add(args)
         .onSuccess(inserted -> {
           if (inserted) {
             count(priced);

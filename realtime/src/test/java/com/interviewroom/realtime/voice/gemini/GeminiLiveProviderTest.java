@@ -15,7 +15,7 @@ import com.interviewroom.realtime.voice.PgSessionRecords;
 import com.interviewroom.realtime.voice.ProviderException;
 import com.interviewroom.realtime.voice.ProviderSelector;
 import com.interviewroom.realtime.voice.ProviderUnavailable;
-import com.interviewroom.realtime.voice.VoiceProviders;
+import com.interviewroom.realtime.voice.providers.VoiceProviders;
 import com.interviewroom.realtime.voice.VoiceSession;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;

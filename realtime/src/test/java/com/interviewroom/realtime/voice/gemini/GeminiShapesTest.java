@@ -13,7 +13,7 @@ import com.interviewroom.realtime.voice.DefaultVoiceSessionFactory;
 import com.interviewroom.realtime.voice.InterviewContext;
 import com.interviewroom.realtime.voice.PgSessionRecords;
 import com.interviewroom.realtime.voice.ProviderSelector;
-import com.interviewroom.realtime.voice.VoiceProviders;
+import com.interviewroom.realtime.voice.providers.VoiceProviders;
 import com.interviewroom.realtime.voice.VoiceSession;
 import com.interviewroom.testkit.ProviderShapes;
 import io.vertx.core.Vertx;

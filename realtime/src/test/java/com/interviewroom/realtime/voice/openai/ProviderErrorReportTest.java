@@ -15,7 +15,7 @@ import com.interviewroom.realtime.voice.InterviewContext;
 import com.interviewroom.realtime.voice.PgSessionRecords;
 import com.interviewroom.realtime.voice.ProviderSelector;
 import com.interviewroom.realtime.voice.ProviderUnavailable;
-import com.interviewroom.realtime.voice.VoiceProviders;
+import com.interviewroom.realtime.voice.providers.VoiceProviders;
 import com.interviewroom.testkit.FakeSentry;
 import io.sentry.Sentry;
 import io.vertx.core.Vertx;
