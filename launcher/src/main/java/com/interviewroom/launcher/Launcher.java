@@ -32,7 +32,7 @@ import com.interviewroom.realtime.gateway.RealtimeVerticle;
 import com.interviewroom.realtime.recording.Recorders;
 import com.interviewroom.realtime.voice.VoiceBridges;
 import com.interviewroom.realtime.voice.VoiceSessionFactory;
-import com.interviewroom.sandbox.SandboxVerticle;
+import com.interviewroom.sandbox.http.SandboxVerticle;
 import com.interviewroom.schema.Database;
 import com.interviewroom.schema.Migrations;
 import com.interviewroom.schema.ProblemBank;

@@ -1,6 +1,5 @@
 package com.interviewroom.sandbox;
 
-import com.interviewroom.sandbox.http.RequestParser;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
@@ -107,8 +106,7 @@ public final class Readiness {
         languages.put(language, "missing");
         continue;
       }
-      RunResult result = service.run(RequestParser.run(new JsonObject().put("language", language).put("code", HELLO.get(language))
-          .put("mode", "run")));
+      RunResult result = service.run(new RunRequest(Language.fromWire(language).orElseThrow(), HELLO.get(language), false, null, null));
       boolean ok = result.verdict() == Verdict.ACCEPTED && "42\n".equals(result.stdout());
       languages.put(language, ok ? "up" : result.verdict().wireName());
       up += ok ? 1 : 0;

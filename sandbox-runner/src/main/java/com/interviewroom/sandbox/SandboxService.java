@@ -1,6 +1,6 @@
 package com.interviewroom.sandbox;
 
-import com.interviewroom.sandbox.CheckResult.Diagnostic;
+import com.interviewroom.sandbox.harness.Diagnostic;
 import com.interviewroom.sandbox.RunResult.TestResult;
 import com.interviewroom.sandbox.compare.CompareMode;
 import com.interviewroom.sandbox.compare.JsonComparator;

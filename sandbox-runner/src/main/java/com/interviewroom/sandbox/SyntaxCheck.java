@@ -1,6 +1,6 @@
 package com.interviewroom.sandbox;
 
-import com.interviewroom.sandbox.CheckResult.Diagnostic;
+import com.interviewroom.sandbox.harness.Diagnostic;
 import com.interviewroom.sandbox.harness.HarnessFiles;
 import com.interviewroom.sandbox.isolation.Cgroups;
 import com.interviewroom.sandbox.isolation.Limits;
