@@ -27,7 +27,7 @@ def run_program():
     except (SyntaxError, ValueError) as exc:  # the code does not parse: a compile error, as javac's
         sys.stderr.write("".join(traceback.format_exception_only(type(exc), exc)))
         sys.stderr.flush()
-        os._exit(97)  # SandboxService.PYTHON_SYNTAX_ERROR_EXIT
+        os._exit(97)  # LanguageProfile.PYTHON_SYNTAX_ERROR_EXIT
     try:
         exec(code, namespace)
     except SystemExit:

@@ -24,7 +24,7 @@ class ListNode:
 
 
 MAX_NODES = 200000
-SYNTAX_ERROR_EXIT = 97  # SandboxService.PYTHON_SYNTAX_ERROR_EXIT
+SYNTAX_ERROR_EXIT = 97  # LanguageProfile.PYTHON_SYNTAX_ERROR_EXIT
 NODE_TYPES = ("TreeNode", "ListNode")
 
 

@@ -15,7 +15,7 @@ import com.interviewroom.common.storage.ObjectStore;
 import com.interviewroom.edge.EdgeApp;
 import com.interviewroom.realtime.RealtimeApp;
 import com.interviewroom.realtime.voice.VoiceSessionFactory;
-import com.interviewroom.sandbox.SandboxVerticle;
+import com.interviewroom.sandbox.http.SandboxVerticle;
 import com.interviewroom.schema.Database;
 import com.interviewroom.schema.Migrations;
 import com.interviewroom.schema.ProblemBank;

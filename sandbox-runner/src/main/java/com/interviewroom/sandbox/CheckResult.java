@@ -1,8 +1,6 @@
 package com.interviewroom.sandbox;
 
+import com.interviewroom.sandbox.harness.Diagnostic;
 import java.util.List;
 
-public record CheckResult(boolean ok, List<Diagnostic> diagnostics) {
-  /** 1-based line and column, as editors show them. */
-  public record Diagnostic(int line, int column, String message, String severity) {}
-}
+public record CheckResult(boolean ok, List<Diagnostic> diagnostics) {}

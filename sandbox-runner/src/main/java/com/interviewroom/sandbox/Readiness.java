@@ -1,10 +1,8 @@
 package com.interviewroom.sandbox;
 
-import com.interviewroom.sandbox.http.RequestParser;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicReference;
@@ -19,10 +17,6 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class Readiness {
   static final long FRESH_MS = 10_000; // a Java run costs ~0.4 s of CPU: at most one probe per 10 s
-  private static final Map<String, String> HELLO = Map.of(
-      "python", "print(6 * 7)",
-      "javascript", "console.log(6 * 7);",
-      "java", "public class Main { public static void main(String[] a) { System.out.println(6 * 7); } }");
 
   private record Answer(JsonObject body, long atMs) {}
 
@@ -64,7 +58,7 @@ public final class Readiness {
       return CompletableFuture.completedFuture(unavailable());
     }
     JsonObject languages = new JsonObject();
-    List.of("python", "javascript", "java").forEach(l -> languages.put(l, service.runtimes().get(l).isPresent() ? "starting" : "missing"));
+    LanguageProfile.ALL.forEach(l -> languages.put(l.wireName(), service.runtimes().get(l.wireName()).isPresent() ? "starting" : "missing"));
     return CompletableFuture.completedFuture(new JsonObject().put("status", "starting").put("languages", languages)
         .put("missing", new JsonArray(new java.util.ArrayList<>(missing))));
   }
@@ -90,7 +84,7 @@ public final class Readiness {
 
   private JsonObject unavailable() {
     JsonObject languages = new JsonObject();
-    List.of("python", "javascript", "java").forEach(l -> languages.put(l, "unavailable"));
+    LanguageProfile.ALL.forEach(l -> languages.put(l.wireName(), "unavailable"));
     return new JsonObject().put("status", "down").put("languages", languages).put("missing", new JsonArray(new java.util.ArrayList<>(missing)));
   }
 
@@ -98,7 +92,8 @@ public final class Readiness {
     JsonObject languages = new JsonObject();
     JsonArray missingNow = new JsonArray(new java.util.ArrayList<>(missing));
     int up = 0;
-    for (String language : List.of("python", "javascript", "java")) {
+    for (LanguageProfile profile : LanguageProfile.ALL) {
+      String language = profile.wireName();
       if (service == null) {
         languages.put(language, "unavailable");
         continue;
@@ -107,13 +102,12 @@ public final class Readiness {
         languages.put(language, "missing");
         continue;
       }
-      RunResult result = service.run(RequestParser.run(new JsonObject().put("language", language).put("code", HELLO.get(language))
-          .put("mode", "run")));
+      RunResult result = service.run(new RunRequest(profile.language(), profile.probeProgram(), false, null, null));
       boolean ok = result.verdict() == Verdict.ACCEPTED && "42\n".equals(result.stdout());
       languages.put(language, ok ? "up" : result.verdict().wireName());
       up += ok ? 1 : 0;
     }
-    String status = up == 0 ? "down" : up < 3 ? "degraded" : "ok";
+    String status = up == 0 ? "down" : up < LanguageProfile.ALL.size() ? "degraded" : "ok";
     return new JsonObject().put("status", status).put("languages", languages).put("missing", missingNow);
   }
 }

@@ -1,6 +1,6 @@
 package com.interviewroom.sandbox;
 
-import com.interviewroom.sandbox.CheckResult.Diagnostic;
+import com.interviewroom.sandbox.harness.Diagnostic;
 import com.interviewroom.sandbox.harness.HarnessFiles;
 import com.interviewroom.sandbox.isolation.Cgroups;
 import com.interviewroom.sandbox.isolation.Limits;
@@ -53,12 +53,10 @@ final class SyntaxCheck {
 
   private SyntaxCheck() {}
 
-  static CheckResult interpreted(Language language, Runtime runtime, Slot slot, HarnessFiles harness, String code,
+  /** @param profile an interpreted language: its {@link LanguageProfile#checkArgs} run one of the checkers above */
+  static CheckResult interpreted(LanguageProfile profile, Runtime runtime, Slot slot, HarnessFiles harness, String code,
                                  Optional<Cgroups> cgroups, boolean background) throws IOException {
-    String exe = runtime.executable().toString();
-    List<String> command = language == Language.PYTHON
-        ? List.of(exe, "-I", "-B", "-c", PYTHON_CHECK)
-        : List.of(exe, "-e", NODE_CHECK);
+    List<String> command = profile.checkCommand(runtime);
     Limits limits = Limits.interpreted().withWallTimeout(Duration.ofSeconds(5));
     RunCgroup cgroup = cgroups.isPresent() ? cgroups.get().create("check", limits) : null;
     if (cgroup != null && background) {
@@ -72,7 +70,7 @@ final class SyntaxCheck {
     List<String> argv = SandboxCommand.build(slot.uid(), limits, runtime.readOnlyPaths(), harness.dir(), null, cgroup, harness.seccompFilter(), command);
     ProcessOutcome outcome = SandboxProcess.run(argv, code.getBytes(StandardCharsets.UTF_8), limits, cgroup);
     if (outcome.exitCode() != 0 || outcome.timedOut()) {
-      throw new IOException("the " + language.wireName() + " syntax checker failed with exit code " + outcome.exitCode());
+      throw new IOException("the " + profile.wireName() + " syntax checker failed with exit code " + outcome.exitCode());
     }
     try {
       JsonArray found = new JsonArray(new String(outcome.stdout(), StandardCharsets.UTF_8).trim());

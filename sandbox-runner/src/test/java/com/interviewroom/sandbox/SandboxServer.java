@@ -1,6 +1,7 @@
 package com.interviewroom.sandbox;
 
 import com.interviewroom.common.config.Config;
+import com.interviewroom.sandbox.http.SandboxVerticle;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;

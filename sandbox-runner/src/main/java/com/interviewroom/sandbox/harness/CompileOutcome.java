@@ -1,6 +1,5 @@
 package com.interviewroom.sandbox.harness;
 
-import com.interviewroom.sandbox.CheckResult.Diagnostic;
 import java.util.List;
 import java.util.Map;
 

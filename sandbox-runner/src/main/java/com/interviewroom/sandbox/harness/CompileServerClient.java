@@ -1,6 +1,5 @@
 package com.interviewroom.sandbox.harness;
 
-import com.interviewroom.sandbox.CheckResult.Diagnostic;
 import com.interviewroom.sandbox.isolation.Cgroups;
 import com.interviewroom.sandbox.isolation.Limits;
 import com.interviewroom.sandbox.isolation.RunCgroup;

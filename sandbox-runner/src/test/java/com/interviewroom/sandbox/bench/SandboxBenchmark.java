@@ -2,7 +2,7 @@ package com.interviewroom.sandbox.bench;
 
 import com.interviewroom.testkit.BenchmarkReport;
 import com.interviewroom.common.config.Config;
-import com.interviewroom.sandbox.SandboxVerticle;
+import com.interviewroom.sandbox.http.SandboxVerticle;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonArray;

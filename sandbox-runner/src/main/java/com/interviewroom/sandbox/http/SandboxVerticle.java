@@ -1,7 +1,8 @@
-package com.interviewroom.sandbox;
+package com.interviewroom.sandbox.http;
 
 import com.interviewroom.common.config.Config;
-import com.interviewroom.sandbox.http.SandboxRoutes;
+import com.interviewroom.sandbox.Readiness;
+import com.interviewroom.sandbox.SandboxService;
 import com.interviewroom.sandbox.isolation.Prerequisites;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;

@@ -1,0 +1,41 @@
+package com.interviewroom.sandbox;
+
+import com.interviewroom.sandbox.harness.OutputText;
+import com.interviewroom.sandbox.isolation.ProcessOutcome;
+import com.interviewroom.sandbox.isolation.Runtime;
+import com.interviewroom.sandbox.isolation.SandboxProcess;
+import com.interviewroom.sandbox.isolation.SandboxThreads;
+import com.interviewroom.sandbox.isolation.Slot;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/** One request in one slot: what each step of its run needs. */
+record RunContext(Slot slot, Runtime runtime, LanguageProfile profile, RunRequest request, SandboxLauncher launcher,
+                  PrestartedSandboxes prestarted) {
+
+  /**
+   * Runs one sandboxed process to its end: a pre-started sandbox when the language has them and
+   * the slot has one ready, else a fresh one.
+   */
+  ProcessOutcome execute(List<String> command, byte[] stdin) throws IOException {
+    SandboxProcess.Started sandbox = prestarted.serves(profile) ? prestarted.take(slot) : null;
+    if (sandbox == null) {
+      sandbox = launcher.spawn(slot, runtime, profile.limits(), command, SandboxLauncher.RUN);
+    }
+    if (prestarted.serves(profile)) {
+      // The next sandbox starts while this one runs: a submission's hidden run, or the next request, finds it ready.
+      SandboxThreads.WORK.execute(() -> prestarted.topUp(slot));
+    }
+    return sandbox.finish(stdin);
+  }
+
+  /** Output as the candidate sees it: the harness's frames and the host's work-dir path removed. */
+  String visible(byte[] bytes) {
+    return OutputText.stripHarness(OutputText.visible(bytes), slot.workDir().toString());
+  }
+
+  static byte[] bytes(String text) {
+    return text == null ? new byte[0] : text.getBytes(StandardCharsets.UTF_8);
+  }
+}
