@@ -65,13 +65,7 @@ final class LayeringRules {
 
   /** Every package of ours with every other, both ways, directly or around a loop. */
   ArchRule noPackageCycles() {
-    return slices().matching(root + ".(**)").should().beFreeOfCycles()
-        // TODO(merge): remove once sandbox <-> sandbox.http is broken (the SandboxService split)
-        .ignoreDependency(resideInAPackage(in("sandbox")), resideInAPackage(in("sandbox.http")))
-        // TODO(merge): re-check after the SandboxService split: the harness builds the root package's
-        // CheckResult.Diagnostic while SandboxService uses the harness
-        .ignoreDependency(resideInAPackage(in("sandbox.harness")),
-            HasName.Predicates.nameMatching(Pattern.quote(in("sandbox.CheckResult")) + "(\\$.*)?"));
+    return slices().matching(root + ".(**)").should().beFreeOfCycles();
   }
 
   /** A call that runs SQL: Vert.x's {@code query}/{@code preparedQuery}, or JDBC's {@code execute*}. */
@@ -116,14 +110,16 @@ final class LayeringRules {
 
   /**
    * The launcher starts each server through its entry point, a class in the module's root package
-   * ({@code EdgeApp}, {@code RealtimeApp}, {@code SandboxVerticle}), never through a feature's class.
+   * ({@code EdgeApp}, {@code RealtimeApp}), or the sandbox runner's verticle, which lives with the
+   * routes it serves ({@code sandbox.http.SandboxVerticle}), never through a feature's class.
    * {@code VoiceSessionFactory} is the seam through which tests replace the voice providers.
    */
   ArchRule launcherUsesEntryPoints() {
     return noClasses().that().resideInAPackage(in("launcher.."))
         .should().dependOnClassesThat(resideInAnyPackage(in("edge.."), in("realtime.."), in("sandbox.."))
             .and(not(resideInAnyPackage(in("edge"), in("realtime"), in("sandbox"))))
-            .and(not(HasName.Predicates.name(in("realtime.voice.VoiceSessionFactory")))))
+            .and(not(HasName.Predicates.name(in("realtime.voice.VoiceSessionFactory"))))
+            .and(not(HasName.Predicates.name(in("sandbox.http.SandboxVerticle")))))
         .as("the launcher depends on edge-api, realtime and sandbox-runner only through their entry points");
   }
 
