@@ -1,5 +1,6 @@
 package com.interviewroom.edge;
 
+import com.interviewroom.common.http.HttpGuard;
 import com.interviewroom.common.http.ProblemHandler;
 import com.interviewroom.common.http.Problems;
 import com.interviewroom.common.http.RequestIds;
@@ -9,16 +10,17 @@ import com.interviewroom.edge.auth.AuthService;
 import com.interviewroom.edge.auth.BearerAuth;
 import com.interviewroom.edge.auth.IdentityAccounts;
 import com.interviewroom.edge.auth.PendingLinks;
+import com.interviewroom.edge.auth.TokenRevocations;
 import com.interviewroom.edge.auth.oauth.OAuthRoutes;
 import com.interviewroom.edge.auth.oauth.SignInProviders;
-import com.interviewroom.edge.auth.TokenRevocations;
+import com.interviewroom.edge.clienterror.ClientErrorRoutes;
 import com.interviewroom.edge.context.EdgeContext;
-import com.interviewroom.edge.ratelimit.ClientIp;
-import com.interviewroom.edge.ratelimit.RateLimiter;
 import com.interviewroom.edge.health.Dependency;
 import com.interviewroom.edge.health.HealthRoutes;
 import com.interviewroom.edge.llm.ModelCatalog;
 import com.interviewroom.edge.payment.PaymentRoutes;
+import com.interviewroom.edge.ratelimit.ClientIp;
+import com.interviewroom.edge.ratelimit.RateLimiter;
 import com.interviewroom.edge.web.AccessLog;
 import com.interviewroom.edge.web.SessionProblems;
 import com.interviewroom.edge.webapp.StripeJsPolicy;
@@ -27,17 +29,14 @@ import com.interviewroom.edge.webapp.WebAppRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
-import com.interviewroom.common.http.HttpGuard;
-import java.util.function.Consumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.handler.BodyHandler;
-import com.interviewroom.edge.clienterror.ClientErrorRoutes;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /** The public REST listener: {@code /api/**}, health, JWKS. */
 public final class EdgeVerticle extends VerticleBase {
@@ -50,12 +49,12 @@ public final class EdgeVerticle extends VerticleBase {
   private Router router;
 
   public EdgeVerticle(EdgeContext app) {
-    this(app, server -> { });
+    this(app, server -> {});
   }
 
   /**
-   * {@code extension} attaches more to the same public server before it listens: with
-   * {@code ROLE=all} the realtime gateway's WebSocket handlers share port {@code PORT}.
+   * {@code extension} attaches more to the same public server before it listens: with {@code
+   * ROLE=all} the realtime gateway's WebSocket handlers share port {@code PORT}.
    */
   public EdgeVerticle(EdgeContext app, Consumer<HttpServer> extension) {
     this.app = app;
@@ -72,47 +71,90 @@ public final class EdgeVerticle extends VerticleBase {
     router = Router.router(vertx);
     router.route().handler(new RequestIds());
     router.route().handler(new AccessLog());
-    // Stripe events can be larger than any client request; the first BodyHandler a request meets is the one that reads it.
-    router.post(PaymentRoutes.WEBHOOK_PATH).handler(BodyHandler.create(false).setBodyLimit(PaymentRoutes.WEBHOOK_BODY_LIMIT_BYTES));
+    // Stripe events can be larger than any client request; the first BodyHandler a request meets is
+    // the one that reads it.
+    router
+        .post(PaymentRoutes.WEBHOOK_PATH)
+        .handler(BodyHandler.create(false).setBodyLimit(PaymentRoutes.WEBHOOK_BODY_LIMIT_BYTES));
     ClientErrorRoutes.mountBodyLimit(router); // browser error reports are small
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES));
     // Agent callbacks are served on the internal listener only; here they do not exist.
-    router.route(InternalPaths.INTERNAL_ALL).handler(ctx -> ctx.fail(Problems.notFound("No such resource.")));
+    router
+        .route(InternalPaths.INTERNAL_ALL)
+        .handler(ctx -> ctx.fail(Problems.notFound("No such resource.")));
 
     ModelCatalog models = new ModelCatalog(vertx, app.config().providers());
-    models.warnUnavailable(); // a start-up warning naming an unknown or retired model; readiness names it too
+    models.warnUnavailable(); // a start-up warning naming an unknown or retired model; readiness
+    // names it too
     new HealthRoutes(vertx, app.config(), readinessProbes(), models).mount(router);
-    // /metrics is served on the internal listener only (InternalVerticle): it tells an attacker too much
-    router.get("/.well-known/jwks.json").handler(ctx -> ctx.response()
-        .putHeader("Content-Type", "application/json")
-        .putHeader("Cache-Control", "public, max-age=300")
-        .end(new JsonObject(app.signingKey().publicJwks().toJSONObject()).encode()));
+    // /metrics is served on the internal listener only (InternalVerticle): it tells an attacker too
+    // much
+    router
+        .get("/.well-known/jwks.json")
+        .handler(
+            ctx ->
+                ctx.response()
+                    .putHeader("Content-Type", "application/json")
+                    .putHeader("Cache-Control", "public, max-age=300")
+                    .end(new JsonObject(app.signingKey().publicJwks().toJSONObject()).encode()));
 
     RateLimiter limits = new RateLimiter(app.redis(), app.registry());
     ClientIp clientIp = new ClientIp(app.config().auth().accounts().clientIpHeader());
-    AuthService accounts = new AuthService(vertx, app.db(), app.issuer(), limits, app.config().auth().accounts(),
-        app.config().retention().accountRestoreDays());
+    AuthService accounts =
+        new AuthService(
+            vertx,
+            app.db(),
+            app.issuer(),
+            limits,
+            app.config().auth().accounts(),
+            app.config().retention().accountRestoreDays());
     SignInProviders signInProviders = SignInProviders.of(vertx, app.config().signIn(), app.clock());
-    IdentityAccounts identities = new IdentityAccounts(app.db(), accounts, new PendingLinks(app.redis()),
-        app.config().retention().accountRestoreDays());
-    AuthRoutes authRoutes = new AuthRoutes(accounts, clientIp, app.config().http().publicBaseUrl(), app.config().retention(),
-        identities, signInProviders.names(), app.config().recording());
+    IdentityAccounts identities =
+        new IdentityAccounts(
+            app.db(),
+            accounts,
+            new PendingLinks(app.redis()),
+            app.config().retention().accountRestoreDays());
+    AuthRoutes authRoutes =
+        new AuthRoutes(
+            accounts,
+            clientIp,
+            app.config().http().publicBaseUrl(),
+            app.config().retention(),
+            identities,
+            signInProviders.names(),
+            app.config().recording());
     authRoutes.mount(router);
-    new OAuthRoutes(signInProviders, app.redis(), identities, limits, clientIp, app.config().http().publicBaseUrl(),
-        app.config().auth().accounts().loginPerIpPerMinute()).mount(router);
+    new OAuthRoutes(
+            signInProviders,
+            app.redis(),
+            identities,
+            limits,
+            clientIp,
+            app.config().http().publicBaseUrl(),
+            app.config().auth().accounts().loginPerIpPerMinute())
+        .mount(router);
     TokenRevocations revocations = TokenRevocations.of(vertx, app.redis(), app.clock());
     BearerAuth auth = new BearerAuth(app.verifier(), app.issuer().issuer(), accounts, revocations);
     ApiRoutes.mount(router, app, auth, vertx, limits, clientIp, revocations, authRoutes);
 
     // The candidate web app, after every API route: API paths never fall through to it.
     // the replay fetches recording chunks from presigned URLs on the store's browser-facing address
-    String storeForBrowsers = app.config().recording().publicEndpoint() != null
-        ? app.config().recording().publicEndpoint() : app.config().s3().endpoint();
-    new WebAppRoutes(webApp, app.config().http().publicBaseUrl(), StripeJsPolicy.of(app.config()), storeForBrowsers).mount(router);
+    String storeForBrowsers =
+        app.config().recording().publicEndpoint() != null
+            ? app.config().recording().publicEndpoint()
+            : app.config().s3().endpoint();
+    new WebAppRoutes(
+            webApp,
+            app.config().http().publicBaseUrl(),
+            StripeJsPolicy.of(app.config()),
+            storeForBrowsers)
+        .mount(router);
     router.route().last().handler(ctx -> ctx.fail(Problems.notFound("No such resource.")));
     router.route().failureHandler(new ProblemHandler(SessionProblems::of));
 
-    HttpServer created = HttpGuard.publicServer(vertx, app.config().http().port(), app.config().resilience());
+    HttpServer created =
+        HttpGuard.publicServer(vertx, app.config().http().port(), app.config().resilience());
     created.requestHandler(router);
     extension.accept(created);
     return created.listen().onSuccess(s -> server = s);
@@ -122,7 +164,9 @@ public final class EdgeVerticle extends VerticleBase {
     return server.actualPort();
   }
 
-  /** The mounted routes, so a test can hold them against the OpenAPI document (null before start). */
+  /**
+   * The mounted routes, so a test can hold them against the OpenAPI document (null before start).
+   */
   public Router router() {
     return router;
   }
@@ -135,9 +179,13 @@ public final class EdgeVerticle extends VerticleBase {
       probes.add(new Dependency("s3", false, () -> app.store().check()));
     }
     if (app.config().sandbox().url() != null) {
-      probes.add(new Dependency("sandbox", false, com.interviewroom.edge.sandbox.SandboxClient.of(vertx, app.config().sandbox())::health));
+      probes.add(
+          new Dependency(
+              "sandbox",
+              false,
+              com.interviewroom.edge.sandbox.SandboxClient.of(vertx, app.config().sandbox())
+                  ::health));
     }
     return probes;
   }
-
 }

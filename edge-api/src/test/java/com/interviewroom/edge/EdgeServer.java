@@ -8,8 +8,8 @@ import com.interviewroom.common.auth.TokenVerifier;
 import com.interviewroom.common.auth.TrustedIssuer;
 import com.interviewroom.common.config.Config;
 import com.interviewroom.common.observability.Observability;
-import com.interviewroom.edge.auth.Legal;
 import com.interviewroom.common.storage.ObjectStore;
+import com.interviewroom.edge.auth.Legal;
 import com.interviewroom.edge.context.EdgeContext;
 import com.interviewroom.schema.Database;
 import com.interviewroom.testkit.Await;
@@ -19,12 +19,12 @@ import com.interviewroom.testkit.TestRedis;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.redis.client.Redis;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -34,8 +34,8 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * The edge API on port 0 over a fresh migrated database and the test Redis: what every edge
- * test talks to, through a real socket.
+ * The edge API on port 0 over a fresh migrated database and the test Redis: what every edge test
+ * talks to, through a real socket.
  */
 public final class EdgeServer implements AutoCloseable {
   public static final String ISSUER = "http://localhost:test";
@@ -46,12 +46,21 @@ public final class EdgeServer implements AutoCloseable {
   public final WebClient client;
   public final EdgeContext context;
   public final String databaseUrl;
+
   /** The started verticle's router: what is really mounted. */
   public final Router router;
+
   private final int port;
 
-  private EdgeServer(Vertx vertx, Database db, Redis redis, TokenIssuer issuer, EdgeContext context, String databaseUrl,
-      Router router, int port) {
+  private EdgeServer(
+      Vertx vertx,
+      Database db,
+      Redis redis,
+      TokenIssuer issuer,
+      EdgeContext context,
+      String databaseUrl,
+      Router router,
+      int port) {
     this.vertx = vertx;
     this.db = db;
     this.redis = redis;
@@ -60,7 +69,9 @@ public final class EdgeServer implements AutoCloseable {
     this.databaseUrl = databaseUrl;
     this.router = router;
     this.port = port;
-    this.client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port));
+    this.client =
+        WebClient.create(
+            vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port));
   }
 
   public static EdgeServer start() {
@@ -90,15 +101,23 @@ public final class EdgeServer implements AutoCloseable {
     TokenIssuer issuer = new TokenIssuer(key, ISSUER, clock);
     List<TrustedIssuer> issuers = new ArrayList<>(List.of(new LocalIssuer(ISSUER, key)));
     if (config.auth().externalIssuer()) {
-      issuers.add(new JwksIssuer(vertx, config.auth().jwksUrl(), config.auth().issuer(), config.auth().audience(), clock));
+      issuers.add(
+          new JwksIssuer(
+              vertx,
+              config.auth().jwksUrl(),
+              config.auth().issuer(),
+              config.auth().audience(),
+              clock));
     }
     TokenVerifier verifier = new TokenVerifier(issuers, clock);
     // S3_ENDPOINT set: a real store client (readiness probes it); unset: no store
     ObjectStore store = config.embeddedS3() ? null : new ObjectStore(vertx, config.s3());
-    EdgeContext context = new EdgeContext(config, db, redis, store, key, issuer, verifier, registry, clock);
+    EdgeContext context =
+        new EdgeContext(config, db, redis, store, key, issuer, verifier, registry, clock);
     EdgeVerticle verticle = new EdgeVerticle(context);
     await(vertx.deployVerticle(verticle));
-    return new EdgeServer(vertx, db, redis, issuer, context, databaseUrl, verticle.router(), verticle.actualPort());
+    return new EdgeServer(
+        vertx, db, redis, issuer, context, databaseUrl, verticle.router(), verticle.actualPort());
   }
 
   public int port() {
@@ -113,8 +132,11 @@ public final class EdgeServer implements AutoCloseable {
   /** Signs up a fresh user through the API and returns {@code {accessToken, user}}. */
   public JsonObject signup() {
     String email = "user-" + UUID.randomUUID() + "@example.com";
-    HttpResponse<Buffer> response = await(client.post("/api/auth/signup")
-        .sendJsonObject(credentials(email, "correct horse battery")));
+    HttpResponse<Buffer> response =
+        await(
+            client
+                .post("/api/auth/signup")
+                .sendJsonObject(credentials(email, "correct horse battery")));
     if (response.statusCode() != 201) {
       throw new IllegalStateException("signup failed: " + response.bodyAsString());
     }
@@ -123,7 +145,10 @@ public final class EdgeServer implements AutoCloseable {
 
   /** A sign-up body: email, password and the current terms version. */
   public static JsonObject credentials(String email, String password) {
-    return new JsonObject().put("email", email).put("password", password).put("termsVersion", Legal.TERMS_VERSION);
+    return new JsonObject()
+        .put("email", email)
+        .put("password", password)
+        .put("termsVersion", Legal.TERMS_VERSION);
   }
 
   public static String bearer(JsonObject session) {

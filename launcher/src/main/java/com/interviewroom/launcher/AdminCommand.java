@@ -13,13 +13,14 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * {@code java -jar interviewroom.jar admin grant|revoke <email>} and {@code admin list}: the one way
- * besides {@code ADMIN_EMAILS} to give an account the admin role. It connects as the database owner
- * ({@code DATABASE_URL}, or the embedded database in {@code DATA_DIR} while the server is stopped),
- * the only role allowed to write the {@code admins} table; no API route can.
+ * {@code java -jar interviewroom.jar admin grant|revoke <email>} and {@code admin list}: the one
+ * way besides {@code ADMIN_EMAILS} to give an account the admin role. It connects as the database
+ * owner ({@code DATABASE_URL}, or the embedded database in {@code DATA_DIR} while the server is
+ * stopped), the only role allowed to write the {@code admins} table; no API route can.
  */
 final class AdminCommand {
-  static final String USAGE = """
+  static final String USAGE =
+      """
       usage: java -jar interviewroom.jar admin grant <email>
              java -jar interviewroom.jar admin revoke <email>
              java -jar interviewroom.jar admin list
@@ -48,8 +49,20 @@ final class AdminCommand {
       Database db = Database.connect(vertx, url, 1);
       try {
         return switch (action) {
-          case "grant" -> report(AdminRepository.grant(db.pool(), args[1], "cli").await(), "granted the admin role to", args[1], out, err);
-          case "revoke" -> report(AdminRepository.revoke(db.pool(), args[1]).await(), "revoked the admin role of", args[1], out, err);
+          case "grant" ->
+              report(
+                  AdminRepository.grant(db.pool(), args[1], "cli").await(),
+                  "granted the admin role to",
+                  args[1],
+                  out,
+                  err);
+          case "revoke" ->
+              report(
+                  AdminRepository.revoke(db.pool(), args[1]).await(),
+                  "revoked the admin role of",
+                  args[1],
+                  out,
+                  err);
           default -> list(db, config, out);
         };
       } finally {
@@ -70,11 +83,17 @@ final class AdminCommand {
     }
   }
 
-  private static int report(AdminRepository.Change change, String done, String email, PrintStream out, PrintStream err) {
+  private static int report(
+      AdminRepository.Change change, String done, String email, PrintStream out, PrintStream err) {
     switch (change) {
       case CHANGED -> out.println(done + " " + email);
-      case UNCHANGED -> out.println("nothing to do: " + email + " already " + (done.startsWith("granted") ? "holds" : "does not hold")
-          + " the role (granted by the command; ADMIN_EMAILS is read from the environment)");
+      case UNCHANGED ->
+          out.println(
+              "nothing to do: "
+                  + email
+                  + " already "
+                  + (done.startsWith("granted") ? "holds" : "does not hold")
+                  + " the role (granted by the command; ADMIN_EMAILS is read from the environment)");
       case NO_SUCH_USER -> {
         err.println("no account with the address " + email + ": sign up first");
         return 1;
@@ -85,9 +104,16 @@ final class AdminCommand {
 
   private static int list(Database db, Config config, PrintStream out) {
     for (Row row : AdminRepository.list(db.pool()).await()) {
-      out.println(row.getString("email") + "\tgranted by " + row.getString("granted_by") + " at " + row.getOffsetDateTime("granted_at"));
+      out.println(
+          row.getString("email")
+              + "\tgranted by "
+              + row.getString("granted_by")
+              + " at "
+              + row.getOffsetDateTime("granted_at"));
     }
-    config.operations().adminEmails().stream().sorted().forEach(email -> out.println(email + "\tADMIN_EMAILS"));
+    config.operations().adminEmails().stream()
+        .sorted()
+        .forEach(email -> out.println(email + "\tADMIN_EMAILS"));
     return 0;
   }
 }

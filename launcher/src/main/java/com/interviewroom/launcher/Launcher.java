@@ -1,5 +1,7 @@
 package com.interviewroom.launcher;
 
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
 import com.interviewroom.common.auth.JwksIssuer;
 import com.interviewroom.common.auth.LocalIssuer;
 import com.interviewroom.common.auth.SigningKey;
@@ -31,8 +33,6 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import static net.logstash.logback.argument.StructuredArguments.kv;
-
 /**
  * Builds the whole system from one {@link Config}: embedded services when URLs are unset,
  * migrations, seed data, shared clients, then the verticles {@code ROLE} asks for. Tests call
@@ -52,9 +52,12 @@ public final class Launcher {
     return start(requested, null);
   }
 
-  /** As {@link #start(Config)}; a non-null {@code voices} replaces the configured providers (tests). */
+  /**
+   * As {@link #start(Config)}; a non-null {@code voices} replaces the configured providers (tests).
+   */
   public static RunningSystem start(Config requested, VoiceSessionFactory voices) throws Exception {
-    ErrorReports.init(requested.errorTracking(), requested.role().name().toLowerCase(java.util.Locale.ROOT));
+    ErrorReports.init(
+        requested.errorTracking(), requested.role().name().toLowerCase(java.util.Locale.ROOT));
     if (requested.role() == Role.SANDBOX) {
       return startSandboxOnly(requested);
     }
@@ -66,7 +69,10 @@ public final class Launcher {
     Vertx vertx = Observability.vertx(registry);
     RunningSystem running = new RunningSystem(vertx, resolved, embedded);
     try {
-      Config config = resolved.role().runs(Role.SANDBOX) ? withLocalSandbox(vertx, resolved, running) : resolved;
+      Config config =
+          resolved.role().runs(Role.SANDBOX)
+              ? withLocalSandbox(vertx, resolved, running)
+              : resolved;
       running.reconfigure(config);
       Migrations.migrate(config.databaseUrl());
       // seeding is one long transaction: it gets a start-up budget, not a request's query timeout
@@ -77,40 +83,58 @@ public final class Launcher {
       } finally {
         seeding.close().await();
       }
-      Database db = Database.connect(vertx, config.databaseUrl(), 16, new Database.Timeouts(
-          config.resilience().dbAcquireTimeoutMs(), config.resilience().dbQueryTimeoutMs()));
+      Database db =
+          Database.connect(
+              vertx,
+              config.databaseUrl(),
+              16,
+              new Database.Timeouts(
+                  config.resilience().dbAcquireTimeoutMs(),
+                  config.resilience().dbQueryTimeoutMs()));
       running.onClose(db::close);
 
-      Redis redis = new TimedRedis(Redis.createClient(vertx, new RedisOptions()
-          .setConnectionString(config.redisUrl())
-          .setMaxPoolSize(32)
-          .setMaxPoolWaiting(2048)), config.resilience().redisTimeoutMs());
-      running.onClose(() -> {
-        redis.close();
-        return io.vertx.core.Future.succeededFuture();
-      });
+      Redis redis =
+          new TimedRedis(
+              Redis.createClient(
+                  vertx,
+                  new RedisOptions()
+                      .setConnectionString(config.redisUrl())
+                      .setMaxPoolSize(32)
+                      .setMaxPoolWaiting(2048)),
+              config.resilience().redisTimeoutMs());
+      running.onClose(
+          () -> {
+            redis.close();
+            return io.vertx.core.Future.succeededFuture();
+          });
       log.info("redis version checked {}", kv("redisVersion", RedisVersion.check(redis).await()));
       ObjectStore store = new ObjectStore(vertx, config.s3(), config.recording());
-      running.onClose(() -> {
-        store.close();
-        return io.vertx.core.Future.succeededFuture();
-      });
+      running.onClose(
+          () -> {
+            store.close();
+            return io.vertx.core.Future.succeededFuture();
+          });
       store.ensureBucket().await();
 
-      SigningKey signingKey = SigningKey.loadOrCreate(config.dataDir().resolve("keys/jwt-signing-key.json"));
+      SigningKey signingKey =
+          SigningKey.loadOrCreate(config.dataDir().resolve("keys/jwt-signing-key.json"));
       TokenIssuer issuer = new TokenIssuer(signingKey, config.http().publicBaseUrl(), clock);
-      TokenVerifier verifier = new TokenVerifier(trustedIssuers(vertx, config, signingKey, issuer, clock), clock);
-      EdgeApp edge = new EdgeApp(config, db, redis, store, signingKey, issuer, verifier, registry, clock);
+      TokenVerifier verifier =
+          new TokenVerifier(trustedIssuers(vertx, config, signingKey, issuer, clock), clock);
+      EdgeApp edge =
+          new EdgeApp(config, db, redis, store, signingKey, issuer, verifier, registry, clock);
 
       int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
-      RealtimeApp realtime = config.role().runs(Role.REALTIME)
-          ? RealtimeApp.create(vertx, config, verifier, db, redis, store, voices, registry, clock, running)
-          : null;
+      RealtimeApp realtime =
+          config.role().runs(Role.REALTIME)
+              ? RealtimeApp.create(
+                  vertx, config, verifier, db, redis, store, voices, registry, clock, running)
+              : null;
       Integer internalPort = null;
       if (config.role().runs(Role.EDGE)) {
         // ROLE=all: REST and /ws share PORT, the gateway's handlers ride on the edge's server
         java.util.function.Consumer<io.vertx.core.http.HttpServer> extension =
-            realtime == null ? server -> { } : realtime::attach;
+            realtime == null ? server -> {} : realtime::attach;
         internalPort = edge.deploy(vertx, instances, extension, running);
       } else if (realtime != null) {
         realtime.deploy(vertx, config, instances, running);
@@ -126,11 +150,11 @@ public final class Launcher {
   }
 
   /**
-   * {@code ROLE=all}: runs the sandbox runner in this process, on loopback, when {@code SANDBOX_URL}
-   * is unset and points the edge at it. A host without bubblewrap, root or the runtimes still starts:
-   * the runner then refuses runs and its health (so readiness and session start) says what is
-   * missing. A runner that cannot listen (SANDBOX_PORT taken) stops start-up: silently running
-   * without it would start and charge sessions that can run nothing.
+   * {@code ROLE=all}: runs the sandbox runner in this process, on loopback, when {@code
+   * SANDBOX_URL} is unset and points the edge at it. A host without bubblewrap, root or the
+   * runtimes still starts: the runner then refuses runs and its health (so readiness and session
+   * start) says what is missing. A runner that cannot listen (SANDBOX_PORT taken) stops start-up:
+   * silently running without it would start and charge sessions that can run nothing.
    */
   private static Config withLocalSandbox(Vertx vertx, Config config, RunningSystem running) {
     if (config.sandbox().url() != null) {
@@ -140,8 +164,14 @@ public final class Launcher {
     try {
       running.deployed("sandbox", vertx.deployVerticle(sandbox).await());
     } catch (Exception e) {
-      throw new IllegalStateException("The sandbox runner could not start on " + SandboxVerticle.LOOPBACK + ":" + config.sandbox().port()
-          + " (SANDBOX_PORT; default PORT+2): " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "The sandbox runner could not start on "
+              + SandboxVerticle.LOOPBACK
+              + ":"
+              + config.sandbox().port()
+              + " (SANDBOX_PORT; default PORT+2): "
+              + e.getMessage(),
+          e);
     }
     return config.withSandboxUrl("http://" + SandboxVerticle.LOOPBACK + ":" + sandbox.actualPort());
   }
@@ -155,17 +185,23 @@ public final class Launcher {
     if (config.sandbox().token() != null) {
       return config;
     }
-    return config.withSandboxToken(InternalSecret.loadOrCreate(config.dataDir().resolve("keys/sandbox-token")));
+    return config.withSandboxToken(
+        InternalSecret.loadOrCreate(config.dataDir().resolve("keys/sandbox-token")));
   }
 
-  /** {@code ROLE=sandbox}: only the runner's private API (on every interface, token required), no database or Redis. */
+  /**
+   * {@code ROLE=sandbox}: only the runner's private API (on every interface, token required), no
+   * database or Redis.
+   */
   private static RunningSystem startSandboxOnly(Config requested) throws Exception {
     Config config = withSandboxToken(requested);
     PrometheusMeterRegistry registry = Observability.newRegistry();
     Vertx vertx = Observability.vertx(registry);
     RunningSystem running = new RunningSystem(vertx, config, new EmbeddedServices());
     try {
-      running.deployed("sandbox", vertx.deployVerticle(new SandboxVerticle(config.sandbox(), "0.0.0.0")).await());
+      running.deployed(
+          "sandbox",
+          vertx.deployVerticle(new SandboxVerticle(config.sandbox(), "0.0.0.0")).await());
       return running;
     } catch (Exception e) {
       running.close();
@@ -173,11 +209,18 @@ public final class Launcher {
     }
   }
 
-  private static List<TrustedIssuer> trustedIssuers(Vertx vertx, Config config, SigningKey key, TokenIssuer issuer, Clock clock) {
+  private static List<TrustedIssuer> trustedIssuers(
+      Vertx vertx, Config config, SigningKey key, TokenIssuer issuer, Clock clock) {
     List<TrustedIssuer> issuers = new ArrayList<>();
     issuers.add(new LocalIssuer(issuer.issuer(), key));
     if (config.auth().externalIssuer()) {
-      issuers.add(new JwksIssuer(vertx, config.auth().jwksUrl(), config.auth().issuer(), config.auth().audience(), clock));
+      issuers.add(
+          new JwksIssuer(
+              vertx,
+              config.auth().jwksUrl(),
+              config.auth().issuer(),
+              config.auth().audience(),
+              clock));
     }
     return issuers;
   }

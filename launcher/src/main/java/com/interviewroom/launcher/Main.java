@@ -4,9 +4,9 @@ import com.interviewroom.common.config.Config;
 import com.interviewroom.common.config.ConfigException;
 
 /**
- * {@code java -jar interviewroom.jar [NAME=value ...]}: reads the environment once (arguments such as
- * {@code ROLE=edge} override it), starts what ROLE asks for. {@code java -jar interviewroom.jar admin ...}
- * runs the operator command instead ({@link AdminCommand}).
+ * {@code java -jar interviewroom.jar [NAME=value ...]}: reads the environment once (arguments such
+ * as {@code ROLE=edge} override it), starts what ROLE asks for. {@code java -jar interviewroom.jar
+ * admin ...} runs the operator command instead ({@link AdminCommand}).
  */
 public final class Main {
   private Main() {}
@@ -15,7 +15,12 @@ public final class Main {
     if (args.length > 0 && "admin".equals(args[0])) {
       int code;
       try {
-        code = AdminCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), System.getenv(), System.out, System.err);
+        code =
+            AdminCommand.run(
+                java.util.Arrays.copyOfRange(args, 1, args.length),
+                System.getenv(),
+                System.out,
+                System.err);
       } catch (ConfigException e) {
         System.err.println(e.getMessage());
         code = 2;

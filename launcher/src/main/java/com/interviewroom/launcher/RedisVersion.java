@@ -19,7 +19,8 @@ final class RedisVersion {
   static final int MIN_MAJOR = 6;
   static final int MIN_MINOR = 2;
 
-  private static final Pattern VERSION = Pattern.compile("(\\d+)\\.(\\d+)(?:\\.\\d+)?(?:[-+~][\\w.]*)?");
+  private static final Pattern VERSION =
+      Pattern.compile("(\\d+)\\.(\\d+)(?:\\.\\d+)?(?:[-+~][\\w.]*)?");
 
   private static final Logger log = LoggerFactory.getLogger(RedisVersion.class);
 
@@ -31,20 +32,26 @@ final class RedisVersion {
    * let through with a warning: refusing it would stop a working deployment over a check.
    */
   static Future<String> check(Redis redis) {
-    return redis.send(Request.cmd(Command.INFO).arg("server"))
+    return redis
+        .send(Request.cmd(Command.INFO).arg("server"))
         .timeout(10, TimeUnit.SECONDS)
         .map(info -> fromInfo(info == null ? null : info.toString()))
-        .recover(e -> {
-          log.warn("Redis version not checked: INFO server failed at REDIS_URL ({}); XAUTOCLAIM needs Redis {}.{}+",
-              e.getClass().getSimpleName(), MIN_MAJOR, MIN_MINOR);
-          return Future.succeededFuture(null);
-        })
-        .map(version -> {
-          if (version == null) {
-            return "unknown";
-          }
-          return requireSupported(version);
-        });
+        .recover(
+            e -> {
+              log.warn(
+                  "Redis version not checked: INFO server failed at REDIS_URL ({}); XAUTOCLAIM needs Redis {}.{}+",
+                  e.getClass().getSimpleName(),
+                  MIN_MAJOR,
+                  MIN_MINOR);
+              return Future.succeededFuture(null);
+            })
+        .map(
+            version -> {
+              if (version == null) {
+                return "unknown";
+              }
+              return requireSupported(version);
+            });
   }
 
   /** The {@code redis_version} field of an {@code INFO server} reply; null when it has none. */
@@ -56,23 +63,39 @@ final class RedisVersion {
         }
       }
     }
-    log.warn("Redis version not checked: INFO server at REDIS_URL reported no redis_version; XAUTOCLAIM needs Redis {}.{}+",
-        MIN_MAJOR, MIN_MINOR);
+    log.warn(
+        "Redis version not checked: INFO server at REDIS_URL reported no redis_version; XAUTOCLAIM needs Redis {}.{}+",
+        MIN_MAJOR,
+        MIN_MINOR);
     return null;
   }
 
-  /** Returns {@code version} when it is 6.2 or newer; otherwise a clear refusal naming REDIS_URL. */
+  /**
+   * Returns {@code version} when it is 6.2 or newer; otherwise a clear refusal naming REDIS_URL.
+   */
   static String requireSupported(String version) {
     Matcher m = version == null ? null : VERSION.matcher(version);
     if (m == null || !m.matches()) {
-      throw new IllegalStateException("the Redis at REDIS_URL reported redis_version '" + version
-          + "', which is not a version number; InterviewRoom needs Redis " + MIN_MAJOR + "." + MIN_MINOR + " or newer (XAUTOCLAIM)");
+      throw new IllegalStateException(
+          "the Redis at REDIS_URL reported redis_version '"
+              + version
+              + "', which is not a version number; InterviewRoom needs Redis "
+              + MIN_MAJOR
+              + "."
+              + MIN_MINOR
+              + " or newer (XAUTOCLAIM)");
     }
     int major = Integer.parseInt(m.group(1));
     int minor = Integer.parseInt(m.group(2));
     if (major < MIN_MAJOR || (major == MIN_MAJOR && minor < MIN_MINOR)) {
-      throw new IllegalStateException("the Redis at REDIS_URL is version " + version + "; InterviewRoom needs Redis "
-          + MIN_MAJOR + "." + MIN_MINOR + " or newer (the workers reclaim stalled stream entries with XAUTOCLAIM)");
+      throw new IllegalStateException(
+          "the Redis at REDIS_URL is version "
+              + version
+              + "; InterviewRoom needs Redis "
+              + MIN_MAJOR
+              + "."
+              + MIN_MINOR
+              + " or newer (the workers reclaim stalled stream entries with XAUTOCLAIM)");
     }
     return version;
   }

@@ -63,7 +63,10 @@ public final class RunningSystem implements AutoCloseable, Lifecycle {
     return Map.copyOf(deployments);
   }
 
-  /** Undeploys verticles (servers stop accepting, stream loops drain), closes clients, stops embedded servers. */
+  /**
+   * Undeploys verticles (servers stop accepting, stream loops drain), closes clients, stops
+   * embedded servers.
+   */
   @Override
   public void close() {
     try {

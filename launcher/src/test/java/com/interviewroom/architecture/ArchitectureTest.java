@@ -21,11 +21,12 @@ class ArchitectureTest {
 
   @BeforeAll
   static void importProduction() {
-    JavaClasses all = new ClassFileImporter()
-        .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-        // edge-api's test jar (FakeStripe) is on launcher's test classpath
-        .withImportOption(location -> !location.contains("-tests.jar"))
-        .importPackages("com.interviewroom");
+    JavaClasses all =
+        new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            // edge-api's test jar (FakeStripe) is on launcher's test classpath
+            .withImportOption(location -> !location.contains("-tests.jar"))
+            .importPackages("com.interviewroom");
     // testkit is a module, but only tests use it
     production = all.that(not(resideInAPackage("com.interviewroom.testkit..")));
   }

@@ -37,9 +37,18 @@ final class ChildJvm implements AutoCloseable {
     reader.start();
   }
 
-  /** The environment is replaced, not inherited, so no provider key or URL of the caller's shell leaks in. */
-  static ChildJvm start(String name, List<String> jvmOptions, String mainClass, List<String> args,
-      Map<String, String> env, Path stdoutLog) throws IOException {
+  /**
+   * The environment is replaced, not inherited, so no provider key or URL of the caller's shell
+   * leaks in.
+   */
+  static ChildJvm start(
+      String name,
+      List<String> jvmOptions,
+      String mainClass,
+      List<String> args,
+      Map<String, String> env,
+      Path stdoutLog)
+      throws IOException {
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElse("java"));
     command.addAll(jvmOptions);
@@ -68,8 +77,11 @@ final class ChildJvm implements AutoCloseable {
   String next(Duration within) throws InterruptedException {
     String answer = answers.poll(within.toMillis(), TimeUnit.MILLISECONDS);
     if (answer == null) {
-      throw new IllegalStateException(name + " gave no answer within " + within
-          + (process.isAlive() ? "" : " (exited with " + process.exitValue() + ")"));
+      throw new IllegalStateException(
+          name
+              + " gave no answer within "
+              + within
+              + (process.isAlive() ? "" : " (exited with " + process.exitValue() + ")"));
     }
     return answer;
   }
@@ -85,7 +97,9 @@ final class ChildJvm implements AutoCloseable {
   }
 
   private void readStderr() {
-    try (BufferedReader err = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader err =
+        new BufferedReader(
+            new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
       for (String line = err.readLine(); line != null; line = err.readLine()) {
         if (line.startsWith(PREFIX)) {
           answers.add(line.substring(PREFIX.length()));

@@ -4,9 +4,9 @@ import io.vertx.core.buffer.Buffer;
 import java.util.Arrays;
 
 /**
- * One simulated browser's audio: 4,800-byte frames (100 ms of PCM16 at 24 kHz) whose first 16
- * bytes carry a sequence number and the send time ({@code System.nanoTime()}, big-endian longs);
- * echoes coming back are matched by those bytes. Used on one event loop only.
+ * One simulated browser's audio: 4,800-byte frames (100 ms of PCM16 at 24 kHz) whose first 16 bytes
+ * carry a sequence number and the send time ({@code System.nanoTime()}, big-endian longs); echoes
+ * coming back are matched by those bytes. Used on one event loop only.
  */
 final class FrameTracker {
   static final int FRAME_BYTES = 4_800;
@@ -35,8 +35,8 @@ final class FrameTracker {
 
   /**
    * An echoed frame: counts it, notes it when it arrives after a later one (reordered or
-   * duplicated), and records its round trip when {@code record}. Shorter frames carry no header
-   * and are ignored; returns whether the frame was counted.
+   * duplicated), and records its round trip when {@code record}. Shorter frames carry no header and
+   * are ignored; returns whether the frame was counted.
    */
   boolean onEcho(Buffer frame, long nowNanos, boolean record) {
     if (frame.length() < HEADER_BYTES) {
@@ -61,7 +61,10 @@ final class FrameTracker {
     return new Counts(sent, received, reordered, Arrays.copyOf(latencies, recorded));
   }
 
-  /** The value at or below which a fraction {@code p} of {@code sorted} lies (nearest rank); NaN when empty. */
+  /**
+   * The value at or below which a fraction {@code p} of {@code sorted} lies (nearest rank); NaN
+   * when empty.
+   */
   static double percentileMs(long[] sorted, double p) {
     if (sorted.length == 0) {
       return Double.NaN;

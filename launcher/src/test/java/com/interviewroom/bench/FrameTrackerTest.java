@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 class FrameTrackerTest {
 
   @Test
-  @DisplayName("a frame is 4,800 bytes with its sequence number and send time in the first 16 bytes")
+  @DisplayName(
+      "a frame is 4,800 bytes with its sequence number and send time in the first 16 bytes")
   void frameLayout() {
     FrameTracker tracker = new FrameTracker();
     tracker.nextFrame(1L);
@@ -21,7 +22,8 @@ class FrameTrackerTest {
   }
 
   @Test
-  @DisplayName("echoes give round trips from the send time; a late frame counts as reordered; unanswered frames are lost")
+  @DisplayName(
+      "echoes give round trips from the send time; a late frame counts as reordered; unanswered frames are lost")
   void echoes() {
     FrameTracker tracker = new FrameTracker();
     Buffer first = tracker.nextFrame(1_000_000L);
@@ -29,7 +31,9 @@ class FrameTrackerTest {
     tracker.nextFrame(3_000_000L); // never comes back
     assertThat(tracker.onEcho(second.copy(), 7_000_000L, true)).isTrue();
     assertThat(tracker.onEcho(first.copy(), 9_000_000L, false)).as("counted, not timed").isTrue();
-    assertThat(tracker.onEcho(Buffer.buffer(new byte[8]), 9_000_000L, true)).as("no header").isFalse();
+    assertThat(tracker.onEcho(Buffer.buffer(new byte[8]), 9_000_000L, true))
+        .as("no header")
+        .isFalse();
 
     FrameTracker.Counts counts = tracker.counts();
     assertThat(counts.sent()).isEqualTo(3);

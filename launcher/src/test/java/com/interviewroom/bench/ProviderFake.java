@@ -14,8 +14,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The fake OpenAI Realtime provider of the relay benchmark, a process of its own so its CPU is not
  * the server's: {@code java}, our echo fake ({@code EchoProvider}: every append straight back as a
- * delta, no response events), or {@code node}, the independent fake {@code bench/voice-relay-node/provider.mjs}
- * that sends the GA API's whole response sequence (the one the Node generator uses).
+ * delta, no response events), or {@code node}, the independent fake {@code
+ * bench/voice-relay-node/provider.mjs} that sends the GA API's whole response sequence (the one the
+ * Node generator uses).
  */
 interface ProviderFake extends AutoCloseable {
   String url();
@@ -28,14 +29,21 @@ interface ProviderFake extends AutoCloseable {
   @Override
   void close();
 
-  static ProviderFake start(String kind, List<String> jvmOptions, int loops, Path logs) throws Exception {
+  static ProviderFake start(String kind, List<String> jvmOptions, int loops, Path logs)
+      throws Exception {
     return "node".equals(kind) ? NodeFake.start() : JavaFake.start(jvmOptions, loops, logs);
   }
 
   record JavaFake(ChildJvm jvm, String url) implements ProviderFake {
     static JavaFake start(List<String> jvmOptions, int loops, Path logs) throws Exception {
-      ChildJvm jvm = ChildJvm.start("fake-provider", jvmOptions, "com.interviewroom.realtime.bench.EchoProvider",
-          List.of(String.valueOf(loops)), Map.of(), logs.resolve("relay-bench-fake.log"));
+      ChildJvm jvm =
+          ChildJvm.start(
+              "fake-provider",
+              jvmOptions,
+              "com.interviewroom.realtime.bench.EchoProvider",
+              List.of(String.valueOf(loops)),
+              Map.of(),
+              logs.resolve("relay-bench-fake.log"));
       return new JavaFake(jvm, jvm.next(Duration.ofMinutes(2)).substring("url=".length()));
     }
 
@@ -58,12 +66,18 @@ interface ProviderFake extends AutoCloseable {
 
   record NodeFake(Process process, String url) implements ProviderFake {
     static NodeFake start() throws IOException {
-      Process process = new ProcessBuilder("node", "bench/voice-relay-node/provider.mjs", "0")
-          .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-      String line = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)).readLine();
+      Process process =
+          new ProcessBuilder("node", "bench/voice-relay-node/provider.mjs", "0")
+              .redirectError(ProcessBuilder.Redirect.INHERIT)
+              .start();
+      String line =
+          new BufferedReader(
+                  new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))
+              .readLine();
       if (line == null || !line.startsWith("url=")) {
         process.destroy();
-        throw new IllegalStateException("the Node provider fake did not start (run npm ci in bench/voice-relay-node): " + line);
+        throw new IllegalStateException(
+            "the Node provider fake did not start (run npm ci in bench/voice-relay-node): " + line);
       }
       return new NodeFake(process, line.substring("url=".length()));
     }

@@ -16,18 +16,27 @@ class RelayReportTest {
     java.util.Arrays.fill(latencies, 1_000_000L);
     latencies[98] = p99Ms * 1_000_000L;
     latencies[99] = p99Ms * 1_000_000L;
-    return new Level(1000, mode, 1000, latencies, 100_000, lost, 0, 0, 0, 0, 0, 0.5, heap, 0.5, 0.3, 0.2, 1.1);
+    return new Level(
+        1000, mode, 1000, latencies, 100_000, lost, 0, 0, 0, 0, 0, 0.5, heap, 0.5, 0.3, 0.2, 1.1);
   }
 
   @Test
-  @DisplayName("the added p99 is relay minus direct, and each target is judged at the largest level")
+  @DisplayName(
+      "the added p99 is relay minus direct, and each target is judged at the largest level")
   void targets() {
-    String met = RelayReport.targets(List.of(level(Mode.DIRECT, 4, 0, -1), level(Mode.RELAY, 12, 0, 150 * 1024)));
-    assertThat(met).contains("added p99 ≤ 10 ms: **met** (8.00 ms)")
-        .contains("zero lost or reordered frames: **met**").contains("heap per session: **met** (150 KB)");
+    String met =
+        RelayReport.targets(
+            List.of(level(Mode.DIRECT, 4, 0, -1), level(Mode.RELAY, 12, 0, 150 * 1024)));
+    assertThat(met)
+        .contains("added p99 ≤ 10 ms: **met** (8.00 ms)")
+        .contains("zero lost or reordered frames: **met**")
+        .contains("heap per session: **met** (150 KB)");
 
-    String missed = RelayReport.targets(List.of(level(Mode.DIRECT, 4, 0, -1), level(Mode.RELAY, 30, 2, 300 * 1024)));
-    assertThat(missed).contains("added p99 ≤ 10 ms: **not met** (26.00 ms)")
+    String missed =
+        RelayReport.targets(
+            List.of(level(Mode.DIRECT, 4, 0, -1), level(Mode.RELAY, 30, 2, 300 * 1024)));
+    assertThat(missed)
+        .contains("added p99 ≤ 10 ms: **not met** (26.00 ms)")
         .contains("zero lost or reordered frames: **not met** (2 lost")
         .contains("heap per session: **not met** (300 KB)");
   }
@@ -36,10 +45,17 @@ class RelayReportTest {
   @DisplayName("the section replaces only its own part of the file, or is appended when missing")
   void replacesItsSection() {
     String section = RelayReport.HEADING + "\n\nnew figures\n";
-    String doc = "# Benchmarks\n\n## Edge API\n\nedge\n\n" + RelayReport.HEADING + "\n\nold figures\n\n## Sandbox runner\n\nsandbox\n";
+    String doc =
+        "# Benchmarks\n\n## Edge API\n\nedge\n\n"
+            + RelayReport.HEADING
+            + "\n\nold figures\n\n## Sandbox runner\n\nsandbox\n";
     assertThat(RelayReport.replaceSection(doc, section))
-        .isEqualTo("# Benchmarks\n\n## Edge API\n\nedge\n\n" + RelayReport.HEADING + "\n\nnew figures\n\n## Sandbox runner\n\nsandbox\n");
+        .isEqualTo(
+            "# Benchmarks\n\n## Edge API\n\nedge\n\n"
+                + RelayReport.HEADING
+                + "\n\nnew figures\n\n## Sandbox runner\n\nsandbox\n");
     assertThat(RelayReport.replaceSection("# Benchmarks\n\n## Edge API\n\nedge\n", section))
-        .isEqualTo("# Benchmarks\n\n## Edge API\n\nedge\n\n" + RelayReport.HEADING + "\n\nnew figures\n");
+        .isEqualTo(
+            "# Benchmarks\n\n## Edge API\n\nedge\n\n" + RelayReport.HEADING + "\n\nnew figures\n");
   }
 }

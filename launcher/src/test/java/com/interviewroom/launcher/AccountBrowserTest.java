@@ -25,15 +25,20 @@ import org.openqa.selenium.support.ui.Select;
 /** A person's own pages: the first-run setup, billing and the account, from sign-up to deletion. */
 class AccountBrowserTest extends BrowserTest {
   static final String PASSWORD = "correct horse battery";
+
   @Test
-  @DisplayName("a newcomer at 375 px: sign-up leads to the setup, the microphone meter moves with the fake microphone, a test tone plays, "
-      + "the tour ends on the dashboard; billing shows the past-due plan; the account edits the profile, downloads only their data, "
-      + "and deleting it (typing the email) signs them out for good")
+  @DisplayName(
+      "a newcomer at 375 px: sign-up leads to the setup, the microphone meter moves with the fake microphone, a test tone plays, "
+          + "the tour ends on the dashboard; billing shows the past-due plan; the account edits the profile, downloads only their data, "
+          + "and deleting it (typing the email) signs them out for good")
   void newcomerFromSignUpToDeletion() throws Exception {
     String email = BrowserFixture.uniqueEmail();
     String other = BrowserFixture.uniqueEmail();
     String otherBearer = fixture.signupOverApi(other, PASSWORD).getString("accessToken");
-    fixture.post("/api/sessions/start", otherBearer, new JsonObject().put("problemSlug", "two-sum").put("language", "python"));
+    fixture.post(
+        "/api/sessions/start",
+        otherBearer,
+        new JsonObject().put("problemSlug", "two-sum").put("language", "python"));
     Path downloads = fixture.downloads;
     ChromeDriver driver = fixture.browser(1280, 900);
     try {
@@ -58,11 +63,16 @@ class AccountBrowserTest extends BrowserTest {
       long loudest = 0;
       long deadline = System.nanoTime() + 15_000_000_000L;
       while (loudest < 30 && System.nanoTime() < deadline) {
-        loudest = Math.max(loudest, Long.parseLong(find(driver, "[role=meter]").getAttribute("aria-valuenow")));
+        loudest =
+            Math.max(
+                loudest,
+                Long.parseLong(find(driver, "[role=meter]").getAttribute("aria-valuenow")));
         Thread.sleep(50);
       }
       assertThat(loudest).as("the meter's highest reading (0–100)").isGreaterThanOrEqualTo(30);
-      until(driver, d -> find(d, ".onboarding-step .form-status").getText().contains("We can hear you"));
+      until(
+          driver,
+          d -> find(d, ".onboarding-step .form-status").getText().contains("We can hear you"));
       assertNoHorizontalScroll(driver, "microphone");
       BrowserFixture.screenshot(driver, "375-onboarding-microphone");
       el(driver, "[data-action=next]").click();
@@ -70,13 +80,16 @@ class AccountBrowserTest extends BrowserTest {
       // speakers: a click plays a short tone (its oscillator ends only if the audio really ran)
       until(driver, d -> find(d, ".onboarding-step h2").getText().equals("Speakers"));
       el(driver, "[data-action=play-tone]").click();
-      until(driver, d -> "1".equals(find(d, "[data-action=play-tone]").getAttribute("data-played")));
-      assertThat(find(driver, ".onboarding-step .form-status").getText()).isEqualTo("Did you hear a short tone?");
+      until(
+          driver, d -> "1".equals(find(d, "[data-action=play-tone]").getAttribute("data-played")));
+      assertThat(find(driver, ".onboarding-step .form-status").getText())
+          .isEqualTo("Did you hear a short tone?");
       el(driver, "[data-action=next]").click();
 
       // the tour of the interview screen, then the dashboard; the setup is stored
       until(driver, d -> find(d, ".onboarding-step h2").getText().equals("The interview screen"));
-      assertThat(find(driver, ".tour").getText()).contains("Editor", "Run and Submit", "End interview");
+      assertThat(find(driver, ".tour").getText())
+          .contains("Editor", "Run and Submit", "End interview");
       assertNoHorizontalScroll(driver, "tour");
       el(driver, "[data-action=next]").click();
       until(driver, d -> d.getCurrentUrl().endsWith("/dashboard"));
@@ -85,18 +98,24 @@ class AccountBrowserTest extends BrowserTest {
       assertFooter(driver);
 
       // billing: a subscription whose renewal failed yesterday
-      fixture.sql("INSERT INTO subscriptions (user_id, stripe_subscription_id, stripe_customer_id, plan, status, current_period_end, past_due_since) "
-          + "SELECT id, 'sub_browser', 'cus_browser', 'unlimited_monthly', 'past_due', now() + interval '20 days', now() - interval '1 day' "
-          + "FROM users WHERE email = $1", email);
+      fixture.sql(
+          "INSERT INTO subscriptions (user_id, stripe_subscription_id, stripe_customer_id, plan, status, current_period_end, past_due_since) "
+              + "SELECT id, 'sub_browser', 'cus_browser', 'unlimited_monthly', 'past_due', now() + interval '20 days', now() - interval '1 day' "
+              + "FROM users WHERE email = $1",
+          email);
       driver.get(fixture.base + "/billing");
-      assertThat(el(driver, "[data-warning=payment_past_due]").getText()).contains("Your last payment failed");
+      assertThat(el(driver, "[data-warning=payment_past_due]").getText())
+          .contains("Your last payment failed");
       assertThat(find(driver, "[data-billing=plan]").getText()).isEqualTo("Unlimited Monthly");
       assertThat(find(driver, "[data-billing=status]").getText()).isEqualTo("Payment past due");
       assertThat(find(driver, "[data-billing=next-billing]").getText()).matches(".*\\d{4}.*");
       assertThat(find(driver, "[data-billing=credits]").getText()).contains("3");
       assertThat(find(driver, "[data-plan=starter] .plan-price").getText()).contains("9.99");
-      assertThat(find(driver, "[data-plan=unlimited_monthly] .plan-price").getText()).contains("49.99", "month");
-      assertThat(find(driver, "[data-plan=starter] button").isEnabled()).as("no publishable key: buying is off").isFalse();
+      assertThat(find(driver, "[data-plan=unlimited_monthly] .plan-price").getText())
+          .contains("49.99", "month");
+      assertThat(find(driver, "[data-plan=starter] button").isEnabled())
+          .as("no publishable key: buying is off")
+          .isFalse();
       assertThat(find(driver, "[data-billing=payments-off]").getText()).contains("not available");
       assertNoHorizontalScroll(driver, "billing");
       assertFooter(driver);
@@ -108,11 +127,21 @@ class AccountBrowserTest extends BrowserTest {
       el(driver, "[data-action=cancel]").click();
       el(driver, "dialog[open] [data-action=confirm-cancel]").click();
       // this system has no Stripe: the refusal is shown in words, nothing changes
-      until(driver, d -> find(d, ".card [role=alert]").getText().equals("Subscriptions are not configured on this server."));
+      until(
+          driver,
+          d ->
+              find(d, ".card [role=alert]")
+                  .getText()
+                  .equals("Subscriptions are not configured on this server."));
       assertThat(find(driver, "[data-billing=status]").getText()).isEqualTo("Payment past due");
       js(driver, "document.querySelector('.card [role=alert]').textContent = ''");
       find(driver, "[data-action=manage]").click();
-      until(driver, d -> find(d, ".card [role=alert]").getText().equals("Subscriptions are not configured on this server."));
+      until(
+          driver,
+          d ->
+              find(d, ".card [role=alert]")
+                  .getText()
+                  .equals("Subscriptions are not configured on this server."));
       assertThat(driver.getCurrentUrl()).endsWith("/billing");
 
       // the account: the profile is edited and kept
@@ -123,39 +152,71 @@ class AccountBrowserTest extends BrowserTest {
       find(driver, ".profile-form button[type=submit]").click();
       until(driver, d -> find(d, ".profile-form [role=status]").getText().equals("Saved."));
       driver.navigate().refresh();
-      assertThat(el(driver, "input[name=displayName]").getAttribute("value")).isEqualTo("Ada Lovelace");
-      assertThat(new Select(find(driver, "select[name=experienceLevel]")).getFirstSelectedOption().getAttribute("value")).isEqualTo("senior");
-      assertThat(find(driver, "input[name=targetCompanies]").getAttribute("value")).isEqualTo("Acme, Globex");
+      assertThat(el(driver, "input[name=displayName]").getAttribute("value"))
+          .isEqualTo("Ada Lovelace");
+      assertThat(
+              new Select(find(driver, "select[name=experienceLevel]"))
+                  .getFirstSelectedOption()
+                  .getAttribute("value"))
+          .isEqualTo("senior");
+      assertThat(find(driver, "input[name=targetCompanies]").getAttribute("value"))
+          .isEqualTo("Acme, Globex");
       assertNoHorizontalScroll(driver, "account");
       assertFooter(driver);
 
       // download my data: a JSON file with this person's data and nobody else's
       find(driver, "[data-action=export]").click();
-      until(driver, d -> find(d, "[data-action=export] ~ [role=status]").getText().equals("Your data was downloaded as a JSON file."));
-      Path file = until(driver, d -> {
-        try (Stream<Path> files = Files.list(downloads)) {
-          return files.filter(f -> f.getFileName().toString().matches("interviewroom-data-.*\\.json")).findFirst().orElse(null);
-        } catch (java.io.IOException e) {
-          throw new java.io.UncheckedIOException(e);
-        }
-      });
+      until(
+          driver,
+          d ->
+              find(d, "[data-action=export] ~ [role=status]")
+                  .getText()
+                  .equals("Your data was downloaded as a JSON file."));
+      Path file =
+          until(
+              driver,
+              d -> {
+                try (Stream<Path> files = Files.list(downloads)) {
+                  return files
+                      .filter(
+                          f -> f.getFileName().toString().matches("interviewroom-data-.*\\.json"))
+                      .findFirst()
+                      .orElse(null);
+                } catch (java.io.IOException e) {
+                  throw new java.io.UncheckedIOException(e);
+                }
+              });
       JsonObject data = new JsonObject(Files.readString(file));
       assertThat(data.getJsonObject("user").getString("email")).isEqualTo(email);
       assertThat(data.getJsonObject("profile").getString("display_name")).isEqualTo("Ada Lovelace");
       assertThat(data.encode()).doesNotContain(other);
-      assertThat(data.getJsonArray("sessions")).as("the other user started a session; this one did not").isEmpty();
+      assertThat(data.getJsonArray("sessions"))
+          .as("the other user started a session; this one did not")
+          .isEmpty();
 
       // delete: the dialog wants the email typed; then the person is signed out and cannot sign in
       find(driver, "[data-action=delete]").click();
       el(driver, "dialog[open] input[name=confirmEmail]").sendKeys("someone@example.com");
       find(driver, "dialog[open] [data-action=confirm-delete]").click();
-      until(driver, d -> find(d, "dialog[open] .field-error").getText().contains("Type your email address exactly"));
+      until(
+          driver,
+          d ->
+              find(d, "dialog[open] .field-error")
+                  .getText()
+                  .contains("Type your email address exactly"));
       assertThat(profile(bearer).getString("email")).as("nothing deleted yet").isEqualTo(email);
       find(driver, "dialog[open] input[name=confirmEmail]").clear();
       find(driver, "dialog[open] input[name=confirmEmail]").sendKeys(email, Keys.ENTER);
       until(driver, d -> d.getCurrentUrl().equals(fixture.base + "/"));
-      // a soft delete: disabled at once, restorable by signing in within the window (the fixture's 21 days)
-      until(driver, d -> find(d, "#toasts").getText().contains("Your account was deleted. Sign in again within 21 days to restore it"));
+      // a soft delete: disabled at once, restorable by signing in within the window (the fixture's
+      // 21 days)
+      until(
+          driver,
+          d ->
+              find(d, "#toasts")
+                  .getText()
+                  .contains(
+                      "Your account was deleted. Sign in again within 21 days to restore it"));
       assertThat(fixture.getWithBearer("/api/users/profile", bearer).statusCode()).isEqualTo(401);
       driver.get(fixture.base + "/account");
       until(driver, d -> d.getCurrentUrl().contains("/login?next=%2Faccount"));
@@ -163,16 +224,21 @@ class AccountBrowserTest extends BrowserTest {
       el(driver, "input[name=password]").sendKeys(PASSWORD, Keys.ENTER);
       until(driver, d -> d.getCurrentUrl().endsWith("/account"));
       until(driver, d -> !d.findElements(By.cssSelector("input[name=displayName]")).isEmpty());
-      assertThat(fixture.getWithBearer("/api/users/profile", bearer).statusCode()).as("the old token stays revoked").isEqualTo(401);
-      assertThat(consoleProblems(driver)).as("no CSP violation on these pages").noneMatch(m -> m.contains("Content Security Policy"));
+      assertThat(fixture.getWithBearer("/api/users/profile", bearer).statusCode())
+          .as("the old token stays revoked")
+          .isEqualTo(401);
+      assertThat(consoleProblems(driver))
+          .as("no CSP violation on these pages")
+          .noneMatch(m -> m.contains("Content Security Policy"));
     } finally {
       driver.quit();
     }
   }
 
   @Test
-  @DisplayName("a newcomer whose browser blocks the microphone gets troubleshooting tips; Skip works on every step and the setup is not shown again; "
-      + "Log out on the account page ends the login")
+  @DisplayName(
+      "a newcomer whose browser blocks the microphone gets troubleshooting tips; Skip works on every step and the setup is not shown again; "
+          + "Log out on the account page ends the login")
   void microphoneRefusedAndEveryStepSkipped() throws Exception {
     String email = BrowserFixture.uniqueEmail();
     String bearer = fixture.newcomerOverApi(email, PASSWORD).getString("accessToken");
@@ -185,11 +251,18 @@ class AccountBrowserTest extends BrowserTest {
       skip(driver, "Welcome");
       until(driver, d -> find(d, ".onboarding-step h2").getText().equals("Microphone"));
       el(driver, "[data-action=mic-test]").click();
-      String tips = until(driver, d -> {
-        var found = d.findElements(By.cssSelector(".tips:not([hidden])"));
-        return found.isEmpty() ? null : found.get(0).getText();
-      });
-      assertThat(tips).contains("blocked the microphone", "set Microphone to Allow", "latest Chrome, Edge or Firefox");
+      String tips =
+          until(
+              driver,
+              d -> {
+                var found = d.findElements(By.cssSelector(".tips:not([hidden])"));
+                return found.isEmpty() ? null : found.get(0).getText();
+              });
+      assertThat(tips)
+          .contains(
+              "blocked the microphone",
+              "set Microphone to Allow",
+              "latest Chrome, Edge or Firefox");
       assertThat(find(driver, "[data-action=mic-test]").getText()).isEqualTo("Try again");
       assertThat(profile(bearer).getBoolean("onboardingCompleted")).isFalse();
       skip(driver, "Microphone");
@@ -203,15 +276,17 @@ class AccountBrowserTest extends BrowserTest {
       until(driver, d -> d.getCurrentUrl().equals(fixture.base + "/"));
       driver.get(fixture.base + "/account");
       until(driver, d -> d.getCurrentUrl().contains("/login?next=%2Faccount"));
-      InterviewBrowserTest.logIn(driver, email, PASSWORD); // a returning user: straight to the dashboard
+      InterviewBrowserTest.logIn(
+          driver, email, PASSWORD); // a returning user: straight to the dashboard
     } finally {
       driver.quit();
     }
   }
 
   @Test
-  @DisplayName("two browsers signed in to one account: Log out everywhere (after a confirmation that can be declined) in one sends it to /login, "
-      + "and the other's next reload lands on /login too")
+  @DisplayName(
+      "two browsers signed in to one account: Log out everywhere (after a confirmation that can be declined) in one sends it to /login, "
+          + "and the other's next reload lands on /login too")
   void logOutEverywhere() throws Exception {
     String email = BrowserFixture.uniqueEmail();
     fixture.signupOverApi(email, PASSWORD);
@@ -231,7 +306,9 @@ class AccountBrowserTest extends BrowserTest {
       until(here, d -> find(d, "h1").getText().equals("Your account"));
 
       el(here, "[data-action=logout-all]").click();
-      until(here, d -> find(d, "dialog[open]")).findElement(By.cssSelector("[data-action=confirm-logout-all]")).click();
+      until(here, d -> find(d, "dialog[open]"))
+          .findElement(By.cssSelector("[data-action=confirm-logout-all]"))
+          .click();
       until(here, d -> d.getCurrentUrl().equals(fixture.base + "/login"));
       until(here, d -> find(d, "#toasts").getText().contains("You were logged out everywhere."));
       assertThat(js(here, "return localStorage.getItem('interviewroom.signedIn')")).isNull();
@@ -250,7 +327,8 @@ class AccountBrowserTest extends BrowserTest {
   }
 
   @Test
-  @DisplayName("recording is on by default; the account page turns it off with the keyboard alone and the profile keeps it; the privacy page says that interviews are recorded and where to turn it off")
+  @DisplayName(
+      "recording is on by default; the account page turns it off with the keyboard alone and the profile keeps it; the privacy page says that interviews are recorded and where to turn it off")
   void recordingSetting() throws Exception {
     String email = BrowserFixture.uniqueEmail();
     fixture.signupOverApi(email, PASSWORD);
@@ -262,18 +340,23 @@ class AccountBrowserTest extends BrowserTest {
       driver.get(fixture.base + "/account");
       WebElement box = el(driver, "input[name=recordAudio]");
       assertThat(box.isSelected()).isTrue();
-      assertThat(find(driver, "label[for='" + box.getAttribute("id") + "']").getText()).isEqualTo("Record the audio of my interviews");
+      assertThat(find(driver, "label[for='" + box.getAttribute("id") + "']").getText())
+          .isEqualTo("Record the audio of my interviews");
       WebElement reached = tabTo(driver, box);
       reached.sendKeys(Keys.SPACE);
-      until(driver, d -> d.findElements(By.cssSelector(".card [role=status]")).stream()
-          .anyMatch(e -> e.getText().equals("Your next interviews are not recorded.")));
+      until(
+          driver,
+          d ->
+              d.findElements(By.cssSelector(".card [role=status]")).stream()
+                  .anyMatch(e -> e.getText().equals("Your next interviews are not recorded.")));
       assertThat(profile(bearer).getBoolean("recordAudio")).isFalse();
       driver.navigate().refresh();
       assertThat(el(driver, "input[name=recordAudio]").isSelected()).isFalse();
 
       driver.get(fixture.base + "/privacy");
       until(driver, d -> find(d, "main").getText().contains("Record the audio of my interviews"));
-      assertThat(find(driver, "main").getText()).contains("each interview is recorded")
+      assertThat(find(driver, "main").getText())
+          .contains("each interview is recorded")
           .containsPattern("Interview recordings \\(audio\\) are kept for \\d+ days");
       assertThat(consoleProblems(driver)).noneMatch(m -> m.contains("Content Security Policy"));
     } finally {
@@ -293,16 +376,19 @@ class AccountBrowserTest extends BrowserTest {
   }
 
   @Test
-  @DisplayName("a dashboard with more sessions than one page: Older and Newer page through them, reached and pressed with the keyboard alone")
+  @DisplayName(
+      "a dashboard with more sessions than one page: Older and Newer page through them, reached and pressed with the keyboard alone")
   void dashboardPaging() throws Exception {
     String email = BrowserFixture.uniqueEmail();
     String userId = fixture.signupOverApi(email, PASSWORD).getJsonObject("user").getString("id");
     // 12 finished sessions, one hour apart, over the problems of the bank
-    fixture.sql("""
+    fixture.sql(
+        """
         INSERT INTO sessions (user_id, problem_id, status, language, started_at, ended_at, duration_seconds, created_at)
         SELECT $1::uuid, ((SELECT array_agg(id ORDER BY slug) FROM problems))[1 + g % 3], 'completed', 'python',
                now() - g * interval '1 hour', now() - g * interval '1 hour' + interval '20 minutes', 1200, now() - g * interval '1 hour'
-          FROM generate_series(1, 12) g""", userId);
+          FROM generate_series(1, 12) g""",
+        userId);
     ChromeDriver driver = fixture.browser(1280, 900);
     try {
       InterviewBrowserTest.logIn(driver, email, PASSWORD);
@@ -310,18 +396,30 @@ class AccountBrowserTest extends BrowserTest {
       assertThat(el(driver, ".pager").getText()).contains("Page 1 of 2");
       List<String> first = sessionLinks(driver);
       assertThat(first).hasSize(10);
-      assertThat(el(driver, ".pager button:first-of-type").isEnabled()).as("no newer page").isFalse();
+      assertThat(el(driver, ".pager button:first-of-type").isEnabled())
+          .as("no newer page")
+          .isFalse();
 
       WebElement older = tabTo(driver, "Older →");
       older.sendKeys(Keys.ENTER);
-      until(driver, d -> d.getCurrentUrl().endsWith("/dashboard?page=2") && find(d, ".pager").getText().contains("Page 2 of 2"));
+      until(
+          driver,
+          d ->
+              d.getCurrentUrl().endsWith("/dashboard?page=2")
+                  && find(d, ".pager").getText().contains("Page 2 of 2"));
       List<String> second = sessionLinks(driver);
       assertThat(second).hasSize(2).doesNotContainAnyElementsOf(first);
-      assertThat(driver.findElement(By.xpath("//button[normalize-space()='Older →']")).isEnabled()).as("no older page").isFalse();
+      assertThat(driver.findElement(By.xpath("//button[normalize-space()='Older →']")).isEnabled())
+          .as("no older page")
+          .isFalse();
 
       WebElement newer = tabTo(driver, "← Newer");
       newer.sendKeys(Keys.SPACE);
-      until(driver, d -> d.getCurrentUrl().endsWith("/dashboard?page=1") && find(d, ".pager").getText().contains("Page 1 of 2"));
+      until(
+          driver,
+          d ->
+              d.getCurrentUrl().endsWith("/dashboard?page=1")
+                  && find(d, ".pager").getText().contains("Page 1 of 2"));
       assertThat(sessionLinks(driver)).containsExactlyElementsOf(first);
 
       // a reload of the second page is served and shows it
@@ -335,10 +433,15 @@ class AccountBrowserTest extends BrowserTest {
 
   /** The session links of the table, in order. */
   private static List<String> sessionLinks(WebDriver driver) {
-    return driver.findElements(By.cssSelector("table.sessions tbody th a")).stream().map(a -> a.getAttribute("pathname")).toList();
+    return driver.findElements(By.cssSelector("table.sessions tbody th a")).stream()
+        .map(a -> a.getAttribute("pathname"))
+        .toList();
   }
 
-  /** Presses Tab (from where focus is) until the button with this text has the focus; fails after 60 presses. */
+  /**
+   * Presses Tab (from where focus is) until the button with this text has the focus; fails after 60
+   * presses.
+   */
   private static WebElement tabTo(WebDriver driver, String text) {
     for (int i = 0; i < 60; i++) {
       WebElement active = driver.switchTo().activeElement();
@@ -361,22 +464,34 @@ class AccountBrowserTest extends BrowserTest {
 
   /** A token for the person signed in through the browser (a second login over HTTP). */
   private String accessToken(String email) throws Exception {
-    var login = fixture.post("/api/auth/login", null, new JsonObject().put("email", email).put("password", PASSWORD));
+    var login =
+        fixture.post(
+            "/api/auth/login",
+            null,
+            new JsonObject().put("email", email).put("password", PASSWORD));
     assertThat(login.statusCode()).as(login.body()).isEqualTo(200);
     return new JsonObject(login.body()).getString("accessToken");
   }
 
   private static void assertFooter(WebDriver driver) {
-    List<String> links = driver.findElements(By.cssSelector(".site-footer a")).stream().map(a -> a.getAttribute("pathname")).toList();
+    List<String> links =
+        driver.findElements(By.cssSelector(".site-footer a")).stream()
+            .map(a -> a.getAttribute("pathname"))
+            .toList();
     assertThat(links).contains("/terms", "/privacy");
   }
 
   private static void mobile(ChromeDriver driver) {
-    driver.executeCdpCommand("Emulation.setDeviceMetricsOverride", Map.of("width", 375, "height", 812, "deviceScaleFactor", 1, "mobile", true));
+    driver.executeCdpCommand(
+        "Emulation.setDeviceMetricsOverride",
+        Map.of("width", 375, "height", 812, "deviceScaleFactor", 1, "mobile", true));
   }
 
   private static void assertNoHorizontalScroll(ChromeDriver driver, String what) {
-    List<?> w = (List<?>) js(driver, "return [document.documentElement.scrollWidth, window.innerWidth]");
-    assertThat(((Number) w.get(0)).longValue()).as(what + ": page width vs viewport").isLessThanOrEqualTo(((Number) w.get(1)).longValue());
+    List<?> w =
+        (List<?>) js(driver, "return [document.documentElement.scrollWidth, window.innerWidth]");
+    assertThat(((Number) w.get(0)).longValue())
+        .as(what + ": page width vs viewport")
+        .isLessThanOrEqualTo(((Number) w.get(1)).longValue());
   }
 }

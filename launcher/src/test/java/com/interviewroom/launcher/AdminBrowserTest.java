@@ -23,10 +23,12 @@ import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 
-/** The operator console in Chromium: an operator sees a failure the detector found and resolves it with the keyboard. */
+/**
+ * The operator console in Chromium: an operator sees a failure the detector found and resolves it
+ * with the keyboard.
+ */
 class AdminBrowserTest {
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
   private static BrowserFixture fixture;
 
   @BeforeAll
@@ -40,24 +42,46 @@ class AdminBrowserTest {
   }
 
   @Test
-  @DisplayName("an operator finds an interview whose interviewer went silent, opens it, and resolves the failure from the keyboard")
+  @DisplayName(
+      "an operator finds an interview whose interviewer went silent, opens it, and resolves the failure from the keyboard")
   void operatorResolvesAnInducedFailure() throws Exception {
     String operator = BrowserFixture.uniqueEmail();
     fixture.signupOverApi(operator, "correct horse battery");
-    fixture.sql("INSERT INTO admins (user_id, granted_by) SELECT id, 'browser-test' FROM users WHERE email = $1", operator);
-    JsonObject candidate = fixture.signupOverApi(BrowserFixture.uniqueEmail(), "correct horse battery");
-    HttpResponse<String> started = fixture.post("/api/sessions/start", candidate.getString("accessToken"),
-        new JsonObject().put("problemSlug", "two-sum").put("language", "python"));
+    fixture.sql(
+        "INSERT INTO admins (user_id, granted_by) SELECT id, 'browser-test' FROM users WHERE email = $1",
+        operator);
+    JsonObject candidate =
+        fixture.signupOverApi(BrowserFixture.uniqueEmail(), "correct horse battery");
+    HttpResponse<String> started =
+        fixture.post(
+            "/api/sessions/start",
+            candidate.getString("accessToken"),
+            new JsonObject().put("problemSlug", "two-sum").put("language", "python"));
     assertThat(started.statusCode()).as(started.body()).isEqualTo(201);
     String sessionId = new JsonObject(started.body()).getString("sessionId");
 
-    // induced: the voice bridge's announcement of a silent interviewer, on the running system's stream
+    // induced: the voice bridge's announcement of a silent interviewer, on the running system's
+    // stream
     Redis redis = Redis.createClient(fixture.running.vertx(), fixture.running.config().redisUrl());
     try {
-      redis.send(Request.cmd(Command.XADD).arg(EventStream.STREAM).arg("*").arg("type").arg(EventStream.VOICE_SILENCE)
-              .arg("sessionId").arg(sessionId).arg("userId").arg("").arg("requestId").arg("browser-test")
-              .arg("data").arg(new JsonObject().put("silentMs", 21_000).put("provider", "local").encode()))
-          .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      redis
+          .send(
+              Request.cmd(Command.XADD)
+                  .arg(EventStream.STREAM)
+                  .arg("*")
+                  .arg("type")
+                  .arg(EventStream.VOICE_SILENCE)
+                  .arg("sessionId")
+                  .arg(sessionId)
+                  .arg("userId")
+                  .arg("")
+                  .arg("requestId")
+                  .arg("browser-test")
+                  .arg("data")
+                  .arg(new JsonObject().put("silentMs", 21_000).put("provider", "local").encode()))
+          .toCompletionStage()
+          .toCompletableFuture()
+          .get(10, TimeUnit.SECONDS);
     } finally {
       redis.close();
     }
@@ -68,14 +92,19 @@ class AdminBrowserTest {
       driver.get(fixture.base + "/admin?hasFailures=true");
       until(driver, d -> find(d, "h1").getText().equals("Operator console"));
       // the detector works asynchronously: reload until the session is listed
-      WebElement row = until(driver, d -> {
-        var rows = d.findElements(org.openqa.selenium.By.cssSelector("tr[data-session='" + sessionId + "']"));
-        if (rows.isEmpty()) {
-          d.navigate().refresh();
-          return null;
-        }
-        return rows.get(0);
-      });
+      WebElement row =
+          until(
+              driver,
+              d -> {
+                var rows =
+                    d.findElements(
+                        org.openqa.selenium.By.cssSelector("tr[data-session='" + sessionId + "']"));
+                if (rows.isEmpty()) {
+                  d.navigate().refresh();
+                  return null;
+                }
+                return rows.get(0);
+              });
       assertThat(find(row, "[data-health]").getText()).isEqualTo("70");
       assertThat(find(row, "[data-failures]").getText()).isEqualTo("1");
       assertThat(el(driver, "[data-stat='open-failures']").getText()).isEqualTo("1");
@@ -88,8 +117,16 @@ class AdminBrowserTest {
       WebElement resolve = find(failure, "button[data-action='resolved']");
       assertThat(resolve.getAttribute("aria-label")).isEqualTo("Resolve: Interviewer silent");
       resolve.sendKeys(Keys.ENTER);
-      until(driver, d -> "resolved".equals(find(d, "tr[data-kind='interviewer_silent'] [data-status]").getText()));
-      assertThat(driver.findElements(org.openqa.selenium.By.cssSelector("tr[data-kind='interviewer_silent'] button[data-action='resolved']"))).isEmpty();
+      until(
+          driver,
+          d ->
+              "resolved"
+                  .equals(find(d, "tr[data-kind='interviewer_silent'] [data-status]").getText()));
+      assertThat(
+              driver.findElements(
+                  org.openqa.selenium.By.cssSelector(
+                      "tr[data-kind='interviewer_silent'] button[data-action='resolved']")))
+          .isEmpty();
       assertThat(BrowserFixture.consoleProblems(driver)).isEmpty();
     } finally {
       driver.quit();

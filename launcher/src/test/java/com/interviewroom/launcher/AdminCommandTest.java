@@ -43,13 +43,21 @@ class AdminCommandTest {
   private int run(String... args) {
     out.reset();
     err.reset();
-    return AdminCommand.run(args, Map.of("DATABASE_URL", databaseUrl), new PrintStream(out, true, StandardCharsets.UTF_8),
+    return AdminCommand.run(
+        args,
+        Map.of("DATABASE_URL", databaseUrl),
+        new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8));
   }
 
   private UUID user(String email) {
-    return db.pool().preparedQuery("INSERT INTO users (email) VALUES ($1) RETURNING id").execute(Tuple.of(email)).await()
-        .iterator().next().getUUID("id");
+    return db.pool()
+        .preparedQuery("INSERT INTO users (email) VALUES ($1) RETURNING id")
+        .execute(Tuple.of(email))
+        .await()
+        .iterator()
+        .next()
+        .getUUID("id");
   }
 
   private boolean admin(UUID id) {
@@ -57,12 +65,14 @@ class AdminCommandTest {
   }
 
   @Test
-  @DisplayName("grant gives an existing account the role, list shows it, revoke takes it away; each is idempotent")
+  @DisplayName(
+      "grant gives an existing account the role, list shows it, revoke takes it away; each is idempotent")
   void grantListRevoke() {
     UUID id = user("ops@example.com");
     assertThat(admin(id)).isFalse();
     assertThat(run("grant", "OPS@example.com")).isZero();
-    assertThat(out.toString(StandardCharsets.UTF_8)).contains("granted the admin role to OPS@example.com");
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .contains("granted the admin role to OPS@example.com");
     assertThat(admin(id)).isTrue();
     assertThat(run("grant", "ops@example.com")).isZero();
     assertThat(out.toString(StandardCharsets.UTF_8)).contains("nothing to do");
@@ -74,12 +84,14 @@ class AdminCommandTest {
   }
 
   @Test
-  @DisplayName("an unknown address fails with exit 1 and a hint; wrong usage prints the usage with exit 2")
+  @DisplayName(
+      "an unknown address fails with exit 1 and a hint; wrong usage prints the usage with exit 2")
   void mistakes() {
     assertThat(run("grant", "nobody@example.com")).isEqualTo(1);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("sign up first");
     assertThat(run("grant")).isEqualTo(2);
     assertThat(run("promote", "x@example.com")).isEqualTo(2);
-    assertThat(err.toString(StandardCharsets.UTF_8)).contains("usage: java -jar interviewroom.jar admin grant <email>");
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("usage: java -jar interviewroom.jar admin grant <email>");
   }
 }

@@ -31,8 +31,8 @@ import java.util.logging.Level;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.SearchContext;
+import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -51,44 +51,55 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 final class BrowserFixture implements AutoCloseable {
   static final String CHROMIUM = System.getProperty("chromium.binary", "/usr/bin/chromium");
-  static final String CHROMEDRIVER = System.getProperty("chromedriver.binary", "/usr/bin/chromedriver");
+  static final String CHROMEDRIVER =
+      System.getProperty("chromedriver.binary", "/usr/bin/chromedriver");
   static final double SPEECH_SECONDS = 2.0;
   static final double SILENCE_SECONDS = 4.0;
-  static final Duration WAIT = Duration.ofSeconds(30); // generous: the machine running the suite may be busy
+  static final Duration WAIT =
+      Duration.ofSeconds(30); // generous: the machine running the suite may be busy
 
   final RunningSystem running;
   final String base;
   final Path dir;
   final String databaseUrl;
   final int port;
+
   /** Where the browsers' downloads go. */
   final Path downloads;
+
   private final ChromeDriverService service;
   private final Path wav;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  private BrowserFixture(Path dir, Function<String, Map<String, String>> extraEnv) throws Exception {
+  private BrowserFixture(Path dir, Function<String, Map<String, String>> extraEnv)
+      throws Exception {
     this.dir = dir;
     this.downloads = Files.createDirectories(dir.resolve("downloads"));
     this.databaseUrl = TestDatabase.freshDatabaseUrl();
     this.port = FreePort.find();
     Map<String, String> env = new HashMap<>(TestAuthLimits.RAISED);
-    env.putAll(Map.of(
-        "DATA_DIR", dir.resolve("data").toString(),
-        "DATABASE_URL", databaseUrl,
-        "REDIS_URL", TestRedis.isolatedUrl(),
-        "PORT", String.valueOf(port),
-        "INTERNAL_PORT", String.valueOf(FreePort.find()),
-        "SANDBOX_PORT", String.valueOf(FreePort.find()),
-        // not the defaults, so the privacy page is seen to state what the server enforces
-        "RETENTION_DAYS", "75",
-        "ACCOUNT_RESTORE_DAYS", "21"));
+    env.putAll(
+        Map.of(
+            "DATA_DIR", dir.resolve("data").toString(),
+            "DATABASE_URL", databaseUrl,
+            "REDIS_URL", TestRedis.isolatedUrl(),
+            "PORT", String.valueOf(port),
+            "INTERNAL_PORT", String.valueOf(FreePort.find()),
+            "SANDBOX_PORT", String.valueOf(FreePort.find()),
+            // not the defaults, so the privacy page is seen to state what the server enforces
+            "RETENTION_DAYS", "75",
+            "ACCOUNT_RESTORE_DAYS", "21"));
     env.putAll(extraEnv.apply("http://localhost:" + port));
     this.running = Launcher.start(Config.from(env));
     this.base = "http://localhost:" + port;
     this.wav = dir.resolve("speech.wav");
     Files.write(wav, speechWav());
-    this.service = new ChromeDriverService.Builder().usingDriverExecutable(new File(CHROMEDRIVER)).usingAnyFreePort().build();
+    this.service =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(new File(CHROMEDRIVER))
+            .usingAnyFreePort()
+            .build();
     service.start();
   }
 
@@ -101,9 +112,15 @@ final class BrowserFixture implements AutoCloseable {
     return start(dir, base -> extraEnv);
   }
 
-  /** With more environment, given the system's base URL (a fake provider registers its callback there). */
-  static BrowserFixture start(Path dir, Function<String, Map<String, String>> extraEnv) throws Exception {
-    assertThat(Path.of(CHROMIUM)).as("Debian's chromium (apt-get install chromium chromium-driver)").exists();
+  /**
+   * With more environment, given the system's base URL (a fake provider registers its callback
+   * there).
+   */
+  static BrowserFixture start(Path dir, Function<String, Map<String, String>> extraEnv)
+      throws Exception {
+    assertThat(Path.of(CHROMIUM))
+        .as("Debian's chromium (apt-get install chromium chromium-driver)")
+        .exists();
     assertThat(Path.of(CHROMEDRIVER)).as("Debian's chromium-driver").exists();
     return new BrowserFixture(dir, extraEnv);
   }
@@ -123,16 +140,32 @@ final class BrowserFixture implements AutoCloseable {
    * driver stops the driver service it was started with (and every session on it).
    */
   ChromeDriver secondBrowser(int width, int height) {
-    return browser(width, height, true,
-        new ChromeDriverService.Builder().usingDriverExecutable(new File(CHROMEDRIVER)).usingAnyFreePort().build());
+    return browser(
+        width,
+        height,
+        true,
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(new File(CHROMEDRIVER))
+            .usingAnyFreePort()
+            .build());
   }
 
-  private ChromeDriver browser(int width, int height, boolean micAllowed, ChromeDriverService service) {
+  private ChromeDriver browser(
+      int width, int height, boolean micAllowed, ChromeDriverService service) {
     ChromeOptions options = new ChromeOptions();
     options.setBinary(CHROMIUM);
-    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-        micAllowed ? "--use-fake-ui-for-media-stream" : "--deny-permission-prompts", "--use-fake-device-for-media-stream",
+    options.addArguments(
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        micAllowed ? "--use-fake-ui-for-media-stream" : "--deny-permission-prompts",
+        "--use-fake-device-for-media-stream",
         "--use-file-for-fake-audio-capture=" + wav.toAbsolutePath(),
         "--window-size=" + width + "," + height);
     LoggingPreferences logs = new LoggingPreferences();
@@ -140,8 +173,13 @@ final class BrowserFixture implements AutoCloseable {
     logs.enable(LogType.PERFORMANCE, Level.ALL);
     options.setCapability("goog:loggingPrefs", logs);
     // files the page downloads land here, without a prompt
-    options.setExperimentalOption("prefs", Map.of("download.default_directory", downloads.toAbsolutePath().toString(),
-        "download.prompt_for_download", false));
+    options.setExperimentalOption(
+        "prefs",
+        Map.of(
+            "download.default_directory",
+            downloads.toAbsolutePath().toString(),
+            "download.prompt_for_download",
+            false));
     ChromeDriver driver;
     try {
       driver = new ChromeDriver(service, options);
@@ -172,7 +210,10 @@ final class BrowserFixture implements AutoCloseable {
     }
   }
 
-  /** Waits as a person would: an element the page re-rendered meanwhile is looked up again, not an error. */
+  /**
+   * Waits as a person would: an element the page re-rendered meanwhile is looked up again, not an
+   * error.
+   */
   static WebDriverWait waitFor(WebDriver driver) {
     WebDriverWait wait = new WebDriverWait(driver, WAIT, Duration.ofMillis(100));
     wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
@@ -189,10 +230,12 @@ final class BrowserFixture implements AutoCloseable {
 
   /** Waits for the element (pages render after their module loads). */
   static WebElement el(WebDriver driver, String css) {
-    return until(driver, d -> {
-      List<WebElement> found = d.findElements(By.cssSelector(css));
-      return found.isEmpty() ? null : found.get(0);
-    });
+    return until(
+        driver,
+        d -> {
+          List<WebElement> found = d.findElements(By.cssSelector(css));
+          return found.isEmpty() ? null : found.get(0);
+        });
   }
 
   static WebElement find(SearchContext ctx, String css) {
@@ -202,12 +245,18 @@ final class BrowserFixture implements AutoCloseable {
   /** Console errors and CSP violations the page logged (the log is drained by reading it). */
   static List<String> consoleProblems(WebDriver driver) {
     return driver.manage().logs().get(LogType.BROWSER).getAll().stream()
-        .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue() || e.getMessage().contains("Content Security Policy"))
+        .filter(
+            e ->
+                e.getLevel().intValue() >= Level.SEVERE.intValue()
+                    || e.getMessage().contains("Content Security Policy"))
         .map(LogEntry::getMessage)
         .toList();
   }
 
-  /** With -Dbrowser.screenshots=DIR, saves a PNG of the page there (for looking at the pages; docs/web.md). */
+  /**
+   * With -Dbrowser.screenshots=DIR, saves a PNG of the page there (for looking at the pages;
+   * docs/web.md).
+   */
   static void screenshot(WebDriver driver, String name) {
     String target = System.getProperty("browser.screenshots");
     if (target == null || target.isBlank()) {
@@ -215,7 +264,9 @@ final class BrowserFixture implements AutoCloseable {
     }
     try {
       Files.createDirectories(Path.of(target));
-      Files.write(Path.of(target, name + ".png"), ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
+      Files.write(
+          Path.of(target, name + ".png"),
+          ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
@@ -226,13 +277,17 @@ final class BrowserFixture implements AutoCloseable {
   }
 
   HttpResponse<String> get(String path, String accept) throws IOException, InterruptedException {
-    return http.send(HttpRequest.newBuilder(URI.create(base + path)).header("Accept", accept).GET().build(),
+    return http.send(
+        HttpRequest.newBuilder(URI.create(base + path)).header("Accept", accept).GET().build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
-  HttpResponse<String> post(String path, String bearer, JsonObject body) throws IOException, InterruptedException {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body.encode()));
+  HttpResponse<String> post(String path, String bearer, JsonObject body)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(base + path))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body.encode()));
     if (bearer != null) {
       request.header("Authorization", "Bearer " + bearer);
     }
@@ -245,16 +300,24 @@ final class BrowserFixture implements AutoCloseable {
    */
   JsonObject signupOverApi(String email, String password) throws IOException, InterruptedException {
     JsonObject created = newcomerOverApi(email, password);
-    HttpResponse<String> patched = http.send(HttpRequest.newBuilder(URI.create(base + "/api/users/profile"))
-        .header("Authorization", "Bearer " + created.getString("accessToken")).header("Content-Type", "application/json")
-        .method("PATCH", HttpRequest.BodyPublishers.ofString(new JsonObject().put("onboardingCompleted", true).encode())).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> patched =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base + "/api/users/profile"))
+                .header("Authorization", "Bearer " + created.getString("accessToken"))
+                .header("Content-Type", "application/json")
+                .method(
+                    "PATCH",
+                    HttpRequest.BodyPublishers.ofString(
+                        new JsonObject().put("onboardingCompleted", true).encode()))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(patched.statusCode()).as(patched.body()).isEqualTo(200);
     return created;
   }
 
   /** Signs up over HTTP without the first-run setup: the first login goes to /onboarding. */
-  JsonObject newcomerOverApi(String email, String password) throws IOException, InterruptedException {
+  JsonObject newcomerOverApi(String email, String password)
+      throws IOException, InterruptedException {
     JsonObject body = new JsonObject().put("email", email).put("password", password);
     HttpResponse<String> legal = get("/api/legal", "application/json");
     if (legal.statusCode() == 200) {
@@ -265,16 +328,25 @@ final class BrowserFixture implements AutoCloseable {
     return new JsonObject(created.body());
   }
 
-  HttpResponse<String> getWithBearer(String path, String bearer) throws IOException, InterruptedException {
-    return http.send(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + bearer).GET().build(),
+  HttpResponse<String> getWithBearer(String path, String bearer)
+      throws IOException, InterruptedException {
+    return http.send(
+        HttpRequest.newBuilder(URI.create(base + path))
+            .header("Authorization", "Bearer " + bearer)
+            .GET()
+            .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
-  /** Waits for the session's evaluation to be completed (the heuristic evaluator, within a minute). */
+  /**
+   * Waits for the session's evaluation to be completed (the heuristic evaluator, within a minute).
+   */
   JsonObject awaitEvaluation(String sessionId, String bearer) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (System.nanoTime() < deadline) {
-      JsonObject evaluation = new JsonObject(getWithBearer("/api/sessions/" + sessionId + "/evaluation", bearer).body());
+      JsonObject evaluation =
+          new JsonObject(
+              getWithBearer("/api/sessions/" + sessionId + "/evaluation", bearer).body());
       if ("completed".equals(evaluation.getString("status"))) {
         return evaluation;
       }
@@ -287,7 +359,12 @@ final class BrowserFixture implements AutoCloseable {
   void sql(String statement, Object... args) throws Exception {
     Database db = Database.connect(running.vertx(), databaseUrl, 1);
     try {
-      db.pool().preparedQuery(statement).execute(Tuple.from(args)).toCompletionStage().toCompletableFuture().get();
+      db.pool()
+          .preparedQuery(statement)
+          .execute(Tuple.from(args))
+          .toCompletionStage()
+          .toCompletableFuture()
+          .get();
     } finally {
       db.close().toCompletionStage().toCompletableFuture().get();
     }
@@ -298,7 +375,13 @@ final class BrowserFixture implements AutoCloseable {
     Database db = Database.connect(running.vertx(), databaseUrl, 1);
     try {
       List<io.vertx.sqlclient.Row> rows = new java.util.ArrayList<>();
-      db.pool().preparedQuery(query).execute(Tuple.from(args)).toCompletionStage().toCompletableFuture().get().forEach(rows::add);
+      db.pool()
+          .preparedQuery(query)
+          .execute(Tuple.from(args))
+          .toCompletionStage()
+          .toCompletableFuture()
+          .get()
+          .forEach(rows::add);
       return rows;
     } finally {
       db.close().toCompletionStage().toCompletableFuture().get();
@@ -341,14 +424,26 @@ final class BrowserFixture implements AutoCloseable {
         double fade = Math.min(1, Math.min(t, SPEECH_SECONDS - t) / 0.05);
         sample *= 0.28 * syllable * fade;
       }
-      pcm.putShort((short) Math.max(Short.MIN_VALUE, Math.min(Short.MAX_VALUE, Math.round(sample * 32_767))));
+      pcm.putShort(
+          (short)
+              Math.max(Short.MIN_VALUE, Math.min(Short.MAX_VALUE, Math.round(sample * 32_767))));
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteBuffer header = ByteBuffer.allocate(44).order(ByteOrder.LITTLE_ENDIAN);
-    header.put("RIFF".getBytes()).putInt(36 + total * 2).put("WAVE".getBytes())
-        .put("fmt ".getBytes()).putInt(16).putShort((short) 1).putShort((short) 1).putInt(rate).putInt(rate * 2)
-        .putShort((short) 2).putShort((short) 16)
-        .put("data".getBytes()).putInt(total * 2);
+    header
+        .put("RIFF".getBytes())
+        .putInt(36 + total * 2)
+        .put("WAVE".getBytes())
+        .put("fmt ".getBytes())
+        .putInt(16)
+        .putShort((short) 1)
+        .putShort((short) 1)
+        .putInt(rate)
+        .putInt(rate * 2)
+        .putShort((short) 2)
+        .putShort((short) 16)
+        .put("data".getBytes())
+        .putInt(total * 2);
     out.writeBytes(header.array());
     out.writeBytes(pcm.array());
     return out.toByteArray();

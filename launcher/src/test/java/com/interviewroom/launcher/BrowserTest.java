@@ -14,8 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class BrowserTest {
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
   BrowserFixture fixture;
 
   /** Settings on top of the fixture's; none unless a test says so. */

@@ -15,9 +15,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
- * A candidate's socket to {@code /ws} as a browser opens it (the JDK's client, not our Vert.x code):
- * the subprotocols {@code interview.v1} and the one-time token, text frames as JSON, audio as
- * binary. {@link #closed()} completes with the close code, or 1006 when the connection just died.
+ * A candidate's socket to {@code /ws} as a browser opens it (the JDK's client, not our Vert.x
+ * code): the subprotocols {@code interview.v1} and the one-time token, text frames as JSON, audio
+ * as binary. {@link #closed()} completes with the close code, or 1006 when the connection just
+ * died.
  */
 final class CandidateSocket implements AutoCloseable {
   static final int ABNORMAL = 1006;
@@ -28,8 +29,13 @@ final class CandidateSocket implements AutoCloseable {
   private final WebSocket socket;
 
   private CandidateSocket(HttpClient http, int port, String token) {
-    this.socket = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5)).subprotocols("interview.v1", token)
-        .buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws"), new Listener()).orTimeout(10, TimeUnit.SECONDS).join();
+    this.socket =
+        http.newWebSocketBuilder()
+            .connectTimeout(Duration.ofSeconds(5))
+            .subprotocols("interview.v1", token)
+            .buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws"), new Listener())
+            .orTimeout(10, TimeUnit.SECONDS)
+            .join();
   }
 
   static CandidateSocket open(HttpClient http, int port, String token) {
@@ -49,7 +55,12 @@ final class CandidateSocket implements AutoCloseable {
         return message;
       }
     }
-    throw new AssertionError("no " + what + " within " + WAIT + (closed.isDone() ? " (socket closed " + closed.join() + ")" : ""));
+    throw new AssertionError(
+        "no "
+            + what
+            + " within "
+            + WAIT
+            + (closed.isDone() ? " (socket closed " + closed.join() + ")" : ""));
   }
 
   void send(JsonObject message) {

@@ -24,21 +24,23 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The embedded default's Postgres keeps every acknowledged write through a crash of its server. */
 class EmbeddedDatabaseCrashTest {
-  @TempDir
-  Path dataDir;
+  @TempDir Path dataDir;
 
   private Config config(int port) {
     return Config.from(WebhookLoad.edgeEnv(dataDir, port));
   }
 
   @Test
-  @DisplayName("kill -9 of the embedded Postgres under write load loses no write that was answered 200")
+  @DisplayName(
+      "kill -9 of the embedded Postgres under write load loses no write that was answered 200")
   void acknowledgedWritesSurviveACrash() throws Exception {
     int port = FreePort.find();
     Set<String> acknowledged;
     try (RunningSystem running = Launcher.start(config(port))) {
       assertThat(settings(running.config().databaseUrl()))
-          .containsEntry("fsync", "on").containsEntry("synchronous_commit", "on").containsEntry("full_page_writes", "on");
+          .containsEntry("fsync", "on")
+          .containsEntry("synchronous_commit", "on")
+          .containsEntry("full_page_writes", "on");
       WebhookLoad load = new WebhookLoad(port, 8);
       try {
         Thread.sleep(2_500);
@@ -55,15 +57,19 @@ class EmbeddedDatabaseCrashTest {
       Set<String> stored = storedEvents(restarted.config().databaseUrl(), acknowledged);
       Set<String> lost = new HashSet<>(acknowledged);
       lost.removeAll(stored);
-      assertThat(lost).as("acknowledged writes missing after the crash, of " + acknowledged.size()).isEmpty();
+      assertThat(lost)
+          .as("acknowledged writes missing after the crash, of " + acknowledged.size())
+          .isEmpty();
     }
   }
 
   static Map<String, String> settings(String databaseUrl) throws Exception {
     DatabaseUrl url = DatabaseUrl.parse(databaseUrl);
     try (Connection c = DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password());
-         Statement st = c.createStatement();
-         ResultSet rs = st.executeQuery("SELECT name, setting FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'full_page_writes')")) {
+        Statement st = c.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT name, setting FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'full_page_writes')")) {
       Map<String, String> settings = new java.util.HashMap<>();
       while (rs.next()) {
         settings.put(rs.getString(1), rs.getString(2));
@@ -75,7 +81,8 @@ class EmbeddedDatabaseCrashTest {
   static Set<String> storedEvents(String databaseUrl, Set<String> ids) throws Exception {
     DatabaseUrl url = DatabaseUrl.parse(databaseUrl);
     try (Connection c = DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password());
-         PreparedStatement ps = c.prepareStatement("SELECT id FROM stripe_events WHERE id = ANY(?)")) {
+        PreparedStatement ps =
+            c.prepareStatement("SELECT id FROM stripe_events WHERE id = ANY(?)")) {
       Array array = c.createArrayOf("text", ids.toArray());
       ps.setArray(1, array);
       Set<String> stored = new HashSet<>();

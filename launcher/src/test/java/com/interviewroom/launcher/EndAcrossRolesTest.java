@@ -45,8 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
 class EndAcrossRolesTest {
   private static final Duration WAIT = Duration.ofSeconds(15);
 
-  @TempDir
-  Path dataDir;
+  @TempDir Path dataDir;
 
   private String databaseUrl;
   private String redisUrl;
@@ -65,18 +64,34 @@ class EndAcrossRolesTest {
     realtimePort = FreePort.find();
     // one issuer name for both, so the gateway trusts the edge's socket tokens
     String publicUrl = "http://localhost:" + edgePort;
-    Map<String, String> shared = Map.of(
-        "DATA_DIR", dataDir.toString(),
-        "DATABASE_URL", databaseUrl,
-        "REDIS_URL", redisUrl,
-        "PUBLIC_BASE_URL", publicUrl);
+    Map<String, String> shared =
+        Map.of(
+            "DATA_DIR", dataDir.toString(),
+            "DATABASE_URL", databaseUrl,
+            "REDIS_URL", redisUrl,
+            "PUBLIC_BASE_URL", publicUrl);
     Map<String, String> edgeEnv = new HashMap<>(shared);
     edgeEnv.putAll(TestAuthLimits.RAISED);
-    edgeEnv.putAll(Map.of("ROLE", "edge", "PORT", String.valueOf(edgePort), "INTERNAL_PORT", String.valueOf(FreePort.find())));
+    edgeEnv.putAll(
+        Map.of(
+            "ROLE",
+            "edge",
+            "PORT",
+            String.valueOf(edgePort),
+            "INTERNAL_PORT",
+            String.valueOf(FreePort.find())));
     edge = Launcher.start(Config.from(edgeEnv));
     Map<String, String> realtimeEnv = new HashMap<>(shared);
-    realtimeEnv.putAll(Map.of("ROLE", "realtime", "PORT", String.valueOf(realtimePort),
-        "INTERNAL_PORT", String.valueOf(FreePort.find()), "S3_ENDPOINT", edge.config().s3().endpoint()));
+    realtimeEnv.putAll(
+        Map.of(
+            "ROLE",
+            "realtime",
+            "PORT",
+            String.valueOf(realtimePort),
+            "INTERNAL_PORT",
+            String.valueOf(FreePort.find()),
+            "S3_ENDPOINT",
+            edge.config().s3().endpoint()));
     realtime = Launcher.start(Config.from(realtimeEnv));
     api = new ApiClient(edgePort);
   }
@@ -99,7 +114,8 @@ class EndAcrossRolesTest {
   }
 
   @Test
-  @DisplayName("POST /api/sessions/{id}/end on the edge ends a socket the realtime role holds: session.ended, close 1000, the final code, one session.ended entry")
+  @DisplayName(
+      "POST /api/sessions/{id}/end on the edge ends a socket the realtime role holds: session.ended, close 1000, the final code, one session.ended entry")
   void restEndReachesTheRealtimeRole() throws Exception {
     String bearer = api.signup("roles").getString("accessToken");
     JsonObject start = api.startSession(bearer);
@@ -109,19 +125,34 @@ class EndAcrossRolesTest {
     try {
       LinkedBlockingQueue<JsonObject> messages = new LinkedBlockingQueue<>();
       CompletableFuture<Short> closed = new CompletableFuture<>();
-      WebSocket ws = await(wsClient.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(realtimePort)
-              .setURI("/ws").setSubProtocols(List.of("interview.v1", start.getString("wsToken"))))
-          .onSuccess(socket -> {
-            socket.textMessageHandler(text -> messages.add(new JsonObject(text)));
-            socket.closeHandler(v -> closed.complete(socket.closeStatusCode()));
-          }));
+      WebSocket ws =
+          await(
+              wsClient
+                  .connect(
+                      new WebSocketConnectOptions()
+                          .setHost("127.0.0.1")
+                          .setPort(realtimePort)
+                          .setURI("/ws")
+                          .setSubProtocols(List.of("interview.v1", start.getString("wsToken"))))
+                  .onSuccess(
+                      socket -> {
+                        socket.textMessageHandler(text -> messages.add(new JsonObject(text)));
+                        socket.closeHandler(v -> closed.complete(socket.closeStatusCode()));
+                      }));
       assertThat(next(messages, "session.ready").getString("sessionId")).isEqualTo(sessionId);
       String code = "def twoSum(nums, target):\n    return [0, 1]\n";
-      await(ws.writeTextMessage(new JsonObject().put("type", "code_edit").put("code", code).put("language", "python").encode()));
+      await(
+          ws.writeTextMessage(
+              new JsonObject()
+                  .put("type", "code_edit")
+                  .put("code", code)
+                  .put("language", "python")
+                  .encode()));
       await(ws.writeTextMessage(new JsonObject().put("type", "session.ping").encode()));
       next(messages, "pong");
 
-      HttpResponse<String> ended = api.post("/api/sessions/" + sessionId + "/end", bearer, new JsonObject());
+      HttpResponse<String> ended =
+          api.post("/api/sessions/" + sessionId + "/end", bearer, new JsonObject());
       assertThat(ended.statusCode()).as(ended.body()).isEqualTo(200);
       assertThat(next(messages, "session.ended").getString("reason")).isEqualTo("ended_by_user");
       assertThat(closed.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo((short) 1000);
@@ -129,14 +160,20 @@ class EndAcrossRolesTest {
       Database db = Database.connect(realtime.vertx(), databaseUrl, 2);
       try {
         List<Row> finals = new ArrayList<>();
-        await(db.pool().preparedQuery("SELECT code FROM code_snapshots WHERE session_id = $1 AND snapshot_type = 'final'")
-            .execute(Tuple.of(UUID.fromString(sessionId)))).forEach(finals::add);
+        await(
+                db.pool()
+                    .preparedQuery(
+                        "SELECT code FROM code_snapshots WHERE session_id = $1 AND snapshot_type = 'final'")
+                    .execute(Tuple.of(UUID.fromString(sessionId))))
+            .forEach(finals::add);
         assertThat(finals).hasSize(1);
         assertThat(finals.getFirst().getString("code")).isEqualTo(code);
       } finally {
         await(db.close());
       }
-      assertThat(endedEntries(sessionId)).as("exactly one session.ended on the stream").isEqualTo(1);
+      assertThat(endedEntries(sessionId))
+          .as("exactly one session.ended on the stream")
+          .isEqualTo(1);
     } finally {
       await(wsClient.close());
     }
@@ -145,7 +182,8 @@ class EndAcrossRolesTest {
   private long endedEntries(String sessionId) {
     Redis redis = Redis.createClient(realtime.vertx(), redisUrl);
     try {
-      Response entries = await(redis.send(Request.cmd(Command.XRANGE).arg(EventStream.STREAM).arg("-").arg("+")));
+      Response entries =
+          await(redis.send(Request.cmd(Command.XRANGE).arg(EventStream.STREAM).arg("-").arg("+")));
       long count = 0;
       for (Response entry : entries) {
         Response fields = entry.get(1);
@@ -153,7 +191,8 @@ class EndAcrossRolesTest {
         for (int i = 0; i + 1 < fields.size(); i += 2) {
           values.put(fields.get(i).toString(), fields.get(i + 1).toString());
         }
-        if (sessionId.equals(values.get("sessionId")) && EventStream.SESSION_ENDED.equals(values.get("type"))) {
+        if (sessionId.equals(values.get("sessionId"))
+            && EventStream.SESSION_ENDED.equals(values.get("type"))) {
           count++;
         }
       }
@@ -163,7 +202,8 @@ class EndAcrossRolesTest {
     }
   }
 
-  private static JsonObject next(LinkedBlockingQueue<JsonObject> messages, String type) throws InterruptedException {
+  private static JsonObject next(LinkedBlockingQueue<JsonObject> messages, String type)
+      throws InterruptedException {
     long until = System.nanoTime() + WAIT.toNanos();
     while (System.nanoTime() < until) {
       JsonObject message = messages.poll(100, TimeUnit.MILLISECONDS);

@@ -24,7 +24,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /** A candidate's interview, in Chromium with a fake microphone, against the whole system. */
 class InterviewBrowserTest extends BrowserTest {
   @Test
-  @DisplayName("golden path: sign up, 3 credits, choose a problem, hear the greeting, speak (silence is not sent), type, run, submit, end, read the summary, practise again")
+  @DisplayName(
+      "golden path: sign up, 3 credits, choose a problem, hear the greeting, speak (silence is not sent), type, run, submit, end, read the summary, practise again")
   void goldenPath() throws Exception {
     ChromeDriver driver = fixture.browser(1280, 900);
     try {
@@ -34,7 +35,8 @@ class InterviewBrowserTest extends BrowserTest {
       el(driver, "input[name=password]").sendKeys("correct horse battery");
       el(driver, "input[name=terms]").click();
       el(driver, ".auth-form button[type=submit]").click();
-      // a new account starts with the set-up (AccountBrowserTest walks through it); this story skips it
+      // a new account starts with the set-up (AccountBrowserTest walks through it); this story
+      // skips it
       until(driver, d -> d.getCurrentUrl().endsWith("/onboarding"));
       el(driver, "[data-action=skip-setup]").click();
       until(driver, d -> d.getCurrentUrl().endsWith("/dashboard"));
@@ -55,22 +57,34 @@ class InterviewBrowserTest extends BrowserTest {
       String sessionId = driver.getCurrentUrl().replaceAll(".*/interview/", "");
 
       // the room: timer from the server, the greeting actually played by the playback worklet
-      until(driver, d -> find(d, ".timer-text").getText().matches("\\d\\d:\\d\\d") && !find(d, ".timer-text").getText().equals("00:00"));
+      until(
+          driver,
+          d ->
+              find(d, ".timer-text").getText().matches("\\d\\d:\\d\\d")
+                  && !find(d, ".timer-text").getText().equals("00:00"));
       until(driver, d -> number(d, "return window.interviewRoom.audio.samplesPlayed") > 24_000);
 
-      // the fake microphone speaks for 2 s then is silent for 4 s, looping: the server hears a turn...
-      until(driver, d -> number(d, "return document.querySelectorAll('.transcript .said-user').length") >= 1);
-      // the microphone speaks over the greeting: the server's barge-in empties the playback queue at once
+      // the fake microphone speaks for 2 s then is silent for 4 s, looping: the server hears a
+      // turn...
+      until(
+          driver,
+          d -> number(d, "return document.querySelectorAll('.transcript .said-user').length") >= 1);
+      // the microphone speaks over the greeting: the server's barge-in empties the playback queue
+      // at once
       until(driver, d -> number(d, "return window.interviewRoom.audio.playbackClears") >= 1);
       until(driver, d -> number(d, "return window.interviewRoom.audio.samplesQueued") == 0);
-      // ...and the silence never leaves the browser: fewer binary frames on the wire than 100 ms frames captured
+      // ...and the silence never leaves the browser: fewer binary frames on the wire than 100 ms
+      // frames captured
       driver.manage().logs().get(LogType.PERFORMANCE); // drain
       long capturedBefore = number(driver, "return window.interviewRoom.audio.framesCaptured");
       Thread.sleep(6_000);
-      long captured = number(driver, "return window.interviewRoom.audio.framesCaptured") - capturedBefore;
+      long captured =
+          number(driver, "return window.interviewRoom.audio.framesCaptured") - capturedBefore;
       long binarySent = binaryFramesSent(driver);
       assertThat(captured).as("100 ms frames captured in 6 s").isBetween(50L, 70L);
-      assertThat(binarySent).as("frames sent in one 6 s speech+silence cycle").isBetween(15L, (long) (captured * 0.6));
+      assertThat(binarySent)
+          .as("frames sent in one 6 s speech+silence cycle")
+          .isBetween(15L, (long) (captured * 0.6));
 
       // type in the editor, run, submit
       WebElement editor = editorContent(driver);
@@ -80,12 +94,17 @@ class InterviewBrowserTest extends BrowserTest {
       el(driver, ".toolbar-actions .btn-secondary").click();
       until(driver, d -> find(d, ".output-status").getText().contains("Completed in"));
       assertThat(driver.findElements(By.cssSelector("table.tests tbody tr"))).isNotEmpty();
-      assertThat(el(driver, "table.tests thead").getText()).contains("Input", "Expected", "Actual", "Result");
+      assertThat(el(driver, "table.tests thead").getText())
+          .contains("Input", "Expected", "Actual", "Result");
       screenshot(driver, "interview-run");
       el(driver, ".toolbar-actions .btn-primary").click();
-      until(driver, d -> find(d, ".output-status").getText().contains("Completed in")
-          && !d.findElements(By.cssSelector(".hidden-count")).isEmpty());
-      assertThat(el(driver, ".hidden-count").getText()).matches("Hidden tests: \\d+ of \\d+ passed");
+      until(
+          driver,
+          d ->
+              find(d, ".output-status").getText().contains("Completed in")
+                  && !d.findElements(By.cssSelector(".hidden-count")).isEmpty());
+      assertThat(el(driver, ".hidden-count").getText())
+          .matches("Hidden tests: \\d+ of \\d+ passed");
 
       // end, behind a confirmation
       el(driver, ".topbar .btn-danger").click();
@@ -97,10 +116,12 @@ class InterviewBrowserTest extends BrowserTest {
       // the summary: pending, then the heuristic evaluation's scores, recommendation and report
       new WebDriverWait(driver, Duration.ofSeconds(60), Duration.ofMillis(250))
           .until(d -> !d.findElements(By.cssSelector(".overall")).isEmpty());
-      assertThat(el(driver, ".overall").getAttribute("aria-label")).matches("Overall score \\d+\\.\\d out of 10");
+      assertThat(el(driver, ".overall").getAttribute("aria-label"))
+          .matches("Overall score \\d+\\.\\d out of 10");
       List<WebElement> gauges = driver.findElements(By.cssSelector(".gauge-track[role=meter]"));
       assertThat(gauges).hasSizeGreaterThanOrEqualTo(4);
-      assertThat(gauges).allSatisfy(g -> assertThat(g.getAttribute("aria-label")).matches(".+: \\d+ out of 10"));
+      assertThat(gauges)
+          .allSatisfy(g -> assertThat(g.getAttribute("aria-label")).matches(".+: \\d+ out of 10"));
       assertThat(el(driver, ".recommendation").getText()).isIn("Strong yes", "Yes", "Maybe", "No");
       assertThat(el(driver, ".report .markdown").getText()).containsIgnoringCase("heuristic");
       screenshot(driver, "summary");
@@ -109,15 +130,24 @@ class InterviewBrowserTest extends BrowserTest {
       assertThat(consoleProblems(driver)).isEmpty();
     } finally {
       screenshot(driver, "last-goldenPath");
-      System.err.println("DIAG " + js(driver, "return JSON.stringify(window.interviewRoom)") + " " + text(driver, ".transcript"));
-      driver.manage().logs().get(LogType.BROWSER).getAll().forEach(e -> System.err.println("BROWSER " + e.getMessage()));
+      System.err.println(
+          "DIAG "
+              + js(driver, "return JSON.stringify(window.interviewRoom)")
+              + " "
+              + text(driver, ".transcript"));
+      driver
+          .manage()
+          .logs()
+          .get(LogType.BROWSER)
+          .getAll()
+          .forEach(e -> System.err.println("BROWSER " + e.getMessage()));
       driver.quit();
     }
   }
 
-
   @Test
-  @DisplayName("a reload mid-interview keeps the login, the code and the timer; a dropped connection shows the banner, reconnects with a fresh token and loses no keystroke")
+  @DisplayName(
+      "a reload mid-interview keeps the login, the code and the timer; a dropped connection shows the banner, reconnects with a fresh token and loses no keystroke")
   void reloadAndReconnect() throws Exception {
     String email = BrowserFixture.uniqueEmail();
     String bearer = fixture.signupOverApi(email, "correct horse battery").getString("accessToken");
@@ -128,7 +158,11 @@ class InterviewBrowserTest extends BrowserTest {
       try {
         logIn(driver, base, email, "correct horse battery");
         driver.get(base + "/interview/" + sessionId);
-        until(driver, d -> find(d, ".timer-text").getText().matches("\\d\\d:\\d\\d") && !find(d, ".timer-text").getText().equals("--:--"));
+        until(
+            driver,
+            d ->
+                find(d, ".timer-text").getText().matches("\\d\\d:\\d\\d")
+                    && !find(d, ".timer-text").getText().equals("--:--"));
         WebElement editor = editorContent(driver);
         editor.click();
         editor.sendKeys(Keys.chord(Keys.CONTROL, Keys.END), Keys.ENTER, "# before reload");
@@ -137,11 +171,25 @@ class InterviewBrowserTest extends BrowserTest {
 
         driver.navigate().refresh();
         until(driver, d -> d.getCurrentUrl().endsWith("/interview/" + sessionId));
-        until(driver, d -> !d.findElements(By.cssSelector(".editor-host")).isEmpty() && editorContent(d).getText().contains("# before reload"));
-        until(driver, d -> find(d, ".timer-text").getText().matches("\\d\\d:\\d\\d") && !find(d, ".timer-text").getText().equals("--:--"));
+        until(
+            driver,
+            d ->
+                !d.findElements(By.cssSelector(".editor-host")).isEmpty()
+                    && editorContent(d).getText().contains("# before reload"));
+        until(
+            driver,
+            d ->
+                find(d, ".timer-text").getText().matches("\\d\\d:\\d\\d")
+                    && !find(d, ".timer-text").getText().equals("--:--"));
         int after = seconds(el(driver, ".timer-text").getText());
-        assertThat(after).as("the timer resumes from the server's deadline").isBetween(before - 30, before);
-        until(driver, d -> number(d, "return window.interviewRoom.socket.connects") >= 1 && find(d, ".banner").getAttribute("hidden") != null);
+        assertThat(after)
+            .as("the timer resumes from the server's deadline")
+            .isBetween(before - 30, before);
+        until(
+            driver,
+            d ->
+                number(d, "return window.interviewRoom.socket.connects") >= 1
+                    && find(d, ".banner").getAttribute("hidden") != null);
 
         long tokensBefore = number(driver, "return window.interviewRoom.socket.tokensFetched");
         proxy.dropAll();
@@ -150,24 +198,32 @@ class InterviewBrowserTest extends BrowserTest {
         editor = editorContent(driver);
         editor.click();
         editor.sendKeys(Keys.chord(Keys.CONTROL, Keys.END), Keys.ENTER, "# typed while offline");
-        until(driver, d -> number(d, "return window.interviewRoom.socket.tokensFetched") > tokensBefore
-            && d.findElements(By.cssSelector(".room > .banner:not([hidden])")).isEmpty());
+        until(
+            driver,
+            d ->
+                number(d, "return window.interviewRoom.socket.tokensFetched") > tokensBefore
+                    && d.findElements(By.cssSelector(".room > .banner:not([hidden])")).isEmpty());
 
         el(driver, ".topbar .btn-danger").click();
-        until(driver, d -> find(d, "dialog[open]")).findElement(By.cssSelector(".btn-danger")).click();
+        until(driver, d -> find(d, "dialog[open]"))
+            .findElement(By.cssSelector(".btn-danger"))
+            .click();
         until(driver, d -> d.getCurrentUrl().endsWith("/sessions/" + sessionId + "/summary"));
       } finally {
         screenshot(driver, "last-reloadAndReconnect");
         driver.quit();
       }
     }
-    JsonObject session = new JsonObject(fixture.getWithBearer("/api/sessions/" + sessionId, bearer).body());
-    assertThat(session.getJsonObject("latestSnapshot").getString("code")).as("the final snapshot")
+    JsonObject session =
+        new JsonObject(fixture.getWithBearer("/api/sessions/" + sessionId, bearer).body());
+    assertThat(session.getJsonObject("latestSnapshot").getString("code"))
+        .as("the final snapshot")
         .contains("# before reload", "# typed while offline");
   }
 
   @Test
-  @DisplayName("hostile content: program output with HTML and ANSI codes, and an evaluation report with HTML and script, execute nothing and inject no element")
+  @DisplayName(
+      "hostile content: program output with HTML and ANSI codes, and an evaluation report with HTML and script, execute nothing and inject no element")
   void hostileContent() throws Exception {
     String email = BrowserFixture.uniqueEmail();
     String bearer = fixture.signupOverApi(email, "correct horse battery").getString("accessToken");
@@ -180,16 +236,25 @@ class InterviewBrowserTest extends BrowserTest {
       editor.click();
       editor.sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.DELETE);
       // CodeMirror indents each new line itself
-      editor.sendKeys("class Solution:", Keys.ENTER, "def twoSum(self, nums, target):", Keys.ENTER,
-          "print(\"<img src=x onerror=window.__pwned=1>\\x1b[31mred\\x1b[0m <script>window.__pwned=2</script>\")", Keys.ENTER,
+      editor.sendKeys(
+          "class Solution:",
+          Keys.ENTER,
+          "def twoSum(self, nums, target):",
+          Keys.ENTER,
+          "print(\"<img src=x onerror=window.__pwned=1>\\x1b[31mred\\x1b[0m <script>window.__pwned=2</script>\")",
+          Keys.ENTER,
           "return [0, 1]");
       el(driver, ".toolbar-actions .btn-secondary").click();
       until(driver, d -> find(d, ".output-status").getText().contains("Completed in"));
       WebElement console = el(driver, ".stream-stdout .console");
-      assertThat(console.getText()).contains("<img src=x onerror=window.__pwned=1>", "<script>window.__pwned=2</script>");
+      assertThat(console.getText())
+          .contains("<img src=x onerror=window.__pwned=1>", "<script>window.__pwned=2</script>");
       assertThat(console.findElement(By.cssSelector("span.ansi-fg-1")).getText()).isEqualTo("red");
       assertThat(console.getText()).doesNotContain("\u001b", "[31m");
-      assertThat(number(driver, "return document.querySelectorAll('.output img, .output script').length")).isZero();
+      assertThat(
+              number(
+                  driver, "return document.querySelectorAll('.output img, .output script').length"))
+          .isZero();
       assertThat(js(driver, "return window.__pwned === undefined")).isEqualTo(true);
       screenshot(driver, "interview-hostile-output");
 
@@ -197,12 +262,23 @@ class InterviewBrowserTest extends BrowserTest {
       editor = editorContent(driver);
       editor.click();
       editor.sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.DELETE);
-      editor.sendKeys("class Solution:", Keys.ENTER, "def twoSum(self, nums, target):", Keys.ENTER,
-          "print(\"\\n\".join(str(i) for i in range(3000)))", Keys.ENTER, "return [0, 1]");
+      editor.sendKeys(
+          "class Solution:",
+          Keys.ENTER,
+          "def twoSum(self, nums, target):",
+          Keys.ENTER,
+          "print(\"\\n\".join(str(i) for i in range(3000)))",
+          Keys.ENTER,
+          "return [0, 1]");
       el(driver, ".toolbar-actions .btn-secondary").click();
       until(driver, d -> !d.findElements(By.cssSelector(".stream-stdout p.muted")).isEmpty());
-      assertThat(el(driver, ".stream-stdout p.muted").getText()).contains("more lines not shown (first 1000 lines)");
-      assertThat(number(driver, "return document.querySelector('.stream-stdout .console').textContent.split('\\n').length")).isLessThanOrEqualTo(1000);
+      assertThat(el(driver, ".stream-stdout p.muted").getText())
+          .contains("more lines not shown (first 1000 lines)");
+      assertThat(
+              number(
+                  driver,
+                  "return document.querySelector('.stream-stdout .console').textContent.split('\\n').length"))
+          .isLessThanOrEqualTo(1000);
     } finally {
       driver.quit();
     }
@@ -210,7 +286,9 @@ class InterviewBrowserTest extends BrowserTest {
     // the evaluator's report is Markdown from a model: give it HTML, script and javascript: links
     fixture.post("/api/sessions/" + sessionId + "/end", bearer, new JsonObject());
     fixture.awaitEvaluation(sessionId, bearer);
-    fixture.sql("UPDATE evaluations SET report_markdown = $2, strengths = $3::jsonb WHERE session_id = $1::uuid", sessionId,
+    fixture.sql(
+        "UPDATE evaluations SET report_markdown = $2, strengths = $3::jsonb WHERE session_id = $1::uuid",
+        sessionId,
         "## Report\n\n**bold claim**\n\n<script>window.__pwned=3</script>\n\n<img src=x onerror=\"window.__pwned=4\">\n\n"
             + "[click me](javascript:window.__pwned=5)\n\n<a href=\"javascript:window.__pwned=6\">or me</a>\n\n<iframe src=\"/\"></iframe>\n\n"
             + "<p style=\"background:url(x)\" onmouseover=\"window.__pwned=7\">styled</p>",
@@ -221,8 +299,16 @@ class InterviewBrowserTest extends BrowserTest {
       driver.get(fixture.base + "/sessions/" + sessionId + "/summary");
       WebElement report = el(driver, ".report .markdown");
       assertThat(report.findElement(By.cssSelector("strong")).getText()).isEqualTo("bold claim");
-      assertThat(number(driver, "return document.querySelectorAll('.summary script, .summary img, .summary iframe, .report [style], .summary [onmouseover]').length")).isZero();
-      assertThat(number(driver, "return [...document.querySelectorAll('.summary a')].filter(a => /^javascript:/i.test(a.getAttribute('href') || '')).length")).isZero();
+      assertThat(
+              number(
+                  driver,
+                  "return document.querySelectorAll('.summary script, .summary img, .summary iframe, .report [style], .summary [onmouseover]').length"))
+          .isZero();
+      assertThat(
+              number(
+                  driver,
+                  "return [...document.querySelectorAll('.summary a')].filter(a => /^javascript:/i.test(a.getAttribute('href') || '')).length"))
+          .isZero();
       assertThat(el(driver, ".two-col").getText()).contains("<img src=x onerror=window.__pwned=8>");
       for (WebElement link : report.findElements(By.cssSelector("a"))) {
         link.click();
@@ -231,14 +317,19 @@ class InterviewBrowserTest extends BrowserTest {
       assertThat(consoleProblems(driver)).noneMatch(m -> m.contains("Content Security Policy"));
     } finally {
       screenshot(driver, "last-hostile-summary");
-      driver.manage().logs().get(LogType.BROWSER).getAll().forEach(e -> System.err.println("BROWSER " + e.getMessage()));
+      driver
+          .manage()
+          .logs()
+          .get(LogType.BROWSER)
+          .getAll()
+          .forEach(e -> System.err.println("BROWSER " + e.getMessage()));
       driver.quit();
     }
   }
 
-
   @Test
-  @DisplayName("the microphone: mute stops every frame without dropping the socket, unmute resumes; a refused microphone says what to do and offers Retry while the interview goes on")
+  @DisplayName(
+      "the microphone: mute stops every frame without dropping the socket, unmute resumes; a refused microphone says what to do and offers Retry while the interview goes on")
   void microphoneMuteAndDenial() throws Exception {
     String email = BrowserFixture.uniqueEmail();
     String bearer = fixture.signupOverApi(email, "correct horse battery").getString("accessToken");
@@ -254,7 +345,9 @@ class InterviewBrowserTest extends BrowserTest {
       assertThat(mute.getText()).contains("Unmute");
       long sent = number(driver, "return window.interviewRoom.audio.framesSent");
       Thread.sleep(7_000); // longer than one speech + silence cycle of the fake microphone
-      assertThat(number(driver, "return window.interviewRoom.audio.framesSent")).as("nothing leaves a muted microphone").isEqualTo(sent);
+      assertThat(number(driver, "return window.interviewRoom.audio.framesSent"))
+          .as("nothing leaves a muted microphone")
+          .isEqualTo(sent);
       assertThat(number(driver, "return window.interviewRoom.socket.connects")).isEqualTo(1);
       mute.click();
       assertThat(mute.getAttribute("aria-pressed")).isEqualTo("false");
@@ -270,7 +363,11 @@ class InterviewBrowserTest extends BrowserTest {
       WebElement banner = until(denied, d -> find(d, ".banner-warn:not([hidden])"));
       assertThat(banner.getText()).contains("Microphone access is blocked", "Retry");
       assertThat(banner.findElement(By.cssSelector("button")).getText()).isEqualTo("Retry");
-      until(denied, d -> find(d, ".timer-text").getText().matches("\\d\\d:\\d\\d") && !find(d, ".timer-text").getText().equals("--:--"));
+      until(
+          denied,
+          d ->
+              find(d, ".timer-text").getText().matches("\\d\\d:\\d\\d")
+                  && !find(d, ".timer-text").getText().equals("--:--"));
       screenshot(denied, "interview-mic-denied");
     } finally {
       denied.quit();
@@ -278,7 +375,8 @@ class InterviewBrowserTest extends BrowserTest {
   }
 
   @Test
-  @DisplayName("a run whose answer never comes: after the 15 s client timeout the panel says so in words and Run and Submit work again")
+  @DisplayName(
+      "a run whose answer never comes: after the 15 s client timeout the panel says so in words and Run and Submit work again")
   void runTimesOutOnTheClient() throws Exception {
     String email = BrowserFixture.uniqueEmail();
     String bearer = fixture.signupOverApi(email, "correct horse battery").getString("accessToken");
@@ -290,9 +388,18 @@ class InterviewBrowserTest extends BrowserTest {
       until(driver, d -> editorContent(d));
       WebElement run = el(driver, ".toolbar-actions .btn-secondary");
       WebElement submit = el(driver, ".toolbar-actions .btn-primary");
-      // DevTools holds every request to the execute URL: the server never hears of it, the browser never gets an answer
-      driver.executeCdpCommand("Fetch.enable", java.util.Map.of("patterns",
-          List.of(java.util.Map.of("urlPattern", "*/api/sessions/" + sessionId + "/execute", "requestStage", "Request"))));
+      // DevTools holds every request to the execute URL: the server never hears of it, the browser
+      // never gets an answer
+      driver.executeCdpCommand(
+          "Fetch.enable",
+          java.util.Map.of(
+              "patterns",
+              List.of(
+                  java.util.Map.of(
+                      "urlPattern",
+                      "*/api/sessions/" + sessionId + "/execute",
+                      "requestStage",
+                      "Request"))));
       long clicked = System.nanoTime();
       run.click();
       until(driver, d -> find(d, ".output-status").getText().contains("Running…"));
@@ -321,7 +428,11 @@ class InterviewBrowserTest extends BrowserTest {
   }
 
   private String startSession(String bearer) throws Exception {
-    var started = fixture.post("/api/sessions/start", bearer, new JsonObject().put("problemSlug", "two-sum").put("language", "python"));
+    var started =
+        fixture.post(
+            "/api/sessions/start",
+            bearer,
+            new JsonObject().put("problemSlug", "two-sum").put("language", "python"));
     assertThat(started.statusCode()).as(started.body()).isEqualTo(201);
     return new JsonObject(started.body()).getString("sessionId");
   }
@@ -343,14 +454,20 @@ class InterviewBrowserTest extends BrowserTest {
     until(driver, d -> d.getCurrentUrl().endsWith("/dashboard"));
   }
 
-  /** The editor's content element, inside the shadow root that keeps CodeMirror's styles CSP-clean. */
+  /**
+   * The editor's content element, inside the shadow root that keeps CodeMirror's styles CSP-clean.
+   */
   static WebElement editorContent(WebDriver driver) {
     return el(driver, ".editor-host").getShadowRoot().findElement(By.cssSelector(".cm-content"));
   }
 
   /** textContent (also of what is scrolled out of view). */
   static String text(WebDriver driver, String css) {
-    Object value = js(driver, "const e = document.querySelector(arguments[0]); return e ? e.textContent : ''", css);
+    Object value =
+        js(
+            driver,
+            "const e = document.querySelector(arguments[0]); return e ? e.textContent : ''",
+            css);
     return String.valueOf(value);
   }
 

@@ -25,7 +25,9 @@ import java.util.concurrent.TimeUnit;
 final class JarProcess implements AutoCloseable {
   /** Variables a child may keep: what a shell on a fresh machine has, and no configuration. */
   private static final List<String> INHERITED = List.of("PATH", "HOME", "USER", "LANG", "TMPDIR");
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private final String name;
   private final Path log;
@@ -38,11 +40,16 @@ final class JarProcess implements AutoCloseable {
   }
 
   /** Starts the jar with exactly {@code env} (plus a shell's basics) and the given JVM flags. */
-  static JarProcess start(String name, Path logDir, Map<String, String> env, String... jvmFlags) throws IOException {
-    Path jar = Path.of(System.getProperty("packaged.jar", "target/interviewroom.jar")).toAbsolutePath();
+  static JarProcess start(String name, Path logDir, Map<String, String> env, String... jvmFlags)
+      throws IOException {
+    Path jar =
+        Path.of(System.getProperty("packaged.jar", "target/interviewroom.jar")).toAbsolutePath();
     assertThat(jar).as("the shaded jar (mvn package builds it)").exists();
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-XX:+ExitOnOutOfMemoryError"));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+ExitOnOutOfMemoryError"));
     command.addAll(List.of(jvmFlags));
     command.addAll(List.of("-jar", jar.toString()));
     ProcessBuilder builder = new ProcessBuilder(command);
@@ -53,15 +60,23 @@ final class JarProcess implements AutoCloseable {
     return new JarProcess(name, log, builder.start());
   }
 
-  /** Polls {@code http://127.0.0.1:port/path} until it answers 200; fails with the log's tail otherwise. */
+  /**
+   * Polls {@code http://127.0.0.1:port/path} until it answers 200; fails with the log's tail
+   * otherwise.
+   */
   JarProcess awaitHealthy(int port, String path, Duration within) throws Exception {
     long deadline = System.nanoTime() + within.toNanos();
     String last = "no answer";
     while (System.nanoTime() < deadline) {
       assertThat(process.isAlive()).as("%s exited early:\n%s", name, logTail()).isTrue();
       try {
-        HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-            .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> answer =
+            HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                    .timeout(Duration.ofSeconds(5))
+                    .GET()
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
         if (answer.statusCode() == 200) {
           return this;
         }
@@ -71,7 +86,8 @@ final class JarProcess implements AutoCloseable {
       }
       Thread.sleep(250);
     }
-    throw new AssertionError(name + " not healthy within " + within + ", last answer: " + last + "\n" + logTail());
+    throw new AssertionError(
+        name + " not healthy within " + within + ", last answer: " + last + "\n" + logTail());
   }
 
   /** Waits for a JSON log line whose message contains {@code text}; returns that line. */

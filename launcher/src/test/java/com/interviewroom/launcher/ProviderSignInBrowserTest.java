@@ -25,13 +25,12 @@ import org.openqa.selenium.chrome.ChromeDriver;
 
 /**
  * "Continue with Google" and "Continue with GitHub" in real Chromium, the whole system pointed at
- * the fake providers (testkit): the browser really leaves for the provider's authorize page and comes
- * back through /auth/callback.
+ * the fake providers (testkit): the browser really leaves for the provider's authorize page and
+ * comes back through /auth/callback.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ProviderSignInBrowserTest {
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
   BrowserFixture fixture;
   FakeGoogle google;
   FakeGitHub github;
@@ -40,11 +39,14 @@ class ProviderSignInBrowserTest {
   void start() throws Exception {
     google = FakeGoogle.start();
     github = FakeGitHub.start();
-    fixture = BrowserFixture.start(dir, base -> {
-      Map<String, String> env = new HashMap<>(google.env(base));
-      env.putAll(github.env(base));
-      return env;
-    });
+    fixture =
+        BrowserFixture.start(
+            dir,
+            base -> {
+              Map<String, String> env = new HashMap<>(google.env(base));
+              env.putAll(github.env(base));
+              return env;
+            });
   }
 
   @AfterAll
@@ -61,22 +63,30 @@ class ProviderSignInBrowserTest {
 
   private static void signedInAs(WebDriver driver, String email) {
     until(driver, d -> !d.findElements(By.cssSelector("#site-nav a[href='/account']")).isEmpty());
-    assertThat(find(driver, "#site-nav a[href='/account']").getAttribute("title")).isEqualTo("Account: " + email);
+    assertThat(find(driver, "#site-nav a[href='/account']").getAttribute("title"))
+        .isEqualTo("Account: " + email);
   }
 
   @Test
-  @DisplayName("Continue with Google from sign-up: the terms come first, then Google, then the setup; later Continue with Google "
-      + "on the login page goes straight to the dashboard")
+  @DisplayName(
+      "Continue with Google from sign-up: the terms come first, then Google, then the setup; later Continue with Google "
+          + "on the login page goes straight to the dashboard")
   void googleFromSignUpToDashboard() {
     String email = BrowserFixture.uniqueEmail();
-    google.signInAs(new FakeGoogle.User("1" + Math.abs(UUID.randomUUID().getMostSignificantBits() % 1_000_000_000_000L), email, true, "Grace Browser"));
+    google.signInAs(
+        new FakeGoogle.User(
+            "1" + Math.abs(UUID.randomUUID().getMostSignificantBits() % 1_000_000_000_000L),
+            email,
+            true,
+            "Grace Browser"));
     ChromeDriver driver = fixture.browser(1280, 900);
     try {
       driver.get(fixture.base + "/signup");
       el(driver, "button[data-provider=google]").click();
       // without the terms accepted nothing happens but the error
       until(driver, d -> find(d, ".error-summary").isDisplayed());
-      assertThat(find(driver, ".error-summary").getText()).contains("Agree to the Terms of Service");
+      assertThat(find(driver, ".error-summary").getText())
+          .contains("Agree to the Terms of Service");
       assertThat(driver.getCurrentUrl()).endsWith("/signup");
 
       el(driver, "input[name=terms]").click();
@@ -100,11 +110,18 @@ class ProviderSignInBrowserTest {
   }
 
   @Test
-  @DisplayName("Continue with GitHub from sign-up lands on the setup, signed in with the primary verified address")
+  @DisplayName(
+      "Continue with GitHub from sign-up lands on the setup, signed in with the primary verified address")
   void gitHubFromSignUp() {
     String email = BrowserFixture.uniqueEmail();
-    github.signInAs(new FakeGitHub.User(70_000_000L + (System.nanoTime() % 1_000_000), "browser-hub", "Browser Hub", List.of(
-        new FakeGitHub.Email("old-" + email, false, true, null), new FakeGitHub.Email(email, true, true, "private"))));
+    github.signInAs(
+        new FakeGitHub.User(
+            70_000_000L + (System.nanoTime() % 1_000_000),
+            "browser-hub",
+            "Browser Hub",
+            List.of(
+                new FakeGitHub.Email("old-" + email, false, true, null),
+                new FakeGitHub.Email(email, true, true, "private"))));
     ChromeDriver driver = fixture.browser(1280, 900);
     try {
       driver.get(fixture.base + "/signup");
@@ -119,25 +136,33 @@ class ProviderSignInBrowserTest {
   }
 
   @Test
-  @DisplayName("a failed sign-in lands on /login with a plain message: an ID token for the wrong nonce, a GitHub account without a verified email")
+  @DisplayName(
+      "a failed sign-in lands on /login with a plain message: an ID token for the wrong nonce, a GitHub account without a verified email")
   void failuresLandOnLoginWithAMessage() {
     ChromeDriver driver = fixture.browser(1280, 900);
     try {
-      google.signInAs(new FakeGoogle.User("1987654321", BrowserFixture.uniqueEmail(), true, "Nonce Victim"));
+      google.signInAs(
+          new FakeGoogle.User("1987654321", BrowserFixture.uniqueEmail(), true, "Nonce Victim"));
       google.tamper(FakeGoogle.Tamper.WRONG_NONCE);
       try {
         driver.get(fixture.base + "/login");
         el(driver, "button[data-provider=google]").click();
-        until(driver, d -> d.getCurrentUrl().equals(fixture.base + "/login?error=id_token_invalid"));
+        until(
+            driver, d -> d.getCurrentUrl().equals(fixture.base + "/login?error=id_token_invalid"));
       } finally {
         google.tamper(FakeGoogle.Tamper.NONE);
       }
       until(driver, d -> find(d, ".error-summary").isDisplayed());
-      assertThat(find(driver, ".error-summary").getText()).contains("We could not verify the sign-in with Google");
+      assertThat(find(driver, ".error-summary").getText())
+          .contains("We could not verify the sign-in with Google");
       assertThat(find(driver, "h1").getText()).isEqualTo("Log in");
 
-      github.signInAs(new FakeGitHub.User(71_000_000L + (System.nanoTime() % 1_000_000), "unverified", null,
-          List.of(new FakeGitHub.Email(BrowserFixture.uniqueEmail(), true, false, "private"))));
+      github.signInAs(
+          new FakeGitHub.User(
+              71_000_000L + (System.nanoTime() % 1_000_000),
+              "unverified",
+              null,
+              List.of(new FakeGitHub.Email(BrowserFixture.uniqueEmail(), true, false, "private"))));
       el(driver, "button[data-provider=github]").click();
       until(driver, d -> d.getCurrentUrl().equals(fixture.base + "/login?error=email_unverified"));
       until(driver, d -> find(d, ".error-summary").getText().contains("no verified email address"));
@@ -148,18 +173,24 @@ class ProviderSignInBrowserTest {
   }
 
   @Test
-  @DisplayName("Google with the email of a password account asks for that password first, then links: no silent takeover")
+  @DisplayName(
+      "Google with the email of a password account asks for that password first, then links: no silent takeover")
   void linkingAsksForThePassword() throws Exception {
     String email = BrowserFixture.uniqueEmail();
     fixture.signupOverApi(email, "correct horse battery");
-    google.signInAs(new FakeGoogle.User("1555" + (System.nanoTime() % 1_000_000_000L), email, true, "Existing Person"));
+    google.signInAs(
+        new FakeGoogle.User(
+            "1555" + (System.nanoTime() % 1_000_000_000L), email, true, "Existing Person"));
     ChromeDriver driver = fixture.browser(1280, 900);
     try {
       driver.get(fixture.base + "/login");
       el(driver, "button[data-provider=google]").click();
       until(driver, d -> d.getCurrentUrl().startsWith(fixture.base + "/login?link="));
-      assertThat(el(driver, ".notice").getText()).contains("Log in with its password to link your Google account");
-      assertThat(driver.findElements(By.cssSelector("#site-nav a[href='/account']"))).as("not signed in yet").isEmpty();
+      assertThat(el(driver, ".notice").getText())
+          .contains("Log in with its password to link your Google account");
+      assertThat(driver.findElements(By.cssSelector("#site-nav a[href='/account']")))
+          .as("not signed in yet")
+          .isEmpty();
       el(driver, "input[name=email]").sendKeys(email);
       el(driver, "input[name=password]").sendKeys("correct horse battery");
       el(driver, "form.auth-form button[type=submit]").click();

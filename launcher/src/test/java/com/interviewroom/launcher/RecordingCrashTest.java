@@ -46,8 +46,8 @@ import software.amazon.awssdk.services.s3.S3Configuration;
 /**
  * A realtime node that stops mid-interview loses at most the chunk in progress: the chunks it had
  * finished are in the store (the embedded S3Proxy) and in the database, byte for byte what was
- * said; the next node continues the same recording after them. The node's clock is the test's,
- * so chunk boundaries fall where the test says.
+ * said; the next node continues the same recording after them. The node's clock is the test's, so
+ * chunk boundaries fall where the test says.
  */
 class RecordingCrashTest {
   private static final String KEY = "interviewroom";
@@ -82,13 +82,20 @@ class RecordingCrashTest {
   }
 
   /** One realtime node: its own Vert.x, pool, store client and recorders. */
-  private record Node(Vertx vertx, Database db, ObjectStore store, Recorders recorders, Context context) {}
+  private record Node(
+      Vertx vertx, Database db, ObjectStore store, Recorders recorders, Context context) {}
 
   @BeforeEach
   void start() throws Exception {
     dir = Files.createTempDirectory("recording-crash");
     embedded = EmbeddedObjectStore.start(dir, 0, KEY, SECRET);
-    cfg = new Config.S3(embedded.endpoint(), "crash-" + UUID.randomUUID().toString().substring(0, 8), "us-east-1", KEY, SECRET);
+    cfg =
+        new Config.S3(
+            embedded.endpoint(),
+            "crash-" + UUID.randomUUID().toString().substring(0, 8),
+            "us-east-1",
+            KEY,
+            SECRET);
     databaseUrl = TestDatabase.freshDatabaseUrl();
   }
 
@@ -107,21 +114,30 @@ class RecordingCrashTest {
     Database db = Database.connect(vertx, databaseUrl, 4);
     ObjectStore store = new ObjectStore(vertx, cfg);
     await(store.ensureBucket());
-    Recorders recorders = Recorders.create(vertx, Config.Recording.DEFAULTS.withChunkSeconds(1), store, db,
-        new SimpleMeterRegistry(), clock, dir.resolve("spool-" + nodes.size()));
+    Recorders recorders =
+        Recorders.create(
+            vertx,
+            Config.Recording.DEFAULTS.withChunkSeconds(1),
+            store,
+            db,
+            new SimpleMeterRegistry(),
+            clock,
+            dir.resolve("spool-" + nodes.size()));
     return new Node(vertx, db, store, recorders, vertx.getOrCreateContext());
   }
 
   /** Runs {@code work} on the node's event loop, as the gateway does, and waits for it. */
   private static <T> T onLoop(Node node, java.util.function.Supplier<T> work) {
     Promise<T> done = Promise.promise();
-    node.context().runOnContext(v -> {
-      try {
-        done.complete(work.get());
-      } catch (RuntimeException e) {
-        done.fail(e);
-      }
-    });
+    node.context()
+        .runOnContext(
+            v -> {
+              try {
+                done.complete(work.get());
+              } catch (RuntimeException e) {
+                done.fail(e);
+              }
+            });
     return await(done.future());
   }
 
@@ -134,31 +150,44 @@ class RecordingCrashTest {
     return pcm;
   }
 
-  /** Frame {@code n} of the talk carries the value {@code n + 1}: each stored sample says when it was spoken. */
-  private static void talk(Node node, ManualClock clock, Recorder recorder, int fromFrame, int frames) {
+  /**
+   * Frame {@code n} of the talk carries the value {@code n + 1}: each stored sample says when it
+   * was spoken.
+   */
+  private static void talk(
+      Node node, ManualClock clock, Recorder recorder, int fromFrame, int frames) {
     for (int n = fromFrame; n < fromFrame + frames; n++) {
       clock.millis.addAndGet(FRAME_MS);
       int value = n + 1;
-      onLoop(node, () -> {
-        recorder.candidate(frame(value));
-        return null;
-      });
+      onLoop(
+          node,
+          () -> {
+            recorder.candidate(frame(value));
+            return null;
+          });
     }
   }
 
   private List<Row> chunkRows(Database db, UUID sessionId) {
-    return await(db.asService(sql -> sql.preparedQuery("""
+    return await(
+        db.asService(
+            sql ->
+                sql.preparedQuery(
+                        """
             SELECT c.idx, c.object_key, c.start_ms, c.duration_ms, c.bytes, r.key_prefix
               FROM recording_chunks c JOIN recordings r ON r.id = c.recording_id
              WHERE r.session_id = $1 ORDER BY c.idx""")
-        .execute(Tuple.of(sessionId)).map(rows -> {
-          List<Row> out = new ArrayList<>();
-          rows.forEach(out::add);
-          return out;
-        })));
+                    .execute(Tuple.of(sessionId))
+                    .map(
+                        rows -> {
+                          List<Row> out = new ArrayList<>();
+                          rows.forEach(out::add);
+                          return out;
+                        })));
   }
 
-  private List<Row> awaitChunks(Database db, UUID sessionId, int count) throws InterruptedException {
+  private List<Row> awaitChunks(Database db, UUID sessionId, int count)
+      throws InterruptedException {
     long deadline = System.currentTimeMillis() + 15_000;
     List<Row> rows = chunkRows(db, sessionId);
     while (rows.size() < count && System.currentTimeMillis() < deadline) {
@@ -169,35 +198,54 @@ class RecordingCrashTest {
   }
 
   private List<String> objects(String prefix) {
-    try (S3Client s3 = S3Client.builder().endpointOverride(URI.create(cfg.endpoint())).region(Region.of(cfg.region()))
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(KEY, SECRET)))
-        .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build()).build()) {
-      return s3.listObjectsV2(b -> b.bucket(cfg.bucket()).prefix(prefix)).contents().stream().map(o -> o.key())
-          .filter(key -> !key.endsWith("/")).sorted().toList();
+    try (S3Client s3 =
+        S3Client.builder()
+            .endpointOverride(URI.create(cfg.endpoint()))
+            .region(Region.of(cfg.region()))
+            .credentialsProvider(
+                StaticCredentialsProvider.create(AwsBasicCredentials.create(KEY, SECRET)))
+            .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build())
+            .build()) {
+      return s3.listObjectsV2(b -> b.bucket(cfg.bucket()).prefix(prefix)).contents().stream()
+          .map(o -> o.key())
+          .filter(key -> !key.endsWith("/"))
+          .sorted()
+          .toList();
     }
   }
 
   private UUID[] session(Database db, Instant activatedAt) {
     await(ProblemBankSeeder.seed(db, ProblemBank.load()));
-    return await(db.asService(sql -> sql.preparedQuery("INSERT INTO users (email) VALUES ($1) RETURNING id")
-        .execute(Tuple.of("crash-" + UUID.randomUUID() + "@example.com"))
-        .compose(users -> {
-          UUID user = users.iterator().next().getUUID("id");
-          return sql.preparedQuery("""
+    return await(
+        db.asService(
+            sql ->
+                sql.preparedQuery("INSERT INTO users (email) VALUES ($1) RETURNING id")
+                    .execute(Tuple.of("crash-" + UUID.randomUUID() + "@example.com"))
+                    .compose(
+                        users -> {
+                          UUID user = users.iterator().next().getUUID("id");
+                          return sql.preparedQuery(
+                                  """
                   INSERT INTO sessions (user_id, problem_id, language, status, started_at)
                   SELECT $1, id, 'python', 'active', $2 FROM problems ORDER BY slug LIMIT 1 RETURNING id""")
-              .execute(Tuple.of(user, activatedAt.atOffset(ZoneOffset.UTC)))
-              .map(sessions -> new UUID[] {user, sessions.iterator().next().getUUID("id")});
-        })));
+                              .execute(Tuple.of(user, activatedAt.atOffset(ZoneOffset.UTC)))
+                              .map(
+                                  sessions ->
+                                      new UUID[] {user, sessions.iterator().next().getUUID("id")});
+                        })));
   }
 
   /** The left channel of a stored chunk, read back through a presigned GET. */
   private short[] candidateChannel(ObjectStore store, String key) throws Exception {
-    HttpResponse<byte[]> download = http.send(HttpRequest.newBuilder(URI.create(store.presignGet(key))).GET().build(),
-        HttpResponse.BodyHandlers.ofByteArray());
+    HttpResponse<byte[]> download =
+        http.send(
+            HttpRequest.newBuilder(URI.create(store.presignGet(key))).GET().build(),
+            HttpResponse.BodyHandlers.ofByteArray());
     assertThat(download.statusCode()).isEqualTo(200);
     byte[] wav = download.body();
-    try (var in = javax.sound.sampled.AudioSystem.getAudioInputStream(new java.io.ByteArrayInputStream(wav))) {
+    try (var in =
+        javax.sound.sampled.AudioSystem.getAudioInputStream(
+            new java.io.ByteArrayInputStream(wav))) {
       assertThat(in.getFormat().getChannels()).isEqualTo(2);
       byte[] pcm = in.readAllBytes();
       short[] left = new short[pcm.length / 4];
@@ -209,7 +257,8 @@ class RecordingCrashTest {
   }
 
   @Test
-  @DisplayName("a node that stops 3.5 s into an interview leaves chunks 0-2 intact in the store and the database (only the chunk in progress is lost); the next node continues after them")
+  @DisplayName(
+      "a node that stops 3.5 s into an interview leaves chunks 0-2 intact in the store and the database (only the chunk in progress is lost); the next node continues after them")
   void crashLosesAtMostTheChunkInProgress() throws Exception {
     ManualClock clock = new ManualClock();
     Node first = node(clock);
@@ -233,7 +282,9 @@ class RecordingCrashTest {
     assertThat(afterCrash).hasSize(3);
     String prefix = afterCrash.get(0).getString("key_prefix");
     assertThat(prefix).matches("u/" + userId + "/s/" + sessionId + "/\\d+/");
-    assertThat(objects(prefix)).containsExactly(prefix + "chunk-00000.wav", prefix + "chunk-00001.wav", prefix + "chunk-00002.wav");
+    assertThat(objects(prefix))
+        .containsExactly(
+            prefix + "chunk-00000.wav", prefix + "chunk-00001.wav", prefix + "chunk-00002.wav");
     for (Row row : afterCrash) {
       int second0 = row.getInteger("idx");
       assertThat(row.getLong("start_ms")).isEqualTo(second0 * 1_000L);
@@ -245,7 +296,8 @@ class RecordingCrashTest {
         // frame n covers [n*100, n*100+100) ms of the timeline and carries n + 1
         int expected = second0 * 10 + f / (FRAME_MS * 24) + 1;
         if (left[f] != expected) {
-          throw new AssertionError("chunk " + second0 + " frame " + f + ": " + left[f] + " instead of " + expected);
+          throw new AssertionError(
+              "chunk " + second0 + " frame " + f + ": " + left[f] + " instead of " + expected);
         }
       }
     }
@@ -257,10 +309,19 @@ class RecordingCrashTest {
     assertThat(all).extracting(r -> r.getInteger("idx")).containsExactly(0, 1, 2, 3);
     Row fourth = all.get(3);
     assertThat(fourth.getString("object_key")).isEqualTo(prefix + "chunk-00003.wav");
-    assertThat(fourth.getLong("start_ms")).as("after the crash gap, on the session's timeline").isGreaterThanOrEqualTo(8_500L);
+    assertThat(fourth.getLong("start_ms"))
+        .as("after the crash gap, on the session's timeline")
+        .isGreaterThanOrEqualTo(8_500L);
     assertThat(fourth.getInteger("duration_ms")).isEqualTo(500);
-    String status = await(second.db().asService(sql -> sql.preparedQuery("SELECT status FROM recordings WHERE session_id = $1")
-        .execute(Tuple.of(sessionId)).map(rows -> rows.iterator().next().getString("status"))));
+    String status =
+        await(
+            second
+                .db()
+                .asService(
+                    sql ->
+                        sql.preparedQuery("SELECT status FROM recordings WHERE session_id = $1")
+                            .execute(Tuple.of(sessionId))
+                            .map(rows -> rows.iterator().next().getString("status"))));
     assertThat(status).isEqualTo("complete");
   }
 }

@@ -19,18 +19,27 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-/** A candidate looks back: progress over time on the dashboard, and the replay of an interview on its summary. */
+/**
+ * A candidate looks back: progress over time on the dashboard, and the replay of an interview on
+ * its summary.
+ */
 class ReviewBrowserTest extends BrowserTest {
   static final String PASSWORD = "correct horse battery";
+
   // two-second chunks: the replay joins several of them into one timeline
   @Override
   java.util.Map<String, String> extraEnv() {
     return java.util.Map.of("RECORDING_CHUNK_SECONDS", "2");
   }
 
-  /** A completed session of {@code slug}, held {@code daysAgo} days ago in {@code group}, evaluated with these scores. */
-  private void evaluatedSession(String userId, String slug, int daysAgo, String group, int score) throws Exception {
-    fixture.sql("""
+  /**
+   * A completed session of {@code slug}, held {@code daysAgo} days ago in {@code group}, evaluated
+   * with these scores.
+   */
+  private void evaluatedSession(String userId, String slug, int daysAgo, String group, int score)
+      throws Exception {
+    fixture.sql(
+        """
         WITH s AS (
           INSERT INTO sessions (user_id, problem_id, status, language, started_at, ended_at, duration_seconds, created_at, group_id)
           SELECT $1::uuid, p.id, 'completed', 'python', now() - $3 * interval '1 day', now() - $3 * interval '1 day' + interval '20 minutes',
@@ -42,11 +51,17 @@ class ReviewBrowserTest extends BrowserTest {
                jsonb_build_object('problem_solving', $5::int, 'code_quality', $5::int - 1, 'communication', NULL,
                                   'efficiency', $5::int, 'testing', $5::int - 2, 'overall', $5::int - 0.5),
                $5::int - 0.5, 'maybe'
-          FROM s""", userId, slug, daysAgo, group, score);
+          FROM s""",
+        userId,
+        slug,
+        daysAgo,
+        group,
+        score);
   }
 
   @Test
-  @DisplayName("progress shows after two evaluated sessions: a Chart.js line chart drawn under the strict CSP, and a table with the same scores, narrowed by category with the keyboard")
+  @DisplayName(
+      "progress shows after two evaluated sessions: a Chart.js line chart drawn under the strict CSP, and a table with the same scores, narrowed by category with the keyboard")
   void progressAfterTwoSessions() throws Exception {
     String email = BrowserFixture.uniqueEmail();
     String userId = fixture.signupOverApi(email, PASSWORD).getJsonObject("user").getString("id");
@@ -68,8 +83,15 @@ class ReviewBrowserTest extends BrowserTest {
       assertThat(find(driver, ".progress-table caption").getText()).contains("oldest first");
       WebElement canvas = find(driver, ".progress canvas");
       assertThat(canvas.getAttribute("role")).isEqualTo("img");
-      assertThat(canvas.getAttribute("aria-label")).contains("2 sessions", "4.5 at first", "7.5 most recently", "up 3.0");
-      until(driver, d -> (Boolean) js(d, """
+      assertThat(canvas.getAttribute("aria-label"))
+          .contains("2 sessions", "4.5 at first", "7.5 most recently", "up 3.0");
+      until(
+          driver,
+          d ->
+              (Boolean)
+                  js(
+                      d,
+                      """
           const c = document.querySelector('.progress canvas');
           if (!c || c.width === 0) return false;
           const px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
@@ -77,12 +99,15 @@ class ReviewBrowserTest extends BrowserTest {
           return false;"""));
 
       WebElement view = find(driver, ".progress select");
-      assertThat(find(driver, "label[for='" + view.getAttribute("id") + "']").getText()).isEqualTo("Show");
+      assertThat(find(driver, "label[for='" + view.getAttribute("id") + "']").getText())
+          .isEqualTo("Show");
       view.sendKeys(Keys.END);
       until(driver, d -> find(d, ".progress-table caption").getText().contains("Group: plan-a"));
       assertThat(driver.findElements(By.cssSelector(".progress-table tbody tr"))).hasSize(2);
       view.sendKeys(Keys.HOME, Keys.ARROW_DOWN, Keys.ARROW_DOWN);
-      until(driver, d -> find(d, ".progress-table caption").getText().contains("Category: hash-maps"));
+      until(
+          driver,
+          d -> find(d, ".progress-table caption").getText().contains("Category: hash-maps"));
       assertThat(driver.findElements(By.cssSelector(".progress-table tbody tr"))).hasSize(1);
       assertThat(find(driver, ".progress-table tbody tr").getText()).contains("Two Sum");
       assertThat(consoleProblems(driver)).isEmpty();
@@ -101,28 +126,50 @@ class ReviewBrowserTest extends BrowserTest {
   }
 
   private static String activeLine(org.openqa.selenium.WebDriver driver) {
-    List<WebElement> active = driver.findElements(By.cssSelector(".replay-line[aria-current=true]"));
+    List<WebElement> active =
+        driver.findElements(By.cssSelector(".replay-line[aria-current=true]"));
     return active.isEmpty() ? null : active.get(0).getAttribute("data-item");
   }
 
   @Test
-  @DisplayName("replay: after an interview with the local interviewer, the summary plays the recording as one timeline; the highlighted line and the code follow the scrubber (keyboard), and a transcript line, a run mark or an evidence link seeks there")
+  @DisplayName(
+      "replay: after an interview with the local interviewer, the summary plays the recording as one timeline; the highlighted line and the code follow the scrubber (keyboard), and a transcript line, a run mark or an evidence link seeks there")
   void replayFollowsThePosition() throws Exception {
     String email = BrowserFixture.uniqueEmail();
     String bearer = fixture.signupOverApi(email, PASSWORD).getString("accessToken");
-    var started = fixture.post("/api/sessions/start", bearer, new JsonObject().put("problemSlug", "two-sum").put("language", "python"));
+    var started =
+        fixture.post(
+            "/api/sessions/start",
+            bearer,
+            new JsonObject().put("problemSlug", "two-sum").put("language", "python"));
     assertThat(started.statusCode()).as(started.body()).isEqualTo(201);
     String sessionId = new JsonObject(started.body()).getString("sessionId");
     ChromeDriver driver = fixture.browser(1280, 1000);
     try {
       InterviewBrowserTest.logIn(driver, email, PASSWORD);
       driver.get(fixture.base + "/interview/" + sessionId);
-      until(driver, d -> InterviewBrowserTest.number(d, "return window.interviewRoom.audio.samplesPlayed") > 24_000);
-      until(driver, d -> InterviewBrowserTest.number(d, "return document.querySelectorAll('.transcript .said-user').length") >= 1);
+      until(
+          driver,
+          d ->
+              InterviewBrowserTest.number(d, "return window.interviewRoom.audio.samplesPlayed")
+                  > 24_000);
+      until(
+          driver,
+          d ->
+              InterviewBrowserTest.number(
+                      d, "return document.querySelectorAll('.transcript .said-user').length")
+                  >= 1);
       WebElement editor = until(driver, d -> InterviewBrowserTest.editorContent(d));
       editor.click();
       editor.sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.DELETE);
-      editor.sendKeys("# step one", Keys.ENTER, "class Solution:", Keys.ENTER, "def twoSum(self, nums, target):", Keys.ENTER, "return [0, 1]");
+      editor.sendKeys(
+          "# step one",
+          Keys.ENTER,
+          "class Solution:",
+          Keys.ENTER,
+          "def twoSum(self, nums, target):",
+          Keys.ENTER,
+          "return [0, 1]");
       el(driver, ".toolbar-actions .btn-secondary").click();
       until(driver, d -> find(d, ".output-status").getText().contains("Completed in"));
       Thread.sleep(3_000);
@@ -131,10 +178,13 @@ class ReviewBrowserTest extends BrowserTest {
       editor.sendKeys(Keys.chord(Keys.CONTROL, Keys.HOME), "# step two", Keys.ENTER);
       Thread.sleep(2_000);
       el(driver, ".topbar .btn-danger").click();
-      until(driver, d -> find(d, "dialog[open]")).findElement(By.cssSelector(".btn-danger")).click();
+      until(driver, d -> find(d, "dialog[open]"))
+          .findElement(By.cssSelector(".btn-danger"))
+          .click();
       until(driver, d -> d.getCurrentUrl().endsWith("/sessions/" + sessionId + "/summary"));
 
-      // the replay is read again once the evaluation is done: by then the final code and the last chunk are stored
+      // the replay is read again once the evaluation is done: by then the final code and the last
+      // chunk are stored
       new WebDriverWait(driver, Duration.ofSeconds(60), Duration.ofMillis(250))
           .until(d -> !d.findElements(By.cssSelector(".overall")).isEmpty());
       until(driver, d -> "completed".equals(find(d, ".replay").getAttribute("data-loaded-for")));
@@ -143,11 +193,16 @@ class ReviewBrowserTest extends BrowserTest {
       assertThat(driver.findElements(By.cssSelector(".replay-unavailable"))).isEmpty();
       List<WebElement> lines = driver.findElements(By.cssSelector(".replay-line"));
       assertThat(lines).hasSizeGreaterThanOrEqualTo(2);
-      // our run, and the evaluator's run of the final code after the end (the code changed since the run)
-      assertThat(driver.findElements(By.cssSelector(".replay-mark")).stream().map(WebElement::getText).toList())
+      // our run, and the evaluator's run of the final code after the end (the code changed since
+      // the run)
+      assertThat(
+              driver.findElements(By.cssSelector(".replay-mark")).stream()
+                  .map(WebElement::getText)
+                  .toList())
           .containsExactly("Run 1", "Final grading");
       WebElement scrubber = find(driver, ".replay-scrubber");
-      assertThat(find(driver, "label[for='" + scrubber.getAttribute("id") + "']").getText()).isEqualTo("Position in the interview");
+      assertThat(find(driver, "label[for='" + scrubber.getAttribute("id") + "']").getText())
+          .isEqualTo("Position in the interview");
       long duration = Long.parseLong(scrubber.getAttribute("max"));
       assertThat(duration).as("the interview lasted well over 5 s").isGreaterThan(5_000);
 
@@ -157,8 +212,14 @@ class ReviewBrowserTest extends BrowserTest {
       until(driver, d -> "playable".equals(find(d, ".replay").getAttribute("data-replay")));
       until(driver, d -> position(d) > 500);
       assertThat(find(driver, ".replay-play").getText()).isEqualTo("Pause");
-      assertThat(((Number) js(driver, "return document.querySelector('audio.replay-audio').duration * 1000")).doubleValue())
-          .as("one file as long as the recording").isCloseTo((double) duration, org.assertj.core.data.Offset.offset(100.0));
+      assertThat(
+              ((Number)
+                      js(
+                          driver,
+                          "return document.querySelector('audio.replay-audio').duration * 1000"))
+                  .doubleValue())
+          .as("one file as long as the recording")
+          .isCloseTo((double) duration, org.assertj.core.data.Offset.offset(100.0));
       find(driver, ".replay-play").click();
       until(driver, d -> find(d, ".replay-play").getText().equals("Play"));
 
@@ -173,11 +234,13 @@ class ReviewBrowserTest extends BrowserTest {
       assertThat(shownCode(driver)).contains("# step two", "# step one");
       String lineAtEnd = activeLine(driver);
       assertThat(lineAtEnd).isNotNull().isNotEqualTo(lineAtStart);
-      assertThat(find(driver, ".replay-scrubber").getAttribute("aria-valuetext")).contains("minute", "of");
+      assertThat(find(driver, ".replay-scrubber").getAttribute("aria-valuetext"))
+          .contains("minute", "of");
 
       // the run's mark: the code as it was run, before the second edit
       find(driver, ".replay-mark[data-run='0']").click();
-      until(driver, d -> shownCode(d).contains("# step one") && !shownCode(d).contains("# step two"));
+      until(
+          driver, d -> shownCode(d).contains("# step one") && !shownCode(d).contains("# step two"));
       assertThat(find(driver, ".replay-run").getText()).startsWith("Last run at");
 
       // a transcript line seeks to its moment and is highlighted
@@ -191,39 +254,61 @@ class ReviewBrowserTest extends BrowserTest {
       until(driver, d -> first.getAttribute("data-item").equals(activeLine(d)));
 
       // an evidence link of the evaluation seeks as well
-      List<WebElement> evidence = driver.findElements(By.cssSelector(".evidence-link[data-ref^='snapshot:'], .evidence-link[data-ref^='transcript:']"));
+      List<WebElement> evidence =
+          driver.findElements(
+              By.cssSelector(
+                  ".evidence-link[data-ref^='snapshot:'], .evidence-link[data-ref^='transcript:']"));
       assertThat(evidence).isNotEmpty();
       scrubber.sendKeys(Keys.HOME);
       until(driver, d -> position(d) == 0);
       String lineAtZero = activeLine(driver);
       String snapshotAtZero = find(driver, ".replay").getAttribute("data-snapshot");
-      WebElement link = evidence.stream()
-          .filter(e -> !e.getAttribute("data-ref").equals("transcript:" + lineAtZero) && !e.getAttribute("data-ref").equals("snapshot:" + snapshotAtZero))
-          .findFirst().orElseThrow();
+      WebElement link =
+          evidence.stream()
+              .filter(
+                  e ->
+                      !e.getAttribute("data-ref").equals("transcript:" + lineAtZero)
+                          && !e.getAttribute("data-ref").equals("snapshot:" + snapshotAtZero))
+              .findFirst()
+              .orElseThrow();
       String ref = link.getAttribute("data-ref");
       link.click();
       if (ref.startsWith("transcript:")) {
         until(driver, d -> ref.substring("transcript:".length()).equals(activeLine(d)));
       } else {
-        until(driver, d -> ref.substring("snapshot:".length()).equals(find(d, ".replay").getAttribute("data-snapshot")));
+        until(
+            driver,
+            d ->
+                ref.substring("snapshot:".length())
+                    .equals(find(d, ".replay").getAttribute("data-snapshot")));
       }
-      assertThat(number(driver, "return document.querySelectorAll('.replay script, .replay img').length")).isZero();
+      assertThat(
+              number(
+                  driver, "return document.querySelectorAll('.replay script, .replay img').length"))
+          .isZero();
       assertThat(consoleProblems(driver)).isEmpty();
       BrowserFixture.screenshot(driver, "summary-replay");
     } finally {
       BrowserFixture.screenshot(driver, "last-replay");
-      driver.manage().logs().get(LogType.BROWSER).getAll().forEach(e -> System.err.println("BROWSER " + e.getMessage()));
+      driver
+          .manage()
+          .logs()
+          .get(LogType.BROWSER)
+          .getAll()
+          .forEach(e -> System.err.println("BROWSER " + e.getMessage()));
       driver.quit();
     }
   }
 
   @Test
-  @DisplayName("without a recording the summary says so, Play is off, and Next/Previous moment and the lines still step the transcript and the code (hostile text stays text)")
+  @DisplayName(
+      "without a recording the summary says so, Play is off, and Next/Previous moment and the lines still step the transcript and the code (hostile text stays text)")
   void noRecordingStillSteps() throws Exception {
     String email = BrowserFixture.uniqueEmail();
     String userId = fixture.signupOverApi(email, PASSWORD).getJsonObject("user").getString("id");
     evaluatedSession(userId, "two-sum", 1, null, 6);
-    fixture.sql("""
+    fixture.sql(
+        """
         WITH s AS (SELECT id FROM sessions WHERE user_id = $1::uuid),
              t AS (INSERT INTO transcripts (session_id, item_id, role, text, turn_started_at)
                    SELECT s.id, v.item, v.role, v.text, now() - interval '1 day' + v.at
@@ -231,7 +316,8 @@ class ReviewBrowserTest extends BrowserTest {
                                      ('item_2', 'user', '<img src=x onerror=window.__pwned=1> I would hash.', interval '2 minutes')) AS v(item, role, text, at))
         INSERT INTO code_snapshots (session_id, code, language, snapshot_type, created_at)
         SELECT s.id, v.code, 'python', 'auto', now() - interval '1 day' + v.at
-          FROM s, (VALUES ('first draft', interval '1 minute'), ('second draft', interval '3 minutes')) AS v(code, at)""", userId);
+          FROM s, (VALUES ('first draft', interval '1 minute'), ('second draft', interval '3 minutes')) AS v(code, at)""",
+        userId);
     ChromeDriver driver = fixture.browser(1280, 1000);
     try {
       InterviewBrowserTest.logIn(driver, email, PASSWORD);
@@ -248,7 +334,8 @@ class ReviewBrowserTest extends BrowserTest {
       until(driver, d -> "first draft".equals(shownCode(d)));
       next.sendKeys(Keys.ENTER);
       until(driver, d -> "item_2".equals(activeLine(d)));
-      assertThat(find(driver, ".replay-line[data-item=item_2]").getText()).contains("<img src=x onerror=window.__pwned=1>");
+      assertThat(find(driver, ".replay-line[data-item=item_2]").getText())
+          .contains("<img src=x onerror=window.__pwned=1>");
       next.sendKeys(Keys.ENTER);
       until(driver, d -> "second draft".equals(shownCode(d)));
       driver.findElement(By.xpath("//button[normalize-space()='◀ Previous moment']")).click();
@@ -264,14 +351,19 @@ class ReviewBrowserTest extends BrowserTest {
   }
 
   @Test
-  @DisplayName("the replay's WAV join, in the browser: stereo chunks mixed to mono at their startMs, a missing chunk is silence, a non-PCM file is refused")
+  @DisplayName(
+      "the replay's WAV join, in the browser: stereo chunks mixed to mono at their startMs, a missing chunk is silence, a non-PCM file is refused")
   void wavJoin() throws Exception {
     ChromeDriver driver = fixture.browser(800, 600);
     try {
       driver.get(fixture.base + "/");
       el(driver, "main");
       @SuppressWarnings("unchecked")
-      java.util.Map<String, Object> result = (java.util.Map<String, Object>) ((org.openqa.selenium.JavascriptExecutor) driver).executeAsyncScript("""
+      java.util.Map<String, Object> result =
+          (java.util.Map<String, Object>)
+              ((org.openqa.selenium.JavascriptExecutor) driver)
+                  .executeAsyncScript(
+                      """
           const done = arguments[arguments.length - 1];
           const base = document.querySelector('script[type=module]').src.replace(/app\\/main\\.js$/, '');
           import(base + 'app/pages/summary/wav.js').then(async ({ MonoTimeline, parseWav }) => {
@@ -298,10 +390,17 @@ class ReviewBrowserTest extends BrowserTest {
                    end: joined.samples[1499], refused });
           }).catch((e) => done({ error: String(e) }));""");
       assertThat(result).doesNotContainKey("error");
-      assertThat(result).containsEntry("type", "audio/wav").containsEntry("channels", 1L).containsEntry("rate", 1000L)
+      assertThat(result)
+          .containsEntry("type", "audio/wav")
+          .containsEntry("channels", 1L)
+          .containsEntry("rate", 1000L)
           .containsEntry("length", 1500L);
-      assertThat(result).containsEntry("first", 2000L).containsEntry("last0", 2000L).containsEntry("gap", 0L)
-          .containsEntry("second", -2000L).containsEntry("end", -2000L);
+      assertThat(result)
+          .containsEntry("first", 2000L)
+          .containsEntry("last0", 2000L)
+          .containsEntry("gap", 0L)
+          .containsEntry("second", -2000L)
+          .containsEntry("end", -2000L);
       assertThat((String) result.get("refused")).contains("16-bit PCM");
     } finally {
       driver.quit();

@@ -24,13 +24,13 @@ import org.junit.jupiter.api.io.TempDir;
  * entries of another test JVM sharing the machine's Redis.
  */
 class RolesTest {
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final int port = FreePort.find();
   private final int sandboxPort = FreePort.find();
   private String databaseUrl;
 
-  @TempDir
-  Path dataDir;
+  @TempDir Path dataDir;
 
   @AfterEach
   void dropDatabase() {
@@ -40,11 +40,13 @@ class RolesTest {
   }
 
   private Config config(String roleArgument, boolean withDatabase) {
-    Map<String, String> env = new HashMap<>(Map.of(
-        "DATA_DIR", dataDir.toString(),
-        "PORT", String.valueOf(port),
-        "INTERNAL_PORT", String.valueOf(FreePort.find()),
-        "SANDBOX_PORT", String.valueOf(sandboxPort)));
+    Map<String, String> env =
+        new HashMap<>(
+            Map.of(
+                "DATA_DIR", dataDir.toString(),
+                "PORT", String.valueOf(port),
+                "INTERNAL_PORT", String.valueOf(FreePort.find()),
+                "SANDBOX_PORT", String.valueOf(sandboxPort)));
     if (withDatabase) {
       databaseUrl = TestDatabase.freshDatabaseUrl();
       env.put("DATABASE_URL", databaseUrl);
@@ -53,8 +55,10 @@ class RolesTest {
   }
 
   private int status(int onPort, String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + onPort + path)).GET().build(),
-        HttpResponse.BodyHandlers.discarding()).statusCode();
+    return http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + onPort + path)).GET().build(),
+            HttpResponse.BodyHandlers.discarding())
+        .statusCode();
   }
 
   @Test
@@ -62,13 +66,16 @@ class RolesTest {
   void flyProcessGroupsPickTheirRole() throws Exception {
     String fly = java.nio.file.Files.readString(Path.of("..", "fly.toml"));
     String processes = fly.substring(fly.indexOf("[processes]"), fly.indexOf("[http_service]"));
-    java.util.regex.Matcher group = java.util.regex.Pattern.compile("(?m)^\\s*(\\w+) = \"([^\"]*)\"").matcher(processes);
+    java.util.regex.Matcher group =
+        java.util.regex.Pattern.compile("(?m)^\\s*(\\w+) = \"([^\"]*)\"").matcher(processes);
     int groups = 0;
     while (group.find()) {
       Config parsed = Config.from(Map.of(), group.group(2).split(" "));
       assertThat(parsed.role().name()).as(group.group(1)).isEqualToIgnoringCase(group.group(1));
       if (parsed.role().name().equalsIgnoreCase("edge")) {
-        assertThat(parsed.sandbox().url()).as("the edge reaches the sandbox group").contains("sandbox.process.");
+        assertThat(parsed.sandbox().url())
+            .as("the edge reaches the sandbox group")
+            .contains("sandbox.process.");
       }
       groups++;
     }
@@ -76,7 +83,8 @@ class RolesTest {
   }
 
   @Test
-  @DisplayName("fly.toml keeps one proxied machine always running (a WebSocket server must not auto-stop) on the PORT of its [env]")
+  @DisplayName(
+      "fly.toml keeps one proxied machine always running (a WebSocket server must not auto-stop) on the PORT of its [env]")
   void flyHttpServiceNeverAutoStops() throws Exception {
     String fly = java.nio.file.Files.readString(Path.of("..", "fly.toml"));
     String http = tomlTable(fly, "http_service");
@@ -84,7 +92,9 @@ class RolesTest {
     assertThat(tomlValue(http, "auto_stop_machines")).isEqualTo("\"off\"");
     String envPort = tomlValue(tomlTable(fly, "env"), "PORT").replace("\"", "");
     assertThat(envPort).isEqualTo("8080");
-    assertThat(tomlValue(http, "internal_port")).as("internal_port matches PORT in [env]").isEqualTo(envPort);
+    assertThat(tomlValue(http, "internal_port"))
+        .as("internal_port matches PORT in [env]")
+        .isEqualTo(envPort);
   }
 
   /** The key lines of one TOML table, up to the next table header (its sub-tables excluded). */
@@ -97,31 +107,40 @@ class RolesTest {
   }
 
   private static String tomlValue(String table, String key) {
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^\\s*" + key + "\\s*=\\s*(\\S+)\\s*$").matcher(table);
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("(?m)^\\s*" + key + "\\s*=\\s*(\\S+)\\s*$").matcher(table);
     assertThat(m.find()).as(key + " is set").isTrue();
     return m.group(1);
   }
 
   @Test
-  @DisplayName("ROLE=edge deploys the REST edge, its sweeper, the retention job, the Slack alert sender and the internal listener, and no workers or gateway")
+  @DisplayName(
+      "ROLE=edge deploys the REST edge, its sweeper, the retention job, the Slack alert sender and the internal listener, and no workers or gateway")
   void edge() throws Exception {
     try (RunningSystem running = Launcher.start(config("ROLE=edge", true))) {
-      assertThat(running.deployments()).containsOnlyKeys("edge", "session-sweeper", "retention", "slack-alerts", "internal");
+      assertThat(running.deployments())
+          .containsOnlyKeys("edge", "session-sweeper", "retention", "slack-alerts", "internal");
       assertThat(status(port, "/health/ready")).isEqualTo(200);
     }
   }
 
   @Test
-  @DisplayName("ROLE=worker deploys only the stream consumer groups: observers, evaluators, and the failure detectors on the stream and its dead letters")
+  @DisplayName(
+      "ROLE=worker deploys only the stream consumer groups: observers, evaluators, and the failure detectors on the stream and its dead letters")
   void worker() throws Exception {
     try (RunningSystem running = Launcher.start(config("ROLE=worker", true))) {
-      assertThat(running.deployments()).containsOnlyKeys("observer-workers", "evaluator-workers", "failure-detectors:events",
-          "failure-detectors:events.dlq");
+      assertThat(running.deployments())
+          .containsOnlyKeys(
+              "observer-workers",
+              "evaluator-workers",
+              "failure-detectors:events",
+              "failure-detectors:events.dlq");
     }
   }
 
   @Test
-  @DisplayName("ROLE=realtime deploys the WebSocket gateway on PORT with its own /health, which fly.toml checks")
+  @DisplayName(
+      "ROLE=realtime deploys the WebSocket gateway on PORT with its own /health, which fly.toml checks")
   void realtime() throws Exception {
     try (RunningSystem running = Launcher.start(config("ROLE=realtime", true))) {
       assertThat(running.deployments()).containsOnlyKeys("realtime");
@@ -130,21 +149,27 @@ class RolesTest {
   }
 
   @Test
-  @DisplayName("ROLE=sandbox deploys only the sandbox runner: no database, Redis or S3, embedded or not")
+  @DisplayName(
+      "ROLE=sandbox deploys only the sandbox runner: no database, Redis or S3, embedded or not")
   void sandbox() throws Exception {
     try (RunningSystem running = Launcher.start(config("ROLE=sandbox", false))) {
       assertThat(running.deployments()).containsOnlyKeys("sandbox");
       assertThat(running.embedded()).isEmpty();
       assertThat(status(sandboxPort, "/health")).isEqualTo(200);
-      assertThat(status(sandboxPort, "/v1/runtimes")).as("the API without the token").isEqualTo(401);
+      assertThat(status(sandboxPort, "/v1/runtimes"))
+          .as("the API without the token")
+          .isEqualTo(401);
     }
   }
 
   @Test
-  @DisplayName("ROLE=all whose SANDBOX_PORT is taken stops start-up naming SANDBOX_PORT, instead of running sessions that can run nothing")
+  @DisplayName(
+      "ROLE=all whose SANDBOX_PORT is taken stops start-up naming SANDBOX_PORT, instead of running sessions that can run nothing")
   void takenSandboxPortStopsStartUp() throws Exception {
-    try (java.net.ServerSocket taken = new java.net.ServerSocket(sandboxPort, 1, java.net.InetAddress.getLoopbackAddress())) {
-      org.assertj.core.api.Assertions.assertThatThrownBy(() -> Launcher.start(config("ROLE=all", true)).close())
+    try (java.net.ServerSocket taken =
+        new java.net.ServerSocket(sandboxPort, 1, java.net.InetAddress.getLoopbackAddress())) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () -> Launcher.start(config("ROLE=all", true)).close())
           .hasMessageContaining("SANDBOX_PORT");
     }
   }

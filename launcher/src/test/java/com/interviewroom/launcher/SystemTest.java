@@ -19,14 +19,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The setup the end-to-end tests share: the whole system in this JVM ({@link Launcher#start}) on one
- * free port, over a fresh database, started before each test and closed after it, with a database
- * handle, a WebSocket client and the REST API. A test adds settings (and starts the fakes they
- * point at) by overriding {@link #extraEnv}.
+ * The setup the end-to-end tests share: the whole system in this JVM ({@link Launcher#start}) on
+ * one free port, over a fresh database, started before each test and closed after it, with a
+ * database handle, a WebSocket client and the REST API. A test adds settings (and starts the fakes
+ * they point at) by overriding {@link #extraEnv}.
  */
 abstract class SystemTest {
-  @TempDir
-  Path dataDir;
+  @TempDir Path dataDir;
 
   String databaseUrl;
   int port;
@@ -35,7 +34,11 @@ abstract class SystemTest {
   Database db;
   WebSocketClient wsClient;
   ApiClient api;
-  /** What the system talks to (fakes a test starts in {@link #extraEnv}): closed after the system, in order. */
+
+  /**
+   * What the system talks to (fakes a test starts in {@link #extraEnv}): closed after the system,
+   * in order.
+   */
   final List<AutoCloseable> closedAfterTheSystem = new ArrayList<>();
 
   /** Settings on top of {@link #env}; none unless a test says so. */
@@ -80,15 +83,17 @@ abstract class SystemTest {
    * Redis database, free internal and sandbox ports, the sign-in limits raised. A mutable map, for
    * a test's own settings.
    */
-  private static Map<String, String> env(Path dataDir, String databaseUrl, int port, int internalPort) {
+  private static Map<String, String> env(
+      Path dataDir, String databaseUrl, int port, int internalPort) {
     Map<String, String> env = new HashMap<>(TestAuthLimits.RAISED);
-    env.putAll(Map.of(
-        "DATA_DIR", dataDir.toString(),
-        "DATABASE_URL", databaseUrl,
-        "REDIS_URL", TestRedis.isolatedUrl(),
-        "PORT", String.valueOf(port),
-        "INTERNAL_PORT", String.valueOf(internalPort),
-        "SANDBOX_PORT", String.valueOf(FreePort.find())));
+    env.putAll(
+        Map.of(
+            "DATA_DIR", dataDir.toString(),
+            "DATABASE_URL", databaseUrl,
+            "REDIS_URL", TestRedis.isolatedUrl(),
+            "PORT", String.valueOf(port),
+            "INTERNAL_PORT", String.valueOf(internalPort),
+            "SANDBOX_PORT", String.valueOf(FreePort.find())));
     return env;
   }
 }

@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A TCP forwarder between the browser and the server, so a test can cut every connection the way
- * a network or a server restart does (the browser sees the WebSocket close with 1006).
+ * A TCP forwarder between the browser and the server, so a test can cut every connection the way a
+ * network or a server restart does (the browser sees the WebSocket close with 1006).
  */
 final class TcpProxy implements AutoCloseable {
   private final ServerSocket server;
@@ -56,7 +56,8 @@ final class TcpProxy implements AutoCloseable {
   }
 
   private static void pump(Socket from, Socket to) {
-    try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+    try (InputStream in = from.getInputStream();
+        OutputStream out = to.getOutputStream()) {
       in.transferTo(out);
     } catch (IOException ignored) {
       // the other side closed, or the test cut the connection

@@ -14,26 +14,30 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The subscription's tier reaching the voice routing across roles: the edge settles it at session
- * start, the realtime gateway's own read ({@link PgSessionRecords#tier}) and {@link ProviderSelector}
- * (both providers configured) pick the order for that session.
+ * start, the realtime gateway's own read ({@link PgSessionRecords#tier}) and {@link
+ * ProviderSelector} (both providers configured) pick the order for that session.
  */
 class TierRoutingTest extends SystemTest {
   private final ProviderSelector bothProviders = new ProviderSelector(true, true);
 
   @Test
-  @DisplayName("an active subscriber's next session is routed OpenAI first; once a past_due grace has run out, the next one Gemini first")
+  @DisplayName(
+      "an active subscriber's next session is routed OpenAI first; once a past_due grace has run out, the next one Gemini first")
   void routingFollowsTheSubscriptionAtTheNextStart() throws Exception {
     JsonObject signedUp = api.signup("tier");
     String bearer = signedUp.getString("accessToken");
     UUID userId = UUID.fromString(signedUp.getJsonObject("user").getString("id"));
     assertThat(routing(userId)).containsExactly("gemini", "openai");
 
-    sql("INSERT INTO subscriptions (user_id, stripe_subscription_id, plan, status) VALUES ($1, 'sub_routing', 'unlimited_monthly', 'active')",
+    sql(
+        "INSERT INTO subscriptions (user_id, stripe_subscription_id, plan, status) VALUES ($1, 'sub_routing', 'unlimited_monthly', 'active')",
         userId);
     assertThat(api.startSession(bearer).getBoolean("creditCharged")).isFalse();
     assertThat(routing(userId)).containsExactly("openai", "gemini");
 
-    sql("UPDATE subscriptions SET status = 'past_due', past_due_since = now() - interval '8 days' WHERE user_id = $1", userId);
+    sql(
+        "UPDATE subscriptions SET status = 'past_due', past_due_since = now() - interval '8 days' WHERE user_id = $1",
+        userId);
     assertThat(routing(userId)).as("nothing settled it yet").containsExactly("openai", "gemini");
     assertThat(api.startSession(bearer).getBoolean("creditCharged")).isTrue();
     assertThat(routing(userId)).containsExactly("gemini", "openai");

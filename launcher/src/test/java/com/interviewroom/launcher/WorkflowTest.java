@@ -50,7 +50,11 @@ class WorkflowTest {
 
   private static List<String> needs(String job) {
     Object needs = job(job).get("needs");
-    return needs == null ? List.of() : needs instanceof String one ? List.of(one) : ((List<?>) needs).stream().map(String::valueOf).toList();
+    return needs == null
+        ? List.of()
+        : needs instanceof String one
+            ? List.of(one)
+            : ((List<?>) needs).stream().map(String::valueOf).toList();
   }
 
   private static int indexOfStep(String job, String runContains) {
@@ -64,10 +68,12 @@ class WorkflowTest {
   }
 
   @Test
-  @DisplayName("runs on pull requests and on pushes to main; jobs need test -> image -> deploy, and only main deploys")
+  @DisplayName(
+      "runs on pull requests and on pushes to main; jobs need test -> image -> deploy, and only main deploys")
   void triggersAndOrder() {
     // YAML 1.1 reads a bare `on` key as true
-    Map<String, Object> on = map(workflow.containsKey("on") ? workflow.get("on") : workflow.get(Boolean.TRUE));
+    Map<String, Object> on =
+        map(workflow.containsKey("on") ? workflow.get("on") : workflow.get(Boolean.TRUE));
     assertThat(on).containsKeys("pull_request", "push");
     assertThat(map(on.get("push")).get("branches")).isEqualTo(List.of("main"));
 
@@ -81,35 +87,55 @@ class WorkflowTest {
     assertThat(needs("test")).isEmpty();
     assertThat(needs("image")).containsExactly("test");
     assertThat(needs("deploy")).containsExactly("image");
-    assertThat(String.valueOf(job("image").get("if"))).contains("github.event_name == 'push'").contains("refs/heads/main");
+    assertThat(String.valueOf(job("image").get("if")))
+        .contains("github.event_name == 'push'")
+        .contains("refs/heads/main");
   }
 
   @Test
-  @DisplayName("the test job has Postgres and Redis services, a Maven cache, the tools the tests use, and runs README's test command")
+  @DisplayName(
+      "the test job has Postgres and Redis services, a Maven cache, the tools the tests use, and runs README's test command")
   void testJob() throws Exception {
     Map<String, Object> services = map(job("test").get("services"));
     assertThat(services).containsKeys("postgres", "redis");
-    assertThat(String.valueOf(map(services.get("postgres")).get("options"))).contains("--health-cmd");
+    assertThat(String.valueOf(map(services.get("postgres")).get("options")))
+        .contains("--health-cmd");
     assertThat(String.valueOf(map(services.get("redis")).get("options"))).contains("--health-cmd");
     assertThat(map(job("test").get("env"))).containsKeys("TEST_DATABASE_URL", "TEST_REDIS_URL");
-    assertThat(steps("test")).anySatisfy(step -> {
-      assertThat(String.valueOf(step.get("uses"))).startsWith("actions/setup-java@");
-      assertThat(map(step.get("with"))).containsEntry("cache", "maven");
-    });
-    assertThat(steps("test")).anySatisfy(step ->
-        assertThat(String.valueOf(step.get("run"))).contains("bubblewrap").contains("prometheus").contains("prometheus-alertmanager"));
+    assertThat(steps("test"))
+        .anySatisfy(
+            step -> {
+              assertThat(String.valueOf(step.get("uses"))).startsWith("actions/setup-java@");
+              assertThat(map(step.get("with"))).containsEntry("cache", "maven");
+            });
+    assertThat(steps("test"))
+        .anySatisfy(
+            step ->
+                assertThat(String.valueOf(step.get("run")))
+                    .contains("bubblewrap")
+                    .contains("prometheus")
+                    .contains("prometheus-alertmanager"));
 
     String readme = Files.readString(ROOT.resolve("README.md"));
-    Matcher command = Pattern.compile("Run every test[\\s\\S]*?```bash\\n([^\\n]+)\\n```").matcher(readme);
+    Matcher command =
+        Pattern.compile("Run every test[\\s\\S]*?```bash\\n([^\\n]+)\\n```").matcher(readme);
     assertThat(command.find()).as("README has a test command").isTrue();
-    assertThat(steps("test")).as("the test job runs README's test command").anySatisfy(step ->
-        assertThat(String.valueOf(step.get("run")).trim()).isEqualTo(command.group(1).trim()));
+    assertThat(steps("test"))
+        .as("the test job runs README's test command")
+        .anySatisfy(
+            step ->
+                assertThat(String.valueOf(step.get("run")).trim())
+                    .isEqualTo(command.group(1).trim()));
   }
 
   @Test
-  @DisplayName("deploy remembers the running image, deploys the new one, gates it, and rolls back on failure")
+  @DisplayName(
+      "deploy remembers the running image, deploys the new one, gates it, and rolls back on failure")
   void deployIsGatedAndRolledBack() throws Exception {
-    assertThat(String.valueOf(steps("image").getLast().get("run"))).contains("flyctl deploy").contains("--build-only").contains("--push");
+    assertThat(String.valueOf(steps("image").getLast().get("run")))
+        .contains("flyctl deploy")
+        .contains("--build-only")
+        .contains("--push");
     int previous = indexOfStep("deploy", "flyctl machine list");
     int deploy = indexOfStep("deploy", "--image \"${{ needs.image.outputs.image }}\"");
     int gate = indexOfStep("deploy", "infra/deploy/fly-gate.sh");
@@ -118,7 +144,9 @@ class WorkflowTest {
     assertThat(deploy).isLessThan(gate);
     assertThat(gate).isLessThan(rollback);
     assertThat(String.valueOf(steps("deploy").get(rollback).get("if"))).contains("failure()");
-    assertThat(map(job("deploy").get("concurrency")).get("cancel-in-progress")).as("a deploy is never cancelled midway").isEqualTo(false);
+    assertThat(map(job("deploy").get("concurrency")).get("cancel-in-progress"))
+        .as("a deploy is never cancelled midway")
+        .isEqualTo(false);
 
     for (String script : List.of("infra/deploy/fly-gate.sh", "infra/deploy/health-gate.sh")) {
       assertThat(Files.isExecutable(ROOT.resolve(script))).as(script + " is executable").isTrue();
@@ -126,17 +154,22 @@ class WorkflowTest {
   }
 
   @Test
-  @DisplayName("every action is pinned to a ref, and FLY_API_TOKEN is the only secret, documented in the runbook")
+  @DisplayName(
+      "every action is pinned to a ref, and FLY_API_TOKEN is the only secret, documented in the runbook")
   void actionsAndSecrets() throws Exception {
     List<String> uses = new ArrayList<>();
     for (String job : map(workflow.get("jobs")).keySet()) {
-      steps(job).forEach(step -> {
-        if (step.containsKey("uses")) {
-          uses.add(String.valueOf(step.get("uses")));
-        }
-      });
+      steps(job)
+          .forEach(
+              step -> {
+                if (step.containsKey("uses")) {
+                  uses.add(String.valueOf(step.get("uses")));
+                }
+              });
     }
-    assertThat(uses).isNotEmpty().allSatisfy(action -> assertThat(action).matches("[\\w.-]+/[\\w./-]+@[\\w.-]+"));
+    assertThat(uses)
+        .isNotEmpty()
+        .allSatisfy(action -> assertThat(action).matches("[\\w.-]+/[\\w./-]+@[\\w.-]+"));
 
     Set<String> secrets = new HashSet<>();
     Matcher secret = Pattern.compile("\\$\\{\\{\\s*secrets\\.(\\w+)\\s*}}").matcher(text);

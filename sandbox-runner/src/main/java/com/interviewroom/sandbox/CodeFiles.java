@@ -20,11 +20,17 @@ record CodeFiles(LanguageProfile profile, String source, Map<String, byte[]> cla
     if (classes != null) {
       Path dir = Files.createDirectory(slot.workDir().resolve("classes"));
       for (Map.Entry<String, byte[]> entry : classes.entrySet()) {
-        Files.write(dir.resolve(entry.getKey() + ".class"), entry.getValue(), StandardOpenOption.CREATE_NEW);
+        Files.write(
+            dir.resolve(entry.getKey() + ".class"),
+            entry.getValue(),
+            StandardOpenOption.CREATE_NEW);
       }
     } else {
-      Files.writeString(slot.workDir().resolve(profile.sourceFile()), source,
-          StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW);
+      Files.writeString(
+          slot.workDir().resolve(profile.sourceFile()),
+          source,
+          StandardCharsets.UTF_8,
+          StandardOpenOption.CREATE_NEW);
     }
   }
 

@@ -37,16 +37,23 @@ record HarnessRun(Verdict verdict, ProcessOutcome outcome, List<TestResult> resu
     String nonce = randomHex(16);
     byte[] stdin = (nonce + "\n" + spec(problem, tests).encode()).getBytes(StandardCharsets.UTF_8);
     Path resultsFile = run.slot().workDir().resolve(".results");
-    Files.createFile(resultsFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    Files.createFile(
+        resultsFile,
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     Files.setAttribute(resultsFile, "unix:uid", run.slot().uid(), LinkOption.NOFOLLOW_LINKS);
     ProcessOutcome outcome;
     byte[] channel;
     // Opened before the run: whatever the candidate does to the name, we read the file we created.
-    try (FileChannel reader = FileChannel.open(resultsFile, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-      outcome = run.execute(run.profile().harnessCommand(run.runtime()), run.profile().withBootHeader("harness", stdin));
+    try (FileChannel reader =
+        FileChannel.open(resultsFile, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+      outcome =
+          run.execute(
+              run.profile().harnessCommand(run.runtime()),
+              run.profile().withBootHeader("harness", stdin));
       channel = readAtMost(reader, MAX_RESULTS_BYTES);
     }
-    ResultChannel.Parsed parsed = ResultChannel.parse(channel, nonce, tests.stream().map(RunRequest.TestCase::id).toList());
+    ResultChannel.Parsed parsed =
+        ResultChannel.parse(channel, nonce, tests.stream().map(RunRequest.TestCase::id).toList());
     return compare(run, tests, outcome, parsed);
   }
 
@@ -55,16 +62,27 @@ record HarnessRun(Verdict verdict, ProcessOutcome outcome, List<TestResult> resu
     JsonArray specTests = new JsonArray();
     tests.forEach(t -> specTests.add(new JsonObject().put("id", t.id()).put("input", t.input())));
     return new JsonObject()
-        .put("function", new JsonObject().put("name", problem.function().name())
-            .put("params", new JsonArray(problem.function().params().stream()
-                .map(p -> new JsonObject().put("name", p.name()).put("type", p.type())).toList()))
-            .put("returns", problem.function().returns()))
+        .put(
+            "function",
+            new JsonObject()
+                .put("name", problem.function().name())
+                .put(
+                    "params",
+                    new JsonArray(
+                        problem.function().params().stream()
+                            .map(p -> new JsonObject().put("name", p.name()).put("type", p.type()))
+                            .toList()))
+                .put("returns", problem.function().returns()))
         .put("tests", specTests);
   }
 
-  private static HarnessRun compare(RunContext run, List<RunRequest.TestCase> tests, ProcessOutcome outcome,
-                                    ResultChannel.Parsed parsed) {
-    CompareMode mode = CompareMode.fromWire(run.request().problem().compare()).orElse(CompareMode.EXACT);
+  private static HarnessRun compare(
+      RunContext run,
+      List<RunRequest.TestCase> tests,
+      ProcessOutcome outcome,
+      ResultChannel.Parsed parsed) {
+    CompareMode mode =
+        CompareMode.fromWire(run.request().problem().compare()).orElse(CompareMode.EXACT);
     List<TestResult> results = new ArrayList<>();
     boolean anyError = false;
     boolean anyMemoryError = false;
@@ -72,19 +90,35 @@ record HarnessRun(Verdict verdict, ProcessOutcome outcome, List<TestResult> resu
     for (int i = 0; i < tests.size(); i++) {
       RunRequest.TestCase test = tests.get(i);
       HarnessRecord record = i < parsed.records().size() ? parsed.records().get(i) : null;
-      boolean passed = record != null && record.ok() && JsonComparator.matches(test.expected(), record.actual(), mode);
+      boolean passed =
+          record != null
+              && record.ok()
+              && JsonComparator.matches(test.expected(), record.actual(), mode);
       allPassed &= passed;
       anyError |= record != null && !record.ok();
       anyMemoryError |= record != null && "MemoryError".equals(record.kind());
       double ms = record == null ? 0 : record.durationMs();
-      results.add(test.hidden()
-          ? new TestResult(test.id(), true, passed, null, null, null, null, null)
-          : new TestResult(test.id(), false, passed, ms, test.input(), test.expected(),
-              record != null && record.ok() ? record.actual() : null,
-              record == null ? null : record.error() == null ? null
-                  : OutputText.stripHarness(record.error(), run.slot().workDir().toString())));
+      results.add(
+          test.hidden()
+              ? new TestResult(test.id(), true, passed, null, null, null, null, null)
+              : new TestResult(
+                  test.id(),
+                  false,
+                  passed,
+                  ms,
+                  test.input(),
+                  test.expected(),
+                  record != null && record.ok() ? record.actual() : null,
+                  record == null
+                      ? null
+                      : record.error() == null
+                          ? null
+                          : OutputText.stripHarness(
+                              record.error(), run.slot().workDir().toString())));
     }
-    Verdict verdict = Verdicts.harness(run.profile(), outcome, parsed.intact(), anyError, anyMemoryError, allPassed);
+    Verdict verdict =
+        Verdicts.harness(
+            run.profile(), outcome, parsed.intact(), anyError, anyMemoryError, allPassed);
     return new HarnessRun(verdict, outcome, results);
   }
 

@@ -4,7 +4,9 @@ import java.util.Arrays;
 import java.util.Optional;
 
 public enum Language {
-  PYTHON("python"), JAVASCRIPT("javascript"), JAVA("java");
+  PYTHON("python"),
+  JAVASCRIPT("javascript"),
+  JAVA("java");
 
   private final String wireName;
 

@@ -15,14 +15,14 @@ import java.util.concurrent.CompletableFuture;
  * <ul>
  *   <li>at most {@code running} of them hold a slot or wait for one at once, and they wait behind
  *       every execution ({@code SlotPool#takeBackground});
- *   <li>per session, one at a time: a newer edit waits, and replaces (coalesces) an older edit of the
- *       same session that is still waiting, which is answered {@code observer_superseded};
+ *   <li>per session, one at a time: a newer edit waits, and replaces (coalesces) an older edit of
+ *       the same session that is still waiting, which is answered {@code observer_superseded};
  *   <li>per user, at most {@code perUser} in flight (running or waiting) across their sessions;
  *   <li>at most {@code waiting} wait in all; beyond that the runner is busy.
  * </ul>
  *
- * A refusal is a {@link Refused} naming the rule; the routes answer it as 429 (a caller's own limit)
- * or 503 (the runner's).
+ * A refusal is a {@link Refused} naming the rule; the routes answer it as 429 (a caller's own
+ * limit) or 503 (the runner's).
  */
 public final class ObserverLane {
   /** A refusal: {@code status} 429 for the caller's own limits, 503 when the lane is full. */
@@ -57,12 +57,17 @@ public final class ObserverLane {
       this.user = user;
     }
 
-    /** Completes when this compile may run; fails with {@link Refused} when a newer edit replaced it. */
+    /**
+     * Completes when this compile may run; fails with {@link Refused} when a newer edit replaced
+     * it.
+     */
     public CompletableFuture<Void> turn() {
       return turn;
     }
 
-    /** Gives the place back (after the compile, or when the caller gave up); lets the next one run. */
+    /**
+     * Gives the place back (after the compile, or when the caller gave up); lets the next one run.
+     */
     public void close() {
       leave(this);
     }
@@ -89,7 +94,7 @@ public final class ObserverLane {
 
   /**
    * @param session the observed session, or null (no per-session rule)
-   * @param user    the session's user, or null (no per-user rule)
+   * @param user the session's user, or null (no per-user rule)
    * @throws Refused over the user's limit, or with the lane full
    */
   public synchronized Ticket enter(String session, String user) {
@@ -99,13 +104,19 @@ public final class ObserverLane {
         if (session.equals(older.session)) {
           it.remove();
           release(older.user);
-          older.turn.completeExceptionally(new Refused(429, "observer_superseded",
-              "A newer edit of this session replaced this compile before it started."));
+          older.turn.completeExceptionally(
+              new Refused(
+                  429,
+                  "observer_superseded",
+                  "A newer edit of this session replaced this compile before it started."));
         }
       }
     }
     if (user != null && inFlightByUser.getOrDefault(user, 0) >= perUser) {
-      throw new Refused(429, "observer_user_limit", "At most " + perUser + " observer compiles per user at once.");
+      throw new Refused(
+          429,
+          "observer_user_limit",
+          "At most " + perUser + " observer compiles per user at once.");
     }
     Ticket ticket = new Ticket(session, user);
     if (mayRun(ticket)) {
@@ -152,7 +163,8 @@ public final class ObserverLane {
   }
 
   private boolean mayRun(Ticket ticket) {
-    return running < maxRunning && (ticket.session == null || !runningSessions.contains(ticket.session));
+    return running < maxRunning
+        && (ticket.session == null || !runningSessions.contains(ticket.session));
   }
 
   private void start(Ticket ticket) {

@@ -18,26 +18,31 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sandboxes of one language (its profile has a boot header, so one process serves either mode)
- * started ahead of their requests, per slot. Each is bound to its slot's work dir, serves exactly one
- * run and is then torn down like any other. Their pipes are read by platform threads
- * ({@link SandboxThreads}), never by a virtual thread.
+ * started ahead of their requests, per slot. Each is bound to its slot's work dir, serves exactly
+ * one run and is then torn down like any other. Their pipes are read by platform threads ({@link
+ * SandboxThreads}), never by a virtual thread.
  */
 final class PrestartedSandboxes {
   private static final Logger log = LoggerFactory.getLogger(PrestartedSandboxes.class);
+
   /**
-   * Pre-started sandboxes per slot. Two, so that back-to-back requests never wait for one to
-   * start: a sandbox takes longer to start (namespaces, mounts, the interpreter) than a short run takes.
+   * Pre-started sandboxes per slot. Two, so that back-to-back requests never wait for one to start:
+   * a sandbox takes longer to start (namespaces, mounts, the interpreter) than a short run takes.
    */
   static final int DEPTH = 2;
 
-  /** A slot's next sandbox, bound to that slot's work dir: completed once spawned (with null if it could not be). */
+  /**
+   * A slot's next sandbox, bound to that slot's work dir: completed once spawned (with null if it
+   * could not be).
+   */
   private record Warm(Slot slot, CompletableFuture<SandboxProcess.Started> started) {
     void closeWhenStarted() {
-      started.thenAccept(sandbox -> {
-        if (sandbox != null) {
-          sandbox.close();
-        }
-      });
+      started.thenAccept(
+          sandbox -> {
+            if (sandbox != null) {
+              sandbox.close();
+            }
+          });
     }
   }
 
@@ -45,12 +50,20 @@ final class PrestartedSandboxes {
   private final Optional<Runtime> runtime;
   private final SandboxLauncher launcher;
   private final CurrentSlots slots;
+
   /** Per slot, the next sandboxes: each completed once spawned (with null if it could not be). */
   private final Map<Integer, Deque<Warm>> bySlot = new ConcurrentHashMap<>();
+
   private volatile boolean closed;
 
-  /** @param runtime the profile's runtime, when installed (nothing is pre-started without it) */
-  PrestartedSandboxes(LanguageProfile profile, Optional<Runtime> runtime, SandboxLauncher launcher, CurrentSlots slots) {
+  /**
+   * @param runtime the profile's runtime, when installed (nothing is pre-started without it)
+   */
+  PrestartedSandboxes(
+      LanguageProfile profile,
+      Optional<Runtime> runtime,
+      SandboxLauncher launcher,
+      CurrentSlots slots) {
     this.profile = profile;
     this.runtime = runtime;
     this.launcher = launcher;
@@ -63,8 +76,8 @@ final class PrestartedSandboxes {
   }
 
   /**
-   * The slot's pre-started sandbox, if one is started or starting and still alive. One that
-   * is still starting is waited for: it began before this request, so it is ready before a new one.
+   * The slot's pre-started sandbox, if one is started or starting and still alive. One that is
+   * still starting is waited for: it began before this request, so it is ready before a new one.
    */
   SandboxProcess.Started take(Slot slot) {
     Deque<Warm> queue = bySlot.get(slot.index());
@@ -90,7 +103,8 @@ final class PrestartedSandboxes {
 
   /**
    * Tops up the slot's pre-started sandboxes to {@link #DEPTH}: bwrap, namespaces and the
-   * interpreter start while nobody waits; each then blocks on stdin. Each one serves exactly one run.
+   * interpreter start while nobody waits; each then blocks on stdin. Each one serves exactly one
+   * run.
    */
   void topUp(Slot slot) {
     if (runtime.isEmpty()) {
@@ -107,7 +121,13 @@ final class PrestartedSandboxes {
       }
       SandboxProcess.Started warm = null;
       try {
-        warm = launcher.spawn(slot, runtime.get(), profile.limits(), profile.prestartCommand(runtime.get()), SandboxLauncher.PRESTART);
+        warm =
+            launcher.spawn(
+                slot,
+                runtime.get(),
+                profile.limits(),
+                profile.prestartCommand(runtime.get()),
+                SandboxLauncher.PRESTART);
       } catch (java.io.IOException | RuntimeException e) {
         log.warn("could not pre-start a sandbox for slot {}: {}", slot.index(), e.toString());
       }
@@ -133,12 +153,17 @@ final class PrestartedSandboxes {
   /** Process ids of the pre-started sandboxes (tests tell them apart from leftovers). */
   Set<Long> processIds() {
     Set<Long> pids = new HashSet<>();
-    bySlot.values().forEach(queue -> queue.forEach(pending -> {
-      SandboxProcess.Started warm = pending.started().getNow(null);
-      if (warm != null) {
-        pids.addAll(warm.processIds());
-      }
-    }));
+    bySlot
+        .values()
+        .forEach(
+            queue ->
+                queue.forEach(
+                    pending -> {
+                      SandboxProcess.Started warm = pending.started().getNow(null);
+                      if (warm != null) {
+                        pids.addAll(warm.processIds());
+                      }
+                    }));
     return pids;
   }
 

@@ -12,9 +12,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** The candidate's program run with stdin: a plain program run, or a stdout problem's run per test. */
+/**
+ * The candidate's program run with stdin: a plain program run, or a stdout problem's run per test.
+ */
 final class ProgramRun {
-  /** The exit code reported when only hidden tests ran: theirs is not shown (it could carry a hidden input). */
+  /**
+   * The exit code reported when only hidden tests ran: theirs is not shown (it could carry a hidden
+   * input).
+   */
   static final int HIDDEN_EXIT_CODE = -1;
 
   private ProgramRun() {}
@@ -23,8 +28,14 @@ final class ProgramRun {
   static RunResult plain(RunContext run, String mainClass) throws IOException {
     ProcessOutcome outcome = execute(run, mainClass, RunContext.bytes(run.request().stdin()));
     Verdict verdict = Verdicts.program(run.profile(), outcome);
-    return new RunResult(verdict, run.visible(outcome.stdout()), run.visible(outcome.stderr()),
-        outcome.exitCode(), outcome.durationMs(), null, List.of());
+    return new RunResult(
+        verdict,
+        run.visible(outcome.stdout()),
+        run.visible(outcome.stderr()),
+        outcome.exitCode(),
+        outcome.durationMs(),
+        null,
+        List.of());
   }
 
   /**
@@ -32,7 +43,8 @@ final class ProgramRun {
    * Examples run first; hidden tests come last, so nothing they leave in the work dir is read by a
    * run whose output is shown, and their stdout, stderr and exit code are not reported.
    */
-  static RunResult stdoutProblem(RunContext run, CodeFiles code, String mainClass) throws IOException {
+  static RunResult stdoutProblem(RunContext run, CodeFiles code, String mainClass)
+      throws IOException {
     RunRequest request = run.request();
     Map<String, TestResult> byId = new LinkedHashMap<>();
     Verdict verdict = Verdict.ACCEPTED;
@@ -49,15 +61,21 @@ final class ProgramRun {
         code.rewrite(run.slot());
       }
       first = false;
-      String input = test.input() instanceof String s ? s : test.input() instanceof JsonObject o ? o.getString("stdin", "") : "";
+      String input =
+          test.input() instanceof String s
+              ? s
+              : test.input() instanceof JsonObject o ? o.getString("stdin", "") : "";
       ProcessOutcome outcome = execute(run, mainClass, RunContext.bytes(input));
       if (!test.hidden()) {
         total += outcome.durationMs(); // a hidden run's time could encode its input: never reported
       }
       String out = new String(outcome.stdout(), StandardCharsets.UTF_8);
       Optional<Verdict> limit = Verdicts.limit(outcome);
-      boolean passed = limit.isEmpty() && outcome.exitCode() == 0
-          && test.expected() instanceof String expected && TextComparator.matches(expected, out);
+      boolean passed =
+          limit.isEmpty()
+              && outcome.exitCode() == 0
+              && test.expected() instanceof String expected
+              && TextComparator.matches(expected, out);
       Verdict testVerdict = Verdicts.stdoutTest(run.profile(), outcome, passed);
       if (test.hidden()) {
         byId.put(test.id(), new TestResult(test.id(), true, passed, null, null, null, null, null));
@@ -65,18 +83,31 @@ final class ProgramRun {
         stdout = run.visible(outcome.stdout());
         stderr = run.visible(outcome.stderr());
         exitCode = outcome.exitCode();
-        byId.put(test.id(), new TestResult(test.id(), false, passed, (double) outcome.durationMs(), test.input(), test.expected(), stdout,
-            stderr.isEmpty() ? null : stderr));
+        byId.put(
+            test.id(),
+            new TestResult(
+                test.id(),
+                false,
+                passed,
+                (double) outcome.durationMs(),
+                test.input(),
+                test.expected(),
+                stdout,
+                stderr.isEmpty() ? null : stderr));
       }
       if (verdict == Verdict.ACCEPTED && testVerdict != Verdict.ACCEPTED) {
         verdict = testVerdict;
       }
     }
-    List<TestResult> results = request.problem().tests().stream().map(t -> byId.get(t.id())).toList();
+    List<TestResult> results =
+        request.problem().tests().stream().map(t -> byId.get(t.id())).toList();
     return new RunResult(verdict, stdout, stderr, exitCode, total, null, results);
   }
 
-  private static ProcessOutcome execute(RunContext run, String mainClass, byte[] stdin) throws IOException {
-    return run.execute(run.profile().programCommand(run.runtime(), mainClass), run.profile().withBootHeader("program", stdin));
+  private static ProcessOutcome execute(RunContext run, String mainClass, byte[] stdin)
+      throws IOException {
+    return run.execute(
+        run.profile().programCommand(run.runtime(), mainClass),
+        run.profile().withBootHeader("program", stdin));
   }
 }

@@ -9,11 +9,12 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Whether this runner can run code right now, from a real trivial run per installed language (not
- * merely from being up), reused for {@link #FRESH_MS}. A stale answer is served while a fresh one is
- * computed, so a probe never waits for the runs.
+ * merely from being up), reused for {@link #FRESH_MS}. A stale answer is served while a fresh one
+ * is computed, so a probe never waits for the runs.
  *
- * <p>{@code {status: ok|degraded|down|starting, languages: {python: up|missing|<verdict>}, missing: [...]}}:
- * {@code down} when no language can run (bubblewrap missing, say), {@code degraded} when some can.
+ * <p>{@code {status: ok|degraded|down|starting, languages: {python: up|missing|<verdict>}, missing:
+ * [...]}}: {@code down} when no language can run (bubblewrap missing, say), {@code degraded} when
+ * some can.
  */
 public final class Readiness {
   static final long FRESH_MS = 10_000; // a Java run costs ~0.4 s of CPU: at most one probe per 10 s
@@ -26,7 +27,9 @@ public final class Readiness {
   private final AtomicReference<Answer> last = new AtomicReference<>();
   private final AtomicReference<CompletableFuture<JsonObject>> refreshing = new AtomicReference<>();
 
-  /** @param service null when the runner could not start; {@code missing} then says why */
+  /**
+   * @param service null when the runner could not start; {@code missing} then says why
+   */
   public Readiness(SandboxService service, List<String> missing, ExecutorService executor) {
     this.service = service;
     this.missing = List.copyOf(missing);
@@ -58,9 +61,16 @@ public final class Readiness {
       return CompletableFuture.completedFuture(unavailable());
     }
     JsonObject languages = new JsonObject();
-    LanguageProfile.ALL.forEach(l -> languages.put(l.wireName(), service.runtimes().get(l.wireName()).isPresent() ? "starting" : "missing"));
-    return CompletableFuture.completedFuture(new JsonObject().put("status", "starting").put("languages", languages)
-        .put("missing", new JsonArray(new java.util.ArrayList<>(missing))));
+    LanguageProfile.ALL.forEach(
+        l ->
+            languages.put(
+                l.wireName(),
+                service.runtimes().get(l.wireName()).isPresent() ? "starting" : "missing"));
+    return CompletableFuture.completedFuture(
+        new JsonObject()
+            .put("status", "starting")
+            .put("languages", languages)
+            .put("missing", new JsonArray(new java.util.ArrayList<>(missing))));
   }
 
   /** Starts a probe unless one is running. */
@@ -69,23 +79,27 @@ public final class Readiness {
     if (refreshing.compareAndExchange(null, mine) != null) {
       return;
     }
-    executor.execute(() -> {
-      try {
-        JsonObject body = probe();
-        last.set(new Answer(body, System.currentTimeMillis()));
-        mine.complete(body);
-      } catch (Throwable e) {
-        mine.completeExceptionally(e);
-      } finally {
-        refreshing.set(null);
-      }
-    });
+    executor.execute(
+        () -> {
+          try {
+            JsonObject body = probe();
+            last.set(new Answer(body, System.currentTimeMillis()));
+            mine.complete(body);
+          } catch (Throwable e) {
+            mine.completeExceptionally(e);
+          } finally {
+            refreshing.set(null);
+          }
+        });
   }
 
   private JsonObject unavailable() {
     JsonObject languages = new JsonObject();
     LanguageProfile.ALL.forEach(l -> languages.put(l.wireName(), "unavailable"));
-    return new JsonObject().put("status", "down").put("languages", languages).put("missing", new JsonArray(new java.util.ArrayList<>(missing)));
+    return new JsonObject()
+        .put("status", "down")
+        .put("languages", languages)
+        .put("missing", new JsonArray(new java.util.ArrayList<>(missing)));
   }
 
   private JsonObject probe() throws InterruptedException {
@@ -102,12 +116,17 @@ public final class Readiness {
         languages.put(language, "missing");
         continue;
       }
-      RunResult result = service.run(new RunRequest(profile.language(), profile.probeProgram(), false, null, null));
+      RunResult result =
+          service.run(
+              new RunRequest(profile.language(), profile.probeProgram(), false, null, null));
       boolean ok = result.verdict() == Verdict.ACCEPTED && "42\n".equals(result.stdout());
       languages.put(language, ok ? "up" : result.verdict().wireName());
       up += ok ? 1 : 0;
     }
     String status = up == 0 ? "down" : up < LanguageProfile.ALL.size() ? "degraded" : "ok";
-    return new JsonObject().put("status", status).put("languages", languages).put("missing", missingNow);
+    return new JsonObject()
+        .put("status", status)
+        .put("languages", languages)
+        .put("missing", missingNow);
   }
 }

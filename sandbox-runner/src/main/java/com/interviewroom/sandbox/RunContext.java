@@ -11,12 +11,17 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /** One request in one slot: what each step of its run needs. */
-record RunContext(Slot slot, Runtime runtime, LanguageProfile profile, RunRequest request, SandboxLauncher launcher,
-                  PrestartedSandboxes prestarted) {
+record RunContext(
+    Slot slot,
+    Runtime runtime,
+    LanguageProfile profile,
+    RunRequest request,
+    SandboxLauncher launcher,
+    PrestartedSandboxes prestarted) {
 
   /**
-   * Runs one sandboxed process to its end: a pre-started sandbox when the language has them and
-   * the slot has one ready, else a fresh one.
+   * Runs one sandboxed process to its end: a pre-started sandbox when the language has them and the
+   * slot has one ready, else a fresh one.
    */
   ProcessOutcome execute(List<String> command, byte[] stdin) throws IOException {
     SandboxProcess.Started sandbox = prestarted.serves(profile) ? prestarted.take(slot) : null;
@@ -24,7 +29,8 @@ record RunContext(Slot slot, Runtime runtime, LanguageProfile profile, RunReques
       sandbox = launcher.spawn(slot, runtime, profile.limits(), command, SandboxLauncher.RUN);
     }
     if (prestarted.serves(profile)) {
-      // The next sandbox starts while this one runs: a submission's hidden run, or the next request, finds it ready.
+      // The next sandbox starts while this one runs: a submission's hidden run, or the next
+      // request, finds it ready.
       SandboxThreads.WORK.execute(() -> prestarted.topUp(slot));
     }
     return sandbox.finish(stdin);

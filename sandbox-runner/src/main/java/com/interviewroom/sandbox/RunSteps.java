@@ -6,8 +6,8 @@ import java.io.IOException;
 /**
  * A run as named steps: prepare the work dir, compile, write the files, execute the tests (one
  * program, a stdout problem's runs, or a function problem's harness runs), and add the compile's
- * time. The clean-up (the work dir emptied, the slot given back or replaced) follows in
- * {@link SlotKeeper} once the work is done.
+ * time. The clean-up (the work dir emptied, the slot given back or replaced) follows in {@link
+ * SlotKeeper} once the work is done.
  */
 final class RunSteps {
   private final RunContext run;
@@ -33,7 +33,8 @@ final class RunSteps {
   }
 
   private Submission compile() throws IOException {
-    return run.profile().compiled() ? compiler.compile(run.slot(), run.request())
+    return run.profile().compiled()
+        ? compiler.compile(run.slot(), run.request())
         : Submission.source(run.profile(), run.request().code());
   }
 
@@ -54,7 +55,15 @@ final class RunSteps {
 
   /** A compiled language's time includes its compile. */
   private static RunResult withCompileTime(RunResult result, Long compileMs) {
-    return compileMs == null ? result : new RunResult(result.verdict(), result.stdout(), result.stderr(), result.exitCode(),
-        result.durationMs() + compileMs, compileMs, result.tests());
+    return compileMs == null
+        ? result
+        : new RunResult(
+            result.verdict(),
+            result.stdout(),
+            result.stderr(),
+            result.exitCode(),
+            result.durationMs() + compileMs,
+            compileMs,
+            result.tests());
   }
 }

@@ -12,10 +12,14 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
 
-/** Starts one sandboxed process in a slot: a fresh cgroup (when there are cgroups), the full isolation chain, its pipes. */
+/**
+ * Starts one sandboxed process in a slot: a fresh cgroup (when there are cgroups), the full
+ * isolation chain, its pipes.
+ */
 final class SandboxLauncher {
   /** A sandbox started for the request that waits on it. */
   static final String RUN = "run";
+
   /** A sandbox started ahead of its request ({@link PrestartedSandboxes}). */
   static final String PRESTART = "warm";
 
@@ -27,12 +31,16 @@ final class SandboxLauncher {
     this.harness = harness;
   }
 
-  /** @param purpose {@link #RUN} or {@link #PRESTART}; it also names the cgroup */
-  SandboxProcess.Started spawn(Slot slot, Runtime runtime, Limits limits, List<String> command, String purpose)
+  /**
+   * @param purpose {@link #RUN} or {@link #PRESTART}; it also names the cgroup
+   */
+  SandboxProcess.Started spawn(
+      Slot slot, Runtime runtime, Limits limits, List<String> command, String purpose)
       throws IOException {
     RunCgroup cgroup = cgroups.isPresent() ? cgroups.get().create(purpose, limits) : null;
     if (cgroup != null && purpose.equals(PRESTART)) {
-      // A pre-start yields the cores to running code until a request takes it (PrestartedSandboxes.take restores the weight).
+      // A pre-start yields the cores to running code until a request takes it
+      // (PrestartedSandboxes.take restores the weight).
       try {
         cgroup.cpuWeight(RunCgroup.BACKGROUND_SHARES);
       } catch (IOException e) {
@@ -40,8 +48,16 @@ final class SandboxLauncher {
         throw e;
       }
     }
-    List<String> argv = SandboxCommand.build(slot.uid(), limits, runtime.readOnlyPaths(), harness.dir(), slot.workDir(), cgroup,
-        harness.seccompFilter(), command);
+    List<String> argv =
+        SandboxCommand.build(
+            slot.uid(),
+            limits,
+            runtime.readOnlyPaths(),
+            harness.dir(),
+            slot.workDir(),
+            cgroup,
+            harness.seccompFilter(),
+            command);
     return SandboxProcess.start(argv, limits, cgroup);
   }
 }

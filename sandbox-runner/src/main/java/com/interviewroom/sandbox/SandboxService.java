@@ -26,12 +26,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs candidate code: admits a request to a slot (executions before observer compiles), runs it
- * there as {@link RunSteps} under the {@link Watchdog}, and gives the slot back clean
- * ({@link SlotKeeper}). Sets the runner up and tears it down. Every public method blocks: call it
- * from a worker or virtual thread, never an event loop.
+ * there as {@link RunSteps} under the {@link Watchdog}, and gives the slot back clean ({@link
+ * SlotKeeper}). Sets the runner up and tears it down. Every public method blocks: call it from a
+ * worker or virtual thread, never an event loop.
  */
 public final class SandboxService implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SandboxService.class);
+
   /** How long an observer compile may wait for its turn in the lane before it is refused. */
   static final Duration OBSERVER_WAIT = Duration.ofSeconds(30);
 
@@ -49,11 +50,18 @@ public final class SandboxService implements AutoCloseable {
   private final JavaCompiler compiler;
   private final Watchdog watchdog;
   private final ObserverLane observers;
+
   /** The last admissions to a slot, oldest first: "run" or "check" (tests read the order). */
   private final ArrayDeque<String> admissions = new ArrayDeque<>();
 
-  private SandboxService(Runtimes runtimes, Optional<Cgroups> cgroups, WorkDirs workDirs, HarnessFiles harness,
-                         List<Slot> slots, int queue, UidRange uids) {
+  private SandboxService(
+      Runtimes runtimes,
+      Optional<Cgroups> cgroups,
+      WorkDirs workDirs,
+      HarnessFiles harness,
+      List<Slot> slots,
+      int queue,
+      UidRange uids) {
     this.uids = uids;
     this.runtimes = runtimes;
     this.cgroups = cgroups;
@@ -63,11 +71,17 @@ public final class SandboxService implements AutoCloseable {
     this.slots = new CurrentSlots(slots);
     this.observers = ObserverLane.forSlots(slots.size());
     this.launcher = new SandboxLauncher(cgroups, harness);
-    // One language is pre-started: Python, whose boot header lets one waiting process serve either mode.
-    LanguageProfile warm = LanguageProfile.ALL.stream().filter(LanguageProfile::prestarted).findFirst().orElseThrow();
-    this.prestarted = new PrestartedSandboxes(warm, runtimes.get(warm.wireName()), launcher, this.slots);
-    this.compiler = new JavaCompiler(runtimes.get(LanguageProfile.JAVA.wireName()), harness, cgroups, uids, slots);
-    this.watchdog = new Watchdog(new SlotKeeper(pool, workDirs, this.slots, prestarted, compiler, uids));
+    // One language is pre-started: Python, whose boot header lets one waiting process serve either
+    // mode.
+    LanguageProfile warm =
+        LanguageProfile.ALL.stream().filter(LanguageProfile::prestarted).findFirst().orElseThrow();
+    this.prestarted =
+        new PrestartedSandboxes(warm, runtimes.get(warm.wireName()), launcher, this.slots);
+    this.compiler =
+        new JavaCompiler(
+            runtimes.get(LanguageProfile.JAVA.wireName()), harness, cgroups, uids, slots);
+    this.watchdog =
+        new Watchdog(new SlotKeeper(pool, workDirs, this.slots, prestarted, compiler, uids));
   }
 
   /**
@@ -75,11 +89,15 @@ public final class SandboxService implements AutoCloseable {
    *
    * @param requireCgroups refuse to start when the cgroups cannot be created (see {@link #cgroups})
    */
-  public static SandboxService start(int slots, int queue, boolean requireCgroups) throws IOException, InterruptedException {
+  public static SandboxService start(int slots, int queue, boolean requireCgroups)
+      throws IOException, InterruptedException {
     // Unique per service, not just per process: tests and benchmarks may run several in one JVM.
-    String name = Leftovers.PREFIX + ProcessHandle.current().pid() + "-" + INSTANCES.incrementAndGet();
+    String name =
+        Leftovers.PREFIX + ProcessHandle.current().pid() + "-" + INSTANCES.incrementAndGet();
     Path tmpDir = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath();
-    Leftovers.sweep(tmpDir); // a runner killed before it could clean up: its cgroups (and processes), mounts and files
+    Leftovers.sweep(
+        tmpDir); // a runner killed before it could clean up: its cgroups (and processes), mounts
+    // and files
     Path root = tmpDir.resolve(name);
     Runtimes runtimes = Runtimes.detect();
     UidRange uids = UidRange.claim(tmpDir);
@@ -110,11 +128,17 @@ public final class SandboxService implements AutoCloseable {
       return Optional.of(opener.open());
     } catch (IOException | RuntimeException e) {
       if (required) {
-        throw new IllegalStateException("The sandbox runner cannot create its cgroups (" + e.getMessage() + "), so runs would have no"
-            + " memory, CPU or process-count limits. Run it as root on a host with cgroup v1 memory, pids and cpu hierarchies,"
-            + " or set SANDBOX_CGROUPS=optional to run with rlimits only.", e);
+        throw new IllegalStateException(
+            "The sandbox runner cannot create its cgroups ("
+                + e.getMessage()
+                + "), so runs would have no"
+                + " memory, CPU or process-count limits. Run it as root on a host with cgroup v1 memory, pids and cpu hierarchies,"
+                + " or set SANDBOX_CGROUPS=optional to run with rlimits only.",
+            e);
       }
-      log.warn("cgroups not usable, runs are limited by rlimits only (SANDBOX_CGROUPS=optional): {}", e.toString());
+      log.warn(
+          "cgroups not usable, runs are limited by rlimits only (SANDBOX_CGROUPS=optional): {}",
+          e.toString());
       return Optional.empty();
     }
   }
@@ -125,7 +149,10 @@ public final class SandboxService implements AutoCloseable {
     compiler.warmUp();
   }
 
-  /** The directory holding the slot work dirs ({@code slots/slot-N}) and the harness; its name also names our cgroups. */
+  /**
+   * The directory holding the slot work dirs ({@code slots/slot-N}) and the harness; its name also
+   * names our cgroups.
+   */
   public Path rootDir() {
     return harness.dir().getParent();
   }
@@ -167,36 +194,46 @@ public final class SandboxService implements AutoCloseable {
       return onSlot(Watchdog.budget(request), false, slot -> runIn(slot, request));
     } catch (IOException | RuntimeException e) {
       log.error("run failed", e);
-      return RunResult.failed(Verdict.INTERNAL_ERROR, "", (System.nanoTime() - started) / 1_000_000, null);
+      return RunResult.failed(
+          Verdict.INTERNAL_ERROR, "", (System.nanoTime() - started) / 1_000_000, null);
     }
   }
 
-  /** A syntax check at execution priority (no observer rules); the observer's go through {@link #observe}. */
-  public CheckResult check(Language language, String code) throws InterruptedException, IOException {
+  /**
+   * A syntax check at execution priority (no observer rules); the observer's go through {@link
+   * #observe}.
+   */
+  public CheckResult check(Language language, String code)
+      throws InterruptedException, IOException {
     LanguageProfile profile = LanguageProfile.of(language);
-    return onSlot(Watchdog.checkBudget(profile), false, slot -> checkIn(slot, profile, code, false));
+    return onSlot(
+        Watchdog.checkBudget(profile), false, slot -> checkIn(slot, profile, code, false));
   }
 
   /**
    * The code observer's syntax check of a sampled edit: admitted by the {@link ObserverLane} (per
-   * session, per user, a few at once), given a slot only when no execution waits for one, and run at
-   * a low CPU weight. Blocks while it waits for its turn.
+   * session, per user, a few at once), given a slot only when no execution waits for one, and run
+   * at a low CPU weight. Blocks while it waits for its turn.
    *
-   * @throws ObserverLane.Refused over a session's or user's limit, replaced by a newer edit, or the lane full
+   * @throws ObserverLane.Refused over a session's or user's limit, replaced by a newer edit, or the
+   *     lane full
    */
-  public CheckResult observe(Language language, String code, String session, String user) throws InterruptedException, IOException {
+  public CheckResult observe(Language language, String code, String session, String user)
+      throws InterruptedException, IOException {
     LanguageProfile profile = LanguageProfile.of(language);
     ObserverLane.Ticket ticket = observers.enter(session, user);
     try {
       ticket.turn().get(OBSERVER_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-      return onSlot(Watchdog.checkBudget(profile), true, slot -> checkIn(slot, profile, code, true));
+      return onSlot(
+          Watchdog.checkBudget(profile), true, slot -> checkIn(slot, profile, code, true));
     } catch (ExecutionException e) {
       if (e.getCause() instanceof ObserverLane.Refused refused) {
         throw refused;
       }
       throw new IOException(e.getCause());
     } catch (TimeoutException e) {
-      throw new ObserverLane.Refused(503, "sandbox_busy", "Observer compiles waited too long for their turn.");
+      throw new ObserverLane.Refused(
+          503, "sandbox_busy", "Observer compiles waited too long for their turn.");
     } finally {
       ticket.close();
     }
@@ -206,7 +243,10 @@ public final class SandboxService implements AutoCloseable {
     return observers;
   }
 
-  /** The last admissions to a slot, oldest first: {@code run} (executions) or {@code check} (syntax checks). */
+  /**
+   * The last admissions to a slot, oldest first: {@code run} (executions) or {@code check} (syntax
+   * checks).
+   */
   public List<String> recentAdmissions() {
     synchronized (admissions) {
       return List.copyOf(admissions);
@@ -214,10 +254,11 @@ public final class SandboxService implements AutoCloseable {
   }
 
   /**
-   * Takes a slot (after every waiting execution when {@code background}) and does {@code work} in it
-   * on a platform thread under the {@link Watchdog}, waiting at most {@code budget}.
+   * Takes a slot (after every waiting execution when {@code background}) and does {@code work} in
+   * it on a platform thread under the {@link Watchdog}, waiting at most {@code budget}.
    */
-  <T> T onSlot(Duration budget, boolean background, SlotWork<T> work) throws InterruptedException, IOException {
+  <T> T onSlot(Duration budget, boolean background, SlotWork<T> work)
+      throws InterruptedException, IOException {
     Slot slot = background ? pool.takeBackground() : pool.take();
     synchronized (admissions) {
       if (admissions.size() == 64) {
@@ -239,14 +280,19 @@ public final class SandboxService implements AutoCloseable {
     return new RunSteps(run, compiler).run();
   }
 
-  private CheckResult checkIn(Slot slot, LanguageProfile profile, String code, boolean background) throws IOException {
-    return profile.compiled() ? compiler.check(slot, code, background)
-        : SyntaxCheck.interpreted(profile, runtime(profile), slot, harness, code, cgroups, background);
+  private CheckResult checkIn(Slot slot, LanguageProfile profile, String code, boolean background)
+      throws IOException {
+    return profile.compiled()
+        ? compiler.check(slot, code, background)
+        : SyntaxCheck.interpreted(
+            profile, runtime(profile), slot, harness, code, cgroups, background);
   }
 
   private Runtime runtime(LanguageProfile profile) throws IOException {
-    return runtimes.get(profile.wireName())
-        .orElseThrow(() -> new IOException(profile.wireName() + " is not installed on this runner"));
+    return runtimes
+        .get(profile.wireName())
+        .orElseThrow(
+            () -> new IOException(profile.wireName() + " is not installed on this runner"));
   }
 
   /** Process ids of the pre-started sandboxes (tests tell them apart from leftovers). */
@@ -259,7 +305,8 @@ public final class SandboxService implements AutoCloseable {
     prestarted.close();
     compiler.close();
     workDirs.close();
-    SandboxThreads.awaitReaped(); // the runs' cgroups first: a parent with children cannot be removed
+    SandboxThreads
+        .awaitReaped(); // the runs' cgroups first: a parent with children cannot be removed
     cgroups.ifPresent(Cgroups::close);
     try {
       WorkDirs.deleteTree(harness.dir().getParent());

@@ -11,8 +11,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The clean-up after work in a slot: the slot goes back to the pool with an empty work dir, or, when
- * it cannot be emptied or its work is stuck, is replaced by a fresh one, never reused.
+ * The clean-up after work in a slot: the slot goes back to the pool with an empty work dir, or,
+ * when it cannot be emptied or its work is stuck, is replaced by a fresh one, never reused.
  */
 final class SlotKeeper {
   private static final Logger log = LoggerFactory.getLogger(SlotKeeper.class);
@@ -24,8 +24,13 @@ final class SlotKeeper {
   private final JavaCompiler compiler;
   private final UidRange uids;
 
-  SlotKeeper(SlotPool pool, WorkDirs workDirs, CurrentSlots slots, PrestartedSandboxes prestarted, JavaCompiler compiler,
-             UidRange uids) {
+  SlotKeeper(
+      SlotPool pool,
+      WorkDirs workDirs,
+      CurrentSlots slots,
+      PrestartedSandboxes prestarted,
+      JavaCompiler compiler,
+      UidRange uids) {
     this.pool = pool;
     this.workDirs = workDirs;
     this.slots = slots;
@@ -34,12 +39,18 @@ final class SlotKeeper {
     this.uids = uids;
   }
 
-  /** Empties the slot's work dir and gives it back; a slot that cannot be emptied is replaced, never reused. */
+  /**
+   * Empties the slot's work dir and gives it back; a slot that cannot be emptied is replaced, never
+   * reused.
+   */
   void release(Slot slot) {
     try {
       WorkDirs.empty(slot.workDir());
     } catch (IOException | RuntimeException e) {
-      log.error("could not empty the work dir of slot {}; the slot is replaced: {}", slot.index(), e.toString());
+      log.error(
+          "could not empty the work dir of slot {}; the slot is replaced: {}",
+          slot.index(),
+          e.toString());
       replace(slot);
       return;
     }
@@ -49,8 +60,8 @@ final class SlotKeeper {
 
   /**
    * Puts a fresh slot (new work dir, same uid) in place of one that is stuck or cannot be cleaned:
-   * every process of the slot's uids is killed, its pre-started sandbox closed, its work dir unmounted
-   * and removed as far as it can be.
+   * every process of the slot's uids is killed, its pre-started sandbox closed, its work dir
+   * unmounted and removed as far as it can be.
    */
   void replace(Slot old) {
     prestarted.discard(old.index());
@@ -61,7 +72,10 @@ final class SlotKeeper {
     try {
       fresh = workDirs.replace(old);
     } catch (IOException | RuntimeException e) {
-      log.error("could not replace slot {}; the runner has one slot fewer: {}", old.index(), e.toString());
+      log.error(
+          "could not replace slot {}; the runner has one slot fewer: {}",
+          old.index(),
+          e.toString());
       return;
     }
     slots.set(old.index(), fresh);

@@ -5,7 +5,7 @@ package com.interviewroom.sandbox;
  *
  * @param mainClass the class to run for a compiled program; null for a source the runtime runs
  * @param compileMs the compile's time; null when nothing was compiled
- * @param failure   the answer when it did not compile (then there are no files)
+ * @param failure the answer when it did not compile (then there are no files)
  */
 record Submission(CodeFiles files, String mainClass, Long compileMs, RunResult failure) {
 

@@ -22,10 +22,12 @@ import java.util.Optional;
 
 /**
  * Syntax diagnostics from the languages' own parsers, run sandboxed with no work directory: the
- * candidate's code arrives on stdin and is parsed, never executed. The checker scripts are constants.
+ * candidate's code arrives on stdin and is parsed, never executed. The checker scripts are
+ * constants.
  */
 final class SyntaxCheck {
-  static final String PYTHON_CHECK = """
+  static final String PYTHON_CHECK =
+      """
       import json, sys
       source = sys.stdin.buffer.read()
       try:
@@ -36,7 +38,8 @@ final class SyntaxCheck {
       except ValueError as e:
           print(json.dumps([{"line": 1, "column": 1, "message": str(e), "severity": "error"}]))
       """;
-  static final String NODE_CHECK = """
+  static final String NODE_CHECK =
+      """
       const vm = require('vm');
       const source = require('fs').readFileSync(0, 'utf8');
       try {
@@ -53,9 +56,19 @@ final class SyntaxCheck {
 
   private SyntaxCheck() {}
 
-  /** @param profile an interpreted language: its {@link LanguageProfile#checkArgs} run one of the checkers above */
-  static CheckResult interpreted(LanguageProfile profile, Runtime runtime, Slot slot, HarnessFiles harness, String code,
-                                 Optional<Cgroups> cgroups, boolean background) throws IOException {
+  /**
+   * @param profile an interpreted language: its {@link LanguageProfile#checkArgs} run one of the
+   *     checkers above
+   */
+  static CheckResult interpreted(
+      LanguageProfile profile,
+      Runtime runtime,
+      Slot slot,
+      HarnessFiles harness,
+      String code,
+      Optional<Cgroups> cgroups,
+      boolean background)
+      throws IOException {
     List<String> command = profile.checkCommand(runtime);
     Limits limits = Limits.interpreted().withWallTimeout(Duration.ofSeconds(5));
     RunCgroup cgroup = cgroups.isPresent() ? cgroups.get().create("check", limits) : null;
@@ -67,18 +80,36 @@ final class SyntaxCheck {
         throw e;
       }
     }
-    List<String> argv = SandboxCommand.build(slot.uid(), limits, runtime.readOnlyPaths(), harness.dir(), null, cgroup, harness.seccompFilter(), command);
-    ProcessOutcome outcome = SandboxProcess.run(argv, code.getBytes(StandardCharsets.UTF_8), limits, cgroup);
+    List<String> argv =
+        SandboxCommand.build(
+            slot.uid(),
+            limits,
+            runtime.readOnlyPaths(),
+            harness.dir(),
+            null,
+            cgroup,
+            harness.seccompFilter(),
+            command);
+    ProcessOutcome outcome =
+        SandboxProcess.run(argv, code.getBytes(StandardCharsets.UTF_8), limits, cgroup);
     if (outcome.exitCode() != 0 || outcome.timedOut()) {
-      throw new IOException("the " + profile.wireName() + " syntax checker failed with exit code " + outcome.exitCode());
+      throw new IOException(
+          "the "
+              + profile.wireName()
+              + " syntax checker failed with exit code "
+              + outcome.exitCode());
     }
     try {
       JsonArray found = new JsonArray(new String(outcome.stdout(), StandardCharsets.UTF_8).trim());
       List<Diagnostic> diagnostics = new ArrayList<>();
       for (int i = 0; i < found.size(); i++) {
         JsonObject d = found.getJsonObject(i);
-        diagnostics.add(new Diagnostic(d.getInteger("line", 1), d.getInteger("column", 1), d.getString("message", ""),
-            d.getString("severity", "error")));
+        diagnostics.add(
+            new Diagnostic(
+                d.getInteger("line", 1),
+                d.getInteger("column", 1),
+                d.getString("message", ""),
+                d.getString("severity", "error")));
       }
       return new CheckResult(diagnostics.isEmpty(), List.copyOf(diagnostics));
     } catch (DecodeException | ClassCastException e) {

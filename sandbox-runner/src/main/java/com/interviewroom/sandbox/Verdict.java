@@ -3,8 +3,14 @@ package com.interviewroom.sandbox;
 import java.util.Locale;
 
 public enum Verdict {
-  ACCEPTED, WRONG_ANSWER, TIME_LIMIT_EXCEEDED, MEMORY_LIMIT_EXCEEDED, OUTPUT_LIMIT_EXCEEDED,
-  RUNTIME_ERROR, COMPILATION_ERROR, INTERNAL_ERROR;
+  ACCEPTED,
+  WRONG_ANSWER,
+  TIME_LIMIT_EXCEEDED,
+  MEMORY_LIMIT_EXCEEDED,
+  OUTPUT_LIMIT_EXCEEDED,
+  RUNTIME_ERROR,
+  COMPILATION_ERROR,
+  INTERNAL_ERROR;
 
   /**
    * The verdict of a submission made of two runs (examples, hidden tests): a limit beats an error,

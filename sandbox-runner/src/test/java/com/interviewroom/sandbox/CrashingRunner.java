@@ -2,7 +2,10 @@ package com.interviewroom.sandbox;
 
 import com.interviewroom.sandbox.http.RequestParser;
 
-/** A runner in a JVM of its own for {@link RunnerCrashTest}: starts a busy loop, then waits to be killed. */
+/**
+ * A runner in a JVM of its own for {@link RunnerCrashTest}: starts a busy loop, then waits to be
+ * killed.
+ */
 public final class CrashingRunner {
   private CrashingRunner() {}
 
@@ -10,6 +13,8 @@ public final class CrashingRunner {
     SandboxService service = SandboxService.start(1, 1, true);
     System.out.println("root " + service.rootDir());
     System.out.flush();
-    service.run(RequestParser.run(Requests.program("python", "import os\nos.fork()\nwhile True:\n    pass\n")));
+    service.run(
+        RequestParser.run(
+            Requests.program("python", "import os\nos.fork()\nwhile True:\n    pass\n")));
   }
 }

@@ -10,18 +10,21 @@ import java.util.stream.Stream;
 
 /**
  * What the host looks like from outside the sandboxes: processes, cgroups, work dirs, disk. Disk is
- * measured where a sandbox could conceivably write (the runner's tree, host temp directories), not as
- * free space on a disk other builds share.
+ * measured where a sandbox could conceivably write (the runner's tree, host temp directories), not
+ * as free space on a disk other builds share.
  */
 record HostState(long runnerChildren, long runnerTreeBytes, long filesOwnedByRunUids) {
   static HostState capture(SandboxServer server) throws IOException {
     long children = ProcessHandle.current().descendants().count();
-    return new HostState(children, treeBytes(server.verticle.service().rootDir()), countFilesOwnedByRunUids(server));
+    return new HostState(
+        children, treeBytes(server.verticle.service().rootDir()), countFilesOwnedByRunUids(server));
   }
 
   static String treeListing(Path root) throws IOException {
     try (Stream<Path> files = Files.walk(root)) {
-      return files.filter(Files::isRegularFile).map(p -> root.relativize(p) + " " + p.toFile().length())
+      return files
+          .filter(Files::isRegularFile)
+          .map(p -> root.relativize(p) + " " + p.toFile().length())
           .collect(java.util.stream.Collectors.joining("\n"));
     }
   }
@@ -38,14 +41,22 @@ record HostState(long runnerChildren, long runnerTreeBytes, long filesOwnedByRun
     long count = 0;
     for (String dir : List.of("/tmp", "/var/tmp", "/dev/shm")) {
       try (Stream<Path> files = Files.list(Path.of(dir))) {
-        count += files.filter(p -> {
-          try {
-            int uid = (Integer) Files.getAttribute(p, "unix:uid", java.nio.file.LinkOption.NOFOLLOW_LINKS);
-            return uid >= first && uid < first + com.interviewroom.sandbox.isolation.UidRange.SIZE;
-          } catch (IOException | RuntimeException gone) {
-            return false;
-          }
-        }).count();
+        count +=
+            files
+                .filter(
+                    p -> {
+                      try {
+                        int uid =
+                            (Integer)
+                                Files.getAttribute(
+                                    p, "unix:uid", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                        return uid >= first
+                            && uid < first + com.interviewroom.sandbox.isolation.UidRange.SIZE;
+                      } catch (IOException | RuntimeException gone) {
+                        return false;
+                      }
+                    })
+                .count();
       }
     }
     return count;
@@ -67,9 +78,12 @@ record HostState(long runnerChildren, long runnerTreeBytes, long filesOwnedByRun
       Thread.sleep(100);
     }
     List<Long> stuck = strays;
-    assertThat(strays).as(() -> "processes still running as a sandbox uid: " + describe(stuck)).isEmpty();
+    assertThat(strays)
+        .as(() -> "processes still running as a sandbox uid: " + describe(stuck))
+        .isEmpty();
     Path root = server.verticle.service().rootDir().resolve("slots");
-    // a slot the watchdog gave up on (a run past its budget on a loaded machine) is replaced after the answer
+    // a slot the watchdog gave up on (a run past its budget on a loaded machine) is replaced after
+    // the answer
     for (int attempt = 0; attempt < 100 && !allSlotsEmpty(root); attempt++) {
       Thread.sleep(100);
     }
@@ -80,13 +94,29 @@ record HostState(long runnerChildren, long runnerTreeBytes, long filesOwnedByRun
         }
       }
     }
-    // Their processes are dead before the answer; the empty groups are removed just after it, on the reaper thread.
+    // Their processes are dead before the answer; the empty groups are removed just after it, on
+    // the reaper thread.
     com.interviewroom.sandbox.isolation.SandboxThreads.awaitReaped();
     for (String controller : List.of("memory", "pids", "cpu")) {
       try (Stream<Path> groups = Files.walk(Path.of("/sys/fs/cgroup", controller), 4)) {
-        assertThat(groups.filter(p -> p.getFileName().toString().startsWith("run-")
-            && p.getParent().getFileName().toString().equals(server.verticle.service().rootDir().getFileName().toString())).toList())
-            .as("run cgroups left in " + controller).isEmpty();
+        assertThat(
+                groups
+                    .filter(
+                        p ->
+                            p.getFileName().toString().startsWith("run-")
+                                && p.getParent()
+                                    .getFileName()
+                                    .toString()
+                                    .equals(
+                                        server
+                                            .verticle
+                                            .service()
+                                            .rootDir()
+                                            .getFileName()
+                                            .toString()))
+                    .toList())
+            .as("run cgroups left in " + controller)
+            .isEmpty();
       }
     }
   }
@@ -109,22 +139,39 @@ record HostState(long runnerChildren, long runnerTreeBytes, long filesOwnedByRun
   /** A process in one of this runner's cgroups, as the host sees it. */
   record SandboxedProcess(long pid, String comm, List<Integer> uids, String cmdline) {}
 
-  /** Every process whose cgroup lies under this runner's own cgroups (runs and pre-started sandboxes). */
+  /**
+   * Every process whose cgroup lies under this runner's own cgroups (runs and pre-started
+   * sandboxes).
+   */
   static List<SandboxedProcess> sandboxedProcesses(SandboxServer server) throws IOException {
     String tag = "/" + server.verticle.service().rootDir().getFileName() + "/";
     List<SandboxedProcess> found = new java.util.ArrayList<>();
     try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-      for (Path proc : procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).toList()) {
+      for (Path proc :
+          procs
+              .filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
+              .toList()) {
         try {
           if (!Files.readString(proc.resolve("cgroup")).contains(tag)) {
             continue;
           }
-          List<Integer> uids = Files.readAllLines(proc.resolve("status")).stream().filter(l -> l.startsWith("Uid:"))
-              .flatMap(l -> java.util.Arrays.stream(l.substring(4).trim().split("\\s+"))).map(Integer::valueOf).toList();
-          String cmdline = new String(Files.readAllBytes(proc.resolve("cmdline")), java.nio.charset.StandardCharsets.UTF_8)
-              .replace('\0', ' ');
-          found.add(new SandboxedProcess(Long.parseLong(proc.getFileName().toString()),
-              Files.readString(proc.resolve("comm")).trim(), uids, cmdline));
+          List<Integer> uids =
+              Files.readAllLines(proc.resolve("status")).stream()
+                  .filter(l -> l.startsWith("Uid:"))
+                  .flatMap(l -> java.util.Arrays.stream(l.substring(4).trim().split("\\s+")))
+                  .map(Integer::valueOf)
+                  .toList();
+          String cmdline =
+              new String(
+                      Files.readAllBytes(proc.resolve("cmdline")),
+                      java.nio.charset.StandardCharsets.UTF_8)
+                  .replace('\0', ' ');
+          found.add(
+              new SandboxedProcess(
+                  Long.parseLong(proc.getFileName().toString()),
+                  Files.readString(proc.resolve("comm")).trim(),
+                  uids,
+                  cmdline));
         } catch (IOException | RuntimeException gone) {
           // The process exited while we looked.
         }
@@ -141,17 +188,22 @@ record HostState(long runnerChildren, long runnerTreeBytes, long filesOwnedByRun
 
   /**
    * Processes of a run uid, except those inside another runner's cgroups: other test classes (the
-   * launcher's, say) may run a sandbox service of their own with the same slot uids at the same time.
+   * launcher's, say) may run a sandbox service of their own with the same slot uids at the same
+   * time.
    */
   static List<Long> processesOfRunUids(SandboxServer server) throws IOException {
     String own = "/" + server.verticle.service().rootDir().getFileName() + "/";
     int first = server.verticle.service().firstUid();
     try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-      return procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
-          .filter(p -> {
-            int uid = realUid(p);
-            return uid >= first && uid < first + com.interviewroom.sandbox.isolation.UidRange.COMPILER_OFFSET && !inAnotherRunner(p, own);
-          })
+      return procs
+          .filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
+          .filter(
+              p -> {
+                int uid = realUid(p);
+                return uid >= first
+                    && uid < first + com.interviewroom.sandbox.isolation.UidRange.COMPILER_OFFSET
+                    && !inAnotherRunner(p, own);
+              })
           .map(p -> Long.parseLong(p.getFileName().toString()))
           .toList();
     }
@@ -162,8 +214,13 @@ record HostState(long runnerChildren, long runnerTreeBytes, long filesOwnedByRun
     for (long pid : pids) {
       Path proc = Path.of("/proc", Long.toString(pid));
       try {
-        text.append("\n").append(pid).append(' ').append(Files.readString(proc.resolve("comm")).trim())
-            .append(" [").append(new String(Files.readAllBytes(proc.resolve("cmdline"))).replace('\0', ' ')).append("] ")
+        text.append("\n")
+            .append(pid)
+            .append(' ')
+            .append(Files.readString(proc.resolve("comm")).trim())
+            .append(" [")
+            .append(new String(Files.readAllBytes(proc.resolve("cmdline"))).replace('\0', ' '))
+            .append("] ")
             .append(Files.readString(proc.resolve("cgroup")).replace('\n', ' '));
       } catch (IOException gone) {
         text.append("\n").append(pid).append(" (gone)");

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 class ObserverLaneTest {
 
   @Test
-  @DisplayName("per session: one at a time, and a newer edit replaces the one still waiting (observer_superseded)")
+  @DisplayName(
+      "per session: one at a time, and a newer edit replaces the one still waiting (observer_superseded)")
   void perSessionCoalescing() {
     ObserverLane lane = new ObserverLane(2, 8, 5);
     ObserverLane.Ticket first = lane.enter("s1", "u1");
@@ -26,14 +27,19 @@ class ObserverLaneTest {
     assertThat(second.turn()).as("the session already has one running").isNotDone();
     ObserverLane.Ticket third = lane.enter("s1", "u1");
     assertThat(second.turn()).isCompletedExceptionally();
-    assertThatThrownBy(() -> second.turn().get()).isInstanceOf(ExecutionException.class)
-        .cause().isInstanceOf(ObserverLane.Refused.class).hasFieldOrPropertyWithValue("code", "observer_superseded")
+    assertThatThrownBy(() -> second.turn().get())
+        .isInstanceOf(ExecutionException.class)
+        .cause()
+        .isInstanceOf(ObserverLane.Refused.class)
+        .hasFieldOrPropertyWithValue("code", "observer_superseded")
         .hasFieldOrPropertyWithValue("status", 429);
     assertThat(lane.waiting()).isEqualTo(1);
     ObserverLane.Ticket other = lane.enter("s2", "u2");
     assertThat(other.turn()).as("another session runs beside it").isCompleted();
     first.close();
-    assertThat(third.turn()).as("the newest edit runs once the session's running one is done").isCompleted();
+    assertThat(third.turn())
+        .as("the newest edit runs once the session's running one is done")
+        .isCompleted();
     second.close(); // a superseded ticket closes harmlessly
     assertThat(lane.running()).isEqualTo(2);
   }
@@ -45,8 +51,10 @@ class ObserverLaneTest {
     ObserverLane.Ticket a = lane.enter("s1", "u1");
     ObserverLane.Ticket b = lane.enter("s2", "u1");
     assertThat(b.turn()).isNotDone();
-    assertThatThrownBy(() -> lane.enter("s3", "u1")).isInstanceOf(ObserverLane.Refused.class)
-        .hasFieldOrPropertyWithValue("code", "observer_user_limit").hasFieldOrPropertyWithValue("status", 429);
+    assertThatThrownBy(() -> lane.enter("s3", "u1"))
+        .isInstanceOf(ObserverLane.Refused.class)
+        .hasFieldOrPropertyWithValue("code", "observer_user_limit")
+        .hasFieldOrPropertyWithValue("status", 429);
     assertThat(lane.enter("s4", "u2").turn()).as("another user still gets in").isNotDone();
     a.close();
     assertThat(b.turn()).isCompleted();
@@ -59,34 +67,43 @@ class ObserverLaneTest {
     ObserverLane lane = new ObserverLane(1, 1, 5);
     lane.enter("s1", null);
     lane.enter("s2", null);
-    assertThatThrownBy(() -> lane.enter("s3", null)).isInstanceOf(ObserverLane.Refused.class)
-        .hasFieldOrPropertyWithValue("code", "sandbox_busy").hasFieldOrPropertyWithValue("status", 503);
+    assertThatThrownBy(() -> lane.enter("s3", null))
+        .isInstanceOf(ObserverLane.Refused.class)
+        .hasFieldOrPropertyWithValue("code", "sandbox_busy")
+        .hasFieldOrPropertyWithValue("status", 503);
   }
 
   @Test
-  @DisplayName("a freed slot goes to a waiting execution before a background task that waited longer")
+  @DisplayName(
+      "a freed slot goes to a waiting execution before a background task that waited longer")
   void executionsFirst() throws Exception {
     Slot only = new Slot(0, 100_000, Path.of("/nonexistent"));
     SlotPool pool = new SlotPool(List.of(only), 4);
     Slot held = pool.take();
     CompletableFuture<String> order = new CompletableFuture<>();
     StringBuffer taken = new StringBuffer();
-    Thread background = Thread.ofPlatform().start(() -> {
-      try {
-        pool.give(take(pool, true, taken));
-      } catch (InterruptedException ignored) {
-        // the test ended
-      }
-    });
+    Thread background =
+        Thread.ofPlatform()
+            .start(
+                () -> {
+                  try {
+                    pool.give(take(pool, true, taken));
+                  } catch (InterruptedException ignored) {
+                    // the test ended
+                  }
+                });
     eventually("the background turn waiting", () -> background.getState() == Thread.State.WAITING);
-    Thread execution = Thread.ofPlatform().start(() -> {
-      try {
-        pool.give(take(pool, false, taken));
-        order.complete(taken.toString());
-      } catch (InterruptedException ignored) {
-        // the test ended
-      }
-    });
+    Thread execution =
+        Thread.ofPlatform()
+            .start(
+                () -> {
+                  try {
+                    pool.give(take(pool, false, taken));
+                    order.complete(taken.toString());
+                  } catch (InterruptedException ignored) {
+                    // the test ended
+                  }
+                });
     eventually("one execution waiting", () -> pool.waitingExecutions() == 1);
     pool.give(held);
     execution.join(5_000);
@@ -95,7 +112,8 @@ class ObserverLaneTest {
     assertThat(pool.freeSlots()).isEqualTo(1);
   }
 
-  private static Slot take(SlotPool pool, boolean background, StringBuffer taken) throws InterruptedException {
+  private static Slot take(SlotPool pool, boolean background, StringBuffer taken)
+      throws InterruptedException {
     Slot slot = background ? pool.takeBackground() : pool.take();
     synchronized (taken) {
       taken.append(taken.isEmpty() ? "" : " ").append(background ? "background" : "execution");

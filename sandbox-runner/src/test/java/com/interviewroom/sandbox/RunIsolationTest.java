@@ -9,9 +9,9 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * Nothing survives from one run to the next in the same slot (one slot, so every run shares its uid,
- * work dir, pre-started sandbox and warm compiler): files, processes, environment, /tmp and /dev/shm,
- * a runtime's global or static state, and classes in the Java compile server.
+ * Nothing survives from one run to the next in the same slot (one slot, so every run shares its
+ * uid, work dir, pre-started sandbox and warm compiler): files, processes, environment, /tmp and
+ * /dev/shm, a runtime's global or static state, and classes in the Java compile server.
  */
 class RunIsolationTest {
   private static SandboxServer server;
@@ -27,9 +27,14 @@ class RunIsolationTest {
   }
 
   @Test
-  @DisplayName("python: files in /work, /tmp and /dev/shm, a daemon, an environment variable and a module attribute are gone")
+  @DisplayName(
+      "python: files in /work, /tmp and /dev/shm, a daemon, an environment variable and a module attribute are gone")
   void python() {
-    JsonObject first = server.run(Requests.program("python", """
+    JsonObject first =
+        server.run(
+            Requests.program(
+                "python",
+                """
         import os, sys, time
         for path in ['left', '/tmp/left', '/dev/shm/left']:
             open(path, 'w').write('x')
@@ -43,27 +48,45 @@ class RunIsolationTest {
         print('planted')
         """));
     assertThat(first.getString("stdout")).isEqualTo("planted\n");
-    for (int i = 0; i < 3; i++) { // the next run and the one after (the slot's next pre-started sandbox)
-      JsonObject next = server.run(Requests.program("python", """
+    for (int i = 0;
+        i < 3;
+        i++) { // the next run and the one after (the slot's next pre-started sandbox)
+      JsonObject next =
+          server.run(
+              Requests.program(
+                  "python",
+                  """
           import os
           print([os.path.exists(p) for p in ['left', '/tmp/left', '/dev/shm/left']])
           print(sorted(os.environ), hasattr(os, 'left_behind'))
           print(sorted(int(p) for p in os.listdir('/proc') if p.isdigit()))
           print(os.listdir('.'), os.listdir('/tmp'), os.listdir('/dev/shm'))
           """));
-      assertThat(next.getString("stdout").lines().toList()).as(next.encodePrettily()).containsExactly(
-          "[False, False, False]", "['HOME', 'LANG', 'PATH', 'PWD'] False", "[1, 2]", "['solution.py'] [] []");
+      assertThat(next.getString("stdout").lines().toList())
+          .as(next.encodePrettily())
+          .containsExactly(
+              "[False, False, False]",
+              "['HOME', 'LANG', 'PATH', 'PWD'] False",
+              "[1, 2]",
+              "['solution.py'] [] []");
     }
   }
 
   @Test
   @DisplayName("javascript: a global, a patched built-in and files are gone")
   void javascript() {
-    server.run(Requests.program("javascript", """
+    server.run(
+        Requests.program(
+            "javascript",
+            """
         globalThis.leftBehind = 1; Array.prototype.leftBehind = 2;
         require('fs').writeFileSync('/tmp/left', 'x'); require('fs').writeFileSync('left', 'x');
         """));
-    JsonObject next = server.run(Requests.program("javascript", """
+    JsonObject next =
+        server.run(
+            Requests.program(
+                "javascript",
+                """
         const fs = require('fs');
         console.log(typeof globalThis.leftBehind, typeof [].leftBehind, fs.existsSync('/tmp/left'), fs.existsSync('left'));
         """));
@@ -71,9 +94,11 @@ class RunIsolationTest {
   }
 
   @Test
-  @DisplayName("java: static state starts fresh, and a class compiled for one submission is unknown to the next compile")
+  @DisplayName(
+      "java: static state starts fresh, and a class compiled for one submission is unknown to the next compile")
   void java() {
-    String counter = """
+    String counter =
+        """
         public class Main {
           static int runs;
           public static void main(String[] a) throws Exception {
@@ -86,14 +111,24 @@ class RunIsolationTest {
           }
         }
         """;
-    assertThat(server.run(Requests.program("java", counter)).getString("stdout")).isEqualTo("1 null\nfalse\n");
-    assertThat(server.run(Requests.program("java", counter)).getString("stdout")).isEqualTo("1 null\nfalse\n");
-    JsonObject defines = server.run(Requests.program("java", """
+    assertThat(server.run(Requests.program("java", counter)).getString("stdout"))
+        .isEqualTo("1 null\nfalse\n");
+    assertThat(server.run(Requests.program("java", counter)).getString("stdout"))
+        .isEqualTo("1 null\nfalse\n");
+    JsonObject defines =
+        server.run(
+            Requests.program(
+                "java",
+                """
         class LeftBehind { static String value() { return "leaked"; } }
         public class Main { public static void main(String[] a) { System.out.println(LeftBehind.value()); } }
         """));
     assertThat(defines.getString("stdout")).isEqualTo("leaked\n");
-    JsonObject uses = server.run(Requests.program("java", """
+    JsonObject uses =
+        server.run(
+            Requests.program(
+                "java",
+                """
         public class Main { public static void main(String[] a) { System.out.println(LeftBehind.value()); } }
         """));
     assertThat(uses.getString("verdict")).as(uses.encodePrettily()).isEqualTo("compilation_error");

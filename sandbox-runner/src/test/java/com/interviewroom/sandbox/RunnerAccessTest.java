@@ -29,7 +29,8 @@ class RunnerAccessTest {
   private final SandboxServer server = SandboxServer.shared();
 
   @Test
-  @DisplayName("every /v1 call needs the runner's token: none or a wrong one is a 401 problem, and no code runs")
+  @DisplayName(
+      "every /v1 call needs the runner's token: none or a wrong one is a 401 problem, and no code runs")
   void tokenRequired() {
     WebClient anonymous = WebClient.create(server.vertx);
     String base = "http://127.0.0.1:" + server.verticle.actualPort();
@@ -37,22 +38,42 @@ class RunnerAccessTest {
     HttpResponse<Buffer> none = anonymous.postAbs(base + "/v1/run").sendJsonObject(hello).await();
     assertThat(none.statusCode()).isEqualTo(401);
     assertThat(none.getHeader("Content-Type")).startsWith("application/problem+json");
-    HttpResponse<Buffer> wrong = anonymous.postAbs(base + "/v1/run")
-        .putHeader("Authorization", "Bearer " + server.verticle.token().replace('a', 'b').replace('0', '1') + "x")
-        .sendJsonObject(hello).await();
+    HttpResponse<Buffer> wrong =
+        anonymous
+            .postAbs(base + "/v1/run")
+            .putHeader(
+                "Authorization",
+                "Bearer " + server.verticle.token().replace('a', 'b').replace('0', '1') + "x")
+            .sendJsonObject(hello)
+            .await();
     assertThat(wrong.statusCode()).isEqualTo(401);
     assertThat(anonymous.getAbs(base + "/v1/runtimes").send().await().statusCode()).isEqualTo(401);
-    assertThat(anonymous.postAbs(base + "/v1/check").sendJsonObject(new JsonObject().put("language", "python").put("code", "x"))
-        .await().statusCode()).isEqualTo(401);
+    assertThat(
+            anonymous
+                .postAbs(base + "/v1/check")
+                .sendJsonObject(new JsonObject().put("language", "python").put("code", "x"))
+                .await()
+                .statusCode())
+        .isEqualTo(401);
     assertThat(server.run(hello).getString("stdout")).as("with the token").isEqualTo("42\n");
   }
 
   @Test
   @DisplayName("an in-process runner listens on loopback only")
   void loopbackOnly() throws Exception {
-    List<InetAddress> external = Collections.list(NetworkInterface.getNetworkInterfaces()).stream()
-        .filter(i -> { try { return i.isUp() && !i.isLoopback(); } catch (Exception e) { return false; } })
-        .flatMap(i -> Collections.list(i.getInetAddresses()).stream()).filter(a -> a instanceof Inet4Address).toList();
+    List<InetAddress> external =
+        Collections.list(NetworkInterface.getNetworkInterfaces()).stream()
+            .filter(
+                i -> {
+                  try {
+                    return i.isUp() && !i.isLoopback();
+                  } catch (Exception e) {
+                    return false;
+                  }
+                })
+            .flatMap(i -> Collections.list(i.getInetAddresses()).stream())
+            .filter(a -> a instanceof Inet4Address)
+            .toList();
     assertThat(external).as("this host has a non-loopback address to try").isNotEmpty();
     for (InetAddress address : external) {
       try (Socket socket = new Socket()) {
@@ -65,18 +86,23 @@ class RunnerAccessTest {
   }
 
   @Test
-  @DisplayName("two runners side by side hold disjoint uid blocks and run at the same time, each as its own uids")
+  @DisplayName(
+      "two runners side by side hold disjoint uid blocks and run at the same time, each as its own uids")
   void twoInstancesSideBySide() {
     SandboxServer other = SandboxServer.dedicated(1, 2);
     try {
       int mine = server.verticle.service().firstUid();
       int theirs = other.verticle.service().firstUid();
-      assertThat(Math.abs(mine - theirs)).as("uid blocks " + mine + " and " + theirs).isGreaterThanOrEqualTo(256);
-      JsonObject whoAmI = Requests.program("python", "import os, time\ntime.sleep(0.5)\nprint(os.getuid())");
+      assertThat(Math.abs(mine - theirs))
+          .as("uid blocks " + mine + " and " + theirs)
+          .isGreaterThanOrEqualTo(256);
+      JsonObject whoAmI =
+          Requests.program("python", "import os, time\ntime.sleep(0.5)\nprint(os.getuid())");
       CompletableFuture<JsonObject> there = CompletableFuture.supplyAsync(() -> other.run(whoAmI));
       JsonObject here = server.run(whoAmI);
       assertThat(Integer.parseInt(here.getString("stdout").trim())).isBetween(mine, mine + 99);
-      assertThat(Integer.parseInt(there.join().getString("stdout").trim())).isBetween(theirs, theirs + 99);
+      assertThat(Integer.parseInt(there.join().getString("stdout").trim()))
+          .isBetween(theirs, theirs + 99);
     } finally {
       other.close();
     }
@@ -88,7 +114,11 @@ class RunnerAccessTest {
     WebClient client = WebClient.create(server.vertx);
     HttpResponse<Buffer> health = null;
     for (int attempt = 0; attempt < 100; attempt++) { // "starting" until the first probe has run
-      health = client.getAbs("http://127.0.0.1:" + server.verticle.actualPort() + "/health").send().await();
+      health =
+          client
+              .getAbs("http://127.0.0.1:" + server.verticle.actualPort() + "/health")
+              .send()
+              .await();
       assertThat(health.statusCode()).isEqualTo(200);
       if (!"starting".equals(health.bodyAsJsonObject().getString("status"))) {
         break;
@@ -97,31 +127,50 @@ class RunnerAccessTest {
     }
     JsonObject body = health.bodyAsJsonObject();
     assertThat(body.getString("status")).isEqualTo("ok");
-    assertThat(body.getJsonObject("languages").getMap()).containsEntry("python", "up").containsEntry("javascript", "up")
+    assertThat(body.getJsonObject("languages").getMap())
+        .containsEntry("python", "up")
+        .containsEntry("javascript", "up")
         .containsEntry("java", "up");
   }
 
   @Test
-  @DisplayName("a host that lacks bubblewrap: runs answer 503 sandbox_unavailable and /health is 503 naming what to install")
+  @DisplayName(
+      "a host that lacks bubblewrap: runs answer 503 sandbox_unavailable and /health is 503 naming what to install")
   void unavailableRunnerSaysWhy() {
     Vertx vertx = Vertx.vertx();
     try {
       String missing = "bubblewrap (/usr/bin/bwrap): apt-get install -y bubblewrap";
-      Readiness readiness = new Readiness(null, List.of(missing), Executors.newVirtualThreadPerTaskExecutor());
-      HttpServer http = vertx.createHttpServer()
-          .requestHandler(new SandboxRoutes(vertx, null, readiness, "t".repeat(40), Executors.newVirtualThreadPerTaskExecutor()).router())
-          .listen(0, "127.0.0.1").await();
+      Readiness readiness =
+          new Readiness(null, List.of(missing), Executors.newVirtualThreadPerTaskExecutor());
+      HttpServer http =
+          vertx
+              .createHttpServer()
+              .requestHandler(
+                  new SandboxRoutes(
+                          vertx,
+                          null,
+                          readiness,
+                          "t".repeat(40),
+                          Executors.newVirtualThreadPerTaskExecutor())
+                      .router())
+              .listen(0, "127.0.0.1")
+              .await();
       WebClient client = WebClient.create(vertx);
       String base = "http://127.0.0.1:" + http.actualPort();
-      HttpResponse<Buffer> run = client.postAbs(base + "/v1/run").putHeader("Authorization", "Bearer " + "t".repeat(40))
-          .sendJsonObject(Requests.program("python", "print(1)")).await();
+      HttpResponse<Buffer> run =
+          client
+              .postAbs(base + "/v1/run")
+              .putHeader("Authorization", "Bearer " + "t".repeat(40))
+              .sendJsonObject(Requests.program("python", "print(1)"))
+              .await();
       assertThat(run.statusCode()).isEqualTo(503);
       assertThat(run.bodyAsJsonObject().getString("code")).isEqualTo("sandbox_unavailable");
       assertThat(run.bodyAsJsonObject().getString("detail")).contains("bubblewrap");
       HttpResponse<Buffer> health = client.getAbs(base + "/health").send().await();
       assertThat(health.statusCode()).isEqualTo(503);
       assertThat(health.bodyAsJsonObject().getString("status")).isEqualTo("down");
-      assertThat(health.bodyAsJsonObject().getJsonArray("missing").encode()).contains("apt-get install -y bubblewrap");
+      assertThat(health.bodyAsJsonObject().getJsonArray("missing").encode())
+          .contains("apt-get install -y bubblewrap");
     } finally {
       vertx.close().await();
     }

@@ -20,6 +20,7 @@ final class SandboxServer {
 
   final Vertx vertx;
   final SandboxVerticle verticle;
+
   /** Every request carries the runner's token. */
   final WebClient client;
 
@@ -27,9 +28,14 @@ final class SandboxServer {
     vertx = Vertx.vertx();
     verticle = new SandboxVerticle(new Config.Sandbox(null, 0, slots, queue, true));
     vertx.deployVerticle(verticle).await();
-    client = WebClientSession.create(WebClient.create(vertx,
-        new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(verticle.actualPort())))
-        .addHeader("Authorization", "Bearer " + verticle.token());
+    client =
+        WebClientSession.create(
+                WebClient.create(
+                    vertx,
+                    new WebClientOptions()
+                        .setDefaultHost("127.0.0.1")
+                        .setDefaultPort(verticle.actualPort())))
+            .addHeader("Authorization", "Bearer " + verticle.token());
     verticle.service().warmUp();
   }
 

@@ -17,12 +17,15 @@ public final class Await {
   private Await() {}
 
   /**
-   * The result of {@code future}; its failure or a timeout as an {@link IllegalStateException} whose
-   * root cause is the future's own failure (tests assert on {@code rootCause()}).
+   * The result of {@code future}; its failure or a timeout as an {@link IllegalStateException}
+   * whose root cause is the future's own failure (tests assert on {@code rootCause()}).
    */
   public static <T> T await(Future<T> future) {
     try {
-      return future.toCompletionStage().toCompletableFuture().get(WITHIN.toMillis(), TimeUnit.MILLISECONDS);
+      return future
+          .toCompletionStage()
+          .toCompletableFuture()
+          .get(WITHIN.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);

@@ -9,11 +9,12 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.slf4j.LoggerFactory;
 
 /**
- * What the root logger receives during each test, in {@link #list}: register it on an instance field
- * with {@code @RegisterExtension}. Attached before the test's own {@code @BeforeEach} methods run and
- * detached after its {@code @AfterEach} methods.
+ * What the root logger receives during each test, in {@link #list}: register it on an instance
+ * field with {@code @RegisterExtension}. Attached before the test's own {@code @BeforeEach} methods
+ * run and detached after its {@code @AfterEach} methods.
  */
-public final class CapturedLogs extends ListAppender<ILoggingEvent> implements BeforeEachCallback, AfterEachCallback {
+public final class CapturedLogs extends ListAppender<ILoggingEvent>
+    implements BeforeEachCallback, AfterEachCallback {
 
   @Override
   public void beforeEach(ExtensionContext context) {

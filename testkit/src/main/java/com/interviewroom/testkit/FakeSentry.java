@@ -15,8 +15,8 @@ import java.util.zip.GZIPInputStream;
 
 /**
  * A local Sentry envelope endpoint ({@code POST /api/<project>/envelope/}, the path the Java SDK
- * posts to for a DSN {@code http://key@host:port/<project>}) over a real socket: tests point
- * {@code SENTRY_DSN} at {@link #dsn()} and read what would have reached Sentry. Envelopes are
+ * posts to for a DSN {@code http://key@host:port/<project>}) over a real socket: tests point {@code
+ * SENTRY_DSN} at {@link #dsn()} and read what would have reached Sentry. Envelopes are
  * newline-separated: a header line, then item header and payload lines.
  */
 public final class FakeSentry implements AutoCloseable {
@@ -31,23 +31,32 @@ public final class FakeSentry implements AutoCloseable {
   public static FakeSentry start() throws IOException {
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     FakeSentry fake = new FakeSentry(server);
-    server.createContext("/api/" + PROJECT + "/envelope/", exchange -> {
-      byte[] raw = exchange.getRequestBody().readAllBytes();
-      boolean gzip = "gzip".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Content-Encoding"));
-      boolean authed = String.valueOf(exchange.getRequestHeaders().getFirst("X-Sentry-Auth")).contains("sentry_key=publickey");
-      if (!"POST".equals(exchange.getRequestMethod()) || !authed) {
-        exchange.sendResponseHeaders(401, -1); // what Sentry answers an envelope without the DSN's key
-        exchange.close();
-        return;
-      }
-      try (InputStream in = gzip ? new GZIPInputStream(new ByteArrayInputStream(raw)) : new ByteArrayInputStream(raw)) {
-        fake.envelopes.add(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-      }
-      byte[] ok = "{}".getBytes(StandardCharsets.UTF_8);
-      exchange.sendResponseHeaders(200, ok.length);
-      exchange.getResponseBody().write(ok);
-      exchange.close();
-    });
+    server.createContext(
+        "/api/" + PROJECT + "/envelope/",
+        exchange -> {
+          byte[] raw = exchange.getRequestBody().readAllBytes();
+          boolean gzip =
+              "gzip".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Content-Encoding"));
+          boolean authed =
+              String.valueOf(exchange.getRequestHeaders().getFirst("X-Sentry-Auth"))
+                  .contains("sentry_key=publickey");
+          if (!"POST".equals(exchange.getRequestMethod()) || !authed) {
+            exchange.sendResponseHeaders(
+                401, -1); // what Sentry answers an envelope without the DSN's key
+            exchange.close();
+            return;
+          }
+          try (InputStream in =
+              gzip
+                  ? new GZIPInputStream(new ByteArrayInputStream(raw))
+                  : new ByteArrayInputStream(raw)) {
+            fake.envelopes.add(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+          }
+          byte[] ok = "{}".getBytes(StandardCharsets.UTF_8);
+          exchange.sendResponseHeaders(200, ok.length);
+          exchange.getResponseBody().write(ok);
+          exchange.close();
+        });
     server.start();
     return fake;
   }
@@ -58,8 +67,8 @@ public final class FakeSentry implements AutoCloseable {
   }
 
   /**
-   * The event items of envelopes received until one mentions {@code marker}, at most 10 s;
-   * {@code flush} is called between polls (the SDK sends from a background queue).
+   * The event items of envelopes received until one mentions {@code marker}, at most 10 s; {@code
+   * flush} is called between polls (the SDK sends from a background queue).
    */
   public List<JsonObject> eventsUntil(String marker, Runnable flush) throws InterruptedException {
     List<JsonObject> events = new ArrayList<>();
@@ -75,7 +84,8 @@ public final class FakeSentry implements AutoCloseable {
         return events;
       }
     }
-    throw new AssertionError("no envelope mentioning " + marker + " reached the fake Sentry; got " + events);
+    throw new AssertionError(
+        "no envelope mentioning " + marker + " reached the fake Sentry; got " + events);
   }
 
   /** Every raw envelope received so far (emptied by the call). */

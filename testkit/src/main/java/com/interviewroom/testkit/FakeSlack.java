@@ -14,16 +14,16 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A Slack incoming webhook over a real socket, as strict as Slack's: only {@code POST} to the one
- * webhook path it issued ({@code /services/T.../B.../...}, else 404 {@code no_service}), a JSON body
- * ({@code Content-Type: application/json}, else 400 {@code invalid_payload}) with a non-empty
+ * webhook path it issued ({@code /services/T.../B.../...}, else 404 {@code no_service}), a JSON
+ * body ({@code Content-Type: application/json}, else 400 {@code invalid_payload}) with a non-empty
  * {@code text} (else 400 {@code no_text}); success is {@code 200} with the body {@code ok}. Rate
  * limited like a webhook (about one message a second, short bursts allowed): past the burst, 429
  * with {@code Retry-After} in seconds. Sources: https://api.slack.com/messaging/webhooks ("Handling
  * errors"), https://api.slack.com/changelog/2016-05-17-changes-to-errors-for-incoming-webhooks and
  * https://api.slack.com/apis/rate-limits (checked 2026-12).
  *
- * <p>Tests can make the next answers fail ({@link #failNext}) as Slack does in an outage
- * ({@code 500 rollup_error}) or under load ({@code 429}).
+ * <p>Tests can make the next answers fail ({@link #failNext}) as Slack does in an outage ({@code
+ * 500 rollup_error}) or under load ({@code 429}).
  */
 public final class FakeSlack implements AutoCloseable {
   public static final String PATH = "/services/T0TESTTEAM/B0TESTHOOK/abcdefghijklmnopqrstuvwx";

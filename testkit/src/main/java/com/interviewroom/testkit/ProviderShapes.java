@@ -2,7 +2,6 @@ package com.interviewroom.testkit;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -13,9 +12,9 @@ import java.util.List;
 /**
  * Message shapes extracted from a provider's official SDK (by {@code extract_shapes.py}, kept as
  * test data with the repository and commit it read): for every object, its required and allowed
- * fields and the types of its nested fields. {@link #violations} checks one JSON message against
- * a root (an event type, or the request/response of an API): a missing required field, a field
- * the SDK does not define, or a nested object that fits none of its types.
+ * fields and the types of its nested fields. {@link #violations} checks one JSON message against a
+ * root (an event type, or the request/response of an API): a missing required field, a field the
+ * SDK does not define, or a nested object that fits none of its types.
  */
 public final class ProviderShapes {
   private final JsonObject data;
@@ -31,7 +30,8 @@ public final class ProviderShapes {
       if (in == null) {
         throw new IllegalStateException("missing test resource " + resource);
       }
-      return new ProviderShapes(new JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8)));
+      return new ProviderShapes(
+          new JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8)));
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
@@ -66,11 +66,13 @@ public final class ProviderShapes {
       return;
     }
     if (!(value instanceof JsonObject object) || candidates.isEmpty()) {
-      return; // primitives are not checked, and a field without object types takes any object (dicts)
+      return; // primitives are not checked, and a field without object types takes any object
+      // (dicts)
     }
     List<String> fitting = candidates;
     if (object.getValue("type") instanceof String type) {
-      List<String> typed = candidates.stream().filter(c -> type.equals(shape(c).getString("type"))).toList();
+      List<String> typed =
+          candidates.stream().filter(c -> type.equals(shape(c).getString("type"))).toList();
       boolean anyTyped = candidates.stream().anyMatch(c -> shape(c).containsKey("type"));
       if (!typed.isEmpty()) {
         fitting = typed;
@@ -104,7 +106,11 @@ public final class ProviderShapes {
       if (!allowed.contains(field)) {
         out.add(where + "." + field + ": not a field of " + key);
       } else if (types.containsKey(field) && object.getValue(field) != null) {
-        check(types.getJsonArray(field).stream().map(String.class::cast).toList(), object.getValue(field), where + "." + field, out);
+        check(
+            types.getJsonArray(field).stream().map(String.class::cast).toList(),
+            object.getValue(field),
+            where + "." + field,
+            out);
       }
     }
   }

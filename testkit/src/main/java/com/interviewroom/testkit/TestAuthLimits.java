@@ -10,12 +10,13 @@ import java.util.Map;
  * themselves set their own low values instead.
  */
 public final class TestAuthLimits {
-  public static final Map<String, String> RAISED = Map.of(
-      "AUTH_LOGIN_PER_IP_PER_MINUTE", "1000000",
-      "AUTH_LOGIN_PER_EMAIL_PER_15_MINUTES", "1000000",
-      "AUTH_SIGNUP_PER_IP_PER_HOUR", "1000000",
-      "AUTH_SIGNUP_PER_EMAIL_PER_HOUR", "1000000",
-      "AUTH_FREE_CREDIT_SIGNUPS_PER_IP_PER_DAY", "1000000");
+  public static final Map<String, String> RAISED =
+      Map.of(
+          "AUTH_LOGIN_PER_IP_PER_MINUTE", "1000000",
+          "AUTH_LOGIN_PER_EMAIL_PER_15_MINUTES", "1000000",
+          "AUTH_SIGNUP_PER_IP_PER_HOUR", "1000000",
+          "AUTH_SIGNUP_PER_EMAIL_PER_HOUR", "1000000",
+          "AUTH_FREE_CREDIT_SIGNUPS_PER_IP_PER_DAY", "1000000");
 
   private TestAuthLimits() {}
 }

@@ -11,10 +11,14 @@ import org.junit.jupiter.api.Test;
 class AwaitTest {
 
   @Test
-  @DisplayName("await gives a future's result, and its failure as the root cause of an unchecked exception")
+  @DisplayName(
+      "await gives a future's result, and its failure as the root cause of an unchecked exception")
   void resultOrRootCause() {
     assertThat(await(Future.succeededFuture("done"))).isEqualTo("done");
     assertThatThrownBy(() -> await(Future.failedFuture(new ArithmeticException("refused"))))
-        .isInstanceOf(IllegalStateException.class).rootCause().isInstanceOf(ArithmeticException.class).hasMessage("refused");
+        .isInstanceOf(IllegalStateException.class)
+        .rootCause()
+        .isInstanceOf(ArithmeticException.class)
+        .hasMessage("refused");
   }
 }

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 class EventuallyTest {
 
   @Test
-  @DisplayName("eventually returns once the condition holds, and poll returns the value that satisfied it")
+  @DisplayName(
+      "eventually returns once the condition holds, and poll returns the value that satisfied it")
   void pollsUntilDone() {
     AtomicInteger reads = new AtomicInteger();
     eventually("the third read", () -> reads.incrementAndGet() >= 3);

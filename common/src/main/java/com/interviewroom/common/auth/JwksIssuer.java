@@ -1,5 +1,7 @@
 package com.interviewroom.common.auth;
 
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import io.vertx.core.Future;
@@ -11,12 +13,10 @@ import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import static net.logstash.logback.argument.StructuredArguments.kv;
-
 /**
- * An external issuer (Supabase, Clerk, ...) trusted through its JWKS URL. The key set is cached;
- * an unknown {@code kid} triggers one refresh (at most one per {@link #MIN_REFRESH_INTERVAL}) so a
- * key rotation is picked up without letting forged kids hammer the issuer.
+ * An external issuer (Supabase, Clerk, ...) trusted through its JWKS URL. The key set is cached; an
+ * unknown {@code kid} triggers one refresh (at most one per {@link #MIN_REFRESH_INTERVAL}) so a key
+ * rotation is picked up without letting forged kids hammer the issuer.
  */
 public final class JwksIssuer implements TrustedIssuer {
   private static final Logger log = LoggerFactory.getLogger(JwksIssuer.class);
@@ -30,7 +30,8 @@ public final class JwksIssuer implements TrustedIssuer {
   private final String audience;
   private final Clock clock;
   // Read on every event loop that verifies a token and written by the fetch's completion on
-  // another: volatile, and JWKSet is immutable, so a reader sees an old or a new set, never half of one.
+  // another: volatile, and JWKSet is immutable, so a reader sees an old or a new set, never half of
+  // one.
   private volatile JWKSet keys = new JWKSet();
   private volatile Instant fetchedAt = Instant.EPOCH;
   private Future<JWKSet> inFlight; // guarded by this
@@ -85,24 +86,35 @@ public final class JwksIssuer implements TrustedIssuer {
       return inFlight;
     }
     fetchedAt = clock.instant();
-    inFlight = client.getAbs(jwksUrl).timeout(FETCH_TIMEOUT_MS).send()
-        .map(response -> {
-          if (response.statusCode() != 200) {
-            throw new IllegalStateException("JWKS answered " + response.statusCode());
-          }
-          try {
-            return JWKSet.parse(response.bodyAsString());
-          } catch (java.text.ParseException e) {
-            throw new IllegalStateException("JWKS is not a key set", e);
-          }
-        })
-        .onSuccess(set -> keys = set)
-        .onFailure(err -> log.warn("jwks refresh failed {} {}", kv("issuer", issuer), kv("error", err.getMessage())))
-        .andThen(done -> {
-          synchronized (this) {
-            inFlight = null;
-          }
-        });
+    inFlight =
+        client
+            .getAbs(jwksUrl)
+            .timeout(FETCH_TIMEOUT_MS)
+            .send()
+            .map(
+                response -> {
+                  if (response.statusCode() != 200) {
+                    throw new IllegalStateException("JWKS answered " + response.statusCode());
+                  }
+                  try {
+                    return JWKSet.parse(response.bodyAsString());
+                  } catch (java.text.ParseException e) {
+                    throw new IllegalStateException("JWKS is not a key set", e);
+                  }
+                })
+            .onSuccess(set -> keys = set)
+            .onFailure(
+                err ->
+                    log.warn(
+                        "jwks refresh failed {} {}",
+                        kv("issuer", issuer),
+                        kv("error", err.getMessage())))
+            .andThen(
+                done -> {
+                  synchronized (this) {
+                    inFlight = null;
+                  }
+                });
     return inFlight;
   }
 }

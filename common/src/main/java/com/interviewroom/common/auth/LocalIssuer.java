@@ -14,6 +14,8 @@ public record LocalIssuer(String issuer, SigningKey signingKey) implements Trust
   @Override
   public Future<JWK> key(String keyId) {
     JWK key = signingKey.publicKey();
-    return keyId == null || keyId.equals(key.getKeyID()) ? Future.succeededFuture(key) : Future.succeededFuture(null);
+    return keyId == null || keyId.equals(key.getKeyID())
+        ? Future.succeededFuture(key)
+        : Future.succeededFuture(null);
   }
 }

@@ -28,17 +28,20 @@ public final class SigningKey {
 
   public static SigningKey generate() {
     try {
-      return new SigningKey(new ECKeyGenerator(Curve.P_256)
-          .keyID(UUID.randomUUID().toString())
-          .keyUse(KeyUse.SIGNATURE)
-          .algorithm(JWSAlgorithm.ES256)
-          .generate());
+      return new SigningKey(
+          new ECKeyGenerator(Curve.P_256)
+              .keyID(UUID.randomUUID().toString())
+              .keyUse(KeyUse.SIGNATURE)
+              .algorithm(JWSAlgorithm.ES256)
+              .generate());
     } catch (JOSEException e) {
       throw new IllegalStateException("cannot generate an EC P-256 key", e);
     }
   }
 
-  /** Loads the key from {@code file}, creating it (owner-only permissions) on first start. Blocking. */
+  /**
+   * Loads the key from {@code file}, creating it (owner-only permissions) on first start. Blocking.
+   */
   public static SigningKey loadOrCreate(Path file) {
     try {
       if (Files.exists(file)) {

@@ -16,12 +16,17 @@ import java.util.UUID;
 
 /** The built-in issuer: short-lived access tokens and one-time realtime tokens, signed ES256. */
 public final class TokenIssuer {
-  /** Short: a refresh (the {@code ir_refresh} cookie) renews it; a revocation is checked per request anyway. */
-  public static final Duration ACCESS_TTL = Duration.ofMinutes(15);
-  public static final Duration REALTIME_TTL = Duration.ofSeconds(60);
   /**
-   * The issue time in epoch milliseconds: {@code iat} has whole seconds, too coarse to tell a
-   * token minted just after a revocation from one minted just before it in the same second.
+   * Short: a refresh (the {@code ir_refresh} cookie) renews it; a revocation is checked per request
+   * anyway.
+   */
+  public static final Duration ACCESS_TTL = Duration.ofMinutes(15);
+
+  public static final Duration REALTIME_TTL = Duration.ofSeconds(60);
+
+  /**
+   * The issue time in epoch milliseconds: {@code iat} has whole seconds, too coarse to tell a token
+   * minted just after a revocation from one minted just before it in the same second.
    */
   public static final String ISSUED_AT_MILLIS = "iat_ms";
 
@@ -51,7 +56,8 @@ public final class TokenIssuer {
 
   /** A one-time token for {@code /ws}: its {@code jti} is claimed once in Redis on connect. */
   public String realtimeToken(UUID userId, UUID sessionId) {
-    return sign(base(userId, Audiences.REALTIME, REALTIME_TTL).claim("sid", sessionId.toString()).build());
+    return sign(
+        base(userId, Audiences.REALTIME, REALTIME_TTL).claim("sid", sessionId.toString()).build());
   }
 
   /**
@@ -59,14 +65,19 @@ public final class TokenIssuer {
    * is always in its low-S form ({@link LowS}), the only one {@link TokenVerifier} accepts.
    */
   public String sign(JWTClaimsSet claims) {
-    JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.keyId()).type(JOSEObjectType.JWT).build();
+    JWSHeader header =
+        new JWSHeader.Builder(JWSAlgorithm.ES256)
+            .keyID(key.keyId())
+            .type(JOSEObjectType.JWT)
+            .build();
     SignedJWT jwt = new SignedJWT(header, claims);
     try {
       jwt.sign(signer);
     } catch (JOSEException e) {
       throw new IllegalStateException("signing failed", e);
     }
-    String signingInput = new String(jwt.getSigningInput(), java.nio.charset.StandardCharsets.US_ASCII);
+    String signingInput =
+        new String(jwt.getSigningInput(), java.nio.charset.StandardCharsets.US_ASCII);
     return signingInput + "." + Base64URL.encode(LowS.normalize(jwt.getSignature().decode()));
   }
 

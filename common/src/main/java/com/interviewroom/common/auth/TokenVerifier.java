@@ -27,8 +27,8 @@ import java.util.UUID;
 
 /**
  * Verifies bearer tokens from any trusted issuer: asymmetric signature (ES256 or RS256 only, so
- * {@code alg: none} and HS256-signed-with-the-public-key are refused), then {@code iss}, {@code aud},
- * {@code exp}, {@code nbf} and {@code sub}. Every refusal is a 401 problem.
+ * {@code alg: none} and HS256-signed-with-the-public-key are refused), then {@code iss}, {@code
+ * aud}, {@code exp}, {@code nbf} and {@code sub}. Every refusal is a 401 problem.
  *
  * <p>A token that passed is remembered (bounded, per audience) so the next request with the same
  * token skips the signature check, which is most of the cost of an authenticated request; its
@@ -38,8 +38,10 @@ public final class TokenVerifier {
   private static final Set<JWSAlgorithm> ALLOWED = Set.of(JWSAlgorithm.ES256, JWSAlgorithm.RS256);
   private static final Duration LEEWAY = Duration.ofSeconds(30);
   private static final int MAX_TOKEN_LENGTH = 8192;
-  private static final java.util.regex.Pattern BASE64URL = java.util.regex.Pattern.compile("[A-Za-z0-9_-]+");
-  private static final java.util.Base64.Encoder ENCODER = java.util.Base64.getUrlEncoder().withoutPadding();
+  private static final java.util.regex.Pattern BASE64URL =
+      java.util.regex.Pattern.compile("[A-Za-z0-9_-]+");
+  private static final java.util.Base64.Encoder ENCODER =
+      java.util.Base64.getUrlEncoder().withoutPadding();
   private static final java.util.Base64.Decoder DECODER = java.util.Base64.getUrlDecoder();
 
   private final List<TrustedIssuer> issuers;
@@ -61,7 +63,8 @@ public final class TokenVerifier {
       SignedJWT jwt = parse(token);
       JWTClaimsSet unverified = jwt.getJWTClaimsSet();
       TrustedIssuer issuer = issuerOf(unverified.getIssuer(), audience);
-      return issuer.key(jwt.getHeader().getKeyID())
+      return issuer
+          .key(jwt.getHeader().getKeyID())
           .map(key -> verified.remember(audience, token, checked(jwt, key, issuer, audience)));
     } catch (ApiException e) {
       return Future.failedFuture(e);
@@ -95,7 +98,8 @@ public final class TokenVerifier {
 
   /**
    * Unpadded base64url in its one canonical spelling: only the alphabet, no padding, no length that
-   * cannot occur, and unused trailing bits zero (re-encoding the decoded bytes gives the same text).
+   * cannot occur, and unused trailing bits zero (re-encoding the decoded bytes gives the same
+   * text).
    */
   static boolean canonicalBase64Url(String part) {
     if (part.isEmpty() || part.length() % 4 == 1 || !BASE64URL.matcher(part).matches()) {
@@ -124,9 +128,11 @@ public final class TokenVerifier {
     if (!signatureValid(jwt, key)) {
       throw refused("The token's signature is invalid.");
     }
-    // Our own tokens are always low-S; external issuers (often Go's crypto/ecdsa) do not normalise S,
+    // Our own tokens are always low-S; external issuers (often Go's crypto/ecdsa) do not normalise
+    // S,
     // so for them the high-S twin of a valid token is tolerated (it names the same claims).
-    if (issuer instanceof LocalIssuer && JWSAlgorithm.ES256.equals(jwt.getHeader().getAlgorithm())
+    if (issuer instanceof LocalIssuer
+        && JWSAlgorithm.ES256.equals(jwt.getHeader().getAlgorithm())
         && LowS.isHighS(jwt.getSignature().decode())) {
       throw refused("The token's signature is not in its canonical (low-S) form.");
     }
@@ -137,7 +143,8 @@ public final class TokenVerifier {
       throw refused("The token is malformed.");
     }
     checkLifetime(claims);
-    String expectedAudience = issuer instanceof JwksIssuer external ? external.audience() : audience;
+    String expectedAudience =
+        issuer instanceof JwksIssuer external ? external.audience() : audience;
     if (claims.getAudience() == null || !claims.getAudience().contains(expectedAudience)) {
       throw refused("The token is not meant for this service.");
     }
@@ -189,7 +196,8 @@ public final class TokenVerifier {
     try {
       return UUID.fromString(subject);
     } catch (IllegalArgumentException e) {
-      return UUID.nameUUIDFromBytes((issuer.issuer() + "|" + subject).getBytes(StandardCharsets.UTF_8));
+      return UUID.nameUUIDFromBytes(
+          (issuer.issuer() + "|" + subject).getBytes(StandardCharsets.UTF_8));
     }
   }
 

@@ -10,6 +10,9 @@ public interface TrustedIssuer {
   /** True when tokens for {@code audience} may come from this issuer. */
   boolean serves(String audience);
 
-  /** The public key with this {@code kid}; a JWKS-backed issuer refreshes its key set once when the id is unknown. */
+  /**
+   * The public key with this {@code kid}; a JWKS-backed issuer refreshes its key set once when the
+   * id is unknown.
+   */
   Future<JWK> key(String keyId);
 }

@@ -17,8 +17,9 @@ public record VerifiedToken(UUID userId, String issuer, JWTClaimsSet claims) {
   }
 
   /**
-   * When the token was issued: to the millisecond when it carries {@link TokenIssuer#ISSUED_AT_MILLIS}
-   * within its {@code iat} second (our own tokens), else {@code iat}'s whole second; null without {@code iat}.
+   * When the token was issued: to the millisecond when it carries {@link
+   * TokenIssuer#ISSUED_AT_MILLIS} within its {@code iat} second (our own tokens), else {@code
+   * iat}'s whole second; null without {@code iat}.
    */
   public Instant issuedAt() {
     if (claims.getIssueTime() == null) {

@@ -5,9 +5,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Tokens whose signature, issuer and audience already passed, keyed by audience and the exact token
- * text, so a changed byte is a miss. Bounded: when full it starts over rather than tracking recency,
- * which costs one signature check per live token and keeps the code obvious. A key removed from an
- * issuer's key set keeps its already-verified tokens valid until they expire (minutes).
+ * text, so a changed byte is a miss. Bounded: when full it starts over rather than tracking
+ * recency, which costs one signature check per live token and keeps the code obvious. A key removed
+ * from an issuer's key set keeps its already-verified tokens valid until they expire (minutes).
  */
 final class VerifiedTokenCache {
   static final int MAX_ENTRIES = 10_000;

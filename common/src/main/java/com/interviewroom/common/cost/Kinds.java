@@ -22,15 +22,29 @@ public final class Kinds {
   public static final String CACHE_READ = "cache_read";
   public static final String OUTPUT = "output";
   public static final String CPU_SECONDS = "cpu_seconds";
-  /** Seconds of candidate audio a transcription model billed by duration (OpenAI's {@code usage.type: "duration"}). */
+
+  /**
+   * Seconds of candidate audio a transcription model billed by duration (OpenAI's {@code
+   * usage.type: "duration"}).
+   */
   public static final String AUDIO_SECONDS = "audio_seconds";
 
-  public static final List<String> VOICE = List.of(TEXT_IN, TEXT_IN_CACHED, AUDIO_IN, AUDIO_IN_CACHED, TEXT_OUT, AUDIO_OUT);
-  public static final Map<String, List<String>> PROVIDERS = Map.of(
-      "openai", List.of(TEXT_IN, TEXT_IN_CACHED, AUDIO_IN, AUDIO_IN_CACHED, TEXT_OUT, AUDIO_OUT, AUDIO_SECONDS),
-      "gemini", VOICE,
-      "anthropic", List.of(INPUT, CACHE_WRITE, CACHE_READ, OUTPUT),
-      "sandbox", List.of(CPU_SECONDS));
+  public static final List<String> VOICE =
+      List.of(TEXT_IN, TEXT_IN_CACHED, AUDIO_IN, AUDIO_IN_CACHED, TEXT_OUT, AUDIO_OUT);
+  public static final Map<String, List<String>> PROVIDERS =
+      Map.of(
+          "openai",
+              List.of(
+                  TEXT_IN,
+                  TEXT_IN_CACHED,
+                  AUDIO_IN,
+                  AUDIO_IN_CACHED,
+                  TEXT_OUT,
+                  AUDIO_OUT,
+                  AUDIO_SECONDS),
+          "gemini", VOICE,
+          "anthropic", List.of(INPUT, CACHE_WRITE, CACHE_READ, OUTPUT),
+          "sandbox", List.of(CPU_SECONDS));
 
   private Kinds() {}
 }

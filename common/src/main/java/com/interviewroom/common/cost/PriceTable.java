@@ -31,10 +31,14 @@ import java.util.TreeMap;
 public final class PriceTable {
   public static final String RESOURCE = "price-table.json";
   private static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000);
+
   /** Entries are stored to 8 decimal places (numeric(18, 8)). */
   private static final int SCALE = 8;
 
-  private record Version(String name, LocalDate effectiveFrom, Map<String, Map<String, Map<String, BigDecimal>>> providers) {}
+  private record Version(
+      String name,
+      LocalDate effectiveFrom,
+      Map<String, Map<String, Map<String, BigDecimal>>> providers) {}
 
   private final List<Version> versions;
 
@@ -79,11 +83,15 @@ public final class PriceTable {
       versions.sort(Comparator.comparing(Version::effectiveFrom));
       for (int i = 1; i < versions.size(); i++) {
         if (versions.get(i).effectiveFrom().equals(versions.get(i - 1).effectiveFrom())) {
-          throw new ConfigException("price table: two versions take effect on " + versions.get(i).effectiveFrom());
+          throw new ConfigException(
+              "price table: two versions take effect on " + versions.get(i).effectiveFrom());
         }
       }
       return new PriceTable(List.copyOf(versions));
-    } catch (ClassCastException | io.vertx.core.json.DecodeException | DateTimeParseException | NumberFormatException e) {
+    } catch (ClassCastException
+        | io.vertx.core.json.DecodeException
+        | DateTimeParseException
+        | NumberFormatException e) {
       throw new ConfigException("price table is malformed: " + e.getMessage());
     }
   }
@@ -99,7 +107,8 @@ public final class PriceTable {
     for (String provider : Kinds.PROVIDERS.keySet()) {
       JsonObject models = given.getJsonObject(provider);
       if (models == null || !models.containsKey("*")) {
-        throw new ConfigException("price table " + name + ": " + provider + " needs at least a \"*\" model");
+        throw new ConfigException(
+            "price table " + name + ": " + provider + " needs at least a \"*\" model");
       }
       Map<String, Map<String, BigDecimal>> byModel = new LinkedHashMap<>();
       for (String model : models.fieldNames()) {
@@ -108,13 +117,29 @@ public final class PriceTable {
         for (String kind : Kinds.PROVIDERS.get(provider)) {
           Object rate = rates.getValue(kind);
           if (!(rate instanceof Number n) || new BigDecimal(n.toString()).signum() < 0) {
-            throw new ConfigException("price table " + name + ": " + provider + "/" + model + " has no price for " + kind);
+            throw new ConfigException(
+                "price table "
+                    + name
+                    + ": "
+                    + provider
+                    + "/"
+                    + model
+                    + " has no price for "
+                    + kind);
           }
           perKind.put(kind, new BigDecimal(n.toString()));
         }
         for (String kind : rates.fieldNames()) {
           if (!Kinds.PROVIDERS.get(provider).contains(kind)) {
-            throw new ConfigException("price table " + name + ": " + provider + "/" + model + " prices an unknown kind " + kind);
+            throw new ConfigException(
+                "price table "
+                    + name
+                    + ": "
+                    + provider
+                    + "/"
+                    + model
+                    + " prices an unknown kind "
+                    + kind);
           }
         }
         byModel.put(model, Map.copyOf(perKind));
@@ -136,7 +161,8 @@ public final class PriceTable {
     Map<String, BigDecimal> usdByKind = new TreeMap<>();
     BigDecimal total = BigDecimal.ZERO;
     for (Map.Entry<String, BigDecimal> e : usage.quantities().entrySet()) {
-      BigDecimal usd = e.getValue().multiply(rates.get(e.getKey())).divide(MILLION, SCALE, RoundingMode.HALF_UP);
+      BigDecimal usd =
+          e.getValue().multiply(rates.get(e.getKey())).divide(MILLION, SCALE, RoundingMode.HALF_UP);
       usdByKind.put(e.getKey(), usd);
       total = total.add(usd);
     }
@@ -162,7 +188,10 @@ public final class PriceTable {
     Map<String, Map<String, BigDecimal>> models = version.providers().get(provider);
     String best = "*";
     for (String key : models.keySet()) {
-      if (!"*".equals(key) && model != null && model.startsWith(key) && (best.equals("*") || key.length() > best.length())) {
+      if (!"*".equals(key)
+          && model != null
+          && model.startsWith(key)
+          && (best.equals("*") || key.length() > best.length())) {
         best = key;
       }
     }

@@ -30,6 +30,8 @@ public final class Hmac {
     if (expectedHex == null || actualHex == null) {
       return false;
     }
-    return MessageDigest.isEqual(expectedHex.getBytes(StandardCharsets.US_ASCII), actualHex.getBytes(StandardCharsets.US_ASCII));
+    return MessageDigest.isEqual(
+        expectedHex.getBytes(StandardCharsets.US_ASCII),
+        actualHex.getBytes(StandardCharsets.US_ASCII));
   }
 }

@@ -20,11 +20,13 @@ public final class EventStream {
   public static final String SESSION_ENDED = "session.ended";
   public static final String CODE_EDITED = "code.edited";
   public static final String CODE_EXECUTED = "code.executed";
+
   /**
    * What the failure detector (the {@code failure-detectors} group) reads besides the above; see
    * docs/wire-protocol.md, "Events stream", for each one's data.
    */
   public static final String VOICE_FAILOVER = "voice.failover";
+
   public static final String VOICE_UNAVAILABLE = "voice.unavailable";
   public static final String VOICE_FIRST_AUDIO = "voice.first_audio";
   public static final String VOICE_SILENCE = "voice.silence";
@@ -40,13 +42,25 @@ public final class EventStream {
   }
 
   /** Completes with the entry id. */
-  public Future<String> publish(String type, UUID sessionId, UUID userId, String requestId, JsonObject data) {
-    Request xadd = Request.cmd(Command.XADD).arg(STREAM).arg("MAXLEN").arg("~").arg(MAX_LEN).arg("*")
-        .arg("type").arg(type)
-        .arg("sessionId").arg(sessionId == null ? "" : sessionId.toString())
-        .arg("userId").arg(userId == null ? "" : userId.toString())
-        .arg("requestId").arg(requestId == null ? "" : requestId)
-        .arg("data").arg((data == null ? new JsonObject() : data).encode());
+  public Future<String> publish(
+      String type, UUID sessionId, UUID userId, String requestId, JsonObject data) {
+    Request xadd =
+        Request.cmd(Command.XADD)
+            .arg(STREAM)
+            .arg("MAXLEN")
+            .arg("~")
+            .arg(MAX_LEN)
+            .arg("*")
+            .arg("type")
+            .arg(type)
+            .arg("sessionId")
+            .arg(sessionId == null ? "" : sessionId.toString())
+            .arg("userId")
+            .arg(userId == null ? "" : userId.toString())
+            .arg("requestId")
+            .arg(requestId == null ? "" : requestId)
+            .arg("data")
+            .arg((data == null ? new JsonObject() : data).encode());
     return redis.send(xadd).map(response -> response.toString());
   }
 }

@@ -7,7 +7,8 @@ import io.vertx.core.json.JsonObject;
  * A failure that maps onto an RFC 9457 problem+json response. Domain code throws or fails futures
  * with this; {@link ProblemHandler} is the only place that turns it into a response body.
  *
- * @param extensions extra members merged into the problem document (for example {@code errors} or {@code retryAfterSeconds})
+ * @param extensions extra members merged into the problem document (for example {@code errors} or
+ *     {@code retryAfterSeconds})
  */
 public final class ApiException extends RuntimeException implements ErrorReports.WithStatus {
   private final int status;
@@ -20,7 +21,13 @@ public final class ApiException extends RuntimeException implements ErrorReports
     this(status, code, title, detail, null, null);
   }
 
-  public ApiException(int status, String code, String title, String detail, JsonObject extensions, Integer retryAfterSeconds) {
+  public ApiException(
+      int status,
+      String code,
+      String title,
+      String detail,
+      JsonObject extensions,
+      Integer retryAfterSeconds) {
     super(detail, null, false, false);
     this.status = status;
     this.code = code;
@@ -29,10 +36,27 @@ public final class ApiException extends RuntimeException implements ErrorReports
     this.retryAfterSeconds = retryAfterSeconds;
   }
 
-  public int status() { return status; }
-  public String code() { return code; }
-  public String title() { return title; }
-  public String detail() { return getMessage(); }
-  public JsonObject extensions() { return extensions; }
-  public Integer retryAfterSeconds() { return retryAfterSeconds; }
+  public int status() {
+    return status;
+  }
+
+  public String code() {
+    return code;
+  }
+
+  public String title() {
+    return title;
+  }
+
+  public String detail() {
+    return getMessage();
+  }
+
+  public JsonObject extensions() {
+    return extensions;
+  }
+
+  public Integer retryAfterSeconds() {
+    return retryAfterSeconds;
+  }
 }

@@ -3,7 +3,9 @@ package com.interviewroom.common.http;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** At most one log line per key and interval, counting what it held back in between. Thread-safe. */
+/**
+ * At most one log line per key and interval, counting what it held back in between. Thread-safe.
+ */
 final class LogThrottle {
   private final long intervalNanos;
   private final ConcurrentHashMap<String, Window> windows = new ConcurrentHashMap<>();
@@ -21,7 +23,9 @@ final class LogThrottle {
     }
   }
 
-  /** How many were held back since the last permitted line, or -1 when this one is held back too. */
+  /**
+   * How many were held back since the last permitted line, or -1 when this one is held back too.
+   */
   long permit(String key) {
     long now = System.nanoTime();
     Window window = windows.computeIfAbsent(key, k -> new Window(now));

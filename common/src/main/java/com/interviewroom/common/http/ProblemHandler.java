@@ -1,5 +1,7 @@
 package com.interviewroom.common.http;
 
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
 import com.interviewroom.common.observability.ErrorReports;
 import com.interviewroom.common.outage.Outages;
 import io.vertx.core.Handler;
@@ -10,18 +12,16 @@ import io.vertx.ext.web.handler.HttpException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import static net.logstash.logback.argument.StructuredArguments.kv;
-
 /**
- * The one failure handler: every error body in the system is written here, as RFC 9457
- * problem+json {@code {type, title, status, detail, code, requestId}}.
+ * The one failure handler: every error body in the system is written here, as RFC 9457 problem+json
+ * {@code {type, title, status, detail, code, requestId}}.
  *
  * <p>A backing service that is down, restarting, paused or out of connections ({@link Outages}) is
  * a 503 {@code service_unavailable} with {@code Retry-After}, not a 500. During an outage every
- * request fails the same way, so the log gets one line with the stack trace per
- * {@link #LOG_INTERVAL_NANOS} and the number of failures since; other 5xx log a line per request
- * and their stack trace once per interval per exception class, and go to {@link ErrorReports}
- * (Sentry) with the request's {@code requestId}, {@code userId} and {@code sessionId}.
+ * request fails the same way, so the log gets one line with the stack trace per {@link
+ * #LOG_INTERVAL_NANOS} and the number of failures since; other 5xx log a line per request and their
+ * stack trace once per interval per exception class, and go to {@link ErrorReports} (Sentry) with
+ * the request's {@code requestId}, {@code userId} and {@code sessionId}.
  */
 public final class ProblemHandler implements Handler<RoutingContext> {
   private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
@@ -61,39 +61,65 @@ public final class ProblemHandler implements Handler<RoutingContext> {
   }
 
   private static void logFailure(RoutingContext ctx, ApiException problem, Throwable failure) {
-    boolean outage = failure != null && !(failure instanceof ApiException) && Outages.isOutage(failure);
+    boolean outage =
+        failure != null && !(failure instanceof ApiException) && Outages.isOutage(failure);
     String key = outage ? "outage" : failure == null ? "none" : failure.getClass().getName();
     long suppressed = THROTTLE.permit(key);
     if (outage) {
       if (suppressed >= 0) {
-        log.warn("backing service unavailable, answering 503 {} {} {}", kv("requestId", RequestIds.of(ctx)),
-            kv("path", ctx.normalizedPath()), kv("failuresSinceLastLog", suppressed), failure);
+        log.warn(
+            "backing service unavailable, answering 503 {} {} {}",
+            kv("requestId", RequestIds.of(ctx)),
+            kv("path", ctx.normalizedPath()),
+            kv("failuresSinceLastLog", suppressed),
+            failure);
       }
       return;
     }
     ErrorReports.report(failure, reportTags(ctx));
     if (suppressed >= 0) {
-      log.error("request failed {} {} {}", kv("requestId", RequestIds.of(ctx)), kv("path", ctx.normalizedPath()),
-          kv("status", problem.status()), failure);
+      log.error(
+          "request failed {} {} {}",
+          kv("requestId", RequestIds.of(ctx)),
+          kv("path", ctx.normalizedPath()),
+          kv("status", problem.status()),
+          failure);
     } else {
-      log.error("request failed {} {} {} {}", kv("requestId", RequestIds.of(ctx)), kv("path", ctx.normalizedPath()),
-          kv("status", problem.status()), kv("error", failure == null ? "none" : failure.toString()));
+      log.error(
+          "request failed {} {} {} {}",
+          kv("requestId", RequestIds.of(ctx)),
+          kv("path", ctx.normalizedPath()),
+          kv("status", problem.status()),
+          kv("error", failure == null ? "none" : failure.toString()));
     }
   }
 
-  /** What {@link ErrorReports} may know of a request: its id, the caller's id, the session in the path. */
+  /**
+   * What {@link ErrorReports} may know of a request: its id, the caller's id, the session in the
+   * path.
+   */
   static java.util.Map<String, String> reportTags(RoutingContext ctx) {
-    String userId = ctx.data().values().stream().filter(Caller.class::isInstance)
-        .map(user -> String.valueOf(((Caller) user).id())).findFirst().orElse(null);
+    String userId =
+        ctx.data().values().stream()
+            .filter(Caller.class::isInstance)
+            .map(user -> String.valueOf(((Caller) user).id()))
+            .findFirst()
+            .orElse(null);
     java.util.regex.Matcher session = SESSION_IN_PATH.matcher(ctx.normalizedPath());
     String sessionId = session.find() ? session.group(1) : null;
-    return ErrorReports.tags(ErrorReports.REQUEST_ID, RequestIds.of(ctx), ErrorReports.USER_ID, userId,
-        ErrorReports.SESSION_ID, sessionId);
+    return ErrorReports.tags(
+        ErrorReports.REQUEST_ID,
+        RequestIds.of(ctx),
+        ErrorReports.USER_ID,
+        userId,
+        ErrorReports.SESSION_ID,
+        sessionId);
   }
 
   public static void write(RoutingContext ctx, ApiException problem) {
     JsonObject body = body(problem, RequestIds.of(ctx));
-    var response = ctx.response().setStatusCode(problem.status()).putHeader("Content-Type", CONTENT_TYPE);
+    var response =
+        ctx.response().setStatusCode(problem.status()).putHeader("Content-Type", CONTENT_TYPE);
     if (problem.retryAfterSeconds() != null) {
       response.putHeader("Retry-After", String.valueOf(problem.retryAfterSeconds()));
     }
@@ -101,13 +127,14 @@ public final class ProblemHandler implements Handler<RoutingContext> {
   }
 
   public static JsonObject body(ApiException problem, String requestId) {
-    JsonObject body = new JsonObject()
-        .put("type", "https://interviewroom.dev/problems/" + problem.code().replace('_', '-'))
-        .put("title", problem.title())
-        .put("status", problem.status())
-        .put("detail", problem.detail())
-        .put("code", problem.code())
-        .put("requestId", requestId);
+    JsonObject body =
+        new JsonObject()
+            .put("type", "https://interviewroom.dev/problems/" + problem.code().replace('_', '-'))
+            .put("title", problem.title())
+            .put("status", problem.status())
+            .put("detail", problem.detail())
+            .put("code", problem.code())
+            .put("requestId", requestId);
     problem.extensions().forEach(e -> body.put(e.getKey(), e.getValue()));
     return body;
   }
@@ -134,7 +161,8 @@ public final class ProblemHandler implements Handler<RoutingContext> {
 
   /** The answer while Postgres or Redis is unavailable. */
   public static ApiException unavailable() {
-    return Problems.unavailable("service_unavailable",
+    return Problems.unavailable(
+        "service_unavailable",
         "A service this request needs is briefly unavailable. Nothing was changed unless a later read shows it; try again shortly.",
         Outages.RETRY_AFTER_SECONDS);
   }
@@ -145,12 +173,17 @@ public final class ProblemHandler implements Handler<RoutingContext> {
       case 401 -> Problems.unauthorized("Authentication is required.");
       case 403 -> Problems.forbidden("You may not do this.");
       case 404 -> Problems.notFound("No such resource.");
-      case 405 -> new ApiException(405, "method_not_allowed", "Method Not Allowed", "This method is not allowed here.");
+      case 405 ->
+          new ApiException(
+              405, "method_not_allowed", "Method Not Allowed", "This method is not allowed here.");
       case 413 -> Problems.payloadTooLarge("The request body is too large.");
-      case 415 -> new ApiException(415, "unsupported_media_type", "Unsupported Media Type", "Send application/json.");
-      default -> status >= 400 && status < 500
-          ? new ApiException(status, "client_error", "Client Error", "The request was refused.")
-          : Problems.internal();
+      case 415 ->
+          new ApiException(
+              415, "unsupported_media_type", "Unsupported Media Type", "Send application/json.");
+      default ->
+          status >= 400 && status < 500
+              ? new ApiException(status, "client_error", "Client Error", "The request was refused.")
+              : Problems.internal();
     };
   }
 }

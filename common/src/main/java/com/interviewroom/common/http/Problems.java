@@ -13,8 +13,13 @@ public final class Problems {
 
   /** 400 listing each bad field: {@code errors: [{field, message}]}. */
   public static ApiException validation(JsonArray fieldErrors) {
-    return new ApiException(400, "validation_failed", "Bad Request",
-        "The request has " + fieldErrors.size() + " invalid field(s).", new JsonObject().put("errors", fieldErrors), null);
+    return new ApiException(
+        400,
+        "validation_failed",
+        "Bad Request",
+        "The request has " + fieldErrors.size() + " invalid field(s).",
+        new JsonObject().put("errors", fieldErrors),
+        null);
   }
 
   public static ApiException unauthorized(String detail) {
@@ -42,7 +47,8 @@ public final class Problems {
   }
 
   public static ApiException tooManyRequests(String detail, int retryAfterSeconds) {
-    return new ApiException(429, "rate_limited", "Too Many Requests", detail, null, Math.max(1, retryAfterSeconds));
+    return new ApiException(
+        429, "rate_limited", "Too Many Requests", detail, null, Math.max(1, retryAfterSeconds));
   }
 
   public static ApiException unavailable(String code, String detail, Integer retryAfterSeconds) {
@@ -50,6 +56,7 @@ public final class Problems {
   }
 
   public static ApiException internal() {
-    return new ApiException(500, "internal_error", "Internal Server Error", "An unexpected error occurred.");
+    return new ApiException(
+        500, "internal_error", "Internal Server Error", "An unexpected error occurred.");
   }
 }

@@ -3,11 +3,16 @@ package com.interviewroom.common.http;
 import io.vertx.core.http.HttpServerOptions;
 import java.util.List;
 
-/** Options of the public listener, shared by the edge and the realtime gateway (they may share one server). */
+/**
+ * Options of the public listener, shared by the edge and the realtime gateway (they may share one
+ * server).
+ */
 public final class PublicServerOptions {
   public static final String SUBPROTOCOL = "interview.v1";
+
   /** A WebSocket frame or message over this closes the socket with 1009. */
   public static final int MAX_WEBSOCKET_FRAME = 64 * 1024;
+
   /**
    * What the codec itself accepts. Above {@link #MAX_WEBSOCKET_FRAME} the gateway reads the whole
    * frame and closes with 1009 in an orderly closing handshake: had the codec refused it mid-frame,
@@ -39,7 +44,8 @@ public final class PublicServerOptions {
         .setMaxWebSocketMessageSize(WEBSOCKET_CODEC_LIMIT)
         .setWebSocketSubProtocols(List.of(SUBPROTOCOL))
         .setTcpNoDelay(true)
-        // HTTP/1.1 and WebSocket only: without the cleartext HTTP/2 upgrade the HTTP/1 decoder is in
+        // HTTP/1.1 and WebSocket only: without the cleartext HTTP/2 upgrade the HTTP/1 decoder is
+        // in
         // place before the first byte, so HttpGuard's stricter decoder sees every request
         .setHttp2ClearTextEnabled(false);
   }

@@ -6,8 +6,8 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
- * Gives every request a {@code requestId}: the caller's {@code X-Request-Id} when it is a sane token,
- * otherwise a fresh one. It is echoed back, put in the context for logs and errors.
+ * Gives every request a {@code requestId}: the caller's {@code X-Request-Id} when it is a sane
+ * token, otherwise a fresh one. It is echoed back, put in the context for logs and errors.
  */
 public final class RequestIds implements Handler<RoutingContext> {
   public static final String HEADER = "X-Request-Id";

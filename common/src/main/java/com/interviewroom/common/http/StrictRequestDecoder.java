@@ -20,16 +20,18 @@ import java.util.concurrent.TimeUnit;
 /**
  * Vert.x's HTTP/1.1 request decoder, stricter where a proxy in front could read a request
  * differently (request smuggling), and with deadlines against slow clients (slowloris):
+ *
  * <ul>
  *   <li>{@code Content-Length} together with {@code Transfer-Encoding}, a {@code Transfer-Encoding}
- *       other than exactly {@code chunked} (e.g. {@code chunked, identity}), {@code Transfer-Encoding}
- *       on HTTP/1.0, and obsolete line folding (a header line starting with a space or tab) mark the
- *       request invalid: the server's invalid-request handler ({@link HttpGuard}) answers 400 and
- *       closes the connection;</li>
+ *       other than exactly {@code chunked} (e.g. {@code chunked, identity}), {@code
+ *       Transfer-Encoding} on HTTP/1.0, and obsolete line folding (a header line starting with a
+ *       space or tab) mark the request invalid: the server's invalid-request handler ({@link
+ *       HttpGuard}) answers 400 and closes the connection;
  *   <li>a request head not complete within {@code headerTimeoutMs} of its first byte is answered
  *       408 and the connection closed; a body not complete within {@code bodyTimeoutMs} of its head
- *       closes the connection.</li>
+ *       closes the connection.
  * </ul>
+ *
  * One instance per connection (a Netty decoder keeps state).
  */
 final class StrictRequestDecoder extends VertxHttpRequestDecoder {
@@ -40,18 +42,27 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
     }
   }
 
-  private static final byte[] TIMEOUT_RESPONSE = ("HTTP/1.1 408 Request Timeout\r\nContent-Type: application/problem+json\r\n"
-      + "Connection: close\r\nContent-Length: %d\r\n\r\n%s").getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] TIMEOUT_RESPONSE =
+      ("HTTP/1.1 408 Request Timeout\r\nContent-Type: application/problem+json\r\n"
+              + "Connection: close\r\nContent-Length: %d\r\n\r\n%s")
+          .getBytes(StandardCharsets.US_ASCII);
 
   private final long headerTimeoutMs;
   private final long bodyTimeoutMs;
+
   /** True from the start of a request head until the decoder has emitted the request. */
   private boolean inHead = true;
+
   private boolean atLineStart = true;
   private boolean firstLine = true;
   private boolean folded;
-  /** After a refused request nothing more is read from this connection: the server answers 400 and closes it. */
+
+  /**
+   * After a refused request nothing more is read from this connection: the server answers 400 and
+   * closes it.
+   */
   private boolean refused;
+
   private ScheduledFuture<?> deadline;
 
   StrictRequestDecoder(HttpServerOptions options, long headerTimeoutMs, long bodyTimeoutMs) {
@@ -67,7 +78,8 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
   }
 
   @Override
-  protected void decode(ChannelHandlerContext ctx, ByteBuf buffer, List<Object> out) throws Exception {
+  protected void decode(ChannelHandlerContext ctx, ByteBuf buffer, List<Object> out)
+      throws Exception {
     if (refused) {
       buffer.skipBytes(buffer.readableBytes());
       return;
@@ -75,12 +87,15 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
     boolean head = inHead;
     int from = buffer.readerIndex();
     if (head && deadline == null && buffer.isReadable() && headerTimeoutMs > 0) {
-      deadline = ctx.executor().schedule(() -> headerTimedOut(ctx), headerTimeoutMs, TimeUnit.MILLISECONDS);
+      deadline =
+          ctx.executor()
+              .schedule(() -> headerTimedOut(ctx), headerTimeoutMs, TimeUnit.MILLISECONDS);
     }
     int outBefore = out.size();
     super.decode(ctx, buffer, out);
     if (head) {
-      // the decoder returns once it has emitted a request, so what it consumed here is head bytes only
+      // the decoder returns once it has emitted a request, so what it consumed here is head bytes
+      // only
       scanHead(buffer, from, buffer.readerIndex());
     }
     for (int i = outBefore; i < out.size(); i++) {
@@ -90,7 +105,8 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
         cancelDeadline();
         refuseIfAmbiguous(request);
         if (bodyTimeoutMs > 0 && request.decoderResult().isSuccess()) {
-          deadline = ctx.executor().schedule(() -> ctx.close(), bodyTimeoutMs, TimeUnit.MILLISECONDS);
+          deadline =
+              ctx.executor().schedule(() -> ctx.close(), bodyTimeoutMs, TimeUnit.MILLISECONDS);
         }
       }
       if (decoded instanceof LastHttpContent) {
@@ -131,8 +147,9 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
     List<String> encodings = request.headers().getAll(HttpHeaderNames.TRANSFER_ENCODING);
     if (folded) {
       problem = "Header lines may not be folded (a line starting with a space or a tab).";
-    } else if (!encodings.isEmpty() && (encodings.size() > 1
-        || !encodings.get(0).trim().toLowerCase(Locale.ROOT).equals("chunked"))) {
+    } else if (!encodings.isEmpty()
+        && (encodings.size() > 1
+            || !encodings.get(0).trim().toLowerCase(Locale.ROOT).equals("chunked"))) {
       problem = "Transfer-Encoding must be exactly 'chunked'.";
     } else if (!encodings.isEmpty() && request.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
       problem = "Transfer-Encoding is not allowed in HTTP/1.0.";
@@ -150,10 +167,18 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
     if (!inHead || !ctx.channel().isActive()) {
       return;
     }
-    String body = ProblemHandler.body(new ApiException(408, "request_timeout", "Request Timeout",
-        "The request head did not arrive within " + headerTimeoutMs + " ms."), null).encode();
-    String response = new String(TIMEOUT_RESPONSE, StandardCharsets.US_ASCII)
-        .formatted(body.getBytes(StandardCharsets.UTF_8).length, body);
+    String body =
+        ProblemHandler.body(
+                new ApiException(
+                    408,
+                    "request_timeout",
+                    "Request Timeout",
+                    "The request head did not arrive within " + headerTimeoutMs + " ms."),
+                null)
+            .encode();
+    String response =
+        new String(TIMEOUT_RESPONSE, StandardCharsets.US_ASCII)
+            .formatted(body.getBytes(StandardCharsets.UTF_8).length, body);
     ctx.writeAndFlush(Unpooled.copiedBuffer(response, StandardCharsets.UTF_8))
         .addListener(done -> ctx.close());
   }

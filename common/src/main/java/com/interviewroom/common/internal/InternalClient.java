@@ -10,9 +10,9 @@ import io.vertx.ext.web.client.WebClientOptions;
 import java.time.Clock;
 
 /**
- * Signs and sends agent calls to the edge API's internal listener. The signature
- * ({@link InternalSignature}) covers the timestamp, method, path, {@code Idempotency-Key} and body,
- * so the body is encoded once and those exact bytes are sent.
+ * Signs and sends agent calls to the edge API's internal listener. The signature ({@link
+ * InternalSignature}) covers the timestamp, method, path, {@code Idempotency-Key} and body, so the
+ * body is encoded once and those exact bytes are sent.
  */
 public final class InternalClient {
   public static final String TIMESTAMP = "X-Internal-Timestamp";
@@ -26,8 +26,13 @@ public final class InternalClient {
   private final long timeoutMs;
 
   public InternalClient(Vertx vertx, String baseUrl, String secret, Clock clock, long timeoutMs) {
-    // the default pool (5 connections) would cap a worker at 5 calls in flight; evaluations take seconds each
-    this.client = WebClient.create(vertx, new WebClientOptions().setKeepAlive(true), new PoolOptions().setHttp1MaxSize(64));
+    // the default pool (5 connections) would cap a worker at 5 calls in flight; evaluations take
+    // seconds each
+    this.client =
+        WebClient.create(
+            vertx,
+            new WebClientOptions().setKeepAlive(true),
+            new PoolOptions().setHttp1MaxSize(64));
     this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
     this.secret = secret;
     this.clock = clock;
@@ -44,8 +49,10 @@ public final class InternalClient {
   public Future<Reply> post(String path, JsonObject payload, String idempotencyKey) {
     Buffer body = payload.toBuffer();
     String timestamp = Long.toString(clock.instant().getEpochSecond());
-    String signature = InternalSignature.sign(secret, timestamp, "POST", path, idempotencyKey, body.getBytes());
-    return client.postAbs(baseUrl + path)
+    String signature =
+        InternalSignature.sign(secret, timestamp, "POST", path, idempotencyKey, body.getBytes());
+    return client
+        .postAbs(baseUrl + path)
         .timeout(timeoutMs)
         .putHeader("Content-Type", "application/json")
         .putHeader(TIMESTAMP, timestamp)

@@ -20,10 +20,10 @@ import java.util.regex.Pattern;
 
 /**
  * Unhandled failures to Sentry (enabled by {@code SENTRY_DSN}). Callers pass the failure and what
- * they know of {@link #TAGS}; expected failures (4xx problems, auth refusals, client disconnects) are
- * never sent, and {@link #scrub} runs on every event before it leaves the process: no request data,
- * no breadcrumbs, no extras, a user reduced to its id, and token-, key- and payload-shaped text
- * redacted from messages, so secrets, transcripts and code stay here.
+ * they know of {@link #TAGS}; expected failures (4xx problems, auth refusals, client disconnects)
+ * are never sent, and {@link #scrub} runs on every event before it leaves the process: no request
+ * data, no breadcrumbs, no extras, a user reduced to its id, and token-, key- and payload-shaped
+ * text redacted from messages, so secrets, transcripts and code stay here.
  */
 public final class ErrorReports {
   /**
@@ -39,27 +39,44 @@ public final class ErrorReports {
   public static final String USER_ID = "userId";
   public static final String PROVIDER = "provider";
   public static final String REQUEST_ID = "requestId";
-  /** {@code web} on what the browser reported ({@link #reportClient}); absent on the server's own failures. */
+
+  /**
+   * {@code web} on what the browser reported ({@link #reportClient}); absent on the server's own
+   * failures.
+   */
   public static final String SOURCE = "source";
+
   /** The only tags an event may carry (plus {@code role}, set at start). */
-  public static final Set<String> TAGS = Set.of(SESSION_ID, USER_ID, PROVIDER, REQUEST_ID, SOURCE, "role");
+  public static final Set<String> TAGS =
+      Set.of(SESSION_ID, USER_ID, PROVIDER, REQUEST_ID, SOURCE, "role");
+
   /** Stack frames kept from a browser's report. */
   static final int MAX_CLIENT_FRAMES = 30;
+
   // a URL's query string and fragment (tokens, session ids, codes ride there), and e-mail addresses
-  private static final Pattern URL_TAIL = Pattern.compile("((?:https?|wss?|blob|file)://[^\\s?#\"'()<>]*|(?<![\\w/])/[\\w./%-]*)[?#][^\\s\"'()<>]*");
+  private static final Pattern URL_TAIL =
+      Pattern.compile(
+          "((?:https?|wss?|blob|file)://[^\\s?#\"'()<>]*|(?<![\\w/])/[\\w./%-]*)[?#][^\\s\"'()<>]*");
   private static final Pattern EMAIL = Pattern.compile("[\\w.+-]{1,64}@[\\w-]+(\\.[\\w-]+)+");
-  // Chrome "    at fn (url:line:col)" or "    at url:line:col"; Firefox and Safari "fn@url:line:col"
-  private static final Pattern FRAME = Pattern.compile("^\\s*(?:at\\s+(?:(.+?)\\s+\\()?(.+?):(\\d+):(\\d+)\\)?|(.*?)@(.+?):(\\d+):(\\d+))\\s*$");
+  // Chrome "    at fn (url:line:col)" or "    at url:line:col"; Firefox and Safari
+  // "fn@url:line:col"
+  private static final Pattern FRAME =
+      Pattern.compile(
+          "^\\s*(?:at\\s+(?:(.+?)\\s+\\()?(.+?):(\\d+):(\\d+)\\)?|(.*?)@(.+?):(\\d+):(\\d+))\\s*$");
 
   static final int MAX_MESSAGE = 300;
   private static final String REDACTED = "[redacted]";
-  private static final List<Pattern> TOKENS = List.of(
-      // Authorization values, JWTs, provider and Stripe keys, webhook secrets
-      Pattern.compile("(?i)\\b(bearer|basic)\\s+[A-Za-z0-9._~+/=-]+"),
-      Pattern.compile("\\beyJ[A-Za-z0-9_-]{5,}(\\.[A-Za-z0-9_-]*){0,2}"),
-      Pattern.compile("\\b(sk|rk|pk)_(live|test)_[A-Za-z0-9]+|\\bwhsec_[A-Za-z0-9]+|\\bsk-[A-Za-z0-9_-]{8,}|\\bAIza[0-9A-Za-z_-]{20,}"));
+  private static final List<Pattern> TOKENS =
+      List.of(
+          // Authorization values, JWTs, provider and Stripe keys, webhook secrets
+          Pattern.compile("(?i)\\b(bearer|basic)\\s+[A-Za-z0-9._~+/=-]+"),
+          Pattern.compile("\\beyJ[A-Za-z0-9_-]{5,}(\\.[A-Za-z0-9_-]*){0,2}"),
+          Pattern.compile(
+              "\\b(sk|rk|pk)_(live|test)_[A-Za-z0-9]+|\\bwhsec_[A-Za-z0-9]+|\\bsk-[A-Za-z0-9_-]{8,}|\\bAIza[0-9A-Za-z_-]{20,}"));
   // name=value and "name": "value" pairs whose name says secret, transcript or code
-  private static final Pattern PAIRS = Pattern.compile("(?i)((?:api[_-]?key|token|secret|password|authorization|cookie|signature|code|text|transcript|audio|delta)\"?\\s*[:=]\\s*)(\"(?:[^\"\\\\]|\\\\.)*\"|[^\\s,;&}]+)");
+  private static final Pattern PAIRS =
+      Pattern.compile(
+          "(?i)((?:api[_-]?key|token|secret|password|authorization|cookie|signature|code|text|transcript|audio|delta)\"?\\s*[:=]\\s*)(\"(?:[^\"\\\\]|\\\\.)*\"|[^\\s,;&}]+)");
 
   private ErrorReports() {}
 
@@ -68,46 +85,56 @@ public final class ErrorReports {
     if (!config.enabled()) {
       return;
     }
-    Sentry.init(options -> {
-      options.setDsn(config.dsn());
-      options.setSampleRate(config.sampleRate());
-      options.setEnvironment(config.environment());
-      options.setRelease(config.release());
-      options.setSendDefaultPii(false);
-      options.setEnableExternalConfiguration(false);
-      options.setEnableAutoSessionTracking(false);
-      options.setSendClientReports(false);
-      options.setAttachServerName(false);
-      options.setMaxBreadcrumbs(0);
-      options.setTracesSampleRate(null);
-      options.setEnableUncaughtExceptionHandler(true);
-      options.setBeforeSend(ErrorReports::beforeSend);
-      options.setTag("role", role);
-    });
+    Sentry.init(
+        options -> {
+          options.setDsn(config.dsn());
+          options.setSampleRate(config.sampleRate());
+          options.setEnvironment(config.environment());
+          options.setRelease(config.release());
+          options.setSendDefaultPii(false);
+          options.setEnableExternalConfiguration(false);
+          options.setEnableAutoSessionTracking(false);
+          options.setSendClientReports(false);
+          options.setAttachServerName(false);
+          options.setMaxBreadcrumbs(0);
+          options.setTracesSampleRate(null);
+          options.setEnableUncaughtExceptionHandler(true);
+          options.setBeforeSend(ErrorReports::beforeSend);
+          options.setTag("role", role);
+        });
   }
 
   public static void close() {
     Sentry.close();
   }
 
-  /** Sends {@code failure} with the known tags (null values are left out), unless it is expected. */
+  /**
+   * Sends {@code failure} with the known tags (null values are left out), unless it is expected.
+   */
   public static void report(Throwable failure, Map<String, String> tags) {
     if (failure == null || !Sentry.isEnabled() || expected(failure)) {
       return;
     }
-    Sentry.captureException(failure, scope -> tags.forEach((name, value) -> {
-      if (value != null && TAGS.contains(name)) {
-        scope.setTag(name, value);
-      }
-      if (USER_ID.equals(name) && value != null) {
-        User user = new User();
-        user.setId(value);
-        scope.setUser(user);
-      }
-    }));
+    Sentry.captureException(
+        failure,
+        scope ->
+            tags.forEach(
+                (name, value) -> {
+                  if (value != null && TAGS.contains(name)) {
+                    scope.setTag(name, value);
+                  }
+                  if (USER_ID.equals(name) && value != null) {
+                    User user = new User();
+                    user.setId(value);
+                    scope.setUser(user);
+                  }
+                }));
   }
 
-  /** Tags from name/value pairs, skipping null values: {@code tags(SESSION_ID, id, REQUEST_ID, rid)}. */
+  /**
+   * Tags from name/value pairs, skipping null values: {@code tags(SESSION_ID, id, REQUEST_ID,
+   * rid)}.
+   */
   public static Map<String, String> tags(Object... nameValues) {
     Map<String, String> tags = new LinkedHashMap<>();
     for (int i = 0; i + 1 < nameValues.length; i += 2) {
@@ -119,16 +146,16 @@ public final class ErrorReports {
   }
 
   /**
-   * What the web client reported about its own failure ({@code POST /api/client-errors}):
-   * {@code kind} is {@code error} or {@code unhandledrejection}; the rest is what the page saw.
+   * What the web client reported about its own failure ({@code POST /api/client-errors}): {@code
+   * kind} is {@code error} or {@code unhandledrejection}; the rest is what the page saw.
    */
   public record ClientError(String kind, String name, String message, String stack, String page) {}
 
   /**
-   * Sends a browser's error, tagged {@code source=web}: URLs lose their query strings and fragments,
-   * e-mail addresses and token-shaped text are redacted ({@link #scrubClientText}), the stack becomes
-   * frames (function, file without query, line, column) and nothing else of the page goes along.
-   * Returns false when error tracking is off.
+   * Sends a browser's error, tagged {@code source=web}: URLs lose their query strings and
+   * fragments, e-mail addresses and token-shaped text are redacted ({@link #scrubClientText}), the
+   * stack becomes frames (function, file without query, line, column) and nothing else of the page
+   * goes along. Returns false when error tracking is off.
    */
   public static boolean reportClient(ClientError error) {
     if (!Sentry.isEnabled()) {
@@ -154,7 +181,10 @@ public final class ErrorReports {
     return true;
   }
 
-  /** Browser text as it may leave: URLs without query or fragment, no e-mail addresses, then {@link #redact}. */
+  /**
+   * Browser text as it may leave: URLs without query or fragment, no e-mail addresses, then {@link
+   * #redact}.
+   */
   public static String scrubClientText(String text) {
     if (text == null) {
       return null;
@@ -164,7 +194,10 @@ public final class ErrorReports {
     return redact(out);
   }
 
-  /** The frames of a browser's stack, innermost last as Sentry expects; lines that are not frames are dropped. */
+  /**
+   * The frames of a browser's stack, innermost last as Sentry expects; lines that are not frames
+   * are dropped.
+   */
   static java.util.List<io.sentry.protocol.SentryStackFrame> clientFrames(String stack) {
     java.util.List<io.sentry.protocol.SentryStackFrame> frames = new java.util.ArrayList<>();
     if (stack == null) {
@@ -188,7 +221,10 @@ public final class ErrorReports {
     return frames;
   }
 
-  /** Failures that are part of normal operation: a client's mistake or refusal, or a client going away. */
+  /**
+   * Failures that are part of normal operation: a client's mistake or refusal, or a client going
+   * away.
+   */
   public static boolean expected(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (t instanceof WithStatus api && api.status() < 500) {
@@ -200,11 +236,14 @@ public final class ErrorReports {
       if (t instanceof HttpClosedException || t instanceof ClosedChannelException) {
         return true;
       }
-      if (t instanceof IOException io && io.getMessage() != null
-          && (io.getMessage().contains("Connection reset by peer") || io.getMessage().contains("Broken pipe"))) {
+      if (t instanceof IOException io
+          && io.getMessage() != null
+          && (io.getMessage().contains("Connection reset by peer")
+              || io.getMessage().contains("Broken pipe"))) {
         return true;
       }
-      if ("io.vertx.core.VertxException".equals(t.getClass().getName()) && "Connection was closed".equals(t.getMessage())) {
+      if ("io.vertx.core.VertxException".equals(t.getClass().getName())
+          && "Connection was closed".equals(t.getMessage())) {
         return true;
       }
     }
@@ -246,7 +285,10 @@ public final class ErrorReports {
     return event;
   }
 
-  /** {@code text} with secret-, transcript- and code-shaped parts replaced, cut to {@link #MAX_MESSAGE} characters. */
+  /**
+   * {@code text} with secret-, transcript- and code-shaped parts replaced, cut to {@link
+   * #MAX_MESSAGE} characters.
+   */
   public static String redact(String text) {
     if (text == null) {
       return null;

@@ -11,7 +11,9 @@ import java.util.EnumSet;
 
 /** Builds the Vert.x instance with Micrometer metrics on one Prometheus registry. */
 public final class Observability {
-  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Observability.class);
+  private static final org.slf4j.Logger log =
+      org.slf4j.LoggerFactory.getLogger(Observability.class);
+
   private Observability() {}
 
   public static PrometheusMeterRegistry newRegistry() {
@@ -26,15 +28,26 @@ public final class Observability {
    * would register the same unlabelled series and Prometheus would refuse all but the first.
    */
   public static Vertx vertx(PrometheusMeterRegistry registry) {
-    MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
-        .setEnabled(true)
-        .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE, Label.EB_ADDRESS,
-            Label.POOL_TYPE, Label.POOL_NAME))
-        .setJvmMetricsEnabled(true);
-    // epoll where it is on the class path (Linux x86_64); elsewhere Vert.x falls back to the JDK's NIO
-    VertxOptions options = new VertxOptions().setMetricsOptions(metrics).setPreferNativeTransport(true);
-    Vertx vertx = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry)).build();
-    // an exception no handler caught: Vert.x would only log it; it is a bug, so Sentry hears of it too
+    MicrometerMetricsOptions metrics =
+        new MicrometerMetricsOptions()
+            .setEnabled(true)
+            .setLabels(
+                EnumSet.of(
+                    Label.HTTP_METHOD,
+                    Label.HTTP_CODE,
+                    Label.HTTP_ROUTE,
+                    Label.EB_ADDRESS,
+                    Label.POOL_TYPE,
+                    Label.POOL_NAME))
+            .setJvmMetricsEnabled(true);
+    // epoll where it is on the class path (Linux x86_64); elsewhere Vert.x falls back to the JDK's
+    // NIO
+    VertxOptions options =
+        new VertxOptions().setMetricsOptions(metrics).setPreferNativeTransport(true);
+    Vertx vertx =
+        Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry)).build();
+    // an exception no handler caught: Vert.x would only log it; it is a bug, so Sentry hears of it
+    // too
     vertx.exceptionHandler(Observability::unhandled);
     return vertx;
   }

@@ -2,7 +2,9 @@ package com.interviewroom.common.observability;
 
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Open candidate WebSockets in this process, for {@code /health} and the gauge on {@code /metrics}. */
+/**
+ * Open candidate WebSockets in this process, for {@code /health} and the gauge on {@code /metrics}.
+ */
 public final class OpenSockets {
   private static final AtomicInteger COUNT = new AtomicInteger();
 

@@ -7,7 +7,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Process-wide counts the alert rules in {@code infra/prometheus/alerts.yml} watch, kept like
  * {@link OpenSockets} so the code that counts needs no registry: voice provider failovers and
- * evaluations stored as failed. (Open WebSockets are Vert.x's own {@code vertx_http_server_active_ws_connections}.)
+ * evaluations stored as failed. (Open WebSockets are Vert.x's own {@code
+ * vertx_http_server_active_ws_connections}.)
  */
 public final class OpsCounters {
   private static final AtomicLong VOICE_FAILOVERS = new AtomicLong();
@@ -25,11 +26,17 @@ public final class OpsCounters {
     EVALUATION_FAILURES.incrementAndGet();
   }
 
-  /** Registers {@code interviewroom_voice_failovers_total}, {@code interviewroom_evaluations_failed_total}. */
+  /**
+   * Registers {@code interviewroom_voice_failovers_total}, {@code
+   * interviewroom_evaluations_failed_total}.
+   */
   static void bind(MeterRegistry registry) {
     FunctionCounter.builder("interviewroom.voice.failovers", VOICE_FAILOVERS, AtomicLong::get)
-        .description("Live interviews moved to another voice provider").register(registry);
-    FunctionCounter.builder("interviewroom.evaluations.failed", EVALUATION_FAILURES, AtomicLong::get)
-        .description("Evaluations stored as failed").register(registry);
+        .description("Live interviews moved to another voice provider")
+        .register(registry);
+    FunctionCounter.builder(
+            "interviewroom.evaluations.failed", EVALUATION_FAILURES, AtomicLong::get)
+        .description("Evaluations stored as failed")
+        .register(registry);
   }
 }

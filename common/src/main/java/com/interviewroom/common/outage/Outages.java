@@ -15,7 +15,10 @@ import java.util.Locale;
  * 503 and {@code Retry-After} instead of 500.
  */
 public final class Outages {
-  /** What {@code Retry-After} says during an outage: about how long the launcher needs to restart an embedded child. */
+  /**
+   * What {@code Retry-After} says during an outage: about how long the launcher needs to restart an
+   * embedded child.
+   */
   public static final int RETRY_AFTER_SECONDS = 5;
 
   private Outages() {}
@@ -32,13 +35,17 @@ public final class Outages {
   }
 
   private static boolean matches(Throwable t) {
-    if (t instanceof Unavailable || t instanceof ConnectException || t instanceof NoRouteToHostException
-        || t instanceof ClosedChannelException || t instanceof ClosedConnectionException) {
+    if (t instanceof Unavailable
+        || t instanceof ConnectException
+        || t instanceof NoRouteToHostException
+        || t instanceof ClosedChannelException
+        || t instanceof ClosedConnectionException) {
       return true;
     }
     if (t instanceof DatabaseException db) {
       String state = db.getSqlState() == null ? "" : db.getSqlState();
-      // 08: connection exceptions; 57P01-03: admin/crash shutdown, cannot connect now (starting up or
+      // 08: connection exceptions; 57P01-03: admin/crash shutdown, cannot connect now (starting up
+      // or
       // recovering); 53300: too many connections
       return state.startsWith("08") || state.startsWith("57P") || state.equals("53300");
     }
@@ -47,19 +54,24 @@ public final class Outages {
       return true;
     }
     if (t instanceof io.vertx.core.impl.NoStackTraceThrowable && message.equals("Timeout")) {
-      // the SQL pool's acquire timeout (PoolOptions#setConnectionTimeout) fails the request this way
+      // the SQL pool's acquire timeout (PoolOptions#setConnectionTimeout) fails the request this
+      // way
       return true;
     }
     if (t instanceof VertxException) {
       String lower = message.toLowerCase(Locale.ROOT);
       // the SQL pool's acquire timeout; a connection closed under a pending command (SQL or Redis)
-      return lower.startsWith("timeout waiting for connection") || lower.equals("connection is closed")
-          || lower.equals("connection closed") || lower.equals("pool closed");
+      return lower.startsWith("timeout waiting for connection")
+          || lower.equals("connection is closed")
+          || lower.equals("connection closed")
+          || lower.equals("pool closed");
     }
     // Redis error replies while it loads its append-only file or cannot serve
     String name = t.getClass().getName();
     return name.equals("io.vertx.redis.client.impl.types.ErrorType")
-        && (message.startsWith("LOADING") || message.startsWith("CONNECTION_CLOSED") || message.startsWith("MASTERDOWN")
+        && (message.startsWith("LOADING")
+            || message.startsWith("CONNECTION_CLOSED")
+            || message.startsWith("MASTERDOWN")
             || message.startsWith("TRYAGAIN"));
   }
 }

@@ -11,8 +11,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The shared Redis client with a deadline on every command: a paused or unreachable Redis fails a
  * command with {@link Unavailable} after {@code timeoutMs} instead of holding the request for the
- * whole pause. Dedicated connections ({@link #connect()}: pub/sub, blocking stream reads) are handed
- * out unchanged, since their commands wait on purpose.
+ * whole pause. Dedicated connections ({@link #connect()}: pub/sub, blocking stream reads) are
+ * handed out unchanged, since their commands wait on purpose.
  */
 public final class TimedRedis implements Redis {
   private final Redis delegate;
@@ -44,8 +44,15 @@ public final class TimedRedis implements Redis {
   }
 
   private <T> Future<T> deadline(Future<T> call) {
-    return call.timeout(timeoutMs, TimeUnit.MILLISECONDS).recover(failure -> Future.failedFuture(
-        !call.isComplete() ? new Unavailable("redis", "no answer within " + timeoutMs + " ms", null)
-            : Outages.isOutage(failure) ? new Unavailable("redis", String.valueOf(failure.getMessage()), failure) : failure));
+    return call.timeout(timeoutMs, TimeUnit.MILLISECONDS)
+        .recover(
+            failure ->
+                Future.failedFuture(
+                    !call.isComplete()
+                        ? new Unavailable("redis", "no answer within " + timeoutMs + " ms", null)
+                        : Outages.isOutage(failure)
+                            ? new Unavailable(
+                                "redis", String.valueOf(failure.getMessage()), failure)
+                            : failure));
   }
 }

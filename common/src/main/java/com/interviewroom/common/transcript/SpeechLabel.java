@@ -10,13 +10,17 @@ import java.util.regex.Pattern;
  * conversation. Older transcripts used "[candidate spoke 2.4 s]", recognised too.
  */
 public final class SpeechLabel {
-  private static final Pattern LABEL = Pattern.compile(
-      "\\(speech, \\d+(\\.\\d+)? s — no transcription without a provider key\\)|\\[candidate spoke \\d+(\\.\\d+)? s]");
+  private static final Pattern LABEL =
+      Pattern.compile(
+          "\\(speech, \\d+(\\.\\d+)? s — no transcription without a provider key\\)|\\[candidate spoke \\d+(\\.\\d+)? s]");
 
   private SpeechLabel() {}
 
   public static String format(long speechMs) {
-    return String.format(Locale.ROOT, "(speech, %.1f s — no transcription without a provider key)", speechMs / 1000.0);
+    return String.format(
+        Locale.ROOT,
+        "(speech, %.1f s — no transcription without a provider key)",
+        speechMs / 1000.0);
   }
 
   /** True for a label, false for real words (or blank text). */

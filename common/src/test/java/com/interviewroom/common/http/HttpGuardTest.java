@@ -23,7 +23,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-/** The public listener's guard, on real sockets: ambiguous framing, folded headers, slow clients, connection cap. */
+/**
+ * The public listener's guard, on real sockets: ambiguous framing, folded headers, slow clients,
+ * connection cap.
+ */
 class HttpGuardTest {
   private static final int HEADER_TIMEOUT_MS = 1_000;
   private static final int BODY_TIMEOUT_MS = 1_500;
@@ -37,11 +40,16 @@ class HttpGuardTest {
     vertx = Vertx.vertx();
     Router router = Router.router(vertx);
     router.route().handler(BodyHandler.create().setBodyLimit(64 * 1024));
-    router.post("/echo").handler(ctx -> ctx.json(new JsonObject().put("length", ctx.body().length())));
+    router
+        .post("/echo")
+        .handler(ctx -> ctx.json(new JsonObject().put("length", ctx.body().length())));
     router.route().failureHandler(new ProblemHandler());
     HttpServerOptions options = PublicServerOptions.create(0);
-    HttpServer server = HttpGuard.install(vertx.createHttpServer(options), options,
-        new HttpGuard.Limits(HEADER_TIMEOUT_MS, BODY_TIMEOUT_MS, MAX_PER_IP));
+    HttpServer server =
+        HttpGuard.install(
+            vertx.createHttpServer(options),
+            options,
+            new HttpGuard.Limits(HEADER_TIMEOUT_MS, BODY_TIMEOUT_MS, MAX_PER_IP));
     server.webSocketHandler(ws -> ws.textMessageHandler(ws::writeTextMessage));
     port = server.requestHandler(router).listen(0, "127.0.0.1").await().actualPort();
   }
@@ -57,7 +65,9 @@ class HttpGuardTest {
     return socket;
   }
 
-  /** Everything the server sends until it closes the connection (or the read times out: then null). */
+  /**
+   * Everything the server sends until it closes the connection (or the read times out: then null).
+   */
   private static String readUntilClosed(Socket socket) throws IOException {
     ByteArrayOutputStream all = new ByteArrayOutputStream();
     InputStream in = socket.getInputStream();
@@ -84,23 +94,27 @@ class HttpGuardTest {
   }
 
   @Test
-  @DisplayName("Content-Length with Transfer-Encoding, 'chunked, identity' and folded headers: 400 problem and the connection closed")
+  @DisplayName(
+      "Content-Length with Transfer-Encoding, 'chunked, identity' and folded headers: 400 problem and the connection closed")
   void ambiguousFramingRefused() throws IOException {
-    List<String> smuggling = List.of(
-        "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n"
-            + "2\r\n{}\r\n0\r\n\r\n",
-        "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked, identity\r\n\r\n"
-            + "2\r\n{}\r\n0\r\n\r\n",
-        "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: identity\r\n\r\n"
-            + "2\r\n{}\r\n0\r\n\r\n",
-        "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type:\r\n application/json\r\nContent-Length: 2\r\n\r\n{}",
-        "POST /echo HTTP/1.1\r\nHost: x\r\nX-Long: a\r\n\tb\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}");
+    List<String> smuggling =
+        List.of(
+            "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "2\r\n{}\r\n0\r\n\r\n",
+            "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked, identity\r\n\r\n"
+                + "2\r\n{}\r\n0\r\n\r\n",
+            "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: identity\r\n\r\n"
+                + "2\r\n{}\r\n0\r\n\r\n",
+            "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type:\r\n application/json\r\nContent-Length: 2\r\n\r\n{}",
+            "POST /echo HTTP/1.1\r\nHost: x\r\nX-Long: a\r\n\tb\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}");
     for (String request : smuggling) {
       // a second, well-formed request follows on the same connection: it must never be answered
       String answer = exchange(request + "GET /echo HTTP/1.1\r\nHost: x\r\n\r\n");
       assertThat(answer).as("closed after answering: " + request).isNotNull();
       assertThat(answer).as(request).startsWith("HTTP/1.1 400 ");
-      assertThat(answer).contains("application/problem+json").contains("\"code\":\"ambiguous_request\"");
+      assertThat(answer)
+          .contains("application/problem+json")
+          .contains("\"code\":\"ambiguous_request\"");
       assertThat(answer.split("HTTP/1.1 ", -1)).as("one answer only").hasSize(2);
     }
   }
@@ -110,10 +124,11 @@ class HttpGuardTest {
   void wellFormedServed() throws IOException {
     try (Socket socket = socket()) {
       OutputStream out = socket.getOutputStream();
-      out.write(("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
-          + "2\r\n{}\r\n0\r\n\r\n"
-          + "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}")
-          .getBytes(StandardCharsets.US_ASCII));
+      out.write(
+          ("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+                  + "2\r\n{}\r\n0\r\n\r\n"
+                  + "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}")
+              .getBytes(StandardCharsets.US_ASCII));
       String answers = readUntilClosed(socket);
       assertThat(answers).isNotNull();
       assertThat(answers.split("HTTP/1.1 200 ", -1)).hasSize(3);
@@ -121,7 +136,8 @@ class HttpGuardTest {
   }
 
   @Test
-  @DisplayName("slowloris: 40 connections sending a header byte every 300 ms are each answered 408 and closed at the header timeout")
+  @DisplayName(
+      "slowloris: 40 connections sending a header byte every 300 ms are each answered 408 and closed at the header timeout")
   void slowHeadersCut() throws Exception {
     List<Socket> slow = new ArrayList<>();
     List<Thread> senders = new ArrayList<>();
@@ -133,19 +149,23 @@ class HttpGuardTest {
       s.connect(new java.net.InetSocketAddress("127.0.0.1", port));
       s.setSoTimeout(10_000);
       slow.add(s);
-      senders.add(Thread.ofVirtual().start(() -> {
-        try {
-          OutputStream out = s.getOutputStream();
-          out.write("GET /echo HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
-          while (true) {
-            Thread.sleep(300);
-            out.write('X');
-            out.flush();
-          }
-        } catch (Exception closed) {
-          // the server closed the connection
-        }
-      }));
+      senders.add(
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    try {
+                      OutputStream out = s.getOutputStream();
+                      out.write(
+                          "GET /echo HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
+                      while (true) {
+                        Thread.sleep(300);
+                        out.write('X');
+                        out.flush();
+                      }
+                    } catch (Exception closed) {
+                      // the server closed the connection
+                    }
+                  }));
     }
     for (Socket s : slow) {
       String answer = readUntilClosed(s);
@@ -160,8 +180,11 @@ class HttpGuardTest {
     for (Socket s : slow) {
       s.close();
     }
-    assertThat(exchange("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}"))
-        .as("a normal client is still served").startsWith("HTTP/1.1 200 ");
+    assertThat(
+            exchange(
+                "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}"))
+        .as("a normal client is still served")
+        .startsWith("HTTP/1.1 200 ");
   }
 
   @Test
@@ -169,8 +192,11 @@ class HttpGuardTest {
   void slowBodyCut() throws IOException {
     try (Socket socket = socket()) {
       long started = System.nanoTime();
-      socket.getOutputStream().write(("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"a\":")
-          .getBytes(StandardCharsets.US_ASCII));
+      socket
+          .getOutputStream()
+          .write(
+              ("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"a\":")
+                  .getBytes(StandardCharsets.US_ASCII));
       assertThat(readUntilClosed(socket)).as("closed by the server").isNotNull();
       long tookMs = (System.nanoTime() - started) / 1_000_000;
       assertThat(tookMs).isBetween((long) BODY_TIMEOUT_MS - 200, (long) BODY_TIMEOUT_MS + 3_000);
@@ -178,23 +204,31 @@ class HttpGuardTest {
   }
 
   @Test
-  @DisplayName("one address may hold at most the configured number of connections; a freed slot is usable again")
+  @DisplayName(
+      "one address may hold at most the configured number of connections; a freed slot is usable again")
   void connectionCapPerAddress() throws Exception {
     List<Socket> held = new ArrayList<>();
     for (int i = 0; i < MAX_PER_IP; i++) {
       Socket s = socket();
-      s.getOutputStream().write("GET /echo HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII)); // an open head
+      s.getOutputStream()
+          .write(
+              "GET /echo HTTP/1.1\r\nHost: x\r\n"
+                  .getBytes(StandardCharsets.US_ASCII)); // an open head
       held.add(s);
     }
     Thread.sleep(200);
     try (Socket extra = socket()) {
-      extra.getOutputStream().write("GET /echo HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      extra
+          .getOutputStream()
+          .write("GET /echo HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
       String answer = readUntilClosed(extra);
       assertThat(answer).as("closed without an answer").isEqualTo("");
     }
     held.remove(0).close();
     Thread.sleep(200);
-    String served = exchange("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}");
+    String served =
+        exchange(
+            "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}");
     assertThat(served).startsWith("HTTP/1.1 200 ");
     for (Socket s : held) {
       s.close();
@@ -202,7 +236,8 @@ class HttpGuardTest {
   }
 
   @Test
-  @DisplayName("a closed WebSocket frees its place under the per-IP cap (upgraded connections are counted out too)")
+  @DisplayName(
+      "a closed WebSocket frees its place under the per-IP cap (upgraded connections are counted out too)")
   void webSocketsReleaseTheirPlace() {
     io.vertx.core.http.WebSocketClient client = vertx.createWebSocketClient();
     for (int i = 0; i < MAX_PER_IP * 4; i++) {

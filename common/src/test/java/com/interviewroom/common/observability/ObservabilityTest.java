@@ -29,23 +29,30 @@ class ObservabilityTest {
   }
 
   @Test
-  @org.junit.jupiter.api.DisplayName("the series the alert rules watch are on /metrics: voice failovers, failed evaluations")
+  @org.junit.jupiter.api.DisplayName(
+      "the series the alert rules watch are on /metrics: voice failovers, failed evaluations")
   void alertSeriesAreExposed() {
     PrometheusMeterRegistry registry = Observability.newRegistry();
     OpsCounters.voiceFailover();
     String scrape = registry.scrape();
-    assertThat(scrape).containsPattern("(?m)^interviewroom_voice_failovers_total [1-9]")
+    assertThat(scrape)
+        .containsPattern("(?m)^interviewroom_voice_failovers_total [1-9]")
         .containsPattern("(?m)^interviewroom_evaluations_failed_total \\d");
   }
 
   @Test
-  @org.junit.jupiter.api.DisplayName("on Linux x86_64 the servers run on epoll, not the JDK selector")
+  @org.junit.jupiter.api.DisplayName(
+      "on Linux x86_64 the servers run on epoll, not the JDK selector")
   void nativeTransportOnLinux() throws Exception {
-    org.junit.jupiter.api.Assumptions.assumeTrue(System.getProperty("os.name").startsWith("Linux")
-        && "amd64".equals(System.getProperty("os.arch")), "epoll is shipped for Linux x86_64 only");
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        System.getProperty("os.name").startsWith("Linux")
+            && "amd64".equals(System.getProperty("os.arch")),
+        "epoll is shipped for Linux x86_64 only");
     Vertx vertx = Observability.vertx(Observability.newRegistry());
     try {
-      assertThat(vertx.isNativeTransportEnabled()).as("native transport, cause: %s", vertx.unavailableNativeTransportCause()).isTrue();
+      assertThat(vertx.isNativeTransportEnabled())
+          .as("native transport, cause: %s", vertx.unavailableNativeTransportCause())
+          .isTrue();
     } finally {
       vertx.close().toCompletionStage().toCompletableFuture().get();
     }

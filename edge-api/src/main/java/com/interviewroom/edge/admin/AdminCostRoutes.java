@@ -26,8 +26,10 @@ import java.util.TreeMap;
  */
 public final class AdminCostRoutes {
   public static final String PATH = "/api/admin/costs";
+
   /** Longest range one request may ask for; the default is the last 30 days. */
   static final int MAX_DAYS = 366;
+
   private static final int DEFAULT_DAYS = 30;
 
   private final CostReportRepository report;
@@ -79,46 +81,79 @@ public final class AdminCostRoutes {
       }
       return LocalDate.parse(text);
     } catch (DateTimeParseException e) {
-      throw Problems.validation(new JsonArray().add(new JsonObject().put("field", name)
-          .put("message", "must be a date as YYYY-MM-DD")));
+      throw Problems.validation(
+          new JsonArray()
+              .add(
+                  new JsonObject()
+                      .put("field", name)
+                      .put("message", "must be a date as YYYY-MM-DD")));
     }
   }
 
-  private JsonObject body(Range range, List<CostReportRepository.Line> lines, Map<String, BigDecimal> spentToday) {
+  private JsonObject body(
+      Range range, List<CostReportRepository.Line> lines, Map<String, BigDecimal> spentToday) {
     Map<LocalDate, Map<String, List<CostReportRepository.Line>>> byDay = new TreeMap<>();
     Map<String, BigDecimal> totals = new TreeMap<>();
     for (CostReportRepository.Line line : lines) {
-      byDay.computeIfAbsent(line.day(), d -> new TreeMap<>())
-          .computeIfAbsent(line.provider(), p -> new java.util.ArrayList<>()).add(line);
+      byDay
+          .computeIfAbsent(line.day(), d -> new TreeMap<>())
+          .computeIfAbsent(line.provider(), p -> new java.util.ArrayList<>())
+          .add(line);
       totals.merge(line.provider(), line.usd(), BigDecimal::add);
     }
     JsonArray days = new JsonArray();
-    byDay.forEach((day, providers) -> {
-      JsonArray perProvider = new JsonArray();
-      BigDecimal dayTotal = BigDecimal.ZERO;
-      for (Map.Entry<String, List<CostReportRepository.Line>> p : providers.entrySet()) {
-        JsonArray kinds = new JsonArray();
-        BigDecimal providerTotal = BigDecimal.ZERO;
-        for (CostReportRepository.Line line : p.getValue()) {
-          kinds.add(new JsonObject().put("kind", line.kind()).put("quantity", plain(line.quantity()))
-              .put("usd", plain(line.usd())).put("entries", line.entries()));
-          providerTotal = providerTotal.add(line.usd());
-        }
-        perProvider.add(new JsonObject().put("provider", p.getKey()).put("usd", plain(providerTotal)).put("kinds", kinds));
-        dayTotal = dayTotal.add(providerTotal);
-      }
-      days.add(new JsonObject().put("day", day.toString()).put("usd", plain(dayTotal)).put("providers", perProvider));
-    });
+    byDay.forEach(
+        (day, providers) -> {
+          JsonArray perProvider = new JsonArray();
+          BigDecimal dayTotal = BigDecimal.ZERO;
+          for (Map.Entry<String, List<CostReportRepository.Line>> p : providers.entrySet()) {
+            JsonArray kinds = new JsonArray();
+            BigDecimal providerTotal = BigDecimal.ZERO;
+            for (CostReportRepository.Line line : p.getValue()) {
+              kinds.add(
+                  new JsonObject()
+                      .put("kind", line.kind())
+                      .put("quantity", plain(line.quantity()))
+                      .put("usd", plain(line.usd()))
+                      .put("entries", line.entries()));
+              providerTotal = providerTotal.add(line.usd());
+            }
+            perProvider.add(
+                new JsonObject()
+                    .put("provider", p.getKey())
+                    .put("usd", plain(providerTotal))
+                    .put("kinds", kinds));
+            dayTotal = dayTotal.add(providerTotal);
+          }
+          days.add(
+              new JsonObject()
+                  .put("day", day.toString())
+                  .put("usd", plain(dayTotal))
+                  .put("providers", perProvider));
+        });
     JsonArray totalsJson = new JsonArray();
-    totals.forEach((provider, usd) -> totalsJson.add(new JsonObject().put("provider", provider).put("usd", plain(usd))));
+    totals.forEach(
+        (provider, usd) ->
+            totalsJson.add(new JsonObject().put("provider", provider).put("usd", plain(usd))));
     JsonArray budgets = new JsonArray();
-    new TreeMap<>(operations.dailyBudgetUsd()).forEach((provider, budget) -> {
-      BigDecimal spent = spentToday.getOrDefault(provider, BigDecimal.ZERO);
-      budgets.add(new JsonObject().put("provider", provider).put("dailyUsd", plain(budget))
-          .put("spentTodayUsd", plain(spent)).put("reached", spent.compareTo(budget) >= 0));
-    });
-    return new JsonObject().put("from", range.from().toString()).put("to", range.to().toString()).put("currency", "USD")
-        .put("days", days).put("totals", totalsJson).put("budgets", budgets);
+    new TreeMap<>(operations.dailyBudgetUsd())
+        .forEach(
+            (provider, budget) -> {
+              BigDecimal spent = spentToday.getOrDefault(provider, BigDecimal.ZERO);
+              budgets.add(
+                  new JsonObject()
+                      .put("provider", provider)
+                      .put("dailyUsd", plain(budget))
+                      .put("spentTodayUsd", plain(spent))
+                      .put("reached", spent.compareTo(budget) >= 0));
+            });
+    return new JsonObject()
+        .put("from", range.from().toString())
+        .put("to", range.to().toString())
+        .put("currency", "USD")
+        .put("days", days)
+        .put("totals", totalsJson)
+        .put("budgets", budgets);
   }
 
   private static String plain(BigDecimal amount) {

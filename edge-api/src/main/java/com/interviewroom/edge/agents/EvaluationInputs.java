@@ -25,19 +25,35 @@ public record EvaluationInputs(
 
   public record Turn(String itemId, String role, String text) {}
 
-  public record Snapshot(UUID id, String type, String code, String language, JsonObject executionResult, OffsetDateTime createdAt) {}
+  public record Snapshot(
+      UUID id,
+      String type,
+      String code,
+      String language,
+      JsonObject executionResult,
+      OffsetDateTime createdAt) {}
 
   /** Deterministic facts: no model involved. {@code hiddenTotal} 0 means no graded run exists. */
-  public record Signals(int runs, int hiddenPassed, int hiddenTotal, Long secondsToFirstPassingRun,
-                        int hintsGiven, UUID latestExecutionId, int userTurns) {
+  public record Signals(
+      int runs,
+      int hiddenPassed,
+      int hiddenTotal,
+      Long secondsToFirstPassingRun,
+      int hintsGiven,
+      UUID latestExecutionId,
+      int userTurns) {
     public double hiddenRatio() {
       return hiddenTotal == 0 ? 0 : (double) hiddenPassed / hiddenTotal;
     }
 
     public JsonObject toJson() {
-      return new JsonObject().put("runs", runs).put("hiddenTestsPassed", hiddenPassed)
-          .put("hiddenTestsTotal", hiddenTotal).put("secondsToFirstPassingRun", secondsToFirstPassingRun)
-          .put("hintsGiven", hintsGiven).put("candidateTurns", userTurns);
+      return new JsonObject()
+          .put("runs", runs)
+          .put("hiddenTestsPassed", hiddenPassed)
+          .put("hiddenTestsTotal", hiddenTotal)
+          .put("secondsToFirstPassingRun", secondsToFirstPassingRun)
+          .put("hintsGiven", hintsGiven)
+          .put("candidateTurns", userTurns);
     }
   }
 
@@ -46,7 +62,10 @@ public record EvaluationInputs(
     return EvaluationInputsRepository.load(sql, sessionId);
   }
 
-  /** The code judged: the last {@code final} snapshot, else the last snapshot of any kind; null if none. */
+  /**
+   * The code judged: the last {@code final} snapshot, else the last snapshot of any kind; null if
+   * none.
+   */
   public Snapshot finalCode() {
     Snapshot lastFinal = null;
     Snapshot last = null;
@@ -63,15 +82,17 @@ public record EvaluationInputs(
   }
 
   /**
-   * Whether the candidate's words were recorded: a turn labelled as untranscribed speech
-   * ({@link com.interviewroom.common.transcript.SpeechLabel}) is not words.
+   * Whether the candidate's words were recorded: a turn labelled as untranscribed speech ({@link
+   * com.interviewroom.common.transcript.SpeechLabel}) is not words.
    */
   public boolean hasConversation() {
     return transcript.stream().anyMatch(EvaluationInputs::candidateWords);
   }
 
   static boolean candidateWords(Turn t) {
-    return "user".equals(t.role()) && t.text() != null && !t.text().isBlank()
+    return "user".equals(t.role())
+        && t.text() != null
+        && !t.text().isBlank()
         && !com.interviewroom.common.transcript.SpeechLabel.isLabel(t.text());
   }
 
@@ -86,7 +107,10 @@ public record EvaluationInputs(
       runs++;
       latest = s;
       JsonArray tests = s.executionResult().getJsonArray("tests", new JsonArray());
-      boolean allPassed = !tests.isEmpty() && tests.stream().allMatch(t -> t instanceof JsonObject o && o.getBoolean("passed", false));
+      boolean allPassed =
+          !tests.isEmpty()
+              && tests.stream()
+                  .allMatch(t -> t instanceof JsonObject o && o.getBoolean("passed", false));
       if (allPassed && firstPass == null && startedAt != null) {
         firstPass = Math.max(0, Duration.between(startedAt, s.createdAt()).toSeconds());
       }
@@ -102,7 +126,14 @@ public record EvaluationInputs(
       }
     }
     int userTurns = (int) transcript.stream().filter(EvaluationInputs::candidateWords).count();
-    return new Signals(runs, hiddenPassed, hiddenTotal, firstPass, hintsGiven, latest == null ? null : latest.id(), userTurns);
+    return new Signals(
+        runs,
+        hiddenPassed,
+        hiddenTotal,
+        firstPass,
+        hintsGiven,
+        latest == null ? null : latest.id(),
+        userTurns);
   }
 
   /** Test results of one execution snapshot as evidence strings {@code test:<id>:passed|failed}. */
@@ -112,7 +143,11 @@ public record EvaluationInputs(
       if (s.id().equals(snapshotId) && s.executionResult() != null) {
         for (Object t : s.executionResult().getJsonArray("tests", new JsonArray())) {
           if (t instanceof JsonObject o && o.getValue("id") != null) {
-            out.add("test:" + o.getValue("id") + ":" + (o.getBoolean("passed", false) ? "passed" : "failed"));
+            out.add(
+                "test:"
+                    + o.getValue("id")
+                    + ":"
+                    + (o.getBoolean("passed", false) ? "passed" : "failed"));
           }
         }
       }

@@ -18,18 +18,33 @@ import java.util.Set;
  * the same). Never fails: no generator, no runner or a broken run is "not measured".
  */
 final class GrowthProbe {
-  /** The sandbox runner's request body limit ({@code SandboxRoutes.BODY_LIMIT}; a test keeps the two equal). */
+  /**
+   * The sandbox runner's request body limit ({@code SandboxRoutes.BODY_LIMIT}; a test keeps the two
+   * equal).
+   */
   static final int RUNNER_BODY_LIMIT = 256 * 1024;
-  /** What a probe request may take: the limit less room for headers the runner might count one day. */
+
+  /**
+   * What a probe request may take: the limit less room for headers the runner might count one day.
+   */
   static final int REQUEST_BUDGET = RUNNER_BODY_LIMIT - 1024;
+
   /** Per size: the runner's own wall limit is 5 s (10 s for Java) plus compile and queueing. */
   static final long RUN_TIMEOUT_MS = 20_000;
-  /** The longest a probe can take: every size timing out (the bank declares three; more than five are cut to the largest five). */
+
+  /**
+   * The longest a probe can take: every size timing out (the bank declares three; more than five
+   * are cut to the largest five).
+   */
   static final int MAX_SIZES = 5;
+
   static final long WORST_CASE_MS = MAX_SIZES * RUN_TIMEOUT_MS;
+
   /** Below this the timer's noise dominates the ratio. */
   private static final double MIN_MEASURABLE_MS = 1.0;
-  private static final Set<String> LIMIT_VERDICTS = Set.of("time_limit_exceeded", "memory_limit_exceeded");
+
+  private static final Set<String> LIMIT_VERDICTS =
+      Set.of("time_limit_exceeded", "memory_limit_exceeded");
   private static final Set<String> FINISHED_VERDICTS = Set.of("accepted", "wrong_answer");
 
   private final SandboxClient sandbox;
@@ -38,7 +53,10 @@ final class GrowthProbe {
     this.sandbox = sandbox;
   }
 
-  /** The sizes a probe uses and one {@code POST /v1/run} body per size, each within {@link #REQUEST_BUDGET}. */
+  /**
+   * The sizes a probe uses and one {@code POST /v1/run} body per size, each within {@link
+   * #REQUEST_BUDGET}.
+   */
   record Plan(List<Integer> declared, List<Integer> sizes, List<JsonObject> bodies) {
     boolean scaled() {
       return !declared.equals(sizes);
@@ -50,28 +68,32 @@ final class GrowthProbe {
     JsonObject generator = in.problem().getJsonObject("inputGenerator");
     EvaluationInputs.Snapshot code = in.finalCode();
     if (generator == null || code == null || sandbox == null) {
-      return Future.succeededFuture(notMeasured(generator == null ? "no input generator" : code == null ? "no code" : "no sandbox"));
+      return Future.succeededFuture(
+          notMeasured(
+              generator == null ? "no input generator" : code == null ? "no code" : "no sandbox"));
     }
     if (generator.getJsonArray("sizes", new JsonArray()).isEmpty()) {
       return Future.succeededFuture(notMeasured("the input generator declares no sizes"));
     }
     Plan plan = plan(in.problem(), code.language(), code.code());
     if (plan == null) {
-      return Future.succeededFuture(notMeasured("the code is too large to send with generated inputs"));
+      return Future.succeededFuture(
+          notMeasured("the code is too large to send with generated inputs"));
     }
     return runFrom(plan, 0, new JsonArray())
-        .map(points -> {
-          JsonObject out = analyse(points);
-          return plan.scaled() ? out.put("declaredSizes", new JsonArray(plan.declared())) : out;
-        })
+        .map(
+            points -> {
+              JsonObject out = analyse(points);
+              return plan.scaled() ? out.put("declaredSizes", new JsonArray(plan.declared())) : out;
+            })
         .otherwise(failure -> notMeasured("sandbox run failed"));
   }
 
   /**
    * The requests for this problem, language and code (the {@link #MAX_SIZES} largest declared
-   * sizes), or null when there are no sizes or not even an empty input fits.
-   * Generating is linear in the size, so the factor comes from a small sample and is then checked
-   * on the real largest body (shrinking further in the rare case the estimate was short).
+   * sizes), or null when there are no sizes or not even an empty input fits. Generating is linear
+   * in the size, so the factor comes from a small sample and is then checked on the real largest
+   * body (shrinking further in the rare case the estimate was short).
    */
   static Plan plan(JsonObject problem, String language, String code) {
     JsonObject generator = problem.getJsonObject("inputGenerator");
@@ -88,14 +110,17 @@ final class GrowthProbe {
       return null;
     }
     int sample = Math.max(1, Math.min(largest, 1_000));
-    double perUnit = Math.max(1e-9, (bytes(body(problem, language, code, sample)) - base) / (double) sample);
+    double perUnit =
+        Math.max(1e-9, (bytes(body(problem, language, code, sample)) - base) / (double) sample);
     double factor = Math.min(1.0, (REQUEST_BUDGET - base) / (perUnit * largest));
     while (factor > 0) {
       List<Integer> sizes = scale(declared, factor);
       JsonObject biggest = body(problem, language, code, sizes.get(sizes.size() - 1));
       if (bytes(biggest) <= REQUEST_BUDGET) {
         List<JsonObject> bodies = new ArrayList<>();
-        sizes.subList(0, sizes.size() - 1).forEach(n -> bodies.add(body(problem, language, code, n)));
+        sizes
+            .subList(0, sizes.size() - 1)
+            .forEach(n -> bodies.add(body(problem, language, code, n)));
         bodies.add(biggest);
         return new Plan(List.copyOf(declared), sizes, bodies);
       }
@@ -112,18 +137,33 @@ final class GrowthProbe {
   }
 
   /**
-   * The {@code POST /v1/run} body as {@link SandboxClient#run} sends it, with one test of size n. It
-   * is an example, not a hidden test: the runner never reports a hidden test's time (it could carry
-   * the input out), and this generated input is no secret.
+   * The {@code POST /v1/run} body as {@link SandboxClient#run} sends it, with one test of size n.
+   * It is an example, not a hidden test: the runner never reports a hidden test's time (it could
+   * carry the input out), and this generated input is no secret.
    */
   private static JsonObject body(JsonObject problem, String language, String code, int n) {
     JsonObject generator = problem.getJsonObject("inputGenerator");
-    JsonObject input = (generator.getValue("fixed") instanceof JsonObject fixed ? fixed.copy() : new JsonObject())
-        .put(generator.getString("param"), generate(generator.getString("kind"), n));
-    JsonArray tests = new JsonArray().add(new JsonObject().put("id", "n=" + n).put("input", input).put("expected", null).put("hidden", false));
-    JsonObject runProblem = new JsonObject().put("function", problem.getJsonObject("function"))
-        .put("compare", problem.getString("compare")).put("tests", tests);
-    return new JsonObject().put("language", language).put("code", code).put("mode", "submit").put("problem", runProblem);
+    JsonObject input =
+        (generator.getValue("fixed") instanceof JsonObject fixed ? fixed.copy() : new JsonObject())
+            .put(generator.getString("param"), generate(generator.getString("kind"), n));
+    JsonArray tests =
+        new JsonArray()
+            .add(
+                new JsonObject()
+                    .put("id", "n=" + n)
+                    .put("input", input)
+                    .put("expected", null)
+                    .put("hidden", false));
+    JsonObject runProblem =
+        new JsonObject()
+            .put("function", problem.getJsonObject("function"))
+            .put("compare", problem.getString("compare"))
+            .put("tests", tests);
+    return new JsonObject()
+        .put("language", language)
+        .put("code", code)
+        .put("mode", "submit")
+        .put("problem", runProblem);
   }
 
   private static int bytes(JsonObject body) {
@@ -136,20 +176,34 @@ final class GrowthProbe {
       return Future.succeededFuture(points);
     }
     JsonObject body = plan.bodies().get(index);
-    return sandbox.run(body.getString("language"), body.getString("code"), "submit", body.getJsonObject("problem"), RUN_TIMEOUT_MS)
-        .compose(run -> {
-          JsonObject point = point(plan.sizes().get(index), run);
-          points.add(point);
-          return point.containsKey("error") ? Future.succeededFuture(points) : runFrom(plan, index + 1, points);
-        });
+    return sandbox
+        .run(
+            body.getString("language"),
+            body.getString("code"),
+            "submit",
+            body.getJsonObject("problem"),
+            RUN_TIMEOUT_MS)
+        .compose(
+            run -> {
+              JsonObject point = point(plan.sizes().get(index), run);
+              points.add(point);
+              return point.containsKey("error")
+                  ? Future.succeededFuture(points)
+                  : runFrom(plan, index + 1, points);
+            });
   }
 
-  /** {@code {n, durationMs}} when the run finished (right or wrong answer), else {@code {n, error: verdict}}. */
+  /**
+   * {@code {n, durationMs}} when the run finished (right or wrong answer), else {@code {n, error:
+   * verdict}}.
+   */
   static JsonObject point(int n, JsonObject run) {
     JsonObject point = new JsonObject().put("n", n);
     String verdict = run.getString("verdict", "internal_error");
     JsonArray tests = run.getJsonArray("tests", new JsonArray());
-    if (FINISHED_VERDICTS.contains(verdict) && !tests.isEmpty() && tests.getJsonObject(0).getValue("durationMs") instanceof Number d) {
+    if (FINISHED_VERDICTS.contains(verdict)
+        && !tests.isEmpty()
+        && tests.getJsonObject(0).getValue("durationMs") instanceof Number d) {
       return point.put("durationMs", d.doubleValue());
     }
     return point.put("error", FINISHED_VERDICTS.contains(verdict) ? "no timing" : verdict);
@@ -168,8 +222,10 @@ final class GrowthProbe {
       }
     }
     if (error != null) {
-      return LIMIT_VERDICTS.contains(error) ? out.put("label", "did not finish on the largest inputs")
-          : out.put("measured", false).put("reason", "the solution failed on generated input (" + error + ")");
+      return LIMIT_VERDICTS.contains(error)
+          ? out.put("label", "did not finish on the largest inputs")
+          : out.put("measured", false)
+              .put("reason", "the solution failed on generated input (" + error + ")");
     }
     if (timed.size() < 2) {
       return out.put("measured", false).put("reason", "fewer than two timed sizes");
@@ -177,7 +233,8 @@ final class GrowthProbe {
     double[] a = timed.get(timed.size() - 2);
     double[] b = timed.get(timed.size() - 1);
     if (b[1] < MIN_MEASURABLE_MS) {
-      return out.put("exponent", 0.0).put("label", "too fast to measure (sub-millisecond at the largest size)");
+      return out.put("exponent", 0.0)
+          .put("label", "too fast to measure (sub-millisecond at the largest size)");
     }
     double k = Math.log(b[1] / Math.max(a[1], 0.001)) / Math.log(b[0] / a[0]);
     k = Math.round(k * 100) / 100.0;

@@ -14,10 +14,19 @@ import java.util.Set;
  *
  * @param evidence per dimension, {@code {transcriptItems:[...], snapshots:[...], tests:[...]}}
  */
-public record Judgement(Map<String, Integer> scores, Map<String, String> rationale, Map<String, JsonObject> evidence,
-                        List<String> strengths, List<String> improvements, String summary, String model) {
+public record Judgement(
+    Map<String, Integer> scores,
+    Map<String, String> rationale,
+    Map<String, JsonObject> evidence,
+    List<String> strengths,
+    List<String> improvements,
+    String summary,
+    String model) {
 
-  /** Evidence strings ({@code transcript:x}, {@code snapshot:y}, {@code test:z:passed}) grouped by kind. */
+  /**
+   * Evidence strings ({@code transcript:x}, {@code snapshot:y}, {@code test:z:passed}) grouped by
+   * kind.
+   */
   static JsonObject evidence(List<String> refs) {
     JsonArray transcript = new JsonArray();
     JsonArray snapshots = new JsonArray();
@@ -31,7 +40,10 @@ public record Judgement(Map<String, Integer> scores, Map<String, String> rationa
         tests.add(ref.substring("test:".length()));
       }
     }
-    return new JsonObject().put("transcriptItems", transcript).put("snapshots", snapshots).put("tests", tests);
+    return new JsonObject()
+        .put("transcriptItems", transcript)
+        .put("snapshots", snapshots)
+        .put("tests", tests);
   }
 
   /**
@@ -53,8 +65,10 @@ public record Judgement(Map<String, Integer> scores, Map<String, String> rationa
     Map<String, JsonObject> e = new LinkedHashMap<>();
     for (String d : Rubric.DIMENSIONS) {
       if (!(scores.getValue(d) instanceof JsonObject dim)
-          || !(dim.getValue("score") instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())
-          || n.intValue() < 1 || n.intValue() > 10
+          || !(dim.getValue("score") instanceof Number n)
+          || n.doubleValue() != Math.rint(n.doubleValue())
+          || n.intValue() < 1
+          || n.intValue() > 10
           || !(dim.getValue("rationale") instanceof String rationale)) {
         return null;
       }

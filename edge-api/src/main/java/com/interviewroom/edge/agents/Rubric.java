@@ -7,13 +7,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The scoring rubric shared by the model and the heuristic evaluator: the dimensions, their
- * weights in the overall score, and the documented rule (docs/evaluation.md) that turns dimension
- * scores into a hiring recommendation. The recommendation is never the model's own opinion.
+ * The scoring rubric shared by the model and the heuristic evaluator: the dimensions, their weights
+ * in the overall score, and the documented rule (docs/evaluation.md) that turns dimension scores
+ * into a hiring recommendation. The recommendation is never the model's own opinion.
  */
 public final class Rubric {
   public static final String VERSION = "2026-11.1";
-  public static final List<String> DIMENSIONS = List.of("problem_solving", "code_quality", "communication", "efficiency", "testing");
+  public static final List<String> DIMENSIONS =
+      List.of("problem_solving", "code_quality", "communication", "efficiency", "testing");
   static final Map<String, Double> WEIGHTS = new LinkedHashMap<>();
 
   static {
@@ -54,7 +55,12 @@ public final class Rubric {
    */
   public static String recommendation(Map<String, Integer> scores) {
     double overall = overall(scores);
-    int lowest = scores.values().stream().filter(java.util.Objects::nonNull).mapToInt(Integer::intValue).min().orElse(1);
+    int lowest =
+        scores.values().stream()
+            .filter(java.util.Objects::nonNull)
+            .mapToInt(Integer::intValue)
+            .min()
+            .orElse(1);
     if (overall >= 8.0 && lowest >= 6) {
       return "strong_yes";
     }
@@ -70,25 +76,51 @@ public final class Rubric {
 
   /** The forced tool's input schema for the evaluator model. */
   public static JsonObject toolSchema() {
-    JsonObject dimension = new JsonObject().put("type", "object")
-        .put("properties", new JsonObject()
-            .put("score", new JsonObject().put("type", "integer").put("minimum", 1).put("maximum", 10))
-            .put("rationale", new JsonObject().put("type", "string"))
-            .put("evidence", new JsonObject().put("type", "array")
-                .put("description", "ids exactly as given: transcript:<itemId>, snapshot:<uuid>, test:<id>")
-                .put("items", new JsonObject().put("type", "string"))))
-        .put("required", new JsonArray().add("score").add("rationale").add("evidence"));
-    JsonObject scores = new JsonObject().put("type", "object").put("properties", new JsonObject())
-        .put("required", new JsonArray(DIMENSIONS));
+    JsonObject dimension =
+        new JsonObject()
+            .put("type", "object")
+            .put(
+                "properties",
+                new JsonObject()
+                    .put(
+                        "score",
+                        new JsonObject()
+                            .put("type", "integer")
+                            .put("minimum", 1)
+                            .put("maximum", 10))
+                    .put("rationale", new JsonObject().put("type", "string"))
+                    .put(
+                        "evidence",
+                        new JsonObject()
+                            .put("type", "array")
+                            .put(
+                                "description",
+                                "ids exactly as given: transcript:<itemId>, snapshot:<uuid>, test:<id>")
+                            .put("items", new JsonObject().put("type", "string"))))
+            .put("required", new JsonArray().add("score").add("rationale").add("evidence"));
+    JsonObject scores =
+        new JsonObject()
+            .put("type", "object")
+            .put("properties", new JsonObject())
+            .put("required", new JsonArray(DIMENSIONS));
     DIMENSIONS.forEach(d -> scores.getJsonObject("properties").put(d, dimension.copy()));
-    JsonObject strings = new JsonObject().put("type", "array").put("items", new JsonObject().put("type", "string")).put("maxItems", 6);
-    return new JsonObject().put("type", "object")
-        .put("properties", new JsonObject()
-            .put("scores", scores)
-            .put("strengths", strings.copy())
-            .put("improvements", strings.copy())
-            .put("summary", new JsonObject().put("type", "string")))
-        .put("required", new JsonArray().add("scores").add("strengths").add("improvements").add("summary"));
+    JsonObject strings =
+        new JsonObject()
+            .put("type", "array")
+            .put("items", new JsonObject().put("type", "string"))
+            .put("maxItems", 6);
+    return new JsonObject()
+        .put("type", "object")
+        .put(
+            "properties",
+            new JsonObject()
+                .put("scores", scores)
+                .put("strengths", strings.copy())
+                .put("improvements", strings.copy())
+                .put("summary", new JsonObject().put("type", "string")))
+        .put(
+            "required",
+            new JsonArray().add("scores").add("strengths").add("improvements").add("summary"));
   }
 
   /** Escapes every {@code <} and {@code &}, so no raw HTML survives into the Markdown report. */

@@ -24,8 +24,8 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
- * Built-in email/password accounts for the embedded default: sign-up, login, and the refresh
- * tokens that keep a browser signed in.
+ * Built-in email/password accounts for the embedded default: sign-up, login, and the refresh tokens
+ * that keep a browser signed in.
  *
  * <p>Refresh tokens are 32 random bytes (base64url), stored only as their SHA-256, in families: a
  * login or sign-up starts a family; each refresh marks the presented token used and issues its
@@ -39,7 +39,10 @@ public final class AuthService {
   private static final Pattern REFRESH_TOKEN = Pattern.compile("[A-Za-z0-9_-]{43}");
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  /** What a successful sign-in answers: the JSON body and, unless null, the refresh token to set as the cookie. */
+  /**
+   * What a successful sign-in answers: the JSON body and, unless null, the refresh token to set as
+   * the cookie.
+   */
   public record SignIn(JsonObject body, String refreshToken) {}
 
   private final Database db;
@@ -55,25 +58,39 @@ public final class AuthService {
   private final RateLimiter.Limit freeCreditSignupsPerIp;
   private final int accountRestoreDays;
 
-  public AuthService(Vertx vertx, Database db, TokenIssuer issuer, RateLimiter limits, Config.Accounts settings) {
+  public AuthService(
+      Vertx vertx, Database db, TokenIssuer issuer, RateLimiter limits, Config.Accounts settings) {
     this(vertx, db, issuer, limits, settings, Config.Retention.DEFAULTS.accountRestoreDays());
   }
 
   /** {@code accountRestoreDays}: how long a deleted account can still log in, which restores it. */
-  public AuthService(Vertx vertx, Database db, TokenIssuer issuer, RateLimiter limits, Config.Accounts settings,
+  public AuthService(
+      Vertx vertx,
+      Database db,
+      TokenIssuer issuer,
+      RateLimiter limits,
+      Config.Accounts settings,
       int accountRestoreDays) {
     this.db = db;
     this.accountRestoreDays = accountRestoreDays;
     this.issuer = issuer;
     this.limits = limits;
-    this.pool = PasswordHashPool.of(vertx, settings.passwordHashSlots(), settings.passwordHashQueue());
+    this.pool =
+        PasswordHashPool.of(vertx, settings.passwordHashSlots(), settings.passwordHashQueue());
     this.refreshTtl = Duration.ofDays(settings.refreshTtlDays());
-    this.loginPerIp = new RateLimiter.Limit("login-ip", settings.loginPerIpPerMinute(), Duration.ofMinutes(1));
-    this.loginPerEmail = new RateLimiter.Limit("login-email", settings.loginPerEmailPer15Minutes(), Duration.ofMinutes(15));
-    this.signupPerIp = new RateLimiter.Limit("signup-ip", settings.signupPerIpPerHour(), Duration.ofHours(1));
-    this.signupPerEmail = new RateLimiter.Limit("signup-email", settings.signupPerEmailPerHour(), Duration.ofHours(1));
-    this.freeCreditSignupsPerIp = new RateLimiter.Limit("signup-credits-ip", settings.freeCreditSignupsPerIpPerDay(),
-        Duration.ofDays(1));
+    this.loginPerIp =
+        new RateLimiter.Limit("login-ip", settings.loginPerIpPerMinute(), Duration.ofMinutes(1));
+    this.loginPerEmail =
+        new RateLimiter.Limit(
+            "login-email", settings.loginPerEmailPer15Minutes(), Duration.ofMinutes(15));
+    this.signupPerIp =
+        new RateLimiter.Limit("signup-ip", settings.signupPerIpPerHour(), Duration.ofHours(1));
+    this.signupPerEmail =
+        new RateLimiter.Limit(
+            "signup-email", settings.signupPerEmailPerHour(), Duration.ofHours(1));
+    this.freeCreditSignupsPerIp =
+        new RateLimiter.Limit(
+            "signup-credits-ip", settings.freeCreditSignupsPerIpPerDay(), Duration.ofDays(1));
   }
 
   public Duration refreshTtl() {
@@ -85,14 +102,22 @@ public final class AuthService {
    * token in one transaction. {@code email} is already normalised. Past the day's free-credit
    * sign-ups of this IP the account is still created, with 0 credits instead of 3.
    */
-  public Future<SignIn> signup(String email, String password, String termsVersion, String clientIp, String requestId) {
+  public Future<SignIn> signup(
+      String email, String password, String termsVersion, String clientIp, String requestId) {
     ApiException terms = termsProblem(termsVersion);
     if (terms != null) {
       return Future.failedFuture(terms);
     }
     return admitSignup(clientIp, email)
-        .compose(withBonus -> pool.run(() -> hasher.hash(password))
-            .compose(hash -> db.asService(sql -> createAccount(sql, email, hash, termsVersion, withBonus, requestId))))
+        .compose(
+            withBonus ->
+                pool.run(() -> hasher.hash(password))
+                    .compose(
+                        hash ->
+                            db.asService(
+                                sql ->
+                                    createAccount(
+                                        sql, email, hash, termsVersion, withBonus, requestId))))
         .recover(failure -> emailTaken(failure, "An account with this email already exists."));
   }
 
@@ -102,20 +127,43 @@ public final class AuthService {
    * Password and provider sign-ups share these counters.
    */
   Future<Boolean> admitSignup(String clientIp, String email) {
-    return limits.consume(signupPerIp, clientIp, "sign-ups from this address")
-        .compose(ok -> limits.consume(signupPerEmail, Hashing.sha256Hex(email), "sign-up attempts for this email"))
+    return limits
+        .consume(signupPerIp, clientIp, "sign-ups from this address")
+        .compose(
+            ok ->
+                limits.consume(
+                    signupPerEmail, Hashing.sha256Hex(email), "sign-up attempts for this email"))
         .compose(ok -> limits.within(freeCreditSignupsPerIp, clientIp));
   }
 
-  private Future<SignIn> createAccount(SqlClient sql, String email, String hash, String termsVersion, boolean withBonus,
+  private Future<SignIn> createAccount(
+      SqlClient sql,
+      String email,
+      String hash,
+      String termsVersion,
+      boolean withBonus,
       String requestId) {
-    Future<Void> bonus = withBonus ? Future.succeededFuture() : SignInRepository.withholdSignupBonus(sql);
+    Future<Void> bonus =
+        withBonus ? Future.succeededFuture() : SignInRepository.withholdSignupBonus(sql);
     return bonus
         .compose(done -> SignInRepository.insert(sql, email, hash))
-        .compose(account -> SignInRepository.acceptTerms(sql, account.id(), termsVersion)
-            .compose(done -> EventLog.append(sql, new EventRecord(requestId, account.id(), null, null, "user.created", null, null)))
-            .compose(done -> startFamily(sql, account.id()))
-            .map(refresh -> new SignIn(session(account.id(), account.email()), refresh)));
+        .compose(
+            account ->
+                SignInRepository.acceptTerms(sql, account.id(), termsVersion)
+                    .compose(
+                        done ->
+                            EventLog.append(
+                                sql,
+                                new EventRecord(
+                                    requestId,
+                                    account.id(),
+                                    null,
+                                    null,
+                                    "user.created",
+                                    null,
+                                    null)))
+                    .compose(done -> startFamily(sql, account.id()))
+                    .map(refresh -> new SignIn(session(account.id(), account.email()), refresh)));
   }
 
   /**
@@ -125,20 +173,44 @@ public final class AuthService {
    */
   public Future<SignIn> login(String email, String password, String clientIp) {
     String normalized = JsonInput.normalizeEmail(email);
-    return limits.consume(loginPerIp, clientIp, "login attempts from this address")
-        .compose(ok -> limits.consume(loginPerEmail, Hashing.sha256Hex(normalized), "login attempts for this email"))
-        .compose(ok -> db.asService(sql -> SignInRepository.byEmail(sql, normalized, accountRestoreDays)))
-        .compose(account -> pool.run(() -> hasher.verify(password, account == null ? null : account.passwordHash()))
-            .compose(ok -> ok
-                ? signedIn(account)
-                : Future.failedFuture(new ApiException(401, "invalid_credentials", "Unauthorized", "The email or password is wrong."))));
+    return limits
+        .consume(loginPerIp, clientIp, "login attempts from this address")
+        .compose(
+            ok ->
+                limits.consume(
+                    loginPerEmail, Hashing.sha256Hex(normalized), "login attempts for this email"))
+        .compose(
+            ok ->
+                db.asService(sql -> SignInRepository.byEmail(sql, normalized, accountRestoreDays)))
+        .compose(
+            account ->
+                pool.run(
+                        () ->
+                            hasher.verify(
+                                password, account == null ? null : account.passwordHash()))
+                    .compose(
+                        ok ->
+                            ok
+                                ? signedIn(account)
+                                : Future.failedFuture(
+                                    new ApiException(
+                                        401,
+                                        "invalid_credentials",
+                                        "Unauthorized",
+                                        "The email or password is wrong."))));
   }
 
-  /** A new refresh-token family for a verified login (and the user's expired tokens cleared away). */
+  /**
+   * A new refresh-token family for a verified login (and the user's expired tokens cleared away).
+   */
   Future<SignIn> signedIn(SignInRepository.Account account) {
-    return db.asService(sql -> (account.deleted() ? SignInRepository.restore(sql, account.id()) : Future.<Void>succeededFuture())
-            .compose(restored -> RefreshTokenRepository.purgeExpired(sql, account.id()))
-            .compose(done -> startFamily(sql, account.id())))
+    return db.asService(
+            sql ->
+                (account.deleted()
+                        ? SignInRepository.restore(sql, account.id())
+                        : Future.<Void>succeededFuture())
+                    .compose(restored -> RefreshTokenRepository.purgeExpired(sql, account.id()))
+                    .compose(done -> startFamily(sql, account.id())))
         .map(refresh -> new SignIn(session(account.id(), account.email()), refresh));
   }
 
@@ -152,29 +224,47 @@ public final class AuthService {
       return Future.failedFuture(refreshInvalid("No valid refresh token was sent; sign in again."));
     }
     byte[] hash = sha256(refreshToken);
-    return db.asService(sql -> RefreshTokenRepository.findForUpdate(sql, hash, REUSE_GRACE).compose(stored -> {
-      if (stored == null || stored.revoked() || stored.expired()) {
-        return Future.succeededFuture(Rotation.INVALID);
-      }
-      if (stored.used()) {
-        if (stored.withinGrace()) {
-          return Future.succeededFuture(new Rotation(stored, null, false));
-        }
-        return RefreshTokenRepository.revokeFamily(sql, stored.familyId()).map(done -> Rotation.REUSED);
-      }
-      String successor = newRefreshToken();
-      return RefreshTokenRepository.markUsed(sql, stored.id())
-          .compose(done -> RefreshTokenRepository.insert(sql, stored.familyId(), stored.userId(), sha256(successor), refreshTtl))
-          .map(done -> new Rotation(stored, successor, false));
-    })).map(rotation -> {
-      if (rotation == Rotation.INVALID) {
-        throw refreshInvalid("The refresh token is unknown, expired or revoked; sign in again.");
-      }
-      if (rotation.reused()) {
-        throw refreshInvalid("The refresh token was already used; every session of this sign-in was ended. Sign in again.");
-      }
-      return new SignIn(session(rotation.stored().userId(), rotation.stored().email()), rotation.successor());
-    });
+    return db.asService(
+            sql ->
+                RefreshTokenRepository.findForUpdate(sql, hash, REUSE_GRACE)
+                    .compose(
+                        stored -> {
+                          if (stored == null || stored.revoked() || stored.expired()) {
+                            return Future.succeededFuture(Rotation.INVALID);
+                          }
+                          if (stored.used()) {
+                            if (stored.withinGrace()) {
+                              return Future.succeededFuture(new Rotation(stored, null, false));
+                            }
+                            return RefreshTokenRepository.revokeFamily(sql, stored.familyId())
+                                .map(done -> Rotation.REUSED);
+                          }
+                          String successor = newRefreshToken();
+                          return RefreshTokenRepository.markUsed(sql, stored.id())
+                              .compose(
+                                  done ->
+                                      RefreshTokenRepository.insert(
+                                          sql,
+                                          stored.familyId(),
+                                          stored.userId(),
+                                          sha256(successor),
+                                          refreshTtl))
+                              .map(done -> new Rotation(stored, successor, false));
+                        }))
+        .map(
+            rotation -> {
+              if (rotation == Rotation.INVALID) {
+                throw refreshInvalid(
+                    "The refresh token is unknown, expired or revoked; sign in again.");
+              }
+              if (rotation.reused()) {
+                throw refreshInvalid(
+                    "The refresh token was already used; every session of this sign-in was ended. Sign in again.");
+              }
+              return new SignIn(
+                  session(rotation.stored().userId(), rotation.stored().email()),
+                  rotation.successor());
+            });
   }
 
   /** Revokes the family of {@code refreshToken}; nothing to do for a missing or unknown token. */
@@ -193,17 +283,29 @@ public final class AuthService {
   public Future<Void> logoutAll(UUID userId, TokenRevocations revocations) {
     return db.asService(sql -> RefreshTokenRepository.revokeUser(sql, userId))
         .compose(revoked -> revocations.revokeAll(userId))
-        .recover(failure -> Future.failedFuture(failure instanceof ApiException api && "revocation_unavailable".equals(api.code())
-            ? Problems.unavailable("revocation_unavailable",
-                "Every other sign-in can no longer refresh, but tokens already issued could not be revoked right now. Try again shortly.", 5)
-            : failure));
+        .recover(
+            failure ->
+                Future.failedFuture(
+                    failure instanceof ApiException api
+                            && "revocation_unavailable".equals(api.code())
+                        ? Problems.unavailable(
+                            "revocation_unavailable",
+                            "Every other sign-in can no longer refresh, but tokens already issued could not be revoked right now. Try again shortly.",
+                            5)
+                        : failure));
   }
 
-  /** Gives a user of the external issuer a row (and a profile) on first sight; idempotent per id. */
+  /**
+   * Gives a user of the external issuer a row (and a profile) on first sight; idempotent per id.
+   */
   public Future<Void> ensureExternalUser(UUID id, String email) {
     String normalized = email == null || email.isBlank() ? null : JsonInput.normalizeEmail(email);
     return db.asService(sql -> SignInRepository.ensureExternal(sql, id, normalized))
-        .recover(failure -> emailTaken(failure, "This email already belongs to another account; sign in with that account."));
+        .recover(
+            failure ->
+                emailTaken(
+                    failure,
+                    "This email already belongs to another account; sign in with that account."));
   }
 
   private record Rotation(RefreshTokenRepository.Stored stored, String successor, boolean reused) {
@@ -213,7 +315,8 @@ public final class AuthService {
 
   static ApiException termsProblem(String termsVersion) {
     if (termsVersion == null) {
-      return Problems.badRequest("terms_required",
+      return Problems.badRequest(
+          "terms_required",
           "Accept the terms of service to sign up: send termsVersion (the current one is at GET /api/legal).");
     }
     return Legal.outdatedTerms(termsVersion);
@@ -221,7 +324,8 @@ public final class AuthService {
 
   Future<String> startFamily(SqlClient sql, UUID userId) {
     String token = newRefreshToken();
-    return RefreshTokenRepository.insert(sql, UUID.randomUUID(), userId, sha256(token), refreshTtl).map(token);
+    return RefreshTokenRepository.insert(sql, UUID.randomUUID(), userId, sha256(token), refreshTtl)
+        .map(token);
   }
 
   JsonObject session(UUID userId, String email) {
@@ -244,14 +348,16 @@ public final class AuthService {
 
   static byte[] sha256(String token) {
     try {
-      return MessageDigest.getInstance("SHA-256").digest(token.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      return MessageDigest.getInstance("SHA-256")
+          .digest(token.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is part of every JDK", e);
     }
   }
 
   private static <T> Future<T> emailTaken(Throwable failure, String detail) {
-    if (failure instanceof PgException pg && SignInRepository.UNIQUE_VIOLATION.equals(pg.getSqlState())) {
+    if (failure instanceof PgException pg
+        && SignInRepository.UNIQUE_VIOLATION.equals(pg.getSqlState())) {
       return Future.failedFuture(Problems.conflict("email_taken", detail));
     }
     return Future.failedFuture(failure);

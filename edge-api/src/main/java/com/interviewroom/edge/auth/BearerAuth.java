@@ -1,9 +1,8 @@
 package com.interviewroom.edge.auth;
 
-import com.interviewroom.common.auth.AuthUser;
 import com.interviewroom.common.auth.Audiences;
+import com.interviewroom.common.auth.AuthUser;
 import com.interviewroom.common.auth.TokenVerifier;
-import com.interviewroom.common.auth.VerifiedToken;
 import com.interviewroom.common.http.Problems;
 import com.interviewroom.edge.web.RequestUser;
 import io.vertx.core.Future;
@@ -15,23 +14,29 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
- * Requires {@code Authorization: Bearer <access token>} and puts the {@link AuthUser} in the context.
- * The header is read strictly: the scheme (any letter case, as HTTP allows), one space, then three
- * dot-separated base64url parts and nothing else, no padding, spaces or percent signs
+ * Requires {@code Authorization: Bearer <access token>} and puts the {@link AuthUser} in the
+ * context. The header is read strictly: the scheme (any letter case, as HTTP allows), one space,
+ * then three dot-separated base64url parts and nothing else, no padding, spaces or percent signs
  * ({@link TokenVerifier} then checks each part is canonical). A token whose user was revoked (a
  * deleted account) is refused through {@link TokenRevocations}.
  */
 public final class BearerAuth implements Handler<RoutingContext> {
   private static final String SCHEME = "Bearer ";
-  private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+");
+  private static final Pattern TOKEN =
+      Pattern.compile("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+");
   private final TokenVerifier verifier;
   private final String localIssuer;
   private final AuthService accounts;
   private final TokenRevocations revocations;
+
   /** External users already given a row in this process; the insert is idempotent anyway. */
   private final Set<UUID> provisioned = ConcurrentHashMap.newKeySet();
 
-  public BearerAuth(TokenVerifier verifier, String localIssuer, AuthService accounts, TokenRevocations revocations) {
+  public BearerAuth(
+      TokenVerifier verifier,
+      String localIssuer,
+      AuthService accounts,
+      TokenRevocations revocations) {
     this.verifier = verifier;
     this.localIssuer = localIssuer;
     this.accounts = accounts;
@@ -69,25 +74,34 @@ public final class BearerAuth implements Handler<RoutingContext> {
       ctx.fail(Problems.unauthorized("The Authorization header must be exactly 'Bearer <token>'."));
       return;
     }
-    verifier.verify(token, Audiences.API)
-        .compose(verified -> revocations.check(verified.userId(), verified.issuedAt()).map(revokedAt -> {
-          if (revokedAt > 0) {
-            // the account was deleted once: an external user signing in again needs a new row
-            provisioned.remove(verified.userId());
-          }
-          return verified;
-        }))
+    verifier
+        .verify(token, Audiences.API)
+        .compose(
+            verified ->
+                revocations
+                    .check(verified.userId(), verified.issuedAt())
+                    .map(
+                        revokedAt -> {
+                          if (revokedAt > 0) {
+                            // the account was deleted once: an external user signing in again needs
+                            // a new row
+                            provisioned.remove(verified.userId());
+                          }
+                          return verified;
+                        }))
         .compose(verified -> provision(verified.user()))
-        .onSuccess(user -> {
-          RequestUser.set(ctx, user);
-          ctx.next();
-        })
+        .onSuccess(
+            user -> {
+              RequestUser.set(ctx, user);
+              ctx.next();
+            })
         .onFailure(ctx::fail);
   }
 
   /** The token of a well-formed {@code Bearer} header, or null. */
   static String tokenOf(String header) {
-    if (header.length() <= SCHEME.length() || !header.regionMatches(true, 0, SCHEME, 0, SCHEME.length())) {
+    if (header.length() <= SCHEME.length()
+        || !header.regionMatches(true, 0, SCHEME, 0, SCHEME.length())) {
       return null;
     }
     String token = header.substring(SCHEME.length());
@@ -98,11 +112,13 @@ public final class BearerAuth implements Handler<RoutingContext> {
     if (localIssuer.equals(user.issuer()) || provisioned.contains(user.id())) {
       return Future.succeededFuture(user);
     }
-    return accounts.ensureExternalUser(user.id(), user.email())
-        .map(done -> {
-          provisioned.add(user.id());
-          return user;
-        });
+    return accounts
+        .ensureExternalUser(user.id(), user.email())
+        .map(
+            done -> {
+              provisioned.add(user.id());
+              return user;
+            });
   }
 
   public static AuthUser user(RoutingContext ctx) {

@@ -4,8 +4,8 @@ import com.interviewroom.common.http.ApiException;
 import com.interviewroom.common.http.Problems;
 
 /**
- * The published versions of the terms and the privacy policy: the one place they are named.
- * {@code GET /api/legal} serves them, and a sign-up must carry the current {@link #TERMS_VERSION}.
+ * The published versions of the terms and the privacy policy: the one place they are named. {@code
+ * GET /api/legal} serves them, and a sign-up must carry the current {@link #TERMS_VERSION}.
  * Publishing new terms means changing the constant here (and the page) in the same commit.
  */
 public final class Legal {
@@ -22,7 +22,8 @@ public final class Legal {
     if (TERMS_VERSION.equals(termsVersion)) {
       return null;
     }
-    return Problems.badRequest("terms_outdated",
+    return Problems.badRequest(
+        "terms_outdated",
         "The terms have changed: read and accept version " + TERMS_VERSION + " (GET /api/legal).");
   }
 }

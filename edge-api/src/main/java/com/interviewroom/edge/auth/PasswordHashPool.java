@@ -18,8 +18,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class PasswordHashPool {
   static final int RETRY_AFTER_SECONDS = 1;
+
   /** One pool per Vert.x instance: every edge verticle instance of a process shares the bound. */
-  private static final Map<Vertx, PasswordHashPool> POOLS = Collections.synchronizedMap(new WeakHashMap<>());
+  private static final Map<Vertx, PasswordHashPool> POOLS =
+      Collections.synchronizedMap(new WeakHashMap<>());
 
   private final WorkerExecutor executor;
   private final int capacity;
@@ -37,8 +39,11 @@ final class PasswordHashPool {
   <T> Future<T> run(Callable<T> work) {
     if (admitted.incrementAndGet() > capacity) {
       admitted.decrementAndGet();
-      return Future.failedFuture(Problems.unavailable("busy",
-          "Too many sign-ins are being checked right now. Try again in a moment.", RETRY_AFTER_SECONDS));
+      return Future.failedFuture(
+          Problems.unavailable(
+              "busy",
+              "Too many sign-ins are being checked right now. Try again in a moment.",
+              RETRY_AFTER_SECONDS));
     }
     return executor.executeBlocking(work, false).andThen(done -> admitted.decrementAndGet());
   }

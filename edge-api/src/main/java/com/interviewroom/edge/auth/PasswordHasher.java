@@ -8,8 +8,8 @@ import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
 import org.bouncycastle.crypto.params.Argon2Parameters;
 
 /**
- * Argon2id (memory-hard) password hashes in the PHC string format, with OWASP's minimum
- * parameters (19 MiB, 2 passes). Hashing takes tens of milliseconds: callers run it on a worker.
+ * Argon2id (memory-hard) password hashes in the PHC string format, with OWASP's minimum parameters
+ * (19 MiB, 2 passes). Hashing takes tens of milliseconds: callers run it on a worker.
  */
 public final class PasswordHasher {
   private static final int MEMORY_KIB = 19 * 1024;
@@ -22,8 +22,8 @@ public final class PasswordHasher {
   private static final Base64.Decoder B64D = Base64.getDecoder();
 
   /**
-   * Hashed once, on first use (always a worker thread: verify is never called on an event loop),
-   * so verifying an unknown user costs the same as a wrong password.
+   * Hashed once, on first use (always a worker thread: verify is never called on an event loop), so
+   * verifying an unknown user costs the same as a wrong password.
    */
   private static final class Decoy {
     static final String HASH = new PasswordHasher().hash("decoy-password-for-unknown-users");
@@ -33,8 +33,16 @@ public final class PasswordHasher {
     byte[] salt = new byte[SALT_BYTES];
     RANDOM.nextBytes(salt);
     byte[] hash = derive(password, salt, MEMORY_KIB, ITERATIONS, PARALLELISM, HASH_BYTES);
-    return "$argon2id$v=19$m=" + MEMORY_KIB + ",t=" + ITERATIONS + ",p=" + PARALLELISM
-        + "$" + B64.encodeToString(salt) + "$" + B64.encodeToString(hash);
+    return "$argon2id$v=19$m="
+        + MEMORY_KIB
+        + ",t="
+        + ITERATIONS
+        + ",p="
+        + PARALLELISM
+        + "$"
+        + B64.encodeToString(salt)
+        + "$"
+        + B64.encodeToString(hash);
   }
 
   /** Verifies against a stored hash; a null hash (unknown user) is checked against a decoy. */
@@ -53,7 +61,7 @@ public final class PasswordHasher {
         case "m" -> memory = Integer.parseInt(kv[1]);
         case "t" -> iterations = Integer.parseInt(kv[1]);
         case "p" -> parallelism = Integer.parseInt(kv[1]);
-        default -> { }
+        default -> {}
       }
     }
     byte[] salt = B64D.decode(parts[4]);
@@ -62,14 +70,16 @@ public final class PasswordHasher {
     return MessageDigest.isEqual(expected, actual) && known;
   }
 
-  private static byte[] derive(String password, byte[] salt, int memory, int iterations, int parallelism, int length) {
-    Argon2Parameters params = new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
-        .withVersion(Argon2Parameters.ARGON2_VERSION_13)
-        .withMemoryAsKB(memory)
-        .withIterations(iterations)
-        .withParallelism(parallelism)
-        .withSalt(salt)
-        .build();
+  private static byte[] derive(
+      String password, byte[] salt, int memory, int iterations, int parallelism, int length) {
+    Argon2Parameters params =
+        new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
+            .withVersion(Argon2Parameters.ARGON2_VERSION_13)
+            .withMemoryAsKB(memory)
+            .withIterations(iterations)
+            .withParallelism(parallelism)
+            .withSalt(salt)
+            .build();
     Argon2BytesGenerator generator = new Argon2BytesGenerator();
     generator.init(params);
     byte[] out = new byte[length];

@@ -15,8 +15,9 @@ import java.util.regex.Pattern;
 
 /**
  * Provider identities waiting for their owner to prove the password of the existing account with
- * the same email. The token (32 random bytes, base64url) travels in {@code /login?link=}; Redis holds
- * only its SHA-256 ({@code auth:link:<hash>}), for {@link #TTL}, and gives it up once ({@code GETDEL}).
+ * the same email. The token (32 random bytes, base64url) travels in {@code /login?link=}; Redis
+ * holds only its SHA-256 ({@code auth:link:<hash>}), for {@link #TTL}, and gives it up once ({@code
+ * GETDEL}).
  */
 public final class PendingLinks {
   public static final Duration TTL = Duration.ofMinutes(10);
@@ -25,7 +26,8 @@ public final class PendingLinks {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   /** What the link will attach, and to which account (by id and by its normalised email). */
-  record Pending(UUID userId, String email, String provider, String subject, String providerEmail) {}
+  record Pending(
+      UUID userId, String email, String provider, String subject, String providerEmail) {}
 
   private final Redis redis;
 
@@ -37,20 +39,32 @@ public final class PendingLinks {
     byte[] bytes = new byte[32];
     RANDOM.nextBytes(bytes);
     String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-    JsonObject value = new JsonObject().put("u", pending.userId().toString()).put("e", pending.email())
-        .put("p", pending.provider()).put("s", pending.subject()).put("pe", pending.providerEmail());
-    return send(Request.cmd(Command.SET).arg(key(token)).arg(value.encode()).arg("PX").arg(TTL.toMillis())).map(token);
+    JsonObject value =
+        new JsonObject()
+            .put("u", pending.userId().toString())
+            .put("e", pending.email())
+            .put("p", pending.provider())
+            .put("s", pending.subject())
+            .put("pe", pending.providerEmail());
+    return send(Request.cmd(Command.SET)
+            .arg(key(token))
+            .arg(value.encode())
+            .arg("PX")
+            .arg(TTL.toMillis()))
+        .map(token);
   }
 
   /** The pending link, still there afterwards; null when unknown or expired. */
   Future<Pending> peek(String token) {
-    return TOKEN.matcher(token).matches() ? send(Request.cmd(Command.GET).arg(key(token))).map(PendingLinks::parse)
+    return TOKEN.matcher(token).matches()
+        ? send(Request.cmd(Command.GET).arg(key(token))).map(PendingLinks::parse)
         : Future.succeededFuture(null);
   }
 
   /** The pending link, gone afterwards; null when unknown, expired or already taken. */
   Future<Pending> take(String token) {
-    return TOKEN.matcher(token).matches() ? send(Request.cmd(Command.GETDEL).arg(key(token))).map(PendingLinks::parse)
+    return TOKEN.matcher(token).matches()
+        ? send(Request.cmd(Command.GETDEL).arg(key(token))).map(PendingLinks::parse)
         : Future.succeededFuture(null);
   }
 
@@ -67,7 +81,11 @@ public final class PendingLinks {
       return null;
     }
     JsonObject value = new JsonObject(reply.toString());
-    return new Pending(UUID.fromString(value.getString("u")), value.getString("e"), value.getString("p"), value.getString("s"),
+    return new Pending(
+        UUID.fromString(value.getString("u")),
+        value.getString("e"),
+        value.getString("p"),
+        value.getString("s"),
         value.getString("pe"));
   }
 

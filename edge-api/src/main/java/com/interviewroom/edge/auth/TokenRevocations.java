@@ -1,9 +1,12 @@
 package com.interviewroom.edge.auth;
 
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
 import com.interviewroom.common.crypto.Hashing;
 import com.interviewroom.common.http.ApiException;
 import com.interviewroom.common.http.Problems;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
@@ -12,31 +15,27 @@ import io.vertx.redis.client.Response;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import io.vertx.core.Vertx;
 import java.util.Collections;
 import java.util.Map;
-import java.util.WeakHashMap;
 import java.util.UUID;
+import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import static net.logstash.logback.argument.StructuredArguments.kv;
-
 /**
  * A per-user token epoch: {@link #revokeAll} records "every token of this user issued up to now is
  * void" in Redis ({@code auth:revoked:<SHA-256 of the user id>} = epoch milliseconds; the key does
- * not name the deleted user), and {@link #check} runs on
- * every authenticated request, refusing a token whose {@code iat} is not after it with
- * {@code 401 token_revoked}. Account deletion uses it, so a deleted account's access tokens stop
- * working at once instead of living out their lifetime.
+ * not name the deleted user), and {@link #check} runs on every authenticated request, refusing a
+ * token whose {@code iat} is not after it with {@code 401 token_revoked}. Account deletion uses it,
+ * so a deleted account's access tokens stop working at once instead of living out their lifetime.
  *
  * <p>Each node remembers an answer for {@link #CACHE_FOR} (a revocation made on another node is
  * seen within that time; one made on this node at once). The key lives {@link #KEEP_FOR}, longer
- * than any access token we accept. Redis down: fail open (logged at most every 10 s), like the
- * rate limits; the account's rows are gone anyway, so such a token reaches no data.
+ * than any access token we accept. Redis down: fail open (logged at most every 10 s), like the rate
+ * limits; the account's rows are gone anyway, so such a token reaches no data.
  */
 public final class TokenRevocations {
   private static final Logger log = LoggerFactory.getLogger(TokenRevocations.class);
@@ -48,8 +47,12 @@ public final class TokenRevocations {
 
   private record Known(long revokedAtMillis, long validUntilNanos) {}
 
-  /** One per Vert.x instance, so a revocation made by one edge verticle instance is seen by its siblings at once. */
-  private static final Map<Vertx, TokenRevocations> INSTANCES = Collections.synchronizedMap(new WeakHashMap<>());
+  /**
+   * One per Vert.x instance, so a revocation made by one edge verticle instance is seen by its
+   * siblings at once.
+   */
+  private static final Map<Vertx, TokenRevocations> INSTANCES =
+      Collections.synchronizedMap(new WeakHashMap<>());
 
   private final Redis redis;
   private final Clock clock;
@@ -73,7 +76,13 @@ public final class TokenRevocations {
     long now = clock.millis();
     Future<Response> stored;
     try {
-      stored = redis.send(Request.cmd(Command.SET).arg(key(userId)).arg(now).arg("PX").arg(KEEP_FOR.toMillis()));
+      stored =
+          redis.send(
+              Request.cmd(Command.SET)
+                  .arg(key(userId))
+                  .arg(now)
+                  .arg("PX")
+                  .arg(KEEP_FOR.toMillis()));
     } catch (RuntimeException e) {
       stored = Future.failedFuture(e);
     }
@@ -81,11 +90,17 @@ public final class TokenRevocations {
         .timeout(REDIS_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
         .onSuccess(ok -> remember(userId, new Known(now, System.nanoTime() + KEEP_FOR.toNanos())))
         .<Void>mapEmpty()
-        .recover(failure -> {
-          log.warn("token revocation not recorded, Redis unavailable {}", kv("error", String.valueOf(failure.getMessage())));
-          return Future.failedFuture(Problems.unavailable("revocation_unavailable",
-              "Signing this account out everywhere is not possible right now, so nothing was deleted. Try again shortly.", 5));
-        });
+        .recover(
+            failure -> {
+              log.warn(
+                  "token revocation not recorded, Redis unavailable {}",
+                  kv("error", String.valueOf(failure.getMessage())));
+              return Future.failedFuture(
+                  Problems.unavailable(
+                      "revocation_unavailable",
+                      "Signing this account out everywhere is not possible right now, so nothing was deleted. Try again shortly.",
+                      5));
+            });
   }
 
   /**
@@ -106,15 +121,21 @@ public final class TokenRevocations {
     return lookup
         .timeout(REDIS_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
         .map(reply -> reply == null ? 0L : reply.toLong())
-        .onSuccess(revokedAt -> remember(userId, new Known(revokedAt, System.nanoTime() + CACHE_FOR.toNanos())))
-        .recover(failure -> {
-          long now = System.nanoTime();
-          long due = nextLogNanos.get();
-          if (now - due >= 0 && nextLogNanos.compareAndSet(due, now + TimeUnit.SECONDS.toNanos(10))) {
-            log.warn("token revocation not checked, Redis unavailable {}", kv("error", String.valueOf(failure.getMessage())));
-          }
-          return Future.succeededFuture(0L);
-        })
+        .onSuccess(
+            revokedAt ->
+                remember(userId, new Known(revokedAt, System.nanoTime() + CACHE_FOR.toNanos())))
+        .recover(
+            failure -> {
+              long now = System.nanoTime();
+              long due = nextLogNanos.get();
+              if (now - due >= 0
+                  && nextLogNanos.compareAndSet(due, now + TimeUnit.SECONDS.toNanos(10))) {
+                log.warn(
+                    "token revocation not checked, Redis unavailable {}",
+                    kv("error", String.valueOf(failure.getMessage())));
+              }
+              return Future.succeededFuture(0L);
+            })
         .compose(revokedAt -> verdict(revokedAt, issuedAt));
   }
 
@@ -126,14 +147,24 @@ public final class TokenRevocations {
     if (cache.size() >= MAX_CACHED) {
       cache.clear();
     }
-    cache.merge(userId, known, (old, fresh) -> old.revokedAtMillis() > fresh.revokedAtMillis() ? old : fresh);
+    cache.merge(
+        userId,
+        known,
+        (old, fresh) -> old.revokedAtMillis() > fresh.revokedAtMillis() ? old : fresh);
   }
 
   private static Future<Long> verdict(long revokedAtMillis, Instant issuedAt) {
-    // a token that says only its second (another issuer's) counts as before a revocation in that second
+    // a token that says only its second (another issuer's) counts as before a revocation in that
+    // second
     if (revokedAtMillis > 0 && (issuedAt == null || issuedAt.toEpochMilli() <= revokedAtMillis)) {
-      return Future.failedFuture(new ApiException(401, "token_revoked", "Unauthorized",
-          "This token was revoked (the account was deleted or signed out everywhere).", new JsonObject(), null));
+      return Future.failedFuture(
+          new ApiException(
+              401,
+              "token_revoked",
+              "Unauthorized",
+              "This token was revoked (the account was deleted or signed out everywhere).",
+              new JsonObject(),
+              null));
     }
     return Future.succeededFuture(revokedAtMillis);
   }

@@ -10,13 +10,24 @@ import java.util.Optional;
  * client names a package id, never an amount.
  */
 public final class BillingPlans {
-  public enum Kind { CREDIT_PACK, SUBSCRIPTION }
+  public enum Kind {
+    CREDIT_PACK,
+    SUBSCRIPTION
+  }
 
   /**
-   * {@code amountCents} in {@code currency}; {@code interval} is null for one-off packs; {@code tier} is the
-   * {@code profiles.subscription_tier} a live subscription to the plan gives (null for packs).
+   * {@code amountCents} in {@code currency}; {@code interval} is null for one-off packs; {@code
+   * tier} is the {@code profiles.subscription_tier} a live subscription to the plan gives (null for
+   * packs).
    */
-  public record Plan(String id, String name, Kind kind, int credits, long amountCents, String currency, String interval,
+  public record Plan(
+      String id,
+      String name,
+      Kind kind,
+      int credits,
+      long amountCents,
+      String currency,
+      String interval,
       String tier) {
     public JsonObject toJson() {
       return new JsonObject()
@@ -32,10 +43,20 @@ public final class BillingPlans {
     }
   }
 
-  public static final Plan STARTER = new Plan("starter", "Starter", Kind.CREDIT_PACK, 5, 999, "usd", null, null);
-  public static final Plan PRO = new Plan("pro", "Pro", Kind.CREDIT_PACK, 15, 2499, "usd", null, null);
+  public static final Plan STARTER =
+      new Plan("starter", "Starter", Kind.CREDIT_PACK, 5, 999, "usd", null, null);
+  public static final Plan PRO =
+      new Plan("pro", "Pro", Kind.CREDIT_PACK, 15, 2499, "usd", null, null);
   public static final Plan UNLIMITED_MONTHLY =
-      new Plan("unlimited_monthly", "Unlimited Monthly", Kind.SUBSCRIPTION, 0, 4999, "usd", "month", "pro");
+      new Plan(
+          "unlimited_monthly",
+          "Unlimited Monthly",
+          Kind.SUBSCRIPTION,
+          0,
+          4999,
+          "usd",
+          "month",
+          "pro");
 
   public static final List<Plan> ALL = List.of(STARTER, PRO, UNLIMITED_MONTHLY);
 

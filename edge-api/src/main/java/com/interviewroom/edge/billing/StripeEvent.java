@@ -10,7 +10,10 @@ import io.vertx.core.json.JsonObject;
  * {@code data.object}. Parsed only after the signature over the raw bytes has been checked.
  */
 public record StripeEvent(String id, String type, long created, JsonObject object) {
-  /** 9999-12-31T23:59:59Z: a later {@code created} (or a fraction, or 1e30) is not a Stripe timestamp. */
+  /**
+   * 9999-12-31T23:59:59Z: a later {@code created} (or a fraction, or 1e30) is not a Stripe
+   * timestamp.
+   */
   static final long MAX_CREATED = 253_402_300_799L;
 
   public static StripeEvent parse(Buffer raw) {
@@ -25,10 +28,18 @@ public record StripeEvent(String id, String type, long created, JsonObject objec
     Object type = json.getValue("type");
     Object created = json.getValue("created");
     JsonObject data = json.getValue("data") instanceof JsonObject d ? d : null;
-    if (!(id instanceof String i) || i.isBlank() || i.length() > 255 || !(type instanceof String t)
-        || !(created instanceof Number c) || c.doubleValue() != Math.rint(c.doubleValue())
-        || c.doubleValue() < 0 || c.doubleValue() > MAX_CREATED || data == null || !(data.getValue("object") instanceof JsonObject object)) {
-      throw Problems.badRequest("invalid_event", "The body is not a Stripe event (id, type, created, data.object).");
+    if (!(id instanceof String i)
+        || i.isBlank()
+        || i.length() > 255
+        || !(type instanceof String t)
+        || !(created instanceof Number c)
+        || c.doubleValue() != Math.rint(c.doubleValue())
+        || c.doubleValue() < 0
+        || c.doubleValue() > MAX_CREATED
+        || data == null
+        || !(data.getValue("object") instanceof JsonObject object)) {
+      throw Problems.badRequest(
+          "invalid_event", "The body is not a Stripe event (id, type, created, data.object).");
     }
     return new StripeEvent(i, t, c.longValue(), object);
   }

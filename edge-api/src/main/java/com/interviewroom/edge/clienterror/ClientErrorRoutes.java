@@ -13,12 +13,12 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * {@code POST /api/client-errors}: the web app's own failures ({@code window.onerror},
- * {@code unhandledrejection}) forwarded to error tracking with {@code source=web}. Public (a page
- * fails before sign-in too), so it is small and guarded: a body of at most {@link #BODY_LIMIT_BYTES},
- * a per-IP rate limit, fields capped, and everything scrubbed by
- * {@link ErrorReports#reportClient} before it leaves. Answers 202 with no body: the report is
- * handed to the error tracker, which sends it when it can (or dropped when tracking is off).
+ * {@code POST /api/client-errors}: the web app's own failures ({@code window.onerror}, {@code
+ * unhandledrejection}) forwarded to error tracking with {@code source=web}. Public (a page fails
+ * before sign-in too), so it is small and guarded: a body of at most {@link #BODY_LIMIT_BYTES}, a
+ * per-IP rate limit, fields capped, and everything scrubbed by {@link ErrorReports#reportClient}
+ * before it leaves. Answers 202 with no body: the report is handed to the error tracker, which
+ * sends it when it can (or dropped when tracking is off).
  */
 public final class ClientErrorRoutes {
   public static final String PATH = "/api/client-errors";
@@ -29,15 +29,21 @@ public final class ClientErrorRoutes {
   private final RateLimiter.Limit perIp;
   private final Counter received;
 
-  public ClientErrorRoutes(RateLimiter limits, ClientIp clientIp, int perIpPerMinute, MeterRegistry registry) {
+  public ClientErrorRoutes(
+      RateLimiter limits, ClientIp clientIp, int perIpPerMinute, MeterRegistry registry) {
     this.limits = limits;
     this.clientIp = clientIp;
     this.perIp = new RateLimiter.Limit("client-errors-ip", perIpPerMinute, Duration.ofMinutes(1));
-    this.received = Counter.builder("interviewroom.client.errors")
-        .description("Errors the web client reported about itself (POST /api/client-errors)").register(registry);
+    this.received =
+        Counter.builder("interviewroom.client.errors")
+            .description("Errors the web client reported about itself (POST /api/client-errors)")
+            .register(registry);
   }
 
-  /** The body limit must come before the general {@code /api/*} one: the first BodyHandler a request meets reads it. */
+  /**
+   * The body limit must come before the general {@code /api/*} one: the first BodyHandler a request
+   * meets reads it.
+   */
   public static void mountBodyLimit(Router router) {
     router.post(PATH).handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES));
   }

@@ -11,9 +11,9 @@ import java.time.OffsetDateTime;
 import java.util.function.Function;
 
 /**
- * {@code GET /api/admin/analytics/*}: the summary, failure trends and patterns. Operators reach them
- * with the admin role, machines with an API key ({@link ApiKeyAuth} marks such a request; it is
- * answered here, before the admin chain that only knows user tokens).
+ * {@code GET /api/admin/analytics/*}: the summary, failure trends and patterns. Operators reach
+ * them with the admin role, machines with an API key ({@link ApiKeyAuth} marks such a request; it
+ * is answered here, before the admin chain that only knows user tokens).
  */
 public final class AnalyticsRoutes {
   public static final String PREFIX = "/api/admin/analytics/";
@@ -34,21 +34,28 @@ public final class AnalyticsRoutes {
   }
 
   /** The API-key route first (it passes user requests on), then the operators' one. */
-  private static void both(Router router, AdminAccess admin, String path, Function<RoutingContext, Future<JsonObject>> read) {
-    router.get(path).handler(ctx -> {
-      if (ctx.get(ApiKeyAuth.KEY_ID) == null) {
-        ctx.next();
-        return;
-      }
-      Future<JsonObject> answer;
-      try {
-        answer = read.apply(ctx);
-      } catch (RuntimeException e) {
-        ctx.fail(e);
-        return;
-      }
-      answer.onSuccess(ctx::json).onFailure(ctx::fail);
-    });
+  private static void both(
+      Router router,
+      AdminAccess admin,
+      String path,
+      Function<RoutingContext, Future<JsonObject>> read) {
+    router
+        .get(path)
+        .handler(
+            ctx -> {
+              if (ctx.get(ApiKeyAuth.KEY_ID) == null) {
+                ctx.next();
+                return;
+              }
+              Future<JsonObject> answer;
+              try {
+                answer = read.apply(ctx);
+              } catch (RuntimeException e) {
+                ctx.fail(e);
+                return;
+              }
+              answer.onSuccess(ctx::json).onFailure(ctx::fail);
+            });
     admin.route(router.get(path)).respond(read);
   }
 

@@ -18,11 +18,12 @@ import java.util.UUID;
 
 /**
  * The console's filters, from a query string or a saved view's {@code filters} object (the same
- * names and rules, so a saved view is exactly a query the list accepts). Collects every problem
- * and fails once with a 400 naming each field.
+ * names and rules, so a saved view is exactly a query the list accepts). Collects every problem and
+ * fails once with a 400 naming each field.
  */
 final class ConsoleInput {
-  static final Set<String> FILTERS = Set.of("from", "to", "healthMin", "healthMax", "hasFailures", "provider", "status");
+  static final Set<String> FILTERS =
+      Set.of("from", "to", "healthMin", "healthMax", "hasFailures", "provider", "status");
   static final Duration MAX_RANGE = Duration.ofDays(366);
   private final Map<String, String> values;
   private final JsonArray errors = new JsonArray();
@@ -37,7 +38,8 @@ final class ConsoleInput {
     for (String name : query.names()) {
       List<String> all = query.getAll(name);
       if (all.size() > 1) {
-        errors.add(new JsonObject().put("field", name).put("message", "must be given at most once"));
+        errors.add(
+            new JsonObject().put("field", name).put("message", "must be given at most once"));
       }
       values.put(name, all.get(0));
     }
@@ -128,7 +130,10 @@ final class ConsoleInput {
     return take(name);
   }
 
-  /** {@code from} and {@code to} (default: the last {@code fallback}), checked to be in order and at most a year apart. */
+  /**
+   * {@code from} and {@code to} (default: the last {@code fallback}), checked to be in order and at
+   * most a year apart.
+   */
   OffsetDateTime[] range(Duration fallback) {
     OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
     OffsetDateTime to = instant("to", now.plusMinutes(1));
@@ -165,7 +170,17 @@ final class ConsoleInput {
       }
     }
     finish();
-    return new SessionFilter(range[0], range[1], healthMin, healthMax, hasFailures, provider, status, limit, afterAt, afterId);
+    return new SessionFilter(
+        range[0],
+        range[1],
+        healthMin,
+        healthMax,
+        hasFailures,
+        provider,
+        status,
+        limit,
+        afterAt,
+        afterId);
   }
 
   private String take(String name) {
@@ -179,7 +194,12 @@ final class ConsoleInput {
   /** Fails with every problem, including parameters nobody asked for. */
   void finish() {
     JsonArray all = errors.copy();
-    values.keySet().stream().sorted().forEach(n -> all.add(new JsonObject().put("field", n).put("message", "is not a known parameter")));
+    values.keySet().stream()
+        .sorted()
+        .forEach(
+            n ->
+                all.add(
+                    new JsonObject().put("field", n).put("message", "is not a known parameter")));
     if (!all.isEmpty()) {
       throw Problems.validation(all);
     }

@@ -43,7 +43,8 @@ public final class ConsoleRoutes {
   }
 
   /** {@code perKeyLimit}: the rate limit of requests made with an API key (counted per key). */
-  public ConsoleRoutes(Database db, Config config, io.vertx.core.Handler<RoutingContext> perKeyLimit) {
+  public ConsoleRoutes(
+      Database db, Config config, io.vertx.core.Handler<RoutingContext> perKeyLimit) {
     this.reads = new ConsoleReadRepository(db);
     this.workflow = new FailureStatusStore(db);
     this.settings = new ConsoleSettingsStore(db);
@@ -60,22 +61,31 @@ public final class ConsoleRoutes {
     admin.route(router.get(BASE + "/sessions")).respond(this::sessions);
     admin.route(router.get(BASE + "/sessions/:id")).respond(this::session);
     admin.route(router.patch(BASE + "/failures/:id")).respond(this::setFailureStatus);
-    admin.route(router.get(BASE + "/settings")).respond(ctx -> {
-      NoInput.check(ctx);
-      return settings.read();
-    });
+    admin
+        .route(router.get(BASE + "/settings"))
+        .respond(
+            ctx -> {
+              NoInput.check(ctx);
+              return settings.read();
+            });
     admin.route(router.put(BASE + "/settings")).respond(this::writeSettings);
-    admin.route(router.get(BASE + "/saved-views")).respond(ctx -> {
-      NoInput.check(ctx);
-      return views.list(operator(ctx)).map(list -> new JsonObject().put("items", list));
-    });
+    admin
+        .route(router.get(BASE + "/saved-views"))
+        .respond(
+            ctx -> {
+              NoInput.check(ctx);
+              return views.list(operator(ctx)).map(list -> new JsonObject().put("items", list));
+            });
     admin.route(router.post(BASE + "/saved-views")).respond(this::createView);
     admin.route(router.put(BASE + "/saved-views/:id")).respond(this::replaceView);
     admin.route(router.delete(BASE + "/saved-views/:id")).respond(this::deleteView);
-    admin.route(router.get(BASE + "/api-keys")).respond(ctx -> {
-      NoInput.check(ctx);
-      return keys.list().map(list -> new JsonObject().put("items", list));
-    });
+    admin
+        .route(router.get(BASE + "/api-keys"))
+        .respond(
+            ctx -> {
+              NoInput.check(ctx);
+              return keys.list().map(list -> new JsonObject().put("items", list));
+            });
     admin.route(router.post(BASE + "/api-keys")).respond(this::createKey);
     admin.route(router.delete(BASE + "/api-keys/:id")).respond(this::revokeKey);
   }
@@ -85,14 +95,20 @@ public final class ConsoleRoutes {
   }
 
   private Future<JsonObject> sessions(RoutingContext ctx) {
-    return reads.sessions(ConsoleInput.of(ctx.queryParams()).sessionFilter(Duration.ofDays(30), 50));
+    return reads.sessions(
+        ConsoleInput.of(ctx.queryParams()).sessionFilter(Duration.ofDays(30), 50));
   }
 
   private Future<JsonObject> session(RoutingContext ctx) {
     NoInput.check(ctx);
     UUID id = uuid(ctx.pathParam("id"));
-    return reads.session(id).compose(found -> found == null
-        ? Future.failedFuture(Problems.notFound("No such session.")) : Future.succeededFuture(found));
+    return reads
+        .session(id)
+        .compose(
+            found ->
+                found == null
+                    ? Future.failedFuture(Problems.notFound("No such session."))
+                    : Future.succeededFuture(found));
   }
 
   private Future<JsonObject> setFailureStatus(RoutingContext ctx) {
@@ -100,8 +116,13 @@ public final class ConsoleRoutes {
     JsonInput in = JsonInput.of(ctx);
     String status = in.oneOf("status", FailureStatusStore.STATUSES, true);
     in.finish();
-    return workflow.setStatus(id, status, operator(ctx)).compose(found -> found == null
-        ? Future.failedFuture(Problems.notFound("No such failure.")) : Future.succeededFuture(found));
+    return workflow
+        .setStatus(id, status, operator(ctx))
+        .compose(
+            found ->
+                found == null
+                    ? Future.failedFuture(Problems.notFound("No such failure."))
+                    : Future.succeededFuture(found));
   }
 
   private Future<JsonObject> writeSettings(RoutingContext ctx) {
@@ -113,7 +134,12 @@ public final class ConsoleRoutes {
     in.finish();
     String checked = url == null ? null : SlackWebhookUrl.check(url, production);
     // absent: keep the stored webhook; null: remove it; a string: replace it
-    return settings.write(checked, !hasUrl, BigDecimal.valueOf(percent).movePointLeft(2), healthBelow.intValue(), operator(ctx));
+    return settings.write(
+        checked,
+        !hasUrl,
+        BigDecimal.valueOf(percent).movePointLeft(2),
+        healthBelow.intValue(),
+        operator(ctx));
   }
 
   private Future<JsonObject> createView(RoutingContext ctx) {
@@ -127,10 +153,13 @@ public final class ConsoleRoutes {
     }
     in.finish();
     JsonObject checked = ConsoleInput.normalized(filters);
-    return views.create(operator(ctx), name.strip(), checked).map(saved -> {
-      ctx.response().setStatusCode(saved.created() ? 201 : 200);
-      return saved.view();
-    });
+    return views
+        .create(operator(ctx), name.strip(), checked)
+        .map(
+            saved -> {
+              ctx.response().setStatusCode(saved.created() ? 201 : 200);
+              return saved.view();
+            });
   }
 
   private Future<JsonObject> replaceView(RoutingContext ctx) {
@@ -145,10 +174,20 @@ public final class ConsoleRoutes {
     }
     in.finish();
     JsonObject checked = ConsoleInput.normalized(filters);
-    return views.replace(operator(ctx), id, name.strip(), checked)
-        .recover(err -> Future.failedFuture(err instanceof PgException pg && "23505".equals(pg.getSqlState())
-            ? Problems.conflict("name_taken", "Another of your saved views has this name.") : err))
-        .compose(found -> found == null ? Future.failedFuture(Problems.notFound("No such saved view.")) : Future.succeededFuture(found));
+    return views
+        .replace(operator(ctx), id, name.strip(), checked)
+        .recover(
+            err ->
+                Future.failedFuture(
+                    err instanceof PgException pg && "23505".equals(pg.getSqlState())
+                        ? Problems.conflict(
+                            "name_taken", "Another of your saved views has this name.")
+                        : err))
+        .compose(
+            found ->
+                found == null
+                    ? Future.failedFuture(Problems.notFound("No such saved view."))
+                    : Future.succeededFuture(found));
   }
 
   private Future<Void> deleteView(RoutingContext ctx) {
@@ -163,16 +202,22 @@ public final class ConsoleRoutes {
     String name = in.string("name", 1, 80);
     in.finish();
     ApiKeyAuth.Minted minted = apiKeys.mint();
-    return keys.insert(minted.prefix(), minted.hash(), name.strip(), operator(ctx)).map(stored -> {
-      ctx.response().setStatusCode(201).putHeader("Cache-Control", "no-store");
-      return ApiKeyAuth.created(minted, stored);
-    });
+    return keys.insert(minted.prefix(), minted.hash(), name.strip(), operator(ctx))
+        .map(
+            stored -> {
+              ctx.response().setStatusCode(201).putHeader("Cache-Control", "no-store");
+              return ApiKeyAuth.created(minted, stored);
+            });
   }
 
   private Future<JsonObject> revokeKey(RoutingContext ctx) {
     NoInput.check(ctx);
-    return keys.revoke(uuid(ctx.pathParam("id"))).compose(found -> found == null
-        ? Future.failedFuture(Problems.notFound("No such API key.")) : Future.succeededFuture(found));
+    return keys.revoke(uuid(ctx.pathParam("id")))
+        .compose(
+            found ->
+                found == null
+                    ? Future.failedFuture(Problems.notFound("No such API key."))
+                    : Future.succeededFuture(found));
   }
 
   private static UUID uuid(String text) {

@@ -1,26 +1,26 @@
 package com.interviewroom.edge.console;
 
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
 import com.interviewroom.common.config.Config;
 import com.interviewroom.schema.console.AlertOutboxStore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
-import io.vertx.core.buffer.Buffer;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import static net.logstash.logback.argument.StructuredArguments.kv;
-
 /**
- * Sends the queued Slack alerts ({@link AlertOutboxStore}) to the incoming webhook set in the console,
- * as Slack documents it (https://api.slack.com/messaging/webhooks, "Handling errors", and
+ * Sends the queued Slack alerts ({@link AlertOutboxStore}) to the incoming webhook set in the
+ * console, as Slack documents it (https://api.slack.com/messaging/webhooks, "Handling errors", and
  * https://api.slack.com/apis/rate-limits): a JSON body with {@code text}; {@code 200 ok} is sent;
- * {@code 429} waits its {@code Retry-After}; a 5xx or no answer is retried with exponential backoff;
- * any other 4xx ({@code invalid_payload}, {@code no_service}, {@code channel_not_found},
+ * {@code 429} waits its {@code Retry-After}; a 5xx or no answer is retried with exponential
+ * backoff; any other 4xx ({@code invalid_payload}, {@code no_service}, {@code channel_not_found},
  * {@code action_prohibited}, {@code channel_is_archived}) will not get better and is given up.
  * Asynchronous throughout: the event loop never waits on Slack. The webhook URL is a secret and
  * never logged.
@@ -45,7 +45,10 @@ public final class SlackAlerts extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    client = WebClient.create(vertx, new WebClientOptions().setUserAgent("InterviewRoom-Alerts").setFollowRedirects(false));
+    client =
+        WebClient.create(
+            vertx,
+            new WebClientOptions().setUserAgent("InterviewRoom-Alerts").setFollowRedirects(false));
     timer = vertx.setPeriodic(pollMs, id -> round());
     return Future.succeededFuture();
   }
@@ -64,9 +67,17 @@ public final class SlackAlerts extends VerticleBase {
       return;
     }
     busy = true;
-    outbox.webhookUrl()
-        .compose(url -> url == null ? Future.succeededFuture() : outbox.claim(PER_ROUND).compose(due -> sendAll(url, due)))
-        .onFailure(err -> log.warn("slack alert round failed {}", kv("error", err.getClass().getSimpleName())))
+    outbox
+        .webhookUrl()
+        .compose(
+            url ->
+                url == null
+                    ? Future.succeededFuture()
+                    : outbox.claim(PER_ROUND).compose(due -> sendAll(url, due)))
+        .onFailure(
+            err ->
+                log.warn(
+                    "slack alert round failed {}", kv("error", err.getClass().getSimpleName())))
         .onComplete(done -> busy = false);
   }
 
@@ -79,10 +90,18 @@ public final class SlackAlerts extends VerticleBase {
   }
 
   private Future<Void> send(String url, AlertOutboxStore.Delivery delivery) {
-    return client.postAbs(url).timeout(REQUEST_TIMEOUT_MS)
+    return client
+        .postAbs(url)
+        .timeout(REQUEST_TIMEOUT_MS)
         .sendJsonObject(new JsonObject().put("text", delivery.text()))
-        .transform(ar -> ar.succeeded() ? answered(delivery, ar.result())
-            : outbox.retryLater(delivery.key(), backoff(delivery.attempts()), "no answer: " + ar.cause().getClass().getSimpleName()));
+        .transform(
+            ar ->
+                ar.succeeded()
+                    ? answered(delivery, ar.result())
+                    : outbox.retryLater(
+                        delivery.key(),
+                        backoff(delivery.attempts()),
+                        "no answer: " + ar.cause().getClass().getSimpleName()));
   }
 
   private Future<Void> answered(AlertOutboxStore.Delivery delivery, HttpResponse<Buffer> response) {
@@ -90,12 +109,22 @@ public final class SlackAlerts extends VerticleBase {
     String body = response.bodyAsString() == null ? "" : response.bodyAsString();
     String said = body.length() > 100 ? body.substring(0, 100) : body;
     if (status == 200) {
-      log.info("slack alert sent {} {}", kv("alert", delivery.key()), kv("attempts", delivery.attempts()));
+      log.info(
+          "slack alert sent {} {}",
+          kv("alert", delivery.key()),
+          kv("attempts", delivery.attempts()));
       return outbox.sent(delivery.key());
     }
-    log.warn("slack alert refused {} {} {}", kv("alert", delivery.key()), kv("status", status), kv("slackError", said));
+    log.warn(
+        "slack alert refused {} {} {}",
+        kv("alert", delivery.key()),
+        kv("status", status),
+        kv("slackError", said));
     if (status == 429) {
-      return outbox.retryLater(delivery.key(), retryAfter(response.getHeader("Retry-After"), delivery.attempts()), status + " " + said);
+      return outbox.retryLater(
+          delivery.key(),
+          retryAfter(response.getHeader("Retry-After"), delivery.attempts()),
+          status + " " + said);
     }
     if (status >= 500) {
       return outbox.retryLater(delivery.key(), backoff(delivery.attempts()), status + " " + said);
@@ -111,7 +140,9 @@ public final class SlackAlerts extends VerticleBase {
   /** Slack's {@code Retry-After} is in seconds; without a usable one, the backoff. */
   static double retryAfter(String header, int attempts) {
     try {
-      return header == null ? backoff(attempts) : Math.min(MAX_BACKOFF_SECONDS, Math.max(1, Long.parseLong(header.trim())));
+      return header == null
+          ? backoff(attempts)
+          : Math.min(MAX_BACKOFF_SECONDS, Math.max(1, Long.parseLong(header.trim())));
     } catch (NumberFormatException e) {
       return backoff(attempts);
     }

@@ -7,8 +7,8 @@ import java.net.URI;
 import java.util.Locale;
 
 /**
- * What the console accepts as a Slack incoming webhook: in production only
- * {@code https://hooks.slack.com/services/...} (what Slack issues, see
+ * What the console accepts as a Slack incoming webhook: in production only {@code
+ * https://hooks.slack.com/services/...} (what Slack issues, see
  * https://api.slack.com/messaging/webhooks), so the server cannot be told to post alerts to an
  * arbitrary host; outside production any http(s) URL, for local fakes.
  */
@@ -30,8 +30,11 @@ final class SlackWebhookUrl {
       throw invalid("must be a URL with a host and no user or fragment");
     }
     if (production) {
-      if (!"https".equals(scheme) || !HOST.equals(uri.getHost().toLowerCase(Locale.ROOT)) || uri.getPort() != -1
-          || uri.getRawPath() == null || !uri.getRawPath().startsWith("/services/")) {
+      if (!"https".equals(scheme)
+          || !HOST.equals(uri.getHost().toLowerCase(Locale.ROOT))
+          || uri.getPort() != -1
+          || uri.getRawPath() == null
+          || !uri.getRawPath().startsWith("/services/")) {
         throw invalid("must be a Slack incoming webhook: https://hooks.slack.com/services/...");
       }
     } else if (!"https".equals(scheme) && !"http".equals(scheme)) {
@@ -41,6 +44,8 @@ final class SlackWebhookUrl {
   }
 
   private static RuntimeException invalid(String message) {
-    return Problems.validation(new JsonArray().add(new JsonObject().put("field", "slackWebhookUrl").put("message", message)));
+    return Problems.validation(
+        new JsonArray()
+            .add(new JsonObject().put("field", "slackWebhookUrl").put("message", message)));
   }
 }

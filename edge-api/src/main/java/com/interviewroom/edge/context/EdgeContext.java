@@ -11,8 +11,8 @@ import io.vertx.redis.client.Redis;
 import java.time.Clock;
 
 /**
- * What the edge verticles are built from; created once by the launcher (or a test). A package of its
- * own, which uses no feature, so every feature can take it without a package cycle.
+ * What the edge verticles are built from; created once by the launcher (or a test). A package of
+ * its own, which uses no feature, so every feature can take it without a package cycle.
  */
 public record EdgeContext(
     Config config,

@@ -10,7 +10,8 @@ import java.util.UUID;
 /** The SQL of {@link EvaluationRoutes}: a session's evaluation as the API shows it. */
 final class EvaluationRepository {
   private static final String SESSION = "SELECT 1 FROM sessions WHERE id = $1";
-  private static final String EVALUATION = """
+  private static final String EVALUATION =
+      """
       SELECT status, rubric_version, model, prompt_hash, scores, overall_score::float8 AS overall, recommendation,
              strengths, improvements, report_markdown, evidence, created_at, updated_at
       FROM evaluations WHERE session_id = $1""";
@@ -22,11 +23,19 @@ final class EvaluationRepository {
    * see the session (another user's, or missing).
    */
   static Future<JsonObject> find(SqlClient sql, UUID sessionId) {
-    return sql.preparedQuery(SESSION).execute(Tuple.of(sessionId))
-        .compose(sessions -> sessions.size() == 0
-            ? Future.succeededFuture(null)
-            : sql.preparedQuery(EVALUATION).execute(Tuple.of(sessionId))
-                .map(rows -> rows.size() == 0 ? new JsonObject().put("status", "pending") : toJson(rows.iterator().next())));
+    return sql.preparedQuery(SESSION)
+        .execute(Tuple.of(sessionId))
+        .compose(
+            sessions ->
+                sessions.size() == 0
+                    ? Future.succeededFuture(null)
+                    : sql.preparedQuery(EVALUATION)
+                        .execute(Tuple.of(sessionId))
+                        .map(
+                            rows ->
+                                rows.size() == 0
+                                    ? new JsonObject().put("status", "pending")
+                                    : toJson(rows.iterator().next())));
   }
 
   private static JsonObject toJson(Row row) {

@@ -36,8 +36,10 @@ public final class EvaluationRoutes {
     }
     UUID userId = BearerAuth.user(ctx).id();
     return db.asUser(userId, sql -> EvaluationRepository.find(sql, sessionId))
-        .compose(evaluation -> evaluation == null
-            ? Future.failedFuture(Problems.notFound("No such session."))
-            : Future.succeededFuture(evaluation));
+        .compose(
+            evaluation ->
+                evaluation == null
+                    ? Future.failedFuture(Problems.notFound("No such session."))
+                    : Future.succeededFuture(evaluation));
   }
 }

@@ -15,10 +15,15 @@ public record EventRecord(
     String trackedSkillIdHash,
     JsonObject payload) {
 
-  /** Context key under which the SHA-256 of {@code X-Tracked-Skill-Id} is kept; the raw value never is. */
+  /**
+   * Context key under which the SHA-256 of {@code X-Tracked-Skill-Id} is kept; the raw value never
+   * is.
+   */
   public static final String TRACKED_SKILL_HASH = "trackedSkillIdHash";
 
-  public static EventRecord of(RoutingContext ctx, UUID userId, UUID sessionId, String kind, JsonObject payload) {
-    return new EventRecord(RequestIds.of(ctx), userId, sessionId, null, kind, ctx.get(TRACKED_SKILL_HASH), payload);
+  public static EventRecord of(
+      RoutingContext ctx, UUID userId, UUID sessionId, String kind, JsonObject payload) {
+    return new EventRecord(
+        RequestIds.of(ctx), userId, sessionId, null, kind, ctx.get(TRACKED_SKILL_HASH), payload);
   }
 }

@@ -8,8 +8,8 @@ import java.util.function.Supplier;
 public record Dependency(String name, boolean critical, Supplier<Future<?>> probe) {
 
   /**
-   * A probe's failure that says why: {@code error} and the fields of {@code detail} (public facts such
-   * as what the sandbox host lacks, never secrets) appear in the component's readiness entry.
+   * A probe's failure that says why: {@code error} and the fields of {@code detail} (public facts
+   * such as what the sandbox host lacks, never secrets) appear in the component's readiness entry.
    */
   public static final class Down extends RuntimeException {
     private final JsonObject detail;

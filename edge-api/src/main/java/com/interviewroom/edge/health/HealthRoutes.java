@@ -23,11 +23,22 @@ public final class HealthRoutes {
   private final com.interviewroom.edge.llm.ModelCatalog models;
 
   public HealthRoutes(Vertx vertx, Config config, List<Dependency> dependencies) {
-    this(vertx, config, dependencies, new com.interviewroom.edge.llm.ModelCatalog(vertx, config.providers()));
+    this(
+        vertx,
+        config,
+        dependencies,
+        new com.interviewroom.edge.llm.ModelCatalog(vertx, config.providers()));
   }
 
-  /** {@code models} checks the configured model ids (cached); an unknown one makes readiness "degraded" and is named. */
-  public HealthRoutes(Vertx vertx, Config config, List<Dependency> dependencies, com.interviewroom.edge.llm.ModelCatalog models) {
+  /**
+   * {@code models} checks the configured model ids (cached); an unknown one makes readiness
+   * "degraded" and is named.
+   */
+  public HealthRoutes(
+      Vertx vertx,
+      Config config,
+      List<Dependency> dependencies,
+      com.interviewroom.edge.llm.ModelCatalog models) {
     this.vertx = vertx;
     this.config = config;
     this.models = models;
@@ -43,46 +54,56 @@ public final class HealthRoutes {
 
   private Future<JsonObject> live(RoutingContext ctx) {
     ctx.response().putHeader("Cache-Control", "no-store");
-    return Future.succeededFuture(new JsonObject()
-        .put("status", "ok")
-        .put("version", version)
-        .put("uptimeSeconds", ManagementFactory.getRuntimeMXBean().getUptime() / 1000)
-        .put("openWebSockets", OpenSockets.count()));
+    return Future.succeededFuture(
+        new JsonObject()
+            .put("status", "ok")
+            .put("version", version)
+            .put("uptimeSeconds", ManagementFactory.getRuntimeMXBean().getUptime() / 1000)
+            .put("openWebSockets", OpenSockets.count()));
   }
 
   private void ready(RoutingContext ctx) {
     List<Future<JsonObject>> probes = dependencies.stream().map(this::probe).toList();
     Future<java.util.Map<String, io.vertx.core.json.JsonArray>> modelStatus = models.status();
-    Future.join(Future.join(probes), modelStatus).onComplete(done -> {
-      JsonObject components = new JsonObject();
-      boolean criticalDown = false;
-      boolean anyDown = false;
-      for (int i = 0; i < probes.size(); i++) {
-        JsonObject result = probes.get(i).result();
-        components.put(dependencies.get(i).name(), result);
-        boolean up = "up".equals(result.getString("status"));
-        anyDown |= !up;
-        criticalDown |= !up && dependencies.get(i).critical();
-      }
-      providers().forEach(e -> components.put(e.getKey(), e.getValue()));
-      // a configured model the provider does not know: named, and the service is degraded (other providers, or the local ones, answer)
-      java.util.Map<String, io.vertx.core.json.JsonArray> checked = modelStatus.result() == null ? java.util.Map.of() : modelStatus.result();
-      for (var entry : checked.entrySet()) {
-        components.getJsonObject(entry.getKey()).put("models", entry.getValue());
-        boolean unknown = entry.getValue().stream().anyMatch(m -> "unavailable".equals(((JsonObject) m).getString("modelStatus")));
-        if (unknown) {
-          components.getJsonObject(entry.getKey()).put("status", "model_unavailable");
-          anyDown = true;
-        }
-      }
-      JsonObject body = new JsonObject()
-          .put("status", criticalDown ? "down" : anyDown ? "degraded" : "ok")
-          .put("components", components);
-      ctx.response().setStatusCode(criticalDown ? 503 : 200)
-          .putHeader("Content-Type", "application/json")
-          .putHeader("Cache-Control", "no-store")
-          .end(body.encode());
-    });
+    Future.join(Future.join(probes), modelStatus)
+        .onComplete(
+            done -> {
+              JsonObject components = new JsonObject();
+              boolean criticalDown = false;
+              boolean anyDown = false;
+              for (int i = 0; i < probes.size(); i++) {
+                JsonObject result = probes.get(i).result();
+                components.put(dependencies.get(i).name(), result);
+                boolean up = "up".equals(result.getString("status"));
+                anyDown |= !up;
+                criticalDown |= !up && dependencies.get(i).critical();
+              }
+              providers().forEach(e -> components.put(e.getKey(), e.getValue()));
+              // a configured model the provider does not know: named, and the service is degraded
+              // (other providers, or the local ones, answer)
+              java.util.Map<String, io.vertx.core.json.JsonArray> checked =
+                  modelStatus.result() == null ? java.util.Map.of() : modelStatus.result();
+              for (var entry : checked.entrySet()) {
+                components.getJsonObject(entry.getKey()).put("models", entry.getValue());
+                boolean unknown =
+                    entry.getValue().stream()
+                        .anyMatch(
+                            m -> "unavailable".equals(((JsonObject) m).getString("modelStatus")));
+                if (unknown) {
+                  components.getJsonObject(entry.getKey()).put("status", "model_unavailable");
+                  anyDown = true;
+                }
+              }
+              JsonObject body =
+                  new JsonObject()
+                      .put("status", criticalDown ? "down" : anyDown ? "degraded" : "ok")
+                      .put("components", components);
+              ctx.response()
+                  .setStatusCode(criticalDown ? 503 : 200)
+                  .putHeader("Content-Type", "application/json")
+                  .putHeader("Cache-Control", "no-store")
+                  .end(body.encode());
+            });
   }
 
   /** Never fails: a failed or slow probe becomes {@code status: down}. */
@@ -94,15 +115,20 @@ public final class HealthRoutes {
     } catch (RuntimeException e) {
       attempt = Future.failedFuture(e);
     }
-    return attempt.timeout(PROBE_TIMEOUT_MS, java.util.concurrent.TimeUnit.MILLISECONDS)
+    return attempt
+        .timeout(PROBE_TIMEOUT_MS, java.util.concurrent.TimeUnit.MILLISECONDS)
         .map(ok -> new JsonObject().put("status", "up").put("latencyMs", elapsedMs(started)))
-        .otherwise(err -> {
-          JsonObject down = new JsonObject().put("status", "down").put("latencyMs", elapsedMs(started));
-          if (err instanceof Dependency.Down why) {
-            return why.detail().copy().mergeIn(down).put("error", why.getMessage());
-          }
-          return down.put("error", err instanceof java.util.concurrent.TimeoutException ? "timeout" : "unreachable");
-        });
+        .otherwise(
+            err -> {
+              JsonObject down =
+                  new JsonObject().put("status", "down").put("latencyMs", elapsedMs(started));
+              if (err instanceof Dependency.Down why) {
+                return why.detail().copy().mergeIn(down).put("error", why.getMessage());
+              }
+              return down.put(
+                  "error",
+                  err instanceof java.util.concurrent.TimeoutException ? "timeout" : "unreachable");
+            });
   }
 
   private JsonObject providers() {

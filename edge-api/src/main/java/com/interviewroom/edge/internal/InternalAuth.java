@@ -1,5 +1,7 @@
 package com.interviewroom.edge.internal;
 
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
 import com.interviewroom.common.internal.InternalClient;
 import com.interviewroom.common.internal.InternalSignature;
 import io.vertx.core.Handler;
@@ -9,13 +11,11 @@ import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import static net.logstash.logback.argument.StructuredArguments.kv;
-
 /**
  * Admits an internal call only with a fresh timestamp (±60 s), an {@code Idempotency-Key} and an
  * HMAC-SHA256 signature ({@link InternalSignature}) over the timestamp, method, path and query as
- * sent, that key and the raw body. Every rejection is the same bare
- * 403, so a caller learns nothing about which check failed; the log says why (never the payload).
+ * sent, that key and the raw body. Every rejection is the same bare 403, so a caller learns nothing
+ * about which check failed; the log says why (never the payload).
  */
 public final class InternalAuth implements Handler<RoutingContext> {
   static final long SKEW_SECONDS = 60;
@@ -37,8 +37,13 @@ public final class InternalAuth implements Handler<RoutingContext> {
       ctx.next();
       return;
     }
-    log.warn("internal request rejected {} {} {}",
-        kv("ip", ctx.request().remoteAddress() == null ? "" : ctx.request().remoteAddress().hostAddress()),
+    log.warn(
+        "internal request rejected {} {} {}",
+        kv(
+            "ip",
+            ctx.request().remoteAddress() == null
+                ? ""
+                : ctx.request().remoteAddress().hostAddress()),
         kv("path", ctx.normalizedPath()),
         kv("reason", reason));
     ctx.response().setStatusCode(403).end();
@@ -63,9 +68,16 @@ public final class InternalAuth implements Handler<RoutingContext> {
     if (Math.abs(clock.instant().getEpochSecond() - seconds) > SKEW_SECONDS) {
       return "stale_timestamp";
     }
-    Buffer body = ctx.body() == null || ctx.body().buffer() == null ? Buffer.buffer() : ctx.body().buffer();
-    if (!InternalSignature.verify(secret, timestamp, ctx.request().method().name(), ctx.request().uri(), key,
-        body.getBytes(), signature)) {
+    Buffer body =
+        ctx.body() == null || ctx.body().buffer() == null ? Buffer.buffer() : ctx.body().buffer();
+    if (!InternalSignature.verify(
+        secret,
+        timestamp,
+        ctx.request().method().name(),
+        ctx.request().uri(),
+        key,
+        body.getBytes(),
+        signature)) {
       return "bad_signature";
     }
     return null;

@@ -13,6 +13,7 @@ public record InternalReply(int status, JsonObject body) {
   }
 
   static InternalReply fromJson(JsonObject json) {
-    return new InternalReply(json.getInteger("status"), json.getJsonObject("body", new JsonObject()));
+    return new InternalReply(
+        json.getInteger("status"), json.getJsonObject("body", new JsonObject()));
   }
 }

@@ -8,11 +8,11 @@ import com.interviewroom.common.http.RequestIds;
 import com.interviewroom.common.wire.InternalPaths;
 import com.interviewroom.common.wire.Languages;
 import com.interviewroom.common.wire.Limits;
-import com.interviewroom.edge.context.EdgeContext;
+import com.interviewroom.edge.admin.Costs;
 import com.interviewroom.edge.agents.CodeObserver;
 import com.interviewroom.edge.agents.Evaluator;
 import com.interviewroom.edge.agents.LlmUsage;
-import com.interviewroom.edge.admin.Costs;
+import com.interviewroom.edge.context.EdgeContext;
 import com.interviewroom.edge.llm.AnthropicClient;
 import com.interviewroom.edge.sandbox.SandboxClient;
 import com.interviewroom.edge.web.AccessLog;
@@ -28,9 +28,9 @@ import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.util.UUID;
 
 /**
- * The internal listener ({@code INTERNAL_HOST:INTERNAL_PORT}, loopback by default): {@code /api/internal/*},
- * every request HMAC-signed and idempotent, and {@code GET /metrics} for Prometheus. Workers and the
- * scraper call it; browsers never can.
+ * The internal listener ({@code INTERNAL_HOST:INTERNAL_PORT}, loopback by default): {@code
+ * /api/internal/*}, every request HMAC-signed and idempotent, and {@code GET /metrics} for
+ * Prometheus. Workers and the scraper call it; browsers never can.
  */
 public final class InternalVerticle extends VerticleBase {
   static final long BODY_LIMIT_BYTES = 128 * 1024;
@@ -55,35 +55,55 @@ public final class InternalVerticle extends VerticleBase {
     if (config.internalWebhookSecret() == null) {
       return Future.failedFuture(new IllegalStateException("INTERNAL_WEBHOOK_SECRET is not set"));
     }
-    AnthropicClient llm = config.providers().anthropicKey() == null ? null
-        : new AnthropicClient(vertx, config.providers().anthropicBaseUrl(), config.providers().anthropicKey());
+    AnthropicClient llm =
+        config.providers().anthropicKey() == null
+            ? null
+            : new AnthropicClient(
+                vertx, config.providers().anthropicBaseUrl(), config.providers().anthropicKey());
     SandboxClient sandbox = SandboxClient.of(vertx, config.sandbox());
     Config.Models models = config.providers().models();
-    LlmUsage usage = new LlmUsage(app.db(), Costs.ledger(app), config.operations().budget("anthropic"));
-    CodeObserver observer = new CodeObserver(app.redis(), sandbox, llm, models.anthropicObserver(), usage);
-    Evaluator evaluator = new Evaluator(app.db(), llm, sandbox, modelTimeoutMs, models.anthropicEvaluator(), usage);
+    LlmUsage usage =
+        new LlmUsage(app.db(), Costs.ledger(app), config.operations().budget("anthropic"));
+    CodeObserver observer =
+        new CodeObserver(app.redis(), sandbox, llm, models.anthropicObserver(), usage);
+    Evaluator evaluator =
+        new Evaluator(app.db(), llm, sandbox, modelTimeoutMs, models.anthropicEvaluator(), usage);
     Idempotency idempotency = new Idempotency(vertx, app.redis());
 
     Router router = Router.router(vertx);
     router.route().handler(new RequestIds());
     router.route().handler(new AccessLog());
-    router.route(InternalPaths.INTERNAL_ALL).handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES));
-    router.route(InternalPaths.INTERNAL_ALL).handler(new InternalAuth(config.internalWebhookSecret(), app.clock()));
-    router.post(InternalPaths.OBSERVE_CODE).handler(idempotency.wrap(ctx -> observe(ctx, observer)));
+    router
+        .route(InternalPaths.INTERNAL_ALL)
+        .handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES));
+    router
+        .route(InternalPaths.INTERNAL_ALL)
+        .handler(new InternalAuth(config.internalWebhookSecret(), app.clock()));
+    router
+        .post(InternalPaths.OBSERVE_CODE)
+        .handler(idempotency.wrap(ctx -> observe(ctx, observer)));
     router.post(InternalPaths.EVALUATE).handler(idempotency.wrap(ctx -> evaluate(ctx, evaluator)));
     // Prometheus scrapes here, never on the public listener (it shows limits and load)
     router.get(InternalPaths.METRICS).handler(PrometheusScrapingHandler.create(app.registry()));
     router.route().last().handler(ctx -> ctx.fail(Problems.notFound("No such resource.")));
     router.route().failureHandler(new ProblemHandler());
 
-    HttpServerOptions options = new HttpServerOptions()
-        .setHost(config.http().internalHost())
-        .setPort(config.http().internalPort())
-        .setIdleTimeout(config.resilience().httpIdleTimeoutSeconds())
-        .setHttp2ClearTextEnabled(false);
-    // the same framing rules and deadlines as the public listener; no per-IP cap (workers share addresses)
-    HttpServer created = HttpGuard.install(vertx.createHttpServer(options), options, new HttpGuard.Limits(
-        config.resilience().httpHeaderTimeoutMs(), config.resilience().httpBodyTimeoutMs(), 0));
+    HttpServerOptions options =
+        new HttpServerOptions()
+            .setHost(config.http().internalHost())
+            .setPort(config.http().internalPort())
+            .setIdleTimeout(config.resilience().httpIdleTimeoutSeconds())
+            .setHttp2ClearTextEnabled(false);
+    // the same framing rules and deadlines as the public listener; no per-IP cap (workers share
+    // addresses)
+    HttpServer created =
+        HttpGuard.install(
+            vertx.createHttpServer(options),
+            options,
+            new HttpGuard.Limits(
+                config.resilience().httpHeaderTimeoutMs(),
+                config.resilience().httpBodyTimeoutMs(),
+                0));
     return created.requestHandler(router).listen().onSuccess(s -> server = s);
   }
 

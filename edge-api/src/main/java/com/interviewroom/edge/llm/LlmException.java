@@ -15,7 +15,8 @@ public final class LlmException extends RuntimeException {
     this(status, errorType, message, retryAfterMs, null);
   }
 
-  public LlmException(int status, String errorType, String message, long retryAfterMs, Boolean shouldRetry) {
+  public LlmException(
+      int status, String errorType, String message, long retryAfterMs, Boolean shouldRetry) {
     super(message, null, false, false);
     this.status = status;
     this.errorType = errorType;
@@ -23,18 +24,29 @@ public final class LlmException extends RuntimeException {
     this.shouldRetry = shouldRetry;
   }
 
-  public int status() { return status; }
-  public String errorType() { return errorType; }
-  public long retryAfterMs() { return retryAfterMs; }
+  public int status() {
+    return status;
+  }
 
-  /** A 200 reply we could not use (not JSON, or no call of the forced tool): the model answered, just not usably. */
+  public String errorType() {
+    return errorType;
+  }
+
+  public long retryAfterMs() {
+    return retryAfterMs;
+  }
+
+  /**
+   * A 200 reply we could not use (not JSON, or no call of the forced tool): the model answered,
+   * just not usably.
+   */
   public boolean malformedReply() {
     return status == 200;
   }
 
   /**
-   * As the official SDK decides ({@code anthropic-sdk-python} {@code _base_client.py}
-   * {@code _should_retry}): the server's {@code x-should-retry} wins; otherwise timeouts and broken
+   * As the official SDK decides ({@code anthropic-sdk-python} {@code _base_client.py} {@code
+   * _should_retry}): the server's {@code x-should-retry} wins; otherwise timeouts and broken
    * connections, 408, 409, 429 and every 5xx (529 overloaded included) are retried, other 4xx
    * (unknown model, bad key, invalid request) never.
    */

@@ -3,25 +3,24 @@ package com.interviewroom.edge.llm;
 import com.interviewroom.common.config.Config;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.WebClient;
-import io.vertx.core.buffer.Buffer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Whether the configured models exist, asked of each provider's model lookup: OpenAI and
- * Anthropic {@code GET /v1/models/{id}}, Gemini {@code GET /v1beta/models/{id}} (keys in headers).
- * Results are cached ({@link #OK_TTL_MS} when answered, {@link #FAILED_TTL_MS} when the lookup itself
+ * Whether the configured models exist, asked of each provider's model lookup: OpenAI and Anthropic
+ * {@code GET /v1/models/{id}}, Gemini {@code GET /v1beta/models/{id}} (keys in headers). Results
+ * are cached ({@link #OK_TTL_MS} when answered, {@link #FAILED_TTL_MS} when the lookup itself
  * failed), so readiness probes never hammer the providers. A 404 is {@code unavailable} (unknown or
  * retired: a start-up warning and {@code /health/ready} names it); 401/403 {@code key_refused};
  * anything else {@code unchecked}.
@@ -33,7 +32,8 @@ public final class ModelCatalog {
   private static final long TIMEOUT_MS = 2_000;
 
   /** One lookup: which provider, which setting, the model id and how to ask. */
-  record Lookup(String provider, String setting, String model, String url, Map<String, String> headers) {}
+  record Lookup(
+      String provider, String setting, String model, String url, Map<String, String> headers) {}
 
   private record Cached(JsonObject result, long untilMs) {}
 
@@ -52,19 +52,45 @@ public final class ModelCatalog {
     Config.Models m = p.models();
     List<Lookup> all = new ArrayList<>();
     if (p.openAiKey() != null) {
-      all.add(new Lookup("openai", "OPENAI_REALTIME_MODEL", m.openAiRealtime(),
-          rest(p.openAiRealtimeUrl(), "/v1/models/" + m.openAiRealtime()), Map.of("Authorization", "Bearer " + p.openAiKey())));
+      all.add(
+          new Lookup(
+              "openai",
+              "OPENAI_REALTIME_MODEL",
+              m.openAiRealtime(),
+              rest(p.openAiRealtimeUrl(), "/v1/models/" + m.openAiRealtime()),
+              Map.of("Authorization", "Bearer " + p.openAiKey())));
     }
     if (p.geminiKey() != null) {
-      String id = m.geminiLive().startsWith("models/") ? m.geminiLive().substring("models/".length()) : m.geminiLive();
-      all.add(new Lookup("gemini", "GEMINI_LIVE_MODEL", m.geminiLive(), rest(p.geminiLiveUrl(), "/v1beta/models/" + id),
-          Map.of("x-goog-api-key", p.geminiKey())));
+      String id =
+          m.geminiLive().startsWith("models/")
+              ? m.geminiLive().substring("models/".length())
+              : m.geminiLive();
+      all.add(
+          new Lookup(
+              "gemini",
+              "GEMINI_LIVE_MODEL",
+              m.geminiLive(),
+              rest(p.geminiLiveUrl(), "/v1beta/models/" + id),
+              Map.of("x-goog-api-key", p.geminiKey())));
     }
     if (p.anthropicKey() != null) {
-      Map<String, String> headers = Map.of("x-api-key", p.anthropicKey(), "anthropic-version", AnthropicClient.VERSION);
+      Map<String, String> headers =
+          Map.of("x-api-key", p.anthropicKey(), "anthropic-version", AnthropicClient.VERSION);
       String base = p.anthropicBaseUrl().replaceAll("/+$", "");
-      all.add(new Lookup("anthropic", "ANTHROPIC_OBSERVER_MODEL", m.anthropicObserver(), base + "/v1/models/" + m.anthropicObserver(), headers));
-      all.add(new Lookup("anthropic", "ANTHROPIC_EVALUATOR_MODEL", m.anthropicEvaluator(), base + "/v1/models/" + m.anthropicEvaluator(), headers));
+      all.add(
+          new Lookup(
+              "anthropic",
+              "ANTHROPIC_OBSERVER_MODEL",
+              m.anthropicObserver(),
+              base + "/v1/models/" + m.anthropicObserver(),
+              headers));
+      all.add(
+          new Lookup(
+              "anthropic",
+              "ANTHROPIC_EVALUATOR_MODEL",
+              m.anthropicEvaluator(),
+              base + "/v1/models/" + m.anthropicEvaluator(),
+              headers));
     }
     this.lookups = List.copyOf(all);
   }
@@ -79,27 +105,41 @@ public final class ModelCatalog {
   /** Per provider: {@code [{setting, model, modelStatus, httpStatus?}]}. Never fails. */
   public Future<Map<String, JsonArray>> status() {
     List<Future<JsonObject>> checks = lookups.stream().map(this::check).toList();
-    return Future.join(checks).transform(done -> {
-      Map<String, JsonArray> byProvider = new HashMap<>();
-      for (int i = 0; i < lookups.size(); i++) {
-        byProvider.computeIfAbsent(lookups.get(i).provider(), k -> new JsonArray()).add(checks.get(i).result());
-      }
-      return Future.succeededFuture(byProvider);
-    });
+    return Future.join(checks)
+        .transform(
+            done -> {
+              Map<String, JsonArray> byProvider = new HashMap<>();
+              for (int i = 0; i < lookups.size(); i++) {
+                byProvider
+                    .computeIfAbsent(lookups.get(i).provider(), k -> new JsonArray())
+                    .add(checks.get(i).result());
+              }
+              return Future.succeededFuture(byProvider);
+            });
   }
 
   /** Logs a warning per configured model the provider does not know; for start-up. */
   public Future<Void> warnUnavailable() {
-    return status().map(all -> {
-      all.values().forEach(models -> models.forEach(o -> {
-        JsonObject model = (JsonObject) o;
-        if (!"available".equals(model.getString("modelStatus")) && !"unchecked".equals(model.getString("modelStatus"))) {
-          log.warn("configured model is {}: {}={} (set a current model id)", model.getString("modelStatus"),
-              model.getString("setting"), model.getString("model"));
-        }
-      }));
-      return null;
-    });
+    return status()
+        .map(
+            all -> {
+              all.values()
+                  .forEach(
+                      models ->
+                          models.forEach(
+                              o -> {
+                                JsonObject model = (JsonObject) o;
+                                if (!"available".equals(model.getString("modelStatus"))
+                                    && !"unchecked".equals(model.getString("modelStatus"))) {
+                                  log.warn(
+                                      "configured model is {}: {}={} (set a current model id)",
+                                      model.getString("modelStatus"),
+                                      model.getString("setting"),
+                                      model.getString("model"));
+                                }
+                              }));
+              return null;
+            });
   }
 
   private Future<JsonObject> check(Lookup lookup) {
@@ -109,16 +149,31 @@ public final class ModelCatalog {
     }
     HttpRequest<Buffer> request = client.getAbs(lookup.url()).timeout(TIMEOUT_MS);
     lookup.headers().forEach(request::putHeader);
-    JsonObject base = new JsonObject().put("setting", lookup.setting()).put("model", lookup.model());
-    return request.send()
-        .map(response -> {
-          int status = response.statusCode();
-          String verdict = status == 200 ? "available" : status == 404 ? "unavailable"
-              : status == 401 || status == 403 ? "key_refused" : "unchecked";
-          return base.copy().put("modelStatus", verdict).put("httpStatus", status);
-        })
+    JsonObject base =
+        new JsonObject().put("setting", lookup.setting()).put("model", lookup.model());
+    return request
+        .send()
+        .map(
+            response -> {
+              int status = response.statusCode();
+              String verdict =
+                  status == 200
+                      ? "available"
+                      : status == 404
+                          ? "unavailable"
+                          : status == 401 || status == 403 ? "key_refused" : "unchecked";
+              return base.copy().put("modelStatus", verdict).put("httpStatus", status);
+            })
         .otherwise(err -> base.copy().put("modelStatus", "unchecked"))
-        .onSuccess(result -> cache.put(lookup, new Cached(result,
-            clock.getAsLong() + ("unchecked".equals(result.getString("modelStatus")) ? FAILED_TTL_MS : OK_TTL_MS))));
+        .onSuccess(
+            result ->
+                cache.put(
+                    lookup,
+                    new Cached(
+                        result,
+                        clock.getAsLong()
+                            + ("unchecked".equals(result.getString("modelStatus"))
+                                ? FAILED_TTL_MS
+                                : OK_TTL_MS))));
   }
 }

@@ -3,8 +3,8 @@ package com.interviewroom.edge.payment;
 import com.interviewroom.common.http.RequestIds;
 import com.interviewroom.edge.auth.BearerAuth;
 import com.interviewroom.edge.billing.BillingPlans;
-import com.interviewroom.edge.web.Authenticated;
 import com.interviewroom.edge.events.EventRecord;
+import com.interviewroom.edge.web.Authenticated;
 import com.interviewroom.edge.web.JsonInput;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -13,14 +13,20 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.regex.Pattern;
 
 /**
- * {@code GET /api/billing/plans}, {@code POST /api/payments/create-intent}, {@code GET /api/payments/{id}},
- * {@code POST /api/payments/{id}/confirm} and the Stripe webhook {@code POST /api/payments/webhook}, which has no bearer auth: its
- * Stripe-Signature over the raw body is the authentication.
+ * {@code GET /api/billing/plans}, {@code POST /api/payments/create-intent}, {@code GET
+ * /api/payments/{id}}, {@code POST /api/payments/{id}/confirm} and the Stripe webhook {@code POST
+ * /api/payments/webhook}, which has no bearer auth: its Stripe-Signature over the raw body is the
+ * authentication.
  */
 public final class PaymentRoutes {
   public static final String WEBHOOK_PATH = "/api/payments/webhook";
-  /** Stripe does not cap event sizes; an invoice with many lines outgrows the 128 KiB of client requests. */
+
+  /**
+   * Stripe does not cap event sizes; an invoice with many lines outgrows the 128 KiB of client
+   * requests.
+   */
   public static final long WEBHOOK_BODY_LIMIT_BYTES = 1024 * 1024;
+
   private static final Pattern INTENT_ID = Pattern.compile("pi_[A-Za-z0-9_]{1,200}");
 
   private final PaymentService payments;
@@ -32,14 +38,19 @@ public final class PaymentRoutes {
   }
 
   public void mount(Router router, Authenticated authenticated) {
-    router.get("/api/billing/plans").respond(ctx -> {
-      ctx.response().putHeader("Cache-Control", "public, max-age=300");
-      return Future.succeededFuture(BillingPlans.toJson());
-    });
+    router
+        .get("/api/billing/plans")
+        .respond(
+            ctx -> {
+              ctx.response().putHeader("Cache-Control", "public, max-age=300");
+              return Future.succeededFuture(BillingPlans.toJson());
+            });
     authenticated.route(router.post("/api/payments/create-intent")).respond(this::createIntent);
     router.post(WEBHOOK_PATH).respond(this::webhook);
     authenticated.route(router.get("/api/payments/:paymentIntentId")).respond(this::find);
-    authenticated.route(router.post("/api/payments/:paymentIntentId/confirm")).respond(this::confirm);
+    authenticated
+        .route(router.post("/api/payments/:paymentIntentId/confirm"))
+        .respond(this::confirm);
   }
 
   private Future<JsonObject> confirm(RoutingContext ctx) {
@@ -64,7 +75,10 @@ public final class PaymentRoutes {
     BillingPlans.Plan plan = BillingPlans.creditPack(packageId).orElseThrow();
     ctx.response().setStatusCode(201).putHeader("Cache-Control", "no-store");
     var user = BearerAuth.user(ctx);
-    return payments.createIntent(user, plan, RequestIds.of(ctx),
+    return payments.createIntent(
+        user,
+        plan,
+        RequestIds.of(ctx),
         EventRecord.of(ctx, user.id(), null, "payment.intent_created", null));
   }
 
@@ -76,7 +90,9 @@ public final class PaymentRoutes {
 
   /** The raw bytes as buffered by the root BodyHandler; never a re-encoded JSON object. */
   private Future<JsonObject> webhook(RoutingContext ctx) {
-    return webhooks.handle(ctx.request().getHeader("Stripe-Signature"), ctx.body().buffer(), RequestIds.of(ctx))
+    return webhooks
+        .handle(
+            ctx.request().getHeader("Stripe-Signature"), ctx.body().buffer(), RequestIds.of(ctx))
         .map(outcome -> new JsonObject().put("received", true).put("outcome", outcome.wire()));
   }
 }

@@ -22,45 +22,72 @@ public final class PaymentService {
   }
 
   /**
-   * The idempotency key joins user, package and request id: a client retrying the same request (same
-   * {@code X-Request-Id}) gets the same PaymentIntent instead of a second one.
+   * The idempotency key joins user, package and request id: a client retrying the same request
+   * (same {@code X-Request-Id}) gets the same PaymentIntent instead of a second one.
    */
-  public Future<JsonObject> createIntent(AuthUser user, BillingPlans.Plan plan, String requestId, EventRecord audit) {
+  public Future<JsonObject> createIntent(
+      AuthUser user, BillingPlans.Plan plan, String requestId, EventRecord audit) {
     if (stripe == null) {
       return Future.failedFuture(notConfigured());
     }
     String key = "create-intent:" + user.id() + ":" + plan.id() + ":" + requestId;
-    return stripe.createPaymentIntent(plan, user.id().toString(), key)
-        .compose(intent -> db.asService(sql -> PaymentRepository.insert(sql, user.id(), intent.getId(), plan)
-                .compose(done -> EventLog.append(sql, withPayload(audit, new JsonObject()
-                    .put("paymentIntentId", intent.getId()).put("packageId", plan.id())))))
-            .map(done -> new JsonObject()
-                .put("clientSecret", intent.getClientSecret())
-                .put("paymentIntentId", intent.getId())
-                .put("amount", intent.getAmount())
-                .put("currency", intent.getCurrency())));
+    return stripe
+        .createPaymentIntent(plan, user.id().toString(), key)
+        .compose(
+            intent ->
+                db.asService(
+                        sql ->
+                            PaymentRepository.insert(sql, user.id(), intent.getId(), plan)
+                                .compose(
+                                    done ->
+                                        EventLog.append(
+                                            sql,
+                                            withPayload(
+                                                audit,
+                                                new JsonObject()
+                                                    .put("paymentIntentId", intent.getId())
+                                                    .put("packageId", plan.id())))))
+                    .map(
+                        done ->
+                            new JsonObject()
+                                .put("clientSecret", intent.getClientSecret())
+                                .put("paymentIntentId", intent.getId())
+                                .put("amount", intent.getAmount())
+                                .put("currency", intent.getCurrency())));
   }
 
   /**
    * The browser's {@code confirmPayment} succeeded, the webhook may not have: asks Stripe for the
-   * intent (on the Stripe worker pool) and, when Stripe says {@code succeeded} for the package's exact
-   * amount, credits it now as the webhook would (the one that lands later is a duplicate). Anything
-   * else changes nothing. Answers the payment as {@link #find} does.
+   * intent (on the Stripe worker pool) and, when Stripe says {@code succeeded} for the package's
+   * exact amount, credits it now as the webhook would (the one that lands later is a duplicate).
+   * Anything else changes nothing. Answers the payment as {@link #find} does.
    */
   public Future<JsonObject> confirm(AuthUser user, String paymentIntentId, String requestId) {
-    return find(user, paymentIntentId).compose(payment -> {
-      if (PaymentRepository.STATUS_SUCCEEDED.equals(payment.getString("status"))) {
-        return Future.succeededFuture(payment);
-      }
-      if (stripe == null) {
-        return Future.failedFuture(notConfigured());
-      }
-      return stripe.retrievePaymentIntent(paymentIntentId)
-          .compose(intent -> db.asService(sql -> PaymentEvents.confirmed(sql, new JsonObject()
-              .put("id", intent.getId()).put("status", intent.getStatus())
-              .put("amount", intent.getAmount()).put("currency", intent.getCurrency()), requestId)))
-          .compose(credited -> find(user, paymentIntentId));
-    });
+    return find(user, paymentIntentId)
+        .compose(
+            payment -> {
+              if (PaymentRepository.STATUS_SUCCEEDED.equals(payment.getString("status"))) {
+                return Future.succeededFuture(payment);
+              }
+              if (stripe == null) {
+                return Future.failedFuture(notConfigured());
+              }
+              return stripe
+                  .retrievePaymentIntent(paymentIntentId)
+                  .compose(
+                      intent ->
+                          db.asService(
+                              sql ->
+                                  PaymentEvents.confirmed(
+                                      sql,
+                                      new JsonObject()
+                                          .put("id", intent.getId())
+                                          .put("status", intent.getStatus())
+                                          .put("amount", intent.getAmount())
+                                          .put("currency", intent.getCurrency()),
+                                      requestId)))
+                  .compose(credited -> find(user, paymentIntentId));
+            });
   }
 
   public Future<JsonObject> find(AuthUser user, String paymentIntentId) {
@@ -69,10 +96,18 @@ public final class PaymentService {
   }
 
   static com.interviewroom.common.http.ApiException notConfigured() {
-    return Problems.unavailable("payments_not_configured", "Payments are not configured on this server.", null);
+    return Problems.unavailable(
+        "payments_not_configured", "Payments are not configured on this server.", null);
   }
 
   private static EventRecord withPayload(EventRecord audit, JsonObject payload) {
-    return new EventRecord(audit.requestId(), audit.userId(), null, null, audit.kind(), audit.trackedSkillIdHash(), payload);
+    return new EventRecord(
+        audit.requestId(),
+        audit.userId(),
+        null,
+        null,
+        audit.kind(),
+        audit.trackedSkillIdHash(),
+        payload);
   }
 }

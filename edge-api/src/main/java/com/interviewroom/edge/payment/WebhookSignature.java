@@ -6,10 +6,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Stripe's webhook signature scheme: {@code Stripe-Signature: t=<unix seconds>,v1=<hex>[,v1=<hex>...]}
- * where each v1 is HMAC-SHA256 with the endpoint secret over {@code t + "." + raw body bytes}. Any v1
- * may match (Stripe signs with the old and the new secret while one is being rolled). Checked on the
- * bytes as received, before anything parses them.
+ * Stripe's webhook signature scheme: {@code Stripe-Signature: t=<unix
+ * seconds>,v1=<hex>[,v1=<hex>...]} where each v1 is HMAC-SHA256 with the endpoint secret over
+ * {@code t + "." + raw body bytes}. Any v1 may match (Stripe signs with the old and the new secret
+ * while one is being rolled). Checked on the bytes as received, before anything parses them.
  */
 public final class WebhookSignature {
   public static final long TOLERANCE_SECONDS = 300;
@@ -17,7 +17,13 @@ public final class WebhookSignature {
   private WebhookSignature() {}
 
   /** Why a delivery was refused; only these fixed words reach the response and the logs. */
-  public enum Verdict { VALID, MISSING_HEADER, MALFORMED_HEADER, STALE_TIMESTAMP, NO_MATCHING_SIGNATURE }
+  public enum Verdict {
+    VALID,
+    MISSING_HEADER,
+    MALFORMED_HEADER,
+    STALE_TIMESTAMP,
+    NO_MATCHING_SIGNATURE
+  }
 
   public static Verdict verify(String header, byte[] rawBody, String secret, Clock clock) {
     if (header == null || header.isBlank()) {

@@ -62,9 +62,12 @@ public final class ProblemRoutes {
     NoInput.check(ctx);
     String slug = ctx.pathParam("slug");
     if (!SLUG.matcher(slug).matches()) {
-      return Future.failedFuture(new ApiException(404, "problem_not_found", "Not Found", "No problem has this slug."));
+      return Future.failedFuture(
+          new ApiException(404, "problem_not_found", "Not Found", "No problem has this slug."));
     }
     // already-encoded JSON: respond() would not set the type for a Buffer
-    return service.document(slug).onSuccess(json -> ctx.response().putHeader("Content-Type", "application/json"));
+    return service
+        .document(slug)
+        .onSuccess(json -> ctx.response().putHeader("Content-Type", "application/json"));
   }
 }

@@ -22,9 +22,18 @@ public final class Progress {
   public record Problem(String slug, String title, String category, String difficulty) {}
 
   /** One completed evaluation: when the session was held and what it scored. */
-  public record Evaluated(UUID sessionId, Instant heldAt, Instant evaluatedAt, String groupId, Problem problem,
-                          Double overall, JsonObject scores) {
-    /** A dimension's score as stored: a number, or an object with a numeric {@code score}; null when not assessed. */
+  public record Evaluated(
+      UUID sessionId,
+      Instant heldAt,
+      Instant evaluatedAt,
+      String groupId,
+      Problem problem,
+      Double overall,
+      JsonObject scores) {
+    /**
+     * A dimension's score as stored: a number, or an object with a numeric {@code score}; null when
+     * not assessed.
+     */
     Double score(String dimension) {
       Object value = "overall".equals(dimension) ? overall : scores.getValue(dimension);
       if (value instanceof Number n) {
@@ -53,8 +62,12 @@ public final class Progress {
     oldestFirst.forEach(e -> evaluations.add(json(e)));
     return new JsonObject()
         .put("dimensions", new JsonArray(dimensions))
-        .put("filters", new JsonObject().put("groupId", filter.groupId()).put("category", filter.category())
-            .put("trackedSkill", filter.trackedSkillIdHash() != null))
+        .put(
+            "filters",
+            new JsonObject()
+                .put("groupId", filter.groupId())
+                .put("category", filter.category())
+                .put("trackedSkill", filter.trackedSkillIdHash() != null))
         .put("sessions", oldestFirst.size())
         .put("truncated", truncated)
         .put("evaluations", evaluations)
@@ -71,8 +84,13 @@ public final class Progress {
         .put("heldAt", e.heldAt().toString())
         .put("evaluatedAt", e.evaluatedAt().toString())
         .put("groupId", e.groupId())
-        .put("problem", new JsonObject().put("slug", e.problem().slug()).put("title", e.problem().title())
-            .put("category", e.problem().category()).put("difficulty", e.problem().difficulty()))
+        .put(
+            "problem",
+            new JsonObject()
+                .put("slug", e.problem().slug())
+                .put("title", e.problem().title())
+                .put("category", e.problem().category())
+                .put("difficulty", e.problem().difficulty()))
         .put("scores", scores);
   }
 
@@ -83,7 +101,11 @@ public final class Progress {
       for (Evaluated e : oldestFirst) {
         Double score = e.score(d);
         if (score != null) {
-          points.add(new JsonObject().put("sessionId", e.sessionId().toString()).put("at", e.heldAt().toString()).put("score", score));
+          points.add(
+              new JsonObject()
+                  .put("sessionId", e.sessionId().toString())
+                  .put("at", e.heldAt().toString())
+                  .put("score", score));
         }
       }
       series.put(d, points);
@@ -91,7 +113,8 @@ public final class Progress {
     return series;
   }
 
-  private JsonArray grouped(List<Evaluated> oldestFirst, Function<Evaluated, String> key, String name) {
+  private JsonArray grouped(
+      List<Evaluated> oldestFirst, Function<Evaluated, String> key, String name) {
     Map<String, List<Evaluated>> groups = new TreeMap<>();
     for (Evaluated e : oldestFirst) {
       String k = key.apply(e);
@@ -100,8 +123,13 @@ public final class Progress {
       }
     }
     JsonArray out = new JsonArray();
-    groups.forEach((k, members) -> out.add(new JsonObject().put(name, k).put("sessions", members.size())
-        .put("series", series(members))));
+    groups.forEach(
+        (k, members) ->
+            out.add(
+                new JsonObject()
+                    .put(name, k)
+                    .put("sessions", members.size())
+                    .put("series", series(members))));
     return out;
   }
 }

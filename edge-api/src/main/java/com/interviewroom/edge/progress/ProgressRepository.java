@@ -14,7 +14,8 @@ final class ProgressRepository {
   // Filters on the evaluation's own group and skill columns (V11 copies them from the session and
   // indexes them); the user filter is written out even though row-level security implies it, so the
   // planner starts from the user's sessions.
-  private static final String EVALUATIONS = """
+  private static final String EVALUATIONS =
+      """
       SELECT e.session_id, e.scores, e.overall_score::float8 AS overall, e.created_at AS evaluated_at,
              coalesce(s.started_at, s.created_at) AS held_at, e.group_id,
              p.slug, p.title, p.category, p.difficulty
@@ -31,23 +32,35 @@ final class ProgressRepository {
   private ProgressRepository() {}
 
   /** At most {@code limit} of the newest matching evaluations, newest first. */
-  static Future<List<Progress.Evaluated>> evaluations(SqlClient sql, UUID userId, Progress.Filter filter, int limit) {
+  static Future<List<Progress.Evaluated>> evaluations(
+      SqlClient sql, UUID userId, Progress.Filter filter, int limit) {
     return sql.preparedQuery(EVALUATIONS)
-        .execute(Tuple.of(userId, filter.groupId(), filter.category(), filter.trackedSkillIdHash(), limit))
-        .map(rows -> {
-          List<Progress.Evaluated> out = new ArrayList<>();
-          for (Row row : rows) {
-            out.add(evaluated(row));
-          }
-          return out;
-        });
+        .execute(
+            Tuple.of(
+                userId, filter.groupId(), filter.category(), filter.trackedSkillIdHash(), limit))
+        .map(
+            rows -> {
+              List<Progress.Evaluated> out = new ArrayList<>();
+              for (Row row : rows) {
+                out.add(evaluated(row));
+              }
+              return out;
+            });
   }
 
   private static Progress.Evaluated evaluated(Row row) {
     Object scores = row.getValue("scores");
-    return new Progress.Evaluated(row.getUUID("session_id"), row.getOffsetDateTime("held_at").toInstant(),
-        row.getOffsetDateTime("evaluated_at").toInstant(), row.getString("group_id"),
-        new Progress.Problem(row.getString("slug"), row.getString("title"), row.getString("category"), row.getString("difficulty")),
-        row.getDouble("overall"), scores instanceof JsonObject json ? json : new JsonObject());
+    return new Progress.Evaluated(
+        row.getUUID("session_id"),
+        row.getOffsetDateTime("held_at").toInstant(),
+        row.getOffsetDateTime("evaluated_at").toInstant(),
+        row.getString("group_id"),
+        new Progress.Problem(
+            row.getString("slug"),
+            row.getString("title"),
+            row.getString("category"),
+            row.getString("difficulty")),
+        row.getDouble("overall"),
+        scores instanceof JsonObject json ? json : new JsonObject());
   }
 }

@@ -39,14 +39,18 @@ public final class ProgressRoutes {
     String groupId = in.matching("groupId", StartRequest.GROUP_ID, StartRequest.GROUP_ID_RULE);
     String category = in.token("category", 64);
     in.finish();
-    Progress.Filter filter = new Progress.Filter(groupId, category, ctx.get(EventRecord.TRACKED_SKILL_HASH));
+    Progress.Filter filter =
+        new Progress.Filter(groupId, category, ctx.get(EventRecord.TRACKED_SKILL_HASH));
     UUID userId = BearerAuth.user(ctx).id();
     ctx.response().putHeader("Cache-Control", "no-store");
-    return db.asUser(userId, sql -> ProgressRepository.evaluations(sql, userId, filter, MAX_EVALUATIONS + 1))
-        .map(newestFirst -> {
-          boolean truncated = newestFirst.size() > MAX_EVALUATIONS;
-          List<Progress.Evaluated> kept = truncated ? newestFirst.subList(0, MAX_EVALUATIONS) : newestFirst;
-          return progress.of(kept.reversed(), filter, truncated);
-        });
+    return db.asUser(
+            userId, sql -> ProgressRepository.evaluations(sql, userId, filter, MAX_EVALUATIONS + 1))
+        .map(
+            newestFirst -> {
+              boolean truncated = newestFirst.size() > MAX_EVALUATIONS;
+              List<Progress.Evaluated> kept =
+                  truncated ? newestFirst.subList(0, MAX_EVALUATIONS) : newestFirst;
+              return progress.of(kept.reversed(), filter, truncated);
+            });
   }
 }

@@ -8,9 +8,9 @@ import java.util.HexFormat;
 import java.util.regex.Pattern;
 
 /**
- * The client address per-IP limits count against: the socket's peer, or, behind a proxy, the
- * header the proxy sets ({@code CLIENT_IP_HEADER}, e.g. Fly's {@code Fly-Client-IP}; only set it
- * when every request passes through that proxy, or clients could choose their own address). An IPv6
+ * The client address per-IP limits count against: the socket's peer, or, behind a proxy, the header
+ * the proxy sets ({@code CLIENT_IP_HEADER}, e.g. Fly's {@code Fly-Client-IP}; only set it when
+ * every request passes through that proxy, or clients could choose their own address). An IPv6
  * client counts by its /64, the block one subscriber usually holds.
  */
 public final class ClientIp {

@@ -7,13 +7,14 @@ import java.time.Clock;
 import java.time.Instant;
 
 /**
- * A stored recording as its owner receives it: each chunk with a presigned GET valid for
- * {@link ObjectStore#PRESIGN_TTL}, the timeline rebased so that 0 is the first stored sample
- * ({@code startedAt}). docs/api.md, "Recordings".
+ * A stored recording as its owner receives it: each chunk with a presigned GET valid for {@link
+ * ObjectStore#PRESIGN_TTL}, the timeline rebased so that 0 is the first stored sample ({@code
+ * startedAt}). docs/api.md, "Recordings".
  */
 public final class RecordingLinks {
   public static final String CONTENT_TYPE = "audio/wav";
-  private static final JsonArray CHANNEL_LAYOUT = new JsonArray().add("candidate").add("interviewer");
+  private static final JsonArray CHANNEL_LAYOUT =
+      new JsonArray().add("candidate").add("interviewer");
 
   private final ObjectStore store;
   private final Clock clock;
@@ -29,12 +30,13 @@ public final class RecordingLinks {
     JsonArray chunks = new JsonArray();
     for (RecordingRepository.StoredChunk chunk : recording.chunks()) {
       end = Math.max(end, chunk.startMs() + chunk.durationMs());
-      chunks.add(new JsonObject()
-          .put("index", chunk.index())
-          .put("startMs", chunk.startMs() - base)
-          .put("durationMs", chunk.durationMs())
-          .put("bytes", chunk.bytes())
-          .put("url", store.presignGet(chunk.key())));
+      chunks.add(
+          new JsonObject()
+              .put("index", chunk.index())
+              .put("startMs", chunk.startMs() - base)
+              .put("durationMs", chunk.durationMs())
+              .put("bytes", chunk.bytes())
+              .put("url", store.presignGet(chunk.key())));
     }
     Instant startedAt = recording.origin().plusMillis(base);
     return new JsonObject()

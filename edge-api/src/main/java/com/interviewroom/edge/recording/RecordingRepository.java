@@ -16,7 +16,8 @@ import java.util.UUID;
  * shows the caller's own recordings only, so another user's is indistinguishable from none.
  */
 public final class RecordingRepository {
-  private static final String CHUNKS = """
+  private static final String CHUNKS =
+      """
       SELECT r.session_id, r.started_at, r.sample_rate, r.channels, c.idx, c.object_key, c.start_ms, c.duration_ms, c.bytes
         FROM recordings r JOIN recording_chunks c ON c.recording_id = r.id
        WHERE ($1::uuid IS NULL OR r.session_id = $1)
@@ -26,7 +27,8 @@ public final class RecordingRepository {
   public record StoredChunk(int index, String key, long startMs, int durationMs, int bytes) {}
 
   /** A recording with at least one stored chunk, in timeline order. */
-  public record StoredRecording(UUID sessionId, Instant origin, int sampleRate, int channels, List<StoredChunk> chunks) {}
+  public record StoredRecording(
+      UUID sessionId, Instant origin, int sampleRate, int channels, List<StoredChunk> chunks) {}
 
   private RecordingRepository() {}
 
@@ -41,16 +43,33 @@ public final class RecordingRepository {
   }
 
   private static Future<List<StoredRecording>> read(SqlClient sql, UUID sessionId) {
-    return sql.preparedQuery(CHUNKS).execute(Tuple.of(sessionId)).map(rows -> {
-      Map<UUID, StoredRecording> bySession = new LinkedHashMap<>();
-      for (Row row : rows) {
-        StoredRecording recording = bySession.computeIfAbsent(row.getUUID("session_id"), id -> new StoredRecording(id,
-            row.getOffsetDateTime("started_at").toInstant(), row.getInteger("sample_rate"), row.getInteger("channels"),
-            new ArrayList<>()));
-        recording.chunks().add(new StoredChunk(row.getInteger("idx"), row.getString("object_key"), row.getLong("start_ms"),
-            row.getInteger("duration_ms"), row.getInteger("bytes")));
-      }
-      return List.copyOf(bySession.values());
-    });
+    return sql.preparedQuery(CHUNKS)
+        .execute(Tuple.of(sessionId))
+        .map(
+            rows -> {
+              Map<UUID, StoredRecording> bySession = new LinkedHashMap<>();
+              for (Row row : rows) {
+                StoredRecording recording =
+                    bySession.computeIfAbsent(
+                        row.getUUID("session_id"),
+                        id ->
+                            new StoredRecording(
+                                id,
+                                row.getOffsetDateTime("started_at").toInstant(),
+                                row.getInteger("sample_rate"),
+                                row.getInteger("channels"),
+                                new ArrayList<>()));
+                recording
+                    .chunks()
+                    .add(
+                        new StoredChunk(
+                            row.getInteger("idx"),
+                            row.getString("object_key"),
+                            row.getLong("start_ms"),
+                            row.getInteger("duration_ms"),
+                            row.getInteger("bytes")));
+              }
+              return List.copyOf(bySession.values());
+            });
   }
 }

@@ -40,11 +40,12 @@ public final class RecordingRoutes {
     // presigned URLs are credentials for ten minutes: never cached
     ctx.response().putHeader("Cache-Control", "no-store");
     return db.asUser(userId, sql -> RecordingRepository.ofSession(sql, sessionId))
-        .map(recording -> {
-          if (recording == null) {
-            throw Problems.notFound("No recording for this session.");
-          }
-          return links.toJson(recording);
-        });
+        .map(
+            recording -> {
+              if (recording == null) {
+                throw Problems.notFound("No recording for this session.");
+              }
+              return links.toJson(recording);
+            });
   }
 }

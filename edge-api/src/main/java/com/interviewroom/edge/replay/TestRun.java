@@ -4,8 +4,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /**
- * What the replay shows of a stored run: its verdict and each test's id and outcome. Never a
- * test's input, expected value or output (hidden tests stay hidden), never the program's output.
+ * What the replay shows of a stored run: its verdict and each test's id and outcome. Never a test's
+ * input, expected value or output (hidden tests stay hidden), never the program's output.
  */
 final class TestRun {
   private TestRun() {}
@@ -18,8 +18,11 @@ final class TestRun {
       if (entry instanceof JsonObject test) {
         boolean ok = Boolean.TRUE.equals(test.getValue("passed"));
         passed += ok ? 1 : 0;
-        tests.add(new JsonObject().put("id", String.valueOf(test.getValue("id"))).put("hidden", Boolean.TRUE.equals(test.getValue("hidden")))
-            .put("passed", ok));
+        tests.add(
+            new JsonObject()
+                .put("id", String.valueOf(test.getValue("id")))
+                .put("hidden", Boolean.TRUE.equals(test.getValue("hidden")))
+                .put("passed", ok));
       }
     }
     Object verdict = executionResult.getValue("verdict");

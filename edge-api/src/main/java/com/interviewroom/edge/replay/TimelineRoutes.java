@@ -15,13 +15,17 @@ import java.util.UUID;
 
 /**
  * {@code GET /api/sessions/{id}/timeline}: what the summary page's replay steps through, the
- * transcript lines and every code snapshot (runs with their test outcomes) with their server
- * times, on the same clock as the recording's {@code startedAt}. Owner only: read as the user, so
+ * transcript lines and every code snapshot (runs with their test outcomes) with their server times,
+ * on the same clock as the recording's {@code startedAt}. Owner only: read as the user, so
  * row-level security makes another user's session a 404 like a missing one.
  */
 public final class TimelineRoutes {
-  /** Bounds on one answer; a 30-minute interview has far fewer (snapshots come at most every few seconds). */
+  /**
+   * Bounds on one answer; a 30-minute interview has far fewer (snapshots come at most every few
+   * seconds).
+   */
   public static final int MAX_LINES = 2_000;
+
   public static final int MAX_SNAPSHOTS = 1_000;
 
   private final Database db;
@@ -38,15 +42,30 @@ public final class TimelineRoutes {
     UUID sessionId = SessionRoutes.sessionId(ctx.pathParam("id"));
     NoInput.check(ctx);
     ctx.response().putHeader("Cache-Control", "no-store");
-    return db.asUser(BearerAuth.user(ctx).id(), sql -> TimelineRepository.session(sql, sessionId)
-        .compose(session -> session == null
-            ? Future.failedFuture(SessionService.notFound())
-            : TimelineRepository.transcript(sql, sessionId, MAX_LINES + 1)
-                .compose(lines -> TimelineRepository.snapshots(sql, sessionId, MAX_SNAPSHOTS + 1)
-                    .map(snapshots -> session
-                        .put("truncated", lines.size() > MAX_LINES || snapshots.size() > MAX_SNAPSHOTS)
-                        .put("transcript", first(lines, MAX_LINES))
-                        .put("snapshots", first(snapshots, MAX_SNAPSHOTS))))));
+    return db.asUser(
+        BearerAuth.user(ctx).id(),
+        sql ->
+            TimelineRepository.session(sql, sessionId)
+                .compose(
+                    session ->
+                        session == null
+                            ? Future.failedFuture(SessionService.notFound())
+                            : TimelineRepository.transcript(sql, sessionId, MAX_LINES + 1)
+                                .compose(
+                                    lines ->
+                                        TimelineRepository.snapshots(
+                                                sql, sessionId, MAX_SNAPSHOTS + 1)
+                                            .map(
+                                                snapshots ->
+                                                    session
+                                                        .put(
+                                                            "truncated",
+                                                            lines.size() > MAX_LINES
+                                                                || snapshots.size() > MAX_SNAPSHOTS)
+                                                        .put("transcript", first(lines, MAX_LINES))
+                                                        .put(
+                                                            "snapshots",
+                                                            first(snapshots, MAX_SNAPSHOTS))))));
   }
 
   private static JsonArray first(JsonArray items, int max) {

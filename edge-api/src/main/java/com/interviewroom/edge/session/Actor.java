@@ -9,13 +9,14 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.UUID;
 
 /**
- * Who causes a change, for the {@code events} log: the user and request of a REST call, or a
- * system actor (gateway, sweeper) with no user request behind it.
+ * Who causes a change, for the {@code events} log: the user and request of a REST call, or a system
+ * actor (gateway, sweeper) with no user request behind it.
  */
 public record Actor(UUID userId, String requestId, String trackedSkillIdHash) {
 
   public static Actor of(RoutingContext ctx) {
-    return new Actor(BearerAuth.user(ctx).id(), RequestIds.of(ctx), ctx.get(EventRecord.TRACKED_SKILL_HASH));
+    return new Actor(
+        BearerAuth.user(ctx).id(), RequestIds.of(ctx), ctx.get(EventRecord.TRACKED_SKILL_HASH));
   }
 
   public static Actor system(UUID userId) {

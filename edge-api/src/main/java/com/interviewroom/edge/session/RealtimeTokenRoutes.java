@@ -9,7 +9,9 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.UUID;
 
-/** {@code POST /api/realtime/token {sessionId}}: a fresh one-time token for the session's WebSocket. */
+/**
+ * {@code POST /api/realtime/token {sessionId}}: a fresh one-time token for the session's WebSocket.
+ */
 public final class RealtimeTokenRoutes {
   private final SessionService service;
 

@@ -16,12 +16,14 @@ import java.util.regex.Pattern;
 /** {@code /api/sessions/**}: start, list, detail, end, code snapshots. All need a bearer token. */
 public final class SessionRoutes {
   public static final int MAX_PAGE_SIZE = 100;
-  private static final Pattern UUID_TEXT = Pattern.compile(
-      "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+  private static final Pattern UUID_TEXT =
+      Pattern.compile(
+          "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
   private static final Pattern SLUG = Pattern.compile("[a-z0-9][a-z0-9-]*");
+
   /**
-   * Above what the 128 KB body limit can carry, so it never bites first: the real cap is
-   * {@link SnapshotRequest#MAX_CODE_BYTES}, counted in UTF-8 bytes by the service (413).
+   * Above what the 128 KB body limit can carry, so it never bites first: the real cap is {@link
+   * SnapshotRequest#MAX_CODE_BYTES}, counted in UTF-8 bytes by the service (413).
    */
   private static final int MAX_CODE_CHARS = 200_000;
 
@@ -56,8 +58,10 @@ public final class SessionRoutes {
       in.error("problemSlug", "cannot be combined with difficulty or category");
     }
     in.finish();
-    return service.start(Actor.of(ctx), new StartRequest(slug, difficulty, category, language, groupId))
-        .onSuccess(started -> ctx.response().setStatusCode(201).putHeader("Cache-Control", "no-store"));
+    return service
+        .start(Actor.of(ctx), new StartRequest(slug, difficulty, category, language, groupId))
+        .onSuccess(
+            started -> ctx.response().setStatusCode(201).putHeader("Cache-Control", "no-store"));
   }
 
   private Future<JsonObject> list(RoutingContext ctx) {
@@ -90,7 +94,8 @@ public final class SessionRoutes {
     String type = in.oneOf("snapshotType", SnapshotRequest.TYPES, true);
     Long timestampMs = in.requiredLong("timestampMs", 0, Long.MAX_VALUE);
     in.finish();
-    return service.snapshot(Actor.of(ctx), id, new SnapshotRequest(code, language, type, timestampMs))
+    return service
+        .snapshot(Actor.of(ctx), id, new SnapshotRequest(code, language, type, timestampMs))
         .onSuccess(saved -> ctx.response().setStatusCode(201));
   }
 

@@ -23,7 +23,10 @@ public final class SubscriptionAccess {
     return new SubscriptionAccess(config.stripe().pastDueGraceDays());
   }
 
-  /** Writes the tier the user's subscription gives onto the profile; true when it entitles to sessions without credits. */
+  /**
+   * Writes the tier the user's subscription gives onto the profile; true when it entitles to
+   * sessions without credits.
+   */
   public Future<Boolean> settle(SqlClient sql, UUID userId) {
     return SubscriptionRepository.settle(sql, userId, pastDueGraceDays);
   }

@@ -20,16 +20,23 @@ public final class SubscriptionRoutes {
   }
 
   public void mount(Router router, Authenticated authenticated) {
-    authenticated.route(router.get("/api/subscriptions")).respond(ctx -> service.state(BearerAuth.user(ctx)));
+    authenticated
+        .route(router.get("/api/subscriptions"))
+        .respond(ctx -> service.state(BearerAuth.user(ctx)));
     authenticated.route(router.post("/api/subscriptions/create")).respond(this::create);
-    authenticated.route(router.post("/api/subscriptions/cancel")).respond(ctx -> noStore(ctx,
-        service.cancel(BearerAuth.user(ctx), RequestIds.of(ctx))));
-    authenticated.route(router.post("/api/subscriptions/confirm")).respond(ctx -> {
-      com.interviewroom.edge.web.NoInput.check(ctx);
-      return noStore(ctx, service.confirm(BearerAuth.user(ctx), RequestIds.of(ctx)));
-    });
-    authenticated.route(router.get("/api/subscriptions/portal")).respond(ctx -> noStore(ctx,
-        service.portal(BearerAuth.user(ctx), RequestIds.of(ctx))));
+    authenticated
+        .route(router.post("/api/subscriptions/cancel"))
+        .respond(ctx -> noStore(ctx, service.cancel(BearerAuth.user(ctx), RequestIds.of(ctx))));
+    authenticated
+        .route(router.post("/api/subscriptions/confirm"))
+        .respond(
+            ctx -> {
+              com.interviewroom.edge.web.NoInput.check(ctx);
+              return noStore(ctx, service.confirm(BearerAuth.user(ctx), RequestIds.of(ctx)));
+            });
+    authenticated
+        .route(router.get("/api/subscriptions/portal"))
+        .respond(ctx -> noStore(ctx, service.portal(BearerAuth.user(ctx), RequestIds.of(ctx))));
   }
 
   private Future<JsonObject> create(RoutingContext ctx) {

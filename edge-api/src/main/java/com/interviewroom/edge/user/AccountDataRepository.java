@@ -13,8 +13,11 @@ import java.util.UUID;
  * row-level security limits it to the caller's rows even where no WHERE clause says so.
  */
 final class AccountDataRepository {
-  /** jsonb built in SQL: timestamps, arrays and jsonb columns come out as JSON without mapping code. */
-  private static final String PROFILE = """
+  /**
+   * jsonb built in SQL: timestamps, arrays and jsonb columns come out as JSON without mapping code.
+   */
+  private static final String PROFILE =
+      """
       SELECT jsonb_build_object(
           'id', u.id, 'email', u.email, 'displayName', p.display_name, 'credits', p.credits,
           'subscriptionTier', p.subscription_tier, 'experienceLevel', p.experience_level,
@@ -25,7 +28,8 @@ final class AccountDataRepository {
        WHERE u.id = $1""";
 
   /** Everything RLS lets the caller see, one query, one consistent snapshot. */
-  private static final String EXPORT = """
+  private static final String EXPORT =
+      """
       SELECT jsonb_build_object(
           'user', (SELECT to_jsonb(u) FROM (SELECT id, email, created_at FROM users) u),
           'profile', (SELECT to_jsonb(p) FROM profiles p),
@@ -43,62 +47,81 @@ final class AccountDataRepository {
       )::text AS export""";
 
   private static final String SESSION_IDS = "SELECT id FROM sessions WHERE user_id = $1";
-  private static final String LIVE_SESSION_IDS = "SELECT id FROM sessions WHERE user_id = $1 AND status IN ('scheduled', 'active')";
+  private static final String LIVE_SESSION_IDS =
+      "SELECT id FROM sessions WHERE user_id = $1 AND status IN ('scheduled', 'active')";
 
   /**
    * Soft delete (V8): the row stays, stamped, until the retention job purges it after the restore
    * window; the first stamp counts, so a repeat does not extend the window.
    */
-  private static final String SOFT_DELETE = "UPDATE users SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL";
+  private static final String SOFT_DELETE =
+      "UPDATE users SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL";
 
   /** Every refresh token of the account, so no browser can get a new access token from one. */
-  private static final String REVOKE_REFRESH_TOKENS = """
+  private static final String REVOKE_REFRESH_TOKENS =
+      """
       UPDATE refresh_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL""";
 
   /**
-   * Users cannot update their own users row (no grant): the deletion runs as the service role.
-   * Its audit row carries no user id, so nothing in it links back to the person after the purge.
+   * Users cannot update their own users row (no grant): the deletion runs as the service role. Its
+   * audit row carries no user id, so nothing in it links back to the person after the purge.
    */
   private static final String AS_SERVICE = "SELECT set_config('role', 'app_service', true)";
 
   private AccountDataRepository() {}
 
   static Future<JsonObject> profile(SqlClient sql, UUID userId) {
-    return sql.preparedQuery(PROFILE).execute(Tuple.of(userId))
-        .map(rows -> rows.size() == 0 ? null : new JsonObject(rows.iterator().next().getString("profile")));
+    return sql.preparedQuery(PROFILE)
+        .execute(Tuple.of(userId))
+        .map(
+            rows ->
+                rows.size() == 0
+                    ? null
+                    : new JsonObject(rows.iterator().next().getString("profile")));
   }
 
   /** Updates only the columns in {@code changes}; the grant on profiles covers exactly these. */
   static Future<Void> update(SqlClient sql, UUID userId, ProfileChanges changes) {
     List<String> sets = new ArrayList<>();
     Tuple params = Tuple.of(userId);
-    changes.columns().forEach((column, value) -> {
-      params.addValue(value);
-      sets.add(column + " = $" + params.size());
-    });
+    changes
+        .columns()
+        .forEach(
+            (column, value) -> {
+              params.addValue(value);
+              sets.add(column + " = $" + params.size());
+            });
     sets.add("updated_at = now()");
     String statement = "UPDATE profiles SET " + String.join(", ", sets) + " WHERE user_id = $1";
     return sql.preparedQuery(statement).execute(params).mapEmpty();
   }
 
   static Future<JsonObject> export(SqlClient sql) {
-    return sql.query(EXPORT).execute().map(rows -> new JsonObject(rows.iterator().next().getString("export")));
+    return sql.query(EXPORT)
+        .execute()
+        .map(rows -> new JsonObject(rows.iterator().next().getString("export")));
   }
 
   static Future<List<UUID>> sessionIds(SqlClient sql, UUID userId) {
-    return sql.preparedQuery(SESSION_IDS).execute(Tuple.of(userId)).map(rows -> {
-      List<UUID> ids = new ArrayList<>();
-      rows.forEach(row -> ids.add(row.getUUID("id")));
-      return ids;
-    });
+    return sql.preparedQuery(SESSION_IDS)
+        .execute(Tuple.of(userId))
+        .map(
+            rows -> {
+              List<UUID> ids = new ArrayList<>();
+              rows.forEach(row -> ids.add(row.getUUID("id")));
+              return ids;
+            });
   }
 
   static Future<List<UUID>> liveSessionIds(SqlClient sql, UUID userId) {
-    return sql.preparedQuery(LIVE_SESSION_IDS).execute(Tuple.of(userId)).map(rows -> {
-      List<UUID> ids = new ArrayList<>();
-      rows.forEach(row -> ids.add(row.getUUID("id")));
-      return ids;
-    });
+    return sql.preparedQuery(LIVE_SESSION_IDS)
+        .execute(Tuple.of(userId))
+        .map(
+            rows -> {
+              List<UUID> ids = new ArrayList<>();
+              rows.forEach(row -> ids.add(row.getUUID("id")));
+              return ids;
+            });
   }
 
   static Future<Integer> softDelete(SqlClient sql, UUID userId) {

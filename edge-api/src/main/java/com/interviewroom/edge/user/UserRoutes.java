@@ -1,7 +1,7 @@
 package com.interviewroom.edge.user;
 
-import com.interviewroom.common.http.RequestIds;
 import com.interviewroom.common.http.ApiException;
+import com.interviewroom.common.http.RequestIds;
 import com.interviewroom.edge.auth.BearerAuth;
 import com.interviewroom.edge.auth.Legal;
 import com.interviewroom.edge.events.EventRecord;
@@ -19,9 +19,13 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
 
-/** {@code /api/users/profile} (GET, PATCH), {@code /api/users/data-export}, {@code DELETE /api/users/data}. */
+/**
+ * {@code /api/users/profile} (GET, PATCH), {@code /api/users/data-export}, {@code DELETE
+ * /api/users/data}.
+ */
 public final class UserRoutes {
   static final List<String> EXPERIENCE_LEVELS = List.of("junior", "mid", "senior", "staff");
+
   /** Client clocks drift; a terms acceptance a little in the future is still believable. */
   private static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
 
@@ -49,7 +53,8 @@ public final class UserRoutes {
     QueryInput.of(ctx).finish();
     ProfileChanges changes = readChanges(JsonInput.of(ctx));
     ctx.response().putHeader("Cache-Control", "no-store");
-    return service.update(userId, changes, EventRecord.of(ctx, userId, null, "profile.updated", null));
+    return service.update(
+        userId, changes, EventRecord.of(ctx, userId, null, "profile.updated", null));
   }
 
   private Future<JsonObject> export(RoutingContext ctx) {
@@ -57,7 +62,8 @@ public final class UserRoutes {
     UUID userId = BearerAuth.user(ctx).id();
     ctx.response()
         .putHeader("Cache-Control", "no-store")
-        .putHeader("Content-Disposition", "attachment; filename=\"interviewroom-data-export.json\"");
+        .putHeader(
+            "Content-Disposition", "attachment; filename=\"interviewroom-data-export.json\"");
     return service.export(userId, EventRecord.of(ctx, userId, null, "user.data_exported", null));
   }
 
@@ -65,12 +71,16 @@ public final class UserRoutes {
     NoInput.check(ctx);
     UUID userId = BearerAuth.user(ctx).id();
     // No user id and no tracked-skill hash: nothing in the audit row links back to the person.
-    EventRecord anonymous = new EventRecord(RequestIds.of(ctx), null, null, null, "user.data_deleted", null, null);
+    EventRecord anonymous =
+        new EventRecord(RequestIds.of(ctx), null, null, null, "user.data_deleted", null, null);
     // respond() ends an empty result with no body, keeping this status
     return service.delete(userId, anonymous).onSuccess(done -> ctx.response().setStatusCode(204));
   }
 
-  /** Only the self-service fields; anything else (credits, subscriptionTier, ...) is an unknown field. */
+  /**
+   * Only the self-service fields; anything else (credits, subscriptionTier, ...) is an unknown
+   * field.
+   */
   static ProfileChanges readChanges(JsonInput in) {
     String displayName = in.optionalString("displayName", 1, 100);
     String experienceLevel = in.oneOf("experienceLevel", EXPERIENCE_LEVELS, false);
@@ -85,15 +95,19 @@ public final class UserRoutes {
     if (termsVersion != null && termsAcceptedAt == null && !in.has("termsAcceptedAt")) {
       termsAcceptedAt = OffsetDateTime.now(ZoneOffset.UTC);
     }
-    ProfileChanges changes = new ProfileChanges.Builder()
-        .displayName(displayName == null ? null : displayName.strip())
-        .experienceLevel(experienceLevel)
-        .targetCompanies(companies == null ? null : companies.stream().map(String::strip).toArray(String[]::new))
-        .onboardingCompleted(onboarding)
-        .recordAudio(recordAudio)
-        .termsVersion(termsVersion)
-        .termsAcceptedAt(termsAcceptedAt)
-        .build();
+    ProfileChanges changes =
+        new ProfileChanges.Builder()
+            .displayName(displayName == null ? null : displayName.strip())
+            .experienceLevel(experienceLevel)
+            .targetCompanies(
+                companies == null
+                    ? null
+                    : companies.stream().map(String::strip).toArray(String[]::new))
+            .onboardingCompleted(onboarding)
+            .recordAudio(recordAudio)
+            .termsVersion(termsVersion)
+            .termsAcceptedAt(termsAcceptedAt)
+            .build();
     in.finish();
     // only the current terms can be accepted (as at sign-up), checked after the field validation
     ApiException outdated = termsVersion == null ? null : Legal.outdatedTerms(termsVersion);
@@ -101,7 +115,8 @@ public final class UserRoutes {
       throw outdated;
     }
     if (changes.columns().isEmpty()) {
-      throw com.interviewroom.common.http.Problems.badRequest("empty_update", "Send at least one field to change.");
+      throw com.interviewroom.common.http.Problems.badRequest(
+          "empty_update", "Send at least one field to change.");
     }
     return changes;
   }

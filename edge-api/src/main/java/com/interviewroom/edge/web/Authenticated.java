@@ -15,12 +15,14 @@ import java.util.List;
  * authenticated.strict(router.post("/api/sessions/start")).respond(this::start);
  * }</pre>
  *
- * @param chain  handlers run in order on every authenticated route (built in {@code ApiRoutes})
+ * @param chain handlers run in order on every authenticated route (built in {@code ApiRoutes})
  * @param strict the stricter per-user limit added on expensive routes, after the chain
- * @param open   the chain of public routes that also know a signed-in caller: a token is optional
- *               (but checked when sent), the limit is per user when signed in, else per IP
+ * @param open the chain of public routes that also know a signed-in caller: a token is optional
+ *     (but checked when sent), the limit is per user when signed in, else per IP
  */
-public record Authenticated(List<Handler<RoutingContext>> chain, Handler<RoutingContext> strict,
+public record Authenticated(
+    List<Handler<RoutingContext>> chain,
+    Handler<RoutingContext> strict,
     List<Handler<RoutingContext>> open) {
 
   /** A public route: anonymous callers pass, a sent token must be valid. */

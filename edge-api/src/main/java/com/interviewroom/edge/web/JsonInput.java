@@ -30,12 +30,15 @@ import java.util.regex.Pattern;
  * a 400 naming the field: Postgres text cannot hold it, and no field of ours needs it.
  */
 public final class JsonInput {
-  private static final Pattern EMAIL = Pattern.compile("^[^@\\s]{1,64}@[^@\\s]{1,253}\\.[^@\\s]{2,}$");
-  private static final Pattern UUID_TEXT = Pattern.compile(
-      "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+  private static final Pattern EMAIL =
+      Pattern.compile("^[^@\\s]{1,64}@[^@\\s]{1,253}\\.[^@\\s]{2,}$");
+  private static final Pattern UUID_TEXT =
+      Pattern.compile(
+          "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
   /** Timestamps a client may send lie between this and a few minutes from now. */
-  public static final OffsetDateTime EARLIEST_TIMESTAMP = OffsetDateTime.parse("2000-01-01T00:00:00Z");
+  public static final OffsetDateTime EARLIEST_TIMESTAMP =
+      OffsetDateTime.parse("2000-01-01T00:00:00Z");
 
   private final JsonObject body;
   private final Set<String> known = new HashSet<>();
@@ -66,13 +69,18 @@ public final class JsonInput {
     return new JsonInput(body);
   }
 
-  /** Fails with a 400 naming every top-level field that holds a NUL character at any depth (or in a name). */
+  /**
+   * Fails with a 400 naming every top-level field that holds a NUL character at any depth (or in a
+   * name).
+   */
   public static void refuseNul(JsonObject body) {
     JsonArray bad = new JsonArray();
     for (Map.Entry<String, Object> field : body) {
       if (field.getKey().indexOf('\0') >= 0 || holdsNul(field.getValue())) {
-        bad.add(new JsonObject().put("field", field.getKey().replace('\0', '?'))
-            .put("message", "must not contain the NUL character"));
+        bad.add(
+            new JsonObject()
+                .put("field", field.getKey().replace('\0', '?'))
+                .put("message", "must not contain the NUL character"));
       }
     }
     if (!bad.isEmpty()) {
@@ -111,13 +119,20 @@ public final class JsonInput {
     return Normalizer.normalize(nfc.toLowerCase(Locale.ROOT), Normalizer.Form.NFC);
   }
 
-  /** True when {@code s} holds a control character or an invisible format character (zero-width, bidi controls). */
+  /**
+   * True when {@code s} holds a control character or an invisible format character (zero-width,
+   * bidi controls).
+   */
   static boolean hasInvisible(String s) {
-    return s.codePoints().anyMatch(cp -> {
-      int type = Character.getType(cp);
-      return type == Character.CONTROL || type == Character.FORMAT || type == Character.LINE_SEPARATOR
-          || type == Character.PARAGRAPH_SEPARATOR;
-    });
+    return s.codePoints()
+        .anyMatch(
+            cp -> {
+              int type = Character.getType(cp);
+              return type == Character.CONTROL
+                  || type == Character.FORMAT
+                  || type == Character.LINE_SEPARATOR
+                  || type == Character.PARAGRAPH_SEPARATOR;
+            });
   }
 
   public String string(String field, int min, int max) {
@@ -164,8 +179,8 @@ public final class JsonInput {
   }
 
   /**
-   * An optional ISO-8601 date-time with offset, between {@link #EARLIEST_TIMESTAMP} and
-   * {@code latest}; anything else is a field error (never a database error).
+   * An optional ISO-8601 date-time with offset, between {@link #EARLIEST_TIMESTAMP} and {@code
+   * latest}; anything else is a field error (never a database error).
    */
   public OffsetDateTime optionalTimestamp(String field, OffsetDateTime latest) {
     String raw = optionalString(field, 10, 40);
@@ -313,8 +328,13 @@ public final class JsonInput {
   /** Every bad and every unknown field so far, without failing (for {@link NoInput}). */
   JsonArray problems() {
     JsonArray all = errors.copy();
-    body.fieldNames().stream().filter(name -> !known.contains(name)).sorted()
-        .forEach(name -> all.add(new JsonObject().put("field", name).put("message", "is not a known field")));
+    body.fieldNames().stream()
+        .filter(name -> !known.contains(name))
+        .sorted()
+        .forEach(
+            name ->
+                all.add(
+                    new JsonObject().put("field", name).put("message", "is not a known field")));
     return all;
   }
 }

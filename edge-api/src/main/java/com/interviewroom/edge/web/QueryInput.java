@@ -49,7 +49,9 @@ public final class QueryInput {
     return value;
   }
 
-  /** An optional lower-case slug-like token ({@code hash-maps}) of at most {@code max} characters. */
+  /**
+   * An optional lower-case slug-like token ({@code hash-maps}) of at most {@code max} characters.
+   */
   public String token(String name, int max) {
     String value = single(name);
     if (value != null && (value.length() > max || !TOKEN.matcher(value).matches())) {
@@ -115,8 +117,15 @@ public final class QueryInput {
   /** Every bad and every unknown parameter so far, without failing (for {@link NoInput}). */
   JsonArray problems() {
     JsonArray all = errors.copy();
-    params.names().stream().filter(name -> !known.contains(name)).sorted()
-        .forEach(name -> all.add(new JsonObject().put("field", name).put("message", "is not a known parameter")));
+    params.names().stream()
+        .filter(name -> !known.contains(name))
+        .sorted()
+        .forEach(
+            name ->
+                all.add(
+                    new JsonObject()
+                        .put("field", name)
+                        .put("message", "is not a known parameter")));
     return all;
   }
 }

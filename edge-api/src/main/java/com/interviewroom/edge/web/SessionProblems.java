@@ -17,11 +17,14 @@ public final class SessionProblems {
   /** The problem for a session-model exception; null for any other failure. */
   public static ApiException of(Throwable failure) {
     return switch (failure) {
-      case IllegalTransition illegal -> new ApiException(409, "illegal_transition", "Conflict", illegal.getMessage());
+      case IllegalTransition illegal ->
+          new ApiException(409, "illegal_transition", "Conflict", illegal.getMessage());
       case NoSuchSession missing -> Problems.notFound(missing.getMessage());
       case ConcurrentChange changed -> Problems.conflict("concurrent_change", changed.getMessage());
-      case InsufficientCredits none -> Problems.paymentRequired("insufficient_credits",
-          "You have no credits left. Buy credits or subscribe to start a session.");
+      case InsufficientCredits none ->
+          Problems.paymentRequired(
+              "insufficient_credits",
+              "You have no credits left. Buy credits or subscribe to start a session.");
       case null, default -> null;
     };
   }

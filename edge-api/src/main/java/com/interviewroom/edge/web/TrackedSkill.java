@@ -13,15 +13,15 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 
 /**
- * Reads {@code X-Tracked-Skill-Id} on arrival, keeps only its keyed hash under
- * {@link EventRecord#TRACKED_SKILL_HASH} and removes the raw header from the request, so no later
- * handler, event row, storage write or log line can see the raw value.
+ * Reads {@code X-Tracked-Skill-Id} on arrival, keeps only its keyed hash under {@link
+ * EventRecord#TRACKED_SKILL_HASH} and removes the raw header from the request, so no later handler,
+ * event row, storage write or log line can see the raw value.
  *
  * <p>The hash is HMAC-SHA-256 (hex) with a server secret, so a guessable id cannot be recovered
- * from the column ({@code events.tracked_skill_id_hash}) by hashing candidates. The key is
- * {@code TRACKED_SKILL_SECRET}, or, when unset, derived from {@code INTERNAL_WEBHOOK_SECRET}
- * (HMAC of a fixed label), which every node of a deployment shares; without either (only tests
- * that set neither) a random per-process key.
+ * from the column ({@code events.tracked_skill_id_hash}) by hashing candidates. The key is {@code
+ * TRACKED_SKILL_SECRET}, or, when unset, derived from {@code INTERNAL_WEBHOOK_SECRET} (HMAC of a
+ * fixed label), which every node of a deployment shares; without either (only tests that set
+ * neither) a random per-process key.
  */
 public final class TrackedSkill implements Handler<RoutingContext> {
   public static final String HEADER = "X-Tracked-Skill-Id";
@@ -44,7 +44,8 @@ public final class TrackedSkill implements Handler<RoutingContext> {
       return explicit;
     }
     if (config.internalWebhookSecret() != null) {
-      return Hmac.sha256Hex(config.internalWebhookSecret(), "", DERIVATION_LABEL.getBytes(StandardCharsets.UTF_8));
+      return Hmac.sha256Hex(
+          config.internalWebhookSecret(), "", DERIVATION_LABEL.getBytes(StandardCharsets.UTF_8));
     }
     byte[] random = new byte[32];
     new SecureRandom().nextBytes(random);
@@ -66,9 +67,13 @@ public final class TrackedSkill implements Handler<RoutingContext> {
     ctx.request().headers().remove(HEADER);
     if (raw.isBlank() || raw.length() > MAX_LENGTH) {
       // The problem names the header, never echoes its value.
-      ctx.fail(Problems.validation(new JsonArray().add(new JsonObject()
-          .put("field", HEADER)
-          .put("message", "must be between 1 and " + MAX_LENGTH + " characters"))));
+      ctx.fail(
+          Problems.validation(
+              new JsonArray()
+                  .add(
+                      new JsonObject()
+                          .put("field", HEADER)
+                          .put("message", "must be between 1 and " + MAX_LENGTH + " characters"))));
       return;
     }
     ctx.put(EventRecord.TRACKED_SKILL_HASH, hash(raw));

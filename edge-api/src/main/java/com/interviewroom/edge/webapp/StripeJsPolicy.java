@@ -13,10 +13,13 @@ import java.util.List;
  * stand-in at another {@code STRIPE_JS_URL} (tests, development), that URL's origin for all three.
  * Empty when the server has no publishable key: then no page loads Stripe.js at all.
  */
-public record StripeJsPolicy(List<String> scriptSrc, List<String> frameSrc, List<String> connectSrc) {
+public record StripeJsPolicy(
+    List<String> scriptSrc, List<String> frameSrc, List<String> connectSrc) {
   public static final StripeJsPolicy NONE = new StripeJsPolicy(List.of(), List.of(), List.of());
-  static final List<String> STRIPE_SCRIPTS = List.of("https://js.stripe.com", "https://*.js.stripe.com");
-  static final List<String> STRIPE_FRAMES = List.of("https://js.stripe.com", "https://*.js.stripe.com", "https://hooks.stripe.com");
+  static final List<String> STRIPE_SCRIPTS =
+      List.of("https://js.stripe.com", "https://*.js.stripe.com");
+  static final List<String> STRIPE_FRAMES =
+      List.of("https://js.stripe.com", "https://*.js.stripe.com", "https://hooks.stripe.com");
   static final List<String> STRIPE_API = List.of("https://api.stripe.com");
 
   public static StripeJsPolicy of(Config config) {

@@ -24,23 +24,25 @@ import java.util.jar.JarFile;
 import java.util.stream.Stream;
 
 /**
- * The candidate web app as the edge serves it: every file under the classpath folder {@code webapp/}
- * read once into memory, a build id hashed from their bytes (so a changed file changes every asset
- * URL and a long cache is safe), the import map built from the WebJar versions on the classpath,
- * and the HTML shell with both filled in.
+ * The candidate web app as the edge serves it: every file under the classpath folder {@code
+ * webapp/} read once into memory, a build id hashed from their bytes (so a changed file changes
+ * every asset URL and a long cache is safe), the import map built from the WebJar versions on the
+ * classpath, and the HTML shell with both filled in.
  */
 public final class WebAppAssets {
   /** Classpath folder of the app's own files. */
   static final String ROOT = "webapp/";
+
   /** URL prefix of the app's own files; the build id follows it. */
   public static final String ASSETS_PREFIX = "/assets/";
+
   /** URL prefix of the WebJars (their version is part of the path). */
   public static final String WEBJARS_PREFIX = "/webjars/";
 
   /**
    * Bare module specifier → (WebJar artifact, file inside it, or "" for a folder mapping). The
-   * version comes from the jar's own {@code pom.properties}, so edge-api/pom.xml is the one place
-   * a library's version is written.
+   * version comes from the jar's own {@code pom.properties}, so edge-api/pom.xml is the one place a
+   * library's version is written.
    */
   static final Map<String, String[]> IMPORTS = imports();
 
@@ -62,14 +64,20 @@ public final class WebAppAssets {
     if (template == null) {
       throw new IllegalStateException("classpath " + ROOT + "index.html is missing");
     }
-    this.shell = template.body().toString(StandardCharsets.UTF_8)
-        .replace("{{IMPORT_MAP}}", importMap)
-        .replace("{{ASSETS}}", ASSETS_PREFIX + buildId);
+    this.shell =
+        template
+            .body()
+            .toString(StandardCharsets.UTF_8)
+            .replace("{{IMPORT_MAP}}", importMap)
+            .replace("{{ASSETS}}", ASSETS_PREFIX + buildId);
   }
 
   private static volatile WebAppAssets shared;
 
-  /** Reads {@code webapp/} from the classpath (a folder in development, the jar when packaged). Blocking. */
+  /**
+   * Reads {@code webapp/} from the classpath (a folder in development, the jar when packaged).
+   * Blocking.
+   */
   public static WebAppAssets load() {
     return load(WebAppAssets.class.getClassLoader());
   }
@@ -109,7 +117,9 @@ public final class WebAppAssets {
 
   /** The CSP source allowing exactly the import map. */
   public String importMapHash() {
-    return "'sha256-" + Base64.getEncoder().encodeToString(sha256(importMap.getBytes(StandardCharsets.UTF_8))) + "'";
+    return "'sha256-"
+        + Base64.getEncoder().encodeToString(sha256(importMap.getBytes(StandardCharsets.UTF_8)))
+        + "'";
   }
 
   /** A file of the app by its path below {@code webapp/} (never the HTML template), or null. */
@@ -120,7 +130,10 @@ public final class WebAppAssets {
     return files.get(path);
   }
 
-  /** True for the WebJars named in the import map at their version: nothing else on the classpath is served. */
+  /**
+   * True for the WebJars named in the import map at their version: nothing else on the classpath is
+   * served.
+   */
   public boolean servesWebjar(String artifact, String version) {
     return version.equals(webjarVersions.get(artifact));
   }
@@ -135,7 +148,8 @@ public final class WebAppAssets {
     m.put("@lezer/common", new String[] {"lezer__common", "dist/index.js"});
     m.put("@lezer/highlight", new String[] {"lezer__highlight", "dist/index.js"});
     m.put("@lezer/lr", new String[] {"lezer__lr", "dist/index.js"});
-    m.put("@marijn/find-cluster-break", new String[] {"marijn__find-cluster-break", "src/index.js"});
+    m.put(
+        "@marijn/find-cluster-break", new String[] {"marijn__find-cluster-break", "src/index.js"});
     m.put("style-mod", new String[] {"style-mod", "src/style-mod.js"});
     m.put("w3c-keyname", new String[] {"w3c-keyname", "index.js"});
     m.put("crelt", new String[] {"crelt", "index.js"});
@@ -153,7 +167,8 @@ public final class WebAppAssets {
       String resource = "META-INF/maven/org.webjars.npm/" + artifact + "/pom.properties";
       try (InputStream in = loader.getResourceAsStream(resource)) {
         if (in == null) {
-          throw new IllegalStateException("the WebJar org.webjars.npm:" + artifact + " is not on the classpath");
+          throw new IllegalStateException(
+              "the WebJar org.webjars.npm:" + artifact + " is not on the classpath");
         }
         Properties props = new Properties();
         props.load(in);
@@ -167,17 +182,21 @@ public final class WebAppAssets {
 
   private static String importMapJson(Map<String, String> versions) {
     JsonObject imports = new JsonObject();
-    IMPORTS.forEach((specifier, target) ->
-        imports.put(specifier, WEBJARS_PREFIX + target[0] + "/" + versions.get(target[0]) + "/" + target[1]));
+    IMPORTS.forEach(
+        (specifier, target) ->
+            imports.put(
+                specifier,
+                WEBJARS_PREFIX + target[0] + "/" + versions.get(target[0]) + "/" + target[1]));
     return new JsonObject().put("imports", imports).encode();
   }
 
   private static String buildIdOf(Map<String, Asset> files) {
     MessageDigest digest = digest();
-    files.forEach((path, asset) -> {
-      digest.update(path.getBytes(StandardCharsets.UTF_8));
-      digest.update(asset.body().getBytes());
-    });
+    files.forEach(
+        (path, asset) -> {
+          digest.update(path.getBytes(StandardCharsets.UTF_8));
+          digest.update(asset.body().getBytes());
+        });
     return HexFormat.of().formatHex(digest.digest()).substring(0, 12);
   }
 

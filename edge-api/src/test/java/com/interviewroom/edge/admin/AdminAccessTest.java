@@ -43,8 +43,13 @@ class AdminAccessTest {
 
   @BeforeAll
   static void start() {
-    server = EdgeServer.start(Map.of("ADMIN_EMAILS", "someone-else@example.com, " + CONFIGURED_ADMIN.toUpperCase(),
-        "BUDGET_DAILY_USD_OPENAI", "0.05"));
+    server =
+        EdgeServer.start(
+            Map.of(
+                "ADMIN_EMAILS",
+                "someone-else@example.com, " + CONFIGURED_ADMIN.toUpperCase(),
+                "BUDGET_DAILY_USD_OPENAI",
+                "0.05"));
     await(ProblemBankSeeder.seed(server.db, ProblemBank.load()));
   }
 
@@ -54,11 +59,18 @@ class AdminAccessTest {
   }
 
   private static TestUser signup(String email) {
-    HttpResponse<Buffer> response = await(server.client.post("/api/auth/signup")
-        .sendJsonObject(EdgeServer.credentials(email, "correct horse battery")));
+    HttpResponse<Buffer> response =
+        await(
+            server
+                .client
+                .post("/api/auth/signup")
+                .sendJsonObject(EdgeServer.credentials(email, "correct horse battery")));
     assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(201);
     JsonObject session = response.bodyAsJsonObject();
-    return new TestUser(server, UUID.fromString(session.getJsonObject("user").getString("id")), EdgeServer.bearer(session));
+    return new TestUser(
+        server,
+        UUID.fromString(session.getJsonObject("user").getString("id")),
+        EdgeServer.bearer(session));
   }
 
   private static HttpResponse<Buffer> costs(String authorization, String query) {
@@ -72,7 +84,8 @@ class AdminAccessTest {
   }
 
   @Test
-  @DisplayName("no token is 401, a signed-in candidate 403, an address in ADMIN_EMAILS (any letter case) 200")
+  @DisplayName(
+      "no token is 401, a signed-in candidate 403, an address in ADMIN_EMAILS (any letter case) 200")
   void theRoleIsChecked() {
     assertThat(costs(null, "").statusCode()).isEqualTo(401);
     assertThat(costs("Bearer nonsense.token.here", "").statusCode()).isEqualTo(401);
@@ -84,80 +97,176 @@ class AdminAccessTest {
   }
 
   @Test
-  @DisplayName("the admin command's grant (the owner's connection) opens the route, a revoke closes it on the next request")
+  @DisplayName(
+      "the admin command's grant (the owner's connection) opens the route, a revoke closes it on the next request")
   void grantAndRevoke() {
     String email = "granted-" + UUID.randomUUID() + "@example.com";
     TestUser user = signup(email);
     assertThat(costs(user.authorization(), "").statusCode()).isEqualTo(403);
-    assertThat(await(AdminRepository.grant(server.db.pool(), email.toUpperCase(), "test"))).isEqualTo(AdminRepository.Change.CHANGED);
-    assertThat(await(AdminRepository.grant(server.db.pool(), email, "test"))).isEqualTo(AdminRepository.Change.UNCHANGED);
+    assertThat(await(AdminRepository.grant(server.db.pool(), email.toUpperCase(), "test")))
+        .isEqualTo(AdminRepository.Change.CHANGED);
+    assertThat(await(AdminRepository.grant(server.db.pool(), email, "test")))
+        .isEqualTo(AdminRepository.Change.UNCHANGED);
     assertThat(costs(user.authorization(), "").statusCode()).isEqualTo(200);
-    assertThat(await(AdminRepository.revoke(server.db.pool(), email))).isEqualTo(AdminRepository.Change.CHANGED);
+    assertThat(await(AdminRepository.revoke(server.db.pool(), email)))
+        .isEqualTo(AdminRepository.Change.CHANGED);
     assertThat(costs(user.authorization(), "").statusCode()).isEqualTo(403);
-    assertThat(await(AdminRepository.grant(server.db.pool(), "nobody-" + UUID.randomUUID() + "@example.com", "test")))
+    assertThat(
+            await(
+                AdminRepository.grant(
+                    server.db.pool(), "nobody-" + UUID.randomUUID() + "@example.com", "test")))
         .isEqualTo(AdminRepository.Change.NO_SUCH_USER);
   }
 
   @Test
-  @DisplayName("the API cannot grant admin: a profile PATCH naming a role is refused, and neither application role may write the admins table")
+  @DisplayName(
+      "the API cannot grant admin: a profile PATCH naming a role is refused, and neither application role may write the admins table")
   void theApiCannotGrantAdmin() {
     TestUser user = TestUser.signup(server);
-    for (JsonObject attempt : new JsonObject[] {new JsonObject().put("role", "admin"), new JsonObject().put("admin", true),
-        new JsonObject().put("displayName", "x").put("isAdmin", true)}) {
-      HttpResponse<Buffer> response = await(server.client.patch("/api/users/profile")
-          .putHeader("Authorization", user.authorization()).sendJsonObject(attempt));
+    for (JsonObject attempt :
+        new JsonObject[] {
+          new JsonObject().put("role", "admin"),
+          new JsonObject().put("admin", true),
+          new JsonObject().put("displayName", "x").put("isAdmin", true)
+        }) {
+      HttpResponse<Buffer> response =
+          await(
+              server
+                  .client
+                  .patch("/api/users/profile")
+                  .putHeader("Authorization", user.authorization())
+                  .sendJsonObject(attempt));
       assertThat(response.statusCode()).as(attempt.encode()).isEqualTo(400);
     }
     assertThat(costs(user.authorization(), "").statusCode()).isEqualTo(403);
 
-    assertThatThrownBy(() -> await(server.db.asService(conn -> conn
-        .preparedQuery("INSERT INTO admins (user_id, granted_by) VALUES ($1, 'api')").execute(Tuple.of(user.id())))))
-        .rootCause().isInstanceOf(PgException.class).hasMessageContaining("permission denied");
-    assertThatThrownBy(() -> await(server.db.asUser(user.id(), conn -> conn
-        .preparedQuery("INSERT INTO admins (user_id, granted_by) VALUES ($1, 'api')").execute(Tuple.of(user.id())))))
-        .rootCause().isInstanceOf(PgException.class).hasMessageContaining("permission denied");
-    assertThatThrownBy(() -> await(server.db.asReporting(conn -> conn
-        .preparedQuery("INSERT INTO admins (user_id, granted_by) VALUES ($1, 'api')").execute(Tuple.of(user.id())))))
-        .rootCause().isInstanceOf(PgException.class);
+    assertThatThrownBy(
+            () ->
+                await(
+                    server.db.asService(
+                        conn ->
+                            conn.preparedQuery(
+                                    "INSERT INTO admins (user_id, granted_by) VALUES ($1, 'api')")
+                                .execute(Tuple.of(user.id())))))
+        .rootCause()
+        .isInstanceOf(PgException.class)
+        .hasMessageContaining("permission denied");
+    assertThatThrownBy(
+            () ->
+                await(
+                    server.db.asUser(
+                        user.id(),
+                        conn ->
+                            conn.preparedQuery(
+                                    "INSERT INTO admins (user_id, granted_by) VALUES ($1, 'api')")
+                                .execute(Tuple.of(user.id())))))
+        .rootCause()
+        .isInstanceOf(PgException.class)
+        .hasMessageContaining("permission denied");
+    assertThatThrownBy(
+            () ->
+                await(
+                    server.db.asReporting(
+                        conn ->
+                            conn.preparedQuery(
+                                    "INSERT INTO admins (user_id, granted_by) VALUES ($1, 'api')")
+                                .execute(Tuple.of(user.id())))))
+        .rootCause()
+        .isInstanceOf(PgException.class);
     assertThat(costs(user.authorization(), "").statusCode()).isEqualTo(403);
   }
 
   @Test
-  @DisplayName("the reporting role reads costs and admins, and neither candidate data nor any write")
+  @DisplayName(
+      "the reporting role reads costs and admins, and neither candidate data nor any write")
   void reportingRoleIsReadOnlyAndNarrow() {
     TestUser user = TestUser.signup(server);
-    assertThat(await(server.db.asReporting(conn -> conn.query("SELECT count(*) FROM costs").execute())).size()).isEqualTo(1);
-    for (String table : new String[] {"users", "profiles", "sessions", "transcripts", "code_snapshots", "evaluations", "payments"}) {
-      assertThatThrownBy(() -> await(server.db.asReporting(conn -> conn.query("SELECT * FROM " + table + " LIMIT 1").execute())))
-          .as(table).rootCause().hasMessageContaining("permission denied");
+    assertThat(
+            await(server.db.asReporting(conn -> conn.query("SELECT count(*) FROM costs").execute()))
+                .size())
+        .isEqualTo(1);
+    for (String table :
+        new String[] {
+          "users",
+          "profiles",
+          "sessions",
+          "transcripts",
+          "code_snapshots",
+          "evaluations",
+          "payments"
+        }) {
+      assertThatThrownBy(
+              () ->
+                  await(
+                      server.db.asReporting(
+                          conn -> conn.query("SELECT * FROM " + table + " LIMIT 1").execute())))
+          .as(table)
+          .rootCause()
+          .hasMessageContaining("permission denied");
     }
-    assertThatThrownBy(() -> await(server.db.asReporting(conn -> conn.query(
-        "INSERT INTO costs (day, provider, kind, quantity, usd, entries) VALUES (current_date, 'openai', 'text_in', 1, 1, 1)").execute())))
-        .rootCause().isInstanceOf(PgException.class);
-    assertThatThrownBy(() -> await(server.db.asUser(user.id(), conn -> conn.query("SELECT * FROM costs").execute())))
-        .rootCause().hasMessageContaining("permission denied");
+    assertThatThrownBy(
+            () ->
+                await(
+                    server.db.asReporting(
+                        conn ->
+                            conn.query(
+                                    "INSERT INTO costs (day, provider, kind, quantity, usd, entries) VALUES (current_date, 'openai', 'text_in', 1, 1, 1)")
+                                .execute())))
+        .rootCause()
+        .isInstanceOf(PgException.class);
+    assertThatThrownBy(
+            () ->
+                await(
+                    server.db.asUser(
+                        user.id(), conn -> conn.query("SELECT * FROM costs").execute())))
+        .rootCause()
+        .hasMessageContaining("permission denied");
   }
 
   @Test
-  @DisplayName("GET /api/admin/costs gives each day's providers and kinds as recorded, the range's totals, today's budgets, and refuses a bad range")
+  @DisplayName(
+      "GET /api/admin/costs gives each day's providers and kinds as recorded, the range's totals, today's budgets, and refuses a bad range")
   void costsByDayAndProvider() {
     TestUser admin = signup("costs-" + UUID.randomUUID() + "@example.com");
     await(AdminRepository.grant(server.db.pool(), emailOf(admin), "test"));
-    CostLedger ledger = new CostLedger(server.db, PriceTable.builtIn(), new SimpleMeterRegistry(), Clock.systemUTC());
+    CostLedger ledger =
+        new CostLedger(
+            server.db, PriceTable.builtIn(), new SimpleMeterRegistry(), Clock.systemUTC());
     String run = UUID.randomUUID().toString();
     // gpt-realtime: audio in $32/M, audio out $64/M; claude-haiku-4-5: input $1/M, output $5/M
-    await(ledger.record(run + ":a", null, Metered.ofCounts("openai", "gpt-realtime", Map.of(Kinds.AUDIO_IN, 1_000L, Kinds.AUDIO_OUT, 500L))));
-    await(ledger.record(run + ":a", null, Metered.ofCounts("openai", "gpt-realtime", Map.of(Kinds.AUDIO_IN, 1_000L, Kinds.AUDIO_OUT, 500L))));
-    await(ledger.record(run + ":b", null, Metered.ofCounts("anthropic", "claude-haiku-4-5", Map.of(Kinds.INPUT, 2_000L, Kinds.OUTPUT, 100L))));
+    await(
+        ledger.record(
+            run + ":a",
+            null,
+            Metered.ofCounts(
+                "openai", "gpt-realtime", Map.of(Kinds.AUDIO_IN, 1_000L, Kinds.AUDIO_OUT, 500L))));
+    await(
+        ledger.record(
+            run + ":a",
+            null,
+            Metered.ofCounts(
+                "openai", "gpt-realtime", Map.of(Kinds.AUDIO_IN, 1_000L, Kinds.AUDIO_OUT, 500L))));
+    await(
+        ledger.record(
+            run + ":b",
+            null,
+            Metered.ofCounts(
+                "anthropic", "claude-haiku-4-5", Map.of(Kinds.INPUT, 2_000L, Kinds.OUTPUT, 100L))));
 
     JsonObject body = costs(admin.authorization(), "").bodyAsJsonObject();
     String today = LocalDate.now(ZoneOffset.UTC).toString();
     assertThat(body.getString("to")).isEqualTo(today);
-    assertThat(body.getString("from")).isEqualTo(LocalDate.now(ZoneOffset.UTC).minusDays(29).toString());
-    JsonObject day = (JsonObject) body.getJsonArray("days").stream().filter(d -> today.equals(((JsonObject) d).getString("day")))
-        .findFirst().orElseThrow();
+    assertThat(body.getString("from"))
+        .isEqualTo(LocalDate.now(ZoneOffset.UTC).minusDays(29).toString());
+    JsonObject day =
+        (JsonObject)
+            body.getJsonArray("days").stream()
+                .filter(d -> today.equals(((JsonObject) d).getString("day")))
+                .findFirst()
+                .orElseThrow();
     JsonObject openai = provider(day, "openai");
-    assertThat(openai.getString("usd")).isEqualTo("0.064"); // 0.032 + 0.032, the duplicate not counted
+    assertThat(openai.getString("usd"))
+        .isEqualTo("0.064"); // 0.032 + 0.032, the duplicate not counted
     JsonObject audioIn = kind(openai, Kinds.AUDIO_IN);
     assertThat(audioIn.getString("quantity")).isEqualTo("1000");
     assertThat(audioIn.getLong("entries")).isEqualTo(1L);
@@ -169,26 +278,38 @@ class AdminAccessTest {
     assertThat(budget.getBoolean("reached")).isTrue();
 
     assertThat(costs(admin.authorization(), "?from=2026-02-30").statusCode()).isEqualTo(400);
-    assertThat(costs(admin.authorization(), "?from=2026-12-02&to=2026-12-01").statusCode()).isEqualTo(400);
-    assertThat(costs(admin.authorization(), "?from=2020-01-01&to=2026-01-01").statusCode()).isEqualTo(400);
+    assertThat(costs(admin.authorization(), "?from=2026-12-02&to=2026-12-01").statusCode())
+        .isEqualTo(400);
+    assertThat(costs(admin.authorization(), "?from=2020-01-01&to=2026-01-01").statusCode())
+        .isEqualTo(400);
     assertThat(costs(admin.authorization(), "?provider=openai").statusCode()).isEqualTo(400);
-    JsonObject empty = costs(admin.authorization(), "?from=2001-01-01&to=2001-01-31").bodyAsJsonObject();
+    JsonObject empty =
+        costs(admin.authorization(), "?from=2001-01-01&to=2001-01-31").bodyAsJsonObject();
     assertThat(empty.getJsonArray("days")).isEmpty();
     assertThat(empty.getJsonArray("totals")).isEmpty();
   }
 
   private static String emailOf(TestUser user) {
-    return user.serviceQuery("SELECT email FROM users WHERE id = $1", Tuple.of(user.id()),
+    return user.serviceQuery(
+        "SELECT email FROM users WHERE id = $1",
+        Tuple.of(user.id()),
         rows -> rows.iterator().next().getString("email"));
   }
 
   private static JsonObject provider(JsonObject day, String name) {
     JsonArray providers = day.getJsonArray("providers");
-    return (JsonObject) providers.stream().filter(p -> name.equals(((JsonObject) p).getString("provider"))).findFirst().orElseThrow();
+    return (JsonObject)
+        providers.stream()
+            .filter(p -> name.equals(((JsonObject) p).getString("provider")))
+            .findFirst()
+            .orElseThrow();
   }
 
   private static JsonObject kind(JsonObject provider, String name) {
-    return (JsonObject) provider.getJsonArray("kinds").stream().filter(k -> name.equals(((JsonObject) k).getString("kind")))
-        .findFirst().orElseThrow();
+    return (JsonObject)
+        provider.getJsonArray("kinds").stream()
+            .filter(k -> name.equals(((JsonObject) k).getString("kind")))
+            .findFirst()
+            .orElseThrow();
   }
 }

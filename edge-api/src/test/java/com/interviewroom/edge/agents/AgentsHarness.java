@@ -32,7 +32,9 @@ public final class AgentsHarness implements AutoCloseable {
     InternalVerticle verticle = new InternalVerticle(edge.context, modelTimeoutMs);
     EdgeServer.await(edge.vertx.deployVerticle(verticle));
     internalPort = verticle.actualPort();
-    internal = new InternalClient(edge.vertx, "http://127.0.0.1:" + internalPort, SECRET, Clock.systemUTC(), 30_000);
+    internal =
+        new InternalClient(
+            edge.vertx, "http://127.0.0.1:" + internalPort, SECRET, Clock.systemUTC(), 30_000);
   }
 
   public InternalClient.Reply post(String path, JsonObject body) {
@@ -55,47 +57,84 @@ public final class AgentsHarness implements AutoCloseable {
 
   /** As {@link #session(UUID)}, on a problem with this {@code input_generator} (may be null). */
   public UUID session(UUID userId, JsonObject inputGenerator) {
-    return EdgeServer.await(edge.db.asService(sql -> sql.preparedQuery("""
+    return EdgeServer.await(
+        edge.db.asService(
+            sql ->
+                sql.preparedQuery(
+                        """
             INSERT INTO problems (slug, title, difficulty, category, description, function_signature, duration_minutes, input_generator)
             VALUES ($1, 'Two Sum', 'easy', 'array', 'Return indices of two numbers adding up to target.',
                     '{"name":"twoSum","params":[{"name":"nums","type":"int[]"},{"name":"target","type":"int"}],"returns":"int[]"}'::jsonb,
                     45, $2)
-            RETURNING id""").execute(Tuple.of("two-sum-" + UUID.randomUUID(), inputGenerator))
-        .compose(problems -> sql.preparedQuery("""
+            RETURNING id""")
+                    .execute(Tuple.of("two-sum-" + UUID.randomUUID(), inputGenerator))
+                    .compose(
+                        problems ->
+                            sql.preparedQuery(
+                                    """
                 INSERT INTO sessions (user_id, problem_id, status, language, started_at, ended_at)
                 VALUES ($1, $2, 'completed', 'python', now() - interval '20 minutes', now()) RETURNING id""")
-            .execute(Tuple.of(userId, problems.iterator().next().getUUID("id"))))
-        .map(rows -> rows.iterator().next().getUUID("id"))));
+                                .execute(
+                                    Tuple.of(userId, problems.iterator().next().getUUID("id"))))
+                    .map(rows -> rows.iterator().next().getUUID("id"))));
   }
 
   public void turn(UUID sessionId, String itemId, String role, String text, int minutesIn) {
-    EdgeServer.await(edge.db.asService(sql -> sql.preparedQuery("""
+    EdgeServer.await(
+        edge.db.asService(
+            sql ->
+                sql.preparedQuery(
+                        """
             INSERT INTO transcripts (session_id, item_id, role, text, turn_started_at)
             VALUES ($1, $2, $3, $4, now() - interval '20 minutes' + make_interval(mins => $5))""")
-        .execute(Tuple.of(sessionId, itemId, role, text, minutesIn))));
+                    .execute(Tuple.of(sessionId, itemId, role, text, minutesIn))));
   }
 
-  /** A snapshot; for {@code execution}, {@code hiddenPassed} of {@code hiddenTotal} hidden tests pass. */
-  public UUID snapshot(UUID sessionId, String type, String code, int hiddenPassed, int hiddenTotal, int minutesIn) {
+  /**
+   * A snapshot; for {@code execution}, {@code hiddenPassed} of {@code hiddenTotal} hidden tests
+   * pass.
+   */
+  public UUID snapshot(
+      UUID sessionId, String type, String code, int hiddenPassed, int hiddenTotal, int minutesIn) {
     JsonObject result = null;
     if ("execution".equals(type)) {
-      JsonArray tests = new JsonArray().add(new JsonObject().put("id", "ex1").put("hidden", false).put("passed", hiddenPassed == hiddenTotal));
+      JsonArray tests =
+          new JsonArray()
+              .add(
+                  new JsonObject()
+                      .put("id", "ex1")
+                      .put("hidden", false)
+                      .put("passed", hiddenPassed == hiddenTotal));
       for (int i = 0; i < hiddenTotal; i++) {
-        tests.add(new JsonObject().put("id", "h" + i).put("hidden", true).put("passed", i < hiddenPassed));
+        tests.add(
+            new JsonObject()
+                .put("id", "h" + i)
+                .put("hidden", true)
+                .put("passed", i < hiddenPassed));
       }
-      result = new JsonObject().put("verdict", hiddenPassed == hiddenTotal ? "accepted" : "wrong_answer").put("tests", tests);
+      result =
+          new JsonObject()
+              .put("verdict", hiddenPassed == hiddenTotal ? "accepted" : "wrong_answer")
+              .put("tests", tests);
     }
     JsonObject execution = result;
-    return EdgeServer.await(edge.db.asService(sql -> sql.preparedQuery("""
+    return EdgeServer.await(
+        edge.db.asService(
+            sql ->
+                sql.preparedQuery(
+                        """
             INSERT INTO code_snapshots (session_id, code, language, snapshot_type, execution_result, created_at)
             VALUES ($1, $2, 'python', $3, $4, now() - interval '20 minutes' + make_interval(mins => $5)) RETURNING id""")
-        .execute(Tuple.of(sessionId, code, type, execution, minutesIn))
-        .map(rows -> rows.iterator().next().getUUID("id"))));
+                    .execute(Tuple.of(sessionId, code, type, execution, minutesIn))
+                    .map(rows -> rows.iterator().next().getUUID("id"))));
   }
 
   public Future<Long> evaluationRows(UUID sessionId) {
-    return edge.db.asService(sql -> sql.preparedQuery("SELECT count(*) FROM evaluations WHERE session_id = $1")
-        .execute(Tuple.of(sessionId)).map(rows -> rows.iterator().next().getLong(0)));
+    return edge.db.asService(
+        sql ->
+            sql.preparedQuery("SELECT count(*) FROM evaluations WHERE session_id = $1")
+                .execute(Tuple.of(sessionId))
+                .map(rows -> rows.iterator().next().getLong(0)));
   }
 
   @Override

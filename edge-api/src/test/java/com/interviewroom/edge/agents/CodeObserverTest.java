@@ -3,10 +3,10 @@ package com.interviewroom.edge.agents;
 import static com.interviewroom.edge.EdgeServer.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.interviewroom.session.signal.SessionSignals;
 import com.interviewroom.common.internal.InternalClient;
 import com.interviewroom.edge.fakes.FakeAnthropic;
 import com.interviewroom.edge.fakes.FakeSandboxRunner;
+import com.interviewroom.session.signal.SessionSignals;
 import com.interviewroom.testkit.TestRedis;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -39,8 +39,15 @@ class CodeObserverTest {
     fakes = Vertx.vertx();
     runner = new FakeSandboxRunner(fakes);
     anthropic = new FakeAnthropic(fakes);
-    withModel = new AgentsHarness(Map.of("SANDBOX_URL", runner.url(),
-        "ANTHROPIC_API_KEY", FakeAnthropic.KEY, "ANTHROPIC_BASE_URL", anthropic.baseUrl()));
+    withModel =
+        new AgentsHarness(
+            Map.of(
+                "SANDBOX_URL",
+                runner.url(),
+                "ANTHROPIC_API_KEY",
+                FakeAnthropic.KEY,
+                "ANTHROPIC_BASE_URL",
+                anthropic.baseUrl()));
     // a port nothing listens on: the runner is unreachable
     withoutRunner = new AgentsHarness(Map.of("SANDBOX_URL", "http://127.0.0.1:1"));
   }
@@ -58,12 +65,19 @@ class CodeObserverTest {
     return observeReply(harness, session, code).body();
   }
 
-  private static InternalClient.Reply observeReply(AgentsHarness harness, UUID session, String code) {
+  private static InternalClient.Reply observeReply(
+      AgentsHarness harness, UUID session, String code) {
     return observeReply(harness, session, code, "python");
   }
 
-  private static InternalClient.Reply observeReply(AgentsHarness harness, UUID session, String code, String language) {
-    return harness.post(OBSERVE, new JsonObject().put("sessionId", session.toString()).put("code", code).put("language", language));
+  private static InternalClient.Reply observeReply(
+      AgentsHarness harness, UUID session, String code, String language) {
+    return harness.post(
+        OBSERVE,
+        new JsonObject()
+            .put("sessionId", session.toString())
+            .put("code", code)
+            .put("language", language));
   }
 
   private static String unique(String code) {
@@ -71,29 +85,55 @@ class CodeObserverTest {
   }
 
   @Test
-  @DisplayName("the runner is told the session and its user (its observer limits); its 429 reads as diagnostics unavailable")
+  @DisplayName(
+      "the runner is told the session and its user (its observer limits); its 429 reads as diagnostics unavailable")
   void sessionAndUserReachTheRunner() {
     UUID session = UUID.randomUUID();
     UUID user = UUID.randomUUID();
     String code = unique("def fine():\n    return 1");
-    JsonObject result = withModel.post(OBSERVE, new JsonObject().put("sessionId", session.toString())
-        .put("userId", user.toString()).put("code", code).put("language", "python")).body();
+    JsonObject result =
+        withModel
+            .post(
+                OBSERVE,
+                new JsonObject()
+                    .put("sessionId", session.toString())
+                    .put("userId", user.toString())
+                    .put("code", code)
+                    .put("language", "python"))
+            .body();
     assertThat(result.getBoolean("diagnosticsAvailable")).isTrue();
-    JsonObject sent = runner.checkBodies.stream().filter(b -> code.equals(b.getString("code"))).findFirst().orElseThrow();
+    JsonObject sent =
+        runner.checkBodies.stream()
+            .filter(b -> code.equals(b.getString("code")))
+            .findFirst()
+            .orElseThrow();
     assertThat(sent.getString("session")).isEqualTo(session.toString());
     assertThat(sent.getString("user")).isEqualTo(user.toString());
 
-    JsonObject refused = withModel.post(OBSERVE, new JsonObject().put("sessionId", UUID.randomUUID().toString())
-        .put("userId", user.toString()).put("code", unique("x = 1\n" + FakeSandboxRunner.OVER_USER_LIMIT)).put("language", "python")).body();
+    JsonObject refused =
+        withModel
+            .post(
+                OBSERVE,
+                new JsonObject()
+                    .put("sessionId", UUID.randomUUID().toString())
+                    .put("userId", user.toString())
+                    .put("code", unique("x = 1\n" + FakeSandboxRunner.OVER_USER_LIMIT))
+                    .put("language", "python"))
+            .body();
     assertThat(refused.getBoolean("diagnosticsAvailable")).isFalse();
   }
 
   @Test
-  @DisplayName("the runner's syntax error and the model's insight reach the interviewer as an 'I notice' context note")
+  @DisplayName(
+      "the runner's syntax error and the model's insight reach the interviewer as an 'I notice' context note")
   void diagnosticsAndInsight() throws Exception {
     UUID session = UUID.randomUUID();
-    anthropic.thenTool(new JsonObject().put("warnings", new JsonArray().add("The loop never handles an empty list."))
-        .put("approach", "a hash map of seen values").put("estimatedComplexity", "O(n) time").put("suggestRun", true));
+    anthropic.thenTool(
+        new JsonObject()
+            .put("warnings", new JsonArray().add("The loop never handles an empty list."))
+            .put("approach", "a hash map of seen values")
+            .put("estimatedComplexity", "O(n) time")
+            .put("suggestRun", true));
     LinkedBlockingQueue<String> notes = subscribe(session);
 
     JsonObject result = observe(withModel, session, unique("def broken(:\n    return"));
@@ -101,23 +141,29 @@ class CodeObserverTest {
     assertThat(result.getBoolean("diagnosticsAvailable")).isTrue();
     assertThat(result.getJsonArray("diagnostics").getJsonObject(0).getInteger("line")).isEqualTo(2);
     assertThat(result.getString("source")).isEqualTo("llm");
-    assertThat(result.getJsonObject("insight").getString("estimatedComplexity")).isEqualTo("O(n) time");
+    assertThat(result.getJsonObject("insight").getString("estimatedComplexity"))
+        .isEqualTo("O(n) time");
     JsonObject request = anthropic.requests.get(anthropic.requests.size() - 1);
     assertThat(request.getString("model")).isEqualTo(CodeObserver.MODEL);
     assertThat(request.getInteger("temperature")).isZero();
-    assertThat(request.getJsonObject("tool_choice")).isEqualTo(new JsonObject().put("type", "tool").put("name", "report_observation"));
+    assertThat(request.getJsonObject("tool_choice"))
+        .isEqualTo(new JsonObject().put("type", "tool").put("name", "report_observation"));
 
     JsonObject note = new JsonObject(notes.poll(5, TimeUnit.SECONDS));
     assertThat(note.getString("kind")).isEqualTo("CODE_OBSERVATION");
-    assertThat(note.getString("text")).startsWith("I notice a syntax problem on line 2").contains("hash map")
+    assertThat(note.getString("text"))
+        .startsWith("I notice a syntax problem on line 2")
+        .contains("hash map")
         .doesNotContainIgnoringCase("observer");
   }
 
   @Test
-  @DisplayName("model output that does not fit the schema falls back to diagnostics only, never an error")
+  @DisplayName(
+      "model output that does not fit the schema falls back to diagnostics only, never an error")
   void malformedModelOutput() {
     anthropic.thenTool(new JsonObject().put("approach", 42).put("verdict", "looks fine"));
-    InternalClient.Reply reply = observeReply(withModel, UUID.randomUUID(), unique("def f(x):\n    return x"));
+    InternalClient.Reply reply =
+        observeReply(withModel, UUID.randomUUID(), unique("def f(x):\n    return x"));
     assertThat(reply.status()).isEqualTo(200);
     assertThat(reply.body().getString("source")).isEqualTo("diagnostics");
     assertThat(reply.body().getValue("insight")).isNull();
@@ -125,16 +171,19 @@ class CodeObserverTest {
   }
 
   @Test
-  @DisplayName("a second observation of one session within 2 s is refused with 429, while another session proceeds")
+  @DisplayName(
+      "a second observation of one session within 2 s is refused with 429, while another session proceeds")
   void rateLimitPerSession() {
     UUID session = UUID.randomUUID();
     assertThat(observeReply(withoutRunner, session, unique("x = 1")).status()).isEqualTo(200);
     assertThat(observeReply(withoutRunner, session, unique("x = 2")).status()).isEqualTo(429);
-    assertThat(observeReply(withoutRunner, UUID.randomUUID(), unique("x = 3")).status()).isEqualTo(200);
+    assertThat(observeReply(withoutRunner, UUID.randomUUID(), unique("x = 3")).status())
+        .isEqualTo(200);
   }
 
   @Test
-  @DisplayName("identical language and code within 5 s are answered from the cache without asking the runner again")
+  @DisplayName(
+      "identical language and code within 5 s are answered from the cache without asking the runner again")
   void cache() {
     String code = unique("def g(a):\n    return a");
     int before = runner.checks.get();
@@ -147,12 +196,17 @@ class CodeObserverTest {
   }
 
   @Test
-  @DisplayName("the cache key includes the language: the same code as python, then javascript, asks the runner twice, and python again is a hit")
+  @DisplayName(
+      "the cache key includes the language: the same code as python, then javascript, asks the runner twice, and python again is a hit")
   void cacheKeyIncludesLanguage() {
     String code = unique("let a = 1");
     int before = runner.checks.get();
-    JsonObject quickInsight = new JsonObject().put("warnings", new JsonArray()).put("approach", "a constant")
-        .put("estimatedComplexity", "O(1)").put("suggestRun", false);
+    JsonObject quickInsight =
+        new JsonObject()
+            .put("warnings", new JsonArray())
+            .put("approach", "a constant")
+            .put("estimatedComplexity", "O(1)")
+            .put("suggestRun", false);
     anthropic.thenTool(quickInsight).thenTool(quickInsight);
 
     JsonObject python = observeReply(withModel, UUID.randomUUID(), code, "python").body();
@@ -174,7 +228,8 @@ class CodeObserverTest {
   }
 
   @Test
-  @DisplayName("the interviewer gets the code itself as a CODE_SNAPSHOT, once per meaningful change (whitespace is none)")
+  @DisplayName(
+      "the interviewer gets the code itself as a CODE_SNAPSHOT, once per meaningful change (whitespace is none)")
   void codeSnapshots() throws Exception {
     UUID session = UUID.randomUUID();
     LinkedBlockingQueue<String> notes = subscribe(session);
@@ -195,13 +250,20 @@ class CodeObserverTest {
 
   private static LinkedBlockingQueue<String> subscribe(UUID session) {
     LinkedBlockingQueue<String> messages = new LinkedBlockingQueue<>();
-    RedisConnection conn = await(Redis.createClient(fakes, new RedisOptions().setConnectionString(TestRedis.url())
-        .setPreferredProtocolVersion(ProtocolVersion.RESP2)).connect());
-    conn.handler(message -> {
-      if (message.size() == 3 && "message".equals(message.get(0).toString())) {
-        messages.add(message.get(2).toString());
-      }
-    });
+    RedisConnection conn =
+        await(
+            Redis.createClient(
+                    fakes,
+                    new RedisOptions()
+                        .setConnectionString(TestRedis.url())
+                        .setPreferredProtocolVersion(ProtocolVersion.RESP2))
+                .connect());
+    conn.handler(
+        message -> {
+          if (message.size() == 3 && "message".equals(message.get(0).toString())) {
+            messages.add(message.get(2).toString());
+          }
+        });
     await(conn.send(Request.cmd(Command.SUBSCRIBE).arg(SessionSignals.context(session))));
     return messages;
   }

@@ -23,8 +23,7 @@ import org.slf4j.LoggerFactory;
 
 /** What the log lines of the auth paths carry, rendered by the production JSON encoder. */
 class AuthLoggingTest extends EdgeTest {
-  @RegisterExtension
-  final CapturedLogs logs = new CapturedLogs();
+  @RegisterExtension final CapturedLogs logs = new CapturedLogs();
   private final LogstashEncoder encoder = new LogstashEncoder();
 
   @BeforeEach
@@ -41,17 +40,23 @@ class AuthLoggingTest extends EdgeTest {
   /** Every captured event as the JSON line stdout would get. */
   private List<String> lines() {
     synchronized (logs.list) {
-      return logs.list.stream().map(e -> new String(encoder.encode(e), StandardCharsets.UTF_8)).toList();
+      return logs.list.stream()
+          .map(e -> new String(encoder.encode(e), StandardCharsets.UTF_8))
+          .toList();
     }
   }
 
-  /** The access line of one request; it is written when the response ends, so it may trail the answer. */
+  /**
+   * The access line of one request; it is written when the response ends, so it may trail the
+   * answer.
+   */
   private JsonObject accessLine(String requestId) throws InterruptedException {
     long deadline = System.currentTimeMillis() + 10_000;
     while (System.currentTimeMillis() < deadline) {
       for (String line : lines()) {
         JsonObject json = new JsonObject(line);
-        if ("access".equals(json.getString("logger_name")) && requestId.equals(json.getString("requestId"))) {
+        if ("access".equals(json.getString("logger_name"))
+            && requestId.equals(json.getString("requestId"))) {
           return json;
         }
       }
@@ -65,12 +70,18 @@ class AuthLoggingTest extends EdgeTest {
   }
 
   private static HttpResponse<Buffer> profile(String token, String requestId) {
-    return await(server.client.get("/api/users/profile")
-        .putHeader("Authorization", "Bearer " + token).putHeader("X-Request-Id", requestId).send());
+    return await(
+        server
+            .client
+            .get("/api/users/profile")
+            .putHeader("Authorization", "Bearer " + token)
+            .putHeader("X-Request-Id", requestId)
+            .send());
   }
 
   @Test
-  @DisplayName("signup, login, a refresh, an authenticated and a refused request log no password or token; access lines carry the caller's X-Request-Id")
+  @DisplayName(
+      "signup, login, a refresh, an authenticated and a refused request log no password or token; access lines carry the caller's X-Request-Id")
   void noSecretsAndRequestIds() throws Exception {
     String email = "logs-" + UUID.randomUUID() + "@example.com";
     String password = "pw-" + UUID.randomUUID();
@@ -79,15 +90,25 @@ class AuthLoggingTest extends EdgeTest {
     HttpResponse<Buffer> signup = post("/api/auth/signup", EdgeServer.credentials(email, password));
     assertThat(signup.statusCode()).isEqualTo(201);
     String signupToken = signup.bodyAsJsonObject().getString("accessToken");
-    HttpResponse<Buffer> login = post("/api/auth/login", new JsonObject().put("email", email).put("password", password));
+    HttpResponse<Buffer> login =
+        post("/api/auth/login", new JsonObject().put("email", email).put("password", password));
     assertThat(login.statusCode()).isEqualTo(200);
     String loginToken = login.bodyAsJsonObject().getString("accessToken");
-    assertThat(post("/api/auth/login", new JsonObject().put("email", email).put("password", wrongPassword)).statusCode())
+    assertThat(
+            post(
+                    "/api/auth/login",
+                    new JsonObject().put("email", email).put("password", wrongPassword))
+                .statusCode())
         .isEqualTo(401);
 
     String refreshToken = login.cookies().get(0).split(";")[0].substring("ir_refresh=".length());
-    HttpResponse<Buffer> refreshed = await(server.client.post("/api/auth/refresh")
-        .putHeader("Cookie", "ir_refresh=" + refreshToken).send());
+    HttpResponse<Buffer> refreshed =
+        await(
+            server
+                .client
+                .post("/api/auth/refresh")
+                .putHeader("Cookie", "ir_refresh=" + refreshToken)
+                .send());
     assertThat(refreshed.statusCode()).isEqualTo(200);
     String rotated = refreshed.cookies().get(0).split(";")[0].substring("ir_refresh=".length());
 
@@ -110,9 +131,20 @@ class AuthLoggingTest extends EdgeTest {
 
     List<String> lines = lines();
     assertThat(lines).as("something was logged").isNotEmpty();
-    for (String secret : List.of(password, wrongPassword, signupToken, loginToken, forged, parts[2], refreshToken, rotated,
-        refreshed.bodyAsJsonObject().getString("accessToken"))) {
-      assertThat(lines).as("no log line contains a password, an access token or a refresh token").noneMatch(line -> line.contains(secret));
+    for (String secret :
+        List.of(
+            password,
+            wrongPassword,
+            signupToken,
+            loginToken,
+            forged,
+            parts[2],
+            refreshToken,
+            rotated,
+            refreshed.bodyAsJsonObject().getString("accessToken"))) {
+      assertThat(lines)
+          .as("no log line contains a password, an access token or a refresh token")
+          .noneMatch(line -> line.contains(secret));
     }
   }
 }

@@ -16,8 +16,8 @@ import java.util.function.IntFunction;
 /**
  * The load generator's own JVM, started by {@link EdgeBenchmark} so the client's threads, heap and
  * GC do not share the server's. Reads the plan (ports, rates, durations, tokens) from the JSON file
- * named by its argument, runs every phase in order and prints each result as one
- * {@code BENCH {json}} line on stdout.
+ * named by its argument, runs every phase in order and prints each result as one {@code BENCH
+ * {json}} line on stdout.
  */
 public final class LoadRunner {
   static final String PREFIX = "BENCH ";
@@ -58,10 +58,15 @@ public final class LoadRunner {
 
     LoadGenerator edge = new LoadGenerator(vertx, plan.getInteger("edgePort"), 256);
     LoadGenerator bare = new LoadGenerator(vertx, plan.getInteger("barePort"), 256);
-    IntFunction<Call> read = rotating(readers, token -> new Call(HttpMethod.GET, "/api/problems/" + slug, token, null));
-    IntFunction<Call> start = rotating(starters, token -> new Call(HttpMethod.POST, "/api/sessions/start", token, startBody));
-    IntFunction<Call> bareRead = i -> new Call(HttpMethod.GET, "/bare/problems/" + slug, null, null);
-    IntFunction<Call> bareCached = i -> new Call(HttpMethod.GET, "/bare/cached/problems/" + slug, null, null);
+    IntFunction<Call> read =
+        rotating(readers, token -> new Call(HttpMethod.GET, "/api/problems/" + slug, token, null));
+    IntFunction<Call> start =
+        rotating(
+            starters, token -> new Call(HttpMethod.POST, "/api/sessions/start", token, startBody));
+    IntFunction<Call> bareRead =
+        i -> new Call(HttpMethod.GET, "/bare/problems/" + slug, null, null);
+    IntFunction<Call> bareCached =
+        i -> new Call(HttpMethod.GET, "/bare/cached/problems/" + slug, null, null);
 
     await(bare.openLoop("warm-up bare", readRate, warmup, bareRead));
     await(bare.openLoop("warm-up bare cached", readRate, warmup, bareCached));
@@ -77,7 +82,8 @@ public final class LoadRunner {
   }
 
   /** Each call takes the next token in turn, so the load spreads over every user's rate limit. */
-  private static IntFunction<Call> rotating(List<String> tokens, java.util.function.Function<String, Call> call) {
+  private static IntFunction<Call> rotating(
+      List<String> tokens, java.util.function.Function<String, Call> call) {
     AtomicInteger next = new AtomicInteger();
     return i -> call.apply(tokens.get(Math.floorMod(next.getAndIncrement(), tokens.size())));
   }

@@ -55,31 +55,53 @@ class ClientErrorsTest {
   }
 
   private static HttpResponse<Buffer> report(Object body) {
-    var request = server.client.post("/api/client-errors").putHeader("Content-Type", "application/json");
-    HttpResponse<Buffer> response = await(body instanceof JsonObject json ? request.sendJsonObject(json) : request.sendBuffer((Buffer) body));
+    var request =
+        server.client.post("/api/client-errors").putHeader("Content-Type", "application/json");
+    HttpResponse<Buffer> response =
+        await(
+            body instanceof JsonObject json
+                ? request.sendJsonObject(json)
+                : request.sendBuffer((Buffer) body));
     OpenApiContract.assertResponseMatches("POST", "/api/client-errors", response);
     return response;
   }
 
   @Test
   @Order(1)
-  @DisplayName("a thrown error in the page reaches Sentry tagged source=web with its frames, and no token, query string or address")
+  @DisplayName(
+      "a thrown error in the page reaches Sentry tagged source=web with its frames, and no token, query string or address")
   void reportReachesSentryScrubbed() throws Exception {
     String marker = "marker" + UUID.randomUUID().toString().replace("-", "");
-    JsonObject body = new JsonObject()
-        .put("kind", "error")
-        .put("name", "TypeError")
-        .put("message", "Cannot read properties of undefined (reading 'x') " + marker + " at https://app.example/interview?session="
-            + "s3cr3t-session&token=" + JWT + " for " + EMAIL)
-        .put("stack", "TypeError: boom\n    at startInterview (https://app.example/app/interview.js?v=" + REFRESH + ":12:7)\n"
-            + "    at https://app.example/app/main.js#access_token=" + JWT + ":3:1\n"
-            + "onMessage@https://app.example/app/socket.js?token=abc:40:2")
-        .put("page", "/interview?sessionId=7d1c&refresh=" + REFRESH);
+    JsonObject body =
+        new JsonObject()
+            .put("kind", "error")
+            .put("name", "TypeError")
+            .put(
+                "message",
+                "Cannot read properties of undefined (reading 'x') "
+                    + marker
+                    + " at https://app.example/interview?session="
+                    + "s3cr3t-session&token="
+                    + JWT
+                    + " for "
+                    + EMAIL)
+            .put(
+                "stack",
+                "TypeError: boom\n    at startInterview (https://app.example/app/interview.js?v="
+                    + REFRESH
+                    + ":12:7)\n"
+                    + "    at https://app.example/app/main.js#access_token="
+                    + JWT
+                    + ":3:1\n"
+                    + "onMessage@https://app.example/app/socket.js?token=abc:40:2")
+            .put("page", "/interview?sessionId=7d1c&refresh=" + REFRESH);
     assertThat(report(body).statusCode()).isEqualTo(202);
 
     List<JsonObject> events = sentry.eventsUntil(marker, () -> Sentry.flush(1000));
     JsonObject event = events.getLast();
-    assertThat(event.getJsonObject("tags").getMap()).containsEntry("source", "web").containsEntry("role", "edge");
+    assertThat(event.getJsonObject("tags").getMap())
+        .containsEntry("source", "web")
+        .containsEntry("role", "edge");
     JsonObject exception = event.getJsonObject("exception").getJsonArray("values").getJsonObject(0);
     assertThat(exception.getString("type")).isEqualTo("TypeError");
     JsonArray frames = exception.getJsonObject("stacktrace").getJsonArray("frames");
@@ -89,11 +111,20 @@ class ClientErrorsTest {
     assertThat(innermost.getString("filename")).isEqualTo("https://app.example/app/interview.js");
     assertThat(innermost.getInteger("lineno")).isEqualTo(12);
     assertThat(innermost.getInteger("colno")).isEqualTo(7);
-    assertThat(frames.getJsonObject(0).getString("filename")).isEqualTo("https://app.example/app/socket.js");
+    assertThat(frames.getJsonObject(0).getString("filename"))
+        .isEqualTo("https://app.example/app/socket.js");
     assertThat(event.getString("transaction")).isEqualTo("/interview");
-    assertThat(event.encode()).contains("Cannot read properties of undefined").contains("https://app.example/interview")
-        .doesNotContain(JWT).doesNotContain("eyJ").doesNotContain(REFRESH).doesNotContain("s3cr3t-session")
-        .doesNotContain(EMAIL).doesNotContain("token=abc").doesNotContain("7d1c").doesNotContain("\"request\"");
+    assertThat(event.encode())
+        .contains("Cannot read properties of undefined")
+        .contains("https://app.example/interview")
+        .doesNotContain(JWT)
+        .doesNotContain("eyJ")
+        .doesNotContain(REFRESH)
+        .doesNotContain("s3cr3t-session")
+        .doesNotContain(EMAIL)
+        .doesNotContain("token=abc")
+        .doesNotContain("7d1c")
+        .doesNotContain("\"request\"");
   }
 
   @Test
@@ -103,11 +134,18 @@ class ClientErrorsTest {
     Sentry.flush(2000);
     sentry.drain(); // whatever an earlier test left
     String big = "x".repeat(ClientErrorRoutes.BODY_LIMIT_BYTES);
-    assertThat(report(Buffer.buffer(new JsonObject().put("kind", "error").put("message", big).encode())).statusCode())
+    assertThat(
+            report(
+                    Buffer.buffer(
+                        new JsonObject().put("kind", "error").put("message", big).encode()))
+                .statusCode())
         .isEqualTo(413);
-    assertThat(report(new JsonObject().put("kind", "error").put("message", "m").put("cookie", "a=b")).statusCode())
+    assertThat(
+            report(new JsonObject().put("kind", "error").put("message", "m").put("cookie", "a=b"))
+                .statusCode())
         .isEqualTo(400);
-    assertThat(report(new JsonObject().put("kind", "warning").put("message", "m")).statusCode()).isEqualTo(400);
+    assertThat(report(new JsonObject().put("kind", "warning").put("message", "m")).statusCode())
+        .isEqualTo(400);
     Sentry.flush(2000);
     Thread.sleep(300);
     assertThat(sentry.drain()).isEmpty();
@@ -115,11 +153,14 @@ class ClientErrorsTest {
 
   @Test
   @Order(3)
-  @DisplayName("reports are limited per client IP: past CLIENT_ERRORS_PER_IP_PER_MINUTE the page gets 429")
+  @DisplayName(
+      "reports are limited per client IP: past CLIENT_ERRORS_PER_IP_PER_MINUTE the page gets 429")
   void ratePerIp() {
     int last = 0;
     for (int i = 0; i < 10 && last != 429; i++) {
-      last = report(new JsonObject().put("kind", "unhandledrejection").put("message", "rejected " + i)).statusCode();
+      last =
+          report(new JsonObject().put("kind", "unhandledrejection").put("message", "rejected " + i))
+              .statusCode();
     }
     assertThat(last).isEqualTo(429);
   }

@@ -19,28 +19,59 @@ public final class EchoRunner implements AutoCloseable {
   private final HttpServer server;
 
   public EchoRunner() throws Exception {
-    server = vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
-      if ("/health".equals(req.path())) {
-        // the real runner's liveness answer; session start asks it first
-        req.response().putHeader("Content-Type", "application/json").end(new JsonObject().put("status", "ok").encode());
-        return;
-      }
-      JsonObject run = body.toJsonObject();
-      runRequests.add(run);
-      JsonArray tests = new JsonArray();
-      for (Object item : run.getJsonObject("problem").getJsonArray("tests")) {
-        JsonObject t = (JsonObject) item;
-        boolean hidden = t.getBoolean("hidden");
-        JsonObject result = new JsonObject().put("id", t.getValue("id")).put("hidden", hidden).put("passed", true).put("durationMs", 3);
-        if (!hidden) {
-          result.put("input", t.getValue("input")).put("expected", t.getValue("expected")).put("actual", t.getValue("expected"));
-        }
-        tests.add(result.put("runnerInternal", "/tmp/slot-1/harness.py"));
-      }
-      req.response().putHeader("Content-Type", "application/json").end(new JsonObject().put("verdict", "accepted")
-          .put("stdout", "hi\n").put("stderr", "").put("exitCode", 0).put("durationMs", 42).put("tests", tests)
-          .put("hostPath", "/srv/runner").encode());
-    })).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    server =
+        vertx
+            .createHttpServer()
+            .requestHandler(
+                req ->
+                    req.body()
+                        .onSuccess(
+                            body -> {
+                              if ("/health".equals(req.path())) {
+                                // the real runner's liveness answer; session start asks it first
+                                req.response()
+                                    .putHeader("Content-Type", "application/json")
+                                    .end(new JsonObject().put("status", "ok").encode());
+                                return;
+                              }
+                              JsonObject run = body.toJsonObject();
+                              runRequests.add(run);
+                              JsonArray tests = new JsonArray();
+                              for (Object item :
+                                  run.getJsonObject("problem").getJsonArray("tests")) {
+                                JsonObject t = (JsonObject) item;
+                                boolean hidden = t.getBoolean("hidden");
+                                JsonObject result =
+                                    new JsonObject()
+                                        .put("id", t.getValue("id"))
+                                        .put("hidden", hidden)
+                                        .put("passed", true)
+                                        .put("durationMs", 3);
+                                if (!hidden) {
+                                  result
+                                      .put("input", t.getValue("input"))
+                                      .put("expected", t.getValue("expected"))
+                                      .put("actual", t.getValue("expected"));
+                                }
+                                tests.add(result.put("runnerInternal", "/tmp/slot-1/harness.py"));
+                              }
+                              req.response()
+                                  .putHeader("Content-Type", "application/json")
+                                  .end(
+                                      new JsonObject()
+                                          .put("verdict", "accepted")
+                                          .put("stdout", "hi\n")
+                                          .put("stderr", "")
+                                          .put("exitCode", 0)
+                                          .put("durationMs", 42)
+                                          .put("tests", tests)
+                                          .put("hostPath", "/srv/runner")
+                                          .encode());
+                            }))
+            .listen(0, "127.0.0.1")
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get(10, TimeUnit.SECONDS);
   }
 
   public String url() {

@@ -25,31 +25,59 @@ import java.util.regex.Pattern;
  * names, a {@code tool_choice} of an unknown type or naming an undeclared tool. Scripted replies
  * follow Anthropic's formats: a {@code tool_use} message with {@code usage} (cache token fields
  * included), or {@code {type:"error", error:{type, message}, request_id}} with {@code retry-after}
- * on 429/529. With an empty script it answers 500 api_error. Models: an id the API does not know (or
- * a retired one such as {@code claude-sonnet-4-5}) is 404 {@code not_found_error}; {@code temperature}
- * sent to a model that no longer takes sampling parameters (Opus 4.7 and later, the 5 line) is 400
- * "`temperature` is deprecated for this model." Replies can carry {@code retry-after-ms} and
- * {@code x-should-retry} headers.
+ * on 429/529. With an empty script it answers 500 api_error. Models: an id the API does not know
+ * (or a retired one such as {@code claude-sonnet-4-5}) is 404 {@code not_found_error}; {@code
+ * temperature} sent to a model that no longer takes sampling parameters (Opus 4.7 and later, the 5
+ * line) is 400 "`temperature` is deprecated for this model." Replies can carry {@code
+ * retry-after-ms} and {@code x-should-retry} headers.
  */
 public final class FakeAnthropic implements AutoCloseable {
   public static final String KEY = "sk-ant-test-key";
   private static final Pattern TOOL_NAME = Pattern.compile("[a-zA-Z0-9_-]{1,64}");
   private static final Set<String> TOOL_CHOICES = Set.of("auto", "any", "tool", "none");
-  /** Models the API serves (anthropic-sdk-python {@code types/model_param.py}), less the retired Sonnet 4.5. */
-  public static final Set<String> MODELS = Set.of("claude-sonnet-5", "claude-fable-5", "claude-opus-5", "claude-opus-4-8",
-      "claude-opus-4-7", "claude-opus-4-6", "claude-sonnet-4-6", "claude-haiku-4-5", "claude-haiku-4-5-20251001",
-      "claude-opus-4-5", "claude-opus-4-5-20251101");
+
+  /**
+   * Models the API serves (anthropic-sdk-python {@code types/model_param.py}), less the retired
+   * Sonnet 4.5.
+   */
+  public static final Set<String> MODELS =
+      Set.of(
+          "claude-sonnet-5",
+          "claude-fable-5",
+          "claude-opus-5",
+          "claude-opus-4-8",
+          "claude-opus-4-7",
+          "claude-opus-4-6",
+          "claude-sonnet-4-6",
+          "claude-haiku-4-5",
+          "claude-haiku-4-5-20251001",
+          "claude-opus-4-5",
+          "claude-opus-4-5-20251101");
+
   /** Of those, the ones that refuse sampling parameters. */
-  public static final Set<String> NO_SAMPLING = Set.of("claude-sonnet-5", "claude-fable-5", "claude-opus-5",
-      "claude-opus-4-8", "claude-opus-4-7");
+  public static final Set<String> NO_SAMPLING =
+      Set.of(
+          "claude-sonnet-5",
+          "claude-fable-5",
+          "claude-opus-5",
+          "claude-opus-4-8",
+          "claude-opus-4-7");
 
   /** One scripted reply: {@code body} is a JSON object, or a String sent verbatim. */
-  public record Reply(int status, Object body, String retryAfter, long delayMs, java.util.Map<String, String> headers) {
+  public record Reply(
+      int status,
+      Object body,
+      String retryAfter,
+      long delayMs,
+      java.util.Map<String, String> headers) {
     public Reply(int status, Object body, String retryAfter, long delayMs) {
       this(status, body, retryAfter, delayMs, java.util.Map.of());
     }
 
-    /** The same reply with one more response header ({@code retry-after-ms}, {@code x-should-retry}). */
+    /**
+     * The same reply with one more response header ({@code retry-after-ms}, {@code
+     * x-should-retry}).
+     */
     public Reply header(String name, String value) {
       java.util.Map<String, String> next = new java.util.HashMap<>(headers);
       next.put(name, value);
@@ -75,15 +103,23 @@ public final class FakeAnthropic implements AutoCloseable {
   private final Vertx vertx;
   private final HttpServer server;
   private final Deque<Reply> script = new ArrayDeque<>();
+
   /** Every request that passed authentication and parsed as JSON, valid or not. */
   public final List<JsonObject> requests = new CopyOnWriteArrayList<>();
+
   /** Every HTTP request that reached the fake, whatever its path, key or body. */
   public final AtomicInteger hits = new AtomicInteger();
 
   public FakeAnthropic(Vertx vertx) throws Exception {
     this.vertx = vertx;
-    this.server = vertx.createHttpServer().requestHandler(this::handle).listen(0, "127.0.0.1")
-        .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    this.server =
+        vertx
+            .createHttpServer()
+            .requestHandler(this::handle)
+            .listen(0, "127.0.0.1")
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get(10, TimeUnit.SECONDS);
   }
 
   public String baseUrl() {
@@ -105,14 +141,25 @@ public final class FakeAnthropic implements AutoCloseable {
   }
 
   public static JsonObject error(String type, String message) {
-    return new JsonObject().put("type", "error").put("error", new JsonObject().put("type", type).put("message", message));
+    return new JsonObject()
+        .put("type", "error")
+        .put("error", new JsonObject().put("type", type).put("message", message));
   }
 
-  /** A complete Messages API response holding only text, as when the model ignored the tool or hit max_tokens. */
+  /**
+   * A complete Messages API response holding only text, as when the model ignored the tool or hit
+   * max_tokens.
+   */
   public static JsonObject textMessage(String text, String stopReason) {
-    return new JsonObject().put("id", "msg_" + Long.toHexString(System.nanoTime())).put("type", "message").put("role", "assistant")
-        .put("model", "claude-sonnet-4-5").put("content", new JsonArray().add(new JsonObject().put("type", "text").put("text", text)))
-        .put("stop_reason", stopReason).put("stop_sequence", null).put("usage", usage(812, 4096));
+    return new JsonObject()
+        .put("id", "msg_" + Long.toHexString(System.nanoTime()))
+        .put("type", "message")
+        .put("role", "assistant")
+        .put("model", "claude-sonnet-4-5")
+        .put("content", new JsonArray().add(new JsonObject().put("type", "text").put("text", text)))
+        .put("stop_reason", stopReason)
+        .put("stop_sequence", null)
+        .put("usage", usage(812, 4096));
   }
 
   /** Forgets any scripted replies a previous test left unused. */
@@ -126,64 +173,94 @@ public final class FakeAnthropic implements AutoCloseable {
 
   private void handle(HttpServerRequest req) {
     hits.incrementAndGet();
-    req.body().onSuccess(buffer -> {
-      if (req.path().startsWith("/v1/models/") && req.method() == HttpMethod.GET) {
-        String id = req.path().substring("/v1/models/".length());
-        if (!KEY.equals(req.getHeader("x-api-key"))) {
-          respond(req, 401, error("authentication_error", "invalid x-api-key"), null);
-        } else if (MODELS.contains(id)) {
-          respond(req, 200, new JsonObject().put("type", "model").put("id", id).put("display_name", id)
-              .put("created_at", "2026-01-01T00:00:00Z"), null);
-        } else {
-          respond(req, 404, error("not_found_error", "model: " + id), null);
-        }
-        return;
-      }
-      if (!"/v1/messages".equals(req.path()) || req.method() != HttpMethod.POST) {
-        respond(req, 404, error("not_found_error", "Not found"), null);
-        return;
-      }
-      if (!KEY.equals(req.getHeader("x-api-key"))) {
-        respond(req, 401, error("authentication_error", "invalid x-api-key"), null);
-        return;
-      }
-      if (!"2023-06-01".equals(req.getHeader("anthropic-version"))) {
-        respond(req, 400, error("invalid_request_error", "anthropic-version: header is required"), null);
-        return;
-      }
-      JsonObject body;
-      try {
-        body = buffer.toJsonObject();
-      } catch (RuntimeException e) {
-        respond(req, 400, error("invalid_request_error", "There was an error parsing the body of your request."), null);
-        return;
-      }
-      requests.add(body);
-      if (body.getValue("model") instanceof String model && !model.isBlank() && !MODELS.contains(model)) {
-        respond(req, 404, error("not_found_error", "model: " + model), null);
-        return;
-      }
-      String invalid = invalid(body);
-      if (invalid != null) {
-        respond(req, 400, error("invalid_request_error", invalid), null);
-        return;
-      }
-      Reply reply = next();
-      if (reply == null) {
-        respond(req, 500, error("api_error", "Internal server error"), null);
-        return;
-      }
-      Object out = reply.body() instanceof JsonObject json && reply.status() == 200 && json.containsKey("__input")
-          ? message(body, json.getJsonObject("__input")) : reply.body();
-      if (reply.delayMs() > 0) {
-        vertx.setTimer(reply.delayMs(), id -> respond(req, reply.status(), out, reply.retryAfter(), reply.headers()));
-      } else {
-        respond(req, reply.status(), out, reply.retryAfter(), reply.headers());
-      }
-    });
+    req.body()
+        .onSuccess(
+            buffer -> {
+              if (req.path().startsWith("/v1/models/") && req.method() == HttpMethod.GET) {
+                String id = req.path().substring("/v1/models/".length());
+                if (!KEY.equals(req.getHeader("x-api-key"))) {
+                  respond(req, 401, error("authentication_error", "invalid x-api-key"), null);
+                } else if (MODELS.contains(id)) {
+                  respond(
+                      req,
+                      200,
+                      new JsonObject()
+                          .put("type", "model")
+                          .put("id", id)
+                          .put("display_name", id)
+                          .put("created_at", "2026-01-01T00:00:00Z"),
+                      null);
+                } else {
+                  respond(req, 404, error("not_found_error", "model: " + id), null);
+                }
+                return;
+              }
+              if (!"/v1/messages".equals(req.path()) || req.method() != HttpMethod.POST) {
+                respond(req, 404, error("not_found_error", "Not found"), null);
+                return;
+              }
+              if (!KEY.equals(req.getHeader("x-api-key"))) {
+                respond(req, 401, error("authentication_error", "invalid x-api-key"), null);
+                return;
+              }
+              if (!"2023-06-01".equals(req.getHeader("anthropic-version"))) {
+                respond(
+                    req,
+                    400,
+                    error("invalid_request_error", "anthropic-version: header is required"),
+                    null);
+                return;
+              }
+              JsonObject body;
+              try {
+                body = buffer.toJsonObject();
+              } catch (RuntimeException e) {
+                respond(
+                    req,
+                    400,
+                    error(
+                        "invalid_request_error",
+                        "There was an error parsing the body of your request."),
+                    null);
+                return;
+              }
+              requests.add(body);
+              if (body.getValue("model") instanceof String model
+                  && !model.isBlank()
+                  && !MODELS.contains(model)) {
+                respond(req, 404, error("not_found_error", "model: " + model), null);
+                return;
+              }
+              String invalid = invalid(body);
+              if (invalid != null) {
+                respond(req, 400, error("invalid_request_error", invalid), null);
+                return;
+              }
+              Reply reply = next();
+              if (reply == null) {
+                respond(req, 500, error("api_error", "Internal server error"), null);
+                return;
+              }
+              Object out =
+                  reply.body() instanceof JsonObject json
+                          && reply.status() == 200
+                          && json.containsKey("__input")
+                      ? message(body, json.getJsonObject("__input"))
+                      : reply.body();
+              if (reply.delayMs() > 0) {
+                vertx.setTimer(
+                    reply.delayMs(),
+                    id -> respond(req, reply.status(), out, reply.retryAfter(), reply.headers()));
+              } else {
+                respond(req, reply.status(), out, reply.retryAfter(), reply.headers());
+              }
+            });
   }
 
-  /** What the real API's request validation would say about this body, or null when it is well formed. */
+  /**
+   * What the real API's request validation would say about this body, or null when it is well
+   * formed.
+   */
   static String invalid(JsonObject body) {
     if (!(body.getValue("model") instanceof String model) || model.isBlank()) {
       return "model: Field required";
@@ -195,8 +272,10 @@ public final class FakeAnthropic implements AutoCloseable {
       return "messages: at least one message is required";
     }
     for (int i = 0; i < messages.size(); i++) {
-      if (!(messages.getValue(i) instanceof JsonObject m) || !Set.of("user", "assistant").contains(m.getString("role", ""))
-          || !(m.getValue("content") instanceof String || m.getValue("content") instanceof JsonArray)) {
+      if (!(messages.getValue(i) instanceof JsonObject m)
+          || !Set.of("user", "assistant").contains(m.getString("role", ""))
+          || !(m.getValue("content") instanceof String
+              || m.getValue("content") instanceof JsonArray)) {
         return "messages." + i + ": each message needs role user|assistant and content";
       }
       if (i == 0 && !"user".equals(m.getString("role"))) {
@@ -204,7 +283,9 @@ public final class FakeAnthropic implements AutoCloseable {
       }
     }
     if (body.containsKey("temperature")
-        && !(body.getValue("temperature") instanceof Number t && t.doubleValue() >= 0 && t.doubleValue() <= 1)) {
+        && !(body.getValue("temperature") instanceof Number t
+            && t.doubleValue() >= 0
+            && t.doubleValue() <= 1)) {
       return "temperature: range: 0..1";
     }
     if ((body.containsKey("temperature") || body.containsKey("top_p") || body.containsKey("top_k"))
@@ -217,11 +298,13 @@ public final class FakeAnthropic implements AutoCloseable {
         return "tools: Input should be a valid list";
       }
       for (int i = 0; i < tools.size(); i++) {
-        if (!(tools.getValue(i) instanceof JsonObject tool) || !(tool.getValue("name") instanceof String name)
+        if (!(tools.getValue(i) instanceof JsonObject tool)
+            || !(tool.getValue("name") instanceof String name)
             || !TOOL_NAME.matcher(name).matches()) {
           return "tools." + i + ".name: String should match pattern '^[a-zA-Z0-9_-]{1,64}$'";
         }
-        if (!(tool.getValue("input_schema") instanceof JsonObject schema) || !"object".equals(schema.getValue("type"))) {
+        if (!(tool.getValue("input_schema") instanceof JsonObject schema)
+            || !"object".equals(schema.getValue("type"))) {
           return "tools." + i + ".custom.input_schema.type: Input should be 'object'";
         }
         if (tool.containsKey("description") && !(tool.getValue("description") instanceof String)) {
@@ -233,22 +316,32 @@ public final class FakeAnthropic implements AutoCloseable {
       }
     }
     if (body.containsKey("tool_choice")) {
-      if (!(body.getValue("tool_choice") instanceof JsonObject choice) || !TOOL_CHOICES.contains(choice.getString("type", ""))) {
+      if (!(body.getValue("tool_choice") instanceof JsonObject choice)
+          || !TOOL_CHOICES.contains(choice.getString("type", ""))) {
         return "tool_choice: Input tag does not match any of the expected tags: 'auto', 'any', 'tool', 'none'";
       }
-      if (!"none".equals(choice.getString("type")) && !"auto".equals(choice.getString("type")) && declared.isEmpty()) {
+      if (!"none".equals(choice.getString("type"))
+          && !"auto".equals(choice.getString("type"))
+          && declared.isEmpty()) {
         return "tool_choice: may only be specified while providing tools.";
       }
-      if ("tool".equals(choice.getString("type")) && !declared.contains(choice.getString("name", ""))) {
-        return "tool_choice.name: Tool '" + choice.getString("name") + "' not found in provided tools";
+      if ("tool".equals(choice.getString("type"))
+          && !declared.contains(choice.getString("name", ""))) {
+        return "tool_choice.name: Tool '"
+            + choice.getString("name")
+            + "' not found in provided tools";
       }
     }
     return null;
   }
 
   private static JsonObject usage(int input, int output) {
-    return new JsonObject().put("input_tokens", input).put("cache_creation_input_tokens", 0)
-        .put("cache_read_input_tokens", 0).put("output_tokens", output).put("service_tier", "standard");
+    return new JsonObject()
+        .put("input_tokens", input)
+        .put("cache_creation_input_tokens", 0)
+        .put("cache_read_input_tokens", 0)
+        .put("output_tokens", output)
+        .put("service_tier", "standard");
   }
 
   /** A Messages API response that calls the forced tool with {@code input}. */
@@ -259,8 +352,15 @@ public final class FakeAnthropic implements AutoCloseable {
         .put("type", "message")
         .put("role", "assistant")
         .put("model", request.getString("model"))
-        .put("content", new JsonArray().add(new JsonObject().put("type", "tool_use")
-            .put("id", "toolu_" + Long.toHexString(System.nanoTime())).put("name", tool).put("input", input)))
+        .put(
+            "content",
+            new JsonArray()
+                .add(
+                    new JsonObject()
+                        .put("type", "tool_use")
+                        .put("id", "toolu_" + Long.toHexString(System.nanoTime()))
+                        .put("name", tool)
+                        .put("input", input)))
         .put("stop_reason", "tool_use")
         .put("stop_sequence", null)
         .put("usage", usage(812, 164));
@@ -270,10 +370,18 @@ public final class FakeAnthropic implements AutoCloseable {
     respond(req, status, body, retryAfter, java.util.Map.of());
   }
 
-  private static void respond(HttpServerRequest req, int status, Object body, String retryAfter, java.util.Map<String, String> headers) {
+  private static void respond(
+      HttpServerRequest req,
+      int status,
+      Object body,
+      String retryAfter,
+      java.util.Map<String, String> headers) {
     String requestId = "req_" + Long.toHexString(System.nanoTime());
-    var response = req.response().setStatusCode(status).putHeader("content-type", "application/json")
-        .putHeader("request-id", requestId);
+    var response =
+        req.response()
+            .setStatusCode(status)
+            .putHeader("content-type", "application/json")
+            .putHeader("request-id", requestId);
     if (retryAfter != null) {
       response.putHeader("retry-after", retryAfter);
     }

@@ -3,7 +3,6 @@ package com.interviewroom.edge.fakes;
 import static com.interviewroom.testkit.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -37,17 +36,36 @@ class FakeAnthropicTest {
 
   /** A well-formed forced-tool request, as {@code AnthropicClient} sends it. */
   private static JsonObject valid() {
-    return new JsonObject().put("model", "claude-haiku-4-5").put("max_tokens", 512).put("temperature", 0)
+    return new JsonObject()
+        .put("model", "claude-haiku-4-5")
+        .put("max_tokens", 512)
+        .put("temperature", 0)
         .put("system", "You watch code.")
-        .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "Code: x = 1")))
-        .put("tools", new JsonArray().add(new JsonObject().put("name", "report_observation").put("description", "Report.")
-            .put("input_schema", new JsonObject().put("type", "object").put("properties", new JsonObject()))))
+        .put(
+            "messages",
+            new JsonArray().add(new JsonObject().put("role", "user").put("content", "Code: x = 1")))
+        .put(
+            "tools",
+            new JsonArray()
+                .add(
+                    new JsonObject()
+                        .put("name", "report_observation")
+                        .put("description", "Report.")
+                        .put(
+                            "input_schema",
+                            new JsonObject()
+                                .put("type", "object")
+                                .put("properties", new JsonObject()))))
         .put("tool_choice", new JsonObject().put("type", "tool").put("name", "report_observation"));
   }
 
   private static HttpResponse<Buffer> send(JsonObject body) {
-    return await(client.postAbs(fake.baseUrl() + "/v1/messages").putHeader("x-api-key", FakeAnthropic.KEY)
-        .putHeader("anthropic-version", "2023-06-01").sendJsonObject(body));
+    return await(
+        client
+            .postAbs(fake.baseUrl() + "/v1/messages")
+            .putHeader("x-api-key", FakeAnthropic.KEY)
+            .putHeader("anthropic-version", "2023-06-01")
+            .sendJsonObject(body));
   }
 
   private static void assertInvalid(UnaryOperator<JsonObject> breakIt, String messagePart) {
@@ -57,41 +75,81 @@ class FakeAnthropicTest {
     assertThat(body.getString("type")).isEqualTo("error");
     assertThat(body.getJsonObject("error").getString("type")).isEqualTo("invalid_request_error");
     assertThat(body.getJsonObject("error").getString("message")).contains(messagePart);
-    assertThat(body.getString("request_id")).startsWith("req_").isEqualTo(response.getHeader("request-id"));
+    assertThat(body.getString("request_id"))
+        .startsWith("req_")
+        .isEqualTo(response.getHeader("request-id"));
   }
 
   @Test
-  @DisplayName("bad tools, a tool_choice naming an undeclared tool and a temperature outside 0-1 get 400 invalid_request_error")
+  @DisplayName(
+      "bad tools, a tool_choice naming an undeclared tool and a temperature outside 0-1 get 400 invalid_request_error")
   void refusesWhatTheRealApiRefuses() {
     assertInvalid(b -> b.put("temperature", 1.5), "temperature");
     assertInvalid(b -> b.put("temperature", -0.1), "temperature");
     assertInvalid(b -> b.put("tools", new JsonObject()), "tools");
-    assertInvalid(b -> b.put("tools", new JsonArray().add(new JsonObject().put("name", "has space")
-        .put("input_schema", new JsonObject().put("type", "object")))), "tools.0.name");
-    assertInvalid(b -> b.put("tools", new JsonArray().add(new JsonObject().put("name", "t")
-        .put("input_schema", new JsonObject().put("type", "array")))), "input_schema.type");
-    assertInvalid(b -> b.put("tools", new JsonArray().add(new JsonObject().put("name", "t"))), "input_schema");
-    assertInvalid(b -> b.put("tool_choice", new JsonObject().put("type", "tool").put("name", "record_evaluation")), "not found");
+    assertInvalid(
+        b ->
+            b.put(
+                "tools",
+                new JsonArray()
+                    .add(
+                        new JsonObject()
+                            .put("name", "has space")
+                            .put("input_schema", new JsonObject().put("type", "object")))),
+        "tools.0.name");
+    assertInvalid(
+        b ->
+            b.put(
+                "tools",
+                new JsonArray()
+                    .add(
+                        new JsonObject()
+                            .put("name", "t")
+                            .put("input_schema", new JsonObject().put("type", "array")))),
+        "input_schema.type");
+    assertInvalid(
+        b -> b.put("tools", new JsonArray().add(new JsonObject().put("name", "t"))),
+        "input_schema");
+    assertInvalid(
+        b ->
+            b.put(
+                "tool_choice",
+                new JsonObject().put("type", "tool").put("name", "record_evaluation")),
+        "not found");
     assertInvalid(b -> b.put("tool_choice", new JsonObject().put("type", "forced")), "tool_choice");
-    assertInvalid(b -> {
-      b.remove("tools");
-      return b;
-    }, "tool_choice");
-    assertInvalid(b -> b.put("messages", new JsonArray().add(new JsonObject().put("role", "assistant").put("content", "hi"))), "first message");
+    assertInvalid(
+        b -> {
+          b.remove("tools");
+          return b;
+        },
+        "tool_choice");
+    assertInvalid(
+        b ->
+            b.put(
+                "messages",
+                new JsonArray()
+                    .add(new JsonObject().put("role", "assistant").put("content", "hi"))),
+        "first message");
     assertInvalid(b -> b.put("max_tokens", 0), "max_tokens");
   }
 
   @Test
-  @DisplayName("a scripted tool answer is a tool_use message with usage including the cache token fields")
+  @DisplayName(
+      "a scripted tool answer is a tool_use message with usage including the cache token fields")
   void toolAnswer() {
     fake.thenTool(new JsonObject().put("ok", true));
     HttpResponse<Buffer> response = send(valid());
     assertThat(response.statusCode()).isEqualTo(200);
     JsonObject message = response.bodyAsJsonObject();
     assertThat(message.getString("stop_reason")).isEqualTo("tool_use");
-    assertThat(message.getJsonArray("content").getJsonObject(0).getString("name")).isEqualTo("report_observation");
+    assertThat(message.getJsonArray("content").getJsonObject(0).getString("name"))
+        .isEqualTo("report_observation");
     assertThat(message.getJsonObject("usage").fieldNames())
-        .contains("input_tokens", "output_tokens", "cache_creation_input_tokens", "cache_read_input_tokens");
+        .contains(
+            "input_tokens",
+            "output_tokens",
+            "cache_creation_input_tokens",
+            "cache_read_input_tokens");
   }
 
   @Test
@@ -102,9 +160,15 @@ class FakeAnthropicTest {
     assertThat(limited.statusCode()).isEqualTo(429);
     assertThat(limited.getHeader("retry-after")).isEqualTo("3");
     assertThat(limited.bodyAsJsonObject().getString("request_id")).startsWith("req_");
-    HttpResponse<Buffer> unauthorized = await(client.postAbs(fake.baseUrl() + "/v1/messages").putHeader("x-api-key", "wrong")
-        .putHeader("anthropic-version", "2023-06-01").sendJsonObject(valid()));
+    HttpResponse<Buffer> unauthorized =
+        await(
+            client
+                .postAbs(fake.baseUrl() + "/v1/messages")
+                .putHeader("x-api-key", "wrong")
+                .putHeader("anthropic-version", "2023-06-01")
+                .sendJsonObject(valid()));
     assertThat(unauthorized.statusCode()).isEqualTo(401);
-    assertThat(unauthorized.bodyAsJsonObject().getJsonObject("error").getString("type")).isEqualTo("authentication_error");
+    assertThat(unauthorized.bodyAsJsonObject().getJsonObject("error").getString("type"))
+        .isEqualTo("authentication_error");
   }
 }

@@ -40,11 +40,18 @@ class IdempotencyTest {
     redis = Redis.createClient(vertx, TestRedis.url());
     Idempotency idempotency = new Idempotency(vertx, redis, LEASE);
     Router router = Router.router(vertx);
-    router.post("/work").handler(idempotency.wrap(ctx -> {
-      runs.incrementAndGet();
-      return vertx.timer(workMs).map(v -> new InternalReply(200, new JsonObject().put("done", true)));
-    }));
-    HttpServer server = await(vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"));
+    router
+        .post("/work")
+        .handler(
+            idempotency.wrap(
+                ctx -> {
+                  runs.incrementAndGet();
+                  return vertx
+                      .timer(workMs)
+                      .map(v -> new InternalReply(200, new JsonObject().put("done", true)));
+                }));
+    HttpServer server =
+        await(vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"));
     port = server.actualPort();
     client = WebClient.create(vertx);
   }
@@ -55,33 +62,43 @@ class IdempotencyTest {
   }
 
   @Test
-  @DisplayName("work running longer than the lease keeps its claim: a twin arriving two leases in waits for its reply, the work runs once")
+  @DisplayName(
+      "work running longer than the lease keeps its claim: a twin arriving two leases in waits for its reply, the work runs once")
   void slowWorkKeepsItsClaim() throws Exception {
     String key = "slow-" + UUID.randomUUID();
     workMs = LEASE.toMillis() * 4;
     int before = runs.get();
     Future<HttpResponse<Buffer>> first = post(key);
-    Thread.sleep(LEASE.toMillis() * 2); // two leases in: without renewal the claim would have lapsed
+    Thread.sleep(
+        LEASE.toMillis() * 2); // two leases in: without renewal the claim would have lapsed
     HttpResponse<Buffer> twin = await(post(key));
     assertThat(await(first).statusCode()).isEqualTo(200);
     assertThat(twin.statusCode()).isEqualTo(200);
     assertThat(twin.bodyAsJsonObject().getBoolean("done")).isTrue();
     assertThat(runs.get() - before).isEqualTo(1);
     // the stored reply keeps its day-long TTL: a renewal never shortens it
-    long ttl = await(redis.send(Request.cmd(Command.PTTL).arg(Idempotency.redisKey("/work", key)))).toLong();
+    long ttl =
+        await(redis.send(Request.cmd(Command.PTTL).arg(Idempotency.redisKey("/work", key))))
+            .toLong();
     assertThat(ttl).isGreaterThan(Duration.ofHours(23).toMillis());
     assertThat(await(post(key)).bodyAsJsonObject().getBoolean("done")).isTrue();
     assertThat(runs.get() - before).isEqualTo(1);
   }
 
   @Test
-  @DisplayName("the claim of a node that died mid-work lapses within one lease, and the retried request runs the work")
+  @DisplayName(
+      "the claim of a node that died mid-work lapses within one lease, and the retried request runs the work")
   void deadHoldersClaimLapses() throws Exception {
     String key = "orphan-" + UUID.randomUUID();
     workMs = 10;
     // what a crashed node leaves: an in-progress marker nobody renews
-    await(redis.send(Request.cmd(Command.SET).arg(Idempotency.redisKey("/work", key)).arg(Idempotency.IN_PROGRESS)
-        .arg("PX").arg(LEASE.toMillis())));
+    await(
+        redis.send(
+            Request.cmd(Command.SET)
+                .arg(Idempotency.redisKey("/work", key))
+                .arg(Idempotency.IN_PROGRESS)
+                .arg("PX")
+                .arg(LEASE.toMillis())));
     int before = runs.get();
     Thread.sleep(LEASE.toMillis() + 300);
     HttpResponse<Buffer> retried = await(post(key));
@@ -90,6 +107,9 @@ class IdempotencyTest {
   }
 
   private static Future<HttpResponse<Buffer>> post(String key) {
-    return client.post(port, "127.0.0.1", "/work").putHeader(InternalClient.IDEMPOTENCY_KEY, key).send();
+    return client
+        .post(port, "127.0.0.1", "/work")
+        .putHeader(InternalClient.IDEMPOTENCY_KEY, key)
+        .send();
   }
 }

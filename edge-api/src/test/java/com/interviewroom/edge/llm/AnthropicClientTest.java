@@ -47,8 +47,15 @@ class AnthropicClientTest {
   }
 
   private static AnthropicClient.ToolRequest request(String model, long timeoutMs) {
-    return new AnthropicClient.ToolRequest(model, 256, "system", "user prompt", "record_evaluation",
-        "Record.", new JsonObject().put("type", "object"), timeoutMs);
+    return new AnthropicClient.ToolRequest(
+        model,
+        256,
+        "system",
+        "user prompt",
+        "record_evaluation",
+        "Record.",
+        new JsonObject().put("type", "object"),
+        timeoutMs);
   }
 
   /** The tool input, or the {@link LlmException} the call ended with. */
@@ -78,7 +85,8 @@ class AnthropicClientTest {
   @DisplayName("a reply slower than the timeout counts as a timeout and is retried")
   void timeoutRetried() {
     int before = fake.hits.get();
-    fake.then(FakeAnthropic.Reply.tool(new JsonObject().put("summary", "too late")).after(4_000)).thenTool(ANSWER);
+    fake.then(FakeAnthropic.Reply.tool(new JsonObject().put("summary", "too late")).after(4_000))
+        .thenTool(ANSWER);
     assertThat(call(client, 1_000)).isEqualTo(ANSWER);
     assertThat(fake.hits.get() - before).isEqualTo(2);
   }
@@ -87,7 +95,9 @@ class AnthropicClientTest {
   @DisplayName("three 529s exhaust the 2 retries, each after the retry-after the reply named")
   void retryAfterHonoured() {
     int before = fake.hits.get();
-    fake.thenError(529, "overloaded_error", "1").thenError(529, "overloaded_error", "1").thenError(529, "overloaded_error", "1")
+    fake.thenError(529, "overloaded_error", "1")
+        .thenError(529, "overloaded_error", "1")
+        .thenError(529, "overloaded_error", "1")
         .thenTool(ANSWER);
     long start = System.nanoTime();
     Object result = call(client, 10_000);
@@ -114,7 +124,8 @@ class AnthropicClientTest {
     assertThat(fake.hits.get() - before).isEqualTo(1);
 
     before = fake.hits.get();
-    AnthropicClient wrongPath = new AnthropicClient(vertx, fake.baseUrl() + "/nope", FakeAnthropic.KEY);
+    AnthropicClient wrongPath =
+        new AnthropicClient(vertx, fake.baseUrl() + "/nope", FakeAnthropic.KEY);
     assertThat(((LlmException) call(wrongPath, 10_000)).status()).isEqualTo(404);
     assertThat(fake.hits.get() - before).isEqualTo(1);
   }
@@ -123,7 +134,9 @@ class AnthropicClientTest {
   @DisplayName("a 200 without the tool call, or not JSON at all, is a malformed reply, not retried")
   void malformedReplies() {
     int before = fake.hits.get();
-    fake.then(new FakeAnthropic.Reply(200, FakeAnthropic.textMessage("Here is my evaluation: ...", "max_tokens"), null, 0));
+    fake.then(
+        new FakeAnthropic.Reply(
+            200, FakeAnthropic.textMessage("Here is my evaluation: ...", "max_tokens"), null, 0));
     LlmException textOnly = (LlmException) call(client, 10_000);
     assertThat(textOnly.malformedReply()).isTrue();
     assertThat(textOnly.errorType()).isEqualTo("no_tool_use");
@@ -135,36 +148,51 @@ class AnthropicClientTest {
   }
 
   @Test
-  @DisplayName("408 and 409 are retried like the SDK does; x-should-retry overrides the status either way")
+  @DisplayName(
+      "408 and 409 are retried like the SDK does; x-should-retry overrides the status either way")
   void sdkRetryStatuses() {
     int before = fake.hits.get();
-    fake.thenError(408, "timeout_error", null).thenError(409, "conflict_error", null).thenTool(ANSWER);
+    fake.thenError(408, "timeout_error", null)
+        .thenError(409, "conflict_error", null)
+        .thenTool(ANSWER);
     assertThat(call(client, 10_000)).isEqualTo(ANSWER);
     assertThat(fake.hits.get() - before).isEqualTo(3);
 
     before = fake.hits.get();
-    fake.then(FakeAnthropic.Reply.error(500, "api_error", null).header("x-should-retry", "false")).thenTool(ANSWER);
+    fake.then(FakeAnthropic.Reply.error(500, "api_error", null).header("x-should-retry", "false"))
+        .thenTool(ANSWER);
     assertThat(((LlmException) call(client, 10_000)).status()).isEqualTo(500);
     assertThat(fake.hits.get() - before).isEqualTo(1);
     fake.reset();
 
     before = fake.hits.get();
-    fake.then(FakeAnthropic.Reply.error(400, "invalid_request_error", null).header("x-should-retry", "true")).thenTool(ANSWER);
+    fake.then(
+            FakeAnthropic.Reply.error(400, "invalid_request_error", null)
+                .header("x-should-retry", "true"))
+        .thenTool(ANSWER);
     assertThat(call(client, 10_000)).isEqualTo(ANSWER);
     assertThat(fake.hits.get() - before).isEqualTo(2);
   }
 
   @Test
-  @DisplayName("retry-after-ms wins over retry-after; a wait named beyond the cap falls back to the SDK's backoff")
+  @DisplayName(
+      "retry-after-ms wins over retry-after; a wait named beyond the cap falls back to the SDK's backoff")
   void retryAfterMs() {
-    fake.then(FakeAnthropic.Reply.error(429, "rate_limit_error", "30").header("retry-after-ms", "300")).thenTool(ANSWER);
+    fake.then(
+            FakeAnthropic.Reply.error(429, "rate_limit_error", "30")
+                .header("retry-after-ms", "300"))
+        .thenTool(ANSWER);
     long start = System.nanoTime();
     assertThat(call(client, 10_000)).isEqualTo(ANSWER);
     long waited = (System.nanoTime() - start) / 1_000_000;
     assertThat(waited).isBetween(280L, 5_000L);
-    assertThat(AnthropicClient.retryDelayMs(new LlmException(529, "overloaded_error", "", 120_000), 0)).isEqualTo(500);
-    assertThat(AnthropicClient.retryDelayMs(new LlmException(529, "overloaded_error", "", 0), 1)).isEqualTo(1_000);
-    assertThat(AnthropicClient.retryDelayMs(new LlmException(529, "overloaded_error", "", 0), 9)).isEqualTo(8_000);
+    assertThat(
+            AnthropicClient.retryDelayMs(new LlmException(529, "overloaded_error", "", 120_000), 0))
+        .isEqualTo(500);
+    assertThat(AnthropicClient.retryDelayMs(new LlmException(529, "overloaded_error", "", 0), 1))
+        .isEqualTo(1_000);
+    assertThat(AnthropicClient.retryDelayMs(new LlmException(529, "overloaded_error", "", 0), 9))
+        .isEqualTo(8_000);
     assertThat(AnthropicClient.retryAfterMs(null, "Wed, 21 Oct 2015 07:28:00 GMT")).isZero();
   }
 
@@ -173,15 +201,23 @@ class AnthropicClientTest {
   void unknownModelNotRetried() {
     int before = fake.hits.get();
     fake.thenTool(ANSWER);
-    Future<JsonObject> result = client.withRetries(2, () -> client.callTool(request("claude-sonnet-4-5", 10_000)));
-    LlmException e = (LlmException) result.toCompletionStage().toCompletableFuture().handle((ok, err) -> err.getCause() != null ? err.getCause() : err).join();
+    Future<JsonObject> result =
+        client.withRetries(2, () -> client.callTool(request("claude-sonnet-4-5", 10_000)));
+    LlmException e =
+        (LlmException)
+            result
+                .toCompletionStage()
+                .toCompletableFuture()
+                .handle((ok, err) -> err.getCause() != null ? err.getCause() : err)
+                .join();
     assertThat(e.status()).isEqualTo(404);
     assertThat(e.errorType()).isEqualTo("not_found_error");
     assertThat(fake.hits.get() - before).isEqualTo(1);
   }
 
   @Test
-  @DisplayName("temperature goes only to models that take it: a model from Opus 4.7 on gets none, and the call succeeds")
+  @DisplayName(
+      "temperature goes only to models that take it: a model from Opus 4.7 on gets none, and the call succeeds")
   void temperatureOnlyWhereAccepted() {
     assertThat(AnthropicClient.acceptsTemperature("claude-haiku-4-5")).isTrue();
     assertThat(AnthropicClient.acceptsTemperature("claude-sonnet-4-6")).isTrue();
@@ -193,15 +229,23 @@ class AnthropicClientTest {
     assertThat(AnthropicClient.acceptsTemperature("claude-opus-5")).isFalse();
     assertThat(AnthropicClient.acceptsTemperature("claude-something-new")).isFalse();
     fake.thenTool(ANSWER).thenTool(ANSWER);
-    AnthropicClient.ToolReply reply = client.callToolWithUsage(request("claude-opus-5", 10_000))
-        .toCompletionStage().toCompletableFuture().join();
+    AnthropicClient.ToolReply reply =
+        client
+            .callToolWithUsage(request("claude-opus-5", 10_000))
+            .toCompletionStage()
+            .toCompletableFuture()
+            .join();
     assertThat(reply.input()).isEqualTo(ANSWER);
     assertThat(fake.requests.get(fake.requests.size() - 1).containsKey("temperature")).isFalse();
     assertThat(reply.usage().model()).isEqualTo("claude-opus-5");
     assertThat(reply.usage().inputTokens()).isEqualTo(812);
     assertThat(reply.usage().outputTokens()).isEqualTo(164);
     assertThat(reply.usage().messageId()).startsWith("msg_");
-    client.callTool(request("claude-haiku-4-5", 10_000)).toCompletionStage().toCompletableFuture().join();
+    client
+        .callTool(request("claude-haiku-4-5", 10_000))
+        .toCompletionStage()
+        .toCompletableFuture()
+        .join();
     assertThat(fake.requests.get(fake.requests.size() - 1).getInteger("temperature")).isZero();
   }
 }

@@ -10,31 +10,78 @@ import org.junit.jupiter.api.Test;
 class InterviewerNotesTest {
 
   @Test
-  @DisplayName("a run's note names the failing example test with input, expected and actual; hidden tests only as counts")
+  @DisplayName(
+      "a run's note names the failing example test with input, expected and actual; hidden tests only as counts")
   void executionNote() {
-    JsonObject result = new JsonObject().put("verdict", "wrong_answer").put("tests", new JsonArray()
-        .add(new JsonObject().put("id", "t1").put("hidden", false).put("passed", true).put("input", new JsonArray().add(1)))
-        .add(new JsonObject().put("id", "t2").put("hidden", false).put("passed", true))
-        .add(new JsonObject().put("id", "t3").put("hidden", false).put("passed", false)
-            .put("input", new JsonObject().put("nums", new JsonArray().add(3).add(3)).put("target", 6))
-            .put("expected", new JsonArray().add(0).add(1)).put("actual", new JsonArray().add(1).add(0)))
-        .add(new JsonObject().put("id", "h1").put("hidden", true).put("passed", false).put("input", "SECRET-INPUT"))
-        .add(new JsonObject().put("id", "h2").put("hidden", true).put("passed", true)));
+    JsonObject result =
+        new JsonObject()
+            .put("verdict", "wrong_answer")
+            .put(
+                "tests",
+                new JsonArray()
+                    .add(
+                        new JsonObject()
+                            .put("id", "t1")
+                            .put("hidden", false)
+                            .put("passed", true)
+                            .put("input", new JsonArray().add(1)))
+                    .add(new JsonObject().put("id", "t2").put("hidden", false).put("passed", true))
+                    .add(
+                        new JsonObject()
+                            .put("id", "t3")
+                            .put("hidden", false)
+                            .put("passed", false)
+                            .put(
+                                "input",
+                                new JsonObject()
+                                    .put("nums", new JsonArray().add(3).add(3))
+                                    .put("target", 6))
+                            .put("expected", new JsonArray().add(0).add(1))
+                            .put("actual", new JsonArray().add(1).add(0)))
+                    .add(
+                        new JsonObject()
+                            .put("id", "h1")
+                            .put("hidden", true)
+                            .put("passed", false)
+                            .put("input", "SECRET-INPUT"))
+                    .add(new JsonObject().put("id", "h2").put("hidden", true).put("passed", true)));
     String note = InterviewerNotes.execution("run", result);
-    assertThat(note).contains("ran their code", "wrong answer", "2 of 3 example tests passed", "1 of 2 hidden tests passed",
-        "example test 3 with input {\"nums\":[3,3],\"target\":6} returned [1,0] instead of [0,1]");
+    assertThat(note)
+        .contains(
+            "ran their code",
+            "wrong answer",
+            "2 of 3 example tests passed",
+            "1 of 2 hidden tests passed",
+            "example test 3 with input {\"nums\":[3,3],\"target\":6} returned [1,0] instead of [0,1]");
     assertThat(note).doesNotContain("SECRET-INPUT");
   }
 
   @Test
-  @DisplayName("an error is reported as raised; a run without tests quotes the last line of stderr, bounded")
+  @DisplayName(
+      "an error is reported as raised; a run without tests quotes the last line of stderr, bounded")
   void errorsAndNoTests() {
-    JsonObject failing = new JsonObject().put("verdict", "runtime_error").put("tests", new JsonArray()
-        .add(new JsonObject().put("hidden", false).put("passed", false).put("input", "[]").put("error", "IndexError: list index out of range")));
-    assertThat(InterviewerNotes.execution("submit", failing)).contains("submitted", "0 of 1 example tests passed",
-        "example test 1 with input [] raised IndexError: list index out of range");
-    JsonObject compile = new JsonObject().put("verdict", "compile_error").put("stderr", "Main.java:3: error: ';' expected\n" + "x".repeat(500))
-        .put("tests", new JsonArray());
+    JsonObject failing =
+        new JsonObject()
+            .put("verdict", "runtime_error")
+            .put(
+                "tests",
+                new JsonArray()
+                    .add(
+                        new JsonObject()
+                            .put("hidden", false)
+                            .put("passed", false)
+                            .put("input", "[]")
+                            .put("error", "IndexError: list index out of range")));
+    assertThat(InterviewerNotes.execution("submit", failing))
+        .contains(
+            "submitted",
+            "0 of 1 example tests passed",
+            "example test 1 with input [] raised IndexError: list index out of range");
+    JsonObject compile =
+        new JsonObject()
+            .put("verdict", "compile_error")
+            .put("stderr", "Main.java:3: error: ';' expected\n" + "x".repeat(500))
+            .put("tests", new JsonArray());
     String note = InterviewerNotes.execution("run", compile);
     assertThat(note).contains("No test ran", "compile error");
     assertThat(note.length()).isLessThan(400);
@@ -48,6 +95,7 @@ class InterviewerNotesTest {
     String huge = InterviewerNotes.code("java", "x".repeat(50_000));
     assertThat(huge.length()).isLessThan(InterviewerNotes.MAX_CODE_CHARS + 300);
     assertThat(huge).contains("characters not shown");
-    assertThat(InterviewerNotes.normalized("a  =\n 1")).isEqualTo(InterviewerNotes.normalized("a = 1"));
+    assertThat(InterviewerNotes.normalized("a  =\n 1"))
+        .isEqualTo(InterviewerNotes.normalized("a = 1"));
   }
 }

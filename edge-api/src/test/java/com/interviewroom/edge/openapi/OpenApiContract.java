@@ -27,43 +27,73 @@ import java.util.regex.Pattern;
 public final class OpenApiContract {
   private static final String BASE = "https://interviewroom.dev/openapi.json";
   public static final JsonObject DOCUMENT = load();
-  private static final JsonSchemaOptions OPTIONS = new JsonSchemaOptions()
-      .setDraft(Draft.DRAFT202012).setBaseUri(BASE).setOutputFormat(OutputFormat.Basic);
-  private static final SchemaRepository REPOSITORY = SchemaRepository.create(OPTIONS)
-      .dereference(BASE, JsonSchema.of((JsonObject) absoluteRefs(DOCUMENT.copy())));
+  private static final JsonSchemaOptions OPTIONS =
+      new JsonSchemaOptions()
+          .setDraft(Draft.DRAFT202012)
+          .setBaseUri(BASE)
+          .setOutputFormat(OutputFormat.Basic);
+  private static final SchemaRepository REPOSITORY =
+      SchemaRepository.create(OPTIONS)
+          .dereference(BASE, JsonSchema.of((JsonObject) absoluteRefs(DOCUMENT.copy())));
   private static final Map<String, Validator> VALIDATORS = new ConcurrentHashMap<>();
 
   private OpenApiContract() {}
 
   /** Asserts the status is declared for the operation and the body matches its schema. */
-  public static void assertResponseMatches(String method, String pathTemplate, int status, Object body) {
+  public static void assertResponseMatches(
+      String method, String pathTemplate, int status, Object body) {
     JsonObject response = response(method, pathTemplate, status);
     JsonObject content = response.getJsonObject("content");
     if (content == null || content.isEmpty()) {
       if (body != null && !(body instanceof Buffer b && b.length() == 0)) {
-        throw new AssertionError(where(method, pathTemplate, status) + " declares no body but one was sent: " + body);
+        throw new AssertionError(
+            where(method, pathTemplate, status) + " declares no body but one was sent: " + body);
       }
       return;
     }
     String mediaType = content.fieldNames().iterator().next();
     // the pointer sits in a URI fragment, where the braces of a path template are percent-encoded
-    String pointer = "/paths/" + escape(pathTemplate).replace("{", "%7B").replace("}", "%7D") + "/"
-        + method.toLowerCase(Locale.ROOT) + "/responses/" + status
-        + "/content/" + escape(mediaType) + "/schema";
-    Validator validator = VALIDATORS.computeIfAbsent(pointer,
-        p -> REPOSITORY.validator(JsonSchema.of(new JsonObject().put("$ref", BASE + "#" + p)), OPTIONS));
+    String pointer =
+        "/paths/"
+            + escape(pathTemplate).replace("{", "%7B").replace("}", "%7D")
+            + "/"
+            + method.toLowerCase(Locale.ROOT)
+            + "/responses/"
+            + status
+            + "/content/"
+            + escape(mediaType)
+            + "/schema";
+    Validator validator =
+        VALIDATORS.computeIfAbsent(
+            pointer,
+            p ->
+                REPOSITORY.validator(
+                    JsonSchema.of(new JsonObject().put("$ref", BASE + "#" + p)), OPTIONS));
     Object json = body instanceof Buffer buffer ? parse(buffer) : body;
     OutputUnit result = validator.validate(json);
     if (!Boolean.TRUE.equals(result.getValid())) {
-      throw new AssertionError(where(method, pathTemplate, status) + " body does not match the schema: "
-          + result.getErrors() + "\nbody: " + json);
+      throw new AssertionError(
+          where(method, pathTemplate, status)
+              + " body does not match the schema: "
+              + result.getErrors()
+              + "\nbody: "
+              + json);
     }
   }
 
-  /** Asserts {@code body} is a problem+json document as {@code components/schemas/Problem} defines it. */
+  /**
+   * Asserts {@code body} is a problem+json document as {@code components/schemas/Problem} defines
+   * it.
+   */
   public static void assertProblem(Object body) {
-    Validator validator = VALIDATORS.computeIfAbsent("Problem",
-        p -> REPOSITORY.validator(JsonSchema.of(new JsonObject().put("$ref", BASE + "#/components/schemas/Problem")), OPTIONS));
+    Validator validator =
+        VALIDATORS.computeIfAbsent(
+            "Problem",
+            p ->
+                REPOSITORY.validator(
+                    JsonSchema.of(
+                        new JsonObject().put("$ref", BASE + "#/components/schemas/Problem")),
+                    OPTIONS));
     OutputUnit result = validator.validate(body instanceof Buffer buffer ? parse(buffer) : body);
     if (!Boolean.TRUE.equals(result.getValid())) {
       throw new AssertionError("not a problem document: " + result.getErrors() + "\nbody: " + body);
@@ -71,20 +101,29 @@ public final class OpenApiContract {
   }
 
   /** Also checks the response's content type against the one the document declares. */
-  public static void assertResponseMatches(String method, String pathTemplate, HttpResponse<Buffer> response) {
-    JsonObject declared = response(method, pathTemplate, response.statusCode()).getJsonObject("content");
+  public static void assertResponseMatches(
+      String method, String pathTemplate, HttpResponse<Buffer> response) {
+    JsonObject declared =
+        response(method, pathTemplate, response.statusCode()).getJsonObject("content");
     if (declared != null && !declared.isEmpty()) {
       String expected = declared.fieldNames().iterator().next();
       String actual = response.getHeader("Content-Type");
       if (actual == null || !actual.startsWith(expected)) {
-        throw new AssertionError(where(method, pathTemplate, response.statusCode()) + " content type " + actual
-            + ", declared " + expected);
+        throw new AssertionError(
+            where(method, pathTemplate, response.statusCode())
+                + " content type "
+                + actual
+                + ", declared "
+                + expected);
       }
     }
     assertResponseMatches(method, pathTemplate, response.statusCode(), response.body());
   }
 
-  /** The document's path template a concrete path matches ({@code /api/sessions/42/end} → {@code /api/sessions/{id}/end}). */
+  /**
+   * The document's path template a concrete path matches ({@code /api/sessions/42/end} → {@code
+   * /api/sessions/{id}/end}).
+   */
   public static String template(String path) {
     String bare = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
     if (DOCUMENT.getJsonObject("paths").containsKey(bare)) {
@@ -105,7 +144,8 @@ public final class OpenApiContract {
     if (operation == null) {
       throw new AssertionError("openapi.json has no " + method + " " + pathTemplate);
     }
-    JsonObject response = operation.getJsonObject("responses").getJsonObject(String.valueOf(status));
+    JsonObject response =
+        operation.getJsonObject("responses").getJsonObject(String.valueOf(status));
     if (response == null) {
       throw new AssertionError(where(method, pathTemplate, status) + " is not a declared response");
     }
@@ -144,14 +184,17 @@ public final class OpenApiContract {
   /** Schemas cut out of the document keep working when their "#/..." refs name the document. */
   private static Object absoluteRefs(Object node) {
     if (node instanceof JsonObject object) {
-      object.fieldNames().forEach(name -> {
-        Object value = object.getValue(name);
-        if (name.equals("$ref") && value instanceof String ref && ref.startsWith("#")) {
-          object.put(name, BASE + ref);
-        } else {
-          absoluteRefs(value);
-        }
-      });
+      object
+          .fieldNames()
+          .forEach(
+              name -> {
+                Object value = object.getValue(name);
+                if (name.equals("$ref") && value instanceof String ref && ref.startsWith("#")) {
+                  object.put(name, BASE + ref);
+                } else {
+                  absoluteRefs(value);
+                }
+              });
     } else if (node instanceof JsonArray array) {
       array.forEach(OpenApiContract::absoluteRefs);
     }
@@ -159,7 +202,8 @@ public final class OpenApiContract {
   }
 
   private static JsonObject load() {
-    try (InputStream in = OpenApiContract.class.getClassLoader().getResourceAsStream(OpenApiRoutes.RESOURCE)) {
+    try (InputStream in =
+        OpenApiContract.class.getClassLoader().getResourceAsStream(OpenApiRoutes.RESOURCE)) {
       if (in == null) {
         throw new IllegalStateException("openapi.json is not on the classpath");
       }

@@ -13,7 +13,8 @@ import java.util.UUID;
  * {@code Stripe-Signature} of {@code t=<seconds>,v1=<hex HMAC-SHA256(secret, t + "." + body)>}.
  */
 public final class StripeDeliveries {
-  public static final String WEBHOOK_SECRET = "whsec_test_" + UUID.randomUUID().toString().replace("-", "");
+  public static final String WEBHOOK_SECRET =
+      "whsec_test_" + UUID.randomUUID().toString().replace("-", "");
 
   private StripeDeliveries() {}
 
@@ -33,7 +34,8 @@ public final class StripeDeliveries {
         .put("pending_webhooks", 1)
         .put("request", new JsonObject().put("id", null).put("idempotency_key", null))
         .put("type", type)
-        .encode().getBytes(StandardCharsets.UTF_8);
+        .encode()
+        .getBytes(StandardCharsets.UTF_8);
   }
 
   public static String signature(String secret, long timestamp, byte[] body) {
@@ -44,7 +46,8 @@ public final class StripeDeliveries {
     return signature(WEBHOOK_SECRET, Instant.now().getEpochSecond(), body);
   }
 
-  public static JsonObject paymentIntent(String id, long amount, String userId, String packageId, String status) {
+  public static JsonObject paymentIntent(
+      String id, long amount, String userId, String packageId, String status) {
     return new JsonObject()
         .put("id", id)
         .put("object", "payment_intent")
@@ -57,13 +60,25 @@ public final class StripeDeliveries {
   }
 
   public static JsonObject declined(JsonObject paymentIntent) {
-    return paymentIntent.copy().put("status", "requires_payment_method").put("last_payment_error", new JsonObject()
-        .put("type", "card_error").put("code", "card_declined").put("decline_code", "insufficient_funds")
-        .put("message", "Your card has insufficient funds."));
+    return paymentIntent
+        .copy()
+        .put("status", "requires_payment_method")
+        .put(
+            "last_payment_error",
+            new JsonObject()
+                .put("type", "card_error")
+                .put("code", "card_declined")
+                .put("decline_code", "insufficient_funds")
+                .put("message", "Your card has insufficient funds."));
   }
 
   /** A subscription in the clover shape: the period lives on the item. */
-  public static JsonObject subscription(String id, String customer, String status, long periodEnd, boolean cancelAtPeriodEnd,
+  public static JsonObject subscription(
+      String id,
+      String customer,
+      String status,
+      long periodEnd,
+      boolean cancelAtPeriodEnd,
       String userId) {
     return new JsonObject()
         .put("id", id)
@@ -73,14 +88,33 @@ public final class StripeDeliveries {
         .put("cancel_at_period_end", cancelAtPeriodEnd)
         .put("livemode", false)
         .put("metadata", new JsonObject().put("user_id", userId))
-        .put("items", new JsonObject().put("object", "list").put("has_more", false).put("data", new JsonArray().add(
-            new JsonObject().put("id", "si_" + id).put("object", "subscription_item")
-                .put("current_period_start", periodEnd - 30L * 86_400).put("current_period_end", periodEnd)
-                .put("price", new JsonObject().put("id", FakeStripe.PRICE_UNLIMITED).put("object", "price")))));
+        .put(
+            "items",
+            new JsonObject()
+                .put("object", "list")
+                .put("has_more", false)
+                .put(
+                    "data",
+                    new JsonArray()
+                        .add(
+                            new JsonObject()
+                                .put("id", "si_" + id)
+                                .put("object", "subscription_item")
+                                .put("current_period_start", periodEnd - 30L * 86_400)
+                                .put("current_period_end", periodEnd)
+                                .put(
+                                    "price",
+                                    new JsonObject()
+                                        .put("id", FakeStripe.PRICE_UNLIMITED)
+                                        .put("object", "price")))));
   }
 
-  /** An invoice of a subscription: {@code parent.subscription_details.subscription}, lines with a period. */
-  public static JsonObject invoice(String subscriptionId, String customer, String status, long periodEnd) {
+  /**
+   * An invoice of a subscription: {@code parent.subscription_details.subscription}, lines with a
+   * period.
+   */
+  public static JsonObject invoice(
+      String subscriptionId, String customer, String status, long periodEnd) {
     return new JsonObject()
         .put("id", "in_" + UUID.randomUUID().toString().replace("-", ""))
         .put("object", "invoice")
@@ -88,9 +122,25 @@ public final class StripeDeliveries {
         .put("status", status)
         .put("amount_due", 4999)
         .put("currency", "usd")
-        .put("parent", new JsonObject().put("type", "subscription_details")
-            .put("subscription_details", new JsonObject().put("subscription", subscriptionId)))
-        .put("lines", new JsonObject().put("object", "list").put("data", new JsonArray().add(new JsonObject()
-            .put("object", "line_item").put("period", new JsonObject().put("start", periodEnd - 30L * 86_400).put("end", periodEnd)))));
+        .put(
+            "parent",
+            new JsonObject()
+                .put("type", "subscription_details")
+                .put("subscription_details", new JsonObject().put("subscription", subscriptionId)))
+        .put(
+            "lines",
+            new JsonObject()
+                .put("object", "list")
+                .put(
+                    "data",
+                    new JsonArray()
+                        .add(
+                            new JsonObject()
+                                .put("object", "line_item")
+                                .put(
+                                    "period",
+                                    new JsonObject()
+                                        .put("start", periodEnd - 30L * 86_400)
+                                        .put("end", periodEnd)))));
   }
 }

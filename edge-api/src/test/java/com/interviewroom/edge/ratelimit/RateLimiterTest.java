@@ -15,9 +15,9 @@ import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetServer;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.redis.client.Command;
@@ -33,32 +33,58 @@ import org.junit.jupiter.api.Test;
 
 class RateLimiterTest extends EdgeTest {
   private HttpResponse<Buffer> profile(JsonObject session) {
-    return await(server.client.get("/api/users/profile").putHeader("Authorization", EdgeServer.bearer(session)).send());
+    return await(
+        server
+            .client
+            .get("/api/users/profile")
+            .putHeader("Authorization", EdgeServer.bearer(session))
+            .send());
   }
 
-  /** A second "node": its own RateLimiter over the same Redis, serving one strict route on its own port. */
+  /**
+   * A second "node": its own RateLimiter over the same Redis, serving one strict route on its own
+   * port.
+   */
   private HttpServer node(String keyPrefix) {
     RateLimiter limits = new RateLimiter(server.redis, server.context.registry(), keyPrefix);
     BearerAuth auth = bearerAuth(limits);
     Router router = Router.router(server.vertx);
-    router.post("/expensive").handler(auth).handler(limits.strict()).handler(ctx -> ctx.response().end("ok"));
+    router
+        .post("/expensive")
+        .handler(auth)
+        .handler(limits.strict())
+        .handler(ctx -> ctx.response().end("ok"));
     router.route().failureHandler(new ProblemHandler());
     return await(server.vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"));
   }
 
   private static BearerAuth bearerAuth(RateLimiter limits) {
-    AuthService accounts = new AuthService(server.vertx, server.db, server.issuer, limits, server.context.config().auth().accounts());
-    return new BearerAuth(server.context.verifier(), EdgeServer.ISSUER, accounts,
+    AuthService accounts =
+        new AuthService(
+            server.vertx,
+            server.db,
+            server.issuer,
+            limits,
+            server.context.config().auth().accounts());
+    return new BearerAuth(
+        server.context.verifier(),
+        EdgeServer.ISSUER,
+        accounts,
         TokenRevocations.of(server.vertx, server.redis, server.context.clock()));
   }
 
   private HttpResponse<Buffer> expensive(HttpServer node, JsonObject session) {
-    return await(server.client.post(node.actualPort(), "127.0.0.1", "/expensive")
-        .putHeader("Authorization", EdgeServer.bearer(session)).send());
+    return await(
+        server
+            .client
+            .post(node.actualPort(), "127.0.0.1", "/expensive")
+            .putHeader("Authorization", EdgeServer.bearer(session))
+            .send());
   }
 
   @Test
-  @DisplayName("the 61st authenticated request in a minute is a 429 problem with Retry-After and a readable message")
+  @DisplayName(
+      "the 61st authenticated request in a minute is a 429 problem with Retry-After and a readable message")
   void generalLimit() {
     JsonObject session = server.signup();
     for (int i = 1; i <= 60; i++) {
@@ -81,20 +107,28 @@ class RateLimiterTest extends EdgeTest {
   }
 
   @Test
-  @DisplayName("every authenticated route shares the general limit: other routes are refused once it is spent")
+  @DisplayName(
+      "every authenticated route shares the general limit: other routes are refused once it is spent")
   void generalLimitCoversEveryRoute() {
     JsonObject session = server.signup();
     for (int i = 0; i < 60; i++) {
       assertThat(profile(session).statusCode()).isEqualTo(200);
     }
     for (String path : new String[] {"/api/me", "/api/users/data-export"}) {
-      HttpResponse<Buffer> response = await(server.client.get(path).putHeader("Authorization", EdgeServer.bearer(session)).send());
+      HttpResponse<Buffer> response =
+          await(
+              server
+                  .client
+                  .get(path)
+                  .putHeader("Authorization", EdgeServer.bearer(session))
+                  .send());
       assertThat(response.statusCode()).as(path).isEqualTo(429);
     }
   }
 
   @Test
-  @DisplayName("the strict limit (10/min) is shared across nodes through Redis: 6 on one node and 4 on another, then 429 on both")
+  @DisplayName(
+      "the strict limit (10/min) is shared across nodes through Redis: 6 on one node and 4 on another, then 429 on both")
   void strictLimitAcrossNodes() {
     String prefix = "ratelimit-test-" + UUID.randomUUID();
     HttpServer a = node(prefix);
@@ -131,14 +165,20 @@ class RateLimiterTest extends EdgeTest {
   }
 
   @Test
-  @DisplayName("with Redis down the limiter fails open: requests are served and the unavailable counter rises")
+  @DisplayName(
+      "with Redis down the limiter fails open: requests are served and the unavailable counter rises")
   void failsOpen() {
     // port 1 on loopback refuses connections: a Redis that is down
     try (EdgeServer noRedis = EdgeServer.start(Map.of(), "redis://127.0.0.1:1")) {
       JsonObject session = noRedis.signup();
       for (int i = 0; i < 3; i++) {
-        HttpResponse<Buffer> response = await(noRedis.client.get("/api/users/profile")
-            .putHeader("Authorization", EdgeServer.bearer(session)).send());
+        HttpResponse<Buffer> response =
+            await(
+                noRedis
+                    .client
+                    .get("/api/users/profile")
+                    .putHeader("Authorization", EdgeServer.bearer(session))
+                    .send());
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.getHeader("X-RateLimit-Limit")).isNull();
       }
@@ -147,25 +187,44 @@ class RateLimiterTest extends EdgeTest {
   }
 
   private static double failOpens(EdgeServer on, String reason) {
-    return on.context.registry().find("interviewroom.ratelimit.unavailable").tag("reason", reason).counters().stream()
-        .mapToDouble(Counter::count).sum();
+    return on
+        .context
+        .registry()
+        .find("interviewroom.ratelimit.unavailable")
+        .tag("reason", reason)
+        .counters()
+        .stream()
+        .mapToDouble(Counter::count)
+        .sum();
   }
 
   @Test
-  @DisplayName("a Redis that never answers is given up on after the timeout (2 s), then the request is served and counted as a timeout")
+  @DisplayName(
+      "a Redis that never answers is given up on after the timeout (2 s), then the request is served and counted as a timeout")
   void failsOpenAfterTimeout() {
     // accepts connections and reads, never replies: a hung Redis
-    NetServer silent = await(server.vertx.createNetServer().connectHandler(socket -> socket.handler(bytes -> { }))
-        .listen(0, "127.0.0.1"));
+    NetServer silent =
+        await(
+            server
+                .vertx
+                .createNetServer()
+                .connectHandler(socket -> socket.handler(bytes -> {}))
+                .listen(0, "127.0.0.1"));
     try (EdgeServer hung = EdgeServer.start(Map.of(), "redis://127.0.0.1:" + silent.actualPort())) {
       JsonObject session = hung.signup();
       double before = failOpens(hung, "timeout"); // the sign-up's own limits timed out too
       long started = System.nanoTime();
-      HttpResponse<Buffer> response = await(hung.client.get("/api/users/profile")
-          .putHeader("Authorization", EdgeServer.bearer(session)).send());
+      HttpResponse<Buffer> response =
+          await(
+              hung.client
+                  .get("/api/users/profile")
+                  .putHeader("Authorization", EdgeServer.bearer(session))
+                  .send());
       long tookMs = (System.nanoTime() - started) / 1_000_000;
       assertThat(response.statusCode()).isEqualTo(200);
-      assertThat(tookMs).as("waited for Redis before giving up").isGreaterThanOrEqualTo(RateLimiter.REDIS_TIMEOUT.toMillis());
+      assertThat(tookMs)
+          .as("waited for Redis before giving up")
+          .isGreaterThanOrEqualTo(RateLimiter.REDIS_TIMEOUT.toMillis());
       assertThat(failOpens(hung, "timeout") - before).isEqualTo(1);
     } finally {
       await(silent.close());
@@ -173,22 +232,35 @@ class RateLimiterTest extends EdgeTest {
   }
 
   @Test
-  @DisplayName("a slow Redis (600 ms a reply, under load) still enforces the limit: the 11th strict request is 429, nothing fails open")
+  @DisplayName(
+      "a slow Redis (600 ms a reply, under load) still enforces the limit: the 11th strict request is 429, nothing fails open")
   void slowRedisStillCounts() {
     NetServer proxy = delayingProxy(600);
     Redis slow = Redis.createClient(server.vertx, "redis://127.0.0.1:" + proxy.actualPort());
-    RateLimiter limits = new RateLimiter(slow, server.context.registry(), "ratelimit-slow-" + UUID.randomUUID());
+    RateLimiter limits =
+        new RateLimiter(slow, server.context.registry(), "ratelimit-slow-" + UUID.randomUUID());
     Router router = Router.router(server.vertx);
-    router.post("/expensive").handler(bearerAuth(limits))
-        .handler(limits.strict()).handler(ctx -> ctx.response().end("ok"));
+    router
+        .post("/expensive")
+        .handler(bearerAuth(limits))
+        .handler(limits.strict())
+        .handler(ctx -> ctx.response().end("ok"));
     router.route().failureHandler(new ProblemHandler());
-    HttpServer node = await(server.vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"));
+    HttpServer node =
+        await(server.vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"));
     double before = failOpens(server, "timeout") + failOpens(server, "error");
     try {
       JsonObject session = server.signup();
-      List<Future<HttpResponse<Buffer>>> all = IntStream.range(0, 11).mapToObj(i -> server.client
-              .post(node.actualPort(), "127.0.0.1", "/expensive").putHeader("Authorization", EdgeServer.bearer(session)).send())
-          .toList();
+      List<Future<HttpResponse<Buffer>>> all =
+          IntStream.range(0, 11)
+              .mapToObj(
+                  i ->
+                      server
+                          .client
+                          .post(node.actualPort(), "127.0.0.1", "/expensive")
+                          .putHeader("Authorization", EdgeServer.bearer(session))
+                          .send())
+              .toList();
       await(Future.join(all));
       assertThat(all.stream().filter(f -> f.result().statusCode() == 200)).hasSize(10);
       assertThat(all.stream().filter(f -> f.result().statusCode() == 429)).hasSize(1);
@@ -204,25 +276,39 @@ class RateLimiterTest extends EdgeTest {
   private static NetServer delayingProxy(long delayMs) {
     URI target = URI.create(TestRedis.url());
     NetClient upstream = server.vertx.createNetClient();
-    return await(server.vertx.createNetServer().connectHandler(client -> {
-      client.pause();
-      upstream.connect(target.getPort(), target.getHost()).onSuccess(redis -> {
-        redis.handler(reply -> server.vertx.setTimer(delayMs, t -> client.write(reply)));
-        client.handler(redis::write);
-        client.closeHandler(v -> redis.close());
-        redis.closeHandler(v -> client.close());
-        client.resume();
-      }).onFailure(e -> client.close());
-    }).listen(0, "127.0.0.1"));
+    return await(
+        server
+            .vertx
+            .createNetServer()
+            .connectHandler(
+                client -> {
+                  client.pause();
+                  upstream
+                      .connect(target.getPort(), target.getHost())
+                      .onSuccess(
+                          redis -> {
+                            redis.handler(
+                                reply -> server.vertx.setTimer(delayMs, t -> client.write(reply)));
+                            client.handler(redis::write);
+                            client.closeHandler(v -> redis.close());
+                            redis.closeHandler(v -> client.close());
+                            client.resume();
+                          })
+                      .onFailure(e -> client.close());
+                })
+            .listen(0, "127.0.0.1"));
   }
 
   @Test
-  @DisplayName("the strict limit is on the real router's session start and execute routes: one 10/min allowance for both, the 11th call is 429")
+  @DisplayName(
+      "the strict limit is on the real router's session start and execute routes: one 10/min allowance for both, the 11th call is 429")
   void strictOnStartAndExecute() {
     for (String[] order : new String[][] {{"/execute", "/start"}, {"/start", "/execute"}}) {
       JsonObject session = server.signup();
-      // calls that fail after the limiter (unknown session, unknown problem: 404) still spend the allowance,
-      // and spend nothing in the services' own limits, so only the route's strict limit can refuse the 11th
+      // calls that fail after the limiter (unknown session, unknown problem: 404) still spend the
+      // allowance,
+      // and spend nothing in the services' own limits, so only the route's strict limit can refuse
+      // the 11th
       for (int i = 0; i < 10; i++) {
         HttpResponse<Buffer> response = strictCall(session, order[i % 2]);
         assertThat(response.statusCode()).as(order[i % 2] + " call " + (i + 1)).isEqualTo(404);
@@ -238,12 +324,15 @@ class RateLimiterTest extends EdgeTest {
   }
 
   private HttpResponse<Buffer> strictCall(JsonObject session, String route) {
-    var request = route.equals("/start")
-        ? server.client.post("/api/sessions/start")
-        : server.client.post("/api/sessions/" + UUID.randomUUID() + "/execute");
-    JsonObject body = route.equals("/start")
-        ? new JsonObject().put("problemSlug", "no-such-problem").put("language", "python")
-        : new JsonObject().put("code", "print(1)").put("language", "python").put("mode", "run");
-    return await(request.putHeader("Authorization", EdgeServer.bearer(session)).sendJsonObject(body));
+    var request =
+        route.equals("/start")
+            ? server.client.post("/api/sessions/start")
+            : server.client.post("/api/sessions/" + UUID.randomUUID() + "/execute");
+    JsonObject body =
+        route.equals("/start")
+            ? new JsonObject().put("problemSlug", "no-such-problem").put("language", "python")
+            : new JsonObject().put("code", "print(1)").put("language", "python").put("mode", "run");
+    return await(
+        request.putHeader("Authorization", EdgeServer.bearer(session)).sendJsonObject(body));
   }
 }

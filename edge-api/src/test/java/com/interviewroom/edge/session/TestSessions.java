@@ -12,6 +12,10 @@ public final class TestSessions {
 
   /** {@code scheduled → active}, as the candidate's first connect does (the shared transition). */
   public static SessionTransitionStore.Activated activate(EdgeServer server, UUID sessionId) {
-    return await(server.db.asService(sql -> SessionTransitionStore.activate(sql, sessionId, SessionTransitionStore.Origin.SYSTEM)));
+    return await(
+        server.db.asService(
+            sql ->
+                SessionTransitionStore.activate(
+                    sql, sessionId, SessionTransitionStore.Origin.SYSTEM)));
   }
 }

@@ -36,12 +36,17 @@ class SubscriptionRoutesTest extends StripeTest {
     HttpResponse<Buffer> created = call("POST", "/api/subscriptions/create", session);
     assertThat(created.statusCode()).as(created.bodyAsString()).isEqualTo(201);
     String subscriptionId = created.bodyAsJsonObject().getString("subscriptionId");
-    String customer = fx.rows("SELECT stripe_customer_id FROM profiles WHERE user_id = $1", id(session)).get(0)
-        .getString("stripe_customer_id");
+    String customer =
+        fx.rows("SELECT stripe_customer_id FROM profiles WHERE user_id = $1", id(session))
+            .get(0)
+            .getString("stripe_customer_id");
     return new String[] {subscriptionId, customer};
   }
 
-  /** A user subscribed through the API (still incomplete); {@code t} is now, {@code periodEnd} 30 days on. */
+  /**
+   * A user subscribed through the API (still incomplete); {@code t} is now, {@code periodEnd} 30
+   * days on.
+   */
   private record Subscriber(JsonObject session, String[] ids, long t, long periodEnd) {
     JsonObject sub(String status, long end, boolean cancelAtPeriodEnd) {
       return SubscriptionRoutesTest.sub(ids, session, status, end, cancelAtPeriodEnd);
@@ -68,47 +73,68 @@ class SubscriptionRoutesTest extends StripeTest {
     assertThat(response.statusCode()).isEqualTo(200);
   }
 
-  private static JsonObject sub(String[] ids, JsonObject session, String status, long periodEnd, boolean cancelAtPeriodEnd) {
-    return StripeDeliveries.subscription(ids[0], ids[1], status, periodEnd, cancelAtPeriodEnd, id(session).toString());
+  private static JsonObject sub(
+      String[] ids, JsonObject session, String status, long periodEnd, boolean cancelAtPeriodEnd) {
+    return StripeDeliveries.subscription(
+        ids[0], ids[1], status, periodEnd, cancelAtPeriodEnd, id(session).toString());
   }
 
   @Test
-  @DisplayName("subscribing creates the Stripe customer first, then an incomplete subscription whose invoice the client pays")
+  @DisplayName(
+      "subscribing creates the Stripe customer first, then an incomplete subscription whose invoice the client pays")
   void create() {
     JsonObject session = fx.server.signup();
     String[] ids = subscribe(session);
     assertThat(ids[1]).startsWith("cus_");
-    List<FakeStripe.Call> calls = fx.stripe.calls().stream()
-        .filter(c -> ids[1].equals(c.form().get("customer")) || id(session).toString().equals(c.form().get("metadata[user_id]")))
-        .toList();
-    assertThat(calls).extracting(FakeStripe.Call::path).containsExactly("/v1/customers", "/v1/subscriptions");
-    assertThat(calls.get(1).form()).containsEntry("items[0][price]", FakeStripe.PRICE_UNLIMITED)
-        .containsEntry("payment_behavior", "default_incomplete").containsEntry("expand[0]", "latest_invoice.confirmation_secret");
+    List<FakeStripe.Call> calls =
+        fx.stripe.calls().stream()
+            .filter(
+                c ->
+                    ids[1].equals(c.form().get("customer"))
+                        || id(session).toString().equals(c.form().get("metadata[user_id]")))
+            .toList();
+    assertThat(calls)
+        .extracting(FakeStripe.Call::path)
+        .containsExactly("/v1/customers", "/v1/subscriptions");
+    assertThat(calls.get(1).form())
+        .containsEntry("items[0][price]", FakeStripe.PRICE_UNLIMITED)
+        .containsEntry("payment_behavior", "default_incomplete")
+        .containsEntry("expand[0]", "latest_invoice.confirmation_secret");
 
     JsonObject current = state(session);
     assertThat(current.getString("status")).isEqualTo("incomplete");
     assertThat(current.getString("plan")).isEqualTo("unlimited_monthly");
     assertThat(fx.startsWithoutCredits(session)).isFalse();
 
-    // a second attempt while Stripe still holds it incomplete pays the same subscription: no second one
+    // a second attempt while Stripe still holds it incomplete pays the same subscription: no second
+    // one
     HttpResponse<Buffer> again = call("POST", "/api/subscriptions/create", session);
     assertThat(again.statusCode()).isEqualTo(201);
     assertThat(again.bodyAsJsonObject().getString("subscriptionId")).isEqualTo(ids[0]);
     assertThat(again.bodyAsJsonObject().getString("clientSecret")).contains("_secret_");
-    assertThat(fx.stripe.calls("/v1/subscriptions").stream().filter(c -> ids[1].equals(c.form().get("customer")))).hasSize(1);
-    assertThat(fx.stripe.calls("/v1/subscriptions/" + ids[0])).extracting(FakeStripe.Call::method).containsExactly("GET");
+    assertThat(
+            fx.stripe.calls("/v1/subscriptions").stream()
+                .filter(c -> ids[1].equals(c.form().get("customer"))))
+        .hasSize(1);
+    assertThat(fx.stripe.calls("/v1/subscriptions/" + ids[0]))
+        .extracting(FakeStripe.Call::method)
+        .containsExactly("GET");
 
-    // once Stripe has expired it, the next attempt opens a new one for the same customer, never a second customer
+    // once Stripe has expired it, the next attempt opens a new one for the same customer, never a
+    // second customer
     fx.stripe.setSubscriptionStatus(ids[0], "incomplete_expired");
     HttpResponse<Buffer> fresh = call("POST", "/api/subscriptions/create", session);
     assertThat(fresh.statusCode()).isEqualTo(201);
     assertThat(fresh.bodyAsJsonObject().getString("subscriptionId")).isNotEqualTo(ids[0]);
-    assertThat(fx.stripe.calls("/v1/customers").stream().filter(c -> id(session).toString().equals(c.form().get("metadata[user_id]"))))
+    assertThat(
+            fx.stripe.calls("/v1/customers").stream()
+                .filter(c -> id(session).toString().equals(c.form().get("metadata[user_id]"))))
         .hasSize(1);
   }
 
   @Test
-  @DisplayName("subscribing while Stripe already holds the incomplete subscription active (webhook not here yet) is 409 already_subscribed")
+  @DisplayName(
+      "subscribing while Stripe already holds the incomplete subscription active (webhook not here yet) is 409 already_subscribed")
   void incompleteButPaidAtStripe() {
     JsonObject session = fx.server.signup();
     String[] ids = subscribe(session);
@@ -116,30 +142,45 @@ class SubscriptionRoutesTest extends StripeTest {
     HttpResponse<Buffer> again = call("POST", "/api/subscriptions/create", session);
     assertThat(again.statusCode()).isEqualTo(409);
     assertThat(again.bodyAsJsonObject().getString("code")).isEqualTo("already_subscribed");
-    assertThat(fx.stripe.calls("/v1/subscriptions").stream().filter(c -> ids[1].equals(c.form().get("customer")))).hasSize(1);
+    assertThat(
+            fx.stripe.calls("/v1/subscriptions").stream()
+                .filter(c -> ids[1].equals(c.form().get("customer"))))
+        .hasSize(1);
   }
 
   @Test
-  @DisplayName("an active subscriber starts without credits and cannot subscribe twice; the portal returns to /billing")
+  @DisplayName(
+      "an active subscriber starts without credits and cannot subscribe twice; the portal returns to /billing")
   void activeAndPortal() {
     JsonObject session = fx.server.signup();
     String[] ids = subscribe(session);
     long periodEnd = Instant.now().plusSeconds(30L * 86_400).getEpochSecond();
-    event("customer.subscription.updated", sub(ids, session, "active", periodEnd, false), Instant.now().getEpochSecond());
+    event(
+        "customer.subscription.updated",
+        sub(ids, session, "active", periodEnd, false),
+        Instant.now().getEpochSecond());
 
     JsonObject current = state(session);
     assertThat(current.getString("status")).isEqualTo("active");
-    assertThat(current.getString("nextBillingDate")).isEqualTo(Instant.ofEpochSecond(periodEnd).toString());
+    assertThat(current.getString("nextBillingDate"))
+        .isEqualTo(Instant.ofEpochSecond(periodEnd).toString());
     assertThat(current.getBoolean("unlimitedSessions")).isTrue();
     assertThat(fx.startsWithoutCredits(session)).isTrue();
-    assertThat(call("POST", "/api/subscriptions/create", session).bodyAsJsonObject().getString("code")).isEqualTo("already_subscribed");
+    assertThat(
+            call("POST", "/api/subscriptions/create", session).bodyAsJsonObject().getString("code"))
+        .isEqualTo("already_subscribed");
 
     HttpResponse<Buffer> portal = call("GET", "/api/subscriptions/portal", session);
     assertThat(portal.statusCode()).isEqualTo(200);
-    assertThat(portal.bodyAsJsonObject().getString("url")).startsWith(fx.stripe.apiBase() + "/p/session/");
-    FakeStripe.Call portalCall = fx.stripe.calls("/v1/billing_portal/sessions").stream()
-        .filter(c -> ids[1].equals(c.form().get("customer"))).findFirst().orElseThrow();
-    assertThat(portalCall.form()).containsEntry("return_url", "https://app.interviewroom.test/billing");
+    assertThat(portal.bodyAsJsonObject().getString("url"))
+        .startsWith(fx.stripe.apiBase() + "/p/session/");
+    FakeStripe.Call portalCall =
+        fx.stripe.calls("/v1/billing_portal/sessions").stream()
+            .filter(c -> ids[1].equals(c.form().get("customer")))
+            .findFirst()
+            .orElseThrow();
+    assertThat(portalCall.form())
+        .containsEntry("return_url", "https://app.interviewroom.test/billing");
   }
 
   @Test
@@ -156,30 +197,46 @@ class SubscriptionRoutesTest extends StripeTest {
     event("invoice.paid", s.invoice("paid"), s.t() + 35);
     assertThat(state(s.session()).getString("status")).isEqualTo("canceled");
     assertThat(fx.startsWithoutCredits(s.session())).isFalse();
-    assertThat(fx.rows("SELECT last_event_created FROM subscriptions WHERE user_id = $1", id(s.session())).get(0)
-        .getOffsetDateTime("last_event_created").toInstant()).isEqualTo(Instant.ofEpochSecond(s.t() + 40));
+    assertThat(
+            fx.rows(
+                    "SELECT last_event_created FROM subscriptions WHERE user_id = $1",
+                    id(s.session()))
+                .get(0)
+                .getOffsetDateTime("last_event_created")
+                .toInstant())
+        .isEqualTo(Instant.ofEpochSecond(s.t() + 40));
   }
 
   @Test
-  @DisplayName("a failed renewal (past_due) keeps the bypass for the grace only; a paid invoice restores it")
+  @DisplayName(
+      "a failed renewal (past_due) keeps the bypass for the grace only; a paid invoice restores it")
   void pastDueLosesBypass() {
     Subscriber s = subscriber();
     event("customer.subscription.updated", s.sub("active", false), s.t());
     assertThat(fx.startsWithoutCredits(s.session())).isTrue();
 
     event("invoice.payment_failed", s.invoice("open"), s.t() + 5);
-    assertThat(fx.rows("SELECT status FROM subscriptions WHERE user_id = $1", id(s.session())).get(0).getString("status"))
+    assertThat(
+            fx.rows("SELECT status FROM subscriptions WHERE user_id = $1", id(s.session()))
+                .get(0)
+                .getString("status"))
         .isEqualTo("past_due");
     assertThat(fx.startsWithoutCredits(s.session())).isTrue();
     assertThat(state(s.session()).getBoolean("unlimitedSessions")).isTrue();
-    fx.rows("UPDATE subscriptions SET past_due_since = past_due_since - interval '8 days' WHERE user_id = $1", id(s.session()));
+    fx.rows(
+        "UPDATE subscriptions SET past_due_since = past_due_since - interval '8 days' WHERE user_id = $1",
+        id(s.session()));
     assertThat(fx.startsWithoutCredits(s.session())).isFalse();
     assertThat(state(s.session()).getBoolean("unlimitedSessions")).isFalse();
 
     long nextEnd = s.periodEnd() + 30L * 86_400;
-    event("invoice.paid", StripeDeliveries.invoice(s.ids()[0], s.ids()[1], "paid", nextEnd), s.t() + 10);
+    event(
+        "invoice.paid",
+        StripeDeliveries.invoice(s.ids()[0], s.ids()[1], "paid", nextEnd),
+        s.t() + 10);
     assertThat(fx.startsWithoutCredits(s.session())).isTrue();
-    assertThat(state(s.session()).getString("currentPeriodEnd")).isEqualTo(Instant.ofEpochSecond(nextEnd).toString());
+    assertThat(state(s.session()).getString("currentPeriodEnd"))
+        .isEqualTo(Instant.ofEpochSecond(nextEnd).toString());
 
     event("customer.subscription.updated", s.sub("unpaid", nextEnd, false), s.t() + 20);
     assertThat(fx.startsWithoutCredits(s.session())).isFalse();
@@ -193,12 +250,14 @@ class SubscriptionRoutesTest extends StripeTest {
 
     HttpResponse<Buffer> cancel = call("POST", "/api/subscriptions/cancel", s.session());
     assertThat(cancel.statusCode()).isEqualTo(200);
-    assertThat(fx.stripe.calls("/v1/subscriptions/" + s.ids()[0]).get(0).form()).containsEntry("cancel_at_period_end", "true");
+    assertThat(fx.stripe.calls("/v1/subscriptions/" + s.ids()[0]).get(0).form())
+        .containsEntry("cancel_at_period_end", "true");
     JsonObject afterCancel = cancel.bodyAsJsonObject();
     assertThat(afterCancel.getString("status")).isEqualTo("active");
     assertThat(afterCancel.getBoolean("cancelAtPeriodEnd")).isTrue();
     assertThat(afterCancel.getString("nextBillingDate")).isNull();
-    assertThat(afterCancel.getString("currentPeriodEnd")).isEqualTo(Instant.ofEpochSecond(s.periodEnd()).toString());
+    assertThat(afterCancel.getString("currentPeriodEnd"))
+        .isEqualTo(Instant.ofEpochSecond(s.periodEnd()).toString());
     assertThat(fx.startsWithoutCredits(s.session())).isTrue();
 
     // Stripe's own update confirms it; still active until the period ends
@@ -212,18 +271,21 @@ class SubscriptionRoutesTest extends StripeTest {
   }
 
   @Test
-  @DisplayName("a stale invoice.payment_failed (older than the update held) leaves the subscription active")
+  @DisplayName(
+      "a stale invoice.payment_failed (older than the update held) leaves the subscription active")
   void staleInvoiceIgnored() {
     Subscriber s = subscriber();
     event("customer.subscription.updated", s.sub("active", false), s.t() + 10);
-    HttpResponse<Buffer> stale = fx.deliver(StripeDeliveries.event("invoice.payment_failed", s.invoice("open"), s.t() + 5));
+    HttpResponse<Buffer> stale =
+        fx.deliver(StripeDeliveries.event("invoice.payment_failed", s.invoice("open"), s.t() + 5));
     assertThat(stale.bodyAsJsonObject().getString("outcome")).isEqualTo("ignored");
     assertThat(state(s.session()).getString("status")).isEqualTo("active");
     assertThat(fx.startsWithoutCredits(s.session())).isTrue();
   }
 
   @Test
-  @DisplayName("a canceled subscription never comes back: not by a same-second update, not by a later one")
+  @DisplayName(
+      "a canceled subscription never comes back: not by a same-second update, not by a later one")
   void canceledIsFinal() {
     Subscriber s = subscriber();
     event("customer.subscription.updated", s.sub("active", false), s.t());
@@ -237,7 +299,8 @@ class SubscriptionRoutesTest extends StripeTest {
   }
 
   @Test
-  @DisplayName("after resubscribing, a late event about the old subscription never replaces the new one, however new its timestamp")
+  @DisplayName(
+      "after resubscribing, a late event about the old subscription never replaces the new one, however new its timestamp")
   void oldSubscriptionNeverReplacesTheNewOne() {
     Subscriber s = subscriber();
     event("customer.subscription.updated", s.sub("active", false), s.t());
@@ -247,7 +310,10 @@ class SubscriptionRoutesTest extends StripeTest {
     assertThat(again.statusCode()).isEqualTo(201);
     String[] renewed = {again.bodyAsJsonObject().getString("subscriptionId"), s.ids()[1]};
     assertThat(renewed[0]).isNotEqualTo(s.ids()[0]);
-    event("customer.subscription.updated", sub(renewed, s.session(), "active", s.periodEnd(), false), s.t() + 20);
+    event(
+        "customer.subscription.updated",
+        sub(renewed, s.session(), "active", s.periodEnd(), false),
+        s.t() + 20);
     assertThat(state(s.session()).getString("status")).isEqualTo("active");
 
     // Stripe retries and reorders: an old-subscription update, older or newer than the new one's
@@ -258,7 +324,8 @@ class SubscriptionRoutesTest extends StripeTest {
   }
 
   @Test
-  @DisplayName("two events of the same second end in the later life-cycle state whatever the arrival order")
+  @DisplayName(
+      "two events of the same second end in the later life-cycle state whatever the arrival order")
   void sameSecondTieBreak() {
     Subscriber first = subscriber();
     event("customer.subscription.updated", first.sub("active", false), first.t());
@@ -273,19 +340,27 @@ class SubscriptionRoutesTest extends StripeTest {
   }
 
   @Test
-  @DisplayName("the same customer.subscription.updated delivered twice is applied once: outcome duplicate, one audit event")
+  @DisplayName(
+      "the same customer.subscription.updated delivered twice is applied once: outcome duplicate, one audit event")
   void duplicateSubscriptionEvent() {
     Subscriber s = subscriber();
     String eventId = "evt_twice_" + UUID.randomUUID().toString().replace("-", "");
-    byte[] update = StripeDeliveries.event(eventId, "customer.subscription.updated", s.sub("active", false), s.t());
+    byte[] update =
+        StripeDeliveries.event(
+            eventId, "customer.subscription.updated", s.sub("active", false), s.t());
     assertThat(fx.deliver(update).bodyAsJsonObject().getString("outcome")).isEqualTo("processed");
     assertThat(fx.deliver(update).bodyAsJsonObject().getString("outcome")).isEqualTo("duplicate");
-    assertThat(fx.rows("SELECT 1 FROM events WHERE user_id = $1 AND kind = 'subscription.status'", id(s.session()))).hasSize(1);
+    assertThat(
+            fx.rows(
+                "SELECT 1 FROM events WHERE user_id = $1 AND kind = 'subscription.status'",
+                id(s.session())))
+        .hasSize(1);
     assertThat(fx.rows("SELECT 1 FROM stripe_events WHERE id = $1", eventId)).hasSize(1);
   }
 
   @Test
-  @DisplayName("POST /api/sessions/start with no credits: trialing, active and a fresh past_due start free; unpaid and canceled get 402")
+  @DisplayName(
+      "POST /api/sessions/start with no credits: trialing, active and a fresh past_due start free; unpaid and canceled get 402")
   void sessionStartFollowsStatus() {
     Subscriber s = subscriber();
     assertThat(fx.startsWithoutCredits(s.session())).as("incomplete").isFalse();
@@ -293,15 +368,22 @@ class SubscriptionRoutesTest extends StripeTest {
     for (int i = 0; i < statuses.size(); i++) {
       String status = statuses.get(i);
       event("customer.subscription.updated", s.sub(status, false), s.t() + i + 1);
-      assertThat(fx.startsWithoutCredits(s.session())).as(status).isEqualTo(!status.equals("unpaid"));
+      assertThat(fx.startsWithoutCredits(s.session()))
+          .as(status)
+          .isEqualTo(!status.equals("unpaid"));
     }
     event("customer.subscription.deleted", s.sub("canceled", false), s.t() + 10);
     assertThat(fx.startsWithoutCredits(s.session())).as("canceled").isFalse();
-    assertThat(fx.rows("SELECT 1 FROM credit_transactions WHERE user_id = $1 AND reason = 'session_start'", id(s.session()))).isEmpty();
+    assertThat(
+            fx.rows(
+                "SELECT 1 FROM credit_transactions WHERE user_id = $1 AND reason = 'session_start'",
+                id(s.session())))
+        .isEmpty();
   }
 
   @Test
-  @DisplayName("a session started while active is not cut off by past_due and deleted: it stays live and ends normally")
+  @DisplayName(
+      "a session started while active is not cut off by past_due and deleted: it stays live and ends normally")
   void runningSessionSurvivesCancel() {
     Subscriber s = subscriber();
     event("customer.subscription.updated", s.sub("active", false), s.t());
@@ -325,16 +407,23 @@ class SubscriptionRoutesTest extends StripeTest {
   }
 
   private static String tier(JsonObject session) {
-    return call("GET", "/api/users/profile", session).bodyAsJsonObject().getString("subscriptionTier");
+    return call("GET", "/api/users/profile", session)
+        .bodyAsJsonObject()
+        .getString("subscriptionTier");
   }
 
-  /** What the realtime gateway reads when the session's socket opens, to pick the voice provider. */
+  /**
+   * What the realtime gateway reads when the session's socket opens, to pick the voice provider.
+   */
   private static String routedTier(JsonObject session) {
-    return fx.rows("SELECT subscription_tier FROM profiles WHERE user_id = $1", id(session)).get(0).getString("subscription_tier");
+    return fx.rows("SELECT subscription_tier FROM profiles WHERE user_id = $1", id(session))
+        .get(0)
+        .getString("subscription_tier");
   }
 
   @Test
-  @DisplayName("active and trialing put the plan's tier (pro) on the profile; unpaid and canceled take it back to free")
+  @DisplayName(
+      "active and trialing put the plan's tier (pro) on the profile; unpaid and canceled take it back to free")
   void statusDrivesTier() {
     Subscriber s = subscriber();
     assertThat(tier(s.session())).as("incomplete").isEqualTo("free");
@@ -353,7 +442,8 @@ class SubscriptionRoutesTest extends StripeTest {
   }
 
   @Test
-  @DisplayName("the tier follows the subscription's event order: a late, older active never re-grants a canceled subscription's tier")
+  @DisplayName(
+      "the tier follows the subscription's event order: a late, older active never re-grants a canceled subscription's tier")
   void tierIgnoresStaleEvents() {
     Subscriber s = subscriber();
     event("customer.subscription.updated", s.sub("active", false), s.t() + 1);
@@ -371,7 +461,8 @@ class SubscriptionRoutesTest extends StripeTest {
   }
 
   @Test
-  @DisplayName("past_due keeps the tier for the grace with a warning; once it runs out the next session start routes as free")
+  @DisplayName(
+      "past_due keeps the tier for the grace with a warning; once it runs out the next session start routes as free")
   void pastDueGrace() {
     Subscriber s = subscriber();
     event("customer.subscription.updated", s.sub("active", false), s.t() + 1);
@@ -387,17 +478,24 @@ class SubscriptionRoutesTest extends StripeTest {
     assertThat(fx.startsWithoutCredits(s.session())).isTrue();
     assertThat(routedTier(s.session())).isEqualTo("pro");
 
-    // eight days pass without a webhook: the profile still says pro until the next session start settles it
-    fx.rows("UPDATE subscriptions SET past_due_since = past_due_since - interval '8 days' WHERE user_id = $1", id(s.session()));
+    // eight days pass without a webhook: the profile still says pro until the next session start
+    // settles it
+    fx.rows(
+        "UPDATE subscriptions SET past_due_since = past_due_since - interval '8 days' WHERE user_id = $1",
+        id(s.session()));
     assertThat(routedTier(s.session())).isEqualTo("pro");
     assertThat(fx.startsWithoutCredits(s.session())).isFalse();
     TestUser user = new TestUser(fx.server, id(s.session()), EdgeServer.bearer(s.session()));
     user.setCredits(1);
-    HttpResponse<Buffer> paid = user.post("/api/sessions/start", new JsonObject().put("problemSlug", "two-sum").put("language", "python"));
+    HttpResponse<Buffer> paid =
+        user.post(
+            "/api/sessions/start",
+            new JsonObject().put("problemSlug", "two-sum").put("language", "python"));
     assertThat(paid.statusCode()).as(paid.bodyAsString()).isEqualTo(201);
     assertThat(paid.bodyAsJsonObject().getBoolean("creditCharged")).isTrue();
     assertThat(routedTier(s.session())).isEqualTo("free");
-    assertThat(state(s.session()).getJsonObject("warning").getString("code")).isEqualTo("payment_past_due_grace_over");
+    assertThat(state(s.session()).getJsonObject("warning").getString("code"))
+        .isEqualTo("payment_past_due_grace_over");
 
     // a later failed retry does not restart the grace; the paid invoice restores the tier
     event("invoice.payment_failed", s.invoice("open"), s.t() + 3);
@@ -408,7 +506,8 @@ class SubscriptionRoutesTest extends StripeTest {
   }
 
   @Test
-  @DisplayName("GET /api/billing/status: the publishable key, the balance, the tier and the subscription with its warning in one read")
+  @DisplayName(
+      "GET /api/billing/status: the publishable key, the balance, the tier and the subscription with its warning in one read")
   void billingStatus() {
     Subscriber s = subscriber();
     HttpResponse<Buffer> fresh = call("GET", "/api/billing/status", s.session());
@@ -431,12 +530,15 @@ class SubscriptionRoutesTest extends StripeTest {
     assertThat(subscription.getString("status")).isEqualTo("past_due");
     assertThat(subscription.getBoolean("cancelAtPeriodEnd")).isTrue();
     assertThat(subscription.getValue("nextBillingDate")).isNull();
-    assertThat(subscription.getString("currentPeriodEnd")).isEqualTo(Instant.ofEpochSecond(s.periodEnd()).toString());
-    assertThat(subscription.getJsonObject("warning").getString("code")).isEqualTo("payment_past_due");
+    assertThat(subscription.getString("currentPeriodEnd"))
+        .isEqualTo(Instant.ofEpochSecond(s.periodEnd()).toString());
+    assertThat(subscription.getJsonObject("warning").getString("code"))
+        .isEqualTo("payment_past_due");
   }
 
   @Test
-  @DisplayName("webhook held back: after the first payment confirm reads Stripe, so the subscriber starts at once; the late webhook changes nothing")
+  @DisplayName(
+      "webhook held back: after the first payment confirm reads Stripe, so the subscriber starts at once; the late webhook changes nothing")
   void confirmBeforeWebhook() {
     Subscriber s = subscriber();
     // not paid yet at Stripe: confirm leaves it incomplete
@@ -455,9 +557,12 @@ class SubscriptionRoutesTest extends StripeTest {
     assertThat(fx.startsWithoutCredits(s.session())).isTrue();
     int reads = fx.stripe.calls("/v1/subscriptions/" + s.ids()[0]).size();
     assertThat(call("POST", "/api/subscriptions/confirm", s.session()).statusCode()).isEqualTo(200);
-    assertThat(fx.stripe.calls("/v1/subscriptions/" + s.ids()[0])).as("no second read once active").hasSize(reads);
+    assertThat(fx.stripe.calls("/v1/subscriptions/" + s.ids()[0]))
+        .as("no second read once active")
+        .hasSize(reads);
 
-    // the held-back webhooks land: the created (incomplete) one is older than the read and is ignored
+    // the held-back webhooks land: the created (incomplete) one is older than the read and is
+    // ignored
     event("customer.subscription.created", s.sub("incomplete", false), s.t() - 1);
     event("customer.subscription.updated", s.sub("active", false), s.t());
     assertThat(state(s.session()).getString("status")).isEqualTo("active");
@@ -475,6 +580,8 @@ class SubscriptionRoutesTest extends StripeTest {
     assertThat(current.getString("status")).isEqualTo("none");
     assertThat(current.getBoolean("unlimitedSessions")).isFalse();
     assertThat(call("POST", "/api/subscriptions/cancel", session).statusCode()).isEqualTo(409);
-    assertThat(call("GET", "/api/subscriptions/portal", session).bodyAsJsonObject().getString("code")).isEqualTo("no_billing_account");
+    assertThat(
+            call("GET", "/api/subscriptions/portal", session).bodyAsJsonObject().getString("code"))
+        .isEqualTo("no_billing_account");
   }
 }

@@ -58,32 +58,65 @@ class HostileInputTest {
   @DisplayName("a NUL in the sign-up or login email or password is a 400 naming the field")
   void nulInCredentials() {
     String email = "nul-" + UUID.randomUUID() + "@example.com";
-    HttpResponse<Buffer> signup = post("/api/auth/signup", null, EdgeServer.credentials("a\u0000" + email, "password 123"));
+    HttpResponse<Buffer> signup =
+        post("/api/auth/signup", null, EdgeServer.credentials("a\u0000" + email, "password 123"));
     assertBadRequest(signup);
-    assertThat(signup.bodyAsJsonObject().getJsonArray("errors").getJsonObject(0).getString("field")).isEqualTo("email");
-    assertBadRequest(post("/api/auth/signup", null, EdgeServer.credentials(email, "pass\u0000word 123")));
-    assertBadRequest(post("/api/auth/login", null, new JsonObject().put("email", email + "\u0000").put("password", "x")));
-    assertBadRequest(post("/api/auth/login", null, new JsonObject().put("email", email).put("password", "\u0000")));
-    assertBadRequest(post("/api/auth/login", null, new JsonObject().put("email", email).put("password", "x").put("a\u0000", 1)));
+    assertThat(signup.bodyAsJsonObject().getJsonArray("errors").getJsonObject(0).getString("field"))
+        .isEqualTo("email");
+    assertBadRequest(
+        post("/api/auth/signup", null, EdgeServer.credentials(email, "pass\u0000word 123")));
+    assertBadRequest(
+        post(
+            "/api/auth/login",
+            null,
+            new JsonObject().put("email", email + "\u0000").put("password", "x")));
+    assertBadRequest(
+        post(
+            "/api/auth/login",
+            null,
+            new JsonObject().put("email", email).put("password", "\u0000")));
+    assertBadRequest(
+        post(
+            "/api/auth/login",
+            null,
+            new JsonObject().put("email", email).put("password", "x").put("a\u0000", 1)));
   }
 
   @Test
-  @DisplayName("a NUL in profile fields or a code snapshot, and a termsAcceptedAt in 4714 BC or year 1, are 400s")
+  @DisplayName(
+      "a NUL in profile fields or a code snapshot, and a termsAcceptedAt in 4714 BC or year 1, are 400s")
   void nulAndAbsurdValuesInUserData() {
     TestUser user = TestUser.signup(server);
-    for (JsonObject patch : new JsonObject[] {
-        new JsonObject().put("displayName", "Ada\u0000"),
-        new JsonObject().put("targetCompanies", new io.vertx.core.json.JsonArray().add("Acme\u0000")),
-        new JsonObject().put("termsVersion", "v1").put("termsAcceptedAt", "-4714-11-24T00:00:00Z"),
-        new JsonObject().put("termsVersion", "v1").put("termsAcceptedAt", "0001-01-01T00:00:00Z")}) {
-      HttpResponse<Buffer> response = await(server.client.patch("/api/users/profile")
-          .putHeader("Authorization", user.authorization()).sendJsonObject(patch));
+    for (JsonObject patch :
+        new JsonObject[] {
+          new JsonObject().put("displayName", "Ada\u0000"),
+          new JsonObject()
+              .put("targetCompanies", new io.vertx.core.json.JsonArray().add("Acme\u0000")),
+          new JsonObject()
+              .put("termsVersion", "v1")
+              .put("termsAcceptedAt", "-4714-11-24T00:00:00Z"),
+          new JsonObject().put("termsVersion", "v1").put("termsAcceptedAt", "0001-01-01T00:00:00Z")
+        }) {
+      HttpResponse<Buffer> response =
+          await(
+              server
+                  .client
+                  .patch("/api/users/profile")
+                  .putHeader("Authorization", user.authorization())
+                  .sendJsonObject(patch));
       assertBadRequest(response);
     }
     UUID session = user.start("two-sum");
     TestSessions.activate(server, session);
-    HttpResponse<Buffer> snapshot = post("/api/sessions/" + session + "/code", user.authorization(), new JsonObject()
-        .put("code", "x = '\u0000'").put("language", "python").put("snapshotType", "manual").put("timestampMs", System.currentTimeMillis()));
+    HttpResponse<Buffer> snapshot =
+        post(
+            "/api/sessions/" + session + "/code",
+            user.authorization(),
+            new JsonObject()
+                .put("code", "x = '\u0000'")
+                .put("language", "python")
+                .put("snapshotType", "manual")
+                .put("timestampMs", System.currentTimeMillis()));
     assertBadRequest(snapshot);
   }
 
@@ -91,12 +124,23 @@ class HostileInputTest {
   @DisplayName("a signed Stripe event holding a NUL or created: 1e30 is a 400, not a 500")
   void absurdStripeEvents() {
     long now = Instant.now().getEpochSecond();
-    JsonObject intent = StripeDeliveries.paymentIntent("pi_" + UUID.randomUUID().toString().replace("-", ""), 999,
-        UUID.randomUUID().toString(), "starter", "succeeded");
-    byte[] nul = StripeDeliveries.event("evt_nul\u0000" + UUID.randomUUID(), "payment_intent.succeeded", intent, now);
+    JsonObject intent =
+        StripeDeliveries.paymentIntent(
+            "pi_" + UUID.randomUUID().toString().replace("-", ""),
+            999,
+            UUID.randomUUID().toString(),
+            "starter",
+            "succeeded");
+    byte[] nul =
+        StripeDeliveries.event(
+            "evt_nul\u0000" + UUID.randomUUID(), "payment_intent.succeeded", intent, now);
     assertBadRequest(fx.deliver(nul));
-    String huge = new String(StripeDeliveries.event("evt_huge_" + UUID.randomUUID(), "payment_intent.succeeded", intent, now),
-        java.nio.charset.StandardCharsets.UTF_8).replace("\"created\":" + now, "\"created\":1e30");
+    String huge =
+        new String(
+                StripeDeliveries.event(
+                    "evt_huge_" + UUID.randomUUID(), "payment_intent.succeeded", intent, now),
+                java.nio.charset.StandardCharsets.UTF_8)
+            .replace("\"created\":" + now, "\"created\":1e30");
     assertThat(huge).contains("1e30");
     assertBadRequest(fx.deliver(huge.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
   }
@@ -106,25 +150,49 @@ class HostileInputTest {
   void emailsNormalised() {
     String local = "İpek-e\u0301-" + UUID.randomUUID();
     String email = local + "@Example.com";
-    HttpResponse<Buffer> created = post("/api/auth/signup", null, EdgeServer.credentials(email, "unicode password"));
+    HttpResponse<Buffer> created =
+        post("/api/auth/signup", null, EdgeServer.credentials(email, "unicode password"));
     assertThat(created.statusCode()).as(created.bodyAsString()).isEqualTo(201);
-    for (String typed : new String[] {email, java.text.Normalizer.normalize(email, java.text.Normalizer.Form.NFC),
-        email.toLowerCase(java.util.Locale.ROOT), email.toUpperCase(java.util.Locale.ROOT)}) {
-      HttpResponse<Buffer> login = post("/api/auth/login", null, new JsonObject().put("email", typed).put("password", "unicode password"));
+    for (String typed :
+        new String[] {
+          email,
+          java.text.Normalizer.normalize(email, java.text.Normalizer.Form.NFC),
+          email.toLowerCase(java.util.Locale.ROOT),
+          email.toUpperCase(java.util.Locale.ROOT)
+        }) {
+      HttpResponse<Buffer> login =
+          post(
+              "/api/auth/login",
+              null,
+              new JsonObject().put("email", typed).put("password", "unicode password"));
       assertThat(login.statusCode()).as(typed + ": " + login.bodyAsString()).isEqualTo(200);
     }
-    HttpResponse<Buffer> again = post("/api/auth/signup", null, EdgeServer.credentials(email.toUpperCase(java.util.Locale.ROOT), "x-password"));
-    assertThat(again.statusCode()).as("the same address in another spelling is taken").isEqualTo(409);
+    HttpResponse<Buffer> again =
+        post(
+            "/api/auth/signup",
+            null,
+            EdgeServer.credentials(email.toUpperCase(java.util.Locale.ROOT), "x-password"));
+    assertThat(again.statusCode())
+        .as("the same address in another spelling is taken")
+        .isEqualTo(409);
   }
 
   @Test
   @DisplayName("zero-width and bidirectional control characters in an email are refused at sign-up")
   void invisibleCharactersRefused() {
-    for (String sneaky : new String[] {"\u200B", "\u200D", "\u2060", "\uFEFF", "\u202E", "\u2066", "\u200F"}) {
+    for (String sneaky :
+        new String[] {"\u200B", "\u200D", "\u2060", "\uFEFF", "\u202E", "\u2066", "\u200F"}) {
       String email = "inv" + sneaky + "isible-" + UUID.randomUUID() + "@example.com";
-      HttpResponse<Buffer> response = post("/api/auth/signup", null, EdgeServer.credentials(email, "password 123"));
+      HttpResponse<Buffer> response =
+          post("/api/auth/signup", null, EdgeServer.credentials(email, "password 123"));
       assertBadRequest(response);
-      assertThat(response.bodyAsJsonObject().getJsonArray("errors").getJsonObject(0).getString("field")).isEqualTo("email");
+      assertThat(
+              response
+                  .bodyAsJsonObject()
+                  .getJsonArray("errors")
+                  .getJsonObject(0)
+                  .getString("field"))
+          .isEqualTo("email");
     }
   }
 }

@@ -3,7 +3,6 @@ package com.interviewroom.edge.web;
 import static com.interviewroom.edge.EdgeServer.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.interviewroom.edge.EdgeServer;
 import com.interviewroom.edge.EdgeTest;
 import com.interviewroom.edge.EdgeVerticle;
 import com.interviewroom.edge.TestUser;
@@ -22,7 +21,10 @@ import java.util.UUID;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-/** Cross-cutting input rules of the edge: the body size limit, and routes that take no input refusing any. */
+/**
+ * Cross-cutting input rules of the edge: the body size limit, and routes that take no input
+ * refusing any.
+ */
 class RequestInputTest extends EdgeTest.WithProblemBank {
   private static UUID activeSession(TestUser user) {
     UUID id = user.start("two-sum");
@@ -30,9 +32,14 @@ class RequestInputTest extends EdgeTest.WithProblemBank {
     return id;
   }
 
-  private static HttpResponse<Buffer> send(TestUser user, HttpMethod method, String path, Buffer body) {
-    var request = server.client.request(method, path).putHeader("Authorization", user.authorization())
-        .putHeader("Content-Type", "application/json");
+  private static HttpResponse<Buffer> send(
+      TestUser user, HttpMethod method, String path, Buffer body) {
+    var request =
+        server
+            .client
+            .request(method, path)
+            .putHeader("Authorization", user.authorization())
+            .putHeader("Content-Type", "application/json");
     return await(body == null ? request.send() : request.sendBuffer(body));
   }
 
@@ -50,25 +57,48 @@ class RequestInputTest extends EdgeTest.WithProblemBank {
   }
 
   @Test
-  @DisplayName("a body over the 128 KB limit is a 413 problem on the snapshot route and on the profile, and changes nothing")
+  @DisplayName(
+      "a body over the 128 KB limit is a 413 problem on the snapshot route and on the profile, and changes nothing")
   void bodyLimit() {
     TestUser user = TestUser.signup(server);
     UUID id = activeSession(user);
     String code = "/api/sessions/" + id + "/code";
-    HttpResponse<Buffer> snapshot = send(user, HttpMethod.POST, code, overLimit(new JsonObject()
-        .put("language", "python").put("snapshotType", "manual").put("timestampMs", 1)));
+    HttpResponse<Buffer> snapshot =
+        send(
+            user,
+            HttpMethod.POST,
+            code,
+            overLimit(
+                new JsonObject()
+                    .put("language", "python")
+                    .put("snapshotType", "manual")
+                    .put("timestampMs", 1)));
     assertTooLarge(snapshot);
     OpenApiContract.assertResponseMatches("POST", "/api/sessions/{id}/code", snapshot);
-    HttpResponse<Buffer> profile = send(user, HttpMethod.PATCH, "/api/users/profile", overLimit(new JsonObject()));
+    HttpResponse<Buffer> profile =
+        send(user, HttpMethod.PATCH, "/api/users/profile", overLimit(new JsonObject()));
     assertTooLarge(profile);
     OpenApiContract.assertResponseMatches("PATCH", "/api/users/profile", profile);
 
-    int stored = user.serviceQuery("SELECT count(*) AS n FROM code_snapshots WHERE session_id = $1", Tuple.of(id),
-        rows -> rows.iterator().next().getInteger("n"));
+    int stored =
+        user.serviceQuery(
+            "SELECT count(*) AS n FROM code_snapshots WHERE session_id = $1",
+            Tuple.of(id),
+            rows -> rows.iterator().next().getInteger("n"));
     assertThat(stored).isZero();
     // just under the limit the same route reads the body and applies its own 50 KB rule
-    HttpResponse<Buffer> under = send(user, HttpMethod.POST, code, Buffer.buffer(new JsonObject()
-        .put("code", "a".repeat(100_000)).put("language", "python").put("snapshotType", "manual").put("timestampMs", 1).encode()));
+    HttpResponse<Buffer> under =
+        send(
+            user,
+            HttpMethod.POST,
+            code,
+            Buffer.buffer(
+                new JsonObject()
+                    .put("code", "a".repeat(100_000))
+                    .put("language", "python")
+                    .put("snapshotType", "manual")
+                    .put("timestampMs", 1)
+                    .encode()));
     assertThat(under.statusCode()).isEqualTo(413);
     assertThat(under.bodyAsJsonObject().getString("code")).isEqualTo("code_too_large");
   }
@@ -80,17 +110,31 @@ class RequestInputTest extends EdgeTest.WithProblemBank {
     UUID id = activeSession(user);
     HttpClient http = server.vertx.createHttpClient();
     try {
-      Buffer body = overLimit(new JsonObject().put("language", "python").put("snapshotType", "manual").put("timestampMs", 1));
-      HttpClientResponse response = await(http.request(new RequestOptions().setMethod(HttpMethod.POST)
-              .setHost("127.0.0.1").setPort(server.port()).setURI("/api/sessions/" + id + "/code")
-              .putHeader("Authorization", user.authorization()).putHeader("Content-Type", "application/json"))
-          .compose(request -> {
-            request.setChunked(true);
-            for (int offset = 0; offset < body.length(); offset += 16 * 1024) {
-              request.write(body.slice(offset, Math.min(body.length(), offset + 16 * 1024)));
-            }
-            return request.end().compose(done -> request.response());
-          }));
+      Buffer body =
+          overLimit(
+              new JsonObject()
+                  .put("language", "python")
+                  .put("snapshotType", "manual")
+                  .put("timestampMs", 1));
+      HttpClientResponse response =
+          await(
+              http.request(
+                      new RequestOptions()
+                          .setMethod(HttpMethod.POST)
+                          .setHost("127.0.0.1")
+                          .setPort(server.port())
+                          .setURI("/api/sessions/" + id + "/code")
+                          .putHeader("Authorization", user.authorization())
+                          .putHeader("Content-Type", "application/json"))
+                  .compose(
+                      request -> {
+                        request.setChunked(true);
+                        for (int offset = 0; offset < body.length(); offset += 16 * 1024) {
+                          request.write(
+                              body.slice(offset, Math.min(body.length(), offset + 16 * 1024)));
+                        }
+                        return request.end().compose(done -> request.response());
+                      }));
       assertThat(response.statusCode()).isEqualTo(413);
       assertThat(response.getHeader("Content-Type")).startsWith("application/problem+json");
     } finally {
@@ -99,18 +143,20 @@ class RequestInputTest extends EdgeTest.WithProblemBank {
   }
 
   @Test
-  @DisplayName("routes that take no input refuse any query parameter or body field with one 400 naming each")
+  @DisplayName(
+      "routes that take no input refuse any query parameter or body field with one 400 naming each")
   void noInputRoutes() {
     TestUser user = TestUser.signup(server);
     UUID id = activeSession(user);
-    List<String[]> routes = List.of(
-        new String[] {"GET", "/api/problems/two-sum", "/api/problems/{slug}"},
-        new String[] {"GET", "/api/sessions/" + id, "/api/sessions/{id}"},
-        new String[] {"POST", "/api/sessions/" + id + "/end", "/api/sessions/{id}/end"},
-        new String[] {"GET", "/api/users/profile", "/api/users/profile"},
-        new String[] {"GET", "/api/users/data-export", "/api/users/data-export"},
-        new String[] {"DELETE", "/api/users/data", "/api/users/data"},
-        new String[] {"GET", "/api/me", "/api/me"});
+    List<String[]> routes =
+        List.of(
+            new String[] {"GET", "/api/problems/two-sum", "/api/problems/{slug}"},
+            new String[] {"GET", "/api/sessions/" + id, "/api/sessions/{id}"},
+            new String[] {"POST", "/api/sessions/" + id + "/end", "/api/sessions/{id}/end"},
+            new String[] {"GET", "/api/users/profile", "/api/users/profile"},
+            new String[] {"GET", "/api/users/data-export", "/api/users/data-export"},
+            new String[] {"DELETE", "/api/users/data", "/api/users/data"},
+            new String[] {"GET", "/api/me", "/api/me"});
     for (String[] route : routes) {
       HttpMethod method = HttpMethod.valueOf(route[0]);
       HttpResponse<Buffer> query = send(user, method, route[1] + "?verbose=1&page=2", null);
@@ -118,7 +164,8 @@ class RequestInputTest extends EdgeTest.WithProblemBank {
       assertThat(fields(query)).as(route[1]).containsExactly("page", "verbose");
       OpenApiContract.assertResponseMatches(route[0], route[2], query);
 
-      HttpResponse<Buffer> body = send(user, method, route[1], Buffer.buffer(new JsonObject().put("force", true).encode()));
+      HttpResponse<Buffer> body =
+          send(user, method, route[1], Buffer.buffer(new JsonObject().put("force", true).encode()));
       assertThat(body.statusCode()).as(route[1] + " with a body").isEqualTo(400);
       assertThat(fields(body)).as(route[1]).containsExactly("force");
 
@@ -126,16 +173,27 @@ class RequestInputTest extends EdgeTest.WithProblemBank {
       assertThat(notJson.statusCode()).as(route[1] + " with a form body").isEqualTo(400);
       assertThat(fields(notJson)).as(route[1]).containsExactly("body");
     }
-    HttpResponse<Buffer> both = send(user, HttpMethod.POST, "/api/sessions/" + id + "/end?now=1",
-        Buffer.buffer(new JsonObject().put("reason", "done").encode()));
+    HttpResponse<Buffer> both =
+        send(
+            user,
+            HttpMethod.POST,
+            "/api/sessions/" + id + "/end?now=1",
+            Buffer.buffer(new JsonObject().put("reason", "done").encode()));
     assertThat(fields(both)).containsExactlyInAnyOrder("now", "reason");
 
     // nothing was done by the refused calls; an empty JSON object is no input and is fine
-    String status = user.serviceQuery("SELECT status FROM sessions WHERE id = $1", Tuple.of(id),
-        rows -> rows.iterator().next().getString("status"));
+    String status =
+        user.serviceQuery(
+            "SELECT status FROM sessions WHERE id = $1",
+            Tuple.of(id),
+            rows -> rows.iterator().next().getString("status"));
     assertThat(status).isEqualTo("active");
-    assertThat(send(user, HttpMethod.POST, "/api/sessions/" + id + "/end", Buffer.buffer("{}")).statusCode()).isEqualTo(200);
-    assertThat(send(user, HttpMethod.GET, "/api/users/profile", Buffer.buffer("")).statusCode()).isEqualTo(200);
+    assertThat(
+            send(user, HttpMethod.POST, "/api/sessions/" + id + "/end", Buffer.buffer("{}"))
+                .statusCode())
+        .isEqualTo(200);
+    assertThat(send(user, HttpMethod.GET, "/api/users/profile", Buffer.buffer("")).statusCode())
+        .isEqualTo(200);
     assertThat(user.get("/api/problems/two-sum").statusCode()).isEqualTo(200);
   }
 
@@ -143,17 +201,26 @@ class RequestInputTest extends EdgeTest.WithProblemBank {
   @DisplayName("PATCH /api/users/profile refuses unknown query parameters too")
   void patchRefusesQuery() {
     TestUser user = TestUser.signup(server);
-    HttpResponse<Buffer> response = send(user, HttpMethod.PATCH, "/api/users/profile?admin=true",
-        Buffer.buffer(new JsonObject().put("displayName", "Ada").encode()));
+    HttpResponse<Buffer> response =
+        send(
+            user,
+            HttpMethod.PATCH,
+            "/api/users/profile?admin=true",
+            Buffer.buffer(new JsonObject().put("displayName", "Ada").encode()));
     assertThat(response.statusCode()).isEqualTo(400);
     assertThat(fields(response)).containsExactly("admin");
-    String name = user.serviceQuery("SELECT display_name FROM profiles WHERE user_id = $1", Tuple.of(user.id()),
-        rows -> rows.iterator().next().getString("display_name"));
+    String name =
+        user.serviceQuery(
+            "SELECT display_name FROM profiles WHERE user_id = $1",
+            Tuple.of(user.id()),
+            rows -> rows.iterator().next().getString("display_name"));
     assertThat(name).isNull();
   }
 
   private static List<String> fields(HttpResponse<Buffer> response) {
     assertThat(response.bodyAsJsonObject().getString("code")).isEqualTo("validation_failed");
-    return response.bodyAsJsonObject().getJsonArray("errors").stream().map(e -> ((JsonObject) e).getString("field")).toList();
+    return response.bodyAsJsonObject().getJsonArray("errors").stream()
+        .map(e -> ((JsonObject) e).getString("field"))
+        .toList();
   }
 }

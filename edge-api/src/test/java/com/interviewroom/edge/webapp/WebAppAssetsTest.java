@@ -18,38 +18,55 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The web app read from a packaged jar, as the runnable jar serves it. */
 class WebAppAssetsTest {
-  private static final String SHELL = "<script type=\"importmap\">{{IMPORT_MAP}}</script><script type=\"module\" src=\"{{ASSETS}}/app/main.js\"></script>";
+  private static final String SHELL =
+      "<script type=\"importmap\">{{IMPORT_MAP}}</script><script type=\"module\" src=\"{{ASSETS}}/app/main.js\"></script>";
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
-  @DisplayName("from a jar: every file under webapp/ is served, the template is filled, the build id follows the content")
+  @DisplayName(
+      "from a jar: every file under webapp/ is served, the template is filled, the build id follows the content")
   void readsAJar() throws Exception {
     WebAppAssets first = fromJar("first.jar", "console.log(1);");
     assertThat(first.buildId()).matches("[0-9a-f]{12}");
-    assertThat(first.shell()).contains("src=\"/assets/" + first.buildId() + "/app/main.js\"").doesNotContain("{{");
-    assertThat(first.asset("app/main.js").body().toString(StandardCharsets.UTF_8)).isEqualTo("console.log(1);");
-    assertThat(first.asset("app/main.js").contentType()).isEqualTo("text/javascript; charset=utf-8");
+    assertThat(first.shell())
+        .contains("src=\"/assets/" + first.buildId() + "/app/main.js\"")
+        .doesNotContain("{{");
+    assertThat(first.asset("app/main.js").body().toString(StandardCharsets.UTF_8))
+        .isEqualTo("console.log(1);");
+    assertThat(first.asset("app/main.js").contentType())
+        .isEqualTo("text/javascript; charset=utf-8");
     assertThat(first.asset("index.html")).as("the template is only served filled in").isNull();
     assertThat(first.asset("app/missing.js")).isNull();
 
     WebAppAssets changed = fromJar("second.jar", "console.log(2);");
-    assertThat(changed.buildId()).as("a changed file changes every asset URL").isNotEqualTo(first.buildId());
-    assertThat(fromJar("third.jar", "console.log(1);").buildId()).as("same content, same id").isEqualTo(first.buildId());
+    assertThat(changed.buildId())
+        .as("a changed file changes every asset URL")
+        .isNotEqualTo(first.buildId());
+    assertThat(fromJar("third.jar", "console.log(1);").buildId())
+        .as("same content, same id")
+        .isEqualTo(first.buildId());
   }
 
   @Test
-  @DisplayName("the import map names each WebJar at the version on the classpath, and the CSP hash is the map's SHA-256")
+  @DisplayName(
+      "the import map names each WebJar at the version on the classpath, and the CSP hash is the map's SHA-256")
   void importMapAndHash() throws Exception {
     WebAppAssets assets = fromJar("app.jar", "");
     assertThat(assets.importMap())
-        .containsPattern("\"@codemirror/view\":\"/webjars/codemirror__view/\\d+\\.\\d+\\.\\d+/dist/index\\.js\"")
-        .containsPattern("\"dompurify\":\"/webjars/dompurify/\\d+\\.\\d+\\.\\d+/dist/purify\\.es\\.mjs\"")
-        .containsPattern("\"@codemirror/legacy-modes/\":\"/webjars/codemirror__legacy-modes/\\d+\\.\\d+\\.\\d+/\"");
-    byte[] digest = MessageDigest.getInstance("SHA-256").digest(assets.importMap().getBytes(StandardCharsets.UTF_8));
-    assertThat(assets.importMapHash()).isEqualTo("'sha256-" + Base64.getEncoder().encodeToString(digest) + "'");
-    assertThat(assets.shell()).contains("<script type=\"importmap\">" + assets.importMap() + "</script>");
+        .containsPattern(
+            "\"@codemirror/view\":\"/webjars/codemirror__view/\\d+\\.\\d+\\.\\d+/dist/index\\.js\"")
+        .containsPattern(
+            "\"dompurify\":\"/webjars/dompurify/\\d+\\.\\d+\\.\\d+/dist/purify\\.es\\.mjs\"")
+        .containsPattern(
+            "\"@codemirror/legacy-modes/\":\"/webjars/codemirror__legacy-modes/\\d+\\.\\d+\\.\\d+/\"");
+    byte[] digest =
+        MessageDigest.getInstance("SHA-256")
+            .digest(assets.importMap().getBytes(StandardCharsets.UTF_8));
+    assertThat(assets.importMapHash())
+        .isEqualTo("'sha256-" + Base64.getEncoder().encodeToString(digest) + "'");
+    assertThat(assets.shell())
+        .contains("<script type=\"importmap\">" + assets.importMap() + "</script>");
     String view = assets.importMap().replaceAll(".*codemirror__view/([^/]+)/.*", "$1");
     assertThat(assets.servesWebjar("codemirror__view", view)).isTrue();
     assertThat(assets.servesWebjar("codemirror__view", "0.0.1")).as("another version").isFalse();
@@ -69,13 +86,14 @@ class WebAppAssetsTest {
       out.closeEntry();
     }
     // the jar first, so its webapp/ wins over the module's own; the WebJars come from the parent
-    try (URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, getClass().getClassLoader()) {
-      @Override
-      public URL getResource(String resource) {
-        URL own = findResource(resource);
-        return own != null ? own : super.getResource(resource);
-      }
-    }) {
+    try (URLClassLoader loader =
+        new URLClassLoader(new URL[] {jar.toUri().toURL()}, getClass().getClassLoader()) {
+          @Override
+          public URL getResource(String resource) {
+            URL own = findResource(resource);
+            return own != null ? own : super.getResource(resource);
+          }
+        }) {
       return WebAppAssets.load(loader);
     }
   }

@@ -17,10 +17,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-/** The web app's answers over HTTP: HSTS only over HTTPS, an absolute og:image from PUBLIC_BASE_URL. */
+/**
+ * The web app's answers over HTTP: HSTS only over HTTPS, an absolute og:image from PUBLIC_BASE_URL.
+ */
 class WebAppHeadersTest {
   private static final String PUBLIC_BASE_URL = "https://interviews.example.com:8443/some/path";
-  private static final Pattern OG_IMAGE = Pattern.compile("<meta property=\"og:image\" content=\"([^\"]+)\">");
+  private static final Pattern OG_IMAGE =
+      Pattern.compile("<meta property=\"og:image\" content=\"([^\"]+)\">");
 
   private static Vertx vertx;
   private static HttpServer server;
@@ -41,7 +44,8 @@ class WebAppHeadersTest {
   }
 
   private static HttpResponse<Buffer> get(String path, String forwardedProto) {
-    HttpRequest<Buffer> request = client.get(server.actualPort(), "127.0.0.1", path).putHeader("Accept", "text/html");
+    HttpRequest<Buffer> request =
+        client.get(server.actualPort(), "127.0.0.1", path).putHeader("Accept", "text/html");
     if (forwardedProto != null) {
       request.putHeader("X-Forwarded-Proto", forwardedProto);
     }
@@ -49,17 +53,24 @@ class WebAppHeadersTest {
   }
 
   @Test
-  @DisplayName("Strict-Transport-Security on the shell and the assets when the browser came over HTTPS (X-Forwarded-Proto), never over plain HTTP")
+  @DisplayName(
+      "Strict-Transport-Security on the shell and the assets when the browser came over HTTPS (X-Forwarded-Proto), never over plain HTTP")
   void hstsOnlyOverHttps() {
     String asset = ogImage(get("/", null)).replaceFirst("^https://[^/]+", "");
     for (String path : new String[] {"/", "/dashboard", "/no-such-page", asset}) {
       HttpResponse<Buffer> https = get(path, "https");
-      assertThat(https.getHeader("Strict-Transport-Security")).as(path).isEqualTo("max-age=31536000");
-      assertThat(get(path, "HTTPS, http").getHeader("Strict-Transport-Security")).as("the first hop's scheme counts").isNotNull();
+      assertThat(https.getHeader("Strict-Transport-Security"))
+          .as(path)
+          .isEqualTo("max-age=31536000");
+      assertThat(get(path, "HTTPS, http").getHeader("Strict-Transport-Security"))
+          .as("the first hop's scheme counts")
+          .isNotNull();
       for (String plain : new String[] {null, "http", "http, https"}) {
         HttpResponse<Buffer> response = get(path, plain);
         assertThat(response.statusCode()).isEqualTo(https.statusCode());
-        assertThat(response.getHeader("Strict-Transport-Security")).as(path + " over " + plain).isNull();
+        assertThat(response.getHeader("Strict-Transport-Security"))
+            .as(path + " over " + plain)
+            .isNull();
       }
     }
   }
@@ -69,7 +80,8 @@ class WebAppHeadersTest {
   void absoluteOgImage() {
     HttpResponse<Buffer> shell = get("/", null);
     String image = ogImage(shell);
-    assertThat(image).matches("https://interviews\\.example\\.com:8443/assets/[0-9a-f]{12}/img/og\\.png");
+    assertThat(image)
+        .matches("https://interviews\\.example\\.com:8443/assets/[0-9a-f]{12}/img/og\\.png");
     assertThat(shell.bodyAsString()).doesNotContain("{{");
     HttpResponse<Buffer> png = get(image.replaceFirst("^https://[^/]+", ""), null);
     assertThat(png.statusCode()).isEqualTo(200);
@@ -83,12 +95,22 @@ class WebAppHeadersTest {
   }
 
   @Test
-  @DisplayName("connect-src names the object store's origin (for the replay's presigned chunks) and nothing more; without a store, only 'self'")
+  @DisplayName(
+      "connect-src names the object store's origin (for the replay's presigned chunks) and nothing more; without a store, only 'self'")
   void connectSrcNamesTheStore() {
-    String withStore = new WebAppRoutes(WebAppAssets.shared(), PUBLIC_BASE_URL, StripeJsPolicy.NONE, "https://media.example.com:9000/some/prefix?x=1")
-        .contentSecurityPolicy();
-    assertThat(withStore).contains("connect-src 'self' https://media.example.com:9000;").contains("media-src 'self' blob:;")
-        .doesNotContain("/some/prefix").doesNotContain("unsafe");
-    assertThat(new WebAppRoutes(WebAppAssets.shared(), PUBLIC_BASE_URL).contentSecurityPolicy()).contains("connect-src 'self';");
+    String withStore =
+        new WebAppRoutes(
+                WebAppAssets.shared(),
+                PUBLIC_BASE_URL,
+                StripeJsPolicy.NONE,
+                "https://media.example.com:9000/some/prefix?x=1")
+            .contentSecurityPolicy();
+    assertThat(withStore)
+        .contains("connect-src 'self' https://media.example.com:9000;")
+        .contains("media-src 'self' blob:;")
+        .doesNotContain("/some/prefix")
+        .doesNotContain("unsafe");
+    assertThat(new WebAppRoutes(WebAppAssets.shared(), PUBLIC_BASE_URL).contentSecurityPolicy())
+        .contains("connect-src 'self';");
   }
 }

@@ -17,9 +17,9 @@ import java.util.OptionalLong;
  *
  * <p><b>Durable.</b> zonky's defaults are for throw-away test clusters: it starts the server with
  * {@code -F} (fsync off) and {@code synchronous_commit=off}, so a commit is answered before its WAL
- * reaches the disk and a {@code kill -9} loses acknowledged writes (Stripe credits, snapshots). Here
- * both are switched back on (a later {@code -c} wins over {@code -F}), with full-page writes, so a
- * write answered 2xx survives a crash of the server ({@code EmbeddedDatabaseCrashTest}).
+ * reaches the disk and a {@code kill -9} loses acknowledged writes (Stripe credits, snapshots).
+ * Here both are switched back on (a later {@code -c} wins over {@code -F}), with full-page writes,
+ * so a write answered 2xx survives a crash of the server ({@code EmbeddedDatabaseCrashTest}).
  *
  * <p><b>Password.</b> zonky's initdb trusts every local connection as any user, superuser included.
  * The superuser gets a generated password kept in {@code DATA_DIR/keys/postgres-password}, and
@@ -34,7 +34,10 @@ public final class EmbeddedDatabase implements EmbeddedChild {
   private static final String ZONKY_LOCK = "epg-lock";
 
   static final String SUPERUSER = "postgres";
-  /** First line of a {@code pg_hba.conf} written by us: the cluster already requires the password. */
+
+  /**
+   * First line of a {@code pg_hba.conf} written by us: the cluster already requires the password.
+   */
   static final String HBA_MARKER = "# interviewroom: passwords required";
 
   private volatile EmbeddedPostgres postgres;
@@ -49,7 +52,10 @@ public final class EmbeddedDatabase implements EmbeddedChild {
     this.password = password;
   }
 
-  /** Blocking: runs initdb on first start, then the server; requires the generated password from then on. */
+  /**
+   * Blocking: runs initdb on first start, then the server; requires the generated password from
+   * then on.
+   */
   public static EmbeddedDatabase start(Path dataDir, int port) throws IOException {
     Path cluster = dataDir.resolve("postgres");
     Files.createDirectories(cluster);
@@ -68,34 +74,42 @@ public final class EmbeddedDatabase implements EmbeddedChild {
     if (Files.exists(hba) && Files.readString(hba).startsWith(HBA_MARKER)) {
       return;
     }
-    try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", SUPERUSER, password);
-         Statement st = c.createStatement()) {
+    try (Connection c =
+            DriverManager.getConnection(
+                "jdbc:postgresql://127.0.0.1:" + port + "/postgres", SUPERUSER, password);
+        Statement st = c.createStatement()) {
       st.execute("SET password_encryption = 'scram-sha-256'");
       // hex only (SecretFile), so it cannot break out of the literal
       st.execute("ALTER ROLE " + SUPERUSER + " WITH PASSWORD '" + password + "'");
-      Files.writeString(hba, HBA_MARKER + " (the superuser's is DATA_DIR/keys/postgres-password)\n"
-          + "local all all scram-sha-256\n"
-          + "host  all all 127.0.0.1/32 scram-sha-256\n"
-          + "host  all all ::1/128 scram-sha-256\n");
+      Files.writeString(
+          hba,
+          HBA_MARKER
+              + " (the superuser's is DATA_DIR/keys/postgres-password)\n"
+              + "local all all scram-sha-256\n"
+              + "host  all all 127.0.0.1/32 scram-sha-256\n"
+              + "host  all all ::1/128 scram-sha-256\n");
       st.execute("SELECT pg_reload_conf()");
     } catch (SQLException e) {
-      throw new IOException("could not require a password on the embedded Postgres in " + cluster, e);
+      throw new IOException(
+          "could not require a password on the embedded Postgres in " + cluster, e);
     }
   }
 
-  private static EmbeddedPostgres server(Path cluster, int port, String password) throws IOException {
+  private static EmbeddedPostgres server(Path cluster, int port, String password)
+      throws IOException {
     // a failed start inside zonky keeps its lock on this file for the life of the JVM; a fresh file
     // (new inode) lets the next attempt lock again
     Files.deleteIfExists(cluster.resolve(ZONKY_LOCK));
-    EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
-        .setDataDirectory(cluster)
-        .setCleanDataDirectory(false)
-        .setPort(port)
-        .setServerConfig("listen_addresses", "127.0.0.1")
-        .setServerConfig("max_connections", "200")
-        .setConnectConfig("password", password)
-        .setOutputRedirector(ProcessBuilder.Redirect.DISCARD)
-        .setErrorRedirector(ProcessBuilder.Redirect.DISCARD);
+    EmbeddedPostgres.Builder builder =
+        EmbeddedPostgres.builder()
+            .setDataDirectory(cluster)
+            .setCleanDataDirectory(false)
+            .setPort(port)
+            .setServerConfig("listen_addresses", "127.0.0.1")
+            .setServerConfig("max_connections", "200")
+            .setConnectConfig("password", password)
+            .setOutputRedirector(ProcessBuilder.Redirect.DISCARD)
+            .setErrorRedirector(ProcessBuilder.Redirect.DISCARD);
     for (String setting : DURABLE) {
       builder.setServerConfig(setting, "on");
     }
@@ -120,10 +134,13 @@ public final class EmbeddedDatabase implements EmbeddedChild {
   @Override
   public boolean alive() {
     OptionalLong pid = postmasterPid();
-    return pid.isPresent() && ProcessHandle.of(pid.getAsLong()).map(ProcessHandle::isAlive).orElse(false);
+    return pid.isPresent()
+        && ProcessHandle.of(pid.getAsLong()).map(ProcessHandle::isAlive).orElse(false);
   }
 
-  /** Same cluster, same port: the pool's next connection reaches it. Crash recovery replays the WAL. */
+  /**
+   * Same cluster, same port: the pool's next connection reaches it. Crash recovery replays the WAL.
+   */
   @Override
   public synchronized void restart() throws IOException {
     try {
@@ -147,7 +164,9 @@ public final class EmbeddedDatabase implements EmbeddedChild {
   public static OptionalLong postmasterPid(Path cluster) {
     try {
       List<String> lines = Files.readAllLines(cluster.resolve("postmaster.pid"));
-      return lines.isEmpty() ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(lines.get(0).trim()));
+      return lines.isEmpty()
+          ? OptionalLong.empty()
+          : OptionalLong.of(Long.parseLong(lines.get(0).trim()));
     } catch (IOException | NumberFormatException e) {
       return OptionalLong.empty();
     }

@@ -6,12 +6,12 @@ import java.nio.file.Path;
 import redis.embedded.RedisServer;
 
 /**
- * Redis 6.2 from the binaries in the embedded-redis artifact; append-only file in
- * {@code DATA_DIR/redis}. Every write is in the file (written, fsynced each second) before Redis
- * answers, so a crash of the Redis process loses no acknowledged write; only a crash of the machine
- * can lose the last second. Clients must authenticate with a generated password kept in
- * {@code DATA_DIR/keys/redis-password} ({@code requirepass}); an older data directory without one
- * gets it on its next start, its data unchanged.
+ * Redis 6.2 from the binaries in the embedded-redis artifact; append-only file in {@code
+ * DATA_DIR/redis}. Every write is in the file (written, fsynced each second) before Redis answers,
+ * so a crash of the Redis process loses no acknowledged write; only a crash of the machine can lose
+ * the last second. Clients must authenticate with a generated password kept in {@code
+ * DATA_DIR/keys/redis-password} ({@code requirepass}); an older data directory without one gets it
+ * on its next start, its data unchanged.
  */
 public final class EmbeddedRedis implements EmbeddedChild {
   private volatile RedisServer server;
@@ -35,18 +35,19 @@ public final class EmbeddedRedis implements EmbeddedChild {
   }
 
   private static RedisServer server(Path dir, int port, String password) throws IOException {
-    RedisServer server = RedisServer.newRedisServer()
-        .port(port)
-        .bind("127.0.0.1")
-        .setting("requirepass " + password)
-        .setting("dir " + dir.toAbsolutePath())
-        .setting("pidfile " + pidFile(dir).toAbsolutePath())
-        .setting("appendonly yes")
-        .setting("appendfsync everysec")
-        .setting("save 60 1")
-        .setting("protected-mode yes")
-        .onShutdownForceStop(true)
-        .build();
+    RedisServer server =
+        RedisServer.newRedisServer()
+            .port(port)
+            .bind("127.0.0.1")
+            .setting("requirepass " + password)
+            .setting("dir " + dir.toAbsolutePath())
+            .setting("pidfile " + pidFile(dir).toAbsolutePath())
+            .setting("appendonly yes")
+            .setting("appendfsync everysec")
+            .setting("save 60 1")
+            .setting("protected-mode yes")
+            .onShutdownForceStop(true)
+            .build();
     server.start();
     return server;
   }
@@ -84,7 +85,10 @@ public final class EmbeddedRedis implements EmbeddedChild {
     return pid > 0 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
   }
 
-  /** Same directory and port: the append-only file is replayed, clients reconnect on their next command. */
+  /**
+   * Same directory and port: the append-only file is replayed, clients reconnect on their next
+   * command.
+   */
   @Override
   public synchronized void restart() throws IOException {
     try {

@@ -3,13 +3,16 @@ package com.interviewroom.launcher.faults;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Crash and pause faults on a process this test owns (an embedded child), never a shared server. */
+/**
+ * Crash and pause faults on a process this test owns (an embedded child), never a shared server.
+ */
 public final class ProcessFaults {
   private ProcessFaults() {}
 
   /** {@code kill -9} of the process and every descendant, as a crash of the machine would. */
   public static void killTree(long pid) {
-    ProcessHandle root = ProcessHandle.of(pid).orElseThrow(() -> new IllegalStateException("no process " + pid));
+    ProcessHandle root =
+        ProcessHandle.of(pid).orElseThrow(() -> new IllegalStateException("no process " + pid));
     List<ProcessHandle> children = root.descendants().toList();
     root.destroyForcibly();
     children.forEach(ProcessHandle::destroyForcibly);
@@ -19,7 +22,8 @@ public final class ProcessFaults {
 
   /** SIGSTOP (true) or SIGCONT (false) to the process and its descendants. */
   public static void pauseTree(long pid, boolean pause) throws Exception {
-    ProcessHandle root = ProcessHandle.of(pid).orElseThrow(() -> new IllegalStateException("no process " + pid));
+    ProcessHandle root =
+        ProcessHandle.of(pid).orElseThrow(() -> new IllegalStateException("no process " + pid));
     signal(root.pid(), pause ? "-STOP" : "-CONT");
     for (ProcessHandle child : root.descendants().toList()) {
       signal(child.pid(), pause ? "-STOP" : "-CONT");

@@ -29,19 +29,28 @@ public final class WebhookLoad implements AutoCloseable {
 
   /**
    * The embedded default as an edge on {@code port} that takes these deliveries (Stripe configured
-   * with {@link #WEBHOOK_SECRET}): the environment the fault tests start, a mutable map for their own settings.
+   * with {@link #WEBHOOK_SECRET}): the environment the fault tests start, a mutable map for their
+   * own settings.
    */
   public static Map<String, String> edgeEnv(Path dataDir, int port) {
-    return new HashMap<>(Map.of(
-        "ROLE", "edge",
-        "DATA_DIR", dataDir.toString(),
-        "PORT", String.valueOf(port),
-        "INTERNAL_PORT", String.valueOf(FreePort.find()),
-        "STRIPE_SECRET_KEY", "sk_test_fault",
-        "STRIPE_WEBHOOK_SECRET", WEBHOOK_SECRET));
+    return new HashMap<>(
+        Map.of(
+            "ROLE",
+            "edge",
+            "DATA_DIR",
+            dataDir.toString(),
+            "PORT",
+            String.valueOf(port),
+            "INTERNAL_PORT",
+            String.valueOf(FreePort.find()),
+            "STRIPE_SECRET_KEY",
+            "sk_test_fault",
+            "STRIPE_WEBHOOK_SECRET",
+            WEBHOOK_SECRET));
   }
 
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final URI uri;
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
@@ -49,13 +58,15 @@ public final class WebhookLoad implements AutoCloseable {
   private final List<Long> slowestMillis = new CopyOnWriteArrayList<>();
   private final List<Thread> threads;
   private final List<String> retryAfter = new CopyOnWriteArrayList<>();
-  private final java.util.concurrent.atomic.AtomicInteger unavailableWithoutRetryAfter = new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicInteger unavailableWithoutRetryAfter =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   public WebhookLoad(int port, int callers) {
     this.uri = URI.create("http://127.0.0.1:" + port + "/api/payments/webhook");
-    this.threads = java.util.stream.IntStream.range(0, callers)
-        .mapToObj(i -> Thread.ofPlatform().daemon().name("webhook-load-" + i).start(this::loop))
-        .toList();
+    this.threads =
+        java.util.stream.IntStream.range(0, callers)
+            .mapToObj(i -> Thread.ofPlatform().daemon().name("webhook-load-" + i).start(this::loop))
+            .toList();
   }
 
   private void loop() {
@@ -64,7 +75,8 @@ public final class WebhookLoad implements AutoCloseable {
       long started = System.nanoTime();
       int status;
       try {
-        HttpResponse<String> response = http.send(request(id), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response =
+            http.send(request(id), HttpResponse.BodyHandlers.ofString());
         status = response.statusCode();
         if (status == 200) {
           acknowledged.add(id);
@@ -86,15 +98,22 @@ public final class WebhookLoad implements AutoCloseable {
   }
 
   private HttpRequest request(String id) {
-    String body = new JsonObject().put("id", id).put("type", "customer.created")
-        .put("created", System.currentTimeMillis() / 1000)
-        .put("data", new JsonObject().put("object", new JsonObject().put("id", "cus_fault"))).encode();
+    String body =
+        new JsonObject()
+            .put("id", id)
+            .put("type", "customer.created")
+            .put("created", System.currentTimeMillis() / 1000)
+            .put("data", new JsonObject().put("object", new JsonObject().put("id", "cus_fault")))
+            .encode();
     long t = System.currentTimeMillis() / 1000;
-    String signature = Hmac.sha256Hex(WEBHOOK_SECRET, t + ".", body.getBytes(StandardCharsets.UTF_8));
-    return HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
+    String signature =
+        Hmac.sha256Hex(WEBHOOK_SECRET, t + ".", body.getBytes(StandardCharsets.UTF_8));
+    return HttpRequest.newBuilder(uri)
+        .timeout(Duration.ofSeconds(30))
         .header("Content-Type", "application/json")
         .header("Stripe-Signature", "t=" + t + ",v1=" + signature)
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        .POST(HttpRequest.BodyPublishers.ofString(body))
+        .build();
   }
 
   /** The ids answered 200 so far. */

@@ -3,9 +3,9 @@ package com.interviewroom.realtime.audio;
 import io.vertx.core.buffer.Buffer;
 
 /**
- * Energy voice-activity detection on PCM16 24 kHz: 20 ms frames, speech starts after
- * {@link #START_FRAMES} loud frames in a row and stops after {@link #STOP_FRAMES} quiet ones, so
- * a click does not start a turn and a breath does not end it.
+ * Energy voice-activity detection on PCM16 24 kHz: 20 ms frames, speech starts after {@link
+ * #START_FRAMES} loud frames in a row and stops after {@link #STOP_FRAMES} quiet ones, so a click
+ * does not start a turn and a breath does not end it.
  */
 public final class EnergyVad {
   public interface Listener {

@@ -5,10 +5,10 @@ import io.vertx.core.buffer.Buffer;
 /**
  * Streaming 24 kHz → 16 kHz resampler for PCM16 mono. Each output sample sits 1.5 input samples
  * after the previous one, so only two filter phases exist (offset 0 and 0.5); both are a
- * Blackman-windowed sinc low-pass at 7 kHz, below the new 8 kHz Nyquist limit, so content that
- * 16 kHz cannot represent is removed instead of folding back as aliasing (which plain sample
- * dropping would do). One instance per stream: it keeps the tail of the previous chunk so chunk
- * boundaries are seamless.
+ * Blackman-windowed sinc low-pass at 7 kHz, below the new 8 kHz Nyquist limit, so content that 16
+ * kHz cannot represent is removed instead of folding back as aliasing (which plain sample dropping
+ * would do). One instance per stream: it keeps the tail of the previous chunk so chunk boundaries
+ * are seamless.
  */
 public final class Resampler {
   private static final int HALF_TAPS = 16;
@@ -20,7 +20,9 @@ public final class Resampler {
 
   /** Input samples not yet fully used: the filter needs HALF_TAPS on either side of each output. */
   private float[] pending = new float[HALF_TAPS]; // leading silence so the first output has history
+
   private int pendingLength = HALF_TAPS;
+
   /** Position of the next output sample, in input samples relative to pending[0]. */
   private double next = HALF_TAPS;
 
@@ -63,7 +65,10 @@ public final class Resampler {
     }
   }
 
-  /** Taps at input offsets (-HALF_TAPS+1 .. HALF_TAPS) from floor(t), for fractional offset {@code frac}. */
+  /**
+   * Taps at input offsets (-HALF_TAPS+1 .. HALF_TAPS) from floor(t), for fractional offset {@code
+   * frac}.
+   */
   private static double[] kernel(double frac) {
     double[] h = new double[2 * HALF_TAPS];
     double fc = CUTOFF_HZ / IN_RATE;

@@ -3,15 +3,17 @@ package com.interviewroom.realtime.audio;
 import io.vertx.core.buffer.Buffer;
 
 /**
- * A speech-like signal for the simulated interviewer: a voiced source whose harmonics are shaped
- * by two formants per vowel, chopped into 200 ms syllables with a smooth envelope. It is not
- * speech, but it has speech's level, spectrum and rhythm, so clients, VAD and barge-in see
- * realistic audio. About one second per sentence plus a little per word. Syllables are
- * synthesized once per vowel and reused, so speaking costs a copy, not trigonometry on the event loop.
+ * A speech-like signal for the simulated interviewer: a voiced source whose harmonics are shaped by
+ * two formants per vowel, chopped into 200 ms syllables with a smooth envelope. It is not speech,
+ * but it has speech's level, spectrum and rhythm, so clients, VAD and barge-in see realistic audio.
+ * About one second per sentence plus a little per word. Syllables are synthesized once per vowel
+ * and reused, so speaking costs a copy, not trigonometry on the event loop.
  */
 public final class SpeechSynth {
   private static final int RATE = Pcm16.RATE_24K;
-  private static final double[][] VOWELS = {{730, 1090}, {270, 2290}, {530, 1840}, {570, 840}, {300, 870}};
+  private static final double[][] VOWELS = {
+    {730, 1090}, {270, 2290}, {530, 1840}, {570, 840}, {300, 870}
+  };
   private static final double[] PITCHES = {110, 125, 140};
   private static final int SYLLABLE_SAMPLES = RATE / 5;
   private static final Buffer[] SYLLABLES = syllables();

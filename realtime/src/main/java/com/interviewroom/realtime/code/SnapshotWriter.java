@@ -21,11 +21,15 @@ public final class SnapshotWriter {
   public Future<Void> write(UUID sessionId, String code, String language, String type, long atMs) {
     @SuppressWarnings("unchecked")
     Future<Void>[] mine = new Future[1];
-    tails.compute(sessionId, (id, tail) -> {
-      Future<Void> previous = tail == null ? Future.succeededFuture() : tail;
-      mine[0] = previous.transform(settled -> sessions.snapshot(sessionId, code, language, type, atMs));
-      return mine[0];
-    });
+    tails.compute(
+        sessionId,
+        (id, tail) -> {
+          Future<Void> previous = tail == null ? Future.succeededFuture() : tail;
+          mine[0] =
+              previous.transform(
+                  settled -> sessions.snapshot(sessionId, code, language, type, atMs));
+          return mine[0];
+        });
     mine[0].onComplete(done -> tails.remove(sessionId, mine[0]));
     return mine[0];
   }

@@ -1,9 +1,9 @@
 package com.interviewroom.realtime.gateway;
 
 /**
- * Tracks how long a connection has been over its rate limits. A rejection less than a second
- * after the previous one continues the streak; a quiet second ends it. A streak longer than the
- * allowed duration is sustained abuse.
+ * Tracks how long a connection has been over its rate limits. A rejection less than a second after
+ * the previous one continues the streak; a quiet second ends it. A streak longer than the allowed
+ * duration is sustained abuse.
  */
 final class Abuse {
   private static final long GAP_NANOS = 1_000_000_000L;
@@ -25,7 +25,9 @@ final class Abuse {
     return now - streakStart >= allowedNanos;
   }
 
-  /** At most a few {@code rate_limited} errors per second go back, so the errors are no amplifier. */
+  /**
+   * At most a few {@code rate_limited} errors per second go back, so the errors are no amplifier.
+   */
   boolean shouldTell(long now) {
     if (now - lastErrorSent >= GAP_NANOS / 4) {
       lastErrorSent = now;

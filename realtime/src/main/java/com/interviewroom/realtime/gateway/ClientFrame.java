@@ -1,12 +1,12 @@
 package com.interviewroom.realtime.gateway;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.interviewroom.common.wire.Languages;
 import com.interviewroom.common.wire.Limits;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.json.jackson.JacksonCodec;
-import com.fasterxml.jackson.core.JsonParser;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Set;
@@ -31,9 +31,9 @@ sealed interface ClientFrame {
   record End() implements ClientFrame {}
 
   /**
-   * A rejected frame. {@code bucket} is a bounded label for the metric ({@code malformed},
-   * {@code missing_type}, {@code unknown_type}, {@code bad_fields}); {@code type} is the sender's
-   * type, cleaned and truncated, safe to log.
+   * A rejected frame. {@code bucket} is a bounded label for the metric ({@code malformed}, {@code
+   * missing_type}, {@code unknown_type}, {@code bad_fields}); {@code type} is the sender's type,
+   * cleaned and truncated, safe to log.
    */
   record Invalid(String bucket, String type) implements ClientFrame {}
 
@@ -70,7 +70,10 @@ sealed interface ClientFrame {
     };
   }
 
-  /** Binary and base64 audio share one check: PCM16 means whole 2-byte samples, and a non-empty frame. */
+  /**
+   * Binary and base64 audio share one check: PCM16 means whole 2-byte samples, and a non-empty
+   * frame.
+   */
   static boolean validPcm(Buffer pcm) {
     return pcm.length() > 0 && pcm.length() % 2 == 0;
   }
@@ -81,15 +84,20 @@ sealed interface ClientFrame {
     }
     try {
       Buffer pcm = Buffer.buffer(Base64.getDecoder().decode(b64));
-      return validPcm(pcm) ? new AudioAppend(pcm) : new Invalid("bad_fields", "input_audio_buffer.append");
+      return validPcm(pcm)
+          ? new AudioAppend(pcm)
+          : new Invalid("bad_fields", "input_audio_buffer.append");
     } catch (IllegalArgumentException e) {
       return new Invalid("bad_fields", "input_audio_buffer.append");
     }
   }
 
   private static ClientFrame codeEdit(JsonObject json) {
-    if (json.getValue("code") instanceof String code && json.getValue("language") instanceof String language
-        && json.size() == 3 && code.length() <= MAX_CODE_CHARS && LANGUAGES.contains(language)) {
+    if (json.getValue("code") instanceof String code
+        && json.getValue("language") instanceof String language
+        && json.size() == 3
+        && code.length() <= MAX_CODE_CHARS
+        && LANGUAGES.contains(language)) {
       return new CodeEdit(code, language);
     }
     return new Invalid("bad_fields", "code_edit");

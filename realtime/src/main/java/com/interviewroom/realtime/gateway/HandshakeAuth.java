@@ -15,13 +15,15 @@ import java.time.Duration;
 import java.util.UUID;
 
 /**
- * Authenticates a WebSocket handshake: the token only from {@code Sec-WebSocket-Protocol}
- * ({@code interview.v1, <token>}), never the query string; signature, issuer, audience and lifetime;
- * the {@code jti} claimed once in Redis; the session exists, is the subject's, and is live. Every
+ * Authenticates a WebSocket handshake: the token only from {@code Sec-WebSocket-Protocol} ({@code
+ * interview.v1, <token>}), never the query string; signature, issuer, audience and lifetime; the
+ * {@code jti} claimed once in Redis; the session exists, is the subject's, and is live. Every
  * refusal is the same {@link Refused}, so the client learns nothing about which check failed.
  */
 final class HandshakeAuth {
-  /** Longer than any realtime token lives, so a replay within its lifetime always finds the claim. */
+  /**
+   * Longer than any realtime token lives, so a replay within its lifetime always finds the claim.
+   */
   static final Duration JTI_TTL = Duration.ofHours(2);
 
   /** The single failure of the handshake; its message is for our logs only. */
@@ -55,11 +57,16 @@ final class HandshakeAuth {
     if (token == null) {
       return refused("no token offered");
     }
-    return verifier.verify(token, Audiences.REALTIME)
+    return verifier
+        .verify(token, Audiences.REALTIME)
         .recover(e -> refused("token rejected"))
         .compose(this::claimOnce)
         .compose(verified -> sessions.admit(sessionIdOf(verified), verified.userId(), requestId))
-        .compose(found -> found.<Future<LiveSession>>map(Future::succeededFuture).orElseGet(() -> refused("session not live")));
+        .compose(
+            found ->
+                found
+                    .<Future<LiveSession>>map(Future::succeededFuture)
+                    .orElseGet(() -> refused("session not live")));
   }
 
   /** {@code interview.v1, <token>}: exactly our protocol first, then the token. */
@@ -80,7 +87,14 @@ final class HandshakeAuth {
     if (jti == null || jti.isBlank() || jti.length() > 128 || verified.claim("sid") == null) {
       return refused("token lacks jti or sid");
     }
-    return redis.send(Request.cmd(Command.SET).arg(jtiKey(jti)).arg("1").arg("NX").arg("EX").arg(JTI_TTL.toSeconds()))
+    return redis
+        .send(
+            Request.cmd(Command.SET)
+                .arg(jtiKey(jti))
+                .arg("1")
+                .arg("NX")
+                .arg("EX")
+                .arg(JTI_TTL.toSeconds()))
         .compose(set -> set == null ? refused("token replayed") : Future.succeededFuture(verified));
   }
 

@@ -1,5 +1,7 @@
 package com.interviewroom.realtime.gateway;
 
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
 import com.interviewroom.realtime.code.CodeSync;
 import com.interviewroom.realtime.voice.VoiceSession;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -9,8 +11,6 @@ import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import static net.logstash.logback.argument.StructuredArguments.kv;
 
 /**
  * The frames one candidate socket sends, as {@link MessageAssembler} completes them: rate-limited
@@ -34,8 +34,14 @@ final class InboundFrames implements MessageAssembler.Sink {
   private final Abuse abuse;
   private long lastSeenNanos = System.nanoTime();
 
-  InboundFrames(Connection connection, ServerWebSocket ws, String requestId, MeterRegistry meters, Outbound out,
-                CodeSync code, GatewaySettings settings) {
+  InboundFrames(
+      Connection connection,
+      ServerWebSocket ws,
+      String requestId,
+      MeterRegistry meters,
+      Outbound out,
+      CodeSync code,
+      GatewaySettings settings) {
     this.connection = connection;
     this.ws = ws;
     this.requestId = requestId;
@@ -79,7 +85,9 @@ final class InboundFrames implements MessageAssembler.Sink {
   public void text(String text) {
     lastSeenNanos = System.nanoTime();
     ClientFrame frame = ClientFrame.parse(text);
-    if (!(frame instanceof ClientFrame.AudioAppend append ? allowedAudio(append.pcm().length()) : allowed(jsonBucket))) {
+    if (!(frame instanceof ClientFrame.AudioAppend append
+        ? allowedAudio(append.pcm().length())
+        : allowed(jsonBucket))) {
       return;
     }
     VoiceSession voice = connection.voice();
@@ -127,7 +135,8 @@ final class InboundFrames implements MessageAssembler.Sink {
   void socketError(Throwable e) {
     if (e instanceof CorruptedWebSocketFrameException corrupt) {
       meters.counter("realtime.frames.rejected", "bucket", "protocol").increment();
-      log.info("socket protocol error {} {}", kv("requestId", requestId), kv("error", e.getMessage()));
+      log.info(
+          "socket protocol error {} {}", kv("requestId", requestId), kv("error", e.getMessage()));
       connection.closeWith((short) corrupt.closeStatus().code(), "protocol error");
     } else {
       log.debug("socket error {}", kv("requestId", requestId), kv("error", e.getMessage()));
@@ -165,7 +174,10 @@ final class InboundFrames implements MessageAssembler.Sink {
 
   private void rejected(ClientFrame.Invalid invalid) {
     meters.counter("realtime.frames.rejected", "bucket", invalid.bucket()).increment();
-    log.info("client frame rejected {} {} {}", kv("requestId", requestId), kv("bucket", invalid.bucket()),
+    log.info(
+        "client frame rejected {} {} {}",
+        kv("requestId", requestId),
+        kv("bucket", invalid.bucket()),
         kv("frameType", invalid.type()));
     out.sendJson(Outbound.error("invalid_payload"));
   }

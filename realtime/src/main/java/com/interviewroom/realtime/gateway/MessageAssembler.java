@@ -10,13 +10,13 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Joins one socket's data frames into messages, in place of Vert.x's own aggregation, which
- * decodes text leniently (invalid UTF-8 becomes U+FFFD) and, past its size limit, drops the
- * message and silently ignores the rest of its fragments for as long as the sender keeps sending.
- * Here a message is counted across its fragments: the first fragment that takes it over
- * {@code maxBytes} ends the socket ({@link Sink#tooBig}, close 1009), and text must be valid
- * UTF-8 ({@link Sink#invalidUtf8}, close 1007). After either, every further frame is ignored while
- * the socket closes. Event loop only.
+ * Joins one socket's data frames into messages, in place of Vert.x's own aggregation, which decodes
+ * text leniently (invalid UTF-8 becomes U+FFFD) and, past its size limit, drops the message and
+ * silently ignores the rest of its fragments for as long as the sender keeps sending. Here a
+ * message is counted across its fragments: the first fragment that takes it over {@code maxBytes}
+ * ends the socket ({@link Sink#tooBig}, close 1009), and text must be valid UTF-8 ({@link
+ * Sink#invalidUtf8}, close 1007). After either, every further frame is ignored while the socket
+ * closes. Event loop only.
  */
 final class MessageAssembler implements Handler<WebSocketFrame> {
   /** Where complete messages and violations go. */
@@ -32,10 +32,15 @@ final class MessageAssembler implements Handler<WebSocketFrame> {
 
   private final int maxBytes;
   private final Sink sink;
-  private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
-      .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+  private final CharsetDecoder utf8 =
+      StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT);
+
   /** The fragments of the message in progress, null between messages. */
   private Buffer partial;
+
   private boolean partialIsText;
   private boolean failed;
 
@@ -63,7 +68,10 @@ final class MessageAssembler implements Handler<WebSocketFrame> {
       return;
     }
     if (!frame.isFinal()) {
-      partial = partial == null ? Buffer.buffer(Math.min(maxBytes, 2 * data.length())).appendBuffer(data) : partial.appendBuffer(data);
+      partial =
+          partial == null
+              ? Buffer.buffer(Math.min(maxBytes, 2 * data.length())).appendBuffer(data)
+              : partial.appendBuffer(data);
       return;
     }
     Buffer message = partial == null ? data : partial.appendBuffer(data);

@@ -9,9 +9,9 @@ import java.util.ArrayDeque;
 
 /**
  * Writes to one candidate socket without letting a slow reader grow memory: while the socket's
- * write queue is full, control messages wait in order (bounded; overflowing it means the client
- * is hopeless and the socket is closed) and audio waits in a byte-bounded queue whose oldest
- * frames are dropped first. Event loop only.
+ * write queue is full, control messages wait in order (bounded; overflowing it means the client is
+ * hopeless and the socket is closed) and audio waits in a byte-bounded queue whose oldest frames
+ * are dropped first. Event loop only.
  */
 final class Outbound implements ClientChannel {
   private final ServerWebSocket ws;
@@ -26,7 +26,12 @@ final class Outbound implements ClientChannel {
   private long droppedAudioFrames;
   private boolean closed;
 
-  Outbound(ServerWebSocket ws, int maxAudioBytes, int maxControl, Counter droppedCounter, Runnable onControlOverflow) {
+  Outbound(
+      ServerWebSocket ws,
+      int maxAudioBytes,
+      int maxControl,
+      Counter droppedCounter,
+      Runnable onControlOverflow) {
     this.ws = ws;
     this.maxAudioBytes = maxAudioBytes;
     this.maxControl = maxControl;
@@ -80,7 +85,10 @@ final class Outbound implements ClientChannel {
     return closed || ws.isClosed();
   }
 
-  /** Control first (it is never dropped), then the freshest remaining audio, while the socket accepts more. */
+  /**
+   * Control first (it is never dropped), then the freshest remaining audio, while the socket
+   * accepts more.
+   */
   private void flush() {
     while (!gone() && !ws.writeQueueFull() && !control.isEmpty()) {
       ws.writeTextMessage(control.removeFirst());

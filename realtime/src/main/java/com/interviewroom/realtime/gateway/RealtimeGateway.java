@@ -1,5 +1,7 @@
 package com.interviewroom.realtime.gateway;
 
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
 import com.interviewroom.common.auth.TokenVerifier;
 import com.interviewroom.common.events.EventStream;
 import com.interviewroom.common.http.RequestIds;
@@ -7,10 +9,10 @@ import com.interviewroom.common.observability.OpenSockets;
 import com.interviewroom.realtime.code.SnapshotWriter;
 import com.interviewroom.realtime.recording.Recorders;
 import com.interviewroom.realtime.session.LiveSessionRepository;
-import com.interviewroom.session.store.EndedSessionStore;
 import com.interviewroom.realtime.timer.Deadlines;
 import com.interviewroom.realtime.voice.VoiceSessionFactory;
 import com.interviewroom.schema.Database;
+import com.interviewroom.session.store.EndedSessionStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -33,14 +35,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import static net.logstash.logback.argument.StructuredArguments.kv;
-
 /**
  * The candidates' WebSocket endpoint {@code GET /ws}, attachable to any public server (the edge's
  * in {@code ROLE=all}, its own in {@code ROLE=realtime}). The handshake is authenticated
  * asynchronously; a refused one is accepted and closed with {@code 4001 Unauthorized}, because a
- * browser sees close codes only after the upgrade. One gateway may serve several servers and
- * event loops: the registry is concurrent, each connection runs on its own loop.
+ * browser sees close codes only after the upgrade. One gateway may serve several servers and event
+ * loops: the registry is concurrent, each connection runs on its own loop.
  */
 public final class RealtimeGateway {
   private static final Logger log = LoggerFactory.getLogger(RealtimeGateway.class);
@@ -55,20 +55,48 @@ public final class RealtimeGateway {
   private final AtomicInteger connections = new AtomicInteger();
   private boolean subscribed;
 
-  public RealtimeGateway(Vertx vertx, TokenVerifier verifier, Database db, Redis redis, VoiceSessionFactory voices,
-                         MeterRegistry meters, Clock clock, GatewaySettings settings) {
+  public RealtimeGateway(
+      Vertx vertx,
+      TokenVerifier verifier,
+      Database db,
+      Redis redis,
+      VoiceSessionFactory voices,
+      MeterRegistry meters,
+      Clock clock,
+      GatewaySettings settings) {
     this(vertx, verifier, db, redis, voices, meters, clock, settings, Recorders.OFF);
   }
 
   /** {@code recorders}: the node's interview recordings ({@link Recorders#OFF} records nothing). */
-  public RealtimeGateway(Vertx vertx, TokenVerifier verifier, Database db, Redis redis, VoiceSessionFactory voices,
-                         MeterRegistry meters, Clock clock, GatewaySettings settings, Recorders recorders) {
+  public RealtimeGateway(
+      Vertx vertx,
+      TokenVerifier verifier,
+      Database db,
+      Redis redis,
+      VoiceSessionFactory voices,
+      MeterRegistry meters,
+      Clock clock,
+      GatewaySettings settings,
+      Recorders recorders) {
     LiveSessionRepository sessions = new LiveSessionRepository(db);
     this.auth = new HandshakeAuth(verifier, redis, sessions);
-    this.parts = new GatewayParts(vertx, redis, sessions, new SnapshotWriter(sessions), new Deadlines(redis, clock), new EventStream(redis), voices,
-        meters, clock, settings, new AtomicInteger(), recorders);
+    this.parts =
+        new GatewayParts(
+            vertx,
+            redis,
+            sessions,
+            new SnapshotWriter(sessions),
+            new Deadlines(redis, clock),
+            new EventStream(redis),
+            voices,
+            meters,
+            clock,
+            settings,
+            new AtomicInteger(),
+            recorders);
     this.ended = new EndedSessionStore(db);
-    this.signals = new SignalSubscriber(vertx, redis, this::onControl, this::onContext, this::recheckHeld);
+    this.signals =
+        new SignalSubscriber(vertx, redis, this::onControl, this::onContext, this::recheckHeld);
   }
 
   /** Installs the handshake and socket handlers on {@code server} before it listens. */
@@ -82,7 +110,7 @@ public final class RealtimeGateway {
     server.webSocketHandshakeHandler(this::onHandshake);
     // sockets arrive through the accepted handshake (with their admission); this handler only
     // exists because Vert.x requires one to upgrade at all
-    server.webSocketHandler(ws -> { });
+    server.webSocketHandler(ws -> {});
   }
 
   private void onHandshake(ServerWebSocketHandshake handshake) {
@@ -93,20 +121,32 @@ public final class RealtimeGateway {
     String requestId = RequestIds.newId();
     Context context = Vertx.currentContext();
     // without the subscription a newer socket could not replace this one: wait for it, briefly
-    signals.ready().timeout(5, TimeUnit.SECONDS)
+    signals
+        .ready()
+        .timeout(5, TimeUnit.SECONDS)
         .compose(v -> auth.authenticate(handshake, requestId))
-        .onComplete(admitted -> handshake.accept().onSuccess(ws -> {
-          if (admitted.succeeded()) {
-            connect(ws, new Admission(admitted.result(), requestId), context);
-          } else {
-            log.info("websocket refused {} {}", kv("requestId", requestId), kv("reason", reasonOf(admitted.cause())));
-            ws.close(UNAUTHORIZED, "Unauthorized");
-          }
-        }));
+        .onComplete(
+            admitted ->
+                handshake
+                    .accept()
+                    .onSuccess(
+                        ws -> {
+                          if (admitted.succeeded()) {
+                            connect(ws, new Admission(admitted.result(), requestId), context);
+                          } else {
+                            log.info(
+                                "websocket refused {} {}",
+                                kv("requestId", requestId),
+                                kv("reason", reasonOf(admitted.cause())));
+                            ws.close(UNAUTHORIZED, "Unauthorized");
+                          }
+                        }));
   }
 
   private static String reasonOf(Throwable cause) {
-    return cause instanceof HandshakeAuth.Refused ? cause.getMessage() : "internal: " + cause.getClass().getSimpleName();
+    return cause instanceof HandshakeAuth.Refused
+        ? cause.getMessage()
+        : "internal: " + cause.getClass().getSimpleName();
   }
 
   private void connect(ServerWebSocket ws, Admission admission, Context context) {
@@ -118,10 +158,12 @@ public final class RealtimeGateway {
   }
 
   private void released(Connection connection) {
-    live.computeIfPresent(connection.sessionId, (id, set) -> {
-      set.remove(connection);
-      return set.isEmpty() ? null : set;
-    });
+    live.computeIfPresent(
+        connection.sessionId,
+        (id, set) -> {
+          set.remove(connection);
+          return set.isEmpty() ? null : set;
+        });
     connections.decrementAndGet();
     OpenSockets.closed();
   }
@@ -145,25 +187,37 @@ public final class RealtimeGateway {
    */
   private void recheckHeld() {
     List<UUID> held = List.copyOf(live.keySet());
-    ended.among(held)
-        .onSuccess(found -> found.forEach((sessionId, reason) ->
-            onControl(sessionId, new JsonObject().put("type", "end").put("reason", reason))))
+    ended
+        .among(held)
+        .onSuccess(
+            found ->
+                found.forEach(
+                    (sessionId, reason) ->
+                        onControl(
+                            sessionId, new JsonObject().put("type", "end").put("reason", reason))))
         .onFailure(e -> log.warn("held sessions not re-checked {}", kv("error", e.getMessage())));
     if (held.isEmpty()) {
       return;
     }
     Request newest = Request.cmd(Command.MGET);
     held.forEach(sessionId -> newest.arg(Connection.epochKey(sessionId)));
-    parts.redis().send(newest)
-        .onSuccess(epochs -> {
-          for (int i = 0; i < held.size(); i++) {
-            if (epochs.get(i) != null) {
-              // a socket never replaces itself: only one with a lower epoch closes
-              onControl(held.get(i), new JsonObject().put("type", "replaced").put("connectionId", "")
-                  .put("epoch", epochs.get(i).toLong()));
-            }
-          }
-        })
+    parts
+        .redis()
+        .send(newest)
+        .onSuccess(
+            epochs -> {
+              for (int i = 0; i < held.size(); i++) {
+                if (epochs.get(i) != null) {
+                  // a socket never replaces itself: only one with a lower epoch closes
+                  onControl(
+                      held.get(i),
+                      new JsonObject()
+                          .put("type", "replaced")
+                          .put("connectionId", "")
+                          .put("epoch", epochs.get(i).toLong()));
+                }
+              }
+            })
         .onFailure(e -> log.warn("socket order not re-checked {}", kv("error", e.getMessage())));
   }
 
@@ -197,7 +251,10 @@ public final class RealtimeGateway {
     return live.size();
   }
 
-  /** Outbound audio figures of the sockets of {@code sessionId} here: {@code [queuedBytes, maxQueuedBytes, dropped]}. */
+  /**
+   * Outbound audio figures of the sockets of {@code sessionId} here: {@code [queuedBytes,
+   * maxQueuedBytes, dropped]}.
+   */
   public long[] outboundAudio(UUID sessionId) {
     long[] totals = new long[3];
     for (Connection connection : local(sessionId)) {

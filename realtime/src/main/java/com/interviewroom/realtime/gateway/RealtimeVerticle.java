@@ -9,8 +9,8 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 
 /**
- * {@code ROLE=realtime}: a public server of its own with {@code /health} and the gateway's
- * {@code /ws}. (With {@code ROLE=all} the gateway rides on the edge's server instead.)
+ * {@code ROLE=realtime}: a public server of its own with {@code /health} and the gateway's {@code
+ * /ws}. (With {@code ROLE=all} the gateway rides on the edge's server instead.)
  */
 public final class RealtimeVerticle extends VerticleBase {
   private final RealtimeGateway gateway;
@@ -28,14 +28,21 @@ public final class RealtimeVerticle extends VerticleBase {
   public Future<?> start() {
     // the same framing rules, deadlines and per-IP cap as the edge's listener
     HttpServer created = HttpGuard.publicServer(vertx, port, settings);
-    created.requestHandler(request -> {
-      if (request.path().equals("/health")) {
-        request.response().putHeader("Content-Type", "application/json")
-            .end(new JsonObject().put("status", "ok").put("openSockets", OpenSockets.count()).encode());
-      } else {
-        request.response().setStatusCode(404).end();
-      }
-    });
+    created.requestHandler(
+        request -> {
+          if (request.path().equals("/health")) {
+            request
+                .response()
+                .putHeader("Content-Type", "application/json")
+                .end(
+                    new JsonObject()
+                        .put("status", "ok")
+                        .put("openSockets", OpenSockets.count())
+                        .encode());
+          } else {
+            request.response().setStatusCode(404).end();
+          }
+        });
     gateway.attach(created);
     return created.listen().onSuccess(s -> server = s);
   }

@@ -1,5 +1,7 @@
 package com.interviewroom.realtime.gateway;
 
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
 import com.interviewroom.session.signal.SessionSignals;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -15,8 +17,6 @@ import java.util.UUID;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import static net.logstash.logback.argument.StructuredArguments.kv;
 
 /**
  * One dedicated Redis connection per gateway, pattern-subscribed to {@code session-control:*} and
@@ -37,13 +37,19 @@ final class SignalSubscriber {
   private final Runnable onResubscribed;
   private final Promise<Void> firstReady = Promise.promise();
   private RedisConnection connection;
+
   /** Redis's id of the subscribed connection (tests cut it with {@code CLIENT KILL ID}). */
   private volatile long clientId = -1;
+
   private boolean closed;
   private long retryMs = 100;
 
-  SignalSubscriber(Vertx vertx, Redis redis, BiConsumer<UUID, JsonObject> onControl, BiConsumer<UUID, JsonObject> onContext,
-                   Runnable onResubscribed) {
+  SignalSubscriber(
+      Vertx vertx,
+      Redis redis,
+      BiConsumer<UUID, JsonObject> onControl,
+      BiConsumer<UUID, JsonObject> onContext,
+      Runnable onResubscribed) {
     this.vertx = vertx;
     this.redis = redis;
     this.onControl = onControl;
@@ -51,34 +57,47 @@ final class SignalSubscriber {
     this.onResubscribed = onResubscribed;
   }
 
-  /** Completes once the first subscription is in place: before that, a replacement signal could be missed. */
+  /**
+   * Completes once the first subscription is in place: before that, a replacement signal could be
+   * missed.
+   */
   Future<Void> ready() {
     return firstReady.future();
   }
 
   void start() {
-    redis.connect()
-        .compose(conn -> {
-          connection = conn;
-          conn.handler(this::onMessage);
-          conn.exceptionHandler(e -> reconnect(conn));
-          conn.endHandler(v -> reconnect(conn));
-          // only tests need the id; a managed Redis that refuses CLIENT must not cost the subscription
-          return conn.send(Request.cmd(Command.CLIENT).arg("ID"))
-              .onSuccess(id -> clientId = id == null ? -1 : id.toLong())
-              .otherwiseEmpty()
-              .compose(id -> conn.send(Request.cmd(Command.PSUBSCRIBE).arg(CONTROL + "*").arg(CONTEXT + "*")));
-        })
-        .onSuccess(ok -> {
-          retryMs = 100;
-          if (!firstReady.tryComplete()) {
-            onResubscribed.run();
-          }
-        })
-        .onFailure(e -> {
-          log.warn("signal subscription failed {}", kv("error", e.getMessage()));
-          reconnect(connection);
-        });
+    redis
+        .connect()
+        .compose(
+            conn -> {
+              connection = conn;
+              conn.handler(this::onMessage);
+              conn.exceptionHandler(e -> reconnect(conn));
+              conn.endHandler(v -> reconnect(conn));
+              // only tests need the id; a managed Redis that refuses CLIENT must not cost the
+              // subscription
+              return conn.send(Request.cmd(Command.CLIENT).arg("ID"))
+                  .onSuccess(id -> clientId = id == null ? -1 : id.toLong())
+                  .otherwiseEmpty()
+                  .compose(
+                      id ->
+                          conn.send(
+                              Request.cmd(Command.PSUBSCRIBE)
+                                  .arg(CONTROL + "*")
+                                  .arg(CONTEXT + "*")));
+            })
+        .onSuccess(
+            ok -> {
+              retryMs = 100;
+              if (!firstReady.tryComplete()) {
+                onResubscribed.run();
+              }
+            })
+        .onFailure(
+            e -> {
+              log.warn("signal subscription failed {}", kv("error", e.getMessage()));
+              reconnect(connection);
+            });
   }
 
   private void reconnect(RedisConnection failed) {
@@ -91,15 +110,19 @@ final class SignalSubscriber {
     }
     long wait = retryMs;
     retryMs = Math.min(5_000, retryMs * 2);
-    vertx.setTimer(wait, id -> {
-      if (!closed) {
-        start();
-      }
-    });
+    vertx.setTimer(
+        wait,
+        id -> {
+          if (!closed) {
+            start();
+          }
+        });
   }
 
   private void onMessage(Response message) {
-    if ((message.type() != ResponseType.PUSH && message.type() != ResponseType.MULTI) || message.size() < 4 || !"pmessage".equals(message.get(0).toString())) {
+    if ((message.type() != ResponseType.PUSH && message.type() != ResponseType.MULTI)
+        || message.size() < 4
+        || !"pmessage".equals(message.get(0).toString())) {
       return;
     }
     String channel = message.get(2).toString();
@@ -111,7 +134,9 @@ final class SignalSubscriber {
         onContext.accept(UUID.fromString(channel.substring(CONTEXT.length())), body);
       }
     } catch (RuntimeException e) {
-      log.warn("malformed session signal ignored {}", kv("channelKind", channel.startsWith(CONTROL) ? "control" : "context"));
+      log.warn(
+          "malformed session signal ignored {}",
+          kv("channelKind", channel.startsWith(CONTROL) ? "control" : "context"));
     }
   }
 

@@ -1,6 +1,8 @@
 package com.interviewroom.realtime.gateway;
 
-/** A token bucket on a monotonic clock; one per connection and kind, used on its event loop only. */
+/**
+ * A token bucket on a monotonic clock; one per connection and kind, used on its event loop only.
+ */
 final class TokenBucket {
   private final double perNano;
   private final double burst;

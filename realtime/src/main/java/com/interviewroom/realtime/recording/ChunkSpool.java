@@ -32,26 +32,33 @@ import java.util.concurrent.atomic.AtomicLong;
  * never touches a file.
  *
  * <p>Blocks come from one node-wide pool of at most {@code maxBlocks}: when the disk falls that far
- * behind, a writer finds none and drops the audio (counted by {@code interviewroom.recording.spool.dropped},
- * in bytes of records); the relay never waits. A crash leaves spool files behind: the chunk in
- * progress is lost (as it was when chunks lived in the heap) and {@link #clear} removes them at start-up.
- * Up to {@link #MAX_FREE_BLOCKS} returned blocks are kept for reuse, so a block is allocated only
- * when a burst needs more than that.
+ * behind, a writer finds none and drops the audio (counted by {@code
+ * interviewroom.recording.spool.dropped}, in bytes of records); the relay never waits. A crash
+ * leaves spool files behind: the chunk in progress is lost (as it was when chunks lived in the
+ * heap) and {@link #clear} removes them at start-up. Up to {@link #MAX_FREE_BLOCKS} returned blocks
+ * are kept for reuse, so a block is allocated only when a burst needs more than that.
  */
 public final class ChunkSpool {
   public static final int BLOCK_BYTES = 32 * 1024;
   public static final int DEFAULT_MAX_BLOCKS = 2_048;
+
   /** Free blocks kept for reuse (8 MiB); past a burst, the rest go back to the collector. */
   static final int MAX_FREE_BLOCKS = 256;
+
   static final String SUFFIX = ".wav";
   private static final byte SAMPLES = 1;
   private static final byte ZERO = 2;
+
   /** type, channel, chunk start (frame), frame offset in the chunk, count of frames. */
   private static final int RECORD_HEADER = 1 + 1 + 8 + 4 + 4;
+
   private static final int BYTES_PER_FRAME = 2 * StereoChunkWriter.CHANNELS;
+
   /** The widest stretch a worker patches at once (one block's samples fit). */
   private static final int PATCH_FRAMES = BLOCK_BYTES / 2;
-  private static final ThreadLocal<ByteBuffer> PATCH = ThreadLocal.withInitial(() -> ByteBuffer.allocate(PATCH_FRAMES * BYTES_PER_FRAME));
+
+  private static final ThreadLocal<ByteBuffer> PATCH =
+      ThreadLocal.withInitial(() -> ByteBuffer.allocate(PATCH_FRAMES * BYTES_PER_FRAME));
 
   private final Path dir;
   private final Executor workers;
@@ -66,10 +73,14 @@ public final class ChunkSpool {
     this.dir = dir;
     this.workers = workers;
     this.maxBlocks = maxBlocks;
-    this.dropped = Counter.builder("interviewroom.recording.spool.dropped").baseUnit("bytes")
-        .description("Recording audio dropped because the spool's blocks were all in use").register(registry);
+    this.dropped =
+        Counter.builder("interviewroom.recording.spool.dropped")
+            .baseUnit("bytes")
+            .description("Recording audio dropped because the spool's blocks were all in use")
+            .register(registry);
     Gauge.builder("interviewroom.recording.spool.blocks", inUse, AtomicInteger::get)
-        .description("Recording spool blocks held by writers or waiting for the disk").register(registry);
+        .description("Recording spool blocks held by writers or waiting for the disk")
+        .register(registry);
   }
 
   /**
@@ -101,7 +112,10 @@ public final class ChunkSpool {
     return inUse.get();
   }
 
-  /** One session's ordered stream of records; its methods are called from one thread (the event loop). */
+  /**
+   * One session's ordered stream of records; its methods are called from one thread (the event
+   * loop).
+   */
   public Lane lane() {
     return new Lane(lanes.incrementAndGet());
   }
@@ -138,8 +152,10 @@ public final class ChunkSpool {
     private final long id;
     private final ConcurrentLinkedQueue<Object> queue = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean scheduled = new AtomicBoolean();
+
     /** Worker side: the chunks being written. */
     private final Map<Long, ChunkFile> files = new HashMap<>();
+
     private ByteBuffer block;
 
     private Lane(long id) {
@@ -152,8 +168,9 @@ public final class ChunkSpool {
     }
 
     /**
-     * Records {@code count} samples of {@code channel} (16-bit little-endian, from {@code from[at]}) for
-     * frames from {@code frameOffset} of the chunk starting at {@code chunkStart}. Returns the frames dropped.
+     * Records {@code count} samples of {@code channel} (16-bit little-endian, from {@code
+     * from[at]}) for frames from {@code frameOffset} of the chunk starting at {@code chunkStart}.
+     * Returns the frames dropped.
      */
     int samples(long chunkStart, int frameOffset, int channel, byte[] from, int at, int count) {
       int done = 0;
@@ -170,7 +187,10 @@ public final class ChunkSpool {
       return 0;
     }
 
-    /** Records silence on {@code channel} for {@code count} frames from {@code frameOffset}; false when dropped. */
+    /**
+     * Records silence on {@code channel} for {@code count} frames from {@code frameOffset}; false
+     * when dropped.
+     */
     boolean zero(long chunkStart, int frameOffset, int channel, int count) {
       if (!room(RECORD_HEADER)) {
         dropped.increment(RECORD_HEADER);
@@ -228,7 +248,8 @@ public final class ChunkSpool {
         try {
           workers.execute(this);
         } catch (RejectedExecutionException stopped) {
-          // the node is shutting down: what is queued is lost, as in a crash, but nobody waits for it
+          // the node is shutting down: what is queued is lost, as in a crash, but nobody waits for
+          // it
           Object left;
           while ((left = queue.poll()) != null) {
             if (left instanceof ByteBuffer records) {
@@ -252,7 +273,8 @@ public final class ChunkSpool {
             try {
               apply(records);
             } catch (RuntimeException unexpected) {
-              // the lane must go on: its chunks still end and are handed off, with this block's audio missing
+              // the lane must go on: its chunks still end and are handed off, with this block's
+              // audio missing
               dropped.increment(records.limit());
             } finally {
               release(records);
@@ -314,14 +336,22 @@ public final class ChunkSpool {
     ChunkFile(Path path) {
       this.path = path;
       try {
-        channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-            StandardOpenOption.READ, StandardOpenOption.WRITE);
+        channel =
+            FileChannel.open(
+                path,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
       } catch (IOException e) {
         failure = e;
       }
     }
 
-    /** Writes {@code count} samples of {@code side} (from {@code samples}' position, or silence when null). */
+    /**
+     * Writes {@code count} samples of {@code side} (from {@code samples}' position, or silence when
+     * null).
+     */
     void patch(int frameOffset, int side, ByteBuffer samples, int count) {
       if (failure != null) {
         return;
@@ -363,7 +393,8 @@ public final class ChunkSpool {
         throw failure;
       }
       byte[] header = new byte[WavChunk.HEADER_BYTES];
-      WavChunk.writeHeader(header, frames, StereoChunkWriter.CHANNELS, StereoChunkWriter.SAMPLE_RATE);
+      WavChunk.writeHeader(
+          header, frames, StereoChunkWriter.CHANNELS, StereoChunkWriter.SAMPLE_RATE);
       int length = WavChunk.HEADER_BYTES + frames * BYTES_PER_FRAME;
       ByteBuffer head = ByteBuffer.wrap(header);
       while (head.hasRemaining()) {

@@ -8,10 +8,10 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.UUID;
 
 /**
  * The node's recordings: one {@link Recorder} per candidate socket (or {@link Recorder#OFF} when
@@ -22,6 +22,7 @@ import java.util.UUID;
 public final class Recorders {
   /** Records nothing (tests, and nodes without an object store). */
   public static final Recorders OFF = new Recorders(null, null, null, null, null, 0, null);
+
   private static final int SPOOL_THREADS = 2;
 
   private final Vertx vertx;
@@ -32,7 +33,14 @@ public final class Recorders {
   private final int chunkFrames;
   private final Clock clock;
 
-  private Recorders(Vertx vertx, ChunkSpool spool, ExecutorService spoolThreads, ChunkUploader uploader, RecordingRowStore rows, int chunkFrames, Clock clock) {
+  private Recorders(
+      Vertx vertx,
+      ChunkSpool spool,
+      ExecutorService spoolThreads,
+      ChunkUploader uploader,
+      RecordingRowStore rows,
+      int chunkFrames,
+      Clock clock) {
     this.vertx = vertx;
     this.spool = spool;
     this.spoolThreads = spoolThreads;
@@ -43,21 +51,37 @@ public final class Recorders {
   }
 
   /**
-   * Blocking (start-up): empties {@code spoolDir} of what a previous process left there (see
-   * {@link ChunkSpool#clear}); the directory is this node's own.
+   * Blocking (start-up): empties {@code spoolDir} of what a previous process left there (see {@link
+   * ChunkSpool#clear}); the directory is this node's own.
    */
-  public static Recorders create(Vertx vertx, Config.Recording settings, ObjectStore store, Database db, MeterRegistry registry,
-      Clock clock, Path spoolDir) {
+  public static Recorders create(
+      Vertx vertx,
+      Config.Recording settings,
+      ObjectStore store,
+      Database db,
+      MeterRegistry registry,
+      Clock clock,
+      Path spoolDir) {
     if (!settings.enabled()) {
       return OFF;
     }
     ChunkSpool.clear(spoolDir);
-    ExecutorService spoolThreads = Executors.newFixedThreadPool(SPOOL_THREADS,
-        Thread.ofPlatform().daemon().name("recording-spool-", 0).factory());
-    ChunkSpool spool = new ChunkSpool(spoolDir, spoolThreads, ChunkSpool.DEFAULT_MAX_BLOCKS, registry);
+    ExecutorService spoolThreads =
+        Executors.newFixedThreadPool(
+            SPOOL_THREADS, Thread.ofPlatform().daemon().name("recording-spool-", 0).factory());
+    ChunkSpool spool =
+        new ChunkSpool(spoolDir, spoolThreads, ChunkSpool.DEFAULT_MAX_BLOCKS, registry);
     RecordingRowStore rows = new RecordingRowStore(db);
-    ChunkUploader uploader = new ChunkUploader(store, rows, settings.uploadThreads(), settings.uploadQueue(), registry);
-    return new Recorders(vertx, spool, spoolThreads, uploader, rows, settings.chunkSeconds() * StereoChunkWriter.SAMPLE_RATE, clock);
+    ChunkUploader uploader =
+        new ChunkUploader(store, rows, settings.uploadThreads(), settings.uploadQueue(), registry);
+    return new Recorders(
+        vertx,
+        spool,
+        spoolThreads,
+        uploader,
+        rows,
+        settings.chunkSeconds() * StereoChunkWriter.SAMPLE_RATE,
+        clock);
   }
 
   /** Call on the connection's event loop (the recorder's timer belongs to it). */
@@ -78,12 +102,14 @@ public final class Recorders {
     if (uploader == null) {
       return Future.succeededFuture();
     }
-    return vertx.executeBlocking(() -> {
-      // the sessions closed first: their last chunks are written, queued blocks are of none
-      spoolThreads.shutdown();
-      spoolThreads.awaitTermination(2, TimeUnit.SECONDS);
-      uploader.close(10_000);
-      return null;
-    }, false);
+    return vertx.executeBlocking(
+        () -> {
+          // the sessions closed first: their last chunks are written, queued blocks are of none
+          spoolThreads.shutdown();
+          spoolThreads.awaitTermination(2, TimeUnit.SECONDS);
+          uploader.close(10_000);
+          return null;
+        },
+        false);
   }
 }

@@ -14,7 +14,8 @@ public final class RecordingRowStore {
    * timeline's origin and the key's {ts} are the session's activation, so every socket of the
    * session agrees on both.
    */
-  private static final String OPEN = """
+  private static final String OPEN =
+      """
       INSERT INTO recordings (session_id, user_id, key_prefix, started_at)
       SELECT s.id, s.user_id,
              'u/' || s.user_id || '/s/' || s.id || '/' || (extract(epoch FROM coalesce(s.started_at, now())) * 1000)::bigint || '/',
@@ -22,10 +23,17 @@ public final class RecordingRowStore {
         FROM sessions s WHERE s.id = $1 AND s.user_id = $2
       ON CONFLICT (session_id) DO UPDATE SET status = 'recording', updated_at = now()
       RETURNING id, key_prefix, started_at""";
+
   /** The next chunk number, unique across every socket and node recording the session. */
-  private static final String CLAIM = "UPDATE recordings SET next_chunk = next_chunk + 1 WHERE id = $1 RETURNING next_chunk - 1 AS idx";
-  /** The chunk row and the recording's totals in one statement; a repeat of the same index replaces it. */
-  private static final String CHUNK = """
+  private static final String CLAIM =
+      "UPDATE recordings SET next_chunk = next_chunk + 1 WHERE id = $1 RETURNING next_chunk - 1 AS idx";
+
+  /**
+   * The chunk row and the recording's totals in one statement; a repeat of the same index replaces
+   * it.
+   */
+  private static final String CHUNK =
+      """
       WITH chunk AS (
           INSERT INTO recording_chunks (recording_id, idx, object_key, start_ms, duration_ms, bytes)
           VALUES ($1, $2, $3, $4, $5, $6)
@@ -38,7 +46,9 @@ public final class RecordingRowStore {
              duration_ms = greatest(r.duration_ms, (SELECT end_ms FROM chunk)),
              updated_at = now()
        WHERE r.id = $1""";
-  private static final String COMPLETE = "UPDATE recordings SET status = 'complete', updated_at = now() WHERE id = $1";
+
+  private static final String COMPLETE =
+      "UPDATE recordings SET status = 'complete', updated_at = now() WHERE id = $1";
 
   /** A recording ready for chunks. */
   public record Opened(UUID id, String keyPrefix, Instant startedAt) {}
@@ -51,26 +61,42 @@ public final class RecordingRowStore {
 
   /** Fails when the session is not the user's (nothing to record). */
   public Future<Opened> open(UUID sessionId, UUID userId) {
-    return db.asService(sql -> sql.preparedQuery(OPEN).execute(Tuple.of(sessionId, userId)).map(rows -> {
-      if (rows.size() == 0) {
-        throw new IllegalStateException("no such session to record");
-      }
-      Row row = rows.iterator().next();
-      return new Opened(row.getUUID("id"), row.getString("key_prefix"), row.getOffsetDateTime("started_at").toInstant());
-    }));
+    return db.asService(
+        sql ->
+            sql.preparedQuery(OPEN)
+                .execute(Tuple.of(sessionId, userId))
+                .map(
+                    rows -> {
+                      if (rows.size() == 0) {
+                        throw new IllegalStateException("no such session to record");
+                      }
+                      Row row = rows.iterator().next();
+                      return new Opened(
+                          row.getUUID("id"),
+                          row.getString("key_prefix"),
+                          row.getOffsetDateTime("started_at").toInstant());
+                    }));
   }
 
   public Future<Integer> claimIndex(UUID recordingId) {
-    return db.asService(sql -> sql.preparedQuery(CLAIM).execute(Tuple.of(recordingId))
-        .map(rows -> rows.iterator().next().getInteger("idx")));
+    return db.asService(
+        sql ->
+            sql.preparedQuery(CLAIM)
+                .execute(Tuple.of(recordingId))
+                .map(rows -> rows.iterator().next().getInteger("idx")));
   }
 
-  public Future<Void> chunk(UUID recordingId, int index, String key, long startMs, int durationMs, int bytes) {
-    return db.asService(sql -> sql.preparedQuery(CHUNK)
-        .execute(Tuple.of(recordingId, index, key, startMs, durationMs, bytes)).mapEmpty());
+  public Future<Void> chunk(
+      UUID recordingId, int index, String key, long startMs, int durationMs, int bytes) {
+    return db.asService(
+        sql ->
+            sql.preparedQuery(CHUNK)
+                .execute(Tuple.of(recordingId, index, key, startMs, durationMs, bytes))
+                .mapEmpty());
   }
 
   public Future<Void> complete(UUID recordingId) {
-    return db.asService(sql -> sql.preparedQuery(COMPLETE).execute(Tuple.of(recordingId)).mapEmpty());
+    return db.asService(
+        sql -> sql.preparedQuery(COMPLETE).execute(Tuple.of(recordingId)).mapEmpty());
   }
 }

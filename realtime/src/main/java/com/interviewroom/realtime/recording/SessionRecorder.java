@@ -34,18 +34,32 @@ final class SessionRecorder implements Recorder {
   private final long timer;
   private final List<Future<Void>> uploads = new ArrayList<>();
   private Future<Void> closing;
+
   /** The last chunk number taken: the next waits for it, so numbers follow the timeline. */
   private Future<Void> claims = Future.succeededFuture();
 
-  SessionRecorder(Vertx vertx, UUID sessionId, UUID userId, int chunkFrames, ChunkSpool spool, ChunkUploader uploader,
-      RecordingRowStore rows, Clock clock) {
+  SessionRecorder(
+      Vertx vertx,
+      UUID sessionId,
+      UUID userId,
+      int chunkFrames,
+      ChunkSpool spool,
+      ChunkUploader uploader,
+      RecordingRowStore rows,
+      Clock clock) {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.sessionId = sessionId;
     this.uploader = uploader;
     this.rows = rows;
-    this.opened = rows.open(sessionId, userId)
-        .onFailure(e -> log.warn("recording not opened {} {}", kv("sessionId", sessionId), kv("error", e.getClass().getSimpleName())));
+    this.opened =
+        rows.open(sessionId, userId)
+            .onFailure(
+                e ->
+                    log.warn(
+                        "recording not opened {} {}",
+                        kv("sessionId", sessionId),
+                        kv("error", e.getClass().getSimpleName())));
     this.writer = new StereoChunkWriter(chunkFrames, clock::millis, spool.lane(), this::finished);
     this.timer = vertx.setPeriodic(TICK_MS, id -> writer.tick());
   }
@@ -70,9 +84,15 @@ final class SessionRecorder implements Recorder {
     if (closing == null) {
       vertx.cancelTimer(timer);
       writer.close();
-      closing = Future.join(List.copyOf(uploads)).<Void>mapEmpty()
-          .transform(done -> opened.succeeded() ? rows.complete(opened.result().id()) : Future.<Void>succeededFuture())
-          .recover(e -> Future.succeededFuture());
+      closing =
+          Future.join(List.copyOf(uploads))
+              .<Void>mapEmpty()
+              .transform(
+                  done ->
+                      opened.succeeded()
+                          ? rows.complete(opened.result().id())
+                          : Future.<Void>succeededFuture())
+              .recover(e -> Future.succeededFuture());
     }
     return closing;
   }
@@ -85,26 +105,40 @@ final class SessionRecorder implements Recorder {
   private void finished(CompletionStage<WavChunk> spooled) {
     uploads.removeIf(Future::isComplete);
     Future<Void> previous = claims;
-    Future<Integer> index = opened.compose(recording -> previous.transform(done -> rows.claimIndex(recording.id())));
+    Future<Integer> index =
+        opened.compose(recording -> previous.transform(done -> rows.claimIndex(recording.id())));
     claims = index.<Void>mapEmpty().recover(e -> Future.succeededFuture());
     Future<WavChunk> written = Future.fromCompletionStage(spooled, context);
-    uploads.add(Future.join(index, written).transform(both -> {
-      if (written.failed()) {
-        uploader.droppedBeforeQueue(null);
-        return Future.failedFuture(written.cause());
-      }
-      WavChunk chunk = written.result();
-      if (index.failed()) {
-        uploader.droppedBeforeQueue(chunk);
-        return Future.failedFuture(index.cause());
-      }
-      RecordingRowStore.Opened recording = opened.result();
-      // the writer's frame 0 is when this socket began; the recording's origin is the session's activation
-      long startMs = Math.max(0, writer.originMs() - recording.startedAt().toEpochMilli())
-          + chunk.startFrame() / StereoChunkWriter.FRAMES_PER_MS;
-      int durationMs = Math.max(1, chunk.frames() / StereoChunkWriter.FRAMES_PER_MS);
-      String key = recording.keyPrefix() + ChunkUploader.basename(index.result());
-      return uploader.submit(new ChunkUploader.Upload(sessionId, recording.id(), index.result(), key, startMs, durationMs, chunk));
-    }));
+    uploads.add(
+        Future.join(index, written)
+            .transform(
+                both -> {
+                  if (written.failed()) {
+                    uploader.droppedBeforeQueue(null);
+                    return Future.failedFuture(written.cause());
+                  }
+                  WavChunk chunk = written.result();
+                  if (index.failed()) {
+                    uploader.droppedBeforeQueue(chunk);
+                    return Future.failedFuture(index.cause());
+                  }
+                  RecordingRowStore.Opened recording = opened.result();
+                  // the writer's frame 0 is when this socket began; the recording's origin is the
+                  // session's activation
+                  long startMs =
+                      Math.max(0, writer.originMs() - recording.startedAt().toEpochMilli())
+                          + chunk.startFrame() / StereoChunkWriter.FRAMES_PER_MS;
+                  int durationMs = Math.max(1, chunk.frames() / StereoChunkWriter.FRAMES_PER_MS);
+                  String key = recording.keyPrefix() + ChunkUploader.basename(index.result());
+                  return uploader.submit(
+                      new ChunkUploader.Upload(
+                          sessionId,
+                          recording.id(),
+                          index.result(),
+                          key,
+                          startMs,
+                          durationMs,
+                          chunk));
+                }));
   }
 }

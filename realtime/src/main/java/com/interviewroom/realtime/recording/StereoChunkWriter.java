@@ -6,28 +6,27 @@ import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
- * Mixes the two sides of one interview onto a common timeline as 16-bit stereo at 24 kHz (left:
- * the candidate, right: the interviewer) and cuts it into self-contained WAV chunks of
- * {@code chunkFrames} frames, handed to a sink as they complete. Single-threaded: the connection's
- * event loop calls every method.
+ * Mixes the two sides of one interview onto a common timeline as 16-bit stereo at 24 kHz (left: the
+ * candidate, right: the interviewer) and cuts it into self-contained WAV chunks of {@code
+ * chunkFrames} frames, handed to a sink as they complete. Single-threaded: the connection's event
+ * loop calls every method.
  *
  * <p>Where audio lands: a frame from the candidate's microphone arrives when its last sample was
  * captured, so it is placed ending now; interviewer audio starts playing in the browser when it
  * arrives, so it is placed starting now. Either side continues its previous frame without a gap
  * when it arrives within {@link #SLACK_MS} of where that frame ended, and never overlaps it (a
- * provider sends an answer faster than real time: its audio queues up on the timeline as it
- * would in the player). A barge-in ({@link #clearInterviewer()}) drops the interviewer audio still
- * queued past now, as the browser's {@code playback.clear} does. Where a side sent nothing, its
- * channel is silence.
+ * provider sends an answer faster than real time: its audio queues up on the timeline as it would
+ * in the player). A barge-in ({@link #clearInterviewer()}) drops the interviewer audio still queued
+ * past now, as the browser's {@code playback.clear} does. Where a side sent nothing, its channel is
+ * silence.
  *
  * <p>The chunks themselves are not in the heap: the hot path copies samples into a small scratch
  * array and appends them, with where they go, to the session's {@link ChunkSpool.Lane}, which
  * writes them into the chunk's spool file on a worker thread; no allocation per frame, no file
  * access on the event loop. The writer holds at most {@link #retainedBytes()} (the scratch and one
- * spool block) whatever the chunk length. At most two chunks are open, the current one and the
- * next (only once audio queued past the current one's end reaches it); audio further ahead, or
- * arriving after its chunk was handed off, is dropped and counted, as is audio the spool had no
- * block for.
+ * spool block) whatever the chunk length. At most two chunks are open, the current one and the next
+ * (only once audio queued past the current one's end reaches it); audio further ahead, or arriving
+ * after its chunk was handed off, is dropped and counted, as is audio the spool had no block for.
  */
 public final class StereoChunkWriter {
   public static final int SAMPLE_RATE = 24_000;
@@ -36,8 +35,10 @@ public final class StereoChunkWriter {
   public static final int INTERVIEWER = 1;
   static final int FRAMES_PER_MS = SAMPLE_RATE / 1000;
   private static final int BYTES_PER_FRAME = 2 * CHANNELS;
+
   /** Arrival jitter under which a side's frames stay contiguous. */
   static final long SLACK_MS = 40;
+
   /**
    * A chunk is handed off this long after its end (a tenth of a chunk at most), so late microphone
    * frames still land in it; a crash loses the chunk in progress and at most this much of the next.
@@ -51,7 +52,11 @@ public final class StereoChunkWriter {
   private final ChunkSpool.Lane lane;
   private final Consumer<CompletionStage<WavChunk>> sink;
   private final long[] cursor = new long[CHANNELS];
-  /** Samples are copied here first (a client frame is 4,800 bytes; larger ones in slices), so the loop reads an array. */
+
+  /**
+   * Samples are copied here first (a client frame is 4,800 bytes; larger ones in slices), so the
+   * loop reads an array.
+   */
   private final byte[] scratch = new byte[8 * 1024];
 
   private long currentStart;
@@ -63,11 +68,16 @@ public final class StereoChunkWriter {
   private boolean closed;
 
   /**
-   * @param clockMs  wall-clock milliseconds; the timeline's frame 0 is its value now
-   * @param lane     where the chunks' audio goes (closed by {@link #close()})
-   * @param sink     gets each chunk as it ends, in timeline order; the stage completes once its file is whole
+   * @param clockMs wall-clock milliseconds; the timeline's frame 0 is its value now
+   * @param lane where the chunks' audio goes (closed by {@link #close()})
+   * @param sink gets each chunk as it ends, in timeline order; the stage completes once its file is
+   *     whole
    */
-  public StereoChunkWriter(int chunkFrames, LongSupplier clockMs, ChunkSpool.Lane lane, Consumer<CompletionStage<WavChunk>> sink) {
+  public StereoChunkWriter(
+      int chunkFrames,
+      LongSupplier clockMs,
+      ChunkSpool.Lane lane,
+      Consumer<CompletionStage<WavChunk>> sink) {
     if (chunkFrames <= 0) {
       throw new IllegalArgumentException("chunkFrames must be positive");
     }
@@ -79,7 +89,9 @@ public final class StereoChunkWriter {
     this.sink = sink;
   }
 
-  /** Heap this writer holds besides its fields: the scratch array and the spool block being filled. */
+  /**
+   * Heap this writer holds besides its fields: the scratch array and the spool block being filled.
+   */
   public int retainedBytes() {
     return scratch.length + lane.retainedBytes();
   }
@@ -194,7 +206,10 @@ public final class StereoChunkWriter {
     }
   }
 
-  /** Copies {@code frames} samples of {@link #scratch} to {@code channel} from timeline frame {@code start}. */
+  /**
+   * Copies {@code frames} samples of {@link #scratch} to {@code channel} from timeline frame {@code
+   * start}.
+   */
   private void copy(int channel, long start, int frames) {
     long end = start + frames;
     long nextStart = currentStart + chunkFrames;
@@ -211,7 +226,8 @@ public final class StereoChunkWriter {
       current = true;
       int offset = (int) (from - currentStart);
       int count = (int) (upTo - from);
-      droppedFrames += lane.samples(currentStart, offset, channel, scratch, (int) (from - start) * 2, count);
+      droppedFrames +=
+          lane.samples(currentStart, offset, channel, scratch, (int) (from - start) * 2, count);
       currentHigh = Math.max(currentHigh, offset + count);
     }
     from = Math.max(start, nextStart);
@@ -220,7 +236,8 @@ public final class StereoChunkWriter {
       next = true;
       int offset = (int) (from - nextStart);
       int count = (int) (upTo - from);
-      droppedFrames += lane.samples(nextStart, offset, channel, scratch, (int) (from - start) * 2, count);
+      droppedFrames +=
+          lane.samples(nextStart, offset, channel, scratch, (int) (from - start) * 2, count);
       nextHigh = Math.max(nextHigh, offset + count);
     }
   }

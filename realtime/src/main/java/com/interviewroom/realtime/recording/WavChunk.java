@@ -25,18 +25,20 @@ public record WavChunk(long startFrame, int frames, Path file, int length) {
     int32(into, 4, 36 + dataBytes);
     ascii(into, 8, "WAVE");
     ascii(into, 12, "fmt ");
-    int32(into, 16, 16);           // the PCM fmt chunk's size
-    int16(into, 20, 1);            // PCM
+    int32(into, 16, 16); // the PCM fmt chunk's size
+    int16(into, 20, 1); // PCM
     int16(into, 22, channels);
     int32(into, 24, sampleRate);
     int32(into, 28, sampleRate * blockAlign);
     int16(into, 32, blockAlign);
-    int16(into, 34, 16);           // bits per sample
+    int16(into, 34, 16); // bits per sample
     ascii(into, 36, "data");
     int32(into, 40, dataBytes);
   }
 
-  /** Removes the chunk's file; a failure leaves it for the next start-up's {@link ChunkSpool#clear}. */
+  /**
+   * Removes the chunk's file; a failure leaves it for the next start-up's {@link ChunkSpool#clear}.
+   */
   public void delete() {
     try {
       Files.deleteIfExists(file);

@@ -7,7 +7,8 @@ import java.util.UUID;
 
 /**
  * A session admitted to the gateway: live, owned by the token's subject, with its problem and
- * deadline; {@code recordAudio} is the user's profile setting (recording on unless they turned it off).
+ * deadline; {@code recordAudio} is the user's profile setting (recording on unless they turned it
+ * off).
  */
 public record LiveSession(
     UUID id,

@@ -8,8 +8,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The Vert.x timers one connection owns, so closing it cancels every one of them; {@code live}
- * counts the timers of all connections of a gateway (a leak shows up as a number that never
- * returns to zero). Used on the connection's event loop only.
+ * counts the timers of all connections of a gateway (a leak shows up as a number that never returns
+ * to zero). Used on the connection's event loop only.
  */
 public final class OwnedTimers {
   private final Vertx vertx;
@@ -36,12 +36,15 @@ public final class OwnedTimers {
       return;
     }
     long[] holder = new long[1];
-    holder[0] = vertx.setTimer(Math.max(1, delayMs), id -> {
-      if (ids.remove(id)) {
-        live.decrementAndGet();
-      }
-      handler.handle(id);
-    });
+    holder[0] =
+        vertx.setTimer(
+            Math.max(1, delayMs),
+            id -> {
+              if (ids.remove(id)) {
+                live.decrementAndGet();
+              }
+              handler.handle(id);
+            });
     ids.add(holder[0]);
     live.incrementAndGet();
   }

@@ -9,8 +9,8 @@ import java.util.UUID;
 
 /**
  * One connection's view of its session's deadline: a {@code timer} tick every period (clamped at
- * zero), each warning threshold at most once per session (claimed in Redis), and expiry exactly
- * at the deadline. Event loop only; its timers belong to the connection's {@link OwnedTimers}.
+ * zero), each warning threshold at most once per session (claimed in Redis), and expiry exactly at
+ * the deadline. Event loop only; its timers belong to the connection's {@link OwnedTimers}.
  */
 public final class SessionTimer {
 
@@ -31,7 +31,13 @@ public final class SessionTimer {
   private final Listener listener;
   private boolean expired;
 
-  public SessionTimer(UUID sessionId, long deadlineMs, Deadlines deadlines, Clock clock, List<Duration> warnings, Listener listener) {
+  public SessionTimer(
+      UUID sessionId,
+      long deadlineMs,
+      Deadlines deadlines,
+      Clock clock,
+      List<Duration> warnings,
+      Listener listener) {
     this.sessionId = sessionId;
     this.deadlineMs = deadlineMs;
     this.deadlines = deadlines;
@@ -66,22 +72,30 @@ public final class SessionTimer {
    * reconnect with one minute left) are claimed silently so they never fire late.
    */
   private void checkWarnings(long remaining) {
-    // every tick of every session asks; the widest threshold not yet reached answers without a stream
-    if (remaining == 0 || expired || pendingWarnings.isEmpty() || remaining > pendingWarnings.getLast().toMillis()) {
+    // every tick of every session asks; the widest threshold not yet reached answers without a
+    // stream
+    if (remaining == 0
+        || expired
+        || pendingWarnings.isEmpty()
+        || remaining > pendingWarnings.getLast().toMillis()) {
       return;
     }
-    List<Duration> reached = pendingWarnings.stream().filter(t -> remaining <= t.toMillis()).toList();
+    List<Duration> reached =
+        pendingWarnings.stream().filter(t -> remaining <= t.toMillis()).toList();
     if (reached.isEmpty()) {
       return;
     }
     pendingWarnings.removeAll(reached);
     Duration tightest = reached.getFirst();
     for (Duration threshold : reached) {
-      deadlines.claimWarning(sessionId, threshold, deadlineMs).onSuccess(first -> {
-        if (first && threshold.equals(tightest) && !expired) {
-          listener.warning(threshold, remainingMs());
-        }
-      });
+      deadlines
+          .claimWarning(sessionId, threshold, deadlineMs)
+          .onSuccess(
+              first -> {
+                if (first && threshold.equals(tightest) && !expired) {
+                  listener.warning(threshold, remainingMs());
+                }
+              });
     }
   }
 

@@ -6,15 +6,14 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The voice half of one candidate connection, coordinating parts of one job each. It owns the
@@ -28,31 +27,63 @@ import java.util.function.Function;
  */
 public final class BridgedVoiceSession implements VoiceSession {
   private static final Logger LOG = LoggerFactory.getLogger(BridgedVoiceSession.class);
-  /** The interviewer's copy of the code is refreshed at most this often (the observer sends a snapshot per meaningful change). */
+
+  /**
+   * The interviewer's copy of the code is refreshed at most this often (the observer sends a
+   * snapshot per meaningful change).
+   */
   public static final long CODE_REFRESH_MS = 15_000;
 
-  /** How long the interviewer may stay silent after the candidate's turn before {@code voice.silence} is announced. */
+  /**
+   * How long the interviewer may stay silent after the candidate's turn before {@code
+   * voice.silence} is announced.
+   */
   public static final Duration SILENCE_ALERT = Duration.ofSeconds(20);
 
-  /** Timing knobs; tests shrink them. {@code silenceAlert}: see {@link #SILENCE_ALERT} ({@code CONSOLE_SILENCE_MS}). */
-  public record Settings(List<Duration> backoff, Duration connectTimeout, Duration responseTimeout, int maxFailovers,
-                         Duration codeRefresh, Duration silenceAlert) {
-    public Settings(List<Duration> backoff, Duration connectTimeout, Duration responseTimeout, int maxFailovers) {
-      this(backoff, connectTimeout, responseTimeout, maxFailovers, Duration.ofMillis(CODE_REFRESH_MS));
+  /**
+   * Timing knobs; tests shrink them. {@code silenceAlert}: see {@link #SILENCE_ALERT} ({@code
+   * CONSOLE_SILENCE_MS}).
+   */
+  public record Settings(
+      List<Duration> backoff,
+      Duration connectTimeout,
+      Duration responseTimeout,
+      int maxFailovers,
+      Duration codeRefresh,
+      Duration silenceAlert) {
+    public Settings(
+        List<Duration> backoff,
+        Duration connectTimeout,
+        Duration responseTimeout,
+        int maxFailovers) {
+      this(
+          backoff,
+          connectTimeout,
+          responseTimeout,
+          maxFailovers,
+          Duration.ofMillis(CODE_REFRESH_MS));
     }
 
-    public Settings(List<Duration> backoff, Duration connectTimeout, Duration responseTimeout, int maxFailovers,
+    public Settings(
+        List<Duration> backoff,
+        Duration connectTimeout,
+        Duration responseTimeout,
+        int maxFailovers,
         Duration codeRefresh) {
       this(backoff, connectTimeout, responseTimeout, maxFailovers, codeRefresh, SILENCE_ALERT);
     }
 
     public static Settings standard() {
-      return new Settings(List.of(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4)),
-          Duration.ofSeconds(10), Duration.ofSeconds(15), 5);
+      return new Settings(
+          List.of(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4)),
+          Duration.ofSeconds(10),
+          Duration.ofSeconds(15),
+          5);
     }
 
     public Settings withSilenceAlert(Duration next) {
-      return new Settings(backoff, connectTimeout, responseTimeout, maxFailovers, codeRefresh, next);
+      return new Settings(
+          backoff, connectTimeout, responseTimeout, maxFailovers, codeRefresh, next);
     }
   }
 
@@ -68,6 +99,7 @@ public final class BridgedVoiceSession implements VoiceSession {
 
   /** The provider speaking for the session, null while none is connected. */
   private VoiceProvider provider;
+
   private boolean closed;
 
   private String status = "";
@@ -79,9 +111,17 @@ public final class BridgedVoiceSession implements VoiceSession {
   private final ConsoleEvents console;
   private final ProviderSwitch providers;
 
-  public BridgedVoiceSession(Vertx vertx, InterviewContext context, ClientChannel client, List<String> chain,
-      Function<String, VoiceProvider> providers, TranscriptBatcher transcripts, SessionRecords records,
-      Function<UUID, Future<Void>> onProviderUnavailable, Settings settings, Clock clock) {
+  public BridgedVoiceSession(
+      Vertx vertx,
+      InterviewContext context,
+      ClientChannel client,
+      List<String> chain,
+      Function<String, VoiceProvider> providers,
+      TranscriptBatcher transcripts,
+      SessionRecords records,
+      Function<UUID, Future<Void>> onProviderUnavailable,
+      Settings settings,
+      Clock clock) {
     this.vertx = vertx;
     this.context = context;
     this.client = client;
@@ -95,15 +135,33 @@ public final class BridgedVoiceSession implements VoiceSession {
     this.usage = new UsageLedger(context.sessionId(), records);
     this.conversation = new Conversation(context, transcripts, clock, openedAt);
     this.notes = new NoteDelivery(vertx, clock, settings.codeRefresh().toMillis(), this);
-    this.console = new ConsoleEvents(vertx, client, this, settings.silenceAlert(), clock, openedAt,
-        !context.history().isEmpty());
-    this.providers = new ProviderSwitch(vertx, context.sessionId(), this.chain, providers, settings, clock, client,
-        conversation, console, this);
+    this.console =
+        new ConsoleEvents(
+            vertx,
+            client,
+            this,
+            settings.silenceAlert(),
+            clock,
+            openedAt,
+            !context.history().isEmpty());
+    this.providers =
+        new ProviderSwitch(
+            vertx,
+            context.sessionId(),
+            this.chain,
+            providers,
+            settings,
+            clock,
+            client,
+            conversation,
+            console,
+            this);
   }
 
   /** Connects the first provider (with retries); fails with {@link ProviderUnavailable}. */
   public Future<VoiceSession> start() {
-    return providers.connectFirst()
+    return providers
+        .connectFirst()
         .onSuccess(this::adopt)
         .recover(this::unavailable)
         .map(p -> this);
@@ -156,12 +214,19 @@ public final class BridgedVoiceSession implements VoiceSession {
     notes.note(note);
   }
 
-  /** Tells the client once per window and holds back the requests we control (injected notes) until it ends. */
+  /**
+   * Tells the client once per window and holds back the requests we control (injected notes) until
+   * it ends.
+   */
   private void onRateLimited(long retryAfterMs) {
     if (notes.rateLimited()) {
       return;
     }
-    client.sendJson(new JsonObject().put("type", "error").put("code", "rate_limited").put("retryAfterMs", retryAfterMs));
+    client.sendJson(
+        new JsonObject()
+            .put("type", "error")
+            .put("code", "rate_limited")
+            .put("retryAfterMs", retryAfterMs));
     providers.rateLimitedUntil(clock.millis() + retryAfterMs);
     notes.holdFor(retryAfterMs);
   }
@@ -205,8 +270,12 @@ public final class BridgedVoiceSession implements VoiceSession {
     provider = p;
     providers.adopted();
     setStatus("listening");
-    records.recordProvider(context.sessionId(), p.name())
-        .onFailure(err -> LOG.warn("could not record the session's provider: {}", err.getClass().getSimpleName()));
+    records
+        .recordProvider(context.sessionId(), p.name())
+        .onFailure(
+            err ->
+                LOG.warn(
+                    "could not record the session's provider: {}", err.getClass().getSimpleName()));
     notes.adopted();
     providers.sendHeldAudio(p);
   }
@@ -217,38 +286,56 @@ public final class BridgedVoiceSession implements VoiceSession {
     }
     provider = null;
     heard.endResponse();
-    providers.failover(lost, reason, fatal)
-        .onSuccess(this::adopt)
-        .onFailure(this::unavailable);
+    providers.failover(lost, reason, fatal).onSuccess(this::adopt).onFailure(this::unavailable);
   }
 
   private <T> Future<T> unavailable(Throwable err) {
-    ProviderUnavailable cause = err instanceof ProviderUnavailable pu ? pu
-        : new ProviderUnavailable(context.sessionId(), ProviderSwitch.classify(err).code());
+    ProviderUnavailable cause =
+        err instanceof ProviderUnavailable pu
+            ? pu
+            : new ProviderUnavailable(context.sessionId(), ProviderSwitch.classify(err).code());
     if (closed) {
-      return Future.failedFuture(cause); // the candidate left while we were retrying: nothing failed for them
+      return Future.failedFuture(
+          cause); // the candidate left while we were retrying: nothing failed for them
     }
-    ErrorReports.report(cause, ErrorReports.tags(ErrorReports.SESSION_ID, context.sessionId(),
-        ErrorReports.USER_ID, context.userId(), ErrorReports.PROVIDER, providerTag()));
+    ErrorReports.report(
+        cause,
+        ErrorReports.tags(
+            ErrorReports.SESSION_ID,
+            context.sessionId(),
+            ErrorReports.USER_ID,
+            context.userId(),
+            ErrorReports.PROVIDER,
+            providerTag()));
     client.sendJson(new JsonObject().put("type", "error").put("code", ProviderUnavailable.CODE));
     console.unavailable(cause.lastCause(), providers.started(), chain);
     setStatus("listening");
     cancelTimer(statusTimer);
     boolean midSession = providers.started();
-    onProviderUnavailable.apply(context.sessionId())
-        .onFailure(e -> LOG.error("could not mark the session errored and refund it: {}", e.getClass().getSimpleName()))
-        // only after the errored mark: ending the socket first would complete the session and lose the refund
-        .onComplete(v -> {
-          if (midSession && !closed) {
-            client.voiceLost();
-          }
-        });
+    onProviderUnavailable
+        .apply(context.sessionId())
+        .onFailure(
+            e ->
+                LOG.error(
+                    "could not mark the session errored and refund it: {}",
+                    e.getClass().getSimpleName()))
+        // only after the errored mark: ending the socket first would complete the session and lose
+        // the refund
+        .onComplete(
+            v -> {
+              if (midSession && !closed) {
+                client.voiceLost();
+              }
+            });
     return Future.failedFuture(cause);
   }
 
   // ---- provider events ----
 
-  /** Events of the provider speaking or of the one being connected; a replaced provider's are dropped. */
+  /**
+   * Events of the provider speaking or of the one being connected; a replaced provider's are
+   * dropped.
+   */
   void onProviderEvent(VoiceProvider source, VoiceEvent event) {
     if (source == provider || source == providers.connecting()) {
       onEvent(source, event);
@@ -320,9 +407,11 @@ public final class BridgedVoiceSession implements VoiceSession {
     if ("assistant".equals(f.role())) {
       heard.finalText(f.itemId(), f.text());
     }
-    // "final" tells the candidate the line is kept: sent once it is in the database, so a node crash
+    // "final" tells the candidate the line is kept: sent once it is in the database, so a node
+    // crash
     // right after loses nothing the client was told (the deltas already showed the words)
-    conversation.finalLine(f.role(), f.itemId(), f.text())
+    conversation
+        .finalLine(f.role(), f.itemId(), f.text())
         .onSuccess(v -> client.sendJson(transcript(f.role(), f.itemId(), f.text(), true)))
         .onFailure(e -> LOG.warn("transcript item not kept: {}", e.getMessage()));
   }
@@ -352,7 +441,9 @@ public final class BridgedVoiceSession implements VoiceSession {
     setStatus("listening");
   }
 
-  /** The candidate talks over the interviewer: silence the client at once, then stop the provider. */
+  /**
+   * The candidate talks over the interviewer: silence the client at once, then stop the provider.
+   */
   private void bargeIn() {
     console.bargeIn();
     String item = heard.speakingItem();
@@ -366,7 +457,8 @@ public final class BridgedVoiceSession implements VoiceSession {
     String said = soFar != null ? soFar : heard.finalTextOf(item);
     if (said != null) {
       String heardText = truncate(said, playedMs);
-      conversation.store("assistant", item, heardText)
+      conversation
+          .store("assistant", item, heardText)
           .onSuccess(v -> client.sendJson(transcript("assistant", item, heardText, true)))
           .onFailure(e -> LOG.warn("transcript item not kept: {}", e.getMessage()));
     }
@@ -386,10 +478,13 @@ public final class BridgedVoiceSession implements VoiceSession {
     statusTimer = -1;
     if ("thinking".equals(next)) {
       // a response that never comes must not leave the candidate staring at "thinking"
-      statusTimer = vertx.setTimer(settings.responseTimeout().toMillis(), id -> {
-        statusTimer = -1;
-        setStatus("listening");
-      });
+      statusTimer =
+          vertx.setTimer(
+              settings.responseTimeout().toMillis(),
+              id -> {
+                statusTimer = -1;
+                setStatus("listening");
+              });
     }
     if (!next.equals(status)) {
       status = next;
@@ -404,7 +499,11 @@ public final class BridgedVoiceSession implements VoiceSession {
   }
 
   private static JsonObject transcript(String role, String itemId, String text, boolean isFinal) {
-    return new JsonObject().put("type", "transcript").put("role", role).put("itemId", itemId)
-        .put("text", text).put("final", isFinal);
+    return new JsonObject()
+        .put("type", "transcript")
+        .put("role", role)
+        .put("itemId", itemId)
+        .put("text", text)
+        .put("final", isFinal);
   }
 }

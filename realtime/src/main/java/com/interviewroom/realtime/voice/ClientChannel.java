@@ -11,7 +11,10 @@ public interface ClientChannel {
   /** AI audio, PCM16 LE mono 24 kHz, sent as one binary frame. */
   void sendAudio(Buffer pcm16At24k);
 
-  /** A JSON message ({@code transcript}, {@code status}, {@code playback.clear}, {@code error}, ...). */
+  /**
+   * A JSON message ({@code transcript}, {@code status}, {@code playback.clear}, {@code error},
+   * ...).
+   */
   void sendJson(JsonObject message);
 
   /**
@@ -20,23 +23,20 @@ public interface ClientChannel {
    * the socket, since the interview cannot go on. Not called when the first connect fails: the
    * opener sees that failure itself.
    */
-  default void voiceLost() {
-  }
+  default void voiceLost() {}
 
   /**
-   * The session exists and is connecting its first provider (retries and backoff can take
-   * seconds); called before the opener's future completes. The gateway keeps it, so a client that
-   * leaves meanwhile closes it: the attempts stop, no provider socket or timer stays behind, and
-   * nobody marks the session errored for a candidate who is no longer on this socket.
+   * The session exists and is connecting its first provider (retries and backoff can take seconds);
+   * called before the opener's future completes. The gateway keeps it, so a client that leaves
+   * meanwhile closes it: the attempts stop, no provider socket or timer stays behind, and nobody
+   * marks the session errored for a candidate who is no longer on this socket.
    */
-  default void opening(VoiceSession pending) {
-  }
+  default void opening(VoiceSession pending) {}
 
   /**
-   * Something operators watch for happened in this session ({@code voice.failover}, {@code voice.silence},
-   * ... in {@code EventStream}): the gateway publishes it on the {@code events} stream for the failure
-   * detector. Best effort; never blocks or fails the conversation.
+   * Something operators watch for happened in this session ({@code voice.failover}, {@code
+   * voice.silence}, ... in {@code EventStream}): the gateway publishes it on the {@code events}
+   * stream for the failure detector. Best effort; never blocks or fails the conversation.
    */
-  default void signal(String type, JsonObject data) {
-  }
+  default void signal(String type, JsonObject data) {}
 }

@@ -31,7 +31,8 @@ final class Conversation {
 
   private record Line(Instant at, InterviewContext.TranscriptLine line) {}
 
-  Conversation(InterviewContext context, TranscriptBatcher transcripts, Clock clock, Instant openedAt) {
+  Conversation(
+      InterviewContext context, TranscriptBatcher transcripts, Clock clock, Instant openedAt) {
     this.context = context;
     this.transcripts = transcripts;
     this.clock = clock;
@@ -39,9 +40,14 @@ final class Conversation {
     context.history().forEach(l -> history.add(new Line(openedAt, l)));
   }
 
-  /** A context note the interviewer was given: part of what a new provider is told, never stored. */
+  /**
+   * A context note the interviewer was given: part of what a new provider is told, never stored.
+   */
   void note(String text) {
-    history.add(new Line(clock.instant(), new InterviewContext.TranscriptLine("system", "note-" + (++noteCount), text)));
+    history.add(
+        new Line(
+            clock.instant(),
+            new InterviewContext.TranscriptLine("system", "note-" + (++noteCount), text)));
   }
 
   /** The candidate began to speak: their next line's turn starts now. */
@@ -54,7 +60,9 @@ final class Conversation {
     turnStarts.putIfAbsent(itemId, at);
   }
 
-  /** A piece of a line; the assistant's pieces are kept until its final, in case it is interrupted. */
+  /**
+   * A piece of a line; the assistant's pieces are kept until its final, in case it is interrupted.
+   */
   void delta(String role, String itemId, String text) {
     turnStarts.putIfAbsent(itemId, startFor(role));
     if ("assistant".equals(role)) {
@@ -71,18 +79,27 @@ final class Conversation {
     return store(role, itemId, text);
   }
 
-  /** The response of {@code itemId} is done: its turn start is forgotten (an audio-only answer has no transcript to date). */
+  /**
+   * The response of {@code itemId} is done: its turn start is forgotten (an audio-only answer has
+   * no transcript to date).
+   */
   void responseDone(String itemId) {
     turnStarts.remove(itemId);
   }
 
-  /** The assistant's text of {@code itemId} so far, taken (nothing more of it is stored); null when none. */
+  /**
+   * The assistant's text of {@code itemId} so far, taken (nothing more of it is stored); null when
+   * none.
+   */
   String takeAssistantSoFar(String itemId) {
     StringBuilder soFar = assistantText.remove(itemId);
     return soFar != null ? soFar.toString() : null;
   }
 
-  /** Stores what the assistant said of {@code itemId} so far, when anything (an answer with no final). */
+  /**
+   * Stores what the assistant said of {@code itemId} so far, when anything (an answer with no
+   * final).
+   */
   void storeAssistantSoFar(String itemId) {
     StringBuilder text = assistantText.remove(itemId);
     if (text != null && !text.isEmpty()) {
@@ -101,7 +118,8 @@ final class Conversation {
     turnStarts.remove(itemId);
     history.removeIf(l -> l.line().itemId().equals(itemId));
     history.add(new Line(start, new InterviewContext.TranscriptLine(role, itemId, text)));
-    return transcripts.addDurable(new TranscriptItem(context.sessionId(), itemId, role, text, start));
+    return transcripts.addDurable(
+        new TranscriptItem(context.sessionId(), itemId, role, text, start));
   }
 
   /** Writes the lines still waiting in the batcher. */
@@ -109,16 +127,24 @@ final class Conversation {
     return transcripts.flush();
   }
 
-  /** The interview as a new provider starts from it: the time left, the conversation so far in order. */
+  /**
+   * The interview as a new provider starts from it: the time left, the conversation so far in
+   * order.
+   */
   InterviewContext contextNow() {
     long elapsed = Duration.between(openedAt, clock.instant()).toMillis();
-    List<InterviewContext.TranscriptLine> lines = history.stream()
-        .sorted(Comparator.comparing(Line::at))
-        .map(Line::line)
-        .toList();
-    return new InterviewContext(context.sessionId(), context.userId(), context.problemTitle(),
-        context.problemDescription(), context.difficulty(), context.language(), context.experienceLevel(),
-        Math.max(0, context.remainingMs() - elapsed), lines);
+    List<InterviewContext.TranscriptLine> lines =
+        history.stream().sorted(Comparator.comparing(Line::at)).map(Line::line).toList();
+    return new InterviewContext(
+        context.sessionId(),
+        context.userId(),
+        context.problemTitle(),
+        context.problemDescription(),
+        context.difficulty(),
+        context.language(),
+        context.experienceLevel(),
+        Math.max(0, context.remainingMs() - elapsed),
+        lines);
   }
 
   private Instant startFor(String role) {

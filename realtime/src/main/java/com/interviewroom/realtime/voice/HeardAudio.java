@@ -14,22 +14,32 @@ import java.util.Set;
  * remembered, so their late audio and transcripts are dropped. Event loop only.
  */
 final class HeardAudio {
-  /** Roughly how fast interviewers speak; maps played audio to the part of the text actually heard. */
+  /**
+   * Roughly how fast interviewers speak; maps played audio to the part of the text actually heard.
+   */
   static final double CHARS_PER_SECOND = 15;
 
   private final Clock clock;
+
   /**
    * The assistant item whose audio was relayed last. It is kept after {@code response.done}:
-   * providers finish sending long before the client finishes playing, and speech until
-   * {@code firstSentAt + sentBytes} of audio is still a barge-in.
+   * providers finish sending long before the client finishes playing, and speech until {@code
+   * firstSentAt + sentBytes} of audio is still a barge-in.
    */
   private String speakingItem;
+
   private Instant firstSentAt;
   private long sentBytes;
+
   /** The provider is still producing {@link #speakingItem} (no {@code response.done} yet). */
   private boolean streaming;
-  /** The last assistant final, so a barge-in after it can still cut the stored text to what was heard. */
+
+  /**
+   * The last assistant final, so a barge-in after it can still cut the stored text to what was
+   * heard.
+   */
   private String finalItem;
+
   private String finalText;
   private final Set<String> cancelledItems = new LinkedHashSet<>();
 
@@ -56,7 +66,10 @@ final class HeardAudio {
     sentBytes += bytes;
   }
 
-  /** The provider finished {@code itemId} (null: whatever it was producing); the client may still be playing it. */
+  /**
+   * The provider finished {@code itemId} (null: whatever it was producing); the client may still be
+   * playing it.
+   */
   void responseDone(String itemId) {
     if (itemId == null || itemId.equals(speakingItem)) {
       streaming = false; // the item stays: the client may still be playing it
@@ -79,15 +92,22 @@ final class HeardAudio {
     return itemId.equals(finalItem) ? finalText : null;
   }
 
-  /** Assistant audio is still coming in, or the client is still playing what it got (from its first byte on). */
+  /**
+   * Assistant audio is still coming in, or the client is still playing what it got (from its first
+   * byte on).
+   */
   boolean playing() {
     if (speakingItem == null) {
       return false;
     }
-    return streaming || clock.instant().isBefore(firstSentAt.plusMillis(Pcm16.millisAt24k(sentBytes)));
+    return streaming
+        || clock.instant().isBefore(firstSentAt.plusMillis(Pcm16.millisAt24k(sentBytes)));
   }
 
-  /** What the client has played of {@link #speakingItem}: never more than was sent, nor than the time since its first byte. */
+  /**
+   * What the client has played of {@link #speakingItem}: never more than was sent, nor than the
+   * time since its first byte.
+   */
   long playedMs() {
     long sinceFirst = Math.max(0, Duration.between(firstSentAt, clock.instant()).toMillis());
     return Math.min(Pcm16.millisAt24k(sentBytes), sinceFirst);
@@ -103,7 +123,9 @@ final class HeardAudio {
     return (cut <= 0 ? "" : text.substring(0, cut)).strip();
   }
 
-  /** The answer is over for the client (interrupted, or its provider dropped): nothing is playing. */
+  /**
+   * The answer is over for the client (interrupted, or its provider dropped): nothing is playing.
+   */
   void endResponse() {
     speakingItem = null;
     firstSentAt = null;

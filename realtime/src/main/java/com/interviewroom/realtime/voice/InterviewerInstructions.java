@@ -17,7 +17,8 @@ public final class InterviewerInstructions {
       description = description.substring(0, MAX_DESCRIPTION) + " [...]";
     }
     String level = c.experienceLevel() == null ? "unknown" : c.experienceLevel();
-    String text = """
+    String text =
+        """
         You are a friendly, rigorous technical interviewer at a top software company, running a live \
         mock coding interview by voice. Speak naturally and briefly: one or two sentences per turn, \
         then let the candidate talk. Never read code aloud symbol by symbol and never give the full \
@@ -38,8 +39,14 @@ public final class InterviewerInstructions {
         candidate's current code, refreshed as they type: follow it silently, refer to specific \
         lines when it helps ("on line 4 you..."), and never read code aloud. Test results name the \
         failing example tests with input, expected and actual output, so you can say which case \
-        fails and how; hidden tests are only counts. Do not ask for or repeat personal information.""".formatted(
-        level, c.language(), Math.max(0, c.remainingMs() / 60_000), c.difficulty(), c.problemTitle(), description);
+        fails and how; hidden tests are only counts. Do not ask for or repeat personal information."""
+            .formatted(
+                level,
+                c.language(),
+                Math.max(0, c.remainingMs() / 60_000),
+                c.difficulty(),
+                c.problemTitle(),
+                description);
     return text.length() <= MAX_CHARS ? text : text.substring(0, MAX_CHARS);
   }
 }

@@ -8,12 +8,11 @@ import com.interviewroom.session.store.SessionTransitionStore.Origin;
 import com.interviewroom.session.store.SessionUsageStore;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-
 import java.util.UUID;
 
 /**
- * {@link SessionRecords} over Postgres, as the service role (the bridge acts for the system, not the
- * user): the session's row through the session module's {@link SessionUsageStore}.
+ * {@link SessionRecords} over Postgres, as the service role (the bridge acts for the system, not
+ * the user): the session's row through the session module's {@link SessionUsageStore}.
  */
 public final class PgSessionRecords implements SessionRecords {
   private final Database db;
@@ -25,7 +24,9 @@ public final class PgSessionRecords implements SessionRecords {
     this(db, null);
   }
 
-  /** @param costs the ledger voice usage is priced into; null keeps none */
+  /**
+   * @param costs the ledger voice usage is priced into; null keeps none
+   */
   public PgSessionRecords(Database db, CostLedger costs) {
     this.db = db;
     this.costs = costs;
@@ -35,7 +36,9 @@ public final class PgSessionRecords implements SessionRecords {
 
   @Override
   public Future<Void> recordCost(UUID sessionId, String eventKey, Metered usage) {
-    return costs == null ? Future.succeededFuture() : costs.record(eventKey, sessionId, usage).mapEmpty();
+    return costs == null
+        ? Future.succeededFuture()
+        : costs.record(eventKey, sessionId, usage).mapEmpty();
   }
 
   @Override
@@ -48,15 +51,22 @@ public final class PgSessionRecords implements SessionRecords {
     return usage.recordProvider(sessionId, provider);
   }
 
-  /** Usage is added to the row's totals under its row lock, so a reconnect's new bridge and a late write of the old one both count. */
+  /**
+   * Usage is added to the row's totals under its row lock, so a reconnect's new bridge and a late
+   * write of the old one both count.
+   */
   @Override
   public Future<Void> recordUsage(UUID sessionId, JsonObject increment) {
     return usage.recordUsage(sessionId, totals -> UsageTotals.add(totals, increment));
   }
 
-  /** Through the shared status machine: errored once, refunded once; an already ended session is left as it is. */
+  /**
+   * Through the shared status machine: errored once, refunded once; an already ended session is
+   * left as it is.
+   */
   @Override
   public Future<Void> markErroredAndRefund(UUID sessionId) {
-    return SessionLifecycle.failByOurFault(db, sessionId, ProviderUnavailable.CODE, Origin.SYSTEM).mapEmpty();
+    return SessionLifecycle.failByOurFault(db, sessionId, ProviderUnavailable.CODE, Origin.SYSTEM)
+        .mapEmpty();
   }
 }

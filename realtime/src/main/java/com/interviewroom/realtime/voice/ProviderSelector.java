@@ -1,7 +1,6 @@
 package com.interviewroom.realtime.voice;
 
 import com.interviewroom.common.config.Config;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,14 +19,16 @@ public final class ProviderSelector {
     this(openAiConfigured, geminiConfigured, new ProviderHealth(java.time.Clock.systemUTC()));
   }
 
-  public ProviderSelector(boolean openAiConfigured, boolean geminiConfigured, ProviderHealth health) {
+  public ProviderSelector(
+      boolean openAiConfigured, boolean geminiConfigured, ProviderHealth health) {
     this.openAi = openAiConfigured;
     this.gemini = geminiConfigured;
     this.health = health;
   }
 
   public static ProviderSelector from(Config.Providers providers, ProviderHealth health) {
-    return new ProviderSelector(providers.openAiKey() != null, providers.geminiKey() != null, health);
+    return new ProviderSelector(
+        providers.openAiKey() != null, providers.geminiKey() != null, health);
   }
 
   public List<String> chain(String tier) {
@@ -35,14 +36,16 @@ public final class ProviderSelector {
   }
 
   /**
-   * As {@link #chain(String)}, leaving out the providers whose daily budget is reached
-   * ({@link BudgetGuard}); when that leaves none, the local interviewer.
+   * As {@link #chain(String)}, leaving out the providers whose daily budget is reached ({@link
+   * BudgetGuard}); when that leaves none, the local interviewer.
    */
   public List<String> chain(String tier, java.util.Set<String> overBudget) {
-    List<String> order = "free".equals(tier) ? List.of("gemini", "openai") : List.of("openai", "gemini");
+    List<String> order =
+        "free".equals(tier) ? List.of("gemini", "openai") : List.of("openai", "gemini");
     List<String> chain = new ArrayList<>();
     for (String name : order) {
-      if ((("openai".equals(name) && openAi) || ("gemini".equals(name) && gemini)) && !overBudget.contains(name)) {
+      if ((("openai".equals(name) && openAi) || ("gemini".equals(name) && gemini))
+          && !overBudget.contains(name)) {
         chain.add(name);
       }
     }
@@ -50,7 +53,8 @@ public final class ProviderSelector {
       chain.add("local");
       return List.copyOf(chain);
     }
-    // a provider that refused permanently (unknown model, bad key) is skipped while another one is usable
+    // a provider that refused permanently (unknown model, bad key) is skipped while another one is
+    // usable
     List<String> usable = chain.stream().filter(health::usable).toList();
     return usable.isEmpty() ? List.copyOf(chain) : usable;
   }

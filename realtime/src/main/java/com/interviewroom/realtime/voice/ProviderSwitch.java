@@ -28,6 +28,7 @@ import org.slf4j.LoggerFactory;
 final class ProviderSwitch {
   /** The bridge's logger: these lines are part of that session's voice story in the logs. */
   private static final Logger LOG = LoggerFactory.getLogger(BridgedVoiceSession.class);
+
   /** Candidate audio kept while a provider is being replaced: 5 s at 24 kHz. */
   private static final int HELD_AUDIO_MAX_BYTES = 5 * 1000 * Pcm16.BYTES_PER_MS_24K;
 
@@ -40,28 +41,46 @@ final class ProviderSwitch {
   private final ClientChannel client;
   private final Conversation conversation;
   private final ConsoleEvents console;
+
   /** Receives the events of the providers this connects. */
   private final BridgedVoiceSession bridge;
 
   private VoiceProvider connecting;
   private boolean reconnecting;
   private boolean closed;
-  /** A provider was adopted once: a later give-up is a mid-session loss the client channel must hear about. */
+
+  /**
+   * A provider was adopted once: a later give-up is a mid-session loss the client channel must hear
+   * about.
+   */
   private boolean started;
+
   private int failovers;
   private long retryTimer = -1;
+
   /** When the provider's last rate-limit window ends; a failover waits for it. */
   private long rateLimitEndsMs;
+
   /** The backoff wait in progress, failed by {@link #close()} so a pending open never hangs. */
   private Promise<Void> sleeping;
+
   /** The provider connected or tried last: the {@code provider} tag of error reports. */
   private String lastTried;
+
   private final ArrayDeque<Buffer> heldAudio = new ArrayDeque<>();
   private int heldBytes;
 
-  ProviderSwitch(Vertx vertx, UUID sessionId, List<String> chain, Function<String, VoiceProvider> providers,
-                 BridgedVoiceSession.Settings settings, Clock clock, ClientChannel client, Conversation conversation,
-                 ConsoleEvents console, BridgedVoiceSession bridge) {
+  ProviderSwitch(
+      Vertx vertx,
+      UUID sessionId,
+      List<String> chain,
+      Function<String, VoiceProvider> providers,
+      BridgedVoiceSession.Settings settings,
+      Clock clock,
+      ClientChannel client,
+      Conversation conversation,
+      ConsoleEvents console,
+      BridgedVoiceSession bridge) {
     this.vertx = vertx;
     this.sessionId = sessionId;
     this.chain = chain;
@@ -128,8 +147,8 @@ final class ProviderSwitch {
 
   /**
    * Replaces {@code lost}, which dropped mid-session: after a rate limit's window, along the chain
-   * from the provider after it. Fails with {@link ProviderUnavailable} when the failovers are used up
-   * or no provider connects.
+   * from the provider after it. Fails with {@link ProviderUnavailable} when the failovers are used
+   * up or no provider connects.
    */
   Future<VoiceProvider> failover(VoiceProvider lost, String reason, boolean fatal) {
     reconnecting = true;
@@ -137,16 +156,23 @@ final class ProviderSwitch {
     if (++failovers > settings.maxFailovers()) {
       return Future.failedFuture(new ProviderUnavailable(sessionId, reason));
     }
-    LOG.info("voice provider dropped mid-session; failing over: provider={} reason={}", lost.name(), reason);
+    LOG.info(
+        "voice provider dropped mid-session; failing over: provider={} reason={}",
+        lost.name(),
+        reason);
     OpsCounters.voiceFailover();
     console.failover(lost.name(), reason, fatal, failovers);
     Set<String> dead = new HashSet<>();
     if (fatal) {
       dead.add(lost.name());
     }
-    int next = chain.indexOf(lost.name()) + 1; // prefer the other provider; the same one when it is alone
+    int next =
+        chain.indexOf(lost.name()) + 1; // prefer the other provider; the same one when it is alone
     long rateLimitedFor = rateLimitEndsMs - clock.millis();
-    Future<Void> pause = rateLimitedFor > 0 ? sleep(rateLimitedFor) : Future.succeededFuture(); // a rate limit outlives the socket
+    Future<Void> pause =
+        rateLimitedFor > 0
+            ? sleep(rateLimitedFor)
+            : Future.succeededFuture(); // a rate limit outlives the socket
     return pause.compose(v -> connectWithRetries(0, next, dead, reason));
   }
 
@@ -169,7 +195,8 @@ final class ProviderSwitch {
     return aborted;
   }
 
-  private Future<VoiceProvider> connectWithRetries(int attempt, int index, Set<String> dead, String lastCause) {
+  private Future<VoiceProvider> connectWithRetries(
+      int attempt, int index, Set<String> dead, String lastCause) {
     List<String> alive = chain.stream().filter(n -> !dead.contains(n)).toList();
     if (closed || alive.isEmpty()) {
       return Future.failedFuture(new ProviderUnavailable(sessionId, lastCause));
@@ -180,33 +207,45 @@ final class ProviderSwitch {
     connecting = p;
     return p.connect(conversation.contextNow(), event -> bridge.onProviderEvent(p, event))
         .timeout(settings.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
-        .map(v -> {
-          connecting = null;
-          return p;
-        })
-        .recover(err -> {
-          connecting = null;
-          p.disconnect();
-          if (closed) {
-            return Future.failedFuture(new ProviderUnavailable(sessionId, "closed"));
-          }
-          ProviderException cause = classify(err);
-          LOG.info("voice provider connect failed: provider={} code={} attempt={}", name, cause.code(), attempt);
-          if (cause.fatal()) {
-            dead.add(name);
-            // a bad key or exhausted quota will not heal; move to another provider without waiting
-            return connectWithRetries(attempt, index, dead, cause.code());
-          }
-          if (cause.rateLimited()) {
-            client.sendJson(new JsonObject().put("type", "error").put("code", "rate_limited")
-                .put("retryAfterMs", cause.retryAfterMs()));
-          }
-          if (attempt >= settings.backoff().size()) {
-            return Future.failedFuture(new ProviderUnavailable(sessionId, cause.code()));
-          }
-          long delay = Math.max(settings.backoff().get(attempt).toMillis(), cause.retryAfterMs());
-          return sleep(delay).compose(v -> connectWithRetries(attempt + 1, index + 1, dead, cause.code()));
-        });
+        .map(
+            v -> {
+              connecting = null;
+              return p;
+            })
+        .recover(
+            err -> {
+              connecting = null;
+              p.disconnect();
+              if (closed) {
+                return Future.failedFuture(new ProviderUnavailable(sessionId, "closed"));
+              }
+              ProviderException cause = classify(err);
+              LOG.info(
+                  "voice provider connect failed: provider={} code={} attempt={}",
+                  name,
+                  cause.code(),
+                  attempt);
+              if (cause.fatal()) {
+                dead.add(name);
+                // a bad key or exhausted quota will not heal; move to another provider without
+                // waiting
+                return connectWithRetries(attempt, index, dead, cause.code());
+              }
+              if (cause.rateLimited()) {
+                client.sendJson(
+                    new JsonObject()
+                        .put("type", "error")
+                        .put("code", "rate_limited")
+                        .put("retryAfterMs", cause.retryAfterMs()));
+              }
+              if (attempt >= settings.backoff().size()) {
+                return Future.failedFuture(new ProviderUnavailable(sessionId, cause.code()));
+              }
+              long delay =
+                  Math.max(settings.backoff().get(attempt).toMillis(), cause.retryAfterMs());
+              return sleep(delay)
+                  .compose(v -> connectWithRetries(attempt + 1, index + 1, dead, cause.code()));
+            });
   }
 
   static ProviderException classify(Throwable err) {
@@ -216,7 +255,8 @@ final class ProviderSwitch {
     if (err instanceof ProviderUnavailable pu) {
       return ProviderException.transientFailure(pu.lastCause(), pu.getMessage());
     }
-    if (err instanceof java.util.concurrent.TimeoutException || err instanceof io.vertx.core.impl.NoStackTraceTimeoutException) {
+    if (err instanceof java.util.concurrent.TimeoutException
+        || err instanceof io.vertx.core.impl.NoStackTraceTimeoutException) {
       return ProviderException.transientFailure("timeout", "connect timed out");
     }
     return ProviderException.transientFailure("connect_failed", err.getClass().getSimpleName());
@@ -228,10 +268,13 @@ final class ProviderSwitch {
     }
     Promise<Void> done = Promise.promise();
     sleeping = done;
-    retryTimer = vertx.setTimer(Math.max(1, ms), id -> {
-      retryTimer = -1;
-      done.tryComplete();
-    });
+    retryTimer =
+        vertx.setTimer(
+            Math.max(1, ms),
+            id -> {
+              retryTimer = -1;
+              done.tryComplete();
+            });
     return done.future();
   }
 }

@@ -2,7 +2,10 @@ package com.interviewroom.realtime.voice;
 
 import java.util.UUID;
 
-/** Every provider attempt failed; the gateway closes the connection and the session is errored and refunded. */
+/**
+ * Every provider attempt failed; the gateway closes the connection and the session is errored and
+ * refunded.
+ */
 public final class ProviderUnavailable extends RuntimeException {
   public static final String CODE = "provider_unavailable";
   private final UUID sessionId;

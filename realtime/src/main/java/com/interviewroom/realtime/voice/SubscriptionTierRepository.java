@@ -5,7 +5,10 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Tuple;
 import java.util.UUID;
 
-/** The user's subscription tier as the profile holds it, which picks a session's voice provider chain. */
+/**
+ * The user's subscription tier as the profile holds it, which picks a session's voice provider
+ * chain.
+ */
 final class SubscriptionTierRepository {
   private static final String TIER = "SELECT subscription_tier FROM profiles WHERE user_id = $1";
 

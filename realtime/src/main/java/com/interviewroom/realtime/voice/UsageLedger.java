@@ -14,8 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What one bridge's providers reported using: added to the session row's usage and priced into the
- * cost ledger. Writes run one after another; a failed one keeps its part for the next, and
- * {@link #close} gives each one last try. Event loop only.
+ * cost ledger. Writes run one after another; a failed one keeps its part for the next, and {@link
+ * #close} gives each one last try. Event loop only.
  */
 final class UsageLedger {
   /** The bridge's logger: these lines are part of that session's voice story in the logs. */
@@ -23,15 +23,24 @@ final class UsageLedger {
 
   private final UUID sessionId;
   private final SessionRecords records;
+
   /** Usage reported but not yet added to the session row. */
   private JsonObject unsavedUsage = new JsonObject();
+
   /** Usage writes run one after another. */
   private Future<Void> usageWrite = Future.succeededFuture();
-  /** Priced usage not yet in the cost ledger; a failed write keeps its entries (same keys) for the next one. */
+
+  /**
+   * Priced usage not yet in the cost ledger; a failed write keeps its entries (same keys) for the
+   * next one.
+   */
   private List<CostItem> unsavedCosts = new ArrayList<>();
+
   private Future<Void> costWrite = Future.succeededFuture();
+
   /** Makes the cost keys of responses without a provider id unique to this bridge. */
   private final String bridgeId = UUID.randomUUID().toString();
+
   private long costSeq;
 
   private record CostItem(String eventKey, Metered usage) {}
@@ -58,8 +67,8 @@ final class UsageLedger {
   }
 
   /**
-   * Queues one response's priced kinds for the cost ledger, keyed by the provider's response id when
-   * it has one, else by this bridge and a sequence number: a retried write reuses the key.
+   * Queues one response's priced kinds for the cost ledger, keyed by the provider's response id
+   * when it has one, else by this bridge and a sequence number: a retried write reuses the key.
    */
   void addCost(String providerName, JsonObject reported) {
     JsonObject metered = reported.getJsonObject(VoiceEvent.METERED);
@@ -74,8 +83,10 @@ final class UsageLedger {
     }
     String model = reported.getString(VoiceEvent.MODEL, providerName);
     String responseId = reported.getString(VoiceEvent.RESPONSE_ID);
-    String key = responseId != null ? "voice:" + providerName + ":" + responseId
-        : "voice:" + providerName + ":" + sessionId + ":" + bridgeId + ":" + (++costSeq);
+    String key =
+        responseId != null
+            ? "voice:" + providerName + ":" + responseId
+            : "voice:" + providerName + ":" + sessionId + ":" + bridgeId + ":" + (++costSeq);
     try {
       unsavedCosts.add(new CostItem(key, Metered.ofCounts(providerName, model, counts)));
     } catch (IllegalArgumentException e) {
@@ -87,7 +98,8 @@ final class UsageLedger {
 
   /** A failed write gets one last try; completes when both writes are done. */
   Future<Void> close() {
-    usageWrite = usageWrite.transform(ignored -> writeUsage()); // a failed increment gets one last try
+    usageWrite =
+        usageWrite.transform(ignored -> writeUsage()); // a failed increment gets one last try
     costWrite = costWrite.transform(ignored -> writeCosts());
     return Future.join(usageWrite, costWrite).mapEmpty();
   }
@@ -100,11 +112,18 @@ final class UsageLedger {
     unsavedCosts = new ArrayList<>();
     Future<Void> chain = Future.succeededFuture();
     for (CostItem item : batch) {
-      chain = chain.transform(ignored -> records.recordCost(sessionId, item.eventKey(), item.usage())
-          .onFailure(err -> {
-            unsavedCosts.add(item);
-            LOG.warn("could not record session cost: {}", err.getClass().getSimpleName());
-          }));
+      chain =
+          chain.transform(
+              ignored ->
+                  records
+                      .recordCost(sessionId, item.eventKey(), item.usage())
+                      .onFailure(
+                          err -> {
+                            unsavedCosts.add(item);
+                            LOG.warn(
+                                "could not record session cost: {}",
+                                err.getClass().getSimpleName());
+                          }));
     }
     return chain.recover(err -> Future.succeededFuture());
   }
@@ -115,10 +134,12 @@ final class UsageLedger {
     }
     JsonObject increment = unsavedUsage;
     unsavedUsage = new JsonObject();
-    return records.recordUsage(sessionId, increment)
-        .onFailure(err -> {
-          UsageTotals.add(unsavedUsage, increment);
-          LOG.warn("could not record session usage: {}", err.getClass().getSimpleName());
-        });
+    return records
+        .recordUsage(sessionId, increment)
+        .onFailure(
+            err -> {
+              UsageTotals.add(unsavedUsage, increment);
+              LOG.warn("could not record session usage: {}", err.getClass().getSimpleName());
+            });
   }
 }

@@ -1,10 +1,12 @@
 package com.interviewroom.realtime.voice;
 
 import io.vertx.core.json.JsonObject;
-
 import java.util.Map;
 
-/** Token usage as nested JSON counters ({@code total_tokens}, {@code responses}, {@code by_provider.openai...}). */
+/**
+ * Token usage as nested JSON counters ({@code total_tokens}, {@code responses}, {@code
+ * by_provider.openai...}).
+ */
 final class UsageTotals {
   private UsageTotals() {}
 

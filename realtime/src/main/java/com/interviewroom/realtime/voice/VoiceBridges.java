@@ -6,10 +6,10 @@ import com.interviewroom.schema.Database;
 import com.interviewroom.schema.cost.CostLedger;
 import com.interviewroom.schema.cost.CostReportRepository;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.time.Clock;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,18 +32,23 @@ public final class VoiceBridges implements VoiceSessionFactory {
 
   /**
    * One cost ledger and one budget guard per process: usage is priced from {@code PRICE_TABLE_FILE}
-   * (or the built-in table) and the guard's gauges are registered on {@code registry}.
-   * {@code providers} makes each event loop's provider source.
+   * (or the built-in table) and the guard's gauges are registered on {@code registry}. {@code
+   * providers} makes each event loop's provider source.
    */
-  public VoiceBridges(Vertx vertx, Config config, Database db, MeterRegistry registry,
-                      Supplier<? extends VoiceProviderSource> providers) {
+  public VoiceBridges(
+      Vertx vertx,
+      Config config,
+      Database db,
+      MeterRegistry registry,
+      Supplier<? extends VoiceProviderSource> providers) {
     this.vertx = vertx;
     this.providers = providers;
     this.config = config;
     this.db = db;
     Clock clock = Clock.systemUTC();
     this.costs = new CostLedger(db, PriceTable.from(config.operations()), registry, clock);
-    this.budgets = new BudgetGuard(new CostReportRepository(db), config.operations(), registry, clock);
+    this.budgets =
+        new BudgetGuard(new CostReportRepository(db), config.operations(), registry, clock);
     this.refresh = budgets.refreshEvery(vertx);
   }
 
@@ -57,7 +62,12 @@ public final class VoiceBridges implements VoiceSessionFactory {
     if (current == null || !current.isEventLoopContext()) {
       return Future.failedFuture(new IllegalStateException("voice sessions open on an event loop"));
     }
-    return byContext.computeIfAbsent(current, ignored -> VoiceBridge.create(vertx, config, db, costs, budgets, providers.get())).factory().open(context, client);
+    return byContext
+        .computeIfAbsent(
+            current,
+            ignored -> VoiceBridge.create(vertx, config, db, costs, budgets, providers.get()))
+        .factory()
+        .open(context, client);
   }
 
   /** Flushes every bridge's transcripts and closes its provider client. */

@@ -6,15 +6,19 @@ import io.vertx.core.json.JsonObject;
 /** The provider-neutral event stream of a voice conversation. */
 public sealed interface VoiceEvent {
   /**
-   * Optional fields of a {@link ResponseDone}'s usage: the tokens by priced kind
-   * ({@code com.interviewroom.common.cost.Kinds}), the model that produced them, and the provider's
-   * id of the response (a cost entry's idempotency key when present).
+   * Optional fields of a {@link ResponseDone}'s usage: the tokens by priced kind ({@code
+   * com.interviewroom.common.cost.Kinds}), the model that produced them, and the provider's id of
+   * the response (a cost entry's idempotency key when present).
    */
   String METERED = "metered";
+
   String MODEL = "model";
   String RESPONSE_ID = "response_id";
 
-  /** Assistant audio, PCM16 LE mono 24 kHz, bytes exactly as the provider produced them (resampled only if its rate differs). */
+  /**
+   * Assistant audio, PCM16 LE mono 24 kHz, bytes exactly as the provider produced them (resampled
+   * only if its rate differs).
+   */
   record Audio(String itemId, Buffer pcm16At24k) implements VoiceEvent {}
 
   /** Part of a transcript; {@code role} is {@code user} or {@code assistant}. */

@@ -13,13 +13,21 @@ public interface VoiceProvider {
   /** {@code openai}, {@code gemini} or {@code local}; stored on the session. */
   String name();
 
-  /** Opens the provider connection with the interview's instructions; events flow to {@code events}. */
+  /**
+   * Opens the provider connection with the interview's instructions; events flow to {@code events}.
+   */
   Future<Void> connect(InterviewContext context, VoiceEvents events);
 
-  /** Candidate audio: PCM16 little-endian mono at 24 kHz (providers resample when they need another rate). */
+  /**
+   * Candidate audio: PCM16 little-endian mono at 24 kHz (providers resample when they need another
+   * rate).
+   */
   void sendAudio(Buffer pcm16At24k);
 
-  /** The candidate finished a turn (push-to-talk clients; server VAD usually makes this unnecessary). */
+  /**
+   * The candidate finished a turn (push-to-talk clients; server VAD usually makes this
+   * unnecessary).
+   */
   void commit();
 
   /**
@@ -28,7 +36,10 @@ public interface VoiceProvider {
    */
   void cancel(long playedMs);
 
-  /** Adds context the interviewer should use naturally (code observations, execution results, time warnings). */
+  /**
+   * Adds context the interviewer should use naturally (code observations, execution results, time
+   * warnings).
+   */
   void inject(ContextNote note);
 
   /** Closes the provider connection and releases every timer; idempotent. */

@@ -10,7 +10,9 @@ import java.util.function.Function;
  * none of theirs.
  */
 public interface VoiceProviderSource extends Function<String, VoiceProvider> {
-  /** Permanent refusals seen by any session of this verticle; the selector skips those providers. */
+  /**
+   * Permanent refusals seen by any session of this verticle; the selector skips those providers.
+   */
   ProviderHealth health();
 
   Future<Void> close();

@@ -4,8 +4,8 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 
 /**
- * The voice half of one candidate connection, as the gateway drives it: frames in, and the
- * session writes audio, transcripts and status to its {@link ClientChannel}. It owns the provider,
+ * The voice half of one candidate connection, as the gateway drives it: frames in, and the session
+ * writes audio, transcripts and status to its {@link ClientChannel}. It owns the provider,
  * barge-in, status, transcript persistence, retries and failover.
  */
 public interface VoiceSession {

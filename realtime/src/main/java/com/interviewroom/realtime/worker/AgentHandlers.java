@@ -18,6 +18,7 @@ import io.vertx.redis.client.Request;
 public final class AgentHandlers {
   public static final String OBSERVE = InternalPaths.OBSERVE_CODE;
   public static final String EVALUATE = InternalPaths.EVALUATE;
+
   /**
    * The workers' timeout for one internal call: longer than the slowest evaluation the edge can run
    * ({@code Evaluator.worstCaseMs}: 350 s with the default model timeout, see docs/evaluation.md),
@@ -38,14 +39,29 @@ public final class AgentHandlers {
       if (!EventStream.CODE_EDITED.equals(entry.type()) || entry.sessionId() == null) {
         return Future.succeededFuture();
       }
-      return latestCode(entry, redis).compose(code -> code == null
-          ? Future.succeededFuture()
-          : call(client, OBSERVE, withUser(new JsonObject().put("sessionId", entry.sessionId().toString())
-              .put("code", code.getString("code", "")).put("language", code.getString("language", "")), entry), entry, group));
+      return latestCode(entry, redis)
+          .compose(
+              code ->
+                  code == null
+                      ? Future.succeededFuture()
+                      : call(
+                          client,
+                          OBSERVE,
+                          withUser(
+                              new JsonObject()
+                                  .put("sessionId", entry.sessionId().toString())
+                                  .put("code", code.getString("code", ""))
+                                  .put("language", code.getString("language", "")),
+                              entry),
+                          entry,
+                          group));
     };
   }
 
-  /** The session's user, when the entry names one: the sandbox runner limits observer compiles per user. */
+  /**
+   * The session's user, when the entry names one: the sandbox runner limits observer compiles per
+   * user.
+   */
   private static JsonObject withUser(JsonObject body, StreamEntry entry) {
     String user = entry.fields().get("userId");
     return user == null || user.isEmpty() ? body : body.put("userId", user);
@@ -57,7 +73,8 @@ public final class AgentHandlers {
     if (data.containsKey("code")) {
       return Future.succeededFuture(data);
     }
-    return redis.send(Request.cmd(Command.GET).arg(CodeSync.key(entry.sessionId())))
+    return redis
+        .send(Request.cmd(Command.GET).arg(CodeSync.key(entry.sessionId())))
         .map(saved -> saved == null ? null : new JsonObject(saved.toString()));
   }
 
@@ -71,26 +88,40 @@ public final class AgentHandlers {
   }
 
   /**
-   * As {@link #evaluator(InternalClient)}; an evaluation the edge stored as {@code failed} (the model
-   * kept failing) is announced as {@code evaluation.failed} on {@code events} for the failure detector,
-   * before the entry is acknowledged (a redelivery announces it again; the detector de-duplicates).
+   * As {@link #evaluator(InternalClient)}; an evaluation the edge stored as {@code failed} (the
+   * model kept failing) is announced as {@code evaluation.failed} on {@code events} for the failure
+   * detector, before the entry is acknowledged (a redelivery announces it again; the detector
+   * de-duplicates).
    */
   public static EntryHandler evaluator(InternalClient client, EventStream events) {
     return (entry, group) -> {
       if (!EventStream.SESSION_ENDED.equals(entry.type()) || !evaluable(entry.data())) {
         return Future.succeededFuture();
       }
-      return client.post(EVALUATE, new JsonObject().put("sessionId", String.valueOf(entry.sessionId())), entry.id() + ":" + group)
-          .compose(reply -> {
-            if (!reply.ok() && reply.status() != 429) {
-              return Future.failedFuture(new IllegalStateException("internal API answered " + reply.status()));
-            }
-            boolean failed = reply.body() != null && "failed".equals(reply.body().getString("status"));
-            return failed && events != null
-                ? events.publish(EventStream.EVALUATION_FAILED, entry.sessionId(), null, entry.fields().get("requestId"),
-                    new JsonObject().put("error", reply.body().getString("error"))).<Void>mapEmpty()
-                : Future.<Void>succeededFuture();
-          });
+      return client
+          .post(
+              EVALUATE,
+              new JsonObject().put("sessionId", String.valueOf(entry.sessionId())),
+              entry.id() + ":" + group)
+          .compose(
+              reply -> {
+                if (!reply.ok() && reply.status() != 429) {
+                  return Future.failedFuture(
+                      new IllegalStateException("internal API answered " + reply.status()));
+                }
+                boolean failed =
+                    reply.body() != null && "failed".equals(reply.body().getString("status"));
+                return failed && events != null
+                    ? events
+                        .publish(
+                            EventStream.EVALUATION_FAILED,
+                            entry.sessionId(),
+                            null,
+                            entry.fields().get("requestId"),
+                            new JsonObject().put("error", reply.body().getString("error")))
+                        .<Void>mapEmpty()
+                    : Future.<Void>succeededFuture();
+              });
     };
   }
 
@@ -100,9 +131,15 @@ public final class AgentHandlers {
     return status == null || SessionStatus.COMPLETED.dbValue().equals(status);
   }
 
-  private static Future<Void> call(InternalClient client, String path, JsonObject body, StreamEntry entry, String group) {
-    return client.post(path, body, entry.id() + ":" + group).compose(reply -> reply.ok() || reply.status() == 429
-        ? Future.succeededFuture()
-        : Future.failedFuture(new IllegalStateException("internal API answered " + reply.status())));
+  private static Future<Void> call(
+      InternalClient client, String path, JsonObject body, StreamEntry entry, String group) {
+    return client
+        .post(path, body, entry.id() + ":" + group)
+        .compose(
+            reply ->
+                reply.ok() || reply.status() == 429
+                    ? Future.succeededFuture()
+                    : Future.failedFuture(
+                        new IllegalStateException("internal API answered " + reply.status())));
   }
 }

@@ -1,15 +1,18 @@
 package com.interviewroom.realtime.audio;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.interviewroom.realtime.support.Audio;
 import io.vertx.core.buffer.Buffer;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 class ResamplerTest {
 
-  /** RMS of the resampled tone, fed in 100 ms chunks the way the gateway delivers audio, skipping the filter's start-up. */
+  /**
+   * RMS of the resampled tone, fed in 100 ms chunks the way the gateway delivers audio, skipping
+   * the filter's start-up.
+   */
   private static double resampledRms(double hz) {
     Resampler r = new Resampler();
     Buffer out = Buffer.buffer();
@@ -38,7 +41,8 @@ class ResamplerTest {
     assertThat(resampledRms(1_000) / inRms).isBetween(0.95, 1.05);
   }
 
-  @DisplayName("a 10 kHz tone, above the new 8 kHz Nyquist limit, is strongly attenuated instead of aliasing")
+  @DisplayName(
+      "a 10 kHz tone, above the new 8 kHz Nyquist limit, is strongly attenuated instead of aliasing")
   @Test
   void stopband() {
     double inRms = 10_000 / Math.sqrt(2);

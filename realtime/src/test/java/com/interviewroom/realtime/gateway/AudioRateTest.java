@@ -15,7 +15,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-/** The audio byte rate (issue 21.6): real time with a burst passes, more never reaches the provider, sustained abuse is closed. */
+/**
+ * The audio byte rate (issue 21.6): real time with a burst passes, more never reaches the provider,
+ * sustained abuse is closed.
+ */
 @DisplayName("Audio byte rate")
 class AudioRateTest {
   static final int RATE = 48_000;
@@ -29,8 +32,15 @@ class AudioRateTest {
   static void start() {
     fixture = new Fixture();
     defaults = fixture.node(GatewaySettings.from(Config.from(Map.of()).realtime()), voice);
-    strict = fixture.node(GatewaySettings.defaults().withAudioBytes(new GatewaySettings.RateLimit(RATE, BURST))
-        .withRates(new GatewaySettings.RateLimit(1000, 1000), new GatewaySettings.RateLimit(20, 40), Duration.ofMillis(1500)), voice);
+    strict =
+        fixture.node(
+            GatewaySettings.defaults()
+                .withAudioBytes(new GatewaySettings.RateLimit(RATE, BURST))
+                .withRates(
+                    new GatewaySettings.RateLimit(1000, 1000),
+                    new GatewaySettings.RateLimit(20, 40),
+                    Duration.ofMillis(1500)),
+            voice);
   }
 
   @AfterAll
@@ -39,9 +49,11 @@ class AudioRateTest {
   }
 
   @Test
-  @DisplayName("by default 3 s of 24 kHz PCM16 sent at once passes whole (a browser catching up after a stall)")
+  @DisplayName(
+      "by default 3 s of 24 kHz PCM16 sent at once passes whole (a browser catching up after a stall)")
   void burstOfRealTimeAudioPasses() throws Exception {
-    assertEquals(52_800, GatewaySettings.from(Config.from(Map.of()).realtime()).audioBytes().perSecond());
+    assertEquals(
+        52_800, GatewaySettings.from(Config.from(Map.of()).realtime()).audioBytes().perSecond());
     Opened opened = fixture.ready(defaults);
     try (RawSocket socket = opened.socket()) {
       for (int i = 0; i < 30; i++) {
@@ -50,19 +62,26 @@ class AudioRateTest {
       socket.text("{\"type\":\"session.ping\"}");
       assertTrue(socket.awaitText("pong", Duration.ofSeconds(15)));
       assertEquals(30 * 4_800, voice.of(opened.session()).audioBytes.get());
-      assertTrue(socket.texts.stream().noneMatch(t -> t.contains("rate_limited")), "no rate_limited error");
+      assertTrue(
+          socket.texts.stream().noneMatch(t -> t.contains("rate_limited")),
+          "no rate_limited error");
     }
   }
 
   @Test
-  @DisplayName("64 KiB frames 20 times a second (27x real time): beyond burst + rate nothing reaches the provider; rate_limited, then the error and close 1008")
+  @DisplayName(
+      "64 KiB frames 20 times a second (27x real time): beyond burst + rate nothing reaches the provider; rate_limited, then the error and close 1008")
   void abuserClosed() throws Exception {
     Opened opened = fixture.ready(strict);
     long started = System.nanoTime();
     int sent = 0;
     try (RawSocket socket = opened.socket()) {
       byte[] big = new byte[64 * 1024];
-      String base64 = new JsonObject().put("type", "input_audio_buffer.append").put("audio", Base64.getEncoder().encodeToString(new byte[16 * 1024])).encode();
+      String base64 =
+          new JsonObject()
+              .put("type", "input_audio_buffer.append")
+              .put("audio", Base64.getEncoder().encodeToString(new byte[16 * 1024]))
+              .encode();
       try {
         while (System.nanoTime() - started < Duration.ofSeconds(4).toNanos()) {
           socket.frame(RawSocket.FIN | RawSocket.BINARY, big);
@@ -76,9 +95,12 @@ class AudioRateTest {
       assertEquals(Connection.POLICY_VIOLATION, socket.closeCode());
       double seconds = (System.nanoTime() - started) / 1e9;
       long relayed = voice.of(opened.session()).audioBytes.get();
-      assertTrue(relayed <= BURST + RATE * seconds, relayed + " bytes relayed in " + seconds + " s");
+      assertTrue(
+          relayed <= BURST + RATE * seconds, relayed + " bytes relayed in " + seconds + " s");
       assertTrue(relayed < sent / 4, "most was dropped: " + relayed + " of " + sent);
-      assertTrue(socket.texts.stream().anyMatch(t -> t.contains("rate_limited")), "told rate_limited first");
+      assertTrue(
+          socket.texts.stream().anyMatch(t -> t.contains("rate_limited")),
+          "told rate_limited first");
     }
   }
 }

@@ -15,32 +15,55 @@ class ClientFrameTest {
   @DisplayName("a rejected type is cleaned and truncated before it can reach a log line")
   void loggableType() {
     String hostile = "evil\n{\"level\":\"ERROR\"}" + "x".repeat(100);
-    ClientFrame.Invalid invalid = assertInstanceOf(ClientFrame.Invalid.class,
-        ClientFrame.parse("{\"type\":" + io.vertx.core.json.Json.encode(hostile) + "}"));
+    ClientFrame.Invalid invalid =
+        assertInstanceOf(
+            ClientFrame.Invalid.class,
+            ClientFrame.parse("{\"type\":" + io.vertx.core.json.Json.encode(hostile) + "}"));
     assertEquals("unknown_type", invalid.bucket());
     assertEquals(40, invalid.type().length());
     assertFalse(invalid.type().contains("\n") || invalid.type().contains("\""));
   }
 
   @Test
-  @DisplayName("a field named twice makes the frame malformed, whichever value a lenient parser would keep")
+  @DisplayName(
+      "a field named twice makes the frame malformed, whichever value a lenient parser would keep")
   void duplicateNames() {
-    assertEquals("malformed", assertInstanceOf(ClientFrame.Invalid.class,
-        ClientFrame.parse("{\"type\":\"session.ping\",\"type\":\"session.end\"}")).bucket());
-    assertEquals("malformed", assertInstanceOf(ClientFrame.Invalid.class,
-        ClientFrame.parse("{\"type\":\"code_edit\",\"code\":\"a\",\"language\":\"java\",\"code\":\"b\"}")).bucket());
-    assertEquals("malformed", assertInstanceOf(ClientFrame.Invalid.class, ClientFrame.parse("null")).bucket());
-    assertEquals("malformed", assertInstanceOf(ClientFrame.Invalid.class, ClientFrame.parse("\"text\"")).bucket());
+    assertEquals(
+        "malformed",
+        assertInstanceOf(
+                ClientFrame.Invalid.class,
+                ClientFrame.parse("{\"type\":\"session.ping\",\"type\":\"session.end\"}"))
+            .bucket());
+    assertEquals(
+        "malformed",
+        assertInstanceOf(
+                ClientFrame.Invalid.class,
+                ClientFrame.parse(
+                    "{\"type\":\"code_edit\",\"code\":\"a\",\"language\":\"java\",\"code\":\"b\"}"))
+            .bucket());
+    assertEquals(
+        "malformed",
+        assertInstanceOf(ClientFrame.Invalid.class, ClientFrame.parse("null")).bucket());
+    assertEquals(
+        "malformed",
+        assertInstanceOf(ClientFrame.Invalid.class, ClientFrame.parse("\"text\"")).bucket());
     assertInstanceOf(ClientFrame.Ping.class, ClientFrame.parse("{\"type\":\"session.ping\"}"));
   }
 
   @Test
   @DisplayName("code_edit needs a string code, a supported language and nothing else")
   void codeEdit() {
-    assertInstanceOf(ClientFrame.CodeEdit.class, ClientFrame.parse("{\"type\":\"code_edit\",\"code\":\"\",\"language\":\"java\"}"));
-    assertInstanceOf(ClientFrame.Invalid.class, ClientFrame.parse("{\"type\":\"code_edit\",\"code\":\"x\"}"));
-    assertInstanceOf(ClientFrame.Invalid.class,
-        ClientFrame.parse("{\"type\":\"code_edit\",\"code\":\"" + "a".repeat(51_201) + "\",\"language\":\"java\"}"));
+    assertInstanceOf(
+        ClientFrame.CodeEdit.class,
+        ClientFrame.parse("{\"type\":\"code_edit\",\"code\":\"\",\"language\":\"java\"}"));
+    assertInstanceOf(
+        ClientFrame.Invalid.class, ClientFrame.parse("{\"type\":\"code_edit\",\"code\":\"x\"}"));
+    assertInstanceOf(
+        ClientFrame.Invalid.class,
+        ClientFrame.parse(
+            "{\"type\":\"code_edit\",\"code\":\""
+                + "a".repeat(51_201)
+                + "\",\"language\":\"java\"}"));
   }
 
   @Test

@@ -16,19 +16,22 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A voice double for gateway tests: echoes candidate audio back {@code echoTimes} times (a slow
- * reader then faces more than it sends) and records what the gateway told the voice side, per session.
+ * reader then faces more than it sends) and records what the gateway told the voice side, per
+ * session.
  */
 final class EchoVoice implements VoiceSessionFactory {
   /** What one session's voice side received, across all its connections. */
   static final class Record {
     final List<ContextNote> notes = new CopyOnWriteArrayList<>();
     final AtomicInteger audioFrames = new AtomicInteger();
-    final java.util.concurrent.atomic.AtomicLong audioBytes = new java.util.concurrent.atomic.AtomicLong();
+    final java.util.concurrent.atomic.AtomicLong audioBytes =
+        new java.util.concurrent.atomic.AtomicLong();
     final AtomicInteger commits = new AtomicInteger();
     final AtomicInteger cancels = new AtomicInteger();
     final AtomicInteger opened = new AtomicInteger();
     final AtomicInteger closed = new AtomicInteger();
     final List<InterviewContext> contexts = new CopyOnWriteArrayList<>();
+
     /** The channel of the latest connection, so a test can play the voice side giving up. */
     volatile ClientChannel client;
 
@@ -54,36 +57,37 @@ final class EchoVoice implements VoiceSessionFactory {
     record.opened.incrementAndGet();
     record.contexts.add(context);
     record.client = client;
-    return Future.succeededFuture(new VoiceSession() {
-      @Override
-      public void audio(Buffer pcm16At24k) {
-        record.audioFrames.incrementAndGet();
-        record.audioBytes.addAndGet(pcm16At24k.length());
-        for (int i = 0; i < echoTimes; i++) {
-          client.sendAudio(pcm16At24k);
-        }
-      }
+    return Future.succeededFuture(
+        new VoiceSession() {
+          @Override
+          public void audio(Buffer pcm16At24k) {
+            record.audioFrames.incrementAndGet();
+            record.audioBytes.addAndGet(pcm16At24k.length());
+            for (int i = 0; i < echoTimes; i++) {
+              client.sendAudio(pcm16At24k);
+            }
+          }
 
-      @Override
-      public void commit() {
-        record.commits.incrementAndGet();
-      }
+          @Override
+          public void commit() {
+            record.commits.incrementAndGet();
+          }
 
-      @Override
-      public void cancel() {
-        record.cancels.incrementAndGet();
-      }
+          @Override
+          public void cancel() {
+            record.cancels.incrementAndGet();
+          }
 
-      @Override
-      public void inject(ContextNote note) {
-        record.notes.add(note);
-      }
+          @Override
+          public void inject(ContextNote note) {
+            record.notes.add(note);
+          }
 
-      @Override
-      public Future<Void> close() {
-        record.closed.incrementAndGet();
-        return Future.succeededFuture();
-      }
-    });
+          @Override
+          public Future<Void> close() {
+            record.closed.incrementAndGet();
+            return Future.succeededFuture();
+          }
+        });
   }
 }

@@ -41,26 +41,36 @@ class EventsCapTest {
   @DisplayName("stays near 10,000 entries however many are published (MAXLEN ~)")
   void capped() {
     redis = emptyStreamDatabase();
-    long nodeSize = Long.parseLong(Fixture.await(redis.send(Request.cmd(Command.CONFIG).arg("GET")
-        .arg("stream-node-max-entries"))).get("stream-node-max-entries").toString());
+    long nodeSize =
+        Long.parseLong(
+            Fixture.await(
+                    redis.send(
+                        Request.cmd(Command.CONFIG).arg("GET").arg("stream-node-max-entries")))
+                .get("stream-node-max-entries")
+                .toString());
     EventStream events = new EventStream(redis);
     int cap = Integer.parseInt(EventStream.MAX_LEN);
     UUID session = UUID.randomUUID();
     for (int batch = 0; batch < (cap + 2_000) / 500; batch++) {
       List<Future<String>> sent = new ArrayList<>();
       for (int i = 0; i < 500; i++) {
-        sent.add(events.publish(EventStream.CODE_EDITED, session, session, "req", new JsonObject().put("i", i)));
+        sent.add(
+            events.publish(
+                EventStream.CODE_EDITED, session, session, "req", new JsonObject().put("i", i)));
       }
       Fixture.await(Future.all(sent));
     }
-    long length = Fixture.await(redis.send(Request.cmd(Command.XLEN).arg(EventStream.STREAM))).toLong();
-    assertTrue(length >= cap && length <= cap + nodeSize, "trimmed to about " + cap + ": " + length);
+    long length =
+        Fixture.await(redis.send(Request.cmd(Command.XLEN).arg(EventStream.STREAM))).toLong();
+    assertTrue(
+        length >= cap && length <= cap + nodeSize, "trimmed to about " + cap + ": " + length);
   }
 
   /**
-   * A client on a logical database (1..15) whose {@code events} stream is empty; when every one holds
-   * a stream (the launcher's tests leave theirs in a random database, and the machine's Redis outlives
-   * test runs), database 15 with its stream deleted first: only a stream this test filled is measured.
+   * A client on a logical database (1..15) whose {@code events} stream is empty; when every one
+   * holds a stream (the launcher's tests leave theirs in a random database, and the machine's Redis
+   * outlives test runs), database 15 with its stream deleted first: only a stream this test filled
+   * is measured.
    */
   private Redis emptyStreamDatabase() {
     String base = TestRedis.url().replaceAll("/\\d*$", "");
@@ -69,7 +79,9 @@ class EventsCapTest {
     }
     for (int db = 15; db >= 1; db--) {
       Redis candidate = client(base, db);
-      if (Fixture.await(candidate.send(Request.cmd(Command.EXISTS).arg(EventStream.STREAM))).toLong() == 0) {
+      if (Fixture.await(candidate.send(Request.cmd(Command.EXISTS).arg(EventStream.STREAM)))
+              .toLong()
+          == 0) {
         return candidate;
       }
       candidate.close();
@@ -80,7 +92,11 @@ class EventsCapTest {
   }
 
   private Redis client(String base, int db) {
-    return Redis.createClient(vertx, new RedisOptions().setConnectionString(base + "/" + db).setMaxPoolSize(8)
-        .setMaxPoolWaiting(1_000));
+    return Redis.createClient(
+        vertx,
+        new RedisOptions()
+            .setConnectionString(base + "/" + db)
+            .setMaxPoolSize(8)
+            .setMaxPoolWaiting(1_000));
   }
 }

@@ -36,17 +36,26 @@ import java.util.UUID;
  */
 final class Fixture implements AutoCloseable {
   static final String ISSUER = "http://localhost:test";
+
   /** The listener settings of an unconfigured deployment (HTTP_* defaults). */
   static final Config.Resilience SETTINGS = Config.from(Map.of()).resilience();
 
   final Vertx vertx = Vertx.vertx();
   final String databaseUrl = TestDatabase.freshDatabaseUrl();
   final Database db = Database.connect(vertx, databaseUrl, 8);
-  /** Each gateway's signal subscription holds one pooled connection for good: room for several nodes. */
-  final Redis redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(TestRedis.url()).setMaxPoolSize(24));
+
+  /**
+   * Each gateway's signal subscription holds one pooled connection for good: room for several
+   * nodes.
+   */
+  final Redis redis =
+      Redis.createClient(
+          vertx, new RedisOptions().setConnectionString(TestRedis.url()).setMaxPoolSize(24));
+
   final SigningKey key = SigningKey.generate();
   final TokenIssuer issuer = new TokenIssuer(key, ISSUER, Clock.systemUTC());
-  final TokenVerifier verifier = new TokenVerifier(List.of(new LocalIssuer(ISSUER, key)), Clock.systemUTC());
+  final TokenVerifier verifier =
+      new TokenVerifier(List.of(new LocalIssuer(ISSUER, key)), Clock.systemUTC());
   final SimpleMeterRegistry meters = new SimpleMeterRegistry();
   final UUID problemId;
   private final List<RealtimeGateway> gateways = new ArrayList<>();
@@ -55,14 +64,19 @@ final class Fixture implements AutoCloseable {
   record Node(RealtimeGateway gateway, int port) {}
 
   Fixture() {
-    problemId = one("""
+    problemId =
+        one(
+                """
         INSERT INTO problems (slug, title, difficulty, category, description, function_signature, duration_minutes)
         VALUES ($1, 'Two Sum', 'easy', 'arrays', 'Find two numbers.', '{"name":"f","params":[],"returns":"int"}', 30)
-        RETURNING id""", Tuple.of("two-sum-" + UUID.randomUUID())).getUUID(0);
+        RETURNING id""",
+                Tuple.of("two-sum-" + UUID.randomUUID()))
+            .getUUID(0);
   }
 
   Node node(GatewaySettings settings, com.interviewroom.realtime.voice.VoiceSessionFactory voice) {
-    RealtimeGateway gateway = new RealtimeGateway(vertx, verifier, db, redis, voice, meters, Clock.systemUTC(), settings);
+    RealtimeGateway gateway =
+        new RealtimeGateway(vertx, verifier, db, redis, voice, meters, Clock.systemUTC(), settings);
     gateways.add(gateway);
     RealtimeVerticle verticle = new RealtimeVerticle(gateway, 0, SETTINGS);
     await(vertx.deployVerticle(verticle));
@@ -70,21 +84,27 @@ final class Fixture implements AutoCloseable {
   }
 
   UUID user() {
-    return one("INSERT INTO users (email, password_hash) VALUES ($1, 'x') RETURNING id",
-        Tuple.of("u-" + UUID.randomUUID() + "@example.com")).getUUID(0);
+    return one(
+            "INSERT INTO users (email, password_hash) VALUES ($1, 'x') RETURNING id",
+            Tuple.of("u-" + UUID.randomUUID() + "@example.com"))
+        .getUUID(0);
   }
 
   UUID scheduledSession(UUID userId) {
-    return one("INSERT INTO sessions (user_id, problem_id, language) VALUES ($1, $2, 'python') RETURNING id",
-        Tuple.of(userId, problemId)).getUUID(0);
+    return one(
+            "INSERT INTO sessions (user_id, problem_id, language) VALUES ($1, $2, 'python') RETURNING id",
+            Tuple.of(userId, problemId))
+        .getUUID(0);
   }
 
   /** An active session whose deadline is {@code remainingMs} away (short test durations). */
   UUID activeSession(UUID userId, long remainingMs) {
-    return one("""
+    return one(
+            """
         INSERT INTO sessions (user_id, problem_id, language, status, started_at, deadline_at)
         VALUES ($1, $2, 'python', 'active', now(), now() + make_interval(secs => $3)) RETURNING id""",
-        Tuple.of(userId, problemId, remainingMs / 1000.0)).getUUID(0);
+            Tuple.of(userId, problemId, remainingMs / 1000.0))
+        .getUUID(0);
   }
 
   String token(UUID userId, UUID sessionId) {
@@ -94,7 +114,10 @@ final class Fixture implements AutoCloseable {
   /** A new user's scheduled session and a browser's raw socket on it. */
   record Opened(UUID session, RawSocket socket) {}
 
-  /** A new user's scheduled session, and a browser's raw socket to {@code at} that got {@code session.ready}. */
+  /**
+   * A new user's scheduled session, and a browser's raw socket to {@code at} that got {@code
+   * session.ready}.
+   */
   Opened ready(Node at) throws IOException {
     UUID user = user();
     UUID session = scheduledSession(user);
@@ -125,9 +148,14 @@ final class Fixture implements AutoCloseable {
     return keys;
   }
 
-  /** Entries of the {@code events} stream for one session, newest last: {@code [type, data, userId, requestId]}. */
+  /**
+   * Entries of the {@code events} stream for one session, newest last: {@code [type, data, userId,
+   * requestId]}.
+   */
   List<String[]> events(UUID sessionId) {
-    Response entries = redis(Request.cmd(Command.XREVRANGE).arg("events").arg("+").arg("-").arg("COUNT").arg(5000));
+    Response entries =
+        redis(
+            Request.cmd(Command.XREVRANGE).arg("events").arg("+").arg("-").arg("COUNT").arg(5000));
     List<String[]> found = new ArrayList<>();
     for (Response entry : entries) {
       Response fields = entry.get(1);
@@ -143,7 +171,7 @@ final class Fixture implements AutoCloseable {
           case "data" -> data = fields.get(i + 1).toString();
           case "userId" -> user = fields.get(i + 1).toString();
           case "requestId" -> request = fields.get(i + 1).toString();
-          default -> { }
+          default -> {}
         }
       }
       if (sessionId.toString().equals(session)) {
@@ -153,7 +181,9 @@ final class Fixture implements AutoCloseable {
     return found;
   }
 
-  /** The session's one event of {@code type}, checked to carry the session's user and a request id. */
+  /**
+   * The session's one event of {@code type}, checked to carry the session's user and a request id.
+   */
   String[] event(UUID sessionId, String type, UUID userId) {
     List<String[]> matching = events(sessionId).stream().filter(e -> e[0].equals(type)).toList();
     if (matching.size() != 1) {

@@ -10,7 +10,10 @@ import java.time.Duration;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-/** Messages as the gateway assembles them from frames: UTF-8, size across fragments, duplicate JSON names (issue 21.14). */
+/**
+ * Messages as the gateway assembles them from frames: UTF-8, size across fragments, duplicate JSON
+ * names (issue 21.14).
+ */
 @DisplayName("Message assembly and its limits")
 class MessageLimitsTest extends GatewayTest {
   @Test
@@ -43,7 +46,8 @@ class MessageLimitsTest extends GatewayTest {
   }
 
   @Test
-  @DisplayName("fragments are counted together: a message growing past 64 KiB closes 1009 at the fragment that crosses it")
+  @DisplayName(
+      "fragments are counted together: a message growing past 64 KiB closes 1009 at the fragment that crosses it")
   void fragmentedOverLimit() throws Exception {
     Opened opened = fixture.ready(node);
     try (RawSocket socket = opened.socket()) {
@@ -61,11 +65,17 @@ class MessageLimitsTest extends GatewayTest {
   void fragmentedTextOverLimit() throws Exception {
     Opened opened = fixture.ready(node);
     try (RawSocket socket = opened.socket()) {
-      byte[] fragment = ("{\"type\":\"code_edit\",\"code\":\"" + "#".repeat(40 * 1024)).getBytes(StandardCharsets.UTF_8);
+      byte[] fragment =
+          ("{\"type\":\"code_edit\",\"code\":\"" + "#".repeat(40 * 1024))
+              .getBytes(StandardCharsets.UTF_8);
       socket.frame(RawSocket.TEXT, fragment);
       socket.frame(RawSocket.CONTINUATION, "#".repeat(40 * 1024).getBytes(StandardCharsets.UTF_8));
       assertEquals(1009, socket.closeCode());
-      assertTrue(fixture.rows("SELECT 1 FROM code_snapshots WHERE session_id = $1", Tuple.of(opened.session())).isEmpty());
+      assertTrue(
+          fixture
+              .rows(
+                  "SELECT 1 FROM code_snapshots WHERE session_id = $1", Tuple.of(opened.session()))
+              .isEmpty());
     }
   }
 
@@ -78,7 +88,9 @@ class MessageLimitsTest extends GatewayTest {
       socket.frame(RawSocket.CONTINUATION, new byte[960]);
       socket.frame(RawSocket.FIN | RawSocket.CONTINUATION, new byte[960]);
       socket.frame(RawSocket.TEXT, "{\"type\":".getBytes(StandardCharsets.UTF_8));
-      socket.frame(RawSocket.FIN | RawSocket.CONTINUATION, "\"session.ping\"}".getBytes(StandardCharsets.UTF_8));
+      socket.frame(
+          RawSocket.FIN | RawSocket.CONTINUATION,
+          "\"session.ping\"}".getBytes(StandardCharsets.UTF_8));
       assertTrue(socket.awaitText("pong", Duration.ofSeconds(15)));
       assertEquals(1, voice.of(opened.session()).audioFrames.get());
       assertEquals(2880, voice.of(opened.session()).audioBytes.get());
@@ -94,7 +106,11 @@ class MessageLimitsTest extends GatewayTest {
       assertTrue(socket.awaitText("invalid_payload", Duration.ofSeconds(15)));
       socket.text("{\"type\":\"session.ping\"}");
       assertTrue(socket.awaitText("pong", Duration.ofSeconds(15)), "the socket stays open");
-      assertEquals("active", fixture.one("SELECT status FROM sessions WHERE id = $1", Tuple.of(opened.session())).getString("status"));
+      assertEquals(
+          "active",
+          fixture
+              .one("SELECT status FROM sessions WHERE id = $1", Tuple.of(opened.session()))
+              .getString("status"));
     }
   }
 }

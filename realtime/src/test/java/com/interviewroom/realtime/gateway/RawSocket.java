@@ -33,14 +33,22 @@ final class RawSocket implements AutoCloseable {
   private final DataInputStream in;
   private final OutputStream out;
   final String statusLine;
+
   /** Response headers, names in lower case. */
   final Map<String, String> headers;
+
   /** Text messages the server sent, in order. */
   final List<String> texts = new CopyOnWriteArrayList<>();
+
   /** Every frame the server sent had RSV1 clear (nothing compressed). */
   boolean sawCompressedFrame;
 
-  private RawSocket(Socket socket, DataInputStream in, OutputStream out, String statusLine, Map<String, String> headers) {
+  private RawSocket(
+      Socket socket,
+      DataInputStream in,
+      OutputStream out,
+      String statusLine,
+      Map<String, String> headers) {
     this.socket = socket;
     this.in = in;
     this.out = out;
@@ -48,11 +56,18 @@ final class RawSocket implements AutoCloseable {
     this.headers = headers;
   }
 
-  /** Opens {@code /ws} as Chrome does: subprotocol and token, and {@code permessage-deflate} offered. */
+  /**
+   * Opens {@code /ws} as Chrome does: subprotocol and token, and {@code permessage-deflate}
+   * offered.
+   */
   static RawSocket browser(int port, String token) throws IOException {
-    return open(port, Map.of(
-        "Sec-WebSocket-Protocol", "interview.v1, " + token,
-        "Sec-WebSocket-Extensions", "permessage-deflate; client_max_window_bits"));
+    return open(
+        port,
+        Map.of(
+            "Sec-WebSocket-Protocol",
+            "interview.v1, " + token,
+            "Sec-WebSocket-Extensions",
+            "permessage-deflate; client_max_window_bits"));
   }
 
   static RawSocket open(int port, Map<String, String> extraHeaders) throws IOException {
@@ -60,14 +75,20 @@ final class RawSocket implements AutoCloseable {
     socket.setSoTimeout(15_000);
     byte[] nonce = new byte[16];
     ThreadLocalRandom.current().nextBytes(nonce);
-    StringBuilder request = new StringBuilder()
-        .append("GET /ws HTTP/1.1\r\n")
-        .append("Host: 127.0.0.1:").append(port).append("\r\n")
-        .append("Upgrade: websocket\r\nConnection: Upgrade\r\n")
-        .append("Sec-WebSocket-Key: ").append(Base64.getEncoder().encodeToString(nonce)).append("\r\n")
-        .append("Sec-WebSocket-Version: 13\r\n")
-        .append("Origin: http://localhost\r\n");
-    extraHeaders.forEach((name, value) -> request.append(name).append(": ").append(value).append("\r\n"));
+    StringBuilder request =
+        new StringBuilder()
+            .append("GET /ws HTTP/1.1\r\n")
+            .append("Host: 127.0.0.1:")
+            .append(port)
+            .append("\r\n")
+            .append("Upgrade: websocket\r\nConnection: Upgrade\r\n")
+            .append("Sec-WebSocket-Key: ")
+            .append(Base64.getEncoder().encodeToString(nonce))
+            .append("\r\n")
+            .append("Sec-WebSocket-Version: 13\r\n")
+            .append("Origin: http://localhost\r\n");
+    extraHeaders.forEach(
+        (name, value) -> request.append(name).append(": ").append(value).append("\r\n"));
     request.append("\r\n");
     OutputStream out = socket.getOutputStream();
     out.write(request.toString().getBytes(StandardCharsets.ISO_8859_1));
@@ -77,7 +98,9 @@ final class RawSocket implements AutoCloseable {
     Map<String, String> headers = new HashMap<>();
     for (String header = line(in); !header.isEmpty(); header = line(in)) {
       int colon = header.indexOf(':');
-      headers.put(header.substring(0, colon).trim().toLowerCase(Locale.ROOT), header.substring(colon + 1).trim());
+      headers.put(
+          header.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+          header.substring(colon + 1).trim());
     }
     return new RawSocket(socket, in, out, status, headers);
   }
@@ -95,7 +118,9 @@ final class RawSocket implements AutoCloseable {
     return bytes.toString(StandardCharsets.ISO_8859_1);
   }
 
-  /** Writes one masked frame; {@code first} is FIN, RSV bits and opcode, e.g. {@code FIN | TEXT}. */
+  /**
+   * Writes one masked frame; {@code first} is FIN, RSV bits and opcode, e.g. {@code FIN | TEXT}.
+   */
   void frame(int first, byte[] payload) throws IOException {
     ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
     frame.write(first);
@@ -128,8 +153,8 @@ final class RawSocket implements AutoCloseable {
   }
 
   /**
-   * Reads the server's frames (keeping its text messages) until a text message containing
-   * {@code fragment} arrives; false when the socket closed or {@code within} passed first.
+   * Reads the server's frames (keeping its text messages) until a text message containing {@code
+   * fragment} arrives; false when the socket closed or {@code within} passed first.
    */
   boolean awaitText(String fragment, Duration within) throws IOException {
     long until = System.nanoTime() + within.toNanos();
@@ -145,7 +170,10 @@ final class RawSocket implements AutoCloseable {
     return false;
   }
 
-  /** Reads the server's frames until its close frame: its status code, or -1 when TCP ended without one. */
+  /**
+   * Reads the server's frames until its close frame: its status code, or -1 when TCP ended without
+   * one.
+   */
   int closeCode() throws IOException {
     while (true) {
       int code = readFrame();
@@ -155,7 +183,10 @@ final class RawSocket implements AutoCloseable {
     }
   }
 
-  /** One frame: -2 for a text message (added to {@link #texts}), -3 for any other data or control frame, the close code, or -1 at the end. */
+  /**
+   * One frame: -2 for a text message (added to {@link #texts}), -3 for any other data or control
+   * frame, the close code, or -1 at the end.
+   */
   private int readFrame() throws IOException {
     int b0;
     try {

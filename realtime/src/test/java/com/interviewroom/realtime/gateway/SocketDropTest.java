@@ -9,7 +9,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-/** The gateway announces a candidate socket that went away mid-interview (socket.dropped), never an ended one. */
+/**
+ * The gateway announces a candidate socket that went away mid-interview (socket.dropped), never an
+ * ended one.
+ */
 class SocketDropTest {
   static Fixture fixture;
   static Fixture.Node node;
@@ -30,20 +33,25 @@ class SocketDropTest {
   }
 
   @Test
-  @DisplayName("a ready socket closed by the client without ending is one socket.dropped; reconnecting and ending adds none")
+  @DisplayName(
+      "a ready socket closed by the client without ending is one socket.dropped; reconnecting and ending adds none")
   void droppedThenEnded() throws Exception {
     UUID user = fixture.user();
     UUID session = fixture.scheduledSession(user);
-    try (TestClient client = TestClient.connect(fixture.vertx, node.port(), fixture.token(user, session))) {
+    try (TestClient client =
+        TestClient.connect(fixture.vertx, node.port(), fixture.token(user, session))) {
       client.next("session.ready");
     }
     Fixture.eventually("socket.dropped published", () -> dropped(session) == 1);
-    try (TestClient again = TestClient.connect(fixture.vertx, node.port(), fixture.token(user, session))) {
+    try (TestClient again =
+        TestClient.connect(fixture.vertx, node.port(), fixture.token(user, session))) {
       again.next("session.ready");
       again.send(new JsonObject().put("type", "session.end"));
       again.next("session.ended");
     }
-    Fixture.eventually("session.ended published", () -> fixture.events(session).stream().anyMatch(e -> e[0].equals("session.ended")));
+    Fixture.eventually(
+        "session.ended published",
+        () -> fixture.events(session).stream().anyMatch(e -> e[0].equals("session.ended")));
     Thread.sleep(300);
     assertEquals(1, dropped(session), "the ended socket is not a drop");
   }

@@ -11,7 +11,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-/** {@code ROLE=realtime} runs its own public listener: it must carry the same HTTP guard as the edge's. */
+/**
+ * {@code ROLE=realtime} runs its own public listener: it must carry the same HTTP guard as the
+ * edge's.
+ */
 class StandaloneListenerTest {
   private static Fixture fixture;
   private static int port;
@@ -28,19 +31,25 @@ class StandaloneListenerTest {
   }
 
   @Test
-  @DisplayName("a request with both Content-Length and Transfer-Encoding is refused with 400 and the connection closed")
+  @DisplayName(
+      "a request with both Content-Length and Transfer-Encoding is refused with 400 and the connection closed")
   void ambiguousFramingRefused() throws Exception {
-    String reply = exchange("POST /health HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n"
-        + "0\r\n\r\nGET /health HTTP/1.1\r\nHost: x\r\n\r\n");
+    String reply =
+        exchange(
+            "POST /health HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "0\r\n\r\nGET /health HTTP/1.1\r\nHost: x\r\n\r\n");
     assertThat(reply).startsWith("HTTP/1.1 400");
-    assertThat(reply).as("nothing after the refused request is answered").doesNotContain("\"status\":\"ok\"");
+    assertThat(reply)
+        .as("nothing after the refused request is answered")
+        .doesNotContain("\"status\":\"ok\"");
   }
 
   @Test
   @DisplayName("a well-formed request is served")
   void plainRequestServed() throws Exception {
     assertThat(exchange("GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"))
-        .startsWith("HTTP/1.1 200").contains("\"status\":\"ok\"");
+        .startsWith("HTTP/1.1 200")
+        .contains("\"status\":\"ok\"");
   }
 
   /** Writes the raw request and reads until the server closes the connection. */

@@ -14,7 +14,10 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** A candidate's socket as a test sees it: JSON messages in a queue, binary frames counted, the close code. */
+/**
+ * A candidate's socket as a test sees it: JSON messages in a queue, binary frames counted, the
+ * close code.
+ */
 final class TestClient implements AutoCloseable {
   final WebSocket ws;
   final WebSocketClient client;
@@ -28,27 +31,35 @@ final class TestClient implements AutoCloseable {
     this.client = client;
     this.ws = ws;
     ws.textMessageHandler(text -> messages.add(new JsonObject(text)));
-    ws.binaryMessageHandler(data -> {
-      audioFrames.incrementAndGet();
-      if (audio.size() < 100) {
-        audio.add(data);
-      }
-    });
+    ws.binaryMessageHandler(
+        data -> {
+          audioFrames.incrementAndGet();
+          if (audio.size() < 100) {
+            audio.add(data);
+          }
+        });
     ws.closeHandler(v -> closed.complete(ws.closeStatusCode() == null ? -1 : ws.closeStatusCode()));
   }
 
-  static TestClient connect(Vertx vertx, int port, String uri, List<String> protocols, WebSocketClientOptions options) {
-    WebSocketClient client = vertx.createWebSocketClient(options
-        .setMaxFrameSize(256 * 1024).setMaxMessageSize(1024 * 1024));
-    WebSocketConnectOptions connect = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(uri)
-        .setSubProtocols(protocols);
+  static TestClient connect(
+      Vertx vertx, int port, String uri, List<String> protocols, WebSocketClientOptions options) {
+    WebSocketClient client =
+        vertx.createWebSocketClient(
+            options.setMaxFrameSize(256 * 1024).setMaxMessageSize(1024 * 1024));
+    WebSocketConnectOptions connect =
+        new WebSocketConnectOptions()
+            .setHost("127.0.0.1")
+            .setPort(port)
+            .setURI(uri)
+            .setSubProtocols(protocols);
     TestClient created = new TestClient(client, client.webSocket());
     Fixture.await(((ClientWebSocket) created.ws).connect(connect));
     return created;
   }
 
   static TestClient connect(Vertx vertx, int port, String token) {
-    return connect(vertx, port, "/ws", List.of("interview.v1", token), new WebSocketClientOptions());
+    return connect(
+        vertx, port, "/ws", List.of("interview.v1", token), new WebSocketClientOptions());
   }
 
   /** The next JSON message of {@code type}, skipping others (timer ticks arrive at any moment). */
@@ -81,7 +92,8 @@ final class TestClient implements AutoCloseable {
 
   @Override
   public void close() {
-    // the server may close first at any moment, failing our close: either way the socket ends up closed
+    // the server may close first at any moment, failing our close: either way the socket ends up
+    // closed
     ws.close().otherwiseEmpty().toCompletionStage().toCompletableFuture().join();
     client.close();
   }

@@ -41,10 +41,13 @@ class VoiceOpeningTest {
   static RealtimeGateway gateway;
   static int port;
   static TranscriptBatcher batcher;
+
   /** Provider connects attempted per session. */
   static final Map<UUID, AtomicInteger> attempts = new ConcurrentHashMap<>();
+
   /** Completes with whether the voice opened, per session. */
   static final Map<UUID, CompletableFuture<Boolean>> opened = new ConcurrentHashMap<>();
+
   static final List<UUID> markedUnavailable = new CopyOnWriteArrayList<>();
   static volatile BridgedVoiceSession.Settings settings;
 
@@ -53,19 +56,41 @@ class VoiceOpeningTest {
     fixture = new Fixture();
     batcher = TranscriptBatcher.standard(fixture.vertx, fixture.db);
     PgSessionRecords records = new PgSessionRecords(fixture.db);
-    VoiceSessionFactory voices = (context, client) -> {
-      UUID id = context.sessionId();
-      DefaultVoiceSessionFactory bridges = new DefaultVoiceSessionFactory(fixture.vertx, new ProviderSelector(true, false),
-          name -> new RefusingProvider(attempts.computeIfAbsent(id, k -> new AtomicInteger())), batcher, records,
-          sessionId -> {
-            markedUnavailable.add(sessionId);
-            return Future.succeededFuture();
-          }, settings, Clock.systemUTC());
-      return bridges.open(context, client)
-          .onComplete(ar -> opened.computeIfAbsent(id, k -> new CompletableFuture<>()).complete(ar.succeeded()));
-    };
-    gateway = new RealtimeGateway(fixture.vertx, fixture.verifier, fixture.db, fixture.redis, voices, fixture.meters,
-        Clock.systemUTC(), GatewaySettings.defaults());
+    VoiceSessionFactory voices =
+        (context, client) -> {
+          UUID id = context.sessionId();
+          DefaultVoiceSessionFactory bridges =
+              new DefaultVoiceSessionFactory(
+                  fixture.vertx,
+                  new ProviderSelector(true, false),
+                  name ->
+                      new RefusingProvider(attempts.computeIfAbsent(id, k -> new AtomicInteger())),
+                  batcher,
+                  records,
+                  sessionId -> {
+                    markedUnavailable.add(sessionId);
+                    return Future.succeededFuture();
+                  },
+                  settings,
+                  Clock.systemUTC());
+          return bridges
+              .open(context, client)
+              .onComplete(
+                  ar ->
+                      opened
+                          .computeIfAbsent(id, k -> new CompletableFuture<>())
+                          .complete(ar.succeeded()));
+        };
+    gateway =
+        new RealtimeGateway(
+            fixture.vertx,
+            fixture.verifier,
+            fixture.db,
+            fixture.redis,
+            voices,
+            fixture.meters,
+            Clock.systemUTC(),
+            GatewaySettings.defaults());
     RealtimeVerticle verticle = new RealtimeVerticle(gateway, 0, Fixture.SETTINGS);
     Fixture.await(fixture.vertx.deployVerticle(verticle));
     port = verticle.actualPort();
@@ -79,43 +104,61 @@ class VoiceOpeningTest {
   }
 
   private static BridgedVoiceSession.Settings backoff(Duration each) {
-    return new BridgedVoiceSession.Settings(List.of(each, each, each), Duration.ofSeconds(2), Duration.ofSeconds(15), 3);
+    return new BridgedVoiceSession.Settings(
+        List.of(each, each, each), Duration.ofSeconds(2), Duration.ofSeconds(15), 3);
   }
 
   @Test
-  @DisplayName("a candidate who leaves during the first connect's backoff stops it at once: no more attempts, nothing marked unavailable")
+  @DisplayName(
+      "a candidate who leaves during the first connect's backoff stops it at once: no more attempts, nothing marked unavailable")
   void leavesDuringBackoff() throws Exception {
     settings = backoff(Duration.ofSeconds(30));
     UUID user = fixture.user();
     UUID session = fixture.activeSession(user, 600_000);
     TestClient client = TestClient.connect(fixture.vertx, port, fixture.token(user, session));
-    Fixture.eventually("the first provider attempt", () -> attempts.containsKey(session) && attempts.get(session).get() == 1);
+    Fixture.eventually(
+        "the first provider attempt",
+        () -> attempts.containsKey(session) && attempts.get(session).get() == 1);
     long leftAt = System.nanoTime();
     client.close();
-    boolean voiceOpened = opened.computeIfAbsent(session, k -> new CompletableFuture<>()).get(10, TimeUnit.SECONDS);
+    boolean voiceOpened =
+        opened.computeIfAbsent(session, k -> new CompletableFuture<>()).get(10, TimeUnit.SECONDS);
     assertFalse(voiceOpened);
-    assertTrue((System.nanoTime() - leftAt) / 1_000_000 < 10_000, "the 30 s backoff did not run out first");
+    assertTrue(
+        (System.nanoTime() - leftAt) / 1_000_000 < 10_000,
+        "the 30 s backoff did not run out first");
     Fixture.eventually("no socket left", () -> gateway.sessionsHeld() == 0);
     Thread.sleep(200);
     assertEquals(1, attempts.get(session).get());
     assertFalse(markedUnavailable.contains(session));
-    assertEquals("active", fixture.one("SELECT status FROM sessions WHERE id = $1", Tuple.of(session)).getString("status"));
+    assertEquals(
+        "active",
+        fixture
+            .one("SELECT status FROM sessions WHERE id = $1", Tuple.of(session))
+            .getString("status"));
   }
 
   @Test
-  @DisplayName("every attempt failing tells the candidate provider_unavailable exactly once, then ends the socket: no ready, session.ended, close 1000")
+  @DisplayName(
+      "every attempt failing tells the candidate provider_unavailable exactly once, then ends the socket: no ready, session.ended, close 1000")
   void unavailableToldOnceThenEnded() throws Exception {
     settings = backoff(Duration.ofMillis(10));
     UUID user = fixture.user();
     UUID session = fixture.activeSession(user, 600_000);
-    try (TestClient client = TestClient.connect(fixture.vertx, port, fixture.token(user, session))) {
+    try (TestClient client =
+        TestClient.connect(fixture.vertx, port, fixture.token(user, session))) {
       List<JsonObject> seen = new ArrayList<>();
       JsonObject ended = until(client, "session.ended", seen);
       assertEquals("provider_unavailable", ended.getString("reason"));
-      long told = seen.stream().filter(m -> "error".equals(m.getString("type")))
-          .filter(m -> "provider_unavailable".equals(m.getString("code"))).count();
+      long told =
+          seen.stream()
+              .filter(m -> "error".equals(m.getString("type")))
+              .filter(m -> "provider_unavailable".equals(m.getString("code")))
+              .count();
       assertEquals(1, told);
-      assertTrue(seen.stream().noneMatch(m -> "session.ready".equals(m.getString("type"))), "no session.ready: " + seen);
+      assertTrue(
+          seen.stream().noneMatch(m -> "session.ready".equals(m.getString("type"))),
+          "no session.ready: " + seen);
       assertEquals((short) 1000, client.closed.get(15, TimeUnit.SECONDS));
       assertEquals(4, attempts.get(session).get());
       assertTrue(markedUnavailable.contains(session));
@@ -144,15 +187,25 @@ class VoiceOpeningTest {
 
   /** A provider whose every connect is refused, as a provider that is down would. */
   private record RefusingProvider(AtomicInteger attempts) implements VoiceProvider {
-    public String name() { return "openai"; }
+    public String name() {
+      return "openai";
+    }
+
     public Future<Void> connect(InterviewContext context, VoiceEvents events) {
       attempts.incrementAndGet();
       return Future.failedFuture(ProviderException.transientFailure("connect_failed", "refused"));
     }
-    public void sendAudio(Buffer pcm16At24k) { }
-    public void commit() { }
-    public void cancel(long playedMs) { }
-    public void inject(ContextNote note) { }
-    public Future<Void> disconnect() { return Future.succeededFuture(); }
+
+    public void sendAudio(Buffer pcm16At24k) {}
+
+    public void commit() {}
+
+    public void cancel(long playedMs) {}
+
+    public void inject(ContextNote note) {}
+
+    public Future<Void> disconnect() {
+      return Future.succeededFuture();
+    }
   }
 }

@@ -21,11 +21,11 @@ import org.junit.jupiter.api.io.TempDir;
 /** What a live recording keeps in the heap and on disk, on a clock the test moves by hand. */
 class ChunkSpoolTest {
   private static final int SECOND = StereoChunkWriter.SAMPLE_RATE;
+
   /** The writer's scratch array and the one block it fills. */
   private static final int BOUND = 8 * 1024 + ChunkSpool.BLOCK_BYTES;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
   private long nowMs;
   private final List<WavChunk> chunks = new ArrayList<>();
 
@@ -41,7 +41,10 @@ class ChunkSpoolTest {
     return pcm;
   }
 
-  /** {@code seconds} of a conversation in 100 ms frames from both sides, ticking each second as the recorder does. */
+  /**
+   * {@code seconds} of a conversation in 100 ms frames from both sides, ticking each second as the
+   * recorder does.
+   */
   private void talk(StereoChunkWriter writer, int seconds, Runnable check) {
     Buffer candidate = frame(1_000);
     Buffer interviewer = frame(-1_000);
@@ -57,25 +60,35 @@ class ChunkSpoolTest {
   }
 
   @Test
-  @DisplayName("a recorded session holds at most its scratch and one 32 KiB block in the heap at any point of 95 s of talk, with 30 s or 300 s chunks; the chunks are whole on disk")
+  @DisplayName(
+      "a recorded session holds at most its scratch and one 32 KiB block in the heap at any point of 95 s of talk, with 30 s or 300 s chunks; the chunks are whole on disk")
   void heapPerSessionIsBounded() throws Exception {
     for (int chunkSeconds : new int[] {30, 300}) {
       chunks.clear();
       nowMs = 0;
       ChunkSpool spool = new ChunkSpool(dir, Runnable::run, 16, new SimpleMeterRegistry());
-      StereoChunkWriter writer = new StereoChunkWriter(chunkSeconds * SECOND, () -> nowMs, spool.lane(), this::handedOff);
+      StereoChunkWriter writer =
+          new StereoChunkWriter(chunkSeconds * SECOND, () -> nowMs, spool.lane(), this::handedOff);
       int[] peak = {0};
-      talk(writer, 95, () -> {
-        peak[0] = Math.max(peak[0], writer.retainedBytes());
-        assertThat(spool.blocksInUse()).as("blocks out of the pool").isLessThanOrEqualTo(1);
-      });
-      assertThat(peak[0]).as("heap held by the writer, %d s chunks", chunkSeconds).isLessThanOrEqualTo(BOUND).isLessThan(100 * 1024);
+      talk(
+          writer,
+          95,
+          () -> {
+            peak[0] = Math.max(peak[0], writer.retainedBytes());
+            assertThat(spool.blocksInUse()).as("blocks out of the pool").isLessThanOrEqualTo(1);
+          });
+      assertThat(peak[0])
+          .as("heap held by the writer, %d s chunks", chunkSeconds)
+          .isLessThanOrEqualTo(BOUND)
+          .isLessThan(100 * 1024);
       writer.close();
       assertThat(writer.retainedBytes()).isLessThanOrEqualTo(8 * 1024);
       assertThat(spool.blocksInUse()).isZero();
       assertThat(writer.droppedFrames()).isZero();
       long frames = chunks.stream().mapToLong(WavChunk::frames).sum();
-      assertThat(frames).as("the last interviewer frame starts playing at 95 s").isEqualTo(95L * SECOND + 100 * 24);
+      assertThat(frames)
+          .as("the last interviewer frame starts playing at 95 s")
+          .isEqualTo(95L * SECOND + 100 * 24);
       for (WavChunk chunk : chunks) {
         assertThat(Files.size(chunk.file())).isEqualTo(chunk.length());
         chunk.delete();
@@ -84,15 +97,20 @@ class ChunkSpoolTest {
   }
 
   @Test
-  @DisplayName("when the disk falls behind and the node's blocks are all out, audio is dropped and counted at once; nothing waits, nothing grows")
+  @DisplayName(
+      "when the disk falls behind and the node's blocks are all out, audio is dropped and counted at once; nothing waits, nothing grows")
   void fullPoolDrops() {
     List<Runnable> stalledDisk = new ArrayList<>();
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     ChunkSpool spool = new ChunkSpool(dir, stalledDisk::add, 2, registry);
-    StereoChunkWriter writer = new StereoChunkWriter(30 * SECOND, () -> nowMs, spool.lane(), this::handedOff);
+    StereoChunkWriter writer =
+        new StereoChunkWriter(30 * SECOND, () -> nowMs, spool.lane(), this::handedOff);
     talk(writer, 10, () -> assertThat(spool.blocksInUse()).isLessThanOrEqualTo(2));
-    assertThat(writer.droppedFrames()).as("most of 10 s of two sides").isGreaterThan(2L * 9 * SECOND);
-    assertThat(registry.get("interviewroom.recording.spool.dropped").counter().count()).isPositive();
+    assertThat(writer.droppedFrames())
+        .as("most of 10 s of two sides")
+        .isGreaterThan(2L * 9 * SECOND);
+    assertThat(registry.get("interviewroom.recording.spool.dropped").counter().count())
+        .isPositive();
     assertThat(registry.get("interviewroom.recording.spool.blocks").gauge().value()).isEqualTo(2);
 
     stalledDisk.forEach(Runnable::run); // the disk catches up: the blocks go back to the pool
@@ -100,7 +118,8 @@ class ChunkSpoolTest {
   }
 
   @Test
-  @DisplayName("a chunk cut short by close is trimmed; a lane closed with an unfinished chunk leaves no file behind")
+  @DisplayName(
+      "a chunk cut short by close is trimmed; a lane closed with an unfinished chunk leaves no file behind")
   void unfinishedFilesAreRemoved() throws Exception {
     ChunkSpool spool = new ChunkSpool(dir, Runnable::run, 4, new SimpleMeterRegistry());
     ChunkSpool.Lane lane = spool.lane();
@@ -111,22 +130,31 @@ class ChunkSpoolTest {
   }
 
   @Test
-  @DisplayName("after the spool's threads stopped (shutdown), a session that ends gets its chunks failed at once, not never, and returns its blocks")
+  @DisplayName(
+      "after the spool's threads stopped (shutdown), a session that ends gets its chunks failed at once, not never, and returns its blocks")
   void stoppedSpoolFailsAtOnce() {
-    ChunkSpool spool = new ChunkSpool(dir, task -> {
-      throw new java.util.concurrent.RejectedExecutionException("stopped");
-    }, 4, new SimpleMeterRegistry());
+    ChunkSpool spool =
+        new ChunkSpool(
+            dir,
+            task -> {
+              throw new java.util.concurrent.RejectedExecutionException("stopped");
+            },
+            4,
+            new SimpleMeterRegistry());
     ChunkSpool.Lane lane = spool.lane();
     assertThat(lane.samples(0, 0, StereoChunkWriter.CANDIDATE, new byte[200], 0, 100)).isZero();
     CompletionStage<WavChunk> first = lane.finish(0, 100);
     CompletionStage<WavChunk> second = lane.finish(SECOND, 100);
     assertThat(first.toCompletableFuture()).isCompletedExceptionally();
-    assertThat(second.toCompletableFuture()).as("the lane is not left scheduled").isCompletedExceptionally();
+    assertThat(second.toCompletableFuture())
+        .as("the lane is not left scheduled")
+        .isCompletedExceptionally();
     assertThat(spool.blocksInUse()).isZero();
   }
 
   @Test
-  @DisplayName("start-up removes the spool files a crashed process left (the directory is made if missing); Recorders.create does it")
+  @DisplayName(
+      "start-up removes the spool files a crashed process left (the directory is made if missing); Recorders.create does it")
   void startUpClearsLeftovers() throws Exception {
     Path spoolDir = dir.resolve("recording-spool");
     assertThat(ChunkSpool.clear(spoolDir)).isZero();
@@ -135,9 +163,17 @@ class ChunkSpoolTest {
     Files.writeString(spoolDir.resolve("notes.txt"), "not ours");
 
     Vertx vertx = Vertx.vertx();
-    try (ObjectStore store = new ObjectStore(vertx, new Config.S3("http://127.0.0.1:9", "b", "us-east-1", "k", "s"))) {
-      Recorders recorders = Recorders.create(vertx, Config.Recording.DEFAULTS, store, null, new SimpleMeterRegistry(),
-          Clock.systemUTC(), spoolDir);
+    try (ObjectStore store =
+        new ObjectStore(vertx, new Config.S3("http://127.0.0.1:9", "b", "us-east-1", "k", "s"))) {
+      Recorders recorders =
+          Recorders.create(
+              vertx,
+              Config.Recording.DEFAULTS,
+              store,
+              null,
+              new SimpleMeterRegistry(),
+              Clock.systemUTC(),
+              spoolDir);
       try (Stream<Path> left = Files.list(spoolDir)) {
         assertThat(left).extracting(p -> p.getFileName().toString()).containsExactly("notes.txt");
       }

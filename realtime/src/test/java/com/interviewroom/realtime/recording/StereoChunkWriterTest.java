@@ -2,8 +2,8 @@ package com.interviewroom.realtime.recording;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vertx.core.buffer.Buffer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -26,26 +26,29 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class StereoChunkWriterTest {
   private static final int SECOND = 24_000;
-  @TempDir
-  static Path spoolDir;
+  @TempDir static Path spoolDir;
   private long nowMs;
   private final List<WavChunk> chunks = new ArrayList<>();
   private final Map<Path, byte[]> files = new HashMap<>();
-  private final ChunkSpool spool = new ChunkSpool(spoolDir, Runnable::run, 64, new SimpleMeterRegistry());
-  private final StereoChunkWriter writer = new StereoChunkWriter(SECOND, () -> nowMs, spool.lane(), this::handedOff);
+  private final ChunkSpool spool =
+      new ChunkSpool(spoolDir, Runnable::run, 64, new SimpleMeterRegistry());
+  private final StereoChunkWriter writer =
+      new StereoChunkWriter(SECOND, () -> nowMs, spool.lane(), this::handedOff);
 
   private void handedOff(CompletionStage<WavChunk> spooled) {
     chunks.add(spooled.toCompletableFuture().join());
   }
 
   private byte[] wav(WavChunk chunk) {
-    return files.computeIfAbsent(chunk.file(), file -> {
-      try {
-        return Files.readAllBytes(file);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    });
+    return files.computeIfAbsent(
+        chunk.file(),
+        file -> {
+          try {
+            return Files.readAllBytes(file);
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        });
   }
 
   /** {@code ms} of mono PCM16 whose every sample is {@code value}. */
@@ -65,12 +68,15 @@ class StereoChunkWriterTest {
 
   private void assertRange(WavChunk chunk, int channel, int fromMs, int toMs, int value) {
     for (int f = fromMs * 24; f < toMs * 24; f++) {
-      assertThat(sample(chunk, f, channel)).as("channel %d at frame %d (%d ms)", channel, f, f / 24).isEqualTo(value);
+      assertThat(sample(chunk, f, channel))
+          .as("channel %d at frame %d (%d ms)", channel, f, f / 24)
+          .isEqualTo(value);
     }
   }
 
   @Test
-  @DisplayName("each chunk is a complete 24 kHz 16-bit stereo WAV file that javax.sound reads, one per second of timeline, the last cut where audio ends")
+  @DisplayName(
+      "each chunk is a complete 24 kHz 16-bit stereo WAV file that javax.sound reads, one per second of timeline, the last cut where audio ends")
   void chunksAreValidWavFiles() throws Exception {
     for (nowMs = 100; nowMs <= 2_500; nowMs += 100) {
       writer.candidate(constant(100, 1_000));
@@ -80,7 +86,9 @@ class StereoChunkWriterTest {
     assertThat(chunks).hasSize(2);
     writer.close();
     assertThat(chunks).hasSize(3);
-    assertThat(chunks).extracting(WavChunk::startFrame).containsExactly(0L, (long) SECOND, 2L * SECOND);
+    assertThat(chunks)
+        .extracting(WavChunk::startFrame)
+        .containsExactly(0L, (long) SECOND, 2L * SECOND);
     assertThat(chunks).extracting(WavChunk::frames).containsExactly(SECOND, SECOND, SECOND / 2);
     for (WavChunk chunk : chunks) {
       assertThat(chunk.length()).isEqualTo(44 + chunk.frames() * 4);
@@ -102,7 +110,8 @@ class StereoChunkWriterTest {
   }
 
   @Test
-  @DisplayName("the candidate is on the left ending when the frame arrived, the interviewer on the right starting then; a quiet side is silence")
+  @DisplayName(
+      "the candidate is on the left ending when the frame arrived, the interviewer on the right starting then; a quiet side is silence")
   void sidesAreInterleavedOnOneTimeline() {
     nowMs = 300;
     writer.interviewer(constant(200, -2_000));
@@ -122,12 +131,14 @@ class StereoChunkWriterTest {
     assertRange(chunk, StereoChunkWriter.INTERVIEWER, 0, 300, 0);
     assertRange(chunk, StereoChunkWriter.INTERVIEWER, 300, 500, -2_000);
     for (int i = 0; i < 100 * 24; i++) {
-      assertThat(sample(chunk, 400 * 24 + i, StereoChunkWriter.CANDIDATE)).isEqualTo(1_000 + i % 100);
+      assertThat(sample(chunk, 400 * 24 + i, StereoChunkWriter.CANDIDATE))
+          .isEqualTo(1_000 + i % 100);
     }
   }
 
   @Test
-  @DisplayName("an answer arriving faster than real time queues up back to back, as the player plays it")
+  @DisplayName(
+      "an answer arriving faster than real time queues up back to back, as the player plays it")
   void interviewerAudioQueuesUp() {
     nowMs = 100;
     writer.interviewer(constant(200, 11));
@@ -147,7 +158,7 @@ class StereoChunkWriterTest {
   @DisplayName("interviewer audio longer than the largest client frame (64 KiB) is recorded whole")
   void longProviderBuffersAreRecordedWhole() {
     nowMs = 0;
-    writer.interviewer(constant(900, 6));   // 43,200 samples, 86,400 bytes
+    writer.interviewer(constant(900, 6)); // 43,200 samples, 86,400 bytes
     nowMs = 10;
     writer.close();
     assertThat(chunks.get(0).frames()).isEqualTo(900 * 24);
@@ -171,7 +182,8 @@ class StereoChunkWriterTest {
   }
 
   @Test
-  @DisplayName("a chunk is handed off a tenth of a chunk after its end with no further audio, so a crash loses only the chunk in progress")
+  @DisplayName(
+      "a chunk is handed off a tenth of a chunk after its end with no further audio, so a crash loses only the chunk in progress")
   void chunksLeaveOnTheTimer() {
     for (nowMs = 100; nowMs <= 1_000; nowMs += 100) {
       writer.candidate(constant(100, 5));
@@ -190,7 +202,8 @@ class StereoChunkWriterTest {
   }
 
   @Test
-  @DisplayName("audio for a chunk already handed off, or beyond the next one, is dropped and counted; nothing written, nothing emitted")
+  @DisplayName(
+      "audio for a chunk already handed off, or beyond the next one, is dropped and counted; nothing written, nothing emitted")
   void lateAndFarAheadAudioIsDropped() {
     nowMs = 0;
     writer.interviewer(constant(100, 1));
@@ -198,9 +211,11 @@ class StereoChunkWriterTest {
     writer.tick();
     assertThat(chunks).hasSize(1);
     nowMs = 1_150;
-    writer.candidate(constant(300, 2));               // captured 850..1150 ms: 150 ms fall in the chunk already gone
-    writer.interviewer(constant(1_200, 3));           // 1150..2350 ms
-    writer.interviewer(constant(1_200, 4));           // 2350..3550 ms: past 3000 ms, the end of the next chunk
+    writer.candidate(
+        constant(300, 2)); // captured 850..1150 ms: 150 ms fall in the chunk already gone
+    writer.interviewer(constant(1_200, 3)); // 1150..2350 ms
+    writer.interviewer(
+        constant(1_200, 4)); // 2350..3550 ms: past 3000 ms, the end of the next chunk
     assertThat(writer.droppedFrames()).isEqualTo(150 * 24 + 550 * 24);
     writer.close();
     assertThat(chunks).hasSize(3);
@@ -209,7 +224,8 @@ class StereoChunkWriterTest {
     assertRange(chunks.get(2), StereoChunkWriter.INTERVIEWER, 0, 350, 3);
     assertRange(chunks.get(2), StereoChunkWriter.INTERVIEWER, 350, 1_000, 4);
 
-    StereoChunkWriter idle = new StereoChunkWriter(SECOND, () -> nowMs, spool.lane(), this::handedOff);
+    StereoChunkWriter idle =
+        new StereoChunkWriter(SECOND, () -> nowMs, spool.lane(), this::handedOff);
     idle.close();
     assertThat(chunks).hasSize(3);
   }

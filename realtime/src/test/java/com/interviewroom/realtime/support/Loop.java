@@ -3,7 +3,6 @@ package com.interviewroom.realtime.support;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -11,7 +10,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
-/** Runs test steps on one event-loop context (as the gateway would) and waits for them from the test thread. */
+/**
+ * Runs test steps on one event-loop context (as the gateway would) and waits for them from the test
+ * thread.
+ */
 public final class Loop {
   public final Vertx vertx;
   public final Context context;
@@ -27,19 +29,22 @@ public final class Loop {
 
   public <T> T await(Supplier<Future<T>> work, Duration timeout) {
     CompletableFuture<T> done = new CompletableFuture<>();
-    context.runOnContext(v -> {
-      try {
-        work.get().onComplete(ar -> {
-          if (ar.succeeded()) {
-            done.complete(ar.result());
-          } else {
-            done.completeExceptionally(ar.cause());
+    context.runOnContext(
+        v -> {
+          try {
+            work.get()
+                .onComplete(
+                    ar -> {
+                      if (ar.succeeded()) {
+                        done.complete(ar.result());
+                      } else {
+                        done.completeExceptionally(ar.cause());
+                      }
+                    });
+          } catch (RuntimeException e) {
+            done.completeExceptionally(e);
           }
         });
-      } catch (RuntimeException e) {
-        done.completeExceptionally(e);
-      }
-    });
     try {
       return done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
@@ -52,7 +57,8 @@ public final class Loop {
   /** The failure of {@code work}, or an AssertionError when it succeeds. */
   public Throwable failure(Supplier<Future<?>> work) {
     CompletableFuture<Throwable> done = new CompletableFuture<>();
-    context.runOnContext(v -> work.get().onComplete(ar -> done.complete(ar.failed() ? ar.cause() : null)));
+    context.runOnContext(
+        v -> work.get().onComplete(ar -> done.complete(ar.failed() ? ar.cause() : null)));
     try {
       Throwable t = done.get(60, TimeUnit.SECONDS);
       if (t == null) {
@@ -65,10 +71,11 @@ public final class Loop {
   }
 
   public void run(Runnable step) {
-    await(() -> {
-      step.run();
-      return Future.succeededFuture();
-    });
+    await(
+        () -> {
+          step.run();
+          return Future.succeededFuture();
+        });
   }
 
   /** A plain wait, for "nothing more happens" checks. */

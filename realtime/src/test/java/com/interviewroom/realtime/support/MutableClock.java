@@ -6,7 +6,9 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock a test moves by hand, for what the bridge computes from time (played audio, turn order). */
+/**
+ * A clock a test moves by hand, for what the bridge computes from time (played audio, turn order).
+ */
 public final class MutableClock extends Clock {
   private volatile Instant now;
 

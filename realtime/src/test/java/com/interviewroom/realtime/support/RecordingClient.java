@@ -4,7 +4,6 @@ import com.interviewroom.realtime.voice.ClientChannel;
 import com.interviewroom.realtime.voice.VoiceSession;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
-
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -13,8 +12,10 @@ public final class RecordingClient implements ClientChannel {
   public record Frame(long nanos, Buffer audio, JsonObject json) {}
 
   public final List<Frame> frames = new CopyOnWriteArrayList<>();
+
   /** How often the voice side reported that it gave up mid-session. */
-  public final java.util.concurrent.atomic.AtomicInteger voiceLost = new java.util.concurrent.atomic.AtomicInteger();
+  public final java.util.concurrent.atomic.AtomicInteger voiceLost =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   /** The session handed over while it was still connecting, as the gateway keeps it. */
   public volatile VoiceSession opening;
@@ -33,7 +34,10 @@ public final class RecordingClient implements ClientChannel {
   }
 
   public List<JsonObject> signals(String type) {
-    return signals.stream().filter(s -> type.equals(s.getString("type"))).map(s -> s.getJsonObject("data")).toList();
+    return signals.stream()
+        .filter(s -> type.equals(s.getString("type")))
+        .map(s -> s.getJsonObject("data"))
+        .toList();
   }
 
   @Override
@@ -52,8 +56,10 @@ public final class RecordingClient implements ClientChannel {
   }
 
   public List<JsonObject> json(String type) {
-    return frames.stream().filter(f -> f.json() != null && type.equals(f.json().getString("type")))
-        .map(Frame::json).toList();
+    return frames.stream()
+        .filter(f -> f.json() != null && type.equals(f.json().getString("type")))
+        .map(Frame::json)
+        .toList();
   }
 
   public List<Frame> audio() {
@@ -68,17 +74,23 @@ public final class RecordingClient implements ClientChannel {
     return json("error").stream().anyMatch(j -> code.equals(j.getString("code")));
   }
 
-  /** The last final transcript for {@code itemId} (a barge-in replaces the text with what was heard), or null. */
+  /**
+   * The last final transcript for {@code itemId} (a barge-in replaces the text with what was
+   * heard), or null.
+   */
   public String lastFinal(String itemId) {
-    List<String> texts = json("transcript").stream()
-        .filter(j -> j.getBoolean("final") && itemId.equals(j.getString("itemId")))
-        .map(j -> j.getString("text")).toList();
+    List<String> texts =
+        json("transcript").stream()
+            .filter(j -> j.getBoolean("final") && itemId.equals(j.getString("itemId")))
+            .map(j -> j.getString("text"))
+            .toList();
     return texts.isEmpty() ? null : texts.get(texts.size() - 1);
   }
 
   public List<String> finals(String role) {
     return json("transcript").stream()
         .filter(j -> j.getBoolean("final") && role.equals(j.getString("role")))
-        .map(j -> j.getString("text")).toList();
+        .map(j -> j.getString("text"))
+        .toList();
   }
 }

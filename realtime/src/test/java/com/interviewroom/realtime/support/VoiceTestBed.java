@@ -17,10 +17,15 @@ import org.junit.jupiter.api.BeforeAll;
  * one test class at a time here.
  */
 public abstract class VoiceTestBed {
-  /** Retries after 10, 20 and 40 ms; 5 s to connect, 2 s to hold the candidate's audio, 3 attempts. */
-  public static final BridgedVoiceSession.Settings FAST = new BridgedVoiceSession.Settings(
-      List.of(Duration.ofMillis(10), Duration.ofMillis(20), Duration.ofMillis(40)),
-      Duration.ofSeconds(5), Duration.ofSeconds(2), 3);
+  /**
+   * Retries after 10, 20 and 40 ms; 5 s to connect, 2 s to hold the candidate's audio, 3 attempts.
+   */
+  public static final BridgedVoiceSession.Settings FAST =
+      new BridgedVoiceSession.Settings(
+          List.of(Duration.ofMillis(10), Duration.ofMillis(20), Duration.ofMillis(40)),
+          Duration.ofSeconds(5),
+          Duration.ofSeconds(2),
+          3);
 
   protected static Vertx vertx;
   protected static VoiceDb voiceDb;

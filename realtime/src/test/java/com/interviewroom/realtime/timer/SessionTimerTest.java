@@ -31,7 +31,8 @@ class SessionTimerTest {
   }
 
   @Test
-  @DisplayName("past the deadline (a fixed clock) it reports 0, never a negative time, ticks 0 and expires once without warning")
+  @DisplayName(
+      "past the deadline (a fixed clock) it reports 0, never a negative time, ticks 0 and expires once without warning")
   void clampedPastTheDeadline() throws Exception {
     Instant now = Instant.parse("2026-01-01T10:00:00Z");
     Clock fixed = Clock.fixed(now, ZoneOffset.UTC);
@@ -40,24 +41,30 @@ class SessionTimerTest {
     AtomicInteger expired = new AtomicInteger();
     AtomicInteger warnings = new AtomicInteger();
     CountDownLatch threeTicks = new CountDownLatch(3);
-    SessionTimer timer = new SessionTimer(UUID.randomUUID(), deadlineMs, new Deadlines(redis, fixed), fixed,
-        List.of(Duration.ofMinutes(5), Duration.ofMinutes(1)), new SessionTimer.Listener() {
-          @Override
-          public void tick(long remainingMs) {
-            ticks.add(remainingMs);
-            threeTicks.countDown();
-          }
+    SessionTimer timer =
+        new SessionTimer(
+            UUID.randomUUID(),
+            deadlineMs,
+            new Deadlines(redis, fixed),
+            fixed,
+            List.of(Duration.ofMinutes(5), Duration.ofMinutes(1)),
+            new SessionTimer.Listener() {
+              @Override
+              public void tick(long remainingMs) {
+                ticks.add(remainingMs);
+                threeTicks.countDown();
+              }
 
-          @Override
-          public void warning(Duration threshold, long remainingMs) {
-            warnings.incrementAndGet();
-          }
+              @Override
+              public void warning(Duration threshold, long remainingMs) {
+                warnings.incrementAndGet();
+              }
 
-          @Override
-          public void expired() {
-            expired.incrementAndGet();
-          }
-        });
+              @Override
+              public void expired() {
+                expired.incrementAndGet();
+              }
+            });
     assertEquals(0, timer.remainingMs());
     AtomicInteger live = new AtomicInteger();
     OwnedTimers timers = new OwnedTimers(vertx, live);

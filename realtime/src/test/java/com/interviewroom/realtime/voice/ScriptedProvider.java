@@ -2,12 +2,14 @@ package com.interviewroom.realtime.voice;
 
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 
-/** A provider double for bridge tests: connect results are scripted, calls are recorded, events are pushed by the test. */
+/**
+ * A provider double for bridge tests: connect results are scripted, calls are recorded, events are
+ * pushed by the test.
+ */
 final class ScriptedProvider implements VoiceProvider {
   final String name;
   final Supplier<Future<Void>> onConnect;

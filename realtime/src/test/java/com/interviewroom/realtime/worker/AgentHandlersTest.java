@@ -33,8 +33,10 @@ class AgentHandlersTest {
   private static HttpServer internal;
   private static final List<String> calls = new CopyOnWriteArrayList<>();
   private static final List<JsonObject> bodies = new CopyOnWriteArrayList<>();
+
   /** What the stand-in internal API answers an evaluation. */
   private static volatile String evaluationReply = "{\"status\":\"completed\"}";
+
   private static EntryHandler evaluator;
   private static EntryHandler observer;
   private static Redis redis;
@@ -42,15 +44,31 @@ class AgentHandlersTest {
   @BeforeAll
   static void start() throws Exception {
     vertx = Vertx.vertx();
-    internal = vertx.createHttpServer()
-        .requestHandler(req -> req.body().onSuccess(body -> {
-          calls.add(req.path());
-          bodies.add(body.toJsonObject());
-          req.response().putHeader("Content-Type", "application/json").end(evaluationReply);
-        }))
-        .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    InternalClient client = new InternalClient(vertx, "http://127.0.0.1:" + internal.actualPort(), "secret",
-        Clock.systemUTC(), 10_000);
+    internal =
+        vertx
+            .createHttpServer()
+            .requestHandler(
+                req ->
+                    req.body()
+                        .onSuccess(
+                            body -> {
+                              calls.add(req.path());
+                              bodies.add(body.toJsonObject());
+                              req.response()
+                                  .putHeader("Content-Type", "application/json")
+                                  .end(evaluationReply);
+                            }))
+            .listen(0, "127.0.0.1")
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get(10, TimeUnit.SECONDS);
+    InternalClient client =
+        new InternalClient(
+            vertx,
+            "http://127.0.0.1:" + internal.actualPort(),
+            "secret",
+            Clock.systemUTC(),
+            10_000);
     evaluator = AgentHandlers.evaluator(client);
     redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(TestRedis.url()));
     observer = AgentHandlers.observer(client, redis);
@@ -68,7 +86,8 @@ class AgentHandlersTest {
   }
 
   @Test
-  @DisplayName("a completed session's end is evaluated; abandoned and errored ends are acknowledged without a call")
+  @DisplayName(
+      "a completed session's end is evaluated; abandoned and errored ends are acknowledged without a call")
   void onlyCompletedSessionsAreEvaluated() throws Exception {
     handle(ended("completed"));
     assertThat(calls).containsExactly(AgentHandlers.EVALUATE);
@@ -80,9 +99,16 @@ class AgentHandlersTest {
   }
 
   @Test
-  @DisplayName("an evaluation the edge stored as failed is announced as evaluation.failed on the events stream")
+  @DisplayName(
+      "an evaluation the edge stored as failed is announced as evaluation.failed on the events stream")
   void failedEvaluationsAreAnnounced() throws Exception {
-    InternalClient client = new InternalClient(vertx, "http://127.0.0.1:" + internal.actualPort(), "secret", Clock.systemUTC(), 10_000);
+    InternalClient client =
+        new InternalClient(
+            vertx,
+            "http://127.0.0.1:" + internal.actualPort(),
+            "secret",
+            Clock.systemUTC(),
+            10_000);
     EntryHandler announcing = AgentHandlers.evaluator(client, new EventStream(redis));
     StreamEntry ended = ended("completed");
     evaluationReply = "{\"status\":\"failed\",\"error\":\"api_error (500)\"}";
@@ -91,59 +117,132 @@ class AgentHandlersTest {
     } finally {
       evaluationReply = "{\"status\":\"completed\"}";
     }
-    var entries = await(redis.send(Request.cmd(Command.XREVRANGE).arg(EventStream.STREAM).arg("+").arg("-").arg("COUNT").arg(100)));
-    assertThat(entries.stream().anyMatch(e -> e.get(1).toString().contains(EventStream.EVALUATION_FAILED)
-        && e.get(1).toString().contains(ended.sessionId().toString()) && e.get(1).toString().contains("api_error (500)"))).isTrue();
+    var entries =
+        await(
+            redis.send(
+                Request.cmd(Command.XREVRANGE)
+                    .arg(EventStream.STREAM)
+                    .arg("+")
+                    .arg("-")
+                    .arg("COUNT")
+                    .arg(100)));
+    assertThat(
+            entries.stream()
+                .anyMatch(
+                    e ->
+                        e.get(1).toString().contains(EventStream.EVALUATION_FAILED)
+                            && e.get(1).toString().contains(ended.sessionId().toString())
+                            && e.get(1).toString().contains("api_error (500)")))
+        .isTrue();
     // a completed one is not
     StreamEntry fine = ended("completed");
     await(announcing.handle(fine, "evaluator-workers"));
-    var after = await(redis.send(Request.cmd(Command.XREVRANGE).arg(EventStream.STREAM).arg("+").arg("-").arg("COUNT").arg(100)));
-    assertThat(after.stream().anyMatch(e -> e.get(1).toString().contains(fine.sessionId().toString()))).isFalse();
+    var after =
+        await(
+            redis.send(
+                Request.cmd(Command.XREVRANGE)
+                    .arg(EventStream.STREAM)
+                    .arg("+")
+                    .arg("-")
+                    .arg("COUNT")
+                    .arg(100)));
+    assertThat(
+            after.stream().anyMatch(e -> e.get(1).toString().contains(fine.sessionId().toString())))
+        .isFalse();
   }
 
   @Test
   @DisplayName("an end announced without a status (older entries) is still evaluated")
   void entriesWithoutStatusAreEvaluated() throws Exception {
-    handle(new StreamEntry("1-0", Map.of("type", EventStream.SESSION_ENDED, "sessionId", UUID.randomUUID().toString(),
-        "data", "{}")));
+    handle(
+        new StreamEntry(
+            "1-0",
+            Map.of(
+                "type",
+                EventStream.SESSION_ENDED,
+                "sessionId",
+                UUID.randomUUID().toString(),
+                "data",
+                "{}")));
     assertThat(calls).containsExactly(AgentHandlers.EVALUATE);
   }
 
   @Test
-  @DisplayName("code.edited carries only a hash: the observer is sent the session's latest code from its Redis key")
+  @DisplayName(
+      "code.edited carries only a hash: the observer is sent the session's latest code from its Redis key")
   void observerReadsTheLatestCode() throws Exception {
     UUID session = UUID.randomUUID();
-    await(redis.send(Request.cmd(Command.SET).arg(CodeSync.key(session))
-        .arg(new JsonObject().put("code", "def f():\n  return 2").put("language", "python").encode()).arg("PX").arg(60_000)));
+    await(
+        redis.send(
+            Request.cmd(Command.SET)
+                .arg(CodeSync.key(session))
+                .arg(
+                    new JsonObject()
+                        .put("code", "def f():\n  return 2")
+                        .put("language", "python")
+                        .encode())
+                .arg("PX")
+                .arg(60_000)));
     try {
-      observer.handle(edited(session), "observer-workers").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      observer
+          .handle(edited(session), "observer-workers")
+          .toCompletionStage()
+          .toCompletableFuture()
+          .get(10, TimeUnit.SECONDS);
       assertThat(calls).containsExactly(AgentHandlers.OBSERVE);
       assertThat(bodies.get(0).getString("code")).isEqualTo("def f():\n  return 2");
       assertThat(bodies.get(0).getString("language")).isEqualTo("python");
       assertThat(bodies.get(0).getString("sessionId")).isEqualTo(session.toString());
-      assertThat(bodies.get(0).getString("userId")).as("the runner limits observer compiles per user").isEqualTo(USER.toString());
+      assertThat(bodies.get(0).getString("userId"))
+          .as("the runner limits observer compiles per user")
+          .isEqualTo(USER.toString());
     } finally {
       await(redis.send(Request.cmd(Command.DEL).arg(CodeSync.key(session))));
     }
   }
 
   @Test
-  @DisplayName("a code.edited of a session whose code key is gone (ended) is acknowledged without a call")
+  @DisplayName(
+      "a code.edited of a session whose code key is gone (ended) is acknowledged without a call")
   void observerSkipsEndedSessions() throws Exception {
-    observer.handle(edited(UUID.randomUUID()), "observer-workers").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    observer
+        .handle(edited(UUID.randomUUID()), "observer-workers")
+        .toCompletionStage()
+        .toCompletableFuture()
+        .get(10, TimeUnit.SECONDS);
     assertThat(calls).isEmpty();
   }
 
   private static final UUID USER = UUID.randomUUID();
 
   private static StreamEntry edited(UUID session) {
-    return new StreamEntry("1-0", Map.of("type", EventStream.CODE_EDITED, "sessionId", session.toString(), "userId", USER.toString(),
-        "data", new JsonObject().put("language", "python").put("codeLength", 20).put("codeSha256", "x").encode()));
+    return new StreamEntry(
+        "1-0",
+        Map.of(
+            "type",
+            EventStream.CODE_EDITED,
+            "sessionId",
+            session.toString(),
+            "userId",
+            USER.toString(),
+            "data",
+            new JsonObject()
+                .put("language", "python")
+                .put("codeLength", 20)
+                .put("codeSha256", "x")
+                .encode()));
   }
 
   private static StreamEntry ended(String status) {
-    return new StreamEntry("1-0", Map.of("type", EventStream.SESSION_ENDED, "sessionId", UUID.randomUUID().toString(),
-        "data", new JsonObject().put("status", status).put("reason", "time_up").encode()));
+    return new StreamEntry(
+        "1-0",
+        Map.of(
+            "type",
+            EventStream.SESSION_ENDED,
+            "sessionId",
+            UUID.randomUUID().toString(),
+            "data",
+            new JsonObject().put("status", status).put("reason", "time_up").encode()));
   }
 
   private static void handle(StreamEntry entry) throws Exception {

@@ -3,7 +3,6 @@ package com.interviewroom.realtime.worker;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetServer;
-import io.vertx.core.net.NetSocket;
 import java.net.URI;
 import java.util.Locale;
 import java.util.Map;
@@ -24,20 +23,36 @@ final class RedisCountingProxy implements AutoCloseable {
     URI target = URI.create(redisUrl);
     int targetPort = target.getPort() < 0 ? 6379 : target.getPort();
     client = vertx.createNetClient();
-    server = vertx.createNetServer().connectHandler(inbound -> {
-      inbound.pause();
-      client.connect(targetPort, target.getHost()).onSuccess(upstream -> {
-        upstream.handler(inbound::write);
-        upstream.closeHandler(v -> inbound.close());
-        inbound.closeHandler(v -> upstream.close());
-        StringBuilder carry = new StringBuilder();
-        inbound.handler(buffer -> {
-          count(carry, buffer.toString(java.nio.charset.StandardCharsets.ISO_8859_1));
-          upstream.write(buffer);
-        });
-        inbound.resume();
-      }).onFailure(failure -> inbound.close());
-    }).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    server =
+        vertx
+            .createNetServer()
+            .connectHandler(
+                inbound -> {
+                  inbound.pause();
+                  client
+                      .connect(targetPort, target.getHost())
+                      .onSuccess(
+                          upstream -> {
+                            upstream.handler(inbound::write);
+                            upstream.closeHandler(v -> inbound.close());
+                            inbound.closeHandler(v -> upstream.close());
+                            StringBuilder carry = new StringBuilder();
+                            inbound.handler(
+                                buffer -> {
+                                  count(
+                                      carry,
+                                      buffer.toString(
+                                          java.nio.charset.StandardCharsets.ISO_8859_1));
+                                  upstream.write(buffer);
+                                });
+                            inbound.resume();
+                          })
+                      .onFailure(failure -> inbound.close());
+                })
+            .listen(0, "127.0.0.1")
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get(10, TimeUnit.SECONDS);
   }
 
   /** Each RESP bulk string that follows a {@code *N} array header is a command name. */

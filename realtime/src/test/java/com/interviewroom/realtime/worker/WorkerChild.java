@@ -8,9 +8,9 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 
 /**
- * A worker process for {@link WorkerCrashTest}: consumes {@code stream} as {@code consumer} and, for
- * every entry, counts the start in {@code <stream>:started} and then never finishes, like a call to
- * the edge API still in flight. The test kills this JVM while those calls are open.
+ * A worker process for {@link WorkerCrashTest}: consumes {@code stream} as {@code consumer} and,
+ * for every entry, counts the start in {@code <stream>:started} and then never finishes, like a
+ * call to the edge API still in flight. The test kills this JVM while those calls are open.
  */
 public final class WorkerChild {
   private WorkerChild() {}
@@ -22,14 +22,21 @@ public final class WorkerChild {
     String consumer = args[3];
     Vertx vertx = Vertx.vertx();
     Redis redis = Redis.createClient(vertx, redisUrl);
-    EntryHandler inFlightForever = (entry, g) -> redis.send(Request.cmd(Command.INCR).arg(stream + ":started"))
-        .compose(counted -> Promise.<Void>promise().future());
+    EntryHandler inFlightForever =
+        (entry, g) ->
+            redis
+                .send(Request.cmd(Command.INCR).arg(stream + ":started"))
+                .compose(counted -> Promise.<Void>promise().future());
     WorkerSettings settings = WorkerSettings.defaults(stream, group).withConsumer(consumer);
-    vertx.deployVerticle(new WorkerVerticle(settings, redisUrl, redis, inFlightForever, new SimpleMeterRegistry()))
+    vertx
+        .deployVerticle(
+            new WorkerVerticle(
+                settings, redisUrl, redis, inFlightForever, new SimpleMeterRegistry()))
         .onSuccess(id -> System.out.println("READY"))
-        .onFailure(failure -> {
-          failure.printStackTrace();
-          System.exit(2);
-        });
+        .onFailure(
+            failure -> {
+              failure.printStackTrace();
+              System.exit(2);
+            });
   }
 }

@@ -29,7 +29,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-/** A worker process killed outright (SIGKILL) with calls in flight loses nothing: another finishes each entry once. */
+/**
+ * A worker process killed outright (SIGKILL) with calls in flight loses nothing: another finishes
+ * each entry once.
+ */
 class WorkerCrashTest {
   private static final int ENTRIES = 6;
   private static Vertx vertx;
@@ -53,22 +56,55 @@ class WorkerCrashTest {
   }
 
   @Test
-  @DisplayName("a worker JVM killed mid-batch leaves its entries pending; a second worker claims them and runs each exactly once")
+  @DisplayName(
+      "a worker JVM killed mid-batch leaves its entries pending; a second worker claims them and runs each exactly once")
   void killedProcessMidBatch() throws Exception {
     String stream = "test-events-" + UUID.randomUUID();
     String group = "crash-group";
-    await(redis.send(Request.cmd(Command.XGROUP).arg("CREATE").arg(stream).arg(group).arg("$").arg("MKSTREAM")));
+    await(
+        redis.send(
+            Request.cmd(Command.XGROUP)
+                .arg("CREATE")
+                .arg(stream)
+                .arg(group)
+                .arg("$")
+                .arg("MKSTREAM")));
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < ENTRIES; i++) {
-      ids.add(await(redis.send(Request.cmd(Command.XADD).arg(stream).arg("*").arg("type").arg("session.ended")
-          .arg("sessionId").arg("s-" + i).arg("userId").arg("").arg("requestId").arg("").arg("data").arg("{}"))).toString());
+      ids.add(
+          await(
+                  redis.send(
+                      Request.cmd(Command.XADD)
+                          .arg(stream)
+                          .arg("*")
+                          .arg("type")
+                          .arg("session.ended")
+                          .arg("sessionId")
+                          .arg("s-" + i)
+                          .arg("userId")
+                          .arg("")
+                          .arg("requestId")
+                          .arg("")
+                          .arg("data")
+                          .arg("{}")))
+              .toString());
     }
     Path log = Files.createTempFile("worker-child", ".log");
-    Process child = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
-        "-cp", System.getProperty("java.class.path"), WorkerChild.class.getName(), TestRedis.url(), stream, group, "doomed")
-        .redirectError(log.toFile()).start();
+    Process child =
+        new ProcessBuilder(
+                ProcessHandle.current().info().command().orElse("java"),
+                "-cp",
+                System.getProperty("java.class.path"),
+                WorkerChild.class.getName(),
+                TestRedis.url(),
+                stream,
+                group,
+                "doomed")
+            .redirectError(log.toFile())
+            .start();
     try {
-      BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+      BufferedReader out =
+          new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
       // stdout also carries the child's JSON log lines
       String line = out.readLine();
       while (line != null && !line.equals("READY")) {
@@ -86,13 +122,30 @@ class WorkerCrashTest {
     assertThat(summary.get(3).get(0).get(0).toString()).isEqualTo("doomed");
 
     Map<String, AtomicInteger> effects = new ConcurrentHashMap<>();
-    WorkerSettings survivor = WorkerSettings.defaults(stream, group).withConsumer("survivor").withClaims(500, 100);
-    String id = await(vertx.deployVerticle(new WorkerVerticle(survivor, TestRedis.url(), redis, (entry, g) -> {
-      effects.computeIfAbsent(entry.id(), k -> new AtomicInteger()).incrementAndGet();
-      return Future.succeededFuture();
-    }, new SimpleMeterRegistry())));
+    WorkerSettings survivor =
+        WorkerSettings.defaults(stream, group).withConsumer("survivor").withClaims(500, 100);
+    String id =
+        await(
+            vertx.deployVerticle(
+                new WorkerVerticle(
+                    survivor,
+                    TestRedis.url(),
+                    redis,
+                    (entry, g) -> {
+                      effects
+                          .computeIfAbsent(entry.id(), k -> new AtomicInteger())
+                          .incrementAndGet();
+                      return Future.succeededFuture();
+                    },
+                    new SimpleMeterRegistry())));
     try {
-      eventually("nothing pending", () -> await(redis.send(Request.cmd(Command.XPENDING).arg(stream).arg(group))).get(0).toLong() == 0);
+      eventually(
+          "nothing pending",
+          () ->
+              await(redis.send(Request.cmd(Command.XPENDING).arg(stream).arg(group)))
+                      .get(0)
+                      .toLong()
+                  == 0);
       Thread.sleep(1_000);
       assertThat(effects.keySet()).containsExactlyInAnyOrderElementsOf(ids);
       assertThat(effects.values()).allSatisfy(count -> assertThat(count.get()).isEqualTo(1));

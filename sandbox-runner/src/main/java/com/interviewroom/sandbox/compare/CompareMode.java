@@ -4,7 +4,11 @@ import java.util.Optional;
 
 /** How a returned value is compared with the expected one; names as in docs/problem-format.md. */
 public enum CompareMode {
-  EXACT("exact"), FLOAT("float"), UNORDERED("unordered"), UNORDERED_NESTED("unordered-nested"), TEXT("text");
+  EXACT("exact"),
+  FLOAT("float"),
+  UNORDERED("unordered"),
+  UNORDERED_NESTED("unordered-nested"),
+  TEXT("text");
 
   private final String wireName;
 

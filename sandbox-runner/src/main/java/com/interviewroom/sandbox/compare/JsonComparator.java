@@ -26,11 +26,18 @@ public final class JsonComparator {
     return switch (mode) {
       case EXACT -> same(e, a, false);
       case FLOAT -> same(e, a, true);
-      case UNORDERED -> e instanceof List<?> le && a instanceof List<?> la ? sameUnordered(le, la) : same(e, a, false);
-      case UNORDERED_NESTED -> e instanceof List<?> le && a instanceof List<?> la
-          ? sameUnordered(sortInner(le), sortInner(la)) : same(e, a, false);
-      case TEXT -> e instanceof String se && a instanceof String sa
-          ? TextComparator.normalize(se).equals(TextComparator.normalize(sa)) : same(e, a, false);
+      case UNORDERED ->
+          e instanceof List<?> le && a instanceof List<?> la
+              ? sameUnordered(le, la)
+              : same(e, a, false);
+      case UNORDERED_NESTED ->
+          e instanceof List<?> le && a instanceof List<?> la
+              ? sameUnordered(sortInner(le), sortInner(la))
+              : same(e, a, false);
+      case TEXT ->
+          e instanceof String se && a instanceof String sa
+              ? TextComparator.normalize(se).equals(TextComparator.normalize(sa))
+              : same(e, a, false);
     };
   }
 
@@ -38,7 +45,9 @@ public final class JsonComparator {
     return same(e, a, false);
   }
 
-  /** @param floatMode integers too match within the tolerance ({@code compare: "float"}) */
+  /**
+   * @param floatMode integers too match within the tolerance ({@code compare: "float"})
+   */
   static boolean same(Object e, Object a, boolean floatMode) {
     if (e instanceof Number ne && a instanceof Number na) {
       return sameNumber(ne, na, floatMode);
@@ -74,7 +83,8 @@ public final class JsonComparator {
     if (integral(e) && !floatMode) {
       // An integer answer is exact: a float that is off by one in the seventh digit is wrong.
       double y = a.doubleValue();
-      return Double.isFinite(y) && new BigDecimal(a.toString()).compareTo(new BigDecimal(toBigInteger(e))) == 0;
+      return Double.isFinite(y)
+          && new BigDecimal(a.toString()).compareTo(new BigDecimal(toBigInteger(e))) == 0;
     }
     double x = e.doubleValue();
     double y = a.doubleValue();
@@ -108,7 +118,10 @@ public final class JsonComparator {
   }
 
   private static boolean integral(Number n) {
-    return n instanceof Integer || n instanceof Long || n instanceof Short || n instanceof Byte
+    return n instanceof Integer
+        || n instanceof Long
+        || n instanceof Short
+        || n instanceof Byte
         || n instanceof BigInteger
         || (n instanceof BigDecimal d && d.stripTrailingZeros().scale() <= 0);
   }
@@ -123,7 +136,9 @@ public final class JsonComparator {
     return BigInteger.valueOf(n.longValue());
   }
 
-  /** A sort key that is the same for values {@link #same} treats as equal (up to float rounding). */
+  /**
+   * A sort key that is the same for values {@link #same} treats as equal (up to float rounding).
+   */
   static final class Canonical {
     private Canonical() {}
 
@@ -155,21 +170,25 @@ public final class JsonComparator {
 
     private static void append(Object value, StringBuilder out) {
       if (value instanceof Number n) {
-        out.append(integral(n) ? toBigInteger(n).toString() : String.format("%.5e", n.doubleValue()));
+        out.append(
+            integral(n) ? toBigInteger(n).toString() : String.format("%.5e", n.doubleValue()));
       } else if (value instanceof List<?> list) {
         out.append('[');
-        list.forEach(v -> {
-          append(v, out);
-          out.append(',');
-        });
+        list.forEach(
+            v -> {
+              append(v, out);
+              out.append(',');
+            });
         out.append(']');
       } else if (value instanceof Map<?, ?> map) {
         out.append('{');
-        new TreeMap<>(map).forEach((k, v) -> {
-          out.append(k).append(':');
-          append(v, out);
-          out.append(',');
-        });
+        new TreeMap<>(map)
+            .forEach(
+                (k, v) -> {
+                  out.append(k).append(':');
+                  append(v, out);
+                  out.append(',');
+                });
         out.append('}');
       } else if (value instanceof String s) {
         out.append('"').append(s).append('"');

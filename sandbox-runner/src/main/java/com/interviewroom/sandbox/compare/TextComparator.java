@@ -1,6 +1,9 @@
 package com.interviewroom.sandbox.compare;
 
-/** Whitespace-normalised text equality for stdout problems: line endings, trailing spaces, final blank lines. */
+/**
+ * Whitespace-normalised text equality for stdout problems: line endings, trailing spaces, final
+ * blank lines.
+ */
 public final class TextComparator {
   private TextComparator() {}
 

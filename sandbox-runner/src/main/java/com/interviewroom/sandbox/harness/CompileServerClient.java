@@ -18,8 +18,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -44,7 +44,8 @@ public final class CompileServerClient implements AutoCloseable {
   private volatile Process process;
   private volatile RunCgroup cgroup;
 
-  public CompileServerClient(Runtime java, HarnessFiles harness, Optional<Cgroups> cgroups, int uid) {
+  public CompileServerClient(
+      Runtime java, HarnessFiles harness, Optional<Cgroups> cgroups, int uid) {
     this.java = java;
     this.harness = harness;
     this.cgroups = cgroups;
@@ -57,9 +58,10 @@ public final class CompileServerClient implements AutoCloseable {
 
   /**
    * @param background an observer's compile: the compiler's CPU weight is lowered for it, so it
-   *                   yields the cores to executions ({@link RunCgroup#cpuWeight})
+   *     yields the cores to executions ({@link RunCgroup#cpuWeight})
    */
-  public synchronized CompileOutcome compile(String fileName, String source, boolean background) throws IOException {
+  public synchronized CompileOutcome compile(String fileName, String source, boolean background)
+      throws IOException {
     ensureStarted();
     if (cgroup != null) {
       cgroup.cpuWeight(background ? RunCgroup.BACKGROUND_SHARES : RunCgroup.NORMAL_SHARES);
@@ -75,12 +77,17 @@ public final class CompileServerClient implements AutoCloseable {
       return decode(response.get(limits.wallTimeout().toMillis(), TimeUnit.MILLISECONDS));
     } catch (TimeoutException e) {
       stop();
-      return new CompileOutcome(false, List.of(new Diagnostic(1, 1, "Compilation timed out.", "error")), Map.of(), true);
+      return new CompileOutcome(
+          false, List.of(new Diagnostic(1, 1, "Compilation timed out.", "error")), Map.of(), true);
     } catch (ExecutionException e) {
-      // The compiler died mid-request (its cgroup OOM-killed it, say): the candidate's code did that.
+      // The compiler died mid-request (its cgroup OOM-killed it, say): the candidate's code did
+      // that.
       stop();
-      return new CompileOutcome(false, List.of(new Diagnostic(1, 1, "The compiler stopped while compiling this code.", "error")),
-          Map.of(), false);
+      return new CompileOutcome(
+          false,
+          List.of(new Diagnostic(1, 1, "The compiler stopped while compiling this code.", "error")),
+          Map.of(),
+          false);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       stop();
@@ -96,9 +103,12 @@ public final class CompileServerClient implements AutoCloseable {
    */
   public synchronized void warmUp() throws IOException {
     for (int round = 0; round < WARM_UP_COMPILES; round++) {
-      compile("Solution.java", "import java.util.*;class Solution { public int[] f" + round
-          + "(int[] a) { Map<Integer, List<String>> m = new HashMap<>(); m.computeIfAbsent(a[0], k -> new ArrayList<>()).add(\"x\");"
-          + " return Arrays.stream(a).map(x -> x * 2).filter(x -> x > 0).toArray(); } }");
+      compile(
+          "Solution.java",
+          "import java.util.*;class Solution { public int[] f"
+              + round
+              + "(int[] a) { Map<Integer, List<String>> m = new HashMap<>(); m.computeIfAbsent(a[0], k -> new ArrayList<>()).add(\"x\");"
+              + " return Arrays.stream(a).map(x -> x * 2).filter(x -> x > 0).toArray(); } }");
     }
   }
 
@@ -108,11 +118,31 @@ public final class CompileServerClient implements AutoCloseable {
     }
     stop();
     cgroup = cgroups.isPresent() ? cgroups.get().create("javac", limits) : null;
-    List<String> command = List.of(java.executable().toString(), "-Xmx384m", "-Xss8m", "-XX:+UseSerialGC",
-        "-XX:-UsePerfData", "-Xshare:auto", "-cp", HarnessFiles.MOUNT + "/compiler", "CompileServer",
-        HarnessFiles.MOUNT + "/java");
-    List<String> argv = SandboxCommand.build(uid, limits, java.readOnlyPaths(), harness.dir(), null, cgroup, harness.seccompFilter(), command);
-    process = SandboxThreads.spawn(SandboxProcess.builder(argv).redirectError(ProcessBuilder.Redirect.DISCARD));
+    List<String> command =
+        List.of(
+            java.executable().toString(),
+            "-Xmx384m",
+            "-Xss8m",
+            "-XX:+UseSerialGC",
+            "-XX:-UsePerfData",
+            "-Xshare:auto",
+            "-cp",
+            HarnessFiles.MOUNT + "/compiler",
+            "CompileServer",
+            HarnessFiles.MOUNT + "/java");
+    List<String> argv =
+        SandboxCommand.build(
+            uid,
+            limits,
+            java.readOnlyPaths(),
+            harness.dir(),
+            null,
+            cgroup,
+            harness.seccompFilter(),
+            command);
+    process =
+        SandboxThreads.spawn(
+            SandboxProcess.builder(argv).redirectError(ProcessBuilder.Redirect.DISCARD));
   }
 
   private String readResponse(InputStream in) throws IOException {
@@ -139,9 +169,15 @@ public final class CompileServerClient implements AutoCloseable {
     for (int i = 1; i < lines.length; i++) {
       String[] parts = lines[i].split("\t", 5);
       if (parts[0].equals("D") && parts.length == 5) {
-        diagnostics.add(new Diagnostic((int) Math.max(1, Long.parseLong(parts[1])), (int) Math.max(1, Long.parseLong(parts[2])),
-            unescape(parts[4]), parts[3]));
-      } else if (parts[0].equals("C") && parts.length == 3 && CLASS_NAME.matcher(parts[1]).matches()) {
+        diagnostics.add(
+            new Diagnostic(
+                (int) Math.max(1, Long.parseLong(parts[1])),
+                (int) Math.max(1, Long.parseLong(parts[2])),
+                unescape(parts[4]),
+                parts[3]));
+      } else if (parts[0].equals("C")
+          && parts.length == 3
+          && CLASS_NAME.matcher(parts[1]).matches()) {
         classes.put(parts[1], Base64.getDecoder().decode(parts[2]));
       }
     }

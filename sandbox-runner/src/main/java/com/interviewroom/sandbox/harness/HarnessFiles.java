@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class HarnessFiles {
   public static final String MOUNT = "/harness";
-  private static final List<String> JAVA_HARNESS = List.of("TreeNode.java", "ListNode.java", "Harness.java");
+  private static final List<String> JAVA_HARNESS =
+      List.of("TreeNode.java", "ListNode.java", "Harness.java");
 
   private final Path dir;
 
@@ -27,7 +28,8 @@ public final class HarnessFiles {
     this.dir = dir;
   }
 
-  public static HarnessFiles install(Path dir, Optional<Runtime> java) throws IOException, InterruptedException {
+  public static HarnessFiles install(Path dir, Optional<Runtime> java)
+      throws IOException, InterruptedException {
     Files.createDirectories(dir);
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
     copy("harness.py", dir);
@@ -40,14 +42,33 @@ public final class HarnessFiles {
       }
       copy("CompileServer.java", sources);
       Path javac = java.get().home().resolve("bin/javac");
-      List<String> harness = new ArrayList<>(List.of(javac.toString(), "--release", "21", "-proc:none", "-d", dir.resolve("java").toString()));
+      List<String> harness =
+          new ArrayList<>(
+              List.of(
+                  javac.toString(),
+                  "--release",
+                  "21",
+                  "-proc:none",
+                  "-d",
+                  dir.resolve("java").toString()));
       JAVA_HARNESS.forEach(f -> harness.add(sources.resolve(f).toString()));
       run(harness);
-      run(List.of(javac.toString(), "--release", "21", "-proc:none", "-d", dir.resolve("compiler").toString(),
-          sources.resolve("CompileServer.java").toString()));
+      run(
+          List.of(
+              javac.toString(),
+              "--release",
+              "21",
+              "-proc:none",
+              "-d",
+              dir.resolve("compiler").toString(),
+              sources.resolve("CompileServer.java").toString()));
     }
-    // -Dsandbox.seccomp=log only while finding what a runtime needs (docs/sandbox.md): unlisted calls are then allowed and logged.
-    Seccomp.Unlisted unlisted = "log".equals(System.getProperty("sandbox.seccomp")) ? Seccomp.Unlisted.LOG : Seccomp.Unlisted.REFUSE;
+    // -Dsandbox.seccomp=log only while finding what a runtime needs (docs/sandbox.md): unlisted
+    // calls are then allowed and logged.
+    Seccomp.Unlisted unlisted =
+        "log".equals(System.getProperty("sandbox.seccomp"))
+            ? Seccomp.Unlisted.LOG
+            : Seccomp.Unlisted.REFUSE;
     Files.write(seccompFile(dir), Seccomp.program(unlisted));
     return new HarnessFiles(dir);
   }

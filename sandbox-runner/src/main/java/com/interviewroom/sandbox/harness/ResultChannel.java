@@ -10,13 +10,17 @@ import java.util.List;
 /**
  * Parses the side channel the harness writes: records {@code "<nonce> <length>\n<json>\n"}, one per
  * test in order, then {@code {"done": n}}. Results count only when every frame is intact, carries
- * this run's nonce, names the expected test, and the final count matches; anything else (a forged or
- * torn record, an early exit before "done") makes the whole channel {@link Parsed#intact() untrusted}.
+ * this run's nonce, names the expected test, and the final count matches; anything else (a forged
+ * or torn record, an early exit before "done") makes the whole channel {@link Parsed#intact()
+ * untrusted}.
  */
 public final class ResultChannel {
   private ResultChannel() {}
 
-  /** @param records the well-formed records read before any problem; @param intact true only for a complete, valid channel */
+  /**
+   * @param records the well-formed records read before any problem; @param intact true only for a
+   *     complete, valid channel
+   */
   public record Parsed(List<HarnessRecord> records, boolean intact) {}
 
   public static Parsed parse(byte[] data, String nonce, List<String> expectedIds) {
@@ -24,7 +28,8 @@ public final class ResultChannel {
     List<HarnessRecord> records = new ArrayList<>();
     int at = 0;
     while (at < data.length) {
-      if (data.length - at < prefix.length || !Arrays.equals(data, at, at + prefix.length, prefix, 0, prefix.length)) {
+      if (data.length - at < prefix.length
+          || !Arrays.equals(data, at, at + prefix.length, prefix, 0, prefix.length)) {
         return new Parsed(records, false);
       }
       at += prefix.length;
@@ -35,7 +40,8 @@ public final class ResultChannel {
       if (lengthEnd == at || lengthEnd >= data.length || data[lengthEnd] != '\n') {
         return new Parsed(records, false);
       }
-      int length = Integer.parseInt(new String(data, at, lengthEnd - at, StandardCharsets.US_ASCII));
+      int length =
+          Integer.parseInt(new String(data, at, lengthEnd - at, StandardCharsets.US_ASCII));
       int bodyStart = lengthEnd + 1;
       int bodyEnd = bodyStart + length;
       if (bodyEnd >= data.length || data[bodyEnd] != '\n') {
@@ -49,16 +55,24 @@ public final class ResultChannel {
       }
       at = bodyEnd + 1;
       if (record.containsKey("done")) {
-        boolean complete = at == data.length && records.size() == expectedIds.size()
-            && Integer.valueOf(expectedIds.size()).equals(asInt(record.getValue("done")));
+        boolean complete =
+            at == data.length
+                && records.size() == expectedIds.size()
+                && Integer.valueOf(expectedIds.size()).equals(asInt(record.getValue("done")));
         return new Parsed(records, complete);
       }
-      if (records.size() >= expectedIds.size() || !expectedIds.get(records.size()).equals(String.valueOf(record.getValue("id")))) {
+      if (records.size() >= expectedIds.size()
+          || !expectedIds.get(records.size()).equals(String.valueOf(record.getValue("id")))) {
         return new Parsed(records, false);
       }
-      records.add(new HarnessRecord(expectedIds.get(records.size()), Boolean.TRUE.equals(record.getValue("ok")),
-          record.getValue("actual"), string(record.getValue("kind")), string(record.getValue("error")),
-          record.getValue("ms") instanceof Number n ? n.doubleValue() : 0));
+      records.add(
+          new HarnessRecord(
+              expectedIds.get(records.size()),
+              Boolean.TRUE.equals(record.getValue("ok")),
+              record.getValue("actual"),
+              string(record.getValue("kind")),
+              string(record.getValue("error")),
+              record.getValue("ms") instanceof Number n ? n.doubleValue() : 0));
     }
     return new Parsed(records, false);
   }

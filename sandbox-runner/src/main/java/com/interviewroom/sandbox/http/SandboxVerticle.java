@@ -18,14 +18,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The sandbox runner's private HTTP API on {@code host:cfg.port()} (0 picks a free port, see
- * {@link #actualPort()}), every {@code /v1} call authenticated with the runner's token. Set-up
- * (runtime detection, cgroups, work dirs, harness build) and every run happen off the event loop.
- * A host that lacks what sandboxes need still gets a listener: it refuses runs with 503
- * {@code sandbox_unavailable} and its {@code /health} names what to install.
+ * The sandbox runner's private HTTP API on {@code host:cfg.port()} (0 picks a free port, see {@link
+ * #actualPort()}), every {@code /v1} call authenticated with the runner's token. Set-up (runtime
+ * detection, cgroups, work dirs, harness build) and every run happen off the event loop. A host
+ * that lacks what sandboxes need still gets a listener: it refuses runs with 503 {@code
+ * sandbox_unavailable} and its {@code /health} names what to install.
  */
 public final class SandboxVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(SandboxVerticle.class);
+
   /** The address of an in-process runner ({@code ROLE=all}): nothing but this host may call it. */
   public static final String LOOPBACK = "127.0.0.1";
 
@@ -42,7 +43,10 @@ public final class SandboxVerticle extends VerticleBase {
     this(cfg, LOOPBACK);
   }
 
-  /** @param host the listen address: loopback in-process, the private network for {@code ROLE=sandbox} */
+  /**
+   * @param host the listen address: loopback in-process, the private network for {@code
+   *     ROLE=sandbox}
+   */
   public SandboxVerticle(Config.Sandbox cfg, String host) {
     this.cfg = cfg;
     this.host = host;
@@ -51,17 +55,25 @@ public final class SandboxVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    return vertx.executeBlocking(this::startService).compose(started -> {
-      service = started;
-      if (service != null) {
-        blocking.submit(() -> {
-          service.warmUp();
-          readiness.refresh(); // the first real answer, before anyone asks
-        });
-      }
-      server = vertx.createHttpServer(new HttpServerOptions().setMaxInitialLineLength(4096));
-      return server.requestHandler(new SandboxRoutes(vertx, service, readiness, token, blocking).router()).listen(cfg.port(), host);
-    });
+    return vertx
+        .executeBlocking(this::startService)
+        .compose(
+            started -> {
+              service = started;
+              if (service != null) {
+                blocking.submit(
+                    () -> {
+                      service.warmUp();
+                      readiness.refresh(); // the first real answer, before anyone asks
+                    });
+              }
+              server =
+                  vertx.createHttpServer(new HttpServerOptions().setMaxInitialLineLength(4096));
+              return server
+                  .requestHandler(
+                      new SandboxRoutes(vertx, service, readiness, token, blocking).router())
+                  .listen(cfg.port(), host);
+            });
   }
 
   private SandboxService startService() {
@@ -78,7 +90,9 @@ public final class SandboxVerticle extends VerticleBase {
       }
     }
     if (!missing.isEmpty()) {
-      log.warn("code execution {}: install or provide {}", started == null ? "is unavailable" : "is limited",
+      log.warn(
+          "code execution {}: install or provide {}",
+          started == null ? "is unavailable" : "is limited",
           String.join("; ", missing));
     }
     readiness = new Readiness(started, missing, blocking);
@@ -88,13 +102,16 @@ public final class SandboxVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
-    return closed.compose(v -> vertx.executeBlocking(() -> {
-      blocking.shutdownNow();
-      if (service != null) {
-        service.close();
-      }
-      return null;
-    }));
+    return closed.compose(
+        v ->
+            vertx.executeBlocking(
+                () -> {
+                  blocking.shutdownNow();
+                  if (service != null) {
+                    service.close();
+                  }
+                  return null;
+                }));
   }
 
   public int actualPort() {
@@ -106,7 +123,10 @@ public final class SandboxVerticle extends VerticleBase {
     return token;
   }
 
-  /** For benchmarks and tests that drive the service without HTTP (null when the runner could not start). */
+  /**
+   * For benchmarks and tests that drive the service without HTTP (null when the runner could not
+   * start).
+   */
   public SandboxService service() {
     return service;
   }

@@ -12,8 +12,8 @@ import org.slf4j.LoggerFactory;
 /**
  * cgroup v1 hierarchies (memory, pids, cpu) under the runner's own cgroup, so the runner's own
  * limits still bound its children. {@link #open} fails when the machine does not let us create
- * cgroups (not root, or a cgroup v2-only host); the service then refuses to start, or, where
- * {@code SANDBOX_CGROUPS=optional}, runs with rlimits alone and {@code /v1/runtimes} says so.
+ * cgroups (not root, or a cgroup v2-only host); the service then refuses to start, or, where {@code
+ * SANDBOX_CGROUPS=optional}, runs with rlimits alone and {@code /v1/runtimes} says so.
  */
 public final class Cgroups {
   private static final Logger log = LoggerFactory.getLogger(Cgroups.class);
@@ -32,7 +32,7 @@ public final class Cgroups {
    *
    * @param tag the name of this runner's parent cgroup in each hierarchy
    * @throws IOException or IllegalStateException naming why the machine does not let us (not root,
-   *                     no v1 hierarchy for a controller, a host with only the unified v2 hierarchy)
+   *     no v1 hierarchy for a controller, a host with only the unified v2 hierarchy)
    */
   public static Cgroups open(String tag) throws IOException {
     String self = Files.readString(Path.of("/proc/self/cgroup"));
@@ -55,9 +55,10 @@ public final class Cgroups {
       }
       unified |= parts.length == 3 && parts[0].equals("0") && parts[1].isEmpty();
     }
-    throw new IllegalStateException(unified && procSelfCgroup.strip().lines().count() == 1
-        ? "this host has only the unified cgroup v2 hierarchy; the runner needs cgroup v1 memory, pids and cpu hierarchies"
-        : "no cgroup v1 " + controller + " hierarchy");
+    throw new IllegalStateException(
+        unified && procSelfCgroup.strip().lines().count() == 1
+            ? "this host has only the unified cgroup v2 hierarchy; the runner needs cgroup v1 memory, pids and cpu hierarchies"
+            : "no cgroup v1 " + controller + " hierarchy");
   }
 
   /** A fresh cgroup in each controller with the given limits. */

@@ -12,8 +12,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What runners that are gone (killed, crashed) left on this host: their cgroups with any process
- * still in them, their slot tmpfs mounts and their directories. Each runner names all three
- * {@code interviewroom-sandbox-<pid>-<n>}; a name whose pid no longer exists is swept at start-up.
+ * still in them, their slot tmpfs mounts and their directories. Each runner names all three {@code
+ * interviewroom-sandbox-<pid>-<n>}; a name whose pid no longer exists is swept at start-up.
  */
 public final class Leftovers {
   private static final Logger log = LoggerFactory.getLogger(Leftovers.class);
@@ -40,11 +40,15 @@ public final class Leftovers {
     return pid > 0 && !Processes.alive(pid);
   }
 
-  /** Sweeps every abandoned runner's cgroups, mounts and directories under {@code tmpDir}; returns how many things went. */
+  /**
+   * Sweeps every abandoned runner's cgroups, mounts and directories under {@code tmpDir}; returns
+   * how many things went.
+   */
   public static int sweep(Path tmpDir) {
     int swept = sweepCgroups() + sweepMounts(tmpDir) + sweepDirs(tmpDir);
     if (swept > 0) {
-      log.warn("swept {} cgroups, mounts and directories left by sandbox runners that are gone", swept);
+      log.warn(
+          "swept {} cgroups, mounts and directories left by sandbox runners that are gone", swept);
     }
     return swept;
   }
@@ -83,7 +87,11 @@ public final class Leftovers {
     for (int attempt = 0; attempt < 100; attempt++) {
       List<Long> members;
       try {
-        members = Files.readAllLines(cgroup.resolve("cgroup.procs")).stream().filter(l -> !l.isBlank()).map(Long::parseLong).toList();
+        members =
+            Files.readAllLines(cgroup.resolve("cgroup.procs")).stream()
+                .filter(l -> !l.isBlank())
+                .map(Long::parseLong)
+                .toList();
       } catch (IOException | RuntimeException e) {
         return;
       }
@@ -105,8 +113,10 @@ public final class Leftovers {
           continue;
         }
         Path mountPoint = Path.of(unescape(fields[4]));
-        if (mountPoint.startsWith(tmpDir) && mountPoint.getNameCount() > tmpDir.getNameCount()
-            && abandoned(mountPoint.getName(tmpDir.getNameCount()).toString()) && umount(mountPoint)) {
+        if (mountPoint.startsWith(tmpDir)
+            && mountPoint.getNameCount() > tmpDir.getNameCount()
+            && abandoned(mountPoint.getName(tmpDir.getNameCount()).toString())
+            && umount(mountPoint)) {
           swept++;
         }
       }
@@ -133,7 +143,9 @@ public final class Leftovers {
 
   private static List<Path> children(Path dir) {
     try (Stream<Path> entries = Files.list(dir)) {
-      return entries.filter(p -> Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)).toList();
+      return entries
+          .filter(p -> Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS))
+          .toList();
     } catch (IOException e) {
       return new ArrayList<>();
     }
@@ -155,7 +167,10 @@ public final class Leftovers {
 
   private static boolean umount(Path mountPoint) {
     try {
-      Process process = new ProcessBuilder("/bin/umount", "-l", mountPoint.toString()).redirectErrorStream(true).start();
+      Process process =
+          new ProcessBuilder("/bin/umount", "-l", mountPoint.toString())
+              .redirectErrorStream(true)
+              .start();
       process.getInputStream().readAllBytes();
       return process.waitFor(10, TimeUnit.SECONDS) && process.exitValue() == 0;
     } catch (IOException e) {
@@ -168,7 +183,11 @@ public final class Leftovers {
 
   /** mountinfo escapes space, tab, newline and backslash as octal. */
   private static String unescape(String field) {
-    return field.replace("\\040", " ").replace("\\011", "\t").replace("\\012", "\n").replace("\\134", "\\");
+    return field
+        .replace("\\040", " ")
+        .replace("\\011", "\t")
+        .replace("\\012", "\n")
+        .replace("\\134", "\\");
   }
 
   private static void sleep(long millis) {

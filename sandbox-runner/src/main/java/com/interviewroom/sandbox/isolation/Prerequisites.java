@@ -6,8 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What code execution needs from the host, each missing piece named with what to install. Checked at
- * start-up: a runner that lacks one starts anyway (the rest of a {@code ROLE=all} process keeps
+ * What code execution needs from the host, each missing piece named with what to install. Checked
+ * at start-up: a runner that lacks one starts anyway (the rest of a {@code ROLE=all} process keeps
  * working) but refuses runs with 503 {@code sandbox_unavailable} and says why on {@code /health},
  * instead of answering every run with a {@code setpriv: failed to execute /usr/bin/bwrap}.
  */
@@ -26,7 +26,8 @@ public final class Prerequisites {
       }
     }
     if (!"root".equals(System.getProperty("user.name"))) {
-      missing.add("root: the runner must run as root to start each sandbox as its own unprivileged uid");
+      missing.add(
+          "root: the runner must run as root to start each sandbox as its own unprivileged uid");
     }
     if (!"Linux".equals(System.getProperty("os.name"))) {
       missing.add("Linux: sandboxes use Linux namespaces");

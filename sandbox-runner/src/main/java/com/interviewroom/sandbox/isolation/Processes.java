@@ -10,12 +10,14 @@ public final class Processes {
   private Processes() {}
 
   /**
-   * SIGKILLs every process of this runner (its descendants) whose real uid is {@code uid}, until none
-   * is left (bounded attempts). Another instance's processes of the same uid are never touched.
+   * SIGKILLs every process of this runner (its descendants) whose real uid is {@code uid}, until
+   * none is left (bounded attempts). Another instance's processes of the same uid are never
+   * touched.
    */
   public static void killUid(int uid) {
     for (int attempt = 0; attempt < 50; attempt++) {
-      List<ProcessHandle> owned = ProcessHandle.current().descendants().filter(p -> realUid(p.pid()) == uid).toList();
+      List<ProcessHandle> owned =
+          ProcessHandle.current().descendants().filter(p -> realUid(p.pid()) == uid).toList();
       if (owned.isEmpty()) {
         return;
       }

@@ -5,17 +5,24 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-/** One run's cgroups. Every process the run starts is in {@link #pids}, so killing them all is exact. */
+/**
+ * One run's cgroups. Every process the run starts is in {@link #pids}, so killing them all is
+ * exact.
+ */
 public record RunCgroup(Path memory, Path pids, Path cpu) {
 
-  /** cgroup v1 {@code cpu.shares}: the default, and the weight of background work (an observer's compile). */
+  /**
+   * cgroup v1 {@code cpu.shares}: the default, and the weight of background work (an observer's
+   * compile).
+   */
   public static final int NORMAL_SHARES = 1024;
+
   public static final int BACKGROUND_SHARES = 64;
 
   /**
-   * Sets the group's CPU weight among its siblings (every run's and compiler's group): at 64 against
-   * 1024 a background compile gets about 6 % of a contended core. Nice values would not do: they only
-   * order processes within one group.
+   * Sets the group's CPU weight among its siblings (every run's and compiler's group): at 64
+   * against 1024 a background compile gets about 6 % of a contended core. Nice values would not do:
+   * they only order processes within one group.
    */
   public void cpuWeight(int shares) throws IOException {
     Cgroups.write(cpu.resolve("cpu.shares"), shares);
@@ -23,7 +30,9 @@ public record RunCgroup(Path memory, Path pids, Path cpu) {
 
   /** The {@code cgroup.procs} files a launcher writes its own pid into before exec. */
   public List<String> procsFiles() {
-    return List.of(memory.resolve("cgroup.procs").toString(), pids.resolve("cgroup.procs").toString(),
+    return List.of(
+        memory.resolve("cgroup.procs").toString(),
+        pids.resolve("cgroup.procs").toString(),
         cpu.resolve("cgroup.procs").toString());
   }
 
@@ -33,9 +42,9 @@ public record RunCgroup(Path memory, Path pids, Path cpu) {
   }
 
   /**
-   * SIGKILLs every member but {@code spare} (our direct child, the outer pid namespace's parent, which
-   * must stay alive to reap that namespace's init and then exit by itself: killed, it would leave
-   * the init as a zombie for the host's pid 1).
+   * SIGKILLs every member but {@code spare} (our direct child, the outer pid namespace's parent,
+   * which must stay alive to reap that namespace's init and then exit by itself: killed, it would
+   * leave the init as a zombie for the host's pid 1).
    */
   public void killAllExcept(long spare) {
     for (int attempt = 0; attempt < 200; attempt++) {
@@ -51,7 +60,9 @@ public record RunCgroup(Path memory, Path pids, Path cpu) {
   public List<Long> members() {
     try {
       return Files.readAllLines(pids.resolve("cgroup.procs")).stream()
-          .filter(line -> !line.isBlank()).map(Long::parseLong).toList();
+          .filter(line -> !line.isBlank())
+          .map(Long::parseLong)
+          .toList();
     } catch (IOException e) {
       return List.of();
     }

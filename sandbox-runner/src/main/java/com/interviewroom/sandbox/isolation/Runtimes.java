@@ -41,17 +41,29 @@ public final class Runtimes {
   }
 
   private static Optional<Runtime> python() {
-    // The system interpreter, not a pyenv shim under /root: the sandbox must not see home directories.
+    // The system interpreter, not a pyenv shim under /root: the sandbox must not see home
+    // directories.
     for (String candidate : List.of("/usr/bin/python3", "/usr/local/bin/python3")) {
       Path exe = realPath(candidate);
       if (exe == null) {
         continue;
       }
-      List<String> facts = output(List.of(exe.toString(), "-I", "-c",
-          "import sys,sysconfig;print(sys.version.split()[0]);print(sysconfig.get_paths()['stdlib'])"));
+      List<String> facts =
+          output(
+              List.of(
+                  exe.toString(),
+                  "-I",
+                  "-c",
+                  "import sys,sysconfig;print(sys.version.split()[0]);print(sysconfig.get_paths()['stdlib'])"));
       if (facts.size() >= 2) {
-        return Optional.of(new Runtime("python", facts.get(0), exe, exe.getParent(),
-            List.of(exe, Path.of(facts.get(1))), "local " + exe));
+        return Optional.of(
+            new Runtime(
+                "python",
+                facts.get(0),
+                exe,
+                exe.getParent(),
+                List.of(exe, Path.of(facts.get(1))),
+                "local " + exe));
       }
     }
     return Optional.empty();
@@ -65,8 +77,14 @@ public final class Runtimes {
       }
       List<String> version = output(List.of(exe.toString(), "--version"));
       if (!version.isEmpty()) {
-        return Optional.of(new Runtime("javascript", version.get(0).replaceFirst("^v", ""), exe, exe.getParent(),
-            List.of(exe), "local " + exe));
+        return Optional.of(
+            new Runtime(
+                "javascript",
+                version.get(0).replaceFirst("^v", ""),
+                exe,
+                exe.getParent(),
+                List.of(exe),
+                "local " + exe));
       }
     }
     return Optional.empty();
@@ -88,8 +106,14 @@ public final class Runtimes {
       }
       Optional<String> version = releaseVersion(realHome);
       if (version.isPresent() && majorVersion(version.get()) >= 21) {
-        return Optional.of(new Runtime("java", version.get(), realHome.resolve("bin/java"), realHome,
-            List.of(realHome), "local " + realHome));
+        return Optional.of(
+            new Runtime(
+                "java",
+                version.get(),
+                realHome.resolve("bin/java"),
+                realHome,
+                List.of(realHome),
+                "local " + realHome));
       }
     }
     return Optional.empty();

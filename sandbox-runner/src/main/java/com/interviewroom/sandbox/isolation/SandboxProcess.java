@@ -20,8 +20,12 @@ public final class SandboxProcess {
 
   private SandboxProcess() {}
 
-  /** @param cgroup the run's fresh cgroup, already in {@code argv}'s launcher, or null when unavailable */
-  public static ProcessOutcome run(List<String> argv, byte[] stdin, Limits limits, RunCgroup cgroup) throws IOException {
+  /**
+   * @param cgroup the run's fresh cgroup, already in {@code argv}'s launcher, or null when
+   *     unavailable
+   */
+  public static ProcessOutcome run(List<String> argv, byte[] stdin, Limits limits, RunCgroup cgroup)
+      throws IOException {
     return start(argv, limits, cgroup).finish(stdin);
   }
 
@@ -29,7 +33,8 @@ public final class SandboxProcess {
    * Starts the sandbox and its output drains, but gives it no input yet: a program that waits on
    * stdin can be started ahead of the request and its clock starts in {@link Started#finish}.
    */
-  public static Started start(List<String> argv, Limits limits, RunCgroup cgroup) throws IOException {
+  public static Started start(List<String> argv, Limits limits, RunCgroup cgroup)
+      throws IOException {
     Process process;
     try {
       process = SandboxThreads.spawn(SandboxProcess.builder(argv));
@@ -43,8 +48,8 @@ public final class SandboxProcess {
   }
 
   /**
-   * Started from an empty environment: bwrap's init inside the sandbox is readable there
-   * ({@code /proc/1/environ}), so it must never carry the runner's variables (its secrets).
+   * Started from an empty environment: bwrap's init inside the sandbox is readable there ({@code
+   * /proc/1/environ}), so it must never carry the runner's variables (its secrets).
    */
   public static ProcessBuilder builder(List<String> argv) {
     ProcessBuilder builder = new ProcessBuilder(argv);
@@ -67,15 +72,23 @@ public final class SandboxProcess {
       this.limits = limits;
       this.cgroup = cgroup;
       this.killer = () -> killTree(process, cgroup);
-      this.stdout = DRAINS.submit(() -> drain(process.getInputStream(), limits.outputCapBytes(), outputExceeded, killer));
-      this.stderr = DRAINS.submit(() -> drain(process.getErrorStream(), limits.outputCapBytes(), outputExceeded, killer));
+      this.stdout =
+          DRAINS.submit(
+              () ->
+                  drain(process.getInputStream(), limits.outputCapBytes(), outputExceeded, killer));
+      this.stderr =
+          DRAINS.submit(
+              () ->
+                  drain(process.getErrorStream(), limits.outputCapBytes(), outputExceeded, killer));
     }
 
     public boolean alive() {
       return process.isAlive();
     }
 
-    /** Sets the sandbox's CPU weight ({@link RunCgroup#cpuWeight}); false when it could not be set. */
+    /**
+     * Sets the sandbox's CPU weight ({@link RunCgroup#cpuWeight}); false when it could not be set.
+     */
     public boolean cpuWeight(int shares) {
       if (cgroup == null) {
         return true;
@@ -107,12 +120,20 @@ public final class SandboxProcess {
           process.waitFor();
         }
         long durationMs = (System.nanoTime() - started) / 1_000_000;
-        // Anything the main process left behind (a setsid daemon, a fork bomb's children) dies here.
+        // Anything the main process left behind (a setsid daemon, a fork bomb's children) dies
+        // here.
         killer.run();
         byte[] out = await(stdout);
         byte[] err = await(stderr);
         boolean memoryExceeded = cgroup != null && cgroup.memoryExceeded();
-        return new ProcessOutcome(process.exitValue(), out, err, durationMs, timedOut, outputExceeded.get(), memoryExceeded);
+        return new ProcessOutcome(
+            process.exitValue(),
+            out,
+            err,
+            durationMs,
+            timedOut,
+            outputExceeded.get(),
+            memoryExceeded);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         killer.run();
@@ -134,14 +155,16 @@ public final class SandboxProcess {
   }
 
   /**
-   * Kills everything below our direct child first, then lets the child (unshare, whose pid namespace
-   * the kernel has now torn down and reaped) exit by itself; only a child that will not exit is killed.
+   * Kills everything below our direct child first, then lets the child (unshare, whose pid
+   * namespace the kernel has now torn down and reaped) exit by itself; only a child that will not
+   * exit is killed.
    */
   public static void killTree(Process process, RunCgroup cgroup) {
     if (cgroup != null) {
       cgroup.killAllExcept(process.pid());
     } else {
-      // Without a cgroup, walk the tree (a scan of every process on the host, so only as a fallback).
+      // Without a cgroup, walk the tree (a scan of every process on the host, so only as a
+      // fallback).
       process.descendants().forEach(ProcessHandle::destroyForcibly);
     }
     try {
@@ -154,7 +177,8 @@ public final class SandboxProcess {
     }
   }
 
-  private static byte[] drain(InputStream in, int cap, AtomicBoolean exceeded, Runnable killer) throws IOException {
+  private static byte[] drain(InputStream in, int cap, AtomicBoolean exceeded, Runnable killer)
+      throws IOException {
     ByteArrayOutputStream kept = new ByteArrayOutputStream();
     byte[] buffer = new byte[8192];
     try (in) {

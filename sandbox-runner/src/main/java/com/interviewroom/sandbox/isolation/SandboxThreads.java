@@ -15,26 +15,31 @@ import java.util.concurrent.Future;
  */
 public final class SandboxThreads {
   /** Drains and feeds of sandbox pipes. */
-  public static final ExecutorService PIPES = Executors.newCachedThreadPool(
-      Thread.ofPlatform().daemon().name("sandbox-pipe-", 0).factory());
+  public static final ExecutorService PIPES =
+      Executors.newCachedThreadPool(
+          Thread.ofPlatform().daemon().name("sandbox-pipe-", 0).factory());
+
   /** Runs (one per busy slot), pre-starts and compiler warm-ups. */
-  public static final ExecutorService WORK = Executors.newCachedThreadPool(
-      Thread.ofPlatform().daemon().name("sandbox-run-", 0).factory());
+  public static final ExecutorService WORK =
+      Executors.newCachedThreadPool(Thread.ofPlatform().daemon().name("sandbox-run-", 0).factory());
+
   /**
    * Every sandbox is started from this one thread, which lives as long as the runner: the
    * parent-death signal a sandbox gets fires when the thread that started it ends, so starting one
    * from a pooled thread that later retires would kill it.
    */
-  private static final ExecutorService SPAWNER = Executors.newSingleThreadExecutor(
-      Thread.ofPlatform().daemon().name("sandbox-spawner").factory());
+  private static final ExecutorService SPAWNER =
+      Executors.newSingleThreadExecutor(
+          Thread.ofPlatform().daemon().name("sandbox-spawner").factory());
 
   /**
-   * Removes finished runs' cgroups after the answer: their processes are already dead (killed before
-   * the answer), and a v1 cgroup's rmdir waits for the kernel to retire it, which is no reason to
-   * keep a slot or a candidate waiting.
+   * Removes finished runs' cgroups after the answer: their processes are already dead (killed
+   * before the answer), and a v1 cgroup's rmdir waits for the kernel to retire it, which is no
+   * reason to keep a slot or a candidate waiting.
    */
-  private static final ExecutorService REAPER = Executors.newSingleThreadExecutor(
-      Thread.ofPlatform().daemon().name("sandbox-cgroup-reaper").factory());
+  private static final ExecutorService REAPER =
+      Executors.newSingleThreadExecutor(
+          Thread.ofPlatform().daemon().name("sandbox-cgroup-reaper").factory());
 
   private SandboxThreads() {}
 
@@ -45,7 +50,7 @@ public final class SandboxThreads {
   /** Waits until every cgroup handed to the reaper so far is removed (shutdown, tests). */
   public static void awaitReaped() {
     try {
-      REAPER.submit(() -> { }).get();
+      REAPER.submit(() -> {}).get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (ExecutionException e) {

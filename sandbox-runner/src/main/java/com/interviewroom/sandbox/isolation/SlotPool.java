@@ -7,12 +7,12 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * At most {@code slots} runs at once and at most {@code queue} waiting; anything beyond is refused at
- * once ({@link #tryEnter()} is false) so the caller answers 503 instead of building a backlog.
+ * At most {@code slots} runs at once and at most {@code queue} waiting; anything beyond is refused
+ * at once ({@link #tryEnter()} is false) so the caller answers 503 instead of building a backlog.
  *
  * <p>Two priorities: a freed slot goes to a waiting execution ({@link #take()}) whenever there is
- * one, and only otherwise to a waiting background task such as an observer's compile
- * ({@link #takeBackground()}), however long that one has waited.
+ * one, and only otherwise to a waiting background task such as an observer's compile ({@link
+ * #takeBackground()}), however long that one has waited.
  */
 public final class SlotPool {
   private final ArrayDeque<Slot> free;

@@ -18,8 +18,12 @@ import java.nio.file.StandardOpenOption;
  * <p>Slot {@code i} runs as {@code first + i}, its compiler as {@code first + 100 + i}.
  */
 public final class UidRange implements AutoCloseable {
-  /** Above the fixed 65000-65199 of older runners, which may still run next to this one on a shared host. */
+  /**
+   * Above the fixed 65000-65199 of older runners, which may still run next to this one on a shared
+   * host.
+   */
   public static final int FIRST = 100_000;
+
   public static final int SIZE = 256;
   public static final int COMPILER_OFFSET = 100;
   private static final int BLOCKS = 64;
@@ -39,7 +43,9 @@ public final class UidRange implements AutoCloseable {
     Path dir = Files.createDirectories(tmpDir.resolve("interviewroom-sandbox-uids"));
     for (int block = 0; block < BLOCKS; block++) {
       int first = FIRST + block * SIZE;
-      FileChannel channel = FileChannel.open(dir.resolve(first + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      FileChannel channel =
+          FileChannel.open(
+              dir.resolve(first + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
       try {
         FileLock lock = channel.tryLock();
         if (lock != null) {
@@ -50,7 +56,12 @@ public final class UidRange implements AutoCloseable {
       }
       channel.close();
     }
-    throw new IOException("all " + BLOCKS + " sandbox uid blocks from " + FIRST + " are held by other runners on this host");
+    throw new IOException(
+        "all "
+            + BLOCKS
+            + " sandbox uid blocks from "
+            + FIRST
+            + " are held by other runners on this host");
   }
 
   public int first() {

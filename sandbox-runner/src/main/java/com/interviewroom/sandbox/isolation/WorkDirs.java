@@ -18,9 +18,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The per-slot work directories. Each is a size-capped tmpfs owned by the slot's uid when the runner
- * may mount (it runs as root in production), so a run cannot fill the host disk; it is emptied before
- * and after every run, never following a link a candidate planted.
+ * The per-slot work directories. Each is a size-capped tmpfs owned by the slot's uid when the
+ * runner may mount (it runs as root in production), so a run cannot fill the host disk; it is
+ * emptied before and after every run, never following a link a candidate planted.
  */
 public final class WorkDirs {
   private static final Logger log = LoggerFactory.getLogger(WorkDirs.class);
@@ -28,7 +28,8 @@ public final class WorkDirs {
 
   private final Path root;
   private final List<Path> mounted = new ArrayList<>();
-  private final java.util.concurrent.atomic.AtomicInteger generation = new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicInteger generation =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   public WorkDirs(Path root) {
     this.root = root;
@@ -77,7 +78,10 @@ public final class WorkDirs {
     } catch (IOException | RuntimeException e) {
       log.warn("could not remove the old work dir {}: {}", old.workDir(), e.toString());
     }
-    return createSlot(old.index(), old.uid(), root.resolve("slot-" + old.index() + "-" + generation.incrementAndGet()));
+    return createSlot(
+        old.index(),
+        old.uid(),
+        root.resolve("slot-" + old.index() + "-" + generation.incrementAndGet()));
   }
 
   public boolean sizeCapped() {
@@ -109,17 +113,20 @@ public final class WorkDirs {
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
   }
 
-  private static void emptyByDescriptor(SecureDirectoryStream<Path> dir, int depth) throws IOException {
+  private static void emptyByDescriptor(SecureDirectoryStream<Path> dir, int depth)
+      throws IOException {
     if (depth > MAX_DEPTH) {
       throw new IOException("a tree deeper than " + MAX_DEPTH + " directories");
     }
     List<Path> names = new ArrayList<>();
     dir.forEach(child -> names.add(child.getFileName()));
     for (Path name : names) {
-      BasicFileAttributes attributes = dir.getFileAttributeView(name, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
-          .readAttributes();
+      BasicFileAttributes attributes =
+          dir.getFileAttributeView(name, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+              .readAttributes();
       if (attributes.isDirectory()) {
-        try (SecureDirectoryStream<Path> child = dir.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS)) {
+        try (SecureDirectoryStream<Path> child =
+            dir.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS)) {
           emptyByDescriptor(child, depth + 1);
         }
         dir.deleteDirectory(name);
@@ -135,19 +142,22 @@ public final class WorkDirs {
       Files.deleteIfExists(path);
       return;
     }
-    Files.walkFileTree(path, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-        Files.delete(file);
-        return FileVisitResult.CONTINUE;
-      }
+    Files.walkFileTree(
+        path,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+              throws IOException {
+            Files.delete(file);
+            return FileVisitResult.CONTINUE;
+          }
 
-      @Override
-      public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-        Files.delete(dir);
-        return FileVisitResult.CONTINUE;
-      }
-    });
+          @Override
+          public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+            Files.delete(dir);
+            return FileVisitResult.CONTINUE;
+          }
+        });
   }
 
   /** Unmounts the slot filesystems and removes the tree. */
@@ -170,7 +180,14 @@ public final class WorkDirs {
     if (!"root".equals(System.getProperty("user.name"))) {
       return false;
     }
-    String options = "size=" + SLOT_BYTES + ",nr_inodes=4096,mode=0700,uid=" + uid + ",gid=" + uid + ",nosuid,nodev";
+    String options =
+        "size="
+            + SLOT_BYTES
+            + ",nr_inodes=4096,mode=0700,uid="
+            + uid
+            + ",gid="
+            + uid
+            + ",nosuid,nodev";
     return command(List.of("/bin/mount", "-t", "tmpfs", "-o", options, "tmpfs", dir.toString()));
   }
 

@@ -1,8 +1,8 @@
 package com.interviewroom.sandbox.bench;
 
-import com.interviewroom.testkit.BenchmarkReport;
 import com.interviewroom.common.config.Config;
 import com.interviewroom.sandbox.http.SandboxVerticle;
+import com.interviewroom.testkit.BenchmarkReport;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonArray;
@@ -21,16 +21,24 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One run, three figures, written to docs/benchmarks.md under "## Sandbox runner":
- * Python hello-world overhead over bare python3, a Java submission (compile + run + 5 tests), and
+ * One run, three figures, written to docs/benchmarks.md under "## Sandbox runner": Python
+ * hello-world overhead over bare python3, a Java submission (compile + run + 5 tests), and
  * sustained fully isolated Python executions per second. Everything goes through the real HTTP API.
  * Run with {@code bench/sandbox.sh}.
  */
 public final class SandboxBenchmark {
   private static final String PYTHON = "/usr/bin/python3";
-  /** Slots per core; -Dbench.slotsPerCore=2 tries more slots than cores (start-up and teardown partly wait). */
+
+  /**
+   * Slots per core; -Dbench.slotsPerCore=2 tries more slots than cores (start-up and teardown
+   * partly wait).
+   */
   private static final int SLOTS_PER_CORE = Integer.getInteger("bench.slotsPerCore", 1);
-  /** -Dbench.scale=0.1 makes every loop ten times shorter: a smoke test of the script, not a measurement. */
+
+  /**
+   * -Dbench.scale=0.1 makes every loop ten times shorter: a smoke test of the script, not a
+   * measurement.
+   */
   private static final double SCALE = Double.parseDouble(System.getProperty("bench.scale", "1"));
 
   private static int scaled(int count) {
@@ -41,27 +49,50 @@ public final class SandboxBenchmark {
     Path docs = Path.of(args.length > 0 ? args[0] : "docs/benchmarks.md");
     int cores = Runtime.getRuntime().availableProcessors();
     Vertx vertx = Vertx.vertx();
-    SandboxVerticle verticle = new SandboxVerticle(new Config.Sandbox(null, 0, SLOTS_PER_CORE * cores, 64, true));
+    SandboxVerticle verticle =
+        new SandboxVerticle(new Config.Sandbox(null, 0, SLOTS_PER_CORE * cores, 64, true));
     vertx.deployVerticle(verticle).await();
     verticle.service().warmUp();
-    WebClient client = io.vertx.ext.web.client.WebClientSession.create(WebClient.create(vertx, new WebClientOptions()
-        .setDefaultHost("127.0.0.1").setDefaultPort(verticle.actualPort()), new PoolOptions().setHttp1MaxSize(16)))
-        .addHeader("Authorization", "Bearer " + verticle.token());
+    WebClient client =
+        io.vertx.ext.web.client.WebClientSession.create(
+                WebClient.create(
+                    vertx,
+                    new WebClientOptions()
+                        .setDefaultHost("127.0.0.1")
+                        .setDefaultPort(verticle.actualPort()),
+                    new PoolOptions().setHttp1MaxSize(16)))
+            .addHeader("Authorization", "Bearer " + verticle.token());
     try {
       List<Double> bare = barePython(scaled(60));
       List<Double> sandboxed = timedRuns(client, hello(), scaled(60), 0);
-      // Spaced like a candidate pressing Run: the slot's pre-started sandbox is ready when the request comes.
+      // Spaced like a candidate pressing Run: the slot's pre-started sandbox is ready when the
+      // request comes.
       List<Double> spaced = timedRuns(client, hello(), scaled(40), 300);
       List<Double> java = timedRuns(client, javaSubmission(), scaled(30), 0);
       int callers = SLOTS_PER_CORE * cores * 2;
-      Sustained throughput = sustained(() -> client.post("/v1/run").sendJsonObject(hello()).await().statusCode() == 200, callers, scaled(20_000));
+      Sustained throughput =
+          sustained(
+              () -> client.post("/v1/run").sendJsonObject(hello()).await().statusCode() == 200,
+              callers,
+              scaled(20_000));
       // The anchor, on the same machine in the same run: bare bubblewrap around the same program.
       Path script = Files.createTempFile("hello", ".py");
       Files.writeString(script, "print('hello')");
       List<Double> bwrap = bareBwrap(script, scaled(60));
       Sustained bwrapThroughput = sustained(() -> runBareBwrap(script), callers, scaled(10_000));
       Files.delete(script);
-      String section = section(cores, bare, sandboxed, spaced, java, throughput, bwrap, bwrapThroughput, callers, verticle);
+      String section =
+          section(
+              cores,
+              bare,
+              sandboxed,
+              spaced,
+              java,
+              throughput,
+              bwrap,
+              bwrapThroughput,
+              callers,
+              verticle);
       System.out.println(section);
       writeSection(docs, section);
     } finally {
@@ -70,7 +101,10 @@ public final class SandboxBenchmark {
   }
 
   private static JsonObject hello() {
-    return new JsonObject().put("language", "python").put("code", "print('hello')").put("mode", "run");
+    return new JsonObject()
+        .put("language", "python")
+        .put("code", "print('hello')")
+        .put("mode", "run");
   }
 
   private static List<Double> barePython(int count) throws IOException, InterruptedException {
@@ -90,7 +124,8 @@ public final class SandboxBenchmark {
     return times;
   }
 
-  private static List<Double> timedRuns(WebClient client, JsonObject body, int count, long pauseMs) throws InterruptedException {
+  private static List<Double> timedRuns(WebClient client, JsonObject body, int count, long pauseMs)
+      throws InterruptedException {
     List<Double> times = new ArrayList<>();
     for (int i = 0; i < count + 3; i++) {
       Thread.sleep(pauseMs);
@@ -114,26 +149,32 @@ public final class SandboxBenchmark {
   /** Completed calls per second and each call's latency. */
   private record Sustained(double perSecond, List<Double> latencies) {}
 
-  /** Closed loop: {@code clients} callers each make the next call as soon as the last one answers. */
-  private static Sustained sustained(Call call, int clients, long millis) throws InterruptedException {
+  /**
+   * Closed loop: {@code clients} callers each make the next call as soon as the last one answers.
+   */
+  private static Sustained sustained(Call call, int clients, long millis)
+      throws InterruptedException {
     AtomicInteger done = new AtomicInteger();
     AtomicLong deadline = new AtomicLong(System.nanoTime() + millis * 1_000_000);
     List<Double> latencies = Collections.synchronizedList(new ArrayList<>());
     List<Thread> threads = new ArrayList<>();
     for (int i = 0; i < clients; i++) {
-      threads.add(Thread.ofPlatform().start(() -> {
-        while (System.nanoTime() < deadline.get()) {
-          long started = System.nanoTime();
-          try {
-            if (call.call()) {
-              done.incrementAndGet();
-              latencies.add((System.nanoTime() - started) / 1e6);
-            }
-          } catch (Exception e) {
-            throw new IllegalStateException(e);
-          }
-        }
-      }));
+      threads.add(
+          Thread.ofPlatform()
+              .start(
+                  () -> {
+                    while (System.nanoTime() < deadline.get()) {
+                      long started = System.nanoTime();
+                      try {
+                        if (call.call()) {
+                          done.incrementAndGet();
+                          latencies.add((System.nanoTime() - started) / 1e6);
+                        }
+                      } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                      }
+                    }
+                  }));
     }
     for (Thread thread : threads) {
       thread.join();
@@ -142,23 +183,49 @@ public final class SandboxBenchmark {
   }
 
   /**
-   * Bare bubblewrap: fresh user, pid, ipc, uts, net and mount namespaces, /usr read-only, a tmpfs /tmp,
-   * the script bound in; no cgroups, no uid change, no seccomp, no pre-start.
+   * Bare bubblewrap: fresh user, pid, ipc, uts, net and mount namespaces, /usr read-only, a tmpfs
+   * /tmp, the script bound in; no cgroups, no uid change, no seccomp, no pre-start.
    */
   private static List<String> bareBwrapCommand(Path script) {
-    return List.of("/usr/bin/bwrap", "--unshare-all", "--die-with-parent", "--ro-bind", "/usr", "/usr",
-        "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64", "--proc", "/proc", "--dev", "/dev",
-        "--tmpfs", "/tmp", "--ro-bind", script.toString(), "/hello.py", "--clearenv", "--",
-        PYTHON, "-I", "-B", "/hello.py");
+    return List.of(
+        "/usr/bin/bwrap",
+        "--unshare-all",
+        "--die-with-parent",
+        "--ro-bind",
+        "/usr",
+        "/usr",
+        "--symlink",
+        "usr/lib",
+        "/lib",
+        "--symlink",
+        "usr/lib64",
+        "/lib64",
+        "--proc",
+        "/proc",
+        "--dev",
+        "/dev",
+        "--tmpfs",
+        "/tmp",
+        "--ro-bind",
+        script.toString(),
+        "/hello.py",
+        "--clearenv",
+        "--",
+        PYTHON,
+        "-I",
+        "-B",
+        "/hello.py");
   }
 
   private static boolean runBareBwrap(Path script) throws IOException, InterruptedException {
-    Process process = new ProcessBuilder(bareBwrapCommand(script)).redirectErrorStream(true).start();
+    Process process =
+        new ProcessBuilder(bareBwrapCommand(script)).redirectErrorStream(true).start();
     byte[] out = process.getInputStream().readAllBytes();
     return process.waitFor() == 0 && new String(out, StandardCharsets.UTF_8).equals("hello\n");
   }
 
-  private static List<Double> bareBwrap(Path script, int count) throws IOException, InterruptedException {
+  private static List<Double> bareBwrap(Path script, int count)
+      throws IOException, InterruptedException {
     List<Double> times = new ArrayList<>();
     for (int i = 0; i < count + 5; i++) {
       long started = System.nanoTime();
@@ -178,14 +245,25 @@ public final class SandboxBenchmark {
     return sorted.get((int) Math.min(sorted.size() - 1, Math.round(p * (sorted.size() - 1))));
   }
 
-  private static String section(int cores, List<Double> bare, List<Double> sandboxed, List<Double> spaced, List<Double> java,
-                                Sustained throughput, List<Double> bwrap, Sustained bwrapThroughput, int callers,
-                                SandboxVerticle verticle) {
+  private static String section(
+      int cores,
+      List<Double> bare,
+      List<Double> sandboxed,
+      List<Double> spaced,
+      List<Double> java,
+      Sustained throughput,
+      List<Double> bwrap,
+      Sustained bwrapThroughput,
+      int callers,
+      SandboxVerticle verticle) {
     double overhead = percentile(sandboxed, 0.5) - percentile(bare, 0.5);
     double spacedOverhead = percentile(spaced, 0.5) - percentile(bare, 0.5);
     double bwrapOverhead = percentile(bwrap, 0.5) - percentile(bare, 0.5);
-    JsonArray runtimes = new JsonArray(verticle.service().runtimes().all().stream()
-        .map(r -> r.language() + " " + r.version()).toList());
+    JsonArray runtimes =
+        new JsonArray(
+            verticle.service().runtimes().all().stream()
+                .map(r -> r.language() + " " + r.version())
+                .toList());
     return """
         ## Sandbox runner
 
@@ -208,15 +286,39 @@ public final class SandboxBenchmark {
         | --- | --- | --- | --- |
         | hello world p50, one at a time | %.1f ms (overhead over bare `python3` %.1f ms) | %.1f ms spaced, %.1f ms back-to-back | %.2f / %.2f |
         | closed loop, %d callers | %.1f/s (p99 %.1f ms) | %.1f/s (p99 %.1f ms) | %.2f |
-        """.formatted(Instant.now().toString(), cores, System.getProperty("os.name") + " " + System.getProperty("os.version"),
-        runtimes.encode(), loadAverage(), overhead, percentile(sandboxed, 0.5), percentile(sandboxed, 0.9), percentile(bare, 0.5),
-        spacedOverhead, percentile(spaced, 0.5), percentile(spaced, 0.9),
-        percentile(java, 0.5), percentile(java, 0.9), SLOTS_PER_CORE * cores, callers, throughput.perSecond(),
-        percentile(throughput.latencies(), 0.5), percentile(throughput.latencies(), 0.99),
-        percentile(bwrap, 0.5), bwrapOverhead, percentile(spaced, 0.5), percentile(sandboxed, 0.5),
-        percentile(spaced, 0.5) / percentile(bwrap, 0.5), percentile(sandboxed, 0.5) / percentile(bwrap, 0.5),
-        callers, bwrapThroughput.perSecond(), percentile(bwrapThroughput.latencies(), 0.99),
-        throughput.perSecond(), percentile(throughput.latencies(), 0.99), throughput.perSecond() / bwrapThroughput.perSecond());
+        """
+        .formatted(
+            Instant.now().toString(),
+            cores,
+            System.getProperty("os.name") + " " + System.getProperty("os.version"),
+            runtimes.encode(),
+            loadAverage(),
+            overhead,
+            percentile(sandboxed, 0.5),
+            percentile(sandboxed, 0.9),
+            percentile(bare, 0.5),
+            spacedOverhead,
+            percentile(spaced, 0.5),
+            percentile(spaced, 0.9),
+            percentile(java, 0.5),
+            percentile(java, 0.9),
+            SLOTS_PER_CORE * cores,
+            callers,
+            throughput.perSecond(),
+            percentile(throughput.latencies(), 0.5),
+            percentile(throughput.latencies(), 0.99),
+            percentile(bwrap, 0.5),
+            bwrapOverhead,
+            percentile(spaced, 0.5),
+            percentile(sandboxed, 0.5),
+            percentile(spaced, 0.5) / percentile(bwrap, 0.5),
+            percentile(sandboxed, 0.5) / percentile(bwrap, 0.5),
+            callers,
+            bwrapThroughput.perSecond(),
+            percentile(bwrapThroughput.latencies(), 0.99),
+            throughput.perSecond(),
+            percentile(throughput.latencies(), 0.99),
+            throughput.perSecond() / bwrapThroughput.perSecond());
   }
 
   private static String loadAverage() {
@@ -233,16 +335,26 @@ public final class SandboxBenchmark {
     BenchmarkReport.write(docs, section);
   }
 
-
   private static JsonObject javaSubmission() {
     JsonArray tests = new JsonArray();
     for (int i = 0; i < 5; i++) {
-      tests.add(new JsonObject().put("id", "t" + i).put("hidden", i >= 2)
-          .put("input", new JsonObject().put("nums", new JsonArray().add(i + 20).add(7).add(11).add(2)).put("target", 9))
-          .put("expected", new JsonArray().add(1).add(3)));
+      tests.add(
+          new JsonObject()
+              .put("id", "t" + i)
+              .put("hidden", i >= 2)
+              .put(
+                  "input",
+                  new JsonObject()
+                      .put("nums", new JsonArray().add(i + 20).add(7).add(11).add(2))
+                      .put("target", 9))
+              .put("expected", new JsonArray().add(1).add(3)));
     }
-    return new JsonObject().put("language", "java").put("mode", "submit")
-        .put("code", """
+    return new JsonObject()
+        .put("language", "java")
+        .put("mode", "submit")
+        .put(
+            "code",
+            """
             class Solution {
               public int[] twoSum(int[] nums, int target) {
                 Map<Integer, Integer> seen = new HashMap<>();
@@ -255,11 +367,20 @@ public final class SandboxBenchmark {
               }
             }
             """)
-        .put("problem", new JsonObject()
-            .put("function", new JsonObject().put("name", "twoSum")
-                .put("params", new JsonArray().add(new JsonObject().put("name", "nums").put("type", "int[]"))
-                    .add(new JsonObject().put("name", "target").put("type", "int")))
-                .put("returns", "int[]"))
-            .put("compare", "unordered").put("tests", tests));
+        .put(
+            "problem",
+            new JsonObject()
+                .put(
+                    "function",
+                    new JsonObject()
+                        .put("name", "twoSum")
+                        .put(
+                            "params",
+                            new JsonArray()
+                                .add(new JsonObject().put("name", "nums").put("type", "int[]"))
+                                .add(new JsonObject().put("name", "target").put("type", "int")))
+                        .put("returns", "int[]"))
+                .put("compare", "unordered")
+                .put("tests", tests));
   }
 }

@@ -13,14 +13,16 @@ class JsonComparatorTest {
   }
 
   private static Object decode(String json) {
-    return json.startsWith("[") ? new JsonArray(json) : json.startsWith("{") ? new JsonObject(json)
-        : io.vertx.core.json.Json.decodeValue(json);
+    return json.startsWith("[")
+        ? new JsonArray(json)
+        : json.startsWith("{") ? new JsonObject(json) : io.vertx.core.json.Json.decodeValue(json);
   }
 
   @Test
   @DisplayName("exact ignores object key order but not array order")
   void exact() {
-    assertThat(matches("{\"a\":1,\"b\":[1,2]}", "{\"b\":[1,2],\"a\":1}", CompareMode.EXACT)).isTrue();
+    assertThat(matches("{\"a\":1,\"b\":[1,2]}", "{\"b\":[1,2],\"a\":1}", CompareMode.EXACT))
+        .isTrue();
     assertThat(matches("[1,2]", "[2,1]", CompareMode.EXACT)).isFalse();
     assertThat(matches("[1,2]", "[1,2,3]", CompareMode.EXACT)).isFalse();
     assertThat(matches("\"abc\"", "\"abc\"", CompareMode.EXACT)).isTrue();
@@ -40,7 +42,8 @@ class JsonComparatorTest {
   }
 
   @Test
-  @DisplayName("an integer answer is exact: 1000001.0 is not 1000000 (issue 22 G), 1000000.0 is; float mode keeps the tolerance")
+  @DisplayName(
+      "an integer answer is exact: 1000001.0 is not 1000000 (issue 22 G), 1000000.0 is; float mode keeps the tolerance")
   void integersAreExact() {
     assertThat(matches("1000000", "1000001.0", CompareMode.EXACT)).isFalse();
     assertThat(matches("[1000000,2]", "[2,1000001.0]", CompareMode.UNORDERED)).isFalse();
@@ -61,7 +64,12 @@ class JsonComparatorTest {
   @Test
   @DisplayName("unordered-nested frees outer and inner order (group anagrams)")
   void unorderedNested() {
-    assertThat(matches("[[\"eat\",\"tea\"],[\"bat\"]]", "[[\"bat\"],[\"tea\",\"eat\"]]", CompareMode.UNORDERED_NESTED)).isTrue();
+    assertThat(
+            matches(
+                "[[\"eat\",\"tea\"],[\"bat\"]]",
+                "[[\"bat\"],[\"tea\",\"eat\"]]",
+                CompareMode.UNORDERED_NESTED))
+        .isTrue();
     assertThat(matches("[[1,2],[3]]", "[[1],[2,3]]", CompareMode.UNORDERED_NESTED)).isFalse();
   }
 

@@ -21,8 +21,11 @@ class ResultChannelTest {
   @Test
   @DisplayName("a complete channel with this run's nonce is intact")
   void intact() {
-    var parsed = parse(frame(NONCE, "{\"id\":\"a\",\"ok\":true,\"actual\":[1],\"ms\":1}")
-        + frame(NONCE, "{\"id\":\"b\",\"ok\":false,\"error\":\"boom\",\"ms\":2}") + frame(NONCE, "{\"done\":2}"));
+    var parsed =
+        parse(
+            frame(NONCE, "{\"id\":\"a\",\"ok\":true,\"actual\":[1],\"ms\":1}")
+                + frame(NONCE, "{\"id\":\"b\",\"ok\":false,\"error\":\"boom\",\"ms\":2}")
+                + frame(NONCE, "{\"done\":2}"));
     assertThat(parsed.intact()).isTrue();
     assertThat(parsed.records()).hasSize(2);
     assertThat(parsed.records().get(1).error()).isEqualTo("boom");
@@ -37,12 +40,23 @@ class ResultChannelTest {
   @Test
   @DisplayName("a wrong nonce, a torn frame, a wrong id or a wrong count is not intact")
   void forgeries() {
-    assertThat(parse(frame("guess", "{\"id\":\"a\",\"ok\":true}") + frame(NONCE, "{\"done\":2}")).intact()).isFalse();
+    assertThat(
+            parse(frame("guess", "{\"id\":\"a\",\"ok\":true}") + frame(NONCE, "{\"done\":2}"))
+                .intact())
+        .isFalse();
     assertThat(parse(NONCE + " 500\n{\"id\":\"a\"}\n").intact()).isFalse();
-    assertThat(parse(frame(NONCE, "{\"id\":\"b\",\"ok\":true}") + frame(NONCE, "{\"id\":\"a\",\"ok\":true}")
-        + frame(NONCE, "{\"done\":2}")).intact()).isFalse();
+    assertThat(
+            parse(
+                    frame(NONCE, "{\"id\":\"b\",\"ok\":true}")
+                        + frame(NONCE, "{\"id\":\"a\",\"ok\":true}")
+                        + frame(NONCE, "{\"done\":2}"))
+                .intact())
+        .isFalse();
     assertThat(parse(frame(NONCE, "{\"done\":0}")).intact()).isFalse();
-    String complete = frame(NONCE, "{\"id\":\"a\",\"ok\":true}") + frame(NONCE, "{\"id\":\"b\",\"ok\":true}") + frame(NONCE, "{\"done\":2}");
+    String complete =
+        frame(NONCE, "{\"id\":\"a\",\"ok\":true}")
+            + frame(NONCE, "{\"id\":\"b\",\"ok\":true}")
+            + frame(NONCE, "{\"done\":2}");
     assertThat(parse(complete + "trailing").intact()).isFalse();
   }
 }

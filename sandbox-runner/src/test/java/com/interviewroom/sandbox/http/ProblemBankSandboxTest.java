@@ -28,10 +28,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Every problem of the bank, in every language, through the real sandbox (bwrap, cgroups, the warm
  * Java compiler): the reference solution passes every test in {@code submit} mode, and the starter
- * code loads and runs (a stub may answer wrongly, but must not fail to compile or break the harness).
+ * code loads and runs (a stub may answer wrongly, but must not fail to compile or break the
+ * harness).
  *
- * <p>Requests are built exactly as the edge API builds them and parsed by the runner's own
- * {@link RequestParser}, then run in-process on {@link SandboxService} (no HTTP needed to reach it).
+ * <p>Requests are built exactly as the edge API builds them and parsed by the runner's own {@link
+ * RequestParser}, then run in-process on {@link SandboxService} (no HTTP needed to reach it).
  */
 class ProblemBankSandboxTest {
   private static final ProblemBank BANK = ProblemBank.load();
@@ -58,7 +59,8 @@ class ProblemBankSandboxTest {
 
   static Stream<Arguments> problemsAndLanguages() {
     assertThat(BANK.size()).isEqualTo(50);
-    return BANK.problems().stream().flatMap(p -> Problem.LANGUAGES.stream().map(lang -> Arguments.of(p.slug(), lang)));
+    return BANK.problems().stream()
+        .flatMap(p -> Problem.LANGUAGES.stream().map(lang -> Arguments.of(p.slug(), lang)));
   }
 
   @ParameterizedTest(name = "{0} {1}")
@@ -77,29 +79,64 @@ class ProblemBankSandboxTest {
 
     List<String> failures = new ArrayList<>();
     RunResult ref = reference.get();
-    if (ref.verdict() != Verdict.ACCEPTED || ref.tests().size() != problem.tests().size()
+    if (ref.verdict() != Verdict.ACCEPTED
+        || ref.tests().size() != problem.tests().size()
         || !ref.tests().stream().allMatch(RunResult.TestResult::passed)) {
-      failures.add("reference solution: " + ref.verdict().wireName() + " (" + passed(ref) + " of "
-          + problem.tests().size() + " tests passed)" + diagnose(language, solution, problem, ref));
+      failures.add(
+          "reference solution: "
+              + ref.verdict().wireName()
+              + " ("
+              + passed(ref)
+              + " of "
+              + problem.tests().size()
+              + " tests passed)"
+              + diagnose(language, solution, problem, ref));
     }
     RunResult start = stub.get();
     if (!starterRuns(start, problem)) {
-      failures.add("starter code: " + start.verdict().wireName() + "\n  stderr: " + start.stderr().strip()
-          + start.tests().stream().filter(t -> t.error() != null).map(t -> "\n  test " + t.id() + ": " + t.error().strip())
-              .findFirst().orElse(""));
+      failures.add(
+          "starter code: "
+              + start.verdict().wireName()
+              + "\n  stderr: "
+              + start.stderr().strip()
+              + start.tests().stream()
+                  .filter(t -> t.error() != null)
+                  .map(t -> "\n  test " + t.id() + ": " + t.error().strip())
+                  .findFirst()
+                  .orElse(""));
     }
     assertThat(failures).as("%s in %s", slug, language).isEmpty();
   }
 
   @Test
-  @DisplayName("a starter that does not parse or names the wrong function fails the starter check; one that raises passes")
+  @DisplayName(
+      "a starter that does not parse or names the wrong function fails the starter check; one that raises passes")
   void starterCheckTellsLoadFailuresFromStubs() throws Exception {
     Problem twoSum = BANK.bySlug("two-sum").orElseThrow();
-    RunResult syntax = runAsync("python", "class Solution:\n    def twoSum(self, nums, target)\n        return []\n", "run", twoSum).get();
-    RunResult misnamed = runAsync("javascript", "function twoSums(nums, target) {\n    return [];\n}\n", "run", twoSum).get();
-    RunResult raises = runAsync("python", "class Solution:\n    def twoSum(self, nums, target):\n        raise NotImplementedError\n",
-        "run", twoSum).get();
-    assertThat(syntax.verdict()).as("a Python syntax error is a compile error (issue 22 item 5)").isEqualTo(Verdict.COMPILATION_ERROR);
+    RunResult syntax =
+        runAsync(
+                "python",
+                "class Solution:\n    def twoSum(self, nums, target)\n        return []\n",
+                "run",
+                twoSum)
+            .get();
+    RunResult misnamed =
+        runAsync(
+                "javascript",
+                "function twoSums(nums, target) {\n    return [];\n}\n",
+                "run",
+                twoSum)
+            .get();
+    RunResult raises =
+        runAsync(
+                "python",
+                "class Solution:\n    def twoSum(self, nums, target):\n        raise NotImplementedError\n",
+                "run",
+                twoSum)
+            .get();
+    assertThat(syntax.verdict())
+        .as("a Python syntax error is a compile error (issue 22 item 5)")
+        .isEqualTo(Verdict.COMPILATION_ERROR);
     assertThat(starterRuns(syntax, twoSum)).isFalse();
     assertThat(misnamed.verdict()).isEqualTo(Verdict.RUNTIME_ERROR);
     assertThat(starterRuns(misnamed, twoSum)).isFalse();
@@ -107,24 +144,32 @@ class ProblemBankSandboxTest {
     assertThat(starterRuns(raises, twoSum)).isTrue();
   }
 
-  private CompletableFuture<RunResult> runAsync(String language, String code, String mode, Problem problem) {
-    RunRequest request = RequestParser.run(new JsonObject().put("language", language).put("code", code).put("mode", mode)
-        .put("problem", edgeProblemBlock(problem, mode.equals("submit"))));
-    return CompletableFuture.supplyAsync(() -> {
-      try {
-        return service.run(request);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
-    }, threads);
+  private CompletableFuture<RunResult> runAsync(
+      String language, String code, String mode, Problem problem) {
+    RunRequest request =
+        RequestParser.run(
+            new JsonObject()
+                .put("language", language)
+                .put("code", code)
+                .put("mode", mode)
+                .put("problem", edgeProblemBlock(problem, mode.equals("submit"))));
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            return service.run(request);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+          }
+        },
+        threads);
   }
 
   /**
-   * The {@code problem} block the edge API sends: ProblemBankSeeder stores the signature as
-   * {@link Problem.FunctionSignature#toJson()}, the compare mode, and each test under its index as
-   * ordinal, hidden unless it is an example; ExecutionRepository reads them back with the ordinal as
-   * id, examples only for {@code run}.
+   * The {@code problem} block the edge API sends: ProblemBankSeeder stores the signature as {@link
+   * Problem.FunctionSignature#toJson()}, the compare mode, and each test under its index as
+   * ordinal, hidden unless it is an example; ExecutionRepository reads them back with the ordinal
+   * as id, examples only for {@code run}.
    */
   static JsonObject edgeProblemBlock(Problem problem, boolean includeHidden) {
     JsonArray tests = new JsonArray();
@@ -134,26 +179,39 @@ class ProblemBankSandboxTest {
         tests.add(testJson(i, t, !t.example()));
       }
     }
-    return new JsonObject().put("function", problem.function().toJson()).put("compare", problem.compare()).put("tests", tests);
+    return new JsonObject()
+        .put("function", problem.function().toJson())
+        .put("compare", problem.compare())
+        .put("tests", tests);
   }
 
   private static JsonObject testJson(int ordinal, Problem.TestCase t, boolean hidden) {
     // Through text, as the database hands it over: numbers come back as Vert.x decodes them.
-    return new JsonObject().put("id", ordinal).put("input", new JsonObject(t.input().encode()))
-        .put("expected", Json.decodeValue(Json.encode(t.expected()))).put("hidden", hidden);
+    return new JsonObject()
+        .put("id", ordinal)
+        .put("input", new JsonObject(t.input().encode()))
+        .put("expected", Json.decodeValue(Json.encode(t.expected())))
+        .put("hidden", hidden);
   }
 
   /**
    * A stub may return a wrong value, or raise from inside the function; it must not fail to compile
-   * or load. A Python or JavaScript syntax error, or a function the harness cannot find, also ends in
-   * runtime_error, but then no example carries an error of its own: that is what tells them apart.
+   * or load. A Python or JavaScript syntax error, or a function the harness cannot find, also ends
+   * in runtime_error, but then no example carries an error of its own: that is what tells them
+   * apart.
    */
   static boolean starterRuns(RunResult result, Problem problem) {
     return switch (result.verdict()) {
       case ACCEPTED, WRONG_ANSWER -> true;
-      case RUNTIME_ERROR -> result.tests().size() == problem.exampleTests().size()
-          && result.tests().stream().allMatch(t -> t.error() != null
-              && !t.error().contains("function " + problem.function().name() + " is not defined"));
+      case RUNTIME_ERROR ->
+          result.tests().size() == problem.exampleTests().size()
+              && result.tests().stream()
+                  .allMatch(
+                      t ->
+                          t.error() != null
+                              && !t.error()
+                                  .contains(
+                                      "function " + problem.function().name() + " is not defined"));
       default -> false;
     };
   }
@@ -166,7 +224,8 @@ class ProblemBankSandboxTest {
    * Hidden results carry no input or output, so the failing tests run again as examples: the
    * message then shows their input, expected and actual value or error, plus the run's stderr.
    */
-  private String diagnose(String language, String code, Problem problem, RunResult failed) throws Exception {
+  private String diagnose(String language, String code, Problem problem, RunResult failed)
+      throws Exception {
     StringBuilder out = new StringBuilder();
     if (!failed.stderr().isBlank()) {
       out.append("\n  stderr: ").append(failed.stderr().strip());
@@ -182,13 +241,25 @@ class ProblemBankSandboxTest {
       return out.toString();
     }
     JsonObject block = edgeProblemBlock(problem, false).put("tests", again);
-    RunResult shown = service.run(RequestParser.run(new JsonObject().put("language", language).put("code", code)
-        .put("mode", "submit").put("problem", block)));
+    RunResult shown =
+        service.run(
+            RequestParser.run(
+                new JsonObject()
+                    .put("language", language)
+                    .put("code", code)
+                    .put("mode", "submit")
+                    .put("problem", block)));
     for (RunResult.TestResult t : shown.tests()) {
-      out.append("\n  test ").append(t.id()).append(problem.tests().get(Integer.parseInt(t.id())).example() ? " (example)" : " (hidden)")
-          .append(": input ").append(Json.encode(t.input()))
-          .append(" expected ").append(Json.encode(t.expected()))
-          .append(" actual ").append(Json.encode(t.actual()));
+      out.append("\n  test ")
+          .append(t.id())
+          .append(
+              problem.tests().get(Integer.parseInt(t.id())).example() ? " (example)" : " (hidden)")
+          .append(": input ")
+          .append(Json.encode(t.input()))
+          .append(" expected ")
+          .append(Json.encode(t.expected()))
+          .append(" actual ")
+          .append(Json.encode(t.actual()));
       if (t.error() != null) {
         out.append(" error ").append(t.error().strip());
       }

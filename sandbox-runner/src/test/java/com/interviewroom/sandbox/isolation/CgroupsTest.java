@@ -7,7 +7,8 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 class CgroupsTest {
-  private static final String V1 = """
+  private static final String V1 =
+      """
       12:pids:/process_api/abc
       9:cpu,cpuacct:/process_api/abc
       4:memory:/process_api/abc
@@ -15,7 +16,8 @@ class CgroupsTest {
       """;
 
   @Test
-  @DisplayName("the runner's place in each v1 hierarchy comes from /proc/self/cgroup, joint controllers included")
+  @DisplayName(
+      "the runner's place in each v1 hierarchy comes from /proc/self/cgroup, joint controllers included")
   void v1Paths() {
     assertThat(Cgroups.relativePath(V1, "memory")).isEqualTo("process_api/abc");
     assertThat(Cgroups.relativePath(V1, "cpu")).isEqualTo("process_api/abc");
@@ -26,8 +28,10 @@ class CgroupsTest {
   @DisplayName("a cgroup v2-only host is named as such, a missing v1 controller by its name")
   void unusableHosts() {
     assertThatThrownBy(() -> Cgroups.relativePath("0::/system.slice/runner.service\n", "memory"))
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("only the unified cgroup v2 hierarchy");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("only the unified cgroup v2 hierarchy");
     assertThatThrownBy(() -> Cgroups.relativePath("12:pids:/a\n0::/a\n", "memory"))
-        .isInstanceOf(IllegalStateException.class).hasMessage("no cgroup v1 memory hierarchy");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("no cgroup v1 memory hierarchy");
   }
 }

@@ -25,22 +25,49 @@ class SeccompTest {
   private static final int LOG = 0x7FFC0000;
 
   @Test
-  @DisplayName("default deny: listed calls allowed, exploit entry points EPERM, everything else ENOSYS")
+  @DisplayName(
+      "default deny: listed calls allowed, exploit entry points EPERM, everything else ENOSYS")
   void allowList() {
     byte[] program = Seccomp.program();
-    Seccomp.ALLOWED.values().forEach(nr -> assertThat(run(program, AUDIT_ARCH_X86_64, nr, 0)).as("call %d", nr).isEqualTo(ALLOW));
-    Seccomp.DENIED.values().forEach(nr -> assertThat(run(program, AUDIT_ARCH_X86_64, nr, 0)).as("call %d", nr).isEqualTo(EPERM));
+    Seccomp.ALLOWED
+        .values()
+        .forEach(
+            nr ->
+                assertThat(run(program, AUDIT_ARCH_X86_64, nr, 0))
+                    .as("call %d", nr)
+                    .isEqualTo(ALLOW));
+    Seccomp.DENIED
+        .values()
+        .forEach(
+            nr ->
+                assertThat(run(program, AUDIT_ARCH_X86_64, nr, 0))
+                    .as("call %d", nr)
+                    .isEqualTo(EPERM));
     Set<Integer> listed = new HashSet<>(Seccomp.ALLOWED.values());
     listed.addAll(Seccomp.DENIED.values());
     listed.addAll(Set.of(Seccomp.CLONE, Seccomp.SOCKET, Seccomp.SOCKETPAIR));
     for (int nr = 0; nr < 1024; nr++) {
       if (!listed.contains(nr)) {
-        assertThat(run(program, AUDIT_ARCH_X86_64, nr, 0)).as("unlisted call %d", nr).isEqualTo(ENOSYS);
+        assertThat(run(program, AUDIT_ARCH_X86_64, nr, 0))
+            .as("unlisted call %d", nr)
+            .isEqualTo(ENOSYS);
       }
     }
-    assertThat(Seccomp.ALLOWED.keySet()).doesNotContainAnyElementsOf(Seccomp.DENIED.keySet())
-        .doesNotContain("clone3", "io_uring_setup", "keyctl", "bpf", "ptrace", "unshare", "setns", "mount", "userfaultfd");
-    assertThat(run(program, AUDIT_ARCH_X86_64, 435, 0)).as("clone3, whose flags a filter cannot read").isEqualTo(ENOSYS);
+    assertThat(Seccomp.ALLOWED.keySet())
+        .doesNotContainAnyElementsOf(Seccomp.DENIED.keySet())
+        .doesNotContain(
+            "clone3",
+            "io_uring_setup",
+            "keyctl",
+            "bpf",
+            "ptrace",
+            "unshare",
+            "setns",
+            "mount",
+            "userfaultfd");
+    assertThat(run(program, AUDIT_ARCH_X86_64, 435, 0))
+        .as("clone3, whose flags a filter cannot read")
+        .isEqualTo(ENOSYS);
   }
 
   @Test
@@ -50,19 +77,29 @@ class SeccompTest {
     int threadFlags = 0x003D0F00; // glibc's pthread_create
     assertThat(run(program, AUDIT_ARCH_X86_64, Seccomp.CLONE, threadFlags)).isEqualTo(ALLOW);
     assertThat(run(program, AUDIT_ARCH_X86_64, Seccomp.CLONE, 17)).as("fork").isEqualTo(ALLOW);
-    for (int flag : new int[] {0x00020000, 0x02000000, 0x04000000, 0x08000000, 0x10000000, 0x20000000, 0x40000000, 0x80}) {
-      assertThat(run(program, AUDIT_ARCH_X86_64, Seccomp.CLONE, 17 | flag)).as("clone with %x", flag).isEqualTo(EPERM);
+    for (int flag :
+        new int[] {
+          0x00020000, 0x02000000, 0x04000000, 0x08000000, 0x10000000, 0x20000000, 0x40000000, 0x80
+        }) {
+      assertThat(run(program, AUDIT_ARCH_X86_64, Seccomp.CLONE, 17 | flag))
+          .as("clone with %x", flag)
+          .isEqualTo(EPERM);
     }
     assertThat(run(program, AUDIT_ARCH_X86_64, Seccomp.SOCKET, 1)).isEqualTo(ALLOW);
     assertThat(run(program, AUDIT_ARCH_X86_64, Seccomp.SOCKETPAIR, 1)).isEqualTo(ALLOW);
     for (int family : new int[] {0, 2, 10, 16, 17, 38, 40}) {
-      assertThat(run(program, AUDIT_ARCH_X86_64, Seccomp.SOCKET, family)).as("family %d", family).isEqualTo(EPERM);
-      assertThat(run(program, AUDIT_ARCH_X86_64, Seccomp.SOCKETPAIR, family)).as("family %d", family).isEqualTo(EPERM);
+      assertThat(run(program, AUDIT_ARCH_X86_64, Seccomp.SOCKET, family))
+          .as("family %d", family)
+          .isEqualTo(EPERM);
+      assertThat(run(program, AUDIT_ARCH_X86_64, Seccomp.SOCKETPAIR, family))
+          .as("family %d", family)
+          .isEqualTo(EPERM);
     }
   }
 
   @Test
-  @DisplayName("another architecture's table kills; the x32 ABI answers EPERM even for calls x86_64 allows")
+  @DisplayName(
+      "another architecture's table kills; the x32 ABI answers EPERM even for calls x86_64 allows")
   void architectures() {
     byte[] program = Seccomp.program();
     assertThat(run(program, AUDIT_ARCH_I386, 20, 0)).isEqualTo(KILL_PROCESS);

@@ -10,8 +10,10 @@ import java.util.UUID;
 
 /** The single row of alert settings ({@code console_settings}, id 1). */
 public final class ConsoleSettingsStore {
-  private static final String READ = "SELECT slack_webhook_url, failure_rate_threshold, health_below, updated_at FROM console_settings WHERE id = 1";
-  private static final String WRITE = """
+  private static final String READ =
+      "SELECT slack_webhook_url, failure_rate_threshold, health_below, updated_at FROM console_settings WHERE id = 1";
+  private static final String WRITE =
+      """
       UPDATE console_settings SET slack_webhook_url = $1, failure_rate_threshold = $2, health_below = $3, updated_by = $4, updated_at = now()
       WHERE id = 1 RETURNING slack_webhook_url, failure_rate_threshold, health_below, updated_at""";
 
@@ -21,17 +23,36 @@ public final class ConsoleSettingsStore {
     this.db = db;
   }
 
-  /** The settings; the webhook URL itself is a secret (anyone holding it can post to the channel), so only whether one is set and its host. */
+  /**
+   * The settings; the webhook URL itself is a secret (anyone holding it can post to the channel),
+   * so only whether one is set and its host.
+   */
   public Future<JsonObject> read() {
-    return db.asConsole(null, sql -> sql.query(READ).execute()).map(rows -> json(rows.iterator().next()));
+    return db.asConsole(null, sql -> sql.query(READ).execute())
+        .map(rows -> json(rows.iterator().next()));
   }
 
-  /** Replaces the settings; a null {@code webhookUrl} with {@code keepWebhook} leaves the stored one. */
-  public Future<JsonObject> write(String webhookUrl, boolean keepWebhook, BigDecimal failureRate, int healthBelow, UUID operatorId) {
-    return db.asService(sql -> (keepWebhook
-            ? sql.query(READ).execute().map(rows -> rows.iterator().next().getString("slack_webhook_url"))
-            : Future.succeededFuture(webhookUrl))
-        .compose(url -> sql.preparedQuery(WRITE).execute(Tuple.of(url, failureRate, healthBelow, operatorId))))
+  /**
+   * Replaces the settings; a null {@code webhookUrl} with {@code keepWebhook} leaves the stored
+   * one.
+   */
+  public Future<JsonObject> write(
+      String webhookUrl,
+      boolean keepWebhook,
+      BigDecimal failureRate,
+      int healthBelow,
+      UUID operatorId) {
+    return db.asService(
+            sql ->
+                (keepWebhook
+                        ? sql.query(READ)
+                            .execute()
+                            .map(rows -> rows.iterator().next().getString("slack_webhook_url"))
+                        : Future.succeededFuture(webhookUrl))
+                    .compose(
+                        url ->
+                            sql.preparedQuery(WRITE)
+                                .execute(Tuple.of(url, failureRate, healthBelow, operatorId))))
         .map(rows -> json(rows.iterator().next()));
   }
 
@@ -45,7 +66,9 @@ public final class ConsoleSettingsStore {
         host = null;
       }
     }
-    return new JsonObject().put("slackWebhookConfigured", url != null).put("slackWebhookHost", host)
+    return new JsonObject()
+        .put("slackWebhookConfigured", url != null)
+        .put("slackWebhookHost", host)
         .put("failureRateThreshold", r.getNumeric("failure_rate_threshold").doubleValue())
         .put("healthBelow", r.getInteger("health_below"))
         .put("updatedAt", ConsoleReadRepository.text(r.getOffsetDateTime("updated_at")));

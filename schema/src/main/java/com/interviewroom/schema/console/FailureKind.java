@@ -6,8 +6,8 @@ import java.util.Optional;
 
 /**
  * What the failure detector can find in an interview, how bad it is, and how often it may be
- * recorded: {@code perSession} kinds once per session, the others once per session and
- * {@link #WINDOW_MS} window (a long interview can be silent twice, twenty minutes apart).
+ * recorded: {@code perSession} kinds once per session, the others once per session and {@link
+ * #WINDOW_MS} window (a long interview can be silent twice, twenty minutes apart).
  */
 public enum FailureKind {
   PROVIDER_UNAVAILABLE(Severity.HIGH, true),
@@ -25,7 +25,9 @@ public enum FailureKind {
   public static final long WINDOW_MS = 15 * 60 * 1000;
 
   public enum Severity {
-    LOW(5), MEDIUM(15), HIGH(30);
+    LOW(5),
+    MEDIUM(15),
+    HIGH(30);
 
     /** What one failure of this severity takes off a session's health. */
     public final int points;
@@ -57,6 +59,10 @@ public enum FailureKind {
 
   /** Session, kind and window: the unique key that makes a repeated detection a no-op. */
   public String dedupKey(java.util.UUID sessionId, long atMs) {
-    return sessionId + ":" + dbValue() + ":" + (perSession ? "session" : Long.toString(Math.floorDiv(atMs, WINDOW_MS)));
+    return sessionId
+        + ":"
+        + dbValue()
+        + ":"
+        + (perSession ? "session" : Long.toString(Math.floorDiv(atMs, WINDOW_MS)));
   }
 }

@@ -6,7 +6,8 @@ import io.vertx.sqlclient.Tuple;
 
 /** The SQL of {@link CostLedger}: an entry and the day's totals, in one statement. */
 final class CostEntryStore {
-  private static final String RECORD = """
+  private static final String RECORD =
+      """
       WITH entry AS (
         INSERT INTO cost_entries (event_key, session_id, provider, model, day, usage, usd, price_version)
         VALUES ($1, (SELECT id FROM sessions WHERE id = $2), $3, $4, $5, $6::jsonb, $7::numeric, $8)

@@ -20,12 +20,15 @@ import java.util.UUID;
  * Writes priced provider usage: one {@code cost_entries} row per call, keyed by an idempotency key
  * (the provider's response or message id, or one the caller made up once and reuses on retry), and
  * the day's {@code costs} totals per provider and kind added in the same statement only when the
- * entry is new. A retried write, a duplicated provider event or a replayed job adds nothing.
- * Days are UTC.
+ * entry is new. A retried write, a duplicated provider event or a replayed job adds nothing. Days
+ * are UTC.
  */
 public final class CostLedger {
-  /** Metric names (Prometheus adds {@code _total}); the budget guard and the dashboard read them. */
+  /**
+   * Metric names (Prometheus adds {@code _total}); the budget guard and the dashboard read them.
+   */
   public static final String COST_METRIC = "interviewroom.provider.cost.usd";
+
   public static final String USAGE_METRIC = "interviewroom.provider.usage.units";
 
   private final CostEntryStore entries;
@@ -59,30 +62,51 @@ public final class CostLedger {
     }
     Priced priced = prices.price(usage, today());
     List<String> kinds = new ArrayList<>(priced.usdByKind().keySet());
-    List<String> quantities = kinds.stream().map(k -> usage.quantities().get(k).toPlainString()).toList();
+    List<String> quantities =
+        kinds.stream().map(k -> usage.quantities().get(k).toPlainString()).toList();
     List<String> usds = kinds.stream().map(k -> priced.usdByKind().get(k).toPlainString()).toList();
     JsonObject usageJson = new JsonObject();
     usage.quantities().forEach((kind, quantity) -> usageJson.put(kind, quantity));
-    Tuple args = Tuple.tuple()
-        .addString(eventKey).addUUID(sessionId).addString(usage.provider()).addString(usage.model())
-        .addLocalDate(priced.day()).addValue(usageJson).addValue(priced.usd()).addString(priced.priceVersion())
-        .addArrayOfString(kinds.toArray(String[]::new))
-        .addArrayOfString(quantities.toArray(String[]::new))
-        .addArrayOfString(usds.toArray(String[]::new));
-    return entries.add(args)
-        .onSuccess(inserted -> {
-          if (inserted) {
-            count(priced);
-          }
-        });
+    Tuple args =
+        Tuple.tuple()
+            .addString(eventKey)
+            .addUUID(sessionId)
+            .addString(usage.provider())
+            .addString(usage.model())
+            .addLocalDate(priced.day())
+            .addValue(usageJson)
+            .addValue(priced.usd())
+            .addString(priced.priceVersion())
+            .addArrayOfString(kinds.toArray(String[]::new))
+            .addArrayOfString(quantities.toArray(String[]::new))
+            .addArrayOfString(usds.toArray(String[]::new));
+    return entries
+        .add(args)
+        .onSuccess(
+            inserted -> {
+              if (inserted) {
+                count(priced);
+              }
+            });
   }
 
   private void count(Priced priced) {
     String provider = priced.usage().provider();
-    Counter.builder(COST_METRIC).description("Priced provider usage in USD, from the versioned price table")
-        .tag("provider", provider).register(registry).increment(priced.usd().doubleValue());
-    priced.usage().quantities().forEach((kind, quantity) -> Counter.builder(USAGE_METRIC)
-        .description("Provider usage by kind: tokens, or CPU-seconds for the sandbox")
-        .tag("provider", provider).tag("kind", kind).register(registry).increment(quantity.doubleValue()));
+    Counter.builder(COST_METRIC)
+        .description("Priced provider usage in USD, from the versioned price table")
+        .tag("provider", provider)
+        .register(registry)
+        .increment(priced.usd().doubleValue());
+    priced
+        .usage()
+        .quantities()
+        .forEach(
+            (kind, quantity) ->
+                Counter.builder(USAGE_METRIC)
+                    .description("Provider usage by kind: tokens, or CPU-seconds for the sandbox")
+                    .tag("provider", provider)
+                    .tag("kind", kind)
+                    .register(registry)
+                    .increment(quantity.doubleValue()));
   }
 }

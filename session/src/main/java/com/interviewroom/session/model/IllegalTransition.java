@@ -10,7 +10,8 @@ public final class IllegalTransition extends RuntimeException {
   private final SessionStatus to;
 
   public IllegalTransition(SessionStatus from, SessionStatus to) {
-    super("A " + from.dbValue() + " session cannot become " + to.dbValue() + ".", null, false, false);
+    super(
+        "A " + from.dbValue() + " session cannot become " + to.dbValue() + ".", null, false, false);
     this.from = from;
     this.to = to;
   }

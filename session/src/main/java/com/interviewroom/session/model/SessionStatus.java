@@ -4,13 +4,17 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * The one place that knows the session life cycle:
- * {@code scheduled → active → completed | abandoned | errored}, and {@code scheduled → abandoned | errored}.
- * Every status change in the code asks {@link #require} first and then writes with a compare-and-set
- * on the old status, so a concurrent change can never slip an illegal step through.
+ * The one place that knows the session life cycle: {@code scheduled → active → completed |
+ * abandoned | errored}, and {@code scheduled → abandoned | errored}. Every status change in the
+ * code asks {@link #require} first and then writes with a compare-and-set on the old status, so a
+ * concurrent change can never slip an illegal step through.
  */
 public enum SessionStatus {
-  SCHEDULED, ACTIVE, COMPLETED, ABANDONED, ERRORED;
+  SCHEDULED,
+  ACTIVE,
+  COMPLETED,
+  ABANDONED,
+  ERRORED;
 
   public static SessionStatus of(String dbValue) {
     return valueOf(dbValue.toUpperCase(Locale.ROOT));

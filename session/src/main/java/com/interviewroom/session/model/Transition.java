@@ -6,17 +6,25 @@ package com.interviewroom.session.model;
  */
 public record Transition(SessionStatus from, SessionStatus to) {
   /** The candidate's first connect. */
-  public static final Transition ACTIVATE = new Transition(SessionStatus.SCHEDULED, SessionStatus.ACTIVE);
+  public static final Transition ACTIVATE =
+      new Transition(SessionStatus.SCHEDULED, SessionStatus.ACTIVE);
+
   /** The sweeper: an active session past its deadline. */
-  public static final Transition EXPIRE = new Transition(SessionStatus.ACTIVE, SessionStatus.COMPLETED);
+  public static final Transition EXPIRE =
+      new Transition(SessionStatus.ACTIVE, SessionStatus.COMPLETED);
+
   /** The sweeper: a scheduled session nobody started. */
-  public static final Transition ABANDON_UNSTARTED = new Transition(SessionStatus.SCHEDULED, SessionStatus.ABANDONED);
+  public static final Transition ABANDON_UNSTARTED =
+      new Transition(SessionStatus.SCHEDULED, SessionStatus.ABANDONED);
 
   public Transition {
     from.require(to);
   }
 
-  /** {@code session.activated}, {@code session.completed}, {@code session.abandoned} or {@code session.errored}. */
+  /**
+   * {@code session.activated}, {@code session.completed}, {@code session.abandoned} or {@code
+   * session.errored}.
+   */
   public String eventKind() {
     return "session." + (to == SessionStatus.ACTIVE ? "activated" : to.dbValue());
   }

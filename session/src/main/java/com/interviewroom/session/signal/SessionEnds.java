@@ -16,18 +16,20 @@ import java.util.UUID;
  * everything: the {@code final} code snapshot and the last transcript items.
  *
  * <ul>
- *   <li>The node holding the session's live socket publishes after that socket stored its final code
- *       and flushed its transcript (the gateway's end and release paths call {@link #announce}).</li>
- *   <li>Whoever ends a session without holding its socket (REST end, sweeper) calls {@link #afterEnd}:
- *       it tells the socket's node to end it (control channel) and publishes itself only when no
- *       socket is live anywhere ({@link #socketKey}, kept by the gateway).</li>
+ *   <li>The node holding the session's live socket publishes after that socket stored its final
+ *       code and flushed its transcript (the gateway's end and release paths call {@link
+ *       #announce}).
+ *   <li>Whoever ends a session without holding its socket (REST end, sweeper) calls {@link
+ *       #afterEnd}: it tells the socket's node to end it (control channel) and publishes itself
+ *       only when no socket is live anywhere ({@link #socketKey}, kept by the gateway).
  *   <li>Each publish first claims {@code sessions.ended_announced_at} in the same transaction, so
- *       racing paths publish once; {@link #announceStragglers} is the safety net for a node that died
- *       between an end and its announcement.</li>
+ *       racing paths publish once; {@link #announceStragglers} is the safety net for a node that
+ *       died between an end and its announcement.
  * </ul>
  */
 public final class SessionEnds {
-  // deletes the presence key only while it still names this socket (a newer one may have replaced it)
+  // deletes the presence key only while it still names this socket (a newer one may have replaced
+  // it)
   private static final String CLEAR_IF_MINE =
       "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
 
@@ -49,15 +51,29 @@ public final class SessionEnds {
     return SessionKeys.socket(sessionId);
   }
 
-  /** Publishes {@code session.ended} if the session has ended and nobody announced it yet; true when this call did. */
+  /**
+   * Publishes {@code session.ended} if the session has ended and nobody announced it yet; true when
+   * this call did.
+   */
   public Future<Boolean> announce(UUID sessionId, String requestId) {
-    return db.asService(sql -> SessionTransitionStore.claimAnnouncement(sql, sessionId).compose(ended -> ended == null
-        ? Future.succeededFuture(false)
-        : stream.publish(EventStream.SESSION_ENDED, sessionId, ended.userId(), requestId, new JsonObject()
-                .put("status", ended.status().dbValue())
-                .put("reason", ended.endReason())
-                .put("durationSeconds", ended.durationSeconds()))
-            .map(true)));
+    return db.asService(
+        sql ->
+            SessionTransitionStore.claimAnnouncement(sql, sessionId)
+                .compose(
+                    ended ->
+                        ended == null
+                            ? Future.succeededFuture(false)
+                            : stream
+                                .publish(
+                                    EventStream.SESSION_ENDED,
+                                    sessionId,
+                                    ended.userId(),
+                                    requestId,
+                                    new JsonObject()
+                                        .put("status", ended.status().dbValue())
+                                        .put("reason", ended.endReason())
+                                        .put("durationSeconds", ended.durationSeconds()))
+                                .map(true)));
   }
 
   /**
@@ -68,31 +84,66 @@ public final class SessionEnds {
   public Future<Boolean> afterEnd(UUID sessionId, String requestId, String reason) {
     return SessionSignals.publishEnd(redis, sessionId, reason)
         .compose(sent -> redis.send(Request.cmd(Command.EXISTS).arg(socketKey(sessionId))))
-        .compose(live -> live != null && live.toInteger() > 0 ? Future.succeededFuture(false) : announce(sessionId, requestId));
+        .compose(
+            live ->
+                live != null && live.toInteger() > 0
+                    ? Future.succeededFuture(false)
+                    : announce(sessionId, requestId));
   }
 
-  /** The gateway: this socket holds the session for {@code ttl} (renewed while the peer answers pings). */
+  /**
+   * The gateway: this socket holds the session for {@code ttl} (renewed while the peer answers
+   * pings).
+   */
   public Future<Void> holdSocket(UUID sessionId, String connectionId, Duration ttl) {
-    return redis.send(Request.cmd(Command.SET).arg(socketKey(sessionId)).arg(connectionId).arg("PX").arg(ttl.toMillis()))
+    return redis
+        .send(
+            Request.cmd(Command.SET)
+                .arg(socketKey(sessionId))
+                .arg(connectionId)
+                .arg("PX")
+                .arg(ttl.toMillis()))
         .mapEmpty();
   }
 
   /** The gateway: the peer still answers; the hold is renewed only while it names this socket. */
   public Future<Void> renewSocket(UUID sessionId, String connectionId, Duration ttl) {
-    return redis.send(Request.cmd(Command.EVAL).arg(RENEW_IF_MINE).arg(1).arg(socketKey(sessionId)).arg(connectionId)
-        .arg(ttl.toMillis())).mapEmpty();
+    return redis
+        .send(
+            Request.cmd(Command.EVAL)
+                .arg(RENEW_IF_MINE)
+                .arg(1)
+                .arg(socketKey(sessionId))
+                .arg(connectionId)
+                .arg(ttl.toMillis()))
+        .mapEmpty();
   }
 
   /** The gateway: this socket is gone (a newer socket's hold is left alone). */
   public Future<Void> releaseSocket(UUID sessionId, String connectionId) {
-    return redis.send(Request.cmd(Command.EVAL).arg(CLEAR_IF_MINE).arg(1).arg(socketKey(sessionId)).arg(connectionId))
+    return redis
+        .send(
+            Request.cmd(Command.EVAL)
+                .arg(CLEAR_IF_MINE)
+                .arg(1)
+                .arg(socketKey(sessionId))
+                .arg(connectionId))
         .mapEmpty();
   }
 
-  /** Announces ended sessions left unannounced for longer than {@code age}; completes with how many. */
+  /**
+   * Announces ended sessions left unannounced for longer than {@code age}; completes with how many.
+   */
   public Future<Integer> announceStragglers(Duration age, int batch) {
     return db.asService(sql -> SessionTransitionStore.unannounced(sql, age, batch))
-        .compose(ids -> Future.all(ids.stream().map(id -> announce(id, null)).toList())
-            .map(all -> (int) all.<Boolean>list().stream().filter(Boolean::booleanValue).count()));
+        .compose(
+            ids ->
+                Future.all(ids.stream().map(id -> announce(id, null)).toList())
+                    .map(
+                        all ->
+                            (int)
+                                all.<Boolean>list().stream()
+                                    .filter(Boolean::booleanValue)
+                                    .count()));
   }
 }

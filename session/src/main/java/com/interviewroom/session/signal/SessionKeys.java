@@ -4,19 +4,24 @@ import java.time.Duration;
 import java.util.UUID;
 
 /**
- * Every Redis key of a session, built here and nowhere else (the pub/sub channels are
- * {@link SessionSignals}). Each lives at most as long as the session's socket needs it, or
- * expires on its own.
+ * Every Redis key of a session, built here and nowhere else (the pub/sub channels are {@link
+ * SessionSignals}). Each lives at most as long as the session's socket needs it, or expires on its
+ * own.
  */
 public final class SessionKeys {
   private SessionKeys() {}
 
-  /** Present while a gateway holds a live socket of the session; the value names that socket ({@link SessionEnds}). */
+  /**
+   * Present while a gateway holds a live socket of the session; the value names that socket ({@link
+   * SessionEnds}).
+   */
   public static String socket(UUID sessionId) {
     return "session-socket:" + sessionId;
   }
 
-  /** The session's socket counter ({@code INCR}), so a late older socket cannot replace a newer one. */
+  /**
+   * The session's socket counter ({@code INCR}), so a late older socket cannot replace a newer one.
+   */
   public static String epoch(UUID sessionId) {
     return "session:" + sessionId + ":epoch";
   }
@@ -26,7 +31,10 @@ public final class SessionKeys {
     return "session:" + sessionId + ":code";
   }
 
-  /** Present while the live editor's auto-snapshot period runs; holds the time of the write that started it. */
+  /**
+   * Present while the live editor's auto-snapshot period runs; holds the time of the write that
+   * started it.
+   */
   public static String autoSnapshot(UUID sessionId) {
     return "session:" + sessionId + ":auto-snapshot";
   }
@@ -41,7 +49,9 @@ public final class SessionKeys {
     return "session:" + sessionId + ":warned:" + threshold.toMillis();
   }
 
-  /** The current window of {@code POST /api/sessions/{id}/code}'s auto snapshots (one per window). */
+  /**
+   * The current window of {@code POST /api/sessions/{id}/code}'s auto snapshots (one per window).
+   */
   public static String restAutoSnapshotWindow(UUID sessionId) {
     return "snapshot-auto:" + sessionId;
   }
@@ -56,7 +66,9 @@ public final class SessionKeys {
     return "observe-rate:" + sessionId;
   }
 
-  /** The distinct stream entries of one failure signal ({@code socket-drops}, ...) of the session. */
+  /**
+   * The distinct stream entries of one failure signal ({@code socket-drops}, ...) of the session.
+   */
   public static String failureSignal(UUID sessionId, String signal) {
     return "failure-signals:" + sessionId + ":" + signal;
   }

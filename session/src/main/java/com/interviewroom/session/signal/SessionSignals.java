@@ -12,15 +12,18 @@ import java.util.UUID;
  * alone never carry cross-node signals.
  *
  * <ul>
- *   <li>{@link #control(UUID)}: JSON {@code {"type":"end","reason":"..."}} ends the session's socket;
- *       {@code {"type":"replaced","connectionId":"..."}} closes an older socket when a newer one connects.</li>
- *   <li>{@link #context(UUID)}: JSON {@code {"kind":"CODE_OBSERVATION|EXECUTION_RESULT|TIME_WARNING","text":"...",
- *       "payload":{...}}} for the live interviewer and, for execution results, the candidate's socket.</li>
+ *   <li>{@link #control(UUID)}: JSON {@code {"type":"end","reason":"..."}} ends the session's
+ *       socket; {@code {"type":"replaced","connectionId":"..."}} closes an older socket when a
+ *       newer one connects.
+ *   <li>{@link #context(UUID)}: JSON {@code
+ *       {"kind":"CODE_OBSERVATION|EXECUTION_RESULT|TIME_WARNING","text":"...", "payload":{...}}}
+ *       for the live interviewer and, for execution results, the candidate's socket.
  * </ul>
  */
 public final class SessionSignals {
   /** Every control channel starts with this, followed by the session id. */
   public static final String CONTROL_PREFIX = "session-control:";
+
   /** Every context channel starts with this, followed by the session id. */
   public static final String CONTEXT_PREFIX = "session-context:";
 
@@ -36,7 +39,11 @@ public final class SessionSignals {
 
   /** Tells the socket's node, whichever it is, to end the session's socket with {@code reason}. */
   public static Future<Void> publishEnd(Redis redis, UUID sessionId, String reason) {
-    return redis.send(Request.cmd(Command.PUBLISH).arg(control(sessionId))
-        .arg(new JsonObject().put("type", "end").put("reason", reason).encode())).mapEmpty();
+    return redis
+        .send(
+            Request.cmd(Command.PUBLISH)
+                .arg(control(sessionId))
+                .arg(new JsonObject().put("type", "end").put("reason", reason).encode()))
+        .mapEmpty();
   }
 }

@@ -15,7 +15,8 @@ import java.util.UUID;
  * re-subscription, not per socket or per tick.
  */
 public final class EndedSessionStore {
-  private static final String ENDED = """
+  private static final String ENDED =
+      """
       SELECT id, end_reason FROM sessions
        WHERE id = ANY($1) AND status NOT IN ('scheduled', 'active')""";
 
@@ -25,19 +26,24 @@ public final class EndedSessionStore {
     this.db = db;
   }
 
-  /** Session id to end reason ({@code "ended"} when none was recorded), for the ended ones among {@code held}. */
+  /**
+   * Session id to end reason ({@code "ended"} when none was recorded), for the ended ones among
+   * {@code held}.
+   */
   public Future<Map<UUID, String>> among(Collection<UUID> held) {
     if (held.isEmpty()) {
       return Future.succeededFuture(Map.of());
     }
-    return db.asService(conn -> conn.preparedQuery(ENDED).execute(Tuple.of(held.toArray(UUID[]::new))))
-        .map(rows -> {
-          Map<UUID, String> ended = new HashMap<>();
-          for (Row row : rows) {
-            String reason = row.getString("end_reason");
-            ended.put(row.getUUID("id"), reason == null ? "ended" : reason);
-          }
-          return ended;
-        });
+    return db.asService(
+            conn -> conn.preparedQuery(ENDED).execute(Tuple.of(held.toArray(UUID[]::new))))
+        .map(
+            rows -> {
+              Map<UUID, String> ended = new HashMap<>();
+              for (Row row : rows) {
+                String reason = row.getString("end_reason");
+                ended.put(row.getUUID("id"), reason == null ? "ended" : reason);
+              }
+              return ended;
+            });
   }
 }

@@ -9,15 +9,23 @@ import java.util.function.Consumer;
 
 /**
  * What a live session uses, kept on its row as the service role (the voice bridge and the gateway
- * act for the system, not the user): the voice provider serving it, the usage totals
- * ({@code sessions.usage}) and the hints given.
+ * act for the system, not the user): the voice provider serving it, the usage totals ({@code
+ * sessions.usage}) and the hints given.
  */
 public final class SessionUsageStore {
-  private static final String PROVIDER = "UPDATE sessions SET provider = $2, updated_at = now() WHERE id = $1";
-  /** Usage is added to the row's totals under a row lock, so a reconnect's new bridge and a late write of the old one both count. */
+  private static final String PROVIDER =
+      "UPDATE sessions SET provider = $2, updated_at = now() WHERE id = $1";
+
+  /**
+   * Usage is added to the row's totals under a row lock, so a reconnect's new bridge and a late
+   * write of the old one both count.
+   */
   private static final String USAGE_NOW = "SELECT usage FROM sessions WHERE id = $1 FOR UPDATE";
-  private static final String USAGE = "UPDATE sessions SET usage = $2::jsonb, updated_at = now() WHERE id = $1";
-  private static final String HINT = """
+
+  private static final String USAGE =
+      "UPDATE sessions SET usage = $2::jsonb, updated_at = now() WHERE id = $1";
+  private static final String HINT =
+      """
       UPDATE sessions
       SET usage = jsonb_set(usage, '{hintsGiven}', to_jsonb(coalesce((usage->>'hintsGiven')::int, 0) + 1)),
           updated_at = now()
@@ -30,21 +38,31 @@ public final class SessionUsageStore {
   }
 
   public Future<Void> recordProvider(UUID sessionId, String provider) {
-    return db.asService(conn -> conn.preparedQuery(PROVIDER).execute(Tuple.of(sessionId, provider))).mapEmpty();
+    return db.asService(conn -> conn.preparedQuery(PROVIDER).execute(Tuple.of(sessionId, provider)))
+        .mapEmpty();
   }
 
-  /** Applies {@code addTo} to a copy of the stored totals under the row lock and stores the result; no row, no write. */
+  /**
+   * Applies {@code addTo} to a copy of the stored totals under the row lock and stores the result;
+   * no row, no write.
+   */
   public Future<Void> recordUsage(UUID sessionId, Consumer<JsonObject> addTo) {
-    return db.asService(conn -> conn.preparedQuery(USAGE_NOW).execute(Tuple.of(sessionId))
-        .compose(rows -> {
-          if (rows.size() == 0) {
-            return Future.succeededFuture();
-          }
-          JsonObject stored = rows.iterator().next().getJsonObject(0);
-          JsonObject totals = stored == null ? new JsonObject() : stored.copy();
-          addTo.accept(totals);
-          return conn.preparedQuery(USAGE).execute(Tuple.of(sessionId, totals)).mapEmpty();
-        }));
+    return db.asService(
+        conn ->
+            conn.preparedQuery(USAGE_NOW)
+                .execute(Tuple.of(sessionId))
+                .compose(
+                    rows -> {
+                      if (rows.size() == 0) {
+                        return Future.succeededFuture();
+                      }
+                      JsonObject stored = rows.iterator().next().getJsonObject(0);
+                      JsonObject totals = stored == null ? new JsonObject() : stored.copy();
+                      addTo.accept(totals);
+                      return conn.preparedQuery(USAGE)
+                          .execute(Tuple.of(sessionId, totals))
+                          .mapEmpty();
+                    }));
   }
 
   /**

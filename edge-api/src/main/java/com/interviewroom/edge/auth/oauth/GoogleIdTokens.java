@@ -21,13 +21,13 @@ import java.util.Set;
 /**
  * Verifies Google ID tokens as Google's OpenID Connect guide says to ("Validate an ID token",
  * https://developers.google.com/identity/openid-connect/openid-connect#validatinganidtoken): the
- * signature with Google's current keys (RS256 only: {@code none}, HS256 and every other algorithm are
- * refused), {@code iss} is the issuer (or its scheme-less legacy spelling {@code accounts.google.com}),
- * {@code aud} is our client id ({@code azp} too when there are several audiences), {@code exp} not
- * passed and {@code iat} not in the future (each with {@link #SKEW}), and the {@code nonce} this
- * browser's flow sent. Keys come from the discovery document's {@code jwks_uri} through
- * {@link JwksIssuer}: cached, refetched on an unknown {@code kid} (Google rotates its keys), at most
- * once every 30 s.
+ * signature with Google's current keys (RS256 only: {@code none}, HS256 and every other algorithm
+ * are refused), {@code iss} is the issuer (or its scheme-less legacy spelling {@code
+ * accounts.google.com}), {@code aud} is our client id ({@code azp} too when there are several
+ * audiences), {@code exp} not passed and {@code iat} not in the future (each with {@link #SKEW}),
+ * and the {@code nonce} this browser's flow sent. Keys come from the discovery document's {@code
+ * jwks_uri} through {@link JwksIssuer}: cached, refetched on an unknown {@code kid} (Google rotates
+ * its keys), at most once every 30 s.
  */
 final class GoogleIdTokens {
   static final Duration SKEW = Duration.ofSeconds(60);
@@ -44,7 +44,10 @@ final class GoogleIdTokens {
   GoogleIdTokens(JwksIssuer keys, String issuer, String clientId, Clock clock) {
     this.keys = keys;
     // Google documents both spellings of its issuer; the scheme-less one only for https issuers
-    this.issuers = issuer.startsWith("https://") ? Set.of(issuer, issuer.substring("https://".length())) : Set.of(issuer);
+    this.issuers =
+        issuer.startsWith("https://")
+            ? Set.of(issuer, issuer.substring("https://".length()))
+            : Set.of(issuer);
     this.clientId = clientId;
     this.clock = clock;
   }
@@ -116,7 +119,8 @@ final class GoogleIdTokens {
     }
     Object verified = claims.getClaim("email_verified");
     boolean emailVerified = Boolean.TRUE.equals(verified) || "true".equals(verified);
-    return new Claims(subject, stringClaim(claims, "email"), emailVerified, stringClaim(claims, "name"));
+    return new Claims(
+        subject, stringClaim(claims, "email"), emailVerified, stringClaim(claims, "name"));
   }
 
   private static String stringClaim(JWTClaimsSet claims, String name) {

@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
 final class Secrets {
   /** 32 random bytes, base64url without padding. */
   static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]{43}");
+
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private Secrets() {}
@@ -36,7 +37,9 @@ final class Secrets {
 
   /** Compares in time independent of where the values differ. */
   static boolean same(String a, String b) {
-    return a != null && b != null
-        && MessageDigest.isEqual(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+    return a != null
+        && b != null
+        && MessageDigest.isEqual(
+            a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -19,19 +19,34 @@ public final class SignInProviders {
     HttpCalls http = new HttpCalls(vertx);
     Map<String, SignInProvider> providers = new LinkedHashMap<>();
     if (settings.google()) {
-      providers.put("google", new GoogleSignIn(vertx, http, settings.googleIssuer(), settings.googleClientId(),
-          settings.googleClientSecret(), clock));
+      providers.put(
+          "google",
+          new GoogleSignIn(
+              vertx,
+              http,
+              settings.googleIssuer(),
+              settings.googleClientId(),
+              settings.googleClientSecret(),
+              clock));
     }
     if (settings.github()) {
-      providers.put("github", new GitHubSignIn(http, settings.githubOAuthUrl(), settings.githubApiUrl(),
-          settings.githubClientId(), settings.githubClientSecret()));
+      providers.put(
+          "github",
+          new GitHubSignIn(
+              http,
+              settings.githubOAuthUrl(),
+              settings.githubApiUrl(),
+              settings.githubClientId(),
+              settings.githubClientSecret()));
     }
     return new SignInProviders(providers);
   }
 
   /** What {@code GET /api/legal} lists as {@code signInProviders}, in a fixed order. */
   public List<String> names() {
-    return byName.keySet().stream().sorted((a, b) -> a.equals("google") ? -1 : b.equals("google") ? 1 : a.compareTo(b)).toList();
+    return byName.keySet().stream()
+        .sorted((a, b) -> a.equals("google") ? -1 : b.equals("google") ? 1 : a.compareTo(b))
+        .toList();
   }
 
   SignInProvider get(String name) {

@@ -22,7 +22,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-/** Google's signing keys as {@link GoogleSignIn} sees them: cached, refetched when a new {@code kid} appears, not hammered. */
+/**
+ * Google's signing keys as {@link GoogleSignIn} sees them: cached, refetched when a new {@code kid}
+ * appears, not hammered.
+ */
 class GoogleKeyRotationTest {
   private static final String REDIRECT = "http://localhost:8080/auth/callback/google";
 
@@ -30,22 +33,23 @@ class GoogleKeyRotationTest {
   private FakeGoogle google;
   private WebClient browser;
   private final AtomicReference<Instant> now = new AtomicReference<>(Instant.now());
-  private final Clock clock = new Clock() {
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
+  private final Clock clock =
+      new Clock() {
+        @Override
+        public ZoneId getZone() {
+          return ZoneOffset.UTC;
+        }
 
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
+        @Override
+        public Clock withZone(ZoneId zone) {
+          return this;
+        }
 
-    @Override
-    public Instant instant() {
-      return now.get();
-    }
-  };
+        @Override
+        public Instant instant() {
+          return now.get();
+        }
+      };
 
   @BeforeEach
   void start() {
@@ -69,36 +73,57 @@ class GoogleKeyRotationTest {
     String code = null;
     for (String pair : URI.create(location).getRawQuery().split("&")) {
       if (pair.startsWith("code=")) {
-        code = java.net.URLDecoder.decode(pair.substring(5), java.nio.charset.StandardCharsets.UTF_8);
+        code =
+            java.net.URLDecoder.decode(pair.substring(5), java.nio.charset.StandardCharsets.UTF_8);
       }
     }
-    return await(provider.identify(code, new PendingFlows.Flow("google", verifier, nonce, "", null, null), REDIRECT));
+    return await(
+        provider.identify(
+            code, new PendingFlows.Flow("google", verifier, nonce, "", null, null), REDIRECT));
   }
 
   @Test
-  @DisplayName("keys are cached; after a rotation the new kid is fetched, but not more often than every 30 s")
+  @DisplayName(
+      "keys are cached; after a rotation the new kid is fetched, but not more often than every 30 s")
   void rotation() {
-    GoogleSignIn provider = new GoogleSignIn(vertx, new HttpCalls(vertx), google.issuer(), FakeGoogle.CLIENT_ID,
-        FakeGoogle.CLIENT_SECRET, clock);
-    google.signInAs(new FakeGoogle.User("10769150350006150715", "rotate@example.com", true, "Rotate"));
+    GoogleSignIn provider =
+        new GoogleSignIn(
+            vertx,
+            new HttpCalls(vertx),
+            google.issuer(),
+            FakeGoogle.CLIENT_ID,
+            FakeGoogle.CLIENT_SECRET,
+            clock);
+    google.signInAs(
+        new FakeGoogle.User("10769150350006150715", "rotate@example.com", true, "Rotate"));
     assertThat(signIn(provider).subject()).isEqualTo("10769150350006150715");
     assertThat(signIn(provider).email()).isEqualTo("rotate@example.com");
     assertThat(google.jwksFetches()).as("cached").isEqualTo(1);
 
     google.rotateKeys();
-    assertThatThrownBy(() -> signIn(provider)).hasRootCauseInstanceOf(SignInRefused.class)
-        .rootCause().satisfies(e -> assertThat(((SignInRefused) e).code()).isEqualTo("id_token_invalid"));
+    assertThatThrownBy(() -> signIn(provider))
+        .hasRootCauseInstanceOf(SignInRefused.class)
+        .rootCause()
+        .satisfies(e -> assertThat(((SignInRefused) e).code()).isEqualTo("id_token_invalid"));
     now.set(now.get().plus(Duration.ofSeconds(31)));
     assertThat(signIn(provider).email()).isEqualTo("rotate@example.com");
     assertThat(google.jwksFetches()).isEqualTo(2);
   }
 
   @Test
-  @DisplayName("a discovery document naming another issuer is refused (OpenID Connect Discovery §4.3)")
+  @DisplayName(
+      "a discovery document naming another issuer is refused (OpenID Connect Discovery §4.3)")
   void discoveryIssuerMustMatch() {
-    GoogleSignIn provider = new GoogleSignIn(vertx, new HttpCalls(vertx), google.issuer() + "/other", FakeGoogle.CLIENT_ID,
-        FakeGoogle.CLIENT_SECRET, clock);
-    assertThatThrownBy(() -> await(provider.authorizeUrl("s", "n", Secrets.random(), REDIRECT))).rootCause()
+    GoogleSignIn provider =
+        new GoogleSignIn(
+            vertx,
+            new HttpCalls(vertx),
+            google.issuer() + "/other",
+            FakeGoogle.CLIENT_ID,
+            FakeGoogle.CLIENT_SECRET,
+            clock);
+    assertThatThrownBy(() -> await(provider.authorizeUrl("s", "n", Secrets.random(), REDIRECT)))
+        .rootCause()
         .isInstanceOf(SignInRefused.class);
   }
 }

@@ -46,12 +46,20 @@ final class ProviderFlow {
 
   ProviderFlow(EdgeServer server) {
     this.server = server;
-    this.client = WebClient.create(server.vertx, new WebClientOptions().setFollowRedirects(false)
-        .setDefaultHost("127.0.0.1").setDefaultPort(server.port()));
+    this.client =
+        WebClient.create(
+            server.vertx,
+            new WebClientOptions()
+                .setFollowRedirects(false)
+                .setDefaultHost("127.0.0.1")
+                .setDefaultPort(server.port()));
   }
 
   Started start(String provider, String termsVersion, String bindingCookie) {
-    String path = "/auth/start/" + provider + (termsVersion == null ? "" : "?termsVersion=" + enc(termsVersion));
+    String path =
+        "/auth/start/"
+            + provider
+            + (termsVersion == null ? "" : "?termsVersion=" + enc(termsVersion));
     var request = client.get(path);
     if (bindingCookie != null) {
       request.putHeader("Cookie", "ir_oauth=" + bindingCookie);
@@ -68,7 +76,8 @@ final class ProviderFlow {
   String authorize(String authorizeUrl) {
     HttpResponse<Buffer> response = await(client.getAbs(authorizeUrl).send());
     if (response.statusCode() != 302) {
-      throw new AssertionError("authorize answered " + response.statusCode() + " " + response.bodyAsString());
+      throw new AssertionError(
+          "authorize answered " + response.statusCode() + " " + response.bodyAsString());
     }
     return URI.create(response.getHeader("Location")).getRawQuery();
   }
@@ -77,7 +86,8 @@ final class ProviderFlow {
     return landed(await(callbackRequest(provider, rawQuery, bindingCookie)));
   }
 
-  io.vertx.core.Future<HttpResponse<Buffer>> callbackRequest(String provider, String rawQuery, String bindingCookie) {
+  io.vertx.core.Future<HttpResponse<Buffer>> callbackRequest(
+      String provider, String rawQuery, String bindingCookie) {
     var request = client.get("/auth/callback/" + provider + "?" + rawQuery);
     if (bindingCookie != null) {
       request.putHeader("Cookie", "ir_oauth=" + bindingCookie);
@@ -87,7 +97,8 @@ final class ProviderFlow {
 
   static Landed landed(HttpResponse<Buffer> response) {
     if (response.statusCode() != 302) {
-      throw new AssertionError("callback answered " + response.statusCode() + " " + response.bodyAsString());
+      throw new AssertionError(
+          "callback answered " + response.statusCode() + " " + response.bodyAsString());
     }
     return new Landed(response.getHeader("Location"), cookie(response, "ir_refresh"));
   }
@@ -98,9 +109,13 @@ final class ProviderFlow {
     return callback(provider, authorize(started.authorizeUrl()), started.bindingCookie());
   }
 
-  /** {@code POST /api/auth/refresh} with the refresh cookie: the sign-in works as a password login's would. */
+  /**
+   * {@code POST /api/auth/refresh} with the refresh cookie: the sign-in works as a password login's
+   * would.
+   */
   HttpResponse<Buffer> refresh(String refreshCookie) {
-    return await(client.post("/api/auth/refresh").putHeader("Cookie", "ir_refresh=" + refreshCookie).send());
+    return await(
+        client.post("/api/auth/refresh").putHeader("Cookie", "ir_refresh=" + refreshCookie).send());
   }
 
   static String cookie(HttpResponse<Buffer> response, String name) {
@@ -114,14 +129,20 @@ final class ProviderFlow {
   }
 
   static String setCookieHeader(HttpResponse<Buffer> response, String name) {
-    return response.cookies().stream().filter(h -> h.startsWith(name + "=")).findFirst().orElse(null);
+    return response.cookies().stream()
+        .filter(h -> h.startsWith(name + "="))
+        .findFirst()
+        .orElse(null);
   }
 
   static String replaceParam(String rawQuery, String name, String value) {
     StringBuilder out = new StringBuilder();
     for (String pair : rawQuery.split("&")) {
       String[] kv = pair.split("=", 2);
-      out.append(out.isEmpty() ? "" : "&").append(kv[0]).append('=').append(kv[0].equals(name) ? enc(value) : kv.length > 1 ? kv[1] : "");
+      out.append(out.isEmpty() ? "" : "&")
+          .append(kv[0])
+          .append('=')
+          .append(kv[0].equals(name) ? enc(value) : kv.length > 1 ? kv[1] : "");
     }
     return out.toString();
   }

@@ -9,6 +9,8 @@ import io.vertx.sqlclient.Tuple;
 /** Routes that run their own SQL instead of asking a repository. */
 public final class ScoreRoutes {
   public Future<RowSet<Row>> score(SqlClient client, String sessionId) {
-    return client.preparedQuery("SELECT score FROM evaluations WHERE session_id = $1").execute(Tuple.of(sessionId));
+    return client
+        .preparedQuery("SELECT score FROM evaluations WHERE session_id = $1")
+        .execute(Tuple.of(sessionId));
   }
 }

@@ -12,26 +12,33 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 
-
 /**
  * The simulated interviewer every newcomer meets (no key, no network): a scripted interviewer that
- * runs the interview's arc ({@link InterviewScript}) and speaks with synthetic, clearly audible
- * PCM paced in real time (100 ms chunks on a Vert.x timer), so the whole audio path, VAD and
- * barge-in run end to end. It says plainly that it is simulated and cannot understand words: the
- * candidate's turns are labelled honestly ("(speech, 2.4 s — no transcription without a provider
- * key)"), never shown as words.
+ * runs the interview's arc ({@link InterviewScript}) and speaks with synthetic, clearly audible PCM
+ * paced in real time (100 ms chunks on a Vert.x timer), so the whole audio path, VAD and barge-in
+ * run end to end. It says plainly that it is simulated and cannot understand words: the candidate's
+ * turns are labelled honestly ("(speech, 2.4 s — no transcription without a provider key)"), never
+ * shown as words.
  */
 public final class LocalVoiceProvider implements VoiceProvider {
   public static final String NAME = "local";
   static final int CHUNK_BYTES = 4_800; // 100 ms at 24 kHz
   static final long CHUNK_MS = 100;
+
   /** Quiet rooms sit below ~300 RMS; speech is well above 1,000. */
   static final double VAD_THRESHOLD = 700;
+
   /** Shorter sounds (a cough, a click) are not a turn: no label, no answer. */
   static final long MIN_TURN_MS = 600;
-  /** The synthetic voice is scaled to this peak (about -3 dBFS), so it is clearly audible on any device. */
+
+  /**
+   * The synthetic voice is scaled to this peak (about -3 dBFS), so it is clearly audible on any
+   * device.
+   */
   static final int TARGET_PEAK = 23_000;
+
   private static final long THINK_MS = 400;
+
   /** 600 ms of silence at 24 kHz: more than the VAD needs to close a turn. */
   private static final int COMMIT_SILENCE_BYTES = 600 * 48;
 
@@ -44,11 +51,16 @@ public final class LocalVoiceProvider implements VoiceProvider {
   private long pacer = -1;
   private long thinkTimer = -1;
   private Speaking speaking;
-  /** The one line waiting for the current one to finish; a newer line replaces it, so lines never pile up. */
+
+  /**
+   * The one line waiting for the current one to finish; a newer line replaces it, so lines never
+   * pile up.
+   */
   private String next;
 
   /** The response being spoken: its audio, the sentences and when each one starts. */
-  private record Speaking(String itemId, Buffer audio, String text, int[] sentenceStarts, String[] sentences) {}
+  private record Speaking(
+      String itemId, Buffer audio, String text, int[] sentenceStarts, String[] sentences) {}
 
   private int offset;
   private int nextSentence;
@@ -67,18 +79,21 @@ public final class LocalVoiceProvider implements VoiceProvider {
     this.script = new InterviewScript(context, System::currentTimeMillis);
     this.events = events;
     this.open = true;
-    this.vad = new EnergyVad(VAD_THRESHOLD, new EnergyVad.Listener() {
-      @Override
-      public void started() {
-        emit(new VoiceEvent.SpeechStarted());
-      }
+    this.vad =
+        new EnergyVad(
+            VAD_THRESHOLD,
+            new EnergyVad.Listener() {
+              @Override
+              public void started() {
+                emit(new VoiceEvent.SpeechStarted());
+              }
 
-      @Override
-      public void stopped(long speechMs) {
-        emit(new VoiceEvent.SpeechStopped());
-        candidateSpoke(speechMs);
-      }
-    });
+              @Override
+              public void stopped(long speechMs) {
+                emit(new VoiceEvent.SpeechStopped());
+                candidateSpoke(speechMs);
+              }
+            });
     // The opening line starts after connect's future completes, so the caller is ready for events.
     vertx.runOnContext(v -> say(script.opening()));
     return Future.succeededFuture();
@@ -93,9 +108,12 @@ public final class LocalVoiceProvider implements VoiceProvider {
 
   @Override
   public void commit() {
-    // push-to-talk ends a turn the VAD may not have closed; what the VAD already answered is not answered twice
+    // push-to-talk ends a turn the VAD may not have closed; what the VAD already answered is not
+    // answered twice
     if (open && vad.speaking()) {
-      vad.accept(Buffer.buffer(new byte[COMMIT_SILENCE_BYTES])); // the silence the released button did not send
+      vad.accept(
+          Buffer.buffer(
+              new byte[COMMIT_SILENCE_BYTES])); // the silence the released button did not send
     }
   }
 
@@ -140,10 +158,13 @@ public final class LocalVoiceProvider implements VoiceProvider {
     emit(new VoiceEvent.TranscriptFinal("user", "local-user-" + (++items), turnLabel(speechMs)));
     String reply = script.afterCandidateTurn(speechMs);
     cancelThinking();
-    thinkTimer = vertx.setTimer(THINK_MS, id -> {
-      thinkTimer = -1;
-      say(reply);
-    });
+    thinkTimer =
+        vertx.setTimer(
+            THINK_MS,
+            id -> {
+              thinkTimer = -1;
+              say(reply);
+            });
   }
 
   private void say(String text) {
@@ -190,7 +211,9 @@ public final class LocalVoiceProvider implements VoiceProvider {
     }
     while (nextSentence < s.sentences().length && s.sentenceStarts()[nextSentence] <= offset) {
       String prefix = nextSentence == 0 ? "" : " ";
-      emit(new VoiceEvent.TranscriptDelta("assistant", s.itemId(), prefix + s.sentences()[nextSentence++]));
+      emit(
+          new VoiceEvent.TranscriptDelta(
+              "assistant", s.itemId(), prefix + s.sentences()[nextSentence++]));
     }
     int end = Math.min(offset + CHUNK_BYTES, s.audio().length());
     emit(new VoiceEvent.Audio(s.itemId(), s.audio().getBuffer(offset, end)));
@@ -198,10 +221,13 @@ public final class LocalVoiceProvider implements VoiceProvider {
     if (offset >= s.audio().length()) {
       stopSpeaking();
       emit(new VoiceEvent.TranscriptFinal("assistant", s.itemId(), s.text()));
-      emit(new VoiceEvent.ResponseDone(s.itemId(), new JsonObject()
-          .put("input_tokens", 0)
-          .put("output_tokens", s.text().split("\\s+").length)
-          .put("audio_ms", s.audio().length() / 48)));
+      emit(
+          new VoiceEvent.ResponseDone(
+              s.itemId(),
+              new JsonObject()
+                  .put("input_tokens", 0)
+                  .put("output_tokens", s.text().split("\\s+").length)
+                  .put("audio_ms", s.audio().length() / 48)));
       String waiting = next;
       next = null;
       if (waiting != null) {

@@ -11,13 +11,13 @@ import java.util.Base64;
 /**
  * Reads a {@code response.output_audio.delta} frame without building a {@code JsonObject}: the
  * frame is a flat object whose {@code delta} is ~6.4 KB of base64 per 100 ms of audio, and the full
- * parse of every one of them was a third of the server's CPU under relay load
- * ({@code docs/benchmarks.md}). The scanner is strict: it accepts only a flat object of string and
- * integer values with no escape anywhere, exactly one {@code type} equal to
- * {@code response.output_audio.delta}, exactly one string {@code item_id} and exactly one string
- * {@code delta} that decodes as base64. Anything else (another event, an escape, a nested value,
- * a duplicate or missing key, trailing bytes, invalid base64) yields null and the caller falls
- * back to the full parse, so the result never differs from what the full parse would give.
+ * parse of every one of them was a third of the server's CPU under relay load ({@code
+ * docs/benchmarks.md}). The scanner is strict: it accepts only a flat object of string and integer
+ * values with no escape anywhere, exactly one {@code type} equal to {@code
+ * response.output_audio.delta}, exactly one string {@code item_id} and exactly one string {@code
+ * delta} that decodes as base64. Anything else (another event, an escape, a nested value, a
+ * duplicate or missing key, trailing bytes, invalid base64) yields null and the caller falls back
+ * to the full parse, so the result never differs from what the full parse would give.
  *
  * <p>It reads the frame's UTF-8 bytes, not a String: decoding 6.4 KB into a String, cutting the
  * base64 out of it and encoding that back to bytes for the decoder were three copies per chunk.
@@ -29,13 +29,13 @@ final class AudioDeltaScanner {
   static final String TYPE = "response.output_audio.delta";
 
   /** The two fields the provider uses from an audio delta. */
-  record Delta(String itemId, byte[] audio) { }
+  record Delta(String itemId, byte[] audio) {}
 
-  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
   private static final long QUOTES = 0x2222222222222222L;
 
-  private AudioDeltaScanner() {
-  }
+  private AudioDeltaScanner() {}
 
   /** {@link #scan(byte[], int, int)} of the text's UTF-8 bytes. */
   static Delta scan(String text) {
@@ -43,7 +43,10 @@ final class AudioDeltaScanner {
     return scan(bytes, 0, bytes.length);
   }
 
-  /** The delta's item id and decoded audio, or null when the frame ({@code text[from, to)}, UTF-8) must take the full parse. */
+  /**
+   * The delta's item id and decoded audio, or null when the frame ({@code text[from, to)}, UTF-8)
+   * must take the full parse.
+   */
   static Delta scan(byte[] text, int from, int to) {
     int n = to;
     int i = skipWs(text, from, n);
@@ -82,7 +85,8 @@ final class AudioDeltaScanner {
         int valueStart = i + 1;
         int valueEnd;
         if (isKey(text, keyStart, keyLen, "delta")) {
-          // base64 has no quote or backslash: the first quote ends it; an escape before it (a backslash)
+          // base64 has no quote or backslash: the first quote ends it; an escape before it (a
+          // backslash)
           // is not base64 either, so the decoder below refuses the range and the full parse runs
           valueEnd = quote(text, valueStart, n);
           if (valueEnd < 0 || deltaStart >= 0) {
@@ -109,7 +113,8 @@ final class AudioDeltaScanner {
         }
         i = valueEnd + 1;
       } else if (c == '-' || (c >= '0' && c <= '9')) {
-        if (isKey(text, keyStart, keyLen, "type") || isKey(text, keyStart, keyLen, "item_id")
+        if (isKey(text, keyStart, keyLen, "type")
+            || isKey(text, keyStart, keyLen, "item_id")
             || isKey(text, keyStart, keyLen, "delta")) {
           return null; // a field we use must be a string
         }
@@ -140,10 +145,13 @@ final class AudioDeltaScanner {
       return null;
     }
     try {
-      // straight from the frame's bytes (what Base64.Decoder.decode(String) would take); any non-base64 byte throws
-      ByteBuffer audio = Base64.getDecoder().decode(ByteBuffer.wrap(text, deltaStart, deltaEnd - deltaStart));
+      // straight from the frame's bytes (what Base64.Decoder.decode(String) would take); any
+      // non-base64 byte throws
+      ByteBuffer audio =
+          Base64.getDecoder().decode(ByteBuffer.wrap(text, deltaStart, deltaEnd - deltaStart));
       byte[] pcm = audio.array();
-      return new Delta(itemId, audio.limit() == pcm.length ? pcm : Arrays.copyOf(pcm, audio.limit()));
+      return new Delta(
+          itemId, audio.limit() == pcm.length ? pcm : Arrays.copyOf(pcm, audio.limit()));
     } catch (IllegalArgumentException e) {
       return null;
     }
@@ -185,7 +193,10 @@ final class AudioDeltaScanner {
     return -1;
   }
 
-  /** The index of the closing quote of a string starting at {@code from}, or -1 for an escape, a control char or no end. */
+  /**
+   * The index of the closing quote of a string starting at {@code from}, or -1 for an escape, a
+   * control char or no end.
+   */
   private static int stringEnd(byte[] text, int from, int n) {
     for (int i = from; i < n; i++) {
       int c = text[i] & 0xFF;
@@ -199,7 +210,10 @@ final class AudioDeltaScanner {
     return -1;
   }
 
-  /** The end of a JSON integer ({@code -?(0|[1-9][0-9]*)}) followed by whitespace, ',' or '}'; -1 otherwise (fractions, exponents, leading zeros). */
+  /**
+   * The end of a JSON integer ({@code -?(0|[1-9][0-9]*)}) followed by whitespace, ',' or '}'; -1
+   * otherwise (fractions, exponents, leading zeros).
+   */
   private static int integerEnd(byte[] text, int from, int n) {
     int i = from;
     if (text[i] == '-') {
@@ -222,7 +236,9 @@ final class AudioDeltaScanner {
       return -1;
     }
     int next = text[i];
-    return next == ',' || next == '}' || next == ' ' || next == '\t' || next == '\n' || next == '\r' ? i : -1;
+    return next == ',' || next == '}' || next == ' ' || next == '\t' || next == '\n' || next == '\r'
+        ? i
+        : -1;
   }
 
   private static int skipWs(byte[] text, int from, int n) {

@@ -7,12 +7,11 @@ import com.interviewroom.realtime.voice.ProviderException;
 import com.interviewroom.realtime.voice.VoiceEvent;
 import com.interviewroom.realtime.voice.VoiceEvents;
 import com.interviewroom.realtime.voice.VoiceProvider;
-import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
@@ -20,9 +19,9 @@ import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.http.WebSocketFrameType;
 import io.vertx.core.http.impl.ws.WebSocketFrameImpl;
+import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.regex.Matcher;
@@ -37,19 +36,27 @@ import java.util.regex.Pattern;
  */
 public final class OpenAiRealtimeProvider implements VoiceProvider {
   public static final String NAME = "openai";
-  /** OpenAI refuses a commit of less than 100 ms of audio ({@code input_audio_buffer_commit_empty}). */
+
+  /**
+   * OpenAI refuses a commit of less than 100 ms of audio ({@code input_audio_buffer_commit_empty}).
+   */
   static final int MIN_COMMIT_BYTES = 4_800;
+
   private static final String VOICE = "marin";
   private static final byte[] APPEND_PREFIX =
       "{\"type\":\"input_audio_buffer.append\",\"audio\":\"".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] APPEND_SUFFIX = "\"}".getBytes(StandardCharsets.US_ASCII);
+
   /**
    * An append up to this size goes out as one text frame built from its bytes; Vert.x's default
    * frame size, below the client's configured maximum, so a single frame is what writeTextMessage
    * would send too. A larger one goes through writeTextMessage, which fragments it.
    */
   private static final int SINGLE_FRAME_BYTES = 65_536;
-  /** The largest message read from the provider, as {@code VoiceProviders} configures the client. */
+
+  /**
+   * The largest message read from the provider, as {@code VoiceProviders} configures the client.
+   */
   static final int MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
   private final WebSocketClient client;
@@ -63,30 +70,44 @@ public final class OpenAiRealtimeProvider implements VoiceProvider {
   private boolean closing;
   private boolean closedEmitted;
   private boolean responding;
-  /** The response in progress, so a barge-in cancels that one and never the answer that follows it. */
+
+  /**
+   * The response in progress, so a barge-in cancels that one and never the answer that follows it.
+   */
   private String activeResponse;
+
   private boolean responseWanted;
+
   /**
    * The assistant item whose audio arrived last. It outlives {@code response.done}: the client is
    * still playing it, and a barge-in then must truncate it to what was heard.
    */
   private String audioItem;
+
   /**
    * Audio appended since the buffer was last committed (by us, or by the server's VAD, which
    * answers on its own with {@code create_response: true}): a push-to-talk commit of an empty
    * buffer would be an error and its {@code response.create} a second answer.
    */
   private long uncommittedBytes;
+
   /** The conversation item holding the code snapshot now in the model's context. */
   private String codeItem;
+
   private int codeItems;
+
   /** The fragments of the provider's message in progress, null between messages. */
   private Buffer partial;
+
   private boolean partialIsText;
-  /** The message in progress passed {@link #MAX_MESSAGE_BYTES}: its remaining fragments are skipped. */
+
+  /**
+   * The message in progress passed {@link #MAX_MESSAGE_BYTES}: its remaining fragments are skipped.
+   */
   private boolean partialTooBig;
 
-  public OpenAiRealtimeProvider(WebSocketClient client, String url, String apiKey, String model, String transcribeModel) {
+  public OpenAiRealtimeProvider(
+      WebSocketClient client, String url, String apiKey, String model, String transcribeModel) {
     this.client = client;
     this.url = urlFor(url, model);
     this.apiKey = apiKey;
@@ -94,7 +115,10 @@ public final class OpenAiRealtimeProvider implements VoiceProvider {
     this.model = model;
   }
 
-  /** The endpoint with {@code ?model=} set to the configured model (replacing one already in the URL). */
+  /**
+   * The endpoint with {@code ?model=} set to the configured model (replacing one already in the
+   * URL).
+   */
   static String urlFor(String base, String model) {
     String encoded = java.net.URLEncoder.encode(model, java.nio.charset.StandardCharsets.UTF_8);
     int q = base.indexOf('?');
@@ -118,57 +142,101 @@ public final class OpenAiRealtimeProvider implements VoiceProvider {
   @Override
   public Future<Void> connect(InterviewContext context, VoiceEvents events) {
     this.events = events;
-    WebSocketConnectOptions options = new WebSocketConnectOptions()
-        .setAbsoluteURI(url)
-        .addHeader("Authorization", "Bearer " + apiKey);
-    return client.connect(options)
+    WebSocketConnectOptions options =
+        new WebSocketConnectOptions()
+            .setAbsoluteURI(url)
+            .addHeader("Authorization", "Bearer " + apiKey);
+    return client
+        .connect(options)
         .recover(err -> Future.failedFuture(classifyUpgrade(err)))
-        .compose(socket -> {
-          if (closing) {
-            return socket.close().transform(ar -> Future.failedFuture(ProviderException.transientFailure("closed", "closed while connecting")));
-          }
-          ws = socket;
-          socket.frameHandler(this::onFrame);
-          socket.exceptionHandler(err -> { }); // the close handler reports the loss
-          socket.closeHandler(v -> onClose(socket.closeStatusCode(), socket.closeReason()));
-          send(sessionUpdate(context, transcribeModel));
-          restore(context);
-          return ready.future();
-        });
+        .compose(
+            socket -> {
+              if (closing) {
+                return socket
+                    .close()
+                    .transform(
+                        ar ->
+                            Future.failedFuture(
+                                ProviderException.transientFailure(
+                                    "closed", "closed while connecting")));
+              }
+              ws = socket;
+              socket.frameHandler(this::onFrame);
+              socket.exceptionHandler(err -> {}); // the close handler reports the loss
+              socket.closeHandler(v -> onClose(socket.closeStatusCode(), socket.closeReason()));
+              send(sessionUpdate(context, transcribeModel));
+              restore(context);
+              return ready.future();
+            });
   }
 
   static JsonObject sessionUpdate(InterviewContext context, String transcribeModel) {
-    return new JsonObject().put("type", "session.update").put("session", new JsonObject()
-        .put("type", "realtime")
-        .put("instructions", InterviewerInstructions.build(context))
-        .put("output_modalities", new JsonArray().add("audio"))
-        .put("audio", new JsonObject()
-            .put("input", new JsonObject()
-                .put("format", new JsonObject().put("type", "audio/pcm").put("rate", 24_000))
-                .put("transcription", new JsonObject().put("model", transcribeModel))
-                .put("turn_detection", new JsonObject().put("type", "semantic_vad")
-                    .put("create_response", true).put("interrupt_response", true)))
-            .put("output", new JsonObject()
-                .put("format", new JsonObject().put("type", "audio/pcm").put("rate", 24_000))
-                .put("voice", VOICE))));
+    return new JsonObject()
+        .put("type", "session.update")
+        .put(
+            "session",
+            new JsonObject()
+                .put("type", "realtime")
+                .put("instructions", InterviewerInstructions.build(context))
+                .put("output_modalities", new JsonArray().add("audio"))
+                .put(
+                    "audio",
+                    new JsonObject()
+                        .put(
+                            "input",
+                            new JsonObject()
+                                .put(
+                                    "format",
+                                    new JsonObject().put("type", "audio/pcm").put("rate", 24_000))
+                                .put(
+                                    "transcription", new JsonObject().put("model", transcribeModel))
+                                .put(
+                                    "turn_detection",
+                                    new JsonObject()
+                                        .put("type", "semantic_vad")
+                                        .put("create_response", true)
+                                        .put("interrupt_response", true)))
+                        .put(
+                            "output",
+                            new JsonObject()
+                                .put(
+                                    "format",
+                                    new JsonObject().put("type", "audio/pcm").put("rate", 24_000))
+                                .put("voice", VOICE))));
   }
 
-  /** A new conversation starts with the greeting; a resumed one gets its history back and waits for the candidate. */
+  /**
+   * A new conversation starts with the greeting; a resumed one gets its history back and waits for
+   * the candidate.
+   */
   private void restore(InterviewContext context) {
     if (context.history().isEmpty()) {
       send(new JsonObject().put("type", "response.create"));
       return;
     }
     for (InterviewContext.TranscriptLine line : context.history()) {
-      String role = switch (line.role()) {
-        case "assistant" -> "assistant";
-        case "system" -> "system";
-        default -> "user";
-      };
+      String role =
+          switch (line.role()) {
+            case "assistant" -> "assistant";
+            case "system" -> "system";
+            default -> "user";
+          };
       String contentType = "assistant".equals(role) ? "output_text" : "input_text";
-      send(new JsonObject().put("type", "conversation.item.create").put("item", new JsonObject()
-          .put("type", "message").put("role", role)
-          .put("content", new JsonArray().add(new JsonObject().put("type", contentType).put("text", line.text())))));
+      send(
+          new JsonObject()
+              .put("type", "conversation.item.create")
+              .put(
+                  "item",
+                  new JsonObject()
+                      .put("type", "message")
+                      .put("role", role)
+                      .put(
+                          "content",
+                          new JsonArray()
+                              .add(
+                                  new JsonObject()
+                                      .put("type", contentType)
+                                      .put("text", line.text())))));
     }
   }
 
@@ -190,14 +258,16 @@ public final class OpenAiRealtimeProvider implements VoiceProvider {
    * {@code input_audio_buffer.append} as the bytes of its text frame: it is the message sent ten
    * times a second per session, base64 needs no JSON escaping, and building it through JsonObject
    * and Strings was a fifth of the relay's CPU ({@code docs/benchmarks.md}). Byte for byte what
-   * {@code new JsonObject().put("type", "input_audio_buffer.append").put("audio", base64).encode()} gives.
+   * {@code new JsonObject().put("type", "input_audio_buffer.append").put("audio", base64).encode()}
+   * gives.
    */
   static byte[] appendBytes(Buffer pcm16At24k) {
     byte[] audio = Base64.getEncoder().encode(pcm16At24k.getBytes());
     byte[] message = new byte[APPEND_PREFIX.length + audio.length + APPEND_SUFFIX.length];
     System.arraycopy(APPEND_PREFIX, 0, message, 0, APPEND_PREFIX.length);
     System.arraycopy(audio, 0, message, APPEND_PREFIX.length, audio.length);
-    System.arraycopy(APPEND_SUFFIX, 0, message, APPEND_PREFIX.length + audio.length, APPEND_SUFFIX.length);
+    System.arraycopy(
+        APPEND_SUFFIX, 0, message, APPEND_PREFIX.length + audio.length, APPEND_SUFFIX.length);
     return message;
   }
 
@@ -229,8 +299,12 @@ public final class OpenAiRealtimeProvider implements VoiceProvider {
     }
     // truncating before any audio arrived would cut an item the server has not voiced yet
     if (audioItem != null) {
-      send(new JsonObject().put("type", "conversation.item.truncate")
-          .put("item_id", audioItem).put("content_index", 0).put("audio_end_ms", playedMs));
+      send(
+          new JsonObject()
+              .put("type", "conversation.item.truncate")
+              .put("item_id", audioItem)
+              .put("content_index", 0)
+              .put("audio_end_ms", playedMs));
       audioItem = null;
     }
   }
@@ -242,8 +316,14 @@ public final class OpenAiRealtimeProvider implements VoiceProvider {
    */
   @Override
   public void inject(ContextNote note) {
-    JsonObject item = new JsonObject().put("type", "message").put("role", "system")
-        .put("content", new JsonArray().add(new JsonObject().put("type", "input_text").put("text", note.text())));
+    JsonObject item =
+        new JsonObject()
+            .put("type", "message")
+            .put("role", "system")
+            .put(
+                "content",
+                new JsonArray()
+                    .add(new JsonObject().put("type", "input_text").put("text", note.text())));
     if (note.silent()) {
       if (codeItem != null) {
         send(new JsonObject().put("type", "conversation.item.delete").put("item_id", codeItem));
@@ -265,7 +345,9 @@ public final class OpenAiRealtimeProvider implements VoiceProvider {
     closing = true;
     ready.tryFail(ProviderException.transientFailure("closed", "disconnected"));
     emitClosed("disconnected", true);
-    return ws == null ? Future.succeededFuture() : ws.close().recover(err -> Future.succeededFuture());
+    return ws == null
+        ? Future.succeededFuture()
+        : ws.close().recover(err -> Future.succeededFuture());
   }
 
   /** Only one response at a time; a request during a response is sent when that one is done. */
@@ -279,8 +361,8 @@ public final class OpenAiRealtimeProvider implements VoiceProvider {
 
   /**
    * Joins the socket's text frames into messages here rather than in Vert.x's text-message
-   * aggregation, which turns every message into a String: an audio delta is read from its bytes.
-   * A message over {@link #MAX_MESSAGE_BYTES} (the message limit {@code VoiceProviders} gives the
+   * aggregation, which turns every message into a String: an audio delta is read from its bytes. A
+   * message over {@link #MAX_MESSAGE_BYTES} (the message limit {@code VoiceProviders} gives the
    * client, which applied to that aggregation) is dropped with the rest of its fragments; the
    * client's frame limit still holds underneath. Binary messages are not part of the protocol and
    * are ignored, as before.
@@ -317,10 +399,10 @@ public final class OpenAiRealtimeProvider implements VoiceProvider {
   }
 
   /**
-   * An audio delta, the bulk of what the provider sends, is read by {@link AudioDeltaScanner}
-   * from the message's bytes, without a String or a JsonObject; whatever the scanner does not
-   * accept, and every other event, takes the full parse of the text (decoded as Vert.x decodes a
-   * text message: malformed UTF-8 becomes U+FFFD).
+   * An audio delta, the bulk of what the provider sends, is read by {@link AudioDeltaScanner} from
+   * the message's bytes, without a String or a JsonObject; whatever the scanner does not accept,
+   * and every other event, takes the full parse of the text (decoded as Vert.x decodes a text
+   * message: malformed UTF-8 becomes U+FFFD).
    */
   private void onMessage(Buffer utf8) {
     ByteBuf bytes = ((BufferInternal) utf8).getByteBuf();
@@ -356,29 +438,45 @@ public final class OpenAiRealtimeProvider implements VoiceProvider {
       case "response.output_audio.delta", "response.audio.delta" -> {
         String item = m.getString("item_id");
         audioItem = item;
-        emit(new VoiceEvent.Audio(item, Buffer.buffer(Base64.getDecoder().decode(m.getString("delta", "")))));
+        emit(
+            new VoiceEvent.Audio(
+                item, Buffer.buffer(Base64.getDecoder().decode(m.getString("delta", "")))));
       }
       case "response.output_audio_transcript.delta", "response.audio_transcript.delta" ->
-          emit(new VoiceEvent.TranscriptDelta("assistant", m.getString("item_id"), m.getString("delta", "")));
+          emit(
+              new VoiceEvent.TranscriptDelta(
+                  "assistant", m.getString("item_id"), m.getString("delta", "")));
       case "response.output_audio_transcript.done", "response.audio_transcript.done" ->
-          emit(new VoiceEvent.TranscriptFinal("assistant", m.getString("item_id"), m.getString("transcript", "")));
+          emit(
+              new VoiceEvent.TranscriptFinal(
+                  "assistant", m.getString("item_id"), m.getString("transcript", "")));
       case "conversation.item.input_audio_transcription.delta" ->
-          emit(new VoiceEvent.TranscriptDelta("user", m.getString("item_id"), m.getString("delta", "")));
+          emit(
+              new VoiceEvent.TranscriptDelta(
+                  "user", m.getString("item_id"), m.getString("delta", "")));
       case "conversation.item.input_audio_transcription.completed" -> {
-        emit(new VoiceEvent.TranscriptFinal("user", m.getString("item_id"), m.getString("transcript", "")));
+        emit(
+            new VoiceEvent.TranscriptFinal(
+                "user", m.getString("item_id"), m.getString("transcript", "")));
         JsonObject metered = OpenAiUsage.transcription(m.getJsonObject("usage"));
         if (metered != null && m.getString("item_id") != null) {
-          emit(new VoiceEvent.Metering(new JsonObject().put(VoiceEvent.METERED, metered).put(VoiceEvent.MODEL, transcribeModel)
-              .put(VoiceEvent.RESPONSE_ID, "transcription:" + m.getString("item_id"))));
+          emit(
+              new VoiceEvent.Metering(
+                  new JsonObject()
+                      .put(VoiceEvent.METERED, metered)
+                      .put(VoiceEvent.MODEL, transcribeModel)
+                      .put(VoiceEvent.RESPONSE_ID, "transcription:" + m.getString("item_id"))));
         }
       }
       case "input_audio_buffer.speech_started" -> emit(new VoiceEvent.SpeechStarted());
       case "input_audio_buffer.speech_stopped" -> emit(new VoiceEvent.SpeechStopped());
       case "input_audio_buffer.committed", "input_audio_buffer.cleared" -> uncommittedBytes = 0;
       case "response.done" -> onResponseDone(m.getJsonObject("response", new JsonObject()));
-      // rate_limits.updated is information only: a real limit arrives as an error or a failed response
+      // rate_limits.updated is information only: a real limit arrives as an error or a failed
+      // response
       case "error" -> onError(m.getJsonObject("error", new JsonObject()));
-      default -> { } // session.created, conversation.item.created/added, output_item.*, content_part.*: nothing to relay
+      default -> {} // session.created, conversation.item.created/added, output_item.*,
+        // content_part.*: nothing to relay
     }
   }
 
@@ -392,10 +490,11 @@ public final class OpenAiRealtimeProvider implements VoiceProvider {
       responseWanted = false;
       onResponseFailed(response);
     }
-    JsonObject reported = new JsonObject()
-        .put("input_tokens", usage.getLong("input_tokens", 0L))
-        .put("output_tokens", usage.getLong("output_tokens", 0L))
-        .put("total_tokens", usage.getLong("total_tokens", 0L));
+    JsonObject reported =
+        new JsonObject()
+            .put("input_tokens", usage.getLong("input_tokens", 0L))
+            .put("output_tokens", usage.getLong("output_tokens", 0L))
+            .put("total_tokens", usage.getLong("total_tokens", 0L));
     if (!usage.isEmpty()) {
       // priced per kind by the bridge; the response id makes its cost entry once-only
       reported.put(VoiceEvent.METERED, OpenAiUsage.metered(usage)).put(VoiceEvent.MODEL, model);
@@ -411,12 +510,15 @@ public final class OpenAiRealtimeProvider implements VoiceProvider {
   }
 
   /**
-   * {@code status: "failed"} with {@code status_details.error} ({@code insufficient_quota},
-   * {@code server_error}, ...): without this the interviewer would just go silent. A rate limit
-   * waits; anything else fails over (and a fatal code rules the provider out).
+   * {@code status: "failed"} with {@code status_details.error} ({@code insufficient_quota}, {@code
+   * server_error}, ...): without this the interviewer would just go silent. A rate limit waits;
+   * anything else fails over (and a fatal code rules the provider out).
    */
   private void onResponseFailed(JsonObject response) {
-    JsonObject error = response.getJsonObject("status_details", new JsonObject()).getJsonObject("error", new JsonObject());
+    JsonObject error =
+        response
+            .getJsonObject("status_details", new JsonObject())
+            .getJsonObject("error", new JsonObject());
     String code = error.getString("code", error.getString("type", "response_failed"));
     ProviderException e = classify(code, error.getString("message", "response failed"));
     if (e.rateLimited()) {
@@ -427,7 +529,10 @@ public final class OpenAiRealtimeProvider implements VoiceProvider {
   }
 
   private void onError(JsonObject error) {
-    ProviderException e = classify(error.getString("code", error.getString("type", "error")), error.getString("message", ""));
+    ProviderException e =
+        classify(
+            error.getString("code", error.getString("type", "error")),
+            error.getString("message", ""));
     if (ready.tryFail(e)) {
       return;
     }
@@ -440,7 +545,11 @@ public final class OpenAiRealtimeProvider implements VoiceProvider {
 
   static ProviderException classify(String code, String message) {
     return switch (code) {
-      case "invalid_api_key", "insufficient_quota", "account_deactivated", "model_not_found", "billing_hard_limit_reached" ->
+      case "invalid_api_key",
+          "insufficient_quota",
+          "account_deactivated",
+          "model_not_found",
+          "billing_hard_limit_reached" ->
           ProviderException.fatal(code, message);
       case "rate_limit_exceeded" -> ProviderException.rateLimited(retryAfterMs(message));
       default -> ProviderException.transientFailure(code, message);
@@ -457,10 +566,12 @@ public final class OpenAiRealtimeProvider implements VoiceProvider {
         return ProviderException.fatal("model_not_found", "handshake refused with 404");
       }
       if (status == 429) {
-        String retryAfter = rejected.getHeaders() == null ? null : rejected.getHeaders().get("retry-after");
+        String retryAfter =
+            rejected.getHeaders() == null ? null : rejected.getHeaders().get("retry-after");
         return ProviderException.rateLimited(parseSeconds(retryAfter) * 1000);
       }
-      return ProviderException.transientFailure("upstream_" + status, "handshake refused with " + status);
+      return ProviderException.transientFailure(
+          "upstream_" + status, "handshake refused with " + status);
     }
     return ProviderException.transientFailure("connect_failed", err.getClass().getSimpleName());
   }
@@ -468,7 +579,10 @@ public final class OpenAiRealtimeProvider implements VoiceProvider {
   private static final Pattern TRY_AGAIN =
       Pattern.compile("try again in (\\d+(?:\\.\\d+)?)\\s*(ms|s)\\b");
 
-  /** "Please try again in 1.5s" / "in 350ms", as OpenAI words its rate-limit errors; 1 s when it does not say. */
+  /**
+   * "Please try again in 1.5s" / "in 350ms", as OpenAI words its rate-limit errors; 1 s when it
+   * does not say.
+   */
   static long retryAfterMs(String message) {
     Matcher m = TRY_AGAIN.matcher(message == null ? "" : message);
     if (!m.find()) {

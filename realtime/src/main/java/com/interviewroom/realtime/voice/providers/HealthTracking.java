@@ -30,18 +30,23 @@ final class HealthTracking implements VoiceProvider {
 
   @Override
   public Future<Void> connect(InterviewContext context, VoiceEvents events) {
-    return inner.connect(context, event -> {
-      if (event instanceof VoiceEvent.Error e && e.fatal()) {
-        health.markUnusable(inner.name(), e.code());
-      } else if (event instanceof VoiceEvent.ResponseFailed f && f.fatal()) {
-        health.markUnusable(inner.name(), f.code());
-      }
-      events.on(event);
-    }).onFailure(err -> {
-      if (err instanceof ProviderException pe && pe.fatal()) {
-        health.markUnusable(inner.name(), pe.code());
-      }
-    });
+    return inner
+        .connect(
+            context,
+            event -> {
+              if (event instanceof VoiceEvent.Error e && e.fatal()) {
+                health.markUnusable(inner.name(), e.code());
+              } else if (event instanceof VoiceEvent.ResponseFailed f && f.fatal()) {
+                health.markUnusable(inner.name(), f.code());
+              }
+              events.on(event);
+            })
+        .onFailure(
+            err -> {
+              if (err instanceof ProviderException pe && pe.fatal()) {
+                health.markUnusable(inner.name(), pe.code());
+              }
+            });
   }
 
   @Override

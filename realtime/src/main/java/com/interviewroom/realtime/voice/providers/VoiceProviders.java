@@ -12,7 +12,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 
-
 /**
  * Makes a fresh provider per session by name, sharing one WebSocket client (one connection pool,
  * one set of buffers) across every session of the verticle. Call {@link #close()} on undeploy.
@@ -29,20 +28,32 @@ public final class VoiceProviders implements VoiceProviderSource {
   public VoiceProviders(Vertx vertx, Config.Providers config) {
     this.vertx = vertx;
     this.config = config;
-    this.client = vertx.createWebSocketClient(new WebSocketClientOptions()
-        .setMaxFrameSize(MAX_MESSAGE_BYTES)
-        .setMaxMessageSize(MAX_MESSAGE_BYTES)
-        .setConnectTimeout(10_000)
-        .setMaxConnections(100_000));
+    this.client =
+        vertx.createWebSocketClient(
+            new WebSocketClientOptions()
+                .setMaxFrameSize(MAX_MESSAGE_BYTES)
+                .setMaxMessageSize(MAX_MESSAGE_BYTES)
+                .setConnectTimeout(10_000)
+                .setMaxConnections(100_000));
   }
 
   @Override
   public VoiceProvider apply(String name) {
     return switch (name) {
-      case OpenAiRealtimeProvider.NAME -> new HealthTracking(new OpenAiRealtimeProvider(client, config.openAiRealtimeUrl(),
-          config.openAiKey(), config.models().openAiRealtime(), config.models().openAiTranscribe()), health);
-      case GeminiLiveProvider.NAME -> new HealthTracking(new GeminiLiveProvider(client, config.geminiLiveUrl(),
-          config.geminiKey(), config.models().geminiLive()), health);
+      case OpenAiRealtimeProvider.NAME ->
+          new HealthTracking(
+              new OpenAiRealtimeProvider(
+                  client,
+                  config.openAiRealtimeUrl(),
+                  config.openAiKey(),
+                  config.models().openAiRealtime(),
+                  config.models().openAiTranscribe()),
+              health);
+      case GeminiLiveProvider.NAME ->
+          new HealthTracking(
+              new GeminiLiveProvider(
+                  client, config.geminiLiveUrl(), config.geminiKey(), config.models().geminiLive()),
+              health);
       default -> new LocalVoiceProvider(vertx);
     };
   }
