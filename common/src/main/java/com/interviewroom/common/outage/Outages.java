@@ -1,5 +1,6 @@
 package com.interviewroom.common.outage;
 
+import io.netty.channel.unix.Errors;
 import io.vertx.core.VertxException;
 import io.vertx.sqlclient.ClosedConnectionException;
 import io.vertx.sqlclient.DatabaseException;
@@ -39,14 +40,16 @@ public final class Outages {
         || t instanceof ConnectException
         || t instanceof NoRouteToHostException
         || t instanceof ClosedChannelException
-        || t instanceof ClosedConnectionException) {
+        || t instanceof ClosedConnectionException
+        // the native epoll transport's socket errors (a reset, a broken pipe) are IOExceptions,
+        // not the JDK's SocketException
+        || t instanceof Errors.NativeIoException) {
       return true;
     }
     if (t instanceof DatabaseException db) {
       String state = db.getSqlState() == null ? "" : db.getSqlState();
-      // 08: connection exceptions; 57P01-03: admin/crash shutdown, cannot connect now (starting up
-      // or
-      // recovering); 53300: too many connections
+      // 08: connection exceptions; 57P01-03: admin/crash shutdown, cannot connect now (starting
+      // up or recovering); 53300: too many connections
       return state.startsWith("08") || state.startsWith("57P") || state.equals("53300");
     }
     String message = t.getMessage() == null ? "" : t.getMessage();
@@ -54,8 +57,7 @@ public final class Outages {
       return true;
     }
     if (t instanceof io.vertx.core.impl.NoStackTraceThrowable && message.equals("Timeout")) {
-      // the SQL pool's acquire timeout (PoolOptions#setConnectionTimeout) fails the request this
-      // way
+      // the SQL pool's acquire timeout (PoolOptions#setConnectionTimeout) fails this way
       return true;
     }
     if (t instanceof VertxException) {
