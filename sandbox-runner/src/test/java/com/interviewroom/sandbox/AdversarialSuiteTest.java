@@ -891,8 +891,8 @@ class AdversarialSuiteTest {
       assertThat(process.cmdline()).as("argv of " + process).doesNotContain(token);
     }
     // The wrappers before setpriv (sh, unshare, prlimit) run as root by design; bwrap and what it
-    // runs
-    // never do: the run as the slot's uid, the slot's warm compiler as its own unprivileged uid.
+    // runs never do: the run as the slot's uid, the slot's warm compiler as its own unprivileged
+    // uid.
     assertThat(seen)
         .filteredOn(
             p ->

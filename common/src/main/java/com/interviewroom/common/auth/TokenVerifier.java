@@ -129,8 +129,7 @@ public final class TokenVerifier {
       throw refused("The token's signature is invalid.");
     }
     // Our own tokens are always low-S; external issuers (often Go's crypto/ecdsa) do not normalise
-    // S,
-    // so for them the high-S twin of a valid token is tolerated (it names the same claims).
+    // S, so for them the high-S twin of a valid token is tolerated (it names the same claims).
     if (issuer instanceof LocalIssuer
         && JWSAlgorithm.ES256.equals(jwt.getHeader().getAlgorithm())
         && LowS.isHighS(jwt.getSignature().decode())) {

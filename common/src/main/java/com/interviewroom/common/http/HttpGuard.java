@@ -110,8 +110,8 @@ public final class HttpGuard {
             }
           };
       // the channel's own close: an upgraded WebSocket never fires the HTTP connection's
-      // closeHandler,
-      // so counting on that leaked one slot per WebSocket until the address was refused for good
+      // closeHandler, so counting on that leaked one slot per WebSocket until the address was
+      // refused for good
       if (connection instanceof ConnectionBase base) {
         base.channel().closeFuture().addListener(closed -> release.run());
       } else {

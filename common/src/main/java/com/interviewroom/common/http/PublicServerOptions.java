@@ -45,8 +45,7 @@ public final class PublicServerOptions {
         .setWebSocketSubProtocols(List.of(SUBPROTOCOL))
         .setTcpNoDelay(true)
         // HTTP/1.1 and WebSocket only: without the cleartext HTTP/2 upgrade the HTTP/1 decoder is
-        // in
-        // place before the first byte, so HttpGuard's stricter decoder sees every request
+        // in place before the first byte, so HttpGuard's stricter decoder sees every request
         .setHttp2ClearTextEnabled(false);
   }
 }

@@ -72,8 +72,7 @@ class ProblemHandlerOutageTest {
     router.route().failureHandler(new ProblemHandler());
     HttpServer server = vertx.createHttpServer().requestHandler(router).listen(0).await();
     // the JDK's blocking client: a Vert.x client chained from this (non-Vert.x) thread can attach
-    // its
-    // body handler after the body went by, and then waits for ever
+    // its body handler after the body went by, and then waits for ever
     HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     AtomicInteger unavailable = new AtomicInteger();
     for (int i = 0; i < 200; i++) {

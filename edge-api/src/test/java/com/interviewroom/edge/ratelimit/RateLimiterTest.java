@@ -306,8 +306,8 @@ class RateLimiterTest extends EdgeTest {
     for (String[] order : new String[][] {{"/execute", "/start"}, {"/start", "/execute"}}) {
       JsonObject session = server.signup();
       // calls that fail after the limiter (unknown session, unknown problem: 404) still spend the
-      // allowance,
-      // and spend nothing in the services' own limits, so only the route's strict limit can refuse
+      // allowance, and spend nothing in the services' own limits, so only the route's strict limit
+      // can refuse
       // the 11th
       for (int i = 0; i < 10; i++) {
         HttpResponse<Buffer> response = strictCall(session, order[i % 2]);

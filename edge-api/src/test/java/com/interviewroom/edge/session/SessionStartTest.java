@@ -104,8 +104,7 @@ class SessionStartTest extends EdgeTest.WithProblemBank {
     List<HttpResponse<Buffer>> responses = all.stream().map(Future::result).toList();
     assertThat(responses.stream().filter(r -> r.statusCode() == 201)).hasSize(1);
     // The strict limit (10 starts a minute) lets at most 10 through to the database; those race for
-    // the
-    // one credit. Every other answer is a refusal: 402 from the ledger or 429 from the limiter.
+    // the one credit. Every other answer is a refusal: 402 from the ledger or 429 from the limiter.
     assertThat(responses).allSatisfy(r -> assertThat(r.statusCode()).isIn(201, 402, 429));
     assertThat(responses.stream().filter(r -> r.statusCode() == 429).count())
         .isGreaterThanOrEqualTo(40);

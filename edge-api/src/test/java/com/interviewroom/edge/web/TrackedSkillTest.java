@@ -166,8 +166,7 @@ class TrackedSkillTest {
                               return out;
                             })));
     // session.activated comes from the realtime side, which never sees the header: it files under
-    // the
-    // session's skill all the same (V11 copies the session's hash onto its events)
+    // the session's skill all the same (V11 copies the session's hash onto its events)
     assertThat(kinds)
         .containsExactly(
             "session.created", "session.activated", "code.snapshot", "session.completed");

@@ -42,8 +42,8 @@ public final class EmbeddedObjectStore implements AutoCloseable {
             .endpoint(URI.create("http://127.0.0.1:" + port))
             .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, accessKey, secretKey)
             // the web app fetch()es recordings from presigned URLs on another origin (this port);
-            // the
-            // signature in the URL is the authorisation, so any origin may read what it was handed
+            // the signature in the URL is the authorisation, so any origin may read what it was
+            // handed
             .corsRules(
                 new CrossOriginResourceSharing(
                     List.of("*"),

@@ -186,8 +186,8 @@ final class Connection {
               voice = null;
               if (e instanceof ProviderUnavailable) {
                 // every provider failed: the session is already errored and refunded (and the
-                // client
-                // told), so there is no interview to go on with; begin() ends the socket instead
+                // client told), so there is no interview to go on with; begin() ends the socket
+                // instead
                 voiceUnavailable = true;
               } else {
                 // an unexpected failure of our own: the timer and code sync still work without a

@@ -408,8 +408,7 @@ public final class BridgedVoiceSession implements VoiceSession {
       heard.finalText(f.itemId(), f.text());
     }
     // "final" tells the candidate the line is kept: sent once it is in the database, so a node
-    // crash
-    // right after loses nothing the client was told (the deltas already showed the words)
+    // crash right after loses nothing the client was told (the deltas already showed the words)
     conversation
         .finalLine(f.role(), f.itemId(), f.text())
         .onSuccess(v -> client.sendJson(transcript(f.role(), f.itemId(), f.text(), true)))

@@ -57,8 +57,7 @@ public final class SandboxCommand {
     List<String> argv = new ArrayList<>();
     // Killed with the runner: the parent-death signal survives the execs below until unshare, whose
     // --kill-child passes it to the namespace's init, and bwrap's --die-with-parent to the rest, so
-    // a
-    // crashed runner (kill -9) leaves no candidate code running.
+    // a crashed runner (kill -9) leaves no candidate code running.
     argv.addAll(List.of("/usr/bin/setpriv", "--pdeathsig", "KILL", "--"));
     argv.addAll(List.of("/bin/sh", "-c", LAUNCHER, "sh", seccomp.toString()));
     if (cgroup != null) {
@@ -67,8 +66,7 @@ public final class SandboxCommand {
     argv.add("--");
     // bwrap's outer process exits before its namespace init does, which would leave that init as a
     // zombie for the host's pid 1 to reap. An outer pid namespace whose init is bwrap itself makes
-    // the
-    // kernel kill and reap everything inside before our direct child exits.
+    // the kernel kill and reap everything inside before our direct child exits.
     argv.addAll(List.of("/usr/bin/unshare", "--pid", "--fork", "--kill-child", "--"));
     argv.addAll(
         List.of(

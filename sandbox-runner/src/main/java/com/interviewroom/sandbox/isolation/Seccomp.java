@@ -582,8 +582,7 @@ public final class Seccomp {
     add(code, RET_K, 0, 0, RET_ERRNO | EPERM);
     add(code, RET_K, 0, 0, RET_ALLOW);
     // socket and socketpair: local (AF_UNIX) only; there is no network in the sandbox, and the
-    // other
-    // families are kernel code no program here needs.
+    // other families are kernel code no program here needs.
     for (int nr : List.of(SOCKET, SOCKETPAIR)) {
       add(code, JEQ_K, 0, 4, nr);
       add(code, LD_W_ABS, 0, 0, OFFSET_ARG0_LOW);

@@ -86,8 +86,8 @@ final class AudioDeltaScanner {
         int valueEnd;
         if (isKey(text, keyStart, keyLen, "delta")) {
           // base64 has no quote or backslash: the first quote ends it; an escape before it (a
-          // backslash)
-          // is not base64 either, so the decoder below refuses the range and the full parse runs
+          // backslash) is not base64 either, so the decoder below refuses the range and the full
+          // parse runs
           valueEnd = quote(text, valueStart, n);
           if (valueEnd < 0 || deltaStart >= 0) {
             return null;

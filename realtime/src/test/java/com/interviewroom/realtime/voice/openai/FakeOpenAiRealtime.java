@@ -245,10 +245,9 @@ public final class FakeOpenAiRealtime {
                           .put("audio_start_ms", 0)
                           .put("item_id", "item_user_" + items));
                   // turn_detection.interrupt_response: the server itself cancels the response in
-                  // progress
-                  // when the candidate starts speaking; the client's own response.cancel then finds
-                  // no
-                  // active response
+                  // progress when the candidate starts speaking; the client's own response.cancel
+                  // then finds
+                  // no active response
                   if (interruptResponse && responseId != null) {
                     finish("cancelled");
                   }
