@@ -5,6 +5,13 @@
 import os
 import sys
 
+# What the harness and the error report import, imported while the sandbox waits for its request
+# so that it is off the candidate's clock (about 10 ms of Python's start-up work per run).
+import json  # noqa: F401
+import time  # noqa: F401
+import traceback
+import typing  # noqa: F401
+
 
 def header():
     data = b""
@@ -17,7 +24,6 @@ def header():
 
 
 def run_program():
-    import traceback
     with open("solution.py", "rb") as f:
         source = f.read()
     sys.argv = ["solution.py"]
