@@ -28,7 +28,7 @@ import java.util.OptionalInt;
  *     program}) before running anything, so one command serves both and can be started ahead of the
  *     request
  * @param prestarted each slot keeps sandboxes of this language started ahead of requests ({@link
- *     PrestartedSandboxes})
+ *     PrestartedSandboxes}): with a boot header for either mode, else for harness runs only
  * @param syntaxErrorExit the exit code that means the submission did not parse (a compile error),
  *     if the language has one
  * @param probeProgram a program printing {@code 42}, the readiness probe's run ({@link Readiness})
@@ -115,14 +115,13 @@ record LanguageProfile(
           null,
           concat(
               JVM_FLAGS,
-              List.of(
-                  "-cp",
-                  SandboxCommand.HARNESS + "/java:" + SandboxCommand.WORK + "/classes",
-                  "Harness")),
+              // Not /work/classes: a pre-started JVM starts before the classes are written, and the
+              // JVM drops a class path directory that does not exist yet. Harness.java loads them.
+              List.of("-cp", SandboxCommand.HARNESS + "/java", "Harness")),
           concat(JVM_FLAGS, List.of("-cp", SandboxCommand.WORK + "/classes")),
           null,
           false,
-          false,
+          true,
           OptionalInt.empty(),
           "public class Main { public static void main(String[] a) { System.out.println(6 * 7); } }");
 
@@ -155,10 +154,12 @@ record LanguageProfile(
 
   /**
    * What a sandbox started ahead of its request runs: with a boot header, the same process serves
-   * either mode.
+   * either mode; without one, the harness (a JVM that has started and waits for its spec on stdin,
+   * the candidate's classes not yet written), since a program run names its main class on the
+   * command line.
    */
   List<String> prestartCommand(Runtime runtime) {
-    return programCommand(runtime, null);
+    return bootHeader ? programCommand(runtime, null) : harnessCommand(runtime);
   }
 
   List<String> checkCommand(Runtime runtime) {

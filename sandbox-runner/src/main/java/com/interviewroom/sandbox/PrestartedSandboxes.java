@@ -7,6 +7,7 @@ import com.interviewroom.sandbox.isolation.SandboxThreads;
 import com.interviewroom.sandbox.isolation.Slot;
 import java.util.Deque;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -17,10 +18,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sandboxes of one language (its profile has a boot header, so one process serves either mode)
- * started ahead of their requests, per slot. Each is bound to its slot's work dir, serves exactly
- * one run and is then torn down like any other. Their pipes are read by platform threads ({@link
- * SandboxThreads}), never by a virtual thread.
+ * Sandboxes started ahead of their requests, per slot and language: each runs its language's {@link
+ * LanguageProfile#prestartCommand} and serves only a run of exactly that command (Python's boot
+ * header lets one command serve either mode; Java's pre-started JVM is the harness). Each is bound
+ * to its slot's work dir, serves exactly one run and is then torn down like any other. Their pipes
+ * are read by platform threads ({@link SandboxThreads}), never by a virtual thread.
  */
 final class PrestartedSandboxes {
   private static final Logger log = LoggerFactory.getLogger(PrestartedSandboxes.class);
@@ -46,41 +48,59 @@ final class PrestartedSandboxes {
     }
   }
 
-  private final LanguageProfile profile;
-  private final Optional<Runtime> runtime;
+  /** Which slot's sandboxes of which language. */
+  private record Key(Language language, int slot) {}
+
+  /** The pre-started languages and their runtimes (a language without one is never pre-started). */
+  private final Map<LanguageProfile, Runtime> languages;
+
   private final SandboxLauncher launcher;
   private final CurrentSlots slots;
 
-  /** Per slot, the next sandboxes: each completed once spawned (with null if it could not be). */
-  private final Map<Integer, Deque<Warm>> bySlot = new ConcurrentHashMap<>();
+  /**
+   * Per slot and language, the next sandboxes: each completed once spawned (with null if it could
+   * not be).
+   */
+  private final Map<Key, Deque<Warm>> queues = new ConcurrentHashMap<>();
 
   private volatile boolean closed;
 
   /**
-   * @param runtime the profile's runtime, when installed (nothing is pre-started without it)
+   * @param runtimes the installed runtime of each language whose profile is pre-started
    */
   PrestartedSandboxes(
-      LanguageProfile profile,
-      Optional<Runtime> runtime,
-      SandboxLauncher launcher,
-      CurrentSlots slots) {
-    this.profile = profile;
-    this.runtime = runtime;
+      Map<LanguageProfile, Runtime> runtimes, SandboxLauncher launcher, CurrentSlots slots) {
+    this.languages = Map.copyOf(runtimes);
     this.launcher = launcher;
     this.slots = slots;
   }
 
-  /** Whether runs of this language take their sandbox from here. */
-  boolean serves(LanguageProfile language) {
-    return language == profile;
+  /** The pre-started languages among the profiles, with their runtimes where installed. */
+  static Map<LanguageProfile, Runtime> installed(
+      java.util.function.Function<LanguageProfile, Optional<Runtime>> runtimes) {
+    Map<LanguageProfile, Runtime> installed = new java.util.HashMap<>();
+    LanguageProfile.ALL.stream()
+        .filter(LanguageProfile::prestarted)
+        .forEach(profile -> runtimes.apply(profile).ifPresent(r -> installed.put(profile, r)));
+    return installed;
   }
 
   /**
-   * The slot's pre-started sandbox, if one is started or starting and still alive. One that is
-   * still starting is waited for: it began before this request, so it is ready before a new one.
+   * Whether a run of this command takes its sandbox from here: only the exact command the
+   * language's sandboxes were started with.
    */
-  SandboxProcess.Started take(Slot slot) {
-    Deque<Warm> queue = bySlot.get(slot.index());
+  boolean serves(LanguageProfile language, List<String> command) {
+    Runtime runtime = languages.get(language);
+    return runtime != null && command.equals(language.prestartCommand(runtime));
+  }
+
+  /**
+   * The slot's pre-started sandbox of the language, if one is started or starting and still alive.
+   * One that is still starting is waited for: it began before this request, so it is ready before a
+   * new one.
+   */
+  SandboxProcess.Started take(LanguageProfile language, Slot slot) {
+    Deque<Warm> queue = queues.get(new Key(language.language(), slot.index()));
     Warm pending = queue == null ? null : queue.pollFirst();
     if (pending == null) {
       return null;
@@ -101,16 +121,26 @@ final class PrestartedSandboxes {
     return warm;
   }
 
-  /**
-   * Tops up the slot's pre-started sandboxes to {@link #DEPTH}: bwrap, namespaces and the
-   * interpreter start while nobody waits; each then blocks on stdin. Each one serves exactly one
-   * run.
-   */
+  /** Tops up the slot's pre-started sandboxes of every pre-started language. */
   void topUp(Slot slot) {
-    if (runtime.isEmpty()) {
+    languages.keySet().stream()
+        .sorted(java.util.Comparator.comparing(LanguageProfile::language))
+        .forEach(language -> topUp(language, slot));
+  }
+
+  /**
+   * Tops up the slot's pre-started sandboxes of one language to {@link #DEPTH}: bwrap, namespaces
+   * and the interpreter start while nobody waits; each then blocks on stdin. Each one serves
+   * exactly one run.
+   */
+  void topUp(LanguageProfile language, Slot slot) {
+    Runtime runtime = languages.get(language);
+    if (runtime == null) {
       return;
     }
-    Deque<Warm> queue = bySlot.computeIfAbsent(slot.index(), i -> new ConcurrentLinkedDeque<>());
+    Deque<Warm> queue =
+        queues.computeIfAbsent(
+            new Key(language.language(), slot.index()), k -> new ConcurrentLinkedDeque<>());
     while (true) {
       Warm mine = new Warm(slot, new CompletableFuture<>());
       synchronized (queue) {
@@ -124,9 +154,9 @@ final class PrestartedSandboxes {
         warm =
             launcher.spawn(
                 slot,
-                runtime.get(),
-                profile.limits(),
-                profile.prestartCommand(runtime.get()),
+                runtime,
+                language.limits(),
+                language.prestartCommand(runtime),
                 SandboxLauncher.PRESTART);
       } catch (java.io.IOException | RuntimeException e) {
         log.warn("could not pre-start a sandbox for slot {}: {}", slot.index(), e.toString());
@@ -144,16 +174,25 @@ final class PrestartedSandboxes {
 
   /** Closes the slot's pre-started sandboxes (its slot is being replaced). */
   void discard(int slotIndex) {
-    Deque<Warm> warm = bySlot.remove(slotIndex);
-    if (warm != null) {
-      warm.forEach(Warm::closeWhenStarted);
-    }
+    queues
+        .keySet()
+        .removeIf(
+            key -> {
+              if (key.slot() != slotIndex) {
+                return false;
+              }
+              Deque<Warm> warm = queues.get(key);
+              if (warm != null) {
+                warm.forEach(Warm::closeWhenStarted);
+              }
+              return true;
+            });
   }
 
   /** Process ids of the pre-started sandboxes (tests tell them apart from leftovers). */
   Set<Long> processIds() {
     Set<Long> pids = new HashSet<>();
-    bySlot
+    queues
         .values()
         .forEach(
             queue ->
@@ -170,7 +209,7 @@ final class PrestartedSandboxes {
   void close() {
     closed = true;
     // One still starting is closed by topUp itself once it sees closed.
-    bySlot.values().forEach(queue -> queue.forEach(Warm::closeWhenStarted));
-    bySlot.clear();
+    queues.values().forEach(queue -> queue.forEach(Warm::closeWhenStarted));
+    queues.clear();
   }
 }

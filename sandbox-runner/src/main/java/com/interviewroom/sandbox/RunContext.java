@@ -24,14 +24,15 @@ record RunContext(
    * slot has one ready, else a fresh one.
    */
   ProcessOutcome execute(List<String> command, byte[] stdin) throws IOException {
-    SandboxProcess.Started sandbox = prestarted.serves(profile) ? prestarted.take(slot) : null;
+    boolean warm = prestarted.serves(profile, command);
+    SandboxProcess.Started sandbox = warm ? prestarted.take(profile, slot) : null;
     if (sandbox == null) {
       sandbox = launcher.spawn(slot, runtime, profile.limits(), command, SandboxLauncher.RUN);
     }
-    if (prestarted.serves(profile)) {
+    if (warm) {
       // The next sandbox starts while this one runs: a submission's hidden run, or the next
       // request, finds it ready.
-      SandboxThreads.WORK.execute(() -> prestarted.topUp(slot));
+      SandboxThreads.WORK.execute(() -> prestarted.topUp(profile, slot));
     }
     return sandbox.finish(stdin);
   }

@@ -71,12 +71,12 @@ public final class SandboxService implements AutoCloseable {
     this.slots = new CurrentSlots(slots);
     this.observers = ObserverLane.forSlots(slots.size());
     this.launcher = new SandboxLauncher(cgroups, harness);
-    // One language is pre-started: Python, whose boot header lets one waiting process serve either
-    // mode.
-    LanguageProfile warm =
-        LanguageProfile.ALL.stream().filter(LanguageProfile::prestarted).findFirst().orElseThrow();
+    // Python (its boot header lets one waiting process serve either mode) and Java's harness.
     this.prestarted =
-        new PrestartedSandboxes(warm, runtimes.get(warm.wireName()), launcher, this.slots);
+        new PrestartedSandboxes(
+            PrestartedSandboxes.installed(profile -> runtimes.get(profile.wireName())),
+            launcher,
+            this.slots);
     this.compiler =
         new JavaCompiler(
             runtimes.get(LanguageProfile.JAVA.wireName()), harness, cgroups, uids, slots);

