@@ -189,4 +189,59 @@ class RunIsolationTest {
       assertThat(result.getString("verdict")).as(result.encodePrettily()).isEqualTo("accepted");
     }
   }
+
+  @Test
+  @DisplayName(
+      "java: a submission's two harness runs take the slot's two pre-started JVMs; a plain program starts its own")
+  void javaHarnessRunsTakePrestartedJvms() throws InterruptedException {
+    java.util.Set<Long> waiting = waitingJvms(2);
+    server.run(
+        Requests.program(
+            "java",
+            "public class Main { public static void main(String[] a) { System.out.println(1); } }"));
+    assertThat(waitingJvms(2))
+        .as("a program run leaves the harness JVMs waiting")
+        .isEqualTo(waiting);
+    JsonObject result =
+        server.run(
+            Requests.function(
+                "java",
+                """
+                class Solution {
+                  public int[] twoSum(int[] nums, int target) {
+                    for (int i = 0; i < nums.length; i++)
+                      for (int j = i + 1; j < nums.length; j++)
+                        if (nums[i] + nums[j] == target) return new int[] {i, j};
+                    return new int[0];
+                  }
+                }
+                """,
+                Requests.twoSum()));
+    assertThat(result.getString("verdict")).as(result.encodePrettily()).isEqualTo("accepted");
+    java.util.Set<Long> after = waitingJvms(2);
+    assertThat(after)
+        .as("both waiting JVMs served the submission, two new ones wait")
+        .doesNotContainAnyElementsOf(waiting);
+  }
+
+  /** The pre-started harness JVMs of the slot, once there are {@code count}. */
+  private static java.util.Set<Long> waitingJvms(int count) throws InterruptedException {
+    java.util.Set<Long> jvms = java.util.Set.of();
+    for (int attempt = 0; attempt < 300 && jvms.size() < count; attempt++) {
+      jvms =
+          server.verticle.service().warmProcessIds().stream()
+              .filter(
+                  pid ->
+                      ProcessHandle.of(pid)
+                          .flatMap(p -> p.info().command())
+                          .map(command -> command.endsWith("/bin/java"))
+                          .orElse(false))
+              .collect(java.util.stream.Collectors.toSet());
+      if (jvms.size() < count) {
+        Thread.sleep(100);
+      }
+    }
+    assertThat(jvms).as("pre-started harness JVMs").hasSize(count);
+    return jvms;
+  }
 }
