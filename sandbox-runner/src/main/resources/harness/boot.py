@@ -47,12 +47,17 @@ def run_program():
         sys.exit(1)
 
 
-mode = header()
-if mode == "harness":
-    with open("/harness/harness.py", "rb") as f:
-        harness = compile(f.read(), "/harness/harness.py", "exec")
-    exec(harness, {"__name__": "harness"})
-elif mode == "program":
-    run_program()
-else:
-    os._exit(2)
+def main():
+    mode = header()
+    if mode == "harness":
+        with open("/harness/harness.py", "rb") as f:
+            harness = compile(f.read(), "/harness/harness.py", "exec")
+        exec(harness, {"__name__": "harness"})
+    elif mode == "program":
+        run_program()
+    else:
+        os._exit(2)
+
+
+if __name__ == "__main__":  # zygote.py runs main() in each run's forked child instead
+    main()

@@ -9,6 +9,7 @@ import com.interviewroom.sandbox.isolation.Slot;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
 
 /** One request in one slot: what each step of its run needs. */
 record RunContext(
@@ -17,13 +18,20 @@ record RunContext(
     LanguageProfile profile,
     RunRequest request,
     SandboxLauncher launcher,
-    PrestartedSandboxes prestarted) {
+    PrestartedSandboxes prestarted,
+    Zygotes zygotes) {
 
   /**
-   * Runs one sandboxed process to its end: a pre-started sandbox when the language has them and the
-   * slot has one ready, else a fresh one.
+   * Runs one sandboxed process to its end: forked from the slot's zygote for Python, a pre-started
+   * sandbox when the language has them and the slot has one ready, else a fresh one.
    */
   ProcessOutcome execute(List<String> command, byte[] stdin) throws IOException {
+    if (zygotes.serves(profile, command)) {
+      Optional<ProcessOutcome> forked = zygotes.run(slot, profile.limits(), stdin);
+      if (forked.isPresent()) {
+        return forked.get();
+      }
+    }
     boolean warm = prestarted.serves(profile, command);
     SandboxProcess.Started sandbox = warm ? prestarted.take(profile, slot) : null;
     if (sandbox == null) {

@@ -47,6 +47,7 @@ public final class SandboxService implements AutoCloseable {
   private final CurrentSlots slots;
   private final SandboxLauncher launcher;
   private final PrestartedSandboxes prestarted;
+  private final Zygotes zygotes;
   private final JavaCompiler compiler;
   private final Watchdog watchdog;
   private final ObserverLane observers;
@@ -71,17 +72,25 @@ public final class SandboxService implements AutoCloseable {
     this.slots = new CurrentSlots(slots);
     this.observers = ObserverLane.forSlots(slots.size());
     this.launcher = new SandboxLauncher(cgroups, harness);
-    // Python (its boot header lets one waiting process serve either mode) and Java's harness.
+    this.zygotes =
+        new Zygotes(runtimes.get(LanguageProfile.PYTHON.wireName()), cgroups, harness, this.slots);
+    // Java's harness, and Python (its boot header lets one waiting process serve either mode)
+    // where it has no zygotes.
     this.prestarted =
         new PrestartedSandboxes(
-            PrestartedSandboxes.installed(profile -> runtimes.get(profile.wireName())),
+            PrestartedSandboxes.installed(
+                profile ->
+                    profile == LanguageProfile.PYTHON && zygotes.enabled()
+                        ? Optional.empty()
+                        : runtimes.get(profile.wireName())),
             launcher,
             this.slots);
     this.compiler =
         new JavaCompiler(
             runtimes.get(LanguageProfile.JAVA.wireName()), harness, cgroups, uids, slots);
     this.watchdog =
-        new Watchdog(new SlotKeeper(pool, workDirs, this.slots, prestarted, compiler, uids));
+        new Watchdog(
+            new SlotKeeper(pool, workDirs, this.slots, prestarted, zygotes, compiler, uids));
   }
 
   /**
@@ -145,6 +154,7 @@ public final class SandboxService implements AutoCloseable {
 
   /** Starts the warm compilers; blocking, so run it off the event loop. */
   public void warmUp() {
+    slots.all().forEach(zygotes::start);
     slots.all().forEach(prestarted::topUp);
     compiler.warmUp();
   }
@@ -276,7 +286,8 @@ public final class SandboxService implements AutoCloseable {
 
   private RunResult runIn(Slot slot, RunRequest request) throws IOException {
     LanguageProfile profile = LanguageProfile.of(request.language());
-    RunContext run = new RunContext(slot, runtime(profile), profile, request, launcher, prestarted);
+    RunContext run =
+        new RunContext(slot, runtime(profile), profile, request, launcher, prestarted, zygotes);
     return new RunSteps(run, compiler).run();
   }
 
@@ -297,11 +308,14 @@ public final class SandboxService implements AutoCloseable {
 
   /** Process ids of the pre-started sandboxes (tests tell them apart from leftovers). */
   public Set<Long> warmProcessIds() {
-    return prestarted.processIds();
+    Set<Long> pids = new java.util.HashSet<>(prestarted.processIds());
+    pids.addAll(zygotes.processIds());
+    return pids;
   }
 
   @Override
   public void close() {
+    zygotes.close();
     prestarted.close();
     compiler.close();
     workDirs.close();

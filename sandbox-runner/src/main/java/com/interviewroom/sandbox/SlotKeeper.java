@@ -21,6 +21,7 @@ final class SlotKeeper {
   private final WorkDirs workDirs;
   private final CurrentSlots slots;
   private final PrestartedSandboxes prestarted;
+  private final Zygotes zygotes;
   private final JavaCompiler compiler;
   private final UidRange uids;
 
@@ -29,12 +30,14 @@ final class SlotKeeper {
       WorkDirs workDirs,
       CurrentSlots slots,
       PrestartedSandboxes prestarted,
+      Zygotes zygotes,
       JavaCompiler compiler,
       UidRange uids) {
     this.pool = pool;
     this.workDirs = workDirs;
     this.slots = slots;
     this.prestarted = prestarted;
+    this.zygotes = zygotes;
     this.compiler = compiler;
     this.uids = uids;
   }
@@ -65,6 +68,7 @@ final class SlotKeeper {
    */
   void replace(Slot old) {
     prestarted.discard(old.index());
+    zygotes.discard(old.index());
     Processes.killUid(old.uid());
     compiler.kill(old.index());
     Processes.killUid(uids.compilerUid(old.index()));
@@ -81,5 +85,6 @@ final class SlotKeeper {
     slots.set(old.index(), fresh);
     pool.give(fresh);
     prestarted.topUp(fresh);
+    zygotes.start(fresh);
   }
 }

@@ -244,4 +244,82 @@ class RunIsolationTest {
     assertThat(jvms).as("pre-started harness JVMs").hasSize(count);
     return jvms;
   }
+
+  @Test
+  @DisplayName(
+      "python: runs fork from the slot's zygote, which stays the same process and out of every run's sight")
+  void pythonRunsForkFromTheZygote() {
+    long zygote = zygotePid();
+    for (int i = 0; i < 3; i++) {
+      JsonObject result =
+          server.run(
+              Requests.program(
+                  "python",
+                  """
+                  import os
+                  print(sorted(int(p) for p in os.listdir('/proc') if p.isdigit()), os.getpid())
+                  try:
+                      print(os.listdir('/io'))
+                  except PermissionError:
+                      try:
+                          os.chmod('/io', 0o700)
+                      except OSError as e:
+                          print('covered', e.strerror)
+                  """));
+      // its own init and itself: the zygote and the launchers are in no run's pid namespace; where
+      // the runs' files are is covered, read-only
+      assertThat(result.getString("stdout"))
+          .as(result.encodePrettily())
+          .isEqualTo("[1, 2] 2\ncovered Read-only file system\n");
+    }
+    assertThat(zygotePid()).as("the same zygote served every run").isEqualTo(zygote);
+    assertThat(
+            server.verticle.service().warmProcessIds().stream()
+                .map(pid -> ProcessHandle.of(pid).flatMap(p -> p.info().commandLine()).orElse(""))
+                .filter(command -> command.contains("boot.py")))
+        .as("no Python sandbox is pre-started beside the zygote")
+        .isEmpty();
+  }
+
+  @Test
+  @DisplayName(
+      "python: a run the slot's zygote cannot take (it died) runs in a sandbox of its own, and a new zygote takes the next ones")
+  void pythonRunsSurviveALostZygote() throws InterruptedException {
+    long lost = zygotePid();
+    ProcessHandle.of(lost).ifPresent(ProcessHandle::destroyForcibly);
+    for (int attempt = 0; attempt < 50 && ProcessHandle.of(lost).isPresent(); attempt++) {
+      Thread.sleep(20);
+    }
+    JsonObject result = server.run(Requests.program("python", "print('still here')"));
+    assertThat(result.getString("stdout")).as(result.encodePrettily()).isEqualTo("still here\n");
+    long replacement = 0;
+    for (int attempt = 0; attempt < 100 && replacement == 0; attempt++) {
+      try {
+        replacement = zygotePid();
+      } catch (AssertionError notYet) {
+        Thread.sleep(100);
+      }
+    }
+    assertThat(replacement).isNotIn(0L, lost);
+    assertThat(server.run(Requests.program("python", "print(1)")).getString("stdout"))
+        .isEqualTo("1\n");
+    assertThat(zygotePid()).isEqualTo(replacement);
+  }
+
+  private static long zygotePid() {
+    return server.verticle.service().warmProcessIds().stream()
+        .filter(
+            pid ->
+                ProcessHandle.of(pid)
+                    .flatMap(p -> p.info().commandLine())
+                    .map(
+                        command ->
+                            command.startsWith("/usr/bin/python") && command.contains("zygote.py"))
+                    .orElse(false))
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new AssertionError(
+                    "no zygote among " + server.verticle.service().warmProcessIds()));
+  }
 }

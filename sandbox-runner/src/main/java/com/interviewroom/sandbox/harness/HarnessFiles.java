@@ -34,6 +34,7 @@ public final class HarnessFiles {
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
     copy("harness.py", dir);
     copy("boot.py", dir);
+    copy("zygote.py", dir);
     copy("harness.js", dir);
     if (java.isPresent()) {
       Path sources = Files.createDirectories(dir.resolve("src"));

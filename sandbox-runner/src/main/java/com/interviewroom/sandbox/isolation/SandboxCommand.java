@@ -30,6 +30,7 @@ public final class SandboxCommand {
   static final String SECCOMP_FD = "9"; // dash (/bin/sh) redirects single-digit descriptors only
   public static final String WORK = "/work";
   public static final String HARNESS = "/harness";
+  static final String IO = "/io";
 
   private SandboxCommand() {}
 
@@ -49,6 +50,47 @@ public final class SandboxCommand {
       RunCgroup cgroup,
       Path seccomp,
       List<String> command) {
+    return build(uid, limits, readOnlyPaths, harnessDir, workDir, cgroup, seccomp, command, false);
+  }
+
+  /**
+   * A zygote's sandbox (harness/zygote.py): the same chain and namespaces, except that bwrap keeps
+   * {@code CAP_SYS_ADMIN} and {@code CAP_SETPCAP} inside the sandbox's user namespace (never on the
+   * host: that namespace belongs to the unprivileged slot uid) and leaves the seccomp filter open
+   * on fd 9 instead of applying it, because the zygote creates each run's namespaces and mounts,
+   * and each run then drops every capability and loads the filter itself before any candidate code.
+   */
+  public static List<String> buildZygote(
+      int uid,
+      Limits limits,
+      List<Path> readOnlyPaths,
+      Path harnessDir,
+      Path workDir,
+      Path ioDir,
+      RunCgroup cgroup,
+      Path seccomp,
+      List<String> command) {
+    List<String> argv =
+        build(uid, limits, readOnlyPaths, harnessDir, workDir, cgroup, seccomp, command, true);
+    // The runs' input and output files, outside the work dir (a run may fill that): bound at /io,
+    // which each run's child detaches once it has opened its files.
+    int at = argv.indexOf("--remount-ro");
+    List<String> withIo = new ArrayList<>(argv.subList(0, at));
+    withIo.addAll(List.of("--bind", ioDir.toString(), IO));
+    withIo.addAll(argv.subList(at, argv.size()));
+    return List.copyOf(withIo);
+  }
+
+  private static List<String> build(
+      int uid,
+      Limits limits,
+      List<Path> readOnlyPaths,
+      Path harnessDir,
+      Path workDir,
+      RunCgroup cgroup,
+      Path seccomp,
+      List<String> command,
+      boolean zygote) {
     if (uid <= 0) {
       // Root inside the user namespace would be host root: every sandbox drops to an unprivileged
       // uid.
@@ -99,13 +141,17 @@ public final class SandboxCommand {
             "--unshare-uts",
             "--unshare-net",
             "--unshare-cgroup-try",
-            "--disable-userns",
-            "--cap-drop",
-            "ALL",
-            "--new-session",
-            "--die-with-parent",
-            "--seccomp",
-            SECCOMP_FD,
+            "--disable-userns"));
+    argv.addAll(
+        zygote
+            ? List.of("--cap-add", "CAP_SYS_ADMIN", "--cap-add", "CAP_SETPCAP")
+            : List.of("--cap-drop", "ALL"));
+    argv.addAll(List.of("--new-session", "--die-with-parent"));
+    if (!zygote) {
+      argv.addAll(List.of("--seccomp", SECCOMP_FD));
+    }
+    argv.addAll(
+        List.of(
             "--hostname",
             "sandbox",
             "--ro-bind",

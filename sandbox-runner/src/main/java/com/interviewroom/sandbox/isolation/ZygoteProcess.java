@@ -1,0 +1,308 @@
+package com.interviewroom.sandbox.isolation;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A slot's Python zygote ({@code harness/zygote.py}): one long-lived sandbox that forks a child per
+ * run instead of starting a new process tree and interpreter. The runner moves the zygote into the
+ * run's cgroup for the fork (and back right after it), so the run's processes are in that cgroup
+ * from their first instruction and every limit, the OOM verdict and the final kill work as for any
+ * run. The run's input and output are files in the slot's io dir that the child opens and unlinks
+ * before any candidate code: the zygote itself never holds a run's data, or the next run would
+ * inherit it in its copied memory. The control pipe carries only {@code ready}, {@code run}, {@code
+ * forked} and {@code exit N}.
+ */
+public final class ZygoteProcess implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ZygoteProcess.class);
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(15);
+  private static final Duration FORK_TIMEOUT = Duration.ofSeconds(3);
+
+  /** After a kill, how long the run's end may take to be reported before the zygote is given up. */
+  private static final Duration KILLED_TIMEOUT = Duration.ofSeconds(3);
+
+  private static final String EOF = "";
+  private static final long POLL_MILLIS = 5;
+
+  private final Process process;
+  private final RunCgroup home;
+  private final long zygotePid;
+  private final OutputStream commands;
+  private final BlockingQueue<String> replies;
+  private volatile boolean broken;
+
+  /** The zygote could not take the run: nothing of it ran, so it may run elsewhere. */
+  public static final class Unavailable extends IOException {
+    Unavailable(String message) {
+      super(message);
+    }
+  }
+
+  private ZygoteProcess(
+      Process process, RunCgroup home, long zygotePid, BlockingQueue<String> replies) {
+    this.process = process;
+    this.home = home;
+    this.zygotePid = zygotePid;
+    this.commands = process.getOutputStream();
+    this.replies = replies;
+  }
+
+  /**
+   * Starts the zygote's sandbox ({@link SandboxCommand#buildZygote}) in its own cgroup and waits
+   * until it is ready. Blocking.
+   *
+   * @param interpreter the executable the zygote runs as, to tell it from its launchers
+   */
+  public static ZygoteProcess start(List<String> argv, RunCgroup home, String interpreter)
+      throws IOException {
+    Process process;
+    try {
+      process = SandboxThreads.spawn(SandboxProcess.builder(argv));
+    } catch (IOException e) {
+      home.destroy();
+      throw e;
+    }
+    try {
+      ZygoteProcess[] self = new ZygoteProcess[1];
+      SandboxThreads.PIPES.execute(() -> logDiagnostics(process.getErrorStream(), self));
+      BlockingQueue<String> replies = new LinkedBlockingQueue<>();
+      SandboxThreads.PIPES.execute(() -> readLines(process.getInputStream(), replies));
+      String ready = replies.poll(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      if (!"ready".equals(ready)) {
+        throw new IOException("the zygote did not start (" + ready + ")");
+      }
+      long pid =
+          process
+              .descendants()
+              .filter(p -> p.info().command().map(interpreter::equals).orElse(false))
+              .mapToLong(ProcessHandle::pid)
+              .findFirst()
+              .orElseThrow(() -> new IOException("the zygote's process was not found"));
+      self[0] = new ZygoteProcess(process, home, pid, replies);
+      return self[0];
+    } catch (IOException | RuntimeException e) {
+      SandboxProcess.killTree(process, home);
+      home.destroyLater();
+      throw e;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      SandboxProcess.killTree(process, home);
+      home.destroyLater();
+      throw new IOException("interrupted while starting the zygote", e);
+    }
+  }
+
+  public boolean alive() {
+    return !broken && process.isAlive();
+  }
+
+  /** The zygote's launch chain and its descendants (tests tell them apart from leftovers). */
+  public Set<Long> processIds() {
+    Set<Long> pids = new HashSet<>();
+    pids.add(process.pid());
+    process.descendants().forEach(p -> pids.add(p.pid()));
+    return pids;
+  }
+
+  /**
+   * Runs one program in a child of the zygote, in {@code cgroup}: writes its input to the slot's io
+   * dir (bound at {@code /io} in the zygote's sandbox, never visible to a run), forks, enforces the
+   * wall limit and the output cap, kills everything the run left and removes the cgroup. Never runs
+   * two at once (a slot runs one thing at a time).
+   *
+   * @throws IOException when the zygote did not answer as it should; it is then broken and must be
+   *     replaced
+   */
+  public synchronized ProcessOutcome run(
+      Path ioDir, int uid, RunCgroup cgroup, Limits limits, byte[] stdin) throws IOException {
+    List<Path> files =
+        List.of(ioDir.resolve("stdout"), ioDir.resolve("stderr"), ioDir.resolve("stdin"));
+    try (FileChannel out = createOwned(files.get(0), uid, null);
+        FileChannel err = createOwned(files.get(1), uid, null)) {
+      createOwned(files.get(2), uid, stdin).close();
+      long started = System.nanoTime();
+      String forked;
+      try {
+        join(cgroup);
+        command("run");
+        forked = reply(FORK_TIMEOUT.toMillis());
+        join(home);
+      } catch (IOException e) {
+        broken = true;
+        for (Path file : files) {
+          Files.deleteIfExists(file);
+        }
+        throw new Unavailable(e.getMessage());
+      }
+      if (!"forked".equals(forked)) {
+        throw broken("the zygote did not fork (" + forked + ")");
+      }
+      long deadline = started + limits.wallTimeout().toNanos();
+      boolean timedOut = false;
+      boolean outputExceeded = false;
+      String exit = null;
+      long ended = 0;
+      while (exit == null) {
+        exit = reply(POLL_MILLIS);
+        ended = System.nanoTime();
+        if (exit != null) {
+          break;
+        }
+        if (out.size() > limits.outputCapBytes() || err.size() > limits.outputCapBytes()) {
+          outputExceeded = true;
+        } else if (ended > deadline) {
+          timedOut = true;
+        } else {
+          continue;
+        }
+        cgroup.killAll();
+        exit = reply(KILLED_TIMEOUT.toMillis());
+        if (exit == null) {
+          throw broken("the zygote did not report a killed run's end");
+        }
+      }
+      if (!exit.startsWith("exit ")) {
+        throw broken("the zygote answered " + exit);
+      }
+      // Anything the run left behind (a daemon of its own session) dies here.
+      cgroup.killAll();
+      return new ProcessOutcome(
+          Integer.parseInt(exit.substring(5).trim()),
+          readAtMost(out, limits.outputCapBytes()),
+          readAtMost(err, limits.outputCapBytes()),
+          (ended - started) / 1_000_000,
+          timedOut,
+          outputExceeded
+              || out.size() > limits.outputCapBytes()
+              || err.size() > limits.outputCapBytes(),
+          cgroup.memoryExceeded());
+    } finally {
+      cgroup.destroyLater();
+    }
+  }
+
+  @Override
+  public void close() {
+    broken = true;
+    SandboxProcess.killTree(process, home);
+    home.destroyLater();
+  }
+
+  private IOException broken(String why) {
+    broken = true;
+    return new IOException(why);
+  }
+
+  private void command(String line) throws IOException {
+    try {
+      commands.write((line + "\n").getBytes(StandardCharsets.US_ASCII));
+      commands.flush();
+    } catch (IOException e) {
+      throw broken("the zygote is gone: " + e.getMessage());
+    }
+  }
+
+  /** The next line from the zygote, null when none came in time; {@link #EOF} once it is gone. */
+  private String reply(long timeoutMillis) throws IOException {
+    try {
+      String line = replies.poll(timeoutMillis, TimeUnit.MILLISECONDS);
+      if (EOF.equals(line)) {
+        replies.add(EOF);
+        throw broken("the zygote exited");
+      }
+      return line;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw broken("interrupted while waiting for the zygote");
+    }
+  }
+
+  /** Moves the zygote (one process, one thread) into the cgroup: its next fork starts there. */
+  private void join(RunCgroup cgroup) throws IOException {
+    for (String procs : cgroup.procsFiles()) {
+      try {
+        Files.writeString(Path.of(procs), Long.toString(zygotePid));
+      } catch (IOException e) {
+        throw broken("could not move the zygote into " + procs + ": " + e.getMessage());
+      }
+    }
+  }
+
+  /**
+   * Creates one of the run's files for the slot uid, with the content given (the input), and opens
+   * it for reading before the run: whatever the run does to the name, we read the file we created.
+   */
+  private static FileChannel createOwned(Path file, int uid, byte[] content) throws IOException {
+    Files.deleteIfExists(file); // one a failed run left
+    Files.write(
+        file,
+        content == null ? new byte[0] : content,
+        StandardOpenOption.CREATE_NEW,
+        StandardOpenOption.WRITE,
+        LinkOption.NOFOLLOW_LINKS);
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    Files.setAttribute(file, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
+    Files.setAttribute(file, "unix:gid", uid, LinkOption.NOFOLLOW_LINKS);
+    return FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+  }
+
+  private static byte[] readAtMost(FileChannel file, int cap) throws IOException {
+    ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(cap, file.size()));
+    while (buffer.hasRemaining() && file.read(buffer, buffer.position()) > 0) {
+      // positional reads until the buffer is full or the file ends
+    }
+    return java.util.Arrays.copyOf(buffer.array(), buffer.position());
+  }
+
+  private static void readLines(InputStream in, BlockingQueue<String> lines) {
+    StringBuilder line = new StringBuilder();
+    try (in) {
+      int b;
+      while ((b = in.read()) >= 0) {
+        if (b == '\n') {
+          lines.add(line.toString());
+          line.setLength(0);
+        } else if (line.length() < 256) {
+          line.append((char) b);
+        }
+      }
+    } catch (IOException e) {
+      // the zygote is gone
+    }
+    lines.add(EOF);
+  }
+
+  /**
+   * The zygote's own error output (never a run's: a run's stderr is its own file), logged unless it
+   * came while we closed it (its launchers' complaints about being killed).
+   */
+  private static void logDiagnostics(InputStream in, ZygoteProcess[] zygote) {
+    try (in) {
+      byte[] text = in.readNBytes(4096);
+      if (text.length > 0 && (zygote[0] == null || !zygote[0].broken)) {
+        log.warn("python zygote: {}", new String(text, StandardCharsets.UTF_8).strip());
+      }
+      in.transferTo(OutputStream.nullOutputStream());
+    } catch (IOException e) {
+      // gone
+    }
+  }
+}
