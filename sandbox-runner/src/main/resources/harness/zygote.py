@@ -1,23 +1,26 @@
 # InterviewRoom Python zygote: one per slot, in a sandbox like every other (its own uid, namespaces
-# and cgroup, the runtime read-only), started once and never running candidate code itself. Per
-# run it forks a child that takes fresh mount, pid, IPC, network and UTS namespaces, its own /tmp,
-# /dev/shm and /proc, drops every capability, sets no-new-privs, loads the seccomp filter and only
-# then runs boot.py's main() as pid 2 under an init of its own, exactly as a freshly started sandbox
-# would. So a run costs a fork of a warm interpreter instead of a new process tree and interpreter.
+# and cgroup, the runtime read-only), started once and never running candidate code itself. Ahead
+# of each run it forks the run's processes: a child that takes fresh mount, pid, IPC, network and
+# UTS namespaces and its own /tmp and /dev/shm, and below it the run's init (pid 1: its own /proc,
+# every capability dropped, no-new-privs, the seccomp filter loaded) and the worker (pid 2), which
+# waits. On "run" the worker takes the run's files as stdin, stdout and stderr and runs boot.py's
+# main(), exactly as a freshly started sandbox would. So a run costs forks of a warm interpreter
+# instead of a new process tree and interpreter, and those forks happen before the request.
 #
 # What keeps runs apart (docs/sandbox.md, "The Python zygote"):
 # - the zygote never touches a run's data: the runner writes the input to /io/stdin and reads the
-#   output from /io/stdout and /io/stderr (a directory of the slot's own, outside its work dir),
-#   files the child opens and unlinks, and then covers /io in its namespace, before any
-#   candidate code runs; the control pipe carries only "run", "forked" and "exit N";
+#   output from /io/stdout and /io/stderr (a directory of the slot's own, outside its work dir, that
+#   no run can write to), which only the worker opens; the control pipe carries only "ready",
+#   "prepared", "run" and "exit N";
 # - the zygote is not dumpable, and the run is in a pid namespace of its own, so no run can see,
-#   signal or read it; the run's cgroup is joined before the fork (the runner moves the zygote in
-#   and out), so every limit and the kill of everything a run leaves behind are as for any run.
+#   signal or read it; the runner moves the waiting worker into the run's cgroup before "run", so
+#   every limit and the kill of everything a run leaves behind are as for any run.
 #
-# Protocol on stdin/stdout (one line each): "ready" once started; then per run the runner sends
-# "run" and the zygote answers "forked", then "exit <code>" once the run's init has exited (128 +
-# signal when killed by one).
+# Protocol on stdin/stdout (one line each): "ready" once started; "prepared" whenever the next run's
+# worker waits; the runner then sends "run" and the zygote answers "exit <code>" once the run's init
+# has exited (128 + signal when killed by one).
 import ctypes
+import gc
 import os
 import signal
 import sys
@@ -117,7 +120,7 @@ def exit_like_python(code):
 def status_code(status):
     if os.WIFEXITED(status):
         return os.WEXITSTATUS(status)
-    return 128 + os.WTERMSIG(status)
+    return (128 + os.WTERMSIG(status)) & 0xFF
 
 
 def tmpfs(path):
@@ -125,31 +128,15 @@ def tmpfs(path):
     check(libc.mount(b"tmpfs", path, b"tmpfs", MS_NOSUID | MS_NODEV, options), "mount " + path.decode())
 
 
-def init_and_run():
-    """pid 1 of the run's namespace: runs the candidate as pid 2, reaps, exits with its status."""
-    os.setsid()  # the session is the run's init's, as in a sandbox of its own
-    check(libc.mount(b"proc", b"/proc", b"proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, None), "mount /proc")
-    drop_privileges()
-    worker = os.fork()
-    if worker == 0:
-        prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-        prctl(PR_SET_DUMPABLE, 1)  # its own /proc/self, as in any sandbox
-        # Signal dispositions are the zygote's, which never changed Python's defaults.
-        code = 0
-        try:
-            BOOT["main"]()
-        except SystemExit as exit:
-            code = exit.code
-        exit_like_python(code)
-    while True:
-        pid, status = os.wait()
-        if pid == worker:
-            os._exit(status_code(status))  # the kernel then kills what is left in the namespace
-
-
-def child():
-    """The run's process in the zygote's namespaces: its files, its namespaces, then its init."""
+def worker(go, ready):
+    """pid 2: waits, privileges dropped, until the runner has moved it into the run's cgroup and
+    said go; then takes the run's files as its stdin, stdout and stderr and runs boot.py's main()."""
     prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    prctl(PR_SET_DUMPABLE, 1)  # its own /proc/self, as in any sandbox
+    os.write(ready, b"r")
+    os.close(ready)
+    if os.read(go, 1) != b"g":
+        os._exit(0)  # the zygote is gone or closing
     for fd, name, flags in (
         (0, "/io/stdin", os.O_RDONLY),
         (1, "/io/stdout", os.O_WRONLY | os.O_APPEND),
@@ -158,25 +145,103 @@ def child():
         opened = os.open(name, flags | os.O_NOFOLLOW | os.O_CLOEXEC)
         os.dup2(opened, fd)  # dup2's copy is inheritable
         os.close(opened)
-        os.unlink(name)
     os.closerange(3, 65536)
+    # Signal dispositions are the zygote's, which never changed Python's defaults.
+    code = 0
+    try:
+        BOOT["main"]()
+    except SystemExit as exit:
+        code = exit.code
+    exit_like_python(code)
+
+
+def init(go, ready, status_out):
+    """pid 1 of the run's namespaces: mounts its /proc, drops every privilege for itself and the
+    run, runs the worker as pid 2, reaps, and exits with the worker's status."""
+    os.setsid()  # the session is the run's init's, as in a sandbox of its own
+    check(libc.mount(b"proc", b"/proc", b"proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, None), "mount /proc")
+    drop_privileges()
+    pid = os.fork()
+    if pid == 0:
+        os.close(status_out)
+        worker(go, ready)
+    os.close(go)
+    os.close(ready)
+    while True:
+        reaped, status = os.wait()
+        if reaped == pid:
+            # Told before this process exits: tearing the namespaces down takes the kernel a while,
+            # and the run is over (everything left in them dies with this process).
+            os.write(status_out, bytes([status_code(status)]))
+            os._exit(status_code(status))
+
+
+def child(go, ready, status_out):
+    """The run's process in the zygote's namespaces: new namespaces and mounts, then its init."""
+    prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    null = os.open("/dev/null", os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(null, fd)  # never the zygote's control pipes
+    os.close(null)
+    keep = sorted((go, ready, status_out))
+    os.closerange(3, keep[0])
+    os.closerange(keep[0] + 1, keep[1])
+    os.closerange(keep[1] + 1, keep[2])
+    os.closerange(keep[2] + 1, 65536)
     check(libc.unshare(CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWUTS), "unshare")
     check(libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None), "mount private")
-    # The run never sees where its files were: an empty read-only tmpfs over /io (bwrap's mounts are
-    # locked in this namespace, so /io cannot be unmounted; with no capabilities and umount refused
-    # by seccomp, the run cannot take the cover off either).
-    check(libc.mount(b"tmpfs", b"/io", b"tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, b"size=4k,mode=0"), "cover /io")
     tmpfs(b"/tmp")
     tmpfs(b"/dev/shm")
-    init = os.fork()
-    if init == 0:
-        init_and_run()
-    pid, status = os.waitpid(init, 0)
+    pid = os.fork()
+    if pid == 0:
+        init(go, ready, status_out)
+    os.close(go)
+    os.close(ready)
+    os.close(status_out)
+    _, status = os.waitpid(pid, 0)
     os._exit(status_code(status))
 
 
+class Prepared:
+    """The next run's processes, forked ahead of the request and waiting for go."""
+
+    def __init__(self):
+        go_read, self.go = os.pipe()
+        ready, ready_write = os.pipe()
+        self.status, status_write = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:
+            try:
+                os.close(self.go)
+                os.close(ready)
+                os.close(self.status)
+                child(go_read, ready_write, status_write)
+            finally:
+                os._exit(125)  # never back into the zygote's loop
+        os.close(go_read)
+        os.close(ready_write)
+        os.close(status_write)
+        self.ready = ready
+
+    def wait_status(self):
+        """The run's exit status, told by its init; 125 when the chain died without telling."""
+        told = os.read(self.status, 1)
+        os.close(self.status)
+        return told[0] if told else 125
+
+    def wait_ready(self):
+        """True once the worker waits; False when the chain died on the way."""
+        ready = os.read(self.ready, 1) == b"r"
+        os.close(self.ready)
+        return ready
+
+
 def serve():
+    prepared = Prepared()
     while True:
+        if not prepared.wait_ready():
+            os._exit(3)  # could not prepare a run: the runner replaces this zygote
+        os.write(1, b"prepared\n")
         line = b""
         while not line.endswith(b"\n"):
             chunk = os.read(0, 1)
@@ -185,18 +250,14 @@ def serve():
             line += chunk
         if line != b"run\n":
             os._exit(2)
-        pid = os.fork()
-        if pid == 0:
-            try:
-                child()
-            except BaseException as failure:  # never back into the loop: this is the run's process
-                try:
-                    os.write(2, ("zygote: %r\n" % (failure,)).encode())
-                finally:
-                    os._exit(125)
-        os.write(1, b"forked\n")
-        _, status = os.waitpid(pid, 0)
-        os.write(1, b"exit %d\n" % status_code(status))
+        running = prepared
+        os.write(running.go, b"g")
+        os.close(running.go)
+        prepared = Prepared()  # the next run's processes start while this one runs
+        os.write(1, EXITS[running.wait_status()])
+        os.waitpid(running.pid, 0)
 
 
+# Every exit message made now, so that reporting a run's end allocates nothing in this process.
+EXITS = [b"exit %d\n" % code for code in range(256)]
 serve()

@@ -12,7 +12,6 @@ import com.interviewroom.sandbox.isolation.Slot;
 import com.interviewroom.sandbox.isolation.ZygoteProcess;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashSet;
@@ -142,15 +141,13 @@ final class Zygotes {
   }
 
   /**
-   * The slot's io dir, next to the harness (outside every work dir): owned by the slot uid, which
-   * the zygote's children run as, and reachable by no run.
+   * The slot's io dir, next to the harness (outside every work dir, which a run may fill): the
+   * runner's, so a run can open the files made for it there but create, rename or remove none.
    */
   private Path ioDir(Slot slot) throws IOException {
     Path dir = harness.dir().resolveSibling("io").resolve("slot-" + slot.index());
     Files.createDirectories(dir);
-    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-    Files.setAttribute(dir, "unix:uid", slot.uid(), LinkOption.NOFOLLOW_LINKS);
-    Files.setAttribute(dir, "unix:gid", slot.uid(), LinkOption.NOFOLLOW_LINKS);
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
     return dir;
   }
 

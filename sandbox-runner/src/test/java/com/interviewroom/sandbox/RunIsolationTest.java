@@ -258,19 +258,18 @@ class RunIsolationTest {
                   """
                   import os
                   print(sorted(int(p) for p in os.listdir('/proc') if p.isdigit()), os.getpid())
-                  try:
-                      print(os.listdir('/io'))
-                  except PermissionError:
+                  print(sorted(os.listdir('/io')))
+                  for planted in ('/io/planted', '/io/stdin.next'):
                       try:
-                          os.chmod('/io', 0o700)
-                      except OSError as e:
-                          print('covered', e.strerror)
+                          open(planted, 'w')
+                      except PermissionError:
+                          print('refused')
                   """));
-      // its own init and itself: the zygote and the launchers are in no run's pid namespace; where
-      // the runs' files are is covered, read-only
+      // its own init and itself: the zygote and the launchers are in no run's pid namespace; the
+      // directory of its own files is the runner's: nothing can be left there for the next run
       assertThat(result.getString("stdout"))
           .as(result.encodePrettily())
-          .isEqualTo("[1, 2] 2\ncovered Read-only file system\n");
+          .isEqualTo("[1, 2] 2\n['stderr', 'stdin', 'stdout']\nrefused\nrefused\n");
     }
     assertThat(zygotePid()).as("the same zygote served every run").isEqualTo(zygote);
     assertThat(
@@ -306,16 +305,21 @@ class RunIsolationTest {
     assertThat(zygotePid()).isEqualTo(replacement);
   }
 
+  /** The zygote itself: a zygote.py process whose parent is not one (its forks all are). */
   private static long zygotePid() {
+    java.util.function.Predicate<ProcessHandle> zygote =
+        p ->
+            p.info()
+                .commandLine()
+                .map(
+                    command ->
+                        command.startsWith("/usr/bin/python") && command.contains("zygote.py"))
+                .orElse(false);
     return server.verticle.service().warmProcessIds().stream()
-        .filter(
-            pid ->
-                ProcessHandle.of(pid)
-                    .flatMap(p -> p.info().commandLine())
-                    .map(
-                        command ->
-                            command.startsWith("/usr/bin/python") && command.contains("zygote.py"))
-                    .orElse(false))
+        .flatMap(pid -> ProcessHandle.of(pid).stream())
+        .filter(zygote)
+        .filter(p -> p.parent().filter(zygote).isEmpty())
+        .mapToLong(ProcessHandle::pid)
         .findFirst()
         .orElseThrow(
             () ->

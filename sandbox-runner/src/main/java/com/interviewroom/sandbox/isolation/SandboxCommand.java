@@ -32,6 +32,15 @@ public final class SandboxCommand {
   public static final String HARNESS = "/harness";
   static final String IO = "/io";
 
+  /**
+   * What the slot's waiting sandboxes use of its uid's process count: {@code RLIMIT_NPROC} counts
+   * every task of the host uid, and two pre-started harness JVMs (about 12 threads each), the
+   * zygote's processes and their launchers wait beside each run in the same slot. The rlimit is the
+   * run's own limit plus this, so a run may start as many processes as its limit says whatever
+   * waits beside it; with cgroups {@code pids.max} holds each run to its own limit exactly.
+   */
+  static final int WAITING_SHARE = 64;
+
   private SandboxCommand() {}
 
   /**
@@ -113,7 +122,7 @@ public final class SandboxCommand {
     argv.addAll(
         List.of(
             "/usr/bin/prlimit",
-            "--nproc=" + limits.maxProcesses(),
+            "--nproc=" + (limits.maxProcesses() + WAITING_SHARE),
             "--nofile=" + limits.maxOpenFiles(),
             "--fsize=" + limits.maxFileBytes(),
             "--core=0",

@@ -22,19 +22,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A slot's Python zygote ({@code harness/zygote.py}): one long-lived sandbox that forks a child per
- * run instead of starting a new process tree and interpreter. The runner moves the zygote into the
- * run's cgroup for the fork (and back right after it), so the run's processes are in that cgroup
- * from their first instruction and every limit, the OOM verdict and the final kill work as for any
- * run. The run's input and output are files in the slot's io dir that the child opens and unlinks
- * before any candidate code: the zygote itself never holds a run's data, or the next run would
- * inherit it in its copied memory. The control pipe carries only {@code ready}, {@code run}, {@code
- * forked} and {@code exit N}.
+ * A slot's Python zygote ({@code harness/zygote.py}): one long-lived sandbox that forks each run's
+ * processes ahead of the request instead of starting a new process tree and interpreter. The runner
+ * moves the run's waiting worker (pid 2 of the run's namespaces) into the run's cgroup before it
+ * says {@code run}, so everything the candidate's code does happens in that cgroup and every limit,
+ * the OOM verdict and the final kill work as for any run. The run's input and output are files in
+ * the slot's io dir that only the worker opens: the zygote never holds a run's data, or the next
+ * run would inherit it in its copied memory. The control pipe carries only {@code ready}, {@code
+ * prepared}, {@code run} and {@code exit N}.
  */
 public final class ZygoteProcess implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ZygoteProcess.class);
   private static final Duration START_TIMEOUT = Duration.ofSeconds(15);
-  private static final Duration FORK_TIMEOUT = Duration.ofSeconds(3);
+
+  /** How long the next run's processes may take to be ready when a request comes. */
+  private static final Duration PREPARE_TIMEOUT = Duration.ofSeconds(3);
 
   /** After a kill, how long the run's end may take to be reported before the zygote is given up. */
   private static final Duration KILLED_TIMEOUT = Duration.ofSeconds(3);
@@ -138,23 +140,18 @@ public final class ZygoteProcess implements AutoCloseable {
     try (FileChannel out = createOwned(files.get(0), uid, null);
         FileChannel err = createOwned(files.get(1), uid, null)) {
       createOwned(files.get(2), uid, stdin).close();
-      long started = System.nanoTime();
-      String forked;
       try {
-        join(cgroup);
-        command("run");
-        forked = reply(FORK_TIMEOUT.toMillis());
-        join(home);
+        String prepared = reply(PREPARE_TIMEOUT.toMillis());
+        if (!"prepared".equals(prepared)) {
+          throw new IOException("the zygote has no run prepared (" + prepared + ")");
+        }
+        join(cgroup, worker());
       } catch (IOException e) {
         broken = true;
-        for (Path file : files) {
-          Files.deleteIfExists(file);
-        }
         throw new Unavailable(e.getMessage());
       }
-      if (!"forked".equals(forked)) {
-        throw broken("the zygote did not fork (" + forked + ")");
-      }
+      long started = System.nanoTime();
+      command("run");
       long deadline = started + limits.wallTimeout().toNanos();
       boolean timedOut = false;
       boolean outputExceeded = false;
@@ -196,6 +193,9 @@ public final class ZygoteProcess implements AutoCloseable {
           cgroup.memoryExceeded());
     } finally {
       cgroup.destroyLater();
+      for (Path file : files) {
+        Files.deleteIfExists(file); // the input holds hidden tests' inputs
+      }
     }
   }
 
@@ -235,14 +235,27 @@ public final class ZygoteProcess implements AutoCloseable {
     }
   }
 
-  /** Moves the zygote (one process, one thread) into the cgroup: its next fork starts there. */
-  private void join(RunCgroup cgroup) throws IOException {
-    for (String procs : cgroup.procsFiles()) {
-      try {
-        Files.writeString(Path.of(procs), Long.toString(zygotePid));
-      } catch (IOException e) {
-        throw broken("could not move the zygote into " + procs + ": " + e.getMessage());
+  /**
+   * The waiting worker's host pid: the zygote's only child is the prepared run's first process,
+   * whose only child is the run's init, whose only child is the worker.
+   */
+  private long worker() throws IOException {
+    long pid = zygotePid;
+    for (int generation = 0; generation < 3; generation++) {
+      String id = Long.toString(pid);
+      String children = Files.readString(Path.of("/proc", id, "task", id, "children")).trim();
+      if (children.isEmpty() || children.contains(" ")) {
+        throw new IOException("unexpected processes below the zygote: " + children);
       }
+      pid = Long.parseLong(children);
+    }
+    return pid;
+  }
+
+  /** Moves one process (one thread) into the cgroup: everything it starts from now is there. */
+  private static void join(RunCgroup cgroup, long pid) throws IOException {
+    for (String procs : cgroup.procsFiles()) {
+      Files.writeString(Path.of(procs), Long.toString(pid));
     }
   }
 

@@ -73,7 +73,12 @@ class SandboxCommandTest {
   @DisplayName("rlimits, the uid drop and every bubblewrap isolation flag are present")
   void flags() {
     List<String> argv = argv(65_001, Limits.jvm(), CGROUP);
-    assertThat(argv).contains("--nproc=128", "--nofile=128", "--fsize=" + (16L << 20), "--core=0");
+    assertThat(argv)
+        .contains(
+            "--nproc=" + (128 + SandboxCommand.WAITING_SHARE),
+            "--nofile=128",
+            "--fsize=" + (16L << 20),
+            "--core=0");
     assertThat(argv)
         .contains(
             "--reuid=65001",
