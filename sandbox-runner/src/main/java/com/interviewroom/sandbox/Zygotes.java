@@ -43,6 +43,17 @@ final class Zygotes {
   private volatile boolean closed;
 
   /**
+   * Zygotes that could not take a run one after the other; past {@link #GIVE_UP_AFTER} this host
+   * cannot run them (a kernel without {@code /proc/<pid>/task/<pid>/children}, say), and Python
+   * runs use sandboxes of their own from then on instead of replacing zygotes forever.
+   */
+  private final java.util.concurrent.atomic.AtomicInteger failedInARow =
+      new java.util.concurrent.atomic.AtomicInteger();
+
+  private static final int GIVE_UP_AFTER = 5;
+  private volatile boolean givenUp;
+
+  /**
    * A slot's zygote, bound to that slot's uid and work dir, and its io dir (the runs' input and
    * output files).
    */
@@ -64,9 +75,13 @@ final class Zygotes {
     return python.isPresent() && cgroups.isPresent();
   }
 
+  private boolean usable() {
+    return enabled() && !givenUp;
+  }
+
   /** Whether a run of this command is a zygote's: Python's boot command, in either mode. */
   boolean serves(LanguageProfile language, List<String> command) {
-    return enabled()
+    return usable()
         && language == LanguageProfile.PYTHON
         && command.equals(language.prestartCommand(python.get()));
   }
@@ -83,9 +98,20 @@ final class Zygotes {
     }
     RunCgroup cgroup = cgroups.get().create(SandboxLauncher.RUN, limits);
     try {
-      return Optional.of(held.zygote().run(held.ioDir(), slot.uid(), cgroup, limits, stdin));
+      ProcessOutcome outcome = held.zygote().run(held.ioDir(), slot.uid(), cgroup, limits, stdin);
+      failedInARow.set(0);
+      return Optional.of(outcome);
     } catch (ZygoteProcess.Unavailable e) {
       log.warn("the zygote of slot {} could not take a run: {}", slot.index(), e.getMessage());
+      if (failedInARow.incrementAndGet() >= GIVE_UP_AFTER && !givenUp) {
+        givenUp = true;
+        log.error(
+            "Python zygotes failed {} times in a row; Python runs start sandboxes of their own from"
+                + " now on (slower, as isolated)",
+            GIVE_UP_AFTER);
+        close();
+        return Optional.empty();
+      }
       replace(slot);
       return Optional.empty();
     } catch (IOException e) {
@@ -96,7 +122,7 @@ final class Zygotes {
 
   /** Starts the slot's zygote unless it has a live one. Blocking. */
   void start(Slot slot) {
-    if (!enabled()) {
+    if (!usable()) {
       return;
     }
     synchronized (this) {
