@@ -125,13 +125,16 @@ public final class ZygoteProcess implements AutoCloseable {
   }
 
   /**
-   * Runs one program in a child of the zygote, in {@code cgroup}: writes its input to the slot's io
-   * dir (bound at {@code /io} in the zygote's sandbox, never visible to a run), forks, enforces the
-   * wall limit and the output cap, kills everything the run left and removes the cgroup. Never runs
+   * Runs one program in the zygote's prepared worker, in {@code cgroup}: writes its input to the
+   * slot's io dir (bound at {@code /io} in the zygote's sandbox; a run can open its own files there
+   * and change nothing else), moves the worker into the cgroup and says go, enforces the wall limit
+   * and the output cap, kills everything the run left, removes the cgroup and the files. Never runs
    * two at once (a slot runs one thing at a time).
    *
-   * @throws IOException when the zygote did not answer as it should; it is then broken and must be
-   *     replaced
+   * @throws Unavailable when nothing of the run has started (no run prepared, no worker found): it
+   *     may run elsewhere
+   * @throws IOException when the zygote did not answer as it should after that; it is then broken
+   *     and must be replaced
    */
   public synchronized ProcessOutcome run(
       Path ioDir, int uid, RunCgroup cgroup, Limits limits, byte[] stdin) throws IOException {
