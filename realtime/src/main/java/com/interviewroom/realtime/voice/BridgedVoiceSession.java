@@ -312,22 +312,23 @@ public final class BridgedVoiceSession implements VoiceSession {
     setStatus("listening");
     cancelTimer(statusTimer);
     boolean midSession = providers.started();
-    onProviderUnavailable
+    // the errored mark comes before anything that ends the socket: an end first would complete the
+    // session and lose the refund. Mid-session that end is voiceLost(); at the start it is the
+    // opener's, on the failure this returns, so the failure waits for the mark too
+    return onProviderUnavailable
         .apply(context.sessionId())
         .onFailure(
             e ->
                 LOG.error(
                     "could not mark the session errored and refund it: {}",
                     e.getClass().getSimpleName()))
-        // only after the errored mark: ending the socket first would complete the session and lose
-        // the refund
-        .onComplete(
-            v -> {
+        .transform(
+            marked -> {
               if (midSession && !closed) {
                 client.voiceLost();
               }
+              return Future.failedFuture(cause);
             });
-    return Future.failedFuture(cause);
   }
 
   // ---- provider events ----
