@@ -81,7 +81,16 @@ public final class ObjectStore implements AutoCloseable {
             .endpointOverride(URI.create(cfg.endpoint()))
             .region(Region.of(cfg.region()))
             .credentialsProvider(credentials)
-            .serviceConfiguration(pathStyle)
+            // over plain HTTP the SDK signs the payload; in aws-chunked framing even an empty body
+            // is 86 bytes written after the headers, and a store that answers on the headers alone
+            // (S3Proxy's 501 to the encryption probe) may close the connection before they are
+            // written: the client then fails with "Error writing request body to server" instead of
+            // reading the answer. Whole-payload signing sends an empty body as no body at all.
+            .serviceConfiguration(
+                S3Configuration.builder()
+                    .pathStyleAccessEnabled(true)
+                    .chunkedEncodingEnabled(false)
+                    .build())
             // S3Proxy checks x-amz-content-sha256 and knows no trailing (aws-chunked) checksums;
             // real S3 accepts both
             .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
