@@ -1,11 +1,12 @@
 # InterviewRoom Python zygote: one per slot, in a sandbox like every other (its own uid, namespaces
 # and cgroup, the runtime read-only), started once and never running candidate code itself. Ahead
-# of each run it forks the run's processes: a child that takes fresh mount, pid, IPC, network and
-# UTS namespaces and its own /tmp and /dev/shm, and below it the run's init (pid 1: its own /proc,
-# every capability dropped, no-new-privs, the seccomp filter loaded) and the worker (pid 2), which
-# waits. On "run" the worker takes the run's files as stdin, stdout and stderr and runs boot.py's
-# main(), exactly as a freshly started sandbox would. So a run costs forks of a warm interpreter
-# instead of a new process tree and interpreter, and those forks happen before the request.
+# of each run it forks the run's processes: the run's init, forked into a fresh pid namespace
+# (pid 1), which takes fresh mount, IPC, network and UTS namespaces, its own /tmp, /dev/shm and
+# /proc, drops every capability, sets no-new-privs and loads the seccomp filter, and below it the
+# worker (pid 2), which waits. On "run" the worker takes the run's files as stdin, stdout and
+# stderr and runs boot.py's main(), exactly as a freshly started sandbox would. So a run costs two
+# forks of a warm interpreter instead of a new process tree and interpreter, and those forks happen
+# before the request.
 #
 # What keeps runs apart (docs/sandbox.md, "The Python zygote"):
 # - the zygote never touches a run's data: the runner writes the input to /io/stdin and reads the
@@ -27,6 +28,11 @@ import sys
 libc = ctypes.CDLL(None, use_errno=True)
 libc.prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
 libc.mount.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_ulong, ctypes.c_char_p]
+# The interpreter's own symbols (and libc's, through them), called with the GIL held.
+PYTHON = ctypes.PyDLL(None, use_errno=True)
+PYTHON.syscall.restype = ctypes.c_long
+PYTHON.syscall.argtypes = [ctypes.c_long] + [ctypes.c_ulong] * 5
+SYS_CLONE = {"x86_64": 56, "aarch64": 220}[os.uname().machine]  # flags and stack first on both
 
 CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC = 0x00020000, 0x04000000, 0x08000000
 CLONE_NEWPID, CLONE_NEWNET = 0x20000000, 0x40000000
@@ -153,9 +159,29 @@ def worker(go, ready):
     exit_like_python(code)
 
 
+def keep_only(fds):
+    """Closes every descriptor but 0-2 and these (never the zygote's control pipes)."""
+    null = os.open("/dev/null", os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(null, fd)  # never the zygote's control pipes
+    os.close(null)
+    low = 3
+    for fd in sorted(fds):
+        os.closerange(low, fd)
+        low = fd + 1
+    os.closerange(low, 65536)
+
+
 def init(go, ready, status_out):
-    """pid 1 of the run's namespaces: mounts its /proc, drops every privilege for itself and the
-    run, runs the worker as pid 2, reaps, and exits with the worker's status."""
+    """pid 1 of the run's pid namespace: takes the run's other namespaces and mounts, drops every
+    privilege for itself and the run, runs the worker as pid 2, reaps, and exits with the worker's
+    status."""
+    prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # the zygote gone: so is the run (and its namespace)
+    keep_only((go, ready, status_out))
+    check(libc.unshare(CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWUTS), "unshare")
+    check(libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None), "mount private")
+    tmpfs(b"/tmp")
+    tmpfs(b"/dev/shm")
     os.setsid()  # the session is the run's init's, as in a sandbox of its own
     check(libc.mount(b"proc", b"/proc", b"proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, None), "mount /proc")
     drop_privileges()
@@ -174,30 +200,23 @@ def init(go, ready, status_out):
             os._exit(status_code(status))
 
 
-def child(go, ready, status_out):
-    """The run's process in the zygote's namespaces: new namespaces and mounts, then its init."""
-    prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    null = os.open("/dev/null", os.O_RDWR)
-    for fd in (0, 1, 2):
-        os.dup2(null, fd)  # never the zygote's control pipes
-    os.close(null)
-    keep = sorted((go, ready, status_out))
-    os.closerange(3, keep[0])
-    os.closerange(keep[0] + 1, keep[1])
-    os.closerange(keep[1] + 1, keep[2])
-    os.closerange(keep[2] + 1, 65536)
-    check(libc.unshare(CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWUTS), "unshare")
-    check(libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None), "mount private")
-    tmpfs(b"/tmp")
-    tmpfs(b"/dev/shm")
-    pid = os.fork()
+def fork_init():
+    """os.fork(), with the child as pid 1 of a new pid namespace: clone(2) with CLONE_NEWPID,
+    wrapped in the interpreter's fork hooks as os.fork wraps fork(2), with the GIL held throughout
+    (PyDLL). unshare(CLONE_NEWPID) would need a process between the zygote and each init (it moves
+    only the caller's next children, once), and a fork and exit of this interpreter costs 3-5 ms
+    here. glibc's cached thread id stays the zygote's in the child, which runs only this file's code
+    (no raise(), no thread); the worker it forks gets its own from glibc's fork."""
+    PYTHON.PyOS_BeforeFork()
+    pid = PYTHON.syscall(SYS_CLONE, CLONE_NEWPID | signal.SIGCHLD, 0, 0, 0, 0)
     if pid == 0:
-        init(go, ready, status_out)
-    os.close(go)
-    os.close(ready)
-    os.close(status_out)
-    _, status = os.waitpid(pid, 0)
-    os._exit(status_code(status))
+        PYTHON.PyOS_AfterFork_Child()
+        return 0
+    errno = ctypes.get_errno()
+    PYTHON.PyOS_AfterFork_Parent()
+    if pid < 0:
+        raise OSError(errno, "clone")
+    return pid
 
 
 class Prepared:
@@ -207,13 +226,10 @@ class Prepared:
         go_read, self.go = os.pipe()
         ready, ready_write = os.pipe()
         self.status, status_write = os.pipe()
-        self.pid = os.fork()
+        self.pid = fork_init()
         if self.pid == 0:
             try:
-                os.close(self.go)
-                os.close(ready)
-                os.close(self.status)
-                child(go_read, ready_write, status_write)
+                init(go_read, ready_write, status_write)
             finally:
                 os._exit(125)  # never back into the zygote's loop
         os.close(go_read)

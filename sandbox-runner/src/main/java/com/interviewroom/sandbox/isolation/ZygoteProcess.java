@@ -239,12 +239,12 @@ public final class ZygoteProcess implements AutoCloseable {
   }
 
   /**
-   * The waiting worker's host pid: the zygote's only child is the prepared run's first process,
-   * whose only child is the run's init, whose only child is the worker.
+   * The waiting worker's host pid: the zygote's only child is the prepared run's init, whose only
+   * child is the worker.
    */
   private long worker() throws IOException {
     long pid = zygotePid;
-    for (int generation = 0; generation < 3; generation++) {
+    for (int generation = 0; generation < 2; generation++) {
       String id = Long.toString(pid);
       String children = Files.readString(Path.of("/proc", id, "task", id, "children")).trim();
       if (children.isEmpty() || children.contains(" ")) {
