@@ -21,6 +21,7 @@
 # worker waits; the runner then sends "run" and the zygote answers "exit <code>" once the run's init
 # has exited (128 + signal when killed by one).
 import ctypes
+import gc
 import os
 import signal
 import sys
@@ -85,6 +86,10 @@ with open("/harness/boot.py", "rb") as f:
     exec(compile(f.read(), "/harness/boot.py", "exec"), BOOT)
 
 prctl(PR_SET_DUMPABLE, 0)  # no run may read this process's memory through /proc
+# Every object made so far leaves the collector's generations: a run's collections then never walk
+# (and so never write to, and copy) the zygote's pages.
+gc.collect()
+gc.freeze()
 os.write(1, b"ready\n")
 
 
