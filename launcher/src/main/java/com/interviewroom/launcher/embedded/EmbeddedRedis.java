@@ -14,6 +14,11 @@ import redis.embedded.RedisServer;
  * on its next start, its data unchanged.
  */
 public final class EmbeddedRedis implements EmbeddedChild {
+  /** Up to 2 s for a forked child to let go of the binary it inherited open for writing. */
+  private static final int BUSY_TEXT_ATTEMPTS = 40;
+
+  private static final long BUSY_TEXT_WAIT_MS = 50;
+
   private volatile RedisServer server;
   private final Path dir;
   private final int port;
@@ -48,8 +53,47 @@ public final class EmbeddedRedis implements EmbeddedChild {
             .setting("protected-mode yes")
             .onShutdownForceStop(true)
             .build();
-    server.start();
+    startRetryingBusyText(server::start);
     return server;
+  }
+
+  /** A start that may fail with an {@link IOException}. */
+  interface Start {
+    void run() throws IOException;
+  }
+
+  /**
+   * Runs {@code start}, again while its exec fails with ETXTBSY ("Text file busy"). The library
+   * writes the Redis binary just before running it, and a process that another thread of this JVM
+   * forks meanwhile holds the writing descriptor until that child execs (JDK-8068370), so the exec
+   * may briefly see the file open for writing. Anything else fails at once.
+   */
+  static void startRetryingBusyText(Start start) throws IOException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        start.run();
+        return;
+      } catch (IOException e) {
+        if (attempt >= BUSY_TEXT_ATTEMPTS || !textFileBusy(e)) {
+          throw e;
+        }
+        try {
+          Thread.sleep(BUSY_TEXT_WAIT_MS);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static boolean textFileBusy(Throwable e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause.getMessage() != null && cause.getMessage().contains("Text file busy")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static Path pidFile(Path dir) {
