@@ -8,7 +8,9 @@
 #     Writes the "## Voice relay (full gateway)" section. Both sections are read side by side.
 # Levels default to 100 500 (1000 only on a quiet machine). Java generator: TEST_DATABASE_URL /
 # TEST_REDIS_URL when set, otherwise embedded. Tune with BENCH_OPTS (Java generator), BENCH_MEASURE_MS,
-# BENCH_WARMUP_MS, BENCH_PRIMING, BENCH_VARIANTS=dockerfile,readme, BENCH_SERVER_OPTS (Node run's server), BENCH_DIRECT=0 (no baseline level; for profiling, see bench/voice-relay-profile.py),
+# BENCH_WARMUP_MS, BENCH_PRIMING (sessions), BENCH_PRIMING_MS (its window), BENCH_VARIANTS=dockerfile,readme, BENCH_SERVER_OPTS (Node run's server's JVM flags),
+# BENCH_SERVER_ENV="K=V ..." (its settings, for an A/B of one), BENCH_DIRECT=0 (no baseline level; for profiling, see bench/voice-relay-profile.py),
+# BENCH_TRACE=file (every round trip's send time and latency, per level; bench/voice-relay-trace.py tells a steady queue from stalls),
 # BENCH_SKIP_JAVA=1 to run the independent generator only (the side-by-side table then uses the Java section already there).
 set -euo pipefail
 cd "$(dirname "$0")/.."

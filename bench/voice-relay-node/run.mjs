@@ -28,9 +28,14 @@ const JCMD = path.join(path.dirname(JAVA), 'jcmd');
 const WARM_UP_MS = Number(process.env.BENCH_WARMUP_MS || 3000);
 const MEASURE_MS = Number(process.env.BENCH_MEASURE_MS || 10000);
 const PRIMING = Number(process.env.BENCH_PRIMING || 100);
+const PRIMING_MS = Number(process.env.BENCH_PRIMING_MS || MEASURE_MS);
 const VARIANTS = (process.env.BENCH_VARIANTS || 'dockerfile,readme').split(',');
 // BENCH_DIRECT=0 skips the no-relay baseline (a profiling run needs only the server's levels)
 const DIRECT = process.env.BENCH_DIRECT !== '0';
+// BENCH_TRACE=file writes each measured round trip as "send time (ns, monotonic), latency (ms), browser", a level per file suffix:
+// to tell a steady queue from spikes (see bench/voice-relay-trace.py)
+const TRACE_FILE = process.env.BENCH_TRACE;
+let TRACE = null;
 const FRAME_BYTES = 4800;
 const PERIOD_MS = 100;
 const CLK_TCK = 100;
@@ -131,17 +136,25 @@ async function inParallel(count, width, task) {
 
 // ---- frames ----
 
+// byte i of frame seq is (seq + i) & 0xff: a slice of one ramp, copied rather than computed a byte at a time, so that
+// the generator spends its CPU on sockets, not on filling frames
+const RAMP = Buffer.from(Array.from({ length: FRAME_BYTES + 256 }, (_, i) => i & 0xff));
+// frames from Node's buffer pool rather than an ArrayBuffer each: thousands of new external buffers a second make V8
+// run full collections that stall the generator's loop (and so every latency it measures)
+Buffer.poolSize = 256 * 1024;
+
 function frame(seq) {
   const b = Buffer.allocUnsafe(FRAME_BYTES);
+  RAMP.copy(b, 16, ((seq & 0xff) + 16), ((seq & 0xff) + FRAME_BYTES));
   b.writeBigUInt64BE(BigInt(seq), 0);
   b.writeBigUInt64BE(process.hrtime.bigint(), 8);
-  for (let i = 16; i < FRAME_BYTES; i++) b[i] = (seq + i) & 0xff;
   return b;
 }
 
 class Tracker {
   constructor() {
     this.sent = 0; this.received = 0; this.reordered = 0; this.corrupt = 0; this.last = -1; this.latencies = [];
+    this.id = Tracker.count = (Tracker.count || 0) + 1;
   }
   next() { return frame(this.sent++); }
   echo(b, now, measuring) {
@@ -153,7 +166,11 @@ class Tracker {
     this.received++;
     if (seq < this.last) this.reordered++;
     this.last = Math.max(this.last, seq);
-    if (measuring) this.latencies.push(Number(now - b.readBigUInt64BE(8)) / 1e6);
+    if (measuring) {
+      const sentAt = b.readBigUInt64BE(8);
+      this.latencies.push(Number(now - sentAt) / 1e6);
+      if (TRACE) TRACE.push(`${sentAt} ${(Number(now - sentAt) / 1e6).toFixed(3)} ${this.id}`);
+    }
   }
 }
 
@@ -236,6 +253,8 @@ class Server {
       AUTH_LOGIN_PER_IP_PER_MINUTE: '1000000',
       // every simulated browser connects from 127.0.0.1: the per-IP connection cap (256) would refuse the rest
       HTTP_MAX_CONNECTIONS_PER_IP: '1000000',
+      // BENCH_SERVER_ENV="K=V K=V": more settings for the server (an A/B of one of them)
+      ...Object.fromEntries((process.env.BENCH_SERVER_ENV || '').split(' ').filter(Boolean).map((kv) => kv.split(/=(.*)/s).slice(0, 2))),
     };
     const logFile = fs.openSync(path.join(path.dirname(JAR), `relay-node-bench-${this.variant}.log`), 'w');
     this.proc = spawn(JAVA, [...SERVER_FLAGS[this.variant], ...(process.env.BENCH_SERVER_OPTS || '').split(' ').filter(Boolean), '-jar', JAR],
@@ -281,7 +300,7 @@ async function tokens(server, n) {
 
 const pct = (sorted, p) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] : NaN);
 
-async function level(mode, n, server, provider, report) {
+async function level(mode, n, server, provider, report, measureMs = MEASURE_MS) {
   const relay = mode === 'relay';
   const wsTokens = relay ? await tokens(server, n) : [];
   const heapBefore = relay && report ? await liveHeap(server.proc.pid) : 0;
@@ -303,11 +322,13 @@ async function level(mode, n, server, provider, report) {
   const before = { server: relay ? server.cpuTicks() : 0, stores: relay ? server.storeTicks() : 0, provider: ticks(provider.proc.pid),
     gen: process.cpuUsage(), machine: machine(), wall: process.hrtime.bigint() };
   eld.enable();
+  if (TRACE_FILE) TRACE = [`# wall ${Date.now()} hrtime ${process.hrtime.bigint()}`];
   state.measuring = true;
-  log(`${mode} ${n}: measuring for ${MEASURE_MS / 1000} s`);
-  await sleep(MEASURE_MS);
+  log(`${mode} ${n}: measuring for ${measureMs / 1000} s`);
+  await sleep(measureMs);
   state.measuring = false;
   log(`${mode} ${n}: window ends`);
+  if (TRACE) { fs.writeFileSync(`${TRACE_FILE}.${relay ? server.variant : 'direct'}.${n}`, TRACE.join('\n') + '\n'); TRACE = null; }
   eld.disable();
   const sysAfter = relay ? userSys(server.proc.pid).sys : 0;
   const after = { server: relay ? server.cpuTicks() : 0, stores: relay ? server.storeTicks() : 0, provider: ticks(provider.proc.pid),
@@ -356,7 +377,7 @@ async function level(mode, n, server, provider, report) {
   log(`${result.variant} ${mode} ${n}: p50 ${result.all.p50?.toFixed(2)} p99 ${result.all.p99?.toFixed(2)} ms, opened ${open.length},`
     + ` lost ${result.lost}, reordered ${result.reordered}, corrupt ${result.corrupt}, deflate ${result.deflateNegotiated}/${result.deflateOffered},`
     + ` server ${result.serverCores.toFixed(2)} stores ${result.storeCores.toFixed(2)} provider ${result.providerCores.toFixed(2)}`
-    + ` generator ${result.genCores.toFixed(2)} machine ${result.machineCores.toFixed(2)} cores, ELD p99 ${result.eldP99.toFixed(1)} ms, load ${result.load}`
+    + ` generator ${result.genCores.toFixed(2)} machine ${result.machineCores.toFixed(2)} cores, ELD p99 ${result.eldP99.toFixed(1)} max ${result.eldMax.toFixed(1)} ms, load ${result.load}`
     + (relay ? `; server ${f3(result.serverMsPerSessionSecond)} ms per session-s, ${f2(result.serverUsPerRoundTrip)} µs per round trip`
       + ` (${int(result.all.frames)} in the window), ${Math.round(100 * result.serverSysShare)} % of it in the kernel` : ''));
   return result;
@@ -384,7 +405,7 @@ function section(results, idle) {
     + '(`java -jar launcher/target/interviewroom.jar`, `ROLE=all`, embedded Postgres, Redis and object store under a fresh '
     + '`DATA_DIR`; `readme`: no JVM flags) and as the Dockerfile runs it (`dockerfile`: its ENTRYPOINT flags, ZGC, '
     + '`MaxRAMPercentage=75`, with `-XX:MaxRAM=2g` for the 2 GB machine `fly.toml` asks for). Sessions and socket tokens come from '
-    + `\`POST /api/auth/signup\` and \`POST /api/sessions/start\`. Per server: an unreported priming level of ${PRIMING} sessions, then `
+    + `\`POST /api/auth/signup\` and \`POST /api/sessions/start\`. Per server: an unreported priming level of ${PRIMING} sessions for ${PRIMING_MS / 1000} s, then `
     + `${WARM_UP_MS / 1000} s of warm-up and ${MEASURE_MS / 1000} s measured per level. \`direct\`: the same generator speaking the `
     + 'provider protocol straight to the fake (the no-relay baseline); "added" is relay minus direct at the same percentile. '
     + 'Server CPU is the JVM\'s (`/proc/<pid>/stat`), the embedded Postgres and Redis children apart (stores); per round trip it is '
@@ -483,8 +504,8 @@ try {
     await server.start();
     users.length = 0;
     try {
-      log(`priming with ${PRIMING} sessions (not reported)`);
-      await level('relay', PRIMING, server, provider, false);
+      log(`priming with ${PRIMING} sessions for ${PRIMING_MS / 1000} s (not reported)`);
+      await level('relay', PRIMING, server, provider, false, PRIMING_MS);
       const t0 = server.cpuTicks();
       await sleep(5000);
       idle[variant] = (server.cpuTicks() - t0) / CLK_TCK / 5;

@@ -131,6 +131,44 @@ class ChunkSpoolTest {
 
   @Test
   @DisplayName(
+      "a finished chunk is one interleaved WAV, whatever order the two sides were recorded in: each side where it was written (silence overwriting it), silence elsewhere; only its file is left")
+  void finishedChunkIsInterleaved() throws Exception {
+    ChunkSpool spool = new ChunkSpool(dir, Runnable::run, 4, new SimpleMeterRegistry());
+    ChunkSpool.Lane lane = spool.lane();
+    byte[] candidate = new byte[2 * 100];
+    byte[] interviewer = new byte[2 * 50];
+    for (int i = 0; i < 100; i++) {
+      candidate[2 * i] = 0x34;
+      candidate[2 * i + 1] = 0x12; // 0x1234, little-endian
+    }
+    java.util.Arrays.fill(interviewer, (byte) -1); // -1
+    // the interviewer's side first and then overwritten in part with silence (a barge-in), the
+    // candidate's after it: records of the two sides come in any order
+    assertThat(lane.samples(0, 30, StereoChunkWriter.INTERVIEWER, interviewer, 0, 50)).isZero();
+    assertThat(lane.zero(0, 70, StereoChunkWriter.INTERVIEWER, 10)).isTrue();
+    assertThat(lane.samples(0, 0, StereoChunkWriter.CANDIDATE, candidate, 0, 100)).isZero();
+    WavChunk chunk = lane.finish(0, 120).toCompletableFuture().get();
+
+    assertThat(listed()).containsExactly(chunk.file());
+    byte[] wav = Files.readAllBytes(chunk.file());
+    assertThat(wav).hasSize(WavChunk.HEADER_BYTES + 120 * 4).hasSize(chunk.length());
+    java.nio.ByteBuffer samples =
+        java.nio.ByteBuffer.wrap(wav, WavChunk.HEADER_BYTES, 120 * 4)
+            .slice()
+            .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    for (int f = 0; f < 120; f++) {
+      assertThat(samples.getShort(f * 4))
+          .as("candidate, frame %d", f)
+          .isEqualTo((short) (f < 100 ? 0x1234 : 0));
+      assertThat(samples.getShort(f * 4 + 2))
+          .as("interviewer, frame %d", f)
+          .isEqualTo((short) (f >= 30 && f < 70 ? -1 : 0));
+    }
+    lane.close();
+  }
+
+  @Test
+  @DisplayName(
       "after the spool's threads stopped (shutdown), a session that ends gets its chunks failed at once, not never, and returns its blocks")
   void stoppedSpoolFailsAtOnce() {
     ChunkSpool spool =
