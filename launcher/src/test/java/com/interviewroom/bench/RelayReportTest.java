@@ -12,12 +12,17 @@ class RelayReportTest {
 
   /** 100 round trips of 1 ms, the two slowest {@code p99Ms} (nearest rank puts p99 on the 99th). */
   private static Level level(Mode mode, long p99Ms, long lost, long heap) {
+    return level(1000, mode, p99Ms, lost, heap);
+  }
+
+  private static Level level(int sessions, Mode mode, long p99Ms, long lost, long heap) {
     long[] latencies = new long[100];
     java.util.Arrays.fill(latencies, 1_000_000L);
     latencies[98] = p99Ms * 1_000_000L;
     latencies[99] = p99Ms * 1_000_000L;
     return new Level(
-        1000, mode, 1000, latencies, 100_000, lost, 0, 0, 0, 0, 0, 0.5, heap, 0.5, 0.3, 0.2, 1.1);
+        sessions, mode, sessions, latencies, 100_000, lost, 0, 0, 0, 0, 0, 0.5, heap, 0.5, 0.3, 0.2,
+        1.1);
   }
 
   @Test
@@ -39,6 +44,13 @@ class RelayReportTest {
         .contains("added p99 ≤ 10 ms: **not met** (26.00 ms)")
         .contains("zero lost or reordered frames: **not met** (2 lost")
         .contains("heap per session: **not met** (300 KB)");
+
+    String at500 =
+        RelayReport.targets(
+            List.of(level(500, Mode.DIRECT, 4, 0, -1), level(500, Mode.RELAY, 12, 0, 150 * 1024)));
+    assertThat(at500)
+        .as("5 ms up to 500 sessions")
+        .contains("added p99 ≤ 5 ms: **not met** (8.00 ms)");
   }
 
   @Test
