@@ -34,6 +34,10 @@ const id = (prefix) => `${prefix}_${(++ids).toString(36)}`;
 wss.on('connection', (ws) => {
   let eventN = 0;
   let turn = null;
+  // a socket's first answer is cut at random, so that the sockets' answers end at different moments as independent
+  // conversations' do: every browser starts within 100 ms of the others, and without it all their responses (and
+  // the server's work for each response.done) would fall in the same 100 ms every 10 s
+  let firstTurn = true;
   const send = (event) => {
     event.event_id = `event_${++eventN}`;
     ws.send(JSON.stringify(event));
@@ -43,7 +47,8 @@ wss.on('connection', (ws) => {
   const startTurn = () => {
     const response = { id: id('resp'), object: 'realtime.response', status: 'in_progress', output: [], usage: null };
     const item = { id: id('item'), object: 'realtime.item', type: 'message', role: 'assistant', status: 'in_progress', content: [] };
-    turn = { response, item, chunks: 0, transcript: '' };
+    turn = { response, item, chunks: 0, transcript: '', length: firstTurn ? 1 + Math.floor(Math.random() * TURN_CHUNKS) : TURN_CHUNKS };
+    firstTurn = false;
     send({ type: 'response.created', response });
     send({ type: 'response.output_item.added', response_id: response.id, output_index: 0, item });
     send({ type: 'conversation.item.added', previous_item_id: null, item });
@@ -85,7 +90,7 @@ wss.on('connection', (ws) => {
         turn.transcript += words;
         send({ type: 'response.output_audio_transcript.delta', ...where, delta: words });
       }
-      if (turn.chunks >= TURN_CHUNKS) {
+      if (turn.chunks >= turn.length) {
         endTurn();
       }
       return;

@@ -28,7 +28,7 @@ const JCMD = path.join(path.dirname(JAVA), 'jcmd');
 const WARM_UP_MS = Number(process.env.BENCH_WARMUP_MS || 3000);
 const MEASURE_MS = Number(process.env.BENCH_MEASURE_MS || 10000);
 const PRIMING = Number(process.env.BENCH_PRIMING || 100);
-const PRIMING_MS = Number(process.env.BENCH_PRIMING_MS || MEASURE_MS);
+const PRIMING_MS = Number(process.env.BENCH_PRIMING_MS || 30000); // the JIT is still at work after 10 s
 const VARIANTS = (process.env.BENCH_VARIANTS || 'dockerfile,readme').split(',');
 // BENCH_DIRECT=0 skips the no-relay baseline (a profiling run needs only the server's levels)
 const DIRECT = process.env.BENCH_DIRECT !== '0';
@@ -400,7 +400,7 @@ function section(results, idle) {
     + 'do, half do not. The provider fake (bench/voice-relay-node/provider.mjs, a Node process of its own) answers as the GA API '
     + 'does for long answers while the candidate keeps talking: `response.created`, `response.output_item.added`, '
     + '`conversation.item.added`, `response.content_part.added`, one `response.output_audio.delta` per appended chunk (the same '
-    + 'bytes, so the browser times the round trip), a transcript delta every fifth, and after 100 chunks (10 s) the `.done` '
+    + 'bytes, so the browser times the round trip), a transcript delta every fifth, and after 100 chunks (10 s; a socket\'s first answer is cut at random, so that the sockets\' answers end at different moments as independent conversations\' do) the `.done` '
     + 'events and `response.done` with usage, then the next turn. The server is the packaged jar started as README says '
     + '(`java -jar launcher/target/interviewroom.jar`, `ROLE=all`, embedded Postgres, Redis and object store under a fresh '
     + '`DATA_DIR`; `readme`: no JVM flags) and as the Dockerfile runs it (`dockerfile`: its ENTRYPOINT flags, ZGC, '

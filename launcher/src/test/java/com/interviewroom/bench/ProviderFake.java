@@ -94,7 +94,8 @@ interface ProviderFake extends AutoCloseable {
     public String description() {
       return "the Node fake (`bench/voice-relay-node/provider.mjs`) answers as the GA API does: `response.created`, "
           + "`response.output_item.added`, `conversation.item.added`, `response.content_part.added`, one "
-          + "`response.output_audio.delta` per append (the same bytes), a transcript delta every fifth, and after 10 s the "
+          + "`response.output_audio.delta` per append (the same bytes), a transcript delta every fifth, and after 10 s (a "
+          + "socket's first answer cut at random, so that answers end at different moments) the "
           + "`.done` events and `response.done` with usage, then the next turn";
     }
 
