@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """Tell a steady queue from spikes in a relay run's latency trace.
 
-Record: BENCH_TRACE=/tmp/trace node bench/voice-relay-node/run.mjs ... (one file per level, each line
-"send time in ns, latency in ms"), then: bench/voice-relay-trace.py /tmp/trace.dockerfile.500
+Record: BENCH_TRACE=/tmp/trace node bench/voice-relay-node/run.mjs ... (one file per level, named
+<file>.<server variant or direct>.<sessions>; a first line "# wall <ms> hrtime <ns>" ties the monotonic
+clock to the wall clock, for a JFR timeline; then a line per round trip: send time in ns, latency in
+ms, browser), then: bench/voice-relay-trace.py /tmp/trace.dockerfile.500 [threshold ms, 5 by default]
 
 Prints the share of the round trips over 5 ms and how they cluster in time: per 100 ms of send time,
 the buckets with the worst latency, and the gaps between slow buckets (a fixed gap is a periodic

@@ -139,8 +139,8 @@ async function inParallel(count, width, task) {
 // byte i of frame seq is (seq + i) & 0xff: a slice of one ramp, copied rather than computed a byte at a time, so that
 // the generator spends its CPU on sockets, not on filling frames
 const RAMP = Buffer.from(Array.from({ length: FRAME_BYTES + 256 }, (_, i) => i & 0xff));
-// frames from Node's buffer pool rather than an ArrayBuffer each: thousands of new external buffers a second make V8
-// run full collections that stall the generator's loop (and so every latency it measures)
+// frames from Node's buffer pool rather than an ArrayBuffer each: fewer external buffers for V8 to collect (its full
+// collections delay the generator's loop, and so every latency it measures)
 Buffer.poolSize = 256 * 1024;
 
 function frame(seq) {

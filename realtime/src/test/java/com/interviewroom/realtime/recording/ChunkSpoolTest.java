@@ -7,10 +7,13 @@ import com.interviewroom.common.storage.ObjectStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.stream.Stream;
@@ -141,7 +144,7 @@ class ChunkSpoolTest {
       candidate[2 * i] = 0x34;
       candidate[2 * i + 1] = 0x12; // 0x1234, little-endian
     }
-    java.util.Arrays.fill(interviewer, (byte) -1); // -1
+    Arrays.fill(interviewer, (byte) -1);
     // the interviewer's side first and then overwritten in part with silence (a barge-in), the
     // candidate's after it: records of the two sides come in any order
     assertThat(lane.samples(0, 30, StereoChunkWriter.INTERVIEWER, interviewer, 0, 50)).isZero();
@@ -152,10 +155,8 @@ class ChunkSpoolTest {
     assertThat(listed()).containsExactly(chunk.file());
     byte[] wav = Files.readAllBytes(chunk.file());
     assertThat(wav).hasSize(WavChunk.HEADER_BYTES + 120 * 4).hasSize(chunk.length());
-    java.nio.ByteBuffer samples =
-        java.nio.ByteBuffer.wrap(wav, WavChunk.HEADER_BYTES, 120 * 4)
-            .slice()
-            .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer samples =
+        ByteBuffer.wrap(wav, WavChunk.HEADER_BYTES, 120 * 4).slice().order(ByteOrder.LITTLE_ENDIAN);
     for (int f = 0; f < 120; f++) {
       assertThat(samples.getShort(f * 4))
           .as("candidate, frame %d", f)
