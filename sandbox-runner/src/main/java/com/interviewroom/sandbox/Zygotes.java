@@ -154,7 +154,8 @@ final class Zygotes {
                     "-I",
                     "-B",
                     SandboxCommand.HARNESS + "/zygote.py",
-                    Long.toString(Limits.interpreted().tmpBytes())));
+                    Long.toString(Limits.interpreted().tmpBytes()),
+                    Integer.toString(slot.index())));
         bySlot.put(
             slot.index(),
             new Held(

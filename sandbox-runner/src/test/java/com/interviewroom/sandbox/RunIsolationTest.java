@@ -67,7 +67,7 @@ class RunIsolationTest {
           .containsExactly(
               "[False, False, False]",
               "['HOME', 'LANG', 'PATH', 'PWD'] False",
-              "[1, 2]",
+              "[1]",
               "['solution.py'] [] []");
     }
   }
@@ -265,11 +265,11 @@ class RunIsolationTest {
                       except PermissionError:
                           print('refused')
                   """));
-      // its own init and itself: the zygote and the launchers are in no run's pid namespace; the
+      // itself alone, as pid 1: the zygote and the launchers are in no run's pid namespace; the
       // directory of its own files is the runner's: nothing can be left there for the next run
       assertThat(result.getString("stdout"))
           .as(result.encodePrettily())
-          .isEqualTo("[1, 2] 2\n['stderr', 'stdin', 'stdout']\nrefused\nrefused\n");
+          .isEqualTo("[1] 1\n['stderr', 'stdin', 'stdout']\nrefused\nrefused\n");
     }
     assertThat(zygotePid()).as("the same zygote served every run").isEqualTo(zygote);
     assertThat(
@@ -278,6 +278,33 @@ class RunIsolationTest {
                 .filter(command -> command.contains("boot.py")))
         .as("no Python sandbox is pre-started beside the zygote")
         .isEmpty();
+  }
+
+  @Test
+  @DisplayName(
+      "python: a run forked from the zygote has a main thread of its own (its CPU clock, signals from its other threads) and stays on one CPU")
+  void pythonRunsOwnTheirMainThread() {
+    JsonObject result =
+        server.run(
+            Requests.program(
+                "python",
+                """
+                import os, signal, threading, time
+                got = []
+                signal.signal(signal.SIGUSR1, lambda *_: got.append('signal'))
+                main = threading.get_ident()
+                worker = threading.Thread(target=lambda: signal.pthread_kill(main, signal.SIGUSR1))
+                worker.start()
+                worker.join()
+                time.sleep(0.01)
+                print(got, time.clock_gettime(time.pthread_getcpuclockid(main)) > 0)
+                print(threading.get_native_id(), len(os.sched_getaffinity(0)))
+                """));
+    // glibc's record of the main thread's id is the run's own (1), not the zygote's: without it
+    // both calls on the main thread fail (ESRCH, EINVAL); the slot's CPU is its zygote's
+    assertThat(result.getString("stdout"))
+        .as(result.encodePrettily())
+        .isEqualTo("['signal'] True\n1 1\n");
   }
 
   @Test

@@ -238,21 +238,14 @@ public final class ZygoteProcess implements AutoCloseable {
     }
   }
 
-  /**
-   * The waiting worker's host pid: the zygote's only child is the prepared run's init, whose only
-   * child is the worker.
-   */
+  /** The waiting run's host pid: the zygote's only child. */
   private long worker() throws IOException {
-    long pid = zygotePid;
-    for (int generation = 0; generation < 2; generation++) {
-      String id = Long.toString(pid);
-      String children = Files.readString(Path.of("/proc", id, "task", id, "children")).trim();
-      if (children.isEmpty() || children.contains(" ")) {
-        throw new IOException("unexpected processes below the zygote: " + children);
-      }
-      pid = Long.parseLong(children);
+    String id = Long.toString(zygotePid);
+    String children = Files.readString(Path.of("/proc", id, "task", id, "children")).trim();
+    if (children.isEmpty() || children.contains(" ")) {
+      throw new IOException("unexpected processes below the zygote: " + children);
     }
-    return pid;
+    return Long.parseLong(children);
   }
 
   /** Moves one process (one thread) into the cgroup: everything it starts from now is there. */
