@@ -88,7 +88,7 @@ def read_all(fd):
 # The seccomp filter (Seccomp.java's program), passed by the launcher on fd 9 as for bwrap.
 FILTER = ctypes.create_string_buffer(read_all(9))
 os.close(9)
-# create_string_buffer adds a NUL
+# What each run's process passes to libc, made once here (create_string_buffer adds a NUL).
 SECCOMP_PROGRAM = SockFprog((len(FILTER) - 1) // 8, ctypes.cast(FILTER, ctypes.c_void_p))
 NO_CAPABILITIES = (ctypes.byref(CapHeader(LINUX_CAPABILITY_VERSION_3, 0)), ctypes.byref((CapData * 2)()))
 TMPFS_OPTIONS = ("size=%d,mode=1777" % int(sys.argv[1])).encode()

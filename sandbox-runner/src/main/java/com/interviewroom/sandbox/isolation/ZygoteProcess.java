@@ -23,19 +23,19 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A slot's Python zygote ({@code harness/zygote.py}): one long-lived sandbox that forks each run's
- * processes ahead of the request instead of starting a new process tree and interpreter. The runner
- * moves the run's waiting worker (pid 2 of the run's namespaces) into the run's cgroup before it
+ * process ahead of the request instead of starting a new process tree and interpreter. The runner
+ * moves the run's waiting process (pid 1 of the run's namespaces) into the run's cgroup before it
  * says {@code run}, so everything the candidate's code does happens in that cgroup and every limit,
  * the OOM verdict and the final kill work as for any run. The run's input and output are files in
- * the slot's io dir that only the worker opens: the zygote never holds a run's data, or the next
- * run would inherit it in its copied memory. The control pipe carries only {@code ready}, {@code
- * prepared}, {@code run} and {@code exit N}.
+ * the slot's io dir that only the run's process opens: the zygote never holds a run's data, or the
+ * next run would inherit it in its copied memory. The control pipe carries only {@code ready},
+ * {@code prepared}, {@code run} and {@code exit N}.
  */
 public final class ZygoteProcess implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ZygoteProcess.class);
   private static final Duration START_TIMEOUT = Duration.ofSeconds(15);
 
-  /** How long the next run's processes may take to be ready when a request comes. */
+  /** How long the next run's process may take to be ready when a request comes. */
   private static final Duration PREPARE_TIMEOUT = Duration.ofSeconds(3);
 
   /** After a kill, how long the run's end may take to be reported before the zygote is given up. */
@@ -125,13 +125,13 @@ public final class ZygoteProcess implements AutoCloseable {
   }
 
   /**
-   * Runs one program in the zygote's prepared worker, in {@code cgroup}: writes its input to the
+   * Runs one program in the zygote's prepared process, in {@code cgroup}: writes its input to the
    * slot's io dir (bound at {@code /io} in the zygote's sandbox; a run can open its own files there
-   * and change nothing else), moves the worker into the cgroup and says go, enforces the wall limit
-   * and the output cap, kills everything the run left, removes the cgroup and the files. Never runs
-   * two at once (a slot runs one thing at a time).
+   * and change nothing else), moves that process into the cgroup and says go, enforces the wall
+   * limit and the output cap, kills everything the run left, removes the cgroup and the files.
+   * Never runs two at once (a slot runs one thing at a time).
    *
-   * @throws Unavailable when nothing of the run has started (no run prepared, no worker found): it
+   * @throws Unavailable when nothing of the run has started (no run prepared, no process found): it
    *     may run elsewhere
    * @throws IOException when the zygote did not answer as it should after that; it is then broken
    *     and must be replaced
@@ -148,7 +148,7 @@ public final class ZygoteProcess implements AutoCloseable {
         if (!"prepared".equals(prepared)) {
           throw new IOException("the zygote has no run prepared (" + prepared + ")");
         }
-        join(cgroup, worker());
+        join(cgroup, preparedRun());
       } catch (IOException e) {
         broken = true;
         throw new Unavailable(e.getMessage());
@@ -239,7 +239,7 @@ public final class ZygoteProcess implements AutoCloseable {
   }
 
   /** The waiting run's host pid: the zygote's only child. */
-  private long worker() throws IOException {
+  private long preparedRun() throws IOException {
     String id = Long.toString(zygotePid);
     String children = Files.readString(Path.of("/proc", id, "task", id, "children")).trim();
     if (children.isEmpty() || children.contains(" ")) {
