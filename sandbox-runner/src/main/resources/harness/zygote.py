@@ -239,7 +239,7 @@ def fork_run():
     if pid == 0:
         PYTHON.PyOS_AfterFork_Child()
         return 0
-    errno = ctypes.get_errno()
+    errno = ctypes.get_errno() if pid < 0 else 0  # read only when needed: each call costs page faults
     PYTHON.PyOS_AfterFork_Parent()
     if pid < 0:
         raise OSError(errno, "clone")
