@@ -100,27 +100,27 @@ def thread_id_field():
     """The address of this thread's id in glibc's descriptor of it. glibc's fork has the kernel
     write the child's id there (CLONE_CHILD_SETTID); so does fork_run, or the run's main thread
     would carry the zygote's id (signals sent to it by its other threads, its CPU clock). The field
-    is where this thread's descriptor and a second thread's both hold their own thread's id."""
+    is where this thread's descriptor and a second thread's both hold their own thread's id, each
+    looked at by its own thread while it runs (a finished thread's id is zeroed by the kernel)."""
     libc.pthread_self.restype = ctypes.c_void_p
-    seen = []
 
-    def look():
-        seen.append((libc.pthread_self(), libc.gettid()))
+    def own_offsets():
+        descriptor, tid = libc.pthread_self(), libc.gettid()
+        holding = {o for o in range(0, 2048, 4) if ctypes.c_int.from_address(descriptor + o).value == tid}
+        return descriptor, holding
 
     import _thread
 
+    other = []
     done = _thread.allocate_lock()
     done.acquire()
-    _thread.start_new_thread(lambda: (look(), done.release()), ())
+    _thread.start_new_thread(lambda: (other.append(own_offsets()), done.release()), ())
     done.acquire()
-    look()
-    offsets = None
-    for descriptor, tid in seen:
-        here = {o for o in range(0, 2048, 4) if ctypes.c_int.from_address(descriptor + o).value == tid}
-        offsets = here if offsets is None else offsets & here
+    descriptor, offsets = own_offsets()
+    offsets &= other[0][1]
     if len(offsets) != 1:
         raise SystemExit("zygote: glibc's thread id field not found (%s)" % sorted(offsets))
-    return seen[-1][0] + offsets.pop()
+    return descriptor + offsets.pop()
 
 
 THREAD_ID = thread_id_field()
