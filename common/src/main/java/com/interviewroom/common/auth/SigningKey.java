@@ -1,5 +1,6 @@
 package com.interviewroom.common.auth;
 
+import com.interviewroom.common.crypto.KeyFile;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.Curve;
@@ -7,11 +8,7 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.text.ParseException;
 import java.util.UUID;
 
@@ -40,26 +37,15 @@ public final class SigningKey {
   }
 
   /**
-   * Loads the key from {@code file}, creating it (owner-only permissions) on first start. Blocking.
+   * Loads the key from {@code file}, creating it (owner-only permissions) on first start; processes
+   * starting at once on one data directory all get the same key. Blocking.
    */
   public static SigningKey loadOrCreate(Path file) {
+    String json = KeyFile.loadOrCreate(file, () -> generate().key.toJSONString());
     try {
-      if (Files.exists(file)) {
-        return new SigningKey(ECKey.parse(Files.readString(file)));
-      }
-      Files.createDirectories(file.getParent());
-      SigningKey created = generate();
-      Path tmp = Files.createTempFile(file.getParent(), "jwt", ".tmp");
-      try {
-        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-      } catch (UnsupportedOperationException ignored) {
-        // not a POSIX file system; the data directory's own permissions apply
-      }
-      Files.writeString(tmp, created.key.toJSONString());
-      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
-      return created;
-    } catch (IOException | ParseException e) {
-      throw new IllegalStateException("cannot load or create the signing key at " + file, e);
+      return new SigningKey(ECKey.parse(json));
+    } catch (ParseException e) {
+      throw new IllegalStateException("the signing key at " + file + " is not a JWK", e);
     }
   }
 
