@@ -1,11 +1,11 @@
 # InterviewRoom Python zygote: one per slot, in a sandbox like every other (its own uid, namespaces
 # and cgroup, the runtime read-only), started once and never running candidate code itself. Ahead
 # of each run it forks the run's process into a fresh pid namespace (pid 1 there), which takes
-# fresh mount, IPC, network and UTS namespaces, its own /tmp, /dev/shm and /proc, drops every
-# capability, sets no-new-privs, loads the seccomp filter and waits. On "run" it takes the run's
-# files as stdin, stdout and stderr and runs boot.py's main(), exactly as a freshly started sandbox
-# would. So a run costs one fork of a warm interpreter instead of a new process tree and
-# interpreter, and that fork happens before the request.
+# fresh mount, IPC and UTS namespaces (the network's, with no interface up, is the zygote's), its
+# own /tmp, /dev/shm and /proc, drops every capability, sets no-new-privs, loads the seccomp filter
+# and waits. On "run" it takes the run's files as stdin, stdout and stderr and runs boot.py's
+# main(), exactly as a freshly started sandbox would. So a run costs one fork of a warm interpreter
+# instead of a new process tree and interpreter, and that fork happens before the request.
 #
 # What keeps runs apart (docs/sandbox.md, "The Python zygote"):
 # - the zygote never touches a run's data: the runner writes the input to /io/stdin and reads the
@@ -92,6 +92,13 @@ os.close(9)
 SECCOMP_PROGRAM = SockFprog((len(FILTER) - 1) // 8, ctypes.cast(FILTER, ctypes.c_void_p))
 NO_CAPABILITIES = (ctypes.byref(CapHeader(LINUX_CAPABILITY_VERSION_3, 0)), ctypes.byref((CapData * 2)()))
 TMPFS_OPTIONS = ("size=%d,mode=1777" % int(sys.argv[1])).encode()
+# The runs' network namespace: one of the zygote's own, with no interface up (bwrap brings up the
+# loopback of the sandbox's), made once here. A namespace per run cost 1.5-2.5 ms of CPU each
+# (made in the run, torn down by a kernel worker); sharing this one keeps runs apart because no
+# run can leave anything in it behind: without an interface up nothing connects (no connection, no
+# TIME_WAIT), without capabilities nothing is configured, and a socket closes with the process that
+# holds it, which is gone (its whole pid namespace) before the slot's next run is told to start.
+check(libc.unshare(CLONE_NEWNET), "unshare network")
 CPUS = sorted(os.sched_getaffinity(0))
 os.sched_setaffinity(0, {CPUS[int(sys.argv[2]) % len(CPUS)]})
 
@@ -198,7 +205,7 @@ def run_process(go, ready):
     run's files as its stdin, stdout and stderr and runs boot.py's main()."""
     prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # the zygote gone: so is the run (and its namespace)
     keep_only((go, ready))
-    check(libc.unshare(CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWUTS), "unshare")
+    check(libc.unshare(CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS), "unshare")
     check(libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None), "mount private")
     tmpfs(b"/tmp")
     tmpfs(b"/dev/shm")

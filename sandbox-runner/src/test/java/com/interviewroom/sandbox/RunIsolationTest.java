@@ -309,6 +309,51 @@ class RunIsolationTest {
 
   @Test
   @DisplayName(
+      "python: runs share their zygote's network namespace, with no interface up: sockets a run (and its daemon) held are gone for the next")
+  void pythonRunsLeaveNothingInTheNetwork() {
+    long zygote = awaitZygote();
+    JsonObject first =
+        server.run(
+            Requests.program(
+                "python",
+                """
+                import os, socket, time
+                def sockets():
+                    return len(open('/proc/net/unix').read().splitlines()) - 1
+                left = socket.socketpair()
+                try:
+                    socket.socket()
+                    print('INET')
+                except PermissionError:
+                    print('no inet')
+                if os.fork() == 0:
+                    os.setsid()
+                    time.sleep(60)  # a daemon keeping the sockets open
+                print(sockets())
+                """));
+    // the namespace's table shows a run's sockets (so an empty one below means gone)
+    assertThat(first.getString("stdout")).as(first.encodePrettily()).isEqualTo("no inet\n2\n");
+    for (int i = 0; i < 3; i++) { // the next run and the one after (the slot's next prepared one)
+      JsonObject next =
+          server.run(
+              Requests.program(
+                  "python",
+                  """
+                  import fcntl, socket, struct
+                  print(len(open('/proc/net/unix').read().splitlines()) - 1)
+                  devices = [line.split(':')[0].strip() for line in open('/proc/net/dev').read().splitlines()[2:]]
+                  flags = fcntl.ioctl(socket.socket(socket.AF_UNIX), 0x8913, struct.pack('16sH', b'lo', 0))
+                  print(devices, struct.unpack('16sH', flags[:18])[1] & 1)  # SIOCGIFFLAGS: IFF_UP
+                  """));
+      // nothing of the first run's in the namespace's socket table; only the loopback, and it is
+      // down, as in a network namespace of the run's own
+      assertThat(next.getString("stdout")).as(next.encodePrettily()).isEqualTo("0\n['lo'] 0\n");
+    }
+    assertThat(zygotePid()).as("the runs were the zygote's").isEqualTo(zygote);
+  }
+
+  @Test
+  @DisplayName(
       "python: a run the slot's zygote cannot take (it died) runs in a sandbox of its own, and a new zygote takes the next ones")
   void pythonRunsSurviveALostZygote() throws InterruptedException {
     long lost = zygotePid();
@@ -333,6 +378,25 @@ class RunIsolationTest {
   }
 
   /** The zygote itself: a zygote.py process whose parent is not one (its forks all are). */
+  /** The slot's zygote, once it is up (a test before may have killed the last one). */
+  private static long awaitZygote() {
+    for (int attempt = 0; ; attempt++) {
+      try {
+        return zygotePid();
+      } catch (AssertionError notYet) {
+        if (attempt == 100) {
+          throw notYet;
+        }
+        try {
+          Thread.sleep(100);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw notYet;
+        }
+      }
+    }
+  }
+
   private static long zygotePid() {
     java.util.function.Predicate<ProcessHandle> zygote =
         p ->
