@@ -96,9 +96,8 @@ final class Zygotes {
       SandboxThreads.WORK.execute(() -> start(slot));
       return Optional.empty();
     }
-    RunCgroup cgroup = cgroups.get().create(SandboxLauncher.RUN, limits);
     try {
-      ProcessOutcome outcome = held.zygote().run(held.ioDir(), slot.uid(), cgroup, limits, stdin);
+      ProcessOutcome outcome = held.zygote().run(held.ioDir(), slot.uid(), limits, stdin);
       failedInARow.set(0);
       return Optional.of(outcome);
     } catch (ZygoteProcess.Unavailable e) {
@@ -159,7 +158,14 @@ final class Zygotes {
         bySlot.put(
             slot.index(),
             new Held(
-                slot, ZygoteProcess.start(argv, home, runtime.executable().toString()), ioDir));
+                slot,
+                ZygoteProcess.start(
+                    argv,
+                    home,
+                    runtime.executable().toString(),
+                    cgroups.get(),
+                    LanguageProfile.PYTHON.limits()),
+                ioDir));
       } catch (IOException | RuntimeException e) {
         bySlot.remove(slot.index());
         log.warn("could not start the Python zygote of slot {}: {}", slot.index(), e.toString());

@@ -3,6 +3,9 @@ package com.interviewroom.sandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -350,6 +353,31 @@ class RunIsolationTest {
       assertThat(next.getString("stdout")).as(next.encodePrettily()).isEqualTo("0\n['lo'] 0\n");
     }
     assertThat(zygotePid()).as("the runs were the zygote's").isEqualTo(zygote);
+  }
+
+  @Test
+  @DisplayName(
+      "python: the next run's process waits in a fresh cgroup of its own before the request comes (moved at the request, an idle runner's run waited 10-20 ms for the kernel)")
+  void pythonRunsWaitInTheirCgroups() throws Exception {
+    long zygote = awaitZygote();
+    assertThat(server.run(Requests.program("python", "print(1)")).getString("stdout"))
+        .isEqualTo("1\n");
+    String waiting = "";
+    for (int attempt = 0; attempt < 100; attempt++) {
+      String id = Long.toString(zygote);
+      String child = Files.readString(Path.of("/proc", id, "task", id, "children")).trim();
+      waiting = child.isEmpty() ? "" : Files.readString(Path.of("/proc", child, "cgroup"));
+      if (waiting.contains("prepared-")) {
+        break;
+      }
+      Thread.sleep(50);
+    }
+    for (String controller : List.of("memory", "pids", "cpu")) {
+      assertThat(waiting.lines())
+          .as("the waiting process's %s cgroup", controller)
+          .anyMatch(
+              line -> line.matches("\\d+:[^:]*\\b" + controller + "\\b[^:]*:/.*/prepared-\\d+"));
+    }
   }
 
   @Test

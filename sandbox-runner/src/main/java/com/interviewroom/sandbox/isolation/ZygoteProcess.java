@@ -24,12 +24,14 @@ import org.slf4j.LoggerFactory;
 /**
  * A slot's Python zygote ({@code harness/zygote.py}): one long-lived sandbox that forks each run's
  * process ahead of the request instead of starting a new process tree and interpreter. The runner
- * moves the run's waiting process (pid 1 of the run's namespaces) into the run's cgroup before it
- * says {@code run}, so everything the candidate's code does happens in that cgroup and every limit,
- * the OOM verdict and the final kill work as for any run. The run's input and output are files in
- * the slot's io dir that only the run's process opens: the zygote never holds a run's data, or the
- * next run would inherit it in its copied memory. The control pipe carries only {@code ready},
- * {@code prepared}, {@code run} and {@code exit N}.
+ * moves the run's waiting process (pid 1 of the run's namespaces) into a fresh cgroup of its own as
+ * soon as it waits, ahead of the request too (on cgroup v1 a move waits for an RCU grace period
+ * after the kernel's last one: 10-20 ms after a few idle ms here, the whole cost of an idle
+ * runner's first run), so everything the candidate's code does happens in that cgroup and every
+ * limit, the OOM verdict and the final kill work as for any run. The run's input and output are
+ * files in the slot's io dir that only the run's process opens: the zygote never holds a run's
+ * data, or the next run would inherit it in its copied memory. The control pipe carries only {@code
+ * ready}, {@code prepared}, {@code run} and {@code exit N}.
  */
 public final class ZygoteProcess implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ZygoteProcess.class);
@@ -44,12 +46,20 @@ public final class ZygoteProcess implements AutoCloseable {
   private static final String EOF = "";
   private static final long POLL_MILLIS = 5;
 
+  /** What a run's cgroup is named after (the prepared process waits in it before its run). */
+  static final String PREPARED = "prepared";
+
   private final Process process;
   private final RunCgroup home;
   private final long zygotePid;
   private final OutputStream commands;
   private final BlockingQueue<String> replies;
+  private final Cgroups cgroups;
+  private final Limits runLimits;
   private volatile boolean broken;
+
+  /** The cgroup the next run's process waits in; null until it is ready and moved there. */
+  private volatile RunCgroup waiting;
 
   /** The zygote could not take the run: nothing of it ran, so it may run elsewhere. */
   public static final class Unavailable extends IOException {
@@ -59,21 +69,30 @@ public final class ZygoteProcess implements AutoCloseable {
   }
 
   private ZygoteProcess(
-      Process process, RunCgroup home, long zygotePid, BlockingQueue<String> replies) {
+      Process process,
+      RunCgroup home,
+      long zygotePid,
+      BlockingQueue<String> replies,
+      Cgroups cgroups,
+      Limits runLimits) {
     this.process = process;
     this.home = home;
     this.zygotePid = zygotePid;
     this.commands = process.getOutputStream();
     this.replies = replies;
+    this.cgroups = cgroups;
+    this.runLimits = runLimits;
   }
 
   /**
    * Starts the zygote's sandbox ({@link SandboxCommand#buildZygote}) in its own cgroup and waits
-   * until it is ready. Blocking.
+   * until it is ready and its first run's process waits in a cgroup of its own. Blocking.
    *
    * @param interpreter the executable the zygote runs as, to tell it from its launchers
+   * @param runLimits the limits of every run's cgroup
    */
-  public static ZygoteProcess start(List<String> argv, RunCgroup home, String interpreter)
+  public static ZygoteProcess start(
+      List<String> argv, RunCgroup home, String interpreter, Cgroups cgroups, Limits runLimits)
       throws IOException {
     Process process;
     try {
@@ -98,7 +117,11 @@ public final class ZygoteProcess implements AutoCloseable {
               .mapToLong(ProcessHandle::pid)
               .findFirst()
               .orElseThrow(() -> new IOException("the zygote's process was not found"));
-      self[0] = new ZygoteProcess(process, home, pid, replies);
+      self[0] = new ZygoteProcess(process, home, pid, replies, cgroups, runLimits);
+      self[0].prepareNext();
+      if (self[0].broken) {
+        throw new IOException("the zygote's first run could not be prepared");
+      }
       return self[0];
     } catch (IOException | RuntimeException e) {
       SandboxProcess.killTree(process, home);
@@ -125,34 +148,75 @@ public final class ZygoteProcess implements AutoCloseable {
   }
 
   /**
-   * Runs one program in the zygote's prepared process, in {@code cgroup}: writes its input to the
-   * slot's io dir (bound at {@code /io} in the zygote's sandbox; a run can open its own files there
-   * and change nothing else), moves that process into the cgroup and says go, enforces the wall
-   * limit and the output cap, kills everything the run left, removes the cgroup and the files.
-   * Never runs two at once (a slot runs one thing at a time).
+   * Moves the next run's process into a fresh cgroup as soon as it waits, unless it is there
+   * already; a zygote that cannot is broken. Blocking (until the process waits); called in the
+   * background after each run.
+   */
+  public synchronized void prepareNext() {
+    if (waiting != null || broken) {
+      return;
+    }
+    try {
+      takeNext();
+    } catch (IOException e) {
+      broken = true;
+      log.debug("the zygote could not prepare its next run: {}", e.getMessage());
+    }
+  }
+
+  /** Waits until the next run's process waits and moves it into a fresh cgroup of the run's. */
+  private void takeNext() throws IOException {
+    String prepared = reply(PREPARE_TIMEOUT.toMillis());
+    if (!"prepared".equals(prepared)) {
+      throw new IOException("the zygote has no run prepared (" + prepared + ")");
+    }
+    RunCgroup cgroup = cgroups.create(PREPARED, runLimits);
+    try {
+      join(cgroup, preparedRun());
+    } catch (IOException | RuntimeException e) {
+      cgroup.destroyLater();
+      throw e;
+    }
+    waiting = cgroup;
+    if (broken) { // closed meanwhile
+      cgroup.destroyLater();
+    }
+  }
+
+  /**
+   * Runs one program in the zygote's prepared process, which waits in a fresh cgroup: writes its
+   * input to the slot's io dir (bound at {@code /io} in the zygote's sandbox; a run can open its
+   * own files there and change nothing else), says go, enforces the wall limit and the output cap,
+   * kills everything the run left, removes the cgroup and the files, and has the next run's process
+   * moved into a cgroup of its own in the background. Never runs two at once (a slot runs one thing
+   * at a time).
    *
-   * @throws Unavailable when nothing of the run has started (no run prepared, no process found): it
-   *     may run elsewhere
+   * @throws Unavailable when nothing of the run has started (other limits than the zygote's, no run
+   *     prepared, no process found): it may run elsewhere
    * @throws IOException when the zygote did not answer as it should after that; it is then broken
    *     and must be replaced
    */
-  public synchronized ProcessOutcome run(
-      Path ioDir, int uid, RunCgroup cgroup, Limits limits, byte[] stdin) throws IOException {
+  public synchronized ProcessOutcome run(Path ioDir, int uid, Limits limits, byte[] stdin)
+      throws IOException {
+    if (!limits.equals(runLimits)) {
+      throw new Unavailable("the run's limits are not the zygote's");
+    }
     List<Path> files =
         List.of(ioDir.resolve("stdout"), ioDir.resolve("stderr"), ioDir.resolve("stdin"));
+    RunCgroup cgroup = null;
     try (FileChannel out = createOwned(files.get(0), uid, null);
         FileChannel err = createOwned(files.get(1), uid, null)) {
       createOwned(files.get(2), uid, stdin).close();
       try {
-        String prepared = reply(PREPARE_TIMEOUT.toMillis());
-        if (!"prepared".equals(prepared)) {
-          throw new IOException("the zygote has no run prepared (" + prepared + ")");
+        if (waiting == null) {
+          takeNext(); // the request came before the background did it
         }
-        join(cgroup, preparedRun());
       } catch (IOException e) {
         broken = true;
         throw new Unavailable(e.getMessage());
       }
+      cgroup = waiting;
+      waiting = null;
       long started = System.nanoTime();
       command("run");
       long deadline = started + limits.wallTimeout().toNanos();
@@ -195,7 +259,10 @@ public final class ZygoteProcess implements AutoCloseable {
               || err.size() > limits.outputCapBytes(),
           cgroup.memoryExceeded());
     } finally {
-      cgroup.destroyLater();
+      if (cgroup != null) {
+        cgroup.destroyLater();
+        SandboxThreads.WORK.execute(this::prepareNext);
+      }
       for (Path file : files) {
         Files.deleteIfExists(file); // the input holds hidden tests' inputs
       }
@@ -207,6 +274,10 @@ public final class ZygoteProcess implements AutoCloseable {
     broken = true;
     SandboxProcess.killTree(process, home);
     home.destroyLater();
+    RunCgroup next = waiting;
+    if (next != null) {
+      next.destroyLater();
+    }
   }
 
   private IOException broken(String why) {
