@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -92,6 +93,19 @@ public final class SandboxBenchmark {
       Sustained bwrapThroughput =
           sustained(() -> runBareBwrap(script), callers, scaled(5_000), scaled(10_000));
       Files.delete(script);
+      // A Judge0-style anchor, when isolate is installed.
+      Optional<IsolateAnchor> isolate = IsolateAnchor.find();
+      String isolateSection =
+          isolate.isEmpty()
+              ? "Anchor 2, isolate (ioi/isolate, the box Judge0 runs submissions in): not installed on this machine (bench/sandbox.sh says how), so not measured in this run.\n"
+              : isolateSection(
+                  isolate.get(),
+                  isolate.get().timed(scaled(60)),
+                  sustained(isolate.get()::hello, callers, scaled(5_000), scaled(10_000)),
+                  sandboxed,
+                  spaced,
+                  throughput,
+                  callers);
       String section =
           section(
               cores,
@@ -106,6 +120,7 @@ public final class SandboxBenchmark {
               bwrapThroughput,
               callers,
               verticle);
+      section += "\n" + isolateSection;
       System.out.println(section);
       writeSection(docs, section);
     } finally {
@@ -358,6 +373,39 @@ public final class SandboxBenchmark {
             throughput.perSecond(),
             percentile(throughput.latencies(), 0.99),
             throughput.perSecond() / bwrapThroughput.perSecond());
+  }
+
+  private static String isolateSection(
+      IsolateAnchor isolate,
+      List<Double> times,
+      Sustained isolateThroughput,
+      List<Double> sandboxed,
+      List<Double> spaced,
+      Sustained throughput,
+      int callers) {
+    return """
+        Anchor 2, same machine, same run: isolate %s (ioi/isolate, the box Judge0 runs submissions in),
+        `--cg` with limits like a run's (256 MiB, 64 processes, 10 s, 16 MiB files), one box per
+        submission as Judge0 uses it: `--init`, the program copied in, `--run`, `--cleanup`.
+
+        | figure | isolate | sandbox runner | ratio (runner / isolate) |
+        | --- | --- | --- | --- |
+        | hello world p50, one at a time | %.1f ms | %.1f ms spaced, %.1f ms back-to-back | %.2f / %.2f |
+        | closed loop, %d callers (isolate: 10 s after 5 s unmeasured) | %.1f/s (p99 %.1f ms) | %.1f/s (p99 %.1f ms) | %.2f |
+        """
+        .formatted(
+            isolate.version(),
+            percentile(times, 0.5),
+            percentile(spaced, 0.5),
+            percentile(sandboxed, 0.5),
+            percentile(spaced, 0.5) / percentile(times, 0.5),
+            percentile(sandboxed, 0.5) / percentile(times, 0.5),
+            callers,
+            isolateThroughput.perSecond(),
+            percentile(isolateThroughput.latencies(), 0.99),
+            throughput.perSecond(),
+            percentile(throughput.latencies(), 0.99),
+            throughput.perSecond() / isolateThroughput.perSecond());
   }
 
   private static String loadAverage() {

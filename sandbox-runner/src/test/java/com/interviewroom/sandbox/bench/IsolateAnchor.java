@@ -1,0 +1,111 @@
+package com.interviewroom.sandbox.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The anchor of a Judge0-style runner: ioi/isolate (the box Judge0 builds on), one box per
+ * submission as Judge0 uses it: {@code --init}, the program copied into the box, {@code --run}
+ * under cgroup limits like ours (memory, processes, time, file size), {@code --cleanup}. Only when
+ * {@code isolate} is installed (bench/sandbox.sh says how); each calling thread takes a box of its
+ * own.
+ */
+final class IsolateAnchor {
+  private static final Path INSTALLED = Path.of("/usr/local/bin/isolate");
+
+  /** Box ids of their own, above what a local isolate user would take first. */
+  private static final int FIRST_BOX = 900;
+
+  private final AtomicInteger nextBox = new AtomicInteger(FIRST_BOX);
+  private final ThreadLocal<Integer> box = ThreadLocal.withInitial(nextBox::getAndIncrement);
+  private final String version;
+
+  private IsolateAnchor(String version) {
+    this.version = version;
+  }
+
+  static Optional<IsolateAnchor> find() {
+    if (!Files.isExecutable(INSTALLED)) {
+      return Optional.empty();
+    }
+    try {
+      String version =
+          run(List.of(INSTALLED.toString(), "--version")).lines().findFirst().orElse("");
+      return Optional.of(new IsolateAnchor(version.strip()));
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  String version() {
+    return version;
+  }
+
+  /**
+   * One submission: a fresh box, python3 hello world in it, the box removed; true when it said
+   * hello.
+   */
+  boolean hello() throws IOException {
+    String id = "--box-id=" + box.get();
+    String dir = run(List.of(INSTALLED.toString(), "--cg", id, "--init")).strip();
+    try {
+      Files.writeString(Path.of(dir, "box", "hello.py"), "print('hello')");
+      String out =
+          run(
+              List.of(
+                  INSTALLED.toString(),
+                  "--cg",
+                  id,
+                  "--cg-mem=262144",
+                  "--processes=64",
+                  "--time=10",
+                  "--wall-time=10",
+                  "--fsize=16384",
+                  "--run",
+                  "--",
+                  "/usr/bin/python3",
+                  "-I",
+                  "-B",
+                  "hello.py"));
+      return out.equals("hello\n");
+    } finally {
+      run(List.of(INSTALLED.toString(), "--cg", id, "--cleanup"));
+    }
+  }
+
+  /** {@code count} timed submissions one after the other, after 5 untimed. */
+  List<Double> timed(int count) throws IOException {
+    List<Double> times = new ArrayList<>();
+    for (int i = 0; i < count + 5; i++) {
+      long started = System.nanoTime();
+      if (!hello()) {
+        throw new IllegalStateException("isolate did not run hello world");
+      }
+      if (i >= 5) {
+        times.add((System.nanoTime() - started) / 1e6);
+      }
+    }
+    return times;
+  }
+
+  private static String run(List<String> command) throws IOException {
+    Process process =
+        new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    try {
+      if (process.waitFor() != 0) {
+        throw new IOException(String.join(" ", command) + " failed: " + out);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    }
+    return out;
+  }
+}
