@@ -35,9 +35,10 @@ final class IsolateAnchor {
       return Optional.empty();
     }
     try {
-      String version =
-          run(List.of(INSTALLED.toString(), "--version")).lines().findFirst().orElse("");
-      return Optional.of(new IsolateAnchor(version.strip()));
+      // "The process isolator 1.8.1": the version is the first line's last word
+      String first =
+          run(List.of(INSTALLED.toString(), "--version")).lines().findFirst().orElse("").strip();
+      return Optional.of(new IsolateAnchor(first.substring(first.lastIndexOf(' ') + 1)));
     } catch (IOException e) {
       return Optional.empty();
     }
