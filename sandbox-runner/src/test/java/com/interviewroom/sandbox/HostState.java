@@ -95,29 +95,59 @@ record HostState(long runnerChildren, long runnerTreeBytes, long filesOwnedByRun
       }
     }
     // Their processes are dead before the answer; the empty groups are removed just after it, on
-    // the reaper thread.
+    // the reaper thread. A Python run's group is named prepared-N (its process waited there before
+    // the request): the only ones left are those holding a slot's next waiting process, which the
+    // background moves there just after the answer.
     com.interviewroom.sandbox.isolation.SandboxThreads.awaitReaped();
     for (String controller : List.of("memory", "pids", "cpu")) {
-      try (Stream<Path> groups = Files.walk(Path.of("/sys/fs/cgroup", controller), 4)) {
-        assertThat(
-                groups
-                    .filter(
-                        p ->
-                            p.getFileName().toString().startsWith("run-")
-                                && p.getParent()
-                                    .getFileName()
-                                    .toString()
-                                    .equals(
-                                        server
-                                            .verticle
-                                            .service()
-                                            .rootDir()
-                                            .getFileName()
-                                            .toString()))
-                    .toList())
-            .as("run cgroups left in " + controller)
-            .isEmpty();
+      List<Path> left = runGroups(server, controller);
+      for (int attempt = 0; attempt < 50 && !allHoldAWaitingProcess(server, left); attempt++) {
+        Thread.sleep(100);
+        com.interviewroom.sandbox.isolation.SandboxThreads.awaitReaped();
+        left = runGroups(server, controller);
       }
+      List<Path> groups = left;
+      assertThat(groups.stream().filter(p -> p.getFileName().toString().startsWith("run-")))
+          .as("run cgroups left in " + controller)
+          .isEmpty();
+      assertThat(groups)
+          .as("prepared cgroups left in %s that hold no slot's waiting process", controller)
+          .allMatch(group -> holdsAWaitingProcess(server, group));
+    }
+  }
+
+  /** This runner's run groups ({@code run-N}, and {@code prepared-N} of Python runs). */
+  private static List<Path> runGroups(SandboxServer server, String controller) throws IOException {
+    String runner = server.verticle.service().rootDir().getFileName().toString();
+    try (Stream<Path> groups = Files.walk(Path.of("/sys/fs/cgroup", controller), 4)) {
+      return groups
+          .filter(
+              p ->
+                  (p.getFileName().toString().startsWith("run-")
+                          || p.getFileName().toString().startsWith("prepared-"))
+                      && p.getParent().getFileName().toString().equals(runner))
+          .toList();
+    }
+  }
+
+  private static boolean allHoldAWaitingProcess(SandboxServer server, List<Path> groups) {
+    return groups.stream().allMatch(group -> holdsAWaitingProcess(server, group));
+  }
+
+  /** A prepared-N group whose members are all warm processes (a slot's next Python run). */
+  private static boolean holdsAWaitingProcess(SandboxServer server, Path group) {
+    if (!group.getFileName().toString().startsWith("prepared-")) {
+      return false;
+    }
+    try {
+      List<Long> members =
+          Files.readAllLines(group.resolve("cgroup.procs")).stream()
+              .filter(line -> !line.isBlank())
+              .map(Long::parseLong)
+              .toList();
+      return !members.isEmpty() && server.verticle.service().warmProcessIds().containsAll(members);
+    } catch (IOException gone) {
+      return false;
     }
   }
 

@@ -1,5 +1,6 @@
 package com.interviewroom.sandbox.bench;
 
+import com.interviewroom.sandbox.isolation.Limits;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,12 +13,18 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The anchor of a Judge0-style runner: ioi/isolate (the box Judge0 builds on), one box per
  * submission as Judge0 uses it: {@code --init}, the program copied into the box, {@code --run}
- * under cgroup limits like ours (memory, processes, time, file size), {@code --cleanup}. Only when
- * {@code isolate} is installed (bench/sandbox.sh says how); each calling thread takes a box of its
- * own.
+ * under a Python run's own limits ({@link #LIMITS}, the memory one through cgroups), {@code
+ * --cleanup}. Only when {@code isolate} is installed (bench/sandbox.sh says how); each calling
+ * thread takes a box of its own.
  */
 final class IsolateAnchor {
   private static final Path INSTALLED = Path.of("/usr/local/bin/isolate");
+
+  /**
+   * A Python run's own limits (memory, processes, wall time, file size; isolate 1.8 sets no
+   * open-files limit).
+   */
+  static final Limits LIMITS = Limits.interpreted();
 
   /** Box ids of their own, above what a local isolate user would take first. */
   private static final int FIRST_BOX = 900;
@@ -63,11 +70,10 @@ final class IsolateAnchor {
                   INSTALLED.toString(),
                   "--cg",
                   id,
-                  "--cg-mem=262144",
-                  "--processes=64",
-                  "--time=10",
-                  "--wall-time=10",
-                  "--fsize=16384",
+                  "--cg-mem=" + (LIMITS.memoryBytes() >> 10),
+                  "--processes=" + LIMITS.maxProcesses(),
+                  "--wall-time=" + LIMITS.wallTimeout().toSeconds(),
+                  "--fsize=" + (LIMITS.maxFileBytes() >> 10),
                   "--run",
                   "--",
                   "/usr/bin/python3",

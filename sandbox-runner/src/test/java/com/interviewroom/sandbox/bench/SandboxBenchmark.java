@@ -2,6 +2,7 @@ package com.interviewroom.sandbox.bench;
 
 import com.interviewroom.common.config.Config;
 import com.interviewroom.sandbox.http.SandboxVerticle;
+import com.interviewroom.sandbox.isolation.Limits;
 import com.interviewroom.testkit.BenchmarkReport;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.PoolOptions;
@@ -333,11 +334,7 @@ public final class SandboxBenchmark {
         Anchor, same machine, same run: bare `bwrap --unshare-all` around the same `python3` hello world
         (no cgroups, no uid change, no seccomp, no pre-start), started by the benchmark's JVM.
 
-        | figure | bare bwrap | sandbox runner | ratio (runner / bwrap) |
-        | --- | --- | --- | --- |
-        | hello world p50, one at a time | %.1f ms (overhead over bare `python3` %.1f ms) | %.1f ms spaced, %.1f ms back-to-back | %.2f / %.2f |
-        | closed loop, %d callers (bwrap: 10 s after 5 s unmeasured) | %.1f/s (p99 %.1f ms) | %.1f/s (p99 %.1f ms) | %.2f |
-        """
+        %s"""
         .formatted(
             Instant.now().toString(),
             cores,
@@ -361,18 +358,49 @@ public final class SandboxBenchmark {
             throughput.perSecond(),
             percentile(throughput.latencies(), 0.5),
             percentile(throughput.latencies(), 0.99),
-            percentile(bwrap, 0.5),
-            bwrapOverhead,
+            anchorTable(
+                "bare bwrap",
+                "%.1f ms (overhead over bare `python3` %.1f ms)"
+                    .formatted(percentile(bwrap, 0.5), bwrapOverhead),
+                bwrap,
+                bwrapThroughput,
+                sandboxed,
+                spaced,
+                throughput,
+                callers));
+  }
+
+  /**
+   * The runner beside an anchor measured in the same run: latency one at a time and closed loop.
+   */
+  private static String anchorTable(
+      String anchor,
+      String anchorHello,
+      List<Double> anchorTimes,
+      Sustained anchorThroughput,
+      List<Double> sandboxed,
+      List<Double> spaced,
+      Sustained throughput,
+      int callers) {
+    return """
+        | figure | %1$s | sandbox runner | ratio (runner / %1$s) |
+        | --- | --- | --- | --- |
+        | hello world p50, one at a time | %2$s | %3$.1f ms spaced, %4$.1f ms back-to-back | %5$.2f / %6$.2f |
+        | closed loop, %7$d callers (%1$s: 10 s after 5 s unmeasured) | %8$.1f/s (p99 %9$.1f ms) | %10$.1f/s (p99 %11$.1f ms) | %12$.2f |
+        """
+        .formatted(
+            anchor,
+            anchorHello,
             percentile(spaced, 0.5),
             percentile(sandboxed, 0.5),
-            percentile(spaced, 0.5) / percentile(bwrap, 0.5),
-            percentile(sandboxed, 0.5) / percentile(bwrap, 0.5),
+            percentile(spaced, 0.5) / percentile(anchorTimes, 0.5),
+            percentile(sandboxed, 0.5) / percentile(anchorTimes, 0.5),
             callers,
-            bwrapThroughput.perSecond(),
-            percentile(bwrapThroughput.latencies(), 0.99),
+            anchorThroughput.perSecond(),
+            percentile(anchorThroughput.latencies(), 0.99),
             throughput.perSecond(),
             percentile(throughput.latencies(), 0.99),
-            throughput.perSecond() / bwrapThroughput.perSecond());
+            throughput.perSecond() / anchorThroughput.perSecond());
   }
 
   private static String isolateSection(
@@ -383,29 +411,28 @@ public final class SandboxBenchmark {
       List<Double> spaced,
       Sustained throughput,
       int callers) {
+    Limits limits = IsolateAnchor.LIMITS;
     return """
         Anchor 2, same machine, same run: isolate %s (ioi/isolate, the box Judge0 runs submissions in),
-        `--cg` with limits like a run's (256 MiB, 64 processes, 10 s, 16 MiB files), one box per
+        `--cg` with a Python run's limits (%d MiB, %d processes, %d s, %d MiB files), one box per
         submission as Judge0 uses it: `--init`, the program copied in, `--run`, `--cleanup`.
 
-        | figure | isolate | sandbox runner | ratio (runner / isolate) |
-        | --- | --- | --- | --- |
-        | hello world p50, one at a time | %.1f ms | %.1f ms spaced, %.1f ms back-to-back | %.2f / %.2f |
-        | closed loop, %d callers (isolate: 10 s after 5 s unmeasured) | %.1f/s (p99 %.1f ms) | %.1f/s (p99 %.1f ms) | %.2f |
-        """
+        %s"""
         .formatted(
             isolate.version(),
-            percentile(times, 0.5),
-            percentile(spaced, 0.5),
-            percentile(sandboxed, 0.5),
-            percentile(spaced, 0.5) / percentile(times, 0.5),
-            percentile(sandboxed, 0.5) / percentile(times, 0.5),
-            callers,
-            isolateThroughput.perSecond(),
-            percentile(isolateThroughput.latencies(), 0.99),
-            throughput.perSecond(),
-            percentile(throughput.latencies(), 0.99),
-            throughput.perSecond() / isolateThroughput.perSecond());
+            limits.memoryBytes() >> 20,
+            limits.maxProcesses(),
+            limits.wallTimeout().toSeconds(),
+            limits.maxFileBytes() >> 20,
+            anchorTable(
+                "isolate",
+                "%.1f ms".formatted(percentile(times, 0.5)),
+                times,
+                isolateThroughput,
+                sandboxed,
+                spaced,
+                throughput,
+                callers));
   }
 
   private static String loadAverage() {
