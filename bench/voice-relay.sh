@@ -2,13 +2,15 @@
 # Voice relay through the whole server, measured by two generators, one command:
 #  2. bench/voice-relay-node/run.mjs: an independent generator (Node + ws, half the browsers offering
 #     permessage-deflate) against the packaged jar started as README says and as the Dockerfile runs
-#     it, with a provider fake (Node) that sends the GA API's full response sequence. Writes the
+#     it, with a provider fake (Node) that sends the GA API's full response sequence, and the same load through
+#     bench/voice-relay-floor/relay.c (the `floor`: a C relay doing only what any relay must; needs cc and OpenSSL's
+#     headers, Debian's gcc and libssl-dev). Writes the
 #     "## Voice relay (independent generator)" section of docs/benchmarks.md.
 #  1. GatewayVoiceRelayBenchmark: our Java/Vert.x generator against BenchServer, with the same Node GA fake.
 #     Writes the "## Voice relay (full gateway)" section. Both sections are read side by side.
 # Levels default to 100 500 (1000 only on a quiet machine). Java generator: TEST_DATABASE_URL /
 # TEST_REDIS_URL when set, otherwise embedded. Tune with BENCH_OPTS (Java generator), BENCH_MEASURE_MS,
-# BENCH_WARMUP_MS, BENCH_PRIMING (sessions), BENCH_PRIMING_MS (its window), BENCH_VARIANTS=dockerfile,readme, BENCH_SERVER_OPTS (Node run's server's JVM flags),
+# BENCH_WARMUP_MS, BENCH_PRIMING (sessions), BENCH_PRIMING_MS (its window), BENCH_VARIANTS=floor,dockerfile,readme, BENCH_SERVER_OPTS (Node run's server's JVM flags),
 # BENCH_SERVER_ENV="K=V ..." (its settings, for an A/B of one), BENCH_DIRECT=0 (no baseline level; for profiling, see bench/voice-relay-profile.py),
 # BENCH_TRACE=file (every round trip's send time and latency, per level; bench/voice-relay-trace.py tells a steady queue from stalls),
 # BENCH_SKIP_JAVA=1 to run the independent generator only (the side-by-side table then uses the Java section already there).

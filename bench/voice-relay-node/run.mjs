@@ -29,7 +29,8 @@ const WARM_UP_MS = Number(process.env.BENCH_WARMUP_MS || 3000);
 const MEASURE_MS = Number(process.env.BENCH_MEASURE_MS || 10000);
 const PRIMING = Number(process.env.BENCH_PRIMING || 100);
 const PRIMING_MS = Number(process.env.BENCH_PRIMING_MS || 30000); // the JIT is still at work after 10 s
-const VARIANTS = (process.env.BENCH_VARIANTS || 'dockerfile,readme').split(',');
+// `floor` is not our server: the C relay of bench/voice-relay-floor (needs cc and OpenSSL's headers), the least any relay does
+const VARIANTS = (process.env.BENCH_VARIANTS || 'floor,dockerfile,readme').split(',');
 // BENCH_DIRECT=0 skips the no-relay baseline (a profiling run needs only the server's levels)
 const DIRECT = process.env.BENCH_DIRECT !== '0';
 // BENCH_TRACE=file writes each measured round trip as "send time (ns, monotonic), latency (ms), browser", a level per file suffix:
@@ -241,8 +242,11 @@ const state = { measuring: false };
 class Server {
   constructor(variant, providerUrl, healthUrl) { this.variant = variant; this.providerUrl = providerUrl; this.healthUrl = healthUrl; }
 
+  get floor() { return this.variant === 'floor'; }
+
   async start() {
     this.port = await freePort();
+    if (this.floor) return this.startFloor();
     this.dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'relay-node-bench-'));
     const env = {
       PATH: process.env.PATH, HOME: process.env.HOME, ROLE: 'all', DATA_DIR: this.dataDir,
@@ -271,13 +275,26 @@ class Server {
     throw new Error('server not ready within 300 s');
   }
 
+  // the C relay of bench/voice-relay-floor: the least any relay does per frame, for the server's figures to be set beside
+  async startFloor() {
+    const dir = new URL('../voice-relay-floor/', import.meta.url).pathname;
+    const binary = path.join(os.tmpdir(), `voice-relay-floor-${process.pid}`);
+    await run('cc', ['-O2', '-o', binary, path.join(dir, 'relay.c'), '-lcrypto']);
+    this.proc = spawn(binary, [String(this.port), this.providerUrl], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise((resolve, reject) => {
+      this.proc.stdout.once('data', resolve);
+      this.proc.once('exit', (code) => reject(new Error(`floor relay exited with ${code}`)));
+    });
+    fs.rmSync(binary, { force: true });
+  }
+
   cpuTicks() { return ticks(this.proc.pid); }
   storeTicks() { return descendants(this.proc.pid).reduce((a, p) => a + ticks(p), 0); }
 
   async stop() {
     this.proc.kill('SIGTERM');
     await new Promise((r) => (this.proc.exitCode !== null ? r() : this.proc.on('exit', r)));
-    fs.rmSync(this.dataDir, { recursive: true, force: true });
+    if (this.dataDir) fs.rmSync(this.dataDir, { recursive: true, force: true });
   }
 }
 
@@ -302,8 +319,9 @@ const pct = (sorted, p) => (sorted.length ? sorted[Math.min(sorted.length - 1, M
 
 async function level(mode, n, server, provider, report, measureMs = MEASURE_MS) {
   const relay = mode === 'relay';
-  const wsTokens = relay ? await tokens(server, n) : [];
-  const heapBefore = relay && report ? await liveHeap(server.proc.pid) : 0;
+  const wsTokens = relay && !server.floor ? await tokens(server, n) : Array(n).fill('floor');
+  const heap = relay && report && !server.floor;
+  const heapBefore = heap ? await liveHeap(server.proc.pid) : 0;
   const browsers = Array.from({ length: n }, (_, i) => new Browser(mode, i % 2 === 0));
   let failed = 0;
   await inParallel(n, 32, async (i) => {
@@ -333,7 +351,7 @@ async function level(mode, n, server, provider, report, measureMs = MEASURE_MS) 
   const sysAfter = relay ? userSys(server.proc.pid).sys : 0;
   const after = { server: relay ? server.cpuTicks() : 0, stores: relay ? server.storeTicks() : 0, provider: ticks(provider.proc.pid),
     gen: process.cpuUsage(before.gen), machine: machine(), wall: process.hrtime.bigint() };
-  const heapAfter = relay && report ? await liveHeap(server.proc.pid) : 0;
+  const heapAfter = heap ? await liveHeap(server.proc.pid) : 0;
   open.forEach((b) => b.stop());
   // wait for the frames in flight: until all are back, or nothing came for 2 s
   let last = -1; let quiet = Date.now();
@@ -367,7 +385,7 @@ async function level(mode, n, server, provider, report, measureMs = MEASURE_MS) 
     genCores: (after.gen.user + after.gen.system) / 1e6 / seconds,
     machineCores: ((after.machine.busy - before.machine.busy) / (after.machine.total - before.machine.total)) * os.cpus().length,
     eldP50: eld.percentile(50) / 1e6, eldP99: eld.percentile(99) / 1e6, eldMax: eld.max / 1e6,
-    heapPerSession: relay && report ? Math.max(0, (heapAfter - heapBefore) / n) : NaN,
+    heapPerSession: heap ? Math.max(0, (heapAfter - heapBefore) / n) : NaN,
     load: loadavg(),
   };
   result.serverMsPerSessionSecond = relay ? (result.serverCores * 1000) / n : NaN;
@@ -405,7 +423,11 @@ function section(results, idle) {
     + '(`java -jar launcher/target/interviewroom.jar`, `ROLE=all`, embedded Postgres, Redis and object store under a fresh '
     + '`DATA_DIR`; `readme`: no JVM flags) and as the Dockerfile runs it (`dockerfile`: its ENTRYPOINT flags, ZGC, '
     + '`MaxRAMPercentage=75`, with `-XX:MaxRAM=2g` for the 2 GB machine `fly.toml` asks for). Sessions and socket tokens come from '
-    + `\`POST /api/auth/signup\` and \`POST /api/sessions/start\`. Per server: an unreported priming level of ${PRIMING} sessions for ${PRIMING_MS / 1000} s, then `
+    + `\`POST /api/auth/signup\` and \`POST /api/sessions/start\`. \`floor\` is not our server: bench/voice-relay-floor/relay.c, a C `
+    + 'relay on one epoll thread that does only what any relay must per frame (the WebSocket upgrade and framing, unmasking what '
+    + 'the browser sends and masking what it sends the provider, base64 both ways, finding the delta in the provider\'s event) and '
+    + 'nothing else: no JSON parse, no sign-in, no transcripts, usage or recording, no metrics, no allocation per frame. Its CPU is '
+    + 'what this host\'s kernel and memory charge for the same traffic, the floor under any server\'s figures. Per server: an unreported priming level of ${PRIMING} sessions for ${PRIMING_MS / 1000} s, then `
     + `${WARM_UP_MS / 1000} s of warm-up and ${MEASURE_MS / 1000} s measured per level. \`direct\`: the same generator speaking the `
     + 'provider protocol straight to the fake (the no-relay baseline); "added" is relay minus direct at the same percentile. '
     + 'Server CPU is the JVM\'s (`/proc/<pid>/stat`), the embedded Postgres and Redis children apart (stores); per round trip it is '
@@ -464,10 +486,10 @@ function sideBySide(results, java) {
   const direct = new Map(results.filter((r) => r.mode === 'direct').map((r) => [r.n, r]));
   for (const r of results.filter((x) => x.mode === 'relay')) {
     const d = direct.get(r.n);
-    lines.push(`| ${int(r.n)} | Node \`ws\` | GA sequence (Node) | jar, ${r.variant} | ${f2(r.all.p50 - d.all.p50)} | ${f2(r.all.p99 - d.all.p99)} | `
+    lines.push(`| ${int(r.n)} | Node \`ws\` | GA sequence (Node) | ${r.variant === 'floor' ? 'C floor relay' : `jar, ${r.variant}`} | ${f2(r.all.p50 - d.all.p50)} | ${f2(r.all.p99 - d.all.p99)} | `
       + `${f3(r.serverMsPerSessionSecond)} | ${kb(r.heapPerSession)} |`);
     const j = java.get(r.n);
-    if (j && j.relay && j.direct && r.variant === VARIANTS[0]) {
+    if (j && j.relay && j.direct && r.variant === (VARIANTS.includes('dockerfile') ? 'dockerfile' : VARIANTS[VARIANTS.length - 1])) {
       lines.push(`| ${int(r.n)} | Java Vert.x | ${java.fake} | BenchServer, ZGC | ${f2(j.relay.p50 - j.direct.p50)} | ${f2(j.relay.p99 - j.direct.p99)} | `
         + `${f3(j.relay.cpu)} | ${j.relay.heap} |`);
     }
