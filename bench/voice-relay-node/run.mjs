@@ -427,7 +427,8 @@ function section(results, idle) {
     + 'relay on one epoll thread that does only what any relay must per frame (the WebSocket upgrade and framing, unmasking what '
     + 'the browser sends and masking what it sends the provider, base64 both ways, finding the delta in the provider\'s event) and '
     + 'nothing else: no JSON parse, no sign-in, no transcripts, usage or recording, no metrics, no allocation per frame. Its CPU is '
-    + 'what this host\'s kernel and memory charge for the same traffic, the floor under any server\'s figures. Per server: an unreported priming level of ${PRIMING} sessions for ${PRIMING_MS / 1000} s, then `
+    + 'what this host\'s kernel and memory charge for the same traffic, the floor under any server\'s figures. '
+    + `Per server: an unreported priming level of ${PRIMING} sessions for ${PRIMING_MS / 1000} s, then `
     + `${WARM_UP_MS / 1000} s of warm-up and ${MEASURE_MS / 1000} s measured per level. \`direct\`: the same generator speaking the `
     + 'provider protocol straight to the fake (the no-relay baseline); "added" is relay minus direct at the same percentile. '
     + 'Server CPU is the JVM\'s (`/proc/<pid>/stat`), the embedded Postgres and Redis children apart (stores); per round trip it is '
