@@ -153,8 +153,10 @@ public final class ChunkSpool {
     private final ConcurrentLinkedQueue<Object> queue = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean scheduled = new AtomicBoolean();
 
-    /** Worker side: the chunks being written. */
+    /** Worker side: the chunks being written, and the block's records not yet on disk. */
     private final Map<Long, ChunkFile> files = new HashMap<>();
+
+    private final Patches patches = new Patches();
 
     private ByteBuffer block;
 
@@ -275,6 +277,7 @@ public final class ChunkSpool {
             } catch (RuntimeException unexpected) {
               // the lane must go on: its chunks still end and are handed off, with this block's
               // audio missing
+              patches.discard();
               dropped.increment(records.limit());
             } finally {
               release(records);
@@ -299,14 +302,21 @@ public final class ChunkSpool {
         int count = records.getInt();
         ChunkFile file = files.computeIfAbsent(chunkStart, this::open);
         if (type == SAMPLES) {
-          file.patch(frameOffset, channel, records, count);
+          patches.add(records, file, channel, frameOffset, count, records.position());
           records.position(records.position() + count * 2);
         } else {
           for (int done = 0; done < count; done += PATCH_FRAMES) {
-            file.patch(frameOffset + done, channel, null, Math.min(PATCH_FRAMES, count - done));
+            patches.add(
+                records,
+                file,
+                channel,
+                frameOffset + done,
+                Math.min(PATCH_FRAMES, count - done),
+                -1);
           }
         }
       }
+      patches.flush(records);
     }
 
     private void complete(Finish finish) {
@@ -324,6 +334,123 @@ public final class ChunkSpool {
 
     private ChunkFile open(long chunkStart) {
       return new ChunkFile(dir.resolve(id + "-" + chunkStart + SUFFIX));
+    }
+  }
+
+  /**
+   * A block's records gathered into runs of neighbouring frames of one file, each patched with one
+   * read and one write: the two sides of a moment arrive as separate records, and a block holds a
+   * few of each. Two runs, because interviewer audio may be queued seconds ahead of the microphone.
+   * A record joins a run only when it overlaps no other run, so the order of records that touch the
+   * same frames is kept; otherwise every run is written first.
+   */
+  private static final class Patches {
+    private final Run[] runs = {new Run(), new Run()};
+
+    void add(ByteBuffer block, ChunkFile file, int side, int offset, int frames, int samples) {
+      int end = offset + frames;
+      Run target = null;
+      int overlapping = 0;
+      for (Run run : runs) {
+        if (run.overlaps(file, offset, end)) {
+          overlapping++;
+          target = run;
+        }
+      }
+      if (overlapping == 0) {
+        target = near(file, offset, end);
+      } else if (overlapping > 1 || !target.takes(file, offset, end)) {
+        target = null;
+      }
+      if (target == null) {
+        flush(block);
+        target = runs[0];
+      }
+      target.add(file, side, offset, frames, samples);
+    }
+
+    /** A run the record can stretch, or an empty one. */
+    private Run near(ChunkFile file, int offset, int end) {
+      for (Run run : runs) {
+        if (run.records > 0 && run.takes(file, offset, end)) {
+          return run;
+        }
+      }
+      for (Run run : runs) {
+        if (run.records == 0) {
+          return run;
+        }
+      }
+      return null;
+    }
+
+    /** Forgets the runs (their block is gone). */
+    void discard() {
+      for (Run run : runs) {
+        run.records = 0;
+      }
+    }
+
+    /** Writes every run, in turn: each reads the file as the runs before it left it. */
+    void flush(ByteBuffer block) {
+      for (Run run : runs) {
+        if (run.records > 0) {
+          run.file.patch(run, block);
+          run.records = 0;
+        }
+      }
+    }
+  }
+
+  /** Records of one file within {@link #PATCH_FRAMES} frames, in the order they came. */
+  private static final class Run {
+    /**
+     * Frames between records beyond which a run is not stretched (its read and write would carry
+     * them).
+     */
+    private static final int GAP = 2_048;
+
+    ChunkFile file;
+    int from;
+    int to;
+    int records;
+    int[] side = new int[16];
+    int[] offset = new int[16];
+    int[] frames = new int[16];
+    int[] samples = new int[16];
+
+    boolean overlaps(ChunkFile other, int start, int end) {
+      return records > 0 && other == file && start < to && end > from;
+    }
+
+    /** Whether a record of a non-empty run's file may stretch it. */
+    boolean takes(ChunkFile other, int start, int end) {
+      return other == file
+          && start <= to + GAP
+          && end >= from - GAP
+          && Math.max(to, end) - Math.min(from, start) <= PATCH_FRAMES;
+    }
+
+    void add(ChunkFile into, int channel, int at, int count, int samplesAt) {
+      if (records == 0) {
+        file = into;
+        from = at;
+        to = at + count;
+      } else {
+        from = Math.min(from, at);
+        to = Math.max(to, at + count);
+      }
+      if (records == side.length) {
+        side = java.util.Arrays.copyOf(side, records * 2);
+        offset = java.util.Arrays.copyOf(offset, records * 2);
+        frames = java.util.Arrays.copyOf(frames, records * 2);
+        samples = java.util.Arrays.copyOf(samples, records * 2);
+      }
+      side[records] = channel;
+      offset[records] = at;
+      frames[records] = count;
+      samples[records] = samplesAt;
+      records++;
     }
   }
 
@@ -349,34 +476,39 @@ public final class ChunkSpool {
     }
 
     /**
-     * Writes {@code count} samples of {@code side} (from {@code samples}' position, or silence when
-     * null).
+     * Writes the records of {@code run} (samples from {@code block}, or silence) over the frames it
+     * spans: one read and one write for all of them, applied in their order.
      */
-    void patch(int frameOffset, int side, ByteBuffer samples, int count) {
+    void patch(Run run, ByteBuffer block) {
       if (failure != null) {
         return;
       }
       try {
         ByteBuffer region = PATCH.get();
-        long at = WavChunk.HEADER_BYTES + (long) frameOffset * BYTES_PER_FRAME;
-        int length = count * BYTES_PER_FRAME;
+        long at = WavChunk.HEADER_BYTES + (long) run.from * BYTES_PER_FRAME;
+        int length = (run.to - run.from) * BYTES_PER_FRAME;
         region.clear().limit(length);
         while (region.hasRemaining() && channel.read(region, at + region.position()) > 0) {
           // a sparse file reads back what was written; past its end stays as filled below
         }
         byte[] bytes = region.array();
         java.util.Arrays.fill(bytes, region.position(), length, (byte) 0);
-        if (samples == null) {
-          for (int out = side * 2; out < length; out += BYTES_PER_FRAME) {
-            bytes[out] = 0;
-            bytes[out + 1] = 0;
-          }
-        } else {
-          byte[] from = samples.array();
-          int in = samples.arrayOffset() + samples.position();
-          for (int out = side * 2; out < length; out += BYTES_PER_FRAME, in += 2) {
-            bytes[out] = from[in];
-            bytes[out + 1] = from[in + 1];
+        byte[] from = block.array();
+        for (int r = 0; r < run.records; r++) {
+          int out = (run.offset[r] - run.from) * BYTES_PER_FRAME + run.side[r] * 2;
+          int end = out + run.frames[r] * BYTES_PER_FRAME;
+          if (run.samples[r] < 0) {
+            for (; out < end; out += BYTES_PER_FRAME) {
+              bytes[out] = 0;
+              bytes[out + 1] = 0;
+            }
+          } else {
+            for (int in = block.arrayOffset() + run.samples[r];
+                out < end;
+                out += BYTES_PER_FRAME, in += 2) {
+              bytes[out] = from[in];
+              bytes[out + 1] = from[in + 1];
+            }
           }
         }
         region.position(0).limit(length);

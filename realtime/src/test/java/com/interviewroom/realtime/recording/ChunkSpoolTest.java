@@ -170,6 +170,72 @@ class ChunkSpoolTest {
 
   @Test
   @DisplayName(
+      "records gathered per block into one read and write come out as if each were applied alone, in order: 300 random conversations of both sides, overlapping rewrites, silences, audio queued seconds ahead and into the next chunk")
+  void gatheredRecordsKeepTheirOrder() throws Exception {
+    java.util.Random random = new java.util.Random(16);
+    int frames = 4 * SECOND;
+    for (int round = 0; round < 300; round++) {
+      ChunkSpool spool = new ChunkSpool(dir, Runnable::run, 64, new SimpleMeterRegistry());
+      ChunkSpool.Lane lane = spool.lane();
+      long[] starts = {0, frames};
+      byte[][] expected = {new byte[frames * 4], new byte[frames * 4]};
+      int[] at = {0, 0};
+      for (int record = 0; record < 60; record++) {
+        int side = random.nextInt(2);
+        int chunk = random.nextInt(10) == 0 ? 1 : 0;
+        int offset =
+            switch (random.nextInt(6)) {
+              case 0 -> random.nextInt(frames); // anywhere: ahead, or over what was written
+              case 1 -> Math.max(0, at[side] - random.nextInt(3_000)); // a rewrite of the last bit
+              case 2 -> Math.max(0, at[1 - side] + random.nextInt(6_000) - 3_000); // by the other
+              default -> at[side]; // back to back
+            };
+        int count =
+            1
+                + random.nextInt(
+                    switch (random.nextInt(8)) {
+                      case 0 -> 60_000;
+                      case 1, 2, 3 -> 500;
+                      default -> 4_800;
+                    });
+        count = Math.min(count, frames - offset);
+        if (count <= 0) {
+          continue;
+        }
+        byte[] model = expected[chunk];
+        if (random.nextInt(6) == 0) {
+          assertThat(lane.zero(starts[chunk], offset, side, count)).isTrue();
+          for (int f = offset; f < offset + count; f++) {
+            model[f * 4 + side * 2] = 0;
+            model[f * 4 + side * 2 + 1] = 0;
+          }
+        } else {
+          count = Math.min(count, 6_000);
+          byte[] samples = new byte[count * 2];
+          random.nextBytes(samples);
+          assertThat(lane.samples(starts[chunk], offset, side, samples, 0, count)).isZero();
+          for (int f = 0; f < count; f++) {
+            model[(offset + f) * 4 + side * 2] = samples[f * 2];
+            model[(offset + f) * 4 + side * 2 + 1] = samples[f * 2 + 1];
+          }
+        }
+        at[side] = offset + count;
+      }
+      for (int chunk = 0; chunk < 2; chunk++) {
+        WavChunk wav = lane.finish(starts[chunk], frames).toCompletableFuture().get();
+        byte[] bytes = Files.readAllBytes(wav.file());
+        assertThat(Arrays.copyOfRange(bytes, WavChunk.HEADER_BYTES, bytes.length))
+            .as("round %d, chunk %d", round, chunk)
+            .isEqualTo(expected[chunk]);
+        Files.delete(wav.file());
+      }
+      lane.close();
+      assertThat(spool.blocksInUse()).isZero();
+    }
+  }
+
+  @Test
+  @DisplayName(
       "after the spool's threads stopped (shutdown), a session that ends gets its chunks failed at once, not never, and returns its blocks")
   void stoppedSpoolFailsAtOnce() {
     ChunkSpool spool =
