@@ -225,8 +225,9 @@ static void browser_frame(conn *c, int opcode, unsigned char *payload, size_t le
     kill_conn(c);
     return;
   }
-  if (opcode != 2 || !p || p->state != OPEN) return;  // audio before the provider opened is dropped
   const size_t room = 14, prefix = sizeof APPEND_PREFIX - 1;
+  // audio before the provider opened is dropped, and so is a frame too big for the scratch buffer
+  if (opcode != 2 || !p || p->state != OPEN || room + prefix + (len + 2) / 3 * 4 + 2 > sizeof scratch) return;
   unsigned char *json = scratch + room;
   memcpy(json, APPEND_PREFIX, prefix);
   int b64 = EVP_EncodeBlock(json + prefix, payload, (int)len);
@@ -248,6 +249,7 @@ static void provider_frame(conn *c, int opcode, unsigned char *payload, size_t l
   unsigned char *end = memchr(start, '"', len - (size_t)(start - payload));
   if (!end) return;
   const size_t room = 10;
+  if (room + (size_t)(end - start) / 4 * 3 + 3 > sizeof scratch) return;
   int n = EVP_DecodeBlock(scratch + room, start, (int)(end - start));
   if (n < 0) return;
   if (end - start >= 2 && end[-1] == '=') n -= end[-2] == '=' ? 2 : 1;
