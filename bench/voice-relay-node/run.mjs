@@ -279,7 +279,12 @@ class Server {
   async startFloor() {
     const dir = new URL('../voice-relay-floor/', import.meta.url).pathname;
     const binary = path.join(os.tmpdir(), `voice-relay-floor-${process.pid}`);
-    await run('cc', ['-O2', '-o', binary, path.join(dir, 'relay.c'), '-lcrypto']);
+    try {
+      await run('cc', ['-O2', '-o', binary, path.join(dir, 'relay.c'), '-lcrypto']);
+    } catch (e) {
+      throw new Error(`the floor relay needs a C compiler and OpenSSL's headers (Debian: gcc libssl-dev), `
+        + `or BENCH_VARIANTS=dockerfile,readme to leave it out: ${e.message}`);
+    }
     this.proc = spawn(binary, [String(this.port), this.providerUrl], { stdio: ['ignore', 'pipe', 'inherit'] });
     await new Promise((resolve, reject) => {
       this.proc.stdout.once('data', resolve);
