@@ -22,6 +22,14 @@ MVN_OFFLINE="${MVN_OFFLINE-}"  # set MVN_OFFLINE=-o to build offline
 # the packaged jar, as README builds it (package, not install: nothing lands in ~/.m2)
 mvn -B -q $MVN_OFFLINE -pl launcher -am package -DskipTests
 (cd bench/voice-relay-node && npm ci --no-audit --no-fund --silent)
+# the floor relay is built by run.mjs; fail here, before the long Java part, when it cannot be
+case ",${BENCH_VARIANTS:-floor,dockerfile,readme}," in
+  *,floor,*)
+    check="$(mktemp)"
+    cc -O2 -o "$check" bench/voice-relay-floor/relay.c -lcrypto \
+      || { echo "the floor relay needs gcc and libssl-dev (or BENCH_VARIANTS=dockerfile,readme)" >&2; exit 1; }
+    rm -f "$check" ;;
+esac
 echo "load before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
 if [ -z "${BENCH_SKIP_JAVA:-}" ]; then
 # the modules by name (not -am, which adds the parent pom, where the offline dependency plugin fails), so the
