@@ -11,6 +11,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -59,6 +60,9 @@ public final class ChunkSpool {
 
   private static final ThreadLocal<ByteBuffer> PATCH =
       ThreadLocal.withInitial(() -> ByteBuffer.allocate(PATCH_FRAMES * BYTES_PER_FRAME));
+
+  /** A worker's runs of the block it applies: per thread, so a session holds none of it. */
+  private static final ThreadLocal<Patches> PATCHES = ThreadLocal.withInitial(Patches::new);
 
   private final Path dir;
   private final Executor workers;
@@ -153,10 +157,8 @@ public final class ChunkSpool {
     private final ConcurrentLinkedQueue<Object> queue = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean scheduled = new AtomicBoolean();
 
-    /** Worker side: the chunks being written, and the block's records not yet on disk. */
+    /** Worker side: the chunks being written. */
     private final Map<Long, ChunkFile> files = new HashMap<>();
-
-    private final Patches patches = new Patches();
 
     private ByteBuffer block;
 
@@ -277,7 +279,7 @@ public final class ChunkSpool {
             } catch (RuntimeException unexpected) {
               // the lane must go on: its chunks still end and are handed off, with this block's
               // audio missing
-              patches.discard();
+              PATCHES.get().discard();
               dropped.increment(records.limit());
             } finally {
               release(records);
@@ -294,6 +296,7 @@ public final class ChunkSpool {
     }
 
     private void apply(ByteBuffer records) {
+      Patches patches = PATCHES.get();
       while (records.hasRemaining()) {
         byte type = records.get();
         int channel = records.get();
@@ -387,7 +390,7 @@ public final class ChunkSpool {
     /** Forgets the runs (their block is gone). */
     void discard() {
       for (Run run : runs) {
-        run.records = 0;
+        run.clear();
       }
     }
 
@@ -396,7 +399,7 @@ public final class ChunkSpool {
       for (Run run : runs) {
         if (run.records > 0) {
           run.file.patch(run, block);
-          run.records = 0;
+          run.clear();
         }
       }
     }
@@ -418,6 +421,11 @@ public final class ChunkSpool {
     int[] offset = new int[16];
     int[] frames = new int[16];
     int[] samples = new int[16];
+
+    void clear() {
+      records = 0;
+      file = null; // a finished chunk's file is not kept reachable by the worker
+    }
 
     boolean overlaps(ChunkFile other, int start, int end) {
       return records > 0 && other == file && start < to && end > from;
@@ -441,10 +449,10 @@ public final class ChunkSpool {
         to = Math.max(to, at + count);
       }
       if (records == side.length) {
-        side = java.util.Arrays.copyOf(side, records * 2);
-        offset = java.util.Arrays.copyOf(offset, records * 2);
-        frames = java.util.Arrays.copyOf(frames, records * 2);
-        samples = java.util.Arrays.copyOf(samples, records * 2);
+        side = Arrays.copyOf(side, records * 2);
+        offset = Arrays.copyOf(offset, records * 2);
+        frames = Arrays.copyOf(frames, records * 2);
+        samples = Arrays.copyOf(samples, records * 2);
       }
       side[records] = channel;
       offset[records] = at;
@@ -492,7 +500,7 @@ public final class ChunkSpool {
           // a sparse file reads back what was written; past its end stays as filled below
         }
         byte[] bytes = region.array();
-        java.util.Arrays.fill(bytes, region.position(), length, (byte) 0);
+        Arrays.fill(bytes, region.position(), length, (byte) 0);
         byte[] from = block.array();
         for (int r = 0; r < run.records; r++) {
           int out = (run.offset[r] - run.from) * BYTES_PER_FRAME + run.side[r] * 2;
